@@ -22,16 +22,24 @@ for (const file of files) {
   const first = result.rows[0];
   if (first) {
     const header = Object.keys(first);
-    console.log(markdownTable([header, ...result.rows.map((r) => header.map((h) => String(r[h] ?? '')))]));
+    console.log(
+      markdownTable([header, ...result.rows.map((r) => header.map((h) => String(r[h] ?? '')))]),
+    );
   }
   for (const note of result.notes ?? []) console.log(`\n${note}`);
   await writeFile(
     path.join(resultsDir, `${name}.json`),
-    JSON.stringify({ name: bench.name, date: new Date().toISOString(), node: process.version, ...result }, null, 2),
+    JSON.stringify(
+      { name: bench.name, date: new Date().toISOString(), node: process.version, ...result },
+      null,
+      2,
+    ),
   );
   ran++;
 }
 if (ran === 0) {
-  console.error(`No benchmark matched ${wanted.join(', ')}. Available: ${files.map((f) => f.replace(/\.bench\.ts$/, '')).join(', ')}`);
+  console.error(
+    `No benchmark matched ${wanted.join(', ')}. Available: ${files.map((f) => f.replace(/\.bench\.ts$/, '')).join(', ')}`,
+  );
   process.exit(2);
 }

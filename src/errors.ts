@@ -14,7 +14,8 @@ export class UserError extends Error {
   }
 }
 
-export type UserErrorKind = 'config' | 'dataset' | 'image' | 'model' | 'usage' | 'baseline' | 'github';
+export type UserErrorKind =
+  'config' | 'dataset' | 'image' | 'model' | 'usage' | 'baseline' | 'github';
 
 /** Type guard that also works across bundle boundaries (duplicate class identities). */
 export function isUserError(error: unknown): error is UserError {

@@ -1,0 +1,175 @@
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { runFromConfigFile, type RunOverrides } from './engine/run.js';
+import { parseShard } from './engine/shard.js';
+import { markdownOptions, writeOutputs } from './engine/output.js';
+import { describeError, isUserError, UserError } from './errors.js';
+import { exitCodeFor, type FailOn } from './gates/verdict.js';
+import { VERSION } from './version.js';
+
+/** Exit codes: the contract scripts rely on. */
+export const EXIT = { pass: 0, gateFailed: 1, userError: 2, internalError: 3 } as const;
+
+interface RunFlags {
+  config: string;
+  out: string;
+  model?: string;
+  baselineModel?: string;
+  baseline?: string;
+  shard?: string;
+  failOn: FailOn;
+  quiet?: boolean;
+  progress?: boolean;
+}
+
+function makeProgress(enabled: boolean, stream: NodeJS.WriteStream) {
+  if (!enabled) return { update: () => undefined, stop: () => undefined };
+  if (stream.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: '{phase} [{bar}] {value}/{total} images · {eta_formatted} left',
+        hideCursor: true,
+        stream,
+        clearOnComplete: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update(phase: string, done: number, total: number) {
+        if (!started) {
+          bar.start(total, 0, { phase });
+          started = true;
+        }
+        bar.update(done, { phase });
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  // Plain lines for CI logs: at most one per 10% step.
+  let lastStep = -1;
+  return {
+    update(phase: string, done: number, total: number) {
+      const step = Math.floor((done / Math.max(total, 1)) * 10);
+      if (step !== lastStep) {
+        lastStep = step;
+        stream.write(`${phase}: ${done}/${total} images\n`);
+      }
+    },
+    stop: () => undefined,
+  };
+}
+
+async function runCommand(flags: RunFlags): Promise<number> {
+  const err = process.stderr;
+  const overrides: RunOverrides = {
+    ...(flags.model ? { model: flags.model } : {}),
+    ...(flags.baselineModel ? { baselineModel: flags.baselineModel } : {}),
+    ...(flags.baseline ? { baselineReport: flags.baseline } : {}),
+    ...(flags.shard ? { shard: parseShard(flags.shard) } : {}),
+  };
+  if (overrides.baselineModel && overrides.baselineReport) {
+    throw new UserError(
+      'usage',
+      'give either --baseline-model or --baseline (a stored result folder), not both',
+    );
+  }
+  const progress = makeProgress(!flags.quiet && flags.progress !== false, err);
+  const { report, records, loaded } = await runFromConfigFile(flags.config, overrides, {
+    log: (line) => {
+      if (!flags.quiet) err.write(`${line}\n`);
+    },
+    progress: (phase, done, total) => progress.update(phase, done, total),
+  });
+  progress.stop();
+  const written = await writeOutputs(
+    path.resolve(flags.out),
+    report,
+    records,
+    markdownOptions(loaded.config.report),
+  );
+  if (!flags.quiet) {
+    const acc = report.overall.candidate.accuracy;
+    const delta = report.overall.delta?.accuracy;
+    err.write(
+      `\nverdict: ${report.verdict.toUpperCase()} · accuracy ${acc === null || acc === undefined ? '–' : (acc * 100).toFixed(1)}%` +
+        `${delta !== null && delta !== undefined ? ` (${delta >= 0 ? '+' : ''}${(delta * 100).toFixed(1)} pp vs baseline)` : ''}` +
+        ` · ${report.gates.filter((g) => g.status === 'fail').length} gate(s) failed · ${report.slices.filter((s) => s.newlyFailing).length} newly failing slice(s)\n`,
+    );
+    err.write(
+      `report: ${path.relative(process.cwd(), written.reportMarkdown)} (markdown), ${path.relative(process.cwd(), written.reportJson)} (JSON), ${path.relative(process.cwd(), written.records)} (records)\n`,
+    );
+  }
+  return exitCodeFor(report.verdict, flags.failOn);
+}
+
+/** Build the commander program; exported for tests. */
+export function buildProgram(onExit: (code: number) => void): Command {
+  const program = new Command()
+    .name('visiongate')
+    .description(
+      'Evaluate an ONNX image classifier against a baseline, per metadata slice, and gate on regressions.',
+    )
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) });
+  program
+    .command('run')
+    .description(
+      'evaluate the candidate (and baseline) and write report.json, report.md and records.jsonl',
+    )
+    .requiredOption('-c, --config <file>', 'visiongate.yml')
+    .option('-o, --out <dir>', 'output folder', 'visiongate-out')
+    .option('--model <file>', 'candidate ONNX model (overrides model.path)')
+    .option(
+      '--baseline-model <file>',
+      'baseline ONNX model evaluated in the same run (overrides baseline.*)',
+    )
+    .option(
+      '--baseline <dir>',
+      'stored baseline: the output folder of an earlier run (overrides baseline.*)',
+    )
+    .option(
+      '--shard <i/n>',
+      'evaluate shard i of n (balanced by class); merge the shards with `visiongate merge`',
+    )
+    .addOption(
+      new Option('--fail-on <level>', 'exit 1 when the verdict is at least this bad')
+        .choices(['error', 'warning', 'never'])
+        .default('error'),
+    )
+    .option('-q, --quiet', 'no progress or summary on stderr')
+    .option('--no-progress', 'no progress bar or progress lines')
+    .action(async (flags: RunFlags) => {
+      onExit(await runCommand(flags));
+    });
+  return program;
+}
+
+/** CLI entry: parse, run, map errors to exit codes and readable messages (no stack traces for user errors). */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.pass;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : EXIT.userError;
+    }
+    if (isUserError(error)) {
+      process.stderr.write(`visiongate: error: ${error.message}\n`);
+      return EXIT.userError;
+    }
+    process.stderr.write(
+      `visiongate: internal error (a bug in VisionGate, please report it): ${describeError(error)}\n`,
+    );
+    if (process.env.VISIONGATE_DEBUG && error instanceof Error && error.stack)
+      process.stderr.write(`${error.stack}\n`);
+    else process.stderr.write('Set VISIONGATE_DEBUG=1 for the stack trace.\n');
+    return EXIT.internalError;
+  }
+}

@@ -1,0 +1,297 @@
+import { z } from 'zod';
+
+/**
+ * The `visiongate.yml` schema. Types are inferred from it; every field carries a description so
+ * the exported JSON Schema (schemas/visiongate.schema.json) gives editors useful completion.
+ * Paths are relative to the config file's folder unless said otherwise.
+ */
+
+const nonEmpty = z.string().min(1, 'must not be empty');
+
+const sizeSchema = z
+  .union([
+    z.number().int().positive(),
+    z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  ])
+  .describe(
+    'Model input size: one number (square) or [height, width]. Default: read from the model.',
+  );
+
+export const interpolationSchema = z
+  .enum(['nearest', 'bilinear', 'bicubic', 'lanczos3'])
+  .describe('Resampling kernel used when resizing.');
+
+export const resizeSchema = z
+  .object({
+    mode: z
+      .enum(['stretch', 'center-crop', 'letterbox'])
+      .default('stretch')
+      .describe(
+        'stretch: resize to the input size ignoring aspect; center-crop: resize the shorter side to `resizeTo` (default = input size) then crop the centre; letterbox: fit inside and pad with `background`.',
+      ),
+    interpolation: interpolationSchema.default('bilinear'),
+    resizeTo: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('center-crop only: shorter side before cropping (e.g. 256 for a 224 crop).'),
+  })
+  .strict();
+
+const colorSchema = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like "#ffffff"')
+  .describe('Background colour (#rrggbb) for flattening alpha and letterbox padding.');
+
+const threeOrOne = z
+  .union([z.number(), z.array(z.number()).min(1).max(4)])
+  .describe('One value for every channel, or one per channel in the model channel order.');
+
+export const inputContractSchema = z
+  .object({
+    name: nonEmpty
+      .optional()
+      .describe('Input tensor name. Default: the model has exactly one input.'),
+    layout: z
+      .enum(['NCHW', 'NHWC'])
+      .optional()
+      .describe('Tensor layout. Default: inferred from the model shape.'),
+    size: sizeSchema.optional(),
+    channels: z
+      .enum(['rgb', 'bgr', 'gray'])
+      .optional()
+      .describe('Channel order. Default: gray for 1-channel inputs, rgb for 3-channel inputs.'),
+    dtype: z
+      .enum(['float32', 'uint8'])
+      .optional()
+      .describe('Input element type. Default: read from the model.'),
+    resize: resizeSchema.default({ mode: 'stretch', interpolation: 'bilinear' }),
+    scale: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Multiply 0-255 pixel values by this (float32 inputs). Default 1/255.'),
+    mean: threeOrOne.optional().describe('Subtracted after scaling (float32 inputs). Default 0.'),
+    std: threeOrOne
+      .optional()
+      .describe('Divided after subtracting the mean (float32 inputs). Default 1.'),
+    background: colorSchema.default('#000000'),
+  })
+  .strict();
+
+export const outputContractSchema = z
+  .object({
+    name: nonEmpty
+      .optional()
+      .describe('Output tensor name. Default: the model has one output, or the first.'),
+    type: z
+      .enum(['auto', 'logits', 'probabilities'])
+      .default('auto')
+      .describe(
+        'auto: treat as probabilities when every row is non-negative and sums to 1 (±1e-3), else apply softmax.',
+      ),
+  })
+  .strict();
+
+export const modelSchema = z
+  .object({
+    path: nonEmpty.describe('ONNX model file.'),
+    input: inputContractSchema.default({
+      resize: { mode: 'stretch', interpolation: 'bilinear' },
+      background: '#000000',
+    }),
+    output: outputContractSchema.default({ type: 'auto' }),
+  })
+  .strict();
+
+export const runtimeSchema = z
+  .object({
+    batchSize: z
+      .number()
+      .int()
+      .positive()
+      .max(4096)
+      .optional()
+      .describe('Batch size. Default: 32, or 1 for a fixed batch of 1.'),
+    intraOpThreads: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('ONNX Runtime intra-op threads. 0 or unset: runtime default.'),
+    interOpThreads: z.number().int().min(0).optional(),
+    decodeConcurrency: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Images decoded in parallel. Default: 2 × CPU count.'),
+  })
+  .strict();
+
+export const datasetSchema = z
+  .object({
+    root: nonEmpty.describe('Dataset root folder. Every image path must resolve inside it.'),
+    format: z
+      .enum(['auto', 'csv', 'jsonl', 'imagefolder', 'hf-metadata'])
+      .default('auto')
+      .describe(
+        'auto: from the manifest extension; imagefolder when no manifest is given; hf-metadata for metadata.jsonl.',
+      ),
+    manifest: nonEmpty
+      .optional()
+      .describe('Manifest file (CSV or JSONL), relative to the config file.'),
+    columns: z
+      .object({
+        id: nonEmpty.optional().describe('Id column. Default: "id" if present, else the path.'),
+        path: nonEmpty
+          .default('path')
+          .describe('Image path column (relative to root). hf-metadata uses file_name.'),
+        label: nonEmpty.default('label'),
+      })
+      .strict()
+      .default({ path: 'path', label: 'label' }),
+    metadata: z
+      .array(nonEmpty)
+      .optional()
+      .describe('Metadata columns to keep. Default: every column that is not id, path or label.'),
+    onUnreadable: z
+      .enum(['error', 'skip'])
+      .default('error')
+      .describe(
+        'error: stop and list unreadable images; skip: evaluate without them and report them.',
+      ),
+    classes: z
+      .union([z.array(nonEmpty).min(2), nonEmpty])
+      .optional()
+      .describe(
+        'Class names in model output order: a list, or a text file with one per line. Default: the model metadata key "classes" (JSON array), else sorted folder names for imagefolder.',
+      ),
+  })
+  .strict();
+
+export const baselineSchema = z
+  .object({
+    model: nonEmpty
+      .optional()
+      .describe('Baseline ONNX model, evaluated in the same run on the same decoded images.'),
+    input: inputContractSchema
+      .optional()
+      .describe('Baseline input contract. Default: the candidate contract.'),
+    output: outputContractSchema.optional(),
+    report: nonEmpty
+      .optional()
+      .describe('A stored earlier result: the output folder of a previous run.'),
+  })
+  .strict()
+  .refine((b) => !(b.model && b.report), {
+    message: 'give either baseline.model or baseline.report, not both',
+  });
+
+export const slicesSchema = z
+  .object({
+    columns: z
+      .array(nonEmpty)
+      .optional()
+      .describe('Metadata columns to slice by. Default: all metadata columns.'),
+    crossings: z
+      .array(z.array(nonEmpty).min(2).max(4))
+      .default([])
+      .describe('Column combinations to cross, e.g. [[lighting, source]].'),
+    classes: z.boolean().default(true).describe('Also slice by true class.'),
+    minSupport: z
+      .number()
+      .int()
+      .min(1)
+      .default(30)
+      .describe('Slices with fewer examples are reported but never gated.'),
+  })
+  .strict();
+
+export const gateRuleSchema = z
+  .object({
+    metric: nonEmpty.describe('Metric name, e.g. accuracy, macro_f1, top5_accuracy, ece, brier.'),
+    scope: z
+      .string()
+      .regex(
+        /^(overall|slices|classes|column:.+|slice:.+)$/,
+        'must be overall, slices, classes, column:<name> or slice:<key>',
+      )
+      .default('overall')
+      .describe(
+        'overall; slices (every gated slice); classes; column:<name> (slices of one column); slice:<key> e.g. slice:lighting=dim.',
+      ),
+    min: z.number().optional().describe('Absolute floor: the metric must be at least this.'),
+    max: z
+      .number()
+      .optional()
+      .describe('Absolute ceiling: the metric must be at most this (for ece, brier).'),
+    maxDrop: z
+      .number()
+      .min(0)
+      .optional()
+      .describe(
+        'Largest allowed worsening vs the baseline, in metric units (0.02 = 2 points of accuracy).',
+      ),
+    level: z.enum(['fail', 'warn']).default('fail'),
+  })
+  .strict()
+  .refine((g) => g.min !== undefined || g.max !== undefined || g.maxDrop !== undefined, {
+    message: 'a gate needs min, max and/or maxDrop',
+  });
+
+export const pinnedSchema = z
+  .object({
+    ids: z.array(nonEmpty).default([]).describe('Example ids that must be classified correctly.'),
+    file: nonEmpty.optional().describe('Text file with one pinned example id per line.'),
+    level: z.enum(['fail', 'warn']).default('fail'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    version: z.literal(1).default(1).describe('Config format version.'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"')
+      .default('default')
+      .describe(
+        'Key of this evaluation: names the check, the PR comment marker and the stored baseline.',
+      ),
+    task: z.literal('classification').default('classification'),
+    dataset: datasetSchema,
+    model: modelSchema,
+    runtime: runtimeSchema.default({}),
+    baseline: baselineSchema.default({}),
+    slices: slicesSchema.default({ crossings: [], classes: true, minSupport: 30 }),
+    metrics: z
+      .object({ topK: z.array(z.number().int().min(1)).default([1, 5]) })
+      .strict()
+      .default({ topK: [1, 5] }),
+    pinned: pinnedSchema.default({ ids: [], level: 'fail' }),
+    gates: z.array(gateRuleSchema).default([]),
+    report: z
+      .object({
+        maxExamples: z
+          .number()
+          .int()
+          .min(0)
+          .default(20)
+          .describe('Newly failing/fixed examples listed in the markdown.'),
+        maxSlices: z
+          .number()
+          .int()
+          .min(0)
+          .default(30)
+          .describe('Slice rows listed in the markdown.'),
+      })
+      .strict()
+      .default({ maxExamples: 20, maxSlices: 30 }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type InputContractConfig = z.infer<typeof inputContractSchema>;
+export type OutputContractConfig = z.infer<typeof outputContractSchema>;
+export type GateRule = z.infer<typeof gateRuleSchema>;

@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { UserError, describeError } from '../errors.js';
+import { decodeToGeometry, geometryKey, type Geometry } from '../image/decode.js';
+import { imagesToTensor } from '../image/tensor.js';
+import { batchDims, type ResolvedContract } from '../model/contract.js';
+import type { LoadedModel } from '../model/runtime.js';
+import { assertFinite, scoreRow } from '../model/scores.js';
+import type { Example, ModelRole, PredictionRecord, RgbImage } from '../types.js';
+
+/** A model taking part in the evaluation pass. */
+export interface ModelUnderTest {
+  role: ModelRole;
+  model: LoadedModel;
+  contract: ResolvedContract;
+}
+
+/** An image variant: `clean`, a corruption at a severity, or a label-preserving transform. */
+export interface Variant {
+  name: string;
+  /** Turn the clean image (at the model geometry) into the variant; absent for `clean`. */
+  apply?: (image: RgbImage, example: Example) => RgbImage | Promise<RgbImage>;
+  /** Only these example ids get this variant (a robustness sample); all when absent. */
+  ids?: ReadonlySet<string>;
+}
+
+export interface EvaluateOptions {
+  batchSize: number;
+  /** Keep the full probability vector for records of this variant (default: clean only). */
+  keepProbs?: (variant: string) => boolean;
+  /** `error`: stop on unreadable images (listing all of them); `skip`: leave them out and report. */
+  onUnreadable?: 'error' | 'skip';
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface EvaluationResult {
+  /** Canonically ordered (model, variant, example order). */
+  records: PredictionRecord[];
+  /** sha256 of each evaluated example's file bytes. */
+  hashes: Map<string, string>;
+  /** Examples that could not be decoded (only with onUnreadable: skip). */
+  unreadable: { id: string; reason: string }[];
+  /** Number of images decoded and model runs made, for logs and benchmarks. */
+  stats: { decoded: number; inferences: number; batches: number };
+}
+
+interface Decoded {
+  example: Example;
+  hash: string;
+  /** Clean image per geometry key. */
+  images: Map<string, RgbImage>;
+}
+
+/**
+ * The evaluation pass: decode every image once per distinct model geometry, derive each variant
+ * once, and feed the same pixels to every model. Decoding of the next chunk overlaps with
+ * inference on the current one (sharp works on libuv's pool, ONNX Runtime on its own threads).
+ */
+export async function evaluate(
+  examples: readonly Example[],
+  models: readonly ModelUnderTest[],
+  variants: readonly Variant[],
+  options: EvaluateOptions,
+): Promise<EvaluationResult> {
+  const geometries = new Map<string, Geometry>();
+  for (const m of models) geometries.set(geometryKey(m.contract.geometry), m.contract.geometry);
+  const keepProbs = options.keepProbs ?? ((v: string) => v === 'clean');
+  const chunkSize = Math.max(1, options.batchSize);
+  const unreadable: { id: string; reason: string }[] = [];
+  const hashes = new Map<string, string>();
+  const records: PredictionRecord[] = [];
+  const stats = { decoded: 0, inferences: 0, batches: 0 };
+
+  const decodeChunk = async (start: number): Promise<Decoded[]> => {
+    const chunk = examples.slice(start, start + chunkSize);
+    const settled = await Promise.all(
+      chunk.map(async (example): Promise<Decoded | undefined> => {
+        let bytes: Buffer;
+        try {
+          bytes = await readFile(example.absPath);
+        } catch (error) {
+          unreadable.push({ id: example.id, reason: `cannot read file: ${describeError(error)}` });
+          return undefined;
+        }
+        const hash = createHash('sha256').update(bytes).digest('hex');
+        const images = new Map<string, RgbImage>();
+        try {
+          for (const [key, g] of geometries)
+            images.set(key, await decodeToGeometry(bytes, g, example.path));
+        } catch (error) {
+          unreadable.push({
+            id: example.id,
+            reason: describeError(error).replace(/^cannot decode image [^:]*: /, ''),
+          });
+          return undefined;
+        }
+        stats.decoded++;
+        return { example, hash, images };
+      }),
+    );
+    return settled.filter((d): d is Decoded => d !== undefined);
+  };
+
+  const byVariantModel = new Map<string, PredictionRecord[]>();
+  let next: Promise<Decoded[]> | undefined = examples.length > 0 ? decodeChunk(0) : undefined;
+  for (let start = 0; start < examples.length; start += chunkSize) {
+    const decoded = await next!;
+    // Start decoding the next chunk before running this one.
+    next = start + chunkSize < examples.length ? decodeChunk(start + chunkSize) : undefined;
+    for (const d of decoded) hashes.set(d.example.id, d.hash);
+
+    for (const variant of variants) {
+      const members = variant.ids ? decoded.filter((d) => variant.ids!.has(d.example.id)) : decoded;
+      if (members.length === 0) continue;
+      // The variant's pixels, once per geometry, shared by every model with that geometry.
+      const variantImages = new Map<string, RgbImage[]>();
+      for (const key of geometries.keys()) {
+        const imgs: RgbImage[] = [];
+        for (const d of members) {
+          const clean = d.images.get(key)!;
+          imgs.push(variant.apply ? await variant.apply(clean, d.example) : clean);
+        }
+        variantImages.set(key, imgs);
+      }
+      for (const m of models) {
+        const imgs = variantImages.get(geometryKey(m.contract.geometry))!;
+        const out = await runModel(m, imgs, members, variant.name, keepProbs(variant.name), stats);
+        const bucketKey = `${m.role}\u0000${variant.name}`;
+        const bucket = byVariantModel.get(bucketKey) ?? [];
+        for (const r of out) bucket.push(r);
+        byVariantModel.set(bucketKey, bucket);
+      }
+    }
+    options.onProgress?.(Math.min(start + chunkSize, examples.length), examples.length);
+  }
+
+  if (unreadable.length > 0 && (options.onUnreadable ?? 'error') === 'error') {
+    const list = unreadable
+      .slice(0, 10)
+      .map((u) => `  ${u.id}: ${u.reason}`)
+      .join('\n');
+    throw new UserError(
+      'image',
+      `${unreadable.length} image(s) could not be read:\n${list}${unreadable.length > 10 ? `\n  ... and ${unreadable.length - 10} more` : ''}\nFix or remove them, or set dataset.onUnreadable: skip to evaluate without them.`,
+    );
+  }
+  // Canonical order: model role (candidate first), then variant order, then example order.
+  for (const m of models)
+    for (const v of variants)
+      records.push(...(byVariantModel.get(`${m.role}\u0000${v.name}`) ?? []));
+  return { records, hashes, unreadable, stats };
+}
+
+async function runModel(
+  m: ModelUnderTest,
+  images: readonly RgbImage[],
+  members: readonly Decoded[],
+  variant: string,
+  keepProbs: boolean,
+  stats: EvaluationResult['stats'],
+): Promise<PredictionRecord[]> {
+  const step = m.contract.fixedBatch ?? images.length;
+  const out: PredictionRecord[] = [];
+  for (let i = 0; i < images.length; i += step) {
+    const batch = images.slice(i, i + step);
+    const batchMembers = members.slice(i, i + step);
+    const tensor = imagesToTensor(batch, m.contract.tensor);
+    const dims = batchDims(m.contract, batch.length);
+    const result = await m.model.run(m.contract.inputName, tensor, dims, m.contract.outputName);
+    stats.inferences += batch.length;
+    stats.batches++;
+    const k = result.data.length / batch.length;
+    if (!Number.isInteger(k) || k < 2) {
+      throw new UserError(
+        'model',
+        `${m.role} model: output ${m.contract.outputName} has shape [${result.dims.join(', ')}] for a batch of ${batch.length}; expected [${batch.length}, classes]`,
+      );
+    }
+    assertFinite(
+      result.data,
+      k,
+      batchMembers.map((d) => d.example.id),
+      m.role,
+    );
+    for (let j = 0; j < batch.length; j++) {
+      const ex = batchMembers[j]!.example;
+      if (ex.labelIndex >= k) {
+        throw new UserError(
+          'model',
+          `${m.role} model outputs ${k} class scores but the class list has a class at index ${ex.labelIndex} ("${ex.label}")`,
+        );
+      }
+      const s = scoreRow(
+        result.data.subarray(j * k, (j + 1) * k),
+        ex.labelIndex,
+        m.contract.outputType,
+      );
+      const record: PredictionRecord = {
+        id: ex.id,
+        hash: batchMembers[j]!.hash,
+        model: m.role,
+        variant,
+        label: ex.labelIndex,
+        pred: s.pred,
+        conf: quantize(s.conf),
+        pTrue: quantize(s.pTrue),
+        rank: s.rank,
+        sumSq: quantize(s.sumSq),
+      };
+      if (keepProbs) record.probs = Array.from(s.probs, quantize);
+      out.push(record);
+    }
+  }
+  return out;
+}
+
+/**
+ * Records are stored with 7 significant digits. Quantising when a record is made (not when it
+ * is written) means a report computed in memory equals one recomputed from the records file,
+ * which is what makes stored baselines and shard merges reproduce a run exactly.
+ */
+export function quantize(x: number): number {
+  return x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(7));
+}

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { renderMarkdown, type MarkdownOptions } from '../report/markdown.js';
+import type { Report } from '../report/schema.js';
+import type { PredictionRecord } from '../types.js';
+import { RESULT_FILES, serializeRecords, writeFileAtomic } from './results.js';
+
+export interface WrittenOutputs {
+  dir: string;
+  reportJson: string;
+  reportMarkdown: string;
+  records: string;
+  markdown: string;
+}
+
+/** Default markdown options from the config's report section. */
+export function markdownOptions(
+  report: { maxSlices: number; maxExamples: number },
+  extra: Partial<MarkdownOptions> = {},
+): MarkdownOptions {
+  return { maxSlices: report.maxSlices, maxExamples: report.maxExamples, details: true, ...extra };
+}
+
+/** Write report.json, report.md and records.jsonl into `dir` (each atomically). */
+export async function writeOutputs(
+  dir: string,
+  report: Report,
+  records: readonly PredictionRecord[],
+  options: MarkdownOptions,
+): Promise<WrittenOutputs> {
+  const markdown = renderMarkdown(report, options);
+  const files = {
+    reportJson: path.join(dir, RESULT_FILES.report),
+    reportMarkdown: path.join(dir, RESULT_FILES.markdown),
+    records: path.join(dir, RESULT_FILES.records),
+  };
+  // Records first: a report.json always has its records next to it.
+  await writeFileAtomic(files.records, serializeRecords(records));
+  await writeFileAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFileAtomic(files.reportMarkdown, markdown);
+  return { dir, ...files, markdown };
+}

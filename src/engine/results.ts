@@ -1,0 +1,127 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { UserError } from '../errors.js';
+import { reportSchema, type Report } from '../report/schema.js';
+import type { PredictionRecord } from '../types.js';
+
+/** File names inside an output directory; a stored baseline is such a directory. */
+export const RESULT_FILES = {
+  report: 'report.json',
+  markdown: 'report.md',
+  records: 'records.jsonl',
+} as const;
+
+/** One JSON object per line, in canonical order: streamable and mergeable by concatenation. */
+export function serializeRecords(records: readonly PredictionRecord[]): string {
+  let out = '';
+  for (const r of records) out += `${JSON.stringify(r)}\n`;
+  return out;
+}
+
+/** Write a file atomically (temp + rename), so a crash never leaves half a report behind. */
+export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, content);
+  await rename(tmp, file);
+}
+
+function isRecord(v: unknown): v is PredictionRecord {
+  if (v === null || typeof v !== 'object') return false;
+  const r = v as Record<string, unknown>;
+  return (
+    typeof r.id === 'string' &&
+    typeof r.hash === 'string' &&
+    (r.model === 'candidate' || r.model === 'baseline') &&
+    typeof r.variant === 'string' &&
+    Number.isInteger(r.label) &&
+    Number.isInteger(r.pred) &&
+    typeof r.conf === 'number' &&
+    typeof r.pTrue === 'number' &&
+    Number.isInteger(r.rank) &&
+    typeof r.sumSq === 'number' &&
+    (r.probs === undefined || Array.isArray(r.probs))
+  );
+}
+
+/** Stream a records file; every line is checked, and a bad line is named. */
+export async function readRecords(file: string): Promise<PredictionRecord[]> {
+  const records: PredictionRecord[] = [];
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let n = 0;
+  try {
+    for await (const line of lines) {
+      n++;
+      if (line.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        throw new UserError('baseline', `${file}:${n}: not valid JSON`);
+      }
+      if (!isRecord(value))
+        throw new UserError('baseline', `${file}:${n}: not a VisionGate prediction record`);
+      records.push(value);
+    }
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      'baseline',
+      `cannot read ${file}: ${code === 'ENOENT' ? 'file not found' : (code ?? String(error))}`,
+    );
+  }
+  return records;
+}
+
+/** Read a report.json and check it against the schema and version. */
+export async function readReport(file: string): Promise<Report> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      'baseline',
+      `cannot read ${file}: ${code === 'ENOENT' ? 'file not found' : (code ?? String(error))}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new UserError('baseline', `${file} is not valid JSON`);
+  }
+  const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (version !== undefined && version !== 1) {
+    throw new UserError(
+      'baseline',
+      `${file} has report schemaVersion ${JSON.stringify(version)}; this VisionGate reads version 1. Re-create the baseline with this version.`,
+    );
+  }
+  const parsed = reportSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(
+      'baseline',
+      `${file} is not a VisionGate report: ${issue.path.join('.')}: ${issue.message}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** A stored result directory: the report and its records. */
+export interface StoredResult {
+  dir: string;
+  report: Report;
+  records: PredictionRecord[];
+}
+
+export async function readResultDir(dir: string): Promise<StoredResult> {
+  const report = await readReport(path.join(dir, RESULT_FILES.report));
+  const records = await readRecords(path.join(dir, RESULT_FILES.records));
+  return { dir, report, records };
+}

@@ -1,0 +1,182 @@
+import type { GateRule } from '../config/schema.js';
+import type { MetricDirection } from '../metrics/classification.js';
+import type { GateResult, MetricValues } from '../report/schema.js';
+import type { Level } from '../types.js';
+
+/** What a gate rule can be applied to: the whole set or one slice. */
+export interface GateTarget {
+  key: string;
+  kind: 'overall' | 'column' | 'crossing' | 'class' | 'discovered';
+  columns: string[];
+  gated: boolean;
+  candidate: MetricValues;
+  baseline?: MetricValues;
+  delta?: MetricValues;
+}
+
+const fmt = (x: number) =>
+  Math.abs(x) >= 100 ? x.toFixed(0) : Number(x.toPrecision(4)).toString();
+
+/** Does this rule's scope select this target? */
+export function scopeSelects(scope: string, t: GateTarget): boolean {
+  if (scope === 'overall') return t.kind === 'overall';
+  if (t.kind === 'overall' || !t.gated) return false;
+  if (scope === 'slices') return true;
+  if (scope === 'classes') return t.kind === 'class';
+  if (scope.startsWith('column:')) return t.kind === 'column' && t.columns[0] === scope.slice(7);
+  if (scope.startsWith('slice:')) return normaliseKey(t.key) === normaliseKey(scope.slice(6));
+  return false;
+}
+
+function normaliseKey(key: string): string {
+  return key
+    .split('&')
+    .map((p) => p.trim())
+    .sort()
+    .join(' & ');
+}
+
+/**
+ * Apply one rule to one target. `min`/`max` are absolute bounds on the candidate; `maxDrop` is
+ * the largest allowed worsening vs the baseline in the metric's units, direction-aware (a rise in
+ * ece is a worsening). Without a baseline a maxDrop check is skipped, never passed silently.
+ */
+export function applyRule(
+  rule: GateRule,
+  index: number,
+  direction: MetricDirection,
+  t: GateTarget,
+  values: MetricValues = t.candidate,
+): GateResult[] {
+  const results: GateResult[] = [];
+  const value = values[rule.metric] ?? null;
+  const base = t.baseline?.[rule.metric] ?? null;
+  const common = {
+    index,
+    metric: rule.metric,
+    scope: rule.scope,
+    target: t.key,
+    level: rule.level,
+  } as const;
+  const failStatus: Level = rule.level;
+  const where = t.kind === 'overall' ? '' : ` on ${t.key}`;
+  if (rule.min !== undefined) {
+    const ok = value !== null && value >= rule.min;
+    results.push({
+      ...common,
+      rule: `${rule.metric} ≥ ${fmt(rule.min)}`,
+      kind: 'min',
+      value,
+      baseline: base,
+      threshold: rule.min,
+      status: value === null ? 'skipped' : ok ? 'pass' : failStatus,
+      reason:
+        value === null
+          ? `${rule.metric} is undefined${where}`
+          : `${rule.metric}${where} is ${fmt(value)} (${ok ? 'meets' : 'below'} ${fmt(rule.min)})`,
+    });
+  }
+  if (rule.max !== undefined) {
+    const ok = value !== null && value <= rule.max;
+    results.push({
+      ...common,
+      rule: `${rule.metric} ≤ ${fmt(rule.max)}`,
+      kind: 'max',
+      value,
+      baseline: base,
+      threshold: rule.max,
+      status: value === null ? 'skipped' : ok ? 'pass' : failStatus,
+      reason:
+        value === null
+          ? `${rule.metric} is undefined${where}`
+          : `${rule.metric}${where} is ${fmt(value)} (${ok ? 'within' : 'above'} ${fmt(rule.max)})`,
+    });
+  }
+  if (rule.maxDrop !== undefined) {
+    const delta = t.delta?.[rule.metric] ?? null;
+    const rule_ = `${rule.metric} drop ≤ ${fmt(rule.maxDrop)}`;
+    if (delta === null || t.delta === undefined) {
+      results.push({
+        ...common,
+        rule: rule_,
+        kind: 'maxDrop',
+        value,
+        baseline: base,
+        threshold: rule.maxDrop,
+        status: 'skipped',
+        reason:
+          t.baseline === undefined ? 'no baseline to compare with' : `no paired examples${where}`,
+      });
+    } else {
+      const drop = direction === 'higher-is-better' ? -delta : delta;
+      // A tolerance of 1e-12 keeps float noise in sums from failing an exactly-equal drop.
+      const ok = drop <= rule.maxDrop + 1e-12;
+      results.push({
+        ...common,
+        rule: rule_,
+        kind: 'maxDrop',
+        value,
+        baseline: base,
+        threshold: rule.maxDrop,
+        status: ok ? 'pass' : failStatus,
+        reason: `${rule.metric}${where} ${drop > 0 ? `worsened by ${fmt(drop)}` : drop < 0 ? `improved by ${fmt(-drop)}` : 'unchanged'} vs baseline (${base === null ? '?' : fmt(base)} → ${value === null ? '?' : fmt(value)}; allowed drop ${fmt(rule.maxDrop)})`,
+      });
+    }
+  }
+  return results;
+}
+
+/** The worst of a set of statuses: fail > warn > pass (skipped counts as pass). */
+export function worst(statuses: Iterable<string>): Level {
+  let out: Level = 'pass';
+  for (const s of statuses) {
+    if (s === 'fail') return 'fail';
+    if (s === 'warn') out = 'warn';
+  }
+  return out;
+}
+
+export interface GateOutcome {
+  results: GateResult[];
+  /** Status per target key (targets no rule selected are absent). */
+  status: Map<string, Level>;
+  /** Slice keys that met every selecting rule on the baseline and miss one on the candidate. */
+  newlyFailing: Set<string>;
+}
+
+/**
+ * Apply every rule to every target it selects. A slice is newly failing when the baseline's own
+ * values meet the rule's absolute bounds (a drop vs itself is zero) and the candidate misses any.
+ */
+export function evaluateGates(
+  rules: readonly GateRule[],
+  directions: ReadonlyMap<string, MetricDirection>,
+  targets: readonly GateTarget[],
+): GateOutcome {
+  const results: GateResult[] = [];
+  const status = new Map<string, Level>();
+  const baselinePasses = new Map<string, boolean>();
+  rules.forEach((rule, index) => {
+    const direction = directions.get(rule.metric) ?? 'higher-is-better';
+    for (const t of targets) {
+      if (!scopeSelects(rule.scope, t)) continue;
+      const rs = applyRule(rule, index, direction, t);
+      results.push(...rs);
+      status.set(t.key, worst([status.get(t.key) ?? 'pass', ...rs.map((r) => r.status)]));
+      if (t.baseline) {
+        const absolute = { ...rule, maxDrop: undefined };
+        const baseOk = applyRule(absolute, index, direction, t, t.baseline).every(
+          (r) => r.status !== 'fail' && r.status !== 'warn',
+        );
+        baselinePasses.set(t.key, (baselinePasses.get(t.key) ?? true) && baseOk);
+      }
+    }
+  });
+  const newlyFailing = new Set<string>();
+  for (const t of targets) {
+    if (t.kind === 'overall') continue;
+    const s = status.get(t.key);
+    if (s && s !== 'pass' && baselinePasses.get(t.key) === true) newlyFailing.add(t.key);
+  }
+  return { results, status, newlyFailing };
+}

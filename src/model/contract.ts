@@ -1,0 +1,194 @@
+import type { InputContractConfig, OutputContractConfig } from '../config/schema.js';
+import { UserError } from '../errors.js';
+import type { Geometry } from '../image/decode.js';
+import type { TensorSpec } from '../image/tensor.js';
+import type { ValueInfo } from './runtime.js';
+
+/** Everything needed to turn images into this model's input and its output into scores. */
+export interface ResolvedContract {
+  inputName: string;
+  outputName: string;
+  geometry: Geometry;
+  tensor: TensorSpec;
+  /** A fixed batch size demanded by the model (e.g. 1), or undefined when the batch dim is dynamic. */
+  fixedBatch?: number;
+  /** Number of classes if the output shape says it. */
+  outputClasses?: number;
+  outputType: OutputContractConfig['type'];
+}
+
+const isNum = (d: number | string | undefined): d is number => typeof d === 'number' && d > 0;
+const fmtDims = (dims: (number | string)[]) =>
+  `[${dims.map((d) => (d === -1 ? '?' : String(d))).join(', ')}]`;
+
+/**
+ * Combine what the ONNX model declares with what the config says, refusing contradictions with
+ * a message that names both sides. `label` names the model in messages (candidate/baseline).
+ */
+export function resolveContract(
+  label: string,
+  inputs: readonly ValueInfo[],
+  outputs: readonly ValueInfo[],
+  cfg: InputContractConfig,
+  out: OutputContractConfig,
+): ResolvedContract {
+  const problem = (msg: string) => new UserError('model', `${label} model: ${msg}`);
+  const list = (vs: readonly ValueInfo[]) =>
+    vs.map((v) => `${v.name} ${v.type} ${fmtDims(v.dims)}`).join('; ');
+
+  if (inputs.length === 0) throw problem('the model has no inputs');
+  let input: ValueInfo | undefined;
+  if (cfg.name) {
+    input = inputs.find((i) => i.name === cfg.name);
+    if (!input)
+      throw problem(
+        `input "${cfg.name}" (model.input.name) is not in the model; its inputs are: ${list(inputs)}`,
+      );
+  } else if (inputs.length === 1) {
+    input = inputs[0]!;
+  }
+  if (inputs.length > 1) {
+    throw problem(
+      `the model has ${inputs.length} inputs (${list(inputs)}); VisionGate feeds exactly one image tensor, so export the model with a single image input`,
+    );
+  }
+  if (!input) throw problem('no input selected');
+  if (input.type !== 'float32' && input.type !== 'uint8') {
+    throw problem(`input ${input.name} has element type ${input.type}; supported: float32, uint8`);
+  }
+  if (cfg.dtype && cfg.dtype !== input.type) {
+    throw problem(`model.input.dtype is ${cfg.dtype} but input ${input.name} is ${input.type}`);
+  }
+  const dims = input.dims;
+  if (dims.length !== 4) {
+    throw problem(
+      `input ${input.name} has shape ${fmtDims(dims)}; an image classifier input must have 4 dims (NCHW or NHWC)`,
+    );
+  }
+
+  // Layout: from config, else from where a channel-sized dim (1 or 3) sits.
+  const c1 = dims[1];
+  const c3 = dims[3];
+  const looksNCHW = (c1 === 1 || c1 === 3) && !(c3 === 1 || c3 === 3);
+  const looksNHWC = (c3 === 1 || c3 === 3) && !(c1 === 1 || c1 === 3);
+  let layout = cfg.layout;
+  if (!layout) {
+    if (looksNCHW) layout = 'NCHW';
+    else if (looksNHWC) layout = 'NHWC';
+    else
+      throw problem(
+        `cannot tell the layout of input ${input.name} ${fmtDims(dims)}: set model.input.layout to NCHW or NHWC`,
+      );
+  }
+  const [cDim, hDim, wDim] =
+    layout === 'NCHW' ? [dims[1], dims[2], dims[3]] : [dims[3], dims[1], dims[2]];
+  if (isNum(cDim) && cDim !== 1 && cDim !== 3) {
+    throw problem(
+      `input ${input.name} ${fmtDims(dims)} read as ${layout} has ${cDim} channels; supported: 1 (gray) or 3 (rgb/bgr)${cfg.layout ? '' : '. If the layout is wrong, set model.input.layout'}`,
+    );
+  }
+  let channels = cfg.channels;
+  if (channels) {
+    const want = channels === 'gray' ? 1 : 3;
+    if (isNum(cDim) && cDim !== want) {
+      throw problem(
+        `model.input.channels is ${channels} (${want} channel${want > 1 ? 's' : ''}) but input ${input.name} ${fmtDims(dims)} (${layout}) has ${cDim}`,
+      );
+    }
+  } else {
+    channels = cDim === 1 ? 'gray' : 'rgb';
+  }
+
+  // Size: the model's fixed dims win; config must agree with them.
+  let height: number | undefined = isNum(hDim) ? hDim : undefined;
+  let width: number | undefined = isNum(wDim) ? wDim : undefined;
+  if (cfg.size !== undefined) {
+    const [h, w] = typeof cfg.size === 'number' ? [cfg.size, cfg.size] : cfg.size;
+    if ((height !== undefined && height !== h) || (width !== undefined && width !== w)) {
+      throw problem(
+        `model.input.size is [${h}, ${w}] but input ${input.name} ${fmtDims(dims)} (${layout}) expects [${height ?? '?'}, ${width ?? '?'}]`,
+      );
+    }
+    height = h;
+    width = w;
+  }
+  if (height === undefined || width === undefined) {
+    throw problem(
+      `input ${input.name} ${fmtDims(dims)} has a dynamic height or width: set model.input.size`,
+    );
+  }
+
+  const dtype = input.type;
+  if (
+    dtype === 'uint8' &&
+    (cfg.mean !== undefined || cfg.std !== undefined || cfg.scale !== undefined)
+  ) {
+    throw problem(
+      `input ${input.name} is uint8 (raw 0-255 pixels): model.input.scale, mean and std apply to float32 inputs only`,
+    );
+  }
+  const nc = channels === 'gray' ? 1 : 3;
+  const perChannel = (
+    v: number | number[] | undefined,
+    fallback: number,
+    key: string,
+  ): number[] => {
+    if (v === undefined) return [fallback];
+    const arr = typeof v === 'number' ? [v] : v;
+    if (arr.length !== 1 && arr.length !== nc)
+      throw problem(
+        `model.input.${key} has ${arr.length} values; give 1 or ${nc} (one per ${channels} channel)`,
+      );
+    return arr;
+  };
+  const std = perChannel(cfg.std, 1, 'std');
+  if (std.some((s) => s === 0)) throw problem('model.input.std must not contain 0');
+
+  const batchDim = dims[0];
+  const fixedBatch = isNum(batchDim) ? batchDim : undefined;
+
+  if (outputs.length === 0) throw problem('the model has no outputs');
+  const output = out.name ? outputs.find((o) => o.name === out.name) : outputs[0];
+  if (!output)
+    throw problem(
+      `output "${out.name}" (model.output.name) is not in the model; its outputs are: ${list(outputs)}`,
+    );
+  const od = output.dims;
+  const classDims = od.slice(1).filter((d) => d !== 1);
+  if (od.length < 2 || classDims.length > 1) {
+    throw problem(
+      `output ${output.name} has shape ${fmtDims(od)}; expected class scores [batch, classes]`,
+    );
+  }
+  const k = classDims[0];
+  return {
+    inputName: input.name,
+    outputName: output.name,
+    geometry: {
+      width,
+      height,
+      mode: cfg.resize.mode,
+      interpolation: cfg.resize.interpolation,
+      ...(cfg.resize.resizeTo !== undefined ? { resizeTo: cfg.resize.resizeTo } : {}),
+      background: cfg.background,
+    },
+    tensor: {
+      layout,
+      channels,
+      dtype,
+      scale: dtype === 'uint8' ? 1 : (cfg.scale ?? 1 / 255),
+      mean: perChannel(cfg.mean, 0, 'mean'),
+      std,
+    },
+    ...(fixedBatch !== undefined ? { fixedBatch } : {}),
+    ...(isNum(k) ? { outputClasses: k } : {}),
+    outputType: out.type,
+  };
+}
+
+/** Tensor dims for a batch of `n` images under a contract. */
+export function batchDims(c: ResolvedContract, n: number): number[] {
+  const ch = c.tensor.channels === 'gray' ? 1 : 3;
+  const { width: w, height: h } = c.geometry;
+  return c.tensor.layout === 'NCHW' ? [n, ch, h, w] : [n, h, w, ch];
+}

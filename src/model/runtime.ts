@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import * as ort from 'onnxruntime-node';
+import { UserError } from '../errors.js';
+import { readOnnxModelInfo, type OnnxModelInfo } from './onnx-metadata.js';
+
+/** Shape and element type of one model input or output; symbolic dims are strings, unknown are -1. */
+export interface ValueInfo {
+  name: string;
+  type: string;
+  dims: (number | string)[];
+}
+
+/** The model runtime port: everything outside `model/` sees only this. */
+export interface LoadedModel {
+  path: string;
+  sha256: string;
+  inputs: ValueInfo[];
+  outputs: ValueInfo[];
+  info: OnnxModelInfo;
+  /** Run one batch; returns the named output as a flat float array and its dims. */
+  run(
+    inputName: string,
+    data: Float32Array | Uint8Array,
+    dims: readonly number[],
+    outputName: string,
+  ): Promise<{ data: Float32Array; dims: readonly number[] }>;
+  dispose(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  intraOpThreads?: number;
+  interOpThreads?: number;
+}
+
+/** Load an ONNX model with onnxruntime-node (CPU). Errors name the file and what is wrong. */
+export async function loadModel(file: string, options: RuntimeOptions = {}): Promise<LoadedModel> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      'model',
+      `cannot read model ${file}: ${code === 'ENOENT' ? 'file not found' : (code ?? String(error))}`,
+    );
+  }
+  let info: OnnxModelInfo;
+  try {
+    info = readOnnxModelInfo(bytes);
+  } catch {
+    throw new UserError(
+      'model',
+      `${file} is not an ONNX model (cannot parse it as a protobuf ModelProto)`,
+    );
+  }
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      // Sequential execution with intra-op parallelism is the fastest mode for CNNs on CPU.
+      executionMode: 'sequential',
+      ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+      ...(options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {}),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UserError('model', `ONNX Runtime cannot load ${file}: ${message.split('\n')[0]}`);
+  }
+  const describe = (m: ort.InferenceSession.ValueMetadata): ValueInfo =>
+    m.isTensor
+      ? {
+          name: m.name,
+          type: m.type,
+          dims: m.shape.map((d) =>
+            typeof d === 'number' && d >= 0 ? d : typeof d === 'string' ? d : -1,
+          ),
+        }
+      : { name: m.name, type: 'non-tensor', dims: [] };
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return {
+    path: file,
+    sha256,
+    inputs: session.inputMetadata.map(describe),
+    outputs: session.outputMetadata.map(describe),
+    info,
+    async run(inputName, data, dims, outputName) {
+      const tensor = new ort.Tensor(data instanceof Uint8Array ? 'uint8' : 'float32', data, dims);
+      let result: ort.InferenceSession.ReturnType;
+      try {
+        result = await session.run({ [inputName]: tensor }, [outputName]);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new UserError(
+          'model',
+          `ONNX Runtime failed running ${file} on input ${inputName} [${dims.join(', ')}]: ${message.split('\n')[0]}`,
+        );
+      }
+      const out = result[outputName];
+      if (!out)
+        throw new UserError('model', `${file}: output ${outputName} missing from the result`);
+      const raw = out.data;
+      let floats: Float32Array;
+      if (raw instanceof Float32Array) floats = raw;
+      else if (
+        raw instanceof Float64Array ||
+        raw instanceof Uint8Array ||
+        raw instanceof Int32Array ||
+        raw instanceof Uint16Array
+      )
+        floats = Float32Array.from(raw as ArrayLike<number>);
+      else
+        throw new UserError(
+          'model',
+          `${file}: output ${outputName} has type ${out.type}; expected a float tensor of class scores`,
+        );
+      return { data: floats, dims: out.dims };
+    },
+    async dispose() {
+      await session.release();
+    },
+  };
+}

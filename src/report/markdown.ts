@@ -1,0 +1,297 @@
+import { markdownTable } from 'markdown-table';
+import type { GateResult, Report, SliceReport } from './schema.js';
+import { escapeMarkdown as esc } from './escape.js';
+
+/** How much detail to render; the GitHub side lowers these to fit a size limit. */
+export interface MarkdownOptions {
+  maxSlices: number;
+  maxExamples: number;
+  /** Include the collapsed detail sections (all slices, per class, pinned, notices). */
+  details: boolean;
+  /** Extra sections contributed by suites (robustness, data), already rendered and escaped. */
+  sections?: string[];
+  /** Links appended at the end (run, artifact). Trusted. */
+  footer?: string;
+}
+
+const ICON = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '⏭️', ungated: '·' } as const;
+const LOWER_IS_BETTER = new Set(['ece', 'brier']);
+
+/** Rates as percentages, calibration metrics as decimals. */
+export function formatMetric(name: string, v: number | null | undefined): string {
+  if (v === null || v === undefined) return '–';
+  if (LOWER_IS_BETTER.has(name)) return v.toFixed(4);
+  return `${(v * 100).toFixed(1)}%`;
+}
+
+/** Deltas in percentage points (rates) or raw units, signed, with a marker when worse. */
+export function formatDelta(name: string, d: number | null | undefined): string {
+  if (d === null || d === undefined) return '–';
+  const lower = LOWER_IS_BETTER.has(name);
+  const text = lower
+    ? `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(4)}`
+    : `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)} pp`;
+  const worse = lower ? d > 1e-12 : d < -1e-12;
+  const better = lower ? d < -1e-12 : d > 1e-12;
+  if (Math.abs(d) < 5e-5) return lower ? '±0' : '±0.0 pp';
+  return worse ? `**${text}** 🔻` : better ? `${text} 🔺` : text;
+}
+
+function table(rows: string[][], align?: ('l' | 'r' | 'c')[]): string {
+  return markdownTable(rows, align ? { align } : {});
+}
+
+function details(summary: string, body: string, open = false): string {
+  return `<details${open ? ' open' : ''}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+const verdictWord = { pass: 'passed', warn: 'passed with warnings', fail: 'failed' } as const;
+
+/** The headline metrics shown in the top table, in order, where present. */
+export function headlineMetrics(report: Report): string[] {
+  const names = Object.keys(report.overall.candidate);
+  const preferred = ['accuracy', 'top5_accuracy', 'macro_f1', 'macro_recall', 'ece', 'brier'];
+  const gated = report.gates.filter((g) => g.target === 'overall').map((g) => g.metric);
+  return [
+    ...new Set([
+      ...preferred.filter((n) => names.includes(n)),
+      ...gated.filter((n) => names.includes(n)),
+    ]),
+  ];
+}
+
+function gateRows(gates: GateResult[]): string[][] {
+  return gates.map((g) => [
+    ICON[g.status],
+    esc(g.rule),
+    g.target === 'overall' ? 'overall' : esc(g.target, 80),
+    esc(g.reason, 200),
+  ]);
+}
+
+function sliceRow(s: SliceReport, metric: string): string[] {
+  return [
+    `${ICON[s.status]}${s.newlyFailing ? ' 🆕' : ''}`,
+    esc(s.key, 80),
+    String(s.n),
+    formatMetric(metric, s.baseline?.[metric]),
+    formatMetric(metric, s.candidate[metric]),
+    formatDelta(metric, s.delta?.[metric]),
+  ];
+}
+
+/** The slices' main metric: the first one a slice gate uses, else accuracy. */
+function sliceMetric(report: Report): string {
+  return report.gates.find((g) => g.target !== 'overall')?.metric ?? 'accuracy';
+}
+
+/**
+ * Render the PR comment / job summary body. Every string from the dataset, model or config is
+ * escaped; structure (tables, details) is ours.
+ */
+export function renderMarkdown(report: Report, options: MarkdownOptions): string {
+  const out: string[] = [];
+  const failed = report.gates.filter((g) => g.status === 'fail');
+  const warned = report.gates.filter((g) => g.status === 'warn');
+  out.push(
+    `## ${ICON[report.verdict]} VisionGate · ${esc(report.name, 64)}: ${verdictWord[report.verdict]}`,
+  );
+
+  const cand = report.models.candidate;
+  const base = report.models.baseline;
+  const baseText =
+    report.comparison.baseline === 'none'
+      ? 'no baseline: absolute gates only'
+      : base?.source === 'stored'
+        ? `stored baseline${base.stored?.commit ? ` from commit ${esc(base.stored.commit.slice(0, 12))}` : ''}${base.stored?.ref ? ` (${esc(base.stored.ref, 60)})` : ''}`
+        : `baseline model ${esc(base?.path ? base.path.split('/').pop()! : 'baseline', 80)}`;
+  out.push(
+    `Candidate ${esc(cand.path ? cand.path.split('/').pop()! : 'model', 80)} vs ${baseText} · ${report.dataset.evaluated} examples · ${report.dataset.classes.length} classes${report.comparison.baseline !== 'none' ? ` · ${report.comparison.paired} paired` : ''}`,
+  );
+
+  const metrics = headlineMetrics(report);
+  const hasBase = report.overall.baseline !== undefined;
+  const head = hasBase ? ['Metric', 'Baseline', 'Candidate', 'Δ'] : ['Metric', 'Candidate'];
+  const rows = metrics.map((m) =>
+    hasBase
+      ? [
+          esc(m),
+          formatMetric(m, report.overall.baseline?.[m]),
+          formatMetric(m, report.overall.candidate[m]),
+          formatDelta(m, report.overall.delta?.[m]),
+        ]
+      : [esc(m), formatMetric(m, report.overall.candidate[m])],
+  );
+  out.push(table([head, ...rows], hasBase ? ['l', 'r', 'r', 'r'] : ['l', 'r']));
+
+  const problems = [...failed, ...warned];
+  if (problems.length > 0) {
+    out.push(
+      `### Gates: ${failed.length} failed, ${warned.length} warning${warned.length === 1 ? '' : 's'}`,
+    );
+    const shown = problems.slice(0, Math.max(options.maxSlices, 5));
+    out.push(table([['', 'Rule', 'Target', 'Why'], ...gateRows(shown)]));
+    if (problems.length > shown.length)
+      out.push(`… ${problems.length - shown.length} more in the report.`);
+  } else if (report.gates.length > 0) {
+    out.push(
+      `All ${report.gates.filter((g) => g.status !== 'skipped').length} gate checks passed.`,
+    );
+  }
+
+  const metric = sliceMetric(report);
+  const newly = report.slices.filter((s) => s.newlyFailing);
+  if (newly.length > 0) {
+    out.push(`### 🆕 Newly failing slices (${newly.length})`);
+    const shown = newly.slice(0, options.maxSlices);
+    out.push(
+      table(
+        [
+          ['', 'Slice', 'n', `Baseline ${esc(metric)}`, `Candidate ${esc(metric)}`, 'Δ'],
+          ...shown.map((s) => sliceRow(s, metric)),
+        ],
+        ['l', 'l', 'r', 'r', 'r', 'r'],
+      ),
+    );
+    if (newly.length > shown.length)
+      out.push(`… ${newly.length - shown.length} more in the report.`);
+  }
+
+  const ex = report.examples;
+  if (ex.counts.newlyFailing > 0 || ex.counts.newlyFixed > 0) {
+    out.push(
+      `### Examples: ${ex.counts.newlyFailing} newly failing, ${ex.counts.newlyFixed} newly fixed`,
+    );
+    const shown = ex.newlyFailing.slice(0, options.maxExamples);
+    if (shown.length > 0) {
+      const body = table([
+        ['Example', 'Label', 'Baseline', 'Candidate (conf.)', 'Metadata'],
+        ...shown.map((e) => [
+          esc(e.id, 60),
+          esc(e.label, 40),
+          esc(e.baselinePred, 40),
+          `${esc(e.candidatePred, 40)} (${(e.candidateConf * 100).toFixed(0)}%)`,
+          esc(
+            Object.entries(e.metadata)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', '),
+            80,
+          ),
+        ]),
+      ]);
+      const more =
+        ex.counts.newlyFailing > shown.length
+          ? `\n\n… ${ex.counts.newlyFailing - shown.length} more in the report.`
+          : '';
+      out.push(
+        details(
+          `Newly failing examples (most confident first)`,
+          body + more,
+          ex.counts.newlyFailing <= 10,
+        ),
+      );
+    }
+  }
+
+  const pinnedBad = report.pinned.filter((p) => p.status !== 'pass');
+  if (report.pinned.length > 0) {
+    if (pinnedBad.length > 0) {
+      out.push(`### 📌 Pinned cases: ${pinnedBad.length} of ${report.pinned.length} not passing`);
+      out.push(
+        table([
+          ['Example', 'Status', 'Label', 'Predicted'],
+          ...pinnedBad
+            .slice(0, Math.max(options.maxExamples, 5))
+            .map((p) => [esc(p.id, 60), p.status, esc(p.label ?? '–', 40), esc(p.pred ?? '–', 40)]),
+        ]),
+      );
+    } else {
+      out.push(`📌 All ${report.pinned.length} pinned cases pass.`);
+    }
+  }
+
+  for (const s of options.sections ?? []) out.push(s);
+
+  if (options.details) {
+    const slices = report.slices.filter((s) => s.kind !== 'discovered');
+    if (slices.length > 0) {
+      const shown = slices.slice(0, options.maxSlices);
+      const more =
+        slices.length > shown.length
+          ? `\n\n… ${slices.length - shown.length} more in the report.`
+          : '';
+      out.push(
+        details(
+          `All slices (${slices.length}) by ${esc(metric)}`,
+          table(
+            [
+              ['', 'Slice', 'n', 'Baseline', 'Candidate', 'Δ'],
+              ...shown.map((s) => sliceRow(s, metric)),
+            ],
+            ['l', 'l', 'r', 'r', 'r', 'r'],
+          ) + more,
+        ),
+      );
+    }
+    const pc = report.overall.perClass;
+    if (pc.length > 0 && pc.length <= Math.max(options.maxSlices, 10)) {
+      out.push(
+        details(
+          'Per-class metrics (candidate)',
+          table(
+            [
+              ['Class', 'Precision', 'Recall', 'F1', 'Support'],
+              ...pc.map((c) => [
+                esc(c.class, 60),
+                formatMetric('p', c.precision),
+                formatMetric('r', c.recall),
+                formatMetric('f', c.f1),
+                String(c.support),
+              ]),
+            ],
+            ['l', 'r', 'r', 'r', 'r'],
+          ),
+        ),
+      );
+    }
+    const notes = [...report.notices];
+    if (report.comparison.changed.length > 0)
+      notes.push(
+        `${report.comparison.changed.length} example(s) changed since the baseline (different image bytes) and were not compared.`,
+      );
+    if (report.comparison.added.length > 0)
+      notes.push(`${report.comparison.added.length} example(s) are new since the baseline.`);
+    if (report.comparison.removed.length > 0)
+      notes.push(
+        `${report.comparison.removed.length} baseline example(s) are no longer in the dataset.`,
+      );
+    if (notes.length > 0)
+      out.push(details(`Notes (${notes.length})`, notes.map((n) => `- ${n}`).join('\n')));
+  }
+  if (options.footer) out.push(options.footer);
+  return `${out.join('\n\n')}\n`;
+}
+
+/**
+ * Render within `maxChars` by lowering detail step by step: fewer rows, then no details. The
+ * caller (GitHub comment, check summary) passes its limit; the full report is always in the file.
+ */
+export function renderMarkdownWithin(
+  report: Report,
+  maxChars: number,
+  base: MarkdownOptions,
+): string {
+  const attempts: Partial<MarkdownOptions>[] = [
+    {},
+    { maxSlices: Math.min(base.maxSlices, 15), maxExamples: Math.min(base.maxExamples, 10) },
+    { maxSlices: 8, maxExamples: 5 },
+    { maxSlices: 5, maxExamples: 3, details: false },
+    { maxSlices: 3, maxExamples: 0, details: false, sections: [] },
+  ];
+  let text = '';
+  for (const a of attempts) {
+    text = renderMarkdown(report, { ...base, ...a });
+    if (text.length <= maxChars) return text;
+  }
+  return text;
+}
