@@ -48,7 +48,7 @@ describe('exact McNemar', () => {
 });
 
 describe('Benjamini–Hochberg', () => {
-  // The worked example of Benjamini & Hochberg (1995), §4.1: 15 p-values, q = 0.05. BH rejects
+  // The worked example of Benjamini & Hochberg (1995): 15 p-values, q = 0.05. BH rejects
   // the four smallest (Bonferroni, 0.05/15 = 0.0033, only three).
   const p = [
     0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.324, 0.4262, 0.5719,
@@ -100,7 +100,7 @@ describe('Benjamini–Hochberg', () => {
 });
 
 describe('Wilson interval', () => {
-  // Published values: Newcombe (1998), Stat Med 17:857, Table II, method 3 (score interval).
+  // Published values: Newcombe (1998), Stat Med 17:857, worked examples of the score interval.
   it.each([
     [81, 263, 0.2553, 0.3662],
     [15, 148, 0.0624, 0.1605],
