@@ -42,9 +42,14 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const pos = first.linePos?.[0];
+    const where = `${display}${pos ? `:${pos.line}:${pos.col}` : ''}`;
+    // yaml's own message ("Map keys must be unique") does not say which key: name it.
+    const dupPath = first.code === 'DUPLICATE_KEY' ? keyPathAt(doc, first.pos[0]) : undefined;
     throw new UserError(
       'config',
-      `${display}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+      dupPath
+        ? `${where}: invalid YAML: duplicate key ${formatKeyPath(dupPath)} (each key may appear only once)`
+        : `${where}: invalid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
     );
   }
   const raw: unknown = doc.toJS();
@@ -55,7 +60,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   if (!parsed.success) {
     const lines = parsed.error.issues
       .slice(0, 10)
-      .map((issue) => formatIssue(issue, display, lineOf));
+      .map((issue) => formatIssue(issue, display, lineOf, raw));
     const more =
       parsed.error.issues.length > 10 ? `\n  (${parsed.error.issues.length - 10} more)` : '';
     throw new UserError('config', `invalid config ${display}:\n  ${lines.join('\n  ')}${more}`);
@@ -67,6 +72,7 @@ function formatIssue(
   issue: z.core.$ZodIssue,
   display: string,
   lineOf: (p: readonly (string | number)[]) => number | undefined,
+  raw: unknown,
 ): string {
   const keyPath = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
   // An unknown key is best pointed at where it is written.
@@ -77,7 +83,45 @@ function formatIssue(
     line = lineOf(keyPath.slice(0, n));
   const shown = issue.code === 'unrecognized_keys' ? keyPath.slice(0, -1) : keyPath;
   const key = shown.length > 0 ? formatKeyPath(shown) : '(top level)';
-  return `${display}${line ? `:${line}` : ''}: ${key}: ${describeIssue(issue)}`;
+  return `${display}${line ? `:${line}` : ''}: ${key}: ${describeIssue(issue)}${describeValue(issue, raw)}`;
+}
+
+/** ` (got "xml")`: the offending value when it is a scalar that is written in the file. */
+function describeValue(issue: z.core.$ZodIssue, raw: unknown): string {
+  if (issue.code === 'unrecognized_keys' || issue.code === 'custom') return '';
+  let value: unknown = raw;
+  for (const part of issue.path) {
+    if (value === null || typeof value !== 'object') return '';
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  let text: string;
+  if (typeof value === 'string') text = JSON.stringify(value);
+  else if (typeof value === 'number' || typeof value === 'boolean' || value === null)
+    text = String(value);
+  else return '';
+  return ` (got ${text.length > 60 ? `${text.slice(0, 59)}…` : text})`;
+}
+
+/** Key path of the map key that starts at `offset` (a duplicate key reported by yaml). */
+function keyPathAt(doc: Document, offset: number): (string | number)[] | undefined {
+  const walk = (node: unknown, prefix: (string | number)[]): (string | number)[] | undefined => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (k === undefined) continue;
+        if (isScalar(pair.key) && pair.key.range?.[0] === offset) return [...prefix, k];
+        const found = walk(pair.value, [...prefix, k]);
+        if (found) return found;
+      }
+    } else if (isSeq(node)) {
+      for (let i = 0; i < node.items.length; i++) {
+        const found = walk(node.items[i], [...prefix, i]);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return walk(doc.contents, []);
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
