@@ -6,7 +6,9 @@ import { runFromConfigFile, type RunOverrides } from './engine/run.js';
 import { parseShard } from './engine/shard.js';
 import { describeError, isUserError, UserError } from './errors.js';
 import { exitCodeFor } from './gates/verdict.js';
+import type { LoadedConfig } from './config/load.js';
 import { renderMarkdownWithin } from './report/markdown.js';
+import type { GateResult, Report } from './report/schema.js';
 
 /** GitHub limits the job summary to 1 MiB per step; stay well under it. */
 const SUMMARY_LIMIT = 1_000_000;
@@ -86,18 +88,15 @@ export async function run(): Promise<void> {
     core.setOutput('report-json', written.reportJson);
     core.setOutput('report-markdown', written.reportMarkdown);
     core.setOutput('records', written.records);
-    await core.summary.addRaw(renderMarkdownWithin(report, SUMMARY_LIMIT, options)).write();
-
-    for (const g of report.gates.filter((x) => x.status === 'fail' || x.status === 'warn')) {
-      const line = g.index >= 0 ? loaded.lineOf(['gates', g.index]) : undefined;
-      const props = {
-        title: `VisionGate: ${g.rule}`,
-        file: path.relative(process.cwd(), loaded.file),
-        ...(line ? { startLine: line } : {}),
-      };
-      if (g.status === 'fail') core.error(g.reason, props);
-      else core.warning(g.reason, props);
+    try {
+      await core.summary.addRaw(renderMarkdownWithin(report, SUMMARY_LIMIT, options)).write();
+    } catch (error) {
+      core.warning(
+        `could not write the job summary: ${describeError(error)}; the report is in ${written.reportMarkdown}`,
+      );
     }
+
+    annotateGates(report, loaded);
     core.info(`verdict: ${report.verdict}`);
     if (exitCodeFor(report.verdict, inputs.failOn) !== 0) {
       core.setFailed(
@@ -113,5 +112,33 @@ export async function run(): Promise<void> {
       );
       if (error instanceof Error && error.stack) core.debug(error.stack);
     }
+  }
+}
+
+/**
+ * One annotation per failing gate rule (GitHub shows at most 10 error and 10 warning annotations
+ * per step), on the rule's line in the config file, naming the targets it failed on.
+ */
+export function annotateGates(report: Report, loaded: LoadedConfig): void {
+  const byRule = new Map<string, GateResult[]>();
+  for (const g of report.gates) {
+    if (g.status !== 'fail' && g.status !== 'warn') continue;
+    const key = `${g.index}|${g.kind}|${g.status}`;
+    byRule.set(key, [...(byRule.get(key) ?? []), g]);
+  }
+  const file = path.relative(process.cwd(), loaded.file);
+  for (const gates of byRule.values()) {
+    const g = gates[0]!;
+    const line = g.index >= 0 ? loaded.lineOf(['gates', g.index]) : loaded.lineOf(['pinned']);
+    const message =
+      gates.length === 1
+        ? g.reason
+        : `${g.rule} ${g.status === 'fail' ? 'failed' : 'warned'} on ${gates.length} targets: ${gates
+            .slice(0, 5)
+            .map((x) => x.target)
+            .join(', ')}${gates.length > 5 ? ', ...' : ''}. First: ${g.reason}`;
+    const props = { title: `VisionGate: ${g.rule}`, file, ...(line ? { startLine: line } : {}) };
+    if (g.status === 'fail') core.error(message, props);
+    else core.warning(message, props);
   }
 }

@@ -16,7 +16,7 @@ interface RunFlags {
   out: string;
   model?: string;
   baselineModel?: string;
-  baseline?: string;
+  baseline?: string | false;
   shard?: string;
   failOn: FailOn;
   quiet?: boolean;
@@ -67,6 +67,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     ...(flags.model ? { model: flags.model } : {}),
     ...(flags.baselineModel ? { baselineModel: flags.baselineModel } : {}),
     ...(flags.baseline ? { baselineReport: flags.baseline } : {}),
+    ...(flags.baseline === false ? { noBaseline: true } : {}),
     ...(flags.shard ? { shard: parseShard(flags.shard) } : {}),
   };
   if (overrides.baselineModel && overrides.baselineReport) {
@@ -129,6 +130,10 @@ export function buildProgram(onExit: (code: number) => void): Command {
     .option(
       '--baseline <dir>',
       'stored baseline: the output folder of an earlier run (overrides baseline.*)',
+    )
+    .option(
+      '--no-baseline',
+      'ignore the baseline in the config: evaluate the candidate alone (e.g. to record a baseline)',
     )
     .option(
       '--shard <i/n>',

@@ -37,6 +37,8 @@ export interface RunOverrides {
   model?: string;
   baselineModel?: string;
   baselineReport?: string;
+  /** Ignore the config's baseline: evaluate the candidate alone (e.g. to record a baseline). */
+  noBaseline?: boolean;
   shard?: Shard;
 }
 
@@ -73,7 +75,7 @@ export async function runEvaluation(
   const t0 = performance.now();
   const timing: Record<string, number> = {};
   const lap = (name: string, since: number) => {
-    timing[name] = Math.round((performance.now() - since) / 10) / 100;
+    timing[name] = Math.round(performance.now() - since) / 1000;
   };
 
   // --- dataset
@@ -96,14 +98,16 @@ export async function runEvaluation(
   const candidatePath = overrides.model
     ? cwdPath(overrides.model)
     : resolveFromConfig(loaded, config.model.path);
+  const useConfigBaseline =
+    !overrides.noBaseline && !overrides.baselineReport && !overrides.baselineModel;
   const baselineModelPath = overrides.baselineModel
     ? cwdPath(overrides.baselineModel)
-    : !overrides.baselineReport && config.baseline.model
+    : useConfigBaseline && config.baseline.model
       ? resolveFromConfig(loaded, config.baseline.model)
       : undefined;
   const baselineReportDir = overrides.baselineReport
     ? cwdPath(overrides.baselineReport)
-    : !overrides.baselineModel && config.baseline.report
+    : useConfigBaseline && config.baseline.report
       ? resolveFromConfig(loaded, config.baseline.report)
       : undefined;
   const runtime = {

@@ -67,27 +67,23 @@ export async function decodeToGeometry(
       });
     } else {
       const target = g.resizeTo ?? Math.max(g.width, g.height);
-      // Resize the shorter side to `target`, then crop the centre: torchvision Resize(target) + CenterCrop.
-      const meta = await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS })
-        .rotate()
-        .metadata();
-      const ow = meta.autoOrient?.width ?? meta.width;
-      const oh = meta.autoOrient?.height ?? meta.height;
+      // torchvision Resize(target) + CenterCrop: the shorter side becomes `target`, the longer
+      // int(target · long / short); then the centre crop. One sharp pipeline (resize, extract).
+      const meta = await sharp(bytes, {
+        failOn: 'error',
+        limitInputPixels: MAX_INPUT_PIXELS,
+      }).metadata();
+      const swap = (meta.orientation ?? 1) >= 5;
+      const ow = swap ? meta.height : meta.width;
+      const oh = swap ? meta.width : meta.height;
       if (!ow || !oh) throw new Error('image has no size');
-      const scale = target / Math.min(ow, oh);
-      const rw = Math.max(g.width, Math.round(ow * scale));
-      const rh = Math.max(g.height, Math.round(oh * scale));
-      img = sharp(
-        await img
-          .resize(rw, rh, { fit: 'fill', kernel })
-          .toColourspace('srgb')
-          .removeAlpha()
-          .raw()
-          .toBuffer(),
-        { raw: { width: rw, height: rh, channels: 3 } },
-      ).extract({
-        left: Math.floor((rw - g.width) / 2),
-        top: Math.floor((rh - g.height) / 2),
+      const [rw, rh] =
+        ow <= oh
+          ? [target, Math.max(target, Math.floor((target * oh) / ow))]
+          : [Math.max(target, Math.floor((target * ow) / oh)), target];
+      img = img.resize(rw, rh, { fit: 'fill', kernel }).extract({
+        left: roundHalfEven((rw - g.width) / 2),
+        top: roundHalfEven((rh - g.height) / 2),
         width: g.width,
         height: g.height,
       });
@@ -110,6 +106,15 @@ export async function decodeToGeometry(
       cause: error,
     });
   }
+}
+
+/** Python's round(): torchvision's CenterCrop offsets use it, so we do too. */
+export function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const diff = x - f;
+  if (diff > 0.5) return f + 1;
+  if (diff < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
 }
 
 function describeSharpError(error: unknown): string {

@@ -37,30 +37,51 @@ export function imagesToTensor(
     spec.dtype === 'uint8'
       ? new Uint8Array(perImage * images.length)
       : new Float32Array(perImage * images.length);
-  // Precompute per-channel affine: value = x * a + b.
-  const a: number[] = [];
-  const b: number[] = [];
+  // Gray first collapses RGB to one 0-255 value; the per-channel affine then maps it.
+  const gray = c === 1 ? new Float64Array(plane) : undefined;
+  // One 256-entry lookup table per output channel: value = ((x · scale) − mean) / std.
+  const luts: Float32Array[] = [];
   for (let k = 0; k < c; k++) {
     const mean = spec.mean.length === 1 ? spec.mean[0]! : spec.mean[k]!;
     const std = spec.std.length === 1 ? spec.std[0]! : spec.std[k]!;
-    a.push(spec.scale / std);
-    b.push(-mean / std);
+    const lut = new Float32Array(256);
+    for (let x = 0; x < 256; x++) lut[x] = (x * spec.scale - mean) / std;
+    luts.push(lut);
   }
   const order = spec.channels === 'bgr' ? [2, 1, 0] : [0, 1, 2];
+  const nchw = spec.layout === 'NCHW';
   images.forEach((img, n) => {
-    if (img.width !== w || img.height !== h)
+    if (img.width !== w || img.height !== h) {
       throw new Error('imagesToTensor: images in a batch must share a size');
+    }
     const src = img.data;
     const base = n * perImage;
-    for (let p = 0; p < plane; p++) {
-      const s = p * 3;
-      for (let k = 0; k < c; k++) {
-        const x =
-          c === 1
-            ? LUMA[0] * src[s]! + LUMA[1] * src[s + 1]! + LUMA[2] * src[s + 2]!
-            : src[s + order[k]!]!;
-        const idx = spec.layout === 'NCHW' ? base + k * plane + p : base + p * c + k;
-        out[idx] = spec.dtype === 'uint8' ? Math.round(x) : x * a[k]! + b[k]!;
+    if (gray) {
+      for (let p = 0, s = 0; p < plane; p++, s += 3) {
+        gray[p] = LUMA[0] * src[s]! + LUMA[1] * src[s + 1]! + LUMA[2] * src[s + 2]!;
+      }
+      if (out instanceof Uint8Array) {
+        for (let p = 0; p < plane; p++) out[base + p] = Math.round(gray[p]!);
+      } else {
+        const mean = spec.mean[0]!;
+        const std = spec.std[0]!;
+        for (let p = 0; p < plane; p++) out[base + p] = (gray[p]! * spec.scale - mean) / std;
+      }
+      return;
+    }
+    for (let k = 0; k < 3; k++) {
+      const from = order[k]!;
+      const lut = luts[k]!;
+      if (nchw) {
+        const dst = base + k * plane;
+        if (out instanceof Uint8Array)
+          for (let p = 0; p < plane; p++) out[dst + p] = src[p * 3 + from]!;
+        else for (let p = 0; p < plane; p++) out[dst + p] = lut[src[p * 3 + from]!]!;
+      } else {
+        const dst = base + k;
+        if (out instanceof Uint8Array)
+          for (let p = 0; p < plane; p++) out[dst + p * 3] = src[p * 3 + from]!;
+        else for (let p = 0; p < plane; p++) out[dst + p * 3] = lut[src[p * 3 + from]!]!;
       }
     }
   });

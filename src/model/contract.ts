@@ -118,6 +118,15 @@ export function resolveContract(
     );
   }
 
+  if (
+    cfg.resize.mode === 'center-crop' &&
+    cfg.resize.resizeTo !== undefined &&
+    cfg.resize.resizeTo < Math.max(width, height)
+  ) {
+    throw problem(
+      `model.input.resize.resizeTo (${cfg.resize.resizeTo}) must be at least the input size ${height}x${width} to crop from`,
+    );
+  }
   const dtype = input.type;
   if (
     dtype === 'uint8' &&

@@ -1,0 +1,301 @@
+import { cp, mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli.js';
+import type { Report } from '../../src/report/schema.js';
+import type { PredictionRecord } from '../../src/types.js';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const example = path.join(repo, 'examples/fashion');
+
+/** Run the CLI in-process and capture stderr. */
+async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+    return true;
+  });
+  try {
+    const code = await main(args);
+    return { code, stderr };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+async function readReport(dir: string): Promise<Report> {
+  return JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as Report;
+}
+
+async function readRecords(dir: string): Promise<PredictionRecord[]> {
+  return (await readFile(path.join(dir, 'records.jsonl'), 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as PredictionRecord);
+}
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'vg-cli-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('visiongate run on the bundled example', () => {
+  let out: string;
+  let report: Report;
+  let code: number;
+  beforeAll(async () => {
+    out = path.join(tmp, 'example');
+    ({ code } = await cli([
+      'run',
+      '--config',
+      path.join(example, 'visiongate.yml'),
+      '--out',
+      out,
+      '--quiet',
+    ]));
+    report = await readReport(out);
+  });
+
+  it('finds the regression on dim images and fails the gate', () => {
+    expect(code).toBe(1);
+    expect(report.verdict).toBe('fail');
+    const dim = report.slices.find((s) => s.key === 'lighting=dim')!;
+    expect(dim.newlyFailing).toBe(true);
+    expect(dim.delta!.accuracy!).toBeLessThan(-0.1);
+    const normal = report.slices.find((s) => s.key === 'lighting=normal')!;
+    // The candidate was trained without dim images: normal lighting barely moves.
+    expect(Math.abs(normal.delta!.accuracy!)).toBeLessThan(Math.abs(dim.delta!.accuracy!) / 2);
+  });
+
+  it('reports accuracies that agree with the independent PyTorch evaluation of the same images', async () => {
+    // examples/fashion/models/accuracy.json was written by scripts/make-example.py (PIL decoding + PyTorch).
+    const torch = JSON.parse(
+      await readFile(path.join(example, 'models/accuracy.json'), 'utf8'),
+    ) as {
+      exampleSlices: Record<'baseline' | 'candidate', Record<string, number>>;
+    };
+    const tol = 1.5 / 600; // at most one example may flip from a JPEG decoder difference
+    expect(
+      Math.abs(report.overall.candidate.accuracy! - torch.exampleSlices.candidate.all!),
+    ).toBeLessThanOrEqual(tol);
+    expect(
+      Math.abs(report.overall.baseline!.accuracy! - torch.exampleSlices.baseline.all!),
+    ).toBeLessThanOrEqual(tol);
+    for (const [key, acc] of Object.entries(torch.exampleSlices.candidate)) {
+      if (key === 'all') continue;
+      const slice = report.slices.find((s) => s.key === key);
+      expect(slice, key).toBeDefined();
+      const n = slice!.n;
+      expect(Math.abs(slice!.candidate.accuracy! - acc), key).toBeLessThanOrEqual(1.5 / n);
+    }
+  });
+
+  it('writes records from which the report numbers can be recomputed', async () => {
+    const records = await readRecords(out);
+    const cand = records.filter((r) => r.model === 'candidate' && r.variant === 'clean');
+    const base = records.filter((r) => r.model === 'baseline' && r.variant === 'clean');
+    expect(cand).toHaveLength(600);
+    expect(base).toHaveLength(600);
+    const acc = (rs: PredictionRecord[]) => rs.filter((r) => r.pred === r.label).length / rs.length;
+    expect(report.overall.candidate.accuracy).toBe(acc(cand));
+    expect(report.overall.baseline!.accuracy).toBe(acc(base));
+    // Newly failing examples: baseline right, candidate wrong.
+    const baseById = new Map(base.map((r) => [r.id, r]));
+    const newlyFailing = cand.filter(
+      (r) => r.pred !== r.label && baseById.get(r.id)!.pred === r.label,
+    );
+    expect(report.examples.counts.newlyFailing).toBe(newlyFailing.length);
+    for (const r of cand) expect(r.probs).toHaveLength(10);
+  });
+
+  it('gives the same comparison from a stored baseline as from the baseline model', async () => {
+    const stored = path.join(tmp, 'stored-baseline');
+    // Store: evaluate the baseline model as the candidate, without a baseline.
+    const s = await cli([
+      'run',
+      '--config',
+      path.join(example, 'visiongate.yml'),
+      '--out',
+      stored,
+      '--quiet',
+      '--model',
+      path.join(example, 'models/baseline.onnx'),
+      '--no-baseline',
+    ]);
+    expect([0, 1]).toContain(s.code);
+    const viaStored = path.join(tmp, 'via-stored');
+    const r = await cli([
+      'run',
+      '--config',
+      path.join(example, 'visiongate.yml'),
+      '--out',
+      viaStored,
+      '--quiet',
+      '--baseline',
+      stored,
+    ]);
+    expect(r.code).toBe(1);
+    const a = report;
+    const b = await readReport(viaStored);
+    expect(b.comparison.baseline).toBe('stored');
+    expect(b.comparison.paired).toBe(600);
+    expect(b.overall.delta).toEqual(a.overall.delta);
+    expect(b.slices).toEqual(a.slices);
+    expect(b.gates).toEqual(a.gates);
+    expect(b.examples).toEqual(a.examples);
+  });
+});
+
+describe('bad input gets a clear error and exit code 2', () => {
+  /** A 40-image copy of the example dataset we can break. */
+  async function smallDataset(name: string): Promise<string> {
+    const dir = path.join(tmp, name);
+    await cp(path.join(example, 'models'), path.join(dir, 'models'), { recursive: true });
+    await cp(path.join(example, 'data/classes.txt'), path.join(dir, 'data/classes.txt'));
+    const lines = (await readFile(path.join(example, 'data/manifest.csv'), 'utf8'))
+      .trim()
+      .split('\n');
+    const rows = lines.slice(1, 41);
+    for (const row of rows) {
+      const rel = row.split(',')[1]!;
+      await cp(path.join(example, 'data', rel), path.join(dir, 'data', rel));
+    }
+    await writeFile(path.join(dir, 'data/manifest.csv'), `${[lines[0], ...rows].join('\n')}\n`);
+    await writeFile(
+      path.join(dir, 'visiongate.yml'),
+      [
+        'name: small',
+        'dataset: { root: data, manifest: data/manifest.csv, classes: data/classes.txt }',
+        'model:',
+        '  path: models/candidate.onnx',
+        '  input: { scale: 0.00392156862745098, mean: 0.286, std: 0.353 }',
+        'slices: { minSupport: 5 }',
+        'gates:',
+        '  - { metric: accuracy, min: 0.1 }',
+        '',
+      ].join('\n'),
+    );
+    return dir;
+  }
+  const run = (dir: string, extra: string[] = []) =>
+    cli([
+      'run',
+      '--config',
+      path.join(dir, 'visiongate.yml'),
+      '--out',
+      path.join(dir, 'out'),
+      '--quiet',
+      ...extra,
+    ]);
+  const firstImage = async (dir: string) =>
+    (await readFile(path.join(dir, 'data/manifest.csv'), 'utf8')).split('\n')[1]!.split(',');
+
+  it('passes on the intact small copy (the fixture itself is sound)', async () => {
+    const dir = await smallDataset('intact');
+    expect((await run(dir)).code).toBe(0);
+  });
+
+  it('names a truncated image', async () => {
+    const dir = await smallDataset('corrupt');
+    const [id, rel] = await firstImage(dir);
+    await truncate(path.join(dir, 'data', rel!), 60);
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('1 image(s) could not be read');
+    expect(r.stderr).toContain(id!);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('names a missing file', async () => {
+    const dir = await smallDataset('missing');
+    const [, rel] = await firstImage(dir);
+    await unlink(path.join(dir, 'data', rel!));
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('1 image file(s) not found');
+    expect(r.stderr).toContain(rel!);
+  });
+
+  it('names a label that is not in the class list', async () => {
+    const dir = await smallDataset('label');
+    const manifest = path.join(dir, 'data/manifest.csv');
+    const lines = (await readFile(manifest, 'utf8')).split('\n');
+    const cells = lines[1]!.split(',');
+    cells[2] = 'Jumpsuit';
+    lines[1] = cells.join(',');
+    await writeFile(manifest, lines.join('\n'));
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('labels not in the class list');
+    expect(r.stderr).toContain('"Jumpsuit"');
+    expect(r.stderr).toContain(cells[0]!);
+  });
+
+  it('refuses a path that escapes the dataset root', async () => {
+    const dir = await smallDataset('escape');
+    const manifest = path.join(dir, 'data/manifest.csv');
+    const lines = (await readFile(manifest, 'utf8')).split('\n');
+    const cells = lines[2]!.split(',');
+    cells[1] = '../visiongate.yml';
+    lines[2] = cells.join(',');
+    await writeFile(manifest, lines.join('\n'));
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('escape the dataset root');
+    expect(r.stderr).toContain('manifest.csv:3');
+  });
+
+  it('refuses an input size that contradicts the model', async () => {
+    const dir = await smallDataset('shape');
+    const cfg = path.join(dir, 'visiongate.yml');
+    await writeFile(cfg, (await readFile(cfg, 'utf8')).replace('input: {', 'input: { size: 32,'));
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('model.input.size is [32, 32] but input input');
+    expect(r.stderr).toContain('expects [28, 28]');
+  });
+
+  it('points at the key and line of an invalid config', async () => {
+    const dir = await smallDataset('config');
+    const cfg = path.join(dir, 'visiongate.yml');
+    await writeFile(
+      cfg,
+      (await readFile(cfg, 'utf8')).replace(
+        '- { metric: accuracy, min: 0.1 }',
+        '- { metric: accuracy, min: 0.1, level: fatal }',
+      ),
+    );
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('visiongate.yml:8: gates[0].level: must be one of "fail", "warn"');
+  });
+
+  it('names an unknown metric in a gate with its line', async () => {
+    const dir = await smallDataset('metric');
+    const cfg = path.join(dir, 'visiongate.yml');
+    await writeFile(
+      cfg,
+      (await readFile(cfg, 'utf8')).replace('metric: accuracy', 'metric: acuracy'),
+    );
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/visiongate\.yml:8: gates\[0\]\.metric: unknown metric "acuracy"/);
+  });
+
+  it('rejects a model that is not ONNX', async () => {
+    const dir = await smallDataset('notonnx');
+    await writeFile(path.join(dir, 'models/candidate.onnx'), 'this is not a model');
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/candidate\.onnx/);
+  });
+
+  it('exits 2 on a usage error', async () => {
+    const r = await cli(['run', '--out', path.join(tmp, 'x')]);
+    expect(r.code).toBe(2);
+  });
+});
