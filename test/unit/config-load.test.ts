@@ -1,0 +1,318 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatKeyPath, loadConfig, parseConfig } from '../../src/config/load.js';
+import { isUserError, UserError } from '../../src/errors.js';
+
+const FILE = '/project/ci/visiongate.yml';
+
+/** The smallest valid config; every test below adds one mistake to it. */
+const MINIMAL = ['dataset:', '  root: data', 'model:', '  path: model.onnx'].join('\n');
+
+/** Parse and return the thrown UserError (fails the test if nothing or something else is thrown). */
+function errorOf(text: string): UserError {
+  try {
+    parseConfig(text, FILE);
+  } catch (error) {
+    expect(isUserError(error)).toBe(true);
+    expect((error as UserError).kind).toBe('config');
+    return error as UserError;
+  }
+  throw new Error('parseConfig accepted an invalid config');
+}
+
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+describe('parseConfig: defaults', () => {
+  it('fills every documented default for a minimal config', () => {
+    const { config, dir, file } = parseConfig(MINIMAL, FILE);
+    expect(file).toBe(FILE);
+    expect(dir).toBe('/project/ci');
+    // Written out from the defaults documented in src/config/schema.ts, not from a run.
+    expect(config).toEqual({
+      version: 1,
+      name: 'default',
+      task: 'classification',
+      dataset: {
+        root: 'data',
+        format: 'auto',
+        columns: { path: 'path', label: 'label' },
+        onUnreadable: 'error',
+      },
+      model: {
+        path: 'model.onnx',
+        input: {
+          resize: { mode: 'stretch', interpolation: 'bilinear' },
+          background: '#000000',
+        },
+        output: { type: 'auto' },
+      },
+      runtime: {},
+      baseline: {},
+      slices: { crossings: [], classes: true, minSupport: 30 },
+      metrics: { topK: [1, 5] },
+      pinned: { ids: [], level: 'fail' },
+      gates: [],
+      report: { maxExamples: 20, maxSlices: 30 },
+    });
+  });
+
+  it('fills defaults inside partly written objects and gate rules', () => {
+    const { config } = parseConfig(
+      lines(
+        MINIMAL,
+        '  input:',
+        '    resize: { mode: center-crop }',
+        'gates:',
+        '  - metric: accuracy',
+        '    min: 0.8',
+      ),
+      FILE,
+    );
+    // resize.interpolation defaults inside a given resize object; scope and level inside a rule.
+    expect(config.model.input.resize).toEqual({ mode: 'center-crop', interpolation: 'bilinear' });
+    expect(config.model.input.background).toBe('#000000');
+    expect(config.gates).toEqual([
+      { metric: 'accuracy', min: 0.8, scope: 'overall', level: 'fail' },
+    ]);
+  });
+
+  it('keeps values that are written', () => {
+    const { config } = parseConfig(
+      lines(
+        'name: nightly-eval',
+        'dataset:',
+        '  root: data',
+        '  format: jsonl',
+        '  manifest: m.jsonl',
+        '  columns: { id: key, path: file, label: y }',
+        '  classes: [cat, dog]',
+        'model:',
+        '  path: model.onnx',
+        '  input: { size: [224, 200], mean: [0.485, 0.456, 0.406], std: 0.5, layout: NHWC }',
+        'slices: { minSupport: 5, classes: false }',
+      ),
+      FILE,
+    );
+    expect(config.name).toBe('nightly-eval');
+    expect(config.dataset.columns).toEqual({ id: 'key', path: 'file', label: 'y' });
+    expect(config.dataset.classes).toEqual(['cat', 'dog']);
+    expect(config.model.input.size).toEqual([224, 200]);
+    expect(config.model.input.mean).toEqual([0.485, 0.456, 0.406]);
+    expect(config.model.input.std).toBe(0.5);
+    expect(config.slices).toEqual({ minSupport: 5, classes: false, crossings: [] });
+  });
+
+  it('lineOf points at keys and list items as written', () => {
+    const text = lines(
+      MINIMAL, //                 lines 1-4
+      'gates:', //                line 5
+      '  - metric: accuracy', //  line 6
+      '    min: 0.8', //          line 7
+      '  - metric: ece', //       line 8
+      '    max: 0.1', //          line 9
+    );
+    const loaded = parseConfig(text, FILE);
+    const lineOf = (keyPath: (string | number)[]) => loaded.lineOf(keyPath);
+    expect(lineOf(['model', 'path'])).toBe(4);
+    expect(lineOf(['gates'])).toBe(5);
+    expect(lineOf(['gates', 1])).toBe(8);
+    expect(lineOf(['gates', 1, 'max'])).toBe(9);
+    expect(lineOf(['gates', 2])).toBeUndefined();
+    expect(lineOf(['report'])).toBeUndefined(); // a default, not written in the file
+  });
+});
+
+describe('parseConfig: errors name file:line, the dotted key and the bad value', () => {
+  it('invalid enum value: lists the allowed values and the offending one', () => {
+    const e = errorOf(
+      lines('dataset:', '  root: data', '  format: xml', 'model:', '  path: m.onnx'),
+    );
+    expect(e.message).toContain('visiongate.yml:3: dataset.format:');
+    expect(e.message).toContain('"auto", "csv", "jsonl", "imagefolder", "hf-metadata"');
+    expect(e.message).toContain('"xml"');
+  });
+
+  it('invalid enum value inside a flow mapping, CRLF line endings', () => {
+    const text = [MINIMAL, '  input:', '    resize: { mode: strech }', ''].join('\r\n');
+    const e = errorOf(text);
+    expect(e.message).toContain('visiongate.yml:6: model.input.resize.mode:');
+    expect(e.message).toContain('"strech"');
+    expect(e.message).toContain('"center-crop"');
+  });
+
+  it('unknown key: points at the line of the key itself, not its parent', () => {
+    const e = errorOf(
+      lines(
+        MINIMAL, //           lines 1-4
+        '  input:', //        line 5 (the parent)
+        '    size: 28', //    line 6
+        '    layuot: NCHW', // line 7: the typo
+      ),
+    );
+    expect(e.message).toContain('visiongate.yml:7: model.input: unknown key "layuot"');
+    expect(e.message).not.toContain('visiongate.yml:5');
+  });
+
+  it('unknown key at the top level and inside a list item', () => {
+    const top = errorOf(lines(MINIMAL, 'gatez: []'));
+    expect(top.message).toContain('visiongate.yml:5:');
+    expect(top.message).toContain('unknown key "gatez"');
+
+    const item = errorOf(
+      lines(
+        MINIMAL,
+        'gates:', //               line 5
+        '  - metric: accuracy', // line 6
+        '    min: 0.5', //         line 7
+        '  - metric: accuracy', // line 8
+        '    mni: 0.5', //         line 9
+      ),
+    );
+    expect(item.message).toContain('visiongate.yml:9: gates[1]: unknown key "mni"');
+    // The same item also lacks a bound; both problems are reported.
+    expect(item.message).toContain(
+      'visiongate.yml:8: gates[1]: a gate needs min, max and/or maxDrop',
+    );
+  });
+
+  it('wrong type: names the key, the expected type and the value given', () => {
+    const e = errorOf(lines(MINIMAL, 'runtime:', '  batchSize: big'));
+    expect(e.message).toContain('visiongate.yml:6: runtime.batchSize:');
+    expect(e.message).toContain('expected number');
+    expect(e.message).toContain('"big"');
+  });
+
+  it('out-of-range number inside a tuple: the index is part of the key path', () => {
+    const e = errorOf(lines(MINIMAL, '  input:', '    size: [224, -1]'));
+    expect(e.message).toContain('visiongate.yml:6: model.input.size[1]:');
+    expect(e.message).toContain('-1');
+  });
+
+  it('missing required dataset / model / model.path', () => {
+    const noDataset = errorOf(lines('model:', '  path: m.onnx'));
+    expect(noDataset.message).toMatch(/visiongate\.yml:1: dataset: is required/);
+    expect(noDataset.message).not.toContain('model:');
+
+    const noModel = errorOf(lines('dataset:', '  root: data'));
+    expect(noModel.message).toMatch(/visiongate\.yml:1: model: is required/);
+
+    // A missing key points at its parent's line (model: on line 3).
+    const noPath = errorOf(
+      lines('dataset:', '  root: data', 'model:', '  input:', '    layout: NCHW'),
+    );
+    expect(noPath.message).toMatch(/visiongate\.yml:3: model\.path: is required/);
+  });
+
+  it('a gate without min, max or maxDrop is refused, each at its own line', () => {
+    const e = errorOf(
+      lines(
+        MINIMAL,
+        'gates:', //                 line 5
+        '  - metric: accuracy', //   line 6
+        '  - metric: ece', //        line 7
+        '    scope: slices', //      line 8
+        '  - metric: macro_f1', //   line 9
+        '    min: 0.5', //           line 10 (valid)
+      ),
+    );
+    expect(e.message).toContain('visiongate.yml:6: gates[0]: a gate needs min, max and/or maxDrop');
+    expect(e.message).toContain('visiongate.yml:7: gates[1]: a gate needs min, max and/or maxDrop');
+    expect(e.message).not.toContain('gates[2]');
+  });
+
+  it('gate scope outside the grammar names the value', () => {
+    const e = errorOf(
+      lines(MINIMAL, 'gates:', '  - metric: accuracy', '    min: 0.5', '    scope: everywhere'),
+    );
+    expect(e.message).toContain('visiongate.yml:8: gates[0].scope:');
+    expect(e.message).toContain('"everywhere"');
+  });
+
+  it('baseline.model and baseline.report together are refused', () => {
+    const e = errorOf(lines(MINIMAL, 'baseline:', '  model: a.onnx', '  report: out'));
+    expect(e.message).toContain('visiongate.yml:5: baseline:');
+    expect(e.message).toContain('not both');
+  });
+
+  it('bad YAML syntax reports line:col', () => {
+    // The unclosed flow sequence on line 2 is detected where line 3 starts, column 1.
+    const e = errorOf(lines('dataset:', '  root: [data', 'model:', '  path: m.onnx'));
+    expect(e.message).toMatch(/^visiongate\.yml:3:1: invalid YAML: /);
+
+    // Misaligned mapping key on line 3, column 2.
+    const e2 = errorOf(lines('dataset:', '  root: data', ' model: x'));
+    expect(e2.message).toMatch(/^visiongate\.yml:3:\d+: invalid YAML: /);
+  });
+
+  it('duplicate keys are refused with the line, column and dotted key path', () => {
+    const top = errorOf(lines(MINIMAL, 'model:', '  path: other.onnx'));
+    // The second `model:` is on line 5, column 1.
+    expect(top.message).toBe(
+      'visiongate.yml:5:1: invalid YAML: duplicate key model (each key may appear only once)',
+    );
+
+    const nested = errorOf(lines(MINIMAL, '  path: other.onnx'));
+    // The second `path:` is on line 5, column 3, under `model`.
+    expect(nested.message).toContain('visiongate.yml:5:3:');
+    expect(nested.message).toContain('duplicate key model.path');
+
+    const inList = errorOf(
+      lines(MINIMAL, 'gates:', '  - metric: accuracy', '    min: 0.5', '    min: 0.6'),
+    );
+    expect(inList.message).toContain('visiongate.yml:8:5:');
+    expect(inList.message).toContain('duplicate key gates[0].min');
+  });
+
+  it('an empty file, or one with only comments, is refused as empty', () => {
+    expect(errorOf('').message).toBe('visiongate.yml: the config file is empty');
+    expect(errorOf('# nothing here\n\n').message).toBe('visiongate.yml: the config file is empty');
+  });
+
+  it('a top level that is not a mapping is refused', () => {
+    expect(errorOf('- dataset\n').message).toContain('visiongate.yml:1: (top level):');
+    expect(errorOf('- dataset\n').message).toContain('expected object');
+  });
+
+  it('caps the list at 10 problems and says how many more', () => {
+    // 12 unknown top-level keys: zod reports them as one issue, so use 12 bad gates instead.
+    const gates = Array.from({ length: 12 }, () => '  - metric: accuracy');
+    const e = errorOf(lines(MINIMAL, 'gates:', ...gates));
+    expect(e.message.match(/a gate needs/g)).toHaveLength(10);
+    expect(e.message).toContain('(2 more)');
+  });
+});
+
+describe('formatKeyPath', () => {
+  it('joins keys with dots and indexes with brackets', () => {
+    expect(formatKeyPath(['gates', 0, 'metric'])).toBe('gates[0].metric');
+    expect(formatKeyPath(['model', 'input', 'size', 1])).toBe('model.input.size[1]');
+    expect(formatKeyPath(['dataset'])).toBe('dataset');
+  });
+});
+
+describe('loadConfig', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vg-config-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads a file and resolves dir to its folder', async () => {
+    const file = path.join(dir, 'visiongate.yml');
+    await writeFile(file, MINIMAL);
+    const loaded = await loadConfig(file);
+    expect(loaded.file).toBe(file);
+    expect(loaded.dir).toBe(dir);
+    expect(loaded.config.model.path).toBe('model.onnx');
+  });
+
+  it('a missing file is a UserError naming the path', async () => {
+    const missing = path.join(dir, 'nope.yml');
+    await expect(loadConfig(missing)).rejects.toThrow(`config file not found: ${missing}`);
+    await expect(loadConfig(missing)).rejects.toBeInstanceOf(UserError);
+  });
+});
