@@ -72,6 +72,30 @@ BATCH = 128
 LR = 3e-3
 
 
+# The images are derived from Fashion-MNIST, whose MIT licence asks for this notice in copies.
+FASHION_MNIST_LICENSE = """\
+The images in this folder are derived from Fashion-MNIST
+(https://github.com/zalandoresearch/fashion-mnist), distributed under this licence:
+
+The MIT License (MIT) Copyright © 2017 Zalando SE, https://tech.zalando.com
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software and \
+associated documentation files (the “Software”), to deal in the Software without restriction, \
+including without limitation the rights to use, copy, modify, merge, publish, distribute, \
+sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is \
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or \
+substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED “AS IS”, WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING \
+BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND \
+NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, \
+DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, \
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+"""
+
+
 # ---------------------------------------------------------------------------------------------
 # Data
 
@@ -176,6 +200,7 @@ def write_example_data(images: np.ndarray, rows: list[dict], rng: np.random.Gene
             w.writerow([r["id"], r["path"], CLASSES[r["labelIndex"]], r["lighting"], r["source"],
                         r["site"]])
     (DATA / "classes.txt").write_text("".join(c + "\n" for c in CLASSES))
+    (DATA / "LICENSE-fashion-mnist.txt").write_text(FASHION_MNIST_LICENSE)
 
 
 def load_example_pixels(rows: list[dict]) -> np.ndarray:
@@ -312,7 +337,10 @@ def measure(models: dict, rows: list[dict], pixels: np.ndarray, test_x: np.ndarr
     for col in ["lighting", "source", "site"]:
         for v in sorted({r[col] for r in rows}):
             slices[f"{col}={v}"] = np.array([r[col] == v for r in rows])
-    slices["lighting=normal & source=scanner"] = slices["lighting=normal"] & slices["source=scanner"]
+    for light in ["normal", "dim"]:
+        for source in ["scanner", "phone"]:
+            slices[f"lighting={light} & source={source}"] = (slices[f"lighting={light}"]
+                                                             & slices[f"source={source}"])
     rng = np.random.default_rng(SEED + 7)
     clean_normal = pixels[slices["lighting=normal"]]
     clean_labels = labels[slices["lighting=normal"]]
