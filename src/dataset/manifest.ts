@@ -48,7 +48,13 @@ export function parseCsvManifest(text: string, display: string): ManifestRow[] {
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
     records = parseCsv<Record<string, string>>(text, {
-      columns: (header: string[]) => header.map((h) => h.trim()),
+      columns: (header: string[]) => {
+        const names = header.map((h) => h.trim());
+        // Two columns with one name would silently keep only the last one's values.
+        const dup = names.find((n, i) => names.indexOf(n) !== i);
+        if (dup !== undefined) throw new Error(`the header row names column "${dup}" twice`);
+        return names;
+      },
       bom: true,
       delimiter,
       skip_empty_lines: true,
