@@ -47,8 +47,7 @@ export function resolveInsideRoot(root: string, relative: string): string | unde
   if (path.isAbsolute(relative) || /^[A-Za-z]:/.test(relative) || relative.startsWith('\\'))
     return undefined;
   const abs = path.resolve(root, relative);
-  const rel = path.relative(root, abs);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  if (!isInside(root, abs)) return undefined;
   return abs;
 }
 
@@ -102,7 +101,10 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
       continue;
     }
     let label = row.fields[labelCol];
-    if (label === undefined && format === 'hf-metadata') label = path.basename(path.dirname(abs));
+    // hf-metadata without a label column: the label is the file's folder (Hugging Face
+    // ImageFolder); a file directly next to metadata.jsonl has none, not the dataset folder's name.
+    if (label === undefined && format === 'hf-metadata' && isInside(pathBase, path.dirname(abs)))
+      label = path.basename(path.dirname(abs));
     if (label === undefined || label === '') {
       noLabel.push(where(row));
       continue;
@@ -141,9 +143,13 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
   return { format, root: spec.root, rows: out, metadataColumns, labels };
 }
 
+/**
+ * `abs` is strictly below `root`. Only a whole `..` segment climbs out: a file named `..foo.png`
+ * is inside (a plain `startsWith('..')` wrongly refused it).
+ */
 function isInside(root: string, abs: string): boolean {
   const rel = path.relative(root, abs);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
 
 /** Every file must exist, be a regular file, and (after symlinks) still be inside the root. */
