@@ -82,7 +82,7 @@ export async function run(): Promise<void> {
       }),
     );
     // Outputs and summary first: nothing computed is lost if a later step fails.
-    const options = markdownOptions(loaded.config.report);
+    const options = markdownOptions(loaded.config);
     const written = await writeOutputs(path.resolve(inputs.outDir), report, records, options);
     core.setOutput('verdict', report.verdict);
     core.setOutput('report-json', written.reportJson);

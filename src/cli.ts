@@ -88,7 +88,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     path.resolve(flags.out),
     report,
     records,
-    markdownOptions(loaded.config.report),
+    markdownOptions(loaded.config),
   );
   if (!flags.quiet) {
     const acc = report.overall.candidate.accuracy;

@@ -235,6 +235,12 @@ export const gateRuleSchema = z
         'Largest allowed worsening vs the baseline, in metric units (0.02 = 2 points of accuracy).',
       ),
     level: z.enum(['fail', 'warn']).default('fail'),
+    significant: z
+      .boolean()
+      .default(false)
+      .describe(
+        'maxDrop only: fail only when the worsening is also statistically significant (BH-adjusted McNemar for accuracy, bootstrap interval for other metrics).',
+      ),
   })
   .strict()
   .refine((g) => g.min !== undefined || g.max !== undefined || g.maxDrop !== undefined, {
@@ -271,6 +277,75 @@ export const configSchema = z
       .default({ topK: [1, 5] }),
     pinned: pinnedSchema.default({ ids: [], level: 'fail' }),
     gates: z.array(gateRuleSchema).default([]),
+    statistics: z
+      .object({
+        confidence: z
+          .number()
+          .gt(0)
+          .lt(1)
+          .default(0.95)
+          .describe('Confidence of the paired bootstrap intervals.'),
+        resamples: z
+          .number()
+          .int()
+          .min(0)
+          .max(100_000)
+          .default(1000)
+          .describe('Bootstrap resamples; 0 turns intervals off.'),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe('Seed of the bootstrap: the same seed gives the same intervals.'),
+        alpha: z
+          .number()
+          .gt(0)
+          .lt(1)
+          .default(0.05)
+          .describe(
+            'Significance level after Benjamini-Hochberg adjustment across overall and all slices.',
+          ),
+      })
+      .strict()
+      .default({ confidence: 0.95, resamples: 1000, seed: 0, alpha: 0.05 }),
+    discovery: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe('Search for failing slices nobody declared (SliceLine).'),
+        columns: z.array(nonEmpty).optional().describe('Metadata columns to search. Default: all.'),
+        properties: z
+          .array(z.enum(['brightness', 'contrast', 'sharpness']))
+          .default(['brightness', 'contrast', 'sharpness'])
+          .describe('Image properties binned into quantiles and searched too.'),
+        bins: z.number().int().min(2).max(20).default(4),
+        maxLevel: z
+          .number()
+          .int()
+          .min(1)
+          .max(4)
+          .default(2)
+          .describe('Most predicates in one discovered slice.'),
+        topK: z.number().int().min(1).max(50).default(5),
+        minSupport: z.number().int().min(1).optional().describe('Default: slices.minSupport.'),
+        alpha: z
+          .number()
+          .gt(0)
+          .max(1)
+          .default(0.95)
+          .describe("SliceLine's weight of error against size."),
+      })
+      .strict()
+      .default({
+        enabled: true,
+        properties: ['brightness', 'contrast', 'sharpness'],
+        bins: 4,
+        maxLevel: 2,
+        topK: 5,
+        alpha: 0.95,
+      }),
     report: z
       .object({
         maxExamples: z

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { UserError, describeError } from '../errors.js';
 import { decodeToGeometry, geometryKey, type Geometry } from '../image/decode.js';
+import { imageProperties, type ImageProperties } from '../image/properties.js';
 import { imagesToTensor } from '../image/tensor.js';
 import { batchDims, type ResolvedContract } from '../model/contract.js';
 import type { LoadedModel } from '../model/runtime.js';
@@ -40,6 +41,8 @@ export interface EvaluationResult {
   hashes: Map<string, string>;
   /** Examples that could not be decoded (only with onUnreadable: skip). */
   unreadable: { id: string; reason: string }[];
+  /** Brightness, contrast and sharpness of each clean image at the candidate's input size. */
+  properties: Map<string, ImageProperties>;
   /** Number of images decoded and model runs made, for logs and benchmarks. */
   stats: { decoded: number; inferences: number; batches: number };
 }
@@ -68,6 +71,8 @@ export async function evaluate(
   const chunkSize = Math.max(1, options.batchSize);
   const unreadable: { id: string; reason: string }[] = [];
   const hashes = new Map<string, string>();
+  const properties = new Map<string, ImageProperties>();
+  const firstGeometry = models[0] ? geometryKey(models[0].contract.geometry) : '';
   const records: PredictionRecord[] = [];
   const stats = { decoded: 0, inferences: 0, batches: 0 };
 
@@ -107,7 +112,10 @@ export async function evaluate(
     const decoded = await next!;
     // Start decoding the next chunk before running this one.
     next = start + chunkSize < examples.length ? decodeChunk(start + chunkSize) : undefined;
-    for (const d of decoded) hashes.set(d.example.id, d.hash);
+    for (const d of decoded) {
+      hashes.set(d.example.id, d.hash);
+      properties.set(d.example.id, imageProperties(d.images.get(firstGeometry)!));
+    }
 
     for (const variant of variants) {
       const members = variant.ids ? decoded.filter((d) => variant.ids!.has(d.example.id)) : decoded;
@@ -148,7 +156,7 @@ export async function evaluate(
   for (const m of models)
     for (const v of variants)
       records.push(...(byVariantModel.get(`${m.role}\u0000${v.name}`) ?? []));
-  return { records, hashes, unreadable, stats };
+  return { records, hashes, properties, unreadable, stats };
 }
 
 async function runModel(

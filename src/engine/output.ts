@@ -14,10 +14,19 @@ export interface WrittenOutputs {
 
 /** Default markdown options from the config's report section. */
 export function markdownOptions(
-  report: { maxSlices: number; maxExamples: number },
+  config: {
+    report: { maxSlices: number; maxExamples: number };
+    statistics: { confidence: number };
+  },
   extra: Partial<MarkdownOptions> = {},
 ): MarkdownOptions {
-  return { maxSlices: report.maxSlices, maxExamples: report.maxExamples, details: true, ...extra };
+  return {
+    maxSlices: config.report.maxSlices,
+    maxExamples: config.report.maxExamples,
+    details: true,
+    confidence: config.statistics.confidence,
+    ...extra,
+  };
 }
 
 /** Write report.json, report.md and records.jsonl into `dir` (each atomically). */

@@ -6,28 +6,13 @@ import { loadConfig, resolveFromConfig, type LoadedConfig } from '../config/load
 import type { Config, GateRule } from '../config/schema.js';
 import { attachClasses, loadDataset, readClassFile, type RawDataset } from '../dataset/load.js';
 import { UserError } from '../errors.js';
-import { evaluateGates, worst, type GateTarget } from '../gates/evaluate.js';
-import { UnknownMetricError, type MetricDirection } from '../metrics/classification.js';
+import { UnknownMetricError } from '../metrics/classification.js';
 import { resolveContract, type ResolvedContract } from '../model/contract.js';
 import { loadModel, type LoadedModel } from '../model/runtime.js';
-import {
-  REPORT_SCHEMA_VERSION,
-  type GateResult,
-  type Report,
-  type SliceReport,
-} from '../report/schema.js';
-import {
-  buildSlices,
-  checkPinned,
-  exampleChanges,
-  metricNamesFor,
-  metricValues,
-  pairRecords,
-  resolveMetrics,
-  subtract,
-} from '../suites/regression.js';
-import type { Example, PredictionRecord } from '../types.js';
-import { VERSION } from '../version.js';
+import { buildReport } from '../report/build.js';
+import type { Report } from '../report/schema.js';
+import { metricNamesFor, resolveMetrics } from '../suites/regression.js';
+import type { PredictionRecord } from '../types.js';
 import { evaluate, type ModelUnderTest, type Variant } from './evaluate.js';
 import { readResultDir, type StoredResult } from './results.js';
 import { selectShard, type Shard } from './shard.js';
@@ -154,9 +139,8 @@ export async function runEvaluation(
       config.metrics.topK,
       config.gates.map((g) => g.metric),
     );
-    let defs;
     try {
-      defs = resolveMetrics(metricNames, classes);
+      resolveMetrics(metricNames, classes);
     } catch (error) {
       if (error instanceof UnknownMetricError) {
         const i = config.gates.findIndex((g) => error.message.includes(`"${g.metric}"`));
@@ -193,29 +177,64 @@ export async function runEvaluation(
       log(`stored baseline: ${stored.records.length} records from ${stored.report.createdAt}`);
     }
 
+    const summarize = (m: ModelUnderTest): Report['models']['candidate'] => ({
+      role: m.role,
+      source: 'model',
+      path: rel(m.model.path),
+      sha256: m.model.sha256,
+      input: {
+        name: m.contract.inputName,
+        layout: m.contract.tensor.layout,
+        channels: m.contract.tensor.channels,
+        dtype: m.contract.tensor.dtype,
+        width: m.contract.geometry.width,
+        height: m.contract.geometry.height,
+        resize: `${m.contract.geometry.mode}/${m.contract.geometry.interpolation}`,
+      },
+    });
+    const baseModelUT = models.find((m) => m.role === 'baseline');
+    const buildStart = performance.now();
     const report = buildReport({
-      loaded,
+      config,
+      configFile: rel(loaded.file),
       configSha: createHash('sha256')
         .update(await readFile(loaded.file))
         .digest('hex'),
-      raw,
-      root,
-      ...(manifest ? { manifest } : {}),
+      dataset: {
+        root: rel(root),
+        ...(manifest ? { manifest: rel(manifest) } : {}),
+        format: raw.format,
+        metadataColumns: raw.metadataColumns,
+        totalExamples: allExamples.length,
+        classSource,
+        ...(overrides.shard ? { shard: overrides.shard } : {}),
+      },
       classes,
-      classSource,
       examples,
-      totalExamples: allExamples.length,
-      models,
       records: result.records,
-      hashes: result.hashes,
+      ...(stored
+        ? {
+            storedBaseline: {
+              records: stored.records.filter((r) => r.model === 'candidate'),
+              summary: {
+                ...stored.report.models.candidate,
+                role: 'baseline' as const,
+                source: 'stored' as const,
+                stored: { dir: rel(stored.dir), createdAt: stored.report.createdAt },
+              },
+            },
+          }
+        : {}),
+      properties: result.properties,
       unreadable: result.unreadable,
-      ...(stored ? { stored } : {}),
-      metricNames,
-      directions: new Map(defs.map((d) => [d.name, d.direction])),
-      defs,
+      models: {
+        candidate: summarize(models[0]!),
+        ...(baseModelUT ? { baseline: summarize(baseModelUT) } : {}),
+      },
       pinnedIds,
-      ...(overrides.shard ? { shard: overrides.shard } : {}),
+      createdAt: new Date().toISOString(),
     });
+    lap('report', buildStart);
     lap('total', t0);
     report.timing = timing;
     return { report, records: result.records, loaded };
@@ -320,287 +339,4 @@ function checkStoredCompatible(stored: StoredResult, classes: readonly string[])
   }
 }
 
-interface BuildInput {
-  loaded: LoadedConfig;
-  configSha: string;
-  raw: RawDataset;
-  root: string;
-  manifest?: string;
-  classes: string[];
-  classSource: string;
-  examples: Example[];
-  totalExamples: number;
-  models: ModelUnderTest[];
-  records: PredictionRecord[];
-  hashes: Map<string, string>;
-  unreadable: { id: string; reason: string }[];
-  stored?: StoredResult;
-  metricNames: string[];
-  directions: Map<string, MetricDirection>;
-  defs: ReturnType<typeof resolveMetrics>;
-  pinnedIds: string[];
-  shard?: Shard;
-}
-
 const rel = (p: string) => path.relative(process.cwd(), p).split(path.sep).join('/') || '.';
-
-/** Pure assembly of the report from records: every number in it comes from here. */
-export function buildReport(input: BuildInput): Report {
-  const { loaded, classes, defs } = input;
-  const config = loaded.config;
-  const k = classes.length;
-  const topK = config.metrics.topK;
-  const clean = (role: string) =>
-    input.records.filter((r) => r.model === role && r.variant === 'clean');
-  const candRecords = clean('candidate');
-  const baseRecords = input.stored
-    ? input.stored.records.filter((r) => r.model === 'candidate' && r.variant === 'clean')
-    : input.models.some((m) => m.role === 'baseline')
-      ? clean('baseline')
-      : undefined;
-  const pairing = pairRecords(candRecords, baseRecords);
-  const evaluatedIds = new Set(candRecords.map((r) => r.id));
-  const examples = input.examples.filter((e) => evaluatedIds.has(e.id));
-  const byId = new Map(examples.map((e) => [e.id, e]));
-
-  // Overall: candidate on everything; baseline and delta on the paired examples.
-  const cand = metricValues(candRecords, defs, k, topK);
-  const pairedIds = [...pairing.baseline.keys()];
-  const hasBase = baseRecords !== undefined;
-  const overallBase = hasBase
-    ? metricValues(
-        pairedIds.map((id) => pairing.baseline.get(id)!),
-        defs,
-        k,
-        topK,
-      ).values
-    : undefined;
-  const overallCandPaired = hasBase
-    ? metricValues(
-        pairedIds.map((id) => pairing.candidate.get(id)!),
-        defs,
-        k,
-        topK,
-      ).values
-    : undefined;
-
-  // Slices.
-  const sliceDefs = buildSlices(examples, {
-    columns: config.slices.columns ?? input.raw.metadataColumns,
-    crossings: config.slices.crossings,
-    classes: config.slices.classes,
-  });
-  const minSupport = config.slices.minSupport;
-  const targets: GateTarget[] = [
-    {
-      key: 'overall',
-      kind: 'overall',
-      columns: [],
-      gated: true,
-      candidate: cand.values,
-      ...(overallBase && overallCandPaired
-        ? { baseline: overallBase, delta: subtract(overallCandPaired, overallBase) }
-        : {}),
-    },
-  ];
-  const sliceBodies = sliceDefs.map((s) => {
-    const ids = [...s.ids];
-    const c = metricValues(
-      ids.map((id) => pairing.candidate.get(id)!),
-      defs,
-      k,
-      topK,
-    ).values;
-    const pIds = ids.filter((id) => pairing.baseline.has(id));
-    let baseline;
-    let delta;
-    if (hasBase && pIds.length > 0) {
-      baseline = metricValues(
-        pIds.map((id) => pairing.baseline.get(id)!),
-        defs,
-        k,
-        topK,
-      ).values;
-      delta = subtract(
-        metricValues(
-          pIds.map((id) => pairing.candidate.get(id)!),
-          defs,
-          k,
-          topK,
-        ).values,
-        baseline,
-      );
-    }
-    const t: GateTarget = {
-      key: s.key,
-      kind: s.kind,
-      columns: s.predicates.map((p) => p.column),
-      gated: ids.length >= minSupport,
-      candidate: c,
-      ...(baseline ? { baseline } : {}),
-      ...(delta ? { delta } : {}),
-    };
-    targets.push(t);
-    return { def: s, t, paired: pIds.length };
-  });
-
-  const outcome = evaluateGates(config.gates, input.directions, targets);
-  const gates: GateResult[] = [...outcome.results];
-
-  const pinned = checkPinned(input.pinnedIds, pairing.candidate, classes);
-  for (const p of pinned) {
-    if (p.status === 'pass') continue;
-    gates.push({
-      index: -1,
-      rule: 'pinned case classified correctly',
-      metric: 'pinned',
-      scope: 'pinned',
-      target: p.id,
-      kind: 'pinned',
-      value: null,
-      threshold: 1,
-      level: config.pinned.level,
-      status: config.pinned.level,
-      reason:
-        p.status === 'missing'
-          ? `pinned example ${p.id} is not in the evaluated dataset`
-          : `pinned example ${p.id} (${p.label}) predicted as ${p.pred}`,
-    });
-  }
-
-  const slices: SliceReport[] = sliceBodies.map(({ def, t, paired }) => ({
-    key: def.key,
-    kind: def.kind,
-    predicates: def.predicates,
-    n: def.ids.size,
-    gated: t.gated,
-    candidate: t.candidate,
-    ...(t.baseline ? { baseline: t.baseline } : {}),
-    ...(t.delta ? { delta: t.delta } : {}),
-    ...(hasBase ? { paired } : {}),
-    status: t.gated ? (outcome.status.get(def.key) ?? 'pass') : 'ungated',
-    newlyFailing: outcome.newlyFailing.has(def.key),
-  }));
-
-  const changes = hasBase
-    ? exampleChanges(pairing, byId, classes)
-    : { newlyFailing: [], newlyFixed: [], bothWrong: 0 };
-  const notices: string[] = [];
-  if (!hasBase)
-    notices.push(
-      'No baseline: only absolute gates (min/max) were checked; maxDrop gates were skipped.',
-    );
-  if (input.unreadable.length > 0)
-    notices.push(
-      `${input.unreadable.length} unreadable image(s) were skipped (dataset.onUnreadable: skip).`,
-    );
-  const small = slices.filter((s) => !s.gated).length;
-  if (small > 0)
-    notices.push(
-      `${small} slice(s) have fewer than ${minSupport} examples (slices.minSupport): reported, not gated.`,
-    );
-
-  const contentHash = createHash('sha256');
-  for (const id of [...pairing.candidate.keys()].sort())
-    contentHash.update(`${id}\u0000${input.hashes.get(id) ?? pairing.candidate.get(id)!.hash}\n`);
-
-  const summarize = (m: ModelUnderTest) => ({
-    role: m.role,
-    source: 'model' as const,
-    path: rel(m.model.path),
-    sha256: m.model.sha256,
-    input: {
-      name: m.contract.inputName,
-      layout: m.contract.tensor.layout,
-      channels: m.contract.tensor.channels,
-      dtype: m.contract.tensor.dtype,
-      width: m.contract.geometry.width,
-      height: m.contract.geometry.height,
-      resize: `${m.contract.geometry.mode}/${m.contract.geometry.interpolation}`,
-    },
-  });
-  const candModel = input.models.find((m) => m.role === 'candidate')!;
-  const baseModel = input.models.find((m) => m.role === 'baseline');
-  const storedModel = input.stored?.report.models.candidate;
-
-  const report: Report = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'visiongate', version: VERSION },
-    name: config.name,
-    createdAt: new Date().toISOString(),
-    verdict: worst(gates.map((g) => g.status)),
-    config: { file: rel(loaded.file), sha256: input.configSha },
-    dataset: {
-      root: rel(input.root),
-      ...(input.manifest ? { manifest: rel(input.manifest) } : {}),
-      format: input.raw.format,
-      examples: input.totalExamples,
-      evaluated: examples.length,
-      classes,
-      classSource: input.classSource,
-      metadataColumns: input.raw.metadataColumns,
-      contentHash: contentHash.digest('hex'),
-      ...(input.shard ? { shard: input.shard } : {}),
-    },
-    models: {
-      candidate: summarize(candModel),
-      ...(baseModel
-        ? { baseline: summarize(baseModel) }
-        : input.stored && storedModel
-          ? {
-              baseline: {
-                ...storedModel,
-                role: 'baseline' as const,
-                source: 'stored' as const,
-                stored: { dir: rel(input.stored.dir), createdAt: input.stored.report.createdAt },
-              },
-            }
-          : {}),
-    },
-    comparison: {
-      baseline: input.stored ? 'stored' : baseModel ? 'model' : 'none',
-      paired: pairing.baseline.size,
-      changed: pairing.changed,
-      added: hasBase ? pairing.added : [],
-      removed: pairing.removed,
-    },
-    overall: {
-      candidate: cand.values,
-      ...(overallBase && overallCandPaired
-        ? { baseline: overallBase, delta: subtract(overallCandPaired, overallBase) }
-        : {}),
-      n: candRecords.length,
-      confusion: computeConfusion(candRecords, k),
-      perClass: classes.map((c, i) => ({
-        class: c,
-        precision: cand.summary.perClass.precision[i] ?? 0,
-        recall: cand.summary.perClass.recall[i] ?? 0,
-        f1: cand.summary.perClass.f1[i] ?? 0,
-        support: cand.summary.perClass.support[i] ?? 0,
-      })),
-    },
-    slices,
-    examples: {
-      newlyFailing: changes.newlyFailing,
-      newlyFixed: changes.newlyFixed,
-      counts: {
-        newlyFailing: changes.newlyFailing.length,
-        newlyFixed: changes.newlyFixed.length,
-        bothWrong: changes.bothWrong,
-      },
-    },
-    pinned,
-    gates,
-    suites: {},
-    unreadable: input.unreadable,
-    notices,
-    timing: {},
-  };
-  return report;
-}
-
-function computeConfusion(records: readonly PredictionRecord[], k: number): number[][] {
-  const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  for (const r of records) m[r.label]![r.pred]!++;
-  return m;
-}

@@ -1,6 +1,7 @@
 import type { GateRule } from '../config/schema.js';
 import type { MetricDirection } from '../metrics/classification.js';
-import type { GateResult, MetricValues } from '../report/schema.js';
+import type { GateResult, MetricValues, PairedStatsReport } from '../report/schema.js';
+import { isSignificantWorsening } from '../suites/significance.js';
 import type { Level } from '../types.js';
 
 /** What a gate rule can be applied to: the whole set or one slice. */
@@ -12,6 +13,8 @@ export interface GateTarget {
   candidate: MetricValues;
   baseline?: MetricValues;
   delta?: MetricValues;
+  /** Paired statistics (intervals, McNemar) when a baseline was compared. */
+  stats?: PairedStatsReport;
 }
 
 const fmt = (x: number) =>
@@ -110,16 +113,26 @@ export function applyRule(
     } else {
       const drop = direction === 'higher-is-better' ? -delta : delta;
       // A tolerance of 1e-12 keeps float noise in sums from failing an exactly-equal drop.
-      const ok = drop <= rule.maxDrop + 1e-12;
+      const exceeds = drop > rule.maxDrop + 1e-12;
+      const significant = t.stats
+        ? isSignificantWorsening(t.stats, rule.metric, direction === 'higher-is-better')
+        : undefined;
+      const excused = exceeds && rule.significant && significant !== true;
+      const p = t.stats && rule.metric === 'accuracy' ? t.stats.pAdjusted : undefined;
+      const sig =
+        significant === undefined
+          ? ''
+          : `; ${significant ? 'significant' : 'not significant'}${p !== undefined ? ` (adjusted p=${fmt(p)})` : ''}`;
       results.push({
         ...common,
-        rule: rule_,
+        rule: `${rule_}${rule.significant ? ' (if significant)' : ''}`,
         kind: 'maxDrop',
         value,
         baseline: base,
         threshold: rule.maxDrop,
-        status: ok ? 'pass' : failStatus,
-        reason: `${rule.metric}${where} ${drop > 0 ? `worsened by ${fmt(drop)}` : drop < 0 ? `improved by ${fmt(-drop)}` : 'unchanged'} vs baseline (${base === null ? '?' : fmt(base)} → ${value === null ? '?' : fmt(value)}; allowed drop ${fmt(rule.maxDrop)})`,
+        status: !exceeds || excused ? 'pass' : failStatus,
+        ...(significant !== undefined ? { significant } : {}),
+        reason: `${rule.metric}${where} ${drop > 0 ? `worsened by ${fmt(drop)}` : drop < 0 ? `improved by ${fmt(-drop)}` : 'unchanged'} vs baseline (${base === null ? '?' : fmt(base)} → ${value === null ? '?' : fmt(value)}; allowed drop ${fmt(rule.maxDrop)}${sig})${excused ? ': within noise, not failed' : ''}`,
       });
     }
   }

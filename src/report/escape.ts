@@ -17,7 +17,6 @@ const ENTITIES: Record<string, string> = {
 
 /** Escape one untrusted value for inline use in markdown (table cells, list items, headings). */
 export function escapeMarkdown(value: string, maxLength = 120): string {
-   
   let s = value
     .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
     .replace(/\s+/g, ' ')

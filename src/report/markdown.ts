@@ -10,6 +10,8 @@ export interface MarkdownOptions {
   details: boolean;
   /** Extra sections contributed by suites (robustness, data), already rendered and escaped. */
   sections?: string[];
+  /** Confidence of the intervals shown (config statistics.confidence). */
+  confidence?: number;
   /** Links appended at the end (run, artifact). Trusted. */
   footer?: string;
 }
@@ -69,6 +71,23 @@ function gateRows(gates: GateResult[]): string[][] {
   ]);
 }
 
+/** `[lo, hi]` of a delta's bootstrap interval, in the delta's units. */
+export function formatInterval(
+  name: string,
+  iv: { lower: number; upper: number } | undefined,
+): string {
+  if (!iv) return '';
+  const f = (x: number) => (LOWER_IS_BETTER.has(name) ? x.toFixed(4) : (x * 100).toFixed(1));
+  return ` [${f(iv.lower).replace('-', '−')}, ${f(iv.upper).replace('-', '−')}]`;
+}
+
+/** Adjusted p-value with a significance marker. */
+function formatP(s: { pAdjusted?: number; significant?: boolean } | undefined): string {
+  if (!s || s.pAdjusted === undefined) return '–';
+  const p = s.pAdjusted < 0.001 ? '<0.001' : s.pAdjusted.toFixed(3);
+  return s.significant ? `**${p}** ✱` : p;
+}
+
 function sliceRow(s: SliceReport, metric: string): string[] {
   return [
     `${ICON[s.status]}${s.newlyFailing ? ' 🆕' : ''}`,
@@ -76,7 +95,8 @@ function sliceRow(s: SliceReport, metric: string): string[] {
     String(s.n),
     formatMetric(metric, s.baseline?.[metric]),
     formatMetric(metric, s.candidate[metric]),
-    formatDelta(metric, s.delta?.[metric]),
+    formatDelta(metric, s.delta?.[metric]) + formatInterval(metric, s.stats?.intervals[metric]),
+    formatP(s.stats),
   ];
 }
 
@@ -111,14 +131,16 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
 
   const metrics = headlineMetrics(report);
   const hasBase = report.overall.baseline !== undefined;
-  const head = hasBase ? ['Metric', 'Baseline', 'Candidate', 'Δ'] : ['Metric', 'Candidate'];
+  const ci = report.overall.stats ? ` [${Math.round((options.confidence ?? 0.95) * 100)}% CI]` : '';
+  const head = hasBase ? ['Metric', 'Baseline', 'Candidate', `Δ${ci}`] : ['Metric', 'Candidate'];
   const rows = metrics.map((m) =>
     hasBase
       ? [
           esc(m),
           formatMetric(m, report.overall.baseline?.[m]),
           formatMetric(m, report.overall.candidate[m]),
-          formatDelta(m, report.overall.delta?.[m]),
+          formatDelta(m, report.overall.delta?.[m]) +
+            formatInterval(m, report.overall.stats?.intervals[m]),
         ]
       : [esc(m), formatMetric(m, report.overall.candidate[m])],
   );
@@ -147,14 +169,59 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     out.push(
       table(
         [
-          ['', 'Slice', 'n', `Baseline ${esc(metric)}`, `Candidate ${esc(metric)}`, 'Δ'],
+          [
+            '',
+            'Slice',
+            'n',
+            `Baseline ${esc(metric)}`,
+            `Candidate ${esc(metric)}`,
+            `Δ${ci}`,
+            'p (adj.)',
+          ],
           ...shown.map((s) => sliceRow(s, metric)),
         ],
-        ['l', 'l', 'r', 'r', 'r', 'r'],
+        ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
       ),
     );
     if (newly.length > shown.length)
       out.push(`… ${newly.length - shown.length} more in the report.`);
+  }
+
+  const discovered = report.slices.filter((s) => s.kind === 'discovered');
+  if (discovered.length > 0 && options.maxSlices > 0) {
+    const shown = discovered.slice(0, options.maxSlices);
+    const body = table(
+      [
+        [
+          '',
+          'Discovered slice',
+          'Found in',
+          'n',
+          'Error rate',
+          `Baseline → candidate ${esc(metric)}`,
+          'p (adj.)',
+        ],
+        ...shown.map((s) => [
+          `${ICON[s.status]}${s.newlyFailing ? ' 🆕' : ''}`,
+          esc(s.key, 100),
+          s.discovered?.target === 'regressions' ? 'newly wrong' : 'errors',
+          String(s.n),
+          formatMetric('rate', s.discovered?.meanError),
+          s.baseline
+            ? `${formatMetric(metric, s.baseline[metric])} → ${formatMetric(metric, s.candidate[metric])}`
+            : formatMetric(metric, s.candidate[metric]),
+          formatP(s.stats),
+        ]),
+      ],
+      ['l', 'l', 'l', 'r', 'r', 'r', 'r'],
+    );
+    out.push(
+      details(
+        `🔎 Discovered slices (${discovered.length}): where errors concentrate, found by SliceLine over metadata and image properties`,
+        body,
+        discovered.some((s) => s.newlyFailing),
+      ),
+    );
   }
 
   const ex = report.examples;
@@ -225,10 +292,10 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
           `All slices (${slices.length}) by ${esc(metric)}`,
           table(
             [
-              ['', 'Slice', 'n', 'Baseline', 'Candidate', 'Δ'],
+              ['', 'Slice', 'n', 'Baseline', 'Candidate', `Δ${ci}`, 'p (adj.)'],
               ...shown.map((s) => sliceRow(s, metric)),
             ],
-            ['l', 'l', 'r', 'r', 'r', 'r'],
+            ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
           ) + more,
         ),
       );
@@ -267,6 +334,11 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
       );
     if (notes.length > 0)
       out.push(details(`Notes (${notes.length})`, notes.map((n) => `- ${n}`).join('\n')));
+  }
+  if (report.overall.stats) {
+    out.push(
+      `<sub>Δ = candidate − baseline on the same examples, with a paired bootstrap interval. p (adj.): exact McNemar test on accuracy, Benjamini-Hochberg adjusted across all slices; ✱ = significant. 🆕 = met its gates on the baseline, misses one now.</sub>`,
+    );
   }
   if (options.footer) out.push(options.footer);
   return `${out.join('\n\n')}\n`;

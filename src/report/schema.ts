@@ -45,6 +45,24 @@ const modelSummary = z.object({
 
 const predicate = z.object({ column: z.string(), value: z.string() });
 
+export const pairedStatsSchema = z
+  .object({
+    intervals: z
+      .record(z.string(), z.object({ lower: z.number(), upper: z.number() }))
+      .describe('Paired bootstrap percentile interval of each metric delta.'),
+    mcnemar: z
+      .object({ b: z.number().int(), c: z.number().int(), p: z.number() })
+      .describe(
+        'Exact McNemar test on accuracy: b = only baseline right, c = only candidate right.',
+      ),
+    pAdjusted: z
+      .number()
+      .optional()
+      .describe('McNemar p after Benjamini-Hochberg across overall and all slices.'),
+    significant: z.boolean().optional(),
+  })
+  .describe('Uncertainty of the deltas (present when a baseline was compared).');
+
 export const sliceSchema = z.object({
   key: z
     .string()
@@ -59,6 +77,16 @@ export const sliceSchema = z.object({
     .optional()
     .describe('candidate − baseline on the examples both evaluated (paired).'),
   paired: z.number().int().optional(),
+  stats: pairedStatsSchema.optional(),
+  discovered: z
+    .object({
+      target: z
+        .enum(['errors', 'regressions'])
+        .describe('errors: candidate mistakes; regressions: examples newly wrong vs the baseline.'),
+      score: z.number(),
+      meanError: z.number(),
+    })
+    .optional(),
   status: z.enum(['pass', 'warn', 'fail', 'ungated']),
   newlyFailing: z
     .boolean()
@@ -80,6 +108,10 @@ export const gateResultSchema = z.object({
   threshold: z.number(),
   level: z.enum(['warn', 'fail']),
   status: z.enum(['pass', 'warn', 'fail', 'skipped']),
+  significant: z
+    .boolean()
+    .optional()
+    .describe('For maxDrop: whether the worsening is statistically significant.'),
   reason: z.string(),
 });
 
@@ -131,6 +163,7 @@ export const reportSchema = z.object({
     candidate: metricValuesSchema,
     baseline: metricValuesSchema.optional(),
     delta: metricValuesSchema.optional(),
+    stats: pairedStatsSchema.optional(),
     n: z.number().int(),
     confusion: z.array(z.array(z.number().int())),
     perClass: z.array(
@@ -179,3 +212,4 @@ export type SliceReport = z.infer<typeof sliceSchema>;
 export type GateResult = z.infer<typeof gateResultSchema>;
 export type ExampleChange = z.infer<typeof exampleChange>;
 export type MetricValues = z.infer<typeof metricValuesSchema>;
+export type PairedStatsReport = z.infer<typeof pairedStatsSchema>;
