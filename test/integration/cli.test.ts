@@ -150,6 +150,49 @@ describe('visiongate run on the bundled example', () => {
   });
 });
 
+describe('slice discovery on the bundled example', () => {
+  it('finds the regressed lighting=dim slice without it being declared', async () => {
+    const cfgText = (await readFile(path.join(example, 'visiongate.yml'), 'utf8')).replace(
+      /slices:\n(  .*\n)+/,
+      'slices:\n  columns: []\n  classes: false\n',
+    );
+    expect(cfgText).toContain('columns: []');
+    // Same config from a temp folder: its relative paths point back into the example.
+    const cfg = path.join(tmp, 'discovery.yml');
+    await writeFile(
+      cfg,
+      cfgText.replace(
+        /(: |\[)(data|models)\b/g,
+        (_m, pre: string, dir: string) => `${pre}${example}/${dir}`,
+      ),
+    );
+    {
+      const out = path.join(tmp, 'discovery');
+      await cli(['run', '--config', cfg, '--out', out, '--quiet']);
+      const report = await readReport(out);
+      expect(report.slices.filter((s) => s.kind !== 'discovered')).toHaveLength(0);
+      const regressions = report.slices.filter((s) => s.discovered?.target === 'regressions');
+      expect(regressions.length).toBeGreaterThan(0);
+      const dim = regressions.filter((s) =>
+        s.predicates.some((p) => p.column === 'lighting' && p.value === 'dim'),
+      );
+      expect(dim.length).toBeGreaterThan(0);
+      // No discovered regression slice is about normal lighting: the planted cause is found.
+      expect(
+        regressions.some((s) =>
+          s.predicates.some((p) => p.column === 'lighting' && p.value === 'normal'),
+        ),
+      ).toBe(false);
+      const top = dim[0]!;
+      expect(top.newlyFailing).toBe(true);
+      expect(top.stats!.significant).toBe(true);
+      // The recorded size is the number of examples matching every predicate.
+      const matching = (await readRecords(out)).filter((r) => r.model === 'candidate').length;
+      expect(top.n).toBeLessThan(matching);
+    }
+  });
+});
+
 describe('bad input gets a clear error and exit code 2', () => {
   /** A 40-image copy of the example dataset we can break. */
   async function smallDataset(name: string): Promise<string> {
