@@ -1,0 +1,127 @@
+/**
+ * The data suite: checks of the evaluation data itself (label errors, duplicates, leakage,
+ * representativity, image properties, group disparity). Each check lives in its own module and
+ * is registered in {@link DATA_CHECKS}; images are read once (scan.ts) and shared by the checks
+ * that need pixels. The result is plain data; {@link renderDataSection} turns it into markdown.
+ */
+import type { Level } from '../../types.js';
+import { biasCheck } from './bias.js';
+import {
+  dataSuiteConfigSchema,
+  type DataSuiteConfig,
+  type DataSuiteConfigInput,
+} from './config.js';
+import { evaluateGate, worstLevel } from './gates.js';
+import { imagePropertiesCheck } from './image-properties.js';
+import { labelIssuesCheck } from './label-issues.js';
+import { duplicatesCheck, leakageCheck } from './near-duplicates.js';
+import type { DataSuiteResultShape } from './render.js';
+import { representativityCheck } from './representativity.js';
+import { scanImages, type ImageScan } from './scan.js';
+import type {
+  DataCheck,
+  DataCheckId,
+  DataFindings,
+  DataGateResult,
+  DataSuiteContext,
+  DataSuiteInput,
+  SkippedCheck,
+} from './types.js';
+import { skipped } from './util.js';
+
+export {
+  dataSuiteConfigSchema,
+  type DataSuiteConfig,
+  type DataSuiteConfigInput,
+} from './config.js';
+export { renderDataSection } from './render.js';
+export { escapeMarkdown } from './markdown.js';
+export type * from './types.js';
+export type { LabelIssuesFinding, LabelIssue } from './label-issues.js';
+export type {
+  DuplicatesFinding,
+  DuplicateGroup,
+  LeakageFinding,
+  LeakedExample,
+} from './near-duplicates.js';
+export type {
+  RepresentativityFinding,
+  DistributionComparison,
+  CategoryRow,
+  Dimension,
+} from './representativity.js';
+export type {
+  ImagePropertiesFinding,
+  PropertySummary,
+  PropertyDrift,
+  ImageProperties,
+} from './image-properties.js';
+export type { BiasFinding, AttributeBias, GroupStats, ClassGap, Gap } from './bias.js';
+
+/** The checks, in run and report order. Adding a check: its module + one line here. */
+export const DATA_CHECKS: readonly DataCheck[] = [
+  labelIssuesCheck,
+  duplicatesCheck,
+  leakageCheck,
+  representativityCheck,
+  imagePropertiesCheck,
+  biasCheck,
+] as readonly DataCheck[];
+
+/** What runDataSuite returns: findings per check, gate results and the worst gate level. */
+export interface DataSuiteResult extends DataSuiteResultShape {
+  level: Level;
+  exampleCount: number;
+  checks: { [K in DataCheckId]: DataFindings[K] | SkippedCheck };
+  gateResults: DataGateResult[];
+}
+
+/**
+ * Run every enabled data check. `config` may be a parsed {@link DataSuiteConfig} or raw user
+ * input (it is parsed, defaults applied). Bad files never throw: they are findings.
+ */
+export async function runDataSuite(
+  input: DataSuiteInput,
+  config: DataSuiteConfig | DataSuiteConfigInput = {},
+): Promise<DataSuiteResult> {
+  const cfg = dataSuiteConfigSchema.parse(config);
+  const scanOptions = {
+    failOn: cfg.imageProperties.failOn,
+    maxSide: cfg.imageProperties.maxSide,
+    contentWindow: cfg.duplicates.contentWindow,
+    concurrency: cfg.concurrency,
+  };
+  const memo = <T>(f: () => Promise<T>): (() => Promise<T>) => {
+    let p: Promise<T> | undefined;
+    return () => (p ??= f());
+  };
+  const ctx: DataSuiteContext = {
+    input,
+    config: cfg,
+    evalScans: memo(() => scanImages(input.examples, scanOptions)),
+    trainScans: memo((): Promise<ImageScan[] | undefined> =>
+      input.train ? scanImages(input.train, scanOptions) : Promise.resolve(undefined),
+    ),
+    referenceScans: memo((): Promise<ImageScan[] | undefined> =>
+      input.reference ? scanImages(input.reference, scanOptions) : Promise.resolve(undefined),
+    ),
+  };
+
+  const checks = {} as { [K in DataCheckId]: DataFindings[K] | SkippedCheck };
+  const gateResults: DataGateResult[] = [];
+  for (const check of DATA_CHECKS) {
+    const finding = cfg.enabled ? await check.run(ctx) : skipped('data suite disabled in config');
+    (checks as Record<DataCheckId, DataFindings[DataCheckId] | SkippedCheck>)[check.id] = finding;
+    if (finding.status === 'skipped') continue;
+    for (const value of check.gateValues(finding)) {
+      const result = evaluateGate(check.id, value, cfg.gates);
+      if (result) gateResults.push(result);
+    }
+  }
+  return {
+    level: worstLevel(gateResults.map((g) => g.level)),
+    exampleCount: input.examples.length,
+    checks,
+    gateResults,
+  };
+}

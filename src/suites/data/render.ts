@@ -1,0 +1,284 @@
+/**
+ * Markdown "Data" section of the report: one summary table (check, finding, gate), then the worst
+ * offenders of each check in collapsed <details>. Every dataset string is escaped.
+ */
+import type { Level } from '../../types.js';
+import type { BiasFinding } from './bias.js';
+import type { ImagePropertiesFinding } from './image-properties.js';
+import type { LabelIssuesFinding } from './label-issues.js';
+import { details, escapeMarkdown as esc, markdownTable } from './markdown.js';
+import type { DuplicatesFinding, LeakageFinding } from './near-duplicates.js';
+import { dimensionName, type RepresentativityFinding } from './representativity.js';
+import type { DataCheckId, DataFindings, DataGateResult, SkippedCheck } from './types.js';
+import { formatNumber as num, formatPercent as pct, formatPValue } from './util.js';
+
+/** The data suite's result, as runDataSuite returns it (declared here to keep render pure). */
+export interface DataSuiteResultShape {
+  level: Level;
+  exampleCount: number;
+  checks: { [K in DataCheckId]: DataFindings[K] | SkippedCheck };
+  gateResults: DataGateResult[];
+}
+
+const TITLES: Record<DataCheckId, string> = {
+  labelIssues: 'Label issues',
+  duplicates: 'Duplicates',
+  leakage: 'Train/eval leakage',
+  representativity: 'Representativity',
+  imageProperties: 'Image properties',
+  bias: 'Group disparity',
+};
+
+const ORDER: DataCheckId[] = [
+  'labelIssues',
+  'duplicates',
+  'leakage',
+  'representativity',
+  'imageProperties',
+  'bias',
+];
+
+const ICON: Record<Level, string> = { pass: '✅ pass', warn: '⚠️ warn', fail: '❌ fail' };
+
+/** How many offenders each <details> table shows. */
+const ROWS = 20;
+
+/** Render the data section. `heading` is the markdown heading prefix (default `###`). */
+export function renderDataSection(
+  result: DataSuiteResultShape,
+  options: { heading?: string } = {},
+): string {
+  const h = options.heading ?? '###';
+  const parts: string[] = [`${h} Data`, ''];
+  parts.push(
+    `${result.exampleCount} evaluation examples. Data verdict: ${ICON[result.level]}.`,
+    '',
+  );
+  const rows = ORDER.map((id) => {
+    const finding = result.checks[id];
+    const gates = result.gateResults.filter((g) => g.check === id);
+    const level = gates.reduce<Level | undefined>(
+      (w, g) =>
+        g.level === 'fail' || w === 'fail'
+          ? 'fail'
+          : g.level === 'warn' || w === 'warn'
+            ? 'warn'
+            : 'pass',
+      undefined,
+    );
+    const summary =
+      finding.status === 'skipped' ? `skipped: ${esc(finding.reason)}` : summarise(id, finding);
+    return [TITLES[id], summary, level ? ICON[level] : '—'];
+  });
+  parts.push(markdownTable(['check', 'finding', 'gate'], rows), '');
+
+  const failing = result.gateResults.filter((g) => g.level !== 'pass');
+  if (failing.length > 0) {
+    parts.push(...failing.map((g) => `- ${g.level === 'fail' ? '❌' : '⚠️'} ${esc(g.reason)}`), '');
+  }
+  for (const id of ORDER) {
+    const finding = result.checks[id];
+    if (finding.status === 'skipped') continue;
+    const block = detailsFor(id, finding);
+    if (block) parts.push(block, '');
+  }
+  return parts.join('\n').trimEnd() + '\n';
+}
+
+function summarise(id: DataCheckId, f: DataFindings[DataCheckId]): string {
+  switch (id) {
+    case 'labelIssues': {
+      const x = f as LabelIssuesFinding;
+      const who = x.models === 'candidate+baseline' ? ', both models agree' : '';
+      return `${x.issueCount} suspected label errors (${pct(x.issueRate)} of ${x.evaluatedCount}${who}); estimated noise ${pct(x.estimatedNoiseRate)}`;
+    }
+    case 'duplicates': {
+      const x = f as DuplicatesFinding;
+      return `${x.groupCount} groups (${x.exactGroupCount} byte-identical, ${x.conflictingGroupCount} with conflicting labels), ${x.redundantImages} redundant images`;
+    }
+    case 'leakage': {
+      const x = f as LeakageFinding;
+      return `${x.leakedCount} of ${x.evalCount} evaluation images in the training set (${pct(x.leakedRate)}; ${x.exactCount} exact, ${x.nearCount} near)`;
+    }
+    case 'representativity': {
+      const x = f as RepresentativityFinding;
+      return `${x.comparisons.length} distributions compared, ${x.significantCount} differ significantly; largest TVD ${num(x.maxTvd)}`;
+    }
+    case 'imageProperties': {
+      const x = f as ImagePropertiesFinding;
+      const drift = x.drift
+        ? `; drift vs reference: largest KS ${num(x.drift.maxStatistic)}, ${x.drift.properties.filter((d) => d.significant).length} properties significant`
+        : '';
+      return `${x.unreadableCount} unreadable, ${x.outlierImageCount} outlier images (${pct(x.outlierRate)})${drift}`;
+    }
+    case 'bias': {
+      const x = f as BiasFinding;
+      return `${x.attributes.length} attribute(s); largest accuracy gap ${num(x.maxAccuracyGap)}, equalised-odds difference ${num(x.maxEqualizedOddsDifference)}`;
+    }
+  }
+}
+
+function more(total: number, shown: number): string {
+  return total > shown ? `\n\n…and ${total - shown} more.` : '';
+}
+
+function detailsFor(id: DataCheckId, f: DataFindings[DataCheckId]): string | undefined {
+  switch (id) {
+    case 'labelIssues': {
+      const x = f as LabelIssuesFinding;
+      if (x.issues.length === 0) return undefined;
+      const rows = x.issues
+        .slice(0, ROWS)
+        .map((i) => [
+          esc(i.id),
+          esc(i.givenLabel),
+          esc(i.suggestedLabel),
+          num(i.selfConfidence),
+          num(i.normalizedMargin),
+        ]);
+      const table = markdownTable(['id', 'given', 'suggested', 'p(given)', 'margin'], rows);
+      const pairs = x.topConfusions
+        .map((c) => `${esc(c.given)} → ${esc(c.suggested)} (${c.count})`)
+        .join(', ');
+      return details(
+        `Label issues: ${x.issueCount} suspects, most suspicious first`,
+        `${table}${more(x.issueCount, Math.min(ROWS, x.issues.length))}\n\nMost frequent: ${pairs}. Method: confident learning, ${x.method}, ranked by ${x.rankBy}.`,
+      );
+    }
+    case 'duplicates': {
+      const x = f as DuplicatesFinding;
+      if (x.groups.length === 0) return undefined;
+      const rows = x.groups
+        .slice(0, ROWS)
+        .map((g) => [
+          String(g.ids.length),
+          esc(g.ids.slice(0, 6).join(', ') + (g.ids.length > 6 ? ', …' : '')),
+          esc(g.labels.join(', ')),
+          g.exact ? 'exact' : `≤ ${g.maxLinkDistance} bits`,
+        ]);
+      return details(
+        `Duplicates: ${x.groupCount} groups (conflicting labels first)`,
+        `${markdownTable(['size', 'ids', 'labels', 'match'], rows)}${more(x.groupCount, Math.min(ROWS, x.groups.length))}\n\nNear = ${x.hash} Hamming distance ≤ ${x.threshold} of 64 bits.`,
+      );
+    }
+    case 'leakage': {
+      const x = f as LeakageFinding;
+      if (x.examples.length === 0) return undefined;
+      const rows = x.examples
+        .slice(0, ROWS)
+        .map((e) => [
+          esc(e.id),
+          esc(e.trainIds.join(', ') + (e.trainMatchCount > e.trainIds.length ? ', …' : '')),
+          e.exact ? 'exact' : `${e.distance} bits`,
+          e.labelMismatch ? 'yes' : 'no',
+        ]);
+      return details(
+        `Leakage: ${x.leakedCount} evaluation images found in the training set`,
+        `${markdownTable(['eval id', 'train ids', 'match', 'label differs'], rows)}${more(x.leakedCount, Math.min(ROWS, x.examples.length))}`,
+      );
+    }
+    case 'representativity': {
+      const x = f as RepresentativityFinding;
+      const rows = x.comparisons.map((c) => {
+        const worst = c.categories[0];
+        const notes = [
+          c.unexpected.length ? `unexpected: ${esc(c.unexpected.join(', '))}` : '',
+          c.missing.length ? `missing: ${esc(c.missing.join(', '))}` : '',
+          c.belowMinSupport.length ? `below min support: ${esc(c.belowMinSupport.join(', '))}` : '',
+          c.lowExpectedCounts ? 'some expected counts < 5' : '',
+        ].filter(Boolean);
+        return [
+          esc(dimensionName(c.dimension)),
+          c.source,
+          num(c.tvd),
+          c.chiSquare
+            ? `${formatPValue(c.chiSquare.pValue)} (χ² ${num(c.chiSquare.statistic)}, df ${c.chiSquare.df})`
+            : 'n/a',
+          worst
+            ? `${esc(worst.value)}: ${pct(worst.observedShare)} vs ${pct(worst.expectedShare)}`
+            : '',
+          notes.join('; '),
+        ];
+      });
+      return details(
+        'Representativity: label and metadata distributions',
+        markdownTable(
+          ['dimension', 'expected from', 'TVD', 'p-value', 'largest difference', 'notes'],
+          rows,
+        ),
+      );
+    }
+    case 'imageProperties': {
+      const x = f as ImagePropertiesFinding;
+      const blocks: string[] = [];
+      if (x.unreadable.length > 0) {
+        blocks.push(
+          markdownTable(
+            ['unreadable id', 'error'],
+            x.unreadable.slice(0, ROWS).map((u) => [esc(u.id), esc(u.error)]),
+          ) + more(x.unreadableCount, Math.min(ROWS, x.unreadable.length)),
+        );
+      }
+      blocks.push(
+        markdownTable(
+          ['property', 'median', 'p5–p95', 'outliers', 'worst'],
+          x.properties.map((p) => [
+            p.property,
+            num(p.median),
+            `${num(p.p05)}–${num(p.p95)}`,
+            String(p.outlierCount),
+            esc(
+              p.outliers
+                .slice(0, 3)
+                .map((o) => `${o.id} (${num(o.value)})`)
+                .join(', '),
+            ),
+          ]),
+        ),
+      );
+      if (x.drift) {
+        blocks.push(
+          markdownTable(
+            ['property', 'KS D', 'p (BH)', 'median eval / reference'],
+            x.drift.properties.map((d) => [
+              d.property,
+              num(d.statistic),
+              formatPValue(d.adjustedPValue),
+              `${num(d.evalMedian)} / ${num(d.referenceMedian)}`,
+            ]),
+          ),
+        );
+      }
+      const formats = x.formats.map((fm) => `${esc(fm.format)} ${fm.count}`).join(', ');
+      blocks.push(`Formats: ${formats || 'none'}.`);
+      return details(
+        `Image properties: ${x.unreadableCount} unreadable, ${x.outlierImageCount} outliers`,
+        blocks.join('\n\n'),
+      );
+    }
+    case 'bias': {
+      const x = f as BiasFinding;
+      const blocks = x.attributes.map((a) => {
+        const rows = a.groups.map((g) => [
+          esc(g.value),
+          String(g.size),
+          `${pct(g.accuracy)} [${pct(g.accuracyLower)}, ${pct(g.accuracyUpper)}]`,
+          g.macroRecall === null ? 'n/a' : pct(g.macroRecall),
+          g.macroFpr === null ? 'n/a' : pct(g.macroFpr),
+          g.eligible ? '' : 'below min size',
+        ]);
+        const eod = a.equalizedOddsDifference;
+        const line = [
+          a.accuracyGap
+            ? `accuracy gap ${num(a.accuracyGap.value)} (${esc(a.accuracyGap.highest)} vs ${esc(a.accuracyGap.lowest)})`
+            : 'accuracy gap n/a',
+          eod
+            ? `equalised-odds difference ${num(eod.value)} (class ${esc(eod.label)}, ${eod.component.toUpperCase()})`
+            : 'equalised-odds difference n/a',
+        ].join('; ');
+        return `**${esc(a.attribute)}**: ${line}\n\n${markdownTable(['group', 'n', 'accuracy [95% CI]', 'macro recall', 'macro FPR', ''], rows)}`;
+      });
+      return details('Group disparity: per-group metrics', blocks.join('\n\n'));
+    }
+  }
+}

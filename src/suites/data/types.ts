@@ -1,0 +1,94 @@
+/**
+ * Shapes shared by the data-suite checks: the suite's input, the per-check findings, the check
+ * interface the registry in index.ts runs, and gate results.
+ */
+import type { Example, Level, PredictionRecord } from '../../types.js';
+import type { BiasFinding } from './bias.js';
+import type { DataGateName, DataSuiteConfig } from './config.js';
+import type { ImagePropertiesFinding } from './image-properties.js';
+import type { LabelIssuesFinding } from './label-issues.js';
+import type { DuplicatesFinding, LeakageFinding } from './near-duplicates.js';
+import type { RepresentativityFinding } from './representativity.js';
+import type { ImageScan } from './scan.js';
+
+/** A row of a training or reference manifest: enough to read the image and compare categories. */
+export interface ManifestItem {
+  id: string;
+  absPath: string;
+  label?: string;
+  metadata?: Record<string, string>;
+}
+
+/** Everything the suite looks at; the engine loads the manifests and runs the models first. */
+export interface DataSuiteInput {
+  examples: readonly Example[];
+  classes: readonly string[];
+  /** Candidate records of the clean variant, with `probs` (other records are ignored). */
+  candidate: readonly PredictionRecord[];
+  /** Baseline records of the clean variant, with `probs` (optional). */
+  baseline?: readonly PredictionRecord[];
+  /** Training manifest, for leakage. */
+  train?: readonly ManifestItem[];
+  /** Reference manifest (e.g. a production sample), for representativity and drift. */
+  reference?: readonly ManifestItem[];
+}
+
+/** A check that did not run, and why (disabled, or missing input). */
+export interface SkippedCheck {
+  status: 'skipped';
+  reason: string;
+}
+
+/** Findings by check id. */
+export interface DataFindings {
+  labelIssues: LabelIssuesFinding;
+  duplicates: DuplicatesFinding;
+  leakage: LeakageFinding;
+  representativity: RepresentativityFinding;
+  imageProperties: ImagePropertiesFinding;
+  bias: BiasFinding;
+}
+export type DataCheckId = keyof DataFindings;
+
+/** One gate evaluated on one finding. */
+export interface DataGateResult {
+  check: DataCheckId;
+  /** The config key under `gates`. */
+  gate: DataGateName;
+  /** What was measured, e.g. `labelIssueRate`. */
+  metric: string;
+  value: number;
+  /** The threshold the level was decided against (the fail one when passing with both set). */
+  threshold: number;
+  level: Level;
+  /** One plain sentence; dataset strings inside are escaped by the renderer. */
+  reason: string;
+}
+
+/** A measured value a check offers to a gate. */
+export interface GateValue {
+  gate: DataGateName;
+  metric: string;
+  value: number;
+  /** Formats a value of this metric for the reason line (e.g. as a percentage). */
+  format: (v: number) => string;
+  /** Extra context for the reason, e.g. which attribute has the gap. */
+  detail?: string;
+}
+
+/** Lazily computed, shared image scans: each image is decoded at most once per run. */
+export interface DataSuiteContext {
+  input: DataSuiteInput;
+  config: DataSuiteConfig;
+  evalScans(): Promise<ImageScan[]>;
+  trainScans(): Promise<ImageScan[] | undefined>;
+  referenceScans(): Promise<ImageScan[] | undefined>;
+}
+
+/** A data check as the registry sees it. */
+export interface DataCheck<K extends DataCheckId = DataCheckId> {
+  id: K;
+  title: string;
+  run(ctx: DataSuiteContext): Promise<DataFindings[K] | SkippedCheck>;
+  gateValues(finding: DataFindings[K]): GateValue[];
+}
