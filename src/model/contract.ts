@@ -146,7 +146,9 @@ export function resolveContract(
     const arr = typeof v === 'number' ? [v] : v;
     if (arr.length !== 1 && arr.length !== nc)
       throw problem(
-        `model.input.${key} has ${arr.length} values; give 1 or ${nc} (one per ${channels} channel)`,
+        nc === 1
+          ? `model.input.${key} has ${arr.length} values; a gray input takes 1`
+          : `model.input.${key} has ${arr.length} values; give 1 or ${nc} (one per ${channels} channel)`,
       );
     return arr;
   };
