@@ -40,10 +40,15 @@ class Reader {
   }
   skip(wireType: number): void {
     if (wireType === 0) this.varint();
-    else if (wireType === 1) this.pos += 8;
+    else if (wireType === 1) this.fixed(8);
     else if (wireType === 2) this.bytes();
-    else if (wireType === 5) this.pos += 4;
+    else if (wireType === 5) this.fixed(4);
     else throw new Error(`unsupported wire type ${wireType}`);
+  }
+  /** Skip a fixed64/fixed32 value; running past the end is truncation, not the end of the message. */
+  private fixed(n: number): void {
+    if (this.pos + n > this.buf.length) throw new Error('truncated field');
+    this.pos += n;
   }
 }
 
@@ -57,6 +62,8 @@ export function readOnnxModelInfo(buf: Uint8Array): OnnxModelInfo {
     const tag = r.varint();
     const field = Math.floor(tag / 8);
     const wire = tag & 7;
+    // Field number 0 is never valid protobuf: a cheap tell for bytes that are not a ModelProto.
+    if (field === 0) throw new Error('invalid field number 0');
     if (field === 1 && wire === 0) info.irVersion = r.varint();
     else if (field === 2 && wire === 2) info.producerName = utf8.decode(r.bytes());
     else if (field === 3 && wire === 2) info.producerVersion = utf8.decode(r.bytes());
