@@ -69,7 +69,7 @@ export async function run(): Promise<void> {
       );
     }
     let lastStep = -1;
-    const { report, records, loaded } = await core.group('VisionGate: evaluate', () =>
+    const { report, records, properties, loaded } = await core.group('VisionGate: evaluate', () =>
       runFromConfigFile(inputs.config, overrides, {
         log: (line) => core.info(line),
         progress: (phase, done, total) => {
@@ -83,7 +83,7 @@ export async function run(): Promise<void> {
     );
     // Outputs and summary first: nothing computed is lost if a later step fails.
     const options = markdownOptions(loaded.config);
-    const written = await writeOutputs(path.resolve(inputs.outDir), report, records, options);
+    const written = await writeOutputs(path.resolve(inputs.outDir), report, records, properties, options);
     core.setOutput('verdict', report.verdict);
     core.setOutput('report-json', written.reportJson);
     core.setOutput('report-markdown', written.reportMarkdown);

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { runFromConfigFile, type RunOverrides } from './engine/run.js';
+import { expandShardDirs } from './engine/results.js';
+import { mergeShards } from './engine/merge.js';
+import { runFromConfigFile, type RunOverrides, type RunResult } from './engine/run.js';
 import { parseShard } from './engine/shard.js';
 import { markdownOptions, writeOutputs } from './engine/output.js';
 import { describeError, isUserError, UserError } from './errors.js';
@@ -77,17 +79,28 @@ async function runCommand(flags: RunFlags): Promise<number> {
     );
   }
   const progress = makeProgress(!flags.quiet && flags.progress !== false, err);
-  const { report, records, loaded } = await runFromConfigFile(flags.config, overrides, {
+  const result = await runFromConfigFile(flags.config, overrides, {
     log: (line) => {
       if (!flags.quiet) err.write(`${line}\n`);
     },
     progress: (phase, done, total) => progress.update(phase, done, total),
   });
   progress.stop();
+  return finish(result, flags);
+}
+
+/** Write the outputs, print the one-line verdict, and map the verdict to the exit code. */
+async function finish(
+  result: RunResult,
+  flags: { out: string; quiet?: boolean; failOn: FailOn },
+): Promise<number> {
+  const err = process.stderr;
+  const { report, records, properties, loaded } = result;
   const written = await writeOutputs(
     path.resolve(flags.out),
     report,
     records,
+    properties,
     markdownOptions(loaded.config),
   );
   if (!flags.quiet) {
@@ -95,7 +108,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     const delta = report.overall.delta?.accuracy;
     err.write(
       `\nverdict: ${report.verdict.toUpperCase()} · accuracy ${acc === null || acc === undefined ? '–' : (acc * 100).toFixed(1)}%` +
-        `${delta !== null && delta !== undefined ? ` (${delta >= 0 ? '+' : ''}${(delta * 100).toFixed(1)} pp vs baseline)` : ''}` +
+        `${delta !== null && delta !== undefined ? ` (${delta >= 0 ? '+' : '−'}${Math.abs(delta * 100).toFixed(1)} pp vs baseline)` : ''}` +
         ` · ${report.gates.filter((g) => g.status === 'fail').length} gate(s) failed · ${report.slices.filter((s) => s.newlyFailing).length} newly failing slice(s)\n`,
     );
     err.write(
@@ -103,6 +116,27 @@ async function runCommand(flags: RunFlags): Promise<number> {
     );
   }
   return exitCodeFor(report.verdict, flags.failOn);
+}
+
+interface MergeFlags {
+  config: string;
+  out: string;
+  baseline?: string | false;
+  failOn: FailOn;
+  quiet?: boolean;
+}
+
+async function mergeCommand(dirs: string[], flags: MergeFlags): Promise<number> {
+  const result = await mergeShards(
+    flags.config,
+    await expandShardDirs(dirs),
+    {
+      ...(flags.baseline ? { baselineReport: flags.baseline } : {}),
+      ...(flags.baseline === false ? { noBaseline: true } : {}),
+    },
+    { log: (line) => (flags.quiet ? undefined : process.stderr.write(`${line}\n`)) },
+  );
+  return finish(result, flags);
 }
 
 /** Build the commander program; exported for tests. */
@@ -148,6 +182,25 @@ export function buildProgram(onExit: (code: number) => void): Command {
     .option('--no-progress', 'no progress bar or progress lines')
     .action(async (flags: RunFlags) => {
       onExit(await runCommand(flags));
+    });
+  program
+    .command('merge')
+    .description(
+      'combine the output folders of `run --shard i/n` jobs and report on the whole dataset',
+    )
+    .argument('<dirs...>', 'shard output folders, or one folder that contains them')
+    .requiredOption('-c, --config <file>', 'visiongate.yml (the same the shards used)')
+    .option('-o, --out <dir>', 'output folder', 'visiongate-out')
+    .option('--baseline <dir>', 'stored baseline: the output folder of an earlier run')
+    .option('--no-baseline', 'ignore the stored baseline in the config')
+    .addOption(
+      new Option('--fail-on <level>', 'exit 1 when the verdict is at least this bad')
+        .choices(['error', 'warning', 'never'])
+        .default('error'),
+    )
+    .option('-q, --quiet', 'no summary on stderr')
+    .action(async (dirs: string[], flags: MergeFlags) => {
+      onExit(await mergeCommand(dirs, flags));
     });
   return program;
 }

@@ -2,10 +2,12 @@ import path from 'node:path';
 import { renderMarkdown, type MarkdownOptions } from '../report/markdown.js';
 import type { Report } from '../report/schema.js';
 import type { PredictionRecord } from '../types.js';
-import { RESULT_FILES, serializeRecords, writeFileAtomic } from './results.js';
+import type { ImageProperties } from '../image/properties.js';
+import { RESULT_FILES, serializeExamples, serializeRecords, writeFileAtomic } from './results.js';
 
 export interface WrittenOutputs {
   dir: string;
+  examples: string;
   reportJson: string;
   reportMarkdown: string;
   records: string;
@@ -34,6 +36,7 @@ export async function writeOutputs(
   dir: string,
   report: Report,
   records: readonly PredictionRecord[],
+  properties: ReadonlyMap<string, ImageProperties>,
   options: MarkdownOptions,
 ): Promise<WrittenOutputs> {
   const markdown = renderMarkdown(report, options);
@@ -41,9 +44,13 @@ export async function writeOutputs(
     reportJson: path.join(dir, RESULT_FILES.report),
     reportMarkdown: path.join(dir, RESULT_FILES.markdown),
     records: path.join(dir, RESULT_FILES.records),
+    examples: path.join(dir, RESULT_FILES.examples),
   };
+  const hashes = new Map<string, string>();
+  for (const r of records) if (!hashes.has(r.id)) hashes.set(r.id, r.hash);
   // Records first: a report.json always has its records next to it.
   await writeFileAtomic(files.records, serializeRecords(records));
+  await writeFileAtomic(files.examples, serializeExamples(hashes, properties));
   await writeFileAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}\n`);
   await writeFileAtomic(files.reportMarkdown, markdown);
   return { dir, ...files, markdown };

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { UserError } from '../errors.js';
@@ -11,7 +11,54 @@ export const RESULT_FILES = {
   report: 'report.json',
   markdown: 'report.md',
   records: 'records.jsonl',
+  examples: 'examples.jsonl',
 } as const;
+
+/** One line of examples.jsonl: what `merge` needs of an example besides its records. */
+export interface ExampleLine {
+  id: string;
+  hash: string;
+  brightness: number;
+  contrast: number;
+  sharpness: number;
+}
+
+export function serializeExamples(
+  hashes: ReadonlyMap<string, string>,
+  properties: ReadonlyMap<string, { brightness: number; contrast: number; sharpness: number }>,
+): string {
+  let out = '';
+  for (const [id, p] of properties) {
+    const line: ExampleLine = { id, hash: hashes.get(id) ?? '', ...p };
+    out += `${JSON.stringify(line)}\n`;
+  }
+  return out;
+}
+
+/** Read examples.jsonl (image properties per example) of a result folder. */
+export async function readExampleLines(file: string): Promise<ExampleLine[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UserError(
+      'usage',
+      `cannot read ${file}: not a VisionGate result folder of this version (no examples.jsonl)`,
+    );
+  }
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l, i) => {
+      try {
+        const v = JSON.parse(l) as ExampleLine;
+        if (typeof v.id !== 'string' || typeof v.brightness !== 'number') throw new Error('shape');
+        return v;
+      } catch {
+        throw new UserError('usage', `${file}:${i + 1}: not an examples.jsonl line`);
+      }
+    });
+}
 
 /** One JSON object per line, in canonical order: streamable and mergeable by concatenation. */
 export function serializeRecords(records: readonly PredictionRecord[]): string {
@@ -124,4 +171,32 @@ export async function readResultDir(dir: string): Promise<StoredResult> {
   const report = await readReport(path.join(dir, RESULT_FILES.report));
   const records = await readRecords(path.join(dir, RESULT_FILES.records));
   return { dir, report, records };
+}
+
+/**
+ * Shard folders as given, where a folder that holds no report.json but sub-folders that do
+ * (e.g. what actions/download-artifact writes) stands for those sub-folders.
+ */
+export async function expandShardDirs(dirs: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of dirs) {
+    const abs = path.resolve(d);
+    const entries = await readdir(abs, { withFileTypes: true }).catch(() => {
+      throw new UserError('usage', `shard folder not found: ${d}`);
+    });
+    if (entries.some((e) => e.isFile() && e.name === RESULT_FILES.report)) {
+      out.push(abs);
+      continue;
+    }
+    const subs: string[] = [];
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      const sub = path.join(abs, e.name);
+      if ((await readdir(sub)).includes(RESULT_FILES.report)) subs.push(sub);
+    }
+    if (subs.length === 0)
+      throw new UserError('usage', `${d} holds no ${RESULT_FILES.report}, nor folders that do`);
+    out.push(...subs.sort());
+  }
+  return out;
 }

@@ -8,11 +8,12 @@ import { attachClasses, loadDataset, readClassFile, type RawDataset } from '../d
 import { UserError } from '../errors.js';
 import { UnknownMetricError } from '../metrics/classification.js';
 import { resolveContract, type ResolvedContract } from '../model/contract.js';
-import { loadModel, type LoadedModel } from '../model/runtime.js';
+import { loadModel } from '../model/runtime.js';
 import { buildReport } from '../report/build.js';
 import type { Report } from '../report/schema.js';
 import { metricNamesFor, resolveMetrics } from '../suites/regression.js';
-import type { PredictionRecord } from '../types.js';
+import type { Example, PredictionRecord } from '../types.js';
+import type { ImageProperties } from '../image/properties.js';
 import { evaluate, type ModelUnderTest, type Variant } from './evaluate.js';
 import { readResultDir, type StoredResult } from './results.js';
 import { selectShard, type Shard } from './shard.js';
@@ -30,6 +31,8 @@ export interface RunOverrides {
 export interface RunResult {
   report: Report;
   records: PredictionRecord[];
+  /** Image properties per example id (written to examples.jsonl for merges). */
+  properties: ReadonlyMap<string, ImageProperties>;
   loaded: LoadedConfig;
 }
 
@@ -63,18 +66,8 @@ export async function runEvaluation(
     timing[name] = Math.round(performance.now() - since) / 1000;
   };
 
-  // --- dataset
-  const root = resolveFromConfig(loaded, config.dataset.root);
-  const manifest = config.dataset.manifest
-    ? resolveFromConfig(loaded, config.dataset.manifest)
-    : undefined;
-  const raw = await loadDataset({
-    root,
-    format: config.dataset.format,
-    ...(manifest ? { manifest } : {}),
-    columns: config.dataset.columns,
-    ...(config.dataset.metadata ? { metadata: config.dataset.metadata } : {}),
-  });
+  const data = await prepareData(loaded, overrides, { checkFiles: true });
+  const { raw } = data;
   log(
     `dataset: ${raw.rows.length} examples (${raw.format}), metadata columns: ${raw.metadataColumns.join(', ') || 'none'}`,
   );
@@ -83,17 +76,10 @@ export async function runEvaluation(
   const candidatePath = overrides.model
     ? cwdPath(overrides.model)
     : resolveFromConfig(loaded, config.model.path);
-  const useConfigBaseline =
-    !overrides.noBaseline && !overrides.baselineReport && !overrides.baselineModel;
   const baselineModelPath = overrides.baselineModel
     ? cwdPath(overrides.baselineModel)
-    : useConfigBaseline && config.baseline.model
+    : data.useConfigBaseline && config.baseline.model
       ? resolveFromConfig(loaded, config.baseline.model)
-      : undefined;
-  const baselineReportDir = overrides.baselineReport
-    ? cwdPath(overrides.baselineReport)
-    : useConfigBaseline && config.baseline.report
-      ? resolveFromConfig(loaded, config.baseline.report)
       : undefined;
   const runtime = {
     intraOpThreads: config.runtime.intraOpThreads,
@@ -106,7 +92,11 @@ export async function runEvaluation(
 
   try {
     // --- classes
-    const { classes, source: classSource } = await resolveClasses(loaded, raw, candidate);
+    const { classes, source: classSource } = await resolveClasses(
+      loaded,
+      raw,
+      candidate.info.metadata,
+    );
     const allExamples = attachClasses(raw, classes, classSource);
     const examples = overrides.shard ? selectShard(allExamples, overrides.shard) : allExamples;
 
@@ -171,83 +161,46 @@ export async function runEvaluation(
 
     // --- stored baseline
     let stored: StoredResult | undefined;
-    if (baselineReportDir) {
-      stored = await readResultDir(baselineReportDir);
+    if (data.baselineReportDir) {
+      stored = await readResultDir(data.baselineReportDir);
       checkStoredCompatible(stored, classes);
       log(`stored baseline: ${stored.records.length} records from ${stored.report.createdAt}`);
     }
 
-    const summarize = (m: ModelUnderTest): Report['models']['candidate'] => ({
-      role: m.role,
-      source: 'model',
-      path: rel(m.model.path),
-      sha256: m.model.sha256,
-      input: {
-        name: m.contract.inputName,
-        layout: m.contract.tensor.layout,
-        channels: m.contract.tensor.channels,
-        dtype: m.contract.tensor.dtype,
-        width: m.contract.geometry.width,
-        height: m.contract.geometry.height,
-        resize: `${m.contract.geometry.mode}/${m.contract.geometry.interpolation}`,
-      },
-    });
-    const baseModelUT = models.find((m) => m.role === 'baseline');
     const buildStart = performance.now();
-    const report = buildReport({
-      config,
-      configFile: rel(loaded.file),
-      configSha: createHash('sha256')
-        .update(await readFile(loaded.file))
-        .digest('hex'),
-      dataset: {
-        root: rel(root),
-        ...(manifest ? { manifest: rel(manifest) } : {}),
-        format: raw.format,
-        metadataColumns: raw.metadataColumns,
-        totalExamples: allExamples.length,
-        classSource,
-        ...(overrides.shard ? { shard: overrides.shard } : {}),
-      },
+    const report = await reportFromRecords({
+      loaded,
+      data,
       classes,
+      classSource,
+      allExamples,
       examples,
       records: result.records,
-      ...(stored
-        ? {
-            storedBaseline: {
-              records: stored.records.filter((r) => r.model === 'candidate'),
-              summary: {
-                ...stored.report.models.candidate,
-                role: 'baseline' as const,
-                source: 'stored' as const,
-                stored: { dir: rel(stored.dir), createdAt: stored.report.createdAt },
-              },
-            },
-          }
-        : {}),
       properties: result.properties,
       unreadable: result.unreadable,
       models: {
-        candidate: summarize(models[0]!),
-        ...(baseModelUT ? { baseline: summarize(baseModelUT) } : {}),
+        candidate: summarizeModel(models[0]!),
+        ...(models[1] ? { baseline: summarizeModel(models[1]) } : {}),
       },
+      ...(stored ? { stored } : {}),
       pinnedIds,
-      createdAt: new Date().toISOString(),
+      ...(overrides.shard ? { shard: overrides.shard } : {}),
     });
     lap('report', buildStart);
     lap('total', t0);
     report.timing = timing;
-    return { report, records: result.records, loaded };
+    return { report, records: result.records, properties: result.properties, loaded };
   } finally {
     await candidate.dispose();
     await baselineModel?.dispose();
   }
 }
 
-async function resolveClasses(
+/** The class list: config list or file, else the model's metadata, else imagefolder folders. */
+export async function resolveClasses(
   loaded: LoadedConfig,
   raw: RawDataset,
-  model: LoadedModel,
+  modelMetadata: Record<string, string> | undefined,
 ): Promise<{ classes: string[]; source: string }> {
   const cfg = loaded.config.dataset.classes;
   if (Array.isArray(cfg)) return { classes: cfg, source: 'config dataset.classes' };
@@ -255,7 +208,7 @@ async function resolveClasses(
     const file = resolveFromConfig(loaded, cfg);
     return { classes: await readClassFile(file), source: `class file ${cfg}` };
   }
-  const meta = model.info.metadata.classes ?? model.info.metadata.labels;
+  const meta = modelMetadata?.classes ?? modelMetadata?.labels;
   if (meta !== undefined) {
     let parsed: unknown;
     try {
@@ -298,7 +251,11 @@ function checkClassCount(role: string, c: ResolvedContract, n: number): void {
   }
 }
 
-function checkGateScopes(loaded: LoadedConfig, config: Config, columns: readonly string[]): void {
+export function checkGateScopes(
+  loaded: LoadedConfig,
+  config: Config,
+  columns: readonly string[],
+): void {
   const known = new Set([...columns]);
   config.gates.forEach((g: GateRule, i) => {
     if (g.scope.startsWith('column:') && !known.has(g.scope.slice(7))) {
@@ -318,7 +275,7 @@ function checkGateScopes(loaded: LoadedConfig, config: Config, columns: readonly
   }
 }
 
-async function readPinned(loaded: LoadedConfig, config: Config): Promise<string[]> {
+export async function readPinned(loaded: LoadedConfig, config: Config): Promise<string[]> {
   const ids = [...config.pinned.ids];
   if (config.pinned.file)
     ids.push(
@@ -329,7 +286,7 @@ async function readPinned(loaded: LoadedConfig, config: Config): Promise<string[
   return [...new Set(ids)];
 }
 
-function checkStoredCompatible(stored: StoredResult, classes: readonly string[]): void {
+export function checkStoredCompatible(stored: StoredResult, classes: readonly string[]): void {
   const old = stored.report.dataset.classes;
   if (old.length !== classes.length || old.some((c, i) => c !== classes[i])) {
     throw new UserError(
@@ -340,3 +297,121 @@ function checkStoredCompatible(stored: StoredResult, classes: readonly string[])
 }
 
 const rel = (p: string) => path.relative(process.cwd(), p).split(path.sep).join('/') || '.';
+
+/** Dataset and baseline-source decisions shared by `run` and `merge`. */
+export interface PreparedData {
+  root: string;
+  manifest?: string;
+  raw: RawDataset;
+  useConfigBaseline: boolean;
+  baselineReportDir?: string;
+}
+
+export async function prepareData(
+  loaded: LoadedConfig,
+  overrides: RunOverrides,
+  options: { checkFiles: boolean },
+): Promise<PreparedData> {
+  const config = loaded.config;
+  const root = resolveFromConfig(loaded, config.dataset.root);
+  const manifest = config.dataset.manifest
+    ? resolveFromConfig(loaded, config.dataset.manifest)
+    : undefined;
+  const raw = await loadDataset({
+    root,
+    format: config.dataset.format,
+    ...(manifest ? { manifest } : {}),
+    columns: config.dataset.columns,
+    ...(config.dataset.metadata ? { metadata: config.dataset.metadata } : {}),
+    checkFiles: options.checkFiles,
+  });
+  const useConfigBaseline =
+    !overrides.noBaseline && !overrides.baselineReport && !overrides.baselineModel;
+  const baselineReportDir = overrides.baselineReport
+    ? cwdPath(overrides.baselineReport)
+    : useConfigBaseline && config.baseline.report
+      ? resolveFromConfig(loaded, config.baseline.report)
+      : undefined;
+  return {
+    root,
+    ...(manifest ? { manifest } : {}),
+    raw,
+    useConfigBaseline,
+    ...(baselineReportDir ? { baselineReportDir } : {}),
+  };
+}
+
+/** The report summary of a model that ran in this process. */
+export function summarizeModel(m: ModelUnderTest): Report['models']['candidate'] {
+  return {
+    role: m.role,
+    source: 'model',
+    path: rel(m.model.path),
+    sha256: m.model.sha256,
+    input: {
+      name: m.contract.inputName,
+      layout: m.contract.tensor.layout,
+      channels: m.contract.tensor.channels,
+      dtype: m.contract.tensor.dtype,
+      width: m.contract.geometry.width,
+      height: m.contract.geometry.height,
+      resize: `${m.contract.geometry.mode}/${m.contract.geometry.interpolation}`,
+    },
+  };
+}
+
+/** Everything after inference: shared by `run` (in memory) and `merge` (from shard files). */
+export async function reportFromRecords(input: {
+  loaded: LoadedConfig;
+  data: PreparedData;
+  classes: string[];
+  classSource: string;
+  allExamples: readonly Example[];
+  examples: readonly Example[];
+  records: readonly PredictionRecord[];
+  properties: ReadonlyMap<string, ImageProperties>;
+  unreadable: { id: string; reason: string }[];
+  models: { candidate: Report['models']['candidate']; baseline?: Report['models']['candidate'] };
+  stored?: StoredResult;
+  pinnedIds: readonly string[];
+  shard?: Shard;
+}): Promise<Report> {
+  const { loaded, data, stored } = input;
+  return buildReport({
+    config: loaded.config,
+    configFile: rel(loaded.file),
+    configSha: createHash('sha256')
+      .update(await readFile(loaded.file))
+      .digest('hex'),
+    dataset: {
+      root: rel(data.root),
+      ...(data.manifest ? { manifest: rel(data.manifest) } : {}),
+      format: data.raw.format,
+      metadataColumns: data.raw.metadataColumns,
+      totalExamples: input.allExamples.length,
+      classSource: input.classSource,
+      ...(input.shard ? { shard: input.shard } : {}),
+    },
+    classes: input.classes,
+    examples: input.examples,
+    records: input.records,
+    ...(stored
+      ? {
+          storedBaseline: {
+            records: stored.records.filter((r) => r.model === 'candidate'),
+            summary: {
+              ...stored.report.models.candidate,
+              role: 'baseline' as const,
+              source: 'stored' as const,
+              stored: { dir: rel(stored.dir), createdAt: stored.report.createdAt },
+            },
+          },
+        }
+      : {}),
+    properties: input.properties,
+    unreadable: input.unreadable,
+    models: input.models,
+    pinnedIds: input.pinnedIds,
+    createdAt: new Date().toISOString(),
+  });
+}
