@@ -54,6 +54,15 @@ describe('parseConfig: defaults', () => {
       metrics: { topK: [1, 5] },
       pinned: { ids: [], level: 'fail' },
       gates: [],
+      statistics: { confidence: 0.95, resamples: 1000, seed: 0, alpha: 0.05 },
+      discovery: {
+        enabled: true,
+        properties: ['brightness', 'contrast', 'sharpness'],
+        bins: 4,
+        maxLevel: 2,
+        topK: 5,
+        alpha: 0.95,
+      },
       report: { maxExamples: 20, maxSlices: 30 },
     });
   });
@@ -74,7 +83,7 @@ describe('parseConfig: defaults', () => {
     expect(config.model.input.resize).toEqual({ mode: 'center-crop', interpolation: 'bilinear' });
     expect(config.model.input.background).toBe('#000000');
     expect(config.gates).toEqual([
-      { metric: 'accuracy', min: 0.8, scope: 'overall', level: 'fail' },
+      { metric: 'accuracy', min: 0.8, scope: 'overall', level: 'fail', significant: false },
     ]);
   });
 
