@@ -271,6 +271,12 @@ export async function publish(port: GitHubPort, input: PublishInput): Promise<Pu
   if ((modes.comment ?? true) && facts.prNumber !== undefined && !facts.readOnly) {
     const prNumber = facts.prNumber;
     await step('PR comment', 'pull-requests: write', async () => {
+      if (
+        input.eventName === 'workflow_run' &&
+        !(await prMatchesRun(port, result, prNumber, facts.headSha))
+      ) {
+        return;
+      }
       const body = composeBody({
         marker: commentMarker(key),
         render: input.render,
@@ -324,6 +330,24 @@ export async function publish(port: GitHubPort, input: PublishInput): Promise<Pu
     });
   }
   return result;
+}
+
+/**
+ * In the workflow_run pattern the PR number travels in an artifact the PR's own (untrusted)
+ * workflow produced. Comment only if that PR's head really is the commit that was evaluated.
+ */
+async function prMatchesRun(
+  port: GitHubPort,
+  result: PublishResult,
+  prNumber: number,
+  headSha: string,
+): Promise<boolean> {
+  const pr = await port.getPullRequest(prNumber);
+  if (pr.headSha === headSha) return true;
+  result.notices.push(
+    `PR comment skipped: pull request #${prNumber} is at ${shortSha(pr.headSha)}, not at the evaluated commit ${shortSha(headSha)} (a newer push, or a wrong PR number in the artifact).`,
+  );
+  return false;
 }
 
 interface CheckRequest {

@@ -192,4 +192,25 @@ describe('sticky PR comment', () => {
     expect(result.comment?.action).toBe('created');
     expect(result.check).toMatchObject({ kind: 'check-run', conclusion: 'neutral' });
   });
+
+  it('refuses a PR number from the artifact that does not match the evaluated commit', async () => {
+    const port = fakePort(fake, { owner: 'Codertocat', repo: 'Hello-World' });
+    const other = repo.commit({ parents: [repo.branch('master')!] });
+    repo.addPull({ number: 7, headSha: other, headRef: 'victim', baseRef: 'master' });
+    const payload = webhookExample('workflow_run', 'completed');
+    const result = await publish(port, {
+      eventName: 'workflow_run',
+      payload,
+      sha: 'f'.repeat(40),
+      prNumber: 7,
+      headSha: repo.issues.get(2)!.pull!.headSha,
+      key: 'default',
+      verdict: 'pass',
+      render: () => 'from the artifact',
+      modes: { check: false, storeBaseline: 'never' },
+    });
+    expect(result.comment).toBeUndefined();
+    expect(result.notices.join('\n')).toContain('pull request #7 is at');
+    expect(repo.commentsOn(7)).toEqual([]);
+  });
 });
