@@ -34,7 +34,7 @@ export interface EventFacts {
   branch?: string;
   /** From `payload.repository.default_branch` when present. */
   defaultBranch?: string;
-  /** `pull_request` from a fork (or a deleted fork): GitHub gives a read-only token. */
+  /** A PR event from a fork (or a deleted fork): GitHub gives a read-only token. */
   readOnly: boolean;
   /** Why the token is read-only, for the notice. */
   readOnlyReason?: string;
@@ -42,7 +42,12 @@ export interface EventFacts {
   untrustedWithWriteToken: boolean;
 }
 
-const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review']);
+const PR_EVENTS = new Set([
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'pull_request_review_comment',
+]);
 
 /** Read the facts out of an event payload. Never throws; missing fields stay undefined. */
 export function describeEvent(input: EventInput): EventFacts {
@@ -68,7 +73,8 @@ export function describeEvent(input: EventInput): EventFacts {
     const headRepo = str(obj(head?.['repo'])?.['full_name']);
     const baseRepo = str(obj(base?.['repo'])?.['full_name']) ?? str(repository?.['full_name']);
     const fromFork = headRepo === undefined || (baseRepo !== undefined && headRepo !== baseRepo);
-    if (fromFork && input.eventName === 'pull_request') {
+    // Every PR event from a fork gets a read-only token, except pull_request_target.
+    if (fromFork && input.eventName !== 'pull_request_target') {
       facts.readOnly = true;
       facts.readOnlyReason =
         headRepo === undefined

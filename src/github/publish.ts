@@ -135,7 +135,8 @@ export interface PublishModes {
   /**
    * `auto` (default): store on a push to the default branch, and on a schedule or dispatch run
    * of the default branch unless it failed (a failing nightly must keep comparing against the
-   * last good baseline). `always`: every run with a branch. `never`: read-only use.
+   * last good baseline). `always`: every run that is not about a pull request, whatever its
+   * branch and verdict. `never`: read-only use.
    */
   storeBaseline?: 'auto' | 'always' | 'never';
   /** Nightly tracking issue (default false; needs `issues: write`). */
@@ -409,6 +410,9 @@ async function planStore(
   mode: 'auto' | 'always',
   verdict: Level,
 ): Promise<{ store: boolean; branch: string; why?: string }> {
+  if (facts.prNumber !== undefined) {
+    return { store: false, branch: '', why: 'pull request runs never replace the baseline' };
+  }
   const storeEvents = new Set(['push', 'schedule', 'workflow_dispatch']);
   if (mode === 'auto' && !storeEvents.has(facts.eventName)) return { store: false, branch: '' };
   const defaultBranch = facts.defaultBranch ?? (await port.getRepository()).defaultBranch;

@@ -130,10 +130,25 @@ describe('read-only token discovered by a 403', () => {
     expect(notices).toContain('Check skipped');
     expect(notices).toContain('PR comment skipped');
     expect(notices).toContain('`pull-requests: write`');
-    expect(notices).toContain('Baseline store skipped');
+    expect(notices).toContain('pull request runs never replace the baseline');
     expect(notices).toContain('Tracking issue skipped');
     // Each write was tried once: 403 is an answer, not an outage, so nothing is retried.
     expect(fake.calls('checks/create')).toHaveLength(1);
     expect(fake.calls('issues/create-comment')).toHaveLength(1);
+
+    // The same token on a push to the default branch: the store is refused, not crashed.
+    const push = webhookExample('push', undefined, (p) => p['ref'] === 'refs/heads/master');
+    const pushed = repo.commit({ parents: [repo.branch('master')!], sha: push['after'] as string });
+    repo.setBranch('master', pushed);
+    const stored = await publish(fakePort(fake, REPO), {
+      ...everything(push),
+      eventName: 'push',
+      sha: pushed,
+      modes: { check: false, storeBaseline: 'auto' },
+    });
+    expect(stored.warnings).toEqual([]);
+    expect(stored.baseline).toBeUndefined();
+    expect(stored.notices.join('\n')).toContain('Baseline store skipped');
+    expect(stored.notices.join('\n')).toContain('`contents: write`');
   });
 });
