@@ -10,8 +10,9 @@ const ENTITIES: Record<string, string> = {
   '<': '&lt;',
   '>': '&gt;',
   '"': '&quot;',
-  '@': '&#64;',
-  '#': '&#35;',
+  // The zero-width space (&#8203;) is what stops GitHub's mention and issue-reference filters.
+  '@': '&#64;&#8203;',
+  '#': '&#35;&#8203;',
   '|': '&#124;',
 };
 
@@ -27,6 +28,11 @@ export function escapeMarkdown(value: string, maxLength = 120): string {
   s = s.replace(/[&<>"@#|]/g, (c) => ENTITIES[c]!);
   // Backslash-escape markdown punctuation that could start emphasis, code, links or images.
   s = s.replace(/[\\`*_[\]()!~$]/g, (c) => `\\${c}`);
+  // GitHub finds @mentions, #123 references and bare-URL autolinks in the *rendered* text, after
+  // entities and backslash escapes are decoded, so `&#64;team` still pings (github/markup#1168,
+  // openjdk/skara#1548). A zero-width space after `@` and `#` and inside `://` and `www.` breaks
+  // those patterns without changing what the reader sees (Renovate does the same for `@`).
+  s = s.replace(/:\/\//g, ':&#8203;//').replace(/(www)\./gi, '$1&#8203;.');
   if (s === '') return '∅';
   return s;
 }
