@@ -6,6 +6,9 @@ import type { Report } from '../../src/report/schema.js';
  *   candidate 9/12 correct = 0.75, baseline 10/12 = 0.8333…, delta = −1/12 = −0.08333…
  *   slice lighting=dim: candidate 2/4 = 0.5, baseline 3/4 = 0.75, delta −0.25
  *   slice lighting=day: candidate 7/8 = 0.875, baseline 7/8, delta 0
+ * McNemar (b = only baseline right, c = only candidate right): overall b − c = 10 − 9 = 1 with
+ * b = 2, c = 1, exact p = 2·P(X ≤ 1 | n = 3) = 2·4/8 = 1; lighting=dim b = 1, c = 0, p = 1.
+ * A discovered slice (3 examples, below minSupport, so ungated) covers that table.
  */
 export function sampleReport(): Report {
   return {
@@ -35,6 +38,12 @@ export function sampleReport(): Report {
       candidate: { accuracy: 0.75, ece: 0.05 },
       baseline: { accuracy: 10 / 12, ece: 0.04 },
       delta: { accuracy: 0.75 - 10 / 12, ece: 0.01 },
+      stats: {
+        intervals: { accuracy: { lower: -0.25, upper: 0.0833 } },
+        mcnemar: { b: 2, c: 1, p: 1 },
+        pAdjusted: 1,
+        significant: false,
+      },
       n: 12,
       confusion: [
         [3, 1, 0],
@@ -58,6 +67,12 @@ export function sampleReport(): Report {
         baseline: { accuracy: 0.75 },
         delta: { accuracy: -0.25 },
         paired: 4,
+        stats: {
+          intervals: { accuracy: { lower: -0.75, upper: 0 } },
+          mcnemar: { b: 1, c: 0, p: 1 },
+          pAdjusted: 1,
+          significant: false,
+        },
         status: 'fail',
         newlyFailing: true,
       },
@@ -72,6 +87,23 @@ export function sampleReport(): Report {
         delta: { accuracy: 0 },
         paired: 8,
         status: 'pass',
+        newlyFailing: false,
+      },
+      {
+        key: 'brightness=q1 & lighting=dim',
+        kind: 'discovered',
+        predicates: [
+          { column: 'brightness', value: 'q1' },
+          { column: 'lighting', value: 'dim' },
+        ],
+        n: 3,
+        gated: false,
+        candidate: { accuracy: 1 / 3 },
+        baseline: { accuracy: 2 / 3 },
+        delta: { accuracy: -1 / 3 },
+        paired: 3,
+        discovered: { target: 'errors', score: 0.5, meanError: 2 / 3 },
+        status: 'ungated',
         newlyFailing: false,
       },
     ],
