@@ -177,9 +177,10 @@ export function defocusBlur(img: RgbImage, severity: Severity, ctx: CorruptionCo
         cc += prefix[hi + 2]! - prefix[lo + 2]!;
       }
       const o = (y * w + x) * 3;
-      a *= scale;
-      b *= scale;
-      cc *= scale;
+      // truncate like the reference, with a 1e-4 tolerance for float round-off (see toBytes)
+      a = a * scale + 1e-4;
+      b = b * scale + 1e-4;
+      cc = cc * scale + 1e-4;
       out[o] = a >= 255 ? 255 : a > 0 ? a : 0;
       out[o + 1] = b >= 255 ? 255 : b > 0 ? b : 0;
       out[o + 2] = cc >= 255 ? 255 : cc > 0 ? cc : 0;

@@ -242,12 +242,13 @@ export function toFloat(data: Uint8Array): Float32Array {
 
 /**
  * Floats in [0, 1] -> bytes the way the reference saves them: `np.uint8(np.clip(x, 0, 1) * 255)`,
- * i.e. clip then truncate (not round).
+ * i.e. clip then truncate (not round). A 1e-4 tolerance keeps float round-off (a blur of a flat
+ * area summing to 0.99999994·v) from truncating a whole level down.
  */
 export function toBytes(src: Float32Array | Float64Array): Uint8Array {
   const out = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i++) {
-    const v = src[i]! * 255;
+    const v = src[i]! * 255 + 1e-4;
     out[i] = v >= 255 ? 255 : v > 0 ? v : 0; // typed-array store truncates
   }
   return out;
