@@ -10,7 +10,7 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   renderDataSection,
@@ -299,7 +299,7 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
     examples = files.map((f, n) => example(`o${n}`, f, labels[n]!));
     // Planted near copies of originals 0..59: resized, re-encoded as JPEG, slightly cropped.
     const crop = Math.round(SIDE * 0.03); // 3 px of 112
-    const kinds: [string, (s: sharp.Sharp) => sharp.Sharp, string][] = [
+    const kinds: [string, (s: Sharp) => Sharp, string][] = [
       ['resized ×1.7', (s) => s.resize(190, 190), 'png'],
       ['resized ×0.6 + JPEG q80', (s) => s.resize(67, 67).jpeg({ quality: 80 }), 'jpg'],
       ['JPEG q70', (s) => s.jpeg({ quality: 70 }), 'jpg'],

@@ -57,6 +57,7 @@ export class HammingIndex {
   private readonly chunks: Chunk[];
   private readonly seen: Uint32Array;
   private epoch = 0;
+  private readonly plans = new Map<number, Uint32Array[] | undefined>();
 
   private constructor(columns: HashColumns, chunkCount: number) {
     this.hi = columns.hi;
@@ -76,16 +77,20 @@ export class HammingIndex {
   }
 
   /**
-   * Index `hashes`. `chunks` defaults to the paper's m = ⌈64 / log2 n⌉, with chunk widths kept
-   * between 4 and 20 bits.
+   * Index `hashes`. Without `chunks`: when the search radius is known, the m whose estimated
+   * query cost m·(probes + n·probes / 2^(64/m)) is lowest; otherwise the paper's
+   * m = ⌈64 / log2 n⌉. Chunk widths stay between 4 and 20 bits.
    */
   static build(
     hashes: readonly Hash64[] | HashColumns,
-    options: { chunks?: number } = {},
+    options: { chunks?: number; radius?: number } = {},
   ): HammingIndex {
     const columns = Array.isArray(hashes) ? toHashColumns(hashes) : (hashes as HashColumns);
     if (columns.hi.length !== columns.lo.length) throw new Error('hash columns differ in length');
-    const chunkCount = options.chunks ?? defaultChunkCount(columns.hi.length);
+    const n = columns.hi.length;
+    const chunkCount =
+      options.chunks ??
+      (options.radius === undefined ? defaultChunkCount(n) : cheapestChunkCount(n, options.radius));
     if (!Number.isInteger(chunkCount) || chunkCount < 1 || chunkCount > 16) {
       throw new Error(`chunks must be an integer in 1..16, got ${chunkCount}`);
     }
@@ -109,22 +114,24 @@ export class HammingIndex {
     if (radius < 0 || this.size === 0) return;
     const qhi = query.hi >>> 0;
     const qlo = query.lo >>> 0;
-    const sub = Math.floor(radius / this.chunks.length);
-    let probes = 0;
-    for (const chunk of this.chunks) probes += maskTable(chunk.width, sub).length;
-    if (probes >= this.size) {
+    const hi = this.hi;
+    const lo = this.lo;
+    const plan = this.probePlan(radius);
+    if (plan === undefined) {
       for (let k = 0; k < this.size; k++) {
-        const d = popcount32(this.hi[k]! ^ qhi) + popcount32(this.lo[k]! ^ qlo);
+        const d = popcount32(hi[k]! ^ qhi) + popcount32(lo[k]! ^ qlo);
         if (d <= radius) visit(k, d);
       }
       return;
     }
     const stamp = this.nextEpoch();
     const seen = this.seen;
-    for (const chunk of this.chunks) {
+    for (let c = 0; c < this.chunks.length; c++) {
+      const chunk = this.chunks[c]!;
       const key = chunkKey(qhi, qlo, chunk.start, chunk.width);
-      const masks = maskTable(chunk.width, sub);
-      const { offsets, ids } = chunk;
+      const masks = plan[c]!;
+      const offsets = chunk.offsets;
+      const ids = chunk.ids;
       for (let m = 0; m < masks.length; m++) {
         const bucket = key ^ masks[m]!;
         const end = offsets[bucket + 1]!;
@@ -132,11 +139,22 @@ export class HammingIndex {
           const k = ids[p]!;
           if (seen[k] === stamp) continue;
           seen[k] = stamp;
-          const d = popcount32(this.hi[k]! ^ qhi) + popcount32(this.lo[k]! ^ qlo);
+          const d = popcount32(hi[k]! ^ qhi) + popcount32(lo[k]! ^ qlo);
           if (d <= radius) visit(k, d);
         }
       }
     }
+  }
+
+  /** Per-chunk probe masks for a radius, or undefined when a linear scan is cheaper. Cached. */
+  private probePlan(radius: number): Uint32Array[] | undefined {
+    if (this.plans.has(radius)) return this.plans.get(radius);
+    const sub = Math.floor(radius / this.chunks.length);
+    const plan = this.chunks.map((chunk) => maskTable(chunk.width, sub));
+    const probes = plan.reduce((s, masks) => s + masks.length, 0);
+    const result = probes >= this.size ? undefined : plan;
+    this.plans.set(radius, result);
+    return result;
   }
 
   /** Every pair (i < j) of indexed items within `radius` bits of each other. */
@@ -182,6 +200,27 @@ function defaultChunkCount(n: number): number {
     Math.max(MIN_CHUNK_BITS, Math.round(Math.log2(Math.max(2, n)))),
   );
   return Math.ceil(64 / bits);
+}
+
+/** Estimated work per query (bucket probes + candidates checked) for m chunks at a radius. */
+function queryCost(n: number, chunks: number, radius: number): number {
+  const width = Math.ceil(64 / chunks);
+  const sub = Math.floor(radius / chunks);
+  let probes = 0;
+  let binom = 1;
+  for (let k = 0; k <= Math.min(sub, width); k++) {
+    probes += binom;
+    binom = (binom * (width - k)) / (k + 1);
+  }
+  return chunks * (probes + (n * probes) / 2 ** width);
+}
+
+function cheapestChunkCount(n: number, radius: number): number {
+  let best = Math.ceil(64 / MAX_CHUNK_BITS);
+  for (let m = best + 1; m <= 64 / MIN_CHUNK_BITS; m++) {
+    if (queryCost(n, m, radius) < queryCost(n, best, radius)) best = m;
+  }
+  return best;
 }
 
 function chunkKey(hi: number, lo: number, start: number, width: number): number {

@@ -180,7 +180,7 @@ export function findDuplicates(
       hashes.push(h);
     }
   });
-  const index = HammingIndex.build(hashes);
+  const index = HammingIndex.build(hashes, { radius: options.threshold });
   for (const pair of index.pairsWithin(options.threshold)) {
     const a = hashed[pair.i]!;
     const b = hashed[pair.j]!;
@@ -256,7 +256,9 @@ export function findLeakage(
       trainHashes.push(h);
     }
   });
-  const index = options.near ? HammingIndex.build(trainHashes) : undefined;
+  const index = options.near
+    ? HammingIndex.build(trainHashes, { radius: options.threshold })
+    : undefined;
 
   const leaked: LeakedExample[] = [];
   for (const img of evalImages) {
