@@ -171,8 +171,10 @@ export function evaluateGates(
   const baselinePasses = new Map<string, boolean>();
   rules.forEach((rule, index) => {
     const direction = directions.get(rule.metric) ?? 'higher-is-better';
+    let selected = 0;
     for (const t of targets) {
       if (!scopeSelects(rule.scope, t)) continue;
+      selected++;
       const rs = applyRule(rule, index, direction, t);
       results.push(...rs);
       status.set(t.key, worst([status.get(t.key) ?? 'pass', ...rs.map((r) => r.status)]));
@@ -183,6 +185,20 @@ export function evaluateGates(
         );
         baselinePasses.set(t.key, (baselinePasses.get(t.key) ?? true) && baseOk);
       }
+    }
+    // A scope that selects nothing (a typo such as column:lihgting, a value absent from the data,
+    // or only slices under slices.minSupport) is reported as skipped, never passed silently.
+    if (selected === 0) {
+      const none: GateTarget = {
+        key: rule.scope,
+        kind: 'discovered',
+        columns: [],
+        gated: false,
+        candidate: {},
+      };
+      const reason = `no gated target matches scope "${rule.scope}" (no such slice, or fewer than slices.minSupport examples)`;
+      for (const r of applyRule(rule, index, direction, none))
+        results.push({ ...r, status: 'skipped', reason });
     }
   });
   const newlyFailing = new Set<string>();
