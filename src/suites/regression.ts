@@ -19,6 +19,16 @@ export interface SliceDef {
 /** Pseudo-column used for class slices. */
 export const CLASS_COLUMN = 'class';
 
+/**
+ * One text order on every machine. `String#localeCompare` follows the host's locale (under
+ * sv-SE "ä" sorts after "z"), which made slice and example order, and so which rows the
+ * comment shows, depend on where VisionGate ran. English collation, then code units as a
+ * tie-break so distinct strings never compare equal.
+ */
+const collator = new Intl.Collator('en');
+const compareText = (a: string, b: string): number =>
+  collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+
 export interface SliceSpec {
   columns: readonly string[];
   crossings: readonly (readonly string[])[];
@@ -46,7 +56,7 @@ export function buildSlices(examples: readonly Example[], spec: SliceSpec): Slic
       }
       s.ids.add(e.id);
     }
-    slices.push(...[...map.values()].sort((a, b) => a.key.localeCompare(b.key)));
+    slices.push(...[...map.values()].sort((a, b) => compareText(a.key, b.key)));
   };
   for (const c of spec.columns) group('column', [c], (e, col) => e.metadata[col]);
   for (const cross of spec.crossings) group('crossing', cross, (e, col) => e.metadata[col]);
@@ -172,8 +182,8 @@ export function exampleChanges(
     (bOk ? newlyFailing : newlyFixed).push(change);
   }
   // Most confident mistakes first: those are the most surprising regressions.
-  newlyFailing.sort((a, b) => b.candidateConf - a.candidateConf || a.id.localeCompare(b.id));
-  newlyFixed.sort((a, b) => a.id.localeCompare(b.id));
+  newlyFailing.sort((a, b) => b.candidateConf - a.candidateConf || compareText(a.id, b.id));
+  newlyFixed.sort((a, b) => compareText(a.id, b.id));
   return { newlyFailing, newlyFixed, bothWrong };
 }
 
