@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { robustnessConfigSchema } from '../suites/robustness/config.js';
 
 /**
  * The `visiongate.yml` schema. Types are inferred from it; every field carries a description so
@@ -277,6 +278,9 @@ export const configSchema = z
       .default({ topK: [1, 5] }),
     pinned: pinnedSchema.default({ ids: [], level: 'fail' }),
     gates: z.array(gateRuleSchema).default([]),
+    robustness: robustnessConfigSchema
+      .optional()
+      .describe('Robustness suite: ImageNet-C corruptions and invariance transforms. Absent: off.'),
     statistics: z
       .object({
         confidence: z

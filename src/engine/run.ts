@@ -12,6 +12,7 @@ import { loadModel } from '../model/runtime.js';
 import { buildReport } from '../report/build.js';
 import type { Report } from '../report/schema.js';
 import { metricNamesFor, resolveMetrics } from '../suites/regression.js';
+import { planRobustness, robustnessVariants } from '../suites/robustness/plan.js';
 import type { Example, PredictionRecord } from '../types.js';
 import type { ImageProperties } from '../image/properties.js';
 import { evaluate, type ModelUnderTest, type Variant } from './evaluate.js';
@@ -146,7 +147,19 @@ export async function runEvaluation(
     const pinnedIds = await readPinned(loaded, config);
 
     // --- evaluation pass
-    const variants: Variant[] = [{ name: 'clean' }];
+    const sliceColumns = config.slices.columns ?? raw.metadataColumns;
+    const robustness = config.robustness?.enabled
+      ? planRobustness(config.robustness, allExamples, sliceColumns)
+      : undefined;
+    const variants: Variant[] = [
+      { name: 'clean' },
+      ...(robustness && config.robustness ? robustnessVariants(robustness, config.robustness) : []),
+    ];
+    if (robustness) {
+      log(
+        `robustness: ${robustness.sample.size} sampled examples × ${robustness.corruptions.length} corruptions × ${robustness.severities.length} severities${robustness.transforms.length ? ` + ${robustness.transforms.length} transforms` : ''}`,
+      );
+    }
     const batchSize = config.runtime.batchSize ?? candContract.fixedBatch ?? 32;
     log(
       `evaluating ${examples.length} examples with ${models.map((m) => m.role).join(' + ')} (batch ${batchSize}, ${os.availableParallelism()} CPUs)`,
@@ -393,6 +406,7 @@ export async function reportFromRecords(input: {
       ...(input.shard ? { shard: input.shard } : {}),
     },
     classes: input.classes,
+    allExamples: input.allExamples,
     examples: input.examples,
     records: input.records,
     ...(stored

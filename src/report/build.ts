@@ -16,6 +16,10 @@ import {
   type Pairing,
   type SliceDef,
 } from '../suites/regression.js';
+import { resolveTable } from '../corruptions/index.js';
+import { robustnessGates } from '../suites/robustness/gates.js';
+import { computeRobustness } from '../suites/robustness/metrics.js';
+import { planRobustness } from '../suites/robustness/plan.js';
 import { adjustAcrossTargets, pairedStats, type PairedStats } from '../suites/significance.js';
 import type { Example, PredictionRecord } from '../types.js';
 import { VERSION } from '../version.js';
@@ -38,6 +42,8 @@ export interface BuildInput {
     shard?: { index: number; count: number };
   };
   classes: string[];
+  /** Every example of the dataset (before sharding): samples are drawn from these. */
+  allExamples: readonly Example[];
   /** Examples of this run (after sharding); those without records are left out. */
   examples: readonly Example[];
   /** This run's records: candidate, and baseline when a baseline model ran. */
@@ -229,7 +235,27 @@ export function buildReport(input: BuildInput): Report {
     overallTarget,
     ...bodies.map((b) => b.target),
   ]);
+  const suites: Record<string, unknown> = { ...(input.suites ?? {}) };
   const gates: GateResult[] = [...outcome.results, ...(input.suiteGates ?? [])];
+  if (config.robustness?.enabled) {
+    const sliceColumns = config.slices.columns ?? input.dataset.metadataColumns;
+    const plan = planRobustness(config.robustness, input.allExamples, sliceColumns);
+    const robustness = computeRobustness(input.records, plan, examples, {
+      hasBaseline: input.models.baseline !== undefined && !input.storedBaseline,
+      table: resolveTable(
+        {
+          width: input.models.candidate.input?.width ?? 0,
+          height: input.models.candidate.input?.height ?? 0,
+        },
+        config.robustness.table,
+      ),
+      sliceColumns,
+      minSupport: config.slices.minSupport,
+      ...(input.storedBaseline ? { baselineRecords: input.storedBaseline.records } : {}),
+    });
+    suites.robustness = robustness;
+    gates.push(...robustnessGates(robustness, config.robustness));
+  }
   const pinned = checkPinned(input.pinnedIds, pairing.candidate, classes);
   for (const p of pinned) {
     if (p.status === 'pass') continue;
@@ -353,7 +379,7 @@ export function buildReport(input: BuildInput): Report {
     },
     pinned,
     gates,
-    suites: input.suites ?? {},
+    suites,
     unreadable: input.unreadable,
     notices,
     timing: {},

@@ -1,4 +1,6 @@
 import { markdownTable } from 'markdown-table';
+import type { RobustnessResult } from '../suites/robustness/metrics.js';
+import { renderRobustnessSection } from '../suites/robustness/render.js';
 import type { GateResult, Report, SliceReport } from './schema.js';
 import { escapeMarkdown as esc } from './escape.js';
 
@@ -48,6 +50,18 @@ function details(summary: string, body: string, open = false): string {
 }
 
 const verdictWord = { pass: 'passed', warn: 'passed with warnings', fail: 'failed' } as const;
+
+/**
+ * Sections of the suites that ran (robustness, data), rendered from report.json alone so a
+ * comment can be re-rendered without inference.
+ */
+function renderSuiteSections(report: Report, options: MarkdownOptions): string[] {
+  const out: string[] = [];
+  const robustness = report.suites.robustness as RobustnessResult | undefined;
+  if (robustness && options.maxSlices > 0)
+    out.push(renderRobustnessSection(robustness, { maxRows: options.maxSlices }));
+  return out;
+}
 
 /** The headline metrics shown in the top table, in order, where present. */
 export function headlineMetrics(report: Report): string[] {
@@ -277,6 +291,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     }
   }
 
+  for (const s of renderSuiteSections(report, options)) out.push(s);
   for (const s of options.sections ?? []) out.push(s);
 
   if (options.details) {

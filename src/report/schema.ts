@@ -112,6 +112,10 @@ export const gateResultSchema = z.object({
     .boolean()
     .optional()
     .describe('For maxDrop: whether the worsening is statistically significant.'),
+  configKey: z
+    .string()
+    .optional()
+    .describe('Dotted config key of a suite gate, e.g. robustness.gates.maxRelativeMCE.'),
   reason: z.string(),
 });
 

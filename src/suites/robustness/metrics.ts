@@ -1,0 +1,241 @@
+import type { Example, ModelRole, PredictionRecord } from '../../types.js';
+import { corruptionVariant, transformVariant, type RobustnessPlan } from './plan.js';
+
+/**
+ * Robustness metrics in the sense of Hendrycks & Dietterich (ICLR 2019, "Benchmarking Neural
+ * Network Robustness to Common Corruptions and Perturbations"):
+ * - E(c, s): top-1 error under corruption c at severity s; E_clean: error on the clean images of
+ *   the same sample.
+ * - Corruption error CE_c = Σ_s E(c, s) / Σ_s E_ref(c, s) and relative CE_c =
+ *   Σ_s (E(c, s) − E_clean) / Σ_s (E_ref(c, s) − E_ref_clean); mCE and relative mCE are their means
+ *   over corruptions. The paper normalises by AlexNet; we normalise by the baseline, so 1 means
+ *   "as robust as the baseline" and 1.2 means 20% more corruption error.
+ * - Without a baseline, `meanError` is the unnormalised mean of E(c, s) over c and s.
+ * - Flip rate of a variant: fraction of the sample whose prediction differs from the clean one.
+ */
+export interface ModelRobustness {
+  cleanAccuracy: number;
+  /** accuracy[corruption][severity index] in plan.severities order. */
+  accuracy: Record<string, number[]>;
+  /** Mean accuracy over severities, per corruption. */
+  meanAccuracy: Record<string, number>;
+  /** Unnormalised mean error over all corruptions and severities. */
+  meanError: number;
+  /** Mean accuracy over all corrupted images. */
+  corruptedAccuracy: number;
+  /** Flip rate vs the clean prediction, per variant name. */
+  flipRate: Record<string, number>;
+  /** Accuracy per transform. */
+  transformAccuracy: Record<string, number>;
+}
+
+export interface RobustnessSlice {
+  key: string;
+  n: number;
+  candidate: { corruptedAccuracy: number; cleanAccuracy: number };
+  baseline?: { corruptedAccuracy: number; cleanAccuracy: number };
+}
+
+export interface RobustnessResult {
+  corruptions: string[];
+  severities: number[];
+  transforms: string[];
+  sampleSize: number;
+  table: string;
+  candidate: ModelRobustness;
+  baseline?: ModelRobustness;
+  /** Baseline-normalised CE and relative CE per corruption, and their means (with a baseline). */
+  normalized?: {
+    ce: Record<string, number | null>;
+    relativeCe: Record<string, number | null>;
+    mCE: number | null;
+    relativeMCE: number | null;
+  };
+  slices: RobustnessSlice[];
+  notes: string[];
+}
+
+type ByVariant = Map<string, Map<string, PredictionRecord>>;
+
+function index(records: readonly PredictionRecord[], role: ModelRole): ByVariant {
+  const out: ByVariant = new Map();
+  for (const r of records) {
+    if (r.model !== role) continue;
+    let m = out.get(r.variant);
+    if (!m) out.set(r.variant, (m = new Map()));
+    m.set(r.id, r);
+  }
+  return out;
+}
+
+const accuracyOf = (ids: readonly string[], recs: Map<string, PredictionRecord> | undefined) => {
+  if (!recs) return NaN;
+  let n = 0;
+  let ok = 0;
+  for (const id of ids) {
+    const r = recs.get(id);
+    if (!r) continue;
+    n++;
+    if (r.pred === r.label) ok++;
+  }
+  return n > 0 ? ok / n : NaN;
+};
+
+function modelRobustness(
+  by: ByVariant,
+  ids: readonly string[],
+  plan: { corruptions: string[]; severities: number[]; transforms: string[] },
+): ModelRobustness {
+  const clean = by.get('clean');
+  const accuracy: Record<string, number[]> = {};
+  const meanAccuracy: Record<string, number> = {};
+  const flipRate: Record<string, number> = {};
+  const transformAccuracy: Record<string, number> = {};
+  let errSum = 0;
+  let errCount = 0;
+  const flips = (variant: string) => {
+    const v = by.get(variant);
+    let n = 0;
+    let f = 0;
+    for (const id of ids) {
+      const a = clean?.get(id);
+      const b = v?.get(id);
+      if (!a || !b) continue;
+      n++;
+      if (a.pred !== b.pred) f++;
+    }
+    return n > 0 ? f / n : NaN;
+  };
+  for (const c of plan.corruptions) {
+    accuracy[c] = plan.severities.map((s) => accuracyOf(ids, by.get(corruptionVariant(c, s))));
+    meanAccuracy[c] = accuracy[c].reduce((a, b) => a + b, 0) / accuracy[c].length;
+    for (const a of accuracy[c]) {
+      errSum += 1 - a;
+      errCount++;
+    }
+    for (const s of plan.severities)
+      flipRate[corruptionVariant(c, s)] = flips(corruptionVariant(c, s));
+  }
+  for (const t of plan.transforms) {
+    flipRate[transformVariant(t)] = flips(transformVariant(t));
+    transformAccuracy[t] = accuracyOf(ids, by.get(transformVariant(t)));
+  }
+  return {
+    cleanAccuracy: accuracyOf(ids, clean),
+    accuracy,
+    meanAccuracy,
+    meanError: errCount > 0 ? errSum / errCount : NaN,
+    corruptedAccuracy: errCount > 0 ? 1 - errSum / errCount : NaN,
+    flipRate,
+    transformAccuracy,
+  };
+}
+
+/** Compute the robustness result from records: a pure function, so merges reproduce it. */
+export function computeRobustness(
+  records: readonly PredictionRecord[],
+  plan: RobustnessPlan,
+  examples: readonly Example[],
+  options: {
+    hasBaseline: boolean;
+    table: string;
+    sliceColumns: readonly string[];
+    minSupport: number;
+    baselineRecords?: readonly PredictionRecord[];
+  },
+): RobustnessResult {
+  const evaluated = new Set(
+    records.filter((r) => r.model === 'candidate' && r.variant === 'clean').map((r) => r.id),
+  );
+  const ids = examples.filter((e) => plan.sample.has(e.id) && evaluated.has(e.id)).map((e) => e.id);
+  const shape = {
+    corruptions: plan.corruptions,
+    severities: plan.severities,
+    transforms: plan.transforms.map((t) => t.name),
+  };
+  const cand = index(records, 'candidate');
+  const baseBy = options.baselineRecords
+    ? index(options.baselineRecords, 'candidate')
+    : options.hasBaseline
+      ? index(records, 'baseline')
+      : undefined;
+  const notes: string[] = [];
+  // Only examples the baseline also has for every variant are compared.
+  const pairedIds = baseBy ? ids.filter((id) => baseBy.get('clean')?.has(id)) : ids;
+  if (baseBy && pairedIds.length < ids.length)
+    notes.push(
+      `${ids.length - pairedIds.length} sampled example(s) have no baseline record and are left out of the comparison.`,
+    );
+  const candidate = modelRobustness(cand, baseBy ? pairedIds : ids, shape);
+  const result: RobustnessResult = {
+    ...shape,
+    sampleSize: ids.length,
+    table: options.table,
+    candidate,
+    slices: [],
+    notes,
+  };
+  if (baseBy) {
+    const baseline = modelRobustness(baseBy, pairedIds, shape);
+    const missing = plan.corruptions.filter((c) =>
+      plan.severities.some((s) => !baseBy.has(corruptionVariant(c, s))),
+    );
+    if (missing.length > 0)
+      notes.push(
+        `The baseline has no records for ${missing.join(', ')}: store a baseline made with the same robustness settings.`,
+      );
+    result.baseline = baseline;
+    const ce: Record<string, number | null> = {};
+    const relativeCe: Record<string, number | null> = {};
+    for (const c of plan.corruptions) {
+      const eC = candidate.accuracy[c]!.map((a) => 1 - a);
+      const eB = baseline.accuracy[c]!.map((a) => 1 - a);
+      const sumC = eC.reduce((a, b) => a + b, 0);
+      const sumB = eB.reduce((a, b) => a + b, 0);
+      ce[c] = sumB > 0 && Number.isFinite(sumC) ? sumC / sumB : null;
+      const relC = eC.reduce((a, e) => a + (e - (1 - candidate.cleanAccuracy)), 0);
+      const relB = eB.reduce((a, e) => a + (e - (1 - baseline.cleanAccuracy)), 0);
+      // Relative CE is undefined when the baseline does not degrade at all under c.
+      relativeCe[c] = relB > 0 && Number.isFinite(relC) ? relC / relB : null;
+    }
+    const mean = (xs: (number | null)[]) => {
+      const v = xs.filter((x): x is number => x !== null);
+      return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null;
+    };
+    const undefinedRel = plan.corruptions.filter((c) => relativeCe[c] === null);
+    if (undefinedRel.length > 0)
+      notes.push(
+        `Relative CE is undefined (the baseline does not degrade) for: ${undefinedRel.join(', ')}; left out of the relative mCE.`,
+      );
+    result.normalized = {
+      ce,
+      relativeCe,
+      mCE: mean(Object.values(ce)),
+      relativeMCE: mean(Object.values(relativeCe)),
+    };
+  }
+  // Per metadata value, where support allows: clean and corrupted accuracy.
+  const pairedSet = new Set(pairedIds);
+  for (const col of options.sliceColumns) {
+    const values = new Map<string, string[]>();
+    for (const e of examples) {
+      const v = e.metadata[col];
+      if (v === undefined || !pairedSet.has(e.id)) continue;
+      values.set(v, [...(values.get(v) ?? []), e.id]);
+    }
+    for (const [v, sIds] of [...values].sort((a, b) => a[0].localeCompare(b[0]))) {
+      if (sIds.length < options.minSupport) continue;
+      const c = modelRobustness(cand, sIds, shape);
+      const b = baseBy ? modelRobustness(baseBy, sIds, shape) : undefined;
+      result.slices.push({
+        key: `${col}=${v}`,
+        n: sIds.length,
+        candidate: { corruptedAccuracy: c.corruptedAccuracy, cleanAccuracy: c.cleanAccuracy },
+        ...(b
+          ? { baseline: { corruptedAccuracy: b.corruptedAccuracy, cleanAccuracy: b.cleanAccuracy } }
+          : {}),
+      });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,76 @@
+import { applyCorruption } from '../../corruptions/index.js';
+import { CORRUPTION_NAMES, type CorruptionName, type Severity } from '../../corruptions/types.js';
+import { parseTransform, type NamedTransform } from '../../transforms/index.js';
+import type { Example, RgbImage } from '../../types.js';
+import { BENCHMARK_CORRUPTIONS, type RobustnessConfig } from './config.js';
+import { stratifiedSample } from './sample.js';
+
+/** What the robustness pass evaluates, derived from config and the full example list. */
+export interface RobustnessPlan {
+  corruptions: CorruptionName[];
+  severities: Severity[];
+  transforms: NamedTransform[];
+  /** Ids of the examples that get every corruption and transform. */
+  sample: Set<string>;
+}
+
+/** Variant name of a corruption at a severity, as stored in records. */
+export const corruptionVariant = (c: string, s: number) => `${c}@${s}`;
+/** Variant name of a transform. */
+export const transformVariant = (name: string) => `t:${name}`;
+
+/** Resolve the config into concrete corruptions, severities, transforms and the sample. */
+export function planRobustness(
+  config: RobustnessConfig,
+  allExamples: readonly Example[],
+  sliceColumns: readonly string[],
+): RobustnessPlan {
+  const corruptions =
+    config.corruptions === 'benchmark'
+      ? [...BENCHMARK_CORRUPTIONS]
+      : config.corruptions === 'all'
+        ? [...CORRUPTION_NAMES]
+        : [...new Set(config.corruptions)];
+  const severities = [...new Set(config.severities)].sort((a, b) => a - b) as Severity[];
+  const transforms = config.transforms.map((t, i) =>
+    parseTransform(t, `robustness.transforms[${i}]`),
+  );
+  return {
+    corruptions,
+    severities,
+    transforms,
+    sample: stratifiedSample(allExamples, config.sample, sliceColumns, config.seed),
+  };
+}
+
+export interface RobustnessVariant {
+  name: string;
+  ids: ReadonlySet<string>;
+  apply: (img: RgbImage, e: Example) => Promise<RgbImage> | RgbImage;
+}
+
+/** The image variants of a plan, for the evaluation pass (clean is added by the caller). */
+export function robustnessVariants(
+  plan: RobustnessPlan,
+  config: RobustnessConfig,
+): RobustnessVariant[] {
+  const out: RobustnessVariant[] = [];
+  for (const c of plan.corruptions) {
+    for (const s of plan.severities) {
+      out.push({
+        name: corruptionVariant(c, s),
+        ids: plan.sample,
+        apply: (img, e) =>
+          applyCorruption(img, c, s, {
+            seedKey: e.id,
+            table: config.table,
+            pixelScale: config.pixelScale,
+          }),
+      });
+    }
+  }
+  for (const t of plan.transforms) {
+    out.push({ name: transformVariant(t.name), ids: plan.sample, apply: (img) => t.apply(img) });
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+import { markdownTable } from 'markdown-table';
+import { escapeMarkdown as esc } from '../../report/escape.js';
+import type { RobustnessResult } from './metrics.js';
+
+const pct = (x: number | undefined) =>
+  x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(1)}%`;
+const pp = (d: number) => {
+  if (!Number.isFinite(d)) return '–';
+  if (Math.abs(d) < 5e-4) return '±0.0 pp';
+  const t = `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)} pp`;
+  return d < 0 ? `**${t}** 🔻` : t;
+};
+
+/** Mean accuracy at each severity over all corruptions (the chart's series). */
+function bySeverity(r: RobustnessResult, model: 'candidate' | 'baseline'): number[] {
+  const m = r[model]!;
+  return r.severities.map((_, i) => {
+    const xs = r.corruptions.map((c) => m.accuracy[c]![i]!).filter(Number.isFinite);
+    return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+  });
+}
+
+/**
+ * A mermaid xychart (GitHub renders mermaid blocks in comments): mean accuracy vs severity, one
+ * line per model. xychart-beta has no legend, so the title says which line is which.
+ */
+export function severityChart(r: RobustnessResult): string {
+  const series = (model: 'candidate' | 'baseline') =>
+    [r[model]!.cleanAccuracy, ...bySeverity(r, model)]
+      .map((a) => (Number.isFinite(a) ? (a * 100).toFixed(1) : '0'))
+      .join(', ');
+  const lines = [
+    '```mermaid',
+    'xychart-beta',
+    `  title "Accuracy vs corruption severity${r.baseline ? ' (first line: baseline, second: candidate)' : ''}"`,
+    `  x-axis [clean, ${r.severities.map((s) => `"${s}"`).join(', ')}]`,
+    '  y-axis "accuracy (%)" 0 --> 100',
+  ];
+  if (r.baseline) lines.push(`  line [${series('baseline')}]`);
+  lines.push(`  line [${series('candidate')}]`, '```');
+  return lines.join('\n');
+}
+
+/** The robustness section of the PR comment. */
+export function renderRobustnessSection(r: RobustnessResult, opts: { maxRows: number }): string {
+  const out: string[] = [];
+  const n = r.normalized;
+  const headline =
+    n?.relativeMCE != null
+      ? `relative mCE ${n.relativeMCE.toFixed(2)} vs baseline`
+      : n?.mCE != null
+        ? `mCE ${n.mCE.toFixed(2)} vs baseline`
+        : `mean corruption error ${pct(r.candidate.meanError)}`;
+  out.push(
+    `### 🌫️ Robustness: ${headline}\n\n${r.sampleSize} sampled examples × ${r.corruptions.length} corruptions × ${r.severities.length} severities (${esc(r.table)} parameters)${r.transforms.length ? ` + ${r.transforms.length} transforms` : ''}. Clean accuracy on the sample: ${r.baseline ? `${pct(r.baseline.cleanAccuracy)} → ` : ''}${pct(r.candidate.cleanAccuracy)}; corrupted: ${r.baseline ? `${pct(r.baseline.corruptedAccuracy)} → ` : ''}${pct(r.candidate.corruptedAccuracy)}.`,
+  );
+  const rows = r.corruptions.map((c) => {
+    const cand = r.candidate.meanAccuracy[c]!;
+    const base = r.baseline?.meanAccuracy[c];
+    const worstIdx = r.baseline
+      ? r.severities.reduce((w, _, i) => {
+          const d = r.candidate.accuracy[c]![i]! - r.baseline!.accuracy[c]![i]!;
+          const dw = r.candidate.accuracy[c]![w]! - r.baseline!.accuracy[c]![w]!;
+          return d < dw ? i : w;
+        }, 0)
+      : -1;
+    return { c, cand, base, delta: base === undefined ? NaN : cand - base, worstIdx };
+  });
+  rows.sort((a, b) =>
+    Number.isFinite(a.delta) && Number.isFinite(b.delta) ? a.delta - b.delta : a.cand - b.cand,
+  );
+  const shown = rows.slice(0, Math.max(opts.maxRows, 1));
+  const header = r.baseline
+    ? ['Corruption (worst first)', 'Baseline', 'Candidate', 'Δ', 'Worst severity Δ', 'CE']
+    : ['Corruption', 'Accuracy (mean over severities)', ...r.severities.map((s) => `sev ${s}`)];
+  const body = shown.map((row) =>
+    r.baseline
+      ? [
+          esc(row.c),
+          pct(row.base),
+          pct(row.cand),
+          pp(row.delta),
+          `${r.severities[row.worstIdx]}: ${pp(r.candidate.accuracy[row.c]![row.worstIdx]! - r.baseline.accuracy[row.c]![row.worstIdx]!)}`,
+          n?.ce[row.c] != null ? n.ce[row.c]!.toFixed(2) : '–',
+        ]
+      : [esc(row.c), pct(row.cand), ...r.candidate.accuracy[row.c]!.map((a) => pct(a))],
+  );
+  out.push(markdownTable([header, ...body]));
+  if (rows.length > shown.length) out.push(`… ${rows.length - shown.length} more in the report.`);
+  out.push(severityChart(r));
+  if (r.transforms.length > 0) {
+    out.push(
+      markdownTable([
+        [
+          'Transform',
+          ...(r.baseline ? ['Baseline flip rate'] : []),
+          'Candidate flip rate',
+          'Candidate accuracy',
+        ],
+        ...r.transforms.map((t) => [
+          esc(t),
+          ...(r.baseline ? [pct(r.baseline.flipRate[`t:${t}`])] : []),
+          pct(r.candidate.flipRate[`t:${t}`]),
+          pct(r.candidate.transformAccuracy[t]),
+        ]),
+      ]),
+    );
+  }
+  if (r.notes.length > 0) out.push(r.notes.map((x) => `> ${esc(x, 300)}`).join('\n'));
+  return out.join('\n\n');
+}
