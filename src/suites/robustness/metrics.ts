@@ -62,7 +62,10 @@ function index(records: readonly PredictionRecord[], role: ModelRole): ByVariant
   for (const r of records) {
     if (r.model !== role) continue;
     let m = out.get(r.variant);
-    if (!m) out.set(r.variant, (m = new Map()));
+    if (!m) {
+      m = new Map<string, PredictionRecord>();
+      out.set(r.variant, m);
+    }
     m.set(r.id, r);
   }
   return out;
