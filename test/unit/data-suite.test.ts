@@ -107,14 +107,14 @@ describe('gates', () => {
 });
 
 describe('escaping', () => {
-  it('neutralises markdown, HTML, mentions and line breaks', () => {
+  it('uses the shared escaper: no HTML, table breaks, mentions or line breaks', () => {
     const nasty = '<img src=x onerror=alert(1)> | **b** @octocat #1 [x](http://e) `c`\nnext';
     const md = escapeMarkdown(nasty);
-    expect(md).not.toMatch(/<img|@octocat|#1|\n/);
-    expect(md).not.toMatch(/(^|[^\\])[|*`[\]]/);
-    expect(md).toContain('&lt;img src\\=x onerror\\=alert\\(1\\)&gt;');
-    expect(escapeMarkdown('a&#64;b')).toBe('a&amp;&#35;64;b'); // our own entities are never re-read
-    expect(escapeHtml('<b>@x</b>')).toBe('&lt;b&gt;&#64;x&lt;/b&gt;');
+    expect(md).not.toMatch(/<img|\n|(^|[^\\])[|*`[\]]/);
+    expect(md).toContain('&lt;img src=x onerror=alert\\(1\\)&gt;');
+    expect(md).toContain('&#64;&#8203;octocat');
+    expect(md).toContain('&#35;&#8203;1');
+    expect(escapeHtml('<b>@x</b>')).toBe('&lt;b&gt;&#64;&#8203;x&lt;/b&gt;');
   });
 });
 
@@ -242,7 +242,7 @@ describe('renderDataSection', () => {
     );
     expect(md).not.toContain('<script>');
     expect(md).not.toContain('@admin');
-    expect(md).toContain('&lt;script&gt;x&lt;/script&gt;\\|&#64;admin');
+    expect(md).toContain('&lt;script&gt;x&lt;/script&gt;&#124;&#64;&#8203;admin');
     // Every table row keeps its column count despite the pipe in the id.
     for (const line of md
       .split('\n')
@@ -262,7 +262,7 @@ describe('renderDataSection', () => {
       | --- | --- | --- |
       | Label issues | 1 suspected label errors (10.0% of 10); estimated noise 10.0% | ⚠️ warn |
       | Duplicates | 1 groups (0 byte-identical, 1 with conflicting labels), 1 redundant images | — |
-      | Train/eval leakage | skipped: no training manifest \\(set data\\.trainManifest\\) | — |
+      | Train/eval leakage | skipped: no training manifest \\(set data.trainManifest\\) | — |
       | Representativity | skipped: nothing to compare with | — |
       | Image properties | skipped: disabled in config | — |
       | Group disparity | skipped: disabled in config | — |
@@ -273,9 +273,9 @@ describe('renderDataSection', () => {
 
       | id | given | suggested | p(given) | margin |
       | --- | --- | --- | --- | --- |
-      | &lt;script&gt;x&lt;/script&gt;\\|&#64;admin | &lt;script&gt;x&lt;/script&gt;\\|&#64;admin | dog | 0.1 | -0.8 |
+      | &lt;script&gt;x&lt;/script&gt;&#124;&#64;&#8203;admin | &lt;script&gt;x&lt;/script&gt;&#124;&#64;&#8203;admin | dog | 0.1 | -0.8 |
 
-      Most frequent: &lt;script&gt;x&lt;/script&gt;\\|&#64;admin → dog (1). Method: confident learning, prune_by_noise_rate, ranked by normalized_margin.
+      Most frequent: &lt;script&gt;x&lt;/script&gt;&#124;&#64;&#8203;admin → dog (1). Method: confident learning, prune_by_noise_rate, ranked by normalized_margin.
 
       </details>
 
@@ -283,7 +283,7 @@ describe('renderDataSection', () => {
 
       | size | ids | labels | match |
       | --- | --- | --- | --- |
-      | 2 | &lt;script&gt;x&lt;/script&gt;\\|&#64;admin, b | &lt;script&gt;x&lt;/script&gt;\\|&#64;admin, dog | ≤ 4 bits |
+      | 2 | &lt;script&gt;x&lt;/script&gt;&#124;&#64;&#8203;admin, b | &lt;script&gt;x&lt;/script&gt;&#124;&#64;&#8203;admin, dog | ≤ 4 bits |
 
       Near = phash Hamming distance ≤ 6 of 64 bits.
 

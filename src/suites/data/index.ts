@@ -37,6 +37,15 @@ export {
 export { renderDataSection } from './render.js';
 export { escapeMarkdown } from './markdown.js';
 export type * from './types.js';
+// The pure building blocks, for callers that want one check without the suite.
+export { confidentLearning, findLabelIssues } from './label-issues.js';
+export { findDuplicates, findLeakage, hashedFromScan } from './near-duplicates.js';
+export { checkRepresentativity } from './representativity.js';
+export { analyseImageProperties } from './image-properties.js';
+export { analyseBias } from './bias.js';
+export { scanImages, scanImageFile, type ImageScan } from './scan.js';
+export { HammingIndex } from './hamming-index.js';
+export { pHash, dHash, hammingDistance, hash64ToHex, type Hash64 } from './hashing.js';
 export type { LabelIssuesFinding, LabelIssue } from './label-issues.js';
 export type {
   DuplicatesFinding,

@@ -1,29 +1,19 @@
 /**
- * Escaping of dataset strings (ids, class names, metadata values, decoder messages) for GitHub
- * markdown. A local helper until a shared one exists in src/report. Every character that could
- * start markdown or HTML syntax is neutralised, so a file named `<img src=x onerror=...>.png` or
- * a class called `**bold**|x` renders as literal text and cannot break a table.
+ * Markdown helpers of the data section. Dataset strings (ids, class names, metadata values,
+ * decoder messages) are escaped with the report's shared escapeMarkdown (src/report/escape.ts):
+ * no HTML, no broken tables, no @mentions or #references.
  */
+export { escapeMarkdown } from '../../report/escape.js';
 
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
   '>': '&gt;',
   '"': '&quot;',
-  '@': '&#64;',
-  '#': '&#35;',
+  // A zero-width space after @ and # stops GitHub's mention and reference filters (see escape.ts).
+  '@': '&#64;&#8203;',
+  '#': '&#35;&#8203;',
 };
-
-/**
- * Literal text for markdown, safe in table cells and inside <details>/<summary>. `@` and `#` become
- * entities so a dataset string cannot mention a user or (best effort) link an issue.
- */
-export function escapeMarkdown(text: string): string {
-  // One pass, so the entities we insert are never escaped again.
-  return text
-    .replace(/[\r\n\t\v\f\u2028\u2029]+/g, ' ')
-    .replace(/[&<>"@#\\`*_{}[\]()+\-.!|~:'$^=]/g, (c) => ENTITIES[c] ?? `\\${c}`);
-}
 
 /** Text for raw HTML contexts (e.g. inside <summary>), where backslash escapes do not apply. */
 export function escapeHtml(text: string): string {

@@ -67,14 +67,19 @@ export function renderDataSection(
       undefined,
     );
     const summary =
-      finding.status === 'skipped' ? `skipped: ${esc(finding.reason)}` : summarise(id, finding);
+      finding.status === 'skipped'
+        ? `skipped: ${esc(finding.reason, 300)}`
+        : summarise(id, finding);
     return [TITLES[id], summary, level ? ICON[level] : '—'];
   });
   parts.push(markdownTable(['check', 'finding', 'gate'], rows), '');
 
   const failing = result.gateResults.filter((g) => g.level !== 'pass');
   if (failing.length > 0) {
-    parts.push(...failing.map((g) => `- ${g.level === 'fail' ? '❌' : '⚠️'} ${esc(g.reason)}`), '');
+    parts.push(
+      ...failing.map((g) => `- ${g.level === 'fail' ? '❌' : '⚠️'} ${esc(g.reason, 300)}`),
+      '',
+    );
   }
   for (const id of ORDER) {
     const finding = result.checks[id];
@@ -118,6 +123,12 @@ function summarise(id: DataCheckId, f: DataFindings[DataCheckId]): string {
   }
 }
 
+/** Escaped, comma-separated values, the first `max` of them (`total` when more exist than given). */
+function list(values: readonly string[], max: number, total = values.length): string {
+  const shown = values.slice(0, max).map((v) => esc(v));
+  return shown.join(', ') + (total > shown.length ? `, … (${total} in all)` : '');
+}
+
 function more(total: number, shown: number): string {
   return total > shown ? `\n\n…and ${total - shown} more.` : '';
 }
@@ -152,8 +163,8 @@ function detailsFor(id: DataCheckId, f: DataFindings[DataCheckId]): string | und
         .slice(0, ROWS)
         .map((g) => [
           String(g.ids.length),
-          esc(g.ids.slice(0, 6).join(', ') + (g.ids.length > 6 ? ', …' : '')),
-          esc(g.labels.join(', ')),
+          list(g.ids, 6),
+          list(g.labels, 6),
           g.exact ? 'exact' : `≤ ${g.maxLinkDistance} bits`,
         ]);
       return details(
@@ -168,7 +179,7 @@ function detailsFor(id: DataCheckId, f: DataFindings[DataCheckId]): string | und
         .slice(0, ROWS)
         .map((e) => [
           esc(e.id),
-          esc(e.trainIds.join(', ') + (e.trainMatchCount > e.trainIds.length ? ', …' : '')),
+          list(e.trainIds, 5, e.trainMatchCount),
           e.exact ? 'exact' : `${e.distance} bits`,
           e.labelMismatch ? 'yes' : 'no',
         ]);
@@ -182,9 +193,9 @@ function detailsFor(id: DataCheckId, f: DataFindings[DataCheckId]): string | und
       const rows = x.comparisons.map((c) => {
         const worst = c.categories[0];
         const notes = [
-          c.unexpected.length ? `unexpected: ${esc(c.unexpected.join(', '))}` : '',
-          c.missing.length ? `missing: ${esc(c.missing.join(', '))}` : '',
-          c.belowMinSupport.length ? `below min support: ${esc(c.belowMinSupport.join(', '))}` : '',
+          c.unexpected.length ? `unexpected: ${list(c.unexpected, 5)}` : '',
+          c.missing.length ? `missing: ${list(c.missing, 5)}` : '',
+          c.belowMinSupport.length ? `below min support: ${list(c.belowMinSupport, 5)}` : '',
           c.lowExpectedCounts ? 'some expected counts < 5' : '',
         ].filter(Boolean);
         return [
@@ -227,12 +238,10 @@ function detailsFor(id: DataCheckId, f: DataFindings[DataCheckId]): string | und
             num(p.median),
             `${num(p.p05)}–${num(p.p95)}`,
             String(p.outlierCount),
-            esc(
-              p.outliers
-                .slice(0, 3)
-                .map((o) => `${o.id} (${num(o.value)})`)
-                .join(', '),
-            ),
+            p.outliers
+              .slice(0, 3)
+              .map((o) => `${esc(o.id)} (${num(o.value)})`)
+              .join(', '),
           ]),
         ),
       );
