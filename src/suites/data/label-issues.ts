@@ -387,7 +387,10 @@ export const labelIssuesCheck: DataCheck<'labelIssues'> = {
       },
     );
     return Promise.resolve(
-      finding ?? skipped('no clean candidate record carries class probabilities (`probs`)'),
+      finding ??
+        skipped(
+          `no clean candidate record carries class probabilities (probs with ${classes.length} entries, one per class)`,
+        ),
     );
   },
   gateValues: (f) => [
