@@ -12,7 +12,8 @@ import {
 } from '../src/corruptions/index.js';
 import { Rng } from '../src/corruptions/rng.js';
 import type { RgbImage } from '../src/types.js';
-import { opsPerSecond, round, type Bench } from './harness.js';
+import { loadavg } from 'node:os';
+import { round, type Bench } from './harness.js';
 
 /** Reference img/s at severity 3: [32×32, 224×224]. */
 export const REFERENCE_IMG_PER_S: Record<CorruptionName, readonly [number, number]> = {
@@ -40,10 +41,37 @@ export const REFERENCE_IMG_PER_S: Record<CorruptionName, readonly [number, numbe
 /** Why a corruption can be slower than the reference (printed only when it is). */
 const SLOWER_BECAUSE: Partial<Record<CorruptionName, string>> = {
   jpeg_compression:
-    'both sides run libjpeg in C; ours adds a sharp/libvips pipeline and two async calls per image',
-  pixelate: 'PIL resizes in C with SIMD; at 32×32 our per-call overhead dominates',
-  contrast: 'numpy does this in a few vectorised C passes',
+    'PIL runs libjpeg-turbo (SIMD colour conversion, DCT and Huffman in C) in ~0.17 ms at 224²; ours is scalar JS (AAN DCT over ~1200 blocks), without the bitstream',
+  gaussian_blur:
+    "the same exact 25-tap separable convolution (σ = 3, truncate 4) as scipy's C correlate1d, in scalar JS; an IIR or box-cascade approximation would be faster but not the same blur",
+  pixelate: 'PIL resizes in C; the work is a few memory passes, so per-pass overhead dominates',
+  spatter: "OpenCV's Canny, distance transform and filters are SIMD C; ours are scalar JS",
 };
+
+/**
+ * Like the harness's opsPerSecond, but also from the process's CPU time: this machine is shared,
+ * and under load wall-clock time mostly measures waiting for a core. The reference figures are
+ * single-thread throughput on an otherwise idle machine, so the CPU-time rate is the comparable
+ * one (it includes V8's GC helper threads, which only lowers our figure).
+ */
+async function throughput(
+  fn: () => unknown,
+  minMs: number,
+): Promise<{ wall: number; cpu: number }> {
+  await fn();
+  let iterations = 0;
+  const start = performance.now();
+  const cpu0 = process.cpuUsage();
+  let elapsed = 0;
+  while (elapsed < minMs || iterations < 3) {
+    await fn();
+    iterations++;
+    elapsed = performance.now() - start;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return { wall: (iterations * 1000) / elapsed, cpu: (iterations * 1000) / Math.max(cpuMs, 1e-3) };
+}
 
 function randomImage(size: number, seed: string): RgbImage {
   const rng = Rng.fromKey(seed);
@@ -55,7 +83,7 @@ function randomImage(size: number, seed: string): RgbImage {
 const bench: Bench = {
   name: 'corruptions',
   description:
-    'img/s per corruption at severity 3 (32×32 → CIFAR-10-C table, 224×224 → ImageNet-C table), one thread, random RGB images, vs the Python reference; ratio = ours / reference.',
+    'img/s per corruption at severity 3 (32×32 → CIFAR-10-C table, 224×224 → ImageNet-C table), one thread, random RGB images, vs the Python reference; ratio = ours (CPU-time img/s) / reference.',
   async run({ quick }) {
     const rows: Record<string, string | number>[] = [];
     const logs: Record<'32' | '224', number[]> = { '32': [], '224': [] };
@@ -70,14 +98,16 @@ const bench: Bench = {
         for (const [j, im] of images.entries())
           await applyCorruption(im, name, 3, { seedKey: `w${j}` });
         let k = 0;
-        const ips = await opsPerSecond(
+        const { wall, cpu } = await throughput(
           () => applyCorruption(images[k % 8]!, name, 3, { seedKey: `b${k++}` }),
-          { minMs, minIterations: 3 },
+          minMs,
         );
+        const ips = cpu;
         const ref = REFERENCE_IMG_PER_S[name][i]!;
         const ratio = ips / ref;
         logs[String(size) as '32' | '224'].push(Math.log(ratio));
         row[`img/s ${size}`] = round(ips);
+        row[`wall ${size}`] = round(wall);
         row[`ref ${size}`] = ref;
         row[`× ${size}`] = round(ratio);
         if (ratio < 1)
@@ -93,13 +123,19 @@ const bench: Bench = {
     rows.push({
       corruption: 'geometric mean',
       'img/s 32': '',
+      'wall 32': '',
       'ref 32': '',
       '× 32': round(g32),
       'img/s 224': '',
+      'wall 224': '',
       'ref 224': '',
       '× 224': round(g224),
     });
+    const load = loadavg()
+      .map((v) => v.toFixed(1))
+      .join(', ');
     const notes = [
+      `img/s from CPU time (wall-clock figures beside them); load average at the end: ${load} on this shared machine.`,
       `Geometric mean speed-up: ${round(g32)}× at 32×32, ${round(g224)}× at 224×224, ${round(geo([...logs['32'], ...logs['224']]))}× overall (goal ≥ 5×).`,
       slower.length > 0
         ? `Slower than the reference:\n- ${slower.join('\n- ')}`

@@ -62,6 +62,11 @@ export interface FoldedFilter {
   length: Int32Array;
   offset: Int32Array;
   weights: Float64Array;
+  /** The unfolded centred taps (outputs radius..n−1−radius use them as they are). */
+  taps: Float64Array;
+  radius: number;
+  /** Whether taps[radius − k] = taps[radius + k] (lets interiors pair samples). */
+  symmetric: boolean;
 }
 
 const foldedCache = new Map<string, FoldedFilter>();
@@ -104,7 +109,9 @@ export function foldFilter(
   }
   const weights = new Float64Array(total);
   for (let i = 0; i < n; i++) weights.set(rows[i]!, offset[i]);
-  const folded = { n, start, length, offset, weights };
+  let symmetric = true;
+  for (let k = 1; k <= radius; k++) if (taps[radius - k] !== taps[radius + k]) symmetric = false;
+  const folded = { n, start, length, offset, weights, taps, radius, symmetric };
   if (key !== undefined) {
     if (foldedCache.size > 256) foldedCache.clear();
     foldedCache.set(key, folded);
@@ -126,11 +133,31 @@ export function filterRows(
   f: FoldedFilter,
 ): Float32Array {
   const out = new Float32Array(w * h * ch);
-  const { start, length, offset, weights } = f;
+  const { start, length, offset, weights, taps, radius, symmetric } = f;
   if (ch === 3) {
+    // Interior of symmetric kernels: pair the samples at ±k, half the multiplies.
+    const lo = symmetric && radius > 0 ? radius : w;
+    const hi = symmetric && radius > 0 ? w - radius : w;
+    const k0 = taps[radius]!;
     for (let y = 0; y < h; y++) {
       const row = y * w * 3;
       for (let x = 0; x < w; x++) {
+        if (x >= lo && x < hi) {
+          const c = row + x * 3;
+          let a = k0 * src[c]!;
+          let b = k0 * src[c + 1]!;
+          let d = k0 * src[c + 2]!;
+          for (let k = 1, l = c - 3, r = c + 3; k <= radius; k++, l -= 3, r += 3) {
+            const t = taps[radius + k]!;
+            a += t * (src[l]! + src[r]!);
+            b += t * (src[l + 1]! + src[r + 1]!);
+            d += t * (src[l + 2]! + src[r + 2]!);
+          }
+          out[c] = a;
+          out[c + 1] = b;
+          out[c + 2] = d;
+          continue;
+        }
         let a = 0;
         let b = 0;
         let c = 0;
@@ -180,8 +207,34 @@ export function filterCols(
 ): Float32Array {
   const stride = w * ch;
   const out = new Float32Array(stride * h);
-  const { start, length, offset, weights } = f;
+  const { start, length, offset, weights, taps, radius, symmetric } = f;
   for (let y = 0; y < h; y++) {
+    if (symmetric && radius > 0 && y >= radius && y < h - radius) {
+      // Interior: pair rows y ± k (symmetric taps), two pairs per sweep.
+      const ob = y * stride;
+      const c = y * stride;
+      const k0 = taps[radius]!;
+      for (let i = 0; i < stride; i++) out[ob + i] = k0 * src[c + i]!;
+      let k = 1;
+      for (; k + 1 <= radius; k += 2) {
+        const t1 = taps[radius + k]!;
+        const t2 = taps[radius + k + 1]!;
+        const a1 = c - k * stride;
+        const b1 = c + k * stride;
+        const a2 = a1 - stride;
+        const b2 = b1 + stride;
+        for (let i = 0; i < stride; i++) {
+          out[ob + i]! += t1 * (src[a1 + i]! + src[b1 + i]!) + t2 * (src[a2 + i]! + src[b2 + i]!);
+        }
+      }
+      if (k <= radius) {
+        const t1 = taps[radius + k]!;
+        const a1 = c - k * stride;
+        const b1 = c + k * stride;
+        for (let i = 0; i < stride; i++) out[ob + i]! += t1 * (src[a1 + i]! + src[b1 + i]!);
+      }
+      continue;
+    }
     const o0 = offset[y]!;
     const len = length[y]!;
     const s0 = start[y]!;

@@ -35,17 +35,17 @@ export const FROST_TARGETS: readonly FrostTarget[] = [
     width: 900,
     mean: [77.7, 149.1, 165.7],
     std: [26.9, 16.5, 15.3],
-    density: 6,
+    density: 40,
     length: [10, 40],
-    background: 1.2,
-    softness: 1.2,
+    background: 0.6,
+    softness: 1,
   },
   {
     height: 315,
     width: 560,
     mean: [200.8, 205.4, 214.5],
     std: [21.4, 22.1, 22.6],
-    density: 30,
+    density: 70,
     length: [8, 45],
     background: 0.4,
     softness: 0.8,
@@ -55,7 +55,7 @@ export const FROST_TARGETS: readonly FrostTarget[] = [
     width: 560,
     mean: [200.8, 205.4, 214.5],
     std: [21.4, 22.1, 22.6],
-    density: 30,
+    density: 70,
     length: [8, 45],
     background: 0.4,
     softness: 0.8,
@@ -65,7 +65,7 @@ export const FROST_TARGETS: readonly FrostTarget[] = [
     width: 527,
     mean: [137.6, 152.8, 165.2],
     std: [28.5, 28.5, 29.9],
-    density: 45,
+    density: 120,
     length: [5, 25],
     background: 0.5,
     softness: 0.6,
@@ -75,7 +75,7 @@ export const FROST_TARGETS: readonly FrostTarget[] = [
     width: 660,
     mean: [112.4, 123.4, 134.8],
     std: [44.4, 43.3, 41.7],
-    density: 40,
+    density: 90,
     length: [6, 35],
     background: 0.9,
     softness: 0.6,
@@ -117,7 +117,9 @@ function needle(
 ): void {
   const cx = Math.cos(angle);
   const cy = Math.sin(angle);
-  const intensity = 0.6 + 0.4 * rng.uniform();
+  // Mostly faint needles, a few bright ones, as in the photographs.
+  const u = rng.uniform();
+  const intensity = 0.2 + 0.8 * u * u;
   for (let s = 0; s < length; s += 0.5) {
     splat(buf, w, h, x + cx * s, y + cy * s, intensity * (1 - (0.5 * s) / length));
     if (depth > 0 && s > 2 && rng.uniform() < 0.12) {
