@@ -2414,11 +2414,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
         };
         this._checkNumberOfArguments();
         const processedArgs = [];
-        this.registeredArguments.forEach((declaredArg, index) => {
+        this.registeredArguments.forEach((declaredArg, index2) => {
           let value = declaredArg.defaultValue;
           if (declaredArg.variadic) {
-            if (index < this.args.length) {
-              value = this.args.slice(index);
+            if (index2 < this.args.length) {
+              value = this.args.slice(index2);
               if (declaredArg.parseArg) {
                 value = value.reduce((processed, v) => {
                   return myParseArg(declaredArg, v, processed);
@@ -2427,13 +2427,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
             } else if (value === void 0) {
               value = [];
             }
-          } else if (index < this.args.length) {
-            value = this.args[index];
+          } else if (index2 < this.args.length) {
+            value = this.args[index2];
             if (declaredArg.parseArg) {
               value = myParseArg(declaredArg, value, declaredArg.defaultValue);
             }
           }
-          processedArgs[index] = value;
+          processedArgs[index2] = value;
         });
         this.processedArgs = processedArgs;
       }
@@ -2727,10 +2727,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
             }
           }
           if (/^--[^=]+=/.test(arg)) {
-            const index = arg.indexOf("=");
-            const option = this._findOption(arg.slice(0, index));
+            const index2 = arg.indexOf("=");
+            const option = this._findOption(arg.slice(0, index2));
             if (option && (option.required || option.optional)) {
-              this.emit(`option:${option.name()}`, arg.slice(index + 1));
+              this.emit(`option:${option.name()}`, arg.slice(index2 + 1));
               continue;
             }
           }
@@ -4203,11 +4203,11 @@ var require_multi_bar = __commonJS({
       }
       // remove a bar from the stack
       remove(bar) {
-        const index = this.bars.indexOf(bar);
-        if (index < 0) {
+        const index2 = this.bars.indexOf(bar);
+        if (index2 < 0) {
           return false;
         }
-        this.bars.splice(index, 1);
+        this.bars.splice(index2, 1);
         this.update();
         this.terminal.newline();
         this.terminal.clearBottom();
@@ -5338,9 +5338,9 @@ function $constructor(name, initializer3, proto, params) {
       }
       inst._zod.deferred = void 0;
     }
-    const pp = globalThis.__zod_globalConfig?.postProcessor;
-    if (pp)
-      pp(inst);
+    const pp2 = globalThis.__zod_globalConfig?.postProcessor;
+    if (pp2)
+      pp2(inst);
     return inst;
   }
   Object.defineProperty(_, "init", { value: init });
@@ -6651,11 +6651,11 @@ function capSize(inst, size) {
     return parse4(payload, ctx);
   };
 }
-function handleArrayResult(result, final, index) {
+function handleArrayResult(result, final, index2) {
   if (result.issues.length) {
-    final.issues.push(...prefixIssues(index, result.issues));
+    final.issues.push(...prefixIssues(index2, result.issues));
   }
-  final.value[index] = result.value;
+  final.value[index2] = result.value;
 }
 function handlePropertyResult(result, final, key, input2, optin, optout) {
   const isPresent = key in input2;
@@ -6868,14 +6868,14 @@ function mergeValues(a, b) {
       return { valid: false, mergeErrorPath: [] };
     }
     const newArray = [];
-    for (let index = 0; index < a.length; index++) {
-      const itemA = a[index];
-      const itemB = b[index];
+    for (let index2 = 0; index2 < a.length; index2++) {
+      const itemA = a[index2];
+      const itemB = b[index2];
       const sharedValue = mergeValues(itemA, itemB);
       if (!sharedValue.valid) {
         return {
           valid: false,
-          mergeErrorPath: [index, ...sharedValue.mergeErrorPath]
+          mergeErrorPath: [index2, ...sharedValue.mergeErrorPath]
         };
       }
       newArray.push(sharedValue.data);
@@ -6943,11 +6943,11 @@ function getTupleOptStart(items, key) {
   }
   return 0;
 }
-function handleTupleResult(result, final, index) {
+function handleTupleResult(result, final, index2) {
   if (result.issues.length) {
-    final.issues.push(...prefixIssues(index, result.issues));
+    final.issues.push(...prefixIssues(index2, result.issues));
   }
-  final.value[index] = result.value;
+  final.value[index2] = result.value;
 }
 function handleTupleResults(itemResults, final, items, input2, optoutStart) {
   for (let i = 0; i < items.length; i++) {
@@ -23539,7 +23539,7 @@ function detectVersion(schema, defaultTarget) {
   return defaultTarget ?? "draft-2020-12";
 }
 function applyMinItems(items, minItems) {
-  return items.map((item, index) => index < minItems ? item : item.optional());
+  return items.map((item, index2) => index2 < minItems ? item : item.optional());
 }
 function decodeJSONPointerSegment(segment) {
   return segment.replace(/~1/g, "/").replace(/~0/g, "~");
@@ -24273,21 +24273,21 @@ function visit(schema, fnOrHandlers) {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
   };
-  const cache = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
   function run(s) {
-    const cached2 = cache.get(s);
+    const cached2 = cache2.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache.get(s)
+        getter: () => cache2.get(s)
       });
     }
     if (cached2 !== void 0)
       return cached2;
-    cache.set(s, RESOLVING);
+    cache2.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
-    cache.set(s, mapped);
+    cache2.set(s, mapped);
     return mapped;
   }
   function mapInner(s) {
@@ -24878,6 +24878,7 @@ var init_schema = __esm({
       level: external_exports.enum(["warn", "fail"]),
       status: external_exports.enum(["pass", "warn", "fail", "skipped"]),
       significant: external_exports.boolean().optional().describe("For maxDrop: whether the worsening is statistically significant."),
+      configKey: external_exports.string().optional().describe("Dotted config key of a suite gate, e.g. robustness.gates.maxRelativeMCE."),
       reason: external_exports.string()
     });
     exampleChange = external_exports.object({
@@ -26174,16 +26175,16 @@ var require_foldFlowLines = __commonJS({
         onFold();
       let res = text.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
-        const fold = folds[i2];
+        const fold2 = folds[i2];
         const end2 = folds[i2 + 1] || text.length;
-        if (fold === 0)
+        if (fold2 === 0)
           res = `
 ${indent}${text.slice(0, end2)}`;
         else {
-          if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+          if (mode === FOLD_QUOTED && escapedFolds[fold2])
+            res += `${text[fold2]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text.slice(fold2 + 1, end2)}`;
         }
       }
       return res;
@@ -27462,9 +27463,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
-      const num = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num))
-        return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
+      const num2 = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num2))
+        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
@@ -27504,8 +27505,8 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str) => parseFloat(str),
       stringify(node2) {
-        const num = Number(node2.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num2 = Number(node2.value);
+        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -27944,8 +27945,8 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str) => parseFloat(str.replace(/_/g, "")),
       stringify(node2) {
-        const num = Number(node2.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num2 = Number(node2.value);
+        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -28147,23 +28148,23 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str, asBigInt) {
       const sign = str[0];
       const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
-      const num = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign === "-" ? num(-1) * res : res;
+      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
+      return sign === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
       let { value } = node2;
-      let num = (n) => n;
+      let num2 = (n) => n;
       if (typeof value === "bigint")
-        num = (n) => BigInt(n);
+        num2 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node2);
       let sign = "";
       if (value < 0) {
         sign = "-";
-        value *= num(-1);
+        value *= num2(-1);
       }
-      const _60 = num(60);
+      const _60 = num2(60);
       const parts = [value % _60];
       if (value < 60) {
         parts.unshift(0);
@@ -29822,8 +29823,8 @@ var require_resolve_flow_scalar = __commonJS({
         if (ch === "\r" && source[i + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset } = foldNewline(source, i);
-          res += fold;
+          const { fold: fold2, offset } = foldNewline(source, i);
+          res += fold2;
           i = offset;
         } else if (ch === "\\") {
           let next = source[++i];
@@ -29863,19 +29864,19 @@ var require_resolve_flow_scalar = __commonJS({
       return res;
     }
     function foldNewline(source, offset) {
-      let fold = "";
+      let fold2 = "";
       let ch = source[offset + 1];
       while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
         if (ch === "\r" && source[offset + 2] !== "\n")
           break;
         if (ch === "\n")
-          fold += "\n";
+          fold2 += "\n";
         offset += 1;
         ch = source[offset + 1];
       }
-      if (!fold)
-        fold = " ";
-      return { fold, offset };
+      if (!fold2)
+        fold2 = " ";
+      return { fold: fold2, offset };
     }
     var escapeCodes = {
       "0": "\0",
@@ -30657,10 +30658,10 @@ var require_cst_visit = __commonJS({
     visit2.REMOVE = REMOVE;
     visit2.itemAtPath = (cst, path9) => {
       let item = cst;
-      for (const [field, index] of path9) {
+      for (const [field, index2] of path9) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
-          item = tok.items[index];
+          item = tok.items[index2];
         } else
           return void 0;
       }
@@ -32447,12 +32448,446 @@ var require_dist = __commonJS({
   }
 });
 
+// src/corruptions/types.ts
+var CORRUPTION_NAMES;
+var init_types = __esm({
+  "src/corruptions/types.ts"() {
+    "use strict";
+    CORRUPTION_NAMES = [
+      "gaussian_noise",
+      "shot_noise",
+      "impulse_noise",
+      "defocus_blur",
+      "glass_blur",
+      "motion_blur",
+      "zoom_blur",
+      "snow",
+      "frost",
+      "fog",
+      "brightness",
+      "contrast",
+      "elastic_transform",
+      "pixelate",
+      "jpeg_compression",
+      "speckle_noise",
+      "gaussian_blur",
+      "spatter",
+      "saturate"
+    ];
+  }
+});
+
+// src/transforms/color.ts
+function clampByte(v) {
+  return v <= 0 ? 0 : v >= 255 ? 255 : Math.floor(v + 0.5);
+}
+function grey(r, g, b) {
+  return 0.299 * r + 0.587 * g + 0.114 * b;
+}
+function shiftHue(d, shift) {
+  for (let i = 0; i < d.length; i += 3) {
+    const r = d[i] / 255;
+    const g = d[i + 1] / 255;
+    const b = d[i + 2] / 255;
+    const max = Math.max(r, g, b);
+    const min = Math.min(r, g, b);
+    const delta = max - min;
+    if (delta === 0) continue;
+    let h;
+    if (max === r) h = (g - b) / delta % 6;
+    else if (max === g) h = (b - r) / delta + 2;
+    else h = (r - g) / delta + 4;
+    h = h / 6 + shift;
+    h -= Math.floor(h);
+    const s = delta / max;
+    const v = max;
+    const h6 = h * 6;
+    const k = Math.floor(h6);
+    const f = h6 - k;
+    const p = v * (1 - s);
+    const q = v * (1 - s * f);
+    const t = v * (1 - s * (1 - f));
+    const [rr, gg, bb] = [
+      [v, t, p],
+      [q, v, p],
+      [p, v, t],
+      [p, q, v],
+      [t, p, v],
+      [v, p, q]
+    ][k % 6];
+    d[i] = clampByte(rr * 255);
+    d[i + 1] = clampByte(gg * 255);
+    d[i + 2] = clampByte(bb * 255);
+  }
+}
+function colorJitter(img, j) {
+  const d = img.data.slice();
+  const n = d.length;
+  if (j.brightness !== void 0 && j.brightness !== 1) {
+    for (let i = 0; i < n; i++) d[i] = clampByte(d[i] * j.brightness);
+  }
+  if (j.contrast !== void 0 && j.contrast !== 1) {
+    let sum = 0;
+    for (let i = 0; i < n; i += 3) sum += grey(d[i], d[i + 1], d[i + 2]);
+    const mean = sum / (n / 3 || 1);
+    for (let i = 0; i < n; i++) d[i] = clampByte((d[i] - mean) * j.contrast + mean);
+  }
+  if (j.saturation !== void 0 && j.saturation !== 1) {
+    for (let i = 0; i < n; i += 3) {
+      const g = grey(d[i], d[i + 1], d[i + 2]);
+      for (let c = 0; c < 3; c++) d[i + c] = clampByte(g + (d[i + c] - g) * j.saturation);
+    }
+  }
+  if (j.hue !== void 0 && j.hue !== 0) shiftHue(d, j.hue);
+  return { width: img.width, height: img.height, data: d };
+}
+var init_color = __esm({
+  "src/transforms/color.ts"() {
+    "use strict";
+  }
+});
+
+// src/transforms/geometric.ts
+function fold(t, n, border) {
+  if (border === "edge" || n === 1) return t < 0 ? 0 : t > n - 1 ? n - 1 : t;
+  const period = 2 * n;
+  let u = (t + 0.5) % period;
+  if (u < 0) u += period;
+  u = u < n ? u - 0.5 : period - u - 0.5;
+  return u < 0 ? 0 : u > n - 1 ? n - 1 : u;
+}
+function warpAffine(img, m, border) {
+  const { width: w, height: h, data: src } = img;
+  const [a, b, c, d, e, f] = m;
+  const out = new Uint8Array(src.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sx = a * x + b * y + c;
+      let sy = d * x + e * y + f;
+      const rx = Math.round(sx);
+      const ry = Math.round(sy);
+      if (Math.abs(sx - rx) < 1e-9) sx = rx;
+      if (Math.abs(sy - ry) < 1e-9) sy = ry;
+      if (sx < 0 || sx > w - 1) sx = fold(sx, w, border);
+      if (sy < 0 || sy > h - 1) sy = fold(sy, h, border);
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const x1 = x0 + 1 < w ? x0 + 1 : x0;
+      const y1 = y0 + 1 < h ? y0 + 1 : y0;
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const p00 = (y0 * w + x0) * 3;
+      const p01 = (y0 * w + x1) * 3;
+      const p10 = (y1 * w + x0) * 3;
+      const p11 = (y1 * w + x1) * 3;
+      const o = (y * w + x) * 3;
+      for (let ch = 0; ch < 3; ch++) {
+        const top = src[p00 + ch] + fx * (src[p01 + ch] - src[p00 + ch]);
+        const bottom = src[p10 + ch] + fx * (src[p11 + ch] - src[p10 + ch]);
+        out[o + ch] = top + fy * (bottom - top) + 0.5;
+      }
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+function cosSin(degrees) {
+  const q = degrees / 90;
+  if (Number.isInteger(q)) {
+    const k = (q % 4 + 4) % 4;
+    return [
+      [1, 0],
+      [0, 1],
+      [-1, 0],
+      [0, -1]
+    ][k];
+  }
+  const r = degrees * Math.PI / 180;
+  return [Math.cos(r), Math.sin(r)];
+}
+function rotate(img, degrees, border) {
+  const [cos, sin] = cosSin(degrees);
+  const cx = (img.width - 1) / 2;
+  const cy = (img.height - 1) / 2;
+  return warpAffine(
+    img,
+    [cos, -sin, cx - cos * cx + sin * cy, sin, cos, cy - sin * cx - cos * cy],
+    border
+  );
+}
+function translate(img, dx, dy, border) {
+  return warpAffine(img, [1, 0, -dx * img.width, 0, 1, -dy * img.height], border);
+}
+function scale(img, factor, border) {
+  const cx = (img.width - 1) / 2;
+  const cy = (img.height - 1) / 2;
+  const k = 1 / factor;
+  return warpAffine(img, [k, 0, cx - k * cx, 0, k, cy - k * cy], border);
+}
+function hflip(img) {
+  const { width: w, height: h, data: src } = img;
+  const out = new Uint8Array(src.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const s = (y * w + (w - 1 - x)) * 3;
+      const d = (y * w + x) * 3;
+      out[d] = src[s];
+      out[d + 1] = src[s + 1];
+      out[d + 2] = src[s + 2];
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+function vflip(img) {
+  const { width: w, height: h, data: src } = img;
+  const out = new Uint8Array(src.length);
+  const stride = w * 3;
+  for (let y = 0; y < h; y++)
+    out.set(src.subarray((h - 1 - y) * stride, (h - y) * stride), y * stride);
+  return { width: w, height: h, data: out };
+}
+var init_geometric = __esm({
+  "src/transforms/geometric.ts"() {
+    "use strict";
+  }
+});
+
+// src/transforms/index.ts
+function num(v) {
+  return v < 0 ? `m${String(-v)}` : String(v);
+}
+function transformName(spec) {
+  switch (spec.type) {
+    case "rotate":
+      return `rotate-${num(spec.degrees)}`;
+    case "translate":
+      return `translate-${num(spec.dx)}-${num(spec.dy)}`;
+    case "scale":
+      return `scale-${num(spec.factor)}`;
+    case "crop":
+      return `crop-${num(spec.factor)}`;
+    case "hflip":
+      return "hflip";
+    case "vflip":
+      return "vflip";
+    case "color_jitter": {
+      const parts = [];
+      if (spec.brightness !== void 0) parts.push(`b${num(spec.brightness)}`);
+      if (spec.contrast !== void 0) parts.push(`c${num(spec.contrast)}`);
+      if (spec.saturation !== void 0) parts.push(`s${num(spec.saturation)}`);
+      if (spec.hue !== void 0) parts.push(`h${num(spec.hue)}`);
+      return ["jitter", ...parts].join("-");
+    }
+  }
+}
+function applyTransform(img, spec) {
+  const border = spec.border ?? "reflect";
+  switch (spec.type) {
+    case "rotate":
+      return rotate(img, spec.degrees, border);
+    case "translate":
+      return translate(img, spec.dx, spec.dy, border);
+    case "scale":
+      return scale(img, spec.factor, border);
+    case "crop":
+      return scale(img, 1 / spec.factor, border);
+    case "hflip":
+      return hflip(img);
+    case "vflip":
+      return vflip(img);
+    case "color_jitter":
+      return colorJitter(img, spec);
+  }
+}
+function fail(where, message) {
+  throw new UserError("config", `${where}: ${message}`);
+}
+function finite(raw, key, where, check2) {
+  const v = raw[key];
+  if (typeof v !== "number" || !Number.isFinite(v))
+    fail(where, `'${key}' must be a finite number, got ${JSON.stringify(v)}`);
+  const problem2 = check2?.(v);
+  if (problem2) fail(where, `'${key}' ${problem2}, got ${v}`);
+  return v;
+}
+function parseTransform(input2, where = "transform") {
+  if (typeof input2 !== "object" || input2 === null || Array.isArray(input2)) {
+    fail(
+      where,
+      `expected an object such as { type: 'rotate', degrees: 10 }, got ${JSON.stringify(input2)}`
+    );
+  }
+  const raw = input2;
+  const type = raw.type;
+  if (typeof type !== "string" || !TRANSFORM_TYPES.includes(type)) {
+    fail(where, `'type' must be one of ${TRANSFORM_TYPES.join(", ")}, got ${JSON.stringify(type)}`);
+  }
+  const t = type;
+  for (const key of Object.keys(raw)) {
+    if (key !== "type" && key !== "name" && key !== "border" && !ALLOWED_KEYS[t].includes(key)) {
+      const allowed = [...ALLOWED_KEYS[t], "name", "border"].join(", ");
+      fail(where, `unknown key '${key}' for type '${t}' (allowed: ${allowed})`);
+    }
+  }
+  const common = {};
+  if (raw.name !== void 0) {
+    if (typeof raw.name !== "string" || !/^[A-Za-z0-9._+-]+$/.test(raw.name)) {
+      fail(
+        where,
+        `'name' must be a non-empty string of letters, digits, '.', '_', '+', '-', got ${JSON.stringify(raw.name)}`
+      );
+    }
+    common.name = raw.name;
+  }
+  if (raw.border !== void 0) {
+    if (raw.border !== "reflect" && raw.border !== "edge")
+      fail(where, `'border' must be 'reflect' or 'edge', got ${JSON.stringify(raw.border)}`);
+    common.border = raw.border;
+  }
+  const positive = (v) => v > 0 ? void 0 : "must be > 0";
+  let spec;
+  switch (t) {
+    case "rotate":
+      spec = { ...common, type: t, degrees: finite(raw, "degrees", where) };
+      break;
+    case "translate": {
+      const frac = (v) => Math.abs(v) < 1 ? void 0 : "must be a fraction of the size in (\u22121, 1)";
+      spec = {
+        ...common,
+        type: t,
+        dx: finite(raw, "dx", where, frac),
+        dy: finite(raw, "dy", where, frac)
+      };
+      break;
+    }
+    case "scale":
+      spec = { ...common, type: t, factor: finite(raw, "factor", where, positive) };
+      break;
+    case "crop":
+      spec = {
+        ...common,
+        type: t,
+        factor: finite(
+          raw,
+          "factor",
+          where,
+          (v) => v > 0 && v <= 1 ? void 0 : "must be in (0, 1]"
+        )
+      };
+      break;
+    case "hflip":
+    case "vflip":
+      spec = { ...common, type: t };
+      break;
+    case "color_jitter": {
+      const jitter = {};
+      for (const key of ["brightness", "contrast", "saturation"]) {
+        if (raw[key] !== void 0)
+          jitter[key] = finite(raw, key, where, (v) => v >= 0 ? void 0 : "must be \u2265 0");
+      }
+      if (raw.hue !== void 0) {
+        jitter.hue = finite(
+          raw,
+          "hue",
+          where,
+          (v) => Math.abs(v) <= 0.5 ? void 0 : "must be in [\u22120.5, 0.5]"
+        );
+      }
+      if (Object.keys(jitter).length === 0)
+        fail(where, `color_jitter needs at least one of brightness, contrast, saturation, hue`);
+      spec = { ...common, type: t, ...jitter };
+      break;
+    }
+  }
+  const name = spec.name ?? transformName(spec);
+  return { name, spec, apply: (img) => applyTransform(img, spec) };
+}
+var TRANSFORM_TYPES, ALLOWED_KEYS;
+var init_transforms = __esm({
+  "src/transforms/index.ts"() {
+    "use strict";
+    init_errors();
+    init_color();
+    init_geometric();
+    TRANSFORM_TYPES = [
+      "rotate",
+      "translate",
+      "scale",
+      "crop",
+      "hflip",
+      "vflip",
+      "color_jitter"
+    ];
+    ALLOWED_KEYS = {
+      rotate: ["degrees"],
+      translate: ["dx", "dy"],
+      scale: ["factor"],
+      crop: ["factor"],
+      hflip: [],
+      vflip: [],
+      color_jitter: ["brightness", "contrast", "saturation", "hue"]
+    };
+  }
+});
+
+// src/suites/robustness/config.ts
+var BENCHMARK_CORRUPTIONS, transformSchema, robustnessConfigSchema;
+var init_config = __esm({
+  "src/suites/robustness/config.ts"() {
+    "use strict";
+    init_zod();
+    init_types();
+    init_transforms();
+    BENCHMARK_CORRUPTIONS = CORRUPTION_NAMES.slice(0, 15);
+    transformSchema = external_exports.record(external_exports.string(), external_exports.unknown()).superRefine((value, ctx) => {
+      try {
+        parseTransform(value, "transform");
+      } catch (error62) {
+        ctx.addIssue({
+          code: "custom",
+          message: error62.message.replace(/^transform: /, "")
+        });
+      }
+    }).describe("A label-preserving transform, e.g. { type: rotate, degrees: 10 } or { type: hflip }.");
+    robustnessConfigSchema = external_exports.object({
+      enabled: external_exports.boolean().default(true),
+      corruptions: external_exports.union([external_exports.enum(["benchmark", "all"]), external_exports.array(external_exports.enum(CORRUPTION_NAMES)).min(1)]).default("benchmark").describe(
+        "benchmark: the 15 ImageNet-C corruptions; all: plus speckle_noise, gaussian_blur, spatter, saturate; or a list."
+      ),
+      severities: external_exports.array(external_exports.number().int().min(1).max(5)).min(1).default([1, 2, 3, 4, 5]),
+      table: external_exports.enum(["auto", "imagenet", "cifar"]).default("auto").describe(
+        "Parameter table: auto picks CIFAR-10-C for inputs of at most 64 px, else ImageNet-C."
+      ),
+      pixelScale: external_exports.enum(["reference", "image"]).default("reference").describe(
+        "reference: pixel-valued parameters as published; image: scaled to the input size."
+      ),
+      sample: external_exports.number().int().min(1).default(1e3).describe(
+        "At most this many examples get the corruptions, stratified by class and metadata."
+      ),
+      seed: external_exports.number().int().min(0).default(0).describe("Seed of the stratified sample."),
+      transforms: external_exports.array(transformSchema).default([]).describe("Invariance tests: prediction flip rate vs the clean image."),
+      gates: external_exports.object({
+        maxRelativeMCE: external_exports.number().positive().optional().describe(
+          "Largest allowed relative mCE of the candidate, normalised by the baseline (1 = as robust)."
+        ),
+        maxMCE: external_exports.number().positive().optional().describe("Largest allowed mCE normalised by the baseline (1 = as robust)."),
+        maxCorruptionDrop: external_exports.number().min(0).optional().describe(
+          "Largest allowed accuracy drop vs the baseline at any corruption and severity."
+        ),
+        minCorruptionAccuracy: external_exports.number().min(0).max(1).optional().describe("Floor on mean accuracy over all corrupted images."),
+        maxFlipRate: external_exports.number().min(0).max(1).optional().describe("Largest allowed flip rate of any transform."),
+        level: external_exports.enum(["fail", "warn"]).default("fail")
+      }).strict().default({ level: "fail" })
+    }).strict();
+  }
+});
+
 // src/config/schema.ts
 var nonEmpty, sizeSchema, interpolationSchema, resizeSchema, colorSchema, threeOrOne, inputContractSchema, outputContractSchema, modelSchema, runtimeSchema, datasetSchema, baselineSchema, slicesSchema, gateRuleSchema, pinnedSchema, configSchema;
 var init_schema2 = __esm({
   "src/config/schema.ts"() {
     "use strict";
     init_zod();
+    init_config();
     nonEmpty = external_exports.string().min(1, "must not be empty");
     sizeSchema = external_exports.union([
       external_exports.number().int().positive(),
@@ -32574,6 +33009,7 @@ var init_schema2 = __esm({
       metrics: external_exports.object({ topK: external_exports.array(external_exports.number().int().min(1)).default([1, 5]) }).strict().default({ topK: [1, 5] }),
       pinned: pinnedSchema.default({ ids: [], level: "fail" }),
       gates: external_exports.array(gateRuleSchema).default([]),
+      robustness: robustnessConfigSchema.optional().describe("Robustness suite: ImageNet-C corruptions and invariance transforms. Absent: off."),
       statistics: external_exports.object({
         confidence: external_exports.number().gt(0).lt(1).default(0.95).describe("Confidence of the paired bootstrap intervals."),
         resamples: external_exports.number().int().min(0).max(1e5).default(1e3).describe("Bootstrap resamples; 0 turns intervals off."),
@@ -34585,11 +35021,11 @@ function attachClasses(raw, classes, source) {
       "dataset",
       `the class list (${source}) repeats ${listSome([...new Set(dup)].map((d) => `"${d}"`))}`
     );
-  const index = new Map(classes.map((c, i) => [c, i]));
+  const index2 = new Map(classes.map((c, i) => [c, i]));
   const unknown2 = /* @__PURE__ */ new Map();
   const examples = [];
   for (const r of raw.rows) {
-    const labelIndex = index.get(r.label);
+    const labelIndex = index2.get(r.label);
     if (labelIndex === void 0) {
       const ids = unknown2.get(r.label) ?? [];
       ids.push(r.id);
@@ -34820,8 +35256,8 @@ function resolveMetric(name, classes = {}) {
   if (per !== null) {
     const kind = per[1];
     const className = per[2];
-    const index = classIndex(className, classes);
-    if (index === void 0) {
+    const index2 = classIndex(className, classes);
+    if (index2 === void 0) {
       const known = classes.classNames !== void 0 ? `one of the class names (${classes.classNames.slice(0, 10).join(", ")}${classes.classNames.length > 10 ? ", \u2026" : ""})` : `a class index 0\u2026${classes.numClasses === void 0 ? "numClasses\u22121" : classes.numClasses - 1}`;
       throw new UnknownMetricError(`metric "${name}": unknown class "${className}"; use ${known}`);
     }
@@ -34830,10 +35266,10 @@ function resolveMetric(name, classes = {}) {
       description: `${KIND_LABEL[kind]} of class ${className}`,
       direction: "higher-is-better",
       get: (m) => {
-        const value = m.perClass[kind][index];
+        const value = m.perClass[kind][index2];
         if (value === void 0) {
           throw new RangeError(
-            `metric "${name}": class index ${index} \u2265 numClasses ${m.numClasses}`
+            `metric "${name}": class index ${index2} \u2265 numClasses ${m.numClasses}`
           );
         }
         return value;
@@ -35539,7 +35975,7 @@ var require_main = __commonJS({
       var flags;
       var token;
       var flag;
-      var num;
+      var num2;
       var out;
       var pos;
       var f;
@@ -35631,11 +36067,11 @@ var require_main = __commonJS({
               break;
             case "c":
               if (!isnan(token.arg)) {
-                num = parseInt(token.arg, 10);
-                if (num < 0 || num > 127) {
+                num2 = parseInt(token.arg, 10);
+                if (num2 < 0 || num2 > 127) {
                   throw new Error("invalid character code. Value: " + token.arg);
                 }
-                token.arg = isnan(num) ? String(token.arg) : fromCharCode(num);
+                token.arg = isnan(num2) ? String(token.arg) : fromCharCode(num2);
               }
               break;
             case "e":
@@ -44498,12 +44934,12 @@ function scopeSelects(scope, t) {
 function normaliseKey(key) {
   return key.split("&").map((p) => p.trim()).sort().join(" & ");
 }
-function applyRule(rule, index, direction, t, values = t.candidate) {
+function applyRule(rule, index2, direction, t, values = t.candidate) {
   const results = [];
   const value = values[rule.metric] ?? null;
   const base = t.baseline?.[rule.metric] ?? null;
   const common = {
-    index,
+    index: index2,
     metric: rule.metric,
     scope: rule.scope,
     target: t.key,
@@ -44585,20 +45021,34 @@ function evaluateGates(rules, directions, targets) {
   const results = [];
   const status = /* @__PURE__ */ new Map();
   const baselinePasses = /* @__PURE__ */ new Map();
-  rules.forEach((rule, index) => {
+  rules.forEach((rule, index2) => {
     const direction = directions.get(rule.metric) ?? "higher-is-better";
+    let selected = 0;
     for (const t of targets) {
       if (!scopeSelects(rule.scope, t)) continue;
-      const rs = applyRule(rule, index, direction, t);
+      selected++;
+      const rs = applyRule(rule, index2, direction, t);
       results.push(...rs);
       status.set(t.key, worst([status.get(t.key) ?? "pass", ...rs.map((r) => r.status)]));
       if (t.baseline) {
         const absolute = { ...rule, maxDrop: void 0 };
-        const baseOk = applyRule(absolute, index, direction, t, t.baseline).every(
+        const baseOk = applyRule(absolute, index2, direction, t, t.baseline).every(
           (r) => r.status !== "fail" && r.status !== "warn"
         );
         baselinePasses.set(t.key, (baselinePasses.get(t.key) ?? true) && baseOk);
       }
+    }
+    if (selected === 0) {
+      const none = {
+        key: rule.scope,
+        kind: "discovered",
+        columns: [],
+        gated: false,
+        candidate: {}
+      };
+      const reason = `no gated target matches scope "${rule.scope}" (no such slice, or fewer than slices.minSupport examples)`;
+      for (const r of applyRule(rule, index2, direction, none))
+        results.push({ ...r, status: "skipped", reason });
     }
   });
   const newlyFailing = /* @__PURE__ */ new Set();
@@ -44637,11 +45087,11 @@ function encode3(rows, features) {
       if (v !== void 0) distinct.add(v);
     }
     const sorted = [...distinct].sort(compareStrings);
-    const index = new Map(sorted.map((v, i) => [v, i]));
+    const index2 = new Map(sorted.map((v, i) => [v, i]));
     const col = new Int32Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const v = rows[i][name];
-      col[i] = v === void 0 ? -1 : index.get(v);
+      col[i] = v === void 0 ? -1 : index2.get(v);
     }
     values.push(sorted);
     codes.push(col);
@@ -44756,8 +45206,8 @@ function sliceLine(rows, errors, options = {}) {
     levels.push({ level: 1, candidates, evaluated: candidates, kept });
   }
   for (let level2 = 2; level2 <= maxLevel && current.length > 0; level2++) {
-    const index = /* @__PURE__ */ new Map();
-    for (const node2 of current) index.set(keyOf(node2.preds), node2);
+    const index2 = /* @__PURE__ */ new Map();
+    for (const node2 of current) index2.set(keyOf(node2.preds), node2);
     const next = [];
     let candidates = 0;
     let evaluated = 0;
@@ -44782,7 +45232,7 @@ function sliceLine(rows, errors, options = {}) {
             }
             parentKey[w++] = f;
             parentKey[w++] = v;
-            const other = index.get(keyOf(parentKey));
+            const other = index2.get(keyOf(parentKey));
             if (other === void 0) complete = false;
             else {
               ss = Math.min(ss, other.size);
@@ -44897,17 +45347,17 @@ function scatter(col, rows, size, want) {
 function binNumeric(values, bins) {
   if (!Number.isInteger(bins) || bins < 1)
     throw new RangeError(`bins must be a positive integer, got ${bins}`);
-  const finite = Float64Array.from(
+  const finite2 = Float64Array.from(
     values.filter((v) => typeof v === "number" && Number.isFinite(v))
   ).sort();
-  if (finite.length === 0) return { labels: values.map(() => void 0), edges: [] };
+  if (finite2.length === 0) return { labels: values.map(() => void 0), edges: [] };
   const edges = [];
   for (let j = 0; j <= bins; j++) {
-    const h = (finite.length - 1) * j / bins;
+    const h = (finite2.length - 1) * j / bins;
     const lo = Math.floor(h);
-    const a = finite[lo];
-    const b = finite[Math.min(finite.length - 1, lo + 1)];
-    const q = j === bins ? finite[finite.length - 1] : a + (h - lo) * (b - a);
+    const a = finite2[lo];
+    const b = finite2[Math.min(finite2.length - 1, lo + 1)];
+    const q = j === bins ? finite2[finite2.length - 1] : a + (h - lo) * (b - a);
     if (edges.length === 0 || q > edges[edges.length - 1]) edges.push(q);
   }
   if (edges.length === 1) {
@@ -45013,7 +45463,7 @@ function buildSlices(examples, spec) {
       }
       s.ids.add(e.id);
     }
-    slices.push(...[...map2.values()].sort((a, b) => a.key.localeCompare(b.key)));
+    slices.push(...[...map2.values()].sort((a, b) => compareText(a.key, b.key)));
   };
   for (const c of spec.columns) group("column", [c], (e, col) => e.metadata[col]);
   for (const cross of spec.crossings) group("crossing", cross, (e, col) => e.metadata[col]);
@@ -45100,8 +45550,8 @@ function exampleChanges(pairing, examplesById, classes) {
     };
     (bOk ? newlyFailing : newlyFixed).push(change);
   }
-  newlyFailing.sort((a, b) => b.candidateConf - a.candidateConf || a.id.localeCompare(b.id));
-  newlyFixed.sort((a, b) => a.id.localeCompare(b.id));
+  newlyFailing.sort((a, b) => b.candidateConf - a.candidateConf || compareText(a.id, b.id));
+  newlyFixed.sort((a, b) => compareText(a.id, b.id));
   return { newlyFailing, newlyFixed, bothWrong };
 }
 function checkPinned(ids, candidate, classes) {
@@ -45116,12 +45566,2839 @@ function checkPinned(ids, candidate, classes) {
     };
   });
 }
-var CLASS_COLUMN;
+var CLASS_COLUMN, collator, compareText;
 var init_regression = __esm({
   "src/suites/regression.ts"() {
     "use strict";
     init_classification();
     CLASS_COLUMN = "class";
+    collator = new Intl.Collator("en");
+    compareText = (a, b) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+  }
+});
+
+// src/corruptions/filters.ts
+function borderIndex(i, n, mode) {
+  if (i >= 0 && i < n) return i;
+  if (n === 1) return 0;
+  if (mode === "nearest") return i < 0 ? 0 : n - 1;
+  if (mode === "reflect") {
+    const period2 = 2 * n;
+    let k2 = i % period2;
+    if (k2 < 0) k2 += period2;
+    return k2 < n ? k2 : period2 - 1 - k2;
+  }
+  const period = 2 * n - 2;
+  let k = i % period;
+  if (k < 0) k += period;
+  return k < n ? k : period - k;
+}
+function gaussianTaps(sigma, truncate = 4) {
+  const radius = Math.trunc(truncate * sigma + 0.5);
+  const taps = new Float64Array(2 * radius + 1);
+  if (radius === 0) {
+    taps[0] = 1;
+    return taps;
+  }
+  let sum = 0;
+  for (let k = -radius; k <= radius; k++) {
+    const w = Math.exp(-0.5 * k * k / (sigma * sigma));
+    taps[k + radius] = w;
+    sum += w;
+  }
+  for (let k = 0; k < taps.length; k++) taps[k] /= sum;
+  return taps;
+}
+function foldFilter(taps, n, mode, cacheKey) {
+  const key = cacheKey === void 0 ? void 0 : `${cacheKey}|${n}|${mode}`;
+  if (key !== void 0) {
+    const hit = foldedCache.get(key);
+    if (hit) return hit;
+  }
+  const radius = taps.length - 1 >> 1;
+  const start = new Int32Array(n);
+  const length = new Int32Array(n);
+  const offset = new Int32Array(n);
+  const rows = [];
+  const scratch2 = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    let lo = n;
+    let hi = -1;
+    for (let k = -radius; k <= radius; k++) {
+      const j = borderIndex(i + k, n, mode);
+      scratch2[j] += taps[k + radius];
+      if (j < lo) lo = j;
+      if (j > hi) hi = j;
+    }
+    const row = scratch2.slice(lo, hi + 1);
+    scratch2.fill(0, lo, hi + 1);
+    start[i] = lo;
+    length[i] = hi - lo + 1;
+    offset[i] = total;
+    total += row.length;
+    rows.push(row);
+  }
+  const weights = new Float64Array(total);
+  for (let i = 0; i < n; i++) weights.set(rows[i], offset[i]);
+  let symmetric = true;
+  for (let k = 1; k <= radius; k++) if (taps[radius - k] !== taps[radius + k]) symmetric = false;
+  const folded = { n, start, length, offset, weights, taps, radius, symmetric };
+  if (key !== void 0) {
+    if (foldedCache.size > 256) foldedCache.clear();
+    foldedCache.set(key, folded);
+  }
+  return folded;
+}
+function gaussianFilter(sigma, n, mode, truncate = 4) {
+  return foldFilter(gaussianTaps(sigma, truncate), n, mode, `g${sigma}|${truncate}`);
+}
+function filterRows(src, w, h, ch, f) {
+  const out = new Float32Array(w * h * ch);
+  const { start, length, offset, weights, taps, radius, symmetric } = f;
+  if (ch === 3) {
+    const lo = symmetric && radius > 0 ? radius : w;
+    const hi = symmetric && radius > 0 ? w - radius : w;
+    const k0 = taps[radius];
+    for (let y = 0; y < h; y++) {
+      const row = y * w * 3;
+      for (let x = 0; x < w; x++) {
+        if (x >= lo && x < hi) {
+          const c2 = row + x * 3;
+          let a2 = k0 * src[c2];
+          let b2 = k0 * src[c2 + 1];
+          let d = k0 * src[c2 + 2];
+          for (let k = 1, l = c2 - 3, r = c2 + 3; k <= radius; k++, l -= 3, r += 3) {
+            const t = taps[radius + k];
+            a2 += t * (src[l] + src[r]);
+            b2 += t * (src[l + 1] + src[r + 1]);
+            d += t * (src[l + 2] + src[r + 2]);
+          }
+          out[c2] = a2;
+          out[c2 + 1] = b2;
+          out[c2 + 2] = d;
+          continue;
+        }
+        let a = 0;
+        let b = 0;
+        let c = 0;
+        let p = row + start[x] * 3;
+        let o = offset[x];
+        const end = o + length[x];
+        for (; o < end; o++, p += 3) {
+          const k = weights[o];
+          a += k * src[p];
+          b += k * src[p + 1];
+          c += k * src[p + 2];
+        }
+        const q = row + x * 3;
+        out[q] = a;
+        out[q + 1] = b;
+        out[q + 2] = c;
+      }
+    }
+    return out;
+  }
+  for (let y = 0; y < h; y++) {
+    const row = y * w * ch;
+    for (let x = 0; x < w; x++) {
+      for (let c = 0; c < ch; c++) {
+        let acc = 0;
+        let p = row + start[x] * ch + c;
+        let o = offset[x];
+        const end = o + length[x];
+        for (; o < end; o++, p += ch) acc += weights[o] * src[p];
+        out[row + x * ch + c] = acc;
+      }
+    }
+  }
+  return out;
+}
+function filterCols(src, w, h, ch, f) {
+  const stride = w * ch;
+  const out = new Float32Array(stride * h);
+  const { start, length, offset, weights, taps, radius, symmetric } = f;
+  for (let y = 0; y < h; y++) {
+    if (symmetric && radius > 0 && y >= radius && y < h - radius) {
+      const ob2 = y * stride;
+      const c = y * stride;
+      const k0 = taps[radius];
+      for (let i = 0; i < stride; i++) out[ob2 + i] = k0 * src[c + i];
+      let k = 1;
+      for (; k + 1 <= radius; k += 2) {
+        const t1 = taps[radius + k];
+        const t2 = taps[radius + k + 1];
+        const a1 = c - k * stride;
+        const b1 = c + k * stride;
+        const a2 = a1 - stride;
+        const b2 = b1 + stride;
+        for (let i = 0; i < stride; i++) {
+          out[ob2 + i] += t1 * (src[a1 + i] + src[b1 + i]) + t2 * (src[a2 + i] + src[b2 + i]);
+        }
+      }
+      if (k <= radius) {
+        const t1 = taps[radius + k];
+        const a1 = c - k * stride;
+        const b1 = c + k * stride;
+        for (let i = 0; i < stride; i++) out[ob2 + i] += t1 * (src[a1 + i] + src[b1 + i]);
+      }
+      continue;
+    }
+    const o0 = offset[y];
+    const len = length[y];
+    const s0 = start[y];
+    const ob = y * stride;
+    let t = 0;
+    for (; t + 4 <= len; t += 4) {
+      const k0 = weights[o0 + t];
+      const k1 = weights[o0 + t + 1];
+      const k2 = weights[o0 + t + 2];
+      const k3 = weights[o0 + t + 3];
+      const b0 = (s0 + t) * stride;
+      const b1 = b0 + stride;
+      const b2 = b1 + stride;
+      const b3 = b2 + stride;
+      if (t === 0) {
+        for (let i = 0; i < stride; i++) {
+          out[ob + i] = k0 * src[b0 + i] + k1 * src[b1 + i] + k2 * src[b2 + i] + k3 * src[b3 + i];
+        }
+      } else {
+        for (let i = 0; i < stride; i++) {
+          out[ob + i] += k0 * src[b0 + i] + k1 * src[b1 + i] + k2 * src[b2 + i] + k3 * src[b3 + i];
+        }
+      }
+    }
+    for (; t < len; t++) {
+      const k = weights[o0 + t];
+      const b = (s0 + t) * stride;
+      if (t === 0) for (let i = 0; i < stride; i++) out[ob + i] = k * src[b + i];
+      else for (let i = 0; i < stride; i++) out[ob + i] += k * src[b + i];
+    }
+  }
+  return out;
+}
+function gaussianBlur(src, w, h, ch, sigma, mode = "nearest", truncate = 4) {
+  if (Math.trunc(truncate * sigma + 0.5) === 0) return src.slice();
+  const rows = filterRows(src, w, h, ch, gaussianFilter(sigma, w, mode, truncate));
+  return filterCols(rows, w, h, ch, gaussianFilter(sigma, h, mode, truncate));
+}
+function toFloat(data) {
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i] / 255;
+  return out;
+}
+function toBytes(src) {
+  const out = new Uint8Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i] * 255 + 1e-4;
+    out[i] = v >= 255 ? 255 : v > 0 ? v : 0;
+  }
+  return out;
+}
+function motionBlur(src, w, h, ch, radius, sigma, angleDeg) {
+  const width = 2 * Math.ceil(radius) + 1;
+  const kernel = [];
+  let norm = 0;
+  for (let i = 0; i < width; i++) {
+    const k = Math.exp(-(i * i) / (2 * sigma * sigma));
+    kernel.push(k);
+    norm += k;
+  }
+  const a = angleDeg * Math.PI / 180;
+  const px = width * Math.sin(a);
+  const py = width * Math.cos(a);
+  const hyp = Math.hypot(px, py);
+  const dx = [];
+  const dy = [];
+  const wk = [];
+  for (let i = 0; i < width; i++) {
+    const k = kernel[i] / norm;
+    if (k < 1e-12) continue;
+    dx.push(Math.ceil(i * py / hyp - 0.5));
+    dy.push(Math.ceil(i * px / hyp - 0.5));
+    wk.push(k);
+  }
+  const taps = wk.length;
+  const weights = Float64Array.from(wk);
+  const flat = Int32Array.from(dx.map((x, i) => (dy[i] * w + x) * ch));
+  const minX = Math.min(...dx);
+  const maxX = Math.max(...dx);
+  const minY = Math.min(...dy);
+  const maxY = Math.max(...dy);
+  const out = new Uint8Array(src.length);
+  const acc = new Float64Array(ch);
+  for (let y = 0; y < h; y++) {
+    const yInside = y + minY >= 0 && y + maxY < h;
+    for (let x = 0; x < w; x++) {
+      const base = (y * w + x) * ch;
+      acc.fill(0);
+      if (yInside && x + minX >= 0 && x + maxX < w) {
+        if (ch === 3) {
+          let r = 0;
+          let g = 0;
+          let b = 0;
+          for (let t = 0; t < taps; t++) {
+            const p = base + flat[t];
+            const k = weights[t];
+            r += k * src[p];
+            g += k * src[p + 1];
+            b += k * src[p + 2];
+          }
+          out[base] = r + 0.5;
+          out[base + 1] = g + 0.5;
+          out[base + 2] = b + 0.5;
+          continue;
+        }
+        for (let t = 0; t < taps; t++) {
+          const p = base + flat[t];
+          for (let c = 0; c < ch; c++) acc[c] += weights[t] * src[p + c];
+        }
+      } else {
+        for (let t = 0; t < taps; t++) {
+          let sx = x + dx[t];
+          let sy = y + dy[t];
+          sx = sx < 0 ? 0 : sx >= w ? w - 1 : sx;
+          sy = sy < 0 ? 0 : sy >= h ? h - 1 : sy;
+          const p = (sy * w + sx) * ch;
+          for (let c = 0; c < ch; c++) acc[c] += weights[t] * src[p + c];
+        }
+      }
+      for (let c = 0; c < ch; c++) {
+        const v = acc[c] + 0.5;
+        out[base + c] = v >= 255 ? 255 : v;
+      }
+    }
+  }
+  return out;
+}
+function roundHalfEven(x) {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+function clippedZoomAxis(n, zoom) {
+  const m = Math.ceil(n / zoom);
+  const top = Math.floor((n - m) / 2);
+  const M = roundHalfEven(m * zoom);
+  const trim = Math.floor((M - n) / 2);
+  const scale2 = M > 1 ? (m - 1) / (M - 1) : 0;
+  const i0 = new Int32Array(n);
+  const i1 = new Int32Array(n);
+  const f = new Float32Array(n);
+  for (let o = 0; o < n; o++) {
+    const s = Math.min((o + trim) * scale2, m - 1);
+    const a = Math.floor(s);
+    const b = Math.min(a + 1, m - 1);
+    i0[o] = top + a;
+    i1[o] = top + b;
+    f[o] = s - a;
+  }
+  return { i0, i1, f };
+}
+function resampleLinear(src, w, ch, ys, xs) {
+  const oh = ys.i0.length;
+  const ow = xs.i0.length;
+  let rmin = Infinity;
+  let rmax = -1;
+  for (let o = 0; o < oh; o++) {
+    rmin = Math.min(rmin, ys.i0[o]);
+    rmax = Math.max(rmax, ys.i1[o]);
+  }
+  const rows = rmax - rmin + 1;
+  const tmp = new Float32Array(rows * ow * ch);
+  for (let r = 0; r < rows; r++) {
+    const sb = (r + rmin) * w * ch;
+    const tb = r * ow * ch;
+    for (let x = 0; x < ow; x++) {
+      const a = sb + xs.i0[x] * ch;
+      const b = sb + xs.i1[x] * ch;
+      const f = xs.f[x];
+      for (let c = 0; c < ch; c++) {
+        const va = src[a + c];
+        tmp[tb + x * ch + c] = va + f * (src[b + c] - va);
+      }
+    }
+  }
+  const out = new Float32Array(oh * ow * ch);
+  const stride = ow * ch;
+  for (let y = 0; y < oh; y++) {
+    const a = (ys.i0[y] - rmin) * stride;
+    const b = (ys.i1[y] - rmin) * stride;
+    const f = ys.f[y];
+    const ob = y * stride;
+    for (let i = 0; i < stride; i++) {
+      const va = tmp[a + i];
+      out[ob + i] = va + f * (tmp[b + i] - va);
+    }
+  }
+  return out;
+}
+var foldedCache;
+var init_filters = __esm({
+  "src/corruptions/filters.ts"() {
+    "use strict";
+    foldedCache = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/corruptions/blur.ts
+function image(img, data) {
+  return { width: img.width, height: img.height, data };
+}
+function gaussianBlur2(img, severity, ctx) {
+  const sigma = ctx.params.gaussian_blur[severity - 1] * ctx.pixelScale;
+  const { width: w, height: h } = img;
+  return image(img, toBytes(gaussianBlur(toFloat(img.data), w, h, 3, sigma)));
+}
+function glassBlur(img, severity, ctx) {
+  const [sigma0, delta0, iterations] = ctx.params.glass_blur[severity - 1];
+  const sigma = sigma0 * ctx.pixelScale;
+  const delta = Math.max(1, Math.round(delta0 * ctx.pixelScale));
+  const { width: w, height: h } = img;
+  const x = toBytes(gaussianBlur(toFloat(img.data), w, h, 3, sigma));
+  const span = 2 * delta;
+  const perPass = Math.max(0, h - 2 * delta) * Math.max(0, w - 2 * delta);
+  const raw = new Int32Array(perPass);
+  for (let it = 0; it < iterations; it++) {
+    ctx.rng.fillI32(raw);
+    let k = 0;
+    for (let yy = h - delta; yy > delta; yy--) {
+      for (let xx = w - delta; xx > delta; xx--) {
+        const r = raw[k++] >>> 0;
+        const dx = ((r & 65535) * span >>> 16) - delta;
+        const dy = ((r >>> 16) * span >>> 16) - delta;
+        const sy = yy + dy;
+        const sx = xx + dx;
+        if (sy < 0 || sy >= h || sx < 0 || sx >= w) continue;
+        const d = (yy * w + xx) * 3;
+        const s = (sy * w + sx) * 3;
+        x[d] = x[s];
+        x[d + 1] = x[s + 1];
+        x[d + 2] = x[s + 2];
+      }
+    }
+  }
+  return image(img, toBytes(gaussianBlur(toFloat(x), w, h, 3, sigma)));
+}
+function defocusBlur(img, severity, ctx) {
+  const [r0, aliasSigma] = ctx.params.defocus_blur[severity - 1];
+  const radius = r0 * ctx.pixelScale;
+  const { width: w, height: h } = img;
+  const R = Math.floor(radius);
+  const g = radius <= 8 ? 1 : 2;
+  const gk = [];
+  let gs = 0;
+  for (let i = -g; i <= g; i++) {
+    const v = Math.exp(-(i * i) / (2 * aliasSigma * aliasSigma));
+    gk.push(v);
+    gs += v;
+  }
+  for (let i = 0; i < gk.length; i++) gk[i] /= gs;
+  const r2 = radius * radius;
+  const half = new Int32Array(2 * R + 1);
+  let count = 0;
+  for (let dy = -R; dy <= R; dy++) {
+    let hw = Math.floor(Math.sqrt(Math.max(0, r2 - dy * dy)));
+    while (hw * hw + dy * dy > r2) hw--;
+    while ((hw + 1) * (hw + 1) + dy * dy <= r2) hw++;
+    half[dy + R] = hw;
+    count += 2 * hw + 1;
+  }
+  const P = R + g;
+  const pw = w + 2 * P;
+  const ph = h + 2 * P;
+  const src = img.data;
+  const xmap = new Int32Array(pw);
+  for (let i = 0; i < pw; i++) xmap[i] = borderIndex(i - P, w, "mirror") * 3;
+  const pad = new Float32Array(pw * ph * 3);
+  for (let y = 0; y < ph; y++) {
+    const sr = borderIndex(y - P, h, "mirror") * w * 3;
+    const dr = y * pw * 3;
+    for (let x = 0; x < pw; x++) {
+      const s = sr + xmap[x];
+      const d = dr + x * 3;
+      pad[d] = src[s];
+      pad[d + 1] = src[s + 1];
+      pad[d + 2] = src[s + 2];
+    }
+  }
+  const qw = w + 2 * R;
+  const qh = h + 2 * R;
+  const horiz = new Float32Array(qw * ph * 3);
+  for (let y = 0; y < ph; y++) {
+    for (let x = 0; x < qw; x++) {
+      for (let c = 0; c < 3; c++) {
+        let acc = 0;
+        for (let t = 0; t <= 2 * g; t++) acc += gk[t] * pad[(y * pw + x + t) * 3 + c];
+        horiz[(y * qw + x) * 3 + c] = acc;
+      }
+    }
+  }
+  const sw = (qw + 1) * 3;
+  const prefix = new Float64Array(sw * qh);
+  for (let y = 0; y < qh; y++) {
+    let a = 0;
+    let b = 0;
+    let cc = 0;
+    const row = y * sw;
+    for (let x = 0; x < qw; x++) {
+      let v0 = 0;
+      let v1 = 0;
+      let v2 = 0;
+      for (let t = 0; t <= 2 * g; t++) {
+        const k = gk[t];
+        const p = ((y + t) * qw + x) * 3;
+        v0 += k * horiz[p];
+        v1 += k * horiz[p + 1];
+        v2 += k * horiz[p + 2];
+      }
+      a += v0;
+      b += v1;
+      cc += v2;
+      const q = row + (x + 1) * 3;
+      prefix[q] = a;
+      prefix[q + 1] = b;
+      prefix[q + 2] = cc;
+    }
+  }
+  const out = new Uint8Array(w * h * 3);
+  const scale2 = 1 / count;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let a = 0;
+      let b = 0;
+      let cc = 0;
+      for (let dy = 0; dy <= 2 * R; dy++) {
+        const hw = half[dy];
+        const row = (y + dy) * sw;
+        const hi = row + (x + R + hw + 1) * 3;
+        const lo = row + (x + R - hw) * 3;
+        a += prefix[hi] - prefix[lo];
+        b += prefix[hi + 1] - prefix[lo + 1];
+        cc += prefix[hi + 2] - prefix[lo + 2];
+      }
+      const o = (y * w + x) * 3;
+      a = a * scale2 + 1e-4;
+      b = b * scale2 + 1e-4;
+      cc = cc * scale2 + 1e-4;
+      out[o] = a >= 255 ? 255 : a > 0 ? a : 0;
+      out[o + 1] = b >= 255 ? 255 : b > 0 ? b : 0;
+      out[o + 2] = cc >= 255 ? 255 : cc > 0 ? cc : 0;
+    }
+  }
+  return image(img, out);
+}
+function motionBlur2(img, severity, ctx) {
+  const [radius, sigma] = ctx.params.motion_blur[severity - 1];
+  const angle = ctx.rng.uniformRange(-45, 45);
+  const k = ctx.pixelScale;
+  const { width: w, height: h } = img;
+  return image(img, motionBlur(img.data, w, h, 3, radius * k, sigma * k, angle));
+}
+function zoomBlur(img, severity, ctx) {
+  const zooms = ctx.params.zoom_blur[severity - 1];
+  const { width: w, height: h } = img;
+  const x = toFloat(img.data);
+  const acc = x.slice();
+  for (const z2 of zooms) {
+    const zoomed = resampleLinear(x, w, 3, clippedZoomAxis(h, z2), clippedZoomAxis(w, z2));
+    for (let i = 0; i < acc.length; i++) acc[i] += zoomed[i];
+  }
+  const inv = 1 / (zooms.length + 1);
+  for (let i = 0; i < acc.length; i++) acc[i] *= inv;
+  return image(img, toBytes(acc));
+}
+var init_blur = __esm({
+  "src/corruptions/blur.ts"() {
+    "use strict";
+    init_filters();
+  }
+});
+
+// src/corruptions/jpeg.ts
+function quantTable(base, quality) {
+  const q = Math.min(100, Math.max(1, Math.round(quality)));
+  const scale2 = q < 50 ? Math.trunc(5e3 / q) : 200 - 2 * q;
+  return Int32Array.from(
+    base,
+    (b) => Math.min(255, Math.max(1, Math.trunc((b * scale2 + 50) / 100)))
+  );
+}
+function fdct8(d, o, step) {
+  const d0 = d[o];
+  const d1 = d[o + step];
+  const d2 = d[o + 2 * step];
+  const d3 = d[o + 3 * step];
+  const d4 = d[o + 4 * step];
+  const d5 = d[o + 5 * step];
+  const d6 = d[o + 6 * step];
+  const d7 = d[o + 7 * step];
+  const t0 = d0 + d7;
+  const t7 = d0 - d7;
+  const t1 = d1 + d6;
+  const t6 = d1 - d6;
+  const t2 = d2 + d5;
+  const t5 = d2 - d5;
+  const t3 = d3 + d4;
+  const t4 = d3 - d4;
+  const e10 = t0 + t3;
+  const e13 = t0 - t3;
+  const e11 = t1 + t2;
+  const e12 = t1 - t2;
+  d[o] = e10 + e11;
+  d[o + 4 * step] = e10 - e11;
+  const z1 = (e12 + e13) * R2;
+  d[o + 2 * step] = e13 + z1;
+  d[o + 6 * step] = e13 - z1;
+  const o10 = t4 + t5;
+  const o11 = t5 + t6;
+  const o12 = t6 + t7;
+  const z5 = (o10 - o12) * 0.38268343236509;
+  const z2 = 0.541196100146197 * o10 + z5;
+  const z4 = 1.306562964876377 * o12 + z5;
+  const z3 = o11 * R2;
+  const z11 = t7 + z3;
+  const z13 = t7 - z3;
+  d[o + 5 * step] = z13 + z2;
+  d[o + 3 * step] = z13 - z2;
+  d[o + step] = z11 + z4;
+  d[o + 7 * step] = z11 - z4;
+}
+function idct8(d, o, step) {
+  const i0 = d[o];
+  const i1 = d[o + step];
+  const i2 = d[o + 2 * step];
+  const i3 = d[o + 3 * step];
+  const i4 = d[o + 4 * step];
+  const i5 = d[o + 5 * step];
+  const i6 = d[o + 6 * step];
+  const i7 = d[o + 7 * step];
+  const t10 = i0 + i4;
+  const t11 = i0 - i4;
+  const t13 = i2 + i6;
+  const t12 = (i2 - i6) * Math.SQRT2 - t13;
+  const e0 = t10 + t13;
+  const e3 = t10 - t13;
+  const e1 = t11 + t12;
+  const e2 = t11 - t12;
+  const z13 = i5 + i3;
+  const z10 = i5 - i3;
+  const z11 = i1 + i7;
+  const z12 = i1 - i7;
+  const t7 = z11 + z13;
+  const u11 = (z11 - z13) * Math.SQRT2;
+  const z5 = (z10 + z12) * 1.847759065022573;
+  const u10 = z5 - z12 * 1.082392200292394;
+  const u12 = z5 - z10 * 2.613125929752753;
+  const t6 = u12 - t7;
+  const t5 = u11 - t6;
+  const t4 = u10 - t5;
+  d[o] = e0 + t7;
+  d[o + 7 * step] = e0 - t7;
+  d[o + step] = e1 + t6;
+  d[o + 6 * step] = e1 - t6;
+  d[o + 2 * step] = e2 + t5;
+  d[o + 5 * step] = e2 - t5;
+  d[o + 3 * step] = e3 + t4;
+  d[o + 4 * step] = e3 - t4;
+}
+function scaledTables(q) {
+  const div = new Float64Array(64);
+  const mul = new Float64Array(64);
+  for (let v = 0; v < 8; v++) {
+    for (let u = 0; u < 8; u++) {
+      const s = AAN[v] * AAN[u];
+      div[v * 8 + u] = q[v * 8 + u] * 8 * s;
+      mul[v * 8 + u] = q[v * 8 + u] * s / 8;
+    }
+  }
+  return { div, mul };
+}
+function roundTripBlock(block2, div, mul) {
+  for (let r = 0; r < 64; r += 8) fdct8(block2, r, 1);
+  for (let c = 0; c < 8; c++) fdct8(block2, c, 8);
+  let ac = false;
+  for (let i = 0; i < 64; i++) {
+    const f = block2[i] / div[i];
+    const level2 = f < 0 ? -Math.floor(0.5 - f) : Math.floor(f + 0.5);
+    if (level2 !== 0 && i !== 0) ac = true;
+    block2[i] = level2 * mul[i];
+  }
+  if (!ac) {
+    block2.fill(block2[0]);
+    return;
+  }
+  for (let c = 0; c < 8; c++) idct8(block2, c, 8);
+  for (let r = 0; r < 64; r += 8) idct8(block2, r, 1);
+}
+function roundTripPlane(plane, pw, ph, q) {
+  const { div, mul } = scaledTables(q);
+  for (let by = 0; by < ph; by += 8) {
+    for (let bx = 0; bx < pw; bx += 8) {
+      for (let y = 0; y < 8; y++) {
+        const row = (by + y) * pw + bx;
+        for (let x = 0; x < 8; x++) block[y * 8 + x] = plane[row + x] - 128;
+      }
+      roundTripBlock(block, div, mul);
+      for (let y = 0; y < 8; y++) {
+        const row = (by + y) * pw + bx;
+        for (let x = 0; x < 8; x++) {
+          const v = Math.floor(block[y * 8 + x] + 128.5);
+          plane[row + x] = v < 0 ? 0 : v > 255 ? 255 : v;
+        }
+      }
+    }
+  }
+}
+function jpegRoundTrip(src, w, h, quality) {
+  const ql = quantTable(LUMA, quality);
+  const qc = quantTable(CHROMA, quality);
+  const pw = Math.ceil(w / 16) * 16;
+  const ph = Math.ceil(h / 16) * 16;
+  const Y = new Float32Array(pw * ph);
+  const Cb = new Float32Array(pw * ph);
+  const Cr = new Float32Array(pw * ph);
+  for (let y = 0; y < ph; y++) {
+    const sy = y < h ? y : h - 1;
+    for (let x = 0; x < pw; x++) {
+      const sx = x < w ? x : w - 1;
+      const s = (sy * w + sx) * 3;
+      const r = src[s];
+      const g = src[s + 1];
+      const b = src[s + 2];
+      const d = y * pw + x;
+      Y[d] = Math.floor(0.299 * r + 0.587 * g + 0.114 * b + 0.5);
+      Cb[d] = Math.floor(-0.168735892 * r - 0.331264108 * g + 0.5 * b + 128.5);
+      Cr[d] = Math.floor(0.5 * r - 0.418687589 * g - 0.081312411 * b + 128.5);
+    }
+  }
+  const cw = pw / 2;
+  const chh = ph / 2;
+  const cb = new Float32Array(cw * chh);
+  const cr3 = new Float32Array(cw * chh);
+  for (let y = 0; y < chh; y++) {
+    const r0 = 2 * y * pw;
+    const r1 = r0 + pw;
+    for (let x = 0; x < cw; x++) {
+      const bias = (x & 1) === 0 ? 1 : 2;
+      const i = 2 * x;
+      cb[y * cw + x] = Cb[r0 + i] + Cb[r0 + i + 1] + Cb[r1 + i] + Cb[r1 + i + 1] + bias >> 2;
+      cr3[y * cw + x] = Cr[r0 + i] + Cr[r0 + i + 1] + Cr[r1 + i] + Cr[r1 + i + 1] + bias >> 2;
+    }
+  }
+  roundTripPlane(Y, pw, ph, ql);
+  roundTripPlane(cb, cw, chh, qc);
+  roundTripPlane(cr3, cw, chh, qc);
+  const dw = Math.ceil(w / 2);
+  const dh = Math.ceil(h / 2);
+  const up = (c) => {
+    const out2 = new Float32Array(w * h);
+    const colsum = new Int32Array(dw);
+    for (let oy = 0; oy < h; oy++) {
+      const near = oy >> 1;
+      const far = (oy & 1) === 0 ? Math.max(0, near - 1) : Math.min(dh - 1, near + 1);
+      for (let x = 0; x < dw; x++) colsum[x] = 3 * c[near * cw + x] + c[far * cw + x];
+      const o = oy * w;
+      if (dw === 1) {
+        out2[o] = colsum[0] * 4 + 8 >> 4;
+        if (w > 1) out2[o + 1] = colsum[0] * 4 + 7 >> 4;
+        continue;
+      }
+      out2[o] = colsum[0] * 4 + 8 >> 4;
+      if (1 < w) out2[o + 1] = colsum[0] * 3 + colsum[1] + 7 >> 4;
+      for (let x = 1; x < dw - 1; x++) {
+        const c0 = colsum[x] * 3;
+        if (2 * x < w) out2[o + 2 * x] = c0 + colsum[x - 1] + 8 >> 4;
+        if (2 * x + 1 < w) out2[o + 2 * x + 1] = c0 + colsum[x + 1] + 7 >> 4;
+      }
+      const last = dw - 1;
+      if (2 * last < w) out2[o + 2 * last] = colsum[last] * 3 + colsum[last - 1] + 8 >> 4;
+      if (2 * last + 1 < w) out2[o + 2 * last + 1] = colsum[last] * 4 + 7 >> 4;
+    }
+    return out2;
+  };
+  const ub = up(cb);
+  const ur = up(cr3);
+  const out = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const yy = Y[y * pw + x];
+      const p = y * w + x;
+      const b = ub[p] - 128;
+      const r = ur[p] - 128;
+      const R = Math.floor(yy + 1.402 * r + 0.5);
+      const G = Math.floor(yy - 0.344136286 * b - 0.714136286 * r + 0.5);
+      const B = Math.floor(yy + 1.772 * b + 0.5);
+      out[p * 3] = R < 0 ? 0 : R > 255 ? 255 : R;
+      out[p * 3 + 1] = G < 0 ? 0 : G > 255 ? 255 : G;
+      out[p * 3 + 2] = B < 0 ? 0 : B > 255 ? 255 : B;
+    }
+  }
+  return out;
+}
+var LUMA, CHROMA, AAN, R2, block;
+var init_jpeg = __esm({
+  "src/corruptions/jpeg.ts"() {
+    "use strict";
+    LUMA = [
+      16,
+      11,
+      10,
+      16,
+      24,
+      40,
+      51,
+      61,
+      12,
+      12,
+      14,
+      19,
+      26,
+      58,
+      60,
+      55,
+      14,
+      13,
+      16,
+      24,
+      40,
+      57,
+      69,
+      56,
+      14,
+      17,
+      22,
+      29,
+      51,
+      87,
+      80,
+      62,
+      18,
+      22,
+      37,
+      56,
+      68,
+      109,
+      103,
+      77,
+      24,
+      35,
+      55,
+      64,
+      81,
+      104,
+      113,
+      92,
+      49,
+      64,
+      78,
+      87,
+      103,
+      121,
+      120,
+      101,
+      72,
+      92,
+      95,
+      98,
+      112,
+      100,
+      103,
+      99
+    ];
+    CHROMA = [
+      17,
+      18,
+      24,
+      47,
+      99,
+      99,
+      99,
+      99,
+      18,
+      21,
+      26,
+      66,
+      99,
+      99,
+      99,
+      99,
+      24,
+      26,
+      56,
+      99,
+      99,
+      99,
+      99,
+      99,
+      47,
+      66,
+      99,
+      99,
+      99,
+      99,
+      99,
+      99,
+      ...new Array(32).fill(99)
+    ];
+    AAN = Float64Array.from(
+      { length: 8 },
+      (_, k) => k === 0 ? 1 : Math.SQRT2 * Math.cos(k * Math.PI / 16)
+    );
+    R2 = Math.SQRT1_2;
+    block = new Float64Array(64);
+  }
+});
+
+// src/corruptions/digital.ts
+function image2(img, data) {
+  return { width: img.width, height: img.height, data };
+}
+function contrast(img, severity, ctx) {
+  const c = ctx.params.contrast[severity - 1];
+  const src = img.data;
+  const sums = [0, 0, 0];
+  for (let i = 0; i < src.length; i += 3) {
+    sums[0] += src[i];
+    sums[1] += src[i + 1];
+    sums[2] += src[i + 2];
+  }
+  const n = src.length / 3 || 1;
+  const lut = new Uint8Array(768);
+  for (let ch = 0; ch < 3; ch++) {
+    const mean = sums[ch] / n / 255;
+    for (let v = 0; v < 256; v++) {
+      const x = ((v / 255 - mean) * c + mean) * 255;
+      lut[ch * 256 + v] = x >= 255 ? 255 : x > 0 ? x : 0;
+    }
+  }
+  const out = new Uint8Array(src.length);
+  for (let i = 0; i < src.length; i += 3) {
+    out[i] = lut[src[i]];
+    out[i + 1] = lut[256 + src[i + 1]];
+    out[i + 2] = lut[512 + src[i + 2]];
+  }
+  return image2(img, out);
+}
+function remap(src, w, h, sy, sx, mode) {
+  const out = new Float32Array(w * h * 3);
+  for (let p = 0, o = 0; p < w * h; p++, o += 3) {
+    const y = sy[p];
+    const x = sx[p];
+    const y0 = Math.floor(y);
+    const x0 = Math.floor(x);
+    const fy = y - y0;
+    const fx = x - x0;
+    let ya;
+    let yb;
+    let xa;
+    let xb;
+    if (y0 >= 0 && y0 + 1 < h && x0 >= 0 && x0 + 1 < w) {
+      ya = y0 * w;
+      yb = ya + w;
+      xa = x0;
+      xb = x0 + 1;
+    } else {
+      ya = borderIndex(y0, h, mode) * w;
+      yb = borderIndex(y0 + 1, h, mode) * w;
+      xa = borderIndex(x0, w, mode);
+      xb = borderIndex(x0 + 1, w, mode);
+    }
+    const p00 = (ya + xa) * 3;
+    const p01 = (ya + xb) * 3;
+    const p10 = (yb + xa) * 3;
+    const p11 = (yb + xb) * 3;
+    const w11 = fy * fx;
+    const w10 = fy - w11;
+    const w01 = fx - w11;
+    const w00 = 1 - fy - w01;
+    out[o] = w00 * src[p00] + w01 * src[p01] + w10 * src[p10] + w11 * src[p11];
+    out[o + 1] = w00 * src[p00 + 1] + w01 * src[p01 + 1] + w10 * src[p10 + 1] + w11 * src[p11 + 1];
+    out[o + 2] = w00 * src[p00 + 2] + w01 * src[p01 + 2] + w10 * src[p10 + 2] + w11 * src[p11 + 2];
+  }
+  return out;
+}
+function elasticTransform(img, severity, ctx) {
+  const [alpha0, sigma0, affine0] = ctx.params.elastic_transform[severity - 1];
+  const k = ctx.pixelScale;
+  const alpha = alpha0 * k * k;
+  const sigma = sigma0 * k;
+  const jitter = affine0 * k;
+  const { width: w, height: h } = img;
+  const rng = ctx.rng;
+  const x = toFloat(img.data);
+  const cx = Math.floor(w / 2);
+  const cy = Math.floor(h / 2);
+  const s = Math.floor(Math.min(w, h) / 3);
+  const src = [
+    [cx + s, cy + s],
+    [cx + s, cy - s],
+    [cx - s, cy - s]
+  ];
+  const dst = src.map(([px, py]) => [
+    Math.fround(px + rng.uniformRange(-jitter, jitter)),
+    Math.fround(py + rng.uniformRange(-jitter, jitter))
+  ]);
+  const [x1, y1] = src[0];
+  const [x2, y2] = src[1];
+  const [x3, y3] = src[2];
+  const det = x1 * (y2 - y3) + x2 * (y3 - y1) + x3 * (y1 - y2);
+  const solve = (v1, v2, v3) => [
+    (v1 * (y2 - y3) + v2 * (y3 - y1) + v3 * (y1 - y2)) / det,
+    (v1 * (x3 - x2) + v2 * (x1 - x3) + v3 * (x2 - x1)) / det,
+    (v1 * (x2 * y3 - x3 * y2) + v2 * (x3 * y1 - x1 * y3) + v3 * (x1 * y2 - x2 * y1)) / det
+  ];
+  const [a11, a12, tx] = solve(dst[0][0], dst[1][0], dst[2][0]);
+  const [a21, a22, ty] = solve(dst[0][1], dst[1][1], dst[2][1]);
+  const adet = a11 * a22 - a12 * a21;
+  const i11 = a22 / adet;
+  const i12 = -a12 / adet;
+  const i21 = -a21 / adet;
+  const i22 = a11 / adet;
+  const n = w * h;
+  const sy = new Float64Array(n);
+  const sx = new Float64Array(n);
+  for (let yy = 0, p = 0; yy < h; yy++) {
+    for (let xx = 0; xx < w; xx++, p++) {
+      const ux = xx - tx;
+      const uy = yy - ty;
+      sy[p] = i21 * ux + i22 * uy;
+      sx[p] = i11 * ux + i12 * uy;
+    }
+  }
+  const warped = remap(x, w, h, sy, sx, "mirror");
+  if (alpha === 0) return image2(img, toBytes(warped));
+  const field = () => {
+    const u = new Float32Array(w * h);
+    rng.fillUniform(u, -1, 1);
+    if (Math.trunc(3 * sigma + 0.5) === 0) return u;
+    const rows = filterRows(u, w, h, 1, gaussianFilter(sigma, w, "reflect", 3));
+    return filterCols(rows, w, h, 1, gaussianFilter(sigma, h, "reflect", 3));
+  };
+  const dx = field();
+  const dy = field();
+  for (let yy = 0, p = 0; yy < h; yy++) {
+    for (let xx = 0; xx < w; xx++, p++) {
+      sy[p] = yy + Math.fround(dy[p] * alpha);
+      sx[p] = xx + Math.fround(dx[p] * alpha);
+    }
+  }
+  const out = remap(warped, w, h, sy, sx, "reflect");
+  return image2(img, toBytes(out));
+}
+function boxRanges(inSize, outSize) {
+  const s = inSize / outSize;
+  const lo = new Int32Array(outSize);
+  const hi = new Int32Array(outSize);
+  for (let o = 0; o < outSize; o++) {
+    let a = Math.max(0, Math.floor(o * s - 0.5) + 1);
+    let b = Math.min(inSize - 1, Math.floor((o + 1) * s - 0.5));
+    if (b < a) a = b = Math.min(inSize - 1, Math.max(0, Math.floor((o + 0.5) * s)));
+    lo[o] = a;
+    hi[o] = b;
+  }
+  return { lo, hi };
+}
+function pixelate(img, severity, ctx) {
+  const c = ctx.params.pixelate[severity - 1];
+  const { width: w, height: h } = img;
+  const sw = Math.max(1, Math.trunc(w * c));
+  const sh = Math.max(1, Math.trunc(h * c));
+  const src = img.data;
+  const xr = boxRanges(w, sw);
+  const yr = boxRanges(h, sh);
+  const tmp = new Uint8Array(h * sw * 3);
+  for (let y = 0; y < h; y++) {
+    for (let o = 0; o < sw; o++) {
+      const a = xr.lo[o];
+      const b = xr.hi[o];
+      let r = 0;
+      let g = 0;
+      let bl = 0;
+      for (let x = a; x <= b; x++) {
+        const p = (y * w + x) * 3;
+        r += src[p];
+        g += src[p + 1];
+        bl += src[p + 2];
+      }
+      const inv = 1 / (b - a + 1);
+      const q = (y * sw + o) * 3;
+      tmp[q] = r * inv + 0.5;
+      tmp[q + 1] = g * inv + 0.5;
+      tmp[q + 2] = bl * inv + 0.5;
+    }
+  }
+  const small = new Uint8Array(sh * sw * 3);
+  const stride = sw * 3;
+  for (let o = 0; o < sh; o++) {
+    const a = yr.lo[o];
+    const b = yr.hi[o];
+    const inv = 1 / (b - a + 1);
+    for (let i = 0; i < stride; i++) {
+      let acc = 0;
+      for (let y = a; y <= b; y++) acc += tmp[y * stride + i];
+      small[o * stride + i] = acc * inv + 0.5;
+    }
+  }
+  const out = new Uint8Array(src.length);
+  const xs = new Int32Array(w);
+  for (let x = 0; x < w; x++) xs[x] = Math.min(sw - 1, Math.floor((x + 0.5) * sw / w)) * 3;
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(sh - 1, Math.floor((y + 0.5) * sh / h));
+    const row = sy * stride;
+    for (let x = 0; x < w; x++) {
+      const s = row + xs[x];
+      const o = (y * w + x) * 3;
+      out[o] = small[s];
+      out[o + 1] = small[s + 1];
+      out[o + 2] = small[s + 2];
+    }
+  }
+  return image2(img, out);
+}
+function jpegCompression(img, severity, ctx) {
+  const quality = ctx.params.jpeg_compression[severity - 1];
+  return image2(img, jpegRoundTrip(img.data, img.width, img.height, quality));
+}
+function saturate(img, severity, ctx) {
+  const [a, b] = ctx.params.saturate[severity - 1];
+  const src = img.data;
+  const out = new Uint8Array(src.length);
+  for (let i = 0; i < src.length; i += 3) {
+    const r = src[i];
+    const g = src[i + 1];
+    const bl = src[i + 2];
+    const V = r > g ? r > bl ? r : bl : g > bl ? g : bl;
+    if (V === 0) continue;
+    const mn = r < g ? r < bl ? r : bl : g < bl ? g : bl;
+    const delta = V - mn;
+    let s2 = delta / V * a + b;
+    s2 = s2 > 1 ? 1 : s2 < 0 ? 0 : s2;
+    if (delta === 0) {
+      out[i] = V;
+      out[i + 1] = out[i + 2] = V * (1 - s2) + 1e-9;
+      continue;
+    }
+    const f = s2 * V / delta;
+    out[i] = V - f * (V - r) + 1e-9;
+    out[i + 1] = V - f * (V - g) + 1e-9;
+    out[i + 2] = V - f * (V - bl) + 1e-9;
+  }
+  return image2(img, out);
+}
+var init_digital = __esm({
+  "src/corruptions/digital.ts"() {
+    "use strict";
+    init_filters();
+    init_jpeg();
+  }
+});
+
+// src/corruptions/noise.ts
+function sameSize(img, data) {
+  return { width: img.width, height: img.height, data };
+}
+function gaussianNoise(img, severity, ctx) {
+  const std = ctx.params.gaussian_noise[severity - 1] * 255;
+  const src = img.data;
+  const out = new Uint8Array(src.length);
+  const z2 = new Float32Array(src.length);
+  ctx.rng.fillNormal(z2, 0, std);
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i] + z2[i];
+    out[i] = v >= 255 ? 255 : v > 0 ? v : 0;
+  }
+  return sameSize(img, out);
+}
+function speckleNoise(img, severity, ctx) {
+  const c = ctx.params.speckle_noise[severity - 1];
+  const src = img.data;
+  const out = new Uint8Array(src.length);
+  const z2 = new Float32Array(src.length);
+  ctx.rng.fillNormal(z2, 0, c);
+  for (let i = 0; i < src.length; i++) {
+    const x = src[i];
+    const v = x + x * z2[i];
+    out[i] = v >= 255 ? 255 : v > 0 ? v : 0;
+  }
+  return sameSize(img, out);
+}
+function poissonTables(c) {
+  const hit = poissonCache.get(c);
+  if (hit) return hit;
+  const kmax = Math.ceil(c);
+  const cdf = [];
+  const guide = [];
+  for (let v = 0; v < 256; v++) {
+    const lambda = v / 255 * c;
+    const F = new Float64Array(kmax);
+    let p = Math.exp(-lambda);
+    let acc = 0;
+    for (let k2 = 0; k2 < kmax; k2++) {
+      acc += p;
+      F[k2] = acc;
+      p = p * lambda / (k2 + 1);
+    }
+    const g = new Int32Array(GUIDE);
+    let k = 0;
+    for (let j = 0; j < GUIDE; j++) {
+      while (k < kmax && F[k] <= j / GUIDE) k++;
+      g[j] = k;
+    }
+    cdf.push(F);
+    guide.push(g);
+  }
+  const bytes = new Uint8Array(kmax + 1);
+  for (let k = 0; k <= kmax; k++) bytes[k] = Math.min(1, k / c) * 255;
+  const tables = { cdf, guide, bytes };
+  poissonCache.set(c, tables);
+  return tables;
+}
+function shotNoise(img, severity, ctx) {
+  const c = ctx.params.shot_noise[severity - 1];
+  const { cdf, guide, bytes } = poissonTables(c);
+  const kmax = bytes.length - 1;
+  const src = img.data;
+  const out = new Uint8Array(src.length);
+  const raw = new Int32Array(src.length);
+  ctx.rng.fillI32(raw);
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    const F = cdf[v];
+    const u = (raw[i] >>> 0) * 23283064365386963e-26;
+    let k = guide[v][u * GUIDE | 0];
+    while (k < kmax && F[k] <= u) k++;
+    out[i] = bytes[k];
+  }
+  return sameSize(img, out);
+}
+function impulseNoise(img, severity, ctx) {
+  const amount = ctx.params.impulse_noise[severity - 1];
+  const out = img.data.slice();
+  const rng = ctx.rng;
+  const logq = Math.log1p(-amount);
+  const n = out.length;
+  let i = -1;
+  for (; ; ) {
+    i += 1 + Math.floor(Math.log(rng.uniformOpen()) / logq);
+    if (i >= n) break;
+    out[i] = rng.nextI32() < 0 ? 0 : 255;
+  }
+  return sameSize(img, out);
+}
+var GUIDE, poissonCache;
+var init_noise = __esm({
+  "src/corruptions/noise.ts"() {
+    "use strict";
+    GUIDE = 64;
+    poissonCache = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/corruptions/params.ts
+function arange(start, stop, step) {
+  const n = Math.ceil((stop - start) / step);
+  return Array.from({ length: n }, (_, i) => start + i * step);
+}
+var REFERENCE_SIZE, IMAGENET_PARAMS, CIFAR_SIZE, CIFAR_PARAMS, PARAMS;
+var init_params = __esm({
+  "src/corruptions/params.ts"() {
+    "use strict";
+    REFERENCE_SIZE = { imagenet: 224, cifar: 32 };
+    IMAGENET_PARAMS = {
+      gaussian_noise: [0.08, 0.12, 0.18, 0.26, 0.38],
+      shot_noise: [60, 25, 12, 5, 3],
+      impulse_noise: [0.03, 0.06, 0.09, 0.17, 0.27],
+      speckle_noise: [0.15, 0.2, 0.35, 0.45, 0.6],
+      gaussian_blur: [1, 2, 3, 4, 6],
+      glass_blur: [
+        [0.7, 1, 2],
+        [0.9, 2, 1],
+        [1, 2, 3],
+        [1.1, 3, 2],
+        [1.5, 4, 2]
+      ],
+      defocus_blur: [
+        [3, 0.1],
+        [4, 0.5],
+        [6, 0.5],
+        [8, 0.5],
+        [10, 0.5]
+      ],
+      motion_blur: [
+        [10, 3],
+        [15, 5],
+        [15, 8],
+        [15, 12],
+        [20, 15]
+      ],
+      zoom_blur: [
+        arange(1, 1.11, 0.01),
+        arange(1, 1.16, 0.01),
+        arange(1, 1.21, 0.02),
+        arange(1, 1.26, 0.02),
+        arange(1, 1.31, 0.03)
+      ],
+      snow: [
+        [0.1, 0.3, 3, 0.5, 10, 4, 0.8],
+        [0.2, 0.3, 2, 0.5, 12, 4, 0.7],
+        [0.55, 0.3, 4, 0.9, 12, 8, 0.7],
+        [0.55, 0.3, 4.5, 0.85, 12, 8, 0.65],
+        [0.55, 0.3, 2.5, 0.85, 12, 12, 0.55]
+      ],
+      frost: [
+        [1, 0.4],
+        [0.8, 0.6],
+        [0.7, 0.7],
+        [0.65, 0.7],
+        [0.6, 0.75]
+      ],
+      fog: [
+        [1.5, 2],
+        [2, 2],
+        [2.5, 1.7],
+        [2.5, 1.5],
+        [3, 1.4]
+      ],
+      spatter: [
+        [0.65, 0.3, 4, 0.69, 0.6, 0],
+        [0.65, 0.3, 3, 0.68, 0.6, 0],
+        [0.65, 0.3, 2, 0.68, 0.5, 0],
+        [0.65, 0.3, 1, 0.65, 1.5, 1],
+        [0.67, 0.4, 1, 0.65, 1.5, 1]
+      ],
+      brightness: [0.1, 0.2, 0.3, 0.4, 0.5],
+      contrast: [0.4, 0.3, 0.2, 0.1, 0.05],
+      // 244 (sic) in the reference: "should have been 224, but ultimately nothing is incorrect".
+      elastic_transform: [
+        [244 * 2, 244 * 0.7, 244 * 0.1],
+        [244 * 2, 244 * 0.08, 244 * 0.2],
+        [244 * 0.05, 244 * 0.01, 244 * 0.02],
+        [244 * 0.07, 244 * 0.01, 244 * 0.02],
+        [244 * 0.12, 244 * 0.01, 244 * 0.02]
+      ],
+      pixelate: [0.6, 0.5, 0.4, 0.3, 0.25],
+      jpeg_compression: [25, 18, 15, 10, 7],
+      saturate: [
+        [0.3, 0],
+        [0.1, 0],
+        [2, 0],
+        [5, 0.1],
+        [20, 0.2]
+      ]
+    };
+    CIFAR_SIZE = 32;
+    CIFAR_PARAMS = {
+      gaussian_noise: [0.04, 0.06, 0.08, 0.09, 0.1],
+      shot_noise: [500, 250, 100, 75, 50],
+      impulse_noise: [0.01, 0.02, 0.03, 0.05, 0.07],
+      speckle_noise: [0.06, 0.1, 0.12, 0.16, 0.2],
+      gaussian_blur: [0.4, 0.6, 0.7, 0.8, 1],
+      glass_blur: [
+        [0.05, 1, 1],
+        [0.25, 1, 1],
+        [0.4, 1, 1],
+        [0.25, 1, 2],
+        [0.4, 1, 2]
+      ],
+      defocus_blur: [
+        [0.3, 0.4],
+        [0.4, 0.5],
+        [0.5, 0.6],
+        [1, 0.2],
+        [1.5, 0.1]
+      ],
+      motion_blur: [
+        [6, 1],
+        [6, 1.5],
+        [6, 2],
+        [8, 2],
+        [9, 2.5]
+      ],
+      zoom_blur: [
+        arange(1, 1.06, 0.01),
+        arange(1, 1.11, 0.01),
+        arange(1, 1.16, 0.01),
+        arange(1, 1.21, 0.01),
+        arange(1, 1.26, 0.01)
+      ],
+      snow: [
+        [0.1, 0.2, 1, 0.6, 8, 3, 0.95],
+        [0.1, 0.2, 1, 0.5, 10, 4, 0.9],
+        [0.15, 0.3, 1.75, 0.55, 10, 4, 0.9],
+        [0.25, 0.3, 2.25, 0.6, 12, 6, 0.85],
+        [0.3, 0.3, 1.25, 0.65, 14, 12, 0.8]
+      ],
+      frost: [
+        [1, 0.2],
+        [1, 0.3],
+        [0.9, 0.4],
+        [0.85, 0.4],
+        [0.75, 0.45]
+      ],
+      fog: [
+        [0.2, 3],
+        [0.5, 3],
+        [0.75, 2.5],
+        [1, 2],
+        [1.5, 1.75]
+      ],
+      spatter: [
+        [0.62, 0.1, 0.7, 0.7, 0.5, 0],
+        [0.65, 0.1, 0.8, 0.7, 0.5, 0],
+        [0.65, 0.3, 1, 0.69, 0.5, 0],
+        [0.65, 0.1, 0.7, 0.69, 0.6, 1],
+        [0.65, 0.1, 0.5, 0.68, 0.6, 1]
+      ],
+      brightness: [0.05, 0.1, 0.15, 0.2, 0.3],
+      contrast: [0.75, 0.5, 0.4, 0.3, 0.15],
+      elastic_transform: [
+        [CIFAR_SIZE * 0, CIFAR_SIZE * 0, CIFAR_SIZE * 0.08],
+        [CIFAR_SIZE * 0.05, CIFAR_SIZE * 0.2, CIFAR_SIZE * 0.07],
+        [CIFAR_SIZE * 0.08, CIFAR_SIZE * 0.06, CIFAR_SIZE * 0.06],
+        [CIFAR_SIZE * 0.1, CIFAR_SIZE * 0.04, CIFAR_SIZE * 0.05],
+        [CIFAR_SIZE * 0.1, CIFAR_SIZE * 0.03, CIFAR_SIZE * 0.03]
+      ],
+      pixelate: [0.95, 0.9, 0.85, 0.75, 0.65],
+      jpeg_compression: [80, 65, 58, 50, 40],
+      saturate: [
+        [0.3, 0],
+        [0.1, 0],
+        [1.5, 0],
+        [2, 0.1],
+        [2.5, 0.2]
+      ]
+    };
+    PARAMS = {
+      imagenet: IMAGENET_PARAMS,
+      cifar: CIFAR_PARAMS
+    };
+  }
+});
+
+// src/corruptions/rng.ts
+function mix32(h) {
+  h = Math.imul(h ^ h >>> 16, 2246822507);
+  h = Math.imul(h ^ h >>> 13, 3266489909);
+  return (h ^ h >>> 16) >>> 0;
+}
+function hashString(text) {
+  let a = 608135816;
+  let b = 2242054355;
+  let c = 320440878;
+  let d = 57701188;
+  for (let i = 0; i < text.length; i++) {
+    const k = text.charCodeAt(i);
+    a = Math.imul(a ^ k, 16777619);
+    b = Math.imul(b ^ k, 1540483477);
+    c = Math.imul(c ^ k, 668265263);
+    d = Math.imul(d ^ k, 374761393);
+    a = a << 13 | a >>> 19;
+    b = b << 17 | b >>> 15;
+  }
+  const n = text.length;
+  a = mix32(a ^ n);
+  b = mix32(b ^ a);
+  c = mix32(c ^ b);
+  d = mix32(d ^ c);
+  return [a, b, c, d];
+}
+function rejectScratch(n) {
+  const want = (n >> 5) + 64;
+  if (rejectBuf.length < want) rejectBuf = new Int32Array(want);
+  return rejectBuf;
+}
+function growRejects(count) {
+  const bigger = new Int32Array(Math.max(64, count * 2));
+  bigger.set(rejectBuf.subarray(0, count));
+  rejectBuf = bigger;
+  return bigger;
+}
+function scratch(n) {
+  if (scratchBuf.length < n) scratchBuf = new Int32Array(Math.max(n, scratchBuf.length * 2));
+  return scratchBuf;
+}
+function slowNormal(i0, j0, next) {
+  let i = i0;
+  let j = j0;
+  for (; ; ) {
+    if (i === 0) {
+      let x2;
+      let y;
+      do {
+        x2 = -Math.log(((next() >>> 0) + 0.5) / TWO_POW_32) / ZIG_R;
+        y = -Math.log(((next() >>> 0) + 0.5) / TWO_POW_32);
+      } while (y + y < x2 * x2);
+      return j > 0 ? ZIG_R + x2 : -ZIG_R - x2;
+    }
+    const x = j * ZW[i];
+    if (ZF[i] + (next() >>> 0) / TWO_POW_32 * (ZF[i - 1] - ZF[i]) < Math.exp(-0.5 * x * x))
+      return x;
+    const u = next();
+    i = u & 127;
+    j = u >> 7;
+    if ((j ^ j >> 31) - (j >> 31) < ZKI[i]) return j * ZW[i];
+  }
+}
+function rngFor(seedKey, corruption, severity) {
+  return Rng.fromKey(`${seedKey}\0${corruption}\0${severity}`);
+}
+var TWO_POW_32, ZIG_R, ZIG_V, ZIG_M, ZK, ZW, ZF, ZKI, Rng, rejectBuf, scratchBuf;
+var init_rng = __esm({
+  "src/corruptions/rng.ts"() {
+    "use strict";
+    TWO_POW_32 = 4294967296;
+    ZIG_R = 3.442619855899;
+    ZIG_V = 0.00991256303526217;
+    ZIG_M = 16777216;
+    ZK = new Float64Array(128);
+    ZW = new Float64Array(128);
+    ZF = new Float64Array(128);
+    {
+      let dn = ZIG_R;
+      let tn = dn;
+      const q = ZIG_V / Math.exp(-0.5 * dn * dn);
+      ZK[0] = dn / q * ZIG_M;
+      ZK[1] = 0;
+      ZW[0] = q / ZIG_M;
+      ZW[127] = dn / ZIG_M;
+      ZF[0] = 1;
+      ZF[127] = Math.exp(-0.5 * dn * dn);
+      for (let i = 126; i >= 1; i--) {
+        dn = Math.sqrt(-2 * Math.log(ZIG_V / dn + Math.exp(-0.5 * dn * dn)));
+        ZK[i + 1] = dn / tn * ZIG_M;
+        tn = dn;
+        ZF[i] = Math.exp(-0.5 * dn * dn);
+        ZW[i] = dn / ZIG_M;
+      }
+    }
+    ZKI = Int32Array.from(ZK, (v) => Math.ceil(v));
+    Rng = class _Rng {
+      s0;
+      s1;
+      s2;
+      s3;
+      constructor(seed) {
+        this.s0 = seed[0] >>> 0;
+        this.s1 = seed[1] >>> 0;
+        this.s2 = seed[2] >>> 0;
+        this.s3 = seed[3] >>> 0;
+        if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+        for (let i = 0; i < 8; i++) this.nextU32();
+      }
+      /** A generator seeded from a string key. */
+      static fromKey(key) {
+        return new _Rng(hashString(key));
+      }
+      /** Next raw 32-bit output as a signed int32 (callers pick the bits they need). */
+      nextI32() {
+        const s1 = this.s1;
+        const r = Math.imul(s1, 5);
+        const result = Math.imul(r << 7 | r >>> 25, 9);
+        const t = s1 << 9;
+        this.s2 ^= this.s0;
+        this.s3 ^= this.s1;
+        this.s1 ^= this.s2;
+        this.s0 ^= this.s3;
+        this.s2 ^= t;
+        this.s3 = this.s3 << 11 | this.s3 >>> 21;
+        return result | 0;
+      }
+      /** Next raw 32-bit output as an unsigned integer. */
+      nextU32() {
+        return this.nextI32() >>> 0;
+      }
+      /** Uniform in [0, 1) with 32 bits of resolution. */
+      uniform() {
+        return (this.nextI32() >>> 0) / TWO_POW_32;
+      }
+      /** Uniform in (0, 1): never 0, so safe under a logarithm. */
+      uniformOpen() {
+        return ((this.nextI32() >>> 0) + 0.5) / TWO_POW_32;
+      }
+      /** Uniform in [low, high). */
+      uniformRange(low, high) {
+        return low + (high - low) * this.uniform();
+      }
+      /** Integer uniform in [low, high) (numpy `randint` semantics: high is exclusive). */
+      int(low, high) {
+        return low + Math.floor(this.uniform() * (high - low));
+      }
+      /** Standard normal deviate (ziggurat). */
+      normal() {
+        const u = this.nextI32();
+        const i = u & 127;
+        const j = u >> 7;
+        if ((j ^ j >> 31) - (j >> 31) < ZKI[i]) return j * ZW[i];
+        return slowNormal(i, j, () => this.nextI32());
+      }
+      /**
+       * Fill `out` with raw int32 outputs: the same sequence as repeated {@link nextI32} calls, with
+       * the state held in locals (several times faster in V8 than method calls).
+       */
+      fillI32(out, from = 0, to = out.length) {
+        let s0 = this.s0;
+        let s1 = this.s1;
+        let s2 = this.s2;
+        let s3 = this.s3;
+        for (let k = from; k < to; k++) {
+          const r = Math.imul(s1, 5);
+          out[k] = Math.imul(r << 7 | r >>> 25, 9);
+          const t = s1 << 9;
+          s2 ^= s0;
+          s3 ^= s1;
+          s1 ^= s2;
+          s0 ^= s3;
+          s2 ^= t;
+          s3 = s3 << 11 | s3 >>> 21;
+        }
+        this.s0 = s0;
+        this.s1 = s1;
+        this.s2 = s2;
+        this.s3 = s3;
+      }
+      /** Fill `out` with uniform deviates in [low, high). */
+      fillUniform(out, low, high) {
+        const raw = scratch(out.length);
+        this.fillI32(raw, 0, out.length);
+        const span = (high - low) / TWO_POW_32;
+        for (let k = 0; k < out.length; k++) out[k] = low + (raw[k] >>> 0) * span;
+      }
+      /**
+       * Fill `out` with normal deviates of the given mean and standard deviation. Same ziggurat as
+       * {@link normal}, fed from a bulk buffer of raw draws.
+       */
+      fillNormal(out, mean = 0, std = 1) {
+        const n = out.length;
+        const raw = scratch(n);
+        this.fillI32(raw, 0, n);
+        let rejected = rejectScratch(n);
+        let count = 0;
+        for (let k = 0; k < n; k++) {
+          const u = raw[k];
+          const i = u & 127;
+          const j = u >> 7;
+          out[k] = mean + std * j * ZW[i];
+          if ((j ^ j >> 31) - (j >> 31) >= ZKI[i]) {
+            if (count === rejected.length) rejected = growRejects(count);
+            rejected[count++] = k;
+          }
+        }
+        const next = () => this.nextI32();
+        for (let r = 0; r < count; r++) {
+          const k = rejected[r];
+          const u = raw[k];
+          out[k] = mean + std * slowNormal(u & 127, u >> 7, next);
+        }
+      }
+    };
+    rejectBuf = new Int32Array(4096);
+    scratchBuf = new Int32Array(1 << 16);
+  }
+});
+
+// src/corruptions/cv-ops.ts
+function canny(src, w, h, low, high) {
+  const gx = new Int32Array(w * h);
+  const gy = new Int32Array(w * h);
+  const mag = new Int32Array((w + 2) * (h + 2));
+  const mw = w + 2;
+  for (let y = 0; y < h; y++) {
+    const ym = Math.max(0, y - 1) * w;
+    const y0 = y * w;
+    const yp = Math.min(h - 1, y + 1) * w;
+    for (let x = 0; x < w; x++) {
+      const xm = Math.max(0, x - 1);
+      const xp = Math.min(w - 1, x + 1);
+      const dx = src[ym + xp] + 2 * src[y0 + xp] + src[yp + xp] - (src[ym + xm] + 2 * src[y0 + xm] + src[yp + xm]);
+      const dy = src[yp + xm] + 2 * src[yp + x] + src[yp + xp] - (src[ym + xm] + 2 * src[ym + x] + src[ym + xp]);
+      gx[y0 + x] = dx;
+      gy[y0 + x] = dy;
+      mag[(y + 1) * mw + x + 1] = Math.abs(dx) + Math.abs(dy);
+    }
+  }
+  const TAN22 = Math.SQRT2 - 1;
+  const state = new Uint8Array(w * h);
+  const stack = [];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const m = mag[(y + 1) * mw + x + 1];
+      if (m <= low) continue;
+      const dx = gx[y * w + x];
+      const dy = gy[y * w + x];
+      const ax = Math.abs(dx);
+      const ay = Math.abs(dy);
+      const c = (y + 1) * mw + x + 1;
+      let keep;
+      if (ay < ax * TAN22) keep = m > mag[c - 1] && m >= mag[c + 1];
+      else if (ay > ax * (TAN22 + 2)) keep = m > mag[c - mw] && m >= mag[c + mw];
+      else {
+        const s = (dx ^ dy) < 0 ? -1 : 1;
+        keep = m > mag[c - mw - s] && m > mag[c + mw + s];
+      }
+      if (!keep) continue;
+      if (m > high) {
+        state[y * w + x] = 2;
+        stack.push(y * w + x);
+      } else state[y * w + x] = 1;
+    }
+  }
+  const out = new Uint8Array(w * h);
+  for (const p of stack) out[p] = 255;
+  while (stack.length > 0) {
+    const p = stack.pop();
+    const py = p / w | 0;
+    const px = p - py * w;
+    for (let yy = Math.max(0, py - 1); yy <= Math.min(h - 1, py + 1); yy++) {
+      for (let xx = Math.max(0, px - 1); xx <= Math.min(w - 1, px + 1); xx++) {
+        const q = yy * w + xx;
+        if (state[q] === 1 && out[q] === 0) {
+          out[q] = 255;
+          stack.push(q);
+        }
+      }
+    }
+  }
+  return out;
+}
+function distanceTransform(src, w, h) {
+  const A = 1;
+  const B = 1.4;
+  const C = 2.1969;
+  const BIG = 1e9;
+  const pw = w + 4;
+  const d = new Float64Array(pw * (h + 4)).fill(BIG);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) if (src[y * w + x] === 0) d[(y + 2) * pw + x + 2] = 0;
+  }
+  const p1 = pw;
+  const p2 = 2 * pw;
+  for (let y = 0; y < h; y++) {
+    let p = (y + 2) * pw + 2;
+    for (let x = 0; x < w; x++, p++) {
+      let v = d[p];
+      if (v === 0) continue;
+      let t = d[p - p2 - 1] + C;
+      if (t < v) v = t;
+      t = d[p - p2 + 1] + C;
+      if (t < v) v = t;
+      t = d[p - p1 - 2] + C;
+      if (t < v) v = t;
+      t = d[p - p1 - 1] + B;
+      if (t < v) v = t;
+      t = d[p - p1] + A;
+      if (t < v) v = t;
+      t = d[p - p1 + 1] + B;
+      if (t < v) v = t;
+      t = d[p - p1 + 2] + C;
+      if (t < v) v = t;
+      t = d[p - 1] + A;
+      if (t < v) v = t;
+      d[p] = v;
+    }
+  }
+  for (let y = h - 1; y >= 0; y--) {
+    let p = (y + 2) * pw + w + 1;
+    for (let x = w - 1; x >= 0; x--, p--) {
+      let v = d[p];
+      if (v === 0) continue;
+      let t = d[p + p2 + 1] + C;
+      if (t < v) v = t;
+      t = d[p + p2 - 1] + C;
+      if (t < v) v = t;
+      t = d[p + p1 + 2] + C;
+      if (t < v) v = t;
+      t = d[p + p1 + 1] + B;
+      if (t < v) v = t;
+      t = d[p + p1] + A;
+      if (t < v) v = t;
+      t = d[p + p1 - 1] + B;
+      if (t < v) v = t;
+      t = d[p + p1 - 2] + C;
+      if (t < v) v = t;
+      t = d[p + 1] + A;
+      if (t < v) v = t;
+      d[p] = v;
+    }
+  }
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = d[(y + 2) * pw + x + 2];
+  return out;
+}
+function padMirror1(src, w, h) {
+  const pw = w + 2;
+  const out = new Float32Array(pw * (h + 2));
+  for (let y = -1; y <= h; y++) {
+    const sy = y < 0 ? Math.min(1, h - 1) : y >= h ? Math.max(0, h - 2) : y;
+    const row = (y + 1) * pw;
+    const srow = sy * w;
+    for (let x = 0; x < w; x++) out[row + x + 1] = src[srow + x];
+    out[row] = src[srow + Math.min(1, w - 1)];
+    out[row + w + 1] = src[srow + Math.max(0, w - 2)];
+  }
+  return out;
+}
+function boxBlur3(src, w, h) {
+  const pw = w + 2;
+  const p = padMirror1(src, w, h);
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    let a = y * pw;
+    let b = a + pw;
+    let c = b + pw;
+    const o = y * w;
+    for (let x = 0; x < w; x++, a++, b++, c++) {
+      out[o + x] = (p[a] + p[a + 1] + p[a + 2] + p[b] + p[b + 1] + p[b + 2] + p[c] + p[c + 1] + p[c + 2]) / 9;
+    }
+  }
+  return out;
+}
+function equalizeHist(src) {
+  const hist = new Int32Array(256);
+  for (let i = 0; i < src.length; i++) hist[src[i]]++;
+  let first = 0;
+  while (first < 255 && hist[first] === 0) first++;
+  const total = src.length;
+  if (hist[first] === total) return new Uint8Array(src.length).fill(first);
+  const scale2 = 255 / (total - hist[first]);
+  const lut = new Uint8Array(256);
+  let sum = 0;
+  for (let v = first + 1; v < 256; v++) {
+    sum += hist[v];
+    lut[v] = Math.min(255, Math.round(sum * scale2));
+  }
+  const out = new Uint8Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = lut[src[i]];
+  return out;
+}
+function filter3x3U8(src, w, h, k) {
+  const pw = w + 2;
+  const p = padMirror1(src, w, h);
+  const [k0, k1, k2, k3, k4, k5, k6, k7, k8] = k;
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    let a = y * pw;
+    let b = a + pw;
+    let c = b + pw;
+    const o = y * w;
+    for (let x = 0; x < w; x++, a++, b++, c++) {
+      const acc = k0 * p[a] + k1 * p[a + 1] + k2 * p[a + 2] + k3 * p[b] + k4 * p[b + 1] + k5 * p[b + 2] + k6 * p[c] + k7 * p[c + 1] + k8 * p[c + 2];
+      const v = Math.floor(acc + 0.5);
+      out[o + x] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+  }
+  return out;
+}
+var init_cv_ops = __esm({
+  "src/corruptions/cv-ops.ts"() {
+    "use strict";
+  }
+});
+
+// src/corruptions/plasma.ts
+function plasmaFractal(size, decay, rng) {
+  if (size < 2 || (size & size - 1) !== 0)
+    throw new Error(`plasma size must be a power of two, got ${size}`);
+  const mask = size - 1;
+  const map2 = new Float64Array(size * size);
+  let step = size;
+  let wibble = 100;
+  while (step >= 2) {
+    const half = step >> 1;
+    for (let y = 0; y < size; y += step) {
+      const y2 = y + step & mask;
+      for (let x = 0; x < size; x += step) {
+        const x2 = x + step & mask;
+        const sum = map2[y * size + x] + map2[y2 * size + x] + map2[y * size + x2] + map2[y2 * size + x2];
+        map2[(y + half) * size + x + half] = sum / 4 + wibble * rng.uniformRange(-wibble, wibble);
+      }
+    }
+    for (let y = 0; y < size; y += step) {
+      const yUp = y - half & mask;
+      for (let x = 0; x < size; x += step) {
+        const x2 = x + step & mask;
+        const top = map2[y * size + x] + map2[y * size + x2] + map2[(y + half) * size + x + half] + map2[yUp * size + x + half];
+        map2[y * size + x + half] = top / 4 + wibble * rng.uniformRange(-wibble, wibble);
+      }
+    }
+    for (let y = 0; y < size; y += step) {
+      const y2 = y + step & mask;
+      for (let x = 0; x < size; x += step) {
+        const xLeft = x - half & mask;
+        const left = map2[y * size + x] + map2[y2 * size + x] + map2[(y + half) * size + x + half] + map2[(y + half) * size + xLeft];
+        map2[(y + half) * size + x] = left / 4 + wibble * rng.uniformRange(-wibble, wibble);
+      }
+    }
+    step = half;
+    wibble /= decay;
+  }
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < map2.length; i++) {
+    const v = map2[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const span = max - min || 1;
+  for (let i = 0; i < map2.length; i++) map2[i] = (map2[i] - min) / span;
+  return map2;
+}
+var init_plasma = __esm({
+  "src/corruptions/plasma.ts"() {
+    "use strict";
+  }
+});
+
+// src/corruptions/frost-texture.ts
+function splat(buf, w, h, x, y, v) {
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const fx = x - x0;
+  const fy = y - y0;
+  const xa = (x0 % w + w) % w;
+  const xb = (xa + 1) % w;
+  const ya = (y0 % h + h) % h;
+  const yb = (ya + 1) % h;
+  buf[ya * w + xa] += v * (1 - fx) * (1 - fy);
+  buf[ya * w + xb] += v * fx * (1 - fy);
+  buf[yb * w + xa] += v * (1 - fx) * fy;
+  buf[yb * w + xb] += v * fx * fy;
+}
+function needle(buf, w, h, rng, x, y, angle, length, depth) {
+  const cx = Math.cos(angle);
+  const cy = Math.sin(angle);
+  const u = rng.uniform();
+  const intensity = 0.2 + 0.8 * u * u;
+  for (let s = 0; s < length; s += 0.5) {
+    splat(buf, w, h, x + cx * s, y + cy * s, intensity * (1 - 0.5 * s / length));
+    if (depth > 0 && s > 2 && rng.uniform() < 0.12) {
+      const side = rng.uniform() < 0.5 ? -1 : 1;
+      const branch = (length - s) * (0.25 + 0.35 * rng.uniform());
+      if (branch > 1.5) {
+        needle(
+          buf,
+          w,
+          h,
+          rng,
+          x + cx * s,
+          y + cy * s,
+          angle + side * Math.PI / 3,
+          branch,
+          depth - 1
+        );
+      }
+    }
+  }
+}
+function generate(index2) {
+  const t = FROST_TARGETS[index2];
+  const { width: w, height: h } = t;
+  const rng = Rng.fromKey(`visiongate-frost-${index2}`);
+  const n = w * h;
+  const needles = new Float32Array(n);
+  const count = Math.round(t.density * n / 1e4);
+  let domainAngle = rng.uniformRange(0, Math.PI);
+  for (let i = 0; i < count; i++) {
+    if (i % 25 === 0) domainAngle = rng.uniformRange(0, Math.PI);
+    const angle = domainAngle + rng.normal() * 0.6 + (rng.uniform() < 0.5 ? 0 : Math.PI);
+    const length = rng.uniformRange(t.length[0], t.length[1]);
+    needle(needles, w, h, rng, rng.uniformRange(0, w), rng.uniformRange(0, h), angle, length, 2);
+  }
+  for (let i = 0; i < n; i++) needles[i] = 1 - Math.exp(-1.5 * needles[i]);
+  const crisp = gaussianBlur(needles, w, h, 1, t.softness, "reflect");
+  let size = 2;
+  while (size < Math.max(w, h)) size *= 2;
+  const plasma = plasmaFractal(size, 2, rng);
+  const grain = new Float32Array(n);
+  rng.fillNormal(grain, 0, 1);
+  const grainBlur = gaussianBlur(grain, w, h, 1, 0.7, "reflect");
+  const s = new Float64Array(n);
+  let sum = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const v = crisp[i] + t.background * plasma[y * size + x] + 0.08 * grainBlur[i];
+      s[i] = v;
+      sum += v;
+    }
+  }
+  const mean = sum / n;
+  let sq = 0;
+  for (let i = 0; i < n; i++) sq += (s[i] - mean) ** 2;
+  const std = Math.sqrt(sq / n) || 1;
+  const data = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    const z2 = (s[i] - mean) / std;
+    for (let c = 0; c < 3; c++) {
+      const v = t.mean[c] + t.std[c] * z2 + 0.5;
+      data[i * 3 + c] = v >= 255 ? 255 : v > 0 ? v : 0;
+    }
+  }
+  return { width: w, height: h, data };
+}
+function shrinkFifth(t) {
+  const w = Math.round(t.width * 0.2);
+  const h = Math.round(t.height * 0.2);
+  const data = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(t.height - 1, 5 * y + 2);
+    for (let x = 0; x < w; x++) {
+      const sx = Math.min(t.width - 1, 5 * x + 2);
+      const s = (sy * t.width + sx) * 3;
+      const d = (y * w + x) * 3;
+      data[d] = t.data[s];
+      data[d + 1] = t.data[s + 1];
+      data[d + 2] = t.data[s + 2];
+    }
+  }
+  return { width: w, height: h, data };
+}
+function frostTexture(index2, small) {
+  const key = `${index2}|${small}`;
+  let t = cache.get(key);
+  if (!t) {
+    t = small ? shrinkFifth(frostTexture(index2, false)) : generate(index2);
+    cache.set(key, t);
+  }
+  return t;
+}
+var FROST_TARGETS, cache;
+var init_frost_texture = __esm({
+  "src/corruptions/frost-texture.ts"() {
+    "use strict";
+    init_filters();
+    init_plasma();
+    init_rng();
+    FROST_TARGETS = [
+      {
+        height: 600,
+        width: 900,
+        mean: [77.7, 149.1, 165.7],
+        std: [26.9, 16.5, 15.3],
+        density: 40,
+        length: [10, 40],
+        background: 0.6,
+        softness: 1
+      },
+      {
+        height: 315,
+        width: 560,
+        mean: [200.8, 205.4, 214.5],
+        std: [21.4, 22.1, 22.6],
+        density: 70,
+        length: [8, 45],
+        background: 0.4,
+        softness: 0.8
+      },
+      {
+        height: 315,
+        width: 560,
+        mean: [200.8, 205.4, 214.5],
+        std: [21.4, 22.1, 22.6],
+        density: 70,
+        length: [8, 45],
+        background: 0.4,
+        softness: 0.8
+      },
+      {
+        height: 350,
+        width: 527,
+        mean: [137.6, 152.8, 165.2],
+        std: [28.5, 28.5, 29.9],
+        density: 120,
+        length: [5, 25],
+        background: 0.5,
+        softness: 0.6
+      },
+      {
+        height: 495,
+        width: 660,
+        mean: [112.4, 123.4, 134.8],
+        std: [44.4, 43.3, 41.7],
+        density: 90,
+        length: [6, 35],
+        background: 0.9,
+        softness: 0.6
+      }
+    ];
+    cache = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/corruptions/weather.ts
+function image3(img, data) {
+  return { width: img.width, height: img.height, data };
+}
+function snow(img, severity, ctx) {
+  const [loc, scale2, zoom0, threshold, mbRadius, mbSigma, blend] = ctx.params.snow[severity - 1];
+  const k = ctx.pixelScale;
+  const zoom = zoom0 * k;
+  const { width: w, height: h } = img;
+  const ys = clippedZoomAxis(h, zoom);
+  const xs = clippedZoomAxis(w, zoom);
+  const rowTop = ys.i0[0];
+  const colTop = xs.i0[0];
+  const cropH = ys.i1[h - 1] - rowTop + 1;
+  const cropW = xs.i1[w - 1] - colTop + 1;
+  for (let i = 0; i < h; i++) {
+    ys.i0[i] -= rowTop;
+    ys.i1[i] -= rowTop;
+  }
+  for (let i = 0; i < w; i++) {
+    xs.i0[i] -= colTop;
+    xs.i1[i] -= colTop;
+  }
+  const noise = new Float32Array(cropH * cropW);
+  ctx.rng.fillNormal(noise, loc, scale2);
+  const layer = resampleLinear(noise, cropW, 1, ys, xs);
+  for (let i = 0; i < layer.length; i++) if (layer[i] < threshold) layer[i] = 0;
+  const angle = ctx.rng.uniformRange(-135, -45);
+  const flakes = motionBlur(toBytes(layer), w, h, 1, mbRadius * k, mbSigma * k, angle);
+  const src = img.data;
+  const out = new Uint8Array(src.length);
+  const n = w * h;
+  for (let p = 0; p < n; p++) {
+    const r = src[p * 3] / 255;
+    const g = src[p * 3 + 1] / 255;
+    const b = src[p * 3 + 2] / 255;
+    const lift = (0.299 * r + 0.587 * g + 0.114 * b) * 1.5 + 0.5;
+    const add = (flakes[p] + flakes[n - 1 - p]) / 255;
+    const vr = (blend * r + (1 - blend) * Math.max(r, lift) + add) * 255;
+    const vg = (blend * g + (1 - blend) * Math.max(g, lift) + add) * 255;
+    const vb = (blend * b + (1 - blend) * Math.max(b, lift) + add) * 255;
+    out[p * 3] = vr >= 255 ? 255 : vr;
+    out[p * 3 + 1] = vg >= 255 ? 255 : vg;
+    out[p * 3 + 2] = vb >= 255 ? 255 : vb;
+  }
+  return image3(img, out);
+}
+function frost(img, severity, ctx) {
+  const [a, b] = ctx.params.frost[severity - 1];
+  const rng = ctx.rng;
+  const tex = frostTexture(rng.int(0, 5), ctx.table === "cifar");
+  const { width: w, height: h } = img;
+  const k = ctx.pixelScale;
+  const sh = Math.max(1, Math.round(h / k));
+  const sw = Math.max(1, Math.round(w / k));
+  const y0 = tex.height > sh ? rng.int(0, tex.height - sh) : rng.int(0, tex.height);
+  const x0 = tex.width > sw ? rng.int(0, tex.width - sw) : rng.int(0, tex.width);
+  const src = img.data;
+  const out = new Uint8Array(src.length);
+  const td = tex.data;
+  for (let y = 0; y < h; y++) {
+    const ty = (y0 + (sh === h ? y : Math.floor((y + 0.5) * sh / h))) % tex.height;
+    for (let x = 0; x < w; x++) {
+      const tx = (x0 + (sw === w ? x : Math.floor((x + 0.5) * sw / w))) % tex.width;
+      const t = (ty * tex.width + tx) * 3;
+      const o = (y * w + x) * 3;
+      for (let c = 0; c < 3; c++) {
+        const v = a * src[o + c] + b * td[t + c];
+        out[o + c] = v >= 255 ? 255 : v;
+      }
+    }
+  }
+  return image3(img, out);
+}
+function fog(img, severity, ctx) {
+  const [amount, decay] = ctx.params.fog[severity - 1];
+  const base = ctx.table === "cifar" ? 32 : 256;
+  let size = base;
+  if (ctx.pixelScale !== 1) {
+    size = 2;
+    while (size < base * ctx.pixelScale) size *= 2;
+  }
+  const map2 = plasmaFractal(size, decay, ctx.rng);
+  const src = img.data;
+  let max = 0;
+  for (let i = 0; i < src.length; i++) if (src[i] > max) max = src[i];
+  const maxv = max / 255;
+  const gain = maxv / (maxv + amount) * 255;
+  const { width: w, height: h } = img;
+  const out = new Uint8Array(src.length);
+  const mask = size - 1;
+  for (let y = 0; y < h; y++) {
+    const row = (y & mask) * size;
+    for (let x = 0; x < w; x++) {
+      const f = amount * map2[row + (x & mask)];
+      const o = (y * w + x) * 3;
+      for (let c = 0; c < 3; c++) {
+        const v = (src[o + c] / 255 + f) * gain;
+        out[o + c] = v >= 255 ? 255 : v;
+      }
+    }
+  }
+  return image3(img, out);
+}
+function brightness(img, severity, ctx) {
+  const c = ctx.params.brightness[severity - 1];
+  const scale2 = new Float64Array(256);
+  for (let m = 1; m < 256; m++) scale2[m] = Math.min(m / 255 + c, 1) * 255 / m;
+  const black = Math.min(c, 1) * 255 + 1e-9;
+  const src = img.data;
+  const out = new Uint8Array(src.length);
+  for (let i = 0; i < src.length; i += 3) {
+    const r = src[i];
+    const g = src[i + 1];
+    const b = src[i + 2];
+    const m = r > g ? r > b ? r : b : g > b ? g : b;
+    if (m === 0) {
+      out[i] = out[i + 1] = out[i + 2] = black;
+      continue;
+    }
+    const s = scale2[m];
+    out[i] = r * s + 1e-9;
+    out[i + 1] = g * s + 1e-9;
+    out[i + 2] = b * s + 1e-9;
+  }
+  return image3(img, out);
+}
+function spatter(img, severity, ctx) {
+  const [loc, scale2, sigma, threshold, intensity, mud] = ctx.params.spatter[severity - 1];
+  const k = ctx.pixelScale;
+  const { width: w, height: h } = img;
+  const n = w * h;
+  const noise = new Float32Array(n);
+  ctx.rng.fillNormal(noise, loc, scale2);
+  const liquid = gaussianBlur(noise, w, h, 1, sigma * k);
+  for (let i = 0; i < n; i++) if (liquid[i] < threshold) liquid[i] = 0;
+  const src = img.data;
+  const out = new Uint8Array(src.length);
+  if (mud === 0) {
+    const l8 = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = liquid[i] * 255;
+      l8[i] = v >= 255 ? 255 : v;
+    }
+    const edges = canny(l8, w, h, 50, 150);
+    for (let i = 0; i < n; i++) edges[i] = 255 - edges[i];
+    const dist = distanceTransform(edges, w, h);
+    for (let i = 0; i < n; i++) if (dist[i] > 20) dist[i] = 20;
+    const blurred = boxBlur3(dist, w, h);
+    const d8 = new Uint8Array(n);
+    for (let i = 0; i < n; i++) d8[i] = blurred[i];
+    const emboss = filter3x3U8(equalizeHist(d8), w, h, EMBOSS);
+    const shade = boxBlur3(emboss, w, h);
+    const m2 = new Float32Array(n);
+    let max = 0;
+    for (let i = 0; i < n; i++) {
+      const v = l8[i] * Math.floor(shade[i] + 0.5);
+      m2[i] = v;
+      if (v > max) max = v;
+    }
+    const norm = max > 0 ? intensity / max : 0;
+    const k0 = norm * WATER[0] * 255;
+    const k1 = norm * WATER[1] * 255;
+    const k2 = norm * WATER[2] * 255;
+    for (let p = 0, q = 0; p < n; p++, q += 3) {
+      const mv = m2[p];
+      const r = src[q] + mv * k0;
+      const g = src[q + 1] + mv * k1;
+      const b = src[q + 2] + mv * k2;
+      out[q] = r >= 255 ? 255 : r;
+      out[q + 1] = g >= 255 ? 255 : g;
+      out[q + 2] = b >= 255 ? 255 : b;
+    }
+    return image3(img, out);
+  }
+  const mask = new Float32Array(n);
+  for (let i = 0; i < n; i++) mask[i] = liquid[i] > threshold ? 1 : 0;
+  const m = gaussianBlur(mask, w, h, 1, intensity * k);
+  for (let p = 0; p < n; p++) {
+    let mv = m[p];
+    if (mv < 0.8) mv = 0;
+    for (let c = 0; c < 3; c++) {
+      const v = (src[p * 3 + c] / 255 * (1 - mv) + MUD[c] * mv) * 255;
+      out[p * 3 + c] = v >= 255 ? 255 : v > 0 ? v : 0;
+    }
+  }
+  return image3(img, out);
+}
+var WATER, MUD, EMBOSS;
+var init_weather = __esm({
+  "src/corruptions/weather.ts"() {
+    "use strict";
+    init_cv_ops();
+    init_filters();
+    init_frost_texture();
+    init_plasma();
+    WATER = [175 / 255, 238 / 255, 238 / 255];
+    MUD = [63 / 255, 42 / 255, 20 / 255];
+    EMBOSS = [-2, -1, 0, -1, 1, 1, 0, 1, 2];
+  }
+});
+
+// src/corruptions/index.ts
+function isCorruptionName(name) {
+  return Object.prototype.hasOwnProperty.call(CORRUPTIONS, name);
+}
+function resolveTable(img, table2 = "auto") {
+  if (table2 !== "auto") return table2;
+  return Math.max(img.width, img.height) <= AUTO_CIFAR_MAX_SIDE ? "cifar" : "imagenet";
+}
+function checkImage(img) {
+  const { width, height, data } = img;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new UserError(
+      "image",
+      `corruptions need a positive integer size, got ${width}x${height}`
+    );
+  }
+  if (data.length !== width * height * 3) {
+    throw new UserError(
+      "image",
+      `RGB data of ${width}x${height} must have ${width * height * 3} bytes, got ${data.length}`
+    );
+  }
+}
+async function applyCorruption(img, name, severity, opts) {
+  const spec = isCorruptionName(name) ? CORRUPTIONS[name] : void 0;
+  if (!spec) {
+    throw new UserError(
+      "config",
+      `unknown corruption '${String(name)}'; expected one of: ${CORRUPTION_NAMES.join(", ")}`
+    );
+  }
+  if (!Number.isInteger(severity) || severity < 1 || severity > 5) {
+    throw new UserError(
+      "config",
+      `corruption severity must be an integer from 1 to 5, got ${String(severity)}`
+    );
+  }
+  const tableChoice = opts.table ?? "auto";
+  if (tableChoice !== "auto" && tableChoice !== "imagenet" && tableChoice !== "cifar") {
+    throw new UserError(
+      "config",
+      `corruption table must be auto, imagenet or cifar, got '${String(tableChoice)}'`
+    );
+  }
+  checkImage(img);
+  const table2 = resolveTable(img, tableChoice);
+  const pixelScale = opts.pixelScale === "image" ? Math.min(img.width, img.height) / REFERENCE_SIZE[table2] : 1;
+  const ctx = {
+    rng: rngFor(opts.seedKey, name, severity),
+    table: table2,
+    params: PARAMS[table2],
+    pixelScale
+  };
+  return spec.apply(img, severity, ctx);
+}
+var AUTO_CIFAR_MAX_SIDE, CORRUPTIONS;
+var init_corruptions = __esm({
+  "src/corruptions/index.ts"() {
+    "use strict";
+    init_errors();
+    init_blur();
+    init_digital();
+    init_noise();
+    init_params();
+    init_rng();
+    init_types();
+    init_weather();
+    init_types();
+    init_params();
+    init_rng();
+    AUTO_CIFAR_MAX_SIDE = 64;
+    CORRUPTIONS = {
+      gaussian_noise: {
+        name: "gaussian_noise",
+        family: "noise",
+        description: "additive Gaussian noise per channel value",
+        random: true,
+        apply: gaussianNoise
+      },
+      shot_noise: {
+        name: "shot_noise",
+        family: "noise",
+        description: "Poisson (photon) noise",
+        random: true,
+        apply: shotNoise
+      },
+      impulse_noise: {
+        name: "impulse_noise",
+        family: "noise",
+        description: "salt-and-pepper noise per channel value",
+        random: true,
+        apply: impulseNoise
+      },
+      defocus_blur: {
+        name: "defocus_blur",
+        family: "blur",
+        description: "convolution with an anti-aliased disk",
+        random: false,
+        apply: defocusBlur
+      },
+      glass_blur: {
+        name: "glass_blur",
+        family: "blur",
+        description: "Gaussian blur, local pixel shuffling, Gaussian blur",
+        random: true,
+        apply: glassBlur
+      },
+      motion_blur: {
+        name: "motion_blur",
+        family: "blur",
+        description: "one-sided Gaussian line blur at a random angle (ImageMagick kernel)",
+        random: true,
+        apply: motionBlur2
+      },
+      zoom_blur: {
+        name: "zoom_blur",
+        family: "blur",
+        description: "mean of centre zooms",
+        random: false,
+        apply: zoomBlur
+      },
+      snow: {
+        name: "snow",
+        family: "weather",
+        description: "motion-blurred snow flakes over a brightened image",
+        random: true,
+        apply: snow
+      },
+      frost: {
+        name: "frost",
+        family: "weather",
+        description: "blend with a frost texture (procedural stand-in for the reference photographs)",
+        random: true,
+        apply: frost
+      },
+      fog: {
+        name: "fog",
+        family: "weather",
+        description: "diamond-square plasma fog",
+        random: true,
+        apply: fog
+      },
+      brightness: {
+        name: "brightness",
+        family: "weather",
+        description: "HSV value + c",
+        random: false,
+        apply: brightness
+      },
+      contrast: {
+        name: "contrast",
+        family: "digital",
+        description: "per-channel mean-preserving scale by c",
+        random: false,
+        apply: contrast
+      },
+      elastic_transform: {
+        name: "elastic_transform",
+        family: "digital",
+        description: "random affine plus smoothed random displacement field",
+        random: true,
+        apply: elasticTransform
+      },
+      pixelate: {
+        name: "pixelate",
+        family: "digital",
+        description: "box down-sampling then nearest up-sampling",
+        random: false,
+        apply: pixelate
+      },
+      jpeg_compression: {
+        name: "jpeg_compression",
+        family: "digital",
+        description: "JPEG round trip at low quality",
+        random: false,
+        apply: jpegCompression
+      },
+      speckle_noise: {
+        name: "speckle_noise",
+        family: "noise",
+        description: "multiplicative Gaussian noise",
+        random: true,
+        apply: speckleNoise
+      },
+      gaussian_blur: {
+        name: "gaussian_blur",
+        family: "blur",
+        description: "Gaussian blur",
+        random: false,
+        apply: gaussianBlur2
+      },
+      spatter: {
+        name: "spatter",
+        family: "weather",
+        description: "water drops (severities 1\u20133) or mud (4\u20135)",
+        random: true,
+        apply: spatter
+      },
+      saturate: {
+        name: "saturate",
+        family: "digital",
+        description: "HSV saturation \xB7 a + b",
+        random: false,
+        apply: saturate
+      }
+    };
+  }
+});
+
+// src/suites/robustness/gates.ts
+function robustnessGates(result, config2) {
+  const g = config2.gates;
+  const out = [];
+  const push = (key, rule, value, threshold, ok, reason, baseline) => out.push({
+    index: -1,
+    configKey: `robustness.gates.${key}`,
+    rule,
+    metric: key,
+    scope: "robustness",
+    target: "overall",
+    kind: "suite",
+    value,
+    ...baseline !== void 0 ? { baseline } : {},
+    threshold,
+    level: g.level,
+    status: ok === null ? "skipped" : ok ? "pass" : g.level,
+    reason
+  });
+  const norm = result.normalized;
+  if (g.maxRelativeMCE !== void 0) {
+    const v = norm?.relativeMCE ?? null;
+    push(
+      "maxRelativeMCE",
+      `relative mCE \u2264 ${g.maxRelativeMCE}`,
+      v,
+      g.maxRelativeMCE,
+      v === null ? null : v <= g.maxRelativeMCE,
+      v === null ? norm ? "relative mCE is undefined: the baseline does not degrade under any corruption" : "no baseline to normalise by" : `relative mCE vs baseline is ${v.toFixed(3)} (${v <= g.maxRelativeMCE ? "within" : "above"} ${g.maxRelativeMCE})`
+    );
+  }
+  if (g.maxMCE !== void 0) {
+    const v = norm?.mCE ?? null;
+    push(
+      "maxMCE",
+      `mCE \u2264 ${g.maxMCE}`,
+      v,
+      g.maxMCE,
+      v === null ? null : v <= g.maxMCE,
+      v === null ? "no baseline to normalise by" : `mCE vs baseline is ${v.toFixed(3)} (${v <= g.maxMCE ? "within" : "above"} ${g.maxMCE})`
+    );
+  }
+  if (g.maxCorruptionDrop !== void 0) {
+    const base = result.baseline;
+    if (!base) {
+      push(
+        "maxCorruptionDrop",
+        `corruption accuracy drop \u2264 ${pct(g.maxCorruptionDrop)}`,
+        null,
+        g.maxCorruptionDrop,
+        null,
+        "no baseline to compare with"
+      );
+    } else {
+      let worst2 = { drop: -Infinity, at: "", cand: NaN, base: NaN };
+      for (const c of result.corruptions) {
+        result.severities.forEach((s, i) => {
+          const drop = base.accuracy[c][i] - result.candidate.accuracy[c][i];
+          if (drop > worst2.drop)
+            worst2 = {
+              drop,
+              at: `${c}@${s}`,
+              cand: result.candidate.accuracy[c][i],
+              base: base.accuracy[c][i]
+            };
+        });
+      }
+      const ok = worst2.drop <= g.maxCorruptionDrop + 1e-12;
+      push(
+        "maxCorruptionDrop",
+        `corruption accuracy drop \u2264 ${pct(g.maxCorruptionDrop)}`,
+        worst2.cand,
+        g.maxCorruptionDrop,
+        Number.isFinite(worst2.drop) ? ok : null,
+        `largest drop is at ${worst2.at}: ${pct(worst2.base)} \u2192 ${pct(worst2.cand)} (${worst2.drop >= 0 ? "\u2212" : "+"}${(Math.abs(worst2.drop) * 100).toFixed(1)} pp)`,
+        worst2.base
+      );
+    }
+  }
+  if (g.minCorruptionAccuracy !== void 0) {
+    const v = result.candidate.corruptedAccuracy;
+    push(
+      "minCorruptionAccuracy",
+      `corrupted accuracy \u2265 ${pct(g.minCorruptionAccuracy)}`,
+      Number.isFinite(v) ? v : null,
+      g.minCorruptionAccuracy,
+      Number.isFinite(v) ? v >= g.minCorruptionAccuracy : null,
+      `mean accuracy over all corrupted images is ${pct(v)}`,
+      result.baseline?.corruptedAccuracy ?? void 0
+    );
+  }
+  if (g.maxFlipRate !== void 0) {
+    const rates = result.transforms.map((t) => ({
+      t,
+      r: result.candidate.flipRate[`t:${t}`] ?? NaN
+    }));
+    const worst2 = rates.reduce((a, b) => b.r > a.r ? b : a, { t: "", r: -Infinity });
+    push(
+      "maxFlipRate",
+      `transform flip rate \u2264 ${pct(g.maxFlipRate)}`,
+      Number.isFinite(worst2.r) ? worst2.r : null,
+      g.maxFlipRate,
+      Number.isFinite(worst2.r) ? worst2.r <= g.maxFlipRate : null,
+      Number.isFinite(worst2.r) ? `highest flip rate is ${pct(worst2.r)} under ${worst2.t}` : "no transforms configured"
+    );
+  }
+  return out;
+}
+var pct;
+var init_gates = __esm({
+  "src/suites/robustness/gates.ts"() {
+    "use strict";
+    pct = (x) => `${(x * 100).toFixed(1)}%`;
+  }
+});
+
+// src/suites/robustness/sample.ts
+import { createHash as createHash2 } from "node:crypto";
+function stratifiedSample(examples, size, columns, seed) {
+  if (size >= examples.length) return new Set(examples.map((e) => e.id));
+  const strata = /* @__PURE__ */ new Map();
+  for (const e of examples) {
+    const key = JSON.stringify([e.labelIndex, ...columns.map((c) => e.metadata[c] ?? null)]);
+    const list = strata.get(key);
+    if (list) list.push(e);
+    else strata.set(key, [e]);
+  }
+  const keys = [...strata.keys()].sort();
+  const n = examples.length;
+  const quotas = keys.map((k) => {
+    const exact = strata.get(k).length * size / n;
+    return { k, take: Math.floor(exact), rest: exact - Math.floor(exact) };
+  });
+  let left = size - quotas.reduce((a, q) => a + q.take, 0);
+  for (const q of [...quotas].sort((a, b) => b.rest - a.rest || (a.k < b.k ? -1 : 1))) {
+    if (left <= 0) break;
+    q.take++;
+    left--;
+  }
+  const rank = (id) => createHash2("sha256").update(`${seed}\0${id}`).digest("hex");
+  const out = /* @__PURE__ */ new Set();
+  for (const q of quotas) {
+    const members2 = strata.get(q.k).map((e) => ({ id: e.id, r: rank(e.id) })).sort((a, b) => a.r < b.r ? -1 : a.r > b.r ? 1 : 0);
+    for (const m of members2.slice(0, q.take)) out.add(m.id);
+  }
+  return out;
+}
+var init_sample = __esm({
+  "src/suites/robustness/sample.ts"() {
+    "use strict";
+  }
+});
+
+// src/suites/robustness/plan.ts
+function planRobustness(config2, allExamples, sliceColumns) {
+  const corruptions = config2.corruptions === "benchmark" ? [...BENCHMARK_CORRUPTIONS] : config2.corruptions === "all" ? [...CORRUPTION_NAMES] : [...new Set(config2.corruptions)];
+  const severities = [...new Set(config2.severities)].sort((a, b) => a - b);
+  const transforms = config2.transforms.map(
+    (t, i) => parseTransform(t, `robustness.transforms[${i}]`)
+  );
+  return {
+    corruptions,
+    severities,
+    transforms,
+    sample: stratifiedSample(allExamples, config2.sample, sliceColumns, config2.seed)
+  };
+}
+function robustnessVariants(plan, config2) {
+  const out = [];
+  for (const c of plan.corruptions) {
+    for (const s of plan.severities) {
+      out.push({
+        name: corruptionVariant(c, s),
+        ids: plan.sample,
+        apply: (img, e) => applyCorruption(img, c, s, {
+          seedKey: e.id,
+          table: config2.table,
+          pixelScale: config2.pixelScale
+        })
+      });
+    }
+  }
+  for (const t of plan.transforms) {
+    out.push({ name: transformVariant(t.name), ids: plan.sample, apply: (img) => t.apply(img) });
+  }
+  return out;
+}
+var corruptionVariant, transformVariant;
+var init_plan = __esm({
+  "src/suites/robustness/plan.ts"() {
+    "use strict";
+    init_corruptions();
+    init_types();
+    init_transforms();
+    init_config();
+    init_sample();
+    corruptionVariant = (c, s) => `${c}@${s}`;
+    transformVariant = (name) => `t:${name}`;
+  }
+});
+
+// src/suites/robustness/metrics.ts
+function index(records, role) {
+  const out = /* @__PURE__ */ new Map();
+  for (const r of records) {
+    if (r.model !== role) continue;
+    let m = out.get(r.variant);
+    if (!m) {
+      m = /* @__PURE__ */ new Map();
+      out.set(r.variant, m);
+    }
+    m.set(r.id, r);
+  }
+  return out;
+}
+function modelRobustness(by, ids, plan) {
+  const clean = by.get("clean");
+  const accuracy = {};
+  const meanAccuracy = {};
+  const flipRate = {};
+  const transformAccuracy = {};
+  let errSum = 0;
+  let errCount = 0;
+  const flips = (variant) => {
+    const v = by.get(variant);
+    let n = 0;
+    let f = 0;
+    for (const id of ids) {
+      const a = clean?.get(id);
+      const b = v?.get(id);
+      if (!a || !b) continue;
+      n++;
+      if (a.pred !== b.pred) f++;
+    }
+    return n > 0 ? f / n : NaN;
+  };
+  for (const c of plan.corruptions) {
+    accuracy[c] = plan.severities.map((s) => accuracyOf(ids, by.get(corruptionVariant(c, s))));
+    meanAccuracy[c] = accuracy[c].reduce((a, b) => a + b, 0) / accuracy[c].length;
+    for (const a of accuracy[c]) {
+      errSum += 1 - a;
+      errCount++;
+    }
+    for (const s of plan.severities)
+      flipRate[corruptionVariant(c, s)] = flips(corruptionVariant(c, s));
+  }
+  for (const t of plan.transforms) {
+    flipRate[transformVariant(t)] = flips(transformVariant(t));
+    transformAccuracy[t] = accuracyOf(ids, by.get(transformVariant(t)));
+  }
+  return {
+    cleanAccuracy: accuracyOf(ids, clean),
+    accuracy,
+    meanAccuracy,
+    meanError: errCount > 0 ? errSum / errCount : NaN,
+    corruptedAccuracy: errCount > 0 ? 1 - errSum / errCount : NaN,
+    flipRate,
+    transformAccuracy
+  };
+}
+function computeRobustness(records, plan, examples, options) {
+  const evaluated = new Set(
+    records.filter((r) => r.model === "candidate" && r.variant === "clean").map((r) => r.id)
+  );
+  const ids = examples.filter((e) => plan.sample.has(e.id) && evaluated.has(e.id)).map((e) => e.id);
+  const shape = {
+    corruptions: plan.corruptions,
+    severities: plan.severities,
+    transforms: plan.transforms.map((t) => t.name)
+  };
+  const cand = index(records, "candidate");
+  const baseBy = options.baselineRecords ? index(options.baselineRecords, "candidate") : options.hasBaseline ? index(records, "baseline") : void 0;
+  const notes = [];
+  const pairedIds = baseBy ? ids.filter((id) => baseBy.get("clean")?.has(id)) : ids;
+  if (baseBy && pairedIds.length < ids.length)
+    notes.push(
+      `${ids.length - pairedIds.length} sampled example(s) have no baseline record and are left out of the comparison.`
+    );
+  const candidate = modelRobustness(cand, baseBy ? pairedIds : ids, shape);
+  const result = {
+    ...shape,
+    sampleSize: ids.length,
+    table: options.table,
+    candidate,
+    slices: [],
+    notes
+  };
+  if (baseBy) {
+    const baseline = modelRobustness(baseBy, pairedIds, shape);
+    const missing = plan.corruptions.filter(
+      (c) => plan.severities.some((s) => !baseBy.has(corruptionVariant(c, s)))
+    );
+    if (missing.length > 0)
+      notes.push(
+        `The baseline has no records for ${missing.join(", ")}: store a baseline made with the same robustness settings.`
+      );
+    result.baseline = baseline;
+    const ce = {};
+    const relativeCe = {};
+    for (const c of plan.corruptions) {
+      const eC = candidate.accuracy[c].map((a) => 1 - a);
+      const eB = baseline.accuracy[c].map((a) => 1 - a);
+      const sumC = eC.reduce((a, b) => a + b, 0);
+      const sumB = eB.reduce((a, b) => a + b, 0);
+      ce[c] = sumB > 0 && Number.isFinite(sumC) ? sumC / sumB : null;
+      const relC = eC.reduce((a, e) => a + (e - (1 - candidate.cleanAccuracy)), 0);
+      const relB = eB.reduce((a, e) => a + (e - (1 - baseline.cleanAccuracy)), 0);
+      relativeCe[c] = relB > 0 && Number.isFinite(relC) ? relC / relB : null;
+    }
+    const mean = (xs) => {
+      const v = xs.filter((x) => x !== null);
+      return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null;
+    };
+    const undefinedRel = plan.corruptions.filter((c) => relativeCe[c] === null);
+    if (undefinedRel.length > 0)
+      notes.push(
+        `Relative CE is undefined (the baseline does not degrade) for: ${undefinedRel.join(", ")}; left out of the relative mCE.`
+      );
+    result.normalized = {
+      ce,
+      relativeCe,
+      mCE: mean(Object.values(ce)),
+      relativeMCE: mean(Object.values(relativeCe))
+    };
+  }
+  const pairedSet = new Set(pairedIds);
+  for (const col of options.sliceColumns) {
+    const values = /* @__PURE__ */ new Map();
+    for (const e of examples) {
+      const v = e.metadata[col];
+      if (v === void 0 || !pairedSet.has(e.id)) continue;
+      values.set(v, [...values.get(v) ?? [], e.id]);
+    }
+    for (const [v, sIds] of [...values].sort((a, b) => a[0].localeCompare(b[0]))) {
+      if (sIds.length < options.minSupport) continue;
+      const c = modelRobustness(cand, sIds, shape);
+      const b = baseBy ? modelRobustness(baseBy, sIds, shape) : void 0;
+      result.slices.push({
+        key: `${col}=${v}`,
+        n: sIds.length,
+        candidate: { corruptedAccuracy: c.corruptedAccuracy, cleanAccuracy: c.cleanAccuracy },
+        ...b ? { baseline: { corruptedAccuracy: b.corruptedAccuracy, cleanAccuracy: b.cleanAccuracy } } : {}
+      });
+    }
+  }
+  return result;
+}
+var accuracyOf;
+var init_metrics = __esm({
+  "src/suites/robustness/metrics.ts"() {
+    "use strict";
+    init_plan();
+    accuracyOf = (ids, recs) => {
+      if (!recs) return NaN;
+      let n = 0;
+      let ok = 0;
+      for (const id of ids) {
+        const r = recs.get(id);
+        if (!r) continue;
+        n++;
+        if (r.pred === r.label) ok++;
+      }
+      return n > 0 ? ok / n : NaN;
+    };
   }
 });
 
@@ -45135,7 +48412,7 @@ var init_version = __esm({
 });
 
 // src/report/build.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function configMetrics(config2, classes) {
   return resolveMetrics(
     metricNamesFor(
@@ -45267,7 +48544,27 @@ function buildReport(input2) {
     overallTarget,
     ...bodies.map((b) => b.target)
   ]);
+  const suites = { ...input2.suites ?? {} };
   const gates = [...outcome.results, ...input2.suiteGates ?? []];
+  if (config2.robustness?.enabled) {
+    const sliceColumns = config2.slices.columns ?? input2.dataset.metadataColumns;
+    const plan = planRobustness(config2.robustness, input2.allExamples, sliceColumns);
+    const robustness = computeRobustness(input2.records, plan, examples, {
+      hasBaseline: input2.models.baseline !== void 0 && !input2.storedBaseline,
+      table: resolveTable(
+        {
+          width: input2.models.candidate.input?.width ?? 0,
+          height: input2.models.candidate.input?.height ?? 0
+        },
+        config2.robustness.table
+      ),
+      sliceColumns,
+      minSupport: config2.slices.minSupport,
+      ...input2.storedBaseline ? { baselineRecords: input2.storedBaseline.records } : {}
+    });
+    suites.robustness = robustness;
+    gates.push(...robustnessGates(robustness, config2.robustness));
+  }
   const pinned = checkPinned(input2.pinnedIds, pairing.candidate, classes);
   for (const p of pinned) {
     if (p.status === "pass") continue;
@@ -45316,7 +48613,7 @@ function buildReport(input2) {
     notices.push(
       `${small} slice(s) have fewer than ${minSupport} examples (slices.minSupport): reported, not gated.`
     );
-  const contentHash = createHash2("sha256");
+  const contentHash = createHash3("sha256");
   for (const id of [...pairing.candidate.keys()].sort())
     contentHash.update(`${id}\0${pairing.candidate.get(id).hash}
 `);
@@ -45377,7 +48674,7 @@ function buildReport(input2) {
     },
     pinned,
     gates,
-    suites: input2.suites ?? {},
+    suites,
     unreadable: input2.unreadable,
     notices,
     timing: {}
@@ -45391,6 +48688,10 @@ var init_build = __esm({
     init_classification();
     init_discovery();
     init_regression();
+    init_corruptions();
+    init_gates();
+    init_metrics();
+    init_plan();
     init_significance();
     init_version();
     init_schema();
@@ -45439,8 +48740,8 @@ async function decodeToGeometry(bytes, g, label) {
       if (!ow || !oh) throw new Error("image has no size");
       const [rw, rh] = ow <= oh ? [target, Math.max(target, Math.floor(target * oh / ow))] : [Math.max(target, Math.floor(target * ow / oh)), target];
       img = img.resize(rw, rh, { fit: "fill", kernel }).extract({
-        left: roundHalfEven((rw - g.width) / 2),
-        top: roundHalfEven((rh - g.height) / 2),
+        left: roundHalfEven2((rw - g.width) / 2),
+        top: roundHalfEven2((rh - g.height) / 2),
         width: g.width,
         height: g.height
       });
@@ -45460,7 +48761,7 @@ async function decodeToGeometry(bytes, g, label) {
     });
   }
 }
-function roundHalfEven(x) {
+function roundHalfEven2(x) {
   const f = Math.floor(x);
   const diff = x - f;
   if (diff > 0.5) return f + 1;
@@ -45561,7 +48862,7 @@ function imagesToTensor(images, spec) {
     const base = n * perImage;
     if (gray) {
       for (let p = 0, s = 0; p < plane; p++, s += 3) {
-        gray[p] = LUMA[0] * src[s] + LUMA[1] * src[s + 1] + LUMA[2] * src[s + 2];
+        gray[p] = LUMA2[0] * src[s] + LUMA2[1] * src[s + 1] + LUMA2[2] * src[s + 2];
       }
       if (out instanceof Uint8Array) {
         for (let p = 0; p < plane; p++) out[base + p] = Math.round(gray[p]);
@@ -45590,11 +48891,11 @@ function imagesToTensor(images, spec) {
   });
   return out;
 }
-var LUMA;
+var LUMA2;
 var init_tensor = __esm({
   "src/image/tensor.ts"() {
     "use strict";
-    LUMA = [0.299, 0.587, 0.114];
+    LUMA2 = [0.299, 0.587, 0.114];
   }
 });
 
@@ -45672,7 +48973,7 @@ var init_scores = __esm({
 });
 
 // src/engine/evaluate.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { readFile as readFile6 } from "node:fs/promises";
 async function evaluate(examples, models, variants, options) {
   const geometries = /* @__PURE__ */ new Map();
@@ -45696,7 +48997,7 @@ async function evaluate(examples, models, variants, options) {
           unreadable.push({ id: example.id, reason: `cannot read file: ${describeError(error62)}` });
           return void 0;
         }
-        const hash2 = createHash3("sha256").update(bytes).digest("hex");
+        const hash2 = createHash4("sha256").update(bytes).digest("hex");
         const images = /* @__PURE__ */ new Map();
         try {
           for (const [key, g] of geometries)
@@ -45834,12 +49135,12 @@ var init_evaluate2 = __esm({
 // src/engine/shard.ts
 function parseShard(text) {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  const index = m ? Number(m[1]) : NaN;
+  const index2 = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || count > 1024 || index < 1 || index > count) {
+  if (!m || count < 1 || count > 1024 || index2 < 1 || index2 > count) {
     throw new UserError("usage", `invalid shard "${text}": use i/n with 1 \u2264 i \u2264 n, e.g. 2/4`);
   }
-  return { index, count };
+  return { index: index2, count };
 }
 function selectShard(examples, shard) {
   const seen = /* @__PURE__ */ new Map();
@@ -45859,7 +49160,7 @@ var init_shard = __esm({
 });
 
 // src/engine/run.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { readFile as readFile7 } from "node:fs/promises";
 import os from "node:os";
 import path5 from "node:path";
@@ -45939,7 +49240,17 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
     }
     checkGateScopes(loaded, config2, raw.metadataColumns);
     const pinnedIds = await readPinned(loaded, config2);
-    const variants = [{ name: "clean" }];
+    const sliceColumns = config2.slices.columns ?? raw.metadataColumns;
+    const robustness = config2.robustness?.enabled ? planRobustness(config2.robustness, allExamples, sliceColumns) : void 0;
+    const variants = [
+      { name: "clean" },
+      ...robustness && config2.robustness ? robustnessVariants(robustness, config2.robustness) : []
+    ];
+    if (robustness) {
+      log(
+        `robustness: ${robustness.sample.size} sampled examples \xD7 ${robustness.corruptions.length} corruptions \xD7 ${robustness.severities.length} severities${robustness.transforms.length ? ` + ${robustness.transforms.length} transforms` : ""}`
+      );
+    }
     const batchSize = config2.runtime.batchSize ?? candContract.fixedBatch ?? 32;
     log(
       `evaluating ${examples.length} examples with ${models.map((m) => m.role).join(" + ")} (batch ${batchSize}, ${os.availableParallelism()} CPUs)`
@@ -45974,7 +49285,8 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       },
       ...stored ? { stored } : {},
       pinnedIds,
-      ...overrides.shard ? { shard: overrides.shard } : {}
+      ...overrides.shard ? { shard: overrides.shard } : {},
+      ...overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {}
     });
     lap("report", buildStart);
     lap("total", t0);
@@ -46111,7 +49423,7 @@ async function reportFromRecords(input2) {
   return buildReport({
     config: loaded.config,
     configFile: rel(loaded.file),
-    configSha: createHash4("sha256").update(await readFile7(loaded.file)).digest("hex"),
+    configSha: createHash5("sha256").update(await readFile7(loaded.file)).digest("hex"),
     dataset: {
       root: rel(data.root),
       ...data.manifest ? { manifest: rel(data.manifest) } : {},
@@ -46122,6 +49434,7 @@ async function reportFromRecords(input2) {
       ...input2.shard ? { shard: input2.shard } : {}
     },
     classes: input2.classes,
+    allExamples: input2.allExamples,
     examples: input2.examples,
     records: input2.records,
     ...stored ? {
@@ -46131,7 +49444,12 @@ async function reportFromRecords(input2) {
           ...stored.report.models.candidate,
           role: "baseline",
           source: "stored",
-          stored: { dir: rel(stored.dir), createdAt: stored.report.createdAt }
+          stored: {
+            dir: rel(stored.dir),
+            createdAt: stored.report.createdAt,
+            ...input2.baselineInfo?.commit ? { commit: input2.baselineInfo.commit } : {},
+            ...input2.baselineInfo?.ref ? { ref: input2.baselineInfo.ref } : {}
+          }
         }
       }
     } : {},
@@ -46154,6 +49472,7 @@ var init_run = __esm({
     init_runtime();
     init_build();
     init_regression();
+    init_plan();
     init_evaluate2();
     init_results();
     init_shard();
@@ -46255,7 +49574,8 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
     unreadable: shards.flatMap((s) => s.report.unreadable).sort((a, b) => order.get(a.id) - order.get(b.id)),
     models: { candidate, ...baselineModel ? { baseline: baselineModel } : {} },
     ...stored ? { stored } : {},
-    pinnedIds: await readPinned(loaded, loaded.config)
+    pinnedIds: await readPinned(loaded, loaded.config),
+    ...overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {}
   });
   const missing = allExamples.length - new Set(records.filter((r) => r.model === "candidate").map((r) => r.id)).size - report.unreadable.length;
   if (missing > 0)
@@ -46476,6 +49796,101 @@ var init_escape = __esm({
   }
 });
 
+// src/suites/robustness/render.ts
+function bySeverity(r, model) {
+  const m = r[model];
+  return r.severities.map((_, i) => {
+    const xs = r.corruptions.map((c) => m.accuracy[c][i]).filter(Number.isFinite);
+    return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+  });
+}
+function severityChart(r) {
+  const series = (model) => [r[model].cleanAccuracy, ...bySeverity(r, model)].map((a) => Number.isFinite(a) ? (a * 100).toFixed(1) : "0").join(", ");
+  const lines = [
+    "```mermaid",
+    "xychart-beta",
+    `  title "Accuracy vs corruption severity${r.baseline ? " (first line: baseline, second: candidate)" : ""}"`,
+    `  x-axis [clean, ${r.severities.map((s) => `"${s}"`).join(", ")}]`,
+    '  y-axis "accuracy (%)" 0 --> 100'
+  ];
+  if (r.baseline) lines.push(`  line [${series("baseline")}]`);
+  lines.push(`  line [${series("candidate")}]`, "```");
+  return lines.join("\n");
+}
+function renderRobustnessSection(r, opts) {
+  const out = [];
+  const n = r.normalized;
+  const headline = n?.relativeMCE != null ? `relative mCE ${n.relativeMCE.toFixed(2)} vs baseline` : n?.mCE != null ? `mCE ${n.mCE.toFixed(2)} vs baseline` : `mean corruption error ${pct2(r.candidate.meanError)}`;
+  out.push(
+    `### \u{1F32B}\uFE0F Robustness: ${headline}
+
+${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 ${r.severities.length} severities (${escapeMarkdown(r.table)} parameters)${r.transforms.length ? ` + ${r.transforms.length} transforms` : ""}. Clean accuracy on the sample: ${r.baseline ? `${pct2(r.baseline.cleanAccuracy)} \u2192 ` : ""}${pct2(r.candidate.cleanAccuracy)}; corrupted: ${r.baseline ? `${pct2(r.baseline.corruptedAccuracy)} \u2192 ` : ""}${pct2(r.candidate.corruptedAccuracy)}.`
+  );
+  const rows = r.corruptions.map((c) => {
+    const cand = r.candidate.meanAccuracy[c];
+    const base = r.baseline?.meanAccuracy[c];
+    const worstIdx = r.baseline ? r.severities.reduce((w, _, i) => {
+      const d = r.candidate.accuracy[c][i] - r.baseline.accuracy[c][i];
+      const dw = r.candidate.accuracy[c][w] - r.baseline.accuracy[c][w];
+      return d < dw ? i : w;
+    }, 0) : -1;
+    return { c, cand, base, delta: base === void 0 ? NaN : cand - base, worstIdx };
+  });
+  rows.sort(
+    (a, b) => Number.isFinite(a.delta) && Number.isFinite(b.delta) ? a.delta - b.delta : a.cand - b.cand
+  );
+  const shown = rows.slice(0, Math.max(opts.maxRows, 1));
+  const header = r.baseline ? ["Corruption (worst first)", "Baseline", "Candidate", "\u0394", "Worst severity \u0394", "CE"] : ["Corruption", "Accuracy (mean over severities)", ...r.severities.map((s) => `sev ${s}`)];
+  const body = shown.map(
+    (row) => r.baseline ? [
+      escapeMarkdown(row.c),
+      pct2(row.base),
+      pct2(row.cand),
+      pp(row.delta),
+      `${r.severities[row.worstIdx]}: ${pp(r.candidate.accuracy[row.c][row.worstIdx] - r.baseline.accuracy[row.c][row.worstIdx])}`,
+      n?.ce[row.c] != null ? n.ce[row.c].toFixed(2) : "\u2013"
+    ] : [escapeMarkdown(row.c), pct2(row.cand), ...r.candidate.accuracy[row.c].map((a) => pct2(a))]
+  );
+  out.push(markdownTable([header, ...body]));
+  if (rows.length > shown.length) out.push(`\u2026 ${rows.length - shown.length} more in the report.`);
+  out.push(severityChart(r));
+  if (r.transforms.length > 0) {
+    out.push(
+      markdownTable([
+        [
+          "Transform",
+          ...r.baseline ? ["Baseline flip rate"] : [],
+          "Candidate flip rate",
+          "Candidate accuracy"
+        ],
+        ...r.transforms.map((t) => [
+          escapeMarkdown(t),
+          ...r.baseline ? [pct2(r.baseline.flipRate[`t:${t}`])] : [],
+          pct2(r.candidate.flipRate[`t:${t}`]),
+          pct2(r.candidate.transformAccuracy[t])
+        ])
+      ])
+    );
+  }
+  if (r.notes.length > 0) out.push(r.notes.map((x) => `> ${escapeMarkdown(x, 300)}`).join("\n"));
+  return out.join("\n\n");
+}
+var pct2, pp;
+var init_render = __esm({
+  "src/suites/robustness/render.ts"() {
+    "use strict";
+    init_markdown_table();
+    init_escape();
+    pct2 = (x) => x === void 0 || !Number.isFinite(x) ? "\u2013" : `${(x * 100).toFixed(1)}%`;
+    pp = (d) => {
+      if (!Number.isFinite(d)) return "\u2013";
+      if (Math.abs(d) < 5e-4) return "\xB10.0 pp";
+      const t = `${d >= 0 ? "+" : "\u2212"}${Math.abs(d * 100).toFixed(1)} pp`;
+      return d < 0 ? `**${t}** \u{1F53B}` : t;
+    };
+  }
+});
+
 // src/report/markdown.ts
 function formatMetric(name, v) {
   if (v === null || v === void 0) return "\u2013";
@@ -46500,6 +49915,13 @@ function details(summary, body, open2 = false) {
 ${body}
 
 </details>`;
+}
+function renderSuiteSections(report, options) {
+  const out = [];
+  const robustness = report.suites.robustness;
+  if (robustness && options.maxSlices > 0)
+    out.push(renderRobustnessSection(robustness, { maxRows: options.maxSlices }));
+  return out;
 }
 function headlineMetrics(report) {
   const names = Object.keys(report.overall.candidate);
@@ -46689,6 +50111,7 @@ function renderMarkdown(report, options) {
       out.push(`\u{1F4CC} All ${report.pinned.length} pinned cases pass.`);
     }
   }
+  for (const s of renderSuiteSections(report, options)) out.push(s);
   for (const s of options.sections ?? []) out.push(s);
   if (options.details) {
     const slices = report.slices.filter((s) => s.kind !== "discovered");
@@ -46759,6 +50182,7 @@ var init_markdown = __esm({
   "src/report/markdown.ts"() {
     "use strict";
     init_markdown_table();
+    init_render();
     init_escape();
     ICON = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C", skipped: "\u23ED\uFE0F", ungated: "\xB7" };
     LOWER_IS_BETTER = /* @__PURE__ */ new Set(["ece", "brier"]);

@@ -25,7 +25,7 @@ import {
 export async function mergeShards(
   configFile: string,
   shardDirs: readonly string[],
-  overrides: Pick<RunOverrides, 'baselineReport' | 'noBaseline'> = {},
+  overrides: Pick<RunOverrides, 'baselineReport' | 'noBaseline' | 'baselineInfo'> = {},
   hooks: RunHooks = {},
 ): Promise<RunResult> {
   if (shardDirs.length === 0)
@@ -133,6 +133,7 @@ export async function mergeShards(
     models: { candidate, ...(baselineModel ? { baseline: baselineModel } : {}) },
     ...(stored ? { stored } : {}),
     pinnedIds: await readPinned(loaded, loaded.config),
+    ...(overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {}),
   });
   const missing =
     allExamples.length -

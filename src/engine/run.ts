@@ -24,6 +24,8 @@ export interface RunOverrides {
   model?: string;
   baselineModel?: string;
   baselineReport?: string;
+  /** Where a stored baseline came from (commit, branch), shown in the report. */
+  baselineInfo?: { commit?: string; ref?: string; detail?: string };
   /** Ignore the config's baseline: evaluate the candidate alone (e.g. to record a baseline). */
   noBaseline?: boolean;
   shard?: Shard;
@@ -198,6 +200,7 @@ export async function runEvaluation(
       ...(stored ? { stored } : {}),
       pinnedIds,
       ...(overrides.shard ? { shard: overrides.shard } : {}),
+      ...(overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {}),
     });
     lap('report', buildStart);
     lap('total', t0);
@@ -388,6 +391,7 @@ export async function reportFromRecords(input: {
   stored?: StoredResult;
   pinnedIds: readonly string[];
   shard?: Shard;
+  baselineInfo?: RunOverrides['baselineInfo'];
 }): Promise<Report> {
   const { loaded, data, stored } = input;
   return buildReport({
@@ -417,7 +421,12 @@ export async function reportFromRecords(input: {
               ...stored.report.models.candidate,
               role: 'baseline' as const,
               source: 'stored' as const,
-              stored: { dir: rel(stored.dir), createdAt: stored.report.createdAt },
+              stored: {
+                dir: rel(stored.dir),
+                createdAt: stored.report.createdAt,
+                ...(input.baselineInfo?.commit ? { commit: input.baselineInfo.commit } : {}),
+                ...(input.baselineInfo?.ref ? { ref: input.baselineInfo.ref } : {}),
+              },
             },
           },
         }

@@ -1,0 +1,271 @@
+/**
+ * The built Action (dist/index.js, from a clean copy of the committed files) against the local
+ * fake GitHub, which checks every request against GitHub's OpenAPI description. One story:
+ * a push to the default branch stores the baseline; a PR run finds it, comments, and sets a
+ * failing check; a second push to the PR updates the same comment; a fork PR degrades to the
+ * job summary; a failing nightly opens the tracking issue and a green one closes it.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeGitHub, type FakeGitHub, type FakeRepo } from '../support/fake-github/index.js';
+import {
+  forkPullRequestPayload,
+  seedRepository,
+  webhookExample,
+} from '../support/fake-github/webhooks.js';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+let tmp: string;
+let actionDir: string;
+let workspace: string;
+let fake: FakeGitHub;
+let repo: FakeRepo;
+let mainSha: string;
+let prHead: string;
+let prNumber: number;
+
+interface Run {
+  code: number;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
+    if (!m) continue;
+    const body: string[] = [];
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) body.push(lines[i]!);
+    out[m[1]!] = body.join('\n');
+  }
+  return out;
+}
+
+async function runAction(
+  eventName: string,
+  payload: Record<string, unknown>,
+  sha: string,
+  inputs: Record<string, string>,
+  token = 'ghs_writer',
+  ref = 'refs/heads/master',
+): Promise<Run> {
+  const dir = await mkdtemp(path.join(tmp, 'run-'));
+  const files = {
+    output: path.join(dir, 'output'),
+    summary: path.join(dir, 'summary'),
+    event: path.join(dir, 'event.json'),
+  };
+  await writeFile(files.output, '');
+  await writeFile(files.summary, '');
+  await writeFile(files.event, JSON.stringify(payload));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? os.homedir(),
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_EVENT_NAME: eventName,
+    GITHUB_REPOSITORY: `${repo.owner}/${repo.name}`,
+    GITHUB_SHA: sha,
+    GITHUB_REF: ref,
+    GITHUB_API_URL: fake.url,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '4242',
+    RUNNER_TEMP: dir,
+    INPUT_CONFIG: 'ml/gh.yml',
+    'INPUT_OUT-DIR': path.join(dir, 'out'),
+    'INPUT_GITHUB-TOKEN': token,
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(actionDir, 'dist/index.js')],
+      { cwd: workspace, env, maxBuffer: 64 << 20 },
+      (error, out) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: out });
+      },
+    );
+  });
+  return {
+    code,
+    stdout,
+    outputs: parseOutputs(await readFile(files.output, 'utf8')),
+    summary: await readFile(files.summary, 'utf8'),
+  };
+}
+
+function prPayload(action: string, head: string): Record<string, unknown> {
+  const payload = webhookExample('pull_request', action);
+  const pr = payload['pull_request'] as {
+    number: number;
+    head: { sha: string };
+    base: { sha: string; ref: string };
+  };
+  pr.number = prNumber;
+  pr.head.sha = head;
+  pr.base.sha = mainSha;
+  pr.base.ref = 'master';
+  return payload;
+}
+
+const comments = () =>
+  repo.commentsOn(prNumber).filter((c) => c.body.includes('<!-- visiongate:fashion -->'));
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'vg-gh-e2e-'));
+  actionDir = path.join(tmp, 'action');
+  const files = execFileSync('git', ['ls-files', 'action.yml', 'dist'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter(Boolean);
+  for (const f of files) {
+    await mkdir(path.dirname(path.join(actionDir, f)), { recursive: true });
+    await cp(path.join(repoRoot, f), path.join(actionDir, f));
+  }
+  workspace = path.join(tmp, 'workspace');
+  await cp(path.join(repoRoot, 'examples/fashion'), path.join(workspace, 'ml'), {
+    recursive: true,
+  });
+  // The example without a same-run baseline model (the stored one comes from GitHub) and
+  // without the robustness suite (speed): the flow under test is the GitHub one.
+  const cfg = (await readFile(path.join(workspace, 'ml/visiongate.yml'), 'utf8'))
+    .replace(/baseline:\n  model: .*\n/, '')
+    .replace(/robustness:\n(  .*\n|    .*\n)+/, '');
+  expect(cfg).not.toContain('baseline.onnx');
+  expect(cfg).not.toContain('robustness:');
+  await writeFile(path.join(workspace, 'ml/gh.yml'), cfg);
+
+  fake = await startFakeGitHub();
+  const push = webhookExample('push', undefined, (p) => p['ref'] === 'refs/heads/master');
+  repo = seedRepository(fake, push);
+  const root = repo.commit({ files: { 'README.md': 'models' } });
+  mainSha = repo.commit({
+    parents: [root],
+    sha: push['after'] as string,
+    files: { 'ml/model.onnx': 'v1' },
+  });
+  repo.setBranch('master', mainSha);
+  const pr = webhookExample('pull_request', 'opened')['pull_request'] as {
+    number: number;
+    head: { ref: string };
+  };
+  prNumber = pr.number;
+  prHead = repo.commit({ parents: [mainSha], files: { 'ml/model.onnx': 'v2' } });
+  repo.addPull({ number: prNumber, headSha: prHead, headRef: pr.head.ref, baseRef: 'master' });
+});
+
+afterAll(async () => {
+  await fake?.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('the packaged Action against a fake GitHub', () => {
+  it('first PR run without any stored baseline: absolute gates only, and says so', async () => {
+    const r = await runAction('pull_request', prPayload('opened', prHead), 'f'.repeat(40), {
+      model: 'ml/models/candidate.onnx',
+    });
+    expect(r.stdout).toContain('::notice::No stored baseline');
+    // Without a baseline every maxDrop check is skipped, never passed or failed silently.
+    const report = JSON.parse(await readFile(r.outputs['report-json']!, 'utf8')) as {
+      gates: { kind: string; status: string }[];
+    };
+    const drops = report.gates.filter((g) => g.kind === 'maxDrop');
+    expect(drops.length).toBeGreaterThan(0);
+    expect(drops.every((g) => g.status === 'skipped')).toBe(true);
+    expect(comments()).toHaveLength(1);
+    expect(comments()[0]!.body).toContain('no baseline: absolute gates only');
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('a push to the default branch stores the baseline', async () => {
+    const push = webhookExample('push', undefined, (p) => p['ref'] === 'refs/heads/master');
+    const r = await runAction('push', push, mainSha, { model: 'ml/models/baseline.onnx' });
+    expect(r.code).toBe(0);
+    expect(r.outputs['baseline-commit']).toMatch(/^[0-9a-f]{40}$/);
+    expect(repo.refs.get('heads/visiongate-baselines')).toBe(r.outputs['baseline-commit']);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('a PR run compares against the baseline of its merge base, comments and fails the check', async () => {
+    const r = await runAction('pull_request', prPayload('synchronize', prHead), 'f'.repeat(40), {
+      model: 'ml/models/candidate.onnx',
+    });
+    expect(r.code).toBe(1);
+    expect(r.outputs.verdict).toBe('fail');
+    // Still one comment: the first run's was edited in place.
+    expect(comments()).toHaveLength(1);
+    const body = comments()[0]!.body;
+    expect(body).toContain(`stored baseline from commit ${mainSha.slice(0, 12)}`);
+    expect(body).toContain('lighting=dim');
+    expect(body).toContain('https://github.com/Codertocat/Hello-World/actions/runs/4242');
+    expect(r.outputs['comment-url']).toContain(`#issuecomment-${comments()[0]!.id}`);
+    const checks = [...repo.checkRuns.values()].filter((c) => c.headSha === prHead);
+    expect(checks.at(-1)!.conclusion).toBe('failure');
+    expect(checks.at(-1)!.name).toBe('VisionGate (fashion)');
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('a fork PR with a read-only token writes nothing and still writes the summary', async () => {
+    fake.readOnlyTokens.add('ghs_readonly');
+    const before = fake.requests.filter((q) => q.method !== 'GET').length;
+    const payload = forkPullRequestPayload('opened');
+    const pr = payload['pull_request'] as {
+      number: number;
+      head: { sha: string };
+      base: { sha: string; ref: string };
+    };
+    pr.number = prNumber;
+    pr.head.sha = prHead;
+    pr.base.sha = mainSha;
+    pr.base.ref = 'master';
+    const r = await runAction(
+      'pull_request',
+      payload,
+      'f'.repeat(40),
+      { model: 'ml/models/candidate.onnx' },
+      'ghs_readonly',
+    );
+    expect(r.outputs.verdict).toBe('fail');
+    expect(r.summary).toContain('VisionGate · fashion: failed');
+    expect(r.stdout).toMatch(/::notice::.*fork/i);
+    expect(r.stdout).not.toContain('internal error');
+    expect(fake.requests.filter((q) => q.method !== 'GET').length).toBe(before);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('a failing nightly opens one tracking issue; a green one closes it', async () => {
+    const schedule = { schedule: '0 3 * * *', repository: webhookExample('push')['repository'] };
+    const bad = await runAction('schedule', schedule, mainSha, {
+      model: 'ml/models/candidate.onnx',
+      'tracking-issue': 'true',
+      comment: 'false',
+    });
+    expect(bad.outputs.verdict).toBe('fail');
+    expect(bad.outputs['issue-url']).toMatch(/\/issues\/\d+$/);
+    const open = [...repo.issues.values()].filter(
+      (i) => i.state === 'open' && i.body?.includes('visiongate-nightly'),
+    );
+    expect(open).toHaveLength(1);
+    const good = await runAction('schedule', schedule, mainSha, {
+      model: 'ml/models/baseline.onnx',
+      'tracking-issue': 'true',
+      comment: 'false',
+    });
+    expect(good.outputs.verdict).toBe('pass');
+    expect([...repo.issues.values()].find((i) => i.number === open[0]!.number)!.state).toBe(
+      'closed',
+    );
+    expect(fake.violations).toEqual([]);
+  });
+});
