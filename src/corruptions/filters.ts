@@ -178,6 +178,30 @@ export function filterRows(
     }
     return out;
   }
+  if (ch === 1) {
+    const lo = symmetric && radius > 0 ? radius : w;
+    const hi = symmetric && radius > 0 ? w - radius : w;
+    const k0 = taps[radius]!;
+    for (let y = 0; y < h; y++) {
+      const row = y * w;
+      for (let x = 0; x < w; x++) {
+        const c = row + x;
+        if (x >= lo && x < hi) {
+          let a = k0 * src[c]!;
+          for (let k = 1; k <= radius; k++) a += taps[radius + k]! * (src[c - k]! + src[c + k]!);
+          out[c] = a;
+          continue;
+        }
+        let acc = 0;
+        let p = row + start[x]!;
+        let o = offset[x]!;
+        const end = o + length[x]!;
+        for (; o < end; o++, p++) acc += weights[o]! * src[p]!;
+        out[c] = acc;
+      }
+    }
+    return out;
+  }
   for (let y = 0; y < h; y++) {
     const row = y * w * ch;
     for (let x = 0; x < w; x++) {
