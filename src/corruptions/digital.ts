@@ -144,8 +144,13 @@ export function elasticTransform(
     (v1 * (x3 - x2) + v2 * (x1 - x3) + v3 * (x2 - x1)) / det,
     (v1 * (x2 * y3 - x3 * y2) + v2 * (x3 * y1 - x1 * y3) + v3 * (x1 * y2 - x2 * y1)) / det,
   ];
-  const [a11, a12, tx] = solve(dst[0]![0]!, dst[1]![0]!, dst[2]![0]!);
-  const [a21, a22, ty] = solve(dst[0]![1]!, dst[1]![1]!, dst[2]![1]!);
+  let [a11, a12, tx] = solve(dst[0]![0]!, dst[1]![0]!, dst[2]![0]!);
+  let [a21, a22, ty] = solve(dst[0]![1]!, dst[1]![1]!, dst[2]![1]!);
+  // Images under 3 px on a side have coincident anchors (s = 0), and a large jitter can fold
+  // the triangle flat: no affine is defined, keep the identity (cv2 would fail or blow up).
+  if (!Number.isFinite(a11 * a22 - a12 * a21) || Math.abs(a11 * a22 - a12 * a21) < 1e-9) {
+    [a11, a12, tx, a21, a22, ty] = [1, 0, 0, 0, 1, 0];
+  }
   const adet = a11 * a22 - a12 * a21;
   const i11 = a22 / adet;
   const i12 = -a12 / adet;
