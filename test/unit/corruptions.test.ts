@@ -1,6 +1,8 @@
 // Properties every corruption must have: determinism, shape and range, input left untouched,
 // table selection, and severity ordering under a measure that the published parameters make
 // monotone (see SEVERITY_MEASURES for each choice and why).
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -369,4 +371,36 @@ describe('applyCorruption options', () => {
       }),
     ).rejects.toThrow(/must have 48 bytes, got 10/);
   });
+});
+
+// Real images from test/fixtures/images, when another part of the suite has put some there.
+const fixtureDir = path.join(import.meta.dirname, '..', 'fixtures', 'images');
+const fixtures = existsSync(fixtureDir)
+  ? readdirSync(fixtureDir).filter((f) => /\.(png|jpe?g|webp)$/i.test(f))
+  : [];
+
+describe.skipIf(fixtures.length === 0)('fixture images', () => {
+  it.for(fixtures)(
+    '%s: every corruption is deterministic and keeps the shape',
+    async (file, { skip }) => {
+      // The folder also holds deliberately broken files for the data-quality suite.
+      const decoded = await sharp(path.join(fixtureDir, file))
+        .rotate()
+        .resize({ width: 96, height: 96, fit: 'inside', withoutEnlargement: true })
+        .removeAlpha()
+        .toColourspace('srgb')
+        .raw()
+        .toBuffer({ resolveWithObject: true })
+        .catch(() => undefined);
+      if (!decoded) return skip();
+      const { data, info } = decoded;
+      const img = { width: info.width, height: info.height, data: new Uint8Array(data) };
+      for (const name of CORRUPTION_NAMES) {
+        const a = await applyCorruption(img, name, 3, { seedKey: file });
+        const b = await applyCorruption(img, name, 3, { seedKey: file });
+        expect(a.data.length).toBe(img.data.length);
+        expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(true);
+      }
+    },
+  );
 });
