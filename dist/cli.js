@@ -1210,7 +1210,7 @@ var require_command = __commonJS({
   "node_modules/commander/lib/command.js"(exports) {
     var EventEmitter = __require("node:events").EventEmitter;
     var childProcess = __require("node:child_process");
-    var path9 = __require("node:path");
+    var path10 = __require("node:path");
     var fs = __require("node:fs");
     var process2 = __require("node:process");
     var { Argument: Argument2, humanReadableArgName } = require_argument();
@@ -2223,9 +2223,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let launchWithNode = false;
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path9.resolve(baseDir, baseName);
+          const localBin = path10.resolve(baseDir, baseName);
           if (fs.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path9.extname(baseName))) return void 0;
+          if (sourceExt.includes(path10.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs.existsSync(`${localBin}${ext}`)
           );
@@ -2243,17 +2243,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path9.resolve(
-            path9.dirname(resolvedScriptPath),
+          executableDir = path10.resolve(
+            path10.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path9.basename(
+            const legacyName = path10.basename(
               this._scriptPath,
-              path9.extname(this._scriptPath)
+              path10.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -2264,7 +2264,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        launchWithNode = sourceExt.includes(path9.extname(executableFile));
+        launchWithNode = sourceExt.includes(path10.extname(executableFile));
         let proc;
         if (process2.platform !== "win32") {
           if (launchWithNode) {
@@ -3179,7 +3179,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path9.basename(filename, path9.extname(filename));
+        this._name = path10.basename(filename, path10.extname(filename));
         return this;
       }
       /**
@@ -3193,9 +3193,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path10) {
-        if (path10 === void 0) return this._executableDir;
-        this._executableDir = path10;
+      executableDir(path11) {
+        if (path11 === void 0) return this._executableDir;
+        this._executableDir = path11;
         return this;
       }
       /**
@@ -4619,10 +4619,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path9) {
-  if (!path9)
+function getElementAtPath(obj, path10) {
+  if (!path10)
     return obj;
-  return path9.reduce((acc, key) => acc?.[key], obj);
+  return path10.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -4881,11 +4881,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path9, issues) {
+function prefixIssues(path10, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path9);
+    iss.path.unshift(path10);
     return iss;
   });
 }
@@ -5418,16 +5418,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path9 = []) => {
+  const processError = (error63, path10 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path9, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path10, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path9, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path10, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path9, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path10, ...issue2.path]);
       } else {
-        const fullpath = [...path9, ...issue2.path];
+        const fullpath = [...path10, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -5466,17 +5466,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path9 = []) => {
+  const processError = (error63, path10 = []) => {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path9, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path10, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path9, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path10, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path9, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path10, ...issue2.path]);
       } else {
-        const fullpath = [...path9, ...issue2.path];
+        const fullpath = [...path10, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -5515,8 +5515,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path9 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path9) {
+  const path10 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path10) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -6578,13 +6578,13 @@ function isValidBase64URL(data) {
 function isLuhnAlgo(digits) {
   let length = digits.length;
   let bit = 1;
-  let sum = 0;
+  let sum2 = 0;
   while (length) {
     const value = digits.charCodeAt(--length) - 48;
     bit ^= 1;
-    sum += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
+    sum2 += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
   }
-  return sum % 10 === 0;
+  return sum2 % 10 === 0;
 }
 function isValidCreditCard(input2) {
   if (!creditCard.test(input2))
@@ -20503,8 +20503,8 @@ var init_to_json_schema = __esm({
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
-  const list = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list)
+  const list2 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list2)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema._zod.bag;
   if (bag.minimum !== void 0)
@@ -23548,13 +23548,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path9 = ref.slice(1).split("/").filter(Boolean);
-  if (path9.length === 0) {
+  const path10 = ref.slice(1).split("/").filter(Boolean);
+  if (path10.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path9[0] === defsKey) {
-    const key = path9[1] === void 0 ? void 0 : decodeJSONPointerSegment(path9[1]);
+  if (path10[0] === defsKey) {
+    const key = path10[1] === void 0 ? void 0 : decodeJSONPointerSegment(path10[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -25195,17 +25195,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path9) {
-      const ctrl = callVisitor(key, node2, visitor, path9);
+    function visit_(key, node2, visitor, path10) {
+      const ctrl = callVisitor(key, node2, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path9, ctrl);
-        return visit_(key, ctrl, visitor, path9);
+        replaceNode(key, path10, ctrl);
+        return visit_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path9 = Object.freeze(path9.concat(node2));
+          path10 = Object.freeze(path10.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path9);
+            const ci = visit_(i, node2.items[i], visitor, path10);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -25216,13 +25216,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path9 = Object.freeze(path9.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path9);
+          path10 = Object.freeze(path10.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path9);
+          const cv = visit_("value", node2.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -25243,17 +25243,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path9) {
-      const ctrl = await callVisitor(key, node2, visitor, path9);
+    async function visitAsync_(key, node2, visitor, path10) {
+      const ctrl = await callVisitor(key, node2, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path9, ctrl);
-        return visitAsync_(key, ctrl, visitor, path9);
+        replaceNode(key, path10, ctrl);
+        return visitAsync_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path9 = Object.freeze(path9.concat(node2));
+          path10 = Object.freeze(path10.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path9);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path10);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -25264,13 +25264,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path9 = Object.freeze(path9.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path9);
+          path10 = Object.freeze(path10.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path9);
+          const cv = await visitAsync_("value", node2.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -25297,23 +25297,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path9) {
+    function callVisitor(key, node2, visitor, path10) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path9);
+        return visitor(key, node2, path10);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path9);
+        return visitor.Map?.(key, node2, path10);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path9);
+        return visitor.Seq?.(key, node2, path10);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path9);
+        return visitor.Pair?.(key, node2, path10);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path9);
+        return visitor.Scalar?.(key, node2, path10);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path9);
+        return visitor.Alias?.(key, node2, path10);
       return void 0;
     }
-    function replaceNode(key, path9, node2) {
-      const parent = path9[path9.length - 1];
+    function replaceNode(key, path10, node2) {
+      const parent = path10[path10.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -25925,10 +25925,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path9, value) {
+    function collectionFromPath(schema, path10, value) {
       let v = value;
-      for (let i = path9.length - 1; i >= 0; --i) {
-        const k = path9[i];
+      for (let i = path10.length - 1; i >= 0; --i) {
+        const k = path10[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -25947,7 +25947,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path9) => path9 == null || typeof path9 === "object" && !!path9[Symbol.iterator]().next().done;
+    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -25977,11 +25977,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path9, value) {
-        if (isEmptyPath(path9))
+      addIn(path10, value) {
+        if (isEmptyPath(path10))
           this.add(value);
         else {
-          const [key, ...rest] = path9;
+          const [key, ...rest] = path10;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -25995,8 +25995,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path9) {
-        const [key, ...rest] = path9;
+      deleteIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -26010,8 +26010,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path9, keepScalar) {
-        const [key, ...rest] = path9;
+      getIn(path10, keepScalar) {
+        const [key, ...rest] = path10;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -26029,8 +26029,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path9) {
-        const [key, ...rest] = path9;
+      hasIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -26040,8 +26040,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path9, value) {
-        const [key, ...rest] = path9;
+      setIn(path10, value) {
+        const [key, ...rest] = path10;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -27048,7 +27048,7 @@ ${indent}${line}` : "\n";
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum2, line) => sum2 + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str += ",";
@@ -27064,7 +27064,7 @@ ${indent}${line}` : "\n";
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines.reduce((sum2, line) => sum2 + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
@@ -28556,9 +28556,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path9, value) {
+      addIn(path10, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path9, value);
+          this.contents.addIn(path10, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -28633,14 +28633,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path9) {
-        if (Collection.isEmptyPath(path9)) {
+      deleteIn(path10) {
+        if (Collection.isEmptyPath(path10)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path9) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -28655,10 +28655,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path9, keepScalar) {
-        if (Collection.isEmptyPath(path9))
+      getIn(path10, keepScalar) {
+        if (Collection.isEmptyPath(path10))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path9, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -28669,10 +28669,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path9) {
-        if (Collection.isEmptyPath(path9))
+      hasIn(path10) {
+        if (Collection.isEmptyPath(path10))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path9) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -28689,13 +28689,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path9, value) {
-        if (Collection.isEmptyPath(path9)) {
+      setIn(path10, value) {
+        if (Collection.isEmptyPath(path10)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path9), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path10), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path9, value);
+          this.contents.setIn(path10, value);
         }
       }
       /**
@@ -30656,9 +30656,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path9) => {
+    visit2.itemAtPath = (cst, path10) => {
       let item = cst;
-      for (const [field, index2] of path9) {
+      for (const [field, index2] of path10) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -30667,23 +30667,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path9) => {
-      const parent = visit2.itemAtPath(cst, path9.slice(0, -1));
-      const field = path9[path9.length - 1][0];
+    visit2.parentCollection = (cst, path10) => {
+      const parent = visit2.itemAtPath(cst, path10.slice(0, -1));
+      const field = path10[path10.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path9, item, visitor) {
-      let ctrl = visitor(item, path9);
+    function _visit(path10, item, visitor) {
+      let ctrl = visitor(item, path10);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path9.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -30694,10 +30694,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path9);
+            ctrl = ctrl(item, path10);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path9) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -31432,15 +31432,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -32448,6 +32448,124 @@ var require_dist = __commonJS({
   }
 });
 
+// src/suites/data/config.ts
+var nonEmpty, share, sharesSchema, dataGateSchema, hashKind, hammingThreshold, labelIssuesConfigSchema, duplicatesConfigSchema, leakageConfigSchema, representativityConfigSchema, imagePropertiesConfigSchema, biasConfigSchema, dataGatesConfigSchema, dataSuiteConfigSchema;
+var init_config = __esm({
+  "src/suites/data/config.ts"() {
+    "use strict";
+    init_zod();
+    nonEmpty = external_exports.string().min(1, "must not be empty");
+    share = external_exports.number().min(0, "a share must be \u2265 0");
+    sharesSchema = external_exports.record(nonEmpty, share).describe(
+      "Expected share per category: proportions or any non-negative weights (normalised to sum 1)."
+    );
+    dataGateSchema = external_exports.union([
+      external_exports.number(),
+      external_exports.object({
+        warn: external_exports.number().optional().describe("Warn beyond this value."),
+        fail: external_exports.number().optional().describe("Fail beyond this value.")
+      }).strict()
+    ]);
+    hashKind = external_exports.enum(["phash", "dhash", "both"]).describe(
+      'Perceptual hash deciding "near": pHash (DCT), dHash (gradient), or both (each within the threshold).'
+    );
+    hammingThreshold = external_exports.number().int().min(0).max(32).describe(
+      "Largest Hamming distance (of 64 bits) between perceptual hashes that counts as a near duplicate."
+    );
+    labelIssuesConfigSchema = external_exports.object({
+      enabled: external_exports.boolean().default(true),
+      method: external_exports.enum([
+        "prune_by_noise_rate",
+        "prune_by_class",
+        "both",
+        "confident_joint",
+        "predicted_neq_given"
+      ]).default("prune_by_noise_rate").describe("Confident-learning rank-and-prune rule (Northcutt et al. 2021, \xA73.3)."),
+      rankBy: external_exports.enum(["normalized_margin", "self_confidence"]).default("normalized_margin").describe("Order of the suspects: lowest normalised margin or lowest self-confidence first."),
+      requireBaselineAgreement: external_exports.boolean().default(true).describe("With baseline probabilities, flag an example only when both models flag it.")
+    }).strict();
+    duplicatesConfigSchema = external_exports.object({
+      enabled: external_exports.boolean().default(true),
+      hash: hashKind.default("phash"),
+      hammingThreshold: hammingThreshold.default(6),
+      contentWindow: external_exports.boolean().default(true).describe(
+        "Hash the content window (middle 98% of deviation from the border colour) instead of the whole frame; also used for leakage."
+      )
+    }).strict();
+    leakageConfigSchema = external_exports.object({
+      enabled: external_exports.boolean().default(true).describe("Runs only when trainManifest is given."),
+      near: external_exports.boolean().default(true).describe("Also match near duplicates (else exact sha256 only)."),
+      hash: hashKind.default("phash"),
+      hammingThreshold: hammingThreshold.default(6)
+    }).strict();
+    representativityConfigSchema = external_exports.object({
+      enabled: external_exports.boolean().default(true).describe("Runs when expected shares or a reference manifest are given."),
+      expected: external_exports.object({
+        label: external_exports.union([external_exports.literal("uniform"), sharesSchema]).optional().describe(
+          'Expected class shares, or "uniform". Default: from the reference manifest, if any.'
+        ),
+        metadata: external_exports.record(nonEmpty, sharesSchema).default({}).describe(
+          "Expected shares per metadata column, e.g. { lighting: { day: 0.7, night: 0.3 } }."
+        )
+      }).strict().prefault({}),
+      columns: external_exports.array(nonEmpty).optional().describe(
+        "Metadata columns to compare. Default: columns with expected shares plus every reference column."
+      ),
+      minSupport: external_exports.number().int().min(1).default(30).describe("Categories observed fewer times are named."),
+      alpha: external_exports.number().gt(0).lt(1).default(0.01).describe("Significance level of the chi-square tests.")
+    }).strict();
+    imagePropertiesConfigSchema = external_exports.object({
+      enabled: external_exports.boolean().default(true),
+      failOn: external_exports.enum(["none", "truncated", "error", "warning"]).default("error").describe(
+        "sharp's decoder strictness: an image failing at this level is reported unreadable."
+      ),
+      maxSide: external_exports.number().int().min(32).max(4096).default(512).describe("Images are analysed (and hashed) after downscaling to this longest side."),
+      outlierZ: external_exports.number().positive().default(3.5).describe("|modified z-score| above this is an outlier."),
+      alpha: external_exports.number().gt(0).lt(1).default(0.01).describe("Significance level of the drift tests (BH-adjusted).")
+    }).strict();
+    biasConfigSchema = external_exports.object({
+      enabled: external_exports.boolean().default(true).describe("Runs when attributes are given."),
+      attributes: external_exports.array(nonEmpty).default([]).describe("Sensitive metadata columns, e.g. [skin_tone, site]."),
+      minGroupSize: external_exports.number().int().min(1).default(30).describe("Smaller groups are reported but excluded from the gaps."),
+      minClassSupport: external_exports.number().int().min(1).default(10).describe(
+        "A group needs this many positives (negatives) of a class for its TPR (FPR) of that class."
+      )
+    }).strict();
+    dataGatesConfigSchema = external_exports.object({
+      maxLabelIssueRate: dataGateSchema.default({ warn: 0.02 }).describe("Fraction of examples flagged as label issues."),
+      maxDuplicateGroups: dataGateSchema.default({ warn: 0 }).describe("Groups of exact or near duplicates."),
+      maxConflictingDuplicateGroups: dataGateSchema.default({ warn: 0 }).describe("Duplicate groups whose members carry different labels."),
+      maxLeakageRate: dataGateSchema.default({ warn: 0, fail: 0.01 }).describe("Fraction of evaluation examples found in the training set."),
+      maxUnreadableImages: dataGateSchema.default({ fail: 0 }).describe("Images that cannot be decoded."),
+      maxOutlierRate: dataGateSchema.default({ warn: 0.05 }).describe("Fraction of images outlying on some property."),
+      maxPropertyDrift: dataGateSchema.default({ warn: 0.1 }).describe("Largest KS statistic of an image property, evaluation vs reference."),
+      maxRepresentativityTvd: dataGateSchema.default({ warn: 0.1 }).describe(
+        "Largest total variation distance of a label/metadata distribution from the expected one."
+      ),
+      maxBiasGap: dataGateSchema.default({ warn: 0.05 }).describe("Largest accuracy gap between eligible groups."),
+      maxEqualizedOddsDifference: dataGateSchema.default({ warn: 0.1 }).describe("Largest equalised-odds difference over sensitive attributes.")
+    }).strict();
+    dataSuiteConfigSchema = external_exports.object({
+      enabled: external_exports.boolean().default(true).describe("Run the data suite at all."),
+      trainManifest: nonEmpty.optional().describe(
+        "Training-set manifest (same formats as the dataset), for leakage. Relative to the config file."
+      ),
+      referenceManifest: nonEmpty.optional().describe(
+        "Reference manifest (e.g. a production sample) for representativity and image-property drift."
+      ),
+      concurrency: external_exports.number().int().min(1).max(64).default(4).describe("Images read in parallel by the data suite."),
+      maxListed: external_exports.number().int().min(1).max(1e4).default(50).describe("Worst offenders kept per finding."),
+      labelIssues: labelIssuesConfigSchema.prefault({}),
+      duplicates: duplicatesConfigSchema.prefault({}),
+      leakage: leakageConfigSchema.prefault({}),
+      representativity: representativityConfigSchema.prefault({}),
+      imageProperties: imagePropertiesConfigSchema.prefault({}),
+      bias: biasConfigSchema.prefault({}),
+      gates: dataGatesConfigSchema.prefault({})
+    }).strict();
+  }
+});
+
 // src/corruptions/types.ts
 var CORRUPTION_NAMES;
 var init_types = __esm({
@@ -32527,10 +32645,10 @@ function colorJitter(img, j) {
     for (let i = 0; i < n; i++) d[i] = clampByte(d[i] * j.brightness);
   }
   if (j.contrast !== void 0 && j.contrast !== 1) {
-    let sum = 0;
-    for (let i = 0; i < n; i += 3) sum += grey(d[i], d[i + 1], d[i + 2]);
-    const mean = sum / (n / 3 || 1);
-    for (let i = 0; i < n; i++) d[i] = clampByte((d[i] - mean) * j.contrast + mean);
+    let sum2 = 0;
+    for (let i = 0; i < n; i += 3) sum2 += grey(d[i], d[i + 1], d[i + 2]);
+    const mean2 = sum2 / (n / 3 || 1);
+    for (let i = 0; i < n; i++) d[i] = clampByte((d[i] - mean2) * j.contrast + mean2);
   }
   if (j.saturation !== void 0 && j.saturation !== 1) {
     for (let i = 0; i < n; i += 3) {
@@ -32831,7 +32949,7 @@ var init_transforms = __esm({
 
 // src/suites/robustness/config.ts
 var BENCHMARK_CORRUPTIONS, transformSchema, robustnessConfigSchema;
-var init_config = __esm({
+var init_config2 = __esm({
   "src/suites/robustness/config.ts"() {
     "use strict";
     init_zod();
@@ -32882,13 +33000,14 @@ var init_config = __esm({
 });
 
 // src/config/schema.ts
-var nonEmpty, sizeSchema, interpolationSchema, resizeSchema, colorSchema, threeOrOne, inputContractSchema, outputContractSchema, modelSchema, runtimeSchema, datasetSchema, baselineSchema, slicesSchema, gateRuleSchema, pinnedSchema, configSchema;
+var nonEmpty2, sizeSchema, interpolationSchema, resizeSchema, colorSchema, threeOrOne, inputContractSchema, outputContractSchema, modelSchema, runtimeSchema, datasetSchema, baselineSchema, slicesSchema, gateRuleSchema, pinnedSchema, configSchema;
 var init_schema2 = __esm({
   "src/config/schema.ts"() {
     "use strict";
     init_zod();
     init_config();
-    nonEmpty = external_exports.string().min(1, "must not be empty");
+    init_config2();
+    nonEmpty2 = external_exports.string().min(1, "must not be empty");
     sizeSchema = external_exports.union([
       external_exports.number().int().positive(),
       external_exports.tuple([external_exports.number().int().positive(), external_exports.number().int().positive()])
@@ -32906,7 +33025,7 @@ var init_schema2 = __esm({
     colorSchema = external_exports.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like "#ffffff"').describe("Background colour (#rrggbb) for flattening alpha and letterbox padding.");
     threeOrOne = external_exports.union([external_exports.number(), external_exports.array(external_exports.number()).min(1).max(4)]).describe("One value for every channel, or one per channel in the model channel order.");
     inputContractSchema = external_exports.object({
-      name: nonEmpty.optional().describe("Input tensor name. Default: the model has exactly one input."),
+      name: nonEmpty2.optional().describe("Input tensor name. Default: the model has exactly one input."),
       layout: external_exports.enum(["NCHW", "NHWC"]).optional().describe("Tensor layout. Default: inferred from the model shape."),
       size: sizeSchema.optional(),
       channels: external_exports.enum(["rgb", "bgr", "gray"]).optional().describe("Channel order. Default: gray for 1-channel inputs, rgb for 3-channel inputs."),
@@ -32918,13 +33037,13 @@ var init_schema2 = __esm({
       background: colorSchema.default("#000000")
     }).strict();
     outputContractSchema = external_exports.object({
-      name: nonEmpty.optional().describe("Output tensor name. Default: the model has one output, or the first."),
+      name: nonEmpty2.optional().describe("Output tensor name. Default: the model has one output, or the first."),
       type: external_exports.enum(["auto", "logits", "probabilities"]).default("auto").describe(
         "auto: treat as probabilities when every row is non-negative and sums to 1 (\xB11e-3), else apply softmax."
       )
     }).strict();
     modelSchema = external_exports.object({
-      path: nonEmpty.describe("ONNX model file."),
+      path: nonEmpty2.describe("ONNX model file."),
       input: inputContractSchema.default({
         resize: { mode: "stretch", interpolation: "bilinear" },
         background: "#000000"
@@ -32938,40 +33057,40 @@ var init_schema2 = __esm({
       decodeConcurrency: external_exports.number().int().positive().optional().describe("Images decoded in parallel. Default: 2 \xD7 CPU count.")
     }).strict();
     datasetSchema = external_exports.object({
-      root: nonEmpty.describe("Dataset root folder. Every image path must resolve inside it."),
+      root: nonEmpty2.describe("Dataset root folder. Every image path must resolve inside it."),
       format: external_exports.enum(["auto", "csv", "jsonl", "imagefolder", "hf-metadata"]).default("auto").describe(
         "auto: from the manifest extension; imagefolder when no manifest is given; hf-metadata for metadata.jsonl."
       ),
-      manifest: nonEmpty.optional().describe("Manifest file (CSV or JSONL), relative to the config file."),
+      manifest: nonEmpty2.optional().describe("Manifest file (CSV or JSONL), relative to the config file."),
       columns: external_exports.object({
-        id: nonEmpty.optional().describe('Id column. Default: "id" if present, else the path.'),
-        path: nonEmpty.default("path").describe("Image path column (relative to root). hf-metadata uses file_name."),
-        label: nonEmpty.default("label")
+        id: nonEmpty2.optional().describe('Id column. Default: "id" if present, else the path.'),
+        path: nonEmpty2.default("path").describe("Image path column (relative to root). hf-metadata uses file_name."),
+        label: nonEmpty2.default("label")
       }).strict().default({ path: "path", label: "label" }),
-      metadata: external_exports.array(nonEmpty).optional().describe("Metadata columns to keep. Default: every column that is not id, path or label."),
+      metadata: external_exports.array(nonEmpty2).optional().describe("Metadata columns to keep. Default: every column that is not id, path or label."),
       onUnreadable: external_exports.enum(["error", "skip"]).default("error").describe(
         "error: stop and list unreadable images; skip: evaluate without them and report them."
       ),
-      classes: external_exports.union([external_exports.array(nonEmpty).min(2), nonEmpty]).optional().describe(
+      classes: external_exports.union([external_exports.array(nonEmpty2).min(2), nonEmpty2]).optional().describe(
         'Class names in model output order: a list, or a text file with one per line. Default: the model metadata key "classes" (JSON array), else sorted folder names for imagefolder.'
       )
     }).strict();
     baselineSchema = external_exports.object({
-      model: nonEmpty.optional().describe("Baseline ONNX model, evaluated in the same run on the same decoded images."),
+      model: nonEmpty2.optional().describe("Baseline ONNX model, evaluated in the same run on the same decoded images."),
       input: inputContractSchema.optional().describe("Baseline input contract. Default: the candidate contract."),
       output: outputContractSchema.optional(),
-      report: nonEmpty.optional().describe("A stored earlier result: the output folder of a previous run.")
+      report: nonEmpty2.optional().describe("A stored earlier result: the output folder of a previous run.")
     }).strict().refine((b) => !(b.model && b.report), {
       message: "give either baseline.model or baseline.report, not both"
     });
     slicesSchema = external_exports.object({
-      columns: external_exports.array(nonEmpty).optional().describe("Metadata columns to slice by. Default: all metadata columns."),
-      crossings: external_exports.array(external_exports.array(nonEmpty).min(2).max(4)).default([]).describe("Column combinations to cross, e.g. [[lighting, source]]."),
+      columns: external_exports.array(nonEmpty2).optional().describe("Metadata columns to slice by. Default: all metadata columns."),
+      crossings: external_exports.array(external_exports.array(nonEmpty2).min(2).max(4)).default([]).describe("Column combinations to cross, e.g. [[lighting, source]]."),
       classes: external_exports.boolean().default(true).describe("Also slice by true class."),
       minSupport: external_exports.number().int().min(1).default(30).describe("Slices with fewer examples are reported but never gated.")
     }).strict();
     gateRuleSchema = external_exports.object({
-      metric: nonEmpty.describe("Metric name, e.g. accuracy, macro_f1, top5_accuracy, ece, brier."),
+      metric: nonEmpty2.describe("Metric name, e.g. accuracy, macro_f1, top5_accuracy, ece, brier."),
       scope: external_exports.string().regex(
         /^(overall|slices|classes|column:.+|slice:.+)$/,
         "must be overall, slices, classes, column:<name> or slice:<key>"
@@ -32991,8 +33110,8 @@ var init_schema2 = __esm({
       message: "a gate needs min, max and/or maxDrop"
     });
     pinnedSchema = external_exports.object({
-      ids: external_exports.array(nonEmpty).default([]).describe("Example ids that must be classified correctly."),
-      file: nonEmpty.optional().describe("Text file with one pinned example id per line."),
+      ids: external_exports.array(nonEmpty2).default([]).describe("Example ids that must be classified correctly."),
+      file: nonEmpty2.optional().describe("Text file with one pinned example id per line."),
       level: external_exports.enum(["fail", "warn"]).default("fail")
     }).strict();
     configSchema = external_exports.object({
@@ -33010,6 +33129,9 @@ var init_schema2 = __esm({
       pinned: pinnedSchema.default({ ids: [], level: "fail" }),
       gates: external_exports.array(gateRuleSchema).default([]),
       robustness: robustnessConfigSchema.optional().describe("Robustness suite: ImageNet-C corruptions and invariance transforms. Absent: off."),
+      data: dataSuiteConfigSchema.optional().describe(
+        "Data suite: label issues, duplicates and leakage, representativity, image integrity, bias. Absent: off."
+      ),
       statistics: external_exports.object({
         confidence: external_exports.number().gt(0).lt(1).default(0.95).describe("Confidence of the paired bootstrap intervals."),
         resamples: external_exports.number().int().min(0).max(1e5).default(1e3).describe("Bootstrap resamples; 0 turns intervals off."),
@@ -33020,7 +33142,7 @@ var init_schema2 = __esm({
       }).strict().default({ confidence: 0.95, resamples: 1e3, seed: 0, alpha: 0.05 }),
       discovery: external_exports.object({
         enabled: external_exports.boolean().default(true).describe("Search for failing slices nobody declared (SliceLine)."),
-        columns: external_exports.array(nonEmpty).optional().describe("Metadata columns to search. Default: all."),
+        columns: external_exports.array(nonEmpty2).optional().describe("Metadata columns to search. Default: all."),
         properties: external_exports.array(external_exports.enum(["brightness", "contrast", "sharpness"])).default(["brightness", "contrast", "sharpness"]).describe("Image properties binned into quantiles and searched too."),
         bins: external_exports.number().int().min(2).max(20).default(4),
         maxLevel: external_exports.number().int().min(1).max(4).default(2).describe("Most predicates in one discovered slice."),
@@ -33081,10 +33203,10 @@ function parseConfig(text, file2) {
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.slice(0, 10).map((issue2) => formatIssue(issue2, display, lineOf, raw));
-    const more = parsed.error.issues.length > 10 ? `
+    const more2 = parsed.error.issues.length > 10 ? `
   (${parsed.error.issues.length - 10} more)` : "";
     throw new UserError("config", `invalid config ${display}:
-  ${lines.join("\n  ")}${more}`);
+  ${lines.join("\n  ")}${more2}`);
   }
   return { config: parsed.data, file: file2, dir: path2.dirname(file2), lineOf };
 }
@@ -35062,636 +35184,6 @@ var init_load2 = __esm({
   }
 });
 
-// src/metrics/calibration.ts
-function calibrationBinIndex(conf, bins = CALIBRATION_BINS) {
-  if (Number.isNaN(conf)) throw new RangeError("confidence is NaN");
-  if (conf <= 0) return 0;
-  if (conf >= 1) return bins - 1;
-  let b = Math.ceil(conf * bins) - 1;
-  if (b > 0 && conf <= b / bins) b--;
-  else if (b < bins - 1 && conf > (b + 1) / bins) b++;
-  return Math.min(bins - 1, Math.max(0, b));
-}
-function calibrationBins(count, confSum, correctSum) {
-  const m = count.length;
-  const bins = [];
-  let n = 0;
-  let gap = 0;
-  for (let b = 0; b < m; b++) {
-    const c = count[b];
-    const cs = confSum[b];
-    const ok = correctSum[b];
-    n += c;
-    gap += Math.abs(ok - cs);
-    bins.push({
-      lower: b / m,
-      upper: (b + 1) / m,
-      count: c,
-      meanConfidence: c === 0 ? null : cs / c,
-      accuracy: c === 0 ? null : ok / c
-    });
-  }
-  return { bins, ece: n === 0 ? NaN : gap / n };
-}
-var CALIBRATION_BINS;
-var init_calibration = __esm({
-  "src/metrics/calibration.ts"() {
-    "use strict";
-    CALIBRATION_BINS = 15;
-  }
-});
-
-// src/metrics/classification.ts
-function checkNumClasses(numClasses) {
-  if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new RangeError(`numClasses must be a positive integer, got ${numClasses}`);
-  }
-}
-function normaliseTopK(topK) {
-  const ks = [];
-  for (const k of topK ?? [5]) {
-    if (!Number.isInteger(k) || k < 1)
-      throw new RangeError(`top-k needs positive integers, got ${k}`);
-    if (!ks.includes(k)) ks.push(k);
-  }
-  return ks;
-}
-function tally(records, numClasses, options, confusion) {
-  checkNumClasses(numClasses);
-  const ks = normaliseTopK(options.topK);
-  const weights = options.weights;
-  if (weights !== void 0 && weights.length !== records.length) {
-    throw new RangeError(`weights has length ${weights.length}, records has ${records.length}`);
-  }
-  const t = {
-    n: 0,
-    correct: 0,
-    topKCorrect: new Float64Array(ks.length),
-    ks,
-    support: new Float64Array(numClasses),
-    predicted: new Float64Array(numClasses),
-    truePositive: new Float64Array(numClasses),
-    brierSum: 0,
-    binCount: new Float64Array(CALIBRATION_BINS),
-    binConfSum: new Float64Array(CALIBRATION_BINS),
-    binCorrectSum: new Float64Array(CALIBRATION_BINS)
-  };
-  for (let i = 0; i < records.length; i++) {
-    const w = weights === void 0 ? 1 : weights[i];
-    if (w === 0) continue;
-    const r = records[i];
-    const { label, pred } = r;
-    if (!(label >= 0 && label < numClasses && Number.isInteger(label))) {
-      throw new RangeError(
-        `record ${i}: label ${label} is not a class index in [0, ${numClasses})`
-      );
-    }
-    if (!(pred >= 0 && pred < numClasses && Number.isInteger(pred))) {
-      throw new RangeError(`record ${i}: pred ${pred} is not a class index in [0, ${numClasses})`);
-    }
-    const hit = pred === label ? 1 : 0;
-    t.n += w;
-    t.correct += w * hit;
-    t.support[label] = t.support[label] + w;
-    t.predicted[pred] = t.predicted[pred] + w;
-    if (hit) t.truePositive[label] = t.truePositive[label] + w;
-    for (let j = 0; j < ks.length; j++) {
-      if (r.rank < ks[j]) t.topKCorrect[j] = t.topKCorrect[j] + w;
-    }
-    t.brierSum += w * (r.sumSq - 2 * r.pTrue + 1);
-    const b = calibrationBinIndex(r.conf);
-    t.binCount[b] = t.binCount[b] + w;
-    t.binConfSum[b] = t.binConfSum[b] + w * r.conf;
-    t.binCorrectSum[b] = t.binCorrectSum[b] + w * hit;
-    if (confusion !== void 0) {
-      const row = confusion[label];
-      row[pred] = row[pred] + w;
-    }
-  }
-  return t;
-}
-function divOrZero(a, b) {
-  return b === 0 ? 0 : a / b;
-}
-function summarise(t, numClasses) {
-  const { n } = t;
-  const precision = [];
-  const recall = [];
-  const f1 = [];
-  const support = Array.from(t.support);
-  const predicted = Array.from(t.predicted);
-  let macroP = 0;
-  let macroR = 0;
-  let macroF = 0;
-  let present = 0;
-  let weightedP = 0;
-  let weightedR = 0;
-  let weightedF = 0;
-  for (let c = 0; c < numClasses; c++) {
-    const tp = t.truePositive[c];
-    const sup = support[c];
-    const pre = predicted[c];
-    const p = divOrZero(tp, pre);
-    const r = divOrZero(tp, sup);
-    const f = divOrZero(2 * tp, pre + sup);
-    precision.push(p);
-    recall.push(r);
-    f1.push(f);
-    if (sup > 0 || pre > 0) {
-      present++;
-      macroP += p;
-      macroR += r;
-      macroF += f;
-    }
-    weightedP += p * sup;
-    weightedR += r * sup;
-    weightedF += f * sup;
-  }
-  const ratio = (a) => n === 0 ? NaN : a / n;
-  const { bins, ece } = calibrationBins(t.binCount, t.binConfSum, t.binCorrectSum);
-  return {
-    n,
-    numClasses,
-    accuracy: ratio(t.correct),
-    topK: t.ks.map((k, j) => ({ k, accuracy: ratio(t.topKCorrect[j]) })),
-    perClass: { precision, recall, f1, support, predicted },
-    macro: present === 0 ? { precision: NaN, recall: NaN, f1: NaN } : { precision: macroP / present, recall: macroR / present, f1: macroF / present },
-    weighted: { precision: ratio(weightedP), recall: ratio(weightedR), f1: ratio(weightedF) },
-    ece,
-    calibration: bins,
-    brier: ratio(t.brierSum)
-  };
-}
-function summariseMetrics(records, numClasses, options = {}) {
-  return summarise(tally(records, numClasses, options, void 0), numClasses);
-}
-function computeMetrics(records, numClasses, options = {}) {
-  checkNumClasses(numClasses);
-  const confusion = Array.from({ length: numClasses }, () => new Array(numClasses).fill(0));
-  const summary = summarise(tally(records, numClasses, options, confusion), numClasses);
-  return { ...summary, confusion };
-}
-function topKAccuracyMetric(k) {
-  return {
-    name: `top${k}_accuracy`,
-    description: `Fraction of examples whose true class is among the ${k} most probable`,
-    direction: "higher-is-better",
-    topK: k,
-    get(m) {
-      const entry = m.topK.find((e) => e.k === k);
-      if (entry === void 0) {
-        throw new RangeError(`top${k}_accuracy was not computed: pass ${k} in options.topK`);
-      }
-      return entry.accuracy;
-    },
-    perExample: (r) => r.rank < k ? 1 : 0
-  };
-}
-function resolveMetric(name, classes = {}) {
-  const fixed = METRICS.find((m) => m.name === name);
-  if (fixed !== void 0) return fixed;
-  const top = TOP_K.exec(name);
-  if (top !== null) return topKAccuracyMetric(Number(top[1]));
-  const per = PER_CLASS.exec(name);
-  if (per !== null) {
-    const kind = per[1];
-    const className = per[2];
-    const index2 = classIndex(className, classes);
-    if (index2 === void 0) {
-      const known = classes.classNames !== void 0 ? `one of the class names (${classes.classNames.slice(0, 10).join(", ")}${classes.classNames.length > 10 ? ", \u2026" : ""})` : `a class index 0\u2026${classes.numClasses === void 0 ? "numClasses\u22121" : classes.numClasses - 1}`;
-      throw new UnknownMetricError(`metric "${name}": unknown class "${className}"; use ${known}`);
-    }
-    return {
-      name,
-      description: `${KIND_LABEL[kind]} of class ${className}`,
-      direction: "higher-is-better",
-      get: (m) => {
-        const value = m.perClass[kind][index2];
-        if (value === void 0) {
-          throw new RangeError(
-            `metric "${name}": class index ${index2} \u2265 numClasses ${m.numClasses}`
-          );
-        }
-        return value;
-      }
-    };
-  }
-  throw new UnknownMetricError(
-    `unknown metric "${name}"; use one of ${METRICS.map((m) => m.name).join(", ")}, top<k>_accuracy, precision[<class>], recall[<class>], f1[<class>]`
-  );
-}
-function classIndex(className, { classNames, numClasses }) {
-  if (classNames !== void 0) {
-    const i = classNames.indexOf(className);
-    if (i >= 0) return i;
-  }
-  if (/^(0|[1-9][0-9]*)$/.test(className)) {
-    const i = Number(className);
-    const limit = numClasses ?? classNames?.length;
-    if (limit === void 0 || i < limit) return i;
-  }
-  return void 0;
-}
-var METRICS, KIND_LABEL, PER_CLASS, TOP_K, UnknownMetricError;
-var init_classification = __esm({
-  "src/metrics/classification.ts"() {
-    "use strict";
-    init_calibration();
-    METRICS = [
-      {
-        name: "accuracy",
-        description: "Fraction of examples whose predicted class is the true class",
-        direction: "higher-is-better",
-        get: (m) => m.accuracy,
-        perExample: (r) => r.pred === r.label ? 1 : 0
-      },
-      topKAccuracyMetric(5),
-      {
-        name: "macro_precision",
-        description: "Precision averaged over classes, unweighted",
-        direction: "higher-is-better",
-        get: (m) => m.macro.precision
-      },
-      {
-        name: "macro_recall",
-        description: "Recall averaged over classes, unweighted (balanced accuracy)",
-        direction: "higher-is-better",
-        get: (m) => m.macro.recall
-      },
-      {
-        name: "macro_f1",
-        description: "F1 averaged over classes, unweighted",
-        direction: "higher-is-better",
-        get: (m) => m.macro.f1
-      },
-      {
-        name: "weighted_precision",
-        description: "Precision averaged over classes, weighted by support",
-        direction: "higher-is-better",
-        get: (m) => m.weighted.precision
-      },
-      {
-        name: "weighted_recall",
-        description: "Recall averaged over classes, weighted by support (equals accuracy)",
-        direction: "higher-is-better",
-        get: (m) => m.weighted.recall
-      },
-      {
-        name: "weighted_f1",
-        description: "F1 averaged over classes, weighted by support",
-        direction: "higher-is-better",
-        get: (m) => m.weighted.f1
-      },
-      {
-        name: "ece",
-        description: "Expected calibration error, 15 equal-width confidence bins",
-        direction: "lower-is-better",
-        get: (m) => m.ece
-      },
-      {
-        name: "brier",
-        description: "Multi-class Brier score, mean of \u03A3_j (p_j \u2212 y_j)\xB2",
-        direction: "lower-is-better",
-        get: (m) => m.brier,
-        perExample: (r) => r.sumSq - 2 * r.pTrue + 1
-      }
-    ];
-    KIND_LABEL = { precision: "Precision", recall: "Recall", f1: "F1" };
-    PER_CLASS = /^(precision|recall|f1)\[(.+)\]$/;
-    TOP_K = /^top([1-9][0-9]*)_accuracy$/;
-    UnknownMetricError = class extends Error {
-      name = "UnknownMetricError";
-    };
-  }
-});
-
-// src/model/contract.ts
-function resolveContract(label, inputs, outputs, cfg, out) {
-  const problem2 = (msg) => new UserError("model", `${label} model: ${msg}`);
-  const list = (vs) => vs.map((v) => `${v.name} ${v.type} ${fmtDims(v.dims)}`).join("; ");
-  if (inputs.length === 0) throw problem2("the model has no inputs");
-  let input2;
-  if (cfg.name) {
-    input2 = inputs.find((i) => i.name === cfg.name);
-    if (!input2)
-      throw problem2(
-        `input "${cfg.name}" (model.input.name) is not in the model; its inputs are: ${list(inputs)}`
-      );
-  } else if (inputs.length === 1) {
-    input2 = inputs[0];
-  }
-  if (inputs.length > 1) {
-    throw problem2(
-      `the model has ${inputs.length} inputs (${list(inputs)}); VisionGate feeds exactly one image tensor, so export the model with a single image input`
-    );
-  }
-  if (!input2) throw problem2("no input selected");
-  if (input2.type !== "float32" && input2.type !== "uint8") {
-    throw problem2(`input ${input2.name} has element type ${input2.type}; supported: float32, uint8`);
-  }
-  if (cfg.dtype && cfg.dtype !== input2.type) {
-    throw problem2(`model.input.dtype is ${cfg.dtype} but input ${input2.name} is ${input2.type}`);
-  }
-  const dims = input2.dims;
-  if (dims.length !== 4) {
-    throw problem2(
-      `input ${input2.name} has shape ${fmtDims(dims)}; an image classifier input must have 4 dims (NCHW or NHWC)`
-    );
-  }
-  const c1 = dims[1];
-  const c3 = dims[3];
-  const looksNCHW = (c1 === 1 || c1 === 3) && !(c3 === 1 || c3 === 3);
-  const looksNHWC = (c3 === 1 || c3 === 3) && !(c1 === 1 || c1 === 3);
-  let layout = cfg.layout;
-  if (!layout) {
-    if (looksNCHW) layout = "NCHW";
-    else if (looksNHWC) layout = "NHWC";
-    else
-      throw problem2(
-        `cannot tell the layout of input ${input2.name} ${fmtDims(dims)}: set model.input.layout to NCHW or NHWC`
-      );
-  }
-  const [cDim, hDim, wDim] = layout === "NCHW" ? [dims[1], dims[2], dims[3]] : [dims[3], dims[1], dims[2]];
-  if (isNum(cDim) && cDim !== 1 && cDim !== 3) {
-    throw problem2(
-      `input ${input2.name} ${fmtDims(dims)} read as ${layout} has ${cDim} channels; supported: 1 (gray) or 3 (rgb/bgr)${cfg.layout ? "" : ". If the layout is wrong, set model.input.layout"}`
-    );
-  }
-  let channels = cfg.channels;
-  if (channels) {
-    const want = channels === "gray" ? 1 : 3;
-    if (isNum(cDim) && cDim !== want) {
-      throw problem2(
-        `model.input.channels is ${channels} (${want} channel${want > 1 ? "s" : ""}) but input ${input2.name} ${fmtDims(dims)} (${layout}) has ${cDim}`
-      );
-    }
-  } else {
-    channels = cDim === 1 ? "gray" : "rgb";
-  }
-  let height = isNum(hDim) ? hDim : void 0;
-  let width = isNum(wDim) ? wDim : void 0;
-  if (cfg.size !== void 0) {
-    const [h, w] = typeof cfg.size === "number" ? [cfg.size, cfg.size] : cfg.size;
-    if (height !== void 0 && height !== h || width !== void 0 && width !== w) {
-      throw problem2(
-        `model.input.size is [${h}, ${w}] but input ${input2.name} ${fmtDims(dims)} (${layout}) expects [${height ?? "?"}, ${width ?? "?"}]`
-      );
-    }
-    height = h;
-    width = w;
-  }
-  if (height === void 0 || width === void 0) {
-    throw problem2(
-      `input ${input2.name} ${fmtDims(dims)} has a dynamic height or width: set model.input.size`
-    );
-  }
-  if (cfg.resize.mode === "center-crop" && cfg.resize.resizeTo !== void 0 && cfg.resize.resizeTo < Math.max(width, height)) {
-    throw problem2(
-      `model.input.resize.resizeTo (${cfg.resize.resizeTo}) must be at least the input size ${height}x${width} to crop from`
-    );
-  }
-  const dtype = input2.type;
-  if (dtype === "uint8" && (cfg.mean !== void 0 || cfg.std !== void 0 || cfg.scale !== void 0)) {
-    throw problem2(
-      `input ${input2.name} is uint8 (raw 0-255 pixels): model.input.scale, mean and std apply to float32 inputs only`
-    );
-  }
-  const nc = channels === "gray" ? 1 : 3;
-  const perChannel = (v, fallback, key) => {
-    if (v === void 0) return [fallback];
-    const arr = typeof v === "number" ? [v] : v;
-    if (arr.length !== 1 && arr.length !== nc)
-      throw problem2(
-        nc === 1 ? `model.input.${key} has ${arr.length} values; a gray input takes 1` : `model.input.${key} has ${arr.length} values; give 1 or ${nc} (one per ${channels} channel)`
-      );
-    return arr;
-  };
-  const std = perChannel(cfg.std, 1, "std");
-  if (std.some((s) => s === 0)) throw problem2("model.input.std must not contain 0");
-  const batchDim = dims[0];
-  const fixedBatch = isNum(batchDim) ? batchDim : void 0;
-  if (outputs.length === 0) throw problem2("the model has no outputs");
-  const output2 = out.name ? outputs.find((o) => o.name === out.name) : outputs[0];
-  if (!output2)
-    throw problem2(
-      `output "${out.name}" (model.output.name) is not in the model; its outputs are: ${list(outputs)}`
-    );
-  const od = output2.dims;
-  const classDims = od.slice(1).filter((d) => d !== 1);
-  if (od.length < 2 || classDims.length > 1) {
-    throw problem2(
-      `output ${output2.name} has shape ${fmtDims(od)}; expected class scores [batch, classes]`
-    );
-  }
-  const k = classDims[0];
-  return {
-    inputName: input2.name,
-    outputName: output2.name,
-    geometry: {
-      width,
-      height,
-      mode: cfg.resize.mode,
-      interpolation: cfg.resize.interpolation,
-      ...cfg.resize.resizeTo !== void 0 ? { resizeTo: cfg.resize.resizeTo } : {},
-      background: cfg.background
-    },
-    tensor: {
-      layout,
-      channels,
-      dtype,
-      scale: dtype === "uint8" ? 1 : cfg.scale ?? 1 / 255,
-      mean: perChannel(cfg.mean, 0, "mean"),
-      std
-    },
-    ...fixedBatch !== void 0 ? { fixedBatch } : {},
-    ...isNum(k) ? { outputClasses: k } : {},
-    outputType: out.type
-  };
-}
-function batchDims(c, n) {
-  const ch = c.tensor.channels === "gray" ? 1 : 3;
-  const { width: w, height: h } = c.geometry;
-  return c.tensor.layout === "NCHW" ? [n, ch, h, w] : [n, h, w, ch];
-}
-var isNum, fmtDims;
-var init_contract = __esm({
-  "src/model/contract.ts"() {
-    "use strict";
-    init_errors();
-    isNum = (d) => typeof d === "number" && d > 0;
-    fmtDims = (dims) => `[${dims.map((d) => d === -1 ? "?" : String(d)).join(", ")}]`;
-  }
-});
-
-// src/model/onnx-metadata.ts
-function readOnnxModelInfo(buf) {
-  const r = new Reader(buf);
-  const info = { metadata: {} };
-  while (!r.done) {
-    const tag = r.varint();
-    const field = Math.floor(tag / 8);
-    const wire = tag & 7;
-    if (field === 0) throw new Error("invalid field number 0");
-    if (field === 1 && wire === 0) info.irVersion = r.varint();
-    else if (field === 2 && wire === 2) info.producerName = utf8.decode(r.bytes());
-    else if (field === 3 && wire === 2) info.producerVersion = utf8.decode(r.bytes());
-    else if (field === 5 && wire === 0) info.modelVersion = r.varint();
-    else if (field === 14 && wire === 2) {
-      const entry = new Reader(r.bytes());
-      let key = "";
-      let value = "";
-      while (!entry.done) {
-        const t = entry.varint();
-        if (t === (1 << 3) + 2) key = utf8.decode(entry.bytes());
-        else if (t === (2 << 3) + 2) value = utf8.decode(entry.bytes());
-        else entry.skip(t & 7);
-      }
-      if (key) info.metadata[key] = value;
-    } else r.skip(wire);
-  }
-  return info;
-}
-var Reader, utf8;
-var init_onnx_metadata = __esm({
-  "src/model/onnx-metadata.ts"() {
-    "use strict";
-    Reader = class {
-      constructor(buf) {
-        this.buf = buf;
-      }
-      buf;
-      pos = 0;
-      get done() {
-        return this.pos >= this.buf.length;
-      }
-      varint() {
-        let result = 0;
-        let shift = 0;
-        for (; ; ) {
-          if (this.pos >= this.buf.length) throw new Error("truncated varint");
-          const byte = this.buf[this.pos++];
-          if (shift < 49) result += (byte & 127) * 2 ** shift;
-          if ((byte & 128) === 0) return result;
-          shift += 7;
-          if (shift > 70) throw new Error("varint too long");
-        }
-      }
-      bytes() {
-        const len = this.varint();
-        if (this.pos + len > this.buf.length) throw new Error("truncated field");
-        const out = this.buf.subarray(this.pos, this.pos + len);
-        this.pos += len;
-        return out;
-      }
-      skip(wireType) {
-        if (wireType === 0) this.varint();
-        else if (wireType === 1) this.fixed(8);
-        else if (wireType === 2) this.bytes();
-        else if (wireType === 5) this.fixed(4);
-        else throw new Error(`unsupported wire type ${wireType}`);
-      }
-      /** Skip a fixed64/fixed32 value; running past the end is truncation, not the end of the message. */
-      fixed(n) {
-        if (this.pos + n > this.buf.length) throw new Error("truncated field");
-        this.pos += n;
-      }
-    };
-    utf8 = new TextDecoder("utf-8", { fatal: false });
-  }
-});
-
-// src/model/runtime.ts
-import { createHash } from "node:crypto";
-import { readFile as readFile5 } from "node:fs/promises";
-import * as ort from "onnxruntime-node";
-async function loadModel(file2, options = {}) {
-  let bytes;
-  try {
-    bytes = await readFile5(file2);
-  } catch (error62) {
-    const code = error62.code;
-    throw new UserError(
-      "model",
-      `cannot read model ${file2}: ${code === "ENOENT" ? "file not found" : code ?? String(error62)}`
-    );
-  }
-  let info;
-  try {
-    info = readOnnxModelInfo(bytes);
-  } catch {
-    throw new UserError(
-      "model",
-      `${file2} is not an ONNX model (cannot parse it as a protobuf ModelProto)`
-    );
-  }
-  let session;
-  try {
-    session = await ort.InferenceSession.create(bytes, {
-      executionProviders: ["cpu"],
-      graphOptimizationLevel: "all",
-      // Sequential execution with intra-op parallelism is the fastest mode for CNNs on CPU.
-      executionMode: "sequential",
-      ...options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {},
-      ...options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {}
-    });
-  } catch (error62) {
-    const message = error62 instanceof Error ? error62.message : String(error62);
-    throw new UserError("model", `ONNX Runtime cannot load ${file2}: ${message.split("\n")[0]}`);
-  }
-  const describe3 = (m) => m.isTensor ? {
-    name: m.name,
-    type: m.type,
-    dims: m.shape.map(
-      (d) => typeof d === "number" && d >= 0 ? d : typeof d === "string" ? d : -1
-    )
-  } : { name: m.name, type: "non-tensor", dims: [] };
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
-  return {
-    path: file2,
-    sha256,
-    inputs: session.inputMetadata.map(describe3),
-    outputs: session.outputMetadata.map(describe3),
-    info,
-    async run(inputName, data, dims, outputName) {
-      const tensor = new ort.Tensor(data instanceof Uint8Array ? "uint8" : "float32", data, dims);
-      let result;
-      try {
-        result = await session.run({ [inputName]: tensor }, [outputName]);
-      } catch (error62) {
-        const message = error62 instanceof Error ? error62.message : String(error62);
-        throw new UserError(
-          "model",
-          `ONNX Runtime failed running ${file2} on input ${inputName} [${dims.join(", ")}]: ${message.split("\n")[0]}`
-        );
-      }
-      const out = result[outputName];
-      if (!out)
-        throw new UserError("model", `${file2}: output ${outputName} missing from the result`);
-      const raw = out.data;
-      let floats;
-      if (raw instanceof Float32Array) floats = raw;
-      else if (raw instanceof Float64Array || raw instanceof Uint8Array || raw instanceof Int32Array || raw instanceof Uint16Array)
-        floats = Float32Array.from(raw);
-      else
-        throw new UserError(
-          "model",
-          `${file2}: output ${outputName} has type ${out.type}; expected a float tensor of class scores`
-        );
-      return { data: floats, dims: out.dims };
-    },
-    async dispose() {
-      await session.release();
-    }
-  };
-}
-var init_runtime = __esm({
-  "src/model/runtime.ts"() {
-    "use strict";
-    init_errors();
-    init_onnx_metadata();
-  }
-});
-
 // node_modules/@stdlib/utils-define-property/lib/define_property.js
 var require_define_property = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports, module) {
@@ -37124,17 +36616,17 @@ var require_indices = __commonJS({
     var isLittleEndian = require_lib29();
     var indices;
     var HIGH;
-    var LOW;
+    var LOW2;
     if (isLittleEndian === true) {
       HIGH = 1;
-      LOW = 0;
+      LOW2 = 0;
     } else {
       HIGH = 0;
-      LOW = 1;
+      LOW2 = 1;
     }
     indices = {
       "HIGH": HIGH,
-      "LOW": LOW
+      "LOW": LOW2
     };
     module.exports = indices;
   }
@@ -37150,10 +36642,10 @@ var require_main28 = __commonJS({
     var FLOAT64_VIEW = new Float64Array2(1);
     var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
     var HIGH = indices.HIGH;
-    var LOW = indices.LOW;
+    var LOW2 = indices.LOW;
     function fromWords(high, low) {
       UINT32_VIEW[HIGH] = high;
-      UINT32_VIEW[LOW] = low;
+      UINT32_VIEW[LOW2] = low;
       return FLOAT64_VIEW[0];
     }
     module.exports = fromWords;
@@ -37796,17 +37288,17 @@ var require_indices2 = __commonJS({
     var isLittleEndian = require_lib29();
     var indices;
     var HIGH;
-    var LOW;
+    var LOW2;
     if (isLittleEndian === true) {
       HIGH = 1;
-      LOW = 0;
+      LOW2 = 0;
     } else {
       HIGH = 0;
-      LOW = 1;
+      LOW2 = 1;
     }
     indices = {
       "HIGH": HIGH,
-      "LOW": LOW
+      "LOW": LOW2
     };
     module.exports = indices;
   }
@@ -37822,11 +37314,11 @@ var require_assign = __commonJS({
     var FLOAT64_VIEW = new Float64Array2(1);
     var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
     var HIGH = indices.HIGH;
-    var LOW = indices.LOW;
+    var LOW2 = indices.LOW;
     function toWords(x, out, stride, offset) {
       FLOAT64_VIEW[0] = x;
       out[offset] = UINT32_VIEW[HIGH];
-      out[offset + stride] = UINT32_VIEW[LOW];
+      out[offset + stride] = UINT32_VIEW[LOW2];
       return out;
     }
     module.exports = toWords;
@@ -38215,13 +37707,13 @@ var require_low = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports, module) {
     "use strict";
     var isLittleEndian = require_lib29();
-    var LOW;
+    var LOW2;
     if (isLittleEndian === true) {
-      LOW = 0;
+      LOW2 = 0;
     } else {
-      LOW = 1;
+      LOW2 = 1;
     }
-    module.exports = LOW;
+    module.exports = LOW2;
   }
 });
 
@@ -38231,12 +37723,12 @@ var require_main47 = __commonJS({
     "use strict";
     var Uint32Array2 = require_lib17();
     var Float64Array2 = require_lib20();
-    var LOW = require_low();
+    var LOW2 = require_low();
     var FLOAT64_VIEW = new Float64Array2(1);
     var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
     function setLowWord(x, low) {
       FLOAT64_VIEW[0] = x;
-      UINT32_VIEW[LOW] = low >>> 0;
+      UINT32_VIEW[LOW2] = low >>> 0;
       return FLOAT64_VIEW[0];
     }
     module.exports = setLowWord;
@@ -39202,13 +38694,13 @@ var require_low2 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js"(exports, module) {
     "use strict";
     var isLittleEndian = require_lib29();
-    var LOW;
+    var LOW2;
     if (isLittleEndian === true) {
-      LOW = 0;
+      LOW2 = 0;
     } else {
-      LOW = 1;
+      LOW2 = 1;
     }
-    module.exports = LOW;
+    module.exports = LOW2;
   }
 });
 
@@ -39218,12 +38710,12 @@ var require_main57 = __commonJS({
     "use strict";
     var Uint32Array2 = require_lib17();
     var Float64Array2 = require_lib20();
-    var LOW = require_low2();
+    var LOW2 = require_low2();
     var FLOAT64_VIEW = new Float64Array2(1);
     var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
     function getLowWord(x) {
       FLOAT64_VIEW[0] = x;
-      return UINT32_VIEW[LOW];
+      return UINT32_VIEW[LOW2];
     }
     module.exports = getLowWord;
   }
@@ -41168,20 +40660,20 @@ var require_finite_gamma_q = __commonJS({
     var exp = require_lib59();
     function finiteGammaQ(a, x) {
       var term;
-      var sum;
+      var sum2;
       var e;
       var n;
       e = exp(-x);
-      sum = e;
-      if (sum !== 0) {
-        term = sum;
+      sum2 = e;
+      if (sum2 !== 0) {
+        term = sum2;
         for (n = 1; n < a; ++n) {
           term /= n;
           term *= x;
-          sum += term;
+          sum2 += term;
         }
       }
-      return sum;
+      return sum2;
     }
     module.exports = finiteGammaQ;
   }
@@ -41427,7 +40919,7 @@ var require_finite_half_gamma_q = __commonJS({
     function finiteHalfGammaQ(a, x) {
       var half;
       var term;
-      var sum;
+      var sum2;
       var e;
       var n;
       e = erfc(sqrt(x));
@@ -41436,13 +40928,13 @@ var require_finite_half_gamma_q = __commonJS({
         term *= x;
         half = 0.5;
         term /= half;
-        sum = term;
+        sum2 = term;
         for (n = 2; n < a; ++n) {
           term /= n - half;
           term *= x;
-          sum += term;
+          sum2 += term;
         }
-        e += sum;
+        e += sum2;
       }
       return e;
     }
@@ -42956,7 +42448,7 @@ var require_beta_small_b_large_a_series = __commonJS({
       var prefix;
       var tmp1;
       var tnp1;
-      var sum;
+      var sum2;
       var b2n;
       var bm1;
       var lx2;
@@ -42993,7 +42485,7 @@ var require_beta_small_b_large_a_series = __commonJS({
       p[0] = 1;
       j = gammainc(u, b, true, true);
       j /= h;
-      sum = s0 + prefix * j;
+      sum2 = s0 + prefix * j;
       tnp1 = 1;
       lx2 = lx / 2;
       lx2 *= lx2;
@@ -43016,16 +42508,16 @@ var require_beta_small_b_large_a_series = __commonJS({
         lxp *= lx2;
         b2n += 2;
         r = prefix * p[n] * j;
-        sum += r;
+        sum2 += r;
         if (r > 1) {
-          if (abs(r) < abs(EPSILON * sum)) {
+          if (abs(r) < abs(EPSILON * sum2)) {
             break;
           }
-        } else if (abs(r / EPSILON) < abs(sum)) {
+        } else if (abs(r / EPSILON) < abs(sum2)) {
           break;
         }
       }
-      return sum;
+      return sum2;
     }
     module.exports = betaSmallBLargeASeries;
   }
@@ -43553,7 +43045,7 @@ var require_ibeta_a_step = __commonJS({
     function ibetaAStep(a, b, x, y, k, normalized, out) {
       var prefix;
       var term;
-      var sum;
+      var sum2;
       var i;
       prefix = ibetaPowerTerms(a, b, x, y, normalized);
       if (out) {
@@ -43563,13 +43055,13 @@ var require_ibeta_a_step = __commonJS({
       if (prefix === 0) {
         return prefix;
       }
-      sum = 1;
+      sum2 = 1;
       term = 1;
       for (i = 0; i < k - 1; ++i) {
         term *= (a + b + i) * x / (a + i + 1);
-        sum += term;
+        sum2 += term;
       }
-      prefix *= sum;
+      prefix *= sum2;
       return prefix;
     }
     module.exports = ibetaAStep;
@@ -44525,7 +44017,7 @@ var require_main92 = __commonJS({
     var erfinv = require_lib129();
     var isnan = require_lib8();
     var sqrt = require_lib40();
-    function quantile(p, mu, sigma) {
+    function quantile2(p, mu, sigma) {
       var A;
       var B;
       if (isnan(mu) || isnan(sigma) || isnan(p) || sigma < 0 || p < 0 || p > 1) {
@@ -44538,7 +44030,7 @@ var require_main92 = __commonJS({
       B = sigma * sqrt(2);
       return A + B * erfinv(2 * p - 1);
     }
-    module.exports = quantile;
+    module.exports = quantile2;
   }
 });
 
@@ -44547,13 +44039,13 @@ var require_main93 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js"(exports, module) {
     "use strict";
     var isnan = require_lib8();
-    function quantile(p, mu) {
+    function quantile2(p, mu) {
       if (isnan(p) || p < 0 || p > 1) {
         return NaN;
       }
       return mu;
     }
-    module.exports = quantile;
+    module.exports = quantile2;
   }
 });
 
@@ -44567,8 +44059,8 @@ var require_factory6 = __commonJS({
       if (isnan(mu)) {
         return constantFunction(NaN);
       }
-      return quantile;
-      function quantile(p) {
+      return quantile2;
+      function quantile2(p) {
         if (isnan(p) || p < 0 || p > 1) {
           return NaN;
         }
@@ -44611,8 +44103,8 @@ var require_factory7 = __commonJS({
       }
       A = mu;
       B = sigma * sqrt(2);
-      return quantile;
-      function quantile(p) {
+      return quantile2;
+      function quantile2(p) {
         if (isnan(p) || p < 0 || p > 1) {
           return NaN;
         }
@@ -44632,6 +44124,309 @@ var require_lib131 = __commonJS({
     var factory = require_factory7();
     setReadOnly(main3, "factory", factory);
     module.exports = main3;
+  }
+});
+
+// src/metrics/calibration.ts
+function calibrationBinIndex(conf, bins = CALIBRATION_BINS) {
+  if (Number.isNaN(conf)) throw new RangeError("confidence is NaN");
+  if (conf <= 0) return 0;
+  if (conf >= 1) return bins - 1;
+  let b = Math.ceil(conf * bins) - 1;
+  if (b > 0 && conf <= b / bins) b--;
+  else if (b < bins - 1 && conf > (b + 1) / bins) b++;
+  return Math.min(bins - 1, Math.max(0, b));
+}
+function calibrationBins(count, confSum, correctSum) {
+  const m = count.length;
+  const bins = [];
+  let n = 0;
+  let gap2 = 0;
+  for (let b = 0; b < m; b++) {
+    const c = count[b];
+    const cs = confSum[b];
+    const ok = correctSum[b];
+    n += c;
+    gap2 += Math.abs(ok - cs);
+    bins.push({
+      lower: b / m,
+      upper: (b + 1) / m,
+      count: c,
+      meanConfidence: c === 0 ? null : cs / c,
+      accuracy: c === 0 ? null : ok / c
+    });
+  }
+  return { bins, ece: n === 0 ? NaN : gap2 / n };
+}
+var CALIBRATION_BINS;
+var init_calibration = __esm({
+  "src/metrics/calibration.ts"() {
+    "use strict";
+    CALIBRATION_BINS = 15;
+  }
+});
+
+// src/metrics/classification.ts
+function checkNumClasses(numClasses) {
+  if (!Number.isInteger(numClasses) || numClasses < 1) {
+    throw new RangeError(`numClasses must be a positive integer, got ${numClasses}`);
+  }
+}
+function normaliseTopK(topK) {
+  const ks = [];
+  for (const k of topK ?? [5]) {
+    if (!Number.isInteger(k) || k < 1)
+      throw new RangeError(`top-k needs positive integers, got ${k}`);
+    if (!ks.includes(k)) ks.push(k);
+  }
+  return ks;
+}
+function tally(records, numClasses, options, confusion) {
+  checkNumClasses(numClasses);
+  const ks = normaliseTopK(options.topK);
+  const weights = options.weights;
+  if (weights !== void 0 && weights.length !== records.length) {
+    throw new RangeError(`weights has length ${weights.length}, records has ${records.length}`);
+  }
+  const t = {
+    n: 0,
+    correct: 0,
+    topKCorrect: new Float64Array(ks.length),
+    ks,
+    support: new Float64Array(numClasses),
+    predicted: new Float64Array(numClasses),
+    truePositive: new Float64Array(numClasses),
+    brierSum: 0,
+    binCount: new Float64Array(CALIBRATION_BINS),
+    binConfSum: new Float64Array(CALIBRATION_BINS),
+    binCorrectSum: new Float64Array(CALIBRATION_BINS)
+  };
+  for (let i = 0; i < records.length; i++) {
+    const w = weights === void 0 ? 1 : weights[i];
+    if (w === 0) continue;
+    const r = records[i];
+    const { label, pred } = r;
+    if (!(label >= 0 && label < numClasses && Number.isInteger(label))) {
+      throw new RangeError(
+        `record ${i}: label ${label} is not a class index in [0, ${numClasses})`
+      );
+    }
+    if (!(pred >= 0 && pred < numClasses && Number.isInteger(pred))) {
+      throw new RangeError(`record ${i}: pred ${pred} is not a class index in [0, ${numClasses})`);
+    }
+    const hit = pred === label ? 1 : 0;
+    t.n += w;
+    t.correct += w * hit;
+    t.support[label] = t.support[label] + w;
+    t.predicted[pred] = t.predicted[pred] + w;
+    if (hit) t.truePositive[label] = t.truePositive[label] + w;
+    for (let j = 0; j < ks.length; j++) {
+      if (r.rank < ks[j]) t.topKCorrect[j] = t.topKCorrect[j] + w;
+    }
+    t.brierSum += w * (r.sumSq - 2 * r.pTrue + 1);
+    const b = calibrationBinIndex(r.conf);
+    t.binCount[b] = t.binCount[b] + w;
+    t.binConfSum[b] = t.binConfSum[b] + w * r.conf;
+    t.binCorrectSum[b] = t.binCorrectSum[b] + w * hit;
+    if (confusion !== void 0) {
+      const row = confusion[label];
+      row[pred] = row[pred] + w;
+    }
+  }
+  return t;
+}
+function divOrZero(a, b) {
+  return b === 0 ? 0 : a / b;
+}
+function summarise(t, numClasses) {
+  const { n } = t;
+  const precision = [];
+  const recall = [];
+  const f1 = [];
+  const support = Array.from(t.support);
+  const predicted = Array.from(t.predicted);
+  let macroP = 0;
+  let macroR = 0;
+  let macroF = 0;
+  let present = 0;
+  let weightedP = 0;
+  let weightedR = 0;
+  let weightedF = 0;
+  for (let c = 0; c < numClasses; c++) {
+    const tp = t.truePositive[c];
+    const sup = support[c];
+    const pre = predicted[c];
+    const p = divOrZero(tp, pre);
+    const r = divOrZero(tp, sup);
+    const f = divOrZero(2 * tp, pre + sup);
+    precision.push(p);
+    recall.push(r);
+    f1.push(f);
+    if (sup > 0 || pre > 0) {
+      present++;
+      macroP += p;
+      macroR += r;
+      macroF += f;
+    }
+    weightedP += p * sup;
+    weightedR += r * sup;
+    weightedF += f * sup;
+  }
+  const ratio = (a) => n === 0 ? NaN : a / n;
+  const { bins, ece } = calibrationBins(t.binCount, t.binConfSum, t.binCorrectSum);
+  return {
+    n,
+    numClasses,
+    accuracy: ratio(t.correct),
+    topK: t.ks.map((k, j) => ({ k, accuracy: ratio(t.topKCorrect[j]) })),
+    perClass: { precision, recall, f1, support, predicted },
+    macro: present === 0 ? { precision: NaN, recall: NaN, f1: NaN } : { precision: macroP / present, recall: macroR / present, f1: macroF / present },
+    weighted: { precision: ratio(weightedP), recall: ratio(weightedR), f1: ratio(weightedF) },
+    ece,
+    calibration: bins,
+    brier: ratio(t.brierSum)
+  };
+}
+function summariseMetrics(records, numClasses, options = {}) {
+  return summarise(tally(records, numClasses, options, void 0), numClasses);
+}
+function computeMetrics(records, numClasses, options = {}) {
+  checkNumClasses(numClasses);
+  const confusion = Array.from({ length: numClasses }, () => new Array(numClasses).fill(0));
+  const summary = summarise(tally(records, numClasses, options, confusion), numClasses);
+  return { ...summary, confusion };
+}
+function topKAccuracyMetric(k) {
+  return {
+    name: `top${k}_accuracy`,
+    description: `Fraction of examples whose true class is among the ${k} most probable`,
+    direction: "higher-is-better",
+    topK: k,
+    get(m) {
+      const entry = m.topK.find((e) => e.k === k);
+      if (entry === void 0) {
+        throw new RangeError(`top${k}_accuracy was not computed: pass ${k} in options.topK`);
+      }
+      return entry.accuracy;
+    },
+    perExample: (r) => r.rank < k ? 1 : 0
+  };
+}
+function resolveMetric(name, classes = {}) {
+  const fixed = METRICS.find((m) => m.name === name);
+  if (fixed !== void 0) return fixed;
+  const top = TOP_K.exec(name);
+  if (top !== null) return topKAccuracyMetric(Number(top[1]));
+  const per = PER_CLASS.exec(name);
+  if (per !== null) {
+    const kind = per[1];
+    const className = per[2];
+    const index2 = classIndex(className, classes);
+    if (index2 === void 0) {
+      const known = classes.classNames !== void 0 ? `one of the class names (${classes.classNames.slice(0, 10).join(", ")}${classes.classNames.length > 10 ? ", \u2026" : ""})` : `a class index 0\u2026${classes.numClasses === void 0 ? "numClasses\u22121" : classes.numClasses - 1}`;
+      throw new UnknownMetricError(`metric "${name}": unknown class "${className}"; use ${known}`);
+    }
+    return {
+      name,
+      description: `${KIND_LABEL[kind]} of class ${className}`,
+      direction: "higher-is-better",
+      get: (m) => {
+        const value = m.perClass[kind][index2];
+        if (value === void 0) {
+          throw new RangeError(
+            `metric "${name}": class index ${index2} \u2265 numClasses ${m.numClasses}`
+          );
+        }
+        return value;
+      }
+    };
+  }
+  throw new UnknownMetricError(
+    `unknown metric "${name}"; use one of ${METRICS.map((m) => m.name).join(", ")}, top<k>_accuracy, precision[<class>], recall[<class>], f1[<class>]`
+  );
+}
+function classIndex(className, { classNames, numClasses }) {
+  if (classNames !== void 0) {
+    const i = classNames.indexOf(className);
+    if (i >= 0) return i;
+  }
+  if (/^(0|[1-9][0-9]*)$/.test(className)) {
+    const i = Number(className);
+    const limit = numClasses ?? classNames?.length;
+    if (limit === void 0 || i < limit) return i;
+  }
+  return void 0;
+}
+var METRICS, KIND_LABEL, PER_CLASS, TOP_K, UnknownMetricError;
+var init_classification = __esm({
+  "src/metrics/classification.ts"() {
+    "use strict";
+    init_calibration();
+    METRICS = [
+      {
+        name: "accuracy",
+        description: "Fraction of examples whose predicted class is the true class",
+        direction: "higher-is-better",
+        get: (m) => m.accuracy,
+        perExample: (r) => r.pred === r.label ? 1 : 0
+      },
+      topKAccuracyMetric(5),
+      {
+        name: "macro_precision",
+        description: "Precision averaged over classes, unweighted",
+        direction: "higher-is-better",
+        get: (m) => m.macro.precision
+      },
+      {
+        name: "macro_recall",
+        description: "Recall averaged over classes, unweighted (balanced accuracy)",
+        direction: "higher-is-better",
+        get: (m) => m.macro.recall
+      },
+      {
+        name: "macro_f1",
+        description: "F1 averaged over classes, unweighted",
+        direction: "higher-is-better",
+        get: (m) => m.macro.f1
+      },
+      {
+        name: "weighted_precision",
+        description: "Precision averaged over classes, weighted by support",
+        direction: "higher-is-better",
+        get: (m) => m.weighted.precision
+      },
+      {
+        name: "weighted_recall",
+        description: "Recall averaged over classes, weighted by support (equals accuracy)",
+        direction: "higher-is-better",
+        get: (m) => m.weighted.recall
+      },
+      {
+        name: "weighted_f1",
+        description: "F1 averaged over classes, weighted by support",
+        direction: "higher-is-better",
+        get: (m) => m.weighted.f1
+      },
+      {
+        name: "ece",
+        description: "Expected calibration error, 15 equal-width confidence bins",
+        direction: "lower-is-better",
+        get: (m) => m.ece
+      },
+      {
+        name: "brier",
+        description: "Multi-class Brier score, mean of \u03A3_j (p_j \u2212 y_j)\xB2",
+        direction: "lower-is-better",
+        get: (m) => m.brier,
+        perExample: (r) => r.sumSq - 2 * r.pTrue + 1
+      }
+    ];
+    KIND_LABEL = { precision: "Precision", recall: "Recall", f1: "F1" };
+    PER_CLASS = /^(precision|recall|f1)\[(.+)\]$/;
+    TOP_K = /^top([1-9][0-9]*)_accuracy$/;
+    UnknownMetricError = class extends Error {
+      name = "UnknownMetricError";
+    };
   }
 });
 
@@ -44761,11 +44556,11 @@ function intervalFromReplicates(estimate, replicates, settings) {
   let valid = replicates.filter((v) => !Number.isNaN(v));
   valid = valid.sort();
   const m = valid.length;
-  let mean = 0;
-  for (let i = 0; i < m; i++) mean += valid[i];
-  mean /= m;
+  let mean2 = 0;
+  for (let i = 0; i < m; i++) mean2 += valid[i];
+  mean2 /= m;
   let ss = 0;
-  for (let i = 0; i < m; i++) ss += (valid[i] - mean) ** 2;
+  for (let i = 0; i < m; i++) ss += (valid[i] - mean2) ** 2;
   const alpha = 1 - settings.confidence;
   return {
     estimate,
@@ -44817,9 +44612,9 @@ function bootstrapMeanDifference(candidate, baseline, options = {}) {
   const draws = new Uint32Array(n);
   for (let r = 0; r < settings.resamples; r++) {
     rng.fillInts(draws, n);
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += diff[draws[i]];
-    replicates[r] = sum / n;
+    let sum2 = 0;
+    for (let i = 0; i < n; i++) sum2 += diff[draws[i]];
+    replicates[r] = sum2 / n;
   }
   return intervalFromReplicates(total / n, replicates, settings);
 }
@@ -44859,7 +44654,175 @@ function benjaminiHochberg(pValues, q = 0.05) {
   }
   return { adjusted, rejected: adjusted.map((a) => a <= q) };
 }
-var import_stats_base_dists_binomial_cdf, import_stats_base_dists_chisquare_cdf, import_stats_base_dists_normal_quantile;
+function wilsonInterval(successes, n, confidence = 0.95) {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a count, got ${n}`);
+  if (!(successes >= 0 && successes <= n)) {
+    throw new RangeError(`successes must be in [0, n = ${n}], got ${successes}`);
+  }
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
+  }
+  if (n === 0) return { estimate: NaN, lower: 0, upper: 1 };
+  const z2 = (0, import_stats_base_dists_normal_quantile.default)(1 - (1 - confidence) / 2, 0, 1);
+  const p = successes / n;
+  const z22 = z2 * z2;
+  const denom = 1 + z22 / n;
+  const centre = (p + z22 / (2 * n)) / denom;
+  const half = z2 * Math.sqrt(p * (1 - p) / n + z22 / (4 * n * n)) / denom;
+  return {
+    estimate: p,
+    lower: successes === 0 ? 0 : Math.max(0, centre - half),
+    upper: successes === n ? 1 : Math.min(1, centre + half)
+  };
+}
+function chiSquareGoodnessOfFit(observed, expected, options = {}) {
+  const k = observed.length;
+  if (expected !== void 0 && expected.length !== k) {
+    throw new RangeError(`observed has ${k} cells, expected has ${expected.length}`);
+  }
+  let totalObserved = 0;
+  let totalExpected = 0;
+  for (let i = 0; i < k; i++) {
+    const o = observed[i];
+    const e = expected === void 0 ? 1 : expected[i];
+    if (!(o >= 0) || !(e >= 0)) throw new RangeError(`counts must be non-negative (cell ${i})`);
+    totalObserved += o;
+    totalExpected += e;
+  }
+  if (totalExpected === 0) throw new RangeError("expected frequencies sum to 0");
+  const scale2 = totalObserved / totalExpected;
+  let statistic = 0;
+  let cells = 0;
+  for (let i = 0; i < k; i++) {
+    const o = observed[i];
+    const e = (expected === void 0 ? 1 : expected[i]) * scale2;
+    if (e === 0) {
+      if (o === 0) continue;
+      statistic = Infinity;
+      cells++;
+      continue;
+    }
+    cells++;
+    statistic += (o - e) * (o - e) / e;
+  }
+  const df = cells - 1 - (options.ddof ?? 0);
+  const pValue = df < 1 ? NaN : chiSquareSurvival(statistic, df);
+  return { statistic, df, pValue };
+}
+function chiSquareSurvival(x, df) {
+  if (x === Infinity) return 0;
+  if (!(x > 0)) return 1;
+  const a = df / 2;
+  const z2 = x / 2;
+  if (z2 <= a + 1) return Math.min(1, Math.max(0, 1 - (0, import_stats_base_dists_chisquare_cdf.default)(x, df)));
+  const tiny = 1e-300;
+  let b = z2 + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 1e4; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return Math.exp(-z2 + a * Math.log(z2) - logGammaHalfInteger(df)) * h;
+}
+function logGammaHalfInteger(df) {
+  let sum2 = 0;
+  if (df % 2 === 0) {
+    for (let i = 2; i < df / 2; i++) sum2 += Math.log(i);
+  } else {
+    sum2 = 0.5 * Math.log(Math.PI);
+    for (let i = 1; i <= (df - 1) / 2; i++) sum2 += Math.log(i - 0.5);
+  }
+  return sum2;
+}
+function ksTwoSample(sample1, sample2, options = {}) {
+  const a = Float64Array.from(sample1).filter((v) => !Number.isNaN(v)).sort();
+  const b = Float64Array.from(sample2).filter((v) => !Number.isNaN(v)).sort();
+  const n1 = a.length;
+  const n2 = b.length;
+  if (n1 === 0 || n2 === 0) throw new RangeError("KS test needs two non-empty samples");
+  let i = 0;
+  let j = 0;
+  let h = 0;
+  while (i < n1 && j < n2) {
+    const x = Math.min(a[i], b[j]);
+    while (i < n1 && a[i] === x) i++;
+    while (j < n2 && b[j] === x) j++;
+    h = Math.max(h, Math.abs(i * n2 - j * n1));
+  }
+  const statistic = h / (n1 * n2);
+  const method = options.method ?? "auto";
+  const exact = method === "exact" || method === "auto" && n1 * n2 <= KS_EXACT_MAX_CELLS;
+  if (exact) return { statistic, pValue: ksExactPValue(n1, n2, h), method: "exact" };
+  const ne = n1 * n2 / (n1 + n2);
+  const sq = Math.sqrt(ne);
+  return {
+    statistic,
+    pValue: kolmogorovSurvival((sq + 0.12 + 0.11 / sq) * statistic),
+    method: "asymptotic"
+  };
+}
+function ksExactPValue(n1, n2, h) {
+  if (h <= 0) return 1;
+  const row = new Float64Array(n2 + 1);
+  for (let j = 0; j <= n2; j++) row[j] = j * n1 >= h ? 1 : j === 0 ? 0 : row[j - 1];
+  for (let i = 1; i <= n1; i++) {
+    row[0] = i * n2 >= h ? 1 : row[0];
+    for (let j = 1; j <= n2; j++) {
+      if (Math.abs(i * n2 - j * n1) >= h) row[j] = 1;
+      else row[j] = (i * row[j] + j * row[j - 1]) / (i + j);
+    }
+  }
+  return Math.min(1, Math.max(0, row[n2]));
+}
+function kolmogorovSurvival(lambda) {
+  if (lambda <= 0) return 1;
+  if (lambda < 1.18) {
+    const w = -(Math.PI * Math.PI) / (8 * lambda * lambda);
+    let s2 = 0;
+    for (let k = 1; k < 50; k++) {
+      const term = Math.exp((2 * k - 1) * (2 * k - 1) * w);
+      s2 += term;
+      if (term < 1e-17 * s2) break;
+    }
+    return Math.min(1, Math.max(0, 1 - Math.sqrt(2 * Math.PI) / lambda * s2));
+  }
+  let s = 0;
+  for (let k = 1; k < 100; k++) {
+    const term = Math.exp(-2 * k * k * lambda * lambda);
+    s += k % 2 === 1 ? term : -term;
+    if (term < 1e-17 * Math.abs(s)) break;
+  }
+  return Math.min(1, Math.max(0, 2 * s));
+}
+function totalVariationDistance(p, q) {
+  if (p.length !== q.length)
+    throw new RangeError(`distributions differ in length: ${p.length} vs ${q.length}`);
+  let sp = 0;
+  let sq = 0;
+  for (let i = 0; i < p.length; i++) {
+    const a = p[i];
+    const b = q[i];
+    if (!(a >= 0) || !(b >= 0))
+      throw new RangeError(`weights must be non-negative (category ${i})`);
+    sp += a;
+    sq += b;
+  }
+  if (sp === 0 || sq === 0) throw new RangeError("a distribution has total weight 0");
+  let d = 0;
+  for (let i = 0; i < p.length; i++) d += Math.abs(p[i] / sp - q[i] / sq);
+  return d / 2;
+}
+var import_stats_base_dists_binomial_cdf, import_stats_base_dists_chisquare_cdf, import_stats_base_dists_normal_quantile, KS_EXACT_MAX_CELLS;
 var init_stats = __esm({
   "src/metrics/stats.ts"() {
     "use strict";
@@ -44868,6 +44831,2465 @@ var init_stats = __esm({
     import_stats_base_dists_normal_quantile = __toESM(require_lib131(), 1);
     init_classification();
     init_random();
+    KS_EXACT_MAX_CELLS = 1e6;
+  }
+});
+
+// src/suites/data/util.ts
+function skipped(reason) {
+  return { status: "skipped", reason };
+}
+function formatPercent(v) {
+  if (!Number.isFinite(v)) return String(v);
+  const p = v * 100;
+  if (p !== 0 && Math.abs(p) < 0.1) return `${p.toPrecision(2)}%`;
+  return `${p.toFixed(1)}%`;
+}
+function formatNumber(v) {
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return String(v);
+  return Math.abs(v) >= 1e3 ? v.toFixed(0) : String(Number(v.toPrecision(3)));
+}
+function formatPValue(p) {
+  if (!Number.isFinite(p)) return String(p);
+  if (p < 1e-6) return "<1e-6";
+  return String(Number(p.toPrecision(2)));
+}
+var init_util2 = __esm({
+  "src/suites/data/util.ts"() {
+    "use strict";
+  }
+});
+
+// src/suites/data/bias.ts
+function analyseBias(input2, options) {
+  const K = input2.classes.length;
+  const predById = /* @__PURE__ */ new Map();
+  for (const r of input2.candidate)
+    if (r.model === "candidate" && r.variant === "clean") predById.set(r.id, r.pred);
+  const rows = input2.examples.filter(
+    (e) => predById.has(e.id) && e.labelIndex >= 0 && e.labelIndex < K
+  );
+  if (rows.length === 0) return void 0;
+  const attributes = options.attributes.map((attribute) => {
+    const byGroup = /* @__PURE__ */ new Map();
+    let missingCount = 0;
+    for (const e of rows) {
+      const v = Object.hasOwn(e.metadata, attribute) ? e.metadata[attribute] : void 0;
+      if (v === void 0 || v === "") {
+        missingCount++;
+        continue;
+      }
+      const list2 = byGroup.get(v) ?? [];
+      list2.push({ label: e.labelIndex, pred: predById.get(e.id) });
+      byGroup.set(v, list2);
+    }
+    const perGroup = [...byGroup.entries()].sort((a, b) => compare(a[0], b[0])).map(([value, items]) => ({ value, ...groupStats(value, items, K, options) }));
+    const eligible = perGroup.filter((g) => g.stats.eligible);
+    const gapOf = (pick2) => gap(eligible.map((g) => [g.value, pick2(g)]));
+    const classGaps = input2.classes.map((label, c) => ({
+      label,
+      tprGap: gapOf((g) => g.tpr[c]),
+      fprGap: gapOf((g) => g.fpr[c])
+    }));
+    const worstOf = (cg) => Math.max(cg.tprGap?.value ?? -1, cg.fprGap?.value ?? -1);
+    classGaps.sort((a, b) => worstOf(b) - worstOf(a) || compare(a.label, b.label));
+    let eod = null;
+    for (const cg of classGaps) {
+      for (const [component, g] of [
+        ["tpr", cg.tprGap],
+        ["fpr", cg.fprGap]
+      ]) {
+        if (g && (eod === null || g.value > eod.value))
+          eod = { value: g.value, label: cg.label, component };
+      }
+    }
+    return {
+      attribute,
+      missingCount,
+      groups: perGroup.map((g) => g.stats),
+      eligibleGroupCount: eligible.length,
+      accuracyGap: gapOf((g) => g.stats.accuracy),
+      macroRecallGap: gapOf((g) => g.stats.macroRecall),
+      macroFprGap: gapOf((g) => g.stats.macroFpr),
+      classGaps,
+      equalizedOddsDifference: eod
+    };
+  });
+  return {
+    status: "ran",
+    evaluatedCount: rows.length,
+    attributes,
+    maxAccuracyGap: Math.max(0, ...attributes.map((a) => a.accuracyGap?.value ?? 0)),
+    maxEqualizedOddsDifference: Math.max(
+      0,
+      ...attributes.map((a) => a.equalizedOddsDifference?.value ?? 0)
+    )
+  };
+}
+function groupStats(value, items, K, options) {
+  const n = items.length;
+  const positives = new Array(K).fill(0);
+  const truePositives = new Array(K).fill(0);
+  const predicted = new Array(K).fill(0);
+  let correct = 0;
+  for (const { label, pred } of items) {
+    positives[label]++;
+    if (pred >= 0 && pred < K) predicted[pred]++;
+    if (pred === label) {
+      correct++;
+      truePositives[label]++;
+    }
+  }
+  const tpr = [];
+  const fpr = [];
+  for (let c = 0; c < K; c++) {
+    const pos = positives[c];
+    const neg = n - pos;
+    tpr.push(pos >= options.minClassSupport && pos > 0 ? truePositives[c] / pos : null);
+    fpr.push(
+      neg >= options.minClassSupport && neg > 0 ? (predicted[c] - truePositives[c]) / neg : null
+    );
+  }
+  const ci = wilsonInterval(correct, n);
+  return {
+    stats: {
+      value,
+      size: n,
+      correct,
+      accuracy: correct / n,
+      accuracyLower: ci.lower,
+      accuracyUpper: ci.upper,
+      macroRecall: mean(tpr),
+      macroFpr: mean(fpr),
+      eligible: n >= options.minGroupSize
+    },
+    tpr,
+    fpr
+  };
+}
+function gap(values) {
+  const defined = values.filter((v) => v[1] !== null);
+  if (defined.length < 2) return null;
+  let highest = defined[0];
+  let lowest = defined[0];
+  for (const v of defined) {
+    if (v[1] > highest[1]) highest = v;
+    if (v[1] < lowest[1]) lowest = v;
+  }
+  return { value: highest[1] - lowest[1], highest: highest[0], lowest: lowest[0] };
+}
+function mean(values) {
+  const defined = values.filter((v) => v !== null);
+  return defined.length === 0 ? null : defined.reduce((a, b) => a + b, 0) / defined.length;
+}
+function compare(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var biasCheck;
+var init_bias = __esm({
+  "src/suites/data/bias.ts"() {
+    "use strict";
+    init_stats();
+    init_util2();
+    biasCheck = {
+      id: "bias",
+      title: "Group disparity",
+      run(ctx) {
+        const c = ctx.config.bias;
+        if (!c.enabled) return Promise.resolve(skipped("disabled in config"));
+        if (c.attributes.length === 0)
+          return Promise.resolve(skipped("no sensitive attributes (set data.bias.attributes)"));
+        const { examples, classes, candidate } = ctx.input;
+        const finding = analyseBias(
+          { examples, classes, candidate },
+          {
+            attributes: c.attributes,
+            minGroupSize: c.minGroupSize,
+            minClassSupport: c.minClassSupport
+          }
+        );
+        return Promise.resolve(finding ?? skipped("no clean candidate prediction matches an example"));
+      },
+      gateValues: (f) => {
+        const byAcc = [...f.attributes].sort(
+          (a, b) => (b.accuracyGap?.value ?? 0) - (a.accuracyGap?.value ?? 0)
+        )[0];
+        const byEod = [...f.attributes].sort(
+          (a, b) => (b.equalizedOddsDifference?.value ?? 0) - (a.equalizedOddsDifference?.value ?? 0)
+        )[0];
+        return [
+          {
+            gate: "maxBiasGap",
+            metric: "largest accuracy gap between groups",
+            value: f.maxAccuracyGap,
+            format: formatNumber,
+            ...byAcc?.accuracyGap ? { detail: byAcc.attribute } : {}
+          },
+          {
+            gate: "maxEqualizedOddsDifference",
+            metric: "largest equalised-odds difference",
+            value: f.maxEqualizedOddsDifference,
+            format: formatNumber,
+            ...byEod?.equalizedOddsDifference ? { detail: byEod.attribute } : {}
+          }
+        ];
+      }
+    };
+  }
+});
+
+// src/suites/data/gates.ts
+function isMinGate(gate) {
+  return gate.startsWith("min");
+}
+function normalise(setting) {
+  return typeof setting === "number" ? { fail: setting } : setting;
+}
+function evaluateGate(check2, value, gates) {
+  const { warn, fail: fail2 } = normalise(gates[value.gate]);
+  if (warn === void 0 && fail2 === void 0) return void 0;
+  const min = isMinGate(value.gate);
+  const violates = (t) => min ? value.value < t : value.value > t;
+  const op = min ? "<" : ">";
+  const okOp = min ? "\u2265" : "\u2264";
+  const detail = value.detail ? ` (${value.detail})` : "";
+  let level2 = "pass";
+  let threshold;
+  if (fail2 !== void 0 && violates(fail2)) {
+    level2 = "fail";
+    threshold = fail2;
+  } else if (warn !== void 0 && violates(warn)) {
+    level2 = "warn";
+    threshold = warn;
+  } else {
+    threshold = fail2 ?? warn;
+  }
+  const sign = level2 === "pass" ? okOp : op;
+  const reason = `${value.metric} ${value.format(value.value)}${detail} ${sign} ${value.format(threshold)}${level2 === "pass" ? "" : ` (${level2} threshold of gates.${value.gate})`}`;
+  return {
+    check: check2,
+    gate: value.gate,
+    metric: value.metric,
+    value: value.value,
+    threshold,
+    level: level2,
+    reason
+  };
+}
+function worstLevel(levels) {
+  let worst2 = "pass";
+  for (const l of levels) {
+    if (l === "fail") return "fail";
+    if (l === "warn") worst2 = "warn";
+  }
+  return worst2;
+}
+var init_gates = __esm({
+  "src/suites/data/gates.ts"() {
+    "use strict";
+  }
+});
+
+// src/suites/data/image-properties.ts
+function measureLuma(gray) {
+  const { width: w, height: h, data } = gray;
+  const n = w * h;
+  let mean2 = 0;
+  for (let i = 0; i < n; i++) mean2 += data[i];
+  mean2 /= n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (data[i] - mean2) ** 2;
+  const contrast2 = Math.sqrt(ss / n) / 255;
+  let lapSum = 0;
+  let lapSq = 0;
+  let count = 0;
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      const v = data[i - 1] + data[i + 1] + data[i - w] + data[i + w] - 4 * data[i];
+      lapSum += v;
+      lapSq += v * v;
+      count++;
+    }
+  }
+  const sharpness = count > 0 ? Math.max(0, lapSq / count - (lapSum / count) ** 2) : 0;
+  return { brightness: mean2 / 255, contrast: contrast2, sharpness };
+}
+function median(values) {
+  const sorted = Float64Array.from(values).filter(Number.isFinite).sort();
+  const m = sorted.length;
+  if (m === 0) return NaN;
+  return m % 2 === 1 ? sorted[m >> 1] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2;
+}
+function robustZScores(values) {
+  const med = median(values);
+  const n = values.length;
+  const dev = new Float64Array(n);
+  for (let i = 0; i < n; i++) dev[i] = Math.abs(values[i] - med);
+  const mad = median(dev);
+  const out = new Float64Array(n);
+  if (mad > 0) {
+    for (let i = 0; i < n; i++) out[i] = 0.6745 * (values[i] - med) / mad;
+    return out;
+  }
+  let meanAd = 0;
+  for (let i = 0; i < n; i++) meanAd += dev[i];
+  meanAd /= n;
+  if (!(meanAd > 0)) return out;
+  for (let i = 0; i < n; i++) out[i] = (values[i] - med) / (1.253314 * meanAd);
+  return out;
+}
+function analyseImageProperties(scans, reference, options) {
+  const readable = scans.filter((s) => s.ok);
+  const unreadable = scans.filter((s) => !s.ok).map((s) => ({ id: s.id, error: s.error })).sort((a, b) => compare2(a.id, b.id));
+  const formatCounts = /* @__PURE__ */ new Map();
+  const channelCounts = /* @__PURE__ */ new Map();
+  for (const s of readable) {
+    formatCounts.set(s.properties.format, (formatCounts.get(s.properties.format) ?? 0) + 1);
+    channelCounts.set(s.properties.channels, (channelCounts.get(s.properties.channels) ?? 0) + 1);
+  }
+  const flagged = /* @__PURE__ */ new Set();
+  let truncated = unreadable.length > options.maxListed;
+  const properties = NUMERIC_PROPERTIES.map((property) => {
+    const values = Float64Array.from(readable, (s) => s.properties[property]);
+    const z2 = robustZScores(property === "sharpness" ? values.map((v) => Math.log1p(v)) : values);
+    const outliers = [];
+    for (let i = 0; i < readable.length; i++) {
+      if (Math.abs(z2[i]) > options.outlierZ) {
+        outliers.push({ id: readable[i].id, value: values[i], z: z2[i] });
+        flagged.add(readable[i].id);
+      }
+    }
+    outliers.sort((a, b) => Math.abs(b.z) - Math.abs(a.z) || compare2(a.id, b.id));
+    if (outliers.length > options.maxListed) truncated = true;
+    const sorted = Float64Array.from(values).sort();
+    return {
+      property,
+      median: median(values),
+      p05: quantile(sorted, 0.05),
+      p95: quantile(sorted, 0.95),
+      min: sorted.length > 0 ? sorted[0] : NaN,
+      max: sorted.length > 0 ? sorted[sorted.length - 1] : NaN,
+      outlierCount: outliers.length,
+      outliers: outliers.slice(0, options.maxListed)
+    };
+  });
+  const finding = {
+    status: "ran",
+    scannedCount: scans.length,
+    readableCount: readable.length,
+    unreadableCount: unreadable.length,
+    unreadable: unreadable.slice(0, options.maxListed),
+    formats: [...formatCounts].map(([format, count]) => ({ format, count })).sort((a, b) => b.count - a.count || compare2(a.format, b.format)),
+    channels: [...channelCounts].map(([channels, count]) => ({ channels, count })).sort((a, b) => a.channels - b.channels),
+    properties,
+    outlierImageCount: flagged.size,
+    outlierRate: readable.length > 0 ? flagged.size / readable.length : 0,
+    truncated
+  };
+  if (reference) {
+    const refReadable = reference.filter((s) => s.ok);
+    if (refReadable.length > 0 && readable.length > 0) {
+      const raw = NUMERIC_PROPERTIES.map((property) => {
+        const a = readable.map((s) => s.properties[property]);
+        const b = refReadable.map((s) => s.properties[property]);
+        return { property, a, b, ks: ksTwoSample(a, b) };
+      });
+      const bh = benjaminiHochberg(
+        raw.map((r) => r.ks.pValue),
+        options.alpha
+      );
+      const drift = raw.map((r, k) => ({
+        property: r.property,
+        statistic: r.ks.statistic,
+        pValue: r.ks.pValue,
+        adjustedPValue: bh.adjusted[k],
+        method: r.ks.method,
+        evalMedian: median(r.a),
+        referenceMedian: median(r.b),
+        significant: bh.rejected[k]
+      }));
+      finding.drift = {
+        referenceCount: reference.length,
+        referenceUnreadableCount: reference.length - refReadable.length,
+        properties: drift,
+        maxStatistic: Math.max(0, ...drift.map((d) => d.statistic))
+      };
+    }
+  }
+  return finding;
+}
+function quantile(sorted, q) {
+  const m = sorted.length;
+  if (m === 0) return NaN;
+  const h = (m - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(m - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+function compare2(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var NUMERIC_PROPERTIES, imagePropertiesCheck;
+var init_image_properties = __esm({
+  "src/suites/data/image-properties.ts"() {
+    "use strict";
+    init_stats();
+    init_util2();
+    NUMERIC_PROPERTIES = [
+      "width",
+      "height",
+      "aspectRatio",
+      "brightness",
+      "contrast",
+      "sharpness"
+    ];
+    imagePropertiesCheck = {
+      id: "imageProperties",
+      title: "Image properties",
+      async run(ctx) {
+        const c = ctx.config.imageProperties;
+        if (!c.enabled) return skipped("disabled in config");
+        const [scans, reference] = await Promise.all([ctx.evalScans(), ctx.referenceScans()]);
+        const toProperty = (s) => s.ok ? { id: s.id, ok: true, properties: s.properties } : { id: s.id, ok: false, error: s.error };
+        return analyseImageProperties(scans.map(toProperty), reference?.map(toProperty), {
+          outlierZ: c.outlierZ,
+          alpha: c.alpha,
+          maxListed: ctx.config.maxListed
+        });
+      },
+      gateValues: (f) => {
+        const values = [
+          {
+            gate: "maxUnreadableImages",
+            metric: "unreadable images",
+            value: f.unreadableCount,
+            format: formatNumber
+          },
+          {
+            gate: "maxOutlierRate",
+            metric: "outlier image rate",
+            value: f.outlierRate,
+            format: formatPercent
+          }
+        ];
+        if (f.drift) {
+          const worst2 = [...f.drift.properties].sort((a, b) => b.statistic - a.statistic)[0];
+          values.push({
+            gate: "maxPropertyDrift",
+            metric: "largest KS statistic vs reference",
+            value: f.drift.maxStatistic,
+            format: formatNumber,
+            ...worst2 ? { detail: worst2.property } : {}
+          });
+        }
+        return values;
+      }
+    };
+  }
+});
+
+// src/suites/data/label-issues.ts
+function confidentLearning(labels, probs, classCount, options) {
+  const n = labels.length;
+  if (probs.length !== n) throw new Error("labels and probs differ in length");
+  const K = classCount;
+  const sums = new Array(K).fill(0);
+  const counts = new Array(K).fill(0);
+  for (let k = 0; k < n; k++) {
+    const i = labels[k];
+    sums[i] += probs[k][i];
+    counts[i]++;
+  }
+  const thresholds = sums.map((s, j) => counts[j] > 0 ? s / counts[j] : NaN);
+  const C = matrix(K);
+  const cjTrue = new Int32Array(n).fill(-1);
+  for (let k = 0; k < n; k++) {
+    const p = probs[k];
+    let best = -1;
+    for (let j = 0; j < K; j++) {
+      const t = thresholds[j];
+      if (!Number.isNaN(t) && p[j] >= t && (best < 0 || p[j] > p[best])) best = j;
+    }
+    if (best >= 0) {
+      C[labels[k]][best]++;
+      cjTrue[k] = best;
+    }
+  }
+  const calibrated = C.map((row, i) => {
+    const rowSum = row.reduce((a, b) => a + b, 0);
+    return row.map((c) => rowSum > 0 ? c / rowSum * counts[i] : 0);
+  });
+  const total = calibrated.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
+  const joint = calibrated.map((row) => row.map((c) => total > 0 ? c / total : 0));
+  let trace = 0;
+  for (let i = 0; i < K; i++) trace += joint[i][i];
+  const estimatedNoiseRate = total > 0 ? Math.max(0, 1 - trace) : 0;
+  const byClass = Array.from({ length: K }, () => []);
+  for (let k = 0; k < n; k++) byClass[labels[k]].push(k);
+  const otherArgmax = (k) => {
+    const p = probs[k];
+    const given = labels[k];
+    let best = -1;
+    for (let j = 0; j < K; j++) if (j !== given && (best < 0 || p[j] > p[best])) best = j;
+    return best;
+  };
+  const suggestion = (k) => {
+    const t = cjTrue[k];
+    return t >= 0 && t !== labels[k] ? t : otherArgmax(k);
+  };
+  const pbnr = () => {
+    const out = /* @__PURE__ */ new Map();
+    for (let i = 0; i < K; i++) {
+      const members2 = byClass[i];
+      let budget = Math.max(0, members2.length - 1);
+      const cells = [];
+      for (let j = 0; j < K; j++) {
+        if (j !== i) cells.push({ j, count: Math.round(n * joint[i][j]) });
+      }
+      for (const { j, count } of cells) {
+        const take = Math.min(count, budget);
+        if (take <= 0) continue;
+        const ranked = [...members2].sort((a, b) => {
+          const ma = probs[a][j] - probs[a][i];
+          const mb = probs[b][j] - probs[b][i];
+          return mb - ma || a - b;
+        });
+        for (const k of ranked.slice(0, take)) {
+          if (!out.has(k)) {
+            out.set(k, j);
+            budget--;
+          }
+        }
+      }
+    }
+    return out;
+  };
+  const pbc = () => {
+    const out = /* @__PURE__ */ new Map();
+    for (let i = 0; i < K; i++) {
+      const members2 = byClass[i];
+      let offDiagonal = 0;
+      for (let j = 0; j < K; j++) if (j !== i) offDiagonal += joint[i][j];
+      const take = Math.min(Math.round(n * offDiagonal), Math.max(0, members2.length - 1));
+      const ranked = [...members2].sort((a, b) => probs[a][i] - probs[b][i] || a - b);
+      for (const k of ranked.slice(0, take)) out.set(k, suggestion(k));
+    }
+    return out;
+  };
+  let flagged;
+  switch (options.method) {
+    case "prune_by_noise_rate":
+      flagged = pbnr();
+      break;
+    case "prune_by_class":
+      flagged = pbc();
+      break;
+    case "both": {
+      const a = pbnr();
+      const b = pbc();
+      flagged = new Map([...a].filter(([k]) => b.has(k)));
+      break;
+    }
+    case "confident_joint":
+      flagged = /* @__PURE__ */ new Map();
+      for (let k = 0; k < n; k++) {
+        if (cjTrue[k] >= 0 && cjTrue[k] !== labels[k]) flagged.set(k, cjTrue[k]);
+      }
+      break;
+    case "predicted_neq_given":
+      flagged = /* @__PURE__ */ new Map();
+      for (let k = 0; k < n; k++) {
+        const p = probs[k];
+        let arg = 0;
+        for (let j = 1; j < K; j++) if (p[j] > p[arg]) arg = j;
+        if (arg !== labels[k]) flagged.set(k, arg);
+      }
+      break;
+  }
+  return { thresholds, confidentJoint: C, joint, estimatedNoiseRate, flagged };
+}
+function selfConfidence(probs, given) {
+  return probs[given];
+}
+function normalizedMargin(probs, given) {
+  let other = -Infinity;
+  for (let j = 0; j < probs.length; j++) if (j !== given && probs[j] > other) other = probs[j];
+  return probs[given] - (other === -Infinity ? 0 : other);
+}
+function probsById(records, role, classCount) {
+  const out = /* @__PURE__ */ new Map();
+  for (const r of records) {
+    if (r.model === role && r.variant === "clean" && r.probs && r.probs.length === classCount)
+      out.set(r.id, r.probs);
+  }
+  return out;
+}
+function findLabelIssues(input2, options) {
+  const K = input2.classes.length;
+  const cand = probsById(input2.candidate, "candidate", K);
+  const base = input2.baseline ? probsById(input2.baseline, "baseline", K) : /* @__PURE__ */ new Map();
+  const useBaseline = options.requireBaselineAgreement && base.size > 0;
+  const rows = input2.examples.filter(
+    (e) => cand.has(e.id) && (!useBaseline || base.has(e.id)) && e.labelIndex >= 0 && e.labelIndex < K
+  );
+  if (rows.length === 0) return void 0;
+  const labels = rows.map((e) => e.labelIndex);
+  const candProbs = rows.map((e) => cand.get(e.id));
+  const candResult = confidentLearning(labels, candProbs, K, { method: options.method });
+  let flagged = candResult.flagged;
+  let baseResult;
+  if (useBaseline) {
+    baseResult = confidentLearning(
+      labels,
+      rows.map((e) => base.get(e.id)),
+      K,
+      { method: options.method }
+    );
+    const other = baseResult.flagged;
+    flagged = new Map([...flagged].filter(([k]) => other.has(k)));
+  }
+  const issues = [...flagged].map(([k, suggested]) => {
+    const e = rows[k];
+    const p = candProbs[k];
+    const issue2 = {
+      id: e.id,
+      givenLabel: input2.classes[e.labelIndex],
+      suggestedLabel: input2.classes[suggested],
+      selfConfidence: selfConfidence(p, e.labelIndex),
+      normalizedMargin: normalizedMargin(p, e.labelIndex)
+    };
+    const b = baseResult?.flagged.get(k);
+    if (b !== void 0) issue2.baselineSuggestedLabel = input2.classes[b];
+    return issue2;
+  });
+  const score = (x) => options.rankBy === "self_confidence" ? x.selfConfidence : x.normalizedMargin;
+  issues.sort((a, b) => score(a) - score(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const pairCounts = /* @__PURE__ */ new Map();
+  for (const x of issues) {
+    const key = JSON.stringify([x.givenLabel, x.suggestedLabel]);
+    const entry = pairCounts.get(key) ?? {
+      given: x.givenLabel,
+      suggested: x.suggestedLabel,
+      count: 0
+    };
+    entry.count++;
+    pairCounts.set(key, entry);
+  }
+  const topConfusions = [...pairCounts.values()].sort(
+    (a, b) => b.count - a.count || a.given.localeCompare(b.given) || a.suggested.localeCompare(b.suggested)
+  ).slice(0, 10);
+  const thresholds = input2.classes.map((label, j) => {
+    const t = candResult.thresholds[j];
+    return { label, threshold: Number.isNaN(t) ? null : t };
+  });
+  return {
+    status: "ran",
+    method: options.method,
+    rankBy: options.rankBy,
+    models: useBaseline ? "candidate+baseline" : "candidate",
+    evaluatedCount: rows.length,
+    skippedCount: input2.examples.length - rows.length,
+    issueCount: issues.length,
+    issueRate: issues.length / rows.length,
+    candidateIssueCount: candResult.flagged.size,
+    ...baseResult ? { baselineIssueCount: baseResult.flagged.size } : {},
+    estimatedNoiseRate: candResult.estimatedNoiseRate,
+    thresholds,
+    topConfusions,
+    issues: issues.slice(0, options.maxListed),
+    truncated: issues.length > options.maxListed
+  };
+}
+function matrix(k) {
+  return Array.from({ length: k }, () => new Array(k).fill(0));
+}
+var labelIssuesCheck;
+var init_label_issues = __esm({
+  "src/suites/data/label-issues.ts"() {
+    "use strict";
+    init_util2();
+    labelIssuesCheck = {
+      id: "labelIssues",
+      title: "Label issues",
+      run(ctx) {
+        const c = ctx.config.labelIssues;
+        if (!c.enabled) return Promise.resolve(skipped("disabled in config"));
+        const { examples, classes, candidate, baseline } = ctx.input;
+        const finding = findLabelIssues(
+          { examples, classes, candidate, ...baseline ? { baseline } : {} },
+          {
+            method: c.method,
+            rankBy: c.rankBy,
+            requireBaselineAgreement: c.requireBaselineAgreement,
+            maxListed: ctx.config.maxListed
+          }
+        );
+        return Promise.resolve(
+          finding ?? skipped(
+            `no clean candidate record carries class probabilities (probs with ${classes.length} entries, one per class)`
+          )
+        );
+      },
+      gateValues: (f) => [
+        {
+          gate: "maxLabelIssueRate",
+          metric: "label issue rate",
+          value: f.issueRate,
+          format: formatPercent
+        }
+      ]
+    };
+  }
+});
+
+// src/suites/data/hashing.ts
+import { createHash } from "node:crypto";
+function sha256Hex(bytes) {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+function popcount32(x) {
+  let v = x >>> 0;
+  v = v - (v >>> 1 & 1431655765);
+  v = (v & 858993459) + (v >>> 2 & 858993459);
+  v = v + (v >>> 4) & 252645135;
+  return Math.imul(v, 16843009) >>> 24;
+}
+function hammingDistance(a, b) {
+  return popcount32(a.hi ^ b.hi) + popcount32(a.lo ^ b.lo);
+}
+function packBits(bits) {
+  if (bits.length !== 64) throw new Error(`expected 64 bits, got ${bits.length}`);
+  let lo = 0;
+  let hi = 0;
+  for (let k = 0; k < 32; k++) if (bits[k]) lo |= 1 << k;
+  for (let k = 0; k < 32; k++) if (bits[32 + k]) hi |= 1 << k;
+  return { hi: hi >>> 0, lo: lo >>> 0 };
+}
+function resizeArea(src, width, height, window) {
+  if (src.width < 1 || src.height < 1) throw new Error("cannot resize an empty image");
+  const win = window ?? { x0: 0, y0: 0, x1: src.width, y1: src.height, background: 0 };
+  const xw = axisWeights(win.x0, win.x1, src.width, width);
+  const yw = axisWeights(win.y0, win.y1, src.height, height);
+  const bg = win.background;
+  const tmp = new Float64Array(width * src.height);
+  for (let y = 0; y < src.height; y++) {
+    const row = y * src.width;
+    for (let x = 0; x < width; x++) {
+      const w = xw[x];
+      let acc = w.outside * bg;
+      for (let k = 0; k < w.index.length; k++) acc += src.data[row + w.index[k]] * w.weight[k];
+      tmp[y * width + x] = acc;
+    }
+  }
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const w = yw[y];
+    for (let x = 0; x < width; x++) {
+      let acc = w.outside * bg;
+      for (let k = 0; k < w.index.length; k++) acc += tmp[w.index[k] * width + x] * w.weight[k];
+      out[y * width + x] = acc;
+    }
+  }
+  return { width, height, data: out };
+}
+function axisWeights(start, end, srcSize, dstSize) {
+  const scale2 = (end - start) / dstSize;
+  const result = [];
+  for (let i = 0; i < dstSize; i++) {
+    const a = start + i * scale2;
+    const b = a + scale2;
+    const index2 = [];
+    const weight = [];
+    let inside = 0;
+    for (let s = Math.max(0, Math.floor(a)); s < Math.min(srcSize, Math.ceil(b)); s++) {
+      const overlap = Math.min(b, s + 1) - Math.max(a, s);
+      if (overlap > 1e-12) {
+        index2.push(s);
+        weight.push(overlap / scale2);
+        inside += overlap;
+      }
+    }
+    result.push({ index: index2, weight, outside: Math.max(0, (scale2 - inside) / scale2) });
+  }
+  return result;
+}
+function pHash(gray, window) {
+  const small = resizeArea(gray, DCT_SIZE, DCT_SIZE, window).data;
+  const rows = new Float64Array(DCT_SIZE * LOW);
+  for (let y = 0; y < DCT_SIZE; y++) {
+    for (let v = 0; v < LOW; v++) {
+      let acc = 0;
+      for (let x = 0; x < DCT_SIZE; x++)
+        acc += small[y * DCT_SIZE + x] * DCT_COS[v * DCT_SIZE + x];
+      rows[y * LOW + v] = acc;
+    }
+  }
+  const coeffs = new Float64Array(LOW * LOW);
+  for (let u = 0; u < LOW; u++) {
+    for (let v = 0; v < LOW; v++) {
+      let acc = 0;
+      for (let y = 0; y < DCT_SIZE; y++) acc += rows[y * LOW + v] * DCT_COS[u * DCT_SIZE + y];
+      coeffs[u * LOW + v] = acc;
+    }
+  }
+  const median2 = medianOf(coeffs);
+  const bits = [];
+  for (let k = 0; k < 64; k++) bits.push(coeffs[k] > median2);
+  return packBits(bits);
+}
+function dHash(gray, window) {
+  const small = resizeArea(gray, 9, 8, window).data;
+  const bits = [];
+  for (let y = 0; y < 8; y++) {
+    for (let x = 0; x < 8; x++) bits.push(small[y * 9 + x] > small[y * 9 + x + 1]);
+  }
+  return packBits(bits);
+}
+function lumaFromInterleaved(data, width, height, channels) {
+  const n = width * height;
+  const out = new Float32Array(n);
+  if (channels < 3) {
+    for (let i = 0; i < n; i++) out[i] = data[i * channels];
+  } else {
+    for (let i = 0; i < n; i++) {
+      const o = i * channels;
+      out[i] = 0.299 * data[o] + 0.587 * data[o + 1] + 0.114 * data[o + 2];
+    }
+  }
+  return { width, height, data: out };
+}
+function contentWindow(gray) {
+  const { width: w, height: h, data } = gray;
+  const background = borderMedian(gray);
+  const colMass = new Float64Array(w);
+  const rowMass = new Float64Array(h);
+  let total = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const v = Math.abs(data[y * w + x] - background);
+      colMass[x] += v;
+      rowMass[y] += v;
+      total += v;
+    }
+  }
+  if (!(total > 0)) return { x0: 0, y0: 0, x1: w, y1: h, background };
+  const [x0, x1] = massQuantiles(colMass, total, CONTENT_QUANTILE);
+  const [y0, y1] = massQuantiles(rowMass, total, CONTENT_QUANTILE);
+  return {
+    x0,
+    y0,
+    x1: Math.max(x1, x0 + 1),
+    y1: Math.max(y1, y0 + 1),
+    background
+  };
+}
+function massQuantiles(mass, total, q) {
+  const target = q * total;
+  let lo = 0;
+  let acc = 0;
+  for (let i = 0; i < mass.length; i++) {
+    const m = mass[i];
+    if (acc + m >= target && m > 0) {
+      lo = i + (target - acc) / m;
+      break;
+    }
+    acc += m;
+  }
+  let hi = mass.length;
+  acc = 0;
+  for (let i = mass.length - 1; i >= 0; i--) {
+    const m = mass[i];
+    if (acc + m >= target && m > 0) {
+      hi = i + 1 - (target - acc) / m;
+      break;
+    }
+    acc += m;
+  }
+  return hi > lo ? [lo, hi] : [0, mass.length];
+}
+function borderMedian(gray) {
+  const { width: w, height: h, data } = gray;
+  const border = [];
+  for (let x = 0; x < w; x++) border.push(data[x], data[(h - 1) * w + x]);
+  for (let y = 1; y < h - 1; y++) border.push(data[y * w], data[y * w + w - 1]);
+  border.sort((a, b) => a - b);
+  return border[border.length >> 1];
+}
+function medianOf(values) {
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+var DCT_SIZE, LOW, DCT_COS, CONTENT_QUANTILE;
+var init_hashing = __esm({
+  "src/suites/data/hashing.ts"() {
+    "use strict";
+    DCT_SIZE = 32;
+    LOW = 8;
+    DCT_COS = (() => {
+      const table2 = new Float64Array(LOW * DCT_SIZE);
+      for (let u = 1; u <= LOW; u++) {
+        for (let x = 0; x < DCT_SIZE; x++) {
+          table2[(u - 1) * DCT_SIZE + x] = Math.cos((2 * x + 1) * u * Math.PI / (2 * DCT_SIZE));
+        }
+      }
+      return table2;
+    })();
+    CONTENT_QUANTILE = 0.01;
+  }
+});
+
+// src/suites/data/hamming-index.ts
+function toHashColumns(hashes) {
+  const hi = new Uint32Array(hashes.length);
+  const lo = new Uint32Array(hashes.length);
+  hashes.forEach((h, k) => {
+    hi[k] = h.hi;
+    lo[k] = h.lo;
+  });
+  return { hi, lo };
+}
+function defaultChunkCount(n) {
+  const bits = Math.min(
+    MAX_CHUNK_BITS,
+    Math.max(MIN_CHUNK_BITS, Math.round(Math.log2(Math.max(2, n))))
+  );
+  return Math.ceil(64 / bits);
+}
+function queryCost(n, chunks, radius) {
+  const width = Math.ceil(64 / chunks);
+  const sub = Math.floor(radius / chunks);
+  let probes = 0;
+  let binom = 1;
+  for (let k = 0; k <= Math.min(sub, width); k++) {
+    probes += binom;
+    binom = binom * (width - k) / (k + 1);
+  }
+  return chunks * (probes + n * probes / 2 ** width);
+}
+function cheapestChunkCount(n, radius) {
+  let best = Math.ceil(64 / MAX_CHUNK_BITS);
+  for (let m = best + 1; m <= 64 / MIN_CHUNK_BITS; m++) {
+    if (queryCost(n, m, radius) < queryCost(n, best, radius)) best = m;
+  }
+  return best;
+}
+function chunkKey(hi, lo, start, width) {
+  const mask = width >= 32 ? 4294967295 : (1 << width) - 1;
+  if (start + width <= 32) return lo >>> start & mask;
+  if (start >= 32) return hi >>> start - 32 & mask;
+  const lowBits = 32 - start;
+  return (lo >>> start | (hi & (1 << width - lowBits) - 1) << lowBits) >>> 0;
+}
+function buildChunk(columns, start, width) {
+  const n = columns.hi.length;
+  const keys = new Uint32Array(n);
+  const offsets = new Uint32Array((1 << width) + 1);
+  for (let k = 0; k < n; k++) {
+    const key = chunkKey(columns.hi[k], columns.lo[k], start, width);
+    keys[k] = key;
+    offsets[key + 1]++;
+  }
+  for (let v = 1; v < offsets.length; v++) offsets[v] += offsets[v - 1];
+  const fill = offsets.slice(0, offsets.length - 1);
+  const ids = new Uint32Array(n);
+  for (let k = 0; k < n; k++) ids[fill[keys[k]]++] = k;
+  return { start, width, keys, offsets, ids };
+}
+function maskTable(width, radius) {
+  const r = Math.min(radius, width);
+  const cacheKey = `${width}:${r}`;
+  const cached2 = maskCache.get(cacheKey);
+  if (cached2) return cached2;
+  const masks = [0];
+  const extend2 = (mask, from, left) => {
+    if (left === 0) return;
+    for (let b = from; b < width; b++) {
+      const next = (mask | 1 << b) >>> 0;
+      masks.push(next);
+      extend2(next, b + 1, left - 1);
+    }
+  };
+  extend2(0, 0, r);
+  const table2 = Uint32Array.from(masks);
+  maskCache.set(cacheKey, table2);
+  return table2;
+}
+var MAX_CHUNK_BITS, MIN_CHUNK_BITS, HammingIndex, maskCache;
+var init_hamming_index = __esm({
+  "src/suites/data/hamming-index.ts"() {
+    "use strict";
+    init_hashing();
+    MAX_CHUNK_BITS = 20;
+    MIN_CHUNK_BITS = 4;
+    HammingIndex = class _HammingIndex {
+      size;
+      hi;
+      lo;
+      chunks;
+      seen;
+      epoch = 0;
+      plans = /* @__PURE__ */ new Map();
+      constructor(columns, chunkCount) {
+        this.hi = columns.hi;
+        this.lo = columns.lo;
+        this.size = columns.hi.length;
+        this.seen = new Uint32Array(this.size);
+        this.chunks = [];
+        const base = Math.floor(64 / chunkCount);
+        let extra = 64 - base * chunkCount;
+        let start = 0;
+        for (let c = 0; c < chunkCount; c++) {
+          const width = base + (extra > 0 ? 1 : 0);
+          if (extra > 0) extra--;
+          this.chunks.push(buildChunk(columns, start, width));
+          start += width;
+        }
+      }
+      /**
+       * Index `hashes`. Without `chunks`: when the search radius is known, the m whose estimated
+       * query cost m·(probes + n·probes / 2^(64/m)) is lowest; otherwise the paper's
+       * m = ⌈64 / log2 n⌉. Chunk widths stay between 4 and 20 bits.
+       */
+      static build(hashes, options = {}) {
+        const columns = Array.isArray(hashes) ? toHashColumns(hashes) : hashes;
+        if (columns.hi.length !== columns.lo.length) throw new Error("hash columns differ in length");
+        const n = columns.hi.length;
+        const chunkCount = options.chunks ?? (options.radius === void 0 ? defaultChunkCount(n) : cheapestChunkCount(n, options.radius));
+        if (!Number.isInteger(chunkCount) || chunkCount < 1 || chunkCount > 16) {
+          throw new Error(`chunks must be an integer in 1..16, got ${chunkCount}`);
+        }
+        if (Math.ceil(64 / chunkCount) > MAX_CHUNK_BITS) {
+          throw new Error(`chunks must be at least ${Math.ceil(64 / MAX_CHUNK_BITS)}`);
+        }
+        return new _HammingIndex(columns, chunkCount);
+      }
+      /** Number of chunks (m). */
+      get chunkCount() {
+        return this.chunks.length;
+      }
+      /**
+       * Call `visit(index, distance)` once for every indexed item within `radius` bits of `query`.
+       * Falls back to a linear scan when probing would cost more than scanning (large radius or
+       * tiny index), so the answer is always exact.
+       */
+      search(query, radius, visit2) {
+        if (radius < 0 || this.size === 0) return;
+        const qhi = query.hi >>> 0;
+        const qlo = query.lo >>> 0;
+        const hi = this.hi;
+        const lo = this.lo;
+        const plan = this.probePlan(radius);
+        if (plan === void 0) {
+          for (let k = 0; k < this.size; k++) {
+            const d = popcount32(hi[k] ^ qhi) + popcount32(lo[k] ^ qlo);
+            if (d <= radius) visit2(k, d);
+          }
+          return;
+        }
+        const stamp = this.nextEpoch();
+        const seen = this.seen;
+        for (let c = 0; c < this.chunks.length; c++) {
+          const chunk = this.chunks[c];
+          const key = chunkKey(qhi, qlo, chunk.start, chunk.width);
+          const masks = plan[c];
+          const offsets = chunk.offsets;
+          const ids = chunk.ids;
+          for (let m = 0; m < masks.length; m++) {
+            const bucket = key ^ masks[m];
+            const end = offsets[bucket + 1];
+            for (let p = offsets[bucket]; p < end; p++) {
+              const k = ids[p];
+              if (seen[k] === stamp) continue;
+              seen[k] = stamp;
+              const d = popcount32(hi[k] ^ qhi) + popcount32(lo[k] ^ qlo);
+              if (d <= radius) visit2(k, d);
+            }
+          }
+        }
+      }
+      /** Per-chunk probe masks for a radius, or undefined when a linear scan is cheaper. Cached. */
+      probePlan(radius) {
+        if (this.plans.has(radius)) return this.plans.get(radius);
+        const sub = Math.floor(radius / this.chunks.length);
+        const plan = this.chunks.map((chunk) => maskTable(chunk.width, sub));
+        const probes = plan.reduce((s, masks) => s + masks.length, 0);
+        const result = probes >= this.size ? void 0 : plan;
+        this.plans.set(radius, result);
+        return result;
+      }
+      /** Every pair (i < j) of indexed items within `radius` bits of each other. */
+      pairsWithin(radius) {
+        const pairs = [];
+        for (let i = 0; i < this.size; i++) {
+          this.search({ hi: this.hi[i], lo: this.lo[i] }, radius, (j, distance) => {
+            if (j > i) pairs.push({ i, j, distance });
+          });
+        }
+        return pairs;
+      }
+      nextEpoch() {
+        this.epoch++;
+        if (this.epoch === 4294967295) {
+          this.seen.fill(0);
+          this.epoch = 1;
+        }
+        return this.epoch;
+      }
+    };
+    maskCache = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/suites/data/near-duplicates.ts
+function modeDistance(a, b, mode) {
+  if (mode === "phash" || mode === "both") {
+    if (!a.phash || !b.phash) return void 0;
+    const dp = hammingDistance(a.phash, b.phash);
+    if (mode === "phash") return dp;
+    if (!a.dhash || !b.dhash) return void 0;
+    return Math.max(dp, hammingDistance(a.dhash, b.dhash));
+  }
+  if (!a.dhash || !b.dhash) return void 0;
+  return hammingDistance(a.dhash, b.dhash);
+}
+function indexHash(image4, mode) {
+  return mode === "dhash" ? image4.dhash : image4.phash;
+}
+function findDuplicates(images, options) {
+  const uf = new UnionFind(images.length);
+  const linkDistance = /* @__PURE__ */ new Map();
+  const noteLink = (i, j, d) => {
+    uf.union(i, j);
+    for (const k of [i, j]) linkDistance.set(k, Math.max(linkDistance.get(k) ?? 0, d));
+  };
+  const bySha = /* @__PURE__ */ new Map();
+  images.forEach((img, k) => {
+    const list2 = bySha.get(img.sha256);
+    if (list2) list2.push(k);
+    else bySha.set(img.sha256, [k]);
+  });
+  let exactGroupCount = 0;
+  for (const members3 of bySha.values()) {
+    if (members3.length < 2) continue;
+    exactGroupCount++;
+    for (let k = 1; k < members3.length; k++) noteLink(members3[0], members3[k], 0);
+  }
+  const hashed = [];
+  const hashes = [];
+  images.forEach((img, k) => {
+    const h = indexHash(img, options.hash);
+    if (h && (options.hash !== "both" || img.dhash)) {
+      hashed.push(k);
+      hashes.push(h);
+    }
+  });
+  const index2 = HammingIndex.build(hashes, { radius: options.threshold });
+  for (const pair of index2.pairsWithin(options.threshold)) {
+    const a = hashed[pair.i];
+    const b = hashed[pair.j];
+    const d = options.hash === "both" ? modeDistance(images[a], images[b], "both") : pair.distance;
+    if (d !== void 0 && d <= options.threshold) noteLink(a, b, d);
+  }
+  const members2 = /* @__PURE__ */ new Map();
+  for (let k = 0; k < images.length; k++) {
+    if (!linkDistance.has(k)) continue;
+    const root = uf.find(k);
+    const list2 = members2.get(root);
+    if (list2) list2.push(k);
+    else members2.set(root, [k]);
+  }
+  const groups = [];
+  for (const list2 of members2.values()) {
+    if (list2.length < 2) continue;
+    const group = list2.map((k) => images[k]);
+    const labels = [
+      ...new Set(group.map((g) => g.label).filter((l) => l !== void 0))
+    ].sort();
+    const exact = group.every((g) => g.sha256 === group[0].sha256);
+    groups.push({
+      ids: group.map((g) => g.id).sort(),
+      labels,
+      conflictingLabels: labels.length > 1,
+      exact,
+      maxLinkDistance: Math.max(...list2.map((k) => linkDistance.get(k) ?? 0))
+    });
+  }
+  groups.sort(
+    (x, y) => Number(y.conflictingLabels) - Number(x.conflictingLabels) || y.ids.length - x.ids.length || compareStrings(x.ids[0], y.ids[0])
+  );
+  const imagesInGroups = groups.reduce((s, g) => s + g.ids.length, 0);
+  return {
+    status: "ran",
+    hash: options.hash,
+    threshold: options.threshold,
+    hashedCount: hashed.length,
+    exactGroupCount,
+    groupCount: groups.length,
+    imagesInGroups,
+    redundantImages: imagesInGroups - groups.length,
+    conflictingGroupCount: groups.filter((g) => g.conflictingLabels).length,
+    groups: groups.slice(0, options.maxListed),
+    truncated: groups.length > options.maxListed
+  };
+}
+function findLeakage(evalImages, trainImages, options) {
+  const trainBySha = /* @__PURE__ */ new Map();
+  trainImages.forEach((img, k) => {
+    const list2 = trainBySha.get(img.sha256);
+    if (list2) list2.push(k);
+    else trainBySha.set(img.sha256, [k]);
+  });
+  const trainHashed = [];
+  const trainHashes = [];
+  trainImages.forEach((img, k) => {
+    const h = indexHash(img, options.hash);
+    if (h && (options.hash !== "both" || img.dhash)) {
+      trainHashed.push(k);
+      trainHashes.push(h);
+    }
+  });
+  const index2 = options.near ? HammingIndex.build(trainHashes, { radius: options.threshold }) : void 0;
+  const leaked = [];
+  for (const img of evalImages) {
+    const matches = /* @__PURE__ */ new Map();
+    for (const k of trainBySha.get(img.sha256) ?? []) matches.set(k, 0);
+    const q = indexHash(img, options.hash);
+    if (index2 && q) {
+      index2.search(q, options.threshold, (t) => {
+        const k = trainHashed[t];
+        if (matches.has(k)) return;
+        const d = modeDistance(img, trainImages[k], options.hash);
+        if (d !== void 0 && d <= options.threshold) matches.set(k, d);
+      });
+    }
+    if (matches.size === 0) continue;
+    const sorted = [...matches.entries()].sort(
+      (a, b) => a[1] - b[1] || compareStrings(trainImages[a[0]].id, trainImages[b[0]].id)
+    );
+    const exact = trainBySha.has(img.sha256);
+    leaked.push({
+      id: img.id,
+      ...img.label !== void 0 ? { label: img.label } : {},
+      exact,
+      distance: sorted[0][1],
+      trainIds: sorted.slice(0, 5).map(([k]) => trainImages[k].id),
+      trainMatchCount: sorted.length,
+      labelMismatch: img.label !== void 0 && sorted.some(([k]) => {
+        const l = trainImages[k].label;
+        return l !== void 0 && l !== img.label;
+      })
+    });
+  }
+  leaked.sort(
+    (a, b) => Number(b.exact) - Number(a.exact) || a.distance - b.distance || compareStrings(a.id, b.id)
+  );
+  const exactCount = leaked.filter((l) => l.exact).length;
+  return {
+    status: "ran",
+    hash: options.hash,
+    threshold: options.threshold,
+    trainCount: trainImages.length,
+    evalCount: evalImages.length,
+    leakedCount: leaked.length,
+    leakedRate: evalImages.length === 0 ? 0 : leaked.length / evalImages.length,
+    exactCount,
+    nearCount: leaked.length - exactCount,
+    examples: leaked.slice(0, options.maxListed),
+    truncated: leaked.length > options.maxListed
+  };
+}
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function hashedFromScan(scan, label) {
+  if (scan.sha256 === void 0) return void 0;
+  return {
+    id: scan.id,
+    sha256: scan.sha256,
+    ...label !== void 0 ? { label } : {},
+    ...scan.ok ? { phash: scan.phash, dhash: scan.dhash } : {}
+  };
+}
+var UnionFind, duplicatesCheck, leakageCheck;
+var init_near_duplicates = __esm({
+  "src/suites/data/near-duplicates.ts"() {
+    "use strict";
+    init_hashing();
+    init_hamming_index();
+    init_util2();
+    UnionFind = class {
+      parent;
+      size;
+      constructor(n) {
+        this.parent = new Int32Array(n);
+        this.size = new Int32Array(n).fill(1);
+        for (let k = 0; k < n; k++) this.parent[k] = k;
+      }
+      find(x) {
+        let v = x;
+        while (this.parent[v] !== v) {
+          const grand = this.parent[this.parent[v]];
+          this.parent[v] = grand;
+          v = grand;
+        }
+        return v;
+      }
+      union(a, b) {
+        let ra = this.find(a);
+        let rb = this.find(b);
+        if (ra === rb) return;
+        if (this.size[ra] < this.size[rb]) [ra, rb] = [rb, ra];
+        this.parent[rb] = ra;
+        this.size[ra] += this.size[rb];
+      }
+    };
+    duplicatesCheck = {
+      id: "duplicates",
+      title: "Duplicates",
+      async run(ctx) {
+        const c = ctx.config.duplicates;
+        if (!c.enabled) return skipped("disabled in config");
+        const scans = await ctx.evalScans();
+        const images = scans.flatMap((s, k) => {
+          const h = hashedFromScan(s, ctx.input.examples[k].label);
+          return h ? [h] : [];
+        });
+        return findDuplicates(images, {
+          hash: c.hash,
+          threshold: c.hammingThreshold,
+          maxListed: ctx.config.maxListed
+        });
+      },
+      gateValues: (f) => [
+        {
+          gate: "maxDuplicateGroups",
+          metric: "duplicate groups",
+          value: f.groupCount,
+          format: formatNumber
+        },
+        {
+          gate: "maxConflictingDuplicateGroups",
+          metric: "duplicate groups with conflicting labels",
+          value: f.conflictingGroupCount,
+          format: formatNumber
+        }
+      ]
+    };
+    leakageCheck = {
+      id: "leakage",
+      title: "Train/eval leakage",
+      async run(ctx) {
+        const c = ctx.config.leakage;
+        if (!c.enabled) return skipped("disabled in config");
+        const train = ctx.input.train;
+        if (!train) return skipped("no training manifest (set data.trainManifest)");
+        const [evalScans, trainScans] = await Promise.all([ctx.evalScans(), ctx.trainScans()]);
+        const evalImages = evalScans.flatMap((s, k) => {
+          const h = hashedFromScan(s, ctx.input.examples[k].label);
+          return h ? [h] : [];
+        });
+        const trainImages = (trainScans ?? []).flatMap((s, k) => {
+          const h = hashedFromScan(s, train[k].label);
+          return h ? [h] : [];
+        });
+        return findLeakage(evalImages, trainImages, {
+          hash: c.hash,
+          threshold: c.hammingThreshold,
+          near: c.near,
+          maxListed: ctx.config.maxListed
+        });
+      },
+      gateValues: (f) => [
+        {
+          gate: "maxLeakageRate",
+          metric: "leaked evaluation examples",
+          value: f.leakedRate,
+          format: formatPercent
+        }
+      ]
+    };
+  }
+});
+
+// src/suites/data/representativity.ts
+function valueOf(item, dim) {
+  return dim.kind === "label" ? item.label : item.metadata?.[dim.column];
+}
+function countValues(items, dim) {
+  const counts = /* @__PURE__ */ new Map();
+  let missing = 0;
+  for (const item of items) {
+    const v = valueOf(item, dim);
+    if (v === void 0 || v === "") missing++;
+    else counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  return { counts, missing };
+}
+function normalise2(shares, context) {
+  const entries = Object.entries(shares);
+  let total = 0;
+  for (const [k, v] of entries) {
+    if (!(v >= 0) || !Number.isFinite(v))
+      throw new RangeError(`${context}: share of "${k}" must be \u2265 0, got ${v}`);
+    total += v;
+  }
+  if (total <= 0) throw new RangeError(`${context}: expected shares sum to 0`);
+  return new Map(entries.map(([k, v]) => [k, v / total]));
+}
+function compareToShares(items, dim, shares, options) {
+  const { counts, missing: missingValueCount } = countValues(items, dim);
+  const expected = normalise2(
+    shares,
+    dim.kind === "label" ? "label" : `metadata column ${dim.column}`
+  );
+  const values = sortedUnion(counts.keys(), expected.keys(), options.knownCategories ?? []);
+  const total = sum(counts.values());
+  const tested = values.filter((v) => (expected.get(v) ?? 0) > 0);
+  const obsTested = tested.map((v) => counts.get(v) ?? 0);
+  const testedTotal = sum(obsTested);
+  const chi = tested.length >= 2 && testedTotal > 0 ? chiSquareGoodnessOfFit(
+    obsTested,
+    tested.map((v) => expected.get(v))
+  ) : null;
+  const rows = values.map((value) => ({
+    value,
+    observed: counts.get(value) ?? 0,
+    observedShare: total > 0 ? (counts.get(value) ?? 0) / total : 0,
+    expectedShare: expected.get(value) ?? 0
+  }));
+  return finish({
+    dimension: dim,
+    source: "config",
+    test: "goodness-of-fit",
+    observedTotal: total,
+    missingValueCount,
+    chiSquare: chi && !Number.isNaN(chi.pValue) ? chi : null,
+    rows,
+    lowExpectedCounts: tested.some((v) => expected.get(v) * testedTotal < 5),
+    options
+  });
+}
+function compareToReference(items, reference, dim, options) {
+  const { counts, missing: missingValueCount } = countValues(items, dim);
+  const { counts: refCounts } = countValues(reference, dim);
+  const values = sortedUnion(counts.keys(), refCounts.keys(), []);
+  const total = sum(counts.values());
+  const refTotal = sum(refCounts.values());
+  let chi = null;
+  let lowExpectedCounts = false;
+  if (values.length >= 2 && total > 0 && refTotal > 0) {
+    const grand = total + refTotal;
+    const observed = [];
+    const expected = [];
+    for (const [rowTotal, source] of [
+      [total, counts],
+      [refTotal, refCounts]
+    ]) {
+      for (const v of values) {
+        const colTotal = (counts.get(v) ?? 0) + (refCounts.get(v) ?? 0);
+        observed.push(source.get(v) ?? 0);
+        const e = rowTotal * colTotal / grand;
+        expected.push(e);
+        if (e < 5) lowExpectedCounts = true;
+      }
+    }
+    const r = chiSquareGoodnessOfFit(observed, expected, { ddof: values.length });
+    if (!Number.isNaN(r.pValue)) chi = r;
+  }
+  const rows = values.map((value) => ({
+    value,
+    observed: counts.get(value) ?? 0,
+    observedShare: total > 0 ? (counts.get(value) ?? 0) / total : 0,
+    expectedShare: refTotal > 0 ? (refCounts.get(value) ?? 0) / refTotal : 0,
+    referenceCount: refCounts.get(value) ?? 0
+  }));
+  return {
+    ...finish({
+      dimension: dim,
+      source: "reference",
+      test: "homogeneity",
+      observedTotal: total,
+      missingValueCount,
+      chiSquare: chi,
+      rows,
+      lowExpectedCounts,
+      options
+    }),
+    referenceTotal: refTotal
+  };
+}
+function finish(args) {
+  const { rows, options } = args;
+  const canTvd = args.observedTotal > 0 && rows.some((r) => r.expectedShare > 0);
+  const tvd = canTvd ? totalVariationDistance(
+    rows.map((r) => r.observed),
+    rows.map((r) => r.expectedShare)
+  ) : 0;
+  const categories = [...rows].sort(
+    (a, b) => Math.abs(b.observedShare - b.expectedShare) - Math.abs(a.observedShare - a.expectedShare) || compare3(a.value, b.value)
+  );
+  return {
+    dimension: args.dimension,
+    source: args.source,
+    test: args.test,
+    observedTotal: args.observedTotal,
+    missingValueCount: args.missingValueCount,
+    chiSquare: args.chiSquare,
+    significant: args.chiSquare !== null && args.chiSquare.pValue < options.alpha,
+    tvd,
+    categories,
+    unexpected: rows.filter((r) => r.observed > 0 && r.expectedShare === 0).map((r) => r.value),
+    missing: rows.filter((r) => r.observed === 0 && r.expectedShare > 0).map((r) => r.value),
+    belowMinSupport: rows.filter((r) => r.observed > 0 && r.observed < options.minSupport).map((r) => r.value),
+    lowExpectedCounts: args.lowExpectedCounts
+  };
+}
+function checkRepresentativity(items, options) {
+  const comparisons = [];
+  const label = { kind: "label" };
+  if (options.expectedLabel !== void 0) {
+    const shares = options.expectedLabel === "uniform" ? Object.fromEntries(options.classes.map((c) => [c, 1])) : options.expectedLabel;
+    comparisons.push(
+      compareToShares(items, label, shares, { ...options, knownCategories: options.classes })
+    );
+  } else if (options.reference && options.reference.some((r) => r.label !== void 0)) {
+    comparisons.push(compareToReference(items, options.reference, label, options));
+  }
+  const configured = options.expectedMetadata ?? {};
+  let columns;
+  if (options.columns) {
+    columns = [...options.columns];
+  } else {
+    const set2 = new Set(Object.keys(configured));
+    for (const r of options.reference ?? [])
+      for (const k of Object.keys(r.metadata ?? {})) set2.add(k);
+    columns = [...set2].sort(compare3);
+  }
+  for (const column of columns) {
+    const dim = { kind: "metadata", column };
+    const shares = Object.hasOwn(configured, column) ? configured[column] : void 0;
+    if (shares) comparisons.push(compareToShares(items, dim, shares, options));
+    else if (options.reference)
+      comparisons.push(compareToReference(items, options.reference, dim, options));
+  }
+  if (comparisons.length === 0) return void 0;
+  const pValues = comparisons.flatMap((c) => c.chiSquare ? [c.chiSquare.pValue] : []);
+  return {
+    status: "ran",
+    comparisons,
+    maxTvd: Math.max(0, ...comparisons.map((c) => c.tvd)),
+    minPValue: pValues.length > 0 ? Math.min(...pValues) : 1,
+    significantCount: comparisons.filter((c) => c.significant).length
+  };
+}
+function dimensionName(dim) {
+  return dim.kind === "label" ? "label" : dim.column;
+}
+function sortedUnion(a, b, c) {
+  return [.../* @__PURE__ */ new Set([...a, ...b, ...c])].sort(compare3);
+}
+function sum(values) {
+  let s = 0;
+  for (const v of values) s += v;
+  return s;
+}
+function compare3(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var representativityCheck;
+var init_representativity = __esm({
+  "src/suites/data/representativity.ts"() {
+    "use strict";
+    init_stats();
+    init_util2();
+    representativityCheck = {
+      id: "representativity",
+      title: "Representativity",
+      run(ctx) {
+        const c = ctx.config.representativity;
+        if (!c.enabled) return Promise.resolve(skipped("disabled in config"));
+        const finding = checkRepresentativity(ctx.input.examples, {
+          ...c.expected.label !== void 0 ? { expectedLabel: c.expected.label } : {},
+          expectedMetadata: c.expected.metadata,
+          ...ctx.input.reference ? { reference: ctx.input.reference } : {},
+          ...c.columns ? { columns: c.columns } : {},
+          classes: ctx.input.classes,
+          minSupport: c.minSupport,
+          alpha: c.alpha
+        });
+        return Promise.resolve(
+          finding ?? skipped(
+            "nothing to compare with (set data.representativity.expected or data.referenceManifest)"
+          )
+        );
+      },
+      gateValues: (f) => {
+        const worst2 = [...f.comparisons].sort((a, b) => b.tvd - a.tvd)[0];
+        return [
+          {
+            gate: "maxRepresentativityTvd",
+            metric: "largest total variation distance",
+            value: f.maxTvd,
+            format: formatNumber,
+            ...worst2 ? { detail: dimensionName(worst2.dimension) } : {}
+          }
+        ];
+      }
+    };
+  }
+});
+
+// src/suites/data/scan.ts
+import { readFile as readFile5 } from "node:fs/promises";
+import sharp from "sharp";
+async function scanImageFile(id, absPath, options) {
+  let bytes;
+  try {
+    bytes = await readFile5(absPath);
+  } catch (error62) {
+    return { id, ok: false, error: `cannot read file: ${firstLine(error62)}` };
+  }
+  const sha256 = sha256Hex(bytes);
+  try {
+    const input2 = { failOn: options.failOn, limitInputPixels: MAX_INPUT_PIXELS };
+    const meta3 = await sharp(bytes, input2).metadata();
+    const { data, info } = await sharp(bytes, input2).autoOrient().flatten({ background: "#ffffff" }).resize({
+      width: options.maxSide,
+      height: options.maxSide,
+      fit: "inside",
+      withoutEnlargement: true
+    }).toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
+    const gray = lumaFromInterleaved(
+      new Uint8Array(data.buffer, data.byteOffset, data.length),
+      info.width,
+      info.height,
+      info.channels
+    );
+    const width = meta3.autoOrient?.width ?? meta3.width;
+    const height = meta3.autoOrient?.height ?? meta3.height;
+    const window = options.contentWindow ? contentWindow(gray) : void 0;
+    return {
+      id,
+      ok: true,
+      sha256,
+      phash: pHash(gray, window),
+      dhash: dHash(gray, window),
+      properties: {
+        width,
+        height,
+        aspectRatio: width / height,
+        channels: meta3.channels,
+        format: meta3.format,
+        ...measureLuma(gray)
+      }
+    };
+  } catch (error62) {
+    return { id, ok: false, sha256, error: firstLine(error62) };
+  }
+}
+async function scanImages(items, options) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const k = next++;
+      const item = items[k];
+      results[k] = await scanImageFile(item.id, item.absPath, options);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(options.concurrency, items.length)) }, worker)
+  );
+  return results;
+}
+function firstLine(error62) {
+  const message = error62 instanceof Error ? error62.message : String(error62);
+  return message.split("\n")[0].trim() || "unknown error";
+}
+var MAX_INPUT_PIXELS;
+var init_scan = __esm({
+  "src/suites/data/scan.ts"() {
+    "use strict";
+    init_hashing();
+    init_image_properties();
+    MAX_INPUT_PIXELS = 268402689;
+  }
+});
+
+// src/report/escape.ts
+function escapeMarkdown(value, maxLength = 120) {
+  let s = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
+  s = s.replace(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "");
+  if ([...s].length > maxLength) s = `${[...s].slice(0, maxLength - 1).join("")}\u2026`;
+  s = s.replace(/[&<>"@#|]/g, (c) => ENTITIES[c]);
+  s = s.replace(/[\\`*_[\]()!~$]/g, (c) => `\\${c}`);
+  s = s.replace(/:\/\//g, ":&#8203;//").replace(/(www)\./gi, "$1&#8203;.");
+  if (s === "") return "\u2205";
+  return s;
+}
+var ENTITIES;
+var init_escape = __esm({
+  "src/report/escape.ts"() {
+    "use strict";
+    ENTITIES = {
+      "&": "&amp;",
+      "<": "&lt;",
+      ">": "&gt;",
+      '"': "&quot;",
+      // The zero-width space (&#8203;) is what stops GitHub's mention and issue-reference filters.
+      "@": "&#64;&#8203;",
+      "#": "&#35;&#8203;",
+      "|": "&#124;"
+    };
+  }
+});
+
+// src/suites/data/markdown.ts
+function escapeHtml(text) {
+  return text.replace(/[\r\n\t\v\f\u2028\u2029]+/g, " ").replace(/[&<>"@#]/g, (c) => ENTITIES2[c]);
+}
+function markdownTable(header, rows) {
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+function details(summary, body) {
+  return `<details><summary>${escapeHtml(summary)}</summary>
+
+${body}
+
+</details>`;
+}
+var ENTITIES2;
+var init_markdown = __esm({
+  "src/suites/data/markdown.ts"() {
+    "use strict";
+    init_escape();
+    ENTITIES2 = {
+      "&": "&amp;",
+      "<": "&lt;",
+      ">": "&gt;",
+      '"': "&quot;",
+      // A zero-width space after @ and # stops GitHub's mention and reference filters (see escape.ts).
+      "@": "&#64;&#8203;",
+      "#": "&#35;&#8203;"
+    };
+  }
+});
+
+// src/suites/data/render.ts
+function renderDataSection(result, options = {}) {
+  const h = options.heading ?? "###";
+  const parts = [`${h} Data`, ""];
+  parts.push(
+    `${result.exampleCount} evaluation examples. Data verdict: ${ICON[result.level]}.`,
+    ""
+  );
+  const rows = ORDER.map((id) => {
+    const finding = result.checks[id];
+    const gates = result.gateResults.filter((g) => g.check === id);
+    const level2 = gates.reduce(
+      (w, g) => g.level === "fail" || w === "fail" ? "fail" : g.level === "warn" || w === "warn" ? "warn" : "pass",
+      void 0
+    );
+    const summary = finding.status === "skipped" ? `skipped: ${escapeMarkdown(finding.reason, 300)}` : summarise2(id, finding);
+    return [TITLES[id], summary, level2 ? ICON[level2] : "\u2014"];
+  });
+  parts.push(markdownTable(["check", "finding", "gate"], rows), "");
+  const failing = result.gateResults.filter((g) => g.level !== "pass");
+  if (failing.length > 0) {
+    parts.push(
+      ...failing.map((g) => `- ${g.level === "fail" ? "\u274C" : "\u26A0\uFE0F"} ${escapeMarkdown(g.reason, 300)}`),
+      ""
+    );
+  }
+  for (const id of ORDER) {
+    const finding = result.checks[id];
+    if (finding.status === "skipped") continue;
+    const block2 = detailsFor(id, finding);
+    if (block2) parts.push(block2, "");
+  }
+  return parts.join("\n").trimEnd() + "\n";
+}
+function summarise2(id, f) {
+  switch (id) {
+    case "labelIssues": {
+      const x = f;
+      const who = x.models === "candidate+baseline" ? ", both models agree" : "";
+      return `${x.issueCount} suspected label errors (${formatPercent(x.issueRate)} of ${x.evaluatedCount}${who}); estimated noise ${formatPercent(x.estimatedNoiseRate)}`;
+    }
+    case "duplicates": {
+      const x = f;
+      return `${x.groupCount} groups (${x.exactGroupCount} byte-identical, ${x.conflictingGroupCount} with conflicting labels), ${x.redundantImages} redundant images`;
+    }
+    case "leakage": {
+      const x = f;
+      return `${x.leakedCount} of ${x.evalCount} evaluation images in the training set (${formatPercent(x.leakedRate)}; ${x.exactCount} exact, ${x.nearCount} near)`;
+    }
+    case "representativity": {
+      const x = f;
+      return `${x.comparisons.length} distributions compared, ${x.significantCount} differ significantly; largest TVD ${formatNumber(x.maxTvd)}`;
+    }
+    case "imageProperties": {
+      const x = f;
+      const drift = x.drift ? `; drift vs reference: largest KS ${formatNumber(x.drift.maxStatistic)}, ${x.drift.properties.filter((d) => d.significant).length} properties significant` : "";
+      return `${x.unreadableCount} unreadable, ${x.outlierImageCount} outlier images (${formatPercent(x.outlierRate)})${drift}`;
+    }
+    case "bias": {
+      const x = f;
+      return `${x.attributes.length} attribute(s); largest accuracy gap ${formatNumber(x.maxAccuracyGap)}, equalised-odds difference ${formatNumber(x.maxEqualizedOddsDifference)}`;
+    }
+  }
+}
+function list(values, max, total = values.length) {
+  const shown = values.slice(0, max).map((v) => escapeMarkdown(v));
+  return shown.join(", ") + (total > shown.length ? `, \u2026 (${total} in all)` : "");
+}
+function more(total, shown) {
+  return total > shown ? `
+
+\u2026and ${total - shown} more.` : "";
+}
+function detailsFor(id, f) {
+  switch (id) {
+    case "labelIssues": {
+      const x = f;
+      if (x.issues.length === 0) return void 0;
+      const rows = x.issues.slice(0, ROWS).map((i) => [
+        escapeMarkdown(i.id),
+        escapeMarkdown(i.givenLabel),
+        escapeMarkdown(i.suggestedLabel),
+        formatNumber(i.selfConfidence),
+        formatNumber(i.normalizedMargin)
+      ]);
+      const table2 = markdownTable(["id", "given", "suggested", "p(given)", "margin"], rows);
+      const pairs = x.topConfusions.map((c) => `${escapeMarkdown(c.given)} \u2192 ${escapeMarkdown(c.suggested)} (${c.count})`).join(", ");
+      return details(
+        `Label issues: ${x.issueCount} suspects, most suspicious first`,
+        `${table2}${more(x.issueCount, Math.min(ROWS, x.issues.length))}
+
+Most frequent: ${pairs}. Method: confident learning, ${x.method}, ranked by ${x.rankBy}.`
+      );
+    }
+    case "duplicates": {
+      const x = f;
+      if (x.groups.length === 0) return void 0;
+      const rows = x.groups.slice(0, ROWS).map((g) => [
+        String(g.ids.length),
+        list(g.ids, 6),
+        list(g.labels, 6),
+        g.exact ? "exact" : `\u2264 ${g.maxLinkDistance} bits`
+      ]);
+      return details(
+        `Duplicates: ${x.groupCount} groups (conflicting labels first)`,
+        `${markdownTable(["size", "ids", "labels", "match"], rows)}${more(x.groupCount, Math.min(ROWS, x.groups.length))}
+
+Near = ${x.hash} Hamming distance \u2264 ${x.threshold} of 64 bits.`
+      );
+    }
+    case "leakage": {
+      const x = f;
+      if (x.examples.length === 0) return void 0;
+      const rows = x.examples.slice(0, ROWS).map((e) => [
+        escapeMarkdown(e.id),
+        list(e.trainIds, 5, e.trainMatchCount),
+        e.exact ? "exact" : `${e.distance} bits`,
+        e.labelMismatch ? "yes" : "no"
+      ]);
+      return details(
+        `Leakage: ${x.leakedCount} evaluation images found in the training set`,
+        `${markdownTable(["eval id", "train ids", "match", "label differs"], rows)}${more(x.leakedCount, Math.min(ROWS, x.examples.length))}`
+      );
+    }
+    case "representativity": {
+      const x = f;
+      const rows = x.comparisons.map((c) => {
+        const worst2 = c.categories[0];
+        const notes = [
+          c.unexpected.length ? `unexpected: ${list(c.unexpected, 5)}` : "",
+          c.missing.length ? `missing: ${list(c.missing, 5)}` : "",
+          c.belowMinSupport.length ? `below min support: ${list(c.belowMinSupport, 5)}` : "",
+          c.lowExpectedCounts ? "some expected counts < 5" : ""
+        ].filter(Boolean);
+        return [
+          escapeMarkdown(dimensionName(c.dimension)),
+          c.source,
+          formatNumber(c.tvd),
+          c.chiSquare ? `${formatPValue(c.chiSquare.pValue)} (\u03C7\xB2 ${formatNumber(c.chiSquare.statistic)}, df ${c.chiSquare.df})` : "n/a",
+          worst2 ? `${escapeMarkdown(worst2.value)}: ${formatPercent(worst2.observedShare)} vs ${formatPercent(worst2.expectedShare)}` : "",
+          notes.join("; ")
+        ];
+      });
+      return details(
+        "Representativity: label and metadata distributions",
+        markdownTable(
+          ["dimension", "expected from", "TVD", "p-value", "largest difference", "notes"],
+          rows
+        )
+      );
+    }
+    case "imageProperties": {
+      const x = f;
+      const blocks = [];
+      if (x.unreadable.length > 0) {
+        blocks.push(
+          markdownTable(
+            ["unreadable id", "error"],
+            x.unreadable.slice(0, ROWS).map((u) => [escapeMarkdown(u.id), escapeMarkdown(u.error)])
+          ) + more(x.unreadableCount, Math.min(ROWS, x.unreadable.length))
+        );
+      }
+      blocks.push(
+        markdownTable(
+          ["property", "median", "p5\u2013p95", "outliers", "worst"],
+          x.properties.map((p) => [
+            p.property,
+            formatNumber(p.median),
+            `${formatNumber(p.p05)}\u2013${formatNumber(p.p95)}`,
+            String(p.outlierCount),
+            p.outliers.slice(0, 3).map((o) => `${escapeMarkdown(o.id)} (${formatNumber(o.value)})`).join(", ")
+          ])
+        )
+      );
+      if (x.drift) {
+        blocks.push(
+          markdownTable(
+            ["property", "KS D", "p (BH)", "median eval / reference"],
+            x.drift.properties.map((d) => [
+              d.property,
+              formatNumber(d.statistic),
+              formatPValue(d.adjustedPValue),
+              `${formatNumber(d.evalMedian)} / ${formatNumber(d.referenceMedian)}`
+            ])
+          )
+        );
+      }
+      const formats = x.formats.map((fm) => `${escapeMarkdown(fm.format)} ${fm.count}`).join(", ");
+      blocks.push(`Formats: ${formats || "none"}.`);
+      return details(
+        `Image properties: ${x.unreadableCount} unreadable, ${x.outlierImageCount} outliers`,
+        blocks.join("\n\n")
+      );
+    }
+    case "bias": {
+      const x = f;
+      const blocks = x.attributes.map((a) => {
+        const rows = a.groups.map((g) => [
+          escapeMarkdown(g.value),
+          String(g.size),
+          `${formatPercent(g.accuracy)} [${formatPercent(g.accuracyLower)}, ${formatPercent(g.accuracyUpper)}]`,
+          g.macroRecall === null ? "n/a" : formatPercent(g.macroRecall),
+          g.macroFpr === null ? "n/a" : formatPercent(g.macroFpr),
+          g.eligible ? "" : "below min size"
+        ]);
+        const eod = a.equalizedOddsDifference;
+        const line = [
+          a.accuracyGap ? `accuracy gap ${formatNumber(a.accuracyGap.value)} (${escapeMarkdown(a.accuracyGap.highest)} vs ${escapeMarkdown(a.accuracyGap.lowest)})` : "accuracy gap n/a",
+          eod ? `equalised-odds difference ${formatNumber(eod.value)} (class ${escapeMarkdown(eod.label)}, ${eod.component.toUpperCase()})` : "equalised-odds difference n/a"
+        ].join("; ");
+        return `**${escapeMarkdown(a.attribute)}**: ${line}
+
+${markdownTable(["group", "n", "accuracy [95% CI]", "macro recall", "macro FPR", ""], rows)}`;
+      });
+      return details("Group disparity: per-group metrics", blocks.join("\n\n"));
+    }
+  }
+}
+var TITLES, ORDER, ICON, ROWS;
+var init_render = __esm({
+  "src/suites/data/render.ts"() {
+    "use strict";
+    init_markdown();
+    init_representativity();
+    init_util2();
+    TITLES = {
+      labelIssues: "Label issues",
+      duplicates: "Duplicates",
+      leakage: "Train/eval leakage",
+      representativity: "Representativity",
+      imageProperties: "Image properties",
+      bias: "Group disparity"
+    };
+    ORDER = [
+      "labelIssues",
+      "duplicates",
+      "leakage",
+      "representativity",
+      "imageProperties",
+      "bias"
+    ];
+    ICON = { pass: "\u2705 pass", warn: "\u26A0\uFE0F warn", fail: "\u274C fail" };
+    ROWS = 20;
+  }
+});
+
+// src/suites/data/index.ts
+async function runDataSuite(input2, config2 = {}) {
+  const cfg = dataSuiteConfigSchema.parse(config2);
+  const scanOptions = {
+    failOn: cfg.imageProperties.failOn,
+    maxSide: cfg.imageProperties.maxSide,
+    contentWindow: cfg.duplicates.contentWindow,
+    concurrency: cfg.concurrency
+  };
+  const memo2 = (f) => {
+    let p;
+    return () => p ??= f();
+  };
+  const ctx = {
+    input: input2,
+    config: cfg,
+    evalScans: memo2(() => scanImages(input2.examples, scanOptions)),
+    trainScans: memo2(
+      () => input2.train ? scanImages(input2.train, scanOptions) : Promise.resolve(void 0)
+    ),
+    referenceScans: memo2(
+      () => input2.reference ? scanImages(input2.reference, scanOptions) : Promise.resolve(void 0)
+    )
+  };
+  const checks = {};
+  const gateResults = [];
+  for (const check2 of DATA_CHECKS) {
+    const finding = cfg.enabled ? await check2.run(ctx) : skipped("data suite disabled in config");
+    checks[check2.id] = finding;
+    if (finding.status === "skipped") continue;
+    for (const value of check2.gateValues(finding)) {
+      const result = evaluateGate(check2.id, value, cfg.gates);
+      if (result) gateResults.push(result);
+    }
+  }
+  return {
+    level: worstLevel(gateResults.map((g) => g.level)),
+    exampleCount: input2.examples.length,
+    checks,
+    gateResults
+  };
+}
+var DATA_CHECKS;
+var init_data = __esm({
+  "src/suites/data/index.ts"() {
+    "use strict";
+    init_bias();
+    init_config();
+    init_gates();
+    init_image_properties();
+    init_label_issues();
+    init_near_duplicates();
+    init_representativity();
+    init_scan();
+    init_util2();
+    init_config();
+    init_render();
+    init_markdown();
+    init_label_issues();
+    init_near_duplicates();
+    init_representativity();
+    init_image_properties();
+    init_bias();
+    init_scan();
+    init_hamming_index();
+    init_hashing();
+    DATA_CHECKS = [
+      labelIssuesCheck,
+      duplicatesCheck,
+      leakageCheck,
+      representativityCheck,
+      imagePropertiesCheck,
+      biasCheck
+    ];
+  }
+});
+
+// src/engine/data-suite.ts
+import path5 from "node:path";
+async function loadItems(loaded, manifest) {
+  const file2 = resolveFromConfig(loaded, manifest);
+  const root = loaded.config.dataset.manifest && path5.dirname(file2) === path5.dirname(resolveFromConfig(loaded, loaded.config.dataset.manifest)) ? resolveFromConfig(loaded, loaded.config.dataset.root) : path5.dirname(file2);
+  const raw = await loadDataset({
+    root,
+    format: "auto",
+    manifest: file2,
+    columns: {
+      path: loaded.config.dataset.columns.path,
+      label: loaded.config.dataset.columns.label
+    },
+    checkFiles: false
+  });
+  return raw.rows.map((r) => ({
+    id: r.id,
+    absPath: r.absPath,
+    label: r.label,
+    metadata: r.metadata
+  }));
+}
+async function runDataChecks(loaded, examples, classes, records, storedBaseline) {
+  const cfg = loaded.config.data;
+  if (!cfg?.enabled) return void 0;
+  const clean = (role) => records.filter((r) => r.model === role && r.variant === "clean");
+  const evaluated = new Map(clean("candidate").map((r) => [r.id, r.hash]));
+  const baseline = storedBaseline ? storedBaseline.filter((r) => r.variant === "clean" && evaluated.get(r.id) === r.hash).map((r) => ({ ...r, model: "baseline" })) : clean("baseline");
+  const result = await runDataSuite(
+    {
+      examples: examples.filter((e) => evaluated.has(e.id)),
+      classes,
+      candidate: clean("candidate"),
+      ...baseline.length > 0 ? { baseline } : {},
+      ...cfg.trainManifest ? { train: await loadItems(loaded, cfg.trainManifest) } : {},
+      ...cfg.referenceManifest ? { reference: await loadItems(loaded, cfg.referenceManifest) } : {}
+    },
+    cfg
+  );
+  const gates = result.gateResults.map((g) => ({
+    index: -1,
+    configKey: `data.gates.${g.gate}`,
+    rule: `${g.metric} \u2264 ${g.threshold}`,
+    metric: g.metric,
+    scope: "data",
+    target: g.check,
+    kind: "suite",
+    value: g.value,
+    threshold: g.threshold,
+    level: g.level === "fail" ? "fail" : "warn",
+    status: g.level,
+    reason: g.reason
+  }));
+  return { result, gates };
+}
+var init_data_suite = __esm({
+  "src/engine/data-suite.ts"() {
+    "use strict";
+    init_load();
+    init_load2();
+    init_data();
+  }
+});
+
+// src/model/contract.ts
+function resolveContract(label, inputs, outputs, cfg, out) {
+  const problem2 = (msg) => new UserError("model", `${label} model: ${msg}`);
+  const list2 = (vs) => vs.map((v) => `${v.name} ${v.type} ${fmtDims(v.dims)}`).join("; ");
+  if (inputs.length === 0) throw problem2("the model has no inputs");
+  let input2;
+  if (cfg.name) {
+    input2 = inputs.find((i) => i.name === cfg.name);
+    if (!input2)
+      throw problem2(
+        `input "${cfg.name}" (model.input.name) is not in the model; its inputs are: ${list2(inputs)}`
+      );
+  } else if (inputs.length === 1) {
+    input2 = inputs[0];
+  }
+  if (inputs.length > 1) {
+    throw problem2(
+      `the model has ${inputs.length} inputs (${list2(inputs)}); VisionGate feeds exactly one image tensor, so export the model with a single image input`
+    );
+  }
+  if (!input2) throw problem2("no input selected");
+  if (input2.type !== "float32" && input2.type !== "uint8") {
+    throw problem2(`input ${input2.name} has element type ${input2.type}; supported: float32, uint8`);
+  }
+  if (cfg.dtype && cfg.dtype !== input2.type) {
+    throw problem2(`model.input.dtype is ${cfg.dtype} but input ${input2.name} is ${input2.type}`);
+  }
+  const dims = input2.dims;
+  if (dims.length !== 4) {
+    throw problem2(
+      `input ${input2.name} has shape ${fmtDims(dims)}; an image classifier input must have 4 dims (NCHW or NHWC)`
+    );
+  }
+  const c1 = dims[1];
+  const c3 = dims[3];
+  const looksNCHW = (c1 === 1 || c1 === 3) && !(c3 === 1 || c3 === 3);
+  const looksNHWC = (c3 === 1 || c3 === 3) && !(c1 === 1 || c1 === 3);
+  let layout = cfg.layout;
+  if (!layout) {
+    if (looksNCHW) layout = "NCHW";
+    else if (looksNHWC) layout = "NHWC";
+    else
+      throw problem2(
+        `cannot tell the layout of input ${input2.name} ${fmtDims(dims)}: set model.input.layout to NCHW or NHWC`
+      );
+  }
+  const [cDim, hDim, wDim] = layout === "NCHW" ? [dims[1], dims[2], dims[3]] : [dims[3], dims[1], dims[2]];
+  if (isNum(cDim) && cDim !== 1 && cDim !== 3) {
+    throw problem2(
+      `input ${input2.name} ${fmtDims(dims)} read as ${layout} has ${cDim} channels; supported: 1 (gray) or 3 (rgb/bgr)${cfg.layout ? "" : ". If the layout is wrong, set model.input.layout"}`
+    );
+  }
+  let channels = cfg.channels;
+  if (channels) {
+    const want = channels === "gray" ? 1 : 3;
+    if (isNum(cDim) && cDim !== want) {
+      throw problem2(
+        `model.input.channels is ${channels} (${want} channel${want > 1 ? "s" : ""}) but input ${input2.name} ${fmtDims(dims)} (${layout}) has ${cDim}`
+      );
+    }
+  } else {
+    channels = cDim === 1 ? "gray" : "rgb";
+  }
+  let height = isNum(hDim) ? hDim : void 0;
+  let width = isNum(wDim) ? wDim : void 0;
+  if (cfg.size !== void 0) {
+    const [h, w] = typeof cfg.size === "number" ? [cfg.size, cfg.size] : cfg.size;
+    if (height !== void 0 && height !== h || width !== void 0 && width !== w) {
+      throw problem2(
+        `model.input.size is [${h}, ${w}] but input ${input2.name} ${fmtDims(dims)} (${layout}) expects [${height ?? "?"}, ${width ?? "?"}]`
+      );
+    }
+    height = h;
+    width = w;
+  }
+  if (height === void 0 || width === void 0) {
+    throw problem2(
+      `input ${input2.name} ${fmtDims(dims)} has a dynamic height or width: set model.input.size`
+    );
+  }
+  if (cfg.resize.mode === "center-crop" && cfg.resize.resizeTo !== void 0 && cfg.resize.resizeTo < Math.max(width, height)) {
+    throw problem2(
+      `model.input.resize.resizeTo (${cfg.resize.resizeTo}) must be at least the input size ${height}x${width} to crop from`
+    );
+  }
+  const dtype = input2.type;
+  if (dtype === "uint8" && (cfg.mean !== void 0 || cfg.std !== void 0 || cfg.scale !== void 0)) {
+    throw problem2(
+      `input ${input2.name} is uint8 (raw 0-255 pixels): model.input.scale, mean and std apply to float32 inputs only`
+    );
+  }
+  const nc = channels === "gray" ? 1 : 3;
+  const perChannel = (v, fallback, key) => {
+    if (v === void 0) return [fallback];
+    const arr = typeof v === "number" ? [v] : v;
+    if (arr.length !== 1 && arr.length !== nc)
+      throw problem2(
+        nc === 1 ? `model.input.${key} has ${arr.length} values; a gray input takes 1` : `model.input.${key} has ${arr.length} values; give 1 or ${nc} (one per ${channels} channel)`
+      );
+    return arr;
+  };
+  const std = perChannel(cfg.std, 1, "std");
+  if (std.some((s) => s === 0)) throw problem2("model.input.std must not contain 0");
+  const batchDim = dims[0];
+  const fixedBatch = isNum(batchDim) ? batchDim : void 0;
+  if (outputs.length === 0) throw problem2("the model has no outputs");
+  const output2 = out.name ? outputs.find((o) => o.name === out.name) : outputs[0];
+  if (!output2)
+    throw problem2(
+      `output "${out.name}" (model.output.name) is not in the model; its outputs are: ${list2(outputs)}`
+    );
+  const od = output2.dims;
+  const classDims = od.slice(1).filter((d) => d !== 1);
+  if (od.length < 2 || classDims.length > 1) {
+    throw problem2(
+      `output ${output2.name} has shape ${fmtDims(od)}; expected class scores [batch, classes]`
+    );
+  }
+  const k = classDims[0];
+  return {
+    inputName: input2.name,
+    outputName: output2.name,
+    geometry: {
+      width,
+      height,
+      mode: cfg.resize.mode,
+      interpolation: cfg.resize.interpolation,
+      ...cfg.resize.resizeTo !== void 0 ? { resizeTo: cfg.resize.resizeTo } : {},
+      background: cfg.background
+    },
+    tensor: {
+      layout,
+      channels,
+      dtype,
+      scale: dtype === "uint8" ? 1 : cfg.scale ?? 1 / 255,
+      mean: perChannel(cfg.mean, 0, "mean"),
+      std
+    },
+    ...fixedBatch !== void 0 ? { fixedBatch } : {},
+    ...isNum(k) ? { outputClasses: k } : {},
+    outputType: out.type
+  };
+}
+function batchDims(c, n) {
+  const ch = c.tensor.channels === "gray" ? 1 : 3;
+  const { width: w, height: h } = c.geometry;
+  return c.tensor.layout === "NCHW" ? [n, ch, h, w] : [n, h, w, ch];
+}
+var isNum, fmtDims;
+var init_contract = __esm({
+  "src/model/contract.ts"() {
+    "use strict";
+    init_errors();
+    isNum = (d) => typeof d === "number" && d > 0;
+    fmtDims = (dims) => `[${dims.map((d) => d === -1 ? "?" : String(d)).join(", ")}]`;
+  }
+});
+
+// src/model/onnx-metadata.ts
+function readOnnxModelInfo(buf) {
+  const r = new Reader(buf);
+  const info = { metadata: {} };
+  while (!r.done) {
+    const tag = r.varint();
+    const field = Math.floor(tag / 8);
+    const wire = tag & 7;
+    if (field === 0) throw new Error("invalid field number 0");
+    if (field === 1 && wire === 0) info.irVersion = r.varint();
+    else if (field === 2 && wire === 2) info.producerName = utf8.decode(r.bytes());
+    else if (field === 3 && wire === 2) info.producerVersion = utf8.decode(r.bytes());
+    else if (field === 5 && wire === 0) info.modelVersion = r.varint();
+    else if (field === 14 && wire === 2) {
+      const entry = new Reader(r.bytes());
+      let key = "";
+      let value = "";
+      while (!entry.done) {
+        const t = entry.varint();
+        if (t === (1 << 3) + 2) key = utf8.decode(entry.bytes());
+        else if (t === (2 << 3) + 2) value = utf8.decode(entry.bytes());
+        else entry.skip(t & 7);
+      }
+      if (key) info.metadata[key] = value;
+    } else r.skip(wire);
+  }
+  return info;
+}
+var Reader, utf8;
+var init_onnx_metadata = __esm({
+  "src/model/onnx-metadata.ts"() {
+    "use strict";
+    Reader = class {
+      constructor(buf) {
+        this.buf = buf;
+      }
+      buf;
+      pos = 0;
+      get done() {
+        return this.pos >= this.buf.length;
+      }
+      varint() {
+        let result = 0;
+        let shift = 0;
+        for (; ; ) {
+          if (this.pos >= this.buf.length) throw new Error("truncated varint");
+          const byte = this.buf[this.pos++];
+          if (shift < 49) result += (byte & 127) * 2 ** shift;
+          if ((byte & 128) === 0) return result;
+          shift += 7;
+          if (shift > 70) throw new Error("varint too long");
+        }
+      }
+      bytes() {
+        const len = this.varint();
+        if (this.pos + len > this.buf.length) throw new Error("truncated field");
+        const out = this.buf.subarray(this.pos, this.pos + len);
+        this.pos += len;
+        return out;
+      }
+      skip(wireType) {
+        if (wireType === 0) this.varint();
+        else if (wireType === 1) this.fixed(8);
+        else if (wireType === 2) this.bytes();
+        else if (wireType === 5) this.fixed(4);
+        else throw new Error(`unsupported wire type ${wireType}`);
+      }
+      /** Skip a fixed64/fixed32 value; running past the end is truncation, not the end of the message. */
+      fixed(n) {
+        if (this.pos + n > this.buf.length) throw new Error("truncated field");
+        this.pos += n;
+      }
+    };
+    utf8 = new TextDecoder("utf-8", { fatal: false });
+  }
+});
+
+// src/model/runtime.ts
+import { createHash as createHash2 } from "node:crypto";
+import { readFile as readFile6 } from "node:fs/promises";
+import * as ort from "onnxruntime-node";
+async function loadModel(file2, options = {}) {
+  let bytes;
+  try {
+    bytes = await readFile6(file2);
+  } catch (error62) {
+    const code = error62.code;
+    throw new UserError(
+      "model",
+      `cannot read model ${file2}: ${code === "ENOENT" ? "file not found" : code ?? String(error62)}`
+    );
+  }
+  let info;
+  try {
+    info = readOnnxModelInfo(bytes);
+  } catch {
+    throw new UserError(
+      "model",
+      `${file2} is not an ONNX model (cannot parse it as a protobuf ModelProto)`
+    );
+  }
+  let session;
+  try {
+    session = await ort.InferenceSession.create(bytes, {
+      executionProviders: ["cpu"],
+      graphOptimizationLevel: "all",
+      // Sequential execution with intra-op parallelism is the fastest mode for CNNs on CPU.
+      executionMode: "sequential",
+      ...options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {},
+      ...options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {}
+    });
+  } catch (error62) {
+    const message = error62 instanceof Error ? error62.message : String(error62);
+    throw new UserError("model", `ONNX Runtime cannot load ${file2}: ${message.split("\n")[0]}`);
+  }
+  const describe3 = (m) => m.isTensor ? {
+    name: m.name,
+    type: m.type,
+    dims: m.shape.map(
+      (d) => typeof d === "number" && d >= 0 ? d : typeof d === "string" ? d : -1
+    )
+  } : { name: m.name, type: "non-tensor", dims: [] };
+  const sha256 = createHash2("sha256").update(bytes).digest("hex");
+  return {
+    path: file2,
+    sha256,
+    inputs: session.inputMetadata.map(describe3),
+    outputs: session.outputMetadata.map(describe3),
+    info,
+    async run(inputName, data, dims, outputName) {
+      const tensor = new ort.Tensor(data instanceof Uint8Array ? "uint8" : "float32", data, dims);
+      let result;
+      try {
+        result = await session.run({ [inputName]: tensor }, [outputName]);
+      } catch (error62) {
+        const message = error62 instanceof Error ? error62.message : String(error62);
+        throw new UserError(
+          "model",
+          `ONNX Runtime failed running ${file2} on input ${inputName} [${dims.join(", ")}]: ${message.split("\n")[0]}`
+        );
+      }
+      const out = result[outputName];
+      if (!out)
+        throw new UserError("model", `${file2}: output ${outputName} missing from the result`);
+      const raw = out.data;
+      let floats;
+      if (raw instanceof Float32Array) floats = raw;
+      else if (raw instanceof Float64Array || raw instanceof Uint8Array || raw instanceof Int32Array || raw instanceof Uint16Array)
+        floats = Float32Array.from(raw);
+      else
+        throw new UserError(
+          "model",
+          `${file2}: output ${outputName} has type ${out.type}; expected a float tensor of class scores`
+        );
+      return { data: floats, dims: out.dims };
+    },
+    async dispose() {
+      await session.release();
+    }
+  };
+}
+var init_runtime = __esm({
+  "src/model/runtime.ts"() {
+    "use strict";
+    init_errors();
+    init_onnx_metadata();
   }
 });
 
@@ -45076,7 +47498,7 @@ function encode3(rows, features) {
   } else {
     const seen = /* @__PURE__ */ new Set();
     for (const row of rows) for (const key of Object.keys(row)) seen.add(key);
-    names = [...seen].sort(compareStrings);
+    names = [...seen].sort(compareStrings2);
   }
   const values = [];
   const codes = [];
@@ -45086,7 +47508,7 @@ function encode3(rows, features) {
       const v = row[name];
       if (v !== void 0) distinct.add(v);
     }
-    const sorted = [...distinct].sort(compareStrings);
+    const sorted = [...distinct].sort(compareStrings2);
     const index2 = new Map(sorted.map((v, i) => [v, i]));
     const col = new Int32Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
@@ -45098,7 +47520,7 @@ function encode3(rows, features) {
   }
   return { features: names, values, codes };
 }
-function compareStrings(a, b) {
+function compareStrings2(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 function keyOf(preds) {
@@ -45175,7 +47597,7 @@ function sliceLine(rows, errors, options = {}) {
     for (let f = 0; f < m; f++) {
       const card = values[f].length;
       const col = codes[f];
-      const { size, sum, max } = groupBy(col, card, e, void 0);
+      const { size, sum: sum2, max } = groupBy(col, card, e, void 0);
       candidates += card;
       const keepRows = [];
       const nodes = [];
@@ -45183,7 +47605,7 @@ function sliceLine(rows, errors, options = {}) {
         const node2 = {
           preds: Int32Array.of(f, v),
           size: size[v],
-          errorSum: sum[v],
+          errorSum: sum2[v],
           maxError: max[v],
           rows: void 0
         };
@@ -45251,7 +47673,7 @@ function sliceLine(rows, errors, options = {}) {
         if (!any2) continue;
         const rows2 = parent.rows;
         const col = codes[f];
-        const { size, sum, max } = groupBy(col, card, e, rows2);
+        const { size, sum: sum2, max } = groupBy(col, card, e, rows2);
         const keepRows = [];
         const nodes = [];
         for (let v = 0; v < card; v++) {
@@ -45268,7 +47690,7 @@ function sliceLine(rows, errors, options = {}) {
           const node2 = {
             preds,
             size: size[v],
-            errorSum: sum[v],
+            errorSum: sum2[v],
             maxError: max[v],
             rows: void 0
           };
@@ -45313,7 +47735,7 @@ function sliceLine(rows, errors, options = {}) {
 }
 function groupBy(col, card, e, rows) {
   const size = new Float64Array(card);
-  const sum = new Float64Array(card);
+  const sum2 = new Float64Array(card);
   const max = new Float64Array(card);
   const count = rows === void 0 ? col.length : rows.length;
   for (let t = 0; t < count; t++) {
@@ -45322,10 +47744,10 @@ function groupBy(col, card, e, rows) {
     if (v < 0) continue;
     const err = e[i];
     size[v] = size[v] + 1;
-    sum[v] = sum[v] + err;
+    sum2[v] = sum2[v] + err;
     if (err > max[v]) max[v] = err;
   }
-  return { size, sum, max };
+  return { size, sum: sum2, max };
 }
 function scatter(col, rows, size, want) {
   const lists = want.map((w, v) => w ? new Int32Array(size[v]) : void 0);
@@ -45335,10 +47757,10 @@ function scatter(col, rows, size, want) {
     const i = rows === void 0 ? t : rows[t];
     const v = col[i];
     if (v < 0) continue;
-    const list = lists[v];
-    if (list !== void 0) {
+    const list2 = lists[v];
+    if (list2 !== void 0) {
       const at = fill[v];
-      list[at] = i;
+      list2[at] = i;
       fill[v] = at + 1;
     }
   }
@@ -45449,10 +47871,10 @@ var init_discovery = __esm({
 // src/suites/regression.ts
 function buildSlices(examples, spec) {
   const slices = [];
-  const group = (kind, columns, valueOf) => {
+  const group = (kind, columns, valueOf2) => {
     const map2 = /* @__PURE__ */ new Map();
     for (const e of examples) {
-      const values = columns.map((c) => valueOf(e, c));
+      const values = columns.map((c) => valueOf2(e, c));
       if (values.some((v) => v === void 0)) continue;
       const predicates = columns.map((c, i) => ({ column: c, value: values[i] }));
       const key = predicates.map((p) => `${p.column}=${p.value}`).join(" & ");
@@ -45600,13 +48022,13 @@ function gaussianTaps(sigma, truncate = 4) {
     taps[0] = 1;
     return taps;
   }
-  let sum = 0;
+  let sum2 = 0;
   for (let k = -radius; k <= radius; k++) {
     const w = Math.exp(-0.5 * k * k / (sigma * sigma));
     taps[k + radius] = w;
-    sum += w;
+    sum2 += w;
   }
-  for (let k = 0; k < taps.length; k++) taps[k] /= sum;
+  for (let k = 0; k < taps.length; k++) taps[k] /= sum2;
   return taps;
 }
 function foldFilter(taps, n, mode, cacheKey) {
@@ -45695,6 +48117,30 @@ function filterRows(src, w, h, ch, f) {
         out[q] = a;
         out[q + 1] = b;
         out[q + 2] = c;
+      }
+    }
+    return out;
+  }
+  if (ch === 1) {
+    const lo = symmetric && radius > 0 ? radius : w;
+    const hi = symmetric && radius > 0 ? w - radius : w;
+    const k0 = taps[radius];
+    for (let y = 0; y < h; y++) {
+      const row = y * w;
+      for (let x = 0; x < w; x++) {
+        const c = row + x;
+        if (x >= lo && x < hi) {
+          let a = k0 * src[c];
+          for (let k = 1; k <= radius; k++) a += taps[radius + k] * (src[c - k] + src[c + k]);
+          out[c] = a;
+          continue;
+        }
+        let acc = 0;
+        let p = row + start[x];
+        let o = offset[x];
+        const end = o + length[x];
+        for (; o < end; o++, p++) acc += weights[o] * src[p];
+        out[c] = acc;
       }
     }
     return out;
@@ -46465,9 +48911,9 @@ function contrast(img, severity, ctx) {
   const n = src.length / 3 || 1;
   const lut = new Uint8Array(768);
   for (let ch = 0; ch < 3; ch++) {
-    const mean = sums[ch] / n / 255;
+    const mean2 = sums[ch] / n / 255;
     for (let v = 0; v < 256; v++) {
-      const x = ((v / 255 - mean) * c + mean) * 255;
+      const x = ((v / 255 - mean2) * c + mean2) * 255;
       lut[ch * 256 + v] = x >= 255 ? 255 : x > 0 ? x : 0;
     }
   }
@@ -46547,8 +48993,11 @@ function elasticTransform(img, severity, ctx) {
     (v1 * (x3 - x2) + v2 * (x1 - x3) + v3 * (x2 - x1)) / det,
     (v1 * (x2 * y3 - x3 * y2) + v2 * (x3 * y1 - x1 * y3) + v3 * (x1 * y2 - x2 * y1)) / det
   ];
-  const [a11, a12, tx] = solve(dst[0][0], dst[1][0], dst[2][0]);
-  const [a21, a22, ty] = solve(dst[0][1], dst[1][1], dst[2][1]);
+  let [a11, a12, tx] = solve(dst[0][0], dst[1][0], dst[2][0]);
+  let [a21, a22, ty] = solve(dst[0][1], dst[1][1], dst[2][1]);
+  if (!Number.isFinite(a11 * a22 - a12 * a21) || Math.abs(a11 * a22 - a12 * a21) < 1e-9) {
+    [a11, a12, tx, a21, a22, ty] = [1, 0, 0, 0, 1, 0];
+  }
   const adet = a11 * a22 - a12 * a21;
   const i11 = a22 / adet;
   const i12 = -a12 / adet;
@@ -47167,7 +49616,7 @@ var init_rng = __esm({
        * Fill `out` with normal deviates of the given mean and standard deviation. Same ziggurat as
        * {@link normal}, fed from a bulk buffer of raw draws.
        */
-      fillNormal(out, mean = 0, std = 1) {
+      fillNormal(out, mean2 = 0, std = 1) {
         const n = out.length;
         const raw = scratch(n);
         this.fillI32(raw, 0, n);
@@ -47177,7 +49626,7 @@ var init_rng = __esm({
           const u = raw[k];
           const i = u & 127;
           const j = u >> 7;
-          out[k] = mean + std * j * ZW[i];
+          out[k] = mean2 + std * j * ZW[i];
           if ((j ^ j >> 31) - (j >> 31) >= ZKI[i]) {
             if (count === rejected.length) rejected = growRejects(count);
             rejected[count++] = k;
@@ -47187,7 +49636,7 @@ var init_rng = __esm({
         for (let r = 0; r < count; r++) {
           const k = rejected[r];
           const u = raw[k];
-          out[k] = mean + std * slowNormal(u & 127, u >> 7, next);
+          out[k] = mean2 + std * slowNormal(u & 127, u >> 7, next);
         }
       }
     };
@@ -47361,10 +49810,10 @@ function equalizeHist(src) {
   if (hist[first] === total) return new Uint8Array(src.length).fill(first);
   const scale2 = 255 / (total - hist[first]);
   const lut = new Uint8Array(256);
-  let sum = 0;
+  let sum2 = 0;
   for (let v = first + 1; v < 256; v++) {
-    sum += hist[v];
-    lut[v] = Math.min(255, Math.round(sum * scale2));
+    sum2 += hist[v];
+    lut[v] = Math.min(255, Math.round(sum2 * scale2));
   }
   const out = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i++) out[i] = lut[src[i]];
@@ -47408,8 +49857,8 @@ function plasmaFractal(size, decay, rng) {
       const y2 = y + step & mask;
       for (let x = 0; x < size; x += step) {
         const x2 = x + step & mask;
-        const sum = map2[y * size + x] + map2[y2 * size + x] + map2[y * size + x2] + map2[y2 * size + x2];
-        map2[(y + half) * size + x + half] = sum / 4 + wibble * rng.uniformRange(-wibble, wibble);
+        const sum2 = map2[y * size + x] + map2[y2 * size + x] + map2[y * size + x2] + map2[y2 * size + x2];
+        map2[(y + half) * size + x + half] = sum2 / 4 + wibble * rng.uniformRange(-wibble, wibble);
       }
     }
     for (let y = 0; y < size; y += step) {
@@ -47512,22 +49961,22 @@ function generate(index2) {
   rng.fillNormal(grain, 0, 1);
   const grainBlur = gaussianBlur(grain, w, h, 1, 0.7, "reflect");
   const s = new Float64Array(n);
-  let sum = 0;
+  let sum2 = 0;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       const v = crisp[i] + t.background * plasma[y * size + x] + 0.08 * grainBlur[i];
       s[i] = v;
-      sum += v;
+      sum2 += v;
     }
   }
-  const mean = sum / n;
+  const mean2 = sum2 / n;
   let sq = 0;
-  for (let i = 0; i < n; i++) sq += (s[i] - mean) ** 2;
+  for (let i = 0; i < n; i++) sq += (s[i] - mean2) ** 2;
   const std = Math.sqrt(sq / n) || 1;
   const data = new Uint8Array(n * 3);
   for (let i = 0; i < n; i++) {
-    const z2 = (s[i] - mean) / std;
+    const z2 = (s[i] - mean2) / std;
     for (let c = 0; c < 3; c++) {
       const v = t.mean[c] + t.std[c] * z2 + 0.5;
       data[i * 3 + c] = v >= 255 ? 255 : v > 0 ? v : 0;
@@ -48144,7 +50593,7 @@ function robustnessGates(result, config2) {
   return out;
 }
 var pct;
-var init_gates = __esm({
+var init_gates2 = __esm({
   "src/suites/robustness/gates.ts"() {
     "use strict";
     pct = (x) => `${(x * 100).toFixed(1)}%`;
@@ -48152,14 +50601,14 @@ var init_gates = __esm({
 });
 
 // src/suites/robustness/sample.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function stratifiedSample(examples, size, columns, seed) {
   if (size >= examples.length) return new Set(examples.map((e) => e.id));
   const strata = /* @__PURE__ */ new Map();
   for (const e of examples) {
     const key = JSON.stringify([e.labelIndex, ...columns.map((c) => e.metadata[c] ?? null)]);
-    const list = strata.get(key);
-    if (list) list.push(e);
+    const list2 = strata.get(key);
+    if (list2) list2.push(e);
     else strata.set(key, [e]);
   }
   const keys = [...strata.keys()].sort();
@@ -48174,7 +50623,7 @@ function stratifiedSample(examples, size, columns, seed) {
     q.take++;
     left--;
   }
-  const rank = (id) => createHash2("sha256").update(`${seed}\0${id}`).digest("hex");
+  const rank = (id) => createHash3("sha256").update(`${seed}\0${id}`).digest("hex");
   const out = /* @__PURE__ */ new Set();
   for (const q of quotas) {
     const members2 = strata.get(q.k).map((e) => ({ id: e.id, r: rank(e.id) })).sort((a, b) => a.r < b.r ? -1 : a.r > b.r ? 1 : 0);
@@ -48229,7 +50678,7 @@ var init_plan = __esm({
     init_corruptions();
     init_types();
     init_transforms();
-    init_config();
+    init_config2();
     init_sample();
     corruptionVariant = (c, s) => `${c}@${s}`;
     transformVariant = (name) => `t:${name}`;
@@ -48344,7 +50793,7 @@ function computeRobustness(records, plan, examples, options) {
       const relB = eB.reduce((a, e) => a + (e - (1 - baseline.cleanAccuracy)), 0);
       relativeCe[c] = relB > 0 && Number.isFinite(relC) ? relC / relB : null;
     }
-    const mean = (xs) => {
+    const mean2 = (xs) => {
       const v = xs.filter((x) => x !== null);
       return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null;
     };
@@ -48356,8 +50805,8 @@ function computeRobustness(records, plan, examples, options) {
     result.normalized = {
       ce,
       relativeCe,
-      mCE: mean(Object.values(ce)),
-      relativeMCE: mean(Object.values(relativeCe))
+      mCE: mean2(Object.values(ce)),
+      relativeMCE: mean2(Object.values(relativeCe))
     };
   }
   const pairedSet = new Set(pairedIds);
@@ -48412,7 +50861,7 @@ var init_version = __esm({
 });
 
 // src/report/build.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 function configMetrics(config2, classes) {
   return resolveMetrics(
     metricNamesFor(
@@ -48613,7 +51062,7 @@ function buildReport(input2) {
     notices.push(
       `${small} slice(s) have fewer than ${minSupport} examples (slices.minSupport): reported, not gated.`
     );
-  const contentHash = createHash3("sha256");
+  const contentHash = createHash4("sha256");
   for (const id of [...pairing.candidate.keys()].sort())
     contentHash.update(`${id}\0${pairing.candidate.get(id).hash}
 `);
@@ -48689,7 +51138,7 @@ var init_build = __esm({
     init_discovery();
     init_regression();
     init_corruptions();
-    init_gates();
+    init_gates2();
     init_metrics();
     init_plan();
     init_significance();
@@ -48700,7 +51149,7 @@ var init_build = __esm({
 });
 
 // src/image/decode.ts
-import sharp from "sharp";
+import sharp2 from "sharp";
 function geometryKey(g) {
   return [
     g.width,
@@ -48713,9 +51162,9 @@ function geometryKey(g) {
 }
 async function decodeToGeometry(bytes, g, label) {
   try {
-    let img = sharp(bytes, {
+    let img = sharp2(bytes, {
       failOn: "error",
-      limitInputPixels: MAX_INPUT_PIXELS,
+      limitInputPixels: MAX_INPUT_PIXELS2,
       sequentialRead: true
     }).rotate().flatten({ background: g.background });
     const kernel = KERNELS[g.interpolation];
@@ -48730,9 +51179,9 @@ async function decodeToGeometry(bytes, g, label) {
       });
     } else {
       const target = g.resizeTo ?? Math.max(g.width, g.height);
-      const meta3 = await sharp(bytes, {
+      const meta3 = await sharp2(bytes, {
         failOn: "error",
-        limitInputPixels: MAX_INPUT_PIXELS
+        limitInputPixels: MAX_INPUT_PIXELS2
       }).metadata();
       const swap = (meta3.orientation ?? 1) >= 5;
       const ow = swap ? meta3.height : meta3.width;
@@ -48777,18 +51226,18 @@ function describeSharpError(error62) {
   if (/pixel limit/i.test(message)) return "the image is larger than the 268 megapixel limit";
   return message.split("\n")[0] ?? message;
 }
-var KERNELS, MAX_INPUT_PIXELS;
+var KERNELS, MAX_INPUT_PIXELS2;
 var init_decode = __esm({
   "src/image/decode.ts"() {
     "use strict";
     init_errors();
     KERNELS = {
-      nearest: sharp.kernel.nearest,
-      bilinear: sharp.kernel.linear,
-      bicubic: sharp.kernel.cubic,
-      lanczos3: sharp.kernel.lanczos3
+      nearest: sharp2.kernel.nearest,
+      bilinear: sharp2.kernel.linear,
+      bicubic: sharp2.kernel.cubic,
+      lanczos3: sharp2.kernel.lanczos3
     };
-    MAX_INPUT_PIXELS = 268402689;
+    MAX_INPUT_PIXELS2 = 268402689;
   }
 });
 
@@ -48797,15 +51246,15 @@ function imageProperties(img) {
   const { width: w, height: h, data } = img;
   const n = w * h;
   const luma = new Float64Array(n);
-  let sum = 0;
+  let sum2 = 0;
   for (let p = 0, s = 0; p < n; p++, s += 3) {
     const y = 0.299 * data[s] + 0.587 * data[s + 1] + 0.114 * data[s + 2];
     luma[p] = y;
-    sum += y;
+    sum2 += y;
   }
-  const mean = sum / n;
+  const mean2 = sum2 / n;
   let sq = 0;
-  for (let p = 0; p < n; p++) sq += (luma[p] - mean) ** 2;
+  for (let p = 0; p < n; p++) sq += (luma[p] - mean2) ** 2;
   let lapSum = 0;
   let lapSq = 0;
   let count = 0;
@@ -48820,7 +51269,7 @@ function imageProperties(img) {
   }
   const lapMean = count > 0 ? lapSum / count : 0;
   return {
-    brightness: mean / 255,
+    brightness: mean2 / 255,
     contrast: Math.sqrt(sq / n) / 255,
     sharpness: count > 0 ? lapSq / count - lapMean * lapMean : 0
   };
@@ -48846,10 +51295,10 @@ function imagesToTensor(images, spec) {
   const gray = c === 1 ? new Float64Array(plane) : void 0;
   const luts = [];
   for (let k = 0; k < c; k++) {
-    const mean = spec.mean.length === 1 ? spec.mean[0] : spec.mean[k];
+    const mean2 = spec.mean.length === 1 ? spec.mean[0] : spec.mean[k];
     const std = spec.std.length === 1 ? spec.std[0] : spec.std[k];
     const lut = new Float32Array(256);
-    for (let x = 0; x < 256; x++) lut[x] = (x * spec.scale - mean) / std;
+    for (let x = 0; x < 256; x++) lut[x] = (x * spec.scale - mean2) / std;
     luts.push(lut);
   }
   const order = spec.channels === "bgr" ? [2, 1, 0] : [0, 1, 2];
@@ -48867,9 +51316,9 @@ function imagesToTensor(images, spec) {
       if (out instanceof Uint8Array) {
         for (let p = 0; p < plane; p++) out[base + p] = Math.round(gray[p]);
       } else {
-        const mean = spec.mean[0];
+        const mean2 = spec.mean[0];
         const std = spec.std[0];
-        for (let p = 0; p < plane; p++) out[base + p] = (gray[p] * spec.scale - mean) / std;
+        for (let p = 0; p < plane; p++) out[base + p] = (gray[p] * spec.scale - mean2) / std;
       }
       return;
     }
@@ -48901,25 +51350,25 @@ var init_tensor = __esm({
 
 // src/model/scores.ts
 function isProbabilityRow(row) {
-  let sum = 0;
+  let sum2 = 0;
   for (let j = 0; j < row.length; j++) {
     const v = row[j];
     if (v < 0 || v > 1) return false;
-    sum += v;
+    sum2 += v;
   }
-  return Math.abs(sum - 1) <= PROB_SUM_TOLERANCE;
+  return Math.abs(sum2 - 1) <= PROB_SUM_TOLERANCE;
 }
 function softmax(row) {
   let max = -Infinity;
   for (let j = 0; j < row.length; j++) max = Math.max(max, row[j]);
   const out = new Float64Array(row.length);
-  let sum = 0;
+  let sum2 = 0;
   for (let j = 0; j < row.length; j++) {
     const e = Math.exp(row[j] - max);
     out[j] = e;
-    sum += e;
+    sum2 += e;
   }
-  for (let j = 0; j < row.length; j++) out[j] /= sum;
+  for (let j = 0; j < row.length; j++) out[j] /= sum2;
   return out;
 }
 function scoreRow(row, label, type) {
@@ -48927,10 +51376,10 @@ function scoreRow(row, label, type) {
   const asProbs = type === "probabilities" || type === "auto" && isProbabilityRow(row);
   if (asProbs) {
     probs = Float64Array.from(row);
-    let sum = 0;
-    for (const p of probs) sum += p;
-    if (!(sum > 0)) throw new Error("probability row sums to 0");
-    for (let j = 0; j < probs.length; j++) probs[j] /= sum;
+    let sum2 = 0;
+    for (const p of probs) sum2 += p;
+    if (!(sum2 > 0)) throw new Error("probability row sums to 0");
+    for (let j = 0; j < probs.length; j++) probs[j] /= sum2;
   } else {
     probs = softmax(row);
   }
@@ -48973,8 +51422,8 @@ var init_scores = __esm({
 });
 
 // src/engine/evaluate.ts
-import { createHash as createHash4 } from "node:crypto";
-import { readFile as readFile6 } from "node:fs/promises";
+import { createHash as createHash5 } from "node:crypto";
+import { readFile as readFile7 } from "node:fs/promises";
 async function evaluate(examples, models, variants, options) {
   const geometries = /* @__PURE__ */ new Map();
   for (const m of models) geometries.set(geometryKey(m.contract.geometry), m.contract.geometry);
@@ -48992,12 +51441,12 @@ async function evaluate(examples, models, variants, options) {
       chunk.map(async (example) => {
         let bytes;
         try {
-          bytes = await readFile6(example.absPath);
+          bytes = await readFile7(example.absPath);
         } catch (error62) {
           unreadable.push({ id: example.id, reason: `cannot read file: ${describeError(error62)}` });
           return void 0;
         }
-        const hash2 = createHash4("sha256").update(bytes).digest("hex");
+        const hash2 = createHash5("sha256").update(bytes).digest("hex");
         const images = /* @__PURE__ */ new Map();
         try {
           for (const [key, g] of geometries)
@@ -49048,11 +51497,11 @@ async function evaluate(examples, models, variants, options) {
     options.onProgress?.(Math.min(start + chunkSize, examples.length), examples.length);
   }
   if (unreadable.length > 0 && (options.onUnreadable ?? "error") === "error") {
-    const list = unreadable.slice(0, 10).map((u) => `  ${u.id}: ${u.reason}`).join("\n");
+    const list2 = unreadable.slice(0, 10).map((u) => `  ${u.id}: ${u.reason}`).join("\n");
     throw new UserError(
       "image",
       `${unreadable.length} image(s) could not be read:
-${list}${unreadable.length > 10 ? `
+${list2}${unreadable.length > 10 ? `
   ... and ${unreadable.length - 10} more` : ""}
 Fix or remove them, or set dataset.onUnreadable: skip to evaluate without them.`
     );
@@ -49160,10 +51609,10 @@ var init_shard = __esm({
 });
 
 // src/engine/run.ts
-import { createHash as createHash5 } from "node:crypto";
-import { readFile as readFile7 } from "node:fs/promises";
+import { createHash as createHash6 } from "node:crypto";
+import { readFile as readFile8 } from "node:fs/promises";
 import os from "node:os";
-import path5 from "node:path";
+import path6 from "node:path";
 async function runFromConfigFile(configFile, overrides = {}, hooks = {}) {
   const loaded = await loadConfig(configFile);
   return runEvaluation(loaded, overrides, hooks);
@@ -49233,7 +51682,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
         const line = i >= 0 ? loaded.lineOf(["gates", i, "metric"]) : void 0;
         throw new UserError(
           "config",
-          `${path5.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i}].metric: ${error62.message}`
+          `${path6.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i}].metric: ${error62.message}`
         );
       }
       throw error62;
@@ -49268,6 +51717,15 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       checkStoredCompatible(stored, classes);
       log(`stored baseline: ${stored.records.length} records from ${stored.report.createdAt}`);
     }
+    const dataStart = performance.now();
+    const dataChecks = overrides.shard ? void 0 : await runDataChecks(
+      loaded,
+      examples,
+      classes,
+      result.records,
+      stored?.records.filter((r) => r.model === "candidate")
+    );
+    if (dataChecks) lap("dataSuite", dataStart);
     const buildStart = performance.now();
     const report = await reportFromRecords({
       loaded,
@@ -49286,7 +51744,13 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       ...stored ? { stored } : {},
       pinnedIds,
       ...overrides.shard ? { shard: overrides.shard } : {},
-      ...overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {}
+      ...overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {},
+      ...dataChecks ? { suites: { data: dataChecks.result }, suiteGates: dataChecks.gates } : {},
+      ...overrides.shard && config2.data?.enabled ? {
+        notices: [
+          "The data suite runs on the whole dataset: it runs in `merge`, not in shard runs."
+        ]
+      } : {}
     });
     lap("report", buildStart);
     lap("total", t0);
@@ -49348,7 +51812,7 @@ function checkGateScopes(loaded, config2, columns) {
       const line = loaded.lineOf(["gates", i, "scope"]);
       throw new UserError(
         "config",
-        `${path5.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i}].scope: no metadata column "${g.scope.slice(7)}" (columns: ${[...known].join(", ") || "none"})`
+        `${path6.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i}].scope: no metadata column "${g.scope.slice(7)}" (columns: ${[...known].join(", ") || "none"})`
       );
     }
   });
@@ -49423,7 +51887,7 @@ async function reportFromRecords(input2) {
   return buildReport({
     config: loaded.config,
     configFile: rel(loaded.file),
-    configSha: createHash5("sha256").update(await readFile7(loaded.file)).digest("hex"),
+    configSha: createHash6("sha256").update(await readFile8(loaded.file)).digest("hex"),
     dataset: {
       root: rel(data.root),
       ...data.manifest ? { manifest: rel(data.manifest) } : {},
@@ -49457,7 +51921,10 @@ async function reportFromRecords(input2) {
     unreadable: input2.unreadable,
     models: input2.models,
     pinnedIds: input2.pinnedIds,
-    createdAt: (/* @__PURE__ */ new Date()).toISOString()
+    createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+    ...input2.suites ? { suites: input2.suites } : {},
+    ...input2.suiteGates ? { suiteGates: input2.suiteGates } : {},
+    ...input2.notices ? { notices: input2.notices } : {}
   });
 }
 var cwdPath, rel;
@@ -49471,23 +51938,25 @@ var init_run = __esm({
     init_contract();
     init_runtime();
     init_build();
+    init_data_suite();
     init_regression();
     init_plan();
     init_evaluate2();
     init_results();
     init_shard();
-    cwdPath = (p) => path5.resolve(process.cwd(), p);
-    rel = (p) => path5.relative(process.cwd(), p).split(path5.sep).join("/") || ".";
+    cwdPath = (p) => path6.resolve(process.cwd(), p);
+    rel = (p) => path6.relative(process.cwd(), p).split(path6.sep).join("/") || ".";
   }
 });
 
 // src/engine/merge.ts
-import path6 from "node:path";
+import { access } from "node:fs/promises";
+import path7 from "node:path";
 async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
   if (shardDirs.length === 0)
     throw new UserError("usage", "merge needs the output folders of the shard runs");
   const loaded = await loadConfig(configFile);
-  const shards = await Promise.all(shardDirs.map((d) => readResultDir(path6.resolve(d))));
+  const shards = await Promise.all(shardDirs.map((d) => readResultDir(path7.resolve(d))));
   const count = checkShardSet(shards);
   hooks.log?.(`merging ${shards.length} shard(s) of ${count}`);
   const data = await prepareData(loaded, overrides, { checkFiles: false });
@@ -49534,7 +52003,7 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
   );
   const properties = /* @__PURE__ */ new Map();
   for (const s of shards) {
-    for (const line of await readExampleLines(path6.join(s.dir, RESULT_FILES.examples))) {
+    for (const line of await readExampleLines(path7.join(s.dir, RESULT_FILES.examples))) {
       properties.set(line.id, {
         brightness: line.brightness,
         contrast: line.contrast,
@@ -49562,6 +52031,31 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
     }
   }
   const baselineModel = first.models.baseline?.source === "model" ? first.models.baseline : void 0;
+  let dataChecks;
+  const notices = [];
+  if (loaded.config.data?.enabled) {
+    const haveImages = await Promise.all(
+      allExamples.slice(0, 50).map(
+        (e) => access(e.absPath).then(
+          () => true,
+          () => false
+        )
+      )
+    );
+    if (haveImages.every(Boolean)) {
+      dataChecks = await runDataChecks(
+        loaded,
+        allExamples,
+        classes,
+        records,
+        stored?.records.filter((r) => r.model === "candidate")
+      );
+    } else {
+      notices.push(
+        "The data suite was skipped: the merge job does not have the dataset images (check out the dataset in the merge job to run it)."
+      );
+    }
+  }
   const report = await reportFromRecords({
     loaded,
     data,
@@ -49575,7 +52069,9 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
     models: { candidate, ...baselineModel ? { baseline: baselineModel } : {} },
     ...stored ? { stored } : {},
     pinnedIds: await readPinned(loaded, loaded.config),
-    ...overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {}
+    ...overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {},
+    ...dataChecks ? { suites: { data: dataChecks.result }, suiteGates: dataChecks.gates } : {},
+    ...notices.length ? { notices } : {}
   });
   const missing = allExamples.length - new Set(records.filter((r) => r.model === "candidate").map((r) => r.id)).size - report.unreadable.length;
   if (missing > 0)
@@ -49616,6 +52112,7 @@ var init_merge = __esm({
     init_load();
     init_load2();
     init_errors();
+    init_data_suite();
     init_results();
     init_run();
   }
@@ -49625,7 +52122,7 @@ var init_merge = __esm({
 function defaultStringLength(value) {
   return value.length;
 }
-function markdownTable(table2, options) {
+function markdownTable2(table2, options) {
   const settings = options || {};
   const align = (settings.align || []).concat();
   const stringLength = settings.stringLength || defaultStringLength;
@@ -49768,34 +52265,6 @@ var init_markdown_table = __esm({
   }
 });
 
-// src/report/escape.ts
-function escapeMarkdown(value, maxLength = 120) {
-  let s = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
-  s = s.replace(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "");
-  if ([...s].length > maxLength) s = `${[...s].slice(0, maxLength - 1).join("")}\u2026`;
-  s = s.replace(/[&<>"@#|]/g, (c) => ENTITIES[c]);
-  s = s.replace(/[\\`*_[\]()!~$]/g, (c) => `\\${c}`);
-  s = s.replace(/:\/\//g, ":&#8203;//").replace(/(www)\./gi, "$1&#8203;.");
-  if (s === "") return "\u2205";
-  return s;
-}
-var ENTITIES;
-var init_escape = __esm({
-  "src/report/escape.ts"() {
-    "use strict";
-    ENTITIES = {
-      "&": "&amp;",
-      "<": "&lt;",
-      ">": "&gt;",
-      '"': "&quot;",
-      // The zero-width space (&#8203;) is what stops GitHub's mention and issue-reference filters.
-      "@": "&#64;&#8203;",
-      "#": "&#35;&#8203;",
-      "|": "&#124;"
-    };
-  }
-});
-
 // src/suites/robustness/render.ts
 function bySeverity(r, model) {
   const m = r[model];
@@ -49851,12 +52320,12 @@ ${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 $
       n?.ce[row.c] != null ? n.ce[row.c].toFixed(2) : "\u2013"
     ] : [escapeMarkdown(row.c), pct2(row.cand), ...r.candidate.accuracy[row.c].map((a) => pct2(a))]
   );
-  out.push(markdownTable([header, ...body]));
+  out.push(markdownTable2([header, ...body]));
   if (rows.length > shown.length) out.push(`\u2026 ${rows.length - shown.length} more in the report.`);
   out.push(severityChart(r));
   if (r.transforms.length > 0) {
     out.push(
-      markdownTable([
+      markdownTable2([
         [
           "Transform",
           ...r.baseline ? ["Baseline flip rate"] : [],
@@ -49876,7 +52345,7 @@ ${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 $
   return out.join("\n\n");
 }
 var pct2, pp;
-var init_render = __esm({
+var init_render2 = __esm({
   "src/suites/robustness/render.ts"() {
     "use strict";
     init_markdown_table();
@@ -49907,9 +52376,9 @@ function formatDelta(name, d) {
   return worse ? `**${text}** \u{1F53B}` : better ? `${text} \u{1F53A}` : text;
 }
 function table(rows, align) {
-  return markdownTable(rows, align ? { align } : {});
+  return markdownTable2(rows, align ? { align } : {});
 }
-function details(summary, body, open2 = false) {
+function details2(summary, body, open2 = false) {
   return `<details${open2 ? " open" : ""}><summary>${summary}</summary>
 
 ${body}
@@ -49919,6 +52388,8 @@ ${body}
 function renderSuiteSections(report, options) {
   const out = [];
   const robustness = report.suites.robustness;
+  const data = report.suites.data;
+  if (data && options.maxSlices > 0) out.push(renderDataSection(data));
   if (robustness && options.maxSlices > 0)
     out.push(renderRobustnessSection(robustness, { maxRows: options.maxSlices }));
   return out;
@@ -49936,7 +52407,7 @@ function headlineMetrics(report) {
 }
 function gateRows(gates) {
   return gates.map((g) => [
-    ICON[g.status],
+    ICON2[g.status],
     escapeMarkdown(g.rule),
     g.target === "overall" ? "overall" : escapeMarkdown(g.target, 80),
     escapeMarkdown(g.reason, 200)
@@ -49954,7 +52425,7 @@ function formatP(s) {
 }
 function sliceRow(s, metric) {
   return [
-    `${ICON[s.status]}${s.newlyFailing ? " \u{1F195}" : ""}`,
+    `${ICON2[s.status]}${s.newlyFailing ? " \u{1F195}" : ""}`,
     escapeMarkdown(s.key, 80),
     String(s.n),
     formatMetric(metric, s.baseline?.[metric]),
@@ -49971,7 +52442,7 @@ function renderMarkdown(report, options) {
   const failed = report.gates.filter((g) => g.status === "fail");
   const warned = report.gates.filter((g) => g.status === "warn");
   out.push(
-    `## ${ICON[report.verdict]} VisionGate \xB7 ${escapeMarkdown(report.name, 64)}: ${verdictWord[report.verdict]}`
+    `## ${ICON2[report.verdict]} VisionGate \xB7 ${escapeMarkdown(report.name, 64)}: ${verdictWord[report.verdict]}`
   );
   const cand = report.models.candidate;
   const base = report.models.baseline;
@@ -50046,7 +52517,7 @@ function renderMarkdown(report, options) {
           "p (adj.)"
         ],
         ...shown.map((s) => [
-          `${ICON[s.status]}${s.newlyFailing ? " \u{1F195}" : ""}`,
+          `${ICON2[s.status]}${s.newlyFailing ? " \u{1F195}" : ""}`,
           escapeMarkdown(s.key, 100),
           s.discovered?.target === "regressions" ? "newly wrong" : "errors",
           String(s.n),
@@ -50058,7 +52529,7 @@ function renderMarkdown(report, options) {
       ["l", "l", "l", "r", "r", "r", "r"]
     );
     out.push(
-      details(
+      details2(
         `\u{1F50E} Discovered slices (${discovered.length}): where errors concentrate, found by SliceLine over metadata and image properties`,
         body,
         discovered.some((s) => s.newlyFailing)
@@ -50085,13 +52556,13 @@ function renderMarkdown(report, options) {
           )
         ])
       ]);
-      const more = ex.counts.newlyFailing > shown.length ? `
+      const more2 = ex.counts.newlyFailing > shown.length ? `
 
 \u2026 ${ex.counts.newlyFailing - shown.length} more in the report.` : "";
       out.push(
-        details(
+        details2(
           `Newly failing examples (most confident first)`,
-          body + more,
+          body + more2,
           ex.counts.newlyFailing <= 10
         )
       );
@@ -50117,11 +52588,11 @@ function renderMarkdown(report, options) {
     const slices = report.slices.filter((s) => s.kind !== "discovered");
     if (slices.length > 0) {
       const shown = slices.slice(0, options.maxSlices);
-      const more = slices.length > shown.length ? `
+      const more2 = slices.length > shown.length ? `
 
 \u2026 ${slices.length - shown.length} more in the report.` : "";
       out.push(
-        details(
+        details2(
           `All slices (${slices.length}) by ${escapeMarkdown(metric)}`,
           table(
             [
@@ -50129,14 +52600,14 @@ function renderMarkdown(report, options) {
               ...shown.map((s) => sliceRow(s, metric))
             ],
             ["l", "l", "r", "r", "r", "r", "r"]
-          ) + more
+          ) + more2
         )
       );
     }
     const pc = report.overall.perClass;
     if (pc.length > 0 && pc.length <= Math.max(options.maxSlices, 10)) {
       out.push(
-        details(
+        details2(
           "Per-class metrics (candidate)",
           table(
             [
@@ -50166,7 +52637,7 @@ function renderMarkdown(report, options) {
         `${report.comparison.removed.length} baseline example(s) are no longer in the dataset.`
       );
     if (notes.length > 0)
-      out.push(details(`Notes (${notes.length})`, notes.map((n) => `- ${n}`).join("\n")));
+      out.push(details2(`Notes (${notes.length})`, notes.map((n) => `- ${n}`).join("\n")));
   }
   if (report.overall.stats) {
     out.push(
@@ -50177,21 +52648,22 @@ function renderMarkdown(report, options) {
   return `${out.join("\n\n")}
 `;
 }
-var ICON, LOWER_IS_BETTER, verdictWord;
-var init_markdown = __esm({
+var ICON2, LOWER_IS_BETTER, verdictWord;
+var init_markdown2 = __esm({
   "src/report/markdown.ts"() {
     "use strict";
     init_markdown_table();
-    init_render();
+    init_data();
+    init_render2();
     init_escape();
-    ICON = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C", skipped: "\u23ED\uFE0F", ungated: "\xB7" };
+    ICON2 = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C", skipped: "\u23ED\uFE0F", ungated: "\xB7" };
     LOWER_IS_BETTER = /* @__PURE__ */ new Set(["ece", "brier"]);
     verdictWord = { pass: "passed", warn: "passed with warnings", fail: "failed" };
   }
 });
 
 // src/engine/output.ts
-import path7 from "node:path";
+import path8 from "node:path";
 function markdownOptions(config2, extra = {}) {
   return {
     maxSlices: config2.report.maxSlices,
@@ -50204,10 +52676,10 @@ function markdownOptions(config2, extra = {}) {
 async function writeOutputs(dir, report, records, properties, options) {
   const markdown = renderMarkdown(report, options);
   const files = {
-    reportJson: path7.join(dir, RESULT_FILES.report),
-    reportMarkdown: path7.join(dir, RESULT_FILES.markdown),
-    records: path7.join(dir, RESULT_FILES.records),
-    examples: path7.join(dir, RESULT_FILES.examples)
+    reportJson: path8.join(dir, RESULT_FILES.report),
+    reportMarkdown: path8.join(dir, RESULT_FILES.markdown),
+    records: path8.join(dir, RESULT_FILES.records),
+    examples: path8.join(dir, RESULT_FILES.examples)
   };
   const hashes = /* @__PURE__ */ new Map();
   for (const r of records) if (!hashes.has(r.id)) hashes.set(r.id, r.hash);
@@ -50221,7 +52693,7 @@ async function writeOutputs(dir, report, records, properties, options) {
 var init_output = __esm({
   "src/engine/output.ts"() {
     "use strict";
-    init_markdown();
+    init_markdown2();
     init_results();
   }
 });
@@ -50246,7 +52718,7 @@ __export(cli_exports, {
   buildProgram: () => buildProgram,
   main: () => main
 });
-import path8 from "node:path";
+import path9 from "node:path";
 function makeProgress(enabled, stream) {
   if (!enabled) return { update: () => void 0, stop: () => void 0 };
   if (stream.isTTY) {
@@ -50308,13 +52780,13 @@ async function runCommand(flags) {
     progress: (phase, done, total) => progress.update(phase, done, total)
   });
   progress.stop();
-  return finish(result, flags);
+  return finish2(result, flags);
 }
-async function finish(result, flags) {
+async function finish2(result, flags) {
   const err = process.stderr;
   const { report, records, properties, loaded } = result;
   const written = await writeOutputs(
-    path8.resolve(flags.out),
+    path9.resolve(flags.out),
     report,
     records,
     properties,
@@ -50329,7 +52801,7 @@ verdict: ${report.verdict.toUpperCase()} \xB7 accuracy ${acc === null || acc ===
 `
     );
     err.write(
-      `report: ${path8.relative(process.cwd(), written.reportMarkdown)} (markdown), ${path8.relative(process.cwd(), written.reportJson)} (JSON), ${path8.relative(process.cwd(), written.records)} (records)
+      `report: ${path9.relative(process.cwd(), written.reportMarkdown)} (markdown), ${path9.relative(process.cwd(), written.reportJson)} (JSON), ${path9.relative(process.cwd(), written.records)} (records)
 `
     );
   }
@@ -50346,7 +52818,7 @@ async function mergeCommand(dirs, flags) {
     { log: (line) => flags.quiet ? void 0 : process.stderr.write(`${line}
 `) }
   );
-  return finish(result, flags);
+  return finish2(result, flags);
 }
 function buildProgram(onExit) {
   const program2 = new Command().name("visiongate").description(

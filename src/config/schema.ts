@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dataSuiteConfigSchema } from '../suites/data/config.js';
 import { robustnessConfigSchema } from '../suites/robustness/config.js';
 
 /**
@@ -281,6 +282,11 @@ export const configSchema = z
     robustness: robustnessConfigSchema
       .optional()
       .describe('Robustness suite: ImageNet-C corruptions and invariance transforms. Absent: off.'),
+    data: dataSuiteConfigSchema
+      .optional()
+      .describe(
+        'Data suite: label issues, duplicates and leakage, representativity, image integrity, bias. Absent: off.',
+      ),
     statistics: z
       .object({
         confidence: z

@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { attachClasses } from '../dataset/load.js';
@@ -5,6 +6,7 @@ import { UserError } from '../errors.js';
 import type { ImageProperties } from '../image/properties.js';
 import type { Report } from '../report/schema.js';
 import type { PredictionRecord } from '../types.js';
+import { runDataChecks } from './data-suite.js';
 import { RESULT_FILES, readExampleLines, readResultDir, type StoredResult } from './results.js';
 import {
   checkStoredCompatible,
@@ -118,6 +120,32 @@ export async function mergeShards(
   }
   const baselineModel =
     first.models.baseline?.source === 'model' ? first.models.baseline : undefined;
+  // The data suite needs the images: it runs here when the merge job has the dataset.
+  let dataChecks: Awaited<ReturnType<typeof runDataChecks>>;
+  const notices: string[] = [];
+  if (loaded.config.data?.enabled) {
+    const haveImages = await Promise.all(
+      allExamples.slice(0, 50).map((e) =>
+        access(e.absPath).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (haveImages.every(Boolean)) {
+      dataChecks = await runDataChecks(
+        loaded,
+        allExamples,
+        classes,
+        records,
+        stored?.records.filter((r) => r.model === 'candidate'),
+      );
+    } else {
+      notices.push(
+        'The data suite was skipped: the merge job does not have the dataset images (check out the dataset in the merge job to run it).',
+      );
+    }
+  }
   const report: Report = await reportFromRecords({
     loaded,
     data,
@@ -134,6 +162,8 @@ export async function mergeShards(
     ...(stored ? { stored } : {}),
     pinnedIds: await readPinned(loaded, loaded.config),
     ...(overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {}),
+    ...(dataChecks ? { suites: { data: dataChecks.result }, suiteGates: dataChecks.gates } : {}),
+    ...(notices.length ? { notices } : {}),
   });
   const missing =
     allExamples.length -

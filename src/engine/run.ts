@@ -10,7 +10,8 @@ import { UnknownMetricError } from '../metrics/classification.js';
 import { resolveContract, type ResolvedContract } from '../model/contract.js';
 import { loadModel } from '../model/runtime.js';
 import { buildReport } from '../report/build.js';
-import type { Report } from '../report/schema.js';
+import type { GateResult, Report } from '../report/schema.js';
+import { runDataChecks } from './data-suite.js';
 import { metricNamesFor, resolveMetrics } from '../suites/regression.js';
 import { planRobustness, robustnessVariants } from '../suites/robustness/plan.js';
 import type { Example, PredictionRecord } from '../types.js';
@@ -182,6 +183,18 @@ export async function runEvaluation(
       log(`stored baseline: ${stored.records.length} records from ${stored.report.createdAt}`);
     }
 
+    const dataStart = performance.now();
+    // The data suite looks at the whole dataset (duplicates across it): not in shard runs.
+    const dataChecks = overrides.shard
+      ? undefined
+      : await runDataChecks(
+          loaded,
+          examples,
+          classes,
+          result.records,
+          stored?.records.filter((r) => r.model === 'candidate'),
+        );
+    if (dataChecks) lap('dataSuite', dataStart);
     const buildStart = performance.now();
     const report = await reportFromRecords({
       loaded,
@@ -201,6 +214,14 @@ export async function runEvaluation(
       pinnedIds,
       ...(overrides.shard ? { shard: overrides.shard } : {}),
       ...(overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {}),
+      ...(dataChecks ? { suites: { data: dataChecks.result }, suiteGates: dataChecks.gates } : {}),
+      ...(overrides.shard && config.data?.enabled
+        ? {
+            notices: [
+              'The data suite runs on the whole dataset: it runs in `merge`, not in shard runs.',
+            ],
+          }
+        : {}),
     });
     lap('report', buildStart);
     lap('total', t0);
@@ -392,6 +413,9 @@ export async function reportFromRecords(input: {
   pinnedIds: readonly string[];
   shard?: Shard;
   baselineInfo?: RunOverrides['baselineInfo'];
+  suites?: Record<string, unknown>;
+  suiteGates?: GateResult[];
+  notices?: string[];
 }): Promise<Report> {
   const { loaded, data, stored } = input;
   return buildReport({
@@ -436,5 +460,8 @@ export async function reportFromRecords(input: {
     models: input.models,
     pinnedIds: input.pinnedIds,
     createdAt: new Date().toISOString(),
+    ...(input.suites ? { suites: input.suites } : {}),
+    ...(input.suiteGates ? { suiteGates: input.suiteGates } : {}),
+    ...(input.notices ? { notices: input.notices } : {}),
   });
 }

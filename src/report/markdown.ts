@@ -1,4 +1,5 @@
 import { markdownTable } from 'markdown-table';
+import { renderDataSection, type DataSuiteResult } from '../suites/data/index.js';
 import type { RobustnessResult } from '../suites/robustness/metrics.js';
 import { renderRobustnessSection } from '../suites/robustness/render.js';
 import type { GateResult, Report, SliceReport } from './schema.js';
@@ -58,6 +59,8 @@ const verdictWord = { pass: 'passed', warn: 'passed with warnings', fail: 'faile
 function renderSuiteSections(report: Report, options: MarkdownOptions): string[] {
   const out: string[] = [];
   const robustness = report.suites.robustness as RobustnessResult | undefined;
+  const data = report.suites.data as DataSuiteResult | undefined;
+  if (data && options.maxSlices > 0) out.push(renderDataSection(data));
   if (robustness && options.maxSlices > 0)
     out.push(renderRobustnessSection(robustness, { maxRows: options.maxSlices }));
   return out;
