@@ -24962,18 +24962,17 @@ var init_schema = __esm({
 });
 
 // src/engine/results.ts
-import { createReadStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
+import { once } from "node:events";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
-function serializeExamples(hashes, properties) {
-  let out = "";
+function* exampleLines(hashes, properties) {
   for (const [id, p] of properties) {
     const line = { id, hash: hashes.get(id) ?? "", ...p };
-    out += `${JSON.stringify(line)}
+    yield `${JSON.stringify(line)}
 `;
   }
-  return out;
 }
 async function readExampleLines(file2) {
   let text;
@@ -24995,11 +24994,21 @@ async function readExampleLines(file2) {
     }
   });
 }
-function serializeRecords(records) {
-  let out = "";
-  for (const r of records) out += `${JSON.stringify(r)}
+async function writeLinesAtomic(file2, lines) {
+  await mkdir(path.dirname(file2), { recursive: true });
+  const tmp = `${file2}.${process.pid}.tmp`;
+  const out = createWriteStream(tmp);
+  const failed = new Promise((_, reject) => out.once("error", reject));
+  for (const line of lines) {
+    if (!out.write(line)) await Promise.race([once(out, "drain"), failed]);
+  }
+  out.end();
+  await Promise.race([once(out, "finish"), failed]);
+  await rename(tmp, file2);
+}
+function* recordLines(records) {
+  for (const r of records) yield `${JSON.stringify(r)}
 `;
-  return out;
 }
 async function writeFileAtomic(file2, content) {
   await mkdir(path.dirname(file2), { recursive: true });
@@ -33054,7 +33063,9 @@ var init_schema2 = __esm({
       batchSize: external_exports.number().int().positive().max(4096).optional().describe("Batch size. Default: 32, or 1 for a fixed batch of 1."),
       intraOpThreads: external_exports.number().int().min(0).optional().describe("ONNX Runtime intra-op threads. 0 or unset: runtime default."),
       interOpThreads: external_exports.number().int().min(0).optional(),
-      decodeConcurrency: external_exports.number().int().positive().optional().describe("Images decoded in parallel. Default: 2 \xD7 CPU count.")
+      workers: external_exports.number().int().min(0).max(64).optional().describe(
+        "Worker threads that compute corruption and transform images. 0: inline. Default: the number of CPUs."
+      )
     }).strict();
     datasetSchema = external_exports.object({
       root: nonEmpty2.describe("Dataset root folder. Every image path must resolve inside it."),
@@ -50653,12 +50664,16 @@ function planRobustness(config2, allExamples, sliceColumns) {
 }
 function robustnessVariants(plan, config2) {
   const out = [];
-  for (const c of plan.corruptions) {
-    for (const s of plan.severities) {
+  for (const name of plan.corruptions) {
+    for (const severity of plan.severities) {
       out.push({
-        name: corruptionVariant(c, s),
+        name: corruptionVariant(name, severity),
         ids: plan.sample,
-        apply: (img, e) => applyCorruption(img, c, s, {
+        // Seeded by the example id: baseline and candidate, shards and reruns see the same pixels.
+        task: (e) => ({
+          kind: "corruption",
+          name,
+          severity,
           seedKey: e.id,
           table: config2.table,
           pixelScale: config2.pixelScale
@@ -50667,7 +50682,11 @@ function robustnessVariants(plan, config2) {
     }
   }
   for (const t of plan.transforms) {
-    out.push({ name: transformVariant(t.name), ids: plan.sample, apply: (img) => t.apply(img) });
+    out.push({
+      name: transformVariant(t.name),
+      ids: plan.sample,
+      task: () => ({ kind: "transform", spec: t.spec })
+    });
   }
   return out;
 }
@@ -50675,7 +50694,6 @@ var corruptionVariant, transformVariant;
 var init_plan = __esm({
   "src/suites/robustness/plan.ts"() {
     "use strict";
-    init_corruptions();
     init_types();
     init_transforms();
     init_config2();
@@ -51421,8 +51439,105 @@ var init_scores = __esm({
   }
 });
 
+// src/engine/variant-task.ts
+async function runVariantTask(img, task) {
+  if (task.kind === "corruption") {
+    return applyCorruption(img, task.name, task.severity, {
+      seedKey: task.seedKey,
+      table: task.table,
+      pixelScale: task.pixelScale
+    });
+  }
+  return applyTransform(img, task.spec);
+}
+var init_variant_task = __esm({
+  "src/engine/variant-task.ts"() {
+    "use strict";
+    init_corruptions();
+    init_transforms();
+  }
+});
+
+// src/engine/variant-pool.ts
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+function workerEntry() {
+  if (!import.meta.url.endsWith(".ts")) return new URL("./variant-worker.js", import.meta.url);
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href.replace(
+    /\.cjs$/,
+    ".mjs"
+  );
+  const worker = new URL("./variant-worker.ts", import.meta.url).href;
+  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`;
+}
+var VariantPool;
+var init_variant_pool = __esm({
+  "src/engine/variant-pool.ts"() {
+    "use strict";
+    init_errors();
+    init_variant_task();
+    VariantPool = class _VariantPool {
+      workers = [];
+      pending = /* @__PURE__ */ new Map();
+      nextId = 0;
+      constructor(size) {
+        const entry = workerEntry();
+        for (let i = 0; i < size; i++) {
+          const worker = typeof entry === "string" ? new Worker(entry, { eval: true }) : new Worker(entry);
+          worker.unref();
+          const slot = { worker, inFlight: 0 };
+          worker.on("message", (msg) => {
+            slot.inFlight--;
+            const p = this.pending.get(msg.id);
+            if (!p) return;
+            this.pending.delete(msg.id);
+            if (msg.error !== void 0) p.reject(new UserError("image", msg.error));
+            else p.resolve(msg.images);
+          });
+          worker.on("error", (error62) => {
+            for (const [, p] of this.pending) p.reject(error62);
+            this.pending.clear();
+          });
+          this.workers.push(slot);
+        }
+      }
+      /** A pool of `size` workers; 0 means inline. */
+      static create(size) {
+        return new _VariantPool(Math.max(0, Math.floor(size)));
+      }
+      get size() {
+        return this.workers.length;
+      }
+      /** Compute the variants of a batch of images (one message per batch). */
+      runBatch(images, tasks) {
+        if (this.workers.length === 0)
+          return Promise.all(images.map((img, i) => runVariantTask(img, tasks[i])));
+        const slot = this.workers.reduce((a, b) => b.inFlight < a.inFlight ? b : a);
+        const id = this.nextId++;
+        slot.inFlight++;
+        const items = images.map((img, i) => ({
+          image: { width: img.width, height: img.height, data: img.data.slice() },
+          task: tasks[i]
+        }));
+        return new Promise((resolve, reject) => {
+          this.pending.set(id, { resolve, reject });
+          slot.worker.postMessage(
+            { id, items },
+            items.map((it) => it.image.data.buffer)
+          );
+        });
+      }
+      async close() {
+        await Promise.all(this.workers.map((w) => w.worker.terminate()));
+      }
+    };
+  }
+});
+
 // src/engine/evaluate.ts
 import { createHash as createHash5 } from "node:crypto";
+import os from "node:os";
 import { readFile as readFile7 } from "node:fs/promises";
 async function evaluate(examples, models, variants, options) {
   const geometries = /* @__PURE__ */ new Map();
@@ -51465,36 +51580,84 @@ async function evaluate(examples, models, variants, options) {
     return settled.filter((d) => d !== void 0);
   };
   const byVariantModel = /* @__PURE__ */ new Map();
-  let next = examples.length > 0 ? decodeChunk(0) : void 0;
-  for (let start = 0; start < examples.length; start += chunkSize) {
-    const decoded = await next;
-    next = start + chunkSize < examples.length ? decodeChunk(start + chunkSize) : void 0;
-    for (const d of decoded) {
-      hashes.set(d.example.id, d.hash);
-      properties.set(d.example.id, imageProperties(d.images.get(firstGeometry)));
+  const needsPool = variants.some((v) => v.task);
+  const pool = VariantPool.create(needsPool ? options.workers ?? os.availableParallelism() : 0);
+  const lookahead = Math.max(2, pool.size * 2);
+  const queues = models.map(() => []);
+  const batchSize = Math.max(1, options.batchSize);
+  const drain = async (mi, all) => {
+    const m = models[mi];
+    const queue = queues[mi];
+    while (queue.length >= batchSize || all && queue.length > 0) {
+      const items = queue.splice(0, batchSize);
+      const out = await runModel(m, items, keepProbs, stats);
+      out.forEach((r) => {
+        const key = `${m.role}\0${r.variant}`;
+        const bucket = byVariantModel.get(key);
+        if (bucket) bucket.push(r);
+        else byVariantModel.set(key, [r]);
+      });
     }
-    for (const variant of variants) {
-      const members2 = variant.ids ? decoded.filter((d) => variant.ids.has(d.example.id)) : decoded;
-      if (members2.length === 0) continue;
-      const variantImages = /* @__PURE__ */ new Map();
-      for (const key of geometries.keys()) {
-        const imgs = [];
-        for (const d of members2) {
-          const clean = d.images.get(key);
-          imgs.push(variant.apply ? await variant.apply(clean, d.example) : clean);
-        }
-        variantImages.set(key, imgs);
+  };
+  try {
+    let next = examples.length > 0 ? decodeChunk(0) : void 0;
+    for (let start = 0; start < examples.length; start += chunkSize) {
+      const decoded = await next;
+      next = start + chunkSize < examples.length ? decodeChunk(start + chunkSize) : void 0;
+      for (const d of decoded) {
+        hashes.set(d.example.id, d.hash);
+        properties.set(d.example.id, imageProperties(d.images.get(firstGeometry)));
       }
-      for (const m of models) {
-        const imgs = variantImages.get(geometryKey(m.contract.geometry));
-        const out = await runModel(m, imgs, members2, variant.name, keepProbs(variant.name), stats);
-        const bucketKey = `${m.role}\0${variant.name}`;
-        const bucket = byVariantModel.get(bucketKey) ?? [];
-        for (const r of out) bucket.push(r);
-        byVariantModel.set(bucketKey, bucket);
+      const prepared = [];
+      const memberLists = variants.map(
+        (v) => v.ids ? decoded.filter((d) => v.ids.has(d.example.id)) : decoded
+      );
+      const prepare = (i) => {
+        const variant = variants[i];
+        if (!variant || prepared[i] || memberLists[i].length === 0) return;
+        prepared[i] = (async () => {
+          const out = /* @__PURE__ */ new Map();
+          for (const key of geometries.keys()) {
+            const members2 = memberLists[i];
+            const cleans = members2.map((d) => d.images.get(key));
+            out.set(
+              key,
+              variant.task ? await pool.runBatch(
+                cleans,
+                members2.map((d) => variant.task(d.example))
+              ) : await Promise.all(
+                members2.map(
+                  (d, j) => variant.apply ? variant.apply(cleans[j], d.example) : cleans[j]
+                )
+              )
+            );
+          }
+          return out;
+        })();
+        prepared[i].catch(() => void 0);
+      };
+      for (let i = 0; i < Math.min(lookahead, variants.length); i++) prepare(i);
+      for (let i = 0; i < variants.length; i++) {
+        const variant = variants[i];
+        const members2 = memberLists[i];
+        if (members2.length === 0) continue;
+        prepare(i);
+        const variantImages = await prepared[i];
+        prepared[i] = void 0;
+        prepare(i + lookahead);
+        models.forEach((m, mi) => {
+          const imgs = variantImages.get(geometryKey(m.contract.geometry));
+          members2.forEach(
+            (d, j) => queues[mi].push({ image: imgs[j], decoded: d, variant: variant.name })
+          );
+        });
+        for (let mi = 0; mi < models.length; mi++) await drain(mi, false);
       }
+      options.onProgress?.(Math.min(start + chunkSize, examples.length), examples.length);
     }
-    options.onProgress?.(Math.min(start + chunkSize, examples.length), examples.length);
+    for (let mi = 0; mi < models.length; mi++) await drain(mi, true);
+  } finally {
+    await pool.close();
   }
   if (unreadable.length > 0 && (options.onUnreadable ?? "error") === "error") {
     const list2 = unreadable.slice(0, 10).map((u) => `  ${u.id}: ${u.reason}`).join("\n");
@@ -51511,12 +51674,13 @@ Fix or remove them, or set dataset.onUnreadable: skip to evaluate without them.`
       records.push(...byVariantModel.get(`${m.role}\0${v.name}`) ?? []);
   return { records, hashes, properties, unreadable, stats };
 }
-async function runModel(m, images, members2, variant, keepProbs, stats) {
-  const step = m.contract.fixedBatch ?? images.length;
+async function runModel(m, items, keepProbs, stats) {
+  const step = m.contract.fixedBatch ?? items.length;
   const out = [];
-  for (let i = 0; i < images.length; i += step) {
-    const batch = images.slice(i, i + step);
-    const batchMembers = members2.slice(i, i + step);
+  for (let i = 0; i < items.length; i += step) {
+    const batchItems = items.slice(i, i + step);
+    const batch = batchItems.map((it) => it.image);
+    const batchMembers = batchItems.map((it) => it.decoded);
     const tensor = imagesToTensor(batch, m.contract.tensor);
     const dims = batchDims(m.contract, batch.length);
     const result = await m.model.run(m.contract.inputName, tensor, dims, m.contract.outputName);
@@ -51552,7 +51716,7 @@ async function runModel(m, images, members2, variant, keepProbs, stats) {
         id: ex.id,
         hash: batchMembers[j].hash,
         model: m.role,
-        variant,
+        variant: batchItems[j].variant,
         label: ex.labelIndex,
         pred: s.pred,
         conf: quantize(s.conf),
@@ -51560,7 +51724,7 @@ async function runModel(m, images, members2, variant, keepProbs, stats) {
         rank: s.rank,
         sumSq: quantize(s.sumSq)
       };
-      if (keepProbs) record2.probs = Array.from(s.probs, quantize);
+      if (keepProbs(batchItems[j].variant)) record2.probs = Array.from(s.probs, quantize);
       out.push(record2);
     }
   }
@@ -51578,6 +51742,7 @@ var init_evaluate2 = __esm({
     init_tensor();
     init_contract();
     init_scores();
+    init_variant_pool();
   }
 });
 
@@ -51611,7 +51776,7 @@ var init_shard = __esm({
 // src/engine/run.ts
 import { createHash as createHash6 } from "node:crypto";
 import { readFile as readFile8 } from "node:fs/promises";
-import os from "node:os";
+import os2 from "node:os";
 import path6 from "node:path";
 async function runFromConfigFile(configFile, overrides = {}, hooks = {}) {
   const loaded = await loadConfig(configFile);
@@ -51702,12 +51867,13 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
     }
     const batchSize = config2.runtime.batchSize ?? candContract.fixedBatch ?? 32;
     log(
-      `evaluating ${examples.length} examples with ${models.map((m) => m.role).join(" + ")} (batch ${batchSize}, ${os.availableParallelism()} CPUs)`
+      `evaluating ${examples.length} examples with ${models.map((m) => m.role).join(" + ")} (batch ${batchSize}, ${os2.availableParallelism()} CPUs)`
     );
     const evalStart = performance.now();
     const result = await evaluate(examples, models, variants, {
       batchSize,
       onUnreadable: config2.dataset.onUnreadable,
+      ...config2.runtime.workers !== void 0 ? { workers: config2.runtime.workers } : {},
       onProgress: (done, total) => hooks.progress?.("evaluate", done, total)
     });
     lap("evaluate", evalStart);
@@ -52683,8 +52849,8 @@ async function writeOutputs(dir, report, records, properties, options) {
   };
   const hashes = /* @__PURE__ */ new Map();
   for (const r of records) if (!hashes.has(r.id)) hashes.set(r.id, r.hash);
-  await writeFileAtomic(files.records, serializeRecords(records));
-  await writeFileAtomic(files.examples, serializeExamples(hashes, properties));
+  await writeLinesAtomic(files.records, recordLines(records));
+  await writeLinesAtomic(files.examples, exampleLines(hashes, properties));
   await writeFileAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}
 `);
   await writeFileAtomic(files.reportMarkdown, markdown);

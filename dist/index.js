@@ -53348,7 +53348,9 @@ var init_schema = __esm({
       batchSize: external_exports.number().int().positive().max(4096).optional().describe("Batch size. Default: 32, or 1 for a fixed batch of 1."),
       intraOpThreads: external_exports.number().int().min(0).optional().describe("ONNX Runtime intra-op threads. 0 or unset: runtime default."),
       interOpThreads: external_exports.number().int().min(0).optional(),
-      decodeConcurrency: external_exports.number().int().positive().optional().describe("Images decoded in parallel. Default: 2 \xD7 CPU count.")
+      workers: external_exports.number().int().min(0).max(64).optional().describe(
+        "Worker threads that compute corruption and transform images. 0: inline. Default: the number of CPUs."
+      )
     }).strict();
     datasetSchema = external_exports.object({
       root: nonEmpty2.describe("Dataset root folder. Every image path must resolve inside it."),
@@ -67417,18 +67419,17 @@ var init_schema2 = __esm({
 });
 
 // src/engine/results.ts
-import { createReadStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
+import { once } from "node:events";
 import { mkdir as mkdir2, readdir as readdir3, readFile as readFile5, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
 import path5 from "node:path";
 import { createInterface } from "node:readline";
-function serializeExamples(hashes, properties) {
-  let out = "";
+function* exampleLines(hashes, properties) {
   for (const [id, p] of properties) {
     const line = { id, hash: hashes.get(id) ?? "", ...p };
-    out += `${JSON.stringify(line)}
+    yield `${JSON.stringify(line)}
 `;
   }
-  return out;
 }
 async function readExampleLines(file2) {
   let text;
@@ -67450,11 +67451,21 @@ async function readExampleLines(file2) {
     }
   });
 }
-function serializeRecords(records) {
-  let out = "";
-  for (const r of records) out += `${JSON.stringify(r)}
+async function writeLinesAtomic(file2, lines) {
+  await mkdir2(path5.dirname(file2), { recursive: true });
+  const tmp = `${file2}.${process.pid}.tmp`;
+  const out = createWriteStream(tmp);
+  const failed = new Promise((_, reject) => out.once("error", reject));
+  for (const line of lines) {
+    if (!out.write(line)) await Promise.race([once(out, "drain"), failed]);
+  }
+  out.end();
+  await Promise.race([once(out, "finish"), failed]);
+  await rename2(tmp, file2);
+}
+function* recordLines(records) {
+  for (const r of records) yield `${JSON.stringify(r)}
 `;
-  return out;
 }
 async function writeFileAtomic(file2, content) {
   await mkdir2(path5.dirname(file2), { recursive: true });
@@ -71260,12 +71271,16 @@ function planRobustness(config2, allExamples, sliceColumns) {
 }
 function robustnessVariants(plan, config2) {
   const out = [];
-  for (const c of plan.corruptions) {
-    for (const s of plan.severities) {
+  for (const name of plan.corruptions) {
+    for (const severity of plan.severities) {
       out.push({
-        name: corruptionVariant(c, s),
+        name: corruptionVariant(name, severity),
         ids: plan.sample,
-        apply: (img, e) => applyCorruption(img, c, s, {
+        // Seeded by the example id: baseline and candidate, shards and reruns see the same pixels.
+        task: (e) => ({
+          kind: "corruption",
+          name,
+          severity,
           seedKey: e.id,
           table: config2.table,
           pixelScale: config2.pixelScale
@@ -71274,7 +71289,11 @@ function robustnessVariants(plan, config2) {
     }
   }
   for (const t of plan.transforms) {
-    out.push({ name: transformVariant(t.name), ids: plan.sample, apply: (img) => t.apply(img) });
+    out.push({
+      name: transformVariant(t.name),
+      ids: plan.sample,
+      task: () => ({ kind: "transform", spec: t.spec })
+    });
   }
   return out;
 }
@@ -71282,7 +71301,6 @@ var corruptionVariant, transformVariant;
 var init_plan = __esm({
   "src/suites/robustness/plan.ts"() {
     "use strict";
-    init_corruptions();
     init_types();
     init_transforms();
     init_config2();
@@ -72028,8 +72046,105 @@ var init_scores = __esm({
   }
 });
 
+// src/engine/variant-task.ts
+async function runVariantTask(img, task) {
+  if (task.kind === "corruption") {
+    return applyCorruption(img, task.name, task.severity, {
+      seedKey: task.seedKey,
+      table: task.table,
+      pixelScale: task.pixelScale
+    });
+  }
+  return applyTransform(img, task.spec);
+}
+var init_variant_task = __esm({
+  "src/engine/variant-task.ts"() {
+    "use strict";
+    init_corruptions();
+    init_transforms();
+  }
+});
+
+// src/engine/variant-pool.ts
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+function workerEntry() {
+  if (!import.meta.url.endsWith(".ts")) return new URL("./variant-worker.js", import.meta.url);
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href.replace(
+    /\.cjs$/,
+    ".mjs"
+  );
+  const worker = new URL("./variant-worker.ts", import.meta.url).href;
+  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`;
+}
+var VariantPool;
+var init_variant_pool = __esm({
+  "src/engine/variant-pool.ts"() {
+    "use strict";
+    init_errors3();
+    init_variant_task();
+    VariantPool = class _VariantPool {
+      workers = [];
+      pending = /* @__PURE__ */ new Map();
+      nextId = 0;
+      constructor(size) {
+        const entry = workerEntry();
+        for (let i2 = 0; i2 < size; i2++) {
+          const worker = typeof entry === "string" ? new Worker(entry, { eval: true }) : new Worker(entry);
+          worker.unref();
+          const slot = { worker, inFlight: 0 };
+          worker.on("message", (msg) => {
+            slot.inFlight--;
+            const p = this.pending.get(msg.id);
+            if (!p) return;
+            this.pending.delete(msg.id);
+            if (msg.error !== void 0) p.reject(new UserError("image", msg.error));
+            else p.resolve(msg.images);
+          });
+          worker.on("error", (error63) => {
+            for (const [, p] of this.pending) p.reject(error63);
+            this.pending.clear();
+          });
+          this.workers.push(slot);
+        }
+      }
+      /** A pool of `size` workers; 0 means inline. */
+      static create(size) {
+        return new _VariantPool(Math.max(0, Math.floor(size)));
+      }
+      get size() {
+        return this.workers.length;
+      }
+      /** Compute the variants of a batch of images (one message per batch). */
+      runBatch(images, tasks) {
+        if (this.workers.length === 0)
+          return Promise.all(images.map((img, i2) => runVariantTask(img, tasks[i2])));
+        const slot = this.workers.reduce((a, b) => b.inFlight < a.inFlight ? b : a);
+        const id = this.nextId++;
+        slot.inFlight++;
+        const items = images.map((img, i2) => ({
+          image: { width: img.width, height: img.height, data: img.data.slice() },
+          task: tasks[i2]
+        }));
+        return new Promise((resolve, reject) => {
+          this.pending.set(id, { resolve, reject });
+          slot.worker.postMessage(
+            { id, items },
+            items.map((it) => it.image.data.buffer)
+          );
+        });
+      }
+      async close() {
+        await Promise.all(this.workers.map((w) => w.worker.terminate()));
+      }
+    };
+  }
+});
+
 // src/engine/evaluate.ts
 import { createHash as createHash5 } from "node:crypto";
+import os5 from "node:os";
 import { readFile as readFile7 } from "node:fs/promises";
 async function evaluate(examples, models, variants, options) {
   const geometries = /* @__PURE__ */ new Map();
@@ -72072,36 +72187,84 @@ async function evaluate(examples, models, variants, options) {
     return settled.filter((d) => d !== void 0);
   };
   const byVariantModel = /* @__PURE__ */ new Map();
-  let next = examples.length > 0 ? decodeChunk(0) : void 0;
-  for (let start = 0; start < examples.length; start += chunkSize) {
-    const decoded = await next;
-    next = start + chunkSize < examples.length ? decodeChunk(start + chunkSize) : void 0;
-    for (const d of decoded) {
-      hashes.set(d.example.id, d.hash);
-      properties.set(d.example.id, imageProperties(d.images.get(firstGeometry)));
+  const needsPool = variants.some((v) => v.task);
+  const pool = VariantPool.create(needsPool ? options.workers ?? os5.availableParallelism() : 0);
+  const lookahead = Math.max(2, pool.size * 2);
+  const queues = models.map(() => []);
+  const batchSize = Math.max(1, options.batchSize);
+  const drain = async (mi, all) => {
+    const m = models[mi];
+    const queue = queues[mi];
+    while (queue.length >= batchSize || all && queue.length > 0) {
+      const items = queue.splice(0, batchSize);
+      const out = await runModel(m, items, keepProbs, stats);
+      out.forEach((r) => {
+        const key = `${m.role}\0${r.variant}`;
+        const bucket = byVariantModel.get(key);
+        if (bucket) bucket.push(r);
+        else byVariantModel.set(key, [r]);
+      });
     }
-    for (const variant of variants) {
-      const members2 = variant.ids ? decoded.filter((d) => variant.ids.has(d.example.id)) : decoded;
-      if (members2.length === 0) continue;
-      const variantImages = /* @__PURE__ */ new Map();
-      for (const key of geometries.keys()) {
-        const imgs = [];
-        for (const d of members2) {
-          const clean = d.images.get(key);
-          imgs.push(variant.apply ? await variant.apply(clean, d.example) : clean);
-        }
-        variantImages.set(key, imgs);
+  };
+  try {
+    let next = examples.length > 0 ? decodeChunk(0) : void 0;
+    for (let start = 0; start < examples.length; start += chunkSize) {
+      const decoded = await next;
+      next = start + chunkSize < examples.length ? decodeChunk(start + chunkSize) : void 0;
+      for (const d of decoded) {
+        hashes.set(d.example.id, d.hash);
+        properties.set(d.example.id, imageProperties(d.images.get(firstGeometry)));
       }
-      for (const m of models) {
-        const imgs = variantImages.get(geometryKey(m.contract.geometry));
-        const out = await runModel(m, imgs, members2, variant.name, keepProbs(variant.name), stats);
-        const bucketKey = `${m.role}\0${variant.name}`;
-        const bucket = byVariantModel.get(bucketKey) ?? [];
-        for (const r of out) bucket.push(r);
-        byVariantModel.set(bucketKey, bucket);
+      const prepared = [];
+      const memberLists = variants.map(
+        (v) => v.ids ? decoded.filter((d) => v.ids.has(d.example.id)) : decoded
+      );
+      const prepare = (i2) => {
+        const variant = variants[i2];
+        if (!variant || prepared[i2] || memberLists[i2].length === 0) return;
+        prepared[i2] = (async () => {
+          const out = /* @__PURE__ */ new Map();
+          for (const key of geometries.keys()) {
+            const members2 = memberLists[i2];
+            const cleans = members2.map((d) => d.images.get(key));
+            out.set(
+              key,
+              variant.task ? await pool.runBatch(
+                cleans,
+                members2.map((d) => variant.task(d.example))
+              ) : await Promise.all(
+                members2.map(
+                  (d, j) => variant.apply ? variant.apply(cleans[j], d.example) : cleans[j]
+                )
+              )
+            );
+          }
+          return out;
+        })();
+        prepared[i2].catch(() => void 0);
+      };
+      for (let i2 = 0; i2 < Math.min(lookahead, variants.length); i2++) prepare(i2);
+      for (let i2 = 0; i2 < variants.length; i2++) {
+        const variant = variants[i2];
+        const members2 = memberLists[i2];
+        if (members2.length === 0) continue;
+        prepare(i2);
+        const variantImages = await prepared[i2];
+        prepared[i2] = void 0;
+        prepare(i2 + lookahead);
+        models.forEach((m, mi) => {
+          const imgs = variantImages.get(geometryKey(m.contract.geometry));
+          members2.forEach(
+            (d, j) => queues[mi].push({ image: imgs[j], decoded: d, variant: variant.name })
+          );
+        });
+        for (let mi = 0; mi < models.length; mi++) await drain(mi, false);
       }
+      options.onProgress?.(Math.min(start + chunkSize, examples.length), examples.length);
     }
-    options.onProgress?.(Math.min(start + chunkSize, examples.length), examples.length);
+    for (let mi = 0; mi < models.length; mi++) await drain(mi, true);
+  } finally {
+    await pool.close();
   }
   if (unreadable.length > 0 && (options.onUnreadable ?? "error") === "error") {
     const list2 = unreadable.slice(0, 10).map((u) => `  ${u.id}: ${u.reason}`).join("\n");
@@ -72118,12 +72281,13 @@ Fix or remove them, or set dataset.onUnreadable: skip to evaluate without them.`
       records.push(...byVariantModel.get(`${m.role}\0${v.name}`) ?? []);
   return { records, hashes, properties, unreadable, stats };
 }
-async function runModel(m, images, members2, variant, keepProbs, stats) {
-  const step = m.contract.fixedBatch ?? images.length;
+async function runModel(m, items, keepProbs, stats) {
+  const step = m.contract.fixedBatch ?? items.length;
   const out = [];
-  for (let i2 = 0; i2 < images.length; i2 += step) {
-    const batch = images.slice(i2, i2 + step);
-    const batchMembers = members2.slice(i2, i2 + step);
+  for (let i2 = 0; i2 < items.length; i2 += step) {
+    const batchItems = items.slice(i2, i2 + step);
+    const batch = batchItems.map((it) => it.image);
+    const batchMembers = batchItems.map((it) => it.decoded);
     const tensor = imagesToTensor(batch, m.contract.tensor);
     const dims = batchDims(m.contract, batch.length);
     const result = await m.model.run(m.contract.inputName, tensor, dims, m.contract.outputName);
@@ -72159,7 +72323,7 @@ async function runModel(m, images, members2, variant, keepProbs, stats) {
         id: ex.id,
         hash: batchMembers[j].hash,
         model: m.role,
-        variant,
+        variant: batchItems[j].variant,
         label: ex.labelIndex,
         pred: s.pred,
         conf: quantize(s.conf),
@@ -72167,7 +72331,7 @@ async function runModel(m, images, members2, variant, keepProbs, stats) {
         rank: s.rank,
         sumSq: quantize(s.sumSq)
       };
-      if (keepProbs) record2.probs = Array.from(s.probs, quantize);
+      if (keepProbs(batchItems[j].variant)) record2.probs = Array.from(s.probs, quantize);
       out.push(record2);
     }
   }
@@ -72185,6 +72349,7 @@ var init_evaluate2 = __esm({
     init_tensor();
     init_contract();
     init_scores();
+    init_variant_pool();
   }
 });
 
@@ -72218,7 +72383,7 @@ var init_shard = __esm({
 // src/engine/run.ts
 import { createHash as createHash6 } from "node:crypto";
 import { readFile as readFile8 } from "node:fs/promises";
-import os5 from "node:os";
+import os6 from "node:os";
 import path6 from "node:path";
 async function runEvaluation(loaded, overrides, hooks = {}) {
   const log = hooks.log ?? (() => void 0);
@@ -72305,12 +72470,13 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
     }
     const batchSize = config2.runtime.batchSize ?? candContract.fixedBatch ?? 32;
     log(
-      `evaluating ${examples.length} examples with ${models.map((m) => m.role).join(" + ")} (batch ${batchSize}, ${os5.availableParallelism()} CPUs)`
+      `evaluating ${examples.length} examples with ${models.map((m) => m.role).join(" + ")} (batch ${batchSize}, ${os6.availableParallelism()} CPUs)`
     );
     const evalStart = performance.now();
     const result = await evaluate(examples, models, variants, {
       batchSize,
       onUnreadable: config2.dataset.onUnreadable,
+      ...config2.runtime.workers !== void 0 ? { workers: config2.runtime.workers } : {},
       onProgress: (done, total) => hooks.progress?.("evaluate", done, total)
     });
     lap("evaluate", evalStart);
@@ -73301,8 +73467,8 @@ async function writeOutputs(dir, report, records, properties, options) {
   };
   const hashes = /* @__PURE__ */ new Map();
   for (const r of records) if (!hashes.has(r.id)) hashes.set(r.id, r.hash);
-  await writeFileAtomic(files.records, serializeRecords(records));
-  await writeFileAtomic(files.examples, serializeExamples(hashes, properties));
+  await writeLinesAtomic(files.records, recordLines(records));
+  await writeLinesAtomic(files.examples, exampleLines(hashes, properties));
   await writeFileAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}
 `);
   await writeFileAtomic(files.reportMarkdown, markdown);
@@ -73317,7 +73483,7 @@ var init_output = __esm({
 });
 
 // node_modules/fflate/esm/index.mjs
-import { createRequire } from "module";
+import { createRequire as createRequire2 } from "module";
 function inflateSync(data, opts) {
   return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
 }
@@ -73377,12 +73543,12 @@ function unzipSync(data, opts) {
   }
   return files;
 }
-var require2, _a3, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flrm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, et, b2, b4, b8, td, tds, dutf8, slzh, zh, z64hs;
+var require2, _a3, Worker2, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flrm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, et, b2, b4, b8, td, tds, dutf8, slzh, zh, z64hs;
 var init_esm = __esm({
   "node_modules/fflate/esm/index.mjs"() {
-    require2 = createRequire("/");
+    require2 = createRequire2("/");
     try {
-      _a3 = require2("worker_threads"), Worker = _a3.Worker, isMarkedAsUntransferable = _a3.isMarkedAsUntransferable;
+      _a3 = require2("worker_threads"), Worker2 = _a3.Worker, isMarkedAsUntransferable = _a3.isMarkedAsUntransferable;
     } catch (e) {
     }
     u8 = Uint8Array;
@@ -76714,7 +76880,7 @@ __export(action_exports, {
   run: () => run
 });
 import { mkdir as mkdir3, readFile as readFile9, writeFile as writeFile3 } from "node:fs/promises";
-import os6 from "node:os";
+import os7 from "node:os";
 import path9 from "node:path";
 async function run() {
   try {
@@ -76842,7 +77008,7 @@ async function fetchBaseline(port, inputs, event, key) {
     );
     return {};
   }
-  const dir = path9.join(process.env.RUNNER_TEMP ?? os6.tmpdir(), `visiongate-baseline-${key}`);
+  const dir = path9.join(process.env.RUNNER_TEMP ?? os7.tmpdir(), `visiongate-baseline-${key}`);
   await mkdir3(dir, { recursive: true });
   for (const [name, bytes] of b.files) {
     if (name.includes("/") || name.includes("\\") || name.startsWith(".")) continue;

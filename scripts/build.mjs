@@ -17,7 +17,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const args = new Set(process.argv.slice(2));
 
-const ENTRIES = { index: 'src/action-main.ts', cli: 'src/cli-main.ts' };
+const ENTRIES = {
+  index: 'src/action-main.ts',
+  cli: 'src/cli-main.ts',
+  'variant-worker': 'src/engine/variant-worker.ts',
+};
 const EXTERNAL = ['onnxruntime-node', 'sharp'];
 // Packages the runtime needs; adm-zip and global-agent are only used by onnxruntime-node's
 // install script, which the Action never runs.

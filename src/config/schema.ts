@@ -123,12 +123,15 @@ export const runtimeSchema = z
       .optional()
       .describe('ONNX Runtime intra-op threads. 0 or unset: runtime default.'),
     interOpThreads: z.number().int().min(0).optional(),
-    decodeConcurrency: z
+    workers: z
       .number()
       .int()
-      .positive()
+      .min(0)
+      .max(64)
       .optional()
-      .describe('Images decoded in parallel. Default: 2 × CPU count.'),
+      .describe(
+        'Worker threads that compute corruption and transform images. 0: inline. Default: the number of CPUs.',
+      ),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import os from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { UserError, describeError } from '../errors.js';
 import { decodeToGeometry, geometryKey, type Geometry } from '../image/decode.js';
@@ -8,6 +9,8 @@ import { batchDims, type ResolvedContract } from '../model/contract.js';
 import type { LoadedModel } from '../model/runtime.js';
 import { assertFinite, scoreRow } from '../model/scores.js';
 import type { Example, ModelRole, PredictionRecord, RgbImage } from '../types.js';
+import { VariantPool } from './variant-pool.js';
+import type { VariantTask } from './variant-task.js';
 
 /** A model taking part in the evaluation pass. */
 export interface ModelUnderTest {
@@ -19,7 +22,9 @@ export interface ModelUnderTest {
 /** An image variant: `clean`, a corruption at a severity, or a label-preserving transform. */
 export interface Variant {
   name: string;
-  /** Turn the clean image (at the model geometry) into the variant; absent for `clean`. */
+  /** How to derive the variant from the clean image; run in the worker pool. Absent for `clean`. */
+  task?: (example: Example) => VariantTask;
+  /** An inline alternative to `task` (e.g. in tests); `task` wins when both are given. */
   apply?: (image: RgbImage, example: Example) => RgbImage | Promise<RgbImage>;
   /** Only these example ids get this variant (a robustness sample); all when absent. */
   ids?: ReadonlySet<string>;
@@ -32,6 +37,8 @@ export interface EvaluateOptions {
   /** `error`: stop on unreadable images (listing all of them); `skip`: leave them out and report. */
   onUnreadable?: 'error' | 'skip';
   onProgress?: (done: number, total: number) => void;
+  /** Worker threads for variant images (0: inline). Default: the number of CPUs. */
+  workers?: number;
 }
 
 export interface EvaluationResult {
@@ -45,6 +52,13 @@ export interface EvaluationResult {
   properties: Map<string, ImageProperties>;
   /** Number of images decoded and model runs made, for logs and benchmarks. */
   stats: { decoded: number; inferences: number; batches: number };
+}
+
+/** One image waiting for a model: its pixels, example and variant. */
+interface QueueItem {
+  image: RgbImage;
+  decoded: Decoded;
+  variant: string;
 }
 
 interface Decoded {
@@ -107,39 +121,94 @@ export async function evaluate(
   };
 
   const byVariantModel = new Map<string, PredictionRecord[]>();
-  let next: Promise<Decoded[]> | undefined = examples.length > 0 ? decodeChunk(0) : undefined;
-  for (let start = 0; start < examples.length; start += chunkSize) {
-    const decoded = await next!;
-    // Start decoding the next chunk before running this one.
-    next = start + chunkSize < examples.length ? decodeChunk(start + chunkSize) : undefined;
-    for (const d of decoded) {
-      hashes.set(d.example.id, d.hash);
-      properties.set(d.example.id, imageProperties(d.images.get(firstGeometry)!));
+  const needsPool = variants.some((v) => v.task);
+  const pool = VariantPool.create(needsPool ? (options.workers ?? os.availableParallelism()) : 0);
+  const lookahead = Math.max(2, pool.size * 2);
+  const queues: QueueItem[][] = models.map(() => []);
+  const batchSize = Math.max(1, options.batchSize);
+  /** Run full batches from a model's queue (all of it when `all`), filing records by variant. */
+  const drain = async (mi: number, all: boolean) => {
+    const m = models[mi]!;
+    const queue = queues[mi]!;
+    while (queue.length >= batchSize || (all && queue.length > 0)) {
+      const items = queue.splice(0, batchSize);
+      const out = await runModel(m, items, keepProbs, stats);
+      out.forEach((r) => {
+        const key = `${m.role}\u0000${r.variant}`;
+        const bucket = byVariantModel.get(key);
+        if (bucket) bucket.push(r);
+        else byVariantModel.set(key, [r]);
+      });
     }
+  };
+  try {
+    let next: Promise<Decoded[]> | undefined = examples.length > 0 ? decodeChunk(0) : undefined;
+    for (let start = 0; start < examples.length; start += chunkSize) {
+      const decoded = await next!;
+      // Start decoding the next chunk before running this one.
+      next = start + chunkSize < examples.length ? decodeChunk(start + chunkSize) : undefined;
+      for (const d of decoded) {
+        hashes.set(d.example.id, d.hash);
+        properties.set(d.example.id, imageProperties(d.images.get(firstGeometry)!));
+      }
 
-    for (const variant of variants) {
-      const members = variant.ids ? decoded.filter((d) => variant.ids!.has(d.example.id)) : decoded;
-      if (members.length === 0) continue;
-      // The variant's pixels, once per geometry, shared by every model with that geometry.
-      const variantImages = new Map<string, RgbImage[]>();
-      for (const key of geometries.keys()) {
-        const imgs: RgbImage[] = [];
-        for (const d of members) {
-          const clean = d.images.get(key)!;
-          imgs.push(variant.apply ? await variant.apply(clean, d.example) : clean);
-        }
-        variantImages.set(key, imgs);
+      // Variant pixels are computed by the pool a few variants ahead of inference, so worker
+      // threads corrupt images while ONNX Runtime runs; the window bounds the memory held.
+      const prepared: (Promise<Map<string, RgbImage[]>> | undefined)[] = [];
+      const memberLists = variants.map((v) =>
+        v.ids ? decoded.filter((d) => v.ids!.has(d.example.id)) : decoded,
+      );
+      const prepare = (i: number) => {
+        const variant = variants[i];
+        if (!variant || prepared[i] || memberLists[i]!.length === 0) return;
+        prepared[i] = (async () => {
+          const out = new Map<string, RgbImage[]>();
+          for (const key of geometries.keys()) {
+            const members = memberLists[i]!;
+            const cleans = members.map((d) => d.images.get(key)!);
+            out.set(
+              key,
+              variant.task
+                ? await pool.runBatch(
+                    cleans,
+                    members.map((d) => variant.task!(d.example)),
+                  )
+                : await Promise.all(
+                    members.map((d, j) =>
+                      variant.apply ? variant.apply(cleans[j]!, d.example) : cleans[j]!,
+                    ),
+                  ),
+            );
+          }
+          return out;
+        })();
+        // A rejection is awaited below; don't let it surface as unhandled meanwhile.
+        prepared[i].catch(() => undefined);
+      };
+      for (let i = 0; i < Math.min(lookahead, variants.length); i++) prepare(i);
+      for (let i = 0; i < variants.length; i++) {
+        const variant = variants[i]!;
+        const members = memberLists[i]!;
+        if (members.length === 0) continue;
+        prepare(i);
+        const variantImages = await prepared[i]!;
+        prepared[i] = undefined;
+        prepare(i + lookahead);
+        // Queue the items per model; full batches run as soon as they fill, across variants,
+        // so a variant with few sampled examples still feeds ONNX Runtime full batches.
+        models.forEach((m, mi) => {
+          const imgs = variantImages.get(geometryKey(m.contract.geometry))!;
+          members.forEach((d, j) =>
+            queues[mi]!.push({ image: imgs[j]!, decoded: d, variant: variant.name }),
+          );
+        });
+        for (let mi = 0; mi < models.length; mi++) await drain(mi, false);
       }
-      for (const m of models) {
-        const imgs = variantImages.get(geometryKey(m.contract.geometry))!;
-        const out = await runModel(m, imgs, members, variant.name, keepProbs(variant.name), stats);
-        const bucketKey = `${m.role}\u0000${variant.name}`;
-        const bucket = byVariantModel.get(bucketKey) ?? [];
-        for (const r of out) bucket.push(r);
-        byVariantModel.set(bucketKey, bucket);
-      }
+      options.onProgress?.(Math.min(start + chunkSize, examples.length), examples.length);
     }
-    options.onProgress?.(Math.min(start + chunkSize, examples.length), examples.length);
+    for (let mi = 0; mi < models.length; mi++) await drain(mi, true);
+  } finally {
+    await pool.close();
   }
 
   if (unreadable.length > 0 && (options.onUnreadable ?? 'error') === 'error') {
@@ -161,17 +230,16 @@ export async function evaluate(
 
 async function runModel(
   m: ModelUnderTest,
-  images: readonly RgbImage[],
-  members: readonly Decoded[],
-  variant: string,
-  keepProbs: boolean,
+  items: readonly QueueItem[],
+  keepProbs: (variant: string) => boolean,
   stats: EvaluationResult['stats'],
 ): Promise<PredictionRecord[]> {
-  const step = m.contract.fixedBatch ?? images.length;
+  const step = m.contract.fixedBatch ?? items.length;
   const out: PredictionRecord[] = [];
-  for (let i = 0; i < images.length; i += step) {
-    const batch = images.slice(i, i + step);
-    const batchMembers = members.slice(i, i + step);
+  for (let i = 0; i < items.length; i += step) {
+    const batchItems = items.slice(i, i + step);
+    const batch = batchItems.map((it) => it.image);
+    const batchMembers = batchItems.map((it) => it.decoded);
     const tensor = imagesToTensor(batch, m.contract.tensor);
     const dims = batchDims(m.contract, batch.length);
     const result = await m.model.run(m.contract.inputName, tensor, dims, m.contract.outputName);
@@ -207,7 +275,7 @@ async function runModel(
         id: ex.id,
         hash: batchMembers[j]!.hash,
         model: m.role,
-        variant,
+        variant: batchItems[j]!.variant,
         label: ex.labelIndex,
         pred: s.pred,
         conf: quantize(s.conf),
@@ -215,7 +283,7 @@ async function runModel(
         rank: s.rank,
         sumSq: quantize(s.sumSq),
       };
-      if (keepProbs) record.probs = Array.from(s.probs, quantize);
+      if (keepProbs(batchItems[j]!.variant)) record.probs = Array.from(s.probs, quantize);
       out.push(record);
     }
   }

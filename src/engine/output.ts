@@ -3,7 +3,13 @@ import { renderMarkdown, type MarkdownOptions } from '../report/markdown.js';
 import type { Report } from '../report/schema.js';
 import type { PredictionRecord } from '../types.js';
 import type { ImageProperties } from '../image/properties.js';
-import { RESULT_FILES, serializeExamples, serializeRecords, writeFileAtomic } from './results.js';
+import {
+  RESULT_FILES,
+  recordLines,
+  exampleLines,
+  writeFileAtomic,
+  writeLinesAtomic,
+} from './results.js';
 
 export interface WrittenOutputs {
   dir: string;
@@ -49,8 +55,8 @@ export async function writeOutputs(
   const hashes = new Map<string, string>();
   for (const r of records) if (!hashes.has(r.id)) hashes.set(r.id, r.hash);
   // Records first: a report.json always has its records next to it.
-  await writeFileAtomic(files.records, serializeRecords(records));
-  await writeFileAtomic(files.examples, serializeExamples(hashes, properties));
+  await writeLinesAtomic(files.records, recordLines(records));
+  await writeLinesAtomic(files.examples, exampleLines(hashes, properties));
   await writeFileAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}\n`);
   await writeFileAtomic(files.reportMarkdown, markdown);
   return { dir, ...files, markdown };

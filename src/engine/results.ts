@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,16 +24,15 @@ export interface ExampleLine {
   sharpness: number;
 }
 
-export function serializeExamples(
+/** examples.jsonl lines, lazily. */
+export function* exampleLines(
   hashes: ReadonlyMap<string, string>,
   properties: ReadonlyMap<string, { brightness: number; contrast: number; sharpness: number }>,
-): string {
-  let out = '';
+): Generator<string> {
   for (const [id, p] of properties) {
     const line: ExampleLine = { id, hash: hashes.get(id) ?? '', ...p };
-    out += `${JSON.stringify(line)}\n`;
+    yield `${JSON.stringify(line)}\n`;
   }
-  return out;
 }
 
 /** Read examples.jsonl (image properties per example) of a result folder. */
@@ -60,11 +60,26 @@ export async function readExampleLines(file: string): Promise<ExampleLine[]> {
     });
 }
 
-/** One JSON object per line, in canonical order: streamable and mergeable by concatenation. */
-export function serializeRecords(records: readonly PredictionRecord[]): string {
-  let out = '';
-  for (const r of records) out += `${JSON.stringify(r)}\n`;
-  return out;
+/**
+ * Write lines to a file atomically, streaming with back-pressure: a records file of millions of
+ * lines is never built as one string in memory.
+ */
+export async function writeLinesAtomic(file: string, lines: Iterable<string>): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const out = createWriteStream(tmp);
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  for (const line of lines) {
+    if (!out.write(line)) await Promise.race([once(out, 'drain'), failed]);
+  }
+  out.end();
+  await Promise.race([once(out, 'finish'), failed]);
+  await rename(tmp, file);
+}
+
+/** Records as JSON lines, lazily. */
+export function* recordLines(records: Iterable<PredictionRecord>): Generator<string> {
+  for (const r of records) yield `${JSON.stringify(r)}\n`;
 }
 
 /** Write a file atomically (temp + rename), so a crash never leaves half a report behind. */

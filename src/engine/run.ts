@@ -171,6 +171,7 @@ export async function runEvaluation(
     const result = await evaluate(examples, models, variants, {
       batchSize,
       onUnreadable: config.dataset.onUnreadable,
+      ...(config.runtime.workers !== undefined ? { workers: config.runtime.workers } : {}),
       onProgress: (done, total) => hooks.progress?.('evaluate', done, total),
     });
     lap('evaluate', evalStart);

@@ -1,7 +1,7 @@
-import { applyCorruption } from '../../corruptions/index.js';
 import { CORRUPTION_NAMES, type CorruptionName, type Severity } from '../../corruptions/types.js';
 import { parseTransform, type NamedTransform } from '../../transforms/index.js';
-import type { Example, RgbImage } from '../../types.js';
+import type { VariantTask } from '../../engine/variant-task.js';
+import type { Example } from '../../types.js';
 import { BENCHMARK_CORRUPTIONS, type RobustnessConfig } from './config.js';
 import { stratifiedSample } from './sample.js';
 
@@ -46,7 +46,7 @@ export function planRobustness(
 export interface RobustnessVariant {
   name: string;
   ids: ReadonlySet<string>;
-  apply: (img: RgbImage, e: Example) => Promise<RgbImage> | RgbImage;
+  task: (e: Example) => VariantTask;
 }
 
 /** The image variants of a plan, for the evaluation pass (clean is added by the caller). */
@@ -55,22 +55,29 @@ export function robustnessVariants(
   config: RobustnessConfig,
 ): RobustnessVariant[] {
   const out: RobustnessVariant[] = [];
-  for (const c of plan.corruptions) {
-    for (const s of plan.severities) {
+  for (const name of plan.corruptions) {
+    for (const severity of plan.severities) {
       out.push({
-        name: corruptionVariant(c, s),
+        name: corruptionVariant(name, severity),
         ids: plan.sample,
-        apply: (img, e) =>
-          applyCorruption(img, c, s, {
-            seedKey: e.id,
-            table: config.table,
-            pixelScale: config.pixelScale,
-          }),
+        // Seeded by the example id: baseline and candidate, shards and reruns see the same pixels.
+        task: (e) => ({
+          kind: 'corruption',
+          name,
+          severity,
+          seedKey: e.id,
+          table: config.table,
+          pixelScale: config.pixelScale,
+        }),
       });
     }
   }
   for (const t of plan.transforms) {
-    out.push({ name: transformVariant(t.name), ids: plan.sample, apply: (img) => t.apply(img) });
+    out.push({
+      name: transformVariant(t.name),
+      ids: plan.sample,
+      task: () => ({ kind: 'transform', spec: t.spec }),
+    });
   }
   return out;
 }

@@ -1,0 +1,94 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { UserError } from '../errors.js';
+import type { RgbImage } from '../types.js';
+import { runVariantTask, type VariantTask } from './variant-task.js';
+
+interface Pending {
+  resolve: (images: RgbImage[]) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * A fixed pool of worker threads that compute corruption and transform images, so the CPU work
+ * of the robustness pass runs in parallel with itself and with inference. Size 0 computes inline.
+ * Tasks go to the worker with the fewest in flight.
+ */
+export class VariantPool {
+  private readonly workers: { worker: Worker; inFlight: number }[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+
+  private constructor(size: number) {
+    const entry = workerEntry();
+    for (let i = 0; i < size; i++) {
+      const worker =
+        typeof entry === 'string' ? new Worker(entry, { eval: true }) : new Worker(entry);
+      worker.unref();
+      const slot = { worker, inFlight: 0 };
+      worker.on('message', (msg: { id: number; images?: RgbImage[]; error?: string }) => {
+        slot.inFlight--;
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        this.pending.delete(msg.id);
+        if (msg.error !== undefined) p.reject(new UserError('image', msg.error));
+        else p.resolve(msg.images!);
+      });
+      worker.on('error', (error) => {
+        for (const [, p] of this.pending) p.reject(error);
+        this.pending.clear();
+      });
+      this.workers.push(slot);
+    }
+  }
+
+  /** A pool of `size` workers; 0 means inline. */
+  static create(size: number): VariantPool {
+    return new VariantPool(Math.max(0, Math.floor(size)));
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Compute the variants of a batch of images (one message per batch). */
+  runBatch(images: readonly RgbImage[], tasks: readonly VariantTask[]): Promise<RgbImage[]> {
+    if (this.workers.length === 0)
+      return Promise.all(images.map((img, i) => runVariantTask(img, tasks[i]!)));
+    const slot = this.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+    const id = this.nextId++;
+    slot.inFlight++;
+    // Clean images are shared by every variant: send copies, keep the originals.
+    const items = images.map((img, i) => ({
+      image: { width: img.width, height: img.height, data: img.data.slice() },
+      task: tasks[i]!,
+    }));
+    return new Promise<RgbImage[]>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      slot.worker.postMessage(
+        { id, items },
+        items.map((it) => it.image.data.buffer),
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+}
+
+/**
+ * The worker script: next to the bundle in dist/ (dist/variant-worker.js), or, when VisionGate
+ * runs from its TypeScript source (tests, development), the .ts file loaded through tsx's
+ * loader, registered inside the worker (loader hooks are not inherited by workers on Node 20).
+ */
+function workerEntry(): URL | string {
+  if (!import.meta.url.endsWith('.ts')) return new URL('./variant-worker.js', import.meta.url);
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(
+    /\.cjs$/,
+    '.mjs',
+  );
+  const worker = new URL('./variant-worker.ts', import.meta.url).href;
+  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`;
+}
