@@ -51627,7 +51627,9 @@ async function evaluate(examples, models, variants, options) {
                 members2.map((d) => variant.task(d.example))
               ) : await Promise.all(
                 members2.map(
-                  (d, j) => variant.apply ? variant.apply(cleans[j], d.example) : cleans[j]
+                  (d, j) => Promise.resolve(
+                    variant.apply ? variant.apply(cleans[j], d.example) : cleans[j]
+                  )
                 )
               )
             );

@@ -175,7 +175,9 @@ export async function evaluate(
                   )
                 : await Promise.all(
                     members.map((d, j) =>
-                      variant.apply ? variant.apply(cleans[j]!, d.example) : cleans[j]!,
+                      Promise.resolve(
+                        variant.apply ? variant.apply(cleans[j]!, d.example) : cleans[j]!,
+                      ),
                     ),
                   ),
             );
