@@ -33090,9 +33090,14 @@ var init_schema2 = __esm({
       model: nonEmpty2.optional().describe("Baseline ONNX model, evaluated in the same run on the same decoded images."),
       input: inputContractSchema.optional().describe("Baseline input contract. Default: the candidate contract."),
       output: outputContractSchema.optional(),
-      report: nonEmpty2.optional().describe("A stored earlier result: the output folder of a previous run.")
+      report: nonEmpty2.optional().describe("A stored earlier result: the output folder of a previous run."),
+      reuse: nonEmpty2.optional().describe(
+        "With baseline.model: a stored result (output folder) of that model; its records are used instead of running the model when the model file, input contract and images match."
+      )
     }).strict().refine((b) => !(b.model && b.report), {
       message: "give either baseline.model or baseline.report, not both"
+    }).refine((b) => !b.reuse || b.model, {
+      message: "baseline.reuse needs baseline.model (the model whose stored records it holds)"
     });
     slicesSchema = external_exports.object({
       columns: external_exports.array(nonEmpty2).optional().describe("Metadata columns to slice by. Default: all metadata columns."),
@@ -51166,6 +51171,76 @@ var init_build = __esm({
   }
 });
 
+// src/engine/summary.ts
+function summarizeContract(c) {
+  return {
+    name: c.inputName,
+    layout: c.tensor.layout,
+    channels: c.tensor.channels,
+    dtype: c.tensor.dtype,
+    width: c.geometry.width,
+    height: c.geometry.height,
+    resize: `${c.geometry.mode}/${c.geometry.interpolation}`
+  };
+}
+var init_summary = __esm({
+  "src/engine/summary.ts"() {
+    "use strict";
+  }
+});
+
+// src/engine/reuse.ts
+import { createHash as createHash5 } from "node:crypto";
+import { readFile as readFile7 } from "node:fs/promises";
+async function decideReuse(stored, baseline, examples, variants) {
+  const summary = stored.report.models.candidate;
+  if (summary.sha256 !== baseline.model.sha256) {
+    return {
+      reuse: false,
+      why: `it was made with another model (sha256 ${summary.sha256?.slice(0, 12) ?? "?"} vs ${baseline.model.sha256.slice(0, 12)})`
+    };
+  }
+  const want = summarizeContract(baseline.contract);
+  if (JSON.stringify(summary.input) !== JSON.stringify(want)) {
+    return { reuse: false, why: "its input contract (size, resize, channels, layout) differs" };
+  }
+  const hashes = await imageHashes(examples);
+  const byKey = /* @__PURE__ */ new Map();
+  for (const r of stored.records)
+    if (r.model === "candidate") byKey.set(`${r.variant}\0${r.id}`, r);
+  const out = [];
+  for (const v of variants) {
+    for (const e of examples) {
+      if (v.ids && !v.ids.has(e.id)) continue;
+      const r = byKey.get(`${v.name}\0${e.id}`);
+      if (!r) return { reuse: false, why: `it has no record for ${e.id} (${v.name})` };
+      if (r.hash !== hashes.get(e.id))
+        return { reuse: false, why: `the image of ${e.id} changed since` };
+      out.push({ ...r, model: "baseline" });
+    }
+  }
+  return { reuse: true, records: out, from: stored.dir };
+}
+async function imageHashes(examples) {
+  const out = /* @__PURE__ */ new Map();
+  const limit = 32;
+  for (let i = 0; i < examples.length; i += limit) {
+    await Promise.all(
+      examples.slice(i, i + limit).map(async (e) => {
+        const bytes = await readFile7(e.absPath).catch(() => void 0);
+        if (bytes) out.set(e.id, createHash5("sha256").update(bytes).digest("hex"));
+      })
+    );
+  }
+  return out;
+}
+var init_reuse = __esm({
+  "src/engine/reuse.ts"() {
+    "use strict";
+    init_summary();
+  }
+});
+
 // src/image/decode.ts
 import sharp2 from "sharp";
 function geometryKey(g) {
@@ -51536,9 +51611,9 @@ var init_variant_pool = __esm({
 });
 
 // src/engine/evaluate.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import os from "node:os";
-import { readFile as readFile7 } from "node:fs/promises";
+import { readFile as readFile8 } from "node:fs/promises";
 async function evaluate(examples, models, variants, options) {
   const geometries = /* @__PURE__ */ new Map();
   for (const m of models) geometries.set(geometryKey(m.contract.geometry), m.contract.geometry);
@@ -51556,12 +51631,12 @@ async function evaluate(examples, models, variants, options) {
       chunk.map(async (example) => {
         let bytes;
         try {
-          bytes = await readFile7(example.absPath);
+          bytes = await readFile8(example.absPath);
         } catch (error62) {
           unreadable.push({ id: example.id, reason: `cannot read file: ${describeError(error62)}` });
           return void 0;
         }
-        const hash2 = createHash5("sha256").update(bytes).digest("hex");
+        const hash2 = createHash6("sha256").update(bytes).digest("hex");
         const images = /* @__PURE__ */ new Map();
         try {
           for (const [key, g] of geometries)
@@ -51776,8 +51851,8 @@ var init_shard = __esm({
 });
 
 // src/engine/run.ts
-import { createHash as createHash6 } from "node:crypto";
-import { readFile as readFile8 } from "node:fs/promises";
+import { createHash as createHash7 } from "node:crypto";
+import { readFile as readFile9 } from "node:fs/promises";
 import os2 from "node:os";
 import path6 from "node:path";
 async function runFromConfigFile(configFile, overrides = {}, hooks = {}) {
@@ -51872,12 +51947,40 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       `evaluating ${examples.length} examples with ${models.map((m) => m.role).join(" + ")} (batch ${batchSize}, ${os2.availableParallelism()} CPUs)`
     );
     const evalStart = performance.now();
-    const result = await evaluate(examples, models, variants, {
-      batchSize,
-      onUnreadable: config2.dataset.onUnreadable,
-      ...config2.runtime.workers !== void 0 ? { workers: config2.runtime.workers } : {},
-      onProgress: (done, total) => hooks.progress?.("evaluate", done, total)
-    });
+    const reuseDir = overrides.reuseBaseline ? cwdPath(overrides.reuseBaseline) : data.useConfigBaseline && config2.baseline.reuse ? resolveFromConfig(loaded, config2.baseline.reuse) : void 0;
+    const notices = [];
+    let reused;
+    const baseUT = models.find((m) => m.role === "baseline");
+    if (baseUT && reuseDir) {
+      const stored2 = await readResultDir(reuseDir).catch((error62) => error62);
+      const decision = stored2 instanceof Error ? { reuse: false, why: stored2.message } : await decideReuse(stored2, baseUT, examples, variants);
+      if (decision.reuse) {
+        reused = decision.records;
+        notices.push(
+          `The baseline model was not run: ${reused.length} records reused from ${rel(reuseDir)} (same model file, input contract and images).`
+        );
+      } else {
+        notices.push(
+          `The stored result in ${rel(reuseDir)} was not reused for the baseline model: ${decision.why}.`
+        );
+      }
+      log(notices.at(-1));
+    }
+    const evaluated = await evaluate(
+      examples,
+      reused ? models.filter((m) => m.role !== "baseline") : models,
+      variants,
+      {
+        batchSize,
+        onUnreadable: config2.dataset.onUnreadable,
+        ...config2.runtime.workers !== void 0 ? { workers: config2.runtime.workers } : {},
+        onProgress: (done, total) => hooks.progress?.("evaluate", done, total)
+      }
+    );
+    const result = reused ? {
+      ...evaluated,
+      records: [...evaluated.records, ...reused.filter((r) => evaluated.hashes.has(r.id))]
+    } : evaluated;
     lap("evaluate", evalStart);
     let stored;
     if (data.baselineReportDir) {
@@ -51914,11 +52017,10 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       ...overrides.shard ? { shard: overrides.shard } : {},
       ...overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {},
       ...dataChecks ? { suites: { data: dataChecks.result }, suiteGates: dataChecks.gates } : {},
-      ...overrides.shard && config2.data?.enabled ? {
-        notices: [
-          "The data suite runs on the whole dataset: it runs in `merge`, not in shard runs."
-        ]
-      } : {}
+      notices: [
+        ...notices,
+        ...overrides.shard && config2.data?.enabled ? ["The data suite runs on the whole dataset: it runs in `merge`, not in shard runs."] : []
+      ]
     });
     lap("report", buildStart);
     lap("total", t0);
@@ -52039,15 +52141,7 @@ function summarizeModel(m) {
     source: "model",
     path: rel(m.model.path),
     sha256: m.model.sha256,
-    input: {
-      name: m.contract.inputName,
-      layout: m.contract.tensor.layout,
-      channels: m.contract.tensor.channels,
-      dtype: m.contract.tensor.dtype,
-      width: m.contract.geometry.width,
-      height: m.contract.geometry.height,
-      resize: `${m.contract.geometry.mode}/${m.contract.geometry.interpolation}`
-    }
+    input: summarizeContract(m.contract)
   };
 }
 async function reportFromRecords(input2) {
@@ -52055,7 +52149,7 @@ async function reportFromRecords(input2) {
   return buildReport({
     config: loaded.config,
     configFile: rel(loaded.file),
-    configSha: createHash6("sha256").update(await readFile8(loaded.file)).digest("hex"),
+    configSha: createHash7("sha256").update(await readFile9(loaded.file)).digest("hex"),
     dataset: {
       root: rel(data.root),
       ...data.manifest ? { manifest: rel(data.manifest) } : {},
@@ -52107,6 +52201,8 @@ var init_run = __esm({
     init_runtime();
     init_build();
     init_data_suite();
+    init_reuse();
+    init_summary();
     init_regression();
     init_plan();
     init_evaluate2();
@@ -52931,6 +53027,7 @@ async function runCommand(flags) {
     ...flags.baselineModel ? { baselineModel: flags.baselineModel } : {},
     ...flags.baseline ? { baselineReport: flags.baseline } : {},
     ...flags.baseline === false ? { noBaseline: true } : {},
+    ...flags.reuseBaseline ? { reuseBaseline: flags.reuseBaseline } : {},
     ...flags.shard ? { shard: parseShard(flags.shard) } : {}
   };
   if (overrides.baselineModel && overrides.baselineReport) {
@@ -53003,6 +53100,9 @@ function buildProgram(onExit) {
   ).option(
     "--no-baseline",
     "ignore the baseline in the config: evaluate the candidate alone (e.g. to record a baseline)"
+  ).option(
+    "--reuse-baseline <dir>",
+    "a stored run of the baseline model: its records replace running it when model and images match"
   ).option(
     "--shard <i/n>",
     "evaluate shard i of n (balanced by class); merge the shards with `visiongate merge`"

@@ -59,22 +59,22 @@ export async function run(): Promise<void> {
       ...(inputs.baseline ? { baselineReport: inputs.baseline } : {}),
       ...(inputs.shard ? { shard: parseShard(inputs.shard) } : {}),
     };
-    // A stored baseline from GitHub, unless one is given or the config compares models itself.
-    const configHasBaseline = Boolean(
-      loaded.config.baseline.model || loaded.config.baseline.report,
-    );
-    if (
+    // A stored baseline from GitHub, unless one is given. When the config compares against a
+    // baseline model, the stored result can still stand in for running that model (reuse).
+    const cfgBaseline = loaded.config.baseline;
+    const lookup =
       port &&
       !overrides.shard &&
       !inputs.baseline &&
       !inputs.baselineModel &&
-      !configHasBaseline &&
-      inputs.baselineSource !== 'none'
-    ) {
+      !cfgBaseline.report &&
+      inputs.baselineSource !== 'none';
+    if (lookup) {
       const found = await core.group('VisionGate: find the baseline', () =>
         fetchBaseline(port, inputs, event, key),
       );
-      Object.assign(overrides, found);
+      if (cfgBaseline.model && found.baselineReport) overrides.reuseBaseline = found.baselineReport;
+      else Object.assign(overrides, found);
     }
 
     let lastStep = -1;

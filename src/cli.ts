@@ -19,6 +19,7 @@ interface RunFlags {
   model?: string;
   baselineModel?: string;
   baseline?: string | false;
+  reuseBaseline?: string;
   shard?: string;
   failOn: FailOn;
   quiet?: boolean;
@@ -70,6 +71,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     ...(flags.baselineModel ? { baselineModel: flags.baselineModel } : {}),
     ...(flags.baseline ? { baselineReport: flags.baseline } : {}),
     ...(flags.baseline === false ? { noBaseline: true } : {}),
+    ...(flags.reuseBaseline ? { reuseBaseline: flags.reuseBaseline } : {}),
     ...(flags.shard ? { shard: parseShard(flags.shard) } : {}),
   };
   if (overrides.baselineModel && overrides.baselineReport) {
@@ -168,6 +170,10 @@ export function buildProgram(onExit: (code: number) => void): Command {
     .option(
       '--no-baseline',
       'ignore the baseline in the config: evaluate the candidate alone (e.g. to record a baseline)',
+    )
+    .option(
+      '--reuse-baseline <dir>',
+      'a stored run of the baseline model: its records replace running it when model and images match',
     )
     .option(
       '--shard <i/n>',

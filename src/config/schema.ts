@@ -188,10 +188,18 @@ export const baselineSchema = z
     report: nonEmpty
       .optional()
       .describe('A stored earlier result: the output folder of a previous run.'),
+    reuse: nonEmpty
+      .optional()
+      .describe(
+        'With baseline.model: a stored result (output folder) of that model; its records are used instead of running the model when the model file, input contract and images match.',
+      ),
   })
   .strict()
   .refine((b) => !(b.model && b.report), {
     message: 'give either baseline.model or baseline.report, not both',
+  })
+  .refine((b) => !b.reuse || b.model, {
+    message: 'baseline.reuse needs baseline.model (the model whose stored records it holds)',
   });
 
 export const slicesSchema = z

@@ -12,6 +12,8 @@ import { loadModel } from '../model/runtime.js';
 import { buildReport } from '../report/build.js';
 import type { GateResult, Report } from '../report/schema.js';
 import { runDataChecks } from './data-suite.js';
+import { decideReuse } from './reuse.js';
+import { summarizeContract } from './summary.js';
 import { metricNamesFor, resolveMetrics } from '../suites/regression.js';
 import { planRobustness, robustnessVariants } from '../suites/robustness/plan.js';
 import type { Example, PredictionRecord } from '../types.js';
@@ -27,6 +29,11 @@ export interface RunOverrides {
   baselineReport?: string;
   /** Where a stored baseline came from (commit, branch), shown in the report. */
   baselineInfo?: { commit?: string; ref?: string; detail?: string };
+  /**
+   * A stored result of the baseline model: its records replace running the model when the
+   * model file, input contract and images match (see engine/reuse.ts).
+   */
+  reuseBaseline?: string;
   /** Ignore the config's baseline: evaluate the candidate alone (e.g. to record a baseline). */
   noBaseline?: boolean;
   shard?: Shard;
@@ -168,12 +175,50 @@ export async function runEvaluation(
       `evaluating ${examples.length} examples with ${models.map((m) => m.role).join(' + ')} (batch ${batchSize}, ${os.availableParallelism()} CPUs)`,
     );
     const evalStart = performance.now();
-    const result = await evaluate(examples, models, variants, {
-      batchSize,
-      onUnreadable: config.dataset.onUnreadable,
-      ...(config.runtime.workers !== undefined ? { workers: config.runtime.workers } : {}),
-      onProgress: (done, total) => hooks.progress?.('evaluate', done, total),
-    });
+    // A stored result of the same baseline model on the same images replaces running it.
+    const reuseDir = overrides.reuseBaseline
+      ? cwdPath(overrides.reuseBaseline)
+      : data.useConfigBaseline && config.baseline.reuse
+        ? resolveFromConfig(loaded, config.baseline.reuse)
+        : undefined;
+    const notices: string[] = [];
+    let reused: PredictionRecord[] | undefined;
+    const baseUT = models.find((m) => m.role === 'baseline');
+    if (baseUT && reuseDir) {
+      const stored = await readResultDir(reuseDir).catch((error: unknown) => error as Error);
+      const decision =
+        stored instanceof Error
+          ? { reuse: false as const, why: stored.message }
+          : await decideReuse(stored, baseUT, examples, variants);
+      if (decision.reuse) {
+        reused = decision.records;
+        notices.push(
+          `The baseline model was not run: ${reused.length} records reused from ${rel(reuseDir)} (same model file, input contract and images).`,
+        );
+      } else {
+        notices.push(
+          `The stored result in ${rel(reuseDir)} was not reused for the baseline model: ${decision.why}.`,
+        );
+      }
+      log(notices.at(-1)!);
+    }
+    const evaluated = await evaluate(
+      examples,
+      reused ? models.filter((m) => m.role !== 'baseline') : models,
+      variants,
+      {
+        batchSize,
+        onUnreadable: config.dataset.onUnreadable,
+        ...(config.runtime.workers !== undefined ? { workers: config.runtime.workers } : {}),
+        onProgress: (done, total) => hooks.progress?.('evaluate', done, total),
+      },
+    );
+    const result = reused
+      ? {
+          ...evaluated,
+          records: [...evaluated.records, ...reused.filter((r) => evaluated.hashes.has(r.id))],
+        }
+      : evaluated;
     lap('evaluate', evalStart);
 
     // --- stored baseline
@@ -216,13 +261,12 @@ export async function runEvaluation(
       ...(overrides.shard ? { shard: overrides.shard } : {}),
       ...(overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {}),
       ...(dataChecks ? { suites: { data: dataChecks.result }, suiteGates: dataChecks.gates } : {}),
-      ...(overrides.shard && config.data?.enabled
-        ? {
-            notices: [
-              'The data suite runs on the whole dataset: it runs in `merge`, not in shard runs.',
-            ],
-          }
-        : {}),
+      notices: [
+        ...notices,
+        ...(overrides.shard && config.data?.enabled
+          ? ['The data suite runs on the whole dataset: it runs in `merge`, not in shard runs.']
+          : []),
+      ],
     });
     lap('report', buildStart);
     lap('total', t0);
@@ -386,15 +430,7 @@ export function summarizeModel(m: ModelUnderTest): Report['models']['candidate']
     source: 'model',
     path: rel(m.model.path),
     sha256: m.model.sha256,
-    input: {
-      name: m.contract.inputName,
-      layout: m.contract.tensor.layout,
-      channels: m.contract.tensor.channels,
-      dtype: m.contract.tensor.dtype,
-      width: m.contract.geometry.width,
-      height: m.contract.geometry.height,
-      resize: `${m.contract.geometry.mode}/${m.contract.geometry.interpolation}`,
-    },
+    input: summarizeContract(m.contract),
   };
 }
 

@@ -342,3 +342,43 @@ describe('bad input gets a clear error and exit code 2', () => {
     expect(r.code).toBe(2);
   });
 });
+
+describe('baseline reuse', () => {
+  it('uses a stored run of the baseline model instead of running it, with an identical report', async () => {
+    const config = path.join(example, 'visiongate.yml');
+    const stored = path.join(tmp, 'reuse-store');
+    await cli([
+      'run',
+      '-c',
+      config,
+      '-o',
+      stored,
+      '-q',
+      '--model',
+      path.join(example, 'models/baseline.onnx'),
+      '--no-baseline',
+    ]);
+    const direct = path.join(tmp, 'reuse-direct');
+    await cli(['run', '-c', config, '-o', direct, '-q']);
+    const reused = path.join(tmp, 'reuse-reused');
+    await cli(['run', '-c', config, '-o', reused, '-q', '--reuse-baseline', stored]);
+    const a = await readReport(direct);
+    const b = await readReport(reused);
+    expect(b.notices.join('\n')).toMatch(/The baseline model was not run: \d+ records reused/);
+    const strip = (r: Report) => ({ ...r, createdAt: '', timing: {}, notices: [] });
+    expect(strip(b)).toEqual(strip(a));
+  });
+
+  it('runs the model when the stored run came from another model', async () => {
+    const config = path.join(example, 'visiongate.yml');
+    const other = path.join(tmp, 'reuse-other');
+    await cli(['run', '-c', config, '-o', other, '-q', '--no-baseline']); // the candidate model
+    const out = path.join(tmp, 'reuse-refused');
+    await cli(['run', '-c', config, '-o', out, '-q', '--reuse-baseline', other]);
+    const r = await readReport(out);
+    expect(r.notices.join('\n')).toContain(
+      'was not reused for the baseline model: it was made with another model',
+    );
+    expect(r.comparison.baseline).toBe('model');
+  });
+});
