@@ -76,18 +76,26 @@ interface JsonSchema {
 /** A short type description of a JSON Schema node. */
 function typeOf(node: JsonSchema): string {
   if (node.enum) return node.enum.map((v) => `\`${String(v)}\``).join(' | ');
-  if (node.const !== undefined) return `\`${String(node.const)}\``;
+  if (node.const !== undefined) return `\`${JSON.stringify(node.const)}\``;
   if (node.anyOf) return node.anyOf.map(typeOf).join(' or ');
-  if (node.type === 'array' && node.prefixItems) return `[${node.prefixItems.map(typeOf).join(', ')}]`;
+  if (node.type === 'array' && node.prefixItems)
+    return `[${node.prefixItems.map(typeOf).join(', ')}]`;
   if (node.type === 'array') {
-    const items = Array.isArray(node.items) ? `[${node.items.map(typeOf).join(', ')}]` : node.items ? typeOf(node.items) : 'any';
+    const items = Array.isArray(node.items)
+      ? `[${node.items.map(typeOf).join(', ')}]`
+      : node.items
+        ? typeOf(node.items)
+        : 'any';
     return Array.isArray(node.items) ? items : `list of ${items}`;
   }
-  const t = Array.isArray(node.type) ? node.type.join('/') : (node.type ?? (node.properties ? 'object' : 'any'));
+  const t = Array.isArray(node.type)
+    ? node.type.join('/')
+    : (node.type ?? (node.properties ? 'object' : 'any'));
   const range: string[] = [];
   if (node.minimum !== undefined) range.push(`≥ ${node.minimum}`);
   if (node.exclusiveMinimum !== undefined) range.push(`> ${node.exclusiveMinimum}`);
-  if (node.maximum !== undefined && node.maximum < Number.MAX_SAFE_INTEGER) range.push(`≤ ${node.maximum}`);
+  if (node.maximum !== undefined && node.maximum < Number.MAX_SAFE_INTEGER)
+    range.push(`≤ ${node.maximum}`);
   if (node.exclusiveMaximum !== undefined) range.push(`< ${node.exclusiveMaximum}`);
   return range.length ? `${t} (${range.join(', ')})` : t;
 }
@@ -100,17 +108,37 @@ function configReference(schema: JsonSchema): string {
   const walk = (node: JsonSchema, prefix: string, required: boolean) => {
     const props =
       node.properties ??
-      (node.type === 'array' && node.items && !Array.isArray(node.items) ? node.items.properties : undefined);
+      (node.type === 'array' && node.items && !Array.isArray(node.items)
+        ? node.items.properties
+        : undefined);
     if (prefix) {
-      const def = node.default === undefined ? (required ? 'required' : '') : `\`${JSON.stringify(node.default)}\``;
-      rows.push([`\`${prefix}\``, cell(props ? (node.type === 'array' ? 'list of objects' : 'object') : typeOf(node)), cell(def), cell(node.description ?? '')]);
+      const def =
+        node.default === undefined
+          ? required
+            ? 'required'
+            : ''
+          : `\`${JSON.stringify(node.default)}\``;
+      rows.push([
+        `\`${prefix}\``,
+        cell(props ? (node.type === 'array' ? 'list of objects' : 'object') : typeOf(node)),
+        cell(def),
+        cell(node.description ?? ''),
+      ]);
     }
     if (!props) return;
     const req = new Set(
-      node.required ?? (node.type === 'array' && node.items && !Array.isArray(node.items) ? node.items.required : []) ?? [],
+      node.required ??
+        (node.type === 'array' && node.items && !Array.isArray(node.items)
+          ? node.items.required
+          : []) ??
+        [],
     );
     for (const [key, child] of Object.entries(props)) {
-      walk(child, prefix ? `${prefix}${node.type === 'array' ? '[].' : '.'}${key}` : key, req.has(key));
+      walk(
+        child,
+        prefix ? `${prefix}${node.type === 'array' ? '[].' : '.'}${key}` : key,
+        req.has(key),
+      );
     }
   };
   walk(schema, '', true);
