@@ -385,7 +385,19 @@ export const configSchema = z
       .strict()
       .default({ maxExamples: 20, maxSlices: 30 }),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // Significance of a non-accuracy drop comes from its bootstrap interval.
+    c.gates.forEach((g, i) => {
+      if (g.significant && g.metric !== 'accuracy' && c.statistics.resamples === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gates', i, 'significant'],
+          message: `significance of ${g.metric} needs bootstrap intervals, but statistics.resamples is 0`,
+        });
+      }
+    });
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type InputContractConfig = z.infer<typeof inputContractSchema>;

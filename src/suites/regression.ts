@@ -26,7 +26,7 @@ export const CLASS_COLUMN = 'class';
  * tie-break so distinct strings never compare equal.
  */
 const collator = new Intl.Collator('en');
-const compareText = (a: string, b: string): number =>
+export const compareText = (a: string, b: string): number =>
   collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 
 export interface SliceSpec {

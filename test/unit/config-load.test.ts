@@ -325,3 +325,39 @@ describe('loadConfig', () => {
     await expect(loadConfig(missing)).rejects.toBeInstanceOf(UserError);
   });
 });
+
+describe('cross-key checks', () => {
+  it('refuses a significance gate on a non-accuracy metric when bootstrap intervals are off', () => {
+    const e = errorOf(
+      lines(
+        MINIMAL,
+        'statistics: { resamples: 0 }',
+        'gates:',
+        '  - { metric: ece, maxDrop: 0.01, significant: true }',
+      ),
+    );
+    expect(e.message).toContain(
+      'visiongate.yml:7: gates[0].significant: significance of ece needs bootstrap intervals, but statistics.resamples is 0',
+    );
+  });
+
+  it('accepts it for accuracy, whose significance comes from the exact McNemar test', () => {
+    expect(() =>
+      parseConfig(
+        lines(
+          MINIMAL,
+          'statistics: { resamples: 0 }',
+          'gates:',
+          '  - { metric: accuracy, maxDrop: 0.01, significant: true }',
+        ),
+        FILE,
+      ),
+    ).not.toThrow();
+  });
+
+  it('refuses baseline.reuse without baseline.model', () => {
+    expect(errorOf(lines(MINIMAL, 'baseline: { reuse: old-run }')).message).toContain(
+      'baseline.reuse needs baseline.model',
+    );
+  });
+});

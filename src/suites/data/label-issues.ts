@@ -24,6 +24,7 @@
  * With a baseline model's probabilities too, an example can be required to be flagged by both
  * models: two models agreeing that a label is wrong is much stronger evidence than one.
  */
+import { compareText } from '../regression.js';
 import type { Example, PredictionRecord } from '../../types.js';
 import type { DataCheck } from './types.js';
 import { formatPercent, skipped } from './util.js';
@@ -336,9 +337,7 @@ export function findLabelIssues(
   const topConfusions = [...pairCounts.values()]
     .sort(
       (a, b) =>
-        b.count - a.count ||
-        a.given.localeCompare(b.given) ||
-        a.suggested.localeCompare(b.suggested),
+        b.count - a.count || compareText(a.given, b.given) || compareText(a.suggested, b.suggested),
     )
     .slice(0, 10);
 

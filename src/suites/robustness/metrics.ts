@@ -1,4 +1,5 @@
 import type { Example, ModelRole, PredictionRecord } from '../../types.js';
+import { compareText } from '../regression.js';
 import { corruptionVariant, transformVariant, type RobustnessPlan } from './plan.js';
 
 /**
@@ -226,7 +227,7 @@ export function computeRobustness(
       if (v === undefined || !pairedSet.has(e.id)) continue;
       values.set(v, [...(values.get(v) ?? []), e.id]);
     }
-    for (const [v, sIds] of [...values].sort((a, b) => a[0].localeCompare(b[0]))) {
+    for (const [v, sIds] of [...values].sort((a, b) => compareText(a[0], b[0]))) {
       if (sIds.length < options.minSupport) continue;
       const c = modelRobustness(cand, sIds, shape);
       const b = baseBy ? modelRobustness(baseBy, sIds, shape) : undefined;
