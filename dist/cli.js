@@ -33177,7 +33177,17 @@ var init_schema2 = __esm({
         maxExamples: external_exports.number().int().min(0).default(20).describe("Newly failing/fixed examples listed in the markdown."),
         maxSlices: external_exports.number().int().min(0).default(30).describe("Slice rows listed in the markdown.")
       }).strict().default({ maxExamples: 20, maxSlices: 30 })
-    }).strict();
+    }).strict().superRefine((c, ctx) => {
+      c.gates.forEach((g, i) => {
+        if (g.significant && g.metric !== "accuracy" && c.statistics.resamples === 0) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["gates", i, "significant"],
+            message: `significance of ${g.metric} needs bootstrap intervals, but statistics.resamples is 0`
+          });
+        }
+      });
+    });
   }
 });
 
@@ -45306,6 +45316,137 @@ var init_image_properties = __esm({
   }
 });
 
+// src/suites/regression.ts
+function buildSlices(examples, spec) {
+  const slices = [];
+  const group = (kind, columns, valueOf2) => {
+    const map2 = /* @__PURE__ */ new Map();
+    for (const e of examples) {
+      const values = columns.map((c) => valueOf2(e, c));
+      if (values.some((v) => v === void 0)) continue;
+      const predicates = columns.map((c, i) => ({ column: c, value: values[i] }));
+      const key = predicates.map((p) => `${p.column}=${p.value}`).join(" & ");
+      let s = map2.get(key);
+      if (!s) {
+        s = { key, kind, predicates, ids: /* @__PURE__ */ new Set() };
+        map2.set(key, s);
+      }
+      s.ids.add(e.id);
+    }
+    slices.push(...[...map2.values()].sort((a, b) => compareText(a.key, b.key)));
+  };
+  for (const c of spec.columns) group("column", [c], (e, col) => e.metadata[col]);
+  for (const cross of spec.crossings) group("crossing", cross, (e, col) => e.metadata[col]);
+  if (spec.classes) group("class", [CLASS_COLUMN], (e) => e.label);
+  return slices;
+}
+function pairRecords(candidate, baseline) {
+  const cand = new Map(candidate.map((r) => [r.id, r]));
+  const base = /* @__PURE__ */ new Map();
+  const changed = [];
+  const added = [];
+  const removed = [];
+  if (baseline) {
+    const baseById = new Map(baseline.map((r) => [r.id, r]));
+    for (const [id, c] of cand) {
+      const b = baseById.get(id);
+      if (!b) added.push(id);
+      else if (b.hash !== c.hash) changed.push(id);
+      else base.set(id, b);
+    }
+    for (const id of baseById.keys()) if (!cand.has(id)) removed.push(id);
+  }
+  return {
+    candidate: cand,
+    baseline: base,
+    changed: changed.sort(),
+    added: added.sort(),
+    removed: removed.sort()
+  };
+}
+function metricNamesFor(topK, extra) {
+  const names = [
+    "accuracy",
+    ...topK.filter((k) => k > 1).map((k) => `top${k}_accuracy`),
+    "macro_precision",
+    "macro_recall",
+    "macro_f1",
+    "weighted_f1",
+    "ece",
+    "brier"
+  ];
+  for (const e of extra) if (!names.includes(e)) names.push(e);
+  return names;
+}
+function metricValues(records, defs, numClasses, topK) {
+  const summary = computeMetrics(records, numClasses, { topK: topK.length > 0 ? topK : [1] });
+  const values = {};
+  for (const d of defs) {
+    const v = d.get(summary);
+    values[d.name] = Number.isFinite(v) ? v : null;
+  }
+  return { values, summary };
+}
+function resolveMetrics(names, classNames) {
+  return names.map((n) => resolveMetric(n, { classNames, numClasses: classNames.length }));
+}
+function subtract(candidate, baseline) {
+  const out = {};
+  for (const [k, v] of Object.entries(candidate)) {
+    const b = baseline[k];
+    out[k] = v === null || b === null || b === void 0 ? null : v - b;
+  }
+  return out;
+}
+function exampleChanges(pairing, examplesById, classes) {
+  const newlyFailing = [];
+  const newlyFixed = [];
+  let bothWrong = 0;
+  for (const [id, b] of pairing.baseline) {
+    const c = pairing.candidate.get(id);
+    const bOk = b.pred === b.label;
+    const cOk = c.pred === c.label;
+    if (!bOk && !cOk) bothWrong++;
+    if (bOk === cOk) continue;
+    const e = examplesById.get(id);
+    const change = {
+      id,
+      path: e.path,
+      label: classes[c.label] ?? String(c.label),
+      baselinePred: classes[b.pred] ?? String(b.pred),
+      candidatePred: classes[c.pred] ?? String(c.pred),
+      candidateConf: c.conf,
+      metadata: e.metadata
+    };
+    (bOk ? newlyFailing : newlyFixed).push(change);
+  }
+  newlyFailing.sort((a, b) => b.candidateConf - a.candidateConf || compareText(a.id, b.id));
+  newlyFixed.sort((a, b) => compareText(a.id, b.id));
+  return { newlyFailing, newlyFixed, bothWrong };
+}
+function checkPinned(ids, candidate, classes) {
+  return ids.map((id) => {
+    const r = candidate.get(id);
+    if (!r) return { id, status: "missing" };
+    return {
+      id,
+      status: r.pred === r.label ? "pass" : "fail",
+      label: classes[r.label] ?? String(r.label),
+      pred: classes[r.pred] ?? String(r.pred)
+    };
+  });
+}
+var CLASS_COLUMN, collator, compareText;
+var init_regression = __esm({
+  "src/suites/regression.ts"() {
+    "use strict";
+    init_classification();
+    CLASS_COLUMN = "class";
+    collator = new Intl.Collator("en");
+    compareText = (a, b) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+  }
+});
+
 // src/suites/data/label-issues.ts
 function confidentLearning(labels, probs, classCount, options) {
   const n = labels.length;
@@ -45494,7 +45635,7 @@ function findLabelIssues(input2, options) {
     pairCounts.set(key, entry);
   }
   const topConfusions = [...pairCounts.values()].sort(
-    (a, b) => b.count - a.count || a.given.localeCompare(b.given) || a.suggested.localeCompare(b.suggested)
+    (a, b) => b.count - a.count || compareText(a.given, b.given) || compareText(a.suggested, b.suggested)
   ).slice(0, 10);
   const thresholds = input2.classes.map((label, j) => {
     const t = candResult.thresholds[j];
@@ -45525,6 +45666,7 @@ var labelIssuesCheck;
 var init_label_issues = __esm({
   "src/suites/data/label-issues.ts"() {
     "use strict";
+    init_regression();
     init_util2();
     labelIssuesCheck = {
       id: "labelIssues",
@@ -47881,137 +48023,6 @@ var init_discovery = __esm({
   "src/suites/discovery.ts"() {
     "use strict";
     init_slice_line();
-  }
-});
-
-// src/suites/regression.ts
-function buildSlices(examples, spec) {
-  const slices = [];
-  const group = (kind, columns, valueOf2) => {
-    const map2 = /* @__PURE__ */ new Map();
-    for (const e of examples) {
-      const values = columns.map((c) => valueOf2(e, c));
-      if (values.some((v) => v === void 0)) continue;
-      const predicates = columns.map((c, i) => ({ column: c, value: values[i] }));
-      const key = predicates.map((p) => `${p.column}=${p.value}`).join(" & ");
-      let s = map2.get(key);
-      if (!s) {
-        s = { key, kind, predicates, ids: /* @__PURE__ */ new Set() };
-        map2.set(key, s);
-      }
-      s.ids.add(e.id);
-    }
-    slices.push(...[...map2.values()].sort((a, b) => compareText(a.key, b.key)));
-  };
-  for (const c of spec.columns) group("column", [c], (e, col) => e.metadata[col]);
-  for (const cross of spec.crossings) group("crossing", cross, (e, col) => e.metadata[col]);
-  if (spec.classes) group("class", [CLASS_COLUMN], (e) => e.label);
-  return slices;
-}
-function pairRecords(candidate, baseline) {
-  const cand = new Map(candidate.map((r) => [r.id, r]));
-  const base = /* @__PURE__ */ new Map();
-  const changed = [];
-  const added = [];
-  const removed = [];
-  if (baseline) {
-    const baseById = new Map(baseline.map((r) => [r.id, r]));
-    for (const [id, c] of cand) {
-      const b = baseById.get(id);
-      if (!b) added.push(id);
-      else if (b.hash !== c.hash) changed.push(id);
-      else base.set(id, b);
-    }
-    for (const id of baseById.keys()) if (!cand.has(id)) removed.push(id);
-  }
-  return {
-    candidate: cand,
-    baseline: base,
-    changed: changed.sort(),
-    added: added.sort(),
-    removed: removed.sort()
-  };
-}
-function metricNamesFor(topK, extra) {
-  const names = [
-    "accuracy",
-    ...topK.filter((k) => k > 1).map((k) => `top${k}_accuracy`),
-    "macro_precision",
-    "macro_recall",
-    "macro_f1",
-    "weighted_f1",
-    "ece",
-    "brier"
-  ];
-  for (const e of extra) if (!names.includes(e)) names.push(e);
-  return names;
-}
-function metricValues(records, defs, numClasses, topK) {
-  const summary = computeMetrics(records, numClasses, { topK: topK.length > 0 ? topK : [1] });
-  const values = {};
-  for (const d of defs) {
-    const v = d.get(summary);
-    values[d.name] = Number.isFinite(v) ? v : null;
-  }
-  return { values, summary };
-}
-function resolveMetrics(names, classNames) {
-  return names.map((n) => resolveMetric(n, { classNames, numClasses: classNames.length }));
-}
-function subtract(candidate, baseline) {
-  const out = {};
-  for (const [k, v] of Object.entries(candidate)) {
-    const b = baseline[k];
-    out[k] = v === null || b === null || b === void 0 ? null : v - b;
-  }
-  return out;
-}
-function exampleChanges(pairing, examplesById, classes) {
-  const newlyFailing = [];
-  const newlyFixed = [];
-  let bothWrong = 0;
-  for (const [id, b] of pairing.baseline) {
-    const c = pairing.candidate.get(id);
-    const bOk = b.pred === b.label;
-    const cOk = c.pred === c.label;
-    if (!bOk && !cOk) bothWrong++;
-    if (bOk === cOk) continue;
-    const e = examplesById.get(id);
-    const change = {
-      id,
-      path: e.path,
-      label: classes[c.label] ?? String(c.label),
-      baselinePred: classes[b.pred] ?? String(b.pred),
-      candidatePred: classes[c.pred] ?? String(c.pred),
-      candidateConf: c.conf,
-      metadata: e.metadata
-    };
-    (bOk ? newlyFailing : newlyFixed).push(change);
-  }
-  newlyFailing.sort((a, b) => b.candidateConf - a.candidateConf || compareText(a.id, b.id));
-  newlyFixed.sort((a, b) => compareText(a.id, b.id));
-  return { newlyFailing, newlyFixed, bothWrong };
-}
-function checkPinned(ids, candidate, classes) {
-  return ids.map((id) => {
-    const r = candidate.get(id);
-    if (!r) return { id, status: "missing" };
-    return {
-      id,
-      status: r.pred === r.label ? "pass" : "fail",
-      label: classes[r.label] ?? String(r.label),
-      pred: classes[r.pred] ?? String(r.pred)
-    };
-  });
-}
-var CLASS_COLUMN, collator, compareText;
-var init_regression = __esm({
-  "src/suites/regression.ts"() {
-    "use strict";
-    init_classification();
-    CLASS_COLUMN = "class";
-    collator = new Intl.Collator("en");
-    compareText = (a, b) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
   }
 });
 
@@ -50840,7 +50851,7 @@ function computeRobustness(records, plan, examples, options) {
       if (v === void 0 || !pairedSet.has(e.id)) continue;
       values.set(v, [...values.get(v) ?? [], e.id]);
     }
-    for (const [v, sIds] of [...values].sort((a, b) => a[0].localeCompare(b[0]))) {
+    for (const [v, sIds] of [...values].sort((a, b) => compareText(a[0], b[0]))) {
       if (sIds.length < options.minSupport) continue;
       const c = modelRobustness(cand, sIds, shape);
       const b = baseBy ? modelRobustness(baseBy, sIds, shape) : void 0;
@@ -50858,6 +50869,7 @@ var accuracyOf;
 var init_metrics = __esm({
   "src/suites/robustness/metrics.ts"() {
     "use strict";
+    init_regression();
     init_plan();
     accuracyOf = (ids, recs) => {
       if (!recs) return NaN;

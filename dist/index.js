@@ -38166,45 +38166,45 @@ function generateCustomRefineCheck(doc, ctx, check2, accessor) {
   throw new ZodCompileUnsupportedError("custom check without a predicate or check function");
 }
 function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
-  const fmt2 = def.format;
-  if (fmt2 === "base64") {
+  const fmt3 = def.format;
+  if (fmt3 === "base64") {
     const validator = addConstant(ctx, isValidBase64);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt2 === "base64url") {
+  if (fmt3 === "base64url") {
     const validator = addConstant(ctx, isValidBase64URL);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt2 === "jwt") {
+  if (fmt3 === "jwt") {
     const validator = addConstant(ctx, isValidJWT);
     const alg = addConstant(ctx, def.alg ?? null);
     doc.write(`if (!${validator}(${accessor}, ${alg})) return INVALID;`);
     return accessor;
   }
-  if (fmt2 === "ipv6") {
+  if (fmt3 === "ipv6") {
     const validator = addConstant(ctx, isValidIPv6);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt2 === "cidrv6") {
+  if (fmt3 === "cidrv6") {
     const validator = addConstant(ctx, isValidCIDRv6);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt2 === "credit_card") {
+  if (fmt3 === "credit_card") {
     const validator = addConstant(ctx, isValidCreditCard);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (fmt2 === "iban") {
+  if (fmt3 === "iban") {
     const validator = addConstant(ctx, isValidIBAN);
     doc.write(`if (!${validator}(${accessor})) return INVALID;`);
     return accessor;
   }
   const formatDef = def;
-  if (fmt2 === "url" || fmt2 === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
+  if (fmt3 === "url" || fmt3 === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
     const parseConst = addConstant(ctx, validateURL);
     const defConst = addConstant(ctx, def);
     const trimVar = newVar(ctx);
@@ -38230,12 +38230,12 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
   const customFn = def.fn;
   if (customFn) {
     if (isAsyncFunction(customFn))
-      throw new ZodCompileUnsupportedError(`async string format ${fmt2}`);
+      throw new ZodCompileUnsupportedError(`async string format ${fmt3}`);
     const fnConst = addConstant(ctx, customFn);
     doc.write(`if (!${fnConst}(${accessor})) return INVALID;`);
     return accessor;
   }
-  if (PATTERN_IS_COMPLETE.has(fmt2) && def.pattern) {
+  if (PATTERN_IS_COMPLETE.has(fmt3) && def.pattern) {
     const patternConst = addConstant(ctx, def.pattern);
     doc.write(`${patternConst}.lastIndex = 0;`);
     doc.write(`if (!${patternConst}.test(${accessor})) return INVALID;`);
@@ -53462,7 +53462,17 @@ var init_schema = __esm({
         maxExamples: external_exports.number().int().min(0).default(20).describe("Newly failing/fixed examples listed in the markdown."),
         maxSlices: external_exports.number().int().min(0).default(30).describe("Slice rows listed in the markdown.")
       }).strict().default({ maxExamples: 20, maxSlices: 30 })
-    }).strict();
+    }).strict().superRefine((c, ctx) => {
+      c.gates.forEach((g, i2) => {
+        if (g.significant && g.metric !== "accuracy" && c.statistics.resamples === 0) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["gates", i2, "significant"],
+            message: `significance of ${g.metric} needs bootstrap intervals, but statistics.resamples is 0`
+          });
+        }
+      });
+    });
   }
 });
 
@@ -65591,6 +65601,137 @@ var init_image_properties = __esm({
   }
 });
 
+// src/suites/regression.ts
+function buildSlices(examples, spec) {
+  const slices = [];
+  const group2 = (kind, columns, valueOf2) => {
+    const map2 = /* @__PURE__ */ new Map();
+    for (const e of examples) {
+      const values = columns.map((c) => valueOf2(e, c));
+      if (values.some((v) => v === void 0)) continue;
+      const predicates = columns.map((c, i2) => ({ column: c, value: values[i2] }));
+      const key = predicates.map((p) => `${p.column}=${p.value}`).join(" & ");
+      let s = map2.get(key);
+      if (!s) {
+        s = { key, kind, predicates, ids: /* @__PURE__ */ new Set() };
+        map2.set(key, s);
+      }
+      s.ids.add(e.id);
+    }
+    slices.push(...[...map2.values()].sort((a, b) => compareText(a.key, b.key)));
+  };
+  for (const c of spec.columns) group2("column", [c], (e, col) => e.metadata[col]);
+  for (const cross of spec.crossings) group2("crossing", cross, (e, col) => e.metadata[col]);
+  if (spec.classes) group2("class", [CLASS_COLUMN], (e) => e.label);
+  return slices;
+}
+function pairRecords(candidate, baseline) {
+  const cand = new Map(candidate.map((r) => [r.id, r]));
+  const base = /* @__PURE__ */ new Map();
+  const changed = [];
+  const added = [];
+  const removed = [];
+  if (baseline) {
+    const baseById = new Map(baseline.map((r) => [r.id, r]));
+    for (const [id, c] of cand) {
+      const b = baseById.get(id);
+      if (!b) added.push(id);
+      else if (b.hash !== c.hash) changed.push(id);
+      else base.set(id, b);
+    }
+    for (const id of baseById.keys()) if (!cand.has(id)) removed.push(id);
+  }
+  return {
+    candidate: cand,
+    baseline: base,
+    changed: changed.sort(),
+    added: added.sort(),
+    removed: removed.sort()
+  };
+}
+function metricNamesFor(topK, extra) {
+  const names = [
+    "accuracy",
+    ...topK.filter((k) => k > 1).map((k) => `top${k}_accuracy`),
+    "macro_precision",
+    "macro_recall",
+    "macro_f1",
+    "weighted_f1",
+    "ece",
+    "brier"
+  ];
+  for (const e of extra) if (!names.includes(e)) names.push(e);
+  return names;
+}
+function metricValues(records, defs, numClasses, topK) {
+  const summary2 = computeMetrics(records, numClasses, { topK: topK.length > 0 ? topK : [1] });
+  const values = {};
+  for (const d of defs) {
+    const v = d.get(summary2);
+    values[d.name] = Number.isFinite(v) ? v : null;
+  }
+  return { values, summary: summary2 };
+}
+function resolveMetrics(names, classNames) {
+  return names.map((n) => resolveMetric(n, { classNames, numClasses: classNames.length }));
+}
+function subtract(candidate, baseline) {
+  const out = {};
+  for (const [k, v] of Object.entries(candidate)) {
+    const b = baseline[k];
+    out[k] = v === null || b === null || b === void 0 ? null : v - b;
+  }
+  return out;
+}
+function exampleChanges(pairing, examplesById, classes) {
+  const newlyFailing = [];
+  const newlyFixed = [];
+  let bothWrong = 0;
+  for (const [id, b] of pairing.baseline) {
+    const c = pairing.candidate.get(id);
+    const bOk = b.pred === b.label;
+    const cOk = c.pred === c.label;
+    if (!bOk && !cOk) bothWrong++;
+    if (bOk === cOk) continue;
+    const e = examplesById.get(id);
+    const change = {
+      id,
+      path: e.path,
+      label: classes[c.label] ?? String(c.label),
+      baselinePred: classes[b.pred] ?? String(b.pred),
+      candidatePred: classes[c.pred] ?? String(c.pred),
+      candidateConf: c.conf,
+      metadata: e.metadata
+    };
+    (bOk ? newlyFailing : newlyFixed).push(change);
+  }
+  newlyFailing.sort((a, b) => b.candidateConf - a.candidateConf || compareText(a.id, b.id));
+  newlyFixed.sort((a, b) => compareText(a.id, b.id));
+  return { newlyFailing, newlyFixed, bothWrong };
+}
+function checkPinned(ids, candidate, classes) {
+  return ids.map((id) => {
+    const r = candidate.get(id);
+    if (!r) return { id, status: "missing" };
+    return {
+      id,
+      status: r.pred === r.label ? "pass" : "fail",
+      label: classes[r.label] ?? String(r.label),
+      pred: classes[r.pred] ?? String(r.pred)
+    };
+  });
+}
+var CLASS_COLUMN, collator, compareText;
+var init_regression = __esm({
+  "src/suites/regression.ts"() {
+    "use strict";
+    init_classification();
+    CLASS_COLUMN = "class";
+    collator = new Intl.Collator("en");
+    compareText = (a, b) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+  }
+});
+
 // src/suites/data/label-issues.ts
 function confidentLearning(labels, probs, classCount, options) {
   const n = labels.length;
@@ -65779,7 +65920,7 @@ function findLabelIssues(input2, options) {
     pairCounts.set(key, entry);
   }
   const topConfusions = [...pairCounts.values()].sort(
-    (a, b) => b.count - a.count || a.given.localeCompare(b.given) || a.suggested.localeCompare(b.suggested)
+    (a, b) => b.count - a.count || compareText(a.given, b.given) || compareText(a.suggested, b.suggested)
   ).slice(0, 10);
   const thresholds = input2.classes.map((label, j) => {
     const t = candResult.thresholds[j];
@@ -65810,6 +65951,7 @@ var labelIssuesCheck;
 var init_label_issues = __esm({
   "src/suites/data/label-issues.ts"() {
     "use strict";
+    init_regression();
     init_util2();
     labelIssuesCheck = {
       id: "labelIssues",
@@ -68488,137 +68630,6 @@ var init_discovery = __esm({
   "src/suites/discovery.ts"() {
     "use strict";
     init_slice_line();
-  }
-});
-
-// src/suites/regression.ts
-function buildSlices(examples, spec) {
-  const slices = [];
-  const group2 = (kind, columns, valueOf2) => {
-    const map2 = /* @__PURE__ */ new Map();
-    for (const e of examples) {
-      const values = columns.map((c) => valueOf2(e, c));
-      if (values.some((v) => v === void 0)) continue;
-      const predicates = columns.map((c, i2) => ({ column: c, value: values[i2] }));
-      const key = predicates.map((p) => `${p.column}=${p.value}`).join(" & ");
-      let s = map2.get(key);
-      if (!s) {
-        s = { key, kind, predicates, ids: /* @__PURE__ */ new Set() };
-        map2.set(key, s);
-      }
-      s.ids.add(e.id);
-    }
-    slices.push(...[...map2.values()].sort((a, b) => compareText(a.key, b.key)));
-  };
-  for (const c of spec.columns) group2("column", [c], (e, col) => e.metadata[col]);
-  for (const cross of spec.crossings) group2("crossing", cross, (e, col) => e.metadata[col]);
-  if (spec.classes) group2("class", [CLASS_COLUMN], (e) => e.label);
-  return slices;
-}
-function pairRecords(candidate, baseline) {
-  const cand = new Map(candidate.map((r) => [r.id, r]));
-  const base = /* @__PURE__ */ new Map();
-  const changed = [];
-  const added = [];
-  const removed = [];
-  if (baseline) {
-    const baseById = new Map(baseline.map((r) => [r.id, r]));
-    for (const [id, c] of cand) {
-      const b = baseById.get(id);
-      if (!b) added.push(id);
-      else if (b.hash !== c.hash) changed.push(id);
-      else base.set(id, b);
-    }
-    for (const id of baseById.keys()) if (!cand.has(id)) removed.push(id);
-  }
-  return {
-    candidate: cand,
-    baseline: base,
-    changed: changed.sort(),
-    added: added.sort(),
-    removed: removed.sort()
-  };
-}
-function metricNamesFor(topK, extra) {
-  const names = [
-    "accuracy",
-    ...topK.filter((k) => k > 1).map((k) => `top${k}_accuracy`),
-    "macro_precision",
-    "macro_recall",
-    "macro_f1",
-    "weighted_f1",
-    "ece",
-    "brier"
-  ];
-  for (const e of extra) if (!names.includes(e)) names.push(e);
-  return names;
-}
-function metricValues(records, defs, numClasses, topK) {
-  const summary2 = computeMetrics(records, numClasses, { topK: topK.length > 0 ? topK : [1] });
-  const values = {};
-  for (const d of defs) {
-    const v = d.get(summary2);
-    values[d.name] = Number.isFinite(v) ? v : null;
-  }
-  return { values, summary: summary2 };
-}
-function resolveMetrics(names, classNames) {
-  return names.map((n) => resolveMetric(n, { classNames, numClasses: classNames.length }));
-}
-function subtract(candidate, baseline) {
-  const out = {};
-  for (const [k, v] of Object.entries(candidate)) {
-    const b = baseline[k];
-    out[k] = v === null || b === null || b === void 0 ? null : v - b;
-  }
-  return out;
-}
-function exampleChanges(pairing, examplesById, classes) {
-  const newlyFailing = [];
-  const newlyFixed = [];
-  let bothWrong = 0;
-  for (const [id, b] of pairing.baseline) {
-    const c = pairing.candidate.get(id);
-    const bOk = b.pred === b.label;
-    const cOk = c.pred === c.label;
-    if (!bOk && !cOk) bothWrong++;
-    if (bOk === cOk) continue;
-    const e = examplesById.get(id);
-    const change = {
-      id,
-      path: e.path,
-      label: classes[c.label] ?? String(c.label),
-      baselinePred: classes[b.pred] ?? String(b.pred),
-      candidatePred: classes[c.pred] ?? String(c.pred),
-      candidateConf: c.conf,
-      metadata: e.metadata
-    };
-    (bOk ? newlyFailing : newlyFixed).push(change);
-  }
-  newlyFailing.sort((a, b) => b.candidateConf - a.candidateConf || compareText(a.id, b.id));
-  newlyFixed.sort((a, b) => compareText(a.id, b.id));
-  return { newlyFailing, newlyFixed, bothWrong };
-}
-function checkPinned(ids, candidate, classes) {
-  return ids.map((id) => {
-    const r = candidate.get(id);
-    if (!r) return { id, status: "missing" };
-    return {
-      id,
-      status: r.pred === r.label ? "pass" : "fail",
-      label: classes[r.label] ?? String(r.label),
-      pred: classes[r.pred] ?? String(r.pred)
-    };
-  });
-}
-var CLASS_COLUMN, collator, compareText;
-var init_regression = __esm({
-  "src/suites/regression.ts"() {
-    "use strict";
-    init_classification();
-    CLASS_COLUMN = "class";
-    collator = new Intl.Collator("en");
-    compareText = (a, b) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
   }
 });
 
@@ -71447,7 +71458,7 @@ function computeRobustness(records, plan, examples, options) {
       if (v === void 0 || !pairedSet.has(e.id)) continue;
       values.set(v, [...values.get(v) ?? [], e.id]);
     }
-    for (const [v, sIds] of [...values].sort((a, b) => a[0].localeCompare(b[0]))) {
+    for (const [v, sIds] of [...values].sort((a, b) => compareText(a[0], b[0]))) {
       if (sIds.length < options.minSupport) continue;
       const c = modelRobustness(cand, sIds, shape);
       const b = baseBy ? modelRobustness(baseBy, sIds, shape) : void 0;
@@ -71465,6 +71476,7 @@ var accuracyOf;
 var init_metrics = __esm({
   "src/suites/robustness/metrics.ts"() {
     "use strict";
+    init_regression();
     init_plan();
     accuracyOf = (ids, recs) => {
       if (!recs) return NaN;
@@ -74413,6 +74425,11 @@ async function getRefSha(octokit, repo, ref) {
     throw error63;
   }
 }
+async function readHistoryOnBranch(octokit, repo, input2) {
+  const head = await getRefSha(octokit, repo, `heads/${input2.storeBranch}`);
+  if (!head) return [];
+  return parseHistory(await readText(octokit, repo, head, historyPath(input2.key)) ?? "");
+}
 async function readBlob(octokit, repo, sha) {
   const { data } = await octokit.rest.git.getBlob({ ...repo, file_sha: sha });
   return new Uint8Array(Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8"));
@@ -76359,6 +76376,9 @@ var init_octokit_adapter = __esm({
       findBaseline(input2) {
         return findBaselineOnBranch(this.octokit, this.repo, input2);
       }
+      readBaselineHistory(input2) {
+        return readHistoryOnBranch(this.octokit, this.repo, input2);
+      }
       findArtifactBaseline(input2) {
         return findArtifactBaselineFromRuns(this.octokit, this.repo, input2, this.artifactOptions);
       }
@@ -76971,6 +76991,61 @@ var init_verdict2 = __esm({
   }
 });
 
+// src/report/trend.ts
+function renderTrend(history, current, maxRows = 10) {
+  const runs = [...history, current];
+  if (runs.length < 2) return "";
+  const shown = runs.slice(-maxRows);
+  const metrics = SHOWN.filter((m) => runs.some((r) => r.metrics[m] !== void 0));
+  const out = [`### \u{1F4C8} Trend over the last ${shown.length} stored runs`];
+  const prev = runs[runs.length - 2];
+  const changes = metrics.filter((m) => prev.metrics[m] !== void 0 && current.metrics[m] !== void 0).map((m) => {
+    const d = current.metrics[m] - prev.metrics[m];
+    return `${m} ${isRate(m) ? `${d >= 0 ? "+" : "\u2212"}${Math.abs(d * 100).toFixed(1)} pp` : `${d >= 0 ? "+" : "\u2212"}${Math.abs(d).toFixed(4)}`}`;
+  });
+  if (changes.length > 0)
+    out.push(
+      `Since the previous stored run (${escapeMarkdown(prev.sha.slice(0, 12))}, ${escapeMarkdown(prev.storedAt.slice(0, 10))}): ${changes.join(", ")}.`
+    );
+  out.push(
+    markdownTable2([
+      ["Run", "Stored", "Verdict", ...metrics],
+      ...shown.map((r) => [
+        r === current ? `**this run** (${escapeMarkdown(r.sha.slice(0, 12))})` : escapeMarkdown(r.sha.slice(0, 12)),
+        escapeMarkdown(r.storedAt.slice(0, 16).replace("T", " ")),
+        escapeMarkdown(r.verdict ?? "\u2013"),
+        ...metrics.map((m) => fmt2(m, r.metrics[m]))
+      ])
+    ])
+  );
+  const acc = shown.map((r) => r.metrics.accuracy);
+  if (acc.every((a) => a !== void 0 && Number.isFinite(a))) {
+    out.push(
+      [
+        "```mermaid",
+        "xychart-beta",
+        '  title "Accuracy over stored runs (%)"',
+        `  x-axis [${shown.map((_, i2) => i2 === shown.length - 1 ? '"now"' : `"${i2 + 1}"`).join(", ")}]`,
+        '  y-axis "accuracy (%)"',
+        `  line [${acc.map((a) => (a * 100).toFixed(1)).join(", ")}]`,
+        "```"
+      ].join("\n")
+    );
+  }
+  return out.join("\n\n");
+}
+var SHOWN, isRate, fmt2;
+var init_trend = __esm({
+  "src/report/trend.ts"() {
+    "use strict";
+    init_markdown_table();
+    init_escape();
+    SHOWN = ["accuracy", "macro_f1", "ece", "corrupted_accuracy"];
+    isRate = (m) => m !== "ece" && m !== "brier";
+    fmt2 = (m, v) => v === void 0 || !Number.isFinite(v) ? "\u2013" : isRate(m) ? `${(v * 100).toFixed(1)}%` : v.toFixed(4);
+  }
+});
+
 // src/action.ts
 var action_exports = {};
 __export(action_exports, {
@@ -77033,7 +77108,8 @@ async function run() {
       )
     ) : await group("VisionGate: evaluate", () => runEvaluation(loaded, overrides, hooks));
     const { report } = result;
-    const options = markdownOptions(loaded.config);
+    const trend = port && !overrides.shard ? await trendSection(port, inputs, event, key, report) : "";
+    const options = markdownOptions(loaded.config, trend ? { sections: [trend] } : {});
     const written = await writeOutputs(
       path9.resolve(inputs.outDir),
       report,
@@ -77073,6 +77149,23 @@ async function run() {
       );
       if (error63 instanceof Error && error63.stack) debug(error63.stack);
     }
+  }
+}
+async function trendSection(port, inputs, event, key, report) {
+  if (!["schedule", "workflow_dispatch", "push"].includes(event.eventName)) return "";
+  if (inputs.baselineSource !== "branch") return "";
+  const branch = (event.ref ?? "").replace(/^refs\/heads\//, "");
+  try {
+    const history = (await port.readBaselineHistory({ storeBranch: inputs.baselineBranch, key })).filter((h) => h.branch === branch);
+    return renderTrend(history, {
+      sha: event.sha,
+      storedAt: report.createdAt,
+      verdict: report.verdict,
+      metrics: headlineMetrics2(report)
+    });
+  } catch (error63) {
+    warning(`could not read the baseline history for the trend: ${describeError(error63)}`);
+    return "";
   }
 }
 function makePort(token) {
@@ -77301,6 +77394,7 @@ var init_action = __esm({
     init_evaluate();
     init_verdict2();
     init_markdown2();
+    init_trend();
     SUMMARY_LIMIT = 1e6;
     splitList = (text) => text.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
   }

@@ -28,6 +28,7 @@ import { worst } from './gates/evaluate.js';
 import { exitCodeFor } from './gates/verdict.js';
 import { renderMarkdownWithin, type MarkdownOptions } from './report/markdown.js';
 import type { GateResult, Report } from './report/schema.js';
+import { renderTrend } from './report/trend.js';
 
 /** GitHub limits the job summary to 1 MiB per step; stay well under it. */
 const SUMMARY_LIMIT = 1_000_000;
@@ -102,7 +103,9 @@ export async function run(): Promise<void> {
     const { report } = result;
 
     // Outputs and summary first: nothing computed is lost if a GitHub call fails later.
-    const options = markdownOptions(loaded.config);
+    const trend =
+      port && !overrides.shard ? await trendSection(port, inputs, event, key, report) : '';
+    const options = markdownOptions(loaded.config, trend ? { sections: [trend] } : {});
     const written = await writeOutputs(
       path.resolve(inputs.outDir),
       report,
@@ -142,6 +145,36 @@ export async function run(): Promise<void> {
       );
       if (error instanceof Error && error.stack) core.debug(error.stack);
     }
+  }
+}
+
+/**
+ * On runs of a branch (nightly, dispatch, push), the trend of headline metrics over the stored
+ * history of that branch. Never fails the run: a read error leaves the section out.
+ */
+async function trendSection(
+  port: GitHubPort,
+  inputs: ActionInputs,
+  event: EventInput,
+  key: string,
+  report: Report,
+): Promise<string> {
+  if (!['schedule', 'workflow_dispatch', 'push'].includes(event.eventName)) return '';
+  if (inputs.baselineSource !== 'branch') return '';
+  const branch = (event.ref ?? '').replace(/^refs\/heads\//, '');
+  try {
+    const history = (
+      await port.readBaselineHistory({ storeBranch: inputs.baselineBranch, key })
+    ).filter((h) => h.branch === branch);
+    return renderTrend(history, {
+      sha: event.sha,
+      storedAt: report.createdAt,
+      verdict: report.verdict,
+      metrics: headlineMetrics(report),
+    });
+  } catch (error) {
+    core.warning(`could not read the baseline history for the trend: ${describeError(error)}`);
+    return '';
   }
 }
 

@@ -209,6 +209,17 @@ async function getRefSha(
   }
 }
 
+/** Every stored entry of `key` (oldest first), or [] when nothing is stored yet. */
+export async function readHistoryOnBranch(
+  octokit: Octokit,
+  repo: RepoRef,
+  input: { storeBranch: string; key: string },
+): Promise<BaselineEntry[]> {
+  const head = await getRefSha(octokit, repo, `heads/${input.storeBranch}`);
+  if (!head) return [];
+  return parseHistory((await readText(octokit, repo, head, historyPath(input.key))) ?? '');
+}
+
 async function readBlob(octokit: Octokit, repo: RepoRef, sha: string): Promise<Uint8Array> {
   const { data } = await octokit.rest.git.getBlob({ ...repo, file_sha: sha });
   return new Uint8Array(Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8'));

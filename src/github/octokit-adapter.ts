@@ -1,3 +1,4 @@
+import type { BaselineEntry } from './baseline-layout.js';
 /**
  * The Octokit implementation of {@link GitHubPort}. All REST calls VisionGate makes are here or
  * in the two baseline helpers it delegates to; retries, throttling and pagination come from the
@@ -6,6 +7,7 @@
 import { findArtifactBaselineFromRuns, type ArtifactOptions } from './artifact-baseline.js';
 import {
   findBaselineOnBranch,
+  readHistoryOnBranch,
   storeBaselineOnBranch,
   type BranchStoreOptions,
 } from './baseline-branch.js';
@@ -197,6 +199,10 @@ export class OctokitGitHub implements GitHubPort {
 
   findBaseline(input: FindBaselineInput): Promise<BaselineLookup> {
     return findBaselineOnBranch(this.octokit, this.repo, input);
+  }
+
+  readBaselineHistory(input: { storeBranch: string; key: string }): Promise<BaselineEntry[]> {
+    return readHistoryOnBranch(this.octokit, this.repo, input);
   }
 
   findArtifactBaseline(input: FindArtifactBaselineInput): Promise<BaselineLookup> {

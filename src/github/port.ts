@@ -1,3 +1,4 @@
+import type { BaselineEntry } from './baseline-layout.js';
 /**
  * The one interface through which VisionGate talks to GitHub, named by intent. One adapter
  * implements it over Octokit (`octokit-adapter.ts`); the orchestration in `publish.ts` and the
@@ -219,6 +220,8 @@ export interface GitHubPort {
   storeBaseline(input: StoreBaselineInput): Promise<StoreBaselineResult>;
   findBaseline(input: FindBaselineInput): Promise<BaselineLookup>;
   findArtifactBaseline(input: FindArtifactBaselineInput): Promise<BaselineLookup>;
+  /** The stored history of headline metrics for `key` (oldest first; [] when none). */
+  readBaselineHistory(input: { storeBranch: string; key: string }): Promise<BaselineEntry[]>;
   /** Open the issue found by `marker` (creating missing labels) or update the open one. */
   upsertTrackingIssue(input: UpsertIssueInput): Promise<IssueResult>;
   /** Close the open issue found by `marker` with a comment; undefined if none is open. */

@@ -216,6 +216,41 @@ describe('the packaged Action against a fake GitHub', () => {
     expect(fake.violations).toEqual([]);
   });
 
+  it('publish-only (the workflow_run pattern) publishes a report made elsewhere to the right PR', async () => {
+    const evaluated = await runAction(
+      'pull_request',
+      prPayload('synchronize', prHead),
+      'f'.repeat(40),
+      {
+        model: 'ml/models/candidate.onnx',
+        comment: 'false',
+        check: 'false',
+      },
+    );
+    const reportJson = evaluated.outputs['report-json']!;
+    const checksBefore = repo.checkRuns.size;
+    const wr = webhookExample('workflow_run', 'completed');
+    const r = await runAction('workflow_run', wr, mainSha, {
+      'publish-only': 'true',
+      report: reportJson,
+      'pr-number': String(prNumber),
+      'head-sha': prHead,
+    });
+    expect(r.outputs.verdict).toBe('fail');
+    expect(comments()).toHaveLength(1);
+    expect(repo.checkRuns.size).toBe(checksBefore + 1);
+    // A PR number that does not belong to the evaluated commit is not commented on.
+    const wrong = await runAction('workflow_run', wr, mainSha, {
+      'publish-only': 'true',
+      report: reportJson,
+      'pr-number': String(prNumber),
+      'head-sha': 'b'.repeat(40),
+    });
+    expect(wrong.stdout).not.toContain('internal error');
+    expect(comments()).toHaveLength(1);
+    expect(fake.violations).toEqual([]);
+  });
+
   it('a fork PR with a read-only token writes nothing and still writes the summary', async () => {
     fake.readOnlyTokens.add('ghs_readonly');
     const before = fake.requests.filter((q) => q.method !== 'GET').length;
@@ -252,6 +287,9 @@ describe('the packaged Action against a fake GitHub', () => {
       comment: 'false',
     });
     expect(bad.outputs.verdict).toBe('fail');
+    // The trend over the stored history of master: the pushed baseline, then this run.
+    expect(bad.summary).toContain('Trend over the last 2 stored runs');
+    expect(bad.summary).toContain(`Since the previous stored run (${mainSha.slice(0, 12)}`);
     expect(bad.outputs['issue-url']).toMatch(/\/issues\/\d+$/);
     const open = [...repo.issues.values()].filter(
       (i) => i.state === 'open' && i.body?.includes('visiongate-nightly'),
