@@ -37,7 +37,7 @@ export function escapeMarkdown(value: string, maxLength = 120): string {
   return s;
 }
 
-/** An untrusted value shown as code-like text: escaped, not in backticks (pipes break code spans in tables). */
-export function escapeInline(value: string, maxLength?: number): string {
-  return escapeMarkdown(value, maxLength);
+/** Escape an untrusted value for raw HTML contexts (e.g. inside <summary>), where backslash escapes do not apply. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[\r\n\t\v\f\u2028\u2029]+/g, ' ').replace(/[&<>"@#|]/g, (c) => ENTITIES[c]!);
 }

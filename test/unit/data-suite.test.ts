@@ -7,7 +7,7 @@ import {
   runDataSuite,
   type DataSuiteResult,
 } from '../../src/suites/data/index.js';
-import { escapeHtml, escapeMarkdown } from '../../src/suites/data/markdown.js';
+import { escapeHtml, escapeMarkdown } from '../../src/report/escape.js';
 import { formatNumber, formatPercent } from '../../src/suites/data/util.js';
 import type { Example } from '../../src/types.js';
 
@@ -259,7 +259,7 @@ describe('renderDataSection', () => {
       10 evaluation examples. Data verdict: ⚠️ warn.
 
       | check | finding | gate |
-      | --- | --- | --- |
+      | - | - | - |
       | Label issues | 1 suspected label errors (10.0% of 10); estimated noise 10.0% | ⚠️ warn |
       | Duplicates | 1 groups (0 byte-identical, 1 with conflicting labels), 1 redundant images | — |
       | Train/eval leakage | skipped: no training manifest \\(set data.trainManifest\\) | — |
@@ -272,7 +272,7 @@ describe('renderDataSection', () => {
       <details><summary>Label issues: 1 suspects, most suspicious first</summary>
 
       | id | given | suggested | p(given) | margin |
-      | --- | --- | --- | --- | --- |
+      | - | - | - | - | - |
       | &lt;script&gt;x&lt;/script&gt;&#124;&#64;&#8203;admin | &lt;script&gt;x&lt;/script&gt;&#124;&#64;&#8203;admin | dog | 0.1 | -0.8 |
 
       Most frequent: &lt;script&gt;x&lt;/script&gt;&#124;&#64;&#8203;admin → dog (1). Method: confident learning, prune_by_noise_rate, ranked by normalized_margin.
@@ -282,7 +282,7 @@ describe('renderDataSection', () => {
       <details><summary>Duplicates: 1 groups (conflicting labels first)</summary>
 
       | size | ids | labels | match |
-      | --- | --- | --- | --- |
+      | - | - | - | - |
       | 2 | &lt;script&gt;x&lt;/script&gt;&#124;&#64;&#8203;admin, b | &lt;script&gt;x&lt;/script&gt;&#124;&#64;&#8203;admin, dog | ≤ 4 bits |
 
       Near = phash Hamming distance ≤ 6 of 64 bits.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeInline, escapeMarkdown } from '../../src/report/escape.js';
+import { escapeMarkdown } from '../../src/report/escape.js';
 import {
   formatDelta,
   formatInterval,
@@ -139,10 +139,6 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown('😀😀😀😀😀', 3)).toBe('😀😀…');
     // Truncated first, so a cut never lands inside an entity: 3 pipes kept → 3 whole entities.
     expect(escapeMarkdown('|||||', 4)).toBe('&#124;&#124;&#124;…');
-  });
-
-  it('escapeInline is the same escaping', () => {
-    for (const h of HOSTILE) expect(escapeInline(h, 50)).toBe(escapeMarkdown(h, 50));
   });
 
   it('no hostile string keeps a raw pipe, newline, tag start, unescaped backtick or bidi control', () => {
