@@ -5,11 +5,16 @@
  * failing check; a second push to the PR updates the same comment; a fork PR degrades to the
  * job summary; a failing nightly opens the tracking issue and a green one closes it.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  copyCommittedAction,
+  repoRoot,
+  runBuiltAction,
+  type ActionRun,
+} from '../support/action-runner.js';
 import { startFakeGitHub, type FakeGitHub, type FakeRepo } from '../support/fake-github/index.js';
 import {
   forkPullRequestPayload,
@@ -17,7 +22,6 @@ import {
   webhookExample,
 } from '../support/fake-github/webhooks.js';
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
 let tmp: string;
 let actionDir: string;
 let workspace: string;
@@ -27,81 +31,37 @@ let mainSha: string;
 let prHead: string;
 let prNumber: number;
 
-interface Run {
-  code: number;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
-    if (!m) continue;
-    const body: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) body.push(lines[i]!);
-    out[m[1]!] = body.join('\n');
-  }
-  return out;
-}
-
-async function runAction(
+function runAction(
   eventName: string,
   payload: Record<string, unknown>,
   sha: string,
   inputs: Record<string, string>,
   token = 'ghs_writer',
   ref = 'refs/heads/master',
-): Promise<Run> {
-  const dir = await mkdtemp(path.join(tmp, 'run-'));
-  const files = {
-    output: path.join(dir, 'output'),
-    summary: path.join(dir, 'summary'),
-    event: path.join(dir, 'event.json'),
-  };
-  await writeFile(files.output, '');
-  await writeFile(files.summary, '');
-  await writeFile(files.event, JSON.stringify(payload));
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? os.homedir(),
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    GITHUB_EVENT_PATH: files.event,
-    GITHUB_EVENT_NAME: eventName,
-    GITHUB_REPOSITORY: `${repo.owner}/${repo.name}`,
-    GITHUB_SHA: sha,
-    GITHUB_REF: ref,
-    GITHUB_API_URL: fake.url,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '4242',
-    RUNNER_TEMP: dir,
-    INPUT_CONFIG: 'ml/gh.yml',
-    'INPUT_OUT-DIR': path.join(dir, 'out'),
-    'INPUT_GITHUB-TOKEN': token,
-  };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(actionDir, 'dist/index.js')],
-      { cwd: workspace, env, maxBuffer: 64 << 20 },
-      (error, out) => {
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: out });
-      },
-    );
+): Promise<ActionRun> {
+  return runBuiltAction({
+    actionDir,
+    workspace,
+    tmp,
+    eventName,
+    payload,
+    sha,
+    ref,
+    repository: `${repo.owner}/${repo.name}`,
+    inputs: {
+      config: 'ml/gh.yml',
+      'out-dir': path.join(tmp, `out-${++runs}`),
+      'github-token': token,
+      ...inputs,
+    },
+    env: {
+      GITHUB_API_URL: fake.url,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: '4242',
+    },
   });
-  return {
-    code,
-    stdout,
-    outputs: parseOutputs(await readFile(files.output, 'utf8')),
-    summary: await readFile(files.summary, 'utf8'),
-  };
 }
+let runs = 0;
 
 function prPayload(action: string, head: string): Record<string, unknown> {
   const payload = webhookExample('pull_request', action);
@@ -123,16 +83,7 @@ const comments = () =>
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'vg-gh-e2e-'));
   actionDir = path.join(tmp, 'action');
-  const files = execFileSync('git', ['ls-files', 'action.yml', 'dist'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  })
-    .split('\n')
-    .filter(Boolean);
-  for (const f of files) {
-    await mkdir(path.dirname(path.join(actionDir, f)), { recursive: true });
-    await cp(path.join(repoRoot, f), path.join(actionDir, f));
-  }
+  await copyCommittedAction(actionDir);
   workspace = path.join(tmp, 'workspace');
   await cp(path.join(repoRoot, 'examples/fashion'), path.join(workspace, 'ml'), {
     recursive: true,
