@@ -25122,7 +25122,8 @@ var init_results = __esm({
       report: "report.json",
       markdown: "report.md",
       records: "records.jsonl",
-      examples: "examples.jsonl"
+      examples: "examples.jsonl",
+      junit: "junit.xml"
     };
   }
 });
@@ -46688,6 +46689,9 @@ function escapeMarkdown(value, maxLength = 120) {
   if (s === "") return "\u2205";
   return s;
 }
+function escapeHtml(text) {
+  return text.replace(/[\r\n\t\v\f\u2028\u2029]+/g, " ").replace(/[&<>"@#|]/g, (c) => ENTITIES[c]);
+}
 var ENTITIES;
 var init_escape = __esm({
   "src/report/escape.ts"() {
@@ -46705,13 +46709,156 @@ var init_escape = __esm({
   }
 });
 
-// src/suites/data/markdown.ts
-function escapeHtml(text) {
-  return text.replace(/[\r\n\t\v\f\u2028\u2029]+/g, " ").replace(/[&<>"@#]/g, (c) => ENTITIES2[c]);
+// node_modules/markdown-table/index.js
+function defaultStringLength(value) {
+  return value.length;
 }
-function markdownTable(header, rows) {
-  const line = (cells) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+function markdownTable(table2, options) {
+  const settings = options || {};
+  const align = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  const alignments = [];
+  const cellMatrix = [];
+  const sizeMatrix = [];
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex = -1;
+  while (++rowIndex < table2.length) {
+    const row2 = [];
+    const sizes2 = [];
+    let columnIndex2 = -1;
+    if (table2[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table2[rowIndex].length;
+    }
+    while (++columnIndex2 < table2[rowIndex].length) {
+      const cell = serialize(table2[rowIndex][columnIndex2]);
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell);
+        sizes2[columnIndex2] = size;
+        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
+          longestCellByColumn[columnIndex2] = size;
+        }
+      }
+      row2.push(cell);
+    }
+    cellMatrix[rowIndex] = row2;
+    sizeMatrix[rowIndex] = sizes2;
+  }
+  let columnIndex = -1;
+  if (typeof align === "object" && "length" in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex]);
+    }
+  } else {
+    const code = toAlignment(align);
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code;
+    }
+  }
+  columnIndex = -1;
+  const row = [];
+  const sizes = [];
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex];
+    let before = "";
+    let after = "";
+    if (code === 99) {
+      before = ":";
+      after = ":";
+    } else if (code === 108) {
+      before = ":";
+    } else if (code === 114) {
+      after = ":";
+    }
+    let size = settings.alignDelimiters === false ? 1 : Math.max(
+      1,
+      longestCellByColumn[columnIndex] - before.length - after.length
+    );
+    const cell = before + "-".repeat(size) + after;
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
+      }
+      sizes[columnIndex] = size;
+    }
+    row[columnIndex] = cell;
+  }
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+  rowIndex = -1;
+  const lines = [];
+  while (++rowIndex < cellMatrix.length) {
+    const row2 = cellMatrix[rowIndex];
+    const sizes2 = sizeMatrix[rowIndex];
+    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
+    columnIndex = -1;
+    const line = [];
+    while (++columnIndex < cellsInRow) {
+      const cell = row2[columnIndex] || "";
+      let before = "";
+      let after = "";
+      if (settings.alignDelimiters !== false) {
+        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
+        const code = alignments[columnIndex];
+        if (code === 114) {
+          before = " ".repeat(size);
+        } else if (code === 99) {
+          const half = size / 2;
+          if (size % 2) {
+            before = " ".repeat(half + 0.5);
+            after = " ".repeat(half - 0.5);
+          } else {
+            before = " ".repeat(half);
+            after = before;
+          }
+        } else {
+          after = " ".repeat(size);
+        }
+      }
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push("|");
+      }
+      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
+      // empty: there will be a closing space.
+      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
+        line.push(" ");
+      }
+      if (settings.alignDelimiters !== false) {
+        line.push(before);
+      }
+      line.push(cell);
+      if (settings.alignDelimiters !== false) {
+        line.push(after);
+      }
+      if (settings.padding !== false) {
+        line.push(" ");
+      }
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push("|");
+      }
+    }
+    lines.push(
+      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
+    );
+  }
+  return lines.join("\n");
+}
+function serialize(value) {
+  return value === null || value === void 0 ? "" : String(value);
+}
+function toAlignment(value) {
+  const code = typeof value === "string" ? value.codePointAt(0) : 0;
+  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
+}
+var init_markdown_table = __esm({
+  "node_modules/markdown-table/index.js"() {
+  }
+});
+
+// src/suites/data/markdown.ts
+function markdownTable2(header, rows) {
+  return markdownTable([header, ...rows], { alignDelimiters: false });
 }
 function details(summary, body) {
   return `<details><summary>${escapeHtml(summary)}</summary>
@@ -46720,20 +46867,12 @@ ${body}
 
 </details>`;
 }
-var ENTITIES2;
 var init_markdown = __esm({
   "src/suites/data/markdown.ts"() {
     "use strict";
     init_escape();
-    ENTITIES2 = {
-      "&": "&amp;",
-      "<": "&lt;",
-      ">": "&gt;",
-      '"': "&quot;",
-      // A zero-width space after @ and # stops GitHub's mention and reference filters (see escape.ts).
-      "@": "&#64;&#8203;",
-      "#": "&#35;&#8203;"
-    };
+    init_escape();
+    init_markdown_table();
   }
 });
 
@@ -46755,7 +46894,7 @@ function renderDataSection(result, options = {}) {
     const summary = finding.status === "skipped" ? `skipped: ${escapeMarkdown(finding.reason, 300)}` : summarise2(id, finding);
     return [TITLES[id], summary, level2 ? ICON[level2] : "\u2014"];
   });
-  parts.push(markdownTable(["check", "finding", "gate"], rows), "");
+  parts.push(markdownTable2(["check", "finding", "gate"], rows), "");
   const failing = result.gateResults.filter((g) => g.level !== "pass");
   if (failing.length > 0) {
     parts.push(
@@ -46822,7 +46961,7 @@ function detailsFor(id, f) {
         formatNumber(i.selfConfidence),
         formatNumber(i.normalizedMargin)
       ]);
-      const table2 = markdownTable(["id", "given", "suggested", "p(given)", "margin"], rows);
+      const table2 = markdownTable2(["id", "given", "suggested", "p(given)", "margin"], rows);
       const pairs = x.topConfusions.map((c) => `${escapeMarkdown(c.given)} \u2192 ${escapeMarkdown(c.suggested)} (${c.count})`).join(", ");
       return details(
         `Label issues: ${x.issueCount} suspects, most suspicious first`,
@@ -46842,7 +46981,7 @@ Most frequent: ${pairs}. Method: confident learning, ${x.method}, ranked by ${x.
       ]);
       return details(
         `Duplicates: ${x.groupCount} groups (conflicting labels first)`,
-        `${markdownTable(["size", "ids", "labels", "match"], rows)}${more(x.groupCount, Math.min(ROWS, x.groups.length))}
+        `${markdownTable2(["size", "ids", "labels", "match"], rows)}${more(x.groupCount, Math.min(ROWS, x.groups.length))}
 
 Near = ${x.hash} Hamming distance \u2264 ${x.threshold} of 64 bits.`
       );
@@ -46858,7 +46997,7 @@ Near = ${x.hash} Hamming distance \u2264 ${x.threshold} of 64 bits.`
       ]);
       return details(
         `Leakage: ${x.leakedCount} evaluation images found in the training set`,
-        `${markdownTable(["eval id", "train ids", "match", "label differs"], rows)}${more(x.leakedCount, Math.min(ROWS, x.examples.length))}`
+        `${markdownTable2(["eval id", "train ids", "match", "label differs"], rows)}${more(x.leakedCount, Math.min(ROWS, x.examples.length))}`
       );
     }
     case "representativity": {
@@ -46882,7 +47021,7 @@ Near = ${x.hash} Hamming distance \u2264 ${x.threshold} of 64 bits.`
       });
       return details(
         "Representativity: label and metadata distributions",
-        markdownTable(
+        markdownTable2(
           ["dimension", "expected from", "TVD", "p-value", "largest difference", "notes"],
           rows
         )
@@ -46893,14 +47032,14 @@ Near = ${x.hash} Hamming distance \u2264 ${x.threshold} of 64 bits.`
       const blocks = [];
       if (x.unreadable.length > 0) {
         blocks.push(
-          markdownTable(
+          markdownTable2(
             ["unreadable id", "error"],
             x.unreadable.slice(0, ROWS).map((u) => [escapeMarkdown(u.id), escapeMarkdown(u.error)])
           ) + more(x.unreadableCount, Math.min(ROWS, x.unreadable.length))
         );
       }
       blocks.push(
-        markdownTable(
+        markdownTable2(
           ["property", "median", "p5\u2013p95", "outliers", "worst"],
           x.properties.map((p) => [
             p.property,
@@ -46913,7 +47052,7 @@ Near = ${x.hash} Hamming distance \u2264 ${x.threshold} of 64 bits.`
       );
       if (x.drift) {
         blocks.push(
-          markdownTable(
+          markdownTable2(
             ["property", "KS D", "p (BH)", "median eval / reference"],
             x.drift.properties.map((d) => [
               d.property,
@@ -46949,7 +47088,7 @@ Near = ${x.hash} Hamming distance \u2264 ${x.threshold} of 64 bits.`
         ].join("; ");
         return `**${escapeMarkdown(a.attribute)}**: ${line}
 
-${markdownTable(["group", "n", "accuracy [95% CI]", "macro recall", "macro FPR", ""], rows)}`;
+${markdownTable2(["group", "n", "accuracy [95% CI]", "macro recall", "macro FPR", ""], rows)}`;
       });
       return details("Group disparity: per-group metrics", blocks.join("\n\n"));
     }
@@ -47391,7 +47530,9 @@ async function loadModel(file2, options = {}) {
       // Sequential execution with intra-op parallelism is the fastest mode for CNNs on CPU.
       executionMode: "sequential",
       ...options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {},
-      ...options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {}
+      ...options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {},
+      ...JSON.parse(process.env.VG_ORT_OPTS ?? "{}")
+      // TEMP-EXPERIMENT
     });
   } catch (error62) {
     const message = error62 instanceof Error ? error62.message : String(error62);
@@ -52394,150 +52535,50 @@ var init_merge = __esm({
   }
 });
 
-// node_modules/markdown-table/index.js
-function defaultStringLength(value) {
-  return value.length;
+// src/report/junit.ts
+function xml(text) {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
-function markdownTable2(table2, options) {
-  const settings = options || {};
-  const align = (settings.align || []).concat();
-  const stringLength = settings.stringLength || defaultStringLength;
-  const alignments = [];
-  const cellMatrix = [];
-  const sizeMatrix = [];
-  const longestCellByColumn = [];
-  let mostCellsPerRow = 0;
-  let rowIndex = -1;
-  while (++rowIndex < table2.length) {
-    const row2 = [];
-    const sizes2 = [];
-    let columnIndex2 = -1;
-    if (table2[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table2[rowIndex].length;
-    }
-    while (++columnIndex2 < table2[rowIndex].length) {
-      const cell = serialize(table2[rowIndex][columnIndex2]);
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell);
-        sizes2[columnIndex2] = size;
-        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
-          longestCellByColumn[columnIndex2] = size;
-        }
-      }
-      row2.push(cell);
-    }
-    cellMatrix[rowIndex] = row2;
-    sizeMatrix[rowIndex] = sizes2;
-  }
-  let columnIndex = -1;
-  if (typeof align === "object" && "length" in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex]);
-    }
-  } else {
-    const code = toAlignment(align);
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code;
-    }
-  }
-  columnIndex = -1;
-  const row = [];
-  const sizes = [];
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex];
-    let before = "";
-    let after = "";
-    if (code === 99) {
-      before = ":";
-      after = ":";
-    } else if (code === 108) {
-      before = ":";
-    } else if (code === 114) {
-      after = ":";
-    }
-    let size = settings.alignDelimiters === false ? 1 : Math.max(
-      1,
-      longestCellByColumn[columnIndex] - before.length - after.length
-    );
-    const cell = before + "-".repeat(size) + after;
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length;
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size;
-      }
-      sizes[columnIndex] = size;
-    }
-    row[columnIndex] = cell;
-  }
-  cellMatrix.splice(1, 0, row);
-  sizeMatrix.splice(1, 0, sizes);
-  rowIndex = -1;
-  const lines = [];
-  while (++rowIndex < cellMatrix.length) {
-    const row2 = cellMatrix[rowIndex];
-    const sizes2 = sizeMatrix[rowIndex];
-    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
-    columnIndex = -1;
-    const line = [];
-    while (++columnIndex < cellsInRow) {
-      const cell = row2[columnIndex] || "";
-      let before = "";
-      let after = "";
-      if (settings.alignDelimiters !== false) {
-        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
-        const code = alignments[columnIndex];
-        if (code === 114) {
-          before = " ".repeat(size);
-        } else if (code === 99) {
-          const half = size / 2;
-          if (size % 2) {
-            before = " ".repeat(half + 0.5);
-            after = " ".repeat(half - 0.5);
-          } else {
-            before = " ".repeat(half);
-            after = before;
-          }
-        } else {
-          after = " ".repeat(size);
-        }
-      }
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push("|");
-      }
-      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
-      // empty: there will be a closing space.
-      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
-        line.push(" ");
-      }
-      if (settings.alignDelimiters !== false) {
-        line.push(before);
-      }
-      line.push(cell);
-      if (settings.alignDelimiters !== false) {
-        line.push(after);
-      }
-      if (settings.padding !== false) {
-        line.push(" ");
-      }
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push("|");
-      }
-    }
+function renderJUnit(report) {
+  const bySuite = /* @__PURE__ */ new Map();
+  for (const g of report.gates) bySuite.set(suiteOf(g), [...bySuite.get(suiteOf(g)) ?? [], g]);
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const failures = report.gates.filter((g) => g.status === "fail").length;
+  const skipped2 = report.gates.filter((g) => g.status === "skipped").length;
+  lines.push(
+    `<testsuites name="VisionGate ${xml(report.name)}" tests="${report.gates.length}" failures="${failures}" skipped="${skipped2}">`
+  );
+  for (const [suite, gates] of bySuite) {
+    const f = gates.filter((g) => g.status === "fail").length;
+    const s = gates.filter((g) => g.status === "skipped").length;
     lines.push(
-      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
+      `  <testsuite name="${xml(suite)}" tests="${gates.length}" failures="${f}" skipped="${s}">`
     );
+    for (const g of gates) {
+      const name = `${g.rule} [${g.target}]`;
+      const open2 = `    <testcase classname="visiongate.${xml(report.name)}.${xml(suite)}" name="${xml(name)}"`;
+      if (g.status === "fail")
+        lines.push(`${open2}>`, `      <failure message="${xml(g.reason)}"/>`, "    </testcase>");
+      else if (g.status === "skipped")
+        lines.push(`${open2}>`, `      <skipped message="${xml(g.reason)}"/>`, "    </testcase>");
+      else if (g.status === "warn")
+        lines.push(
+          `${open2}>`,
+          `      <system-out>warning: ${xml(g.reason)}</system-out>`,
+          "    </testcase>"
+        );
+      else lines.push(`${open2}/>`);
+    }
+    lines.push("  </testsuite>");
   }
+  lines.push("</testsuites>", "");
   return lines.join("\n");
 }
-function serialize(value) {
-  return value === null || value === void 0 ? "" : String(value);
-}
-function toAlignment(value) {
-  const code = typeof value === "string" ? value.codePointAt(0) : 0;
-  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
-}
-var init_markdown_table = __esm({
-  "node_modules/markdown-table/index.js"() {
+var suiteOf;
+var init_junit = __esm({
+  "src/report/junit.ts"() {
+    "use strict";
+    suiteOf = (g) => g.configKey?.split(".")[0] ?? (g.kind === "pinned" ? "pinned" : "regression");
   }
 });
 
@@ -52596,12 +52637,12 @@ ${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 $
       n?.ce[row.c] != null ? n.ce[row.c].toFixed(2) : "\u2013"
     ] : [escapeMarkdown(row.c), pct2(row.cand), ...r.candidate.accuracy[row.c].map((a) => pct2(a))]
   );
-  out.push(markdownTable2([header, ...body]));
+  out.push(markdownTable([header, ...body]));
   if (rows.length > shown.length) out.push(`\u2026 ${rows.length - shown.length} more in the report.`);
   out.push(severityChart(r));
   if (r.transforms.length > 0) {
     out.push(
-      markdownTable2([
+      markdownTable([
         [
           "Transform",
           ...r.baseline ? ["Baseline flip rate"] : [],
@@ -52652,7 +52693,7 @@ function formatDelta(name, d) {
   return worse ? `**${text}** \u{1F53B}` : better ? `${text} \u{1F53A}` : text;
 }
 function table(rows, align) {
-  return markdownTable2(rows, align ? { align } : {});
+  return markdownTable(rows, align ? { align } : {});
 }
 function details2(summary, body, open2 = false) {
   return `<details${open2 ? " open" : ""}><summary>${summary}</summary>
@@ -52955,7 +52996,8 @@ async function writeOutputs(dir, report, records, properties, options) {
     reportJson: path8.join(dir, RESULT_FILES.report),
     reportMarkdown: path8.join(dir, RESULT_FILES.markdown),
     records: path8.join(dir, RESULT_FILES.records),
-    examples: path8.join(dir, RESULT_FILES.examples)
+    examples: path8.join(dir, RESULT_FILES.examples),
+    junit: path8.join(dir, RESULT_FILES.junit)
   };
   const hashes = /* @__PURE__ */ new Map();
   for (const r of records) if (!hashes.has(r.id)) hashes.set(r.id, r.hash);
@@ -52964,11 +53006,13 @@ async function writeOutputs(dir, report, records, properties, options) {
   await writeFileAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}
 `);
   await writeFileAtomic(files.reportMarkdown, markdown);
+  await writeFileAtomic(files.junit, renderJUnit(report));
   return { dir, ...files, markdown };
 }
 var init_output = __esm({
   "src/engine/output.ts"() {
     "use strict";
+    init_junit();
     init_markdown2();
     init_results();
   }

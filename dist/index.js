@@ -66973,6 +66973,9 @@ function escapeMarkdown(value, maxLength = 120) {
   if (s === "") return "\u2205";
   return s;
 }
+function escapeHtml(text) {
+  return text.replace(/[\r\n\t\v\f\u2028\u2029]+/g, " ").replace(/[&<>"@#|]/g, (c) => ENTITIES[c]);
+}
 var ENTITIES;
 var init_escape = __esm({
   "src/report/escape.ts"() {
@@ -66990,13 +66993,156 @@ var init_escape = __esm({
   }
 });
 
-// src/suites/data/markdown.ts
-function escapeHtml(text) {
-  return text.replace(/[\r\n\t\v\f\u2028\u2029]+/g, " ").replace(/[&<>"@#]/g, (c) => ENTITIES2[c]);
+// node_modules/markdown-table/index.js
+function defaultStringLength(value) {
+  return value.length;
 }
-function markdownTable(header, rows) {
-  const line = (cells) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+function markdownTable(table2, options) {
+  const settings = options || {};
+  const align = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  const alignments = [];
+  const cellMatrix = [];
+  const sizeMatrix = [];
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex = -1;
+  while (++rowIndex < table2.length) {
+    const row2 = [];
+    const sizes2 = [];
+    let columnIndex2 = -1;
+    if (table2[rowIndex].length > mostCellsPerRow) {
+      mostCellsPerRow = table2[rowIndex].length;
+    }
+    while (++columnIndex2 < table2[rowIndex].length) {
+      const cell = serialize(table2[rowIndex][columnIndex2]);
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell);
+        sizes2[columnIndex2] = size;
+        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
+          longestCellByColumn[columnIndex2] = size;
+        }
+      }
+      row2.push(cell);
+    }
+    cellMatrix[rowIndex] = row2;
+    sizeMatrix[rowIndex] = sizes2;
+  }
+  let columnIndex = -1;
+  if (typeof align === "object" && "length" in align) {
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = toAlignment(align[columnIndex]);
+    }
+  } else {
+    const code = toAlignment(align);
+    while (++columnIndex < mostCellsPerRow) {
+      alignments[columnIndex] = code;
+    }
+  }
+  columnIndex = -1;
+  const row = [];
+  const sizes = [];
+  while (++columnIndex < mostCellsPerRow) {
+    const code = alignments[columnIndex];
+    let before = "";
+    let after = "";
+    if (code === 99) {
+      before = ":";
+      after = ":";
+    } else if (code === 108) {
+      before = ":";
+    } else if (code === 114) {
+      after = ":";
+    }
+    let size = settings.alignDelimiters === false ? 1 : Math.max(
+      1,
+      longestCellByColumn[columnIndex] - before.length - after.length
+    );
+    const cell = before + "-".repeat(size) + after;
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
+      }
+      sizes[columnIndex] = size;
+    }
+    row[columnIndex] = cell;
+  }
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+  rowIndex = -1;
+  const lines = [];
+  while (++rowIndex < cellMatrix.length) {
+    const row2 = cellMatrix[rowIndex];
+    const sizes2 = sizeMatrix[rowIndex];
+    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
+    columnIndex = -1;
+    const line = [];
+    while (++columnIndex < cellsInRow) {
+      const cell = row2[columnIndex] || "";
+      let before = "";
+      let after = "";
+      if (settings.alignDelimiters !== false) {
+        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
+        const code = alignments[columnIndex];
+        if (code === 114) {
+          before = " ".repeat(size);
+        } else if (code === 99) {
+          const half = size / 2;
+          if (size % 2) {
+            before = " ".repeat(half + 0.5);
+            after = " ".repeat(half - 0.5);
+          } else {
+            before = " ".repeat(half);
+            after = before;
+          }
+        } else {
+          after = " ".repeat(size);
+        }
+      }
+      if (settings.delimiterStart !== false && !columnIndex) {
+        line.push("|");
+      }
+      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
+      // empty: there will be a closing space.
+      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
+        line.push(" ");
+      }
+      if (settings.alignDelimiters !== false) {
+        line.push(before);
+      }
+      line.push(cell);
+      if (settings.alignDelimiters !== false) {
+        line.push(after);
+      }
+      if (settings.padding !== false) {
+        line.push(" ");
+      }
+      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
+        line.push("|");
+      }
+    }
+    lines.push(
+      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
+    );
+  }
+  return lines.join("\n");
+}
+function serialize(value) {
+  return value === null || value === void 0 ? "" : String(value);
+}
+function toAlignment(value) {
+  const code = typeof value === "string" ? value.codePointAt(0) : 0;
+  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
+}
+var init_markdown_table = __esm({
+  "node_modules/markdown-table/index.js"() {
+  }
+});
+
+// src/suites/data/markdown.ts
+function markdownTable2(header, rows) {
+  return markdownTable([header, ...rows], { alignDelimiters: false });
 }
 function details(summary2, body) {
   return `<details><summary>${escapeHtml(summary2)}</summary>
@@ -67005,20 +67151,12 @@ ${body}
 
 </details>`;
 }
-var ENTITIES2;
 var init_markdown = __esm({
   "src/suites/data/markdown.ts"() {
     "use strict";
     init_escape();
-    ENTITIES2 = {
-      "&": "&amp;",
-      "<": "&lt;",
-      ">": "&gt;",
-      '"': "&quot;",
-      // A zero-width space after @ and # stops GitHub's mention and reference filters (see escape.ts).
-      "@": "&#64;&#8203;",
-      "#": "&#35;&#8203;"
-    };
+    init_escape();
+    init_markdown_table();
   }
 });
 
@@ -67040,7 +67178,7 @@ function renderDataSection(result, options = {}) {
     const summary2 = finding.status === "skipped" ? `skipped: ${escapeMarkdown(finding.reason, 300)}` : summarise2(id, finding);
     return [TITLES[id], summary2, level2 ? ICON[level2] : "\u2014"];
   });
-  parts.push(markdownTable(["check", "finding", "gate"], rows), "");
+  parts.push(markdownTable2(["check", "finding", "gate"], rows), "");
   const failing = result.gateResults.filter((g) => g.level !== "pass");
   if (failing.length > 0) {
     parts.push(
@@ -67107,7 +67245,7 @@ function detailsFor(id, f) {
         formatNumber(i2.selfConfidence),
         formatNumber(i2.normalizedMargin)
       ]);
-      const table2 = markdownTable(["id", "given", "suggested", "p(given)", "margin"], rows);
+      const table2 = markdownTable2(["id", "given", "suggested", "p(given)", "margin"], rows);
       const pairs = x2.topConfusions.map((c) => `${escapeMarkdown(c.given)} \u2192 ${escapeMarkdown(c.suggested)} (${c.count})`).join(", ");
       return details(
         `Label issues: ${x2.issueCount} suspects, most suspicious first`,
@@ -67127,7 +67265,7 @@ Most frequent: ${pairs}. Method: confident learning, ${x2.method}, ranked by ${x
       ]);
       return details(
         `Duplicates: ${x2.groupCount} groups (conflicting labels first)`,
-        `${markdownTable(["size", "ids", "labels", "match"], rows)}${more(x2.groupCount, Math.min(ROWS, x2.groups.length))}
+        `${markdownTable2(["size", "ids", "labels", "match"], rows)}${more(x2.groupCount, Math.min(ROWS, x2.groups.length))}
 
 Near = ${x2.hash} Hamming distance \u2264 ${x2.threshold} of 64 bits.`
       );
@@ -67143,7 +67281,7 @@ Near = ${x2.hash} Hamming distance \u2264 ${x2.threshold} of 64 bits.`
       ]);
       return details(
         `Leakage: ${x2.leakedCount} evaluation images found in the training set`,
-        `${markdownTable(["eval id", "train ids", "match", "label differs"], rows)}${more(x2.leakedCount, Math.min(ROWS, x2.examples.length))}`
+        `${markdownTable2(["eval id", "train ids", "match", "label differs"], rows)}${more(x2.leakedCount, Math.min(ROWS, x2.examples.length))}`
       );
     }
     case "representativity": {
@@ -67167,7 +67305,7 @@ Near = ${x2.hash} Hamming distance \u2264 ${x2.threshold} of 64 bits.`
       });
       return details(
         "Representativity: label and metadata distributions",
-        markdownTable(
+        markdownTable2(
           ["dimension", "expected from", "TVD", "p-value", "largest difference", "notes"],
           rows
         )
@@ -67178,14 +67316,14 @@ Near = ${x2.hash} Hamming distance \u2264 ${x2.threshold} of 64 bits.`
       const blocks = [];
       if (x2.unreadable.length > 0) {
         blocks.push(
-          markdownTable(
+          markdownTable2(
             ["unreadable id", "error"],
             x2.unreadable.slice(0, ROWS).map((u) => [escapeMarkdown(u.id), escapeMarkdown(u.error)])
           ) + more(x2.unreadableCount, Math.min(ROWS, x2.unreadable.length))
         );
       }
       blocks.push(
-        markdownTable(
+        markdownTable2(
           ["property", "median", "p5\u2013p95", "outliers", "worst"],
           x2.properties.map((p) => [
             p.property,
@@ -67198,7 +67336,7 @@ Near = ${x2.hash} Hamming distance \u2264 ${x2.threshold} of 64 bits.`
       );
       if (x2.drift) {
         blocks.push(
-          markdownTable(
+          markdownTable2(
             ["property", "KS D", "p (BH)", "median eval / reference"],
             x2.drift.properties.map((d) => [
               d.property,
@@ -67234,7 +67372,7 @@ Near = ${x2.hash} Hamming distance \u2264 ${x2.threshold} of 64 bits.`
         ].join("; ");
         return `**${escapeMarkdown(a.attribute)}**: ${line}
 
-${markdownTable(["group", "n", "accuracy [95% CI]", "macro recall", "macro FPR", ""], rows)}`;
+${markdownTable2(["group", "n", "accuracy [95% CI]", "macro recall", "macro FPR", ""], rows)}`;
       });
       return details("Group disparity: per-group metrics", blocks.join("\n\n"));
     }
@@ -67726,7 +67864,8 @@ var init_results = __esm({
       report: "report.json",
       markdown: "report.md",
       records: "records.jsonl",
-      examples: "examples.jsonl"
+      examples: "examples.jsonl",
+      junit: "junit.xml"
     };
   }
 });
@@ -67998,7 +68137,9 @@ async function loadModel(file2, options = {}) {
       // Sequential execution with intra-op parallelism is the fastest mode for CNNs on CPU.
       executionMode: "sequential",
       ...options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {},
-      ...options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {}
+      ...options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {},
+      ...JSON.parse(process.env.VG_ORT_OPTS ?? "{}")
+      // TEMP-EXPERIMENT
     });
   } catch (error63) {
     const message = error63 instanceof Error ? error63.message : String(error63);
@@ -72997,150 +73138,50 @@ var init_merge = __esm({
   }
 });
 
-// node_modules/markdown-table/index.js
-function defaultStringLength(value) {
-  return value.length;
+// src/report/junit.ts
+function xml(text) {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
-function markdownTable2(table2, options) {
-  const settings = options || {};
-  const align = (settings.align || []).concat();
-  const stringLength = settings.stringLength || defaultStringLength;
-  const alignments = [];
-  const cellMatrix = [];
-  const sizeMatrix = [];
-  const longestCellByColumn = [];
-  let mostCellsPerRow = 0;
-  let rowIndex = -1;
-  while (++rowIndex < table2.length) {
-    const row2 = [];
-    const sizes2 = [];
-    let columnIndex2 = -1;
-    if (table2[rowIndex].length > mostCellsPerRow) {
-      mostCellsPerRow = table2[rowIndex].length;
-    }
-    while (++columnIndex2 < table2[rowIndex].length) {
-      const cell = serialize(table2[rowIndex][columnIndex2]);
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell);
-        sizes2[columnIndex2] = size;
-        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
-          longestCellByColumn[columnIndex2] = size;
-        }
-      }
-      row2.push(cell);
-    }
-    cellMatrix[rowIndex] = row2;
-    sizeMatrix[rowIndex] = sizes2;
-  }
-  let columnIndex = -1;
-  if (typeof align === "object" && "length" in align) {
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = toAlignment(align[columnIndex]);
-    }
-  } else {
-    const code = toAlignment(align);
-    while (++columnIndex < mostCellsPerRow) {
-      alignments[columnIndex] = code;
-    }
-  }
-  columnIndex = -1;
-  const row = [];
-  const sizes = [];
-  while (++columnIndex < mostCellsPerRow) {
-    const code = alignments[columnIndex];
-    let before = "";
-    let after = "";
-    if (code === 99) {
-      before = ":";
-      after = ":";
-    } else if (code === 108) {
-      before = ":";
-    } else if (code === 114) {
-      after = ":";
-    }
-    let size = settings.alignDelimiters === false ? 1 : Math.max(
-      1,
-      longestCellByColumn[columnIndex] - before.length - after.length
-    );
-    const cell = before + "-".repeat(size) + after;
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length;
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size;
-      }
-      sizes[columnIndex] = size;
-    }
-    row[columnIndex] = cell;
-  }
-  cellMatrix.splice(1, 0, row);
-  sizeMatrix.splice(1, 0, sizes);
-  rowIndex = -1;
-  const lines = [];
-  while (++rowIndex < cellMatrix.length) {
-    const row2 = cellMatrix[rowIndex];
-    const sizes2 = sizeMatrix[rowIndex];
-    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex === 1 ? 0 : rowIndex].length) : mostCellsPerRow;
-    columnIndex = -1;
-    const line = [];
-    while (++columnIndex < cellsInRow) {
-      const cell = row2[columnIndex] || "";
-      let before = "";
-      let after = "";
-      if (settings.alignDelimiters !== false) {
-        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
-        const code = alignments[columnIndex];
-        if (code === 114) {
-          before = " ".repeat(size);
-        } else if (code === 99) {
-          const half = size / 2;
-          if (size % 2) {
-            before = " ".repeat(half + 0.5);
-            after = " ".repeat(half - 0.5);
-          } else {
-            before = " ".repeat(half);
-            after = before;
-          }
-        } else {
-          after = " ".repeat(size);
-        }
-      }
-      if (settings.delimiterStart !== false && !columnIndex) {
-        line.push("|");
-      }
-      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
-      // empty: there will be a closing space.
-      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex)) {
-        line.push(" ");
-      }
-      if (settings.alignDelimiters !== false) {
-        line.push(before);
-      }
-      line.push(cell);
-      if (settings.alignDelimiters !== false) {
-        line.push(after);
-      }
-      if (settings.padding !== false) {
-        line.push(" ");
-      }
-      if (settings.delimiterEnd !== false || columnIndex !== cellsInRow - 1) {
-        line.push("|");
-      }
-    }
+function renderJUnit(report) {
+  const bySuite = /* @__PURE__ */ new Map();
+  for (const g of report.gates) bySuite.set(suiteOf(g), [...bySuite.get(suiteOf(g)) ?? [], g]);
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const failures = report.gates.filter((g) => g.status === "fail").length;
+  const skipped2 = report.gates.filter((g) => g.status === "skipped").length;
+  lines.push(
+    `<testsuites name="VisionGate ${xml(report.name)}" tests="${report.gates.length}" failures="${failures}" skipped="${skipped2}">`
+  );
+  for (const [suite, gates] of bySuite) {
+    const f = gates.filter((g) => g.status === "fail").length;
+    const s = gates.filter((g) => g.status === "skipped").length;
     lines.push(
-      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
+      `  <testsuite name="${xml(suite)}" tests="${gates.length}" failures="${f}" skipped="${s}">`
     );
+    for (const g of gates) {
+      const name = `${g.rule} [${g.target}]`;
+      const open3 = `    <testcase classname="visiongate.${xml(report.name)}.${xml(suite)}" name="${xml(name)}"`;
+      if (g.status === "fail")
+        lines.push(`${open3}>`, `      <failure message="${xml(g.reason)}"/>`, "    </testcase>");
+      else if (g.status === "skipped")
+        lines.push(`${open3}>`, `      <skipped message="${xml(g.reason)}"/>`, "    </testcase>");
+      else if (g.status === "warn")
+        lines.push(
+          `${open3}>`,
+          `      <system-out>warning: ${xml(g.reason)}</system-out>`,
+          "    </testcase>"
+        );
+      else lines.push(`${open3}/>`);
+    }
+    lines.push("  </testsuite>");
   }
+  lines.push("</testsuites>", "");
   return lines.join("\n");
 }
-function serialize(value) {
-  return value === null || value === void 0 ? "" : String(value);
-}
-function toAlignment(value) {
-  const code = typeof value === "string" ? value.codePointAt(0) : 0;
-  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
-}
-var init_markdown_table = __esm({
-  "node_modules/markdown-table/index.js"() {
+var suiteOf;
+var init_junit = __esm({
+  "src/report/junit.ts"() {
+    "use strict";
+    suiteOf = (g) => g.configKey?.split(".")[0] ?? (g.kind === "pinned" ? "pinned" : "regression");
   }
 });
 
@@ -73199,12 +73240,12 @@ ${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 $
       n?.ce[row.c] != null ? n.ce[row.c].toFixed(2) : "\u2013"
     ] : [escapeMarkdown(row.c), pct2(row.cand), ...r.candidate.accuracy[row.c].map((a) => pct2(a))]
   );
-  out.push(markdownTable2([header, ...body]));
+  out.push(markdownTable([header, ...body]));
   if (rows.length > shown.length) out.push(`\u2026 ${rows.length - shown.length} more in the report.`);
   out.push(severityChart(r));
   if (r.transforms.length > 0) {
     out.push(
-      markdownTable2([
+      markdownTable([
         [
           "Transform",
           ...r.baseline ? ["Baseline flip rate"] : [],
@@ -73255,7 +73296,7 @@ function formatDelta(name, d) {
   return worse ? `**${text}** \u{1F53B}` : better ? `${text} \u{1F53A}` : text;
 }
 function table(rows, align) {
-  return markdownTable2(rows, align ? { align } : {});
+  return markdownTable(rows, align ? { align } : {});
 }
 function details2(summary2, body, open3 = false) {
   return `<details${open3 ? " open" : ""}><summary>${summary2}</summary>
@@ -73573,7 +73614,8 @@ async function writeOutputs(dir, report, records, properties, options) {
     reportJson: path8.join(dir, RESULT_FILES.report),
     reportMarkdown: path8.join(dir, RESULT_FILES.markdown),
     records: path8.join(dir, RESULT_FILES.records),
-    examples: path8.join(dir, RESULT_FILES.examples)
+    examples: path8.join(dir, RESULT_FILES.examples),
+    junit: path8.join(dir, RESULT_FILES.junit)
   };
   const hashes = /* @__PURE__ */ new Map();
   for (const r of records) if (!hashes.has(r.id)) hashes.set(r.id, r.hash);
@@ -73582,11 +73624,13 @@ async function writeOutputs(dir, report, records, properties, options) {
   await writeFileAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}
 `);
   await writeFileAtomic(files.reportMarkdown, markdown);
+  await writeFileAtomic(files.junit, renderJUnit(report));
   return { dir, ...files, markdown };
 }
 var init_output = __esm({
   "src/engine/output.ts"() {
     "use strict";
+    init_junit();
     init_markdown2();
     init_results();
   }
@@ -77008,7 +77052,7 @@ function renderTrend(history, current, maxRows = 10) {
       `Since the previous stored run (${escapeMarkdown(prev.sha.slice(0, 12))}, ${escapeMarkdown(prev.storedAt.slice(0, 10))}): ${changes.join(", ")}.`
     );
   out.push(
-    markdownTable2([
+    markdownTable([
       ["Run", "Stored", "Verdict", ...metrics],
       ...shown.map((r) => [
         r === current ? `**this run** (${escapeMarkdown(r.sha.slice(0, 12))})` : escapeMarkdown(r.sha.slice(0, 12)),
@@ -77121,6 +77165,7 @@ async function run() {
     setOutput("report-json", written.reportJson);
     setOutput("report-markdown", written.reportMarkdown);
     setOutput("records", written.records);
+    setOutput("junit", written.junit);
     await writeSummary(report, options, written);
     annotateGates(report, loaded);
     if (port && !overrides.shard) {
@@ -77287,20 +77332,20 @@ function headlineMetrics2(report) {
     out.corrupted_accuracy = rob.candidate.corruptedAccuracy;
   return out;
 }
-function suiteOf(g) {
+function suiteOf2(g) {
   return g.configKey?.split(".")[0] ?? "regression";
 }
 async function publishReport(port, inputs, event, key, report, loaded, options, written) {
   const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
   const runUrl = process.env.GITHUB_RUN_ID ? `${server}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}` : void 0;
   const suites = inputs.suiteChecks ? ["regression", ...Object.keys(report.suites)].map((suite) => {
-    const gates = report.gates.filter((g) => suiteOf(g) === suite);
+    const gates = report.gates.filter((g) => suiteOf2(g) === suite);
     return {
       suite,
       verdict: worst(gates.map((g) => g.status)),
       title: `${suite}: ${gates.filter((g) => g.status === "fail").length} failed of ${gates.length} checks`,
       render: (max2) => renderMarkdownWithin(report, max2, options),
-      annotations: checkAnnotations(report, loaded, (g) => suiteOf(g) === suite)
+      annotations: checkAnnotations(report, loaded, (g) => suiteOf2(g) === suite)
     };
   }) : [];
   const baselineFiles = written ? await Promise.all(
@@ -77356,6 +77401,7 @@ async function publishOnly(inputs, event, port) {
   await writeSummary(report, options, {
     dir: "",
     examples: "",
+    junit: "",
     reportJson: inputs.report,
     reportMarkdown: inputs.report,
     records: "",

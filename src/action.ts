@@ -117,6 +117,7 @@ export async function run(): Promise<void> {
     core.setOutput('report-json', written.reportJson);
     core.setOutput('report-markdown', written.reportMarkdown);
     core.setOutput('records', written.records);
+    core.setOutput('junit', written.junit);
     await writeSummary(report, options, written);
     annotateGates(report, loaded);
 
@@ -441,6 +442,7 @@ async function publishOnly(
   await writeSummary(report, options, {
     dir: '',
     examples: '',
+    junit: '',
     reportJson: inputs.report!,
     reportMarkdown: inputs.report!,
     records: '',

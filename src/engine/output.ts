@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { renderJUnit } from '../report/junit.js';
 import { renderMarkdown, type MarkdownOptions } from '../report/markdown.js';
 import type { Report } from '../report/schema.js';
 import type { PredictionRecord } from '../types.js';
@@ -14,6 +15,7 @@ import {
 export interface WrittenOutputs {
   dir: string;
   examples: string;
+  junit: string;
   reportJson: string;
   reportMarkdown: string;
   records: string;
@@ -51,6 +53,7 @@ export async function writeOutputs(
     reportMarkdown: path.join(dir, RESULT_FILES.markdown),
     records: path.join(dir, RESULT_FILES.records),
     examples: path.join(dir, RESULT_FILES.examples),
+    junit: path.join(dir, RESULT_FILES.junit),
   };
   const hashes = new Map<string, string>();
   for (const r of records) if (!hashes.has(r.id)) hashes.set(r.id, r.hash);
@@ -59,5 +62,6 @@ export async function writeOutputs(
   await writeLinesAtomic(files.examples, exampleLines(hashes, properties));
   await writeFileAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}\n`);
   await writeFileAtomic(files.reportMarkdown, markdown);
+  await writeFileAtomic(files.junit, renderJUnit(report));
   return { dir, ...files, markdown };
 }

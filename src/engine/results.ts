@@ -13,6 +13,7 @@ export const RESULT_FILES = {
   markdown: 'report.md',
   records: 'records.jsonl',
   examples: 'examples.jsonl',
+  junit: 'junit.xml',
 } as const;
 
 /** One line of examples.jsonl: what `merge` needs of an example besides its records. */

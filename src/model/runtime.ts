@@ -63,6 +63,7 @@ export async function loadModel(file: string, options: RuntimeOptions = {}): Pro
       executionMode: 'sequential',
       ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
       ...(options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {}),
+      ...(JSON.parse(process.env.VG_ORT_OPTS ?? '{}') as object), // TEMP-EXPERIMENT
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
