@@ -124,5 +124,11 @@ function describeSharpError(error: unknown): string {
   if (/premature end|truncated|VipsJpeg|end of file|read error/i.test(message))
     return `the file is truncated or corrupt (${message.split('\n')[0]})`;
   if (/pixel limit/i.test(message)) return 'the image is larger than the 268 megapixel limit';
+  // libvips keeps one process-wide error buffer and sharp clears it whenever any pipeline ends
+  // (sharp src/pipeline.cc), so with concurrent decodes a failing one can lose its text; sharp
+  // then says "Unknown error". The header was read (format and size errors come with their own
+  // text), so it was the pixel data that failed to decode.
+  if (/^(Unknown error)?$/.test(message.trim()))
+    return 'the file is truncated or corrupt (the decoder failed; its message was lost to a concurrent decode)';
   return message.split('\n')[0] ?? message;
 }
