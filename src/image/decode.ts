@@ -59,12 +59,9 @@ export async function decodeToGeometry(
     if (g.mode === 'stretch') {
       img = img.resize(g.width, g.height, { fit: 'fill', kernel });
     } else if (g.mode === 'letterbox') {
-      img = img.resize(g.width, g.height, {
-        fit: 'contain',
-        kernel,
-        background: g.background,
-        position: 'centre',
-      });
+      // Fit inside only: the padding is added to the RGB pixels below, because sharp pads 1–2
+      // band (grey) images with the background's luma instead of the configured colour.
+      img = img.resize(g.width, g.height, { fit: 'inside', kernel });
     } else {
       const target = g.resizeTo ?? Math.max(g.width, g.height);
       // torchvision Resize(target) + CenterCrop: the shorter side becomes `target`, the longer
@@ -93,19 +90,40 @@ export async function decodeToGeometry(
       .removeAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3 || info.width !== g.width || info.height !== g.height) {
+    const rgb = new Uint8Array(data.buffer, data.byteOffset, data.length);
+    const padded = g.mode === 'letterbox';
+    if (
+      info.channels !== 3 ||
+      (padded
+        ? info.width > g.width || info.height > g.height
+        : info.width !== g.width || info.height !== g.height)
+    ) {
       throw new Error(`unexpected decoded shape ${info.width}x${info.height}x${info.channels}`);
     }
-    return {
-      width: info.width,
-      height: info.height,
-      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-    };
+    return padded
+      ? padCentred(rgb, info.width, info.height, g)
+      : { width: info.width, height: info.height, data: rgb };
   } catch (error) {
     throw new UserError('image', `cannot decode image ${label}: ${describeSharpError(error)}`, {
       cause: error,
     });
   }
+}
+
+/**
+ * Place a `w × h` RGB image in the middle of a `g.width × g.height` canvas of `g.background`.
+ * Odd padding puts the extra pixel right/bottom, as sharp's `contain` with centre gravity does.
+ */
+function padCentred(data: Uint8Array, w: number, h: number, g: Geometry): RgbImage {
+  if (w === g.width && h === g.height) return { width: w, height: h, data };
+  const bg = [1, 3, 5].map((i) => Number.parseInt(g.background.slice(i, i + 2), 16));
+  const out = new Uint8Array(g.width * g.height * 3);
+  for (let p = 0; p < out.length; p += 3) out.set(bg, p);
+  const left = Math.floor((g.width - w) / 2);
+  const top = Math.floor((g.height - h) / 2);
+  for (let y = 0; y < h; y++)
+    out.set(data.subarray(y * w * 3, (y + 1) * w * 3), ((top + y) * g.width + left) * 3);
+  return { width: g.width, height: g.height, data: out };
 }
 
 /** Python's round(): torchvision's CenterCrop offsets use it, so we do too. */
