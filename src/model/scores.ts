@@ -54,8 +54,11 @@ export function scoreRow(
   if (asProbs) {
     probs = Float64Array.from(row);
     let sum = 0;
-    for (const p of probs) sum += p;
-    if (!(sum > 0)) throw new Error('probability row sums to 0');
+    for (const p of probs) {
+      if (p < 0) throw notProbabilities(row, 'has negative scores');
+      sum += p;
+    }
+    if (!(sum > 0)) throw notProbabilities(row, 'sums to 0');
     for (let j = 0; j < probs.length; j++) probs[j]! /= sum;
   } else {
     probs = softmax(row);
@@ -72,6 +75,15 @@ export function scoreRow(
   for (let j = 0; j < probs.length; j++)
     if (probs[j]! > pTrue || (probs[j] === pTrue && j < label)) rank++;
   return { pred, conf: probs[pred]!, pTrue, rank, sumSq, probs };
+}
+
+/** Only an explicit `type: probabilities` gets here: auto-detected rows are distributions. */
+function notProbabilities(row: ArrayLike<number>, what: string): UserError {
+  const shown = Array.from(row, (v) => Number(v.toPrecision(4))).slice(0, 8);
+  return new UserError(
+    'model',
+    `the output type is set to probabilities (model.output.type or baseline.output.type) but an output row ${what}: [${shown.join(', ')}${row.length > 8 ? ', ...' : ''}]. If the model outputs logits, set the type to logits or auto.`,
+  );
 }
 
 /** Refuse NaN/±Inf outputs with the ids of the affected examples. */
