@@ -97,6 +97,12 @@ def make_models() -> list[Path]:
         [tensor_info("input", f32, [1, 3, 8, 8])], [tensor_info("logits", f32, [1, 4])],
         None, "Same function as rgb-nchw-dynamic, batch fixed to 1, no class metadata."))
 
+    nodes, inits = color_head("input", "logits")
+    out.append(save_model(
+        "rgb-nchw-fixed4", nodes, inits,
+        [tensor_info("input", f32, [4, 3, 8, 8])], [tensor_info("logits", f32, [4, 4])],
+        classes, "Same function as rgb-nchw-dynamic, batch fixed to 4 (partial batches are padded)."))
+
     nodes, inits = color_head("nchw", "logits")
     nodes = [
         helper.make_node("Cast", ["input"], ["as_float"], to=f32),

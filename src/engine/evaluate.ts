@@ -242,16 +242,21 @@ async function runModel(
     const batchItems = items.slice(i, i + step);
     const batch = batchItems.map((it) => it.image);
     const batchMembers = batchItems.map((it) => it.decoded);
-    const tensor = imagesToTensor(batch, m.contract.tensor);
-    const dims = batchDims(m.contract, batch.length);
+    // A model with a fixed batch dimension gets exactly that many images: the last partial batch
+    // is padded with copies of its last image, whose outputs are dropped.
+    const fed = [...batch];
+    while (m.contract.fixedBatch !== undefined && fed.length < m.contract.fixedBatch)
+      fed.push(batch.at(-1)!);
+    const tensor = imagesToTensor(fed, m.contract.tensor);
+    const dims = batchDims(m.contract, fed.length);
     const result = await m.model.run(m.contract.inputName, tensor, dims, m.contract.outputName);
     stats.inferences += batch.length;
     stats.batches++;
-    const k = result.data.length / batch.length;
+    const k = result.data.length / fed.length;
     if (!Number.isInteger(k) || k < 2) {
       throw new UserError(
         'model',
-        `${m.role} model: output ${m.contract.outputName} has shape [${result.dims.join(', ')}] for a batch of ${batch.length}; expected [${batch.length}, classes]`,
+        `${m.role} model: output ${m.contract.outputName} has shape [${result.dims.join(', ')}] for a batch of ${fed.length}; expected [${fed.length}, classes]`,
       );
     }
     assertFinite(

@@ -280,6 +280,42 @@ describe('rgb-nchw-fixed1.onnx: fixed batch 1', () => {
   });
 });
 
+describe('rgb-nchw-fixed4.onnx: fixed batch 4', () => {
+  const SIX: Rgb[] = [
+    [255, 0, 0],
+    [0, 255, 0],
+    [0, 0, 255],
+    [0, 0, 0],
+    [100, 150, 50],
+    [20, 40, 200],
+  ];
+
+  it('pads a partial batch to the fixed size and keeps only the real outputs', async () => {
+    const model = await load('rgb-nchw-fixed4.onnx');
+    expect(contractOf(model).fixedBatch).toBe(4);
+    const examples = await solidDataset(
+      'fixed4',
+      SIX,
+      (c) => argmax(colourHead(c)),
+      COLOUR_CLASSES,
+    );
+    const watch = watchRuns(model);
+    try {
+      // batchSize 6 is not a multiple of 4: runs of 4 and 2 (padded to 4).
+      const result = await run(examples, model, contractOf(model), 6);
+      expect(watch.calls.map((c) => c.dims)).toEqual([
+        [4, 3, 8, 8],
+        [4, 3, 8, 8],
+      ]);
+      expect(result.records).toHaveLength(6);
+      expect(result.stats.inferences).toBe(6);
+      result.records.forEach((r, i) => expectProbs(r, softmax(colourHead(SIX[i]!))));
+    } finally {
+      watch.restore();
+    }
+  });
+});
+
 describe('nhwc-uint8.onnx: raw interleaved pixels', () => {
   it('resolves to NHWC uint8 (scale 1), feeds Uint8Array [n, 8, 8, 3] and gives the colour-head outputs', async () => {
     const model = await load('nhwc-uint8.onnx');
