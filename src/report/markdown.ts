@@ -79,13 +79,38 @@ export function headlineMetrics(report: Report): string[] {
   ];
 }
 
+/**
+ * One row per failing rule: a rule that fails on many slices is one row naming how many and
+ * the first few, not a wall of near-identical rows (the slices have their own table below).
+ */
 function gateRows(gates: GateResult[]): string[][] {
-  return gates.map((g) => [
-    ICON[g.status],
-    esc(g.rule),
-    g.target === 'overall' ? 'overall' : esc(g.target, 80),
-    esc(g.reason, 200),
-  ]);
+  const groups = new Map<string, GateResult[]>();
+  for (const g of gates) {
+    const key = `${g.index}|${g.configKey ?? ''}|${g.kind}|${g.status}`;
+    groups.set(key, [...(groups.get(key) ?? []), g]);
+  }
+  return [...groups.values()].map((gs) => {
+    const g = gs[0]!;
+    if (gs.length === 1) {
+      return [
+        ICON[g.status],
+        esc(g.rule),
+        g.target === 'overall' ? 'overall' : esc(g.target, 80),
+        esc(g.reason, 200),
+      ];
+    }
+    const what = g.kind === 'pinned' ? 'pinned cases' : 'slices';
+    const names = gs
+      .slice(0, 3)
+      .map((x) => esc(x.target, 60))
+      .join(', ');
+    return [
+      ICON[g.status],
+      esc(g.rule),
+      `${gs.length} ${what}`,
+      `${names}${gs.length > 3 ? ` and ${gs.length - 3} more` : ''}; first: ${esc(g.reason, 160)}`,
+    ];
+  });
 }
 
 /** `[lo, hi]` of a delta's bootstrap interval, in the delta's units. */
@@ -168,10 +193,11 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     out.push(
       `### Gates: ${failed.length} failed, ${warned.length} warning${warned.length === 1 ? '' : 's'}`,
     );
-    const shown = problems.slice(0, Math.max(options.maxSlices, 5));
-    out.push(table([['', 'Rule', 'Target', 'Why'], ...gateRows(shown)]));
-    if (problems.length > shown.length)
-      out.push(`… ${problems.length - shown.length} more in the report.`);
+    const rows = gateRows(problems);
+    const shown = rows.slice(0, Math.max(options.maxSlices, 5));
+    out.push(table([['', 'Rule', 'Target', 'Why'], ...shown]));
+    if (rows.length > shown.length)
+      out.push(`… ${rows.length - shown.length} more rules in the report.`);
   } else if (report.gates.length > 0) {
     out.push(
       `All ${report.gates.filter((g) => g.status !== 'skipped').length} gate checks passed.`,
