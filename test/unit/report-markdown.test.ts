@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown } from '../../src/report/escape.js';
+import { escapeMarkdown, escapeMarkdown as esc } from '../../src/report/escape.js';
 import {
   formatDelta,
   formatInterval,
@@ -185,6 +185,22 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(sampleReport(), FULL);
     expectTablesIntact(md);
     expect(md).toMatchSnapshot();
+  });
+
+  it('gives a rule that fails on many slices one row naming how many and the first three', () => {
+    const r = sampleReport();
+    const failing = r.gates.find((g) => g.status === 'fail')!;
+    r.gates = ['a=1', 'b=2', 'c=3', 'd=4', 'e=5'].map((target) => ({
+      ...failing,
+      target,
+      reason: `worse on ${target}`,
+    }));
+    const md = renderMarkdown(r, FULL);
+    expectTablesIntact(md);
+    const rows = md.split('\n').filter((l) => l.includes(esc(failing.rule)));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain('| 5 slices ');
+    expect(rows[0]).toContain('a=1, b=2, c=3 and 2 more; first: worse on a=1');
   });
 
   it('shows the verdict, the failing gate and the newly failing slice and example', () => {
