@@ -58,12 +58,21 @@ export async function loadModel(file: string, options: RuntimeOptions = {}): Pro
   try {
     session = await ort.InferenceSession.create(bytes, {
       executionProviders: ['cpu'],
+      // Measured on ResNet-18, 2 cores (docs/benchmarks.md): 'extended' (no NCHWc layout
+      // rewrite) runs at 0.58× of 'all'; parallel execution mode at 0.54× of sequential; without
+      // the CPU arena 0.79×, without the memory pattern 0.89×. The ORT defaults for threads
+      // (one intra-op thread per physical core) are the fastest on an idle machine.
       graphOptimizationLevel: 'all',
-      // Sequential execution with intra-op parallelism is the fastest mode for CNNs on CPU.
       executionMode: 'sequential',
+      enableCpuMemArena: true,
+      enableMemPattern: true,
+      // Intra-op threads sleep instead of spinning between parallel sections. The pass decodes
+      // images with sharp while a batch runs, and a baseline model's session sits idle while the
+      // candidate's runs: spinning threads take those cores. Candidate + baseline pass: 1.12×
+      // faster; candidate alone: same speed (spinning only pays off in a bare inference loop).
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
       ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
       ...(options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {}),
-      ...(JSON.parse(process.env.VG_ORT_OPTS ?? '{}') as object), // TEMP-EXPERIMENT
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
