@@ -5,6 +5,8 @@
 
   bench/models/resnet18.onnx   torchvision ResNet-18, random init (seeded), 1000 classes,
                                input `input` [N,3,224,224] float32, output `logits` [N,1000]
+  bench/models/resnet18.pt     the same model's state_dict, for the PyTorch comparison
+                               (scripts/bench-pytorch.py loads it into torchvision's resnet18)
   bench/models/small-cnn.onnx  the example's 28×28 CNN: a copy of
                                examples/fashion/models/baseline.onnx when it exists, else the
                                same architecture with seeded random weights
@@ -45,6 +47,8 @@ def main() -> None:
 
     torch.manual_seed(SEED)
     resnet = torchvision.models.resnet18(weights=None, num_classes=1000)
+    # Both files from one model instance: the ONNX and PyTorch benches run the same weights.
+    torch.save(resnet.state_dict(), OUT / "resnet18.pt")
     export(resnet, [1, 3, 224, 224], OUT / "resnet18.onnx")
 
     small = OUT / "small-cnn.onnx"

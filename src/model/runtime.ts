@@ -59,9 +59,9 @@ export async function loadModel(file: string, options: RuntimeOptions = {}): Pro
     session = await ort.InferenceSession.create(bytes, {
       executionProviders: ['cpu'],
       // Measured on ResNet-18, 2 cores (docs/benchmarks.md): 'extended' (no NCHWc layout
-      // rewrite) runs at 0.58× of 'all'; parallel execution mode at 0.54× of sequential; without
-      // the CPU arena 0.79×, without the memory pattern 0.89×. The ORT defaults for threads
-      // (one intra-op thread per physical core) are the fastest on an idle machine.
+      // rewrite) runs at 0.58-0.65× of 'all'; parallel execution mode at 0.48×; without the CPU
+      // arena 0.80×, without the memory pattern 0.89-0.97×. ORT's default thread count (one
+      // intra-op thread per physical core) is the fastest on an idle machine (1 thread: 0.52×).
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
       enableCpuMemArena: true,
