@@ -47526,13 +47526,21 @@ async function loadModel(file2, options = {}) {
   try {
     session = await ort.InferenceSession.create(bytes, {
       executionProviders: ["cpu"],
+      // Measured on ResNet-18, 2 cores (docs/benchmarks.md): 'extended' (no NCHWc layout
+      // rewrite) runs at 0.58-0.65× of 'all'; parallel execution mode at 0.48×; without the CPU
+      // arena 0.80×, without the memory pattern 0.89-0.97×. ORT's default thread count (one
+      // intra-op thread per physical core) is the fastest on an idle machine (1 thread: 0.52×).
       graphOptimizationLevel: "all",
-      // Sequential execution with intra-op parallelism is the fastest mode for CNNs on CPU.
       executionMode: "sequential",
+      enableCpuMemArena: true,
+      enableMemPattern: true,
+      // Intra-op threads sleep instead of spinning between parallel sections. The pass decodes
+      // images with sharp while a batch runs, and a baseline model's session sits idle while the
+      // candidate's runs: spinning threads take those cores. Candidate + baseline pass: 1.12×
+      // faster; candidate alone: same speed (spinning only pays off in a bare inference loop).
+      extra: { session: { intra_op: { allow_spinning: "0" } } },
       ...options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {},
-      ...options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {},
-      ...JSON.parse(process.env.VG_ORT_OPTS ?? "{}")
-      // TEMP-EXPERIMENT
+      ...options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {}
     });
   } catch (error62) {
     const message = error62 instanceof Error ? error62.message : String(error62);
@@ -51417,12 +51425,7 @@ async function decodeToGeometry(bytes, g, label) {
     if (g.mode === "stretch") {
       img = img.resize(g.width, g.height, { fit: "fill", kernel });
     } else if (g.mode === "letterbox") {
-      img = img.resize(g.width, g.height, {
-        fit: "contain",
-        kernel,
-        background: g.background,
-        position: "centre"
-      });
+      img = img.resize(g.width, g.height, { fit: "inside", kernel });
     } else {
       const target = g.resizeTo ?? Math.max(g.width, g.height);
       const meta3 = await sharp2(bytes, {
@@ -51442,19 +51445,28 @@ async function decodeToGeometry(bytes, g, label) {
       });
     }
     const { data, info } = await img.toColourspace("srgb").removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3 || info.width !== g.width || info.height !== g.height) {
+    const rgb = new Uint8Array(data.buffer, data.byteOffset, data.length);
+    const padded = g.mode === "letterbox";
+    if (info.channels !== 3 || (padded ? info.width > g.width || info.height > g.height : info.width !== g.width || info.height !== g.height)) {
       throw new Error(`unexpected decoded shape ${info.width}x${info.height}x${info.channels}`);
     }
-    return {
-      width: info.width,
-      height: info.height,
-      data: new Uint8Array(data.buffer, data.byteOffset, data.length)
-    };
+    return padded ? padCentred(rgb, info.width, info.height, g) : { width: info.width, height: info.height, data: rgb };
   } catch (error62) {
     throw new UserError("image", `cannot decode image ${label}: ${describeSharpError(error62)}`, {
       cause: error62
     });
   }
+}
+function padCentred(data, w, h, g) {
+  if (w === g.width && h === g.height) return { width: w, height: h, data };
+  const bg = [1, 3, 5].map((i) => Number.parseInt(g.background.slice(i, i + 2), 16));
+  const out = new Uint8Array(g.width * g.height * 3);
+  for (let p = 0; p < out.length; p += 3) out.set(bg, p);
+  const left = Math.floor((g.width - w) / 2);
+  const top = Math.floor((g.height - h) / 2);
+  for (let y = 0; y < h; y++)
+    out.set(data.subarray(y * w * 3, (y + 1) * w * 3), ((top + y) * g.width + left) * 3);
+  return { width: g.width, height: g.height, data: out };
 }
 function roundHalfEven2(x) {
   const f = Math.floor(x);
@@ -51470,6 +51482,8 @@ function describeSharpError(error62) {
   if (/premature end|truncated|VipsJpeg|end of file|read error/i.test(message))
     return `the file is truncated or corrupt (${message.split("\n")[0]})`;
   if (/pixel limit/i.test(message)) return "the image is larger than the 268 megapixel limit";
+  if (/^(Unknown error)?$/.test(message.trim()))
+    return "the file is truncated or corrupt (the decoder failed; its message was lost to a concurrent decode)";
   return message.split("\n")[0] ?? message;
 }
 var KERNELS, MAX_INPUT_PIXELS2;
@@ -51623,8 +51637,11 @@ function scoreRow(row, label, type) {
   if (asProbs) {
     probs = Float64Array.from(row);
     let sum2 = 0;
-    for (const p of probs) sum2 += p;
-    if (!(sum2 > 0)) throw new Error("probability row sums to 0");
+    for (const p of probs) {
+      if (p < 0) throw notProbabilities(row, "has negative scores");
+      sum2 += p;
+    }
+    if (!(sum2 > 0)) throw notProbabilities(row, "sums to 0");
     for (let j = 0; j < probs.length; j++) probs[j] /= sum2;
   } else {
     probs = softmax(row);
@@ -51640,6 +51657,13 @@ function scoreRow(row, label, type) {
   for (let j = 0; j < probs.length; j++)
     if (probs[j] > pTrue || probs[j] === pTrue && j < label) rank++;
   return { pred, conf: probs[pred], pTrue, rank, sumSq, probs };
+}
+function notProbabilities(row, what) {
+  const shown = Array.from(row, (v) => Number(v.toPrecision(4))).slice(0, 8);
+  return new UserError(
+    "model",
+    `the output type is set to probabilities (model.output.type or baseline.output.type) but an output row ${what}: [${shown.join(", ")}${row.length > 8 ? ", ..." : ""}]. If the model outputs logits, set the type to logits or auto.`
+  );
 }
 function assertFinite(data, rowLength, ids, model) {
   const bad = [];
@@ -51911,16 +51935,19 @@ async function runModel(m, items, keepProbs, stats) {
     const batchItems = items.slice(i, i + step);
     const batch = batchItems.map((it) => it.image);
     const batchMembers = batchItems.map((it) => it.decoded);
-    const tensor = imagesToTensor(batch, m.contract.tensor);
-    const dims = batchDims(m.contract, batch.length);
+    const fed = [...batch];
+    while (m.contract.fixedBatch !== void 0 && fed.length < m.contract.fixedBatch)
+      fed.push(batch.at(-1));
+    const tensor = imagesToTensor(fed, m.contract.tensor);
+    const dims = batchDims(m.contract, fed.length);
     const result = await m.model.run(m.contract.inputName, tensor, dims, m.contract.outputName);
     stats.inferences += batch.length;
     stats.batches++;
-    const k = result.data.length / batch.length;
+    const k = result.data.length / fed.length;
     if (!Number.isInteger(k) || k < 2) {
       throw new UserError(
         "model",
-        `${m.role} model: output ${m.contract.outputName} has shape [${result.dims.join(", ")}] for a batch of ${batch.length}; expected [${batch.length}, classes]`
+        `${m.role} model: output ${m.contract.outputName} has shape [${result.dims.join(", ")}] for a batch of ${fed.length}; expected [${fed.length}, classes]`
       );
     }
     assertFinite(
@@ -52126,6 +52153,9 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       {
         batchSize,
         onUnreadable: config2.dataset.onUnreadable,
+        // Full probability vectors are only read by the data suite's label-issue check; for a
+        // 1000-class model they are 12 kB per record, so they are kept only when it runs.
+        keepProbs: (v) => v === "clean" && config2.data?.enabled === true && config2.data.labelIssues.enabled,
         ...config2.runtime.workers !== void 0 ? { workers: config2.runtime.workers } : {},
         onProgress: (done, total) => hooks.progress?.("evaluate", done, total)
       }
@@ -52723,12 +52753,30 @@ function headlineMetrics(report) {
   ];
 }
 function gateRows(gates) {
-  return gates.map((g) => [
-    ICON2[g.status],
-    escapeMarkdown(g.rule),
-    g.target === "overall" ? "overall" : escapeMarkdown(g.target, 80),
-    escapeMarkdown(g.reason, 200)
-  ]);
+  const groups = /* @__PURE__ */ new Map();
+  for (const g of gates) {
+    const key = `${g.index}|${g.configKey ?? ""}|${g.kind}|${g.status}`;
+    groups.set(key, [...groups.get(key) ?? [], g]);
+  }
+  return [...groups.values()].map((gs) => {
+    const g = gs[0];
+    if (gs.length === 1) {
+      return [
+        ICON2[g.status],
+        escapeMarkdown(g.rule),
+        g.target === "overall" ? "overall" : escapeMarkdown(g.target, 80),
+        escapeMarkdown(g.reason, 200)
+      ];
+    }
+    const what = g.kind === "pinned" ? "pinned cases" : "slices";
+    const names = gs.slice(0, 3).map((x) => escapeMarkdown(x.target, 60)).join(", ");
+    return [
+      ICON2[g.status],
+      escapeMarkdown(g.rule),
+      `${gs.length} ${what}`,
+      `${names}${gs.length > 3 ? ` and ${gs.length - 3} more` : ""}; first: ${escapeMarkdown(g.reason, 160)}`
+    ];
+  });
 }
 function formatInterval(name, iv) {
   if (!iv) return "";
@@ -52785,10 +52833,11 @@ function renderMarkdown(report, options) {
     out.push(
       `### Gates: ${failed.length} failed, ${warned.length} warning${warned.length === 1 ? "" : "s"}`
     );
-    const shown = problems.slice(0, Math.max(options.maxSlices, 5));
-    out.push(table([["", "Rule", "Target", "Why"], ...gateRows(shown)]));
-    if (problems.length > shown.length)
-      out.push(`\u2026 ${problems.length - shown.length} more in the report.`);
+    const rows2 = gateRows(problems);
+    const shown = rows2.slice(0, Math.max(options.maxSlices, 5));
+    out.push(table([["", "Rule", "Target", "Why"], ...shown]));
+    if (rows2.length > shown.length)
+      out.push(`\u2026 ${rows2.length - shown.length} more rules in the report.`);
   } else if (report.gates.length > 0) {
     out.push(
       `All ${report.gates.filter((g) => g.status !== "skipped").length} gate checks passed.`

@@ -49,7 +49,7 @@ export interface PredictionRecord {
   rank: number;
   /** Σ_j p_j²: Brier score of the example is sumSq − 2·pTrue + 1. */
   sumSq: number;
-  /** Full probability vector; kept for the clean variant only (data suite needs it). */
+  /** Full probability vector: clean variant only, and only when the data suite's label-issue check runs. */
   probs?: number[];
 }
 

@@ -209,6 +209,10 @@ export async function runEvaluation(
       {
         batchSize,
         onUnreadable: config.dataset.onUnreadable,
+        // Full probability vectors are only read by the data suite's label-issue check; for a
+        // 1000-class model they are 12 kB per record, so they are kept only when it runs.
+        keepProbs: (v) =>
+          v === 'clean' && config.data?.enabled === true && config.data.labelIssues.enabled,
         ...(config.runtime.workers !== undefined ? { workers: config.runtime.workers } : {}),
         onProgress: (done, total) => hooks.progress?.('evaluate', done, total),
       },

@@ -240,6 +240,10 @@ describe('bad input gets a clear error and exit code 2', () => {
   it('passes on the intact small copy (the fixture itself is sound)', async () => {
     const dir = await smallDataset('intact');
     expect((await run(dir)).code).toBe(0);
+    // Without the data suite nothing reads full probability vectors, so records stay compact.
+    const records = await readRecords(path.join(dir, 'out'));
+    expect(records).toHaveLength(40);
+    expect(records.every((r) => r.probs === undefined)).toBe(true);
   });
 
   it('names a truncated image', async () => {
