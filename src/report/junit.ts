@@ -4,7 +4,7 @@ import type { GateResult, Report } from './schema.js';
 function xml(text: string): string {
   return (
     text
-      // eslint-disable-next-line no-control-regex
+       
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
