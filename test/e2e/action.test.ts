@@ -71,6 +71,39 @@ describe('the packaged Action (dist/index.js)', () => {
     },
   );
 
+  it('shards over a matrix and merges to the same verdict and numbers (mode: merge)', async () => {
+    for (const i of [1, 2]) {
+      const r = await runAction({
+        config: 'ml/visiongate.yml',
+        shard: `${i}/2`,
+        'out-dir': `shards/s${i}`,
+        'fail-on': 'never',
+      });
+      expect(r.code).toBe(0);
+    }
+    const merged = await runAction({
+      config: 'ml/visiongate.yml',
+      mode: 'merge',
+      shards: 'shards',
+      'out-dir': 'merged',
+      'fail-on': 'never',
+    });
+    expect(merged.code).toBe(0);
+    expect(merged.outputs.verdict).toBe('fail');
+    const single = await runAction({
+      config: 'ml/visiongate.yml',
+      'out-dir': 'single',
+      'fail-on': 'never',
+    });
+    const a = JSON.parse(await readFile(merged.outputs['report-json']!, 'utf8'));
+    const b = JSON.parse(await readFile(single.outputs['report-json']!, 'utf8'));
+    for (const r of [a, b]) {
+      r.createdAt = '';
+      r.timing = {};
+    }
+    expect(a).toEqual(b);
+  });
+
   it('reports but does not fail with fail-on: never', async () => {
     const r = await runAction({
       config: 'ml/visiongate.yml',
