@@ -1,28 +1,13 @@
 import { cp, mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/schema.js';
 import type { PredictionRecord } from '../../src/types.js';
+import { cli } from '../support/cli.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const example = path.join(repo, 'examples/fashion');
-
-/** Run the CLI in-process and capture stderr. */
-async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, stderr };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 async function readReport(dir: string): Promise<Report> {
   return JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as Report;

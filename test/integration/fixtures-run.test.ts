@@ -2,10 +2,10 @@ import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/schema.js';
 import type { PredictionRecord } from '../../src/types.js';
+import { cli } from '../support/cli.js';
 
 /**
  * The CLI, in-process, on the committed colours dataset with the colour-head model
@@ -17,21 +17,6 @@ const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 const DATASET = path.join(FIXTURES, 'datasets/colors');
 const MODEL = path.join(FIXTURES, 'models/rgb-nchw-dynamic.onnx');
 const CLASSES = ['red', 'green', 'blue', 'dark'];
-
-/** Run the CLI in-process and capture stderr. */
-async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, stderr };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 let tmp: string;
 beforeAll(async () => {
