@@ -33065,7 +33065,7 @@ var init_schema2 = __esm({
       intraOpThreads: external_exports.number().int().min(0).optional().describe("ONNX Runtime intra-op threads. 0 or unset: runtime default."),
       interOpThreads: external_exports.number().int().min(0).optional(),
       workers: external_exports.number().int().min(0).max(64).optional().describe(
-        "Worker threads that compute corruption and transform images. 0: inline. Default: the number of CPUs."
+        "Worker threads that compute corruption and transform images. 0: inline. Default: the number of CPUs (inline for inputs of at most 64\xD764, where messaging costs more than it saves)."
       )
     }).strict();
     datasetSchema = external_exports.object({
@@ -51723,12 +51723,13 @@ function workerEntry() {
   const worker = new URL("./variant-worker.ts", import.meta.url).href;
   return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`;
 }
-var VariantPool;
+var MIN_PER_MESSAGE, VariantPool;
 var init_variant_pool = __esm({
   "src/engine/variant-pool.ts"() {
     "use strict";
     init_errors();
     init_variant_task();
+    MIN_PER_MESSAGE = 4;
     VariantPool = class _VariantPool {
       workers = [];
       pending = /* @__PURE__ */ new Map();
@@ -51761,10 +51762,24 @@ var init_variant_pool = __esm({
       get size() {
         return this.workers.length;
       }
-      /** Compute the variants of a batch of images (one message per batch). */
-      runBatch(images, tasks) {
+      /**
+       * Compute the variants of a batch of images. The batch is split across the workers (one
+       * message per worker), so even a single batch in flight keeps every worker busy.
+       */
+      async runBatch(images, tasks) {
         if (this.workers.length === 0)
           return Promise.all(images.map((img, i) => runVariantTask(img, tasks[i])));
+        const parts = Math.min(this.workers.length, Math.ceil(images.length / MIN_PER_MESSAGE));
+        const size = Math.ceil(images.length / parts);
+        const results = await Promise.all(
+          Array.from(
+            { length: parts },
+            (_, p) => this.send(images.slice(p * size, (p + 1) * size), tasks.slice(p * size, (p + 1) * size))
+          )
+        );
+        return results.flat();
+      }
+      send(images, tasks) {
         const slot = this.workers.reduce((a, b) => b.inFlight < a.inFlight ? b : a);
         const id = this.nextId++;
         slot.inFlight++;
@@ -51833,7 +51848,9 @@ async function evaluate(examples, models, variants, options) {
   };
   const byVariantModel = /* @__PURE__ */ new Map();
   const needsPool = variants.some((v) => v.task);
-  const pool = VariantPool.create(needsPool ? options.workers ?? os.availableParallelism() : 0);
+  const largest = Math.max(0, ...[...geometries.values()].map((g) => g.width * g.height));
+  const defaultWorkers = largest <= 64 * 64 ? 0 : os.availableParallelism();
+  const pool = VariantPool.create(needsPool ? options.workers ?? defaultWorkers : 0);
   const lookahead = Math.max(2, pool.size * 2);
   const queues = models.map(() => []);
   const batchSize = Math.max(1, options.batchSize);

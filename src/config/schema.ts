@@ -130,7 +130,7 @@ export const runtimeSchema = z
       .max(64)
       .optional()
       .describe(
-        'Worker threads that compute corruption and transform images. 0: inline. Default: the number of CPUs.',
+        'Worker threads that compute corruption and transform images. 0: inline. Default: the number of CPUs (inline for inputs of at most 64×64, where messaging costs more than it saves).',
       ),
   })
   .strict();

@@ -37,7 +37,7 @@ export interface EvaluateOptions {
   /** `error`: stop on unreadable images (listing all of them); `skip`: leave them out and report. */
   onUnreadable?: 'error' | 'skip';
   onProgress?: (done: number, total: number) => void;
-  /** Worker threads for variant images (0: inline). Default: the number of CPUs. */
+  /** Worker threads for variant images (0: inline). Default: the number of CPUs, inline for images ≤ 64×64. */
   workers?: number;
 }
 
@@ -122,7 +122,10 @@ export async function evaluate(
 
   const byVariantModel = new Map<string, PredictionRecord[]>();
   const needsPool = variants.some((v) => v.task);
-  const pool = VariantPool.create(needsPool ? (options.workers ?? os.availableParallelism()) : 0);
+  // Tiny images (≤ 64×64, e.g. CIFAR-sized) cost less to corrupt than to send to a thread.
+  const largest = Math.max(0, ...[...geometries.values()].map((g) => g.width * g.height));
+  const defaultWorkers = largest <= 64 * 64 ? 0 : os.availableParallelism();
+  const pool = VariantPool.create(needsPool ? (options.workers ?? defaultWorkers) : 0);
   const lookahead = Math.max(2, pool.size * 2);
   const queues: QueueItem[][] = models.map(() => []);
   const batchSize = Math.max(1, options.batchSize);

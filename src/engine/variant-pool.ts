@@ -5,6 +5,9 @@ import { UserError } from '../errors.js';
 import type { RgbImage } from '../types.js';
 import { runVariantTask, type VariantTask } from './variant-task.js';
 
+/** Fewer images than this per message cost more in messaging than they save. */
+const MIN_PER_MESSAGE = 4;
+
 interface Pending {
   resolve: (images: RgbImage[]) => void;
   reject: (error: Error) => void;
@@ -52,10 +55,24 @@ export class VariantPool {
     return this.workers.length;
   }
 
-  /** Compute the variants of a batch of images (one message per batch). */
-  runBatch(images: readonly RgbImage[], tasks: readonly VariantTask[]): Promise<RgbImage[]> {
+  /**
+   * Compute the variants of a batch of images. The batch is split across the workers (one
+   * message per worker), so even a single batch in flight keeps every worker busy.
+   */
+  async runBatch(images: readonly RgbImage[], tasks: readonly VariantTask[]): Promise<RgbImage[]> {
     if (this.workers.length === 0)
       return Promise.all(images.map((img, i) => runVariantTask(img, tasks[i]!)));
+    const parts = Math.min(this.workers.length, Math.ceil(images.length / MIN_PER_MESSAGE));
+    const size = Math.ceil(images.length / parts);
+    const results = await Promise.all(
+      Array.from({ length: parts }, (_, p) =>
+        this.send(images.slice(p * size, (p + 1) * size), tasks.slice(p * size, (p + 1) * size)),
+      ),
+    );
+    return results.flat();
+  }
+
+  private send(images: readonly RgbImage[], tasks: readonly VariantTask[]): Promise<RgbImage[]> {
     const slot = this.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
     const id = this.nextId++;
     slot.inFlight++;
