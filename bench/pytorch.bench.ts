@@ -110,14 +110,9 @@ function compareWithPytorch(
   for (const r of records) {
     const [pred, conf, five] = py[r.id] ?? [-1, NaN, []];
     if (pred === r.pred) top1++;
-    const ours = r.probs
-      ? r.probs
-          .map((p, k) => [p, k] as const)
-          .sort((a, b) => b[0] - a[0])
-          .slice(0, 5)
-          .map(([, k]) => k)
-      : [];
-    if (ours.join() === five.join()) top5++;
+    // Records keep full probability vectors only for the data suite, so the check is whether
+    // VisionGate's prediction is in PyTorch's top 5 (and the top-1 agreement above).
+    if (five.includes(r.pred)) top5++;
     confDiff = Math.max(confDiff, Math.abs(r.conf - conf) / conf);
   }
   return { top1: top1 / records.length, top5: top5 / records.length, confDiff };
@@ -202,7 +197,7 @@ const bench: Bench = {
             .map(([k, v]) => `${k}=${v}`)
             .join(' ')}.`,
           `visiongate pass / raw ORT: median of round ratios ${round(median(pass.map((x, i) => x / rawIps[i]!)))}, best / best ${round(Math.max(...pass) / Math.max(...rawIps))}.`,
-          `Same model check (VisionGate's records vs the PyTorch loop, same files): top-1 agrees on ${round(check.top1 * 100)}%, the top-5 list on ${round(check.top5 * 100)}%, top-1 probability differs by ${round(check.confDiff * 100, 2)}% at most (relative; sharp vs PIL decoding and resampling).`,
+          `Same model check (VisionGate's records vs the PyTorch loop, same files): top-1 agrees on ${round(check.top1 * 100)}%, VisionGate's class is in PyTorch's top 5 on ${round(check.top5 * 100)}%, top-1 probability differs by ${round(check.confDiff * 100, 2)}% at most (relative; sharp vs PIL decoding and resampling).`,
           `Load average (1 min) during the rounds: ${loads.map((l) => l.toFixed(2)).join(', ')}. Best-of-rounds approximates an idle machine; the median is what a shared one gives.`,
           'PyTorch seconds cover its loop only (no interpreter start, imports or model load), the same span as report.timing.evaluate.',
         ],
