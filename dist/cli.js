@@ -47793,6 +47793,16 @@ function evaluateGates(rules, directions, targets) {
   }
   return { results, status, newlyFailing };
 }
+function groupByRule(gates) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const g of gates) {
+    const key = `${g.index}|${g.configKey ?? ""}|${g.kind}|${g.status}`;
+    const group = groups.get(key);
+    if (group) group.push(g);
+    else groups.set(key, [g]);
+  }
+  return [...groups.values()];
+}
 var fmt;
 var init_evaluate = __esm({
   "src/gates/evaluate.ts"() {
@@ -52775,12 +52785,7 @@ function headlineMetrics(report) {
   ];
 }
 function gateRows(gates) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const g of gates) {
-    const key = `${g.index}|${g.configKey ?? ""}|${g.kind}|${g.status}`;
-    groups.set(key, [...groups.get(key) ?? [], g]);
-  }
-  return [...groups.values()].map((gs) => {
+  return groupByRule(gates).map((gs) => {
     const g = gs[0];
     if (gs.length === 1) {
       return [
@@ -53041,6 +53046,7 @@ var init_markdown2 = __esm({
   "src/report/markdown.ts"() {
     "use strict";
     init_markdown_table();
+    init_evaluate();
     init_data();
     init_render2();
     init_escape();

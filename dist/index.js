@@ -68400,6 +68400,16 @@ function evaluateGates(rules, directions, targets) {
   }
   return { results, status, newlyFailing };
 }
+function groupByRule(gates) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const g of gates) {
+    const key = `${g.index}|${g.configKey ?? ""}|${g.kind}|${g.status}`;
+    const group2 = groups2.get(key);
+    if (group2) group2.push(g);
+    else groups2.set(key, [g]);
+  }
+  return [...groups2.values()];
+}
 var fmt;
 var init_evaluate = __esm({
   "src/gates/evaluate.ts"() {
@@ -73378,12 +73388,7 @@ function headlineMetrics(report) {
   ];
 }
 function gateRows(gates) {
-  const groups2 = /* @__PURE__ */ new Map();
-  for (const g of gates) {
-    const key = `${g.index}|${g.configKey ?? ""}|${g.kind}|${g.status}`;
-    groups2.set(key, [...groups2.get(key) ?? [], g]);
-  }
-  return [...groups2.values()].map((gs) => {
+  return groupByRule(gates).map((gs) => {
     const g = gs[0];
     if (gs.length === 1) {
       return [
@@ -73659,6 +73664,7 @@ var init_markdown2 = __esm({
   "src/report/markdown.ts"() {
     "use strict";
     init_markdown_table();
+    init_evaluate();
     init_data();
     init_render2();
     init_escape();
@@ -77344,13 +77350,7 @@ function gateLine(g, loaded) {
   return void 0;
 }
 function groupFailures(report) {
-  const byRule = /* @__PURE__ */ new Map();
-  for (const g of report.gates) {
-    if (g.status !== "fail" && g.status !== "warn") continue;
-    const key = `${g.index}|${g.configKey ?? ""}|${g.kind}|${g.status}`;
-    byRule.set(key, [...byRule.get(key) ?? [], g]);
-  }
-  return [...byRule.values()];
+  return groupByRule(report.gates.filter((g) => g.status === "fail" || g.status === "warn"));
 }
 function groupMessage(gates) {
   const g = gates[0];

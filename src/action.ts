@@ -24,7 +24,7 @@ import {
   type PublishResult,
   type SuiteCheck,
 } from './github/index.js';
-import { worst } from './gates/evaluate.js';
+import { groupByRule, worst } from './gates/evaluate.js';
 import { exitCodeFor } from './gates/verdict.js';
 import { renderMarkdownWithin, type MarkdownOptions } from './report/markdown.js';
 import type { GateResult, Report } from './report/schema.js';
@@ -266,13 +266,7 @@ function gateLine(g: GateResult, loaded: ConfigLocator): number | undefined {
 
 /** Failing gate results grouped by rule: GitHub shows at most 10 annotations per level per step. */
 function groupFailures(report: Report): GateResult[][] {
-  const byRule = new Map<string, GateResult[]>();
-  for (const g of report.gates) {
-    if (g.status !== 'fail' && g.status !== 'warn') continue;
-    const key = `${g.index}|${g.configKey ?? ''}|${g.kind}|${g.status}`;
-    byRule.set(key, [...(byRule.get(key) ?? []), g]);
-  }
-  return [...byRule.values()];
+  return groupByRule(report.gates.filter((g) => g.status === 'fail' || g.status === 'warn'));
 }
 
 function groupMessage(gates: GateResult[]): string {

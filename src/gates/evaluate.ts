@@ -209,3 +209,19 @@ export function evaluateGates(
   }
   return { results, status, newlyFailing };
 }
+
+/**
+ * Gate results grouped by the rule that produced them (config index or suite key, kind and
+ * status), in first-seen order: a rule failing on many slices is one group, which the comment,
+ * annotations and check runs show as one entry.
+ */
+export function groupByRule(gates: readonly GateResult[]): GateResult[][] {
+  const groups = new Map<string, GateResult[]>();
+  for (const g of gates) {
+    const key = `${g.index}|${g.configKey ?? ''}|${g.kind}|${g.status}`;
+    const group = groups.get(key);
+    if (group) group.push(g);
+    else groups.set(key, [g]);
+  }
+  return [...groups.values()];
+}

@@ -1,4 +1,5 @@
 import { markdownTable } from 'markdown-table';
+import { groupByRule } from '../gates/evaluate.js';
 import { renderDataSection, type DataSuiteResult } from '../suites/data/index.js';
 import type { RobustnessResult } from '../suites/robustness/metrics.js';
 import { renderRobustnessSection } from '../suites/robustness/render.js';
@@ -84,12 +85,7 @@ export function headlineMetrics(report: Report): string[] {
  * the first few, not a wall of near-identical rows (the slices have their own table below).
  */
 function gateRows(gates: GateResult[]): string[][] {
-  const groups = new Map<string, GateResult[]>();
-  for (const g of gates) {
-    const key = `${g.index}|${g.configKey ?? ''}|${g.kind}|${g.status}`;
-    groups.set(key, [...(groups.get(key) ?? []), g]);
-  }
-  return [...groups.values()].map((gs) => {
+  return groupByRule(gates).map((gs) => {
     const g = gs[0]!;
     if (gs.length === 1) {
       return [
