@@ -72516,13 +72516,7 @@ async function evaluate(examples, models, variants, options) {
               variant.task ? await pool.runBatch(
                 cleans,
                 members2.map((d) => variant.task(d.example))
-              ) : await Promise.all(
-                members2.map(
-                  (d, j) => Promise.resolve(
-                    variant.apply ? variant.apply(cleans[j], d.example) : cleans[j]
-                  )
-                )
-              )
+              ) : cleans
             );
           }
           return out;

@@ -24,8 +24,6 @@ export interface Variant {
   name: string;
   /** How to derive the variant from the clean image; run in the worker pool. Absent for `clean`. */
   task?: (example: Example) => VariantTask;
-  /** An inline alternative to `task` (e.g. in tests); `task` wins when both are given. */
-  apply?: (image: RgbImage, example: Example) => RgbImage | Promise<RgbImage>;
   /** Only these example ids get this variant (a robustness sample); all when absent. */
   ids?: ReadonlySet<string>;
 }
@@ -176,13 +174,7 @@ export async function evaluate(
                     cleans,
                     members.map((d) => variant.task!(d.example)),
                   )
-                : await Promise.all(
-                    members.map((d, j) =>
-                      Promise.resolve(
-                        variant.apply ? variant.apply(cleans[j]!, d.example) : cleans[j]!,
-                      ),
-                    ),
-                  ),
+                : cleans,
             );
           }
           return out;
