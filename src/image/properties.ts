@@ -13,11 +13,20 @@ export interface ImageProperties {
 export const PROPERTY_NAMES = ['brightness', 'contrast', 'sharpness'] as const;
 export type PropertyName = (typeof PROPERTY_NAMES)[number];
 
-/** Compute {@link ImageProperties} in one pass over the luma plane. */
+/** Luma plane scratch, reused across calls (the pass computes properties one image at a time). */
+let scratch = new Float64Array(0);
+
+/**
+ * Compute {@link ImageProperties} in two passes over the luma plane: the sum (for the mean),
+ * then the squared deviations and the Laplacian together. Every accumulator adds the same
+ * float64 terms in the same order as three separate passes would, so the values are identical
+ * to the bit; fusing the last two and reusing the luma buffer halves the cost per image.
+ */
 export function imageProperties(img: RgbImage): ImageProperties {
   const { width: w, height: h, data } = img;
   const n = w * h;
-  const luma = new Float64Array(n);
+  if (scratch.length < n) scratch = new Float64Array(n);
+  const luma = scratch;
   let sum = 0;
   for (let p = 0, s = 0; p < n; p++, s += 3) {
     const y = 0.299 * data[s]! + 0.587 * data[s + 1]! + 0.114 * data[s + 2]!;
@@ -26,18 +35,25 @@ export function imageProperties(img: RgbImage): ImageProperties {
   }
   const mean = sum / n;
   let sq = 0;
-  for (let p = 0; p < n; p++) sq += (luma[p]! - mean) ** 2;
   let lapSum = 0;
   let lapSq = 0;
   let count = 0;
-  for (let y = 1; y < h - 1; y++) {
-    for (let x = 1; x < w - 1; x++) {
-      const p = y * w + x;
-      const v = luma[p - w]! + luma[p + w]! + luma[p - 1]! + luma[p + 1]! - 4 * luma[p]!;
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    if (y === 0 || y === h - 1 || w < 3) {
+      for (let p = row; p < row + w; p++) sq += (luma[p]! - mean) ** 2;
+      continue;
+    }
+    sq += (luma[row]! - mean) ** 2;
+    for (let p = row + 1; p < row + w - 1; p++) {
+      const l = luma[p]!;
+      sq += (l - mean) ** 2;
+      const v = luma[p - w]! + luma[p + w]! + luma[p - 1]! + luma[p + 1]! - 4 * l;
       lapSum += v;
       lapSq += v * v;
-      count++;
     }
+    count += w - 2;
+    sq += (luma[row + w - 1]! - mean) ** 2;
   }
   const lapMean = count > 0 ? lapSum / count : 0;
   return {

@@ -227,3 +227,78 @@ describe('imagesToTensor: batches', () => {
     expect(u.length).toBe(0);
   });
 });
+
+/**
+ * The per-channel loops imagesToTensor had before it wrote all channels in one pass per pixel:
+ * the tensor must not change by a single bit in any layout, channel order or dtype.
+ */
+function referenceTensor(images: readonly RgbImage[], spec: TensorSpec): Float32Array | Uint8Array {
+  const { width: w, height: h } = images[0]!;
+  const c = channelCount(spec.channels);
+  const plane = w * h;
+  const perImage = plane * c;
+  const out =
+    spec.dtype === 'uint8'
+      ? new Uint8Array(perImage * images.length)
+      : new Float32Array(perImage * images.length);
+  const order = spec.channels === 'bgr' ? [2, 1, 0] : [0, 1, 2];
+  images.forEach((img, n) => {
+    const src = img.data;
+    const base = n * perImage;
+    if (c === 1) {
+      for (let p = 0, s = 0; p < plane; p++, s += 3) {
+        const g = 0.299 * src[s]! + 0.587 * src[s + 1]! + 0.114 * src[s + 2]!;
+        out[base + p] =
+          out instanceof Uint8Array
+            ? Math.round(g)
+            : (g * spec.scale - spec.mean[0]!) / spec.std[0]!;
+      }
+      return;
+    }
+    for (let k = 0; k < 3; k++) {
+      const mean = spec.mean.length === 1 ? spec.mean[0]! : spec.mean[k]!;
+      const std = spec.std.length === 1 ? spec.std[0]! : spec.std[k]!;
+      const lut = new Float32Array(256);
+      for (let x = 0; x < 256; x++) lut[x] = (x * spec.scale - mean) / std;
+      for (let p = 0; p < plane; p++) {
+        const v = src[p * 3 + order[k]!]!;
+        const at = spec.layout === 'NCHW' ? base + k * plane + p : base + p * 3 + k;
+        out[at] = out instanceof Uint8Array ? v : lut[v]!;
+      }
+    }
+  });
+  return out;
+}
+
+describe('imagesToTensor: same bits as the per-channel reference', () => {
+  const random = (w: number, h: number, seed: number): RgbImage => {
+    let x = seed;
+    const data = new Uint8Array(w * h * 3);
+    for (let i = 0; i < data.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      data[i] = x & 255;
+    }
+    return { width: w, height: h, data };
+  };
+  const batch = [random(13, 9, 1), random(13, 9, 2), random(13, 9, 3)];
+  const imagenet = { scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+  const cases: TensorSpec[] = [];
+  for (const layout of ['NCHW', 'NHWC'] as const)
+    for (const channels of ['rgb', 'bgr', 'gray'] as const) {
+      cases.push({ layout, channels, dtype: 'uint8', scale: 1, mean: [0], std: [1] });
+      cases.push({ layout, channels, dtype: 'float32', ...imagenet });
+      cases.push({ layout, channels, dtype: 'float32', scale: 0.01, mean: [0.5], std: [0.25] });
+    }
+  it.each(cases.map((c) => [`${c.layout} ${c.channels} ${c.dtype} mean ${c.mean.join('/')}`, c]))(
+    '%s',
+    (_, spec) => {
+      const s = spec;
+      const got = imagesToTensor(batch, s);
+      const want = referenceTensor(batch, s);
+      expect(got.constructor).toBe(want.constructor);
+      expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer))).toBe(true);
+    },
+  );
+});
