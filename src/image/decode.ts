@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { UserError } from '../errors.js';
 import type { RgbImage } from '../types.js';
+import { readImageHeader } from './header.js';
 
 /** The geometric part of a model input contract: how an image becomes `width × height` pixels. */
 export interface Geometry {
@@ -66,10 +67,10 @@ export async function decodeToGeometry(
       const target = g.resizeTo ?? Math.max(g.width, g.height);
       // torchvision Resize(target) + CenterCrop: the shorter side becomes `target`, the longer
       // int(target · long / short); then the centre crop. One sharp pipeline (resize, extract).
-      const meta = await sharp(bytes, {
-        failOn: 'error',
-        limitInputPixels: MAX_INPUT_PIXELS,
-      }).metadata();
+      // The size comes from the JPEG/PNG header when it is plain, else from sharp's metadata().
+      const meta =
+        readImageHeader(bytes) ??
+        (await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS }).metadata());
       const swap = (meta.orientation ?? 1) >= 5;
       const ow = swap ? meta.height : meta.width;
       const oh = swap ? meta.width : meta.height;

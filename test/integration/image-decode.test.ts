@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { isUserError, type UserError } from '../../src/errors.js';
 import { decodeToGeometry, type Geometry } from '../../src/image/decode.js';
+import { readImageHeader } from '../../src/image/header.js';
 import type { RgbImage } from '../../src/types.js';
 
 /**
@@ -489,4 +490,86 @@ describe('unreadable images are UserErrors that say what is wrong', () => {
       expect(e.message).toMatch(/larger than the 268 megapixel limit/);
     },
   );
+});
+
+/**
+ * Centre-crop decoding sizes its resize from readImageHeader instead of a second sharp open; it
+ * must agree with sharp's metadata() whenever it answers at all (else sharp is asked).
+ */
+describe('readImageHeader agrees with sharp metadata()', () => {
+  async function expectAgrees(bytes: Buffer, label: string, answers?: boolean) {
+    const header = readImageHeader(bytes);
+    if (answers !== undefined) expect(header !== undefined, `${label} answered`).toBe(answers);
+    if (!header) return;
+    const meta = await sharp(bytes).metadata();
+    expect(header, label).toEqual({
+      width: meta.width,
+      height: meta.height,
+      orientation: meta.orientation ?? 1,
+    });
+  }
+
+  it('every fixture image', async () => {
+    for (const name of await readdir(IMAGES)) {
+      const bytes = await fixture(name);
+      const header = readImageHeader(bytes);
+      if (/\.(tiff|webp)$/.test(name) || /not-an-image|zero-bytes/.test(name))
+        expect(header, name).toBeUndefined();
+      else if (name !== 'truncated.jpg') await expectAgrees(bytes, name, true);
+    }
+  });
+
+  it('JPEG (baseline and progressive) and PNG at orientations 1-8, odd sizes', async () => {
+    const raw = Buffer.alloc(37 * 23 * 3, 90);
+    for (let o = 1; o <= 8; o++) {
+      const img = () =>
+        sharp(raw, { raw: { width: 37, height: 23, channels: 3 } }).withMetadata({
+          orientation: o,
+        });
+      await expectAgrees(await img().jpeg().toBuffer(), `jpeg o${o}`, true);
+      await expectAgrees(
+        await img().jpeg({ progressive: true }).toBuffer(),
+        `progressive o${o}`,
+        true,
+      );
+      // libvips may store PNG EXIF in an eXIf chunk: then the header leaves it to sharp.
+      await expectAgrees(await img().png().toBuffer(), `png o${o}`);
+    }
+  });
+
+  /** A JPEG with hand-made APP1 EXIF blocks (big-endian TIFF) inserted after SOI. */
+  function withExif(jpeg: Buffer, blocks: { orientation: number; type?: number }[]): Buffer {
+    const app1 = blocks.map(({ orientation, type = 3 }) => {
+      const tiff = Buffer.alloc(8 + 2 + 12 + 4);
+      tiff.write('MM', 0, 'latin1');
+      tiff.writeUInt16BE(42, 2);
+      tiff.writeUInt32BE(8, 4);
+      tiff.writeUInt16BE(1, 8);
+      tiff.writeUInt16BE(0x0112, 10);
+      tiff.writeUInt16BE(type, 12);
+      tiff.writeUInt32BE(1, 14);
+      tiff.writeUInt16BE(orientation, 18);
+      const body = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+      const head = Buffer.from([0xff, 0xe1, 0, 0]);
+      head.writeUInt16BE(body.length + 2, 2);
+      return Buffer.concat([head, body]);
+    });
+    return Buffer.concat([jpeg.subarray(0, 2), ...app1, jpeg.subarray(2)]);
+  }
+
+  it('big-endian EXIF: orientations 1-8 read; 0, 9 and a LONG-typed tag left to sharp; two EXIF blocks left to sharp', async () => {
+    const plain = await sharp(Buffer.alloc(20 * 12 * 3, 50), {
+      raw: { width: 20, height: 12, channels: 3 },
+    })
+      .jpeg()
+      .toBuffer();
+    for (let o = 1; o <= 8; o++)
+      await expectAgrees(withExif(plain, [{ orientation: o }]), `MM o${o}`, true);
+    expect(readImageHeader(withExif(plain, [{ orientation: 0 }]))).toBeUndefined();
+    expect(readImageHeader(withExif(plain, [{ orientation: 9 }]))).toBeUndefined();
+    expect(readImageHeader(withExif(plain, [{ orientation: 6, type: 4 }]))).toBeUndefined();
+    expect(
+      readImageHeader(withExif(plain, [{ orientation: 6 }, { orientation: 3 }])),
+    ).toBeUndefined();
+  });
 });
