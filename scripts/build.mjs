@@ -17,10 +17,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const args = new Set(process.argv.slice(2));
 
+// Worker threads get bundles of their own next to the entry points; src/worker-entry.ts finds
+// them as dist/<name>.js from any module of the main bundles.
 const ENTRIES = {
   index: 'src/action-main.ts',
   cli: 'src/cli-main.ts',
   'variant-worker': 'src/engine/variant-worker.ts',
+  'session-worker': 'src/model/session-worker.ts',
 };
 const EXTERNAL = ['onnxruntime-node', 'sharp'];
 // Packages the runtime needs; adm-zip and global-agent are only used by onnxruntime-node's

@@ -1,8 +1,7 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { UserError } from '../errors.js';
 import type { RgbImage } from '../types.js';
+import { startWorker } from '../worker-entry.js';
 import { runVariantTask, type VariantTask } from './variant-task.js';
 
 /** Fewer images than this per message cost more in messaging than they save. */
@@ -24,10 +23,8 @@ export class VariantPool {
   private nextId = 0;
 
   private constructor(size: number) {
-    const entry = workerEntry();
     for (let i = 0; i < size; i++) {
-      const worker =
-        typeof entry === 'string' ? new Worker(entry, { eval: true }) : new Worker(entry);
+      const worker = startWorker('variant-worker', import.meta.url);
       worker.unref();
       const slot = { worker, inFlight: 0 };
       worker.on('message', (msg: { id: number; images?: RgbImage[]; error?: string }) => {
@@ -93,19 +90,4 @@ export class VariantPool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
-}
-
-/**
- * The worker script: next to the bundle in dist/ (dist/variant-worker.js), or, when VisionGate
- * runs from its TypeScript source (tests, development), the .ts file loaded through tsx's
- * loader, registered inside the worker (loader hooks are not inherited by workers on Node 20).
- */
-function workerEntry(): URL | string {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./variant-worker.js', import.meta.url);
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(
-    /\.cjs$/,
-    '.mjs',
-  );
-  const worker = new URL('./variant-worker.ts', import.meta.url).href;
-  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`;
 }

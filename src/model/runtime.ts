@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import * as ort from 'onnxruntime-node';
 import { UserError } from '../errors.js';
 import { readOnnxModelInfo, type OnnxModelInfo } from './onnx-metadata.js';
+import { createSession, describeSession, runSession, type ValueInfo } from './ort-session.js';
+import { SessionThread } from './session-thread.js';
 
-/** Shape and element type of one model input or output; symbolic dims are strings, unknown are -1. */
-export interface ValueInfo {
-  name: string;
-  type: string;
-  dims: (number | string)[];
-}
+export type { ValueInfo } from './ort-session.js';
 
 /** The model runtime port: everything outside `model/` sees only this. */
 export interface LoadedModel {
@@ -18,19 +14,29 @@ export interface LoadedModel {
   inputs: ValueInfo[];
   outputs: ValueInfo[];
   info: OnnxModelInfo;
-  /** Run one batch; returns the named output as a flat float array and its dims. */
+  /**
+   * Run one batch; returns the named output as a flat float array and its dims. The input
+   * buffer may be handed to another thread: don't use `data` after calling.
+   */
   run(
     inputName: string,
     data: Float32Array | Uint8Array,
     dims: readonly number[],
     outputName: string,
   ): Promise<{ data: Float32Array; dims: readonly number[] }>;
+  /** Release the session (and its thread). Safe to call more than once. */
   dispose(): Promise<void>;
 }
 
 export interface RuntimeOptions {
   intraOpThreads?: number;
   interOpThreads?: number;
+  /**
+   * Where the session runs: `worker`, a thread of its own, so the main thread keeps decoding
+   * during inference (shared by all models loaded at the same time); `main`, in process.
+   * Default: by model size, {@link defaultSessionThread}.
+   */
+  thread?: 'worker' | 'main';
 }
 
 /** Load an ONNX model with onnxruntime-node (CPU). Errors name the file and what is wrong. */
@@ -54,81 +60,75 @@ export async function loadModel(file: string, options: RuntimeOptions = {}): Pro
       `${file} is not an ONNX model (cannot parse it as a protobuf ModelProto)`,
     );
   }
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(bytes, {
-      executionProviders: ['cpu'],
-      // Measured on ResNet-18, 2 cores (docs/benchmarks.md): 'extended' (no NCHWc layout
-      // rewrite) runs at 0.58-0.65× of 'all'; parallel execution mode at 0.48×; without the CPU
-      // arena 0.80×, without the memory pattern 0.89-0.97×. ORT's default thread count (one
-      // intra-op thread per physical core) is the fastest on an idle machine (1 thread: 0.52×).
-      graphOptimizationLevel: 'all',
-      executionMode: 'sequential',
-      enableCpuMemArena: true,
-      enableMemPattern: true,
-      // Intra-op threads sleep instead of spinning between parallel sections. The pass decodes
-      // images with sharp while a batch runs, and a baseline model's session sits idle while the
-      // candidate's runs: spinning threads take those cores. Candidate + baseline pass: 1.12×
-      // faster; candidate alone: same speed (spinning only pays off in a bare inference loop).
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
-      ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
-      ...(options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {}),
-    });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UserError('model', `ONNX Runtime cannot load ${file}: ${message.split('\n')[0]}`);
-  }
-  const describe = (m: ort.InferenceSession.ValueMetadata): ValueInfo =>
-    m.isTensor
-      ? {
-          name: m.name,
-          type: m.type,
-          dims: m.shape.map((d) =>
-            typeof d === 'number' && d >= 0 ? d : typeof d === 'string' ? d : -1,
-          ),
-        }
-      : { name: m.name, type: 'non-tensor', dims: [] };
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  return {
-    path: file,
-    sha256,
-    inputs: session.inputMetadata.map(describe),
-    outputs: session.outputMetadata.map(describe),
-    info,
-    async run(inputName, data, dims, outputName) {
-      const tensor = new ort.Tensor(data instanceof Uint8Array ? 'uint8' : 'float32', data, dims);
-      let result: ort.InferenceSession.ReturnType;
-      try {
-        result = await session.run({ [inputName]: tensor }, [outputName]);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        throw new UserError(
-          'model',
-          `ONNX Runtime failed running ${file} on input ${inputName} [${dims.join(', ')}]: ${message.split('\n')[0]}`,
-        );
-      }
-      const out = result[outputName];
-      if (!out)
-        throw new UserError('model', `${file}: output ${outputName} missing from the result`);
-      const raw = out.data;
-      let floats: Float32Array;
-      if (raw instanceof Float32Array) floats = raw;
-      else if (
-        raw instanceof Float64Array ||
-        raw instanceof Uint8Array ||
-        raw instanceof Int32Array ||
-        raw instanceof Uint16Array
-      )
-        floats = Float32Array.from(raw as ArrayLike<number>);
-      else
-        throw new UserError(
-          'model',
-          `${file}: output ${outputName} has type ${out.type}; expected a float tensor of class scores`,
-        );
-      return { data: floats, dims: out.dims };
-    },
-    async dispose() {
-      await session.release();
-    },
+  const threads = {
+    intraOpThreads: options.intraOpThreads,
+    interOpThreads: options.interOpThreads,
   };
+  const base = { path: file, sha256, info };
+  if ((options.thread ?? defaultSessionThread(bytes.length)) === 'main') {
+    const session = await createSession(bytes, file, threads);
+    let released: Promise<void> | undefined;
+    return {
+      ...base,
+      ...describeSession(session),
+      run: (inputName, data, dims, outputName) =>
+        runSession(session, file, inputName, data, dims, outputName),
+      dispose: () => (released ??= session.release()),
+    };
+  }
+  const thread = acquireSharedThread();
+  let loaded: Awaited<ReturnType<SessionThread['load']>>;
+  try {
+    loaded = await thread.load(file, bytes, threads);
+  } catch (error) {
+    await releaseSharedThread();
+    throw error;
+  }
+  let released: Promise<void> | undefined;
+  return {
+    ...base,
+    inputs: loaded.inputs,
+    outputs: loaded.outputs,
+    run: (inputName, data, dims, outputName) =>
+      thread.run(loaded.session, inputName, data, dims, outputName),
+    dispose: () =>
+      (released ??= thread.release(loaded.session).finally(() => releaseSharedThread())),
+  };
+}
+
+/**
+ * The candidate and a baseline model share one session thread: their batches then run one
+ * after the other, as in process. Two threads ran both sessions at once (4 ORT threads on 2
+ * cores) and made the candidate + baseline ResNet-18 pass 1.16× slower (docs/benchmarks.md).
+ * The thread stops when the last model using it is disposed.
+ */
+let shared: { thread: SessionThread; users: number } | undefined;
+
+function acquireSharedThread(): SessionThread {
+  shared ??= { thread: new SessionThread(), users: 0 };
+  shared.users++;
+  return shared.thread;
+}
+
+async function releaseSharedThread(): Promise<void> {
+  const s = shared;
+  if (!s || --s.users > 0) return;
+  shared = undefined;
+  await s.thread.close();
+}
+
+/** Models below this size run in process by default (see {@link defaultSessionThread}). */
+export const IN_PROCESS_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Where a session runs unless {@link RuntimeOptions.thread} says otherwise: in process for
+ * models under 1 MiB, in the session thread for the rest. Handing a batch to the thread costs
+ * ~0.1 ms; for a model like the example's small CNN (0.4 MB, ~6 µs per image) that is more than
+ * inference itself and the pass is decode-bound anyway: at batch 1 the thread made its pass
+ * 0.89× as fast, at batch 64 it made no difference. The file size is known before loading, and
+ * real image classifiers (SqueezeNet 5 MB, MobileNet 14 MB, ResNet-18 45 MB) are far above it.
+ */
+export function defaultSessionThread(modelBytes: number): 'worker' | 'main' {
+  return modelBytes < IN_PROCESS_MAX_BYTES ? 'main' : 'worker';
 }

@@ -35,8 +35,12 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
+/**
+ * In the session thread, as real classifiers (≥ 1 MiB) run; these fixtures are small enough to
+ * run in process by default, which the CLI and example tests cover.
+ */
 async function load(name: string): Promise<LoadedModel> {
-  const m = await loadModel(modelFile(name));
+  const m = await loadModel(modelFile(name), { thread: 'worker' });
   loaded.push(m);
   return m;
 }
