@@ -59,6 +59,9 @@ export interface EvaluationResult {
  */
 const MAX_BATCHES_IN_FLIGHT = 2;
 
+/** Free input tensors kept for reuse: enough for every batch in flight of two models. */
+const MAX_SPARE_TENSORS = 2 * (MAX_BATCHES_IN_FLIGHT + 1);
+
 /** One image waiting for a model: its pixels, example and variant. */
 interface QueueItem {
   image: RgbImage;
@@ -139,6 +142,8 @@ export async function evaluate(
   // thread, so while it works on one batch the next is already queued behind it and this thread
   // goes on decoding; results are filed in the order the batches were started.
   const inFlight: Promise<PredictionRecord[]>[][] = models.map(() => []);
+  // Input tensors the sessions gave back, reused for later batches of the same size.
+  const spares: (Float32Array | Uint8Array)[] = [];
   /** Run full batches from a model's queue (all of it when `all`), filing records by variant. */
   const drain = async (mi: number, all: boolean) => {
     const m = models[mi]!;
@@ -153,7 +158,7 @@ export async function evaluate(
       });
     while (queue.length >= batchSize || (all && queue.length > 0)) {
       const items = queue.splice(0, batchSize);
-      const run = runModel(m, items, keepProbs, stats);
+      const run = runModel(m, items, keepProbs, stats, spares);
       // A rejection is awaited below (or the pass has already failed); not unhandled meanwhile.
       run.catch(() => undefined);
       running.push(run);
@@ -249,6 +254,7 @@ async function runModel(
   items: readonly QueueItem[],
   keepProbs: (variant: string) => boolean,
   stats: EvaluationResult['stats'],
+  spares: (Float32Array | Uint8Array)[],
 ): Promise<PredictionRecord[]> {
   const step = m.contract.fixedBatch ?? items.length;
   const out: PredictionRecord[] = [];
@@ -261,9 +267,10 @@ async function runModel(
     const fed = [...batch];
     while (m.contract.fixedBatch !== undefined && fed.length < m.contract.fixedBatch)
       fed.push(batch.at(-1)!);
-    const tensor = imagesToTensor(fed, m.contract.tensor);
+    const tensor = imagesToTensor(fed, m.contract.tensor, spares);
     const dims = batchDims(m.contract, fed.length);
     const result = await m.model.run(m.contract.inputName, tensor, dims, m.contract.outputName);
+    if (result.input && spares.length < MAX_SPARE_TENSORS) spares.push(result.input);
     stats.inferences += batch.length;
     stats.batches++;
     const k = result.data.length / fed.length;

@@ -27,10 +27,15 @@ export function channelCount(channels: TensorSpec['channels']): 1 | 3 {
  * loop stores into one array type only (V8 keeps such element accesses monomorphic). A 224×224
  * image costs ~0.15 ms instead of 0.45-0.6 ms with a loop per channel over a union-typed buffer;
  * the values are the same table lookups and arithmetic as before.
+ *
+ * `spares`: buffers of earlier batches that are free again. One of the right type and length is
+ * reused (every element is overwritten) instead of allocating: a fresh ResNet-18 batch tensor is
+ * 9.6 MB of newly mapped, zeroed pages.
  */
 export function imagesToTensor(
   images: readonly RgbImage[],
   spec: TensorSpec,
+  spares?: (Float32Array | Uint8Array)[],
 ): Float32Array | Uint8Array {
   const first = images[0];
   if (!first) return spec.dtype === 'uint8' ? new Uint8Array(0) : new Float32Array(0);
@@ -46,7 +51,7 @@ export function imagesToTensor(
   const [f0, f1, f2] = spec.channels === 'bgr' ? [2, 1, 0] : [0, 1, 2];
   const nchw = spec.layout === 'NCHW';
   if (spec.dtype === 'uint8') {
-    const out = new Uint8Array(perImage * images.length);
+    const out = takeSpare(spares, Uint8Array, perImage * images.length);
     images.forEach((img, n) => {
       const base = n * perImage;
       if (c === 1) writeGrayUint8(img.data, out, base, plane);
@@ -55,7 +60,7 @@ export function imagesToTensor(
     });
     return out;
   }
-  const out = new Float32Array(perImage * images.length);
+  const out = takeSpare(spares, Float32Array, perImage * images.length);
   if (c === 1) {
     // Gray first collapses RGB to one 0-255 value; the affine then maps it.
     const gray = new Float64Array(plane);
@@ -184,4 +189,14 @@ function writeGrayFloat(
     gray[p] = LUMA[0] * src[s]! + LUMA[1] * src[s + 1]! + LUMA[2] * src[s + 2]!;
   }
   for (let p = 0; p < plane; p++) out[base + p] = (gray[p]! * scale - mean) / std;
+}
+
+/** Take a buffer of exactly this type and length out of `spares`, or allocate one. */
+function takeSpare<T extends Float32Array | Uint8Array>(
+  spares: (Float32Array | Uint8Array)[] | undefined,
+  type: { new (length: number): T },
+  length: number,
+): T {
+  const i = spares?.findIndex((b) => b instanceof type && b.length === length) ?? -1;
+  return i >= 0 ? (spares!.splice(i, 1)[0] as T) : new type(length);
 }

@@ -16,14 +16,15 @@ export interface LoadedModel {
   info: OnnxModelInfo;
   /**
    * Run one batch; returns the named output as a flat float array and its dims. The input
-   * buffer may be handed to another thread: don't use `data` after calling.
+   * buffer may be handed to another thread: don't use `data` after calling. `input` is the
+   * input buffer given back (possibly a new view of the same memory), free for the next batch.
    */
   run(
     inputName: string,
     data: Float32Array | Uint8Array,
     dims: readonly number[],
     outputName: string,
-  ): Promise<{ data: Float32Array; dims: readonly number[] }>;
+  ): Promise<{ data: Float32Array; dims: readonly number[]; input?: Float32Array | Uint8Array }>;
   /** Release the session (and its thread). Safe to call more than once. */
   dispose(): Promise<void>;
 }
@@ -72,8 +73,10 @@ export async function loadModel(file: string, options: RuntimeOptions = {}): Pro
     return {
       ...base,
       ...describeSession(session),
-      run: (inputName, data, dims, outputName) =>
-        runSession(session, file, inputName, data, dims, outputName),
+      run: async (inputName, data, dims, outputName) => ({
+        ...(await runSession(session, file, inputName, data, dims, outputName)),
+        input: data,
+      }),
       dispose: () => (released ??= session.release()),
     };
   }

@@ -33,6 +33,8 @@ export type SessionReply =
       outputs?: ValueInfo[];
       data?: Float32Array;
       dims?: number[];
+      /** The run's input buffer, sent back for reuse. */
+      input?: Float32Array | Uint8Array;
     }
   | {
       id: number;
@@ -144,13 +146,13 @@ export class SessionThread {
     data: Float32Array | Uint8Array,
     dims: readonly number[],
     outputName: string,
-  ): Promise<{ data: Float32Array; dims: readonly number[] }> {
+  ): Promise<{ data: Float32Array; dims: readonly number[]; input?: Float32Array | Uint8Array }> {
     const r = await this.request(
       this.files.get(session) ?? 'a model',
       { op: 'run', id: this.nextId++, session, inputName, data, dims: [...dims], outputName },
       movable(data),
     );
-    return { data: r.data!, dims: r.dims! };
+    return { data: r.data!, dims: r.dims!, input: r.input };
   }
 
   async release(session: number): Promise<void> {

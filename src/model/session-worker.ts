@@ -24,7 +24,7 @@ function reply(message: SessionReply, transfer: ArrayBuffer[] = []): void {
 }
 
 /** A buffer can be moved to the other thread when the view spans all of it. */
-function ownBuffer(a: Float32Array): ArrayBuffer[] {
+function ownBuffer(a: Float32Array | Uint8Array): ArrayBuffer[] {
   return a.byteOffset === 0 &&
     a.byteLength === a.buffer.byteLength &&
     a.buffer instanceof ArrayBuffer
@@ -49,7 +49,12 @@ async function handle(msg: SessionRequest): Promise<void> {
         msg.dims,
         msg.outputName,
       );
-      reply({ id: msg.id, ok: true, data: out.data, dims: [...out.dims] }, ownBuffer(out.data));
+      // The input goes back too: the main thread fills it with the next batch instead of
+      // allocating (ORT is done with it once run() returns).
+      reply({ id: msg.id, ok: true, data: out.data, dims: [...out.dims], input: msg.data }, [
+        ...ownBuffer(out.data),
+        ...ownBuffer(msg.data),
+      ]);
     } else {
       const s = sessions.get(msg.session);
       sessions.delete(msg.session);

@@ -73,6 +73,9 @@ describe.each(THREADS)('thread: %s', (thread) => {
       expect(a.dims).toEqual([1, 4]);
       expect(Array.from(a.data)).toEqual(Array.from(b.data));
       expect(Array.from(a.data)).toEqual([31.5, 131.5, 231.5, -63]);
+      // The input buffer comes back for reuse from both places.
+      expect(Array.from(a.input!)).toEqual(Array.from(probe()));
+      expect(Array.from(b.input!)).toEqual(Array.from(probe()));
     } finally {
       await here.dispose();
       await other.dispose();
@@ -186,6 +189,9 @@ describe('the session thread', () => {
       const out = await model.run('input', owned, [1, 3, 8, 8], 'logits');
       expect(owned.byteLength, 'transferred: detached here').toBe(0);
       expect(Array.from(out.data)).toEqual([31.5, 131.5, 231.5, -63]);
+      // ... and handed back with the result, for the next batch.
+      expect(out.input).toBeInstanceOf(Float32Array);
+      expect(Array.from(out.input!)).toEqual(Array.from(probe()));
       const big = new Float32Array(192 * 2);
       big.set(probe(), 192);
       const view = big.subarray(192);

@@ -302,3 +302,24 @@ describe('imagesToTensor: same bits as the per-channel reference', () => {
     },
   );
 });
+
+describe('imagesToTensor: spare buffers', () => {
+  it('reuses a spare of the right type and length, overwriting every element', () => {
+    const fresh = imagesToTensor([IMG, IMG], RAW);
+    const spare = new Float32Array(fresh.length).fill(Number.NaN);
+    const wrongType = new Uint8Array(fresh.length);
+    const wrongLength = new Float32Array(fresh.length + 1);
+    const spares: (Float32Array | Uint8Array)[] = [wrongType, spare, wrongLength];
+    const out = imagesToTensor([IMG, IMG], RAW, spares);
+    expect(out).toBe(spare);
+    expect(arr(out)).toEqual(arr(fresh));
+    expect(spares).toEqual([wrongType, wrongLength]);
+  });
+
+  it('allocates when no spare fits', () => {
+    const spares: (Float32Array | Uint8Array)[] = [new Float32Array(3)];
+    const out = imagesToTensor([IMG], { ...RAW, dtype: 'uint8' }, spares);
+    expect(out).toBeInstanceOf(Uint8Array);
+    expect(spares).toHaveLength(1);
+  });
+});
