@@ -107,11 +107,19 @@ interface Node {
   rows: Int32Array | undefined;
 }
 
-interface Encoded {
-  features: string[];
-  values: string[][];
-  codes: Int32Array[];
+/**
+ * Rows already encoded by feature: for feature f, `values[f]` in code unit order and
+ * `codes[f][row]` the index of the row's value in it, or −1 for missing. What
+ * {@link sliceLine} makes of row objects; callers with columnar data pass it to
+ * {@link sliceLineEncoded} directly.
+ */
+export interface EncodedRows {
+  features: readonly string[];
+  values: readonly (readonly string[])[];
+  codes: readonly Int32Array[];
 }
+
+type Encoded = EncodedRows;
 
 function encode(rows: readonly SliceRow[], features: readonly string[] | undefined): Encoded {
   let names: string[];
@@ -181,6 +189,20 @@ export function sliceLine(
   errors: ArrayLike<number>,
   options: SliceLineOptions = {},
 ): SliceLineResult {
+  return sliceLineEncoded(() => encode(rows, options.features), rows.length, errors, options);
+}
+
+/**
+ * {@link sliceLine} on encoded rows (`encoded` is called only when there is something to
+ * search). Value codes must follow code unit order of the values, as {@link sliceLine}'s own
+ * encoding does, so both give the same slices in the same order; `options.features` is ignored.
+ */
+export function sliceLineEncoded(
+  encoded: EncodedRows | (() => EncodedRows),
+  n: number,
+  errors: ArrayLike<number>,
+  options: SliceLineOptions = {},
+): SliceLineResult {
   const { k = 5, maxLevel = 3, minSupport = 32, alpha = 0.95 } = options;
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
   if (!Number.isInteger(maxLevel) || maxLevel < 1) {
@@ -188,7 +210,6 @@ export function sliceLine(
   }
   if (!(minSupport >= 1)) throw new RangeError(`minSupport must be ≥ 1, got ${minSupport}`);
   if (!(alpha > 0 && alpha <= 1)) throw new RangeError(`alpha must be in (0, 1], got ${alpha}`);
-  const n = rows.length;
   if (errors.length !== n)
     throw new RangeError(`errors has length ${errors.length}, rows has ${n}`);
   const e = new Float64Array(n);
@@ -204,7 +225,7 @@ export function sliceLine(
   const levels: SliceLineLevelStats[] = [];
   if (n === 0 || total === 0) return { slices: [], n, averageError, levels };
 
-  const { features, values, codes } = encode(rows, options.features);
+  const { features, values, codes } = typeof encoded === 'function' ? encoded() : encoded;
   const m = features.length;
 
   const score = (size: number, errorSum: number): number =>
@@ -251,7 +272,7 @@ export function sliceLine(
     let candidates = 0;
     let kept = 0;
     for (let f = 0; f < m; f++) {
-      const card = (values[f] as string[]).length;
+      const card = (values[f] as readonly string[]).length;
       const col = codes[f] as Int32Array;
       const { size, sum, max } = groupBy(col, card, e, undefined);
       candidates += card;
@@ -294,7 +315,7 @@ export function sliceLine(
     for (const parent of current) {
       const lastFeature = parent.preds[parent.preds.length - 2] as number;
       for (let f = lastFeature + 1; f < m; f++) {
-        const card = (values[f] as string[]).length;
+        const card = (values[f] as readonly string[]).length;
         // Candidate parent ∧ (f = v) for each v: all other parents must have survived.
         const bounds = new Float64Array(card).fill(-Infinity);
         let any = false;
@@ -379,7 +400,7 @@ export function sliceLine(
       const f = node.preds[i] as number;
       predicates.push({
         feature: features[f] as string,
-        value: (values[f] as string[])[node.preds[i + 1] as number] as string,
+        value: (values[f] as readonly string[])[node.preds[i + 1] as number] as string,
       });
     }
     return {

@@ -18,10 +18,12 @@ import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
 import chiSquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import {
+  asRows,
   resolveMetric,
   summariseMetrics,
-  type ClassificationRecord,
   type MetricDefinition,
+  type MetricInput,
+  type RecordColumns,
 } from './classification.js';
 import { createRandom } from './random.js';
 
@@ -274,8 +276,8 @@ export interface PairedMetricBootstrapOptions extends BootstrapOptions {
  * resample in O(n + numClasses).
  */
 export function pairedBootstrapMetric(
-  candidate: readonly ClassificationRecord[],
-  baseline: readonly ClassificationRecord[],
+  candidate: MetricInput,
+  baseline: MetricInput,
   metric: string | MetricDefinition,
   numClasses: number,
   options: PairedMetricBootstrapOptions = {},
@@ -287,21 +289,41 @@ export function pairedBootstrapMetric(
           ...(options.classNames ? { classNames: options.classNames } : {}),
         })
       : metric;
-  if (candidate.length !== baseline.length) {
+  const cand = asRows(candidate);
+  const base = asRows(baseline);
+  if (cand.length !== base.length) {
     throw new RangeError(
-      `paired bootstrap needs the same examples, got ${candidate.length} candidate and ${baseline.length} baseline records`,
+      `paired bootstrap needs the same examples, got ${cand.length} candidate and ${base.length} baseline records`,
     );
   }
-  const perExample = def.perExample;
-  if (perExample !== undefined) {
-    return bootstrapMeanDifference(candidate.map(perExample), baseline.map(perExample), options);
+  if (def.perExample !== undefined) {
+    const perExample = def.perExample;
+    const perRow =
+      def.perRow ??
+      ((c: RecordColumns, i: number) =>
+        perExample({
+          label: c.label[i] as number,
+          pred: c.pred[i] as number,
+          rank: c.rank[i] as number,
+          conf: c.conf[i] as number,
+          pTrue: c.pTrue[i] as number,
+          sumSq: c.sumSq[i] as number,
+        }));
+    // Per-example values of the selected rows, in selection order.
+    const values = (r: typeof cand) =>
+      Float64Array.from({ length: r.length }, (_, t) =>
+        perRow(r.columns, r.rows === undefined ? t : (r.rows[t] as number)),
+      );
+    return bootstrapMeanDifference(values(cand), values(base), options);
   }
   const topK = def.topK === undefined ? [] : [def.topK];
+  const candRows = { columns: cand.columns, ...(cand.rows ? { rows: cand.rows } : {}) };
+  const baseRows = { columns: base.columns, ...(base.rows ? { rows: base.rows } : {}) };
   return pairedBootstrap(
-    candidate.length,
+    cand.length,
     (weights) =>
-      def.get(summariseMetrics(candidate, numClasses, { topK, weights })) -
-      def.get(summariseMetrics(baseline, numClasses, { topK, weights })),
+      def.get(summariseMetrics(candRows, numClasses, { topK, weights })) -
+      def.get(summariseMetrics(baseRows, numClasses, { topK, weights })),
     options,
   );
 }
