@@ -2,7 +2,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { ExampleTable, ExampleTableBuilder } from '../tables/examples.js';
-import { detectFormat, streamManifest, type ManifestFormat, type ManifestRow } from './manifest.js';
+import { detectFormat, manifestLines, streamManifest, type ManifestFormat } from './manifest.js';
 
 /** What the loader needs from `dataset:` with paths already resolved to absolute. */
 export interface DatasetSpec {
@@ -29,9 +29,10 @@ export interface RawDataset {
 
 const MAX_LISTED = 8;
 
-function listSome(items: string[]): string {
+/** The first items and how many more there are (of `total`, when only the first were made). */
+function listSome(items: string[], total = items.length): string {
   const shown = items.slice(0, MAX_LISTED).join(', ');
-  return items.length > MAX_LISTED ? `${shown} and ${items.length - MAX_LISTED} more` : shown;
+  return total > MAX_LISTED ? `${shown} and ${total - MAX_LISTED} more` : shown;
 }
 
 /**
@@ -61,10 +62,10 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
   const pathBase =
     format === 'hf-metadata' && spec.manifest ? path.dirname(spec.manifest) : spec.root;
 
-  const escaped: string[] = [];
-  const noLabel: string[] = [];
+  const escaped: Problem[] = [];
+  const noLabel: Problem[] = [];
   const seen = new Set<string>();
-  const duplicates: string[] = [];
+  const duplicates: Problem[] = [];
   const allColumns: string[] = [];
   const known = new Set<string>();
   const builder = new ExampleTableBuilder(spec.root);
@@ -72,7 +73,20 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
   let reserved: Set<string> | undefined;
   let isMetadata: (column: string) => boolean = () => false;
   let rows = 0;
-  const where = (r: ManifestRow) => (r.line > 0 ? `${display}:${r.line}` : display);
+  // Problems name rows by manifest line, looked up (reading the manifest again) only if any.
+  type Problem = { record: number; text: (where: string) => string };
+  const problem = (record: number, text: Problem['text']): Problem => ({ record, text });
+  const describe = async (problems: readonly Problem[]): Promise<string[]> => {
+    const lines = await manifestLines(
+      format,
+      spec.manifest,
+      problems.map((p) => p.record),
+    );
+    return problems.map((p) => {
+      const line = lines.get(p.record);
+      return p.text(line ? `${display}:${line}` : display);
+    });
+  };
   for await (const row of streamManifest(format, spec.manifest, spec.root)) {
     if (rows++ === 0) {
       idCol = spec.columns.id ?? ('id' in row.fields ? 'id' : undefined);
@@ -88,7 +102,7 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
     }
     const rel = row.fields[pathCol];
     if (!rel) {
-      escaped.push(`${where(row)} (empty ${pathCol})`);
+      escaped.push(problem(row.record, (w) => `${w} (empty ${pathCol})`));
       continue;
     }
     let label = row.fields[labelCol];
@@ -100,7 +114,7 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
     } else {
       const abs = resolveInsideRoot(pathBase, rel);
       if (!abs || !isInside(spec.root, abs)) {
-        escaped.push(`${where(row)} "${rel}"`);
+        escaped.push(problem(row.record, (w) => `${w} "${rel}"`));
         continue;
       }
       // hf-metadata without a label column: the label is the file's folder (Hugging Face
@@ -110,17 +124,17 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
       relToRoot = path.relative(spec.root, abs).split(path.sep).join('/');
     }
     if (label === undefined || label === '') {
-      noLabel.push(where(row));
+      noLabel.push(problem(row.record, (w) => w));
       continue;
     }
     const id = idCol ? (row.fields[idCol] ?? '') : relToRoot;
     if (id === '') {
-      noLabel.push(`${where(row)} (empty ${idCol ?? 'id'})`);
+      noLabel.push(problem(row.record, (w) => `${w} (empty ${idCol ?? 'id'})`));
       continue;
     }
-    if (seen.has(id)) duplicates.push(`"${id}" (${where(row)})`);
+    if (seen.has(id)) duplicates.push(problem(row.record, (w) => `"${id}" (${w})`));
     seen.add(id);
-    builder.push(id, relToRoot, label, row.line, row.fields, isMetadata);
+    builder.push(id, relToRoot, label, row.record, row.fields, isMetadata);
   }
   if (rows === 0) throw new UserError('dataset', `${display}: the dataset has no examples`);
   if (!allColumns.includes(pathCol)) {
@@ -140,19 +154,23 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
   if (escaped.length > 0) {
     throw new UserError(
       'dataset',
-      `${escaped.length} image path(s) escape the dataset root ${spec.root}: ${listSome(escaped)}. Paths must be relative and stay inside dataset.root.`,
+      `${escaped.length} image path(s) escape the dataset root ${spec.root}: ${listSome(await describe(escaped.slice(0, MAX_LISTED)), escaped.length)}. Paths must be relative and stay inside dataset.root.`,
     );
   }
   if (noLabel.length > 0)
     throw new UserError(
       'dataset',
-      `${noLabel.length} row(s) without a "${labelCol}" or id value: ${listSome(noLabel)}`,
+      `${noLabel.length} row(s) without a "${labelCol}" or id value: ${listSome(await describe(noLabel.slice(0, MAX_LISTED)), noLabel.length)}`,
     );
   if (duplicates.length > 0)
-    throw new UserError('dataset', `duplicate example ids: ${listSome(duplicates)}`);
+    throw new UserError(
+      'dataset',
+      `duplicate example ids: ${listSome(await describe(duplicates.slice(0, MAX_LISTED)), duplicates.length)}`,
+    );
 
   const examples = builder.finish(metadataColumns);
-  if (spec.checkFiles !== false) await checkFiles(examples, display);
+  if (spec.checkFiles !== false)
+    await checkFiles(examples, display, (records) => manifestLines(format, spec.manifest, records));
   return { format, root: spec.root, examples, metadataColumns, labels: examples.labels };
 }
 
@@ -173,12 +191,16 @@ function isInside(root: string, abs: string): boolean {
 }
 
 /** Every file must exist, be a regular file, and (after symlinks) still be inside the root. */
-async function checkFiles(examples: ExampleTable, display: string): Promise<void> {
+async function checkFiles(
+  examples: ExampleTable,
+  display: string,
+  linesOf: (records: number[]) => Promise<Map<number, number>>,
+): Promise<void> {
   const root = examples.root;
   const realRoot = await realpath(root).catch(() => {
     throw new UserError('dataset', `dataset root not found: ${root}`);
   });
-  const missing: string[] = [];
+  const missing: { row: number; text: string }[] = [];
   const outside: string[] = [];
   const limit = 64;
   const check = async (i: number) => {
@@ -190,10 +212,9 @@ async function checkFiles(examples: ExampleTable, display: string): Promise<void
         return;
       }
       const s = await stat(real);
-      if (!s.isFile()) missing.push(`"${p}" (not a file)`);
+      if (!s.isFile()) missing.push({ row: -1, text: `"${p}" (not a file)` });
     } catch {
-      const line = examples.lines[i]!;
-      missing.push(`"${p}"${line > 0 ? ` (${display}:${line})` : ''}`);
+      missing.push({ row: i, text: `"${p}"` });
     }
   };
   for (let i = 0; i < examples.length; i += limit) {
@@ -206,11 +227,19 @@ async function checkFiles(examples: ExampleTable, display: string): Promise<void
       'dataset',
       `${outside.length} image(s) are links that point outside the dataset root: ${listSome(outside.sort())}`,
     );
-  if (missing.length > 0)
+  if (missing.length > 0) {
+    const lines = await linesOf(
+      missing.filter((m) => m.row >= 0).map((m) => examples.records[m.row]!),
+    );
+    const texts = missing.map(({ row, text }) => {
+      const line = row >= 0 ? lines.get(examples.records[row]!) : undefined;
+      return line ? `${text} (${display}:${line})` : text;
+    });
     throw new UserError(
       'dataset',
-      `${missing.length} image file(s) not found under ${root}: ${listSome(missing.sort())}`,
+      `${missing.length} image file(s) not found under ${root}: ${listSome(texts.sort())}`,
     );
+  }
 }
 
 /** Read a class list file: one name per line, blank lines and `#` comments ignored. */

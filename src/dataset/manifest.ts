@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -45,7 +45,7 @@ export function detectFormat(format: string, manifest: string | undefined): Mani
   );
 }
 
-/** csv-parse options of a manifest: header row names the columns, one row object per record. */
+/** csv-parse options of a manifest: the header row names the columns. */
 function csvOptions(display: string) {
   return {
     columns: (header: string[]) => {
@@ -60,11 +60,6 @@ function csvOptions(display: string) {
     skip_empty_lines: true,
     trim: true,
     relax_column_count: false,
-    // Build each row as it is parsed: no per-row `info` object (a dozen fields each).
-    on_record: (record: unknown, context: { lines: number }): ManifestRow => ({
-      fields: record as Record<string, string>,
-      line: context.lines,
-    }),
   };
 }
 
@@ -79,7 +74,13 @@ function csvError(error: unknown, display: string): UserError {
 /** Parse a CSV/TSV manifest. The header row names the columns. */
 export function parseCsvManifest(text: string, display: string): ManifestRow[] {
   try {
-    return parseCsv<ManifestRow>(text, csvOptions(display));
+    return parseCsv<ManifestRow>(text, {
+      ...csvOptions(display),
+      on_record: (record: unknown, context: { lines: number }): ManifestRow => ({
+        fields: record as Record<string, string>,
+        line: context.lines,
+      }),
+    });
   } catch (error) {
     throw csvError(error, display);
   }
@@ -132,45 +133,49 @@ export async function readManifest(
   root: string,
 ): Promise<ManifestRow[]> {
   const rows: ManifestRow[] = [];
-  for await (const row of streamManifest(format, manifestPath, root)) rows.push(row);
+  const at = new Map<number, number>();
+  const streamed = [];
+  for await (const row of streamManifest(format, manifestPath, root)) streamed.push(row);
+  if (format !== 'imagefolder' && manifestPath)
+    for (const [r, l] of await manifestLines(
+      format,
+      manifestPath,
+      streamed.map((s) => s.record),
+    ))
+      at.set(r, l);
+  for (const row of streamed) rows.push({ fields: row.fields, line: at.get(row.record) ?? 0 });
   return rows;
+}
+
+/** A manifest row as streamed: its fields and its ordinal among the data rows (1-based). */
+export interface StreamedRow {
+  fields: Record<string, string>;
+  record: number;
 }
 
 /**
  * The rows of a manifest one at a time, parsed while the file is read: a large manifest is
- * never held as one string nor as an array of rows (see {@link readManifest} for the formats).
+ * never held as one string nor as an array of rows. Rows carry their ordinal, not their line:
+ * csv-parse makes a dozen-field info object per row to tell the line (25 MB of garbage per 100k
+ * rows), so lines are looked up by {@link manifestLines} for the few rows a message names.
  */
 export async function* streamManifest(
   format: ManifestFormat,
   manifestPath: string | undefined,
   root: string,
-): AsyncGenerator<ManifestRow> {
+): AsyncGenerator<StreamedRow> {
+  let record = 0;
   if (format === 'imagefolder') {
-    yield* await scanImageFolder(root);
+    for (const row of await scanImageFolder(root)) yield { fields: row.fields, record: ++record };
     return;
   }
-  if (!manifestPath)
-    throw new UserError('dataset', `dataset.manifest is required for format ${format}`);
-  const display = path.basename(manifestPath);
-  const input = createReadStream(manifestPath, { encoding: 'utf8' });
-  const opened = new Promise<void>((resolve, reject) => {
-    input.once('open', () => resolve());
-    input.once('error', reject);
-  });
-  try {
-    await opened;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(
-      'dataset',
-      `cannot read manifest ${manifestPath}: ${code === 'ENOENT' ? 'file not found' : (code ?? String(error))}`,
-    );
-  }
+  const { input, display } = await openManifest(manifestPath, format);
   if (format === 'csv') {
     const parser = input.pipe(parseCsvStream(csvOptions(display)));
     input.once('error', (error) => parser.destroy(error));
     try {
-      for await (const row of parser) yield row as ManifestRow;
+      for await (const fields of parser)
+        yield { fields: fields as Record<string, string>, record: ++record };
     } catch (error) {
       if (error instanceof UserError) throw error;
       throw csvError(error, display);
@@ -185,11 +190,71 @@ export async function* streamManifest(
     for await (const raw of lines) {
       n++;
       const row = jsonlRow(n === 1 ? raw.replace(/^\uFEFF/, '') : raw, n, display);
-      if (row) yield row;
+      if (row) yield { fields: row.fields, record: ++record };
     }
   } finally {
     input.destroy();
   }
+}
+
+/**
+ * The 1-based file line of each of the data rows `records` (ordinals from
+ * {@link streamManifest}): the manifest is read again, which only a message naming rows needs.
+ * Imagefolder rows have no line (absent from the result).
+ */
+export async function manifestLines(
+  format: ManifestFormat,
+  manifestPath: string | undefined,
+  records: Iterable<number>,
+): Promise<Map<number, number>> {
+  const wanted = new Set(records);
+  const out = new Map<number, number>();
+  if (format === 'imagefolder' || wanted.size === 0) return out;
+  const { input, display } = await openManifest(manifestPath, format);
+  let record = 0;
+  try {
+    if (format === 'csv') {
+      const parser = input.pipe(
+        parseCsvStream({
+          ...csvOptions(display),
+          on_record: (_: unknown, context: { lines: number }) =>
+            wanted.has(++record) ? [record, context.lines] : null,
+        }),
+      );
+      for await (const [r, line] of parser as AsyncIterable<[number, number]>) out.set(r, line);
+    } else {
+      let n = 0;
+      for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
+        n++;
+        if (raw.trim() !== '' && wanted.has(++record)) out.set(record, n);
+      }
+    }
+  } finally {
+    input.destroy();
+  }
+  return out;
+}
+
+async function openManifest(
+  manifestPath: string | undefined,
+  format: ManifestFormat,
+): Promise<{ input: ReadStream; display: string }> {
+  if (!manifestPath)
+    throw new UserError('dataset', `dataset.manifest is required for format ${format}`);
+  const input = createReadStream(manifestPath, { encoding: 'utf8' });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      input.once('open', () => resolve());
+      input.once('error', reject);
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      'dataset',
+      `cannot read manifest ${manifestPath}: ${code === 'ENOENT' ? 'file not found' : (code ?? String(error))}`,
+    );
+  }
+  return { input, display: path.basename(manifestPath) };
 }
 
 async function scanImageFolder(root: string): Promise<ManifestRow[]> {

@@ -77,9 +77,22 @@ export async function writeLinesAtomic(file: string, lines: Iterable<string>): P
   const tmp = `${file}.${process.pid}.tmp`;
   const out = createWriteStream(tmp);
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  // Lines go out in chunks of ~64 kB: one string, buffer and write request per chunk instead of
+  // per line (a records file has one line per prediction).
+  let chunk: string[] = [];
+  let size = 0;
+  const flush = async () => {
+    const text = chunk.join('');
+    chunk = [];
+    size = 0;
+    if (!out.write(text)) await Promise.race([once(out, 'drain'), failed]);
+  };
   for (const line of lines) {
-    if (!out.write(line)) await Promise.race([once(out, 'drain'), failed]);
+    chunk.push(line);
+    size += line.length;
+    if (size >= 65536) await flush();
   }
+  if (size > 0) await flush();
   out.end();
   await Promise.race([once(out, 'finish'), failed]);
   await rename(tmp, file);

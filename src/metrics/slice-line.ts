@@ -479,12 +479,32 @@ export function binNumeric(
   values: readonly (number | null | undefined)[],
   bins: number,
 ): NumericBins {
+  const { names, index, edges } = binIndices(values, bins);
+  return { labels: values.map((_, i) => names[index[i]!]), edges };
+}
+
+/**
+ * {@link binNumeric} without a label per value: the bin names, and each value's bin as an index
+ * into them (−1 for NaN or missing), for callers that keep columns of many values.
+ */
+export function binIndices(
+  values: ArrayLike<number | null | undefined>,
+  bins: number,
+): { names: string[]; index: Int32Array; edges: number[] } {
   if (!Number.isInteger(bins) || bins < 1)
     throw new RangeError(`bins must be a positive integer, got ${bins}`);
-  const finite = Float64Array.from(
-    values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)),
-  ).sort();
-  if (finite.length === 0) return { labels: values.map(() => undefined), edges: [] };
+  const isFinite = (v: number | null | undefined): v is number =>
+    typeof v === 'number' && Number.isFinite(v);
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (isFinite(values[i])) count++;
+  const finite = new Float64Array(count);
+  for (let i = 0, j = 0; i < values.length; i++) {
+    const v = values[i];
+    if (isFinite(v)) finite[j++] = v;
+  }
+  finite.sort();
+  const index = new Int32Array(values.length).fill(-1);
+  if (finite.length === 0) return { names: [], index, edges: [] };
   const edges: number[] = [];
   for (let j = 0; j <= bins; j++) {
     const h = ((finite.length - 1) * j) / bins;
@@ -496,19 +516,17 @@ export function binNumeric(
   }
   if (edges.length === 1) {
     const [text] = formatEdges(edges);
-    const only = `[${text}, ${text}]`;
-    return {
-      labels: values.map((v) => (typeof v === 'number' && Number.isFinite(v) ? only : undefined)),
-      edges,
-    };
+    for (let i = 0; i < values.length; i++) if (isFinite(values[i])) index[i] = 0;
+    return { names: [`[${text}, ${text}]`], index, edges };
   }
   const last = edges.length - 2;
   const text = formatEdges(edges);
   const names = edges
     .slice(0, -1)
     .map((_, i) => `[${text[i]}, ${text[i + 1]}${i === last ? ']' : ')'}`);
-  const labels = values.map((v) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!isFinite(v)) continue;
     // Largest i with edges[i] ≤ v, capped at the last bin.
     let lo = 0;
     let hi = last;
@@ -517,9 +535,9 @@ export function binNumeric(
       if ((edges[mid] as number) <= v) lo = mid;
       else hi = mid - 1;
     }
-    return names[lo];
-  });
-  return { labels, edges };
+    index[i] = lo;
+  }
+  return { names, index, edges };
 }
 
 /**

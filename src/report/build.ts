@@ -116,19 +116,34 @@ function measureTarget(
   ).values;
   const n = rows ? rows.length : cand.length;
   let paired = 0;
-  for (let t = 0; t < n; t++) if (pairing.baseRow[rows ? rows[t]! : t]! >= 0) paired++;
-  if (!pairing.baseline || paired === 0) return { candidate, paired };
-  const cRows = new Uint32Array(paired);
-  const bRows = new Uint32Array(paired);
-  for (let t = 0, p = 0; t < n; t++) {
+  let identity = true;
+  for (let t = 0; t < n; t++) {
     const i = rows ? rows[t]! : t;
     const j = pairing.baseRow[i]!;
-    if (j < 0) continue;
-    cRows[p] = i;
-    bRows[p++] = j;
+    if (j >= 0) paired++;
+    if (j !== i) identity = false;
   }
-  const candP = { columns: cand, rows: cRows };
-  const baseP = { columns: pairing.baseline, rows: bRows };
+  if (!pairing.baseline || paired === 0) return { candidate, paired };
+  // All rows of both tables only when the baseline has no rows beyond the candidate's.
+  if (!rows && pairing.baseline.length !== n) identity = false;
+  // A baseline run alongside pairs every row with the same row: no row arrays needed.
+  let cRows = rows;
+  let bRows = rows;
+  if (!identity) {
+    const c = new Uint32Array(paired);
+    const b = new Uint32Array(paired);
+    for (let t = 0, p = 0; t < n; t++) {
+      const i = rows ? rows[t]! : t;
+      const j = pairing.baseRow[i]!;
+      if (j < 0) continue;
+      c[p] = i;
+      b[p++] = j;
+    }
+    cRows = c;
+    bRows = b;
+  }
+  const candP = { columns: cand, ...(cRows ? { rows: cRows } : {}) };
+  const baseP = { columns: pairing.baseline, ...(bRows ? { rows: bRows } : {}) };
   const baseline = metricValues(baseP, defs, k, topK).values;
   const delta = subtract(metricValues(candP, defs, k, topK).values, baseline);
   const s = config.statistics;
@@ -152,9 +167,10 @@ export function buildReport(input: BuildInput): Report {
   const pairing = pairRecords(candTable, baseTable);
   const frame = frameOf(input.examples, candTable);
   const evaluatedCount = frame.exRows.length;
-  /** Candidate rows of frame positions. */
-  const candRowsOf = (positions: ArrayLike<number>) =>
-    Uint32Array.from({ length: positions.length }, (_, t) => frame.candRows[positions[t]!]!);
+  /** Candidate rows of frame positions (the positions themselves when records follow the examples). */
+  const inOrder = frame.candRows.every((r, p) => r === p);
+  const candRowsOf = (positions: Uint32Array) =>
+    inOrder ? positions : positions.map((p) => frame.candRows[p]!);
 
   // Which metrics get bootstrap intervals: all overall; on slices, accuracy and slice-gated ones.
   const sliceGateMetrics = new Set(
@@ -188,9 +204,11 @@ export function buildReport(input: BuildInput): Report {
     const found = discoverSlices(features, errors, 'errors', options);
     if (hasBase) {
       // Newly wrong: the baseline was right and the candidate is wrong (paired examples only).
-      const paired: number[] = [];
-      for (let p = 0; p < evaluatedCount; p++)
-        if (pairing.baseRow[frame.candRows[p]!]! >= 0) paired.push(p);
+      const isPaired = (p: number) => pairing.baseRow[frame.candRows[p]!]! >= 0;
+      let count = 0;
+      for (let p = 0; p < evaluatedCount; p++) if (isPaired(p)) count++;
+      const paired = new Uint32Array(count);
+      for (let p = 0, t = 0; p < evaluatedCount; p++) if (isPaired(p)) paired[t++] = p;
       const newlyWrong = Uint8Array.from(paired, (p) => {
         const i = frame.candRows[p]!;
         const j = pairing.baseRow[i]!;
@@ -198,13 +216,14 @@ export function buildReport(input: BuildInput): Report {
           ? 1
           : 0;
       });
+      const all = paired.length === evaluatedCount;
       found.push(
         ...discoverSlices(
-          selectFeatures(features, paired),
+          all ? features : selectFeatures(features, paired),
           newlyWrong,
           'regressions',
           options,
-          paired,
+          all ? undefined : paired,
         ),
       );
     }

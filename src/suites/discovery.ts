@@ -1,5 +1,5 @@
 import type { PropertyName } from '../image/properties.js';
-import { binNumeric, sliceLineEncoded, type EncodedRows } from '../metrics/slice-line.js';
+import { binIndices, sliceLineEncoded, type EncodedRows } from '../metrics/slice-line.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
 import type { SliceDef } from './regression.js';
@@ -31,14 +31,21 @@ export interface DiscoveredSlice extends SliceDef {
 
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Codes of `labels` over its distinct values in code unit order (−1 for missing). */
-function encodeLabels(labels: readonly (string | undefined)[]): {
-  values: string[];
-  codes: Int32Array;
-} {
-  const values = [...new Set(labels.filter((l): l is string => l !== undefined))].sort(byCodeUnits);
-  const index = new Map(values.map((v, i) => [v, i]));
-  return { values, codes: Int32Array.from(labels, (l) => (l === undefined ? -1 : index.get(l)!)) };
+/**
+ * Recode `codes` (indices into `values`, −1 missing) in place to the values present, in code
+ * unit order: the encoding SliceLine's own gives row objects.
+ */
+function presentInOrder(
+  values: readonly string[],
+  codes: Int32Array,
+): { values: string[]; codes: Int32Array } {
+  const seen = new Uint8Array(values.length);
+  for (let i = 0; i < codes.length; i++) if (codes[i]! >= 0) seen[codes[i]!] = 1;
+  const kept = values.filter((_, v) => seen[v] === 1).sort(byCodeUnits);
+  const at = new Map(kept.map((v, i) => [v, i]));
+  const recode = Int32Array.from(values, (v) => at.get(v) ?? -1);
+  for (let i = 0; i < codes.length; i++) if (codes[i]! >= 0) codes[i] = recode[codes[i]!]!;
+  return { values: kept, codes };
 }
 
 /**
@@ -56,13 +63,15 @@ export function discoveryFeatures(
 ): EncodedRows {
   const n = exRows.length;
   const binned = new Map<string, { values: string[]; codes: Int32Array }>();
+  const values = new Float64Array(props.length > 0 ? n : 0);
   for (const p of props) {
     const column = images[p];
-    const values = Array.from({ length: n }, (_, t) => {
+    for (let t = 0; t < n; t++) {
       const e = exRows[t]!;
-      return images.has(e) ? column[e] : undefined;
-    });
-    binned.set(p, encodeLabels(binNumeric(values, bins).labels));
+      values[t] = images.has(e) ? column[e]! : NaN;
+    }
+    const { names, index } = binIndices(values, bins);
+    binned.set(p, presentInOrder(names, index));
   }
   const encodeColumn = (name: string) => {
     const fromProps = binned.get(name);
@@ -70,18 +79,9 @@ export function discoveryFeatures(
     const c = examples.column(name);
     if (c < 0) return { values: [], codes: new Int32Array(n).fill(-1) };
     const m = examples.metadata[c]!;
-    // Keep the values present among these examples, renumbered in code unit order.
-    const present = new Uint8Array(m.values.length + 1);
-    for (let t = 0; t < n; t++) present[m.codes[exRows[t]!]!] = 1;
-    const values = m.values.filter((_, v) => present[v + 1] === 1).sort(byCodeUnits);
-    const index = new Map(values.map((v, i) => [v, i]));
-    const recode = Int32Array.from({ length: m.values.length + 1 }, (_, code) =>
-      code === 0 ? -1 : (index.get(m.values[code - 1]!) ?? -1),
-    );
-    return {
-      values,
-      codes: Int32Array.from({ length: n }, (_, t) => recode[m.codes[exRows[t]!]!]!),
-    };
+    // Table code 0 is "missing" and c is values[c − 1]: shift to −1 and 0-based.
+    const codes = Int32Array.from({ length: n }, (_, t) => m.codes[exRows[t]!]! - 1);
+    return presentInOrder(m.values, codes);
   };
   const features = [...columns, ...props];
   const encoded = features.map(encodeColumn);

@@ -103,27 +103,33 @@ export function buildSlices(
       // Metadata code 0 is "missing"; value c is values[c − 1].
       return { codes: m.codes, values: m.values, offset: 1 };
     });
-    // Group by the tuple of value codes (as one number, else a string for huge cardinalities).
+    // Group by the tuple of value codes (as one number, else a string for huge cardinalities):
+    // one pass to count each group, one to fill its typed array, no list per group.
     const radix = cols.map((c) => c.values.length + 1);
     const numeric = radix.reduce((a, b) => a * b, 1) < Number.MAX_SAFE_INTEGER;
-    const groups = new Map<number | string, number[]>();
-    for (let p = 0; p < exRows.length; p++) {
-      const e = exRows[p]!;
+    const keyOf = (e: number): number | string | undefined => {
       let key: number | string = numeric ? 0 : '';
-      let missing = false;
       for (let k = 0; k < cols.length; k++) {
         const code = cols[k]!.codes[e]! + 1 - cols[k]!.offset;
-        if (code === 0) {
-          missing = true;
-          break;
-        }
+        if (code === 0) return undefined;
         key = numeric ? (key as number) * radix[k]! + code : `${key as string}${code},`;
       }
-      if (missing) continue;
-      const list = groups.get(key);
-      if (list) list.push(p);
-      else groups.set(key, [p]);
+      return key;
+    };
+    const counts = new Map<number | string, { rows: Uint32Array; filled: number }>();
+    const sizes = new Map<number | string, number>();
+    for (let p = 0; p < exRows.length; p++) {
+      const key = keyOf(exRows[p]!);
+      if (key !== undefined) sizes.set(key, (sizes.get(key) ?? 0) + 1);
     }
+    for (const [key, size] of sizes) counts.set(key, { rows: new Uint32Array(size), filled: 0 });
+    for (let p = 0; p < exRows.length; p++) {
+      const key = keyOf(exRows[p]!);
+      if (key === undefined) continue;
+      const g = counts.get(key)!;
+      g.rows[g.filled++] = p;
+    }
+    const groups = new Map([...counts].map(([key, g]) => [key, g.rows]));
     const made: SliceDef[] = [];
     for (const list of groups.values()) {
       const e = exRows[list[0]!]!;
@@ -132,7 +138,7 @@ export function buildSlices(
         value: cols[k]!.values[cols[k]!.codes[e]! - cols[k]!.offset]!,
       }));
       const key = predicates.map((p) => `${p.column}=${p.value}`).join(' & ');
-      made.push({ key, kind, predicates, rows: Uint32Array.from(list) });
+      made.push({ key, kind, predicates, rows: list });
     }
     slices.push(...made.sort((a, b) => compareText(a.key, b.key)));
   };

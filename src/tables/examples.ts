@@ -28,8 +28,11 @@ export class ExampleTable {
     readonly labelCodes: Uint32Array,
     /** Metadata columns in manifest (or configured) order. */
     readonly metadata: readonly MetadataColumn[],
-    /** 1-based manifest line per example (0 for imagefolder), for error messages. */
-    readonly lines: Uint32Array,
+    /**
+     * 1-based ordinal of each example's row among the manifest's data rows, for messages
+     * (`manifestLines` turns it into a file line).
+     */
+    readonly records: Uint32Array,
   ) {}
 
   /**
@@ -118,7 +121,7 @@ export class ExampleTable {
       this.labels,
       pick(this.labelCodes),
       this.metadata.map((m) => ({ name: m.name, codes: pick(m.codes), values: m.values })),
-      pick(this.lines),
+      pick(this.records),
     );
   }
 
@@ -134,7 +137,7 @@ export class ExampleTable {
       classes,
       codes,
       this.metadata,
-      this.lines,
+      this.records,
     );
   }
 
@@ -154,7 +157,7 @@ export class ExampleTableBuilder {
   private readonly labelIndex = new Map<string, number>();
   private readonly labels: string[] = [];
   private labelCodes: Uint32Array = new Uint32Array(1024);
-  private lines: Uint32Array = new Uint32Array(1024);
+  private records: Uint32Array = new Uint32Array(1024);
   private readonly columns = new Map<
     string,
     { codes: Uint32Array; index: Map<string, number>; values: string[] }
@@ -174,14 +177,14 @@ export class ExampleTableBuilder {
     id: string,
     relPath: string,
     label: string,
-    line: number,
+    record: number,
     fields: Readonly<Record<string, string>>,
     isMetadata: (column: string) => boolean = () => true,
   ): void {
     const i = this.n++;
-    if (i >= this.lines.length) {
+    if (i >= this.records.length) {
       this.labelCodes = grown(this.labelCodes);
-      this.lines = grown(this.lines);
+      this.records = grown(this.records);
       for (const c of this.columns.values()) c.codes = grown(c.codes);
     }
     this.ids.push(id);
@@ -192,13 +195,13 @@ export class ExampleTableBuilder {
       this.labelIndex.set(label, code);
     }
     this.labelCodes[i] = code;
-    this.lines[i] = line;
+    this.records[i] = record;
     for (const name in fields) {
       const v = fields[name]!;
       if (v === '' || !isMetadata(name)) continue;
       let col = this.columns.get(name);
       if (!col) {
-        col = { codes: new Uint32Array(this.lines.length), index: new Map(), values: [] };
+        col = { codes: new Uint32Array(this.records.length), index: new Map(), values: [] };
         this.columns.set(name, col);
       }
       let vc = col.index.get(v);
@@ -227,7 +230,7 @@ export class ExampleTableBuilder {
           values: col?.values ?? [],
         };
       }),
-      this.lines.slice(0, n),
+      this.records.slice(0, n),
     );
   }
 }

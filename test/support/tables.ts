@@ -16,7 +16,7 @@ export function rawRows(raw: RawDataset) {
     absPath: t.absPath(i),
     label: t.label(i),
     metadata: t.metadataOf(i),
-    line: t.lines[i]!,
+    record: t.records[i]!,
   }));
 }
 

@@ -216,7 +216,7 @@ describe('loadDataset', () => {
         absPath: path.join(root, 'img/a.png'),
         label: 'dog',
         metadata: { lighting: 'dim', source: 'phone, old' },
-        line: 2,
+        record: 1,
       },
       {
         id: 'b',
@@ -225,7 +225,7 @@ describe('loadDataset', () => {
         label: 'cat',
         // An empty value is absent, not "".
         metadata: { source: 'scanner' },
-        line: 3,
+        record: 2,
       },
       {
         id: 'c',
@@ -234,7 +234,7 @@ describe('loadDataset', () => {
         absPath: path.join(root, 'img/c.png'),
         label: 'dog',
         metadata: { lighting: 'day', source: 'phone' },
-        line: 4,
+        record: 3,
       },
     ]);
   });
@@ -265,7 +265,7 @@ describe('loadDataset', () => {
         absPath: path.join(root, 'a.png'),
         label: 'cat',
         metadata: { camera: 'c9' },
-        line: 1,
+        record: 1,
       },
     ]);
   });
@@ -297,7 +297,7 @@ describe('loadDataset', () => {
         absPath: path.join(root, 'train/p/1.png'),
         label: 'cat',
         metadata: { weather: 'rain' },
-        line: 1,
+        record: 1,
       },
     ]);
   });
@@ -506,7 +506,7 @@ describe('readClassFile', () => {
 describe('attachClasses', () => {
   const raw = (labels: [string, string][]): RawDataset => {
     const b = new ExampleTableBuilder('/r');
-    labels.forEach(([id, label], i) => b.push(id, `${id}.png`, label, i + 2, { k: String(i) }));
+    labels.forEach(([id, label], i) => b.push(id, `${id}.png`, label, i + 1, { k: String(i) }));
     const examples = b.finish(['k']);
     return { format: 'csv', root: '/r', examples, metadataColumns: ['k'], labels: examples.labels };
   };

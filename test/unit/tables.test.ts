@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  manifestLines,
   parseCsvManifest,
   parseJsonlManifest,
   streamManifest,
@@ -151,10 +152,17 @@ describe('streamManifest', () => {
   afterAll(async () => {
     await rm(tmp, { recursive: true, force: true });
   });
+  /** Streamed rows with their lines looked up again: what parsing the whole text gives. */
   const collect = async (format: 'csv' | 'jsonl', file: string) => {
     const rows = [];
     for await (const r of streamManifest(format, file, tmp)) rows.push(r);
-    return rows;
+    expect(rows.map((r) => r.record)).toEqual(rows.map((_, i) => i + 1));
+    const lines = await manifestLines(
+      format,
+      file,
+      [...rows.keys()].map((i) => i + 1),
+    );
+    return rows.map((r) => ({ fields: r.fields, line: lines.get(r.record) }));
   };
 
   it('gives the rows and line numbers of parsing the whole text (CSV with quotes, BOM, blank lines)', async () => {
@@ -162,6 +170,8 @@ describe('streamManifest', () => {
     const file = path.join(tmp, 'm.csv');
     await writeFile(file, text);
     expect(await collect('csv', file)).toEqual(parseCsvManifest(text, 'm.csv'));
+    // Only the rows asked for; a row's line is where it ends (header 1, blank 3, row 2 on 4-5).
+    expect([...(await manifestLines('csv', file, [3]))]).toEqual([[3, 6]]);
   });
 
   it('JSON Lines: same rows as the text parser, errors name the line', async () => {
