@@ -143,15 +143,16 @@ export async function evaluate(
     while (queue.length >= batchSize || (all && queue.length > 0)) {
       const items = queue.splice(0, batchSize);
       const out = await runModel(m, items, keepProbs, stats);
-      out.forEach((r) => {
+      out.forEach((r, j) => {
         const key = `${m.role}\u0000${r.variant}`;
         let table = byVariantModel.get(key);
         if (!table) {
           // Sized for every member up front: no growth copies, and `finish` keeps the columns.
-          table = new RecordTableBuilder(m.role, r.variant, capacity.get(r.variant));
+          table = new RecordTableBuilder(m.role, r.variant, capacity.get(r.variant), images.hashes);
           byVariantModel.set(key, table);
         }
-        table.push(r);
+        // Records point at the pass's per-example hashes (record j is items[j]'s example).
+        table.push(r, items[j]!.decoded.index);
       });
     }
   };

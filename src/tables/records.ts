@@ -18,13 +18,29 @@ const HEX = /^[0-9a-f]{64}$/;
 export class HashColumn {
   private bytes: Uint8Array;
   private other: Map<number, string> | undefined;
+  /** Set for a view: row i is row `rows[i]` of `source`. */
+  private rows: Uint32Array | undefined;
+  private source: HashColumn | undefined;
 
   constructor(capacity = 0) {
     this.bytes = new Uint8Array(Math.max(1, capacity) * 32);
   }
 
+  /**
+   * Rows `rows` of `source`, without copying: the records of each model share their examples'
+   * hashes (4 bytes per record instead of 32). Read-only.
+   */
+  static view(source: HashColumn, rows: Uint32Array): HashColumn {
+    const v = new HashColumn(0);
+    v.bytes = new Uint8Array(0);
+    v.rows = rows;
+    v.source = source;
+    return v;
+  }
+
   /** Store `hash` at row `i` (the column grows as needed). */
   set(i: number, hash: string): void {
+    this.writable();
     if (HEX.test(hash)) {
       this.reserve(i + 1);
       this.bytes.set(Buffer.from(hash, 'hex'), i * 32);
@@ -36,38 +52,52 @@ export class HashColumn {
 
   /** Store raw sha256 bytes at row `i`. */
   setBytes(i: number, digest: Uint8Array): void {
+    this.writable();
     this.reserve(i + 1);
     this.bytes.set(digest, i * 32);
     this.other?.delete(i);
   }
 
   get(i: number): string {
-    const odd = this.other?.get(i);
+    const [c, r] = this.resolve(i);
+    const odd = c.other?.get(r);
     if (odd !== undefined) return odd;
-    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + i * 32, 32).toString('hex');
+    return Buffer.from(c.bytes.buffer, c.bytes.byteOffset + r * 32, 32).toString('hex');
   }
 
   /** Same hash at row `i` here and row `j` of `other`, without making strings. */
   equals(i: number, other: HashColumn, j: number): boolean {
-    const a = this.other?.get(i);
-    const b = other.other?.get(j);
-    if (a !== undefined || b !== undefined) return a === b;
-    const x = this.bytes;
-    const y = other.bytes;
-    for (let t = 0; t < 32; t++) if (x[i * 32 + t] !== y[j * 32 + t]) return false;
+    const [x, a] = this.resolve(i);
+    const [y, b] = other.resolve(j);
+    const oddA = x.other?.get(a);
+    const oddB = y.other?.get(b);
+    if (oddA !== undefined || oddB !== undefined) return oddA === oddB;
+    for (let t = 0; t < 32; t++) if (x.bytes[a * 32 + t] !== y.bytes[b * 32 + t]) return false;
     return true;
   }
 
   /** Copy row `j` of `from` into row `i`. */
   copyFrom(i: number, from: HashColumn, j: number): void {
-    const odd = from.other?.get(j);
-    if (odd !== undefined) (this.other ??= new Map()).set(i, odd);
-    else this.setBytes(i, from.bytes.subarray(j * 32, j * 32 + 32));
+    const [c, r] = from.resolve(j);
+    const odd = c.other?.get(r);
+    if (odd !== undefined) {
+      this.writable();
+      (this.other ??= new Map()).set(i, odd);
+    } else this.setBytes(i, c.bytes.subarray(r * 32, r * 32 + 32));
   }
 
   /** Keep the first `n` rows only (releases the spare capacity). */
   trim(n: number): void {
-    if (this.bytes.length !== n * 32) this.bytes = this.bytes.slice(0, n * 32);
+    if (!this.rows && this.bytes.length !== n * 32) this.bytes = this.bytes.slice(0, n * 32);
+  }
+
+  /** The column and row that hold row `i`. */
+  private resolve(i: number): [HashColumn, number] {
+    return this.rows ? this.source!.resolve(this.rows[i]!) : [this, i];
+  }
+
+  private writable(): void {
+    if (this.rows) throw new Error('a hash column view is read-only');
   }
 
   private reserve(n: number): void {
@@ -152,14 +182,22 @@ export class RecordTableBuilder {
   private pTrue: Float64Array;
   private sumSq: Float64Array;
   private probs: (Float64Array | undefined)[] | undefined;
+  /** With a hash source: the source row of each record's hash. */
+  private hashRows: Uint32Array | undefined;
 
+  /**
+   * `hashSource`: records take their hash from this column (give the row to {@link push})
+   * instead of holding a copy, as the evaluation pass does with its per-example hashes.
+   */
   constructor(
     readonly model: ModelRole,
     readonly variant: VariantName,
     capacity = 16,
+    private readonly hashSource?: HashColumn,
   ) {
     const c = Math.max(1, capacity);
-    this.hashes = new HashColumn(c);
+    this.hashes = new HashColumn(hashSource ? 0 : c);
+    if (hashSource) this.hashRows = new Uint32Array(c);
     this.label = new Int32Array(c);
     this.pred = new Int32Array(c);
     this.rank = new Int32Array(c);
@@ -172,13 +210,20 @@ export class RecordTableBuilder {
     return this.n;
   }
 
-  /** Append one record (its model and variant are this builder's). */
+  /**
+   * Append one record (its model and variant are this builder's). With a hash source, `hashRow`
+   * is the row of its hash there (and `r.hash` is not stored).
+   */
   push(
     r: Omit<PredictionRecord, 'model' | 'variant' | 'probs'> & { probs?: ArrayLike<number> },
+    hashRow?: number,
   ): void {
     const i = this.reserve();
     this.ids.push(r.id);
-    this.hashes.set(i, r.hash);
+    if (this.hashRows) {
+      if (hashRow === undefined) throw new Error('push needs the hash row with a hash source');
+      this.hashRows[i] = hashRow;
+    } else this.hashes.set(i, r.hash);
     this.label[i] = r.label;
     this.pred[i] = r.pred;
     this.rank[i] = r.rank;
@@ -193,6 +238,7 @@ export class RecordTableBuilder {
 
   /** Append row `j` of `from`. */
   copyRow(from: RecordTable, j: number): void {
+    if (this.hashRows) throw new Error('copyRow needs a builder without a hash source');
     const i = this.reserve();
     this.ids.push(from.ids[j]!);
     this.hashes.copyFrom(i, from.hashes, j);
@@ -212,13 +258,13 @@ export class RecordTableBuilder {
   finish(): RecordTable {
     const n = this.n;
     this.hashes.trim(n);
-    const cut = <T extends Int32Array | Float64Array>(a: T): T =>
+    const cut = <T extends Int32Array | Float64Array | Uint32Array>(a: T): T =>
       a.length === n ? a : (a.slice(0, n) as T);
     return new RecordTable(
       this.model,
       this.variant,
       this.ids,
-      this.hashes,
+      this.hashRows ? HashColumn.view(this.hashSource!, cut(this.hashRows)) : this.hashes,
       cut(this.label),
       cut(this.pred),
       cut(this.rank),
@@ -238,6 +284,11 @@ export class RecordTableBuilder {
       this.conf = grow(this.conf, i + 1);
       this.pTrue = grow(this.pTrue, i + 1);
       this.sumSq = grow(this.sumSq, i + 1);
+      if (this.hashRows) {
+        const rows = new Uint32Array(this.label.length);
+        rows.set(this.hashRows);
+        this.hashRows = rows;
+      }
     }
     return i;
   }

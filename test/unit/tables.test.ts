@@ -64,6 +64,28 @@ describe('HashColumn', () => {
   });
 });
 
+describe('RecordTableBuilder with a hash source', () => {
+  it('records point at the source rows; reading, comparing and copying see the same hashes', () => {
+    const source = new HashColumn(3);
+    source.set(0, SHA);
+    source.set(1, 'odd');
+    source.set(2, 'cd'.repeat(32));
+    const recs = randomRecords(3, 9);
+    const b = new RecordTableBuilder('candidate', 'clean', 1, source);
+    b.push(recs[0]!, 2);
+    b.push(recs[1]!, 0);
+    b.push(recs[2]!, 1);
+    const t = b.finish();
+    expect([0, 1, 2].map((i) => t.hashes.get(i))).toEqual(['cd'.repeat(32), SHA, 'odd']);
+    expect(t.hashes.equals(1, source, 0)).toBe(true);
+    expect(t.hashes.equals(2, source, 1)).toBe(true);
+    expect(t.hashes.equals(0, source, 0)).toBe(false);
+    expect(t.select([2, 0]).at(1)).toEqual({ ...recs[0], hash: 'cd'.repeat(32) });
+    expect(() => t.hashes.set(0, SHA)).toThrow(/read-only/);
+    expect(() => b.push(recs[0]!)).toThrow(/hash row/);
+  });
+});
+
 describe('RecordTable and RecordSet', () => {
   it('records round-trip through the columns, probs included, in order', () => {
     const recs = randomRecords(50, 3);
