@@ -127,14 +127,20 @@ export function discoverSlices(
       const f = features.features.indexOf(p.feature);
       return { codes: features.codes[f]!, code: features.values[f]!.indexOf(p.value) };
     });
-    const rows: number[] = [];
+    // SliceLine gave the size: fill a typed array, no growing list of up to n numbers.
+    const rows = new Uint32Array(s.size);
+    let k = 0;
     for (let i = 0; i < n; i++)
-      if (tests.every((t) => t.codes[i] === t.code)) rows.push(positions ? positions[i]! : i);
+      if (tests.every((t) => t.codes[i] === t.code)) rows[k++] = positions ? positions[i]! : i;
+    if (k !== s.size)
+      throw new Error(
+        `discovered slice ${predicates.map((p) => `${p.column}=${p.value}`).join(' & ')}: ${k} rows match, SliceLine counted ${s.size}`,
+      );
     return {
       key: predicates.map((p) => `${p.column}=${p.value}`).join(' & '),
       kind: 'discovered' as const,
       predicates,
-      rows: Uint32Array.from(rows),
+      rows,
       target,
       score: s.score,
       meanError: s.meanError,
