@@ -98,7 +98,7 @@ export async function evaluate(
     for (let i = start; i < Math.min(start + chunkSize, examples.length); i++) chunk.push(i);
     const settled = await Promise.all(
       chunk.map(async (index): Promise<Decoded | undefined> => {
-        const example = examples.at(index);
+        const example = examples.ref(index);
         let bytes: Buffer;
         try {
           bytes = await readFile(example.absPath);

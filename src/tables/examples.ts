@@ -105,6 +105,15 @@ export class ExampleTable {
     };
   }
 
+  /**
+   * Example `i` as a small object reading the table on demand (absolute path, label and
+   * metadata are made only if read): for a pass that touches every example once, where a full
+   * {@link at} object per example was garbage that outlived young-generation collections.
+   */
+  ref(i: number): Example {
+    return new ExampleRef(this, i);
+  }
+
   /** Index of the metadata column `name`, or −1. */
   column(name: string): number {
     return this.metadata.findIndex((m) => m.name === name);
@@ -239,4 +248,32 @@ function grown(a: Uint32Array): Uint32Array {
   const b = new Uint32Array(a.length * 2);
   b.set(a);
   return b;
+}
+
+/** See {@link ExampleTable.ref}. */
+class ExampleRef implements Example {
+  readonly id: string;
+  readonly path: string;
+  readonly labelIndex: number;
+
+  constructor(
+    private readonly table: ExampleTable,
+    private readonly row: number,
+  ) {
+    this.id = table.ids[row]!;
+    this.path = table.paths[row]!;
+    this.labelIndex = table.labelCodes[row]!;
+  }
+
+  get absPath(): string {
+    return this.table.absPath(this.row);
+  }
+
+  get label(): string {
+    return this.table.label(this.row);
+  }
+
+  get metadata(): Record<string, string> {
+    return this.table.metadataOf(this.row);
+  }
 }

@@ -138,6 +138,16 @@ describe('ExampleTable', () => {
       labelIndex: 0,
       metadata: { light: 'dim', site: 'x' },
     });
+    // ref(): the same fields, read from the table when asked for.
+    const r = t.ref(0);
+    expect([r.id, r.path, r.absPath, r.label, r.labelIndex, r.metadata]).toEqual([
+      'a',
+      'img/a.png',
+      '/data/img/a.png',
+      'dog',
+      0,
+      { light: 'dim', site: 'x' },
+    ]);
     const classes = t.withClasses(['bird', 'cat', 'dog']);
     expect([...classes.labelCodes]).toEqual([2, 1, 2]);
     expect(classes.at(1)).toMatchObject({
