@@ -50,7 +50,9 @@ const bench: Bench = {
           const { report, records } = await runEvaluation(loaded, {});
           if (r === 0) continue; // warm-up
           seconds.set(w, (seconds.get(w) ?? 0) + (report.timing.evaluate ?? NaN));
-          variantImages = records.filter((x) => x.variant !== 'clean').length;
+          variantImages = records.tables
+            .filter((t) => t.variant !== 'clean')
+            .reduce((n, t) => n + t.length, 0);
         }
       }
       const perRun = (w: number) => seconds.get(w)! / reps;

@@ -1210,7 +1210,7 @@ var require_command = __commonJS({
   "node_modules/commander/lib/command.js"(exports) {
     var EventEmitter = __require("node:events").EventEmitter;
     var childProcess = __require("node:child_process");
-    var path10 = __require("node:path");
+    var path11 = __require("node:path");
     var fs = __require("node:fs");
     var process2 = __require("node:process");
     var { Argument: Argument2, humanReadableArgName } = require_argument();
@@ -2223,9 +2223,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let launchWithNode = false;
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path10.resolve(baseDir, baseName);
+          const localBin = path11.resolve(baseDir, baseName);
           if (fs.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path10.extname(baseName))) return void 0;
+          if (sourceExt.includes(path11.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs.existsSync(`${localBin}${ext}`)
           );
@@ -2243,17 +2243,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path10.resolve(
-            path10.dirname(resolvedScriptPath),
+          executableDir = path11.resolve(
+            path11.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path10.basename(
+            const legacyName = path11.basename(
               this._scriptPath,
-              path10.extname(this._scriptPath)
+              path11.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -2264,7 +2264,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        launchWithNode = sourceExt.includes(path10.extname(executableFile));
+        launchWithNode = sourceExt.includes(path11.extname(executableFile));
         let proc;
         if (process2.platform !== "win32") {
           if (launchWithNode) {
@@ -3179,7 +3179,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path10.basename(filename, path10.extname(filename));
+        this._name = path11.basename(filename, path11.extname(filename));
         return this;
       }
       /**
@@ -3193,9 +3193,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path11) {
-        if (path11 === void 0) return this._executableDir;
-        this._executableDir = path11;
+      executableDir(path12) {
+        if (path12 === void 0) return this._executableDir;
+        this._executableDir = path12;
         return this;
       }
       /**
@@ -3888,7 +3888,7 @@ var require_options = __commonJS({
     }
     module.exports = {
       // set global options
-      parse: function parse4(rawOptions, preset) {
+      parse: function parse5(rawOptions, preset) {
         const options = {};
         const opt = Object.assign({}, preset, rawOptions);
         options.throttleTime = 1e3 / mergeOption(opt.fps, 10);
@@ -4619,10 +4619,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path10) {
-  if (!path10)
+function getElementAtPath(obj, path11) {
+  if (!path11)
     return obj;
-  return path10.reduce((acc, key) => acc?.[key], obj);
+  return path11.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -4881,11 +4881,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path10, issues) {
+function prefixIssues(path11, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path10);
+    iss.path.unshift(path11);
     return iss;
   });
 }
@@ -5418,16 +5418,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path10 = []) => {
+  const processError = (error63, path11 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path10, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path11, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path10, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path11, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path10, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path11, ...issue2.path]);
       } else {
-        const fullpath = [...path10, ...issue2.path];
+        const fullpath = [...path11, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -5466,17 +5466,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path10 = []) => {
+  const processError = (error63, path11 = []) => {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path10, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path11, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path10, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path11, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path10, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path11, ...issue2.path]);
       } else {
-        const fullpath = [...path10, ...issue2.path];
+        const fullpath = [...path11, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -5515,8 +5515,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path10 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path10) {
+  const path11 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path11) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -5698,18 +5698,18 @@ var init_parse = __esm({
       return result.issues.length === 0;
     };
     _encode = (_Err) => {
-      const parse4 = _parse(_Err);
+      const parse5 = _parse(_Err);
       const fn = (schema, value, _ctx, _params) => {
         const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-        return parse4(schema, value, ctx, finalizeParams(fn, _params));
+        return parse5(schema, value, ctx, finalizeParams(fn, _params));
       };
       return fn;
     };
     encode = /* @__PURE__ */ _encode($ZodRealError);
     _decode = (_Err) => {
-      const parse4 = _parse(_Err);
+      const parse5 = _parse(_Err);
       const fn = (schema, value, _ctx, _params) => {
-        return parse4(schema, value, _ctx, finalizeParams(fn, _params));
+        return parse5(schema, value, _ctx, finalizeParams(fn, _params));
       };
       return fn;
     };
@@ -6634,7 +6634,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse4 = inst._zod.parse;
+  const parse5 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -6648,7 +6648,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse4(payload, ctx);
+    return parse5(payload, ctx);
   };
 }
 function handleArrayResult(result, final, index2) {
@@ -23548,13 +23548,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path10 = ref.slice(1).split("/").filter(Boolean);
-  if (path10.length === 0) {
+  const path11 = ref.slice(1).split("/").filter(Boolean);
+  if (path11.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path10[0] === defsKey) {
-    const key = path10[1] === void 0 ? void 0 : decodeJSONPointerSegment(path10[1]);
+  if (path11[0] === defsKey) {
+    const key = path11[1] === void 0 ? void 0 : decodeJSONPointerSegment(path11[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -24936,8 +24936,10 @@ var init_schema = __esm({
       }),
       slices: external_exports.array(sliceSchema),
       examples: external_exports.object({
-        newlyFailing: external_exports.array(exampleChange),
-        newlyFixed: external_exports.array(exampleChange),
+        newlyFailing: external_exports.array(exampleChange).describe(
+          "Most confident mistakes first; at most report.maxListedExamples (counts.newlyFailing has the total, records.jsonl every prediction)."
+        ),
+        newlyFixed: external_exports.array(exampleChange).describe("By id; at most report.maxListedExamples (counts.newlyFixed has the total)."),
         counts: external_exports.object({
           newlyFailing: external_exports.number().int(),
           newlyFixed: external_exports.number().int(),
@@ -24961,53 +24963,382 @@ var init_schema = __esm({
   }
 });
 
+// src/tables/records.ts
+function grow(a, n) {
+  if (a.length >= n) return a;
+  const b = new a.constructor(Math.max(n, a.length * 2, 16));
+  b.set(a);
+  return b;
+}
+var HEX, HashColumn, RecordTable, RecordTableBuilder, RecordSet;
+var init_records = __esm({
+  "src/tables/records.ts"() {
+    "use strict";
+    HEX = /^[0-9a-f]{64}$/;
+    HashColumn = class _HashColumn {
+      bytes;
+      other;
+      /** Set for a view: row i is row `rows[i]` of `source`. */
+      rows;
+      source;
+      constructor(capacity = 0) {
+        this.bytes = new Uint8Array(Math.max(1, capacity) * 32);
+      }
+      /**
+       * Rows `rows` of `source`, without copying: the records of each model share their examples'
+       * hashes (4 bytes per record instead of 32). Read-only.
+       */
+      static view(source, rows) {
+        const v = new _HashColumn(0);
+        v.bytes = new Uint8Array(0);
+        v.rows = rows;
+        v.source = source;
+        return v;
+      }
+      /** Store `hash` at row `i` (the column grows as needed). */
+      set(i, hash2) {
+        this.writable();
+        if (HEX.test(hash2)) {
+          this.reserve(i + 1);
+          this.bytes.set(Buffer.from(hash2, "hex"), i * 32);
+          this.other?.delete(i);
+        } else {
+          (this.other ??= /* @__PURE__ */ new Map()).set(i, hash2);
+        }
+      }
+      /** Store raw sha256 bytes at row `i`. */
+      setBytes(i, digest) {
+        this.writable();
+        this.reserve(i + 1);
+        this.bytes.set(digest, i * 32);
+        this.other?.delete(i);
+      }
+      get(i) {
+        const [c, r] = this.resolve(i);
+        const odd = c.other?.get(r);
+        if (odd !== void 0) return odd;
+        return Buffer.from(c.bytes.buffer, c.bytes.byteOffset + r * 32, 32).toString("hex");
+      }
+      /** Same hash at row `i` here and row `j` of `other`, without making strings. */
+      equals(i, other, j) {
+        const [x, a] = this.resolve(i);
+        const [y, b] = other.resolve(j);
+        const oddA = x.other?.get(a);
+        const oddB = y.other?.get(b);
+        if (oddA !== void 0 || oddB !== void 0) return oddA === oddB;
+        for (let t = 0; t < 32; t++) if (x.bytes[a * 32 + t] !== y.bytes[b * 32 + t]) return false;
+        return true;
+      }
+      /** Copy row `j` of `from` into row `i`. */
+      copyFrom(i, from, j) {
+        const [c, r] = from.resolve(j);
+        const odd = c.other?.get(r);
+        if (odd !== void 0) {
+          this.writable();
+          (this.other ??= /* @__PURE__ */ new Map()).set(i, odd);
+        } else this.setBytes(i, c.bytes.subarray(r * 32, r * 32 + 32));
+      }
+      /** Keep the first `n` rows only (releases the spare capacity). */
+      trim(n) {
+        if (!this.rows && this.bytes.length !== n * 32) this.bytes = this.bytes.slice(0, n * 32);
+      }
+      /** The column and row that hold row `i`. */
+      resolve(i) {
+        return this.rows ? this.source.resolve(this.rows[i]) : [this, i];
+      }
+      writable() {
+        if (this.rows) throw new Error("a hash column view is read-only");
+      }
+      reserve(n) {
+        if (this.bytes.length >= n * 32) return;
+        const grown2 = new Uint8Array(Math.max(n * 32, this.bytes.length * 2));
+        grown2.set(this.bytes);
+        this.bytes = grown2;
+      }
+    };
+    RecordTable = class {
+      constructor(model, variant, ids, hashes, label, pred, rank, conf, pTrue, sumSq, probs) {
+        this.model = model;
+        this.variant = variant;
+        this.ids = ids;
+        this.hashes = hashes;
+        this.label = label;
+        this.pred = pred;
+        this.rank = rank;
+        this.conf = conf;
+        this.pTrue = pTrue;
+        this.sumSq = sumSq;
+        this.probs = probs;
+      }
+      model;
+      variant;
+      ids;
+      hashes;
+      label;
+      pred;
+      rank;
+      conf;
+      pTrue;
+      sumSq;
+      probs;
+      get length() {
+        return this.ids.length;
+      }
+      /** Row `i` as a record object (for a records.jsonl line or a small suite). */
+      at(i) {
+        const r = {
+          id: this.ids[i],
+          hash: this.hashes.get(i),
+          model: this.model,
+          variant: this.variant,
+          label: this.label[i],
+          pred: this.pred[i],
+          conf: this.conf[i],
+          pTrue: this.pTrue[i],
+          rank: this.rank[i],
+          sumSq: this.sumSq[i]
+        };
+        const p = this.probs?.[i];
+        if (p) r.probs = Array.from(p);
+        return r;
+      }
+      /** A table of the rows `rows` (in that order), for another role when given. */
+      select(rows, model = this.model) {
+        const b = new RecordTableBuilder(model, this.variant, rows.length);
+        for (let t = 0; t < rows.length; t++) b.copyRow(this, rows[t]);
+        return b.finish();
+      }
+      /** Row index of each id (a Map of this table's size: use where lookups by id are needed). */
+      indexById() {
+        const m = /* @__PURE__ */ new Map();
+        this.ids.forEach((id, i) => m.set(id, i));
+        return m;
+      }
+    };
+    RecordTableBuilder = class {
+      /**
+       * `hashSource`: records take their hash from this column (give the row to {@link push})
+       * instead of holding a copy, as the evaluation pass does with its per-example hashes.
+       */
+      constructor(model, variant, capacity = 16, hashSource) {
+        this.model = model;
+        this.variant = variant;
+        this.hashSource = hashSource;
+        const c = Math.max(1, capacity);
+        this.hashes = new HashColumn(hashSource ? 0 : c);
+        if (hashSource) this.hashRows = new Uint32Array(c);
+        this.label = new Int32Array(c);
+        this.pred = new Int32Array(c);
+        this.rank = new Int32Array(c);
+        this.conf = new Float64Array(c);
+        this.pTrue = new Float64Array(c);
+        this.sumSq = new Float64Array(c);
+      }
+      model;
+      variant;
+      hashSource;
+      n = 0;
+      ids = [];
+      hashes;
+      label;
+      pred;
+      rank;
+      conf;
+      pTrue;
+      sumSq;
+      probs;
+      /** With a hash source: the source row of each record's hash. */
+      hashRows;
+      get length() {
+        return this.n;
+      }
+      /**
+       * Append one record (its model and variant are this builder's). With a hash source, `hashRow`
+       * is the row of its hash there (and `r.hash` is not stored).
+       */
+      push(r, hashRow) {
+        const i = this.reserve();
+        this.ids.push(r.id);
+        if (this.hashRows) {
+          if (hashRow === void 0) throw new Error("push needs the hash row with a hash source");
+          this.hashRows[i] = hashRow;
+        } else this.hashes.set(i, r.hash);
+        this.label[i] = r.label;
+        this.pred[i] = r.pred;
+        this.rank[i] = r.rank;
+        this.conf[i] = r.conf;
+        this.pTrue[i] = r.pTrue;
+        this.sumSq[i] = r.sumSq;
+        if (r.probs !== void 0) {
+          this.probs ??= new Array(i).fill(void 0);
+          this.probs[i] = Float64Array.from(r.probs);
+        } else this.probs?.push(void 0);
+      }
+      /** Append row `j` of `from`. */
+      copyRow(from, j) {
+        if (this.hashRows) throw new Error("copyRow needs a builder without a hash source");
+        const i = this.reserve();
+        this.ids.push(from.ids[j]);
+        this.hashes.copyFrom(i, from.hashes, j);
+        this.label[i] = from.label[j];
+        this.pred[i] = from.pred[j];
+        this.rank[i] = from.rank[j];
+        this.conf[i] = from.conf[j];
+        this.pTrue[i] = from.pTrue[j];
+        this.sumSq[i] = from.sumSq[j];
+        const p = from.probs?.[j];
+        if (p !== void 0) {
+          this.probs ??= new Array(i).fill(void 0);
+          this.probs[i] = p;
+        } else this.probs?.push(void 0);
+      }
+      finish() {
+        const n = this.n;
+        this.hashes.trim(n);
+        const cut = (a) => a.length === n ? a : a.slice(0, n);
+        return new RecordTable(
+          this.model,
+          this.variant,
+          this.ids,
+          this.hashRows ? HashColumn.view(this.hashSource, cut(this.hashRows)) : this.hashes,
+          cut(this.label),
+          cut(this.pred),
+          cut(this.rank),
+          cut(this.conf),
+          cut(this.pTrue),
+          cut(this.sumSq),
+          this.probs
+        );
+      }
+      reserve() {
+        const i = this.n++;
+        if (i >= this.label.length) {
+          this.label = grow(this.label, i + 1);
+          this.pred = grow(this.pred, i + 1);
+          this.rank = grow(this.rank, i + 1);
+          this.conf = grow(this.conf, i + 1);
+          this.pTrue = grow(this.pTrue, i + 1);
+          this.sumSq = grow(this.sumSq, i + 1);
+          if (this.hashRows) {
+            const rows = new Uint32Array(this.label.length);
+            rows.set(this.hashRows);
+            this.hashRows = rows;
+          }
+        }
+        return i;
+      }
+    };
+    RecordSet = class _RecordSet {
+      tables;
+      constructor(tables = []) {
+        this.tables = tables.filter((t) => t.length > 0);
+      }
+      /** Group record objects by (model, variant), keeping their order within each group. */
+      static from(records) {
+        const builders = /* @__PURE__ */ new Map();
+        for (const r of records) {
+          const key = `${r.model}\0${r.variant}`;
+          let b = builders.get(key);
+          if (!b) builders.set(key, b = new RecordTableBuilder(r.model, r.variant));
+          b.push(r);
+        }
+        return new _RecordSet([...builders.values()].map((b) => b.finish()));
+      }
+      /** Number of records. */
+      get size() {
+        return this.tables.reduce((n, t) => n + t.length, 0);
+      }
+      /** The table of one model and variant, if any record has them. */
+      table(model, variant) {
+        return this.tables.find((t) => t.model === model && t.variant === variant);
+      }
+      /** Only the tables of one model. */
+      ofModel(model) {
+        return new _RecordSet(this.tables.filter((t) => t.model === model));
+      }
+      /** Record objects, one at a time, table by table. */
+      *records() {
+        for (const t of this.tables) for (let i = 0; i < t.length; i++) yield t.at(i);
+      }
+      /** Record objects of the examples in `ids` only (a robustness sample, a few pinned cases). */
+      recordsOf(ids) {
+        const out = [];
+        for (const t of this.tables)
+          for (let i = 0; i < t.length; i++) if (ids.has(t.ids[i])) out.push(t.at(i));
+        return out;
+      }
+    };
+  }
+});
+
 // src/engine/results.ts
 import { createReadStream, createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
-function* exampleLines(hashes, properties) {
-  for (const [id, p] of properties) {
-    const line = { id, hash: hashes.get(id) ?? "", ...p };
+function* exampleLines(examples, images) {
+  for (let i = 0; i < examples.length; i++) {
+    if (!images.has(i)) continue;
+    const line = {
+      id: examples.ids[i],
+      hash: images.hashes.get(i),
+      ...images.properties(i)
+    };
     yield `${JSON.stringify(line)}
 `;
   }
 }
-async function readExampleLines(file2) {
-  let text;
+async function* readExampleLines(file2) {
+  const stream = createReadStream(file2, { encoding: "utf8" });
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let n = 0;
   try {
-    text = await readFile(file2, "utf8");
-  } catch {
+    for await (const l of lines) {
+      n++;
+      if (l.trim() === "") continue;
+      let v;
+      try {
+        v = JSON.parse(l);
+        if (typeof v.id !== "string" || typeof v.brightness !== "number") throw new Error("shape");
+      } catch {
+        throw new UserError("usage", `${file2}:${n}: not an examples.jsonl line`);
+      }
+      yield v;
+    }
+  } catch (error62) {
+    if (error62 instanceof UserError) throw error62;
     throw new UserError(
       "usage",
       `cannot read ${file2}: not a VisionGate result folder of this version (no examples.jsonl)`
     );
   }
-  return text.split("\n").filter((l) => l.trim() !== "").map((l, i) => {
-    try {
-      const v = JSON.parse(l);
-      if (typeof v.id !== "string" || typeof v.brightness !== "number") throw new Error("shape");
-      return v;
-    } catch {
-      throw new UserError("usage", `${file2}:${i + 1}: not an examples.jsonl line`);
-    }
-  });
 }
 async function writeLinesAtomic(file2, lines) {
   await mkdir(path.dirname(file2), { recursive: true });
   const tmp = `${file2}.${process.pid}.tmp`;
   const out = createWriteStream(tmp);
   const failed = new Promise((_, reject) => out.once("error", reject));
+  let chunk = [];
+  let size = 0;
+  const flush = async () => {
+    const text = chunk.join("");
+    chunk = [];
+    size = 0;
+    if (!out.write(text)) await Promise.race([once(out, "drain"), failed]);
+  };
   for (const line of lines) {
-    if (!out.write(line)) await Promise.race([once(out, "drain"), failed]);
+    chunk.push(line);
+    size += line.length;
+    if (size >= 65536) await flush();
   }
+  if (size > 0) await flush();
   out.end();
   await Promise.race([once(out, "finish"), failed]);
   await rename(tmp, file2);
 }
 function* recordLines(records) {
-  for (const r of records) yield `${JSON.stringify(r)}
+  for (const r of records.records()) yield `${JSON.stringify(r)}
 `;
 }
 async function writeFileAtomic(file2, content) {
@@ -25022,7 +25353,7 @@ function isRecord(v) {
   return typeof r.id === "string" && typeof r.hash === "string" && (r.model === "candidate" || r.model === "baseline") && typeof r.variant === "string" && Number.isInteger(r.label) && Number.isInteger(r.pred) && typeof r.conf === "number" && typeof r.pTrue === "number" && Number.isInteger(r.rank) && typeof r.sumSq === "number" && (r.probs === void 0 || Array.isArray(r.probs));
 }
 async function readRecords(file2) {
-  const records = [];
+  const builders = /* @__PURE__ */ new Map();
   const stream = createReadStream(file2, { encoding: "utf8" });
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let n = 0;
@@ -25038,7 +25369,10 @@ async function readRecords(file2) {
       }
       if (!isRecord(value))
         throw new UserError("baseline", `${file2}:${n}: not a VisionGate prediction record`);
-      records.push(value);
+      const key = `${value.model}\0${value.variant}`;
+      let b = builders.get(key);
+      if (!b) builders.set(key, b = new RecordTableBuilder(value.model, value.variant));
+      b.push(value);
     }
   } catch (error62) {
     if (error62 instanceof UserError) throw error62;
@@ -25048,7 +25382,7 @@ async function readRecords(file2) {
       `cannot read ${file2}: ${code === "ENOENT" ? "file not found" : code ?? String(error62)}`
     );
   }
-  return records;
+  return new RecordSet([...builders.values()].map((b) => b.finish()));
 }
 async function readReport(file2) {
   let text;
@@ -25118,6 +25452,7 @@ var init_results = __esm({
     "use strict";
     init_errors();
     init_schema();
+    init_records();
     RESULT_FILES = {
       report: "report.json",
       markdown: "report.md",
@@ -25205,17 +25540,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path10) {
-      const ctrl = callVisitor(key, node2, visitor, path10);
+    function visit_(key, node2, visitor, path11) {
+      const ctrl = callVisitor(key, node2, visitor, path11);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visit_(key, ctrl, visitor, path10);
+        replaceNode(key, path11, ctrl);
+        return visit_(key, ctrl, visitor, path11);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path10 = Object.freeze(path10.concat(node2));
+          path11 = Object.freeze(path11.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path10);
+            const ci = visit_(i, node2.items[i], visitor, path11);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -25226,13 +25561,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path10 = Object.freeze(path10.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path10);
+          path11 = Object.freeze(path11.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path11);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path10);
+          const cv = visit_("value", node2.value, visitor, path11);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -25253,17 +25588,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path10) {
-      const ctrl = await callVisitor(key, node2, visitor, path10);
+    async function visitAsync_(key, node2, visitor, path11) {
+      const ctrl = await callVisitor(key, node2, visitor, path11);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visitAsync_(key, ctrl, visitor, path10);
+        replaceNode(key, path11, ctrl);
+        return visitAsync_(key, ctrl, visitor, path11);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path10 = Object.freeze(path10.concat(node2));
+          path11 = Object.freeze(path11.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path10);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path11);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -25274,13 +25609,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path10 = Object.freeze(path10.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path10);
+          path11 = Object.freeze(path11.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path11);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path10);
+          const cv = await visitAsync_("value", node2.value, visitor, path11);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -25307,23 +25642,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path10) {
+    function callVisitor(key, node2, visitor, path11) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path10);
+        return visitor(key, node2, path11);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path10);
+        return visitor.Map?.(key, node2, path11);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path10);
+        return visitor.Seq?.(key, node2, path11);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path10);
+        return visitor.Pair?.(key, node2, path11);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path10);
+        return visitor.Scalar?.(key, node2, path11);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path10);
+        return visitor.Alias?.(key, node2, path11);
       return void 0;
     }
-    function replaceNode(key, path10, node2) {
-      const parent = path10[path10.length - 1];
+    function replaceNode(key, path11, node2) {
+      const parent = path11[path11.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -25935,10 +26270,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path10, value) {
+    function collectionFromPath(schema, path11, value) {
       let v = value;
-      for (let i = path10.length - 1; i >= 0; --i) {
-        const k = path10[i];
+      for (let i = path11.length - 1; i >= 0; --i) {
+        const k = path11[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -25957,7 +26292,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
+    var isEmptyPath = (path11) => path11 == null || typeof path11 === "object" && !!path11[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -25987,11 +26322,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path10, value) {
-        if (isEmptyPath(path10))
+      addIn(path11, value) {
+        if (isEmptyPath(path11))
           this.add(value);
         else {
-          const [key, ...rest] = path10;
+          const [key, ...rest] = path11;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -26005,8 +26340,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        const [key, ...rest] = path10;
+      deleteIn(path11) {
+        const [key, ...rest] = path11;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -26020,8 +26355,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        const [key, ...rest] = path10;
+      getIn(path11, keepScalar) {
+        const [key, ...rest] = path11;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -26039,8 +26374,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path10) {
-        const [key, ...rest] = path10;
+      hasIn(path11) {
+        const [key, ...rest] = path11;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -26050,8 +26385,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        const [key, ...rest] = path10;
+      setIn(path11, value) {
+        const [key, ...rest] = path11;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -28566,9 +28901,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path10, value) {
+      addIn(path11, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path10, value);
+          this.contents.addIn(path11, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -28643,14 +28978,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        if (Collection.isEmptyPath(path10)) {
+      deleteIn(path11) {
+        if (Collection.isEmptyPath(path11)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path11) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -28665,10 +29000,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        if (Collection.isEmptyPath(path10))
+      getIn(path11, keepScalar) {
+        if (Collection.isEmptyPath(path11))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path11, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -28679,10 +29014,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path10) {
-        if (Collection.isEmptyPath(path10))
+      hasIn(path11) {
+        if (Collection.isEmptyPath(path11))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path11) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -28699,13 +29034,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        if (Collection.isEmptyPath(path10)) {
+      setIn(path11, value) {
+        if (Collection.isEmptyPath(path11)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path10), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path11), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path10, value);
+          this.contents.setIn(path11, value);
         }
       }
       /**
@@ -30666,9 +31001,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path10) => {
+    visit2.itemAtPath = (cst, path11) => {
       let item = cst;
-      for (const [field, index2] of path10) {
+      for (const [field, index2] of path11) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -30677,23 +31012,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path10) => {
-      const parent = visit2.itemAtPath(cst, path10.slice(0, -1));
-      const field = path10[path10.length - 1][0];
+    visit2.parentCollection = (cst, path11) => {
+      const parent = visit2.itemAtPath(cst, path11.slice(0, -1));
+      const field = path11[path11.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path10, item, visitor) {
-      let ctrl = visitor(item, path10);
+    function _visit(path11, item, visitor) {
+      let ctrl = visitor(item, path11);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path11.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -30704,10 +31039,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path10);
+            ctrl = ctrl(item, path11);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path11) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -31532,7 +31867,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -32305,7 +32640,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -32358,7 +32693,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse5(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -32399,7 +32734,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse4;
+    exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -33176,8 +33511,11 @@ var init_schema2 = __esm({
       }),
       report: external_exports.object({
         maxExamples: external_exports.number().int().min(0).default(20).describe("Newly failing/fixed examples listed in the markdown."),
-        maxSlices: external_exports.number().int().min(0).default(30).describe("Slice rows listed in the markdown.")
-      }).strict().default({ maxExamples: 20, maxSlices: 30 })
+        maxSlices: external_exports.number().int().min(0).default(30).describe("Slice rows listed in the markdown."),
+        maxListedExamples: external_exports.number().int().min(0).default(1e3).describe(
+          "Newly failing/fixed examples listed in report.json (each list cut to this many; the counts stay complete and records.jsonl has every prediction)."
+        )
+      }).strict().default({ maxExamples: 20, maxSlices: 30, maxListedExamples: 1e3 })
     }).strict().superRefine((c, ctx) => {
       c.gates.forEach((g, i) => {
         if (g.significant && g.metric !== "accuracy" && c.statistics.resamples === 0) {
@@ -33335,6 +33673,248 @@ var init_load = __esm({
   }
 });
 
+// src/tables/examples.ts
+import path3 from "node:path";
+function grown(a) {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+var ExampleTable, ExampleTableBuilder, ExampleRef;
+var init_examples = __esm({
+  "src/tables/examples.ts"() {
+    "use strict";
+    ExampleTable = class _ExampleTable {
+      constructor(root, ids, paths, labels, labelCodes, metadata, records) {
+        this.root = root;
+        this.ids = ids;
+        this.paths = paths;
+        this.labels = labels;
+        this.labelCodes = labelCodes;
+        this.metadata = metadata;
+        this.records = records;
+      }
+      root;
+      ids;
+      paths;
+      labels;
+      labelCodes;
+      metadata;
+      records;
+      /**
+       * A table of example objects (tests, small callers). Their absolute paths must be one root
+       * plus their paths (the root is taken from the first example); label codes are the examples'
+       * label indices into `classes` (default: the labels seen, by index).
+       */
+      static fromExamples(examples, options = {}) {
+        const first = examples[0];
+        const root = first ? first.absPath.slice(0, -first.path.length - 1) || "/" : "/";
+        const classes = options.classes ?? Array.from(
+          { length: Math.max(0, ...examples.map((e) => e.labelIndex + 1)) },
+          (_, i) => examples.find((e) => e.labelIndex === i)?.label ?? String(i)
+        );
+        const columns = options.metadataColumns ?? [
+          ...new Set(examples.flatMap((e) => Object.keys(e.metadata)))
+        ];
+        const b = new ExampleTableBuilder(root);
+        for (const e of examples) {
+          if (path3.resolve(root, e.path) !== path3.resolve(e.absPath))
+            throw new RangeError(`example ${e.id}: absPath ${e.absPath} is not ${root} + ${e.path}`);
+          b.push(e.id, e.path, e.label, 0, e.metadata);
+        }
+        return b.finish(columns).withClasses(classes);
+      }
+      get length() {
+        return this.ids.length;
+      }
+      absPath(i) {
+        return path3.resolve(this.root, this.paths[i]);
+      }
+      label(i) {
+        return this.labels[this.labelCodes[i]];
+      }
+      /** Metadata value of column `c` (an index into `metadata`) for example `i`, if present. */
+      value(c, i) {
+        const col = this.metadata[c];
+        const code = col.codes[i];
+        return code === 0 ? void 0 : col.values[code - 1];
+      }
+      /** The metadata of example `i` as an object, keys in column order, missing values absent. */
+      metadataOf(i) {
+        const out = {};
+        for (let c = 0; c < this.metadata.length; c++) {
+          const v = this.value(c, i);
+          if (v !== void 0) out[this.metadata[c].name] = v;
+        }
+        return out;
+      }
+      /** Example `i` as an object (made on each call: use for one example at a time). */
+      at(i) {
+        return {
+          id: this.ids[i],
+          path: this.paths[i],
+          absPath: this.absPath(i),
+          label: this.label(i),
+          labelIndex: this.labelCodes[i],
+          metadata: this.metadataOf(i)
+        };
+      }
+      /**
+       * Example `i` as a small object reading the table on demand (absolute path, label and
+       * metadata are made only if read): for a pass that touches every example once, where a full
+       * {@link at} object per example was garbage that outlived young-generation collections.
+       */
+      ref(i) {
+        return new ExampleRef(this, i);
+      }
+      /** Index of the metadata column `name`, or −1. */
+      column(name) {
+        return this.metadata.findIndex((m) => m.name === name);
+      }
+      /** The examples at `rows` (in that order), sharing strings and value lists. */
+      select(rows) {
+        const pick2 = (a) => Uint32Array.from({ length: rows.length }, (_, t) => a[rows[t]]);
+        return new _ExampleTable(
+          this.root,
+          Array.from({ length: rows.length }, (_, t) => this.ids[rows[t]]),
+          Array.from({ length: rows.length }, (_, t) => this.paths[rows[t]]),
+          this.labels,
+          pick2(this.labelCodes),
+          this.metadata.map((m) => ({ name: m.name, codes: pick2(m.codes), values: m.values })),
+          pick2(this.records)
+        );
+      }
+      /** The same examples with labels as indices into `classes` (every label must be one). */
+      withClasses(classes) {
+        const index2 = new Map(classes.map((c, i) => [c, i]));
+        const remap2 = this.labels.map((l) => index2.get(l) ?? -1);
+        const codes = this.labelCodes.map((c) => remap2[c]);
+        return new _ExampleTable(
+          this.root,
+          this.ids,
+          this.paths,
+          classes,
+          codes,
+          this.metadata,
+          this.records
+        );
+      }
+      /** Row of each id (a Map of the table's size: build once where lookups by id are needed). */
+      indexById() {
+        const m = /* @__PURE__ */ new Map();
+        this.ids.forEach((id, i) => m.set(id, i));
+        return m;
+      }
+    };
+    ExampleTableBuilder = class {
+      constructor(root) {
+        this.root = root;
+      }
+      root;
+      n = 0;
+      ids = [];
+      paths = [];
+      labelIndex = /* @__PURE__ */ new Map();
+      labels = [];
+      labelCodes = new Uint32Array(1024);
+      records = new Uint32Array(1024);
+      columns = /* @__PURE__ */ new Map();
+      get length() {
+        return this.n;
+      }
+      /**
+       * Append an example. Its metadata are the non-empty `fields` whose column passes
+       * `isMetadata` (all when not given): read in place, so a manifest row makes no copies.
+       */
+      push(id, relPath, label, record2, fields, isMetadata = () => true) {
+        const i = this.n++;
+        if (i >= this.records.length) {
+          this.labelCodes = grown(this.labelCodes);
+          this.records = grown(this.records);
+          for (const c of this.columns.values()) c.codes = grown(c.codes);
+        }
+        this.ids.push(id);
+        this.paths.push(relPath);
+        let code = this.labelIndex.get(label);
+        if (code === void 0) {
+          code = this.labels.push(label) - 1;
+          this.labelIndex.set(label, code);
+        }
+        this.labelCodes[i] = code;
+        this.records[i] = record2;
+        for (const name in fields) {
+          const v = fields[name];
+          if (v === "" || !isMetadata(name)) continue;
+          let col = this.columns.get(name);
+          if (!col) {
+            col = { codes: new Uint32Array(this.records.length), index: /* @__PURE__ */ new Map(), values: [] };
+            this.columns.set(name, col);
+          }
+          let vc = col.index.get(v);
+          if (vc === void 0) {
+            vc = col.values.push(v);
+            col.index.set(v, vc);
+          }
+          col.codes[i] = vc;
+        }
+      }
+      /** The table with the metadata columns `columns` (in that order; unseen ones all missing). */
+      finish(columns) {
+        const n = this.n;
+        return new ExampleTable(
+          this.root,
+          this.ids,
+          this.paths,
+          this.labels,
+          this.labelCodes.slice(0, n),
+          columns.map((name) => {
+            const col = this.columns.get(name);
+            return {
+              name,
+              codes: col ? col.codes.slice(0, n) : new Uint32Array(n),
+              values: col?.values ?? []
+            };
+          }),
+          this.records.slice(0, n)
+        );
+      }
+    };
+    ExampleRef = class {
+      constructor(table2, row) {
+        this.table = table2;
+        this.row = row;
+        this.id = table2.ids[row];
+        this.path = table2.paths[row];
+        this.labelIndex = table2.labelCodes[row];
+      }
+      table;
+      row;
+      id;
+      path;
+      labelIndex;
+      get absPath() {
+        return this.table.absPath(this.row);
+      }
+      get label() {
+        return this.table.label(this.row);
+      }
+      get metadata() {
+        return this.table.metadataOf(this.row);
+      }
+    };
+  }
+});
+
+// node_modules/csv-parse/lib/utils/is_object.js
+var is_object;
+var init_is_object = __esm({
+  "node_modules/csv-parse/lib/utils/is_object.js"() {
+    is_object = function(obj) {
+      return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+    };
+  }
+});
+
 // node_modules/csv-parse/lib/api/CsvError.js
 var CsvError;
 var init_CsvError = __esm({
@@ -33354,16 +33934,6 @@ var init_CsvError = __esm({
           }
         }
       }
-    };
-  }
-});
-
-// node_modules/csv-parse/lib/utils/is_object.js
-var is_object;
-var init_is_object = __esm({
-  "node_modules/csv-parse/lib/utils/is_object.js"() {
-    is_object = function(obj) {
-      return typeof obj === "object" && obj !== null && !Array.isArray(obj);
     };
   }
 });
@@ -34861,39 +35431,145 @@ var init_api2 = __esm({
   }
 });
 
-// node_modules/csv-parse/lib/sync.js
-var parse3;
-var init_sync = __esm({
-  "node_modules/csv-parse/lib/sync.js"() {
+// node_modules/csv-parse/lib/index.js
+import { Transform } from "stream";
+var Parser, parse3;
+var init_lib = __esm({
+  "node_modules/csv-parse/lib/index.js"() {
+    init_is_object();
     init_api2();
-    parse3 = function(data, opts = {}) {
-      if (typeof data === "string") {
-        data = Buffer.from(data);
+    init_CsvError();
+    init_normalize_options();
+    Parser = class extends Transform {
+      constructor(opts = {}) {
+        super({ ...{ readableObjectMode: true }, ...opts, encoding: null });
+        this.api = transform2({
+          on_skip: (err, chunk) => {
+            this.emit("skip", err, chunk);
+          },
+          ...opts
+        });
+        this.state = this.api.state;
+        this.options = this.api.options;
+        this.info = this.api.info;
       }
-      const records = opts && opts.objname ? {} : [];
-      const parser = transform2(opts);
-      const push = (record2) => {
-        if (parser.options.objname === void 0) records.push(record2);
-        else {
-          records[record2[0]] = record2[1];
+      // Implementation of `Transform._transform`
+      _transform(buf, _, callback) {
+        if (this.state.stop === true) {
+          return;
         }
-      };
-      const close = () => {
-      };
-      const error62 = parser.parse(data, true, push, close);
-      if (error62 !== void 0) throw error62;
-      return records;
+        const err = this.api.parse(
+          buf,
+          false,
+          (record2) => {
+            this.push(record2);
+          },
+          () => {
+            this.push(null);
+            this.end();
+            this.on("end", this.destroy);
+          }
+        );
+        if (err !== void 0) {
+          this.state.stop = true;
+        }
+        callback(err);
+      }
+      // Implementation of `Transform._flush`
+      _flush(callback) {
+        if (this.state.stop === true) {
+          return;
+        }
+        const err = this.api.parse(
+          void 0,
+          true,
+          (record2) => {
+            this.push(record2);
+          },
+          () => {
+            this.push(null);
+            this.on("end", this.destroy);
+          }
+        );
+        callback(err);
+      }
+    };
+    parse3 = function() {
+      let data, options, callback;
+      for (const i in arguments) {
+        const argument = arguments[i];
+        const type = typeof argument;
+        if (data === void 0 && (typeof argument === "string" || Buffer.isBuffer(argument))) {
+          data = argument;
+        } else if (options === void 0 && is_object(argument)) {
+          options = argument;
+        } else if (callback === void 0 && type === "function") {
+          callback = argument;
+        } else {
+          throw new CsvError(
+            "CSV_INVALID_ARGUMENT",
+            ["Invalid argument:", `got ${JSON.stringify(argument)} at index ${i}`],
+            options || {}
+          );
+        }
+      }
+      const parser = new Parser(options);
+      if (callback) {
+        const records = options === void 0 || options.objname === void 0 ? [] : /* @__PURE__ */ Object.create(null);
+        parser.on("readable", function() {
+          let record2;
+          while ((record2 = this.read()) !== null) {
+            if (options === void 0 || options.objname === void 0) {
+              records.push(record2);
+            } else {
+              Object.assign(records, {
+                [record2[0]]: record2[1]
+                // writable: true,
+                // enumerable: true,
+                // configurable: true
+              });
+            }
+          }
+        });
+        parser.on("error", function(err) {
+          callback(err, void 0, parser.api.__infoDataSet());
+        });
+        parser.on("end", function() {
+          callback(void 0, records, parser.api.__infoDataSet());
+        });
+      }
+      if (data !== void 0) {
+        const writer = function() {
+          parser.write(data);
+          parser.end();
+        };
+        if (typeof setImmediate === "function") {
+          setImmediate(writer);
+        } else {
+          setTimeout(writer, 0);
+        }
+      }
+      return parser;
     };
   }
 });
 
+// node_modules/csv-parse/lib/sync.js
+var init_sync = __esm({
+  "node_modules/csv-parse/lib/sync.js"() {
+    init_api2();
+  }
+});
+
 // src/dataset/manifest.ts
-import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
-import path3 from "node:path";
+import { createReadStream as createReadStream2 } from "node:fs";
+import { readdir as readdir2 } from "node:fs/promises";
+import path4 from "node:path";
+import { createInterface as createInterface2 } from "node:readline";
 function detectFormat(format, manifest) {
   if (format !== "auto") return format;
   if (!manifest) return "imagefolder";
-  const base = path3.basename(manifest).toLowerCase();
+  const base = path4.basename(manifest).toLowerCase();
   if (base === "metadata.jsonl") return "hf-metadata";
   if (base.endsWith(".jsonl") || base.endsWith(".ndjson")) return "jsonl";
   if (base.endsWith(".csv") || base.endsWith(".tsv")) return "csv";
@@ -34902,72 +35578,116 @@ function detectFormat(format, manifest) {
     `cannot tell the format of manifest "${manifest}" from its name: set dataset.format to csv, jsonl or hf-metadata`
   );
 }
-function parseCsvManifest(text, display) {
-  const delimiter = display.toLowerCase().endsWith(".tsv") ? "	" : ",";
-  let rows;
+function csvOptions(display) {
+  return {
+    columns: (header) => {
+      const names = header.map((h) => h.trim());
+      const dup = names.find((n, i) => names.indexOf(n) !== i);
+      if (dup !== void 0) throw new Error(`the header row names column "${dup}" twice`);
+      return names;
+    },
+    bom: true,
+    delimiter: display.toLowerCase().endsWith(".tsv") ? "	" : ",",
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: false
+  };
+}
+function csvError(error62, display) {
+  const e = error62;
+  return new UserError(
+    "dataset",
+    `${display}${e.lines ? `:${e.lines}` : ""}: invalid CSV: ${e.message ?? String(error62)}`
+  );
+}
+function jsonlRow(raw, n, display) {
+  const line = raw.trim();
+  if (line === "") return void 0;
+  let value;
   try {
-    rows = parse3(text, {
-      columns: (header) => {
-        const names = header.map((h) => h.trim());
-        const dup = names.find((n, i) => names.indexOf(n) !== i);
-        if (dup !== void 0) throw new Error(`the header row names column "${dup}" twice`);
-        return names;
-      },
-      bom: true,
-      delimiter,
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: false,
-      // Build each row as it is parsed: no per-row `info` object (a dozen fields each) and no
-      // second array of rows, which dominated the parse's heap peak on large manifests.
-      on_record: (record2, context) => ({
-        fields: record2,
-        line: context.lines
-      })
-    });
+    value = JSON.parse(line);
   } catch (error62) {
-    const e = error62;
-    throw new UserError(
-      "dataset",
-      `${display}${e.lines ? `:${e.lines}` : ""}: invalid CSV: ${e.message ?? String(error62)}`
-    );
+    throw new UserError("dataset", `${display}:${n}: invalid JSON: ${error62.message}`);
   }
-  return rows;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new UserError("dataset", `${display}:${n}: each line must be a JSON object`);
+  }
+  const fields = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null || v === void 0) continue;
+    fields[k] = typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
+  }
+  return { fields, line: n };
 }
-function parseJsonlManifest(text, display) {
-  const rows = [];
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  lines.forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === "") return;
-    let value;
+async function* streamManifest(format, manifestPath, root) {
+  let record2 = 0;
+  if (format === "imagefolder") {
+    for (const row of await scanImageFolder(root)) yield { fields: row.fields, record: ++record2 };
+    return;
+  }
+  const { input: input2, display } = await openManifest(manifestPath, format);
+  if (format === "csv") {
+    const parser = input2.pipe(parse3(csvOptions(display)));
+    input2.once("error", (error62) => parser.destroy(error62));
     try {
-      value = JSON.parse(line);
+      for await (const fields of parser)
+        yield { fields, record: ++record2 };
     } catch (error62) {
-      throw new UserError(
-        "dataset",
-        `${display}:${i + 1}: invalid JSON: ${error62.message}`
-      );
+      if (error62 instanceof UserError) throw error62;
+      throw csvError(error62, display);
+    } finally {
+      input2.destroy();
     }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      throw new UserError("dataset", `${display}:${i + 1}: each line must be a JSON object`);
+    return;
+  }
+  const lines = createInterface2({ input: input2, crlfDelay: Infinity });
+  let n = 0;
+  try {
+    for await (const raw of lines) {
+      n++;
+      const row = jsonlRow(n === 1 ? raw.replace(/^\uFEFF/, "") : raw, n, display);
+      if (row) yield { fields: row.fields, record: ++record2 };
     }
-    const fields = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (v === null || v === void 0) continue;
-      fields[k] = typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
-    }
-    rows.push({ fields, line: i + 1 });
-  });
-  return rows;
+  } finally {
+    input2.destroy();
+  }
 }
-async function readManifest(format, manifestPath, root) {
-  if (format === "imagefolder") return scanImageFolder(root);
+async function manifestLines(format, manifestPath, records) {
+  const wanted = new Set(records);
+  const out = /* @__PURE__ */ new Map();
+  if (format === "imagefolder" || wanted.size === 0) return out;
+  const { input: input2, display } = await openManifest(manifestPath, format);
+  let record2 = 0;
+  try {
+    if (format === "csv") {
+      const parser = input2.pipe(
+        parse3({
+          ...csvOptions(display),
+          on_record: (_, context) => wanted.has(++record2) ? [record2, context.lines] : null
+        })
+      );
+      for await (const [r, line] of parser) out.set(r, line);
+    } else {
+      let n = 0;
+      for await (const raw of createInterface2({ input: input2, crlfDelay: Infinity })) {
+        n++;
+        if (raw.trim() !== "" && wanted.has(++record2)) out.set(record2, n);
+      }
+    }
+  } finally {
+    input2.destroy();
+  }
+  return out;
+}
+async function openManifest(manifestPath, format) {
   if (!manifestPath)
     throw new UserError("dataset", `dataset.manifest is required for format ${format}`);
-  let text;
+  const input2 = createReadStream2(manifestPath, { encoding: "utf8" });
   try {
-    text = await readFile3(manifestPath, "utf8");
+    await new Promise((resolve, reject) => {
+      input2.once("open", () => resolve());
+      input2.once("error", reject);
+    });
   } catch (error62) {
     const code = error62.code;
     throw new UserError(
@@ -34975,8 +35695,7 @@ async function readManifest(format, manifestPath, root) {
       `cannot read manifest ${manifestPath}: ${code === "ENOENT" ? "file not found" : code ?? String(error62)}`
     );
   }
-  const display = path3.basename(manifestPath);
-  return format === "csv" ? parseCsvManifest(text, display) : parseJsonlManifest(text, display);
+  return { input: input2, display: path4.basename(manifestPath) };
 }
 async function scanImageFolder(root) {
   let classDirs;
@@ -34992,8 +35711,8 @@ async function scanImageFolder(root) {
     throw new UserError("dataset", `imagefolder: no class folders under ${root}`);
   const rows = [];
   for (const cls of classDirs) {
-    const files = await readdir2(path3.join(root, cls), { recursive: true, withFileTypes: true });
-    const images = files.filter((f) => f.isFile() && IMAGE_EXTENSIONS.has(path3.extname(f.name).toLowerCase())).map((f) => path3.relative(root, path3.join(f.parentPath, f.name)).split(path3.sep).join("/")).sort();
+    const files = await readdir2(path4.join(root, cls), { recursive: true, withFileTypes: true });
+    const images = files.filter((f) => f.isFile() && IMAGE_EXTENSIONS.has(path4.extname(f.name).toLowerCase())).map((f) => path4.relative(root, path4.join(f.parentPath, f.name)).split(path4.sep).join("/")).sort();
     for (const p of images) rows.push({ fields: { path: p, label: cls }, line: 0 });
   }
   return rows;
@@ -35002,6 +35721,7 @@ var IMAGE_EXTENSIONS;
 var init_manifest = __esm({
   "src/dataset/manifest.ts"() {
     "use strict";
+    init_lib();
     init_sync();
     init_errors();
     IMAGE_EXTENSIONS = /* @__PURE__ */ new Set([
@@ -35022,32 +35742,95 @@ var init_manifest = __esm({
 });
 
 // src/dataset/load.ts
-import { readFile as readFile4, realpath, stat } from "node:fs/promises";
-import path4 from "node:path";
-function listSome(items) {
+import { readFile as readFile3, realpath, stat } from "node:fs/promises";
+import path5 from "node:path";
+function listSome(items, total = items.length) {
   const shown = items.slice(0, MAX_LISTED).join(", ");
-  return items.length > MAX_LISTED ? `${shown} and ${items.length - MAX_LISTED} more` : shown;
+  return total > MAX_LISTED ? `${shown} and ${total - MAX_LISTED} more` : shown;
 }
 function resolveInsideRoot(root, relative) {
   if (relative === "" || relative.includes("\0")) return void 0;
-  if (path4.isAbsolute(relative) || /^[A-Za-z]:/.test(relative) || relative.startsWith("\\"))
+  if (path5.isAbsolute(relative) || /^[A-Za-z]:/.test(relative) || relative.startsWith("\\"))
     return void 0;
-  const abs = path4.resolve(root, relative);
+  const abs = path5.resolve(root, relative);
   if (!isInside(root, abs)) return void 0;
   return abs;
 }
 async function loadDataset(spec) {
   const format = detectFormat(spec.format, spec.manifest);
-  const rows = await readManifest(format, spec.manifest, spec.root);
-  const display = spec.manifest ? path4.basename(spec.manifest) : spec.root;
-  if (rows.length === 0) throw new UserError("dataset", `${display}: the dataset has no examples`);
+  const display = spec.manifest ? path5.basename(spec.manifest) : spec.root;
   const pathCol = format === "hf-metadata" && spec.columns.path === "path" ? "file_name" : spec.columns.path;
   const labelCol = spec.columns.label;
-  const first = rows[0].fields;
-  const idCol = spec.columns.id ?? ("id" in first ? "id" : void 0);
-  const pathBase = format === "hf-metadata" && spec.manifest ? path4.dirname(spec.manifest) : spec.root;
-  const reserved = /* @__PURE__ */ new Set([pathCol, labelCol, ...idCol ? [idCol] : []]);
-  const allColumns = [...new Set(rows.flatMap((r) => Object.keys(r.fields)))];
+  const pathBase = format === "hf-metadata" && spec.manifest ? path5.dirname(spec.manifest) : spec.root;
+  const escaped = [];
+  const noLabel = [];
+  const seen = /* @__PURE__ */ new Set();
+  const duplicates = [];
+  const allColumns = [];
+  const known = /* @__PURE__ */ new Set();
+  const builder = new ExampleTableBuilder(spec.root);
+  let idCol;
+  let reserved;
+  let isMetadata = () => false;
+  let rows = 0;
+  const problem2 = (record2, text) => ({ record: record2, text });
+  const describe3 = async (problems) => {
+    const lines = await manifestLines(
+      format,
+      spec.manifest,
+      problems.map((p) => p.record)
+    );
+    return problems.map((p) => {
+      const line = lines.get(p.record);
+      return p.text(line ? `${display}:${line}` : display);
+    });
+  };
+  for await (const row of streamManifest(format, spec.manifest, spec.root)) {
+    if (rows++ === 0) {
+      idCol = spec.columns.id ?? ("id" in row.fields ? "id" : void 0);
+      const r = reserved = /* @__PURE__ */ new Set([pathCol, labelCol, ...idCol ? [idCol] : []]);
+      const wanted = spec.metadata ? new Set(spec.metadata) : void 0;
+      isMetadata = wanted ? (c) => wanted.has(c) : (c) => !r.has(c);
+    }
+    for (const k in row.fields) {
+      if (!known.has(k)) {
+        known.add(k);
+        allColumns.push(k);
+      }
+    }
+    const rel2 = row.fields[pathCol];
+    if (!rel2) {
+      escaped.push(problem2(row.record, (w) => `${w} (empty ${pathCol})`));
+      continue;
+    }
+    let label = row.fields[labelCol];
+    let relToRoot;
+    if (pathBase === spec.root && label && isPlainRelative(rel2)) {
+      relToRoot = rel2;
+    } else {
+      const abs = resolveInsideRoot(pathBase, rel2);
+      if (!abs || !isInside(spec.root, abs)) {
+        escaped.push(problem2(row.record, (w) => `${w} "${rel2}"`));
+        continue;
+      }
+      if (label === void 0 && format === "hf-metadata" && isInside(pathBase, path5.dirname(abs)))
+        label = path5.basename(path5.dirname(abs));
+      relToRoot = path5.relative(spec.root, abs).split(path5.sep).join("/");
+    }
+    if (label === void 0 || label === "") {
+      noLabel.push(problem2(row.record, (w) => w));
+      continue;
+    }
+    const id = idCol ? row.fields[idCol] ?? "" : relToRoot;
+    if (id === "") {
+      noLabel.push(problem2(row.record, (w) => `${w} (empty ${idCol ?? "id"})`));
+      continue;
+    }
+    if (seen.has(id)) duplicates.push(problem2(row.record, (w) => `"${id}" (${w})`));
+    seen.add(id);
+    builder.push(id, relToRoot, label, row.record, row.fields, isMetadata);
+  }
+  if (rows === 0) throw new UserError("dataset", `${display}: the dataset has no examples`);
   if (!allColumns.includes(pathCol)) {
     throw new UserError(
       "dataset",
@@ -35062,105 +35845,81 @@ async function loadDataset(spec) {
       `${display}: dataset.metadata names columns that are not in the manifest: ${listSome(unknownMeta)} (columns: ${listSome(allColumns)})`
     );
   }
-  const escaped = [];
-  const noLabel = [];
-  const seen = /* @__PURE__ */ new Map();
-  const duplicates = [];
-  const out = [];
-  const where = (r) => r.line > 0 ? `${display}:${r.line}` : display;
-  for (const row of rows) {
-    const rel2 = row.fields[pathCol];
-    if (!rel2) {
-      escaped.push(`${where(row)} (empty ${pathCol})`);
-      continue;
-    }
-    const abs = resolveInsideRoot(pathBase, rel2);
-    if (!abs || !isInside(spec.root, abs)) {
-      escaped.push(`${where(row)} "${rel2}"`);
-      continue;
-    }
-    let label = row.fields[labelCol];
-    if (label === void 0 && format === "hf-metadata" && isInside(pathBase, path4.dirname(abs)))
-      label = path4.basename(path4.dirname(abs));
-    if (label === void 0 || label === "") {
-      noLabel.push(where(row));
-      continue;
-    }
-    const relToRoot = path4.relative(spec.root, abs).split(path4.sep).join("/");
-    const id = idCol ? row.fields[idCol] ?? "" : relToRoot;
-    if (id === "") {
-      noLabel.push(`${where(row)} (empty ${idCol ?? "id"})`);
-      continue;
-    }
-    if (seen.has(id)) duplicates.push(`"${id}" (${where(row)})`);
-    seen.set(id, row.line);
-    const metadata = {};
-    for (const c of metadataColumns) {
-      const v = row.fields[c];
-      if (v !== void 0 && v !== "") metadata[c] = v;
-    }
-    out.push({ id, path: relToRoot, absPath: abs, label, metadata, line: row.line });
-  }
   if (escaped.length > 0) {
     throw new UserError(
       "dataset",
-      `${escaped.length} image path(s) escape the dataset root ${spec.root}: ${listSome(escaped)}. Paths must be relative and stay inside dataset.root.`
+      `${escaped.length} image path(s) escape the dataset root ${spec.root}: ${listSome(await describe3(escaped.slice(0, MAX_LISTED)), escaped.length)}. Paths must be relative and stay inside dataset.root.`
     );
   }
   if (noLabel.length > 0)
     throw new UserError(
       "dataset",
-      `${noLabel.length} row(s) without a "${labelCol}" or id value: ${listSome(noLabel)}`
+      `${noLabel.length} row(s) without a "${labelCol}" or id value: ${listSome(await describe3(noLabel.slice(0, MAX_LISTED)), noLabel.length)}`
     );
   if (duplicates.length > 0)
-    throw new UserError("dataset", `duplicate example ids: ${listSome(duplicates)}`);
-  if (spec.checkFiles !== false) await checkFiles(spec.root, out, display);
-  const labels = [...new Set(out.map((r) => r.label))];
-  return { format, root: spec.root, rows: out, metadataColumns, labels };
+    throw new UserError(
+      "dataset",
+      `duplicate example ids: ${listSome(await describe3(duplicates.slice(0, MAX_LISTED)), duplicates.length)}`
+    );
+  const examples = builder.finish(metadataColumns);
+  if (spec.checkFiles !== false)
+    await checkFiles(examples, display, (records) => manifestLines(format, spec.manifest, records));
+  return { format, root: spec.root, examples, metadataColumns, labels: examples.labels };
 }
 function isInside(root, abs) {
-  const rel2 = path4.relative(root, abs);
-  return rel2 !== "" && rel2 !== ".." && !rel2.startsWith(`..${path4.sep}`) && !path4.isAbsolute(rel2);
+  const rel2 = path5.relative(root, abs);
+  return rel2 !== "" && rel2 !== ".." && !rel2.startsWith(`..${path5.sep}`) && !path5.isAbsolute(rel2);
 }
-async function checkFiles(root, rows, display) {
+async function checkFiles(examples, display, linesOf) {
+  const root = examples.root;
   const realRoot = await realpath(root).catch(() => {
     throw new UserError("dataset", `dataset root not found: ${root}`);
   });
   const missing = [];
   const outside = [];
   const limit = 64;
-  for (let i = 0; i < rows.length; i += limit) {
-    await Promise.all(
-      rows.slice(i, i + limit).map(async (r) => {
-        try {
-          const real = await realpath(r.absPath);
-          if (!isInside(realRoot, real)) {
-            outside.push(`"${r.path}"`);
-            return;
-          }
-          const s = await stat(real);
-          if (!s.isFile()) missing.push(`"${r.path}" (not a file)`);
-        } catch {
-          missing.push(`"${r.path}"${r.line > 0 ? ` (${display}:${r.line})` : ""}`);
-        }
-      })
-    );
+  const check2 = async (i) => {
+    const p = examples.paths[i];
+    try {
+      const real = await realpath(examples.absPath(i));
+      if (!isInside(realRoot, real)) {
+        outside.push(`"${p}"`);
+        return;
+      }
+      const s = await stat(real);
+      if (!s.isFile()) missing.push({ row: -1, text: `"${p}" (not a file)` });
+    } catch {
+      missing.push({ row: i, text: `"${p}"` });
+    }
+  };
+  for (let i = 0; i < examples.length; i += limit) {
+    const batch = [];
+    for (let j = i; j < Math.min(i + limit, examples.length); j++) batch.push(check2(j));
+    await Promise.all(batch);
   }
   if (outside.length > 0)
     throw new UserError(
       "dataset",
       `${outside.length} image(s) are links that point outside the dataset root: ${listSome(outside.sort())}`
     );
-  if (missing.length > 0)
+  if (missing.length > 0) {
+    const lines = await linesOf(
+      missing.filter((m) => m.row >= 0).map((m) => examples.records[m.row])
+    );
+    const texts = missing.map(({ row, text }) => {
+      const line = row >= 0 ? lines.get(examples.records[row]) : void 0;
+      return line ? `${text} (${display}:${line})` : text;
+    });
     throw new UserError(
       "dataset",
-      `${missing.length} image file(s) not found under ${root}: ${listSome(missing.sort())}`
+      `${missing.length} image file(s) not found under ${root}: ${listSome(texts.sort())}`
     );
+  }
 }
 async function readClassFile(file2) {
   let text;
   try {
-    text = await readFile4(file2, "utf8");
+    text = await readFile3(file2, "utf8");
   } catch {
     throw new UserError("dataset", `class list file not found: ${file2}`);
   }
@@ -35175,25 +35934,15 @@ function attachClasses(raw, classes, source) {
       "dataset",
       `the class list (${source}) repeats ${listSome([...new Set(dup)].map((d) => `"${d}"`))}`
     );
-  const index2 = new Map(classes.map((c, i) => [c, i]));
+  const known = new Set(classes);
   const unknown2 = /* @__PURE__ */ new Map();
-  const examples = [];
-  for (const r of raw.rows) {
-    const labelIndex = index2.get(r.label);
-    if (labelIndex === void 0) {
-      const ids = unknown2.get(r.label) ?? [];
-      ids.push(r.id);
-      unknown2.set(r.label, ids);
-      continue;
-    }
-    examples.push({
-      id: r.id,
-      path: r.path,
-      absPath: r.absPath,
-      label: r.label,
-      labelIndex,
-      metadata: r.metadata
-    });
+  const { examples } = raw;
+  for (let i = 0; i < examples.length; i++) {
+    const label = examples.label(i);
+    if (known.has(label)) continue;
+    const ids = unknown2.get(label) ?? [];
+    ids.push(examples.ids[i]);
+    unknown2.set(label, ids);
   }
   if (unknown2.size > 0) {
     const parts = [...unknown2].map(
@@ -35204,15 +35953,68 @@ function attachClasses(raw, classes, source) {
       `labels not in the class list (${source}): ${listSome(parts)}. Known classes: ${listSome(classes.map((c) => `"${c}"`))}`
     );
   }
-  return examples;
+  return examples.withClasses(classes);
 }
-var MAX_LISTED;
+var MAX_LISTED, PLAIN_RELATIVE, isPlainRelative;
 var init_load2 = __esm({
   "src/dataset/load.ts"() {
     "use strict";
     init_errors();
+    init_examples();
     init_manifest();
     MAX_LISTED = 8;
+    PLAIN_RELATIVE = /^(?![A-Za-z]:)(?:(?!\.{1,2}(?:\/|$))[^/\\\0]+\/)*(?!\.{1,2}$)[^/\\\0]+$/;
+    isPlainRelative = (p) => path5.sep === "/" && PLAIN_RELATIVE.test(p);
+  }
+});
+
+// src/tables/images.ts
+var ImageFacts;
+var init_images = __esm({
+  "src/tables/images.ts"() {
+    "use strict";
+    init_records();
+    ImageFacts = class {
+      /** Room for `n` examples (rows of the example table they describe). */
+      constructor(length) {
+        this.length = length;
+        this.hashes = new HashColumn(length);
+        this.brightness = new Float64Array(length);
+        this.contrast = new Float64Array(length);
+        this.sharpness = new Float64Array(length);
+        this.present = new Uint8Array(length);
+      }
+      length;
+      hashes;
+      brightness;
+      contrast;
+      sharpness;
+      /** 1 where the example's image was read (an unreadable or unevaluated one has no facts). */
+      present;
+      set(i, hash2, p) {
+        this.hashes.set(i, hash2);
+        this.brightness[i] = p.brightness;
+        this.contrast[i] = p.contrast;
+        this.sharpness[i] = p.sharpness;
+        this.present[i] = 1;
+      }
+      has(i) {
+        return this.present[i] === 1;
+      }
+      properties(i) {
+        return {
+          brightness: this.brightness[i],
+          contrast: this.contrast[i],
+          sharpness: this.sharpness[i]
+        };
+      }
+      /** Number of examples with facts. */
+      get count() {
+        let n = 0;
+        for (let i = 0; i < this.length; i++) n += this.present[i];
+        return n;
+      }
+    };
   }
 });
 
@@ -35652,7 +36454,7 @@ var require_main2 = __commonJS({
   "node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports, module) {
     "use strict";
     var RE = /%(?:([1-9]\d*)\$)?([0 +\-#]*)(\*|\d+)?(?:(\.)(\*|\d+)?)?[hlL]?([%A-Za-z])/g;
-    function parse4(match) {
+    function parse5(match) {
       var token = {
         "mapping": match[1] ? parseInt(match[1], 10) : void 0,
         "flags": match[2],
@@ -35681,7 +36483,7 @@ var require_main2 = __commonJS({
         if (match[6] === "%") {
           tokens.push("%");
         } else {
-          tokens.push(parse4(match));
+          tokens.push(parse5(match));
         }
         prev = RE.lastIndex;
         match = RE.exec(str);
@@ -44199,6 +45001,27 @@ var init_calibration = __esm({
 });
 
 // src/metrics/classification.ts
+function asRows(input2) {
+  if (!Array.isArray(input2)) {
+    const r = input2;
+    const length = r.rows?.length ?? r.columns.label.length;
+    return { columns: r.columns, rows: r.rows, length };
+  }
+  const records = input2;
+  const col = (f) => Float64Array.from(records, (r) => r[f]);
+  return {
+    columns: {
+      label: col("label"),
+      pred: col("pred"),
+      rank: col("rank"),
+      conf: col("conf"),
+      pTrue: col("pTrue"),
+      sumSq: col("sumSq")
+    },
+    rows: void 0,
+    length: records.length
+  };
+}
 function checkNumClasses(numClasses) {
   if (!Number.isInteger(numClasses) || numClasses < 1) {
     throw new RangeError(`numClasses must be a positive integer, got ${numClasses}`);
@@ -44213,12 +45036,13 @@ function normaliseTopK(topK) {
   }
   return ks;
 }
-function tally(records, numClasses, options, confusion) {
+function tally(input2, numClasses, options, confusion) {
   checkNumClasses(numClasses);
   const ks = normaliseTopK(options.topK);
   const weights = options.weights;
-  if (weights !== void 0 && weights.length !== records.length) {
-    throw new RangeError(`weights has length ${weights.length}, records has ${records.length}`);
+  const { columns: c, rows, length } = asRows(input2);
+  if (weights !== void 0 && weights.length !== length) {
+    throw new RangeError(`weights has length ${weights.length}, records has ${length}`);
   }
   const t = {
     n: 0,
@@ -44233,11 +45057,14 @@ function tally(records, numClasses, options, confusion) {
     binConfSum: new Float64Array(CALIBRATION_BINS),
     binCorrectSum: new Float64Array(CALIBRATION_BINS)
   };
-  for (let i = 0; i < records.length; i++) {
+  for (let i = 0; i < length; i++) {
     const w = weights === void 0 ? 1 : weights[i];
     if (w === 0) continue;
-    const r = records[i];
-    const { label, pred } = r;
+    const at = rows === void 0 ? i : rows[i];
+    const label = c.label[at];
+    const pred = c.pred[at];
+    const rank = c.rank[at];
+    const conf = c.conf[at];
     if (!(label >= 0 && label < numClasses && Number.isInteger(label))) {
       throw new RangeError(
         `record ${i}: label ${label} is not a class index in [0, ${numClasses})`
@@ -44253,12 +45080,12 @@ function tally(records, numClasses, options, confusion) {
     t.predicted[pred] = t.predicted[pred] + w;
     if (hit) t.truePositive[label] = t.truePositive[label] + w;
     for (let j = 0; j < ks.length; j++) {
-      if (r.rank < ks[j]) t.topKCorrect[j] = t.topKCorrect[j] + w;
+      if (rank < ks[j]) t.topKCorrect[j] = t.topKCorrect[j] + w;
     }
-    t.brierSum += w * (r.sumSq - 2 * r.pTrue + 1);
-    const b = calibrationBinIndex(r.conf);
+    t.brierSum += w * (c.sumSq[at] - 2 * c.pTrue[at] + 1);
+    const b = calibrationBinIndex(conf);
     t.binCount[b] = t.binCount[b] + w;
-    t.binConfSum[b] = t.binConfSum[b] + w * r.conf;
+    t.binConfSum[b] = t.binConfSum[b] + w * conf;
     t.binCorrectSum[b] = t.binCorrectSum[b] + w * hit;
     if (confusion !== void 0) {
       const row = confusion[label];
@@ -44341,7 +45168,8 @@ function topKAccuracyMetric(k) {
       }
       return entry.accuracy;
     },
-    perExample: (r) => r.rank < k ? 1 : 0
+    perExample: (r) => r.rank < k ? 1 : 0,
+    perRow: (c, i) => c.rank[i] < k ? 1 : 0
   };
 }
 function resolveMetric(name, classes = {}) {
@@ -44400,7 +45228,8 @@ var init_classification = __esm({
         description: "Fraction of examples whose predicted class is the true class",
         direction: "higher-is-better",
         get: (m) => m.accuracy,
-        perExample: (r) => r.pred === r.label ? 1 : 0
+        perExample: (r) => r.pred === r.label ? 1 : 0,
+        perRow: (c, i) => c.pred[i] === c.label[i] ? 1 : 0
       },
       topKAccuracyMetric(5),
       {
@@ -44450,7 +45279,8 @@ var init_classification = __esm({
         description: "Multi-class Brier score, mean of \u03A3_j (p_j \u2212 y_j)\xB2",
         direction: "lower-is-better",
         get: (m) => m.brier,
-        perExample: (r) => r.sumSq - 2 * r.pTrue + 1
+        perExample: (r) => r.sumSq - 2 * r.pTrue + 1,
+        perRow: (c, i) => c.sumSq[i] - 2 * c.pTrue[i] + 1
       }
     ];
     KIND_LABEL = { precision: "Precision", recall: "Recall", f1: "F1" };
@@ -44605,15 +45435,22 @@ function intervalFromReplicates(estimate, replicates, settings) {
     method: "percentile"
   };
 }
+function scratchOf(key, n) {
+  if (scratch[key].length < n) {
+    const Ctor = scratch[key].constructor;
+    scratch[key] = new Ctor(Math.max(n, scratch[key].length * 2));
+  }
+  return scratch[key].subarray(0, n);
+}
 function pairedBootstrap(n, statistic, options = {}) {
   const settings = resolveBootstrap(options);
   if (!Number.isInteger(n) || n < 1)
     throw new RangeError(`bootstrap needs n \u2265 1 examples, got ${n}`);
-  const weights = new Uint32Array(n).fill(1);
+  const weights = scratchOf("weights", n).fill(1);
   const estimate = statistic(weights);
   const rng = createRandom(settings.seed);
   const replicates = new Float64Array(settings.resamples);
-  const draws = new Uint32Array(n);
+  const draws = scratchOf("draws", n);
   for (let r = 0; r < settings.resamples; r++) {
     rng.fillInts(draws, n);
     weights.fill(0);
@@ -44625,23 +45462,13 @@ function pairedBootstrap(n, statistic, options = {}) {
   }
   return intervalFromReplicates(estimate, replicates, settings);
 }
-function bootstrapMeanDifference(candidate, baseline, options = {}) {
-  const settings = resolveBootstrap(options);
-  const n = candidate.length;
-  if (baseline.length !== n) {
-    throw new RangeError(`paired bootstrap needs equal lengths, got ${n} and ${baseline.length}`);
-  }
-  if (n < 1) throw new RangeError("bootstrap needs at least one example");
-  const diff = new Float64Array(n);
+function bootstrapDifferences(diff, settings) {
+  const n = diff.length;
   let total = 0;
-  for (let i = 0; i < n; i++) {
-    const d = candidate[i] - baseline[i];
-    diff[i] = d;
-    total += d;
-  }
+  for (let i = 0; i < n; i++) total += diff[i];
   const rng = createRandom(settings.seed);
   const replicates = new Float64Array(settings.resamples);
-  const draws = new Uint32Array(n);
+  const draws = scratchOf("draws", n);
   for (let r = 0; r < settings.resamples; r++) {
     rng.fillInts(draws, n);
     let sum2 = 0;
@@ -44655,19 +45482,40 @@ function pairedBootstrapMetric(candidate, baseline, metric, numClasses, options 
     numClasses,
     ...options.classNames ? { classNames: options.classNames } : {}
   }) : metric;
-  if (candidate.length !== baseline.length) {
+  const cand = asRows(candidate);
+  const base = asRows(baseline);
+  if (cand.length !== base.length) {
     throw new RangeError(
-      `paired bootstrap needs the same examples, got ${candidate.length} candidate and ${baseline.length} baseline records`
+      `paired bootstrap needs the same examples, got ${cand.length} candidate and ${base.length} baseline records`
     );
   }
-  const perExample = def.perExample;
-  if (perExample !== void 0) {
-    return bootstrapMeanDifference(candidate.map(perExample), baseline.map(perExample), options);
+  if (def.perExample !== void 0) {
+    const perExample = def.perExample;
+    const perRow = def.perRow ?? ((c, i) => perExample({
+      label: c.label[i],
+      pred: c.pred[i],
+      rank: c.rank[i],
+      conf: c.conf[i],
+      pTrue: c.pTrue[i],
+      sumSq: c.sumSq[i]
+    }));
+    const settings = resolveBootstrap(options);
+    const n = cand.length;
+    if (n < 1) throw new RangeError("bootstrap needs at least one example");
+    const diff = scratchOf("diff", n);
+    for (let t = 0; t < n; t++) {
+      const i = cand.rows === void 0 ? t : cand.rows[t];
+      const j = base.rows === void 0 ? t : base.rows[t];
+      diff[t] = perRow(cand.columns, i) - perRow(base.columns, j);
+    }
+    return bootstrapDifferences(diff, settings);
   }
   const topK = def.topK === void 0 ? [] : [def.topK];
+  const candRows = { columns: cand.columns, ...cand.rows ? { rows: cand.rows } : {} };
+  const baseRows = { columns: base.columns, ...base.rows ? { rows: base.rows } : {} };
   return pairedBootstrap(
-    candidate.length,
-    (weights) => def.get(summariseMetrics(candidate, numClasses, { topK, weights })) - def.get(summariseMetrics(baseline, numClasses, { topK, weights })),
+    cand.length,
+    (weights) => def.get(summariseMetrics(candRows, numClasses, { topK, weights })) - def.get(summariseMetrics(baseRows, numClasses, { topK, weights })),
     options
   );
 }
@@ -44854,7 +45702,7 @@ function totalVariationDistance(p, q) {
   for (let i = 0; i < p.length; i++) d += Math.abs(p[i] / sp - q[i] / sq);
   return d / 2;
 }
-var import_stats_base_dists_binomial_cdf, import_stats_base_dists_chisquare_cdf, import_stats_base_dists_normal_quantile, KS_EXACT_MAX_CELLS;
+var import_stats_base_dists_binomial_cdf, import_stats_base_dists_chisquare_cdf, import_stats_base_dists_normal_quantile, scratch, KS_EXACT_MAX_CELLS;
 var init_stats = __esm({
   "src/metrics/stats.ts"() {
     "use strict";
@@ -44863,6 +45711,11 @@ var init_stats = __esm({
     import_stats_base_dists_normal_quantile = __toESM(require_lib131(), 1);
     init_classification();
     init_random();
+    scratch = {
+      draws: new Uint32Array(0),
+      weights: new Uint32Array(0),
+      diff: new Float64Array(0)
+    };
     KS_EXACT_MAX_CELLS = 1e6;
   }
 });
@@ -45323,48 +46176,116 @@ var init_image_properties = __esm({
 });
 
 // src/suites/regression.ts
-function buildSlices(examples, spec) {
+function frameOf(examples, candidate) {
+  const exRowOfCand = new Int32Array(candidate.length).fill(-1);
+  let j = 0;
+  let inOrder = true;
+  for (let i = 0; i < candidate.length && inOrder; i++) {
+    const id = candidate.ids[i];
+    while (j < examples.length && examples.ids[j] !== id) j++;
+    if (j === examples.length) inOrder = false;
+    else exRowOfCand[i] = j++;
+  }
+  if (!inOrder) {
+    const byId = examples.indexById();
+    candidate.ids.forEach((id, i) => exRowOfCand[i] = byId.get(id) ?? -1);
+  }
+  const candOfEx = new Int32Array(examples.length).fill(-1);
+  exRowOfCand.forEach((e, i) => {
+    if (e >= 0) candOfEx[e] = i;
+  });
+  let m = 0;
+  for (const c of candOfEx) if (c >= 0) m++;
+  const exRows = new Uint32Array(m);
+  const candRows = new Uint32Array(m);
+  for (let e = 0, p = 0; e < examples.length; e++) {
+    if (candOfEx[e] < 0) continue;
+    exRows[p] = e;
+    candRows[p++] = candOfEx[e];
+  }
+  return { examples, exRows, candRows, exRowOfCand };
+}
+function buildSlices(examples, exRows, spec) {
   const slices = [];
-  const group = (kind, columns, valueOf2) => {
-    const map2 = /* @__PURE__ */ new Map();
-    for (const e of examples) {
-      const values = columns.map((c) => valueOf2(e, c));
-      if (values.some((v) => v === void 0)) continue;
-      const predicates = columns.map((c, i) => ({ column: c, value: values[i] }));
-      const key = predicates.map((p) => `${p.column}=${p.value}`).join(" & ");
-      let s = map2.get(key);
-      if (!s) {
-        s = { key, kind, predicates, ids: /* @__PURE__ */ new Set() };
-        map2.set(key, s);
+  const classColumn = { codes: examples.labelCodes, values: examples.labels, offset: 0 };
+  const group = (kind, columns) => {
+    if (kind !== "class" && columns.some((c) => examples.column(c) < 0)) return;
+    const cols = columns.map((c) => {
+      if (kind === "class") return classColumn;
+      const m = examples.metadata[examples.column(c)];
+      return { codes: m.codes, values: m.values, offset: 1 };
+    });
+    const radix = cols.map((c) => c.values.length + 1);
+    const numeric = radix.reduce((a, b) => a * b, 1) < Number.MAX_SAFE_INTEGER;
+    const keyOf2 = (e) => {
+      let key = numeric ? 0 : "";
+      for (let k = 0; k < cols.length; k++) {
+        const code = cols[k].codes[e] + 1 - cols[k].offset;
+        if (code === 0) return void 0;
+        key = numeric ? key * radix[k] + code : `${key}${code},`;
       }
-      s.ids.add(e.id);
+      return key;
+    };
+    const counts = /* @__PURE__ */ new Map();
+    const sizes = /* @__PURE__ */ new Map();
+    for (let p = 0; p < exRows.length; p++) {
+      const key = keyOf2(exRows[p]);
+      if (key !== void 0) sizes.set(key, (sizes.get(key) ?? 0) + 1);
     }
-    slices.push(...[...map2.values()].sort((a, b) => compareText(a.key, b.key)));
+    for (const [key, size] of sizes) counts.set(key, { rows: new Uint32Array(size), filled: 0 });
+    for (let p = 0; p < exRows.length; p++) {
+      const key = keyOf2(exRows[p]);
+      if (key === void 0) continue;
+      const g = counts.get(key);
+      g.rows[g.filled++] = p;
+    }
+    const groups = new Map([...counts].map(([key, g]) => [key, g.rows]));
+    const made = [];
+    for (const list2 of groups.values()) {
+      const e = exRows[list2[0]];
+      const predicates = columns.map((c, k) => ({
+        column: c,
+        value: cols[k].values[cols[k].codes[e] - cols[k].offset]
+      }));
+      const key = predicates.map((p) => `${p.column}=${p.value}`).join(" & ");
+      made.push({ key, kind, predicates, rows: list2 });
+    }
+    slices.push(...made.sort((a, b) => compareText(a.key, b.key)));
   };
-  for (const c of spec.columns) group("column", [c], (e, col) => e.metadata[col]);
-  for (const cross of spec.crossings) group("crossing", cross, (e, col) => e.metadata[col]);
-  if (spec.classes) group("class", [CLASS_COLUMN], (e) => e.label);
+  for (const c of spec.columns) group("column", [c]);
+  for (const cross of spec.crossings) group("crossing", cross);
+  if (spec.classes) group("class", [CLASS_COLUMN]);
   return slices;
 }
 function pairRecords(candidate, baseline) {
-  const cand = new Map(candidate.map((r) => [r.id, r]));
-  const base = /* @__PURE__ */ new Map();
+  const baseRow = new Int32Array(candidate.length).fill(-1);
   const changed = [];
   const added = [];
   const removed = [];
+  let paired = 0;
   if (baseline) {
-    const baseById = new Map(baseline.map((r) => [r.id, r]));
-    for (const [id, c] of cand) {
-      const b = baseById.get(id);
-      if (!b) added.push(id);
-      else if (b.hash !== c.hash) changed.push(id);
-      else base.set(id, b);
+    const aligned = baseline.length === candidate.length && candidate.ids.every((id, i) => baseline.ids[i] === id);
+    const baseById = aligned ? void 0 : baseline.indexById();
+    for (let i = 0; i < candidate.length; i++) {
+      const id = candidate.ids[i];
+      const b = aligned ? i : baseById.get(id);
+      if (b === void 0) added.push(id);
+      else if (!candidate.hashes.equals(i, baseline.hashes, b)) changed.push(id);
+      else {
+        baseRow[i] = b;
+        paired++;
+      }
     }
-    for (const id of baseById.keys()) if (!cand.has(id)) removed.push(id);
+    if (!aligned) {
+      const candIds = new Set(candidate.ids);
+      for (const id of baseById.keys()) if (!candIds.has(id)) removed.push(id);
+    }
   }
   return {
-    candidate: cand,
-    baseline: base,
+    candidate,
+    baseline,
+    baseRow,
+    paired,
     changed: changed.sort(),
     added: added.sort(),
     removed: removed.sort()
@@ -45404,41 +46325,58 @@ function subtract(candidate, baseline) {
   }
   return out;
 }
-function exampleChanges(pairing, examplesById, classes) {
-  const newlyFailing = [];
-  const newlyFixed = [];
+function exampleChanges(pairing, frame, classes, limit = Infinity) {
+  const c = pairing.candidate;
+  const b = pairing.baseline;
+  const failing = [];
+  const fixed = [];
   let bothWrong = 0;
-  for (const [id, b] of pairing.baseline) {
-    const c = pairing.candidate.get(id);
-    const bOk = b.pred === b.label;
-    const cOk = c.pred === c.label;
+  for (let i = 0; i < c.length; i++) {
+    const j = pairing.baseRow[i];
+    if (j < 0 || !b) continue;
+    const bOk = b.pred[j] === b.label[j];
+    const cOk = c.pred[i] === c.label[i];
     if (!bOk && !cOk) bothWrong++;
     if (bOk === cOk) continue;
-    const e = examplesById.get(id);
-    const change = {
-      id,
-      path: e.path,
-      label: classes[c.label] ?? String(c.label),
-      baselinePred: classes[b.pred] ?? String(b.pred),
-      candidatePred: classes[c.pred] ?? String(c.pred),
-      candidateConf: c.conf,
-      metadata: e.metadata
-    };
-    (bOk ? newlyFailing : newlyFixed).push(change);
+    (bOk ? failing : fixed).push(i);
   }
-  newlyFailing.sort((a, b) => b.candidateConf - a.candidateConf || compareText(a.id, b.id));
-  newlyFixed.sort((a, b) => compareText(a.id, b.id));
-  return { newlyFailing, newlyFixed, bothWrong };
+  failing.sort((x, y) => c.conf[y] - c.conf[x] || compareText(c.ids[x], c.ids[y]));
+  fixed.sort((x, y) => compareText(c.ids[x], c.ids[y]));
+  const change = (i) => {
+    const j = pairing.baseRow[i];
+    const e = frame.exRowOfCand[i];
+    return {
+      id: c.ids[i],
+      path: frame.examples.paths[e],
+      label: classes[c.label[i]] ?? String(c.label[i]),
+      baselinePred: classes[b.pred[j]] ?? String(b.pred[j]),
+      candidatePred: classes[c.pred[i]] ?? String(c.pred[i]),
+      candidateConf: c.conf[i],
+      metadata: frame.examples.metadataOf(e)
+    };
+  };
+  return {
+    newlyFailing: failing.slice(0, limit).map(change),
+    newlyFixed: fixed.slice(0, limit).map(change),
+    counts: { newlyFailing: failing.length, newlyFixed: fixed.length, bothWrong }
+  };
 }
 function checkPinned(ids, candidate, classes) {
+  const wanted = new Set(ids);
+  const rowOf = /* @__PURE__ */ new Map();
+  candidate.ids.forEach((id, i) => {
+    if (wanted.has(id)) rowOf.set(id, i);
+  });
   return ids.map((id) => {
-    const r = candidate.get(id);
-    if (!r) return { id, status: "missing" };
+    const i = rowOf.get(id);
+    if (i === void 0) return { id, status: "missing" };
+    const label = candidate.label[i];
+    const pred = candidate.pred[i];
     return {
       id,
-      status: r.pred === r.label ? "pass" : "fail",
-      label: classes[r.label] ?? String(r.label),
-      pred: classes[r.pred] ?? String(r.pred)
+      status: pred === label ? "pass" : "fail",
+      label: classes[label] ?? String(label),
+      pred: classes[pred] ?? String(pred)
     };
   });
 }
@@ -46607,12 +47545,12 @@ var init_representativity = __esm({
 });
 
 // src/suites/data/scan.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 import sharp from "sharp";
 async function scanImageFile(id, absPath, options) {
   let bytes;
   try {
-    bytes = await readFile5(absPath);
+    bytes = await readFile4(absPath);
   } catch (error62) {
     return { id, ok: false, error: `cannot read file: ${firstLine(error62)}` };
   }
@@ -47205,10 +48143,10 @@ var init_data = __esm({
 });
 
 // src/engine/data-suite.ts
-import path5 from "node:path";
+import path6 from "node:path";
 async function loadItems(loaded, manifest) {
   const file2 = resolveFromConfig(loaded, manifest);
-  const root = loaded.config.dataset.manifest && path5.dirname(file2) === path5.dirname(resolveFromConfig(loaded, loaded.config.dataset.manifest)) ? resolveFromConfig(loaded, loaded.config.dataset.root) : path5.dirname(file2);
+  const root = loaded.config.dataset.manifest && path6.dirname(file2) === path6.dirname(resolveFromConfig(loaded, loaded.config.dataset.manifest)) ? resolveFromConfig(loaded, loaded.config.dataset.root) : path6.dirname(file2);
   const raw = await loadDataset({
     root,
     format: "auto",
@@ -47219,24 +48157,32 @@ async function loadItems(loaded, manifest) {
     },
     checkFiles: false
   });
-  return raw.rows.map((r) => ({
-    id: r.id,
-    absPath: r.absPath,
-    label: r.label,
-    metadata: r.metadata
+  const { examples } = raw;
+  return examples.ids.map((id, i) => ({
+    id,
+    absPath: examples.absPath(i),
+    label: examples.label(i),
+    metadata: examples.metadataOf(i)
   }));
 }
 async function runDataChecks(loaded, examples, classes, records, storedBaseline) {
   const cfg = loaded.config.data;
   if (!cfg?.enabled) return void 0;
-  const clean = (role) => records.filter((r) => r.model === role && r.variant === "clean");
-  const evaluated = new Map(clean("candidate").map((r) => [r.id, r.hash]));
-  const baseline = storedBaseline ? storedBaseline.filter((r) => r.variant === "clean" && evaluated.get(r.id) === r.hash).map((r) => ({ ...r, model: "baseline" })) : clean("baseline");
+  const clean = (set2, role) => {
+    const t = set2?.table(role, "clean");
+    return t ? Array.from({ length: t.length }, (_, i) => t.at(i)) : [];
+  };
+  const candidate = clean(records, "candidate");
+  const evaluated = new Map(candidate.map((r) => [r.id, r.hash]));
+  const baseline = storedBaseline ? clean(storedBaseline, "candidate").filter((r) => evaluated.get(r.id) === r.hash).map((r) => ({ ...r, model: "baseline" })) : clean(records, "baseline");
+  const evaluatedExamples = [];
+  for (let i = 0; i < examples.length; i++)
+    if (evaluated.has(examples.ids[i])) evaluatedExamples.push(examples.at(i));
   const result = await runDataSuite(
     {
-      examples: examples.filter((e) => evaluated.has(e.id)),
+      examples: evaluatedExamples,
       classes,
-      candidate: clean("candidate"),
+      candidate,
       ...baseline.length > 0 ? { baseline } : {},
       ...cfg.trainManifest ? { train: await loadItems(loaded, cfg.trainManifest) } : {},
       ...cfg.referenceManifest ? { reference: await loadItems(loaded, cfg.referenceManifest) } : {}
@@ -47503,14 +48449,212 @@ var init_onnx_metadata = __esm({
   }
 });
 
+// src/model/ort-session.ts
+import * as ort from "onnxruntime-node";
+async function createSession(bytes, file2, threads) {
+  try {
+    return await ort.InferenceSession.create(bytes, {
+      executionProviders: ["cpu"],
+      // Measured on ResNet-18, 2 cores (docs/benchmarks.md): 'extended' (no NCHWc layout
+      // rewrite) runs at 0.58-0.65× of 'all'; parallel execution mode at 0.48×; without the CPU
+      // arena 0.80×, without the memory pattern 0.89-0.97×. ORT's default thread count (one
+      // intra-op thread per physical core) is the fastest on an idle machine (1 thread: 0.52×).
+      graphOptimizationLevel: "all",
+      executionMode: "sequential",
+      enableCpuMemArena: true,
+      enableMemPattern: true,
+      // Intra-op threads sleep instead of spinning between parallel sections. The pass decodes
+      // images with sharp while a batch runs, and a baseline model's session sits idle while the
+      // candidate's runs: spinning threads take those cores. Candidate + baseline pass: 1.12×
+      // faster; candidate alone: same speed (spinning only pays off in a bare inference loop).
+      extra: { session: { intra_op: { allow_spinning: "0" } } },
+      ...threads.intraOpThreads ? { intraOpNumThreads: threads.intraOpThreads } : {},
+      ...threads.interOpThreads ? { interOpNumThreads: threads.interOpThreads } : {}
+    });
+  } catch (error62) {
+    const message = error62 instanceof Error ? error62.message : String(error62);
+    throw new UserError("model", `ONNX Runtime cannot load ${file2}: ${message.split("\n")[0]}`);
+  }
+}
+function describeSession(session) {
+  const describe3 = (m) => m.isTensor ? {
+    name: m.name,
+    type: m.type,
+    dims: m.shape.map(
+      (d) => typeof d === "number" && d >= 0 ? d : typeof d === "string" ? d : -1
+    )
+  } : { name: m.name, type: "non-tensor", dims: [] };
+  return {
+    inputs: session.inputMetadata.map(describe3),
+    outputs: session.outputMetadata.map(describe3)
+  };
+}
+async function runSession(session, file2, inputName, data, dims, outputName) {
+  const tensor = new ort.Tensor(data instanceof Uint8Array ? "uint8" : "float32", data, dims);
+  let result;
+  try {
+    result = await session.run({ [inputName]: tensor }, [outputName]);
+  } catch (error62) {
+    const message = error62 instanceof Error ? error62.message : String(error62);
+    throw new UserError(
+      "model",
+      `ONNX Runtime failed running ${file2} on input ${inputName} [${dims.join(", ")}]: ${message.split("\n")[0]}`
+    );
+  }
+  const out = result[outputName];
+  if (!out) throw new UserError("model", `${file2}: output ${outputName} missing from the result`);
+  const raw = out.data;
+  let floats;
+  if (raw instanceof Float32Array) floats = raw;
+  else if (raw instanceof Float64Array || raw instanceof Uint8Array || raw instanceof Int32Array || raw instanceof Uint16Array)
+    floats = Float32Array.from(raw);
+  else
+    throw new UserError(
+      "model",
+      `${file2}: output ${outputName} has type ${out.type}; expected a float tensor of class scores`
+    );
+  return { data: floats, dims: out.dims };
+}
+var init_ort_session = __esm({
+  "src/model/ort-session.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
+// src/worker-entry.ts
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+function startWorker(name, callerUrl) {
+  if (!callerUrl.endsWith(".ts")) return new Worker(new URL(`./${name}.js`, callerUrl));
+  const tsx = pathToFileURL(createRequire(callerUrl).resolve("tsx/esm/api")).href.replace(
+    /\.cjs$/,
+    ".mjs"
+  );
+  const worker = new URL(`./${name}.ts`, callerUrl).href;
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`,
+    { eval: true }
+  );
+}
+var init_worker_entry = __esm({
+  "src/worker-entry.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/session-thread.ts
+function movable(a) {
+  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer ? [a.buffer] : [];
+}
+var SessionThread;
+var init_session_thread = __esm({
+  "src/model/session-thread.ts"() {
+    "use strict";
+    init_errors();
+    init_worker_entry();
+    SessionThread = class {
+      worker;
+      pending = /* @__PURE__ */ new Map();
+      files = /* @__PURE__ */ new Map();
+      nextId = 0;
+      nextSession = 0;
+      /** Why the worker is gone, once it is. */
+      failure;
+      closed = false;
+      constructor() {
+        this.worker = startWorker("session-worker", import.meta.url);
+        this.worker.unref();
+        this.worker.on("message", (msg) => {
+          const p = this.pending.get(msg.id);
+          if (!p) return;
+          this.pending.delete(msg.id);
+          if (this.pending.size === 0) this.worker.unref();
+          if (msg.ok) p.resolve(msg);
+          else if (msg.error.user) p.reject(new UserError(msg.error.kind, msg.error.message));
+          else {
+            const error62 = new Error(msg.error.message);
+            if (msg.error.stack) error62.stack = msg.error.stack;
+            p.reject(error62);
+          }
+        });
+        this.worker.on("error", (error62) => this.fail(error62.message));
+        this.worker.on("exit", (code) => {
+          if (!this.closed) this.fail(`the thread exited with code ${code}`);
+        });
+      }
+      /** Reject everything outstanding and every later request: the thread is gone. */
+      fail(reason) {
+        this.failure ??= reason;
+        for (const [, p] of this.pending) p.reject(this.crashed(p.file));
+        this.pending.clear();
+      }
+      crashed(file2) {
+        return new UserError(
+          "model",
+          `ONNX Runtime stopped while running ${file2}: ${this.failure}. The model may need more memory than is available, or ONNX Runtime crashed on it.`
+        );
+      }
+      request(file2, msg, transfer = []) {
+        if (this.failure !== void 0) return Promise.reject(this.crashed(file2));
+        if (this.closed)
+          return Promise.reject(new Error(`session thread used after close() (${file2})`));
+        return new Promise((resolve, reject) => {
+          this.pending.set(msg.id, { file: file2, resolve, reject });
+          this.worker.ref();
+          this.worker.postMessage(msg, transfer);
+        });
+      }
+      /** Create a session in the worker; returns its handle and metadata. */
+      async load(file2, bytes, threads) {
+        const session = this.nextSession++;
+        this.files.set(session, file2);
+        let r;
+        try {
+          r = await this.request(
+            file2,
+            { op: "load", id: this.nextId++, session, file: file2, bytes, threads },
+            movable(bytes)
+          );
+        } catch (error62) {
+          this.files.delete(session);
+          throw error62;
+        }
+        return { session, inputs: r.inputs, outputs: r.outputs };
+      }
+      /** Run one batch. `data` is transferred when it owns its buffer: the caller must not reuse it. */
+      async run(session, inputName, data, dims, outputName) {
+        const r = await this.request(
+          this.files.get(session) ?? "a model",
+          { op: "run", id: this.nextId++, session, inputName, data, dims: [...dims], outputName },
+          movable(data)
+        );
+        return { data: r.data, dims: r.dims, input: r.input };
+      }
+      async release(session) {
+        const file2 = this.files.get(session);
+        if (file2 === void 0 || this.failure !== void 0 || this.closed) return;
+        this.files.delete(session);
+        await this.request(file2, { op: "release", id: this.nextId++, session });
+      }
+      /** Stop the worker (its sessions go with it). Safe to call more than once. */
+      async close() {
+        if (this.closed) return;
+        this.closed = true;
+        await this.worker.terminate();
+      }
+    };
+  }
+});
+
 // src/model/runtime.ts
 import { createHash as createHash2 } from "node:crypto";
-import { readFile as readFile6 } from "node:fs/promises";
-import * as ort from "onnxruntime-node";
+import { readFile as readFile5 } from "node:fs/promises";
 async function loadModel(file2, options = {}) {
   let bytes;
   try {
-    bytes = await readFile6(file2);
+    bytes = await readFile5(file2);
   } catch (error62) {
     const code = error62.code;
     throw new UserError(
@@ -47527,81 +48671,65 @@ async function loadModel(file2, options = {}) {
       `${file2} is not an ONNX model (cannot parse it as a protobuf ModelProto)`
     );
   }
-  let session;
-  try {
-    session = await ort.InferenceSession.create(bytes, {
-      executionProviders: ["cpu"],
-      // Measured on ResNet-18, 2 cores (docs/benchmarks.md): 'extended' (no NCHWc layout
-      // rewrite) runs at 0.58-0.65× of 'all'; parallel execution mode at 0.48×; without the CPU
-      // arena 0.80×, without the memory pattern 0.89-0.97×. ORT's default thread count (one
-      // intra-op thread per physical core) is the fastest on an idle machine (1 thread: 0.52×).
-      graphOptimizationLevel: "all",
-      executionMode: "sequential",
-      enableCpuMemArena: true,
-      enableMemPattern: true,
-      // Intra-op threads sleep instead of spinning between parallel sections. The pass decodes
-      // images with sharp while a batch runs, and a baseline model's session sits idle while the
-      // candidate's runs: spinning threads take those cores. Candidate + baseline pass: 1.12×
-      // faster; candidate alone: same speed (spinning only pays off in a bare inference loop).
-      extra: { session: { intra_op: { allow_spinning: "0" } } },
-      ...options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {},
-      ...options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {}
-    });
-  } catch (error62) {
-    const message = error62 instanceof Error ? error62.message : String(error62);
-    throw new UserError("model", `ONNX Runtime cannot load ${file2}: ${message.split("\n")[0]}`);
-  }
-  const describe3 = (m) => m.isTensor ? {
-    name: m.name,
-    type: m.type,
-    dims: m.shape.map(
-      (d) => typeof d === "number" && d >= 0 ? d : typeof d === "string" ? d : -1
-    )
-  } : { name: m.name, type: "non-tensor", dims: [] };
   const sha256 = createHash2("sha256").update(bytes).digest("hex");
+  const threads = {
+    intraOpThreads: options.intraOpThreads,
+    interOpThreads: options.interOpThreads
+  };
+  const base = { path: file2, sha256, info };
+  if ((options.thread ?? defaultSessionThread(bytes.length)) === "main") {
+    const session = await createSession(bytes, file2, threads);
+    let released2;
+    return {
+      ...base,
+      ...describeSession(session),
+      run: async (inputName, data, dims, outputName) => ({
+        ...await runSession(session, file2, inputName, data, dims, outputName),
+        input: data
+      }),
+      dispose: () => released2 ??= session.release()
+    };
+  }
+  const thread = acquireSharedThread();
+  let loaded;
+  try {
+    loaded = await thread.load(file2, bytes, threads);
+  } catch (error62) {
+    await releaseSharedThread();
+    throw error62;
+  }
+  let released;
   return {
-    path: file2,
-    sha256,
-    inputs: session.inputMetadata.map(describe3),
-    outputs: session.outputMetadata.map(describe3),
-    info,
-    async run(inputName, data, dims, outputName) {
-      const tensor = new ort.Tensor(data instanceof Uint8Array ? "uint8" : "float32", data, dims);
-      let result;
-      try {
-        result = await session.run({ [inputName]: tensor }, [outputName]);
-      } catch (error62) {
-        const message = error62 instanceof Error ? error62.message : String(error62);
-        throw new UserError(
-          "model",
-          `ONNX Runtime failed running ${file2} on input ${inputName} [${dims.join(", ")}]: ${message.split("\n")[0]}`
-        );
-      }
-      const out = result[outputName];
-      if (!out)
-        throw new UserError("model", `${file2}: output ${outputName} missing from the result`);
-      const raw = out.data;
-      let floats;
-      if (raw instanceof Float32Array) floats = raw;
-      else if (raw instanceof Float64Array || raw instanceof Uint8Array || raw instanceof Int32Array || raw instanceof Uint16Array)
-        floats = Float32Array.from(raw);
-      else
-        throw new UserError(
-          "model",
-          `${file2}: output ${outputName} has type ${out.type}; expected a float tensor of class scores`
-        );
-      return { data: floats, dims: out.dims };
-    },
-    async dispose() {
-      await session.release();
-    }
+    ...base,
+    inputs: loaded.inputs,
+    outputs: loaded.outputs,
+    run: (inputName, data, dims, outputName) => thread.run(loaded.session, inputName, data, dims, outputName),
+    dispose: () => released ??= thread.release(loaded.session).finally(() => releaseSharedThread())
   };
 }
+function acquireSharedThread() {
+  shared ??= { thread: new SessionThread(), users: 0 };
+  shared.users++;
+  return shared.thread;
+}
+async function releaseSharedThread() {
+  const s = shared;
+  if (!s || --s.users > 0) return;
+  shared = void 0;
+  await s.thread.close();
+}
+function defaultSessionThread(modelBytes) {
+  return modelBytes < IN_PROCESS_MAX_BYTES ? "main" : "worker";
+}
+var shared, IN_PROCESS_MAX_BYTES;
 var init_runtime = __esm({
   "src/model/runtime.ts"() {
     "use strict";
     init_errors();
     init_onnx_metadata();
+    init_ort_session();
+    init_session_thread();
+    IN_PROCESS_MAX_BYTES = 1024 * 1024;
   }
 });
 
@@ -47609,14 +48737,18 @@ var init_runtime = __esm({
 function pairedStats(cand, base, defs, numClasses, options) {
   let b = 0;
   let c = 0;
-  for (let i = 0; i < cand.length; i++) {
-    const cOk = cand[i].pred === cand[i].label;
-    const bOk = base[i].pred === base[i].label;
+  const cr3 = asRows(cand);
+  const br = asRows(base);
+  for (let i = 0; i < cr3.length; i++) {
+    const ci = cr3.rows ? cr3.rows[i] : i;
+    const bi = br.rows ? br.rows[i] : i;
+    const cOk = cr3.columns.pred[ci] === cr3.columns.label[ci];
+    const bOk = br.columns.pred[bi] === br.columns.label[bi];
     if (bOk && !cOk) b++;
     else if (cOk && !bOk) c++;
   }
   const intervals = {};
-  if (cand.length > 0) {
+  if (cr3.length > 0) {
     for (const def of defs) {
       const iv = pairedBootstrapMetric(cand, base, def, numClasses, {
         resamples: options.resamples,
@@ -47651,6 +48783,7 @@ function isSignificantWorsening(stats, metric, higherIsBetter) {
 var init_significance = __esm({
   "src/suites/significance.ts"() {
     "use strict";
+    init_classification();
     init_stats();
   }
 });
@@ -47813,38 +48946,6 @@ var init_evaluate = __esm({
 });
 
 // src/metrics/slice-line.ts
-function encode3(rows, features) {
-  let names;
-  if (features !== void 0) {
-    names = [...features];
-  } else {
-    const seen = /* @__PURE__ */ new Set();
-    for (const row of rows) for (const key of Object.keys(row)) seen.add(key);
-    names = [...seen].sort(compareStrings2);
-  }
-  const values = [];
-  const codes = [];
-  for (const name of names) {
-    const distinct = /* @__PURE__ */ new Set();
-    for (const row of rows) {
-      const v = row[name];
-      if (v !== void 0) distinct.add(v);
-    }
-    const sorted = [...distinct].sort(compareStrings2);
-    const index2 = new Map(sorted.map((v, i) => [v, i]));
-    const col = new Int32Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const v = rows[i][name];
-      col[i] = v === void 0 ? -1 : index2.get(v);
-    }
-    values.push(sorted);
-    codes.push(col);
-  }
-  return { features: names, values, codes };
-}
-function compareStrings2(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 function keyOf(preds) {
   let s = "";
   for (let i = 0; i < preds.length; i += 2) s += `${preds[i]}:${preds[i + 1]},`;
@@ -47860,7 +48961,7 @@ function compareNodes(a, b) {
   }
   return 0;
 }
-function sliceLine(rows, errors, options = {}) {
+function sliceLineEncoded(encoded, n, errors, options = {}) {
   const { k = 5, maxLevel = 3, minSupport = 32, alpha = 0.95 } = options;
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
   if (!Number.isInteger(maxLevel) || maxLevel < 1) {
@@ -47868,7 +48969,6 @@ function sliceLine(rows, errors, options = {}) {
   }
   if (!(minSupport >= 1)) throw new RangeError(`minSupport must be \u2265 1, got ${minSupport}`);
   if (!(alpha > 0 && alpha <= 1)) throw new RangeError(`alpha must be in (0, 1], got ${alpha}`);
-  const n = rows.length;
   if (errors.length !== n)
     throw new RangeError(`errors has length ${errors.length}, rows has ${n}`);
   const e = new Float64Array(n);
@@ -47883,7 +48983,7 @@ function sliceLine(rows, errors, options = {}) {
   const averageError = n === 0 ? NaN : total / n;
   const levels = [];
   if (n === 0 || total === 0) return { slices: [], n, averageError, levels };
-  const { features, values, codes } = encode3(rows, options.features);
+  const { features, values, codes } = typeof encoded === "function" ? encoded() : encoded;
   const m = features.length;
   const score = (size, errorSum) => alpha * (errorSum / size / averageError - 1) - (1 - alpha) * (n / size - 1);
   const upperBound = (ss, se, sm) => {
@@ -47993,9 +49093,9 @@ function sliceLine(rows, errors, options = {}) {
           }
         }
         if (!any2) continue;
-        const rows2 = parent.rows;
+        const rows = parent.rows;
         const col = codes[f];
-        const { size, sum: sum2, max } = groupBy(col, card, e, rows2);
+        const { size, sum: sum2, max } = groupBy(col, card, e, rows);
         const keepRows = [];
         const nodes = [];
         for (let v = 0; v < card; v++) {
@@ -48021,7 +49121,7 @@ function sliceLine(rows, errors, options = {}) {
           keepRows.push(level2 < maxLevel && keepAsParent(node2));
         }
         if (keepRows.some(Boolean)) {
-          const lists = scatter(col, rows2, size, keepRows);
+          const lists = scatter(col, rows, size, keepRows);
           for (let v = 0; v < card; v++) {
             if (keepRows[v]) {
               const node2 = nodes[v];
@@ -48088,13 +49188,20 @@ function scatter(col, rows, size, want) {
   }
   return lists;
 }
-function binNumeric(values, bins) {
+function binIndices(values, bins) {
   if (!Number.isInteger(bins) || bins < 1)
     throw new RangeError(`bins must be a positive integer, got ${bins}`);
-  const finite2 = Float64Array.from(
-    values.filter((v) => typeof v === "number" && Number.isFinite(v))
-  ).sort();
-  if (finite2.length === 0) return { labels: values.map(() => void 0), edges: [] };
+  const isFinite2 = (v) => typeof v === "number" && Number.isFinite(v);
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (isFinite2(values[i])) count++;
+  const finite2 = new Float64Array(count);
+  for (let i = 0, j = 0; i < values.length; i++) {
+    const v = values[i];
+    if (isFinite2(v)) finite2[j++] = v;
+  }
+  finite2.sort();
+  const index2 = new Int32Array(values.length).fill(-1);
+  if (finite2.length === 0) return { names: [], index: index2, edges: [] };
   const edges = [];
   for (let j = 0; j <= bins; j++) {
     const h = (finite2.length - 1) * j / bins;
@@ -48106,17 +49213,15 @@ function binNumeric(values, bins) {
   }
   if (edges.length === 1) {
     const [text2] = formatEdges(edges);
-    const only = `[${text2}, ${text2}]`;
-    return {
-      labels: values.map((v) => typeof v === "number" && Number.isFinite(v) ? only : void 0),
-      edges
-    };
+    for (let i = 0; i < values.length; i++) if (isFinite2(values[i])) index2[i] = 0;
+    return { names: [`[${text2}, ${text2}]`], index: index2, edges };
   }
   const last = edges.length - 2;
   const text = formatEdges(edges);
   const names = edges.slice(0, -1).map((_, i) => `[${text[i]}, ${text[i + 1]}${i === last ? "]" : ")"}`);
-  const labels = values.map((v) => {
-    if (typeof v !== "number" || !Number.isFinite(v)) return void 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!isFinite2(v)) continue;
     let lo = 0;
     let hi = last;
     while (lo < hi) {
@@ -48124,9 +49229,9 @@ function binNumeric(values, bins) {
       if (edges[mid] <= v) lo = mid;
       else hi = mid - 1;
     }
-    return names[lo];
-  });
-  return { labels, edges };
+    index2[i] = lo;
+  }
+  return { names, index: index2, edges };
 }
 function formatEdges(edges) {
   for (let digits = 4; digits < 17; digits++) {
@@ -48142,51 +49247,92 @@ var init_slice_line = __esm({
 });
 
 // src/suites/discovery.ts
-function discoveryRows(examples, properties, columns, props, bins) {
-  const rows = examples.map((e) => {
-    const r = {};
-    for (const c of columns) r[c] = e.metadata[c];
-    return r;
-  });
-  for (const p of props) {
-    const values = examples.map((e) => properties.get(e.id)?.[p]);
-    const { labels } = binNumeric(values, bins);
-    labels.forEach((label, i) => {
-      rows[i][p] = label;
-    });
-  }
-  return { rows, features: [...columns, ...props] };
+function presentInOrder(values, codes) {
+  const seen = new Uint8Array(values.length);
+  for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) seen[codes[i]] = 1;
+  const kept = values.filter((_, v) => seen[v] === 1).sort(byCodeUnits);
+  const at = new Map(kept.map((v, i) => [v, i]));
+  const recode = Int32Array.from(values, (v) => at.get(v) ?? -1);
+  for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) codes[i] = recode[codes[i]];
+  return { values: kept, codes };
 }
-function discoverSlices(examples, rows, features, errors, target, options) {
-  if (examples.length === 0 || !errors.some((e) => e > 0)) return [];
-  const result = sliceLine(rows, errors, {
+function discoveryFeatures(examples, exRows, images, columns, props, bins) {
+  const n = exRows.length;
+  const binned = /* @__PURE__ */ new Map();
+  const values = new Float64Array(props.length > 0 ? n : 0);
+  for (const p of props) {
+    const column = images[p];
+    for (let t = 0; t < n; t++) {
+      const e = exRows[t];
+      values[t] = images.has(e) ? column[e] : NaN;
+    }
+    const { names, index: index2 } = binIndices(values, bins);
+    binned.set(p, presentInOrder(names, index2));
+  }
+  const encodeColumn = (name) => {
+    const fromProps = binned.get(name);
+    if (fromProps) return fromProps;
+    const c = examples.column(name);
+    if (c < 0) return { values: [], codes: new Int32Array(n).fill(-1) };
+    const m = examples.metadata[c];
+    const codes = Int32Array.from({ length: n }, (_, t) => m.codes[exRows[t]] - 1);
+    return presentInOrder(m.values, codes);
+  };
+  const features = [...columns, ...props];
+  const encoded = features.map(encodeColumn);
+  return { features, values: encoded.map((e) => e.values), codes: encoded.map((e) => e.codes) };
+}
+function selectFeatures(features, rows) {
+  return {
+    features: features.features,
+    values: features.values,
+    codes: features.codes.map(
+      (c) => Int32Array.from({ length: rows.length }, (_, t) => c[rows[t]])
+    )
+  };
+}
+function discoverSlices(features, errors, target, options, positions) {
+  const n = errors.length;
+  let any2 = false;
+  for (let i = 0; i < n && !any2; i++) any2 = errors[i] > 0;
+  if (n === 0 || !any2) return [];
+  const result = sliceLineEncoded(features, n, errors, {
     k: options.topK,
     maxLevel: options.maxLevel,
     minSupport: options.minSupport,
-    alpha: options.alpha,
-    features
+    alpha: options.alpha
   });
   return result.slices.map((s) => {
     const predicates = s.predicates.map((p) => ({ column: p.feature, value: p.value }));
-    const ids = /* @__PURE__ */ new Set();
-    examples.forEach((e, i) => {
-      if (s.predicates.every((p) => rows[i][p.feature] === p.value)) ids.add(e.id);
+    const tests = s.predicates.map((p) => {
+      const f = features.features.indexOf(p.feature);
+      return { codes: features.codes[f], code: features.values[f].indexOf(p.value) };
     });
+    const rows = new Uint32Array(s.size);
+    let k = 0;
+    for (let i = 0; i < n; i++)
+      if (tests.every((t) => t.codes[i] === t.code)) rows[k++] = positions ? positions[i] : i;
+    if (k !== s.size)
+      throw new Error(
+        `discovered slice ${predicates.map((p) => `${p.column}=${p.value}`).join(" & ")}: ${k} rows match, SliceLine counted ${s.size}`
+      );
     return {
       key: predicates.map((p) => `${p.column}=${p.value}`).join(" & "),
       kind: "discovered",
       predicates,
-      ids,
+      rows,
       target,
       score: s.score,
       meanError: s.meanError
     };
   });
 }
+var byCodeUnits;
 var init_discovery = __esm({
   "src/suites/discovery.ts"() {
     "use strict";
     init_slice_line();
+    byCodeUnits = (a, b) => a < b ? -1 : a > b ? 1 : 0;
   }
 });
 
@@ -48233,19 +49379,19 @@ function foldFilter(taps, n, mode, cacheKey) {
   const length = new Int32Array(n);
   const offset = new Int32Array(n);
   const rows = [];
-  const scratch2 = new Float64Array(n);
+  const scratch4 = new Float64Array(n);
   let total = 0;
   for (let i = 0; i < n; i++) {
     let lo = n;
     let hi = -1;
     for (let k = -radius; k <= radius; k++) {
       const j = borderIndex(i + k, n, mode);
-      scratch2[j] += taps[k + radius];
+      scratch4[j] += taps[k + radius];
       if (j < lo) lo = j;
       if (j > hi) hi = j;
     }
-    const row = scratch2.slice(lo, hi + 1);
-    scratch2.fill(0, lo, hi + 1);
+    const row = scratch4.slice(lo, hi + 1);
+    scratch4.fill(0, lo, hi + 1);
     start[i] = lo;
     length[i] = hi - lo + 1;
     offset[i] = total;
@@ -49653,7 +50799,7 @@ function growRejects(count) {
   rejectBuf = bigger;
   return bigger;
 }
-function scratch(n) {
+function scratch2(n) {
   if (scratchBuf.length < n) scratchBuf = new Int32Array(Math.max(n, scratchBuf.length * 2));
   return scratchBuf;
 }
@@ -49798,7 +50944,7 @@ var init_rng = __esm({
       }
       /** Fill `out` with uniform deviates in [low, high). */
       fillUniform(out, low, high) {
-        const raw = scratch(out.length);
+        const raw = scratch2(out.length);
         this.fillI32(raw, 0, out.length);
         const span = (high - low) / TWO_POW_32;
         for (let k = 0; k < out.length; k++) out[k] = low + (raw[k] >>> 0) * span;
@@ -49809,7 +50955,7 @@ var init_rng = __esm({
        */
       fillNormal(out, mean2 = 0, std = 1) {
         const n = out.length;
-        const raw = scratch(n);
+        const raw = scratch2(n);
         this.fillI32(raw, 0, n);
         let rejected = rejectScratch(n);
         let count = 0;
@@ -50794,13 +51940,17 @@ var init_gates2 = __esm({
 // src/suites/robustness/sample.ts
 import { createHash as createHash3 } from "node:crypto";
 function stratifiedSample(examples, size, columns, seed) {
-  if (size >= examples.length) return new Set(examples.map((e) => e.id));
+  if (size >= examples.length) return new Set(examples.ids);
   const strata = /* @__PURE__ */ new Map();
-  for (const e of examples) {
-    const key = JSON.stringify([e.labelIndex, ...columns.map((c) => e.metadata[c] ?? null)]);
+  const cols = columns.map((c) => examples.column(c));
+  for (let i = 0; i < examples.length; i++) {
+    const key = JSON.stringify([
+      examples.labelCodes[i],
+      ...cols.map((c) => c < 0 ? null : examples.value(c, i) ?? null)
+    ]);
     const list2 = strata.get(key);
-    if (list2) list2.push(e);
-    else strata.set(key, [e]);
+    if (list2) list2.push(i);
+    else strata.set(key, [i]);
   }
   const keys = [...strata.keys()].sort();
   const n = examples.length;
@@ -50817,7 +51967,7 @@ function stratifiedSample(examples, size, columns, seed) {
   const rank = (id) => createHash3("sha256").update(`${seed}\0${id}`).digest("hex");
   const out = /* @__PURE__ */ new Set();
   for (const q of quotas) {
-    const members2 = strata.get(q.k).map((e) => ({ id: e.id, r: rank(e.id) })).sort((a, b) => a.r < b.r ? -1 : a.r > b.r ? 1 : 0);
+    const members2 = strata.get(q.k).map((i) => ({ id: examples.ids[i], r: rank(examples.ids[i]) })).sort((a, b) => a.r < b.r ? -1 : a.r > b.r ? 1 : 0);
     for (const m of members2.slice(0, q.take)) out.add(m.id);
   }
   return out;
@@ -51070,77 +52220,108 @@ function configMetrics(config2, classes) {
     classes
   );
 }
-function measureTarget(ids, pairing, hasBase, defs, statDefs, config2, k) {
+function measureTarget(rows, pairing, defs, statDefs, config2, k) {
   const topK = config2.metrics.topK;
+  const cand = pairing.candidate;
   const candidate = metricValues(
-    ids.map((id) => pairing.candidate.get(id)),
+    { columns: cand, ...rows ? { rows } : {} },
     defs,
     k,
     topK
   ).values;
-  const pIds = ids.filter((id) => pairing.baseline.has(id));
-  if (!hasBase || pIds.length === 0) return { candidate, paired: pIds.length };
-  const candP = pIds.map((id) => pairing.candidate.get(id));
-  const baseP = pIds.map((id) => pairing.baseline.get(id));
+  const n = rows ? rows.length : cand.length;
+  let paired = 0;
+  let identity = true;
+  for (let t = 0; t < n; t++) {
+    const i = rows ? rows[t] : t;
+    const j = pairing.baseRow[i];
+    if (j >= 0) paired++;
+    if (j !== i) identity = false;
+  }
+  if (!pairing.baseline || paired === 0) return { candidate, paired };
+  if (!rows && pairing.baseline.length !== n) identity = false;
+  let cRows = rows;
+  let bRows = rows;
+  if (!identity) {
+    const c = new Uint32Array(paired);
+    const b = new Uint32Array(paired);
+    for (let t = 0, p = 0; t < n; t++) {
+      const i = rows ? rows[t] : t;
+      const j = pairing.baseRow[i];
+      if (j < 0) continue;
+      c[p] = i;
+      b[p++] = j;
+    }
+    cRows = c;
+    bRows = b;
+  }
+  const candP = { columns: cand, ...cRows ? { rows: cRows } : {} };
+  const baseP = { columns: pairing.baseline, ...bRows ? { rows: bRows } : {} };
   const baseline = metricValues(baseP, defs, k, topK).values;
   const delta = subtract(metricValues(candP, defs, k, topK).values, baseline);
   const s = config2.statistics;
   const stats = pairedStats(candP, baseP, s.resamples > 0 ? statDefs : [], k, s);
-  return { candidate, baseline, delta, paired: pIds.length, stats };
+  return { candidate, baseline, delta, paired, stats };
 }
 function buildReport(input2) {
   const { config: config2, classes } = input2;
   const k = classes.length;
   const defs = configMetrics(config2, classes);
   const directions = new Map(defs.map((d) => [d.name, d.direction]));
-  const clean = (role) => input2.records.filter((r) => r.model === role && r.variant === "clean");
-  const candRecords = clean("candidate");
-  const baseRecords = input2.storedBaseline ? input2.storedBaseline.records.filter((r) => r.variant === "clean") : input2.models.baseline ? clean("baseline") : void 0;
-  const hasBase = baseRecords !== void 0;
-  const pairing = pairRecords(candRecords, baseRecords);
-  const examples = input2.examples.filter((e) => pairing.candidate.has(e.id));
-  const byId = new Map(examples.map((e) => [e.id, e]));
+  const candTable = input2.records.table("candidate", "clean") ?? emptyTable("candidate");
+  const baseTable = input2.storedBaseline ? input2.storedBaseline.records.table("candidate", "clean") ?? emptyTable("baseline") : input2.models.baseline ? input2.records.table("baseline", "clean") ?? emptyTable("baseline") : void 0;
+  const hasBase = baseTable !== void 0;
+  const pairing = pairRecords(candTable, baseTable);
+  const frame = frameOf(input2.examples, candTable);
+  const evaluatedCount = frame.exRows.length;
+  const inOrder = frame.candRows.every((r, p) => r === p);
+  const candRowsOf = (positions) => inOrder ? positions : positions.map((p) => frame.candRows[p]);
   const sliceGateMetrics = new Set(
     config2.gates.filter((g) => g.scope !== "overall").map((g) => g.metric)
   );
   const sliceStatDefs = defs.filter((d) => d.name === "accuracy" || sliceGateMetrics.has(d.name));
-  const declared = buildSlices(examples, {
+  const declared = buildSlices(input2.examples, frame.exRows, {
     columns: config2.slices.columns ?? input2.dataset.metadataColumns,
     crossings: config2.slices.crossings,
     classes: config2.slices.classes
   });
   const discovered = [];
   const discovery = config2.discovery;
-  if (discovery.enabled && examples.length > 0) {
+  if (discovery.enabled && evaluatedCount > 0) {
     const columns = discovery.columns ?? input2.dataset.metadataColumns;
-    const { rows, features } = discoveryRows(
-      examples,
-      input2.properties,
+    const features = discoveryFeatures(
+      input2.examples,
+      frame.exRows,
+      input2.images,
       columns,
       discovery.properties,
       discovery.bins
     );
     const options = { ...discovery, minSupport: discovery.minSupport ?? config2.slices.minSupport };
-    const errors = examples.map((e) => {
-      const r = pairing.candidate.get(e.id);
-      return r.pred === r.label ? 0 : 1;
+    const errors = Uint8Array.from({ length: evaluatedCount }, (_, p) => {
+      const i = frame.candRows[p];
+      return candTable.pred[i] === candTable.label[i] ? 0 : 1;
     });
-    const found = discoverSlices(examples, rows, features, errors, "errors", options);
+    const found = discoverSlices(features, errors, "errors", options);
     if (hasBase) {
-      const paired = examples.map((e, i) => ({ e, row: rows[i] })).filter(({ e }) => pairing.baseline.has(e.id));
-      const newlyWrong = paired.map(({ e }) => {
-        const b = pairing.baseline.get(e.id);
-        const c = pairing.candidate.get(e.id);
-        return b.pred === b.label && c.pred !== c.label ? 1 : 0;
+      const isPaired = (p) => pairing.baseRow[frame.candRows[p]] >= 0;
+      let count = 0;
+      for (let p = 0; p < evaluatedCount; p++) if (isPaired(p)) count++;
+      const paired = new Uint32Array(count);
+      for (let p = 0, t = 0; p < evaluatedCount; p++) if (isPaired(p)) paired[t++] = p;
+      const newlyWrong = Uint8Array.from(paired, (p) => {
+        const i = frame.candRows[p];
+        const j = pairing.baseRow[i];
+        return baseTable.pred[j] === baseTable.label[j] && candTable.pred[i] !== candTable.label[i] ? 1 : 0;
       });
+      const all = paired.length === evaluatedCount;
       found.push(
         ...discoverSlices(
-          paired.map((p) => p.e),
-          paired.map((p) => p.row),
-          features,
+          all ? features : selectFeatures(features, paired),
           newlyWrong,
           "regressions",
-          options
+          options,
+          all ? void 0 : paired
         )
       );
     }
@@ -51153,15 +52334,7 @@ function buildReport(input2) {
     }
   }
   const minSupport = config2.slices.minSupport;
-  const overall = measureTarget(
-    [...pairing.candidate.keys()],
-    pairing,
-    hasBase,
-    defs,
-    defs,
-    config2,
-    k
-  );
+  const overall = measureTarget(void 0, pairing, defs, defs, config2, k);
   const overallTarget = {
     key: "overall",
     kind: "overall",
@@ -51171,12 +52344,12 @@ function buildReport(input2) {
     ...overall.baseline ? { baseline: overall.baseline, delta: overall.delta } : {}
   };
   const bodies = [...declared, ...discovered].map((def) => {
-    const m = measureTarget([...def.ids], pairing, hasBase, defs, sliceStatDefs, config2, k);
+    const m = measureTarget(candRowsOf(def.rows), pairing, defs, sliceStatDefs, config2, k);
     const target = {
       key: def.key,
       kind: def.kind,
       columns: def.predicates.map((p) => p.column),
-      gated: def.ids.size >= minSupport,
+      gated: def.rows.length >= minSupport,
       candidate: m.candidate,
       ...m.baseline ? { baseline: m.baseline, delta: m.delta } : {}
     };
@@ -51197,23 +52370,30 @@ function buildReport(input2) {
   if (config2.robustness?.enabled) {
     const sliceColumns = config2.slices.columns ?? input2.dataset.metadataColumns;
     const plan = planRobustness(config2.robustness, input2.allExamples, sliceColumns);
-    const robustness = computeRobustness(input2.records, plan, examples, {
-      hasBaseline: input2.models.baseline !== void 0 && !input2.storedBaseline,
-      table: resolveTable(
-        {
-          width: input2.models.candidate.input?.width ?? 0,
-          height: input2.models.candidate.input?.height ?? 0
-        },
-        config2.robustness.table
-      ),
-      sliceColumns,
-      minSupport: config2.slices.minSupport,
-      ...input2.storedBaseline ? { baselineRecords: input2.storedBaseline.records } : {}
-    });
+    const sampled = [];
+    for (const e of frame.exRows) if (plan.sample.has(input2.examples.ids[e])) sampled.push(e);
+    const robustness = computeRobustness(
+      input2.records.recordsOf(plan.sample),
+      plan,
+      sampled.map((e) => input2.examples.at(e)),
+      {
+        hasBaseline: input2.models.baseline !== void 0 && !input2.storedBaseline,
+        table: resolveTable(
+          {
+            width: input2.models.candidate.input?.width ?? 0,
+            height: input2.models.candidate.input?.height ?? 0
+          },
+          config2.robustness.table
+        ),
+        sliceColumns,
+        minSupport: config2.slices.minSupport,
+        ...input2.storedBaseline ? { baselineRecords: input2.storedBaseline.records.recordsOf(plan.sample) } : {}
+      }
+    );
     suites.robustness = robustness;
     gates.push(...robustnessGates(robustness, config2.robustness));
   }
-  const pinned = checkPinned(input2.pinnedIds, pairing.candidate, classes);
+  const pinned = checkPinned(input2.pinnedIds, candTable, classes);
   for (const p of pinned) {
     if (p.status === "pass") continue;
     gates.push({
@@ -51234,7 +52414,7 @@ function buildReport(input2) {
     key: def.key,
     kind: def.kind,
     predicates: def.predicates,
-    n: def.ids.size,
+    n: def.rows.length,
     gated: target.gated,
     candidate: target.candidate,
     ...target.baseline ? { baseline: target.baseline } : {},
@@ -51245,7 +52425,11 @@ function buildReport(input2) {
     status: target.gated ? outcome.status.get(def.key) ?? "pass" : "ungated",
     newlyFailing: outcome.newlyFailing.has(def.key)
   }));
-  const changes = hasBase ? exampleChanges(pairing, byId, classes) : { newlyFailing: [], newlyFixed: [], bothWrong: 0 };
+  const changes = hasBase ? exampleChanges(pairing, frame, classes, config2.report.maxListedExamples) : {
+    newlyFailing: [],
+    newlyFixed: [],
+    counts: { newlyFailing: 0, newlyFixed: 0, bothWrong: 0 }
+  };
   const notices = [...input2.notices ?? []];
   if (!hasBase)
     notices.push(
@@ -51262,10 +52446,13 @@ function buildReport(input2) {
       `${small} slice(s) have fewer than ${minSupport} examples (slices.minSupport): reported, not gated.`
     );
   const contentHash = createHash4("sha256");
-  for (const id of [...pairing.candidate.keys()].sort())
-    contentHash.update(`${id}\0${pairing.candidate.get(id).hash}
+  const ids = candTable.ids;
+  const byId = Uint32Array.from({ length: candTable.length }, (_, i) => i).sort(
+    (a, b) => ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0
+  );
+  for (const i of byId) contentHash.update(`${ids[i]}\0${candTable.hashes.get(i)}
 `);
-  const summary = computeMetrics(candRecords, k, { topK: [1] });
+  const summary = computeMetrics({ columns: candTable }, k, { topK: [1] });
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "visiongate", version: VERSION },
@@ -51278,7 +52465,7 @@ function buildReport(input2) {
       ...input2.dataset.manifest ? { manifest: input2.dataset.manifest } : {},
       format: input2.dataset.format,
       examples: input2.dataset.totalExamples,
-      evaluated: examples.length,
+      evaluated: evaluatedCount,
       classes,
       classSource: input2.dataset.classSource,
       metadataColumns: input2.dataset.metadataColumns,
@@ -51291,7 +52478,7 @@ function buildReport(input2) {
     },
     comparison: {
       baseline: input2.storedBaseline ? "stored" : input2.models.baseline ? "model" : "none",
-      paired: pairing.baseline.size,
+      paired: pairing.paired,
       changed: pairing.changed,
       added: hasBase ? pairing.added : [],
       removed: pairing.removed
@@ -51300,7 +52487,7 @@ function buildReport(input2) {
       candidate: overall.candidate,
       ...overall.baseline ? { baseline: overall.baseline, delta: overall.delta } : {},
       ...overall.stats ? { stats: overall.stats } : {},
-      n: candRecords.length,
+      n: candTable.length,
       confusion: summary.confusion,
       perClass: classes.map((c, i) => ({
         class: c,
@@ -51314,11 +52501,7 @@ function buildReport(input2) {
     examples: {
       newlyFailing: changes.newlyFailing,
       newlyFixed: changes.newlyFixed,
-      counts: {
-        newlyFailing: changes.newlyFailing.length,
-        newlyFixed: changes.newlyFixed.length,
-        bothWrong: changes.bothWrong
-      }
+      counts: changes.counts
     },
     pinned,
     gates,
@@ -51327,6 +52510,9 @@ function buildReport(input2) {
     notices,
     timing: {}
   };
+}
+function emptyTable(model) {
+  return new RecordTableBuilder(model, "clean", 0).finish();
 }
 var normaliseKey2;
 var init_build = __esm({
@@ -51341,6 +52527,7 @@ var init_build = __esm({
     init_metrics();
     init_plan();
     init_significance();
+    init_records();
     init_version();
     init_schema();
     normaliseKey2 = (key) => key.split("&").map((p) => p.trim()).sort().join(" & ");
@@ -51367,7 +52554,7 @@ var init_summary = __esm({
 
 // src/engine/reuse.ts
 import { createHash as createHash5 } from "node:crypto";
-import { readFile as readFile7 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 async function decideReuse(stored, baseline, examples, variants) {
   const summary = stored.report.models.candidate;
   if (summary.sha256 !== baseline.model.sha256) {
@@ -51381,39 +52568,135 @@ async function decideReuse(stored, baseline, examples, variants) {
     return { reuse: false, why: "its input contract (size, resize, channels, layout) differs" };
   }
   const hashes = await imageHashes(examples);
-  const byKey = /* @__PURE__ */ new Map();
-  for (const r of stored.records)
-    if (r.model === "candidate") byKey.set(`${r.variant}\0${r.id}`, r);
-  const out = [];
+  const tables = [];
   for (const v of variants) {
-    for (const e of examples) {
-      if (v.ids && !v.ids.has(e.id)) continue;
-      const r = byKey.get(`${v.name}\0${e.id}`);
-      if (!r) return { reuse: false, why: `it has no record for ${e.id} (${v.name})` };
-      if (r.hash !== hashes.get(e.id))
-        return { reuse: false, why: `the image of ${e.id} changed since` };
-      out.push({ ...r, model: "baseline" });
+    const from = stored.records.table("candidate", v.name);
+    const rowOf = from?.indexById();
+    const out = new RecordTableBuilder("baseline", v.name);
+    for (let e = 0; e < examples.length; e++) {
+      const id = examples.ids[e];
+      if (v.ids && !v.ids.has(id)) continue;
+      const r = rowOf?.get(id);
+      if (r === void 0) return { reuse: false, why: `it has no record for ${id} (${v.name})` };
+      if (!hashes.read[e] || !from.hashes.equals(r, hashes.column, e))
+        return { reuse: false, why: `the image of ${id} changed since` };
+      out.copyRow(from, r);
     }
+    tables.push(out.finish());
   }
-  return { reuse: true, records: out, from: stored.dir };
+  return { reuse: true, records: new RecordSet(tables), from: stored.dir };
 }
 async function imageHashes(examples) {
-  const out = /* @__PURE__ */ new Map();
+  const column = new HashColumn(examples.length);
+  const read = new Uint8Array(examples.length);
   const limit = 32;
   for (let i = 0; i < examples.length; i += limit) {
-    await Promise.all(
-      examples.slice(i, i + limit).map(async (e) => {
-        const bytes = await readFile7(e.absPath).catch(() => void 0);
-        if (bytes) out.set(e.id, createHash5("sha256").update(bytes).digest("hex"));
-      })
-    );
+    const batch = [];
+    for (let e = i; e < Math.min(i + limit, examples.length); e++) {
+      batch.push(
+        readFile6(examples.absPath(e)).then(
+          (bytes) => {
+            column.setBytes(e, createHash5("sha256").update(bytes).digest());
+            read[e] = 1;
+          },
+          () => void 0
+        )
+      );
+    }
+    await Promise.all(batch);
   }
-  return out;
+  return { column, read };
 }
 var init_reuse = __esm({
   "src/engine/reuse.ts"() {
     "use strict";
+    init_records();
     init_summary();
+  }
+});
+
+// src/image/header.ts
+function readImageHeader(bytes) {
+  if (bytes.length > 24 && bytes[0] === 137 && bytes[1] === 80) return readPng(bytes);
+  if (bytes.length > 4 && bytes[0] === 255 && bytes[1] === 216) return readJpeg(bytes);
+  return void 0;
+}
+function readPng(b) {
+  if (PNG_SIGNATURE.some((v, i) => b[i] !== v)) return void 0;
+  if (u32(b, 8) !== 13 || String.fromCharCode(b[12], b[13], b[14], b[15]) !== "IHDR")
+    return void 0;
+  const width = u32(b, 16);
+  const height = u32(b, 20);
+  if (width === 0 || height === 0) return void 0;
+  let at = 8;
+  while (at + 8 <= b.length) {
+    const type = String.fromCharCode(b[at + 4], b[at + 5], b[at + 6], b[at + 7]);
+    if (type === "eXIf") return void 0;
+    if (type === "IDAT" || type === "IEND") return { width, height, orientation: 1 };
+    at += 12 + u32(b, at);
+  }
+  return void 0;
+}
+function isStartOfFrame(marker) {
+  return marker >= 192 && marker <= 207 && marker !== 196 && marker !== 200 && marker !== 204;
+}
+function readJpeg(b) {
+  let at = 2;
+  let orientation;
+  let exifBlocks = 0;
+  while (at + 4 <= b.length) {
+    if (b[at] !== 255) return void 0;
+    const marker = b[at + 1];
+    if (marker === 255) {
+      at++;
+      continue;
+    }
+    if (marker === 216 || marker === 217 || marker === 218) return void 0;
+    if (marker >= 208 && marker <= 215) return void 0;
+    const length = u16(b, at + 2);
+    if (length < 2 || at + 2 + length > b.length) return void 0;
+    const body = at + 4;
+    if (marker === 225 && length >= 8 && b[body] === 69 && // "Exif\0\0"
+    b[body + 1] === 120 && b[body + 2] === 105 && b[body + 3] === 102 && b[body + 4] === 0 && b[body + 5] === 0) {
+      if (++exifBlocks > 1) return void 0;
+      orientation = exifOrientation(b.subarray(body + 6, at + 2 + length));
+      if (orientation === void 0) return void 0;
+    } else if (isStartOfFrame(marker)) {
+      if (length < 8) return void 0;
+      const height = u16(b, body + 1);
+      const width = u16(b, body + 3);
+      if (width === 0 || height === 0) return void 0;
+      return { width, height, orientation: orientation ?? 1 };
+    }
+    at += 2 + length;
+  }
+  return void 0;
+}
+function exifOrientation(t) {
+  if (t.length < 8) return void 0;
+  const little = t[0] === 73 && t[1] === 73;
+  if (!little && !(t[0] === 77 && t[1] === 77)) return void 0;
+  if (u16(t, 2, little) !== 42) return void 0;
+  const ifd = u32(t, 4, little);
+  if (ifd < 8 || ifd + 2 > t.length) return void 0;
+  const entries = u16(t, ifd, little);
+  if (ifd + 2 + entries * 12 > t.length) return void 0;
+  for (let i = 0; i < entries; i++) {
+    const e = ifd + 2 + i * 12;
+    if (u16(t, e, little) !== 274) continue;
+    if (u16(t, e + 2, little) !== 3 || u32(t, e + 4, little) !== 1) return void 0;
+    const value = u16(t, e + 8, little);
+    return value >= 1 && value <= 8 ? value : void 0;
+  }
+  return 1;
+}
+var u16, u32, PNG_SIGNATURE;
+var init_header = __esm({
+  "src/image/header.ts"() {
+    "use strict";
+    u16 = (b, at, little = false) => little ? b[at] | b[at + 1] << 8 : b[at] << 8 | b[at + 1];
+    u32 = (b, at, little = false) => little ? (b[at] | b[at + 1] << 8 | b[at + 2] << 16 | b[at + 3] << 24) >>> 0 : (b[at] << 24 | b[at + 1] << 16 | b[at + 2] << 8 | b[at + 3]) >>> 0;
+    PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
   }
 });
 
@@ -51443,10 +52726,7 @@ async function decodeToGeometry(bytes, g, label) {
       img = img.resize(g.width, g.height, { fit: "inside", kernel });
     } else {
       const target = g.resizeTo ?? Math.max(g.width, g.height);
-      const meta3 = await sharp2(bytes, {
-        failOn: "error",
-        limitInputPixels: MAX_INPUT_PIXELS2
-      }).metadata();
+      const meta3 = readImageHeader(bytes) ?? await sharp2(bytes, { failOn: "error", limitInputPixels: MAX_INPUT_PIXELS2 }).metadata();
       const swap = (meta3.orientation ?? 1) >= 5;
       const ow = swap ? meta3.height : meta3.width;
       const oh = swap ? meta3.width : meta3.height;
@@ -51506,6 +52786,7 @@ var init_decode = __esm({
   "src/image/decode.ts"() {
     "use strict";
     init_errors();
+    init_header();
     KERNELS = {
       nearest: sharp2.kernel.nearest,
       bilinear: sharp2.kernel.linear,
@@ -51520,7 +52801,8 @@ var init_decode = __esm({
 function imageProperties(img) {
   const { width: w, height: h, data } = img;
   const n = w * h;
-  const luma = new Float64Array(n);
+  if (scratch3.length < n) scratch3 = new Float64Array(n);
+  const luma = scratch3;
   let sum2 = 0;
   for (let p = 0, s = 0; p < n; p++, s += 3) {
     const y = 0.299 * data[s] + 0.587 * data[s + 1] + 0.114 * data[s + 2];
@@ -51529,18 +52811,25 @@ function imageProperties(img) {
   }
   const mean2 = sum2 / n;
   let sq = 0;
-  for (let p = 0; p < n; p++) sq += (luma[p] - mean2) ** 2;
   let lapSum = 0;
   let lapSq = 0;
   let count = 0;
-  for (let y = 1; y < h - 1; y++) {
-    for (let x = 1; x < w - 1; x++) {
-      const p = y * w + x;
-      const v = luma[p - w] + luma[p + w] + luma[p - 1] + luma[p + 1] - 4 * luma[p];
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    if (y === 0 || y === h - 1 || w < 3) {
+      for (let p = row; p < row + w; p++) sq += (luma[p] - mean2) ** 2;
+      continue;
+    }
+    sq += (luma[row] - mean2) ** 2;
+    for (let p = row + 1; p < row + w - 1; p++) {
+      const l = luma[p];
+      sq += (l - mean2) ** 2;
+      const v = luma[p - w] + luma[p + w] + luma[p - 1] + luma[p + 1] - 4 * l;
       lapSum += v;
       lapSq += v * v;
-      count++;
     }
+    count += w - 2;
+    sq += (luma[row + w - 1] - mean2) ** 2;
   }
   const lapMean = count > 0 ? lapSum / count : 0;
   return {
@@ -51549,9 +52838,11 @@ function imageProperties(img) {
     sharpness: count > 0 ? lapSq / count - lapMean * lapMean : 0
   };
 }
+var scratch3;
 var init_properties = __esm({
   "src/image/properties.ts"() {
     "use strict";
+    scratch3 = new Float64Array(0);
   }
 });
 
@@ -51559,61 +52850,108 @@ var init_properties = __esm({
 function channelCount(channels) {
   return channels === "gray" ? 1 : 3;
 }
-function imagesToTensor(images, spec) {
+function imagesToTensor(images, spec, spares) {
   const first = images[0];
   if (!first) return spec.dtype === "uint8" ? new Uint8Array(0) : new Float32Array(0);
   const { width: w, height: h } = first;
   const c = channelCount(spec.channels);
   const plane = w * h;
   const perImage = plane * c;
-  const out = spec.dtype === "uint8" ? new Uint8Array(perImage * images.length) : new Float32Array(perImage * images.length);
-  const gray = c === 1 ? new Float64Array(plane) : void 0;
+  for (const img of images) {
+    if (img.width !== w || img.height !== h) {
+      throw new Error("imagesToTensor: images in a batch must share a size");
+    }
+  }
+  const [f0, f1, f2] = spec.channels === "bgr" ? [2, 1, 0] : [0, 1, 2];
+  const nchw = spec.layout === "NCHW";
+  if (spec.dtype === "uint8") {
+    const out2 = takeSpare(spares, Uint8Array, perImage * images.length);
+    images.forEach((img, n) => {
+      const base = n * perImage;
+      if (c === 1) writeGrayUint8(img.data, out2, base, plane);
+      else if (nchw) writeNchwUint8(img.data, out2, base, plane, f0, f1, f2);
+      else writeNhwcUint8(img.data, out2, base, plane, f0, f1, f2);
+    });
+    return out2;
+  }
+  const out = takeSpare(spares, Float32Array, perImage * images.length);
+  if (c === 1) {
+    const gray = new Float64Array(plane);
+    images.forEach(
+      (img, n) => writeGrayFloat(
+        img.data,
+        out,
+        n * perImage,
+        plane,
+        gray,
+        spec.scale,
+        spec.mean[0],
+        spec.std[0]
+      )
+    );
+    return out;
+  }
   const luts = [];
-  for (let k = 0; k < c; k++) {
+  for (let k = 0; k < 3; k++) {
     const mean2 = spec.mean.length === 1 ? spec.mean[0] : spec.mean[k];
     const std = spec.std.length === 1 ? spec.std[0] : spec.std[k];
     const lut = new Float32Array(256);
     for (let x = 0; x < 256; x++) lut[x] = (x * spec.scale - mean2) / std;
     luts.push(lut);
   }
-  const order = spec.channels === "bgr" ? [2, 1, 0] : [0, 1, 2];
-  const nchw = spec.layout === "NCHW";
+  const [l0, l1, l2] = luts;
   images.forEach((img, n) => {
-    if (img.width !== w || img.height !== h) {
-      throw new Error("imagesToTensor: images in a batch must share a size");
-    }
-    const src = img.data;
-    const base = n * perImage;
-    if (gray) {
-      for (let p = 0, s = 0; p < plane; p++, s += 3) {
-        gray[p] = LUMA2[0] * src[s] + LUMA2[1] * src[s + 1] + LUMA2[2] * src[s + 2];
-      }
-      if (out instanceof Uint8Array) {
-        for (let p = 0; p < plane; p++) out[base + p] = Math.round(gray[p]);
-      } else {
-        const mean2 = spec.mean[0];
-        const std = spec.std[0];
-        for (let p = 0; p < plane; p++) out[base + p] = (gray[p] * spec.scale - mean2) / std;
-      }
-      return;
-    }
-    for (let k = 0; k < 3; k++) {
-      const from = order[k];
-      const lut = luts[k];
-      if (nchw) {
-        const dst = base + k * plane;
-        if (out instanceof Uint8Array)
-          for (let p = 0; p < plane; p++) out[dst + p] = src[p * 3 + from];
-        else for (let p = 0; p < plane; p++) out[dst + p] = lut[src[p * 3 + from]];
-      } else {
-        const dst = base + k;
-        if (out instanceof Uint8Array)
-          for (let p = 0; p < plane; p++) out[dst + p * 3] = src[p * 3 + from];
-        else for (let p = 0; p < plane; p++) out[dst + p * 3] = lut[src[p * 3 + from]];
-      }
-    }
+    if (nchw) writeNchwFloat(img.data, out, n * perImage, plane, f0, f1, f2, l0, l1, l2);
+    else writeNhwcFloat(img.data, out, n * perImage, plane, f0, f1, f2, l0, l1, l2);
   });
   return out;
+}
+function writeNchwFloat(src, out, base, plane, f0, f1, f2, l0, l1, l2) {
+  const d1 = base + plane;
+  const d2 = base + 2 * plane;
+  for (let p = 0, s = 0; p < plane; p++, s += 3) {
+    out[base + p] = l0[src[s + f0]];
+    out[d1 + p] = l1[src[s + f1]];
+    out[d2 + p] = l2[src[s + f2]];
+  }
+}
+function writeNhwcFloat(src, out, base, plane, f0, f1, f2, l0, l1, l2) {
+  for (let s = 0, d = base; s < plane * 3; s += 3, d += 3) {
+    out[d] = l0[src[s + f0]];
+    out[d + 1] = l1[src[s + f1]];
+    out[d + 2] = l2[src[s + f2]];
+  }
+}
+function writeNchwUint8(src, out, base, plane, f0, f1, f2) {
+  const d1 = base + plane;
+  const d2 = base + 2 * plane;
+  for (let p = 0, s = 0; p < plane; p++, s += 3) {
+    out[base + p] = src[s + f0];
+    out[d1 + p] = src[s + f1];
+    out[d2 + p] = src[s + f2];
+  }
+}
+function writeNhwcUint8(src, out, base, plane, f0, f1, f2) {
+  for (let s = 0, d = base; s < plane * 3; s += 3, d += 3) {
+    out[d] = src[s + f0];
+    out[d + 1] = src[s + f1];
+    out[d + 2] = src[s + f2];
+  }
+}
+function writeGrayUint8(src, out, base, plane) {
+  for (let p = 0, s = 0; p < plane; p++, s += 3) {
+    out[base + p] = Math.round(LUMA2[0] * src[s] + LUMA2[1] * src[s + 1] + LUMA2[2] * src[s + 2]);
+  }
+}
+function writeGrayFloat(src, out, base, plane, gray, scale2, mean2, std) {
+  for (let p = 0, s = 0; p < plane; p++, s += 3) {
+    gray[p] = LUMA2[0] * src[s] + LUMA2[1] * src[s + 1] + LUMA2[2] * src[s + 2];
+  }
+  for (let p = 0; p < plane; p++) out[base + p] = (gray[p] * scale2 - mean2) / std;
+}
+function takeSpare(spares, type, length) {
+  const i = spares?.findIndex((b) => b instanceof type && b.length === length) ?? -1;
+  return i >= 0 ? spares.splice(i, 1)[0] : new type(length);
 }
 var LUMA2;
 var init_tensor = __esm({
@@ -51726,23 +53064,12 @@ var init_variant_task = __esm({
 });
 
 // src/engine/variant-pool.ts
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
-function workerEntry() {
-  if (!import.meta.url.endsWith(".ts")) return new URL("./variant-worker.js", import.meta.url);
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href.replace(
-    /\.cjs$/,
-    ".mjs"
-  );
-  const worker = new URL("./variant-worker.ts", import.meta.url).href;
-  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`;
-}
 var MIN_PER_MESSAGE, VariantPool;
 var init_variant_pool = __esm({
   "src/engine/variant-pool.ts"() {
     "use strict";
     init_errors();
+    init_worker_entry();
     init_variant_task();
     MIN_PER_MESSAGE = 4;
     VariantPool = class _VariantPool {
@@ -51750,9 +53077,8 @@ var init_variant_pool = __esm({
       pending = /* @__PURE__ */ new Map();
       nextId = 0;
       constructor(size) {
-        const entry = workerEntry();
         for (let i = 0; i < size; i++) {
-          const worker = typeof entry === "string" ? new Worker(entry, { eval: true }) : new Worker(entry);
+          const worker = startWorker("variant-worker", import.meta.url);
           worker.unref();
           const slot = { worker, inFlight: 0 };
           worker.on("message", (msg) => {
@@ -51820,34 +53146,34 @@ var init_variant_pool = __esm({
 // src/engine/evaluate.ts
 import { createHash as createHash6 } from "node:crypto";
 import os from "node:os";
-import { readFile as readFile8 } from "node:fs/promises";
+import { readFile as readFile7 } from "node:fs/promises";
 async function evaluate(examples, models, variants, options) {
   const geometries = /* @__PURE__ */ new Map();
   for (const m of models) geometries.set(geometryKey(m.contract.geometry), m.contract.geometry);
   const keepProbs = options.keepProbs ?? ((v) => v === "clean");
   const chunkSize = Math.max(1, options.batchSize);
   const unreadable = [];
-  const hashes = /* @__PURE__ */ new Map();
-  const properties = /* @__PURE__ */ new Map();
+  const images = new ImageFacts(examples.length);
   const firstGeometry = models[0] ? geometryKey(models[0].contract.geometry) : "";
-  const records = [];
   const stats = { decoded: 0, inferences: 0, batches: 0 };
   const decodeChunk = async (start) => {
-    const chunk = examples.slice(start, start + chunkSize);
+    const chunk = [];
+    for (let i = start; i < Math.min(start + chunkSize, examples.length); i++) chunk.push(i);
     const settled = await Promise.all(
-      chunk.map(async (example) => {
+      chunk.map(async (index2) => {
+        const example = examples.ref(index2);
         let bytes;
         try {
-          bytes = await readFile8(example.absPath);
+          bytes = await readFile7(example.absPath);
         } catch (error62) {
           unreadable.push({ id: example.id, reason: `cannot read file: ${describeError(error62)}` });
           return void 0;
         }
         const hash2 = createHash6("sha256").update(bytes).digest("hex");
-        const images = /* @__PURE__ */ new Map();
+        const images2 = /* @__PURE__ */ new Map();
         try {
           for (const [key, g] of geometries)
-            images.set(key, await decodeToGeometry(bytes, g, example.path));
+            images2.set(key, await decodeToGeometry(bytes, g, example.path));
         } catch (error62) {
           unreadable.push({
             id: example.id,
@@ -51856,12 +53182,13 @@ async function evaluate(examples, models, variants, options) {
           return void 0;
         }
         stats.decoded++;
-        return { example, hash: hash2, images };
+        return { index: index2, example, hash: hash2, images: images2 };
       })
     );
     return settled.filter((d) => d !== void 0);
   };
   const byVariantModel = /* @__PURE__ */ new Map();
+  const capacity = new Map(variants.map((v) => [v.name, v.ids?.size ?? examples.length]));
   const needsPool = variants.some((v) => v.task);
   const largest = Math.max(0, ...[...geometries.values()].map((g) => g.width * g.height));
   const defaultWorkers = largest <= 64 * 64 ? 0 : os.availableParallelism();
@@ -51869,29 +53196,39 @@ async function evaluate(examples, models, variants, options) {
   const lookahead = Math.max(2, pool.size * 2);
   const queues = models.map(() => []);
   const batchSize = Math.max(1, options.batchSize);
+  const inFlight = models.map(
+    () => []
+  );
+  const spares = [];
   const drain = async (mi, all) => {
     const m = models[mi];
     const queue = queues[mi];
+    const running = inFlight[mi];
+    const file2 = ({ items, out }) => out.forEach((r, j) => {
+      const key = `${m.role}\0${r.variant}`;
+      let table2 = byVariantModel.get(key);
+      if (!table2) {
+        table2 = new RecordTableBuilder(m.role, r.variant, capacity.get(r.variant), images.hashes);
+        byVariantModel.set(key, table2);
+      }
+      table2.push(r, items[j].decoded.index);
+    });
     while (queue.length >= batchSize || all && queue.length > 0) {
       const items = queue.splice(0, batchSize);
-      const out = await runModel(m, items, keepProbs, stats);
-      out.forEach((r) => {
-        const key = `${m.role}\0${r.variant}`;
-        const bucket = byVariantModel.get(key);
-        if (bucket) bucket.push(r);
-        else byVariantModel.set(key, [r]);
-      });
+      const run = runModel(m, items, keepProbs, stats, spares).then((out) => ({ items, out }));
+      run.catch(() => void 0);
+      running.push(run);
+      while (running.length > MAX_BATCHES_IN_FLIGHT) file2(await running.shift());
     }
+    if (all) while (running.length > 0) file2(await running.shift());
   };
   try {
     let next = examples.length > 0 ? decodeChunk(0) : void 0;
     for (let start = 0; start < examples.length; start += chunkSize) {
       const decoded = await next;
       next = start + chunkSize < examples.length ? decodeChunk(start + chunkSize) : void 0;
-      for (const d of decoded) {
-        hashes.set(d.example.id, d.hash);
-        properties.set(d.example.id, imageProperties(d.images.get(firstGeometry)));
-      }
+      for (const d of decoded)
+        images.set(d.index, d.hash, imageProperties(d.images.get(firstGeometry)));
       const prepared = [];
       const memberLists = variants.map(
         (v) => v.ids ? decoded.filter((d) => v.ids.has(d.example.id)) : decoded
@@ -51949,12 +53286,15 @@ ${list2}${unreadable.length > 10 ? `
 Fix or remove them, or set dataset.onUnreadable: skip to evaluate without them.`
     );
   }
+  const tables = [];
   for (const m of models)
-    for (const v of variants)
-      records.push(...byVariantModel.get(`${m.role}\0${v.name}`) ?? []);
-  return { records, hashes, properties, unreadable, stats };
+    for (const v of variants) {
+      const table2 = byVariantModel.get(`${m.role}\0${v.name}`);
+      if (table2) tables.push(table2.finish());
+    }
+  return { records: new RecordSet(tables), images, unreadable, stats };
 }
-async function runModel(m, items, keepProbs, stats) {
+async function runModel(m, items, keepProbs, stats, spares) {
   const step = m.contract.fixedBatch ?? items.length;
   const out = [];
   for (let i = 0; i < items.length; i += step) {
@@ -51964,9 +53304,10 @@ async function runModel(m, items, keepProbs, stats) {
     const fed = [...batch];
     while (m.contract.fixedBatch !== void 0 && fed.length < m.contract.fixedBatch)
       fed.push(batch.at(-1));
-    const tensor = imagesToTensor(fed, m.contract.tensor);
+    const tensor = imagesToTensor(fed, m.contract.tensor, spares);
     const dims = batchDims(m.contract, fed.length);
     const result = await m.model.run(m.contract.inputName, tensor, dims, m.contract.outputName);
+    if (result.input && spares.length < MAX_SPARE_TENSORS) spares.push(result.input);
     stats.inferences += batch.length;
     stats.batches++;
     const k = result.data.length / fed.length;
@@ -52016,6 +53357,7 @@ async function runModel(m, items, keepProbs, stats) {
 function quantize(x) {
   return x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(7));
 }
+var MAX_BATCHES_IN_FLIGHT, MAX_SPARE_TENSORS;
 var init_evaluate2 = __esm({
   "src/engine/evaluate.ts"() {
     "use strict";
@@ -52025,7 +53367,11 @@ var init_evaluate2 = __esm({
     init_tensor();
     init_contract();
     init_scores();
+    init_images();
+    init_records();
     init_variant_pool();
+    MAX_BATCHES_IN_FLIGHT = 2;
+    MAX_SPARE_TENSORS = 2 * (MAX_BATCHES_IN_FLIGHT + 1);
   }
 });
 
@@ -52041,13 +53387,14 @@ function parseShard(text) {
 }
 function selectShard(examples, shard) {
   const seen = /* @__PURE__ */ new Map();
-  const out = [];
-  for (const e of examples) {
-    const n = seen.get(e.labelIndex) ?? 0;
-    seen.set(e.labelIndex, n + 1);
-    if (n % shard.count === shard.index - 1) out.push(e);
+  const rows = [];
+  for (let i = 0; i < examples.length; i++) {
+    const label = examples.labelCodes[i];
+    const n = seen.get(label) ?? 0;
+    seen.set(label, n + 1);
+    if (n % shard.count === shard.index - 1) rows.push(i);
   }
-  return out;
+  return examples.select(rows);
 }
 var init_shard = __esm({
   "src/engine/shard.ts"() {
@@ -52058,9 +53405,9 @@ var init_shard = __esm({
 
 // src/engine/run.ts
 import { createHash as createHash7 } from "node:crypto";
-import { readFile as readFile9 } from "node:fs/promises";
+import { readFile as readFile8 } from "node:fs/promises";
 import os2 from "node:os";
-import path6 from "node:path";
+import path7 from "node:path";
 async function runFromConfigFile(configFile, overrides = {}, hooks = {}) {
   const loaded = await loadConfig(configFile);
   return runEvaluation(loaded, overrides, hooks);
@@ -52076,7 +53423,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
   const data = await prepareData(loaded, overrides, { checkFiles: true });
   const { raw } = data;
   log(
-    `dataset: ${raw.rows.length} examples (${raw.format}), metadata columns: ${raw.metadataColumns.join(", ") || "none"}`
+    `dataset: ${raw.examples.length} examples (${raw.format}), metadata columns: ${raw.metadataColumns.join(", ") || "none"}`
   );
   const candidatePath = overrides.model ? cwdPath(overrides.model) : resolveFromConfig(loaded, config2.model.path);
   const baselineModelPath = overrides.baselineModel ? cwdPath(overrides.baselineModel) : data.useConfigBaseline && config2.baseline.model ? resolveFromConfig(loaded, config2.baseline.model) : void 0;
@@ -52130,7 +53477,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
         const line = i >= 0 ? loaded.lineOf(["gates", i, "metric"]) : void 0;
         throw new UserError(
           "config",
-          `${path6.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i}].metric: ${error62.message}`
+          `${path7.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i}].metric: ${error62.message}`
         );
       }
       throw error62;
@@ -52163,7 +53510,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       if (decision.reuse) {
         reused = decision.records;
         notices.push(
-          `The baseline model was not run: ${reused.length} records reused from ${rel(reuseDir)} (same model file, input contract and images).`
+          `The baseline model was not run: ${reused.size} records reused from ${rel(reuseDir)} (same model file, input contract and images).`
         );
       } else {
         notices.push(
@@ -52188,14 +53535,17 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
     );
     const result = reused ? {
       ...evaluated,
-      records: [...evaluated.records, ...reused.filter((r) => evaluated.hashes.has(r.id))]
+      records: new RecordSet([
+        ...evaluated.records.tables,
+        ...reused.tables.map((t) => readableRows(t, examples, evaluated.images))
+      ])
     } : evaluated;
     lap("evaluate", evalStart);
     let stored;
     if (data.baselineReportDir) {
       stored = await readResultDir(data.baselineReportDir);
       checkStoredCompatible(stored, classes);
-      log(`stored baseline: ${stored.records.length} records from ${stored.report.createdAt}`);
+      log(`stored baseline: ${stored.records.size} records from ${stored.report.createdAt}`);
     }
     const dataStart = performance.now();
     const dataChecks = overrides.shard ? void 0 : await runDataChecks(
@@ -52203,7 +53553,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       examples,
       classes,
       result.records,
-      stored?.records.filter((r) => r.model === "candidate")
+      stored?.records.ofModel("candidate")
     );
     if (dataChecks) lap("dataSuite", dataStart);
     const buildStart = performance.now();
@@ -52215,7 +53565,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       allExamples,
       examples,
       records: result.records,
-      properties: result.properties,
+      images: result.images,
       unreadable: result.unreadable,
       models: {
         candidate: summarizeModel(models[0]),
@@ -52234,7 +53584,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
     lap("report", buildStart);
     lap("total", t0);
     report.timing = timing;
-    return { report, records: result.records, properties: result.properties, loaded };
+    return { report, records: result.records, examples, images: result.images, loaded };
   } finally {
     await candidate.dispose();
     await baselineModel?.dispose();
@@ -52291,7 +53641,7 @@ function checkGateScopes(loaded, config2, columns) {
       const line = loaded.lineOf(["gates", i, "scope"]);
       throw new UserError(
         "config",
-        `${path6.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i}].scope: no metadata column "${g.scope.slice(7)}" (columns: ${[...known].join(", ") || "none"})`
+        `${path7.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i}].scope: no metadata column "${g.scope.slice(7)}" (columns: ${[...known].join(", ") || "none"})`
       );
     }
   });
@@ -52358,7 +53708,7 @@ async function reportFromRecords(input2) {
   return buildReport({
     config: loaded.config,
     configFile: rel(loaded.file),
-    configSha: createHash7("sha256").update(await readFile9(loaded.file)).digest("hex"),
+    configSha: createHash7("sha256").update(await readFile8(loaded.file)).digest("hex"),
     dataset: {
       root: rel(data.root),
       ...data.manifest ? { manifest: rel(data.manifest) } : {},
@@ -52374,7 +53724,7 @@ async function reportFromRecords(input2) {
     records: input2.records,
     ...stored ? {
       storedBaseline: {
-        records: stored.records.filter((r) => r.model === "candidate"),
+        records: stored.records.ofModel("candidate"),
         summary: {
           ...stored.report.models.candidate,
           role: "baseline",
@@ -52388,7 +53738,7 @@ async function reportFromRecords(input2) {
         }
       }
     } : {},
-    properties: input2.properties,
+    images: input2.images,
     unreadable: input2.unreadable,
     models: input2.models,
     pinnedIds: input2.pinnedIds,
@@ -52397,6 +53747,15 @@ async function reportFromRecords(input2) {
     ...input2.suiteGates ? { suiteGates: input2.suiteGates } : {},
     ...input2.notices ? { notices: input2.notices } : {}
   });
+}
+function readableRows(table2, examples, images) {
+  const rowOf = examples.indexById();
+  const rows = [];
+  for (let i = 0; i < table2.length; i++) {
+    const e = rowOf.get(table2.ids[i]);
+    if (e !== void 0 && images.has(e)) rows.push(i);
+  }
+  return rows.length === table2.length ? table2 : table2.select(rows);
 }
 var cwdPath, rel;
 var init_run = __esm({
@@ -52414,22 +53773,23 @@ var init_run = __esm({
     init_summary();
     init_regression();
     init_plan();
+    init_records();
     init_evaluate2();
     init_results();
     init_shard();
-    cwdPath = (p) => path6.resolve(process.cwd(), p);
-    rel = (p) => path6.relative(process.cwd(), p).split(path6.sep).join("/") || ".";
+    cwdPath = (p) => path7.resolve(process.cwd(), p);
+    rel = (p) => path7.relative(process.cwd(), p).split(path7.sep).join("/") || ".";
   }
 });
 
 // src/engine/merge.ts
 import { access } from "node:fs/promises";
-import path7 from "node:path";
+import path8 from "node:path";
 async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
   if (shardDirs.length === 0)
     throw new UserError("usage", "merge needs the output folders of the shard runs");
   const loaded = await loadConfig(configFile);
-  const shards = await Promise.all(shardDirs.map((d) => readResultDir(path7.resolve(d))));
+  const shards = await Promise.all(shardDirs.map((d) => readResultDir(path8.resolve(d))));
   const count = checkShardSet(shards);
   hooks.log?.(`merging ${shards.length} shard(s) of ${count}`);
   const data = await prepareData(loaded, overrides, { checkFiles: false });
@@ -52444,50 +53804,66 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
     }
   }
   const allExamples = attachClasses(data.raw, classes, source);
-  const known = new Set(allExamples.map((e) => e.id));
-  const order = new Map(allExamples.map((e, i) => [e.id, i]));
+  const rowOf = allExamples.indexById();
   const roleOrder = { candidate: 0, baseline: 1 };
   const variants = /* @__PURE__ */ new Map();
   for (const s of shards)
-    for (const r of s.records)
-      if (!variants.has(r.variant))
-        variants.set(r.variant, r.variant === "clean" ? -1 : variants.size);
-  const records = [];
-  const seen = /* @__PURE__ */ new Set();
+    for (const t of s.records.tables)
+      if (!variants.has(t.variant))
+        variants.set(t.variant, t.variant === "clean" ? -1 : variants.size);
+  const groups = /* @__PURE__ */ new Map();
   for (const s of shards) {
-    for (const r of s.records) {
-      if (!known.has(r.id))
-        throw new UserError(
-          "usage",
-          `shard ${s.dir} has a record for "${r.id}", which is not in the dataset manifest`
-        );
-      const key = `${r.model}\0${r.variant}\0${r.id}`;
-      if (seen.has(key))
-        throw new UserError(
-          "usage",
-          `example "${r.id}" (${r.model}, ${r.variant}) appears in two shards: give each shard folder once`
-        );
-      seen.add(key);
-      records.push(r);
-    }
-  }
-  records.sort(
-    (a, b) => roleOrder[a.model] - roleOrder[b.model] || variants.get(a.variant) - variants.get(b.variant) || order.get(a.id) - order.get(b.id)
-  );
-  const properties = /* @__PURE__ */ new Map();
-  for (const s of shards) {
-    for (const line of await readExampleLines(path7.join(s.dir, RESULT_FILES.examples))) {
-      properties.set(line.id, {
-        brightness: line.brightness,
-        contrast: line.contrast,
-        sharpness: line.sharpness
+    for (const table2 of s.records.tables) {
+      const key = `${table2.model}\0${table2.variant}`;
+      let group = groups.get(key);
+      if (!group)
+        groups.set(key, group = { parts: [], seen: new Uint8Array(allExamples.length) });
+      const rows = new Uint32Array(table2.length);
+      table2.ids.forEach((id, i) => {
+        const e = rowOf.get(id);
+        if (e === void 0)
+          throw new UserError(
+            "usage",
+            `shard ${s.dir} has a record for "${id}", which is not in the dataset manifest`
+          );
+        if (group.seen[e])
+          throw new UserError(
+            "usage",
+            `example "${id}" (${table2.model}, ${table2.variant}) appears in two shards: give each shard folder once`
+          );
+        group.seen[e] = 1;
+        rows[i] = e;
       });
+      group.parts.push({ table: table2, rows });
     }
   }
-  const orderedProperties = /* @__PURE__ */ new Map();
-  for (const e of allExamples) {
-    const p = properties.get(e.id);
-    if (p) orderedProperties.set(e.id, p);
+  const tables = [];
+  const keys = [...groups.keys()].map((k) => k.split("\0"));
+  keys.sort(
+    ([ma, va], [mb, vb]) => roleOrder[ma] - roleOrder[mb] || variants.get(va) - variants.get(vb)
+  );
+  for (const [model, variant] of keys) {
+    const { parts } = groups.get(`${model}\0${variant}`);
+    const at = new Int32Array(allExamples.length).fill(-1);
+    const partOf = new Int32Array(allExamples.length);
+    parts.forEach(
+      (p, k) => p.rows.forEach((e, i) => {
+        at[e] = i;
+        partOf[e] = k;
+      })
+    );
+    const out = new RecordTableBuilder(model, variant);
+    for (let e = 0; e < allExamples.length; e++)
+      if (at[e] >= 0) out.copyRow(parts[partOf[e]].table, at[e]);
+    tables.push(out.finish());
+  }
+  const records = new RecordSet(tables);
+  const images = new ImageFacts(allExamples.length);
+  for (const s of shards) {
+    for await (const line of readExampleLines(path8.join(s.dir, RESULT_FILES.examples))) {
+      const e = rowOf.get(line.id);
+      if (e !== void 0) images.set(e, line.hash, line);
+    }
   }
   let stored;
   if (data.baselineReportDir) {
@@ -52508,8 +53884,9 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
   const notices = [];
   if (loaded.config.data?.enabled) {
     const haveImages = await Promise.all(
-      allExamples.slice(0, 50).map(
-        (e) => access(e.absPath).then(
+      Array.from(
+        { length: Math.min(50, allExamples.length) },
+        (_, i) => access(allExamples.absPath(i)).then(
           () => true,
           () => false
         )
@@ -52521,7 +53898,7 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
         allExamples,
         classes,
         records,
-        stored?.records.filter((r) => r.model === "candidate")
+        stored?.records.ofModel("candidate")
       );
     } else {
       notices.push(
@@ -52537,8 +53914,8 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
     allExamples,
     examples: allExamples,
     records,
-    properties: orderedProperties,
-    unreadable: shards.flatMap((s) => s.report.unreadable).sort((a, b) => order.get(a.id) - order.get(b.id)),
+    images,
+    unreadable: shards.flatMap((s) => s.report.unreadable).sort((a, b) => (rowOf.get(a.id) ?? -1) - (rowOf.get(b.id) ?? -1)),
     models: { candidate, ...baselineModel ? { baseline: baselineModel } : {} },
     ...stored ? { stored } : {},
     pinnedIds: await readPinned(loaded, loaded.config),
@@ -52546,13 +53923,16 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
     ...dataChecks ? { suites: { data: dataChecks.result }, suiteGates: dataChecks.gates } : {},
     ...notices.length ? { notices } : {}
   });
-  const missing = allExamples.length - new Set(records.filter((r) => r.model === "candidate").map((r) => r.id)).size - report.unreadable.length;
+  const withRecords = new Uint8Array(allExamples.length);
+  for (const t of records.ofModel("candidate").tables)
+    for (const id of t.ids) withRecords[rowOf.get(id)] = 1;
+  const missing = allExamples.length - withRecords.reduce((n, x) => n + x, 0) - report.unreadable.length;
   if (missing > 0)
     report.notices.push(
       `${missing} example(s) of the manifest have no records in the given shards.`
     );
   report.timing = { shards: shards.length };
-  return { report, records, properties: orderedProperties, loaded };
+  return { report, records, examples: allExamples, images, loaded };
 }
 function checkShardSet(shards) {
   const counts = new Set(shards.map((s) => s.report.dataset.shard?.count ?? 0));
@@ -52585,6 +53965,8 @@ var init_merge = __esm({
     init_load();
     init_load2();
     init_errors();
+    init_images();
+    init_records();
     init_data_suite();
     init_results();
     init_run();
@@ -52943,7 +54325,9 @@ function renderMarkdown(report, options) {
           )
         ])
       ]);
-      const more2 = ex.counts.newlyFailing > shown.length ? `
+      const more2 = ex.counts.newlyFailing > shown.length ? ex.counts.newlyFailing > ex.newlyFailing.length ? `
+
+\u2026 ${ex.counts.newlyFailing - shown.length} more: the report lists ${ex.newlyFailing.length}, records.jsonl has them all.` : `
 
 \u2026 ${ex.counts.newlyFailing - shown.length} more in the report.` : "";
       out.push(
@@ -53051,7 +54435,7 @@ var init_markdown2 = __esm({
 });
 
 // src/engine/output.ts
-import path8 from "node:path";
+import path9 from "node:path";
 function markdownOptions(config2, extra = {}) {
   return {
     maxSlices: config2.report.maxSlices,
@@ -53061,19 +54445,17 @@ function markdownOptions(config2, extra = {}) {
     ...extra
   };
 }
-async function writeOutputs(dir, report, records, properties, options) {
+async function writeOutputs(dir, report, records, examples, images, options) {
   const markdown = renderMarkdown(report, options);
   const files = {
-    reportJson: path8.join(dir, RESULT_FILES.report),
-    reportMarkdown: path8.join(dir, RESULT_FILES.markdown),
-    records: path8.join(dir, RESULT_FILES.records),
-    examples: path8.join(dir, RESULT_FILES.examples),
-    junit: path8.join(dir, RESULT_FILES.junit)
+    reportJson: path9.join(dir, RESULT_FILES.report),
+    reportMarkdown: path9.join(dir, RESULT_FILES.markdown),
+    records: path9.join(dir, RESULT_FILES.records),
+    examples: path9.join(dir, RESULT_FILES.examples),
+    junit: path9.join(dir, RESULT_FILES.junit)
   };
-  const hashes = /* @__PURE__ */ new Map();
-  for (const r of records) if (!hashes.has(r.id)) hashes.set(r.id, r.hash);
   await writeLinesAtomic(files.records, recordLines(records));
-  await writeLinesAtomic(files.examples, exampleLines(hashes, properties));
+  await writeLinesAtomic(files.examples, exampleLines(examples, images));
   await writeFileAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}
 `);
   await writeFileAtomic(files.reportMarkdown, markdown);
@@ -53109,7 +54491,7 @@ __export(cli_exports, {
   buildProgram: () => buildProgram,
   main: () => main
 });
-import path9 from "node:path";
+import path10 from "node:path";
 function makeProgress(enabled, stream) {
   if (!enabled) return { update: () => void 0, stop: () => void 0 };
   if (stream.isTTY) {
@@ -53176,12 +54558,13 @@ async function runCommand(flags) {
 }
 async function finish2(result, flags) {
   const err = process.stderr;
-  const { report, records, properties, loaded } = result;
+  const { report, records, examples, images, loaded } = result;
   const written = await writeOutputs(
-    path9.resolve(flags.out),
+    path10.resolve(flags.out),
     report,
     records,
-    properties,
+    examples,
+    images,
     markdownOptions(loaded.config)
   );
   if (!flags.quiet) {
@@ -53193,7 +54576,7 @@ verdict: ${report.verdict.toUpperCase()} \xB7 accuracy ${acc === null || acc ===
 `
     );
     err.write(
-      `report: ${path9.relative(process.cwd(), written.reportMarkdown)} (markdown), ${path9.relative(process.cwd(), written.reportJson)} (JSON), ${path9.relative(process.cwd(), written.records)} (records)
+      `report: ${path10.relative(process.cwd(), written.reportMarkdown)} (markdown), ${path10.relative(process.cwd(), written.reportJson)} (JSON), ${path10.relative(process.cwd(), written.records)} (records)
 `
     );
   }

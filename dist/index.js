@@ -1207,14 +1207,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path10 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path11 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path10 && path10[0] !== "/") {
-          path10 = `/${path10}`;
+        if (path11 && path11[0] !== "/") {
+          path11 = `/${path11}`;
         }
-        return new URL(`${origin}${path10}`);
+        return new URL(`${origin}${path11}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1665,39 +1665,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path11, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path10);
+        debuglog("sending request to %s %s/%s", method, origin, path11);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path11, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path10,
+          path11,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path11, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path10);
+        debuglog("trailers received from %s %s/%s", method, origin, path11);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path11, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path10,
+          path11,
           error63.message
         );
       });
@@ -1746,9 +1746,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path10, origin }
+            request: { method, path: path11, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path10);
+          debuglog("sending request to %s %s/%s", method, origin, path11);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1811,7 +1811,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path10,
+        path: path11,
         method,
         body,
         headers,
@@ -1826,11 +1826,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path10 !== "string") {
+        if (typeof path11 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path11[0] !== "/" && !(path11.startsWith("http://") || path11.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path10)) {
+        } else if (invalidPathRegex.test(path11)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1896,7 +1896,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path10, query) : path10;
+        this.path = query ? buildURL(path11, query) : path11;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -4209,7 +4209,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform } = __require("node:stream");
+    var { Transform: Transform2 } = __require("node:stream");
     var zlib = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
@@ -4897,7 +4897,7 @@ var require_util2 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
-    var InflateStream = class extends Transform {
+    var InflateStream = class extends Transform2 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -5989,7 +5989,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser = class {
+    var Parser2 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6416,7 +6416,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser(client, socket, llhttpInstance);
+      socket[kParser] = new Parser2(client, socket, llhttpInstance);
       addListener(socket, "error", function(err2) {
         const parser = this[kParser];
         if (err2.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -6589,7 +6589,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path10, host, upgrade, blocking, reset } = request2;
+      const { method, path: path11, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6670,7 +6670,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path10} HTTP/1.1\r
+      let header = `${method} ${path11} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7199,7 +7199,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path11, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7296,7 +7296,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path10;
+      headers[HTTP2_HEADER_PATH] = path11;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7649,9 +7649,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path10 = search ? `${pathname}${search}` : pathname;
+        const path11 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path10;
+        this.opts.path = path11;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8890,10 +8890,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path10 = "/",
+          path: path11 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path10;
+        opts.path = origin + path11;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10865,20 +10865,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path10) {
-      if (typeof path10 !== "string") {
-        return path10;
+    function safeUrl(path11) {
+      if (typeof path11 !== "string") {
+        return path11;
       }
-      const pathSegments = path10.split("?");
+      const pathSegments = path11.split("?");
       if (pathSegments.length !== 2) {
-        return path10;
+        return path11;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path10);
+    function matchKey(mockDispatch2, { path: path11, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path11);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10900,7 +10900,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path11 }) => matchValue(safeUrl(path11), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10938,9 +10938,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path10, method, body, headers, query } = opts;
+      const { path: path11, method, body, headers, query } = opts;
       return {
-        path: path10,
+        path: path11,
         method,
         body,
         headers,
@@ -11383,13 +11383,13 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform } = __require("node:stream");
+    var { Transform: Transform2 } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform({
+        this.transform = new Transform2({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -11403,10 +11403,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path11, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path10,
+            Path: path11,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16285,9 +16285,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path10) {
-      for (let i2 = 0; i2 < path10.length; ++i2) {
-        const code = path10.charCodeAt(i2);
+    function validateCookiePath(path11) {
+      for (let i2 = 0; i2 < path11.length; ++i2) {
+        const code = path11.charCodeAt(i2);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -18440,7 +18440,7 @@ var require_eventsource_stream = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var { Transform } = __require("node:stream");
+    var { Transform: Transform2 } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
     var LF = 10;
@@ -18490,7 +18490,7 @@ var require_eventsource_stream = __commonJS({
       error63.aborted = false;
       return error63;
     }
-    var EventSourceStream = class extends Transform {
+    var EventSourceStream = class extends Transform2 {
       /**
        * @type {eventSourceSettings}
        */
@@ -19207,11 +19207,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path10 = opts.path;
+          let path11 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path10 = `/${path10}`;
+            path11 = `/${path11}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path10);
+          url2 = new URL(util.parseOrigin(url2).origin + path11);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -19819,8 +19819,8 @@ var init_context = __esm({
           if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
             this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
           } else {
-            const path10 = process.env.GITHUB_EVENT_PATH;
-            process.stdout.write(`GITHUB_EVENT_PATH ${path10} does not exist${EOL5}`);
+            const path11 = process.env.GITHUB_EVENT_PATH;
+            process.stdout.write(`GITHUB_EVENT_PATH ${path11} does not exist${EOL5}`);
           }
         }
         this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -25099,10 +25099,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj2, path10) {
-  if (!path10)
+function getElementAtPath(obj2, path11) {
+  if (!path11)
     return obj2;
-  return path10.reduce((acc, key) => acc?.[key], obj2);
+  return path11.reduce((acc, key) => acc?.[key], obj2);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -25361,11 +25361,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path10, issues) {
+function prefixIssues(path11, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path10);
+    iss.path.unshift(path11);
     return iss;
   });
 }
@@ -25898,16 +25898,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path10 = []) => {
+  const processError = (error64, path11 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path10, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path11, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path11, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path11, ...issue3.path]);
       } else {
-        const fullpath = [...path10, ...issue3.path];
+        const fullpath = [...path11, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -25946,17 +25946,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path10 = []) => {
+  const processError = (error64, path11 = []) => {
     var _a4;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path10, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path11, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path11, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path11, ...issue3.path]);
       } else {
-        const fullpath = [...path10, ...issue3.path];
+        const fullpath = [...path11, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -25995,8 +25995,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path10 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path10) {
+  const path11 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path11) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -26178,18 +26178,18 @@ var init_parse = __esm({
       return result.issues.length === 0;
     };
     _encode = (_Err) => {
-      const parse6 = _parse(_Err);
+      const parse7 = _parse(_Err);
       const fn = (schema, value, _ctx, _params) => {
         const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-        return parse6(schema, value, ctx, finalizeParams(fn, _params));
+        return parse7(schema, value, ctx, finalizeParams(fn, _params));
       };
       return fn;
     };
     encode = /* @__PURE__ */ _encode($ZodRealError);
     _decode = (_Err) => {
-      const parse6 = _parse(_Err);
+      const parse7 = _parse(_Err);
       const fn = (schema, value, _ctx, _params) => {
-        return parse6(schema, value, _ctx, finalizeParams(fn, _params));
+        return parse7(schema, value, _ctx, finalizeParams(fn, _params));
       };
       return fn;
     };
@@ -27114,7 +27114,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse6 = inst._zod.parse;
+  const parse7 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -27128,7 +27128,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse6(payload, ctx);
+    return parse7(payload, ctx);
   };
 }
 function handleArrayResult(result, final, index2) {
@@ -44028,13 +44028,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path10 = ref.slice(1).split("/").filter(Boolean);
-  if (path10.length === 0) {
+  const path11 = ref.slice(1).split("/").filter(Boolean);
+  if (path11.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path10[0] === defsKey) {
-    const key = path10[1] === void 0 ? void 0 : decodeJSONPointerSegment(path10[1]);
+  if (path11[0] === defsKey) {
+    const key = path11[1] === void 0 ? void 0 : decodeJSONPointerSegment(path11[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -45489,17 +45489,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path10) {
-      const ctrl = callVisitor(key, node2, visitor, path10);
+    function visit_(key, node2, visitor, path11) {
+      const ctrl = callVisitor(key, node2, visitor, path11);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visit_(key, ctrl, visitor, path10);
+        replaceNode(key, path11, ctrl);
+        return visit_(key, ctrl, visitor, path11);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path10 = Object.freeze(path10.concat(node2));
+          path11 = Object.freeze(path11.concat(node2));
           for (let i2 = 0; i2 < node2.items.length; ++i2) {
-            const ci = visit_(i2, node2.items[i2], visitor, path10);
+            const ci = visit_(i2, node2.items[i2], visitor, path11);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -45510,13 +45510,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path10 = Object.freeze(path10.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path10);
+          path11 = Object.freeze(path11.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path11);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path10);
+          const cv = visit_("value", node2.value, visitor, path11);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -45537,17 +45537,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path10) {
-      const ctrl = await callVisitor(key, node2, visitor, path10);
+    async function visitAsync_(key, node2, visitor, path11) {
+      const ctrl = await callVisitor(key, node2, visitor, path11);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visitAsync_(key, ctrl, visitor, path10);
+        replaceNode(key, path11, ctrl);
+        return visitAsync_(key, ctrl, visitor, path11);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path10 = Object.freeze(path10.concat(node2));
+          path11 = Object.freeze(path11.concat(node2));
           for (let i2 = 0; i2 < node2.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node2.items[i2], visitor, path10);
+            const ci = await visitAsync_(i2, node2.items[i2], visitor, path11);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -45558,13 +45558,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path10 = Object.freeze(path10.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path10);
+          path11 = Object.freeze(path11.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path11);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path10);
+          const cv = await visitAsync_("value", node2.value, visitor, path11);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -45591,23 +45591,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path10) {
+    function callVisitor(key, node2, visitor, path11) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path10);
+        return visitor(key, node2, path11);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path10);
+        return visitor.Map?.(key, node2, path11);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path10);
+        return visitor.Seq?.(key, node2, path11);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path10);
+        return visitor.Pair?.(key, node2, path11);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path10);
+        return visitor.Scalar?.(key, node2, path11);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path10);
+        return visitor.Alias?.(key, node2, path11);
       return void 0;
     }
-    function replaceNode(key, path10, node2) {
-      const parent = path10[path10.length - 1];
+    function replaceNode(key, path11, node2) {
+      const parent = path11[path11.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -46219,10 +46219,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path10, value) {
+    function collectionFromPath(schema, path11, value) {
       let v = value;
-      for (let i2 = path10.length - 1; i2 >= 0; --i2) {
-        const k = path10[i2];
+      for (let i2 = path11.length - 1; i2 >= 0; --i2) {
+        const k = path11[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -46241,7 +46241,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
+    var isEmptyPath = (path11) => path11 == null || typeof path11 === "object" && !!path11[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -46271,11 +46271,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path10, value) {
-        if (isEmptyPath(path10))
+      addIn(path11, value) {
+        if (isEmptyPath(path11))
           this.add(value);
         else {
-          const [key, ...rest] = path10;
+          const [key, ...rest] = path11;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -46289,8 +46289,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        const [key, ...rest] = path10;
+      deleteIn(path11) {
+        const [key, ...rest] = path11;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -46304,8 +46304,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        const [key, ...rest] = path10;
+      getIn(path11, keepScalar) {
+        const [key, ...rest] = path11;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -46323,8 +46323,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path10) {
-        const [key, ...rest] = path10;
+      hasIn(path11) {
+        const [key, ...rest] = path11;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -46334,8 +46334,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        const [key, ...rest] = path10;
+      setIn(path11, value) {
+        const [key, ...rest] = path11;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -48850,9 +48850,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path10, value) {
+      addIn(path11, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path10, value);
+          this.contents.addIn(path11, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -48927,14 +48927,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        if (Collection2.isEmptyPath(path10)) {
+      deleteIn(path11) {
+        if (Collection2.isEmptyPath(path11)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path11) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -48949,10 +48949,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        if (Collection2.isEmptyPath(path10))
+      getIn(path11, keepScalar) {
+        if (Collection2.isEmptyPath(path11))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path11, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -48963,10 +48963,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path10) {
-        if (Collection2.isEmptyPath(path10))
+      hasIn(path11) {
+        if (Collection2.isEmptyPath(path11))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path11) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -48983,13 +48983,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        if (Collection2.isEmptyPath(path10)) {
+      setIn(path11, value) {
+        if (Collection2.isEmptyPath(path11)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path10), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path11), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path10, value);
+          this.contents.setIn(path11, value);
         }
       }
       /**
@@ -50950,9 +50950,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path10) => {
+    visit2.itemAtPath = (cst, path11) => {
       let item = cst;
-      for (const [field, index2] of path10) {
+      for (const [field, index2] of path11) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -50961,23 +50961,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path10) => {
-      const parent = visit2.itemAtPath(cst, path10.slice(0, -1));
-      const field = path10[path10.length - 1][0];
+    visit2.parentCollection = (cst, path11) => {
+      const parent = visit2.itemAtPath(cst, path11.slice(0, -1));
+      const field = path11[path11.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path10, item, visitor) {
-      let ctrl = visitor(item, path10);
+    function _visit(path11, item, visitor) {
+      let ctrl = visitor(item, path11);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path10.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path11.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -50988,10 +50988,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path10);
+            ctrl = ctrl(item, path11);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path11) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -51816,7 +51816,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -52589,7 +52589,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -52642,7 +52642,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse6(src, reviver, options) {
+    function parse7(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -52683,7 +52683,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse6;
+    exports.parse = parse7;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -53460,8 +53460,11 @@ var init_schema = __esm({
       }),
       report: external_exports.object({
         maxExamples: external_exports.number().int().min(0).default(20).describe("Newly failing/fixed examples listed in the markdown."),
-        maxSlices: external_exports.number().int().min(0).default(30).describe("Slice rows listed in the markdown.")
-      }).strict().default({ maxExamples: 20, maxSlices: 30 })
+        maxSlices: external_exports.number().int().min(0).default(30).describe("Slice rows listed in the markdown."),
+        maxListedExamples: external_exports.number().int().min(0).default(1e3).describe(
+          "Newly failing/fixed examples listed in report.json (each list cut to this many; the counts stay complete and records.jsonl has every prediction)."
+        )
+      }).strict().default({ maxExamples: 20, maxSlices: 30, maxListedExamples: 1e3 })
     }).strict().superRefine((c, ctx) => {
       c.gates.forEach((g, i2) => {
         if (g.significant && g.metric !== "accuracy" && c.statistics.resamples === 0) {
@@ -53619,6 +53622,248 @@ var init_load = __esm({
   }
 });
 
+// src/tables/examples.ts
+import path2 from "node:path";
+function grown(a) {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+var ExampleTable, ExampleTableBuilder, ExampleRef;
+var init_examples = __esm({
+  "src/tables/examples.ts"() {
+    "use strict";
+    ExampleTable = class _ExampleTable {
+      constructor(root, ids, paths, labels, labelCodes, metadata, records) {
+        this.root = root;
+        this.ids = ids;
+        this.paths = paths;
+        this.labels = labels;
+        this.labelCodes = labelCodes;
+        this.metadata = metadata;
+        this.records = records;
+      }
+      root;
+      ids;
+      paths;
+      labels;
+      labelCodes;
+      metadata;
+      records;
+      /**
+       * A table of example objects (tests, small callers). Their absolute paths must be one root
+       * plus their paths (the root is taken from the first example); label codes are the examples'
+       * label indices into `classes` (default: the labels seen, by index).
+       */
+      static fromExamples(examples, options = {}) {
+        const first = examples[0];
+        const root = first ? first.absPath.slice(0, -first.path.length - 1) || "/" : "/";
+        const classes = options.classes ?? Array.from(
+          { length: Math.max(0, ...examples.map((e) => e.labelIndex + 1)) },
+          (_, i2) => examples.find((e) => e.labelIndex === i2)?.label ?? String(i2)
+        );
+        const columns = options.metadataColumns ?? [
+          ...new Set(examples.flatMap((e) => Object.keys(e.metadata)))
+        ];
+        const b = new ExampleTableBuilder(root);
+        for (const e of examples) {
+          if (path2.resolve(root, e.path) !== path2.resolve(e.absPath))
+            throw new RangeError(`example ${e.id}: absPath ${e.absPath} is not ${root} + ${e.path}`);
+          b.push(e.id, e.path, e.label, 0, e.metadata);
+        }
+        return b.finish(columns).withClasses(classes);
+      }
+      get length() {
+        return this.ids.length;
+      }
+      absPath(i2) {
+        return path2.resolve(this.root, this.paths[i2]);
+      }
+      label(i2) {
+        return this.labels[this.labelCodes[i2]];
+      }
+      /** Metadata value of column `c` (an index into `metadata`) for example `i`, if present. */
+      value(c, i2) {
+        const col = this.metadata[c];
+        const code = col.codes[i2];
+        return code === 0 ? void 0 : col.values[code - 1];
+      }
+      /** The metadata of example `i` as an object, keys in column order, missing values absent. */
+      metadataOf(i2) {
+        const out = {};
+        for (let c = 0; c < this.metadata.length; c++) {
+          const v = this.value(c, i2);
+          if (v !== void 0) out[this.metadata[c].name] = v;
+        }
+        return out;
+      }
+      /** Example `i` as an object (made on each call: use for one example at a time). */
+      at(i2) {
+        return {
+          id: this.ids[i2],
+          path: this.paths[i2],
+          absPath: this.absPath(i2),
+          label: this.label(i2),
+          labelIndex: this.labelCodes[i2],
+          metadata: this.metadataOf(i2)
+        };
+      }
+      /**
+       * Example `i` as a small object reading the table on demand (absolute path, label and
+       * metadata are made only if read): for a pass that touches every example once, where a full
+       * {@link at} object per example was garbage that outlived young-generation collections.
+       */
+      ref(i2) {
+        return new ExampleRef(this, i2);
+      }
+      /** Index of the metadata column `name`, or −1. */
+      column(name) {
+        return this.metadata.findIndex((m) => m.name === name);
+      }
+      /** The examples at `rows` (in that order), sharing strings and value lists. */
+      select(rows) {
+        const pick2 = (a) => Uint32Array.from({ length: rows.length }, (_, t) => a[rows[t]]);
+        return new _ExampleTable(
+          this.root,
+          Array.from({ length: rows.length }, (_, t) => this.ids[rows[t]]),
+          Array.from({ length: rows.length }, (_, t) => this.paths[rows[t]]),
+          this.labels,
+          pick2(this.labelCodes),
+          this.metadata.map((m) => ({ name: m.name, codes: pick2(m.codes), values: m.values })),
+          pick2(this.records)
+        );
+      }
+      /** The same examples with labels as indices into `classes` (every label must be one). */
+      withClasses(classes) {
+        const index2 = new Map(classes.map((c, i2) => [c, i2]));
+        const remap2 = this.labels.map((l) => index2.get(l) ?? -1);
+        const codes = this.labelCodes.map((c) => remap2[c]);
+        return new _ExampleTable(
+          this.root,
+          this.ids,
+          this.paths,
+          classes,
+          codes,
+          this.metadata,
+          this.records
+        );
+      }
+      /** Row of each id (a Map of the table's size: build once where lookups by id are needed). */
+      indexById() {
+        const m = /* @__PURE__ */ new Map();
+        this.ids.forEach((id, i2) => m.set(id, i2));
+        return m;
+      }
+    };
+    ExampleTableBuilder = class {
+      constructor(root) {
+        this.root = root;
+      }
+      root;
+      n = 0;
+      ids = [];
+      paths = [];
+      labelIndex = /* @__PURE__ */ new Map();
+      labels = [];
+      labelCodes = new Uint32Array(1024);
+      records = new Uint32Array(1024);
+      columns = /* @__PURE__ */ new Map();
+      get length() {
+        return this.n;
+      }
+      /**
+       * Append an example. Its metadata are the non-empty `fields` whose column passes
+       * `isMetadata` (all when not given): read in place, so a manifest row makes no copies.
+       */
+      push(id, relPath, label, record2, fields, isMetadata = () => true) {
+        const i2 = this.n++;
+        if (i2 >= this.records.length) {
+          this.labelCodes = grown(this.labelCodes);
+          this.records = grown(this.records);
+          for (const c of this.columns.values()) c.codes = grown(c.codes);
+        }
+        this.ids.push(id);
+        this.paths.push(relPath);
+        let code = this.labelIndex.get(label);
+        if (code === void 0) {
+          code = this.labels.push(label) - 1;
+          this.labelIndex.set(label, code);
+        }
+        this.labelCodes[i2] = code;
+        this.records[i2] = record2;
+        for (const name in fields) {
+          const v = fields[name];
+          if (v === "" || !isMetadata(name)) continue;
+          let col = this.columns.get(name);
+          if (!col) {
+            col = { codes: new Uint32Array(this.records.length), index: /* @__PURE__ */ new Map(), values: [] };
+            this.columns.set(name, col);
+          }
+          let vc = col.index.get(v);
+          if (vc === void 0) {
+            vc = col.values.push(v);
+            col.index.set(v, vc);
+          }
+          col.codes[i2] = vc;
+        }
+      }
+      /** The table with the metadata columns `columns` (in that order; unseen ones all missing). */
+      finish(columns) {
+        const n = this.n;
+        return new ExampleTable(
+          this.root,
+          this.ids,
+          this.paths,
+          this.labels,
+          this.labelCodes.slice(0, n),
+          columns.map((name) => {
+            const col = this.columns.get(name);
+            return {
+              name,
+              codes: col ? col.codes.slice(0, n) : new Uint32Array(n),
+              values: col?.values ?? []
+            };
+          }),
+          this.records.slice(0, n)
+        );
+      }
+    };
+    ExampleRef = class {
+      constructor(table2, row) {
+        this.table = table2;
+        this.row = row;
+        this.id = table2.ids[row];
+        this.path = table2.paths[row];
+        this.labelIndex = table2.labelCodes[row];
+      }
+      table;
+      row;
+      id;
+      path;
+      labelIndex;
+      get absPath() {
+        return this.table.absPath(this.row);
+      }
+      get label() {
+        return this.table.label(this.row);
+      }
+      get metadata() {
+        return this.table.metadataOf(this.row);
+      }
+    };
+  }
+});
+
+// node_modules/csv-parse/lib/utils/is_object.js
+var is_object;
+var init_is_object = __esm({
+  "node_modules/csv-parse/lib/utils/is_object.js"() {
+    is_object = function(obj2) {
+      return typeof obj2 === "object" && obj2 !== null && !Array.isArray(obj2);
+    };
+  }
+});
+
 // node_modules/csv-parse/lib/api/CsvError.js
 var CsvError;
 var init_CsvError = __esm({
@@ -53638,16 +53883,6 @@ var init_CsvError = __esm({
           }
         }
       }
-    };
-  }
-});
-
-// node_modules/csv-parse/lib/utils/is_object.js
-var is_object;
-var init_is_object = __esm({
-  "node_modules/csv-parse/lib/utils/is_object.js"() {
-    is_object = function(obj2) {
-      return typeof obj2 === "object" && obj2 !== null && !Array.isArray(obj2);
     };
   }
 });
@@ -55145,39 +55380,145 @@ var init_api2 = __esm({
   }
 });
 
-// node_modules/csv-parse/lib/sync.js
-var parse5;
-var init_sync = __esm({
-  "node_modules/csv-parse/lib/sync.js"() {
+// node_modules/csv-parse/lib/index.js
+import { Transform } from "stream";
+var Parser, parse5;
+var init_lib2 = __esm({
+  "node_modules/csv-parse/lib/index.js"() {
+    init_is_object();
     init_api2();
-    parse5 = function(data, opts = {}) {
-      if (typeof data === "string") {
-        data = Buffer.from(data);
+    init_CsvError();
+    init_normalize_options();
+    Parser = class extends Transform {
+      constructor(opts = {}) {
+        super({ ...{ readableObjectMode: true }, ...opts, encoding: null });
+        this.api = transform2({
+          on_skip: (err2, chunk) => {
+            this.emit("skip", err2, chunk);
+          },
+          ...opts
+        });
+        this.state = this.api.state;
+        this.options = this.api.options;
+        this.info = this.api.info;
       }
-      const records = opts && opts.objname ? {} : [];
-      const parser = transform2(opts);
-      const push = (record2) => {
-        if (parser.options.objname === void 0) records.push(record2);
-        else {
-          records[record2[0]] = record2[1];
+      // Implementation of `Transform._transform`
+      _transform(buf, _, callback) {
+        if (this.state.stop === true) {
+          return;
         }
-      };
-      const close = () => {
-      };
-      const error63 = parser.parse(data, true, push, close);
-      if (error63 !== void 0) throw error63;
-      return records;
+        const err2 = this.api.parse(
+          buf,
+          false,
+          (record2) => {
+            this.push(record2);
+          },
+          () => {
+            this.push(null);
+            this.end();
+            this.on("end", this.destroy);
+          }
+        );
+        if (err2 !== void 0) {
+          this.state.stop = true;
+        }
+        callback(err2);
+      }
+      // Implementation of `Transform._flush`
+      _flush(callback) {
+        if (this.state.stop === true) {
+          return;
+        }
+        const err2 = this.api.parse(
+          void 0,
+          true,
+          (record2) => {
+            this.push(record2);
+          },
+          () => {
+            this.push(null);
+            this.on("end", this.destroy);
+          }
+        );
+        callback(err2);
+      }
+    };
+    parse5 = function() {
+      let data, options, callback;
+      for (const i2 in arguments) {
+        const argument = arguments[i2];
+        const type = typeof argument;
+        if (data === void 0 && (typeof argument === "string" || Buffer.isBuffer(argument))) {
+          data = argument;
+        } else if (options === void 0 && is_object(argument)) {
+          options = argument;
+        } else if (callback === void 0 && type === "function") {
+          callback = argument;
+        } else {
+          throw new CsvError(
+            "CSV_INVALID_ARGUMENT",
+            ["Invalid argument:", `got ${JSON.stringify(argument)} at index ${i2}`],
+            options || {}
+          );
+        }
+      }
+      const parser = new Parser(options);
+      if (callback) {
+        const records = options === void 0 || options.objname === void 0 ? [] : /* @__PURE__ */ Object.create(null);
+        parser.on("readable", function() {
+          let record2;
+          while ((record2 = this.read()) !== null) {
+            if (options === void 0 || options.objname === void 0) {
+              records.push(record2);
+            } else {
+              Object.assign(records, {
+                [record2[0]]: record2[1]
+                // writable: true,
+                // enumerable: true,
+                // configurable: true
+              });
+            }
+          }
+        });
+        parser.on("error", function(err2) {
+          callback(err2, void 0, parser.api.__infoDataSet());
+        });
+        parser.on("end", function() {
+          callback(void 0, records, parser.api.__infoDataSet());
+        });
+      }
+      if (data !== void 0) {
+        const writer = function() {
+          parser.write(data);
+          parser.end();
+        };
+        if (typeof setImmediate === "function") {
+          setImmediate(writer);
+        } else {
+          setTimeout(writer, 0);
+        }
+      }
+      return parser;
     };
   }
 });
 
+// node_modules/csv-parse/lib/sync.js
+var init_sync = __esm({
+  "node_modules/csv-parse/lib/sync.js"() {
+    init_api2();
+  }
+});
+
 // src/dataset/manifest.ts
-import { readdir as readdir2, readFile as readFile2 } from "node:fs/promises";
-import path2 from "node:path";
+import { createReadStream } from "node:fs";
+import { readdir as readdir2 } from "node:fs/promises";
+import path3 from "node:path";
+import { createInterface } from "node:readline";
 function detectFormat(format, manifest) {
   if (format !== "auto") return format;
   if (!manifest) return "imagefolder";
-  const base = path2.basename(manifest).toLowerCase();
+  const base = path3.basename(manifest).toLowerCase();
   if (base === "metadata.jsonl") return "hf-metadata";
   if (base.endsWith(".jsonl") || base.endsWith(".ndjson")) return "jsonl";
   if (base.endsWith(".csv") || base.endsWith(".tsv")) return "csv";
@@ -55186,72 +55527,116 @@ function detectFormat(format, manifest) {
     `cannot tell the format of manifest "${manifest}" from its name: set dataset.format to csv, jsonl or hf-metadata`
   );
 }
-function parseCsvManifest(text, display) {
-  const delimiter = display.toLowerCase().endsWith(".tsv") ? "	" : ",";
-  let rows;
+function csvOptions(display) {
+  return {
+    columns: (header) => {
+      const names = header.map((h) => h.trim());
+      const dup = names.find((n, i2) => names.indexOf(n) !== i2);
+      if (dup !== void 0) throw new Error(`the header row names column "${dup}" twice`);
+      return names;
+    },
+    bom: true,
+    delimiter: display.toLowerCase().endsWith(".tsv") ? "	" : ",",
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: false
+  };
+}
+function csvError(error63, display) {
+  const e = error63;
+  return new UserError(
+    "dataset",
+    `${display}${e.lines ? `:${e.lines}` : ""}: invalid CSV: ${e.message ?? String(error63)}`
+  );
+}
+function jsonlRow(raw, n, display) {
+  const line = raw.trim();
+  if (line === "") return void 0;
+  let value;
   try {
-    rows = parse5(text, {
-      columns: (header) => {
-        const names = header.map((h) => h.trim());
-        const dup = names.find((n, i2) => names.indexOf(n) !== i2);
-        if (dup !== void 0) throw new Error(`the header row names column "${dup}" twice`);
-        return names;
-      },
-      bom: true,
-      delimiter,
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: false,
-      // Build each row as it is parsed: no per-row `info` object (a dozen fields each) and no
-      // second array of rows, which dominated the parse's heap peak on large manifests.
-      on_record: (record2, context3) => ({
-        fields: record2,
-        line: context3.lines
-      })
-    });
+    value = JSON.parse(line);
   } catch (error63) {
-    const e = error63;
-    throw new UserError(
-      "dataset",
-      `${display}${e.lines ? `:${e.lines}` : ""}: invalid CSV: ${e.message ?? String(error63)}`
-    );
+    throw new UserError("dataset", `${display}:${n}: invalid JSON: ${error63.message}`);
   }
-  return rows;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new UserError("dataset", `${display}:${n}: each line must be a JSON object`);
+  }
+  const fields = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null || v === void 0) continue;
+    fields[k] = typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
+  }
+  return { fields, line: n };
 }
-function parseJsonlManifest(text, display) {
-  const rows = [];
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  lines.forEach((raw, i2) => {
-    const line = raw.trim();
-    if (line === "") return;
-    let value;
+async function* streamManifest(format, manifestPath, root) {
+  let record2 = 0;
+  if (format === "imagefolder") {
+    for (const row of await scanImageFolder(root)) yield { fields: row.fields, record: ++record2 };
+    return;
+  }
+  const { input: input2, display } = await openManifest(manifestPath, format);
+  if (format === "csv") {
+    const parser = input2.pipe(parse5(csvOptions(display)));
+    input2.once("error", (error63) => parser.destroy(error63));
     try {
-      value = JSON.parse(line);
+      for await (const fields of parser)
+        yield { fields, record: ++record2 };
     } catch (error63) {
-      throw new UserError(
-        "dataset",
-        `${display}:${i2 + 1}: invalid JSON: ${error63.message}`
-      );
+      if (error63 instanceof UserError) throw error63;
+      throw csvError(error63, display);
+    } finally {
+      input2.destroy();
     }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      throw new UserError("dataset", `${display}:${i2 + 1}: each line must be a JSON object`);
+    return;
+  }
+  const lines = createInterface({ input: input2, crlfDelay: Infinity });
+  let n = 0;
+  try {
+    for await (const raw of lines) {
+      n++;
+      const row = jsonlRow(n === 1 ? raw.replace(/^\uFEFF/, "") : raw, n, display);
+      if (row) yield { fields: row.fields, record: ++record2 };
     }
-    const fields = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (v === null || v === void 0) continue;
-      fields[k] = typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
-    }
-    rows.push({ fields, line: i2 + 1 });
-  });
-  return rows;
+  } finally {
+    input2.destroy();
+  }
 }
-async function readManifest(format, manifestPath, root) {
-  if (format === "imagefolder") return scanImageFolder(root);
+async function manifestLines(format, manifestPath, records) {
+  const wanted = new Set(records);
+  const out = /* @__PURE__ */ new Map();
+  if (format === "imagefolder" || wanted.size === 0) return out;
+  const { input: input2, display } = await openManifest(manifestPath, format);
+  let record2 = 0;
+  try {
+    if (format === "csv") {
+      const parser = input2.pipe(
+        parse5({
+          ...csvOptions(display),
+          on_record: (_, context3) => wanted.has(++record2) ? [record2, context3.lines] : null
+        })
+      );
+      for await (const [r, line] of parser) out.set(r, line);
+    } else {
+      let n = 0;
+      for await (const raw of createInterface({ input: input2, crlfDelay: Infinity })) {
+        n++;
+        if (raw.trim() !== "" && wanted.has(++record2)) out.set(record2, n);
+      }
+    }
+  } finally {
+    input2.destroy();
+  }
+  return out;
+}
+async function openManifest(manifestPath, format) {
   if (!manifestPath)
     throw new UserError("dataset", `dataset.manifest is required for format ${format}`);
-  let text;
+  const input2 = createReadStream(manifestPath, { encoding: "utf8" });
   try {
-    text = await readFile2(manifestPath, "utf8");
+    await new Promise((resolve, reject) => {
+      input2.once("open", () => resolve());
+      input2.once("error", reject);
+    });
   } catch (error63) {
     const code = error63.code;
     throw new UserError(
@@ -55259,8 +55644,7 @@ async function readManifest(format, manifestPath, root) {
       `cannot read manifest ${manifestPath}: ${code === "ENOENT" ? "file not found" : code ?? String(error63)}`
     );
   }
-  const display = path2.basename(manifestPath);
-  return format === "csv" ? parseCsvManifest(text, display) : parseJsonlManifest(text, display);
+  return { input: input2, display: path3.basename(manifestPath) };
 }
 async function scanImageFolder(root) {
   let classDirs;
@@ -55276,8 +55660,8 @@ async function scanImageFolder(root) {
     throw new UserError("dataset", `imagefolder: no class folders under ${root}`);
   const rows = [];
   for (const cls of classDirs) {
-    const files = await readdir2(path2.join(root, cls), { recursive: true, withFileTypes: true });
-    const images = files.filter((f) => f.isFile() && IMAGE_EXTENSIONS.has(path2.extname(f.name).toLowerCase())).map((f) => path2.relative(root, path2.join(f.parentPath, f.name)).split(path2.sep).join("/")).sort();
+    const files = await readdir2(path3.join(root, cls), { recursive: true, withFileTypes: true });
+    const images = files.filter((f) => f.isFile() && IMAGE_EXTENSIONS.has(path3.extname(f.name).toLowerCase())).map((f) => path3.relative(root, path3.join(f.parentPath, f.name)).split(path3.sep).join("/")).sort();
     for (const p of images) rows.push({ fields: { path: p, label: cls }, line: 0 });
   }
   return rows;
@@ -55286,6 +55670,7 @@ var IMAGE_EXTENSIONS;
 var init_manifest = __esm({
   "src/dataset/manifest.ts"() {
     "use strict";
+    init_lib2();
     init_sync();
     init_errors3();
     IMAGE_EXTENSIONS = /* @__PURE__ */ new Set([
@@ -55306,32 +55691,95 @@ var init_manifest = __esm({
 });
 
 // src/dataset/load.ts
-import { readFile as readFile3, realpath, stat as stat2 } from "node:fs/promises";
-import path3 from "node:path";
-function listSome(items) {
+import { readFile as readFile2, realpath, stat as stat2 } from "node:fs/promises";
+import path4 from "node:path";
+function listSome(items, total = items.length) {
   const shown = items.slice(0, MAX_LISTED).join(", ");
-  return items.length > MAX_LISTED ? `${shown} and ${items.length - MAX_LISTED} more` : shown;
+  return total > MAX_LISTED ? `${shown} and ${total - MAX_LISTED} more` : shown;
 }
 function resolveInsideRoot(root, relative) {
   if (relative === "" || relative.includes("\0")) return void 0;
-  if (path3.isAbsolute(relative) || /^[A-Za-z]:/.test(relative) || relative.startsWith("\\"))
+  if (path4.isAbsolute(relative) || /^[A-Za-z]:/.test(relative) || relative.startsWith("\\"))
     return void 0;
-  const abs = path3.resolve(root, relative);
+  const abs = path4.resolve(root, relative);
   if (!isInside(root, abs)) return void 0;
   return abs;
 }
 async function loadDataset(spec) {
   const format = detectFormat(spec.format, spec.manifest);
-  const rows = await readManifest(format, spec.manifest, spec.root);
-  const display = spec.manifest ? path3.basename(spec.manifest) : spec.root;
-  if (rows.length === 0) throw new UserError("dataset", `${display}: the dataset has no examples`);
+  const display = spec.manifest ? path4.basename(spec.manifest) : spec.root;
   const pathCol = format === "hf-metadata" && spec.columns.path === "path" ? "file_name" : spec.columns.path;
   const labelCol = spec.columns.label;
-  const first = rows[0].fields;
-  const idCol = spec.columns.id ?? ("id" in first ? "id" : void 0);
-  const pathBase = format === "hf-metadata" && spec.manifest ? path3.dirname(spec.manifest) : spec.root;
-  const reserved = /* @__PURE__ */ new Set([pathCol, labelCol, ...idCol ? [idCol] : []]);
-  const allColumns = [...new Set(rows.flatMap((r) => Object.keys(r.fields)))];
+  const pathBase = format === "hf-metadata" && spec.manifest ? path4.dirname(spec.manifest) : spec.root;
+  const escaped = [];
+  const noLabel = [];
+  const seen = /* @__PURE__ */ new Set();
+  const duplicates = [];
+  const allColumns = [];
+  const known = /* @__PURE__ */ new Set();
+  const builder = new ExampleTableBuilder(spec.root);
+  let idCol;
+  let reserved;
+  let isMetadata = () => false;
+  let rows = 0;
+  const problem2 = (record2, text) => ({ record: record2, text });
+  const describe3 = async (problems) => {
+    const lines = await manifestLines(
+      format,
+      spec.manifest,
+      problems.map((p) => p.record)
+    );
+    return problems.map((p) => {
+      const line = lines.get(p.record);
+      return p.text(line ? `${display}:${line}` : display);
+    });
+  };
+  for await (const row of streamManifest(format, spec.manifest, spec.root)) {
+    if (rows++ === 0) {
+      idCol = spec.columns.id ?? ("id" in row.fields ? "id" : void 0);
+      const r = reserved = /* @__PURE__ */ new Set([pathCol, labelCol, ...idCol ? [idCol] : []]);
+      const wanted = spec.metadata ? new Set(spec.metadata) : void 0;
+      isMetadata = wanted ? (c) => wanted.has(c) : (c) => !r.has(c);
+    }
+    for (const k in row.fields) {
+      if (!known.has(k)) {
+        known.add(k);
+        allColumns.push(k);
+      }
+    }
+    const rel2 = row.fields[pathCol];
+    if (!rel2) {
+      escaped.push(problem2(row.record, (w) => `${w} (empty ${pathCol})`));
+      continue;
+    }
+    let label = row.fields[labelCol];
+    let relToRoot;
+    if (pathBase === spec.root && label && isPlainRelative(rel2)) {
+      relToRoot = rel2;
+    } else {
+      const abs = resolveInsideRoot(pathBase, rel2);
+      if (!abs || !isInside(spec.root, abs)) {
+        escaped.push(problem2(row.record, (w) => `${w} "${rel2}"`));
+        continue;
+      }
+      if (label === void 0 && format === "hf-metadata" && isInside(pathBase, path4.dirname(abs)))
+        label = path4.basename(path4.dirname(abs));
+      relToRoot = path4.relative(spec.root, abs).split(path4.sep).join("/");
+    }
+    if (label === void 0 || label === "") {
+      noLabel.push(problem2(row.record, (w) => w));
+      continue;
+    }
+    const id = idCol ? row.fields[idCol] ?? "" : relToRoot;
+    if (id === "") {
+      noLabel.push(problem2(row.record, (w) => `${w} (empty ${idCol ?? "id"})`));
+      continue;
+    }
+    if (seen.has(id)) duplicates.push(problem2(row.record, (w) => `"${id}" (${w})`));
+    seen.add(id);
+    builder.push(id, relToRoot, label, row.record, row.fields, isMetadata);
+  }
+  if (rows === 0) throw new UserError("dataset", `${display}: the dataset has no examples`);
   if (!allColumns.includes(pathCol)) {
     throw new UserError(
       "dataset",
@@ -55346,105 +55794,81 @@ async function loadDataset(spec) {
       `${display}: dataset.metadata names columns that are not in the manifest: ${listSome(unknownMeta)} (columns: ${listSome(allColumns)})`
     );
   }
-  const escaped = [];
-  const noLabel = [];
-  const seen = /* @__PURE__ */ new Map();
-  const duplicates = [];
-  const out = [];
-  const where = (r) => r.line > 0 ? `${display}:${r.line}` : display;
-  for (const row of rows) {
-    const rel2 = row.fields[pathCol];
-    if (!rel2) {
-      escaped.push(`${where(row)} (empty ${pathCol})`);
-      continue;
-    }
-    const abs = resolveInsideRoot(pathBase, rel2);
-    if (!abs || !isInside(spec.root, abs)) {
-      escaped.push(`${where(row)} "${rel2}"`);
-      continue;
-    }
-    let label = row.fields[labelCol];
-    if (label === void 0 && format === "hf-metadata" && isInside(pathBase, path3.dirname(abs)))
-      label = path3.basename(path3.dirname(abs));
-    if (label === void 0 || label === "") {
-      noLabel.push(where(row));
-      continue;
-    }
-    const relToRoot = path3.relative(spec.root, abs).split(path3.sep).join("/");
-    const id = idCol ? row.fields[idCol] ?? "" : relToRoot;
-    if (id === "") {
-      noLabel.push(`${where(row)} (empty ${idCol ?? "id"})`);
-      continue;
-    }
-    if (seen.has(id)) duplicates.push(`"${id}" (${where(row)})`);
-    seen.set(id, row.line);
-    const metadata = {};
-    for (const c of metadataColumns) {
-      const v = row.fields[c];
-      if (v !== void 0 && v !== "") metadata[c] = v;
-    }
-    out.push({ id, path: relToRoot, absPath: abs, label, metadata, line: row.line });
-  }
   if (escaped.length > 0) {
     throw new UserError(
       "dataset",
-      `${escaped.length} image path(s) escape the dataset root ${spec.root}: ${listSome(escaped)}. Paths must be relative and stay inside dataset.root.`
+      `${escaped.length} image path(s) escape the dataset root ${spec.root}: ${listSome(await describe3(escaped.slice(0, MAX_LISTED)), escaped.length)}. Paths must be relative and stay inside dataset.root.`
     );
   }
   if (noLabel.length > 0)
     throw new UserError(
       "dataset",
-      `${noLabel.length} row(s) without a "${labelCol}" or id value: ${listSome(noLabel)}`
+      `${noLabel.length} row(s) without a "${labelCol}" or id value: ${listSome(await describe3(noLabel.slice(0, MAX_LISTED)), noLabel.length)}`
     );
   if (duplicates.length > 0)
-    throw new UserError("dataset", `duplicate example ids: ${listSome(duplicates)}`);
-  if (spec.checkFiles !== false) await checkFiles(spec.root, out, display);
-  const labels = [...new Set(out.map((r) => r.label))];
-  return { format, root: spec.root, rows: out, metadataColumns, labels };
+    throw new UserError(
+      "dataset",
+      `duplicate example ids: ${listSome(await describe3(duplicates.slice(0, MAX_LISTED)), duplicates.length)}`
+    );
+  const examples = builder.finish(metadataColumns);
+  if (spec.checkFiles !== false)
+    await checkFiles(examples, display, (records) => manifestLines(format, spec.manifest, records));
+  return { format, root: spec.root, examples, metadataColumns, labels: examples.labels };
 }
 function isInside(root, abs) {
-  const rel2 = path3.relative(root, abs);
-  return rel2 !== "" && rel2 !== ".." && !rel2.startsWith(`..${path3.sep}`) && !path3.isAbsolute(rel2);
+  const rel2 = path4.relative(root, abs);
+  return rel2 !== "" && rel2 !== ".." && !rel2.startsWith(`..${path4.sep}`) && !path4.isAbsolute(rel2);
 }
-async function checkFiles(root, rows, display) {
+async function checkFiles(examples, display, linesOf) {
+  const root = examples.root;
   const realRoot = await realpath(root).catch(() => {
     throw new UserError("dataset", `dataset root not found: ${root}`);
   });
   const missing = [];
   const outside = [];
   const limit = 64;
-  for (let i2 = 0; i2 < rows.length; i2 += limit) {
-    await Promise.all(
-      rows.slice(i2, i2 + limit).map(async (r) => {
-        try {
-          const real = await realpath(r.absPath);
-          if (!isInside(realRoot, real)) {
-            outside.push(`"${r.path}"`);
-            return;
-          }
-          const s = await stat2(real);
-          if (!s.isFile()) missing.push(`"${r.path}" (not a file)`);
-        } catch {
-          missing.push(`"${r.path}"${r.line > 0 ? ` (${display}:${r.line})` : ""}`);
-        }
-      })
-    );
+  const check2 = async (i2) => {
+    const p = examples.paths[i2];
+    try {
+      const real = await realpath(examples.absPath(i2));
+      if (!isInside(realRoot, real)) {
+        outside.push(`"${p}"`);
+        return;
+      }
+      const s = await stat2(real);
+      if (!s.isFile()) missing.push({ row: -1, text: `"${p}" (not a file)` });
+    } catch {
+      missing.push({ row: i2, text: `"${p}"` });
+    }
+  };
+  for (let i2 = 0; i2 < examples.length; i2 += limit) {
+    const batch = [];
+    for (let j = i2; j < Math.min(i2 + limit, examples.length); j++) batch.push(check2(j));
+    await Promise.all(batch);
   }
   if (outside.length > 0)
     throw new UserError(
       "dataset",
       `${outside.length} image(s) are links that point outside the dataset root: ${listSome(outside.sort())}`
     );
-  if (missing.length > 0)
+  if (missing.length > 0) {
+    const lines = await linesOf(
+      missing.filter((m) => m.row >= 0).map((m) => examples.records[m.row])
+    );
+    const texts = missing.map(({ row, text }) => {
+      const line = row >= 0 ? lines.get(examples.records[row]) : void 0;
+      return line ? `${text} (${display}:${line})` : text;
+    });
     throw new UserError(
       "dataset",
-      `${missing.length} image file(s) not found under ${root}: ${listSome(missing.sort())}`
+      `${missing.length} image file(s) not found under ${root}: ${listSome(texts.sort())}`
     );
+  }
 }
 async function readClassFile(file2) {
   let text;
   try {
-    text = await readFile3(file2, "utf8");
+    text = await readFile2(file2, "utf8");
   } catch {
     throw new UserError("dataset", `class list file not found: ${file2}`);
   }
@@ -55459,25 +55883,15 @@ function attachClasses(raw, classes, source) {
       "dataset",
       `the class list (${source}) repeats ${listSome([...new Set(dup)].map((d) => `"${d}"`))}`
     );
-  const index2 = new Map(classes.map((c, i2) => [c, i2]));
+  const known = new Set(classes);
   const unknown2 = /* @__PURE__ */ new Map();
-  const examples = [];
-  for (const r of raw.rows) {
-    const labelIndex = index2.get(r.label);
-    if (labelIndex === void 0) {
-      const ids = unknown2.get(r.label) ?? [];
-      ids.push(r.id);
-      unknown2.set(r.label, ids);
-      continue;
-    }
-    examples.push({
-      id: r.id,
-      path: r.path,
-      absPath: r.absPath,
-      label: r.label,
-      labelIndex,
-      metadata: r.metadata
-    });
+  const { examples } = raw;
+  for (let i2 = 0; i2 < examples.length; i2++) {
+    const label = examples.label(i2);
+    if (known.has(label)) continue;
+    const ids = unknown2.get(label) ?? [];
+    ids.push(examples.ids[i2]);
+    unknown2.set(label, ids);
   }
   if (unknown2.size > 0) {
     const parts = [...unknown2].map(
@@ -55488,15 +55902,376 @@ function attachClasses(raw, classes, source) {
       `labels not in the class list (${source}): ${listSome(parts)}. Known classes: ${listSome(classes.map((c) => `"${c}"`))}`
     );
   }
-  return examples;
+  return examples.withClasses(classes);
 }
-var MAX_LISTED;
+var MAX_LISTED, PLAIN_RELATIVE, isPlainRelative;
 var init_load2 = __esm({
   "src/dataset/load.ts"() {
     "use strict";
     init_errors3();
+    init_examples();
     init_manifest();
     MAX_LISTED = 8;
+    PLAIN_RELATIVE = /^(?![A-Za-z]:)(?:(?!\.{1,2}(?:\/|$))[^/\\\0]+\/)*(?!\.{1,2}$)[^/\\\0]+$/;
+    isPlainRelative = (p) => path4.sep === "/" && PLAIN_RELATIVE.test(p);
+  }
+});
+
+// src/tables/records.ts
+function grow(a, n) {
+  if (a.length >= n) return a;
+  const b = new a.constructor(Math.max(n, a.length * 2, 16));
+  b.set(a);
+  return b;
+}
+var HEX, HashColumn, RecordTable, RecordTableBuilder, RecordSet;
+var init_records = __esm({
+  "src/tables/records.ts"() {
+    "use strict";
+    HEX = /^[0-9a-f]{64}$/;
+    HashColumn = class _HashColumn {
+      bytes;
+      other;
+      /** Set for a view: row i is row `rows[i]` of `source`. */
+      rows;
+      source;
+      constructor(capacity = 0) {
+        this.bytes = new Uint8Array(Math.max(1, capacity) * 32);
+      }
+      /**
+       * Rows `rows` of `source`, without copying: the records of each model share their examples'
+       * hashes (4 bytes per record instead of 32). Read-only.
+       */
+      static view(source, rows) {
+        const v = new _HashColumn(0);
+        v.bytes = new Uint8Array(0);
+        v.rows = rows;
+        v.source = source;
+        return v;
+      }
+      /** Store `hash` at row `i` (the column grows as needed). */
+      set(i2, hash2) {
+        this.writable();
+        if (HEX.test(hash2)) {
+          this.reserve(i2 + 1);
+          this.bytes.set(Buffer.from(hash2, "hex"), i2 * 32);
+          this.other?.delete(i2);
+        } else {
+          (this.other ??= /* @__PURE__ */ new Map()).set(i2, hash2);
+        }
+      }
+      /** Store raw sha256 bytes at row `i`. */
+      setBytes(i2, digest) {
+        this.writable();
+        this.reserve(i2 + 1);
+        this.bytes.set(digest, i2 * 32);
+        this.other?.delete(i2);
+      }
+      get(i2) {
+        const [c, r] = this.resolve(i2);
+        const odd = c.other?.get(r);
+        if (odd !== void 0) return odd;
+        return Buffer.from(c.bytes.buffer, c.bytes.byteOffset + r * 32, 32).toString("hex");
+      }
+      /** Same hash at row `i` here and row `j` of `other`, without making strings. */
+      equals(i2, other, j) {
+        const [x2, a] = this.resolve(i2);
+        const [y, b] = other.resolve(j);
+        const oddA = x2.other?.get(a);
+        const oddB = y.other?.get(b);
+        if (oddA !== void 0 || oddB !== void 0) return oddA === oddB;
+        for (let t = 0; t < 32; t++) if (x2.bytes[a * 32 + t] !== y.bytes[b * 32 + t]) return false;
+        return true;
+      }
+      /** Copy row `j` of `from` into row `i`. */
+      copyFrom(i2, from, j) {
+        const [c, r] = from.resolve(j);
+        const odd = c.other?.get(r);
+        if (odd !== void 0) {
+          this.writable();
+          (this.other ??= /* @__PURE__ */ new Map()).set(i2, odd);
+        } else this.setBytes(i2, c.bytes.subarray(r * 32, r * 32 + 32));
+      }
+      /** Keep the first `n` rows only (releases the spare capacity). */
+      trim(n) {
+        if (!this.rows && this.bytes.length !== n * 32) this.bytes = this.bytes.slice(0, n * 32);
+      }
+      /** The column and row that hold row `i`. */
+      resolve(i2) {
+        return this.rows ? this.source.resolve(this.rows[i2]) : [this, i2];
+      }
+      writable() {
+        if (this.rows) throw new Error("a hash column view is read-only");
+      }
+      reserve(n) {
+        if (this.bytes.length >= n * 32) return;
+        const grown2 = new Uint8Array(Math.max(n * 32, this.bytes.length * 2));
+        grown2.set(this.bytes);
+        this.bytes = grown2;
+      }
+    };
+    RecordTable = class {
+      constructor(model, variant, ids, hashes, label, pred, rank, conf, pTrue, sumSq, probs) {
+        this.model = model;
+        this.variant = variant;
+        this.ids = ids;
+        this.hashes = hashes;
+        this.label = label;
+        this.pred = pred;
+        this.rank = rank;
+        this.conf = conf;
+        this.pTrue = pTrue;
+        this.sumSq = sumSq;
+        this.probs = probs;
+      }
+      model;
+      variant;
+      ids;
+      hashes;
+      label;
+      pred;
+      rank;
+      conf;
+      pTrue;
+      sumSq;
+      probs;
+      get length() {
+        return this.ids.length;
+      }
+      /** Row `i` as a record object (for a records.jsonl line or a small suite). */
+      at(i2) {
+        const r = {
+          id: this.ids[i2],
+          hash: this.hashes.get(i2),
+          model: this.model,
+          variant: this.variant,
+          label: this.label[i2],
+          pred: this.pred[i2],
+          conf: this.conf[i2],
+          pTrue: this.pTrue[i2],
+          rank: this.rank[i2],
+          sumSq: this.sumSq[i2]
+        };
+        const p = this.probs?.[i2];
+        if (p) r.probs = Array.from(p);
+        return r;
+      }
+      /** A table of the rows `rows` (in that order), for another role when given. */
+      select(rows, model = this.model) {
+        const b = new RecordTableBuilder(model, this.variant, rows.length);
+        for (let t = 0; t < rows.length; t++) b.copyRow(this, rows[t]);
+        return b.finish();
+      }
+      /** Row index of each id (a Map of this table's size: use where lookups by id are needed). */
+      indexById() {
+        const m = /* @__PURE__ */ new Map();
+        this.ids.forEach((id, i2) => m.set(id, i2));
+        return m;
+      }
+    };
+    RecordTableBuilder = class {
+      /**
+       * `hashSource`: records take their hash from this column (give the row to {@link push})
+       * instead of holding a copy, as the evaluation pass does with its per-example hashes.
+       */
+      constructor(model, variant, capacity = 16, hashSource) {
+        this.model = model;
+        this.variant = variant;
+        this.hashSource = hashSource;
+        const c = Math.max(1, capacity);
+        this.hashes = new HashColumn(hashSource ? 0 : c);
+        if (hashSource) this.hashRows = new Uint32Array(c);
+        this.label = new Int32Array(c);
+        this.pred = new Int32Array(c);
+        this.rank = new Int32Array(c);
+        this.conf = new Float64Array(c);
+        this.pTrue = new Float64Array(c);
+        this.sumSq = new Float64Array(c);
+      }
+      model;
+      variant;
+      hashSource;
+      n = 0;
+      ids = [];
+      hashes;
+      label;
+      pred;
+      rank;
+      conf;
+      pTrue;
+      sumSq;
+      probs;
+      /** With a hash source: the source row of each record's hash. */
+      hashRows;
+      get length() {
+        return this.n;
+      }
+      /**
+       * Append one record (its model and variant are this builder's). With a hash source, `hashRow`
+       * is the row of its hash there (and `r.hash` is not stored).
+       */
+      push(r, hashRow) {
+        const i2 = this.reserve();
+        this.ids.push(r.id);
+        if (this.hashRows) {
+          if (hashRow === void 0) throw new Error("push needs the hash row with a hash source");
+          this.hashRows[i2] = hashRow;
+        } else this.hashes.set(i2, r.hash);
+        this.label[i2] = r.label;
+        this.pred[i2] = r.pred;
+        this.rank[i2] = r.rank;
+        this.conf[i2] = r.conf;
+        this.pTrue[i2] = r.pTrue;
+        this.sumSq[i2] = r.sumSq;
+        if (r.probs !== void 0) {
+          this.probs ??= new Array(i2).fill(void 0);
+          this.probs[i2] = Float64Array.from(r.probs);
+        } else this.probs?.push(void 0);
+      }
+      /** Append row `j` of `from`. */
+      copyRow(from, j) {
+        if (this.hashRows) throw new Error("copyRow needs a builder without a hash source");
+        const i2 = this.reserve();
+        this.ids.push(from.ids[j]);
+        this.hashes.copyFrom(i2, from.hashes, j);
+        this.label[i2] = from.label[j];
+        this.pred[i2] = from.pred[j];
+        this.rank[i2] = from.rank[j];
+        this.conf[i2] = from.conf[j];
+        this.pTrue[i2] = from.pTrue[j];
+        this.sumSq[i2] = from.sumSq[j];
+        const p = from.probs?.[j];
+        if (p !== void 0) {
+          this.probs ??= new Array(i2).fill(void 0);
+          this.probs[i2] = p;
+        } else this.probs?.push(void 0);
+      }
+      finish() {
+        const n = this.n;
+        this.hashes.trim(n);
+        const cut = (a) => a.length === n ? a : a.slice(0, n);
+        return new RecordTable(
+          this.model,
+          this.variant,
+          this.ids,
+          this.hashRows ? HashColumn.view(this.hashSource, cut(this.hashRows)) : this.hashes,
+          cut(this.label),
+          cut(this.pred),
+          cut(this.rank),
+          cut(this.conf),
+          cut(this.pTrue),
+          cut(this.sumSq),
+          this.probs
+        );
+      }
+      reserve() {
+        const i2 = this.n++;
+        if (i2 >= this.label.length) {
+          this.label = grow(this.label, i2 + 1);
+          this.pred = grow(this.pred, i2 + 1);
+          this.rank = grow(this.rank, i2 + 1);
+          this.conf = grow(this.conf, i2 + 1);
+          this.pTrue = grow(this.pTrue, i2 + 1);
+          this.sumSq = grow(this.sumSq, i2 + 1);
+          if (this.hashRows) {
+            const rows = new Uint32Array(this.label.length);
+            rows.set(this.hashRows);
+            this.hashRows = rows;
+          }
+        }
+        return i2;
+      }
+    };
+    RecordSet = class _RecordSet {
+      tables;
+      constructor(tables = []) {
+        this.tables = tables.filter((t) => t.length > 0);
+      }
+      /** Group record objects by (model, variant), keeping their order within each group. */
+      static from(records) {
+        const builders = /* @__PURE__ */ new Map();
+        for (const r of records) {
+          const key = `${r.model}\0${r.variant}`;
+          let b = builders.get(key);
+          if (!b) builders.set(key, b = new RecordTableBuilder(r.model, r.variant));
+          b.push(r);
+        }
+        return new _RecordSet([...builders.values()].map((b) => b.finish()));
+      }
+      /** Number of records. */
+      get size() {
+        return this.tables.reduce((n, t) => n + t.length, 0);
+      }
+      /** The table of one model and variant, if any record has them. */
+      table(model, variant) {
+        return this.tables.find((t) => t.model === model && t.variant === variant);
+      }
+      /** Only the tables of one model. */
+      ofModel(model) {
+        return new _RecordSet(this.tables.filter((t) => t.model === model));
+      }
+      /** Record objects, one at a time, table by table. */
+      *records() {
+        for (const t of this.tables) for (let i2 = 0; i2 < t.length; i2++) yield t.at(i2);
+      }
+      /** Record objects of the examples in `ids` only (a robustness sample, a few pinned cases). */
+      recordsOf(ids) {
+        const out = [];
+        for (const t of this.tables)
+          for (let i2 = 0; i2 < t.length; i2++) if (ids.has(t.ids[i2])) out.push(t.at(i2));
+        return out;
+      }
+    };
+  }
+});
+
+// src/tables/images.ts
+var ImageFacts;
+var init_images = __esm({
+  "src/tables/images.ts"() {
+    "use strict";
+    init_records();
+    ImageFacts = class {
+      /** Room for `n` examples (rows of the example table they describe). */
+      constructor(length) {
+        this.length = length;
+        this.hashes = new HashColumn(length);
+        this.brightness = new Float64Array(length);
+        this.contrast = new Float64Array(length);
+        this.sharpness = new Float64Array(length);
+        this.present = new Uint8Array(length);
+      }
+      length;
+      hashes;
+      brightness;
+      contrast;
+      sharpness;
+      /** 1 where the example's image was read (an unreadable or unevaluated one has no facts). */
+      present;
+      set(i2, hash2, p) {
+        this.hashes.set(i2, hash2);
+        this.brightness[i2] = p.brightness;
+        this.contrast[i2] = p.contrast;
+        this.sharpness[i2] = p.sharpness;
+        this.present[i2] = 1;
+      }
+      has(i2) {
+        return this.present[i2] === 1;
+      }
+      properties(i2) {
+        return {
+          brightness: this.brightness[i2],
+          contrast: this.contrast[i2],
+          sharpness: this.sharpness[i2]
+        };
+      }
+      /** Number of examples with facts. */
+      get count() {
+        let n = 0;
+        for (let i2 = 0; i2 < this.length; i2++) n += this.present[i2];
+        return n;
+      }
+    };
   }
 });
 
@@ -55936,7 +56711,7 @@ var require_main2 = __commonJS({
   "node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports, module) {
     "use strict";
     var RE = /%(?:([1-9]\d*)\$)?([0 +\-#]*)(\*|\d+)?(?:(\.)(\*|\d+)?)?[hlL]?([%A-Za-z])/g;
-    function parse6(match) {
+    function parse7(match) {
       var token = {
         "mapping": match[1] ? parseInt(match[1], 10) : void 0,
         "flags": match[2],
@@ -55965,7 +56740,7 @@ var require_main2 = __commonJS({
         if (match[6] === "%") {
           tokens.push("%");
         } else {
-          tokens.push(parse6(match));
+          tokens.push(parse7(match));
         }
         prev = RE.lastIndex;
         match = RE.exec(str2);
@@ -64483,6 +65258,27 @@ var init_calibration = __esm({
 });
 
 // src/metrics/classification.ts
+function asRows(input2) {
+  if (!Array.isArray(input2)) {
+    const r = input2;
+    const length = r.rows?.length ?? r.columns.label.length;
+    return { columns: r.columns, rows: r.rows, length };
+  }
+  const records = input2;
+  const col = (f) => Float64Array.from(records, (r) => r[f]);
+  return {
+    columns: {
+      label: col("label"),
+      pred: col("pred"),
+      rank: col("rank"),
+      conf: col("conf"),
+      pTrue: col("pTrue"),
+      sumSq: col("sumSq")
+    },
+    rows: void 0,
+    length: records.length
+  };
+}
 function checkNumClasses(numClasses) {
   if (!Number.isInteger(numClasses) || numClasses < 1) {
     throw new RangeError(`numClasses must be a positive integer, got ${numClasses}`);
@@ -64497,12 +65293,13 @@ function normaliseTopK(topK) {
   }
   return ks;
 }
-function tally(records, numClasses, options, confusion) {
+function tally(input2, numClasses, options, confusion) {
   checkNumClasses(numClasses);
   const ks = normaliseTopK(options.topK);
   const weights = options.weights;
-  if (weights !== void 0 && weights.length !== records.length) {
-    throw new RangeError(`weights has length ${weights.length}, records has ${records.length}`);
+  const { columns: c, rows, length } = asRows(input2);
+  if (weights !== void 0 && weights.length !== length) {
+    throw new RangeError(`weights has length ${weights.length}, records has ${length}`);
   }
   const t = {
     n: 0,
@@ -64517,11 +65314,14 @@ function tally(records, numClasses, options, confusion) {
     binConfSum: new Float64Array(CALIBRATION_BINS),
     binCorrectSum: new Float64Array(CALIBRATION_BINS)
   };
-  for (let i2 = 0; i2 < records.length; i2++) {
+  for (let i2 = 0; i2 < length; i2++) {
     const w = weights === void 0 ? 1 : weights[i2];
     if (w === 0) continue;
-    const r = records[i2];
-    const { label, pred } = r;
+    const at = rows === void 0 ? i2 : rows[i2];
+    const label = c.label[at];
+    const pred = c.pred[at];
+    const rank = c.rank[at];
+    const conf = c.conf[at];
     if (!(label >= 0 && label < numClasses && Number.isInteger(label))) {
       throw new RangeError(
         `record ${i2}: label ${label} is not a class index in [0, ${numClasses})`
@@ -64537,12 +65337,12 @@ function tally(records, numClasses, options, confusion) {
     t.predicted[pred] = t.predicted[pred] + w;
     if (hit) t.truePositive[label] = t.truePositive[label] + w;
     for (let j = 0; j < ks.length; j++) {
-      if (r.rank < ks[j]) t.topKCorrect[j] = t.topKCorrect[j] + w;
+      if (rank < ks[j]) t.topKCorrect[j] = t.topKCorrect[j] + w;
     }
-    t.brierSum += w * (r.sumSq - 2 * r.pTrue + 1);
-    const b = calibrationBinIndex(r.conf);
+    t.brierSum += w * (c.sumSq[at] - 2 * c.pTrue[at] + 1);
+    const b = calibrationBinIndex(conf);
     t.binCount[b] = t.binCount[b] + w;
-    t.binConfSum[b] = t.binConfSum[b] + w * r.conf;
+    t.binConfSum[b] = t.binConfSum[b] + w * conf;
     t.binCorrectSum[b] = t.binCorrectSum[b] + w * hit;
     if (confusion !== void 0) {
       const row = confusion[label];
@@ -64625,7 +65425,8 @@ function topKAccuracyMetric(k) {
       }
       return entry.accuracy;
     },
-    perExample: (r) => r.rank < k ? 1 : 0
+    perExample: (r) => r.rank < k ? 1 : 0,
+    perRow: (c, i2) => c.rank[i2] < k ? 1 : 0
   };
 }
 function resolveMetric(name, classes = {}) {
@@ -64684,7 +65485,8 @@ var init_classification = __esm({
         description: "Fraction of examples whose predicted class is the true class",
         direction: "higher-is-better",
         get: (m) => m.accuracy,
-        perExample: (r) => r.pred === r.label ? 1 : 0
+        perExample: (r) => r.pred === r.label ? 1 : 0,
+        perRow: (c, i2) => c.pred[i2] === c.label[i2] ? 1 : 0
       },
       topKAccuracyMetric(5),
       {
@@ -64734,7 +65536,8 @@ var init_classification = __esm({
         description: "Multi-class Brier score, mean of \u03A3_j (p_j \u2212 y_j)\xB2",
         direction: "lower-is-better",
         get: (m) => m.brier,
-        perExample: (r) => r.sumSq - 2 * r.pTrue + 1
+        perExample: (r) => r.sumSq - 2 * r.pTrue + 1,
+        perRow: (c, i2) => c.sumSq[i2] - 2 * c.pTrue[i2] + 1
       }
     ];
     KIND_LABEL = { precision: "Precision", recall: "Recall", f1: "F1" };
@@ -64889,15 +65692,22 @@ function intervalFromReplicates(estimate, replicates, settings) {
     method: "percentile"
   };
 }
+function scratchOf(key, n) {
+  if (scratch[key].length < n) {
+    const Ctor = scratch[key].constructor;
+    scratch[key] = new Ctor(Math.max(n, scratch[key].length * 2));
+  }
+  return scratch[key].subarray(0, n);
+}
 function pairedBootstrap(n, statistic, options = {}) {
   const settings = resolveBootstrap(options);
   if (!Number.isInteger(n) || n < 1)
     throw new RangeError(`bootstrap needs n \u2265 1 examples, got ${n}`);
-  const weights = new Uint32Array(n).fill(1);
+  const weights = scratchOf("weights", n).fill(1);
   const estimate = statistic(weights);
   const rng = createRandom(settings.seed);
   const replicates = new Float64Array(settings.resamples);
-  const draws = new Uint32Array(n);
+  const draws = scratchOf("draws", n);
   for (let r = 0; r < settings.resamples; r++) {
     rng.fillInts(draws, n);
     weights.fill(0);
@@ -64909,23 +65719,13 @@ function pairedBootstrap(n, statistic, options = {}) {
   }
   return intervalFromReplicates(estimate, replicates, settings);
 }
-function bootstrapMeanDifference(candidate, baseline, options = {}) {
-  const settings = resolveBootstrap(options);
-  const n = candidate.length;
-  if (baseline.length !== n) {
-    throw new RangeError(`paired bootstrap needs equal lengths, got ${n} and ${baseline.length}`);
-  }
-  if (n < 1) throw new RangeError("bootstrap needs at least one example");
-  const diff = new Float64Array(n);
+function bootstrapDifferences(diff, settings) {
+  const n = diff.length;
   let total = 0;
-  for (let i2 = 0; i2 < n; i2++) {
-    const d = candidate[i2] - baseline[i2];
-    diff[i2] = d;
-    total += d;
-  }
+  for (let i2 = 0; i2 < n; i2++) total += diff[i2];
   const rng = createRandom(settings.seed);
   const replicates = new Float64Array(settings.resamples);
-  const draws = new Uint32Array(n);
+  const draws = scratchOf("draws", n);
   for (let r = 0; r < settings.resamples; r++) {
     rng.fillInts(draws, n);
     let sum2 = 0;
@@ -64939,19 +65739,40 @@ function pairedBootstrapMetric(candidate, baseline, metric, numClasses, options 
     numClasses,
     ...options.classNames ? { classNames: options.classNames } : {}
   }) : metric;
-  if (candidate.length !== baseline.length) {
+  const cand = asRows(candidate);
+  const base = asRows(baseline);
+  if (cand.length !== base.length) {
     throw new RangeError(
-      `paired bootstrap needs the same examples, got ${candidate.length} candidate and ${baseline.length} baseline records`
+      `paired bootstrap needs the same examples, got ${cand.length} candidate and ${base.length} baseline records`
     );
   }
-  const perExample = def.perExample;
-  if (perExample !== void 0) {
-    return bootstrapMeanDifference(candidate.map(perExample), baseline.map(perExample), options);
+  if (def.perExample !== void 0) {
+    const perExample = def.perExample;
+    const perRow = def.perRow ?? ((c, i2) => perExample({
+      label: c.label[i2],
+      pred: c.pred[i2],
+      rank: c.rank[i2],
+      conf: c.conf[i2],
+      pTrue: c.pTrue[i2],
+      sumSq: c.sumSq[i2]
+    }));
+    const settings = resolveBootstrap(options);
+    const n = cand.length;
+    if (n < 1) throw new RangeError("bootstrap needs at least one example");
+    const diff = scratchOf("diff", n);
+    for (let t = 0; t < n; t++) {
+      const i2 = cand.rows === void 0 ? t : cand.rows[t];
+      const j = base.rows === void 0 ? t : base.rows[t];
+      diff[t] = perRow(cand.columns, i2) - perRow(base.columns, j);
+    }
+    return bootstrapDifferences(diff, settings);
   }
   const topK = def.topK === void 0 ? [] : [def.topK];
+  const candRows = { columns: cand.columns, ...cand.rows ? { rows: cand.rows } : {} };
+  const baseRows = { columns: base.columns, ...base.rows ? { rows: base.rows } : {} };
   return pairedBootstrap(
-    candidate.length,
-    (weights) => def.get(summariseMetrics(candidate, numClasses, { topK, weights })) - def.get(summariseMetrics(baseline, numClasses, { topK, weights })),
+    cand.length,
+    (weights) => def.get(summariseMetrics(candRows, numClasses, { topK, weights })) - def.get(summariseMetrics(baseRows, numClasses, { topK, weights })),
     options
   );
 }
@@ -65138,7 +65959,7 @@ function totalVariationDistance(p, q) {
   for (let i2 = 0; i2 < p.length; i2++) d += Math.abs(p[i2] / sp - q[i2] / sq);
   return d / 2;
 }
-var import_stats_base_dists_binomial_cdf, import_stats_base_dists_chisquare_cdf, import_stats_base_dists_normal_quantile, KS_EXACT_MAX_CELLS;
+var import_stats_base_dists_binomial_cdf, import_stats_base_dists_chisquare_cdf, import_stats_base_dists_normal_quantile, scratch, KS_EXACT_MAX_CELLS;
 var init_stats = __esm({
   "src/metrics/stats.ts"() {
     "use strict";
@@ -65147,6 +65968,11 @@ var init_stats = __esm({
     import_stats_base_dists_normal_quantile = __toESM(require_lib132(), 1);
     init_classification();
     init_random();
+    scratch = {
+      draws: new Uint32Array(0),
+      weights: new Uint32Array(0),
+      diff: new Float64Array(0)
+    };
     KS_EXACT_MAX_CELLS = 1e6;
   }
 });
@@ -65607,48 +66433,116 @@ var init_image_properties = __esm({
 });
 
 // src/suites/regression.ts
-function buildSlices(examples, spec) {
+function frameOf(examples, candidate) {
+  const exRowOfCand = new Int32Array(candidate.length).fill(-1);
+  let j = 0;
+  let inOrder = true;
+  for (let i2 = 0; i2 < candidate.length && inOrder; i2++) {
+    const id = candidate.ids[i2];
+    while (j < examples.length && examples.ids[j] !== id) j++;
+    if (j === examples.length) inOrder = false;
+    else exRowOfCand[i2] = j++;
+  }
+  if (!inOrder) {
+    const byId = examples.indexById();
+    candidate.ids.forEach((id, i2) => exRowOfCand[i2] = byId.get(id) ?? -1);
+  }
+  const candOfEx = new Int32Array(examples.length).fill(-1);
+  exRowOfCand.forEach((e, i2) => {
+    if (e >= 0) candOfEx[e] = i2;
+  });
+  let m = 0;
+  for (const c of candOfEx) if (c >= 0) m++;
+  const exRows = new Uint32Array(m);
+  const candRows = new Uint32Array(m);
+  for (let e = 0, p = 0; e < examples.length; e++) {
+    if (candOfEx[e] < 0) continue;
+    exRows[p] = e;
+    candRows[p++] = candOfEx[e];
+  }
+  return { examples, exRows, candRows, exRowOfCand };
+}
+function buildSlices(examples, exRows, spec) {
   const slices = [];
-  const group2 = (kind, columns, valueOf2) => {
-    const map2 = /* @__PURE__ */ new Map();
-    for (const e of examples) {
-      const values = columns.map((c) => valueOf2(e, c));
-      if (values.some((v) => v === void 0)) continue;
-      const predicates = columns.map((c, i2) => ({ column: c, value: values[i2] }));
-      const key = predicates.map((p) => `${p.column}=${p.value}`).join(" & ");
-      let s = map2.get(key);
-      if (!s) {
-        s = { key, kind, predicates, ids: /* @__PURE__ */ new Set() };
-        map2.set(key, s);
+  const classColumn = { codes: examples.labelCodes, values: examples.labels, offset: 0 };
+  const group2 = (kind, columns) => {
+    if (kind !== "class" && columns.some((c) => examples.column(c) < 0)) return;
+    const cols = columns.map((c) => {
+      if (kind === "class") return classColumn;
+      const m = examples.metadata[examples.column(c)];
+      return { codes: m.codes, values: m.values, offset: 1 };
+    });
+    const radix = cols.map((c) => c.values.length + 1);
+    const numeric = radix.reduce((a, b) => a * b, 1) < Number.MAX_SAFE_INTEGER;
+    const keyOf2 = (e) => {
+      let key = numeric ? 0 : "";
+      for (let k = 0; k < cols.length; k++) {
+        const code = cols[k].codes[e] + 1 - cols[k].offset;
+        if (code === 0) return void 0;
+        key = numeric ? key * radix[k] + code : `${key}${code},`;
       }
-      s.ids.add(e.id);
+      return key;
+    };
+    const counts = /* @__PURE__ */ new Map();
+    const sizes = /* @__PURE__ */ new Map();
+    for (let p = 0; p < exRows.length; p++) {
+      const key = keyOf2(exRows[p]);
+      if (key !== void 0) sizes.set(key, (sizes.get(key) ?? 0) + 1);
     }
-    slices.push(...[...map2.values()].sort((a, b) => compareText(a.key, b.key)));
+    for (const [key, size] of sizes) counts.set(key, { rows: new Uint32Array(size), filled: 0 });
+    for (let p = 0; p < exRows.length; p++) {
+      const key = keyOf2(exRows[p]);
+      if (key === void 0) continue;
+      const g = counts.get(key);
+      g.rows[g.filled++] = p;
+    }
+    const groups2 = new Map([...counts].map(([key, g]) => [key, g.rows]));
+    const made = [];
+    for (const list2 of groups2.values()) {
+      const e = exRows[list2[0]];
+      const predicates = columns.map((c, k) => ({
+        column: c,
+        value: cols[k].values[cols[k].codes[e] - cols[k].offset]
+      }));
+      const key = predicates.map((p) => `${p.column}=${p.value}`).join(" & ");
+      made.push({ key, kind, predicates, rows: list2 });
+    }
+    slices.push(...made.sort((a, b) => compareText(a.key, b.key)));
   };
-  for (const c of spec.columns) group2("column", [c], (e, col) => e.metadata[col]);
-  for (const cross of spec.crossings) group2("crossing", cross, (e, col) => e.metadata[col]);
-  if (spec.classes) group2("class", [CLASS_COLUMN], (e) => e.label);
+  for (const c of spec.columns) group2("column", [c]);
+  for (const cross of spec.crossings) group2("crossing", cross);
+  if (spec.classes) group2("class", [CLASS_COLUMN]);
   return slices;
 }
 function pairRecords(candidate, baseline) {
-  const cand = new Map(candidate.map((r) => [r.id, r]));
-  const base = /* @__PURE__ */ new Map();
+  const baseRow = new Int32Array(candidate.length).fill(-1);
   const changed = [];
   const added = [];
   const removed = [];
+  let paired = 0;
   if (baseline) {
-    const baseById = new Map(baseline.map((r) => [r.id, r]));
-    for (const [id, c] of cand) {
-      const b = baseById.get(id);
-      if (!b) added.push(id);
-      else if (b.hash !== c.hash) changed.push(id);
-      else base.set(id, b);
+    const aligned = baseline.length === candidate.length && candidate.ids.every((id, i2) => baseline.ids[i2] === id);
+    const baseById = aligned ? void 0 : baseline.indexById();
+    for (let i2 = 0; i2 < candidate.length; i2++) {
+      const id = candidate.ids[i2];
+      const b = aligned ? i2 : baseById.get(id);
+      if (b === void 0) added.push(id);
+      else if (!candidate.hashes.equals(i2, baseline.hashes, b)) changed.push(id);
+      else {
+        baseRow[i2] = b;
+        paired++;
+      }
     }
-    for (const id of baseById.keys()) if (!cand.has(id)) removed.push(id);
+    if (!aligned) {
+      const candIds = new Set(candidate.ids);
+      for (const id of baseById.keys()) if (!candIds.has(id)) removed.push(id);
+    }
   }
   return {
-    candidate: cand,
-    baseline: base,
+    candidate,
+    baseline,
+    baseRow,
+    paired,
     changed: changed.sort(),
     added: added.sort(),
     removed: removed.sort()
@@ -65688,41 +66582,58 @@ function subtract(candidate, baseline) {
   }
   return out;
 }
-function exampleChanges(pairing, examplesById, classes) {
-  const newlyFailing = [];
-  const newlyFixed = [];
+function exampleChanges(pairing, frame, classes, limit = Infinity) {
+  const c = pairing.candidate;
+  const b = pairing.baseline;
+  const failing = [];
+  const fixed = [];
   let bothWrong = 0;
-  for (const [id, b] of pairing.baseline) {
-    const c = pairing.candidate.get(id);
-    const bOk = b.pred === b.label;
-    const cOk = c.pred === c.label;
+  for (let i2 = 0; i2 < c.length; i2++) {
+    const j = pairing.baseRow[i2];
+    if (j < 0 || !b) continue;
+    const bOk = b.pred[j] === b.label[j];
+    const cOk = c.pred[i2] === c.label[i2];
     if (!bOk && !cOk) bothWrong++;
     if (bOk === cOk) continue;
-    const e = examplesById.get(id);
-    const change = {
-      id,
-      path: e.path,
-      label: classes[c.label] ?? String(c.label),
-      baselinePred: classes[b.pred] ?? String(b.pred),
-      candidatePred: classes[c.pred] ?? String(c.pred),
-      candidateConf: c.conf,
-      metadata: e.metadata
-    };
-    (bOk ? newlyFailing : newlyFixed).push(change);
+    (bOk ? failing : fixed).push(i2);
   }
-  newlyFailing.sort((a, b) => b.candidateConf - a.candidateConf || compareText(a.id, b.id));
-  newlyFixed.sort((a, b) => compareText(a.id, b.id));
-  return { newlyFailing, newlyFixed, bothWrong };
+  failing.sort((x2, y) => c.conf[y] - c.conf[x2] || compareText(c.ids[x2], c.ids[y]));
+  fixed.sort((x2, y) => compareText(c.ids[x2], c.ids[y]));
+  const change = (i2) => {
+    const j = pairing.baseRow[i2];
+    const e = frame.exRowOfCand[i2];
+    return {
+      id: c.ids[i2],
+      path: frame.examples.paths[e],
+      label: classes[c.label[i2]] ?? String(c.label[i2]),
+      baselinePred: classes[b.pred[j]] ?? String(b.pred[j]),
+      candidatePred: classes[c.pred[i2]] ?? String(c.pred[i2]),
+      candidateConf: c.conf[i2],
+      metadata: frame.examples.metadataOf(e)
+    };
+  };
+  return {
+    newlyFailing: failing.slice(0, limit).map(change),
+    newlyFixed: fixed.slice(0, limit).map(change),
+    counts: { newlyFailing: failing.length, newlyFixed: fixed.length, bothWrong }
+  };
 }
 function checkPinned(ids, candidate, classes) {
+  const wanted = new Set(ids);
+  const rowOf = /* @__PURE__ */ new Map();
+  candidate.ids.forEach((id, i2) => {
+    if (wanted.has(id)) rowOf.set(id, i2);
+  });
   return ids.map((id) => {
-    const r = candidate.get(id);
-    if (!r) return { id, status: "missing" };
+    const i2 = rowOf.get(id);
+    if (i2 === void 0) return { id, status: "missing" };
+    const label = candidate.label[i2];
+    const pred = candidate.pred[i2];
     return {
       id,
-      status: r.pred === r.label ? "pass" : "fail",
-      label: classes[r.label] ?? String(r.label),
-      pred: classes[r.pred] ?? String(r.pred)
+      status: pred === label ? "pass" : "fail",
+      label: classes[label] ?? String(label),
+      pred: classes[pred] ?? String(pred)
     };
   });
 }
@@ -66891,12 +67802,12 @@ var init_representativity = __esm({
 });
 
 // src/suites/data/scan.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import sharp from "sharp";
 async function scanImageFile(id, absPath, options) {
   let bytes;
   try {
-    bytes = await readFile4(absPath);
+    bytes = await readFile3(absPath);
   } catch (error63) {
     return { id, ok: false, error: `cannot read file: ${firstLine(error63)}` };
   }
@@ -67489,10 +68400,10 @@ var init_data = __esm({
 });
 
 // src/engine/data-suite.ts
-import path4 from "node:path";
+import path5 from "node:path";
 async function loadItems(loaded, manifest) {
   const file2 = resolveFromConfig(loaded, manifest);
-  const root = loaded.config.dataset.manifest && path4.dirname(file2) === path4.dirname(resolveFromConfig(loaded, loaded.config.dataset.manifest)) ? resolveFromConfig(loaded, loaded.config.dataset.root) : path4.dirname(file2);
+  const root = loaded.config.dataset.manifest && path5.dirname(file2) === path5.dirname(resolveFromConfig(loaded, loaded.config.dataset.manifest)) ? resolveFromConfig(loaded, loaded.config.dataset.root) : path5.dirname(file2);
   const raw = await loadDataset({
     root,
     format: "auto",
@@ -67503,24 +68414,32 @@ async function loadItems(loaded, manifest) {
     },
     checkFiles: false
   });
-  return raw.rows.map((r) => ({
-    id: r.id,
-    absPath: r.absPath,
-    label: r.label,
-    metadata: r.metadata
+  const { examples } = raw;
+  return examples.ids.map((id, i2) => ({
+    id,
+    absPath: examples.absPath(i2),
+    label: examples.label(i2),
+    metadata: examples.metadataOf(i2)
   }));
 }
 async function runDataChecks(loaded, examples, classes, records, storedBaseline) {
   const cfg = loaded.config.data;
   if (!cfg?.enabled) return void 0;
-  const clean = (role) => records.filter((r) => r.model === role && r.variant === "clean");
-  const evaluated = new Map(clean("candidate").map((r) => [r.id, r.hash]));
-  const baseline = storedBaseline ? storedBaseline.filter((r) => r.variant === "clean" && evaluated.get(r.id) === r.hash).map((r) => ({ ...r, model: "baseline" })) : clean("baseline");
+  const clean = (set2, role) => {
+    const t = set2?.table(role, "clean");
+    return t ? Array.from({ length: t.length }, (_, i2) => t.at(i2)) : [];
+  };
+  const candidate = clean(records, "candidate");
+  const evaluated = new Map(candidate.map((r) => [r.id, r.hash]));
+  const baseline = storedBaseline ? clean(storedBaseline, "candidate").filter((r) => evaluated.get(r.id) === r.hash).map((r) => ({ ...r, model: "baseline" })) : clean(records, "baseline");
+  const evaluatedExamples = [];
+  for (let i2 = 0; i2 < examples.length; i2++)
+    if (evaluated.has(examples.ids[i2])) evaluatedExamples.push(examples.at(i2));
   const result = await runDataSuite(
     {
-      examples: examples.filter((e) => evaluated.has(e.id)),
+      examples: evaluatedExamples,
       classes,
-      candidate: clean("candidate"),
+      candidate,
       ...baseline.length > 0 ? { baseline } : {},
       ...cfg.trainManifest ? { train: await loadItems(loaded, cfg.trainManifest) } : {},
       ...cfg.referenceManifest ? { reference: await loadItems(loaded, cfg.referenceManifest) } : {}
@@ -67683,8 +68602,10 @@ var init_schema2 = __esm({
       }),
       slices: external_exports.array(sliceSchema),
       examples: external_exports.object({
-        newlyFailing: external_exports.array(exampleChange),
-        newlyFixed: external_exports.array(exampleChange),
+        newlyFailing: external_exports.array(exampleChange).describe(
+          "Most confident mistakes first; at most report.maxListedExamples (counts.newlyFailing has the total, records.jsonl every prediction)."
+        ),
+        newlyFixed: external_exports.array(exampleChange).describe("By id; at most report.maxListedExamples (counts.newlyFixed has the total)."),
         counts: external_exports.object({
           newlyFailing: external_exports.number().int(),
           newlyFixed: external_exports.number().int(),
@@ -67709,56 +68630,77 @@ var init_schema2 = __esm({
 });
 
 // src/engine/results.ts
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
 import { once } from "node:events";
-import { mkdir as mkdir2, readdir as readdir3, readFile as readFile5, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
-import path5 from "node:path";
-import { createInterface } from "node:readline";
-function* exampleLines(hashes, properties) {
-  for (const [id, p] of properties) {
-    const line = { id, hash: hashes.get(id) ?? "", ...p };
+import { mkdir as mkdir2, readdir as readdir3, readFile as readFile4, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
+import path6 from "node:path";
+import { createInterface as createInterface2 } from "node:readline";
+function* exampleLines(examples, images) {
+  for (let i2 = 0; i2 < examples.length; i2++) {
+    if (!images.has(i2)) continue;
+    const line = {
+      id: examples.ids[i2],
+      hash: images.hashes.get(i2),
+      ...images.properties(i2)
+    };
     yield `${JSON.stringify(line)}
 `;
   }
 }
-async function readExampleLines(file2) {
-  let text;
+async function* readExampleLines(file2) {
+  const stream = createReadStream2(file2, { encoding: "utf8" });
+  const lines = createInterface2({ input: stream, crlfDelay: Infinity });
+  let n = 0;
   try {
-    text = await readFile5(file2, "utf8");
-  } catch {
+    for await (const l of lines) {
+      n++;
+      if (l.trim() === "") continue;
+      let v;
+      try {
+        v = JSON.parse(l);
+        if (typeof v.id !== "string" || typeof v.brightness !== "number") throw new Error("shape");
+      } catch {
+        throw new UserError("usage", `${file2}:${n}: not an examples.jsonl line`);
+      }
+      yield v;
+    }
+  } catch (error63) {
+    if (error63 instanceof UserError) throw error63;
     throw new UserError(
       "usage",
       `cannot read ${file2}: not a VisionGate result folder of this version (no examples.jsonl)`
     );
   }
-  return text.split("\n").filter((l) => l.trim() !== "").map((l, i2) => {
-    try {
-      const v = JSON.parse(l);
-      if (typeof v.id !== "string" || typeof v.brightness !== "number") throw new Error("shape");
-      return v;
-    } catch {
-      throw new UserError("usage", `${file2}:${i2 + 1}: not an examples.jsonl line`);
-    }
-  });
 }
 async function writeLinesAtomic(file2, lines) {
-  await mkdir2(path5.dirname(file2), { recursive: true });
+  await mkdir2(path6.dirname(file2), { recursive: true });
   const tmp = `${file2}.${process.pid}.tmp`;
   const out = createWriteStream(tmp);
   const failed = new Promise((_, reject) => out.once("error", reject));
+  let chunk = [];
+  let size = 0;
+  const flush = async () => {
+    const text = chunk.join("");
+    chunk = [];
+    size = 0;
+    if (!out.write(text)) await Promise.race([once(out, "drain"), failed]);
+  };
   for (const line of lines) {
-    if (!out.write(line)) await Promise.race([once(out, "drain"), failed]);
+    chunk.push(line);
+    size += line.length;
+    if (size >= 65536) await flush();
   }
+  if (size > 0) await flush();
   out.end();
   await Promise.race([once(out, "finish"), failed]);
   await rename2(tmp, file2);
 }
 function* recordLines(records) {
-  for (const r of records) yield `${JSON.stringify(r)}
+  for (const r of records.records()) yield `${JSON.stringify(r)}
 `;
 }
 async function writeFileAtomic(file2, content) {
-  await mkdir2(path5.dirname(file2), { recursive: true });
+  await mkdir2(path6.dirname(file2), { recursive: true });
   const tmp = `${file2}.${process.pid}.tmp`;
   await writeFile2(tmp, content);
   await rename2(tmp, file2);
@@ -67769,9 +68711,9 @@ function isRecord(v) {
   return typeof r.id === "string" && typeof r.hash === "string" && (r.model === "candidate" || r.model === "baseline") && typeof r.variant === "string" && Number.isInteger(r.label) && Number.isInteger(r.pred) && typeof r.conf === "number" && typeof r.pTrue === "number" && Number.isInteger(r.rank) && typeof r.sumSq === "number" && (r.probs === void 0 || Array.isArray(r.probs));
 }
 async function readRecords(file2) {
-  const records = [];
-  const stream = createReadStream(file2, { encoding: "utf8" });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const builders = /* @__PURE__ */ new Map();
+  const stream = createReadStream2(file2, { encoding: "utf8" });
+  const lines = createInterface2({ input: stream, crlfDelay: Infinity });
   let n = 0;
   try {
     for await (const line of lines) {
@@ -67785,7 +68727,10 @@ async function readRecords(file2) {
       }
       if (!isRecord(value))
         throw new UserError("baseline", `${file2}:${n}: not a VisionGate prediction record`);
-      records.push(value);
+      const key = `${value.model}\0${value.variant}`;
+      let b = builders.get(key);
+      if (!b) builders.set(key, b = new RecordTableBuilder(value.model, value.variant));
+      b.push(value);
     }
   } catch (error63) {
     if (error63 instanceof UserError) throw error63;
@@ -67795,12 +68740,12 @@ async function readRecords(file2) {
       `cannot read ${file2}: ${code === "ENOENT" ? "file not found" : code ?? String(error63)}`
     );
   }
-  return records;
+  return new RecordSet([...builders.values()].map((b) => b.finish()));
 }
 async function readReport(file2) {
   let text;
   try {
-    text = await readFile5(file2, "utf8");
+    text = await readFile4(file2, "utf8");
   } catch (error63) {
     const code = error63.code;
     throw new UserError(
@@ -67832,14 +68777,14 @@ async function readReport(file2) {
   return parsed.data;
 }
 async function readResultDir(dir) {
-  const report = await readReport(path5.join(dir, RESULT_FILES.report));
-  const records = await readRecords(path5.join(dir, RESULT_FILES.records));
+  const report = await readReport(path6.join(dir, RESULT_FILES.report));
+  const records = await readRecords(path6.join(dir, RESULT_FILES.records));
   return { dir, report, records };
 }
 async function expandShardDirs(dirs) {
   const out = [];
   for (const d of dirs) {
-    const abs = path5.resolve(d);
+    const abs = path6.resolve(d);
     const entries = await readdir3(abs, { withFileTypes: true }).catch(() => {
       throw new UserError("usage", `shard folder not found: ${d}`);
     });
@@ -67850,7 +68795,7 @@ async function expandShardDirs(dirs) {
     const subs = [];
     for (const e of entries) {
       if (!e.isDirectory()) continue;
-      const sub = path5.join(abs, e.name);
+      const sub = path6.join(abs, e.name);
       if ((await readdir3(sub)).includes(RESULT_FILES.report)) subs.push(sub);
     }
     if (subs.length === 0)
@@ -67865,6 +68810,7 @@ var init_results = __esm({
     "use strict";
     init_errors3();
     init_schema2();
+    init_records();
     RESULT_FILES = {
       report: "report.json",
       markdown: "report.md",
@@ -68110,14 +69056,212 @@ var init_onnx_metadata = __esm({
   }
 });
 
+// src/model/ort-session.ts
+import * as ort from "onnxruntime-node";
+async function createSession(bytes, file2, threads) {
+  try {
+    return await ort.InferenceSession.create(bytes, {
+      executionProviders: ["cpu"],
+      // Measured on ResNet-18, 2 cores (docs/benchmarks.md): 'extended' (no NCHWc layout
+      // rewrite) runs at 0.58-0.65× of 'all'; parallel execution mode at 0.48×; without the CPU
+      // arena 0.80×, without the memory pattern 0.89-0.97×. ORT's default thread count (one
+      // intra-op thread per physical core) is the fastest on an idle machine (1 thread: 0.52×).
+      graphOptimizationLevel: "all",
+      executionMode: "sequential",
+      enableCpuMemArena: true,
+      enableMemPattern: true,
+      // Intra-op threads sleep instead of spinning between parallel sections. The pass decodes
+      // images with sharp while a batch runs, and a baseline model's session sits idle while the
+      // candidate's runs: spinning threads take those cores. Candidate + baseline pass: 1.12×
+      // faster; candidate alone: same speed (spinning only pays off in a bare inference loop).
+      extra: { session: { intra_op: { allow_spinning: "0" } } },
+      ...threads.intraOpThreads ? { intraOpNumThreads: threads.intraOpThreads } : {},
+      ...threads.interOpThreads ? { interOpNumThreads: threads.interOpThreads } : {}
+    });
+  } catch (error63) {
+    const message = error63 instanceof Error ? error63.message : String(error63);
+    throw new UserError("model", `ONNX Runtime cannot load ${file2}: ${message.split("\n")[0]}`);
+  }
+}
+function describeSession(session) {
+  const describe3 = (m) => m.isTensor ? {
+    name: m.name,
+    type: m.type,
+    dims: m.shape.map(
+      (d) => typeof d === "number" && d >= 0 ? d : typeof d === "string" ? d : -1
+    )
+  } : { name: m.name, type: "non-tensor", dims: [] };
+  return {
+    inputs: session.inputMetadata.map(describe3),
+    outputs: session.outputMetadata.map(describe3)
+  };
+}
+async function runSession(session, file2, inputName, data, dims, outputName) {
+  const tensor = new ort.Tensor(data instanceof Uint8Array ? "uint8" : "float32", data, dims);
+  let result;
+  try {
+    result = await session.run({ [inputName]: tensor }, [outputName]);
+  } catch (error63) {
+    const message = error63 instanceof Error ? error63.message : String(error63);
+    throw new UserError(
+      "model",
+      `ONNX Runtime failed running ${file2} on input ${inputName} [${dims.join(", ")}]: ${message.split("\n")[0]}`
+    );
+  }
+  const out = result[outputName];
+  if (!out) throw new UserError("model", `${file2}: output ${outputName} missing from the result`);
+  const raw = out.data;
+  let floats;
+  if (raw instanceof Float32Array) floats = raw;
+  else if (raw instanceof Float64Array || raw instanceof Uint8Array || raw instanceof Int32Array || raw instanceof Uint16Array)
+    floats = Float32Array.from(raw);
+  else
+    throw new UserError(
+      "model",
+      `${file2}: output ${outputName} has type ${out.type}; expected a float tensor of class scores`
+    );
+  return { data: floats, dims: out.dims };
+}
+var init_ort_session = __esm({
+  "src/model/ort-session.ts"() {
+    "use strict";
+    init_errors3();
+  }
+});
+
+// src/worker-entry.ts
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+function startWorker(name, callerUrl) {
+  if (!callerUrl.endsWith(".ts")) return new Worker(new URL(`./${name}.js`, callerUrl));
+  const tsx = pathToFileURL(createRequire(callerUrl).resolve("tsx/esm/api")).href.replace(
+    /\.cjs$/,
+    ".mjs"
+  );
+  const worker = new URL(`./${name}.ts`, callerUrl).href;
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`,
+    { eval: true }
+  );
+}
+var init_worker_entry = __esm({
+  "src/worker-entry.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/session-thread.ts
+function movable(a) {
+  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer ? [a.buffer] : [];
+}
+var SessionThread;
+var init_session_thread = __esm({
+  "src/model/session-thread.ts"() {
+    "use strict";
+    init_errors3();
+    init_worker_entry();
+    SessionThread = class {
+      worker;
+      pending = /* @__PURE__ */ new Map();
+      files = /* @__PURE__ */ new Map();
+      nextId = 0;
+      nextSession = 0;
+      /** Why the worker is gone, once it is. */
+      failure;
+      closed = false;
+      constructor() {
+        this.worker = startWorker("session-worker", import.meta.url);
+        this.worker.unref();
+        this.worker.on("message", (msg) => {
+          const p = this.pending.get(msg.id);
+          if (!p) return;
+          this.pending.delete(msg.id);
+          if (this.pending.size === 0) this.worker.unref();
+          if (msg.ok) p.resolve(msg);
+          else if (msg.error.user) p.reject(new UserError(msg.error.kind, msg.error.message));
+          else {
+            const error63 = new Error(msg.error.message);
+            if (msg.error.stack) error63.stack = msg.error.stack;
+            p.reject(error63);
+          }
+        });
+        this.worker.on("error", (error63) => this.fail(error63.message));
+        this.worker.on("exit", (code) => {
+          if (!this.closed) this.fail(`the thread exited with code ${code}`);
+        });
+      }
+      /** Reject everything outstanding and every later request: the thread is gone. */
+      fail(reason) {
+        this.failure ??= reason;
+        for (const [, p] of this.pending) p.reject(this.crashed(p.file));
+        this.pending.clear();
+      }
+      crashed(file2) {
+        return new UserError(
+          "model",
+          `ONNX Runtime stopped while running ${file2}: ${this.failure}. The model may need more memory than is available, or ONNX Runtime crashed on it.`
+        );
+      }
+      request(file2, msg, transfer = []) {
+        if (this.failure !== void 0) return Promise.reject(this.crashed(file2));
+        if (this.closed)
+          return Promise.reject(new Error(`session thread used after close() (${file2})`));
+        return new Promise((resolve, reject) => {
+          this.pending.set(msg.id, { file: file2, resolve, reject });
+          this.worker.ref();
+          this.worker.postMessage(msg, transfer);
+        });
+      }
+      /** Create a session in the worker; returns its handle and metadata. */
+      async load(file2, bytes, threads) {
+        const session = this.nextSession++;
+        this.files.set(session, file2);
+        let r;
+        try {
+          r = await this.request(
+            file2,
+            { op: "load", id: this.nextId++, session, file: file2, bytes, threads },
+            movable(bytes)
+          );
+        } catch (error63) {
+          this.files.delete(session);
+          throw error63;
+        }
+        return { session, inputs: r.inputs, outputs: r.outputs };
+      }
+      /** Run one batch. `data` is transferred when it owns its buffer: the caller must not reuse it. */
+      async run(session, inputName, data, dims, outputName) {
+        const r = await this.request(
+          this.files.get(session) ?? "a model",
+          { op: "run", id: this.nextId++, session, inputName, data, dims: [...dims], outputName },
+          movable(data)
+        );
+        return { data: r.data, dims: r.dims, input: r.input };
+      }
+      async release(session) {
+        const file2 = this.files.get(session);
+        if (file2 === void 0 || this.failure !== void 0 || this.closed) return;
+        this.files.delete(session);
+        await this.request(file2, { op: "release", id: this.nextId++, session });
+      }
+      /** Stop the worker (its sessions go with it). Safe to call more than once. */
+      async close() {
+        if (this.closed) return;
+        this.closed = true;
+        await this.worker.terminate();
+      }
+    };
+  }
+});
+
 // src/model/runtime.ts
 import { createHash as createHash2 } from "node:crypto";
-import { readFile as readFile6 } from "node:fs/promises";
-import * as ort from "onnxruntime-node";
+import { readFile as readFile5 } from "node:fs/promises";
 async function loadModel(file2, options = {}) {
   let bytes;
   try {
-    bytes = await readFile6(file2);
+    bytes = await readFile5(file2);
   } catch (error63) {
     const code = error63.code;
     throw new UserError(
@@ -68134,81 +69278,65 @@ async function loadModel(file2, options = {}) {
       `${file2} is not an ONNX model (cannot parse it as a protobuf ModelProto)`
     );
   }
-  let session;
-  try {
-    session = await ort.InferenceSession.create(bytes, {
-      executionProviders: ["cpu"],
-      // Measured on ResNet-18, 2 cores (docs/benchmarks.md): 'extended' (no NCHWc layout
-      // rewrite) runs at 0.58-0.65× of 'all'; parallel execution mode at 0.48×; without the CPU
-      // arena 0.80×, without the memory pattern 0.89-0.97×. ORT's default thread count (one
-      // intra-op thread per physical core) is the fastest on an idle machine (1 thread: 0.52×).
-      graphOptimizationLevel: "all",
-      executionMode: "sequential",
-      enableCpuMemArena: true,
-      enableMemPattern: true,
-      // Intra-op threads sleep instead of spinning between parallel sections. The pass decodes
-      // images with sharp while a batch runs, and a baseline model's session sits idle while the
-      // candidate's runs: spinning threads take those cores. Candidate + baseline pass: 1.12×
-      // faster; candidate alone: same speed (spinning only pays off in a bare inference loop).
-      extra: { session: { intra_op: { allow_spinning: "0" } } },
-      ...options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {},
-      ...options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {}
-    });
-  } catch (error63) {
-    const message = error63 instanceof Error ? error63.message : String(error63);
-    throw new UserError("model", `ONNX Runtime cannot load ${file2}: ${message.split("\n")[0]}`);
-  }
-  const describe3 = (m) => m.isTensor ? {
-    name: m.name,
-    type: m.type,
-    dims: m.shape.map(
-      (d) => typeof d === "number" && d >= 0 ? d : typeof d === "string" ? d : -1
-    )
-  } : { name: m.name, type: "non-tensor", dims: [] };
   const sha256 = createHash2("sha256").update(bytes).digest("hex");
+  const threads = {
+    intraOpThreads: options.intraOpThreads,
+    interOpThreads: options.interOpThreads
+  };
+  const base = { path: file2, sha256, info: info2 };
+  if ((options.thread ?? defaultSessionThread(bytes.length)) === "main") {
+    const session = await createSession(bytes, file2, threads);
+    let released2;
+    return {
+      ...base,
+      ...describeSession(session),
+      run: async (inputName, data, dims, outputName) => ({
+        ...await runSession(session, file2, inputName, data, dims, outputName),
+        input: data
+      }),
+      dispose: () => released2 ??= session.release()
+    };
+  }
+  const thread = acquireSharedThread();
+  let loaded;
+  try {
+    loaded = await thread.load(file2, bytes, threads);
+  } catch (error63) {
+    await releaseSharedThread();
+    throw error63;
+  }
+  let released;
   return {
-    path: file2,
-    sha256,
-    inputs: session.inputMetadata.map(describe3),
-    outputs: session.outputMetadata.map(describe3),
-    info: info2,
-    async run(inputName, data, dims, outputName) {
-      const tensor = new ort.Tensor(data instanceof Uint8Array ? "uint8" : "float32", data, dims);
-      let result;
-      try {
-        result = await session.run({ [inputName]: tensor }, [outputName]);
-      } catch (error63) {
-        const message = error63 instanceof Error ? error63.message : String(error63);
-        throw new UserError(
-          "model",
-          `ONNX Runtime failed running ${file2} on input ${inputName} [${dims.join(", ")}]: ${message.split("\n")[0]}`
-        );
-      }
-      const out = result[outputName];
-      if (!out)
-        throw new UserError("model", `${file2}: output ${outputName} missing from the result`);
-      const raw = out.data;
-      let floats;
-      if (raw instanceof Float32Array) floats = raw;
-      else if (raw instanceof Float64Array || raw instanceof Uint8Array || raw instanceof Int32Array || raw instanceof Uint16Array)
-        floats = Float32Array.from(raw);
-      else
-        throw new UserError(
-          "model",
-          `${file2}: output ${outputName} has type ${out.type}; expected a float tensor of class scores`
-        );
-      return { data: floats, dims: out.dims };
-    },
-    async dispose() {
-      await session.release();
-    }
+    ...base,
+    inputs: loaded.inputs,
+    outputs: loaded.outputs,
+    run: (inputName, data, dims, outputName) => thread.run(loaded.session, inputName, data, dims, outputName),
+    dispose: () => released ??= thread.release(loaded.session).finally(() => releaseSharedThread())
   };
 }
+function acquireSharedThread() {
+  shared ??= { thread: new SessionThread(), users: 0 };
+  shared.users++;
+  return shared.thread;
+}
+async function releaseSharedThread() {
+  const s = shared;
+  if (!s || --s.users > 0) return;
+  shared = void 0;
+  await s.thread.close();
+}
+function defaultSessionThread(modelBytes) {
+  return modelBytes < IN_PROCESS_MAX_BYTES ? "main" : "worker";
+}
+var shared, IN_PROCESS_MAX_BYTES;
 var init_runtime = __esm({
   "src/model/runtime.ts"() {
     "use strict";
     init_errors3();
     init_onnx_metadata();
+    init_ort_session();
+    init_session_thread();
+    IN_PROCESS_MAX_BYTES = 1024 * 1024;
   }
 });
 
@@ -68216,14 +69344,18 @@ var init_runtime = __esm({
 function pairedStats(cand, base, defs, numClasses, options) {
   let b = 0;
   let c = 0;
-  for (let i2 = 0; i2 < cand.length; i2++) {
-    const cOk = cand[i2].pred === cand[i2].label;
-    const bOk = base[i2].pred === base[i2].label;
+  const cr3 = asRows(cand);
+  const br = asRows(base);
+  for (let i2 = 0; i2 < cr3.length; i2++) {
+    const ci = cr3.rows ? cr3.rows[i2] : i2;
+    const bi = br.rows ? br.rows[i2] : i2;
+    const cOk = cr3.columns.pred[ci] === cr3.columns.label[ci];
+    const bOk = br.columns.pred[bi] === br.columns.label[bi];
     if (bOk && !cOk) b++;
     else if (cOk && !bOk) c++;
   }
   const intervals = {};
-  if (cand.length > 0) {
+  if (cr3.length > 0) {
     for (const def of defs) {
       const iv = pairedBootstrapMetric(cand, base, def, numClasses, {
         resamples: options.resamples,
@@ -68258,6 +69390,7 @@ function isSignificantWorsening(stats, metric, higherIsBetter) {
 var init_significance = __esm({
   "src/suites/significance.ts"() {
     "use strict";
+    init_classification();
     init_stats();
   }
 });
@@ -68420,38 +69553,6 @@ var init_evaluate = __esm({
 });
 
 // src/metrics/slice-line.ts
-function encode3(rows, features) {
-  let names;
-  if (features !== void 0) {
-    names = [...features];
-  } else {
-    const seen = /* @__PURE__ */ new Set();
-    for (const row of rows) for (const key of Object.keys(row)) seen.add(key);
-    names = [...seen].sort(compareStrings2);
-  }
-  const values = [];
-  const codes = [];
-  for (const name of names) {
-    const distinct = /* @__PURE__ */ new Set();
-    for (const row of rows) {
-      const v = row[name];
-      if (v !== void 0) distinct.add(v);
-    }
-    const sorted = [...distinct].sort(compareStrings2);
-    const index2 = new Map(sorted.map((v, i2) => [v, i2]));
-    const col = new Int32Array(rows.length);
-    for (let i2 = 0; i2 < rows.length; i2++) {
-      const v = rows[i2][name];
-      col[i2] = v === void 0 ? -1 : index2.get(v);
-    }
-    values.push(sorted);
-    codes.push(col);
-  }
-  return { features: names, values, codes };
-}
-function compareStrings2(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 function keyOf(preds) {
   let s = "";
   for (let i2 = 0; i2 < preds.length; i2 += 2) s += `${preds[i2]}:${preds[i2 + 1]},`;
@@ -68467,7 +69568,7 @@ function compareNodes(a, b) {
   }
   return 0;
 }
-function sliceLine(rows, errors, options = {}) {
+function sliceLineEncoded(encoded, n, errors, options = {}) {
   const { k = 5, maxLevel = 3, minSupport = 32, alpha = 0.95 } = options;
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
   if (!Number.isInteger(maxLevel) || maxLevel < 1) {
@@ -68475,7 +69576,6 @@ function sliceLine(rows, errors, options = {}) {
   }
   if (!(minSupport >= 1)) throw new RangeError(`minSupport must be \u2265 1, got ${minSupport}`);
   if (!(alpha > 0 && alpha <= 1)) throw new RangeError(`alpha must be in (0, 1], got ${alpha}`);
-  const n = rows.length;
   if (errors.length !== n)
     throw new RangeError(`errors has length ${errors.length}, rows has ${n}`);
   const e = new Float64Array(n);
@@ -68490,7 +69590,7 @@ function sliceLine(rows, errors, options = {}) {
   const averageError = n === 0 ? NaN : total / n;
   const levels = [];
   if (n === 0 || total === 0) return { slices: [], n, averageError, levels };
-  const { features, values, codes } = encode3(rows, options.features);
+  const { features, values, codes } = typeof encoded === "function" ? encoded() : encoded;
   const m = features.length;
   const score = (size, errorSum) => alpha * (errorSum / size / averageError - 1) - (1 - alpha) * (n / size - 1);
   const upperBound = (ss, se, sm) => {
@@ -68600,9 +69700,9 @@ function sliceLine(rows, errors, options = {}) {
           }
         }
         if (!any2) continue;
-        const rows2 = parent.rows;
+        const rows = parent.rows;
         const col = codes[f];
-        const { size, sum: sum2, max: max2 } = groupBy(col, card, e, rows2);
+        const { size, sum: sum2, max: max2 } = groupBy(col, card, e, rows);
         const keepRows = [];
         const nodes = [];
         for (let v = 0; v < card; v++) {
@@ -68628,7 +69728,7 @@ function sliceLine(rows, errors, options = {}) {
           keepRows.push(level2 < maxLevel && keepAsParent(node2));
         }
         if (keepRows.some(Boolean)) {
-          const lists = scatter(col, rows2, size, keepRows);
+          const lists = scatter(col, rows, size, keepRows);
           for (let v = 0; v < card; v++) {
             if (keepRows[v]) {
               const node2 = nodes[v];
@@ -68695,13 +69795,20 @@ function scatter(col, rows, size, want) {
   }
   return lists;
 }
-function binNumeric(values, bins) {
+function binIndices(values, bins) {
   if (!Number.isInteger(bins) || bins < 1)
     throw new RangeError(`bins must be a positive integer, got ${bins}`);
-  const finite2 = Float64Array.from(
-    values.filter((v) => typeof v === "number" && Number.isFinite(v))
-  ).sort();
-  if (finite2.length === 0) return { labels: values.map(() => void 0), edges: [] };
+  const isFinite2 = (v) => typeof v === "number" && Number.isFinite(v);
+  let count = 0;
+  for (let i2 = 0; i2 < values.length; i2++) if (isFinite2(values[i2])) count++;
+  const finite2 = new Float64Array(count);
+  for (let i2 = 0, j = 0; i2 < values.length; i2++) {
+    const v = values[i2];
+    if (isFinite2(v)) finite2[j++] = v;
+  }
+  finite2.sort();
+  const index2 = new Int32Array(values.length).fill(-1);
+  if (finite2.length === 0) return { names: [], index: index2, edges: [] };
   const edges = [];
   for (let j = 0; j <= bins; j++) {
     const h = (finite2.length - 1) * j / bins;
@@ -68713,17 +69820,15 @@ function binNumeric(values, bins) {
   }
   if (edges.length === 1) {
     const [text2] = formatEdges(edges);
-    const only = `[${text2}, ${text2}]`;
-    return {
-      labels: values.map((v) => typeof v === "number" && Number.isFinite(v) ? only : void 0),
-      edges
-    };
+    for (let i2 = 0; i2 < values.length; i2++) if (isFinite2(values[i2])) index2[i2] = 0;
+    return { names: [`[${text2}, ${text2}]`], index: index2, edges };
   }
   const last = edges.length - 2;
   const text = formatEdges(edges);
   const names = edges.slice(0, -1).map((_, i2) => `[${text[i2]}, ${text[i2 + 1]}${i2 === last ? "]" : ")"}`);
-  const labels = values.map((v) => {
-    if (typeof v !== "number" || !Number.isFinite(v)) return void 0;
+  for (let i2 = 0; i2 < values.length; i2++) {
+    const v = values[i2];
+    if (!isFinite2(v)) continue;
     let lo = 0;
     let hi = last;
     while (lo < hi) {
@@ -68731,9 +69836,9 @@ function binNumeric(values, bins) {
       if (edges[mid] <= v) lo = mid;
       else hi = mid - 1;
     }
-    return names[lo];
-  });
-  return { labels, edges };
+    index2[i2] = lo;
+  }
+  return { names, index: index2, edges };
 }
 function formatEdges(edges) {
   for (let digits = 4; digits < 17; digits++) {
@@ -68749,51 +69854,92 @@ var init_slice_line = __esm({
 });
 
 // src/suites/discovery.ts
-function discoveryRows(examples, properties, columns, props, bins) {
-  const rows = examples.map((e) => {
-    const r = {};
-    for (const c of columns) r[c] = e.metadata[c];
-    return r;
-  });
-  for (const p of props) {
-    const values = examples.map((e) => properties.get(e.id)?.[p]);
-    const { labels } = binNumeric(values, bins);
-    labels.forEach((label, i2) => {
-      rows[i2][p] = label;
-    });
-  }
-  return { rows, features: [...columns, ...props] };
+function presentInOrder(values, codes) {
+  const seen = new Uint8Array(values.length);
+  for (let i2 = 0; i2 < codes.length; i2++) if (codes[i2] >= 0) seen[codes[i2]] = 1;
+  const kept = values.filter((_, v) => seen[v] === 1).sort(byCodeUnits);
+  const at = new Map(kept.map((v, i2) => [v, i2]));
+  const recode = Int32Array.from(values, (v) => at.get(v) ?? -1);
+  for (let i2 = 0; i2 < codes.length; i2++) if (codes[i2] >= 0) codes[i2] = recode[codes[i2]];
+  return { values: kept, codes };
 }
-function discoverSlices(examples, rows, features, errors, target, options) {
-  if (examples.length === 0 || !errors.some((e) => e > 0)) return [];
-  const result = sliceLine(rows, errors, {
+function discoveryFeatures(examples, exRows, images, columns, props, bins) {
+  const n = exRows.length;
+  const binned = /* @__PURE__ */ new Map();
+  const values = new Float64Array(props.length > 0 ? n : 0);
+  for (const p of props) {
+    const column = images[p];
+    for (let t = 0; t < n; t++) {
+      const e = exRows[t];
+      values[t] = images.has(e) ? column[e] : NaN;
+    }
+    const { names, index: index2 } = binIndices(values, bins);
+    binned.set(p, presentInOrder(names, index2));
+  }
+  const encodeColumn = (name) => {
+    const fromProps = binned.get(name);
+    if (fromProps) return fromProps;
+    const c = examples.column(name);
+    if (c < 0) return { values: [], codes: new Int32Array(n).fill(-1) };
+    const m = examples.metadata[c];
+    const codes = Int32Array.from({ length: n }, (_, t) => m.codes[exRows[t]] - 1);
+    return presentInOrder(m.values, codes);
+  };
+  const features = [...columns, ...props];
+  const encoded = features.map(encodeColumn);
+  return { features, values: encoded.map((e) => e.values), codes: encoded.map((e) => e.codes) };
+}
+function selectFeatures(features, rows) {
+  return {
+    features: features.features,
+    values: features.values,
+    codes: features.codes.map(
+      (c) => Int32Array.from({ length: rows.length }, (_, t) => c[rows[t]])
+    )
+  };
+}
+function discoverSlices(features, errors, target, options, positions) {
+  const n = errors.length;
+  let any2 = false;
+  for (let i2 = 0; i2 < n && !any2; i2++) any2 = errors[i2] > 0;
+  if (n === 0 || !any2) return [];
+  const result = sliceLineEncoded(features, n, errors, {
     k: options.topK,
     maxLevel: options.maxLevel,
     minSupport: options.minSupport,
-    alpha: options.alpha,
-    features
+    alpha: options.alpha
   });
   return result.slices.map((s) => {
     const predicates = s.predicates.map((p) => ({ column: p.feature, value: p.value }));
-    const ids = /* @__PURE__ */ new Set();
-    examples.forEach((e, i2) => {
-      if (s.predicates.every((p) => rows[i2][p.feature] === p.value)) ids.add(e.id);
+    const tests = s.predicates.map((p) => {
+      const f = features.features.indexOf(p.feature);
+      return { codes: features.codes[f], code: features.values[f].indexOf(p.value) };
     });
+    const rows = new Uint32Array(s.size);
+    let k = 0;
+    for (let i2 = 0; i2 < n; i2++)
+      if (tests.every((t) => t.codes[i2] === t.code)) rows[k++] = positions ? positions[i2] : i2;
+    if (k !== s.size)
+      throw new Error(
+        `discovered slice ${predicates.map((p) => `${p.column}=${p.value}`).join(" & ")}: ${k} rows match, SliceLine counted ${s.size}`
+      );
     return {
       key: predicates.map((p) => `${p.column}=${p.value}`).join(" & "),
       kind: "discovered",
       predicates,
-      ids,
+      rows,
       target,
       score: s.score,
       meanError: s.meanError
     };
   });
 }
+var byCodeUnits;
 var init_discovery = __esm({
   "src/suites/discovery.ts"() {
     "use strict";
     init_slice_line();
+    byCodeUnits = (a, b) => a < b ? -1 : a > b ? 1 : 0;
   }
 });
 
@@ -68840,19 +69986,19 @@ function foldFilter(taps, n, mode, cacheKey) {
   const length = new Int32Array(n);
   const offset = new Int32Array(n);
   const rows = [];
-  const scratch2 = new Float64Array(n);
+  const scratch4 = new Float64Array(n);
   let total = 0;
   for (let i2 = 0; i2 < n; i2++) {
     let lo = n;
     let hi = -1;
     for (let k = -radius; k <= radius; k++) {
       const j = borderIndex(i2 + k, n, mode);
-      scratch2[j] += taps[k + radius];
+      scratch4[j] += taps[k + radius];
       if (j < lo) lo = j;
       if (j > hi) hi = j;
     }
-    const row = scratch2.slice(lo, hi + 1);
-    scratch2.fill(0, lo, hi + 1);
+    const row = scratch4.slice(lo, hi + 1);
+    scratch4.fill(0, lo, hi + 1);
     start[i2] = lo;
     length[i2] = hi - lo + 1;
     offset[i2] = total;
@@ -70260,7 +71406,7 @@ function growRejects(count) {
   rejectBuf = bigger;
   return bigger;
 }
-function scratch(n) {
+function scratch2(n) {
   if (scratchBuf.length < n) scratchBuf = new Int32Array(Math.max(n, scratchBuf.length * 2));
   return scratchBuf;
 }
@@ -70405,7 +71551,7 @@ var init_rng = __esm({
       }
       /** Fill `out` with uniform deviates in [low, high). */
       fillUniform(out, low, high) {
-        const raw = scratch(out.length);
+        const raw = scratch2(out.length);
         this.fillI32(raw, 0, out.length);
         const span = (high - low) / TWO_POW_32;
         for (let k = 0; k < out.length; k++) out[k] = low + (raw[k] >>> 0) * span;
@@ -70416,7 +71562,7 @@ var init_rng = __esm({
        */
       fillNormal(out, mean2 = 0, std = 1) {
         const n = out.length;
-        const raw = scratch(n);
+        const raw = scratch2(n);
         this.fillI32(raw, 0, n);
         let rejected = rejectScratch(n);
         let count = 0;
@@ -71401,13 +72547,17 @@ var init_gates2 = __esm({
 // src/suites/robustness/sample.ts
 import { createHash as createHash3 } from "node:crypto";
 function stratifiedSample(examples, size, columns, seed) {
-  if (size >= examples.length) return new Set(examples.map((e) => e.id));
+  if (size >= examples.length) return new Set(examples.ids);
   const strata = /* @__PURE__ */ new Map();
-  for (const e of examples) {
-    const key = JSON.stringify([e.labelIndex, ...columns.map((c) => e.metadata[c] ?? null)]);
+  const cols = columns.map((c) => examples.column(c));
+  for (let i2 = 0; i2 < examples.length; i2++) {
+    const key = JSON.stringify([
+      examples.labelCodes[i2],
+      ...cols.map((c) => c < 0 ? null : examples.value(c, i2) ?? null)
+    ]);
     const list2 = strata.get(key);
-    if (list2) list2.push(e);
-    else strata.set(key, [e]);
+    if (list2) list2.push(i2);
+    else strata.set(key, [i2]);
   }
   const keys = [...strata.keys()].sort();
   const n = examples.length;
@@ -71424,7 +72574,7 @@ function stratifiedSample(examples, size, columns, seed) {
   const rank = (id) => createHash3("sha256").update(`${seed}\0${id}`).digest("hex");
   const out = /* @__PURE__ */ new Set();
   for (const q of quotas) {
-    const members2 = strata.get(q.k).map((e) => ({ id: e.id, r: rank(e.id) })).sort((a, b) => a.r < b.r ? -1 : a.r > b.r ? 1 : 0);
+    const members2 = strata.get(q.k).map((i2) => ({ id: examples.ids[i2], r: rank(examples.ids[i2]) })).sort((a, b) => a.r < b.r ? -1 : a.r > b.r ? 1 : 0);
     for (const m of members2.slice(0, q.take)) out.add(m.id);
   }
   return out;
@@ -71677,77 +72827,108 @@ function configMetrics(config2, classes) {
     classes
   );
 }
-function measureTarget(ids, pairing, hasBase, defs, statDefs, config2, k) {
+function measureTarget(rows, pairing, defs, statDefs, config2, k) {
   const topK = config2.metrics.topK;
+  const cand = pairing.candidate;
   const candidate = metricValues(
-    ids.map((id) => pairing.candidate.get(id)),
+    { columns: cand, ...rows ? { rows } : {} },
     defs,
     k,
     topK
   ).values;
-  const pIds = ids.filter((id) => pairing.baseline.has(id));
-  if (!hasBase || pIds.length === 0) return { candidate, paired: pIds.length };
-  const candP = pIds.map((id) => pairing.candidate.get(id));
-  const baseP = pIds.map((id) => pairing.baseline.get(id));
+  const n = rows ? rows.length : cand.length;
+  let paired = 0;
+  let identity = true;
+  for (let t = 0; t < n; t++) {
+    const i2 = rows ? rows[t] : t;
+    const j = pairing.baseRow[i2];
+    if (j >= 0) paired++;
+    if (j !== i2) identity = false;
+  }
+  if (!pairing.baseline || paired === 0) return { candidate, paired };
+  if (!rows && pairing.baseline.length !== n) identity = false;
+  let cRows = rows;
+  let bRows = rows;
+  if (!identity) {
+    const c = new Uint32Array(paired);
+    const b = new Uint32Array(paired);
+    for (let t = 0, p = 0; t < n; t++) {
+      const i2 = rows ? rows[t] : t;
+      const j = pairing.baseRow[i2];
+      if (j < 0) continue;
+      c[p] = i2;
+      b[p++] = j;
+    }
+    cRows = c;
+    bRows = b;
+  }
+  const candP = { columns: cand, ...cRows ? { rows: cRows } : {} };
+  const baseP = { columns: pairing.baseline, ...bRows ? { rows: bRows } : {} };
   const baseline = metricValues(baseP, defs, k, topK).values;
   const delta = subtract(metricValues(candP, defs, k, topK).values, baseline);
   const s = config2.statistics;
   const stats = pairedStats(candP, baseP, s.resamples > 0 ? statDefs : [], k, s);
-  return { candidate, baseline, delta, paired: pIds.length, stats };
+  return { candidate, baseline, delta, paired, stats };
 }
 function buildReport(input2) {
   const { config: config2, classes } = input2;
   const k = classes.length;
   const defs = configMetrics(config2, classes);
   const directions = new Map(defs.map((d) => [d.name, d.direction]));
-  const clean = (role) => input2.records.filter((r) => r.model === role && r.variant === "clean");
-  const candRecords = clean("candidate");
-  const baseRecords = input2.storedBaseline ? input2.storedBaseline.records.filter((r) => r.variant === "clean") : input2.models.baseline ? clean("baseline") : void 0;
-  const hasBase = baseRecords !== void 0;
-  const pairing = pairRecords(candRecords, baseRecords);
-  const examples = input2.examples.filter((e) => pairing.candidate.has(e.id));
-  const byId = new Map(examples.map((e) => [e.id, e]));
+  const candTable = input2.records.table("candidate", "clean") ?? emptyTable("candidate");
+  const baseTable = input2.storedBaseline ? input2.storedBaseline.records.table("candidate", "clean") ?? emptyTable("baseline") : input2.models.baseline ? input2.records.table("baseline", "clean") ?? emptyTable("baseline") : void 0;
+  const hasBase = baseTable !== void 0;
+  const pairing = pairRecords(candTable, baseTable);
+  const frame = frameOf(input2.examples, candTable);
+  const evaluatedCount = frame.exRows.length;
+  const inOrder = frame.candRows.every((r, p) => r === p);
+  const candRowsOf = (positions) => inOrder ? positions : positions.map((p) => frame.candRows[p]);
   const sliceGateMetrics = new Set(
     config2.gates.filter((g) => g.scope !== "overall").map((g) => g.metric)
   );
   const sliceStatDefs = defs.filter((d) => d.name === "accuracy" || sliceGateMetrics.has(d.name));
-  const declared = buildSlices(examples, {
+  const declared = buildSlices(input2.examples, frame.exRows, {
     columns: config2.slices.columns ?? input2.dataset.metadataColumns,
     crossings: config2.slices.crossings,
     classes: config2.slices.classes
   });
   const discovered = [];
   const discovery = config2.discovery;
-  if (discovery.enabled && examples.length > 0) {
+  if (discovery.enabled && evaluatedCount > 0) {
     const columns = discovery.columns ?? input2.dataset.metadataColumns;
-    const { rows, features } = discoveryRows(
-      examples,
-      input2.properties,
+    const features = discoveryFeatures(
+      input2.examples,
+      frame.exRows,
+      input2.images,
       columns,
       discovery.properties,
       discovery.bins
     );
     const options = { ...discovery, minSupport: discovery.minSupport ?? config2.slices.minSupport };
-    const errors = examples.map((e) => {
-      const r = pairing.candidate.get(e.id);
-      return r.pred === r.label ? 0 : 1;
+    const errors = Uint8Array.from({ length: evaluatedCount }, (_, p) => {
+      const i2 = frame.candRows[p];
+      return candTable.pred[i2] === candTable.label[i2] ? 0 : 1;
     });
-    const found = discoverSlices(examples, rows, features, errors, "errors", options);
+    const found = discoverSlices(features, errors, "errors", options);
     if (hasBase) {
-      const paired = examples.map((e, i2) => ({ e, row: rows[i2] })).filter(({ e }) => pairing.baseline.has(e.id));
-      const newlyWrong = paired.map(({ e }) => {
-        const b = pairing.baseline.get(e.id);
-        const c = pairing.candidate.get(e.id);
-        return b.pred === b.label && c.pred !== c.label ? 1 : 0;
+      const isPaired = (p) => pairing.baseRow[frame.candRows[p]] >= 0;
+      let count = 0;
+      for (let p = 0; p < evaluatedCount; p++) if (isPaired(p)) count++;
+      const paired = new Uint32Array(count);
+      for (let p = 0, t = 0; p < evaluatedCount; p++) if (isPaired(p)) paired[t++] = p;
+      const newlyWrong = Uint8Array.from(paired, (p) => {
+        const i2 = frame.candRows[p];
+        const j = pairing.baseRow[i2];
+        return baseTable.pred[j] === baseTable.label[j] && candTable.pred[i2] !== candTable.label[i2] ? 1 : 0;
       });
+      const all = paired.length === evaluatedCount;
       found.push(
         ...discoverSlices(
-          paired.map((p) => p.e),
-          paired.map((p) => p.row),
-          features,
+          all ? features : selectFeatures(features, paired),
           newlyWrong,
           "regressions",
-          options
+          options,
+          all ? void 0 : paired
         )
       );
     }
@@ -71760,15 +72941,7 @@ function buildReport(input2) {
     }
   }
   const minSupport = config2.slices.minSupport;
-  const overall = measureTarget(
-    [...pairing.candidate.keys()],
-    pairing,
-    hasBase,
-    defs,
-    defs,
-    config2,
-    k
-  );
+  const overall = measureTarget(void 0, pairing, defs, defs, config2, k);
   const overallTarget = {
     key: "overall",
     kind: "overall",
@@ -71778,12 +72951,12 @@ function buildReport(input2) {
     ...overall.baseline ? { baseline: overall.baseline, delta: overall.delta } : {}
   };
   const bodies = [...declared, ...discovered].map((def) => {
-    const m = measureTarget([...def.ids], pairing, hasBase, defs, sliceStatDefs, config2, k);
+    const m = measureTarget(candRowsOf(def.rows), pairing, defs, sliceStatDefs, config2, k);
     const target = {
       key: def.key,
       kind: def.kind,
       columns: def.predicates.map((p) => p.column),
-      gated: def.ids.size >= minSupport,
+      gated: def.rows.length >= minSupport,
       candidate: m.candidate,
       ...m.baseline ? { baseline: m.baseline, delta: m.delta } : {}
     };
@@ -71804,23 +72977,30 @@ function buildReport(input2) {
   if (config2.robustness?.enabled) {
     const sliceColumns = config2.slices.columns ?? input2.dataset.metadataColumns;
     const plan = planRobustness(config2.robustness, input2.allExamples, sliceColumns);
-    const robustness = computeRobustness(input2.records, plan, examples, {
-      hasBaseline: input2.models.baseline !== void 0 && !input2.storedBaseline,
-      table: resolveTable(
-        {
-          width: input2.models.candidate.input?.width ?? 0,
-          height: input2.models.candidate.input?.height ?? 0
-        },
-        config2.robustness.table
-      ),
-      sliceColumns,
-      minSupport: config2.slices.minSupport,
-      ...input2.storedBaseline ? { baselineRecords: input2.storedBaseline.records } : {}
-    });
+    const sampled = [];
+    for (const e of frame.exRows) if (plan.sample.has(input2.examples.ids[e])) sampled.push(e);
+    const robustness = computeRobustness(
+      input2.records.recordsOf(plan.sample),
+      plan,
+      sampled.map((e) => input2.examples.at(e)),
+      {
+        hasBaseline: input2.models.baseline !== void 0 && !input2.storedBaseline,
+        table: resolveTable(
+          {
+            width: input2.models.candidate.input?.width ?? 0,
+            height: input2.models.candidate.input?.height ?? 0
+          },
+          config2.robustness.table
+        ),
+        sliceColumns,
+        minSupport: config2.slices.minSupport,
+        ...input2.storedBaseline ? { baselineRecords: input2.storedBaseline.records.recordsOf(plan.sample) } : {}
+      }
+    );
     suites.robustness = robustness;
     gates.push(...robustnessGates(robustness, config2.robustness));
   }
-  const pinned = checkPinned(input2.pinnedIds, pairing.candidate, classes);
+  const pinned = checkPinned(input2.pinnedIds, candTable, classes);
   for (const p of pinned) {
     if (p.status === "pass") continue;
     gates.push({
@@ -71841,7 +73021,7 @@ function buildReport(input2) {
     key: def.key,
     kind: def.kind,
     predicates: def.predicates,
-    n: def.ids.size,
+    n: def.rows.length,
     gated: target.gated,
     candidate: target.candidate,
     ...target.baseline ? { baseline: target.baseline } : {},
@@ -71852,7 +73032,11 @@ function buildReport(input2) {
     status: target.gated ? outcome.status.get(def.key) ?? "pass" : "ungated",
     newlyFailing: outcome.newlyFailing.has(def.key)
   }));
-  const changes = hasBase ? exampleChanges(pairing, byId, classes) : { newlyFailing: [], newlyFixed: [], bothWrong: 0 };
+  const changes = hasBase ? exampleChanges(pairing, frame, classes, config2.report.maxListedExamples) : {
+    newlyFailing: [],
+    newlyFixed: [],
+    counts: { newlyFailing: 0, newlyFixed: 0, bothWrong: 0 }
+  };
   const notices = [...input2.notices ?? []];
   if (!hasBase)
     notices.push(
@@ -71869,10 +73053,13 @@ function buildReport(input2) {
       `${small} slice(s) have fewer than ${minSupport} examples (slices.minSupport): reported, not gated.`
     );
   const contentHash = createHash4("sha256");
-  for (const id of [...pairing.candidate.keys()].sort())
-    contentHash.update(`${id}\0${pairing.candidate.get(id).hash}
+  const ids = candTable.ids;
+  const byId = Uint32Array.from({ length: candTable.length }, (_, i2) => i2).sort(
+    (a, b) => ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0
+  );
+  for (const i2 of byId) contentHash.update(`${ids[i2]}\0${candTable.hashes.get(i2)}
 `);
-  const summary2 = computeMetrics(candRecords, k, { topK: [1] });
+  const summary2 = computeMetrics({ columns: candTable }, k, { topK: [1] });
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "visiongate", version: VERSION7 },
@@ -71885,7 +73072,7 @@ function buildReport(input2) {
       ...input2.dataset.manifest ? { manifest: input2.dataset.manifest } : {},
       format: input2.dataset.format,
       examples: input2.dataset.totalExamples,
-      evaluated: examples.length,
+      evaluated: evaluatedCount,
       classes,
       classSource: input2.dataset.classSource,
       metadataColumns: input2.dataset.metadataColumns,
@@ -71898,7 +73085,7 @@ function buildReport(input2) {
     },
     comparison: {
       baseline: input2.storedBaseline ? "stored" : input2.models.baseline ? "model" : "none",
-      paired: pairing.baseline.size,
+      paired: pairing.paired,
       changed: pairing.changed,
       added: hasBase ? pairing.added : [],
       removed: pairing.removed
@@ -71907,7 +73094,7 @@ function buildReport(input2) {
       candidate: overall.candidate,
       ...overall.baseline ? { baseline: overall.baseline, delta: overall.delta } : {},
       ...overall.stats ? { stats: overall.stats } : {},
-      n: candRecords.length,
+      n: candTable.length,
       confusion: summary2.confusion,
       perClass: classes.map((c, i2) => ({
         class: c,
@@ -71921,11 +73108,7 @@ function buildReport(input2) {
     examples: {
       newlyFailing: changes.newlyFailing,
       newlyFixed: changes.newlyFixed,
-      counts: {
-        newlyFailing: changes.newlyFailing.length,
-        newlyFixed: changes.newlyFixed.length,
-        bothWrong: changes.bothWrong
-      }
+      counts: changes.counts
     },
     pinned,
     gates,
@@ -71934,6 +73117,9 @@ function buildReport(input2) {
     notices,
     timing: {}
   };
+}
+function emptyTable(model) {
+  return new RecordTableBuilder(model, "clean", 0).finish();
 }
 var normaliseKey2;
 var init_build = __esm({
@@ -71948,6 +73134,7 @@ var init_build = __esm({
     init_metrics();
     init_plan();
     init_significance();
+    init_records();
     init_version3();
     init_schema2();
     normaliseKey2 = (key) => key.split("&").map((p) => p.trim()).sort().join(" & ");
@@ -71974,7 +73161,7 @@ var init_summary2 = __esm({
 
 // src/engine/reuse.ts
 import { createHash as createHash5 } from "node:crypto";
-import { readFile as readFile7 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 async function decideReuse(stored, baseline, examples, variants) {
   const summary2 = stored.report.models.candidate;
   if (summary2.sha256 !== baseline.model.sha256) {
@@ -71988,39 +73175,135 @@ async function decideReuse(stored, baseline, examples, variants) {
     return { reuse: false, why: "its input contract (size, resize, channels, layout) differs" };
   }
   const hashes = await imageHashes(examples);
-  const byKey = /* @__PURE__ */ new Map();
-  for (const r of stored.records)
-    if (r.model === "candidate") byKey.set(`${r.variant}\0${r.id}`, r);
-  const out = [];
+  const tables = [];
   for (const v of variants) {
-    for (const e of examples) {
-      if (v.ids && !v.ids.has(e.id)) continue;
-      const r = byKey.get(`${v.name}\0${e.id}`);
-      if (!r) return { reuse: false, why: `it has no record for ${e.id} (${v.name})` };
-      if (r.hash !== hashes.get(e.id))
-        return { reuse: false, why: `the image of ${e.id} changed since` };
-      out.push({ ...r, model: "baseline" });
+    const from = stored.records.table("candidate", v.name);
+    const rowOf = from?.indexById();
+    const out = new RecordTableBuilder("baseline", v.name);
+    for (let e = 0; e < examples.length; e++) {
+      const id = examples.ids[e];
+      if (v.ids && !v.ids.has(id)) continue;
+      const r = rowOf?.get(id);
+      if (r === void 0) return { reuse: false, why: `it has no record for ${id} (${v.name})` };
+      if (!hashes.read[e] || !from.hashes.equals(r, hashes.column, e))
+        return { reuse: false, why: `the image of ${id} changed since` };
+      out.copyRow(from, r);
     }
+    tables.push(out.finish());
   }
-  return { reuse: true, records: out, from: stored.dir };
+  return { reuse: true, records: new RecordSet(tables), from: stored.dir };
 }
 async function imageHashes(examples) {
-  const out = /* @__PURE__ */ new Map();
+  const column = new HashColumn(examples.length);
+  const read = new Uint8Array(examples.length);
   const limit = 32;
   for (let i2 = 0; i2 < examples.length; i2 += limit) {
-    await Promise.all(
-      examples.slice(i2, i2 + limit).map(async (e) => {
-        const bytes = await readFile7(e.absPath).catch(() => void 0);
-        if (bytes) out.set(e.id, createHash5("sha256").update(bytes).digest("hex"));
-      })
-    );
+    const batch = [];
+    for (let e = i2; e < Math.min(i2 + limit, examples.length); e++) {
+      batch.push(
+        readFile6(examples.absPath(e)).then(
+          (bytes) => {
+            column.setBytes(e, createHash5("sha256").update(bytes).digest());
+            read[e] = 1;
+          },
+          () => void 0
+        )
+      );
+    }
+    await Promise.all(batch);
   }
-  return out;
+  return { column, read };
 }
 var init_reuse = __esm({
   "src/engine/reuse.ts"() {
     "use strict";
+    init_records();
     init_summary2();
+  }
+});
+
+// src/image/header.ts
+function readImageHeader(bytes) {
+  if (bytes.length > 24 && bytes[0] === 137 && bytes[1] === 80) return readPng(bytes);
+  if (bytes.length > 4 && bytes[0] === 255 && bytes[1] === 216) return readJpeg(bytes);
+  return void 0;
+}
+function readPng(b) {
+  if (PNG_SIGNATURE.some((v, i2) => b[i2] !== v)) return void 0;
+  if (u32(b, 8) !== 13 || String.fromCharCode(b[12], b[13], b[14], b[15]) !== "IHDR")
+    return void 0;
+  const width = u32(b, 16);
+  const height = u32(b, 20);
+  if (width === 0 || height === 0) return void 0;
+  let at = 8;
+  while (at + 8 <= b.length) {
+    const type = String.fromCharCode(b[at + 4], b[at + 5], b[at + 6], b[at + 7]);
+    if (type === "eXIf") return void 0;
+    if (type === "IDAT" || type === "IEND") return { width, height, orientation: 1 };
+    at += 12 + u32(b, at);
+  }
+  return void 0;
+}
+function isStartOfFrame(marker) {
+  return marker >= 192 && marker <= 207 && marker !== 196 && marker !== 200 && marker !== 204;
+}
+function readJpeg(b) {
+  let at = 2;
+  let orientation;
+  let exifBlocks = 0;
+  while (at + 4 <= b.length) {
+    if (b[at] !== 255) return void 0;
+    const marker = b[at + 1];
+    if (marker === 255) {
+      at++;
+      continue;
+    }
+    if (marker === 216 || marker === 217 || marker === 218) return void 0;
+    if (marker >= 208 && marker <= 215) return void 0;
+    const length = u16(b, at + 2);
+    if (length < 2 || at + 2 + length > b.length) return void 0;
+    const body = at + 4;
+    if (marker === 225 && length >= 8 && b[body] === 69 && // "Exif\0\0"
+    b[body + 1] === 120 && b[body + 2] === 105 && b[body + 3] === 102 && b[body + 4] === 0 && b[body + 5] === 0) {
+      if (++exifBlocks > 1) return void 0;
+      orientation = exifOrientation(b.subarray(body + 6, at + 2 + length));
+      if (orientation === void 0) return void 0;
+    } else if (isStartOfFrame(marker)) {
+      if (length < 8) return void 0;
+      const height = u16(b, body + 1);
+      const width = u16(b, body + 3);
+      if (width === 0 || height === 0) return void 0;
+      return { width, height, orientation: orientation ?? 1 };
+    }
+    at += 2 + length;
+  }
+  return void 0;
+}
+function exifOrientation(t) {
+  if (t.length < 8) return void 0;
+  const little = t[0] === 73 && t[1] === 73;
+  if (!little && !(t[0] === 77 && t[1] === 77)) return void 0;
+  if (u16(t, 2, little) !== 42) return void 0;
+  const ifd = u32(t, 4, little);
+  if (ifd < 8 || ifd + 2 > t.length) return void 0;
+  const entries = u16(t, ifd, little);
+  if (ifd + 2 + entries * 12 > t.length) return void 0;
+  for (let i2 = 0; i2 < entries; i2++) {
+    const e = ifd + 2 + i2 * 12;
+    if (u16(t, e, little) !== 274) continue;
+    if (u16(t, e + 2, little) !== 3 || u32(t, e + 4, little) !== 1) return void 0;
+    const value = u16(t, e + 8, little);
+    return value >= 1 && value <= 8 ? value : void 0;
+  }
+  return 1;
+}
+var u16, u32, PNG_SIGNATURE;
+var init_header = __esm({
+  "src/image/header.ts"() {
+    "use strict";
+    u16 = (b, at, little = false) => little ? b[at] | b[at + 1] << 8 : b[at] << 8 | b[at + 1];
+    u32 = (b, at, little = false) => little ? (b[at] | b[at + 1] << 8 | b[at + 2] << 16 | b[at + 3] << 24) >>> 0 : (b[at] << 24 | b[at + 1] << 16 | b[at + 2] << 8 | b[at + 3]) >>> 0;
+    PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
   }
 });
 
@@ -72050,10 +73333,7 @@ async function decodeToGeometry(bytes, g, label) {
       img = img.resize(g.width, g.height, { fit: "inside", kernel });
     } else {
       const target = g.resizeTo ?? Math.max(g.width, g.height);
-      const meta3 = await sharp2(bytes, {
-        failOn: "error",
-        limitInputPixels: MAX_INPUT_PIXELS2
-      }).metadata();
+      const meta3 = readImageHeader(bytes) ?? await sharp2(bytes, { failOn: "error", limitInputPixels: MAX_INPUT_PIXELS2 }).metadata();
       const swap = (meta3.orientation ?? 1) >= 5;
       const ow = swap ? meta3.height : meta3.width;
       const oh = swap ? meta3.width : meta3.height;
@@ -72113,6 +73393,7 @@ var init_decode = __esm({
   "src/image/decode.ts"() {
     "use strict";
     init_errors3();
+    init_header();
     KERNELS = {
       nearest: sharp2.kernel.nearest,
       bilinear: sharp2.kernel.linear,
@@ -72127,7 +73408,8 @@ var init_decode = __esm({
 function imageProperties(img) {
   const { width: w, height: h, data } = img;
   const n = w * h;
-  const luma = new Float64Array(n);
+  if (scratch3.length < n) scratch3 = new Float64Array(n);
+  const luma = scratch3;
   let sum2 = 0;
   for (let p = 0, s = 0; p < n; p++, s += 3) {
     const y = 0.299 * data[s] + 0.587 * data[s + 1] + 0.114 * data[s + 2];
@@ -72136,18 +73418,25 @@ function imageProperties(img) {
   }
   const mean2 = sum2 / n;
   let sq = 0;
-  for (let p = 0; p < n; p++) sq += (luma[p] - mean2) ** 2;
   let lapSum = 0;
   let lapSq = 0;
   let count = 0;
-  for (let y = 1; y < h - 1; y++) {
-    for (let x2 = 1; x2 < w - 1; x2++) {
-      const p = y * w + x2;
-      const v = luma[p - w] + luma[p + w] + luma[p - 1] + luma[p + 1] - 4 * luma[p];
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    if (y === 0 || y === h - 1 || w < 3) {
+      for (let p = row; p < row + w; p++) sq += (luma[p] - mean2) ** 2;
+      continue;
+    }
+    sq += (luma[row] - mean2) ** 2;
+    for (let p = row + 1; p < row + w - 1; p++) {
+      const l = luma[p];
+      sq += (l - mean2) ** 2;
+      const v = luma[p - w] + luma[p + w] + luma[p - 1] + luma[p + 1] - 4 * l;
       lapSum += v;
       lapSq += v * v;
-      count++;
     }
+    count += w - 2;
+    sq += (luma[row + w - 1] - mean2) ** 2;
   }
   const lapMean = count > 0 ? lapSum / count : 0;
   return {
@@ -72156,9 +73445,11 @@ function imageProperties(img) {
     sharpness: count > 0 ? lapSq / count - lapMean * lapMean : 0
   };
 }
+var scratch3;
 var init_properties = __esm({
   "src/image/properties.ts"() {
     "use strict";
+    scratch3 = new Float64Array(0);
   }
 });
 
@@ -72166,61 +73457,108 @@ var init_properties = __esm({
 function channelCount(channels) {
   return channels === "gray" ? 1 : 3;
 }
-function imagesToTensor(images, spec) {
+function imagesToTensor(images, spec, spares) {
   const first = images[0];
   if (!first) return spec.dtype === "uint8" ? new Uint8Array(0) : new Float32Array(0);
   const { width: w, height: h } = first;
   const c = channelCount(spec.channels);
   const plane = w * h;
   const perImage = plane * c;
-  const out = spec.dtype === "uint8" ? new Uint8Array(perImage * images.length) : new Float32Array(perImage * images.length);
-  const gray = c === 1 ? new Float64Array(plane) : void 0;
+  for (const img of images) {
+    if (img.width !== w || img.height !== h) {
+      throw new Error("imagesToTensor: images in a batch must share a size");
+    }
+  }
+  const [f0, f1, f2] = spec.channels === "bgr" ? [2, 1, 0] : [0, 1, 2];
+  const nchw = spec.layout === "NCHW";
+  if (spec.dtype === "uint8") {
+    const out2 = takeSpare(spares, Uint8Array, perImage * images.length);
+    images.forEach((img, n) => {
+      const base = n * perImage;
+      if (c === 1) writeGrayUint8(img.data, out2, base, plane);
+      else if (nchw) writeNchwUint8(img.data, out2, base, plane, f0, f1, f2);
+      else writeNhwcUint8(img.data, out2, base, plane, f0, f1, f2);
+    });
+    return out2;
+  }
+  const out = takeSpare(spares, Float32Array, perImage * images.length);
+  if (c === 1) {
+    const gray = new Float64Array(plane);
+    images.forEach(
+      (img, n) => writeGrayFloat(
+        img.data,
+        out,
+        n * perImage,
+        plane,
+        gray,
+        spec.scale,
+        spec.mean[0],
+        spec.std[0]
+      )
+    );
+    return out;
+  }
   const luts = [];
-  for (let k = 0; k < c; k++) {
+  for (let k = 0; k < 3; k++) {
     const mean2 = spec.mean.length === 1 ? spec.mean[0] : spec.mean[k];
     const std = spec.std.length === 1 ? spec.std[0] : spec.std[k];
     const lut = new Float32Array(256);
     for (let x2 = 0; x2 < 256; x2++) lut[x2] = (x2 * spec.scale - mean2) / std;
     luts.push(lut);
   }
-  const order = spec.channels === "bgr" ? [2, 1, 0] : [0, 1, 2];
-  const nchw = spec.layout === "NCHW";
+  const [l0, l1, l2] = luts;
   images.forEach((img, n) => {
-    if (img.width !== w || img.height !== h) {
-      throw new Error("imagesToTensor: images in a batch must share a size");
-    }
-    const src = img.data;
-    const base = n * perImage;
-    if (gray) {
-      for (let p = 0, s = 0; p < plane; p++, s += 3) {
-        gray[p] = LUMA2[0] * src[s] + LUMA2[1] * src[s + 1] + LUMA2[2] * src[s + 2];
-      }
-      if (out instanceof Uint8Array) {
-        for (let p = 0; p < plane; p++) out[base + p] = Math.round(gray[p]);
-      } else {
-        const mean2 = spec.mean[0];
-        const std = spec.std[0];
-        for (let p = 0; p < plane; p++) out[base + p] = (gray[p] * spec.scale - mean2) / std;
-      }
-      return;
-    }
-    for (let k = 0; k < 3; k++) {
-      const from = order[k];
-      const lut = luts[k];
-      if (nchw) {
-        const dst = base + k * plane;
-        if (out instanceof Uint8Array)
-          for (let p = 0; p < plane; p++) out[dst + p] = src[p * 3 + from];
-        else for (let p = 0; p < plane; p++) out[dst + p] = lut[src[p * 3 + from]];
-      } else {
-        const dst = base + k;
-        if (out instanceof Uint8Array)
-          for (let p = 0; p < plane; p++) out[dst + p * 3] = src[p * 3 + from];
-        else for (let p = 0; p < plane; p++) out[dst + p * 3] = lut[src[p * 3 + from]];
-      }
-    }
+    if (nchw) writeNchwFloat(img.data, out, n * perImage, plane, f0, f1, f2, l0, l1, l2);
+    else writeNhwcFloat(img.data, out, n * perImage, plane, f0, f1, f2, l0, l1, l2);
   });
   return out;
+}
+function writeNchwFloat(src, out, base, plane, f0, f1, f2, l0, l1, l2) {
+  const d1 = base + plane;
+  const d2 = base + 2 * plane;
+  for (let p = 0, s = 0; p < plane; p++, s += 3) {
+    out[base + p] = l0[src[s + f0]];
+    out[d1 + p] = l1[src[s + f1]];
+    out[d2 + p] = l2[src[s + f2]];
+  }
+}
+function writeNhwcFloat(src, out, base, plane, f0, f1, f2, l0, l1, l2) {
+  for (let s = 0, d = base; s < plane * 3; s += 3, d += 3) {
+    out[d] = l0[src[s + f0]];
+    out[d + 1] = l1[src[s + f1]];
+    out[d + 2] = l2[src[s + f2]];
+  }
+}
+function writeNchwUint8(src, out, base, plane, f0, f1, f2) {
+  const d1 = base + plane;
+  const d2 = base + 2 * plane;
+  for (let p = 0, s = 0; p < plane; p++, s += 3) {
+    out[base + p] = src[s + f0];
+    out[d1 + p] = src[s + f1];
+    out[d2 + p] = src[s + f2];
+  }
+}
+function writeNhwcUint8(src, out, base, plane, f0, f1, f2) {
+  for (let s = 0, d = base; s < plane * 3; s += 3, d += 3) {
+    out[d] = src[s + f0];
+    out[d + 1] = src[s + f1];
+    out[d + 2] = src[s + f2];
+  }
+}
+function writeGrayUint8(src, out, base, plane) {
+  for (let p = 0, s = 0; p < plane; p++, s += 3) {
+    out[base + p] = Math.round(LUMA2[0] * src[s] + LUMA2[1] * src[s + 1] + LUMA2[2] * src[s + 2]);
+  }
+}
+function writeGrayFloat(src, out, base, plane, gray, scale2, mean2, std) {
+  for (let p = 0, s = 0; p < plane; p++, s += 3) {
+    gray[p] = LUMA2[0] * src[s] + LUMA2[1] * src[s + 1] + LUMA2[2] * src[s + 2];
+  }
+  for (let p = 0; p < plane; p++) out[base + p] = (gray[p] * scale2 - mean2) / std;
+}
+function takeSpare(spares, type, length) {
+  const i2 = spares?.findIndex((b) => b instanceof type && b.length === length) ?? -1;
+  return i2 >= 0 ? spares.splice(i2, 1)[0] : new type(length);
 }
 var LUMA2;
 var init_tensor = __esm({
@@ -72333,23 +73671,12 @@ var init_variant_task = __esm({
 });
 
 // src/engine/variant-pool.ts
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
-function workerEntry() {
-  if (!import.meta.url.endsWith(".ts")) return new URL("./variant-worker.js", import.meta.url);
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href.replace(
-    /\.cjs$/,
-    ".mjs"
-  );
-  const worker = new URL("./variant-worker.ts", import.meta.url).href;
-  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`;
-}
 var MIN_PER_MESSAGE, VariantPool;
 var init_variant_pool = __esm({
   "src/engine/variant-pool.ts"() {
     "use strict";
     init_errors3();
+    init_worker_entry();
     init_variant_task();
     MIN_PER_MESSAGE = 4;
     VariantPool = class _VariantPool {
@@ -72357,9 +73684,8 @@ var init_variant_pool = __esm({
       pending = /* @__PURE__ */ new Map();
       nextId = 0;
       constructor(size) {
-        const entry = workerEntry();
         for (let i2 = 0; i2 < size; i2++) {
-          const worker = typeof entry === "string" ? new Worker(entry, { eval: true }) : new Worker(entry);
+          const worker = startWorker("variant-worker", import.meta.url);
           worker.unref();
           const slot = { worker, inFlight: 0 };
           worker.on("message", (msg) => {
@@ -72427,34 +73753,34 @@ var init_variant_pool = __esm({
 // src/engine/evaluate.ts
 import { createHash as createHash6 } from "node:crypto";
 import os5 from "node:os";
-import { readFile as readFile8 } from "node:fs/promises";
+import { readFile as readFile7 } from "node:fs/promises";
 async function evaluate(examples, models, variants, options) {
   const geometries = /* @__PURE__ */ new Map();
   for (const m of models) geometries.set(geometryKey(m.contract.geometry), m.contract.geometry);
   const keepProbs = options.keepProbs ?? ((v) => v === "clean");
   const chunkSize = Math.max(1, options.batchSize);
   const unreadable = [];
-  const hashes = /* @__PURE__ */ new Map();
-  const properties = /* @__PURE__ */ new Map();
+  const images = new ImageFacts(examples.length);
   const firstGeometry = models[0] ? geometryKey(models[0].contract.geometry) : "";
-  const records = [];
   const stats = { decoded: 0, inferences: 0, batches: 0 };
   const decodeChunk = async (start) => {
-    const chunk = examples.slice(start, start + chunkSize);
+    const chunk = [];
+    for (let i2 = start; i2 < Math.min(start + chunkSize, examples.length); i2++) chunk.push(i2);
     const settled = await Promise.all(
-      chunk.map(async (example) => {
+      chunk.map(async (index2) => {
+        const example = examples.ref(index2);
         let bytes;
         try {
-          bytes = await readFile8(example.absPath);
+          bytes = await readFile7(example.absPath);
         } catch (error63) {
           unreadable.push({ id: example.id, reason: `cannot read file: ${describeError(error63)}` });
           return void 0;
         }
         const hash2 = createHash6("sha256").update(bytes).digest("hex");
-        const images = /* @__PURE__ */ new Map();
+        const images2 = /* @__PURE__ */ new Map();
         try {
           for (const [key, g] of geometries)
-            images.set(key, await decodeToGeometry(bytes, g, example.path));
+            images2.set(key, await decodeToGeometry(bytes, g, example.path));
         } catch (error63) {
           unreadable.push({
             id: example.id,
@@ -72463,12 +73789,13 @@ async function evaluate(examples, models, variants, options) {
           return void 0;
         }
         stats.decoded++;
-        return { example, hash: hash2, images };
+        return { index: index2, example, hash: hash2, images: images2 };
       })
     );
     return settled.filter((d) => d !== void 0);
   };
   const byVariantModel = /* @__PURE__ */ new Map();
+  const capacity = new Map(variants.map((v) => [v.name, v.ids?.size ?? examples.length]));
   const needsPool = variants.some((v) => v.task);
   const largest = Math.max(0, ...[...geometries.values()].map((g) => g.width * g.height));
   const defaultWorkers = largest <= 64 * 64 ? 0 : os5.availableParallelism();
@@ -72476,29 +73803,39 @@ async function evaluate(examples, models, variants, options) {
   const lookahead = Math.max(2, pool.size * 2);
   const queues = models.map(() => []);
   const batchSize = Math.max(1, options.batchSize);
+  const inFlight = models.map(
+    () => []
+  );
+  const spares = [];
   const drain = async (mi, all) => {
     const m = models[mi];
     const queue = queues[mi];
+    const running = inFlight[mi];
+    const file2 = ({ items, out }) => out.forEach((r, j) => {
+      const key = `${m.role}\0${r.variant}`;
+      let table2 = byVariantModel.get(key);
+      if (!table2) {
+        table2 = new RecordTableBuilder(m.role, r.variant, capacity.get(r.variant), images.hashes);
+        byVariantModel.set(key, table2);
+      }
+      table2.push(r, items[j].decoded.index);
+    });
     while (queue.length >= batchSize || all && queue.length > 0) {
       const items = queue.splice(0, batchSize);
-      const out = await runModel(m, items, keepProbs, stats);
-      out.forEach((r) => {
-        const key = `${m.role}\0${r.variant}`;
-        const bucket = byVariantModel.get(key);
-        if (bucket) bucket.push(r);
-        else byVariantModel.set(key, [r]);
-      });
+      const run3 = runModel(m, items, keepProbs, stats, spares).then((out) => ({ items, out }));
+      run3.catch(() => void 0);
+      running.push(run3);
+      while (running.length > MAX_BATCHES_IN_FLIGHT) file2(await running.shift());
     }
+    if (all) while (running.length > 0) file2(await running.shift());
   };
   try {
     let next = examples.length > 0 ? decodeChunk(0) : void 0;
     for (let start = 0; start < examples.length; start += chunkSize) {
       const decoded = await next;
       next = start + chunkSize < examples.length ? decodeChunk(start + chunkSize) : void 0;
-      for (const d of decoded) {
-        hashes.set(d.example.id, d.hash);
-        properties.set(d.example.id, imageProperties(d.images.get(firstGeometry)));
-      }
+      for (const d of decoded)
+        images.set(d.index, d.hash, imageProperties(d.images.get(firstGeometry)));
       const prepared = [];
       const memberLists = variants.map(
         (v) => v.ids ? decoded.filter((d) => v.ids.has(d.example.id)) : decoded
@@ -72556,12 +73893,15 @@ ${list2}${unreadable.length > 10 ? `
 Fix or remove them, or set dataset.onUnreadable: skip to evaluate without them.`
     );
   }
+  const tables = [];
   for (const m of models)
-    for (const v of variants)
-      records.push(...byVariantModel.get(`${m.role}\0${v.name}`) ?? []);
-  return { records, hashes, properties, unreadable, stats };
+    for (const v of variants) {
+      const table2 = byVariantModel.get(`${m.role}\0${v.name}`);
+      if (table2) tables.push(table2.finish());
+    }
+  return { records: new RecordSet(tables), images, unreadable, stats };
 }
-async function runModel(m, items, keepProbs, stats) {
+async function runModel(m, items, keepProbs, stats, spares) {
   const step = m.contract.fixedBatch ?? items.length;
   const out = [];
   for (let i2 = 0; i2 < items.length; i2 += step) {
@@ -72571,9 +73911,10 @@ async function runModel(m, items, keepProbs, stats) {
     const fed = [...batch];
     while (m.contract.fixedBatch !== void 0 && fed.length < m.contract.fixedBatch)
       fed.push(batch.at(-1));
-    const tensor = imagesToTensor(fed, m.contract.tensor);
+    const tensor = imagesToTensor(fed, m.contract.tensor, spares);
     const dims = batchDims(m.contract, fed.length);
     const result = await m.model.run(m.contract.inputName, tensor, dims, m.contract.outputName);
+    if (result.input && spares.length < MAX_SPARE_TENSORS) spares.push(result.input);
     stats.inferences += batch.length;
     stats.batches++;
     const k = result.data.length / fed.length;
@@ -72623,6 +73964,7 @@ async function runModel(m, items, keepProbs, stats) {
 function quantize(x2) {
   return x2 === 0 || !Number.isFinite(x2) ? x2 : Number(x2.toPrecision(7));
 }
+var MAX_BATCHES_IN_FLIGHT, MAX_SPARE_TENSORS;
 var init_evaluate2 = __esm({
   "src/engine/evaluate.ts"() {
     "use strict";
@@ -72632,7 +73974,11 @@ var init_evaluate2 = __esm({
     init_tensor();
     init_contract();
     init_scores();
+    init_images();
+    init_records();
     init_variant_pool();
+    MAX_BATCHES_IN_FLIGHT = 2;
+    MAX_SPARE_TENSORS = 2 * (MAX_BATCHES_IN_FLIGHT + 1);
   }
 });
 
@@ -72648,13 +73994,14 @@ function parseShard(text) {
 }
 function selectShard(examples, shard) {
   const seen = /* @__PURE__ */ new Map();
-  const out = [];
-  for (const e of examples) {
-    const n = seen.get(e.labelIndex) ?? 0;
-    seen.set(e.labelIndex, n + 1);
-    if (n % shard.count === shard.index - 1) out.push(e);
+  const rows = [];
+  for (let i2 = 0; i2 < examples.length; i2++) {
+    const label = examples.labelCodes[i2];
+    const n = seen.get(label) ?? 0;
+    seen.set(label, n + 1);
+    if (n % shard.count === shard.index - 1) rows.push(i2);
   }
-  return out;
+  return examples.select(rows);
 }
 var init_shard = __esm({
   "src/engine/shard.ts"() {
@@ -72665,9 +74012,9 @@ var init_shard = __esm({
 
 // src/engine/run.ts
 import { createHash as createHash7 } from "node:crypto";
-import { readFile as readFile9 } from "node:fs/promises";
+import { readFile as readFile8 } from "node:fs/promises";
 import os6 from "node:os";
-import path6 from "node:path";
+import path7 from "node:path";
 async function runEvaluation(loaded, overrides, hooks = {}) {
   const log = hooks.log ?? (() => void 0);
   const config2 = loaded.config;
@@ -72679,7 +74026,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
   const data = await prepareData(loaded, overrides, { checkFiles: true });
   const { raw } = data;
   log(
-    `dataset: ${raw.rows.length} examples (${raw.format}), metadata columns: ${raw.metadataColumns.join(", ") || "none"}`
+    `dataset: ${raw.examples.length} examples (${raw.format}), metadata columns: ${raw.metadataColumns.join(", ") || "none"}`
   );
   const candidatePath = overrides.model ? cwdPath(overrides.model) : resolveFromConfig(loaded, config2.model.path);
   const baselineModelPath = overrides.baselineModel ? cwdPath(overrides.baselineModel) : data.useConfigBaseline && config2.baseline.model ? resolveFromConfig(loaded, config2.baseline.model) : void 0;
@@ -72733,7 +74080,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
         const line = i2 >= 0 ? loaded.lineOf(["gates", i2, "metric"]) : void 0;
         throw new UserError(
           "config",
-          `${path6.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i2}].metric: ${error63.message}`
+          `${path7.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i2}].metric: ${error63.message}`
         );
       }
       throw error63;
@@ -72766,7 +74113,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       if (decision.reuse) {
         reused = decision.records;
         notices.push(
-          `The baseline model was not run: ${reused.length} records reused from ${rel(reuseDir)} (same model file, input contract and images).`
+          `The baseline model was not run: ${reused.size} records reused from ${rel(reuseDir)} (same model file, input contract and images).`
         );
       } else {
         notices.push(
@@ -72791,14 +74138,17 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
     );
     const result = reused ? {
       ...evaluated,
-      records: [...evaluated.records, ...reused.filter((r) => evaluated.hashes.has(r.id))]
+      records: new RecordSet([
+        ...evaluated.records.tables,
+        ...reused.tables.map((t) => readableRows(t, examples, evaluated.images))
+      ])
     } : evaluated;
     lap("evaluate", evalStart);
     let stored;
     if (data.baselineReportDir) {
       stored = await readResultDir(data.baselineReportDir);
       checkStoredCompatible(stored, classes);
-      log(`stored baseline: ${stored.records.length} records from ${stored.report.createdAt}`);
+      log(`stored baseline: ${stored.records.size} records from ${stored.report.createdAt}`);
     }
     const dataStart = performance.now();
     const dataChecks = overrides.shard ? void 0 : await runDataChecks(
@@ -72806,7 +74156,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       examples,
       classes,
       result.records,
-      stored?.records.filter((r) => r.model === "candidate")
+      stored?.records.ofModel("candidate")
     );
     if (dataChecks) lap("dataSuite", dataStart);
     const buildStart = performance.now();
@@ -72818,7 +74168,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       allExamples,
       examples,
       records: result.records,
-      properties: result.properties,
+      images: result.images,
       unreadable: result.unreadable,
       models: {
         candidate: summarizeModel(models[0]),
@@ -72837,7 +74187,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
     lap("report", buildStart);
     lap("total", t0);
     report.timing = timing;
-    return { report, records: result.records, properties: result.properties, loaded };
+    return { report, records: result.records, examples, images: result.images, loaded };
   } finally {
     await candidate.dispose();
     await baselineModel?.dispose();
@@ -72894,7 +74244,7 @@ function checkGateScopes(loaded, config2, columns) {
       const line = loaded.lineOf(["gates", i2, "scope"]);
       throw new UserError(
         "config",
-        `${path6.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i2}].scope: no metadata column "${g.scope.slice(7)}" (columns: ${[...known].join(", ") || "none"})`
+        `${path7.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i2}].scope: no metadata column "${g.scope.slice(7)}" (columns: ${[...known].join(", ") || "none"})`
       );
     }
   });
@@ -72961,7 +74311,7 @@ async function reportFromRecords(input2) {
   return buildReport({
     config: loaded.config,
     configFile: rel(loaded.file),
-    configSha: createHash7("sha256").update(await readFile9(loaded.file)).digest("hex"),
+    configSha: createHash7("sha256").update(await readFile8(loaded.file)).digest("hex"),
     dataset: {
       root: rel(data.root),
       ...data.manifest ? { manifest: rel(data.manifest) } : {},
@@ -72977,7 +74327,7 @@ async function reportFromRecords(input2) {
     records: input2.records,
     ...stored ? {
       storedBaseline: {
-        records: stored.records.filter((r) => r.model === "candidate"),
+        records: stored.records.ofModel("candidate"),
         summary: {
           ...stored.report.models.candidate,
           role: "baseline",
@@ -72991,7 +74341,7 @@ async function reportFromRecords(input2) {
         }
       }
     } : {},
-    properties: input2.properties,
+    images: input2.images,
     unreadable: input2.unreadable,
     models: input2.models,
     pinnedIds: input2.pinnedIds,
@@ -73000,6 +74350,15 @@ async function reportFromRecords(input2) {
     ...input2.suiteGates ? { suiteGates: input2.suiteGates } : {},
     ...input2.notices ? { notices: input2.notices } : {}
   });
+}
+function readableRows(table2, examples, images) {
+  const rowOf = examples.indexById();
+  const rows = [];
+  for (let i2 = 0; i2 < table2.length; i2++) {
+    const e = rowOf.get(table2.ids[i2]);
+    if (e !== void 0 && images.has(e)) rows.push(i2);
+  }
+  return rows.length === table2.length ? table2 : table2.select(rows);
 }
 var cwdPath, rel;
 var init_run = __esm({
@@ -73017,22 +74376,23 @@ var init_run = __esm({
     init_summary2();
     init_regression();
     init_plan();
+    init_records();
     init_evaluate2();
     init_results();
     init_shard();
-    cwdPath = (p) => path6.resolve(process.cwd(), p);
-    rel = (p) => path6.relative(process.cwd(), p).split(path6.sep).join("/") || ".";
+    cwdPath = (p) => path7.resolve(process.cwd(), p);
+    rel = (p) => path7.relative(process.cwd(), p).split(path7.sep).join("/") || ".";
   }
 });
 
 // src/engine/merge.ts
 import { access as access2 } from "node:fs/promises";
-import path7 from "node:path";
+import path8 from "node:path";
 async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
   if (shardDirs.length === 0)
     throw new UserError("usage", "merge needs the output folders of the shard runs");
   const loaded = await loadConfig(configFile);
-  const shards = await Promise.all(shardDirs.map((d) => readResultDir(path7.resolve(d))));
+  const shards = await Promise.all(shardDirs.map((d) => readResultDir(path8.resolve(d))));
   const count = checkShardSet(shards);
   hooks.log?.(`merging ${shards.length} shard(s) of ${count}`);
   const data = await prepareData(loaded, overrides, { checkFiles: false });
@@ -73047,50 +74407,66 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
     }
   }
   const allExamples = attachClasses(data.raw, classes, source);
-  const known = new Set(allExamples.map((e) => e.id));
-  const order = new Map(allExamples.map((e, i2) => [e.id, i2]));
+  const rowOf = allExamples.indexById();
   const roleOrder = { candidate: 0, baseline: 1 };
   const variants = /* @__PURE__ */ new Map();
   for (const s of shards)
-    for (const r of s.records)
-      if (!variants.has(r.variant))
-        variants.set(r.variant, r.variant === "clean" ? -1 : variants.size);
-  const records = [];
-  const seen = /* @__PURE__ */ new Set();
+    for (const t of s.records.tables)
+      if (!variants.has(t.variant))
+        variants.set(t.variant, t.variant === "clean" ? -1 : variants.size);
+  const groups2 = /* @__PURE__ */ new Map();
   for (const s of shards) {
-    for (const r of s.records) {
-      if (!known.has(r.id))
-        throw new UserError(
-          "usage",
-          `shard ${s.dir} has a record for "${r.id}", which is not in the dataset manifest`
-        );
-      const key = `${r.model}\0${r.variant}\0${r.id}`;
-      if (seen.has(key))
-        throw new UserError(
-          "usage",
-          `example "${r.id}" (${r.model}, ${r.variant}) appears in two shards: give each shard folder once`
-        );
-      seen.add(key);
-      records.push(r);
-    }
-  }
-  records.sort(
-    (a, b) => roleOrder[a.model] - roleOrder[b.model] || variants.get(a.variant) - variants.get(b.variant) || order.get(a.id) - order.get(b.id)
-  );
-  const properties = /* @__PURE__ */ new Map();
-  for (const s of shards) {
-    for (const line of await readExampleLines(path7.join(s.dir, RESULT_FILES.examples))) {
-      properties.set(line.id, {
-        brightness: line.brightness,
-        contrast: line.contrast,
-        sharpness: line.sharpness
+    for (const table2 of s.records.tables) {
+      const key = `${table2.model}\0${table2.variant}`;
+      let group2 = groups2.get(key);
+      if (!group2)
+        groups2.set(key, group2 = { parts: [], seen: new Uint8Array(allExamples.length) });
+      const rows = new Uint32Array(table2.length);
+      table2.ids.forEach((id, i2) => {
+        const e = rowOf.get(id);
+        if (e === void 0)
+          throw new UserError(
+            "usage",
+            `shard ${s.dir} has a record for "${id}", which is not in the dataset manifest`
+          );
+        if (group2.seen[e])
+          throw new UserError(
+            "usage",
+            `example "${id}" (${table2.model}, ${table2.variant}) appears in two shards: give each shard folder once`
+          );
+        group2.seen[e] = 1;
+        rows[i2] = e;
       });
+      group2.parts.push({ table: table2, rows });
     }
   }
-  const orderedProperties = /* @__PURE__ */ new Map();
-  for (const e of allExamples) {
-    const p = properties.get(e.id);
-    if (p) orderedProperties.set(e.id, p);
+  const tables = [];
+  const keys = [...groups2.keys()].map((k) => k.split("\0"));
+  keys.sort(
+    ([ma, va], [mb, vb]) => roleOrder[ma] - roleOrder[mb] || variants.get(va) - variants.get(vb)
+  );
+  for (const [model, variant] of keys) {
+    const { parts } = groups2.get(`${model}\0${variant}`);
+    const at = new Int32Array(allExamples.length).fill(-1);
+    const partOf = new Int32Array(allExamples.length);
+    parts.forEach(
+      (p, k) => p.rows.forEach((e, i2) => {
+        at[e] = i2;
+        partOf[e] = k;
+      })
+    );
+    const out = new RecordTableBuilder(model, variant);
+    for (let e = 0; e < allExamples.length; e++)
+      if (at[e] >= 0) out.copyRow(parts[partOf[e]].table, at[e]);
+    tables.push(out.finish());
+  }
+  const records = new RecordSet(tables);
+  const images = new ImageFacts(allExamples.length);
+  for (const s of shards) {
+    for await (const line of readExampleLines(path8.join(s.dir, RESULT_FILES.examples))) {
+      const e = rowOf.get(line.id);
+      if (e !== void 0) images.set(e, line.hash, line);
+    }
   }
   let stored;
   if (data.baselineReportDir) {
@@ -73111,8 +74487,9 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
   const notices = [];
   if (loaded.config.data?.enabled) {
     const haveImages = await Promise.all(
-      allExamples.slice(0, 50).map(
-        (e) => access2(e.absPath).then(
+      Array.from(
+        { length: Math.min(50, allExamples.length) },
+        (_, i2) => access2(allExamples.absPath(i2)).then(
           () => true,
           () => false
         )
@@ -73124,7 +74501,7 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
         allExamples,
         classes,
         records,
-        stored?.records.filter((r) => r.model === "candidate")
+        stored?.records.ofModel("candidate")
       );
     } else {
       notices.push(
@@ -73140,8 +74517,8 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
     allExamples,
     examples: allExamples,
     records,
-    properties: orderedProperties,
-    unreadable: shards.flatMap((s) => s.report.unreadable).sort((a, b) => order.get(a.id) - order.get(b.id)),
+    images,
+    unreadable: shards.flatMap((s) => s.report.unreadable).sort((a, b) => (rowOf.get(a.id) ?? -1) - (rowOf.get(b.id) ?? -1)),
     models: { candidate, ...baselineModel ? { baseline: baselineModel } : {} },
     ...stored ? { stored } : {},
     pinnedIds: await readPinned(loaded, loaded.config),
@@ -73149,13 +74526,16 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
     ...dataChecks ? { suites: { data: dataChecks.result }, suiteGates: dataChecks.gates } : {},
     ...notices.length ? { notices } : {}
   });
-  const missing = allExamples.length - new Set(records.filter((r) => r.model === "candidate").map((r) => r.id)).size - report.unreadable.length;
+  const withRecords = new Uint8Array(allExamples.length);
+  for (const t of records.ofModel("candidate").tables)
+    for (const id of t.ids) withRecords[rowOf.get(id)] = 1;
+  const missing = allExamples.length - withRecords.reduce((n, x2) => n + x2, 0) - report.unreadable.length;
   if (missing > 0)
     report.notices.push(
       `${missing} example(s) of the manifest have no records in the given shards.`
     );
   report.timing = { shards: shards.length };
-  return { report, records, properties: orderedProperties, loaded };
+  return { report, records, examples: allExamples, images, loaded };
 }
 function checkShardSet(shards) {
   const counts = new Set(shards.map((s) => s.report.dataset.shard?.count ?? 0));
@@ -73188,6 +74568,8 @@ var init_merge = __esm({
     init_load();
     init_load2();
     init_errors3();
+    init_images();
+    init_records();
     init_data_suite();
     init_results();
     init_run();
@@ -73546,7 +74928,9 @@ function renderMarkdown(report, options) {
           )
         ])
       ]);
-      const more2 = ex.counts.newlyFailing > shown.length ? `
+      const more2 = ex.counts.newlyFailing > shown.length ? ex.counts.newlyFailing > ex.newlyFailing.length ? `
+
+\u2026 ${ex.counts.newlyFailing - shown.length} more: the report lists ${ex.newlyFailing.length}, records.jsonl has them all.` : `
 
 \u2026 ${ex.counts.newlyFailing - shown.length} more in the report.` : "";
       out.push(
@@ -73669,7 +75053,7 @@ var init_markdown2 = __esm({
 });
 
 // src/engine/output.ts
-import path8 from "node:path";
+import path9 from "node:path";
 function markdownOptions(config2, extra = {}) {
   return {
     maxSlices: config2.report.maxSlices,
@@ -73679,19 +75063,17 @@ function markdownOptions(config2, extra = {}) {
     ...extra
   };
 }
-async function writeOutputs(dir, report, records, properties, options) {
+async function writeOutputs(dir, report, records, examples, images, options) {
   const markdown = renderMarkdown(report, options);
   const files = {
-    reportJson: path8.join(dir, RESULT_FILES.report),
-    reportMarkdown: path8.join(dir, RESULT_FILES.markdown),
-    records: path8.join(dir, RESULT_FILES.records),
-    examples: path8.join(dir, RESULT_FILES.examples),
-    junit: path8.join(dir, RESULT_FILES.junit)
+    reportJson: path9.join(dir, RESULT_FILES.report),
+    reportMarkdown: path9.join(dir, RESULT_FILES.markdown),
+    records: path9.join(dir, RESULT_FILES.records),
+    examples: path9.join(dir, RESULT_FILES.examples),
+    junit: path9.join(dir, RESULT_FILES.junit)
   };
-  const hashes = /* @__PURE__ */ new Map();
-  for (const r of records) if (!hashes.has(r.id)) hashes.set(r.id, r.hash);
   await writeLinesAtomic(files.records, recordLines(records));
-  await writeLinesAtomic(files.examples, exampleLines(hashes, properties));
+  await writeLinesAtomic(files.examples, exampleLines(examples, images));
   await writeFileAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}
 `);
   await writeFileAtomic(files.reportMarkdown, markdown);
@@ -73768,7 +75150,7 @@ function unzipSync(data, opts) {
   }
   return files;
 }
-var require2, _a3, Worker2, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flrm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, et, b2, b4, b8, td, tds, dutf8, slzh, zh, z64hs;
+var require2, _a3, Worker2, isMarkedAsUntransferable, u8, u162, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flrm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, et, b2, b4, b8, td, tds, dutf8, slzh, zh, z64hs;
 var init_esm = __esm({
   "node_modules/fflate/esm/index.mjs"() {
     require2 = createRequire2("/");
@@ -73777,7 +75159,7 @@ var init_esm = __esm({
     } catch (e) {
     }
     u8 = Uint8Array;
-    u16 = Uint16Array;
+    u162 = Uint16Array;
     i32 = Int32Array;
     fleb = new u8([
       0,
@@ -73852,7 +75234,7 @@ var init_esm = __esm({
     ]);
     clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
     freb = function(eb, start) {
-      var b = new u16(31);
+      var b = new u162(31);
       for (var i2 = 0; i2 < 31; ++i2) {
         b[i2] = start += 1 << eb[i2 - 1];
       }
@@ -73871,7 +75253,7 @@ var init_esm = __esm({
     _b = freb(fdeb, 0);
     fd = _b.b;
     revfd = _b.r;
-    rev = new u16(32768);
+    rev = new u162(32768);
     for (i = 0; i < 32768; ++i) {
       x = (i & 43690) >> 1 | (i & 21845) << 1;
       x = (x & 52428) >> 2 | (x & 13107) << 2;
@@ -73881,18 +75263,18 @@ var init_esm = __esm({
     hMap = (function(cd, mb, r) {
       var s = cd.length;
       var i2 = 0;
-      var l = new u16(mb);
+      var l = new u162(mb);
       for (; i2 < s; ++i2) {
         if (cd[i2])
           ++l[cd[i2] - 1];
       }
-      var le = new u16(mb);
+      var le = new u162(mb);
       for (i2 = 1; i2 < mb; ++i2) {
         le[i2] = le[i2 - 1] + l[i2 - 1] << 1;
       }
       var co;
       if (r) {
-        co = new u16(1 << mb);
+        co = new u162(1 << mb);
         var rvb = 15 - mb;
         for (i2 = 0; i2 < s; ++i2) {
           if (cd[i2]) {
@@ -73905,7 +75287,7 @@ var init_esm = __esm({
           }
         }
       } else {
-        co = new u16(s);
+        co = new u162(s);
         for (i2 = 0; i2 < s; ++i2) {
           if (cd[i2]) {
             co[i2] = rev[le[cd[i2] - 1]++] >> 15 - cd[i2];
@@ -74198,12 +75580,12 @@ function latestPath(key) {
 function historyPath(key) {
   return `${key}/history.jsonl`;
 }
-function checkFilePath(path10) {
-  const parts = path10.split("/");
-  const bad = path10 === "" || path10.includes("\\") || path10.includes("\0") || parts.some((p) => p === "" || p === "." || p === "..");
+function checkFilePath(path11) {
+  const parts = path11.split("/");
+  const bad = path11 === "" || path11.includes("\\") || path11.includes("\0") || parts.some((p) => p === "" || p === "." || p === "..");
   if (bad)
-    throw new Error(`baseline file path ${JSON.stringify(path10)} is not a plain relative path`);
-  return path10;
+    throw new Error(`baseline file path ${JSON.stringify(path11)} is not a plain relative path`);
+  return path11;
 }
 function serializeEntry(entry) {
   return JSON.stringify(entry);
@@ -74381,12 +75763,12 @@ function unzipArtifact(zip, maxUnpackedBytes) {
       if (total > maxUnpackedBytes) {
         throw new Error(`artifact unpacks to more than ${maxUnpackedBytes} bytes; refusing it`);
       }
-      return isPlainRelative(file2.name);
+      return isPlainRelative2(file2.name);
     }
   });
   return new Map(Object.entries(unpacked));
 }
-function isPlainRelative(name) {
+function isPlainRelative2(name) {
   if (name.startsWith("/") || name.includes("\\") || name.includes("\0")) return false;
   return name.split("/").every((part) => part !== "" && part !== "." && part !== "..");
 }
@@ -74549,10 +75931,10 @@ async function readBlob(octokit, repo, sha) {
   const { data } = await octokit.rest.git.getBlob({ ...repo, file_sha: sha });
   return new Uint8Array(Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8"));
 }
-async function readText(octokit, repo, ref, path10) {
+async function readText(octokit, repo, ref, path11) {
   let data;
   try {
-    ({ data } = await octokit.rest.repos.getContent({ ...repo, path: path10, ref }));
+    ({ data } = await octokit.rest.repos.getContent({ ...repo, path: path11, ref }));
   } catch (error63) {
     if (isNotFound(error63)) return void 0;
     throw error63;
@@ -74565,7 +75947,7 @@ async function readText(octokit, repo, ref, path10) {
   }
   return Buffer.from(await readBlob(octokit, repo, file2.sha)).toString("utf8");
 }
-async function readFolder(octokit, repo, ref, path10) {
+async function readFolder(octokit, repo, ref, path11) {
   const files = /* @__PURE__ */ new Map();
   const walk = async (dir, prefix) => {
     let data;
@@ -74583,7 +75965,7 @@ async function readFolder(octokit, repo, ref, path10) {
     }
     return true;
   };
-  return await walk(path10, "") ? files : void 0;
+  return await walk(path11, "") ? files : void 0;
 }
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -76041,7 +77423,7 @@ function isAuthRequest(method, pathname) {
 }
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path10) => path10.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path11) => path11.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -77167,9 +78549,9 @@ __export(action_exports, {
   annotateGates: () => annotateGates,
   run: () => run
 });
-import { mkdir as mkdir3, readFile as readFile10, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir3, readFile as readFile9, writeFile as writeFile3 } from "node:fs/promises";
 import os7 from "node:os";
-import path9 from "node:path";
+import path10 from "node:path";
 async function run() {
   try {
     const inputs = readInputs((n) => getInput(n));
@@ -77226,10 +78608,11 @@ async function run() {
     const trend = port && !overrides.shard ? await trendSection(port, inputs, event, key, report) : "";
     const options = markdownOptions(loaded.config, trend ? { sections: [trend] } : {});
     const written = await writeOutputs(
-      path9.resolve(inputs.outDir),
+      path10.resolve(inputs.outDir),
       report,
       result.records,
-      result.properties,
+      result.examples,
+      result.images,
       options
     );
     setOutput("verdict", report.verdict);
@@ -77315,11 +78698,11 @@ async function fetchBaseline(port, inputs, event, key) {
     );
     return {};
   }
-  const dir = path9.join(process.env.RUNNER_TEMP ?? os7.tmpdir(), `visiongate-baseline-${key}`);
+  const dir = path10.join(process.env.RUNNER_TEMP ?? os7.tmpdir(), `visiongate-baseline-${key}`);
   await mkdir3(dir, { recursive: true });
   for (const [name, bytes] of b.files) {
     if (name.includes("/") || name.includes("\\") || name.startsWith(".")) continue;
-    await writeFile3(path9.join(dir, name), bytes);
+    await writeFile3(path10.join(dir, name), bytes);
   }
   info(`baseline: ${b.detail}`);
   return { baselineReport: dir, baselineInfo: { commit: b.sha, ref: b.branch, detail: b.detail } };
@@ -77335,7 +78718,7 @@ async function writeSummary(report, options, written) {
 }
 function configPath(loaded) {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  return path9.relative(workspace, loaded.file).split(path9.sep).join("/");
+  return path10.relative(workspace, loaded.file).split(path10.sep).join("/");
 }
 function gateLine(g, loaded) {
   if (g.configKey) return loaded.lineOf(g.configKey.split("."));
@@ -77415,8 +78798,8 @@ async function publishReport(port, inputs, event, key, report, loaded, options, 
   }) : [];
   const baselineFiles = written ? await Promise.all(
     [written.reportJson, written.records, written.examples].map(async (f) => ({
-      path: path9.basename(f),
-      content: await readFile10(f)
+      path: path10.basename(f),
+      content: await readFile9(f)
     }))
   ) : [];
   return publish(port, {
@@ -77454,13 +78837,13 @@ function reportPublished(result) {
   if (result.issue) setOutput("issue-url", result.issue.url);
 }
 async function publishOnly(inputs, event, port) {
-  const report = await readReport(path9.resolve(inputs.report));
+  const report = await readReport(path10.resolve(inputs.report));
   if (!port) throw new UserError("usage", "publish-only needs the github-token input");
   const loaded = await loadConfig(inputs.config).catch(() => void 0);
   const options = loaded ? markdownOptions(loaded.config) : { maxSlices: 30, maxExamples: 20, details: true, confidence: 0.95 };
   const key = inputs.key ?? report.name;
   const locator = loaded ?? {
-    file: path9.resolve(report.config.file),
+    file: path10.resolve(report.config.file),
     lineOf: () => void 0
   };
   await writeSummary(report, options, {

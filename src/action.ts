@@ -110,7 +110,8 @@ export async function run(): Promise<void> {
       path.resolve(inputs.outDir),
       report,
       result.records,
-      result.properties,
+      result.examples,
+      result.images,
       options,
     );
     core.setOutput('verdict', report.verdict);

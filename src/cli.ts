@@ -97,12 +97,13 @@ async function finish(
   flags: { out: string; quiet?: boolean; failOn: FailOn },
 ): Promise<number> {
   const err = process.stderr;
-  const { report, records, properties, loaded } = result;
+  const { report, records, examples, images, loaded } = result;
   const written = await writeOutputs(
     path.resolve(flags.out),
     report,
     records,
-    properties,
+    examples,
+    images,
     markdownOptions(loaded.config),
   );
   if (!flags.quiet) {

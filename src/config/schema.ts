@@ -381,9 +381,17 @@ export const configSchema = z
           .min(0)
           .default(30)
           .describe('Slice rows listed in the markdown.'),
+        maxListedExamples: z
+          .number()
+          .int()
+          .min(0)
+          .default(1000)
+          .describe(
+            'Newly failing/fixed examples listed in report.json (each list cut to this many; the counts stay complete and records.jsonl has every prediction).',
+          ),
       })
       .strict()
-      .default({ maxExamples: 20, maxSlices: 30 }),
+      .default({ maxExamples: 20, maxSlices: 30, maxListedExamples: 1000 }),
   })
   .strict()
   .superRefine((c, ctx) => {

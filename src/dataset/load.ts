@@ -1,8 +1,8 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import type { Example } from '../types.js';
-import { detectFormat, readManifest, type ManifestFormat, type ManifestRow } from './manifest.js';
+import { ExampleTable, ExampleTableBuilder } from '../tables/examples.js';
+import { detectFormat, manifestLines, streamManifest, type ManifestFormat } from './manifest.js';
 
 /** What the loader needs from `dataset:` with paths already resolved to absolute. */
 export interface DatasetSpec {
@@ -19,25 +19,20 @@ export interface DatasetSpec {
 export interface RawDataset {
   format: ManifestFormat;
   root: string;
-  rows: {
-    id: string;
-    path: string;
-    absPath: string;
-    label: string;
-    metadata: Record<string, string>;
-    line: number;
-  }[];
+  /** The examples, labels as manifest names in first-seen order (`labels`). */
+  examples: ExampleTable;
   /** Metadata column names in manifest order. */
   metadataColumns: string[];
   /** Distinct labels in first-seen order. */
-  labels: string[];
+  labels: readonly string[];
 }
 
 const MAX_LISTED = 8;
 
-function listSome(items: string[]): string {
+/** The first items and how many more there are (of `total`, when only the first were made). */
+function listSome(items: string[], total = items.length): string {
   const shown = items.slice(0, MAX_LISTED).join(', ');
-  return items.length > MAX_LISTED ? `${shown} and ${items.length - MAX_LISTED} more` : shown;
+  return total > MAX_LISTED ? `${shown} and ${total - MAX_LISTED} more` : shown;
 }
 
 /**
@@ -53,30 +48,102 @@ export function resolveInsideRoot(root: string, relative: string): string | unde
   return abs;
 }
 
-/** Read the manifest and check ids, paths and files; labels are checked by {@link attachClasses}. */
+/**
+ * Read the manifest and check ids, paths and files; labels are checked by {@link attachClasses}.
+ * Rows are read one at a time into the columns of an {@link ExampleTable}.
+ */
 export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
   const format = detectFormat(spec.format, spec.manifest);
-  const rows = await readManifest(format, spec.manifest, spec.root);
   const display = spec.manifest ? path.basename(spec.manifest) : spec.root;
-  if (rows.length === 0) throw new UserError('dataset', `${display}: the dataset has no examples`);
-
   const pathCol =
     format === 'hf-metadata' && spec.columns.path === 'path' ? 'file_name' : spec.columns.path;
   const labelCol = spec.columns.label;
-  const first = rows[0]!.fields;
-  const idCol = spec.columns.id ?? ('id' in first ? 'id' : undefined);
   // hf-metadata: file_name is relative to the folder of metadata.jsonl.
   const pathBase =
     format === 'hf-metadata' && spec.manifest ? path.dirname(spec.manifest) : spec.root;
-  const reserved = new Set([pathCol, labelCol, ...(idCol ? [idCol] : [])]);
-  const allColumns = [...new Set(rows.flatMap((r) => Object.keys(r.fields)))];
+
+  const escaped: Problem[] = [];
+  const noLabel: Problem[] = [];
+  const seen = new Set<string>();
+  const duplicates: Problem[] = [];
+  const allColumns: string[] = [];
+  const known = new Set<string>();
+  const builder = new ExampleTableBuilder(spec.root);
+  let idCol: string | undefined;
+  let reserved: Set<string> | undefined;
+  let isMetadata: (column: string) => boolean = () => false;
+  let rows = 0;
+  // Problems name rows by manifest line, looked up (reading the manifest again) only if any.
+  type Problem = { record: number; text: (where: string) => string };
+  const problem = (record: number, text: Problem['text']): Problem => ({ record, text });
+  const describe = async (problems: readonly Problem[]): Promise<string[]> => {
+    const lines = await manifestLines(
+      format,
+      spec.manifest,
+      problems.map((p) => p.record),
+    );
+    return problems.map((p) => {
+      const line = lines.get(p.record);
+      return p.text(line ? `${display}:${line}` : display);
+    });
+  };
+  for await (const row of streamManifest(format, spec.manifest, spec.root)) {
+    if (rows++ === 0) {
+      idCol = spec.columns.id ?? ('id' in row.fields ? 'id' : undefined);
+      const r = (reserved = new Set([pathCol, labelCol, ...(idCol ? [idCol] : [])]));
+      const wanted = spec.metadata ? new Set(spec.metadata) : undefined;
+      isMetadata = wanted ? (c) => wanted.has(c) : (c) => !r.has(c);
+    }
+    for (const k in row.fields) {
+      if (!known.has(k)) {
+        known.add(k);
+        allColumns.push(k);
+      }
+    }
+    const rel = row.fields[pathCol];
+    if (!rel) {
+      escaped.push(problem(row.record, (w) => `${w} (empty ${pathCol})`));
+      continue;
+    }
+    let label = row.fields[labelCol];
+    let relToRoot: string;
+    if (pathBase === spec.root && label && isPlainRelative(rel)) {
+      // The common case, without the path arithmetic's intermediate strings: a plain relative
+      // path is its own normal form and stays inside the root.
+      relToRoot = rel;
+    } else {
+      const abs = resolveInsideRoot(pathBase, rel);
+      if (!abs || !isInside(spec.root, abs)) {
+        escaped.push(problem(row.record, (w) => `${w} "${rel}"`));
+        continue;
+      }
+      // hf-metadata without a label column: the label is the file's folder (Hugging Face
+      // ImageFolder); a file directly next to metadata.jsonl has none, not the dataset folder's name.
+      if (label === undefined && format === 'hf-metadata' && isInside(pathBase, path.dirname(abs)))
+        label = path.basename(path.dirname(abs));
+      relToRoot = path.relative(spec.root, abs).split(path.sep).join('/');
+    }
+    if (label === undefined || label === '') {
+      noLabel.push(problem(row.record, (w) => w));
+      continue;
+    }
+    const id = idCol ? (row.fields[idCol] ?? '') : relToRoot;
+    if (id === '') {
+      noLabel.push(problem(row.record, (w) => `${w} (empty ${idCol ?? 'id'})`));
+      continue;
+    }
+    if (seen.has(id)) duplicates.push(problem(row.record, (w) => `"${id}" (${w})`));
+    seen.add(id);
+    builder.push(id, relToRoot, label, row.record, row.fields, isMetadata);
+  }
+  if (rows === 0) throw new UserError('dataset', `${display}: the dataset has no examples`);
   if (!allColumns.includes(pathCol)) {
     throw new UserError(
       'dataset',
       `${display}: no "${pathCol}" column (columns: ${listSome(allColumns)}); set dataset.columns.path`,
     );
   }
-  const metadataColumns = spec.metadata ?? allColumns.filter((c) => !reserved.has(c));
+  const metadataColumns = spec.metadata ?? allColumns.filter((c) => !reserved!.has(c));
   const unknownMeta = metadataColumns.filter((c) => !allColumns.includes(c));
   if (unknownMeta.length > 0) {
     throw new UserError(
@@ -84,66 +151,35 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
       `${display}: dataset.metadata names columns that are not in the manifest: ${listSome(unknownMeta)} (columns: ${listSome(allColumns)})`,
     );
   }
-
-  const escaped: string[] = [];
-  const noLabel: string[] = [];
-  const seen = new Map<string, number>();
-  const duplicates: string[] = [];
-  const out: RawDataset['rows'] = [];
-  const where = (r: ManifestRow) => (r.line > 0 ? `${display}:${r.line}` : display);
-  for (const row of rows) {
-    const rel = row.fields[pathCol];
-    if (!rel) {
-      escaped.push(`${where(row)} (empty ${pathCol})`);
-      continue;
-    }
-    const abs = resolveInsideRoot(pathBase, rel);
-    if (!abs || !isInside(spec.root, abs)) {
-      escaped.push(`${where(row)} "${rel}"`);
-      continue;
-    }
-    let label = row.fields[labelCol];
-    // hf-metadata without a label column: the label is the file's folder (Hugging Face
-    // ImageFolder); a file directly next to metadata.jsonl has none, not the dataset folder's name.
-    if (label === undefined && format === 'hf-metadata' && isInside(pathBase, path.dirname(abs)))
-      label = path.basename(path.dirname(abs));
-    if (label === undefined || label === '') {
-      noLabel.push(where(row));
-      continue;
-    }
-    const relToRoot = path.relative(spec.root, abs).split(path.sep).join('/');
-    const id = idCol ? (row.fields[idCol] ?? '') : relToRoot;
-    if (id === '') {
-      noLabel.push(`${where(row)} (empty ${idCol ?? 'id'})`);
-      continue;
-    }
-    if (seen.has(id)) duplicates.push(`"${id}" (${where(row)})`);
-    seen.set(id, row.line);
-    const metadata: Record<string, string> = {};
-    for (const c of metadataColumns) {
-      const v = row.fields[c];
-      if (v !== undefined && v !== '') metadata[c] = v;
-    }
-    out.push({ id, path: relToRoot, absPath: abs, label, metadata, line: row.line });
-  }
   if (escaped.length > 0) {
     throw new UserError(
       'dataset',
-      `${escaped.length} image path(s) escape the dataset root ${spec.root}: ${listSome(escaped)}. Paths must be relative and stay inside dataset.root.`,
+      `${escaped.length} image path(s) escape the dataset root ${spec.root}: ${listSome(await describe(escaped.slice(0, MAX_LISTED)), escaped.length)}. Paths must be relative and stay inside dataset.root.`,
     );
   }
   if (noLabel.length > 0)
     throw new UserError(
       'dataset',
-      `${noLabel.length} row(s) without a "${labelCol}" or id value: ${listSome(noLabel)}`,
+      `${noLabel.length} row(s) without a "${labelCol}" or id value: ${listSome(await describe(noLabel.slice(0, MAX_LISTED)), noLabel.length)}`,
     );
   if (duplicates.length > 0)
-    throw new UserError('dataset', `duplicate example ids: ${listSome(duplicates)}`);
+    throw new UserError(
+      'dataset',
+      `duplicate example ids: ${listSome(await describe(duplicates.slice(0, MAX_LISTED)), duplicates.length)}`,
+    );
 
-  if (spec.checkFiles !== false) await checkFiles(spec.root, out, display);
-  const labels = [...new Set(out.map((r) => r.label))];
-  return { format, root: spec.root, rows: out, metadataColumns, labels };
+  const examples = builder.finish(metadataColumns);
+  if (spec.checkFiles !== false)
+    await checkFiles(examples, display, (records) => manifestLines(format, spec.manifest, records));
+  return { format, root: spec.root, examples, metadataColumns, labels: examples.labels };
 }
+
+/**
+ * POSIX-style relative path with no empty, `.` or `..` segment, no backslash, NUL or drive
+ * letter: `path.resolve(root, p)` is `root/p` and `path.relative` gives `p` back.
+ */
+const PLAIN_RELATIVE = /^(?![A-Za-z]:)(?:(?!\.{1,2}(?:\/|$))[^/\\\0]+\/)*(?!\.{1,2}$)[^/\\\0]+$/;
+const isPlainRelative = (p: string) => path.sep === '/' && PLAIN_RELATIVE.test(p);
 
 /**
  * `abs` is strictly below `root`. Only a whole `..` segment climbs out: a file named `..foo.png`
@@ -155,40 +191,55 @@ function isInside(root: string, abs: string): boolean {
 }
 
 /** Every file must exist, be a regular file, and (after symlinks) still be inside the root. */
-async function checkFiles(root: string, rows: RawDataset['rows'], display: string): Promise<void> {
+async function checkFiles(
+  examples: ExampleTable,
+  display: string,
+  linesOf: (records: number[]) => Promise<Map<number, number>>,
+): Promise<void> {
+  const root = examples.root;
   const realRoot = await realpath(root).catch(() => {
     throw new UserError('dataset', `dataset root not found: ${root}`);
   });
-  const missing: string[] = [];
+  const missing: { row: number; text: string }[] = [];
   const outside: string[] = [];
   const limit = 64;
-  for (let i = 0; i < rows.length; i += limit) {
-    await Promise.all(
-      rows.slice(i, i + limit).map(async (r) => {
-        try {
-          const real = await realpath(r.absPath);
-          if (!isInside(realRoot, real)) {
-            outside.push(`"${r.path}"`);
-            return;
-          }
-          const s = await stat(real);
-          if (!s.isFile()) missing.push(`"${r.path}" (not a file)`);
-        } catch {
-          missing.push(`"${r.path}"${r.line > 0 ? ` (${display}:${r.line})` : ''}`);
-        }
-      }),
-    );
+  const check = async (i: number) => {
+    const p = examples.paths[i]!;
+    try {
+      const real = await realpath(examples.absPath(i));
+      if (!isInside(realRoot, real)) {
+        outside.push(`"${p}"`);
+        return;
+      }
+      const s = await stat(real);
+      if (!s.isFile()) missing.push({ row: -1, text: `"${p}" (not a file)` });
+    } catch {
+      missing.push({ row: i, text: `"${p}"` });
+    }
+  };
+  for (let i = 0; i < examples.length; i += limit) {
+    const batch: Promise<void>[] = [];
+    for (let j = i; j < Math.min(i + limit, examples.length); j++) batch.push(check(j));
+    await Promise.all(batch);
   }
   if (outside.length > 0)
     throw new UserError(
       'dataset',
       `${outside.length} image(s) are links that point outside the dataset root: ${listSome(outside.sort())}`,
     );
-  if (missing.length > 0)
+  if (missing.length > 0) {
+    const lines = await linesOf(
+      missing.filter((m) => m.row >= 0).map((m) => examples.records[m.row]!),
+    );
+    const texts = missing.map(({ row, text }) => {
+      const line = row >= 0 ? lines.get(examples.records[row]!) : undefined;
+      return line ? `${text} (${display}:${line})` : text;
+    });
     throw new UserError(
       'dataset',
-      `${missing.length} image file(s) not found under ${root}: ${listSome(missing.sort())}`,
+      `${missing.length} image file(s) not found under ${root}: ${listSome(texts.sort())}`,
     );
+  }
 }
 
 /** Read a class list file: one name per line, blank lines and `#` comments ignored. */
@@ -210,7 +261,7 @@ export function attachClasses(
   raw: RawDataset,
   classes: readonly string[],
   source: string,
-): Example[] {
+): ExampleTable {
   if (classes.length < 2)
     throw new UserError('dataset', `the class list (${source}) needs at least 2 classes`);
   const dup = classes.filter((c, i) => classes.indexOf(c) !== i);
@@ -219,25 +270,15 @@ export function attachClasses(
       'dataset',
       `the class list (${source}) repeats ${listSome([...new Set(dup)].map((d) => `"${d}"`))}`,
     );
-  const index = new Map(classes.map((c, i) => [c, i]));
+  const known = new Set(classes);
   const unknown = new Map<string, string[]>();
-  const examples: Example[] = [];
-  for (const r of raw.rows) {
-    const labelIndex = index.get(r.label);
-    if (labelIndex === undefined) {
-      const ids = unknown.get(r.label) ?? [];
-      ids.push(r.id);
-      unknown.set(r.label, ids);
-      continue;
-    }
-    examples.push({
-      id: r.id,
-      path: r.path,
-      absPath: r.absPath,
-      label: r.label,
-      labelIndex,
-      metadata: r.metadata,
-    });
+  const { examples } = raw;
+  for (let i = 0; i < examples.length; i++) {
+    const label = examples.label(i);
+    if (known.has(label)) continue;
+    const ids = unknown.get(label) ?? [];
+    ids.push(examples.ids[i]!);
+    unknown.set(label, ids);
   }
   if (unknown.size > 0) {
     const parts = [...unknown].map(
@@ -248,5 +289,5 @@ export function attachClasses(
       `labels not in the class list (${source}): ${listSome(parts)}. Known classes: ${listSome(classes.map((c) => `"${c}"`))}`,
     );
   }
-  return examples;
+  return examples.withClasses(classes);
 }

@@ -1,5 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parse as parseCsvStream } from 'csv-parse';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { UserError } from '../errors.js';
 
@@ -42,39 +45,45 @@ export function detectFormat(format: string, manifest: string | undefined): Mani
   );
 }
 
+/** csv-parse options of a manifest: the header row names the columns. */
+function csvOptions(display: string) {
+  return {
+    columns: (header: string[]) => {
+      const names = header.map((h) => h.trim());
+      // Two columns with one name would silently keep only the last one's values.
+      const dup = names.find((n, i) => names.indexOf(n) !== i);
+      if (dup !== undefined) throw new Error(`the header row names column "${dup}" twice`);
+      return names;
+    },
+    bom: true,
+    delimiter: display.toLowerCase().endsWith('.tsv') ? '\t' : ',',
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: false,
+  };
+}
+
+function csvError(error: unknown, display: string): UserError {
+  const e = error as { message?: string; lines?: number };
+  return new UserError(
+    'dataset',
+    `${display}${e.lines ? `:${e.lines}` : ''}: invalid CSV: ${e.message ?? String(error)}`,
+  );
+}
+
 /** Parse a CSV/TSV manifest. The header row names the columns. */
 export function parseCsvManifest(text: string, display: string): ManifestRow[] {
-  const delimiter = display.toLowerCase().endsWith('.tsv') ? '\t' : ',';
-  let rows: ManifestRow[];
   try {
-    rows = parseCsv(text, {
-      columns: (header: string[]) => {
-        const names = header.map((h) => h.trim());
-        // Two columns with one name would silently keep only the last one's values.
-        const dup = names.find((n, i) => names.indexOf(n) !== i);
-        if (dup !== undefined) throw new Error(`the header row names column "${dup}" twice`);
-        return names;
-      },
-      bom: true,
-      delimiter,
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: false,
-      // Build each row as it is parsed: no per-row `info` object (a dozen fields each) and no
-      // second array of rows, which dominated the parse's heap peak on large manifests.
-      on_record: (record: unknown, context: { lines: number }) => ({
+    return parseCsv<ManifestRow>(text, {
+      ...csvOptions(display),
+      on_record: (record: unknown, context: { lines: number }): ManifestRow => ({
         fields: record as Record<string, string>,
         line: context.lines,
       }),
     });
   } catch (error) {
-    const e = error as { message?: string; lines?: number };
-    throw new UserError(
-      'dataset',
-      `${display}${e.lines ? `:${e.lines}` : ''}: invalid CSV: ${e.message ?? String(error)}`,
-    );
+    throw csvError(error, display);
   }
-  return rows;
 }
 
 /** Parse a JSON Lines manifest: one object per line; nested values are kept as JSON strings. */
@@ -82,33 +91,36 @@ export function parseJsonlManifest(text: string, display: string): ManifestRow[]
   const rows: ManifestRow[] = [];
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   lines.forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new UserError(
-        'dataset',
-        `${display}:${i + 1}: invalid JSON: ${(error as Error).message}`,
-      );
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new UserError('dataset', `${display}:${i + 1}: each line must be a JSON object`);
-    }
-    const fields: Record<string, string> = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (v === null || v === undefined) continue;
-      fields[k] =
-        typeof v === 'string'
-          ? v
-          : typeof v === 'object'
-            ? JSON.stringify(v)
-            : String(v as number | boolean);
-    }
-    rows.push({ fields, line: i + 1 });
+    const row = jsonlRow(raw, i + 1, display);
+    if (row) rows.push(row);
   });
   return rows;
+}
+
+/** One JSON Lines manifest line (1-based `n`) as a row; undefined for a blank line. */
+function jsonlRow(raw: string, n: number, display: string): ManifestRow | undefined {
+  const line = raw.trim();
+  if (line === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    throw new UserError('dataset', `${display}:${n}: invalid JSON: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UserError('dataset', `${display}:${n}: each line must be a JSON object`);
+  }
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null || v === undefined) continue;
+    fields[k] =
+      typeof v === 'string'
+        ? v
+        : typeof v === 'object'
+          ? JSON.stringify(v)
+          : String(v as number | boolean);
+  }
+  return { fields, line: n };
 }
 
 /**
@@ -120,12 +132,121 @@ export async function readManifest(
   manifestPath: string | undefined,
   root: string,
 ): Promise<ManifestRow[]> {
-  if (format === 'imagefolder') return scanImageFolder(root);
+  const rows: ManifestRow[] = [];
+  const at = new Map<number, number>();
+  const streamed = [];
+  for await (const row of streamManifest(format, manifestPath, root)) streamed.push(row);
+  if (format !== 'imagefolder' && manifestPath)
+    for (const [r, l] of await manifestLines(
+      format,
+      manifestPath,
+      streamed.map((s) => s.record),
+    ))
+      at.set(r, l);
+  for (const row of streamed) rows.push({ fields: row.fields, line: at.get(row.record) ?? 0 });
+  return rows;
+}
+
+/** A manifest row as streamed: its fields and its ordinal among the data rows (1-based). */
+export interface StreamedRow {
+  fields: Record<string, string>;
+  record: number;
+}
+
+/**
+ * The rows of a manifest one at a time, parsed while the file is read: a large manifest is
+ * never held as one string nor as an array of rows. Rows carry their ordinal, not their line:
+ * csv-parse makes a dozen-field info object per row to tell the line (25 MB of garbage per 100k
+ * rows), so lines are looked up by {@link manifestLines} for the few rows a message names.
+ */
+export async function* streamManifest(
+  format: ManifestFormat,
+  manifestPath: string | undefined,
+  root: string,
+): AsyncGenerator<StreamedRow> {
+  let record = 0;
+  if (format === 'imagefolder') {
+    for (const row of await scanImageFolder(root)) yield { fields: row.fields, record: ++record };
+    return;
+  }
+  const { input, display } = await openManifest(manifestPath, format);
+  if (format === 'csv') {
+    const parser = input.pipe(parseCsvStream(csvOptions(display)));
+    input.once('error', (error) => parser.destroy(error));
+    try {
+      for await (const fields of parser)
+        yield { fields: fields as Record<string, string>, record: ++record };
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      throw csvError(error, display);
+    } finally {
+      input.destroy();
+    }
+    return;
+  }
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let n = 0;
+  try {
+    for await (const raw of lines) {
+      n++;
+      const row = jsonlRow(n === 1 ? raw.replace(/^\uFEFF/, '') : raw, n, display);
+      if (row) yield { fields: row.fields, record: ++record };
+    }
+  } finally {
+    input.destroy();
+  }
+}
+
+/**
+ * The 1-based file line of each of the data rows `records` (ordinals from
+ * {@link streamManifest}): the manifest is read again, which only a message naming rows needs.
+ * Imagefolder rows have no line (absent from the result).
+ */
+export async function manifestLines(
+  format: ManifestFormat,
+  manifestPath: string | undefined,
+  records: Iterable<number>,
+): Promise<Map<number, number>> {
+  const wanted = new Set(records);
+  const out = new Map<number, number>();
+  if (format === 'imagefolder' || wanted.size === 0) return out;
+  const { input, display } = await openManifest(manifestPath, format);
+  let record = 0;
+  try {
+    if (format === 'csv') {
+      const parser = input.pipe(
+        parseCsvStream({
+          ...csvOptions(display),
+          on_record: (_: unknown, context: { lines: number }) =>
+            wanted.has(++record) ? [record, context.lines] : null,
+        }),
+      );
+      for await (const [r, line] of parser as AsyncIterable<[number, number]>) out.set(r, line);
+    } else {
+      let n = 0;
+      for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
+        n++;
+        if (raw.trim() !== '' && wanted.has(++record)) out.set(record, n);
+      }
+    }
+  } finally {
+    input.destroy();
+  }
+  return out;
+}
+
+async function openManifest(
+  manifestPath: string | undefined,
+  format: ManifestFormat,
+): Promise<{ input: ReadStream; display: string }> {
   if (!manifestPath)
     throw new UserError('dataset', `dataset.manifest is required for format ${format}`);
-  let text: string;
+  const input = createReadStream(manifestPath, { encoding: 'utf8' });
   try {
-    text = await readFile(manifestPath, 'utf8');
+    await new Promise<void>((resolve, reject) => {
+      input.once('open', () => resolve());
+      input.once('error', reject);
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(
@@ -133,8 +254,7 @@ export async function readManifest(
       `cannot read manifest ${manifestPath}: ${code === 'ENOENT' ? 'file not found' : (code ?? String(error))}`,
     );
   }
-  const display = path.basename(manifestPath);
-  return format === 'csv' ? parseCsvManifest(text, display) : parseJsonlManifest(text, display);
+  return { input, display: path.basename(manifestPath) };
 }
 
 async function scanImageFolder(root: string): Promise<ManifestRow[]> {

@@ -4,7 +4,9 @@ import { resolveFromConfig } from '../config/load.js';
 import { loadDataset } from '../dataset/load.js';
 import type { GateResult } from '../report/schema.js';
 import { runDataSuite, type DataSuiteResult, type ManifestItem } from '../suites/data/index.js';
-import type { Example, PredictionRecord } from '../types.js';
+import type { ExampleTable } from '../tables/examples.js';
+import type { RecordSet } from '../tables/records.js';
+import type { Example, ModelRole, PredictionRecord } from '../types.js';
 
 /** Load a training or reference manifest for the data suite (same formats as the dataset). */
 async function loadItems(loaded: LoadedConfig, manifest: string): Promise<ManifestItem[]> {
@@ -24,11 +26,12 @@ async function loadItems(loaded: LoadedConfig, manifest: string): Promise<Manife
     },
     checkFiles: false,
   });
-  return raw.rows.map((r) => ({
-    id: r.id,
-    absPath: r.absPath,
-    label: r.label,
-    metadata: r.metadata,
+  const { examples } = raw;
+  return examples.ids.map((id, i) => ({
+    id,
+    absPath: examples.absPath(i),
+    label: examples.label(i),
+    metadata: examples.metadataOf(i),
   }));
 }
 
@@ -39,26 +42,34 @@ async function loadItems(loaded: LoadedConfig, manifest: string): Promise<Manife
  */
 export async function runDataChecks(
   loaded: LoadedConfig,
-  examples: readonly Example[],
+  examples: ExampleTable,
   classes: readonly string[],
-  records: readonly PredictionRecord[],
-  storedBaseline: readonly PredictionRecord[] | undefined,
+  records: RecordSet,
+  storedBaseline: RecordSet | undefined,
 ): Promise<{ result: DataSuiteResult; gates: GateResult[] } | undefined> {
   const cfg = loaded.config.data;
   if (!cfg?.enabled) return undefined;
-  const clean = (role: string) => records.filter((r) => r.model === role && r.variant === 'clean');
-  const evaluated = new Map(clean('candidate').map((r) => [r.id, r.hash]));
+  // The suite works on example and record objects (it reads images anyway): made here, for it.
+  const clean = (set: RecordSet | undefined, role: ModelRole): PredictionRecord[] => {
+    const t = set?.table(role, 'clean');
+    return t ? Array.from({ length: t.length }, (_, i) => t.at(i)) : [];
+  };
+  const candidate = clean(records, 'candidate');
+  const evaluated = new Map(candidate.map((r) => [r.id, r.hash]));
   // A stored baseline's records are its run's candidate records; only unchanged images count.
   const baseline = storedBaseline
-    ? storedBaseline
-        .filter((r) => r.variant === 'clean' && evaluated.get(r.id) === r.hash)
+    ? clean(storedBaseline, 'candidate')
+        .filter((r) => evaluated.get(r.id) === r.hash)
         .map((r) => ({ ...r, model: 'baseline' as const }))
-    : clean('baseline');
+    : clean(records, 'baseline');
+  const evaluatedExamples: Example[] = [];
+  for (let i = 0; i < examples.length; i++)
+    if (evaluated.has(examples.ids[i]!)) evaluatedExamples.push(examples.at(i));
   const result = await runDataSuite(
     {
-      examples: examples.filter((e) => evaluated.has(e.id)),
+      examples: evaluatedExamples,
       classes,
-      candidate: clean('candidate'),
+      candidate,
       ...(baseline.length > 0 ? { baseline } : {}),
       ...(cfg.trainManifest ? { train: await loadItems(loaded, cfg.trainManifest) } : {}),
       ...(cfg.referenceManifest

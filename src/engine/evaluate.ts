@@ -3,11 +3,14 @@ import os from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { UserError, describeError } from '../errors.js';
 import { decodeToGeometry, geometryKey, type Geometry } from '../image/decode.js';
-import { imageProperties, type ImageProperties } from '../image/properties.js';
+import { imageProperties } from '../image/properties.js';
 import { imagesToTensor } from '../image/tensor.js';
 import { batchDims, type ResolvedContract } from '../model/contract.js';
 import type { LoadedModel } from '../model/runtime.js';
 import { assertFinite, scoreRow } from '../model/scores.js';
+import type { ExampleTable } from '../tables/examples.js';
+import { ImageFacts } from '../tables/images.js';
+import { RecordSet, RecordTableBuilder } from '../tables/records.js';
 import type { Example, ModelRole, PredictionRecord, RgbImage } from '../types.js';
 import { VariantPool } from './variant-pool.js';
 import type { VariantTask } from './variant-task.js';
@@ -40,14 +43,15 @@ export interface EvaluateOptions {
 }
 
 export interface EvaluationResult {
-  /** Canonically ordered (model, variant, example order). */
-  records: PredictionRecord[];
-  /** sha256 of each evaluated example's file bytes. */
-  hashes: Map<string, string>;
+  /** One table per (model, variant), canonically ordered (model, variant; rows in example order). */
+  records: RecordSet;
+  /**
+   * Per example row: sha256 of the file bytes, and brightness, contrast and sharpness of the
+   * clean image at the candidate's input size.
+   */
+  images: ImageFacts;
   /** Examples that could not be decoded (only with onUnreadable: skip). */
   unreadable: { id: string; reason: string }[];
-  /** Brightness, contrast and sharpness of each clean image at the candidate's input size. */
-  properties: Map<string, ImageProperties>;
   /** Number of images decoded and model runs made, for logs and benchmarks. */
   stats: { decoded: number; inferences: number; batches: number };
 }
@@ -70,6 +74,8 @@ interface QueueItem {
 }
 
 interface Decoded {
+  /** Row in the example table. */
+  index: number;
   example: Example;
   hash: string;
   /** Clean image per geometry key. */
@@ -83,7 +89,7 @@ interface Decoded {
  * and for models of 1 MiB or more in a session thread, src/model/session-thread.ts).
  */
 export async function evaluate(
-  examples: readonly Example[],
+  examples: ExampleTable,
   models: readonly ModelUnderTest[],
   variants: readonly Variant[],
   options: EvaluateOptions,
@@ -93,16 +99,17 @@ export async function evaluate(
   const keepProbs = options.keepProbs ?? ((v: string) => v === 'clean');
   const chunkSize = Math.max(1, options.batchSize);
   const unreadable: { id: string; reason: string }[] = [];
-  const hashes = new Map<string, string>();
-  const properties = new Map<string, ImageProperties>();
+  const images = new ImageFacts(examples.length);
   const firstGeometry = models[0] ? geometryKey(models[0].contract.geometry) : '';
-  const records: PredictionRecord[] = [];
   const stats = { decoded: 0, inferences: 0, batches: 0 };
 
   const decodeChunk = async (start: number): Promise<Decoded[]> => {
-    const chunk = examples.slice(start, start + chunkSize);
+    // Example objects are made per chunk from the table's columns, never for the whole dataset.
+    const chunk: number[] = [];
+    for (let i = start; i < Math.min(start + chunkSize, examples.length); i++) chunk.push(i);
     const settled = await Promise.all(
-      chunk.map(async (example): Promise<Decoded | undefined> => {
+      chunk.map(async (index): Promise<Decoded | undefined> => {
+        const example = examples.ref(index);
         let bytes: Buffer;
         try {
           bytes = await readFile(example.absPath);
@@ -123,13 +130,15 @@ export async function evaluate(
           return undefined;
         }
         stats.decoded++;
-        return { example, hash, images };
+        return { index, example, hash, images };
       }),
     );
     return settled.filter((d): d is Decoded => d !== undefined);
   };
 
-  const byVariantModel = new Map<string, PredictionRecord[]>();
+  // Records go straight into per-(model, variant) column tables: no object per record is kept.
+  const byVariantModel = new Map<string, RecordTableBuilder>();
+  const capacity = new Map(variants.map((v) => [v.name, v.ids?.size ?? examples.length]));
   const needsPool = variants.some((v) => v.task);
   // Tiny images (≤ 64×64, e.g. CIFAR-sized) cost less to corrupt than to send to a thread.
   const largest = Math.max(0, ...[...geometries.values()].map((g) => g.width * g.height));
@@ -141,7 +150,9 @@ export async function evaluate(
   // Batches started but not yet filed, per model, oldest first. The session runs off the main
   // thread, so while it works on one batch the next is already queued behind it and this thread
   // goes on decoding; results are filed in the order the batches were started.
-  const inFlight: Promise<PredictionRecord[]>[][] = models.map(() => []);
+  const inFlight: Promise<{ items: QueueItem[]; out: PredictionRecord[] }>[][] = models.map(
+    () => [],
+  );
   // Input tensors the sessions gave back, reused for later batches of the same size.
   const spares: (Float32Array | Uint8Array)[] = [];
   /** Run full batches from a model's queue (all of it when `all`), filing records by variant. */
@@ -149,16 +160,21 @@ export async function evaluate(
     const m = models[mi]!;
     const queue = queues[mi]!;
     const running = inFlight[mi]!;
-    const file = (out: PredictionRecord[]) =>
-      out.forEach((r) => {
+    const file = ({ items, out }: { items: QueueItem[]; out: PredictionRecord[] }) =>
+      out.forEach((r, j) => {
         const key = `${m.role}\u0000${r.variant}`;
-        const bucket = byVariantModel.get(key);
-        if (bucket) bucket.push(r);
-        else byVariantModel.set(key, [r]);
+        let table = byVariantModel.get(key);
+        if (!table) {
+          // Sized for every member up front: no growth copies, and `finish` keeps the columns.
+          table = new RecordTableBuilder(m.role, r.variant, capacity.get(r.variant), images.hashes);
+          byVariantModel.set(key, table);
+        }
+        // Records point at the pass's per-example hashes (record j is items[j]'s example).
+        table.push(r, items[j]!.decoded.index);
       });
     while (queue.length >= batchSize || (all && queue.length > 0)) {
       const items = queue.splice(0, batchSize);
-      const run = runModel(m, items, keepProbs, stats, spares);
+      const run = runModel(m, items, keepProbs, stats, spares).then((out) => ({ items, out }));
       // A rejection is awaited below (or the pass has already failed); not unhandled meanwhile.
       run.catch(() => undefined);
       running.push(run);
@@ -172,10 +188,8 @@ export async function evaluate(
       const decoded = await next!;
       // Start decoding the next chunk before running this one.
       next = start + chunkSize < examples.length ? decodeChunk(start + chunkSize) : undefined;
-      for (const d of decoded) {
-        hashes.set(d.example.id, d.hash);
-        properties.set(d.example.id, imageProperties(d.images.get(firstGeometry)!));
-      }
+      for (const d of decoded)
+        images.set(d.index, d.hash, imageProperties(d.images.get(firstGeometry)!));
 
       // Variant pixels are computed by the pool a few variants ahead of inference, so worker
       // threads corrupt images while ONNX Runtime runs; the window bounds the memory held.
@@ -243,10 +257,13 @@ export async function evaluate(
     );
   }
   // Canonical order: model role (candidate first), then variant order, then example order.
+  const tables = [];
   for (const m of models)
-    for (const v of variants)
-      records.push(...(byVariantModel.get(`${m.role}\u0000${v.name}`) ?? []));
-  return { records, hashes, properties, unreadable, stats };
+    for (const v of variants) {
+      const table = byVariantModel.get(`${m.role}\u0000${v.name}`);
+      if (table) tables.push(table.finish());
+    }
+  return { records: new RecordSet(tables), images, unreadable, stats };
 }
 
 async function runModel(

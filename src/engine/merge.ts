@@ -3,9 +3,10 @@ import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { attachClasses } from '../dataset/load.js';
 import { UserError } from '../errors.js';
-import type { ImageProperties } from '../image/properties.js';
 import type { Report } from '../report/schema.js';
-import type { PredictionRecord } from '../types.js';
+import { ImageFacts } from '../tables/images.js';
+import { RecordSet, RecordTableBuilder, type RecordTable } from '../tables/records.js';
+import type { ModelRole } from '../types.js';
 import { runDataChecks } from './data-suite.js';
 import { RESULT_FILES, readExampleLines, readResultDir, type StoredResult } from './results.js';
 import {
@@ -52,56 +53,73 @@ export async function mergeShards(
     }
   }
   const allExamples = attachClasses(data.raw, classes, source);
-  const known = new Set(allExamples.map((e) => e.id));
+  const rowOf = allExamples.indexById();
 
   // Records in the canonical order of a single run: model, variant, example (manifest) order.
-  const order = new Map(allExamples.map((e, i) => [e.id, i]));
   const roleOrder = { candidate: 0, baseline: 1 } as const;
   const variants = new Map<string, number>();
   for (const s of shards)
-    for (const r of s.records)
-      if (!variants.has(r.variant))
-        variants.set(r.variant, r.variant === 'clean' ? -1 : variants.size);
-  const records: PredictionRecord[] = [];
-  const seen = new Set<string>();
+    for (const t of s.records.tables)
+      if (!variants.has(t.variant))
+        variants.set(t.variant, t.variant === 'clean' ? -1 : variants.size);
+  const groups = new Map<
+    string,
+    { parts: { table: RecordTable; rows: Uint32Array }[]; seen: Uint8Array }
+  >();
   for (const s of shards) {
-    for (const r of s.records) {
-      if (!known.has(r.id))
-        throw new UserError(
-          'usage',
-          `shard ${s.dir} has a record for "${r.id}", which is not in the dataset manifest`,
-        );
-      const key = `${r.model}\u0000${r.variant}\u0000${r.id}`;
-      if (seen.has(key))
-        throw new UserError(
-          'usage',
-          `example "${r.id}" (${r.model}, ${r.variant}) appears in two shards: give each shard folder once`,
-        );
-      seen.add(key);
-      records.push(r);
-    }
-  }
-  records.sort(
-    (a, b) =>
-      roleOrder[a.model] - roleOrder[b.model] ||
-      variants.get(a.variant)! - variants.get(b.variant)! ||
-      order.get(a.id)! - order.get(b.id)!,
-  );
-
-  const properties = new Map<string, ImageProperties>();
-  for (const s of shards) {
-    for (const line of await readExampleLines(path.join(s.dir, RESULT_FILES.examples))) {
-      properties.set(line.id, {
-        brightness: line.brightness,
-        contrast: line.contrast,
-        sharpness: line.sharpness,
+    for (const table of s.records.tables) {
+      const key = `${table.model}\u0000${table.variant}`;
+      let group = groups.get(key);
+      if (!group)
+        groups.set(key, (group = { parts: [], seen: new Uint8Array(allExamples.length) }));
+      const rows = new Uint32Array(table.length);
+      table.ids.forEach((id, i) => {
+        const e = rowOf.get(id);
+        if (e === undefined)
+          throw new UserError(
+            'usage',
+            `shard ${s.dir} has a record for "${id}", which is not in the dataset manifest`,
+          );
+        if (group.seen[e])
+          throw new UserError(
+            'usage',
+            `example "${id}" (${table.model}, ${table.variant}) appears in two shards: give each shard folder once`,
+          );
+        group.seen[e] = 1;
+        rows[i] = e;
       });
+      group.parts.push({ table, rows });
     }
   }
-  const orderedProperties = new Map<string, ImageProperties>();
-  for (const e of allExamples) {
-    const p = properties.get(e.id);
-    if (p) orderedProperties.set(e.id, p);
+  const tables: RecordTable[] = [];
+  const keys = [...groups.keys()].map((k) => k.split('\u0000') as [ModelRole, string]);
+  keys.sort(
+    ([ma, va], [mb, vb]) => roleOrder[ma] - roleOrder[mb] || variants.get(va)! - variants.get(vb)!,
+  );
+  for (const [model, variant] of keys) {
+    const { parts } = groups.get(`${model}\u0000${variant}`)!;
+    // Shard rows by example row: each example once (checked above), so a counting pass orders them.
+    const at = new Int32Array(allExamples.length).fill(-1);
+    const partOf = new Int32Array(allExamples.length);
+    parts.forEach((p, k) =>
+      p.rows.forEach((e, i) => {
+        at[e] = i;
+        partOf[e] = k;
+      }),
+    );
+    const out = new RecordTableBuilder(model, variant);
+    for (let e = 0; e < allExamples.length; e++)
+      if (at[e]! >= 0) out.copyRow(parts[partOf[e]!]!.table, at[e]!);
+    tables.push(out.finish());
+  }
+  const records = new RecordSet(tables);
+
+  const images = new ImageFacts(allExamples.length);
+  for (const s of shards) {
+    for await (const line of readExampleLines(path.join(s.dir, RESULT_FILES.examples))) {
+      const e = rowOf.get(line.id);
+      if (e !== undefined) images.set(e, line.hash, line);
+    }
   }
 
   let stored: StoredResult | undefined;
@@ -125,8 +143,8 @@ export async function mergeShards(
   const notices: string[] = [];
   if (loaded.config.data?.enabled) {
     const haveImages = await Promise.all(
-      allExamples.slice(0, 50).map((e) =>
-        access(e.absPath).then(
+      Array.from({ length: Math.min(50, allExamples.length) }, (_, i) =>
+        access(allExamples.absPath(i)).then(
           () => true,
           () => false,
         ),
@@ -138,7 +156,7 @@ export async function mergeShards(
         allExamples,
         classes,
         records,
-        stored?.records.filter((r) => r.model === 'candidate'),
+        stored?.records.ofModel('candidate'),
       );
     } else {
       notices.push(
@@ -154,10 +172,10 @@ export async function mergeShards(
     allExamples,
     examples: allExamples,
     records,
-    properties: orderedProperties,
+    images,
     unreadable: shards
       .flatMap((s) => s.report.unreadable)
-      .sort((a, b) => order.get(a.id)! - order.get(b.id)!),
+      .sort((a, b) => (rowOf.get(a.id) ?? -1) - (rowOf.get(b.id) ?? -1)),
     models: { candidate, ...(baselineModel ? { baseline: baselineModel } : {}) },
     ...(stored ? { stored } : {}),
     pinnedIds: await readPinned(loaded, loaded.config),
@@ -165,16 +183,17 @@ export async function mergeShards(
     ...(dataChecks ? { suites: { data: dataChecks.result }, suiteGates: dataChecks.gates } : {}),
     ...(notices.length ? { notices } : {}),
   });
+  const withRecords = new Uint8Array(allExamples.length);
+  for (const t of records.ofModel('candidate').tables)
+    for (const id of t.ids) withRecords[rowOf.get(id)!] = 1;
   const missing =
-    allExamples.length -
-    new Set(records.filter((r) => r.model === 'candidate').map((r) => r.id)).size -
-    report.unreadable.length;
+    allExamples.length - withRecords.reduce((n, x) => n + x, 0) - report.unreadable.length;
   if (missing > 0)
     report.notices.push(
       `${missing} example(s) of the manifest have no records in the given shards.`,
     );
   report.timing = { shards: shards.length };
-  return { report, records, properties: orderedProperties, loaded };
+  return { report, records, examples: allExamples, images, loaded };
 }
 
 /** All shards of one `n`, each index once. */

@@ -2,8 +2,9 @@ import path from 'node:path';
 import { renderJUnit } from '../report/junit.js';
 import { renderMarkdown, type MarkdownOptions } from '../report/markdown.js';
 import type { Report } from '../report/schema.js';
-import type { PredictionRecord } from '../types.js';
-import type { ImageProperties } from '../image/properties.js';
+import type { ExampleTable } from '../tables/examples.js';
+import type { ImageFacts } from '../tables/images.js';
+import type { RecordSet } from '../tables/records.js';
 import {
   RESULT_FILES,
   recordLines,
@@ -43,8 +44,9 @@ export function markdownOptions(
 export async function writeOutputs(
   dir: string,
   report: Report,
-  records: readonly PredictionRecord[],
-  properties: ReadonlyMap<string, ImageProperties>,
+  records: RecordSet,
+  examples: ExampleTable,
+  images: ImageFacts,
   options: MarkdownOptions,
 ): Promise<WrittenOutputs> {
   const markdown = renderMarkdown(report, options);
@@ -55,11 +57,9 @@ export async function writeOutputs(
     examples: path.join(dir, RESULT_FILES.examples),
     junit: path.join(dir, RESULT_FILES.junit),
   };
-  const hashes = new Map<string, string>();
-  for (const r of records) if (!hashes.has(r.id)) hashes.set(r.id, r.hash);
   // Records first: a report.json always has its records next to it.
   await writeLinesAtomic(files.records, recordLines(records));
-  await writeLinesAtomic(files.examples, exampleLines(hashes, properties));
+  await writeLinesAtomic(files.examples, exampleLines(examples, images));
   await writeFileAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}\n`);
   await writeFileAtomic(files.reportMarkdown, markdown);
   await writeFileAtomic(files.junit, renderJUnit(report));

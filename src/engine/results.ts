@@ -5,6 +5,9 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { UserError } from '../errors.js';
 import { reportSchema, type Report } from '../report/schema.js';
+import type { ExampleTable } from '../tables/examples.js';
+import type { ImageFacts } from '../tables/images.js';
+import { RecordSet, RecordTableBuilder } from '../tables/records.js';
 import type { PredictionRecord } from '../types.js';
 
 /** File names inside an output directory; a stored baseline is such a directory. */
@@ -25,40 +28,44 @@ export interface ExampleLine {
   sharpness: number;
 }
 
-/** examples.jsonl lines, lazily. */
-export function* exampleLines(
-  hashes: ReadonlyMap<string, string>,
-  properties: ReadonlyMap<string, { brightness: number; contrast: number; sharpness: number }>,
-): Generator<string> {
-  for (const [id, p] of properties) {
-    const line: ExampleLine = { id, hash: hashes.get(id) ?? '', ...p };
+/** examples.jsonl lines, lazily: the examples with image facts, in example order. */
+export function* exampleLines(examples: ExampleTable, images: ImageFacts): Generator<string> {
+  for (let i = 0; i < examples.length; i++) {
+    if (!images.has(i)) continue;
+    const line: ExampleLine = {
+      id: examples.ids[i]!,
+      hash: images.hashes.get(i),
+      ...images.properties(i),
+    };
     yield `${JSON.stringify(line)}\n`;
   }
 }
 
-/** Read examples.jsonl (image properties per example) of a result folder. */
-export async function readExampleLines(file: string): Promise<ExampleLine[]> {
-  let text: string;
+/** Read examples.jsonl (image properties per example) of a result folder, line by line. */
+export async function* readExampleLines(file: string): AsyncGenerator<ExampleLine> {
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let n = 0;
   try {
-    text = await readFile(file, 'utf8');
-  } catch {
+    for await (const l of lines) {
+      n++;
+      if (l.trim() === '') continue;
+      let v: ExampleLine;
+      try {
+        v = JSON.parse(l) as ExampleLine;
+        if (typeof v.id !== 'string' || typeof v.brightness !== 'number') throw new Error('shape');
+      } catch {
+        throw new UserError('usage', `${file}:${n}: not an examples.jsonl line`);
+      }
+      yield v;
+    }
+  } catch (error) {
+    if (error instanceof UserError) throw error;
     throw new UserError(
       'usage',
       `cannot read ${file}: not a VisionGate result folder of this version (no examples.jsonl)`,
     );
   }
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l, i) => {
-      try {
-        const v = JSON.parse(l) as ExampleLine;
-        if (typeof v.id !== 'string' || typeof v.brightness !== 'number') throw new Error('shape');
-        return v;
-      } catch {
-        throw new UserError('usage', `${file}:${i + 1}: not an examples.jsonl line`);
-      }
-    });
 }
 
 /**
@@ -70,17 +77,30 @@ export async function writeLinesAtomic(file: string, lines: Iterable<string>): P
   const tmp = `${file}.${process.pid}.tmp`;
   const out = createWriteStream(tmp);
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  // Lines go out in chunks of ~64 kB: one string, buffer and write request per chunk instead of
+  // per line (a records file has one line per prediction).
+  let chunk: string[] = [];
+  let size = 0;
+  const flush = async () => {
+    const text = chunk.join('');
+    chunk = [];
+    size = 0;
+    if (!out.write(text)) await Promise.race([once(out, 'drain'), failed]);
+  };
   for (const line of lines) {
-    if (!out.write(line)) await Promise.race([once(out, 'drain'), failed]);
+    chunk.push(line);
+    size += line.length;
+    if (size >= 65536) await flush();
   }
+  if (size > 0) await flush();
   out.end();
   await Promise.race([once(out, 'finish'), failed]);
   await rename(tmp, file);
 }
 
-/** Records as JSON lines, lazily. */
-export function* recordLines(records: Iterable<PredictionRecord>): Generator<string> {
-  for (const r of records) yield `${JSON.stringify(r)}\n`;
+/** Records as JSON lines, lazily (one record object at a time). */
+export function* recordLines(records: RecordSet): Generator<string> {
+  for (const r of records.records()) yield `${JSON.stringify(r)}\n`;
 }
 
 /** Write a file atomically (temp + rename), so a crash never leaves half a report behind. */
@@ -109,9 +129,12 @@ function isRecord(v: unknown): v is PredictionRecord {
   );
 }
 
-/** Stream a records file; every line is checked, and a bad line is named. */
-export async function readRecords(file: string): Promise<PredictionRecord[]> {
-  const records: PredictionRecord[] = [];
+/**
+ * Stream a records file into column tables; every line is checked, and a bad line is named.
+ * Tables are in the order their (model, variant) first appears in the file.
+ */
+export async function readRecords(file: string): Promise<RecordSet> {
+  const builders = new Map<string, RecordTableBuilder>();
   const stream = createReadStream(file, { encoding: 'utf8' });
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let n = 0;
@@ -127,7 +150,10 @@ export async function readRecords(file: string): Promise<PredictionRecord[]> {
       }
       if (!isRecord(value))
         throw new UserError('baseline', `${file}:${n}: not a VisionGate prediction record`);
-      records.push(value);
+      const key = `${value.model}\u0000${value.variant}`;
+      let b = builders.get(key);
+      if (!b) builders.set(key, (b = new RecordTableBuilder(value.model, value.variant)));
+      b.push(value);
     }
   } catch (error) {
     if (error instanceof UserError) throw error;
@@ -137,7 +163,7 @@ export async function readRecords(file: string): Promise<PredictionRecord[]> {
       `cannot read ${file}: ${code === 'ENOENT' ? 'file not found' : (code ?? String(error))}`,
     );
   }
-  return records;
+  return new RecordSet([...builders.values()].map((b) => b.finish()));
 }
 
 /** Read a report.json and check it against the schema and version. */
@@ -180,7 +206,7 @@ export async function readReport(file: string): Promise<Report> {
 export interface StoredResult {
   dir: string;
   report: Report;
-  records: PredictionRecord[];
+  records: RecordSet;
 }
 
 export async function readResultDir(dir: string): Promise<StoredResult> {

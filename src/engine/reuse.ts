@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Example, PredictionRecord } from '../types.js';
+import type { ExampleTable } from '../tables/examples.js';
+import { HashColumn, RecordSet, RecordTableBuilder } from '../tables/records.js';
 import type { ModelUnderTest, Variant } from './evaluate.js';
 import type { StoredResult } from './results.js';
 import { summarizeContract } from './summary.js';
 
 /** Why stored records could or could not stand in for running the baseline model. */
 export type ReuseDecision =
-  { reuse: true; records: PredictionRecord[]; from: string } | { reuse: false; why: string };
+  { reuse: true; records: RecordSet; from: string } | { reuse: false; why: string };
 
 /**
  * Decide whether a stored result can replace running the baseline model: it must come from the
@@ -18,7 +19,7 @@ export type ReuseDecision =
 export async function decideReuse(
   stored: StoredResult,
   baseline: ModelUnderTest,
-  examples: readonly Example[],
+  examples: ExampleTable,
   variants: readonly Variant[],
 ): Promise<ReuseDecision> {
   const summary = stored.report.models.candidate;
@@ -33,34 +34,46 @@ export async function decideReuse(
     return { reuse: false, why: 'its input contract (size, resize, channels, layout) differs' };
   }
   const hashes = await imageHashes(examples);
-  const byKey = new Map<string, PredictionRecord>();
-  for (const r of stored.records)
-    if (r.model === 'candidate') byKey.set(`${r.variant}\u0000${r.id}`, r);
-  const out: PredictionRecord[] = [];
+  const tables = [];
   for (const v of variants) {
-    for (const e of examples) {
-      if (v.ids && !v.ids.has(e.id)) continue;
-      const r = byKey.get(`${v.name}\u0000${e.id}`);
-      if (!r) return { reuse: false, why: `it has no record for ${e.id} (${v.name})` };
-      if (r.hash !== hashes.get(e.id))
-        return { reuse: false, why: `the image of ${e.id} changed since` };
-      out.push({ ...r, model: 'baseline' });
+    const from = stored.records.table('candidate', v.name);
+    const rowOf = from?.indexById();
+    const out = new RecordTableBuilder('baseline', v.name);
+    for (let e = 0; e < examples.length; e++) {
+      const id = examples.ids[e]!;
+      if (v.ids && !v.ids.has(id)) continue;
+      const r = rowOf?.get(id);
+      if (r === undefined) return { reuse: false, why: `it has no record for ${id} (${v.name})` };
+      if (!hashes.read[e] || !from!.hashes.equals(r, hashes.column, e))
+        return { reuse: false, why: `the image of ${id} changed since` };
+      out.copyRow(from!, r);
     }
+    tables.push(out.finish());
   }
-  return { reuse: true, records: out, from: stored.dir };
+  return { reuse: true, records: new RecordSet(tables), from: stored.dir };
 }
 
-/** sha256 of each example's file bytes (the same hash the evaluation pass records). */
-async function imageHashes(examples: readonly Example[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+/** sha256 of each example's file bytes (the same hash the evaluation pass records), by row. */
+async function imageHashes(
+  examples: ExampleTable,
+): Promise<{ column: HashColumn; read: Uint8Array }> {
+  const column = new HashColumn(examples.length);
+  const read = new Uint8Array(examples.length);
   const limit = 32;
   for (let i = 0; i < examples.length; i += limit) {
-    await Promise.all(
-      examples.slice(i, i + limit).map(async (e) => {
-        const bytes = await readFile(e.absPath).catch(() => undefined);
-        if (bytes) out.set(e.id, createHash('sha256').update(bytes).digest('hex'));
-      }),
-    );
+    const batch: Promise<void>[] = [];
+    for (let e = i; e < Math.min(i + limit, examples.length); e++) {
+      batch.push(
+        readFile(examples.absPath(e)).then(
+          (bytes) => {
+            column.setBytes(e, createHash('sha256').update(bytes).digest());
+            read[e] = 1;
+          },
+          () => undefined,
+        ),
+      );
+    }
+    await Promise.all(batch);
   }
-  return out;
+  return { column, read };
 }

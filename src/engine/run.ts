@@ -16,8 +16,9 @@ import { decideReuse } from './reuse.js';
 import { summarizeContract } from './summary.js';
 import { metricNamesFor, resolveMetrics } from '../suites/regression.js';
 import { planRobustness, robustnessVariants } from '../suites/robustness/plan.js';
-import type { Example, PredictionRecord } from '../types.js';
-import type { ImageProperties } from '../image/properties.js';
+import type { ExampleTable } from '../tables/examples.js';
+import type { ImageFacts } from '../tables/images.js';
+import { RecordSet, type RecordTable } from '../tables/records.js';
 import { evaluate, type ModelUnderTest, type Variant } from './evaluate.js';
 import { readResultDir, type StoredResult } from './results.js';
 import { selectShard, type Shard } from './shard.js';
@@ -41,9 +42,11 @@ export interface RunOverrides {
 
 export interface RunResult {
   report: Report;
-  records: PredictionRecord[];
-  /** Image properties per example id (written to examples.jsonl for merges). */
-  properties: ReadonlyMap<string, ImageProperties>;
+  records: RecordSet;
+  /** The examples of this run (after sharding). */
+  examples: ExampleTable;
+  /** Hashes and image properties by row of `examples` (written to examples.jsonl for merges). */
+  images: ImageFacts;
   loaded: LoadedConfig;
 }
 
@@ -80,7 +83,7 @@ export async function runEvaluation(
   const data = await prepareData(loaded, overrides, { checkFiles: true });
   const { raw } = data;
   log(
-    `dataset: ${raw.rows.length} examples (${raw.format}), metadata columns: ${raw.metadataColumns.join(', ') || 'none'}`,
+    `dataset: ${raw.examples.length} examples (${raw.format}), metadata columns: ${raw.metadataColumns.join(', ') || 'none'}`,
   );
 
   // --- models
@@ -182,7 +185,7 @@ export async function runEvaluation(
         ? resolveFromConfig(loaded, config.baseline.reuse)
         : undefined;
     const notices: string[] = [];
-    let reused: PredictionRecord[] | undefined;
+    let reused: RecordSet | undefined;
     const baseUT = models.find((m) => m.role === 'baseline');
     if (baseUT && reuseDir) {
       const stored = await readResultDir(reuseDir).catch((error: unknown) => error as Error);
@@ -193,7 +196,7 @@ export async function runEvaluation(
       if (decision.reuse) {
         reused = decision.records;
         notices.push(
-          `The baseline model was not run: ${reused.length} records reused from ${rel(reuseDir)} (same model file, input contract and images).`,
+          `The baseline model was not run: ${reused.size} records reused from ${rel(reuseDir)} (same model file, input contract and images).`,
         );
       } else {
         notices.push(
@@ -220,7 +223,10 @@ export async function runEvaluation(
     const result = reused
       ? {
           ...evaluated,
-          records: [...evaluated.records, ...reused.filter((r) => evaluated.hashes.has(r.id))],
+          records: new RecordSet([
+            ...evaluated.records.tables,
+            ...reused.tables.map((t) => readableRows(t, examples, evaluated.images)),
+          ]),
         }
       : evaluated;
     lap('evaluate', evalStart);
@@ -230,7 +236,7 @@ export async function runEvaluation(
     if (data.baselineReportDir) {
       stored = await readResultDir(data.baselineReportDir);
       checkStoredCompatible(stored, classes);
-      log(`stored baseline: ${stored.records.length} records from ${stored.report.createdAt}`);
+      log(`stored baseline: ${stored.records.size} records from ${stored.report.createdAt}`);
     }
 
     const dataStart = performance.now();
@@ -242,7 +248,7 @@ export async function runEvaluation(
           examples,
           classes,
           result.records,
-          stored?.records.filter((r) => r.model === 'candidate'),
+          stored?.records.ofModel('candidate'),
         );
     if (dataChecks) lap('dataSuite', dataStart);
     const buildStart = performance.now();
@@ -254,7 +260,7 @@ export async function runEvaluation(
       allExamples,
       examples,
       records: result.records,
-      properties: result.properties,
+      images: result.images,
       unreadable: result.unreadable,
       models: {
         candidate: summarizeModel(models[0]!),
@@ -275,7 +281,7 @@ export async function runEvaluation(
     lap('report', buildStart);
     lap('total', t0);
     report.timing = timing;
-    return { report, records: result.records, properties: result.properties, loaded };
+    return { report, records: result.records, examples, images: result.images, loaded };
   } finally {
     await candidate.dispose();
     await baselineModel?.dispose();
@@ -444,10 +450,11 @@ export async function reportFromRecords(input: {
   data: PreparedData;
   classes: string[];
   classSource: string;
-  allExamples: readonly Example[];
-  examples: readonly Example[];
-  records: readonly PredictionRecord[];
-  properties: ReadonlyMap<string, ImageProperties>;
+  allExamples: ExampleTable;
+  examples: ExampleTable;
+  records: RecordSet;
+  /** Hashes and image properties by row of `examples`. */
+  images: ImageFacts;
   unreadable: { id: string; reason: string }[];
   models: { candidate: Report['models']['candidate']; baseline?: Report['models']['candidate'] };
   stored?: StoredResult;
@@ -481,7 +488,7 @@ export async function reportFromRecords(input: {
     ...(stored
       ? {
           storedBaseline: {
-            records: stored.records.filter((r) => r.model === 'candidate'),
+            records: stored.records.ofModel('candidate'),
             summary: {
               ...stored.report.models.candidate,
               role: 'baseline' as const,
@@ -496,7 +503,7 @@ export async function reportFromRecords(input: {
           },
         }
       : {}),
-    properties: input.properties,
+    images: input.images,
     unreadable: input.unreadable,
     models: input.models,
     pinnedIds: input.pinnedIds,
@@ -505,4 +512,15 @@ export async function reportFromRecords(input: {
     ...(input.suiteGates ? { suiteGates: input.suiteGates } : {}),
     ...(input.notices ? { notices: input.notices } : {}),
   });
+}
+
+/** The rows of `table` whose example was read in this run (reused records of unreadable images are left out). */
+function readableRows(table: RecordTable, examples: ExampleTable, images: ImageFacts): RecordTable {
+  const rowOf = examples.indexById();
+  const rows: number[] = [];
+  for (let i = 0; i < table.length; i++) {
+    const e = rowOf.get(table.ids[i]!);
+    if (e !== undefined && images.has(e)) rows.push(i);
+  }
+  return rows.length === table.length ? table : table.select(rows);
 }

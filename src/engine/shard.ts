@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { Example } from '../types.js';
+import type { ExampleTable } from '../tables/examples.js';
 
 /** Shard `index` of `count`, 1-based as users write it: `2/4`. */
 export interface Shard {
@@ -23,13 +23,14 @@ export function parseShard(text: string): Shard {
  * starting at index−1. Deterministic, disjoint, covering, and balanced by class, so each shard
  * sees every class in proportion.
  */
-export function selectShard(examples: readonly Example[], shard: Shard): Example[] {
+export function selectShard(examples: ExampleTable, shard: Shard): ExampleTable {
   const seen = new Map<number, number>();
-  const out: Example[] = [];
-  for (const e of examples) {
-    const n = seen.get(e.labelIndex) ?? 0;
-    seen.set(e.labelIndex, n + 1);
-    if (n % shard.count === shard.index - 1) out.push(e);
+  const rows: number[] = [];
+  for (let i = 0; i < examples.length; i++) {
+    const label = examples.labelCodes[i]!;
+    const n = seen.get(label) ?? 0;
+    seen.set(label, n + 1);
+    if (n % shard.count === shard.index - 1) rows.push(i);
   }
-  return out;
+  return examples.select(rows);
 }

@@ -38,6 +38,52 @@ export interface ClassificationRecord {
   sumSq: number;
 }
 
+/** The fields of {@link ClassificationRecord} by column, indexed by row. */
+export interface RecordColumns {
+  readonly label: ArrayLike<number>;
+  readonly pred: ArrayLike<number>;
+  readonly rank: ArrayLike<number>;
+  readonly conf: ArrayLike<number>;
+  readonly pTrue: ArrayLike<number>;
+  readonly sumSq: ArrayLike<number>;
+}
+
+/** Records by column, all rows or the rows `rows` in that order (a slice, a paired subset). */
+export interface RecordRows {
+  columns: RecordColumns;
+  rows?: ArrayLike<number>;
+}
+
+/** What the metric functions accept: record objects, or columns and a row selection. */
+export type MetricInput = readonly ClassificationRecord[] | RecordRows;
+
+/** Columns, rows and count of a metric input (record objects are copied into columns). */
+export function asRows(input: MetricInput): {
+  columns: RecordColumns;
+  rows: ArrayLike<number> | undefined;
+  length: number;
+} {
+  if (!Array.isArray(input)) {
+    const r = input as RecordRows;
+    const length = r.rows?.length ?? r.columns.label.length;
+    return { columns: r.columns, rows: r.rows, length };
+  }
+  const records = input as readonly ClassificationRecord[];
+  const col = (f: keyof ClassificationRecord) => Float64Array.from(records, (r) => r[f]);
+  return {
+    columns: {
+      label: col('label'),
+      pred: col('pred'),
+      rank: col('rank'),
+      conf: col('conf'),
+      pTrue: col('pTrue'),
+      sumSq: col('sumSq'),
+    },
+    rows: undefined,
+    length: records.length,
+  };
+}
+
 /** Options of {@link computeMetrics}. */
 export interface MetricsOptions {
   /** Values of k for top-k accuracy (rank < k). Default `[5]`. Each k must be a positive integer. */
@@ -137,7 +183,7 @@ function normaliseTopK(topK: readonly number[] | undefined): number[] {
 }
 
 function tally(
-  records: readonly ClassificationRecord[],
+  input: MetricInput,
   numClasses: number,
   options: MetricsOptions,
   confusion: number[][] | undefined,
@@ -145,8 +191,9 @@ function tally(
   checkNumClasses(numClasses);
   const ks = normaliseTopK(options.topK);
   const weights = options.weights;
-  if (weights !== undefined && weights.length !== records.length) {
-    throw new RangeError(`weights has length ${weights.length}, records has ${records.length}`);
+  const { columns: c, rows, length } = asRows(input);
+  if (weights !== undefined && weights.length !== length) {
+    throw new RangeError(`weights has length ${weights.length}, records has ${length}`);
   }
   const t: Tally = {
     n: 0,
@@ -161,11 +208,14 @@ function tally(
     binConfSum: new Float64Array(CALIBRATION_BINS),
     binCorrectSum: new Float64Array(CALIBRATION_BINS),
   };
-  for (let i = 0; i < records.length; i++) {
+  for (let i = 0; i < length; i++) {
     const w = weights === undefined ? 1 : (weights[i] as number);
     if (w === 0) continue;
-    const r = records[i] as ClassificationRecord;
-    const { label, pred } = r;
+    const at = rows === undefined ? i : (rows[i] as number);
+    const label = c.label[at] as number;
+    const pred = c.pred[at] as number;
+    const rank = c.rank[at] as number;
+    const conf = c.conf[at] as number;
     if (!(label >= 0 && label < numClasses && Number.isInteger(label))) {
       throw new RangeError(
         `record ${i}: label ${label} is not a class index in [0, ${numClasses})`,
@@ -181,13 +231,13 @@ function tally(
     t.predicted[pred] = (t.predicted[pred] as number) + w;
     if (hit) t.truePositive[label] = (t.truePositive[label] as number) + w;
     for (let j = 0; j < ks.length; j++) {
-      if (r.rank < (ks[j] as number)) t.topKCorrect[j] = (t.topKCorrect[j] as number) + w;
+      if (rank < (ks[j] as number)) t.topKCorrect[j] = (t.topKCorrect[j] as number) + w;
     }
     // Σ_j (p_j − y_j)² = Σ_j p_j² − 2·p_true + 1 for a one-hot y (Brier 1950, multi-class form).
-    t.brierSum += w * (r.sumSq - 2 * r.pTrue + 1);
-    const b = calibrationBinIndex(r.conf);
+    t.brierSum += w * ((c.sumSq[at] as number) - 2 * (c.pTrue[at] as number) + 1);
+    const b = calibrationBinIndex(conf);
     t.binCount[b] = (t.binCount[b] as number) + w;
-    t.binConfSum[b] = (t.binConfSum[b] as number) + w * r.conf;
+    t.binConfSum[b] = (t.binConfSum[b] as number) + w * conf;
     t.binCorrectSum[b] = (t.binCorrectSum[b] as number) + w * hit;
     if (confusion !== undefined) {
       const row = confusion[label] as number[];
@@ -262,7 +312,7 @@ function summarise(t: Tally, numClasses: number): MetricSummary {
  * per resample. Same options and semantics as {@link computeMetrics}.
  */
 export function summariseMetrics(
-  records: readonly ClassificationRecord[],
+  records: MetricInput,
   numClasses: number,
   options: MetricsOptions = {},
 ): MetricSummary {
@@ -285,7 +335,7 @@ export function summariseMetrics(
  * [0, numClasses).
  */
 export function computeMetrics(
-  records: readonly ClassificationRecord[],
+  records: MetricInput,
   numClasses: number,
   options: MetricsOptions = {},
 ): ClassificationMetrics {
@@ -314,6 +364,8 @@ export interface MetricDefinition {
    * bootstrap then resamples these values directly instead of recomputing all metrics.
    */
   perExample?: (record: ClassificationRecord) => number;
+  /** {@link perExample} of row `i` of record columns. */
+  perRow?: (columns: RecordColumns, i: number) => number;
   /** The k this metric needs in `MetricsOptions.topK`, for top-k metrics. */
   topK?: number;
 }
@@ -332,6 +384,7 @@ function topKAccuracyMetric(k: number): MetricDefinition {
       return entry.accuracy;
     },
     perExample: (r) => (r.rank < k ? 1 : 0),
+    perRow: (c, i) => ((c.rank[i] as number) < k ? 1 : 0),
   };
 }
 
@@ -347,6 +400,7 @@ export const METRICS: readonly MetricDefinition[] = [
     direction: 'higher-is-better',
     get: (m) => m.accuracy,
     perExample: (r) => (r.pred === r.label ? 1 : 0),
+    perRow: (c, i) => (c.pred[i] === c.label[i] ? 1 : 0),
   },
   topKAccuracyMetric(5),
   {
@@ -397,6 +451,7 @@ export const METRICS: readonly MetricDefinition[] = [
     direction: 'lower-is-better',
     get: (m) => m.brier,
     perExample: (r) => r.sumSq - 2 * r.pTrue + 1,
+    perRow: (c, i) => (c.sumSq[i] as number) - 2 * (c.pTrue[i] as number) + 1,
   },
 ];
 

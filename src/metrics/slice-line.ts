@@ -107,11 +107,19 @@ interface Node {
   rows: Int32Array | undefined;
 }
 
-interface Encoded {
-  features: string[];
-  values: string[][];
-  codes: Int32Array[];
+/**
+ * Rows already encoded by feature: for feature f, `values[f]` in code unit order and
+ * `codes[f][row]` the index of the row's value in it, or −1 for missing. What
+ * {@link sliceLine} makes of row objects; callers with columnar data pass it to
+ * {@link sliceLineEncoded} directly.
+ */
+export interface EncodedRows {
+  features: readonly string[];
+  values: readonly (readonly string[])[];
+  codes: readonly Int32Array[];
 }
+
+type Encoded = EncodedRows;
 
 function encode(rows: readonly SliceRow[], features: readonly string[] | undefined): Encoded {
   let names: string[];
@@ -181,6 +189,20 @@ export function sliceLine(
   errors: ArrayLike<number>,
   options: SliceLineOptions = {},
 ): SliceLineResult {
+  return sliceLineEncoded(() => encode(rows, options.features), rows.length, errors, options);
+}
+
+/**
+ * {@link sliceLine} on encoded rows (`encoded` is called only when there is something to
+ * search). Value codes must follow code unit order of the values, as {@link sliceLine}'s own
+ * encoding does, so both give the same slices in the same order; `options.features` is ignored.
+ */
+export function sliceLineEncoded(
+  encoded: EncodedRows | (() => EncodedRows),
+  n: number,
+  errors: ArrayLike<number>,
+  options: SliceLineOptions = {},
+): SliceLineResult {
   const { k = 5, maxLevel = 3, minSupport = 32, alpha = 0.95 } = options;
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
   if (!Number.isInteger(maxLevel) || maxLevel < 1) {
@@ -188,7 +210,6 @@ export function sliceLine(
   }
   if (!(minSupport >= 1)) throw new RangeError(`minSupport must be ≥ 1, got ${minSupport}`);
   if (!(alpha > 0 && alpha <= 1)) throw new RangeError(`alpha must be in (0, 1], got ${alpha}`);
-  const n = rows.length;
   if (errors.length !== n)
     throw new RangeError(`errors has length ${errors.length}, rows has ${n}`);
   const e = new Float64Array(n);
@@ -204,7 +225,7 @@ export function sliceLine(
   const levels: SliceLineLevelStats[] = [];
   if (n === 0 || total === 0) return { slices: [], n, averageError, levels };
 
-  const { features, values, codes } = encode(rows, options.features);
+  const { features, values, codes } = typeof encoded === 'function' ? encoded() : encoded;
   const m = features.length;
 
   const score = (size: number, errorSum: number): number =>
@@ -251,7 +272,7 @@ export function sliceLine(
     let candidates = 0;
     let kept = 0;
     for (let f = 0; f < m; f++) {
-      const card = (values[f] as string[]).length;
+      const card = (values[f] as readonly string[]).length;
       const col = codes[f] as Int32Array;
       const { size, sum, max } = groupBy(col, card, e, undefined);
       candidates += card;
@@ -294,7 +315,7 @@ export function sliceLine(
     for (const parent of current) {
       const lastFeature = parent.preds[parent.preds.length - 2] as number;
       for (let f = lastFeature + 1; f < m; f++) {
-        const card = (values[f] as string[]).length;
+        const card = (values[f] as readonly string[]).length;
         // Candidate parent ∧ (f = v) for each v: all other parents must have survived.
         const bounds = new Float64Array(card).fill(-Infinity);
         let any = false;
@@ -379,7 +400,7 @@ export function sliceLine(
       const f = node.preds[i] as number;
       predicates.push({
         feature: features[f] as string,
-        value: (values[f] as string[])[node.preds[i + 1] as number] as string,
+        value: (values[f] as readonly string[])[node.preds[i + 1] as number] as string,
       });
     }
     return {
@@ -458,12 +479,32 @@ export function binNumeric(
   values: readonly (number | null | undefined)[],
   bins: number,
 ): NumericBins {
+  const { names, index, edges } = binIndices(values, bins);
+  return { labels: values.map((_, i) => names[index[i]!]), edges };
+}
+
+/**
+ * {@link binNumeric} without a label per value: the bin names, and each value's bin as an index
+ * into them (−1 for NaN or missing), for callers that keep columns of many values.
+ */
+export function binIndices(
+  values: ArrayLike<number | null | undefined>,
+  bins: number,
+): { names: string[]; index: Int32Array; edges: number[] } {
   if (!Number.isInteger(bins) || bins < 1)
     throw new RangeError(`bins must be a positive integer, got ${bins}`);
-  const finite = Float64Array.from(
-    values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)),
-  ).sort();
-  if (finite.length === 0) return { labels: values.map(() => undefined), edges: [] };
+  const isFinite = (v: number | null | undefined): v is number =>
+    typeof v === 'number' && Number.isFinite(v);
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (isFinite(values[i])) count++;
+  const finite = new Float64Array(count);
+  for (let i = 0, j = 0; i < values.length; i++) {
+    const v = values[i];
+    if (isFinite(v)) finite[j++] = v;
+  }
+  finite.sort();
+  const index = new Int32Array(values.length).fill(-1);
+  if (finite.length === 0) return { names: [], index, edges: [] };
   const edges: number[] = [];
   for (let j = 0; j <= bins; j++) {
     const h = ((finite.length - 1) * j) / bins;
@@ -475,19 +516,17 @@ export function binNumeric(
   }
   if (edges.length === 1) {
     const [text] = formatEdges(edges);
-    const only = `[${text}, ${text}]`;
-    return {
-      labels: values.map((v) => (typeof v === 'number' && Number.isFinite(v) ? only : undefined)),
-      edges,
-    };
+    for (let i = 0; i < values.length; i++) if (isFinite(values[i])) index[i] = 0;
+    return { names: [`[${text}, ${text}]`], index, edges };
   }
   const last = edges.length - 2;
   const text = formatEdges(edges);
   const names = edges
     .slice(0, -1)
     .map((_, i) => `[${text[i]}, ${text[i + 1]}${i === last ? ']' : ')'}`);
-  const labels = values.map((v) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!isFinite(v)) continue;
     // Largest i with edges[i] ≤ v, capped at the last bin.
     let lo = 0;
     let hi = last;
@@ -496,9 +535,9 @@ export function binNumeric(
       if ((edges[mid] as number) <= v) lo = mid;
       else hi = mid - 1;
     }
-    return names[lo];
-  });
-  return { labels, edges };
+    index[i] = lo;
+  }
+  return { names, index, edges };
 }
 
 /**

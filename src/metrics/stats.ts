@@ -18,10 +18,12 @@ import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
 import chiSquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import {
+  asRows,
   resolveMetric,
   summariseMetrics,
-  type ClassificationRecord,
   type MetricDefinition,
+  type MetricInput,
+  type RecordColumns,
 } from './classification.js';
 import { createRandom } from './random.js';
 
@@ -193,6 +195,25 @@ function intervalFromReplicates(
 }
 
 /**
+ * Scratch arrays of the bootstrap, grown as needed and reused by every call: a report runs the
+ * bootstrap for many metrics and slices, and fresh n-sized typed arrays per call piled up as
+ * garbage (tens of MB at 100k examples) between collections. Calls never nest.
+ */
+const scratch = {
+  draws: new Uint32Array(0),
+  weights: new Uint32Array(0),
+  diff: new Float64Array(0),
+};
+
+function scratchOf<K extends keyof typeof scratch>(key: K, n: number): (typeof scratch)[K] {
+  if (scratch[key].length < n) {
+    const Ctor = scratch[key].constructor as new (n: number) => (typeof scratch)[K];
+    scratch[key] = new Ctor(Math.max(n, scratch[key].length * 2));
+  }
+  return scratch[key].subarray(0, n) as (typeof scratch)[K];
+}
+
+/**
  * Paired percentile bootstrap of a statistic of n paired examples. Each resample draws n example
  * indices uniformly with replacement and passes their multiplicities to `statistic` (weights[i]
  * = how often example i was drawn, Σ weights = n); the statistic should evaluate both models on
@@ -207,11 +228,11 @@ export function pairedBootstrap(
   const settings = resolveBootstrap(options);
   if (!Number.isInteger(n) || n < 1)
     throw new RangeError(`bootstrap needs n ≥ 1 examples, got ${n}`);
-  const weights = new Uint32Array(n).fill(1);
+  const weights = scratchOf('weights', n).fill(1);
   const estimate = statistic(weights);
   const rng = createRandom(settings.seed);
   const replicates = new Float64Array(settings.resamples);
-  const draws = new Uint32Array(n);
+  const draws = scratchOf('draws', n);
   for (let r = 0; r < settings.resamples; r++) {
     rng.fillInts(draws, n);
     weights.fill(0);
@@ -241,16 +262,19 @@ export function bootstrapMeanDifference(
     throw new RangeError(`paired bootstrap needs equal lengths, got ${n} and ${baseline.length}`);
   }
   if (n < 1) throw new RangeError('bootstrap needs at least one example');
-  const diff = new Float64Array(n);
+  const diff = scratchOf('diff', n);
+  for (let i = 0; i < n; i++) diff[i] = (candidate[i] as number) - (baseline[i] as number);
+  return bootstrapDifferences(diff, settings);
+}
+
+/** The bootstrap of {@link bootstrapMeanDifference} on the per-example differences. */
+function bootstrapDifferences(diff: Float64Array, settings: ResolvedBootstrap): BootstrapInterval {
+  const n = diff.length;
   let total = 0;
-  for (let i = 0; i < n; i++) {
-    const d = (candidate[i] as number) - (baseline[i] as number);
-    diff[i] = d;
-    total += d;
-  }
+  for (let i = 0; i < n; i++) total += diff[i] as number;
   const rng = createRandom(settings.seed);
   const replicates = new Float64Array(settings.resamples);
-  const draws = new Uint32Array(n);
+  const draws = scratchOf('draws', n);
   for (let r = 0; r < settings.resamples; r++) {
     rng.fillInts(draws, n);
     let sum = 0;
@@ -274,8 +298,8 @@ export interface PairedMetricBootstrapOptions extends BootstrapOptions {
  * resample in O(n + numClasses).
  */
 export function pairedBootstrapMetric(
-  candidate: readonly ClassificationRecord[],
-  baseline: readonly ClassificationRecord[],
+  candidate: MetricInput,
+  baseline: MetricInput,
   metric: string | MetricDefinition,
   numClasses: number,
   options: PairedMetricBootstrapOptions = {},
@@ -287,21 +311,46 @@ export function pairedBootstrapMetric(
           ...(options.classNames ? { classNames: options.classNames } : {}),
         })
       : metric;
-  if (candidate.length !== baseline.length) {
+  const cand = asRows(candidate);
+  const base = asRows(baseline);
+  if (cand.length !== base.length) {
     throw new RangeError(
-      `paired bootstrap needs the same examples, got ${candidate.length} candidate and ${baseline.length} baseline records`,
+      `paired bootstrap needs the same examples, got ${cand.length} candidate and ${base.length} baseline records`,
     );
   }
-  const perExample = def.perExample;
-  if (perExample !== undefined) {
-    return bootstrapMeanDifference(candidate.map(perExample), baseline.map(perExample), options);
+  if (def.perExample !== undefined) {
+    const perExample = def.perExample;
+    const perRow =
+      def.perRow ??
+      ((c: RecordColumns, i: number) =>
+        perExample({
+          label: c.label[i] as number,
+          pred: c.pred[i] as number,
+          rank: c.rank[i] as number,
+          conf: c.conf[i] as number,
+          pTrue: c.pTrue[i] as number,
+          sumSq: c.sumSq[i] as number,
+        }));
+    // Per-example differences of the selected rows, in selection order.
+    const settings = resolveBootstrap(options);
+    const n = cand.length;
+    if (n < 1) throw new RangeError('bootstrap needs at least one example');
+    const diff = scratchOf('diff', n);
+    for (let t = 0; t < n; t++) {
+      const i = cand.rows === undefined ? t : (cand.rows[t] as number);
+      const j = base.rows === undefined ? t : (base.rows[t] as number);
+      diff[t] = perRow(cand.columns, i) - perRow(base.columns, j);
+    }
+    return bootstrapDifferences(diff, settings);
   }
   const topK = def.topK === undefined ? [] : [def.topK];
+  const candRows = { columns: cand.columns, ...(cand.rows ? { rows: cand.rows } : {}) };
+  const baseRows = { columns: base.columns, ...(base.rows ? { rows: base.rows } : {}) };
   return pairedBootstrap(
-    candidate.length,
+    cand.length,
     (weights) =>
-      def.get(summariseMetrics(candidate, numClasses, { topK, weights })) -
-      def.get(summariseMetrics(baseline, numClasses, { topK, weights })),
+      def.get(summariseMetrics(candRows, numClasses, { topK, weights })) -
+      def.get(summariseMetrics(baseRows, numClasses, { topK, weights })),
     options,
   );
 }

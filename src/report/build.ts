@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import { evaluateGates, worst, type GateTarget } from '../gates/evaluate.js';
-import type { ImageProperties } from '../image/properties.js';
 import { computeMetrics, type MetricDefinition } from '../metrics/classification.js';
-import { discoverSlices, discoveryRows, type DiscoveredSlice } from '../suites/discovery.js';
+import {
+  discoverSlices,
+  discoveryFeatures,
+  selectFeatures,
+  type DiscoveredSlice,
+} from '../suites/discovery.js';
 import {
   buildSlices,
   checkPinned,
   exampleChanges,
+  frameOf,
   metricNamesFor,
   metricValues,
   pairRecords,
@@ -21,7 +26,9 @@ import { robustnessGates } from '../suites/robustness/gates.js';
 import { computeRobustness } from '../suites/robustness/metrics.js';
 import { planRobustness } from '../suites/robustness/plan.js';
 import { adjustAcrossTargets, pairedStats, type PairedStats } from '../suites/significance.js';
-import type { Example, PredictionRecord } from '../types.js';
+import type { ExampleTable } from '../tables/examples.js';
+import type { ImageFacts } from '../tables/images.js';
+import { RecordTableBuilder, type RecordSet, type RecordTable } from '../tables/records.js';
 import { VERSION } from '../version.js';
 import { REPORT_SCHEMA_VERSION, type GateResult, type Report, type SliceReport } from './schema.js';
 
@@ -43,14 +50,15 @@ export interface BuildInput {
   };
   classes: string[];
   /** Every example of the dataset (before sharding): samples are drawn from these. */
-  allExamples: readonly Example[];
+  allExamples: ExampleTable;
   /** Examples of this run (after sharding); those without records are left out. */
-  examples: readonly Example[];
+  examples: ExampleTable;
   /** This run's records: candidate, and baseline when a baseline model ran. */
-  records: readonly PredictionRecord[];
-  /** Baseline records from a stored result (clean candidate records of that run). */
-  storedBaseline?: { records: readonly PredictionRecord[]; summary: ModelSummary };
-  properties: ReadonlyMap<string, ImageProperties>;
+  records: RecordSet;
+  /** Baseline records from a stored result (the candidate records of that run). */
+  storedBaseline?: { records: RecordSet; summary: ModelSummary };
+  /** Hashes and image properties by row of `examples`. */
+  images: ImageFacts;
   unreadable: { id: string; reason: string }[];
   models: { candidate: ModelSummary; baseline?: ModelSummary };
   pinnedIds: readonly string[];
@@ -86,32 +94,61 @@ interface TargetBody {
   stats?: PairedStats;
 }
 
-/** Compute one slice's (or the overall set's) values, baseline, delta and paired statistics. */
+/**
+ * Compute one target's values, baseline, delta and paired statistics: `rows` are candidate rows
+ * (all when undefined); the baseline rows are their pairs.
+ */
 function measureTarget(
-  ids: readonly string[],
+  rows: ArrayLike<number> | undefined,
   pairing: Pairing,
-  hasBase: boolean,
   defs: readonly MetricDefinition[],
   statDefs: readonly MetricDefinition[],
   config: Config,
   k: number,
 ): Pick<GateTarget, 'candidate' | 'baseline' | 'delta'> & { paired: number; stats?: PairedStats } {
   const topK = config.metrics.topK;
+  const cand = pairing.candidate;
   const candidate = metricValues(
-    ids.map((id) => pairing.candidate.get(id)!),
+    { columns: cand, ...(rows ? { rows } : {}) },
     defs,
     k,
     topK,
   ).values;
-  const pIds = ids.filter((id) => pairing.baseline.has(id));
-  if (!hasBase || pIds.length === 0) return { candidate, paired: pIds.length };
-  const candP = pIds.map((id) => pairing.candidate.get(id)!);
-  const baseP = pIds.map((id) => pairing.baseline.get(id)!);
+  const n = rows ? rows.length : cand.length;
+  let paired = 0;
+  let identity = true;
+  for (let t = 0; t < n; t++) {
+    const i = rows ? rows[t]! : t;
+    const j = pairing.baseRow[i]!;
+    if (j >= 0) paired++;
+    if (j !== i) identity = false;
+  }
+  if (!pairing.baseline || paired === 0) return { candidate, paired };
+  // All rows of both tables only when the baseline has no rows beyond the candidate's.
+  if (!rows && pairing.baseline.length !== n) identity = false;
+  // A baseline run alongside pairs every row with the same row: no row arrays needed.
+  let cRows = rows;
+  let bRows = rows;
+  if (!identity) {
+    const c = new Uint32Array(paired);
+    const b = new Uint32Array(paired);
+    for (let t = 0, p = 0; t < n; t++) {
+      const i = rows ? rows[t]! : t;
+      const j = pairing.baseRow[i]!;
+      if (j < 0) continue;
+      c[p] = i;
+      b[p++] = j;
+    }
+    cRows = c;
+    bRows = b;
+  }
+  const candP = { columns: cand, ...(cRows ? { rows: cRows } : {}) };
+  const baseP = { columns: pairing.baseline, ...(bRows ? { rows: bRows } : {}) };
   const baseline = metricValues(baseP, defs, k, topK).values;
   const delta = subtract(metricValues(candP, defs, k, topK).values, baseline);
   const s = config.statistics;
   const stats = pairedStats(candP, baseP, s.resamples > 0 ? statDefs : [], k, s);
-  return { candidate, baseline, delta, paired: pIds.length, stats };
+  return { candidate, baseline, delta, paired, stats };
 }
 
 /** Assemble report.json from records: every number in the report comes from here. */
@@ -120,18 +157,20 @@ export function buildReport(input: BuildInput): Report {
   const k = classes.length;
   const defs = configMetrics(config, classes);
   const directions = new Map(defs.map((d) => [d.name, d.direction]));
-  const clean = (role: string) =>
-    input.records.filter((r) => r.model === role && r.variant === 'clean');
-  const candRecords = clean('candidate');
-  const baseRecords = input.storedBaseline
-    ? input.storedBaseline.records.filter((r) => r.variant === 'clean')
+  const candTable = input.records.table('candidate', 'clean') ?? emptyTable('candidate');
+  const baseTable: RecordTable | undefined = input.storedBaseline
+    ? (input.storedBaseline.records.table('candidate', 'clean') ?? emptyTable('baseline'))
     : input.models.baseline
-      ? clean('baseline')
+      ? (input.records.table('baseline', 'clean') ?? emptyTable('baseline'))
       : undefined;
-  const hasBase = baseRecords !== undefined;
-  const pairing = pairRecords(candRecords, baseRecords);
-  const examples = input.examples.filter((e) => pairing.candidate.has(e.id));
-  const byId = new Map(examples.map((e) => [e.id, e]));
+  const hasBase = baseTable !== undefined;
+  const pairing = pairRecords(candTable, baseTable);
+  const frame = frameOf(input.examples, candTable);
+  const evaluatedCount = frame.exRows.length;
+  /** Candidate rows of frame positions (the positions themselves when records follow the examples). */
+  const inOrder = frame.candRows.every((r, p) => r === p);
+  const candRowsOf = (positions: Uint32Array) =>
+    inOrder ? positions : positions.map((p) => frame.candRows[p]!);
 
   // Which metrics get bootstrap intervals: all overall; on slices, accuracy and slice-gated ones.
   const sliceGateMetrics = new Set(
@@ -140,46 +179,51 @@ export function buildReport(input: BuildInput): Report {
   const sliceStatDefs = defs.filter((d) => d.name === 'accuracy' || sliceGateMetrics.has(d.name));
 
   // Declared slices, then discovered ones that are not already declared.
-  const declared = buildSlices(examples, {
+  const declared = buildSlices(input.examples, frame.exRows, {
     columns: config.slices.columns ?? input.dataset.metadataColumns,
     crossings: config.slices.crossings,
     classes: config.slices.classes,
   });
   const discovered: DiscoveredSlice[] = [];
   const discovery = config.discovery;
-  if (discovery.enabled && examples.length > 0) {
+  if (discovery.enabled && evaluatedCount > 0) {
     const columns = discovery.columns ?? input.dataset.metadataColumns;
-    const { rows, features } = discoveryRows(
-      examples,
-      input.properties,
+    const features = discoveryFeatures(
+      input.examples,
+      frame.exRows,
+      input.images,
       columns,
       discovery.properties,
       discovery.bins,
     );
     const options = { ...discovery, minSupport: discovery.minSupport ?? config.slices.minSupport };
-    const errors = examples.map((e) => {
-      const r = pairing.candidate.get(e.id)!;
-      return r.pred === r.label ? 0 : 1;
+    const errors = Uint8Array.from({ length: evaluatedCount }, (_, p) => {
+      const i = frame.candRows[p]!;
+      return candTable.pred[i] === candTable.label[i] ? 0 : 1;
     });
-    const found = discoverSlices(examples, rows, features, errors, 'errors', options);
+    const found = discoverSlices(features, errors, 'errors', options);
     if (hasBase) {
       // Newly wrong: the baseline was right and the candidate is wrong (paired examples only).
-      const paired = examples
-        .map((e, i) => ({ e, row: rows[i]! }))
-        .filter(({ e }) => pairing.baseline.has(e.id));
-      const newlyWrong = paired.map(({ e }) => {
-        const b = pairing.baseline.get(e.id)!;
-        const c = pairing.candidate.get(e.id)!;
-        return b.pred === b.label && c.pred !== c.label ? 1 : 0;
+      const isPaired = (p: number) => pairing.baseRow[frame.candRows[p]!]! >= 0;
+      let count = 0;
+      for (let p = 0; p < evaluatedCount; p++) if (isPaired(p)) count++;
+      const paired = new Uint32Array(count);
+      for (let p = 0, t = 0; p < evaluatedCount; p++) if (isPaired(p)) paired[t++] = p;
+      const newlyWrong = Uint8Array.from(paired, (p) => {
+        const i = frame.candRows[p]!;
+        const j = pairing.baseRow[i]!;
+        return baseTable.pred[j] === baseTable.label[j] && candTable.pred[i] !== candTable.label[i]
+          ? 1
+          : 0;
       });
+      const all = paired.length === evaluatedCount;
       found.push(
         ...discoverSlices(
-          paired.map((p) => p.e),
-          paired.map((p) => p.row),
-          features,
+          all ? features : selectFeatures(features, paired),
           newlyWrong,
           'regressions',
           options,
+          all ? undefined : paired,
         ),
       );
     }
@@ -193,15 +237,7 @@ export function buildReport(input: BuildInput): Report {
   }
 
   const minSupport = config.slices.minSupport;
-  const overall = measureTarget(
-    [...pairing.candidate.keys()],
-    pairing,
-    hasBase,
-    defs,
-    defs,
-    config,
-    k,
-  );
+  const overall = measureTarget(undefined, pairing, defs, defs, config, k);
   const overallTarget: GateTarget = {
     key: 'overall',
     kind: 'overall',
@@ -211,12 +247,12 @@ export function buildReport(input: BuildInput): Report {
     ...(overall.baseline ? { baseline: overall.baseline, delta: overall.delta! } : {}),
   };
   const bodies: TargetBody[] = [...declared, ...discovered].map((def) => {
-    const m = measureTarget([...def.ids], pairing, hasBase, defs, sliceStatDefs, config, k);
+    const m = measureTarget(candRowsOf(def.rows), pairing, defs, sliceStatDefs, config, k);
     const target: GateTarget = {
       key: def.key,
       kind: def.kind,
       columns: def.predicates.map((p) => p.column),
-      gated: def.ids.size >= minSupport,
+      gated: def.rows.length >= minSupport,
       candidate: m.candidate,
       ...(m.baseline ? { baseline: m.baseline, delta: m.delta! } : {}),
     };
@@ -240,23 +276,33 @@ export function buildReport(input: BuildInput): Report {
   if (config.robustness?.enabled) {
     const sliceColumns = config.slices.columns ?? input.dataset.metadataColumns;
     const plan = planRobustness(config.robustness, input.allExamples, sliceColumns);
-    const robustness = computeRobustness(input.records, plan, examples, {
-      hasBaseline: input.models.baseline !== undefined && !input.storedBaseline,
-      table: resolveTable(
-        {
-          width: input.models.candidate.input?.width ?? 0,
-          height: input.models.candidate.input?.height ?? 0,
-        },
-        config.robustness.table,
-      ),
-      sliceColumns,
-      minSupport: config.slices.minSupport,
-      ...(input.storedBaseline ? { baselineRecords: input.storedBaseline.records } : {}),
-    });
+    // Only the sampled examples get variants: record and example objects for those alone.
+    const sampled: number[] = [];
+    for (const e of frame.exRows) if (plan.sample.has(input.examples.ids[e]!)) sampled.push(e);
+    const robustness = computeRobustness(
+      input.records.recordsOf(plan.sample),
+      plan,
+      sampled.map((e) => input.examples.at(e)),
+      {
+        hasBaseline: input.models.baseline !== undefined && !input.storedBaseline,
+        table: resolveTable(
+          {
+            width: input.models.candidate.input?.width ?? 0,
+            height: input.models.candidate.input?.height ?? 0,
+          },
+          config.robustness.table,
+        ),
+        sliceColumns,
+        minSupport: config.slices.minSupport,
+        ...(input.storedBaseline
+          ? { baselineRecords: input.storedBaseline.records.recordsOf(plan.sample) }
+          : {}),
+      },
+    );
     suites.robustness = robustness;
     gates.push(...robustnessGates(robustness, config.robustness));
   }
-  const pinned = checkPinned(input.pinnedIds, pairing.candidate, classes);
+  const pinned = checkPinned(input.pinnedIds, candTable, classes);
   for (const p of pinned) {
     if (p.status === 'pass') continue;
     gates.push({
@@ -281,7 +327,7 @@ export function buildReport(input: BuildInput): Report {
     key: def.key,
     kind: def.kind,
     predicates: def.predicates,
-    n: def.ids.size,
+    n: def.rows.length,
     gated: target.gated,
     candidate: target.candidate,
     ...(target.baseline ? { baseline: target.baseline } : {}),
@@ -296,8 +342,12 @@ export function buildReport(input: BuildInput): Report {
   }));
 
   const changes = hasBase
-    ? exampleChanges(pairing, byId, classes)
-    : { newlyFailing: [], newlyFixed: [], bothWrong: 0 };
+    ? exampleChanges(pairing, frame, classes, config.report.maxListedExamples)
+    : {
+        newlyFailing: [],
+        newlyFixed: [],
+        counts: { newlyFailing: 0, newlyFixed: 0, bothWrong: 0 },
+      };
   const notices = [...(input.notices ?? [])];
   if (!hasBase)
     notices.push(
@@ -315,9 +365,12 @@ export function buildReport(input: BuildInput): Report {
     );
 
   const contentHash = createHash('sha256');
-  for (const id of [...pairing.candidate.keys()].sort())
-    contentHash.update(`${id}\u0000${pairing.candidate.get(id)!.hash}\n`);
-  const summary = computeMetrics(candRecords, k, { topK: [1] });
+  const ids = candTable.ids;
+  const byId = Uint32Array.from({ length: candTable.length }, (_, i) => i).sort((a, b) =>
+    ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0,
+  );
+  for (const i of byId) contentHash.update(`${ids[i]}\u0000${candTable.hashes.get(i)}\n`);
+  const summary = computeMetrics({ columns: candTable }, k, { topK: [1] });
 
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -331,7 +384,7 @@ export function buildReport(input: BuildInput): Report {
       ...(input.dataset.manifest ? { manifest: input.dataset.manifest } : {}),
       format: input.dataset.format,
       examples: input.dataset.totalExamples,
-      evaluated: examples.length,
+      evaluated: evaluatedCount,
       classes,
       classSource: input.dataset.classSource,
       metadataColumns: input.dataset.metadataColumns,
@@ -348,7 +401,7 @@ export function buildReport(input: BuildInput): Report {
     },
     comparison: {
       baseline: input.storedBaseline ? 'stored' : input.models.baseline ? 'model' : 'none',
-      paired: pairing.baseline.size,
+      paired: pairing.paired,
       changed: pairing.changed,
       added: hasBase ? pairing.added : [],
       removed: pairing.removed,
@@ -357,7 +410,7 @@ export function buildReport(input: BuildInput): Report {
       candidate: overall.candidate,
       ...(overall.baseline ? { baseline: overall.baseline, delta: overall.delta! } : {}),
       ...(overall.stats ? { stats: overall.stats } : {}),
-      n: candRecords.length,
+      n: candTable.length,
       confusion: summary.confusion,
       perClass: classes.map((c, i) => ({
         class: c,
@@ -371,11 +424,7 @@ export function buildReport(input: BuildInput): Report {
     examples: {
       newlyFailing: changes.newlyFailing,
       newlyFixed: changes.newlyFixed,
-      counts: {
-        newlyFailing: changes.newlyFailing.length,
-        newlyFixed: changes.newlyFixed.length,
-        bothWrong: changes.bothWrong,
-      },
+      counts: changes.counts,
     },
     pinned,
     gates,
@@ -384,4 +433,8 @@ export function buildReport(input: BuildInput): Report {
     notices,
     timing: {},
   };
+}
+
+function emptyTable(model: 'candidate' | 'baseline'): RecordTable {
+  return new RecordTableBuilder(model, 'clean', 0).finish();
 }

@@ -287,7 +287,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
       ]);
       const more =
         ex.counts.newlyFailing > shown.length
-          ? `\n\n… ${ex.counts.newlyFailing - shown.length} more in the report.`
+          ? ex.counts.newlyFailing > ex.newlyFailing.length
+            ? `\n\n… ${ex.counts.newlyFailing - shown.length} more: the report lists ${ex.newlyFailing.length}, records.jsonl has them all.`
+            : `\n\n… ${ex.counts.newlyFailing - shown.length} more in the report.`
           : '';
       out.push(
         details(

@@ -182,8 +182,14 @@ export const reportSchema = z.object({
   }),
   slices: z.array(sliceSchema),
   examples: z.object({
-    newlyFailing: z.array(exampleChange),
-    newlyFixed: z.array(exampleChange),
+    newlyFailing: z
+      .array(exampleChange)
+      .describe(
+        'Most confident mistakes first; at most report.maxListedExamples (counts.newlyFailing has the total, records.jsonl every prediction).',
+      ),
+    newlyFixed: z
+      .array(exampleChange)
+      .describe('By id; at most report.maxListedExamples (counts.newlyFixed has the total).'),
     counts: z.object({
       newlyFailing: z.number().int(),
       newlyFixed: z.number().int(),

@@ -2,18 +2,20 @@ import {
   computeMetrics,
   resolveMetric,
   type MetricDefinition,
+  type MetricInput,
   type MetricSummary,
 } from '../metrics/classification.js';
 import type { ExampleChange, MetricValues } from '../report/schema.js';
-import type { Example, PredictionRecord } from '../types.js';
+import type { ExampleTable } from '../tables/examples.js';
+import type { RecordTable } from '../tables/records.js';
 
 /** A slice definition: a conjunction of metadata predicates (or the true class). */
 export interface SliceDef {
   key: string;
   kind: 'column' | 'crossing' | 'class' | 'discovered';
   predicates: { column: string; value: string }[];
-  /** Ids of the examples in the slice. */
-  ids: Set<string>;
+  /** The slice's examples: positions in the report's {@link Frame}, ascending. */
+  rows: Uint32Array;
 }
 
 /** Pseudo-column used for class slices. */
@@ -35,69 +37,165 @@ export interface SliceSpec {
   classes: boolean;
 }
 
-/** Every value of each column, every combination present for each crossing, and each class. */
-export function buildSlices(examples: readonly Example[], spec: SliceSpec): SliceDef[] {
+/**
+ * The examples a report is about: those with a clean candidate record, in example order. Slices
+ * hold positions in the frame; the metrics read the candidate rows at those positions.
+ */
+export interface Frame {
+  examples: ExampleTable;
+  /** Example-table row per position. */
+  exRows: Uint32Array;
+  /** Candidate-record row per position. */
+  candRows: Uint32Array;
+  /** Example-table row of each candidate record (−1 for an id that is not an example). */
+  exRowOfCand: Int32Array;
+}
+
+/** Line up the examples with the candidate's records (by id; no Map when they are in order). */
+export function frameOf(examples: ExampleTable, candidate: RecordTable): Frame {
+  const exRowOfCand = new Int32Array(candidate.length).fill(-1);
+  // Records of a run follow example order: walk both lists once.
+  let j = 0;
+  let inOrder = true;
+  for (let i = 0; i < candidate.length && inOrder; i++) {
+    const id = candidate.ids[i];
+    while (j < examples.length && examples.ids[j] !== id) j++;
+    if (j === examples.length) inOrder = false;
+    else exRowOfCand[i] = j++;
+  }
+  if (!inOrder) {
+    const byId = examples.indexById();
+    candidate.ids.forEach((id, i) => (exRowOfCand[i] = byId.get(id) ?? -1));
+  }
+  const candOfEx = new Int32Array(examples.length).fill(-1);
+  exRowOfCand.forEach((e, i) => {
+    if (e >= 0) candOfEx[e] = i;
+  });
+  let m = 0;
+  for (const c of candOfEx) if (c >= 0) m++;
+  const exRows = new Uint32Array(m);
+  const candRows = new Uint32Array(m);
+  for (let e = 0, p = 0; e < examples.length; e++) {
+    if (candOfEx[e]! < 0) continue;
+    exRows[p] = e;
+    candRows[p++] = candOfEx[e]!;
+  }
+  return { examples, exRows, candRows, exRowOfCand };
+}
+
+/**
+ * Every value of each column, every combination present for each crossing, and each class, over
+ * the examples at `exRows` (slice rows are positions in `exRows`).
+ */
+export function buildSlices(
+  examples: ExampleTable,
+  exRows: ArrayLike<number>,
+  spec: SliceSpec,
+): SliceDef[] {
   const slices: SliceDef[] = [];
-  const group = (
-    kind: SliceDef['kind'],
-    columns: readonly string[],
-    valueOf: (e: Example, c: string) => string | undefined,
-  ) => {
-    const map = new Map<string, SliceDef>();
-    for (const e of examples) {
-      const values = columns.map((c) => valueOf(e, c));
-      if (values.some((v) => v === undefined)) continue;
-      const predicates = columns.map((c, i) => ({ column: c, value: values[i]! }));
-      const key = predicates.map((p) => `${p.column}=${p.value}`).join(' & ');
-      let s = map.get(key);
-      if (!s) {
-        s = { key, kind, predicates, ids: new Set() };
-        map.set(key, s);
+  const classColumn = { codes: examples.labelCodes, values: examples.labels, offset: 0 };
+  const group = (kind: SliceDef['kind'], columns: readonly string[]) => {
+    // A column no example has makes no slices.
+    if (kind !== 'class' && columns.some((c) => examples.column(c) < 0)) return;
+    const cols = columns.map((c) => {
+      if (kind === 'class') return classColumn;
+      const m = examples.metadata[examples.column(c)]!;
+      // Metadata code 0 is "missing"; value c is values[c − 1].
+      return { codes: m.codes, values: m.values, offset: 1 };
+    });
+    // Group by the tuple of value codes (as one number, else a string for huge cardinalities):
+    // one pass to count each group, one to fill its typed array, no list per group.
+    const radix = cols.map((c) => c.values.length + 1);
+    const numeric = radix.reduce((a, b) => a * b, 1) < Number.MAX_SAFE_INTEGER;
+    const keyOf = (e: number): number | string | undefined => {
+      let key: number | string = numeric ? 0 : '';
+      for (let k = 0; k < cols.length; k++) {
+        const code = cols[k]!.codes[e]! + 1 - cols[k]!.offset;
+        if (code === 0) return undefined;
+        key = numeric ? (key as number) * radix[k]! + code : `${key as string}${code},`;
       }
-      s.ids.add(e.id);
+      return key;
+    };
+    const counts = new Map<number | string, { rows: Uint32Array; filled: number }>();
+    const sizes = new Map<number | string, number>();
+    for (let p = 0; p < exRows.length; p++) {
+      const key = keyOf(exRows[p]!);
+      if (key !== undefined) sizes.set(key, (sizes.get(key) ?? 0) + 1);
     }
-    slices.push(...[...map.values()].sort((a, b) => compareText(a.key, b.key)));
+    for (const [key, size] of sizes) counts.set(key, { rows: new Uint32Array(size), filled: 0 });
+    for (let p = 0; p < exRows.length; p++) {
+      const key = keyOf(exRows[p]!);
+      if (key === undefined) continue;
+      const g = counts.get(key)!;
+      g.rows[g.filled++] = p;
+    }
+    const groups = new Map([...counts].map(([key, g]) => [key, g.rows]));
+    const made: SliceDef[] = [];
+    for (const list of groups.values()) {
+      const e = exRows[list[0]!]!;
+      const predicates = columns.map((c, k) => ({
+        column: c,
+        value: cols[k]!.values[cols[k]!.codes[e]! - cols[k]!.offset]!,
+      }));
+      const key = predicates.map((p) => `${p.column}=${p.value}`).join(' & ');
+      made.push({ key, kind, predicates, rows: list });
+    }
+    slices.push(...made.sort((a, b) => compareText(a.key, b.key)));
   };
-  for (const c of spec.columns) group('column', [c], (e, col) => e.metadata[col]);
-  for (const cross of spec.crossings) group('crossing', cross, (e, col) => e.metadata[col]);
-  if (spec.classes) group('class', [CLASS_COLUMN], (e) => e.label);
+  for (const c of spec.columns) group('column', [c]);
+  for (const cross of spec.crossings) group('crossing', cross);
+  if (spec.classes) group('class', [CLASS_COLUMN]);
   return slices;
 }
 
 /** Baseline/candidate records matched by example id and image hash. */
 export interface Pairing {
-  /** Candidate record by id (clean variant). */
-  candidate: Map<string, PredictionRecord>;
-  /** Baseline record by id, only for ids whose hash matches the candidate's. */
-  baseline: Map<string, PredictionRecord>;
+  /** The clean candidate records. */
+  candidate: RecordTable;
+  /** The clean baseline records, when there is a baseline. */
+  baseline: RecordTable | undefined;
+  /** Baseline row paired with each candidate row; −1 when absent or the image changed. */
+  baseRow: Int32Array;
+  /** Number of paired candidate rows. */
+  paired: number;
   changed: string[];
   added: string[];
   removed: string[];
 }
 
 /** Match records by id + content hash; a changed image is never compared to an old prediction. */
-export function pairRecords(
-  candidate: readonly PredictionRecord[],
-  baseline: readonly PredictionRecord[] | undefined,
-): Pairing {
-  const cand = new Map(candidate.map((r) => [r.id, r]));
-  const base = new Map<string, PredictionRecord>();
+export function pairRecords(candidate: RecordTable, baseline: RecordTable | undefined): Pairing {
+  const baseRow = new Int32Array(candidate.length).fill(-1);
   const changed: string[] = [];
   const added: string[] = [];
   const removed: string[] = [];
+  let paired = 0;
   if (baseline) {
-    const baseById = new Map(baseline.map((r) => [r.id, r]));
-    for (const [id, c] of cand) {
-      const b = baseById.get(id);
-      if (!b) added.push(id);
-      else if (b.hash !== c.hash) changed.push(id);
-      else base.set(id, b);
+    // Same run: both models' records follow example order, so rows match without a Map.
+    const aligned =
+      baseline.length === candidate.length &&
+      candidate.ids.every((id, i) => baseline.ids[i] === id);
+    const baseById = aligned ? undefined : baseline.indexById();
+    for (let i = 0; i < candidate.length; i++) {
+      const id = candidate.ids[i]!;
+      const b = aligned ? i : baseById!.get(id);
+      if (b === undefined) added.push(id);
+      else if (!candidate.hashes.equals(i, baseline.hashes, b)) changed.push(id);
+      else {
+        baseRow[i] = b;
+        paired++;
+      }
     }
-    for (const id of baseById.keys()) if (!cand.has(id)) removed.push(id);
+    if (!aligned) {
+      const candIds = new Set(candidate.ids);
+      for (const id of baseById!.keys()) if (!candIds.has(id)) removed.push(id);
+    }
   }
   return {
-    candidate: cand,
-    baseline: base,
+    candidate,
+    baseline,
+    baseRow,
+    paired,
     changed: changed.sort(),
     added: added.sort(),
     removed: removed.sort(),
@@ -122,7 +220,7 @@ export function metricNamesFor(topK: readonly number[], extra: readonly string[]
 
 /** Evaluate named metrics on a set of records. */
 export function metricValues(
-  records: readonly PredictionRecord[],
+  records: MetricInput,
   defs: readonly MetricDefinition[],
   numClasses: number,
   topK: readonly number[],
@@ -155,52 +253,83 @@ export function subtract(candidate: MetricValues, baseline: MetricValues): Metri
 }
 
 /** Per-example changes between baseline and candidate on paired examples. */
+export interface ExampleChanges {
+  /** The first `limit` newly failing examples, most confident mistakes first. */
+  newlyFailing: ExampleChange[];
+  /** The first `limit` newly fixed examples, by id. */
+  newlyFixed: ExampleChange[];
+  counts: { newlyFailing: number; newlyFixed: number; bothWrong: number };
+}
+
+/**
+ * Per-example changes between baseline and candidate on paired examples. Both lists are sorted
+ * and cut to `limit` entries before any entry is made, so a large regression costs one index
+ * per changed example, not an object; the counts are complete.
+ */
 export function exampleChanges(
   pairing: Pairing,
-  examplesById: ReadonlyMap<string, Example>,
+  frame: Pick<Frame, 'examples' | 'exRowOfCand'>,
   classes: readonly string[],
-): { newlyFailing: ExampleChange[]; newlyFixed: ExampleChange[]; bothWrong: number } {
-  const newlyFailing: ExampleChange[] = [];
-  const newlyFixed: ExampleChange[] = [];
+  limit = Infinity,
+): ExampleChanges {
+  const c = pairing.candidate;
+  const b = pairing.baseline;
+  const failing: number[] = [];
+  const fixed: number[] = [];
   let bothWrong = 0;
-  for (const [id, b] of pairing.baseline) {
-    const c = pairing.candidate.get(id)!;
-    const bOk = b.pred === b.label;
-    const cOk = c.pred === c.label;
+  for (let i = 0; i < c.length; i++) {
+    const j = pairing.baseRow[i]!;
+    if (j < 0 || !b) continue;
+    const bOk = b.pred[j] === b.label[j];
+    const cOk = c.pred[i] === c.label[i];
     if (!bOk && !cOk) bothWrong++;
     if (bOk === cOk) continue;
-    const e = examplesById.get(id)!;
-    const change: ExampleChange = {
-      id,
-      path: e.path,
-      label: classes[c.label] ?? String(c.label),
-      baselinePred: classes[b.pred] ?? String(b.pred),
-      candidatePred: classes[c.pred] ?? String(c.pred),
-      candidateConf: c.conf,
-      metadata: e.metadata,
-    };
-    (bOk ? newlyFailing : newlyFixed).push(change);
+    (bOk ? failing : fixed).push(i);
   }
   // Most confident mistakes first: those are the most surprising regressions.
-  newlyFailing.sort((a, b) => b.candidateConf - a.candidateConf || compareText(a.id, b.id));
-  newlyFixed.sort((a, b) => compareText(a.id, b.id));
-  return { newlyFailing, newlyFixed, bothWrong };
+  failing.sort((x, y) => c.conf[y]! - c.conf[x]! || compareText(c.ids[x]!, c.ids[y]!));
+  fixed.sort((x, y) => compareText(c.ids[x]!, c.ids[y]!));
+  const change = (i: number): ExampleChange => {
+    const j = pairing.baseRow[i]!;
+    const e = frame.exRowOfCand[i]!;
+    return {
+      id: c.ids[i]!,
+      path: frame.examples.paths[e]!,
+      label: classes[c.label[i]!] ?? String(c.label[i]),
+      baselinePred: classes[b!.pred[j]!] ?? String(b!.pred[j]),
+      candidatePred: classes[c.pred[i]!] ?? String(c.pred[i]),
+      candidateConf: c.conf[i]!,
+      metadata: frame.examples.metadataOf(e),
+    };
+  };
+  return {
+    newlyFailing: failing.slice(0, limit).map(change),
+    newlyFixed: fixed.slice(0, limit).map(change),
+    counts: { newlyFailing: failing.length, newlyFixed: fixed.length, bothWrong },
+  };
 }
 
 /** Pinned cases: each id must be present and classified correctly by the candidate. */
 export function checkPinned(
   ids: readonly string[],
-  candidate: ReadonlyMap<string, PredictionRecord>,
+  candidate: RecordTable,
   classes: readonly string[],
 ): { id: string; status: 'pass' | 'fail' | 'missing'; label?: string; pred?: string }[] {
+  const wanted = new Set(ids);
+  const rowOf = new Map<string, number>();
+  candidate.ids.forEach((id, i) => {
+    if (wanted.has(id)) rowOf.set(id, i);
+  });
   return ids.map((id) => {
-    const r = candidate.get(id);
-    if (!r) return { id, status: 'missing' as const };
+    const i = rowOf.get(id);
+    if (i === undefined) return { id, status: 'missing' as const };
+    const label = candidate.label[i]!;
+    const pred = candidate.pred[i]!;
     return {
       id,
-      status: r.pred === r.label ? ('pass' as const) : ('fail' as const),
-      label: classes[r.label] ?? String(r.label),
-      pred: classes[r.pred] ?? String(r.pred),
+      status: pred === label ? ('pass' as const) : ('fail' as const),
+      label: classes[label] ?? String(label),
+      pred: classes[pred] ?? String(pred),
     };
   });
 }

@@ -1,6 +1,5 @@
-import type { MetricDefinition } from '../metrics/classification.js';
+import { asRows, type MetricDefinition, type MetricInput } from '../metrics/classification.js';
 import { benjaminiHochberg, mcnemarExact, pairedBootstrapMetric } from '../metrics/stats.js';
-import type { PredictionRecord } from '../types.js';
 
 /** Settings of the paired statistics (config `statistics:`). */
 export interface SignificanceOptions {
@@ -36,22 +35,26 @@ export interface PairedStats {
  * design; the seed makes it reproducible (see docs/statistics.md).
  */
 export function pairedStats(
-  cand: readonly PredictionRecord[],
-  base: readonly PredictionRecord[],
+  cand: MetricInput,
+  base: MetricInput,
   defs: readonly MetricDefinition[],
   numClasses: number,
   options: SignificanceOptions,
 ): PairedStats {
   let b = 0;
   let c = 0;
-  for (let i = 0; i < cand.length; i++) {
-    const cOk = cand[i]!.pred === cand[i]!.label;
-    const bOk = base[i]!.pred === base[i]!.label;
+  const cr = asRows(cand);
+  const br = asRows(base);
+  for (let i = 0; i < cr.length; i++) {
+    const ci = cr.rows ? cr.rows[i]! : i;
+    const bi = br.rows ? br.rows[i]! : i;
+    const cOk = cr.columns.pred[ci] === cr.columns.label[ci];
+    const bOk = br.columns.pred[bi] === br.columns.label[bi];
     if (bOk && !cOk) b++;
     else if (cOk && !bOk) c++;
   }
   const intervals: Record<string, DeltaInterval> = {};
-  if (cand.length > 0) {
+  if (cr.length > 0) {
     for (const def of defs) {
       const iv = pairedBootstrapMetric(cand, base, def, numClasses, {
         resamples: options.resamples,

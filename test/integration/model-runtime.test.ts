@@ -11,6 +11,7 @@ import { decodeToGeometry } from '../../src/image/decode.js';
 import { imagesToTensor } from '../../src/image/tensor.js';
 import { batchDims, resolveContract, type ResolvedContract } from '../../src/model/contract.js';
 import { loadModel, type LoadedModel } from '../../src/model/runtime.js';
+import { ExampleTable } from '../../src/tables/examples.js';
 import type { Example, PredictionRecord } from '../../src/types.js';
 
 /**
@@ -136,11 +137,12 @@ async function run(
   batchSize: number,
 ) {
   const mut: ModelUnderTest = { role: 'candidate', model, contract };
-  return evaluate(examples, [mut], [{ name: 'clean' }], {
+  const result = await evaluate(ExampleTable.fromExamples(examples), [mut], [{ name: 'clean' }], {
     batchSize,
     keepProbs: () => true,
     workers: 0,
   });
+  return { ...result, records: [...result.records.records()] };
 }
 
 /** Record the dims (and element type) of every ORT call the evaluation makes, still running it. */
@@ -419,7 +421,7 @@ describe('model.output.type: probabilities set by the user', () => {
     const examples = await solidDataset('neg', [[0, 0, 0]], () => 0, ['c0', 'c1', 'c2', 'd']);
     const file = path.join(tmp, 'probe-neg.png');
     await writePng(file, 8, 8, PROBE);
-    const probe = { ...examples[0]!, id: 'probe-neg', absPath: file };
+    const probe = { ...examples[0]!, id: 'probe-neg', path: path.basename(file), absPath: file };
     const c = contractOf(model, {}, { type: 'probabilities' });
     const neg = await userError(run([probe], model, c, 1));
     expect(neg.kind).toBe('model');

@@ -1,3 +1,4 @@
+import { ExampleTable } from '../../src/tables/examples.js';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -168,10 +169,15 @@ describe.each(THREADS)('thread: %s', (thread) => {
     try {
       // Batch 1: the first batch fails while the next ones are already handed to the session.
       const e = await userError(
-        evaluate(examples, [{ role: 'candidate', model, contract }], [{ name: 'clean' }], {
-          batchSize: 1,
-          workers: 0,
-        }),
+        evaluate(
+          ExampleTable.fromExamples(examples),
+          [{ role: 'candidate', model, contract }],
+          [{ name: 'clean' }],
+          {
+            batchSize: 1,
+            workers: 0,
+          },
+        ),
       );
       expect(e.kind).toBe('model');
       expect(e.message).toMatch(/NaN or infinite scores for 1 example\(s\): nan-0\b/);

@@ -18,6 +18,8 @@ import {
   readManifest,
 } from '../../src/dataset/manifest.js';
 import { isUserError, type UserError } from '../../src/errors.js';
+import { ExampleTableBuilder } from '../../src/tables/examples.js';
+import { exampleObjects, rawRows } from '../support/tables.js';
 
 let tmp: string;
 let pngBytes: Buffer;
@@ -207,14 +209,14 @@ describe('loadDataset', () => {
     expect(ds.format).toBe('csv');
     expect(ds.metadataColumns).toEqual(['lighting', 'source']);
     expect(ds.labels).toEqual(['dog', 'cat']);
-    expect(ds.rows).toEqual([
+    expect(rawRows(ds)).toEqual([
       {
         id: 'a',
         path: 'img/a.png',
         absPath: path.join(root, 'img/a.png'),
         label: 'dog',
         metadata: { lighting: 'dim', source: 'phone, old' },
-        line: 2,
+        record: 1,
       },
       {
         id: 'b',
@@ -223,7 +225,7 @@ describe('loadDataset', () => {
         label: 'cat',
         // An empty value is absent, not "".
         metadata: { source: 'scanner' },
-        line: 3,
+        record: 2,
       },
       {
         id: 'c',
@@ -232,7 +234,7 @@ describe('loadDataset', () => {
         absPath: path.join(root, 'img/c.png'),
         label: 'dog',
         metadata: { lighting: 'day', source: 'phone' },
-        line: 4,
+        record: 3,
       },
     ]);
   });
@@ -240,7 +242,7 @@ describe('loadDataset', () => {
   it('without an id column, the id is the path relative to the root', async () => {
     const root = await makeTree({ 'x/a.png': null, 'm.csv': 'path,label\nx/a.png,cat\n' });
     const ds = await loadDataset(spec(root, { manifest: path.join(root, 'm.csv') }));
-    expect(ds.rows.map((r) => r.id)).toEqual(['x/a.png']);
+    expect(rawRows(ds).map((r) => r.id)).toEqual(['x/a.png']);
   });
 
   it('custom column names and a chosen metadata subset', async () => {
@@ -256,14 +258,14 @@ describe('loadDataset', () => {
       }),
     );
     expect(ds.format).toBe('jsonl');
-    expect(ds.rows).toEqual([
+    expect(rawRows(ds)).toEqual([
       {
         id: 'k1',
         path: 'a.png',
         absPath: path.join(root, 'a.png'),
         label: 'cat',
         metadata: { camera: 'c9' },
-        line: 1,
+        record: 1,
       },
     ]);
   });
@@ -272,7 +274,7 @@ describe('loadDataset', () => {
     const root = await makeTree({ 'b/1.png': null, 'a/x/2.png': null });
     const ds = await loadDataset(spec(root));
     expect(ds.format).toBe('imagefolder');
-    expect(ds.rows.map((r) => [r.id, r.label])).toEqual([
+    expect(rawRows(ds).map((r) => [r.id, r.label])).toEqual([
       ['a/x/2.png', 'a'],
       ['b/1.png', 'b'],
     ]);
@@ -287,7 +289,7 @@ describe('loadDataset', () => {
     });
     const ds = await loadDataset(spec(root, { manifest: path.join(root, 'train/metadata.jsonl') }));
     expect(ds.format).toBe('hf-metadata');
-    expect(ds.rows).toEqual([
+    expect(rawRows(ds)).toEqual([
       {
         // Relative to the dataset root, not to the manifest's folder.
         id: 'train/p/1.png',
@@ -295,7 +297,7 @@ describe('loadDataset', () => {
         absPath: path.join(root, 'train/p/1.png'),
         label: 'cat',
         metadata: { weather: 'rain' },
-        line: 1,
+        record: 1,
       },
     ]);
   });
@@ -308,7 +310,7 @@ describe('loadDataset', () => {
     });
     const ds = await loadDataset(spec(root, { manifest: path.join(root, 'metadata.jsonl') }));
     // The parent folder, i.e. the innermost one ("nested"), as Hugging Face's ImageFolder does.
-    expect(ds.rows.map((r) => [r.id, r.label])).toEqual([
+    expect(rawRows(ds).map((r) => [r.id, r.label])).toEqual([
       ['cat/1.png', 'cat'],
       ['dog/nested/2.png', 'nested'],
     ]);
@@ -357,7 +359,7 @@ describe('loadDataset', () => {
       'm.csv': 'path,label\n..hidden.png,cat\n',
     });
     const ds = await loadDataset(spec(root, { manifest: path.join(root, 'm.csv') }));
-    expect(ds.rows.map((r) => r.path)).toEqual(['..hidden.png']);
+    expect(rawRows(ds).map((r) => r.path)).toEqual(['..hidden.png']);
   });
 
   it('refuses a symlink that points outside the root, naming it', async () => {
@@ -379,7 +381,7 @@ describe('loadDataset', () => {
     const root = await makeTree({ 'real/a.png': null, 'm.csv': 'path,label\nalias.png,cat\n' });
     await symlink(path.join(root, 'real/a.png'), path.join(root, 'alias.png'));
     const ds = await loadDataset(spec(root, { manifest: path.join(root, 'm.csv') }));
-    expect(ds.rows.map((r) => r.path)).toEqual(['alias.png']);
+    expect(rawRows(ds).map((r) => r.path)).toEqual(['alias.png']);
   });
 
   it('lists missing files (sorted) with their manifest lines; a folder is not a file', async () => {
@@ -502,29 +504,23 @@ describe('readClassFile', () => {
 });
 
 describe('attachClasses', () => {
-  const raw = (labels: [string, string][]): RawDataset => ({
-    format: 'csv',
-    root: '/r',
-    rows: labels.map(([id, label], i) => ({
-      id,
-      path: `${id}.png`,
-      absPath: `/r/${id}.png`,
-      label,
-      metadata: { k: String(i) },
-      line: i + 2,
-    })),
-    metadataColumns: ['k'],
-    labels: [...new Set(labels.map(([, l]) => l))],
-  });
+  const raw = (labels: [string, string][]): RawDataset => {
+    const b = new ExampleTableBuilder('/r');
+    labels.forEach(([id, label], i) => b.push(id, `${id}.png`, label, i + 1, { k: String(i) }));
+    const examples = b.finish(['k']);
+    return { format: 'csv', root: '/r', examples, metadataColumns: ['k'], labels: examples.labels };
+  };
 
   it('gives every example the index of its label in the class list', () => {
-    const examples = attachClasses(
-      raw([
-        ['a', 'dog'],
-        ['b', 'cat'],
-      ]),
-      ['cat', 'dog', 'bird'],
-      'config list',
+    const examples = exampleObjects(
+      attachClasses(
+        raw([
+          ['a', 'dog'],
+          ['b', 'cat'],
+        ]),
+        ['cat', 'dog', 'bird'],
+        'config list',
+      ),
     );
     expect(examples).toEqual([
       {

@@ -6,12 +6,15 @@ import {
   buildSlices,
   checkPinned,
   exampleChanges,
+  frameOf,
   metricNamesFor,
   metricValues,
   pairRecords,
   resolveMetrics,
   subtract,
 } from '../../src/suites/regression.js';
+import { ExampleTable } from '../../src/tables/examples.js';
+import { RecordTableBuilder } from '../../src/tables/records.js';
 import type { Example, PredictionRecord } from '../../src/types.js';
 
 const CLASSES = ['cat', 'dog', 'bird'];
@@ -47,6 +50,20 @@ function rec(
   };
 }
 
+/** Records as one table (they share model and variant here). */
+const table = (records: PredictionRecord[], model: 'candidate' | 'baseline' = 'candidate') => {
+  const b = new RecordTableBuilder(model, 'clean');
+  for (const r of records) b.push(r);
+  return b.finish();
+};
+
+/** buildSlices over all examples of a list, slice members as ids. */
+function slicesOf(examples: readonly Example[], spec: Parameters<typeof buildSlices>[2]) {
+  const t = ExampleTable.fromExamples(examples, { classes: CLASSES });
+  const all = Uint32Array.from(examples, (_, i) => i);
+  return buildSlices(t, all, spec).map((s) => ({ ...s, ids: [...s.rows].map((p) => t.ids[p]!) }));
+}
+
 describe('buildSlices', () => {
   const examples = [
     ex('e1', 'cat', { lighting: 'dim', source: 'phone' }),
@@ -56,7 +73,7 @@ describe('buildSlices', () => {
   ];
 
   it('one slice per column value, per crossing combination present, and per class', () => {
-    const slices = buildSlices(examples, {
+    const slices = slicesOf(examples, {
       columns: ['lighting', 'source'],
       crossings: [['lighting', 'source']],
       classes: true,
@@ -84,7 +101,7 @@ describe('buildSlices', () => {
   });
 
   it('the crossing key follows the order the crossing is written in', () => {
-    const slices = buildSlices(examples, {
+    const slices = slicesOf(examples, {
       columns: [],
       crossings: [['source', 'lighting']],
       classes: false,
@@ -97,10 +114,8 @@ describe('buildSlices', () => {
   });
 
   it('no columns, no crossings, classes off: no slices; a column nobody has: none', () => {
-    expect(buildSlices(examples, { columns: [], crossings: [], classes: false })).toEqual([]);
-    expect(buildSlices(examples, { columns: ['weather'], crossings: [], classes: false })).toEqual(
-      [],
-    );
+    expect(slicesOf(examples, { columns: [], crossings: [], classes: false })).toEqual([]);
+    expect(slicesOf(examples, { columns: ['weather'], crossings: [], classes: false })).toEqual([]);
   });
 
   it('orders keys the same way whatever the machine locale is', () => {
@@ -108,10 +123,13 @@ describe('buildSlices', () => {
     // Run buildSlices in a child process with each locale and compare.
     const here = path.dirname(fileURLToPath(import.meta.url));
     const moduleUrl = pathToFileURL(path.resolve(here, '../../src/suites/regression.ts')).href;
+    const tableUrl = pathToFileURL(path.resolve(here, '../../src/tables/examples.ts')).href;
     const script = `
       const { buildSlices } = await import(${JSON.stringify(moduleUrl)});
-      const ex = (id, v) => ({ id, path: id, absPath: id, label: 'c', labelIndex: 0, metadata: { site: v } });
-      const s = buildSlices([ex('1', 'z'), ex('2', 'ä'), ex('3', 'a'), ex('4', 'B')], { columns: ['site'], crossings: [], classes: false });
+      const { ExampleTable } = await import(${JSON.stringify(tableUrl)});
+      const ex = (id, v) => ({ id, path: id, absPath: '/' + id, label: 'c', labelIndex: 0, metadata: { site: v } });
+      const t = ExampleTable.fromExamples([ex('1', 'z'), ex('2', 'ä'), ex('3', 'a'), ex('4', 'B')]);
+      const s = buildSlices(t, [0, 1, 2, 3], { columns: ['site'], crossings: [], classes: false });
       console.log(JSON.stringify(s.map((x) => x.key)));`;
     const run = (locale: string) => {
       const r = spawnSync(
@@ -131,40 +149,56 @@ describe('buildSlices', () => {
 
 describe('pairRecords', () => {
   it('pairs by id when the image hash matches; lists changed, added and removed, sorted', () => {
-    const cand = [
+    const cand = table([
       rec('z-same', 0, 0),
       rec('a-same', 1, 1),
       rec('changed', 0, 0, { hash: 'new-bytes' }),
       rec('new-2', 0, 0),
       rec('new-1', 0, 0),
-    ];
-    const base = [
-      rec('a-same', 1, 0, { model: 'baseline' }),
-      rec('z-same', 0, 0, { model: 'baseline' }),
-      rec('changed', 0, 1, { hash: 'old-bytes', model: 'baseline' }),
-      rec('gone', 2, 2, { model: 'baseline' }),
-    ];
+    ]);
+    const base = table(
+      [
+        rec('a-same', 1, 0, { model: 'baseline' }),
+        rec('z-same', 0, 0, { model: 'baseline' }),
+        rec('changed', 0, 1, { hash: 'old-bytes', model: 'baseline' }),
+        rec('gone', 2, 2, { model: 'baseline' }),
+      ],
+      'baseline',
+    );
     const p = pairRecords(cand, base);
-    expect([...p.candidate.keys()]).toEqual(['z-same', 'a-same', 'changed', 'new-2', 'new-1']);
-    // A changed image is never compared with its old prediction.
-    expect([...p.baseline.keys()].sort()).toEqual(['a-same', 'z-same']);
-    expect(p.baseline.get('a-same')!.pred).toBe(0);
+    // A changed image is never compared with its old prediction: z-same → base row 1,
+    // a-same → base row 0, the rest unpaired.
+    expect([...p.baseRow]).toEqual([1, 0, -1, -1, -1]);
+    expect(p.paired).toBe(2);
+    expect(base.pred[p.baseRow[1]!]).toBe(0);
     expect(p.changed).toEqual(['changed']);
     expect(p.added).toEqual(['new-1', 'new-2']);
     expect(p.removed).toEqual(['gone']);
   });
 
+  it('records in the same order pair row by row (and hashes still decide)', () => {
+    const h = (c: string) => c.repeat(64);
+    const cand = table([rec('a', 0, 0, { hash: h('a') }), rec('b', 0, 0, { hash: h('b') })]);
+    const base = table(
+      [rec('a', 0, 1, { hash: h('a') }), rec('b', 0, 1, { hash: h('c') })],
+      'baseline',
+    );
+    const p = pairRecords(cand, base);
+    expect([...p.baseRow]).toEqual([0, -1]);
+    expect([p.changed, p.added, p.removed]).toEqual([['b'], [], []]);
+  });
+
   it('without a baseline nothing is paired, changed, added or removed', () => {
-    const p = pairRecords([rec('a', 0, 0)], undefined);
-    expect(p.candidate.size).toBe(1);
-    expect(p.baseline.size).toBe(0);
+    const p = pairRecords(table([rec('a', 0, 0)]), undefined);
+    expect(p.candidate.length).toBe(1);
+    expect(p.paired).toBe(0);
     expect([p.changed, p.added, p.removed]).toEqual([[], [], []]);
   });
 
   it('an empty baseline makes every candidate id added', () => {
-    const p = pairRecords([rec('b', 0, 0), rec('a', 0, 0)], []);
+    const p = pairRecords(table([rec('b', 0, 0), rec('a', 0, 0)]), table([], 'baseline'));
     expect(p.added).toEqual(['a', 'b']);
-    expect(p.baseline.size).toBe(0);
+    expect(p.paired).toBe(0);
   });
 });
 
@@ -180,7 +214,8 @@ describe('exampleChanges', () => {
     ex('both-right', 'cat'),
     ex('changed', 'cat'),
   ];
-  const byId = new Map(examples.map((e) => [e.id, e]));
+  const frameFor = (exs: readonly Example[], cand: ReturnType<typeof table>) =>
+    frameOf(ExampleTable.fromExamples(exs, { classes: CLASSES }), cand);
   const cand = [
     rec('fail-low', 0, 1, { conf: 0.6 }),
     rec('fail-high', 1, 2, { conf: 0.9 }),
@@ -203,11 +238,16 @@ describe('exampleChanges', () => {
   ];
 
   it('newly failing (most confident first, then id), newly fixed (by id), both wrong counted', () => {
-    const out = exampleChanges(pairRecords(cand, base), byId, CLASSES);
+    const c = table(cand);
+    const out = exampleChanges(
+      pairRecords(c, table(base, 'baseline')),
+      frameFor(examples, c),
+      CLASSES,
+    );
     // 0.9, 0.9 (tie → "a-fail-high" < "fail-high"), then 0.6
     expect(out.newlyFailing.map((c) => c.id)).toEqual(['a-fail-high', 'fail-high', 'fail-low']);
     expect(out.newlyFixed.map((c) => c.id)).toEqual(['fixed-a', 'fixed-b']);
-    expect(out.bothWrong).toBe(1);
+    expect(out.counts).toEqual({ newlyFailing: 3, newlyFixed: 2, bothWrong: 1 });
     expect(out.newlyFailing[2]).toEqual({
       id: 'fail-low',
       path: 'img/fail-low.png',
@@ -219,19 +259,30 @@ describe('exampleChanges', () => {
     });
   });
 
+  it('a limit cuts the lists after sorting; the counts stay complete', () => {
+    const c = table(cand);
+    const out = exampleChanges(
+      pairRecords(c, table(base, 'baseline')),
+      frameFor(examples, c),
+      CLASSES,
+      1,
+    );
+    expect(out.newlyFailing.map((c) => c.id)).toEqual(['a-fail-high']);
+    expect(out.newlyFixed.map((c) => c.id)).toEqual(['fixed-a']);
+    expect(out.counts).toEqual({ newlyFailing: 3, newlyFixed: 2, bothWrong: 1 });
+  });
+
   it('class indices outside the class list are shown as numbers', () => {
-    const p = pairRecords([rec('x', 0, 7)], [rec('x', 0, 0, { model: 'baseline' })]);
-    const out = exampleChanges(p, new Map([['x', ex('x', 'cat')]]), CLASSES);
+    const c = table([rec('x', 0, 7)]);
+    const p = pairRecords(c, table([rec('x', 0, 0, { model: 'baseline' })], 'baseline'));
+    const out = exampleChanges(p, frameFor([ex('x', 'cat')], c), CLASSES);
     expect(out.newlyFailing[0]).toMatchObject({ label: 'cat', candidatePred: '7' });
   });
 });
 
 describe('checkPinned', () => {
   it('missing, fail and pass, in the order given, with class names', () => {
-    const candidate = new Map([
-      ['p-wrong', rec('p-wrong', 0, 1)],
-      ['p-right', rec('p-right', 2, 2)],
-    ]);
+    const candidate = table([rec('p-wrong', 0, 1), rec('p-right', 2, 2)]);
     expect(checkPinned(['p-wrong', 'not-there', 'p-right'], candidate, CLASSES)).toEqual([
       { id: 'p-wrong', status: 'fail', label: 'cat', pred: 'dog' },
       { id: 'not-there', status: 'missing' },

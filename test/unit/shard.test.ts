@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseShard, selectShard } from '../../src/engine/shard.js';
 import { isUserError } from '../../src/errors.js';
 import type { Example } from '../../src/types.js';
+import { exampleObjects, tableOf } from '../support/tables.js';
 
 const ex = (id: string, labelIndex: number): Example => ({
   id,
@@ -39,6 +40,10 @@ describe('parseShard', () => {
   );
 });
 
+/** selectShard on example objects (through a table), as objects. */
+const shardOf = (examples: readonly Example[], shard: { index: number; count: number }) =>
+  exampleObjects(selectShard(tableOf(examples), shard));
+
 describe('selectShard', () => {
   it('takes every count-th example of each class, in manifest order (hand-worked)', () => {
     // Manifest: a0 b0 a1 a2 b1 a3 b2 a4 (class a = 0, b = 1).
@@ -54,14 +59,14 @@ describe('selectShard', () => {
       ex('b2', 1),
       ex('a4', 0),
     ];
-    expect(selectShard(all, { index: 1, count: 2 }).map((e) => e.id)).toEqual([
+    expect(shardOf(all, { index: 1, count: 2 }).map((e) => e.id)).toEqual([
       'a0',
       'b0',
       'a2',
       'b2',
       'a4',
     ]);
-    expect(selectShard(all, { index: 2, count: 2 }).map((e) => e.id)).toEqual(['a1', 'b1', 'a3']);
+    expect(shardOf(all, { index: 2, count: 2 }).map((e) => e.id)).toEqual(['a1', 'b1', 'a3']);
   });
 
   // 3 classes with 17, 9 and 1 examples, interleaved in a fixed pseudo-random order.
@@ -82,7 +87,7 @@ describe('selectShard', () => {
   for (const count of [1, 2, 3, 4, 5, 17, 30]) {
     it(`${count} shard(s): disjoint, covering, class-balanced, deterministic`, () => {
       const shards = Array.from({ length: count }, (_, i) =>
-        selectShard(examples, { index: i + 1, count }),
+        shardOf(examples, { index: i + 1, count }),
       );
       const ids = shards.flatMap((s) => s.map((e) => e.id));
       // Disjoint: no id twice. Covering: every id once.
@@ -108,14 +113,14 @@ describe('selectShard', () => {
         );
       }
       // Deterministic: the same call gives the same shard.
-      expect(selectShard(examples, { index: 1, count }).map((e) => e.id)).toEqual(
+      expect(shardOf(examples, { index: 1, count }).map((e) => e.id)).toEqual(
         shards[0]!.map((e) => e.id),
       );
     });
   }
 
   it('more shards than examples: the extra shards are empty, not errors', () => {
-    expect(selectShard([ex('only', 0)], { index: 2, count: 3 })).toEqual([]);
-    expect(selectShard([], { index: 1, count: 1 })).toEqual([]);
+    expect(shardOf([ex('only', 0)], { index: 2, count: 3 })).toEqual([]);
+    expect(shardOf([], { index: 1, count: 1 })).toEqual([]);
   });
 });

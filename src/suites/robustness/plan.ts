@@ -1,6 +1,7 @@
 import { CORRUPTION_NAMES, type CorruptionName, type Severity } from '../../corruptions/types.js';
 import { parseTransform, type NamedTransform } from '../../transforms/index.js';
 import type { VariantTask } from '../../engine/variant-task.js';
+import type { ExampleTable } from '../../tables/examples.js';
 import type { Example } from '../../types.js';
 import { BENCHMARK_CORRUPTIONS, type RobustnessConfig } from './config.js';
 import { stratifiedSample } from './sample.js';
@@ -22,7 +23,7 @@ export const transformVariant = (name: string) => `t:${name}`;
 /** Resolve the config into concrete corruptions, severities, transforms and the sample. */
 export function planRobustness(
   config: RobustnessConfig,
-  allExamples: readonly Example[],
+  allExamples: ExampleTable,
   sliceColumns: readonly string[],
 ): RobustnessPlan {
   const corruptions =

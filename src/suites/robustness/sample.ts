@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Example } from '../../types.js';
+import type { ExampleTable } from '../../tables/examples.js';
 
 /**
  * A deterministic stratified sample: strata are (class, values of the given metadata columns);
@@ -9,18 +9,22 @@ import type { Example } from '../../types.js';
  * sharding, so shards and the single run corrupt the same examples.
  */
 export function stratifiedSample(
-  examples: readonly Example[],
+  examples: ExampleTable,
   size: number,
   columns: readonly string[],
   seed: number,
 ): Set<string> {
-  if (size >= examples.length) return new Set(examples.map((e) => e.id));
-  const strata = new Map<string, Example[]>();
-  for (const e of examples) {
-    const key = JSON.stringify([e.labelIndex, ...columns.map((c) => e.metadata[c] ?? null)]);
+  if (size >= examples.length) return new Set(examples.ids);
+  const strata = new Map<string, number[]>();
+  const cols = columns.map((c) => examples.column(c));
+  for (let i = 0; i < examples.length; i++) {
+    const key = JSON.stringify([
+      examples.labelCodes[i],
+      ...cols.map((c) => (c < 0 ? null : (examples.value(c, i) ?? null))),
+    ]);
     const list = strata.get(key);
-    if (list) list.push(e);
-    else strata.set(key, [e]);
+    if (list) list.push(i);
+    else strata.set(key, [i]);
   }
   const keys = [...strata.keys()].sort();
   const n = examples.length;
@@ -39,7 +43,7 @@ export function stratifiedSample(
   for (const q of quotas) {
     const members = strata
       .get(q.k)!
-      .map((e) => ({ id: e.id, r: rank(e.id) }))
+      .map((i) => ({ id: examples.ids[i]!, r: rank(examples.ids[i]!) }))
       .sort((a, b) => (a.r < b.r ? -1 : a.r > b.r ? 1 : 0));
     for (const m of members.slice(0, q.take)) out.add(m.id);
   }

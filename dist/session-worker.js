@@ -1,0 +1,141 @@
+import { createRequire as __vgCreateRequire } from 'node:module'; const require = __vgCreateRequire(import.meta.url); globalThis.__VISIONGATE_BUNDLE__ = true;
+
+// src/model/session-worker.ts
+import { parentPort } from "node:worker_threads";
+
+// src/errors.ts
+var UserError = class extends Error {
+  name = "UserError";
+  /** A short machine-readable category, e.g. `config`, `dataset`, `model`, `usage`. */
+  kind;
+  constructor(kind, message, options) {
+    super(message, options);
+    this.kind = kind;
+  }
+};
+function isUserError(error) {
+  return error instanceof UserError || error instanceof Error && error.name === "UserError";
+}
+
+// src/model/ort-session.ts
+import * as ort from "onnxruntime-node";
+async function createSession(bytes, file, threads) {
+  try {
+    return await ort.InferenceSession.create(bytes, {
+      executionProviders: ["cpu"],
+      // Measured on ResNet-18, 2 cores (docs/benchmarks.md): 'extended' (no NCHWc layout
+      // rewrite) runs at 0.58-0.65× of 'all'; parallel execution mode at 0.48×; without the CPU
+      // arena 0.80×, without the memory pattern 0.89-0.97×. ORT's default thread count (one
+      // intra-op thread per physical core) is the fastest on an idle machine (1 thread: 0.52×).
+      graphOptimizationLevel: "all",
+      executionMode: "sequential",
+      enableCpuMemArena: true,
+      enableMemPattern: true,
+      // Intra-op threads sleep instead of spinning between parallel sections. The pass decodes
+      // images with sharp while a batch runs, and a baseline model's session sits idle while the
+      // candidate's runs: spinning threads take those cores. Candidate + baseline pass: 1.12×
+      // faster; candidate alone: same speed (spinning only pays off in a bare inference loop).
+      extra: { session: { intra_op: { allow_spinning: "0" } } },
+      ...threads.intraOpThreads ? { intraOpNumThreads: threads.intraOpThreads } : {},
+      ...threads.interOpThreads ? { interOpNumThreads: threads.interOpThreads } : {}
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UserError("model", `ONNX Runtime cannot load ${file}: ${message.split("\n")[0]}`);
+  }
+}
+function describeSession(session) {
+  const describe = (m) => m.isTensor ? {
+    name: m.name,
+    type: m.type,
+    dims: m.shape.map(
+      (d) => typeof d === "number" && d >= 0 ? d : typeof d === "string" ? d : -1
+    )
+  } : { name: m.name, type: "non-tensor", dims: [] };
+  return {
+    inputs: session.inputMetadata.map(describe),
+    outputs: session.outputMetadata.map(describe)
+  };
+}
+async function runSession(session, file, inputName, data, dims, outputName) {
+  const tensor = new ort.Tensor(data instanceof Uint8Array ? "uint8" : "float32", data, dims);
+  let result;
+  try {
+    result = await session.run({ [inputName]: tensor }, [outputName]);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UserError(
+      "model",
+      `ONNX Runtime failed running ${file} on input ${inputName} [${dims.join(", ")}]: ${message.split("\n")[0]}`
+    );
+  }
+  const out = result[outputName];
+  if (!out) throw new UserError("model", `${file}: output ${outputName} missing from the result`);
+  const raw = out.data;
+  let floats;
+  if (raw instanceof Float32Array) floats = raw;
+  else if (raw instanceof Float64Array || raw instanceof Uint8Array || raw instanceof Int32Array || raw instanceof Uint16Array)
+    floats = Float32Array.from(raw);
+  else
+    throw new UserError(
+      "model",
+      `${file}: output ${outputName} has type ${out.type}; expected a float tensor of class scores`
+    );
+  return { data: floats, dims: out.dims };
+}
+
+// src/model/session-worker.ts
+var sessions = /* @__PURE__ */ new Map();
+var queue = Promise.resolve();
+function reply(message, transfer = []) {
+  try {
+    parentPort.postMessage(message, transfer);
+  } catch {
+    parentPort.postMessage(message);
+  }
+}
+function ownBuffer(a) {
+  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer ? [a.buffer] : [];
+}
+async function handle(msg) {
+  try {
+    if (msg.op === "load") {
+      const session = await createSession(msg.bytes, msg.file, msg.threads);
+      sessions.set(msg.session, { session, file: msg.file });
+      reply({ id: msg.id, ok: true, ...describeSession(session) });
+    } else if (msg.op === "run") {
+      const s = sessions.get(msg.session);
+      if (!s) throw new Error(`session ${msg.session} is not loaded`);
+      const out = await runSession(
+        s.session,
+        s.file,
+        msg.inputName,
+        msg.data,
+        msg.dims,
+        msg.outputName
+      );
+      reply({ id: msg.id, ok: true, data: out.data, dims: [...out.dims], input: msg.data }, [
+        ...ownBuffer(out.data),
+        ...ownBuffer(msg.data)
+      ]);
+    } else {
+      const s = sessions.get(msg.session);
+      sessions.delete(msg.session);
+      await s?.session.release();
+      reply({ id: msg.id, ok: true });
+    }
+  } catch (error) {
+    reply({
+      id: msg.id,
+      ok: false,
+      error: isUserError(error) ? { user: true, kind: error.kind, message: error.message } : {
+        user: false,
+        message: error instanceof Error ? error.message : String(error),
+        stack: error instanceof Error ? error.stack : void 0
+      }
+    });
+  }
+}
+parentPort?.on("message", (msg) => {
+  queue = queue.then(() => handle(msg));
+});
