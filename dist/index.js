@@ -53345,7 +53345,9 @@ var init_schema = __esm({
       output: outputContractSchema.default({ type: "auto" })
     }).strict();
     runtimeSchema = external_exports.object({
-      batchSize: external_exports.number().int().positive().max(4096).optional().describe("Batch size. Default: 32, or 1 for a fixed batch of 1."),
+      batchSize: external_exports.number().int().positive().max(4096).optional().describe(
+        "Batch size. Default: the model's fixed batch if it has one; else 32, lowered for large inputs so a batch's input tensor stays near 32 MB (10 at 512\xD7512 RGB, 2 at 1024\xD71024)."
+      ),
       intraOpThreads: external_exports.number().int().min(0).optional().describe("ONNX Runtime intra-op threads. 0 or unset: runtime default."),
       interOpThreads: external_exports.number().int().min(0).optional(),
       workers: external_exports.number().int().min(0).max(64).optional().describe(
@@ -68969,13 +68971,26 @@ function batchDims(c, n) {
   const { width: w, height: h } = c.geometry;
   return c.tensor.layout === "NCHW" ? [n, ch, h, w] : [n, h, w, ch];
 }
-var isNum, fmtDims;
+function defaultBatchSize(contracts) {
+  const fixed = contracts[0]?.fixedBatch;
+  if (fixed !== void 0) return fixed;
+  let batch = DEFAULT_BATCH_MAX;
+  for (const c of contracts) {
+    const ch = c.tensor.channels === "gray" ? 1 : 3;
+    const perImage = ch * c.geometry.width * c.geometry.height;
+    batch = Math.min(batch, Math.max(1, Math.floor(DEFAULT_BATCH_VALUES / perImage)));
+  }
+  return batch;
+}
+var isNum, fmtDims, DEFAULT_BATCH_VALUES, DEFAULT_BATCH_MAX;
 var init_contract = __esm({
   "src/model/contract.ts"() {
     "use strict";
     init_errors3();
     isNum = (d) => typeof d === "number" && d > 0;
     fmtDims = (dims) => `[${dims.map((d) => d === -1 ? "?" : String(d)).join(", ")}]`;
+    DEFAULT_BATCH_VALUES = 2 ** 23;
+    DEFAULT_BATCH_MAX = 32;
   }
 });
 
@@ -74098,7 +74113,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
         `robustness: ${robustness.sample.size} sampled examples \xD7 ${robustness.corruptions.length} corruptions \xD7 ${robustness.severities.length} severities${robustness.transforms.length ? ` + ${robustness.transforms.length} transforms` : ""}`
       );
     }
-    const batchSize = config2.runtime.batchSize ?? candContract.fixedBatch ?? 32;
+    const batchSize = config2.runtime.batchSize ?? defaultBatchSize(models.map((m) => m.contract));
     log(
       `evaluating ${examples.length} examples with ${models.map((m) => m.role).join(" + ")} (batch ${batchSize}, ${os6.availableParallelism()} CPUs)`
     );

@@ -115,7 +115,9 @@ export const runtimeSchema = z
       .positive()
       .max(4096)
       .optional()
-      .describe('Batch size. Default: 32, or 1 for a fixed batch of 1.'),
+      .describe(
+        "Batch size. Default: the model's fixed batch if it has one; else 32, lowered for large inputs so a batch's input tensor stays near 32 MB (10 at 512×512 RGB, 2 at 1024×1024).",
+      ),
     intraOpThreads: z
       .number()
       .int()

@@ -7,7 +7,7 @@ import type { Config, GateRule } from '../config/schema.js';
 import { attachClasses, loadDataset, readClassFile, type RawDataset } from '../dataset/load.js';
 import { UserError } from '../errors.js';
 import { UnknownMetricError } from '../metrics/classification.js';
-import { resolveContract, type ResolvedContract } from '../model/contract.js';
+import { defaultBatchSize, resolveContract, type ResolvedContract } from '../model/contract.js';
 import { loadModel } from '../model/runtime.js';
 import { buildReport } from '../report/build.js';
 import type { GateResult, Report } from '../report/schema.js';
@@ -173,7 +173,7 @@ export async function runEvaluation(
         `robustness: ${robustness.sample.size} sampled examples × ${robustness.corruptions.length} corruptions × ${robustness.severities.length} severities${robustness.transforms.length ? ` + ${robustness.transforms.length} transforms` : ''}`,
       );
     }
-    const batchSize = config.runtime.batchSize ?? candContract.fixedBatch ?? 32;
+    const batchSize = config.runtime.batchSize ?? defaultBatchSize(models.map((m) => m.contract));
     log(
       `evaluating ${examples.length} examples with ${models.map((m) => m.role).join(' + ')} (batch ${batchSize}, ${os.availableParallelism()} CPUs)`,
     );

@@ -203,3 +203,25 @@ export function batchDims(c: ResolvedContract, n: number): number[] {
   const { width: w, height: h } = c.geometry;
   return c.tensor.layout === 'NCHW' ? [n, ch, h, w] : [n, h, w, ch];
 }
+
+/** Input values per batch the default batch size aims at: 2²³ floats, a 32 MB input tensor. */
+const DEFAULT_BATCH_VALUES = 2 ** 23;
+const DEFAULT_BATCH_MAX = 32;
+
+/**
+ * The batch size when the config gives none: a model's fixed batch if the candidate has one;
+ * else 32, lowered for large inputs so one batch's input tensor stays near 32 MB (activations
+ * grow with it): 32 up to ~290×290 RGB, 10 at 512×512, 2 at 1024×1024, never below 1. On CPU,
+ * throughput barely changes beyond a batch of 8-16, while memory grows with the batch.
+ */
+export function defaultBatchSize(contracts: readonly ResolvedContract[]): number {
+  const fixed = contracts[0]?.fixedBatch;
+  if (fixed !== undefined) return fixed;
+  let batch = DEFAULT_BATCH_MAX;
+  for (const c of contracts) {
+    const ch = c.tensor.channels === 'gray' ? 1 : 3;
+    const perImage = ch * c.geometry.width * c.geometry.height;
+    batch = Math.min(batch, Math.max(1, Math.floor(DEFAULT_BATCH_VALUES / perImage)));
+  }
+  return batch;
+}

@@ -5,7 +5,7 @@ import {
   type InputContractConfig,
 } from '../../src/config/schema.js';
 import { isUserError, type UserError } from '../../src/errors.js';
-import { batchDims, resolveContract } from '../../src/model/contract.js';
+import { batchDims, defaultBatchSize, resolveContract } from '../../src/model/contract.js';
 import type { ValueInfo } from '../../src/model/runtime.js';
 
 /** Config objects go through the zod schema so defaults are exactly what users get. */
@@ -177,6 +177,29 @@ describe('resolveContract: batch', () => {
     expect(resolve([input([8, 3, 8, 8])]).fixedBatch).toBe(8);
     expect(resolve([input(['N', 3, 8, 8])])).not.toHaveProperty('fixedBatch');
     expect(resolve([input([-1, 3, 8, 8])])).not.toHaveProperty('fixedBatch');
+  });
+});
+
+describe('defaultBatchSize', () => {
+  const rgb = (side: number | string) => resolve([input(['N', 3, side, side])]);
+  it('is 32 for small and mid-sized inputs', () => {
+    expect(defaultBatchSize([resolve([input(['N', 1, 28, 28])])])).toBe(32);
+    expect(defaultBatchSize([rgb(224)])).toBe(32);
+    // 2^23 / (3 · 295²) = 32.1: the last side that keeps 32.
+    expect(defaultBatchSize([rgb(295)])).toBe(32);
+    expect(defaultBatchSize([rgb(296)])).toBe(31);
+  });
+  it('keeps a batch input tensor near 2^23 values for large inputs, never below 1', () => {
+    expect(defaultBatchSize([rgb(512)])).toBe(10); // 8388608 / 786432 = 10.67
+    expect(defaultBatchSize([rgb(1024)])).toBe(2); // 2.67
+    expect(defaultBatchSize([rgb(4096)])).toBe(1); // 0.17
+    // Gray inputs count one channel: 8388608 / 512² = 32.
+    expect(defaultBatchSize([resolve([input(['N', 1, 512, 512])])])).toBe(32);
+  });
+  it("takes the smallest over the models, and the candidate's fixed batch first", () => {
+    expect(defaultBatchSize([rgb(224), rgb(512)])).toBe(10);
+    expect(defaultBatchSize([resolve([input([4, 3, 1024, 1024])]), rgb(224)])).toBe(4);
+    expect(defaultBatchSize([])).toBe(32);
   });
 });
 
