@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { imageProperties, type ImageProperties } from '../../src/image/properties.js';
 import type { RgbImage } from '../../src/types.js';
+import { randomRgbImage } from '../support/images.js';
 
 /**
  * The straightforward three-pass form imageProperties had before it was fused: luma plane, then
@@ -40,18 +41,7 @@ function reference(img: RgbImage): ImageProperties {
   };
 }
 
-/** Deterministic pseudo-random bytes (xorshift32). */
-function randomImage(w: number, h: number, seed: number): RgbImage {
-  let x = seed || 1;
-  const data = new Uint8Array(w * h * 3);
-  for (let i = 0; i < data.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    data[i] = x & 255;
-  }
-  return { width: w, height: h, data };
-}
+const randomImage = randomRgbImage;
 
 describe('imageProperties', () => {
   it.each([

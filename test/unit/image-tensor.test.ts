@@ -1,3 +1,4 @@
+import { randomRgbImage } from '../support/images.js';
 import { describe, expect, it } from 'vitest';
 import { channelCount, imagesToTensor, type TensorSpec } from '../../src/image/tensor.js';
 import type { RgbImage } from '../../src/types.js';
@@ -271,17 +272,7 @@ function referenceTensor(images: readonly RgbImage[], spec: TensorSpec): Float32
 }
 
 describe('imagesToTensor: same bits as the per-channel reference', () => {
-  const random = (w: number, h: number, seed: number): RgbImage => {
-    let x = seed;
-    const data = new Uint8Array(w * h * 3);
-    for (let i = 0; i < data.length; i++) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      data[i] = x & 255;
-    }
-    return { width: w, height: h, data };
-  };
+  const random = randomRgbImage;
   const batch = [random(13, 9, 1), random(13, 9, 2), random(13, 9, 3)];
   const imagenet = { scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
   const cases: TensorSpec[] = [];
