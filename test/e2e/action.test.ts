@@ -13,6 +13,7 @@ import {
   runBuiltAction,
   type ActionRun,
 } from '../support/action-runner.js';
+import { IN_PROCESS_MAX_BYTES } from '../../src/model/runtime.js';
 
 let tmp: string;
 let actionDir: string;
@@ -104,6 +105,31 @@ describe('the packaged Action (dist/index.js)', () => {
     expect(a).toEqual(b);
   });
 
+  it('runs models of 1 MiB or more on the bundled session thread, with the same records', async () => {
+    // The example's models are far below the in-process limit. Copies padded with a ModelProto
+    // doc_string (field 6, valid protobuf that ONNX Runtime ignores) go through
+    // dist/session-worker.js instead; every prediction must come out the same.
+    const big = path.join(workspace, 'ml-big');
+    await cp(path.join(workspace, 'ml'), big, { recursive: true });
+    for (const name of ['candidate.onnx', 'baseline.onnx']) {
+      const file = path.join(big, 'models', name);
+      const model = await readFile(file);
+      const padded = Buffer.concat([model, docString(IN_PROCESS_MAX_BYTES)]);
+      expect(padded.length).toBeGreaterThan(IN_PROCESS_MAX_BYTES);
+      await writeFile(file, padded);
+    }
+    const [small, large] = await Promise.all([
+      runAction({ config: 'ml/visiongate.yml', 'out-dir': 'vg-small', 'fail-on': 'never' }),
+      runAction({ config: 'ml-big/visiongate.yml', 'out-dir': 'vg-big', 'fail-on': 'never' }),
+    ]);
+    expect(large.code, large.stdout + large.stderr).toBe(0);
+    expect(small.code, small.stdout + small.stderr).toBe(0);
+    const records = (dir: string) => readFile(path.join(workspace, dir, 'records.jsonl'), 'utf8');
+    const [a, b] = await Promise.all([records('vg-small'), records('vg-big')]);
+    expect(b.split('\n').length).toBeGreaterThan(600);
+    expect(b).toBe(a);
+  });
+
   it('reports but does not fail with fail-on: never', async () => {
     const r = await runAction({
       config: 'ml/visiongate.yml',
@@ -130,3 +156,16 @@ describe('the packaged Action (dist/index.js)', () => {
     expect(broken.stdout).not.toMatch(/\n\s+at /);
   });
 });
+
+/** A protobuf string field 6 (ModelProto.doc_string) of `n` spaces, to append to a model. */
+function docString(n: number): Buffer {
+  const varint: number[] = [];
+  for (let v = n; ; v = Math.floor(v / 128)) {
+    if (v < 128) {
+      varint.push(v);
+      break;
+    }
+    varint.push((v % 128) | 128);
+  }
+  return Buffer.concat([Buffer.from([(6 << 3) | 2, ...varint]), Buffer.alloc(n, 0x20)]);
+}
