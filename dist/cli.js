@@ -52802,6 +52802,7 @@ var init_decode = __esm({
     "use strict";
     init_errors();
     init_header();
+    sharp2.cache(false);
     KERNELS = {
       nearest: sharp2.kernel.nearest,
       bilinear: sharp2.kernel.linear,

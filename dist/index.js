@@ -73409,6 +73409,7 @@ var init_decode = __esm({
     "use strict";
     init_errors3();
     init_header();
+    sharp2.cache(false);
     KERNELS = {
       nearest: sharp2.kernel.nearest,
       bilinear: sharp2.kernel.linear,

@@ -3,6 +3,12 @@ import { UserError } from '../errors.js';
 import type { RgbImage } from '../types.js';
 import { readImageHeader } from './header.js';
 
+// libvips keeps recent operations (up to 50 MB, 100 of them) to answer a repeat at once. Every
+// image here is decoded once per geometry, so the cache never answers and costs ~7% of a 224×224
+// JPEG decode's CPU (docs/benchmarks.md) plus the memory it holds. One switch for the process:
+// sharp's cache is libvips's, shared by every sharp call (the data suite's scan too).
+sharp.cache(false);
+
 /** The geometric part of a model input contract: how an image becomes `width × height` pixels. */
 export interface Geometry {
   width: number;
