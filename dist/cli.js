@@ -53449,7 +53449,13 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
   };
   const loadStart = performance.now();
   const candidate = await loadModel(candidatePath, runtime);
-  const baselineModel = baselineModelPath ? await loadModel(baselineModelPath, runtime) : void 0;
+  let baselineModel;
+  try {
+    baselineModel = baselineModelPath ? await loadModel(baselineModelPath, runtime) : void 0;
+  } catch (error62) {
+    await candidate.dispose();
+    throw error62;
+  }
   lap("loadModels", loadStart);
   try {
     const { classes, source: classSource } = await resolveClasses(

@@ -8,7 +8,7 @@ import { attachClasses, loadDataset, readClassFile, type RawDataset } from '../d
 import { UserError } from '../errors.js';
 import { UnknownMetricError } from '../metrics/classification.js';
 import { defaultBatchSize, resolveContract, type ResolvedContract } from '../model/contract.js';
-import { loadModel } from '../model/runtime.js';
+import { loadModel, type LoadedModel } from '../model/runtime.js';
 import { buildReport } from '../report/build.js';
 import type { GateResult, Report } from '../report/schema.js';
 import { runDataChecks } from './data-suite.js';
@@ -101,7 +101,14 @@ export async function runEvaluation(
   };
   const loadStart = performance.now();
   const candidate = await loadModel(candidatePath, runtime);
-  const baselineModel = baselineModelPath ? await loadModel(baselineModelPath, runtime) : undefined;
+  let baselineModel: LoadedModel | undefined;
+  try {
+    baselineModel = baselineModelPath ? await loadModel(baselineModelPath, runtime) : undefined;
+  } catch (error) {
+    // The candidate's session (and its thread) would otherwise outlive the failed run.
+    await candidate.dispose();
+    throw error;
+  }
   lap('loadModels', loadStart);
 
   try {

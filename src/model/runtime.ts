@@ -121,6 +121,11 @@ async function releaseSharedThread(): Promise<void> {
   await s.thread.close();
 }
 
+/** Models currently holding the shared session thread (0: no thread). For tests and logs. */
+export function sessionThreadUsers(): number {
+  return shared?.users ?? 0;
+}
+
 /** Models below this size run in process by default (see {@link defaultSessionThread}). */
 export const IN_PROCESS_MAX_BYTES = 1024 * 1024;
 

@@ -7,13 +7,14 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IN_PROCESS_MAX_BYTES } from '../../src/model/runtime.js';
 import {
   copyCommittedAction,
   repoRoot as repo,
   runBuiltAction,
   type ActionRun,
 } from '../support/action-runner.js';
-import { IN_PROCESS_MAX_BYTES } from '../../src/model/runtime.js';
+import { docStringPadding } from '../support/onnx.js';
 
 let tmp: string;
 let actionDir: string;
@@ -114,7 +115,7 @@ describe('the packaged Action (dist/index.js)', () => {
     for (const name of ['candidate.onnx', 'baseline.onnx']) {
       const file = path.join(big, 'models', name);
       const model = await readFile(file);
-      const padded = Buffer.concat([model, docString(IN_PROCESS_MAX_BYTES)]);
+      const padded = Buffer.concat([model, docStringPadding(IN_PROCESS_MAX_BYTES)]);
       expect(padded.length).toBeGreaterThan(IN_PROCESS_MAX_BYTES);
       await writeFile(file, padded);
     }
@@ -156,16 +157,3 @@ describe('the packaged Action (dist/index.js)', () => {
     expect(broken.stdout).not.toMatch(/\n\s+at /);
   });
 });
-
-/** A protobuf string field 6 (ModelProto.doc_string) of `n` spaces, to append to a model. */
-function docString(n: number): Buffer {
-  const varint: number[] = [];
-  for (let v = n; ; v = Math.floor(v / 128)) {
-    if (v < 128) {
-      varint.push(v);
-      break;
-    }
-    varint.push((v % 128) | 128);
-  }
-  return Buffer.concat([Buffer.from([(6 << 3) | 2, ...varint]), Buffer.alloc(n, 0x20)]);
-}

@@ -1,4 +1,3 @@
-import { ExampleTable } from '../../src/tables/examples.js';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,9 +11,17 @@ import { inputContractSchema, outputContractSchema } from '../../src/config/sche
 import { evaluate } from '../../src/engine/evaluate.js';
 import { isUserError, type UserError } from '../../src/errors.js';
 import { resolveContract } from '../../src/model/contract.js';
-import { defaultSessionThread, loadModel } from '../../src/model/runtime.js';
+import {
+  IN_PROCESS_MAX_BYTES,
+  defaultSessionThread,
+  loadModel,
+  sessionThreadUsers,
+} from '../../src/model/runtime.js';
 import { SessionThread } from '../../src/model/session-thread.js';
+import { ExampleTable } from '../../src/tables/examples.js';
 import type { Example } from '../../src/types.js';
+import { cli } from '../support/cli.js';
+import { docStringPadding } from '../support/onnx.js';
 
 /**
  * The two places an ONNX Runtime session can run (src/model/runtime.ts): the session thread and
@@ -282,4 +289,30 @@ describe('the session thread', () => {
     );
     expect(stdout.trim()).toBe('1x4');
   }, 40_000);
+});
+
+describe('a run whose baseline model cannot be loaded', () => {
+  it("fails with the baseline error and releases the candidate's session thread", async () => {
+    const repo = path.resolve(import.meta.dirname, '../..');
+    const candidate = path.join(tmp, 'big-candidate.onnx');
+    const bytes = await readFile(path.join(repo, 'examples/fashion/models/candidate.onnx'));
+    await writeFile(candidate, Buffer.concat([bytes, docStringPadding(IN_PROCESS_MAX_BYTES)]));
+    const missing = path.join(tmp, 'no-such-baseline.onnx');
+    expect(sessionThreadUsers()).toBe(0);
+    const r = await cli([
+      'run',
+      '-c',
+      path.join(repo, 'examples/fashion/visiongate.yml'),
+      '--model',
+      candidate,
+      '--baseline-model',
+      missing,
+      '-o',
+      path.join(tmp, 'out-missing-baseline'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot read model ${missing}: file not found`);
+    // The candidate (over 1 MiB, so in the thread) was loaded first and is disposed again.
+    expect(sessionThreadUsers()).toBe(0);
+  });
 });

@@ -1,0 +1,16 @@
+/**
+ * A protobuf string field 6 (ModelProto.doc_string) of `n` spaces. Appended to an ONNX file it
+ * makes the model `n` bytes larger and changes nothing ONNX Runtime computes: tests use it to
+ * push small fixture models over the size from which sessions run in the session thread.
+ */
+export function docStringPadding(n: number): Buffer {
+  const varint: number[] = [];
+  for (let v = n; ; v = Math.floor(v / 128)) {
+    if (v < 128) {
+      varint.push(v);
+      break;
+    }
+    varint.push((v % 128) | 128);
+  }
+  return Buffer.concat([Buffer.from([(6 << 3) | 2, ...varint]), Buffer.alloc(n, 0x20)]);
+}
