@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { UserError, type UserErrorKind } from '../errors.js';
 import { startWorker } from '../worker-entry.js';
 import type { SessionThreads, ValueInfo } from './ort-session.js';
+import { ownBuffer } from './transfer.js';
 
 /** Messages to the session worker (src/model/session-worker.ts). */
 export type SessionRequest =
@@ -130,7 +131,7 @@ export class SessionThread {
       r = await this.request(
         file,
         { op: 'load', id: this.nextId++, session, file, bytes, threads },
-        movable(bytes),
+        ownBuffer(bytes),
       );
     } catch (error) {
       this.files.delete(session);
@@ -150,7 +151,7 @@ export class SessionThread {
     const r = await this.request(
       this.files.get(session) ?? 'a model',
       { op: 'run', id: this.nextId++, session, inputName, data, dims: [...dims], outputName },
-      movable(data),
+      ownBuffer(data),
     );
     return { data: r.data!, dims: r.dims!, input: r.input };
   }
@@ -168,13 +169,4 @@ export class SessionThread {
     this.closed = true;
     await this.worker.terminate();
   }
-}
-
-/** A view's buffer can be moved to the other thread when the view spans all of it. */
-function movable(a: Uint8Array | Float32Array): ArrayBuffer[] {
-  return a.byteOffset === 0 &&
-    a.byteLength === a.buffer.byteLength &&
-    a.buffer instanceof ArrayBuffer
-    ? [a.buffer]
-    : [];
 }

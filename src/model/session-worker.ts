@@ -3,6 +3,7 @@ import type * as ort from 'onnxruntime-node';
 import { isUserError } from '../errors.js';
 import { createSession, describeSession, runSession } from './ort-session.js';
 import type { SessionReply, SessionRequest } from './session-thread.js';
+import { ownBuffer } from './transfer.js';
 
 /**
  * Worker side of the session thread (src/model/session-thread.ts). onnxruntime-node's
@@ -21,15 +22,6 @@ function reply(message: SessionReply, transfer: ArrayBuffer[] = []): void {
     // A buffer that cannot be detached (memory owned by the native side) is copied instead.
     parentPort!.postMessage(message);
   }
-}
-
-/** A buffer can be moved to the other thread when the view spans all of it. */
-function ownBuffer(a: Float32Array | Uint8Array): ArrayBuffer[] {
-  return a.byteOffset === 0 &&
-    a.byteLength === a.buffer.byteLength &&
-    a.buffer instanceof ArrayBuffer
-    ? [a.buffer]
-    : [];
 }
 
 async function handle(msg: SessionRequest): Promise<void> {
