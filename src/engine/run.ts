@@ -232,7 +232,7 @@ export async function runEvaluation(
           ...evaluated,
           records: new RecordSet([
             ...evaluated.records.tables,
-            ...reused.tables.map((t) => readableRows(t, examples, evaluated.images)),
+            ...readableRows(reused.tables, examples, evaluated.images),
           ]),
         }
       : evaluated;
@@ -521,13 +521,22 @@ export async function reportFromRecords(input: {
   });
 }
 
-/** The rows of `table` whose example was read in this run (reused records of unreadable images are left out). */
-function readableRows(table: RecordTable, examples: ExampleTable, images: ImageFacts): RecordTable {
+/**
+ * Each table with only the rows whose example was read in this run (reused records of
+ * unreadable images are left out). The id → row index is built once for all of them.
+ */
+function readableRows(
+  tables: readonly RecordTable[],
+  examples: ExampleTable,
+  images: ImageFacts,
+): RecordTable[] {
   const rowOf = examples.indexById();
-  const rows: number[] = [];
-  for (let i = 0; i < table.length; i++) {
-    const e = rowOf.get(table.ids[i]!);
-    if (e !== undefined && images.has(e)) rows.push(i);
-  }
-  return rows.length === table.length ? table : table.select(rows);
+  return tables.map((table) => {
+    const rows: number[] = [];
+    for (let i = 0; i < table.length; i++) {
+      const e = rowOf.get(table.ids[i]!);
+      if (e !== undefined && images.has(e)) rows.push(i);
+    }
+    return rows.length === table.length ? table : table.select(rows);
+  });
 }
