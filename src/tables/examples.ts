@@ -152,9 +152,7 @@ export class ExampleTable {
 
   /** Row of each id (a Map of the table's size: build once where lookups by id are needed). */
   indexById(): Map<string, number> {
-    const m = new Map<string, number>();
-    this.ids.forEach((id, i) => m.set(id, i));
-    return m;
+    return indexOfIds(this.ids);
   }
 }
 
@@ -276,4 +274,11 @@ class ExampleRef implements Example {
   get metadata(): Record<string, string> {
     return this.table.metadataOf(this.row);
   }
+}
+
+/** Row of each id in a column of ids: the index behind the tables' `indexById`. */
+export function indexOfIds(ids: readonly string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  ids.forEach((id, i) => m.set(id, i));
+  return m;
 }

@@ -7,6 +7,7 @@
  * made only at the edges (records.jsonl lines, small suites) and never all at once.
  */
 import type { RecordColumns } from '../metrics/classification.js';
+import { indexOfIds } from './examples.js';
 import type { ModelRole, PredictionRecord, VariantName } from '../types.js';
 
 const HEX = /^[0-9a-f]{64}$/;
@@ -164,9 +165,7 @@ export class RecordTable implements RecordColumns {
 
   /** Row index of each id (a Map of this table's size: use where lookups by id are needed). */
   indexById(): Map<string, number> {
-    const m = new Map<string, number>();
-    this.ids.forEach((id, i) => m.set(id, i));
-    return m;
+    return indexOfIds(this.ids);
   }
 }
 
