@@ -41,15 +41,26 @@ export function* exampleLines(examples: ExampleTable, images: ImageFacts): Gener
   }
 }
 
+/**
+ * The non-blank lines of a JSON-lines file with their 1-based line numbers, streamed. Reading
+ * errors (a missing file) surface from the iteration; each reader words its own.
+ */
+async function* jsonLines(file: string): AsyncGenerator<{ n: number; text: string }> {
+  const lines = createInterface({
+    input: createReadStream(file, { encoding: 'utf8' }),
+    crlfDelay: Infinity,
+  });
+  let n = 0;
+  for await (const text of lines) {
+    n++;
+    if (text.trim() !== '') yield { n, text };
+  }
+}
+
 /** Read examples.jsonl (image properties per example) of a result folder, line by line. */
 export async function* readExampleLines(file: string): AsyncGenerator<ExampleLine> {
-  const stream = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let n = 0;
   try {
-    for await (const l of lines) {
-      n++;
-      if (l.trim() === '') continue;
+    for await (const { n, text: l } of jsonLines(file)) {
       let v: ExampleLine;
       try {
         v = JSON.parse(l) as ExampleLine;
@@ -135,13 +146,8 @@ function isRecord(v: unknown): v is PredictionRecord {
  */
 export async function readRecords(file: string): Promise<RecordSet> {
   const builders = new Map<string, RecordTableBuilder>();
-  const stream = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let n = 0;
   try {
-    for await (const line of lines) {
-      n++;
-      if (line.trim() === '') continue;
+    for await (const { n, text: line } of jsonLines(file)) {
       let value: unknown;
       try {
         value = JSON.parse(line);
