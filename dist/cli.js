@@ -24963,6 +24963,241 @@ var init_schema = __esm({
   }
 });
 
+// src/tables/examples.ts
+import path from "node:path";
+function grown(a) {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+function indexOfIds(ids) {
+  const m = /* @__PURE__ */ new Map();
+  ids.forEach((id, i) => m.set(id, i));
+  return m;
+}
+var ExampleTable, ExampleTableBuilder, ExampleRef;
+var init_examples = __esm({
+  "src/tables/examples.ts"() {
+    "use strict";
+    ExampleTable = class _ExampleTable {
+      constructor(root, ids, paths, labels, labelCodes, metadata, records) {
+        this.root = root;
+        this.ids = ids;
+        this.paths = paths;
+        this.labels = labels;
+        this.labelCodes = labelCodes;
+        this.metadata = metadata;
+        this.records = records;
+      }
+      root;
+      ids;
+      paths;
+      labels;
+      labelCodes;
+      metadata;
+      records;
+      /**
+       * A table of example objects (tests, small callers). Their absolute paths must be one root
+       * plus their paths (the root is taken from the first example); label codes are the examples'
+       * label indices into `classes` (default: the labels seen, by index).
+       */
+      static fromExamples(examples, options = {}) {
+        const first = examples[0];
+        const root = first ? first.absPath.slice(0, -first.path.length - 1) || "/" : "/";
+        const classes = options.classes ?? Array.from(
+          { length: Math.max(0, ...examples.map((e) => e.labelIndex + 1)) },
+          (_, i) => examples.find((e) => e.labelIndex === i)?.label ?? String(i)
+        );
+        const columns = options.metadataColumns ?? [
+          ...new Set(examples.flatMap((e) => Object.keys(e.metadata)))
+        ];
+        const b = new ExampleTableBuilder(root);
+        for (const e of examples) {
+          if (path.resolve(root, e.path) !== path.resolve(e.absPath))
+            throw new RangeError(`example ${e.id}: absPath ${e.absPath} is not ${root} + ${e.path}`);
+          b.push(e.id, e.path, e.label, 0, e.metadata);
+        }
+        return b.finish(columns).withClasses(classes);
+      }
+      get length() {
+        return this.ids.length;
+      }
+      absPath(i) {
+        return path.resolve(this.root, this.paths[i]);
+      }
+      label(i) {
+        return this.labels[this.labelCodes[i]];
+      }
+      /** Metadata value of column `c` (an index into `metadata`) for example `i`, if present. */
+      value(c, i) {
+        const col = this.metadata[c];
+        const code = col.codes[i];
+        return code === 0 ? void 0 : col.values[code - 1];
+      }
+      /** The metadata of example `i` as an object, keys in column order, missing values absent. */
+      metadataOf(i) {
+        const out = {};
+        for (let c = 0; c < this.metadata.length; c++) {
+          const v = this.value(c, i);
+          if (v !== void 0) out[this.metadata[c].name] = v;
+        }
+        return out;
+      }
+      /** Example `i` as an object (made on each call: use for one example at a time). */
+      at(i) {
+        return {
+          id: this.ids[i],
+          path: this.paths[i],
+          absPath: this.absPath(i),
+          label: this.label(i),
+          labelIndex: this.labelCodes[i],
+          metadata: this.metadataOf(i)
+        };
+      }
+      /**
+       * Example `i` as a small object reading the table on demand (absolute path, label and
+       * metadata are made only if read): for a pass that touches every example once, where a full
+       * {@link at} object per example was garbage that outlived young-generation collections.
+       */
+      ref(i) {
+        return new ExampleRef(this, i);
+      }
+      /** Index of the metadata column `name`, or −1. */
+      column(name) {
+        return this.metadata.findIndex((m) => m.name === name);
+      }
+      /** The examples at `rows` (in that order), sharing strings and value lists. */
+      select(rows) {
+        const pick2 = (a) => Uint32Array.from({ length: rows.length }, (_, t) => a[rows[t]]);
+        return new _ExampleTable(
+          this.root,
+          Array.from({ length: rows.length }, (_, t) => this.ids[rows[t]]),
+          Array.from({ length: rows.length }, (_, t) => this.paths[rows[t]]),
+          this.labels,
+          pick2(this.labelCodes),
+          this.metadata.map((m) => ({ name: m.name, codes: pick2(m.codes), values: m.values })),
+          pick2(this.records)
+        );
+      }
+      /** The same examples with labels as indices into `classes` (every label must be one). */
+      withClasses(classes) {
+        const index2 = new Map(classes.map((c, i) => [c, i]));
+        const remap2 = this.labels.map((l) => index2.get(l) ?? -1);
+        const codes = this.labelCodes.map((c) => remap2[c]);
+        return new _ExampleTable(
+          this.root,
+          this.ids,
+          this.paths,
+          classes,
+          codes,
+          this.metadata,
+          this.records
+        );
+      }
+      /** Row of each id (a Map of the table's size: build once where lookups by id are needed). */
+      indexById() {
+        return indexOfIds(this.ids);
+      }
+    };
+    ExampleTableBuilder = class {
+      constructor(root) {
+        this.root = root;
+      }
+      root;
+      n = 0;
+      ids = [];
+      paths = [];
+      labelIndex = /* @__PURE__ */ new Map();
+      labels = [];
+      labelCodes = new Uint32Array(1024);
+      records = new Uint32Array(1024);
+      columns = /* @__PURE__ */ new Map();
+      get length() {
+        return this.n;
+      }
+      /**
+       * Append an example. Its metadata are the non-empty `fields` whose column passes
+       * `isMetadata` (all when not given): read in place, so a manifest row makes no copies.
+       */
+      push(id, relPath, label, record2, fields, isMetadata = () => true) {
+        const i = this.n++;
+        if (i >= this.records.length) {
+          this.labelCodes = grown(this.labelCodes);
+          this.records = grown(this.records);
+          for (const c of this.columns.values()) c.codes = grown(c.codes);
+        }
+        this.ids.push(id);
+        this.paths.push(relPath);
+        let code = this.labelIndex.get(label);
+        if (code === void 0) {
+          code = this.labels.push(label) - 1;
+          this.labelIndex.set(label, code);
+        }
+        this.labelCodes[i] = code;
+        this.records[i] = record2;
+        for (const name in fields) {
+          const v = fields[name];
+          if (v === "" || !isMetadata(name)) continue;
+          let col = this.columns.get(name);
+          if (!col) {
+            col = { codes: new Uint32Array(this.records.length), index: /* @__PURE__ */ new Map(), values: [] };
+            this.columns.set(name, col);
+          }
+          let vc = col.index.get(v);
+          if (vc === void 0) {
+            vc = col.values.push(v);
+            col.index.set(v, vc);
+          }
+          col.codes[i] = vc;
+        }
+      }
+      /** The table with the metadata columns `columns` (in that order; unseen ones all missing). */
+      finish(columns) {
+        const n = this.n;
+        return new ExampleTable(
+          this.root,
+          this.ids,
+          this.paths,
+          this.labels,
+          this.labelCodes.slice(0, n),
+          columns.map((name) => {
+            const col = this.columns.get(name);
+            return {
+              name,
+              codes: col ? col.codes.slice(0, n) : new Uint32Array(n),
+              values: col?.values ?? []
+            };
+          }),
+          this.records.slice(0, n)
+        );
+      }
+    };
+    ExampleRef = class {
+      constructor(table2, row) {
+        this.table = table2;
+        this.row = row;
+        this.id = table2.ids[row];
+        this.path = table2.paths[row];
+        this.labelIndex = table2.labelCodes[row];
+      }
+      table;
+      row;
+      id;
+      path;
+      labelIndex;
+      get absPath() {
+        return this.table.absPath(this.row);
+      }
+      get label() {
+        return this.table.label(this.row);
+      }
+      get metadata() {
+        return this.table.metadataOf(this.row);
+      }
+    };
+  }
+});
+
 // src/tables/records.ts
 function grow(a, n) {
   if (a.length >= n) return a;
@@ -24974,6 +25209,7 @@ var HEX, HashColumn, RecordTable, RecordTableBuilder, RecordSet;
 var init_records = __esm({
   "src/tables/records.ts"() {
     "use strict";
+    init_examples();
     HEX = /^[0-9a-f]{64}$/;
     HashColumn = class _HashColumn {
       bytes;
@@ -25110,9 +25346,7 @@ var init_records = __esm({
       }
       /** Row index of each id (a Map of this table's size: use where lookups by id are needed). */
       indexById() {
-        const m = /* @__PURE__ */ new Map();
-        this.ids.forEach((id, i) => m.set(id, i));
-        return m;
+        return indexOfIds(this.ids);
       }
     };
     RecordTableBuilder = class {
@@ -25275,7 +25509,7 @@ var init_records = __esm({
 import { createReadStream, createWriteStream } from "node:fs";
 import { once } from "node:events";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
-import path from "node:path";
+import path2 from "node:path";
 import { createInterface } from "node:readline";
 function* exampleLines(examples, images) {
   for (let i = 0; i < examples.length; i++) {
@@ -25289,14 +25523,20 @@ function* exampleLines(examples, images) {
 `;
   }
 }
-async function* readExampleLines(file2) {
-  const stream = createReadStream(file2, { encoding: "utf8" });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+async function* jsonLines(file2) {
+  const lines = createInterface({
+    input: createReadStream(file2, { encoding: "utf8" }),
+    crlfDelay: Infinity
+  });
   let n = 0;
+  for await (const text of lines) {
+    n++;
+    if (text.trim() !== "") yield { n, text };
+  }
+}
+async function* readExampleLines(file2) {
   try {
-    for await (const l of lines) {
-      n++;
-      if (l.trim() === "") continue;
+    for await (const { n, text: l } of jsonLines(file2)) {
       let v;
       try {
         v = JSON.parse(l);
@@ -25315,7 +25555,7 @@ async function* readExampleLines(file2) {
   }
 }
 async function writeLinesAtomic(file2, lines) {
-  await mkdir(path.dirname(file2), { recursive: true });
+  await mkdir(path2.dirname(file2), { recursive: true });
   const tmp = `${file2}.${process.pid}.tmp`;
   const out = createWriteStream(tmp);
   const failed = new Promise((_, reject) => out.once("error", reject));
@@ -25342,7 +25582,7 @@ function* recordLines(records) {
 `;
 }
 async function writeFileAtomic(file2, content) {
-  await mkdir(path.dirname(file2), { recursive: true });
+  await mkdir(path2.dirname(file2), { recursive: true });
   const tmp = `${file2}.${process.pid}.tmp`;
   await writeFile(tmp, content);
   await rename(tmp, file2);
@@ -25354,13 +25594,8 @@ function isRecord(v) {
 }
 async function readRecords(file2) {
   const builders = /* @__PURE__ */ new Map();
-  const stream = createReadStream(file2, { encoding: "utf8" });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let n = 0;
   try {
-    for await (const line of lines) {
-      n++;
-      if (line.trim() === "") continue;
+    for await (const { n, text: line } of jsonLines(file2)) {
       let value;
       try {
         value = JSON.parse(line);
@@ -25419,14 +25654,14 @@ async function readReport(file2) {
   return parsed.data;
 }
 async function readResultDir(dir) {
-  const report = await readReport(path.join(dir, RESULT_FILES.report));
-  const records = await readRecords(path.join(dir, RESULT_FILES.records));
+  const report = await readReport(path2.join(dir, RESULT_FILES.report));
+  const records = await readRecords(path2.join(dir, RESULT_FILES.records));
   return { dir, report, records };
 }
 async function expandShardDirs(dirs) {
   const out = [];
   for (const d of dirs) {
-    const abs = path.resolve(d);
+    const abs = path2.resolve(d);
     const entries = await readdir(abs, { withFileTypes: true }).catch(() => {
       throw new UserError("usage", `shard folder not found: ${d}`);
     });
@@ -25437,7 +25672,7 @@ async function expandShardDirs(dirs) {
     const subs = [];
     for (const e of entries) {
       if (!e.isDirectory()) continue;
-      const sub = path.join(abs, e.name);
+      const sub = path2.join(abs, e.name);
       if ((await readdir(sub)).includes(RESULT_FILES.report)) subs.push(sub);
     }
     if (subs.length === 0)
@@ -33534,9 +33769,9 @@ var init_schema2 = __esm({
 
 // src/config/load.ts
 import { readFile as readFile2 } from "node:fs/promises";
-import path2 from "node:path";
+import path3 from "node:path";
 async function loadConfig(file2) {
-  const abs = path2.resolve(file2);
+  const abs = path3.resolve(file2);
   let text;
   try {
     text = await readFile2(abs, "utf8");
@@ -33552,7 +33787,7 @@ async function loadConfig(file2) {
 function parseConfig(text, file2) {
   const lineCounter = new import_yaml.LineCounter();
   const doc = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  const display = path2.basename(file2);
+  const display = path3.basename(file2);
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     const pos = first.linePos?.[0];
@@ -33575,7 +33810,7 @@ function parseConfig(text, file2) {
     throw new UserError("config", `invalid config ${display}:
   ${lines.join("\n  ")}${more2}`);
   }
-  return { config: parsed.data, file: file2, dir: path2.dirname(file2), lineOf };
+  return { config: parsed.data, file: file2, dir: path3.dirname(file2), lineOf };
 }
 function formatIssue(issue2, display, lineOf, raw) {
   const keyPath = issue2.path.map((p) => typeof p === "symbol" ? String(p) : p);
@@ -33663,7 +33898,7 @@ function rangeLine(node2, counter) {
   return start === void 0 ? void 0 : counter.linePos(start).line;
 }
 function resolveFromConfig(loaded, p) {
-  return path2.resolve(loaded.dir, p);
+  return path3.resolve(loaded.dir, p);
 }
 var import_yaml;
 var init_load = __esm({
@@ -33672,238 +33907,6 @@ var init_load = __esm({
     import_yaml = __toESM(require_dist(), 1);
     init_errors();
     init_schema2();
-  }
-});
-
-// src/tables/examples.ts
-import path3 from "node:path";
-function grown(a) {
-  const b = new Uint32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-var ExampleTable, ExampleTableBuilder, ExampleRef;
-var init_examples = __esm({
-  "src/tables/examples.ts"() {
-    "use strict";
-    ExampleTable = class _ExampleTable {
-      constructor(root, ids, paths, labels, labelCodes, metadata, records) {
-        this.root = root;
-        this.ids = ids;
-        this.paths = paths;
-        this.labels = labels;
-        this.labelCodes = labelCodes;
-        this.metadata = metadata;
-        this.records = records;
-      }
-      root;
-      ids;
-      paths;
-      labels;
-      labelCodes;
-      metadata;
-      records;
-      /**
-       * A table of example objects (tests, small callers). Their absolute paths must be one root
-       * plus their paths (the root is taken from the first example); label codes are the examples'
-       * label indices into `classes` (default: the labels seen, by index).
-       */
-      static fromExamples(examples, options = {}) {
-        const first = examples[0];
-        const root = first ? first.absPath.slice(0, -first.path.length - 1) || "/" : "/";
-        const classes = options.classes ?? Array.from(
-          { length: Math.max(0, ...examples.map((e) => e.labelIndex + 1)) },
-          (_, i) => examples.find((e) => e.labelIndex === i)?.label ?? String(i)
-        );
-        const columns = options.metadataColumns ?? [
-          ...new Set(examples.flatMap((e) => Object.keys(e.metadata)))
-        ];
-        const b = new ExampleTableBuilder(root);
-        for (const e of examples) {
-          if (path3.resolve(root, e.path) !== path3.resolve(e.absPath))
-            throw new RangeError(`example ${e.id}: absPath ${e.absPath} is not ${root} + ${e.path}`);
-          b.push(e.id, e.path, e.label, 0, e.metadata);
-        }
-        return b.finish(columns).withClasses(classes);
-      }
-      get length() {
-        return this.ids.length;
-      }
-      absPath(i) {
-        return path3.resolve(this.root, this.paths[i]);
-      }
-      label(i) {
-        return this.labels[this.labelCodes[i]];
-      }
-      /** Metadata value of column `c` (an index into `metadata`) for example `i`, if present. */
-      value(c, i) {
-        const col = this.metadata[c];
-        const code = col.codes[i];
-        return code === 0 ? void 0 : col.values[code - 1];
-      }
-      /** The metadata of example `i` as an object, keys in column order, missing values absent. */
-      metadataOf(i) {
-        const out = {};
-        for (let c = 0; c < this.metadata.length; c++) {
-          const v = this.value(c, i);
-          if (v !== void 0) out[this.metadata[c].name] = v;
-        }
-        return out;
-      }
-      /** Example `i` as an object (made on each call: use for one example at a time). */
-      at(i) {
-        return {
-          id: this.ids[i],
-          path: this.paths[i],
-          absPath: this.absPath(i),
-          label: this.label(i),
-          labelIndex: this.labelCodes[i],
-          metadata: this.metadataOf(i)
-        };
-      }
-      /**
-       * Example `i` as a small object reading the table on demand (absolute path, label and
-       * metadata are made only if read): for a pass that touches every example once, where a full
-       * {@link at} object per example was garbage that outlived young-generation collections.
-       */
-      ref(i) {
-        return new ExampleRef(this, i);
-      }
-      /** Index of the metadata column `name`, or −1. */
-      column(name) {
-        return this.metadata.findIndex((m) => m.name === name);
-      }
-      /** The examples at `rows` (in that order), sharing strings and value lists. */
-      select(rows) {
-        const pick2 = (a) => Uint32Array.from({ length: rows.length }, (_, t) => a[rows[t]]);
-        return new _ExampleTable(
-          this.root,
-          Array.from({ length: rows.length }, (_, t) => this.ids[rows[t]]),
-          Array.from({ length: rows.length }, (_, t) => this.paths[rows[t]]),
-          this.labels,
-          pick2(this.labelCodes),
-          this.metadata.map((m) => ({ name: m.name, codes: pick2(m.codes), values: m.values })),
-          pick2(this.records)
-        );
-      }
-      /** The same examples with labels as indices into `classes` (every label must be one). */
-      withClasses(classes) {
-        const index2 = new Map(classes.map((c, i) => [c, i]));
-        const remap2 = this.labels.map((l) => index2.get(l) ?? -1);
-        const codes = this.labelCodes.map((c) => remap2[c]);
-        return new _ExampleTable(
-          this.root,
-          this.ids,
-          this.paths,
-          classes,
-          codes,
-          this.metadata,
-          this.records
-        );
-      }
-      /** Row of each id (a Map of the table's size: build once where lookups by id are needed). */
-      indexById() {
-        const m = /* @__PURE__ */ new Map();
-        this.ids.forEach((id, i) => m.set(id, i));
-        return m;
-      }
-    };
-    ExampleTableBuilder = class {
-      constructor(root) {
-        this.root = root;
-      }
-      root;
-      n = 0;
-      ids = [];
-      paths = [];
-      labelIndex = /* @__PURE__ */ new Map();
-      labels = [];
-      labelCodes = new Uint32Array(1024);
-      records = new Uint32Array(1024);
-      columns = /* @__PURE__ */ new Map();
-      get length() {
-        return this.n;
-      }
-      /**
-       * Append an example. Its metadata are the non-empty `fields` whose column passes
-       * `isMetadata` (all when not given): read in place, so a manifest row makes no copies.
-       */
-      push(id, relPath, label, record2, fields, isMetadata = () => true) {
-        const i = this.n++;
-        if (i >= this.records.length) {
-          this.labelCodes = grown(this.labelCodes);
-          this.records = grown(this.records);
-          for (const c of this.columns.values()) c.codes = grown(c.codes);
-        }
-        this.ids.push(id);
-        this.paths.push(relPath);
-        let code = this.labelIndex.get(label);
-        if (code === void 0) {
-          code = this.labels.push(label) - 1;
-          this.labelIndex.set(label, code);
-        }
-        this.labelCodes[i] = code;
-        this.records[i] = record2;
-        for (const name in fields) {
-          const v = fields[name];
-          if (v === "" || !isMetadata(name)) continue;
-          let col = this.columns.get(name);
-          if (!col) {
-            col = { codes: new Uint32Array(this.records.length), index: /* @__PURE__ */ new Map(), values: [] };
-            this.columns.set(name, col);
-          }
-          let vc = col.index.get(v);
-          if (vc === void 0) {
-            vc = col.values.push(v);
-            col.index.set(v, vc);
-          }
-          col.codes[i] = vc;
-        }
-      }
-      /** The table with the metadata columns `columns` (in that order; unseen ones all missing). */
-      finish(columns) {
-        const n = this.n;
-        return new ExampleTable(
-          this.root,
-          this.ids,
-          this.paths,
-          this.labels,
-          this.labelCodes.slice(0, n),
-          columns.map((name) => {
-            const col = this.columns.get(name);
-            return {
-              name,
-              codes: col ? col.codes.slice(0, n) : new Uint32Array(n),
-              values: col?.values ?? []
-            };
-          }),
-          this.records.slice(0, n)
-        );
-      }
-    };
-    ExampleRef = class {
-      constructor(table2, row) {
-        this.table = table2;
-        this.row = row;
-        this.id = table2.ids[row];
-        this.path = table2.paths[row];
-        this.labelIndex = table2.labelCodes[row];
-      }
-      table;
-      row;
-      id;
-      path;
-      labelIndex;
-      get absPath() {
-        return this.table.absPath(this.row);
-      }
-      get label() {
-        return this.table.label(this.row);
-      }
-      get metadata() {
-        return this.table.metadataOf(this.row);
-      }
-    };
   }
 });
 
@@ -48559,16 +48562,24 @@ var init_worker_entry = __esm({
   }
 });
 
-// src/model/session-thread.ts
-function movable(a) {
+// src/model/transfer.ts
+function ownBuffer(a) {
   return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer ? [a.buffer] : [];
 }
+var init_transfer = __esm({
+  "src/model/transfer.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/session-thread.ts
 var SessionThread;
 var init_session_thread = __esm({
   "src/model/session-thread.ts"() {
     "use strict";
     init_errors();
     init_worker_entry();
+    init_transfer();
     SessionThread = class {
       worker;
       pending = /* @__PURE__ */ new Map();
@@ -48630,7 +48641,7 @@ var init_session_thread = __esm({
           r = await this.request(
             file2,
             { op: "load", id: this.nextId++, session, file: file2, bytes, threads },
-            movable(bytes)
+            ownBuffer(bytes)
           );
         } catch (error62) {
           this.files.delete(session);
@@ -48643,7 +48654,7 @@ var init_session_thread = __esm({
         const r = await this.request(
           this.files.get(session) ?? "a model",
           { op: "run", id: this.nextId++, session, inputName, data, dims: [...dims], outputName },
-          movable(data)
+          ownBuffer(data)
         );
         return { data: r.data, dims: r.dims, input: r.input };
       }
@@ -53559,7 +53570,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       ...evaluated,
       records: new RecordSet([
         ...evaluated.records.tables,
-        ...reused.tables.map((t) => readableRows(t, examples, evaluated.images))
+        ...readableRows(reused.tables, examples, evaluated.images)
       ])
     } : evaluated;
     lap("evaluate", evalStart);
@@ -53770,14 +53781,16 @@ async function reportFromRecords(input2) {
     ...input2.notices ? { notices: input2.notices } : {}
   });
 }
-function readableRows(table2, examples, images) {
+function readableRows(tables, examples, images) {
   const rowOf = examples.indexById();
-  const rows = [];
-  for (let i = 0; i < table2.length; i++) {
-    const e = rowOf.get(table2.ids[i]);
-    if (e !== void 0 && images.has(e)) rows.push(i);
-  }
-  return rows.length === table2.length ? table2 : table2.select(rows);
+  return tables.map((table2) => {
+    const rows = [];
+    for (let i = 0; i < table2.length; i++) {
+      const e = rowOf.get(table2.ids[i]);
+      if (e !== void 0 && images.has(e)) rows.push(i);
+    }
+    return rows.length === table2.length ? table2 : table2.select(rows);
+  });
 }
 var cwdPath, rel;
 var init_run = __esm({

@@ -53631,6 +53631,11 @@ function grown(a) {
   b.set(a);
   return b;
 }
+function indexOfIds(ids) {
+  const m = /* @__PURE__ */ new Map();
+  ids.forEach((id, i2) => m.set(id, i2));
+  return m;
+}
 var ExampleTable, ExampleTableBuilder, ExampleRef;
 var init_examples = __esm({
   "src/tables/examples.ts"() {
@@ -53752,9 +53757,7 @@ var init_examples = __esm({
       }
       /** Row of each id (a Map of the table's size: build once where lookups by id are needed). */
       indexById() {
-        const m = /* @__PURE__ */ new Map();
-        this.ids.forEach((id, i2) => m.set(id, i2));
-        return m;
+        return indexOfIds(this.ids);
       }
     };
     ExampleTableBuilder = class {
@@ -55930,6 +55933,7 @@ var HEX, HashColumn, RecordTable, RecordTableBuilder, RecordSet;
 var init_records = __esm({
   "src/tables/records.ts"() {
     "use strict";
+    init_examples();
     HEX = /^[0-9a-f]{64}$/;
     HashColumn = class _HashColumn {
       bytes;
@@ -56066,9 +56070,7 @@ var init_records = __esm({
       }
       /** Row index of each id (a Map of this table's size: use where lookups by id are needed). */
       indexById() {
-        const m = /* @__PURE__ */ new Map();
-        this.ids.forEach((id, i2) => m.set(id, i2));
-        return m;
+        return indexOfIds(this.ids);
       }
     };
     RecordTableBuilder = class {
@@ -68649,14 +68651,20 @@ function* exampleLines(examples, images) {
 `;
   }
 }
-async function* readExampleLines(file2) {
-  const stream = createReadStream2(file2, { encoding: "utf8" });
-  const lines = createInterface2({ input: stream, crlfDelay: Infinity });
+async function* jsonLines(file2) {
+  const lines = createInterface2({
+    input: createReadStream2(file2, { encoding: "utf8" }),
+    crlfDelay: Infinity
+  });
   let n = 0;
+  for await (const text of lines) {
+    n++;
+    if (text.trim() !== "") yield { n, text };
+  }
+}
+async function* readExampleLines(file2) {
   try {
-    for await (const l of lines) {
-      n++;
-      if (l.trim() === "") continue;
+    for await (const { n, text: l } of jsonLines(file2)) {
       let v;
       try {
         v = JSON.parse(l);
@@ -68714,13 +68722,8 @@ function isRecord(v) {
 }
 async function readRecords(file2) {
   const builders = /* @__PURE__ */ new Map();
-  const stream = createReadStream2(file2, { encoding: "utf8" });
-  const lines = createInterface2({ input: stream, crlfDelay: Infinity });
-  let n = 0;
   try {
-    for await (const line of lines) {
-      n++;
-      if (line.trim() === "") continue;
+    for await (const { n, text: line } of jsonLines(file2)) {
       let value;
       try {
         value = JSON.parse(line);
@@ -69166,16 +69169,24 @@ var init_worker_entry = __esm({
   }
 });
 
-// src/model/session-thread.ts
-function movable(a) {
+// src/model/transfer.ts
+function ownBuffer(a) {
   return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer ? [a.buffer] : [];
 }
+var init_transfer = __esm({
+  "src/model/transfer.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/session-thread.ts
 var SessionThread;
 var init_session_thread = __esm({
   "src/model/session-thread.ts"() {
     "use strict";
     init_errors3();
     init_worker_entry();
+    init_transfer();
     SessionThread = class {
       worker;
       pending = /* @__PURE__ */ new Map();
@@ -69237,7 +69248,7 @@ var init_session_thread = __esm({
           r = await this.request(
             file2,
             { op: "load", id: this.nextId++, session, file: file2, bytes, threads },
-            movable(bytes)
+            ownBuffer(bytes)
           );
         } catch (error63) {
           this.files.delete(session);
@@ -69250,7 +69261,7 @@ var init_session_thread = __esm({
         const r = await this.request(
           this.files.get(session) ?? "a model",
           { op: "run", id: this.nextId++, session, inputName, data, dims: [...dims], outputName },
-          movable(data)
+          ownBuffer(data)
         );
         return { data: r.data, dims: r.dims, input: r.input };
       }
@@ -74162,7 +74173,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       ...evaluated,
       records: new RecordSet([
         ...evaluated.records.tables,
-        ...reused.tables.map((t) => readableRows(t, examples, evaluated.images))
+        ...readableRows(reused.tables, examples, evaluated.images)
       ])
     } : evaluated;
     lap("evaluate", evalStart);
@@ -74373,14 +74384,16 @@ async function reportFromRecords(input2) {
     ...input2.notices ? { notices: input2.notices } : {}
   });
 }
-function readableRows(table2, examples, images) {
+function readableRows(tables, examples, images) {
   const rowOf = examples.indexById();
-  const rows = [];
-  for (let i2 = 0; i2 < table2.length; i2++) {
-    const e = rowOf.get(table2.ids[i2]);
-    if (e !== void 0 && images.has(e)) rows.push(i2);
-  }
-  return rows.length === table2.length ? table2 : table2.select(rows);
+  return tables.map((table2) => {
+    const rows = [];
+    for (let i2 = 0; i2 < table2.length; i2++) {
+      const e = rowOf.get(table2.ids[i2]);
+      if (e !== void 0 && images.has(e)) rows.push(i2);
+    }
+    return rows.length === table2.length ? table2 : table2.select(rows);
+  });
 }
 var cwdPath, rel;
 var init_run = __esm({

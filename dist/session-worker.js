@@ -84,6 +84,11 @@ async function runSession(session, file, inputName, data, dims, outputName) {
   return { data: floats, dims: out.dims };
 }
 
+// src/model/transfer.ts
+function ownBuffer(a) {
+  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer ? [a.buffer] : [];
+}
+
 // src/model/session-worker.ts
 var sessions = /* @__PURE__ */ new Map();
 var queue = Promise.resolve();
@@ -93,9 +98,6 @@ function reply(message, transfer = []) {
   } catch {
     parentPort.postMessage(message);
   }
-}
-function ownBuffer(a) {
-  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer ? [a.buffer] : [];
 }
 async function handle(msg) {
   try {
