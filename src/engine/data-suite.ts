@@ -6,7 +6,8 @@ import type { GateResult } from '../report/schema.js';
 import { runDataSuite, type DataSuiteResult, type ManifestItem } from '../suites/data/index.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { RecordSet } from '../tables/records.js';
-import type { Example, ModelRole, PredictionRecord } from '../types.js';
+import type { Example, PredictionRecord } from '../types.js';
+import { pairRecords } from '../analysis/pairing.js';
 
 /** Load a training or reference manifest for the data suite (same formats as the dataset). */
 async function loadItems(loaded: LoadedConfig, manifest: string): Promise<ManifestItem[]> {
@@ -50,18 +51,24 @@ export async function runDataChecks(
   const cfg = loaded.config.data;
   if (!cfg?.enabled) return undefined;
   // The suite works on example and record objects (it reads images anyway): made here, for it.
-  const clean = (set: RecordSet | undefined, role: ModelRole): PredictionRecord[] => {
-    const t = set?.table(role, 'clean');
-    return t ? Array.from({ length: t.length }, (_, i) => t.at(i)) : [];
-  };
-  const candidate = clean(records, 'candidate');
-  const evaluated = new Map(candidate.map((r) => [r.id, r.hash]));
-  // A stored baseline's records are its run's candidate records; only unchanged images count.
-  const baseline = storedBaseline
-    ? clean(storedBaseline, 'candidate')
-        .filter((r) => evaluated.get(r.id) === r.hash)
-        .map((r) => ({ ...r, model: 'baseline' as const }))
-    : clean(records, 'baseline');
+  const candTable = records.table('candidate', 'clean');
+  const candidate = candTable
+    ? Array.from({ length: candTable.length }, (_, i) => candTable.at(i))
+    : [];
+  // A stored baseline's records are its run's candidate records. Only records paired with a
+  // candidate record (same id, same image bytes) count.
+  const baseTable = storedBaseline
+    ? storedBaseline.table('candidate', 'clean')
+    : records.table('baseline', 'clean');
+  const baseline: PredictionRecord[] = [];
+  if (candTable && baseTable) {
+    const pairing = pairRecords(candTable, baseTable);
+    for (let i = 0; i < candTable.length; i++) {
+      const j = pairing.baseRow[i]!;
+      if (j >= 0) baseline.push({ ...baseTable.at(j), model: 'baseline' });
+    }
+  }
+  const evaluated = new Set(candTable?.ids);
   const evaluatedExamples: Example[] = [];
   for (let i = 0; i < examples.length; i++)
     if (evaluated.has(examples.ids[i]!)) evaluatedExamples.push(examples.at(i));

@@ -15,12 +15,11 @@ import {
   frameOf,
   metricNamesFor,
   metricValues,
-  pairRecords,
   resolveMetrics,
   subtract,
-  type Pairing,
   type SliceDef,
 } from '../suites/regression.js';
+import { pairRecords, pairedRows, type Pairing } from '../analysis/pairing.js';
 import { resolveTable } from '../corruptions/index.js';
 import { robustnessGates } from '../suites/robustness/gates.js';
 import { computeRobustness } from '../suites/robustness/metrics.js';
@@ -100,7 +99,7 @@ interface TargetBody {
  */
 function measureTarget(
   rows: ArrayLike<number> | undefined,
-  pairing: Pairing,
+  pairing: Pairing<RecordTable>,
   defs: readonly MetricDefinition[],
   statDefs: readonly MetricDefinition[],
   config: Config,
@@ -114,34 +113,9 @@ function measureTarget(
     k,
     topK,
   ).values;
-  const n = rows ? rows.length : cand.length;
-  let paired = 0;
-  let identity = true;
-  for (let t = 0; t < n; t++) {
-    const i = rows ? rows[t]! : t;
-    const j = pairing.baseRow[i]!;
-    if (j >= 0) paired++;
-    if (j !== i) identity = false;
-  }
-  if (!pairing.baseline || paired === 0) return { candidate, paired };
-  // All rows of both tables only when the baseline has no rows beyond the candidate's.
-  if (!rows && pairing.baseline.length !== n) identity = false;
-  // A baseline run alongside pairs every row with the same row: no row arrays needed.
-  let cRows = rows;
-  let bRows = rows;
-  if (!identity) {
-    const c = new Uint32Array(paired);
-    const b = new Uint32Array(paired);
-    for (let t = 0, p = 0; t < n; t++) {
-      const i = rows ? rows[t]! : t;
-      const j = pairing.baseRow[i]!;
-      if (j < 0) continue;
-      c[p] = i;
-      b[p++] = j;
-    }
-    cRows = c;
-    bRows = b;
-  }
+  if (!pairing.baseline) return { candidate, paired: 0 };
+  const { candidate: cRows, baseline: bRows, n: paired } = pairedRows(pairing, rows);
+  if (paired === 0) return { candidate, paired };
   const candP = { columns: cand, ...(cRows ? { rows: cRows } : {}) };
   const baseP = { columns: pairing.baseline, ...(bRows ? { rows: bRows } : {}) };
   const baseline = metricValues(baseP, defs, k, topK).values;
@@ -279,12 +253,18 @@ export function buildReport(input: BuildInput): Report {
     // Only the sampled examples get variants: record and example objects for those alone.
     const sampled: number[] = [];
     for (const e of frame.exRows) if (plan.sample.has(input.examples.ids[e]!)) sampled.push(e);
+    const candidateSide = input.records.ofModel('candidate');
+    const baselineSide = input.storedBaseline
+      ? input.storedBaseline.records.ofModel('candidate')
+      : input.models.baseline
+        ? input.records.ofModel('baseline')
+        : undefined;
     const robustness = computeRobustness(
-      input.records.recordsOf(plan.sample),
+      candidateSide,
+      baselineSide,
       plan,
       sampled.map((e) => input.examples.at(e)),
       {
-        hasBaseline: input.models.baseline !== undefined && !input.storedBaseline,
         table: resolveTable(
           {
             width: input.models.candidate.input?.width ?? 0,
@@ -294,9 +274,6 @@ export function buildReport(input: BuildInput): Report {
         ),
         sliceColumns,
         minSupport: config.slices.minSupport,
-        ...(input.storedBaseline
-          ? { baselineRecords: input.storedBaseline.records.recordsOf(plan.sample) }
-          : {}),
       },
     );
     suites.robustness = robustness;

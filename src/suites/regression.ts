@@ -7,6 +7,7 @@ import {
 } from '../metrics/classification.js';
 import type { ExampleChange, MetricValues } from '../report/schema.js';
 import type { ExampleTable } from '../tables/examples.js';
+import type { Pairing } from '../analysis/pairing.js';
 import type { RecordTable } from '../tables/records.js';
 
 /** A slice definition: a conjunction of metadata predicates (or the true class). */
@@ -148,60 +149,6 @@ export function buildSlices(
   return slices;
 }
 
-/** Baseline/candidate records matched by example id and image hash. */
-export interface Pairing {
-  /** The clean candidate records. */
-  candidate: RecordTable;
-  /** The clean baseline records, when there is a baseline. */
-  baseline: RecordTable | undefined;
-  /** Baseline row paired with each candidate row; −1 when absent or the image changed. */
-  baseRow: Int32Array;
-  /** Number of paired candidate rows. */
-  paired: number;
-  changed: string[];
-  added: string[];
-  removed: string[];
-}
-
-/** Match records by id + content hash; a changed image is never compared to an old prediction. */
-export function pairRecords(candidate: RecordTable, baseline: RecordTable | undefined): Pairing {
-  const baseRow = new Int32Array(candidate.length).fill(-1);
-  const changed: string[] = [];
-  const added: string[] = [];
-  const removed: string[] = [];
-  let paired = 0;
-  if (baseline) {
-    // Same run: both models' records follow example order, so rows match without a Map.
-    const aligned =
-      baseline.length === candidate.length &&
-      candidate.ids.every((id, i) => baseline.ids[i] === id);
-    const baseById = aligned ? undefined : baseline.indexById();
-    for (let i = 0; i < candidate.length; i++) {
-      const id = candidate.ids[i]!;
-      const b = aligned ? i : baseById!.get(id);
-      if (b === undefined) added.push(id);
-      else if (!candidate.hashes.equals(i, baseline.hashes, b)) changed.push(id);
-      else {
-        baseRow[i] = b;
-        paired++;
-      }
-    }
-    if (!aligned) {
-      const candIds = new Set(candidate.ids);
-      for (const id of baseById!.keys()) if (!candIds.has(id)) removed.push(id);
-    }
-  }
-  return {
-    candidate,
-    baseline,
-    baseRow,
-    paired,
-    changed: changed.sort(),
-    added: added.sort(),
-    removed: removed.sort(),
-  };
-}
-
 /** The default scalar metrics every report carries, plus any named by gates. */
 export function metricNamesFor(topK: readonly number[], extra: readonly string[]): string[] {
   const names = [
@@ -267,7 +214,7 @@ export interface ExampleChanges {
  * per changed example, not an object; the counts are complete.
  */
 export function exampleChanges(
-  pairing: Pairing,
+  pairing: Pairing<RecordTable>,
   frame: Pick<Frame, 'examples' | 'exRowOfCand'>,
   classes: readonly string[],
   limit = Infinity,

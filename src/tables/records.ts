@@ -116,8 +116,23 @@ function grow<T extends Int32Array | Float64Array>(a: T, n: number): T {
   return b;
 }
 
+/**
+ * What every record table offers code that does not read predictions: which model and variant
+ * its records belong to, the example id and image hash of each row, and row selection. Pairing,
+ * merging, reuse and records I/O work on this; the columns that hold predictions are the task's.
+ */
+export interface RecordTableCore {
+  readonly model: ModelRole;
+  readonly variant: VariantName;
+  readonly ids: readonly string[];
+  readonly hashes: HashColumn;
+  readonly length: number;
+  /** Row index of each id. */
+  indexById(): Map<string, number>;
+}
+
 /** The records of one model on one variant, by column. Build with {@link RecordTableBuilder}. */
-export class RecordTable implements RecordColumns {
+export class RecordTable implements RecordColumns, RecordTableCore {
   constructor(
     readonly model: ModelRole,
     readonly variant: VariantName,

@@ -9,10 +9,10 @@ import {
   frameOf,
   metricNamesFor,
   metricValues,
-  pairRecords,
   resolveMetrics,
   subtract,
 } from '../../src/suites/regression.js';
+import { pairRecords } from '../../src/analysis/pairing.js';
 import { ExampleTable } from '../../src/tables/examples.js';
 import { RecordTableBuilder } from '../../src/tables/records.js';
 import type { Example, PredictionRecord } from '../../src/types.js';
