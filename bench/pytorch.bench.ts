@@ -144,7 +144,7 @@ const bench: Bench = {
         {
           name: 'visiongate pass',
           ips: async () => {
-            const { report, records } = await runEvaluation(loaded, { noBaseline: true });
+            const { report, records } = await runEvaluation(loaded, { baseline: { none: true } });
             return records.size / report.timing.evaluate!;
           },
         },
@@ -160,7 +160,7 @@ const bench: Bench = {
       // the PyTorch loop vs VisionGate's records on the same files.
       const predsFile = path.join(tmp, 'preds.json');
       await runPytorch(dataDir, threads, TUNED_MALLOC_ENV, predsFile);
-      const { records } = await runEvaluation(loaded, { noBaseline: true });
+      const { records } = await runEvaluation(loaded, { baseline: { none: true } });
       await raw.run();
       const check = compareWithPytorch(
         [...records.records()],

@@ -90,12 +90,6 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     throw new UserError('usage', `input "${key}" is invalid (got "${String(value)}"): ${allowed}`);
   }
   const inputs = parsed.data;
-  if (inputs.baseline && inputs.baselineModel) {
-    throw new UserError(
-      'usage',
-      'give either the baseline-model input or the baseline input, not both',
-    );
-  }
   if (inputs.mode === 'merge' && !inputs.shards) {
     throw new UserError(
       'usage',

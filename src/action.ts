@@ -8,6 +8,7 @@ import { loadConfig, type LoadedConfig } from './config/load.js';
 
 /** Where a config lives and how to find a key's line in it (for annotations). */
 type ConfigLocator = Pick<LoadedConfig, 'file' | 'lineOf'>;
+import { lookupWanted, type FoundBaseline } from './engine/baseline.js';
 import { mergeShards } from './engine/merge.js';
 import { markdownOptions, writeOutputs, type WrittenOutputs } from './engine/output.js';
 import { expandShardDirs, readReport, RESULT_FILES } from './engine/results.js';
@@ -56,26 +57,25 @@ export async function run(): Promise<void> {
     const key = inputs.key ?? loaded.config.name;
     const overrides: RunOverrides = {
       ...(inputs.model ? { model: inputs.model } : {}),
-      ...(inputs.baselineModel ? { baselineModel: inputs.baselineModel } : {}),
-      ...(inputs.baseline ? { baselineReport: inputs.baseline } : {}),
+      baseline: {
+        ...(inputs.baselineModel ? { model: inputs.baselineModel } : {}),
+        ...(inputs.baseline ? { stored: inputs.baseline } : {}),
+        names: { model: 'the baseline-model input', stored: 'the baseline input' },
+      },
       ...(inputs.shard ? { shard: parseShard(inputs.shard) } : {}),
     };
-    // A stored baseline from GitHub, unless one is given. When the config compares against a
-    // baseline model, the stored result can still stand in for running that model (reuse).
-    const cfgBaseline = loaded.config.baseline;
-    const lookup =
+    // A stored baseline from GitHub when the resolver would use one: as the baseline, or in
+    // place of running the config's baseline model (engine/baseline.ts decides which).
+    if (
       port &&
       !overrides.shard &&
-      !inputs.baseline &&
-      !inputs.baselineModel &&
-      !cfgBaseline.report &&
-      inputs.baselineSource !== 'none';
-    if (lookup) {
+      inputs.baselineSource !== 'none' &&
+      lookupWanted(loaded, overrides.baseline!)
+    ) {
       const found = await core.group('VisionGate: find the baseline', () =>
         fetchBaseline(port, inputs, event, key),
       );
-      if (cfgBaseline.model && found.baselineReport) overrides.reuseBaseline = found.baselineReport;
-      else Object.assign(overrides, found);
+      if (found) overrides.found = found;
     }
 
     let lastStep = -1;
@@ -201,7 +201,7 @@ async function fetchBaseline(
   inputs: ActionInputs,
   event: EventInput,
   key: string,
-): Promise<Pick<RunOverrides, 'baselineReport' | 'baselineInfo'>> {
+): Promise<FoundBaseline | undefined> {
   const found = await lookupBaseline(port, {
     ...event,
     key,
@@ -219,13 +219,13 @@ async function fetchBaseline(
   const b = found.baseline;
   if (!b.found) {
     core.notice(`No stored baseline (${b.detail}): only absolute gates are checked this time.`);
-    return {};
+    return undefined;
   }
   if (!b.files.has(RESULT_FILES.report) || !b.files.has(RESULT_FILES.records)) {
     core.warning(
       `The stored baseline of ${b.sha.slice(0, 12)} lacks ${RESULT_FILES.report} or ${RESULT_FILES.records}; ignoring it.`,
     );
-    return {};
+    return undefined;
   }
   const dir = path.join(process.env.RUNNER_TEMP ?? os.tmpdir(), `visiongate-baseline-${key}`);
   await mkdir(dir, { recursive: true });
@@ -234,7 +234,7 @@ async function fetchBaseline(
     await writeFile(path.join(dir, name), bytes);
   }
   core.info(`baseline: ${b.detail}`);
-  return { baselineReport: dir, baselineInfo: { commit: b.sha, ref: b.branch, detail: b.detail } };
+  return { dir, commit: b.sha, ref: b.branch, detail: b.detail };
 }
 
 async function writeSummary(

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
+import type { BaselineRequest } from './engine/baseline.js';
 import { expandShardDirs } from './engine/results.js';
 import { mergeShards } from './engine/merge.js';
 import { runFromConfigFile, type RunOverrides, type RunResult } from './engine/run.js';
 import { parseShard } from './engine/shard.js';
 import { markdownOptions, writeOutputs } from './engine/output.js';
-import { describeError, isUserError, UserError } from './errors.js';
+import { describeError, isUserError } from './errors.js';
 import { exitCodeFor, type FailOn } from './gates/verdict.js';
 import { VERSION } from './version.js';
 
@@ -64,22 +65,27 @@ function makeProgress(enabled: boolean, stream: NodeJS.WriteStream) {
   };
 }
 
+/** The baseline flags as a request to the baseline resolver (engine/baseline.ts). */
+function baselineRequest(flags: {
+  baselineModel?: string;
+  baseline?: string | false;
+  reuseBaseline?: string;
+}): BaselineRequest {
+  return {
+    ...(flags.baselineModel ? { model: flags.baselineModel } : {}),
+    ...(flags.baseline ? { stored: flags.baseline } : {}),
+    ...(flags.baseline === false ? { none: true } : {}),
+    ...(flags.reuseBaseline ? { reuse: flags.reuseBaseline } : {}),
+  };
+}
+
 async function runCommand(flags: RunFlags): Promise<number> {
   const err = process.stderr;
   const overrides: RunOverrides = {
     ...(flags.model ? { model: flags.model } : {}),
-    ...(flags.baselineModel ? { baselineModel: flags.baselineModel } : {}),
-    ...(flags.baseline ? { baselineReport: flags.baseline } : {}),
-    ...(flags.baseline === false ? { noBaseline: true } : {}),
-    ...(flags.reuseBaseline ? { reuseBaseline: flags.reuseBaseline } : {}),
+    baseline: baselineRequest(flags),
     ...(flags.shard ? { shard: parseShard(flags.shard) } : {}),
   };
-  if (overrides.baselineModel && overrides.baselineReport) {
-    throw new UserError(
-      'usage',
-      'give either --baseline-model or --baseline (a stored result folder), not both',
-    );
-  }
   const progress = makeProgress(!flags.quiet && flags.progress !== false, err);
   const result = await runFromConfigFile(flags.config, overrides, {
     log: (line) => {
@@ -133,10 +139,7 @@ async function mergeCommand(dirs: string[], flags: MergeFlags): Promise<number> 
   const result = await mergeShards(
     flags.config,
     await expandShardDirs(dirs),
-    {
-      ...(flags.baseline ? { baselineReport: flags.baseline } : {}),
-      ...(flags.baseline === false ? { noBaseline: true } : {}),
-    },
+    { baseline: baselineRequest(flags) },
     { log: (line) => (flags.quiet ? undefined : process.stderr.write(`${line}\n`)) },
   );
   return finish(result, flags);

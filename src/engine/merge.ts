@@ -7,6 +7,7 @@ import type { Report } from '../report/schema.js';
 import { ImageFacts } from '../tables/images.js';
 import { RecordSet, RecordTableBuilder, type RecordTable } from '../tables/records.js';
 import type { ModelRole } from '../types.js';
+import { resolveBaseline } from './baseline.js';
 import { runDataChecks } from './data-suite.js';
 import { RESULT_FILES, readExampleLines, readResultDir, type StoredResult } from './results.js';
 import {
@@ -28,7 +29,7 @@ import {
 export async function mergeShards(
   configFile: string,
   shardDirs: readonly string[],
-  overrides: Pick<RunOverrides, 'baselineReport' | 'noBaseline' | 'baselineInfo'> = {},
+  overrides: Pick<RunOverrides, 'baseline' | 'found'> = {},
   hooks: RunHooks = {},
 ): Promise<RunResult> {
   if (shardDirs.length === 0)
@@ -38,7 +39,7 @@ export async function mergeShards(
   const count = checkShardSet(shards);
   hooks.log?.(`merging ${shards.length} shard(s) of ${count}`);
 
-  const data = await prepareData(loaded, overrides, { checkFiles: false });
+  const data = await prepareData(loaded, { checkFiles: false });
   const first = shards[0]!.report;
   // The class list: the config's, or the one the shards resolved (from the model) if they agree.
   const { classes, source } = loaded.config.dataset.classes
@@ -122,9 +123,12 @@ export async function mergeShards(
     }
   }
 
+  // A stored baseline, when one is asked for or configured; else the baseline model the shards
+  // evaluated, if they did (it was resolved when they ran).
+  const baseline = resolveBaseline(loaded, overrides.baseline ?? {}, overrides.found);
   let stored: StoredResult | undefined;
-  if (data.baselineReportDir) {
-    stored = await readResultDir(data.baselineReportDir);
+  if (baseline.kind === 'stored') {
+    stored = await readResultDir(baseline.dir);
     checkStoredCompatible(stored, classes);
   }
   const candidate = first.models.candidate;
@@ -179,7 +183,7 @@ export async function mergeShards(
     models: { candidate, ...(baselineModel ? { baseline: baselineModel } : {}) },
     ...(stored ? { stored } : {}),
     pinnedIds: await readPinned(loaded, loaded.config),
-    ...(overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {}),
+    ...(baseline.kind === 'stored' && baseline.found ? { found: baseline.found } : {}),
     ...(dataChecks ? { suites: { data: dataChecks.result }, suiteGates: dataChecks.gates } : {}),
     ...(notices.length ? { notices } : {}),
   });

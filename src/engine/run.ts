@@ -11,6 +11,7 @@ import { defaultBatchSize, resolveContract, type ResolvedContract } from '../mod
 import { loadModel, type LoadedModel } from '../model/runtime.js';
 import { buildReport } from '../report/build.js';
 import type { GateResult, Report } from '../report/schema.js';
+import { resolveBaseline, type BaselineRequest, type FoundBaseline } from './baseline.js';
 import { runDataChecks } from './data-suite.js';
 import { decideReuse } from './reuse.js';
 import { summarizeContract } from './summary.js';
@@ -26,17 +27,10 @@ import { selectShard, type Shard } from './shard.js';
 /** Flags that override the config (CLI flags, Action inputs). Paths relative to the cwd. */
 export interface RunOverrides {
   model?: string;
-  baselineModel?: string;
-  baselineReport?: string;
-  /** Where a stored baseline came from (commit, branch), shown in the report. */
-  baselineInfo?: { commit?: string; ref?: string; detail?: string };
-  /**
-   * A stored result of the baseline model: its records replace running the model when the
-   * model file, input contract and images match (see engine/reuse.ts).
-   */
-  reuseBaseline?: string;
-  /** Ignore the config's baseline: evaluate the candidate alone (e.g. to record a baseline). */
-  noBaseline?: boolean;
+  /** The caller's baseline flags or inputs, resolved by {@link resolveBaseline}. */
+  baseline?: BaselineRequest;
+  /** A stored result the caller found (the Action's lookup on GitHub): see engine/baseline.ts. */
+  found?: FoundBaseline;
   shard?: Shard;
 }
 
@@ -80,7 +74,7 @@ export async function runEvaluation(
     timing[name] = Math.round(performance.now() - since) / 1000;
   };
 
-  const data = await prepareData(loaded, overrides, { checkFiles: true });
+  const data = await prepareData(loaded, { checkFiles: true });
   const { raw } = data;
   log(
     `dataset: ${raw.examples.length} examples (${raw.format}), metadata columns: ${raw.metadataColumns.join(', ') || 'none'}`,
@@ -90,11 +84,8 @@ export async function runEvaluation(
   const candidatePath = overrides.model
     ? cwdPath(overrides.model)
     : resolveFromConfig(loaded, config.model.path);
-  const baselineModelPath = overrides.baselineModel
-    ? cwdPath(overrides.baselineModel)
-    : data.useConfigBaseline && config.baseline.model
-      ? resolveFromConfig(loaded, config.baseline.model)
-      : undefined;
+  const baseline = resolveBaseline(loaded, overrides.baseline ?? {}, overrides.found);
+  const baselineModelPath = baseline.kind === 'model' ? baseline.path : undefined;
   const runtime = {
     intraOpThreads: config.runtime.intraOpThreads,
     interOpThreads: config.runtime.interOpThreads,
@@ -186,11 +177,7 @@ export async function runEvaluation(
     );
     const evalStart = performance.now();
     // A stored result of the same baseline model on the same images replaces running it.
-    const reuseDir = overrides.reuseBaseline
-      ? cwdPath(overrides.reuseBaseline)
-      : data.useConfigBaseline && config.baseline.reuse
-        ? resolveFromConfig(loaded, config.baseline.reuse)
-        : undefined;
+    const reuseDir = baseline.kind === 'model' ? baseline.reuse?.dir : undefined;
     const notices: string[] = [];
     let reused: RecordSet | undefined;
     const baseUT = models.find((m) => m.role === 'baseline');
@@ -240,8 +227,8 @@ export async function runEvaluation(
 
     // --- stored baseline
     let stored: StoredResult | undefined;
-    if (data.baselineReportDir) {
-      stored = await readResultDir(data.baselineReportDir);
+    if (baseline.kind === 'stored') {
+      stored = await readResultDir(baseline.dir);
       checkStoredCompatible(stored, classes);
       log(`stored baseline: ${stored.records.size} records from ${stored.report.createdAt}`);
     }
@@ -276,7 +263,7 @@ export async function runEvaluation(
       ...(stored ? { stored } : {}),
       pinnedIds,
       ...(overrides.shard ? { shard: overrides.shard } : {}),
-      ...(overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {}),
+      ...(baseline.kind === 'stored' && baseline.found ? { found: baseline.found } : {}),
       ...(dataChecks ? { suites: { data: dataChecks.result }, suiteGates: dataChecks.gates } : {}),
       notices: [
         ...notices,
@@ -397,18 +384,15 @@ export function checkStoredCompatible(stored: StoredResult, classes: readonly st
 
 const rel = (p: string) => path.relative(process.cwd(), p).split(path.sep).join('/') || '.';
 
-/** Dataset and baseline-source decisions shared by `run` and `merge`. */
+/** The dataset as `run` and `merge` load it. */
 export interface PreparedData {
   root: string;
   manifest?: string;
   raw: RawDataset;
-  useConfigBaseline: boolean;
-  baselineReportDir?: string;
 }
 
 export async function prepareData(
   loaded: LoadedConfig,
-  overrides: RunOverrides,
   options: { checkFiles: boolean },
 ): Promise<PreparedData> {
   const config = loaded.config;
@@ -424,20 +408,7 @@ export async function prepareData(
     ...(config.dataset.metadata ? { metadata: config.dataset.metadata } : {}),
     checkFiles: options.checkFiles,
   });
-  const useConfigBaseline =
-    !overrides.noBaseline && !overrides.baselineReport && !overrides.baselineModel;
-  const baselineReportDir = overrides.baselineReport
-    ? cwdPath(overrides.baselineReport)
-    : useConfigBaseline && config.baseline.report
-      ? resolveFromConfig(loaded, config.baseline.report)
-      : undefined;
-  return {
-    root,
-    ...(manifest ? { manifest } : {}),
-    raw,
-    useConfigBaseline,
-    ...(baselineReportDir ? { baselineReportDir } : {}),
-  };
+  return { root, ...(manifest ? { manifest } : {}), raw };
 }
 
 /** The report summary of a model that ran in this process. */
@@ -467,7 +438,8 @@ export async function reportFromRecords(input: {
   stored?: StoredResult;
   pinnedIds: readonly string[];
   shard?: Shard;
-  baselineInfo?: RunOverrides['baselineInfo'];
+  /** How a stored baseline was found, when a lookup found it. */
+  found?: FoundBaseline;
   suites?: Record<string, unknown>;
   suiteGates?: GateResult[];
   notices?: string[];
@@ -503,8 +475,8 @@ export async function reportFromRecords(input: {
               stored: {
                 dir: rel(stored.dir),
                 createdAt: stored.report.createdAt,
-                ...(input.baselineInfo?.commit ? { commit: input.baselineInfo.commit } : {}),
-                ...(input.baselineInfo?.ref ? { ref: input.baselineInfo.ref } : {}),
+                ...(input.found?.commit ? { commit: input.found.commit } : {}),
+                ...(input.found?.ref ? { ref: input.found.ref } : {}),
               },
             },
           },
