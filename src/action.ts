@@ -28,7 +28,8 @@ import {
 import { groupByRule, worst } from './gates/evaluate.js';
 import { exitCodeFor } from './gates/verdict.js';
 import { renderMarkdownWithin, type MarkdownOptions } from './report/markdown.js';
-import type { GateResult, Report } from './report/schema.js';
+import type { GateResult } from './gates/result.js';
+import type { Report } from './report/schema.js';
 import { renderTrend } from './report/trend.js';
 
 /** GitHub limits the job summary to 1 MiB per step; stay well under it. */

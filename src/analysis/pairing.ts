@@ -4,7 +4,24 @@
  * record of the same id only when both saw the same bytes, so a changed image is never compared
  * with an old prediction. Every suite compares through this module.
  */
+import { z } from 'zod';
 import type { RecordTableCore } from '../tables/records.js';
+
+/** The pairing as report.json states it. */
+export const comparisonSchema = z.object({
+  baseline: z.enum(['none', 'model', 'stored']),
+  paired: z
+    .number()
+    .int()
+    .describe('Examples compared between baseline and candidate (same id and same image bytes).'),
+  changed: z
+    .array(z.string())
+    .describe('Ids whose image bytes differ from the baseline run: not compared.'),
+  added: z.array(z.string()).describe('Ids the baseline run did not have.'),
+  removed: z.array(z.string()).describe('Ids the baseline run had that this dataset does not.'),
+});
+
+export type Comparison = z.infer<typeof comparisonSchema>;
 
 /** Baseline rows matched to candidate rows by example id and image hash. */
 export interface Pairing<T extends RecordTableCore = RecordTableCore> {

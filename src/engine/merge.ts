@@ -4,14 +4,16 @@ import { loadConfig } from '../config/load.js';
 import { attachClasses } from '../dataset/load.js';
 import { UserError } from '../errors.js';
 import type { Report } from '../report/schema.js';
+import { planAnalysis } from '../suites/analyse.js';
 import { ImageFacts } from '../tables/images.js';
 import { RecordSet, RecordTableBuilder, type RecordTable } from '../tables/records.js';
 import type { ModelRole } from '../types.js';
 import { resolveBaseline } from './baseline.js';
-import { runDataChecks } from './data-suite.js';
+import { loadManifests } from './manifests.js';
 import { RESULT_FILES, readExampleLines, readResultDir, type StoredResult } from './results.js';
 import {
   checkStoredCompatible,
+  planContext,
   prepareData,
   readPinned,
   reportFromRecords,
@@ -142,33 +144,25 @@ export async function mergeShards(
   }
   const baselineModel =
     first.models.baseline?.source === 'model' ? first.models.baseline : undefined;
-  // The data suite needs the images: it runs here when the merge job has the dataset.
-  let dataChecks: Awaited<ReturnType<typeof runDataChecks>>;
-  const notices: string[] = [];
-  if (loaded.config.data?.enabled) {
-    const haveImages = await Promise.all(
-      Array.from({ length: Math.min(50, allExamples.length) }, (_, i) =>
-        access(allExamples.absPath(i)).then(
-          () => true,
-          () => false,
-        ),
-      ),
-    );
-    if (haveImages.every(Boolean)) {
-      dataChecks = await runDataChecks(
-        loaded,
-        allExamples,
-        classes,
-        records,
-        stored?.records.ofModel('candidate'),
-      );
-    } else {
-      notices.push(
-        'The data suite was skipped: the merge job does not have the dataset images (check out the dataset in the merge job to run it).',
-      );
-    }
-  }
-  const report: Report = await reportFromRecords({
+  // The suites run here on every record; a suite that reads the images runs only when the merge
+  // job has them.
+  const plan = await planAnalysis(
+    planContext(loaded, data.raw.metadataColumns, allExamples, classes, candidate.input),
+    {
+      imagesAvailable: async () =>
+        (
+          await Promise.all(
+            Array.from({ length: Math.min(50, allExamples.length) }, (_, i) =>
+              access(allExamples.absPath(i)).then(
+                () => true,
+                () => false,
+              ),
+            ),
+          )
+        ).every(Boolean),
+    },
+  );
+  const report: Report = await reportFromRecords(plan, {
     loaded,
     data,
     classes,
@@ -183,9 +177,9 @@ export async function mergeShards(
     models: { candidate, ...(baselineModel ? { baseline: baselineModel } : {}) },
     ...(stored ? { stored } : {}),
     pinnedIds: await readPinned(loaded, loaded.config),
+    manifests: await loadManifests(loaded, plan.manifests),
     ...(baseline.kind === 'stored' && baseline.found ? { found: baseline.found } : {}),
-    ...(dataChecks ? { suites: { data: dataChecks.result }, suiteGates: dataChecks.gates } : {}),
-    ...(notices.length ? { notices } : {}),
+    notices: plan.notices,
   });
   const withRecords = new Uint8Array(allExamples.length);
   for (const t of records.ofModel('candidate').tables)

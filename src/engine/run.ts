@@ -3,20 +3,19 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, resolveFromConfig, type LoadedConfig } from '../config/load.js';
-import type { Config, GateRule } from '../config/schema.js';
+import type { ManifestItem, PlanContext, VariantRequest } from '../analysis/suite.js';
+import type { Config } from '../config/schema.js';
 import { attachClasses, loadDataset, readClassFile, type RawDataset } from '../dataset/load.js';
 import { UserError } from '../errors.js';
-import { UnknownMetricError } from '../metrics/classification.js';
 import { defaultBatchSize, resolveContract, type ResolvedContract } from '../model/contract.js';
 import { loadModel, type LoadedModel } from '../model/runtime.js';
-import { buildReport } from '../report/build.js';
-import type { GateResult, Report } from '../report/schema.js';
+import { assembleReport } from '../report/build.js';
+import type { Report } from '../report/schema.js';
+import { planAnalysis, type AnalysisPlan } from '../suites/analyse.js';
 import { resolveBaseline, type BaselineRequest, type FoundBaseline } from './baseline.js';
-import { runDataChecks } from './data-suite.js';
+import { loadManifests } from './manifests.js';
 import { decideReuse } from './reuse.js';
 import { summarizeContract } from './summary.js';
-import { metricNamesFor, resolveMetrics } from '../suites/regression.js';
-import { planRobustness, robustnessVariants } from '../suites/robustness/plan.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
 import { RecordSet, type RecordTable } from '../tables/records.js';
@@ -136,41 +135,15 @@ export async function runEvaluation(
       models.push({ role: 'baseline', model: baselineModel, contract: baseContract });
     }
 
-    // --- metric names are checked before the expensive pass
-    const metricNames = metricNamesFor(
-      config.metrics.topK,
-      config.gates.map((g) => g.metric),
+    // --- the analysis plan: what every suite needs, decided once before the expensive pass
+    const plan = await planAnalysis(
+      planContext(loaded, raw.metadataColumns, allExamples, classes, candContract.geometry),
+      { shard: overrides.shard !== undefined },
     );
-    try {
-      resolveMetrics(metricNames, classes);
-    } catch (error) {
-      if (error instanceof UnknownMetricError) {
-        const i = config.gates.findIndex((g) => error.message.includes(`"${g.metric}"`));
-        const line = i >= 0 ? loaded.lineOf(['gates', i, 'metric']) : undefined;
-        throw new UserError(
-          'config',
-          `${path.basename(loaded.file)}${line ? `:${line}` : ''}: gates[${i}].metric: ${error.message}`,
-        );
-      }
-      throw error;
-    }
-    checkGateScopes(loaded, config, raw.metadataColumns);
     const pinnedIds = await readPinned(loaded, config);
-
-    // --- evaluation pass
-    const sliceColumns = config.slices.columns ?? raw.metadataColumns;
-    const robustness = config.robustness?.enabled
-      ? planRobustness(config.robustness, allExamples, sliceColumns)
-      : undefined;
-    const variants: Variant[] = [
-      { name: 'clean' },
-      ...(robustness && config.robustness ? robustnessVariants(robustness, config.robustness) : []),
-    ];
-    if (robustness) {
-      log(
-        `robustness: ${robustness.sample.size} sampled examples × ${robustness.corruptions.length} corruptions × ${robustness.severities.length} severities${robustness.transforms.length ? ` + ${robustness.transforms.length} transforms` : ''}`,
-      );
-    }
+    const manifests = await loadManifests(loaded, plan.manifests);
+    for (const line of plan.log) log(line);
+    const variants: Variant[] = [{ name: 'clean' }, ...plan.variants.map(passVariant)];
     const batchSize = config.runtime.batchSize ?? defaultBatchSize(models.map((m) => m.contract));
     log(
       `evaluating ${examples.length} examples with ${models.map((m) => m.role).join(' + ')} (batch ${batchSize}, ${os.availableParallelism()} CPUs)`,
@@ -206,10 +179,7 @@ export async function runEvaluation(
       {
         batchSize,
         onUnreadable: config.dataset.onUnreadable,
-        // Full probability vectors are only read by the data suite's label-issue check; for a
-        // 1000-class model they are 12 kB per record, so they are kept only when it runs.
-        keepProbs: (v) =>
-          v === 'clean' && config.data?.enabled === true && config.data.labelIssues.enabled,
+        keepProbs: (v) => v === 'clean' && plan.scores,
         ...(config.runtime.workers !== undefined ? { workers: config.runtime.workers } : {}),
         onProgress: (done, total) => hooks.progress?.('evaluate', done, total),
       },
@@ -233,20 +203,8 @@ export async function runEvaluation(
       log(`stored baseline: ${stored.records.size} records from ${stored.report.createdAt}`);
     }
 
-    const dataStart = performance.now();
-    // The data suite looks at the whole dataset (duplicates across it): not in shard runs.
-    const dataChecks = overrides.shard
-      ? undefined
-      : await runDataChecks(
-          loaded,
-          examples,
-          classes,
-          result.records,
-          stored?.records.ofModel('candidate'),
-        );
-    if (dataChecks) lap('dataSuite', dataStart);
-    const buildStart = performance.now();
-    const report = await reportFromRecords({
+    const analysisStart = performance.now();
+    const report = await reportFromRecords(plan, {
       loaded,
       data,
       classes,
@@ -262,17 +220,12 @@ export async function runEvaluation(
       },
       ...(stored ? { stored } : {}),
       pinnedIds,
+      manifests,
       ...(overrides.shard ? { shard: overrides.shard } : {}),
       ...(baseline.kind === 'stored' && baseline.found ? { found: baseline.found } : {}),
-      ...(dataChecks ? { suites: { data: dataChecks.result }, suiteGates: dataChecks.gates } : {}),
-      notices: [
-        ...notices,
-        ...(overrides.shard && config.data?.enabled
-          ? ['The data suite runs on the whole dataset: it runs in `merge`, not in shard runs.']
-          : []),
-      ],
+      notices: [...notices, ...plan.notices],
     });
-    lap('report', buildStart);
+    lap('report', analysisStart);
     lap('total', t0);
     report.timing = timing;
     return { report, records: result.records, examples, images: result.images, loaded };
@@ -280,6 +233,41 @@ export async function runEvaluation(
     await candidate.dispose();
     await baselineModel?.dispose();
   }
+}
+
+/** What the analysis plan is made from. */
+export function planContext(
+  loaded: LoadedConfig,
+  metadataColumns: readonly string[],
+  allExamples: ExampleTable,
+  classes: readonly string[],
+  input: { width: number; height: number } | undefined,
+): PlanContext {
+  return {
+    config: loaded.config,
+    configName: path.basename(loaded.file),
+    lineOf: (keyPath) => loaded.lineOf(keyPath),
+    allExamples,
+    metadataColumns,
+    classes,
+    inputSize: { width: input?.width ?? 0, height: input?.height ?? 0 },
+  };
+}
+
+/**
+ * A suite's variant as the pass makes it: corruptions are seeded by the example id, so both
+ * models, every shard and every rerun see the same pixels.
+ */
+function passVariant(v: VariantRequest): Variant {
+  const recipe = v.recipe;
+  return {
+    name: v.name,
+    ids: v.ids,
+    task:
+      recipe.kind === 'corruption'
+        ? (e) => ({ ...recipe, seedKey: e.id })
+        : () => ({ kind: 'transform', spec: recipe.spec }),
+  };
 }
 
 /** The class list: config list or file, else the model's metadata, else imagefolder folders. */
@@ -337,30 +325,6 @@ function checkClassCount(role: string, c: ResolvedContract, n: number): void {
   }
 }
 
-export function checkGateScopes(
-  loaded: LoadedConfig,
-  config: Config,
-  columns: readonly string[],
-): void {
-  const known = new Set([...columns]);
-  config.gates.forEach((g: GateRule, i) => {
-    if (g.scope.startsWith('column:') && !known.has(g.scope.slice(7))) {
-      const line = loaded.lineOf(['gates', i, 'scope']);
-      throw new UserError(
-        'config',
-        `${path.basename(loaded.file)}${line ? `:${line}` : ''}: gates[${i}].scope: no metadata column "${g.scope.slice(7)}" (columns: ${[...known].join(', ') || 'none'})`,
-      );
-    }
-  });
-  for (const col of [...(config.slices.columns ?? []), ...config.slices.crossings.flat()]) {
-    if (!known.has(col))
-      throw new UserError(
-        'config',
-        `slices: no metadata column "${col}" (columns: ${[...known].join(', ') || 'none'})`,
-      );
-  }
-}
-
 export async function readPinned(loaded: LoadedConfig, config: Config): Promise<string[]> {
   const ids = [...config.pinned.ids];
   if (config.pinned.file)
@@ -411,8 +375,10 @@ export async function prepareData(
   return { root, ...(manifest ? { manifest } : {}), raw };
 }
 
+type ModelSummary = Report['models']['candidate'];
+
 /** The report summary of a model that ran in this process. */
-export function summarizeModel(m: ModelUnderTest): Report['models']['candidate'] {
+export function summarizeModel(m: ModelUnderTest): ModelSummary {
   return {
     role: m.role,
     source: 'model',
@@ -423,74 +389,87 @@ export function summarizeModel(m: ModelUnderTest): Report['models']['candidate']
 }
 
 /** Everything after inference: shared by `run` (in memory) and `merge` (from shard files). */
-export async function reportFromRecords(input: {
-  loaded: LoadedConfig;
-  data: PreparedData;
-  classes: string[];
-  classSource: string;
-  allExamples: ExampleTable;
-  examples: ExampleTable;
-  records: RecordSet;
-  /** Hashes and image properties by row of `examples`. */
-  images: ImageFacts;
-  unreadable: { id: string; reason: string }[];
-  models: { candidate: Report['models']['candidate']; baseline?: Report['models']['candidate'] };
-  stored?: StoredResult;
-  pinnedIds: readonly string[];
-  shard?: Shard;
-  /** How a stored baseline was found, when a lookup found it. */
-  found?: FoundBaseline;
-  suites?: Record<string, unknown>;
-  suiteGates?: GateResult[];
-  notices?: string[];
-}): Promise<Report> {
+export async function reportFromRecords(
+  plan: AnalysisPlan,
+  input: {
+    loaded: LoadedConfig;
+    data: PreparedData;
+    classes: string[];
+    classSource: string;
+    allExamples: ExampleTable;
+    examples: ExampleTable;
+    records: RecordSet;
+    /** Hashes and image properties by row of `examples`. */
+    images: ImageFacts;
+    unreadable: { id: string; reason: string }[];
+    models: { candidate: ModelSummary; baseline?: ModelSummary };
+    stored?: StoredResult;
+    pinnedIds: readonly string[];
+    manifests: Readonly<Record<string, readonly ManifestItem[]>>;
+    shard?: Shard;
+    /** How a stored baseline was found, when a lookup found it. */
+    found?: FoundBaseline;
+    notices: string[];
+  },
+): Promise<Report> {
   const { loaded, data, stored } = input;
-  return buildReport({
-    config: loaded.config,
-    configFile: rel(loaded.file),
-    configSha: createHash('sha256')
-      .update(await readFile(loaded.file))
-      .digest('hex'),
-    dataset: {
-      root: rel(data.root),
-      ...(data.manifest ? { manifest: rel(data.manifest) } : {}),
-      format: data.raw.format,
-      metadataColumns: data.raw.metadataColumns,
-      totalExamples: input.allExamples.length,
-      classSource: input.classSource,
-      ...(input.shard ? { shard: input.shard } : {}),
-    },
+  const config = loaded.config;
+  const analysis = await plan.analyse({
+    config,
     classes: input.classes,
-    allExamples: input.allExamples,
+    metadataColumns: data.raw.metadataColumns,
     examples: input.examples,
-    records: input.records,
-    ...(stored
-      ? {
-          storedBaseline: {
-            records: stored.records.ofModel('candidate'),
-            summary: {
-              ...stored.report.models.candidate,
-              role: 'baseline' as const,
-              source: 'stored' as const,
-              stored: {
-                dir: rel(stored.dir),
-                createdAt: stored.report.createdAt,
-                ...(input.found?.commit ? { commit: input.found.commit } : {}),
-                ...(input.found?.ref ? { ref: input.found.ref } : {}),
-              },
-            },
-          },
-        }
-      : {}),
     images: input.images,
+    records: input.records,
+    baseline: stored
+      ? { kind: 'stored', records: stored.records }
+      : input.models.baseline
+        ? { kind: 'model' }
+        : { kind: 'none' },
     unreadable: input.unreadable,
-    models: input.models,
     pinnedIds: input.pinnedIds,
-    createdAt: new Date().toISOString(),
-    ...(input.suites ? { suites: input.suites } : {}),
-    ...(input.suiteGates ? { suiteGates: input.suiteGates } : {}),
-    ...(input.notices ? { notices: input.notices } : {}),
+    manifests: input.manifests,
   });
+  const baselineSummary: ModelSummary | undefined = stored
+    ? {
+        ...stored.report.models.candidate,
+        role: 'baseline',
+        source: 'stored',
+        stored: {
+          dir: rel(stored.dir),
+          createdAt: stored.report.createdAt,
+          ...(input.found?.commit ? { commit: input.found.commit } : {}),
+          ...(input.found?.ref ? { ref: input.found.ref } : {}),
+        },
+      }
+    : input.models.baseline;
+  return assembleReport(
+    {
+      name: config.name,
+      createdAt: new Date().toISOString(),
+      configFile: rel(loaded.file),
+      configSha: createHash('sha256')
+        .update(await readFile(loaded.file))
+        .digest('hex'),
+      dataset: {
+        root: rel(data.root),
+        ...(data.manifest ? { manifest: rel(data.manifest) } : {}),
+        format: data.raw.format,
+        metadataColumns: data.raw.metadataColumns,
+        totalExamples: input.allExamples.length,
+        classSource: input.classSource,
+        ...(input.shard ? { shard: input.shard } : {}),
+      },
+      classes: input.classes,
+      models: {
+        candidate: input.models.candidate,
+        ...(baselineSummary ? { baseline: baselineSummary } : {}),
+      },
+      unreadable: input.unreadable,
+      notices: input.notices,
+    },
+    analysis,
+  );
 }
 
 /**

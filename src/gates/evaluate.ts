@@ -1,7 +1,8 @@
 import type { GateRule } from '../config/schema.js';
 import type { MetricDirection } from '../metrics/classification.js';
-import type { GateResult, MetricValues, PairedStatsReport } from '../report/schema.js';
-import { isSignificantWorsening } from '../suites/significance.js';
+import type { MetricValues } from '../metrics/values.js';
+import type { GateResult } from './result.js';
+import { isSignificantWorsening, type SignificanceEvidence } from './significance.js';
 import type { Level } from '../types.js';
 
 /** What a gate rule can be applied to: the whole set or one slice. */
@@ -14,7 +15,7 @@ export interface GateTarget {
   baseline?: MetricValues;
   delta?: MetricValues;
   /** Paired statistics (intervals, McNemar) when a baseline was compared. */
-  stats?: PairedStatsReport;
+  stats?: SignificanceEvidence;
 }
 
 const fmt = (x: number) =>

@@ -3,8 +3,10 @@ import { groupByRule } from '../gates/evaluate.js';
 import { renderDataSection, type DataSuiteResult } from '../suites/data/index.js';
 import type { RobustnessResult } from '../suites/robustness/metrics.js';
 import { renderRobustnessSection } from '../suites/robustness/render.js';
-import type { GateResult, Report, SliceReport } from './schema.js';
-import { escapeMarkdown as esc } from './escape.js';
+import type { GateResult } from '../gates/result.js';
+import type { SliceReport } from '../suites/regression/schema.js';
+import type { Report } from './schema.js';
+import { escapeMarkdown as esc } from '../markdown/escape.js';
 
 /** How much detail to render; the GitHub side lowers these to fit a size limit. */
 export interface MarkdownOptions {

@@ -1,5 +1,5 @@
 import { markdownTable } from 'markdown-table';
-import { escapeMarkdown as esc } from './escape.js';
+import { escapeMarkdown as esc } from '../markdown/escape.js';
 
 /** One stored run, as the baseline history records it. */
 export interface TrendEntry {

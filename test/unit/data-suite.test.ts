@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataSuiteConfigSchema } from '../../src/suites/data/config.js';
+import { dataSuiteConfigSchema } from '../../src/config/data.js';
 import { evaluateGate, worstLevel } from '../../src/suites/data/gates.js';
 import {
   DATA_CHECKS,
@@ -7,7 +7,7 @@ import {
   runDataSuite,
   type DataSuiteResult,
 } from '../../src/suites/data/index.js';
-import { escapeHtml, escapeMarkdown } from '../../src/report/escape.js';
+import { escapeHtml, escapeMarkdown } from '../../src/markdown/escape.js';
 import { formatNumber, formatPercent } from '../../src/suites/data/util.js';
 import type { Example } from '../../src/types.js';
 

@@ -9,7 +9,8 @@ import {
 } from '../../src/gates/evaluate.js';
 import { exitCodeFor } from '../../src/gates/verdict.js';
 import type { MetricDirection } from '../../src/metrics/classification.js';
-import type { MetricValues, PairedStatsReport } from '../../src/report/schema.js';
+import type { SignificanceEvidence } from '../../src/gates/significance.js';
+import type { MetricValues } from '../../src/metrics/values.js';
 
 /** Rules go through the zod schema so defaults (scope overall, level fail) are the real ones. */
 const rule = (raw: Record<string, unknown>): GateRule => gateRuleSchema.parse(raw);
@@ -219,7 +220,7 @@ describe('applyRule: maxDrop', () => {
 
   it('significant: true excuses a drop that is not significant, and fails one that is', () => {
     const r = rule({ metric: 'accuracy', maxDrop: 0.02, significant: true });
-    const stats = (significant: boolean, b: number, c: number): PairedStatsReport => ({
+    const stats = (significant: boolean, b: number, c: number): SignificanceEvidence => ({
       intervals: {},
       mcnemar: { b, c, p: 0.01 },
       pAdjusted: significant ? 0.01 : 0.3,
@@ -259,11 +260,11 @@ describe('applyRule: maxDrop', () => {
 
   it('significant: true on another metric uses the bootstrap interval of the delta', () => {
     const r = rule({ metric: 'macro_f1', maxDrop: 0.01, significant: true });
-    const withInterval = (lower: number, upper: number): PairedStatsReport => ({
+    const withInterval = (lower: number, upper: number): SignificanceEvidence => ({
       intervals: { macro_f1: { lower, upper } },
       mcnemar: { b: 0, c: 0, p: 1 },
     });
-    const t = (iv: PairedStatsReport) =>
+    const t = (iv: SignificanceEvidence) =>
       target('overall', { macro_f1: 0.7 }, { macro_f1: 0.8 }, { stats: iv });
     // Interval wholly below 0: significant worsening → fail.
     expect(applyRule(r, 0, 'higher-is-better', t(withInterval(-0.15, -0.05)))[0]!.status).toBe(

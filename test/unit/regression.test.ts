@@ -2,17 +2,17 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { frameOf } from '../../src/analysis/frame.js';
+import { pairRecords } from '../../src/analysis/pairing.js';
+import { buildSlices } from '../../src/analysis/slices.js';
+import { subtract } from '../../src/metrics/values.js';
+import { checkPinned } from '../../src/suites/pinned/check.js';
+import { exampleChanges } from '../../src/suites/regression/changes.js';
 import {
-  buildSlices,
-  checkPinned,
-  exampleChanges,
-  frameOf,
   metricNamesFor,
   metricValues,
   resolveMetrics,
-  subtract,
-} from '../../src/suites/regression.js';
-import { pairRecords } from '../../src/analysis/pairing.js';
+} from '../../src/suites/regression/metrics.js';
 import { ExampleTable } from '../../src/tables/examples.js';
 import { RecordTableBuilder } from '../../src/tables/records.js';
 import type { Example, PredictionRecord } from '../../src/types.js';
@@ -122,7 +122,7 @@ describe('buildSlices', () => {
     // Under sv-SE, String#localeCompare puts "ä" after "z"; under en-US between "a" and "b".
     // Run buildSlices in a child process with each locale and compare.
     const here = path.dirname(fileURLToPath(import.meta.url));
-    const moduleUrl = pathToFileURL(path.resolve(here, '../../src/suites/regression.ts')).href;
+    const moduleUrl = pathToFileURL(path.resolve(here, '../../src/analysis/slices.ts')).href;
     const tableUrl = pathToFileURL(path.resolve(here, '../../src/tables/examples.ts')).href;
     const script = `
       const { buildSlices } = await import(${JSON.stringify(moduleUrl)});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown, escapeMarkdown as esc } from '../../src/report/escape.js';
+import { escapeMarkdown, escapeMarkdown as esc } from '../../src/markdown/escape.js';
 import {
   formatDelta,
   formatInterval,
@@ -8,7 +8,9 @@ import {
   renderMarkdownWithin,
   type MarkdownOptions,
 } from '../../src/report/markdown.js';
-import type { ExampleChange, GateResult, Report, SliceReport } from '../../src/report/schema.js';
+import type { GateResult } from '../../src/gates/result.js';
+import type { Report } from '../../src/report/schema.js';
+import type { ExampleChange, SliceReport } from '../../src/suites/regression/schema.js';
 import { sampleReport } from '../support/sample-report.js';
 
 const FULL: MarkdownOptions = { maxSlices: 30, maxExamples: 20, details: true };

@@ -11,7 +11,7 @@ import {
 import { computeMetrics, resolveMetric } from '../../src/metrics/classification.js';
 import { binNumeric, sliceLine } from '../../src/metrics/slice-line.js';
 import { pairedBootstrapMetric } from '../../src/metrics/stats.js';
-import { discoverSlices, discoveryFeatures } from '../../src/suites/discovery.js';
+import { discoverSlices, discoveryFeatures } from '../../src/analysis/discovery.js';
 import { ExampleTable, ExampleTableBuilder } from '../../src/tables/examples.js';
 import { ImageFacts } from '../../src/tables/images.js';
 import { HashColumn, RecordSet, RecordTableBuilder } from '../../src/tables/records.js';

@@ -3,7 +3,7 @@
  * `{ warn, fail }` thresholds (a bare number means fail). Pure.
  */
 import type { Level } from '../../types.js';
-import type { DataGateName, DataGateSetting, DataSuiteConfig } from './config.js';
+import type { DataGateName, DataGateSetting, DataSuiteConfig } from '../../config/data.js';
 import type { DataCheckId, DataGateResult, GateValue } from './types.js';
 
 /** `min*` gates are violated below the threshold, the others above it. */

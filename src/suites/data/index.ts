@@ -10,7 +10,7 @@ import {
   dataSuiteConfigSchema,
   type DataSuiteConfig,
   type DataSuiteConfigInput,
-} from './config.js';
+} from '../../config/data.js';
 import { evaluateGate, worstLevel } from './gates.js';
 import { imagePropertiesCheck } from './image-properties.js';
 import { labelIssuesCheck } from './label-issues.js';
@@ -33,7 +33,7 @@ export {
   dataSuiteConfigSchema,
   type DataSuiteConfig,
   type DataSuiteConfigInput,
-} from './config.js';
+} from '../../config/data.js';
 export { renderDataSection } from './render.js';
 export { escapeMarkdown } from './markdown.js';
 export type * from './types.js';

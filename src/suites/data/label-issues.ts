@@ -24,7 +24,7 @@
  * With a baseline model's probabilities too, an example can be required to be flagged by both
  * models: two models agreeing that a label is wrong is much stronger evidence than one.
  */
-import { compareText } from '../regression.js';
+import { compareText } from '../../analysis/slices.js';
 import type { Example, PredictionRecord } from '../../types.js';
 import type { DataCheck } from './types.js';
 import { formatPercent, skipped } from './util.js';

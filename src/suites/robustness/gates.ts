@@ -1,5 +1,5 @@
-import type { GateResult } from '../../report/schema.js';
-import type { RobustnessConfig } from './config.js';
+import type { GateResult } from '../../gates/result.js';
+import type { RobustnessConfig } from '../../config/robustness.js';
 import type { RobustnessResult } from './metrics.js';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -1,7 +1,7 @@
 import { pairRecords } from '../../analysis/pairing.js';
 import type { RecordSet, RecordTable } from '../../tables/records.js';
 import type { Example } from '../../types.js';
-import { compareText } from '../regression.js';
+import { compareText } from '../../analysis/slices.js';
 import { corruptionVariant, transformVariant, type RobustnessPlan } from './plan.js';
 
 /**

@@ -1,5 +1,5 @@
 import { markdownTable } from 'markdown-table';
-import { escapeMarkdown as esc } from '../../report/escape.js';
+import { escapeMarkdown as esc } from '../../markdown/escape.js';
 import type { RobustnessResult } from './metrics.js';
 
 const pct = (x: number | undefined) =>

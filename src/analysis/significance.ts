@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { asRows, type MetricDefinition, type MetricInput } from '../metrics/classification.js';
 import { benjaminiHochberg, mcnemarExact, pairedBootstrapMetric } from '../metrics/stats.js';
 
@@ -11,23 +12,30 @@ export interface SignificanceOptions {
   alpha: number;
 }
 
-/** Uncertainty of one metric delta (candidate − baseline on the same examples). */
-export interface DeltaInterval {
-  lower: number;
-  upper: number;
-}
+export const pairedStatsSchema = z
+  .object({
+    intervals: z
+      .record(z.string(), z.object({ lower: z.number(), upper: z.number() }))
+      .describe('Paired bootstrap percentile interval of each metric delta.'),
+    mcnemar: z
+      .object({ b: z.number().int(), c: z.number().int(), p: z.number() })
+      .describe(
+        'Exact McNemar test on accuracy: b = only baseline right, c = only candidate right.',
+      ),
+    pAdjusted: z
+      .number()
+      .optional()
+      .describe('McNemar p after Benjamini-Hochberg across overall and all slices.'),
+    significant: z.boolean().optional(),
+  })
+  .describe('Uncertainty of the deltas (present when a baseline was compared).');
 
-/** Paired statistics of one comparison target (overall or one slice). */
-export interface PairedStats {
-  /** Bootstrap percentile interval of each metric's delta. */
-  intervals: Record<string, DeltaInterval>;
-  /** Exact McNemar test on accuracy: b = only the baseline right, c = only the candidate right. */
-  mcnemar: { b: number; c: number; p: number };
-  /** McNemar p adjusted across all targets of the run (Benjamini-Hochberg); set by {@link adjustAcrossTargets}. */
-  pAdjusted?: number;
-  /** pAdjusted < alpha. */
-  significant?: boolean;
-}
+/**
+ * Paired statistics of one comparison target (overall or one slice): the bootstrap interval of
+ * each metric's delta, the exact McNemar test on accuracy (b = only the baseline right, c = only
+ * the candidate right), and its p adjusted across all targets ({@link adjustAcrossTargets}).
+ */
+export type PairedStats = z.infer<typeof pairedStatsSchema>;
 
 /**
  * Paired statistics between aligned candidate and baseline records (same examples, same order).
@@ -53,7 +61,7 @@ export function pairedStats(
     if (bOk && !cOk) b++;
     else if (cOk && !bOk) c++;
   }
-  const intervals: Record<string, DeltaInterval> = {};
+  const intervals: PairedStats['intervals'] = {};
   if (cr.length > 0) {
     for (const def of defs) {
       const iv = pairedBootstrapMetric(cand, base, def, numClasses, {
@@ -83,22 +91,4 @@ export function adjustAcrossTargets(stats: readonly PairedStats[], alpha: number
     s.pAdjusted = adjusted[i]!;
     s.significant = adjusted[i]! < alpha;
   });
-}
-
-/**
- * Is a metric's worsening significant? For accuracy, the BH-adjusted exact McNemar test (and
- * the worsening direction); for other metrics, the bootstrap interval of the delta lies wholly
- * on the worse side of 0.
- */
-export function isSignificantWorsening(
-  stats: PairedStats,
-  metric: string,
-  higherIsBetter: boolean,
-): boolean {
-  if (metric === 'accuracy') {
-    return stats.significant === true && stats.mcnemar.b > stats.mcnemar.c;
-  }
-  const iv = stats.intervals[metric];
-  if (!iv) return false;
-  return higherIsBetter ? iv.upper < 0 : iv.lower > 0;
 }

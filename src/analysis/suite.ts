@@ -1,0 +1,106 @@
+/**
+ * The Suite interface: how an analysis plugs in between the evaluation pass and the report.
+ * A suite says, once per run and before any inference, whether it runs and what it needs from
+ * the pass (image variants, full score vectors, extra manifests); afterwards it turns records
+ * into a typed result and gate results. Suites live in src/suites/, one folder each, and are
+ * listed in src/suites/registry.ts. See docs/architecture.md, "How to add a suite".
+ */
+import type { Config } from '../config/schema.js';
+import type { GateResult } from '../gates/result.js';
+import type { ExampleTable } from '../tables/examples.js';
+import type { ImageFacts } from '../tables/images.js';
+import type { RecordSet, RecordTable } from '../tables/records.js';
+import type { Frame } from './frame.js';
+import type { Pairing } from './pairing.js';
+import type { VariantRecipe } from './variants.js';
+
+/** What a suite's plan is made from: the config and the dataset, before the evaluation pass. */
+export interface PlanContext {
+  config: Config;
+  /** The config file's name and the 1-based line of a key in it, for error messages. */
+  configName: string;
+  lineOf(keyPath: readonly (string | number)[]): number | undefined;
+  /** Every example of the dataset, before sharding (samples are drawn from these). */
+  allExamples: ExampleTable;
+  metadataColumns: readonly string[];
+  classes: readonly string[];
+  /** The candidate model's input size (corruption parameters depend on it). */
+  inputSize: { width: number; height: number };
+}
+
+/** An image variant the evaluation pass makes for a suite: for which examples, and how. */
+export interface VariantRequest {
+  /** Variant name as stored in records, e.g. `gaussian_noise@3`, `t:rotate-10`. */
+  name: string;
+  ids: ReadonlySet<string>;
+  recipe: VariantRecipe;
+}
+
+/** What a suite needs from the engine beyond the clean records. */
+export interface SuiteNeeds {
+  /** Image variants to evaluate. */
+  variants?: readonly VariantRequest[];
+  /** Keep each clean record's full score vector (class probabilities). */
+  scores?: boolean;
+  /** Extra manifests to load, by name: paths relative to the config file. */
+  manifests?: Readonly<Record<string, string>>;
+  /** It looks at every example of the dataset: not run in shard runs, but in `merge`. */
+  wholeDataset?: boolean;
+  /** It reads image files itself: `merge` runs it only where the images are. */
+  images?: boolean;
+}
+
+/** A row of an extra manifest (a training or reference set): enough to read the image. */
+export interface ManifestItem {
+  id: string;
+  absPath: string;
+  label?: string;
+  metadata?: Record<string, string>;
+}
+
+/** Where the comparison records come from. */
+export type BaselineKind = 'none' | 'model' | 'stored';
+
+/** What every suite analyses: this run's records, paired once, and its examples. */
+export interface AnalysisContext {
+  config: Config;
+  classes: readonly string[];
+  metadataColumns: readonly string[];
+  /** This run's examples (after sharding). */
+  examples: ExampleTable;
+  /** Hashes and image properties by row of `examples`. */
+  images: ImageFacts;
+  /** The examples with a clean candidate record. */
+  frame: Frame;
+  /** Clean candidate records paired with the clean baseline records (analysis/pairing.ts). */
+  pairing: Pairing<RecordTable>;
+  /** Every candidate record, one table per variant. */
+  candidate: RecordSet;
+  /** Every baseline record, one table per variant (a stored result's are its candidate's). */
+  baseline: RecordSet | undefined;
+  baselineKind: BaselineKind;
+  /** Example ids that must stay correct (config `pinned`). */
+  pinnedIds: readonly string[];
+  /** The extra manifests suites asked for, loaded. */
+  manifests: Readonly<Record<string, readonly ManifestItem[]>>;
+}
+
+/** A suite's contribution to the report: its result, gate results and notices. */
+export interface SuiteOutput<Result> {
+  result: Result;
+  gates: GateResult[];
+  notices?: string[];
+}
+
+/** One analysis. `Plan` is what it decided before the pass; `Result` what report.json holds. */
+export interface Suite<Name extends string = string, Plan = unknown, Result = unknown> {
+  readonly name: Name;
+  /** This run's plan, or undefined when the suite is off under this config. Made once per run. */
+  plan(ctx: PlanContext): Plan | undefined;
+  /** What the plan needs from the evaluation pass and the engine. */
+  needs?(plan: Plan): SuiteNeeds;
+  /** A log line saying what the plan will evaluate. */
+  describe?(plan: Plan): string | undefined;
+  /** Records to result and gate results: a pure function of the context (the data suite reads images). */
+  analyse(ctx: AnalysisContext, plan: Plan): SuiteOutput<Result> | Promise<SuiteOutput<Result>>;
+}

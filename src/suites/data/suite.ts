@@ -1,0 +1,72 @@
+/**
+ * The data suite as the analysis layer runs it: checks of the evaluation data itself (index.ts
+ * runs them), on the evaluated examples and their clean records. It looks at the whole dataset
+ * (duplicates across it), so it runs in `merge`, not in shard runs, and it reads the images.
+ */
+import type { Suite } from '../../analysis/suite.js';
+import type { DataSuiteConfig } from '../../config/data.js';
+import type { GateResult } from '../../gates/result.js';
+import type { Example, PredictionRecord } from '../../types.js';
+import { runDataSuite, type DataSuiteResult } from './index.js';
+
+export const dataSuite: Suite<'data', DataSuiteConfig, DataSuiteResult> = {
+  name: 'data',
+
+  plan: (ctx) => (ctx.config.data?.enabled ? ctx.config.data : undefined),
+
+  needs: (cfg) => ({
+    wholeDataset: true,
+    images: true,
+    // Full probability vectors are only read by the label-issue check; for a 1000-class model
+    // they are 12 kB per record, so they are kept only when it runs.
+    scores: cfg.labelIssues.enabled,
+    manifests: {
+      ...(cfg.trainManifest ? { train: cfg.trainManifest } : {}),
+      ...(cfg.referenceManifest ? { reference: cfg.referenceManifest } : {}),
+    },
+  }),
+
+  async analyse(ctx, cfg) {
+    const { frame, pairing } = ctx;
+    // The suite works on example and record objects (it reads images anyway): made here, for it.
+    const candTable = pairing.candidate;
+    const candidate = Array.from({ length: candTable.length }, (_, i) => candTable.at(i));
+    // Only baseline records paired with a candidate record (same id, same image bytes) count.
+    const baseline: PredictionRecord[] = [];
+    const baseTable = pairing.baseline;
+    if (baseTable) {
+      for (let i = 0; i < candTable.length; i++) {
+        const j = pairing.baseRow[i]!;
+        if (j >= 0) baseline.push({ ...baseTable.at(j), model: 'baseline' });
+      }
+    }
+    const examples: Example[] = Array.from(frame.exRows, (e) => ctx.examples.at(e));
+    const { train, reference } = ctx.manifests;
+    const result = await runDataSuite(
+      {
+        examples,
+        classes: ctx.classes,
+        candidate,
+        ...(baseline.length > 0 ? { baseline } : {}),
+        ...(train ? { train } : {}),
+        ...(reference ? { reference } : {}),
+      },
+      cfg,
+    );
+    const gates: GateResult[] = result.gateResults.map((g) => ({
+      index: -1,
+      configKey: `data.gates.${g.gate}`,
+      rule: `${g.metric} ≤ ${g.threshold}`,
+      metric: g.metric,
+      scope: 'data',
+      target: g.check,
+      kind: 'suite',
+      value: g.value,
+      threshold: g.threshold,
+      level: g.level === 'fail' ? 'fail' : 'warn',
+      status: g.level,
+      reason: g.reason,
+    }));
+    return { result, gates };
+  },
+};

@@ -1,0 +1,38 @@
+/**
+ * The pinned suite: examples named in the config (`pinned`) that must be present and right.
+ * Its result is `pinned` in report.json; each case that does not pass is a gate result.
+ */
+import type { Suite } from '../../analysis/suite.js';
+import { checkPinned } from './check.js';
+import type { PinnedCase } from './schema.js';
+
+export const pinnedSuite: Suite<'pinned', true, PinnedCase[]> = {
+  name: 'pinned',
+  plan: () => true,
+  analyse(ctx) {
+    const { config } = ctx;
+    const pinned = checkPinned(ctx.pinnedIds, ctx.pairing.candidate, ctx.classes);
+    const level = config.pinned.level;
+    return {
+      result: pinned,
+      gates: pinned
+        .filter((p) => p.status !== 'pass')
+        .map((p) => ({
+          index: -1,
+          rule: 'pinned case classified correctly',
+          metric: 'pinned',
+          scope: 'pinned',
+          target: p.id,
+          kind: 'pinned' as const,
+          value: null,
+          threshold: 1,
+          level,
+          status: level,
+          reason:
+            p.status === 'missing'
+              ? `pinned example ${p.id} is not in the evaluated dataset`
+              : `pinned example ${p.id} (${p.label}) predicted as ${p.pred}`,
+        })),
+    };
+  },
+};

@@ -1,0 +1,49 @@
+/** Metric names and values of the regression comparison. */
+import {
+  computeMetrics,
+  resolveMetric,
+  type MetricDefinition,
+  type MetricInput,
+  type MetricSummary,
+} from '../../metrics/classification.js';
+import type { MetricValues } from '../../metrics/values.js';
+
+/** The default scalar metrics every report carries, plus any named by gates. */
+export function metricNamesFor(topK: readonly number[], extra: readonly string[]): string[] {
+  const names = [
+    'accuracy',
+    ...topK.filter((k) => k > 1).map((k) => `top${k}_accuracy`),
+    'macro_precision',
+    'macro_recall',
+    'macro_f1',
+    'weighted_f1',
+    'ece',
+    'brier',
+  ];
+  for (const e of extra) if (!names.includes(e)) names.push(e);
+  return names;
+}
+
+/** Evaluate named metrics on a set of records. */
+export function metricValues(
+  records: MetricInput,
+  defs: readonly MetricDefinition[],
+  numClasses: number,
+  topK: readonly number[],
+): { values: MetricValues; summary: MetricSummary } {
+  const summary = computeMetrics(records, numClasses, { topK: topK.length > 0 ? topK : [1] });
+  const values: MetricValues = {};
+  for (const d of defs) {
+    const v = d.get(summary);
+    values[d.name] = Number.isFinite(v) ? v : null;
+  }
+  return { values, summary };
+}
+
+/** Resolve metric names once (throws UnknownMetricError for a bad name). */
+export function resolveMetrics(
+  names: readonly string[],
+  classNames: readonly string[],
+): MetricDefinition[] {
+  return names.map((n) => resolveMetric(n, { classNames, numClasses: classNames.length }));
+}
