@@ -25,8 +25,7 @@ import {
   type PublishResult,
   type SuiteCheck,
 } from './github/index.js';
-import { groupByRule, worst } from './gates/evaluate.js';
-import { exitCodeFor } from './gates/verdict.js';
+import { exitCodeFor, groupByRule, worst } from './gates/verdict.js';
 import { renderMarkdownWithin, type MarkdownOptions } from './report/markdown.js';
 import type { GateResult } from './gates/result.js';
 import type { Report } from './report/schema.js';

@@ -97,12 +97,3 @@ export function buildSlices(
   if (spec.classes) group('class', [CLASS_COLUMN]);
   return slices;
 }
-
-/** A slice key with its predicates in one order and spacing: `b=1 & a=2` and `a=2&b=1` match. */
-export function normaliseSliceKey(key: string): string {
-  return key
-    .split('&')
-    .map((p) => p.trim())
-    .sort()
-    .join(' & ');
-}

@@ -1,6 +1,6 @@
 /**
  * A gate result: one rule applied to one target, as report.json lists it. Every suite's rules
- * end up as these (see gates/evaluate.ts).
+ * end up as these (see gates/check.ts).
  */
 import { z } from 'zod';
 

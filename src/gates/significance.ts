@@ -16,16 +16,18 @@ export interface SignificanceEvidence {
 }
 
 /**
- * Is a metric's worsening significant? For accuracy, the BH-adjusted exact McNemar test (and
- * the worsening direction); for other metrics, the bootstrap interval of the delta lies wholly
- * on the worse side of 0.
+ * Is a metric's worsening significant? For the paired metric (the mean of the task's
+ * per-example outcome, e.g. accuracy), the BH-adjusted exact McNemar test (and the worsening
+ * direction); for other metrics, the bootstrap interval of the delta lies wholly on the worse
+ * side of 0.
  */
 export function isSignificantWorsening(
   stats: SignificanceEvidence,
   metric: string,
   higherIsBetter: boolean,
+  pairedMetric: string | undefined,
 ): boolean {
-  if (metric === 'accuracy') {
+  if (metric === pairedMetric) {
     return stats.significant === true && stats.mcnemar.b > stats.mcnemar.c;
   }
   const iv = stats.intervals[metric];

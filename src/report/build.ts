@@ -3,7 +3,7 @@
  * layer found. No number is computed here: every one comes from src/suites/ through
  * {@link AnalysisOutput}.
  */
-import { worst } from '../gates/evaluate.js';
+import { worst } from '../gates/verdict.js';
 import type { AnalysisOutput } from '../suites/analyse.js';
 import { VERSION } from '../version.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './schema.js';

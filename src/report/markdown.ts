@@ -1,5 +1,5 @@
 import { markdownTable } from 'markdown-table';
-import { groupByRule } from '../gates/evaluate.js';
+import { groupByRule } from '../gates/verdict.js';
 import { renderDataSection, type DataSuiteResult } from '../suites/data/index.js';
 import type { RobustnessResult } from '../suites/robustness/metrics.js';
 import { renderRobustnessSection } from '../suites/robustness/render.js';

@@ -246,7 +246,10 @@ describe('label issues (confident learning) on Fashion-MNIST with planted flips'
       imageProperties: { enabled: false },
       labelIssues: { requireBaselineAgreement: false },
     };
-    const solo = await runDataSuite({ examples, classes: CLASSES, candidate }, onlyLabels);
+    const { result: solo } = await runDataSuite(
+      { examples, classes: CLASSES, candidate },
+      onlyLabels,
+    );
     const f = solo.checks.labelIssues;
     if (f.status !== 'ran') throw new Error(f.reason);
     const idx = (id: string): number => Number(id.slice(3));
@@ -271,7 +274,7 @@ describe('label issues (confident learning) on Fashion-MNIST with planted flips'
     expect(restored / truePositives.length).toBeGreaterThanOrEqual(0.7);
     expect(f.issueRate).toBeCloseTo(f.issueCount / N, 12);
 
-    const agreed = await runDataSuite(
+    const { result: agreed } = await runDataSuite(
       { examples, classes: CLASSES, candidate, baseline },
       { ...onlyLabels, labelIssues: { requireBaselineAgreement: true } },
     );
@@ -414,7 +417,7 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
       leaked.add(source.id);
     }
     const evalSet = examples.slice(0, ORIGINALS);
-    const result = await runDataSuite(
+    const { result } = await runDataSuite(
       { examples: evalSet, classes: CLASSES, candidate: [], train },
       { maxListed: 10_000, imageProperties: { enabled: false } },
     );
@@ -455,7 +458,7 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
       if (bytes) await writeFile(file, bytes);
       list.push(example(`bad/${name}`, file, 0));
     }
-    const result = await runDataSuite({ examples: list, classes: CLASSES, candidate: [] }, {});
+    const { result } = await runDataSuite({ examples: list, classes: CLASSES, candidate: [] }, {});
     const f = result.checks.imageProperties;
     if (f.status !== 'ran') throw new Error(f.reason);
     expect(f.unreadable.map((u) => u.id)).toEqual(bad.map(([name]) => `bad/${name}`).sort());
@@ -502,7 +505,7 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
         return { id: e.id, absPath: file, label: e.label };
       }),
     );
-    const result = await runDataSuite(
+    const { result } = await runDataSuite(
       { examples: evalSet, classes: CLASSES, candidate: [], reference },
       { duplicates: { enabled: false }, representativity: { enabled: false } },
     );
@@ -551,8 +554,14 @@ describe('representativity and group disparity on real labels', () => {
       imageProperties: { enabled: false },
       representativity: { expected: { label: 'uniform' }, alpha: 0.01 },
     };
-    const ok = await runDataSuite({ examples: balanced, classes: CLASSES, candidate: [] }, config);
-    const bad = await runDataSuite({ examples: skewed, classes: CLASSES, candidate: [] }, config);
+    const { result: ok } = await runDataSuite(
+      { examples: balanced, classes: CLASSES, candidate: [] },
+      config,
+    );
+    const { result: bad } = await runDataSuite(
+      { examples: skewed, classes: CLASSES, candidate: [] },
+      config,
+    );
     const okRep = ok.checks.representativity;
     const badRep = bad.checks.representativity;
     if (okRep.status !== 'ran' || badRep.status !== 'ran')
@@ -587,7 +596,7 @@ describe('representativity and group disparity on real labels', () => {
       const probs = Array.from({ length: K }, (_, k) => (k === pred ? 0.91 : 0.01));
       return record(e.id, e.labelIndex, probs, 'candidate');
     });
-    const result = await runDataSuite(
+    const { result } = await runDataSuite(
       { examples, classes: CLASSES, candidate },
       {
         duplicates: { enabled: false },

@@ -5,7 +5,6 @@
  */
 import type { Suite } from '../../analysis/suite.js';
 import type { DataSuiteConfig } from '../../config/data.js';
-import type { GateResult } from '../../gates/result.js';
 import type { Example, PredictionRecord } from '../../types.js';
 import { runDataSuite, type DataSuiteResult } from './index.js';
 
@@ -42,7 +41,7 @@ export const dataSuite: Suite<'data', DataSuiteConfig, DataSuiteResult> = {
     }
     const examples: Example[] = Array.from(frame.exRows, (e) => ctx.examples.at(e));
     const { train, reference } = ctx.manifests;
-    const result = await runDataSuite(
+    return runDataSuite(
       {
         examples,
         classes: ctx.classes,
@@ -53,20 +52,5 @@ export const dataSuite: Suite<'data', DataSuiteConfig, DataSuiteResult> = {
       },
       cfg,
     );
-    const gates: GateResult[] = result.gateResults.map((g) => ({
-      index: -1,
-      configKey: `data.gates.${g.gate}`,
-      rule: `${g.metric} ≤ ${g.threshold}`,
-      metric: g.metric,
-      scope: 'data',
-      target: g.check,
-      kind: 'suite',
-      value: g.value,
-      threshold: g.threshold,
-      level: g.level === 'fail' ? 'fail' : 'warn',
-      status: g.level,
-      reason: g.reason,
-    }));
-    return { result, gates };
   },
 };

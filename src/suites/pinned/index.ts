@@ -3,6 +3,7 @@
  * Its result is `pinned` in report.json; each case that does not pass is a gate result.
  */
 import type { Suite } from '../../analysis/suite.js';
+import { judge } from '../../gates/check.js';
 import { checkPinned } from './check.js';
 import type { PinnedCase } from './schema.js';
 
@@ -17,22 +18,24 @@ export const pinnedSuite: Suite<'pinned', true, PinnedCase[]> = {
       result: pinned,
       gates: pinned
         .filter((p) => p.status !== 'pass')
-        .map((p) => ({
-          index: -1,
-          rule: 'pinned case classified correctly',
-          metric: 'pinned',
-          scope: 'pinned',
-          target: p.id,
-          kind: 'pinned' as const,
-          value: null,
-          threshold: 1,
-          level,
-          status: level,
-          reason:
-            p.status === 'missing'
-              ? `pinned example ${p.id} is not in the evaluated dataset`
-              : `pinned example ${p.id} (${p.label}) predicted as ${p.pred}`,
-        })),
+        .map((p) =>
+          judge({
+            index: -1,
+            kind: 'pinned',
+            rule: 'pinned case classified correctly',
+            metric: 'pinned',
+            scope: 'pinned',
+            target: p.id,
+            value: null,
+            measured: 0,
+            bound: 'atLeast',
+            thresholds: { [level]: 1 },
+            reason: () =>
+              p.status === 'missing'
+                ? `pinned example ${p.id} is not in the evaluated dataset`
+                : `pinned example ${p.id} (${p.label}) predicted as ${p.pred}`,
+          }),
+        ),
     };
   },
 };

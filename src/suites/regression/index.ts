@@ -10,11 +10,11 @@ import {
   type DiscoveredSlice,
 } from '../../analysis/discovery.js';
 import { adjustAcrossTargets, type PairedStats } from '../../analysis/significance.js';
-import { buildSlices, normaliseSliceKey, type SliceDef } from '../../analysis/slices.js';
+import { buildSlices, type SliceDef } from '../../analysis/slices.js';
 import type { PlanContext, Suite } from '../../analysis/suite.js';
 import type { Config, GateRule } from '../../config/schema.js';
 import { UserError } from '../../errors.js';
-import { evaluateGates, type GateTarget } from '../../gates/evaluate.js';
+import { evaluateGates, normaliseSliceKey, type GateTarget } from '../../gates/metric-rules.js';
 import {
   computeMetrics,
   UnknownMetricError,
@@ -211,10 +211,12 @@ export const regressionSuite: RegressionSuite = {
     if (overall.stats) overallTarget.stats = overall.stats;
     for (const b of bodies) if (b.stats) b.target.stats = b.stats;
 
-    const outcome = evaluateGates(config.gates, directions, [
-      overallTarget,
-      ...bodies.map((b) => b.target),
-    ]);
+    const outcome = evaluateGates(
+      config.gates,
+      directions,
+      [overallTarget, ...bodies.map((b) => b.target)],
+      { pairedMetric: 'accuracy' },
+    );
 
     const slices: SliceReport[] = bodies.map(({ def, target, paired, stats }) => ({
       key: def.key,
