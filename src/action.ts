@@ -30,6 +30,7 @@ import { renderMarkdownWithin, type MarkdownOptions } from './report/markdown.js
 import type { GateResult } from './gates/result.js';
 import type { Report } from './report/schema.js';
 import { renderTrend } from './report/trend.js';
+import { suiteTrendMetrics } from './suites/registry.js';
 
 /** GitHub limits the job summary to 1 MiB per step; stay well under it. */
 const SUMMARY_LIMIT = 1_000_000;
@@ -335,12 +336,7 @@ function headlineMetrics(report: Report): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(report.overall.candidate))
     if (typeof v === 'number') out[k] = v;
-  const rob = report.suites.robustness as
-    | { normalized?: { relativeMCE: number | null }; candidate?: { corruptedAccuracy: number } }
-    | undefined;
-  if (rob?.candidate && Number.isFinite(rob.candidate.corruptedAccuracy))
-    out.corrupted_accuracy = rob.candidate.corruptedAccuracy;
-  return out;
+  return { ...out, ...suiteTrendMetrics(report.suites) };
 }
 
 function suiteOf(g: GateResult): string {

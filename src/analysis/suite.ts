@@ -5,6 +5,7 @@
  * into a typed result and gate results. Suites live in src/suites/, one folder each, and are
  * listed in src/suites/registry.ts. See docs/architecture.md, "How to add a suite".
  */
+import type { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { GateResult } from '../gates/result.js';
 import type { ExampleTable } from '../tables/examples.js';
@@ -92,9 +93,25 @@ export interface SuiteOutput<Result> {
   notices?: string[];
 }
 
-/** One analysis. `Plan` is what it decided before the pass; `Result` what report.json holds. */
-export interface Suite<Name extends string = string, Plan = unknown, Result = unknown> {
+/** How much a rendered section may show (the comment lowers it to fit GitHub's size limit). */
+export interface RenderOptions {
+  maxRows: number;
+}
+
+/**
+ * One analysis. `Plan` is what it decided before the pass; `Result` what it computes; `Schema`
+ * describes the result as report.json holds it (a number that is undefined, NaN in memory, is
+ * null there), and is what the report's schema is composed of.
+ */
+export interface Suite<
+  Name extends string = string,
+  Plan = unknown,
+  Result = unknown,
+  Schema extends z.ZodType = z.ZodType,
+> {
   readonly name: Name;
+  /** The result in report.json. */
+  readonly resultSchema: Schema;
   /** This run's plan, or undefined when the suite is off under this config. Made once per run. */
   plan(ctx: PlanContext): Plan | undefined;
   /** What the plan needs from the evaluation pass and the engine. */
@@ -103,4 +120,8 @@ export interface Suite<Name extends string = string, Plan = unknown, Result = un
   describe?(plan: Plan): string | undefined;
   /** Records to result and gate results: a pure function of the context (the data suite reads images). */
   analyse(ctx: AnalysisContext, plan: Plan): SuiteOutput<Result> | Promise<SuiteOutput<Result>>;
+  /** Its section of the PR comment, from report.json alone (a comment can be re-rendered). */
+  render?(result: z.output<Schema>, options: RenderOptions): string;
+  /** Headline numbers for the stored baseline history and its trend, by name. */
+  trendMetrics?(result: z.output<Schema>): Record<string, number>;
 }

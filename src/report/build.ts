@@ -37,8 +37,7 @@ export interface ReportHeader {
 export function assembleReport(header: ReportHeader, analysis: AnalysisOutput): Report {
   const { regression, pinned, ...rest } = analysis.results;
   if (!regression || !pinned) throw new Error('the regression and pinned suites always run');
-  const suites: Report['suites'] = {};
-  for (const [name, result] of Object.entries(rest)) suites[name] = result;
+  const suites: Report['suites'] = rest;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'visiongate', version: VERSION },

@@ -1,8 +1,6 @@
 import { markdownTable } from 'markdown-table';
 import { groupByRule } from '../gates/verdict.js';
-import { renderDataSection, type DataSuiteResult } from '../suites/data/index.js';
-import type { RobustnessResult } from '../suites/robustness/metrics.js';
-import { renderRobustnessSection } from '../suites/robustness/render.js';
+import { renderSuiteSections } from '../suites/registry.js';
 import type { GateResult } from '../gates/result.js';
 import type { SliceReport } from '../suites/regression/schema.js';
 import type { Report } from './schema.js';
@@ -54,20 +52,6 @@ function details(summary: string, body: string, open = false): string {
 }
 
 const verdictWord = { pass: 'passed', warn: 'passed with warnings', fail: 'failed' } as const;
-
-/**
- * Sections of the suites that ran (robustness, data), rendered from report.json alone so a
- * comment can be re-rendered without inference.
- */
-function renderSuiteSections(report: Report, options: MarkdownOptions): string[] {
-  const out: string[] = [];
-  const robustness = report.suites.robustness as RobustnessResult | undefined;
-  const data = report.suites.data as DataSuiteResult | undefined;
-  if (data && options.maxSlices > 0) out.push(renderDataSection(data));
-  if (robustness && options.maxSlices > 0)
-    out.push(renderRobustnessSection(robustness, { maxRows: options.maxSlices }));
-  return out;
-}
 
 /** The headline metrics shown in the top table, in order, where present. */
 export function headlineMetrics(report: Report): string[] {
@@ -320,7 +304,10 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     }
   }
 
-  for (const s of renderSuiteSections(report, options)) out.push(s);
+  // Sections of the suites that ran (robustness, data), rendered from report.json alone so a
+  // comment can be re-rendered without inference.
+  if (options.maxSlices > 0)
+    out.push(...renderSuiteSections(report.suites, { maxRows: options.maxSlices }));
   for (const s of options.sections ?? []) out.push(s);
 
   if (options.details) {

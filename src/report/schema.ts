@@ -3,6 +3,7 @@ import { gateResultSchema } from '../gates/result.js';
 import { comparisonSchema } from '../analysis/pairing.js';
 import { pinnedResultSchema } from '../suites/pinned/schema.js';
 import { regressionResultSchema } from '../suites/regression/schema.js';
+import { suitesResultSchema } from '../suites/registry.js';
 
 /**
  * report.json: the machine-readable result of a run. Versioned; the JSON Schema generated from
@@ -68,9 +69,7 @@ export const reportSchema = z.object({
   ...regressionResultSchema.shape,
   pinned: pinnedResultSchema,
   gates: z.array(gateResultSchema),
-  suites: z
-    .record(z.string(), z.unknown())
-    .describe('Results of the robustness and data suites, by suite name.'),
+  suites: suitesResultSchema,
   unreadable: z.array(z.object({ id: z.string(), reason: z.string() })),
   notices: z
     .array(z.string())

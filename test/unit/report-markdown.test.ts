@@ -399,3 +399,54 @@ function bigReport(n: number): Report {
   }));
   return r;
 }
+
+describe('suite sections from report.json alone', () => {
+  /**
+   * A robustness result with an undefined accuracy (no baseline record for gaussian_noise@2, NaN
+   * in memory): JSON writes it as null. 2 corruptions × 2 severities, hand-made numbers.
+   */
+  const withRobustness = (): Report => ({
+    ...sampleReport(),
+    suites: {
+      robustness: {
+        corruptions: ['gaussian_noise', 'fog'],
+        severities: [1, 2],
+        transforms: [],
+        sampleSize: 10,
+        table: 'cifar',
+        candidate: {
+          cleanAccuracy: 0.9,
+          accuracy: { gaussian_noise: [0.8, 0.6], fog: [0.7, 0.5] },
+          meanAccuracy: { gaussian_noise: 0.7, fog: 0.6 },
+          meanError: 0.35,
+          corruptedAccuracy: 0.65,
+          flipRate: {},
+          transformAccuracy: {},
+        },
+        baseline: {
+          cleanAccuracy: 0.9,
+          accuracy: { gaussian_noise: [0.9, NaN], fog: [0.8, 0.7] },
+          meanAccuracy: { gaussian_noise: NaN, fog: 0.75 },
+          meanError: NaN,
+          corruptedAccuracy: NaN,
+          flipRate: {},
+          transformAccuracy: {},
+        },
+        slices: [],
+        notes: [],
+      },
+    },
+  });
+
+  it('a comment re-rendered from the written report.json equals the one rendered in the run', () => {
+    const inMemory = withRobustness();
+    const reread = JSON.parse(JSON.stringify(inMemory)) as Report;
+    expect(reread.suites.robustness!.baseline!.meanAccuracy.gaussian_noise).toBeNull();
+    const options = { maxSlices: 30, maxExamples: 20, details: true };
+    const md = renderMarkdown(inMemory, options);
+    expect(md).toContain('### 🌫️ Robustness');
+    // gaussian_noise has no baseline mean: its delta is unknown, not −70 pp (null read as 0).
+    expect(md).toMatch(/\| gaussian\\_noise +\| – +\| 70\.0% +\| – +\|/);
+    expect(renderMarkdown(reread, options)).toBe(md);
+  });
+});

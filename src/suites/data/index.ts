@@ -18,7 +18,6 @@ import { dataGateCheck } from './gates.js';
 import { imagePropertiesCheck } from './image-properties.js';
 import { labelIssuesCheck } from './label-issues.js';
 import { duplicatesCheck, leakageCheck } from './near-duplicates.js';
-import type { DataSuiteResultShape } from './render.js';
 import { representativityCheck } from './representativity.js';
 import { scanImages, type ImageScan } from './scan.js';
 import type {
@@ -81,7 +80,7 @@ export const DATA_CHECKS: readonly DataCheck[] = [
 ] as readonly DataCheck[];
 
 /** What runDataSuite returns: findings per check, gate results and the worst gate level. */
-export interface DataSuiteResult extends DataSuiteResultShape {
+export interface DataSuiteResult {
   level: Level;
   exampleCount: number;
   checks: { [K in DataCheckId]: DataFindings[K] | SkippedCheck };

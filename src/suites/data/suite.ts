@@ -7,9 +7,12 @@ import type { Suite } from '../../analysis/suite.js';
 import type { DataSuiteConfig } from '../../config/data.js';
 import type { Example, PredictionRecord } from '../../types.js';
 import { runDataSuite, type DataSuiteResult } from './index.js';
+import { renderDataSection } from './render.js';
+import { dataResultSchema } from './schema.js';
 
-export const dataSuite: Suite<'data', DataSuiteConfig, DataSuiteResult> = {
+export const dataSuite: Suite<'data', DataSuiteConfig, DataSuiteResult, typeof dataResultSchema> = {
   name: 'data',
+  resultSchema: dataResultSchema,
 
   plan: (ctx) => (ctx.config.data?.enabled ? ctx.config.data : undefined),
 
@@ -53,4 +56,6 @@ export const dataSuite: Suite<'data', DataSuiteConfig, DataSuiteResult> = {
       cfg,
     );
   },
+
+  render: (result) => renderDataSection(result),
 };

@@ -5,10 +5,11 @@
 import type { Suite } from '../../analysis/suite.js';
 import { judge } from '../../gates/check.js';
 import { checkPinned } from './check.js';
-import type { PinnedCase } from './schema.js';
+import { pinnedResultSchema, type PinnedCase } from './schema.js';
 
-export const pinnedSuite: Suite<'pinned', true, PinnedCase[]> = {
+export const pinnedSuite: Suite<'pinned', true, PinnedCase[], typeof pinnedResultSchema> = {
   name: 'pinned',
+  resultSchema: pinnedResultSchema,
   plan: () => true,
   analyse(ctx) {
     const { config } = ctx;

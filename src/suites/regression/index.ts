@@ -23,7 +23,7 @@ import {
 import { exampleChanges } from './changes.js';
 import { measureTarget, type Measured } from './measure.js';
 import { metricNamesFor, resolveMetrics } from './metrics.js';
-import type { RegressionResult, SliceReport } from './schema.js';
+import { regressionResultSchema, type RegressionResult, type SliceReport } from './schema.js';
 
 /** The metrics a run reports and gates on, resolved once. */
 export interface RegressionPlan {
@@ -153,10 +153,16 @@ const targetOf = (m: Measured) => ({
   ...(m.baseline ? { baseline: m.baseline, delta: m.delta! } : {}),
 });
 
-type RegressionSuite = Suite<'regression', RegressionPlan, RegressionResult>;
+type RegressionSuite = Suite<
+  'regression',
+  RegressionPlan,
+  RegressionResult,
+  typeof regressionResultSchema
+>;
 
 export const regressionSuite: RegressionSuite = {
   name: 'regression',
+  resultSchema: regressionResultSchema,
 
   plan(ctx) {
     const defs = planMetrics(ctx);

@@ -9,6 +9,8 @@ import type { RobustnessConfig } from '../../config/robustness.js';
 import { robustnessGates } from './gates.js';
 import { computeRobustness, type RobustnessResult } from './metrics.js';
 import { planRobustness, robustnessVariants, type RobustnessPlan } from './plan.js';
+import { renderRobustnessSection } from './render.js';
+import { robustnessResultSchema } from './schema.js';
 
 /** A robustness plan with the settings it was made from. */
 export interface RobustnessSuitePlan {
@@ -19,8 +21,14 @@ export interface RobustnessSuitePlan {
   sliceColumns: readonly string[];
 }
 
-export const robustnessSuite: Suite<'robustness', RobustnessSuitePlan, RobustnessResult> = {
+export const robustnessSuite: Suite<
+  'robustness',
+  RobustnessSuitePlan,
+  RobustnessResult,
+  typeof robustnessResultSchema
+> = {
   name: 'robustness',
+  resultSchema: robustnessResultSchema,
 
   plan(ctx) {
     const config = ctx.config.robustness;
@@ -50,5 +58,12 @@ export const robustnessSuite: Suite<'robustness', RobustnessSuitePlan, Robustnes
       minSupport: ctx.config.slices.minSupport,
     });
     return { result, gates: robustnessGates(result, config) };
+  },
+
+  render: (result, { maxRows }) => renderRobustnessSection(result, { maxRows }),
+
+  trendMetrics: (result): Record<string, number> => {
+    const acc = result.candidate.corruptedAccuracy;
+    return acc !== null && Number.isFinite(acc) ? { corrupted_accuracy: acc } : {};
   },
 };
