@@ -90,20 +90,42 @@ export function judge(check: GateCheck): GateResult {
     };
   }
   const significant = check.significance?.significant;
+  const baseline = check.baseline !== undefined ? { baseline: check.baseline } : {};
+  const sig = significant !== undefined && measured !== null ? { significant } : {};
+  const reason = check.reason(decision);
+  // Field order as report.json has always listed it (metric rules lead with the target, suite
+  // rules and pinned cases with the rule), so reports stay byte-comparable across versions.
+  if (check.kind === 'min' || check.kind === 'max' || check.kind === 'maxDrop')
+    return {
+      index: check.index,
+      ...(check.configKey !== undefined ? { configKey: check.configKey } : {}),
+      metric: check.metric,
+      scope: check.scope,
+      target: check.target,
+      level: decision.level,
+      rule: check.rule,
+      kind: check.kind,
+      value: check.value,
+      ...baseline,
+      threshold: decision.threshold,
+      status: decision.status,
+      ...sig,
+      reason,
+    };
   return {
     index: check.index,
     ...(check.configKey !== undefined ? { configKey: check.configKey } : {}),
+    rule: check.rule,
     metric: check.metric,
     scope: check.scope,
     target: check.target,
-    level: decision.level,
-    rule: check.rule,
     kind: check.kind,
     value: check.value,
-    ...(check.baseline !== undefined ? { baseline: check.baseline } : {}),
+    ...baseline,
     threshold: decision.threshold,
+    level: decision.level,
     status: decision.status,
-    ...(significant !== undefined && measured !== null ? { significant } : {}),
-    reason: check.reason(decision),
+    ...sig,
+    reason,
   };
 }
