@@ -29,8 +29,8 @@ import { exitCodeFor, groupByRule, worst } from './gates/verdict.js';
 import { renderMarkdownWithin, type MarkdownOptions } from './report/markdown.js';
 import type { GateResult } from './gates/result.js';
 import type { Report } from './report/schema.js';
-import { renderTrend } from './report/trend.js';
-import { suiteTrendMetrics } from './suites/registry.js';
+import { headline } from './report/headline.js';
+import { historyMetrics, renderTrend, trendStyle } from './report/trend.js';
 
 /** GitHub limits the job summary to 1 MiB per step; stay well under it. */
 const SUMMARY_LIMIT = 1_000_000;
@@ -169,12 +169,16 @@ async function trendSection(
     const history = (
       await port.readBaselineHistory({ storeBranch: inputs.baselineBranch, key })
     ).filter((h) => h.branch === branch);
-    return renderTrend(history, {
-      sha: event.sha,
-      storedAt: report.createdAt,
-      verdict: report.verdict,
-      metrics: headlineMetrics(report),
-    });
+    return renderTrend(
+      history,
+      {
+        sha: event.sha,
+        storedAt: report.createdAt,
+        verdict: report.verdict,
+        metrics: historyMetrics(report),
+      },
+      trendStyle(report),
+    );
   } catch (error) {
     core.warning(`could not read the baseline history for the trend: ${describeError(error)}`);
     return '';
@@ -314,31 +318,6 @@ function checkAnnotations(
     });
 }
 
-/** Headline of the check title / status description. */
-function headline(report: Report): string {
-  const acc = report.overall.candidate.accuracy;
-  const d = report.overall.delta?.accuracy;
-  const newly = report.slices.filter((s) => s.newlyFailing).length;
-  const failed = report.gates.filter((g) => g.status === 'fail').length;
-  const parts = [
-    `${report.verdict}`,
-    acc != null
-      ? `accuracy ${(acc * 100).toFixed(1)}%${d != null ? ` (${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)} pp)` : ''}`
-      : undefined,
-    failed > 0 ? `${failed} gate check(s) failed` : undefined,
-    newly > 0 ? `${newly} newly failing slice(s)` : undefined,
-  ];
-  return parts.filter(Boolean).join(' · ');
-}
-
-/** Headline metrics for the baseline history. */
-function headlineMetrics(report: Report): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(report.overall.candidate))
-    if (typeof v === 'number') out[k] = v;
-  return { ...out, ...suiteTrendMetrics(report.suites) };
-}
-
 function suiteOf(g: GateResult): string {
   return g.configKey?.split('.')[0] ?? 'regression';
 }
@@ -384,7 +363,7 @@ async function publishReport(
     title: headline(report),
     render: (max) => renderMarkdownWithin(report, max, options),
     annotations: checkAnnotations(report, loaded),
-    metrics: headlineMetrics(report),
+    metrics: historyMetrics(report),
     baselineFiles,
     suites,
     ...(runUrl ? { runUrl, artifactUrl: `${runUrl}#artifacts` } : {}),

@@ -9,6 +9,7 @@ import { parseShard } from './engine/shard.js';
 import { markdownOptions, writeOutputs } from './engine/output.js';
 import { describeError, isUserError } from './errors.js';
 import { exitCodeFor, type FailOn } from './gates/verdict.js';
+import { headline } from './report/headline.js';
 import { VERSION } from './version.js';
 
 /** Exit codes: the contract scripts rely on. */
@@ -113,13 +114,7 @@ async function finish(
     markdownOptions(loaded.config),
   );
   if (!flags.quiet) {
-    const acc = report.overall.candidate.accuracy;
-    const delta = report.overall.delta?.accuracy;
-    err.write(
-      `\nverdict: ${report.verdict.toUpperCase()} · accuracy ${acc === null || acc === undefined ? '–' : (acc * 100).toFixed(1)}%` +
-        `${delta !== null && delta !== undefined ? ` (${delta >= 0 ? '+' : '−'}${Math.abs(delta * 100).toFixed(1)} pp vs baseline)` : ''}` +
-        ` · ${report.gates.filter((g) => g.status === 'fail').length} gate(s) failed · ${report.slices.filter((s) => s.newlyFailing).length} newly failing slice(s)\n`,
-    );
+    err.write(`\nverdict: ${headline(report)}\n`);
     err.write(
       `report: ${path.relative(process.cwd(), written.reportMarkdown)} (markdown), ${path.relative(process.cwd(), written.reportJson)} (JSON), ${path.relative(process.cwd(), written.records)} (records)\n`,
     );

@@ -5,7 +5,8 @@
 import type { Config } from '../config/schema.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
-import { RecordTableBuilder, type RecordSet, type RecordTable } from '../tables/records.js';
+import type { RecordSet, RecordTableCore } from '../tables/records.js';
+import type { Task } from '../tasks/task.js';
 import { frameOf } from './frame.js';
 import { pairRecords } from './pairing.js';
 import type { AnalysisContext, ManifestItem } from './suite.js';
@@ -17,6 +18,7 @@ export type BaselineRecords =
 /** What the analysis of a run starts from (made by `run`, `merge` and stored-baseline runs). */
 export interface AnalysisInput {
   config: Config;
+  task: Task;
   classes: readonly string[];
   metadataColumns: readonly string[];
   /** This run's examples (after sharding); those without records are left out. */
@@ -31,9 +33,6 @@ export interface AnalysisInput {
   manifests: Readonly<Record<string, readonly ManifestItem[]>>;
 }
 
-const empty = (model: 'candidate' | 'baseline'): RecordTable =>
-  new RecordTableBuilder(model, 'clean', 0).finish();
-
 /** Frame and pairing of a run: what every suite shares. */
 export function analysisContext(input: AnalysisInput): AnalysisContext {
   const candidate = input.records.ofModel('candidate');
@@ -43,6 +42,8 @@ export function analysisContext(input: AnalysisInput): AnalysisContext {
       : input.baseline.kind === 'model'
         ? input.records.ofModel('baseline')
         : undefined;
+  const empty = (model: 'candidate' | 'baseline'): RecordTableCore =>
+    input.task.builder(model, 'clean', 0).finish();
   const candTable = candidate.table('candidate', 'clean') ?? empty('candidate');
   const baseTable = baseline
     ? (baseline.tables.find((t) => t.variant === 'clean') ?? empty('baseline'))
@@ -50,6 +51,7 @@ export function analysisContext(input: AnalysisInput): AnalysisContext {
   return {
     config: input.config,
     classes: input.classes,
+    task: input.task,
     metadataColumns: input.metadataColumns,
     examples: input.examples,
     images: input.images,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { asRows, type MetricDefinition, type MetricInput } from '../metrics/classification.js';
-import { benjaminiHochberg, mcnemarExact, pairedBootstrapMetric } from '../metrics/stats.js';
+import { benjaminiHochberg, mcnemarExact } from '../metrics/stats.js';
+import type { Rows, Task, TaskContext, TaskMetric } from '../tasks/task.js';
 
 /** Settings of the paired statistics (config `statistics:`). */
 export interface SignificanceOptions {
@@ -20,7 +20,7 @@ export const pairedStatsSchema = z
     mcnemar: z
       .object({ b: z.number().int(), c: z.number().int(), p: z.number() })
       .describe(
-        'Exact McNemar test on accuracy: b = only baseline right, c = only candidate right.',
+        "Exact McNemar test on the task's per-example outcome (classification: accuracy): b = only baseline right, c = only candidate right.",
       ),
     pAdjusted: z
       .number()
@@ -38,39 +38,42 @@ export const pairedStatsSchema = z
 export type PairedStats = z.infer<typeof pairedStatsSchema>;
 
 /**
- * Paired statistics between aligned candidate and baseline records (same examples, same order).
- * The bootstrap resamples examples jointly for both models, so the interval reflects the paired
- * design; the seed makes it reproducible (see docs/statistics.md).
+ * Paired statistics between aligned candidate and baseline rows (`candidate.rows[t]` and
+ * `baseline.rows[t]` are the same example): the exact McNemar test on the task's per-example
+ * outcome, and each metric's bootstrap interval, which the task computes resampling examples
+ * jointly for both models, so the interval reflects the paired design; the seed makes it
+ * reproducible (see docs/statistics.md).
  */
 export function pairedStats(
-  cand: MetricInput,
-  base: MetricInput,
-  defs: readonly MetricDefinition[],
-  numClasses: number,
+  candidate: Rows,
+  baseline: Rows,
+  metrics: readonly TaskMetric[],
+  ctx: TaskContext & { task: Task },
   options: SignificanceOptions,
 ): PairedStats {
+  const { task } = ctx;
   let b = 0;
   let c = 0;
-  const cr = asRows(cand);
-  const br = asRows(base);
-  for (let i = 0; i < cr.length; i++) {
-    const ci = cr.rows ? cr.rows[i]! : i;
-    const bi = br.rows ? br.rows[i]! : i;
-    const cOk = cr.columns.pred[ci] === cr.columns.label[ci];
-    const bOk = br.columns.pred[bi] === br.columns.label[bi];
+  const n = candidate.rows?.length ?? candidate.table.length;
+  for (let t = 0; t < n; t++) {
+    const ci = candidate.rows ? candidate.rows[t]! : t;
+    const bi = baseline.rows ? baseline.rows[t]! : t;
+    const cOk = task.correct(candidate.table, ci);
+    const bOk = task.correct(baseline.table, bi);
     if (bOk && !cOk) b++;
     else if (cOk && !bOk) c++;
   }
   const intervals: PairedStats['intervals'] = {};
-  if (cr.length > 0) {
-    for (const def of defs) {
-      const iv = pairedBootstrapMetric(cand, base, def, numClasses, {
-        resamples: options.resamples,
-        confidence: options.confidence,
-        seed: options.seed,
-      });
-      if (Number.isFinite(iv.lower) && Number.isFinite(iv.upper))
-        intervals[def.name] = { lower: iv.lower, upper: iv.upper };
+  if (n > 0) {
+    for (const metric of metrics) {
+      const iv = task.deltaInterval(
+        candidate,
+        baseline,
+        metric,
+        { resamples: options.resamples, confidence: options.confidence, seed: options.seed },
+        ctx,
+      );
+      if (iv) intervals[metric.name] = iv;
     }
   }
   return { intervals, mcnemar: { b, c, p: mcnemarExact(b, c).pValue } };

@@ -4,6 +4,7 @@
  * report's frame (see frame.ts), never a set of ids.
  */
 import type { ExampleTable } from '../tables/examples.js';
+import { compareText } from '../text/compare.js';
 
 /** A slice definition: a conjunction of metadata predicates (or the true class). */
 export interface SliceDef {
@@ -16,16 +17,6 @@ export interface SliceDef {
 
 /** Pseudo-column used for class slices. */
 export const CLASS_COLUMN = 'class';
-
-/**
- * One text order on every machine. `String#localeCompare` follows the host's locale (under
- * sv-SE "ä" sorts after "z"), which made slice and example order, and so which rows the
- * comment shows, depend on where VisionGate ran. English collation, then code units as a
- * tie-break so distinct strings never compare equal.
- */
-const collator = new Intl.Collator('en');
-export const compareText = (a: string, b: string): number =>
-  collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 
 export interface SliceSpec {
   columns: readonly string[];

@@ -10,7 +10,8 @@ import type { Config } from '../config/schema.js';
 import type { GateResult } from '../gates/result.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
-import type { RecordSet, RecordTable } from '../tables/records.js';
+import type { RecordSet } from '../tables/records.js';
+import type { Task } from '../tasks/task.js';
 import type { Frame } from './frame.js';
 import type { Pairing } from './pairing.js';
 import type { VariantRecipe } from './variants.js';
@@ -18,6 +19,7 @@ import type { VariantRecipe } from './variants.js';
 /** What a suite's plan is made from: the config and the dataset, before the evaluation pass. */
 export interface PlanContext {
   config: Config;
+  task: Task;
   /** The config file's name and the 1-based line of a key in it, for error messages. */
   configName: string;
   lineOf(keyPath: readonly (string | number)[]): number | undefined;
@@ -66,6 +68,8 @@ export type BaselineKind = 'none' | 'model' | 'stored';
 export interface AnalysisContext {
   config: Config;
   classes: readonly string[];
+  /** The task: everything that reads a record's predictions goes through it. */
+  task: Task;
   metadataColumns: readonly string[];
   /** This run's examples (after sharding). */
   examples: ExampleTable;
@@ -74,7 +78,7 @@ export interface AnalysisContext {
   /** The examples with a clean candidate record. */
   frame: Frame;
   /** Clean candidate records paired with the clean baseline records (analysis/pairing.ts). */
-  pairing: Pairing<RecordTable>;
+  pairing: Pairing;
   /** Every candidate record, one table per variant. */
   candidate: RecordSet;
   /** Every baseline record, one table per variant (a stored result's are its candidate's). */
@@ -122,6 +126,9 @@ export interface Suite<
   analyse(ctx: AnalysisContext, plan: Plan): SuiteOutput<Result> | Promise<SuiteOutput<Result>>;
   /** Its section of the PR comment, from report.json alone (a comment can be re-rendered). */
   render?(result: z.output<Schema>, options: RenderOptions): string;
-  /** Headline numbers for the stored baseline history and its trend, by name. */
-  trendMetrics?(result: z.output<Schema>): Record<string, number>;
+  /** Headline numbers it adds to the stored baseline history, shown in the trend. */
+  readonly trend?: {
+    names: readonly string[];
+    values(result: z.output<Schema>): Record<string, number>;
+  };
 }

@@ -6,7 +6,8 @@ import { UserError } from '../errors.js';
 import type { Report } from '../report/schema.js';
 import { planAnalysis } from '../suites/analyse.js';
 import { ImageFacts } from '../tables/images.js';
-import { RecordSet, RecordTableBuilder, type RecordTable } from '../tables/records.js';
+import { RecordSet, type RecordTableCore } from '../tables/records.js';
+import { taskOf } from '../tasks/registry.js';
 import type { ModelRole } from '../types.js';
 import { resolveBaseline } from './baseline.js';
 import { loadManifests } from './manifests.js';
@@ -37,7 +38,8 @@ export async function mergeShards(
   if (shardDirs.length === 0)
     throw new UserError('usage', 'merge needs the output folders of the shard runs');
   const loaded = await loadConfig(configFile);
-  const shards = await Promise.all(shardDirs.map((d) => readResultDir(path.resolve(d))));
+  const task = taskOf(loaded.config);
+  const shards = await Promise.all(shardDirs.map((d) => readResultDir(path.resolve(d), task)));
   const count = checkShardSet(shards);
   hooks.log?.(`merging ${shards.length} shard(s) of ${count}`);
 
@@ -67,7 +69,7 @@ export async function mergeShards(
         variants.set(t.variant, t.variant === 'clean' ? -1 : variants.size);
   const groups = new Map<
     string,
-    { parts: { table: RecordTable; rows: Uint32Array }[]; seen: Uint8Array }
+    { parts: { table: RecordTableCore; rows: Uint32Array }[]; seen: Uint8Array }
   >();
   for (const s of shards) {
     for (const table of s.records.tables) {
@@ -94,7 +96,7 @@ export async function mergeShards(
       group.parts.push({ table, rows });
     }
   }
-  const tables: RecordTable[] = [];
+  const tables: RecordTableCore[] = [];
   const keys = [...groups.keys()].map((k) => k.split('\u0000') as [ModelRole, string]);
   keys.sort(
     ([ma, va], [mb, vb]) => roleOrder[ma] - roleOrder[mb] || variants.get(va)! - variants.get(vb)!,
@@ -110,7 +112,7 @@ export async function mergeShards(
         partOf[e] = k;
       }),
     );
-    const out = new RecordTableBuilder(model, variant);
+    const out = task.builder(model, variant);
     for (let e = 0; e < allExamples.length; e++)
       if (at[e]! >= 0) out.copyRow(parts[partOf[e]!]!.table, at[e]!);
     tables.push(out.finish());
@@ -130,7 +132,7 @@ export async function mergeShards(
   const baseline = resolveBaseline(loaded, overrides.baseline ?? {}, overrides.found);
   let stored: StoredResult | undefined;
   if (baseline.kind === 'stored') {
-    stored = await readResultDir(baseline.dir);
+    stored = await readResultDir(baseline.dir, task);
     checkStoredCompatible(stored, classes);
   }
   const candidate = first.models.candidate;
@@ -147,7 +149,7 @@ export async function mergeShards(
   // The suites run here on every record; a suite that reads the images runs only when the merge
   // job has them.
   const plan = await planAnalysis(
-    planContext(loaded, data.raw.metadataColumns, allExamples, classes, candidate.input),
+    planContext(loaded, task, data.raw.metadataColumns, allExamples, classes, candidate.input),
     {
       imagesAvailable: async () =>
         (

@@ -7,7 +7,7 @@ import type { ManifestItem, PlanContext, VariantRequest } from '../analysis/suit
 import type { Config } from '../config/schema.js';
 import { attachClasses, loadDataset, readClassFile, type RawDataset } from '../dataset/load.js';
 import { UserError } from '../errors.js';
-import { defaultBatchSize, resolveContract, type ResolvedContract } from '../model/contract.js';
+import { defaultBatchSize, resolveContract } from '../model/contract.js';
 import { loadModel, type LoadedModel } from '../model/runtime.js';
 import { assembleReport } from '../report/build.js';
 import type { Report } from '../report/schema.js';
@@ -18,7 +18,9 @@ import { decideReuse } from './reuse.js';
 import { summarizeContract } from './summary.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
-import { RecordSet, type RecordTable } from '../tables/records.js';
+import { RecordSet, type RecordTableCore } from '../tables/records.js';
+import { taskOf } from '../tasks/registry.js';
+import type { Task } from '../tasks/task.js';
 import { evaluate, type ModelUnderTest, type Variant } from './evaluate.js';
 import { readResultDir, type StoredResult } from './results.js';
 import { selectShard, type Shard } from './shard.js';
@@ -73,6 +75,7 @@ export async function runEvaluation(
     timing[name] = Math.round(performance.now() - since) / 1000;
   };
 
+  const task = taskOf(config);
   const data = await prepareData(loaded, { checkFiles: true });
   const { raw } = data;
   log(
@@ -119,7 +122,7 @@ export async function runEvaluation(
       config.model.input,
       config.model.output,
     );
-    checkClassCount('candidate', candContract, classes.length);
+    task.checkContract('candidate', candContract, classes);
     const models: ModelUnderTest[] = [
       { role: 'candidate', model: candidate, contract: candContract },
     ];
@@ -131,13 +134,13 @@ export async function runEvaluation(
         config.baseline.input ?? config.model.input,
         config.baseline.output ?? config.model.output,
       );
-      checkClassCount('baseline', baseContract, classes.length);
+      task.checkContract('baseline', baseContract, classes);
       models.push({ role: 'baseline', model: baselineModel, contract: baseContract });
     }
 
     // --- the analysis plan: what every suite needs, decided once before the expensive pass
     const plan = await planAnalysis(
-      planContext(loaded, raw.metadataColumns, allExamples, classes, candContract.geometry),
+      planContext(loaded, task, raw.metadataColumns, allExamples, classes, candContract.geometry),
       { shard: overrides.shard !== undefined },
     );
     const pinnedIds = await readPinned(loaded, config);
@@ -155,11 +158,11 @@ export async function runEvaluation(
     let reused: RecordSet | undefined;
     const baseUT = models.find((m) => m.role === 'baseline');
     if (baseUT && reuseDir) {
-      const stored = await readResultDir(reuseDir).catch((error: unknown) => error as Error);
+      const stored = await readResultDir(reuseDir, task).catch((error: unknown) => error as Error);
       const decision =
         stored instanceof Error
           ? { reuse: false as const, why: stored.message }
-          : await decideReuse(stored, baseUT, examples, variants);
+          : await decideReuse(stored, baseUT, examples, variants, task);
       if (decision.reuse) {
         reused = decision.records;
         notices.push(
@@ -176,10 +179,11 @@ export async function runEvaluation(
       examples,
       reused ? models.filter((m) => m.role !== 'baseline') : models,
       variants,
+      task,
       {
         batchSize,
         onUnreadable: config.dataset.onUnreadable,
-        keepProbs: (v) => v === 'clean' && plan.scores,
+        keepScores: (v) => v === 'clean' && plan.scores,
         ...(config.runtime.workers !== undefined ? { workers: config.runtime.workers } : {}),
         onProgress: (done, total) => hooks.progress?.('evaluate', done, total),
       },
@@ -189,7 +193,7 @@ export async function runEvaluation(
           ...evaluated,
           records: new RecordSet([
             ...evaluated.records.tables,
-            ...readableRows(reused.tables, examples, evaluated.images),
+            ...readableRows(reused.tables, examples, evaluated.images, task),
           ]),
         }
       : evaluated;
@@ -198,7 +202,7 @@ export async function runEvaluation(
     // --- stored baseline
     let stored: StoredResult | undefined;
     if (baseline.kind === 'stored') {
-      stored = await readResultDir(baseline.dir);
+      stored = await readResultDir(baseline.dir, task);
       checkStoredCompatible(stored, classes);
       log(`stored baseline: ${stored.records.size} records from ${stored.report.createdAt}`);
     }
@@ -238,6 +242,7 @@ export async function runEvaluation(
 /** What the analysis plan is made from. */
 export function planContext(
   loaded: LoadedConfig,
+  task: Task,
   metadataColumns: readonly string[],
   allExamples: ExampleTable,
   classes: readonly string[],
@@ -245,6 +250,7 @@ export function planContext(
 ): PlanContext {
   return {
     config: loaded.config,
+    task,
     configName: path.basename(loaded.file),
     lineOf: (keyPath) => loaded.lineOf(keyPath),
     allExamples,
@@ -314,15 +320,6 @@ export async function resolveClasses(
     'config',
     'no class list: set dataset.classes (a list, or a file with one class per line) in model output order, or store a JSON list under the ONNX metadata key "classes"',
   );
-}
-
-function checkClassCount(role: string, c: ResolvedContract, n: number): void {
-  if (c.outputClasses !== undefined && c.outputClasses !== n) {
-    throw new UserError(
-      'model',
-      `${role} model output ${c.outputName} has ${c.outputClasses} classes but the class list has ${n}`,
-    );
-  }
 }
 
 export async function readPinned(loaded: LoadedConfig, config: Config): Promise<string[]> {
@@ -416,6 +413,7 @@ export async function reportFromRecords(
   const config = loaded.config;
   const analysis = await plan.analyse({
     config,
+    task: taskOf(config),
     classes: input.classes,
     metadataColumns: data.raw.metadataColumns,
     examples: input.examples,
@@ -446,6 +444,7 @@ export async function reportFromRecords(
   return assembleReport(
     {
       name: config.name,
+      task: taskOf(config),
       createdAt: new Date().toISOString(),
       configFile: rel(loaded.file),
       configSha: createHash('sha256')
@@ -477,10 +476,11 @@ export async function reportFromRecords(
  * unreadable images are left out). The id → row index is built once for all of them.
  */
 function readableRows(
-  tables: readonly RecordTable[],
+  tables: readonly RecordTableCore[],
   examples: ExampleTable,
   images: ImageFacts,
-): RecordTable[] {
+  task: Task,
+): RecordTableCore[] {
   const rowOf = examples.indexById();
   return tables.map((table) => {
     const rows: number[] = [];
@@ -488,6 +488,9 @@ function readableRows(
       const e = rowOf.get(table.ids[i]!);
       if (e !== undefined && images.has(e)) rows.push(i);
     }
-    return rows.length === table.length ? table : table.select(rows);
+    if (rows.length === table.length) return table;
+    const b = task.builder(table.model, table.variant, rows.length);
+    for (const r of rows) b.copyRow(table, r);
+    return b.finish();
   });
 }

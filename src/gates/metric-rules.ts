@@ -1,5 +1,5 @@
 import type { GateRule } from '../config/schema.js';
-import type { MetricDirection } from '../metrics/classification.js';
+import type { MetricDirection } from '../metrics/values.js';
 import type { MetricValues } from '../metrics/values.js';
 import { judge, type GateCheck } from './check.js';
 import type { GateResult } from './result.js';

@@ -22,3 +22,11 @@ export function subtract(candidate: MetricValues, baseline: MetricValues): Metri
   }
   return out;
 }
+
+/** Whether a larger value of a metric is better. */
+export type MetricDirection = 'higher-is-better' | 'lower-is-better';
+
+/** Thrown by a task for a metric name it does not know; the message lists the known ones. */
+export class UnknownMetricError extends Error {
+  override readonly name: string = 'UnknownMetricError';
+}

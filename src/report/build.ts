@@ -5,6 +5,8 @@
  */
 import { worst } from '../gates/verdict.js';
 import type { AnalysisOutput } from '../suites/analyse.js';
+import { taskField } from '../tasks/registry.js';
+import type { Task } from '../tasks/task.js';
 import { VERSION } from '../version.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './schema.js';
 
@@ -13,6 +15,7 @@ type ModelSummary = Report['models']['candidate'];
 /** What the report says about the run itself, besides the analysis. */
 export interface ReportHeader {
   name: string;
+  task: Task;
   createdAt: string;
   configFile: string;
   configSha: string;
@@ -42,6 +45,7 @@ export function assembleReport(header: ReportHeader, analysis: AnalysisOutput): 
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'visiongate', version: VERSION },
     name: header.name,
+    ...taskField(header.task),
     createdAt: header.createdAt,
     verdict: worst(analysis.gates.map((g) => g.status)),
     config: { file: header.configFile, sha256: header.configSha },

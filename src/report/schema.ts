@@ -4,6 +4,7 @@ import { comparisonSchema } from '../analysis/pairing.js';
 import { pinnedResultSchema } from '../suites/pinned/schema.js';
 import { regressionResultSchema } from '../suites/regression/schema.js';
 import { suitesResultSchema } from '../suites/registry.js';
+import { taskNameSchema } from '../tasks/registry.js';
 
 /**
  * report.json: the machine-readable result of a run. Versioned; the JSON Schema generated from
@@ -47,6 +48,7 @@ export const reportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   tool: z.object({ name: z.literal('visiongate'), version: z.string() }),
   name: z.string().describe('Config key (config `name`).'),
+  task: taskNameSchema,
   createdAt: z.string(),
   verdict: level,
   config: z.object({ file: z.string(), sha256: z.string() }),

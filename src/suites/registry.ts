@@ -22,9 +22,13 @@ type ReportedSuite = Exclude<AnySuite, BodySuite>;
 /** A registered suite's name. */
 export type SuiteName = AnySuite['name'];
 
-/** The result each registered suite computes, by name. */
+/**
+ * Each registered suite's result by name, as its schema types it. A suite's computed result
+ * conforms to its schema: checked at compile time where the result's type is fixed (SameShape),
+ * and by the task's own schemas where the task decides the shape.
+ */
 export type SuiteResults = {
-  [S in AnySuite as S['name']]: S extends Suite<string, infer _Plan, infer R> ? R : never;
+  [S in AnySuite as S['name']]: z.output<S['resultSchema']>;
 };
 
 const reported = SUITES.filter(
@@ -53,12 +57,17 @@ export function renderSuiteSections(results: ReportedResults, options: RenderOpt
   return out;
 }
 
-/** The suites' headline numbers for the baseline history (e.g. corrupted_accuracy). */
+/** The names of the suites' trend metrics (e.g. corrupted_accuracy), in registry order. */
+export const SUITE_TREND_METRICS: readonly string[] = reported.flatMap(
+  (s: Suite<string, unknown, unknown>) => s.trend?.names ?? [],
+);
+
+/** The suites' trend metrics of one report, for the baseline history. */
 export function suiteTrendMetrics(results: ReportedResults): Record<string, number> {
   const out: Record<string, number> = {};
   for (const suite of reported as readonly Suite<string, unknown, unknown>[]) {
     const result = (results as Record<string, unknown>)[suite.name];
-    if (result !== undefined && suite.trendMetrics) Object.assign(out, suite.trendMetrics(result));
+    if (result !== undefined && suite.trend) Object.assign(out, suite.trend.values(result));
   }
   return out;
 }

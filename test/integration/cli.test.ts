@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/schema.js';
-import type { PredictionRecord } from '../../src/types.js';
+import type { PredictionRecord } from '../../src/tasks/classification/records.js';
 import { cli } from '../support/cli.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');

@@ -23,7 +23,8 @@ import {
   type HashedImage,
 } from '../../src/suites/data/near-duplicates.js';
 import { scanImages, type ImageScan } from '../../src/suites/data/scan.js';
-import type { Example, PredictionRecord } from '../../src/types.js';
+import type { Example } from '../../src/types.js';
+import type { PredictionRecord } from '../../src/tasks/classification/records.js';
 
 const DATA_DIR = process.env.FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
 const CLASSES = [

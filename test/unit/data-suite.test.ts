@@ -9,7 +9,7 @@ import {
   runDataSuite,
   type DataSuiteResult,
 } from '../../src/suites/data/index.js';
-import { escapeHtml, escapeMarkdown } from '../../src/markdown/escape.js';
+import { escapeHtml, escapeMarkdown } from '../../src/text/escape.js';
 import { formatNumber, formatPercent } from '../../src/suites/data/util.js';
 import type { Example } from '../../src/types.js';
 

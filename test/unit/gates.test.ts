@@ -8,7 +8,7 @@ import {
   type GateTarget,
 } from '../../src/gates/metric-rules.js';
 import { exitCodeFor, worst } from '../../src/gates/verdict.js';
-import type { MetricDirection } from '../../src/metrics/classification.js';
+import type { MetricDirection } from '../../src/metrics/values.js';
 import type { SignificanceEvidence } from '../../src/gates/significance.js';
 import type { MetricValues } from '../../src/metrics/values.js';
 

@@ -5,9 +5,9 @@ import {
   requiredTopK,
   resolveMetric,
   summariseMetrics,
-  UnknownMetricError,
   type ClassificationRecord,
 } from '../../src/metrics/classification.js';
+import { UnknownMetricError } from '../../src/metrics/values.js';
 
 /** A record from a full probability vector, the way the engine derives one. */
 function fromProbs(label: number, probs: number[]): ClassificationRecord {

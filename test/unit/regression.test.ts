@@ -6,16 +6,17 @@ import { frameOf } from '../../src/analysis/frame.js';
 import { pairRecords } from '../../src/analysis/pairing.js';
 import { buildSlices } from '../../src/analysis/slices.js';
 import { subtract } from '../../src/metrics/values.js';
-import { checkPinned } from '../../src/suites/pinned/check.js';
-import { exampleChanges } from '../../src/suites/regression/changes.js';
+import { ExampleTable } from '../../src/tables/examples.js';
+import { exampleChanges } from '../../src/tasks/classification/changes.js';
 import {
   metricNamesFor,
   metricValues,
   resolveMetrics,
-} from '../../src/suites/regression/metrics.js';
-import { ExampleTable } from '../../src/tables/examples.js';
-import { RecordTableBuilder } from '../../src/tables/records.js';
-import type { Example, PredictionRecord } from '../../src/types.js';
+} from '../../src/tasks/classification/metrics.js';
+import { checkPinned } from '../../src/tasks/classification/pinned.js';
+import { ClassificationTableBuilder } from '../../src/tasks/classification/records.js';
+import type { Example } from '../../src/types.js';
+import type { PredictionRecord } from '../../src/tasks/classification/records.js';
 
 const CLASSES = ['cat', 'dog', 'bird'];
 
@@ -52,7 +53,7 @@ function rec(
 
 /** Records as one table (they share model and variant here). */
 const table = (records: PredictionRecord[], model: 'candidate' | 'baseline' = 'candidate') => {
-  const b = new RecordTableBuilder(model, 'clean');
+  const b = new ClassificationTableBuilder(model, 'clean');
   for (const r of records) b.push(r);
   return b.finish();
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown, escapeMarkdown as esc } from '../../src/markdown/escape.js';
+import { escapeMarkdown, escapeMarkdown as esc } from '../../src/text/escape.js';
 import {
   formatDelta,
   formatInterval,
@@ -10,7 +10,11 @@ import {
 } from '../../src/report/markdown.js';
 import type { GateResult } from '../../src/gates/result.js';
 import type { Report } from '../../src/report/schema.js';
-import type { ExampleChange, SliceReport } from '../../src/suites/regression/schema.js';
+import type { SliceReport } from '../../src/suites/regression/schema.js';
+import { classificationTask } from '../../src/tasks/classification/index.js';
+import type { ExampleChange } from '../../src/tasks/classification/schema.js';
+
+const STYLE = classificationTask.presentation;
 import { sampleReport } from '../support/sample-report.js';
 
 const FULL: MarkdownOptions = { maxSlices: 30, maxExamples: 20, details: true };
@@ -158,27 +162,31 @@ describe('escapeMarkdown', () => {
 
 describe('formatting helpers', () => {
   it('rates as percentages with one decimal; ece/brier as 4 decimals; null as a dash', () => {
-    expect(formatMetric('accuracy', 0.8333333)).toBe('83.3%');
-    expect(formatMetric('ece', 0.04)).toBe('0.0400');
-    expect(formatMetric('accuracy', null)).toBe('–');
+    expect(formatMetric('accuracy', 0.8333333, STYLE)).toBe('83.3%');
+    expect(formatMetric('ece', 0.04, STYLE)).toBe('0.0400');
+    expect(formatMetric('accuracy', null, STYLE)).toBe('–');
   });
 
   it('deltas: points for rates, bold and 🔻 when worse (direction-aware), ±0 when tiny', () => {
     // −1/12 = −8.33 pp: worse for accuracy.
-    expect(formatDelta('accuracy', -1 / 12)).toBe('**−8.3 pp** 🔻');
-    expect(formatDelta('accuracy', 0.02)).toBe('+2.0 pp 🔺');
+    expect(formatDelta('accuracy', -1 / 12, STYLE)).toBe('**−8.3 pp** 🔻');
+    expect(formatDelta('accuracy', 0.02, STYLE)).toBe('+2.0 pp 🔺');
     // ece rising is worse.
-    expect(formatDelta('ece', 0.01)).toBe('**+0.0100** 🔻');
-    expect(formatDelta('ece', -0.01)).toBe('−0.0100 🔺');
-    expect(formatDelta('accuracy', 0.00001)).toBe('±0.0 pp');
-    expect(formatDelta('ece', 0)).toBe('±0');
-    expect(formatDelta('accuracy', undefined)).toBe('–');
+    expect(formatDelta('ece', 0.01, STYLE)).toBe('**+0.0100** 🔻');
+    expect(formatDelta('ece', -0.01, STYLE)).toBe('−0.0100 🔺');
+    expect(formatDelta('accuracy', 0.00001, STYLE)).toBe('±0.0 pp');
+    expect(formatDelta('ece', 0, STYLE)).toBe('±0');
+    expect(formatDelta('accuracy', undefined, STYLE)).toBe('–');
   });
 
   it('intervals in the delta units', () => {
-    expect(formatInterval('accuracy', { lower: -0.25, upper: 0.0833 })).toBe(' [−25.0, 8.3]');
-    expect(formatInterval('ece', { lower: -0.001, upper: 0.002 })).toBe(' [−0.0010, 0.0020]');
-    expect(formatInterval('accuracy', undefined)).toBe('');
+    expect(formatInterval('accuracy', { lower: -0.25, upper: 0.0833 }, STYLE)).toBe(
+      ' [−25.0, 8.3]',
+    );
+    expect(formatInterval('ece', { lower: -0.001, upper: 0.002 }, STYLE)).toBe(
+      ' [−0.0010, 0.0020]',
+    );
+    expect(formatInterval('accuracy', undefined, STYLE)).toBe('');
   });
 });
 

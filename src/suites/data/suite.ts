@@ -5,7 +5,8 @@
  */
 import type { Suite } from '../../analysis/suite.js';
 import type { DataSuiteConfig } from '../../config/data.js';
-import type { Example, PredictionRecord } from '../../types.js';
+import type { ClassPrediction } from '../../tasks/task.js';
+import type { Example } from '../../types.js';
 import { runDataSuite, type DataSuiteResult } from './index.js';
 import { renderDataSection } from './render.js';
 import { dataResultSchema } from './schema.js';
@@ -29,17 +30,19 @@ export const dataSuite: Suite<'data', DataSuiteConfig, DataSuiteResult, typeof d
   }),
 
   async analyse(ctx, cfg) {
-    const { frame, pairing } = ctx;
+    const { frame, pairing, task } = ctx;
     // The suite works on example and record objects (it reads images anyway): made here, for it.
-    const candTable = pairing.candidate;
-    const candidate = Array.from({ length: candTable.length }, (_, i) => candTable.at(i));
+    // Label issues and group disparity need one class prediction per example: a task without
+    // them gives none, and those checks say they were skipped.
+    const candidate = task.classPredictions?.(pairing.candidate) ?? [];
     // Only baseline records paired with a candidate record (same id, same image bytes) count.
-    const baseline: PredictionRecord[] = [];
+    const baseline: ClassPrediction[] = [];
     const baseTable = pairing.baseline;
-    if (baseTable) {
-      for (let i = 0; i < candTable.length; i++) {
+    const baseAll = baseTable && task.classPredictions?.(baseTable);
+    if (baseAll) {
+      for (let i = 0; i < pairing.candidate.length; i++) {
         const j = pairing.baseRow[i]!;
-        if (j >= 0) baseline.push({ ...baseTable.at(j), model: 'baseline' });
+        if (j >= 0) baseline.push({ ...baseAll[j]!, model: 'baseline' });
       }
     }
     const examples: Example[] = Array.from(frame.exRows, (e) => ctx.examples.at(e));

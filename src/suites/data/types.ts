@@ -3,7 +3,8 @@
  * interface the registry in index.ts runs, and gate results.
  */
 import type { ManifestItem } from '../../analysis/suite.js';
-import type { Example, Level, PredictionRecord } from '../../types.js';
+import type { ClassPrediction } from '../../tasks/task.js';
+import type { Example, Level } from '../../types.js';
 import type { BiasFinding } from './bias.js';
 import type { DataGateName, DataSuiteConfig } from '../../config/data.js';
 import type { ImagePropertiesFinding } from './image-properties.js';
@@ -20,9 +21,9 @@ export interface DataSuiteInput {
   examples: readonly Example[];
   classes: readonly string[];
   /** Candidate records of the clean variant, with `probs` (other records are ignored). */
-  candidate: readonly PredictionRecord[];
+  candidate: readonly ClassPrediction[];
   /** Baseline records of the clean variant, with `probs` (optional). */
-  baseline?: readonly PredictionRecord[];
+  baseline?: readonly ClassPrediction[];
   /** Training manifest, for leakage. */
   train?: readonly ManifestItem[];
   /** Reference manifest (e.g. a production sample), for representativity and drift. */

@@ -1,19 +1,20 @@
 /**
- * The pinned suite: examples named in the config (`pinned`) that must be present and right.
- * Its result is `pinned` in report.json; each case that does not pass is a gate result.
+ * The pinned suite: examples named in the config (`pinned`) that must stay right; the task says
+ * what a pinned case asserts. Its result is `pinned` in report.json; each case that does not
+ * pass is a gate result.
  */
 import type { Suite } from '../../analysis/suite.js';
 import { judge } from '../../gates/check.js';
-import { checkPinned } from './check.js';
-import { pinnedResultSchema, type PinnedCase } from './schema.js';
+import type { PinnedOutcome } from '../../tasks/task.js';
+import { pinnedResultSchema } from './schema.js';
 
-export const pinnedSuite: Suite<'pinned', true, PinnedCase[], typeof pinnedResultSchema> = {
+export const pinnedSuite: Suite<'pinned', true, PinnedOutcome[], typeof pinnedResultSchema> = {
   name: 'pinned',
   resultSchema: pinnedResultSchema,
   plan: () => true,
   analyse(ctx) {
-    const { config } = ctx;
-    const pinned = checkPinned(ctx.pinnedIds, ctx.pairing.candidate, ctx.classes);
+    const { config, task } = ctx;
+    const pinned = task.checkPinned(ctx.pinnedIds, ctx.pairing.candidate, ctx);
     const level = config.pinned.level;
     return {
       result: pinned,
@@ -23,7 +24,7 @@ export const pinnedSuite: Suite<'pinned', true, PinnedCase[], typeof pinnedResul
           judge({
             index: -1,
             kind: 'pinned',
-            rule: 'pinned case classified correctly',
+            rule: task.pinnedRule,
             metric: 'pinned',
             scope: 'pinned',
             target: p.id,
@@ -31,10 +32,7 @@ export const pinnedSuite: Suite<'pinned', true, PinnedCase[], typeof pinnedResul
             measured: 0,
             bound: 'atLeast',
             thresholds: { [level]: 1 },
-            reason: () =>
-              p.status === 'missing'
-                ? `pinned example ${p.id} is not in the evaluated dataset`
-                : `pinned example ${p.id} (${p.label}) predicted as ${p.pred}`,
+            reason: () => task.pinnedReason(p),
           }),
         ),
     };

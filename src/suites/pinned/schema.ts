@@ -1,13 +1,5 @@
-/** The pinned suite's result: `pinned` in report.json, one entry per pinned id. */
+/** The pinned suite's result: `pinned` in report.json, one entry per pinned id (the task's). */
 import { z } from 'zod';
+import { perTask } from '../../tasks/registry.js';
 
-export const pinnedCaseSchema = z.object({
-  id: z.string(),
-  status: z.enum(['pass', 'fail', 'missing']),
-  label: z.string().optional(),
-  pred: z.string().optional(),
-});
-
-export const pinnedResultSchema = z.array(pinnedCaseSchema);
-
-export type PinnedCase = z.infer<typeof pinnedCaseSchema>;
+export const pinnedResultSchema = perTask('pinnedCase', (pinned) => z.array(pinned));

@@ -15,19 +15,14 @@ import type { PlanContext, Suite } from '../../analysis/suite.js';
 import type { Config, GateRule } from '../../config/schema.js';
 import { UserError } from '../../errors.js';
 import { evaluateGates, normaliseSliceKey, type GateTarget } from '../../gates/metric-rules.js';
-import {
-  computeMetrics,
-  UnknownMetricError,
-  type MetricDefinition,
-} from '../../metrics/classification.js';
-import { exampleChanges } from './changes.js';
+import { UnknownMetricError } from '../../metrics/values.js';
+import type { TaskMetric } from '../../tasks/task.js';
 import { measureTarget, type Measured } from './measure.js';
-import { metricNamesFor, resolveMetrics } from './metrics.js';
-import { regressionResultSchema, type RegressionResult, type SliceReport } from './schema.js';
+import { regressionResultSchema, type RegressionRun, type SliceReport } from './schema.js';
 
-/** The metrics a run reports and gates on, resolved once. */
+/** The metrics a run reports and gates on, resolved once by the task. */
 export interface RegressionPlan {
-  defs: MetricDefinition[];
+  metrics: TaskMetric[];
 }
 
 interface TargetBody {
@@ -37,15 +32,11 @@ interface TargetBody {
   stats?: PairedStats;
 }
 
-/** Metric definitions a config needs (defaults plus every gate's metric), with config errors. */
-function planMetrics(ctx: PlanContext): MetricDefinition[] {
+/** The metrics a config needs (the task's defaults plus every gate's metric), with config errors. */
+function planMetrics(ctx: PlanContext): TaskMetric[] {
   const { config } = ctx;
-  const names = metricNamesFor(
-    config.metrics.topK,
-    config.gates.map((g) => g.metric),
-  );
   try {
-    return resolveMetrics(names, ctx.classes);
+    return ctx.task.metrics(ctx);
   } catch (error) {
     if (error instanceof UnknownMetricError) {
       const i = config.gates.findIndex((g) => error.message.includes(`"${g.metric}"`));
@@ -86,7 +77,7 @@ function findSlices(
   config: Config,
   ctx: Parameters<RegressionSuite['analyse']>[0],
 ): { declared: SliceDef[]; discovered: DiscoveredSlice[] } {
-  const { frame, pairing } = ctx;
+  const { frame, pairing, task } = ctx;
   const candTable = pairing.candidate;
   const baseTable = pairing.baseline;
   const evaluatedCount = frame.exRows.length;
@@ -108,10 +99,9 @@ function findSlices(
     discovery.bins,
   );
   const options = { ...discovery, minSupport: discovery.minSupport ?? config.slices.minSupport };
-  const errors = Uint8Array.from({ length: evaluatedCount }, (_, p) => {
-    const i = frame.candRows[p]!;
-    return candTable.pred[i] === candTable.label[i] ? 0 : 1;
-  });
+  const errors = Uint8Array.from({ length: evaluatedCount }, (_, p) =>
+    task.correct(candTable, frame.candRows[p]!) ? 0 : 1,
+  );
   const found = discoverSlices(features, errors, 'errors', options);
   if (baseTable) {
     // Newly wrong: the baseline was right and the candidate is wrong (paired examples only).
@@ -123,9 +113,7 @@ function findSlices(
     const newlyWrong = Uint8Array.from(paired, (p) => {
       const i = frame.candRows[p]!;
       const j = pairing.baseRow[i]!;
-      return baseTable.pred[j] === baseTable.label[j] && candTable.pred[i] !== candTable.label[i]
-        ? 1
-        : 0;
+      return task.correct(baseTable, j) && !task.correct(candTable, i) ? 1 : 0;
     });
     const all = paired.length === evaluatedCount;
     found.push(
@@ -156,7 +144,7 @@ const targetOf = (m: Measured) => ({
 type RegressionSuite = Suite<
   'regression',
   RegressionPlan,
-  RegressionResult,
+  RegressionRun,
   typeof regressionResultSchema
 >;
 
@@ -165,31 +153,33 @@ export const regressionSuite: RegressionSuite = {
   resultSchema: regressionResultSchema,
 
   plan(ctx) {
-    const defs = planMetrics(ctx);
+    const metrics = planMetrics(ctx);
     checkColumns(ctx);
-    return { defs };
+    return { metrics };
   },
 
-  analyse(ctx, { defs }) {
-    const { config, classes, frame, pairing } = ctx;
-    const k = classes.length;
+  analyse(ctx, { metrics }) {
+    const { config, frame, pairing, task } = ctx;
     const candTable = pairing.candidate;
     const hasBase = pairing.baseline !== undefined;
-    const directions = new Map(defs.map((d) => [d.name, d.direction]));
+    const directions = new Map(metrics.map((d) => [d.name, d.direction]));
     /** Candidate rows of frame positions (the positions themselves when records follow the examples). */
     const inOrder = frame.candRows.every((r, p) => r === p);
     const candRowsOf = (positions: Uint32Array) =>
       inOrder ? positions : positions.map((p) => frame.candRows[p]!);
 
-    // Which metrics get bootstrap intervals: all overall; on slices, accuracy and slice-gated ones.
+    // Which metrics get bootstrap intervals: all overall; on slices, the task's outcome metric
+    // (accuracy) and the slice-gated ones.
     const sliceGateMetrics = new Set(
       config.gates.filter((g) => g.scope !== 'overall').map((g) => g.metric),
     );
-    const sliceStatDefs = defs.filter((d) => d.name === 'accuracy' || sliceGateMetrics.has(d.name));
+    const sliceStatMetrics = metrics.filter(
+      (d) => d.name === task.outcomeMetric || sliceGateMetrics.has(d.name),
+    );
     const { declared, discovered } = findSlices(config, ctx);
 
     const minSupport = config.slices.minSupport;
-    const overall = measureTarget(undefined, pairing, defs, defs, config, k);
+    const overall = measureTarget(ctx, undefined, metrics, metrics);
     const overallTarget: GateTarget = {
       key: 'overall',
       kind: 'overall',
@@ -198,7 +188,7 @@ export const regressionSuite: RegressionSuite = {
       ...targetOf(overall),
     };
     const bodies: TargetBody[] = [...declared, ...discovered].map((def) => {
-      const m = measureTarget(candRowsOf(def.rows), pairing, defs, sliceStatDefs, config, k);
+      const m = measureTarget(ctx, candRowsOf(def.rows), metrics, sliceStatMetrics);
       const target: GateTarget = {
         key: def.key,
         kind: def.kind,
@@ -221,7 +211,7 @@ export const regressionSuite: RegressionSuite = {
       config.gates,
       directions,
       [overallTarget, ...bodies.map((b) => b.target)],
-      { pairedMetric: 'accuracy' },
+      { pairedMetric: task.outcomeMetric },
     );
 
     const slices: SliceReport[] = bodies.map(({ def, target, paired, stats }) => ({
@@ -243,7 +233,7 @@ export const regressionSuite: RegressionSuite = {
     }));
 
     const changes = hasBase
-      ? exampleChanges(pairing, frame, classes, config.report.maxListedExamples)
+      ? task.exampleChanges(pairing, frame, ctx, config.report.maxListedExamples)
       : {
           newlyFailing: [],
           newlyFixed: [],
@@ -257,7 +247,6 @@ export const regressionSuite: RegressionSuite = {
           ]
         : [];
 
-    const summary = computeMetrics({ columns: candTable }, k, { topK: [1] });
     return {
       result: {
         overall: {
@@ -265,14 +254,7 @@ export const regressionSuite: RegressionSuite = {
           ...(overall.baseline ? { baseline: overall.baseline, delta: overall.delta! } : {}),
           ...(overall.stats ? { stats: overall.stats } : {}),
           n: candTable.length,
-          confusion: summary.confusion,
-          perClass: classes.map((c, i) => ({
-            class: c,
-            precision: summary.perClass.precision[i]!,
-            recall: summary.perClass.recall[i]!,
-            f1: summary.perClass.f1[i]!,
-            support: summary.perClass.support[i]!,
-          })),
+          ...task.summarise(candTable, ctx),
         },
         slices,
         examples: changes,

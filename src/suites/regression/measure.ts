@@ -1,11 +1,9 @@
 /** One comparison target (overall or a slice) measured: values, deltas, paired statistics. */
-import { pairedRows, type Pairing } from '../../analysis/pairing.js';
+import type { AnalysisContext } from '../../analysis/suite.js';
+import { pairedRows } from '../../analysis/pairing.js';
 import { pairedStats, type PairedStats } from '../../analysis/significance.js';
-import type { Config } from '../../config/schema.js';
-import type { MetricDefinition } from '../../metrics/classification.js';
 import { subtract, type MetricValues } from '../../metrics/values.js';
-import type { RecordTable } from '../../tables/records.js';
-import { metricValues } from './metrics.js';
+import type { TaskMetric } from '../../tasks/task.js';
 
 /** A target's measurements. */
 export interface Measured {
@@ -19,32 +17,26 @@ export interface Measured {
 
 /**
  * Compute one target's values, baseline, delta and paired statistics: `rows` are candidate rows
- * (all when undefined); the baseline rows are their pairs.
+ * (all when undefined); the baseline rows are their pairs. The task computes every metric over
+ * the rows as a set; `statMetrics` get bootstrap intervals.
  */
 export function measureTarget(
+  ctx: AnalysisContext,
   rows: ArrayLike<number> | undefined,
-  pairing: Pairing<RecordTable>,
-  defs: readonly MetricDefinition[],
-  statDefs: readonly MetricDefinition[],
-  config: Config,
-  k: number,
+  metrics: readonly TaskMetric[],
+  statMetrics: readonly TaskMetric[],
 ): Measured {
-  const topK = config.metrics.topK;
+  const { task, pairing, config } = ctx;
   const cand = pairing.candidate;
-  const candidate = metricValues(
-    { columns: cand, ...(rows ? { rows } : {}) },
-    defs,
-    k,
-    topK,
-  ).values;
+  const candidate = task.metricValues({ table: cand, ...(rows ? { rows } : {}) }, metrics, ctx);
   if (!pairing.baseline) return { candidate, paired: 0 };
   const { candidate: cRows, baseline: bRows, n: paired } = pairedRows(pairing, rows);
   if (paired === 0) return { candidate, paired };
-  const candP = { columns: cand, ...(cRows ? { rows: cRows } : {}) };
-  const baseP = { columns: pairing.baseline, ...(bRows ? { rows: bRows } : {}) };
-  const baseline = metricValues(baseP, defs, k, topK).values;
-  const delta = subtract(metricValues(candP, defs, k, topK).values, baseline);
+  const candP = { table: cand, ...(cRows ? { rows: cRows } : {}) };
+  const baseP = { table: pairing.baseline, ...(bRows ? { rows: bRows } : {}) };
+  const baseline = task.metricValues(baseP, metrics, ctx);
+  const delta = subtract(task.metricValues(candP, metrics, ctx), baseline);
   const s = config.statistics;
-  const stats = pairedStats(candP, baseP, s.resamples > 0 ? statDefs : [], k, s);
+  const stats = pairedStats(candP, baseP, s.resamples > 0 ? statMetrics : [], ctx, s);
   return { candidate, baseline, delta, paired, stats };
 }

@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import { pairedStatsSchema } from '../../analysis/significance.js';
 import { metricValuesSchema } from '../../metrics/values.js';
+import { perTask } from '../../tasks/registry.js';
+import type { ExampleChanges } from '../../tasks/task.js';
 
 const predicate = z.object({ column: z.string(), value: z.string() });
 
@@ -37,52 +39,45 @@ export const sliceSchema = z.object({
     .describe('met every gate on the baseline and misses one on the candidate'),
 });
 
-export const exampleChangeSchema = z.object({
-  id: z.string(),
-  path: z.string(),
-  label: z.string(),
-  baselinePred: z.string(),
-  candidatePred: z.string(),
-  candidateConf: z.number(),
-  metadata: z.record(z.string(), z.string()),
+/** `overall` besides what the task adds (e.g. classification's confusion and per-class scores). */
+const overallBaseSchema = z.object({
+  candidate: metricValuesSchema,
+  baseline: metricValuesSchema.optional(),
+  delta: metricValuesSchema.optional(),
+  stats: pairedStatsSchema.optional(),
+  n: z.number().int(),
+});
+
+const countsSchema = z.object({
+  newlyFailing: z.number().int(),
+  newlyFixed: z.number().int(),
+  bothWrong: z.number().int(),
 });
 
 export const regressionResultSchema = z.object({
-  overall: z.object({
-    candidate: metricValuesSchema,
-    baseline: metricValuesSchema.optional(),
-    delta: metricValuesSchema.optional(),
-    stats: pairedStatsSchema.optional(),
-    n: z.number().int(),
-    confusion: z.array(z.array(z.number().int())),
-    perClass: z.array(
-      z.object({
-        class: z.string(),
-        precision: z.number(),
-        recall: z.number(),
-        f1: z.number(),
-        support: z.number().int(),
-      }),
-    ),
-  }),
+  overall: perTask('overall', (extras) => overallBaseSchema.extend(extras.shape)),
   slices: z.array(sliceSchema),
-  examples: z.object({
-    newlyFailing: z
-      .array(exampleChangeSchema)
-      .describe(
-        'Most confident mistakes first; at most report.maxListedExamples (counts.newlyFailing has the total, records.jsonl every prediction).',
-      ),
-    newlyFixed: z
-      .array(exampleChangeSchema)
-      .describe('By id; at most report.maxListedExamples (counts.newlyFixed has the total).'),
-    counts: z.object({
-      newlyFailing: z.number().int(),
-      newlyFixed: z.number().int(),
-      bothWrong: z.number().int(),
+  examples: perTask('exampleChange', (change) =>
+    z.object({
+      newlyFailing: z
+        .array(change)
+        .describe(
+          'Most surprising first (classification: most confident mistakes); at most report.maxListedExamples (counts.newlyFailing has the total, records.jsonl every prediction).',
+        ),
+      newlyFixed: z
+        .array(change)
+        .describe('At most report.maxListedExamples (counts.newlyFixed has the total).'),
+      counts: countsSchema,
     }),
-  }),
+  ),
 });
+
+/** The regression result as computed, before the task's parts are typed by the report schema. */
+export interface RegressionRun {
+  overall: z.output<typeof overallBaseSchema> & Record<string, unknown>;
+  slices: SliceReport[];
+  examples: ExampleChanges<unknown>;
+}
 
 export type RegressionResult = z.infer<typeof regressionResultSchema>;
 export type SliceReport = z.infer<typeof sliceSchema>;
-export type ExampleChange = z.infer<typeof exampleChangeSchema>;

@@ -52,7 +52,7 @@ export const robustnessSuite: Suite<
     const sampled = [];
     for (const e of ctx.frame.exRows)
       if (plan.sample.has(ctx.examples.ids[e]!)) sampled.push(ctx.examples.at(e));
-    const result = computeRobustness(ctx.candidate, ctx.baseline, plan, sampled, {
+    const result = computeRobustness(ctx.task, ctx.candidate, ctx.baseline, plan, sampled, {
       table,
       sliceColumns,
       minSupport: ctx.config.slices.minSupport,
@@ -62,8 +62,11 @@ export const robustnessSuite: Suite<
 
   render: (result, { maxRows }) => renderRobustnessSection(result, { maxRows }),
 
-  trendMetrics: (result): Record<string, number> => {
-    const acc = result.candidate.corruptedAccuracy;
-    return acc !== null && Number.isFinite(acc) ? { corrupted_accuracy: acc } : {};
+  trend: {
+    names: ['corrupted_accuracy'],
+    values: (result): Record<string, number> => {
+      const acc = result.candidate.corruptedAccuracy;
+      return acc !== null && Number.isFinite(acc) ? { corrupted_accuracy: acc } : {};
+    },
   },
 };

@@ -1,7 +1,8 @@
 import { pairRecords } from '../../analysis/pairing.js';
-import type { RecordSet, RecordTable } from '../../tables/records.js';
+import type { RecordSet, RecordTableCore } from '../../tables/records.js';
+import type { Task } from '../../tasks/task.js';
 import type { Example } from '../../types.js';
-import { compareText } from '../../analysis/slices.js';
+import { compareText } from '../../text/compare.js';
 import { corruptionVariant, transformVariant, type RobustnessPlan } from './plan.js';
 
 /**
@@ -60,7 +61,7 @@ export interface RobustnessResult {
 
 /** One model's records on one variant, with the row of each sampled id. */
 interface VariantRows {
-  table: RecordTable;
+  table: RecordTableCore;
   rowOf: Map<string, number>;
 }
 type ByVariant = Map<string, VariantRows>;
@@ -78,9 +79,7 @@ function index(records: RecordSet, sample: ReadonlySet<string>): ByVariant {
   return out;
 }
 
-const correct = (v: VariantRows, i: number) => v.table.pred[i] === v.table.label[i];
-
-const accuracyOf = (ids: readonly string[], recs: VariantRows | undefined) => {
+const accuracyOf = (task: Task, ids: readonly string[], recs: VariantRows | undefined) => {
   if (!recs) return NaN;
   let n = 0;
   let ok = 0;
@@ -88,12 +87,13 @@ const accuracyOf = (ids: readonly string[], recs: VariantRows | undefined) => {
     const i = recs.rowOf.get(id);
     if (i === undefined) continue;
     n++;
-    if (correct(recs, i)) ok++;
+    if (task.correct(recs.table, i)) ok++;
   }
   return n > 0 ? ok / n : NaN;
 };
 
 function modelRobustness(
+  task: Task,
   by: ByVariant,
   ids: readonly string[],
   plan: { corruptions: string[]; severities: number[]; transforms: string[] },
@@ -114,12 +114,14 @@ function modelRobustness(
       const b = v?.rowOf.get(id);
       if (a === undefined || b === undefined) continue;
       n++;
-      if (clean!.table.pred[a] !== v!.table.pred[b]) f++;
+      if (!task.samePrediction(clean!.table, a, v!.table, b)) f++;
     }
     return n > 0 ? f / n : NaN;
   };
   for (const c of plan.corruptions) {
-    accuracy[c] = plan.severities.map((s) => accuracyOf(ids, by.get(corruptionVariant(c, s))));
+    accuracy[c] = plan.severities.map((s) =>
+      accuracyOf(task, ids, by.get(corruptionVariant(c, s))),
+    );
     meanAccuracy[c] = accuracy[c].reduce((a, b) => a + b, 0) / accuracy[c].length;
     for (const a of accuracy[c]) {
       errSum += 1 - a;
@@ -130,10 +132,10 @@ function modelRobustness(
   }
   for (const t of plan.transforms) {
     flipRate[transformVariant(t)] = flips(transformVariant(t));
-    transformAccuracy[t] = accuracyOf(ids, by.get(transformVariant(t)));
+    transformAccuracy[t] = accuracyOf(task, ids, by.get(transformVariant(t)));
   }
   return {
-    cleanAccuracy: accuracyOf(ids, clean),
+    cleanAccuracy: accuracyOf(task, ids, clean),
     accuracy,
     meanAccuracy,
     meanError: errCount > 0 ? errSum / errCount : NaN,
@@ -144,12 +146,14 @@ function modelRobustness(
 }
 
 /**
- * Compute the robustness result from records: a pure function, so merges reproduce it.
+ * Compute the robustness result from records: a pure function, so merges reproduce it. The
+ * task says whether a prediction is right and whether two predictions agree.
  * `candRecords` and `baseRecords` are the two sides' tables (a stored baseline's are its run's
  * candidate tables); `examples` are the sampled examples in report order. Only examples whose
  * clean records pair (same id, same image bytes: see analysis/pairing.ts) are compared.
  */
 export function computeRobustness(
+  task: Task,
   candRecords: RecordSet,
   baseRecords: RecordSet | undefined,
   plan: RobustnessPlan,
@@ -181,7 +185,7 @@ export function computeRobustness(
     notes.push(
       `${ids.length - pairedIds.length} sampled example(s) have no baseline record of the same image and are left out of the comparison.`,
     );
-  const candidate = modelRobustness(cand, baseBy ? pairedIds : ids, shape);
+  const candidate = modelRobustness(task, cand, baseBy ? pairedIds : ids, shape);
   const result: RobustnessResult = {
     ...shape,
     sampleSize: ids.length,
@@ -191,7 +195,7 @@ export function computeRobustness(
     notes,
   };
   if (baseBy) {
-    const baseline = modelRobustness(baseBy, pairedIds, shape);
+    const baseline = modelRobustness(task, baseBy, pairedIds, shape);
     const missing = plan.corruptions.filter((c) =>
       plan.severities.some((s) => !baseBy.has(corruptionVariant(c, s))),
     );
@@ -240,8 +244,8 @@ export function computeRobustness(
     }
     for (const [v, sIds] of [...values].sort((a, b) => compareText(a[0], b[0]))) {
       if (sIds.length < options.minSupport) continue;
-      const c = modelRobustness(cand, sIds, shape);
-      const b = baseBy ? modelRobustness(baseBy, sIds, shape) : undefined;
+      const c = modelRobustness(task, cand, sIds, shape);
+      const b = baseBy ? modelRobustness(task, baseBy, sIds, shape) : undefined;
       result.slices.push({
         key: `${col}=${v}`,
         n: sIds.length,

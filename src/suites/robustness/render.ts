@@ -1,5 +1,5 @@
 import { markdownTable } from 'markdown-table';
-import { escapeMarkdown as esc } from '../../markdown/escape.js';
+import { escapeMarkdown as esc } from '../../text/escape.js';
 import type { z } from 'zod';
 import type { robustnessResultSchema } from './schema.js';
 

@@ -1,30 +1,22 @@
 /** Examples that newly fail or are newly fixed between baseline and candidate. */
-import type { Frame } from '../../analysis/frame.js';
-import type { Pairing } from '../../analysis/pairing.js';
-import { compareText } from '../../analysis/slices.js';
+import { compareText } from '../../text/compare.js';
+import type { ExampleChanges, ExampleLookup, PairedTables } from '../task.js';
+import type { ClassificationTable } from './records.js';
 import type { ExampleChange } from './schema.js';
-import type { RecordTable } from '../../tables/records.js';
-
-/** Per-example changes between baseline and candidate on paired examples. */
-export interface ExampleChanges {
-  /** The first `limit` newly failing examples, most confident mistakes first. */
-  newlyFailing: ExampleChange[];
-  /** The first `limit` newly fixed examples, by id. */
-  newlyFixed: ExampleChange[];
-  counts: { newlyFailing: number; newlyFixed: number; bothWrong: number };
-}
 
 /**
- * Per-example changes between baseline and candidate on paired examples. Both lists are sorted
- * and cut to `limit` entries before any entry is made, so a large regression costs one index
- * per changed example, not an object; the counts are complete.
+ * Per-example changes between baseline and candidate on paired examples: newly failing (the
+ * baseline right, the candidate wrong; most confident mistakes first, the most surprising
+ * regressions) and newly fixed (by id). Both lists are sorted and cut to `limit` entries before
+ * any entry is made, so a large regression costs one index per changed example, not an object;
+ * the counts are complete.
  */
 export function exampleChanges(
-  pairing: Pairing<RecordTable>,
-  frame: Pick<Frame, 'examples' | 'exRowOfCand'>,
+  pairing: PairedTables<ClassificationTable>,
+  lookup: ExampleLookup,
   classes: readonly string[],
   limit = Infinity,
-): ExampleChanges {
+): ExampleChanges<ExampleChange> {
   const c = pairing.candidate;
   const b = pairing.baseline;
   const failing: number[] = [];
@@ -39,20 +31,19 @@ export function exampleChanges(
     if (bOk === cOk) continue;
     (bOk ? failing : fixed).push(i);
   }
-  // Most confident mistakes first: those are the most surprising regressions.
   failing.sort((x, y) => c.conf[y]! - c.conf[x]! || compareText(c.ids[x]!, c.ids[y]!));
   fixed.sort((x, y) => compareText(c.ids[x]!, c.ids[y]!));
   const change = (i: number): ExampleChange => {
     const j = pairing.baseRow[i]!;
-    const e = frame.exRowOfCand[i]!;
+    const e = lookup.exRowOfCand[i]!;
     return {
       id: c.ids[i]!,
-      path: frame.examples.paths[e]!,
+      path: lookup.examples.paths[e]!,
       label: classes[c.label[i]!] ?? String(c.label[i]),
       baselinePred: classes[b!.pred[j]!] ?? String(b!.pred[j]),
       candidatePred: classes[c.pred[i]!] ?? String(c.pred[i]),
       candidateConf: c.conf[i]!,
-      metadata: frame.examples.metadataOf(e),
+      metadata: lookup.examples.metadataOf(e),
     };
   };
   return {

@@ -1,4 +1,4 @@
-/** Metric names and values of the regression comparison. */
+/** Classification metric names, their resolution and their values over a set of records. */
 import {
   computeMetrics,
   resolveMetric,

@@ -1,12 +1,13 @@
-/** Pinned cases: examples that must stay correct. */
-import type { RecordTable } from '../../tables/records.js';
+/** Pinned cases of classification: the example is present and its predicted class is its label. */
+import type { ClassificationTable } from './records.js';
+import type { PinnedCase } from './schema.js';
 
 /** Pinned cases: each id must be present and classified correctly by the candidate. */
 export function checkPinned(
   ids: readonly string[],
-  candidate: RecordTable,
+  candidate: ClassificationTable,
   classes: readonly string[],
-): { id: string; status: 'pass' | 'fail' | 'missing'; label?: string; pred?: string }[] {
+): PinnedCase[] {
   const wanted = new Set(ids);
   const rowOf = new Map<string, number>();
   candidate.ids.forEach((id, i) => {

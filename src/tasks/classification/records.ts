@@ -1,112 +1,38 @@
 /**
- * Prediction records stored by column. Everything after inference reads records, and there is
- * one per (model, variant, example): kept as objects (with a 64-character hex hash each) they
- * were ~300 bytes per record and made peak memory grow with the dataset. A {@link RecordTable}
- * holds the records of one (model, variant) in typed-array columns (~80 bytes per record) and
- * a {@link RecordSet} holds the tables in canonical order. {@link PredictionRecord} objects are
- * made only at the edges (records.jsonl lines, small suites) and never all at once.
+ * Classification records by column: one row per (model, variant, example) with the sufficient
+ * statistics of one class prediction (see {@link PredictionRecord}), and their records.jsonl
+ * lines. ~48 bytes per record plus the id reference; {@link PredictionRecord} objects are made
+ * one at a time at the edges.
  */
-import type { RecordColumns } from '../metrics/classification.js';
-import { indexOfIds } from './examples.js';
-import type { ModelRole, PredictionRecord, VariantName } from '../types.js';
-
-const HEX = /^[0-9a-f]{64}$/;
+import type { RecordColumns } from '../../metrics/classification.js';
+import { indexOfIds } from '../../tables/examples.js';
+import { HashColumn, type RecordTableCore } from '../../tables/records.js';
+import type { ModelRole, VariantName } from '../../types.js';
 
 /**
- * Content hashes by row: a sha256 hex string is kept as its 32 raw bytes (hex only when read);
- * any other string (tests, hand-made records) is kept as it is, so every value round-trips.
+ * One prediction of one model on one variant of one example. Compact sufficient statistics:
+ * accuracy, top-k, confusion, ECE and Brier are all computable from these fields alone.
  */
-export class HashColumn {
-  private bytes: Uint8Array;
-  private other: Map<number, string> | undefined;
-  /** Set for a view: row i is row `rows[i]` of `source`. */
-  private rows: Uint32Array | undefined;
-  private source: HashColumn | undefined;
-
-  constructor(capacity = 0) {
-    this.bytes = new Uint8Array(Math.max(1, capacity) * 32);
-  }
-
-  /**
-   * Rows `rows` of `source`, without copying: the records of each model share their examples'
-   * hashes (4 bytes per record instead of 32). Read-only.
-   */
-  static view(source: HashColumn, rows: Uint32Array): HashColumn {
-    const v = new HashColumn(0);
-    v.bytes = new Uint8Array(0);
-    v.rows = rows;
-    v.source = source;
-    return v;
-  }
-
-  /** Store `hash` at row `i` (the column grows as needed). */
-  set(i: number, hash: string): void {
-    this.writable();
-    if (HEX.test(hash)) {
-      this.reserve(i + 1);
-      this.bytes.set(Buffer.from(hash, 'hex'), i * 32);
-      this.other?.delete(i);
-    } else {
-      (this.other ??= new Map()).set(i, hash);
-    }
-  }
-
-  /** Store raw sha256 bytes at row `i`. */
-  setBytes(i: number, digest: Uint8Array): void {
-    this.writable();
-    this.reserve(i + 1);
-    this.bytes.set(digest, i * 32);
-    this.other?.delete(i);
-  }
-
-  get(i: number): string {
-    const [c, r] = this.resolve(i);
-    const odd = c.other?.get(r);
-    if (odd !== undefined) return odd;
-    return Buffer.from(c.bytes.buffer, c.bytes.byteOffset + r * 32, 32).toString('hex');
-  }
-
-  /** Same hash at row `i` here and row `j` of `other`, without making strings. */
-  equals(i: number, other: HashColumn, j: number): boolean {
-    const [x, a] = this.resolve(i);
-    const [y, b] = other.resolve(j);
-    const oddA = x.other?.get(a);
-    const oddB = y.other?.get(b);
-    if (oddA !== undefined || oddB !== undefined) return oddA === oddB;
-    for (let t = 0; t < 32; t++) if (x.bytes[a * 32 + t] !== y.bytes[b * 32 + t]) return false;
-    return true;
-  }
-
-  /** Copy row `j` of `from` into row `i`. */
-  copyFrom(i: number, from: HashColumn, j: number): void {
-    const [c, r] = from.resolve(j);
-    const odd = c.other?.get(r);
-    if (odd !== undefined) {
-      this.writable();
-      (this.other ??= new Map()).set(i, odd);
-    } else this.setBytes(i, c.bytes.subarray(r * 32, r * 32 + 32));
-  }
-
-  /** Keep the first `n` rows only (releases the spare capacity). */
-  trim(n: number): void {
-    if (!this.rows && this.bytes.length !== n * 32) this.bytes = this.bytes.slice(0, n * 32);
-  }
-
-  /** The column and row that hold row `i`. */
-  private resolve(i: number): [HashColumn, number] {
-    return this.rows ? this.source!.resolve(this.rows[i]!) : [this, i];
-  }
-
-  private writable(): void {
-    if (this.rows) throw new Error('a hash column view is read-only');
-  }
-
-  private reserve(n: number): void {
-    if (this.bytes.length >= n * 32) return;
-    const grown = new Uint8Array(Math.max(n * 32, this.bytes.length * 2));
-    grown.set(this.bytes);
-    this.bytes = grown;
-  }
+export interface PredictionRecord {
+  id: string;
+  /** sha256 (hex) of the image file bytes: a changed image is never compared to an old record. */
+  hash: string;
+  model: ModelRole;
+  variant: VariantName;
+  /** True class index. */
+  label: number;
+  /** Predicted class index (argmax). */
+  pred: number;
+  /** Probability of the predicted class (max probability). */
+  conf: number;
+  /** Probability given to the true class. */
+  pTrue: number;
+  /** 0-based rank of the true class by probability (0 means top-1 correct). */
+  rank: number;
+  /** Σ_j p_j²: Brier score of the example is sumSq − 2·pTrue + 1. */
+  sumSq: number;
+  /** Full probability vector: clean variant only, and only when a suite asks for scores. */
+  probs?: number[];
 }
 
 function grow<T extends Int32Array | Float64Array>(a: T, n: number): T {
@@ -116,23 +42,8 @@ function grow<T extends Int32Array | Float64Array>(a: T, n: number): T {
   return b;
 }
 
-/**
- * What every record table offers code that does not read predictions: which model and variant
- * its records belong to, the example id and image hash of each row, and row selection. Pairing,
- * merging, reuse and records I/O work on this; the columns that hold predictions are the task's.
- */
-export interface RecordTableCore {
-  readonly model: ModelRole;
-  readonly variant: VariantName;
-  readonly ids: readonly string[];
-  readonly hashes: HashColumn;
-  readonly length: number;
-  /** Row index of each id. */
-  indexById(): Map<string, number>;
-}
-
-/** The records of one model on one variant, by column. Build with {@link RecordTableBuilder}. */
-export class RecordTable implements RecordColumns, RecordTableCore {
+/** The records of one model on one variant, by column. Build with {@link ClassificationTableBuilder}. */
+export class ClassificationTable implements RecordColumns, RecordTableCore {
   constructor(
     readonly model: ModelRole,
     readonly variant: VariantName,
@@ -171,21 +82,19 @@ export class RecordTable implements RecordColumns, RecordTableCore {
     return r;
   }
 
-  /** A table of the rows `rows` (in that order), for another role when given. */
-  select(rows: ArrayLike<number>, model: ModelRole = this.model): RecordTable {
-    const b = new RecordTableBuilder(model, this.variant, rows.length);
-    for (let t = 0; t < rows.length; t++) b.copyRow(this, rows[t]!);
-    return b.finish();
-  }
-
   /** Row index of each id (a Map of this table's size: use where lookups by id are needed). */
   indexById(): Map<string, number> {
     return indexOfIds(this.ids);
   }
+
+  /** records.jsonl lines: each row as a {@link PredictionRecord} object, one at a time. */
+  *lines(): Generator<string> {
+    for (let i = 0; i < this.length; i++) yield `${JSON.stringify(this.at(i))}\n`;
+  }
 }
 
 /** Appends records to the columns of one (model, variant); `finish` trims the spare capacity. */
-export class RecordTableBuilder {
+export class ClassificationTableBuilder {
   private n = 0;
   private ids: string[] = [];
   private hashes: HashColumn;
@@ -251,7 +160,7 @@ export class RecordTableBuilder {
   }
 
   /** Append row `j` of `from`. */
-  copyRow(from: RecordTable, j: number): void {
+  copyRow(from: ClassificationTable, j: number): void {
     if (this.hashRows) throw new Error('copyRow needs a builder without a hash source');
     const i = this.reserve();
     this.ids.push(from.ids[j]!);
@@ -269,12 +178,12 @@ export class RecordTableBuilder {
     } else this.probs?.push(undefined);
   }
 
-  finish(): RecordTable {
+  finish(): ClassificationTable {
     const n = this.n;
     this.hashes.trim(n);
     const cut = <T extends Int32Array | Float64Array | Uint32Array>(a: T): T =>
       a.length === n ? a : (a.slice(0, n) as T);
-    return new RecordTable(
+    return new ClassificationTable(
       this.model,
       this.variant,
       this.ids,
@@ -308,54 +217,21 @@ export class RecordTableBuilder {
   }
 }
 
-/**
- * All records of a run or a result folder: one table per (model, variant), in the order the
- * tables were added (a run adds them in canonical order: candidate first, then variant order).
- */
-export class RecordSet {
-  readonly tables: readonly RecordTable[];
-
-  constructor(tables: readonly RecordTable[] = []) {
-    this.tables = tables.filter((t) => t.length > 0);
-  }
-
-  /** Group record objects by (model, variant), keeping their order within each group. */
-  static from(records: Iterable<PredictionRecord>): RecordSet {
-    const builders = new Map<string, RecordTableBuilder>();
-    for (const r of records) {
-      const key = `${r.model}\u0000${r.variant}`;
-      let b = builders.get(key);
-      if (!b) builders.set(key, (b = new RecordTableBuilder(r.model, r.variant)));
-      b.push(r);
-    }
-    return new RecordSet([...builders.values()].map((b) => b.finish()));
-  }
-
-  /** Number of records. */
-  get size(): number {
-    return this.tables.reduce((n, t) => n + t.length, 0);
-  }
-
-  /** The table of one model and variant, if any record has them. */
-  table(model: ModelRole, variant: VariantName): RecordTable | undefined {
-    return this.tables.find((t) => t.model === model && t.variant === variant);
-  }
-
-  /** Only the tables of one model. */
-  ofModel(model: ModelRole): RecordSet {
-    return new RecordSet(this.tables.filter((t) => t.model === model));
-  }
-
-  /** Record objects, one at a time, table by table. */
-  *records(): Generator<PredictionRecord> {
-    for (const t of this.tables) for (let i = 0; i < t.length; i++) yield t.at(i);
-  }
-
-  /** Record objects of the examples in `ids` only (a robustness sample, a few pinned cases). */
-  recordsOf(ids: ReadonlySet<string>): PredictionRecord[] {
-    const out: PredictionRecord[] = [];
-    for (const t of this.tables)
-      for (let i = 0; i < t.length; i++) if (ids.has(t.ids[i]!)) out.push(t.at(i));
-    return out;
-  }
+/** A parsed records.jsonl line as a classification record, or undefined when it is not one. */
+export function parseRecord(value: unknown): PredictionRecord | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const r = value as Record<string, unknown>;
+  const ok =
+    typeof r.id === 'string' &&
+    typeof r.hash === 'string' &&
+    (r.model === 'candidate' || r.model === 'baseline') &&
+    typeof r.variant === 'string' &&
+    Number.isInteger(r.label) &&
+    Number.isInteger(r.pred) &&
+    typeof r.conf === 'number' &&
+    typeof r.pTrue === 'number' &&
+    Number.isInteger(r.rank) &&
+    typeof r.sumSq === 'number' &&
+    (r.probs === undefined || Array.isArray(r.probs));
+  return ok ? (value as PredictionRecord) : undefined;
 }
