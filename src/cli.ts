@@ -7,6 +7,7 @@ import { mergeShards } from './engine/merge.js';
 import { runFromConfigFile, type RunOverrides, type RunResult } from './engine/run.js';
 import { parseShard } from './engine/shard.js';
 import { markdownOptions, writeOutputs } from './engine/output.js';
+import { progressLines } from './engine/progress.js';
 import { describeError, isUserError } from './errors.js';
 import { exitCodeFor, type FailOn } from './gates/verdict.js';
 import { headline } from './report/headline.js';
@@ -52,18 +53,8 @@ function makeProgress(enabled: boolean, stream: NodeJS.WriteStream) {
       stop: () => bar.stop(),
     };
   }
-  // Plain lines for CI logs: at most one per 10% step.
-  let lastStep = -1;
-  return {
-    update(phase: string, done: number, total: number) {
-      const step = Math.floor((done / Math.max(total, 1)) * 10);
-      if (step !== lastStep) {
-        lastStep = step;
-        stream.write(`${phase}: ${done}/${total} images\n`);
-      }
-    },
-    stop: () => undefined,
-  };
+  // Plain lines for CI logs, as the Action writes them.
+  return { update: progressLines((line) => stream.write(`${line}\n`)), stop: () => undefined };
 }
 
 /** The baseline flags as a request to the baseline resolver (engine/baseline.ts). */
@@ -140,8 +131,8 @@ async function mergeCommand(dirs: string[], flags: MergeFlags): Promise<number> 
   return finish(result, flags);
 }
 
-/** Build the commander program; exported for tests. */
-export function buildProgram(onExit: (code: number) => void): Command {
+/** The commander program. */
+function buildProgram(onExit: (code: number) => void): Command {
   const program = new Command()
     .name('visiongate')
     .description(
