@@ -65,7 +65,7 @@ export type {
   ImagePropertiesFinding,
   PropertySummary,
   PropertyDrift,
-  ImageProperties,
+  ImageFileProperties,
 } from './image-properties.js';
 export type { BiasFinding, AttributeBias, GroupStats, ClassGap, Gap } from './bias.js';
 

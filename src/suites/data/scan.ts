@@ -15,7 +15,8 @@ import {
   contentWindow,
   type Hash64,
 } from './hashing.js';
-import { measureLuma, type ImageProperties } from './image-properties.js';
+import { lumaProperties } from '../../image/properties.js';
+import type { ImageFileProperties } from './image-properties.js';
 
 /** sharp's decoder strictness, least to most strict. */
 export type FailOn = 'none' | 'truncated' | 'error' | 'warning';
@@ -39,7 +40,7 @@ export type ImageScan =
       sha256: string;
       phash: Hash64;
       dhash: Hash64;
-      properties: ImageProperties;
+      properties: ImageFileProperties;
     }
   | { id: string; ok: false; sha256?: string; error: string };
 
@@ -95,7 +96,8 @@ export async function scanImageFile(
         aspectRatio: width / height,
         channels: meta.channels,
         format: meta.format,
-        ...measureLuma(gray),
+        // As Float64 (exact) so the pass's hot lumaProperties only ever sees one array type.
+        ...lumaProperties(Float64Array.from(gray.data), gray.width, gray.height),
       },
     };
   } catch (error) {
