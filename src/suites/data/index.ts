@@ -4,6 +4,7 @@
  * is registered in {@link DATA_CHECKS}; images are read once (scan.ts) and shared by the checks
  * that need pixels. The result is plain data; {@link renderDataSection} turns it into markdown.
  */
+import type { SameShape } from '../../analysis/json.js';
 import { judge } from '../../gates/check.js';
 import type { GateResult } from '../../gates/result.js';
 import { worst } from '../../gates/verdict.js';
@@ -19,6 +20,7 @@ import { imagePropertiesCheck } from './image-properties.js';
 import { labelIssuesCheck } from './label-issues.js';
 import { duplicatesCheck, leakageCheck } from './near-duplicates.js';
 import { representativityCheck } from './representativity.js';
+import type { dataResultSchema } from './schema.js';
 import { scanImages, type ImageScan } from './scan.js';
 import type {
   DataCheck,
@@ -152,3 +154,5 @@ export async function runDataSuite(
     gates,
   };
 }
+
+true satisfies SameShape<DataSuiteResult, typeof dataResultSchema>;
