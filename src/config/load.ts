@@ -61,9 +61,8 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     const lines = parsed.error.issues
       .slice(0, 10)
       .map((issue) => formatIssue(issue, display, lineOf, raw));
-    const more =
-      parsed.error.issues.length > 10 ? `\n  (${parsed.error.issues.length - 10} more)` : '';
-    throw new UserError('config', `invalid config ${display}:\n  ${lines.join('\n  ')}${more}`);
+    if (parsed.error.issues.length > 10) lines.push(`(${parsed.error.issues.length - 10} more)`);
+    throw new UserError('config', `invalid config ${display}:`, { details: lines });
   }
   return { config: parsed.data, file, dir: path.dirname(file), lineOf };
 }

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/schema.js';
 import type { PredictionRecord } from '../../src/types.js';
 import { cli } from '../support/cli.js';
+import { HOSTILE, MARKER, writeHostileDataset } from '../support/hostile-dataset.js';
+import { runnerCommands } from '../support/workflow-commands.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const example = path.join(repo, 'examples/fashion');
@@ -369,5 +371,38 @@ describe('baseline reuse', () => {
       'was not reused for the baseline model: it was made with another model',
     );
     expect(r.comparison.baseline).toBe('model');
+  });
+});
+
+describe('hostile dataset strings on stderr', () => {
+  /** Raw control characters (a newline between lines aside), bidi controls, line separators. */
+  const RAW_CONTROL =
+    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  const runOn = async (name: string, options: Parameters<typeof writeHostileDataset>[1] = {}) => {
+    const dir = path.join(tmp, `hostile-${name}`);
+    const config = await writeHostileDataset(dir, options);
+    return cli(['run', '-c', config, '-o', path.join(dir, 'out'), '--no-progress']);
+  };
+
+  it('shows every control character as an escape and runs no workflow command', async () => {
+    // One after the other: cli() captures stderr by replacing process.stderr.write.
+    const runs = [
+      await runOn('ok'),
+      await runOn('dup', { extraRows: [`"${HOSTILE.id}",images/green-0.png,green,b,day`] }),
+      await runOn('missing', {
+        extraRows: [`x9,"images/gone\n::add-mask::${MARKER}.png",green,b,day`],
+      }),
+    ];
+    expect(runs.map((r) => r.code)).toEqual([1, 2, 2]);
+    for (const r of runs) {
+      const raw = RAW_CONTROL.exec(r.stderr);
+      expect(raw && JSON.stringify(r.stderr.slice(raw.index - 40, raw.index + 40))).toBeNull();
+      expect(runnerCommands(r.stderr)).toEqual([]);
+    }
+    expect(runs[0]!.stderr).toContain(
+      `metadata columns: camera\\n::warning title=${MARKER}::header`,
+    );
+    expect(runs[1]!.stderr).toContain(`"red-1\\r\\n::add-mask::${MARKER}"`);
+    expect(runs[2]!.stderr).toContain(`images/gone\\n::add-mask::${MARKER}.png`);
   });
 });
