@@ -487,6 +487,7 @@ export async function reportFromRecords(input: {
       totalExamples: input.allExamples.length,
       classSource: input.classSource,
       ...(input.shard ? { shard: input.shard } : {}),
+      unused: data.raw.unused,
     },
     classes: input.classes,
     allExamples: input.allExamples,
