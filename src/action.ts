@@ -11,6 +11,7 @@ import { loadConfig, type LoadedConfig } from './config/load.js';
 type ConfigLocator = Pick<LoadedConfig, 'file' | 'lineOf'>;
 import { mergeShards } from './engine/merge.js';
 import { markdownOptions, writeOutputs, type WrittenOutputs } from './engine/output.js';
+import { checkOutputDir } from './engine/output-dir.js';
 import { expandShardDirs, readReport, RESULT_FILES } from './engine/results.js';
 import { runEvaluation, type RunOverrides, type RunResult } from './engine/run.js';
 import { parseShard } from './engine/shard.js';
@@ -52,6 +53,10 @@ export async function run(): Promise<void> {
         ? makePort(inputs.githubToken)
         : undefined;
     if (inputs.publishOnly) return await publishOnly(inputs, event, port);
+    // Before the evaluation: a bad out-dir costs nothing.
+    await checkOutputDir(inputs.outDir, {
+      inputs: inputs.mode === 'merge' ? splitList(inputs.shards!) : [],
+    });
 
     const loaded = await loadConfig(inputs.config);
     const key = inputs.key ?? loaded.config.name;

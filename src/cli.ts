@@ -6,6 +6,7 @@ import { mergeShards } from './engine/merge.js';
 import { runFromConfigFile, type RunOverrides, type RunResult } from './engine/run.js';
 import { parseShard } from './engine/shard.js';
 import { markdownOptions, writeOutputs } from './engine/output.js';
+import { checkOutputDir } from './engine/output-dir.js';
 import { isUserError, UserError } from './errors.js';
 import { errorLogText, escapeLogLines, escapeLogText } from './log-text.js';
 import { exitCodeFor, type FailOn } from './gates/verdict.js';
@@ -81,6 +82,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
       'give either --baseline-model or --baseline (a stored result folder), not both',
     );
   }
+  await checkOutputDir(flags.out); // before the evaluation: a bad --out costs nothing
   const progress = makeProgress(!flags.quiet && flags.progress !== false, err);
   const result = await runFromConfigFile(flags.config, overrides, {
     log: (line) => {
@@ -132,9 +134,11 @@ interface MergeFlags {
 }
 
 async function mergeCommand(dirs: string[], flags: MergeFlags): Promise<number> {
+  const shardDirs = await expandShardDirs(dirs);
+  await checkOutputDir(flags.out, { inputs: [...dirs, ...shardDirs] });
   const result = await mergeShards(
     flags.config,
-    await expandShardDirs(dirs),
+    shardDirs,
     {
       ...(flags.baseline ? { baselineReport: flags.baseline } : {}),
       ...(flags.baseline === false ? { noBaseline: true } : {}),

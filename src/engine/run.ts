@@ -518,7 +518,7 @@ export async function reportFromRecords(input: {
     createdAt: new Date().toISOString(),
     ...(input.suites ? { suites: input.suites } : {}),
     ...(input.suiteGates ? { suiteGates: input.suiteGates } : {}),
-    ...(input.notices ? { notices: input.notices } : {}),
+    notices: [...(input.notices ?? []), ...(stored?.notices ?? [])],
   });
 }
 

@@ -223,6 +223,12 @@ export const reportSchema = z.object({
   notices: z
     .array(z.string())
     .describe('Things the reader should know (no baseline, skipped images, ...).'),
+  files: z
+    .record(z.string(), z.object({ lines: z.number().int(), sha256: z.string() }))
+    .optional()
+    .describe(
+      'The JSON-lines files written next to this report.json (records.jsonl, examples.jsonl): non-blank lines and sha256 of each, so that a truncated or changed copy is refused when the folder is read back (as a stored baseline or a shard).',
+    ),
   timing: z
     .record(z.string(), z.number())
     .describe('Seconds per phase. Not part of the result: differs run to run.'),
