@@ -7,6 +7,7 @@ import type { Report } from '../report/schema.js';
 import { ImageFacts } from '../tables/images.js';
 import { RecordSet, RecordTableBuilder, type RecordTable } from '../tables/records.js';
 import type { ModelRole } from '../types.js';
+import { checkMetricNames } from './check-metrics.js';
 import { runDataChecks } from './data-suite.js';
 import { RESULT_FILES, readExampleLines, readResultDir, type StoredResult } from './results.js';
 import {
@@ -54,6 +55,7 @@ export async function mergeShards(
       );
     }
   }
+  checkMetricNames(loaded, classes, source);
   const allExamples = attachClasses(data.raw, classes, source);
   const rowOf = allExamples.indexById();
 

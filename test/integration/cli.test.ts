@@ -320,6 +320,50 @@ describe('bad input gets a clear error and exit code 2', () => {
     expect(r.stderr).toMatch(/visiongate\.yml:8: gates\[0\]\.metric: unknown metric "acuracy"/);
   });
 
+  it('refuses a top-k gate with k at or above the class count before evaluating: exit 2', async () => {
+    const dir = await smallDataset('top20');
+    const cfg = path.join(dir, 'visiongate.yml');
+    await writeFile(
+      cfg,
+      (await readFile(cfg, 'utf8')).replace('metric: accuracy', 'metric: top20_accuracy'),
+    );
+    const r = await cli(['run', '-c', cfg, '-o', path.join(dir, 'out'), '--no-progress']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'visiongate.yml:8: gates[0].metric: top20_accuracy: the class list (class file data/classes.txt) has 10 classes',
+    );
+    expect(r.stderr).not.toContain('evaluating');
+  });
+
+  it('refuses a metrics.topK entry above the class count, naming its line', async () => {
+    const dir = await smallDataset('topk');
+    const cfg = path.join(dir, 'visiongate.yml');
+    await writeFile(cfg, `${await readFile(cfg, 'utf8')}metrics:\n  topK: [1, 20]\n`);
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('visiongate.yml:10: metrics.topK[1]: 20 is more than the number');
+  });
+
+  it('computes a top-k gate whose k is not in metrics.topK (it crashed: "not computed")', async () => {
+    const dir = await smallDataset('top3');
+    const cfg = path.join(dir, 'visiongate.yml');
+    await writeFile(
+      cfg,
+      (await readFile(cfg, 'utf8')).replace(
+        '- { metric: accuracy, min: 0.1 }',
+        '- { metric: top3_accuracy, min: 0.1 }',
+      ),
+    );
+    const r = await run(dir);
+    expect(r.code, r.stderr).toBe(0);
+    const report = await readReport(path.join(dir, 'out'));
+    // By hand from the records: the true class ranks 0, 1 or 2.
+    const records = await readRecords(path.join(dir, 'out'));
+    const top3 = records.filter((x) => x.rank < 3).length / records.length;
+    expect(report.overall.candidate.top3_accuracy).toBe(top3);
+    expect(report.gates[0]).toMatchObject({ metric: 'top3_accuracy', value: top3, status: 'pass' });
+  });
+
   it('rejects a model that is not ONNX', async () => {
     const dir = await smallDataset('notonnx');
     await writeFile(path.join(dir, 'models/candidate.onnx'), 'this is not a model');
