@@ -329,6 +329,11 @@ describe('parseConfig: hostile YAML is refused in bounded time and memory', () =
     expect(dup.message).toContain(`visiongate.yml:${20_005}:1: invalid YAML: duplicate key k7`);
   });
 
+  it('thread counts ONNX Runtime would try to start are bounded', () => {
+    const e = errorOf(lines(MINIMAL, 'runtime: { intraOpThreads: 1000000 }'));
+    expect(e.message).toContain('visiongate.yml:5: runtime.intraOpThreads: Too big');
+  });
+
   it('more than 1 MiB is refused before it is parsed', () => {
     const e = errorOf(`${MINIMAL}\n${'# padding\n'.repeat(110_000)}`);
     expect(e.message).toMatch(/^visiongate\.yml is 1\.0 MiB: a VisionGate config is a few kB/);
