@@ -157,7 +157,9 @@ export function buildProgram(onExit: (code: number) => void): Command {
     )
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    // Usage errors quote the arguments: each line made safe (a line break inside an argument
+    // becomes a line of its own, which must not start a workflow command).
+    .configureOutput({ outputError: (str, write) => write(escapeLogLines(str.split('\n'))) });
   program
     .command('run')
     .description(

@@ -449,4 +449,11 @@ describe('hostile dataset strings on stderr', () => {
     expect(runs[1]!.stderr).toContain(`"red-1\\r\\n::add-mask::${MARKER}"`);
     expect(runs[2]!.stderr).toContain(`images/gone\\n::add-mask::${MARKER}.png`);
   });
+
+  it('a usage error quoting an argument with a line break runs no command either', async () => {
+    const r = await cli(['run', '-c', 'x.yml', `--bogus\n::add-mask::${MARKER}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--bogus");
+    expect(runnerCommands(r.stderr)).toEqual([]);
+  });
 });
