@@ -131,7 +131,7 @@ describe('near pairs: candidates on either region, confirmed on pixels', () => {
     hash: 'phash',
     threshold: 6,
     pixelCheck: true,
-    maxPixelDifference: 0.22,
+    maxPixelDifference: 0.2,
     maxListed: 10,
   } as const;
 
@@ -146,6 +146,26 @@ describe('near pairs: candidates on either region, confirmed on pixels', () => {
     // Without the pixel check the hashes decide alone: one group of three.
     const loose = findDuplicates(images, { ...options, pixelCheck: false });
     expect(loose.groups.map((g) => g.ids)).toEqual([['a', 'other-picture', 'same-picture']]);
+  });
+
+  it('needs less pixel agreement from hashes within 2 bits', () => {
+    // The checkerboard of the hand-worked case with a fainter patch: 0.2–0.35 apart on pixels.
+    const square = (x: number, y: number): boolean =>
+      (Math.floor(x / 5) + Math.floor(y / 5)) % 2 === 0;
+    const board = thumb((x, y) => (square(x, y) ? 255 : 0));
+    const faint = thumb((x, y) =>
+      square(x, y) ? (x >= 6 && x <= 8 && y >= 6 && y <= 8 ? 220 : 255) : 0,
+    );
+    const d = pixelDifference(board, faint);
+    expect(d).toBeGreaterThan(0.2);
+    expect(d).toBeLessThan(0.35);
+    const pair = (bits: number): string[][] =>
+      findDuplicates(
+        [img('a', region(h(0, 0), board)), img('b', region(h(0, 2 ** bits - 1), faint))],
+        options,
+      ).groups.map((g) => g.ids);
+    expect(pair(2)).toEqual([['a', 'b']]);
+    expect(pair(3)).toEqual([]);
   });
 
   it('finds a pair whose hashes agree on the content window only', () => {

@@ -29,7 +29,7 @@ describe('dataSuiteConfigSchema', () => {
         hash: 'phash',
         hammingThreshold: 8,
         pixelCheck: true,
-        maxPixelDifference: 0.22,
+        maxPixelDifference: 0.2,
         contentWindow: true,
       },
       leakage: {
@@ -38,7 +38,7 @@ describe('dataSuiteConfigSchema', () => {
         hash: 'phash',
         hammingThreshold: 8,
         pixelCheck: true,
-        maxPixelDifference: 0.22,
+        maxPixelDifference: 0.2,
       },
       representativity: { enabled: true, expected: { metadata: {} }, minSupport: 30, alpha: 0.01 },
       imageProperties: { enabled: true, failOn: 'error', maxSide: 512, outlierZ: 3.5, alpha: 0.01 },
@@ -68,7 +68,7 @@ describe('dataSuiteConfigSchema', () => {
       hash: 'phash',
       hammingThreshold: 10,
       pixelCheck: true,
-      maxPixelDifference: 0.22,
+      maxPixelDifference: 0.2,
       contentWindow: true,
     });
     expect(c.gates.maxBiasGap).toBe(0.1);

@@ -50,7 +50,7 @@ const maxPixelDifference = z
   .number()
   .positive()
   .describe(
-    'Largest difference between the aligned thumbnails of a near duplicate: the mean difference over the worst 3×3 block, in standard deviations of the image.',
+    'Largest difference between the aligned thumbnails of a near duplicate: the mean difference over the worst 3×3 block, in standard deviations of the image (at least 0.35 for hashes within 2 bits).',
   );
 
 export const labelIssuesConfigSchema = z
@@ -83,7 +83,7 @@ export const duplicatesConfigSchema = z
     hash: hashKind.default('phash'),
     hammingThreshold: hammingThreshold.default(8),
     pixelCheck: pixelCheck.default(true),
-    maxPixelDifference: maxPixelDifference.default(0.22),
+    maxPixelDifference: maxPixelDifference.default(0.2),
     contentWindow: z
       .boolean()
       .default(true)
@@ -103,7 +103,7 @@ export const leakageConfigSchema = z
     hash: hashKind.default('phash'),
     hammingThreshold: hammingThreshold.default(8),
     pixelCheck: pixelCheck.default(true),
-    maxPixelDifference: maxPixelDifference.default(0.22),
+    maxPixelDifference: maxPixelDifference.default(0.2),
   })
   .strict();
 

@@ -13,7 +13,16 @@
  * A pair is a candidate when its hashes agree on either region, and confirmed when its thumbnails
  * agree on either.
  */
-import { contentWindow, dHash, pHash, type GrayImage, type Hash64 } from './hashing.js';
+import {
+  contentWindow,
+  dHash,
+  pHashOfResized,
+  PHASH_SIDE,
+  resizeArea,
+  type GrayImage,
+  type Hash64,
+  type Window,
+} from './hashing.js';
 import { thumbnail } from './pixel-check.js';
 
 /** Hashes and thumbnail of one region of an image. */
@@ -36,15 +45,18 @@ export type SignatureRegion = (typeof SIGNATURE_REGIONS)[number];
 
 /** Signature of a luma image; `useContentWindow` adds the content-window region. */
 export function imageSignature(gray: GrayImage, useContentWindow: boolean): ImageSignature {
-  const frame = { phash: pHash(gray), dhash: dHash(gray), thumbnail: thumbnail(gray) };
-  if (!useContentWindow) return { frame };
-  const window = contentWindow(gray);
+  const frame = regionSignature(gray);
+  return useContentWindow
+    ? { frame, content: regionSignature(gray, contentWindow(gray)) }
+    : { frame };
+}
+
+function regionSignature(gray: GrayImage, window?: Window): RegionSignature {
+  // The 16×16 area average is the 2×2 mean of the 32×32 one pHash makes: one pass over the pixels.
+  const resized = resizeArea(gray, PHASH_SIDE, PHASH_SIDE, window);
   return {
-    frame,
-    content: {
-      phash: pHash(gray, window),
-      dhash: dHash(gray, window),
-      thumbnail: thumbnail(gray, window),
-    },
+    phash: pHashOfResized(resized),
+    dhash: dHash(gray, window),
+    thumbnail: thumbnail(resized),
   };
 }
