@@ -46,7 +46,7 @@ const work = await mkdtemp(path.join(tmpdir(), 'measure-neardup-'));
 async function smallCopy(file: string, out: string, rng: Rng): Promise<void> {
   const meta = await sharp(file).metadata();
   const f = rng.int(2, 7);
-  const [w, h] = [meta.width! * f, meta.height! * f];
+  const [w, h] = [meta.width * f, meta.height * f];
   const cut = [0, 0, 0, 0];
   cut[rng.int(0, 4)] = 1;
   const big = await sharp(file)
@@ -59,7 +59,7 @@ async function smallCopy(file: string, out: string, rng: Rng): Promise<void> {
     })
     .jpeg({ quality: 70 })
     .toBuffer();
-  await sharp(big).resize(meta.width!, meta.height!, { fit: 'fill' }).png().toFile(out);
+  await sharp(big).resize(meta.width, meta.height, { fit: 'fill' }).png().toFile(out);
 }
 
 async function fashion(count: number, side: number): Promise<string[]> {
@@ -103,7 +103,7 @@ async function fm112(): Promise<Item[]> {
   ];
   for (let n = 0; n < 100; n++) {
     const out = path.join(work, `fm112-copy${n}.${n % 5 === 1 || n % 5 === 2 ? 'jpg' : 'png'}`);
-    await kinds[n % 5]!(sharp(files[n]!)).toFile(out);
+    await kinds[n % 5]!(sharp(files[n])).toFile(out);
     items.push({ id: `fm112/copy${n}`, absPath: out, source: n });
   }
   return items;
