@@ -9,9 +9,9 @@
  * 1. Both thumbnails are standardised (mean 0, standard deviation 1) on their interior 14×14, so
  *    brightness and contrast changes do not count (as pHash ignores them).
  * 2. The second is shifted by up to one thumbnail pixel (6% of the frame) in steps of 1, 0.5 and
- *    0.25 (bilinear interpolation, coarse to fine), keeping the shift with the highest correlation
- *    (the smallest squared difference of the standardised thumbnails): a 1-px crop of a small
- *    image, or a few % of a large one, moves the picture by a fraction of a thumbnail pixel.
+ *    0.25 (bilinear interpolation, coarse to fine), keeping the shift with the smallest squared
+ *    difference: a 1-px crop of a small image, or a few % of a large one, moves the picture by a
+ *    fraction of a thumbnail pixel.
  * 3. The difference is the largest mean difference over any 3×3 block of the aligned, standardised
  *    thumbnails, in standard deviations. Blurring, resampling and JPEG noise keep local means (they
  *    move detail, not mass), so copies stay low; a distinct image differs somewhere by a patch
@@ -61,12 +61,14 @@ export function pixelDifference(a: Uint8Array, b: Uint8Array): number {
   const flatB = !standardise(moved);
   if (flatA || flatB) return flatA && flatB ? 0 : Infinity;
 
-  const score = shiftScorer(fixed, second);
-  let best = { dx: 0, dy: 0, corr: -Infinity };
+  let best = { dx: 0, dy: 0, cost: Infinity };
   const tryShift = (dx: number, dy: number): void => {
     if (Math.abs(dx) > 1 || Math.abs(dy) > 1) return;
-    const corr = score(dx, dy);
-    if (corr > best.corr) best = { dx, dy, corr };
+    shifted(second, dx, dy, moved);
+    standardise(moved);
+    let cost = 0;
+    for (let i = 0; i < moved.length; i++) cost += (fixed[i]! - moved[i]!) ** 2;
+    if (cost < best.cost) best = { dx, dy, cost };
   };
   for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) tryShift(dx, dy);
   for (const step of [0.5, 0.25]) {
@@ -78,76 +80,6 @@ export function pixelDifference(a: Uint8Array, b: Uint8Array): number {
   shifted(second, best.dx, best.dy, moved);
   standardise(moved);
   return largestBlockMean(fixed, moved);
-}
-
-/**
- * Correlation of the standardised `fixed` with `t` shifted by (dx, dy), for any |dx|, |dy| ≤ 1.
- * A bilinear shift is a weighted sum of four whole-pixel shifts among the nine in {−1, 0, 1}², so
- * the sums the correlation needs are weighted sums of nine cross sums and 45 products, computed
- * once: each shift then costs a few dozen operations instead of a pass over the thumbnail. This
- * is where the check's time goes, and it runs for every candidate pair.
- */
-function shiftScorer(fixed: Float64Array, t: Uint8Array): (dx: number, dy: number) => number {
-  const n = fixed.length;
-  const views: Float64Array[] = [];
-  for (let oy = -1; oy <= 1; oy++) {
-    for (let ox = -1; ox <= 1; ox++) {
-      const v = new Float64Array(n);
-      shifted(t, ox, oy, v);
-      views.push(v);
-    }
-  }
-  const sum = new Float64Array(9);
-  const cross = new Float64Array(9);
-  const products = new Float64Array(81);
-  for (let o = 0; o < 9; o++) {
-    const v = views[o]!;
-    let s = 0;
-    let c = 0;
-    for (let i = 0; i < n; i++) {
-      s += v[i]!;
-      c += fixed[i]! * v[i]!;
-    }
-    sum[o] = s;
-    cross[o] = c;
-    for (let p = 0; p <= o; p++) {
-      const w = views[p]!;
-      let q = 0;
-      for (let i = 0; i < n; i++) q += v[i]! * w[i]!;
-      products[o * 9 + p] = q;
-      products[p * 9 + o] = q;
-    }
-  }
-  return (dx, dy) => {
-    const x0 = Math.floor(dx);
-    const y0 = Math.floor(dy);
-    const fx = dx - x0;
-    const fy = dy - y0;
-    // The four taps (offset index into the 3×3 grid, weight); taps outside it have weight 0.
-    const taps: [number, number][] = [];
-    for (const [ox, wx] of [
-      [x0, 1 - fx],
-      [x0 + 1, fx],
-    ] as const) {
-      for (const [oy, wy] of [
-        [y0, 1 - fy],
-        [y0 + 1, fy],
-      ] as const) {
-        if (wx * wy > 0) taps.push([(oy + 1) * 3 + ox + 1, wx * wy]);
-      }
-    }
-    let s = 0;
-    let c = 0;
-    let q = 0;
-    for (const [o, w] of taps) {
-      s += w * sum[o]!;
-      c += w * cross[o]!;
-      for (const [p, v] of taps) q += w * v * products[o * 9 + p]!;
-    }
-    const variance = q / n - (s / n) ** 2;
-    // `fixed` has mean 0 and variance 1, so this is the Pearson correlation.
-    return variance > 0 ? c / n / Math.sqrt(variance) : -Infinity;
-  };
 }
 
 /** The interior of `t` sampled at (x + dx, y + dy), bilinearly; |dx|, |dy| ≤ 1 stay in bounds. */
