@@ -25,7 +25,7 @@
 import { resizeArea, type GrayImage, type Window } from './hashing.js';
 
 /** Side of the thumbnails compared by {@link pixelDifference}. */
-export const THUMBNAIL_SIDE = 16;
+const THUMBNAIL_SIDE = 16;
 
 const MARGIN = 1;
 const INNER = THUMBNAIL_SIDE - 2 * MARGIN;
