@@ -13,6 +13,7 @@ import { gunzipSync } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  dataSuiteConfigSchema,
   renderDataSection,
   runDataSuite,
   type DataSuiteConfigInput,
@@ -284,6 +285,15 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
     }
   });
 
+  // The configured defaults: candidates within 8 bits, confirmed on pixels.
+  const {
+    hash,
+    hammingThreshold: threshold,
+    pixelCheck,
+    maxPixelDifference,
+  } = dataSuiteConfigSchema.parse({}).duplicates;
+  const NEAR = { hash, threshold, pixelCheck, maxPixelDifference };
+
   async function hashedEval(list: readonly Example[]): Promise<HashedImage[]> {
     const scans = await scanImages(list, {
       failOn: 'error',
@@ -296,8 +306,7 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
 
   it('groups planted copies with their originals and rarely merges distinct images', async () => {
     const finding = findDuplicates(await hashedEval(examples), {
-      hash: 'phash',
-      threshold: 6,
+      ...NEAR,
       maxListed: 10_000,
     });
     const groupOf = new Map<string, number>();
@@ -336,8 +345,7 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
       example('relabelled-copy', conflictFile, relabelled),
     ];
     const finding = findDuplicates(await hashedEval(list), {
-      hash: 'phash',
-      threshold: 6,
+      ...NEAR,
       maxListed: 10_000,
     });
     const exact = finding.groups.find((g) => g.ids.includes('exact-copy'))!;
