@@ -30,8 +30,9 @@ const SOURCE_ORDER: readonly ClassOrigin[] = [
   'dataset-file',
   'model-names',
   'imagefolder',
-  'labels',
+  // Before the sorted labels: as strings, "10" sorts before "2".
   'indices',
+  'labels',
 ];
 
 export interface ClassSource {

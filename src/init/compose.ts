@@ -79,7 +79,7 @@ export function composeConfig(input: ComposeInput): Composed {
 
   const nodes: YamlNode[] = [
     c(
-      'VisionGate config written by `visiongate init`. Paths are relative to this file; every key is in docs/config-reference.md. Lines marked CHECK are assumptions, not read from the model or the data: check them before trusting the numbers.',
+      "VisionGate config written by `visiongate init`. Paths are relative to this file; every key is in VisionGate's docs/config-reference.md. Lines marked CHECK are assumptions, not read from the model or the data: check them before trusting the numbers.",
     ),
     blank,
     c('Names the check run, the PR comment and the stored baseline.'),

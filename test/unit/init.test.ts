@@ -275,6 +275,11 @@ describe('chooseClasses', () => {
     const choice = chooseClasses([src('model-metadata', ['a', 'b', 'c', 'd'])], ['0', '3', '1'], 4);
     expect(choice.chosen.classes).toEqual(['0', '1', '2', '3']);
     expect(choice.warnings.join('\n')).toContain('the labels are class indices 0-3');
+    // In numeric order: the labels sorted as strings would put "10" before "2".
+    const twelve = Array.from({ length: 12 }, (_, i) => String(i));
+    const sorted = [...twelve].sort();
+    const many = chooseClasses([src('labels', sorted)], twelve, 12);
+    expect(many.chosen.classes).toEqual(twelve);
   });
 
   it('nothing fits: a UserError listing each list and its problem', () => {
