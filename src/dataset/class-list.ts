@@ -36,21 +36,21 @@ export async function readClassFile(file: string): Promise<string[]> {
   return classes;
 }
 
+/** `#` alone or `# ...`: a comment line of a class list text file. */
+const isCommentLine = (trimmed: string): boolean => /^#(\s|$)/.test(trimmed);
+
 /**
  * One class name per line, surrounding spaces trimmed, blank lines skipped. A line that is `#`
  * alone or `#` followed by a space is a comment (`# model output order`); any other text is a
  * name, so `#1` and `#fff` are classes. A name that itself starts with `# ` needs a JSON list.
  */
-export function parseClassText(text: string): string[] {
+function parseClassText(text: string): string[] {
   return text
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '' && !isCommentLine(l));
 }
-
-/** `#` alone or `# ...`: see {@link parseClassText}. */
-export const isCommentLine = (trimmed: string): boolean => /^#(\s|$)/.test(trimmed);
 
 /**
  * Class names from parsed JSON: a list of strings; an object whose keys are the ids 0..n−1

@@ -40,11 +40,11 @@ export interface Composed {
 }
 
 /** First-run robustness: at most this many sampled images get the corruptions. */
-export const ROBUSTNESS_SAMPLE = 100;
+const ROBUSTNESS_SAMPLE = 100;
 /** The 15 ImageNet-C benchmark corruptions at one severity. */
 const BENCHMARK_CORRUPTIONS = 15;
 /** Above this many images the data suite (which reads every image again) starts commented out. */
-export const DATA_SUITE_MAX_IMAGES = 20_000;
+const DATA_SUITE_MAX_IMAGES = 20_000;
 
 const c = (text: string): YamlNode => ({ kind: 'comment', text });
 const pair = (key: string, value: YamlValue): YamlNode => ({ kind: 'pair', key, value });

@@ -83,7 +83,7 @@ const ROOT_PROBES = 20;
 /** Folders above the manifest's tried as the root. */
 const ROOT_LEVELS = 3;
 /** A metadata column with more values than this is not sliced by default. */
-export const MAX_SLICE_VALUES = 50;
+const MAX_SLICE_VALUES = 50;
 
 const isImagePath = (v: string) => IMAGE_EXTENSIONS.has(path.extname(v).toLowerCase());
 const isDir = (p: string) =>
@@ -155,7 +155,7 @@ function fromManifest(file: string, show: (p: string) => string): Located {
   return { format, manifest: file, dir: path.dirname(file) };
 }
 
-/** A dataset in `dir`, or undefined. `strict`: the project folder itself, where only a manifest counts. */
+/** A dataset in `dir`, or undefined. `manifestOnly`: the config's own folder, where only a manifest counts. */
 async function inFolder(
   dir: string,
   show: (p: string) => string,

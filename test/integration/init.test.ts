@@ -125,7 +125,6 @@ const readReport = async (dir: string) =>
   JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as Report;
 
 describe('visiongate init on every dataset layout × NCHW and NHWC models, then run as written', () => {
-  const results: { layout: string; model: string; init: number; run: number }[] = [];
   for (const layout of Object.keys(LAYOUTS))
     for (const [layoutName, model] of Object.entries(MODELS))
       it(`${layout} × ${layoutName}`, async () => {
@@ -140,7 +139,6 @@ describe('visiongate init on every dataset layout × NCHW and NHWC models, then 
 
         const out = path.join(dir, 'out');
         const run = await cli(['run', '-c', config, '-o', out, '--quiet']);
-        results.push({ layout, model: layoutName, init: init.code, run: run.code });
         // Runs with no edits: a verdict (0 pass, 1 gate failed), never 2 (bad input) or 3.
         expect([0, 1], run.stderr).toContain(run.code);
         const report = await readReport(out);
@@ -152,10 +150,6 @@ describe('visiongate init on every dataset layout × NCHW and NHWC models, then 
         // layout, the columns and the class order were all read right.
         expect(report.overall.candidate.accuracy).toBe(1);
       });
-  afterAll(() => {
-    // The matrix, for the record (vitest prints it with --reporter=verbose).
-    if (results.length > 0) console.log(JSON.stringify(results));
-  });
 });
 
 /** A project with the colour CSV dataset under data/ and the given model copied to models/. */
