@@ -97,7 +97,7 @@ export function composeConfig(input: ComposeInput): Composed {
     blank,
     block('robustness', robustnessNodes(n)),
     blank,
-    ...dataNodes(ds, n),
+    ...dataNodes(ds, n, rel),
   ];
 
   const inferred: Summary['inferred'] = [
@@ -438,12 +438,14 @@ function robustnessNodes(n: number): YamlNode[] {
   ];
 }
 
-function dataNodes(ds: DatasetFindings, n: number): YamlNode[] {
+function dataNodes(ds: DatasetFindings, n: number, rel: (p: string) => string): YamlNode[] {
   const options: YamlNode = {
     kind: 'commented',
     lines: [
       `bias: { attributes: [${ds.slices[0]?.name ?? 'site'}] }  # accuracy gaps across sensitive columns`,
-      'trainManifest: path/to/train.csv  # train/test leakage',
+      ds.trainManifest
+        ? `trainManifest: ${rel(ds.trainManifest)}  # train/test leakage against the train split`
+        : 'trainManifest: path/to/train.csv  # train/test leakage',
     ],
   };
   if (n <= DATA_SUITE_MAX_IMAGES)

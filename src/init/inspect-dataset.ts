@@ -26,6 +26,8 @@ export interface DatasetFindings {
   root: string;
   /** Absolute manifest path (not for ImageFolder). */
   manifest?: string;
+  /** The manifest of the train split, when split folders were found. */
+  trainManifest?: string;
   /** The columns as the config names them; `path` and `label` are the loader's defaults when not written. */
   columns: { id?: string; path: string; label: string };
   /** The loaded examples (every file checked), all metadata columns kept. */
@@ -100,6 +102,8 @@ const isFile = (p: string) =>
 interface Located {
   format: ManifestFormat;
   manifest?: string;
+  /** The manifest of a `train` split next to the evaluated one (for the leakage check). */
+  trainManifest?: string;
   /** ImageFolder root, or the folder given. */
   dir: string;
 }
@@ -190,7 +194,11 @@ async function inFolder(
       warnings.push(
         'the only split is "train": accuracy on training data overstates the model; evaluate a held-out split if you have one',
       );
-    return inFolder(path.join(dir, pick), show, inferred, warnings);
+    const found = await inFolder(path.join(dir, pick), show, inferred, warnings);
+    const train = splits.find((s) => s.toLowerCase() === 'train');
+    if (!found || !train || train === pick) return found;
+    const trainManifest = (await inFolder(path.join(dir, train), show, [], [], true))?.manifest;
+    return trainManifest ? { ...found, trainManifest } : found;
   }
   for (const f of folders) {
     const files = await readdir(path.join(dir, f), { recursive: true });
@@ -250,7 +258,7 @@ function recogniseColumns(
       id = candidate;
   }
   inferred.push(
-    `columns: image path "${pathCol}"${format === 'hf-metadata' ? ' (Hugging Face: relative to the folder of metadata.jsonl)' : ''}, label ${label ? `"${label}"` : 'from the folder each image is in'}, id ${id ? `"${id}"` : 'the image path'}`,
+    `columns: image path "${pathCol}"${format === 'hf-metadata' ? ' (Hugging Face: relative to the folder of metadata.jsonl)' : ''}, label ${label ? `"${label}"` : 'from the folder each image is in'}, ${id ? `id "${id}"` : 'no id column (the image path is the id)'}`,
   );
   return { ...(id ? { id } : {}), path: pathCol, ...(label ? { label } : {}) };
 }
@@ -381,6 +389,7 @@ export async function inspectDataset(
     kind: describeFormat(format, manifest),
     root,
     ...(manifest ? { manifest } : {}),
+    ...(where.trainManifest ? { trainManifest: where.trainManifest } : {}),
     columns,
     raw,
     slices,

@@ -522,6 +522,20 @@ describe('init: unusable input is exit 2 with what to change', () => {
     expect(r.stderr).toContain('image paths are absolute');
   });
 
+  it('split folders: evaluates "test" and offers the train split for the leakage check', async () => {
+    const dir = await project();
+    const { dataset } = await LAYOUTS['hf-metadata']!(dir);
+    const r = await initAndRun(
+      ['--dataset', dataset, '--model', MODELS.NCHW],
+      path.join(dir, 'v.yml'),
+    );
+    expect(r.init.stderr).toContain('split folders test, train: evaluating "test"');
+    expect(r.yaml.dataset.root).toBe('data/test');
+    expect(r.text).toContain(
+      '# trainManifest: data/train/metadata.jsonl  # train/test leakage against the train split',
+    );
+  });
+
   it('finds data/ next to the config when --dataset is not given', async () => {
     const p = await csvProject(MODELS.NCHW);
     const r = await initAndRun(['--model', p.model], p.config);
