@@ -10,6 +10,8 @@ import { checkOutputDir } from './engine/output-dir.js';
 import { isUserError, UserError } from './errors.js';
 import { errorLogText, escapeLogLines, escapeLogText } from './log-text.js';
 import { exitCodeFor, type FailOn } from './gates/verdict.js';
+import { runInit } from './init/init.js';
+import { formatInitSummary } from './init/summary-text.js';
 import { VERSION } from './version.js';
 
 /** Exit codes: the contract scripts rely on. */
@@ -148,6 +150,31 @@ async function mergeCommand(dirs: string[], flags: MergeFlags): Promise<number> 
   return finish(result, flags);
 }
 
+interface InitFlags {
+  model: string;
+  dataset?: string;
+  baseline?: string;
+  config: string;
+  workflows?: boolean;
+  force?: boolean;
+}
+
+async function initCommand(flags: InitFlags): Promise<number> {
+  const cwd = process.cwd();
+  const result = await runInit({
+    model: flags.model,
+    ...(flags.dataset ? { dataset: flags.dataset } : {}),
+    ...(flags.baseline ? { baseline: flags.baseline } : {}),
+    config: flags.config,
+    workflows: flags.workflows === true,
+    force: flags.force === true,
+    cwd,
+  });
+  const show = (p: string) => path.relative(cwd, p) || '.';
+  process.stderr.write(formatInitSummary(result.written, result.summary, show));
+  return EXIT.pass;
+}
+
 /** Build the commander program; exported for tests. */
 export function buildProgram(onExit: (code: number) => void): Command {
   const program = new Command()
@@ -216,6 +243,26 @@ export function buildProgram(onExit: (code: number) => void): Command {
     .option('-q, --quiet', 'no summary on stderr')
     .action(async (dirs: string[], flags: MergeFlags) => {
       onExit(await mergeCommand(dirs, flags));
+    });
+  program
+    .command('init')
+    .description(
+      'look at a dataset and a model and write a commented visiongate.yml that runs as is; print what was inferred and what was assumed',
+    )
+    .requiredOption('--model <file>', 'the candidate ONNX model')
+    .option(
+      '--dataset <dir|manifest>',
+      'an ImageFolder, a folder with a manifest, or a CSV/TSV/JSONL/metadata.jsonl manifest (default: found next to the config)',
+    )
+    .option('--baseline <file>', 'a baseline ONNX model to compare with (baseline.model)')
+    .option('-c, --config <file>', 'the config file to write', 'visiongate.yml')
+    .option(
+      '--workflows',
+      'also write .github/workflows/visiongate-{pr,baseline,nightly}.yml with minimal permissions',
+    )
+    .option('--force', 'overwrite files that exist')
+    .action(async (flags: InitFlags) => {
+      onExit(await initCommand(flags));
     });
   return program;
 }

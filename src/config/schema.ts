@@ -146,7 +146,7 @@ export const datasetSchema = z
       .enum(['auto', 'csv', 'jsonl', 'imagefolder', 'hf-metadata'])
       .default('auto')
       .describe(
-        'auto: from the manifest extension; imagefolder when no manifest is given; hf-metadata for metadata.jsonl.',
+        'auto: from the manifest extension; imagefolder when no manifest is given; hf-metadata for metadata.jsonl (Hugging Face: file_name is relative to the folder of metadata.jsonl).',
       ),
     manifest: nonEmpty
       .optional()
@@ -156,8 +156,14 @@ export const datasetSchema = z
         id: nonEmpty.optional().describe('Id column. Default: "id" if present, else the path.'),
         path: nonEmpty
           .default('path')
-          .describe('Image path column (relative to root). hf-metadata uses file_name.'),
-        label: nonEmpty.default('label'),
+          .describe(
+            'Image path column, relative to root. hf-metadata: file_name, relative to the folder of metadata.jsonl (the Hugging Face rule).',
+          ),
+        label: nonEmpty
+          .default('label')
+          .describe(
+            'Class name column. hf-metadata without it: the folder each image is in (Hugging Face ImageFolder).',
+          ),
       })
       .strict()
       .default({ path: 'path', label: 'label' }),
@@ -175,7 +181,7 @@ export const datasetSchema = z
       .union([z.array(nonEmpty).min(2), nonEmpty])
       .optional()
       .describe(
-        'Class names in model output order: a list, or a text file with one per line. Default: the model metadata key "classes" (JSON array), else sorted folder names for imagefolder.',
+        'Class names in output order: a list or a file: .json (a list, {"0": "cat"}, config.json id2label) or text, one per line ("# " starts a comment). Default: model metadata "classes", or folders.',
       ),
   })
   .strict();
@@ -213,7 +219,18 @@ export const slicesSchema = z
       .optional()
       .describe('Metadata columns to slice by. Default: all metadata columns.'),
     crossings: z
-      .array(z.array(nonEmpty).min(2).max(4))
+      .array(
+        z
+          // A flat list (`[lighting, source]`) is the usual slip: say what the shape is.
+          .array(nonEmpty, {
+            error: (issue) =>
+              issue.code === 'invalid_type'
+                ? 'crossings is a list of column lists, e.g. [[lighting, source]]'
+                : undefined,
+          })
+          .min(2)
+          .max(4),
+      )
       .default([])
       .describe('Column combinations to cross, e.g. [[lighting, source]].'),
     classes: z.boolean().default(true).describe('Also slice by true class.'),

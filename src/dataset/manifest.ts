@@ -29,6 +29,9 @@ export function detectFormat(format: string, manifest: string | undefined): Mani
   );
 }
 
+/** `.tsv` manifests are tab-separated, every other CSV manifest comma-separated. */
+const delimiterOf = (display: string) => (display.toLowerCase().endsWith('.tsv') ? '\t' : ',');
+
 /** csv-parse options of a manifest: the header row names the columns. */
 function csvOptions(display: string) {
   return {
@@ -40,19 +43,82 @@ function csvOptions(display: string) {
       return names;
     },
     bom: true,
-    delimiter: display.toLowerCase().endsWith('.tsv') ? '\t' : ',',
+    delimiter: delimiterOf(display),
     skip_empty_lines: true,
     trim: true,
     relax_column_count: false,
   };
 }
 
-function csvError(error: unknown, display: string): UserError {
-  const e = error as { message?: string; lines?: number };
+function csvError(error: unknown, display: string, quoteLine?: number): UserError {
+  const e = error as { message?: string; lines?: number; code?: string };
+  if (e.code === 'CSV_QUOTE_NOT_CLOSED' && quoteLine !== undefined)
+    // csv-parse names the last line (where the file ended inside the quotes), not the cause.
+    return new UserError(
+      'dataset',
+      `${display}:${quoteLine}: invalid CSV: a quote opened on this line is never closed (the rest of the file was read as one field); close it or remove it`,
+    );
   return new UserError(
     'dataset',
     `${display}${e.lines ? `:${e.lines}` : ''}: invalid CSV: ${e.message ?? String(error)}`,
   );
+}
+
+/**
+ * Finds the line of a quote that is never closed, by CSV's quoting rule (RFC 4180, as csv-parse
+ * reads it): a quote opens only at the start of a field (after spaces, since fields are
+ * trimmed), `""` inside quotes is a literal quote, and a quoted field may span lines.
+ */
+class QuoteScanner {
+  private line = 1;
+  private inQuotes = false;
+  private fieldStart = true;
+  /** A quote seen inside quotes at the end of a chunk: `""` or a closing quote. */
+  private pendingQuote = false;
+  private openedAt = 0;
+  constructor(private readonly delimiter: string) {}
+
+  push(chunk: string): void {
+    for (let i = 0; i < chunk.length; i++) {
+      const ch = chunk[i]!;
+      if (this.pendingQuote) {
+        this.pendingQuote = false;
+        if (ch === '"') continue; // "" inside quotes
+        this.inQuotes = false;
+      }
+      if (this.inQuotes) {
+        if (ch === '"') this.pendingQuote = true;
+        else if (ch === '\n') this.line++;
+        continue;
+      }
+      if (ch === '\n') {
+        this.line++;
+        this.fieldStart = true;
+      } else if (ch === this.delimiter) this.fieldStart = true;
+      else if (ch === '"' && this.fieldStart) {
+        this.inQuotes = true;
+        this.openedAt = this.line;
+      } else if (ch !== ' ' && ch !== '\t' && ch !== '\r' && ch !== '\uFEFF')
+        this.fieldStart = false;
+    }
+  }
+
+  /** The line of the unclosed quote, if the text ended inside one. */
+  unclosed(): number | undefined {
+    return this.inQuotes && !this.pendingQuote ? this.openedAt : undefined;
+  }
+}
+
+/** {@link QuoteScanner} over a whole file, read again only when csv-parse reported the error. */
+async function unclosedQuoteLine(file: string, display: string): Promise<number | undefined> {
+  const scanner = new QuoteScanner(delimiterOf(display));
+  try {
+    for await (const chunk of createReadStream(file, { encoding: 'utf8' }))
+      scanner.push(chunk as string);
+  } catch {
+    return undefined;
+  }
+  return scanner.unclosed();
 }
 
 /** Parse a CSV/TSV manifest. The header row names the columns. */
@@ -66,7 +132,9 @@ export function parseCsvManifest(text: string, display: string): ManifestRow[] {
       }),
     });
   } catch (error) {
-    throw csvError(error, display);
+    const scanner = new QuoteScanner(delimiterOf(display));
+    scanner.push(text);
+    throw csvError(error, display, scanner.unclosed());
   }
 }
 
@@ -167,7 +235,11 @@ export async function* streamManifest(
         yield { fields: fields as Record<string, string>, record: ++record };
     } catch (error) {
       if (error instanceof UserError) throw error;
-      throw csvError(error, display);
+      const quoteLine =
+        (error as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED'
+          ? await unclosedQuoteLine(manifestPath!, display)
+          : undefined;
+      throw csvError(error, display, quoteLine);
     } finally {
       input.destroy();
     }

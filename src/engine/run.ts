@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, resolveFromConfig, type LoadedConfig } from '../config/load.js';
 import type { Config, GateRule } from '../config/schema.js';
-import { attachClasses, loadDataset, readClassFile, type RawDataset } from '../dataset/load.js';
+import { classesFromMetadata, readClassFile } from '../dataset/class-list.js';
+import { attachClasses, loadDataset, type RawDataset } from '../dataset/load.js';
 import { UserError } from '../errors.js';
 import { defaultBatchSize, resolveContract, type ResolvedContract } from '../model/contract.js';
 import { loadModel, type LoadedModel } from '../model/runtime.js';
@@ -292,25 +293,8 @@ export async function resolveClasses(
   }
   const meta = modelMetadata?.classes ?? modelMetadata?.labels;
   if (meta !== undefined) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(meta);
-    } catch {
-      parsed = meta
-        .split(/\r?\n|,/)
-        .map((s) => s.trim())
-        .filter(Boolean);
-    }
-    if (Array.isArray(parsed) && parsed.every((c) => typeof c === 'string'))
-      return { classes: parsed, source: 'model metadata "classes"' };
-    if (parsed && typeof parsed === 'object') {
-      // {"0": "cat", "1": "dog"} as some exporters write id2label.
-      const entries = Object.entries(parsed as Record<string, unknown>).sort(
-        (a, b) => Number(a[0]) - Number(b[0]),
-      );
-      if (entries.every(([k, v], i) => Number(k) === i && typeof v === 'string'))
-        return { classes: entries.map(([, v]) => v as string), source: 'model metadata "classes"' };
-    }
+    const classes = classesFromMetadata(meta);
+    if (classes) return { classes, source: 'model metadata "classes"' };
     throw new UserError(
       'model',
       `the candidate model's metadata "classes" is not a JSON list of class names; set dataset.classes instead`,
