@@ -332,7 +332,9 @@ describe('parseConfig: hostile YAML is refused in bounded time and memory', () =
 
   it('thread counts ONNX Runtime would try to start are bounded', () => {
     const e = errorOf(lines(MINIMAL, 'runtime: { intraOpThreads: 1000000 }'));
-    expect(e.message).toContain('visiongate.yml:5: runtime.intraOpThreads: must be at most 256 (got 1000000)');
+    expect(e.message).toContain(
+      'visiongate.yml:5: runtime.intraOpThreads: must be at most 256 (got 1000000)',
+    );
   });
 
   it('more than 1 MiB is refused before it is parsed', () => {
