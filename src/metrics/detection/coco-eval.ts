@@ -32,6 +32,7 @@
  * every statistic against values the official code produced (scripts/make-coco-goldens.py).
  */
 import type { DetectionColumns, GroundTruthColumns } from '../../tables/detections.js';
+import { greedyMatch, matchProblem, rowsByClass, sortByScore } from './matching.js';
 
 /** numpy.spacing(1): the ε pycocotools adds to tp + fp. */
 const SPACING_1 = 2.220446049250313e-16;
@@ -107,41 +108,6 @@ export interface ImageEvaluation {
 }
 
 /**
- * IoU of detection box d and ground-truth box g (corner coordinates), as maskApi.c's `bbIou`:
- * for a crowd region the union is the detection's area.
- */
-export function boxIou(
-  d: ArrayLike<number>,
-  di: number,
-  g: ArrayLike<number>,
-  gi: number,
-  crowd: boolean,
-): number {
-  const dx1 = d[4 * di]!;
-  const dy1 = d[4 * di + 1]!;
-  const dx2 = d[4 * di + 2]!;
-  const dy2 = d[4 * di + 3]!;
-  const gx1 = g[4 * gi]!;
-  const gy1 = g[4 * gi + 1]!;
-  const gx2 = g[4 * gi + 2]!;
-  const gy2 = g[4 * gi + 3]!;
-  const w = Math.min(dx2, gx2) - Math.max(dx1, gx1);
-  if (!(w > 0)) return 0;
-  const h = Math.min(dy2, gy2) - Math.max(dy1, gy1);
-  if (!(h > 0)) return 0;
-  const inter = w * h;
-  const da = (dx2 - dx1) * (dy2 - dy1);
-  const union = crowd ? da : da + (gx2 - gx1) * (gy2 - gy1) - inter;
-  return inter / union;
-}
-
-/** Indices of rows [a, b) sorted by score descending, ties in row order (a stable sort). */
-function sortedByScore(scores: Float64Array, rows: number[]): number[] {
-  // Array.prototype.sort is stable (ES2019), like numpy's mergesort.
-  return rows.sort((p, q) => scores[q]! - scores[p]!);
-}
-
-/**
  * The per-image step of COCOeval (`evaluate`): match every image's detections to its ground
  * truth per class, area range and IoU threshold. `gt` and `dt` must hold the same images in
  * the same order; class indices must be in [0, numClasses).
@@ -172,36 +138,16 @@ export function evaluateImages(
 
   const gtByClass: number[][] = Array.from({ length: numClasses }, () => []);
   const dtByClass: number[][] = Array.from({ length: numClasses }, () => []);
-  const thresholds = Array.from(params.iouThresholds, (t) => Math.min(t, 1 - 1e-10));
+  const match = new Int32Array(maxDet);
 
   for (let i = 0; i < N; i++) {
-    for (const l of gtByClass) l.length = 0;
-    for (const l of dtByClass) l.length = 0;
-    for (let r = gt.offsets[i]!; r < gt.offsets[i + 1]!; r++) {
-      const k = gt.classes[r]!;
-      checkClass(k, numClasses, 'ground truth', i);
-      gtByClass[k]!.push(r);
-    }
-    for (let r = dt.offsets[i]!; r < dt.offsets[i + 1]!; r++) {
-      const k = dt.classes[r]!;
-      checkClass(k, numClasses, 'detection', i);
-      dtByClass[k]!.push(r);
-    }
+    rowsByClass(gt.classes, gt.offsets[i]!, gt.offsets[i + 1]!, gtByClass, 'ground truth', i);
+    rowsByClass(dt.classes, dt.offsets[i]!, dt.offsets[i + 1]!, dtByClass, 'detection', i);
     for (let k = 0; k < numClasses; k++) {
       const gts = gtByClass[k]!;
-      const dts0 = dtByClass[k]!;
-      if (gts.length === 0 && dts0.length === 0) continue;
-      const dts = sortedByScore(dt.scores, dts0.slice()).slice(0, maxDet);
+      if (gts.length === 0 && dtByClass[k]!.length === 0) continue;
+      const dts = sortByScore(dt.scores, dtByClass[k]!.slice()).slice(0, maxDet);
       const D = dts.length;
-      const G = gts.length;
-      const ious = new Float64Array(D * G);
-      for (let d = 0; d < D; d++)
-        for (let g = 0; g < G; g++)
-          ious[d * G + g] = boxIou(dt.boxes, dts[d]!, gt.boxes, gts[g]!, gt.iscrowd[gts[g]!] === 1);
-      const dtAreas = dts.map(
-        (r) =>
-          (dt.boxes[4 * r + 2]! - dt.boxes[4 * r]!) * (dt.boxes[4 * r + 3]! - dt.boxes[4 * r + 1]!),
-      );
       const out = perClass[k]!;
       const base = out.outcomes.length;
       for (let d = 0; d < D; d++) {
@@ -210,41 +156,30 @@ export function evaluateImages(
         out.ranks.push(d);
       }
       for (let n = 0; n < D * A * T; n++) out.outcomes.push(FP);
-
       for (let a = 0; a < A; a++) {
         const [lo, hi] = params.areaRanges[a]!;
-        // Ignored objects last, stable (np.argsort(kind='mergesort') of the ignore flags).
-        const ignoredOf = (r: number) =>
-          gt.iscrowd[r] === 1 || gt.ignore[r] === 1 || gt.areas[r]! < lo || gt.areas[r]! > hi;
-        const order: number[] = [];
-        for (let g = 0; g < G; g++) if (!ignoredOf(gts[g]!)) order.push(g);
-        const nCounted = order.length;
-        for (let g = 0; g < G; g++) if (ignoredOf(gts[g]!)) order.push(g);
-        counted[(k * A + a) * N + i] = nCounted;
-
+        const outside = (area: number) => area < lo || area > hi;
+        const p = matchProblem(
+          gt,
+          dt,
+          gts,
+          dts,
+          (r) => gt.iscrowd[r] === 1 || gt.ignore[r] === 1 || outside(gt.areas[r]!),
+        );
+        counted[(k * A + a) * N + i] = p.counted;
         for (let t = 0; t < T; t++) {
-          const matched = new Uint8Array(G);
+          greedyMatch(p, params.iouThresholds[t]!, match);
           for (let d = 0; d < D; d++) {
-            let best = thresholds[t]!;
-            let m = -1;
-            for (let s = 0; s < G; s++) {
-              const g = order[s]!;
-              const crowd = gt.iscrowd[gts[g]!] === 1;
-              if (matched[s] && !crowd) continue;
-              if (m > -1 && m < nCounted && s >= nCounted) break;
-              const iou = ious[d * G + g]!;
-              if (iou < best) continue;
-              best = iou;
-              m = s;
-            }
-            let outcome: number;
-            if (m === -1) {
-              const area = dtAreas[d]!;
-              outcome = area < lo || area > hi ? IGNORED : FP;
-            } else {
-              matched[m] = 1;
-              outcome = m >= nCounted ? IGNORED : TP;
-            }
+            const m = match[d]!;
+            // Matched to an ignored object: ignored; unmatched outside the range: ignored.
+            const outcome =
+              m >= 0
+                ? m < p.counted
+                  ? TP
+                  : IGNORED
+                : outside(boxArea(dt.boxes, dts[d]!))
+                  ? IGNORED
+                  : FP;
             out.outcomes[base + (d * A + a) * T + t] = outcome;
           }
         }
@@ -275,11 +210,9 @@ export function evaluateImages(
   return { params, numImages: N, numClasses, classes, counted };
 }
 
-function checkClass(k: number, numClasses: number, what: string, image: number): void {
-  if (!(Number.isInteger(k) && k >= 0 && k < numClasses))
-    throw new RangeError(
-      `${what} of image ${image} has class index ${k}, not in [0, ${numClasses})`,
-    );
+/** Box area from corner coordinates (COCO's `loadRes` sets a detection's area to w·h). */
+function boxArea(boxes: Float64Array, r: number): number {
+  return (boxes[4 * r + 2]! - boxes[4 * r]!) * (boxes[4 * r + 3]! - boxes[4 * r + 1]!);
 }
 
 /** What {@link accumulate} computes, laid out as COCOeval's `eval` arrays (C order). */
