@@ -59,6 +59,32 @@ export function nms(c: NmsCandidates, options: NmsOptions): number[] {
     y2[s] = f32(c.boxes[4 * i + 3]! + off);
     area[s] = f32(f32(x2[s]! - x1[s]!) * f32(y2[s]! - y1[s]!));
   }
+  // Two boxes of classes c < c' can only intersect after the offset if one's far edge minus
+  // the other's near edge exceeds (c' − c)·MAX_WH. When all coordinates lie within a span
+  // below MAX_WH (less a pixel for float32 rounding of the offsets), boxes of different
+  // classes never intersect, so each box only needs comparing with its own class: the same
+  // result as the full loop, which remains the fallback.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let s = 0; s < m; s++) {
+    const i = order[s]!;
+    for (let k = 0; k < 4; k++) {
+      const v = c.boxes[4 * i + k]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  const separated = !options.agnostic && hi - lo < MAX_WH - 1;
+  const group = new Int32Array(m);
+  if (separated) for (let s = 0; s < m; s++) group[s] = c.classes[order[s]!]!;
+  // Positions of each group, in score order, and each position's place in its group.
+  const members = new Map<number, number[]>();
+  const place = new Int32Array(m);
+  for (let s = 0; s < m; s++) {
+    let list = members.get(group[s]!);
+    if (!list) members.set(group[s]!, (list = []));
+    place[s] = list.push(s) - 1;
+  }
   const suppressed = new Uint8Array(m);
   const keep: number[] = [];
   for (let s = 0; s < m && keep.length < options.maxDetections; s++) {
@@ -69,7 +95,9 @@ export function nms(c: NmsCandidates, options: NmsOptions): number[] {
     const ix2 = x2[s]!;
     const iy2 = y2[s]!;
     const ia = area[s]!;
-    for (let t = s + 1; t < m; t++) {
+    const later = members.get(group[s]!)!;
+    for (let u = place[s]! + 1; u < later.length; u++) {
+      const t = later[u]!;
       if (suppressed[t]) continue;
       const w = Math.max(0, f32(Math.min(ix2, x2[t]!) - Math.max(ix1, x1[t]!)));
       const h = Math.max(0, f32(Math.min(iy2, y2[t]!) - Math.max(iy1, y1[t]!)));
