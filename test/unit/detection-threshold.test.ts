@@ -1,7 +1,11 @@
 /** Working-point metrics, the confusion matrix and newly missed objects on hand-worked images. */
 import { describe, expect, it } from 'vitest';
 import { detectionChanges } from '../../src/metrics/detection/changes.js';
-import { workingPointMetrics } from '../../src/metrics/detection/threshold.js';
+import {
+  imageErrors,
+  matchAtWorkingPoint,
+  workingPointMetrics,
+} from '../../src/metrics/detection/threshold.js';
 import {
   DetectionColumnsBuilder,
   GroundTruthColumnsBuilder,
@@ -84,6 +88,17 @@ describe('working-point metrics', () => {
     const m = workingPointMetrics(gt, baseline, 2, { scoreThreshold: 0.25 });
     expect(m.perClass[DOG]).toMatchObject({ tp: 1, fp: 2, fn: 0 });
     expect(m.confusion[DOG]).toEqual([0, 1, 0]);
+  });
+
+  it('marks an image wrong when it has a miss or a false positive', () => {
+    const m = matchAtWorkingPoint(gt, baseline, 2, { scoreThreshold: 0.5 });
+    expect(Array.from(imageErrors(gt, baseline, m))).toEqual([1, 1]);
+    const perfect = dtOf([
+      [det([0, 0, 10, 10], CAT, 0.9), det([20, 20, 30, 30], DOG, 0.9)],
+      [det([0, 0, 10, 10], CAT, 0.9)],
+    ]);
+    const p = matchAtWorkingPoint(gt, perfect, 2, { scoreThreshold: 0.5 });
+    expect(Array.from(imageErrors(gt, perfect, p))).toEqual([0, 0]);
   });
 
   it('weights count images several times or not at all', () => {

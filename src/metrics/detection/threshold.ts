@@ -203,3 +203,24 @@ export function confusionMatrix(
   }
   return M;
 }
+
+/**
+ * Per image, whether the working point got it wrong: some counted object missed or some false
+ * positive. The detection analogue of a wrong classification, for McNemar's test on paired
+ * images and for slice discovery (an error rate per image).
+ */
+export function imageErrors(
+  gt: GroundTruthColumns,
+  dt: DetectionColumns,
+  match: WorkingPointMatch,
+): Uint8Array {
+  const N = gt.offsets.length - 1;
+  const out = new Uint8Array(N);
+  for (let i = 0; i < N; i++) {
+    for (let r = gt.offsets[i]!; r < gt.offsets[i + 1]! && !out[i]; r++)
+      if (match.objects[r] === 0) out[i] = 1;
+    for (let r = dt.offsets[i]!; r < dt.offsets[i + 1]! && !out[i]; r++)
+      if (match.detections[r] === 0) out[i] = 1;
+  }
+  return out;
+}
