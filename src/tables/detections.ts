@@ -21,6 +21,8 @@ export interface DetectionColumns {
   readonly scores: Float64Array;
   /** Class index per detection, into the dataset's class list. */
   readonly classes: Int32Array;
+  /** COCO [x, y, w, h] per detection when they were read from a COCO results file (see {@link GroundTruthColumns.xywh}). */
+  readonly xywh?: Float64Array;
 }
 
 /** Ground-truth objects of a list of images. */
@@ -46,6 +48,13 @@ export interface GroundTruthColumns {
    * COCO files, not the box's), or the box area where a format has no such field.
    */
   readonly areas: Float64Array;
+  /**
+   * COCO [x, y, w, h] per object as the file gave them, when it was a COCO file. COCOeval
+   * computes on these numbers (corners as x + w, areas as w·h), which can differ from the
+   * corner boxes' x2 − x1 in the last bit; the COCO evaluation uses them so that an IoU exactly
+   * on a threshold is decided as pycocotools decides it.
+   */
+  readonly xywh?: Float64Array;
 }
 
 /** One detection, as decoders and readers produce them before they are stored by column. */
@@ -53,6 +62,8 @@ export interface Detection {
   box: readonly [number, number, number, number];
   score: number;
   classIndex: number;
+  /** The COCO [x, y, w, h] it was read from, if any. */
+  cocoBox?: readonly [number, number, number, number];
 }
 
 /** Number of images of a column set. */
@@ -66,6 +77,8 @@ export class DetectionColumnsBuilder {
   private scores = new Float64Array(256);
   private classes = new Int32Array(256);
   private readonly offsets: number[] = [0];
+  private readonly xywh: number[] = [];
+  private hasCoco = false;
   private n = 0;
 
   /** Append the next image's detections (possibly none). */
@@ -76,6 +89,8 @@ export class DetectionColumnsBuilder {
       for (let j = 0; j < 4; j++) this.boxes[4 * r + j] = quantize(d.box[j]!);
       this.scores[r] = quantize(d.score);
       this.classes[r] = d.classIndex;
+      pushCoco(this.xywh, d.cocoBox?.map(quantize), this.boxes.subarray(4 * r, 4 * r + 4));
+      if (d.cocoBox) this.hasCoco = true;
     }
     this.offsets.push(this.n);
   }
@@ -86,6 +101,7 @@ export class DetectionColumnsBuilder {
       boxes: this.boxes.slice(0, 4 * this.n),
       scores: this.scores.slice(0, this.n),
       classes: this.classes.slice(0, this.n),
+      ...(this.hasCoco ? { xywh: Float64Array.from(this.xywh) } : {}),
     };
   }
 
@@ -106,6 +122,8 @@ export interface GroundTruthObject {
   ignore?: boolean;
   /** Defaults to the box area. */
   area?: number;
+  /** The COCO [x, y, w, h] it was read from, if any. */
+  cocoBox?: readonly [number, number, number, number];
 }
 
 /** Grows {@link GroundTruthColumns} one image at a time. */
@@ -116,12 +134,16 @@ export class GroundTruthColumnsBuilder {
   private readonly ignore: number[] = [];
   private readonly areas: number[] = [];
   private readonly offsets: number[] = [0];
+  private readonly xywh: number[] = [];
+  private hasCoco = false;
 
   /** Append the next image's objects (possibly none). */
   push(objects: readonly GroundTruthObject[]): void {
     for (const o of objects) {
       const [x1, y1, x2, y2] = o.box;
       this.boxes.push(x1, y1, x2, y2);
+      pushCoco(this.xywh, o.cocoBox, o.box);
+      if (o.cocoBox) this.hasCoco = true;
       this.classes.push(o.classIndex);
       this.iscrowd.push(o.iscrowd ? 1 : 0);
       this.ignore.push(o.ignore ? 1 : 0);
@@ -138,8 +160,38 @@ export class GroundTruthColumnsBuilder {
       iscrowd: Uint8Array.from(this.iscrowd),
       ignore: Uint8Array.from(this.ignore),
       areas: Float64Array.from(this.areas),
+      ...(this.hasCoco ? { xywh: Float64Array.from(this.xywh) } : {}),
     };
   }
+}
+
+/** Append a COCO box: the given one, else the corners' (x1, y1, x2 − x1, y2 − y1). */
+function pushCoco(
+  out: number[],
+  given: readonly number[] | undefined,
+  corners: ArrayLike<number>,
+): void {
+  if (given) out.push(given[0]!, given[1]!, given[2]!, given[3]!);
+  else out.push(corners[0]!, corners[1]!, corners[2]! - corners[0]!, corners[3]! - corners[1]!);
+}
+
+/**
+ * Boxes as COCO [x, y, w, h], 4 values a row: the file's own numbers where the columns keep
+ * them, else derived from the corners as a COCO results file written from them would hold.
+ */
+export function cocoBoxes(c: {
+  readonly boxes: Float64Array;
+  readonly xywh?: Float64Array;
+}): Float64Array {
+  if (c.xywh) return c.xywh;
+  const out = new Float64Array(c.boxes.length);
+  for (let o = 0; o + 3 < c.boxes.length; o += 4) {
+    out[o] = c.boxes[o]!;
+    out[o + 1] = c.boxes[o + 1]!;
+    out[o + 2] = c.boxes[o + 2]! - c.boxes[o]!;
+    out[o + 3] = c.boxes[o + 3]! - c.boxes[o + 1]!;
+  }
+  return out;
 }
 
 /** The images `rows` (in that order) of a detection set, e.g. a shard's or a slice's. */
@@ -155,14 +207,15 @@ export function selectDetections(c: DetectionColumns, rows: ArrayLike<number>): 
     boxes: new Float64Array(4 * n),
     scores: new Float64Array(n),
     classes: new Int32Array(n),
+    ...(c.xywh ? { xywh: new Float64Array(4 * n) } : {}),
   };
   for (let t = 0; t < rows.length; t++) {
     const i = rows[t]!;
     const a = c.offsets[i]!;
     const b = c.offsets[i + 1]!;
     out.boxes.set(c.boxes.subarray(4 * a, 4 * b), 4 * offsets[t]!);
-    out.scores.set(c.scores.subarray(a, b), offsets[t]!);
-    out.classes.set(c.classes.subarray(a, b), offsets[t]!);
+    out.scores.set(c.scores.subarray(a, b), offsets[t]);
+    out.classes.set(c.classes.subarray(a, b), offsets[t]);
   }
   return out;
 }
@@ -184,6 +237,16 @@ export function detectionsOf(c: DetectionColumns, i: number): Detection[] {
       box: [c.boxes[4 * r]!, c.boxes[4 * r + 1]!, c.boxes[4 * r + 2]!, c.boxes[4 * r + 3]!],
       score: c.scores[r]!,
       classIndex: c.classes[r]!,
+      ...(c.xywh
+        ? {
+            cocoBox: [
+              c.xywh[4 * r]!,
+              c.xywh[4 * r + 1]!,
+              c.xywh[4 * r + 2]!,
+              c.xywh[4 * r + 3]!,
+            ] as const,
+          }
+        : {}),
     });
   }
   return out;

@@ -38,7 +38,7 @@ const goldens = JSON.parse(
   readFileSync(new URL('../fixtures/metrics/coco-goldens.json', import.meta.url), 'utf8'),
 ) as { iouThresholds: number[]; recallThresholds: number[]; cases: GoldenCase[] };
 
-/** COCO [x, y, w, h] rows as columns with corner boxes (x2 = x + w, as maskApi.c adds). */
+/** COCO [x, y, w, h] rows as columns: corner boxes, and the COCO numbers kept as read. */
 function columnsOf(c: GoldenCase): { gt: GroundTruthColumns; dt: DetectionColumns } {
   const gb = new GroundTruthColumnsBuilder();
   const db = new DetectionColumnsBuilder();
@@ -48,6 +48,7 @@ function columnsOf(c: GoldenCase): { gt: GroundTruthColumns; dt: DetectionColumn
         .filter((r) => r[0] === i)
         .map((r) => ({
           box: [r[2]!, r[3]!, r[2]! + r[4]!, r[3]! + r[5]!] as const,
+          cocoBox: [r[2]!, r[3]!, r[4]!, r[5]!] as const,
           classIndex: r[1]!,
           area: r[6]!,
           iscrowd: r[7] === 1,
@@ -58,6 +59,7 @@ function columnsOf(c: GoldenCase): { gt: GroundTruthColumns; dt: DetectionColumn
         .filter((r) => r[0] === i)
         .map((r) => ({
           box: [r[2]!, r[3]!, r[2]! + r[4]!, r[3]! + r[5]!] as const,
+          cocoBox: [r[2]!, r[3]!, r[4]!, r[5]!] as const,
           classIndex: r[1]!,
           score: r[6]!,
         })),

@@ -176,6 +176,7 @@ function parseCoco(json: unknown, display: string, root: string): DetectionDatas
       throw fail(where, 'iscrowd must be 0 or 1');
     perImage[r]!.push({
       box: [x, y, x + w, y + h],
+      cocoBox: [x, y, w, h],
       classIndex: k,
       iscrowd: a.iscrowd === 1 || a.iscrowd === true,
       area: a.area ?? w * h,

@@ -10,9 +10,10 @@
  *   ("undefined") and is left out of every mean.
  * - Per image and class, detections are sorted by score, highest first, with a stable sort
  *   (numpy's mergesort: ties keep their input order) and cut to the largest maxDets (100).
- * - IoU is the C `bbIou` of maskApi.c: box areas from the boxes; for a crowd region the union
- *   is the detection's own area. A ground truth's *annotation* area (not its box) decides its
- *   area range; a detection's area is its box area (`loadRes` sets w·h). Range ends are
+ * - IoU is the C `bbIou` of maskApi.c on COCO [x, y, w, h] boxes (the file's own numbers when
+ *   the columns keep them, else derived from the corners): corners x + w, areas w·h; for a
+ *   crowd region the union is the detection's own area. A ground truth's *annotation* area
+ *   (not its box) decides its area range; a detection's area is w·h (`loadRes` sets it). Range ends are
  *   inclusive on both sides, as in `area < lo or area > hi`.
  * - Matching per IoU threshold t (.50:.05:.95 from numpy's linspace): detections in score
  *   order take the unmatched ground truth of highest IoU ≥ min(t, 1 − 1e−10); ground truths are
@@ -32,7 +33,8 @@
  * every statistic against values the official code produced (scripts/make-coco-goldens.py).
  */
 import type { DetectionColumns, GroundTruthColumns } from '../../tables/detections.js';
-import { greedyMatch, matchProblem, rowsByClass, sortByScore } from './matching.js';
+import { cocoBoxes } from '../../tables/detections.js';
+import { cocoIou, greedyMatch, matchProblem, rowsByClass, sortByScore } from './matching.js';
 
 /** numpy.spacing(1): the ε pycocotools adds to tp + fp. */
 const SPACING_1 = 2.220446049250313e-16;
@@ -139,6 +141,10 @@ export function evaluateImages(
   const gtByClass: number[][] = Array.from({ length: numClasses }, () => []);
   const dtByClass: number[][] = Array.from({ length: numClasses }, () => []);
   const match = new Int32Array(maxDet);
+  // COCO's own box numbers: IoU and areas with pycocotools' arithmetic (see matching.ts).
+  const dtX = cocoBoxes(dt);
+  const gtX = cocoBoxes(gt);
+  const iouOf = (d: number, g: number, crowd: boolean) => cocoIou(dtX, d, gtX, g, crowd);
 
   for (let i = 0; i < N; i++) {
     rowsByClass(gt.classes, gt.offsets[i]!, gt.offsets[i + 1]!, gtByClass, 'ground truth', i);
@@ -165,6 +171,7 @@ export function evaluateImages(
           gts,
           dts,
           (r) => gt.iscrowd[r] === 1 || gt.ignore[r] === 1 || outside(gt.areas[r]!),
+          iouOf,
         );
         counted[(k * A + a) * N + i] = p.counted;
         for (let t = 0; t < T; t++) {
@@ -177,7 +184,7 @@ export function evaluateImages(
                 ? m < p.counted
                   ? TP
                   : IGNORED
-                : outside(boxArea(dt.boxes, dts[d]!))
+                : outside(dtX[4 * dts[d]! + 2]! * dtX[4 * dts[d]! + 3]!)
                   ? IGNORED
                   : FP;
             out.outcomes[base + (d * A + a) * T + t] = outcome;
@@ -208,11 +215,6 @@ export function evaluateImages(
     };
   });
   return { params, numImages: N, numClasses, classes, counted };
-}
-
-/** Box area from corner coordinates (COCO's `loadRes` sets a detection's area to w·h). */
-function boxArea(boxes: Float64Array, r: number): number {
-  return (boxes[4 * r + 2]! - boxes[4 * r]!) * (boxes[4 * r + 3]! - boxes[4 * r + 1]!);
 }
 
 /** What {@link accumulate} computes, laid out as COCOeval's `eval` arrays (C order). */

@@ -35,6 +35,30 @@ export function boxIou(
   return inter / union;
 }
 
+/**
+ * IoU of two COCO [x, y, w, h] boxes (rows `di` of `d`, `gi` of `g`) with the arithmetic of
+ * maskApi.c's `bbIou`: corners as x + w, areas as w·h, for a crowd region the union is the
+ * detection's area. The COCO evaluation uses it so that IoUs equal pycocotools' to the bit.
+ */
+export function cocoIou(
+  d: ArrayLike<number>,
+  di: number,
+  g: ArrayLike<number>,
+  gi: number,
+  crowd: boolean,
+): number {
+  const D = 4 * di;
+  const G = 4 * gi;
+  const w = Math.min(d[D + 2]! + d[D]!, g[G + 2]! + g[G]!) - Math.max(d[D]!, g[G]!);
+  if (!(w > 0)) return 0;
+  const h = Math.min(d[D + 3]! + d[D + 1]!, g[G + 3]! + g[G + 1]!) - Math.max(d[D + 1]!, g[G + 1]!);
+  if (!(h > 0)) return 0;
+  const inter = w * h;
+  const da = d[D + 2]! * d[D + 3]!;
+  const union = crowd ? da : da + g[G + 2]! * g[G + 3]! - inter;
+  return inter / union;
+}
+
 /** Rows sorted by score, highest first; ties keep their order (numpy's mergesort is stable). */
 export function sortByScore(scores: ArrayLike<number>, rows: number[]): number[] {
   return rows.sort((p, q) => scores[q]! - scores[p]!);
@@ -60,7 +84,7 @@ export interface MatchProblem {
 /**
  * Prepare a {@link MatchProblem}: `isIgnored(row)` says which ground-truth objects are not
  * counted (crowd, difficult, outside an area range). `gtRows` in input order, `dtRows` already
- * in score order.
+ * in score order. `iouOf(dtRow, gtRow, crowd)` defaults to {@link boxIou} on the corner boxes.
  */
 export function matchProblem(
   gt: GroundTruthColumns,
@@ -68,6 +92,8 @@ export function matchProblem(
   gtRows: readonly number[],
   dtRows: readonly number[],
   isIgnored: (row: number) => boolean,
+  iouOf: (dtRow: number, gtRow: number, crowd: boolean) => number = (d, g, crowd) =>
+    boxIou(dt.boxes, d, gt.boxes, g, crowd),
 ): MatchProblem {
   const gts: number[] = [];
   for (const r of gtRows) if (!isIgnored(r)) gts.push(r);
@@ -78,8 +104,7 @@ export function matchProblem(
   const crowd = Uint8Array.from(gts, (r) => gt.iscrowd[r]!);
   const ious = new Float64Array(D * G);
   for (let d = 0; d < D; d++)
-    for (let s = 0; s < G; s++)
-      ious[d * G + s] = boxIou(dt.boxes, dtRows[d]!, gt.boxes, gts[s]!, crowd[s] === 1);
+    for (let s = 0; s < G; s++) ious[d * G + s] = iouOf(dtRows[d]!, gts[s]!, crowd[s] === 1);
   return { dts: dtRows, gts, counted, crowd, ious };
 }
 
