@@ -22,19 +22,38 @@ export function decodeYoloV8(t: OutputTensor, options: DecodeOptions = {}): Dete
   const C = ch - 4;
   if (C < 1) throw new RangeError(`a [N, 4 + C, A] head needs 4 + C ≥ 5 channels, got ${ch}`);
   const d = t.data as Float32Array;
+  // torch compares a float32 tensor with a Python float in float32.
+  const conf = f32(options.confidence ?? DECODE_DEFAULTS.confidence);
+  const multiLabel = (options.multiLabel ?? DECODE_DEFAULTS.multiLabel) && C > 1;
+  const best = new Float32Array(A);
+  const bestJ = new Int32Array(A);
   const out: Detection[][] = [];
   for (let n = 0; n < N; n++) {
     const base = n * ch * A;
-    out.push(
-      decodeRows(
-        A,
-        C,
-        (a, j) => f32(d[base + (4 + j) * A + a]!),
-        (a, k) => d[base + k * A + a]!,
-        () => true,
-        options,
-      ),
-    );
+    // Best class per anchor, class by class: the scores of one class are contiguous.
+    best.fill(-Infinity);
+    for (let j = 0; j < C; j++) {
+      const row = base + (4 + j) * A;
+      for (let a = 0; a < A; a++) {
+        const v = d[row + a]!;
+        if (v > best[a]!) {
+          best[a] = v;
+          bestJ[a] = j;
+        }
+      }
+    }
+    const cand = new Candidates();
+    for (let a = 0; a < A; a++) {
+      if (!(best[a]! > conf)) continue;
+      const box = [d[base + a]!, d[base + A + a]!, d[base + 2 * A + a]!, d[base + 3 * A + a]!];
+      if (multiLabel) {
+        for (let j = 0; j < C; j++) {
+          const v = d[base + (4 + j) * A + a]!;
+          if (v > conf) cand.push(box, v, j);
+        }
+      } else cand.push(box, best[a]!, bestJ[a]!);
+    }
+    out.push(cand.suppress(options));
   }
   return out;
 }
@@ -47,19 +66,32 @@ export function decodeYoloV5(t: OutputTensor, options: DecodeOptions = {}): Dete
     throw new RangeError(`a [N, A, 5 + C] head needs 5 + C ≥ 6 values per anchor, got ${ch}`);
   const d = t.data as Float32Array;
   const conf = f32(options.confidence ?? DECODE_DEFAULTS.confidence);
+  const multiLabel = (options.multiLabel ?? DECODE_DEFAULTS.multiLabel) && C > 1;
+  const scores = new Float32Array(C);
   const out: Detection[][] = [];
   for (let n = 0; n < N; n++) {
-    const base = n * A * ch;
-    out.push(
-      decodeRows(
-        A,
-        C,
-        (a, j) => f32(d[base + a * ch + 5 + j]! * d[base + a * ch + 4]!),
-        (a, k) => d[base + a * ch + k]!,
-        (a) => d[base + a * ch + 4]! > conf,
-        options,
-      ),
-    );
+    const cand = new Candidates();
+    for (let a = 0; a < A; a++) {
+      const o = (n * A + a) * ch;
+      const obj = d[o + 4]!;
+      if (!(obj > conf)) continue;
+      let bestV = -Infinity;
+      let bestJ = 0;
+      for (let j = 0; j < C; j++) {
+        const v = f32(d[o + 5 + j]! * obj);
+        scores[j] = v;
+        if (v > bestV) {
+          bestV = v;
+          bestJ = j;
+        }
+      }
+      if (!(bestV > conf)) continue;
+      const box = [d[o]!, d[o + 1]!, d[o + 2]!, d[o + 3]!];
+      if (multiLabel) {
+        for (let j = 0; j < C; j++) if (scores[j]! > conf) cand.push(box, scores[j]!, j);
+      } else cand.push(box, bestV, bestJ);
+    }
+    out.push(cand.suppress(options));
   }
   return out;
 }
@@ -70,66 +102,39 @@ function dims3(t: OutputTensor): [number, number, number] {
   return [t.dims[0]!, t.dims[1]!, t.dims[2]!];
 }
 
-/**
- * The shared candidate selection and NMS of both heads. `score(a, j)` is class j's score of
- * anchor a, `box(a, k)` its k-th box value (cx, cy, w, h), `eligible(a)` the head's own
- * pre-filter (objectness for v5).
- */
-function decodeRows(
-  A: number,
-  C: number,
-  score: (a: number, j: number) => number,
-  box: (a: number, k: number) => number,
-  eligible: (a: number) => boolean,
-  options: DecodeOptions,
-): Detection[] {
-  // torch compares a float32 tensor with a Python float in float32.
-  const conf = f32(options.confidence ?? DECODE_DEFAULTS.confidence);
-  const multiLabel = (options.multiLabel ?? DECODE_DEFAULTS.multiLabel) && C > 1;
-  const boxes: number[] = [];
-  const scores: number[] = [];
-  const classes: number[] = [];
-  const push = (a: number, j: number, s: number) => {
-    const cx = box(a, 0);
-    const cy = box(a, 1);
-    const hw = f32(box(a, 2) / 2);
-    const hh = f32(box(a, 3) / 2);
-    boxes.push(f32(cx - hw), f32(cy - hh), f32(cx + hw), f32(cy + hh));
-    scores.push(s);
-    classes.push(j);
-  };
-  for (let a = 0; a < A; a++) {
-    if (!eligible(a)) continue;
-    let best = -Infinity;
-    let bestJ = 0;
-    for (let j = 0; j < C; j++) {
-      const s = score(a, j);
-      if (s > best) {
-        best = s;
-        bestJ = j;
-      }
-    }
-    // Ultralytics' first filter: the best class score above the confidence.
-    if (!(best > conf)) continue;
-    if (multiLabel) {
-      for (let j = 0; j < C; j++) {
-        const s = score(a, j);
-        if (s > conf) push(a, j, s);
-      }
-    } else push(a, bestJ, best);
+/** (box, class) candidates of one image in (anchor, class) order, then NMS. */
+class Candidates {
+  private readonly boxes: number[] = [];
+  private readonly scores: number[] = [];
+  private readonly classes: number[] = [];
+
+  /** Add a candidate from a centre box (cx, cy, w, h); corners in float32 as x − w/2. */
+  push(box: readonly number[], score: number, classIndex: number): void {
+    const [cx, cy, w, h] = box as [number, number, number, number];
+    const hw = f32(w / 2);
+    const hh = f32(h / 2);
+    this.boxes.push(f32(cx - hw), f32(cy - hh), f32(cx + hw), f32(cy + hh));
+    this.scores.push(score);
+    this.classes.push(classIndex);
   }
-  const candidates = {
-    boxes: Float32Array.from(boxes),
-    scores: Float32Array.from(scores),
-    classes: Int32Array.from(classes),
-  };
-  const keep = nms(candidates, {
-    iou: options.iou ?? DECODE_DEFAULTS.iou,
-    maxDetections: options.maxDetections ?? DECODE_DEFAULTS.maxDetections,
-  });
-  return keep.map((i) => ({
-    box: [boxes[4 * i]!, boxes[4 * i + 1]!, boxes[4 * i + 2]!, boxes[4 * i + 3]!] as const,
-    score: scores[i]!,
-    classIndex: classes[i]!,
-  }));
+
+  suppress(options: DecodeOptions): Detection[] {
+    const b = this.boxes;
+    const keep = nms(
+      {
+        boxes: Float32Array.from(b),
+        scores: Float32Array.from(this.scores),
+        classes: Int32Array.from(this.classes),
+      },
+      {
+        iou: options.iou ?? DECODE_DEFAULTS.iou,
+        maxDetections: options.maxDetections ?? DECODE_DEFAULTS.maxDetections,
+      },
+    );
+    return keep.map((i) => ({
+      box: [b[4 * i]!, b[4 * i + 1]!, b[4 * i + 2]!, b[4 * i + 3]!] as const,
+      score: this.scores[i]!,
+      classIndex: this.classes[i]!,
+    }));
+  }
 }
