@@ -10,6 +10,7 @@ import type { LoadedModel } from '../model/runtime.js';
 import { assertFinite, scoreRow } from '../model/scores.js';
 import type { ExampleTable } from '../tables/examples.js';
 import { ImageFacts } from '../tables/images.js';
+import { quantize } from '../tables/quantize.js';
 import { RecordSet, RecordTableBuilder } from '../tables/records.js';
 import type { Example, ModelRole, PredictionRecord, RgbImage } from '../types.js';
 import { VariantPool } from './variant-pool.js';
@@ -332,13 +333,4 @@ async function runModel(
     }
   }
   return out;
-}
-
-/**
- * Records are stored with 7 significant digits. Quantising when a record is made (not when it
- * is written) means a report computed in memory equals one recomputed from the records file,
- * which is what makes stored baselines and shard merges reproduce a run exactly.
- */
-export function quantize(x: number): number {
-  return x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(7));
 }
