@@ -128,8 +128,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_value': {
+      // A schema may add a hint for a value it knows (an old name, say) to the list.
+      const hint = /^Invalid (option|input)/.test(issue.message) ? '' : `; ${issue.message}`;
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${hint}`;
+    }
     case 'invalid_type':
       return issue.message.includes('received undefined')
         ? `is required (expected ${issue.expected})`
