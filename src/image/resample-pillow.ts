@@ -139,9 +139,9 @@ function horizontal(
       const n = count[xx]!;
       for (let x = 0; x < n; x++, p += 3) {
         const w = weights[kb + x]!;
-        s0 += src[p]! * w;
-        s1 += src[p + 1]! * w;
-        s2 += src[p + 2]! * w;
+        s0 = (s0 + Math.imul(src[p]!, w)) | 0;
+        s1 = (s1 + Math.imul(src[p + 1]!, w)) | 0;
+        s2 = (s2 + Math.imul(src[p + 2]!, w)) | 0;
       }
       const o = rowOut + xx * 3;
       out[o] = clip8(s0);
@@ -168,7 +168,7 @@ function vertical(src: Uint8Array, w: number, rowOffset: number, taps: PillowTap
       const w8 = weights[kb + y]!;
       const row = base + y * stride;
       // Int32 sums: Pillow's own 32-bit accumulator has two bits of headroom for this.
-      for (let i = 0; i < stride; i++) acc[i] = (acc[i]! + src[row + i]! * w8) | 0;
+      for (let i = 0; i < stride; i++) acc[i] = (acc[i]! + Math.imul(src[row + i]!, w8)) | 0;
     }
     const o = yy * stride;
     for (let i = 0; i < stride; i++) out[o + i] = clip8(acc[i]!);

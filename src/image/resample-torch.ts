@@ -30,11 +30,11 @@ function roundEven(x: number): number {
 }
 
 interface Taps {
-  /** Per output: first source index and tap count (a tap per source index from there). */
-  first: Int32Array;
+  /** Taps per output. */
   count: Int32Array;
-  /** Per output: explicit source indices (non-antialiased kernels clamp taps individually). */
-  index?: Int32Array;
+  /** `ksize` source indices per output (clamped to the image). */
+  index: Int32Array;
+  /** `ksize` float32 weights per output. */
   weights: Float32Array;
   ksize: number;
 }
@@ -73,9 +73,7 @@ function plainTaps(inSize: number, outSize: number, cubic: boolean): Taps {
       }
     }
   }
-  const first = new Int32Array(outSize);
-  const count = new Int32Array(outSize).fill(ksize);
-  return { first, count, index, weights, ksize };
+  return { count: new Int32Array(outSize).fill(ksize), index, weights, ksize };
 }
 
 /** PyTorch's get_cubic_upsample_coefficients in float32, A = −0.75. */
@@ -107,8 +105,8 @@ function aaTaps(inSize: number, outSize: number, interpSize: 2 | 4): Taps {
           if (a < 2) return f32(f32(f32(f32(f32(f32(a - 5) * a) + 8) * a) - 4) * -0.5);
           return 0;
         };
-  const first = new Int32Array(outSize);
   const count = new Int32Array(outSize);
+  const index = new Int32Array(outSize * ksize);
   const weights = new Float32Array(outSize * ksize);
   for (let i = 0; i < outSize; i++) {
     const center = f32(scale * (i + 0.5));
@@ -119,44 +117,51 @@ function aaTaps(inSize: number, outSize: number, interpSize: 2 | 4): Taps {
     for (let j = 0; j < n; j++) {
       const w = filter(f32((f32(j + xmin - center) + 0.5) * invscale));
       weights[b + j] = w;
+      index[b + j] = xmin + j;
       total = f32(total + w);
     }
     if (total !== 0) for (let j = 0; j < n; j++) weights[b + j] = f32(weights[b + j]! / total);
-    first[i] = xmin;
     count[i] = n;
   }
-  return { first, count, weights, ksize };
+  return { count, index, weights, ksize };
 }
 
 /**
- * Tap j's contribution added to the sum: `v · w` for the first tap, then `acc + v · w` as one
- * fused multiply-add (the float32 product is exact in double, so one rounding to float32 is
+ * A tap after the first added to the sum: `acc + v · w` as one fused multiply-add (the float32 product is exact in double, so one rounding to float32 is
  * what an FMA instruction gives). PyTorch's AVX2 / AVX-512 builds of these kernels, the ones
  * x86-64 machines run, fuse them: with separate roundings 41 values of the goldens differ,
  * with fused ones 15.
  */
-function fma(v: number, w: number, acc: number, j: number): number {
-  return j === 0 ? f32(v * w) : f32(v * w + acc);
+function fma(v: number, w: number, acc: number): number {
+  return f32(v * w + acc);
 }
-
-/** Source index of tap j of output i. */
-const tapIndex = (t: Taps, i: number, j: number) =>
-  t.index ? t.index[i * t.ksize + j]! : t.first[i]! + j;
 
 /** One separable pass along x (float32 in and out, 3 channels interleaved). */
 function passX(src: Float32Array, w: number, h: number, t: Taps): Float32Array {
-  const ow = t.first.length;
+  const ow = t.count.length;
   const out = new Float32Array(ow * h * 3);
+  const { count, index, weights, ksize } = t;
   for (let y = 0; y < h; y++) {
+    const row = y * w * 3;
     for (let i = 0; i < ow; i++) {
-      for (let c = 0; c < 3; c++) {
-        let acc = 0;
-        for (let j = 0; j < t.count[i]!; j++) {
-          const v = src[(y * w + tapIndex(t, i, j)) * 3 + c]!;
-          acc = fma(v, t.weights[i * t.ksize + j]!, acc, j);
-        }
-        out[(y * ow + i) * 3 + c] = acc;
+      const b = i * ksize;
+      const n = count[i]!;
+      let p = row + index[b]! * 3;
+      let wt = weights[b]!;
+      let a0 = f32(src[p]! * wt);
+      let a1 = f32(src[p + 1]! * wt);
+      let a2 = f32(src[p + 2]! * wt);
+      for (let j = 1; j < n; j++) {
+        p = row + index[b + j]! * 3;
+        wt = weights[b + j]!;
+        a0 = fma(src[p]!, wt, a0);
+        a1 = fma(src[p + 1]!, wt, a1);
+        a2 = fma(src[p + 2]!, wt, a2);
       }
+      const o = (y * ow + i) * 3;
+      out[o] = a0;
+      out[o + 1] = a1;
+      out[o + 2] = a2;
     }
   }
   return out;
@@ -164,15 +169,21 @@ function passX(src: Float32Array, w: number, h: number, t: Taps): Float32Array {
 
 /** One separable pass along y. */
 function passY(src: Float32Array, w: number, t: Taps): Float32Array {
-  const oh = t.first.length;
-  const out = new Float32Array(w * oh * 3);
+  const oh = t.count.length;
+  const stride = w * 3;
+  const out = new Float32Array(stride * oh);
+  const { count, index, weights, ksize } = t;
   for (let i = 0; i < oh; i++) {
-    for (let x = 0; x < w * 3; x++) {
-      let acc = 0;
-      for (let j = 0; j < t.count[i]!; j++) {
-        acc = fma(src[tapIndex(t, i, j) * w * 3 + x]!, t.weights[i * t.ksize + j]!, acc, j);
-      }
-      out[i * w * 3 + x] = acc;
+    const b = i * ksize;
+    const n = count[i]!;
+    const o = i * stride;
+    const r0 = index[b]! * stride;
+    const w0 = weights[b]!;
+    for (let x = 0; x < stride; x++) out[o + x] = f32(src[r0 + x]! * w0);
+    for (let j = 1; j < n; j++) {
+      const r = index[b + j]! * stride;
+      const wt = weights[b + j]!;
+      for (let x = 0; x < stride; x++) out[o + x] = fma(src[r + x]!, wt, out[o + x]!);
     }
   }
   return out;
