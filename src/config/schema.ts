@@ -47,7 +47,7 @@ export const interpolationSchema = z
         : undefined,
   })
   .describe(
-    "Resampling kernel, in the library's own terms: pillow: nearest, bilinear, bicubic, lanczos, box, hamming (Image.Resampling.*); torchvision: nearest, bilinear, bicubic (InterpolationMode.*); opencv: nearest, linear, cubic, area (cv2.INTER_*). Default: bilinear (pillow, torchvision), linear (opencv).",
+    "Resampling kernel, in the library's own terms: pillow: nearest, bilinear, bicubic, lanczos, box, hamming (PIL Image.Resampling); torchvision: nearest, bilinear, bicubic (InterpolationMode); opencv: nearest, linear, cubic, area (cv2.INTER_NEAREST, INTER_LINEAR, INTER_CUBIC, INTER_AREA). Default: bilinear (pillow, torchvision), linear (opencv).",
   );
 
 export const resizeSchema = z
@@ -84,6 +84,9 @@ export const resizeSchema = z
       ),
   })
   .strict()
+  .describe(
+    "How an image becomes the input size, reproducing the training library's resize and loader. Changed: VisionGate used to resize with sharp's kernels, apply EXIF orientation and flatten alpha onto black for every model, which moved enlarged images by half a pixel and changed predictions; `interpolation: lanczos3` is now `lanczos`. docs/preprocessing.md lists what changed and what to write for each training pipeline.",
+  )
   .superRefine((r, ctx) => {
     const allowed: readonly string[] = RESIZE_INTERPOLATIONS[r.library];
     const interpolation = r.interpolation;
