@@ -4,12 +4,14 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { readInputs, type ActionInputs } from './action-inputs.js';
+import { actionLog } from './action-log.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 
 /** Where a config lives and how to find a key's line in it (for annotations). */
 type ConfigLocator = Pick<LoadedConfig, 'file' | 'lineOf'>;
 import { mergeShards } from './engine/merge.js';
 import { markdownOptions, writeOutputs, type WrittenOutputs } from './engine/output.js';
+import { checkOutputDir } from './engine/output-dir.js';
 import { expandShardDirs, readReport, RESULT_FILES } from './engine/results.js';
 import { runEvaluation, type RunOverrides, type RunResult } from './engine/run.js';
 import { parseShard } from './engine/shard.js';
@@ -51,6 +53,10 @@ export async function run(): Promise<void> {
         ? makePort(inputs.githubToken)
         : undefined;
     if (inputs.publishOnly) return await publishOnly(inputs, event, port);
+    // Before the evaluation: a bad out-dir costs nothing.
+    await checkOutputDir(inputs.outDir, {
+      inputs: inputs.mode === 'merge' ? splitList(inputs.shards!) : [],
+    });
 
     const loaded = await loadConfig(inputs.config);
     const key = inputs.key ?? loaded.config.name;
@@ -80,12 +86,12 @@ export async function run(): Promise<void> {
 
     let lastStep = -1;
     const hooks = {
-      log: (line: string) => core.info(line),
+      log: (line: string) => actionLog.info(line),
       progress: (phase: string, done: number, total: number) => {
         const step = Math.floor((done / Math.max(total, 1)) * 10);
         if (step !== lastStep) {
           lastStep = step;
-          core.info(`${phase}: ${done}/${total} images`);
+          actionLog.info(`${phase}: ${done}/${total} images`);
         }
       },
     };
@@ -128,24 +134,22 @@ export async function run(): Promise<void> {
       );
       reportPublished(published);
     } else if (!port) {
-      core.info(
+      actionLog.info(
         'No github-token: skipping the PR comment, check and baseline store (the job summary has the report).',
       );
     }
-    core.info(`verdict: ${report.verdict}`);
+    actionLog.info(`verdict: ${report.verdict}`);
     if (exitCodeFor(report.verdict, inputs.failOn) !== 0) {
-      core.setFailed(
+      actionLog.fail(
         `VisionGate verdict: ${report.verdict} (fail-on: ${inputs.failOn}). See the job summary.`,
       );
     }
   } catch (error) {
     if (isUserError(error)) {
-      core.setFailed(error.message);
+      actionLog.fail(error);
     } else {
-      core.setFailed(
-        `internal error (a bug in VisionGate, please report it): ${describeError(error)}`,
-      );
-      if (error instanceof Error && error.stack) core.debug(error.stack);
+      actionLog.fail(error, 'internal error (a bug in VisionGate, please report it): ');
+      if (error instanceof Error && error.stack) actionLog.debug(error.stack);
     }
   }
 }
@@ -175,7 +179,7 @@ async function trendSection(
       metrics: headlineMetrics(report),
     });
   } catch (error) {
-    core.warning(`could not read the baseline history for the trend: ${describeError(error)}`);
+    actionLog.warning(`could not read the baseline history for the trend: ${describeError(error)}`);
     return '';
   }
 }
@@ -185,7 +189,7 @@ function makePort(token: string): GitHubPort {
   return createGitHubPort({
     token,
     repo: { owner, repo },
-    log: { debug: (m) => core.debug(m), info: (m) => core.info(m), warn: (m) => core.warning(m) },
+    log: { debug: actionLog.debug, info: actionLog.info, warn: (m) => actionLog.warning(m) },
   });
 }
 
@@ -214,15 +218,17 @@ async function fetchBaseline(
           }
         : { kind: 'branch', storeBranch: inputs.baselineBranch },
   });
-  for (const n of found.notices) core.notice(n);
-  for (const w of found.warnings) core.warning(w);
+  for (const n of found.notices) actionLog.notice(n);
+  for (const w of found.warnings) actionLog.warning(w);
   const b = found.baseline;
   if (!b.found) {
-    core.notice(`No stored baseline (${b.detail}): only absolute gates are checked this time.`);
+    actionLog.notice(
+      `No stored baseline (${b.detail}): only absolute gates are checked this time.`,
+    );
     return {};
   }
   if (!b.files.has(RESULT_FILES.report) || !b.files.has(RESULT_FILES.records)) {
-    core.warning(
+    actionLog.warning(
       `The stored baseline of ${b.sha.slice(0, 12)} lacks ${RESULT_FILES.report} or ${RESULT_FILES.records}; ignoring it.`,
     );
     return {};
@@ -233,7 +239,7 @@ async function fetchBaseline(
     if (name.includes('/') || name.includes('\\') || name.startsWith('.')) continue;
     await writeFile(path.join(dir, name), bytes);
   }
-  core.info(`baseline: ${b.detail}`);
+  actionLog.info(`baseline: ${b.detail}`);
   return { baselineReport: dir, baselineInfo: { commit: b.sha, ref: b.branch, detail: b.detail } };
 }
 
@@ -245,7 +251,7 @@ async function writeSummary(
   try {
     await core.summary.addRaw(renderMarkdownWithin(report, SUMMARY_LIMIT, options)).write();
   } catch (error) {
-    core.warning(
+    actionLog.warning(
       `could not write the job summary: ${describeError(error)}; the report is in ${written.reportMarkdown}`,
     );
   }
@@ -287,8 +293,8 @@ export function annotateGates(report: Report, loaded: ConfigLocator): void {
     const g = gates[0]!;
     const line = gateLine(g, loaded);
     const props = { title: `VisionGate: ${g.rule}`, file, ...(line ? { startLine: line } : {}) };
-    if (g.status === 'fail') core.error(groupMessage(gates), props);
-    else core.warning(groupMessage(gates), props);
+    if (g.status === 'fail') actionLog.error(groupMessage(gates), props);
+    else actionLog.warning(groupMessage(gates), props);
   }
 }
 
@@ -405,8 +411,8 @@ async function publishReport(
 }
 
 function reportPublished(result: PublishResult): void {
-  for (const n of result.notices) core.notice(n);
-  for (const w of result.warnings) core.warning(w);
+  for (const n of result.notices) actionLog.notice(n);
+  for (const w of result.warnings) actionLog.warning(w);
   if (result.comment) core.setOutput('comment-url', result.comment.url);
   if (result.check)
     core.setOutput(
@@ -455,6 +461,6 @@ async function publishOnly(
   reportPublished(published);
   core.setOutput('verdict', report.verdict);
   if (exitCodeFor(report.verdict, inputs.failOn) !== 0) {
-    core.setFailed(`VisionGate verdict: ${report.verdict} (fail-on: ${inputs.failOn}).`);
+    actionLog.fail(`VisionGate verdict: ${report.verdict} (fail-on: ${inputs.failOn}).`);
   }
 }

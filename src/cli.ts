@@ -6,7 +6,9 @@ import { mergeShards } from './engine/merge.js';
 import { runFromConfigFile, type RunOverrides, type RunResult } from './engine/run.js';
 import { parseShard } from './engine/shard.js';
 import { markdownOptions, writeOutputs } from './engine/output.js';
-import { describeError, isUserError, UserError } from './errors.js';
+import { checkOutputDir } from './engine/output-dir.js';
+import { isUserError, UserError } from './errors.js';
+import { errorLogText, escapeLogLines, escapeLogText } from './log-text.js';
 import { exitCodeFor, type FailOn } from './gates/verdict.js';
 import { VERSION } from './version.js';
 
@@ -80,10 +82,11 @@ async function runCommand(flags: RunFlags): Promise<number> {
       'give either --baseline-model or --baseline (a stored result folder), not both',
     );
   }
+  await checkOutputDir(flags.out); // before the evaluation: a bad --out costs nothing
   const progress = makeProgress(!flags.quiet && flags.progress !== false, err);
   const result = await runFromConfigFile(flags.config, overrides, {
     log: (line) => {
-      if (!flags.quiet) err.write(`${line}\n`);
+      if (!flags.quiet) err.write(`${escapeLogText(line)}\n`);
     },
     progress: (phase, done, total) => progress.update(phase, done, total),
   });
@@ -114,8 +117,9 @@ async function finish(
         `${delta !== null && delta !== undefined ? ` (${delta >= 0 ? '+' : '−'}${Math.abs(delta * 100).toFixed(1)} pp vs baseline)` : ''}` +
         ` · ${report.gates.filter((g) => g.status === 'fail').length} gate(s) failed · ${report.slices.filter((s) => s.newlyFailing).length} newly failing slice(s)\n`,
     );
+    const shown = (file: string) => escapeLogText(path.relative(process.cwd(), file));
     err.write(
-      `report: ${path.relative(process.cwd(), written.reportMarkdown)} (markdown), ${path.relative(process.cwd(), written.reportJson)} (JSON), ${path.relative(process.cwd(), written.records)} (records)\n`,
+      `report: ${shown(written.reportMarkdown)} (markdown), ${shown(written.reportJson)} (JSON), ${shown(written.records)} (records)\n`,
     );
   }
   return exitCodeFor(report.verdict, flags.failOn);
@@ -130,14 +134,16 @@ interface MergeFlags {
 }
 
 async function mergeCommand(dirs: string[], flags: MergeFlags): Promise<number> {
+  const shardDirs = await expandShardDirs(dirs);
+  await checkOutputDir(flags.out, { inputs: [...dirs, ...shardDirs] });
   const result = await mergeShards(
     flags.config,
-    await expandShardDirs(dirs),
+    shardDirs,
     {
       ...(flags.baseline ? { baselineReport: flags.baseline } : {}),
       ...(flags.baseline === false ? { noBaseline: true } : {}),
     },
-    { log: (line) => (flags.quiet ? undefined : process.stderr.write(`${line}\n`)) },
+    { log: (line) => (flags.quiet ? undefined : process.stderr.write(`${escapeLogText(line)}\n`)) },
   );
   return finish(result, flags);
 }
@@ -151,7 +157,9 @@ export function buildProgram(onExit: (code: number) => void): Command {
     )
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    // Usage errors quote the arguments: each line made safe (a line break inside an argument
+    // becomes a line of its own, which must not start a workflow command).
+    .configureOutput({ outputError: (str, write) => write(escapeLogLines(str.split('\n'))) });
   program
     .command('run')
     .description(
@@ -226,14 +234,14 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : EXIT.userError;
     }
     if (isUserError(error)) {
-      process.stderr.write(`visiongate: error: ${error.message}\n`);
+      process.stderr.write(`visiongate: error: ${errorLogText(error)}\n`);
       return EXIT.userError;
     }
     process.stderr.write(
-      `visiongate: internal error (a bug in VisionGate, please report it): ${describeError(error)}\n`,
+      `visiongate: internal error (a bug in VisionGate, please report it): ${errorLogText(error)}\n`,
     );
     if (process.env.VISIONGATE_DEBUG && error instanceof Error && error.stack)
-      process.stderr.write(`${error.stack}\n`);
+      process.stderr.write(`${escapeLogLines(error.stack.split('\n'))}\n`);
     else process.stderr.write('Set VISIONGATE_DEBUG=1 for the stack trace.\n');
     return EXIT.internalError;
   }

@@ -196,13 +196,15 @@ export const runtimeSchema = z
       .describe(
         "Batch size. Default: the model's fixed batch if it has one; else 32, lowered for large inputs so a batch's input tensor stays near 32 MB (10 at 512×512 RGB, 2 at 1024×1024).",
       ),
+    // Bounded: ONNX Runtime tries to start as many threads as asked (a million hung a run).
     intraOpThreads: z
       .number()
       .int()
       .min(0)
+      .max(256)
       .optional()
       .describe('ONNX Runtime intra-op threads. 0 or unset: runtime default.'),
-    interOpThreads: z.number().int().min(0).optional(),
+    interOpThreads: z.number().int().min(0).max(256).optional(),
     workers: z
       .number()
       .int()

@@ -2,6 +2,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { ExampleTable, ExampleTableBuilder } from '../tables/examples.js';
+import type { UnusedFile } from './image-folder.js';
 import { detectFormat, manifestLines, streamManifest, type ManifestFormat } from './manifest.js';
 
 /** What the loader needs from `dataset:` with paths already resolved to absolute. */
@@ -25,6 +26,8 @@ export interface RawDataset {
   metadataColumns: string[];
   /** Distinct labels in first-seen order. */
   labels: readonly string[];
+  /** imagefolder: what is under the root but not part of the dataset, and why (else empty). */
+  unused: UnusedFile[];
 }
 
 const MAX_LISTED = 8;
@@ -87,7 +90,9 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
       return p.text(line ? `${display}:${line}` : display);
     });
   };
-  for await (const row of streamManifest(format, spec.manifest, spec.root)) {
+  let unused: UnusedFile[] = [];
+  const onUnused = (u: UnusedFile[]) => (unused = u);
+  for await (const row of streamManifest(format, spec.manifest, spec.root, { onUnused })) {
     if (rows++ === 0) {
       idCol = spec.columns.id ?? ('id' in row.fields ? 'id' : undefined);
       const r = (reserved = new Set([pathCol, labelCol, ...(idCol ? [idCol] : [])]));
@@ -171,7 +176,7 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
   const examples = builder.finish(metadataColumns);
   if (spec.checkFiles !== false)
     await checkFiles(examples, display, (records) => manifestLines(format, spec.manifest, records));
-  return { format, root: spec.root, examples, metadataColumns, labels: examples.labels };
+  return { format, root: spec.root, examples, metadataColumns, labels: examples.labels, unused };
 }
 
 /**
@@ -213,8 +218,9 @@ async function checkFiles(
       }
       const s = await stat(real);
       if (!s.isFile()) missing.push({ row: -1, text: `"${p}" (not a file)` });
-    } catch {
-      missing.push({ row: i, text: `"${p}"` });
+    } catch (error) {
+      const loop = (error as NodeJS.ErrnoException).code === 'ELOOP';
+      missing.push({ row: i, text: loop ? `"${p}" (a link loop)` : `"${p}"` });
     }
   };
   for (let i = 0; i < examples.length; i += limit) {

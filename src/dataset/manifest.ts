@@ -1,10 +1,10 @@
 import { createReadStream, type ReadStream } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse as parseCsvStream } from 'csv-parse';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { UserError } from '../errors.js';
+import { scanImageFolder, type UnusedFile } from './image-folder.js';
 
 /** One manifest row: raw string fields plus where it came from (for error messages). */
 export interface ManifestRow {
@@ -14,22 +14,6 @@ export interface ManifestRow {
 }
 
 export type ManifestFormat = 'csv' | 'jsonl' | 'imagefolder' | 'hf-metadata';
-
-/** File extensions treated as images when scanning folders (what sharp decodes). */
-export const IMAGE_EXTENSIONS = new Set([
-  '.png',
-  '.jpg',
-  '.jpeg',
-  '.webp',
-  '.gif',
-  '.tif',
-  '.tiff',
-  '.avif',
-  '.heic',
-  '.heif',
-  '.bmp',
-  '.svg',
-]);
 
 /** Decide the manifest format from the config and the manifest's name. */
 export function detectFormat(format: string, manifest: string | undefined): ManifestFormat {
@@ -158,15 +142,20 @@ export interface StreamedRow {
  * never held as one string nor as an array of rows. Rows carry their ordinal, not their line:
  * csv-parse makes a dozen-field info object per row to tell the line (25 MB of garbage per 100k
  * rows), so lines are looked up by {@link manifestLines} for the few rows a message names.
+ * For `imagefolder`, `onUnused` gets what the scan found under the root but did not use.
  */
 export async function* streamManifest(
   format: ManifestFormat,
   manifestPath: string | undefined,
   root: string,
+  options: { onUnused?: (unused: UnusedFile[]) => void } = {},
 ): AsyncGenerator<StreamedRow> {
   let record = 0;
   if (format === 'imagefolder') {
-    for (const row of await scanImageFolder(root)) yield { fields: row.fields, record: ++record };
+    const scan = await scanImageFolder(root);
+    options.onUnused?.(scan.unused);
+    for (const row of scan.rows)
+      yield { fields: { path: row.path, label: row.label }, record: ++record };
     return;
   }
   const { input, display } = await openManifest(manifestPath, format);
@@ -255,31 +244,4 @@ async function openManifest(
     );
   }
   return { input, display: path.basename(manifestPath) };
-}
-
-async function scanImageFolder(root: string): Promise<ManifestRow[]> {
-  let classDirs: string[];
-  try {
-    classDirs = (await readdir(root, { withFileTypes: true }))
-      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
-      .map((d) => d.name)
-      .sort();
-  } catch (error) {
-    throw new UserError(
-      'dataset',
-      `cannot read dataset root ${root}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
-  if (classDirs.length === 0)
-    throw new UserError('dataset', `imagefolder: no class folders under ${root}`);
-  const rows: ManifestRow[] = [];
-  for (const cls of classDirs) {
-    const files = await readdir(path.join(root, cls), { recursive: true, withFileTypes: true });
-    const images = files
-      .filter((f) => f.isFile() && IMAGE_EXTENSIONS.has(path.extname(f.name).toLowerCase()))
-      .map((f) => path.relative(root, path.join(f.parentPath, f.name)).split(path.sep).join('/'))
-      .sort();
-    for (const p of images) rows.push({ fields: { path: p, label: cls }, line: 0 });
-  }
-  return rows;
 }

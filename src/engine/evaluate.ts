@@ -247,13 +247,12 @@ export async function evaluate(
   }
 
   if (unreadable.length > 0 && (options.onUnreadable ?? 'error') === 'error') {
-    const list = unreadable
-      .slice(0, 10)
-      .map((u) => `  ${u.id}: ${u.reason}`)
-      .join('\n');
+    const list = unreadable.slice(0, 10).map((u) => `${u.id}: ${u.reason}`);
+    if (unreadable.length > 10) list.push(`... and ${unreadable.length - 10} more`);
     throw new UserError(
       'image',
-      `${unreadable.length} image(s) could not be read:\n${list}${unreadable.length > 10 ? `\n  ... and ${unreadable.length - 10} more` : ''}\nFix or remove them, or set dataset.onUnreadable: skip to evaluate without them.`,
+      `${unreadable.length} image(s) could not be read (fix or remove them, or set dataset.onUnreadable: skip to evaluate without them):`,
+      { details: list },
     );
   }
   // Canonical order: model role (candidate first), then variant order, then example order.

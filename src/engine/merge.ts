@@ -7,6 +7,7 @@ import type { Report } from '../report/schema.js';
 import { ImageFacts } from '../tables/images.js';
 import { RecordSet, RecordTableBuilder, type RecordTable } from '../tables/records.js';
 import type { ModelRole } from '../types.js';
+import { checkMetricNames } from './check-metrics.js';
 import { runDataChecks } from './data-suite.js';
 import { RESULT_FILES, readExampleLines, readResultDir, type StoredResult } from './results.js';
 import {
@@ -34,7 +35,9 @@ export async function mergeShards(
   if (shardDirs.length === 0)
     throw new UserError('usage', 'merge needs the output folders of the shard runs');
   const loaded = await loadConfig(configFile);
-  const shards = await Promise.all(shardDirs.map((d) => readResultDir(path.resolve(d))));
+  const shards = await Promise.all(
+    shardDirs.map((d) => readResultDir(path.resolve(d), `the shard folder ${d}`)),
+  );
   const count = checkShardSet(shards);
   hooks.log?.(`merging ${shards.length} shard(s) of ${count}`);
 
@@ -52,6 +55,7 @@ export async function mergeShards(
       );
     }
   }
+  checkMetricNames(loaded, classes, source);
   const allExamples = attachClasses(data.raw, classes, source);
   const rowOf = allExamples.indexById();
 
@@ -116,7 +120,9 @@ export async function mergeShards(
 
   const images = new ImageFacts(allExamples.length);
   for (const s of shards) {
-    for await (const line of readExampleLines(path.join(s.dir, RESULT_FILES.examples))) {
+    const expected = s.report.files?.[RESULT_FILES.examples];
+    const check = { what: `the shard folder ${s.dir}`, ...(expected ? { expected } : {}) };
+    for await (const line of readExampleLines(path.join(s.dir, RESULT_FILES.examples), check)) {
       const e = rowOf.get(line.id);
       if (e !== undefined) images.set(e, line.hash, line);
     }
@@ -140,7 +146,7 @@ export async function mergeShards(
     first.models.baseline?.source === 'model' ? first.models.baseline : undefined;
   // The data suite needs the images: it runs here when the merge job has the dataset.
   let dataChecks: Awaited<ReturnType<typeof runDataChecks>>;
-  const notices: string[] = [];
+  const notices: string[] = shards.flatMap((s) => s.notices);
   if (loaded.config.data?.enabled) {
     const haveImages = await Promise.all(
       Array.from({ length: Math.min(50, allExamples.length) }, (_, i) =>

@@ -6,15 +6,14 @@ import { loadConfig, resolveFromConfig, type LoadedConfig } from '../config/load
 import type { Config, GateRule } from '../config/schema.js';
 import { attachClasses, loadDataset, readClassFile, type RawDataset } from '../dataset/load.js';
 import { UserError } from '../errors.js';
-import { UnknownMetricError } from '../metrics/classification.js';
 import { defaultBatchSize, resolveContract, type ResolvedContract } from '../model/contract.js';
 import { loadModel, type LoadedModel } from '../model/runtime.js';
 import { buildReport } from '../report/build.js';
 import type { GateResult, Report } from '../report/schema.js';
+import { checkMetricNames } from './check-metrics.js';
 import { runDataChecks } from './data-suite.js';
 import { decideReuse } from './reuse.js';
 import { summarizeContract } from './summary.js';
-import { metricNamesFor, resolveMetrics } from '../suites/regression.js';
 import { planRobustness, robustnessVariants } from '../suites/robustness/plan.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
@@ -146,23 +145,7 @@ export async function runEvaluation(
     }
 
     // --- metric names are checked before the expensive pass
-    const metricNames = metricNamesFor(
-      config.metrics.topK,
-      config.gates.map((g) => g.metric),
-    );
-    try {
-      resolveMetrics(metricNames, classes);
-    } catch (error) {
-      if (error instanceof UnknownMetricError) {
-        const i = config.gates.findIndex((g) => error.message.includes(`"${g.metric}"`));
-        const line = i >= 0 ? loaded.lineOf(['gates', i, 'metric']) : undefined;
-        throw new UserError(
-          'config',
-          `${path.basename(loaded.file)}${line ? `:${line}` : ''}: gates[${i}].metric: ${error.message}`,
-        );
-      }
-      throw error;
-    }
+    checkMetricNames(loaded, classes, classSource);
     checkGateScopes(loaded, config, raw.metadataColumns);
     const pinnedIds = await readPinned(loaded, config);
 
@@ -487,6 +470,7 @@ export async function reportFromRecords(input: {
       totalExamples: input.allExamples.length,
       classSource: input.classSource,
       ...(input.shard ? { shard: input.shard } : {}),
+      unused: data.raw.unused,
     },
     classes: input.classes,
     allExamples: input.allExamples,
@@ -517,7 +501,7 @@ export async function reportFromRecords(input: {
     createdAt: new Date().toISOString(),
     ...(input.suites ? { suites: input.suites } : {}),
     ...(input.suiteGates ? { suiteGates: input.suiteGates } : {}),
-    ...(input.notices ? { notices: input.notices } : {}),
+    notices: [...(input.notices ?? []), ...(stored?.notices ?? [])],
   });
 }
 

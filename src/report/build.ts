@@ -34,6 +34,9 @@ import { REPORT_SCHEMA_VERSION, type GateResult, type Report, type SliceReport }
 
 type ModelSummary = Report['models']['candidate'];
 
+/** report.json lists at most this many unused files (the count is complete). */
+const MAX_UNUSED_LISTED = 1000;
+
 /** Everything the report is computed from. No models, no files: a pure function of records. */
 export interface BuildInput {
   config: Config;
@@ -47,6 +50,8 @@ export interface BuildInput {
     totalExamples: number;
     classSource: string;
     shard?: { index: number; count: number };
+    /** imagefolder: what is under the root but not used, and why. */
+    unused?: readonly { path: string; reason: string }[];
   };
   classes: string[];
   /** Every example of the dataset (before sharding): samples are drawn from these. */
@@ -358,6 +363,13 @@ export function buildReport(input: BuildInput): Report {
       `${input.unreadable.length} unreadable image(s) were skipped (dataset.onUnreadable: skip).`,
     );
   }
+  const unused = input.dataset.unused ?? [];
+  if (unused.length > 0) {
+    const some = unused.slice(0, 5).map((u) => `${u.path} (${u.reason})`);
+    notices.push(
+      `${unused.length} file(s) or folder(s) under the dataset root are not part of the dataset: ${some.join(', ')}${unused.length > 5 ? ', …' : ''} (dataset.unused in report.json lists them).`,
+    );
+  }
   const small = slices.filter((s) => !s.gated).length;
   if (small > 0)
     notices.push(
@@ -390,6 +402,9 @@ export function buildReport(input: BuildInput): Report {
       metadataColumns: input.dataset.metadataColumns,
       contentHash: contentHash.digest('hex'),
       ...(input.dataset.shard ? { shard: input.dataset.shard } : {}),
+      ...(unused.length > 0
+        ? { unused: { count: unused.length, files: unused.slice(0, MAX_UNUSED_LISTED) } }
+        : {}),
     },
     models: {
       candidate: input.models.candidate,

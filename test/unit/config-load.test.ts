@@ -334,6 +334,53 @@ describe('parseConfig: errors name file:line, the dotted key and the bad value',
   });
 });
 
+describe('parseConfig: hostile YAML is refused in bounded time and memory', () => {
+  it('a "billion laughs" document of nested aliases: a config error, not a crash', () => {
+    // 9 levels of 9 aliases each: 9^9 ≈ 387 million strings if expanded.
+    const bomb = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < 10; i++)
+      bomb.push(`a${i}: &a${i} [${Array.from({ length: 9 }, () => `*a${i - 1}`).join(', ')}]`);
+    const e = errorOf(lines(MINIMAL, ...bomb));
+    expect(e.message).toBe(
+      'visiongate.yml: invalid YAML: its aliases (*name) expand to more than 100 nodes each (aliases of aliases, a "billion laughs" document); a VisionGate config needs none of that',
+    );
+  });
+
+  it('ordinary anchors and aliases still work', () => {
+    const { config } = parseConfig(
+      lines(MINIMAL, 'gates:', '  - &g { metric: accuracy, min: 0.5 }', '  - *g'),
+      FILE,
+    );
+    expect(config.gates).toHaveLength(2);
+    expect(config.gates[1]).toEqual(config.gates[0]);
+  });
+
+  it('deep nesting is named, not reported as a stack overflow', () => {
+    const e = errorOf(lines(MINIMAL, `x: ${'['.repeat(5000)}${']'.repeat(5000)}`));
+    expect(e.message).toMatch(/^visiongate\.yml:5:\d+: invalid YAML: nested too deeply$/);
+  });
+
+  it('tens of thousands of keys: one pass, and the message names 10 of them', () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: ${i}`);
+    const e = errorOf(lines(MINIMAL, ...keys));
+    expect(e.message).toContain(
+      'visiongate.yml:5: (top level): unknown keys "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9" and 19990 more',
+    );
+    const dup = errorOf(lines(MINIMAL, ...keys, 'k7: again'));
+    expect(dup.message).toContain(`visiongate.yml:${20_005}:1: invalid YAML: duplicate key k7`);
+  });
+
+  it('thread counts ONNX Runtime would try to start are bounded', () => {
+    const e = errorOf(lines(MINIMAL, 'runtime: { intraOpThreads: 1000000 }'));
+    expect(e.message).toContain('visiongate.yml:5: runtime.intraOpThreads: Too big');
+  });
+
+  it('more than 1 MiB is refused before it is parsed', () => {
+    const e = errorOf(`${MINIMAL}\n${'# padding\n'.repeat(110_000)}`);
+    expect(e.message).toMatch(/^visiongate\.yml is 1\.0 MiB: a VisionGate config is a few kB/);
+  });
+});
+
 describe('formatKeyPath', () => {
   it('joins keys with dots and indexes with brackets', () => {
     expect(formatKeyPath(['gates', 0, 'metric'])).toBe('gates[0].metric');
@@ -358,6 +405,14 @@ describe('loadConfig', () => {
     expect(loaded.file).toBe(file);
     expect(loaded.dir).toBe(dir);
     expect(loaded.config.model.path).toBe('model.onnx');
+  });
+
+  it('a file over 1 MiB is refused without being read', async () => {
+    const file = path.join(dir, 'huge.yml');
+    await writeFile(file, `${MINIMAL}\n${'x'.repeat(3 << 20)}`);
+    await expect(loadConfig(file)).rejects.toThrow(
+      'huge.yml is 3.0 MiB: a VisionGate config is a few kB (at most 1 MiB)',
+    );
   });
 
   it('a missing file is a UserError naming the path', async () => {

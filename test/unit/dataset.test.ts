@@ -377,6 +377,13 @@ describe('loadDataset', () => {
     expect(e.message).not.toContain('"in.png"');
   });
 
+  it('names a manifest row whose file is a link loop', async () => {
+    const root = await makeTree({ 'm.csv': 'path,label\nloop.png,cat\n' });
+    await symlink(path.join(root, 'loop.png'), path.join(root, 'loop.png'));
+    const e = await rejection(loadDataset(spec(root, { manifest: path.join(root, 'm.csv') })));
+    expect(e.message).toContain('"loop.png" (a link loop)');
+  });
+
   it('accepts a symlink that stays inside the root', async () => {
     const root = await makeTree({ 'real/a.png': null, 'm.csv': 'path,label\nalias.png,cat\n' });
     await symlink(path.join(root, 'real/a.png'), path.join(root, 'alias.png'));
@@ -508,7 +515,14 @@ describe('attachClasses', () => {
     const b = new ExampleTableBuilder('/r');
     labels.forEach(([id, label], i) => b.push(id, `${id}.png`, label, i + 1, { k: String(i) }));
     const examples = b.finish(['k']);
-    return { format: 'csv', root: '/r', examples, metadataColumns: ['k'], labels: examples.labels };
+    return {
+      format: 'csv',
+      root: '/r',
+      examples,
+      metadataColumns: ['k'],
+      labels: examples.labels,
+      unused: [],
+    };
   };
 
   it('gives every example the index of its label in the class list', () => {
