@@ -162,8 +162,17 @@ function describe(issue: Issue, path: Key[], src: IssueSource): Problem {
         hint,
       };
     }
-    case 'invalid_value':
-      return { path, at: path, ...mustBeOneOf(issue.values, value), ...got(value) };
+    case 'invalid_value': {
+      const oneOf = mustBeOneOf(issue.values, value);
+      // A schema's own message for a value it knows (an old name, say) beats the closest match.
+      return {
+        path,
+        at: path,
+        ...oneOf,
+        ...(own ? { hint: `; ${issue.message}` } : {}),
+        ...got(value),
+      };
+    }
     case 'invalid_type': {
       if (value === undefined)
         return { path, at: path, text: `is required (${expectedAt(src, path, issue.expected)})` };

@@ -305,7 +305,7 @@ function inputSettingNodes(
   if (plan.resize.how === 'hint') out.push(c(`Resize from ${plan.resize.source}.`));
   else {
     check.push(
-      `${at}.resize: assumed a plain resize to ${g.height}×${g.width} (stretch, bilinear)`,
+      `${at}.resize: assumed a plain resize to ${g.height}×${g.width} (stretch, Pillow bilinear; set library: opencv or torchvision if the model was trained with those)`,
     );
     out.push(
       c(
@@ -317,7 +317,8 @@ function inputSettingNodes(
     pair('resize', {
       mode: r.mode,
       ...(r.resizeTo !== undefined ? { resizeTo: r.resizeTo } : {}),
-      interpolation: r.interpolation,
+      library: r.library,
+      ...(r.interpolation !== undefined ? { interpolation: r.interpolation } : {}),
     }),
   );
   return out;

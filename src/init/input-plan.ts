@@ -122,13 +122,15 @@ export function planInput(
 
   // 3. Resize.
   let resize: Decided<InputContractConfig['resize']> = {
-    value: { mode: 'stretch', interpolation: 'bilinear' },
+    value: { mode: 'stretch', library: 'pillow', interpolation: 'bilinear' },
     how: 'assumed',
   };
   if (hints.resize) {
     const { mode, resizeTo, interpolation } = hints.resize;
+    // Preprocessing hints come from Hugging Face image processors, which resize with PIL.
     const candidate: InputContractConfig['resize'] = {
       mode,
+      library: 'pillow',
       interpolation: interpolation ?? 'bilinear',
       ...(resizeTo !== undefined ? { resizeTo } : {}),
     };

@@ -26,7 +26,7 @@ export interface PreprocessingHints {
   resize?: {
     mode: 'stretch' | 'center-crop';
     resizeTo?: number;
-    interpolation?: 'nearest' | 'bilinear' | 'bicubic' | 'lanczos3';
+    interpolation?: 'nearest' | 'bilinear' | 'bicubic' | 'lanczos' | 'box' | 'hamming';
   };
   /** Which key gave which setting, for the config's comments: `mean: preprocessor_config.json image_mean`. */
   from: Partial<Record<'channels' | 'scale' | 'mean' | 'std' | 'size' | 'resize', string>>;
@@ -107,9 +107,11 @@ export function hintsFromOnnxMetadata(meta: Readonly<Record<string, string>>): P
 /** PIL resampling filter numbers (PIL.Image.Resampling), as transformers stores them. */
 const PIL_RESAMPLE: Record<number, NonNullable<PreprocessingHints['resize']>['interpolation']> = {
   0: 'nearest',
-  1: 'lanczos3',
+  1: 'lanczos',
   2: 'bilinear',
   3: 'bicubic',
+  4: 'box',
+  5: 'hamming',
 };
 
 type SizeDict = { height?: number; width?: number; shortest_edge?: number };
@@ -154,7 +156,7 @@ export function hintsFromPreprocessorConfig(json: unknown, file: string): Prepro
   if (h.mean) h.from.mean = h.from.std = h.from.scale;
   const interpolation = typeof c.resample === 'number' ? PIL_RESAMPLE[c.resample] : undefined;
   if (typeof c.resample === 'number' && !interpolation)
-    h.ignored.push(`${file} resample ${c.resample} (only nearest, bilinear, bicubic, lanczos map)`);
+    h.ignored.push(`${file} resample ${c.resample} (PIL filters are 0-5)`);
   const size = sizeDict(c.size);
   const crop = sizeDict(c.crop_size);
   const withKernel = <T extends object>(r: T) => ({

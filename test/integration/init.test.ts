@@ -435,7 +435,11 @@ describe('init: preprocessing', () => {
     const r = await initAndRun(['--dataset', p.data, '--model', p.model], p.config);
     expect(r.yaml.model.input.mean).toEqual([0.5, 0.5, 0.5]);
     expect(r.yaml.model.input.std).toEqual([0.5, 0.5, 0.5]);
-    expect(r.yaml.model.input.resize).toEqual({ mode: 'stretch', interpolation: 'bicubic' });
+    expect(r.yaml.model.input.resize).toEqual({
+      mode: 'stretch',
+      library: 'pillow',
+      interpolation: 'bicubic',
+    });
     expect(r.init.stderr).toContain(
       'normalisation from models/preprocessor_config.json (rescale_factor, image_mean, image_std)',
     );

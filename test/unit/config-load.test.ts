@@ -43,10 +43,7 @@ describe('parseConfig: defaults', () => {
       },
       model: {
         path: 'model.onnx',
-        input: {
-          resize: { mode: 'stretch', interpolation: 'bilinear' },
-          background: '#000000',
-        },
+        input: { resize: { mode: 'stretch', library: 'pillow' } },
         output: { type: 'auto' },
       },
       runtime: {},
@@ -80,9 +77,10 @@ describe('parseConfig: defaults', () => {
       ),
       FILE,
     );
-    // resize.interpolation defaults inside a given resize object; scope and level inside a rule.
-    expect(config.model.input.resize).toEqual({ mode: 'center-crop', interpolation: 'bilinear' });
-    expect(config.model.input.background).toBe('#000000');
+    // resize.library defaults inside a given resize object (the interpolation follows from it
+    // when the contract is resolved); scope and level inside a rule.
+    expect(config.model.input.resize).toEqual({ mode: 'center-crop', library: 'pillow' });
+    expect(config.model.input.background).toBeUndefined();
     expect(config.gates).toEqual([
       { metric: 'accuracy', min: 0.8, scope: 'overall', level: 'fail', significant: false },
     ]);
@@ -150,6 +148,49 @@ describe('parseConfig: errors name file:line, the dotted key and the bad value',
     expect(e.message).toContain('visiongate.yml:6: model.input.resize.mode:');
     expect(e.message).toContain('"strech"');
     expect(e.message).toContain('"center-crop"');
+  });
+
+  it("resize: an interpolation another library owns names this library's set and the owner", () => {
+    const e = errorOf(
+      lines(MINIMAL, '  input:', '    resize: { library: pillow, interpolation: linear }'),
+    );
+    expect(e.message).toContain('visiongate.yml:6: model.input.resize.interpolation:');
+    expect(e.message).toContain(
+      '"linear" is not a pillow interpolation; pillow has "nearest", "bilinear", "bicubic", "lanczos", "box", "hamming"',
+    );
+    expect(e.message).toContain('set library: opencv');
+    // Without a library, Pillow is meant.
+    expect(
+      errorOf(lines(MINIMAL, '  input:', '    resize: { interpolation: area }')).message,
+    ).toContain('"area" is not a pillow interpolation');
+  });
+
+  it('resize: the old sharp kernel name lanczos3 says what to write now', () => {
+    const e = errorOf(lines(MINIMAL, '  input:', '    resize: { interpolation: lanczos3 }'));
+    expect(e.message).toContain('model.input.resize.interpolation: must be one of');
+    expect(e.message).toContain('write lanczos (Pillow LANCZOS, a = 3)');
+    expect(e.message).toContain('"lanczos3"');
+  });
+
+  it('resize: antialias is refused outside torchvision, and with torchvision nearest', () => {
+    expect(
+      errorOf(lines(MINIMAL, '  input:', '    resize: { library: opencv, antialias: true }'))
+        .message,
+    ).toContain('antialias applies to library: torchvision only');
+    expect(
+      errorOf(
+        lines(
+          MINIMAL,
+          '  input:',
+          '    resize: { library: torchvision, interpolation: nearest, antialias: true }',
+        ),
+      ).message,
+    ).toContain('torchvision has no antialiased nearest');
+    const { config } = parseConfig(
+      lines(MINIMAL, '  input:', '    resize: { library: torchvision, antialias: false }'),
+      FILE,
+    );
+    expect(config.model.input.resize).toMatchObject({ library: 'torchvision', antialias: false });
   });
 
   it('unknown key: points at the line of the key itself, not its parent', () => {

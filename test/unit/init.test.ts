@@ -177,7 +177,7 @@ describe('planInput', () => {
       how: 'assumed',
     });
     expect(p.settings).toEqual({
-      resize: { mode: 'stretch', interpolation: 'bilinear' },
+      resize: { mode: 'stretch', library: 'pillow', interpolation: 'bilinear' },
       mean: 0,
       std: 1,
     });

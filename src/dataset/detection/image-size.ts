@@ -3,7 +3,6 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { UserError } from '../../errors.js';
-import { readImageHeader } from '../../image/header.js';
 
 export async function displayedImageSize(
   file: string,
@@ -15,9 +14,9 @@ export async function displayedImageSize(
   } catch {
     throw new UserError('dataset', `${display}: image file not found`);
   }
-  const header = readImageHeader(bytes);
-  let meta: { width?: number; height?: number; orientation?: number } | undefined = header;
-  if (!meta) {
+  // sharp reads only the header here, not the pixels.
+  let meta: { width?: number; height?: number; orientation?: number };
+  {
     try {
       meta = await sharp(bytes).metadata();
     } catch (error) {

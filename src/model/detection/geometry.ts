@@ -10,7 +10,7 @@
  * `scale_boxes` with that letterbox's ratio and padding: subtract the padding, divide by r, then
  * clip to the image (`clip_boxes`).
  */
-import { roundHalfEven } from '../../image/decode.js';
+import { roundHalfEven } from '../../image/geometry.js';
 
 /** How an original `originalWidth × originalHeight` image was placed in the model input. */
 export interface InputPlacement {
