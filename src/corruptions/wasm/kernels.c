@@ -1,0 +1,612 @@
+/*
+ * Hot loops of the corruptions, compiled to WebAssembly (128-bit SIMD) by scripts/build-wasm.mjs.
+ * WebAssembly arithmetic is IEEE-exact and has no fused multiply-add unless asked for, so these
+ * give the same bytes on every machine and thread. Memory is managed by the caller
+ * (src/corruptions/wasm.ts): every pointer argument points into this module's memory.
+ *
+ * Two kernels:
+ * - Separable filtering of float images with the border folded into per-position weights
+ *   (filters.ts builds the weights). The arithmetic order is exactly that of the scalar
+ *   TypeScript this replaces (double accumulation, float storage, symmetric pairs), lane by lane.
+ * - A JPEG round trip (baseline encode at quality q, 4:2:0, then decode) with libjpeg-turbo's
+ *   integer arithmetic: fixed-point colour conversion, h2v2 down-sampling, the "islow" DCT pair,
+ *   reciprocal quantisation, fancy up-sampling. Written from the JPEG standard (ITU-T T.81) and
+ *   the IJG/libjpeg-turbo documentation of those steps; test/unit/corruptions-jpeg.test.ts checks
+ *   it byte for byte against Pillow's save + load and against sharp's libjpeg-turbo.
+ */
+#include <stdint.h>
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(name)))
+
+/* ------------------------------------------------------------------------------------------ */
+/* Separable filters                                                                           */
+
+/*
+ * Along x within each row of an interleaved image with ch channels (1 or 3). Interior positions
+ * of a symmetric filter: out = k0·s[v] + Σ_k t_k·(s[v − k·ch] + s[v + k·ch]) in double, k = 1..r,
+ * which is the same formula for every value index v of the interior span; border positions:
+ * Σ weights[o]·s[p] over the folded taps, left to right.
+ */
+EXPORT("filter_rows")
+void filter_rows(const float *src, float *out, int w, int h, int ch, const int32_t *start,
+                 const int32_t *length, const int32_t *offset, const double *weights,
+                 const double *taps, int radius, int symmetric) {
+  const int lo = symmetric && radius > 0 ? radius : w;
+  const int hi = symmetric && radius > 0 ? w - radius : w;
+  const double k0 = taps[radius];
+  const v128_t vk0 = wasm_f64x2_splat(k0);
+  for (int y = 0; y < h; y++) {
+    const float *s = src + (long)y * w * ch;
+    float *o = out + (long)y * w * ch;
+    for (int x = 0; x < w; x++) {
+      if (x >= lo && x < hi) {
+        /* The whole interior span at once. */
+        const int v0 = x * ch;
+        const int v1 = hi * ch;
+        int v = v0;
+        for (; v + 4 <= v1; v += 4) {
+          v128_t c = wasm_v128_load(s + v);
+          v128_t a = wasm_f64x2_mul(vk0, wasm_f64x2_promote_low_f32x4(c));
+          v128_t b = wasm_f64x2_mul(vk0, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(c, c, 2, 3, 0, 1)));
+          for (int k = 1; k <= radius; k++) {
+            const v128_t t = wasm_f64x2_splat(taps[radius + k]);
+            const v128_t l = wasm_v128_load(s + v - k * ch);
+            const v128_t r = wasm_v128_load(s + v + k * ch);
+            const v128_t sa = wasm_f64x2_add(wasm_f64x2_promote_low_f32x4(l),
+                                             wasm_f64x2_promote_low_f32x4(r));
+            const v128_t sb = wasm_f64x2_add(
+                wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(l, l, 2, 3, 0, 1)),
+                wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(r, r, 2, 3, 0, 1)));
+            a = wasm_f64x2_add(a, wasm_f64x2_mul(t, sa));
+            b = wasm_f64x2_add(b, wasm_f64x2_mul(t, sb));
+          }
+          wasm_v128_store(o + v, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(a),
+                                                    wasm_f32x4_demote_f64x2_zero(b), 0, 1, 4, 5));
+        }
+        for (; v < v1; v++) {
+          double a = k0 * s[v];
+          for (int k = 1; k <= radius; k++)
+            a += taps[radius + k] * ((double)s[v - k * ch] + (double)s[v + k * ch]);
+          o[v] = (float)a;
+        }
+        x = hi - 1;
+        continue;
+      }
+      for (int c = 0; c < ch; c++) {
+        double acc = 0;
+        const float *p = s + start[x] * ch + c;
+        const double *wt = weights + offset[x];
+        const int n = length[x];
+        for (int t = 0; t < n; t++, p += ch) acc += wt[t] * *p;
+        o[x * ch + c] = (float)acc;
+      }
+    }
+  }
+}
+
+/* out[i] (float) = out[i] + e (double), i.e. JavaScript's `out[i] += e` on a Float32Array. */
+static inline v128_t acc4(v128_t out, v128_t elo, v128_t ehi) {
+  v128_t lo = wasm_f64x2_add(wasm_f64x2_promote_low_f32x4(out), elo);
+  v128_t hi = wasm_f64x2_add(
+      wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(out, out, 2, 3, 0, 1)), ehi);
+  return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi),
+                            0, 1, 4, 5);
+}
+
+static inline v128_t lo2(v128_t f) { return wasm_f64x2_promote_low_f32x4(f); }
+static inline v128_t hi2(v128_t f) {
+  return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(f, f, 2, 3, 0, 1));
+}
+static inline v128_t pack4(v128_t a, v128_t b) {
+  return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(a), wasm_f32x4_demote_f64x2_zero(b), 0,
+                            1, 4, 5);
+}
+
+/*
+ * Along y (across rows). Interior rows of a symmetric filter: out = k0·s, then per two pairs of
+ * rows out += t1·(a1 + b1) + t2·(a2 + b2) (stored as float after each step), then a last single
+ * pair. Border rows: the folded taps four at a time, out (+)= k0·b0 + k1·b1 + k2·b2 + k3·b3, then
+ * one at a time.
+ */
+EXPORT("filter_cols")
+void filter_cols(const float *src, float *out, int w, int h, int ch, const int32_t *start,
+                 const int32_t *length, const int32_t *offset, const double *weights,
+                 const double *taps, int radius, int symmetric) {
+  const int stride = w * ch;
+  const int n4 = stride & ~3;
+  for (int y = 0; y < h; y++) {
+    float *o = out + (long)y * stride;
+    if (symmetric && radius > 0 && y >= radius && y < h - radius) {
+      const float *c = src + (long)y * stride;
+      const double k0 = taps[radius];
+      const v128_t vk0 = wasm_f64x2_splat(k0);
+      int i = 0;
+      for (; i < n4; i += 4) {
+        const v128_t v = wasm_v128_load(c + i);
+        wasm_v128_store(o + i, pack4(wasm_f64x2_mul(vk0, lo2(v)), wasm_f64x2_mul(vk0, hi2(v))));
+      }
+      for (; i < stride; i++) o[i] = (float)(k0 * c[i]);
+      int k = 1;
+      for (; k + 1 <= radius; k += 2) {
+        const double t1 = taps[radius + k];
+        const double t2 = taps[radius + k + 1];
+        const v128_t vt1 = wasm_f64x2_splat(t1);
+        const v128_t vt2 = wasm_f64x2_splat(t2);
+        const float *a1 = c - (long)k * stride;
+        const float *b1 = c + (long)k * stride;
+        const float *a2 = a1 - stride;
+        const float *b2 = b1 + stride;
+        i = 0;
+        for (; i < n4; i += 4) {
+          const v128_t va1 = wasm_v128_load(a1 + i);
+          const v128_t vb1 = wasm_v128_load(b1 + i);
+          const v128_t va2 = wasm_v128_load(a2 + i);
+          const v128_t vb2 = wasm_v128_load(b2 + i);
+          const v128_t elo =
+              wasm_f64x2_add(wasm_f64x2_mul(vt1, wasm_f64x2_add(lo2(va1), lo2(vb1))),
+                             wasm_f64x2_mul(vt2, wasm_f64x2_add(lo2(va2), lo2(vb2))));
+          const v128_t ehi =
+              wasm_f64x2_add(wasm_f64x2_mul(vt1, wasm_f64x2_add(hi2(va1), hi2(vb1))),
+                             wasm_f64x2_mul(vt2, wasm_f64x2_add(hi2(va2), hi2(vb2))));
+          wasm_v128_store(o + i, acc4(wasm_v128_load(o + i), elo, ehi));
+        }
+        for (; i < stride; i++)
+          o[i] = (float)((double)o[i] + (t1 * ((double)a1[i] + (double)b1[i]) +
+                                         t2 * ((double)a2[i] + (double)b2[i])));
+      }
+      if (k <= radius) {
+        const double t1 = taps[radius + k];
+        const v128_t vt1 = wasm_f64x2_splat(t1);
+        const float *a1 = c - (long)k * stride;
+        const float *b1 = c + (long)k * stride;
+        i = 0;
+        for (; i < n4; i += 4) {
+          const v128_t va1 = wasm_v128_load(a1 + i);
+          const v128_t vb1 = wasm_v128_load(b1 + i);
+          const v128_t elo = wasm_f64x2_mul(vt1, wasm_f64x2_add(lo2(va1), lo2(vb1)));
+          const v128_t ehi = wasm_f64x2_mul(vt1, wasm_f64x2_add(hi2(va1), hi2(vb1)));
+          wasm_v128_store(o + i, acc4(wasm_v128_load(o + i), elo, ehi));
+        }
+        for (; i < stride; i++) o[i] = (float)((double)o[i] + t1 * ((double)a1[i] + (double)b1[i]));
+      }
+      continue;
+    }
+    const double *wt = weights + offset[y];
+    const int len = length[y];
+    const float *s0 = src + (long)start[y] * stride;
+    int t = 0;
+    for (; t + 4 <= len; t += 4) {
+      const v128_t k0 = wasm_f64x2_splat(wt[t]);
+      const v128_t k1 = wasm_f64x2_splat(wt[t + 1]);
+      const v128_t k2 = wasm_f64x2_splat(wt[t + 2]);
+      const v128_t k3 = wasm_f64x2_splat(wt[t + 3]);
+      const float *b0 = s0 + (long)t * stride;
+      const float *b1 = b0 + stride;
+      const float *b2 = b1 + stride;
+      const float *b3 = b2 + stride;
+      int i = 0;
+      for (; i < n4; i += 4) {
+        const v128_t v0 = wasm_v128_load(b0 + i);
+        const v128_t v1 = wasm_v128_load(b1 + i);
+        const v128_t v2 = wasm_v128_load(b2 + i);
+        const v128_t v3 = wasm_v128_load(b3 + i);
+        const v128_t elo = wasm_f64x2_add(
+            wasm_f64x2_add(wasm_f64x2_add(wasm_f64x2_mul(k0, lo2(v0)), wasm_f64x2_mul(k1, lo2(v1))),
+                           wasm_f64x2_mul(k2, lo2(v2))),
+            wasm_f64x2_mul(k3, lo2(v3)));
+        const v128_t ehi = wasm_f64x2_add(
+            wasm_f64x2_add(wasm_f64x2_add(wasm_f64x2_mul(k0, hi2(v0)), wasm_f64x2_mul(k1, hi2(v1))),
+                           wasm_f64x2_mul(k2, hi2(v2))),
+            wasm_f64x2_mul(k3, hi2(v3)));
+        if (t == 0)
+          wasm_v128_store(o + i, pack4(elo, ehi));
+        else
+          wasm_v128_store(o + i, acc4(wasm_v128_load(o + i), elo, ehi));
+      }
+      for (; i < stride; i++) {
+        const double e =
+            wt[t] * b0[i] + wt[t + 1] * (double)b1[i] + wt[t + 2] * (double)b2[i] +
+            wt[t + 3] * (double)b3[i];
+        o[i] = t == 0 ? (float)e : (float)((double)o[i] + e);
+      }
+    }
+    for (; t < len; t++) {
+      const double k = wt[t];
+      const float *b = s0 + (long)t * stride;
+      for (int i = 0; i < stride; i++) o[i] = t == 0 ? (float)(k * b[i]) : (float)((double)o[i] + k * b[i]);
+    }
+  }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* JPEG round trip (libjpeg-turbo arithmetic)                                                  */
+
+#define CONST_BITS 13
+#define PASS1_BITS 2
+#define FIX_0_298631336 2446
+#define FIX_0_390180644 3196
+#define FIX_0_541196100 4433
+#define FIX_0_765366865 6270
+#define FIX_0_899976223 7373
+#define FIX_1_175875602 9633
+#define FIX_1_501321110 12299
+#define FIX_1_847759065 15137
+#define FIX_1_961570560 16069
+#define FIX_2_053119869 16819
+#define FIX_2_562915447 20995
+#define FIX_3_072711026 25172
+#define DESCALE(x, n) (((x) + (1 << ((n)-1))) >> (n))
+
+/* Sample range limit of the decoder: x (already descaled, centred on 0) → clamp(x + 128) for
+ * |x| < 512, wrapping beyond as libjpeg's masked table lookup does. */
+static inline uint8_t range_limit(int32_t x) {
+  int32_t m = x & 1023;
+  if (m < 128) return (uint8_t)(m + 128);
+  if (m < 512) return 255;
+  if (m < 896) return 0;
+  return (uint8_t)(m - 896);
+}
+
+/* Quantiser of one table: libjpeg-turbo divides by multiplying with a 16-bit reciprocal
+ * (jcdctmgr.c compute_reciprocal, as its SIMD quantisers use it): for the divisor d = 8·q of the
+ * islow DCT, level = ⌊⌊(|x| + c)·f / 2^16⌋ · s / 2^16⌋ with the sign of x, s = 2^(32 − r), which
+ * is ⌊(|x| + c)·f / 2^r⌋. */
+typedef struct {
+  int32_t recip[64];
+  int32_t corr[64];
+  int32_t scale[64];
+  int32_t dequant[64];
+} quantiser_t;
+
+static void make_quantiser(quantiser_t *qz, const int32_t *qtable) {
+  for (int i = 0; i < 64; i++) {
+    const uint32_t q = (uint32_t)qtable[i];
+    const uint32_t d = q << 3;
+    qz->dequant[i] = (int32_t)q;
+    /* d ≥ 8 here (q ≥ 1), so libjpeg's divisor = 1 identity case never arises, and r ≥ 18. */
+    int b = 31 - __builtin_clz(d);
+    int r = 16 + b;
+    uint32_t fq = (uint32_t)((1ull << r) / d);
+    uint32_t fr = (uint32_t)((1ull << r) % d);
+    uint32_t c = d / 2;
+    if (fr == 0) {
+      fq >>= 1;
+      r--;
+    } else if (fr <= d / 2) {
+      c++;
+    } else {
+      fq++;
+    }
+    qz->recip[i] = (int32_t)fq;
+    qz->corr[i] = (int32_t)c;
+    qz->scale[i] = (int32_t)(1u << (32 - r));
+  }
+}
+
+/* The islow DCT pair on 4 lines at once: each v128 holds element k of four independent 1-D
+ * transforms (four columns of a block, or four rows of a transposed one). Every lane does the
+ * scalar arithmetic above, so the results are the same integers. */
+#define ADD wasm_i32x4_add
+#define SUB wasm_i32x4_sub
+static inline v128_t mulc(v128_t x, int32_t c) { return wasm_i32x4_mul(x, wasm_i32x4_splat(c)); }
+static inline v128_t descale(v128_t x, int n) {
+  return wasm_i32x4_shr(ADD(x, wasm_i32x4_splat(1 << (n - 1))), n);
+}
+
+static inline void fdct_1d(v128_t *v, int pass) {
+  v128_t tmp0 = ADD(v[0], v[7]), tmp7 = SUB(v[0], v[7]);
+  v128_t tmp1 = ADD(v[1], v[6]), tmp6 = SUB(v[1], v[6]);
+  v128_t tmp2 = ADD(v[2], v[5]), tmp5 = SUB(v[2], v[5]);
+  v128_t tmp3 = ADD(v[3], v[4]), tmp4 = SUB(v[3], v[4]);
+  v128_t tmp10 = ADD(tmp0, tmp3), tmp13 = SUB(tmp0, tmp3);
+  v128_t tmp11 = ADD(tmp1, tmp2), tmp12 = SUB(tmp1, tmp2);
+  const int sh = pass == 1 ? CONST_BITS - PASS1_BITS : CONST_BITS + PASS1_BITS;
+  if (pass == 1) {
+    v[0] = wasm_i32x4_shl(ADD(tmp10, tmp11), PASS1_BITS);
+    v[4] = wasm_i32x4_shl(SUB(tmp10, tmp11), PASS1_BITS);
+  } else {
+    v[0] = descale(ADD(tmp10, tmp11), PASS1_BITS);
+    v[4] = descale(SUB(tmp10, tmp11), PASS1_BITS);
+  }
+  v128_t z1 = mulc(ADD(tmp12, tmp13), FIX_0_541196100);
+  v[2] = descale(ADD(z1, mulc(tmp13, FIX_0_765366865)), sh);
+  v[6] = descale(SUB(z1, mulc(tmp12, FIX_1_847759065)), sh);
+  z1 = ADD(tmp4, tmp7);
+  v128_t z2 = ADD(tmp5, tmp6), z3 = ADD(tmp4, tmp6), z4 = ADD(tmp5, tmp7);
+  v128_t z5 = mulc(ADD(z3, z4), FIX_1_175875602);
+  tmp4 = mulc(tmp4, FIX_0_298631336);
+  tmp5 = mulc(tmp5, FIX_2_053119869);
+  tmp6 = mulc(tmp6, FIX_3_072711026);
+  tmp7 = mulc(tmp7, FIX_1_501321110);
+  z1 = mulc(z1, -FIX_0_899976223);
+  z2 = mulc(z2, -FIX_2_562915447);
+  z3 = ADD(mulc(z3, -FIX_1_961570560), z5);
+  z4 = ADD(mulc(z4, -FIX_0_390180644), z5);
+  v[7] = descale(ADD(ADD(tmp4, z1), z3), sh);
+  v[5] = descale(ADD(ADD(tmp5, z2), z4), sh);
+  v[3] = descale(ADD(ADD(tmp6, z2), z3), sh);
+  v[1] = descale(ADD(ADD(tmp7, z1), z4), sh);
+}
+
+/* Inverse, pass 1 (columns: outputs descaled by 11) or 2 (rows: by 18, then range-limited to
+ * 0..255 as libjpeg's masked table does: x & 1023 → x + 128 clamped, wrapping past ±512). */
+static inline void idct_1d(v128_t *v, int pass) {
+  v128_t z2 = v[2], z3 = v[6];
+  v128_t z1 = mulc(ADD(z2, z3), FIX_0_541196100);
+  v128_t tmp2 = SUB(z1, mulc(z3, FIX_1_847759065));
+  v128_t tmp3 = ADD(z1, mulc(z2, FIX_0_765366865));
+  v128_t tmp0 = wasm_i32x4_shl(ADD(v[0], v[4]), CONST_BITS);
+  v128_t tmp1 = wasm_i32x4_shl(SUB(v[0], v[4]), CONST_BITS);
+  v128_t tmp10 = ADD(tmp0, tmp3), tmp13 = SUB(tmp0, tmp3);
+  v128_t tmp11 = ADD(tmp1, tmp2), tmp12 = SUB(tmp1, tmp2);
+  tmp0 = v[7];
+  tmp1 = v[5];
+  tmp2 = v[3];
+  tmp3 = v[1];
+  z1 = ADD(tmp0, tmp3);
+  z2 = ADD(tmp1, tmp2);
+  z3 = ADD(tmp0, tmp2);
+  v128_t z4 = ADD(tmp1, tmp3);
+  v128_t z5 = mulc(ADD(z3, z4), FIX_1_175875602);
+  tmp0 = mulc(tmp0, FIX_0_298631336);
+  tmp1 = mulc(tmp1, FIX_2_053119869);
+  tmp2 = mulc(tmp2, FIX_3_072711026);
+  tmp3 = mulc(tmp3, FIX_1_501321110);
+  z1 = mulc(z1, -FIX_0_899976223);
+  z2 = mulc(z2, -FIX_2_562915447);
+  z3 = ADD(mulc(z3, -FIX_1_961570560), z5);
+  z4 = ADD(mulc(z4, -FIX_0_390180644), z5);
+  tmp0 = ADD(tmp0, ADD(z1, z3));
+  tmp1 = ADD(tmp1, ADD(z2, z4));
+  tmp2 = ADD(tmp2, ADD(z2, z3));
+  tmp3 = ADD(tmp3, ADD(z1, z4));
+  const int sh = pass == 1 ? CONST_BITS - PASS1_BITS : CONST_BITS + PASS1_BITS + 3;
+  v[0] = descale(ADD(tmp10, tmp3), sh);
+  v[7] = descale(SUB(tmp10, tmp3), sh);
+  v[1] = descale(ADD(tmp11, tmp2), sh);
+  v[6] = descale(SUB(tmp11, tmp2), sh);
+  v[2] = descale(ADD(tmp12, tmp1), sh);
+  v[5] = descale(SUB(tmp12, tmp1), sh);
+  v[3] = descale(ADD(tmp13, tmp0), sh);
+  v[4] = descale(SUB(tmp13, tmp0), sh);
+  if (pass == 2) {
+    const v128_t mask = wasm_i32x4_splat(1023), c128 = wasm_i32x4_splat(128);
+    const v128_t c255 = wasm_i32x4_splat(255), c640 = wasm_i32x4_splat(640);
+    for (int k = 0; k < 8; k++) {
+      /* (x + 128) & 1023: 0..255 are samples, 256..639 overflow (255), 640..1023 underflow (0). */
+      v128_t m = wasm_v128_and(ADD(v[k], c128), mask);
+      v[k] = wasm_v128_andnot(wasm_i32x4_min(m, c255), wasm_i32x4_ge(m, c640));
+    }
+  }
+}
+
+/* 8×8 int32 block as 16 vectors: b[2r + h] = row r, columns 4h..4h+3. */
+static inline void transpose4(v128_t *a, v128_t *b, v128_t *c, v128_t *d) {
+  v128_t t0 = wasm_i32x4_shuffle(*a, *b, 0, 4, 1, 5);
+  v128_t t1 = wasm_i32x4_shuffle(*a, *b, 2, 6, 3, 7);
+  v128_t t2 = wasm_i32x4_shuffle(*c, *d, 0, 4, 1, 5);
+  v128_t t3 = wasm_i32x4_shuffle(*c, *d, 2, 6, 3, 7);
+  *a = wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5);
+  *b = wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7);
+  *c = wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5);
+  *d = wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7);
+}
+
+static inline void transpose8(v128_t *b) {
+  transpose4(&b[0], &b[2], &b[4], &b[6]);
+  transpose4(&b[9], &b[11], &b[13], &b[15]);
+  transpose4(&b[1], &b[3], &b[5], &b[7]);
+  transpose4(&b[8], &b[10], &b[12], &b[14]);
+  /* swap the off-diagonal 4×4 blocks */
+  v128_t t;
+  t = b[1], b[1] = b[8], b[8] = t;
+  t = b[3], b[3] = b[10], b[10] = t;
+  t = b[5], b[5] = b[12], b[12] = t;
+  t = b[7], b[7] = b[14], b[14] = t;
+}
+
+/* Apply a 1-D pass down the columns: elements k = rows, two halves of four columns each. */
+#define COLUMNS(fn, pass)                                                                         \
+  do {                                                                                            \
+    v128_t h0[8], h1[8];                                                                          \
+    for (int k = 0; k < 8; k++) h0[k] = b[2 * k], h1[k] = b[2 * k + 1];                            \
+    fn(h0, pass);                                                                                 \
+    fn(h1, pass);                                                                                 \
+    for (int k = 0; k < 8; k++) b[2 * k] = h0[k], b[2 * k + 1] = h1[k];                            \
+  } while (0)
+
+/* Encode one 8×8 block of samples (stride `stride`) and decode it back in place. */
+static void round_trip_block(uint8_t *px, int stride, const quantiser_t *qz) {
+  v128_t b[16];
+  const v128_t c128 = wasm_i32x4_splat(128);
+  for (int r = 0; r < 8; r++) {
+    const v128_t row = wasm_u16x8_extend_low_u8x16(wasm_v128_load64_zero(px + r * stride));
+    b[2 * r] = SUB(wasm_u32x4_extend_low_u16x8(row), c128);
+    b[2 * r + 1] = SUB(wasm_u32x4_extend_high_u16x8(row), c128);
+  }
+  /* Forward: rows first (as columns of the transpose), then columns. */
+  transpose8(b);
+  COLUMNS(fdct_1d, 1);
+  transpose8(b);
+  COLUMNS(fdct_1d, 2);
+  /* Quantise and de-quantise. */
+  v128_t ac = wasm_i32x4_splat(0);
+  for (int i = 0; i < 16; i++) {
+    const v128_t x = b[i];
+    const v128_t sign = wasm_i32x4_shr(x, 31);
+    const v128_t a = wasm_i32x4_abs(x);
+    v128_t t = wasm_i32x4_mul(ADD(a, wasm_v128_load(qz->corr + 4 * i)),
+                              wasm_v128_load(qz->recip + 4 * i));
+    t = wasm_u32x4_shr(t, 16);
+    t = wasm_u32x4_shr(wasm_i32x4_mul(t, wasm_v128_load(qz->scale + 4 * i)), 16);
+    const v128_t level = SUB(wasm_v128_xor(t, sign), sign);
+    ac = wasm_v128_or(ac, i == 0 ? wasm_i32x4_replace_lane(level, 0, 0) : level);
+    b[i] = wasm_i32x4_mul(level, wasm_v128_load(qz->dequant + 4 * i));
+  }
+  if (!wasm_v128_any_true(ac)) {
+    /* DC only: the decoder's column and row short cuts give one flat value. */
+    const int32_t dc = wasm_i32x4_extract_lane(b[0], 0);
+    const uint8_t v = range_limit(DESCALE(dc * (1 << PASS1_BITS), PASS1_BITS + 3));
+    for (int y = 0; y < 8; y++)
+      for (int x = 0; x < 8; x++) px[y * stride + x] = v;
+    return;
+  }
+  /* Inverse: columns first, then rows (as columns of the transpose). */
+  COLUMNS(idct_1d, 1);
+  transpose8(b);
+  COLUMNS(idct_1d, 2);
+  transpose8(b);
+  for (int r = 0; r < 8; r++) {
+    const v128_t w16 = wasm_i16x8_narrow_i32x4(b[2 * r], b[2 * r + 1]);
+    const v128_t w8 = wasm_u8x16_narrow_i16x8(w16, w16);
+    wasm_v128_store64_lane(px + r * stride, w8, 0);
+  }
+}
+
+#define SCALEBITS 16
+#define ONE_HALF (1 << (SCALEBITS - 1))
+#define FIX(x) ((int32_t)((x) * (1 << SCALEBITS) + 0.5))
+
+/*
+ * JPEG-compress and decompress an interleaved RGB image (w×h) at the quantisation tables qluma
+ * and qchroma (already scaled by quality), 4:2:0, as libjpeg-turbo does by default:
+ *   encoder: RGB → YCbCr (16-bit fixed point; Cb, Cr rounded with 0.5 − ε), edge replication to
+ *   whole blocks, h2v2 down-sampling (2×2 sum + bias 1, 2, 1, 2, … >> 2; chroma rows past the
+ *   image repeat the last chroma row), islow DCT, reciprocal quantisation;
+ *   decoder: de-quantisation, islow IDCT, h2v2 "fancy" (triangle) up-sampling with the first and
+ *   last chroma rows repeated as context, YCbCr → RGB (fixed point, clamped).
+ * `work` must hold lw·lh + 2·cw·ch + 3 + 12·⌈w/2⌉ bytes for lw = 8⌈w/8⌉, lh = 8⌈h/8⌉,
+ * cw = 8⌈w/16⌉, ch = 8⌈h/16⌉ (jpegWorkBytes in wasm.ts).
+ */
+EXPORT("jpeg_round_trip")
+void jpeg_round_trip(const uint8_t *src, uint8_t *dst, int w, int h, const int32_t *qluma,
+                     const int32_t *qchroma, uint8_t *work) {
+  const int lw = ((w + 7) / 8) * 8, lh = ((h + 7) / 8) * 8;
+  const int cw = ((w + 15) / 16) * 8, chh = ((h + 15) / 16) * 8;
+  const int dw = (w + 1) / 2, dh = (h + 1) / 2; /* the chroma planes' real extent */
+  uint8_t *Y = work;
+  uint8_t *Cb = Y + (long)lw * lh;
+  uint8_t *Cr = Cb + (long)cw * chh;
+  /* Up-sampling scratch, 4-byte aligned after the planes. */
+  const uintptr_t end = (uintptr_t)(Cr + (long)cw * chh);
+  int32_t *bsum = (int32_t *)((end + 3) & ~(uintptr_t)3);
+  int32_t *rsum = bsum + dw;
+  uint8_t *ub = (uint8_t *)(rsum + dw);
+  uint8_t *ur = ub + 2 * dw;
+
+  /* Colour conversion of luma over the padded luma plane (edge replication). */
+  for (int y = 0; y < lh; y++) {
+    const uint8_t *row = src + (long)(y < h ? y : h - 1) * w * 3;
+    uint8_t *yo = Y + (long)y * lw;
+    for (int x = 0; x < lw; x++) {
+      const uint8_t *p = row + (x < w ? x : w - 1) * 3;
+      yo[x] = (uint8_t)((FIX(0.29900) * p[0] + FIX(0.58700) * p[1] + FIX(0.11400) * p[2] +
+                         ONE_HALF) >>
+                        SCALEBITS);
+    }
+  }
+  /* Chroma: each 2×2 group of replicated source pixels, converted then down-sampled. */
+  const int32_t cbcr_off = (128 << SCALEBITS) + ONE_HALF - 1;
+  for (int y = 0; y < dh; y++) {
+    const int y0 = 2 * y < h ? 2 * y : h - 1;
+    const int y1 = 2 * y + 1 < h ? 2 * y + 1 : h - 1;
+    const uint8_t *r0 = src + (long)y0 * w * 3;
+    const uint8_t *r1 = src + (long)y1 * w * 3;
+    uint8_t *bo = Cb + (long)y * cw;
+    uint8_t *ro = Cr + (long)y * cw;
+    int bias = 1;
+    for (int x = 0; x < cw; x++) {
+      const int x0 = 2 * x < w ? 2 * x : w - 1;
+      const int x1 = 2 * x + 1 < w ? 2 * x + 1 : w - 1;
+      const uint8_t *q[4] = {r0 + x0 * 3, r0 + x1 * 3, r1 + x0 * 3, r1 + x1 * 3};
+      int sb = 0, sr = 0;
+      for (int k = 0; k < 4; k++) {
+        const int R = q[k][0], G = q[k][1], B = q[k][2];
+        sb += (-FIX(0.16874) * R - FIX(0.33126) * G + FIX(0.50000) * B + cbcr_off) >> SCALEBITS;
+        sr += (FIX(0.50000) * R - FIX(0.41869) * G - FIX(0.08131) * B + cbcr_off) >> SCALEBITS;
+      }
+      bo[x] = (uint8_t)((sb + bias) >> 2);
+      ro[x] = (uint8_t)((sr + bias) >> 2);
+      bias ^= 3;
+    }
+  }
+  for (int y = dh; y < chh; y++) {
+    for (int x = 0; x < cw; x++) {
+      Cb[(long)y * cw + x] = Cb[(long)(dh - 1) * cw + x];
+      Cr[(long)y * cw + x] = Cr[(long)(dh - 1) * cw + x];
+    }
+  }
+
+  quantiser_t ql, qc;
+  make_quantiser(&ql, qluma);
+  make_quantiser(&qc, qchroma);
+  for (int by = 0; by < lh; by += 8)
+    for (int bx = 0; bx < lw; bx += 8) round_trip_block(Y + (long)by * lw + bx, lw, &ql);
+  for (int by = 0; by < chh; by += 8)
+    for (int bx = 0; bx < cw; bx += 8) {
+      round_trip_block(Cb + (long)by * cw + bx, cw, &qc);
+      round_trip_block(Cr + (long)by * cw + bx, cw, &qc);
+    }
+
+  /* Decoder colour tables (jdcolor.c build_ycc_rgb_table). */
+  static int32_t cr_r[256], cb_b[256], cr_g[256], cb_g[256];
+  static int tables_ready = 0;
+  if (!tables_ready) {
+    for (int i = 0; i < 256; i++) {
+      const int32_t x = i - 128;
+      cr_r[i] = (FIX(1.40200) * x + ONE_HALF) >> SCALEBITS;
+      cb_b[i] = (FIX(1.77200) * x + ONE_HALF) >> SCALEBITS;
+      cr_g[i] = -FIX(0.71414) * x;
+      cb_g[i] = -FIX(0.34414) * x + ONE_HALF;
+    }
+    tables_ready = 1;
+  }
+
+  /* Fancy up-sampling, one output row at a time, then colour conversion. */
+  for (int oy = 0; oy < h; oy++) {
+    const int near = oy >> 1;
+    const int far = (oy & 1) == 0 ? (near > 0 ? near - 1 : 0) : (near + 1 < dh ? near + 1 : dh - 1);
+    const uint8_t *bn = Cb + (long)near * cw, *bf = Cb + (long)far * cw;
+    const uint8_t *rn = Cr + (long)near * cw, *rf = Cr + (long)far * cw;
+    if (dw <= 2) {
+      /* libjpeg does not bother with fancy up-sampling for chroma two samples wide or less
+       * (w ≤ 4): each chroma sample covers its 2×2 pixels. */
+      for (int x = 0; x < 2 * dw; x++) {
+        ub[x] = bn[x >> 1];
+        ur[x] = rn[x >> 1];
+      }
+    } else {
+      for (int x = 0; x < dw; x++) {
+        bsum[x] = bn[x] * 3 + bf[x];
+        rsum[x] = rn[x] * 3 + rf[x];
+      }
+      ub[0] = (uint8_t)((bsum[0] * 4 + 8) >> 4);
+      ub[1] = (uint8_t)((bsum[0] * 3 + bsum[1] + 7) >> 4);
+      ur[0] = (uint8_t)((rsum[0] * 4 + 8) >> 4);
+      ur[1] = (uint8_t)((rsum[0] * 3 + rsum[1] + 7) >> 4);
+      for (int x = 1; x < dw - 1; x++) {
+        ub[2 * x] = (uint8_t)((bsum[x] * 3 + bsum[x - 1] + 8) >> 4);
+        ub[2 * x + 1] = (uint8_t)((bsum[x] * 3 + bsum[x + 1] + 7) >> 4);
+        ur[2 * x] = (uint8_t)((rsum[x] * 3 + rsum[x - 1] + 8) >> 4);
+        ur[2 * x + 1] = (uint8_t)((rsum[x] * 3 + rsum[x + 1] + 7) >> 4);
+      }
+      const int l = dw - 1;
+      ub[2 * l] = (uint8_t)((bsum[l] * 3 + bsum[l - 1] + 8) >> 4);
+      ub[2 * l + 1] = (uint8_t)((bsum[l] * 4 + 7) >> 4);
+      ur[2 * l] = (uint8_t)((rsum[l] * 3 + rsum[l - 1] + 8) >> 4);
+      ur[2 * l + 1] = (uint8_t)((rsum[l] * 4 + 7) >> 4);
+    }
+    const uint8_t *yr = Y + (long)oy * lw;
+    uint8_t *o = dst + (long)oy * w * 3;
+    for (int x = 0; x < w; x++) {
+      const int yy = yr[x], cb = ub[x], cr = ur[x];
+      int R = yy + cr_r[cr];
+      int G = yy + ((cb_g[cb] + cr_g[cr]) >> SCALEBITS);
+      int B = yy + cb_b[cb];
+      o[3 * x] = (uint8_t)(R < 0 ? 0 : R > 255 ? 255 : R);
+      o[3 * x + 1] = (uint8_t)(G < 0 ? 0 : G > 255 ? 255 : G);
+      o[3 * x + 2] = (uint8_t)(B < 0 ? 0 : B > 255 ? 255 : B);
+    }
+  }
+}
