@@ -12,6 +12,7 @@ import { UserError } from '../errors.js';
 import type { RgbImage } from '../types.js';
 import { defocusBlur, gaussianBlur, glassBlur, motionBlur, zoomBlur } from './blur.js';
 import { contrast, elasticTransform, jpegCompression, pixelate, saturate } from './digital.js';
+import { grayImage, lumaPlane } from './gray.js';
 import { gaussianNoise, impulseNoise, shotNoise, speckleNoise } from './noise.js';
 import { PARAMS, REFERENCE_SIZE, type ParamTable } from './params.js';
 import { rngFor } from './rng.js';
@@ -188,6 +189,14 @@ export interface CorruptionOptions {
    * scale by min(width, height) / reference side, so a 448 px image looks like the 224 px one.
    */
   pixelScale?: 'reference' | 'image';
+  /**
+   * `rgb` (default). `gray`: for a model that sees one luma channel. The image is converted to
+   * gray first (Pillow's `convert('L')`), corrupted as one channel (noise drawn once per pixel,
+   * not per RGB value, so it keeps its nominal σ or fraction), and returned gray (R = G = B);
+   * colour-defined corruptions are made on the gray image as RGB and converted back to luma.
+   * See docs/corruptions.md, "Gray models".
+   */
+  channels?: 'rgb' | 'gray';
 }
 
 export function isCorruptionName(name: string): name is CorruptionName {
@@ -244,6 +253,12 @@ export async function applyCorruption(
     );
   }
   const tableChoice = opts.table ?? 'auto';
+  if (opts.channels !== undefined && opts.channels !== 'rgb' && opts.channels !== 'gray') {
+    throw new UserError(
+      'config',
+      `corruption channels must be rgb or gray, got '${String(opts.channels)}'`,
+    );
+  }
   if (tableChoice !== 'auto' && tableChoice !== 'imagenet' && tableChoice !== 'cifar') {
     throw new UserError(
       'config',
@@ -254,11 +269,13 @@ export async function applyCorruption(
   const table = resolveTable(img, tableChoice);
   const pixelScale =
     opts.pixelScale === 'image' ? Math.min(img.width, img.height) / REFERENCE_SIZE[table] : 1;
-  const ctx = {
-    rng: rngFor(opts.seedKey, name, severity),
-    table,
-    params: PARAMS[table],
-    pixelScale,
-  };
+  const rng = rngFor(opts.seedKey, name, severity);
+  if (opts.channels === 'gray') {
+    const gray = grayImage(lumaPlane(img), img.width, img.height);
+    const ctx = { rng, table, params: PARAMS[table], pixelScale, channels: 1 as const };
+    const out = await spec.apply(gray, severity, ctx);
+    return grayImage(lumaPlane(out), img.width, img.height);
+  }
+  const ctx = { rng, table, params: PARAMS[table], pixelScale, channels: 3 as const };
   return spec.apply(img, severity, ctx);
 }
