@@ -15,9 +15,10 @@ import { contrast, elasticTransform, jpegCompression, pixelate, saturate } from 
 import { grayImage, lumaPlane } from './gray.js';
 import { gaussianNoise, impulseNoise, shotNoise, speckleNoise } from './noise.js';
 import { PARAMS, REFERENCE_SIZE, type ParamTable } from './params.js';
-import { rngFor } from './rng.js';
+import { rngFor, type Rng } from './rng.js';
 import {
   CORRUPTION_NAMES,
+  type CorruptionContext,
   type CorruptionName,
   type CorruptionSpec,
   type Severity,
@@ -269,13 +270,19 @@ export async function applyCorruption(
   const table = resolveTable(img, tableChoice);
   const pixelScale =
     opts.pixelScale === 'image' ? Math.min(img.width, img.height) / REFERENCE_SIZE[table] : 1;
-  const rng = rngFor(opts.seedKey, name, severity);
-  if (opts.channels === 'gray') {
-    const gray = grayImage(lumaPlane(img), img.width, img.height);
-    const ctx = { rng, table, params: PARAMS[table], pixelScale, channels: 1 as const };
-    const out = await spec.apply(gray, severity, ctx);
-    return grayImage(lumaPlane(out), img.width, img.height);
-  }
-  const ctx = { rng, table, params: PARAMS[table], pixelScale, channels: 3 as const };
-  return spec.apply(img, severity, ctx);
+  const gray = opts.channels === 'gray';
+  let rng: Rng | undefined;
+  const ctx: CorruptionContext = {
+    // Seeded on first use: hashing the key is a noticeable part of a 32×32 deterministic one.
+    get rng() {
+      return (rng ??= rngFor(opts.seedKey, name, severity));
+    },
+    table,
+    params: PARAMS[table],
+    pixelScale,
+    channels: gray ? 1 : 3,
+  };
+  if (!gray) return spec.apply(img, severity, ctx);
+  const out = await spec.apply(grayImage(lumaPlane(img), img.width, img.height), severity, ctx);
+  return grayImage(lumaPlane(out), img.width, img.height);
 }

@@ -21,10 +21,25 @@ interface Coeffs {
   ksize: number;
   /** Every output reads one sample with weight 1 (up-sampling): the pass is a copy. */
   copy: boolean;
+  /** The weight all count[o] taps of output o share, or 0 when they differ. */
+  even: Int32Array;
 }
 
-/** Pillow's `precompute_coeffs` with the box filter, then `normalize_coeffs_8bpc`. */
+const coeffCache = new Map<number, Coeffs>();
+
+/** Pillow's `precompute_coeffs` with the box filter, then `normalize_coeffs_8bpc` (cached). */
 function boxCoeffs(inSize: number, outSize: number): Coeffs {
+  const key = inSize * 65536 + outSize;
+  let c = coeffCache.get(key);
+  if (!c) {
+    if (coeffCache.size > 64) coeffCache.clear();
+    c = computeBoxCoeffs(inSize, outSize);
+    coeffCache.set(key, c);
+  }
+  return c;
+}
+
+function computeBoxCoeffs(inSize: number, outSize: number): Coeffs {
   const scale = inSize / outSize;
   const filterscale = scale < 1 ? 1 : scale;
   const support = 0.5 * filterscale;
@@ -34,6 +49,7 @@ function boxCoeffs(inSize: number, outSize: number): Coeffs {
   const count = new Int32Array(outSize);
   const weights = new Int32Array(outSize * ksize);
   const k = new Float64Array(ksize);
+  const even = new Int32Array(outSize);
   let copy = true;
   for (let o = 0; o < outSize; o++) {
     const center = (o + 0.5) * scale;
@@ -55,9 +71,13 @@ function boxCoeffs(inSize: number, outSize: number): Coeffs {
     }
     min[o] = xmin;
     count[o] = xmax;
+    const w0 = weights[o * ksize]!;
+    let same = xmax > 0;
+    for (let x = 1; x < xmax; x++) if (weights[o * ksize + x] !== w0) same = false;
+    even[o] = same ? w0 : 0;
     if (xmax !== 1 || weights[o * ksize] !== ONE) copy = false;
   }
-  return { min, count, weights, ksize, copy };
+  return { min, count, weights, ksize, copy, even };
 }
 
 /** Pillow's clip8: fixed-point sum (with the rounding half already added) to a byte. */
@@ -69,7 +89,7 @@ function clip8(ss: number): number {
 
 function horizontal(src: Uint8Array, w: number, h: number, ow: number, c: Coeffs): Uint8Array {
   const out = new Uint8Array(ow * h * 3);
-  const { min, count, weights, ksize, copy } = c;
+  const { min, count, weights, ksize, copy, even } = c;
   for (let y = 0; y < h; y++) {
     const row = y * w * 3;
     const orow = y * ow * 3;
@@ -82,11 +102,27 @@ function horizontal(src: Uint8Array, w: number, h: number, ow: number, c: Coeffs
         out[q + 2] = src[p + 2]!;
         continue;
       }
+      const n = count[o]!;
+      const k = even[o]!;
+      if (k !== 0) {
+        // Every tap has the same weight: Σ k·p = k·Σ p exactly (integers).
+        let a = 0;
+        let b = 0;
+        let d = 0;
+        for (let x = 0; x < n; x++, p += 3) {
+          a += src[p]!;
+          b += src[p + 1]!;
+          d += src[p + 2]!;
+        }
+        out[q] = clip8(HALF + k * a);
+        out[q + 1] = clip8(HALF + k * b);
+        out[q + 2] = clip8(HALF + k * d);
+        continue;
+      }
       let s0 = HALF;
       let s1 = HALF;
       let s2 = HALF;
       const k0 = o * ksize;
-      const n = count[o]!;
       for (let x = 0; x < n; x++, p += 3) {
         const kx = weights[k0 + x]!;
         s0 += src[p]! * kx;
@@ -104,7 +140,8 @@ function horizontal(src: Uint8Array, w: number, h: number, ow: number, c: Coeffs
 function vertical(src: Uint8Array, w: number, oh: number, c: Coeffs): Uint8Array {
   const stride = w * 3;
   const out = new Uint8Array(oh * stride);
-  const { min, count, weights, ksize, copy } = c;
+  const { min, count, weights, ksize, copy, even } = c;
+  const acc = new Int32Array(stride);
   for (let o = 0; o < oh; o++) {
     const orow = o * stride;
     const first = min[o]! * stride;
@@ -112,8 +149,19 @@ function vertical(src: Uint8Array, w: number, oh: number, c: Coeffs): Uint8Array
       out.set(src.subarray(first, first + stride), orow);
       continue;
     }
-    const k0 = o * ksize;
     const n = count[o]!;
+    const k = even[o]!;
+    if (k !== 0) {
+      // Equal weights: sum whole rows (contiguous), then one multiply per value.
+      acc.set(src.subarray(first, first + stride));
+      for (let y = 1; y < n; y++) {
+        const r = first + y * stride;
+        for (let i = 0; i < stride; i++) acc[i]! += src[r + i]!;
+      }
+      for (let i = 0; i < stride; i++) out[orow + i] = clip8(HALF + k * acc[i]!);
+      continue;
+    }
+    const k0 = o * ksize;
     for (let i = 0; i < stride; i++) {
       let s = HALF;
       for (let y = 0, p = first + i; y < n; y++, p += stride) s += src[p]! * weights[k0 + y]!;
