@@ -199,7 +199,13 @@ export function pixelate(img: RgbImage, severity: Severity, ctx: CorruptionConte
   const { width: w, height: h } = img;
   const sw = Math.max(1, Math.trunc(w * c));
   const sh = Math.max(1, Math.trunc(h * c));
-  return image(img, resizeBox(resizeBox(img.data, w, h, sw, sh), sw, sh, w, h));
+  return image(
+    img,
+    resizeBox(img.data, w, h, [
+      [sw, sh],
+      [w, h],
+    ]),
+  );
 }
 
 /**

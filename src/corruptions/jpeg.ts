@@ -78,7 +78,7 @@ function workBytes(w: number, h: number): number {
 export function jpegRoundTrip(src: Uint8Array, w: number, h: number, quality: number): Uint8Array {
   const k = wasmKernels();
   const [pSrc, pDst, pQl, pQc, pWork] = reserve(k, [
-    src.length,
+    src.length + 16, // vector loads read up to 16 bytes past the last pixel
     src.length,
     256,
     256,

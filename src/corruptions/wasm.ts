@@ -1,6 +1,7 @@
 /**
  * The WebAssembly kernels of the corruptions (src/corruptions/wasm/kernels.c, built by
- * scripts/build-wasm.mjs): the separable float filters and libjpeg-turbo's JPEG round trip.
+ * scripts/build-wasm.mjs): the separable float filters, libjpeg-turbo's JPEG round trip and
+ * Pillow's 8-bit resampling.
  * One instance per thread, compiled on first use (~16 KB). WebAssembly arithmetic is exact IEEE
  * (no fused multiply-add, no platform maths library), so results are the same bytes on every
  * machine, thread and run.
@@ -23,6 +24,27 @@ interface KernelExports {
   __heap_base: { value: number };
   filter_rows: FilterFn;
   filter_cols: FilterFn;
+  pil_resample_h(
+    src: number,
+    out: number,
+    w: number,
+    h: number,
+    ow: number,
+    bounds: number,
+    count: number,
+    weights: number,
+    ksize: number,
+  ): void;
+  pil_resample_v(
+    src: number,
+    out: number,
+    stride: number,
+    oh: number,
+    bounds: number,
+    count: number,
+    weights: number,
+    ksize: number,
+  ): void;
   jpeg_round_trip(
     src: number,
     dst: number,
@@ -62,7 +84,7 @@ export function wasmKernels(): KernelExports {
 }
 
 /**
- * Lay out blocks of the given byte sizes in the module's memory (8-byte aligned, from the heap
+ * Lay out blocks of the given byte sizes in the module's memory (16-byte aligned, from the heap
  * base; the kernels are synchronous, so every call reuses the same space) and grow the memory if
  * needed. Returns the offsets. Views on `memory.buffer` must be made after this call: growing
  * detaches the old buffer.

@@ -94,7 +94,10 @@ describe('pixelate is Pillow resize(BOX) down then up, byte for byte', () => {
   it.each(goldens.pixelate)('$w×$h $kind at c = $c', (g) => {
     const sw = Math.trunc(g.w * g.c!);
     const sh = Math.trunc(g.h * g.c!);
-    const ours = resizeBox(resizeBox(goldenImage(g), g.w, g.h, sw, sh), sw, sh, g.w, g.h);
+    const ours = resizeBox(goldenImage(g), g.w, g.h, [
+      [sw, sh],
+      [g.w, g.h],
+    ]);
     expectPillow(ours, g, `${g.w}×${g.h} ${g.kind} c${g.c}`);
   });
 

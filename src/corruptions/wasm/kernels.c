@@ -468,6 +468,25 @@ static void round_trip_block(uint8_t *px, int stride, const quantiser_t *qz) {
 #define ONE_HALF (1 << (SCALEBITS - 1))
 #define FIX(x) ((int32_t)((x) * (1 << SCALEBITS) + 0.5))
 
+/* Four interleaved RGB pixels (12 bytes at p; 16 are read) as R, G, B in 32-bit lanes. */
+static inline void load_rgb4(const uint8_t *p, v128_t *r, v128_t *g, v128_t *b) {
+  const v128_t v = wasm_v128_load(p);
+  *r = wasm_i8x16_swizzle(v, wasm_i8x16_make(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1));
+  *g = wasm_i8x16_swizzle(v, wasm_i8x16_make(1, -1, -1, -1, 4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1));
+  *b = wasm_i8x16_swizzle(v, wasm_i8x16_make(2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1));
+}
+
+/* Four 32-bit lanes (0..255) stored as four bytes. */
+static inline void store_u8x4(uint8_t *p, v128_t v) {
+  const v128_t w16 = wasm_i16x8_narrow_i32x4(v, v);
+  wasm_v128_store32_lane(p, wasm_u8x16_narrow_i16x8(w16, w16), 0);
+}
+
+/* Four bytes at p as 32-bit lanes. */
+static inline v128_t load_u8x4(const uint8_t *p) {
+  return wasm_u32x4_extend_low_u16x8(wasm_u16x8_extend_low_u8x16(wasm_v128_load32_zero(p)));
+}
+
 /*
  * JPEG-compress and decompress an interleaved RGB image (w×h) at the quantisation tables qluma
  * and qchroma (already scaled by quality), 4:2:0, as libjpeg-turbo does by default:
@@ -476,7 +495,7 @@ static void round_trip_block(uint8_t *px, int stride, const quantiser_t *qz) {
  *   image repeat the last chroma row), islow DCT, reciprocal quantisation;
  *   decoder: de-quantisation, islow IDCT, h2v2 "fancy" (triangle) up-sampling with the first and
  *   last chroma rows repeated as context, YCbCr → RGB (fixed point, clamped).
- * `work` must hold lw·lh + 2·cw·ch + 3 + 12·⌈w/2⌉ bytes for lw = 8⌈w/8⌉, lh = 8⌈h/8⌉,
+ * `src` must be followed by 16 readable bytes (vector loads). `work` must hold lw·lh + 2·cw·ch + 3 + 12·⌈w/2⌉ bytes for lw = 8⌈w/8⌉, lh = 8⌈h/8⌉,
  * cw = 8⌈w/16⌉, ch = 8⌈h/16⌉ (jpegWorkBytes in wasm.ts).
  */
 EXPORT("jpeg_round_trip")
@@ -495,19 +514,36 @@ void jpeg_round_trip(const uint8_t *src, uint8_t *dst, int w, int h, const int32
   uint8_t *ub = (uint8_t *)(rsum + dw);
   uint8_t *ur = ub + 2 * dw;
 
-  /* Colour conversion of luma over the padded luma plane (edge replication). */
+  /* Colour conversion of luma over the padded luma plane (edge replication). Four pixels at a
+   * time while they are inside the row (the caller pads src by 16 bytes for the last load). */
+  const v128_t fyr = wasm_i32x4_splat(FIX(0.29900)), fyg = wasm_i32x4_splat(FIX(0.58700));
+  const v128_t fyb = wasm_i32x4_splat(FIX(0.11400)), half = wasm_i32x4_splat(ONE_HALF);
   for (int y = 0; y < lh; y++) {
     const uint8_t *row = src + (long)(y < h ? y : h - 1) * w * 3;
     uint8_t *yo = Y + (long)y * lw;
-    for (int x = 0; x < lw; x++) {
+    int x = 0;
+    for (; x + 4 <= w; x += 4) {
+      v128_t r, g, b;
+      load_rgb4(row + x * 3, &r, &g, &b);
+      const v128_t v = ADD(ADD(wasm_i32x4_mul(r, fyr), wasm_i32x4_mul(g, fyg)),
+                           ADD(wasm_i32x4_mul(b, fyb), half));
+      store_u8x4(yo + x, wasm_u32x4_shr(v, SCALEBITS));
+    }
+    for (; x < lw; x++) {
       const uint8_t *p = row + (x < w ? x : w - 1) * 3;
       yo[x] = (uint8_t)((FIX(0.29900) * p[0] + FIX(0.58700) * p[1] + FIX(0.11400) * p[2] +
                          ONE_HALF) >>
                         SCALEBITS);
     }
   }
-  /* Chroma: each 2×2 group of replicated source pixels, converted then down-sampled. */
+  /* Chroma: each 2×2 group of replicated source pixels, converted then down-sampled; four chroma
+   * samples (eight source columns) at a time while those are inside the row. */
   const int32_t cbcr_off = (128 << SCALEBITS) + ONE_HALF - 1;
+  const v128_t off = wasm_i32x4_splat(cbcr_off);
+  const v128_t fbr = wasm_i32x4_splat(-FIX(0.16874)), fbg = wasm_i32x4_splat(-FIX(0.33126));
+  const v128_t f05 = wasm_i32x4_splat(FIX(0.50000));
+  const v128_t frg = wasm_i32x4_splat(-FIX(0.41869)), frb = wasm_i32x4_splat(-FIX(0.08131));
+  const v128_t bias4 = wasm_i32x4_make(1, 2, 1, 2);
   for (int y = 0; y < dh; y++) {
     const int y0 = 2 * y < h ? 2 * y : h - 1;
     const int y1 = 2 * y + 1 < h ? 2 * y + 1 : h - 1;
@@ -515,8 +551,36 @@ void jpeg_round_trip(const uint8_t *src, uint8_t *dst, int w, int h, const int32
     const uint8_t *r1 = src + (long)y1 * w * 3;
     uint8_t *bo = Cb + (long)y * cw;
     uint8_t *ro = Cr + (long)y * cw;
-    int bias = 1;
-    for (int x = 0; x < cw; x++) {
+    int x = 0;
+    for (; 2 * x + 8 <= w; x += 4) {
+      v128_t sb = wasm_i32x4_splat(0), sr = wasm_i32x4_splat(0);
+      for (int k = 0; k < 4; k++) {
+        const uint8_t *p = (k < 2 ? r0 : r1) + (2 * x + 4 * (k & 1)) * 3;
+        v128_t r, g, b;
+        load_rgb4(p, &r, &g, &b);
+        const v128_t cb = wasm_i32x4_shr(
+            ADD(ADD(wasm_i32x4_mul(r, fbr), wasm_i32x4_mul(g, fbg)), ADD(wasm_i32x4_mul(b, f05), off)),
+            SCALEBITS);
+        const v128_t cr = wasm_i32x4_shr(
+            ADD(ADD(wasm_i32x4_mul(r, f05), wasm_i32x4_mul(g, frg)), ADD(wasm_i32x4_mul(b, frb), off)),
+            SCALEBITS);
+        /* Horizontal pairs: lanes (0,1), (2,3) of this load go to outputs 2·(k&1), 2·(k&1) + 1. */
+        const v128_t pb = ADD(wasm_i32x4_shuffle(cb, cb, 0, 2, 0, 2), wasm_i32x4_shuffle(cb, cb, 1, 3, 1, 3));
+        const v128_t pr = ADD(wasm_i32x4_shuffle(cr, cr, 0, 2, 0, 2), wasm_i32x4_shuffle(cr, cr, 1, 3, 1, 3));
+        const v128_t zero = wasm_i32x4_splat(0);
+        if ((k & 1) == 0) {
+          sb = ADD(sb, wasm_i32x4_shuffle(pb, zero, 0, 1, 4, 4));
+          sr = ADD(sr, wasm_i32x4_shuffle(pr, zero, 0, 1, 4, 4));
+        } else {
+          sb = ADD(sb, wasm_i32x4_shuffle(zero, pb, 0, 0, 4, 5));
+          sr = ADD(sr, wasm_i32x4_shuffle(zero, pr, 0, 0, 4, 5));
+        }
+      }
+      store_u8x4(bo + x, wasm_i32x4_shr(ADD(sb, bias4), 2));
+      store_u8x4(ro + x, wasm_i32x4_shr(ADD(sr, bias4), 2));
+    }
+    int bias = (x & 1) ? 2 : 1;
+    for (; x < cw; x++) {
       const int x0 = 2 * x < w ? 2 * x : w - 1;
       const int x1 = 2 * x + 1 < w ? 2 * x + 1 : w - 1;
       const uint8_t *q[4] = {r0 + x0 * 3, r0 + x1 * 3, r1 + x0 * 3, r1 + x1 * 3};
@@ -585,7 +649,23 @@ void jpeg_round_trip(const uint8_t *src, uint8_t *dst, int w, int h, const int32
       ub[1] = (uint8_t)((bsum[0] * 3 + bsum[1] + 7) >> 4);
       ur[0] = (uint8_t)((rsum[0] * 4 + 8) >> 4);
       ur[1] = (uint8_t)((rsum[0] * 3 + rsum[1] + 7) >> 4);
-      for (int x = 1; x < dw - 1; x++) {
+      int x = 1;
+      const v128_t c8 = wasm_i32x4_splat(8), c7 = wasm_i32x4_splat(7);
+      for (; x + 4 <= dw - 1; x += 4) {
+        /* even outputs (3·c + left + 8) >> 4, odd ones (3·c + right + 7) >> 4, interleaved */
+        for (int plane = 0; plane < 2; plane++) {
+          const int32_t *cs = plane == 0 ? bsum : rsum;
+          uint8_t *u = plane == 0 ? ub : ur;
+          const v128_t c = wasm_v128_load(cs + x);
+          const v128_t c3 = ADD(ADD(c, c), c);
+          const v128_t ev = wasm_i32x4_shr(ADD(ADD(c3, wasm_v128_load(cs + x - 1)), c8), 4);
+          const v128_t od = wasm_i32x4_shr(ADD(ADD(c3, wasm_v128_load(cs + x + 1)), c7), 4);
+          const v128_t w16 = wasm_i16x8_narrow_i32x4(wasm_i32x4_shuffle(ev, od, 0, 4, 1, 5),
+                                                     wasm_i32x4_shuffle(ev, od, 2, 6, 3, 7));
+          wasm_v128_store64_lane(u + 2 * x, wasm_u8x16_narrow_i16x8(w16, w16), 0);
+        }
+      }
+      for (; x < dw - 1; x++) {
         ub[2 * x] = (uint8_t)((bsum[x] * 3 + bsum[x - 1] + 8) >> 4);
         ub[2 * x + 1] = (uint8_t)((bsum[x] * 3 + bsum[x + 1] + 7) >> 4);
         ur[2 * x] = (uint8_t)((rsum[x] * 3 + rsum[x - 1] + 8) >> 4);
@@ -599,7 +679,29 @@ void jpeg_round_trip(const uint8_t *src, uint8_t *dst, int w, int h, const int32
     }
     const uint8_t *yr = Y + (long)oy * lw;
     uint8_t *o = dst + (long)oy * w * 3;
-    for (int x = 0; x < w; x++) {
+    int x = 0;
+    const v128_t c128 = wasm_i32x4_splat(128), half = wasm_i32x4_splat(ONE_HALF);
+    const v128_t fcrr = wasm_i32x4_splat(FIX(1.40200)), fcbb = wasm_i32x4_splat(FIX(1.77200));
+    const v128_t fcrg = wasm_i32x4_splat(-FIX(0.71414)), fcbg = wasm_i32x4_splat(-FIX(0.34414));
+    const v128_t interleave =
+        wasm_i8x16_make(0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11, 12, 13, 14, 15);
+    for (; x + 4 <= w; x += 4) {
+      const v128_t yy = load_u8x4(yr + x);
+      const v128_t cb = SUB(load_u8x4(ub + x), c128);
+      const v128_t cr = SUB(load_u8x4(ur + x), c128);
+      const v128_t R = ADD(yy, wasm_i32x4_shr(ADD(wasm_i32x4_mul(cr, fcrr), half), SCALEBITS));
+      const v128_t G = ADD(yy, wasm_i32x4_shr(ADD(ADD(wasm_i32x4_mul(cb, fcbg), half),
+                                                 wasm_i32x4_mul(cr, fcrg)),
+                                             SCALEBITS));
+      const v128_t B = ADD(yy, wasm_i32x4_shr(ADD(wasm_i32x4_mul(cb, fcbb), half), SCALEBITS));
+      /* Saturating narrows clamp to 0..255; then R0..R3 G0..G3 B0..B3 → R0 G0 B0 R1 …. */
+      const v128_t rgb = wasm_u8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(R, G),
+                                                 wasm_i16x8_narrow_i32x4(B, B));
+      const v128_t px = wasm_i8x16_swizzle(rgb, interleave);
+      wasm_v128_store64_lane(o + 3 * x, px, 0);
+      wasm_v128_store32_lane(o + 3 * x + 8, px, 2);
+    }
+    for (; x < w; x++) {
       const int yy = yr[x], cb = ub[x], cr = ur[x];
       int R = yy + cr_r[cr];
       int G = yy + ((cb_g[cb] + cr_g[cr]) >> SCALEBITS);
@@ -607,6 +709,78 @@ void jpeg_round_trip(const uint8_t *src, uint8_t *dst, int w, int h, const int32
       o[3 * x] = (uint8_t)(R < 0 ? 0 : R > 255 ? 255 : R);
       o[3 * x + 1] = (uint8_t)(G < 0 ? 0 : G > 255 ? 255 : G);
       o[3 * x + 2] = (uint8_t)(B < 0 ? 0 : B > 255 ? 255 : B);
+    }
+  }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Pillow's 8-bit resampling (Resample.c, ImagingResampleHorizontal/Vertical_8bpc)             */
+
+#define PIL_PRECISION_BITS 22
+
+static inline uint8_t pil_clip8(int32_t ss) {
+  if (ss >= (1 << PIL_PRECISION_BITS << 8)) return 255;
+  if (ss <= 0) return 0;
+  return (uint8_t)(ss >> PIL_PRECISION_BITS);
+}
+
+/* Along x of interleaved RGB (w×h → ow×h): out = clip8(2^21 + Σ k·p) with the 22-bit fixed-point
+ * weights of pil-box.ts (bounds[o] = first source pixel, count[o] taps at weights + o·ksize). */
+EXPORT("pil_resample_h")
+void pil_resample_h(const uint8_t *src, uint8_t *out, int w, int h, int ow, const int32_t *bounds,
+                    const int32_t *count, const int32_t *weights, int ksize) {
+  for (int y = 0; y < h; y++) {
+    const uint8_t *row = src + (long)y * w * 3;
+    uint8_t *o = out + (long)y * ow * 3;
+    for (int x = 0; x < ow; x++) {
+      const uint8_t *p = row + bounds[x] * 3;
+      const int32_t *k = weights + x * ksize;
+      int32_t s0 = 1 << (PIL_PRECISION_BITS - 1), s1 = s0, s2 = s0;
+      for (int t = 0; t < count[x]; t++, p += 3) {
+        s0 += p[0] * k[t];
+        s1 += p[1] * k[t];
+        s2 += p[2] * k[t];
+      }
+      o[3 * x] = pil_clip8(s0);
+      o[3 * x + 1] = pil_clip8(s1);
+      o[3 * x + 2] = pil_clip8(s2);
+    }
+  }
+}
+
+/* Along y (stride bytes per row, h rows in → oh rows out), sixteen values at a time. */
+EXPORT("pil_resample_v")
+void pil_resample_v(const uint8_t *src, uint8_t *out, int stride, int oh, const int32_t *bounds,
+                    const int32_t *count, const int32_t *weights, int ksize) {
+  const v128_t half = wasm_i32x4_splat(1 << (PIL_PRECISION_BITS - 1));
+  for (int y = 0; y < oh; y++) {
+    const uint8_t *first = src + (long)bounds[y] * stride;
+    const int32_t *k = weights + y * ksize;
+    const int n = count[y];
+    uint8_t *o = out + (long)y * stride;
+    int i = 0;
+    for (; i + 16 <= stride; i += 16) {
+      v128_t a0 = half, a1 = half, a2 = half, a3 = half;
+      for (int t = 0; t < n; t++) {
+        const v128_t v = wasm_v128_load(first + (long)t * stride + i);
+        const v128_t kt = wasm_i32x4_splat(k[t]);
+        const v128_t lo = wasm_u16x8_extend_low_u8x16(v), hi = wasm_u16x8_extend_high_u8x16(v);
+        a0 = ADD(a0, wasm_i32x4_mul(wasm_u32x4_extend_low_u16x8(lo), kt));
+        a1 = ADD(a1, wasm_i32x4_mul(wasm_u32x4_extend_high_u16x8(lo), kt));
+        a2 = ADD(a2, wasm_i32x4_mul(wasm_u32x4_extend_low_u16x8(hi), kt));
+        a3 = ADD(a3, wasm_i32x4_mul(wasm_u32x4_extend_high_u16x8(hi), kt));
+      }
+      /* clip8: >> 22 then saturate to 0..255 (s ≥ 2^30 → ≥ 256 → 255; s ≤ 0 → ≤ 0 → 0). */
+      const v128_t l16 = wasm_i16x8_narrow_i32x4(wasm_i32x4_shr(a0, PIL_PRECISION_BITS),
+                                                 wasm_i32x4_shr(a1, PIL_PRECISION_BITS));
+      const v128_t h16 = wasm_i16x8_narrow_i32x4(wasm_i32x4_shr(a2, PIL_PRECISION_BITS),
+                                                 wasm_i32x4_shr(a3, PIL_PRECISION_BITS));
+      wasm_v128_store(o + i, wasm_u8x16_narrow_i16x8(l16, h16));
+    }
+    for (; i < stride; i++) {
+      int32_t s = 1 << (PIL_PRECISION_BITS - 1);
+      for (int t = 0; t < n; t++) s += first[(long)t * stride + i] * k[t];
+      o[i] = pil_clip8(s);
     }
   }
 }
