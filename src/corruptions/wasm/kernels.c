@@ -725,25 +725,29 @@ static inline uint8_t pil_clip8(int32_t ss) {
 }
 
 /* Along x of interleaved RGB (w×h → ow×h): out = clip8(2^21 + Σ k·p) with the 22-bit fixed-point
- * weights of pil-box.ts (bounds[o] = first source pixel, count[o] taps at weights + o·ksize). */
+ * weights of pil-box.ts (bounds[o] = first source pixel, count[o] taps at weights + o·ksize).
+ * The three channels of a pixel (and one byte past it, unused: the caller leaves slack) are
+ * summed as one vector. */
 EXPORT("pil_resample_h")
 void pil_resample_h(const uint8_t *src, uint8_t *out, int w, int h, int ow, const int32_t *bounds,
                     const int32_t *count, const int32_t *weights, int ksize) {
+  const v128_t half = wasm_i32x4_splat(1 << (PIL_PRECISION_BITS - 1));
   for (int y = 0; y < h; y++) {
     const uint8_t *row = src + (long)y * w * 3;
     uint8_t *o = out + (long)y * ow * 3;
     for (int x = 0; x < ow; x++) {
       const uint8_t *p = row + bounds[x] * 3;
       const int32_t *k = weights + x * ksize;
-      int32_t s0 = 1 << (PIL_PRECISION_BITS - 1), s1 = s0, s2 = s0;
+      v128_t acc = half;
       for (int t = 0; t < count[x]; t++, p += 3) {
-        s0 += p[0] * k[t];
-        s1 += p[1] * k[t];
-        s2 += p[2] * k[t];
+        const v128_t v = wasm_u32x4_extend_low_u16x8(
+            wasm_u16x8_extend_low_u8x16(wasm_v128_load32_zero(p)));
+        acc = ADD(acc, wasm_i32x4_mul(v, wasm_i32x4_splat(k[t])));
       }
-      o[3 * x] = pil_clip8(s0);
-      o[3 * x + 1] = pil_clip8(s1);
-      o[3 * x + 2] = pil_clip8(s2);
+      const v128_t s16 = wasm_i16x8_narrow_i32x4(wasm_i32x4_shr(acc, PIL_PRECISION_BITS), acc);
+      const v128_t s8 = wasm_u8x16_narrow_i16x8(s16, s16);
+      wasm_v128_store16_lane(o + 3 * x, s8, 0);
+      wasm_v128_store8_lane(o + 3 * x + 2, s8, 2);
     }
   }
 }
