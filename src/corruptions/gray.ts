@@ -7,26 +7,21 @@
 import type { RgbImage } from '../types.js';
 
 /**
- * Pillow's `convert('L')`: L = (19595·R + 38470·G + 7471·B + 2¹⁵) >> 16, ITU-R 601-2 luma in
- * 16-bit fixed point (Convert.c). A grey pixel (v, v, v) gives v exactly.
+ * The image as gray, R = G = B = Pillow's `convert('L')` of it: L = (19595·R + 38470·G +
+ * 7471·B + 2¹⁵) >> 16, ITU-R 601-2 luma in 16-bit fixed point (Convert.c). A grey pixel
+ * (v, v, v) gives v exactly, so an image that is gray already is returned as it is.
  */
-export function lumaPlane(img: RgbImage): Uint8Array {
+export function asGray(img: RgbImage): RgbImage {
   const src = img.data;
-  const out = new Uint8Array(img.width * img.height);
-  for (let p = 0, s = 0; p < out.length; p++, s += 3) {
-    out[p] = (19595 * src[s]! + 38470 * src[s + 1]! + 7471 * src[s + 2]! + 32768) >>> 16;
+  let i = 0;
+  while (i < src.length && src[i] === src[i + 1] && src[i] === src[i + 2]) i += 3;
+  if (i >= src.length) return img;
+  const data = new Uint8Array(src.length);
+  for (let s = 0; s < src.length; s += 3) {
+    const v = (19595 * src[s]! + 38470 * src[s + 1]! + 7471 * src[s + 2]! + 32768) >>> 16;
+    data[s] = v;
+    data[s + 1] = v;
+    data[s + 2] = v;
   }
-  return out;
-}
-
-/** A gray plane as an RGB image with R = G = B (what every corruption takes and returns). */
-export function grayImage(plane: Uint8Array, width: number, height: number): RgbImage {
-  const data = new Uint8Array(plane.length * 3);
-  for (let p = 0, d = 0; p < plane.length; p++, d += 3) {
-    const v = plane[p]!;
-    data[d] = v;
-    data[d + 1] = v;
-    data[d + 2] = v;
-  }
-  return { width, height, data };
+  return { width: img.width, height: img.height, data };
 }

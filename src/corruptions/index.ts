@@ -12,10 +12,10 @@ import { UserError } from '../errors.js';
 import type { RgbImage } from '../types.js';
 import { defocusBlur, gaussianBlur, glassBlur, motionBlur, zoomBlur } from './blur.js';
 import { contrast, elasticTransform, jpegCompression, pixelate, saturate } from './digital.js';
-import { grayImage, lumaPlane } from './gray.js';
+import { asGray } from './gray.js';
 import { gaussianNoise, impulseNoise, shotNoise, speckleNoise } from './noise.js';
 import { PARAMS, REFERENCE_SIZE, type ParamTable } from './params.js';
-import { rngFor, type Rng } from './rng.js';
+import { rngFor } from './rng.js';
 import {
   CORRUPTION_NAMES,
   type CorruptionContext,
@@ -271,18 +271,13 @@ export async function applyCorruption(
   const pixelScale =
     opts.pixelScale === 'image' ? Math.min(img.width, img.height) / REFERENCE_SIZE[table] : 1;
   const gray = opts.channels === 'gray';
-  let rng: Rng | undefined;
   const ctx: CorruptionContext = {
-    // Seeded on first use: hashing the key is a noticeable part of a 32×32 deterministic one.
-    get rng() {
-      return (rng ??= rngFor(opts.seedKey, name, severity));
-    },
+    rng: rngFor(opts.seedKey, name, severity),
     table,
     params: PARAMS[table],
     pixelScale,
     channels: gray ? 1 : 3,
   };
   if (!gray) return spec.apply(img, severity, ctx);
-  const out = await spec.apply(grayImage(lumaPlane(img), img.width, img.height), severity, ctx);
-  return grayImage(lumaPlane(out), img.width, img.height);
+  return asGray(await spec.apply(asGray(img), severity, ctx));
 }
