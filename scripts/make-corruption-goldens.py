@@ -5,6 +5,8 @@ library itself, not against its own earlier output.
 
 - jpeg_compression: Image.save(format='JPEG', quality=q) then Image.open + decode (libjpeg-turbo).
 - pixelate: resize((int(W·c), int(H·c)), Image.BOX) then resize((W, H), Image.BOX).
+- jpeg_compression of a gray ('L') image, which Pillow saves as a one-component JPEG: what a gray
+  model's jpeg_compression must give (docs/corruptions.md, "Gray models").
 
 Inputs are made by a formula that test/unit/corruptions-pil.test.ts repeats (goldenImage):
 xorshift32 bytes ("noise"), or gradients with a little xorshift texture ("scene").
@@ -59,6 +61,14 @@ def jpeg(arr, q):
     return np.array(Image.open(buf).convert("RGB"))
 
 
+def jpeg_gray(arr, q):
+    """arr: H×W×3 bytes; its first channel is the gray image."""
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(arr[:, :, 0]), mode="L").save(buf, format="JPEG", quality=q)
+    buf.seek(0)
+    return np.array(Image.open(buf))
+
+
 def pixelate(arr, c):
     h, w = arr.shape[:2]
     small = Image.fromarray(arr).resize((int(w * c), int(h * c)), Image.BOX)
@@ -79,13 +89,17 @@ PIXELATE_CASES = [
 
 
 def main():
-    cases = {"jpeg": [], "pixelate": []}
+    cases = {"jpeg": [], "jpeg_gray": [], "pixelate": []}
     seed = 1
     for w, h, q in JPEG_CASES:
         for kind in ("scene", "noise"):
             seed += 1
             out = jpeg(golden_image(w, h, kind, seed), q)
             cases["jpeg"].append({"w": w, "h": h, "kind": kind, "seed": seed, "quality": q, **encode(out)})
+    for w, h, q in [(28, 28, 40), (37, 29, 7), (224, 224, 15)]:
+        seed += 1
+        out = jpeg_gray(golden_image(w, h, "scene", seed), q)
+        cases["jpeg_gray"].append({"w": w, "h": h, "kind": "scene", "seed": seed, "quality": q, **encode(out)})
     for w, h, c in PIXELATE_CASES:
         for kind in ("scene", "noise"):
             seed += 1

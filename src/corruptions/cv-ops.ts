@@ -3,159 +3,33 @@
  * (OpenCV reference manual: Canny, distanceTransform, equalizeHist, blur, filter2D). Single
  * channel, row-major.
  */
+import { reserve, wasmKernels } from './wasm.js';
+
 /**
- * Canny edges of an 8-bit image: 3×3 Sobel (replicated border), L1 magnitude |gx| + |gy|,
- * non-maximum suppression along the gradient quantised to 0°/45°/90°/135°, hysteresis with
- * 8-connectivity. Returns 255 on edges, 0 elsewhere.
+ * Distance from every pixel to the nearest Canny edge: `cv2.distanceTransform(255 −
+ * cv2.Canny(src, low, high), DIST_L2, 5)`, in the WebAssembly kernels (kernels.c
+ * edge_distance). Canny: 3×3 Sobel (replicated border), L1 magnitude |gx| + |gy|, non-maximum
+ * suppression along the gradient quantised to 0°/45°/90°/135°, hysteresis with 8-connectivity.
+ * Distance: two-pass 5×5 chamfer with OpenCV's weights a = 1 (edge), b = 1.4 (diagonal),
+ * c = 2.1969 (knight move); the outside of the image is not an edge.
  */
-export function canny(
+export function edgeDistance(
   src: Uint8Array,
   w: number,
   h: number,
   low: number,
   high: number,
-): Uint8Array {
-  const gx = new Int32Array(w * h);
-  const gy = new Int32Array(w * h);
-  const mag = new Int32Array((w + 2) * (h + 2)); // zero frame: outside is never a maximum
-  const mw = w + 2;
-  for (let y = 0; y < h; y++) {
-    const ym = Math.max(0, y - 1) * w;
-    const y0 = y * w;
-    const yp = Math.min(h - 1, y + 1) * w;
-    for (let x = 0; x < w; x++) {
-      const xm = Math.max(0, x - 1);
-      const xp = Math.min(w - 1, x + 1);
-      const dx =
-        src[ym + xp]! +
-        2 * src[y0 + xp]! +
-        src[yp + xp]! -
-        (src[ym + xm]! + 2 * src[y0 + xm]! + src[yp + xm]!);
-      const dy =
-        src[yp + xm]! +
-        2 * src[yp + x]! +
-        src[yp + xp]! -
-        (src[ym + xm]! + 2 * src[ym + x]! + src[ym + xp]!);
-      gx[y0 + x] = dx;
-      gy[y0 + x] = dy;
-      mag[(y + 1) * mw + x + 1] = Math.abs(dx) + Math.abs(dy);
-    }
-  }
-  const TAN22 = Math.SQRT2 - 1;
-  // 0 none, 1 weak candidate, 2 strong
-  const state = new Uint8Array(w * h);
-  const stack: number[] = [];
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const m = mag[(y + 1) * mw + x + 1]!;
-      if (m <= low) continue;
-      const dx = gx[y * w + x]!;
-      const dy = gy[y * w + x]!;
-      const ax = Math.abs(dx);
-      const ay = Math.abs(dy);
-      const c = (y + 1) * mw + x + 1;
-      let keep: boolean;
-      if (ay < ax * TAN22) keep = m > mag[c - 1]! && m >= mag[c + 1]!;
-      else if (ay > ax * (TAN22 + 2)) keep = m > mag[c - mw]! && m >= mag[c + mw]!;
-      else {
-        const s = (dx ^ dy) < 0 ? -1 : 1;
-        keep = m > mag[c - mw - s]! && m > mag[c + mw + s]!;
-      }
-      if (!keep) continue;
-      if (m > high) {
-        state[y * w + x] = 2;
-        stack.push(y * w + x);
-      } else state[y * w + x] = 1;
-    }
-  }
-  const out = new Uint8Array(w * h);
-  for (const p of stack) out[p] = 255;
-  while (stack.length > 0) {
-    const p = stack.pop()!;
-    const py = (p / w) | 0;
-    const px = p - py * w;
-    for (let yy = Math.max(0, py - 1); yy <= Math.min(h - 1, py + 1); yy++) {
-      for (let xx = Math.max(0, px - 1); xx <= Math.min(w - 1, px + 1); xx++) {
-        const q = yy * w + xx;
-        if (state[q] === 1 && out[q] === 0) {
-          out[q] = 255;
-          stack.push(q);
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * distanceTransform(DIST_L2, maskSize 5): two-pass 5×5 chamfer with OpenCV's weights a = 1
- * (edge), b = 1.4 (diagonal), c = 2.1969 (knight move). Distance from each non-zero pixel to the
- * nearest zero pixel; the outside of the image is not a zero pixel.
- */
-export function distanceTransform(src: Uint8Array, w: number, h: number): Float32Array {
-  const A = 1;
-  const B = 1.4;
-  const C = 2.1969;
-  const BIG = 1e9;
-  const pw = w + 4;
-  const d = new Float64Array(pw * (h + 4)).fill(BIG);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) if (src[y * w + x] === 0) d[(y + 2) * pw + x + 2] = 0;
-  }
-  const p1 = pw;
-  const p2 = 2 * pw;
-  // Forward pass: neighbours above and to the left; backward: their mirror images.
-  for (let y = 0; y < h; y++) {
-    let p = (y + 2) * pw + 2;
-    for (let x = 0; x < w; x++, p++) {
-      let v = d[p]!;
-      if (v === 0) continue;
-      let t = d[p - p2 - 1]! + C;
-      if (t < v) v = t;
-      t = d[p - p2 + 1]! + C;
-      if (t < v) v = t;
-      t = d[p - p1 - 2]! + C;
-      if (t < v) v = t;
-      t = d[p - p1 - 1]! + B;
-      if (t < v) v = t;
-      t = d[p - p1]! + A;
-      if (t < v) v = t;
-      t = d[p - p1 + 1]! + B;
-      if (t < v) v = t;
-      t = d[p - p1 + 2]! + C;
-      if (t < v) v = t;
-      t = d[p - 1]! + A;
-      if (t < v) v = t;
-      d[p] = v;
-    }
-  }
-  for (let y = h - 1; y >= 0; y--) {
-    let p = (y + 2) * pw + w + 1;
-    for (let x = w - 1; x >= 0; x--, p--) {
-      let v = d[p]!;
-      if (v === 0) continue;
-      let t = d[p + p2 + 1]! + C;
-      if (t < v) v = t;
-      t = d[p + p2 - 1]! + C;
-      if (t < v) v = t;
-      t = d[p + p1 + 2]! + C;
-      if (t < v) v = t;
-      t = d[p + p1 + 1]! + B;
-      if (t < v) v = t;
-      t = d[p + p1]! + A;
-      if (t < v) v = t;
-      t = d[p + p1 - 1]! + B;
-      if (t < v) v = t;
-      t = d[p + p1 - 2]! + C;
-      if (t < v) v = t;
-      t = d[p + 1]! + A;
-      if (t < v) v = t;
-      d[p] = v;
-    }
-  }
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = d[(y + 2) * pw + x + 2]!;
-  return out;
+): Float32Array {
+  const k = wasmKernels();
+  const n = w * h;
+  const [pSrc, pDist, pWork] = reserve(k, [
+    n,
+    4 * n,
+    8 * (w + 4) * (h + 4) + 4 * (w + 2) * (h + 2) + 13 * n,
+  ]) as [number, number, number];
+  new Uint8Array(k.memory.buffer, pSrc, n).set(src);
+  k.edge_distance(pSrc, pDist, w, h, low, high, pWork);
+  return new Float32Array(k.memory.buffer, pDist, n).slice();
 }
 
 /** Copy a single-channel image into a buffer with a 1-pixel BORDER_REFLECT_101 frame. */

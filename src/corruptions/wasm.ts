@@ -1,7 +1,7 @@
 /**
  * The WebAssembly kernels of the corruptions (src/corruptions/wasm/kernels.c, built by
- * scripts/build-wasm.mjs): the separable float filters, libjpeg-turbo's JPEG round trip and
- * Pillow's 8-bit resampling.
+ * scripts/build-wasm.mjs): the separable float filters, libjpeg-turbo's JPEG round trip,
+ * Pillow's 8-bit resampling and spatter's Canny + distance transform.
  * One instance per thread, compiled on first use (~16 KB). WebAssembly arithmetic is exact IEEE
  * (no fused multiply-add, no platform maths library), so results are the same bytes on every
  * machine, thread and run.
@@ -44,6 +44,15 @@ interface KernelExports {
     count: number,
     weights: number,
     ksize: number,
+  ): void;
+  edge_distance(
+    src: number,
+    dist: number,
+    w: number,
+    h: number,
+    low: number,
+    high: number,
+    work: number,
   ): void;
   jpeg_round_trip(
     src: number,

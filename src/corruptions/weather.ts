@@ -3,7 +3,7 @@
  * of the same names in ImageNet-C/imagenet_c/imagenet_c/corruptions.py and make_cifar_c.py).
  */
 import type { RgbImage } from '../types.js';
-import { boxBlur3, canny, distanceTransform, equalizeHist, filter3x3U8 } from './cv-ops.js';
+import { boxBlur3, edgeDistance, equalizeHist, filter3x3U8 } from './cv-ops.js';
 import { clippedZoomAxis, gaussianBlur, motionBlur, resampleLinear, toBytes } from './filters.js';
 import { frostTexture } from './frost-texture.js';
 import { plasmaFractal } from './plasma.js';
@@ -192,9 +192,7 @@ export function spatter(img: RgbImage, severity: Severity, ctx: CorruptionContex
       const v = liquid[i]! * 255;
       l8[i] = v >= 255 ? 255 : v;
     }
-    const edges = canny(l8, w, h, 50, 150);
-    for (let i = 0; i < n; i++) edges[i] = 255 - edges[i]!;
-    const dist = distanceTransform(edges, w, h);
+    const dist = edgeDistance(l8, w, h, 50, 150);
     for (let i = 0; i < n; i++) if (dist[i]! > 20) dist[i] = 20;
     const blurred = boxBlur3(dist, w, h);
     const d8 = new Uint8Array(n);

@@ -22,7 +22,7 @@ interface Case {
 
 const goldens = JSON.parse(
   readFileSync(new URL('../fixtures/corruptions/pillow.json', import.meta.url), 'utf8'),
-) as { jpeg: Case[]; pixelate: Case[] };
+) as { jpeg: Case[]; jpeg_gray: Case[]; pixelate: Case[] };
 
 /** The script's golden_image(): xorshift32 bytes, or gradients with a little of that texture. */
 function goldenImage({ w, h, kind, seed }: Case): Uint8Array {
@@ -87,6 +87,30 @@ describe('jpeg_compression is Pillow save(quality=q) + decode, byte for byte', (
       );
       expectPillow(out.data, g, `${g.w} ${g.kind}`);
     }
+  });
+});
+
+describe('jpeg_compression for a gray model is Pillow saving the L image (one-component JPEG)', () => {
+  it.each(goldens.jpeg_gray)('$w×$h at quality $quality', async (g) => {
+    // The gray image is the first channel of the golden input, as R = G = B.
+    const first = goldenImage(g);
+    const data = new Uint8Array(first.length);
+    for (let i = 0; i < data.length; i += 3) data[i] = data[i + 1] = data[i + 2] = first[i]!;
+    const table = g.quality === 40 ? 'cifar' : 'imagenet';
+    const severity = ({ 40: 5, 7: 5, 15: 3 } as Record<number, 3 | 5>)[g.quality!]!;
+    const out = await applyCorruption(
+      { width: g.w, height: g.h, data },
+      'jpeg_compression',
+      severity,
+      {
+        seedKey: 'x',
+        table,
+        channels: 'gray',
+      },
+    );
+    const plane = new Uint8Array(g.w * g.h);
+    for (let p = 0; p < plane.length; p++) plane[p] = out.data[3 * p]!;
+    expectPillow(plane, g, `${g.w}×${g.h} q${g.quality}`);
   });
 });
 

@@ -788,3 +788,122 @@ void pil_resample_v(const uint8_t *src, uint8_t *out, int stride, int oh, const 
     }
   }
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* spatter's OpenCV steps (cv-ops.ts documents them): Canny edges, then the L2 (mask 5) chamfer */
+/* distance of every pixel to the nearest edge.                                               */
+
+/*
+ * dist[p] = distance from p to the nearest Canny edge of the 8-bit image src (w×h), with
+ * Canny(low, high) as in cv-ops.ts: 3×3 Sobel with replicated border, L1 magnitude, non-maximum
+ * suppression along the gradient quantised to 0/45/90/135°, hysteresis with 8-connectivity; then
+ * distanceTransform(255 − edges, DIST_L2, 5): two passes of the 5×5 chamfer a = 1, b = 1.4,
+ * c = 2.1969 (double precision, stored as float). `work` must hold 8·(w+4)·(h+4) + 4·(w+2)·(h+2)
+ * + 13·w·h bytes, 8-byte aligned.
+ */
+EXPORT("edge_distance")
+void edge_distance(const uint8_t *src, float *dist, int w, int h, int low, int high,
+                   uint8_t *work) {
+  const int n = w * h;
+  const int pw = w + 4, mw = w + 2;
+  double *d = (double *)work;
+  int32_t *mag = (int32_t *)(d + (long)pw * (h + 4));
+  int32_t *gx = mag + (long)mw * (h + 2);
+  int32_t *gy = gx + n;
+  int32_t *stack = gy + n;
+  uint8_t *state = (uint8_t *)(stack + n);
+  for (long i = 0; i < (long)mw * (h + 2); i++) mag[i] = 0;
+  for (int y = 0; y < h; y++) {
+    const uint8_t *rm = src + (long)(y > 0 ? y - 1 : 0) * w;
+    const uint8_t *r0 = src + (long)y * w;
+    const uint8_t *rp = src + (long)(y + 1 < h ? y + 1 : h - 1) * w;
+    for (int x = 0; x < w; x++) {
+      const int xm = x > 0 ? x - 1 : 0, xp = x + 1 < w ? x + 1 : w - 1;
+      const int dx = rm[xp] + 2 * r0[xp] + rp[xp] - (rm[xm] + 2 * r0[xm] + rp[xm]);
+      const int dy = rp[xm] + 2 * rp[x] + rp[xp] - (rm[xm] + 2 * rm[x] + rm[xp]);
+      gx[(long)y * w + x] = dx;
+      gy[(long)y * w + x] = dy;
+      mag[(long)(y + 1) * mw + x + 1] = (dx < 0 ? -dx : dx) + (dy < 0 ? -dy : dy);
+    }
+  }
+  const double tan22 = 0.41421356237309515; /* Math.SQRT2 − 1 in double */
+  int top = 0;
+  for (int i = 0; i < n; i++) state[i] = 0;
+  for (int y = 0; y < h; y++) {
+    for (int x = 0; x < w; x++) {
+      const long c = (long)(y + 1) * mw + x + 1;
+      const int m = mag[c];
+      if (m <= low) continue;
+      const int dx = gx[(long)y * w + x], dy = gy[(long)y * w + x];
+      const double ax = dx < 0 ? -dx : dx, ay = dy < 0 ? -dy : dy;
+      int keep;
+      if (ay < ax * tan22)
+        keep = m > mag[c - 1] && m >= mag[c + 1];
+      else if (ay > ax * (tan22 + 2))
+        keep = m > mag[c - mw] && m >= mag[c + mw];
+      else {
+        const int s = (dx ^ dy) < 0 ? -1 : 1;
+        keep = m > mag[c - mw - s] && m > mag[c + mw + s];
+      }
+      if (!keep) continue;
+      if (m > high) {
+        state[(long)y * w + x] = 3; /* strong, an edge */
+        stack[top++] = y * w + x;
+      } else
+        state[(long)y * w + x] = 1; /* weak */
+    }
+  }
+  while (top > 0) {
+    const int p = stack[--top];
+    const int py = p / w, px = p - py * w;
+    for (int yy = py > 0 ? py - 1 : 0; yy <= (py + 1 < h ? py + 1 : h - 1); yy++)
+      for (int xx = px > 0 ? px - 1 : 0; xx <= (px + 1 < w ? px + 1 : w - 1); xx++) {
+        const int q = yy * w + xx;
+        if (state[q] == 1) {
+          state[q] = 3;
+          stack[top++] = q;
+        }
+      }
+  }
+  /* Distance to the nearest edge pixel; outside the image is not an edge. */
+  const double A = 1, B = 1.4, C = 2.1969, BIG = 1e9;
+  for (long i = 0; i < (long)pw * (h + 4); i++) d[i] = BIG;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      if (state[(long)y * w + x] == 3) d[(long)(y + 2) * pw + x + 2] = 0;
+  const long p1 = pw, p2 = 2 * pw;
+  for (int y = 0; y < h; y++) {
+    long p = (long)(y + 2) * pw + 2;
+    for (int x = 0; x < w; x++, p++) {
+      double v = d[p], t;
+      if (v == 0) continue;
+      t = d[p - p2 - 1] + C; if (t < v) v = t;
+      t = d[p - p2 + 1] + C; if (t < v) v = t;
+      t = d[p - p1 - 2] + C; if (t < v) v = t;
+      t = d[p - p1 - 1] + B; if (t < v) v = t;
+      t = d[p - p1] + A; if (t < v) v = t;
+      t = d[p - p1 + 1] + B; if (t < v) v = t;
+      t = d[p - p1 + 2] + C; if (t < v) v = t;
+      t = d[p - 1] + A; if (t < v) v = t;
+      d[p] = v;
+    }
+  }
+  for (int y = h - 1; y >= 0; y--) {
+    long p = (long)(y + 2) * pw + w + 1;
+    for (int x = w - 1; x >= 0; x--, p--) {
+      double v = d[p], t;
+      if (v == 0) continue;
+      t = d[p + p2 + 1] + C; if (t < v) v = t;
+      t = d[p + p2 - 1] + C; if (t < v) v = t;
+      t = d[p + p1 + 2] + C; if (t < v) v = t;
+      t = d[p + p1 + 1] + B; if (t < v) v = t;
+      t = d[p + p1] + A; if (t < v) v = t;
+      t = d[p + p1 - 1] + B; if (t < v) v = t;
+      t = d[p + p1 - 2] + C; if (t < v) v = t;
+      t = d[p + 1] + A; if (t < v) v = t;
+      d[p] = v;
+    }
+  }
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) dist[(long)y * w + x] = (float)d[(long)(y + 2) * pw + x + 2];
+}
