@@ -102,11 +102,15 @@ export function resizeBox(
     4 * p.c.count.length,
     4 * p.c.weights.length,
   ]);
-  const [pA, pB, ...pc] = reserve(k, [3 * largest + 16, 3 * largest + 16, ...coeffSizes]);
+  const [pA, pB, ...pc] = reserve(k, [3 * largest + 16, 3 * largest + 16, ...coeffSizes]) as [
+    number,
+    number,
+    ...number[],
+  ];
   const buf = k.memory.buffer;
-  new Uint8Array(buf, pA!, src.length).set(src);
-  let from = pA!;
-  let to = pB!;
+  new Uint8Array(buf, pA, src.length).set(src);
+  let from = pA;
+  let to = pB;
   passes.forEach((p, i) => {
     const [pMin, pCount, pWeights] = [pc[3 * i]!, pc[3 * i + 1]!, pc[3 * i + 2]!];
     new Int32Array(buf, pMin, p.c.min.length).set(p.c.min);

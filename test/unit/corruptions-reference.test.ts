@@ -56,12 +56,6 @@ function minOf(d: Uint8Array): number {
   return m;
 }
 
-function psnr(a: Uint8Array, b: Uint8Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m += (a[i]! - b[i]!) ** 2;
-  return 10 * Math.log10(65025 / Math.max(m / a.length, 1e-12));
-}
-
 const run = (
   img: RgbImage,
   name: CorruptionName,
