@@ -1,6 +1,7 @@
 /**
- * The 19 ImageNet-C corruptions (Hendrycks & Dietterich, ICLR 2019) at severities 1–5, pure
- * TypeScript on {@link RgbImage}: no native code, no assets.
+ * The 19 ImageNet-C corruptions (Hendrycks & Dietterich, ICLR 2019) at severities 1–5 on
+ * {@link RgbImage}: TypeScript, with the hot loops in WebAssembly (wasm.ts); no native module, no
+ * assets.
  *
  * Parameter tables: `imagenet` (ImageNet-C, for 224×224) and `cifar` (CIFAR-10-C, for 32×32).
  * `table: 'auto'` picks `cifar` when max(width, height) ≤ 64 and `imagenet` otherwise: the ImageNet

@@ -1,7 +1,7 @@
 /**
  * The WebAssembly kernels of the corruptions (src/corruptions/wasm/kernels.c, built by
  * scripts/build-wasm.mjs): the separable float filters, libjpeg-turbo's JPEG round trip,
- * Pillow's 8-bit resampling and spatter's Canny + distance transform.
+ * Pillow's 8-bit resampling and spatter's OpenCV chain.
  * One instance per thread, compiled on first use (~16 KB). WebAssembly arithmetic is exact IEEE
  * (no fused multiply-add, no platform maths library), so results are the same bytes on every
  * machine, thread and run.
@@ -45,15 +45,7 @@ interface KernelExports {
     weights: number,
     ksize: number,
   ): void;
-  edge_distance(
-    src: number,
-    dist: number,
-    w: number,
-    h: number,
-    low: number,
-    high: number,
-    work: number,
-  ): void;
+  spatter_shade(l8: number, shade: number, w: number, h: number, work: number): void;
   jpeg_round_trip(
     src: number,
     dst: number,

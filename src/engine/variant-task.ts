@@ -41,13 +41,16 @@ export async function runVariantTask(img: RgbImage, task: VariantTask): Promise<
 /**
  * The task as a model with these input channels needs it: a gray model's corruption is made on
  * the gray image, one channel, so that noise keeps its nominal σ (docs/corruptions.md, "Gray
- * models"). Transforms are geometric or act alike on R = G = B, so they are shared.
+ * models"). Transforms draw nothing per channel; their RGB images serve gray models as before.
  */
 export function taskForChannels(task: VariantTask, channels: 'rgb' | 'bgr' | 'gray'): VariantTask {
   return task.kind === 'corruption' && channels === 'gray' ? { ...task, channels: 'gray' } : task;
 }
 
-/** Whether models with these input channels can share this variant's images. */
+/**
+ * The channel mode a variant's images are made in for a model with these input channels:
+ * models with the same mode (and decoded geometry) share the images.
+ */
 export function variantChannels(
   task: VariantTask | undefined,
   channels: 'rgb' | 'bgr' | 'gray',

@@ -801,8 +801,7 @@ void pil_resample_v(const uint8_t *src, uint8_t *out, int stride, int oh, const 
  * c = 2.1969 (double precision, stored as float). `work` must hold 8·(w+4)·(h+4) + 4·(w+2)·(h+2)
  * + 13·w·h bytes, 8-byte aligned.
  */
-EXPORT("edge_distance")
-void edge_distance(const uint8_t *src, float *dist, int w, int h, int low, int high,
+static void edge_distance(const uint8_t *src, float *dist, int w, int h, int low, int high,
                    uint8_t *work) {
   const int n = w * h;
   const int pw = w + 4, mw = w + 2;
@@ -906,4 +905,90 @@ void edge_distance(const uint8_t *src, float *dist, int w, int h, int low, int h
   }
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++) dist[(long)y * w + x] = (float)d[(long)(y + 2) * pw + x + 2];
+}
+
+/* A single-channel image (float or byte) with a 1-pixel BORDER_REFLECT_101 frame, as floats. */
+static void pad_mirror1(const float *fsrc, const uint8_t *bsrc, int w, int h, float *out) {
+  const int pw = w + 2;
+  for (int y = -1; y <= h; y++) {
+    const int sy = y < 0 ? (1 < h - 1 ? 1 : h - 1) : y >= h ? (h - 2 > 0 ? h - 2 : 0) : y;
+    float *row = out + (long)(y + 1) * pw;
+    const long s = (long)sy * w;
+#define SRC(i) (fsrc ? fsrc[s + (i)] : (float)bsrc[s + (i)])
+    for (int x = 0; x < w; x++) row[x + 1] = SRC(x);
+    row[0] = SRC(1 < w - 1 ? 1 : w - 1);
+    row[w + 1] = SRC(w - 2 > 0 ? w - 2 : 0);
+#undef SRC
+  }
+}
+
+/* cv2.blur 3×3 (BORDER_REFLECT_101): the nine samples summed left to right in double, / 9. */
+static void box_blur3(const float *p, int w, int h, float *out) {
+  const int pw = w + 2;
+  for (int y = 0; y < h; y++) {
+    const float *a = p + (long)y * pw, *b = a + pw, *c = b + pw;
+    for (int x = 0; x < w; x++)
+      out[(long)y * w + x] =
+          (float)(((((((((double)a[x] + a[x + 1]) + a[x + 2]) + b[x]) + b[x + 1]) + b[x + 2]) +
+                    c[x]) +
+                   c[x + 1] + c[x + 2]) /
+                  9);
+  }
+}
+
+/*
+ * spatter's water shading from the 8-bit liquid layer, as cv-ops.ts and weather.ts define it:
+ * distance to the Canny(50, 150) edges capped at 20, 3×3 box blur, truncated to bytes,
+ * equalizeHist, the emboss kernel [[−2,−1,0],[−1,1,1],[0,1,2]] (rounded, saturated to bytes),
+ * 3×3 box blur again. `work` must hold edge_distance's work plus 12·(w+2)·(h+2) + 11·w·h bytes.
+ */
+EXPORT("spatter_shade")
+void spatter_shade(const uint8_t *l8, float *shade, int w, int h, uint8_t *work) {
+  const long n = (long)w * h;
+  const long edge_work = 8L * (w + 4) * (h + 4) + 4L * (w + 2) * (h + 2) + 13 * n;
+  float *dist = (float *)(work + ((edge_work + 7) & ~7L));
+  float *pad = dist + n;
+  uint8_t *d8 = (uint8_t *)(pad + (long)(w + 2) * (h + 2));
+  uint8_t *eq = d8 + n;
+  edge_distance(l8, dist, w, h, 50, 150, work);
+  for (long i = 0; i < n; i++)
+    if (dist[i] > 20) dist[i] = 20;
+  pad_mirror1(dist, 0, w, h, pad);
+  box_blur3(pad, w, h, dist); /* dist now holds the blurred distance */
+  for (long i = 0; i < n; i++) d8[i] = (uint8_t)(int)dist[i];
+  /* equalizeHist: lut[v] = round(255·(cdf(v) − cdf(first)) / (N − count(first))), with
+   * JavaScript's Math.round (halves up). */
+  int32_t hist[256];
+  for (int v = 0; v < 256; v++) hist[v] = 0;
+  for (long i = 0; i < n; i++) hist[d8[i]]++;
+  int first = 0;
+  while (first < 255 && hist[first] == 0) first++;
+  uint8_t lut[256];
+  for (int v = 0; v < 256; v++) lut[v] = 0;
+  if (hist[first] == n) {
+    for (int v = 0; v < 256; v++) lut[v] = (uint8_t)first;
+  } else {
+    const double scale = 255.0 / (double)(n - hist[first]);
+    long sum = 0;
+    for (int v = first + 1; v < 256; v++) {
+      sum += hist[v];
+      const double x = (double)sum * scale;
+      double r = __builtin_floor(x);
+      if (x - r >= 0.5) r += 1;
+      lut[v] = (uint8_t)(r > 255 ? 255 : r);
+    }
+  }
+  for (long i = 0; i < n; i++) eq[i] = lut[d8[i]];
+  /* Emboss (integer arithmetic: exact), then the second box blur. */
+  pad_mirror1(0, eq, w, h, pad);
+  const int pw = w + 2;
+  for (int y = 0; y < h; y++) {
+    const float *a = pad + (long)y * pw, *b = a + pw, *c = b + pw;
+    for (int x = 0; x < w; x++) {
+      const int acc = (int)(-2 * a[x] - a[x + 1] - b[x] + b[x + 1] + b[x + 2] + c[x + 1] + 2 * c[x + 2]);
+      d8[(long)y * w + x] = (uint8_t)(acc < 0 ? 0 : acc > 255 ? 255 : acc);
+    }
+  }
+  pad_mirror1(0, d8, w, h, pad);
+  box_blur3(pad, w, h, shade);
 }
