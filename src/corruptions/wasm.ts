@@ -1,7 +1,7 @@
 /**
  * The WebAssembly kernels of the corruptions (src/corruptions/wasm/kernels.c, built by
  * scripts/build-wasm.mjs): the separable float filters, libjpeg-turbo's JPEG round trip,
- * Pillow's 8-bit resampling and spatter's OpenCV chain.
+ * Pillow's 8-bit resampling, spatter's OpenCV chain and defocus_blur's disk sum.
  * One instance per thread, compiled on first use (~16 KB). WebAssembly arithmetic is exact IEEE
  * (no fused multiply-add, no platform maths library), so results are the same bytes on every
  * machine, thread and run.
@@ -46,6 +46,18 @@ interface KernelExports {
     ksize: number,
   ): void;
   spatter_shade(l8: number, shade: number, w: number, h: number, work: number): void;
+  defocus_disk(
+    pad: number,
+    out: number,
+    w: number,
+    h: number,
+    R: number,
+    g: number,
+    gk: number,
+    half: number,
+    count: number,
+    work: number,
+  ): void;
   jpeg_round_trip(
     src: number,
     dst: number,

@@ -992,3 +992,73 @@ void spatter_shade(const uint8_t *l8, float *shade, int w, int h, uint8_t *work)
   pad_mirror1(0, d8, w, h, pad);
   box_blur3(pad, w, h, shade);
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* defocus_blur (blur.ts documents it): a (2g+1)-tap Gaussian on a reflect-101 padded copy, then */
+/* the disk sum over row prefix sums, in the same double arithmetic and order as the scalar code. */
+
+/*
+ * src: interleaved RGB (w×h). pad: the caller's reflect-101 padded copy as floats
+ * ((w + 2P)×(h + 2P)×3, P = R + g). gk: 2g+1 Gaussian taps; half: 2R+1 disk half-widths; out:
+ * bytes, x·(1/count) + 1e-4 truncated and clipped. `work` must hold 4·(w+2R)·(h+2P)·3 +
+ * 8·(w+2R+1)·3·(h+2R) bytes, 8-byte aligned.
+ */
+EXPORT("defocus_disk")
+void defocus_disk(const float *pad, uint8_t *out, int w, int h, int R, int g, const double *gk,
+                  const int32_t *half, int count, uint8_t *work) {
+  const int P = R + g, pw = w + 2 * P, ph = h + 2 * P;
+  const int qw = w + 2 * R, qh = h + 2 * R;
+  double *prefix = (double *)work;
+  const long sw = (long)(qw + 1) * 3;
+  float *horiz = (float *)(prefix + sw * qh);
+  for (int y = 0; y < ph; y++)
+    for (int x = 0; x < qw; x++)
+      for (int c = 0; c < 3; c++) {
+        double acc = 0;
+        for (int t = 0; t <= 2 * g; t++) acc += gk[t] * pad[((long)y * pw + x + t) * 3 + c];
+        horiz[((long)y * qw + x) * 3 + c] = (float)acc;
+      }
+  for (int y = 0; y < qh; y++) {
+    double a = 0, b = 0, cc = 0;
+    double *row = prefix + (long)y * sw;
+    row[0] = row[1] = row[2] = 0;
+    for (int x = 0; x < qw; x++) {
+      double v0 = 0, v1 = 0, v2 = 0;
+      for (int t = 0; t <= 2 * g; t++) {
+        const double k = gk[t];
+        const float *p = horiz + ((long)(y + t) * qw + x) * 3;
+        v0 += k * p[0];
+        v1 += k * p[1];
+        v2 += k * p[2];
+      }
+      a += v0;
+      b += v1;
+      cc += v2;
+      double *q = row + (long)(x + 1) * 3;
+      q[0] = a;
+      q[1] = b;
+      q[2] = cc;
+    }
+  }
+  const double scale = 1.0 / count;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      double a = 0, b = 0, cc = 0;
+      for (int dy = 0; dy <= 2 * R; dy++) {
+        const int hw = half[dy];
+        const double *row = prefix + (long)(y + dy) * sw;
+        const double *hi = row + (long)(x + R + hw + 1) * 3;
+        const double *lo = row + (long)(x + R - hw) * 3;
+        a += hi[0] - lo[0];
+        b += hi[1] - lo[1];
+        cc += hi[2] - lo[2];
+      }
+      a = a * scale + 1e-4;
+      b = b * scale + 1e-4;
+      cc = cc * scale + 1e-4;
+      uint8_t *o = out + ((long)y * w + x) * 3;
+      o[0] = (uint8_t)(a >= 255 ? 255 : a > 0 ? (int)a : 0);
+      o[1] = (uint8_t)(b >= 255 ? 255 : b > 0 ? (int)b : 0);
+      o[2] = (uint8_t)(cc >= 255 ? 255 : cc > 0 ? (int)cc : 0);
+    }
+}
