@@ -1129,7 +1129,7 @@ var require_option = __commonJS({
 var require_suggestSimilar = __commonJS({
   "node_modules/commander/lib/suggestSimilar.js"(exports) {
     var maxDistance = 3;
-    function editDistance(a, b) {
+    function editDistance2(a, b) {
       if (Math.abs(a.length - b.length) > maxDistance)
         return Math.max(a.length, b.length);
       const d = [];
@@ -1175,7 +1175,7 @@ var require_suggestSimilar = __commonJS({
       const minSimilarity = 0.4;
       candidates.forEach((candidate) => {
         if (candidate.length <= 1) return;
-        const distance = editDistance(word, candidate);
+        const distance = editDistance2(word, candidate);
         const length = Math.max(word.length, candidate.length);
         const similarity = (length - distance) / length;
         if (similarity > minSimilarity) {
@@ -1210,7 +1210,7 @@ var require_command = __commonJS({
   "node_modules/commander/lib/command.js"(exports) {
     var EventEmitter = __require("node:events").EventEmitter;
     var childProcess = __require("node:child_process");
-    var path11 = __require("node:path");
+    var path20 = __require("node:path");
     var fs = __require("node:fs");
     var process2 = __require("node:process");
     var { Argument: Argument2, humanReadableArgName } = require_argument();
@@ -2223,9 +2223,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let launchWithNode = false;
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path11.resolve(baseDir, baseName);
+          const localBin = path20.resolve(baseDir, baseName);
           if (fs.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path11.extname(baseName))) return void 0;
+          if (sourceExt.includes(path20.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs.existsSync(`${localBin}${ext}`)
           );
@@ -2243,17 +2243,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path11.resolve(
-            path11.dirname(resolvedScriptPath),
+          executableDir = path20.resolve(
+            path20.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path11.basename(
+            const legacyName = path20.basename(
               this._scriptPath,
-              path11.extname(this._scriptPath)
+              path20.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -2264,7 +2264,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        launchWithNode = sourceExt.includes(path11.extname(executableFile));
+        launchWithNode = sourceExt.includes(path20.extname(executableFile));
         let proc;
         if (process2.platform !== "win32") {
           if (launchWithNode) {
@@ -3179,7 +3179,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path11.basename(filename, path11.extname(filename));
+        this._name = path20.basename(filename, path20.extname(filename));
         return this;
       }
       /**
@@ -3193,9 +3193,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path12) {
-        if (path12 === void 0) return this._executableDir;
-        this._executableDir = path12;
+      executableDir(path21) {
+        if (path21 === void 0) return this._executableDir;
+        this._executableDir = path21;
         return this;
       }
       /**
@@ -3888,7 +3888,7 @@ var require_options = __commonJS({
     }
     module.exports = {
       // set global options
-      parse: function parse5(rawOptions, preset) {
+      parse: function parse6(rawOptions, preset) {
         const options = {};
         const opt = Object.assign({}, preset, rawOptions);
         options.throttleTime = 1e3 / mergeOption(opt.fps, 10);
@@ -4389,9 +4389,22 @@ var init_errors = __esm({
       name = "UserError";
       /** A short machine-readable category, e.g. `config`, `dataset`, `model`, `usage`. */
       kind;
+      /** The message without its detail lines. */
+      summary;
+      /**
+       * Lines shown under the summary (a list of config problems, of unreadable images). Kept apart
+       * so that logs can make each line safe on its own (see log-text.ts); `message` has them too.
+       */
+      details;
       constructor(kind, message, options) {
-        super(message, options);
+        const details3 = options?.details ?? [];
+        super(
+          [message, ...details3.map((d) => `  ${d}`)].join("\n"),
+          options?.cause === void 0 ? void 0 : { cause: options.cause }
+        );
         this.kind = kind;
+        this.summary = message;
+        this.details = details3;
       }
     };
   }
@@ -4582,7 +4595,7 @@ function putProp(target, key, value) {
   else
     target[key] = value;
 }
-function mirrorShape(target, source, keys, wrap) {
+function mirrorShape(target, source, keys, wrap2) {
   const raw = sourceShape(source);
   for (const key of keys) {
     const desc = Object.getOwnPropertyDescriptor(raw, key);
@@ -4591,10 +4604,10 @@ function mirrorShape(target, source, keys, wrap) {
     if (desc.get) {
       deferProp(target, key, () => {
         const value = source._zod.def.shape[key];
-        return wrap ? wrap(value, key) : value;
+        return wrap2 ? wrap2(value, key) : value;
       });
     } else
-      putProp(target, key, wrap ? wrap(desc.value, key) : desc.value);
+      putProp(target, key, wrap2 ? wrap2(desc.value, key) : desc.value);
   }
 }
 function mirrorProps(target, source) {
@@ -4619,10 +4632,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path11) {
-  if (!path11)
+function getElementAtPath(obj, path20) {
+  if (!path20)
     return obj;
-  return path11.reduce((acc, key) => acc?.[key], obj);
+  return path20.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -4881,11 +4894,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path11, issues) {
+function prefixIssues(path20, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path11);
+    iss.path.unshift(path20);
     return iss;
   });
 }
@@ -5418,16 +5431,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path11 = []) => {
+  const processError = (error63, path20 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path11, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path20, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path11, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path20, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path11, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path20, ...issue2.path]);
       } else {
-        const fullpath = [...path11, ...issue2.path];
+        const fullpath = [...path20, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -5466,17 +5479,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path11 = []) => {
+  const processError = (error63, path20 = []) => {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path11, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path20, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path11, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path20, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path11, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path20, ...issue2.path]);
       } else {
-        const fullpath = [...path11, ...issue2.path];
+        const fullpath = [...path20, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -5515,8 +5528,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path11 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path11) {
+  const path20 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path20) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -5698,18 +5711,18 @@ var init_parse = __esm({
       return result.issues.length === 0;
     };
     _encode = (_Err) => {
-      const parse5 = _parse(_Err);
+      const parse6 = _parse(_Err);
       const fn = (schema, value, _ctx, _params) => {
         const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-        return parse5(schema, value, ctx, finalizeParams(fn, _params));
+        return parse6(schema, value, ctx, finalizeParams(fn, _params));
       };
       return fn;
     };
     encode = /* @__PURE__ */ _encode($ZodRealError);
     _decode = (_Err) => {
-      const parse5 = _parse(_Err);
+      const parse6 = _parse(_Err);
       const fn = (schema, value, _ctx, _params) => {
-        return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+        return parse6(schema, value, _ctx, finalizeParams(fn, _params));
       };
       return fn;
     };
@@ -6021,12 +6034,12 @@ var init_checks = __esm({
     $ZodCheckNumberFormat = /* @__PURE__ */ $constructor("$ZodCheckNumberFormat", (inst, def) => {
       $ZodCheck.init(inst, def);
       def.format = def.format || "float64";
-      const isInt = def.format?.includes("int");
-      const origin = isInt ? "int" : "number";
+      const isInt2 = def.format?.includes("int");
+      const origin = isInt2 ? "int" : "number";
       const [minimum, maximum] = NUMBER_FORMAT_RANGES[def.format];
       inst._zod.check = (payload) => {
         const input2 = payload.value;
-        if (isInt) {
+        if (isInt2) {
           if (!Number.isInteger(input2)) {
             payload.issues.push({
               expected: origin,
@@ -6571,7 +6584,7 @@ function isValidBase64(data) {
 function isValidBase64URL(data) {
   if (!base64urlCharset.test(data))
     return false;
-  const base643 = data.replace(/[-_]/g, (c) => c === "-" ? "+" : "/");
+  const base643 = data.replace(/[-_]/g, (c2) => c2 === "-" ? "+" : "/");
   const padded = base643.padEnd(Math.ceil(base643.length / 4) * 4, "=");
   return isValidBase64(padded);
 }
@@ -6609,9 +6622,9 @@ function isValidIBAN(input2) {
     return false;
   return isIso7064Mod97(input2);
 }
-function isValidJWT(token, algorithm = null) {
+function isValidJWT(token2, algorithm = null) {
   try {
-    const tokensParts = token.split(".");
+    const tokensParts = token2.split(".");
     if (tokensParts.length !== 3)
       return false;
     const [header] = tokensParts;
@@ -6633,8 +6646,8 @@ function capSize(inst, size) {
   const caps = sizeCaps(inst._zod.def.checks);
   if (!caps.length)
     return;
-  const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const cap = Math.min(...caps.map((c2) => c2[0]));
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -6648,7 +6661,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 function handleArrayResult(result, final, index2) {
@@ -7091,14 +7104,14 @@ function handleReadonlyResult(payload) {
 function leafPattern(schema) {
   const def = schema._zod.def;
   let pattern = def.pattern;
-  let isInt = !!def.format?.includes("int");
+  let isInt2 = !!def.format?.includes("int");
   let minimum;
   let maximum;
   for (const ch of def.checks ?? []) {
     const d = ch._zod.def;
     if (d.pattern)
       pattern = d.pattern;
-    isInt || (isInt = !!d.format?.includes("int"));
+    isInt2 || (isInt2 = !!d.format?.includes("int"));
     const lo = d.minimum ?? d.length;
     const hi = d.maximum ?? d.length;
     if (lo !== void 0 && (minimum === void 0 || lo > minimum))
@@ -7113,7 +7126,7 @@ function leafPattern(schema) {
   if (minimum !== void 0 || maximum !== void 0)
     return string({ minimum, maximum }).source;
   const own2 = schema._zod.pattern;
-  return (isInt && own2 === number ? integer : own2)?.source;
+  return (isInt2 && own2 === number ? integer : own2)?.source;
 }
 function partPattern(schema) {
   const def = schema._zod.def;
@@ -8942,9 +8955,9 @@ function isRecursive(inst, stack, resolve) {
     return PROVEN;
   stack.add(inst);
   let result = NONE;
-  const check2 = (child) => {
-    if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve);
+  const check2 = (child2) => {
+    if (result !== PROVEN && child2?._zod) {
+      const answer = isRecursive(child2, stack, resolve);
       if (answer > result)
         result = answer;
     }
@@ -8955,9 +8968,9 @@ function isRecursive(inst, stack, resolve) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
-      if (child > answer)
-        answer = child;
+      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
+      if (child2 > answer)
+        answer = child2;
     }
     return answer;
   };
@@ -9107,15 +9120,15 @@ var init_memoizer = __esm({
     PROVEN = 2;
     open = [];
     memo = {
-      alloc(_inst, payload, empty) {
+      alloc(_inst, payload, empty2) {
         const bucket = handoff;
         if (!bucket)
-          return empty;
+          return empty2;
         handoff = void 0;
-        const entry = { value: empty, issues: null };
+        const entry = { value: empty2, issues: null };
         bucket.set(payload.value, entry);
         open.push(entry);
-        return empty;
+        return empty2;
       },
       guard(inst) {
         var _a3;
@@ -14793,8 +14806,8 @@ var init_pt = __esm({
           case "not_multiple_of":
             return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
           case "unrecognized_keys": {
-            const plural2 = issue2.keys.length > 1 ? "s" : "";
-            return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue2.keys, ", ")}`;
+            const plural3 = issue2.keys.length > 1 ? "s" : "";
+            return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
           }
           case "invalid_key":
             return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -14944,8 +14957,8 @@ var init_pt_BR = __esm({
           case "not_multiple_of":
             return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
           case "unrecognized_keys": {
-            const plural2 = issue2.keys.length > 1 ? "s" : "";
-            return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue2.keys, ", ")}`;
+            const plural3 = issue2.keys.length > 1 ? "s" : "";
+            return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
           }
           case "invalid_key":
             return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -20761,8 +20774,8 @@ var init_json_schema_processors = __esm({
     };
     numberProcessor = (schema, ctx, _json, params) => {
       const json2 = _json;
-      const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt } = aggregateChecks(schema);
-      json2.type = isInt ? "integer" : "number";
+      const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt: isInt2 } = aggregateChecks(schema);
+      json2.type = isInt2 ? "integer" : "number";
       const exMin = typeof exclusiveMinimum === "number" && exclusiveMinimum >= (minimum ?? Number.NEGATIVE_INFINITY);
       const exMax = typeof exclusiveMaximum === "number" && exclusiveMaximum <= (maximum ?? Number.POSITIVE_INFINITY);
       const legacy = ctx.target === "draft-04" || ctx.target === "openapi-3.0";
@@ -22934,8 +22947,8 @@ var init_schemas2 = __esm({
           return Math.min(maximum ?? Number.POSITIVE_INFINITY, exclusiveMaximum ?? Number.POSITIVE_INFINITY);
         },
         isInt: (inst) => {
-          const { isInt, multipleOf } = aggregateChecks(inst);
-          return !!isInt || !!multipleOf?.some(Number.isSafeInteger);
+          const { isInt: isInt2, multipleOf } = aggregateChecks(inst);
+          return !!isInt2 || !!multipleOf?.some(Number.isSafeInteger);
         },
         format: (inst) => aggregateChecks(inst).format ?? null
       }, {
@@ -23548,13 +23561,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path11 = ref.slice(1).split("/").filter(Boolean);
-  if (path11.length === 0) {
+  const path20 = ref.slice(1).split("/").filter(Boolean);
+  if (path20.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path11[0] === defsKey) {
-    const key = path11[1] === void 0 ? void 0 : decodeJSONPointerSegment(path11[1]);
+  if (path20[0] === defsKey) {
+    const key = path20[1] === void 0 ? void 0 : decodeJSONPointerSegment(path20[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -24907,7 +24920,13 @@ var init_schema = __esm({
         classSource: external_exports.string(),
         metadataColumns: external_exports.array(external_exports.string()),
         contentHash: external_exports.string().describe("sha256 over sorted (id, image sha256) pairs of the evaluated examples."),
-        shard: external_exports.object({ index: external_exports.number().int(), count: external_exports.number().int() }).optional()
+        shard: external_exports.object({ index: external_exports.number().int(), count: external_exports.number().int() }).optional(),
+        unused: external_exports.object({
+          count: external_exports.number().int(),
+          files: external_exports.array(external_exports.object({ path: external_exports.string(), reason: external_exports.string() })).describe('The first 1000, sorted by path; a folder ends with "/".')
+        }).optional().describe(
+          "imagefolder: files and folders under the root that are not part of the dataset (hidden, not an image, not in a class folder, a broken link, unreadable, ...)."
+        )
       }),
       models: external_exports.object({ candidate: modelSummary, baseline: modelSummary.optional() }),
       comparison: external_exports.object({
@@ -24958,6 +24977,9 @@ var init_schema = __esm({
       suites: external_exports.record(external_exports.string(), external_exports.unknown()).describe("Results of the robustness and data suites, by suite name."),
       unreadable: external_exports.array(external_exports.object({ id: external_exports.string(), reason: external_exports.string() })),
       notices: external_exports.array(external_exports.string()).describe("Things the reader should know (no baseline, skipped images, ...)."),
+      files: external_exports.record(external_exports.string(), external_exports.object({ lines: external_exports.number().int(), sha256: external_exports.string() })).optional().describe(
+        "The JSON-lines files written next to this report.json (records.jsonl, examples.jsonl): non-blank lines and sha256 of each, so that a truncated or changed copy is refused when the folder is read back (as a stored baseline or a shard)."
+      ),
       timing: external_exports.record(external_exports.string(), external_exports.number()).describe("Seconds per phase. Not part of the result: differs run to run.")
     });
   }
@@ -25029,17 +25051,17 @@ var init_examples = __esm({
         return this.labels[this.labelCodes[i]];
       }
       /** Metadata value of column `c` (an index into `metadata`) for example `i`, if present. */
-      value(c, i) {
-        const col = this.metadata[c];
+      value(c2, i) {
+        const col = this.metadata[c2];
         const code = col.codes[i];
         return code === 0 ? void 0 : col.values[code - 1];
       }
       /** The metadata of example `i` as an object, keys in column order, missing values absent. */
       metadataOf(i) {
         const out = {};
-        for (let c = 0; c < this.metadata.length; c++) {
-          const v = this.value(c, i);
-          if (v !== void 0) out[this.metadata[c].name] = v;
+        for (let c2 = 0; c2 < this.metadata.length; c2++) {
+          const v = this.value(c2, i);
+          if (v !== void 0) out[this.metadata[c2].name] = v;
         }
         return out;
       }
@@ -25081,9 +25103,9 @@ var init_examples = __esm({
       }
       /** The same examples with labels as indices into `classes` (every label must be one). */
       withClasses(classes) {
-        const index2 = new Map(classes.map((c, i) => [c, i]));
+        const index2 = new Map(classes.map((c2, i) => [c2, i]));
         const remap2 = this.labels.map((l) => index2.get(l) ?? -1);
-        const codes = this.labelCodes.map((c) => remap2[c]);
+        const codes = this.labelCodes.map((c2) => remap2[c2]);
         return new _ExampleTable(
           this.root,
           this.ids,
@@ -25124,7 +25146,7 @@ var init_examples = __esm({
         if (i >= this.records.length) {
           this.labelCodes = grown(this.labelCodes);
           this.records = grown(this.records);
-          for (const c of this.columns.values()) c.codes = grown(c.codes);
+          for (const c2 of this.columns.values()) c2.codes = grown(c2.codes);
         }
         this.ids.push(id);
         this.paths.push(relPath);
@@ -25250,10 +25272,10 @@ var init_records = __esm({
         this.other?.delete(i);
       }
       get(i) {
-        const [c, r] = this.resolve(i);
-        const odd = c.other?.get(r);
+        const [c2, r] = this.resolve(i);
+        const odd = c2.other?.get(r);
         if (odd !== void 0) return odd;
-        return Buffer.from(c.bytes.buffer, c.bytes.byteOffset + r * 32, 32).toString("hex");
+        return Buffer.from(c2.bytes.buffer, c2.bytes.byteOffset + r * 32, 32).toString("hex");
       }
       /** Same hash at row `i` here and row `j` of `other`, without making strings. */
       equals(i, other, j) {
@@ -25267,12 +25289,12 @@ var init_records = __esm({
       }
       /** Copy row `j` of `from` into row `i`. */
       copyFrom(i, from, j) {
-        const [c, r] = from.resolve(j);
-        const odd = c.other?.get(r);
+        const [c2, r] = from.resolve(j);
+        const odd = c2.other?.get(r);
         if (odd !== void 0) {
           this.writable();
           (this.other ??= /* @__PURE__ */ new Map()).set(i, odd);
-        } else this.setBytes(i, c.bytes.subarray(r * 32, r * 32 + 32));
+        } else this.setBytes(i, c2.bytes.subarray(r * 32, r * 32 + 32));
       }
       /** Keep the first `n` rows only (releases the spare capacity). */
       trim(n) {
@@ -25358,15 +25380,15 @@ var init_records = __esm({
         this.model = model;
         this.variant = variant;
         this.hashSource = hashSource;
-        const c = Math.max(1, capacity);
-        this.hashes = new HashColumn(hashSource ? 0 : c);
-        if (hashSource) this.hashRows = new Uint32Array(c);
-        this.label = new Int32Array(c);
-        this.pred = new Int32Array(c);
-        this.rank = new Int32Array(c);
-        this.conf = new Float64Array(c);
-        this.pTrue = new Float64Array(c);
-        this.sumSq = new Float64Array(c);
+        const c2 = Math.max(1, capacity);
+        this.hashes = new HashColumn(hashSource ? 0 : c2);
+        if (hashSource) this.hashRows = new Uint32Array(c2);
+        this.label = new Int32Array(c2);
+        this.pred = new Int32Array(c2);
+        this.rank = new Int32Array(c2);
+        this.conf = new Float64Array(c2);
+        this.pTrue = new Float64Array(c2);
+        this.sumSq = new Float64Array(c2);
       }
       model;
       variant;
@@ -25506,9 +25528,10 @@ var init_records = __esm({
 });
 
 // src/engine/results.ts
+import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { once } from "node:events";
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, open as open2, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path2 from "node:path";
 import { createInterface } from "node:readline";
 function* exampleLines(examples, images) {
@@ -25523,20 +25546,61 @@ function* exampleLines(examples, images) {
 `;
   }
 }
-async function* jsonLines(file2) {
-  const lines = createInterface({
-    input: createReadStream(file2, { encoding: "utf8" }),
-    crlfDelay: Infinity
-  });
+async function* jsonLines(file2, tally2 = { lines: 0, hash: createHash("sha256") }) {
+  const input2 = createReadStream(file2);
+  input2.on("data", (chunk) => tally2.hash.update(chunk));
+  const lines = createInterface({ input: input2, crlfDelay: Infinity });
   let n = 0;
   for await (const text of lines) {
     n++;
-    if (text.trim() !== "") yield { n, text };
+    if (text.trim() === "") continue;
+    tally2.lines++;
+    yield { n, text };
   }
 }
-async function* readExampleLines(file2) {
+async function checkEndsWithLineBreak(file2, what) {
+  let last;
   try {
-    for await (const { n, text: l } of jsonLines(file2)) {
+    const handle = await open2(file2, "r");
+    try {
+      const { size } = await handle.stat();
+      if (size > 0) {
+        const byte = Buffer.alloc(1);
+        await handle.read(byte, 0, 1, size - 1);
+        last = byte[0];
+      }
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return;
+  }
+  if (last !== void 0 && last !== 10)
+    throw new UserError(
+      "baseline",
+      `${what} is incomplete: ${path2.basename(file2)} ends in the middle of a line (the file was cut off). Re-create the folder.`
+    );
+}
+function checkDigest(file2, got2, check2) {
+  const want = check2.expected;
+  if (!want) return;
+  const name = path2.basename(file2);
+  if (got2.lines !== want.lines)
+    throw new UserError(
+      "baseline",
+      `${check2.what} is incomplete: ${name} has ${got2.lines} lines, its ${RESULT_FILES.report} says ${want.lines}. Re-create the folder.`
+    );
+  if (got2.sha256 !== want.sha256)
+    throw new UserError(
+      "baseline",
+      `${check2.what} is damaged: ${name} does not match the sha256 its ${RESULT_FILES.report} records (it was changed after it was written). Re-create the folder.`
+    );
+}
+async function* readExampleLines(file2, check2) {
+  const tally2 = { lines: 0, hash: createHash("sha256") };
+  if (check2) await checkEndsWithLineBreak(file2, check2.what);
+  try {
+    for await (const { n, text: l } of jsonLines(file2, tally2)) {
       let v;
       try {
         v = JSON.parse(l);
@@ -25553,8 +25617,11 @@ async function* readExampleLines(file2) {
       `cannot read ${file2}: not a VisionGate result folder of this version (no examples.jsonl)`
     );
   }
+  if (check2) checkDigest(file2, { lines: tally2.lines, sha256: tally2.hash.digest("hex") }, check2);
 }
 async function writeLinesAtomic(file2, lines) {
+  const hash2 = createHash("sha256");
+  let count = 0;
   await mkdir(path2.dirname(file2), { recursive: true });
   const tmp = `${file2}.${process.pid}.tmp`;
   const out = createWriteStream(tmp);
@@ -25565,9 +25632,11 @@ async function writeLinesAtomic(file2, lines) {
     const text = chunk.join("");
     chunk = [];
     size = 0;
+    hash2.update(text, "utf8");
     if (!out.write(text)) await Promise.race([once(out, "drain"), failed]);
   };
   for (const line of lines) {
+    if (line.trim() !== "") count++;
     chunk.push(line);
     size += line.length;
     if (size >= 65536) await flush();
@@ -25576,6 +25645,7 @@ async function writeLinesAtomic(file2, lines) {
   out.end();
   await Promise.race([once(out, "finish"), failed]);
   await rename(tmp, file2);
+  return { lines: count, sha256: hash2.digest("hex") };
 }
 function* recordLines(records) {
   for (const r of records.records()) yield `${JSON.stringify(r)}
@@ -25592,10 +25662,12 @@ function isRecord(v) {
   const r = v;
   return typeof r.id === "string" && typeof r.hash === "string" && (r.model === "candidate" || r.model === "baseline") && typeof r.variant === "string" && Number.isInteger(r.label) && Number.isInteger(r.pred) && typeof r.conf === "number" && typeof r.pTrue === "number" && Number.isInteger(r.rank) && typeof r.sumSq === "number" && (r.probs === void 0 || Array.isArray(r.probs));
 }
-async function readRecords(file2) {
+async function readRecords(file2, check2) {
   const builders = /* @__PURE__ */ new Map();
+  const tally2 = { lines: 0, hash: createHash("sha256") };
+  if (check2) await checkEndsWithLineBreak(file2, check2.what);
   try {
-    for await (const { n, text: line } of jsonLines(file2)) {
+    for await (const { n, text: line } of jsonLines(file2, tally2)) {
       let value;
       try {
         value = JSON.parse(line);
@@ -25617,6 +25689,7 @@ async function readRecords(file2) {
       `cannot read ${file2}: ${code === "ENOENT" ? "file not found" : code ?? String(error62)}`
     );
   }
+  if (check2) checkDigest(file2, { lines: tally2.lines, sha256: tally2.hash.digest("hex") }, check2);
   return new RecordSet([...builders.values()].map((b) => b.finish()));
 }
 async function readReport(file2) {
@@ -25653,10 +25726,17 @@ async function readReport(file2) {
   }
   return parsed.data;
 }
-async function readResultDir(dir) {
+async function readResultDir(dir, what = `the stored result in ${dir}`) {
   const report = await readReport(path2.join(dir, RESULT_FILES.report));
-  const records = await readRecords(path2.join(dir, RESULT_FILES.records));
-  return { dir, report, records };
+  const expected = report.files?.[RESULT_FILES.records];
+  const records = await readRecords(path2.join(dir, RESULT_FILES.records), {
+    what,
+    ...expected ? { expected } : {}
+  });
+  const notices = expected ? [] : [
+    `${what[0].toUpperCase()}${what.slice(1)} was written by an older VisionGate: its ${RESULT_FILES.report} does not record the line count and sha256 of ${RESULT_FILES.records}, so a truncated copy cannot be told from a whole one. Re-create it to have it checked.`
+  ];
+  return { dir, report, records, notices };
 }
 async function expandShardDirs(dirs) {
   const out = [];
@@ -25775,17 +25855,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path11) {
-      const ctrl = callVisitor(key, node2, visitor, path11);
+    function visit_(key, node2, visitor, path20) {
+      const ctrl = callVisitor(key, node2, visitor, path20);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path11, ctrl);
-        return visit_(key, ctrl, visitor, path11);
+        replaceNode(key, path20, ctrl);
+        return visit_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path11 = Object.freeze(path11.concat(node2));
+          path20 = Object.freeze(path20.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path11);
+            const ci = visit_(i, node2.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -25796,13 +25876,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path11 = Object.freeze(path11.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path11);
+          path20 = Object.freeze(path20.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path11);
+          const cv = visit_("value", node2.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -25823,17 +25903,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path11) {
-      const ctrl = await callVisitor(key, node2, visitor, path11);
+    async function visitAsync_(key, node2, visitor, path20) {
+      const ctrl = await callVisitor(key, node2, visitor, path20);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path11, ctrl);
-        return visitAsync_(key, ctrl, visitor, path11);
+        replaceNode(key, path20, ctrl);
+        return visitAsync_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path11 = Object.freeze(path11.concat(node2));
+          path20 = Object.freeze(path20.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path11);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -25844,13 +25924,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path11 = Object.freeze(path11.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path11);
+          path20 = Object.freeze(path20.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path11);
+          const cv = await visitAsync_("value", node2.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -25877,23 +25957,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path11) {
+    function callVisitor(key, node2, visitor, path20) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path11);
+        return visitor(key, node2, path20);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path11);
+        return visitor.Map?.(key, node2, path20);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path11);
+        return visitor.Seq?.(key, node2, path20);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path11);
+        return visitor.Pair?.(key, node2, path20);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path11);
+        return visitor.Scalar?.(key, node2, path20);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path11);
+        return visitor.Alias?.(key, node2, path20);
       return void 0;
     }
-    function replaceNode(key, path11, node2) {
-      const parent = path11[path11.length - 1];
+    function replaceNode(key, path20, node2) {
+      const parent = path20[path20.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -26377,9 +26457,9 @@ var require_Alias = __commonJS({
       } else if (identity.isCollection(node2)) {
         let count = 0;
         for (const item of node2.items) {
-          const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          const c2 = getAliasCount(doc, item, anchors2);
+          if (c2 > count)
+            count = c2;
         }
         return count;
       } else if (identity.isPair(node2)) {
@@ -26505,10 +26585,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path11, value) {
+    function collectionFromPath(schema, path20, value) {
       let v = value;
-      for (let i = path11.length - 1; i >= 0; --i) {
-        const k = path11[i];
+      for (let i = path20.length - 1; i >= 0; --i) {
+        const k = path20[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -26527,7 +26607,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path11) => path11 == null || typeof path11 === "object" && !!path11[Symbol.iterator]().next().done;
+    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -26557,11 +26637,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path11, value) {
-        if (isEmptyPath(path11))
+      addIn(path20, value) {
+        if (isEmptyPath(path20))
           this.add(value);
         else {
-          const [key, ...rest] = path11;
+          const [key, ...rest] = path20;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -26575,8 +26655,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path11) {
-        const [key, ...rest] = path11;
+      deleteIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -26590,8 +26670,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path11, keepScalar) {
-        const [key, ...rest] = path11;
+      getIn(path20, keepScalar) {
+        const [key, ...rest] = path20;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -26609,8 +26689,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path11) {
-        const [key, ...rest] = path11;
+      hasIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -26620,8 +26700,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path11, value) {
-        const [key, ...rest] = path11;
+      setIn(path20, value) {
+        const [key, ...rest] = path20;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -27301,8 +27381,8 @@ ${ctx.indent}`;
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
-        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
-        if (hasNewline || !flow) {
+        const flow2 = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        if (hasNewline || !flow2) {
           let hasPropsLine = false;
           if (hasNewline && (vs0 === "&" || vs0 === "!")) {
             let sp0 = valueStr.indexOf(" ");
@@ -27508,8 +27588,8 @@ var require_Pair = __commonJS({
         return new _Pair(key, value);
       }
       toJSON(_, ctx) {
-        const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
-        return addPairToJSMap.addPairToJSMap(ctx, pair, this);
+        const pair2 = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
+        return addPairToJSMap.addPairToJSMap(ctx, pair2, this);
       }
       toString(ctx, onComment, onChompKeep) {
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
@@ -27528,8 +27608,8 @@ var require_stringifyCollection = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
-      const flow = ctx.inFlow ?? collection.flow;
-      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      const flow2 = ctx.inFlow ?? collection.flow;
+      const stringify2 = flow2 ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
@@ -27734,14 +27814,14 @@ var require_YAMLMap = __commonJS({
        * @param overwrite - If not set `true`, using a key that is already in the
        *   collection will throw. Otherwise, overwrites the previous value.
        */
-      add(pair, overwrite) {
+      add(pair2, overwrite) {
         let _pair;
-        if (identity.isPair(pair))
-          _pair = pair;
-        else if (!pair || typeof pair !== "object" || !("key" in pair)) {
-          _pair = new Pair.Pair(pair, pair?.value);
+        if (identity.isPair(pair2))
+          _pair = pair2;
+        else if (!pair2 || typeof pair2 !== "object" || !("key" in pair2)) {
+          _pair = new Pair.Pair(pair2, pair2?.value);
         } else
-          _pair = new Pair.Pair(pair.key, pair.value);
+          _pair = new Pair.Pair(pair2.key, pair2.value);
         const prev = findPair(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
@@ -28332,16 +28412,16 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+            const pair2 = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
             if (item.commentBefore)
-              pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
-${pair.key.commentBefore}` : item.commentBefore;
+              pair2.key.commentBefore = pair2.key.commentBefore ? `${item.commentBefore}
+${pair2.key.commentBefore}` : item.commentBefore;
             if (item.comment) {
-              const cn = pair.value ?? pair.key;
+              const cn = pair2.value ?? pair2.key;
               cn.comment = cn.comment ? `${item.comment}
 ${cn.comment}` : item.comment;
             }
-            item = pair;
+            item = pair2;
           }
           seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
         }
@@ -28422,13 +28502,13 @@ var require_omap = __commonJS({
         const map2 = /* @__PURE__ */ new Map();
         if (ctx?.onCreate)
           ctx.onCreate(map2);
-        for (const pair of this.items) {
+        for (const pair2 of this.items) {
           let key, value;
-          if (identity.isPair(pair)) {
-            key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+          if (identity.isPair(pair2)) {
+            key = toJS.toJS(pair2.key, "", ctx);
+            value = toJS.toJS(pair2.value, key, ctx);
           } else {
-            key = toJS.toJS(pair, "", ctx);
+            key = toJS.toJS(pair2, "", ctx);
           }
           if (map2.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
@@ -28644,24 +28724,24 @@ var require_set = __commonJS({
         this.tag = _YAMLSet.tag;
       }
       add(key) {
-        let pair;
+        let pair2;
         if (identity.isPair(key))
-          pair = key;
+          pair2 = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+          pair2 = new Pair.Pair(key.key, null);
         else
-          pair = new Pair.Pair(key, null);
-        const prev = YAMLMap.findPair(this.items, pair.key);
+          pair2 = new Pair.Pair(key, null);
+        const prev = YAMLMap.findPair(this.items, pair2.key);
         if (!prev)
-          this.items.push(pair);
+          this.items.push(pair2);
       }
       /**
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
       get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
-        return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+        const pair2 = YAMLMap.findPair(this.items, key);
+        return !keepPair && identity.isPair(pair2) ? identity.isScalar(pair2.key) ? pair2.key.value : pair2.key : pair2;
       }
       set(key, value) {
         if (typeof value !== "boolean")
@@ -29136,9 +29216,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path11, value) {
+      addIn(path20, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path11, value);
+          this.contents.addIn(path20, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -29172,7 +29252,7 @@ var require_Document = __commonJS({
           options = replacer;
           replacer = void 0;
         }
-        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
+        const { aliasDuplicateObjects, anchorPrefix, flow: flow2, keepUndefined, onTagObj, tag } = options ?? {};
         const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(
           this,
           // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
@@ -29188,7 +29268,7 @@ var require_Document = __commonJS({
           sourceObjects
         };
         const node2 = createNode.createNode(value, tag, ctx);
-        if (flow && identity.isCollection(node2))
+        if (flow2 && identity.isCollection(node2))
           node2.flow = true;
         setAnchors();
         return node2;
@@ -29213,14 +29293,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path11) {
-        if (Collection.isEmptyPath(path11)) {
+      deleteIn(path20) {
+        if (Collection.isEmptyPath(path20)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path11) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -29235,10 +29315,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path11, keepScalar) {
-        if (Collection.isEmptyPath(path11))
+      getIn(path20, keepScalar) {
+        if (Collection.isEmptyPath(path20))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path11, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -29249,10 +29329,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path11) {
-        if (Collection.isEmptyPath(path11))
+      hasIn(path20) {
+        if (Collection.isEmptyPath(path20))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path11) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -29269,13 +29349,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path11, value) {
-        if (Collection.isEmptyPath(path11)) {
+      setIn(path20, value) {
+        if (Collection.isEmptyPath(path20)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path11), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path11, value);
+          this.contents.setIn(path20, value);
         }
       }
       /**
@@ -29436,7 +29516,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens, { flow: flow2, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -29451,29 +29531,29 @@ var require_resolve_props = __commonJS({
       let comma = null;
       let found = null;
       let start = null;
-      for (const token of tokens) {
+      for (const token2 of tokens) {
         if (reqSpace) {
-          if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
-            onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+          if (token2.type !== "space" && token2.type !== "newline" && token2.type !== "comma")
+            onError(token2.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
           reqSpace = false;
         }
         if (tab2) {
-          if (atNewline && token.type !== "comment" && token.type !== "newline") {
+          if (atNewline && token2.type !== "comment" && token2.type !== "newline") {
             onError(tab2, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
           }
           tab2 = null;
         }
-        switch (token.type) {
+        switch (token2.type) {
           case "space":
-            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
-              tab2 = token;
+            if (!flow2 && (indicator !== "doc-start" || next?.type !== "flow-collection") && token2.source.includes("	")) {
+              tab2 = token2;
             }
             hasSpace = true;
             break;
           case "comment": {
             if (!hasSpace)
-              onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
-            const cb = token.source.substring(1) || " ";
+              onError(token2, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
+            const cb = token2.source.substring(1) || " ";
             if (!comment)
               comment = cb;
             else
@@ -29485,33 +29565,33 @@ var require_resolve_props = __commonJS({
           case "newline":
             if (atNewline) {
               if (comment)
-                comment += token.source;
+                comment += token2.source;
               else if (!found || indicator !== "seq-item-ind")
                 spaceBefore = true;
             } else
-              commentSep += token.source;
+              commentSep += token2.source;
             atNewline = true;
             hasNewline = true;
             if (anchor2 || tag)
-              newlineAfterProp = token;
+              newlineAfterProp = token2;
             hasSpace = true;
             break;
           case "anchor":
             if (anchor2)
-              onError(token, "MULTIPLE_ANCHORS", "A node can have at most one anchor");
-            if (token.source.endsWith(":"))
-              onError(token.offset + token.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
-            anchor2 = token;
-            start ?? (start = token.offset);
+              onError(token2, "MULTIPLE_ANCHORS", "A node can have at most one anchor");
+            if (token2.source.endsWith(":"))
+              onError(token2.offset + token2.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
+            anchor2 = token2;
+            start ?? (start = token2.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
             break;
           case "tag": {
             if (tag)
-              onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
-            tag = token;
-            start ?? (start = token.offset);
+              onError(token2, "MULTIPLE_TAGS", "A node can have at most one tag");
+            tag = token2;
+            start ?? (start = token2.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -29519,25 +29599,25 @@ var require_resolve_props = __commonJS({
           }
           case indicator:
             if (anchor2 || tag)
-              onError(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
+              onError(token2, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token2.source} indicator`);
             if (found)
-              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
-            found = token;
+              onError(token2, "UNEXPECTED_TOKEN", `Unexpected ${token2.source} in ${flow2 ?? "collection"}`);
+            found = token2;
             atNewline = indicator === "seq-item-ind" || indicator === "explicit-key-ind";
             hasSpace = false;
             break;
           case "comma":
-            if (flow) {
+            if (flow2) {
               if (comma)
-                onError(token, "UNEXPECTED_TOKEN", `Unexpected , in ${flow}`);
-              comma = token;
+                onError(token2, "UNEXPECTED_TOKEN", `Unexpected , in ${flow2}`);
+              comma = token2;
               atNewline = false;
               hasSpace = false;
               break;
             }
           // else fallthrough
           default:
-            onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.type} token`);
+            onError(token2, "UNEXPECTED_TOKEN", `Unexpected ${token2.type} token`);
             atNewline = false;
             hasSpace = false;
         }
@@ -29636,7 +29716,7 @@ var require_util_map_includes = __commonJS({
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair) => isEqual(pair.key, search));
+      return items.some((pair2) => isEqual(pair2.key, search));
     }
     exports.mapIncludes = mapIncludes;
   }
@@ -29722,10 +29802,10 @@ var require_resolve_block_map = __commonJS({
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
-            pair.srcToken = collItem;
-          map2.items.push(pair);
+            pair2.srcToken = collItem;
+          map2.items.push(pair2);
         } else {
           if (implicitKey)
             onError(keyNode.range, "MISSING_CHAR", "Implicit map keys need to be followed by map values");
@@ -29735,10 +29815,10 @@ var require_resolve_block_map = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode);
+          const pair2 = new Pair.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
-            pair.srcToken = collItem;
-          map2.items.push(pair);
+            pair2.srcToken = collItem;
+          map2.items.push(pair2);
         }
       }
       if (commentEnd && commentEnd < offset)
@@ -29810,15 +29890,15 @@ var require_resolve_end = __commonJS({
       if (end) {
         let hasSpace = false;
         let sep = "";
-        for (const token of end) {
-          const { source, type } = token;
+        for (const token2 of end) {
+          const { source, type } = token2;
           switch (type) {
             case "space":
               hasSpace = true;
               break;
             case "comment": {
               if (reqSpace && !hasSpace)
-                onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
+                onError(token2, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
               const cb = source.substring(1) || " ";
               if (!comment)
                 comment = cb;
@@ -29833,7 +29913,7 @@ var require_resolve_end = __commonJS({
               hasSpace = true;
               break;
             default:
-              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
+              onError(token2, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
           }
           offset += source.length;
         }
@@ -29857,7 +29937,7 @@ var require_resolve_flow_collection = __commonJS({
     var utilContainsNewline = require_util_contains_newline();
     var utilMapIncludes = require_util_map_includes();
     var blockMsg = "Block collections are not allowed within flow collections";
-    var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
+    var isBlock = (token2) => token2 && (token2.type === "block-map" || token2.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
       const isMap2 = fc.start.source === "{";
       const fcName = isMap2 ? "flow map" : "flow sequence";
@@ -29989,18 +30069,18 @@ var require_resolve_flow_collection = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
-            pair.srcToken = collItem;
+            pair2.srcToken = collItem;
           if (isMap2) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-            map2.items.push(pair);
+            map2.items.push(pair2);
           } else {
             const map2 = new YAMLMap.YAMLMap(ctx.schema);
             map2.flow = true;
-            map2.items.push(pair);
+            map2.items.push(pair2);
             const endRange = (valueNode ?? keyNode).range;
             map2.range = [keyNode.range[0], endRange[1], endRange[2]];
             coll.items.push(map2);
@@ -30049,8 +30129,8 @@ var require_compose_collection = __commonJS({
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
-    function resolveCollection(CN, ctx, token, onError, tagName, tag) {
-      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
+    function resolveCollection(CN, ctx, token2, onError, tagName, tag) {
+      const coll = token2.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token2, onError, tag) : token2.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token2, onError, tag) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token2, onError, tag);
       const Coll = coll.constructor;
       if (tagName === "!" || tagName === Coll.tagName) {
         coll.tag = Coll.tagName;
@@ -30060,10 +30140,10 @@ var require_compose_collection = __commonJS({
         coll.tag = tagName;
       return coll;
     }
-    function composeCollection(CN, ctx, token, props, onError) {
+    function composeCollection(CN, ctx, token2, props, onError) {
       const tagToken = props.tag;
       const tagName = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
-      if (token.type === "block-seq") {
+      if (token2.type === "block-seq") {
         const { anchor: anchor2, newlineAfterProp: nl3 } = props;
         const lastProp = anchor2 && tagToken ? anchor2.offset > tagToken.offset ? anchor2 : tagToken : anchor2 ?? tagToken;
         if (lastProp && (!nl3 || nl3.offset < lastProp.offset)) {
@@ -30071,9 +30151,9 @@ var require_compose_collection = __commonJS({
           onError(lastProp, "MISSING_CHAR", message);
         }
       }
-      const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
+      const expType = token2.type === "block-map" ? "map" : token2.type === "block-seq" ? "seq" : token2.start.source === "{" ? "map" : "seq";
       if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
-        return resolveCollection(CN, ctx, token, onError, tagName);
+        return resolveCollection(CN, ctx, token2, onError, tagName);
       }
       let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
       if (!tag) {
@@ -30087,10 +30167,10 @@ var require_compose_collection = __commonJS({
           } else {
             onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, true);
           }
-          return resolveCollection(CN, ctx, token, onError, tagName);
+          return resolveCollection(CN, ctx, token2, onError, tagName);
         }
       }
-      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
+      const coll = resolveCollection(CN, ctx, token2, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
       const node2 = identity.isNode(res) ? res : new Scalar.Scalar(res);
       node2.range = coll.range;
@@ -30108,13 +30188,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar2, onError) {
+      const start = scalar2.offset;
+      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -30126,12 +30206,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
+        if (scalar2.source)
+          end2 += scalar2.source.length;
         return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar2.indent + header.indent;
+      let offset = scalar2.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
@@ -30209,7 +30289,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
+      const end = start + header.length + scalar2.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -30240,31 +30320,31 @@ var require_resolve_block_scalar = __commonJS({
       let comment = "";
       let length = source.length;
       for (let i = 1; i < props.length; ++i) {
-        const token = props[i];
-        switch (token.type) {
+        const token2 = props[i];
+        switch (token2.type) {
           case "space":
             hasSpace = true;
           // fallthrough
           case "newline":
-            length += token.source.length;
+            length += token2.source.length;
             break;
           case "comment":
             if (strict && !hasSpace) {
               const message = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message);
+              onError(token2, "MISSING_CHAR", message);
             }
-            length += token.source.length;
-            comment = token.source.substring(1);
+            length += token2.source.length;
+            comment = token2.source.substring(1);
             break;
           case "error":
-            onError(token, "UNEXPECTED_TOKEN", token.message);
-            length += token.source.length;
+            onError(token2, "UNEXPECTED_TOKEN", token2.message);
+            length += token2.source.length;
             break;
           /* istanbul ignore next should not happen */
           default: {
-            const message = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message);
-            const ts = token.source;
+            const message = `Unexpected token in block scalar header: ${token2.type}`;
+            onError(token2, "UNEXPECTED_TOKEN", message);
+            const ts = token2.source;
             if (ts && typeof ts === "string")
               length += ts.length;
           }
@@ -30292,8 +30372,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source, end } = scalar;
+    function resolveFlowScalar(scalar2, strict, onError) {
+      const { offset, type, source, end } = scalar2;
       let _type;
       let value;
       const _onError = (rel2, code, msg) => onError(offset + rel2, code, msg);
@@ -30312,7 +30392,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar2, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -30515,38 +30595,38 @@ var require_compose_scalar = __commonJS({
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
-    function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+    function composeScalar(ctx, token2, tagToken, onError) {
+      const { value, type, comment, range } = token2.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token2, onError) : resolveFlowScalar.resolveFlowScalar(token2, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
         tag = ctx.schema[identity.SCALAR];
       } else if (tagName)
         tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
-      else if (token.type === "scalar")
-        tag = findScalarTagByTest(ctx, value, token, onError);
+      else if (token2.type === "scalar")
+        tag = findScalarTagByTest(ctx, value, token2, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar;
+      let scalar2;
       try {
-        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        const res = tag.resolve(value, (msg) => onError(tagToken ?? token2, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        scalar2 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error62) {
         const msg = error62 instanceof Error ? error62.message : String(error62);
-        onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        onError(tagToken ?? token2, "TAG_RESOLVE_FAILED", msg);
+        scalar2 = new Scalar.Scalar(value);
       }
-      scalar.range = range;
-      scalar.source = value;
+      scalar2.range = range;
+      scalar2.source = value;
       if (type)
-        scalar.type = type;
+        scalar2.type = type;
       if (tagName)
-        scalar.tag = tagName;
+        scalar2.tag = tagName;
       if (tag.format)
-        scalar.format = tag.format;
+        scalar2.format = tag.format;
       if (comment)
-        scalar.comment = comment;
-      return scalar;
+        scalar2.comment = comment;
+      return scalar2;
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
@@ -30571,7 +30651,7 @@ var require_compose_scalar = __commonJS({
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
       return schema[identity.SCALAR];
     }
-    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
+    function findScalarTagByTest({ atKey, directives, schema }, value, token2, onError) {
       const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
       if (schema.compat) {
         const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
@@ -30579,7 +30659,7 @@ var require_compose_scalar = __commonJS({
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
           const msg = `Value may be parsed as either ${ts} or ${cs}`;
-          onError(token, "TAG_RESOLVE_FAILED", msg, true);
+          onError(token2, "TAG_RESOLVE_FAILED", msg, true);
         }
       }
       return tag;
@@ -30629,22 +30709,22 @@ var require_compose_node = __commonJS({
     var resolveEnd = require_resolve_end();
     var utilEmptyScalarPosition = require_util_empty_scalar_position();
     var CN = { composeNode, composeEmptyNode };
-    function composeNode(ctx, token, props, onError) {
+    function composeNode(ctx, token2, props, onError) {
       const atKey = ctx.atKey;
       const { spaceBefore, comment, anchor: anchor2, tag } = props;
       let node2;
       let isSrcToken = true;
-      switch (token.type) {
+      switch (token2.type) {
         case "alias":
-          node2 = composeAlias(ctx, token, onError);
+          node2 = composeAlias(ctx, token2, onError);
           if (anchor2 || tag)
-            onError(token, "ALIAS_PROPS", "An alias node must not specify any properties");
+            onError(token2, "ALIAS_PROPS", "An alias node must not specify any properties");
           break;
         case "scalar":
         case "single-quoted-scalar":
         case "double-quoted-scalar":
         case "block-scalar":
-          node2 = composeScalar.composeScalar(ctx, token, tag, onError);
+          node2 = composeScalar.composeScalar(ctx, token2, tag, onError);
           if (anchor2)
             node2.anchor = anchor2.source.substring(1);
           break;
@@ -30652,47 +30732,47 @@ var require_compose_node = __commonJS({
         case "block-seq":
         case "flow-collection":
           try {
-            node2 = composeCollection.composeCollection(CN, ctx, token, props, onError);
+            node2 = composeCollection.composeCollection(CN, ctx, token2, props, onError);
             if (anchor2)
               node2.anchor = anchor2.source.substring(1);
           } catch (error62) {
             const message = error62 instanceof Error ? error62.message : String(error62);
-            onError(token, "RESOURCE_EXHAUSTION", message);
+            onError(token2, "RESOURCE_EXHAUSTION", message);
           }
           break;
         default: {
-          const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message);
+          const message = token2.type === "error" ? token2.message : `Unsupported token (type: ${token2.type})`;
+          onError(token2, "UNEXPECTED_TOKEN", message);
           isSrcToken = false;
         }
       }
-      node2 ?? (node2 = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
+      node2 ?? (node2 = composeEmptyNode(ctx, token2.offset, void 0, null, props, onError));
       if (anchor2 && node2.anchor === "")
         onError(anchor2, "BAD_ALIAS", "Anchor cannot be an empty string");
       if (atKey && ctx.options.stringKeys && (!identity.isScalar(node2) || typeof node2.value !== "string" || node2.tag && node2.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
-        onError(tag ?? token, "NON_STRING_KEY", msg);
+        onError(tag ?? token2, "NON_STRING_KEY", msg);
       }
       if (spaceBefore)
         node2.spaceBefore = true;
       if (comment) {
-        if (token.type === "scalar" && token.source === "")
+        if (token2.type === "scalar" && token2.source === "")
           node2.comment = comment;
         else
           node2.commentBefore = comment;
       }
       if (ctx.options.keepSourceTokens && isSrcToken)
-        node2.srcToken = token;
+        node2.srcToken = token2;
       return node2;
     }
     function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor: anchor2, tag, end }, onError) {
-      const token = {
+      const token2 = {
         type: "scalar",
         offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
         indent: -1,
         source: ""
       };
-      const node2 = composeScalar.composeScalar(ctx, token, tag, onError);
+      const node2 = composeScalar.composeScalar(ctx, token2, tag, onError);
       if (anchor2) {
         node2.anchor = anchor2.source.substring(1);
         if (node2.anchor === "")
@@ -30883,28 +30963,28 @@ ${cb}` : comment;
        * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
        */
       *compose(tokens, forceDoc = false, endOffset = -1) {
-        for (const token of tokens)
-          yield* this.next(token);
+        for (const token2 of tokens)
+          yield* this.next(token2);
         yield* this.end(forceDoc, endOffset);
       }
       /** Advance the composer by one CST token. */
-      *next(token) {
+      *next(token2) {
         if (node_process.env.LOG_STREAM)
-          console.dir(token, { depth: null });
-        switch (token.type) {
+          console.dir(token2, { depth: null });
+        switch (token2.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
-              const pos = getErrorPos(token);
+            this.directives.add(token2.source, (offset, message, warning) => {
+              const pos = getErrorPos(token2);
               pos[0] += offset;
               this.onError(pos, "BAD_DIRECTIVE", message, warning);
             });
-            this.prelude.push(token.source);
+            this.prelude.push(token2.source);
             this.atDirectives = true;
             break;
           case "document": {
-            const doc = composeDoc.composeDoc(this.options, this.directives, token, this.onError);
+            const doc = composeDoc.composeDoc(this.options, this.directives, token2, this.onError);
             if (this.atDirectives && !doc.directives.docStart)
-              this.onError(token, "MISSING_CHAR", "Missing directives-end/doc-start indicator line");
+              this.onError(token2, "MISSING_CHAR", "Missing directives-end/doc-start indicator line");
             this.decorate(doc, false);
             if (this.doc)
               yield this.doc;
@@ -30917,11 +30997,11 @@ ${cb}` : comment;
             break;
           case "comment":
           case "newline":
-            this.prelude.push(token.source);
+            this.prelude.push(token2.source);
             break;
           case "error": {
-            const msg = token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message;
-            const error62 = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
+            const msg = token2.source ? `${token2.message}: ${JSON.stringify(token2.source)}` : token2.message;
+            const error62 = new errors.YAMLParseError(getErrorPos(token2), "UNEXPECTED_TOKEN", msg);
             if (this.atDirectives || !this.doc)
               this.errors.push(error62);
             else
@@ -30931,11 +31011,11 @@ ${cb}` : comment;
           case "doc-end": {
             if (!this.doc) {
               const msg = "Unexpected doc-end without preceding document";
-              this.errors.push(new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg));
+              this.errors.push(new errors.YAMLParseError(getErrorPos(token2), "UNEXPECTED_TOKEN", msg));
               break;
             }
             this.doc.directives.docEnd = true;
-            const end = resolveEnd.resolveEnd(token.end, token.offset + token.source.length, this.doc.options.strict, this.onError);
+            const end = resolveEnd.resolveEnd(token2.end, token2.offset + token2.source.length, this.doc.options.strict, this.onError);
             this.decorate(this.doc, true);
             if (end.comment) {
               const dc = this.doc.comment;
@@ -30946,7 +31026,7 @@ ${end.comment}` : end.comment;
             break;
           }
           default:
-            this.errors.push(new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", `Unsupported token ${token.type}`));
+            this.errors.push(new errors.YAMLParseError(getErrorPos(token2), "UNEXPECTED_TOKEN", `Unsupported token ${token2.type}`));
         }
       }
       /**
@@ -30983,8 +31063,8 @@ var require_cst_scalar = __commonJS({
     var resolveFlowScalar = require_resolve_flow_scalar();
     var errors = require_errors();
     var stringifyString = require_stringifyString();
-    function resolveAsScalar(token, strict = true, onError) {
-      if (token) {
+    function resolveAsScalar(token2, strict = true, onError) {
+      if (token2) {
         const _onError = (pos, code, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
@@ -30992,13 +31072,13 @@ var require_cst_scalar = __commonJS({
           else
             throw new errors.YAMLParseError([offset, offset + 1], code, message);
         };
-        switch (token.type) {
+        switch (token2.type) {
           case "scalar":
           case "single-quoted-scalar":
           case "double-quoted-scalar":
-            return resolveFlowScalar.resolveFlowScalar(token, strict, _onError);
+            return resolveFlowScalar.resolveFlowScalar(token2, strict, _onError);
           case "block-scalar":
-            return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token, _onError);
+            return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token2, _onError);
         }
       }
       return null;
@@ -31035,13 +31115,13 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
-    function setScalarValue(token, value, context = {}) {
+    function setScalarValue(token2, value, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
-      let indent = "indent" in token ? token.indent : null;
+      let indent = "indent" in token2 ? token2.indent : null;
       if (afterKey && typeof indent === "number")
         indent += 2;
       if (!type)
-        switch (token.type) {
+        switch (token2.type) {
           case "single-quoted-scalar":
             type = "QUOTE_SINGLE";
             break;
@@ -31049,7 +31129,7 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token.props[0];
+            const header = token2.props[0];
             if (header.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
             type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
@@ -31067,40 +31147,40 @@ var require_cst_scalar = __commonJS({
       switch (source[0]) {
         case "|":
         case ">":
-          setBlockScalarValue(token, source);
+          setBlockScalarValue(token2, source);
           break;
         case '"':
-          setFlowScalarValue(token, source, "double-quoted-scalar");
+          setFlowScalarValue(token2, source, "double-quoted-scalar");
           break;
         case "'":
-          setFlowScalarValue(token, source, "single-quoted-scalar");
+          setFlowScalarValue(token2, source, "single-quoted-scalar");
           break;
         default:
-          setFlowScalarValue(token, source, "scalar");
+          setFlowScalarValue(token2, source, "scalar");
       }
     }
-    function setBlockScalarValue(token, source) {
+    function setBlockScalarValue(token2, source) {
       const he = source.indexOf("\n");
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
-      if (token.type === "block-scalar") {
-        const header = token.props[0];
+      if (token2.type === "block-scalar") {
+        const header = token2.props[0];
         if (header.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
         header.source = head;
-        token.source = body;
+        token2.source = body;
       } else {
-        const { offset } = token;
-        const indent = "indent" in token ? token.indent : -1;
+        const { offset } = token2;
+        const indent = "indent" in token2 ? token2.indent : -1;
         const props = [
           { type: "block-scalar-header", offset, indent, source: head }
         ];
-        if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
+        if (!addEndtoBlockProps(props, "end" in token2 ? token2.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key of Object.keys(token))
+        for (const key of Object.keys(token2))
           if (key !== "type" && key !== "offset")
-            delete token[key];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body });
+            delete token2[key];
+        Object.assign(token2, { type: "block-scalar", indent, props, source: body });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -31117,40 +31197,40 @@ var require_cst_scalar = __commonJS({
           }
       return false;
     }
-    function setFlowScalarValue(token, source, type) {
-      switch (token.type) {
+    function setFlowScalarValue(token2, source, type) {
+      switch (token2.type) {
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          token.type = type;
-          token.source = source;
+          token2.type = type;
+          token2.source = source;
           break;
         case "block-scalar": {
-          const end = token.props.slice(1);
+          const end = token2.props.slice(1);
           let oa = source.length;
-          if (token.props[0].type === "block-scalar-header")
-            oa -= token.props[0].source.length;
+          if (token2.props[0].type === "block-scalar-header")
+            oa -= token2.props[0].source.length;
           for (const tok of end)
             tok.offset += oa;
-          delete token.props;
-          Object.assign(token, { type, source, end });
+          delete token2.props;
+          Object.assign(token2, { type, source, end });
           break;
         }
         case "block-map":
         case "block-seq": {
-          const offset = token.offset + source.length;
-          const nl3 = { type: "newline", offset, indent: token.indent, source: "\n" };
-          delete token.items;
-          Object.assign(token, { type, source, end: [nl3] });
+          const offset = token2.offset + source.length;
+          const nl3 = { type: "newline", offset, indent: token2.indent, source: "\n" };
+          delete token2.items;
+          Object.assign(token2, { type, source, end: [nl3] });
           break;
         }
         default: {
-          const indent = "indent" in token ? token.indent : -1;
-          const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key of Object.keys(token))
+          const indent = "indent" in token2 ? token2.indent : -1;
+          const end = "end" in token2 && Array.isArray(token2.end) ? token2.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
+          for (const key of Object.keys(token2))
             if (key !== "type" && key !== "offset")
-              delete token[key];
-          Object.assign(token, { type, indent, source, end });
+              delete token2[key];
+          Object.assign(token2, { type, indent, source, end });
         }
       }
     }
@@ -31165,40 +31245,40 @@ var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
-    function stringifyToken(token) {
-      switch (token.type) {
+    function stringifyToken(token2) {
+      switch (token2.type) {
         case "block-scalar": {
           let res = "";
-          for (const tok of token.props)
+          for (const tok of token2.props)
             res += stringifyToken(tok);
-          return res + token.source;
+          return res + token2.source;
         }
         case "block-map":
         case "block-seq": {
           let res = "";
-          for (const item of token.items)
+          for (const item of token2.items)
             res += stringifyItem(item);
           return res;
         }
         case "flow-collection": {
-          let res = token.start.source;
-          for (const item of token.items)
+          let res = token2.start.source;
+          for (const item of token2.items)
             res += stringifyItem(item);
-          for (const st of token.end)
+          for (const st of token2.end)
             res += st.source;
           return res;
         }
         case "document": {
-          let res = stringifyItem(token);
-          if (token.end)
-            for (const st of token.end)
+          let res = stringifyItem(token2);
+          if (token2.end)
+            for (const st of token2.end)
               res += st.source;
           return res;
         }
         default: {
-          let res = token.source;
-          if ("end" in token && token.end)
-            for (const st of token.end)
+          let res = token2.source;
+          if ("end" in token2 && token2.end)
+            for (const st of token2.end)
               res += st.source;
           return res;
         }
@@ -31236,9 +31316,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path11) => {
+    visit2.itemAtPath = (cst, path20) => {
       let item = cst;
-      for (const [field, index2] of path11) {
+      for (const [field, index2] of path20) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -31247,37 +31327,37 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path11) => {
-      const parent = visit2.itemAtPath(cst, path11.slice(0, -1));
-      const field = path11[path11.length - 1][0];
+    visit2.parentCollection = (cst, path20) => {
+      const parent = visit2.itemAtPath(cst, path20.slice(0, -1));
+      const field = path20[path20.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path11, item, visitor) {
-      let ctrl = visitor(item, path11);
+    function _visit(path20, item, visitor) {
+      let ctrl = visitor(item, path20);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
-        const token = item[field];
-        if (token && "items" in token) {
-          for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path11.concat([[field, i]])), token.items[i], visitor);
+        const token2 = item[field];
+        if (token2 && "items" in token2) {
+          for (let i = 0; i < token2.items.length; ++i) {
+            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token2.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              token.items.splice(i, 1);
+              token2.items.splice(i, 1);
               i -= 1;
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path11);
+            ctrl = ctrl(item, path20);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path11) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -31294,10 +31374,10 @@ var require_cst = __commonJS({
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
-    var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
-    function prettyToken(token) {
-      switch (token) {
+    var isCollection = (token2) => !!token2 && "items" in token2;
+    var isScalar2 = (token2) => !!token2 && (token2.type === "scalar" || token2.type === "single-quoted-scalar" || token2.type === "double-quoted-scalar" || token2.type === "block-scalar");
+    function prettyToken(token2) {
+      switch (token2) {
         case BOM:
           return "<BOM>";
         case DOCUMENT:
@@ -31307,7 +31387,7 @@ var require_cst = __commonJS({
         case SCALAR:
           return "<SCALAR>";
         default:
-          return JSON.stringify(token);
+          return JSON.stringify(token2);
       }
     }
     function tokenType(source) {
@@ -32031,8 +32111,8 @@ var require_parser = __commonJS({
       }
       return -1;
     }
-    function isFlowToken(token) {
-      switch (token?.type) {
+    function isFlowToken(token2) {
+      switch (token2?.type) {
         case "alias":
         case "scalar":
         case "single-quoted-scalar":
@@ -32239,38 +32319,38 @@ var require_parser = __commonJS({
         return this.stack[this.stack.length - n];
       }
       *pop(error62) {
-        const token = error62 ?? this.stack.pop();
-        if (!token) {
+        const token2 = error62 ?? this.stack.pop();
+        if (!token2) {
           const message = "Tried to pop an empty stack";
           yield { type: "error", offset: this.offset, source: "", message };
         } else if (this.stack.length === 0) {
-          yield token;
+          yield token2;
         } else {
           const top = this.peek(1);
-          if (token.type === "block-scalar") {
-            token.indent = "indent" in top ? top.indent : 0;
-          } else if (token.type === "flow-collection" && top.type === "document") {
-            token.indent = 0;
+          if (token2.type === "block-scalar") {
+            token2.indent = "indent" in top ? top.indent : 0;
+          } else if (token2.type === "flow-collection" && top.type === "document") {
+            token2.indent = 0;
           }
-          if (token.type === "flow-collection")
-            fixFlowSeqItems(token);
+          if (token2.type === "flow-collection")
+            fixFlowSeqItems(token2);
           switch (top.type) {
             case "document":
-              top.value = token;
+              top.value = token2;
               break;
             case "block-scalar":
-              top.props.push(token);
+              top.props.push(token2);
               break;
             case "block-map": {
               const it = top.items[top.items.length - 1];
               if (it.value) {
-                top.items.push({ start: [], key: token, sep: [] });
+                top.items.push({ start: [], key: token2, sep: [] });
                 this.onKeyLine = true;
                 return;
               } else if (it.sep) {
-                it.value = token;
+                it.value = token2;
               } else {
-                Object.assign(it, { key: token, sep: [] });
+                Object.assign(it, { key: token2, sep: [] });
                 this.onKeyLine = !it.explicitKey;
                 return;
               }
@@ -32279,34 +32359,34 @@ var require_parser = __commonJS({
             case "block-seq": {
               const it = top.items[top.items.length - 1];
               if (it.value)
-                top.items.push({ start: [], value: token });
+                top.items.push({ start: [], value: token2 });
               else
-                it.value = token;
+                it.value = token2;
               break;
             }
             case "flow-collection": {
               const it = top.items[top.items.length - 1];
               if (!it || it.value)
-                top.items.push({ start: [], key: token, sep: [] });
+                top.items.push({ start: [], key: token2, sep: [] });
               else if (it.sep)
-                it.value = token;
+                it.value = token2;
               else
-                Object.assign(it, { key: token, sep: [] });
+                Object.assign(it, { key: token2, sep: [] });
               return;
             }
             /* istanbul ignore next should not happen */
             default:
               yield* this.pop();
-              yield* this.pop(token);
+              yield* this.pop(token2);
           }
-          if ((top.type === "document" || top.type === "block-map" || top.type === "block-seq") && (token.type === "block-map" || token.type === "block-seq")) {
-            const last = token.items[token.items.length - 1];
-            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
+          if ((top.type === "document" || top.type === "block-map" || top.type === "block-seq") && (token2.type === "block-map" || token2.type === "block-seq")) {
+            const last = token2.items[token2.items.length - 1];
+            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token2.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token2.indent))) {
               if (top.type === "document")
                 top.end = last.start;
               else
                 top.items.push({ start: last.start });
-              token.items.splice(-1, 1);
+              token2.items.splice(-1, 1);
             }
           }
         }
@@ -32374,37 +32454,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar) {
+      *scalar(scalar2) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep;
-          if (scalar.end) {
-            sep = scalar.end;
+          if (scalar2.end) {
+            sep = scalar2.end;
             sep.push(this.sourceToken);
-            delete scalar.end;
+            delete scalar2.end;
           } else
             sep = [this.sourceToken];
           const map2 = {
             type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            offset: scalar2.offset,
+            indent: scalar2.indent,
+            items: [{ start, key: scalar2, sep }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
         } else
-          yield* this.lineEnd(scalar);
+          yield* this.lineEnd(scalar2);
       }
-      *blockScalar(scalar) {
+      *blockScalar(scalar2) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar.props.push(this.sourceToken);
+            scalar2.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar.source = this.source;
+            scalar2.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -32849,7 +32929,7 @@ var require_parser = __commonJS({
             yield* this.pop();
         }
       }
-      *lineEnd(token) {
+      *lineEnd(token2) {
         switch (this.type) {
           case "comma":
           case "doc-start":
@@ -32866,10 +32946,10 @@ var require_parser = __commonJS({
           case "space":
           case "comment":
           default:
-            if (token.end)
-              token.end.push(this.sourceToken);
+            if (token2.end)
+              token2.end.push(this.sourceToken);
             else
-              token.end = [this.sourceToken];
+              token2.end = [this.sourceToken];
             if (this.type === "newline")
               yield* this.pop();
         }
@@ -32928,7 +33008,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -32969,7 +33049,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -33028,8 +33108,388 @@ var require_dist = __commonJS({
   }
 });
 
+// src/did-you-mean.ts
+function editDistance(a, b) {
+  const m = a.length;
+  const n = b.length;
+  let prev2 = new Array(n + 1).fill(0);
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  let row = new Array(n + 1).fill(0);
+  for (let i = 1; i <= m; i++) {
+    row[0] = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, prev2[j - 2] + 1);
+      row[j] = d;
+    }
+    [prev2, prev, row] = [prev, row, prev2];
+  }
+  return prev[n];
+}
+function closestMatch(word, candidates) {
+  const w = word.toLowerCase();
+  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  let best;
+  let bestScore = Infinity;
+  for (const c2 of candidates) {
+    if (c2 === word) continue;
+    const lc = c2.toLowerCase();
+    const d = editDistance(w, lc);
+    const contains = w.length >= 4 && (lc.includes(w) || w.includes(lc));
+    if (d > limit && !contains) continue;
+    const score = contains ? Math.min(d, 1.5) : d;
+    if (score < bestScore) {
+      best = c2;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+function didYouMean(word, candidates) {
+  const match = closestMatch(word, candidates);
+  return match === void 0 ? "" : `; did you mean "${match}"?`;
+}
+var init_did_you_mean = __esm({
+  "src/did-you-mean.ts"() {
+    "use strict";
+  }
+});
+
+// src/config/issues.ts
+function formatIssues(issues, src) {
+  return collapseItems(explain(issues, [], src), src.raw).map((p) => {
+    let line;
+    for (let n = p.at.length; n >= 0 && line === void 0; n--)
+      line = src.lineOf(p.at.slice(0, n));
+    const key = p.path.length > 0 ? formatKeyPath(p.path) : "(top level)";
+    return `${src.display}${line ? `:${line}` : ""}: ${key}: ${p.text}${p.got ? ` (got ${p.got})` : ""}${p.hint ?? ""}`;
+  });
+}
+function formatKeyPath(keyPath) {
+  return keyPath.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
+}
+function explain(issues, prefix, src) {
+  const pathOf = (issue2) => [
+    ...prefix,
+    ...issue2.path.map((p) => typeof p === "symbol" ? String(p) : p)
+  ];
+  const wrongType = new Set(
+    issues.filter((i) => i.code === "invalid_type").map((i) => JSON.stringify(pathOf(i)))
+  );
+  const out = [];
+  for (const issue2 of issues) {
+    const path20 = pathOf(issue2);
+    if (SIZE_CODES.has(issue2.code) && wrongType.has(JSON.stringify(path20))) continue;
+    if (issue2.code === "invalid_union") out.push(...explainUnion(issue2, path20, src));
+    else out.push(describe3(issue2, path20, src));
+  }
+  return out;
+}
+function explainUnion(issue2, path20, src) {
+  const value = valueAt(src.raw, path20);
+  const fitting = issue2.errors.filter((branch) => !isTypeMismatch(branch, value));
+  if (fitting.length > 0) {
+    const depth = (b) => Math.max(...b.map((i) => i.path.length));
+    const best = [...fitting].sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0];
+    const only = best.length === 1 ? best[0] : void 0;
+    const options2 = unionOptions(schemaAt(src.schema, path20));
+    if (only?.code === "invalid_value" && only.path.length === 0 && options2) {
+      const others = options2.filter((o) => !["enum", "literal"].includes(defOf(o).type)).map((o) => describeSchema(o, true));
+      return [{ path: path20, at: path20, ...mustBeOneOf(only.values, value, others), ...got(value) }];
+    }
+    return explain(best, path20, src);
+  }
+  const options = unionOptions(schemaAt(src.schema, path20));
+  const expected = options ? [...new Set(options.map((o) => describeSchema(o)))] : [
+    ...new Set(
+      issue2.errors.flatMap(
+        (b) => b.map((i) => i.code === "invalid_type" ? typeWords(i.expected) : i.message)
+      )
+    )
+  ];
+  const what = joinOr(expected);
+  return [
+    {
+      path: path20,
+      at: path20,
+      text: value === void 0 ? `is required (${what})` : `expected ${what}, got ${gotWords(value)}`
+    }
+  ];
+}
+function isTypeMismatch(branch, value) {
+  return branch.every(
+    (i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_value" && !i.values.some((v) => typeof v === typeof value))
+  );
+}
+function describe3(issue2, path20, src) {
+  const value = valueAt(src.raw, path20);
+  const own2 = isOwnMessage(issue2.message);
+  switch (issue2.code) {
+    case "unrecognized_keys": {
+      const keys = keysAt(src.schema, path20);
+      const first = issue2.keys[0] ?? "";
+      const hint = keys ? didYouMean(first, keys) : "";
+      const list2 = `${issue2.keys.slice(0, 10).map((k) => `"${k}"`).join(", ")}${issue2.keys.length > 10 ? ` and ${issue2.keys.length - 10} more` : ""}`;
+      return {
+        path: path20,
+        at: [...path20, first],
+        text: `unknown key${issue2.keys.length > 1 ? "s" : ""} ${list2}${!hint && keys ? ` (allowed here: ${keys.join(", ")})` : ""}`,
+        hint
+      };
+    }
+    case "invalid_value": {
+      const oneOf = mustBeOneOf(issue2.values, value);
+      return {
+        path: path20,
+        at: path20,
+        ...oneOf,
+        ...own2 ? { hint: `; ${issue2.message}` } : {},
+        ...got(value)
+      };
+    }
+    case "invalid_type": {
+      if (value === void 0)
+        return { path: path20, at: path20, text: `is required (${expectedAt(src, path20, issue2.expected)})` };
+      if (own2) return { path: path20, at: path20, text: issue2.message, item: true, ...got(value) };
+      return {
+        path: path20,
+        at: path20,
+        text: `expected ${expectedAt(src, path20, issue2.expected)}, got ${gotWords(value)}`,
+        item: true
+      };
+    }
+    case "too_small":
+    case "too_big": {
+      if (own2) return { path: path20, at: path20, text: issue2.message, ...got(value) };
+      return { path: path20, at: path20, text: sizeText(issue2), ...got(value) };
+    }
+    default:
+      return {
+        path: path20,
+        at: path20,
+        text: issue2.message,
+        ...issue2.code === "custom" ? {} : got(value)
+      };
+  }
+}
+function mustBeOneOf(values, value, others = []) {
+  const allowed = values.map((v) => JSON.stringify(v)).join(", ");
+  return {
+    text: `must be one of ${allowed}${others.map((o) => ` or ${o}`).join("")}`,
+    hint: typeof value === "string" ? didYouMean(value, values.map(String)) : ""
+  };
+}
+function sizeText(issue2) {
+  const small = issue2.code === "too_small";
+  const bound = small ? issue2.minimum : issue2.maximum;
+  const n = typeof bound === "bigint" ? Number(bound) : bound;
+  const inclusive = issue2.inclusive !== false;
+  switch (issue2.origin) {
+    case "array":
+    case "set":
+      return `needs ${small ? "at least" : "at most"} ${n} item${n === 1 ? "" : "s"}`;
+    case "string":
+      if (small && n === 1) return "must not be empty";
+      return `needs ${small ? "at least" : "at most"} ${n} character${n === 1 ? "" : "s"}`;
+    default:
+      return small ? `must be ${inclusive ? "at least" : "greater than"} ${n}` : `must be ${inclusive ? "at most" : "less than"} ${n}`;
+  }
+}
+function collapseItems(problems, raw) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const p of problems) {
+    if (!p.item || typeof p.path.at(-1) !== "number") continue;
+    const key = `${JSON.stringify(p.path.slice(0, -1))}\0${p.text}`;
+    groups.set(key, [...groups.get(key) ?? [], p]);
+  }
+  const replaced = /* @__PURE__ */ new Map();
+  for (const group of groups.values()) {
+    const parent = group[0].path.slice(0, -1);
+    const list2 = valueAt(raw, parent);
+    if (!Array.isArray(list2) || list2.length < 2 || group.length !== list2.length) continue;
+    group.forEach(
+      (p, i) => replaced.set(
+        p,
+        i === 0 ? { path: parent, at: parent, text: group[0].text, got: shortValue(list2) } : null
+      )
+    );
+  }
+  return problems.flatMap((p) => {
+    const r = replaced.get(p);
+    return r === void 0 ? [p] : r === null ? [] : [r];
+  });
+}
+function valueAt(raw, path20) {
+  let value = raw;
+  for (const part of path20) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[part];
+  }
+  return value;
+}
+function got(value) {
+  const text = shortValue(value);
+  return text === void 0 ? {} : { got: text };
+}
+function shortValue(value) {
+  let text;
+  if (typeof value === "string") text = JSON.stringify(value);
+  else if (typeof value === "number" || typeof value === "boolean" || value === null)
+    text = String(value);
+  else if (Array.isArray(value) && value.every((v) => typeof v !== "object" || v === null))
+    text = `[${value.map((v) => typeof v === "string" ? v : String(v)).join(", ")}]`;
+  else return void 0;
+  return text.length > 60 ? `${text.slice(0, 59)}\u2026` : text;
+}
+function gotWords(value) {
+  if (value === null) return "an empty value";
+  if (typeof value === "string") return `the string ${shortValue(value)}`;
+  if (typeof value === "number") return `the number ${value}`;
+  if (typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) {
+    const s = shortValue(value);
+    return s ? `the list ${s}` : "a list";
+  }
+  return "a mapping";
+}
+function unwrap(s) {
+  for (let guard = 0; guard < 20; guard++) {
+    const def = defOf(s);
+    if (WRAPPERS.has(def.type) && def.innerType) s = def.innerType;
+    else if (def.type === "pipe" && def.in) s = def.in;
+    else if (def.type === "lazy" && def.getter) s = def.getter();
+    else break;
+  }
+  return s;
+}
+function child(s, part) {
+  const def = defOf(s);
+  if (def.type === "object") return typeof part === "string" ? def.shape?.[part] : void 0;
+  if (def.type === "array") return typeof part === "number" ? def.element : void 0;
+  if (def.type === "tuple") return typeof part === "number" ? def.items?.[part] : void 0;
+  if (def.type === "record") return def.valueType;
+  if (def.type === "union")
+    for (const o of def.options ?? []) {
+      const c2 = child(unwrap(o), part);
+      if (c2) return c2;
+    }
+  return void 0;
+}
+function schemaAt(schema, path20) {
+  let s = unwrap(schema);
+  for (const part of path20) {
+    s = s && child(s, part);
+    if (!s) return void 0;
+    s = unwrap(s);
+  }
+  return s;
+}
+function keysAt(schema, path20) {
+  const s = schemaAt(schema, path20);
+  const def = s && defOf(s);
+  return def?.type === "object" && def.shape ? Object.keys(def.shape) : void 0;
+}
+function unionOptions(s) {
+  const def = s && defOf(s);
+  return def?.type === "union" ? (def.options ?? []).map(unwrap) : void 0;
+}
+function describeSchema(schema, short = false) {
+  const s = unwrap(schema);
+  const def = defOf(s);
+  switch (def.type) {
+    case "number":
+      return isInt(def) ? "an integer" : "a number";
+    case "string":
+      return "a string";
+    case "boolean":
+      return "true or false";
+    case "enum": {
+      const values = Object.values(def.entries ?? {});
+      return short ? "a name" : `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`;
+    }
+    case "literal":
+      return (def.values ?? []).map((v) => JSON.stringify(v)).join(" or ");
+    case "array": {
+      const of = def.element ? plural2(def.element) : void 0;
+      return of ? `a list of ${of}` : "a list";
+    }
+    case "tuple": {
+      const items = def.items ?? [];
+      const kinds = [...new Set(items.map((i) => plural2(i)))];
+      return kinds.length === 1 && kinds[0] ? `a list of ${items.length} ${kinds[0]}` : "a list";
+    }
+    case "object": {
+      const keys = Object.keys(def.shape ?? {});
+      return keys.length > 0 && keys.length <= 3 ? `a mapping { ${keys.join(", ")} }` : "a mapping";
+    }
+    case "record":
+      return "a mapping";
+    case "union":
+      return joinOr([...new Set((def.options ?? []).map((o) => describeSchema(o, short)))]);
+    default:
+      return def.type;
+  }
+}
+function plural2(schema) {
+  const def = defOf(unwrap(schema));
+  if (def.type === "number") return isInt(def) ? "integers" : "numbers";
+  if (def.type === "string") return "strings";
+  if (def.type === "enum") return "names";
+  if (def.type === "boolean") return "booleans";
+  if (def.type === "array") {
+    const inner = def.element ? plural2(def.element) : void 0;
+    return inner ? `lists of ${inner}` : "lists";
+  }
+  if (def.type === "object" || def.type === "record") return "mappings";
+  return void 0;
+}
+function expectedAt(src, path20, fallback) {
+  const s = schemaAt(src.schema, path20);
+  return s ? describeSchema(s) : typeWords(fallback);
+}
+function typeWords(expected) {
+  const words2 = {
+    number: "a number",
+    int: "an integer",
+    string: "a string",
+    boolean: "true or false",
+    array: "a list",
+    tuple: "a list",
+    object: "a mapping",
+    record: "a mapping"
+  };
+  return words2[expected] ?? expected;
+}
+function joinOr(items) {
+  if (items.length <= 1) return items[0] ?? "another value";
+  return `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
+}
+var SIZE_CODES, ZOD_DEFAULT, isOwnMessage, defOf, WRAPPERS, isInt;
+var init_issues = __esm({
+  "src/config/issues.ts"() {
+    "use strict";
+    init_did_you_mean();
+    SIZE_CODES = /* @__PURE__ */ new Set(["too_big", "too_small", "invalid_format", "not_multiple_of"]);
+    ZOD_DEFAULT = /^(Invalid input|Invalid option|Too big|Too small|Invalid (string|number|key|element|value)|Unrecognized key|Invalid$)/;
+    isOwnMessage = (message) => !ZOD_DEFAULT.test(message);
+    defOf = (s) => s._zod.def;
+    WRAPPERS = /* @__PURE__ */ new Set([
+      "optional",
+      "nullable",
+      "default",
+      "prefault",
+      "catch",
+      "readonly",
+      "nonoptional"
+    ]);
+    isInt = (def) => (def.checks ?? []).some((c2) => c2._zod.def.format === "safeint" || c2._zod.def.format === "int32");
+  }
+});
+
 // src/suites/data/config.ts
-var nonEmpty, share, sharesSchema, dataGateSchema, hashKind, hammingThreshold, labelIssuesConfigSchema, duplicatesConfigSchema, leakageConfigSchema, representativityConfigSchema, imagePropertiesConfigSchema, biasConfigSchema, dataGatesConfigSchema, dataSuiteConfigSchema;
+var nonEmpty, share, sharesSchema, dataGateSchema, hashKind, hammingThreshold, pixelCheck, maxPixelDifference, labelIssuesConfigSchema, duplicatesConfigSchema, leakageConfigSchema, representativityConfigSchema, imagePropertiesConfigSchema, biasConfigSchema, dataGatesConfigSchema, dataSuiteConfigSchema;
 var init_config = __esm({
   "src/suites/data/config.ts"() {
     "use strict";
@@ -33050,7 +33510,13 @@ var init_config = __esm({
       'Perceptual hash deciding "near": pHash (DCT), dHash (gradient), or both (each within the threshold).'
     );
     hammingThreshold = external_exports.number().int().min(0).max(32).describe(
-      "Largest Hamming distance (of 64 bits) between perceptual hashes that counts as a near duplicate."
+      "Largest Hamming distance (of 64 bits) between perceptual hashes that makes a pair a near-duplicate candidate (then checked on pixels, see pixelCheck)."
+    );
+    pixelCheck = external_exports.boolean().describe(
+      "Confirm each candidate pair on pixels: aligned 16\xD716 thumbnails must agree within maxPixelDifference. false: the hashes decide alone."
+    );
+    maxPixelDifference = external_exports.number().positive().describe(
+      "Largest difference between the aligned thumbnails of a near duplicate: the mean difference over the worst 3\xD73 block, in standard deviations of the image (at least 0.35 for hashes within 2 bits)."
     );
     labelIssuesConfigSchema = external_exports.object({
       enabled: external_exports.boolean().default(true),
@@ -33067,16 +33533,20 @@ var init_config = __esm({
     duplicatesConfigSchema = external_exports.object({
       enabled: external_exports.boolean().default(true),
       hash: hashKind.default("phash"),
-      hammingThreshold: hammingThreshold.default(6),
+      hammingThreshold: hammingThreshold.default(8),
+      pixelCheck: pixelCheck.default(true),
+      maxPixelDifference: maxPixelDifference.default(0.2),
       contentWindow: external_exports.boolean().default(true).describe(
-        "Hash the content window (middle 98% of deviation from the border colour) instead of the whole frame; also used for leakage."
+        "Also hash the content window (middle 98% of deviation from the border colour), not only the whole frame; also used for leakage."
       )
     }).strict();
     leakageConfigSchema = external_exports.object({
       enabled: external_exports.boolean().default(true).describe("Runs only when trainManifest is given."),
       near: external_exports.boolean().default(true).describe("Also match near duplicates (else exact sha256 only)."),
       hash: hashKind.default("phash"),
-      hammingThreshold: hammingThreshold.default(6)
+      hammingThreshold: hammingThreshold.default(8),
+      pixelCheck: pixelCheck.default(true),
+      maxPixelDifference: maxPixelDifference.default(0.2)
     }).strict();
     representativityConfigSchema = external_exports.object({
       enabled: external_exports.boolean().default(true).describe("Runs when expected shares or a reference manifest are given."),
@@ -33233,7 +33703,7 @@ function colorJitter(img, j) {
   if (j.saturation !== void 0 && j.saturation !== 1) {
     for (let i = 0; i < n; i += 3) {
       const g = grey(d[i], d[i + 1], d[i + 2]);
-      for (let c = 0; c < 3; c++) d[i + c] = clampByte(g + (d[i + c] - g) * j.saturation);
+      for (let c2 = 0; c2 < 3; c2++) d[i + c2] = clampByte(g + (d[i + c2] - g) * j.saturation);
     }
   }
   if (j.hue !== void 0 && j.hue !== 0) shiftHue(d, j.hue);
@@ -33256,11 +33726,11 @@ function fold(t, n, border) {
 }
 function warpAffine(img, m, border) {
   const { width: w, height: h, data: src } = img;
-  const [a, b, c, d, e, f] = m;
+  const [a, b, c2, d, e, f] = m;
   const out = new Uint8Array(src.length);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      let sx = a * x + b * y + c;
+      let sx = a * x + b * y + c2;
       let sy = d * x + e * y + f;
       const rx = Math.round(sx);
       const ry = Math.round(sy);
@@ -33580,7 +34050,7 @@ var init_config2 = __esm({
 });
 
 // src/config/schema.ts
-var nonEmpty2, sizeSchema, interpolationSchema, resizeSchema, colorSchema, threeOrOne, inputContractSchema, outputContractSchema, modelSchema, runtimeSchema, datasetSchema, baselineSchema, slicesSchema, gateRuleSchema, pinnedSchema, configSchema;
+var nonEmpty2, sizeSchema, RESIZE_INTERPOLATIONS, ALL_INTERPOLATIONS, quoted, colorSchema, interpolationSchema, resizeSchema, threeOrOne, inputContractSchema, outputContractSchema, modelSchema, runtimeSchema, datasetSchema, baselineSchema, slicesSchema, gateRuleSchema, pinnedSchema, configSchema;
 var init_schema2 = __esm({
   "src/config/schema.ts"() {
     "use strict";
@@ -33594,15 +34064,65 @@ var init_schema2 = __esm({
     ]).describe(
       "Model input size: one number (square) or [height, width]. Default: read from the model."
     );
-    interpolationSchema = external_exports.enum(["nearest", "bilinear", "bicubic", "lanczos3"]).describe("Resampling kernel used when resizing.");
+    RESIZE_INTERPOLATIONS = {
+      pillow: ["nearest", "bilinear", "bicubic", "lanczos", "box", "hamming"],
+      torchvision: ["nearest", "bilinear", "bicubic"],
+      opencv: ["nearest", "linear", "cubic", "area"]
+    };
+    ALL_INTERPOLATIONS = [...new Set(Object.values(RESIZE_INTERPOLATIONS).flat())];
+    quoted = (values) => values.map((v) => `"${v}"`).join(", ");
+    colorSchema = external_exports.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like "#ffffff"');
+    interpolationSchema = external_exports.enum(ALL_INTERPOLATIONS, {
+      // The old sharp kernel name gets a pointer to its replacement (the same a = 3 window).
+      error: (issue2) => issue2.input === "lanczos3" ? `write lanczos (Pillow LANCZOS, a = 3): "lanczos3" was the name of sharp's kernel, which VisionGate no longer uses` : void 0
+    }).describe(
+      "Resampling kernel, in the library's own terms: pillow: nearest, bilinear, bicubic, lanczos, box, hamming (PIL Image.Resampling); torchvision: nearest, bilinear, bicubic (InterpolationMode); opencv: nearest, linear, cubic, area (cv2.INTER_NEAREST, INTER_LINEAR, INTER_CUBIC, INTER_AREA). Default: bilinear (pillow, torchvision), linear (opencv)."
+    );
     resizeSchema = external_exports.object({
       mode: external_exports.enum(["stretch", "center-crop", "letterbox"]).default("stretch").describe(
-        "stretch: resize to the input size ignoring aspect; center-crop: resize the shorter side to `resizeTo` (default = input size) then crop the centre; letterbox: fit inside and pad with `background`."
+        "stretch: resize to the input size ignoring aspect; center-crop: torchvision Resize(resizeTo) + CenterCrop (the shorter side to `resizeTo`, default = input size, then the centre); letterbox: Ultralytics LetterBox (fit inside, centred on `pad`)."
       ),
-      interpolation: interpolationSchema.default("bilinear"),
-      resizeTo: external_exports.number().int().positive().optional().describe("center-crop only: shorter side before cropping (e.g. 256 for a 224 crop).")
-    }).strict();
-    colorSchema = external_exports.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like "#ffffff"').describe("Background colour (#rrggbb) for flattening alpha and letterbox padding.");
+      library: external_exports.enum(["pillow", "torchvision", "opencv"]).default("pillow").describe(
+        "The library whose resize the model was trained with, reproduced pixel for pixel: pillow (PIL Image.resize: torchvision transforms on PIL images, timm, Hugging Face image processors), torchvision (resize of uint8 tensors: torchvision.io and transforms v2 pipelines), opencv (cv2.resize: Ultralytics, albumentations). It also sets the loader defaults (`exif`, alpha, letterbox `pad`) to that library's usual loader; see docs/preprocessing.md."
+      ),
+      interpolation: interpolationSchema.optional(),
+      antialias: external_exports.boolean().optional().describe(
+        "torchvision only (bilinear, bicubic): the antialias flag of its tensor resize. Default true (torchvision 0.17+ and transforms v2; older versions defaulted to false on tensors). Pillow always antialiases when shrinking and OpenCV never does (use area)."
+      ),
+      resizeTo: external_exports.number().int().positive().optional().describe("center-crop only: shorter side before cropping (e.g. 256 for a 224 crop)."),
+      pad: colorSchema.optional().describe(
+        "letterbox only: padding colour (#rrggbb). Default: `background` if given, else #727272 (114, as Ultralytics) for opencv and #000000 otherwise."
+      )
+    }).strict().describe(
+      "How an image becomes the input size, reproducing the training library's resize and loader. Changed: VisionGate used to resize with sharp's kernels, apply EXIF orientation and flatten alpha onto black for every model, which moved enlarged images by half a pixel and changed predictions; `interpolation: lanczos3` is now `lanczos`. docs/preprocessing.md lists what changed and what to write for each training pipeline."
+    ).superRefine((r, ctx) => {
+      const allowed = RESIZE_INTERPOLATIONS[r.library];
+      const interpolation = r.interpolation;
+      if (interpolation !== void 0 && !allowed.includes(interpolation)) {
+        const owner = Object.keys(RESIZE_INTERPOLATIONS).find(
+          (l) => RESIZE_INTERPOLATIONS[l].includes(interpolation)
+        );
+        ctx.addIssue({
+          code: "custom",
+          path: ["interpolation"],
+          message: `"${interpolation}" is not a ${r.library} interpolation; ${r.library} has ${quoted(allowed)}${owner ? ` ("${interpolation}" is ${owner}'s name: set library: ${owner} if the model was trained with ${owner})` : ""}`
+        });
+      }
+      if (r.antialias !== void 0 && r.library !== "torchvision") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["antialias"],
+          message: `antialias applies to library: torchvision only (${r.library === "pillow" ? "Pillow always antialiases when shrinking" : "OpenCV never does; interpolation: area averages when shrinking"}): remove it`
+        });
+      }
+      if (r.antialias === true && r.library === "torchvision" && interpolation === "nearest") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["antialias"],
+          message: "torchvision has no antialiased nearest: remove antialias or use bilinear or bicubic"
+        });
+      }
+    });
     threeOrOne = external_exports.union([external_exports.number(), external_exports.array(external_exports.number()).min(1).max(4)]).describe("One value for every channel, or one per channel in the model channel order.");
     inputContractSchema = external_exports.object({
       name: nonEmpty2.optional().describe("Input tensor name. Default: the model has exactly one input."),
@@ -33610,11 +34130,16 @@ var init_schema2 = __esm({
       size: sizeSchema.optional(),
       channels: external_exports.enum(["rgb", "bgr", "gray"]).optional().describe("Channel order. Default: gray for 1-channel inputs, rgb for 3-channel inputs."),
       dtype: external_exports.enum(["float32", "uint8"]).optional().describe("Input element type. Default: read from the model."),
-      resize: resizeSchema.default({ mode: "stretch", interpolation: "bilinear" }),
+      resize: resizeSchema.default({ mode: "stretch", library: "pillow" }),
       scale: external_exports.number().positive().optional().describe("Multiply 0-255 pixel values by this (float32 inputs). Default 1/255."),
       mean: threeOrOne.optional().describe("Subtracted after scaling (float32 inputs). Default 0."),
       std: threeOrOne.optional().describe("Divided after subtracting the mean (float32 inputs). Default 1."),
-      background: colorSchema.default("#000000")
+      background: colorSchema.optional().describe(
+        'Flatten alpha onto this colour (#rrggbb) before resizing. Default: none: alpha is dropped and the colour stored under it kept, as PIL convert("RGB"), cv2.imread and torchvision decode_image(mode=RGB) do. Also the default letterbox `pad`.'
+      ),
+      exif: external_exports.boolean().optional().describe(
+        "Apply the EXIF orientation before resizing. Default: as the resize library's usual loader: true for opencv (cv2.imread), false for pillow (PIL Image.open) and torchvision (decode_image)."
+      )
     }).strict();
     outputContractSchema = external_exports.object({
       name: nonEmpty2.optional().describe("Output tensor name. Default: the model has one output, or the first."),
@@ -33624,18 +34149,16 @@ var init_schema2 = __esm({
     }).strict();
     modelSchema = external_exports.object({
       path: nonEmpty2.describe("ONNX model file."),
-      input: inputContractSchema.default({
-        resize: { mode: "stretch", interpolation: "bilinear" },
-        background: "#000000"
-      }),
+      input: inputContractSchema.default({ resize: { mode: "stretch", library: "pillow" } }),
       output: outputContractSchema.default({ type: "auto" })
     }).strict();
     runtimeSchema = external_exports.object({
       batchSize: external_exports.number().int().positive().max(4096).optional().describe(
         "Batch size. Default: the model's fixed batch if it has one; else 32, lowered for large inputs so a batch's input tensor stays near 32 MB (10 at 512\xD7512 RGB, 2 at 1024\xD71024)."
       ),
-      intraOpThreads: external_exports.number().int().min(0).optional().describe("ONNX Runtime intra-op threads. 0 or unset: runtime default."),
-      interOpThreads: external_exports.number().int().min(0).optional(),
+      // Bounded: ONNX Runtime tries to start as many threads as asked (a million hung a run).
+      intraOpThreads: external_exports.number().int().min(0).max(256).optional().describe("ONNX Runtime intra-op threads. 0 or unset: runtime default."),
+      interOpThreads: external_exports.number().int().min(0).max(256).optional(),
       workers: external_exports.number().int().min(0).max(64).optional().describe(
         "Worker threads that compute corruption and transform images. 0: inline. Default: the number of CPUs (inline for inputs of at most 64\xD764, where messaging costs more than it saves)."
       )
@@ -33643,20 +34166,24 @@ var init_schema2 = __esm({
     datasetSchema = external_exports.object({
       root: nonEmpty2.describe("Dataset root folder. Every image path must resolve inside it."),
       format: external_exports.enum(["auto", "csv", "jsonl", "imagefolder", "hf-metadata"]).default("auto").describe(
-        "auto: from the manifest extension; imagefolder when no manifest is given; hf-metadata for metadata.jsonl."
+        "auto: from the manifest extension; imagefolder when no manifest is given; hf-metadata for metadata.jsonl (Hugging Face: file_name is relative to the folder of metadata.jsonl)."
       ),
       manifest: nonEmpty2.optional().describe("Manifest file (CSV or JSONL), relative to the config file."),
       columns: external_exports.object({
         id: nonEmpty2.optional().describe('Id column. Default: "id" if present, else the path.'),
-        path: nonEmpty2.default("path").describe("Image path column (relative to root). hf-metadata uses file_name."),
-        label: nonEmpty2.default("label")
+        path: nonEmpty2.default("path").describe(
+          "Image path column, relative to root. hf-metadata: file_name, relative to the folder of metadata.jsonl (the Hugging Face rule)."
+        ),
+        label: nonEmpty2.default("label").describe(
+          "Class name column. hf-metadata without it: the folder each image is in (Hugging Face ImageFolder)."
+        )
       }).strict().default({ path: "path", label: "label" }),
       metadata: external_exports.array(nonEmpty2).optional().describe("Metadata columns to keep. Default: every column that is not id, path or label."),
       onUnreadable: external_exports.enum(["error", "skip"]).default("error").describe(
         "error: stop and list unreadable images; skip: evaluate without them and report them."
       ),
       classes: external_exports.union([external_exports.array(nonEmpty2).min(2), nonEmpty2]).optional().describe(
-        'Class names in model output order: a list, or a text file with one per line. Default: the model metadata key "classes" (JSON array), else sorted folder names for imagefolder.'
+        'Class names in output order: a list or a file: .json (a list, {"0": "cat"}, config.json id2label) or text, one per line ("# " starts a comment). Default: model metadata "classes", or folders.'
       )
     }).strict();
     baselineSchema = external_exports.object({
@@ -33674,7 +34201,11 @@ var init_schema2 = __esm({
     });
     slicesSchema = external_exports.object({
       columns: external_exports.array(nonEmpty2).optional().describe("Metadata columns to slice by. Default: all metadata columns."),
-      crossings: external_exports.array(external_exports.array(nonEmpty2).min(2).max(4)).default([]).describe("Column combinations to cross, e.g. [[lighting, source]]."),
+      crossings: external_exports.array(
+        external_exports.array(nonEmpty2, {
+          error: (issue2) => issue2.code === "invalid_type" ? "crossings is a list of column lists, e.g. [[lighting, source]]" : void 0
+        }).min(2).max(4)
+      ).default([]).describe("Column combinations to cross, e.g. [[lighting, source]]."),
       classes: external_exports.boolean().default(true).describe("Also slice by true class."),
       minSupport: external_exports.number().int().min(1).default(30).describe("Slices with fewer examples are reported but never gated.")
     }).strict();
@@ -33753,9 +34284,9 @@ var init_schema2 = __esm({
           "Newly failing/fixed examples listed in report.json (each list cut to this many; the counts stay complete and records.jsonl has every prediction)."
         )
       }).strict().default({ maxExamples: 20, maxSlices: 30, maxListedExamples: 1e3 })
-    }).strict().superRefine((c, ctx) => {
-      c.gates.forEach((g, i) => {
-        if (g.significant && g.metric !== "accuracy" && c.statistics.resamples === 0) {
+    }).strict().superRefine((c2, ctx) => {
+      c2.gates.forEach((g, i) => {
+        if (g.significant && g.metric !== "accuracy" && c2.statistics.resamples === 0) {
           ctx.addIssue({
             code: "custom",
             path: ["gates", i, "significant"],
@@ -33768,14 +34299,17 @@ var init_schema2 = __esm({
 });
 
 // src/config/load.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile2, stat } from "node:fs/promises";
 import path3 from "node:path";
 async function loadConfig(file2) {
   const abs = path3.resolve(file2);
   let text;
   try {
+    const { size } = await stat(abs);
+    if (size > MAX_CONFIG_BYTES) throw tooLarge(path3.basename(abs), size);
     text = await readFile2(abs, "utf8");
   } catch (error62) {
+    if (error62 instanceof UserError) throw error62;
     const code = error62.code;
     throw new UserError(
       "config",
@@ -33784,66 +34318,65 @@ async function loadConfig(file2) {
   }
   return parseConfig(text, abs);
 }
+function tooLarge(display, bytes) {
+  return new UserError(
+    "config",
+    `${display} is ${(bytes / 2 ** 20).toFixed(1)} MiB: a VisionGate config is a few kB (at most ${MAX_CONFIG_BYTES / 2 ** 20} MiB). Is it the right file? Long lists (pinned ids, classes) can go in a file of their own (pinned.file, dataset.classes).`
+  );
+}
 function parseConfig(text, file2) {
-  const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const display = path3.basename(file2);
+  if (text.length > MAX_CONFIG_BYTES) throw tooLarge(display, Buffer.byteLength(text));
+  const lineCounter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     const pos = first.linePos?.[0];
     const where = `${display}${pos ? `:${pos.line}:${pos.col}` : ""}`;
-    const dupPath = first.code === "DUPLICATE_KEY" ? keyPathAt(doc, first.pos[0]) : void 0;
+    const message = first.message.includes("Maximum call stack size exceeded") ? "nested too deeply" : first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new UserError("config", `${where}: invalid YAML: ${message}`);
+  }
+  const dup = firstDuplicateKey(doc);
+  if (dup) {
+    const pos = lineCounter.linePos(dup.offset);
     throw new UserError(
       "config",
-      dupPath ? `${where}: invalid YAML: duplicate key ${formatKeyPath(dupPath)} (each key may appear only once)` : `${where}: invalid YAML: ${first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`
+      `${display}:${pos.line}:${pos.col}: invalid YAML: duplicate key ${formatKeyPath(dup.keyPath)} (each key may appear only once)`
     );
   }
-  const raw = doc.toJS();
+  let raw;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error62) {
+    if (error62 instanceof ReferenceError && /alias/i.test(error62.message))
+      throw new UserError(
+        "config",
+        `${display}: invalid YAML: its aliases (*name) expand to more than ${MAX_ALIAS_COUNT} nodes each (aliases of aliases, a "billion laughs" document); a VisionGate config needs none of that`
+      );
+    throw error62;
+  }
   if (raw === null || raw === void 0)
     throw new UserError("config", `${display}: the config file is empty`);
   const lineOf = (keyPath) => lineOfPath(doc, lineCounter, keyPath);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.slice(0, 10).map((issue2) => formatIssue(issue2, display, lineOf, raw));
-    const more2 = parsed.error.issues.length > 10 ? `
-  (${parsed.error.issues.length - 10} more)` : "";
-    throw new UserError("config", `invalid config ${display}:
-  ${lines.join("\n  ")}${more2}`);
+    const all = formatIssues(parsed.error.issues, { display, lineOf, raw, schema: configSchema });
+    const lines = all.slice(0, 10);
+    if (all.length > 10) lines.push(`(${all.length - 10} more)`);
+    throw new UserError("config", `invalid config ${display}:`, { details: lines });
   }
   return { config: parsed.data, file: file2, dir: path3.dirname(file2), lineOf };
 }
-function formatIssue(issue2, display, lineOf, raw) {
-  const keyPath = issue2.path.map((p) => typeof p === "symbol" ? String(p) : p);
-  if (issue2.code === "unrecognized_keys" && issue2.keys.length > 0) keyPath.push(issue2.keys[0]);
-  let line;
-  for (let n = keyPath.length; n >= 0 && line === void 0; n--)
-    line = lineOf(keyPath.slice(0, n));
-  const shown = issue2.code === "unrecognized_keys" ? keyPath.slice(0, -1) : keyPath;
-  const key = shown.length > 0 ? formatKeyPath(shown) : "(top level)";
-  return `${display}${line ? `:${line}` : ""}: ${key}: ${describeIssue(issue2)}${describeValue(issue2, raw)}`;
-}
-function describeValue(issue2, raw) {
-  if (issue2.code === "unrecognized_keys" || issue2.code === "custom") return "";
-  let value = raw;
-  for (const part of issue2.path) {
-    if (value === null || typeof value !== "object") return "";
-    value = value[part];
-  }
-  let text;
-  if (typeof value === "string") text = JSON.stringify(value);
-  else if (typeof value === "number" || typeof value === "boolean" || value === null)
-    text = String(value);
-  else return "";
-  return ` (got ${text.length > 60 ? `${text.slice(0, 59)}\u2026` : text})`;
-}
-function keyPathAt(doc, offset) {
+function firstDuplicateKey(doc) {
   const walk = (node2, prefix) => {
     if ((0, import_yaml.isMap)(node2)) {
-      for (const pair of node2.items) {
-        const k = (0, import_yaml.isScalar)(pair.key) ? String(pair.key.value) : void 0;
-        if (k === void 0) continue;
-        if ((0, import_yaml.isScalar)(pair.key) && pair.key.range?.[0] === offset) return [...prefix, k];
-        const found = walk(pair.value, [...prefix, k]);
+      const seen = /* @__PURE__ */ new Set();
+      for (const pair2 of node2.items) {
+        if (!(0, import_yaml.isScalar)(pair2.key)) continue;
+        const k = String(pair2.key.value);
+        if (seen.has(k)) return { keyPath: [...prefix, k], offset: pair2.key.range?.[0] ?? 0 };
+        seen.add(k);
+        const found = walk(pair2.value, [...prefix, k]);
         if (found) return found;
       }
     } else if ((0, import_yaml.isSeq)(node2)) {
@@ -33856,33 +34389,18 @@ function keyPathAt(doc, offset) {
   };
   return walk(doc.contents, []);
 }
-function describeIssue(issue2) {
-  switch (issue2.code) {
-    case "unrecognized_keys":
-      return `unknown key${issue2.keys.length > 1 ? "s" : ""} ${issue2.keys.map((k) => `"${k}"`).join(", ")}`;
-    case "invalid_value":
-      return `must be one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
-    case "invalid_type":
-      return issue2.message.includes("received undefined") ? `is required (expected ${issue2.expected})` : issue2.message.replace(/^Invalid input: /, "");
-    default:
-      return issue2.message;
-  }
-}
-function formatKeyPath(keyPath) {
-  return keyPath.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
-}
 function lineOfPath(doc, counter, keyPath) {
   let node2 = doc.contents;
   let keyOffset;
   if (keyPath.length === 0) return rangeLine(node2, counter);
   for (const part of keyPath) {
     if ((0, import_yaml.isMap)(node2)) {
-      const pair = node2.items.find(
+      const pair2 = node2.items.find(
         (item) => (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(part)
       );
-      if (!pair) return void 0;
-      keyOffset = (0, import_yaml.isScalar)(pair.key) ? pair.key.range?.[0] : void 0;
-      node2 = pair.value;
+      if (!pair2) return void 0;
+      keyOffset = (0, import_yaml.isScalar)(pair2.key) ? pair2.key.range?.[0] : void 0;
+      node2 = pair2.value;
     } else if ((0, import_yaml.isSeq)(node2) && typeof part === "number") {
       node2 = node2.items[part];
       keyOffset = node2?.range?.[0];
@@ -33900,13 +34418,16 @@ function rangeLine(node2, counter) {
 function resolveFromConfig(loaded, p) {
   return path3.resolve(loaded.dir, p);
 }
-var import_yaml;
+var import_yaml, MAX_CONFIG_BYTES, MAX_ALIAS_COUNT;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     import_yaml = __toESM(require_dist(), 1);
     init_errors();
+    init_issues();
     init_schema2();
+    MAX_CONFIG_BYTES = 1 << 20;
+    MAX_ALIAS_COUNT = 100;
   }
 });
 
@@ -35566,15 +36087,180 @@ var init_sync = __esm({
   }
 });
 
+// src/dataset/image-folder.ts
+import { readdir as readdir2, realpath, stat as stat2 } from "node:fs/promises";
+import path4 from "node:path";
+function within(root, abs) {
+  const rel2 = path4.relative(root, abs);
+  return rel2 === "" || rel2 !== ".." && !rel2.startsWith(`..${path4.sep}`) && !path4.isAbsolute(rel2);
+}
+async function scanImageFolder(root) {
+  let realRoot;
+  let top;
+  try {
+    realRoot = await realpath(root);
+    top = await readdir2(realRoot, { withFileTypes: true });
+  } catch (error62) {
+    throw new UserError(
+      "dataset",
+      `cannot read dataset root ${root}: ${error62.code ?? String(error62)}`
+    );
+  }
+  const unused = [];
+  const hiddenFolders = /* @__PURE__ */ new Map();
+  const hidden = (d, rel2, realParent) => {
+    const entry = { path: d.isDirectory() ? `${rel2}/` : rel2, reason: "hidden" };
+    unused.push(entry);
+    if (d.isDirectory()) hiddenFolders.set(path4.join(realParent, d.name), entry);
+  };
+  const outside = [];
+  const read = /* @__PURE__ */ new Map([[realRoot, ""]]);
+  const resolve = async (d, realParent) => {
+    const own2 = path4.join(realParent, d.name);
+    if (!d.isSymbolicLink()) {
+      const kind = d.isDirectory() ? "folder" : d.isFile() ? "file" : "other";
+      return { kind, real: own2 };
+    }
+    let real;
+    try {
+      real = await realpath(own2);
+    } catch (error62) {
+      const code = error62.code;
+      const reason = code === "ENOENT" ? "a broken link" : code === "ELOOP" ? "a link loop" : `unreadable (${code})`;
+      return { kind: "unused", reason };
+    }
+    let folder;
+    let file2;
+    try {
+      const s = await stat2(real);
+      folder = s.isDirectory();
+      file2 = s.isFile();
+    } catch (error62) {
+      return { kind: "unused", reason: `unreadable (${error62.code})` };
+    }
+    if (!within(realRoot, real)) return { kind: "outside", folder, real };
+    return { kind: folder ? "folder" : file2 ? "file" : "other", real };
+  };
+  const claim2 = (rel2, real) => {
+    const first = read.get(real);
+    if (first === void 0) {
+      read.set(real, rel2);
+      return void 0;
+    }
+    return first === "" || rel2.startsWith(`${first}/`) ? `a link to a folder that contains it (${first === "" ? "the dataset root" : `${first}/`})` : `the same folder as ${first}/, which is read already`;
+  };
+  const classes = [];
+  for (const d of top.sort(byName)) {
+    if (d.name.startsWith(".")) {
+      hidden(d, d.name, realRoot);
+      continue;
+    }
+    const t = await resolve(d, realRoot);
+    const shown = t.kind === "folder" || t.kind === "outside" && t.folder ? `${d.name}/` : d.name;
+    if (t.kind === "unused") unused.push({ path: shown, reason: t.reason });
+    else if (t.kind === "outside") {
+      if (t.folder) outside.push(d.name);
+      else unused.push({ path: shown, reason: "not in a class folder (a link outside the root)" });
+    } else if (t.kind === "folder") {
+      const why2 = claim2(d.name, t.real);
+      if (why2) unused.push({ path: shown, reason: why2 });
+      else classes.push({ name: d.name, real: t.real });
+    } else unused.push({ path: shown, reason: "not in a class folder" });
+  }
+  const rows = [];
+  for (const cls of classes) {
+    const images = [];
+    const walk = async (rel2, real) => {
+      let entries;
+      try {
+        entries = await readdir2(real, { withFileTypes: true });
+      } catch (error62) {
+        unused.push({
+          path: `${rel2}/`,
+          reason: `unreadable (${error62.code ?? String(error62)})`
+        });
+        return;
+      }
+      for (const d of entries.sort(byName)) {
+        const child2 = `${rel2}/${d.name}`;
+        if (d.name.startsWith(".")) {
+          hidden(d, child2, real);
+          continue;
+        }
+        const t = await resolve(d, real);
+        const folder = t.kind === "folder" || t.kind === "outside" && t.folder;
+        const shown = folder ? `${child2}/` : child2;
+        if (t.kind === "unused") unused.push({ path: shown, reason: t.reason });
+        else if (t.kind === "outside") {
+          if (t.folder || isImage(d.name)) outside.push(child2);
+          else unused.push({ path: shown, reason: "not an image (a link outside the root)" });
+        } else if (t.kind === "folder") {
+          const why2 = claim2(child2, t.real);
+          if (why2) unused.push({ path: shown, reason: why2 });
+          else await walk(child2, t.real);
+        } else if (t.kind === "other") unused.push({ path: shown, reason: "not a regular file" });
+        else if (isImage(d.name)) images.push(child2);
+        else unused.push({ path: shown, reason: "not an image" });
+      }
+    };
+    await walk(cls.name, cls.real);
+    if (images.length === 0)
+      unused.push({ path: `${cls.name}/`, reason: "a class folder with no images" });
+    for (const p of images.sort()) rows.push({ path: p, label: cls.name });
+  }
+  if (outside.length > 0) {
+    const shown = outside.sort().map((p) => `"${p}"`);
+    throw new UserError(
+      "dataset",
+      `${outside.length} link(s) under the dataset root ${root} point outside it: ${shown.slice(0, 8).join(", ")}${shown.length > 8 ? ` and ${shown.length - 8} more` : ""}. Copy the files into dataset.root, or make the root a folder that holds them.`
+    );
+  }
+  if (classes.length === 0)
+    throw new UserError("dataset", `imagefolder: no class folders under ${root}`);
+  const readOrAbove = /* @__PURE__ */ new Set();
+  for (const real of read.keys())
+    for (let p = real; p !== realRoot && !readOrAbove.has(p) && p !== path4.dirname(p); p = path4.dirname(p))
+      readOrAbove.add(p);
+  const reached = new Set(
+    [...hiddenFolders].filter(([real]) => readOrAbove.has(real)).map(([, e]) => e)
+  );
+  return {
+    rows,
+    unused: unused.filter((u) => !reached.has(u)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  };
+}
+var IMAGE_EXTENSIONS, isImage, byName;
+var init_image_folder = __esm({
+  "src/dataset/image-folder.ts"() {
+    "use strict";
+    init_errors();
+    IMAGE_EXTENSIONS = /* @__PURE__ */ new Set([
+      ".png",
+      ".jpg",
+      ".jpeg",
+      ".webp",
+      ".gif",
+      ".tif",
+      ".tiff",
+      ".avif",
+      ".heic",
+      ".heif",
+      ".bmp",
+      ".svg"
+    ]);
+    isImage = (name) => IMAGE_EXTENSIONS.has(path4.extname(name).toLowerCase());
+    byName = (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  }
+});
+
 // src/dataset/manifest.ts
 import { createReadStream as createReadStream2 } from "node:fs";
-import { readdir as readdir2 } from "node:fs/promises";
-import path4 from "node:path";
+import path5 from "node:path";
 import { createInterface as createInterface2 } from "node:readline";
 function detectFormat(format, manifest) {
   if (format !== "auto") return format;
   if (!manifest) return "imagefolder";
-  const base = path4.basename(manifest).toLowerCase();
+  const base = path5.basename(manifest).toLowerCase();
   if (base === "metadata.jsonl") return "hf-metadata";
   if (base.endsWith(".jsonl") || base.endsWith(".ndjson")) return "jsonl";
   if (base.endsWith(".csv") || base.endsWith(".tsv")) return "csv";
@@ -35592,18 +36278,33 @@ function csvOptions(display) {
       return names;
     },
     bom: true,
-    delimiter: display.toLowerCase().endsWith(".tsv") ? "	" : ",",
+    delimiter: delimiterOf(display),
     skip_empty_lines: true,
     trim: true,
     relax_column_count: false
   };
 }
-function csvError(error62, display) {
+function csvError(error62, display, quoteLine) {
   const e = error62;
+  if (e.code === "CSV_QUOTE_NOT_CLOSED" && quoteLine !== void 0)
+    return new UserError(
+      "dataset",
+      `${display}:${quoteLine}: invalid CSV: a quote opened on this line is never closed (the rest of the file was read as one field); close it or remove it`
+    );
   return new UserError(
     "dataset",
     `${display}${e.lines ? `:${e.lines}` : ""}: invalid CSV: ${e.message ?? String(error62)}`
   );
+}
+async function unclosedQuoteLine(file2, display) {
+  const scanner = new QuoteScanner(delimiterOf(display));
+  try {
+    for await (const chunk of createReadStream2(file2, { encoding: "utf8" }))
+      scanner.push(chunk);
+  } catch {
+    return void 0;
+  }
+  return scanner.unclosed();
 }
 function jsonlRow(raw, n, display) {
   const line = raw.trim();
@@ -35624,10 +36325,13 @@ function jsonlRow(raw, n, display) {
   }
   return { fields, line: n };
 }
-async function* streamManifest(format, manifestPath, root) {
+async function* streamManifest(format, manifestPath, root, options = {}) {
   let record2 = 0;
   if (format === "imagefolder") {
-    for (const row of await scanImageFolder(root)) yield { fields: row.fields, record: ++record2 };
+    const scan = await scanImageFolder(root);
+    options.onUnused?.(scan.unused);
+    for (const row of scan.rows)
+      yield { fields: { path: row.path, label: row.label }, record: ++record2 };
     return;
   }
   const { input: input2, display } = await openManifest(manifestPath, format);
@@ -35639,7 +36343,8 @@ async function* streamManifest(format, manifestPath, root) {
         yield { fields, record: ++record2 };
     } catch (error62) {
       if (error62 instanceof UserError) throw error62;
-      throw csvError(error62, display);
+      const quoteLine = error62.code === "CSV_QUOTE_NOT_CLOSED" ? await unclosedQuoteLine(manifestPath, display) : void 0;
+      throw csvError(error62, display, quoteLine);
     } finally {
       input2.destroy();
     }
@@ -35700,75 +36405,85 @@ async function openManifest(manifestPath, format) {
       `cannot read manifest ${manifestPath}: ${code === "ENOENT" ? "file not found" : code ?? String(error62)}`
     );
   }
-  return { input: input2, display: path4.basename(manifestPath) };
+  return { input: input2, display: path5.basename(manifestPath) };
 }
-async function scanImageFolder(root) {
-  let classDirs;
-  try {
-    classDirs = (await readdir2(root, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith(".")).map((d) => d.name).sort();
-  } catch (error62) {
-    throw new UserError(
-      "dataset",
-      `cannot read dataset root ${root}: ${error62.code ?? String(error62)}`
-    );
-  }
-  if (classDirs.length === 0)
-    throw new UserError("dataset", `imagefolder: no class folders under ${root}`);
-  const rows = [];
-  for (const cls of classDirs) {
-    const files = await readdir2(path4.join(root, cls), { recursive: true, withFileTypes: true });
-    const images = files.filter((f) => f.isFile() && IMAGE_EXTENSIONS.has(path4.extname(f.name).toLowerCase())).map((f) => path4.relative(root, path4.join(f.parentPath, f.name)).split(path4.sep).join("/")).sort();
-    for (const p of images) rows.push({ fields: { path: p, label: cls }, line: 0 });
-  }
-  return rows;
-}
-var IMAGE_EXTENSIONS;
+var delimiterOf, QuoteScanner;
 var init_manifest = __esm({
   "src/dataset/manifest.ts"() {
     "use strict";
     init_lib();
     init_sync();
     init_errors();
-    IMAGE_EXTENSIONS = /* @__PURE__ */ new Set([
-      ".png",
-      ".jpg",
-      ".jpeg",
-      ".webp",
-      ".gif",
-      ".tif",
-      ".tiff",
-      ".avif",
-      ".heic",
-      ".heif",
-      ".bmp",
-      ".svg"
-    ]);
+    init_image_folder();
+    delimiterOf = (display) => display.toLowerCase().endsWith(".tsv") ? "	" : ",";
+    QuoteScanner = class {
+      constructor(delimiter) {
+        this.delimiter = delimiter;
+      }
+      delimiter;
+      line = 1;
+      inQuotes = false;
+      fieldStart = true;
+      /** A quote seen inside quotes at the end of a chunk: `""` or a closing quote. */
+      pendingQuote = false;
+      openedAt = 0;
+      push(chunk) {
+        for (let i = 0; i < chunk.length; i++) {
+          const ch = chunk[i];
+          if (this.pendingQuote) {
+            this.pendingQuote = false;
+            if (ch === '"') continue;
+            this.inQuotes = false;
+          }
+          if (this.inQuotes) {
+            if (ch === '"') this.pendingQuote = true;
+            else if (ch === "\n") this.line++;
+            continue;
+          }
+          if (ch === "\n") {
+            this.line++;
+            this.fieldStart = true;
+          } else if (ch === this.delimiter) this.fieldStart = true;
+          else if (ch === '"' && this.fieldStart) {
+            this.inQuotes = true;
+            this.openedAt = this.line;
+          } else if (ch !== " " && ch !== "	" && ch !== "\r" && ch !== "\uFEFF")
+            this.fieldStart = false;
+        }
+      }
+      /** The line of the unclosed quote, if the text ended inside one. */
+      unclosed() {
+        return this.inQuotes && !this.pendingQuote ? this.openedAt : void 0;
+      }
+    };
   }
 });
 
 // src/dataset/load.ts
-import { readFile as readFile3, realpath, stat } from "node:fs/promises";
-import path5 from "node:path";
+import { realpath as realpath2, stat as stat3 } from "node:fs/promises";
+import path6 from "node:path";
 function listSome(items, total = items.length) {
   const shown = items.slice(0, MAX_LISTED).join(", ");
   return total > MAX_LISTED ? `${shown} and ${total - MAX_LISTED} more` : shown;
 }
 function resolveInsideRoot(root, relative) {
   if (relative === "" || relative.includes("\0")) return void 0;
-  if (path5.isAbsolute(relative) || /^[A-Za-z]:/.test(relative) || relative.startsWith("\\"))
+  if (path6.isAbsolute(relative) || /^[A-Za-z]:/.test(relative) || relative.startsWith("\\"))
     return void 0;
-  const abs = path5.resolve(root, relative);
+  const abs = path6.resolve(root, relative);
   if (!isInside(root, abs)) return void 0;
   return abs;
 }
 async function loadDataset(spec) {
   const format = detectFormat(spec.format, spec.manifest);
-  const display = spec.manifest ? path5.basename(spec.manifest) : spec.root;
+  const display = spec.manifest ? path6.basename(spec.manifest) : spec.root;
   const pathCol = format === "hf-metadata" && spec.columns.path === "path" ? "file_name" : spec.columns.path;
   const labelCol = spec.columns.label;
-  const pathBase = format === "hf-metadata" && spec.manifest ? path5.dirname(spec.manifest) : spec.root;
+  const pathBase = format === "hf-metadata" && spec.manifest ? path6.dirname(spec.manifest) : spec.root;
   const escaped = [];
+  const escapedPaths = [];
   const noLabel = [];
+  const noId = [];
   const seen = /* @__PURE__ */ new Set();
   const duplicates = [];
   const allColumns = [];
@@ -35779,7 +36494,7 @@ async function loadDataset(spec) {
   let isMetadata = () => false;
   let rows = 0;
   const problem2 = (record2, text) => ({ record: record2, text });
-  const describe3 = async (problems) => {
+  const describe4 = async (problems) => {
     const lines = await manifestLines(
       format,
       spec.manifest,
@@ -35790,12 +36505,14 @@ async function loadDataset(spec) {
       return p.text(line ? `${display}:${line}` : display);
     });
   };
-  for await (const row of streamManifest(format, spec.manifest, spec.root)) {
+  let unused = [];
+  const onUnused = (u) => unused = u;
+  for await (const row of streamManifest(format, spec.manifest, spec.root, { onUnused })) {
     if (rows++ === 0) {
       idCol = spec.columns.id ?? ("id" in row.fields ? "id" : void 0);
       const r = reserved = /* @__PURE__ */ new Set([pathCol, labelCol, ...idCol ? [idCol] : []]);
       const wanted = spec.metadata ? new Set(spec.metadata) : void 0;
-      isMetadata = wanted ? (c) => wanted.has(c) : (c) => !r.has(c);
+      isMetadata = wanted ? (c2) => wanted.has(c2) : (c2) => !r.has(c2);
     }
     for (const k in row.fields) {
       if (!known.has(k)) {
@@ -35816,11 +36533,12 @@ async function loadDataset(spec) {
       const abs = resolveInsideRoot(pathBase, rel2);
       if (!abs || !isInside(spec.root, abs)) {
         escaped.push(problem2(row.record, (w) => `${w} "${rel2}"`));
+        if (escapedPaths.length < MAX_LISTED) escapedPaths.push(rel2);
         continue;
       }
-      if (label === void 0 && format === "hf-metadata" && isInside(pathBase, path5.dirname(abs)))
-        label = path5.basename(path5.dirname(abs));
-      relToRoot = path5.relative(spec.root, abs).split(path5.sep).join("/");
+      if (label === void 0 && format === "hf-metadata" && isInside(pathBase, path6.dirname(abs)))
+        label = path6.basename(path6.dirname(abs));
+      relToRoot = path6.relative(spec.root, abs).split(path6.sep).join("/");
     }
     if (label === void 0 || label === "") {
       noLabel.push(problem2(row.record, (w) => w));
@@ -35828,7 +36546,7 @@ async function loadDataset(spec) {
     }
     const id = idCol ? row.fields[idCol] ?? "" : relToRoot;
     if (id === "") {
-      noLabel.push(problem2(row.record, (w) => `${w} (empty ${idCol ?? "id"})`));
+      noId.push(problem2(row.record, (w) => w));
       continue;
     }
     if (seen.has(id)) duplicates.push(problem2(row.record, (w) => `"${id}" (${w})`));
@@ -35842,8 +36560,8 @@ async function loadDataset(spec) {
       `${display}: no "${pathCol}" column (columns: ${listSome(allColumns)}); set dataset.columns.path`
     );
   }
-  const metadataColumns = spec.metadata ?? allColumns.filter((c) => !reserved.has(c));
-  const unknownMeta = metadataColumns.filter((c) => !allColumns.includes(c));
+  const metadataColumns = spec.metadata ?? allColumns.filter((c2) => !reserved.has(c2));
+  const unknownMeta = metadataColumns.filter((c2) => !allColumns.includes(c2));
   if (unknownMeta.length > 0) {
     throw new UserError(
       "dataset",
@@ -35851,33 +36569,59 @@ async function loadDataset(spec) {
     );
   }
   if (escaped.length > 0) {
+    const rule = format === "hf-metadata" && spec.manifest ? ` ${await hfPathAdvice(spec.root, path6.dirname(spec.manifest), escapedPaths)}` : " Paths must be relative and stay inside dataset.root.";
     throw new UserError(
       "dataset",
-      `${escaped.length} image path(s) escape the dataset root ${spec.root}: ${listSome(await describe3(escaped.slice(0, MAX_LISTED)), escaped.length)}. Paths must be relative and stay inside dataset.root.`
+      `${escaped.length} image path(s) escape the dataset root ${spec.root}: ${listSome(await describe4(escaped.slice(0, MAX_LISTED)), escaped.length)}.${rule}`
     );
   }
-  if (noLabel.length > 0)
+  if (noLabel.length > 0) {
+    const rows2 = listSome(await describe4(noLabel.slice(0, MAX_LISTED)), noLabel.length);
+    const columns = `columns: ${listSome(allColumns)}`;
+    let text;
+    if (format === "hf-metadata" && !allColumns.includes(labelCol))
+      text = `${noLabel.length} row(s) of ${display} have no "${labelCol}" field and their image is directly in the folder of ${display}, so no class folder names its label: ${rows2}. Add a "${labelCol}" field (or set dataset.columns.label to the field that holds it; ${columns}), or put each image in a folder named after its class`;
+    else if (!allColumns.includes(labelCol))
+      text = `${display}: no "${labelCol}" column (${columns}); set dataset.columns.label to the column that holds the class${didYouMean(labelCol, allColumns)}`;
+    else
+      text = `${noLabel.length} row(s) with an empty or missing "${labelCol}" (the label column, dataset.columns.label): ${rows2}`;
+    throw new UserError("dataset", text);
+  }
+  if (noId.length > 0)
     throw new UserError(
       "dataset",
-      `${noLabel.length} row(s) without a "${labelCol}" or id value: ${listSome(await describe3(noLabel.slice(0, MAX_LISTED)), noLabel.length)}`
+      `${noId.length} row(s) with an empty or missing "${idCol ?? "id"}" (the id column, dataset.columns.id): ${listSome(await describe4(noId.slice(0, MAX_LISTED)), noId.length)}`
     );
   if (duplicates.length > 0)
     throw new UserError(
       "dataset",
-      `duplicate example ids: ${listSome(await describe3(duplicates.slice(0, MAX_LISTED)), duplicates.length)}`
+      `duplicate example ids: ${listSome(await describe4(duplicates.slice(0, MAX_LISTED)), duplicates.length)}`
     );
   const examples = builder.finish(metadataColumns);
   if (spec.checkFiles !== false)
     await checkFiles(examples, display, (records) => manifestLines(format, spec.manifest, records));
-  return { format, root: spec.root, examples, metadataColumns, labels: examples.labels };
+  return { format, root: spec.root, examples, metadataColumns, labels: examples.labels, unused };
+}
+async function hfPathAdvice(root, jsonlDir, paths) {
+  const rule = `In a Hugging Face metadata.jsonl, file_name is relative to the folder of metadata.jsonl, so these were resolved from ${jsonlDir}.`;
+  const exists2 = async (abs) => abs !== void 0 && await stat3(abs).then(
+    (s) => s.isFile(),
+    () => false
+  );
+  const underRoot = await Promise.all(paths.map((p) => exists2(resolveInsideRoot(root, p))));
+  if (paths.length > 0 && underRoot.every(Boolean))
+    return `${rule} They exist relative to dataset.root instead: to read them that way, set dataset.format: jsonl and dataset.columns.path: file_name (JSON Lines paths are relative to dataset.root).`;
+  if (paths.every((p) => resolveInsideRoot(jsonlDir, p) !== void 0))
+    return `${rule} Set dataset.root to that folder (or one that contains it).`;
+  return `${rule} Paths must stay inside that folder and inside dataset.root.`;
 }
 function isInside(root, abs) {
-  const rel2 = path5.relative(root, abs);
-  return rel2 !== "" && rel2 !== ".." && !rel2.startsWith(`..${path5.sep}`) && !path5.isAbsolute(rel2);
+  const rel2 = path6.relative(root, abs);
+  return rel2 !== "" && rel2 !== ".." && !rel2.startsWith(`..${path6.sep}`) && !path6.isAbsolute(rel2);
 }
 async function checkFiles(examples, display, linesOf) {
   const root = examples.root;
-  const realRoot = await realpath(root).catch(() => {
+  const realRoot = await realpath2(root).catch(() => {
     throw new UserError("dataset", `dataset root not found: ${root}`);
   });
   const missing = [];
@@ -35886,15 +36630,16 @@ async function checkFiles(examples, display, linesOf) {
   const check2 = async (i) => {
     const p = examples.paths[i];
     try {
-      const real = await realpath(examples.absPath(i));
+      const real = await realpath2(examples.absPath(i));
       if (!isInside(realRoot, real)) {
         outside.push(`"${p}"`);
         return;
       }
-      const s = await stat(real);
+      const s = await stat3(real);
       if (!s.isFile()) missing.push({ row: -1, text: `"${p}" (not a file)` });
-    } catch {
-      missing.push({ row: i, text: `"${p}"` });
+    } catch (error62) {
+      const loop = error62.code === "ELOOP";
+      missing.push({ row: i, text: loop ? `"${p}" (a link loop)` : `"${p}"` });
     }
   };
   for (let i = 0; i < examples.length; i += limit) {
@@ -35921,19 +36666,10 @@ async function checkFiles(examples, display, linesOf) {
     );
   }
 }
-async function readClassFile(file2) {
-  let text;
-  try {
-    text = await readFile3(file2, "utf8");
-  } catch {
-    throw new UserError("dataset", `class list file not found: ${file2}`);
-  }
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-}
 function attachClasses(raw, classes, source) {
   if (classes.length < 2)
     throw new UserError("dataset", `the class list (${source}) needs at least 2 classes`);
-  const dup = classes.filter((c, i) => classes.indexOf(c) !== i);
+  const dup = classes.filter((c2, i) => classes.indexOf(c2) !== i);
   if (dup.length > 0)
     throw new UserError(
       "dataset",
@@ -35955,7 +36691,7 @@ function attachClasses(raw, classes, source) {
     );
     throw new UserError(
       "dataset",
-      `labels not in the class list (${source}): ${listSome(parts)}. Known classes: ${listSome(classes.map((c) => `"${c}"`))}`
+      `labels not in the class list (${source}): ${listSome(parts)}. Known classes: ${listSome(classes.map((c2) => `"${c2}"`))}`
     );
   }
   return examples.withClasses(classes);
@@ -35964,12 +36700,13 @@ var MAX_LISTED, PLAIN_RELATIVE, isPlainRelative;
 var init_load2 = __esm({
   "src/dataset/load.ts"() {
     "use strict";
+    init_did_you_mean();
     init_errors();
     init_examples();
     init_manifest();
     MAX_LISTED = 8;
     PLAIN_RELATIVE = /^(?![A-Za-z]:)(?:(?!\.{1,2}(?:\/|$))[^/\\\0]+\/)*(?!\.{1,2}$)[^/\\\0]+$/;
-    isPlainRelative = (p) => path5.sep === "/" && PLAIN_RELATIVE.test(p);
+    isPlainRelative = (p) => path6.sep === "/" && PLAIN_RELATIVE.test(p);
   }
 });
 
@@ -36020,6 +36757,384 @@ var init_images = __esm({
         return n;
       }
     };
+  }
+});
+
+// src/metrics/calibration.ts
+function calibrationBinIndex(conf, bins = CALIBRATION_BINS) {
+  if (Number.isNaN(conf)) throw new RangeError("confidence is NaN");
+  if (conf <= 0) return 0;
+  if (conf >= 1) return bins - 1;
+  let b = Math.ceil(conf * bins) - 1;
+  if (b > 0 && conf <= b / bins) b--;
+  else if (b < bins - 1 && conf > (b + 1) / bins) b++;
+  return Math.min(bins - 1, Math.max(0, b));
+}
+function calibrationBins(count, confSum, correctSum) {
+  const m = count.length;
+  const bins = [];
+  let n = 0;
+  let gap2 = 0;
+  for (let b = 0; b < m; b++) {
+    const c2 = count[b];
+    const cs = confSum[b];
+    const ok = correctSum[b];
+    n += c2;
+    gap2 += Math.abs(ok - cs);
+    bins.push({
+      lower: b / m,
+      upper: (b + 1) / m,
+      count: c2,
+      meanConfidence: c2 === 0 ? null : cs / c2,
+      accuracy: c2 === 0 ? null : ok / c2
+    });
+  }
+  return { bins, ece: n === 0 ? NaN : gap2 / n };
+}
+var CALIBRATION_BINS;
+var init_calibration = __esm({
+  "src/metrics/calibration.ts"() {
+    "use strict";
+    CALIBRATION_BINS = 15;
+  }
+});
+
+// src/metrics/classification.ts
+function asRows(input2) {
+  if (!Array.isArray(input2)) {
+    const r = input2;
+    const length = r.rows?.length ?? r.columns.label.length;
+    return { columns: r.columns, rows: r.rows, length };
+  }
+  const records = input2;
+  const col = (f) => Float64Array.from(records, (r) => r[f]);
+  return {
+    columns: {
+      label: col("label"),
+      pred: col("pred"),
+      rank: col("rank"),
+      conf: col("conf"),
+      pTrue: col("pTrue"),
+      sumSq: col("sumSq")
+    },
+    rows: void 0,
+    length: records.length
+  };
+}
+function checkNumClasses(numClasses) {
+  if (!Number.isInteger(numClasses) || numClasses < 1) {
+    throw new RangeError(`numClasses must be a positive integer, got ${numClasses}`);
+  }
+}
+function normaliseTopK(topK) {
+  const ks = [];
+  for (const k of topK ?? [5]) {
+    if (!Number.isInteger(k) || k < 1)
+      throw new RangeError(`top-k needs positive integers, got ${k}`);
+    if (!ks.includes(k)) ks.push(k);
+  }
+  return ks;
+}
+function tally(input2, numClasses, options, confusion) {
+  checkNumClasses(numClasses);
+  const ks = normaliseTopK(options.topK);
+  const weights = options.weights;
+  const { columns: c2, rows, length } = asRows(input2);
+  if (weights !== void 0 && weights.length !== length) {
+    throw new RangeError(`weights has length ${weights.length}, records has ${length}`);
+  }
+  const t = {
+    n: 0,
+    correct: 0,
+    topKCorrect: new Float64Array(ks.length),
+    ks,
+    support: new Float64Array(numClasses),
+    predicted: new Float64Array(numClasses),
+    truePositive: new Float64Array(numClasses),
+    brierSum: 0,
+    binCount: new Float64Array(CALIBRATION_BINS),
+    binConfSum: new Float64Array(CALIBRATION_BINS),
+    binCorrectSum: new Float64Array(CALIBRATION_BINS)
+  };
+  for (let i = 0; i < length; i++) {
+    const w = weights === void 0 ? 1 : weights[i];
+    if (w === 0) continue;
+    const at = rows === void 0 ? i : rows[i];
+    const label = c2.label[at];
+    const pred = c2.pred[at];
+    const rank = c2.rank[at];
+    const conf = c2.conf[at];
+    if (!(label >= 0 && label < numClasses && Number.isInteger(label))) {
+      throw new RangeError(
+        `record ${i}: label ${label} is not a class index in [0, ${numClasses})`
+      );
+    }
+    if (!(pred >= 0 && pred < numClasses && Number.isInteger(pred))) {
+      throw new RangeError(`record ${i}: pred ${pred} is not a class index in [0, ${numClasses})`);
+    }
+    const hit = pred === label ? 1 : 0;
+    t.n += w;
+    t.correct += w * hit;
+    t.support[label] = t.support[label] + w;
+    t.predicted[pred] = t.predicted[pred] + w;
+    if (hit) t.truePositive[label] = t.truePositive[label] + w;
+    for (let j = 0; j < ks.length; j++) {
+      if (rank < ks[j]) t.topKCorrect[j] = t.topKCorrect[j] + w;
+    }
+    t.brierSum += w * (c2.sumSq[at] - 2 * c2.pTrue[at] + 1);
+    const b = calibrationBinIndex(conf);
+    t.binCount[b] = t.binCount[b] + w;
+    t.binConfSum[b] = t.binConfSum[b] + w * conf;
+    t.binCorrectSum[b] = t.binCorrectSum[b] + w * hit;
+    if (confusion !== void 0) {
+      const row = confusion[label];
+      row[pred] = row[pred] + w;
+    }
+  }
+  return t;
+}
+function divOrZero(a, b) {
+  return b === 0 ? 0 : a / b;
+}
+function summarise(t, numClasses) {
+  const { n } = t;
+  const precision = [];
+  const recall = [];
+  const f1 = [];
+  const support = Array.from(t.support);
+  const predicted = Array.from(t.predicted);
+  let macroP = 0;
+  let macroR = 0;
+  let macroF = 0;
+  let present = 0;
+  let weightedP = 0;
+  let weightedR = 0;
+  let weightedF = 0;
+  for (let c2 = 0; c2 < numClasses; c2++) {
+    const tp = t.truePositive[c2];
+    const sup = support[c2];
+    const pre = predicted[c2];
+    const p = divOrZero(tp, pre);
+    const r = divOrZero(tp, sup);
+    const f = divOrZero(2 * tp, pre + sup);
+    precision.push(p);
+    recall.push(r);
+    f1.push(f);
+    if (sup > 0 || pre > 0) {
+      present++;
+      macroP += p;
+      macroR += r;
+      macroF += f;
+    }
+    weightedP += p * sup;
+    weightedR += r * sup;
+    weightedF += f * sup;
+  }
+  const ratio = (a) => n === 0 ? NaN : a / n;
+  const { bins, ece } = calibrationBins(t.binCount, t.binConfSum, t.binCorrectSum);
+  return {
+    n,
+    numClasses,
+    accuracy: ratio(t.correct),
+    topK: t.ks.map((k, j) => ({ k, accuracy: ratio(t.topKCorrect[j]) })),
+    perClass: { precision, recall, f1, support, predicted },
+    macro: present === 0 ? { precision: NaN, recall: NaN, f1: NaN } : { precision: macroP / present, recall: macroR / present, f1: macroF / present },
+    weighted: { precision: ratio(weightedP), recall: ratio(weightedR), f1: ratio(weightedF) },
+    ece,
+    calibration: bins,
+    brier: ratio(t.brierSum)
+  };
+}
+function summariseMetrics(records, numClasses, options = {}) {
+  return summarise(tally(records, numClasses, options, void 0), numClasses);
+}
+function computeMetrics(records, numClasses, options = {}) {
+  checkNumClasses(numClasses);
+  const confusion = Array.from({ length: numClasses }, () => new Array(numClasses).fill(0));
+  const summary = summarise(tally(records, numClasses, options, confusion), numClasses);
+  return { ...summary, confusion };
+}
+function topKAccuracyMetric(k) {
+  return {
+    name: `top${k}_accuracy`,
+    description: `Fraction of examples whose true class is among the ${k} most probable`,
+    direction: "higher-is-better",
+    topK: k,
+    get(m) {
+      const entry = m.topK.find((e) => e.k === k);
+      if (entry === void 0) {
+        throw new RangeError(`top${k}_accuracy was not computed: pass ${k} in options.topK`);
+      }
+      return entry.accuracy;
+    },
+    perExample: (r) => r.rank < k ? 1 : 0,
+    perRow: (c2, i) => c2.rank[i] < k ? 1 : 0
+  };
+}
+function resolveMetric(name, classes = {}) {
+  const fixed = METRICS.find((m) => m.name === name);
+  if (fixed !== void 0) return fixed;
+  const top = TOP_K.exec(name);
+  if (top !== null) return topKAccuracyMetric(Number(top[1]));
+  const per = PER_CLASS.exec(name);
+  if (per !== null) {
+    const kind = per[1];
+    const className = per[2];
+    const index2 = classIndex(className, classes);
+    if (index2 === void 0) {
+      const known = classes.classNames !== void 0 ? `one of the class names (${classes.classNames.slice(0, 10).join(", ")}${classes.classNames.length > 10 ? ", \u2026" : ""})` : `a class index 0\u2026${classes.numClasses === void 0 ? "numClasses\u22121" : classes.numClasses - 1}`;
+      throw new UnknownMetricError(`metric "${name}": unknown class "${className}"; use ${known}`);
+    }
+    return {
+      name,
+      description: `${KIND_LABEL[kind]} of class ${className}`,
+      direction: "higher-is-better",
+      get: (m) => {
+        const value = m.perClass[kind][index2];
+        if (value === void 0) {
+          throw new RangeError(
+            `metric "${name}": class index ${index2} \u2265 numClasses ${m.numClasses}`
+          );
+        }
+        return value;
+      }
+    };
+  }
+  throw new UnknownMetricError(
+    `unknown metric "${name}"; use one of ${METRICS.map((m) => m.name).join(", ")}, top<k>_accuracy, precision[<class>], recall[<class>], f1[<class>]`
+  );
+}
+function classIndex(className, { classNames, numClasses }) {
+  if (classNames !== void 0) {
+    const i = classNames.indexOf(className);
+    if (i >= 0) return i;
+  }
+  if (/^(0|[1-9][0-9]*)$/.test(className)) {
+    const i = Number(className);
+    const limit = numClasses ?? classNames?.length;
+    if (limit === void 0 || i < limit) return i;
+  }
+  return void 0;
+}
+function requiredTopK(metrics) {
+  const ks = /* @__PURE__ */ new Set();
+  for (const m of metrics) if (m.topK !== void 0) ks.add(m.topK);
+  return [...ks].sort((a, b) => a - b);
+}
+var METRICS, KIND_LABEL, PER_CLASS, TOP_K, UnknownMetricError;
+var init_classification = __esm({
+  "src/metrics/classification.ts"() {
+    "use strict";
+    init_calibration();
+    METRICS = [
+      {
+        name: "accuracy",
+        description: "Fraction of examples whose predicted class is the true class",
+        direction: "higher-is-better",
+        get: (m) => m.accuracy,
+        perExample: (r) => r.pred === r.label ? 1 : 0,
+        perRow: (c2, i) => c2.pred[i] === c2.label[i] ? 1 : 0
+      },
+      topKAccuracyMetric(5),
+      {
+        name: "macro_precision",
+        description: "Precision averaged over classes, unweighted",
+        direction: "higher-is-better",
+        get: (m) => m.macro.precision
+      },
+      {
+        name: "macro_recall",
+        description: "Recall averaged over classes, unweighted (balanced accuracy)",
+        direction: "higher-is-better",
+        get: (m) => m.macro.recall
+      },
+      {
+        name: "macro_f1",
+        description: "F1 averaged over classes, unweighted",
+        direction: "higher-is-better",
+        get: (m) => m.macro.f1
+      },
+      {
+        name: "weighted_precision",
+        description: "Precision averaged over classes, weighted by support",
+        direction: "higher-is-better",
+        get: (m) => m.weighted.precision
+      },
+      {
+        name: "weighted_recall",
+        description: "Recall averaged over classes, weighted by support (equals accuracy)",
+        direction: "higher-is-better",
+        get: (m) => m.weighted.recall
+      },
+      {
+        name: "weighted_f1",
+        description: "F1 averaged over classes, weighted by support",
+        direction: "higher-is-better",
+        get: (m) => m.weighted.f1
+      },
+      {
+        name: "ece",
+        description: "Expected calibration error, 15 equal-width confidence bins",
+        direction: "lower-is-better",
+        get: (m) => m.ece
+      },
+      {
+        name: "brier",
+        description: "Multi-class Brier score, mean of \u03A3_j (p_j \u2212 y_j)\xB2",
+        direction: "lower-is-better",
+        get: (m) => m.brier,
+        perExample: (r) => r.sumSq - 2 * r.pTrue + 1,
+        perRow: (c2, i) => c2.sumSq[i] - 2 * c2.pTrue[i] + 1
+      }
+    ];
+    KIND_LABEL = { precision: "Precision", recall: "Recall", f1: "F1" };
+    PER_CLASS = /^(precision|recall|f1)\[(.+)\]$/;
+    TOP_K = /^top([1-9][0-9]*)_accuracy$/;
+    UnknownMetricError = class extends Error {
+      name = "UnknownMetricError";
+    };
+  }
+});
+
+// src/engine/check-metrics.ts
+import path7 from "node:path";
+function checkMetricNames(loaded, classes, classSource) {
+  const at = (keyPath) => {
+    const line = loaded.lineOf(keyPath);
+    return `${path7.basename(loaded.file)}${line ? `:${line}` : ""}`;
+  };
+  const n = classes.length;
+  const list2 = `the class list (${classSource}) has ${n} classes`;
+  loaded.config.gates.forEach((gate, i) => {
+    const where = `${at(["gates", i, "metric"])}: gates[${i}].metric`;
+    let k;
+    try {
+      k = resolveMetric(gate.metric, { classNames: classes, numClasses: n }).topK;
+    } catch (error62) {
+      if (error62 instanceof UnknownMetricError)
+        throw new UserError("config", `${where}: ${error62.message}`);
+      throw error62;
+    }
+    if (k !== void 0 && k >= n)
+      throw new UserError(
+        "config",
+        `${where}: ${gate.metric}: ${list2}, so top-${k} accuracy is 1 for every model and the gate could never fail; use a k below ${n}`
+      );
+  });
+  if (loaded.lineOf(["metrics", "topK"]) !== void 0)
+    loaded.config.metrics.topK.forEach((k, j) => {
+      if (k > n)
+        throw new UserError(
+          "config",
+          `${at(["metrics", "topK", j])}: metrics.topK[${j}]: ${k} is more than the number of classes: ${list2}; remove it or use a k of at most ${n}`
+        );
+    });
+}
+var init_check_metrics = __esm({
+  "src/engine/check-metrics.ts"() {
+    "use strict";
+    init_errors();
+    init_classification();
   }
 });
 
@@ -36112,11 +37227,11 @@ var require_format_integer = __commonJS({
     var zeroPad = require_zero_pad();
     var lowercase2 = String.prototype.toLowerCase;
     var uppercase2 = String.prototype.toUpperCase;
-    function formatInteger(token) {
+    function formatInteger(token2) {
       var base;
       var out;
       var i;
-      switch (token.specifier) {
+      switch (token2.specifier) {
         case "b":
           base = 2;
           break;
@@ -36134,7 +37249,7 @@ var require_format_integer = __commonJS({
           base = 10;
           break;
       }
-      out = token.arg;
+      out = token2.arg;
       i = parseInt(out, 10);
       if (!isFinite(i)) {
         if (!isNumber(out)) {
@@ -36142,34 +37257,34 @@ var require_format_integer = __commonJS({
         }
         i = 0;
       }
-      if (i < 0 && (token.specifier === "u" || base !== 10)) {
+      if (i < 0 && (token2.specifier === "u" || base !== 10)) {
         i = 4294967295 + i + 1;
       }
       if (i < 0) {
         out = (-i).toString(base);
-        if (token.precision) {
-          out = zeroPad(out, token.precision, token.padRight);
+        if (token2.precision) {
+          out = zeroPad(out, token2.precision, token2.padRight);
         }
         out = "-" + out;
       } else {
         out = i.toString(base);
-        if (!i && !token.precision) {
+        if (!i && !token2.precision) {
           out = "";
-        } else if (token.precision) {
-          out = zeroPad(out, token.precision, token.padRight);
+        } else if (token2.precision) {
+          out = zeroPad(out, token2.precision, token2.padRight);
         }
-        if (token.sign) {
-          out = token.sign + out;
+        if (token2.sign) {
+          out = token2.sign + out;
         }
       }
       if (base === 16) {
-        if (token.alternate) {
+        if (token2.alternate) {
           out = "0x" + out;
         }
-        out = token.specifier === uppercase2.call(token.specifier) ? uppercase2.call(out) : lowercase2.call(out);
+        out = token2.specifier === uppercase2.call(token2.specifier) ? uppercase2.call(out) : lowercase2.call(out);
       }
       if (base === 8) {
-        if (token.alternate && out.charAt(0) !== "0") {
+        if (token2.alternate && out.charAt(0) !== "0") {
           out = "0" + out;
         }
       }
@@ -36205,48 +37320,48 @@ var require_format_double = __commonJS({
     var RE_TRAILING_PERIOD_ZERO = /\.0$/;
     var RE_PERIOD_ZERO_EXP = /\.0*e/;
     var RE_ZERO_BEFORE_EXP = /(\..*[^0])0*e/;
-    function formatDouble(f, token) {
+    function formatDouble(f, token2) {
       var digits;
       var out;
-      switch (token.specifier) {
+      switch (token2.specifier) {
         case "e":
         case "E":
-          out = f.toExponential(token.precision);
+          out = f.toExponential(token2.precision);
           break;
         case "f":
         case "F":
-          out = f.toFixed(token.precision);
+          out = f.toFixed(token2.precision);
           break;
         case "g":
         case "G":
           if (abs(f) < 1e-4) {
-            digits = token.precision;
+            digits = token2.precision;
             if (digits > 0) {
               digits -= 1;
             }
             out = f.toExponential(digits);
           } else {
-            out = f.toPrecision(token.precision);
+            out = f.toPrecision(token2.precision);
           }
-          if (!token.alternate) {
+          if (!token2.alternate) {
             out = replace.call(out, RE_ZERO_BEFORE_EXP, "$1e");
             out = replace.call(out, RE_PERIOD_ZERO_EXP, "e");
             out = replace.call(out, RE_TRAILING_PERIOD_ZERO, "");
           }
           break;
         default:
-          throw new Error("invalid double notation. Value: " + token.specifier);
+          throw new Error("invalid double notation. Value: " + token2.specifier);
       }
       out = replace.call(out, RE_EXP_POS_DIGITS, "e+0$1");
       out = replace.call(out, RE_EXP_NEG_DIGITS, "e-0$1");
-      if (token.alternate) {
+      if (token2.alternate) {
         out = replace.call(out, RE_ONLY_DIGITS, "$1.");
         out = replace.call(out, RE_DIGITS_BEFORE_EXP, "$1.e");
       }
-      if (f >= 0 && token.sign) {
-        out = token.sign + out;
+      if (f >= 0 && token2.sign) {
+        out = token2.sign + out;
       }
-      out = token.specifier === uppercase2.call(token.specifier) ? uppercase2.call(out) : lowercase2.call(out);
+      out = token2.specifier === uppercase2.call(token2.specifier) ? uppercase2.call(out) : lowercase2.call(out);
       return out;
     }
     module.exports = formatDouble;
@@ -36292,19 +37407,19 @@ var require_main = __commonJS({
     function isnan(value) {
       return value !== value;
     }
-    function initialize(token) {
+    function initialize(token2) {
       var out = {};
-      out.specifier = token.specifier;
-      out.precision = token.precision === void 0 ? 1 : token.precision;
-      out.width = token.width;
-      out.flags = token.flags || "";
-      out.mapping = token.mapping;
+      out.specifier = token2.specifier;
+      out.precision = token2.precision === void 0 ? 1 : token2.precision;
+      out.width = token2.width;
+      out.flags = token2.flags || "";
+      out.mapping = token2.mapping;
       return out;
     }
     function formatInterpolate(tokens) {
       var hasPeriod;
       var flags;
-      var token;
+      var token2;
       var flag;
       var num2;
       var out;
@@ -36318,68 +37433,68 @@ var require_main = __commonJS({
       out = "";
       pos = 1;
       for (i = 0; i < tokens.length; i++) {
-        token = tokens[i];
-        if (isString(token)) {
-          out += token;
+        token2 = tokens[i];
+        if (isString(token2)) {
+          out += token2;
         } else {
-          hasPeriod = token.precision !== void 0;
-          token = initialize(token);
-          if (!token.specifier) {
-            throw new TypeError("invalid argument. Token is missing `specifier` property. Index: `" + i + "`. Value: `" + token + "`.");
+          hasPeriod = token2.precision !== void 0;
+          token2 = initialize(token2);
+          if (!token2.specifier) {
+            throw new TypeError("invalid argument. Token is missing `specifier` property. Index: `" + i + "`. Value: `" + token2 + "`.");
           }
-          if (token.mapping) {
-            pos = token.mapping;
+          if (token2.mapping) {
+            pos = token2.mapping;
           }
-          flags = token.flags;
+          flags = token2.flags;
           for (j = 0; j < flags.length; j++) {
             flag = flags.charAt(j);
             switch (flag) {
               case " ":
-                token.sign = " ";
+                token2.sign = " ";
                 break;
               case "+":
-                token.sign = "+";
+                token2.sign = "+";
                 break;
               case "-":
-                token.padRight = true;
-                token.padZeros = false;
+                token2.padRight = true;
+                token2.padZeros = false;
                 break;
               case "0":
-                token.padZeros = flags.indexOf("-") < 0;
+                token2.padZeros = flags.indexOf("-") < 0;
                 break;
               case "#":
-                token.alternate = true;
+                token2.alternate = true;
                 break;
               default:
                 throw new Error("invalid flag: " + flag);
             }
           }
-          if (token.width === "*") {
-            token.width = parseInt(arguments[pos], 10);
+          if (token2.width === "*") {
+            token2.width = parseInt(arguments[pos], 10);
             pos += 1;
-            if (isnan(token.width)) {
-              throw new TypeError("the argument for * width at position " + pos + " is not a number. Value: `" + token.width + "`.");
+            if (isnan(token2.width)) {
+              throw new TypeError("the argument for * width at position " + pos + " is not a number. Value: `" + token2.width + "`.");
             }
-            if (token.width < 0) {
-              token.padRight = true;
-              token.width = -token.width;
+            if (token2.width < 0) {
+              token2.padRight = true;
+              token2.width = -token2.width;
             }
           }
           if (hasPeriod) {
-            if (token.precision === "*") {
-              token.precision = parseInt(arguments[pos], 10);
+            if (token2.precision === "*") {
+              token2.precision = parseInt(arguments[pos], 10);
               pos += 1;
-              if (isnan(token.precision)) {
-                throw new TypeError("the argument for * precision at position " + pos + " is not a number. Value: `" + token.precision + "`.");
+              if (isnan(token2.precision)) {
+                throw new TypeError("the argument for * precision at position " + pos + " is not a number. Value: `" + token2.precision + "`.");
               }
-              if (token.precision < 0) {
-                token.precision = 1;
+              if (token2.precision < 0) {
+                token2.precision = 1;
                 hasPeriod = false;
               }
             }
           }
-          token.arg = arguments[pos];
-          switch (token.specifier) {
+          token2.arg = arguments[pos];
+          switch (token2.specifier) {
             case "b":
             case "o":
             case "x":
@@ -36388,21 +37503,21 @@ var require_main = __commonJS({
             case "i":
             case "u":
               if (hasPeriod) {
-                token.padZeros = false;
+                token2.padZeros = false;
               }
-              token.arg = formatInteger(token);
+              token2.arg = formatInteger(token2);
               break;
             case "s":
-              token.maxWidth = hasPeriod ? token.precision : -1;
-              token.arg = String(token.arg);
+              token2.maxWidth = hasPeriod ? token2.precision : -1;
+              token2.arg = String(token2.arg);
               break;
             case "c":
-              if (!isnan(token.arg)) {
-                num2 = parseInt(token.arg, 10);
+              if (!isnan(token2.arg)) {
+                num2 = parseInt(token2.arg, 10);
                 if (num2 < 0 || num2 > 127) {
-                  throw new Error("invalid character code. Value: " + token.arg);
+                  throw new Error("invalid character code. Value: " + token2.arg);
                 }
-                token.arg = isnan(num2) ? String(token.arg) : fromCharCode(num2);
+                token2.arg = isnan(num2) ? String(token2.arg) : fromCharCode(num2);
               }
               break;
             case "e":
@@ -36412,30 +37527,30 @@ var require_main = __commonJS({
             case "g":
             case "G":
               if (!hasPeriod) {
-                token.precision = 6;
+                token2.precision = 6;
               }
-              f = parseFloat(token.arg);
+              f = parseFloat(token2.arg);
               if (!isFinite(f)) {
-                if (!isNumber(token.arg)) {
+                if (!isNumber(token2.arg)) {
                   throw new Error("invalid floating-point number. Value: " + out);
                 }
-                f = token.arg;
-                token.padZeros = false;
+                f = token2.arg;
+                token2.padZeros = false;
               }
-              token.arg = formatDouble(f, token);
+              token2.arg = formatDouble(f, token2);
               break;
             default:
-              throw new Error("invalid specifier: " + token.specifier);
+              throw new Error("invalid specifier: " + token2.specifier);
           }
-          if (token.maxWidth >= 0 && token.arg.length > token.maxWidth) {
-            token.arg = token.arg.substring(0, token.maxWidth);
+          if (token2.maxWidth >= 0 && token2.arg.length > token2.maxWidth) {
+            token2.arg = token2.arg.substring(0, token2.maxWidth);
           }
-          if (token.padZeros) {
-            token.arg = zeroPad(token.arg, token.width || token.precision, token.padRight);
-          } else if (token.width) {
-            token.arg = spacePad(token.arg, token.width, token.padRight);
+          if (token2.padZeros) {
+            token2.arg = zeroPad(token2.arg, token2.width || token2.precision, token2.padRight);
+          } else if (token2.width) {
+            token2.arg = spacePad(token2.arg, token2.width, token2.padRight);
           }
-          out += token.arg || "";
+          out += token2.arg || "";
           pos += 1;
         }
       }
@@ -36459,8 +37574,8 @@ var require_main2 = __commonJS({
   "node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports, module) {
     "use strict";
     var RE = /%(?:([1-9]\d*)\$)?([0 +\-#]*)(\*|\d+)?(?:(\.)(\*|\d+)?)?[hlL]?([%A-Za-z])/g;
-    function parse5(match) {
-      var token = {
+    function parse6(match) {
+      var token2 = {
         "mapping": match[1] ? parseInt(match[1], 10) : void 0,
         "flags": match[2],
         "width": match[3],
@@ -36468,9 +37583,9 @@ var require_main2 = __commonJS({
         "specifier": match[6]
       };
       if (match[4] === "." && match[5] === void 0) {
-        token.precision = "1";
+        token2.precision = "1";
       }
-      return token;
+      return token2;
     }
     function formatTokenize(str) {
       var content;
@@ -36488,7 +37603,7 @@ var require_main2 = __commonJS({
         if (match[6] === "%") {
           tokens.push("%");
         } else {
-          tokens.push(parse5(match));
+          tokens.push(parse6(match));
         }
         prev = RE.lastIndex;
         match = RE.exec(str);
@@ -37597,7 +38712,7 @@ var require_main30 = __commonJS({
       var r1;
       var y;
       var z2;
-      var c;
+      var c2;
       var t;
       var e;
       var k;
@@ -37649,7 +38764,7 @@ var require_main30 = __commonJS({
           lo = t * LN2_LO;
         }
         x = hi - lo;
-        c = hi - x - lo;
+        c2 = hi - x - lo;
       } else if (hx < 1016070144) {
         return x;
       } else {
@@ -37664,7 +38779,7 @@ var require_main30 = __commonJS({
         return x - (x * e - z2);
       }
       twopk = fromWords(FLOAT64_EXPONENT_BIAS + k << 20, 0);
-      e = x * (e - c) - c;
+      e = x * (e - c2) - c2;
       e -= z2;
       if (k === -1) {
         return 0.5 * (x - e) - 0.5;
@@ -37750,7 +38865,7 @@ var require_main31 = __commonJS({
       var hu;
       var y;
       var f;
-      var c;
+      var c2;
       var s;
       var z2;
       var R;
@@ -37793,16 +38908,16 @@ var require_main31 = __commonJS({
           hu = getHighWord(u);
           k = (hu >> 20) - FLOAT64_EXPONENT_BIAS;
           if (k > 0) {
-            c = 1 - (u - x);
+            c2 = 1 - (u - x);
           } else {
-            c = x - (u - 1);
+            c2 = x - (u - 1);
           }
-          c /= u;
+          c2 /= u;
         } else {
           u = x;
           hu = getHighWord(u);
           k = (hu >> 20) - FLOAT64_EXPONENT_BIAS;
-          c = 0;
+          c2 = 0;
         }
         hu &= 1048575;
         if (hu < 434334) {
@@ -37817,11 +38932,11 @@ var require_main31 = __commonJS({
       hfsq = 0.5 * f * f;
       if (hu === 0) {
         if (f === 0) {
-          c += k * LN2_LO;
-          return k * LN2_HI + c;
+          c2 += k * LN2_LO;
+          return k * LN2_HI + c2;
         }
         R = hfsq * (1 - TWO_THIRDS * f);
-        return k * LN2_HI - (R - (k * LN2_LO + c) - f);
+        return k * LN2_HI - (R - (k * LN2_LO + c2) - f);
       }
       s = f / (2 + f);
       z2 = s * s;
@@ -37829,7 +38944,7 @@ var require_main31 = __commonJS({
       if (k === 0) {
         return f - (hfsq - s * (hfsq + R));
       }
-      return k * LN2_HI - (hfsq - (s * (hfsq + R) + (k * LN2_LO + c)) - f);
+      return k * LN2_HI - (hfsq - (s * (hfsq + R) + (k * LN2_LO + c2)) - f);
     }
     module.exports = log1p;
   }
@@ -38406,12 +39521,12 @@ var require_expmulti = __commonJS({
     function expmulti(hi, lo, k) {
       var r;
       var t;
-      var c;
+      var c2;
       var y;
       r = hi - lo;
       t = r * r;
-      c = r - t * polyvalP(t);
-      y = 1 - (lo - r * c / (2 - c) - hi);
+      c2 = r - t * polyvalP(t);
+      y = 1 - (lo - r * c2 / (2 - c2) - hi);
       return ldexp(y, k);
     }
     module.exports = expmulti;
@@ -39216,7 +40331,7 @@ var require_main50 = __commonJS({
       var cgh;
       var res;
       var tmp;
-      var c;
+      var c2;
       if (isnan(a) || isnan(b)) {
         return NaN;
       }
@@ -39229,16 +40344,16 @@ var require_main50 = __commonJS({
       if (a === 1) {
         return 1 / b;
       }
-      c = a + b;
-      if (c < EPSILON) {
-        res = c / a;
+      c2 = a + b;
+      if (c2 < EPSILON) {
+        res = c2 / a;
         res /= b;
         return res;
       }
-      if (c === a && b < EPSILON) {
+      if (c2 === a && b < EPSILON) {
         return 1 / b;
       }
-      if (c === b && a < EPSILON) {
+      if (c2 === b && a < EPSILON) {
         return 1 / a;
       }
       if (a < b) {
@@ -39248,8 +40363,8 @@ var require_main50 = __commonJS({
       }
       agh = a + G - 0.5;
       bgh = b + G - 0.5;
-      cgh = c + G - 0.5;
-      res = lanczosSumExpGScaled(a) * (lanczosSumExpGScaled(b) / lanczosSumExpGScaled(c));
+      cgh = c2 + G - 0.5;
+      res = lanczosSumExpGScaled(a) * (lanczosSumExpGScaled(b) / lanczosSumExpGScaled(c2));
       ambh = a - 0.5 - b;
       if (abs(b * ambh) < cgh * 100 && a > 100) {
         res *= exp(ambh * log1p(-b / cgh));
@@ -41830,21 +42945,21 @@ var require_full_igamma_prefix = __commonJS({
 var require_main73 = __commonJS({
   "node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports, module) {
     "use strict";
-    function evalpoly(c, x) {
+    function evalpoly(c2, x) {
       var p;
       var i;
-      i = c.length;
+      i = c2.length;
       if (i < 2 || x === 0) {
         if (i === 0) {
           return 0;
         }
-        return c[0];
+        return c2[0];
       }
       i -= 1;
-      p = c[i] * x + c[i - 1];
+      p = c2[i] * x + c2[i - 1];
       i -= 2;
       while (i >= 0) {
-        p = p * x + c[i];
+        p = p * x + c2[i];
         i -= 1;
       }
       return p;
@@ -41877,30 +42992,30 @@ var require_factory = __commonJS({
     "use strict";
     var Fcn = require_lib107();
     var evalpoly = require_main73();
-    function factory(c) {
+    function factory(c2) {
       var f;
       var n;
       var m;
       var i;
-      if (c.length > 500) {
+      if (c2.length > 500) {
         return polyval;
       }
       f = "return function evalpoly(x){";
-      n = c.length;
+      n = c2.length;
       if (n === 0) {
         f += "return 0.0;";
       } else if (n === 1) {
-        f += "return " + c[0] + ";";
+        f += "return " + c2[0] + ";";
       } else {
-        f += "if(x===0.0){return " + c[0] + ";}";
-        f += "return " + c[0];
+        f += "if(x===0.0){return " + c2[0] + ";}";
+        f += "return " + c2[0];
         m = n - 1;
         for (i = 1; i < n; i++) {
           f += "+x*";
           if (i < m) {
             f += "(";
           }
-          f += c[i];
+          f += c2[i];
         }
         for (i = 0; i < m - 1; i++) {
           f += ")";
@@ -41911,7 +43026,7 @@ var require_factory = __commonJS({
       f += "//# sourceURL=evalpoly.factory.js";
       return new Fcn(f)();
       function polyval(x) {
-        return evalpoly(c, x);
+        return evalpoly(c2, x);
       }
     }
     module.exports = factory;
@@ -42952,7 +44067,7 @@ var require_igamma_final = __commonJS({
       var isSmallA;
       var result;
       var invert;
-      var isInt;
+      var isInt2;
       var sigma;
       var res;
       var gam;
@@ -42963,13 +44078,13 @@ var require_igamma_final = __commonJS({
       isSmallA = a < 30 && a <= x + 1 && x < MAX_LN;
       if (isSmallA) {
         fa = floor(a);
-        isInt = fa === a;
-        isHalfInt = isInt ? false : abs(fa - a) === 0.5;
+        isInt2 = fa === a;
+        isHalfInt = isInt2 ? false : abs(fa - a) === 0.5;
       } else {
-        isInt = false;
+        isInt2 = false;
         isHalfInt = false;
       }
-      if (isInt && x > 0.6) {
+      if (isInt2 && x > 0.6) {
         invert = !invert;
         evalMethod = 0;
       } else if (isHalfInt && x > 0.2) {
@@ -43458,16 +44573,16 @@ var require_ibeta_power_terms = __commonJS({
       var p1;
       var b1;
       var b2;
-      var c;
+      var c2;
       var l;
       if (!normalized) {
         return pow(x, a) * pow(y, b);
       }
-      c = a + b;
+      c2 = a + b;
       agh = a + G - 0.5;
       bgh = b + G - 0.5;
-      cgh = c + G - 0.5;
-      result = lanczosSumExpGScaled(c);
+      cgh = c2 + G - 0.5;
+      result = lanczosSumExpGScaled(c2);
       result /= lanczosSumExpGScaled(a) * lanczosSumExpGScaled(b);
       result *= sqrt(bgh / E);
       result *= sqrt(agh / cgh);
@@ -43754,7 +44869,7 @@ var require_main83 = __commonJS({
       var res;
       var sgn;
       var b;
-      var c;
+      var c2;
       var d;
       var g;
       var s;
@@ -43803,11 +44918,11 @@ var require_main83 = __commonJS({
       if (b === PINF) {
         return sgn * b;
       }
-      c = binomcoef(k, k - d + 1);
-      g = gcd(b, c);
+      c2 = binomcoef(k, k - d + 1);
+      g = gcd(b, c2);
       b /= g;
-      c /= g;
-      res /= c;
+      c2 /= g;
+      res /= c2;
       return sgn * res * b;
     }
     module.exports = binomcoef;
@@ -43946,14 +45061,14 @@ var require_ibeta_series = __commonJS({
       var cgh;
       var l1;
       var l2;
-      var c;
+      var c2;
       var s;
       if (normalized) {
-        c = a + b;
+        c2 = a + b;
         agh = a + G - 0.5;
         bgh = b + G - 0.5;
-        cgh = c + G - 0.5;
-        result = lanczosSumExpGScaled(c) / (lanczosSumExpGScaled(a) * lanczosSumExpGScaled(b));
+        cgh = c2 + G - 0.5;
+        result = lanczosSumExpGScaled(c2) / (lanczosSumExpGScaled(a) * lanczosSumExpGScaled(b));
         l1 = ln(cgh / bgh) * (b - 0.5);
         l2 = ln(x * cgh / agh) * a;
         if (l1 > MIN_LN && l1 < MAX_LN && l2 > MIN_LN && l2 < MAX_LN) {
@@ -44393,13 +45508,13 @@ var require_main86 = __commonJS({
 var require_main87 = __commonJS({
   "node_modules/@stdlib/utils-constant-function/lib/main.js"(exports, module) {
     "use strict";
-    function wrap(value) {
+    function wrap2(value) {
       return constantFunction;
       function constantFunction() {
         return value;
       }
     }
-    module.exports = wrap;
+    module.exports = wrap2;
   }
 });
 
@@ -44966,337 +46081,6 @@ var require_lib131 = __commonJS({
   }
 });
 
-// src/metrics/calibration.ts
-function calibrationBinIndex(conf, bins = CALIBRATION_BINS) {
-  if (Number.isNaN(conf)) throw new RangeError("confidence is NaN");
-  if (conf <= 0) return 0;
-  if (conf >= 1) return bins - 1;
-  let b = Math.ceil(conf * bins) - 1;
-  if (b > 0 && conf <= b / bins) b--;
-  else if (b < bins - 1 && conf > (b + 1) / bins) b++;
-  return Math.min(bins - 1, Math.max(0, b));
-}
-function calibrationBins(count, confSum, correctSum) {
-  const m = count.length;
-  const bins = [];
-  let n = 0;
-  let gap2 = 0;
-  for (let b = 0; b < m; b++) {
-    const c = count[b];
-    const cs = confSum[b];
-    const ok = correctSum[b];
-    n += c;
-    gap2 += Math.abs(ok - cs);
-    bins.push({
-      lower: b / m,
-      upper: (b + 1) / m,
-      count: c,
-      meanConfidence: c === 0 ? null : cs / c,
-      accuracy: c === 0 ? null : ok / c
-    });
-  }
-  return { bins, ece: n === 0 ? NaN : gap2 / n };
-}
-var CALIBRATION_BINS;
-var init_calibration = __esm({
-  "src/metrics/calibration.ts"() {
-    "use strict";
-    CALIBRATION_BINS = 15;
-  }
-});
-
-// src/metrics/classification.ts
-function asRows(input2) {
-  if (!Array.isArray(input2)) {
-    const r = input2;
-    const length = r.rows?.length ?? r.columns.label.length;
-    return { columns: r.columns, rows: r.rows, length };
-  }
-  const records = input2;
-  const col = (f) => Float64Array.from(records, (r) => r[f]);
-  return {
-    columns: {
-      label: col("label"),
-      pred: col("pred"),
-      rank: col("rank"),
-      conf: col("conf"),
-      pTrue: col("pTrue"),
-      sumSq: col("sumSq")
-    },
-    rows: void 0,
-    length: records.length
-  };
-}
-function checkNumClasses(numClasses) {
-  if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new RangeError(`numClasses must be a positive integer, got ${numClasses}`);
-  }
-}
-function normaliseTopK(topK) {
-  const ks = [];
-  for (const k of topK ?? [5]) {
-    if (!Number.isInteger(k) || k < 1)
-      throw new RangeError(`top-k needs positive integers, got ${k}`);
-    if (!ks.includes(k)) ks.push(k);
-  }
-  return ks;
-}
-function tally(input2, numClasses, options, confusion) {
-  checkNumClasses(numClasses);
-  const ks = normaliseTopK(options.topK);
-  const weights = options.weights;
-  const { columns: c, rows, length } = asRows(input2);
-  if (weights !== void 0 && weights.length !== length) {
-    throw new RangeError(`weights has length ${weights.length}, records has ${length}`);
-  }
-  const t = {
-    n: 0,
-    correct: 0,
-    topKCorrect: new Float64Array(ks.length),
-    ks,
-    support: new Float64Array(numClasses),
-    predicted: new Float64Array(numClasses),
-    truePositive: new Float64Array(numClasses),
-    brierSum: 0,
-    binCount: new Float64Array(CALIBRATION_BINS),
-    binConfSum: new Float64Array(CALIBRATION_BINS),
-    binCorrectSum: new Float64Array(CALIBRATION_BINS)
-  };
-  for (let i = 0; i < length; i++) {
-    const w = weights === void 0 ? 1 : weights[i];
-    if (w === 0) continue;
-    const at = rows === void 0 ? i : rows[i];
-    const label = c.label[at];
-    const pred = c.pred[at];
-    const rank = c.rank[at];
-    const conf = c.conf[at];
-    if (!(label >= 0 && label < numClasses && Number.isInteger(label))) {
-      throw new RangeError(
-        `record ${i}: label ${label} is not a class index in [0, ${numClasses})`
-      );
-    }
-    if (!(pred >= 0 && pred < numClasses && Number.isInteger(pred))) {
-      throw new RangeError(`record ${i}: pred ${pred} is not a class index in [0, ${numClasses})`);
-    }
-    const hit = pred === label ? 1 : 0;
-    t.n += w;
-    t.correct += w * hit;
-    t.support[label] = t.support[label] + w;
-    t.predicted[pred] = t.predicted[pred] + w;
-    if (hit) t.truePositive[label] = t.truePositive[label] + w;
-    for (let j = 0; j < ks.length; j++) {
-      if (rank < ks[j]) t.topKCorrect[j] = t.topKCorrect[j] + w;
-    }
-    t.brierSum += w * (c.sumSq[at] - 2 * c.pTrue[at] + 1);
-    const b = calibrationBinIndex(conf);
-    t.binCount[b] = t.binCount[b] + w;
-    t.binConfSum[b] = t.binConfSum[b] + w * conf;
-    t.binCorrectSum[b] = t.binCorrectSum[b] + w * hit;
-    if (confusion !== void 0) {
-      const row = confusion[label];
-      row[pred] = row[pred] + w;
-    }
-  }
-  return t;
-}
-function divOrZero(a, b) {
-  return b === 0 ? 0 : a / b;
-}
-function summarise(t, numClasses) {
-  const { n } = t;
-  const precision = [];
-  const recall = [];
-  const f1 = [];
-  const support = Array.from(t.support);
-  const predicted = Array.from(t.predicted);
-  let macroP = 0;
-  let macroR = 0;
-  let macroF = 0;
-  let present = 0;
-  let weightedP = 0;
-  let weightedR = 0;
-  let weightedF = 0;
-  for (let c = 0; c < numClasses; c++) {
-    const tp = t.truePositive[c];
-    const sup = support[c];
-    const pre = predicted[c];
-    const p = divOrZero(tp, pre);
-    const r = divOrZero(tp, sup);
-    const f = divOrZero(2 * tp, pre + sup);
-    precision.push(p);
-    recall.push(r);
-    f1.push(f);
-    if (sup > 0 || pre > 0) {
-      present++;
-      macroP += p;
-      macroR += r;
-      macroF += f;
-    }
-    weightedP += p * sup;
-    weightedR += r * sup;
-    weightedF += f * sup;
-  }
-  const ratio = (a) => n === 0 ? NaN : a / n;
-  const { bins, ece } = calibrationBins(t.binCount, t.binConfSum, t.binCorrectSum);
-  return {
-    n,
-    numClasses,
-    accuracy: ratio(t.correct),
-    topK: t.ks.map((k, j) => ({ k, accuracy: ratio(t.topKCorrect[j]) })),
-    perClass: { precision, recall, f1, support, predicted },
-    macro: present === 0 ? { precision: NaN, recall: NaN, f1: NaN } : { precision: macroP / present, recall: macroR / present, f1: macroF / present },
-    weighted: { precision: ratio(weightedP), recall: ratio(weightedR), f1: ratio(weightedF) },
-    ece,
-    calibration: bins,
-    brier: ratio(t.brierSum)
-  };
-}
-function summariseMetrics(records, numClasses, options = {}) {
-  return summarise(tally(records, numClasses, options, void 0), numClasses);
-}
-function computeMetrics(records, numClasses, options = {}) {
-  checkNumClasses(numClasses);
-  const confusion = Array.from({ length: numClasses }, () => new Array(numClasses).fill(0));
-  const summary = summarise(tally(records, numClasses, options, confusion), numClasses);
-  return { ...summary, confusion };
-}
-function topKAccuracyMetric(k) {
-  return {
-    name: `top${k}_accuracy`,
-    description: `Fraction of examples whose true class is among the ${k} most probable`,
-    direction: "higher-is-better",
-    topK: k,
-    get(m) {
-      const entry = m.topK.find((e) => e.k === k);
-      if (entry === void 0) {
-        throw new RangeError(`top${k}_accuracy was not computed: pass ${k} in options.topK`);
-      }
-      return entry.accuracy;
-    },
-    perExample: (r) => r.rank < k ? 1 : 0,
-    perRow: (c, i) => c.rank[i] < k ? 1 : 0
-  };
-}
-function resolveMetric(name, classes = {}) {
-  const fixed = METRICS.find((m) => m.name === name);
-  if (fixed !== void 0) return fixed;
-  const top = TOP_K.exec(name);
-  if (top !== null) return topKAccuracyMetric(Number(top[1]));
-  const per = PER_CLASS.exec(name);
-  if (per !== null) {
-    const kind = per[1];
-    const className = per[2];
-    const index2 = classIndex(className, classes);
-    if (index2 === void 0) {
-      const known = classes.classNames !== void 0 ? `one of the class names (${classes.classNames.slice(0, 10).join(", ")}${classes.classNames.length > 10 ? ", \u2026" : ""})` : `a class index 0\u2026${classes.numClasses === void 0 ? "numClasses\u22121" : classes.numClasses - 1}`;
-      throw new UnknownMetricError(`metric "${name}": unknown class "${className}"; use ${known}`);
-    }
-    return {
-      name,
-      description: `${KIND_LABEL[kind]} of class ${className}`,
-      direction: "higher-is-better",
-      get: (m) => {
-        const value = m.perClass[kind][index2];
-        if (value === void 0) {
-          throw new RangeError(
-            `metric "${name}": class index ${index2} \u2265 numClasses ${m.numClasses}`
-          );
-        }
-        return value;
-      }
-    };
-  }
-  throw new UnknownMetricError(
-    `unknown metric "${name}"; use one of ${METRICS.map((m) => m.name).join(", ")}, top<k>_accuracy, precision[<class>], recall[<class>], f1[<class>]`
-  );
-}
-function classIndex(className, { classNames, numClasses }) {
-  if (classNames !== void 0) {
-    const i = classNames.indexOf(className);
-    if (i >= 0) return i;
-  }
-  if (/^(0|[1-9][0-9]*)$/.test(className)) {
-    const i = Number(className);
-    const limit = numClasses ?? classNames?.length;
-    if (limit === void 0 || i < limit) return i;
-  }
-  return void 0;
-}
-var METRICS, KIND_LABEL, PER_CLASS, TOP_K, UnknownMetricError;
-var init_classification = __esm({
-  "src/metrics/classification.ts"() {
-    "use strict";
-    init_calibration();
-    METRICS = [
-      {
-        name: "accuracy",
-        description: "Fraction of examples whose predicted class is the true class",
-        direction: "higher-is-better",
-        get: (m) => m.accuracy,
-        perExample: (r) => r.pred === r.label ? 1 : 0,
-        perRow: (c, i) => c.pred[i] === c.label[i] ? 1 : 0
-      },
-      topKAccuracyMetric(5),
-      {
-        name: "macro_precision",
-        description: "Precision averaged over classes, unweighted",
-        direction: "higher-is-better",
-        get: (m) => m.macro.precision
-      },
-      {
-        name: "macro_recall",
-        description: "Recall averaged over classes, unweighted (balanced accuracy)",
-        direction: "higher-is-better",
-        get: (m) => m.macro.recall
-      },
-      {
-        name: "macro_f1",
-        description: "F1 averaged over classes, unweighted",
-        direction: "higher-is-better",
-        get: (m) => m.macro.f1
-      },
-      {
-        name: "weighted_precision",
-        description: "Precision averaged over classes, weighted by support",
-        direction: "higher-is-better",
-        get: (m) => m.weighted.precision
-      },
-      {
-        name: "weighted_recall",
-        description: "Recall averaged over classes, weighted by support (equals accuracy)",
-        direction: "higher-is-better",
-        get: (m) => m.weighted.recall
-      },
-      {
-        name: "weighted_f1",
-        description: "F1 averaged over classes, weighted by support",
-        direction: "higher-is-better",
-        get: (m) => m.weighted.f1
-      },
-      {
-        name: "ece",
-        description: "Expected calibration error, 15 equal-width confidence bins",
-        direction: "lower-is-better",
-        get: (m) => m.ece
-      },
-      {
-        name: "brier",
-        description: "Multi-class Brier score, mean of \u03A3_j (p_j \u2212 y_j)\xB2",
-        direction: "lower-is-better",
-        get: (m) => m.brier,
-        perExample: (r) => r.sumSq - 2 * r.pTrue + 1,
-        perRow: (c, i) => c.sumSq[i] - 2 * c.pTrue[i] + 1
-      }
-    ];
-    KIND_LABEL = { precision: "Precision", recall: "Recall", f1: "F1" };
-    PER_CLASS = /^(precision|recall|f1)\[(.+)\]$/;
-    TOP_K = /^top([1-9][0-9]*)_accuracy$/;
-    UnknownMetricError = class extends Error {
-      name = "UnknownMetricError";
-    };
-  }
-});
-
 // src/metrics/random.ts
 function createRandom(seed) {
   let x = seed >>> 0;
@@ -45379,22 +46163,22 @@ var init_random = __esm({
 });
 
 // src/metrics/stats.ts
-function mcnemarExact(b, c) {
+function mcnemarExact(b, c2) {
   for (const [name, v] of [
     ["b", b],
-    ["c", c]
+    ["c", c2]
   ]) {
     if (!Number.isInteger(v) || v < 0)
       throw new RangeError(`McNemar ${name} must be a count, got ${v}`);
   }
-  const n = b + c;
-  if (n === 0) return { b, c, pValue: 1, midPValue: 1 };
-  const k = Math.min(b, c);
+  const n = b + c2;
+  if (n === 0) return { b, c: c2, pValue: 1, midPValue: 1 };
+  const k = Math.min(b, c2);
   const tail = (0, import_stats_base_dists_binomial_cdf.default)(k, n, 0.5);
   const point = k === 0 ? tail : tail - (0, import_stats_base_dists_binomial_cdf.default)(k - 1, n, 0.5);
   return {
     b,
-    c,
+    c: c2,
     pValue: Math.min(1, 2 * tail),
     midPValue: Math.min(1, 2 * tail - point)
   };
@@ -45496,13 +46280,13 @@ function pairedBootstrapMetric(candidate, baseline, metric, numClasses, options 
   }
   if (def.perExample !== void 0) {
     const perExample = def.perExample;
-    const perRow = def.perRow ?? ((c, i) => perExample({
-      label: c.label[i],
-      pred: c.pred[i],
-      rank: c.rank[i],
-      conf: c.conf[i],
-      pTrue: c.pTrue[i],
-      sumSq: c.sumSq[i]
+    const perRow = def.perRow ?? ((c2, i) => perExample({
+      label: c2.label[i],
+      pred: c2.pred[i],
+      rank: c2.rank[i],
+      conf: c2.conf[i],
+      pTrue: c2.pTrue[i],
+      sumSq: c2.sumSq[i]
     }));
     const settings = resolveBootstrap(options);
     const n = cand.length;
@@ -45602,7 +46386,7 @@ function chiSquareSurvival(x, df) {
   if (z2 <= a + 1) return Math.min(1, Math.max(0, 1 - (0, import_stats_base_dists_chisquare_cdf.default)(x, df)));
   const tiny = 1e-300;
   let b = z2 + 1 - a;
-  let c = 1 / tiny;
+  let c2 = 1 / tiny;
   let d = 1 / b;
   let h = d;
   for (let i = 1; i < 1e4; i++) {
@@ -45610,10 +46394,10 @@ function chiSquareSurvival(x, df) {
     b += 2;
     d = an * d + b;
     if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
+    c2 = b + an / c2;
+    if (Math.abs(c2) < tiny) c2 = tiny;
     d = 1 / d;
-    const delta = d * c;
+    const delta = d * c2;
     h *= delta;
     if (Math.abs(delta - 1) < 1e-15) break;
   }
@@ -45777,10 +46561,10 @@ function analyseBias(input2, options) {
     const perGroup = [...byGroup.entries()].sort((a, b) => compare(a[0], b[0])).map(([value, items]) => ({ value, ...groupStats(value, items, K, options) }));
     const eligible = perGroup.filter((g) => g.stats.eligible);
     const gapOf = (pick2) => gap(eligible.map((g) => [g.value, pick2(g)]));
-    const classGaps = input2.classes.map((label, c) => ({
+    const classGaps = input2.classes.map((label, c2) => ({
       label,
-      tprGap: gapOf((g) => g.tpr[c]),
-      fprGap: gapOf((g) => g.fpr[c])
+      tprGap: gapOf((g) => g.tpr[c2]),
+      fprGap: gapOf((g) => g.fpr[c2])
     }));
     const worstOf = (cg) => Math.max(cg.tprGap?.value ?? -1, cg.fprGap?.value ?? -1);
     classGaps.sort((a, b) => worstOf(b) - worstOf(a) || compare(a.label, b.label));
@@ -45833,12 +46617,12 @@ function groupStats(value, items, K, options) {
   }
   const tpr = [];
   const fpr = [];
-  for (let c = 0; c < K; c++) {
-    const pos = positives[c];
+  for (let c2 = 0; c2 < K; c2++) {
+    const pos = positives[c2];
     const neg = n - pos;
-    tpr.push(pos >= options.minClassSupport && pos > 0 ? truePositives[c] / pos : null);
+    tpr.push(pos >= options.minClassSupport && pos > 0 ? truePositives[c2] / pos : null);
     fpr.push(
-      neg >= options.minClassSupport && neg > 0 ? (predicted[c] - truePositives[c]) / neg : null
+      neg >= options.minClassSupport && neg > 0 ? (predicted[c2] - truePositives[c2]) / neg : null
     );
   }
   const ci = wilsonInterval(correct, n);
@@ -45886,17 +46670,17 @@ var init_bias = __esm({
       id: "bias",
       title: "Group disparity",
       run(ctx) {
-        const c = ctx.config.bias;
-        if (!c.enabled) return Promise.resolve(skipped("disabled in config"));
-        if (c.attributes.length === 0)
+        const c2 = ctx.config.bias;
+        if (!c2.enabled) return Promise.resolve(skipped("disabled in config"));
+        if (c2.attributes.length === 0)
           return Promise.resolve(skipped("no sensitive attributes (set data.bias.attributes)"));
         const { examples, classes, candidate } = ctx.input;
         const finding = analyseBias(
           { examples, classes, candidate },
           {
-            attributes: c.attributes,
-            minGroupSize: c.minGroupSize,
-            minClassSupport: c.minClassSupport
+            attributes: c2.attributes,
+            minGroupSize: c2.minGroupSize,
+            minClassSupport: c2.minClassSupport
           }
         );
         return Promise.resolve(finding ?? skipped("no clean candidate prediction matches an example"));
@@ -46139,13 +46923,13 @@ var init_image_properties = __esm({
       id: "imageProperties",
       title: "Image properties",
       async run(ctx) {
-        const c = ctx.config.imageProperties;
-        if (!c.enabled) return skipped("disabled in config");
+        const c2 = ctx.config.imageProperties;
+        if (!c2.enabled) return skipped("disabled in config");
         const [scans, reference] = await Promise.all([ctx.evalScans(), ctx.referenceScans()]);
         const toProperty = (s) => s.ok ? { id: s.id, ok: true, properties: s.properties } : { id: s.id, ok: false, error: s.error };
         return analyseImageProperties(scans.map(toProperty), reference?.map(toProperty), {
-          outlierZ: c.outlierZ,
-          alpha: c.alpha,
+          outlierZ: c2.outlierZ,
+          alpha: c2.alpha,
           maxListed: ctx.config.maxListed
         });
       },
@@ -46200,7 +46984,7 @@ function frameOf(examples, candidate) {
     if (e >= 0) candOfEx[e] = i;
   });
   let m = 0;
-  for (const c of candOfEx) if (c >= 0) m++;
+  for (const c2 of candOfEx) if (c2 >= 0) m++;
   const exRows = new Uint32Array(m);
   const candRows = new Uint32Array(m);
   for (let e = 0, p = 0; e < examples.length; e++) {
@@ -46214,13 +46998,13 @@ function buildSlices(examples, exRows, spec) {
   const slices = [];
   const classColumn = { codes: examples.labelCodes, values: examples.labels, offset: 0 };
   const group = (kind, columns) => {
-    if (kind !== "class" && columns.some((c) => examples.column(c) < 0)) return;
-    const cols = columns.map((c) => {
+    if (kind !== "class" && columns.some((c2) => examples.column(c2) < 0)) return;
+    const cols = columns.map((c2) => {
       if (kind === "class") return classColumn;
-      const m = examples.metadata[examples.column(c)];
+      const m = examples.metadata[examples.column(c2)];
       return { codes: m.codes, values: m.values, offset: 1 };
     });
-    const radix = cols.map((c) => c.values.length + 1);
+    const radix = cols.map((c2) => c2.values.length + 1);
     const numeric = radix.reduce((a, b) => a * b, 1) < Number.MAX_SAFE_INTEGER;
     const keyOf2 = (e) => {
       let key = numeric ? 0 : "";
@@ -46248,8 +47032,8 @@ function buildSlices(examples, exRows, spec) {
     const made = [];
     for (const list2 of groups.values()) {
       const e = exRows[list2[0]];
-      const predicates = columns.map((c, k) => ({
-        column: c,
+      const predicates = columns.map((c2, k) => ({
+        column: c2,
         value: cols[k].values[cols[k].codes[e] - cols[k].offset]
       }));
       const key = predicates.map((p) => `${p.column}=${p.value}`).join(" & ");
@@ -46257,7 +47041,7 @@ function buildSlices(examples, exRows, spec) {
     }
     slices.push(...made.sort((a, b) => compareText(a.key, b.key)));
   };
-  for (const c of spec.columns) group("column", [c]);
+  for (const c2 of spec.columns) group("column", [c2]);
   for (const cross of spec.crossings) group("crossing", cross);
   if (spec.classes) group("class", [CLASS_COLUMN]);
   return slices;
@@ -46311,7 +47095,8 @@ function metricNamesFor(topK, extra) {
   return names;
 }
 function metricValues(records, defs, numClasses, topK) {
-  const summary = computeMetrics(records, numClasses, { topK: topK.length > 0 ? topK : [1] });
+  const ks = [.../* @__PURE__ */ new Set([...topK, ...requiredTopK(defs)])];
+  const summary = computeMetrics(records, numClasses, { topK: ks.length > 0 ? ks : [1] });
   const values = {};
   for (const d of defs) {
     const v = d.get(summary);
@@ -46331,32 +47116,32 @@ function subtract(candidate, baseline) {
   return out;
 }
 function exampleChanges(pairing, frame, classes, limit = Infinity) {
-  const c = pairing.candidate;
+  const c2 = pairing.candidate;
   const b = pairing.baseline;
   const failing = [];
   const fixed = [];
   let bothWrong = 0;
-  for (let i = 0; i < c.length; i++) {
+  for (let i = 0; i < c2.length; i++) {
     const j = pairing.baseRow[i];
     if (j < 0 || !b) continue;
     const bOk = b.pred[j] === b.label[j];
-    const cOk = c.pred[i] === c.label[i];
+    const cOk = c2.pred[i] === c2.label[i];
     if (!bOk && !cOk) bothWrong++;
     if (bOk === cOk) continue;
     (bOk ? failing : fixed).push(i);
   }
-  failing.sort((x, y) => c.conf[y] - c.conf[x] || compareText(c.ids[x], c.ids[y]));
-  fixed.sort((x, y) => compareText(c.ids[x], c.ids[y]));
+  failing.sort((x, y) => c2.conf[y] - c2.conf[x] || compareText(c2.ids[x], c2.ids[y]));
+  fixed.sort((x, y) => compareText(c2.ids[x], c2.ids[y]));
   const change = (i) => {
     const j = pairing.baseRow[i];
     const e = frame.exRowOfCand[i];
     return {
-      id: c.ids[i],
+      id: c2.ids[i],
       path: frame.examples.paths[e],
-      label: classes[c.label[i]] ?? String(c.label[i]),
+      label: classes[c2.label[i]] ?? String(c2.label[i]),
       baselinePred: classes[b.pred[j]] ?? String(b.pred[j]),
-      candidatePred: classes[c.pred[i]] ?? String(c.pred[i]),
-      candidateConf: c.conf[i],
+      candidatePred: classes[c2.pred[i]] ?? String(c2.pred[i]),
+      candidateConf: c2.conf[i],
       metadata: frame.examples.metadataOf(e)
     };
   };
@@ -46425,10 +47210,10 @@ function confidentLearning(labels, probs, classCount, options) {
   }
   const calibrated = C.map((row, i) => {
     const rowSum = row.reduce((a, b) => a + b, 0);
-    return row.map((c) => rowSum > 0 ? c / rowSum * counts[i] : 0);
+    return row.map((c2) => rowSum > 0 ? c2 / rowSum * counts[i] : 0);
   });
   const total = calibrated.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
-  const joint = calibrated.map((row) => row.map((c) => total > 0 ? c / total : 0));
+  const joint = calibrated.map((row) => row.map((c2) => total > 0 ? c2 / total : 0));
   let trace = 0;
   for (let i = 0; i < K; i++) trace += joint[i][i];
   const estimatedNoiseRate = total > 0 ? Math.max(0, 1 - trace) : 0;
@@ -46621,15 +47406,15 @@ var init_label_issues = __esm({
       id: "labelIssues",
       title: "Label issues",
       run(ctx) {
-        const c = ctx.config.labelIssues;
-        if (!c.enabled) return Promise.resolve(skipped("disabled in config"));
+        const c2 = ctx.config.labelIssues;
+        if (!c2.enabled) return Promise.resolve(skipped("disabled in config"));
         const { examples, classes, candidate, baseline } = ctx.input;
         const finding = findLabelIssues(
           { examples, classes, candidate, ...baseline ? { baseline } : {} },
           {
-            method: c.method,
-            rankBy: c.rankBy,
-            requireBaselineAgreement: c.requireBaselineAgreement,
+            method: c2.method,
+            rankBy: c2.rankBy,
+            requireBaselineAgreement: c2.requireBaselineAgreement,
             maxListed: ctx.config.maxListed
           }
         );
@@ -46652,9 +47437,9 @@ var init_label_issues = __esm({
 });
 
 // src/suites/data/hashing.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function sha256Hex(bytes) {
-  return createHash("sha256").update(bytes).digest("hex");
+  return createHash2("sha256").update(bytes).digest("hex");
 }
 function popcount32(x) {
   let v = x >>> 0;
@@ -46722,8 +47507,11 @@ function axisWeights(start, end, srcSize, dstSize) {
   }
   return result;
 }
-function pHash(gray, window) {
-  const small = resizeArea(gray, DCT_SIZE, DCT_SIZE, window).data;
+function pHashOfResized(resized) {
+  if (resized.width !== DCT_SIZE || resized.height !== DCT_SIZE) {
+    throw new Error(`pHash needs a ${DCT_SIZE}\xD7${DCT_SIZE} image`);
+  }
+  const small = resized.data;
   const rows = new Float64Array(DCT_SIZE * LOW);
   for (let y = 0; y < DCT_SIZE; y++) {
     for (let v = 0; v < LOW; v++) {
@@ -46829,7 +47617,7 @@ function medianOf(values) {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
-var DCT_SIZE, LOW, DCT_COS, CONTENT_QUANTILE;
+var DCT_SIZE, LOW, DCT_COS, PHASH_SIDE, CONTENT_QUANTILE;
 var init_hashing = __esm({
   "src/suites/data/hashing.ts"() {
     "use strict";
@@ -46844,6 +47632,7 @@ var init_hashing = __esm({
       }
       return table2;
     })();
+    PHASH_SIDE = DCT_SIZE;
     CONTENT_QUANTILE = 0.01;
   }
 });
@@ -46948,7 +47737,7 @@ var init_hamming_index = __esm({
         const base = Math.floor(64 / chunkCount);
         let extra = 64 - base * chunkCount;
         let start = 0;
-        for (let c = 0; c < chunkCount; c++) {
+        for (let c2 = 0; c2 < chunkCount; c2++) {
           const width = base + (extra > 0 ? 1 : 0);
           if (extra > 0) extra--;
           this.chunks.push(buildChunk(columns, start, width));
@@ -46998,10 +47787,10 @@ var init_hamming_index = __esm({
         }
         const stamp = this.nextEpoch();
         const seen = this.seen;
-        for (let c = 0; c < this.chunks.length; c++) {
-          const chunk = this.chunks[c];
+        for (let c2 = 0; c2 < this.chunks.length; c2++) {
+          const chunk = this.chunks[c2];
           const key = chunkKey(qhi, qlo, chunk.start, chunk.width);
-          const masks = plan[c];
+          const masks = plan[c2];
           const offsets = chunk.offsets;
           const ids = chunk.ids;
           for (let m = 0; m < masks.length; m++) {
@@ -47050,20 +47839,189 @@ var init_hamming_index = __esm({
   }
 });
 
+// src/suites/data/pixel-check.ts
+function thumbnail(gray, window) {
+  const small = resizeArea(gray, THUMBNAIL_SIDE, THUMBNAIL_SIDE, window).data;
+  const out = new Uint8Array(small.length);
+  for (let i = 0; i < small.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(small[i])));
+  return out;
+}
+function pixelDifference(a, b) {
+  if (a.length !== THUMBNAIL_SIDE ** 2 || b.length !== THUMBNAIL_SIDE ** 2) {
+    throw new Error(`thumbnails must be ${THUMBNAIL_SIDE}\xD7${THUMBNAIL_SIDE}`);
+  }
+  const [first, second] = compareBytes(a, b) <= 0 ? [a, b] : [b, a];
+  const fixed = new Float64Array(INNER * INNER);
+  const moved = new Float64Array(INNER * INNER);
+  shifted(first, 0, 0, fixed);
+  const flatA = !standardise(fixed);
+  shifted(second, 0, 0, moved);
+  const flatB = !standardise(moved);
+  if (flatA || flatB) return flatA && flatB ? 0 : Infinity;
+  let best = { dx: 0, dy: 0, cost: Infinity };
+  const tryShift = (dx, dy) => {
+    if (Math.abs(dx) > 1 || Math.abs(dy) > 1) return;
+    shifted(second, dx, dy, moved);
+    standardise(moved);
+    let cost = 0;
+    for (let i = 0; i < moved.length; i++) cost += (fixed[i] - moved[i]) ** 2;
+    if (cost < best.cost) best = { dx, dy, cost };
+  };
+  for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) tryShift(dx, dy);
+  for (const step of [0.5, 0.25]) {
+    const { dx: cx, dy: cy } = best;
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) if (dx || dy) tryShift(cx + dx * step, cy + dy * step);
+    }
+  }
+  shifted(second, best.dx, best.dy, moved);
+  standardise(moved);
+  return largestBlockMean(fixed, moved);
+}
+function shifted(t, dx, dy, out) {
+  const S = THUMBNAIL_SIDE;
+  const x0 = Math.floor(dx);
+  const y0 = Math.floor(dy);
+  const fx = dx - x0;
+  const fy = dy - y0;
+  const x1 = fx > 0 ? 1 : 0;
+  const y1 = fy > 0 ? S : 0;
+  const w00 = (1 - fx) * (1 - fy);
+  const w01 = fx * (1 - fy);
+  const w10 = (1 - fx) * fy;
+  const w11 = fx * fy;
+  let k = 0;
+  for (let y = MARGIN; y < S - MARGIN; y++) {
+    const row = (y + y0) * S + x0;
+    for (let x = MARGIN; x < S - MARGIN; x++) {
+      const p = row + x;
+      out[k++] = w00 * t[p] + w01 * t[p + x1] + w10 * t[p + y1] + w11 * t[p + y1 + x1];
+    }
+  }
+}
+function standardise(v) {
+  let mean2 = 0;
+  for (let i = 0; i < v.length; i++) mean2 += v[i];
+  mean2 /= v.length;
+  let ss = 0;
+  for (let i = 0; i < v.length; i++) ss += (v[i] - mean2) ** 2;
+  const sd = Math.sqrt(ss / v.length);
+  if (!(sd >= FLAT_SD)) return false;
+  for (let i = 0; i < v.length; i++) v[i] = (v[i] - mean2) / sd;
+  return true;
+}
+function largestBlockMean(a, b) {
+  const span = INNER - BLOCK + 1;
+  let worst2 = 0;
+  for (let y = 0; y < span; y++) {
+    const col = new Float64Array(INNER);
+    for (let x = 0; x < INNER; x++) {
+      let s = 0;
+      for (let j = 0; j < BLOCK; j++) s += a[(y + j) * INNER + x] - b[(y + j) * INNER + x];
+      col[x] = s;
+    }
+    for (let x = 0; x < span; x++) {
+      let s = 0;
+      for (let i = 0; i < BLOCK; i++) s += col[x + i];
+      worst2 = Math.max(worst2, Math.abs(s) / (BLOCK * BLOCK));
+    }
+  }
+  return worst2;
+}
+function compareBytes(a, b) {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+var THUMBNAIL_SIDE, MARGIN, INNER, BLOCK, FLAT_SD;
+var init_pixel_check = __esm({
+  "src/suites/data/pixel-check.ts"() {
+    "use strict";
+    init_hashing();
+    THUMBNAIL_SIDE = 16;
+    MARGIN = 1;
+    INNER = THUMBNAIL_SIDE - 2 * MARGIN;
+    BLOCK = 3;
+    FLAT_SD = 1;
+  }
+});
+
+// src/suites/data/signature.ts
+function imageSignature(gray, useContentWindow) {
+  const frame = regionSignature(gray);
+  return useContentWindow ? { frame, content: regionSignature(gray, contentWindow(gray)) } : { frame };
+}
+function regionSignature(gray, window) {
+  const resized = resizeArea(gray, PHASH_SIDE, PHASH_SIDE, window);
+  return {
+    phash: pHashOfResized(resized),
+    dhash: dHash(gray, window),
+    thumbnail: thumbnail(resized)
+  };
+}
+var SIGNATURE_REGIONS;
+var init_signature = __esm({
+  "src/suites/data/signature.ts"() {
+    "use strict";
+    init_hashing();
+    init_pixel_check();
+    SIGNATURE_REGIONS = ["frame", "content"];
+  }
+});
+
 // src/suites/data/near-duplicates.ts
 function modeDistance(a, b, mode) {
-  if (mode === "phash" || mode === "both") {
-    if (!a.phash || !b.phash) return void 0;
-    const dp = hammingDistance(a.phash, b.phash);
-    if (mode === "phash") return dp;
-    if (!a.dhash || !b.dhash) return void 0;
-    return Math.max(dp, hammingDistance(a.dhash, b.dhash));
-  }
-  if (!a.dhash || !b.dhash) return void 0;
-  return hammingDistance(a.dhash, b.dhash);
+  if (mode === "phash") return hammingDistance(a.phash, b.phash);
+  if (mode === "dhash") return hammingDistance(a.dhash, b.dhash);
+  return Math.max(hammingDistance(a.phash, b.phash), hammingDistance(a.dhash, b.dhash));
 }
-function indexHash(image4, mode) {
-  return mode === "dhash" ? image4.dhash : image4.phash;
+function indexHash(region, mode) {
+  return mode === "dhash" ? region.dhash : region.phash;
+}
+function regionMembers(images, region, mode) {
+  const members2 = [];
+  const hashes = [];
+  images.forEach((img, k) => {
+    const r = img.signature?.[region];
+    if (r) {
+      members2.push(k);
+      hashes.push(indexHash(r, mode));
+    }
+  });
+  return { members: members2, hashes };
+}
+function confirmed(a, b, distance, options) {
+  if (!options.pixelCheck) return true;
+  const tolerance = distance <= CLOSE_HAMMING_DISTANCE ? Math.max(CLOSE_PIXEL_DIFFERENCE, options.maxPixelDifference) : options.maxPixelDifference;
+  for (const region of SIGNATURE_REGIONS) {
+    const ra = a[region];
+    const rb = b[region];
+    if (ra && rb && pixelDifference(ra.thumbnail, rb.thumbnail) <= tolerance) return true;
+  }
+  return false;
+}
+function nearPairs(images, options) {
+  const n = images.length;
+  const candidates = /* @__PURE__ */ new Map();
+  for (const region of SIGNATURE_REGIONS) {
+    const { members: members2, hashes } = regionMembers(images, region, options.hash);
+    const index2 = HammingIndex.build(hashes, { radius: options.threshold });
+    for (const pair2 of index2.pairsWithin(options.threshold)) {
+      const a = members2[pair2.i];
+      const b = members2[pair2.j];
+      const d = options.hash === "both" ? modeDistance(images[a].signature[region], images[b].signature[region], "both") : pair2.distance;
+      if (d > options.threshold) continue;
+      const key = a * n + b;
+      const previous = candidates.get(key);
+      if (previous === void 0 || d < previous) candidates.set(key, d);
+    }
+  }
+  const pairs = [];
+  for (const [key, d] of candidates) {
+    const a = Math.floor(key / n);
+    const b = key - a * n;
+    if (confirmed(images[a].signature, images[b].signature, d, options)) pairs.push([a, b, d]);
+  }
+  return pairs;
 }
 function findDuplicates(images, options) {
   const uf = new UnionFind(images.length);
@@ -47084,22 +48042,7 @@ function findDuplicates(images, options) {
     exactGroupCount++;
     for (let k = 1; k < members3.length; k++) noteLink(members3[0], members3[k], 0);
   }
-  const hashed = [];
-  const hashes = [];
-  images.forEach((img, k) => {
-    const h = indexHash(img, options.hash);
-    if (h && (options.hash !== "both" || img.dhash)) {
-      hashed.push(k);
-      hashes.push(h);
-    }
-  });
-  const index2 = HammingIndex.build(hashes, { radius: options.threshold });
-  for (const pair of index2.pairsWithin(options.threshold)) {
-    const a = hashed[pair.i];
-    const b = hashed[pair.j];
-    const d = options.hash === "both" ? modeDistance(images[a], images[b], "both") : pair.distance;
-    if (d !== void 0 && d <= options.threshold) noteLink(a, b, d);
-  }
+  for (const [a, b, d] of nearPairs(images, options)) noteLink(a, b, d);
   const members2 = /* @__PURE__ */ new Map();
   for (let k = 0; k < images.length; k++) {
     if (!linkDistance.has(k)) continue;
@@ -47132,7 +48075,7 @@ function findDuplicates(images, options) {
     status: "ran",
     hash: options.hash,
     threshold: options.threshold,
-    hashedCount: hashed.length,
+    hashedCount: images.filter((img) => img.signature).length,
     exactGroupCount,
     groupCount: groups.length,
     imagesInGroups,
@@ -47149,28 +48092,32 @@ function findLeakage(evalImages, trainImages, options) {
     if (list2) list2.push(k);
     else trainBySha.set(img.sha256, [k]);
   });
-  const trainHashed = [];
-  const trainHashes = [];
-  trainImages.forEach((img, k) => {
-    const h = indexHash(img, options.hash);
-    if (h && (options.hash !== "both" || img.dhash)) {
-      trainHashed.push(k);
-      trainHashes.push(h);
-    }
-  });
-  const index2 = options.near ? HammingIndex.build(trainHashes, { radius: options.threshold }) : void 0;
+  const indexes = options.near ? SIGNATURE_REGIONS.map((region) => {
+    const { members: members2, hashes } = regionMembers(trainImages, region, options.hash);
+    return {
+      region,
+      members: members2,
+      index: HammingIndex.build(hashes, { radius: options.threshold })
+    };
+  }) : [];
   const leaked = [];
   for (const img of evalImages) {
     const matches = /* @__PURE__ */ new Map();
     for (const k of trainBySha.get(img.sha256) ?? []) matches.set(k, 0);
-    const q = indexHash(img, options.hash);
-    if (index2 && q) {
-      index2.search(q, options.threshold, (t) => {
-        const k = trainHashed[t];
+    const near = /* @__PURE__ */ new Map();
+    for (const { region, members: members2, index: index2 } of indexes) {
+      const query = img.signature?.[region];
+      if (!query) continue;
+      index2.search(indexHash(query, options.hash), options.threshold, (t) => {
+        const k = members2[t];
         if (matches.has(k)) return;
-        const d = modeDistance(img, trainImages[k], options.hash);
-        if (d !== void 0 && d <= options.threshold) matches.set(k, d);
+        const d = modeDistance(query, trainImages[k].signature[region], options.hash);
+        const previous = near.get(k);
+        if (d <= options.threshold && (previous === void 0 || d < previous)) near.set(k, d);
       });
+    }
+    for (const [k, d] of near) {
+      if (confirmed(img.signature, trainImages[k].signature, d, options)) matches.set(k, d);
     }
     if (matches.size === 0) continue;
     const sorted = [...matches.entries()].sort(
@@ -47217,15 +48164,17 @@ function hashedFromScan(scan, label) {
     id: scan.id,
     sha256: scan.sha256,
     ...label !== void 0 ? { label } : {},
-    ...scan.ok ? { phash: scan.phash, dhash: scan.dhash } : {}
+    ...scan.ok ? { signature: scan.signature } : {}
   };
 }
-var UnionFind, duplicatesCheck, leakageCheck;
+var UnionFind, CLOSE_HAMMING_DISTANCE, CLOSE_PIXEL_DIFFERENCE, duplicatesCheck, leakageCheck;
 var init_near_duplicates = __esm({
   "src/suites/data/near-duplicates.ts"() {
     "use strict";
     init_hashing();
     init_hamming_index();
+    init_pixel_check();
+    init_signature();
     init_util2();
     UnionFind = class {
       parent;
@@ -47253,20 +48202,24 @@ var init_near_duplicates = __esm({
         this.size[ra] += this.size[rb];
       }
     };
+    CLOSE_HAMMING_DISTANCE = 2;
+    CLOSE_PIXEL_DIFFERENCE = 0.35;
     duplicatesCheck = {
       id: "duplicates",
       title: "Duplicates",
       async run(ctx) {
-        const c = ctx.config.duplicates;
-        if (!c.enabled) return skipped("disabled in config");
+        const c2 = ctx.config.duplicates;
+        if (!c2.enabled) return skipped("disabled in config");
         const scans = await ctx.evalScans();
         const images = scans.flatMap((s, k) => {
           const h = hashedFromScan(s, ctx.input.examples[k].label);
           return h ? [h] : [];
         });
         return findDuplicates(images, {
-          hash: c.hash,
-          threshold: c.hammingThreshold,
+          hash: c2.hash,
+          threshold: c2.hammingThreshold,
+          pixelCheck: c2.pixelCheck,
+          maxPixelDifference: c2.maxPixelDifference,
           maxListed: ctx.config.maxListed
         });
       },
@@ -47289,8 +48242,8 @@ var init_near_duplicates = __esm({
       id: "leakage",
       title: "Train/eval leakage",
       async run(ctx) {
-        const c = ctx.config.leakage;
-        if (!c.enabled) return skipped("disabled in config");
+        const c2 = ctx.config.leakage;
+        if (!c2.enabled) return skipped("disabled in config");
         const train = ctx.input.train;
         if (!train) return skipped("no training manifest (set data.trainManifest)");
         const [evalScans, trainScans] = await Promise.all([ctx.evalScans(), ctx.trainScans()]);
@@ -47303,9 +48256,11 @@ var init_near_duplicates = __esm({
           return h ? [h] : [];
         });
         return findLeakage(evalImages, trainImages, {
-          hash: c.hash,
-          threshold: c.hammingThreshold,
-          near: c.near,
+          hash: c2.hash,
+          threshold: c2.hammingThreshold,
+          pixelCheck: c2.pixelCheck,
+          maxPixelDifference: c2.maxPixelDifference,
+          near: c2.near,
           maxListed: ctx.config.maxListed
         });
       },
@@ -47458,7 +48413,7 @@ function checkRepresentativity(items, options) {
   const comparisons = [];
   const label = { kind: "label" };
   if (options.expectedLabel !== void 0) {
-    const shares = options.expectedLabel === "uniform" ? Object.fromEntries(options.classes.map((c) => [c, 1])) : options.expectedLabel;
+    const shares = options.expectedLabel === "uniform" ? Object.fromEntries(options.classes.map((c2) => [c2, 1])) : options.expectedLabel;
     comparisons.push(
       compareToShares(items, label, shares, { ...options, knownCategories: options.classes })
     );
@@ -47483,20 +48438,20 @@ function checkRepresentativity(items, options) {
       comparisons.push(compareToReference(items, options.reference, dim, options));
   }
   if (comparisons.length === 0) return void 0;
-  const pValues = comparisons.flatMap((c) => c.chiSquare ? [c.chiSquare.pValue] : []);
+  const pValues = comparisons.flatMap((c2) => c2.chiSquare ? [c2.chiSquare.pValue] : []);
   return {
     status: "ran",
     comparisons,
-    maxTvd: Math.max(0, ...comparisons.map((c) => c.tvd)),
+    maxTvd: Math.max(0, ...comparisons.map((c2) => c2.tvd)),
     minPValue: pValues.length > 0 ? Math.min(...pValues) : 1,
-    significantCount: comparisons.filter((c) => c.significant).length
+    significantCount: comparisons.filter((c2) => c2.significant).length
   };
 }
 function dimensionName(dim) {
   return dim.kind === "label" ? "label" : dim.column;
 }
-function sortedUnion(a, b, c) {
-  return [.../* @__PURE__ */ new Set([...a, ...b, ...c])].sort(compare3);
+function sortedUnion(a, b, c2) {
+  return [.../* @__PURE__ */ new Set([...a, ...b, ...c2])].sort(compare3);
 }
 function sum(values) {
   let s = 0;
@@ -47516,16 +48471,16 @@ var init_representativity = __esm({
       id: "representativity",
       title: "Representativity",
       run(ctx) {
-        const c = ctx.config.representativity;
-        if (!c.enabled) return Promise.resolve(skipped("disabled in config"));
+        const c2 = ctx.config.representativity;
+        if (!c2.enabled) return Promise.resolve(skipped("disabled in config"));
         const finding = checkRepresentativity(ctx.input.examples, {
-          ...c.expected.label !== void 0 ? { expectedLabel: c.expected.label } : {},
-          expectedMetadata: c.expected.metadata,
+          ...c2.expected.label !== void 0 ? { expectedLabel: c2.expected.label } : {},
+          expectedMetadata: c2.expected.metadata,
           ...ctx.input.reference ? { reference: ctx.input.reference } : {},
-          ...c.columns ? { columns: c.columns } : {},
+          ...c2.columns ? { columns: c2.columns } : {},
           classes: ctx.input.classes,
-          minSupport: c.minSupport,
-          alpha: c.alpha
+          minSupport: c2.minSupport,
+          alpha: c2.alpha
         });
         return Promise.resolve(
           finding ?? skipped(
@@ -47550,12 +48505,12 @@ var init_representativity = __esm({
 });
 
 // src/suites/data/scan.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import sharp from "sharp";
 async function scanImageFile(id, absPath, options) {
   let bytes;
   try {
-    bytes = await readFile4(absPath);
+    bytes = await readFile3(absPath);
   } catch (error62) {
     return { id, ok: false, error: `cannot read file: ${firstLine(error62)}` };
   }
@@ -47577,13 +48532,11 @@ async function scanImageFile(id, absPath, options) {
     );
     const width = meta3.autoOrient?.width ?? meta3.width;
     const height = meta3.autoOrient?.height ?? meta3.height;
-    const window = options.contentWindow ? contentWindow(gray) : void 0;
     return {
       id,
       ok: true,
       sha256,
-      phash: pHash(gray, window),
-      dhash: dHash(gray, window),
+      signature: imageSignature(gray, options.contentWindow),
       properties: {
         width,
         height,
@@ -47622,6 +48575,7 @@ var init_scan = __esm({
     "use strict";
     init_hashing();
     init_image_properties();
+    init_signature();
     MAX_INPUT_PIXELS = 268402689;
   }
 });
@@ -47631,14 +48585,14 @@ function escapeMarkdown(value, maxLength = 120) {
   let s = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
   s = s.replace(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "");
   if ([...s].length > maxLength) s = `${[...s].slice(0, maxLength - 1).join("")}\u2026`;
-  s = s.replace(/[&<>"@#|]/g, (c) => ENTITIES[c]);
-  s = s.replace(/[\\`*_[\]()!~$]/g, (c) => `\\${c}`);
+  s = s.replace(/[&<>"@#|]/g, (c2) => ENTITIES[c2]);
+  s = s.replace(/[\\`*_[\]()!~$]/g, (c2) => `\\${c2}`);
   s = s.replace(/:\/\//g, ":&#8203;//").replace(/(www)\./gi, "$1&#8203;.");
   if (s === "") return "\u2205";
   return s;
 }
 function escapeHtml(text) {
-  return text.replace(/[\r\n\t\v\f\u2028\u2029]+/g, " ").replace(/[&<>"@#|]/g, (c) => ENTITIES[c]);
+  return text.replace(/[\r\n\t\v\f\u2028\u2029]+/g, " ").replace(/[&<>"@#|]/g, (c2) => ENTITIES[c2]);
 }
 var ENTITIES;
 var init_escape = __esm({
@@ -47910,7 +48864,7 @@ function detailsFor(id, f) {
         formatNumber(i.normalizedMargin)
       ]);
       const table2 = markdownTable2(["id", "given", "suggested", "p(given)", "margin"], rows);
-      const pairs = x.topConfusions.map((c) => `${escapeMarkdown(c.given)} \u2192 ${escapeMarkdown(c.suggested)} (${c.count})`).join(", ");
+      const pairs = x.topConfusions.map((c2) => `${escapeMarkdown(c2.given)} \u2192 ${escapeMarkdown(c2.suggested)} (${c2.count})`).join(", ");
       return details(
         `Label issues: ${x.issueCount} suspects, most suspicious first`,
         `${table2}${more(x.issueCount, Math.min(ROWS, x.issues.length))}
@@ -47950,19 +48904,19 @@ Near = ${x.hash} Hamming distance \u2264 ${x.threshold} of 64 bits.`
     }
     case "representativity": {
       const x = f;
-      const rows = x.comparisons.map((c) => {
-        const worst2 = c.categories[0];
+      const rows = x.comparisons.map((c2) => {
+        const worst2 = c2.categories[0];
         const notes = [
-          c.unexpected.length ? `unexpected: ${list(c.unexpected, 5)}` : "",
-          c.missing.length ? `missing: ${list(c.missing, 5)}` : "",
-          c.belowMinSupport.length ? `below min support: ${list(c.belowMinSupport, 5)}` : "",
-          c.lowExpectedCounts ? "some expected counts < 5" : ""
+          c2.unexpected.length ? `unexpected: ${list(c2.unexpected, 5)}` : "",
+          c2.missing.length ? `missing: ${list(c2.missing, 5)}` : "",
+          c2.belowMinSupport.length ? `below min support: ${list(c2.belowMinSupport, 5)}` : "",
+          c2.lowExpectedCounts ? "some expected counts < 5" : ""
         ].filter(Boolean);
         return [
-          escapeMarkdown(dimensionName(c.dimension)),
-          c.source,
-          formatNumber(c.tvd),
-          c.chiSquare ? `${formatPValue(c.chiSquare.pValue)} (\u03C7\xB2 ${formatNumber(c.chiSquare.statistic)}, df ${c.chiSquare.df})` : "n/a",
+          escapeMarkdown(dimensionName(c2.dimension)),
+          c2.source,
+          formatNumber(c2.tvd),
+          c2.chiSquare ? `${formatPValue(c2.chiSquare.pValue)} (\u03C7\xB2 ${formatNumber(c2.chiSquare.statistic)}, df ${c2.chiSquare.df})` : "n/a",
           worst2 ? `${escapeMarkdown(worst2.value)}: ${formatPercent(worst2.observedShare)} vs ${formatPercent(worst2.expectedShare)}` : "",
           notes.join("; ")
         ];
@@ -48148,10 +49102,10 @@ var init_data = __esm({
 });
 
 // src/engine/data-suite.ts
-import path6 from "node:path";
+import path8 from "node:path";
 async function loadItems(loaded, manifest) {
   const file2 = resolveFromConfig(loaded, manifest);
-  const root = loaded.config.dataset.manifest && path6.dirname(file2) === path6.dirname(resolveFromConfig(loaded, loaded.config.dataset.manifest)) ? resolveFromConfig(loaded, loaded.config.dataset.root) : path6.dirname(file2);
+  const root = loaded.config.dataset.manifest && path8.dirname(file2) === path8.dirname(resolveFromConfig(loaded, loaded.config.dataset.manifest)) ? resolveFromConfig(loaded, loaded.config.dataset.root) : path8.dirname(file2);
   const raw = await loadDataset({
     root,
     format: "auto",
@@ -48216,6 +49170,77 @@ var init_data_suite = __esm({
     init_load();
     init_load2();
     init_data();
+  }
+});
+
+// src/dataset/class-list.ts
+import { readFile as readFile4 } from "node:fs/promises";
+import path9 from "node:path";
+async function readClassFile(file2) {
+  let text;
+  try {
+    text = await readFile4(file2, "utf8");
+  } catch {
+    throw new UserError("dataset", `class list file not found: ${file2}`);
+  }
+  if (path9.extname(file2).toLowerCase() !== ".json") return parseClassText(text);
+  let value;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error62) {
+    throw new UserError(
+      "dataset",
+      `${file2}: invalid JSON (${error62.message}); a class list in JSON is a list ["cat", "dog"] or an object {"0": "cat", "1": "dog"}`
+    );
+  }
+  const classes = classesFromJson(value);
+  if (typeof classes === "string") throw new UserError("dataset", `${file2}: ${classes}`);
+  return classes;
+}
+function parseClassText(text) {
+  return text.replace(/^\uFEFF/, "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !isCommentLine(l));
+}
+function classesFromJson(value) {
+  if (Array.isArray(value)) {
+    const bad = value.findIndex((v) => typeof v !== "string" || v === "");
+    return bad < 0 ? value : `item ${bad} of the class list is ${JSON.stringify(value[bad])}, not a class name`;
+  }
+  if (value === null || typeof value !== "object")
+    return 'a class list in JSON is a list ["cat", "dog"] or an object {"0": "cat", "1": "dog"}';
+  const obj = value;
+  if ("id2label" in obj) {
+    const inner = classesFromJson(obj.id2label);
+    return typeof inner === "string" ? `id2label: ${inner}` : inner;
+  }
+  const entries = Object.entries(obj);
+  const names = [];
+  for (const [k, v] of entries) {
+    const id = /^(0|[1-9]\d*)$/.test(k) ? Number(k) : NaN;
+    if (!(id < entries.length))
+      return `key "${k}" is not a class index 0-${entries.length - 1}; an id \u2192 name object is {"0": "cat", "1": "dog"}`;
+    if (typeof v !== "string" || v === "")
+      return `class ${k} is ${JSON.stringify(v)}, not a class name`;
+    names[id] = v;
+  }
+  return names;
+}
+function classesFromMetadata(value) {
+  let parsed;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    const names = value.split(/\r?\n|,/).map((s) => s.trim()).filter(Boolean);
+    return names.length > 0 ? names : void 0;
+  }
+  const classes = classesFromJson(parsed);
+  return typeof classes === "string" ? void 0 : classes;
+}
+var isCommentLine;
+var init_class_list = __esm({
+  "src/dataset/class-list.ts"() {
+    "use strict";
+    init_errors();
+    isCommentLine = (trimmed) => /^#(\s|$)/.test(trimmed);
   }
 });
 
@@ -48341,14 +49366,7 @@ function resolveContract(label, inputs, outputs, cfg, out) {
   return {
     inputName: input2.name,
     outputName: output2.name,
-    geometry: {
-      width,
-      height,
-      mode: cfg.resize.mode,
-      interpolation: cfg.resize.interpolation,
-      ...cfg.resize.resizeTo !== void 0 ? { resizeTo: cfg.resize.resizeTo } : {},
-      background: cfg.background
-    },
+    geometry: resolveGeometry(cfg, width, height),
     tensor: {
       layout,
       channels,
@@ -48362,18 +49380,34 @@ function resolveContract(label, inputs, outputs, cfg, out) {
     outputType: out.type
   };
 }
-function batchDims(c, n) {
-  const ch = c.tensor.channels === "gray" ? 1 : 3;
-  const { width: w, height: h } = c.geometry;
-  return c.tensor.layout === "NCHW" ? [n, ch, h, w] : [n, h, w, ch];
+function resolveGeometry(cfg, width, height) {
+  const r = cfg.resize;
+  const library = r.library;
+  const interpolation = r.interpolation ?? (library === "opencv" ? "linear" : "bilinear");
+  const resampler = library === "torchvision" ? { library, interpolation, antialias: r.antialias ?? interpolation !== "nearest" } : { library, interpolation };
+  return {
+    width,
+    height,
+    mode: r.mode,
+    resampler,
+    ...r.resizeTo !== void 0 ? { resizeTo: r.resizeTo } : {},
+    exif: cfg.exif ?? r.library === "opencv",
+    ...cfg.background !== void 0 ? { background: cfg.background } : {},
+    pad: r.pad ?? cfg.background ?? (r.library === "opencv" ? "#727272" : "#000000")
+  };
+}
+function batchDims(c2, n) {
+  const ch = c2.tensor.channels === "gray" ? 1 : 3;
+  const { width: w, height: h } = c2.geometry;
+  return c2.tensor.layout === "NCHW" ? [n, ch, h, w] : [n, h, w, ch];
 }
 function defaultBatchSize(contracts) {
   const fixed = contracts[0]?.fixedBatch;
   if (fixed !== void 0) return fixed;
   let batch = DEFAULT_BATCH_MAX;
-  for (const c of contracts) {
-    const ch = c.tensor.channels === "gray" ? 1 : 3;
-    const perImage = ch * c.geometry.width * c.geometry.height;
+  for (const c2 of contracts) {
+    const ch = c2.tensor.channels === "gray" ? 1 : 3;
+    const perImage = ch * c2.geometry.width * c2.geometry.height;
     batch = Math.min(batch, Math.max(1, Math.floor(DEFAULT_BATCH_VALUES / perImage)));
   }
   return batch;
@@ -48495,7 +49529,7 @@ async function createSession(bytes, file2, threads) {
   }
 }
 function describeSession(session) {
-  const describe3 = (m) => m.isTensor ? {
+  const describe4 = (m) => m.isTensor ? {
     name: m.name,
     type: m.type,
     dims: m.shape.map(
@@ -48503,8 +49537,8 @@ function describeSession(session) {
     )
   } : { name: m.name, type: "non-tensor", dims: [] };
   return {
-    inputs: session.inputMetadata.map(describe3),
-    outputs: session.outputMetadata.map(describe3)
+    inputs: session.inputMetadata.map(describe4),
+    outputs: session.outputMetadata.map(describe4)
   };
 }
 async function runSession(session, file2, inputName, data, dims, outputName) {
@@ -48675,7 +49709,7 @@ var init_session_thread = __esm({
 });
 
 // src/model/runtime.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { readFile as readFile5 } from "node:fs/promises";
 async function loadModel(file2, options = {}) {
   let bytes;
@@ -48697,7 +49731,7 @@ async function loadModel(file2, options = {}) {
       `${file2} is not an ONNX model (cannot parse it as a protobuf ModelProto)`
     );
   }
-  const sha256 = createHash2("sha256").update(bytes).digest("hex");
+  const sha256 = createHash3("sha256").update(bytes).digest("hex");
   const threads = {
     intraOpThreads: options.intraOpThreads,
     interOpThreads: options.interOpThreads
@@ -48762,7 +49796,7 @@ var init_runtime = __esm({
 // src/suites/significance.ts
 function pairedStats(cand, base, defs, numClasses, options) {
   let b = 0;
-  let c = 0;
+  let c2 = 0;
   const cr3 = asRows(cand);
   const br = asRows(base);
   for (let i = 0; i < cr3.length; i++) {
@@ -48771,7 +49805,7 @@ function pairedStats(cand, base, defs, numClasses, options) {
     const cOk = cr3.columns.pred[ci] === cr3.columns.label[ci];
     const bOk = br.columns.pred[bi] === br.columns.label[bi];
     if (bOk && !cOk) b++;
-    else if (cOk && !bOk) c++;
+    else if (cOk && !bOk) c2++;
   }
   const intervals = {};
   if (cr3.length > 0) {
@@ -48785,7 +49819,7 @@ function pairedStats(cand, base, defs, numClasses, options) {
         intervals[def.name] = { lower: iv.lower, upper: iv.upper };
     }
   }
-  return { intervals, mcnemar: { b, c, p: mcnemarExact(b, c).pValue } };
+  return { intervals, mcnemar: { b, c: c2, p: mcnemarExact(b, c2).pValue } };
 }
 function adjustAcrossTargets(stats, alpha) {
   if (stats.length === 0) return;
@@ -49298,9 +50332,9 @@ function discoveryFeatures(examples, exRows, images, columns, props, bins) {
   const encodeColumn = (name) => {
     const fromProps = binned.get(name);
     if (fromProps) return fromProps;
-    const c = examples.column(name);
-    if (c < 0) return { values: [], codes: new Int32Array(n).fill(-1) };
-    const m = examples.metadata[c];
+    const c2 = examples.column(name);
+    if (c2 < 0) return { values: [], codes: new Int32Array(n).fill(-1) };
+    const m = examples.metadata[c2];
     const codes = Int32Array.from({ length: n }, (_, t) => m.codes[exRows[t]] - 1);
     return presentInOrder(m.values, codes);
   };
@@ -49313,7 +50347,7 @@ function selectFeatures(features, rows) {
     features: features.features,
     values: features.values,
     codes: features.codes.map(
-      (c) => Int32Array.from({ length: rows.length }, (_, t) => c[rows[t]])
+      (c2) => Int32Array.from({ length: rows.length }, (_, t) => c2[rows[t]])
     )
   };
 }
@@ -49359,6 +50393,44 @@ var init_discovery = __esm({
     "use strict";
     init_slice_line();
     byCodeUnits = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+  }
+});
+
+// src/corruptions/wasm/kernels-binary.ts
+var KERNELS_WASM_BASE64;
+var init_kernels_binary = __esm({
+  "src/corruptions/wasm/kernels-binary.ts"() {
+    "use strict";
+    KERNELS_WASM_BASE64 = "AGFzbQEAAAABTAdgDH9/f39/f39/f39/fwBgB39/f39/f38AYAN/f38AYAl/f39/f39/f38AYAh/f39/f39/fwBgBX9/f39/AGAKf39/f39/f39/fwADCgkAAAECAwQFBQYEBQFwAQEBBQMBAAIGDwJ/AUGQqAQLfwBBkKgECweHAQkGbWVtb3J5AgALZmlsdGVyX3Jvd3MAAAtmaWx0ZXJfY29scwABD2pwZWdfcm91bmRfdHJpcAACDnBpbF9yZXNhbXBsZV9oAAQOcGlsX3Jlc2FtcGxlX3YABQ1zcGF0dGVyX3NoYWRlAAYMZGVmb2N1c19kaXNrAAgLX19oZWFwX2Jhc2UDAQrTlQIJrw0LAn8Bewp/AXwBew1/A3sBfwJ7AXwFfwJAIANBAUgNACACQQFIDQAgCiACIApBAEogC0EAR3EiCxshDCAJIApBA3RqIg39CgMAIQ4gAiAKQQAgCxtrIg9Bf2ohECAPIARsIREgBEEDdCESIAAgBEECdCITayEUQQAgE2shFSAEIAJsIhZBAnQhFyAKQQN0IAlqQQhqIRggDSsDACIZ/RQhGiAKQQFIIRsgASEcIAAhHUEAIR4DQCAAIBYgHmwiCUECdCILaiEfIAEgC2ohICAAIBEgCWpBAnQiCWohISABIAlqISJBACEjA0ACQAJAAkACQCAjIAxIDQAgIyAPTg0AAkACQCAjIARsIglBBGoiCyARTA0AIAkhJAwBCyAdIAQgI0ECdCINQXxqbGohJSAdIAQgDUEEamxqISYDQCALISQgDiAfIAlBAnQiJ2r9AAAAIij9X/3yASEpIA4gKCAo/Q0ICQoLDA0ODwABAgMEBQYH/V/98gEhKgJAIBsNACAYIQkgJSELICYhDSAKISsDQCApIAn9CgMAIiwgC/0AAAAiKP1fIA39AAAAIi39X/3wAf3yAf3wASEpICogLCAoICj9DQgJCgsMDQ4PAAECAwQFBgf9XyAtIC39DQgJCgsMDQ4PAAECAwQFBgf9X/3wAf3yAf3wASEqIAlBCGohCSALIBVqIQsgDSATaiENICtBf2oiKw0ACwsgICAnaiAp/V4gKv1e/Q0AAQIDBAUGBxAREhMUFRYX/QsAACAlQRBqISUgJkEQaiEmICQhCSAkQQRqIgsgEUwNAAsLIBAhIyARICRMDQMgGw0BIBQgJEECdGohJSAdIAQgJGpBAnRqISYDQCAZIB8gJEECdCInaioCALuiIS4gGCEJICUhCyAmIQ0gCiErA0AgLiAJKwMAIAsqAgC7IA0qAgC7oKKgIS4gCUEIaiEJIAsgFWohCyANIBNqIQ0gK0F/aiIrDQALICAgJ2ogLrY4AgAgJUEEaiElICZBBGohJiAkQQFqIiQgEUcNAAsgECEjDAMLIARBAUgNAiAjIARsIS8gBiAjQQJ0IglqKAIAIjBBAUgNASAIIAcgCWooAgBBA3RqITEgHyAFIAlqKAIAIgkgBGxBAnRqITIgEyAJbCErIDBBfnEhJCAwQQFxITMgBCAJQQJ0QQRqbCElQQAhJiAdIScDQAJAAkAgMEEBRw0AIDIgJkECdGohCUQAAAAAAAAAACEuQQAhDQwBC0QAAAAAAAAAACEuQQAhDSAnIQkgMSELA0AgLiALKwMAIAkgK2oqAgC7oqAgC0EIaisDACAJICVqKgIAu6KgIS4gCSASaiEJIAtBEGohCyAkIA1BAmoiDUcNAAsgCSAraiEJCwJAIDNFDQAgLiAxIA1BA3RqKwMAIAkqAgC7oqAhLgsgICAmIC9qQQJ0aiAutjgCACAnQQRqIScgJkEBaiImIARHDQAMAwsLAkAgESAkayImQQRJDQACQCAgICRBAnQiCWogIU8NACAfIAlqICJJDQELICZBfHEiJ0F8aiILQQJ2QQFqIg1BAXEhMAJAAkAgCw0AQQAhDQwBCyANQf7///8HcSErQQAhDQNAIBwgCWoiJSAaIB0gCWoiC/1dAgD9X/3yASIo/SEAtv0TICj9IQG2/SABIBogC0EIav1dAgD9X/3yASIo/SEAtv0gAiAo/SEBtv0gA/0LAgAgJUEQaiAaIAtBEGr9XQIA/V/98gEiKP0hALb9EyAo/SEBtv0gASAaIAtBGGr9XQIA/V/98gEiKP0hALb9IAIgKP0hAbb9IAP9CwIAIAlBIGohCSANQQhqIQ0gK0F+aiIrDQALCwJAIDBFDQAgICAkIA1qQQJ0IglqIBogHyAJaiIJ/V0CAP1f/fIBIij9IQC2/RMgKP0hAbb9IAEgGiAJQQhq/V0CAP1f/fIBIij9IQC2/SACICj9IQG2/SAD/QsCAAsgECEjICYgJ0YNAiAkICdqISQLICRBAWohCQJAIBEgJGtBAXFFDQAgICAkQQJ0IgtqIBkgHyALaioCALuitjgCACAJISQLIBAhIyARIAlGDQEgJEECdCEJIBEgJGshCwNAIBwgCWoiDSAZIB0gCWoiKyoCALuitjgCACANQQRqIBkgK0EEaioCALuitjgCACAJQQhqIQkgC0F+aiILDQALIBAhIwwBCyAgIC9BAnRqQQAgE/wLAAsgI0EBaiIjIAJIDQALIBwgF2ohHCAUIBdqIRQgHSAXaiEdIB5BAWoiHiADRw0ACwsL4yILHH8BfAF/AnsMfwR7AX8DewF/BHwDfwJAIANBAUgNAEEAIQwgCkEASiALQQBHcSENIAQgAmwiDkEBcSEPIAMgCmshECAAIA5BAnQiEWshEiAAIBFqIRMgDkEEdCEUIA5BA2whFSAJIApBA3RqIRZBACAOQQN0IhdrIRggACAXayEZIAAgF2ohGkEAIA5BAXQiG2shHCAOQXxxIh1BfGoiHkECdkEBaiILQf7///8HcSEfIAtBAXEhICAAISEgASEiA0AgASAOIAxsIiNBAnQiAmohJCABIA4gI2oiJUECdCImaiEnAkACQAJAIA0gDCAKTnFBAUcNACAMIBBODQAgFisDACEoAkAgHUEBSCIpRQ0AQQAhBAwCCyAW/QoDACEqQQAhC0EAIQQDQCAiIAtqICogISALav0AAAAiK/1f/fIB/V4gKiArICv9DQgJCgsMDQ4PAAECAwQFBgf9X/3yAf1e/Q0AAQIDBAUGBxAREhMUFRYX/QsAACALQRBqIQsgBEEEaiIEIB1IDQAMAgsLIAggByAMQQJ0IgtqKAIAQQN0aiEsIAAgBSALaigCACItIA5sQQJ0aiEuQQAhLwJAIAYgC2ooAgAiJUEESA0AQQQhCyAAIA4gLUECdCIEQQRqbGohMCAAIA4gBEEIamxqITEgACAOIARBDGpsaiEyQQAhLyAuITMDQCAvITQgCyEvICwgNEEDdCILaiEpICwgC0EYcmohNSAsIAtBEHJqISMgLCALQQhyaiE2QQAhNwJAIB1BAUgNACAp/QoDACE4IDX9CgMAITkgI/0KAwAhOiA2/QoDACE7QQAhNyAzIQQgMCECIDEhJiAyITwgIiELA0AgOCAE/QAAACIq/V/98gEgOyAC/QAAACI9/V/98gH98AEgOiAm/QAAACI+/V/98gH98AEgOSA8/QAAACI//V/98gH98AEhKyA4ICogKv0NCAkKCwwNDg8AAQIDBAUGB/1f/fIBIDsgPSA9/Q0ICQoLDA0ODwABAgMEBQYH/V/98gH98AEgOiA+ID79DQgJCgsMDQ4PAAECAwQFBgf9X/3yAf3wASA5ID8gP/0NCAkKCwwNDg8AAQIDBAUGB/1f/fIB/fABISoCQCA0RQ0AICsgC/0AAAAiPf1f/fABISsgKiA9ID39DQgJCgsMDQ4PAAECAwQFBgf9X/3wASEqCyALICv9XiAq/V79DQABAgMEBQYHEBESExQVFhf9CwAAIARBEGohBCACQRBqIQIgJkEQaiEmIDxBEGohPCALQRBqIQsgN0EEaiI3IB1IDQALCwJAIDcgDk4NACAOIDdrIUAgN0ECdCELIDUrAwAhQSAjKwMAIUIgNisDACFDICkrAwAhRCAzIQIgMCEmIDEhPCAyITcgIiEEA0AgRCACIAtqKgIAu6IgQyAmIAtqKgIAu6KgIEIgPCALaioCALuioCBBIDcgC2oqAgC7oqAhKAJAIDRFDQAgKCAEIAtqKgIAu6AhKAsgBCALaiAotjgCACACQQRqIQIgJkEEaiEmIDxBBGohPCA3QQRqITcgBEEEaiEEIEBBf2oiQA0ACwsgMyAUaiEzIDAgFGohMCAxIBRqITEgMiAUaiEyIC9BBGoiCyAlTA0ACwsgLyAlTg0BIAAgDiAvQQJ0IgsgLUECdCIEamwiMGohAiAOIAtBBHIgBGpsITFBACE3A0ACQCAOQQFIDQAgLiAvIA5sQQJ0aiFAIAAgDiA3bEECdGoiCyAxaiEmIAsgMGohCyAsIC9BA3RqKwMAISgCQCAvRQ0AQQAhBAJAIA5BBEkNAAJAICYgJE0NACALICdJDQELICj9FCErQQAhCyAdISYDQCAiIAtqIgQgKyACIAtqIjz9XQIA/V/98gEgBP1dAgD9X/3wASIq/SEAtv0TICr9IQG2/SABICsgPEEIav1dAgD9X/3yASAEQQhq/V0CAP1f/fABIir9IQC2/SACICr9IQG2/SAD/QsCACALQRBqIQsgJkF8aiImDQALIB0hBCAOIB1GDQILIARBAXIhCwJAIA9FDQAgJCAEQQJ0IgRqIiYgKCBAIARqKgIAu6IgJioCALugtjgCACALIQQLIA4gC0YNASAEQQJ0IQsgDiAEayEmA0AgIiALaiIEICggAiALaiI8KgIAu6IgBCoCALugtjgCACAEQQRqIgQgKCA8QQRqKgIAu6IgBCoCALugtjgCACALQQhqIQsgJkF+aiImDQAMAgsLQQAhBAJAIA5BBEkNAAJAICYgJE0NACALICdJDQELICj9FCErAkACQCAeDQBBACEmDAELQQAhCyAfITxBACEmA0AgIiALaiI0ICsgAiALaiIE/V0CAP1f/fIBIir9IQC2/RMgKv0hAbb9IAEgKyAEQQhq/V0CAP1f/fIBIir9IQC2/SACICr9IQG2/SAD/QsCACA0QRBqICsgBEEQav1dAgD9X/3yASIq/SEAtv0TICr9IQG2/SABICsgBEEYav1dAgD9X/3yASIq/SEAtv0gAiAq/SEBtv0gA/0LAgAgC0EgaiELICZBCGohJiA8QX5qIjwNAAsLAkAgIEUNACAkICZBAnQiC2ogKyBAIAtqIgv9XQIA/V/98gEiKv0hALb9EyAq/SEBtv0gASArIAtBCGr9XQIA/V/98gEiK/0hALb9IAIgK/0hAbb9IAP9CwIACyAdIQQgDiAdRg0BCyAEQQFyIQsCQCAPRQ0AICQgBEECdCIEaiAoIEAgBGoqAgC7orY4AgAgCyEECyAOIAtGDQAgBEECdCELIA4gBGshBANAICIgC2oiJiAoIAIgC2oiPCoCALuitjgCACAmQQRqICggPEEEaioCALuitjgCACALQQhqIQsgBEF+aiIEDQALCyACIBFqIQIgN0EBaiE3IC9BAWoiLyAlRw0ADAILCyAAIAJqIUUCQCAOIARMDQACQCAOIARrIjRBBEkNAAJAICQgBEECdCILaiAAICZqTw0AIEUgC2ogJ0kNAQsgNEF8cSJAQXxqIgJBAnZBAWoiJkEBcSEvICj9FCErAkACQCACDQBBACEmDAELICZB/v///wdxITxBACEmA0AgIiALaiI3ICsgISALaiIC/V0CAP1f/fIBIir9IQC2/RMgKv0hAbb9IAEgKyACQQhq/V0CAP1f/fIBIir9IQC2/SACICr9IQG2/SAD/QsCACA3QRBqICsgAkEQav1dAgD9X/3yASIq/SEAtv0TICr9IQG2/SABICsgAkEYav1dAgD9X/3yASIq/SEAtv0gAiAq/SEBtv0gA/0LAgAgC0EgaiELICZBCGohJiA8QX5qIjwNAAsLAkAgL0UNACAkIAQgJmpBAnQiC2ogKyBFIAtqIgv9XQIA/V/98gEiKv0hALb9EyAq/SEBtv0gASArIAtBCGr9XQIA/V/98gEiK/0hALb9IAIgK/0hAbb9IAP9CwIACyA0IEBGDQEgBCBAaiEECyAEQQFqIQsCQCAOIARrQQFxRQ0AICQgBEECdCIEaiAoIEUgBGoqAgC7orY4AgAgCyEECyAOIAtGDQAgBEECdCELIA4gBGshBANAICIgC2oiAiAoICEgC2oiJioCALuitjgCACACQQRqICggJkEEaioCALuitjgCACALQQhqIQsgBEF+aiIEDQALC0EBITICQCAKQQJIDQAgIyAOayFGIBwgI2ohRyAVICNqIS4gGyAjaiEtQQEhMkEAITMgEiECIBMhJiAZITwgGiE3A0AgCSAyIApqQQN0aiILKwMAISggC0EIaiI0KwMAIUFBACEEAkAgKQ0AIAv9CgMAITggNP0KAwAhOUEAIQtBACEEA0AgIiALaiI0IDggAiALav0AAAAiK/1fICYgC2r9AAAAIir9X/3wAf3yASA5IDwgC2r9AAAAIj39XyA3IAtq/QAAACI+/V/98AH98gH98AEgNP0AAAAiP/1f/fAB/V4gOCArICv9DQgJCgsMDQ4PAAECAwQFBgf9XyAqICr9DQgJCgsMDQ4PAAECAwQFBgf9X/3wAf3yASA5ID0gPf0NCAkKCwwNDg8AAQIDBAUGB/1fID4gPv0NCAkKCwwNDg8AAQIDBAUGB/1f/fAB/fIB/fABID8gP/0NCAkKCwwNDg8AAQIDBAUGB/1f/fAB/V79DQABAgMEBQYHEBESExQVFhf9CwAAIAtBEGohCyAEQQRqIgQgHUgNAAsLAkAgDiAETA0AAkAgDiAEayI1QQRJDQAgJCAEQQJ0IgtqIjQgACAuIBsgM2wiQGpBAnRqSSAAIC0gQGpBAnRqIiwgC2ogJ0lxDQAgNCAAIEYgHCAzbCIvakECdGoiMEkgACBHIC9qQQJ0aiALaiAnSXENACA0ICxJIAAgJSBAakECdGogC2ogJ0lxDQAgNCAAICMgL2pBAnRqSSAwIAtqICdJcQ0AIAQgNUF8cSI2aiEEIEH9FCErICj9FCEqIDYhQANAICIgC2oiNCAqIAIgC2oiL/1dAgD9XyAmIAtqIiz9XQIA/V/98AH98gEgKyA8IAtqIjD9XQIA/V8gNyALaiIx/V0CAP1f/fAB/fIB/fABIDT9XQIA/V/98AEiPf0hALb9EyA9/SEBtv0gASAqIC9BCGr9XQIA/V8gLEEIav1dAgD9X/3wAf3yASArIDBBCGr9XQIA/V8gMUEIav1dAgD9X/3wAf3yAf3wASA0QQhq/V0CAP1f/fABIj39IQC2/SACID39IQG2/SAD/QsCACALQRBqIQsgQEF8aiJADQALIDUgNkYNAQsgBEECdCELIA4gBGshBANAICIgC2oiNCAoIAIgC2oqAgC7ICYgC2oqAgC7oKIgQSA8IAtqKgIAuyA3IAtqKgIAu6CioCA0KgIAu6C2OAIAIAtBBGohCyAEQX9qIgQNAAsLIAIgGGohAiAmIBdqISYgPCAYaiE8IDcgF2ohNyAzQQFqITMgMkECaiIyIApIDQALCyAyIApKDQBBACEEQQAgMiAObCIvayEsIAkgMiAKakEDdGoiCysDACEoAkAgKQ0AIAv9CgMAIT4gISAsQQJ0aiEmICEgL0ECdGohPEEAIQtBACEEA0AgIiALaiICID4gJiALav0AAAAiK/1fIDwgC2r9AAAAIir9X/3wAf3yASAC/QAAACI9/V/98AH9XiA+ICsgK/0NCAkKCwwNDg8AAQIDBAUGB/1fICogKv0NCAkKCwwNDg8AAQIDBAUGB/1f/fAB/fIBID0gPf0NCAkKCwwNDg8AAQIDBAUGB/1f/fAB/V79DQABAgMEBQYHEBESExQVFhf9CwAAIAtBEGohCyAEQQRqIgQgHUgNAAsLIA4gBEwNAAJAIA4gBGsiMEEESQ0AICQgBEECdCILaiICIEUgDiAyQQFqbEECdGpJIEUgBCAvakECdGogJ0lxDQAgRSAOQQQgMkECdGtsaiACSyBFIAQgL2tBAnRqICdJcQ0AICEgL0ECdGohNCAhICxBAnRqIUAgBCAwQXxxIjFqIQQgKP0UISsgMSEmA0AgIiALaiICICsgQCALaiI8/V0CAP1fIDQgC2oiN/1dAgD9X/3wAf3yASAC/V0CAP1f/fABIir9IQC2/RMgKv0hAbb9IAEgKyA8QQhq/V0CAP1fIDdBCGr9XQIA/V/98AH98gEgAkEIav1dAgD9X/3wASIq/SEAtv0gAiAq/SEBtv0gA/0LAgAgC0EQaiELICZBfGoiJg0ACyAwIDFGDQELIARBAnQhCyAOIARrIQQgISAsQQJ0aiEmICEgL0ECdGohPANAICIgC2oiAiAoICYgC2oqAgC7IDwgC2oqAgC7oKIgAioCALugtjgCACALQQRqIQsgBEF/aiIEDQALCyASIBFqIRIgEyARaiETIBkgEWohGSAaIBFqIRogISARaiEhICIgEWohIiAMQQFqIgwgA0cNAAsLC5w1BRx/AXsIfxJ7CH8jgICAgABBgBBrIgckgICAgAAgBiADQQdqQQhtQQN0IgggAkEHakEIbSIJQQN0IgpsIgtqIgwgA0EPakEQbSINQQN0Ig4gAkEPakEQbSIPQQN0IhBsIhFqIhIgEWpBA2pBfHEiEyACQQFqQQJtIhRBAnQiFWohFiADQQFqQQJtIRcCQCADQQFIDQAgCEEBIAhBAUobIRggAkF/aiEZIAJBA2whGiADQX9qIRtBACEcIAJBBEghHSAGIR4DQCAAIBogHCAbIBwgA0gbbGohH0EAISACQCAdDQBBACEhIB8hIgNAIB4gIWogIv0AAAAiI/0MAv///wX///8I////C/////0O/QwvHQAALx0AAC8dAAAvHQAA/bUBICP9DAD///8D////Bv///wn////9Dv0Mi0wAAItMAACLTAAAi0wAAP21Af2uASAj/QwB////BP///wf///8K/////Q79DEaWAABGlgAARpYAAEaWAAD9tQH9rgH9DACAAAAAgAAAAIAAAACAAAD9rgFBEP2tASIjICP9hQEiIyAj/Wb9WgAAACAiQQxqISIgIUEIaiEkICFBBGoiICEhICQgAkwNAAsLAkAgICAKTg0AA0AgHiAgaiAfICAgGSAgIAJIG0EDbGoiIS0AAEGLmQFsICEtAAFBxqwCbGogIS0AAkGvOmxqQYCAAmpBEHY6AAAgCiAgQQFqIiBHDQALCyAeIApqIR4gHEEBaiIcIBhHDQALIANBAUgNACAXQQEgF0EBShshJSACQX9qIRkgAkEDbCEmIANBf2ohJ0EAISggAkEISCEpIBIhKiAMISsDQCAmIChBAXQiICAnICAgA0gbbCEfICYgIEEBciIgICcgICADSBtsIRxBACEgAkAgKQ0AQQAhIEEIIR4gKyEhIAAhIgNAICEgIiAfaiIk/QAAACIj/QwC////Bf///wj///8L////Iiz9DiItQQ/9qwEgI/0MAP///wP///8G////Cf///yIu/Q4iL/0MzdT//83U///N1P//zdT//yIw/bUB/a4BICP9DAH///8E////B////wr///8iMf0OIjL9DDOr//8zq///M6v//zOr//8iM/21Af2uAf0M/3+AAP9/gAD/f4AA/3+AACIj/a4BQRD9rAEiNCA0/Q0EBQYHDA0ODwQFBgcMDQ4PIDQgNP0NAAECAwgJCgsAAQIDCAkKC/2uAf0MAAAAAAAAAAAAAAAAAAAAACI0/Q0AAQIDBAUGBxAREhMQERITIDQgJEEMav0AAAAiNSAs/Q4iNkEP/asBIDUgLv0OIjcgMP21Af2uASA1IDH9DiI4IDP9tQH9rgEgI/2uAUEQ/awBIjUgNf0NBAUGBwwNDg8EBQYHDA0ODyA1IDX9DQABAgMICQoLAAECAwgJCgv9rgH9DQABAgMAAQIDEBESExQVFhf9rgEgIiAcaiIk/QAAACI1ICz9DiI5QQ/9qwEgNSAu/Q4iOiAw/bUB/a4BIDUgMf0OIjsgM/21Af2uASAj/a4BQRD9rAEiNSA1/Q0EBQYHDA0ODwQFBgcMDQ4PIDUgNf0NAAECAwgJCgsAAQIDCAkKC/2uASA0/Q0AAQIDBAUGBxAREhMQERIT/a4BIDQgJEEMav0AAAAiNSAs/Q4iPEEP/asBIDUgLv0OIj0gMP21Af2uASA1IDH9DiIxIDP9tQH9rgEgI/2uAUEQ/awBIiwgLP0NBAUGBwwNDg8EBQYHDA0ODyAsICz9DQABAgMICQoLAAECAwgJCgv9rgH9DQABAgMAAQIDEBESExQVFhf9rgH9DAEAAAACAAAAAQAAAAIAAAAiM/2uAUEC/awBIiwgLP2FASIsICz9Zv1aAAAAICEgEWogLf0ML+v//y/r//8v6///L+v//yIs/bUBIC9BD/2rAf2uASAy/QzRlP//0ZT//9GU///RlP//Ii79tQH9rgEgI/2uAUEQ/awBIjAgMP0NBAUGBwwNDg8EBQYHDA0ODyAwIDD9DQABAgMICQoLAAECAwgJCgv9rgEgNP0NAAECAwQFBgcQERITEBESEyA0IDYgLP21ASA3QQ/9qwH9rgEgOCAu/bUB/a4BICP9rgFBEP2sASIwIDD9DQQFBgcMDQ4PBAUGBwwNDg8gMCAw/Q0AAQIDCAkKCwABAgMICQoL/a4B/Q0AAQIDAAECAxAREhMUFRYX/a4BIDkgLP21ASA6QQ/9qwH9rgEgOyAu/bUB/a4BICP9rgFBEP2sASIwIDD9DQQFBgcMDQ4PBAUGBwwNDg8gMCAw/Q0AAQIDCAkKCwABAgMICQoL/a4BIDT9DQABAgMEBQYHEBESExAREhP9rgEgNCA8ICz9tQEgPUEP/asB/a4BIDEgLv21Af2uASAj/a4BQRD9rAEiIyAj/Q0EBQYHDA0ODwQFBgcMDQ4PICMgI/0NAAECAwgJCgsAAQIDCAkKC/2uAf0NAAECAwABAgMQERITFBUWF/2uASAz/a4BQQL9rAEiIyAj/YUBIiMgI/1m/VoAAAAgIUEEaiEhICJBGGohIiAgQQRqISAgHkEIaiIeIAJMDQALCwJAICAgEE4NACAAIB9qISQgACAcaiEfQQEhIiAgQQF0ISEDQCArICBqIB8gIUEBaiIeIBkgHiACSBtBA2wiHGoiHi0AACIYQc2pf2wgHi0AASIaQbPWfmxqIB4tAAIiG0EPdGpB//+BBGpBEHYgHyAhIBkgISACSBtBA2wiHWoiHi0AACI+Qc2pf2wgHi0AASI/QbPWfmxqIB4tAAIiQEEPdGpB//+BBGpBEHYgJCAcaiIeLQAAIhxBzal/bCAeLQABIkFBs9Z+bGogHi0AAiJCQQ90akH//4EEakEQdiAkIB1qIh4tAAAiHUHNqX9sIB4tAAEiQ0Gz1n5saiAeLQACIh5BD3RqQf//gQRqQRB2ampqICJqQQJ2OgAAICogIGogGkHRqX5sIBhBD3RqIBtBr1ZsakH//4EEakEQdiA/QdGpfmwgPkEPdGogQEGvVmxqQf//gQRqQRB2IEFB0al+bCAcQQ90aiBCQa9WbGpB//+BBGpBEHYgQ0HRqX5sIB1BD3RqIB5Br1ZsakH//4EEakEQdmpqaiAiakECdjoAACAhQQJqISEgIkEDcyEiIBAgIEEBaiIgRw0ACwsgKiAQaiEqICsgEGohKyAoQQFqIiggJUcNAAsLIBYgFWohJCAUQQF0ISkCQCAXIA5ODQAgAkEBSA0AIBBBASAQQQFKGyIbIAtqIiAgDyANQQZ0IBdBA3RqIiFsIiJqIREgICAPIBdsQQN0Ih5qIQAgBiALICJqIihqIRkgBiALIA8gIUF4amwiIWpqIRogBiAgICFqaiErIA9BA3QhJiAGIAsgF0F/aiAQbCIqamohGCAbQQFxIUMgBiALIB5qIidqIRwgBiAgICpqaiFCIBtB8P///wdxIiVBcGoiFUEEdkEBaiIgQf7///8BcSFEICBBAXEhRUEAIT8gG0EQSSFBIBchPgNAID4gEGwhQEEAISACQAJAIEENAEEAISAgBiAnICYgP2wiIWpqIiIgBiARICFqaiIeSSAGICggIWpqIh8gBiAAICFqaiIhSXENAEEAISAgIiBCSSAYICFJcQ0AQQAhICAiICtJIBogIUlxDQBBACEgIB8gQkkgGCAeSXENAEEAISAgHyArSSAaIB5JcQ0AQQAhIAJAIBVFDQAgRCEhA0AgHCAgaiIiIBggIGoiHv0AAAD9CwAAIBkgIGoiHyAaICBqIh39AAAA/QsAACAiQRBqIB5BEGr9AAAA/QsAACAfQRBqIB1BEGr9AAAA/QsAACAgQSBqISAgIUF+aiIhDQALCwJAIEVFDQAgDCAgIEBqIiFqIAwgICAqaiIgav0AAAD9CwAAIBIgIWogEiAgav0AAAD9CwAACyAlISAgGyAlRg0BCyAgQQFyISECQCBDRQ0AIAwgICBAaiIiaiAMICAgKmoiIGotAAA6AAAgEiAiaiASICBqLQAAOgAAICEhIAsgGyAhRg0AA0AgHCAgaiIhIBggIGoiIi0AADoAACAZICBqIh4gGiAgaiIfLQAAOgAAICFBAWogIkEBai0AADoAACAeQQFqIB9BAWotAAA6AAAgGyAgQQJqIiBHDQALCyAZIBBqIRkgHCAQaiEcID9BAWohPyA+QQFqIj4gDkcNAAsLICQgKWohQEEAISADQCAHQYAIaiAgaiIhQYAGaiAEICBq/QACACIj/QsCACAhQYACaiAjQQP9qwEiNEEB/a0BIixCAf0MAAAAAAAAAAAAAAAAAAAAACIj/QwvAAAALwAAAC8AAAAvAAAAIjUgNP0bAGf9ESA0/RsBZ/0cASA0/RsCZ/0cAiA0/RsDZ/0cAyIt/bEBIjD9DRAREhMEBQYHFBUWFwwNDg8iLv0dAIb9EkIBIC79HQGG/R4BIi4gLv0dACAjIDT9DRAREhMEBQYHFBUWFwwNDg8iMf0dAID9EiAu/R0BIDH9HQGA/R4BIi8gMf3VAf3RAUIBIDAgI/0NCAkKCxQVFhcMDQ4PHB0eHyIu/R0Ahv0SQgEgLv0dAYb9HgEiLiAu/R0AIDQgI/0NCAkKCxQVFhcMDQ4PHB0eHyI0/R0AgP0SIC79HQEgNP0dAYD9HgEiLiA0/dUB/dEB/Q0AAQIDCAkKCxAREhMYGRobIjQgI/04IjMgLCA0/UD9TiIxIDMgLCA0/Tr9TiIz/U/9sQH9CwIAICEgLyAu/Q0AAQIDCAkKCxAREhMYGRobIjT9DAEAAAABAAAAAQAAAAEAAAAiLP2uASA0/RsAICwgMf1PIi79GwB2/REgNP0bASAu/RsBdv0cASA0/RsCIC79GwJ2/RwCIDT9GwMgLv0bA3b9HAMgM/1S/QsCACAhQYAEakEB/QwgAAAAIAAAACAAAAAgAAAAIi8gMP0MLgAAAC4AAAAuAAAALgAAACIyIC39sQEgMyAx/VD9Uv2xASI0/RsAdP0RQQEgNP0bAXT9HAFBASA0/RsCdP0cAkEBIDT9GwN0/RwD/QsCACAgQRBqIiBBgAJHDQALQQAhIANAIAcgIGoiIUGABmogBSAgav0AAgAiNP0LAgAgIUGAAmogNEED/asBIjRBAf2tASIuQgEgIyA1IDT9GwBn/REgNP0bAWf9HAEgNP0bAmf9HAIgNP0bA2f9HAMiLf2xASIw/Q0QERITBAUGBxQVFhcMDQ4PIjH9HQCG/RJCASAx/R0Bhv0eASIxIDH9HQAgIyA0/Q0QERITBAUGBxQVFhcMDQ4PIjP9HQCA/RIgMf0dASAz/R0BgP0eASI2IDP91QH90QFCASAwICP9DQgJCgsUFRYXDA0ODxwdHh8iMf0dAIb9EkIBIDH9HQGG/R4BIjEgMf0dACA0ICP9DQgJCgsUFRYXDA0ODxwdHh8iNP0dAID9EiAx/R0BIDT9HQGA/R4BIjcgNP3VAf3RAf0NAAECAwgJCgsQERITGBkaGyI0ICP9OCIzIC4gNP1A/U4iMSAzIC4gNP06/U4iM/1P/bEB/QsCACAhIDYgN/0NAAECAwgJCgsQERITGBkaGyI0ICz9rgEgNP0bACAsIDH9TyIu/RsAdv0RIDT9GwEgLv0bAXb9HAEgNP0bAiAu/RsCdv0cAiA0/RsDIC79GwN2/RwDIDP9Uv0LAgAgIUGABGpBASAvIDAgMiAt/bEBIDMgMf1Q/VL9sQEiNP0bAHT9EUEBIDT9GwF0/RwBQQEgNP0bAnT9HAJBASA0/RsDdP0cA/0LAgAgIEEQaiIgQYACRw0ACwJAIANBAUgNACACQQFIDQAgCUEGdCEeQQAhIiAGISEDQEEAISADQCAhICBqIAogB0GACGoQg4CAgAAgIEEIaiIgIApIDQALICEgHmohISAiQQhqIiIgCEgNAAsgA0EBSA0AIAJBAUgNACAPQQZ0IR5BACEfIAwhISASISIDQEEAISADQCAhICBqIBAgBxCDgICAACAiICBqIBAgBxCDgICAACAgQQhqIiAgEEgNAAsgISAeaiEhICIgHmohIiAfQQhqIh8gDkgNAAsLAkBBAC0AgKiAgAANAP0MAAAAAAEAAAACAAAAAwAAACE0QYB4ISADQCAgQYCggIAAaiA0/QyA////gP///4D///+A/////a4BIiP9DC5J//8uSf//Lkn//y5J///9tQH9CwQAICBBgKiAgABqICP9DOan///mp///5qf//+an///9tQH9DACAAAAAgAAAAIAAAACAAAAiLP2uAf0LBAAgIEGAmICAAGogI/0MosUBAKLFAQCixQEAosUBAP21ASAs/a4BQRD9rAH9CwQAICBBgJCAgABqICP9DOlmAQDpZgEA6WYBAOlmAQD9tQEgLP2uAUEQ/awB/QsEACA0/QwEAAAABAAAAAQAAAAEAAAA/a4BITQgIEEQaiIgDQALQQBBAToAgKiAgAALAkAgA0EBSA0AIBRBASAUQQFKGyEbIAJBA2whQSAPQQN0IUIgBiALaiE/IA1BBnQhQyAXQX9qIQQgEyAUQQpsIhVqIR8gFEEDdCJFQQJyIQ0gFUECaiFEIClBASApQQFKGyIgQf7///8HcSEdICBBAXEhCyBAIBRBf2oiKEEBdCIgaiEFIBYgFEECdCIaQXhqIiFqISYgFiAoQQJ0IiJqISsgJCAgaiEnIBMgIWohDiATICJqISogQCAgQQFyIiBqIQggJCAgaiElIAJBBUghESACQQRIIQAgAkELSCEpQQAhPgNAIEIgPkEBdiIgbCEhIA8gQyAgQQN0amwhHgJAAkAgPkEBcQ0AQQAgIEF/aiA+QQJJGyEgDAELICBBAWoiICAEICAgF0gbISALID8gIWohIiA/IB5qIR4CQAJAIBENACASICAgEGwiIGohGSAMICBqIRxBACEgIBMhIQNAICEgIiAgai0AAEEDbCAcICBqLQAAajYCACAhIBpqIB4gIGotAABBA2wgGSAgai0AAGo2AgAgIUEEaiEhIBsgIEEBaiIgRw0ACyAkIBMoAgBBAnRBCGpBBHY6AAAgJCATKAIEIBMoAgBBA2xqQQdqQQR2OgABIEAgFigCAEECdEEIakEEdjoAACBAIBYoAgQgFigCAEEDbGpBB2pBBHY6AAFBASEgAkAgKQ0AQQUhHEEAISAgDSEhIEQhIiAaIR4DQCATICFqIBMgIGoiGUEEav0AAgD9DAMAAAADAAAAAwAAAAMAAAAiI/21ASI0IBn9AAIA/a4B/QwIAAAACAAAAAgAAAAIAAAAIiz9rgFBBP2sASIuIDQgGUEIav0AAgD9rgH9DAcAAAAHAAAABwAAAAcAAAAiNP2uAUEE/awBIjD9DQABAgMQERITBAUGBxQVFhcgLiAw/Q0ICQoLGBkaGwwNDg8cHR4f/YUBIi4gLv1m/VsAAAAgEyAiaiATIB5qIhlBBGr9AAIAICP9tQEiIyAZ/QACAP2uASAs/a4BQQT9rAEiLCAjIBlBCGr9AAIA/a4BIDT9rgFBBP2sASIj/Q0AAQIDEBESEwQFBgcUFRYXICwgI/0NCAkKCxgZGhsMDQ4PHB0eH/2FASIjICP9Zv1bAAAAICFBCGohISAiQQhqISIgIEEQaiEgIB5BEGohHiAcQQRqIhwgFEgNAAsgHEF8aiEgCwJAICAgKE4NACAoICBrIRwgRSAgQQF0IhlqISEgGiAgQQJ0IiJqIR4gFSAZaiEZA0AgEyAhaiIYIBMgImoiIEF8aigCACAgKAIAQQNsakEIakEEdjoAACAYQQFqICBBBGooAgAgICgCAEEDbGpBB2pBBHY6AAAgEyAZaiIYIBMgHmoiIEF8aigCACAgKAIAQQNsakEIakEEdjoAACAYQQFqICBBBGooAgAgICgCAEEDbGpBB2pBBHY6AAAgIUECaiEhICJBBGohIiAeQQRqIR4gGUECaiEZIBxBf2oiHA0ACwsgJyAOKAIAICooAgBBA2xqQQhqQQR2OgAAICUgKigCAEECdEEHakEEdjoAACAFICYoAgAgKygCAEEDbGpBCGpBBHY6AAAgCCArKAIAQQJ0QQdqQQR2OgAADAELIAJBAUgNAEEAISADQCAkICBqIiEgIi0AADoAACAfICBqIhkgHi0AADoAACAhQQFqICItAAA6AAAgGUEBaiAeLQAAOgAAICJBAWohIiAeQQFqIR4gHSAgQQJqIiBHDQALIAtFDQAgJCAgaiAiLQAAOgAAIB8gIGogHi0AADoAAAtBACEgAkAgAA0AQQAhISABISIDQCAiQQhqIB8gIWr9XAAA/YkB/akB/QyA////gP///4D///+A////Iiz9rgEiLv0M6WYBAOlmAQDpZgEA6WYBAP21Af0MAIAAAACAAAAAgAAAAIAAACIj/a4BQRD9rAEgBiAhav1cAAD9iQH9qQEiNP2uASAkICFq/VwAAP2JAf2pASAs/a4BIiz9DOan///mp///5qf//+an///9tQEgLv0MLkn//y5J//8uSf//Lkn///21Af2uASAj/a4BQRD9rAEgNP2uAf2FASAs/QyixQEAosUBAKLFAQCixQEA/bUBICP9rgFBEP2sASA0/a4BIiMgI/2FAf1m/QwABAgBBQkCBgoDBwsMDQ4P/Q4iI/1aAAACICIgI/1bAAAAICJBDGohIiAhQQhqIR4gIUEEaiIgISEgHiACTA0ACwsCQCAgIAJODQAgASAgQQNsaiEhA0AgHyAgai0AAEECdCIiQYCYgIAAaigCACEeICQgIGotAABBAnQiGUGAoICAAGooAgAhHCAiQYCIgIAAaigCACEYICFBAmogGUGAkICAAGooAgAgBiAgai0AACIiaiIZQf8BIBlB/wFIGyIZQQAgGUEAShs6AAAgISAYICJqIhlB/wEgGUH/AUgbIhlBACAZQQBKGzoAACAhQQFqICIgHiAcakEQdWoiIkH/ASAiQf8BSBsiIkEAICJBAEobOgAAICFBA2ohISACICBBAWoiIEcNAAsLIAEgQWohASAGIApqIQYgPkEBaiI+IANHDQALCyAHQYAQaiSAgICAAAvIOxEBfwJ7AX8BewF/AXsBfwF7An8CewF/AnsBfyZ7An8EewF+I4CAgIAAQYACayIDJICAgIAAIAMgAP0CAAAiBP2pAf0MgP///4D///+A////gP///yIF/a4B/QsEACADIAT9qgEgBf2uAf0LBBAgAyAAIAFqIgb9AgAAIgf9qgEgBf2uAf0LBDAgAyAAIAFBA2xqIgj9AgAAIgn9qgEgBf2uAf0LBHAgAyAAIAFBAXRqIgr9AgAAIgv9qgEgBf2uAf0LBFAgAyAAIAFBBWxqIgz9AgAAIgT9qQEgBf2uAf0LBKABIAMgACABQQJ0aiIN/QIAACIO/akBIAX9rgH9CwSAASADIA79qgEgBf2uASIOIAT9qgEgBf2uASIE/Q0AAQIDEBESEwQFBgcUFRYXIg8gACABQQZsaiIQ/QIAACIR/aoBIAX9rgEiEiAAIAFBB2xqIhP9AgAAIhT9qgEgBf2uASIV/Q0AAQIDEBESEwQFBgcUFRYXIhb9DQABAgMEBQYHEBESExQVFhciFyAD/QAEgAEiGCAD/QAEoAEiGf0NCAkKCxgZGhsMDQ4PHB0eHyIaIBH9qQEgBf2uASIRIBT9qQEgBf2uASIU/Q0ICQoLGBkaGwwNDg8cHR4fIhv9DQgJCgsMDQ4PGBkaGxwdHh8iHP2uASIdIA4gBP0NCAkKCxgZGhsMDQ4PHB0eHyIEIBIgFf0NCAkKCxgZGhsMDQ4PHB0eHyIO/Q0ICQoLDA0ODxgZGhscHR4fIhUgGCAZ/Q0AAQIDEBESEwQFBgcUFRYXIhIgESAU/Q0AAQIDEBESEwQFBgcUFRYXIhH9DQABAgMEBQYHEBESExQVFhciGP2uASIZ/a4BIh4gDyAW/Q0ICQoLDA0ODxgZGhscHR4fIg8gGiAb/Q0AAQIDBAUGBxAREhMUFRYXIhT9rgEiGiAEIA79DQABAgMEBQYHEBESExQVFhciDiASIBH9DQgJCgsMDQ4PGBkaGxwdHh8iEf2uASIb/a4BIh/9sQFBAv2rASIgIBQgD/2xASIEIBEgDv2xASIP/a4B/Qz9rf///a3///2t///9rf//IhL9tQH9DAAEAAAABAAAAAQAAAAEAAAiDv2uASIhIAT9DLNBAACzQQAAs0EAALNBAAAiFP21Af2uASAcIBf9sQEiESAP/a4BIiIgBCAYIBX9sQEiHP2uASIE/a4B/QyhJQAAoSUAAKElAAChJQAAIhX9tQEiIyAE/QyE8///hPP//4Tz//+E8///Ihb9tQH9rgEiJP2uAUEL/awBIiX9DQABAgMQERITBAUGBxQVFhciJiAZIB39sQEiHSAbIBr9sQEiBP2uAf0MUREAAFERAABREQAAUREAACIX/bUBIA79rgEiJyAE/QzfxP//38T//9/E///fxP//Ihj9tQH9rgFBC/2sASIoIBEgHP2uAf0MM+P//zPj//8z4///M+P//yIZ/bUBIA79rgEiKSAR/QyOCQAAjgkAAI4JAACOCQAAIhr9tQH9rgEgIyAi/Qw7wf//O8H//zvB//87wf//Ihv9tQH9rgEiIv2uAUEL/awBIiP9DQABAgMQERITBAUGBxQVFhciKv0NCAkKCwwNDg8YGRobHB0eHyIrIAP9AAQQIgQgA/0ABDAiEf0NAAECAxAREhMEBQYHFBUWFyIsIAP9AARQIi0gA/0ABHAiLv0NAAECAxAREhMEBQYHFBUWFyIv/Q0AAQIDBAUGBxAREhMUFRYXIjAgA/0ABAAiMSAH/akBIAX9rgEiB/0NCAkKCxgZGhsMDQ4PHB0eHyIyIAv9qQEgBf2uASILIAn9qQEgBf2uASIF/Q0ICQoLGBkaGwwNDg8cHR4fIgn9DQgJCgsMDQ4PGBkaGxwdHh8iM/2uASI0IAQgEf0NCAkKCxgZGhsMDQ4PHB0eHyIEIC0gLv0NCAkKCxgZGhsMDQ4PHB0eHyIR/Q0ICQoLDA0ODxgZGhscHR4fIi0gMSAH/Q0AAQIDEBESEwQFBgcUFRYXIgcgCyAF/Q0AAQIDEBESEwQFBgcUFRYXIgX9DQABAgMEBQYHEBESExQVFhciC/2uASIu/a4BIjEgLCAv/Q0ICQoLDA0ODxgZGhscHR4fIiwgMiAJ/Q0AAQIDBAUGBxAREhMUFRYXIgn9rgEiLyAEIBH9DQABAgMEBQYHEBESExQVFhciBCAHIAX9DQgJCgsMDQ4PGBkaGxwdHh8iEf2uASIH/a4BIjL9sQFBAv2rASI1IAkgLP2xASIFIBEgBP2xASIE/a4BIBL9tQEgDv2uASIsIAUgFP21Af2uASAzIDD9sQEiESAE/a4BIgkgBSALIC39sQEiC/2uASIF/a4BIBX9tQEiLSAFIBb9tQH9rgEiMP2uAUEL/awBIgX9DQgJCgsYGRobDA0ODxwdHh8iMyAuIDT9sQEiLiAHIC/9sQEiB/2uASAX/bUBIA79rgEiLyAHIBj9tQH9rgFBC/2sASIHIBEgC/2uASAZ/bUBIA79rgEiNCARIBr9tQH9rgEgLSAJIBv9tQH9rgEiEf2uAUEL/awBIgn9DQgJCgsYGRobDA0ODxwdHh8iLf0NAAECAwQFBgcQERITFBUWFyI2/a4BIjcgICAl/Q0ICQoLGBkaGwwNDg8cHR4fIiAgKCAj/Q0ICQoLGBkaGwwNDg8cHR4fIiP9DQABAgMEBQYHEBESExQVFhciJSA1IAX9DQABAgMQERITBAUGBxQVFhciBSAHIAn9DQABAgMQERITBAUGBxQVFhciB/0NCAkKCwwNDg8YGRobHB0eHyIo/a4BIjX9rgEiOCAmICr9DQABAgMEBQYHEBESExQVFhciJiAzIC39DQgJCgsMDQ4PGBkaGxwdHh8iKv2uASItICAgI/0NCAkKCwwNDg8YGRobHB0eHyIgIAUgB/0NAAECAwQFBgcQERITFBUWFyIj/a4BIjP9rgEiOf2uAf0MAgAAAAIAAAACAAAAAgAAACIF/a4BQQL9rAH9CwQQIAMgHiAf/a4BQQL9qwEiHiApIBz9DAswAAALMAAACzAAAAswAAAiB/21Af2uASAk/a4BQQv9rAEiH/0NAAECAxAREhMEBQYHFBUWFyIkICcgHf0MfhgAAH4YAAB+GAAAfhgAACIc/bUB/a4BQQv9rAEiHSAhIA/9DFRiAABUYgAAVGIAAFRiAAAiCf21Af2uASAi/a4BQQv9rAEiD/0NAAECAxAREhMEBQYHFBUWFyIh/Q0AAQIDBAUGBxAREhMUFRYXIiIgMSAy/a4BQQL9qwEiJyA0IAsgB/21Af2uASAw/a4BQQv9rAEiC/0NCAkKCxgZGhsMDQ4PHB0eHyIpIC8gLiAc/bUB/a4BQQv9rAEiLiAsIAQgCf21Af2uASAR/a4BQQv9rAEiBP0NCAkKCxgZGhsMDQ4PHB0eHyIR/Q0ICQoLDA0ODxgZGhscHR4fIiz9rgEiLyAeIB/9DQgJCgsYGRobDA0ODxwdHh8iHiAdIA/9DQgJCgsYGRobDA0ODxwdHh8iD/0NCAkKCwwNDg8YGRobHB0eHyIfICcgC/0NAAECAxAREhMEBQYHFBUWFyILIC4gBP0NAAECAxAREhMEBQYHFBUWFyIE/Q0AAQIDBAUGBxAREhMUFRYXIif9rgEiLv2uASIdICQgIf0NCAkKCwwNDg8YGRobHB0eHyIhICkgEf0NAAECAwQFBgcQERITFBUWFyIk/a4BIikgHiAP/Q0AAQIDBAUGBxAREhMUFRYXIh4gCyAE/Q0ICQoLDA0ODxgZGhscHR4fIjD9rgEiMf2uASIE/bEBIAX9rgFBAv2sAf0LBIABIAMgOSA4/bEBIAX9rgFBAv2sAf0LBJABIAMgBCAd/a4BIAX9rgFBAv2sASIF/QsEACADICogJv2xASIPICMgIP2xASIR/a4BIBn9tQH9DABAAAAAQAAAAEAAAABAAAAiBP2uASIgIBEgB/21Af2uASAPICggJf2xASIL/a4BIiMgNiAr/bEBIh0gEf2uASIR/a4BIBX9tQEiJSARIBb9tQH9rgEiJv2uAUEP/awB/QsEMCADIDMgLf2xASIRIDUgN/2xASIo/a4BIBf9tQEgBP2uASIqIBEgHP21Af2uAUEP/awB/QsEUCADIB0gC/2uASAS/bUBIAT9rgEiKyALIAn9tQH9rgEgJSAjIBv9tQH9rgEiI/2uAUEP/awB/QsEcCADICQgIf2xASIRIDAgHv2xASIL/a4BIBL9tQEgBP2uASIhIBEgFP21Af2uASAsICL9sQEiHiAL/a4BIiIgESAnIB/9sQEiH/2uASIR/a4BIBX9tQEiJCARIBb9tQH9rgEiEf2uAUEP/awB/QsEoAEgAyAgIA8gGv21Af2uASAj/a4BQQ/9rAH9CwTwASADIB4gH/2uASAZ/bUBIAT9rgEiDyAeIBr9tQH9rgEgJCAiIBv9tQH9rgEiHv2uAUEP/awB/QsE4AEgAyAqICggGP21Af2uAUEP/awB/QsE0AEgAyAuIC/9sQEiICAxICn9sQEiIv2uASAX/bUBIAT9rgEiBCAiIBj9tQH9rgFBD/2sAf0LBMABIAMgKyAdIBT9tQH9rgEgJv2uAUEP/awB/QsEsAEgAyAhIAsgCf21Af2uASAe/a4BQQ/9rAH9CwRgIAMgBCAgIBz9tQH9rgFBD/2sAf0LBEAgAyAPIB8gB/21Af2uASAR/a4BQQ/9rAH9CwQg/QwAAAAAAAAAAAAAAAAAAAAAIQRBACEBAkADQCADIAFqIjogAiABaiI7/QAAACA7QYACav0AAAAgBf2gAf2uAf21AUEQ/a0BIDtBgARq/QAAAP21AUEQ/a0BIAVBH/2sASIF/VEgBf2xASIFIDtBgAZq/QAAAP21Af0LBAAgBSAFQQD9HAAgARsgBP1QIQQgAUHwAUYNASABQRBqIQEgOkEQav0ABAAhBQwACwsgA/0ABAAhBQJAAkAgBP1TRQ0AIAMgA/0ABJABIh0gA/0ABBAiHv2uAUEN/asBIh8gA/0ABNABIiAgA/0ABFAiBP2uASAX/bUBIiEgBCAc/bUB/a4BIiL9sQEgDv2uASIjIAP9AAQwIgQgA/0ABPABIg/9rgEgGf21ASIkIA8gGv21Af2uASAEIAP9AASwASIR/a4BIiUgA/0ABHAiCyAP/a4BIg/9rgEgFf21ASImIA8gG/21Af2uASIP/a4BIif9sQFBC/2sASIoIB4gHf2xAUEN/asBIh0gISAgIBj9tQH9rgEiHv2xASAO/a4BIiAgCyAR/a4BIBL9tQEiISARIBT9tQH9rgEgJiAlIBb9tQH9rgEiEf2uASIl/bEBQQv9rAEiJv0NAAECAxAREhMEBQYHFBUWFyIpIB4gHf2uASAO/a4BIiogISALIAn9tQH9rgEgD/2uASIh/bEBQQv9rAEiHSAiIB/9rgEgDv2uASIiICQgBCAH/bUB/a4BIBH9rgEiJP2xAUEL/awBIh79DQABAgMQERITBAUGBxQVFhciH/0NAAECAwQFBgcQERITFBUWFyIrIAP9AASAASIsIAX9rgFBDf2rASItIAP9AATAASIuIAP9AARAIgT9rgEgF/21ASIvIAQgHP21Af2uASIw/bEBIA79rgEiMSAD/QAEICIEIAP9AATgASIP/a4BIBn9tQEiMiAPIBr9tQH9rgEgBCAD/QAEoAEiEf2uASIzIAP9AARgIgsgD/2uASIP/a4BIBX9tQEiNCAPIBv9tQH9rgEiD/2uASI1/bEBQQv9rAEiNiAFICz9sQFBDf2rASIFIC8gLiAY/bUB/a4BIiz9sQEgDv2uASIuIAsgEf2uASAS/bUBIi8gESAU/bUB/a4BIDQgMyAW/bUB/a4BIhH9rgEiM/2xAUEL/awBIjT9DQABAgMQERITBAUGBxQVFhciNyAsIAX9rgEgDv2uASIsIC8gCyAJ/bUB/a4BIA/9rgEiL/2xAUEL/awBIgUgMCAt/a4BIA79rgEiLSAyIAQgB/21Af2uASAR/a4BIjD9sQFBC/2sASIE/Q0AAQIDEBESEwQFBgcUFRYXIg79DQABAgMEBQYHEBESExQVFhciMv2uAUEN/asBIjggKCAm/Q0ICQoLGBkaGwwNDg8cHR4fIg8gHSAe/Q0ICQoLGBkaGwwNDg8cHR4fIhH9DQABAgMEBQYHEBESExQVFhciJiA2IDT9DQgJCgsYGRobDA0ODxwdHh8iKCAFIAT9DQgJCgsYGRobDA0ODxwdHh8iBP0NAAECAwQFBgcQERITFBUWFyIF/a4BIBf9tQEiNCAFIBz9tQH9rgEiNv2xAf0MAAACAAAAAgAAAAIAAAACACIL/a4BIjkgNyAO/Q0ICQoLDA0ODxgZGhscHR4fIh0gDyAR/Q0ICQoLDA0ODxgZGhscHR4fIgX9rgEgGf21ASI3IAUgGv21Af2uASAdICkgH/0NCAkKCwwNDg8YGRobHB0eHyIe/a4BIikgKCAE/Q0ICQoLDA0ODxgZGhscHR4fIh8gBf2uASIF/a4BIBX9tQEiKCAFIBv9tQH9rgEiPP2uASI9/bEBQRL9rQH9DIAAAACAAAAAgAAAAIAAAAAiBf2uAf0M/wMAAP8DAAD/AwAA/wMAACIE/U4iPv0M/wAAAP8AAAD/AAAA/wAAACIO/bcB/QwAAAAAAAAAAAAAAAAAAAAAIg8gPv0MgAIAAIACAACAAgAAgAIAACIR/Tr9UiI+IDIgK/2xAUEN/asBIisgNCAmIBj9tQH9rgEiJv2xASAL/a4BIjIgHyAe/a4BIBL9tQEiNCAeIBT9tQH9rgEgKCApIBb9tQH9rgEiHv2uASIo/bEBQRL9rQEgBf2uASAE/U4iKSAO/bcBIA8gKSAR/Tr9UiIp/Q0ICQoLGBkaGwwNDg8cHR4fIj8gJiAr/a4BIAv9rgEiJiA0IB8gCf21Af2uASA8/a4BIh/9sQFBEv2tASAF/a4BIAT9TiIrIA79twEgDyArIBH9Ov1SIisgNiA4/a4BIAv9rgEiNCA3IB0gB/21Af2uASAe/a4BIjb9sQFBEv2tASAF/a4BIAT9TiIdIA79twEgDyAdIBH9Ov1SIh39DQgJCgsYGRobDA0ODxwdHh8iN/0NAAECAwQFBgcQERITFBUWF/0LBNABIAMgPiAp/Q0AAQIDEBESEwQFBgcUFRYXIh4gKyAd/Q0AAQIDEBESEwQFBgcUFRYXIh39DQgJCgsMDQ4PGBkaGxwdHh8iKf0LBLABIAMgHiAd/Q0AAQIDBAUGBxAREhMUFRYXIiv9CwSQASADIDAgLf2uAUEL/awBIi0gLyAs/a4BQQv9rAEiLP0NAAECAxAREhMEBQYHFBUWFyIvIDMgLv2uAUEL/awBIi4gNSAx/a4BQQv9rAEiMP0NAAECAxAREhMEBQYHFBUWFyIx/Q0ICQoLDA0ODxgZGhscHR4fIh0gJCAi/a4BQQv9rAEiIiAhICr9rgFBC/2sASIh/Q0ICQoLGBkaGwwNDg8cHR4fIiQgJSAg/a4BQQv9rAEiICAnICP9rgFBC/2sASIj/Q0ICQoLGBkaGwwNDg8cHR4fIiX9DQgJCgsMDQ4PGBkaGxwdHh8iHv2uASAZ/bUBIicgHSAH/bUB/a4BIB0gIiAh/Q0AAQIDEBESEwQFBgcUFRYXIiEgICAj/Q0AAQIDEBESEwQFBgcUFRYXIiD9DQgJCgsMDQ4PGBkaGxwdHh8iGf2uASIdIC0gLP0NCAkKCxgZGhsMDQ4PHB0eHyIiIC4gMP0NCAkKCxgZGhsMDQ4PHB0eHyIj/Q0ICQoLDA0ODxgZGhscHR4fIgcgHv2uASIq/a4BIBX9tQEiFSAdIBb9tQH9rgEiFv2uASIdICQgJf0NAAECAwQFBgcQERITFBUWFyIkICIgI/0NAAECAwQFBgcQERITFBUWFyIi/a4BIBf9tQEiFyAiIBz9tQH9rgEiHCAhICD9DQABAgMEBQYHEBESExQVFhciICAvIDH9DQABAgMEBQYHEBESExQVFhciIf2uAUEN/asBIiL9rgEgC/2uASIj/a4BQRL9rQEgBf2uASAE/U4iJSAO/bcBIA8gJSAR/Tr9UiIlIAcgGf2uASAS/bUBIhIgByAJ/bUB/a4BIBUgKiAb/bUB/a4BIhX9rgEiGyAXICQgGP21Af2uASIXICEgIP2xAUEN/asBIhj9rgEgC/2uASIH/a4BQRL9rQEgBf2uASAE/U4iCSAO/bcBIA8gCSAR/Tr9UiIJ/Q0ICQoLGBkaGwwNDg8cHR4fIiAgEiAZIBT9tQH9rgEgFv2uASISIBggF/2xASAL/a4BIhT9rgFBEv2tASAF/a4BIAT9TiIWIA79twEgDyAWIBH9Ov1SIhYgJyAeIBr9tQH9rgEgFf2uASIVICIgHP2xASAL/a4BIhf9rgFBEv2tASAF/a4BIAT9TiIYIA79twEgDyAYIBH9Ov1SIhj9DQgJCgsYGRobDA0ODxwdHh8iGf0NCAkKCwwNDg8YGRobHB0eHyIa/QsEYCADICAgGf0NAAECAwQFBgcQERITFBUWFyIZ/QsEQCADICUgCf0NAAECAxAREhMEBQYHFBUWFyIcIBYgGP0NAAECAxAREhMEBQYHFBUWFyIW/Q0ICQoLDA0ODxgZGhscHR4fIhj9CwQgIAMgHCAW/Q0AAQIDBAUGBxAREhMUFRYXIhb9CwQAIAMgPyA3/Q0ICQoLDA0ODxgZGhscHR4f/QsE8AEgAyAXIBX9sQFBEv2tASAF/a4BIAT9TiIVIA79twEgDyAVIBH9Ov1SIhUgFCAS/bEBQRL9rQEgBf2uASAE/U4iEiAO/bcBIA8gEiAR/Tr9UiIS/Q0AAQIDEBESEwQFBgcUFRYXIhQgByAb/bEBQRL9rQEgBf2uASAE/U4iFyAO/bcBIA8gFyAR/Tr9UiIXICMgHf2xAUES/a0BIAX9rgEgBP1OIhsgDv23ASAPIBsgEf06/VIiG/0NAAECAxAREhMEBQYHFBUWFyIH/Q0AAQIDBAUGBxAREhMUFRYXIhz9CwQQIAMgNiA0/a4BQRL9rQEgBf2uASAE/U4iCSAO/bcBIA8gCSAR/Tr9UiIJIB8gJv2uAUES/a0BIAX9rgEgBP1OIgsgDv23ASAPIAsgEf06/VIiC/0NAAECAxAREhMEBQYHFBUWFyIdICggMv2uAUES/a0BIAX9rgEgBP1OIh4gDv23ASAPIB4gEf06/VIiHiA9IDn9rgFBEv2tASAF/a4BIAT9TiIFIA79twEgDyAFIBH9Ov1SIgX9DQABAgMQERITBAUGBxQVFhciBP0NAAECAwQFBgcQERITFBUWFyIO/QsEgAEgAyAdIAT9DQgJCgsMDQ4PGBkaGxwdHh8iBP0LBKABIAMgFCAH/Q0ICQoLDA0ODxgZGhscHR4fIg/9CwQwIAMgCSAL/Q0ICQoLGBkaGwwNDg8cHR4fIhEgHiAF/Q0ICQoLGBkaGwwNDg8cHR4fIgX9DQABAgMEBQYHEBESExQVFhciFP0LBMABIAMgFSAS/Q0ICQoLGBkaGwwNDg8cHR4fIhIgFyAb/Q0ICQoLGBkaGwwNDg8cHR4fIhX9DQABAgMEBQYHEBESExQVFhciF/0LBFAgAyARIAX9DQgJCgsMDQ4PGBkaGxwdHh8iBf0LBOABIAMgEiAV/Q0ICQoLDA0ODxgZGhscHR4fIhH9CwRwIAAgFiAc/YUBIhIgEv1m/VsAAAAgBiAYIA/9hQEiDyAP/Wb9WwAAACAKIBkgF/2FASIPIA/9Zv1bAAAAIAggGiAR/YUBIg8gD/1m/VsAAAAgDSAOICv9hQEiDiAO/Wb9WwAAACAMIAQgKf2FASIEIAT9Zv1bAAAAIBAgFCAD/QAE0AH9hQEiBCAE/Wb9WwAAACATIAUgA/0ABPAB/YUBIgUgBf1m/VsAAAAMAQsCQAJAIAX9GwBBAnRBEGpBBXUiOkH/B3EiO0H/AEsNACA6QYB/cyEBDAELQf8BIQEgO0GABEkNAEEAIQEgO0GAB0kNACA6QYB/cyEBCyAAIAGtQv8Bg0KBgoSIkKDAgAF+IkA3AAAgBiBANwAAIAogQDcAACAIIEA3AAAgDSBANwAAIAwgQDcAACAQIEA3AAAgEyBANwAACyADQYACaiSAgICAAAunAgMHfwF7AX8CQCADQQFIDQAgBEEBSA0AIAhBAnQhCUEAIQoDQCABIApBA2wiCCAEbGohCyAAIAggAmxqIQwgByENQQAhDgNAAkACQCAGIA5BAnQiCGooAgAiD0EBTg0A/QwAACAAAAAgAAAAIAAAACAAIRAMAQsgDCAFIAhqKAIAQQNsaiEI/QwAACAAAAAgAAAAIAAAACAAIRAgDSERA0AgEf0JAgAgCP1cAAD9iQH9qQH9tQEgEP2uASEQIBFBBGohESAIQQNqIQggD0F/aiIPDQALCyALIA5BA2xqIghBAmogEEEW/awBIBD9hQEiECAQ/WYiEP1YAAACIAggEP1ZAAAAIA0gCWohDSAOQQFqIg4gBEcNAAsgCkEBaiIKIANHDQALCwvTCQUDfwJ7D38Gewt/AkAgA0EBSA0AIAJBAXQhCCACQQN0IQkgB0ECdCEK/QwAAAAAAAAAAAAAAAAAAAAAIgsgC/2FASILIAv9ZiEMIAJBEEghDSAGIQ4gASEPQQAhEANAIAEgECACbGohESAAIAQgEEECdCISaigCACITIAJsIhRqIRUgBSASaigCACEWQQAhFwJAIA0NAAJAIBZBAEoNAEEAIRIDQCAPIBJqIAz9CwAAIBJBIGohGCASQRBqIhchEiAYIAJMDQAMAgsLQQAhGUEQIRIgFSEaA0AgEiEXIBohEiAOIRggFiEb/QwAACAAAAAgAAAAIAAAACAAIhwhHSAcIR4gHCEfA0AgGP0JAgAiCyAS/QAAACIg/YoBIiH9qgH9tQEgH/2uASEfIAsgIf2pAf21ASAe/a4BIR4gCyAg/YkBIiD9qgH9tQEgHf2uASEdIAsgIP2pAf21ASAc/a4BIRwgEiACaiESIBhBBGohGCAbQX9qIhsNAAsgESAZaiAcQRb9rAEgHUEW/awB/YUBIB5BFv2sASAfQRb9rAH9hQH9Zv0LAAAgGkEQaiEaIBchGSAXQRBqIhIgAkwNAAsLAkAgFyACTg0AAkAgFkEBSA0AIAYgECAHbEECdGohIiAWQQNLIAJBAUZxISMgE0EBaiEkIAAgF2ohJSAXIBRqISYgFkEBcSEnIBZBfHEhKCAXIAIgE0EEamxqISkgFkF8aiIqQQJ2QQFqIhJB/v///wdxISsgEkEBcSEsA0ACQAJAAkAgIw0AQYCAgAEhG0EAIRgMAQv9DAAAIAAAAAAAAAAAAAAAAAAhC0EAIRsCQCAqQQRJDQAgKyEaIA4hEiAAIRgDQCASQRBq/QACAP0MAAAAAAAAAAAAAAAAAAAAACIcIBggKWooAAD9Ef0NEAECAxEFBgcSCQoLEw0OD/21ASAS/QACACAcIBggJmooAAD9Ef0NEAECAxEFBgcSCQoLEw0OD/21ASAL/a4B/a4BIQsgEkEgaiESIBggCWohGCAbQQhqIRsgGkF+aiIaDQALCwJAICxFDQAgIiAbQQJ0av0AAgD9DAAAAAAAAAAAAAAAAAAAAAAgFSAbIAJsIBdqaigAAP0R/Q0QAQIDEQUGBxIJCgsTDQ4P/bUBIAv9rgEhCwsgCyALIAv9DQgJCgsMDQ4PAAAAAAAAAAD9rgEiCyALIAv9DQQFBgcAAAAAAAAAAAAAAAD9rgH9GwAhGyAoIRggFiAoRg0BCyAYQQFyIRICQCAnRQ0AICIgGEECdGooAgAgFSAYIAJsIBdqai0AAGwgG2ohGyASIRgLIBYgEkYNACAWIBhrIRogDiAYQQJ0aiESIAIgJCAYamwhGSACIBMgGGpsIRQgJSEYA0AgEkEEaigCACAYIBlqLQAAbCASKAIAIBggFGotAABsIBtqaiEbIBJBCGohEiAYIAhqIRggGkF+aiIaDQALC0H/ASESAkAgG0H/////A0oNAAJAIBtBAU4NAEEAIRIMAQsgG0EWdiESCyARIBdqIBI6AAAgJUEBaiElICZBAWohJiApQQFqISkgF0EBaiIXIAJHDQAMAgsLIBEgF2pBACACIBdr/AsACyAOIApqIQ4gDyACaiEPIBBBAWoiECADRw0ACwsL2kEGKn8CfAR7B3wBfQF7I4CAgIAAQYAKayIFJICAgIAAIAQgA0EEaiIGIAJBBGoiB2wiCEEDdGoiCSADQQJqIgogAkECaiILbCIMQQJ0Ig1qIAMgAmwiDkECdCIPaiEQIAJBA3QiEUEgaiISIAZsIQYgC0ECdCITIApsIQoCQCAMQQFIDQAgCUEAIA38CwALIAogBmohFCAOQQ1sIRUgECAPaiEWAkAgA0EBSA0AIAQgCEEDdCIGIAxBAnRqaiEXIAYgE0F4aiIYaiAEakEMaiEZQQAgAmshGiACQX9qIRsgA0F/aiEcIA5BAnQhHUEAIR4DQCAeIgZBAWohHgJAIAJBAUgNACAAIB4gHCAeIANIGyACbGohECAAIAYgAmxqIR8gACAGQX9qQQAgBhsgAmxqISAgACACIAZBASAGQQFLG0F/amxqISFBASEGIBkhIiAXIQoDQCAhIAZqQX9qLQAAISMgECAGakF/ai0AACEkIAogECAGIBsgBiACSBsiJWotAAAiJiAgICVqLQAAIidqICBBACAGQX5qIAZBAUYbIihqLQAAIikgECAoai0AACIqamsgHyAlai0AACAfIChqLQAAa0EBdGoiJTYCACAKIB1qICogJiAnIClqa2ogJCAja0EBdGoiKDYCACAiICggKEEfdSIjaiAjcyAlICVBH3UiKGogKHNqNgIAICJBBGohIiAKQQRqIQogGiAGQQFqIgZqQQFHDQALCyAZIBNqIRkgFyAYaiEXIB4gA0cNAAsLIBQgFWohBiAWIA9qIRsCQCAOQQFIDQAgG0EAIA78CwALIAZBB2ohK0EAIR0CQCACQQBKIANBAEpxIixBAUcNACAEIA5BAnQgDEECdCIGamohHiAEIA5BDGwgBmpqIRcgAkEBdCEtIARBBGohGSARIARqQRRqIQAgBCATQXhqIi5qIRggCEEDdCElIAQgBmohHEEFIRRBACEKQQAhFQNAIBVBAWohFSAZIR8gACEjIBQhKCAYIQYgHCEQIB4hIiAXISAgHSEkIAIhJgNAAkAgBiAlaiIpQQxqKAIAIidBM0gNAAJAAkAgECAlaigCACIqICpBH3UiIWogIXO3Ii9ENO/8mXmC2j+iICIgJWooAgAiISAhQR91IhpqIBpztyIwZA0AAkAgL0TmnT8zT1ADQKIgMGMNACAnQX9BASAhICpzQX9KIikbIChqQQJ0IAlqQXBqKAIATA0DICcgCSAtQQFBfyApG2ogKGpBAnRqKAIASg0CDAMLICcgHyAlaigCAEwNAiAnICMgJWooAgBODQEMAgsgJyApQQhqKAIATA0BICcgKUEQaigCAEgNAQsgICAlaiEpAkAgJ0GWAUsNACApQQE6AAAMAQsgKUEDOgAAIBYgCkECdGogJDYCACAKQQFqIQoLIB9BBGohHyAjQQRqISMgKEEBaiEoIAZBBGohBiAQQQRqIRAgIkEEaiEiICBBAWohICAkQQFqISQgJkF/aiImDQALIBkgE2ohGSAAIBNqIQAgFCALaiEUIBggE2ohGCAcIC5qIRwgHiAuaiEeIBcgAmohFyAdIAJqIR0gFSADRw0ACyAKQQFIDQAgBCAIQQN0IAxBAnRqaiEdIANBDGwhCSACQX9qIRogA0F/aiEhA0ACQCAWIApBf2oiCkECdGooAgAiIiACbSIGQX9qQQAgBkEAShsiKCAGQQFqIhAgISAQIANIGyIkSg0AICIgBiACbGsiBkEBaiIQIBogECACSBsiJiAGQX9qQQAgBkEAShsiI0gNACACIChsIR8gI0EBaiEpIB0gAiAJIChqbGohICAmQQFqIiogI2tBAXEhJwNAAkACQCAnDQAgIyEiDAELAkAgGyAjICggAmxqIgZqIhAtAABBAUcNACAQQQM6AAAgFiAKQQJ0aiAGNgIAIApBAWohCgsgKSEiCwJAICYgI0YNACAgICJqIQYgIiAfaiEQICogImshIgNAAkAgBi0AAEEBRw0AIAZBAzoAACAWIApBAnRqIBA2AgAgCkEBaiEKCwJAIAZBAWoiJS0AAEEBRw0AICVBAzoAACAWIApBAnRqIBBBAWo2AgAgCkEBaiEKCyAGQQJqIQYgEEECaiEQICJBfmoiIg0ACwsgICACaiEgIB8gAmohHyAoICRGIQYgKEEBaiEoIAZFDQALCyAKQQBKDQALCyArQXhxIQYCQCAIQQFIDQBBACEWAkAgCEEBRg0AIAhBfnEiFkF+aiIKQQF2QQFqIiVBB3EhEEEAISICQCAKQQ5JDQAgBEHAAGohCiAlQXhxISVBACEiA0AgCv0MAAAAAGXNzUEAAAAAZc3NQSIx/QsDACAKQTBqIDH9CwMAIApBIGogMf0LAwAgCkEQaiAx/QsDACAKQXBqIDH9CwMAIApBYGogMf0LAwAgCkFQaiAx/QsDACAKQUBqIDH9CwMAIApBgAFqIQogIkEQaiEiICVBeGoiJQ0ACwsCQCAQRQ0AIAQgIkEDdGohCgNAIAr9DAAAAABlzc1BAAAAAGXNzUH9CwMAIApBEGohCiAQQX9qIhANAAsLIAggFkYNAQsgCCAWayEQIAQgFkEDdGohCgNAIApCgICAgNCs8+bBADcDACAKQQhqIQogEEF/aiIQDQALCyAEIAZqIScCQCAsRQ0AIAhBA3QiCiAMQQJ0IhBqIANBDGxBAXIgAmxqISYgDkEMbCAKaiAQaiEhQQAhFkEAIAJrISAgAkEBcSEjIAJBfnEhJCACQQF0QQpqISggAkEYbEHQAGohGiACQQN0QSBqISkgAkEEdEHQAGohKiAbISUDQCAWIAJsISIgFkECaiAHbEECaiEfQQAhCgJAAkAgAkECSQ0AAkAgBCAqICkgFmwiEGpqIAQgJiAiampPDQBBACEKIAQgISAiamogBCAaIBBqakkNAQsgH/0RITL9DAAAAAABAAAAAAAAAAAAAAAhMSAkIRAgJSEKA0AgMiAx/a4BITMCQCAKLwAA/RD9DAMDAAAAAAAAAAAAAAAAAAD9IyI0/RsAQQFxRQ0AIAQgM/0bAEEDdGpCADcDAAsCQCA0IDH9DQAAAAAAAAAAAQAAAAAAAAD9GwJBAXFFDQAgBCAz/RsBQQN0akIANwMACyAKQQJqIQogMf0MAgAAAAIAAAAAAAAAAAAAAP2uASExIBBBfmoiEA0ACyAkIQogJCACRg0BCyAKQX9zIRACQCAjRQ0AAkAgGyAKICJqai0AAEEDRw0AIAQgHyAKakEDdGpCADcDAAsgCkEBciEKCyAQICBGDQAgBCAKIChqQQN0aiEQA0ACQCAlIApqIiItAABBA0cNACAQQgA3AwALAkAgIkEBai0AAEEDRw0AIBBBCGpCADcDAAsgEEEQaiEQIAIgCkECaiIKRw0ACwsgKCAHaiEoICUgAmohJSAWQQFqIhYgA0cNAAsgAkEEdCEWQQAhHyAEISgDQCAoIQogAiEQA0ACQCAKIBZqIiJB0ABqIiUrAwAiL0QAAAAAAAAAAGENACAlICJByABqKwMARAAAAAAAAPA/oCIwIAogEWoiIkHAAGorAwBEwaikTkCTAUCgIjUgIkE4aisDAERmZmZmZmb2P6AiNiAiQTBqKwMARAAAAAAAAPA/oCI3ICJBKGorAwBEZmZmZmZm9j+gIjggIkEgaisDAETBqKROQJMBQKAiOSAKQRhqKwMARMGopE5AkwFAoCI6IApBCGorAwBEwaikTkCTAUCgIjsgLyA7IC9jGyIvIDogL2MbIi8gOSAvYxsiLyA4IC9jGyIvIDcgL2MbIi8gNiAvYxsiLyA1IC9jGyIvIDAgL2MbOQMACyAKQQhqIQogEEF/aiIQDQALICggEmohKCAfQQFqIh8gA0cNAAsgAkEYbCEWIAJBBHQhKEFgIBFrISMgAkEBaiEkIAQgByADQQFqbEEDdGohHyADISADQCAfIQogJCEQA0ACQCAKIBFqIiJBCGoiJSsDACIvRAAAAAAAAAAAYQ0AICUgIkEQaisDAEQAAAAAAADwP6AiMCAKIChqIiJBGGorAwBEwaikTkCTAUCgIjUgIkEgaisDAERmZmZmZmb2P6AiNiAiQShqKwMARAAAAAAAAPA/oCI3ICJBMGorAwBEZmZmZmZm9j+gIjggIkE4aisDAETBqKROQJMBQKAiOSAKIBZqIiJBwABqKwMARMGopE5AkwFAoCI6ICJB0ABqKwMARMGopE5AkwFAoCI7IC8gOyAvYxsiLyA6IC9jGyIvIDkgL2MbIi8gOCAvYxsiLyA3IC9jGyIvIDYgL2MbIi8gNSAvYxsiLyAwIC9jGzkDAAsgCkF4aiEKIBBBf2oiEEEBSg0ACyAfICNqIR8gIEEBSiEKICBBf2ohICAKDQALIAQgBmohKSATQXhqISQgAkF+cSEmIAJBAXRBCmohFiACQQR0IARqQeAAaiEgIAJBfmoiKkEBdkEBaiIKQX5xISEgCkEBcSERQQAhKCAnISNBACEfA0BBACEQAkACQCACQQJJDQBBACEiAkAgKkECSQ0AQQAhIiAjIRAgISElICAhCgNAIBAgCkFwav0AAwAiMf0hALb9EyAx/SEBtv0gASAK/QADACIx/SEAtv0TIDH9IQG2/SAB/Q0AAQIDBAUGBxAREhMUFRYX/QsCACAQQRBqIRAgCkEgaiEKICJBBGohIiAlQX5qIiUNAAsLAkAgEUUNACAnICIgHyACbGpBAnRqIAQgH0ECaiAHbEECaiAiakEDdGr9AAMAIjH9IQC2/RMgMf0hAbb9IAH9WwIAAAsgJiEQICYgAkYNAQsgAiAQayEiIAQgECAWakEDdGohCiApIBAgKGpBAnRqIRADQCAQIAorAwC2OAIAIApBCGohCiAQQQRqIRAgIkF/aiIiDQALCyAWIAdqIRYgKCACaiEoICMgJGohIyAgIBJqISAgH0EBaiIfIANHDQALCyAnIA9qIS4CQCAOQQFIDQBBACEiAkAgDkEESQ0AIA5BfHEiIiEQICchCgNAAkAgCv0AAgD9DAAAoEEAAKBBAACgQQAAoEH9RCIx/RsAQQFxRQ0AIApBgICAjQQ2AgALAkAgMf0bAUEBcUUNACAKQQRqQYCAgI0ENgIACwJAIDH9GwJBAXFFDQAgCkEIakGAgICNBDYCAAsCQCAx/RsDQQFxRQ0AIApBDGpBgICAjQQ2AgALIApBEGohCiAQQXxqIhANAAsgDiAiRg0BCyAOICJrIRAgBCAGICJBAnRqaiEKA0ACQCAKKgIAQwAAoEFeRQ0AIApBgICAjQQ2AgALIApBBGohCiAQQX9qIhANAAsLQQAhJiAnQQAgAiADIC4Qh4CAgAACQCAsRQ0AIBNBeGohKSAEIA5BAnRqIR8gBCACIANBAnQiCkEEamxqISAgBCACIApBCGpsaiEjIAQhJANAIAIhKCAfIQogICEQICMhIiAkISUDQCAlIAZqIAogBmoiFioCALsgFkEEaioCALugIBZBCGoqAgC7oCAQIAZqIhZBCGoqAgC7oCAWQQxqKgIAu6AgFkEQaioCALugICIgBmoiFkEQaioCALugIBZBFGoqAgC7oCAWQRhqKgIAu6BEAAAAAAAAIkCjtjgCACAKQQRqIQogEEEEaiEQICJBBGohIiAlQQRqISUgKEF/aiIoDQALIB8gE2ohHyAgIBNqISAgIyATaiEjICQgKWohJCAmQQFqIiYgA0cNAAsLIC4gDWohEQJAAkAgDkEBSA0AQQAhIgJAAkAgDkEESQ0AAkAgBCAOQQJ0IAZqaiARTQ0AICcgBCAOQQVsIAxBAnRqIAZqakkNAQsgDkF8cSIiQXxqIgpBAnZBAWoiFkEDcSElQQAhEAJAIApBDEkNACAWQfz///8HcSEKQQAhEANAIBEgEGogJ/0AAgD9+AEgMf0NAAQIDAAAAAAAAAAAAAAAACAnQRBq/QACAP34ASAx/Q0ABAgMAAAAAAAAAAAAAAAA/Q0AAQIDEBESEwAAAAAAAAAAICdBIGr9AAIA/fgBIDH9DQAECAwAAAAAAAAAAAAAAAAgJ0Ewav0AAgD9+AEgMf0NAAQIDAAAAAAAAAAAAAAAAP0NAAAAAAAAAAAAAQIDEBESE/0NAAECAwQFBgcYGRobHB0eH/0LAAAgJ0HAAGohJyAQQRBqIRAgCkF8aiIKDQALCwJAICVFDQAgBCAQIA5BAnRqIAxBAnRqIAZqaiEKIAQgBiAQQQJ0amohEANAIAogEP0AAgD9+AEgMf0NAAQIDAAAAAAAAAAAAAAAAP1aAAAAIBBBEGohECAKQQRqIQogJUF/aiIlDQALCyAOICJGDQELIA4gIkF/c2ohKAJAIA5BA3EiJUUNACAEICIgDkECdGogDEECdGogBmpqIQogBCAGICJBAnRqaiEQA0ACQAJAIBAqAgAiPItDAAAAT11FDQAgPKghFgwBC0GAgICAeCEWCyAKIBY6AAAgEEEEaiEQIApBAWohCiAiQQFqISIgJUF/aiIlDQALCyAoQQNJDQAgBCAiIA5BAnRqIAxBAnRqIAZqaiEKIA4gImshJSAEIAYgIkECdGpqIRADQAJAAkAgECoCACI8i0MAAABPXUUNACA8qCEiDAELQYCAgIB4ISILIAogIjoAACAKQQFqISICQAJAIBBBBGoqAgAiPItDAAAAT11FDQAgPKghFgwBC0GAgICAeCEWCyAiIBY6AAAgCkECaiEiAkACQCAQQQhqKgIAIjyLQwAAAE9dRQ0AIDyoIRYMAQtBgICAgHghFgsgIiAWOgAAIApBA2ohIgJAAkAgEEEMaioCACI8i0MAAABPXUUNACA8qCEWDAELQYCAgIB4IRYLICIgFjoAACAKQQRqIQogEEEQaiEQICVBfGoiJQ0ACwtBACEQIAVBgAJqQQBBgAj8CwAgDkEBSA0BIA5BA3EhIgJAIA5Bf2pBA0kNACAOQXxxIRZBACEQA0AgBUGAAmogESAQaiIKLQAAQQJ0aiIlICUoAgBBAWo2AgAgBUGAAmogCkEBai0AAEECdGoiJSAlKAIAQQFqNgIAIAVBgAJqIApBAmotAABBAnRqIiUgJSgCAEEBajYCACAFQYACaiAKQQNqLQAAQQJ0aiIKIAooAgBBAWo2AgAgFiAQQQRqIhBHDQALCyAiRQ0BIAQgECAOQQJ0aiAMQQJ0aiAGamohCgNAIAVBgAJqIAotAABBAnRqIhAgECgCAEEBajYCACAKQQFqIQogIkF/aiIiDQAMAgsLIAVBgAJqQQBBgAj8CwALIBEgDmohKEEAIRAgBUGAAmohCgJAAkACQAJAAkADQCAKKAIAIiINBSAKQQRqKAIAIiINASAKQQhqKAIAIiINAiAKQQxqKAIAIiINAyAKQRBqKAIAIiINBCAKQRRqIQogEEEFaiIQQf8BRw0AC0H/ASEQIAUoAvwJISIMBAsgEEEBaiEQDAMLIBBBAmohEAwCCyAQQQNqIRAMAQsgEEEEaiEQCyAFQQBBgAL8CwACQAJAIA4gIkcNACAFIBBBgAL8CwAMAQsgEEH+AUsNAEQAAAAAAOBvQCAOICJrt6MhNSAQQQJ0IAVBgAJqakEEaiEKIAVBAXIhFkEAISIDQAJAAkAgNSAKKAIAICJqIiK3oiIwnCIvRAAAAAAAAPA/oCAvIDAgL6FEAAAAAAAA4D9mG0QAAAAAAOBvQKQiL0QAAAAAAADwQWMgL0QAAAAAAAAAAGZxRQ0AIC+rISUMAQtBACElCyAWIBBqICU6AAAgCkEEaiEKIBBBAWoiEEH/AUcNAAsLAkAgDkEBSA0AQQAhIgJAIA5BEEkNACAOQXBxIiIhJSAoIQogESEQA0AgCiAFIBD9AAAAIjH9DAAAAAAAAAAAAAAAAAAAAAAiNP0NDBESEw0VFhcOGRobDx0eHyIz/RsDaiAFIDP9GwJqIAUgM/0bAWogBSAz/RsAaiAFIDEgNP0NCBESEwkVFhcKGRobCx0eHyIz/RsDaiAFIDP9GwJqIAUgM/0bAWogBSAz/RsAaiAFIDEgNP0NBBESEwUVFhcGGRobBx0eHyIz/RsDaiAFIDP9GwJqIAUgM/0bAWogBSAz/RsAaiAFIDQgMf0NEAECAxEFBgcSCQoLEw0ODyIx/RsDaiAFIDH9GwJqIAUgMf0bAWogBSAx/RsAav0HAAD9VAAAAf1UAAAC/VQAAAP9VAAABP1UAAAF/VQAAAb9VAAAB/1UAAAI/VQAAAn9VAAACv1UAAAL/VQAAAz9VAAADf1UAAAO/VQAAA/9CwAAIApBEGohCiAQQRBqIRAgJUFwaiIlDQALIA4gIkYNAQsgDiAiQX9zaiEWAkAgDkEDcSIlRQ0AIAQgIiAOQQJ0aiAMQQJ0IhBqIAZqaiEKIAQgIiAOQQVsaiAQaiAGamohEANAIBAgBSAKLQAAai0AADoAACAKQQFqIQogEEEBaiEQICJBAWohIiAlQX9qIiUNAAsLIBZBA0kNACAEICIgDkEFbGogDEECdCIQaiAGamohCiAEICIgDkECdGogEGogBmpqIRAgDiAiayEiA0AgCiAFIBAtAABqLQAAOgAAIApBAWogBSAQQQFqLQAAai0AADoAACAKQQJqIAUgEEECai0AAGotAAA6AAAgCkEDaiAFIBBBA2otAABqLQAAOgAAIApBBGohCiAQQQRqIRAgIkF8aiIiDQALC0EAICggAiADIC4Qh4CAgAACQAJAAkAgA0EBSA0AIAtBAnQhIyACQXxxISEgA0ECdCIgQQFyIRsgBCAOQQJ0IgpqISQgBCAMQQJ0IhBqISYgBCAgQQRqIAJsIiJqIScgBCAgQQhqIAJsIiVqISkgBCAQIAZqaiEqIAQgCiAGamoiHUEEaiEJICBBDGogAmwgBmogBGoiEEEYaiESICUgBmogBGoiCkEYaiEtIBBBFGohFCAKQRRqIRUgCkEQaiEYIAQgIiAGamoiGkEQaiEcIApBDGohGSAaQQxqIQAgCkEIaiEHIBpBCGohFyAaQQRqIR5BACEfA0ACQCACQQFODQAgH0EBaiIfIANGDQIMAQtBACElAkACQCACQQRJDQAgKiAgIB9qIAJsIhZqIgogGiAjIB9sIiJqSSAdICJqICogGyAfaiACbGoiEElxDQAgCiAeICJqSSAJICJqIBBJcQ0AIAogByAiakkgFyAiaiAQSXENACAKIBkgImpJIAAgImogEElxDQAgCiAYICJqSSAcICJqIBBJcQ0AIAogFCAiakkgFSAiaiAQSXENACAKIBIgImpJIC0gImogEElxDQAgJCAiaiEKICcgImohECApICJqISIgJiAWaiElICEhKANAICUgBmogCiAGaiIW/QACAP0MAAAAwAAAAMAAAADAAAAAwP3mASAWQQRq/QACAP3lASAQIAZqIhZBCGr9AAIA/eUBIBZBDGr9AAIA/eQBIBZBEGr9AAIA/eQBICIgBmoiFkEUav0AAgD95AEgFkEYav0AAgAiMSAx/eQB/eQB/fgB/Qz/AAAA/wAAAP8AAAD/AAAA/bYB/QwAAAAAAAAAAAAAAAAAAAAA/bgBIDH9DQAECAwAAAAAAAAAAAAAAAD9WgAAACAKQRBqIQogEEEQaiEQICVBBGohJSAiQRBqISIgKEF8aiIoDQALICEhJSAhIAJGDQELICcgIyAfbCAlQQJ0aiIiaiEKICQgImohECApICJqISIgAiAlayEoICYgJSACICAgH2psamohJQNAAkACQCAQIAZqIhYqAgBDAAAAwJQgFkEEaioCAJMgCiAGaiIWQQhqKgIAkyAWQQxqKgIAkiAWQRBqKgIAkiAiIAZqIhZBFGoqAgCSIBZBGGoqAgAiPCA8kpIiPItDAAAAT11FDQAgPKghFgwBC0GAgICAeCEWCyAlIAZqIBZB/wEgFkH/AUgbIhZBACAWQQBKGzoAACAKQQRqIQogEEEEaiEQICJBBGohIiAlQQFqISUgKEF/aiIoDQALCyAfQQFqIh8gA0YNAgwACwtBACARIAIgAyAuEIeAgIAADAELQQAhKUEAIBEgAiADIC4Qh4CAgAAgLEUNACATQXhqISEgAkF8cSEaIAQgDkECdCAGaiIJaiEgIANBAnQiCkEMaiACbCAGakEYaiEeIApBCGogAmwgBmoiEEEQaiEbIApBBGogAmwgBmoiBkEIaiEdIAQgBmoiI0EIaiEqIAQgEGoiJEEQaiERIAEhJkEAIScDQEEAIQYCQAJAIAJBBEkNACAEIBsgEyAnbCIKamoiFiABICcgAmwiIkECdGoiEEsgBCAdIApqaiIlIAEgIiACakECdGoiIklxDQAgJSAQSyAEIAkgCmpqICJJcQ0AIAQgHiAKamogEEsgFiAiSXENAEEAIQYgGiElA0AgJiAGaiAgIAZqIgr9XQIA/V8gCkEEav1dAgD9X/3wASAKQQhq/V0CAP1fIjH98AEgIyAGaiIQQQhq/V0CAP1f/fABIBBBDGr9XQIA/V/98AEgEEEQav1dAgD9XyI0/fABICQgBmoiIkEQav1dAgD9X/3wASAiQRRq/V0CAP1f/fABICJBGGr9XQIA/V8iM/3wAf0MAAAAAAAAIkAAAAAAAAAiQCIy/fMBIj39IQC2/RMgPf0hAbb9IAEgMSAKQQxq/V0CAP1f/fABIApBEGr9XQIA/V/98AEgNP3wASAQQRRq/V0CAP1f/fABIBBBGGr9XQIA/V/98AEgM/3wASAiQRxq/V0CAP1f/fABICJBIGr9XQIA/V/98AEgMv3zASIx/SEAtv0gAiAx/SEBtv0gA/0LAgAgBkEQaiEGICVBfGoiJQ0ACyAaIQYgGiACRg0BCyACIAZrISggKSAGQQJ0IgZqIR8gICEKICohECARISIgASElA0AgJSAfaiAKIAZqIhYqAgC7IBZBBGoqAgC7oCAWQQhqKgIAu6AgECAGaiIWKgIAu6AgFkEEaioCALugIBZBCGoqAgC7oCAiIAZqIhYqAgC7oCAWQQRqKgIAu6AgFkEIaioCALugRAAAAAAAACJAo7Y4AgAgCkEEaiEKIBBBBGohECAiQQRqISIgJUEEaiElIChBf2oiKA0ACwsgKiATaiEqIBEgE2ohESApICFqISkgICATaiEgICMgE2ohIyAkIBNqISQgJiAhaiEmICdBAWoiJyADRw0ACwsgBUGACmokgICAgAAL5w0CHX8BewJAIANBf0gNACACQQIgAkECShshBSACQQIgAkECSBshBiADQQIgA0ECSBtBf2ohByADQQIgA0ECShtBfmohCAJAIAJBAUgNACACQQJqIQkgBEEEaiEKIAQgAkEBakECdCILaiEMIAJBAnQiDUEIaiEOAkAgAEUNACAEQQhqIQ8gAkEDcSEQIAJBfHEhESACQXxqIhJBAnZBAWoiE0H8////B3EhFCATQQNxIRUgAkEESSEWIAQhAUEAIRdBfyEYA0AgByAYIhkgCCAZIANIGyAZQQBIGyIaIAJsIRsgBCAZQQFqIhggCWxBAnRqIRxBACEdAkACQCAWDQAgACAbQQJ0aiEeAkAgCiAOIBdsIhNqIAAgGkECdEEEaiACbGpPDQBBACEdIAwgE2ogHksNAQtBACETAkAgEkEMSQ0AQQAhHSAUIR9BACETA0AgASAdaiIgQQRqIB4gHWoiIf0AAgD9CwIAICBBFGogIUEQav0AAgD9CwIAICBBJGogIUEgav0AAgD9CwIAICBBNGogIUEwav0AAgD9CwIAIB1BwABqIR0gE0EQaiETIB9BfGoiHw0ACwsCQCAVRQ0AIAAgEyAbakECdGohHSAVISADQCAcIBNBAnRBBHJqIB39AAIA/QsCACAdQRBqIR0gE0EEaiETICBBf2oiIA0ACwsgESEdIBEgAkYNAQsgHUF/cyACaiEfAkAgEEUNACAdQQJ0IRMgACAbQQJ0aiEhIBAhIANAIAEgE2pBBGogISATaioCADgCACATQQRqIRMgHUEBaiEdICBBf2oiIA0ACwsgH0EDSQ0AIB1BAnQiHiANIBpsaiEaIAIgHWshHyAAISAgDyEhA0AgISAeaiITQXxqICAgGmoiHSoCADgCACATIB1BBGoqAgA4AgAgE0EEaiAdQQhqKgIAOAIAIBNBCGogHUEMaioCADgCACAgQRBqISAgIUEQaiEhIB9BfGoiHw0ACwsgHCAbIAZqQQJ0IABqQXxqKgIAOAIAIBwgC2ogGyAFakECdCAAakF4aioCADgCACAPIA5qIQ8gASAOaiEBIBdBAWohFyAZIANHDQAMAwsLIARBEGohGyAEQRRqIRcgAkEDcSEYIAJBfHEhECACQXxqIhZBAnZBAWoiE0H+////B3EhDSATQQFxIREgCiEAQQAhGUF/IQ8DQCAHIA8iHiAIIB4gA0gbIB5BAEgbIh0gAmwhGiAEIB5BAWoiDyAJbEECdGohHEEAIRMCQAJAIAJBBEkNACABIBpqIR8CQCAKIA4gGWwiIGogASAdQQFqIAJsak8NAEEAIRMgHyAMICBqSQ0BC0EAIR0CQCAWQQRJDQBBACEdIA0hICAXIRMDQCATQXBqIB8gHWoiISgAAP0RIiL9FgCz/RMgIv0WAbP9IAEgIv0WArP9IAIgIv0WA7P9IAP9CwIAIBMgIUEEaigAAP0RIiL9FgCz/RMgIv0WAbP9IAEgIv0WArP9IAIgIv0WA7P9IAP9CwIAIBNBIGohEyAdQQhqIR0gIEF+aiIgDQALCwJAIBFFDQAgHCAdQQJ0QQRyaiABIB0gGmpqKAAA/REiIv0WALP9EyAi/RYBs/0gASAi/RYCs/0gAiAi/RYDs/0gA/0LAgALIBAhEyAQIAJGDQELIBNBf3MgAmohHwJAIBhFDQAgASAaaiEhIAAgE0ECdGohHSAYISADQCAdICEgE2otAACzOAIAIB1BBGohHSATQQFqIRMgIEF/aiIgDQALCyAfQQNJDQAgE0ECdCEfIAIgE2shISABIBMgGmpqIRMgGyEgA0AgICAfaiIdQXRqIBMtAACzOAIAIB1BeGogE0EBai0AALM4AgAgHUF8aiATQQJqLQAAszgCACAdIBNBA2otAACzOAIAIBNBBGohEyAgQRBqISAgIUF8aiIhDQALCyAcIBogBmogAWpBf2otAACzOAIAIBwgC2ogGiAFaiABakF+ai0AALM4AgAgGyAOaiEbIAAgDmohACAXIA5qIRcgGUEBaiEZIB4gA0cNAAwCCwsCQCAARQ0AIAJBAnQiE0EEaiEgIBNBCGohIUF+IRMDQCAEIAcgE0EBaiITIAggEyADSBsgE0EASBsgAmwiHSAGakECdCAAakF8aioCADgCACAEICBqIB0gBWpBAnQgAGpBeGoqAgA4AgAgBCAhaiEEIAMgE0cNAAwCCwsgAkECdCITQQhqISAgE0EEaiEhQX4hEwNAIAQgByATQQFqIhMgCCATIANIGyATQQBIGyACbCIdIAZqIAFqQX9qLQAAszgCACAEICFqIB0gBWogAWpBfmotAACzOAIAIAQgIGohBCADIBNHDQALCwuPGQYVfwJ8An8DewF8BHsgBEEBdCIKIAJqIgtBA2xBA2oiDCAKIANqIg1sIQ4CQCAFIARqIg9BAXQiECADaiIRQQFIDQAgC0EBSA0AQQAhEgJAIAVBAEgNACAJIA5BA3RqIRMgECACaiEUIA9BGGwgAkEMbGohFSAFQQF0Ig9BACAPQQBKGyEWIA9BAUghFyAAIRgDQCASIBRsIRkgEiALbCEaQQAhGyAYIRwDQCAbIBlqIR0gGyAaakEDbCEeRAAAAAAAAAAAIR9EAAAAAAAAAAAhIEEAISECQCAXDQBBACEhRAAAAAAAAAAAISAgHCEPIAYhEANAICAgECsDACAPKgIAu6KgIBBBCGorAwAgD0EMaioCALuioCEgIA9BGGohDyAQQRBqIRAgFiAhQQJqIiFHDQALCyATIB5BAnRqIiIgICAGICFBA3RqKwMAIAAgHSAhakEMbGoqAgC7oqC2OAIAQQAhIUEAIR4CQCAXDQBBACEeRAAAAAAAAAAAIR8gHCEPIAYhEANAIB8gECsDACAPQQRqKgIAu6KgIBBBCGorAwAgD0EQaioCALuioCEfIA9BGGohDyAQQRBqIRAgFiAeQQJqIh5HDQALCyAiQQRqIB8gBiAeQQN0aisDACAdIB5qQQxsIABqQQRqKgIAu6KgtjgCAAJAAkAgF0UNAEQAAAAAAAAAACEfDAELQQAhIUQAAAAAAAAAACEfIBwhDyAGIRADQCAfIBArAwAgD0EIaioCALuioCAQQQhqKwMAIA9BFGoqAgC7oqAhHyAPQRhqIQ8gEEEQaiEQIBYgIUECaiIhRw0ACwsgIkEIaiAfIAYgIUEDdGorAwAgHSAhakEMbCAAakEIaioCALuioLY4AgAgHEEMaiEcIBtBAWoiGyALRw0ACyAYIBVqIRggEkEBaiISIBFHDQAMAgsLIAkgDkEDdGpBACAEQRhsIAJBDGxqIBFs/AsACwJAIA1BAUgNAEEAIRYCQCALQQBKDQAgDUEDcSEQAkAgDUF/akEDSQ0AIARBkAFsIAJByABsakHIAGohHiAEQTBsIAJBGGxqQRhqIQYgBEHgAGwgAkEwbGpBMGohGyAMQQV0IR0gDUF8cSEcQQAhFiAJIQ8DQCAP/QwAAAAAAAAAAAAAAAAAAAAAIiP9CwMAIA9BEGpCADcDACAPIAZqIiFBEGpCADcDACAhICP9CwMAIA8gG2oiIUEQakIANwMAICEgI/0LAwAgDyAeaiIhQRBqQgA3AwAgISAj/QsDACAPIB1qIQ8gHCAWQQRqIhZHDQALCyAQRQ0BIAxBA3QhISAJIBYgDGxBA3RqIQ8DQCAP/QwAAAAAAAAAAAAAAAAAAAAA/QsDACAPQRBqQgA3AwAgDyAhaiEPIBBBf2oiEA0ADAILCwJAIAVBf0oNACAJQRhqIQYgDEEDdCEdIAlBMGohGyALQXxxISEgC0EDcSEcQQAhHiALQX9qQQNJIQADQCAJIB4gDGxBA3RqIg/9DAAAAAAAAAAAAAAAAAAAAAAiI/0LAwAgD0EQakIANwMAQQAhEAJAIAANAEEAIRAgGyEPA0AgD0FoaiIWICP9CwMAIA9BCGogI/0LAwAgD0EYaiAj/QsDACAPQShqICP9CwMAIA9BOGogI/0LAwAgFkEQaiAj/QsDACAPQeAAaiEPICEgEEEEaiIQRw0ACwsCQCAcRQ0AIAYgEEEYbGohDyAcIRADQCAPICP9CwMAIA9BEGpCADcDACAPQRhqIQ8gEEF/aiIQDQALCyAGIB1qIQYgGyAdaiEbIB5BAWoiHiANRw0ADAILCyAEQRhsIAJBDGxqISEgCSAOQQN0aiEAQQAhFyAFQQF0Ig9BACAPQQBKG0EBciEcA0AgCSAXIAxsQQN0aiId/QwAAAAAAAAAAAAAAAAAAAAA/QsDACAdQRBqQgA3AwBEAAAAAAAAAAAhICAAIR5BACEb/QwAAAAAAAAAAAAAAAAAAAAAIiQhJQNAIAYhDyAeIRAgHCEWRAAAAAAAAAAAIR8gJCEjA0AgIyAP/QoDACAQ/V0CAP1f/fIB/fABISMgHyAPKwMAIBBBCGoqAgC7oqAhHyAPQQhqIQ8gECAhaiEQIBZBf2oiFg0ACyAdIBtBAWoiG0EYbGoiDyAgIB+gIiA5AxAgDyAlICP98AEiJf0LAwAgHkEMaiEeIBsgC0cNAAsgACAhaiEAIBdBAWoiFyANRw0ACwsCQCADQQFIDQACQAJARAAAAAAAAPA/IAi3oyImRAAAAAAAAAAAokQtQxzr4jYaP6AiH0QAAAAAAAAAACAfRAAAAAAAAAAAZBsiIJlEAAAAAAAA4EFjRQ0AICCqIQ8MAQtBgICAgHghDwsgAkEBSA0AAkAgBEF/Sg0AQX8gDyAfRAAAAAAA4G9AZhshDyACQXBxIQlBACEYIAJBEEkhDEEAIQ0DQEEAIRACQAJAIAwNACANIAJs/REhI/0MDAAAAA0AAAAOAAAADwAAACEn/QwIAAAACQAAAAoAAAALAAAAISj9DAQAAAAFAAAABgAAAAcAAAAhKf0MAAAAAAEAAAACAAAAAwAAACEqIAkhEgNAIAEgKiAj/a4B/QwDAAAAAwAAAAMAAAADAAAAIiX9tQEiJP0bAGoiECAPOgAAIAEgJP0bAWoiFiAPOgAAIAEgJP0bAmoiISAPOgAAIAEgJP0bA2oiHiAPOgAAIAEgKSAj/a4BICX9tQEiJP0bAGoiBiAPOgAAIAEgJP0bAWoiGyAPOgAAIAEgJP0bAmoiHSAPOgAAIAEgJP0bA2oiHCAPOgAAIAEgKCAj/a4BICX9tQEiJP0bAGoiACAPOgAAIAEgJP0bAWoiFyAPOgAAIAEgJP0bAmoiIiAPOgAAIAEgJP0bA2oiCyAPOgAAIAEgJyAj/a4BICX9tQEiJf0bAGoiGSAPOgAAIAEgJf0bAWoiGiAPOgAAIAEgJf0bAmoiByAPOgAAIAEgJf0bA2oiEyAPOgAAIBAgDzoAASAWIA86AAEgISAPOgABIB4gDzoAASAGIA86AAEgGyAPOgABIB0gDzoAASAcIA86AAEgACAPOgABIBcgDzoAASAiIA86AAEgCyAPOgABIBkgDzoAASAaIA86AAEgByAPOgABIBMgDzoAASAQIA86AAIgFiAPOgACICEgDzoAAiAeIA86AAIgBiAPOgACIBsgDzoAAiAdIA86AAIgHCAPOgACIAAgDzoAAiAXIA86AAIgIiAPOgACIAsgDzoAAiAZIA86AAIgGiAPOgACIAcgDzoAAiATIA86AAIgKv0MEAAAABAAAAAQAAAAEAAAACIl/a4BISogKSAl/a4BISkgKCAl/a4BISggJyAl/a4BIScgEkFwaiISDQALIAkhECAJIAJGDQELIAIgEGshFiABIBAgGGpBA2xqIRADQCAQIA86AAAgEEECaiAPOgAAIBBBAWogDzoAACAQQQNqIRAgFkF/aiIWDQALCyAYIAJqIRggDUEBaiINIANHDQAMAgsLIAxBA3QhGyAJIARBGGxqIRcgCkEAIApBAEobQQFyIQAgJv0UISdBACEiA0AgIiACbCEcIBchFkEAIR0DQP0MAAAAAAAAAAAAAAAAAAAAACEjRAAAAAAAAAAAIR9BACEPIAchECAAISEDQCAjIBYgDyAQKAIAIh5BGGxqaiIGQSBq/QADACAWIA8gHkFobGpqIh5BCGr9AAMA/fEB/fABISMgHyAGQRhqKwMAIB4rAwChoCEfIBBBBGohECAPIBtqIQ8gIUF/aiIhDQALAkACQCAmIB+iRC1DHOviNho/oCIfRAAAAAAAAAAAIB9EAAAAAAAAAABkGyIgmUQAAAAAAADgQWNFDQAgIKohEAwBC0GAgICAeCEQCyABIB0gHGpBA2xqIg9BfyAQIB9EAAAAAADgb0BmGzoAACAnICP98gH9DC1DHOviNho/LUMc6+I2Gj/98AEiI/0MAAAAAAAAAAAAAAAAAAAAAP1KIiX9GwJBAXEhEAJAAkAgI/0hASIfmUQAAAAAAADgQWNFDQAgH6ohIQwBC0GAgICAeCEhCyAPICFBACAQG0F/ICP9DAAAAAAA4G9AAAAAAADgb0D9TP1NIiT9GwJBAXEbOgACICX9GwBBAXEhEAJAAkAgI/0hACIfmUQAAAAAAADgQWNFDQAgH6ohIQwBC0GAgICAeCEhCyAPICFBACAQG0F/ICT9GwBBAXEbOgABIBZBGGohFiAdQQFqIh0gAkcNAAsgFyAbaiEXICJBAWoiIiADRw0ACwsLAKQBBG5hbWUBiAEJAAtmaWx0ZXJfcm93cwELZmlsdGVyX2NvbHMCD2pwZWdfcm91bmRfdHJpcAMQcm91bmRfdHJpcF9ibG9jawQOcGlsX3Jlc2FtcGxlX2gFDnBpbF9yZXNhbXBsZV92Bg1zcGF0dGVyX3NoYWRlBwtwYWRfbWlycm9yMQgMZGVmb2N1c19kaXNrBxIBAA9fX3N0YWNrX3BvaW50ZXIALQlwcm9kdWNlcnMBDHByb2Nlc3NlZC1ieQEMRGViaWFuIGNsYW5nBjE0LjAuNgAnD3RhcmdldF9mZWF0dXJlcwIrC2J1bGstbWVtb3J5KwdzaW1kMTI4";
+  }
+});
+
+// src/corruptions/wasm.ts
+function wasmKernels() {
+  if (!kernels) {
+    const wasm = globalThis.WebAssembly;
+    const module = new wasm.Module(Buffer.from(KERNELS_WASM_BASE64, "base64"));
+    kernels = new wasm.Instance(module, {}).exports;
+  }
+  return kernels;
+}
+function reserve(k, sizes) {
+  let at = k.__heap_base.value;
+  const offsets = sizes.map((bytes) => {
+    at = at + 15 & ~15;
+    const o = at;
+    at += bytes;
+    return o;
+  });
+  const need = at - k.memory.buffer.byteLength;
+  if (need > 0) k.memory.grow(Math.ceil(need / 65536));
+  return offsets;
+}
+var kernels;
+var init_wasm = __esm({
+  "src/corruptions/wasm.ts"() {
+    "use strict";
+    init_kernels_binary();
   }
 });
 
@@ -49438,153 +50510,47 @@ function foldFilter(taps, n, mode, cacheKey) {
 function gaussianFilter(sigma, n, mode, truncate = 4) {
   return foldFilter(gaussianTaps(sigma, truncate), n, mode, `g${sigma}|${truncate}`);
 }
+function runFilter(pass, src, w, h, ch, f) {
+  if (ch !== 1 && ch !== 3) throw new Error(`filters take 1 or 3 channels, got ${ch}`);
+  const k = wasmKernels();
+  const n = f.n;
+  const [pSrc, pOut, pStart, pLength, pOffset, pWeights, pTaps] = reserve(k, [
+    src.byteLength,
+    src.byteLength,
+    4 * n,
+    4 * n,
+    4 * n,
+    8 * f.weights.length,
+    8 * f.taps.length
+  ]);
+  const buf = k.memory.buffer;
+  new Float32Array(buf, pSrc, src.length).set(src);
+  new Int32Array(buf, pStart, n).set(f.start);
+  new Int32Array(buf, pLength, n).set(f.length);
+  new Int32Array(buf, pOffset, n).set(f.offset);
+  new Float64Array(buf, pWeights, f.weights.length).set(f.weights);
+  new Float64Array(buf, pTaps, f.taps.length).set(f.taps);
+  k[pass](
+    pSrc,
+    pOut,
+    w,
+    h,
+    ch,
+    pStart,
+    pLength,
+    pOffset,
+    pWeights,
+    pTaps,
+    f.radius,
+    f.symmetric ? 1 : 0
+  );
+  return new Float32Array(buf, pOut, src.length).slice();
+}
 function filterRows(src, w, h, ch, f) {
-  const out = new Float32Array(w * h * ch);
-  const { start, length, offset, weights, taps, radius, symmetric } = f;
-  if (ch === 3) {
-    const lo = symmetric && radius > 0 ? radius : w;
-    const hi = symmetric && radius > 0 ? w - radius : w;
-    const k0 = taps[radius];
-    for (let y = 0; y < h; y++) {
-      const row = y * w * 3;
-      for (let x = 0; x < w; x++) {
-        if (x >= lo && x < hi) {
-          const c2 = row + x * 3;
-          let a2 = k0 * src[c2];
-          let b2 = k0 * src[c2 + 1];
-          let d = k0 * src[c2 + 2];
-          for (let k = 1, l = c2 - 3, r = c2 + 3; k <= radius; k++, l -= 3, r += 3) {
-            const t = taps[radius + k];
-            a2 += t * (src[l] + src[r]);
-            b2 += t * (src[l + 1] + src[r + 1]);
-            d += t * (src[l + 2] + src[r + 2]);
-          }
-          out[c2] = a2;
-          out[c2 + 1] = b2;
-          out[c2 + 2] = d;
-          continue;
-        }
-        let a = 0;
-        let b = 0;
-        let c = 0;
-        let p = row + start[x] * 3;
-        let o = offset[x];
-        const end = o + length[x];
-        for (; o < end; o++, p += 3) {
-          const k = weights[o];
-          a += k * src[p];
-          b += k * src[p + 1];
-          c += k * src[p + 2];
-        }
-        const q = row + x * 3;
-        out[q] = a;
-        out[q + 1] = b;
-        out[q + 2] = c;
-      }
-    }
-    return out;
-  }
-  if (ch === 1) {
-    const lo = symmetric && radius > 0 ? radius : w;
-    const hi = symmetric && radius > 0 ? w - radius : w;
-    const k0 = taps[radius];
-    for (let y = 0; y < h; y++) {
-      const row = y * w;
-      for (let x = 0; x < w; x++) {
-        const c = row + x;
-        if (x >= lo && x < hi) {
-          let a = k0 * src[c];
-          for (let k = 1; k <= radius; k++) a += taps[radius + k] * (src[c - k] + src[c + k]);
-          out[c] = a;
-          continue;
-        }
-        let acc = 0;
-        let p = row + start[x];
-        let o = offset[x];
-        const end = o + length[x];
-        for (; o < end; o++, p++) acc += weights[o] * src[p];
-        out[c] = acc;
-      }
-    }
-    return out;
-  }
-  for (let y = 0; y < h; y++) {
-    const row = y * w * ch;
-    for (let x = 0; x < w; x++) {
-      for (let c = 0; c < ch; c++) {
-        let acc = 0;
-        let p = row + start[x] * ch + c;
-        let o = offset[x];
-        const end = o + length[x];
-        for (; o < end; o++, p += ch) acc += weights[o] * src[p];
-        out[row + x * ch + c] = acc;
-      }
-    }
-  }
-  return out;
+  return runFilter("filter_rows", src, w, h, ch, f);
 }
 function filterCols(src, w, h, ch, f) {
-  const stride = w * ch;
-  const out = new Float32Array(stride * h);
-  const { start, length, offset, weights, taps, radius, symmetric } = f;
-  for (let y = 0; y < h; y++) {
-    if (symmetric && radius > 0 && y >= radius && y < h - radius) {
-      const ob2 = y * stride;
-      const c = y * stride;
-      const k0 = taps[radius];
-      for (let i = 0; i < stride; i++) out[ob2 + i] = k0 * src[c + i];
-      let k = 1;
-      for (; k + 1 <= radius; k += 2) {
-        const t1 = taps[radius + k];
-        const t2 = taps[radius + k + 1];
-        const a1 = c - k * stride;
-        const b1 = c + k * stride;
-        const a2 = a1 - stride;
-        const b2 = b1 + stride;
-        for (let i = 0; i < stride; i++) {
-          out[ob2 + i] += t1 * (src[a1 + i] + src[b1 + i]) + t2 * (src[a2 + i] + src[b2 + i]);
-        }
-      }
-      if (k <= radius) {
-        const t1 = taps[radius + k];
-        const a1 = c - k * stride;
-        const b1 = c + k * stride;
-        for (let i = 0; i < stride; i++) out[ob2 + i] += t1 * (src[a1 + i] + src[b1 + i]);
-      }
-      continue;
-    }
-    const o0 = offset[y];
-    const len = length[y];
-    const s0 = start[y];
-    const ob = y * stride;
-    let t = 0;
-    for (; t + 4 <= len; t += 4) {
-      const k0 = weights[o0 + t];
-      const k1 = weights[o0 + t + 1];
-      const k2 = weights[o0 + t + 2];
-      const k3 = weights[o0 + t + 3];
-      const b0 = (s0 + t) * stride;
-      const b1 = b0 + stride;
-      const b2 = b1 + stride;
-      const b3 = b2 + stride;
-      if (t === 0) {
-        for (let i = 0; i < stride; i++) {
-          out[ob + i] = k0 * src[b0 + i] + k1 * src[b1 + i] + k2 * src[b2 + i] + k3 * src[b3 + i];
-        }
-      } else {
-        for (let i = 0; i < stride; i++) {
-          out[ob + i] += k0 * src[b0 + i] + k1 * src[b1 + i] + k2 * src[b2 + i] + k3 * src[b3 + i];
-        }
-      }
-    }
-    for (; t < len; t++) {
-      const k = weights[o0 + t];
-      const b = (s0 + t) * stride;
-      if (t === 0) for (let i = 0; i < stride; i++) out[ob + i] = k * src[b + i];
-      else for (let i = 0; i < stride; i++) out[ob + i] += k * src[b + i];
-    }
-  }
-  return out;
+  return runFilter("filter_cols", src, w, h, ch, f);
 }
 function gaussianBlur(src, w, h, ch, sigma, mode = "nearest", truncate = 4) {
   if (Math.trunc(truncate * sigma + 0.5) === 0) return src.slice();
@@ -49660,7 +50626,7 @@ function motionBlur(src, w, h, ch, radius, sigma, angleDeg) {
         }
         for (let t = 0; t < taps; t++) {
           const p = base + flat[t];
-          for (let c = 0; c < ch; c++) acc[c] += weights[t] * src[p + c];
+          for (let c2 = 0; c2 < ch; c2++) acc[c2] += weights[t] * src[p + c2];
         }
       } else {
         for (let t = 0; t < taps; t++) {
@@ -49669,12 +50635,12 @@ function motionBlur(src, w, h, ch, radius, sigma, angleDeg) {
           sx = sx < 0 ? 0 : sx >= w ? w - 1 : sx;
           sy = sy < 0 ? 0 : sy >= h ? h - 1 : sy;
           const p = (sy * w + sx) * ch;
-          for (let c = 0; c < ch; c++) acc[c] += weights[t] * src[p + c];
+          for (let c2 = 0; c2 < ch; c2++) acc[c2] += weights[t] * src[p + c2];
         }
       }
-      for (let c = 0; c < ch; c++) {
-        const v = acc[c] + 0.5;
-        out[base + c] = v >= 255 ? 255 : v;
+      for (let c2 = 0; c2 < ch; c2++) {
+        const v = acc[c2] + 0.5;
+        out[base + c2] = v >= 255 ? 255 : v;
       }
     }
   }
@@ -49721,9 +50687,9 @@ function resampleLinear(src, w, ch, ys, xs) {
       const a = sb + xs.i0[x] * ch;
       const b = sb + xs.i1[x] * ch;
       const f = xs.f[x];
-      for (let c = 0; c < ch; c++) {
-        const va = src[a + c];
-        tmp[tb + x * ch + c] = va + f * (src[b + c] - va);
+      for (let c2 = 0; c2 < ch; c2++) {
+        const va = src[a + c2];
+        tmp[tb + x * ch + c2] = va + f * (src[b + c2] - va);
       }
     }
   }
@@ -49745,6 +50711,7 @@ var foldedCache;
 var init_filters = __esm({
   "src/corruptions/filters.ts"() {
     "use strict";
+    init_wasm();
     foldedCache = /* @__PURE__ */ new Map();
   }
 });
@@ -49830,70 +50797,22 @@ function defocusBlur(img, severity, ctx) {
       pad[d + 2] = src[s + 2];
     }
   }
+  const k = wasmKernels();
   const qw = w + 2 * R;
   const qh = h + 2 * R;
-  const horiz = new Float32Array(qw * ph * 3);
-  for (let y = 0; y < ph; y++) {
-    for (let x = 0; x < qw; x++) {
-      for (let c = 0; c < 3; c++) {
-        let acc = 0;
-        for (let t = 0; t <= 2 * g; t++) acc += gk[t] * pad[(y * pw + x + t) * 3 + c];
-        horiz[(y * qw + x) * 3 + c] = acc;
-      }
-    }
-  }
-  const sw = (qw + 1) * 3;
-  const prefix = new Float64Array(sw * qh);
-  for (let y = 0; y < qh; y++) {
-    let a = 0;
-    let b = 0;
-    let cc = 0;
-    const row = y * sw;
-    for (let x = 0; x < qw; x++) {
-      let v0 = 0;
-      let v1 = 0;
-      let v2 = 0;
-      for (let t = 0; t <= 2 * g; t++) {
-        const k = gk[t];
-        const p = ((y + t) * qw + x) * 3;
-        v0 += k * horiz[p];
-        v1 += k * horiz[p + 1];
-        v2 += k * horiz[p + 2];
-      }
-      a += v0;
-      b += v1;
-      cc += v2;
-      const q = row + (x + 1) * 3;
-      prefix[q] = a;
-      prefix[q + 1] = b;
-      prefix[q + 2] = cc;
-    }
-  }
-  const out = new Uint8Array(w * h * 3);
-  const scale2 = 1 / count;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let a = 0;
-      let b = 0;
-      let cc = 0;
-      for (let dy = 0; dy <= 2 * R; dy++) {
-        const hw = half[dy];
-        const row = (y + dy) * sw;
-        const hi = row + (x + R + hw + 1) * 3;
-        const lo = row + (x + R - hw) * 3;
-        a += prefix[hi] - prefix[lo];
-        b += prefix[hi + 1] - prefix[lo + 1];
-        cc += prefix[hi + 2] - prefix[lo + 2];
-      }
-      const o = (y * w + x) * 3;
-      a = a * scale2 + 1e-4;
-      b = b * scale2 + 1e-4;
-      cc = cc * scale2 + 1e-4;
-      out[o] = a >= 255 ? 255 : a > 0 ? a : 0;
-      out[o + 1] = b >= 255 ? 255 : b > 0 ? b : 0;
-      out[o + 2] = cc >= 255 ? 255 : cc > 0 ? cc : 0;
-    }
-  }
+  const [pPad, pOut, pGk, pHalf, pWork] = reserve(k, [
+    pad.byteLength,
+    w * h * 3,
+    8 * gk.length,
+    4 * half.length,
+    8 * (qw + 1) * 3 * qh + 4 * qw * ph * 3
+  ]);
+  const buf = k.memory.buffer;
+  new Float32Array(buf, pPad, pad.length).set(pad);
+  new Float64Array(buf, pGk, gk.length).set(gk);
+  new Int32Array(buf, pHalf, half.length).set(half);
+  k.defocus_disk(pPad, pOut, w, h, R, g, pGk, pHalf, count, pWork);
+  const out = new Uint8Array(buf, pOut, w * h * 3).slice();
   return image(img, out);
 }
 function motionBlur2(img, severity, ctx) {
@@ -49920,6 +50839,7 @@ var init_blur = __esm({
   "src/corruptions/blur.ts"() {
     "use strict";
     init_filters();
+    init_wasm();
   }
 });
 
@@ -49932,222 +50852,35 @@ function quantTable(base, quality) {
     (b) => Math.min(255, Math.max(1, Math.trunc((b * scale2 + 50) / 100)))
   );
 }
-function fdct8(d, o, step) {
-  const d0 = d[o];
-  const d1 = d[o + step];
-  const d2 = d[o + 2 * step];
-  const d3 = d[o + 3 * step];
-  const d4 = d[o + 4 * step];
-  const d5 = d[o + 5 * step];
-  const d6 = d[o + 6 * step];
-  const d7 = d[o + 7 * step];
-  const t0 = d0 + d7;
-  const t7 = d0 - d7;
-  const t1 = d1 + d6;
-  const t6 = d1 - d6;
-  const t2 = d2 + d5;
-  const t5 = d2 - d5;
-  const t3 = d3 + d4;
-  const t4 = d3 - d4;
-  const e10 = t0 + t3;
-  const e13 = t0 - t3;
-  const e11 = t1 + t2;
-  const e12 = t1 - t2;
-  d[o] = e10 + e11;
-  d[o + 4 * step] = e10 - e11;
-  const z1 = (e12 + e13) * R2;
-  d[o + 2 * step] = e13 + z1;
-  d[o + 6 * step] = e13 - z1;
-  const o10 = t4 + t5;
-  const o11 = t5 + t6;
-  const o12 = t6 + t7;
-  const z5 = (o10 - o12) * 0.38268343236509;
-  const z2 = 0.541196100146197 * o10 + z5;
-  const z4 = 1.306562964876377 * o12 + z5;
-  const z3 = o11 * R2;
-  const z11 = t7 + z3;
-  const z13 = t7 - z3;
-  d[o + 5 * step] = z13 + z2;
-  d[o + 3 * step] = z13 - z2;
-  d[o + step] = z11 + z4;
-  d[o + 7 * step] = z11 - z4;
-}
-function idct8(d, o, step) {
-  const i0 = d[o];
-  const i1 = d[o + step];
-  const i2 = d[o + 2 * step];
-  const i3 = d[o + 3 * step];
-  const i4 = d[o + 4 * step];
-  const i5 = d[o + 5 * step];
-  const i6 = d[o + 6 * step];
-  const i7 = d[o + 7 * step];
-  const t10 = i0 + i4;
-  const t11 = i0 - i4;
-  const t13 = i2 + i6;
-  const t12 = (i2 - i6) * Math.SQRT2 - t13;
-  const e0 = t10 + t13;
-  const e3 = t10 - t13;
-  const e1 = t11 + t12;
-  const e2 = t11 - t12;
-  const z13 = i5 + i3;
-  const z10 = i5 - i3;
-  const z11 = i1 + i7;
-  const z12 = i1 - i7;
-  const t7 = z11 + z13;
-  const u11 = (z11 - z13) * Math.SQRT2;
-  const z5 = (z10 + z12) * 1.847759065022573;
-  const u10 = z5 - z12 * 1.082392200292394;
-  const u12 = z5 - z10 * 2.613125929752753;
-  const t6 = u12 - t7;
-  const t5 = u11 - t6;
-  const t4 = u10 - t5;
-  d[o] = e0 + t7;
-  d[o + 7 * step] = e0 - t7;
-  d[o + step] = e1 + t6;
-  d[o + 6 * step] = e1 - t6;
-  d[o + 2 * step] = e2 + t5;
-  d[o + 5 * step] = e2 - t5;
-  d[o + 3 * step] = e3 + t4;
-  d[o + 4 * step] = e3 - t4;
-}
-function scaledTables(q) {
-  const div = new Float64Array(64);
-  const mul = new Float64Array(64);
-  for (let v = 0; v < 8; v++) {
-    for (let u = 0; u < 8; u++) {
-      const s = AAN[v] * AAN[u];
-      div[v * 8 + u] = q[v * 8 + u] * 8 * s;
-      mul[v * 8 + u] = q[v * 8 + u] * s / 8;
-    }
-  }
-  return { div, mul };
-}
-function roundTripBlock(block2, div, mul) {
-  for (let r = 0; r < 64; r += 8) fdct8(block2, r, 1);
-  for (let c = 0; c < 8; c++) fdct8(block2, c, 8);
-  let ac = false;
-  for (let i = 0; i < 64; i++) {
-    const f = block2[i] / div[i];
-    const level2 = f < 0 ? -Math.floor(0.5 - f) : Math.floor(f + 0.5);
-    if (level2 !== 0 && i !== 0) ac = true;
-    block2[i] = level2 * mul[i];
-  }
-  if (!ac) {
-    block2.fill(block2[0]);
-    return;
-  }
-  for (let c = 0; c < 8; c++) idct8(block2, c, 8);
-  for (let r = 0; r < 64; r += 8) idct8(block2, r, 1);
-}
-function roundTripPlane(plane, pw, ph, q) {
-  const { div, mul } = scaledTables(q);
-  for (let by = 0; by < ph; by += 8) {
-    for (let bx = 0; bx < pw; bx += 8) {
-      for (let y = 0; y < 8; y++) {
-        const row = (by + y) * pw + bx;
-        for (let x = 0; x < 8; x++) block[y * 8 + x] = plane[row + x] - 128;
-      }
-      roundTripBlock(block, div, mul);
-      for (let y = 0; y < 8; y++) {
-        const row = (by + y) * pw + bx;
-        for (let x = 0; x < 8; x++) {
-          const v = Math.floor(block[y * 8 + x] + 128.5);
-          plane[row + x] = v < 0 ? 0 : v > 255 ? 255 : v;
-        }
-      }
-    }
-  }
+function workBytes(w, h) {
+  const lw = Math.ceil(w / 8) * 8;
+  const lh = Math.ceil(h / 8) * 8;
+  const cw = Math.ceil(w / 16) * 8;
+  const ch = Math.ceil(h / 16) * 8;
+  return lw * lh + 2 * cw * ch + 3 + 12 * Math.ceil(w / 2);
 }
 function jpegRoundTrip(src, w, h, quality) {
-  const ql = quantTable(LUMA, quality);
-  const qc = quantTable(CHROMA, quality);
-  const pw = Math.ceil(w / 16) * 16;
-  const ph = Math.ceil(h / 16) * 16;
-  const Y = new Float32Array(pw * ph);
-  const Cb = new Float32Array(pw * ph);
-  const Cr = new Float32Array(pw * ph);
-  for (let y = 0; y < ph; y++) {
-    const sy = y < h ? y : h - 1;
-    for (let x = 0; x < pw; x++) {
-      const sx = x < w ? x : w - 1;
-      const s = (sy * w + sx) * 3;
-      const r = src[s];
-      const g = src[s + 1];
-      const b = src[s + 2];
-      const d = y * pw + x;
-      Y[d] = Math.floor(0.299 * r + 0.587 * g + 0.114 * b + 0.5);
-      Cb[d] = Math.floor(-0.168735892 * r - 0.331264108 * g + 0.5 * b + 128.5);
-      Cr[d] = Math.floor(0.5 * r - 0.418687589 * g - 0.081312411 * b + 128.5);
-    }
-  }
-  const cw = pw / 2;
-  const chh = ph / 2;
-  const cb = new Float32Array(cw * chh);
-  const cr3 = new Float32Array(cw * chh);
-  for (let y = 0; y < chh; y++) {
-    const r0 = 2 * y * pw;
-    const r1 = r0 + pw;
-    for (let x = 0; x < cw; x++) {
-      const bias = (x & 1) === 0 ? 1 : 2;
-      const i = 2 * x;
-      cb[y * cw + x] = Cb[r0 + i] + Cb[r0 + i + 1] + Cb[r1 + i] + Cb[r1 + i + 1] + bias >> 2;
-      cr3[y * cw + x] = Cr[r0 + i] + Cr[r0 + i + 1] + Cr[r1 + i] + Cr[r1 + i + 1] + bias >> 2;
-    }
-  }
-  roundTripPlane(Y, pw, ph, ql);
-  roundTripPlane(cb, cw, chh, qc);
-  roundTripPlane(cr3, cw, chh, qc);
-  const dw = Math.ceil(w / 2);
-  const dh = Math.ceil(h / 2);
-  const up = (c) => {
-    const out2 = new Float32Array(w * h);
-    const colsum = new Int32Array(dw);
-    for (let oy = 0; oy < h; oy++) {
-      const near = oy >> 1;
-      const far = (oy & 1) === 0 ? Math.max(0, near - 1) : Math.min(dh - 1, near + 1);
-      for (let x = 0; x < dw; x++) colsum[x] = 3 * c[near * cw + x] + c[far * cw + x];
-      const o = oy * w;
-      if (dw === 1) {
-        out2[o] = colsum[0] * 4 + 8 >> 4;
-        if (w > 1) out2[o + 1] = colsum[0] * 4 + 7 >> 4;
-        continue;
-      }
-      out2[o] = colsum[0] * 4 + 8 >> 4;
-      if (1 < w) out2[o + 1] = colsum[0] * 3 + colsum[1] + 7 >> 4;
-      for (let x = 1; x < dw - 1; x++) {
-        const c0 = colsum[x] * 3;
-        if (2 * x < w) out2[o + 2 * x] = c0 + colsum[x - 1] + 8 >> 4;
-        if (2 * x + 1 < w) out2[o + 2 * x + 1] = c0 + colsum[x + 1] + 7 >> 4;
-      }
-      const last = dw - 1;
-      if (2 * last < w) out2[o + 2 * last] = colsum[last] * 3 + colsum[last - 1] + 8 >> 4;
-      if (2 * last + 1 < w) out2[o + 2 * last + 1] = colsum[last] * 4 + 7 >> 4;
-    }
-    return out2;
-  };
-  const ub = up(cb);
-  const ur = up(cr3);
-  const out = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const yy = Y[y * pw + x];
-      const p = y * w + x;
-      const b = ub[p] - 128;
-      const r = ur[p] - 128;
-      const R = Math.floor(yy + 1.402 * r + 0.5);
-      const G = Math.floor(yy - 0.344136286 * b - 0.714136286 * r + 0.5);
-      const B = Math.floor(yy + 1.772 * b + 0.5);
-      out[p * 3] = R < 0 ? 0 : R > 255 ? 255 : R;
-      out[p * 3 + 1] = G < 0 ? 0 : G > 255 ? 255 : G;
-      out[p * 3 + 2] = B < 0 ? 0 : B > 255 ? 255 : B;
-    }
-  }
-  return out;
+  const k = wasmKernels();
+  const [pSrc, pDst, pQl, pQc, pWork] = reserve(k, [
+    src.length + 16,
+    // vector loads read up to 16 bytes past the last pixel
+    src.length,
+    256,
+    256,
+    workBytes(w, h)
+  ]);
+  const buf = k.memory.buffer;
+  new Uint8Array(buf, pSrc, src.length).set(src);
+  new Int32Array(buf, pQl, 64).set(quantTable(LUMA, quality));
+  new Int32Array(buf, pQc, 64).set(quantTable(CHROMA, quality));
+  k.jpeg_round_trip(pSrc, pDst, w, h, pQl, pQc, pWork);
+  return new Uint8Array(buf, pDst, src.length).slice();
 }
-var LUMA, CHROMA, AAN, R2, block;
+var LUMA, CHROMA;
 var init_jpeg = __esm({
   "src/corruptions/jpeg.ts"() {
     "use strict";
+    init_wasm();
     LUMA = [
       16,
       11,
@@ -50249,12 +50982,96 @@ var init_jpeg = __esm({
       99,
       ...new Array(32).fill(99)
     ];
-    AAN = Float64Array.from(
-      { length: 8 },
-      (_, k) => k === 0 ? 1 : Math.SQRT2 * Math.cos(k * Math.PI / 16)
-    );
-    R2 = Math.SQRT1_2;
-    block = new Float64Array(64);
+  }
+});
+
+// src/corruptions/pil-box.ts
+function boxCoeffs(inSize, outSize) {
+  const key = inSize * 65536 + outSize;
+  let c2 = coeffCache.get(key);
+  if (!c2) {
+    if (coeffCache.size > 64) coeffCache.clear();
+    c2 = computeBoxCoeffs(inSize, outSize);
+    coeffCache.set(key, c2);
+  }
+  return c2;
+}
+function computeBoxCoeffs(inSize, outSize) {
+  const scale2 = inSize / outSize;
+  const filterscale = scale2 < 1 ? 1 : scale2;
+  const support = 0.5 * filterscale;
+  const ksize = Math.ceil(support) * 2 + 1;
+  const ss = 1 / filterscale;
+  const min = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  const weights = new Int32Array(outSize * ksize);
+  const k = new Float64Array(ksize);
+  for (let o = 0; o < outSize; o++) {
+    const center = (o + 0.5) * scale2;
+    let xmin = Math.trunc(center - support + 0.5);
+    if (xmin < 0) xmin = 0;
+    let xmax = Math.trunc(center + support + 0.5);
+    if (xmax > inSize) xmax = inSize;
+    xmax -= xmin;
+    let ww = 0;
+    for (let x = 0; x < xmax; x++) {
+      const t = (x + xmin - center + 0.5) * ss;
+      const w = t > -0.5 && t <= 0.5 ? 1 : 0;
+      k[x] = w;
+      ww += w;
+    }
+    for (let x = 0; x < xmax; x++) {
+      const w = ww !== 0 ? k[x] / ww : k[x];
+      weights[o * ksize + x] = w < 0 ? Math.trunc(-0.5 + w * ONE) : Math.trunc(0.5 + w * ONE);
+    }
+    min[o] = xmin;
+    count[o] = xmax;
+  }
+  return { min, count, weights, ksize };
+}
+function resizeBox(src, w, h, sizes) {
+  const k = wasmKernels();
+  let largest = w * h;
+  let [cw, ch] = [w, h];
+  const passes = [];
+  for (const [ow, oh] of sizes) {
+    if (ow !== cw) passes.push({ axis: "h", c: boxCoeffs(cw, ow), w: cw, h: ch, out: ow });
+    cw = ow;
+    largest = Math.max(largest, cw * ch);
+    if (oh !== ch) passes.push({ axis: "v", c: boxCoeffs(ch, oh), w: cw, h: ch, out: oh });
+    ch = oh;
+    largest = Math.max(largest, cw * ch);
+  }
+  if (passes.length === 0) return src.slice();
+  const coeffSizes = passes.flatMap((p) => [
+    4 * p.c.min.length,
+    4 * p.c.count.length,
+    4 * p.c.weights.length
+  ]);
+  const [pA, pB, ...pc] = reserve(k, [3 * largest + 16, 3 * largest + 16, ...coeffSizes]);
+  const buf = k.memory.buffer;
+  new Uint8Array(buf, pA, src.length).set(src);
+  let from = pA;
+  let to = pB;
+  passes.forEach((p, i) => {
+    const [pMin, pCount, pWeights] = [pc[3 * i], pc[3 * i + 1], pc[3 * i + 2]];
+    new Int32Array(buf, pMin, p.c.min.length).set(p.c.min);
+    new Int32Array(buf, pCount, p.c.count.length).set(p.c.count);
+    new Int32Array(buf, pWeights, p.c.weights.length).set(p.c.weights);
+    if (p.axis === "h")
+      k.pil_resample_h(from, to, p.w, p.h, p.out, pMin, pCount, pWeights, p.c.ksize);
+    else k.pil_resample_v(from, to, p.w * 3, p.out, pMin, pCount, pWeights, p.c.ksize);
+    [from, to] = [to, from];
+  });
+  return new Uint8Array(buf, from, cw * ch * 3).slice();
+}
+var ONE, coeffCache;
+var init_pil_box = __esm({
+  "src/corruptions/pil-box.ts"() {
+    "use strict";
+    init_wasm();
+    ONE = 1 << 22;
+    coeffCache = /* @__PURE__ */ new Map();
   }
 });
 
@@ -50263,7 +51080,7 @@ function image2(img, data) {
   return { width: img.width, height: img.height, data };
 }
 function contrast(img, severity, ctx) {
-  const c = ctx.params.contrast[severity - 1];
+  const c2 = ctx.params.contrast[severity - 1];
   const src = img.data;
   const sums = [0, 0, 0];
   for (let i = 0; i < src.length; i += 3) {
@@ -50276,7 +51093,7 @@ function contrast(img, severity, ctx) {
   for (let ch = 0; ch < 3; ch++) {
     const mean2 = sums[ch] / n / 255;
     for (let v = 0; v < 256; v++) {
-      const x = ((v / 255 - mean2) * c + mean2) * 255;
+      const x = ((v / 255 - mean2) * c2 + mean2) * 255;
       lut[ch * 256 + v] = x >= 255 ? 255 : x > 0 ? x : 0;
     }
   }
@@ -50397,75 +51214,18 @@ function elasticTransform(img, severity, ctx) {
   const out = remap(warped, w, h, sy, sx, "reflect");
   return image2(img, toBytes(out));
 }
-function boxRanges(inSize, outSize) {
-  const s = inSize / outSize;
-  const lo = new Int32Array(outSize);
-  const hi = new Int32Array(outSize);
-  for (let o = 0; o < outSize; o++) {
-    let a = Math.max(0, Math.floor(o * s - 0.5) + 1);
-    let b = Math.min(inSize - 1, Math.floor((o + 1) * s - 0.5));
-    if (b < a) a = b = Math.min(inSize - 1, Math.max(0, Math.floor((o + 0.5) * s)));
-    lo[o] = a;
-    hi[o] = b;
-  }
-  return { lo, hi };
-}
 function pixelate(img, severity, ctx) {
-  const c = ctx.params.pixelate[severity - 1];
+  const c2 = ctx.params.pixelate[severity - 1];
   const { width: w, height: h } = img;
-  const sw = Math.max(1, Math.trunc(w * c));
-  const sh = Math.max(1, Math.trunc(h * c));
-  const src = img.data;
-  const xr = boxRanges(w, sw);
-  const yr = boxRanges(h, sh);
-  const tmp = new Uint8Array(h * sw * 3);
-  for (let y = 0; y < h; y++) {
-    for (let o = 0; o < sw; o++) {
-      const a = xr.lo[o];
-      const b = xr.hi[o];
-      let r = 0;
-      let g = 0;
-      let bl = 0;
-      for (let x = a; x <= b; x++) {
-        const p = (y * w + x) * 3;
-        r += src[p];
-        g += src[p + 1];
-        bl += src[p + 2];
-      }
-      const inv = 1 / (b - a + 1);
-      const q = (y * sw + o) * 3;
-      tmp[q] = r * inv + 0.5;
-      tmp[q + 1] = g * inv + 0.5;
-      tmp[q + 2] = bl * inv + 0.5;
-    }
-  }
-  const small = new Uint8Array(sh * sw * 3);
-  const stride = sw * 3;
-  for (let o = 0; o < sh; o++) {
-    const a = yr.lo[o];
-    const b = yr.hi[o];
-    const inv = 1 / (b - a + 1);
-    for (let i = 0; i < stride; i++) {
-      let acc = 0;
-      for (let y = a; y <= b; y++) acc += tmp[y * stride + i];
-      small[o * stride + i] = acc * inv + 0.5;
-    }
-  }
-  const out = new Uint8Array(src.length);
-  const xs = new Int32Array(w);
-  for (let x = 0; x < w; x++) xs[x] = Math.min(sw - 1, Math.floor((x + 0.5) * sw / w)) * 3;
-  for (let y = 0; y < h; y++) {
-    const sy = Math.min(sh - 1, Math.floor((y + 0.5) * sh / h));
-    const row = sy * stride;
-    for (let x = 0; x < w; x++) {
-      const s = row + xs[x];
-      const o = (y * w + x) * 3;
-      out[o] = small[s];
-      out[o + 1] = small[s + 1];
-      out[o + 2] = small[s + 2];
-    }
-  }
-  return image2(img, out);
+  const sw = Math.max(1, Math.trunc(w * c2));
+  const sh = Math.max(1, Math.trunc(h * c2));
+  return image2(
+    img,
+    resizeBox(img.data, w, h, [
+      [sw, sh],
+      [w, h]
+    ])
+  );
 }
 function jpegCompression(img, severity, ctx) {
   const quality = ctx.params.jpeg_compression[severity - 1];
@@ -50502,46 +51262,79 @@ var init_digital = __esm({
     "use strict";
     init_filters();
     init_jpeg();
+    init_pil_box();
+  }
+});
+
+// src/corruptions/gray.ts
+function asGray(img) {
+  const src = img.data;
+  let i = 0;
+  while (i < src.length && src[i] === src[i + 1] && src[i] === src[i + 2]) i += 3;
+  if (i >= src.length) return img;
+  const data = new Uint8Array(src.length);
+  for (let s = 0; s < src.length; s += 3) {
+    const v = 19595 * src[s] + 38470 * src[s + 1] + 7471 * src[s + 2] + 32768 >>> 16;
+    data[s] = v;
+    data[s + 1] = v;
+    data[s + 2] = v;
+  }
+  return { width: img.width, height: img.height, data };
+}
+var init_gray = __esm({
+  "src/corruptions/gray.ts"() {
+    "use strict";
   }
 });
 
 // src/corruptions/noise.ts
-function sameSize(img, data) {
-  return { width: img.width, height: img.height, data };
+function perValue(img, ctx, noise) {
+  const { width, height } = img;
+  if (ctx.channels === 3) return { width, height, data: noise(img.data) };
+  const plane = new Uint8Array(width * height);
+  for (let p = 0; p < plane.length; p++) plane[p] = img.data[3 * p];
+  const out = noise(plane);
+  const data = new Uint8Array(img.data.length);
+  for (let p = 0, d = 0; p < out.length; p++, d += 3) {
+    data[d] = data[d + 1] = data[d + 2] = out[p];
+  }
+  return { width, height, data };
 }
 function gaussianNoise(img, severity, ctx) {
   const std = ctx.params.gaussian_noise[severity - 1] * 255;
-  const src = img.data;
-  const out = new Uint8Array(src.length);
-  const z2 = new Float32Array(src.length);
-  ctx.rng.fillNormal(z2, 0, std);
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i] + z2[i];
-    out[i] = v >= 255 ? 255 : v > 0 ? v : 0;
-  }
-  return sameSize(img, out);
+  return perValue(img, ctx, (src) => {
+    const out = new Uint8Array(src.length);
+    const z2 = new Float32Array(src.length);
+    ctx.rng.fillNormal(z2, 0, std);
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i] + z2[i];
+      out[i] = v >= 255 ? 255 : v > 0 ? v : 0;
+    }
+    return out;
+  });
 }
 function speckleNoise(img, severity, ctx) {
-  const c = ctx.params.speckle_noise[severity - 1];
-  const src = img.data;
-  const out = new Uint8Array(src.length);
-  const z2 = new Float32Array(src.length);
-  ctx.rng.fillNormal(z2, 0, c);
-  for (let i = 0; i < src.length; i++) {
-    const x = src[i];
-    const v = x + x * z2[i];
-    out[i] = v >= 255 ? 255 : v > 0 ? v : 0;
-  }
-  return sameSize(img, out);
+  const c2 = ctx.params.speckle_noise[severity - 1];
+  return perValue(img, ctx, (src) => {
+    const out = new Uint8Array(src.length);
+    const z2 = new Float32Array(src.length);
+    ctx.rng.fillNormal(z2, 0, c2);
+    for (let i = 0; i < src.length; i++) {
+      const x = src[i];
+      const v = x + x * z2[i];
+      out[i] = v >= 255 ? 255 : v > 0 ? v : 0;
+    }
+    return out;
+  });
 }
-function poissonTables(c) {
-  const hit = poissonCache.get(c);
+function poissonTables(c2) {
+  const hit = poissonCache.get(c2);
   if (hit) return hit;
-  const kmax = Math.ceil(c);
+  const kmax = Math.ceil(c2);
   const cdf = [];
   const guide = [];
   for (let v = 0; v < 256; v++) {
-    const lambda = v / 255 * c;
+    const lambda = v / 255 * c2;
     const F = new Float64Array(kmax);
     let p = Math.exp(-lambda);
     let acc = 0;
@@ -50560,42 +51353,45 @@ function poissonTables(c) {
     guide.push(g);
   }
   const bytes = new Uint8Array(kmax + 1);
-  for (let k = 0; k <= kmax; k++) bytes[k] = Math.min(1, k / c) * 255;
+  for (let k = 0; k <= kmax; k++) bytes[k] = Math.min(1, k / c2) * 255;
   const tables = { cdf, guide, bytes };
-  poissonCache.set(c, tables);
+  poissonCache.set(c2, tables);
   return tables;
 }
 function shotNoise(img, severity, ctx) {
-  const c = ctx.params.shot_noise[severity - 1];
-  const { cdf, guide, bytes } = poissonTables(c);
+  const c2 = ctx.params.shot_noise[severity - 1];
+  const { cdf, guide, bytes } = poissonTables(c2);
   const kmax = bytes.length - 1;
-  const src = img.data;
-  const out = new Uint8Array(src.length);
-  const raw = new Int32Array(src.length);
-  ctx.rng.fillI32(raw);
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i];
-    const F = cdf[v];
-    const u = (raw[i] >>> 0) * 23283064365386963e-26;
-    let k = guide[v][u * GUIDE | 0];
-    while (k < kmax && F[k] <= u) k++;
-    out[i] = bytes[k];
-  }
-  return sameSize(img, out);
+  return perValue(img, ctx, (src) => {
+    const out = new Uint8Array(src.length);
+    const raw = new Int32Array(src.length);
+    ctx.rng.fillI32(raw);
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i];
+      const F = cdf[v];
+      const u = (raw[i] >>> 0) * 23283064365386963e-26;
+      let k = guide[v][u * GUIDE | 0];
+      while (k < kmax && F[k] <= u) k++;
+      out[i] = bytes[k];
+    }
+    return out;
+  });
 }
 function impulseNoise(img, severity, ctx) {
   const amount = ctx.params.impulse_noise[severity - 1];
-  const out = img.data.slice();
-  const rng = ctx.rng;
-  const logq = Math.log1p(-amount);
-  const n = out.length;
-  let i = -1;
-  for (; ; ) {
-    i += 1 + Math.floor(Math.log(rng.uniformOpen()) / logq);
-    if (i >= n) break;
-    out[i] = rng.nextI32() < 0 ? 0 : 255;
-  }
-  return sameSize(img, out);
+  return perValue(img, ctx, (src) => {
+    const out = src.slice();
+    const rng = ctx.rng;
+    const logq = Math.log1p(-amount);
+    const n = out.length;
+    let i = -1;
+    for (; ; ) {
+      i += 1 + Math.floor(Math.log(rng.uniformOpen()) / logq);
+      if (i >= n) break;
+      out[i] = rng.nextI32() < 0 ? 0 : 255;
+    }
+    return out;
+  });
 }
 var GUIDE, poissonCache;
 var init_noise = __esm({
@@ -50796,13 +51592,13 @@ function mix32(h) {
 function hashString(text) {
   let a = 608135816;
   let b = 2242054355;
-  let c = 320440878;
+  let c2 = 320440878;
   let d = 57701188;
   for (let i = 0; i < text.length; i++) {
     const k = text.charCodeAt(i);
     a = Math.imul(a ^ k, 16777619);
     b = Math.imul(b ^ k, 1540483477);
-    c = Math.imul(c ^ k, 668265263);
+    c2 = Math.imul(c2 ^ k, 668265263);
     d = Math.imul(d ^ k, 374761393);
     a = a << 13 | a >>> 19;
     b = b << 17 | b >>> 15;
@@ -50810,9 +51606,9 @@ function hashString(text) {
   const n = text.length;
   a = mix32(a ^ n);
   b = mix32(b ^ a);
-  c = mix32(c ^ b);
-  d = mix32(d ^ c);
-  return [a, b, c, d];
+  c2 = mix32(c2 ^ b);
+  d = mix32(d ^ c2);
+  return [a, b, c2, d];
 }
 function rejectScratch(n) {
   const want = (n >> 5) + 64;
@@ -51009,200 +51805,23 @@ var init_rng = __esm({
 });
 
 // src/corruptions/cv-ops.ts
-function canny(src, w, h, low, high) {
-  const gx = new Int32Array(w * h);
-  const gy = new Int32Array(w * h);
-  const mag = new Int32Array((w + 2) * (h + 2));
-  const mw = w + 2;
-  for (let y = 0; y < h; y++) {
-    const ym = Math.max(0, y - 1) * w;
-    const y0 = y * w;
-    const yp = Math.min(h - 1, y + 1) * w;
-    for (let x = 0; x < w; x++) {
-      const xm = Math.max(0, x - 1);
-      const xp = Math.min(w - 1, x + 1);
-      const dx = src[ym + xp] + 2 * src[y0 + xp] + src[yp + xp] - (src[ym + xm] + 2 * src[y0 + xm] + src[yp + xm]);
-      const dy = src[yp + xm] + 2 * src[yp + x] + src[yp + xp] - (src[ym + xm] + 2 * src[ym + x] + src[ym + xp]);
-      gx[y0 + x] = dx;
-      gy[y0 + x] = dy;
-      mag[(y + 1) * mw + x + 1] = Math.abs(dx) + Math.abs(dy);
-    }
-  }
-  const TAN22 = Math.SQRT2 - 1;
-  const state = new Uint8Array(w * h);
-  const stack = [];
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const m = mag[(y + 1) * mw + x + 1];
-      if (m <= low) continue;
-      const dx = gx[y * w + x];
-      const dy = gy[y * w + x];
-      const ax = Math.abs(dx);
-      const ay = Math.abs(dy);
-      const c = (y + 1) * mw + x + 1;
-      let keep;
-      if (ay < ax * TAN22) keep = m > mag[c - 1] && m >= mag[c + 1];
-      else if (ay > ax * (TAN22 + 2)) keep = m > mag[c - mw] && m >= mag[c + mw];
-      else {
-        const s = (dx ^ dy) < 0 ? -1 : 1;
-        keep = m > mag[c - mw - s] && m > mag[c + mw + s];
-      }
-      if (!keep) continue;
-      if (m > high) {
-        state[y * w + x] = 2;
-        stack.push(y * w + x);
-      } else state[y * w + x] = 1;
-    }
-  }
-  const out = new Uint8Array(w * h);
-  for (const p of stack) out[p] = 255;
-  while (stack.length > 0) {
-    const p = stack.pop();
-    const py = p / w | 0;
-    const px = p - py * w;
-    for (let yy = Math.max(0, py - 1); yy <= Math.min(h - 1, py + 1); yy++) {
-      for (let xx = Math.max(0, px - 1); xx <= Math.min(w - 1, px + 1); xx++) {
-        const q = yy * w + xx;
-        if (state[q] === 1 && out[q] === 0) {
-          out[q] = 255;
-          stack.push(q);
-        }
-      }
-    }
-  }
-  return out;
-}
-function distanceTransform(src, w, h) {
-  const A = 1;
-  const B = 1.4;
-  const C = 2.1969;
-  const BIG = 1e9;
-  const pw = w + 4;
-  const d = new Float64Array(pw * (h + 4)).fill(BIG);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) if (src[y * w + x] === 0) d[(y + 2) * pw + x + 2] = 0;
-  }
-  const p1 = pw;
-  const p2 = 2 * pw;
-  for (let y = 0; y < h; y++) {
-    let p = (y + 2) * pw + 2;
-    for (let x = 0; x < w; x++, p++) {
-      let v = d[p];
-      if (v === 0) continue;
-      let t = d[p - p2 - 1] + C;
-      if (t < v) v = t;
-      t = d[p - p2 + 1] + C;
-      if (t < v) v = t;
-      t = d[p - p1 - 2] + C;
-      if (t < v) v = t;
-      t = d[p - p1 - 1] + B;
-      if (t < v) v = t;
-      t = d[p - p1] + A;
-      if (t < v) v = t;
-      t = d[p - p1 + 1] + B;
-      if (t < v) v = t;
-      t = d[p - p1 + 2] + C;
-      if (t < v) v = t;
-      t = d[p - 1] + A;
-      if (t < v) v = t;
-      d[p] = v;
-    }
-  }
-  for (let y = h - 1; y >= 0; y--) {
-    let p = (y + 2) * pw + w + 1;
-    for (let x = w - 1; x >= 0; x--, p--) {
-      let v = d[p];
-      if (v === 0) continue;
-      let t = d[p + p2 + 1] + C;
-      if (t < v) v = t;
-      t = d[p + p2 - 1] + C;
-      if (t < v) v = t;
-      t = d[p + p1 + 2] + C;
-      if (t < v) v = t;
-      t = d[p + p1 + 1] + B;
-      if (t < v) v = t;
-      t = d[p + p1] + A;
-      if (t < v) v = t;
-      t = d[p + p1 - 1] + B;
-      if (t < v) v = t;
-      t = d[p + p1 - 2] + C;
-      if (t < v) v = t;
-      t = d[p + 1] + A;
-      if (t < v) v = t;
-      d[p] = v;
-    }
-  }
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = d[(y + 2) * pw + x + 2];
-  return out;
-}
-function padMirror1(src, w, h) {
-  const pw = w + 2;
-  const out = new Float32Array(pw * (h + 2));
-  for (let y = -1; y <= h; y++) {
-    const sy = y < 0 ? Math.min(1, h - 1) : y >= h ? Math.max(0, h - 2) : y;
-    const row = (y + 1) * pw;
-    const srow = sy * w;
-    for (let x = 0; x < w; x++) out[row + x + 1] = src[srow + x];
-    out[row] = src[srow + Math.min(1, w - 1)];
-    out[row + w + 1] = src[srow + Math.max(0, w - 2)];
-  }
-  return out;
-}
-function boxBlur3(src, w, h) {
-  const pw = w + 2;
-  const p = padMirror1(src, w, h);
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    let a = y * pw;
-    let b = a + pw;
-    let c = b + pw;
-    const o = y * w;
-    for (let x = 0; x < w; x++, a++, b++, c++) {
-      out[o + x] = (p[a] + p[a + 1] + p[a + 2] + p[b] + p[b + 1] + p[b + 2] + p[c] + p[c + 1] + p[c + 2]) / 9;
-    }
-  }
-  return out;
-}
-function equalizeHist(src) {
-  const hist = new Int32Array(256);
-  for (let i = 0; i < src.length; i++) hist[src[i]]++;
-  let first = 0;
-  while (first < 255 && hist[first] === 0) first++;
-  const total = src.length;
-  if (hist[first] === total) return new Uint8Array(src.length).fill(first);
-  const scale2 = 255 / (total - hist[first]);
-  const lut = new Uint8Array(256);
-  let sum2 = 0;
-  for (let v = first + 1; v < 256; v++) {
-    sum2 += hist[v];
-    lut[v] = Math.min(255, Math.round(sum2 * scale2));
-  }
-  const out = new Uint8Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = lut[src[i]];
-  return out;
-}
-function filter3x3U8(src, w, h, k) {
-  const pw = w + 2;
-  const p = padMirror1(src, w, h);
-  const [k0, k1, k2, k3, k4, k5, k6, k7, k8] = k;
-  const out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    let a = y * pw;
-    let b = a + pw;
-    let c = b + pw;
-    const o = y * w;
-    for (let x = 0; x < w; x++, a++, b++, c++) {
-      const acc = k0 * p[a] + k1 * p[a + 1] + k2 * p[a + 2] + k3 * p[b] + k4 * p[b + 1] + k5 * p[b + 2] + k6 * p[c] + k7 * p[c + 1] + k8 * p[c + 2];
-      const v = Math.floor(acc + 0.5);
-      out[o + x] = v < 0 ? 0 : v > 255 ? 255 : v;
-    }
-  }
-  return out;
+function spatterShade(l8, w, h) {
+  const k = wasmKernels();
+  const n = w * h;
+  const edgeWork = 8 * (w + 4) * (h + 4) + 4 * (w + 2) * (h + 2) + 13 * n;
+  const [pSrc, pShade, pWork] = reserve(k, [
+    n,
+    4 * n,
+    (edgeWork + 7 & ~7) + 12 * (w + 2) * (h + 2) + 11 * n
+  ]);
+  new Uint8Array(k.memory.buffer, pSrc, n).set(l8);
+  k.spatter_shade(pSrc, pShade, w, h, pWork);
+  return new Float32Array(k.memory.buffer, pShade, n).slice();
 }
 var init_cv_ops = __esm({
   "src/corruptions/cv-ops.ts"() {
     "use strict";
+    init_wasm();
   }
 });
 
@@ -51340,9 +51959,9 @@ function generate(index2) {
   const data = new Uint8Array(n * 3);
   for (let i = 0; i < n; i++) {
     const z2 = (s[i] - mean2) / std;
-    for (let c = 0; c < 3; c++) {
-      const v = t.mean[c] + t.std[c] * z2 + 0.5;
-      data[i * 3 + c] = v >= 255 ? 255 : v > 0 ? v : 0;
+    for (let c2 = 0; c2 < 3; c2++) {
+      const v = t.mean[c2] + t.std[c2] * z2 + 0.5;
+      data[i * 3 + c2] = v >= 255 ? 255 : v > 0 ? v : 0;
     }
   }
   return { width: w, height: h, data };
@@ -51502,9 +52121,9 @@ function frost(img, severity, ctx) {
       const tx = (x0 + (sw === w ? x : Math.floor((x + 0.5) * sw / w))) % tex.width;
       const t = (ty * tex.width + tx) * 3;
       const o = (y * w + x) * 3;
-      for (let c = 0; c < 3; c++) {
-        const v = a * src[o + c] + b * td[t + c];
-        out[o + c] = v >= 255 ? 255 : v;
+      for (let c2 = 0; c2 < 3; c2++) {
+        const v = a * src[o + c2] + b * td[t + c2];
+        out[o + c2] = v >= 255 ? 255 : v;
       }
     }
   }
@@ -51532,19 +52151,19 @@ function fog(img, severity, ctx) {
     for (let x = 0; x < w; x++) {
       const f = amount * map2[row + (x & mask)];
       const o = (y * w + x) * 3;
-      for (let c = 0; c < 3; c++) {
-        const v = (src[o + c] / 255 + f) * gain;
-        out[o + c] = v >= 255 ? 255 : v;
+      for (let c2 = 0; c2 < 3; c2++) {
+        const v = (src[o + c2] / 255 + f) * gain;
+        out[o + c2] = v >= 255 ? 255 : v;
       }
     }
   }
   return image3(img, out);
 }
 function brightness(img, severity, ctx) {
-  const c = ctx.params.brightness[severity - 1];
+  const c2 = ctx.params.brightness[severity - 1];
   const scale2 = new Float64Array(256);
-  for (let m = 1; m < 256; m++) scale2[m] = Math.min(m / 255 + c, 1) * 255 / m;
-  const black = Math.min(c, 1) * 255 + 1e-9;
+  for (let m = 1; m < 256; m++) scale2[m] = Math.min(m / 255 + c2, 1) * 255 / m;
+  const black = Math.min(c2, 1) * 255 + 1e-9;
   const src = img.data;
   const out = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i += 3) {
@@ -51580,15 +52199,7 @@ function spatter(img, severity, ctx) {
       const v = liquid[i] * 255;
       l8[i] = v >= 255 ? 255 : v;
     }
-    const edges = canny(l8, w, h, 50, 150);
-    for (let i = 0; i < n; i++) edges[i] = 255 - edges[i];
-    const dist = distanceTransform(edges, w, h);
-    for (let i = 0; i < n; i++) if (dist[i] > 20) dist[i] = 20;
-    const blurred = boxBlur3(dist, w, h);
-    const d8 = new Uint8Array(n);
-    for (let i = 0; i < n; i++) d8[i] = blurred[i];
-    const emboss = filter3x3U8(equalizeHist(d8), w, h, EMBOSS);
-    const shade = boxBlur3(emboss, w, h);
+    const shade = spatterShade(l8, w, h);
     const m2 = new Float32Array(n);
     let max = 0;
     for (let i = 0; i < n; i++) {
@@ -51617,14 +52228,14 @@ function spatter(img, severity, ctx) {
   for (let p = 0; p < n; p++) {
     let mv = m[p];
     if (mv < 0.8) mv = 0;
-    for (let c = 0; c < 3; c++) {
-      const v = (src[p * 3 + c] / 255 * (1 - mv) + MUD[c] * mv) * 255;
-      out[p * 3 + c] = v >= 255 ? 255 : v > 0 ? v : 0;
+    for (let c2 = 0; c2 < 3; c2++) {
+      const v = (src[p * 3 + c2] / 255 * (1 - mv) + MUD[c2] * mv) * 255;
+      out[p * 3 + c2] = v >= 255 ? 255 : v > 0 ? v : 0;
     }
   }
   return image3(img, out);
 }
-var WATER, MUD, EMBOSS;
+var WATER, MUD;
 var init_weather = __esm({
   "src/corruptions/weather.ts"() {
     "use strict";
@@ -51634,7 +52245,6 @@ var init_weather = __esm({
     init_plasma();
     WATER = [175 / 255, 238 / 255, 238 / 255];
     MUD = [63 / 255, 42 / 255, 20 / 255];
-    EMBOSS = [-2, -1, 0, -1, 1, 1, 0, 1, 2];
   }
 });
 
@@ -51676,6 +52286,12 @@ async function applyCorruption(img, name, severity, opts) {
     );
   }
   const tableChoice = opts.table ?? "auto";
+  if (opts.channels !== void 0 && opts.channels !== "rgb" && opts.channels !== "gray") {
+    throw new UserError(
+      "config",
+      `corruption channels must be rgb or gray, got '${String(opts.channels)}'`
+    );
+  }
   if (tableChoice !== "auto" && tableChoice !== "imagenet" && tableChoice !== "cifar") {
     throw new UserError(
       "config",
@@ -51685,13 +52301,16 @@ async function applyCorruption(img, name, severity, opts) {
   checkImage(img);
   const table2 = resolveTable(img, tableChoice);
   const pixelScale = opts.pixelScale === "image" ? Math.min(img.width, img.height) / REFERENCE_SIZE[table2] : 1;
+  const gray = opts.channels === "gray";
   const ctx = {
     rng: rngFor(opts.seedKey, name, severity),
     table: table2,
     params: PARAMS[table2],
-    pixelScale
+    pixelScale,
+    channels: gray ? 1 : 3
   };
-  return spec.apply(img, severity, ctx);
+  if (!gray) return spec.apply(img, severity, ctx);
+  return asGray(await spec.apply(asGray(img), severity, ctx));
 }
 var AUTO_CIFAR_MAX_SIDE, CORRUPTIONS;
 var init_corruptions = __esm({
@@ -51700,6 +52319,7 @@ var init_corruptions = __esm({
     init_errors();
     init_blur();
     init_digital();
+    init_gray();
     init_noise();
     init_params();
     init_rng();
@@ -51902,15 +52522,15 @@ function robustnessGates(result, config2) {
       );
     } else {
       let worst2 = { drop: -Infinity, at: "", cand: NaN, base: NaN };
-      for (const c of result.corruptions) {
+      for (const c2 of result.corruptions) {
         result.severities.forEach((s, i) => {
-          const drop = base.accuracy[c][i] - result.candidate.accuracy[c][i];
+          const drop = base.accuracy[c2][i] - result.candidate.accuracy[c2][i];
           if (drop > worst2.drop)
             worst2 = {
               drop,
-              at: `${c}@${s}`,
-              cand: result.candidate.accuracy[c][i],
-              base: base.accuracy[c][i]
+              at: `${c2}@${s}`,
+              cand: result.candidate.accuracy[c2][i],
+              base: base.accuracy[c2][i]
             };
         });
       }
@@ -51964,15 +52584,15 @@ var init_gates2 = __esm({
 });
 
 // src/suites/robustness/sample.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 function stratifiedSample(examples, size, columns, seed) {
   if (size >= examples.length) return new Set(examples.ids);
   const strata = /* @__PURE__ */ new Map();
-  const cols = columns.map((c) => examples.column(c));
+  const cols = columns.map((c2) => examples.column(c2));
   for (let i = 0; i < examples.length; i++) {
     const key = JSON.stringify([
       examples.labelCodes[i],
-      ...cols.map((c) => c < 0 ? null : examples.value(c, i) ?? null)
+      ...cols.map((c2) => c2 < 0 ? null : examples.value(c2, i) ?? null)
     ]);
     const list2 = strata.get(key);
     if (list2) list2.push(i);
@@ -51990,7 +52610,7 @@ function stratifiedSample(examples, size, columns, seed) {
     q.take++;
     left--;
   }
-  const rank = (id) => createHash3("sha256").update(`${seed}\0${id}`).digest("hex");
+  const rank = (id) => createHash4("sha256").update(`${seed}\0${id}`).digest("hex");
   const out = /* @__PURE__ */ new Set();
   for (const q of quotas) {
     const members2 = strata.get(q.k).map((i) => ({ id: examples.ids[i], r: rank(examples.ids[i]) })).sort((a, b) => a.r < b.r ? -1 : a.r > b.r ? 1 : 0);
@@ -52054,7 +52674,7 @@ var init_plan = __esm({
     init_transforms();
     init_config2();
     init_sample();
-    corruptionVariant = (c, s) => `${c}@${s}`;
+    corruptionVariant = (c2, s) => `${c2}@${s}`;
     transformVariant = (name) => `t:${name}`;
   }
 });
@@ -52094,15 +52714,15 @@ function modelRobustness(by, ids, plan) {
     }
     return n > 0 ? f / n : NaN;
   };
-  for (const c of plan.corruptions) {
-    accuracy[c] = plan.severities.map((s) => accuracyOf(ids, by.get(corruptionVariant(c, s))));
-    meanAccuracy[c] = accuracy[c].reduce((a, b) => a + b, 0) / accuracy[c].length;
-    for (const a of accuracy[c]) {
+  for (const c2 of plan.corruptions) {
+    accuracy[c2] = plan.severities.map((s) => accuracyOf(ids, by.get(corruptionVariant(c2, s))));
+    meanAccuracy[c2] = accuracy[c2].reduce((a, b) => a + b, 0) / accuracy[c2].length;
+    for (const a of accuracy[c2]) {
       errSum += 1 - a;
       errCount++;
     }
     for (const s of plan.severities)
-      flipRate[corruptionVariant(c, s)] = flips(corruptionVariant(c, s));
+      flipRate[corruptionVariant(c2, s)] = flips(corruptionVariant(c2, s));
   }
   for (const t of plan.transforms) {
     flipRate[transformVariant(t)] = flips(transformVariant(t));
@@ -52148,7 +52768,7 @@ function computeRobustness(records, plan, examples, options) {
   if (baseBy) {
     const baseline = modelRobustness(baseBy, pairedIds, shape);
     const missing = plan.corruptions.filter(
-      (c) => plan.severities.some((s) => !baseBy.has(corruptionVariant(c, s)))
+      (c2) => plan.severities.some((s) => !baseBy.has(corruptionVariant(c2, s)))
     );
     if (missing.length > 0)
       notes.push(
@@ -52157,21 +52777,21 @@ function computeRobustness(records, plan, examples, options) {
     result.baseline = baseline;
     const ce = {};
     const relativeCe = {};
-    for (const c of plan.corruptions) {
-      const eC = candidate.accuracy[c].map((a) => 1 - a);
-      const eB = baseline.accuracy[c].map((a) => 1 - a);
+    for (const c2 of plan.corruptions) {
+      const eC = candidate.accuracy[c2].map((a) => 1 - a);
+      const eB = baseline.accuracy[c2].map((a) => 1 - a);
       const sumC = eC.reduce((a, b) => a + b, 0);
       const sumB = eB.reduce((a, b) => a + b, 0);
-      ce[c] = sumB > 0 && Number.isFinite(sumC) ? sumC / sumB : null;
+      ce[c2] = sumB > 0 && Number.isFinite(sumC) ? sumC / sumB : null;
       const relC = eC.reduce((a, e) => a + (e - (1 - candidate.cleanAccuracy)), 0);
       const relB = eB.reduce((a, e) => a + (e - (1 - baseline.cleanAccuracy)), 0);
-      relativeCe[c] = relB > 0 && Number.isFinite(relC) ? relC / relB : null;
+      relativeCe[c2] = relB > 0 && Number.isFinite(relC) ? relC / relB : null;
     }
     const mean2 = (xs) => {
       const v = xs.filter((x) => x !== null);
       return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null;
     };
-    const undefinedRel = plan.corruptions.filter((c) => relativeCe[c] === null);
+    const undefinedRel = plan.corruptions.filter((c2) => relativeCe[c2] === null);
     if (undefinedRel.length > 0)
       notes.push(
         `Relative CE is undefined (the baseline does not degrade) for: ${undefinedRel.join(", ")}; left out of the relative mCE.`
@@ -52193,12 +52813,12 @@ function computeRobustness(records, plan, examples, options) {
     }
     for (const [v, sIds] of [...values].sort((a, b) => compareText(a[0], b[0]))) {
       if (sIds.length < options.minSupport) continue;
-      const c = modelRobustness(cand, sIds, shape);
+      const c2 = modelRobustness(cand, sIds, shape);
       const b = baseBy ? modelRobustness(baseBy, sIds, shape) : void 0;
       result.slices.push({
         key: `${col}=${v}`,
         n: sIds.length,
-        candidate: { corruptedAccuracy: c.corruptedAccuracy, cleanAccuracy: c.cleanAccuracy },
+        candidate: { corruptedAccuracy: c2.corruptedAccuracy, cleanAccuracy: c2.cleanAccuracy },
         ...b ? { baseline: { corruptedAccuracy: b.corruptedAccuracy, cleanAccuracy: b.cleanAccuracy } } : {}
       });
     }
@@ -52236,7 +52856,7 @@ var init_version = __esm({
 });
 
 // src/report/build.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 function configMetrics(config2, classes) {
   return resolveMetrics(
     metricNamesFor(
@@ -52269,16 +52889,16 @@ function measureTarget(rows, pairing, defs, statDefs, config2, k) {
   let cRows = rows;
   let bRows = rows;
   if (!identity) {
-    const c = new Uint32Array(paired);
+    const c2 = new Uint32Array(paired);
     const b = new Uint32Array(paired);
     for (let t = 0, p = 0; t < n; t++) {
       const i = rows ? rows[t] : t;
       const j = pairing.baseRow[i];
       if (j < 0) continue;
-      c[p] = i;
+      c2[p] = i;
       b[p++] = j;
     }
-    cRows = c;
+    cRows = c2;
     bRows = b;
   }
   const candP = { columns: cand, ...cRows ? { rows: cRows } : {} };
@@ -52466,12 +53086,19 @@ function buildReport(input2) {
       `${input2.unreadable.length} unreadable image(s) were skipped (dataset.onUnreadable: skip).`
     );
   }
+  const unused = input2.dataset.unused ?? [];
+  if (unused.length > 0) {
+    const some = unused.slice(0, 5).map((u) => `${u.path} (${u.reason})`);
+    notices.push(
+      `${unused.length} file(s) or folder(s) under the dataset root are not part of the dataset: ${some.join(", ")}${unused.length > 5 ? ", \u2026" : ""} (dataset.unused in report.json lists them).`
+    );
+  }
   const small = slices.filter((s) => !s.gated).length;
   if (small > 0)
     notices.push(
       `${small} slice(s) have fewer than ${minSupport} examples (slices.minSupport): reported, not gated.`
     );
-  const contentHash = createHash4("sha256");
+  const contentHash = createHash5("sha256");
   const ids = candTable.ids;
   const byId = Uint32Array.from({ length: candTable.length }, (_, i) => i).sort(
     (a, b) => ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0
@@ -52496,7 +53123,8 @@ function buildReport(input2) {
       classSource: input2.dataset.classSource,
       metadataColumns: input2.dataset.metadataColumns,
       contentHash: contentHash.digest("hex"),
-      ...input2.dataset.shard ? { shard: input2.dataset.shard } : {}
+      ...input2.dataset.shard ? { shard: input2.dataset.shard } : {},
+      ...unused.length > 0 ? { unused: { count: unused.length, files: unused.slice(0, MAX_UNUSED_LISTED) } } : {}
     },
     models: {
       candidate: input2.models.candidate,
@@ -52515,8 +53143,8 @@ function buildReport(input2) {
       ...overall.stats ? { stats: overall.stats } : {},
       n: candTable.length,
       confusion: summary.confusion,
-      perClass: classes.map((c, i) => ({
-        class: c,
+      perClass: classes.map((c2, i) => ({
+        class: c2,
         precision: summary.perClass.precision[i],
         recall: summary.perClass.recall[i],
         f1: summary.perClass.f1[i],
@@ -52540,7 +53168,7 @@ function buildReport(input2) {
 function emptyTable(model) {
   return new RecordTableBuilder(model, "clean", 0).finish();
 }
-var normaliseKey2;
+var MAX_UNUSED_LISTED, normaliseKey2;
 var init_build = __esm({
   "src/report/build.ts"() {
     "use strict";
@@ -52556,30 +53184,692 @@ var init_build = __esm({
     init_records();
     init_version();
     init_schema();
+    MAX_UNUSED_LISTED = 1e3;
     normaliseKey2 = (key) => key.split("&").map((p) => p.trim()).sort().join(" & ");
   }
 });
 
-// src/engine/summary.ts
-function summarizeContract(c) {
+// src/image/resample-opencv.ts
+function roundEven(x) {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+function cubicWeights(x) {
+  const A = -0.75;
+  const x1 = f32(x + 1);
+  const c0 = f32(f32(f32(f32(f32(f32(A * x1) - f32(5 * A)) * x1) + f32(8 * A)) * x1) - f32(4 * A));
+  const c1 = f32(f32(f32(f32(f32((A + 2) * x) - (A + 3)) * x) * x) + 1);
+  const y = f32(1 - x);
+  const c2 = f32(f32(f32(f32(f32((A + 2) * y) - (A + 3)) * y) * y) + 1);
+  const c3 = f32(f32(f32(1 - c0) - c1) - c2);
+  return [c0, c1, c2, c3];
+}
+function axisTaps(inSize, outSize, scale2, invScale, ksize, areaMode, horizontal2) {
+  const ofs = new Int32Array(outSize);
+  const w = new Int16Array(outSize * ksize);
+  const half = ksize / 2;
+  let xmax = outSize;
+  for (let d = 0; d < outSize; d++) {
+    let f;
+    let s;
+    if (!areaMode) {
+      f = f32((d + 0.5) * scale2 - 0.5);
+      s = Math.floor(f);
+      f = f32(f - s);
+    } else {
+      s = Math.floor(d * scale2);
+      f = f32(d + 1 - (s + 1) * invScale);
+      f = f <= 0 ? 0 : f32(f - Math.floor(f));
+    }
+    if (horizontal2 && s < 0 && ksize === 2) {
+      f = 0;
+      s = 0;
+    }
+    if (horizontal2 && s + half >= inSize) {
+      xmax = Math.min(xmax, d);
+      if (s >= inSize - 1 && ksize === 2) {
+        f = 0;
+        s = inSize - 1;
+      }
+    }
+    ofs[d] = s;
+    const c2 = ksize === 4 ? cubicWeights(f) : [f32(1 - f), f];
+    for (let k = 0; k < ksize; k++) w[d * ksize + k] = toShort(f32(c2[k] * COEF_SCALE));
+  }
+  return { ofs, w, xmax };
+}
+function resizeGeneric(img, ow, oh, ksize, areaMode) {
+  const { width: iw, height: ih, data: src } = img;
+  const invX = ow / iw;
+  const invY = oh / ih;
+  const xs = axisTaps(iw, ow, 1 / invX, invX, ksize, areaMode, true);
+  const ys = axisTaps(ih, oh, 1 / invY, invY, ksize, areaMode, false);
+  const width = ow * 3;
+  const rows = /* @__PURE__ */ new Map();
+  const hrow = (sy) => {
+    let row = rows.get(sy);
+    if (row) return row;
+    row = new Int32Array(width);
+    const s = sy * iw * 3;
+    for (let dx = 0; dx < ow; dx++) {
+      const sx = xs.ofs[dx];
+      const o = dx * 3;
+      if (ksize === 2) {
+        const p = s + sx * 3;
+        if (dx < xs.xmax) {
+          const a0 = xs.w[dx * 2];
+          const a1 = xs.w[dx * 2 + 1];
+          for (let c2 = 0; c2 < 3; c2++) row[o + c2] = src[p + c2] * a0 + src[p + c2 + 3] * a1;
+        } else {
+          for (let c2 = 0; c2 < 3; c2++) row[o + c2] = src[p + c2] * COEF_SCALE;
+        }
+      } else {
+        for (let c2 = 0; c2 < 3; c2++) {
+          let v = 0;
+          for (let j = 0; j < 4; j++) {
+            const x = Math.min(Math.max(sx - 1 + j, 0), iw - 1);
+            v += src[s + x * 3 + c2] * xs.w[dx * 4 + j];
+          }
+          row[o + c2] = v;
+        }
+      }
+    }
+    rows.set(sy, row);
+    return row;
+  };
+  const out = new Uint8Array(width * oh);
+  let simdEnd = 0;
+  while (simdEnd <= width - CUBIC_SIMD_LANES) simdEnd += CUBIC_SIMD_LANES;
+  for (let dy = 0; dy < oh; dy++) {
+    const sy0 = ys.ofs[dy];
+    const r = (k) => hrow(Math.min(Math.max(sy0 - ksize / 2 + 1 + k, 0), ih - 1));
+    const o = dy * width;
+    if (ksize === 2) {
+      const [s0, s1] = [r(0), r(1)];
+      const b0 = ys.w[dy * 2];
+      const b1 = ys.w[dy * 2 + 1];
+      for (let x = 0; x < width; x++)
+        out[o + x] = (b0 * (s0[x] >> 4) >> 16) + (b1 * (s1[x] >> 4) >> 16) + 2 >> 2;
+    } else {
+      const [s0, s1, s2, s3] = [r(0), r(1), r(2), r(3)];
+      const b = [0, 1, 2, 3].map((k) => ys.w[dy * 4 + k]);
+      const bf = b.map((v) => f32(v * 2 ** -22));
+      for (let x = 0; x < simdEnd; x++) {
+        const t3 = f32(f32(s2[x] * bf[2]) + f32(s3[x] * bf[3]));
+        const t2 = f32(f32(s1[x] * bf[1]) + t3);
+        out[o + x] = toByte(f32(f32(s0[x] * bf[0]) + t2));
+      }
+      for (let x = simdEnd; x < width; x++) {
+        const sum2 = s0[x] * b[0] + s1[x] * b[1] + s2[x] * b[2] + s3[x] * b[3];
+        out[o + x] = Math.max(0, Math.min(255, Math.floor((sum2 + 2 ** 21) / 2 ** 22)));
+      }
+    }
+  }
+  return { width: ow, height: oh, data: out };
+}
+function areaFast(img, ow, oh, kx, ky) {
+  const { width: iw, data: src } = img;
+  const out = new Uint8Array(ow * oh * 3);
+  const stride = iw * 3;
+  const inv = f32(1 / (kx * ky));
+  for (let dy = 0; dy < oh; dy++) {
+    for (let dx = 0; dx < ow; dx++) {
+      for (let c2 = 0; c2 < 3; c2++) {
+        let sum2 = 0;
+        for (let y = 0; y < ky; y++)
+          for (let x = 0; x < kx; x++) sum2 += src[(dy * ky + y) * stride + (dx * kx + x) * 3 + c2];
+        out[(dy * ow + dx) * 3 + c2] = kx === 2 && ky === 2 ? sum2 + 2 >> 2 : toByte(f32(sum2 * inv));
+      }
+    }
+  }
+  return { width: ow, height: oh, data: out };
+}
+function areaTable(inSize, outSize, scale2) {
+  const tab2 = [];
+  for (let d = 0; d < outSize; d++) {
+    const fs1 = d * scale2;
+    const fs2 = fs1 + scale2;
+    const cell = Math.min(scale2, inSize - fs1);
+    let s2 = Math.floor(fs2);
+    let s1 = Math.ceil(fs1);
+    s2 = Math.min(s2, inSize - 1);
+    s1 = Math.min(s1, s2);
+    if (s1 - fs1 > 1e-3) tab2.push({ d, s: s1 - 1, alpha: f32((s1 - fs1) / cell) });
+    for (let s = s1; s < s2; s++) tab2.push({ d, s, alpha: f32(1 / cell) });
+    if (fs2 - s2 > 1e-3)
+      tab2.push({ d, s: s2, alpha: f32(Math.min(Math.min(fs2 - s2, 1), cell) / cell) });
+  }
+  return tab2;
+}
+function areaGeneral(img, ow, oh, sx, sy) {
+  const { width: iw, height: ih, data: src } = img;
+  const xtab = areaTable(iw, ow, sx);
+  const ytab = areaTable(ih, oh, sy);
+  const width = ow * 3;
+  const out = new Uint8Array(width * oh);
+  const buf = new Float64Array(width);
+  const sum2 = new Float64Array(width);
+  let prev = ytab[0]?.d ?? 0;
+  const flush = (dy) => {
+    for (let x = 0; x < width; x++) out[dy * width + x] = toByte(sum2[x]);
+  };
+  for (const { d: dy, s: srow, alpha: beta } of ytab) {
+    buf.fill(0);
+    const row = srow * iw * 3;
+    for (const { d, s, alpha } of xtab) {
+      for (let c2 = 0; c2 < 3; c2++)
+        buf[d * 3 + c2] = f32(buf[d * 3 + c2] + f32(src[row + s * 3 + c2] * alpha));
+    }
+    if (dy !== prev) {
+      flush(prev);
+      for (let x = 0; x < width; x++) sum2[x] = f32(beta * buf[x]);
+      prev = dy;
+    } else {
+      for (let x = 0; x < width; x++) sum2[x] = f32(sum2[x] + f32(beta * buf[x]));
+    }
+  }
+  flush(prev);
+  return { width: ow, height: oh, data: out };
+}
+function nearest(img, ow, oh) {
+  const { width: iw, height: ih, data: src } = img;
+  const ifx = 1 / (ow / iw);
+  const ify = 1 / (oh / ih);
+  const out = new Uint8Array(ow * oh * 3);
+  for (let y = 0; y < oh; y++) {
+    const sy = Math.min(Math.floor(y * ify), ih - 1);
+    for (let x = 0; x < ow; x++) {
+      const sx = Math.min(Math.floor(x * ifx), iw - 1);
+      const i = (sy * iw + sx) * 3;
+      const o = (y * ow + x) * 3;
+      out[o] = src[i];
+      out[o + 1] = src[i + 1];
+      out[o + 2] = src[i + 2];
+    }
+  }
+  return { width: ow, height: oh, data: out };
+}
+function resizeOpenCv(img, ow, oh, interpolation) {
+  if (ow === img.width && oh === img.height) return img;
+  if (interpolation === "nearest") return nearest(img, ow, oh);
+  const invX = ow / img.width;
+  const invY = oh / img.height;
+  const scaleX = 1 / invX;
+  const scaleY = 1 / invY;
+  const kx = roundEven(scaleX);
+  const ky = roundEven(scaleY);
+  const integral = Math.abs(scaleX - kx) < Number.EPSILON && Math.abs(scaleY - ky) < Number.EPSILON;
+  let mode = interpolation;
+  if (mode === "linear" && integral && kx === 2 && ky === 2) mode = "area";
+  if (mode === "area" && scaleX >= 1 && scaleY >= 1)
+    return integral ? areaFast(img, ow, oh, kx, ky) : areaGeneral(img, ow, oh, scaleX, scaleY);
+  return resizeGeneric(img, ow, oh, mode === "cubic" ? 4 : 2, mode === "area");
+}
+var f32, COEF_SCALE, CUBIC_SIMD_LANES, toShort, toByte;
+var init_resample_opencv = __esm({
+  "src/image/resample-opencv.ts"() {
+    "use strict";
+    f32 = Math.fround;
+    COEF_SCALE = 2048;
+    CUBIC_SIMD_LANES = 16;
+    toShort = (x) => Math.max(-32768, Math.min(32767, roundEven(x)));
+    toByte = (x) => Math.max(0, Math.min(255, roundEven(x)));
+  }
+});
+
+// src/image/resample-pillow.ts
+function sinc(x) {
+  if (x === 0) return 1;
+  const px = x * Math.PI;
+  return Math.sin(px) / px;
+}
+function pillowTaps(inSize, outSize, kernel) {
+  const scale2 = inSize / outSize;
+  const filterScale = Math.max(scale2, 1);
+  const support = kernel.support * filterScale;
+  const ksize = Math.ceil(support) * 2 + 1;
+  const invFilterScale = 1 / filterScale;
+  const first = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  const weights = new Int32Array(outSize * ksize);
+  const k = new Float64Array(ksize);
+  for (let xx = 0; xx < outSize; xx++) {
+    const center = (xx + 0.5) * scale2;
+    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
+    const n = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
+    let ww = 0;
+    for (let x = 0; x < n; x++) {
+      const w = kernel.fn((x + xmin - center + 0.5) * invFilterScale);
+      k[x] = w;
+      ww += w;
+    }
+    for (let x = 0; x < n; x++) {
+      const w = ww === 0 ? k[x] : k[x] / ww;
+      weights[xx * ksize + x] = Math.trunc(w < 0 ? -0.5 + w * ONE2 : 0.5 + w * ONE2);
+    }
+    first[xx] = xmin;
+    count[xx] = n;
+  }
+  return { first, count, weights, ksize };
+}
+function clip8(sum2) {
+  const v = sum2 >> PRECISION_BITS;
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+function horizontal(src, sw, y0, rows, taps) {
+  const ow = taps.count.length;
+  const out = new Uint8Array(ow * rows * 3);
+  const { first, count, weights, ksize } = taps;
+  for (let y = 0; y < rows; y++) {
+    const rowIn = (y0 + y) * sw * 3;
+    const rowOut = y * ow * 3;
+    for (let xx = 0; xx < ow; xx++) {
+      let s0 = HALF;
+      let s1 = HALF;
+      let s2 = HALF;
+      const kb = xx * ksize;
+      let p = rowIn + first[xx] * 3;
+      const n = count[xx];
+      for (let x = 0; x < n; x++, p += 3) {
+        const w = weights[kb + x];
+        s0 = s0 + Math.imul(src[p], w) | 0;
+        s1 = s1 + Math.imul(src[p + 1], w) | 0;
+        s2 = s2 + Math.imul(src[p + 2], w) | 0;
+      }
+      const o = rowOut + xx * 3;
+      out[o] = clip8(s0);
+      out[o + 1] = clip8(s1);
+      out[o + 2] = clip8(s2);
+    }
+  }
+  return out;
+}
+function vertical(src, w, rowOffset, taps) {
+  const oh = taps.count.length;
+  const stride = w * 3;
+  const out = new Uint8Array(stride * oh);
+  const acc = new Int32Array(stride);
+  const { first, count, weights, ksize } = taps;
+  for (let yy = 0; yy < oh; yy++) {
+    acc.fill(HALF);
+    const kb = yy * ksize;
+    const base = (first[yy] - rowOffset) * stride;
+    const n = count[yy];
+    for (let y = 0; y < n; y++) {
+      const w8 = weights[kb + y];
+      const row = base + y * stride;
+      for (let i = 0; i < stride; i++) acc[i] = acc[i] + Math.imul(src[row + i], w8) | 0;
+    }
+    const o = yy * stride;
+    for (let i = 0; i < stride; i++) out[o + i] = clip8(acc[i]);
+  }
+  return out;
+}
+function nearest2(img, ow, oh) {
+  const out = new Uint8Array(ow * oh * 3);
+  const columns = nearestSteps(img.width, ow);
+  const rows = nearestSteps(img.height, oh);
+  for (let y = 0; y < oh; y++) {
+    const sy = rows[y];
+    if (sy < 0) continue;
+    const rowIn = sy * img.width * 3;
+    for (let x = 0; x < ow; x++) {
+      const sx = columns[x];
+      if (sx < 0) continue;
+      const i = rowIn + sx * 3;
+      const o = (y * ow + x) * 3;
+      out[o] = img.data[i];
+      out[o + 1] = img.data[i + 1];
+      out[o + 2] = img.data[i + 2];
+    }
+  }
+  return { width: ow, height: oh, data: out };
+}
+function nearestSteps(inSize, outSize) {
+  const step = inSize / outSize;
+  const idx = new Int32Array(outSize);
+  let pos = step * 0.5;
+  for (let i = 0; i < outSize; i++) {
+    const s = pos < 0 ? -1 : Math.trunc(pos);
+    idx[i] = s >= 0 && s < inSize ? s : -1;
+    pos += step;
+  }
+  return idx;
+}
+function resizePillow(img, ow, oh, filter) {
+  if (ow === img.width && oh === img.height) return img;
+  if (filter === "nearest") return nearest2(img, ow, oh);
+  const kernel = KERNELS[filter];
+  const needH = ow !== img.width;
+  const needV = oh !== img.height;
+  const vTaps = pillowTaps(img.height, oh, kernel);
+  let data = img.data;
+  let rowOffset = 0;
+  if (needH) {
+    const firstRow = vTaps.first[0];
+    const lastRow = vTaps.first[oh - 1] + vTaps.count[oh - 1];
+    data = horizontal(
+      img.data,
+      img.width,
+      firstRow,
+      lastRow - firstRow,
+      pillowTaps(img.width, ow, kernel)
+    );
+    rowOffset = firstRow;
+  }
+  if (needV) data = vertical(data, ow, rowOffset, vTaps);
+  return { width: ow, height: oh, data };
+}
+var PRECISION_BITS, HALF, ONE2, HAMMING_A, HAMMING_B, KERNELS;
+var init_resample_pillow = __esm({
+  "src/image/resample-pillow.ts"() {
+    "use strict";
+    PRECISION_BITS = 22;
+    HALF = 1 << PRECISION_BITS - 1;
+    ONE2 = 1 << PRECISION_BITS;
+    HAMMING_A = Math.fround(0.54);
+    HAMMING_B = Math.fround(0.46);
+    KERNELS = {
+      box: { fn: (x) => x > -0.5 && x <= 0.5 ? 1 : 0, support: 0.5 },
+      bilinear: {
+        fn: (x) => {
+          const a = Math.abs(x);
+          return a < 1 ? 1 - a : 0;
+        },
+        support: 1
+      },
+      hamming: {
+        fn: (x) => {
+          const a = Math.abs(x);
+          if (a === 0) return 1;
+          if (a >= 1) return 0;
+          const px = a * Math.PI;
+          return Math.sin(px) / px * (HAMMING_A + HAMMING_B * Math.cos(px));
+        },
+        support: 1
+      },
+      bicubic: {
+        // Keys' cubic convolution with a = −0.5.
+        fn: (x) => {
+          const a = Math.abs(x);
+          if (a < 1) return (1.5 * a - 2.5) * a * a + 1;
+          if (a < 2) return (((a - 5) * a + 8) * a - 4) * -0.5;
+          return 0;
+        },
+        support: 2
+      },
+      lanczos: { fn: (x) => x >= -3 && x < 3 ? sinc(x) * sinc(x / 3) : 0, support: 3 }
+    };
+  }
+});
+
+// src/image/resample-torch.ts
+function roundEven2(x) {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+function plainTaps(inSize, outSize, cubic) {
+  const ksize = cubic ? 4 : 2;
+  const index2 = new Int32Array(outSize * ksize);
+  const weights = new Float32Array(outSize * ksize);
+  const scale2 = f322(inSize / outSize);
+  for (let i = 0; i < outSize; i++) {
+    const b = i * ksize;
+    if (!cubic) {
+      if (outSize === inSize) {
+        index2[b] = index2[b + 1] = i;
+        weights[b] = 1;
+        weights[b + 1] = 0;
+        continue;
+      }
+      const real = Math.max(scale2 * (i + 0.5) - 0.5, 0);
+      const i0 = Math.trunc(real);
+      index2[b] = i0;
+      index2[b + 1] = i0 < inSize - 1 ? i0 + 1 : i0;
+      const l1 = f322(real - i0);
+      weights[b + 1] = l1;
+      weights[b] = f322(1 - l1);
+    } else {
+      const real = scale2 * (i + 0.5) - 0.5;
+      const i0 = Math.floor(f322(real));
+      const t = f322(real - i0);
+      const c2 = cubicCoefficients(t);
+      for (let j = 0; j < 4; j++) {
+        index2[b + j] = Math.max(Math.min(i0 + j - 1, inSize - 1), 0);
+        weights[b + j] = c2[j];
+      }
+    }
+  }
+  return { count: new Int32Array(outSize).fill(ksize), index: index2, weights, ksize };
+}
+function cubicCoefficients(t) {
+  const A = -0.75;
+  const cc1 = (x) => f322(f322(f322(f322(f322((A + 2) * x) - (A + 3)) * x) * x) + 1);
+  const cc2 = (x) => f322(f322(f322(f322(f322(f322(A * x) - f322(5 * A)) * x) + f322(8 * A)) * x) - f322(4 * A));
+  const x2 = f322(1 - t);
+  return [cc2(f322(t + 1)), cc1(t), cc1(x2), cc2(f322(x2 + 1))];
+}
+function aaTaps(inSize, outSize, interpSize) {
+  const scale2 = f322(inSize / outSize);
+  const support = f322(scale2 >= 1 ? interpSize * 0.5 * scale2 : interpSize * 0.5);
+  const ksize = Math.ceil(support) * 2 + 1;
+  const invscale = scale2 >= 1 ? f322(1 / scale2) : 1;
+  const filter = interpSize === 2 ? (x) => {
+    const a = Math.abs(x);
+    return a < 1 ? f322(1 - a) : 0;
+  } : (x) => {
+    const a = Math.abs(x);
+    if (a < 1) return f322((1.5 * a - 2.5) * a * a + 1);
+    if (a < 2) return f322(f322(f322(f322(f322(f322(a - 5) * a) + 8) * a) - 4) * -0.5);
+    return 0;
+  };
+  const count = new Int32Array(outSize);
+  const index2 = new Int32Array(outSize * ksize);
+  const weights = new Float32Array(outSize * ksize);
+  for (let i = 0; i < outSize; i++) {
+    const center = f322(scale2 * (i + 0.5));
+    const xmin = Math.max(Math.trunc(f322(center - support) + 0.5), 0);
+    const n = Math.min(Math.trunc(f322(center + support) + 0.5), inSize) - xmin;
+    let total = 0;
+    const b = i * ksize;
+    for (let j = 0; j < n; j++) {
+      const w = filter(f322((f322(j + xmin - center) + 0.5) * invscale));
+      weights[b + j] = w;
+      index2[b + j] = xmin + j;
+      total = f322(total + w);
+    }
+    if (total !== 0) for (let j = 0; j < n; j++) weights[b + j] = f322(weights[b + j] / total);
+    count[i] = n;
+  }
+  return { count, index: index2, weights, ksize };
+}
+function fma(v, w, acc) {
+  return f322(v * w + acc);
+}
+function passX(src, w, h, t) {
+  const ow = t.count.length;
+  const out = new Float32Array(ow * h * 3);
+  const { count, index: index2, weights, ksize } = t;
+  for (let y = 0; y < h; y++) {
+    const row = y * w * 3;
+    for (let i = 0; i < ow; i++) {
+      const b = i * ksize;
+      const n = count[i];
+      let p = row + index2[b] * 3;
+      let wt = weights[b];
+      let a0 = f322(src[p] * wt);
+      let a1 = f322(src[p + 1] * wt);
+      let a2 = f322(src[p + 2] * wt);
+      for (let j = 1; j < n; j++) {
+        p = row + index2[b + j] * 3;
+        wt = weights[b + j];
+        a0 = fma(src[p], wt, a0);
+        a1 = fma(src[p + 1], wt, a1);
+        a2 = fma(src[p + 2], wt, a2);
+      }
+      const o = (y * ow + i) * 3;
+      out[o] = a0;
+      out[o + 1] = a1;
+      out[o + 2] = a2;
+    }
+  }
+  return out;
+}
+function passY(src, w, t) {
+  const oh = t.count.length;
+  const stride = w * 3;
+  const out = new Float32Array(stride * oh);
+  const { count, index: index2, weights, ksize } = t;
+  for (let i = 0; i < oh; i++) {
+    const b = i * ksize;
+    const n = count[i];
+    const o = i * stride;
+    const r0 = index2[b] * stride;
+    const w0 = weights[b];
+    for (let x = 0; x < stride; x++) out[o + x] = f322(src[r0 + x] * w0);
+    for (let j = 1; j < n; j++) {
+      const r = index2[b + j] * stride;
+      const wt = weights[b + j];
+      for (let x = 0; x < stride; x++) out[o + x] = fma(src[r + x], wt, out[o + x]);
+    }
+  }
+  return out;
+}
+function nearestIndex(inSize, outSize) {
+  const scale2 = f322(inSize / outSize);
+  const idx = new Int32Array(outSize);
+  for (let i = 0; i < outSize; i++) idx[i] = Math.min(Math.floor(f322(scale2 * i)), inSize - 1);
+  return idx;
+}
+function resizeTorch(img, ow, oh, interpolation, antialias) {
+  const { width: iw, height: ih, data } = img;
+  if (interpolation === "nearest") {
+    const xs = nearestIndex(iw, ow);
+    const ys = nearestIndex(ih, oh);
+    const out2 = new Uint8Array(ow * oh * 3);
+    for (let y = 0; y < oh; y++)
+      for (let x = 0; x < ow; x++)
+        for (let c2 = 0; c2 < 3; c2++)
+          out2[(y * ow + x) * 3 + c2] = data[(ys[y] * iw + xs[x]) * 3 + c2];
+    return { width: ow, height: oh, data: out2 };
+  }
+  const cubic = interpolation === "bicubic";
+  const tx = antialias ? aaTaps(iw, ow, cubic ? 4 : 2) : plainTaps(iw, ow, cubic);
+  const ty = antialias ? aaTaps(ih, oh, cubic ? 4 : 2) : plainTaps(ih, oh, cubic);
+  const result = passY(passX(Float32Array.from(data), iw, ih, tx), ow, ty);
+  const out = new Uint8Array(result.length);
+  for (let i = 0; i < result.length; i++)
+    out[i] = Math.max(0, Math.min(255, roundEven2(result[i])));
+  return { width: ow, height: oh, data: out };
+}
+var f322;
+var init_resample_torch = __esm({
+  "src/image/resample-torch.ts"() {
+    "use strict";
+    f322 = Math.fround;
+  }
+});
+
+// src/image/resample.ts
+function resample(img, width, height, r) {
+  if (width === img.width && height === img.height) return img;
+  switch (r.library) {
+    case "pillow":
+      return resizePillow(img, width, height, r.interpolation);
+    case "opencv":
+      return resizeOpenCv(img, width, height, r.interpolation);
+    case "torchvision":
+      return resizeTorch(img, width, height, r.interpolation, r.antialias);
+  }
+}
+function describeResampler(r) {
+  const aa = r.library === "torchvision" && r.antialias ? "+aa" : "";
+  return `${r.library}:${r.interpolation}${aa}`;
+}
+var init_resample = __esm({
+  "src/image/resample.ts"() {
+    "use strict";
+    init_resample_opencv();
+    init_resample_pillow();
+    init_resample_torch();
+  }
+});
+
+// src/image/geometry.ts
+function geometryKey(g) {
+  return [
+    g.width,
+    g.height,
+    g.mode,
+    describeResampler(g.resampler),
+    g.resizeTo ?? "",
+    g.exif ? "exif" : "stored",
+    g.background?.toLowerCase() ?? "drop-alpha",
+    g.mode === "letterbox" ? g.pad.toLowerCase() : ""
+  ].join("|");
+}
+function planResize(w, h, g) {
+  if (g.mode === "stretch") return { width: g.width, height: g.height };
+  if (g.mode === "center-crop") {
+    const target = g.resizeTo ?? Math.max(g.width, g.height);
+    const [rw, rh] = w <= h ? [target, Math.trunc(target * h / w)] : [Math.trunc(target * w / h), target];
+    return {
+      width: rw,
+      height: rh,
+      crop: { left: roundHalfEven2((rw - g.width) / 2), top: roundHalfEven2((rh - g.height) / 2) }
+    };
+  }
+  const r = Math.min(g.height / h, g.width / w);
+  const nw = Math.max(1, roundHalfEven2(w * r));
+  const nh = Math.max(1, roundHalfEven2(h * r));
   return {
-    name: c.inputName,
-    layout: c.tensor.layout,
-    channels: c.tensor.channels,
-    dtype: c.tensor.dtype,
-    width: c.geometry.width,
-    height: c.geometry.height,
-    resize: `${c.geometry.mode}/${c.geometry.interpolation}`
+    width: nw,
+    height: nh,
+    pad: {
+      left: roundHalfEven2((g.width - nw) / 2 - 0.1),
+      top: roundHalfEven2((g.height - nh) / 2 - 0.1)
+    }
+  };
+}
+function roundHalfEven2(x) {
+  const f = Math.floor(x);
+  const diff = x - f;
+  if (diff > 0.5) return f + 1;
+  if (diff < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+function describeResize(g) {
+  const loader = [g.exif ? "exif" : "", g.background ? `alpha\u2192${g.background.toLowerCase()}` : ""].filter(Boolean).join(",");
+  return `${g.mode}/${describeResampler(g.resampler)}${loader ? ` (${loader})` : ""}`;
+}
+var init_geometry = __esm({
+  "src/image/geometry.ts"() {
+    "use strict";
+    init_resample();
+  }
+});
+
+// src/engine/summary.ts
+function summarizeContract(c2) {
+  return {
+    name: c2.inputName,
+    layout: c2.tensor.layout,
+    channels: c2.tensor.channels,
+    dtype: c2.tensor.dtype,
+    width: c2.geometry.width,
+    height: c2.geometry.height,
+    resize: describeResize(c2.geometry)
   };
 }
 var init_summary = __esm({
   "src/engine/summary.ts"() {
     "use strict";
+    init_geometry();
   }
 });
 
 // src/engine/reuse.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { readFile as readFile6 } from "node:fs/promises";
 async function decideReuse(stored, baseline, examples, variants) {
   const summary = stored.report.models.candidate;
@@ -52622,7 +53912,7 @@ async function imageHashes(examples) {
       batch.push(
         readFile6(examples.absPath(e)).then(
           (bytes) => {
-            column.setBytes(e, createHash5("sha256").update(bytes).digest());
+            column.setBytes(e, createHash6("sha256").update(bytes).digest());
             read[e] = 1;
           },
           () => void 0
@@ -52641,160 +53931,69 @@ var init_reuse = __esm({
   }
 });
 
-// src/image/header.ts
-function readImageHeader(bytes) {
-  if (bytes.length > 24 && bytes[0] === 137 && bytes[1] === 80) return readPng(bytes);
-  if (bytes.length > 4 && bytes[0] === 255 && bytes[1] === 216) return readJpeg(bytes);
-  return void 0;
-}
-function readPng(b) {
-  if (PNG_SIGNATURE.some((v, i) => b[i] !== v)) return void 0;
-  if (u32(b, 8) !== 13 || String.fromCharCode(b[12], b[13], b[14], b[15]) !== "IHDR")
-    return void 0;
-  const width = u32(b, 16);
-  const height = u32(b, 20);
-  if (width === 0 || height === 0) return void 0;
-  let at = 8;
-  while (at + 8 <= b.length) {
-    const type = String.fromCharCode(b[at + 4], b[at + 5], b[at + 6], b[at + 7]);
-    if (type === "eXIf") return void 0;
-    if (type === "IDAT" || type === "IEND") return { width, height, orientation: 1 };
-    at += 12 + u32(b, at);
-  }
-  return void 0;
-}
-function isStartOfFrame(marker) {
-  return marker >= 192 && marker <= 207 && marker !== 196 && marker !== 200 && marker !== 204;
-}
-function readJpeg(b) {
-  let at = 2;
-  let orientation;
-  let exifBlocks = 0;
-  while (at + 4 <= b.length) {
-    if (b[at] !== 255) return void 0;
-    const marker = b[at + 1];
-    if (marker === 255) {
-      at++;
-      continue;
-    }
-    if (marker === 216 || marker === 217 || marker === 218) return void 0;
-    if (marker >= 208 && marker <= 215) return void 0;
-    const length = u16(b, at + 2);
-    if (length < 2 || at + 2 + length > b.length) return void 0;
-    const body = at + 4;
-    if (marker === 225 && length >= 8 && b[body] === 69 && // "Exif\0\0"
-    b[body + 1] === 120 && b[body + 2] === 105 && b[body + 3] === 102 && b[body + 4] === 0 && b[body + 5] === 0) {
-      if (++exifBlocks > 1) return void 0;
-      orientation = exifOrientation(b.subarray(body + 6, at + 2 + length));
-      if (orientation === void 0) return void 0;
-    } else if (isStartOfFrame(marker)) {
-      if (length < 8) return void 0;
-      const height = u16(b, body + 1);
-      const width = u16(b, body + 3);
-      if (width === 0 || height === 0) return void 0;
-      return { width, height, orientation: orientation ?? 1 };
-    }
-    at += 2 + length;
-  }
-  return void 0;
-}
-function exifOrientation(t) {
-  if (t.length < 8) return void 0;
-  const little = t[0] === 73 && t[1] === 73;
-  if (!little && !(t[0] === 77 && t[1] === 77)) return void 0;
-  if (u16(t, 2, little) !== 42) return void 0;
-  const ifd = u32(t, 4, little);
-  if (ifd < 8 || ifd + 2 > t.length) return void 0;
-  const entries = u16(t, ifd, little);
-  if (ifd + 2 + entries * 12 > t.length) return void 0;
-  for (let i = 0; i < entries; i++) {
-    const e = ifd + 2 + i * 12;
-    if (u16(t, e, little) !== 274) continue;
-    if (u16(t, e + 2, little) !== 3 || u32(t, e + 4, little) !== 1) return void 0;
-    const value = u16(t, e + 8, little);
-    return value >= 1 && value <= 8 ? value : void 0;
-  }
-  return 1;
-}
-var u16, u32, PNG_SIGNATURE;
-var init_header = __esm({
-  "src/image/header.ts"() {
-    "use strict";
-    u16 = (b, at, little = false) => little ? b[at] | b[at + 1] << 8 : b[at] << 8 | b[at + 1];
-    u32 = (b, at, little = false) => little ? (b[at] | b[at + 1] << 8 | b[at + 2] << 16 | b[at + 3] << 24) >>> 0 : (b[at] << 24 | b[at + 1] << 16 | b[at + 2] << 8 | b[at + 3]) >>> 0;
-    PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
-  }
-});
-
 // src/image/decode.ts
 import sharp2 from "sharp";
-function geometryKey(g) {
-  return [
-    g.width,
-    g.height,
-    g.mode,
-    g.interpolation,
-    g.resizeTo ?? "",
-    g.background.toLowerCase()
-  ].join("|");
-}
 async function decodeToGeometry(bytes, g, label) {
+  let decoded;
   try {
-    let img = sharp2(bytes, {
-      failOn: "error",
-      limitInputPixels: MAX_INPUT_PIXELS2,
-      sequentialRead: true
-    }).rotate().flatten({ background: g.background });
-    const kernel = KERNELS[g.interpolation];
-    if (g.mode === "stretch") {
-      img = img.resize(g.width, g.height, { fit: "fill", kernel });
-    } else if (g.mode === "letterbox") {
-      img = img.resize(g.width, g.height, { fit: "inside", kernel });
-    } else {
-      const target = g.resizeTo ?? Math.max(g.width, g.height);
-      const meta3 = readImageHeader(bytes) ?? await sharp2(bytes, { failOn: "error", limitInputPixels: MAX_INPUT_PIXELS2 }).metadata();
-      const swap = (meta3.orientation ?? 1) >= 5;
-      const ow = swap ? meta3.height : meta3.width;
-      const oh = swap ? meta3.width : meta3.height;
-      if (!ow || !oh) throw new Error("image has no size");
-      const [rw, rh] = ow <= oh ? [target, Math.max(target, Math.floor(target * oh / ow))] : [Math.max(target, Math.floor(target * ow / oh)), target];
-      img = img.resize(rw, rh, { fit: "fill", kernel }).extract({
-        left: roundHalfEven2((rw - g.width) / 2),
-        top: roundHalfEven2((rh - g.height) / 2),
-        width: g.width,
-        height: g.height
-      });
-    }
-    const { data, info } = await img.toColourspace("srgb").removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    const rgb = new Uint8Array(data.buffer, data.byteOffset, data.length);
-    const padded = g.mode === "letterbox";
-    if (info.channels !== 3 || (padded ? info.width > g.width || info.height > g.height : info.width !== g.width || info.height !== g.height)) {
-      throw new Error(`unexpected decoded shape ${info.width}x${info.height}x${info.channels}`);
-    }
-    return padded ? padCentred(rgb, info.width, info.height, g) : { width: info.width, height: info.height, data: rgb };
+    decoded = await decodeRgb(bytes, g);
   } catch (error62) {
     throw new UserError("image", `cannot decode image ${label}: ${describeSharpError(error62)}`, {
       cause: error62
     });
   }
+  const plan = planResize(decoded.width, decoded.height, g);
+  const resized = resample(decoded, plan.width, plan.height, g.resampler);
+  if (plan.crop) return crop(resized, plan.crop.left, plan.crop.top, g.width, g.height);
+  if (plan.pad) return padOnto(resized, plan.pad.left, plan.pad.top, g);
+  return resized;
 }
-function padCentred(data, w, h, g) {
-  if (w === g.width && h === g.height) return { width: w, height: h, data };
-  const bg = [1, 3, 5].map((i) => Number.parseInt(g.background.slice(i, i + 2), 16));
+async function decodeRgb(bytes, g) {
+  let img = sharp2(bytes, {
+    failOn: "error",
+    limitInputPixels: MAX_INPUT_PIXELS2,
+    sequentialRead: true
+  });
+  if (g.exif) img = img.rotate();
+  if (g.resampler.library === "pillow" && isPng16BitGrey(bytes)) {
+    const { data: data2, info: info2 } = await img.toColourspace("grey16").raw({ depth: "ushort" }).toBuffer({ resolveWithObject: true });
+    const samples = new Uint16Array(data2.buffer, data2.byteOffset, data2.length / 2);
+    const rgb = new Uint8Array(info2.width * info2.height * 3);
+    for (let i = 0; i < info2.width * info2.height; i++)
+      rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = Math.min(samples[i * info2.channels], 255);
+    return { width: info2.width, height: info2.height, data: rgb };
+  }
+  if (g.background) img = img.flatten({ background: g.background });
+  const { data, info } = await img.toColourspace("srgb").removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3)
+    throw new Error(`unexpected decoded shape ${info.width}x${info.height}x${info.channels}`);
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length)
+  };
+}
+function isPng16BitGrey(b) {
+  return b.length > 26 && b[0] === 137 && b[1] === 80 && b[24] === 16 && b[25] === 0;
+}
+function crop(img, left, top, w, h) {
+  if (left === 0 && top === 0 && w === img.width && h === img.height) return img;
+  const out = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    const from = ((top + y) * img.width + left) * 3;
+    out.set(img.data.subarray(from, from + w * 3), y * w * 3);
+  }
+  return { width: w, height: h, data: out };
+}
+function padOnto(img, left, top, g) {
+  if (img.width === g.width && img.height === g.height) return img;
+  const bg = [1, 3, 5].map((i) => Number.parseInt(g.pad.slice(i, i + 2), 16));
   const out = new Uint8Array(g.width * g.height * 3);
   for (let p = 0; p < out.length; p += 3) out.set(bg, p);
-  const left = Math.floor((g.width - w) / 2);
-  const top = Math.floor((g.height - h) / 2);
-  for (let y = 0; y < h; y++)
-    out.set(data.subarray(y * w * 3, (y + 1) * w * 3), ((top + y) * g.width + left) * 3);
+  const row = img.width * 3;
+  for (let y = 0; y < img.height; y++)
+    out.set(img.data.subarray(y * row, (y + 1) * row), ((top + y) * g.width + left) * 3);
   return { width: g.width, height: g.height, data: out };
-}
-function roundHalfEven2(x) {
-  const f = Math.floor(x);
-  const diff = x - f;
-  if (diff > 0.5) return f + 1;
-  if (diff < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
 }
 function describeSharpError(error62) {
   const message = error62 instanceof Error ? error62.message : String(error62);
@@ -52807,19 +54006,15 @@ function describeSharpError(error62) {
     return "the file is truncated or corrupt (the decoder failed; its message was lost to a concurrent decode)";
   return message.split("\n")[0] ?? message;
 }
-var KERNELS, MAX_INPUT_PIXELS2;
+var MAX_INPUT_PIXELS2;
 var init_decode = __esm({
   "src/image/decode.ts"() {
     "use strict";
     init_errors();
-    init_header();
+    init_geometry();
+    init_resample();
+    init_geometry();
     sharp2.cache(false);
-    KERNELS = {
-      nearest: sharp2.kernel.nearest,
-      bilinear: sharp2.kernel.linear,
-      bicubic: sharp2.kernel.cubic,
-      lanczos3: sharp2.kernel.lanczos3
-    };
     MAX_INPUT_PIXELS2 = 268402689;
   }
 });
@@ -52881,9 +54076,9 @@ function imagesToTensor(images, spec, spares) {
   const first = images[0];
   if (!first) return spec.dtype === "uint8" ? new Uint8Array(0) : new Float32Array(0);
   const { width: w, height: h } = first;
-  const c = channelCount(spec.channels);
+  const c2 = channelCount(spec.channels);
   const plane = w * h;
-  const perImage = plane * c;
+  const perImage = plane * c2;
   for (const img of images) {
     if (img.width !== w || img.height !== h) {
       throw new Error("imagesToTensor: images in a batch must share a size");
@@ -52895,14 +54090,14 @@ function imagesToTensor(images, spec, spares) {
     const out2 = takeSpare(spares, Uint8Array, perImage * images.length);
     images.forEach((img, n) => {
       const base = n * perImage;
-      if (c === 1) writeGrayUint8(img.data, out2, base, plane);
+      if (c2 === 1) writeGrayUint8(img.data, out2, base, plane);
       else if (nchw) writeNchwUint8(img.data, out2, base, plane, f0, f1, f2);
       else writeNhwcUint8(img.data, out2, base, plane, f0, f1, f2);
     });
     return out2;
   }
   const out = takeSpare(spares, Float32Array, perImage * images.length);
-  if (c === 1) {
+  if (c2 === 1) {
     const gray = new Float64Array(plane);
     images.forEach(
       (img, n) => writeGrayFloat(
@@ -53071,16 +54266,33 @@ var init_scores = __esm({
   }
 });
 
+// src/tables/quantize.ts
+function quantize(x) {
+  return x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(7));
+}
+var init_quantize = __esm({
+  "src/tables/quantize.ts"() {
+    "use strict";
+  }
+});
+
 // src/engine/variant-task.ts
 async function runVariantTask(img, task) {
   if (task.kind === "corruption") {
     return applyCorruption(img, task.name, task.severity, {
       seedKey: task.seedKey,
       table: task.table,
-      pixelScale: task.pixelScale
+      pixelScale: task.pixelScale,
+      channels: task.channels ?? "rgb"
     });
   }
   return applyTransform(img, task.spec);
+}
+function taskForChannels(task, channels) {
+  return task.kind === "corruption" && channels === "gray" ? { ...task, channels: "gray" } : task;
+}
+function variantChannels(task, channels) {
+  return task?.kind === "corruption" && channels === "gray" ? "gray" : "rgb";
 }
 var init_variant_task = __esm({
   "src/engine/variant-task.ts"() {
@@ -53171,7 +54383,7 @@ var init_variant_pool = __esm({
 });
 
 // src/engine/evaluate.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 import os from "node:os";
 import { readFile as readFile7 } from "node:fs/promises";
 async function evaluate(examples, models, variants, options) {
@@ -53196,7 +54408,7 @@ async function evaluate(examples, models, variants, options) {
           unreadable.push({ id: example.id, reason: `cannot read file: ${describeError(error62)}` });
           return void 0;
         }
-        const hash2 = createHash6("sha256").update(bytes).digest("hex");
+        const hash2 = createHash7("sha256").update(bytes).digest("hex");
         const images2 = /* @__PURE__ */ new Map();
         try {
           for (const [key, g] of geometries)
@@ -53265,14 +54477,18 @@ async function evaluate(examples, models, variants, options) {
         if (!variant || prepared[i] || memberLists[i].length === 0) return;
         prepared[i] = (async () => {
           const out = /* @__PURE__ */ new Map();
-          for (const key of geometries.keys()) {
-            const members2 = memberLists[i];
-            const cleans = members2.map((d) => d.images.get(key));
+          const members2 = memberLists[i];
+          const probe = variant.task?.(members2[0].example);
+          for (const m of models) {
+            const channels = variantChannels(probe, m.contract.tensor.channels);
+            const key = `${geometryKey(m.contract.geometry)}\0${channels}`;
+            if (out.has(key)) continue;
+            const cleans = members2.map((d) => d.images.get(geometryKey(m.contract.geometry)));
             out.set(
               key,
               variant.task ? await pool.runBatch(
                 cleans,
-                members2.map((d) => variant.task(d.example))
+                members2.map((d) => taskForChannels(variant.task(d.example), channels))
               ) : cleans
             );
           }
@@ -53290,7 +54506,11 @@ async function evaluate(examples, models, variants, options) {
         prepared[i] = void 0;
         prepare(i + lookahead);
         models.forEach((m, mi) => {
-          const imgs = variantImages.get(geometryKey(m.contract.geometry));
+          const channels = variantChannels(
+            variant.task?.(members2[0].example),
+            m.contract.tensor.channels
+          );
+          const imgs = variantImages.get(`${geometryKey(m.contract.geometry)}\0${channels}`);
           members2.forEach(
             (d, j) => queues[mi].push({ image: imgs[j], decoded: d, variant: variant.name })
           );
@@ -53304,13 +54524,12 @@ async function evaluate(examples, models, variants, options) {
     await pool.close();
   }
   if (unreadable.length > 0 && (options.onUnreadable ?? "error") === "error") {
-    const list2 = unreadable.slice(0, 10).map((u) => `  ${u.id}: ${u.reason}`).join("\n");
+    const list2 = unreadable.slice(0, 10).map((u) => `${u.id}: ${u.reason}`);
+    if (unreadable.length > 10) list2.push(`... and ${unreadable.length - 10} more`);
     throw new UserError(
       "image",
-      `${unreadable.length} image(s) could not be read:
-${list2}${unreadable.length > 10 ? `
-  ... and ${unreadable.length - 10} more` : ""}
-Fix or remove them, or set dataset.onUnreadable: skip to evaluate without them.`
+      `${unreadable.length} image(s) could not be read (fix or remove them, or set dataset.onUnreadable: skip to evaluate without them):`,
+      { details: list2 }
     );
   }
   const tables = [];
@@ -53381,9 +54600,6 @@ async function runModel(m, items, keepProbs, stats, spares) {
   }
   return out;
 }
-function quantize(x) {
-  return x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(7));
-}
 var MAX_BATCHES_IN_FLIGHT, MAX_SPARE_TENSORS;
 var init_evaluate2 = __esm({
   "src/engine/evaluate.ts"() {
@@ -53395,8 +54611,10 @@ var init_evaluate2 = __esm({
     init_contract();
     init_scores();
     init_images();
+    init_quantize();
     init_records();
     init_variant_pool();
+    init_variant_task();
     MAX_BATCHES_IN_FLIGHT = 2;
     MAX_SPARE_TENSORS = 2 * (MAX_BATCHES_IN_FLIGHT + 1);
   }
@@ -53431,10 +54649,10 @@ var init_shard = __esm({
 });
 
 // src/engine/run.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 import { readFile as readFile8 } from "node:fs/promises";
 import os2 from "node:os";
-import path7 from "node:path";
+import path10 from "node:path";
 async function runFromConfigFile(configFile, overrides = {}, hooks = {}) {
   const loaded = await loadConfig(configFile);
   return runEvaluation(loaded, overrides, hooks);
@@ -53498,23 +54716,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       checkClassCount("baseline", baseContract, classes.length);
       models.push({ role: "baseline", model: baselineModel, contract: baseContract });
     }
-    const metricNames = metricNamesFor(
-      config2.metrics.topK,
-      config2.gates.map((g) => g.metric)
-    );
-    try {
-      resolveMetrics(metricNames, classes);
-    } catch (error62) {
-      if (error62 instanceof UnknownMetricError) {
-        const i = config2.gates.findIndex((g) => error62.message.includes(`"${g.metric}"`));
-        const line = i >= 0 ? loaded.lineOf(["gates", i, "metric"]) : void 0;
-        throw new UserError(
-          "config",
-          `${path7.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i}].metric: ${error62.message}`
-        );
-      }
-      throw error62;
-    }
+    checkMetricNames(loaded, classes, classSource);
     checkGateScopes(loaded, config2, raw.metadataColumns);
     const pinnedIds = await readPinned(loaded, config2);
     const sliceColumns = config2.slices.columns ?? raw.metadataColumns;
@@ -53632,21 +54834,8 @@ async function resolveClasses(loaded, raw, modelMetadata) {
   }
   const meta3 = modelMetadata?.classes ?? modelMetadata?.labels;
   if (meta3 !== void 0) {
-    let parsed;
-    try {
-      parsed = JSON.parse(meta3);
-    } catch {
-      parsed = meta3.split(/\r?\n|,/).map((s) => s.trim()).filter(Boolean);
-    }
-    if (Array.isArray(parsed) && parsed.every((c) => typeof c === "string"))
-      return { classes: parsed, source: 'model metadata "classes"' };
-    if (parsed && typeof parsed === "object") {
-      const entries = Object.entries(parsed).sort(
-        (a, b) => Number(a[0]) - Number(b[0])
-      );
-      if (entries.every(([k, v], i) => Number(k) === i && typeof v === "string"))
-        return { classes: entries.map(([, v]) => v), source: 'model metadata "classes"' };
-    }
+    const classes = classesFromMetadata(meta3);
+    if (classes) return { classes, source: 'model metadata "classes"' };
     throw new UserError(
       "model",
       `the candidate model's metadata "classes" is not a JSON list of class names; set dataset.classes instead`
@@ -53659,11 +54848,11 @@ async function resolveClasses(loaded, raw, modelMetadata) {
     'no class list: set dataset.classes (a list, or a file with one class per line) in model output order, or store a JSON list under the ONNX metadata key "classes"'
   );
 }
-function checkClassCount(role, c, n) {
-  if (c.outputClasses !== void 0 && c.outputClasses !== n) {
+function checkClassCount(role, c2, n) {
+  if (c2.outputClasses !== void 0 && c2.outputClasses !== n) {
     throw new UserError(
       "model",
-      `${role} model output ${c.outputName} has ${c.outputClasses} classes but the class list has ${n}`
+      `${role} model output ${c2.outputName} has ${c2.outputClasses} classes but the class list has ${n}`
     );
   }
 }
@@ -53674,7 +54863,7 @@ function checkGateScopes(loaded, config2, columns) {
       const line = loaded.lineOf(["gates", i, "scope"]);
       throw new UserError(
         "config",
-        `${path7.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i}].scope: no metadata column "${g.scope.slice(7)}" (columns: ${[...known].join(", ") || "none"})`
+        `${path10.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i}].scope: no metadata column "${g.scope.slice(7)}" (columns: ${[...known].join(", ") || "none"})`
       );
     }
   });
@@ -53698,7 +54887,7 @@ async function readPinned(loaded, config2) {
 }
 function checkStoredCompatible(stored, classes) {
   const old = stored.report.dataset.classes;
-  if (old.length !== classes.length || old.some((c, i) => c !== classes[i])) {
+  if (old.length !== classes.length || old.some((c2, i) => c2 !== classes[i])) {
     throw new UserError(
       "baseline",
       `the stored baseline in ${stored.dir} was made with a different class list (${old.length} classes: ${old.slice(0, 5).join(", ")}\u2026); predictions cannot be compared. Re-create the baseline.`
@@ -53741,7 +54930,7 @@ async function reportFromRecords(input2) {
   return buildReport({
     config: loaded.config,
     configFile: rel(loaded.file),
-    configSha: createHash7("sha256").update(await readFile8(loaded.file)).digest("hex"),
+    configSha: createHash8("sha256").update(await readFile8(loaded.file)).digest("hex"),
     dataset: {
       root: rel(data.root),
       ...data.manifest ? { manifest: rel(data.manifest) } : {},
@@ -53749,7 +54938,8 @@ async function reportFromRecords(input2) {
       metadataColumns: data.raw.metadataColumns,
       totalExamples: input2.allExamples.length,
       classSource: input2.classSource,
-      ...input2.shard ? { shard: input2.shard } : {}
+      ...input2.shard ? { shard: input2.shard } : {},
+      unused: data.raw.unused
     },
     classes: input2.classes,
     allExamples: input2.allExamples,
@@ -53778,7 +54968,7 @@ async function reportFromRecords(input2) {
     createdAt: (/* @__PURE__ */ new Date()).toISOString(),
     ...input2.suites ? { suites: input2.suites } : {},
     ...input2.suiteGates ? { suiteGates: input2.suiteGates } : {},
-    ...input2.notices ? { notices: input2.notices } : {}
+    notices: [...input2.notices ?? [], ...stored?.notices ?? []]
   });
 }
 function readableRows(tables, examples, images) {
@@ -53797,34 +54987,36 @@ var init_run = __esm({
   "src/engine/run.ts"() {
     "use strict";
     init_load();
+    init_class_list();
     init_load2();
     init_errors();
-    init_classification();
     init_contract();
     init_runtime();
     init_build();
+    init_check_metrics();
     init_data_suite();
     init_reuse();
     init_summary();
-    init_regression();
     init_plan();
     init_records();
     init_evaluate2();
     init_results();
     init_shard();
-    cwdPath = (p) => path7.resolve(process.cwd(), p);
-    rel = (p) => path7.relative(process.cwd(), p).split(path7.sep).join("/") || ".";
+    cwdPath = (p) => path10.resolve(process.cwd(), p);
+    rel = (p) => path10.relative(process.cwd(), p).split(path10.sep).join("/") || ".";
   }
 });
 
 // src/engine/merge.ts
 import { access } from "node:fs/promises";
-import path8 from "node:path";
+import path11 from "node:path";
 async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
   if (shardDirs.length === 0)
     throw new UserError("usage", "merge needs the output folders of the shard runs");
   const loaded = await loadConfig(configFile);
-  const shards = await Promise.all(shardDirs.map((d) => readResultDir(path8.resolve(d))));
+  const shards = await Promise.all(
+    shardDirs.map((d) => readResultDir(path11.resolve(d), `the shard folder ${d}`))
+  );
   const count = checkShardSet(shards);
   hooks.log?.(`merging ${shards.length} shard(s) of ${count}`);
   const data = await prepareData(loaded, overrides, { checkFiles: false });
@@ -53838,6 +55030,7 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
       );
     }
   }
+  checkMetricNames(loaded, classes, source);
   const allExamples = attachClasses(data.raw, classes, source);
   const rowOf = allExamples.indexById();
   const roleOrder = { candidate: 0, baseline: 1 };
@@ -53895,7 +55088,9 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
   const records = new RecordSet(tables);
   const images = new ImageFacts(allExamples.length);
   for (const s of shards) {
-    for await (const line of readExampleLines(path8.join(s.dir, RESULT_FILES.examples))) {
+    const expected = s.report.files?.[RESULT_FILES.examples];
+    const check2 = { what: `the shard folder ${s.dir}`, ...expected ? { expected } : {} };
+    for await (const line of readExampleLines(path11.join(s.dir, RESULT_FILES.examples), check2)) {
       const e = rowOf.get(line.id);
       if (e !== void 0) images.set(e, line.hash, line);
     }
@@ -53916,7 +55111,7 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
   }
   const baselineModel = first.models.baseline?.source === "model" ? first.models.baseline : void 0;
   let dataChecks;
-  const notices = [];
+  const notices = shards.flatMap((s) => s.notices);
   if (loaded.config.data?.enabled) {
     const haveImages = await Promise.all(
       Array.from(
@@ -54002,6 +55197,7 @@ var init_merge = __esm({
     init_errors();
     init_images();
     init_records();
+    init_check_metrics();
     init_data_suite();
     init_results();
     init_run();
@@ -54029,18 +55225,18 @@ function renderJUnit(report) {
     );
     for (const g of gates) {
       const name = `${g.rule} [${g.target}]`;
-      const open2 = `    <testcase classname="visiongate.${xml(report.name)}.${xml(suite)}" name="${xml(name)}"`;
+      const open3 = `    <testcase classname="visiongate.${xml(report.name)}.${xml(suite)}" name="${xml(name)}"`;
       if (g.status === "fail")
-        lines.push(`${open2}>`, `      <failure message="${xml(g.reason)}"/>`, "    </testcase>");
+        lines.push(`${open3}>`, `      <failure message="${xml(g.reason)}"/>`, "    </testcase>");
       else if (g.status === "skipped")
-        lines.push(`${open2}>`, `      <skipped message="${xml(g.reason)}"/>`, "    </testcase>");
+        lines.push(`${open3}>`, `      <skipped message="${xml(g.reason)}"/>`, "    </testcase>");
       else if (g.status === "warn")
         lines.push(
-          `${open2}>`,
+          `${open3}>`,
           `      <system-out>warning: ${xml(g.reason)}</system-out>`,
           "    </testcase>"
         );
-      else lines.push(`${open2}/>`);
+      else lines.push(`${open3}/>`);
     }
     lines.push("  </testsuite>");
   }
@@ -54059,7 +55255,7 @@ var init_junit = __esm({
 function bySeverity(r, model) {
   const m = r[model];
   return r.severities.map((_, i) => {
-    const xs = r.corruptions.map((c) => m.accuracy[c][i]).filter(Number.isFinite);
+    const xs = r.corruptions.map((c2) => m.accuracy[c2][i]).filter(Number.isFinite);
     return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
   });
 }
@@ -54085,15 +55281,15 @@ function renderRobustnessSection(r, opts) {
 
 ${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 ${r.severities.length} severities (${escapeMarkdown(r.table)} parameters)${r.transforms.length ? ` + ${r.transforms.length} transforms` : ""}. Clean accuracy on the sample: ${r.baseline ? `${pct2(r.baseline.cleanAccuracy)} \u2192 ` : ""}${pct2(r.candidate.cleanAccuracy)}; corrupted: ${r.baseline ? `${pct2(r.baseline.corruptedAccuracy)} \u2192 ` : ""}${pct2(r.candidate.corruptedAccuracy)}.`
   );
-  const rows = r.corruptions.map((c) => {
-    const cand = r.candidate.meanAccuracy[c];
-    const base = r.baseline?.meanAccuracy[c];
+  const rows = r.corruptions.map((c2) => {
+    const cand = r.candidate.meanAccuracy[c2];
+    const base = r.baseline?.meanAccuracy[c2];
     const worstIdx = r.baseline ? r.severities.reduce((w, _, i) => {
-      const d = r.candidate.accuracy[c][i] - r.baseline.accuracy[c][i];
-      const dw = r.candidate.accuracy[c][w] - r.baseline.accuracy[c][w];
+      const d = r.candidate.accuracy[c2][i] - r.baseline.accuracy[c2][i];
+      const dw = r.candidate.accuracy[c2][w] - r.baseline.accuracy[c2][w];
       return d < dw ? i : w;
     }, 0) : -1;
-    return { c, cand, base, delta: base === void 0 ? NaN : cand - base, worstIdx };
+    return { c: c2, cand, base, delta: base === void 0 ? NaN : cand - base, worstIdx };
   });
   rows.sort(
     (a, b) => Number.isFinite(a.delta) && Number.isFinite(b.delta) ? a.delta - b.delta : a.cand - b.cand
@@ -54168,8 +55364,8 @@ function formatDelta(name, d) {
 function table(rows, align) {
   return markdownTable(rows, align ? { align } : {});
 }
-function details2(summary, body, open2 = false) {
-  return `<details${open2 ? " open" : ""}><summary>${summary}</summary>
+function details2(summary, body, open3 = false) {
+  return `<details${open3 ? " open" : ""}><summary>${summary}</summary>
 
 ${body}
 
@@ -54418,12 +55614,12 @@ function renderMarkdown(report, options) {
           table(
             [
               ["Class", "Precision", "Recall", "F1", "Support"],
-              ...pc.map((c) => [
-                escapeMarkdown(c.class, 60),
-                formatMetric("p", c.precision),
-                formatMetric("r", c.recall),
-                formatMetric("f", c.f1),
-                String(c.support)
+              ...pc.map((c2) => [
+                escapeMarkdown(c2.class, 60),
+                formatMetric("p", c2.precision),
+                formatMetric("r", c2.recall),
+                formatMetric("f", c2.f1),
+                String(c2.support)
               ])
             ],
             ["l", "r", "r", "r", "r"]
@@ -54443,7 +55639,9 @@ function renderMarkdown(report, options) {
         `${report.comparison.removed.length} baseline example(s) are no longer in the dataset.`
       );
     if (notes.length > 0)
-      out.push(details2(`Notes (${notes.length})`, notes.map((n) => `- ${n}`).join("\n")));
+      out.push(
+        details2(`Notes (${notes.length})`, notes.map((n) => `- ${escapeMarkdown(n, 2e3)}`).join("\n"))
+      );
   }
   if (report.overall.stats) {
     out.push(
@@ -54469,8 +55667,154 @@ var init_markdown2 = __esm({
   }
 });
 
+// src/engine/output-dir.ts
+import { randomBytes } from "node:crypto";
+import { mkdir as mkdir2, readdir as readdir3, realpath as realpath3, rename as rename2, rm, rmdir, stat as stat4 } from "node:fs/promises";
+import path12 from "node:path";
+async function realPathOf(p) {
+  const rest = [];
+  for (let at = p; ; at = path12.dirname(at)) {
+    try {
+      return path12.join(await realpath3(at), ...rest.reverse());
+    } catch {
+      if (path12.dirname(at) === at) return p;
+      rest.push(path12.basename(at));
+    }
+  }
+}
+async function checkOutputDir(dir, options = {}) {
+  const abs = path12.resolve(dir);
+  const real = await realPathOf(abs);
+  for (const input2 of options.inputs ?? []) {
+    const inReal = await realPathOf(path12.resolve(input2));
+    if (real === inReal || below(inReal, real))
+      throw new UserError(
+        "usage",
+        `the output folder ${dir} is ${real === inReal ? "" : "inside "}the shard folder ${input2}, which merge reads: write the merged report to another folder`
+      );
+    if (below(real, inReal))
+      throw new UserError(
+        "usage",
+        `the output folder ${dir} holds the shard folder ${input2}, which merge reads (the output folder is replaced as a whole): write the merged report to another folder`
+      );
+  }
+  let exists2 = false;
+  try {
+    const s = await stat4(real);
+    if (!s.isDirectory())
+      throw new UserError(
+        "usage",
+        `the output folder ${dir} is a file, not a folder: give a folder`
+      );
+    exists2 = true;
+  } catch (error62) {
+    if (error62 instanceof UserError) throw error62;
+    const code = error62.code;
+    if (code === "ENOTDIR")
+      throw new UserError("usage", `the output folder ${dir} lies below a file: give a folder`);
+    if (code !== "ENOENT")
+      throw new UserError("usage", `cannot use the output folder ${dir}: ${why(error62)}`);
+  }
+  const parent = path12.dirname(real);
+  if (exists2) {
+    const foreign = (await readdir3(real)).filter((n) => !isOurs(n)).sort();
+    if (foreign.length > 0)
+      throw new UserError(
+        "usage",
+        `the output folder ${dir} holds files VisionGate did not write (${foreign.slice(0, 5).map((n) => `"${n}"`).join(
+          ", "
+        )}${foreign.length > 5 ? `, and ${foreign.length - 5} more` : ""}); each run replaces the whole folder, so give a new or empty folder, or one VisionGate wrote`
+      );
+  } else {
+    try {
+      await mkdir2(parent, { recursive: true });
+    } catch (error62) {
+      const code = error62.code;
+      throw new UserError(
+        "usage",
+        code === "ENOTDIR" || code === "EEXIST" ? `the output folder ${dir} lies below a file: give a folder` : `cannot create the output folder ${dir}: ${why(error62)}`
+      );
+    }
+  }
+  const inPlace = exists2 && (parent === real || real === await realPathOf(process.cwd()) || (await stat4(real)).dev !== (await stat4(parent)).dev);
+  const probe = path12.join(
+    inPlace ? real : parent,
+    `.${path12.basename(real)}.visiongate-check-${token()}`
+  );
+  try {
+    await mkdir2(probe);
+    await rmdir(probe);
+  } catch (error62) {
+    throw new UserError(
+      "usage",
+      `cannot write the output folder ${dir}: ${why(error62)} in ${inPlace ? real : parent}`
+    );
+  }
+  return { dir: abs, mode: inPlace ? "in-place" : "swap" };
+}
+function token() {
+  return `${process.pid}-${randomBytes(4).toString("hex")}`;
+}
+async function replaceOutputDir(out, write) {
+  const real = await realPathOf(out.dir);
+  if (out.mode === "in-place") {
+    await rm(path12.join(real, RESULT_FILES.report), { force: true });
+    await write(real);
+    return;
+  }
+  const parent = path12.dirname(real);
+  const base = path12.basename(real);
+  const fresh = path12.join(parent, `.${base}.visiongate-new-${token()}`);
+  await mkdir2(fresh);
+  try {
+    await write(fresh);
+  } catch (error62) {
+    await rm(fresh, { recursive: true, force: true });
+    throw error62;
+  }
+  const old = path12.join(parent, `.${base}.visiongate-old-${token()}`);
+  let moved = false;
+  try {
+    await rename2(real, old);
+    moved = true;
+  } catch (error62) {
+    if (error62.code !== "ENOENT") {
+      await rm(fresh, { recursive: true, force: true });
+      throw error62;
+    }
+  }
+  try {
+    await rename2(fresh, real);
+  } catch (error62) {
+    if (moved) await rename2(old, real).catch(() => void 0);
+    await rm(fresh, { recursive: true, force: true });
+    throw error62;
+  }
+  if (moved) await rm(old, { recursive: true, force: true });
+}
+var OURS, isOurs, below, why;
+var init_output_dir = __esm({
+  "src/engine/output-dir.ts"() {
+    "use strict";
+    init_errors();
+    init_results();
+    OURS = new Set(Object.values(RESULT_FILES));
+    isOurs = (name) => OURS.has(name) || OURS.has(name.replace(/\.\d+\.tmp$/, ""));
+    below = (parent, child2) => {
+      const rel2 = path12.relative(parent, child2);
+      return rel2 !== "" && rel2 !== ".." && !rel2.startsWith(`..${path12.sep}`) && !path12.isAbsolute(rel2);
+    };
+    why = (error62) => {
+      const code = error62.code;
+      if (code === "EACCES" || code === "EPERM") return "permission denied";
+      if (code === "EROFS") return "a read-only file system";
+      return code ?? String(error62);
+    };
+  }
+});
+
 // src/engine/output.ts
-import path9 from "node:path";
+import path13 from "node:path";
 function markdownOptions(config2, extra = {}) {
   return {
     maxSlices: config2.report.maxSlices,
@@ -54481,28 +55825,72 @@ function markdownOptions(config2, extra = {}) {
   };
 }
 async function writeOutputs(dir, report, records, examples, images, options) {
+  const out = await checkOutputDir(dir);
   const markdown = renderMarkdown(report, options);
-  const files = {
-    reportJson: path9.join(dir, RESULT_FILES.report),
-    reportMarkdown: path9.join(dir, RESULT_FILES.markdown),
-    records: path9.join(dir, RESULT_FILES.records),
-    examples: path9.join(dir, RESULT_FILES.examples),
-    junit: path9.join(dir, RESULT_FILES.junit)
-  };
-  await writeLinesAtomic(files.records, recordLines(records));
-  await writeLinesAtomic(files.examples, exampleLines(examples, images));
-  await writeFileAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}
+  await replaceOutputDir(out, async (into) => {
+    const at = (name) => path13.join(into, name);
+    const files = {
+      [RESULT_FILES.records]: await writeLinesAtomic(
+        at(RESULT_FILES.records),
+        recordLines(records)
+      ),
+      [RESULT_FILES.examples]: await writeLinesAtomic(
+        at(RESULT_FILES.examples),
+        exampleLines(examples, images)
+      )
+    };
+    report.files = files;
+    await writeFileAtomic(at(RESULT_FILES.markdown), markdown);
+    await writeFileAtomic(at(RESULT_FILES.junit), renderJUnit(report));
+    await writeFileAtomic(at(RESULT_FILES.report), `${JSON.stringify(report, null, 2)}
 `);
-  await writeFileAtomic(files.reportMarkdown, markdown);
-  await writeFileAtomic(files.junit, renderJUnit(report));
-  return { dir, ...files, markdown };
+  });
+  return {
+    dir: out.dir,
+    reportJson: path13.join(out.dir, RESULT_FILES.report),
+    reportMarkdown: path13.join(out.dir, RESULT_FILES.markdown),
+    records: path13.join(out.dir, RESULT_FILES.records),
+    examples: path13.join(out.dir, RESULT_FILES.examples),
+    junit: path13.join(out.dir, RESULT_FILES.junit),
+    markdown
+  };
 }
 var init_output = __esm({
   "src/engine/output.ts"() {
     "use strict";
     init_junit();
     init_markdown2();
+    init_output_dir();
     init_results();
+  }
+});
+
+// src/log-text.ts
+function visible(c2) {
+  const named = NAMED[c2];
+  if (named) return named;
+  const code = c2.charCodeAt(0);
+  return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
+}
+function escapeLogText(text) {
+  return text.replace(UNSAFE, visible).replace(/##\[/g, "##\\x5b").replace(/^(\s*):(?=:)/, "$1\\x3a");
+}
+function escapeLogLines(lines) {
+  return lines.map(escapeLogText).join("\n");
+}
+function errorLogText(error62) {
+  const details3 = isUserError(error62) ? error62.details ?? [] : [];
+  if (details3.length > 0)
+    return escapeLogLines([error62.summary, ...details3.map((d) => `  ${d}`)]);
+  return escapeLogText(describeError(error62));
+}
+var UNSAFE, NAMED;
+var init_log_text = __esm({
+  "src/log-text.ts"() {
+    "use strict";
+    init_errors();
+    UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+    NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
   }
 });
 
@@ -54519,6 +55907,1660 @@ var init_verdict = __esm({
   }
 });
 
+// src/init/class-sources.ts
+import { readFile as readFile9 } from "node:fs/promises";
+import path14 from "node:path";
+function modelMetadataSources(metadata) {
+  const sources = [];
+  const ignored = [];
+  for (const key of ["classes", "labels"]) {
+    const value = metadata[key];
+    if (value === void 0) continue;
+    const classes = classesFromMetadata(value);
+    if (classes)
+      sources.push({ origin: "model-metadata", where: `ONNX metadata "${key}"`, classes });
+    else ignored.push(`ONNX metadata "${key}" is not a list of class names`);
+    break;
+  }
+  if (metadata.names !== void 0) {
+    let parsed;
+    try {
+      parsed = (0, import_yaml2.parse)(metadata.names);
+    } catch {
+      parsed = void 0;
+    }
+    const classes = parsed === void 0 ? void 0 : classesFromJson(parsed);
+    if (Array.isArray(classes))
+      sources.push({ origin: "model-names", where: 'ONNX metadata "names"', classes });
+    else ignored.push('ONNX metadata "names" is not a class-index \u2192 name mapping');
+  }
+  return { sources, ignored };
+}
+async function classFilesIn(dir, side, show) {
+  const sources = [];
+  const ignored = [];
+  if (side === "model") {
+    const file2 = path14.join(dir, "config.json");
+    const text = await readFile9(file2, "utf8").catch(() => void 0);
+    if (text !== void 0) {
+      let json2;
+      try {
+        json2 = JSON.parse(text);
+      } catch {
+        json2 = void 0;
+      }
+      if (json2 !== null && typeof json2 === "object" && "id2label" in json2) {
+        const classes = classesFromJson(json2);
+        if (Array.isArray(classes))
+          sources.push({
+            origin: "model-config",
+            where: `${show(file2)} (id2label)`,
+            file: file2,
+            classes
+          });
+        else ignored.push(`${show(file2)}: ${classes}`);
+      }
+    }
+  }
+  for (const name of CLASS_FILES) {
+    const file2 = path14.join(dir, name);
+    const exists2 = await readFile9(file2).then(
+      () => true,
+      () => false
+    );
+    if (!exists2) continue;
+    try {
+      const classes = await readClassFile(file2);
+      if (classes.length > 0)
+        sources.push({
+          origin: side === "model" ? "model-file" : "dataset-file",
+          where: show(file2),
+          file: file2,
+          classes
+        });
+    } catch (error62) {
+      ignored.push(error62.message);
+    }
+  }
+  return { sources, ignored };
+}
+function difference(a, b) {
+  if (a.length !== b.length) return `${b.length} names where ${a.length} are used`;
+  const sa = new Set(a);
+  if (b.every((c2) => sa.has(c2))) {
+    const i = a.findIndex((c2, k) => c2 !== b[k]);
+    return `the same names in another order (position ${i}: "${b[i]}" instead of "${a[i]}")`;
+  }
+  const other = b.filter((c2) => !sa.has(c2));
+  return `other names (${other.slice(0, 3).map((c2) => `"${c2}"`).join(", ")}${other.length > 3 ? ", \u2026" : ""})`;
+}
+function chooseClasses(sources, labels, outputClasses) {
+  const all = [...sources];
+  const k = outputClasses;
+  const indices = labels.every((l) => /^(0|[1-9]\d*)$/.test(l)) ? Math.max(k ?? 0, ...labels.map((l) => Number(l) + 1)) : 0;
+  if (indices > 0 && (k === void 0 || indices === k))
+    all.push({
+      origin: "indices",
+      where: "the labels, which are class indices",
+      classes: Array.from({ length: indices }, (_, i) => String(i))
+    });
+  all.sort((a, b) => SOURCE_ORDER.indexOf(a.origin) - SOURCE_ORDER.indexOf(b.origin));
+  const problemOf = (s) => {
+    if (k !== void 0 && s.classes.length !== k)
+      return `${s.classes.length} names, but the model has ${k} outputs`;
+    const known = new Set(s.classes);
+    const missing = labels.filter((l) => !known.has(l));
+    if (missing.length > 0)
+      return `does not name the label${missing.length > 1 ? "s" : ""} ${missing.slice(0, 3).map((l) => `"${l}"`).join(", ")}${missing.length > 3 ? ` and ${missing.length - 3} more` : ""}`;
+    const dup = s.classes.find((c2, i) => s.classes.indexOf(c2) !== i);
+    if (dup !== void 0) return `repeats "${dup}"`;
+    if (s.classes.length < 2) return "fewer than 2 names";
+    return void 0;
+  };
+  const chosen = all.find((s) => problemOf(s) === void 0);
+  if (!chosen) {
+    const lines = all.map((s) => `${s.where}: ${problemOf(s)}`);
+    throw new UserError(
+      "dataset",
+      `no class list fits the model and the data. The model has ${k ?? "an unknown number of"} outputs; the data has ${labels.length} labels (${labels.slice(0, 5).map((l) => `"${l}"`).join(", ")}${labels.length > 5 ? ", \u2026" : ""}).${lines.length > 0 ? ` Lists found: ${lines.join("; ")}.` : " No class list was found."} Write the class names in the model's output order to a classes.txt next to the model (one per line) and run init again.`
+    );
+  }
+  const warnings = [];
+  const agreeing = [];
+  for (const s of all) {
+    if (s === chosen || s.origin === "labels" || s.origin === "indices") continue;
+    const problem2 = problemOf(s);
+    if (problem2) warnings.push(`${s.where} was not used: ${problem2}`);
+    else if (sameList(chosen.classes, s.classes)) agreeing.push(s.where);
+    else
+      warnings.push(
+        `${s.where} disagrees with the list used: ${difference(chosen.classes, s.classes)}`
+      );
+  }
+  if (chosen.origin === "labels")
+    warnings.push(
+      `no class list was found: the labels were sorted alphabetically (${chosen.classes.length} classes) and assumed to be the model's output order (as torchvision's ImageFolder and most exporters sort them). CHECK this, or put a classes.txt in output order next to the model`
+    );
+  if (chosen.origin === "indices")
+    warnings.push(
+      `the labels are class indices 0-${chosen.classes.length - 1}, and no list of names holds them: the class names in the report are these numbers`
+    );
+  if (chosen.origin === "imagefolder" && k === void 0)
+    warnings.push("the model output size is not fixed: the class count could not be checked");
+  return { chosen, warnings, agreeing };
+}
+var import_yaml2, SOURCE_ORDER, CLASS_FILES, sameList;
+var init_class_sources = __esm({
+  "src/init/class-sources.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+    init_class_list();
+    init_errors();
+    SOURCE_ORDER = [
+      "model-metadata",
+      "model-config",
+      "model-file",
+      "dataset-file",
+      "model-names",
+      "imagefolder",
+      // Before the sorted labels: as strings, "10" sorts before "2".
+      "indices",
+      "labels"
+    ];
+    CLASS_FILES = ["classes.txt", "classes.json", "labels.txt", "labels.json", "class_names.txt"];
+    sameList = (a, b) => a.length === b.length && a.every((c2, i) => c2 === b[i]);
+  }
+});
+
+// src/init/compose.ts
+import path15 from "node:path";
+function describeModelIo(f, plan) {
+  const input2 = f.inputs.find((i) => i.name === plan.contract.inputName) ?? f.inputs[0];
+  const output2 = f.outputs.find((o) => o.name === plan.contract.outputName) ?? f.outputs[0];
+  const t = plan.contract.tensor;
+  const g = plan.contract.geometry;
+  return `input "${input2.name}" ${input2.type} ${dimsText(input2.dims)} (${t.layout}, ${g.height}\xD7${g.width}, ${t.channels === "gray" ? "gray" : "3 channels"}); output "${output2.name}" ${dimsText(output2.dims)}`;
+}
+function composeConfig(input2) {
+  const { dataset: ds, candidate, baseline, classes, show } = input2;
+  const rel2 = (p) => path15.relative(input2.configDir, p).split(path15.sep).join("/") || ".";
+  const check2 = [];
+  const warnings = [
+    ...ds.warnings,
+    ...candidate.findings.ignored,
+    ...candidate.plan.ignored
+  ];
+  if (baseline) warnings.push(...baseline.findings.ignored, ...baseline.plan.ignored);
+  warnings.push(...classes.warnings);
+  const n = ds.raw.examples.length;
+  const nodes = [
+    c(
+      "VisionGate config written by `visiongate init`. Paths are relative to this file; every key is in VisionGate's docs/config-reference.md. Lines marked CHECK are assumptions, not read from the model or the data: check them before trusting the numbers."
+    ),
+    blank,
+    c("Names the check run, the PR comment and the stored baseline."),
+    pair("name", input2.name),
+    blank,
+    block("dataset", datasetNodes(input2, rel2)),
+    blank,
+    block("model", modelNodes(candidate, rel2, check2, "model")),
+    blank,
+    ...baselineNodes(baseline, candidate.plan, rel2, check2),
+    blank,
+    block("slices", sliceNodes(ds)),
+    blank,
+    block("gates", gateNodes()),
+    blank,
+    block("robustness", robustnessNodes(n)),
+    blank,
+    ...dataNodes(ds, n, rel2)
+  ];
+  const inferred = [
+    [
+      "dataset",
+      [
+        `${ds.kind} ${show(ds.manifest ?? ds.root)}: ${ds.raw.examples.length} images, ${ds.raw.labels.length} labels`,
+        ...ds.inferred
+      ]
+    ],
+    [
+      "slices",
+      [
+        ds.slices.length > 0 ? ds.slices.map((s) => `${s.name} (${s.values} values)`).join(", ") : "no metadata columns to slice by: slices are the classes",
+        ...ds.dropped.map((d) => `not sliced: ${d.name} (${d.why})`)
+      ]
+    ],
+    [
+      "classes",
+      [
+        `${classes.chosen.classes.length} from ${classes.chosen.where}${classPreview(classes.chosen.classes)}`,
+        ...classes.agreeing.length > 0 ? [`the same list in ${classes.agreeing.join(", ")}`] : []
+      ]
+    ],
+    [
+      "model",
+      [
+        `${show(candidate.findings.file)}: ${describeModelIo(candidate.findings, candidate.plan)}`,
+        ...hintLines(candidate.plan)
+      ]
+    ],
+    ...baseline ? [
+      [
+        "baseline",
+        [
+          `${show(baseline.findings.file)}: ${describeModelIo(baseline.findings, baseline.plan)}`
+        ]
+      ]
+    ] : [],
+    [
+      "suites",
+      [
+        `regression with ${gateNodes().filter((g) => g.kind === "item").length} gates; robustness on ${Math.min(n, ROBUSTNESS_SAMPLE)} sampled images at severity 3; data checks ${n <= DATA_SUITE_MAX_IMAGES ? `on all ${n} images` : `off (commented out: ${n} images)`}`
+      ]
+    ]
+  ];
+  return { nodes, summary: { inferred, check: [...new Set(check2)], warnings } };
+}
+function classPreview(classes) {
+  const shown = classes.slice(0, 6).join(", ");
+  return `: ${shown}${classes.length > 6 ? ", \u2026" : ""}`;
+}
+function hintLines(plan) {
+  const out = [];
+  if (plan.normalisation?.how === "hint")
+    out.push(`normalisation from ${plan.normalisation.source}`);
+  if (plan.resize.how === "hint") out.push(`resize from ${plan.resize.source}`);
+  if (plan.channels.how === "hint") out.push(`channel order from ${plan.channels.source}`);
+  if (plan.size.how === "hint") out.push(`input size from ${plan.size.source}`);
+  return out;
+}
+function datasetNodes(input2, rel2) {
+  const ds = input2.dataset;
+  const sentence = (t) => t.charAt(0).toUpperCase() + t.slice(1);
+  const counts = `${ds.raw.examples.length} images, ${ds.raw.labels.length} labels`;
+  const out = [
+    c(`${[`${ds.kind}: ${counts}`, ...ds.inferred].map(sentence).join(". ")}.`)
+  ];
+  out.push(pair("root", rel2(ds.root)));
+  if (ds.manifest) out.push(pair("manifest", rel2(ds.manifest)));
+  const columns = {};
+  if (ds.columns.id && ds.columns.id !== "id") columns.id = ds.columns.id;
+  if (ds.columns.path !== "path") columns.path = ds.columns.path;
+  if (ds.columns.label !== "label") columns.label = ds.columns.label;
+  if (Object.keys(columns).length > 0) out.push(pair("columns", columns));
+  if (ds.slices.length > 0)
+    out.push(
+      c(
+        `Metadata columns, each value a slice: ${ds.slices.map((s) => `${s.name} (${s.values} values)`).join(", ")}.`
+      )
+    );
+  if (ds.dropped.length > 0) {
+    out.push(
+      c(
+        `Left out, not useful as slices: ${ds.dropped.map((d) => `${d.name} (${d.why})`).join("; ")}. Add a column here to slice by it.`
+      )
+    );
+    out.push(
+      pair(
+        "metadata",
+        ds.slices.map((s) => s.name)
+      )
+    );
+  }
+  const chosen = input2.classes.chosen;
+  const fits = `${chosen.classes.length} names`;
+  const sameAsRun = input2.runDefaultClasses !== void 0 && input2.runDefaultClasses.length === chosen.classes.length && input2.runDefaultClasses.every((x, i) => x === chosen.classes[i]);
+  if (sameAsRun)
+    out.push(
+      c(
+        `Class names in model output order: ${chosen.where} (${fits}), which the run reads by itself. To pin them: classes: [${chosen.classes.slice(0, 3).join(", ")}${chosen.classes.length > 3 ? ", \u2026" : ""}] or a classes.txt.`
+      )
+    );
+  else if (chosen.file) {
+    const what = chosen.origin === "model-config" ? "the id2label of this file" : "this file";
+    out.push(c(`Class names in model output order: ${what} (${fits}).`));
+    out.push(pair("classes", rel2(chosen.file)));
+  } else {
+    const check2 = chosen.origin === "labels" ? "CHECK: " : "";
+    out.push(c(`${check2}Class names in model output order, from ${chosen.where} (${fits}).`));
+    out.push(pair("classes", chosen.classes));
+  }
+  for (const w of input2.classes.warnings) out.push(c(`Note: ${w}.`));
+  return out;
+}
+function modelNodes(m, rel2, check2, key) {
+  const out = [pair("path", rel2(m.findings.file))];
+  const inputNodes = inputSettingNodes(m, check2, key);
+  if (inputNodes.length > 0) out.push(block("input", inputNodes));
+  return out;
+}
+function inputSettingNodes(m, check2, key) {
+  const { plan } = m;
+  const out = [
+    c(`Read from the model at each run: ${describeModelIo(m.findings, plan)}.`)
+  ];
+  const g = plan.contract.geometry;
+  const at = `${key}.input`;
+  if (plan.layout.how === "assumed") {
+    check2.push(`${at}.layout: assumed ${plan.layout.value} (the model's shape does not tell)`);
+    out.push(c(`CHECK: the shape does not tell the layout: assumed ${plan.layout.value}.`));
+    out.push(pair("layout", plan.layout.value));
+  }
+  if (plan.size.how !== "model") {
+    const [h, w] = plan.size.value;
+    if (plan.size.how === "assumed") {
+      check2.push(`${at}.size: assumed ${h}\xD7${w} (the model's height and width are dynamic)`);
+      out.push(
+        c(`CHECK: the model takes any size: assumed ${h}\xD7${w}, set the size it was trained at.`)
+      );
+    } else out.push(c(`Input size from ${plan.size.source}.`));
+    out.push(pair("size", h === w ? h : [h, w]));
+  }
+  if (plan.channels.how === "hint") {
+    out.push(c(`Channel order from ${plan.channels.source}.`));
+    if (plan.channels.value === "bgr") out.push(pair("channels", "bgr"));
+  } else if (plan.channels.how === "assumed") {
+    check2.push(
+      `${at}.channels: assumed RGB order (set bgr for a model trained on OpenCV/Caffe images)`
+    );
+    out.push(
+      c(
+        "CHECK: channel order assumed RGB; set channels: bgr for a model trained on OpenCV or Caffe (BGR) images."
+      )
+    );
+  }
+  const norm = plan.normalisation;
+  if (norm) {
+    const v = norm.value;
+    if (norm.how === "hint")
+      out.push(c(`Normalisation from ${norm.source}: (x \xB7 scale \u2212 mean) / std.`));
+    else {
+      check2.push(
+        `${at}.mean / std: assumed x/255 with mean 0 and std 1; set them to the model's training normalisation`
+      );
+      out.push(
+        c(
+          "CHECK: normalisation assumed x/255 with mean 0 and std 1: VisionGate cannot read it from the model. Set mean and std to the ones the model was trained with, e.g. ImageNet's:\nmean: [0.485, 0.456, 0.406]\nstd: [0.229, 0.224, 0.225]"
+        )
+      );
+    }
+    if (Math.abs(v.scale - 1 / 255) > 1e-12) out.push(pair("scale", v.scale));
+    out.push(pair("mean", VALUES(v.mean)));
+    out.push(pair("std", VALUES(v.std)));
+  } else {
+    out.push(
+      c(`The input is ${plan.contract.tensor.dtype}: raw 0-255 pixels, no scale, mean or std.`)
+    );
+  }
+  const r = plan.resize.value;
+  if (plan.resize.how === "hint") out.push(c(`Resize from ${plan.resize.source}.`));
+  else {
+    check2.push(
+      `${at}.resize: assumed a plain resize to ${g.height}\xD7${g.width} (stretch, Pillow bilinear; set library: opencv or torchvision if the model was trained with those)`
+    );
+    out.push(
+      c(
+        `CHECK: resize assumed a plain stretch to ${g.height}\xD7${g.width}. For torchvision's Resize(256) + CenterCrop(224) use { mode: center-crop, resizeTo: 256 }; to keep the aspect ratio with padding, { mode: letterbox }.`
+      )
+    );
+  }
+  out.push(
+    pair("resize", {
+      mode: r.mode,
+      ...r.resizeTo !== void 0 ? { resizeTo: r.resizeTo } : {},
+      library: r.library,
+      ...r.interpolation !== void 0 ? { interpolation: r.interpolation } : {}
+    })
+  );
+  return out;
+}
+function baselineNodes(baseline, candidatePlan, rel2, check2) {
+  if (!baseline)
+    return [
+      c(
+        "No baseline given: the gates that compare with one are skipped on a first run. In GitHub Actions the results stored from your default branch become the baseline by themselves; locally, give one:"
+      ),
+      {
+        kind: "commented",
+        lines: [
+          "baseline:",
+          "  model: path/to/baseline.onnx  # run alongside, or",
+          "  report: path/to/earlier-output  # the output folder of an earlier run"
+        ]
+      }
+    ];
+  const children = [
+    c("Evaluated in the same run, on the same decoded images."),
+    pair("model", rel2(baseline.findings.file))
+  ];
+  if (!sameSettings(baseline.plan, candidatePlan)) {
+    children.push(c("Its input differs from the candidate's, so it has its own settings."));
+    children.push(block("input", inputSettingNodes(baseline, check2, "baseline")));
+  } else children.push(c("Same input settings as the candidate (model.input)."));
+  return [block("baseline", children)];
+}
+function sliceNodes(ds) {
+  const out = [
+    c(
+      "Each value of each metadata column is a slice, and so is each class; crossings add combinations."
+    )
+  ];
+  if (ds.slices.length >= 2)
+    out.push({
+      kind: "commented",
+      lines: [`crossings: [[${ds.slices[0].name}, ${ds.slices[1].name}]]`]
+    });
+  const sizes = sliceSizes(ds);
+  out.push(
+    c(
+      `Slices with fewer examples than this are reported but never gated${sizes ? ` (here: ${sizes.min} to ${sizes.max} examples per slice${sizes.max < 30 ? ", so none is gated until the dataset grows" : ""})` : ""}.`
+    )
+  );
+  out.push(pair("minSupport", 30));
+  return out;
+}
+function sliceSizes(ds) {
+  const ex = ds.raw.examples;
+  const counts = [];
+  const labelCounts = /* @__PURE__ */ new Map();
+  for (let i = 0; i < ex.length; i++)
+    labelCounts.set(ex.labelCodes[i], (labelCounts.get(ex.labelCodes[i]) ?? 0) + 1);
+  counts.push(...labelCounts.values());
+  for (const s of ds.slices) {
+    const col = ex.metadata[ex.column(s.name)];
+    if (!col) continue;
+    const byCode = /* @__PURE__ */ new Map();
+    for (const code of col.codes) if (code !== 0) byCode.set(code, (byCode.get(code) ?? 0) + 1);
+    counts.push(...byCode.values());
+  }
+  return counts.length > 0 ? { min: Math.min(...counts), max: Math.max(...counts) } : void 0;
+}
+function gateNodes() {
+  return [
+    c("Fail when overall accuracy drops more than 2 points from the baseline."),
+    { kind: "item", value: { metric: "accuracy", maxDrop: 0.02 } },
+    c(
+      "Fail when a slice (a metadata value or a class) drops more than 5 points and the drop is significant after Benjamini-Hochberg correction across slices, so noise on small slices does not fail."
+    ),
+    {
+      kind: "item",
+      value: { metric: "accuracy", scope: "slices", maxDrop: 0.05, significant: true }
+    },
+    c("Warn when the expected calibration error (15 bins) rises by more than 0.02."),
+    { kind: "item", value: { metric: "ece", maxDrop: 0.02, level: "warn" } },
+    c("Once you know the model's level, an absolute floor:"),
+    { kind: "commented", lines: ["- { metric: accuracy, min: 0.9 }"] }
+  ];
+}
+function robustnessNodes(n) {
+  const sample = Math.min(n, ROBUSTNESS_SAMPLE);
+  return [
+    c(
+      `ImageNet-C corruptions, light for a first run: ${sample} sampled images \xD7 ${BENCHMARK_CORRUPTIONS2} corruptions at severity 3 (${sample * BENCHMARK_CORRUPTIONS2} extra images per model, whatever the dataset's size). The full benchmark is severities [1, 2, 3, 4, 5] on sample: 1000, for a nightly run.`
+    ),
+    pair("corruptions", "benchmark"),
+    pair("severities", [3]),
+    pair("sample", sample),
+    c("Gates against the baseline, and prediction flips under transforms that keep your labels:"),
+    {
+      kind: "commented",
+      lines: [
+        "gates: { maxRelativeMCE: 1.1, maxCorruptionDrop: 0.1 }",
+        "transforms: [{ type: hflip }, { type: rotate, degrees: 10 }]"
+      ]
+    }
+  ];
+}
+function dataNodes(ds, n, rel2) {
+  const options = {
+    kind: "commented",
+    lines: [
+      `bias: { attributes: [${ds.slices[0]?.name ?? "site"}] }  # accuracy gaps across sensitive columns`,
+      ds.trainManifest ? `trainManifest: ${rel2(ds.trainManifest)}  # train/test leakage against the train split` : "trainManifest: path/to/train.csv  # train/test leakage"
+    ]
+  };
+  if (n <= DATA_SUITE_MAX_IMAGES)
+    return [
+      c(
+        "Data checks: label issues, duplicates, unreadable and outlier images (reads each image once more)."
+      ),
+      block("data", [pair("enabled", true), options])
+    ];
+  return [
+    c(
+      `Data checks (label issues, duplicates, unreadable and outlier images) read each of the ${n} images once more: off for a fast first run.`
+    ),
+    { kind: "commented", lines: ["data:", "  enabled: true"] }
+  ];
+}
+var ROBUSTNESS_SAMPLE, BENCHMARK_CORRUPTIONS2, DATA_SUITE_MAX_IMAGES, c, pair, block, blank, dimsText, VALUES, sameSettings;
+var init_compose = __esm({
+  "src/init/compose.ts"() {
+    "use strict";
+    ROBUSTNESS_SAMPLE = 100;
+    BENCHMARK_CORRUPTIONS2 = 15;
+    DATA_SUITE_MAX_IMAGES = 2e4;
+    c = (text) => ({ kind: "comment", text });
+    pair = (key, value) => ({ kind: "pair", key, value });
+    block = (key, children) => ({ kind: "pair", key, children });
+    blank = { kind: "blank" };
+    dimsText = (dims) => `[${dims.map((d) => typeof d === "number" && d < 0 ? "?" : String(d)).join(", ")}]`;
+    VALUES = (v) => v.length === 1 ? v[0] : v;
+    sameSettings = (a, b) => JSON.stringify(a.settings) === JSON.stringify(b.settings);
+  }
+});
+
+// src/init/inspect-dataset.ts
+import { readdir as readdir4, stat as stat5 } from "node:fs/promises";
+import path16 from "node:path";
+async function locate(target, searchDir, show, inferred, warnings) {
+  if (target !== void 0) {
+    if (await isFile(target)) return fromManifest(target, show);
+    if (!await isDir(target))
+      throw new UserError("usage", `--dataset ${show(target)}: no such file or folder`);
+    const found = await inFolder(target, show, inferred, warnings);
+    if (found) return found;
+    throw new UserError(
+      "dataset",
+      `${show(target)}: no dataset found: no metadata.jsonl, CSV/TSV or JSON Lines manifest, and no class folders with images`
+    );
+  }
+  for (const dir of [searchDir, path16.join(searchDir, "data"), path16.join(searchDir, "dataset")]) {
+    if (!await isDir(dir)) continue;
+    const found = await inFolder(dir, show, inferred, warnings, dir === searchDir);
+    if (found) return found;
+  }
+  throw new UserError(
+    "usage",
+    `no dataset found in ${show(searchDir)} or its data/ or dataset/ folders: give --dataset DIR (an ImageFolder, or a folder with a manifest) or --dataset MANIFEST`
+  );
+}
+function fromManifest(file2, show) {
+  const base = path16.basename(file2).toLowerCase();
+  const format = base === "metadata.jsonl" ? "hf-metadata" : base.endsWith(".jsonl") || base.endsWith(".ndjson") ? "jsonl" : base.endsWith(".csv") || base.endsWith(".tsv") ? "csv" : void 0;
+  if (!format)
+    throw new UserError(
+      "usage",
+      `--dataset ${show(file2)}: not a manifest VisionGate reads (.csv, .tsv, .jsonl, .ndjson, or a Hugging Face metadata.jsonl)`
+    );
+  return { format, manifest: file2, dir: path16.dirname(file2) };
+}
+async function inFolder(dir, show, inferred, warnings, manifestOnly = false) {
+  const entries = await readdir4(dir, { withFileTypes: true });
+  if (entries.some((e) => e.isFile() && e.name === "metadata.jsonl"))
+    return { format: "hf-metadata", manifest: path16.join(dir, "metadata.jsonl"), dir };
+  const manifests = entries.filter((e) => e.isFile() && MANIFEST_EXT.includes(path16.extname(e.name).toLowerCase())).map((e) => e.name).sort();
+  if (manifests.length === 1) return fromManifest(path16.join(dir, manifests[0]), show);
+  if (manifests.length > 1)
+    throw new UserError(
+      "usage",
+      `${show(dir)} holds several manifests (${manifests.join(", ")}): give the one to evaluate with --dataset`
+    );
+  if (manifestOnly) return void 0;
+  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith(".")).map((e) => e.name);
+  const splits = folders.filter((f) => SPLITS.includes(f.toLowerCase()));
+  if (splits.length > 0 && splits.length === folders.length) {
+    const pick2 = [...splits].sort(
+      (a, b) => SPLITS.indexOf(a.toLowerCase()) - SPLITS.indexOf(b.toLowerCase())
+    )[0];
+    inferred.push(`split folders ${splits.sort().join(", ")}: evaluating "${pick2}"`);
+    if (pick2.toLowerCase() === "train")
+      warnings.push(
+        'the only split is "train": accuracy on training data overstates the model; evaluate a held-out split if you have one'
+      );
+    const found = await inFolder(path16.join(dir, pick2), show, inferred, warnings);
+    const train = splits.find((s) => s.toLowerCase() === "train");
+    if (!found || !train || train === pick2) return found;
+    const trainManifest = (await inFolder(path16.join(dir, train), show, [], [], true))?.manifest;
+    return trainManifest ? { ...found, trainManifest } : found;
+  }
+  for (const f of folders) {
+    const files = await readdir4(path16.join(dir, f), { recursive: true });
+    if (files.some((name) => isImagePath(String(name)))) return { format: "imagefolder", dir };
+  }
+  return void 0;
+}
+function byName2(columns, names, taken) {
+  for (const n of names) if (columns.includes(n) && !taken.has(n)) return n;
+  for (const n of names) {
+    const c2 = columns.find((col) => col.toLowerCase() === n && !taken.has(col));
+    if (c2) return c2;
+  }
+  return void 0;
+}
+function recogniseColumns(format, rows, display, inferred) {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const imageShare = (c2) => {
+    const values = rows.map((r) => r[c2]).filter((v) => !!v);
+    return values.length === 0 ? 0 : values.filter(isImagePath).length / values.length;
+  };
+  let pathCol;
+  if (format === "hf-metadata") pathCol = "file_name";
+  else {
+    const named = PATH_NAMES.map((n) => byName2(columns, [n], /* @__PURE__ */ new Set())).filter(
+      (c2) => c2 !== void 0 && imageShare(c2) >= 0.9
+    );
+    const any2 = columns.filter((c2) => imageShare(c2) >= 0.9);
+    const found = named[0] ?? any2[0];
+    if (!found)
+      throw new UserError(
+        "dataset",
+        `${display}: no column holds image file paths (columns: ${columns.join(", ")}); VisionGate needs one column of image paths (.png, .jpg, \u2026) relative to one folder`
+      );
+    pathCol = found;
+  }
+  const taken = /* @__PURE__ */ new Set([pathCol]);
+  const label = byName2(columns, LABEL_NAMES, taken);
+  if (label) taken.add(label);
+  let id = columns.includes("id") ? "id" : void 0;
+  if (!id) {
+    const candidate = byName2(columns, ID_NAMES, taken);
+    const values = candidate ? rows.map((r) => r[candidate]) : [];
+    if (candidate && values.every(Boolean) && new Set(values).size === values.length)
+      id = candidate;
+  }
+  inferred.push(
+    `columns: image path "${pathCol}"${format === "hf-metadata" ? " (Hugging Face: relative to the folder of metadata.jsonl)" : ""}, label ${label ? `"${label}"` : "from the folder each image is in"}, ${id ? `id "${id}"` : "no id column (the image path is the id)"}`
+  );
+  return { ...id ? { id } : {}, path: pathCol, ...label ? { label } : {} };
+}
+async function findRoot(manifest, paths, show) {
+  const probes = paths.slice(0, ROOT_PROBES);
+  const absolute = probes.find((p) => path16.isAbsolute(p) || /^[A-Za-z]:[\\/]/.test(p));
+  if (absolute)
+    throw new UserError(
+      "dataset",
+      `${show(manifest)}: image paths are absolute (e.g. "${absolute}"); VisionGate reads paths relative to one folder, the dataset root, so the dataset can move between machines. Rewrite them relative to a folder that holds the images`
+    );
+  let dir = path16.dirname(manifest);
+  const tried = [];
+  for (let level2 = 0; level2 <= ROOT_LEVELS; level2++) {
+    tried.push(show(dir));
+    const found = await Promise.all(
+      probes.map(async (p) => {
+        const abs = resolveInsideRoot(dir, p);
+        return abs !== void 0 && await isFile(abs);
+      })
+    );
+    if (found.some(Boolean)) return dir;
+    const up = path16.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  throw new UserError(
+    "dataset",
+    `${show(manifest)}: image paths such as "${probes[0]}" were found relative to none of ${tried.join(", ")}; paths in a manifest are relative to the dataset root, a folder that holds the images`
+  );
+}
+async function inspectDataset(target, searchDir, show) {
+  const inferred = [];
+  const warnings = [];
+  const where = await locate(target, searchDir, show, inferred, warnings);
+  const { format, manifest } = where;
+  let root = where.dir;
+  let columns = { path: "path", label: "label" };
+  if (manifest) {
+    const peek = [];
+    for await (const row of streamManifest(format, manifest, root)) {
+      peek.push(row.fields);
+      if (peek.length >= PEEK_ROWS) break;
+    }
+    if (peek.length === 0)
+      throw new UserError("dataset", `${show(manifest)}: the manifest has no rows`);
+    const found = recogniseColumns(format, peek, path16.basename(manifest), inferred);
+    if (format !== "hf-metadata") {
+      if (!found.label)
+        throw new UserError(
+          "dataset",
+          `${show(manifest)}: no label column (columns: ${Object.keys(peek[0]).join(", ")}); init looks for ${LABEL_NAMES.slice(0, 8).join(", ")}, \u2026: name the class column one of these, or write the config by hand with dataset.columns.label`
+        );
+      root = await findRoot(
+        manifest,
+        peek.map((r) => r[found.path] ?? ""),
+        show
+      );
+      if (root !== path16.dirname(manifest))
+        inferred.push(`image paths are relative to ${show(root)} (the manifest is in a subfolder)`);
+    }
+    columns = {
+      ...found.id ? { id: found.id } : {},
+      // hf-metadata: the loader reads file_name when the path column is left at its default.
+      path: format === "hf-metadata" ? "path" : found.path,
+      label: found.label ?? "label"
+    };
+  }
+  const raw = await loadDataset({
+    root,
+    format,
+    ...manifest ? { manifest } : {},
+    columns,
+    checkFiles: true
+  });
+  const n = raw.examples.length;
+  const slices = [];
+  const dropped = [];
+  for (const col of raw.examples.metadata) {
+    const values = col.values.length;
+    if (values < 2) dropped.push({ name: col.name, why: "one value only" });
+    else if (values > MAX_SLICE_VALUES || values * 2 > n)
+      dropped.push({
+        name: col.name,
+        why: `${values} distinct values in ${n} rows (an identifier or free text; bin it into a few ranges to slice by it)`
+      });
+    else slices.push({ name: col.name, values });
+  }
+  const classSources = [];
+  for (const dir of /* @__PURE__ */ new Set([root, ...manifest ? [path16.dirname(manifest)] : []])) {
+    const files = await classFilesIn(dir, "dataset", show);
+    classSources.push(...files.sources);
+    warnings.push(...files.ignored);
+  }
+  const sorted = [...raw.labels].sort();
+  classSources.push(
+    format === "imagefolder" ? { origin: "imagefolder", where: "the ImageFolder class folders (sorted)", classes: sorted } : { origin: "labels", where: "the labels in the data (sorted)", classes: sorted }
+  );
+  return {
+    format,
+    kind: describeFormat(format, manifest),
+    root,
+    ...manifest ? { manifest } : {},
+    ...where.trainManifest ? { trainManifest: where.trainManifest } : {},
+    columns,
+    raw,
+    slices,
+    dropped,
+    classSources,
+    inferred,
+    warnings
+  };
+}
+function describeFormat(format, manifest) {
+  return {
+    csv: manifest?.toLowerCase().endsWith(".tsv") ? "TSV manifest" : "CSV manifest",
+    jsonl: "JSON Lines manifest",
+    imagefolder: "ImageFolder",
+    "hf-metadata": "Hugging Face metadata.jsonl"
+  }[format];
+}
+var PATH_NAMES, LABEL_NAMES, ID_NAMES, SPLITS, MANIFEST_EXT, PEEK_ROWS, ROOT_PROBES, ROOT_LEVELS, MAX_SLICE_VALUES, isImagePath, isDir, isFile;
+var init_inspect_dataset = __esm({
+  "src/init/inspect-dataset.ts"() {
+    "use strict";
+    init_load2();
+    init_image_folder();
+    init_manifest();
+    init_errors();
+    init_class_sources();
+    PATH_NAMES = [
+      "path",
+      "file_name",
+      "filename",
+      "file",
+      "filepath",
+      "file_path",
+      "image",
+      "image_path",
+      "imagepath",
+      "img",
+      "img_path",
+      "image_file",
+      "image_name",
+      "relative_path"
+    ];
+    LABEL_NAMES = [
+      "label",
+      "labels",
+      "class",
+      "class_name",
+      "classname",
+      "category",
+      "category_name",
+      "target",
+      "label_name",
+      "species",
+      "breed",
+      "y"
+    ];
+    ID_NAMES = ["id", "image_id", "example_id", "sample_id", "uid", "uuid", "key"];
+    SPLITS = ["test", "validation", "val", "valid", "eval", "dev", "train"];
+    MANIFEST_EXT = [".csv", ".tsv", ".jsonl", ".ndjson"];
+    PEEK_ROWS = 200;
+    ROOT_PROBES = 20;
+    ROOT_LEVELS = 3;
+    MAX_SLICE_VALUES = 50;
+    isImagePath = (v) => IMAGE_EXTENSIONS.has(path16.extname(v).toLowerCase());
+    isDir = (p) => stat5(p).then(
+      (s) => s.isDirectory(),
+      () => false
+    );
+    isFile = (p) => stat5(p).then(
+      (s) => s.isFile(),
+      () => false
+    );
+  }
+});
+
+// src/init/preprocessing-hints.ts
+function jsonNumbers(text) {
+  if (text === void 0) return void 0;
+  try {
+    return numberList(JSON.parse(text));
+  } catch {
+    return void 0;
+  }
+}
+function hintsFromOnnxMetadata(meta3) {
+  const h = empty();
+  const lower = new Map(Object.entries(meta3).map(([k, v]) => [k.toLowerCase(), v]));
+  const pixelFormat = lower.get("image.bitmappixelformat")?.toLowerCase();
+  if (pixelFormat) {
+    const channels = {
+      gray8: "gray",
+      rgb8: "rgb",
+      rgba8: "rgb",
+      bgr8: "bgr",
+      bgra8: "bgr"
+    }[pixelFormat];
+    if (channels) {
+      h.channels = channels;
+      h.from.channels = `ONNX metadata Image.BitmapPixelFormat = ${lower.get("image.bitmappixelformat")}`;
+    } else h.ignored.push(`Image.BitmapPixelFormat "${pixelFormat}" is not a known pixel format`);
+  }
+  const range = lower.get("image.nominalpixelrange");
+  if (range) {
+    const where = `ONNX metadata Image.NominalPixelRange = ${range}`;
+    switch (range.toLowerCase()) {
+      case "nominalrange_0_255":
+        Object.assign(h, { scale: 1, mean: [0], std: [1] });
+        break;
+      case "normalized_0_1":
+        Object.assign(h, { scale: 1 / 255, mean: [0], std: [1] });
+        break;
+      case "normalized_1_1":
+        Object.assign(h, { scale: 1 / 255, mean: [0.5], std: [0.5] });
+        break;
+      default:
+        h.ignored.push(`${where}: this pixel range cannot be expressed with scale, mean and std`);
+    }
+    if (h.scale !== void 0) h.from.scale = h.from.mean = h.from.std = where;
+  }
+  const mean2 = jsonNumbers(lower.get("mean") ?? lower.get("image_mean"));
+  const std = jsonNumbers(lower.get("std") ?? lower.get("image_std"));
+  if (mean2 && std) {
+    h.mean = mean2;
+    h.std = std;
+    h.from.mean = h.from.std = "ONNX metadata mean / std";
+  }
+  const imgsz = jsonNumbers(lower.get("imgsz"));
+  if (imgsz && imgsz.every((n) => Number.isInteger(n) && n > 0)) {
+    h.size = imgsz.length === 1 ? [imgsz[0], imgsz[0]] : [imgsz[0], imgsz[1]];
+    h.from.size = "ONNX metadata imgsz";
+  }
+  return h;
+}
+function hintsFromPreprocessorConfig(json2, file2) {
+  const h = empty();
+  if (json2 === null || typeof json2 !== "object") {
+    h.ignored.push(`${file2} is not a JSON object`);
+    return h;
+  }
+  const c2 = json2;
+  if (c2.do_rescale !== false)
+    h.scale = typeof c2.rescale_factor === "number" ? c2.rescale_factor : 1 / 255;
+  else h.scale = 1;
+  if (c2.do_normalize === false) {
+    h.mean = [0];
+    h.std = [1];
+  } else {
+    const mean2 = numberList(c2.image_mean);
+    const std = numberList(c2.image_std);
+    if (mean2 && std) {
+      h.mean = mean2;
+      h.std = std;
+    }
+  }
+  const keys = [
+    c2.do_rescale === false ? "do_rescale: false" : "rescale_factor",
+    ...c2.do_normalize === false ? ["do_normalize: false"] : h.mean ? ["image_mean", "image_std"] : []
+  ];
+  h.from.scale = `${file2} (${keys.join(", ")})`;
+  if (h.mean) h.from.mean = h.from.std = h.from.scale;
+  const interpolation = typeof c2.resample === "number" ? PIL_RESAMPLE[c2.resample] : void 0;
+  if (typeof c2.resample === "number" && !interpolation)
+    h.ignored.push(`${file2} resample ${c2.resample} (PIL filters are 0-5)`);
+  const size = sizeDict(c2.size);
+  const crop2 = sizeDict(c2.crop_size);
+  const withKernel = (r) => ({
+    ...r,
+    ...interpolation ? { interpolation } : {}
+  });
+  if (c2.do_resize === false) {
+    h.ignored.push(`${file2} do_resize: false (VisionGate always resizes to the model's input)`);
+  } else if (size?.shortest_edge !== void 0 && typeof c2.crop_pct === "number") {
+    const s = size.shortest_edge;
+    if (s < 384) {
+      h.resize = withKernel({ mode: "center-crop", resizeTo: Math.floor(s / c2.crop_pct) });
+      h.size = [s, s];
+    } else {
+      h.resize = withKernel({ mode: "stretch" });
+      h.size = [s, s];
+    }
+    h.from.resize = h.from.size = `${file2} size.shortest_edge ${s}, crop_pct ${c2.crop_pct}`;
+  } else if (size?.shortest_edge !== void 0 && c2.do_center_crop === true && crop2?.height !== void 0 && crop2.width !== void 0) {
+    h.resize = withKernel({ mode: "center-crop", resizeTo: size.shortest_edge });
+    h.size = [crop2.height, crop2.width];
+    h.from.resize = h.from.size = `${file2} size.shortest_edge ${size.shortest_edge}, crop_size ${crop2.height}\xD7${crop2.width}`;
+  } else if (size?.height !== void 0 && size.width !== void 0) {
+    if (c2.do_center_crop === true && crop2?.height !== void 0 && crop2.width !== void 0)
+      h.ignored.push(
+        `${file2}: a resize to ${size.height}\xD7${size.width} and a crop to ${crop2.height}\xD7${crop2.width} (a crop after a non-square-preserving resize has no equivalent here); using a plain resize`
+      );
+    h.resize = withKernel({ mode: "stretch" });
+    h.size = [size.height, size.width];
+    h.from.resize = h.from.size = `${file2} size ${size.height}\xD7${size.width}`;
+  } else if (size !== void 0) {
+    h.ignored.push(`${file2} size ${JSON.stringify(c2.size)} has no fixed output size`);
+  }
+  return h;
+}
+function mergeHints(first, second) {
+  const out = { from: {}, ignored: [...first.ignored, ...second.ignored] };
+  for (const key of ["channels", "scale", "mean", "std", "size", "resize"]) {
+    const pick2 = first[key] !== void 0 ? first : second;
+    if (pick2[key] !== void 0) {
+      out[key] = pick2[key];
+      if (pick2.from[key]) out.from[key] = pick2.from[key];
+    }
+  }
+  return out;
+}
+var empty, numberList, PIL_RESAMPLE, sizeDict;
+var init_preprocessing_hints = __esm({
+  "src/init/preprocessing-hints.ts"() {
+    "use strict";
+    empty = () => ({ from: {}, ignored: [] });
+    numberList = (v) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "number" && Number.isFinite(x)) ? v : void 0;
+    PIL_RESAMPLE = {
+      0: "nearest",
+      1: "lanczos",
+      2: "bilinear",
+      3: "bicubic",
+      4: "box",
+      5: "hamming"
+    };
+    sizeDict = (v) => typeof v === "number" ? { height: v, width: v } : v !== null && typeof v === "object" ? v : void 0;
+  }
+});
+
+// src/init/inspect-model.ts
+import { readFile as readFile10 } from "node:fs/promises";
+import path17 from "node:path";
+async function inspectModel(file2, show) {
+  const model = await loadModel(file2, { thread: "main" });
+  const { inputs, outputs } = model;
+  const metadata = model.info.metadata;
+  await model.dispose();
+  const dir = path17.dirname(file2);
+  const fromMeta = modelMetadataSources(metadata);
+  const beside = await classFilesIn(dir, "model", show);
+  let hints = hintsFromOnnxMetadata(metadata);
+  const preFile = path17.join(dir, "preprocessor_config.json");
+  const preText = await readFile10(preFile, "utf8").catch(() => void 0);
+  const ignored = [...fromMeta.ignored, ...beside.ignored];
+  if (preText !== void 0) {
+    let json2;
+    try {
+      json2 = JSON.parse(preText);
+    } catch (error62) {
+      ignored.push(`${show(preFile)}: invalid JSON (${error62.message})`);
+    }
+    if (json2 !== void 0)
+      hints = mergeHints(hintsFromPreprocessorConfig(json2, show(preFile)), hints);
+  }
+  return {
+    file: file2,
+    inputs,
+    outputs,
+    metadata,
+    hints,
+    classSources: [...fromMeta.sources, ...beside.sources],
+    ignored: [...ignored, ...hints.ignored]
+  };
+}
+var init_inspect_model = __esm({
+  "src/init/inspect-model.ts"() {
+    "use strict";
+    init_runtime();
+    init_class_sources();
+    init_preprocessing_hints();
+  }
+});
+
+// src/init/input-plan.ts
+function planInput(label, inputs, outputs, hints) {
+  const ignored = [];
+  const base = inputContractSchema.parse({});
+  const output2 = { type: "auto" };
+  const tryResolve = (cfg) => {
+    try {
+      return resolveContract(label, inputs, outputs, cfg, output2);
+    } catch (error62) {
+      return error62;
+    }
+  };
+  const sizeHint = hints.size;
+  const attempts = [
+    {},
+    { size: sizeHint ?? [ASSUMED_SIZE, ASSUMED_SIZE] },
+    { layout: "NCHW" },
+    { layout: "NCHW", size: sizeHint ?? [ASSUMED_SIZE, ASSUMED_SIZE] },
+    { layout: "NHWC" },
+    { layout: "NHWC", size: sizeHint ?? [ASSUMED_SIZE, ASSUMED_SIZE] }
+  ];
+  let shape;
+  let firstError;
+  for (const a of attempts) {
+    const r = tryResolve({ ...base, ...a });
+    if (r instanceof Error) firstError ??= r;
+    else {
+      shape = { contract: r, ...a };
+      break;
+    }
+  }
+  if (!shape) throw firstError ?? new UserError("model", `${label} model: no usable input`);
+  const c0 = shape.contract;
+  const layout = shape.layout ? { value: shape.layout, how: "assumed" } : { value: c0.tensor.layout, how: "model" };
+  const modelSize = [c0.geometry.height, c0.geometry.width];
+  const size = shape.size ? sizeHint ? { value: shape.size, how: "hint", source: hints.from.size } : { value: shape.size, how: "assumed" } : { value: modelSize, how: "model" };
+  if (sizeHint && !shape.size && (sizeHint[0] !== modelSize[0] || sizeHint[1] !== modelSize[1]))
+    ignored.push(
+      `${hints.from.size}: ${sizeHint[0]}\xD7${sizeHint[1]}, but the model's input is ${modelSize[0]}\xD7${modelSize[1]}; the model's size is used`
+    );
+  const settings = {
+    ...shape.layout ? { layout: shape.layout } : {},
+    ...shape.size ? { size: shape.size } : {}
+  };
+  const withSettings = (extra) => tryResolve({ ...base, ...settings, ...extra });
+  let channels;
+  if (c0.tensor.channels === "gray") channels = { value: "gray", how: "model" };
+  else if (hints.channels === "bgr" || hints.channels === "rgb") {
+    channels = { value: hints.channels, how: "hint", source: hints.from.channels };
+    if (hints.channels === "bgr") settings.channels = "bgr";
+  } else {
+    if (hints.channels === "gray")
+      ignored.push(`${hints.from.channels}: gray, but the model's input has 3 channels`);
+    channels = { value: "rgb", how: "assumed" };
+  }
+  const nc = channels.value === "gray" ? 1 : 3;
+  let resize = {
+    value: { mode: "stretch", library: "pillow", interpolation: "bilinear" },
+    how: "assumed"
+  };
+  if (hints.resize) {
+    const { mode, resizeTo, interpolation } = hints.resize;
+    const candidate = {
+      mode,
+      library: "pillow",
+      interpolation: interpolation ?? "bilinear",
+      ...resizeTo !== void 0 ? { resizeTo } : {}
+    };
+    if (withSettings({ resize: candidate }) instanceof Error)
+      ignored.push(`${hints.from.resize}: this resize does not fit the model's input size`);
+    else resize = { value: candidate, how: "hint", source: hints.from.resize };
+  }
+  settings.resize = resize.value;
+  let normalisation;
+  if (c0.tensor.dtype === "float32") {
+    const fits = (v2) => v2 !== void 0 && (v2.length === 1 || v2.length === nc);
+    const scale2 = hints.scale ?? DEFAULT_SCALE;
+    const mean2 = hints.mean;
+    const std = hints.std;
+    if (mean2 && !fits(mean2) || std && !fits(std))
+      ignored.push(
+        `${hints.from.mean ?? hints.from.std}: ${mean2?.length ?? std?.length} values for a ${nc}-channel input`
+      );
+    const stated = fits(mean2) && fits(std);
+    normalisation = stated ? {
+      value: { scale: scale2, mean: mean2, std },
+      how: "hint",
+      source: [
+        ...new Set([hints.from.scale, hints.from.mean, hints.from.std].filter(Boolean))
+      ].join(", ")
+    } : { value: { scale: scale2, mean: [0], std: [1] }, how: "assumed" };
+    const v = normalisation.value;
+    if (Math.abs(v.scale - DEFAULT_SCALE) > 1e-12) settings.scale = v.scale;
+    settings.mean = v.mean.length === 1 ? v.mean[0] : v.mean;
+    settings.std = v.std.length === 1 ? v.std[0] : v.std;
+  } else if (hints.mean || hints.std || hints.scale !== void 0) {
+    ignored.push(
+      `${hints.from.mean ?? hints.from.scale}: the model's input is uint8 (raw pixels), so scale, mean and std do not apply`
+    );
+  }
+  const final = withSettings({});
+  if (final instanceof Error) throw final;
+  return { contract: final, settings, layout, size, channels, normalisation, resize, ignored };
+}
+var ASSUMED_SIZE, DEFAULT_SCALE;
+var init_input_plan = __esm({
+  "src/init/input-plan.ts"() {
+    "use strict";
+    init_schema2();
+    init_errors();
+    init_contract();
+    ASSUMED_SIZE = 224;
+    DEFAULT_SCALE = 1 / 255;
+  }
+});
+
+// src/init/render-yaml.ts
+function scalar(value) {
+  if (typeof value !== "string") return String(value);
+  const plain = /^[A-Za-z0-9_./()][A-Za-z0-9_ ./()+-]*$/.test(value) && !value.endsWith(" ") && !AMBIGUOUS.test(value) && parsesTo(value);
+  return plain ? value : JSON.stringify(value);
+}
+function parsesTo(value) {
+  try {
+    const list2 = (0, import_yaml3.parse)(`[${value}]`, { schema: "core" });
+    return Array.isArray(list2) && list2[0] === value;
+  } catch {
+    return false;
+  }
+}
+function flow(value) {
+  if (Array.isArray(value)) return `[${value.map(flow).join(", ")}]`;
+  if (typeof value === "object") {
+    const entries = Object.entries(value);
+    return entries.length === 0 ? "{}" : `{ ${entries.map(([k, v]) => `${scalar(k)}: ${flow(v)}`).join(", ")} }`;
+  }
+  return scalar(value);
+}
+function words(paragraph) {
+  const out = [];
+  let depth = 0;
+  for (const w of paragraph.split(/ +/)) {
+    if (depth > 0) out[out.length - 1] += ` ${w}`;
+    else out.push(w);
+    for (const ch of w) depth += ch === "[" || ch === "{" ? 1 : ch === "]" || ch === "}" ? -1 : 0;
+    depth = Math.max(depth, 0);
+  }
+  return out;
+}
+function wrap(text, width) {
+  const out = [];
+  for (const paragraph of text.split("\n")) {
+    let line = "";
+    for (const word of words(paragraph)) {
+      if (line && line.length + 1 + word.length > width) {
+        out.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    out.push(line);
+  }
+  return out;
+}
+function renderYaml(nodes) {
+  const lines = [];
+  const walk = (list2, indent) => {
+    for (const node2 of list2) {
+      switch (node2.kind) {
+        case "comment":
+          for (const l of wrap(node2.text, WIDTH - indent.length - 2))
+            lines.push(l ? `${indent}# ${l}` : `${indent}#`);
+          break;
+        case "commented":
+          for (const l of node2.lines) lines.push(`${indent}# ${l}`);
+          break;
+        case "blank":
+          lines.push("");
+          break;
+        case "item":
+          lines.push(`${indent}- ${flow(node2.value)}`);
+          break;
+        case "pair":
+          if (node2.value !== void 0)
+            lines.push(`${indent}${scalar(node2.key)}: ${flow(node2.value)}`);
+          else {
+            lines.push(`${indent}${scalar(node2.key)}:`);
+            walk(node2.children ?? [], `${indent}  `);
+          }
+          break;
+      }
+    }
+  };
+  walk(nodes, "");
+  return `${lines.join("\n")}
+`;
+}
+var import_yaml3, WIDTH, AMBIGUOUS;
+var init_render_yaml = __esm({
+  "src/init/render-yaml.ts"() {
+    "use strict";
+    import_yaml3 = __toESM(require_dist(), 1);
+    WIDTH = 100;
+    AMBIGUOUS = /^(y|n|yes|no|on|off|true|false|null|~)$/i;
+  }
+});
+
+// src/init/workflows.ts
+function shellWord(p) {
+  return /^[A-Za-z0-9_./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`;
+}
+function workflowFiles(o) {
+  return { pr: prWorkflow(o), baseline: baselineWorkflow(o), nightly: nightlyWorkflow(o) };
+}
+function prWorkflow(o) {
+  return `# VisionGate on pull requests: evaluate the candidate model, report a check run and one sticky
+# comment. See docs/github.md.
+#
+# No \`paths:\` filter on purpose: a required check whose workflow never starts stays "Expected"
+# and blocks the merge forever. The workflow always runs; the evaluation step is skipped inside
+# the job when nothing relevant changed. If you skip it like this and want to require
+# something, require this job ("VisionGate PR / visiongate"; a skipped step or job reports
+# success), not the "VisionGate (${o.key})" check run, which exists only when the evaluation ran.
+#
+# Pull requests from forks run here with a read-only token: VisionGate evaluates, writes the job
+# summary and skips every write with one notice. pr-comment.yml then comments from a trusted
+# workflow_run. Never switch this to pull_request_target: it would run the PR's code and model
+# with a write token and secrets.
+name: VisionGate PR
+
+on:
+  pull_request:
+
+permissions:
+  contents: read # checkout, and reading the visiongate-baselines branch
+  checks: write # the check run (without it: a commit status, needs statuses: write)
+  pull-requests: write # the sticky comment
+
+# One run per PR at a time: a newer push cancels the stale run, and two runs can never race to
+# create the sticky comment twice.
+concurrency:
+  group: visiongate-pr-\${{ github.event.pull_request.number }}
+  cancel-in-progress: true
+
+jobs:
+  visiongate:
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0 # to compare with the base commit below
+          lfs: true # models and images usually live in Git LFS
+
+      - name: Did the model, the data or the config change?
+        id: changed
+        env:
+          BASE_SHA: \${{ github.event.pull_request.base.sha }}
+        run: |
+          if git diff --quiet "$BASE_SHA" HEAD -- ${o.watch.map(shellWord).join(" ")}; then
+            echo "relevant=false" >> "$GITHUB_OUTPUT"
+          else
+            echo "relevant=true" >> "$GITHUB_OUTPUT"
+          fi
+
+      - name: VisionGate
+        if: steps.changed.outputs.relevant == 'true'
+        uses: visiongate/visiongate@v1
+        with:
+          config: ${scalar(o.config)}
+          key: ${scalar(o.key)}
+          github-token: \${{ github.token }}
+          fail-on: error
+
+      # For pr-comment.yml: which PR and commit this report belongs to. Numbers and hex only.
+      - name: Record the pull request for the comment workflow
+        if: always() && steps.changed.outputs.relevant == 'true'
+        env:
+          PR_NUMBER: \${{ github.event.pull_request.number }}
+          HEAD_SHA: \${{ github.event.pull_request.head.sha }}
+        run: |
+          mkdir -p visiongate-out
+          printf '%s\\n' "$PR_NUMBER" > visiongate-out/pr-number
+          printf '%s\\n' "$HEAD_SHA" > visiongate-out/head-sha
+
+      - name: Upload the report
+        if: always() && steps.changed.outputs.relevant == 'true'
+        uses: actions/upload-artifact@v4
+        with:
+          name: visiongate-report
+          path: visiongate-out/
+          retention-days: 14
+`;
+}
+function baselineWorkflow(o) {
+  return `# Stores the default branch's results as the baseline PR runs compare against (see
+# docs/github.md, "Baselines"). Each push to the default branch evaluates and writes
+# <key>/<sha>/{report.json,records.jsonl} to the visiongate-baselines branch with the git data
+# API. The push made with GITHUB_TOKEN does not trigger any workflow.
+name: VisionGate baseline
+
+on:
+  push:
+    branches: [main] # your default branch
+  workflow_dispatch: # to (re)build the baseline by hand
+
+permissions:
+  contents: write # create and advance the visiongate-baselines branch
+  checks: write # a check run on the pushed commit
+
+# Stores are safe to run concurrently (a lost ref race is retried on the new head); queuing
+# them just avoids the retries. Never cancel: every default-branch commit should be stored.
+concurrency:
+  group: visiongate-baseline
+  cancel-in-progress: false
+
+jobs:
+  baseline:
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          lfs: true
+
+      - name: VisionGate
+        uses: visiongate/visiongate@v1
+        with:
+          config: ${scalar(o.config)}
+          key: ${scalar(o.key)} # must match the key the PR workflow uses
+          github-token: \${{ github.token }}
+          store-baseline: auto # push to the default branch: store
+          # The baseline records what the default branch is; a failing gate shows in the check
+          # run, it should not stop the store.
+          fail-on: never
+
+      # Optional second route for repositories that prefer artifacts to a branch: PR runs can
+      # look the baseline up by workflow (baseline.yml) and artifact name instead. Artifacts
+      # expire (90 days by default).
+      - name: Upload the baseline artifact
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: visiongate-baseline
+          path: visiongate-out/
+          retention-days: 90
+`;
+}
+function nightlyWorkflow(o) {
+  return `# Nightly evaluation with a tracking issue (see docs/github.md, "Nightly tracking issue"): a
+# failing night opens one issue (labels created if missing), each further failing night edits
+# it with the latest report and adds a one-line comment, the first green night closes it.
+#
+# Kept in its own file on purpose: in a public repository GitHub disables scheduled workflows
+# after 60 days without repository activity, and that disables the whole workflow file, every
+# trigger in it. A quiet repository must re-enable this workflow from the Actions tab; keeping
+# the schedule apart means the PR and baseline workflows never stop with it.
+name: VisionGate nightly
+
+on:
+  schedule:
+    # 03:17 UTC. Off the hour: scheduled runs start late when GitHub is busy, most at :00.
+    - cron: '17 3 * * *'
+  workflow_dispatch:
+
+permissions:
+  contents: write # store a green night as the nightly baseline
+  checks: write # a check run on the evaluated commit
+  issues: write # the tracking issue and its labels
+
+concurrency:
+  group: visiongate-nightly
+  cancel-in-progress: false
+
+jobs:
+  nightly:
+    runs-on: ubuntu-latest
+    timeout-minutes: 120
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          lfs: true
+
+      - name: VisionGate
+        uses: visiongate/visiongate@v1
+        with:
+          # ${o.nightlyConfigNote}
+          config: ${scalar(o.nightlyConfig)}
+          # Its own key: nightly results are compared with the last green night, stored under
+          # its own key on the baselines branch. A failing night is never stored (store-baseline:
+          # auto), so a regression keeps failing until it is fixed.
+          key: ${scalar(o.nightlyKey)}
+          github-token: \${{ github.token }}
+          comment: false
+          tracking-issue: true
+          issue-labels: visiongate,nightly
+          fail-on: error
+
+      - name: Upload the report
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: visiongate-nightly
+          path: visiongate-out/
+          retention-days: 30
+`;
+}
+var init_workflows = __esm({
+  "src/init/workflows.ts"() {
+    "use strict";
+    init_render_yaml();
+  }
+});
+
+// src/init/init.ts
+import { mkdir as mkdir3, stat as stat6, writeFile as writeFile2 } from "node:fs/promises";
+import path18 from "node:path";
+async function repositoryRoot(dir) {
+  for (let d = dir; ; d = path18.dirname(d)) {
+    if (await exists(path18.join(d, ".git"))) return d;
+    if (path18.dirname(d) === d) return void 0;
+  }
+}
+function configName(configDir) {
+  const slug = path18.basename(configDir).replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "").slice(0, 64);
+  return slug || "default";
+}
+async function runInit(o) {
+  const abs = (p) => path18.resolve(o.cwd, p);
+  const show = (p) => {
+    const r = path18.relative(o.cwd, p);
+    return r === "" ? "." : r.startsWith("..") || path18.isAbsolute(r) ? p : r;
+  };
+  const configFile = abs(o.config);
+  const configDir = path18.dirname(configFile);
+  const warnings = [];
+  let repo;
+  if (o.workflows) {
+    repo = await repositoryRoot(configDir);
+    if (!repo)
+      warnings.push(
+        `no git repository at or above ${show(configDir)}: the workflows are written to ${show(path18.join(configDir, ".github/workflows"))}`
+      );
+    repo ??= configDir;
+  }
+  const workflowPaths = repo ? WORKFLOWS.map((w) => path18.join(repo, ".github", "workflows", `visiongate-${w}.yml`)) : [];
+  if (!o.force) {
+    const taken = [];
+    for (const p of [configFile, ...workflowPaths]) if (await exists(p)) taken.push(show(p));
+    if (taken.length > 0)
+      throw new UserError(
+        "usage",
+        `${taken.join(", ")} already exist${taken.length === 1 ? "s" : ""}: init never overwrites a file. Pass --force to replace ${taken.length === 1 ? "it" : "them"}, or --config to write the config elsewhere`
+      );
+  }
+  const dataset = await inspectDataset(o.dataset ? abs(o.dataset) : void 0, configDir, show);
+  const candidateModel = await inspectModel(abs(o.model), show);
+  const baselineModel = o.baseline ? await inspectModel(abs(o.baseline), show) : void 0;
+  const candidatePlan = planInput(
+    "candidate",
+    candidateModel.inputs,
+    candidateModel.outputs,
+    candidateModel.hints
+  );
+  const baselinePlan = baselineModel ? planInput("baseline", baselineModel.inputs, baselineModel.outputs, baselineModel.hints) : void 0;
+  const classes = chooseClasses(
+    [...candidateModel.classSources, ...dataset.classSources],
+    dataset.raw.labels,
+    candidatePlan.contract.outputClasses
+  );
+  const baseOutputs = baselinePlan?.contract.outputClasses;
+  if (baseOutputs !== void 0 && baseOutputs !== classes.chosen.classes.length)
+    throw new UserError(
+      "model",
+      `the baseline model ${show(baselineModel.file)} has ${baseOutputs} outputs, the candidate ${classes.chosen.classes.length}: the two must score the same classes to be compared`
+    );
+  const composed = composeConfig({
+    configDir,
+    name: configName(configDir),
+    dataset,
+    candidate: { findings: candidateModel, plan: candidatePlan },
+    ...baselineModel && baselinePlan ? { baseline: { findings: baselineModel, plan: baselinePlan } } : {},
+    classes,
+    runDefaultClasses: runDefaultClasses(candidateModel, dataset.format, dataset.raw.labels),
+    show
+  });
+  composed.summary.warnings.unshift(...warnings);
+  const text = renderYaml(composed.nodes);
+  await checkRuns(text, configFile, candidateModel, baselineModel);
+  const written = [];
+  const flag = o.force ? "w" : "wx";
+  await mkdir3(configDir, { recursive: true });
+  await writeFile2(configFile, text, { flag });
+  written.push(configFile);
+  if (repo) {
+    const name = configName(configDir);
+    const files = workflowFiles({
+      config: toRepo(repo, configFile),
+      key: name,
+      watch: watchPaths(repo, [
+        // A model's folder (its config.json, classes file), or the model itself at the top.
+        ...[candidateModel.file, ...baselineModel ? [baselineModel.file] : []].map(
+          (f) => path18.dirname(f) === repo ? { path: f, dir: false } : { path: path18.dirname(f), dir: true }
+        ),
+        { path: dataset.root, dir: true },
+        ...dataset.manifest ? [{ path: dataset.manifest, dir: false }] : [],
+        { path: configFile, dir: false }
+      ]),
+      nightlyConfig: toRepo(repo, configFile),
+      nightlyConfigNote: "The PR config; a heavier one (all severities, a larger robustness sample) suits a nightly run.",
+      nightlyKey: `${name}-nightly`.slice(0, 64)
+    });
+    await mkdir3(path18.join(repo, ".github", "workflows"), { recursive: true });
+    for (const [i, w] of WORKFLOWS.entries()) {
+      await writeFile2(workflowPaths[i], files[w], { flag });
+      written.push(workflowPaths[i]);
+    }
+  }
+  return { written, summary: composed.summary };
+}
+function runDefaultClasses(model, format, labels) {
+  const meta3 = model.metadata.classes ?? model.metadata.labels;
+  if (meta3 !== void 0) return classesFromMetadata(meta3);
+  return format === "imagefolder" ? [...labels].sort() : void 0;
+}
+function watchPaths(repo, entries) {
+  const out = [];
+  for (const e of entries) {
+    const rel2 = toRepo(repo, e.path);
+    if (rel2.startsWith("..") || path18.isAbsolute(rel2)) continue;
+    out.push(e.dir ? rel2 === "" ? "." : `${rel2}/` : rel2);
+  }
+  const unique = [...new Set(out)];
+  if (unique.includes(".")) return ["."];
+  return unique.filter((p) => !unique.some((q) => q !== p && q.endsWith("/") && p.startsWith(q)));
+}
+async function checkRuns(text, configFile, candidate, baseline) {
+  try {
+    const loaded = parseConfig(text, configFile);
+    const { config: config2 } = loaded;
+    const data = await prepareData(loaded, {}, { checkFiles: true });
+    const { classes, source } = await resolveClasses(loaded, data.raw, candidate.metadata);
+    attachClasses(data.raw, classes, source);
+    const models = [
+      { m: candidate, input: config2.model.input, output: config2.model.output, role: "candidate" },
+      ...baseline ? [
+        {
+          m: baseline,
+          input: config2.baseline.input ?? config2.model.input,
+          output: config2.baseline.output ?? config2.model.output,
+          role: "baseline"
+        }
+      ] : []
+    ];
+    for (const { m, input: input2, output: output2, role } of models) {
+      const contract = resolveContract(role, m.inputs, m.outputs, input2, output2);
+      if (contract.outputClasses !== void 0 && contract.outputClasses !== classes.length)
+        throw new Error(`${role}: ${contract.outputClasses} outputs, ${classes.length} classes`);
+    }
+    checkGateScopes(loaded, config2, data.raw.metadataColumns);
+    resolveMetrics(
+      metricNamesFor(
+        config2.metrics.topK,
+        config2.gates.map((g) => g.metric)
+      ),
+      classes
+    );
+  } catch (error62) {
+    throw new Error(
+      `init composed a config that the run refuses (a bug in init): ${error62.message}
+--- config ---
+${text}`,
+      { cause: error62 }
+    );
+  }
+}
+var WORKFLOWS, exists, toRepo;
+var init_init = __esm({
+  "src/init/init.ts"() {
+    "use strict";
+    init_load();
+    init_class_list();
+    init_load2();
+    init_run();
+    init_errors();
+    init_contract();
+    init_regression();
+    init_class_sources();
+    init_compose();
+    init_inspect_dataset();
+    init_inspect_model();
+    init_input_plan();
+    init_render_yaml();
+    init_workflows();
+    WORKFLOWS = ["pr", "baseline", "nightly"];
+    exists = (p) => stat6(p).then(
+      () => true,
+      () => false
+    );
+    toRepo = (repo, p) => path18.relative(repo, p).split(path18.sep).join("/");
+  }
+});
+
+// src/init/summary-text.ts
+function formatInitSummary(written, summary, show) {
+  const lines = [`visiongate init: wrote ${written.map(show).join(", ")}`, "", "Inferred:"];
+  const width = Math.max(...summary.inferred.map(([label]) => label.length));
+  for (const [label, items] of summary.inferred)
+    items.forEach((item, i) => lines.push(`  ${(i === 0 ? label : "").padEnd(width)}  ${item}`));
+  if (summary.check.length > 0) {
+    lines.push("", "CHECK (assumed: not in the model, next to it, or in the data):");
+    for (const c2 of summary.check) lines.push(`  ! ${c2}`);
+  }
+  if (summary.warnings.length > 0) {
+    lines.push("", "Warnings:");
+    for (const w of summary.warnings) lines.push(`  - ${w}`);
+  }
+  lines.push("", `Next: visiongate run --config ${show(written[0])} --out visiongate-out`, "");
+  return lines.join("\n");
+}
+var init_summary_text = __esm({
+  "src/init/summary-text.ts"() {
+    "use strict";
+  }
+});
+
 // src/cli.ts
 var cli_exports = {};
 __export(cli_exports, {
@@ -54526,7 +57568,7 @@ __export(cli_exports, {
   buildProgram: () => buildProgram,
   main: () => main
 });
-import path10 from "node:path";
+import path19 from "node:path";
 function makeProgress(enabled, stream) {
   if (!enabled) return { update: () => void 0, stop: () => void 0 };
   if (stream.isTTY) {
@@ -54580,10 +57622,11 @@ async function runCommand(flags) {
       "give either --baseline-model or --baseline (a stored result folder), not both"
     );
   }
+  await checkOutputDir(flags.out);
   const progress = makeProgress(!flags.quiet && flags.progress !== false, err);
   const result = await runFromConfigFile(flags.config, overrides, {
     log: (line) => {
-      if (!flags.quiet) err.write(`${line}
+      if (!flags.quiet) err.write(`${escapeLogText(line)}
 `);
     },
     progress: (phase, done, total) => progress.update(phase, done, total)
@@ -54595,7 +57638,7 @@ async function finish2(result, flags) {
   const err = process.stderr;
   const { report, records, examples, images, loaded } = result;
   const written = await writeOutputs(
-    path10.resolve(flags.out),
+    path19.resolve(flags.out),
     report,
     records,
     examples,
@@ -54610,30 +57653,48 @@ async function finish2(result, flags) {
 verdict: ${report.verdict.toUpperCase()} \xB7 accuracy ${acc === null || acc === void 0 ? "\u2013" : (acc * 100).toFixed(1)}%${delta !== null && delta !== void 0 ? ` (${delta >= 0 ? "+" : "\u2212"}${Math.abs(delta * 100).toFixed(1)} pp vs baseline)` : ""} \xB7 ${report.gates.filter((g) => g.status === "fail").length} gate(s) failed \xB7 ${report.slices.filter((s) => s.newlyFailing).length} newly failing slice(s)
 `
     );
+    const shown = (file2) => escapeLogText(path19.relative(process.cwd(), file2));
     err.write(
-      `report: ${path10.relative(process.cwd(), written.reportMarkdown)} (markdown), ${path10.relative(process.cwd(), written.reportJson)} (JSON), ${path10.relative(process.cwd(), written.records)} (records)
+      `report: ${shown(written.reportMarkdown)} (markdown), ${shown(written.reportJson)} (JSON), ${shown(written.records)} (records)
 `
     );
   }
   return exitCodeFor(report.verdict, flags.failOn);
 }
 async function mergeCommand(dirs, flags) {
+  const shardDirs = await expandShardDirs(dirs);
+  await checkOutputDir(flags.out, { inputs: [...dirs, ...shardDirs] });
   const result = await mergeShards(
     flags.config,
-    await expandShardDirs(dirs),
+    shardDirs,
     {
       ...flags.baseline ? { baselineReport: flags.baseline } : {},
       ...flags.baseline === false ? { noBaseline: true } : {}
     },
-    { log: (line) => flags.quiet ? void 0 : process.stderr.write(`${line}
+    { log: (line) => flags.quiet ? void 0 : process.stderr.write(`${escapeLogText(line)}
 `) }
   );
   return finish2(result, flags);
 }
+async function initCommand(flags) {
+  const cwd = process.cwd();
+  const result = await runInit({
+    model: flags.model,
+    ...flags.dataset ? { dataset: flags.dataset } : {},
+    ...flags.baseline ? { baseline: flags.baseline } : {},
+    config: flags.config,
+    workflows: flags.workflows === true,
+    force: flags.force === true,
+    cwd
+  });
+  const show = (p) => path19.relative(cwd, p) || ".";
+  process.stderr.write(formatInitSummary(result.written, result.summary, show));
+  return EXIT.pass;
+}
 function buildProgram(onExit) {
   const program2 = new Command().name("visiongate").description(
     "Evaluate an ONNX image classifier against a baseline, per metadata slice, and gate on regressions."
-  ).version(VERSION).exitOverride().configureOutput({ outputError: (str, write) => write(str) });
+  ).version(VERSION).exitOverride().configureOutput({ outputError: (str, write) => write(escapeLogLines(str.split("\n"))) });
   program2.command("run").description(
     "evaluate the candidate (and baseline) and write report.json, report.md and records.jsonl"
   ).requiredOption("-c, --config <file>", "visiongate.yml").option("-o, --out <dir>", "output folder", "visiongate-out").option("--model <file>", "candidate ONNX model (overrides model.path)").option(
@@ -54663,12 +57724,23 @@ function buildProgram(onExit) {
   ).option("-q, --quiet", "no summary on stderr").action(async (dirs, flags) => {
     onExit(await mergeCommand(dirs, flags));
   });
+  program2.command("init").description(
+    "look at a dataset and a model and write a commented visiongate.yml that runs as is; print what was inferred and what was assumed"
+  ).requiredOption("--model <file>", "the candidate ONNX model").option(
+    "--dataset <dir|manifest>",
+    "an ImageFolder, a folder with a manifest, or a CSV/TSV/JSONL/metadata.jsonl manifest (default: found next to the config)"
+  ).option("--baseline <file>", "a baseline ONNX model to compare with (baseline.model)").option("-c, --config <file>", "the config file to write", "visiongate.yml").option(
+    "--workflows",
+    "also write .github/workflows/visiongate-{pr,baseline,nightly}.yml with minimal permissions"
+  ).option("--force", "overwrite files that exist").action(async (flags) => {
+    onExit(await initCommand(flags));
+  });
   return program2;
 }
 async function main(argv) {
   let code = EXIT.pass;
-  const program2 = buildProgram((c) => {
-    code = c;
+  const program2 = buildProgram((c2) => {
+    code = c2;
   });
   try {
     await program2.parseAsync(argv, { from: "user" });
@@ -54678,16 +57750,16 @@ async function main(argv) {
       return error62.exitCode === 0 ? 0 : EXIT.userError;
     }
     if (isUserError(error62)) {
-      process.stderr.write(`visiongate: error: ${error62.message}
+      process.stderr.write(`visiongate: error: ${errorLogText(error62)}
 `);
       return EXIT.userError;
     }
     process.stderr.write(
-      `visiongate: internal error (a bug in VisionGate, please report it): ${describeError(error62)}
+      `visiongate: internal error (a bug in VisionGate, please report it): ${errorLogText(error62)}
 `
     );
     if (process.env.VISIONGATE_DEBUG && error62 instanceof Error && error62.stack)
-      process.stderr.write(`${error62.stack}
+      process.stderr.write(`${escapeLogLines(error62.stack.split("\n"))}
 `);
     else process.stderr.write("Set VISIONGATE_DEBUG=1 for the stack trace.\n");
     return EXIT.internalError;
@@ -54704,22 +57776,29 @@ var init_cli = __esm({
     init_run();
     init_shard();
     init_output();
+    init_output_dir();
     init_errors();
+    init_log_text();
     init_verdict();
+    init_init();
+    init_summary_text();
     init_version();
     EXIT = { pass: 0, gateFailed: 1, userError: 2, internalError: 3 };
   }
 });
 
 // src/platform.ts
-function platformProblem(platform = process.platform, arch = process.arch, bundled = isBundled(), glibc = hasGlibc()) {
-  if (!bundled) return void 0;
+import { existsSync } from "node:fs";
+function platformProblem(platform = process.platform, arch = process.arch, staged = usesStagedNatives(), glibc = hasGlibc()) {
+  if (!staged) return void 0;
   if (platform === "linux" && arch === "x64" && glibc) return void 0;
   const what = platform === "linux" && arch === "x64" ? "Linux x64 with musl libc (e.g. Alpine)" : `${platform}/${arch}`;
   return `the VisionGate Action runs on Linux x64 (glibc) runners such as ubuntu-latest; this runner is ${what}. Use a GitHub-hosted Ubuntu runner, or install the CLI with npm on this machine.`;
 }
-function isBundled() {
-  return globalThis.__VISIONGATE_BUNDLE__ === true;
+function usesStagedNatives() {
+  if (globalThis.__VISIONGATE_BUNDLE__ !== true)
+    return false;
+  return existsSync(new URL("./node_modules/onnxruntime-node/package.json", import.meta.url));
 }
 function hasGlibc() {
   const report = process.report?.getReport();

@@ -1207,14 +1207,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path11 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path15 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path11 && path11[0] !== "/") {
-          path11 = `/${path11}`;
+        if (path15 && path15[0] !== "/") {
+          path15 = `/${path15}`;
         }
-        return new URL(`${origin}${path11}`);
+        return new URL(`${origin}${path15}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1665,39 +1665,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin }
+          request: { method, path: path15, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path11);
+        debuglog("sending request to %s %s/%s", method, origin, path15);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin },
+          request: { method, path: path15, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path11,
+          path15,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin }
+          request: { method, path: path15, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path11);
+        debuglog("trailers received from %s %s/%s", method, origin, path15);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin },
+          request: { method, path: path15, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path11,
+          path15,
           error63.message
         );
       });
@@ -1746,9 +1746,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path11, origin }
+            request: { method, path: path15, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path11);
+          debuglog("sending request to %s %s/%s", method, origin, path15);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1811,7 +1811,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path11,
+        path: path15,
         method,
         body,
         headers,
@@ -1826,11 +1826,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path11 !== "string") {
+        if (typeof path15 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path11[0] !== "/" && !(path11.startsWith("http://") || path11.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path15[0] !== "/" && !(path15.startsWith("http://") || path15.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path11)) {
+        } else if (invalidPathRegex.test(path15)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1896,7 +1896,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path11, query) : path11;
+        this.path = query ? buildURL(path15, query) : path15;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -3801,8 +3801,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural2 = context3.types.length === 1 ? "" : " one of";
-      const message = `${context3.argument} could not be converted to${plural2}: ${context3.types.join(", ")}.`;
+      const plural3 = context3.types.length === 1 ? "" : " one of";
+      const message = `${context3.argument} could not be converted to${plural3}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message
@@ -4295,9 +4295,9 @@ var require_util2 = __commonJS({
       let policy = "";
       if (policyHeader.length > 0) {
         for (let i2 = policyHeader.length; i2 !== 0; i2--) {
-          const token = policyHeader[i2 - 1].trim();
-          if (referrerPolicyTokens.has(token)) {
-            policy = token;
+          const token2 = policyHeader[i2 - 1].trim();
+          if (referrerPolicyTokens.has(token2)) {
+            policy = token2;
             break;
           }
         }
@@ -4530,9 +4530,9 @@ var require_util2 = __commonJS({
     function parseMetadata(metadata) {
       const result = [];
       let empty = true;
-      for (const token of metadata.split(" ")) {
+      for (const token2 of metadata.split(" ")) {
         empty = false;
-        const parsedToken = parseHashWithOptions.exec(token);
+        const parsedToken = parseHashWithOptions.exec(token2);
         if (parsedToken === null || parsedToken.groups === void 0 || parsedToken.groups.algo === void 0) {
           continue;
         }
@@ -6589,7 +6589,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path11, host, upgrade, blocking, reset } = request2;
+      const { method, path: path15, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6670,7 +6670,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path11} HTTP/1.1\r
+      let header = `${method} ${path15} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7199,7 +7199,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path11, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path15, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7296,7 +7296,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path11;
+      headers[HTTP2_HEADER_PATH] = path15;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7649,9 +7649,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path11 = search ? `${pathname}${search}` : pathname;
+        const path15 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path11;
+        this.opts.path = path15;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8890,10 +8890,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path11 = "/",
+          path: path15 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path11;
+        opts.path = origin + path15;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10865,20 +10865,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path11) {
-      if (typeof path11 !== "string") {
-        return path11;
+    function safeUrl(path15) {
+      if (typeof path15 !== "string") {
+        return path15;
       }
-      const pathSegments = path11.split("?");
+      const pathSegments = path15.split("?");
       if (pathSegments.length !== 2) {
-        return path11;
+        return path15;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path11, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path11);
+    function matchKey(mockDispatch2, { path: path15, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path15);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10900,7 +10900,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path11 }) => matchValue(safeUrl(path11), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path15 }) => matchValue(safeUrl(path15), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10938,9 +10938,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path11, method, body, headers, query } = opts;
+      const { path: path15, method, body, headers, query } = opts;
       return {
-        path: path11,
+        path: path15,
         method,
         body,
         headers,
@@ -11365,9 +11365,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural2) {
+      constructor(singular, plural3) {
         this.singular = singular;
-        this.plural = plural2;
+        this.plural = plural3;
       }
       pluralize(count) {
         const one = count === 1;
@@ -11403,10 +11403,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path11, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path15, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path11,
+            Path: path15,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16285,9 +16285,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path11) {
-      for (let i2 = 0; i2 < path11.length; ++i2) {
-        const code = path11.charCodeAt(i2);
+    function validateCookiePath(path15) {
+      for (let i2 = 0; i2 < path15.length; ++i2) {
+        const code = path15.charCodeAt(i2);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19207,11 +19207,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path11 = opts.path;
+          let path15 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path11 = `/${path11}`;
+            path15 = `/${path15}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path11);
+          url2 = new URL(util.parseOrigin(url2).origin + path15);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -19803,7 +19803,7 @@ var init_core = __esm({
 });
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync, existsSync as existsSync2 } from "fs";
+import { readFileSync, existsSync as existsSync3 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context;
 var init_context = __esm({
@@ -19816,11 +19816,11 @@ var init_context = __esm({
         var _a4, _b2, _c;
         this.payload = {};
         if (process.env.GITHUB_EVENT_PATH) {
-          if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
+          if (existsSync3(process.env.GITHUB_EVENT_PATH)) {
             this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
           } else {
-            const path11 = process.env.GITHUB_EVENT_PATH;
-            process.stdout.write(`GITHUB_EVENT_PATH ${path11} does not exist${EOL5}`);
+            const path15 = process.env.GITHUB_EVENT_PATH;
+            process.stdout.write(`GITHUB_EVENT_PATH ${path15} does not exist${EOL5}`);
           }
         }
         this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -20631,13 +20631,13 @@ var require_lib = __commonJS({
 });
 
 // node_modules/@actions/github/lib/internal/utils.js
-function getAuthString(token, options) {
-  if (!token && !options.auth) {
+function getAuthString(token2, options) {
+  if (!token2 && !options.auth) {
     throw new Error("Parameter token or opts.auth is required");
-  } else if (token && options.auth) {
+  } else if (token2 && options.auth) {
     throw new Error("Parameters token and opts.auth may not both be specified");
   }
-  return typeof options.auth === "string" ? options.auth : `token ${token}`;
+  return typeof options.auth === "string" ? options.auth : `token ${token2}`;
 }
 function getProxyAgent(destinationUrl) {
   const hc = new httpClient.HttpClient();
@@ -21165,192 +21165,142 @@ var init_dist_bundle = __esm({
   }
 });
 
-// node_modules/content-type/dist/index.js
-function parse2(header, options) {
-  const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-  const len = header.length;
-  let valueStart = options?.start ?? 0;
-  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-    valueStart++;
-  }
-  let index2 = valueStart;
-  let typeFlags = 0;
-  let whitespace = -1;
-  let stop = options?.parameters === false ? COMMA_FLAG : 0;
-  while (index2 < len) {
-    const code = header.charCodeAt(index2);
-    const flags = CHAR_MAP[code];
-    if ((flags & stopFlags) !== 0) {
-      stop |= flags & COMMA_FLAG;
-      break;
-    }
-    if ((flags & OWS) !== 0) {
-      if (whitespace === -1)
-        whitespace = index2;
-    } else {
-      whitespace = -1;
-    }
-    typeFlags |= code & NON_ASCII | flags;
-    index2++;
-  }
-  const valueEnd = whitespace === -1 ? index2 : whitespace;
-  const value = header.slice(valueStart, valueEnd);
-  const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-  if (index2 === len || stop !== 0) {
-    return { type, index: index2, parameters: new NullObject() };
-  }
-  return parseParameters(header, type, index2, len, stopFlags);
-}
-function parseParameters(header, type, index2, len, stopFlags) {
-  const parameters = new NullObject();
-  parameter: while (index2 < len) {
-    index2++;
-    while ((CHAR_MAP[header.charCodeAt(index2)] & OWS) !== 0) {
-      index2++;
-    }
-    const keyStart = index2;
-    let keyFlags = 0;
-    let keyWhitespace = -1;
-    while (index2 < len) {
-      const code = header.charCodeAt(index2);
-      const flags = CHAR_MAP[code];
-      if ((flags & stopFlags) !== 0) {
-        if ((flags & COMMA_FLAG) !== 0)
-          break parameter;
-        continue parameter;
-      }
-      if (code === EQ) {
-        const keyEnd = keyWhitespace === -1 ? index2 : keyWhitespace;
-        const value = header.slice(keyStart, keyEnd);
-        const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-        index2++;
-        while ((CHAR_MAP[header.charCodeAt(index2)] & OWS) !== 0) {
-          index2++;
-        }
-        if (index2 < len && header.charCodeAt(index2) === DQUOTE) {
-          const quotedStart = ++index2;
-          let escaped = false;
-          while (index2 < len) {
-            const code2 = header.charCodeAt(index2);
-            if (code2 === DQUOTE) {
-              if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index2) : header.slice(quotedStart, index2);
-              }
-              index2++;
-              let stop2 = 0;
-              while (index2 < len) {
-                const code3 = header.charCodeAt(index2);
-                const flags2 = CHAR_MAP[code3];
-                if ((flags2 & stopFlags) !== 0) {
-                  stop2 = flags2 & COMMA_FLAG;
-                  break;
-                }
-                index2++;
-              }
-              if (stop2 !== 0)
-                break parameter;
-              continue parameter;
-            }
-            if (code2 === BSLASH && index2 + 1 < len) {
-              escaped = true;
-              index2 += 2;
-              continue;
-            }
-            index2++;
-          }
-          continue parameter;
-        }
-        const valueStart = index2;
-        let stop = 0;
-        let valueWhitespace = -1;
-        while (index2 < len) {
-          const code2 = header.charCodeAt(index2);
-          const flags2 = CHAR_MAP[code2];
-          if ((flags2 & stopFlags) !== 0) {
-            stop = flags2 & COMMA_FLAG;
-            break;
-          }
-          if ((flags2 & OWS) !== 0) {
-            if (valueWhitespace === -1)
-              valueWhitespace = index2;
-          } else {
-            valueWhitespace = -1;
-          }
-          index2++;
-        }
-        if (parameters[key] === void 0) {
-          const valueEnd = valueWhitespace === -1 ? index2 : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
-        }
-        if (stop !== 0)
-          break parameter;
-        continue parameter;
-      }
-      if ((flags & OWS) !== 0) {
-        if (keyWhitespace === -1)
-          keyWhitespace = index2;
-      } else {
-        keyWhitespace = -1;
-      }
-      keyFlags |= code & NON_ASCII | flags;
-      index2++;
-    }
-  }
-  return { type, index: index2, parameters };
-}
-function unescapeQuotedPairs(str2, start, end) {
-  let result = "";
-  for (let index2 = start; index2 < end; index2++) {
-    if (str2.charCodeAt(index2) === BSLASH) {
-      result += str2.slice(start, index2);
-      start = ++index2;
-    }
-  }
-  return result + str2.slice(start, end);
-}
-var SP, HTAB, SEMI, EQ, DQUOTE, BSLASH, COMMA, LOWER_CASE, OWS, SEMI_FLAG, COMMA_FLAG, TOKEN_FLAG, NON_ASCII, CASE_FLAGS, CHAR_MAP, NullObject;
-var init_dist = __esm({
-  "node_modules/content-type/dist/index.js"() {
-    SP = 32;
-    HTAB = 9;
-    SEMI = 59;
-    EQ = 61;
-    DQUOTE = 34;
-    BSLASH = 92;
-    COMMA = 44;
-    LOWER_CASE = 1;
-    OWS = 2;
-    SEMI_FLAG = 4;
-    COMMA_FLAG = 8;
-    TOKEN_FLAG = 16;
-    NON_ASCII = 65280;
-    CASE_FLAGS = LOWER_CASE | NON_ASCII;
-    CHAR_MAP = new Uint8Array(256);
-    CHAR_MAP[HTAB] |= OWS;
-    CHAR_MAP[SP] |= OWS;
-    CHAR_MAP[SEMI] |= SEMI_FLAG;
-    CHAR_MAP[COMMA] |= COMMA_FLAG;
-    for (let code = 128; code <= 255; code++) {
-      CHAR_MAP[code] |= LOWER_CASE;
-    }
-    for (const char of "!#$%&'*+-.^_`|~") {
-      CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-    }
-    for (let code = 48; code <= 57; code++) {
-      CHAR_MAP[code] |= TOKEN_FLAG;
-    }
-    for (let code = 65; code <= 90; code++) {
-      CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
-    }
-    for (let code = 97; code <= 122; code++) {
-      CHAR_MAP[code] |= TOKEN_FLAG;
-    }
-    NullObject = /* @__PURE__ */ (() => {
+// node_modules/@octokit/request/node_modules/content-type/dist/index.js
+var require_dist = __commonJS({
+  "node_modules/@octokit/request/node_modules/content-type/dist/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.format = format;
+    exports.parse = parse7;
+    var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
+    var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+    var QUOTE_REGEXP = /[\\"]/g;
+    var TYPE_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+    var NullObject = /* @__PURE__ */ (() => {
       const C = function() {
       };
       C.prototype = /* @__PURE__ */ Object.create(null);
       return C;
     })();
+    function format(obj2) {
+      const { type, parameters } = obj2;
+      if (!type || !TYPE_REGEXP.test(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+      }
+      let result = type;
+      if (parameters) {
+        for (const param of Object.keys(parameters)) {
+          if (!TOKEN_REGEXP.test(param)) {
+            throw new TypeError(`Invalid parameter name: ${param}`);
+          }
+          result += `; ${param}=${qstring(parameters[param])}`;
+        }
+      }
+      return result;
+    }
+    function parse7(header, options) {
+      const stopChar = options?.comma === true ? COMMA : 65536;
+      const len = header.length;
+      let index2 = skipOWS(header, options?.start ?? 0, len);
+      const valueStart = index2;
+      index2 = skipValue(header, index2, len, stopChar);
+      const valueEnd = trailingOWS(header, valueStart, index2);
+      const type = header.slice(valueStart, valueEnd).toLowerCase();
+      if (options?.parameters === false) {
+        return { type, index: index2, parameters: new NullObject() };
+      }
+      return parseParameters(header, type, index2, len, stopChar);
+    }
+    var SP = 32;
+    var HTAB = 9;
+    var SEMI = 59;
+    var EQ = 61;
+    var DQUOTE = 34;
+    var BSLASH = 92;
+    var COMMA = 44;
+    function parseParameters(header, type, index2, len, stopChar) {
+      const parameters = new NullObject();
+      parameter: while (index2 < len) {
+        if (header.charCodeAt(index2) === stopChar)
+          break;
+        index2 = skipOWS(header, index2 + 1, len);
+        const keyStart = index2;
+        while (index2 < len) {
+          const code = header.charCodeAt(index2);
+          if (code === stopChar)
+            break parameter;
+          if (code === SEMI)
+            continue parameter;
+          if (code === EQ) {
+            const keyEnd = trailingOWS(header, keyStart, index2);
+            const key = header.slice(keyStart, keyEnd).toLowerCase();
+            index2 = skipOWS(header, index2 + 1, len);
+            if (index2 < len && header.charCodeAt(index2) === DQUOTE) {
+              index2++;
+              let value = "";
+              while (index2 < len) {
+                const code2 = header.charCodeAt(index2++);
+                if (code2 === DQUOTE) {
+                  index2 = skipValue(header, index2, len, stopChar);
+                  if (parameters[key] === void 0)
+                    parameters[key] = value;
+                  break;
+                }
+                if (code2 === BSLASH && index2 < len) {
+                  value += header[index2++];
+                  continue;
+                }
+                value += String.fromCharCode(code2);
+              }
+              continue parameter;
+            }
+            const valueStart = index2;
+            index2 = skipValue(header, index2, len, stopChar);
+            if (parameters[key] === void 0) {
+              const valueEnd = trailingOWS(header, valueStart, index2);
+              parameters[key] = header.slice(valueStart, valueEnd);
+            }
+            continue parameter;
+          }
+          index2++;
+        }
+      }
+      return { type, index: index2, parameters };
+    }
+    function skipValue(str2, index2, len, stopChar) {
+      while (index2 < len) {
+        const code = str2.charCodeAt(index2);
+        if (code === SEMI || code === stopChar)
+          break;
+        index2++;
+      }
+      return index2;
+    }
+    function skipOWS(header, index2, len) {
+      while (index2 < len) {
+        const char = header.charCodeAt(index2);
+        if (char !== SP && char !== HTAB)
+          break;
+        index2++;
+      }
+      return index2;
+    }
+    function trailingOWS(header, start, end) {
+      while (end > start) {
+        const char = header.charCodeAt(end - 1);
+        if (char !== SP && char !== HTAB)
+          break;
+        end--;
+      }
+      return end;
+    }
+    function qstring(str2) {
+      if (TOKEN_REGEXP.test(str2))
+        return str2;
+      if (TEXT_REGEXP.test(str2))
+        return `"${str2.replace(QUOTE_REGEXP, "\\$&")}"`;
+      throw new TypeError(`Invalid parameter value: ${str2}`);
+    }
   }
 });
 
@@ -21604,8 +21554,8 @@ var init_json_with_bigint = __esm({
         const isNumber = typeof value === "number";
         const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
         const isBigNumber = isNumber && isOutOfBounds;
-        const isInt = context3 && intRegex.test(context3.source);
-        const isBigInt = isBigNumber && isInt;
+        const isInt2 = context3 && intRegex.test(context3.source);
+        const isBigInt = isBigNumber && isInt2;
         if (isBigInt) return BigInt(context3.source);
         const hasCustomReviver = typeof reviver === "function";
         if (!hasCustomReviver) return value;
@@ -21850,7 +21800,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop);
   }
-  const mimetype = parse2(contentType);
+  const mimetype = (0, import_content_type.parse)(contentType);
   if (isJSONResponse(mimetype)) {
     let text = "";
     try {
@@ -21911,12 +21861,12 @@ function withDefaults2(oldEndpoint, newDefaults) {
     defaults: withDefaults2.bind(null, endpoint2)
   });
 }
-var VERSION2, defaults_default, noop, request;
+var import_content_type, VERSION2, defaults_default, noop, request;
 var init_dist_bundle2 = __esm({
   "node_modules/@octokit/request/dist-bundle/index.js"() {
     init_dist_bundle();
     init_universal_user_agent();
-    init_dist();
+    import_content_type = __toESM(require_dist(), 1);
     init_json_with_bigint();
     init_dist_src();
     VERSION2 = "10.0.16";
@@ -22048,29 +21998,29 @@ var init_dist_bundle3 = __esm({
 });
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
-async function auth(token) {
-  const isApp = isJWT(token);
-  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
-  const isUserToServer = token.startsWith("ghu_");
+async function auth(token2) {
+  const isApp = isJWT(token2);
+  const isInstallation = token2.startsWith("v1.") || token2.startsWith("ghs_");
+  const isUserToServer = token2.startsWith("ghu_");
   const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
   return {
     type: "token",
-    token,
+    token: token2,
     tokenType
   };
 }
-function withAuthorizationPrefix(token) {
-  if (token.split(/\./).length === 3) {
-    return `bearer ${token}`;
+function withAuthorizationPrefix(token2) {
+  if (token2.split(/\./).length === 3) {
+    return `bearer ${token2}`;
   }
-  return `token ${token}`;
+  return `token ${token2}`;
 }
-async function hook(token, request2, route, parameters) {
+async function hook(token2, request2, route, parameters) {
   const endpoint2 = request2.endpoint.merge(
     route,
     parameters
   );
-  endpoint2.headers.authorization = withAuthorizationPrefix(token);
+  endpoint2.headers.authorization = withAuthorizationPrefix(token2);
   return request2(endpoint2);
 }
 var b64url, sep, jwtRE, isJWT, createTokenAuth;
@@ -22080,18 +22030,18 @@ var init_dist_bundle4 = __esm({
     sep = "\\.";
     jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
     isJWT = jwtRE.test.bind(jwtRE);
-    createTokenAuth = function createTokenAuth2(token) {
-      if (!token) {
+    createTokenAuth = function createTokenAuth2(token2) {
+      if (!token2) {
         throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
       }
-      if (typeof token !== "string") {
+      if (typeof token2 !== "string") {
         throw new Error(
           "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
         );
       }
-      token = token.replace(/^(token|bearer) +/i, "");
-      return Object.assign(auth.bind(null, token), {
-        hook: hook.bind(null, token)
+      token2 = token2.replace(/^(token|bearer) +/i, "");
+      return Object.assign(auth.bind(null, token2), {
+        hook: hook.bind(null, token2)
       });
     };
   }
@@ -24829,9 +24779,9 @@ var init_dist_bundle5 = __esm({
 });
 
 // node_modules/@actions/github/lib/utils.js
-function getOctokitOptions(token, options) {
+function getOctokitOptions(token2, options) {
   const opts = Object.assign({}, options || {});
-  const auth2 = getAuthString(token, opts);
+  const auth2 = getAuthString(token2, opts);
   if (auth2) {
     opts.auth = auth2;
   }
@@ -24864,9 +24814,9 @@ var init_utils3 = __esm({
 });
 
 // node_modules/@actions/github/lib/github.js
-function getOctokit(token, options, ...additionalPlugins) {
+function getOctokit(token2, options, ...additionalPlugins) {
   const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
-  return new GitHubWithPlugins(getOctokitOptions(token, options));
+  return new GitHubWithPlugins(getOctokitOptions(token2, options));
 }
 var context2;
 var init_github = __esm({
@@ -25099,10 +25049,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj2, path11) {
-  if (!path11)
+function getElementAtPath(obj2, path15) {
+  if (!path15)
     return obj2;
-  return path11.reduce((acc, key) => acc?.[key], obj2);
+  return path15.reduce((acc, key) => acc?.[key], obj2);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -25361,11 +25311,11 @@ function explicitlyAborted(x2, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path11, issues) {
+function prefixIssues(path15, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path11);
+    iss.path.unshift(path15);
     return iss;
   });
 }
@@ -25898,16 +25848,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path11 = []) => {
+  const processError = (error64, path15 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path11, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path15, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path11, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path15, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path11, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path15, ...issue3.path]);
       } else {
-        const fullpath = [...path11, ...issue3.path];
+        const fullpath = [...path15, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -25946,17 +25896,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path11 = []) => {
+  const processError = (error64, path15 = []) => {
     var _a4;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path11, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path15, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path11, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path15, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path11, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path15, ...issue3.path]);
       } else {
-        const fullpath = [...path11, ...issue3.path];
+        const fullpath = [...path15, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -25995,8 +25945,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path11 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path11) {
+  const path15 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path15) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -26501,12 +26451,12 @@ var init_checks = __esm({
     $ZodCheckNumberFormat = /* @__PURE__ */ $constructor("$ZodCheckNumberFormat", (inst, def) => {
       $ZodCheck.init(inst, def);
       def.format = def.format || "float64";
-      const isInt = def.format?.includes("int");
-      const origin = isInt ? "int" : "number";
+      const isInt2 = def.format?.includes("int");
+      const origin = isInt2 ? "int" : "number";
       const [minimum, maximum] = NUMBER_FORMAT_RANGES[def.format];
       inst._zod.check = (payload) => {
         const input2 = payload.value;
-        if (isInt) {
+        if (isInt2) {
           if (!Number.isInteger(input2)) {
             payload.issues.push({
               expected: origin,
@@ -27089,9 +27039,9 @@ function isValidIBAN(input2) {
     return false;
   return isIso7064Mod97(input2);
 }
-function isValidJWT(token, algorithm = null) {
+function isValidJWT(token2, algorithm = null) {
   try {
-    const tokensParts = token.split(".");
+    const tokensParts = token2.split(".");
     if (tokensParts.length !== 3)
       return false;
     const [header] = tokensParts;
@@ -27571,14 +27521,14 @@ function handleReadonlyResult(payload) {
 function leafPattern(schema) {
   const def = schema._zod.def;
   let pattern = def.pattern;
-  let isInt = !!def.format?.includes("int");
+  let isInt2 = !!def.format?.includes("int");
   let minimum;
   let maximum;
   for (const ch of def.checks ?? []) {
     const d = ch._zod.def;
     if (d.pattern)
       pattern = d.pattern;
-    isInt || (isInt = !!d.format?.includes("int"));
+    isInt2 || (isInt2 = !!d.format?.includes("int"));
     const lo = d.minimum ?? d.length;
     const hi = d.maximum ?? d.length;
     if (lo !== void 0 && (minimum === void 0 || lo > minimum))
@@ -27593,7 +27543,7 @@ function leafPattern(schema) {
   if (minimum !== void 0 || maximum !== void 0)
     return string({ minimum, maximum }).source;
   const own2 = schema._zod.pattern;
-  return (isInt && own2 === number ? integer : own2)?.source;
+  return (isInt2 && own2 === number ? integer : own2)?.source;
 }
 function partPattern(schema) {
   const def = schema._zod.def;
@@ -29422,9 +29372,9 @@ function isRecursive(inst, stack, resolve) {
     return PROVEN;
   stack.add(inst);
   let result = NONE;
-  const check2 = (child) => {
-    if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve);
+  const check2 = (child2) => {
+    if (result !== PROVEN && child2?._zod) {
+      const answer = isRecursive(child2, stack, resolve);
       if (answer > result)
         result = answer;
     }
@@ -29435,9 +29385,9 @@ function isRecursive(inst, stack, resolve) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
-      if (child > answer)
-        answer = child;
+      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
+      if (child2 > answer)
+        answer = child2;
     }
     return answer;
   };
@@ -35273,8 +35223,8 @@ var init_pt = __esm({
           case "not_multiple_of":
             return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue3.divisor}`;
           case "unrecognized_keys": {
-            const plural2 = issue3.keys.length > 1 ? "s" : "";
-            return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue3.keys, ", ")}`;
+            const plural3 = issue3.keys.length > 1 ? "s" : "";
+            return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue3.keys, ", ")}`;
           }
           case "invalid_key":
             return `Entrada inv\xE1lida n${translateOriginWithArticle(issue3.origin, "definite")}`;
@@ -35424,8 +35374,8 @@ var init_pt_BR = __esm({
           case "not_multiple_of":
             return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue3.divisor}`;
           case "unrecognized_keys": {
-            const plural2 = issue3.keys.length > 1 ? "s" : "";
-            return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue3.keys, ", ")}`;
+            const plural3 = issue3.keys.length > 1 ? "s" : "";
+            return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue3.keys, ", ")}`;
           }
           case "invalid_key":
             return `Entrada inv\xE1lida n${translateOriginWithArticle(issue3.origin, "definite")}`;
@@ -41241,8 +41191,8 @@ var init_json_schema_processors = __esm({
     };
     numberProcessor = (schema, ctx, _json, params) => {
       const json2 = _json;
-      const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt } = aggregateChecks(schema);
-      json2.type = isInt ? "integer" : "number";
+      const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt: isInt2 } = aggregateChecks(schema);
+      json2.type = isInt2 ? "integer" : "number";
       const exMin = typeof exclusiveMinimum === "number" && exclusiveMinimum >= (minimum ?? Number.NEGATIVE_INFINITY);
       const exMax = typeof exclusiveMaximum === "number" && exclusiveMaximum <= (maximum ?? Number.POSITIVE_INFINITY);
       const legacy = ctx.target === "draft-04" || ctx.target === "openapi-3.0";
@@ -43414,8 +43364,8 @@ var init_schemas2 = __esm({
           return Math.min(maximum ?? Number.POSITIVE_INFINITY, exclusiveMaximum ?? Number.POSITIVE_INFINITY);
         },
         isInt: (inst) => {
-          const { isInt, multipleOf } = aggregateChecks(inst);
-          return !!isInt || !!multipleOf?.some(Number.isSafeInteger);
+          const { isInt: isInt2, multipleOf } = aggregateChecks(inst);
+          return !!isInt2 || !!multipleOf?.some(Number.isSafeInteger);
         },
         format: (inst) => aggregateChecks(inst).format ?? null
       }, {
@@ -44028,13 +43978,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path11 = ref.slice(1).split("/").filter(Boolean);
-  if (path11.length === 0) {
+  const path15 = ref.slice(1).split("/").filter(Boolean);
+  if (path15.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path11[0] === defsKey) {
-    const key = path11[1] === void 0 ? void 0 : decodeJSONPointerSegment(path11[1]);
+  if (path15[0] === defsKey) {
+    const key = path15[1] === void 0 ? void 0 : decodeJSONPointerSegment(path15[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -45306,9 +45256,22 @@ var init_errors3 = __esm({
       name = "UserError";
       /** A short machine-readable category, e.g. `config`, `dataset`, `model`, `usage`. */
       kind;
+      /** The message without its detail lines. */
+      summary;
+      /**
+       * Lines shown under the summary (a list of config problems, of unreadable images). Kept apart
+       * so that logs can make each line safe on its own (see log-text.ts); `message` has them too.
+       */
+      details;
       constructor(kind, message, options) {
-        super(message, options);
+        const details3 = options?.details ?? [];
+        super(
+          [message, ...details3.map((d) => `  ${d}`)].join("\n"),
+          options?.cause === void 0 ? void 0 : { cause: options.cause }
+        );
         this.kind = kind;
+        this.summary = message;
+        this.details = details3;
       }
     };
   }
@@ -45412,6 +45375,62 @@ var init_action_inputs = __esm({
   }
 });
 
+// src/log-text.ts
+function visible(c) {
+  const named = NAMED[c];
+  if (named) return named;
+  const code = c.charCodeAt(0);
+  return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
+}
+function escapeLogText(text) {
+  return text.replace(UNSAFE, visible).replace(/##\[/g, "##\\x5b").replace(/^(\s*):(?=:)/, "$1\\x3a");
+}
+function escapeLogLines(lines) {
+  return lines.map(escapeLogText).join("\n");
+}
+function errorLogText(error63) {
+  const details3 = isUserError(error63) ? error63.details ?? [] : [];
+  if (details3.length > 0)
+    return escapeLogLines([error63.summary, ...details3.map((d) => `  ${d}`)]);
+  return escapeLogText(describeError(error63));
+}
+var UNSAFE, NAMED;
+var init_log_text = __esm({
+  "src/log-text.ts"() {
+    "use strict";
+    init_errors3();
+    UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+    NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+  }
+});
+
+// src/action-log.ts
+function safeProperties(props) {
+  return {
+    ...props,
+    ...props.title !== void 0 ? { title: escapeLogText(props.title) } : {},
+    ...props.file !== void 0 ? { file: escapeLogText(props.file) } : {}
+  };
+}
+var actionLog;
+var init_action_log = __esm({
+  "src/action-log.ts"() {
+    "use strict";
+    init_core();
+    init_log_text();
+    actionLog = {
+      info: (text) => info(escapeLogText(text)),
+      notice: (text) => notice(escapeLogText(text)),
+      warning: (text, props) => warning(escapeLogText(text), props && safeProperties(props)),
+      error: (text, props) => error(escapeLogText(text), props && safeProperties(props)),
+      /** A stack trace or other text whose line breaks are ours. */
+      debug: (text) => debug(escapeLogLines(text.split("\n"))),
+      /** Fail the step with an error's message (detail lines kept, each made safe). */
+      fail: (error63, prefix = "") => setFailed(`${prefix}${errorLogText(error63)}`)
+    };
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -45489,17 +45508,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path11) {
-      const ctrl = callVisitor(key, node2, visitor, path11);
+    function visit_(key, node2, visitor, path15) {
+      const ctrl = callVisitor(key, node2, visitor, path15);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path11, ctrl);
-        return visit_(key, ctrl, visitor, path11);
+        replaceNode(key, path15, ctrl);
+        return visit_(key, ctrl, visitor, path15);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path11 = Object.freeze(path11.concat(node2));
+          path15 = Object.freeze(path15.concat(node2));
           for (let i2 = 0; i2 < node2.items.length; ++i2) {
-            const ci = visit_(i2, node2.items[i2], visitor, path11);
+            const ci = visit_(i2, node2.items[i2], visitor, path15);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -45510,13 +45529,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path11 = Object.freeze(path11.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path11);
+          path15 = Object.freeze(path15.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path15);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path11);
+          const cv = visit_("value", node2.value, visitor, path15);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -45537,17 +45556,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path11) {
-      const ctrl = await callVisitor(key, node2, visitor, path11);
+    async function visitAsync_(key, node2, visitor, path15) {
+      const ctrl = await callVisitor(key, node2, visitor, path15);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path11, ctrl);
-        return visitAsync_(key, ctrl, visitor, path11);
+        replaceNode(key, path15, ctrl);
+        return visitAsync_(key, ctrl, visitor, path15);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path11 = Object.freeze(path11.concat(node2));
+          path15 = Object.freeze(path15.concat(node2));
           for (let i2 = 0; i2 < node2.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node2.items[i2], visitor, path11);
+            const ci = await visitAsync_(i2, node2.items[i2], visitor, path15);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -45558,13 +45577,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path11 = Object.freeze(path11.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path11);
+          path15 = Object.freeze(path15.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path15);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path11);
+          const cv = await visitAsync_("value", node2.value, visitor, path15);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -45591,23 +45610,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path11) {
+    function callVisitor(key, node2, visitor, path15) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path11);
+        return visitor(key, node2, path15);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path11);
+        return visitor.Map?.(key, node2, path15);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path11);
+        return visitor.Seq?.(key, node2, path15);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path11);
+        return visitor.Pair?.(key, node2, path15);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path11);
+        return visitor.Scalar?.(key, node2, path15);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path11);
+        return visitor.Alias?.(key, node2, path15);
       return void 0;
     }
-    function replaceNode(key, path11, node2) {
-      const parent = path11[path11.length - 1];
+    function replaceNode(key, path15, node2) {
+      const parent = path15[path15.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -46219,10 +46238,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path11, value) {
+    function collectionFromPath(schema, path15, value) {
       let v = value;
-      for (let i2 = path11.length - 1; i2 >= 0; --i2) {
-        const k = path11[i2];
+      for (let i2 = path15.length - 1; i2 >= 0; --i2) {
+        const k = path15[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -46241,7 +46260,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path11) => path11 == null || typeof path11 === "object" && !!path11[Symbol.iterator]().next().done;
+    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -46271,11 +46290,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path11, value) {
-        if (isEmptyPath(path11))
+      addIn(path15, value) {
+        if (isEmptyPath(path15))
           this.add(value);
         else {
-          const [key, ...rest] = path11;
+          const [key, ...rest] = path15;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -46289,8 +46308,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path11) {
-        const [key, ...rest] = path11;
+      deleteIn(path15) {
+        const [key, ...rest] = path15;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -46304,8 +46323,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path11, keepScalar) {
-        const [key, ...rest] = path11;
+      getIn(path15, keepScalar) {
+        const [key, ...rest] = path15;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -46323,8 +46342,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path11) {
-        const [key, ...rest] = path11;
+      hasIn(path15) {
+        const [key, ...rest] = path15;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -46334,8 +46353,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path11, value) {
-        const [key, ...rest] = path11;
+      setIn(path15, value) {
+        const [key, ...rest] = path15;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -48850,9 +48869,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path11, value) {
+      addIn(path15, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path11, value);
+          this.contents.addIn(path15, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -48927,14 +48946,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path11) {
-        if (Collection2.isEmptyPath(path11)) {
+      deleteIn(path15) {
+        if (Collection2.isEmptyPath(path15)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path11) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -48949,10 +48968,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path11, keepScalar) {
-        if (Collection2.isEmptyPath(path11))
+      getIn(path15, keepScalar) {
+        if (Collection2.isEmptyPath(path15))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path11, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -48963,10 +48982,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path11) {
-        if (Collection2.isEmptyPath(path11))
+      hasIn(path15) {
+        if (Collection2.isEmptyPath(path15))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path11) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -48983,13 +49002,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path11, value) {
-        if (Collection2.isEmptyPath(path11)) {
+      setIn(path15, value) {
+        if (Collection2.isEmptyPath(path15)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path11), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path15), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path11, value);
+          this.contents.setIn(path15, value);
         }
       }
       /**
@@ -49165,29 +49184,29 @@ var require_resolve_props = __commonJS({
       let comma = null;
       let found = null;
       let start = null;
-      for (const token of tokens) {
+      for (const token2 of tokens) {
         if (reqSpace) {
-          if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
-            onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+          if (token2.type !== "space" && token2.type !== "newline" && token2.type !== "comma")
+            onError(token2.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
           reqSpace = false;
         }
         if (tab2) {
-          if (atNewline && token.type !== "comment" && token.type !== "newline") {
+          if (atNewline && token2.type !== "comment" && token2.type !== "newline") {
             onError(tab2, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
           }
           tab2 = null;
         }
-        switch (token.type) {
+        switch (token2.type) {
           case "space":
-            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
-              tab2 = token;
+            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token2.source.includes("	")) {
+              tab2 = token2;
             }
             hasSpace = true;
             break;
           case "comment": {
             if (!hasSpace)
-              onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
-            const cb = token.source.substring(1) || " ";
+              onError(token2, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
+            const cb = token2.source.substring(1) || " ";
             if (!comment)
               comment = cb;
             else
@@ -49199,33 +49218,33 @@ var require_resolve_props = __commonJS({
           case "newline":
             if (atNewline) {
               if (comment)
-                comment += token.source;
+                comment += token2.source;
               else if (!found || indicator !== "seq-item-ind")
                 spaceBefore = true;
             } else
-              commentSep += token.source;
+              commentSep += token2.source;
             atNewline = true;
             hasNewline = true;
             if (anchor2 || tag)
-              newlineAfterProp = token;
+              newlineAfterProp = token2;
             hasSpace = true;
             break;
           case "anchor":
             if (anchor2)
-              onError(token, "MULTIPLE_ANCHORS", "A node can have at most one anchor");
-            if (token.source.endsWith(":"))
-              onError(token.offset + token.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
-            anchor2 = token;
-            start ?? (start = token.offset);
+              onError(token2, "MULTIPLE_ANCHORS", "A node can have at most one anchor");
+            if (token2.source.endsWith(":"))
+              onError(token2.offset + token2.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
+            anchor2 = token2;
+            start ?? (start = token2.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
             break;
           case "tag": {
             if (tag)
-              onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
-            tag = token;
-            start ?? (start = token.offset);
+              onError(token2, "MULTIPLE_TAGS", "A node can have at most one tag");
+            tag = token2;
+            start ?? (start = token2.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -49233,25 +49252,25 @@ var require_resolve_props = __commonJS({
           }
           case indicator:
             if (anchor2 || tag)
-              onError(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
+              onError(token2, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token2.source} indicator`);
             if (found)
-              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
-            found = token;
+              onError(token2, "UNEXPECTED_TOKEN", `Unexpected ${token2.source} in ${flow ?? "collection"}`);
+            found = token2;
             atNewline = indicator === "seq-item-ind" || indicator === "explicit-key-ind";
             hasSpace = false;
             break;
           case "comma":
             if (flow) {
               if (comma)
-                onError(token, "UNEXPECTED_TOKEN", `Unexpected , in ${flow}`);
-              comma = token;
+                onError(token2, "UNEXPECTED_TOKEN", `Unexpected , in ${flow}`);
+              comma = token2;
               atNewline = false;
               hasSpace = false;
               break;
             }
           // else fallthrough
           default:
-            onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.type} token`);
+            onError(token2, "UNEXPECTED_TOKEN", `Unexpected ${token2.type} token`);
             atNewline = false;
             hasSpace = false;
         }
@@ -49524,15 +49543,15 @@ var require_resolve_end = __commonJS({
       if (end) {
         let hasSpace = false;
         let sep2 = "";
-        for (const token of end) {
-          const { source, type } = token;
+        for (const token2 of end) {
+          const { source, type } = token2;
           switch (type) {
             case "space":
               hasSpace = true;
               break;
             case "comment": {
               if (reqSpace && !hasSpace)
-                onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
+                onError(token2, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
               const cb = source.substring(1) || " ";
               if (!comment)
                 comment = cb;
@@ -49547,7 +49566,7 @@ var require_resolve_end = __commonJS({
               hasSpace = true;
               break;
             default:
-              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
+              onError(token2, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
           }
           offset += source.length;
         }
@@ -49571,7 +49590,7 @@ var require_resolve_flow_collection = __commonJS({
     var utilContainsNewline = require_util_contains_newline();
     var utilMapIncludes = require_util_map_includes();
     var blockMsg = "Block collections are not allowed within flow collections";
-    var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
+    var isBlock = (token2) => token2 && (token2.type === "block-map" || token2.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
       const isMap2 = fc.start.source === "{";
       const fcName = isMap2 ? "flow map" : "flow sequence";
@@ -49763,8 +49782,8 @@ var require_compose_collection = __commonJS({
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
-    function resolveCollection(CN, ctx, token, onError, tagName, tag) {
-      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
+    function resolveCollection(CN, ctx, token2, onError, tagName, tag) {
+      const coll = token2.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token2, onError, tag) : token2.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token2, onError, tag) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token2, onError, tag);
       const Coll = coll.constructor;
       if (tagName === "!" || tagName === Coll.tagName) {
         coll.tag = Coll.tagName;
@@ -49774,10 +49793,10 @@ var require_compose_collection = __commonJS({
         coll.tag = tagName;
       return coll;
     }
-    function composeCollection(CN, ctx, token, props, onError) {
+    function composeCollection(CN, ctx, token2, props, onError) {
       const tagToken = props.tag;
       const tagName = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
-      if (token.type === "block-seq") {
+      if (token2.type === "block-seq") {
         const { anchor: anchor2, newlineAfterProp: nl3 } = props;
         const lastProp = anchor2 && tagToken ? anchor2.offset > tagToken.offset ? anchor2 : tagToken : anchor2 ?? tagToken;
         if (lastProp && (!nl3 || nl3.offset < lastProp.offset)) {
@@ -49785,9 +49804,9 @@ var require_compose_collection = __commonJS({
           onError(lastProp, "MISSING_CHAR", message);
         }
       }
-      const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
+      const expType = token2.type === "block-map" ? "map" : token2.type === "block-seq" ? "seq" : token2.start.source === "{" ? "map" : "seq";
       if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
-        return resolveCollection(CN, ctx, token, onError, tagName);
+        return resolveCollection(CN, ctx, token2, onError, tagName);
       }
       let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
       if (!tag) {
@@ -49801,10 +49820,10 @@ var require_compose_collection = __commonJS({
           } else {
             onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, true);
           }
-          return resolveCollection(CN, ctx, token, onError, tagName);
+          return resolveCollection(CN, ctx, token2, onError, tagName);
         }
       }
-      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
+      const coll = resolveCollection(CN, ctx, token2, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
       const node2 = identity.isNode(res) ? res : new Scalar.Scalar(res);
       node2.range = coll.range;
@@ -49954,31 +49973,31 @@ var require_resolve_block_scalar = __commonJS({
       let comment = "";
       let length = source.length;
       for (let i2 = 1; i2 < props.length; ++i2) {
-        const token = props[i2];
-        switch (token.type) {
+        const token2 = props[i2];
+        switch (token2.type) {
           case "space":
             hasSpace = true;
           // fallthrough
           case "newline":
-            length += token.source.length;
+            length += token2.source.length;
             break;
           case "comment":
             if (strict && !hasSpace) {
               const message = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message);
+              onError(token2, "MISSING_CHAR", message);
             }
-            length += token.source.length;
-            comment = token.source.substring(1);
+            length += token2.source.length;
+            comment = token2.source.substring(1);
             break;
           case "error":
-            onError(token, "UNEXPECTED_TOKEN", token.message);
-            length += token.source.length;
+            onError(token2, "UNEXPECTED_TOKEN", token2.message);
+            length += token2.source.length;
             break;
           /* istanbul ignore next should not happen */
           default: {
-            const message = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message);
-            const ts = token.source;
+            const message = `Unexpected token in block scalar header: ${token2.type}`;
+            onError(token2, "UNEXPECTED_TOKEN", message);
+            const ts = token2.source;
             if (ts && typeof ts === "string")
               length += ts.length;
           }
@@ -50229,25 +50248,25 @@ var require_compose_scalar = __commonJS({
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
-    function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+    function composeScalar(ctx, token2, tagToken, onError) {
+      const { value, type, comment, range } = token2.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token2, onError) : resolveFlowScalar.resolveFlowScalar(token2, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
         tag = ctx.schema[identity.SCALAR];
       } else if (tagName)
         tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
-      else if (token.type === "scalar")
-        tag = findScalarTagByTest(ctx, value, token, onError);
+      else if (token2.type === "scalar")
+        tag = findScalarTagByTest(ctx, value, token2, onError);
       else
         tag = ctx.schema[identity.SCALAR];
       let scalar;
       try {
-        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        const res = tag.resolve(value, (msg) => onError(tagToken ?? token2, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error63) {
         const msg = error63 instanceof Error ? error63.message : String(error63);
-        onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
+        onError(tagToken ?? token2, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
       scalar.range = range;
@@ -50285,7 +50304,7 @@ var require_compose_scalar = __commonJS({
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
       return schema[identity.SCALAR];
     }
-    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
+    function findScalarTagByTest({ atKey, directives, schema }, value, token2, onError) {
       const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
       if (schema.compat) {
         const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
@@ -50293,7 +50312,7 @@ var require_compose_scalar = __commonJS({
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
           const msg = `Value may be parsed as either ${ts} or ${cs}`;
-          onError(token, "TAG_RESOLVE_FAILED", msg, true);
+          onError(token2, "TAG_RESOLVE_FAILED", msg, true);
         }
       }
       return tag;
@@ -50343,22 +50362,22 @@ var require_compose_node = __commonJS({
     var resolveEnd = require_resolve_end();
     var utilEmptyScalarPosition = require_util_empty_scalar_position();
     var CN = { composeNode, composeEmptyNode };
-    function composeNode(ctx, token, props, onError) {
+    function composeNode(ctx, token2, props, onError) {
       const atKey = ctx.atKey;
       const { spaceBefore, comment, anchor: anchor2, tag } = props;
       let node2;
       let isSrcToken = true;
-      switch (token.type) {
+      switch (token2.type) {
         case "alias":
-          node2 = composeAlias(ctx, token, onError);
+          node2 = composeAlias(ctx, token2, onError);
           if (anchor2 || tag)
-            onError(token, "ALIAS_PROPS", "An alias node must not specify any properties");
+            onError(token2, "ALIAS_PROPS", "An alias node must not specify any properties");
           break;
         case "scalar":
         case "single-quoted-scalar":
         case "double-quoted-scalar":
         case "block-scalar":
-          node2 = composeScalar.composeScalar(ctx, token, tag, onError);
+          node2 = composeScalar.composeScalar(ctx, token2, tag, onError);
           if (anchor2)
             node2.anchor = anchor2.source.substring(1);
           break;
@@ -50366,47 +50385,47 @@ var require_compose_node = __commonJS({
         case "block-seq":
         case "flow-collection":
           try {
-            node2 = composeCollection.composeCollection(CN, ctx, token, props, onError);
+            node2 = composeCollection.composeCollection(CN, ctx, token2, props, onError);
             if (anchor2)
               node2.anchor = anchor2.source.substring(1);
           } catch (error63) {
             const message = error63 instanceof Error ? error63.message : String(error63);
-            onError(token, "RESOURCE_EXHAUSTION", message);
+            onError(token2, "RESOURCE_EXHAUSTION", message);
           }
           break;
         default: {
-          const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message);
+          const message = token2.type === "error" ? token2.message : `Unsupported token (type: ${token2.type})`;
+          onError(token2, "UNEXPECTED_TOKEN", message);
           isSrcToken = false;
         }
       }
-      node2 ?? (node2 = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
+      node2 ?? (node2 = composeEmptyNode(ctx, token2.offset, void 0, null, props, onError));
       if (anchor2 && node2.anchor === "")
         onError(anchor2, "BAD_ALIAS", "Anchor cannot be an empty string");
       if (atKey && ctx.options.stringKeys && (!identity.isScalar(node2) || typeof node2.value !== "string" || node2.tag && node2.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
-        onError(tag ?? token, "NON_STRING_KEY", msg);
+        onError(tag ?? token2, "NON_STRING_KEY", msg);
       }
       if (spaceBefore)
         node2.spaceBefore = true;
       if (comment) {
-        if (token.type === "scalar" && token.source === "")
+        if (token2.type === "scalar" && token2.source === "")
           node2.comment = comment;
         else
           node2.commentBefore = comment;
       }
       if (ctx.options.keepSourceTokens && isSrcToken)
-        node2.srcToken = token;
+        node2.srcToken = token2;
       return node2;
     }
     function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor: anchor2, tag, end }, onError) {
-      const token = {
+      const token2 = {
         type: "scalar",
         offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
         indent: -1,
         source: ""
       };
-      const node2 = composeScalar.composeScalar(ctx, token, tag, onError);
+      const node2 = composeScalar.composeScalar(ctx, token2, tag, onError);
       if (anchor2) {
         node2.anchor = anchor2.source.substring(1);
         if (node2.anchor === "")
@@ -50597,28 +50616,28 @@ ${cb}` : comment;
        * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
        */
       *compose(tokens, forceDoc = false, endOffset = -1) {
-        for (const token of tokens)
-          yield* this.next(token);
+        for (const token2 of tokens)
+          yield* this.next(token2);
         yield* this.end(forceDoc, endOffset);
       }
       /** Advance the composer by one CST token. */
-      *next(token) {
+      *next(token2) {
         if (node_process.env.LOG_STREAM)
-          console.dir(token, { depth: null });
-        switch (token.type) {
+          console.dir(token2, { depth: null });
+        switch (token2.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning2) => {
-              const pos = getErrorPos(token);
+            this.directives.add(token2.source, (offset, message, warning2) => {
+              const pos = getErrorPos(token2);
               pos[0] += offset;
               this.onError(pos, "BAD_DIRECTIVE", message, warning2);
             });
-            this.prelude.push(token.source);
+            this.prelude.push(token2.source);
             this.atDirectives = true;
             break;
           case "document": {
-            const doc = composeDoc.composeDoc(this.options, this.directives, token, this.onError);
+            const doc = composeDoc.composeDoc(this.options, this.directives, token2, this.onError);
             if (this.atDirectives && !doc.directives.docStart)
-              this.onError(token, "MISSING_CHAR", "Missing directives-end/doc-start indicator line");
+              this.onError(token2, "MISSING_CHAR", "Missing directives-end/doc-start indicator line");
             this.decorate(doc, false);
             if (this.doc)
               yield this.doc;
@@ -50631,11 +50650,11 @@ ${cb}` : comment;
             break;
           case "comment":
           case "newline":
-            this.prelude.push(token.source);
+            this.prelude.push(token2.source);
             break;
           case "error": {
-            const msg = token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message;
-            const error63 = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
+            const msg = token2.source ? `${token2.message}: ${JSON.stringify(token2.source)}` : token2.message;
+            const error63 = new errors.YAMLParseError(getErrorPos(token2), "UNEXPECTED_TOKEN", msg);
             if (this.atDirectives || !this.doc)
               this.errors.push(error63);
             else
@@ -50645,11 +50664,11 @@ ${cb}` : comment;
           case "doc-end": {
             if (!this.doc) {
               const msg = "Unexpected doc-end without preceding document";
-              this.errors.push(new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg));
+              this.errors.push(new errors.YAMLParseError(getErrorPos(token2), "UNEXPECTED_TOKEN", msg));
               break;
             }
             this.doc.directives.docEnd = true;
-            const end = resolveEnd.resolveEnd(token.end, token.offset + token.source.length, this.doc.options.strict, this.onError);
+            const end = resolveEnd.resolveEnd(token2.end, token2.offset + token2.source.length, this.doc.options.strict, this.onError);
             this.decorate(this.doc, true);
             if (end.comment) {
               const dc = this.doc.comment;
@@ -50660,7 +50679,7 @@ ${end.comment}` : end.comment;
             break;
           }
           default:
-            this.errors.push(new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", `Unsupported token ${token.type}`));
+            this.errors.push(new errors.YAMLParseError(getErrorPos(token2), "UNEXPECTED_TOKEN", `Unsupported token ${token2.type}`));
         }
       }
       /**
@@ -50697,8 +50716,8 @@ var require_cst_scalar = __commonJS({
     var resolveFlowScalar = require_resolve_flow_scalar();
     var errors = require_errors2();
     var stringifyString = require_stringifyString();
-    function resolveAsScalar(token, strict = true, onError) {
-      if (token) {
+    function resolveAsScalar(token2, strict = true, onError) {
+      if (token2) {
         const _onError = (pos, code, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
@@ -50706,13 +50725,13 @@ var require_cst_scalar = __commonJS({
           else
             throw new errors.YAMLParseError([offset, offset + 1], code, message);
         };
-        switch (token.type) {
+        switch (token2.type) {
           case "scalar":
           case "single-quoted-scalar":
           case "double-quoted-scalar":
-            return resolveFlowScalar.resolveFlowScalar(token, strict, _onError);
+            return resolveFlowScalar.resolveFlowScalar(token2, strict, _onError);
           case "block-scalar":
-            return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token, _onError);
+            return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token2, _onError);
         }
       }
       return null;
@@ -50749,13 +50768,13 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
-    function setScalarValue(token, value, context3 = {}) {
+    function setScalarValue(token2, value, context3 = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context3;
-      let indent = "indent" in token ? token.indent : null;
+      let indent = "indent" in token2 ? token2.indent : null;
       if (afterKey && typeof indent === "number")
         indent += 2;
       if (!type)
-        switch (token.type) {
+        switch (token2.type) {
           case "single-quoted-scalar":
             type = "QUOTE_SINGLE";
             break;
@@ -50763,7 +50782,7 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token.props[0];
+            const header = token2.props[0];
             if (header.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
             type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
@@ -50781,40 +50800,40 @@ var require_cst_scalar = __commonJS({
       switch (source[0]) {
         case "|":
         case ">":
-          setBlockScalarValue(token, source);
+          setBlockScalarValue(token2, source);
           break;
         case '"':
-          setFlowScalarValue(token, source, "double-quoted-scalar");
+          setFlowScalarValue(token2, source, "double-quoted-scalar");
           break;
         case "'":
-          setFlowScalarValue(token, source, "single-quoted-scalar");
+          setFlowScalarValue(token2, source, "single-quoted-scalar");
           break;
         default:
-          setFlowScalarValue(token, source, "scalar");
+          setFlowScalarValue(token2, source, "scalar");
       }
     }
-    function setBlockScalarValue(token, source) {
+    function setBlockScalarValue(token2, source) {
       const he = source.indexOf("\n");
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
-      if (token.type === "block-scalar") {
-        const header = token.props[0];
+      if (token2.type === "block-scalar") {
+        const header = token2.props[0];
         if (header.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
         header.source = head;
-        token.source = body;
+        token2.source = body;
       } else {
-        const { offset } = token;
-        const indent = "indent" in token ? token.indent : -1;
+        const { offset } = token2;
+        const indent = "indent" in token2 ? token2.indent : -1;
         const props = [
           { type: "block-scalar-header", offset, indent, source: head }
         ];
-        if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
+        if (!addEndtoBlockProps(props, "end" in token2 ? token2.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key of Object.keys(token))
+        for (const key of Object.keys(token2))
           if (key !== "type" && key !== "offset")
-            delete token[key];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body });
+            delete token2[key];
+        Object.assign(token2, { type: "block-scalar", indent, props, source: body });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -50831,40 +50850,40 @@ var require_cst_scalar = __commonJS({
           }
       return false;
     }
-    function setFlowScalarValue(token, source, type) {
-      switch (token.type) {
+    function setFlowScalarValue(token2, source, type) {
+      switch (token2.type) {
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          token.type = type;
-          token.source = source;
+          token2.type = type;
+          token2.source = source;
           break;
         case "block-scalar": {
-          const end = token.props.slice(1);
+          const end = token2.props.slice(1);
           let oa = source.length;
-          if (token.props[0].type === "block-scalar-header")
-            oa -= token.props[0].source.length;
+          if (token2.props[0].type === "block-scalar-header")
+            oa -= token2.props[0].source.length;
           for (const tok of end)
             tok.offset += oa;
-          delete token.props;
-          Object.assign(token, { type, source, end });
+          delete token2.props;
+          Object.assign(token2, { type, source, end });
           break;
         }
         case "block-map":
         case "block-seq": {
-          const offset = token.offset + source.length;
-          const nl3 = { type: "newline", offset, indent: token.indent, source: "\n" };
-          delete token.items;
-          Object.assign(token, { type, source, end: [nl3] });
+          const offset = token2.offset + source.length;
+          const nl3 = { type: "newline", offset, indent: token2.indent, source: "\n" };
+          delete token2.items;
+          Object.assign(token2, { type, source, end: [nl3] });
           break;
         }
         default: {
-          const indent = "indent" in token ? token.indent : -1;
-          const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key of Object.keys(token))
+          const indent = "indent" in token2 ? token2.indent : -1;
+          const end = "end" in token2 && Array.isArray(token2.end) ? token2.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
+          for (const key of Object.keys(token2))
             if (key !== "type" && key !== "offset")
-              delete token[key];
-          Object.assign(token, { type, indent, source, end });
+              delete token2[key];
+          Object.assign(token2, { type, indent, source, end });
         }
       }
     }
@@ -50879,40 +50898,40 @@ var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
-    function stringifyToken(token) {
-      switch (token.type) {
+    function stringifyToken(token2) {
+      switch (token2.type) {
         case "block-scalar": {
           let res = "";
-          for (const tok of token.props)
+          for (const tok of token2.props)
             res += stringifyToken(tok);
-          return res + token.source;
+          return res + token2.source;
         }
         case "block-map":
         case "block-seq": {
           let res = "";
-          for (const item of token.items)
+          for (const item of token2.items)
             res += stringifyItem(item);
           return res;
         }
         case "flow-collection": {
-          let res = token.start.source;
-          for (const item of token.items)
+          let res = token2.start.source;
+          for (const item of token2.items)
             res += stringifyItem(item);
-          for (const st of token.end)
+          for (const st of token2.end)
             res += st.source;
           return res;
         }
         case "document": {
-          let res = stringifyItem(token);
-          if (token.end)
-            for (const st of token.end)
+          let res = stringifyItem(token2);
+          if (token2.end)
+            for (const st of token2.end)
               res += st.source;
           return res;
         }
         default: {
-          let res = token.source;
-          if ("end" in token && token.end)
-            for (const st of token.end)
+          let res = token2.source;
+          if ("end" in token2 && token2.end)
+            for (const st of token2.end)
               res += st.source;
           return res;
         }
@@ -50950,9 +50969,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path11) => {
+    visit2.itemAtPath = (cst, path15) => {
       let item = cst;
-      for (const [field, index2] of path11) {
+      for (const [field, index2] of path15) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -50961,37 +50980,37 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path11) => {
-      const parent = visit2.itemAtPath(cst, path11.slice(0, -1));
-      const field = path11[path11.length - 1][0];
+    visit2.parentCollection = (cst, path15) => {
+      const parent = visit2.itemAtPath(cst, path15.slice(0, -1));
+      const field = path15[path15.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path11, item, visitor) {
-      let ctrl = visitor(item, path11);
+    function _visit(path15, item, visitor) {
+      let ctrl = visitor(item, path15);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
-        const token = item[field];
-        if (token && "items" in token) {
-          for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path11.concat([[field, i2]])), token.items[i2], visitor);
+        const token2 = item[field];
+        if (token2 && "items" in token2) {
+          for (let i2 = 0; i2 < token2.items.length; ++i2) {
+            const ci = _visit(Object.freeze(path15.concat([[field, i2]])), token2.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              token.items.splice(i2, 1);
+              token2.items.splice(i2, 1);
               i2 -= 1;
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path11);
+            ctrl = ctrl(item, path15);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path11) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -51008,10 +51027,10 @@ var require_cst = __commonJS({
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
-    var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
-    function prettyToken(token) {
-      switch (token) {
+    var isCollection = (token2) => !!token2 && "items" in token2;
+    var isScalar2 = (token2) => !!token2 && (token2.type === "scalar" || token2.type === "single-quoted-scalar" || token2.type === "double-quoted-scalar" || token2.type === "block-scalar");
+    function prettyToken(token2) {
+      switch (token2) {
         case BOM:
           return "<BOM>";
         case DOCUMENT:
@@ -51021,7 +51040,7 @@ var require_cst = __commonJS({
         case SCALAR:
           return "<SCALAR>";
         default:
-          return JSON.stringify(token);
+          return JSON.stringify(token2);
       }
     }
     function tokenType(source) {
@@ -51745,8 +51764,8 @@ var require_parser = __commonJS({
       }
       return -1;
     }
-    function isFlowToken(token) {
-      switch (token?.type) {
+    function isFlowToken(token2) {
+      switch (token2?.type) {
         case "alias":
         case "scalar":
         case "single-quoted-scalar":
@@ -51953,38 +51972,38 @@ var require_parser = __commonJS({
         return this.stack[this.stack.length - n];
       }
       *pop(error63) {
-        const token = error63 ?? this.stack.pop();
-        if (!token) {
+        const token2 = error63 ?? this.stack.pop();
+        if (!token2) {
           const message = "Tried to pop an empty stack";
           yield { type: "error", offset: this.offset, source: "", message };
         } else if (this.stack.length === 0) {
-          yield token;
+          yield token2;
         } else {
           const top = this.peek(1);
-          if (token.type === "block-scalar") {
-            token.indent = "indent" in top ? top.indent : 0;
-          } else if (token.type === "flow-collection" && top.type === "document") {
-            token.indent = 0;
+          if (token2.type === "block-scalar") {
+            token2.indent = "indent" in top ? top.indent : 0;
+          } else if (token2.type === "flow-collection" && top.type === "document") {
+            token2.indent = 0;
           }
-          if (token.type === "flow-collection")
-            fixFlowSeqItems(token);
+          if (token2.type === "flow-collection")
+            fixFlowSeqItems(token2);
           switch (top.type) {
             case "document":
-              top.value = token;
+              top.value = token2;
               break;
             case "block-scalar":
-              top.props.push(token);
+              top.props.push(token2);
               break;
             case "block-map": {
               const it = top.items[top.items.length - 1];
               if (it.value) {
-                top.items.push({ start: [], key: token, sep: [] });
+                top.items.push({ start: [], key: token2, sep: [] });
                 this.onKeyLine = true;
                 return;
               } else if (it.sep) {
-                it.value = token;
+                it.value = token2;
               } else {
-                Object.assign(it, { key: token, sep: [] });
+                Object.assign(it, { key: token2, sep: [] });
                 this.onKeyLine = !it.explicitKey;
                 return;
               }
@@ -51993,34 +52012,34 @@ var require_parser = __commonJS({
             case "block-seq": {
               const it = top.items[top.items.length - 1];
               if (it.value)
-                top.items.push({ start: [], value: token });
+                top.items.push({ start: [], value: token2 });
               else
-                it.value = token;
+                it.value = token2;
               break;
             }
             case "flow-collection": {
               const it = top.items[top.items.length - 1];
               if (!it || it.value)
-                top.items.push({ start: [], key: token, sep: [] });
+                top.items.push({ start: [], key: token2, sep: [] });
               else if (it.sep)
-                it.value = token;
+                it.value = token2;
               else
-                Object.assign(it, { key: token, sep: [] });
+                Object.assign(it, { key: token2, sep: [] });
               return;
             }
             /* istanbul ignore next should not happen */
             default:
               yield* this.pop();
-              yield* this.pop(token);
+              yield* this.pop(token2);
           }
-          if ((top.type === "document" || top.type === "block-map" || top.type === "block-seq") && (token.type === "block-map" || token.type === "block-seq")) {
-            const last = token.items[token.items.length - 1];
-            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
+          if ((top.type === "document" || top.type === "block-map" || top.type === "block-seq") && (token2.type === "block-map" || token2.type === "block-seq")) {
+            const last = token2.items[token2.items.length - 1];
+            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token2.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token2.indent))) {
               if (top.type === "document")
                 top.end = last.start;
               else
                 top.items.push({ start: last.start });
-              token.items.splice(-1, 1);
+              token2.items.splice(-1, 1);
             }
           }
         }
@@ -52563,7 +52582,7 @@ var require_parser = __commonJS({
             yield* this.pop();
         }
       }
-      *lineEnd(token) {
+      *lineEnd(token2) {
         switch (this.type) {
           case "comma":
           case "doc-start":
@@ -52580,10 +52599,10 @@ var require_parser = __commonJS({
           case "space":
           case "comment":
           default:
-            if (token.end)
-              token.end.push(this.sourceToken);
+            if (token2.end)
+              token2.end.push(this.sourceToken);
             else
-              token.end = [this.sourceToken];
+              token2.end = [this.sourceToken];
             if (this.type === "newline")
               yield* this.pop();
         }
@@ -52691,7 +52710,7 @@ var require_public_api = __commonJS({
 });
 
 // node_modules/yaml/dist/index.js
-var require_dist = __commonJS({
+var require_dist2 = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
@@ -52742,8 +52761,388 @@ var require_dist = __commonJS({
   }
 });
 
+// src/did-you-mean.ts
+function editDistance(a, b) {
+  const m = a.length;
+  const n = b.length;
+  let prev2 = new Array(n + 1).fill(0);
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  let row = new Array(n + 1).fill(0);
+  for (let i2 = 1; i2 <= m; i2++) {
+    row[0] = i2;
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i2 - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i2 > 1 && j > 1 && a[i2 - 1] === b[j - 2] && a[i2 - 2] === b[j - 1])
+        d = Math.min(d, prev2[j - 2] + 1);
+      row[j] = d;
+    }
+    [prev2, prev, row] = [prev, row, prev2];
+  }
+  return prev[n];
+}
+function closestMatch(word, candidates) {
+  const w = word.toLowerCase();
+  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  let best;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    if (c === word) continue;
+    const lc = c.toLowerCase();
+    const d = editDistance(w, lc);
+    const contains = w.length >= 4 && (lc.includes(w) || w.includes(lc));
+    if (d > limit && !contains) continue;
+    const score = contains ? Math.min(d, 1.5) : d;
+    if (score < bestScore) {
+      best = c;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+function didYouMean(word, candidates) {
+  const match = closestMatch(word, candidates);
+  return match === void 0 ? "" : `; did you mean "${match}"?`;
+}
+var init_did_you_mean = __esm({
+  "src/did-you-mean.ts"() {
+    "use strict";
+  }
+});
+
+// src/config/issues.ts
+function formatIssues(issues, src) {
+  return collapseItems(explain(issues, [], src), src.raw).map((p) => {
+    let line;
+    for (let n = p.at.length; n >= 0 && line === void 0; n--)
+      line = src.lineOf(p.at.slice(0, n));
+    const key = p.path.length > 0 ? formatKeyPath(p.path) : "(top level)";
+    return `${src.display}${line ? `:${line}` : ""}: ${key}: ${p.text}${p.got ? ` (got ${p.got})` : ""}${p.hint ?? ""}`;
+  });
+}
+function formatKeyPath(keyPath) {
+  return keyPath.map((p, i2) => typeof p === "number" ? `[${p}]` : i2 === 0 ? p : `.${p}`).join("");
+}
+function explain(issues, prefix, src) {
+  const pathOf = (issue3) => [
+    ...prefix,
+    ...issue3.path.map((p) => typeof p === "symbol" ? String(p) : p)
+  ];
+  const wrongType = new Set(
+    issues.filter((i2) => i2.code === "invalid_type").map((i2) => JSON.stringify(pathOf(i2)))
+  );
+  const out = [];
+  for (const issue3 of issues) {
+    const path15 = pathOf(issue3);
+    if (SIZE_CODES.has(issue3.code) && wrongType.has(JSON.stringify(path15))) continue;
+    if (issue3.code === "invalid_union") out.push(...explainUnion(issue3, path15, src));
+    else out.push(describe3(issue3, path15, src));
+  }
+  return out;
+}
+function explainUnion(issue3, path15, src) {
+  const value = valueAt(src.raw, path15);
+  const fitting = issue3.errors.filter((branch) => !isTypeMismatch(branch, value));
+  if (fitting.length > 0) {
+    const depth = (b) => Math.max(...b.map((i2) => i2.path.length));
+    const best = [...fitting].sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0];
+    const only = best.length === 1 ? best[0] : void 0;
+    const options2 = unionOptions(schemaAt(src.schema, path15));
+    if (only?.code === "invalid_value" && only.path.length === 0 && options2) {
+      const others = options2.filter((o) => !["enum", "literal"].includes(defOf(o).type)).map((o) => describeSchema(o, true));
+      return [{ path: path15, at: path15, ...mustBeOneOf(only.values, value, others), ...got(value) }];
+    }
+    return explain(best, path15, src);
+  }
+  const options = unionOptions(schemaAt(src.schema, path15));
+  const expected = options ? [...new Set(options.map((o) => describeSchema(o)))] : [
+    ...new Set(
+      issue3.errors.flatMap(
+        (b) => b.map((i2) => i2.code === "invalid_type" ? typeWords(i2.expected) : i2.message)
+      )
+    )
+  ];
+  const what = joinOr(expected);
+  return [
+    {
+      path: path15,
+      at: path15,
+      text: value === void 0 ? `is required (${what})` : `expected ${what}, got ${gotWords(value)}`
+    }
+  ];
+}
+function isTypeMismatch(branch, value) {
+  return branch.every(
+    (i2) => i2.path.length === 0 && (i2.code === "invalid_type" || i2.code === "invalid_value" && !i2.values.some((v) => typeof v === typeof value))
+  );
+}
+function describe3(issue3, path15, src) {
+  const value = valueAt(src.raw, path15);
+  const own2 = isOwnMessage(issue3.message);
+  switch (issue3.code) {
+    case "unrecognized_keys": {
+      const keys = keysAt(src.schema, path15);
+      const first = issue3.keys[0] ?? "";
+      const hint = keys ? didYouMean(first, keys) : "";
+      const list2 = `${issue3.keys.slice(0, 10).map((k) => `"${k}"`).join(", ")}${issue3.keys.length > 10 ? ` and ${issue3.keys.length - 10} more` : ""}`;
+      return {
+        path: path15,
+        at: [...path15, first],
+        text: `unknown key${issue3.keys.length > 1 ? "s" : ""} ${list2}${!hint && keys ? ` (allowed here: ${keys.join(", ")})` : ""}`,
+        hint
+      };
+    }
+    case "invalid_value": {
+      const oneOf = mustBeOneOf(issue3.values, value);
+      return {
+        path: path15,
+        at: path15,
+        ...oneOf,
+        ...own2 ? { hint: `; ${issue3.message}` } : {},
+        ...got(value)
+      };
+    }
+    case "invalid_type": {
+      if (value === void 0)
+        return { path: path15, at: path15, text: `is required (${expectedAt(src, path15, issue3.expected)})` };
+      if (own2) return { path: path15, at: path15, text: issue3.message, item: true, ...got(value) };
+      return {
+        path: path15,
+        at: path15,
+        text: `expected ${expectedAt(src, path15, issue3.expected)}, got ${gotWords(value)}`,
+        item: true
+      };
+    }
+    case "too_small":
+    case "too_big": {
+      if (own2) return { path: path15, at: path15, text: issue3.message, ...got(value) };
+      return { path: path15, at: path15, text: sizeText(issue3), ...got(value) };
+    }
+    default:
+      return {
+        path: path15,
+        at: path15,
+        text: issue3.message,
+        ...issue3.code === "custom" ? {} : got(value)
+      };
+  }
+}
+function mustBeOneOf(values, value, others = []) {
+  const allowed = values.map((v) => JSON.stringify(v)).join(", ");
+  return {
+    text: `must be one of ${allowed}${others.map((o) => ` or ${o}`).join("")}`,
+    hint: typeof value === "string" ? didYouMean(value, values.map(String)) : ""
+  };
+}
+function sizeText(issue3) {
+  const small = issue3.code === "too_small";
+  const bound = small ? issue3.minimum : issue3.maximum;
+  const n = typeof bound === "bigint" ? Number(bound) : bound;
+  const inclusive = issue3.inclusive !== false;
+  switch (issue3.origin) {
+    case "array":
+    case "set":
+      return `needs ${small ? "at least" : "at most"} ${n} item${n === 1 ? "" : "s"}`;
+    case "string":
+      if (small && n === 1) return "must not be empty";
+      return `needs ${small ? "at least" : "at most"} ${n} character${n === 1 ? "" : "s"}`;
+    default:
+      return small ? `must be ${inclusive ? "at least" : "greater than"} ${n}` : `must be ${inclusive ? "at most" : "less than"} ${n}`;
+  }
+}
+function collapseItems(problems, raw) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const p of problems) {
+    if (!p.item || typeof p.path.at(-1) !== "number") continue;
+    const key = `${JSON.stringify(p.path.slice(0, -1))}\0${p.text}`;
+    groups2.set(key, [...groups2.get(key) ?? [], p]);
+  }
+  const replaced = /* @__PURE__ */ new Map();
+  for (const group2 of groups2.values()) {
+    const parent = group2[0].path.slice(0, -1);
+    const list2 = valueAt(raw, parent);
+    if (!Array.isArray(list2) || list2.length < 2 || group2.length !== list2.length) continue;
+    group2.forEach(
+      (p, i2) => replaced.set(
+        p,
+        i2 === 0 ? { path: parent, at: parent, text: group2[0].text, got: shortValue(list2) } : null
+      )
+    );
+  }
+  return problems.flatMap((p) => {
+    const r = replaced.get(p);
+    return r === void 0 ? [p] : r === null ? [] : [r];
+  });
+}
+function valueAt(raw, path15) {
+  let value = raw;
+  for (const part of path15) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[part];
+  }
+  return value;
+}
+function got(value) {
+  const text = shortValue(value);
+  return text === void 0 ? {} : { got: text };
+}
+function shortValue(value) {
+  let text;
+  if (typeof value === "string") text = JSON.stringify(value);
+  else if (typeof value === "number" || typeof value === "boolean" || value === null)
+    text = String(value);
+  else if (Array.isArray(value) && value.every((v) => typeof v !== "object" || v === null))
+    text = `[${value.map((v) => typeof v === "string" ? v : String(v)).join(", ")}]`;
+  else return void 0;
+  return text.length > 60 ? `${text.slice(0, 59)}\u2026` : text;
+}
+function gotWords(value) {
+  if (value === null) return "an empty value";
+  if (typeof value === "string") return `the string ${shortValue(value)}`;
+  if (typeof value === "number") return `the number ${value}`;
+  if (typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) {
+    const s = shortValue(value);
+    return s ? `the list ${s}` : "a list";
+  }
+  return "a mapping";
+}
+function unwrap(s) {
+  for (let guard = 0; guard < 20; guard++) {
+    const def = defOf(s);
+    if (WRAPPERS.has(def.type) && def.innerType) s = def.innerType;
+    else if (def.type === "pipe" && def.in) s = def.in;
+    else if (def.type === "lazy" && def.getter) s = def.getter();
+    else break;
+  }
+  return s;
+}
+function child(s, part) {
+  const def = defOf(s);
+  if (def.type === "object") return typeof part === "string" ? def.shape?.[part] : void 0;
+  if (def.type === "array") return typeof part === "number" ? def.element : void 0;
+  if (def.type === "tuple") return typeof part === "number" ? def.items?.[part] : void 0;
+  if (def.type === "record") return def.valueType;
+  if (def.type === "union")
+    for (const o of def.options ?? []) {
+      const c = child(unwrap(o), part);
+      if (c) return c;
+    }
+  return void 0;
+}
+function schemaAt(schema, path15) {
+  let s = unwrap(schema);
+  for (const part of path15) {
+    s = s && child(s, part);
+    if (!s) return void 0;
+    s = unwrap(s);
+  }
+  return s;
+}
+function keysAt(schema, path15) {
+  const s = schemaAt(schema, path15);
+  const def = s && defOf(s);
+  return def?.type === "object" && def.shape ? Object.keys(def.shape) : void 0;
+}
+function unionOptions(s) {
+  const def = s && defOf(s);
+  return def?.type === "union" ? (def.options ?? []).map(unwrap) : void 0;
+}
+function describeSchema(schema, short = false) {
+  const s = unwrap(schema);
+  const def = defOf(s);
+  switch (def.type) {
+    case "number":
+      return isInt(def) ? "an integer" : "a number";
+    case "string":
+      return "a string";
+    case "boolean":
+      return "true or false";
+    case "enum": {
+      const values = Object.values(def.entries ?? {});
+      return short ? "a name" : `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`;
+    }
+    case "literal":
+      return (def.values ?? []).map((v) => JSON.stringify(v)).join(" or ");
+    case "array": {
+      const of = def.element ? plural2(def.element) : void 0;
+      return of ? `a list of ${of}` : "a list";
+    }
+    case "tuple": {
+      const items = def.items ?? [];
+      const kinds = [...new Set(items.map((i2) => plural2(i2)))];
+      return kinds.length === 1 && kinds[0] ? `a list of ${items.length} ${kinds[0]}` : "a list";
+    }
+    case "object": {
+      const keys = Object.keys(def.shape ?? {});
+      return keys.length > 0 && keys.length <= 3 ? `a mapping { ${keys.join(", ")} }` : "a mapping";
+    }
+    case "record":
+      return "a mapping";
+    case "union":
+      return joinOr([...new Set((def.options ?? []).map((o) => describeSchema(o, short)))]);
+    default:
+      return def.type;
+  }
+}
+function plural2(schema) {
+  const def = defOf(unwrap(schema));
+  if (def.type === "number") return isInt(def) ? "integers" : "numbers";
+  if (def.type === "string") return "strings";
+  if (def.type === "enum") return "names";
+  if (def.type === "boolean") return "booleans";
+  if (def.type === "array") {
+    const inner = def.element ? plural2(def.element) : void 0;
+    return inner ? `lists of ${inner}` : "lists";
+  }
+  if (def.type === "object" || def.type === "record") return "mappings";
+  return void 0;
+}
+function expectedAt(src, path15, fallback) {
+  const s = schemaAt(src.schema, path15);
+  return s ? describeSchema(s) : typeWords(fallback);
+}
+function typeWords(expected) {
+  const words = {
+    number: "a number",
+    int: "an integer",
+    string: "a string",
+    boolean: "true or false",
+    array: "a list",
+    tuple: "a list",
+    object: "a mapping",
+    record: "a mapping"
+  };
+  return words[expected] ?? expected;
+}
+function joinOr(items) {
+  if (items.length <= 1) return items[0] ?? "another value";
+  return `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
+}
+var SIZE_CODES, ZOD_DEFAULT, isOwnMessage, defOf, WRAPPERS, isInt;
+var init_issues = __esm({
+  "src/config/issues.ts"() {
+    "use strict";
+    init_did_you_mean();
+    SIZE_CODES = /* @__PURE__ */ new Set(["too_big", "too_small", "invalid_format", "not_multiple_of"]);
+    ZOD_DEFAULT = /^(Invalid input|Invalid option|Too big|Too small|Invalid (string|number|key|element|value)|Unrecognized key|Invalid$)/;
+    isOwnMessage = (message) => !ZOD_DEFAULT.test(message);
+    defOf = (s) => s._zod.def;
+    WRAPPERS = /* @__PURE__ */ new Set([
+      "optional",
+      "nullable",
+      "default",
+      "prefault",
+      "catch",
+      "readonly",
+      "nonoptional"
+    ]);
+    isInt = (def) => (def.checks ?? []).some((c) => c._zod.def.format === "safeint" || c._zod.def.format === "int32");
+  }
+});
+
 // src/suites/data/config.ts
-var nonEmpty, share, sharesSchema, dataGateSchema, hashKind, hammingThreshold, labelIssuesConfigSchema, duplicatesConfigSchema, leakageConfigSchema, representativityConfigSchema, imagePropertiesConfigSchema, biasConfigSchema, dataGatesConfigSchema, dataSuiteConfigSchema;
+var nonEmpty, share, sharesSchema, dataGateSchema, hashKind, hammingThreshold, pixelCheck, maxPixelDifference, labelIssuesConfigSchema, duplicatesConfigSchema, leakageConfigSchema, representativityConfigSchema, imagePropertiesConfigSchema, biasConfigSchema, dataGatesConfigSchema, dataSuiteConfigSchema;
 var init_config = __esm({
   "src/suites/data/config.ts"() {
     "use strict";
@@ -52764,7 +53163,13 @@ var init_config = __esm({
       'Perceptual hash deciding "near": pHash (DCT), dHash (gradient), or both (each within the threshold).'
     );
     hammingThreshold = external_exports.number().int().min(0).max(32).describe(
-      "Largest Hamming distance (of 64 bits) between perceptual hashes that counts as a near duplicate."
+      "Largest Hamming distance (of 64 bits) between perceptual hashes that makes a pair a near-duplicate candidate (then checked on pixels, see pixelCheck)."
+    );
+    pixelCheck = external_exports.boolean().describe(
+      "Confirm each candidate pair on pixels: aligned 16\xD716 thumbnails must agree within maxPixelDifference. false: the hashes decide alone."
+    );
+    maxPixelDifference = external_exports.number().positive().describe(
+      "Largest difference between the aligned thumbnails of a near duplicate: the mean difference over the worst 3\xD73 block, in standard deviations of the image (at least 0.35 for hashes within 2 bits)."
     );
     labelIssuesConfigSchema = external_exports.object({
       enabled: external_exports.boolean().default(true),
@@ -52781,16 +53186,20 @@ var init_config = __esm({
     duplicatesConfigSchema = external_exports.object({
       enabled: external_exports.boolean().default(true),
       hash: hashKind.default("phash"),
-      hammingThreshold: hammingThreshold.default(6),
+      hammingThreshold: hammingThreshold.default(8),
+      pixelCheck: pixelCheck.default(true),
+      maxPixelDifference: maxPixelDifference.default(0.2),
       contentWindow: external_exports.boolean().default(true).describe(
-        "Hash the content window (middle 98% of deviation from the border colour) instead of the whole frame; also used for leakage."
+        "Also hash the content window (middle 98% of deviation from the border colour), not only the whole frame; also used for leakage."
       )
     }).strict();
     leakageConfigSchema = external_exports.object({
       enabled: external_exports.boolean().default(true).describe("Runs only when trainManifest is given."),
       near: external_exports.boolean().default(true).describe("Also match near duplicates (else exact sha256 only)."),
       hash: hashKind.default("phash"),
-      hammingThreshold: hammingThreshold.default(6)
+      hammingThreshold: hammingThreshold.default(8),
+      pixelCheck: pixelCheck.default(true),
+      maxPixelDifference: maxPixelDifference.default(0.2)
     }).strict();
     representativityConfigSchema = external_exports.object({
       enabled: external_exports.boolean().default(true).describe("Runs when expected shares or a reference manifest are given."),
@@ -53294,7 +53703,7 @@ var init_config2 = __esm({
 });
 
 // src/config/schema.ts
-var nonEmpty2, sizeSchema, interpolationSchema, resizeSchema, colorSchema, threeOrOne, inputContractSchema, outputContractSchema, modelSchema, runtimeSchema, datasetSchema, baselineSchema, slicesSchema, gateRuleSchema, pinnedSchema, configSchema;
+var nonEmpty2, sizeSchema, RESIZE_INTERPOLATIONS, ALL_INTERPOLATIONS, quoted, colorSchema, interpolationSchema, resizeSchema, threeOrOne, inputContractSchema, outputContractSchema, modelSchema, runtimeSchema, datasetSchema, baselineSchema, slicesSchema, gateRuleSchema, pinnedSchema, configSchema;
 var init_schema = __esm({
   "src/config/schema.ts"() {
     "use strict";
@@ -53308,15 +53717,65 @@ var init_schema = __esm({
     ]).describe(
       "Model input size: one number (square) or [height, width]. Default: read from the model."
     );
-    interpolationSchema = external_exports.enum(["nearest", "bilinear", "bicubic", "lanczos3"]).describe("Resampling kernel used when resizing.");
+    RESIZE_INTERPOLATIONS = {
+      pillow: ["nearest", "bilinear", "bicubic", "lanczos", "box", "hamming"],
+      torchvision: ["nearest", "bilinear", "bicubic"],
+      opencv: ["nearest", "linear", "cubic", "area"]
+    };
+    ALL_INTERPOLATIONS = [...new Set(Object.values(RESIZE_INTERPOLATIONS).flat())];
+    quoted = (values) => values.map((v) => `"${v}"`).join(", ");
+    colorSchema = external_exports.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like "#ffffff"');
+    interpolationSchema = external_exports.enum(ALL_INTERPOLATIONS, {
+      // The old sharp kernel name gets a pointer to its replacement (the same a = 3 window).
+      error: (issue3) => issue3.input === "lanczos3" ? `write lanczos (Pillow LANCZOS, a = 3): "lanczos3" was the name of sharp's kernel, which VisionGate no longer uses` : void 0
+    }).describe(
+      "Resampling kernel, in the library's own terms: pillow: nearest, bilinear, bicubic, lanczos, box, hamming (PIL Image.Resampling); torchvision: nearest, bilinear, bicubic (InterpolationMode); opencv: nearest, linear, cubic, area (cv2.INTER_NEAREST, INTER_LINEAR, INTER_CUBIC, INTER_AREA). Default: bilinear (pillow, torchvision), linear (opencv)."
+    );
     resizeSchema = external_exports.object({
       mode: external_exports.enum(["stretch", "center-crop", "letterbox"]).default("stretch").describe(
-        "stretch: resize to the input size ignoring aspect; center-crop: resize the shorter side to `resizeTo` (default = input size) then crop the centre; letterbox: fit inside and pad with `background`."
+        "stretch: resize to the input size ignoring aspect; center-crop: torchvision Resize(resizeTo) + CenterCrop (the shorter side to `resizeTo`, default = input size, then the centre); letterbox: Ultralytics LetterBox (fit inside, centred on `pad`)."
       ),
-      interpolation: interpolationSchema.default("bilinear"),
-      resizeTo: external_exports.number().int().positive().optional().describe("center-crop only: shorter side before cropping (e.g. 256 for a 224 crop).")
-    }).strict();
-    colorSchema = external_exports.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like "#ffffff"').describe("Background colour (#rrggbb) for flattening alpha and letterbox padding.");
+      library: external_exports.enum(["pillow", "torchvision", "opencv"]).default("pillow").describe(
+        "The library whose resize the model was trained with, reproduced pixel for pixel: pillow (PIL Image.resize: torchvision transforms on PIL images, timm, Hugging Face image processors), torchvision (resize of uint8 tensors: torchvision.io and transforms v2 pipelines), opencv (cv2.resize: Ultralytics, albumentations). It also sets the loader defaults (`exif`, alpha, letterbox `pad`) to that library's usual loader; see docs/preprocessing.md."
+      ),
+      interpolation: interpolationSchema.optional(),
+      antialias: external_exports.boolean().optional().describe(
+        "torchvision only (bilinear, bicubic): the antialias flag of its tensor resize. Default true (torchvision 0.17+ and transforms v2; older versions defaulted to false on tensors). Pillow always antialiases when shrinking and OpenCV never does (use area)."
+      ),
+      resizeTo: external_exports.number().int().positive().optional().describe("center-crop only: shorter side before cropping (e.g. 256 for a 224 crop)."),
+      pad: colorSchema.optional().describe(
+        "letterbox only: padding colour (#rrggbb). Default: `background` if given, else #727272 (114, as Ultralytics) for opencv and #000000 otherwise."
+      )
+    }).strict().describe(
+      "How an image becomes the input size, reproducing the training library's resize and loader. Changed: VisionGate used to resize with sharp's kernels, apply EXIF orientation and flatten alpha onto black for every model, which moved enlarged images by half a pixel and changed predictions; `interpolation: lanczos3` is now `lanczos`. docs/preprocessing.md lists what changed and what to write for each training pipeline."
+    ).superRefine((r, ctx) => {
+      const allowed = RESIZE_INTERPOLATIONS[r.library];
+      const interpolation = r.interpolation;
+      if (interpolation !== void 0 && !allowed.includes(interpolation)) {
+        const owner = Object.keys(RESIZE_INTERPOLATIONS).find(
+          (l) => RESIZE_INTERPOLATIONS[l].includes(interpolation)
+        );
+        ctx.addIssue({
+          code: "custom",
+          path: ["interpolation"],
+          message: `"${interpolation}" is not a ${r.library} interpolation; ${r.library} has ${quoted(allowed)}${owner ? ` ("${interpolation}" is ${owner}'s name: set library: ${owner} if the model was trained with ${owner})` : ""}`
+        });
+      }
+      if (r.antialias !== void 0 && r.library !== "torchvision") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["antialias"],
+          message: `antialias applies to library: torchvision only (${r.library === "pillow" ? "Pillow always antialiases when shrinking" : "OpenCV never does; interpolation: area averages when shrinking"}): remove it`
+        });
+      }
+      if (r.antialias === true && r.library === "torchvision" && interpolation === "nearest") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["antialias"],
+          message: "torchvision has no antialiased nearest: remove antialias or use bilinear or bicubic"
+        });
+      }
+    });
     threeOrOne = external_exports.union([external_exports.number(), external_exports.array(external_exports.number()).min(1).max(4)]).describe("One value for every channel, or one per channel in the model channel order.");
     inputContractSchema = external_exports.object({
       name: nonEmpty2.optional().describe("Input tensor name. Default: the model has exactly one input."),
@@ -53324,11 +53783,16 @@ var init_schema = __esm({
       size: sizeSchema.optional(),
       channels: external_exports.enum(["rgb", "bgr", "gray"]).optional().describe("Channel order. Default: gray for 1-channel inputs, rgb for 3-channel inputs."),
       dtype: external_exports.enum(["float32", "uint8"]).optional().describe("Input element type. Default: read from the model."),
-      resize: resizeSchema.default({ mode: "stretch", interpolation: "bilinear" }),
+      resize: resizeSchema.default({ mode: "stretch", library: "pillow" }),
       scale: external_exports.number().positive().optional().describe("Multiply 0-255 pixel values by this (float32 inputs). Default 1/255."),
       mean: threeOrOne.optional().describe("Subtracted after scaling (float32 inputs). Default 0."),
       std: threeOrOne.optional().describe("Divided after subtracting the mean (float32 inputs). Default 1."),
-      background: colorSchema.default("#000000")
+      background: colorSchema.optional().describe(
+        'Flatten alpha onto this colour (#rrggbb) before resizing. Default: none: alpha is dropped and the colour stored under it kept, as PIL convert("RGB"), cv2.imread and torchvision decode_image(mode=RGB) do. Also the default letterbox `pad`.'
+      ),
+      exif: external_exports.boolean().optional().describe(
+        "Apply the EXIF orientation before resizing. Default: as the resize library's usual loader: true for opencv (cv2.imread), false for pillow (PIL Image.open) and torchvision (decode_image)."
+      )
     }).strict();
     outputContractSchema = external_exports.object({
       name: nonEmpty2.optional().describe("Output tensor name. Default: the model has one output, or the first."),
@@ -53338,18 +53802,16 @@ var init_schema = __esm({
     }).strict();
     modelSchema = external_exports.object({
       path: nonEmpty2.describe("ONNX model file."),
-      input: inputContractSchema.default({
-        resize: { mode: "stretch", interpolation: "bilinear" },
-        background: "#000000"
-      }),
+      input: inputContractSchema.default({ resize: { mode: "stretch", library: "pillow" } }),
       output: outputContractSchema.default({ type: "auto" })
     }).strict();
     runtimeSchema = external_exports.object({
       batchSize: external_exports.number().int().positive().max(4096).optional().describe(
         "Batch size. Default: the model's fixed batch if it has one; else 32, lowered for large inputs so a batch's input tensor stays near 32 MB (10 at 512\xD7512 RGB, 2 at 1024\xD71024)."
       ),
-      intraOpThreads: external_exports.number().int().min(0).optional().describe("ONNX Runtime intra-op threads. 0 or unset: runtime default."),
-      interOpThreads: external_exports.number().int().min(0).optional(),
+      // Bounded: ONNX Runtime tries to start as many threads as asked (a million hung a run).
+      intraOpThreads: external_exports.number().int().min(0).max(256).optional().describe("ONNX Runtime intra-op threads. 0 or unset: runtime default."),
+      interOpThreads: external_exports.number().int().min(0).max(256).optional(),
       workers: external_exports.number().int().min(0).max(64).optional().describe(
         "Worker threads that compute corruption and transform images. 0: inline. Default: the number of CPUs (inline for inputs of at most 64\xD764, where messaging costs more than it saves)."
       )
@@ -53357,20 +53819,24 @@ var init_schema = __esm({
     datasetSchema = external_exports.object({
       root: nonEmpty2.describe("Dataset root folder. Every image path must resolve inside it."),
       format: external_exports.enum(["auto", "csv", "jsonl", "imagefolder", "hf-metadata"]).default("auto").describe(
-        "auto: from the manifest extension; imagefolder when no manifest is given; hf-metadata for metadata.jsonl."
+        "auto: from the manifest extension; imagefolder when no manifest is given; hf-metadata for metadata.jsonl (Hugging Face: file_name is relative to the folder of metadata.jsonl)."
       ),
       manifest: nonEmpty2.optional().describe("Manifest file (CSV or JSONL), relative to the config file."),
       columns: external_exports.object({
         id: nonEmpty2.optional().describe('Id column. Default: "id" if present, else the path.'),
-        path: nonEmpty2.default("path").describe("Image path column (relative to root). hf-metadata uses file_name."),
-        label: nonEmpty2.default("label")
+        path: nonEmpty2.default("path").describe(
+          "Image path column, relative to root. hf-metadata: file_name, relative to the folder of metadata.jsonl (the Hugging Face rule)."
+        ),
+        label: nonEmpty2.default("label").describe(
+          "Class name column. hf-metadata without it: the folder each image is in (Hugging Face ImageFolder)."
+        )
       }).strict().default({ path: "path", label: "label" }),
       metadata: external_exports.array(nonEmpty2).optional().describe("Metadata columns to keep. Default: every column that is not id, path or label."),
       onUnreadable: external_exports.enum(["error", "skip"]).default("error").describe(
         "error: stop and list unreadable images; skip: evaluate without them and report them."
       ),
       classes: external_exports.union([external_exports.array(nonEmpty2).min(2), nonEmpty2]).optional().describe(
-        'Class names in model output order: a list, or a text file with one per line. Default: the model metadata key "classes" (JSON array), else sorted folder names for imagefolder.'
+        'Class names in output order: a list or a file: .json (a list, {"0": "cat"}, config.json id2label) or text, one per line ("# " starts a comment). Default: model metadata "classes", or folders.'
       )
     }).strict();
     baselineSchema = external_exports.object({
@@ -53388,7 +53854,11 @@ var init_schema = __esm({
     });
     slicesSchema = external_exports.object({
       columns: external_exports.array(nonEmpty2).optional().describe("Metadata columns to slice by. Default: all metadata columns."),
-      crossings: external_exports.array(external_exports.array(nonEmpty2).min(2).max(4)).default([]).describe("Column combinations to cross, e.g. [[lighting, source]]."),
+      crossings: external_exports.array(
+        external_exports.array(nonEmpty2, {
+          error: (issue3) => issue3.code === "invalid_type" ? "crossings is a list of column lists, e.g. [[lighting, source]]" : void 0
+        }).min(2).max(4)
+      ).default([]).describe("Column combinations to cross, e.g. [[lighting, source]]."),
       classes: external_exports.boolean().default(true).describe("Also slice by true class."),
       minSupport: external_exports.number().int().min(1).default(30).describe("Slices with fewer examples are reported but never gated.")
     }).strict();
@@ -53482,14 +53952,17 @@ var init_schema = __esm({
 });
 
 // src/config/load.ts
-import { readFile } from "node:fs/promises";
+import { readFile, stat as stat2 } from "node:fs/promises";
 import path from "node:path";
 async function loadConfig(file2) {
   const abs = path.resolve(file2);
   let text;
   try {
+    const { size } = await stat2(abs);
+    if (size > MAX_CONFIG_BYTES) throw tooLarge(path.basename(abs), size);
     text = await readFile(abs, "utf8");
   } catch (error63) {
+    if (error63 instanceof UserError) throw error63;
     const code = error63.code;
     throw new UserError(
       "config",
@@ -53498,65 +53971,64 @@ async function loadConfig(file2) {
   }
   return parseConfig(text, abs);
 }
+function tooLarge(display, bytes) {
+  return new UserError(
+    "config",
+    `${display} is ${(bytes / 2 ** 20).toFixed(1)} MiB: a VisionGate config is a few kB (at most ${MAX_CONFIG_BYTES / 2 ** 20} MiB). Is it the right file? Long lists (pinned ids, classes) can go in a file of their own (pinned.file, dataset.classes).`
+  );
+}
 function parseConfig(text, file2) {
-  const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const display = path.basename(file2);
+  if (text.length > MAX_CONFIG_BYTES) throw tooLarge(display, Buffer.byteLength(text));
+  const lineCounter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     const pos = first.linePos?.[0];
     const where = `${display}${pos ? `:${pos.line}:${pos.col}` : ""}`;
-    const dupPath = first.code === "DUPLICATE_KEY" ? keyPathAt(doc, first.pos[0]) : void 0;
+    const message = first.message.includes("Maximum call stack size exceeded") ? "nested too deeply" : first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new UserError("config", `${where}: invalid YAML: ${message}`);
+  }
+  const dup = firstDuplicateKey(doc);
+  if (dup) {
+    const pos = lineCounter.linePos(dup.offset);
     throw new UserError(
       "config",
-      dupPath ? `${where}: invalid YAML: duplicate key ${formatKeyPath(dupPath)} (each key may appear only once)` : `${where}: invalid YAML: ${first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`
+      `${display}:${pos.line}:${pos.col}: invalid YAML: duplicate key ${formatKeyPath(dup.keyPath)} (each key may appear only once)`
     );
   }
-  const raw = doc.toJS();
+  let raw;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error63) {
+    if (error63 instanceof ReferenceError && /alias/i.test(error63.message))
+      throw new UserError(
+        "config",
+        `${display}: invalid YAML: its aliases (*name) expand to more than ${MAX_ALIAS_COUNT} nodes each (aliases of aliases, a "billion laughs" document); a VisionGate config needs none of that`
+      );
+    throw error63;
+  }
   if (raw === null || raw === void 0)
     throw new UserError("config", `${display}: the config file is empty`);
   const lineOf = (keyPath) => lineOfPath(doc, lineCounter, keyPath);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.slice(0, 10).map((issue3) => formatIssue(issue3, display, lineOf, raw));
-    const more2 = parsed.error.issues.length > 10 ? `
-  (${parsed.error.issues.length - 10} more)` : "";
-    throw new UserError("config", `invalid config ${display}:
-  ${lines.join("\n  ")}${more2}`);
+    const all = formatIssues(parsed.error.issues, { display, lineOf, raw, schema: configSchema });
+    const lines = all.slice(0, 10);
+    if (all.length > 10) lines.push(`(${all.length - 10} more)`);
+    throw new UserError("config", `invalid config ${display}:`, { details: lines });
   }
   return { config: parsed.data, file: file2, dir: path.dirname(file2), lineOf };
 }
-function formatIssue(issue3, display, lineOf, raw) {
-  const keyPath = issue3.path.map((p) => typeof p === "symbol" ? String(p) : p);
-  if (issue3.code === "unrecognized_keys" && issue3.keys.length > 0) keyPath.push(issue3.keys[0]);
-  let line;
-  for (let n = keyPath.length; n >= 0 && line === void 0; n--)
-    line = lineOf(keyPath.slice(0, n));
-  const shown = issue3.code === "unrecognized_keys" ? keyPath.slice(0, -1) : keyPath;
-  const key = shown.length > 0 ? formatKeyPath(shown) : "(top level)";
-  return `${display}${line ? `:${line}` : ""}: ${key}: ${describeIssue(issue3)}${describeValue(issue3, raw)}`;
-}
-function describeValue(issue3, raw) {
-  if (issue3.code === "unrecognized_keys" || issue3.code === "custom") return "";
-  let value = raw;
-  for (const part of issue3.path) {
-    if (value === null || typeof value !== "object") return "";
-    value = value[part];
-  }
-  let text;
-  if (typeof value === "string") text = JSON.stringify(value);
-  else if (typeof value === "number" || typeof value === "boolean" || value === null)
-    text = String(value);
-  else return "";
-  return ` (got ${text.length > 60 ? `${text.slice(0, 59)}\u2026` : text})`;
-}
-function keyPathAt(doc, offset) {
+function firstDuplicateKey(doc) {
   const walk = (node2, prefix) => {
     if ((0, import_yaml.isMap)(node2)) {
+      const seen = /* @__PURE__ */ new Set();
       for (const pair of node2.items) {
-        const k = (0, import_yaml.isScalar)(pair.key) ? String(pair.key.value) : void 0;
-        if (k === void 0) continue;
-        if ((0, import_yaml.isScalar)(pair.key) && pair.key.range?.[0] === offset) return [...prefix, k];
+        if (!(0, import_yaml.isScalar)(pair.key)) continue;
+        const k = String(pair.key.value);
+        if (seen.has(k)) return { keyPath: [...prefix, k], offset: pair.key.range?.[0] ?? 0 };
+        seen.add(k);
         const found = walk(pair.value, [...prefix, k]);
         if (found) return found;
       }
@@ -53569,21 +54041,6 @@ function keyPathAt(doc, offset) {
     return void 0;
   };
   return walk(doc.contents, []);
-}
-function describeIssue(issue3) {
-  switch (issue3.code) {
-    case "unrecognized_keys":
-      return `unknown key${issue3.keys.length > 1 ? "s" : ""} ${issue3.keys.map((k) => `"${k}"`).join(", ")}`;
-    case "invalid_value":
-      return `must be one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}`;
-    case "invalid_type":
-      return issue3.message.includes("received undefined") ? `is required (expected ${issue3.expected})` : issue3.message.replace(/^Invalid input: /, "");
-    default:
-      return issue3.message;
-  }
-}
-function formatKeyPath(keyPath) {
-  return keyPath.map((p, i2) => typeof p === "number" ? `[${p}]` : i2 === 0 ? p : `.${p}`).join("");
 }
 function lineOfPath(doc, counter, keyPath) {
   let node2 = doc.contents;
@@ -53614,13 +54071,16 @@ function rangeLine(node2, counter) {
 function resolveFromConfig(loaded, p) {
   return path.resolve(loaded.dir, p);
 }
-var import_yaml;
+var import_yaml, MAX_CONFIG_BYTES, MAX_ALIAS_COUNT;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
-    import_yaml = __toESM(require_dist(), 1);
+    import_yaml = __toESM(require_dist2(), 1);
     init_errors3();
+    init_issues();
     init_schema();
+    MAX_CONFIG_BYTES = 1 << 20;
+    MAX_ALIAS_COUNT = 100;
   }
 });
 
@@ -55515,15 +55975,180 @@ var init_sync = __esm({
   }
 });
 
+// src/dataset/image-folder.ts
+import { readdir as readdir2, realpath, stat as stat3 } from "node:fs/promises";
+import path3 from "node:path";
+function within(root, abs) {
+  const rel2 = path3.relative(root, abs);
+  return rel2 === "" || rel2 !== ".." && !rel2.startsWith(`..${path3.sep}`) && !path3.isAbsolute(rel2);
+}
+async function scanImageFolder(root) {
+  let realRoot;
+  let top;
+  try {
+    realRoot = await realpath(root);
+    top = await readdir2(realRoot, { withFileTypes: true });
+  } catch (error63) {
+    throw new UserError(
+      "dataset",
+      `cannot read dataset root ${root}: ${error63.code ?? String(error63)}`
+    );
+  }
+  const unused = [];
+  const hiddenFolders = /* @__PURE__ */ new Map();
+  const hidden = (d, rel2, realParent) => {
+    const entry = { path: d.isDirectory() ? `${rel2}/` : rel2, reason: "hidden" };
+    unused.push(entry);
+    if (d.isDirectory()) hiddenFolders.set(path3.join(realParent, d.name), entry);
+  };
+  const outside = [];
+  const read = /* @__PURE__ */ new Map([[realRoot, ""]]);
+  const resolve = async (d, realParent) => {
+    const own2 = path3.join(realParent, d.name);
+    if (!d.isSymbolicLink()) {
+      const kind = d.isDirectory() ? "folder" : d.isFile() ? "file" : "other";
+      return { kind, real: own2 };
+    }
+    let real;
+    try {
+      real = await realpath(own2);
+    } catch (error63) {
+      const code = error63.code;
+      const reason = code === "ENOENT" ? "a broken link" : code === "ELOOP" ? "a link loop" : `unreadable (${code})`;
+      return { kind: "unused", reason };
+    }
+    let folder;
+    let file2;
+    try {
+      const s = await stat3(real);
+      folder = s.isDirectory();
+      file2 = s.isFile();
+    } catch (error63) {
+      return { kind: "unused", reason: `unreadable (${error63.code})` };
+    }
+    if (!within(realRoot, real)) return { kind: "outside", folder, real };
+    return { kind: folder ? "folder" : file2 ? "file" : "other", real };
+  };
+  const claim2 = (rel2, real) => {
+    const first = read.get(real);
+    if (first === void 0) {
+      read.set(real, rel2);
+      return void 0;
+    }
+    return first === "" || rel2.startsWith(`${first}/`) ? `a link to a folder that contains it (${first === "" ? "the dataset root" : `${first}/`})` : `the same folder as ${first}/, which is read already`;
+  };
+  const classes = [];
+  for (const d of top.sort(byName)) {
+    if (d.name.startsWith(".")) {
+      hidden(d, d.name, realRoot);
+      continue;
+    }
+    const t = await resolve(d, realRoot);
+    const shown = t.kind === "folder" || t.kind === "outside" && t.folder ? `${d.name}/` : d.name;
+    if (t.kind === "unused") unused.push({ path: shown, reason: t.reason });
+    else if (t.kind === "outside") {
+      if (t.folder) outside.push(d.name);
+      else unused.push({ path: shown, reason: "not in a class folder (a link outside the root)" });
+    } else if (t.kind === "folder") {
+      const why2 = claim2(d.name, t.real);
+      if (why2) unused.push({ path: shown, reason: why2 });
+      else classes.push({ name: d.name, real: t.real });
+    } else unused.push({ path: shown, reason: "not in a class folder" });
+  }
+  const rows = [];
+  for (const cls of classes) {
+    const images = [];
+    const walk = async (rel2, real) => {
+      let entries;
+      try {
+        entries = await readdir2(real, { withFileTypes: true });
+      } catch (error63) {
+        unused.push({
+          path: `${rel2}/`,
+          reason: `unreadable (${error63.code ?? String(error63)})`
+        });
+        return;
+      }
+      for (const d of entries.sort(byName)) {
+        const child2 = `${rel2}/${d.name}`;
+        if (d.name.startsWith(".")) {
+          hidden(d, child2, real);
+          continue;
+        }
+        const t = await resolve(d, real);
+        const folder = t.kind === "folder" || t.kind === "outside" && t.folder;
+        const shown = folder ? `${child2}/` : child2;
+        if (t.kind === "unused") unused.push({ path: shown, reason: t.reason });
+        else if (t.kind === "outside") {
+          if (t.folder || isImage(d.name)) outside.push(child2);
+          else unused.push({ path: shown, reason: "not an image (a link outside the root)" });
+        } else if (t.kind === "folder") {
+          const why2 = claim2(child2, t.real);
+          if (why2) unused.push({ path: shown, reason: why2 });
+          else await walk(child2, t.real);
+        } else if (t.kind === "other") unused.push({ path: shown, reason: "not a regular file" });
+        else if (isImage(d.name)) images.push(child2);
+        else unused.push({ path: shown, reason: "not an image" });
+      }
+    };
+    await walk(cls.name, cls.real);
+    if (images.length === 0)
+      unused.push({ path: `${cls.name}/`, reason: "a class folder with no images" });
+    for (const p of images.sort()) rows.push({ path: p, label: cls.name });
+  }
+  if (outside.length > 0) {
+    const shown = outside.sort().map((p) => `"${p}"`);
+    throw new UserError(
+      "dataset",
+      `${outside.length} link(s) under the dataset root ${root} point outside it: ${shown.slice(0, 8).join(", ")}${shown.length > 8 ? ` and ${shown.length - 8} more` : ""}. Copy the files into dataset.root, or make the root a folder that holds them.`
+    );
+  }
+  if (classes.length === 0)
+    throw new UserError("dataset", `imagefolder: no class folders under ${root}`);
+  const readOrAbove = /* @__PURE__ */ new Set();
+  for (const real of read.keys())
+    for (let p = real; p !== realRoot && !readOrAbove.has(p) && p !== path3.dirname(p); p = path3.dirname(p))
+      readOrAbove.add(p);
+  const reached = new Set(
+    [...hiddenFolders].filter(([real]) => readOrAbove.has(real)).map(([, e]) => e)
+  );
+  return {
+    rows,
+    unused: unused.filter((u) => !reached.has(u)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  };
+}
+var IMAGE_EXTENSIONS, isImage, byName;
+var init_image_folder = __esm({
+  "src/dataset/image-folder.ts"() {
+    "use strict";
+    init_errors3();
+    IMAGE_EXTENSIONS = /* @__PURE__ */ new Set([
+      ".png",
+      ".jpg",
+      ".jpeg",
+      ".webp",
+      ".gif",
+      ".tif",
+      ".tiff",
+      ".avif",
+      ".heic",
+      ".heif",
+      ".bmp",
+      ".svg"
+    ]);
+    isImage = (name) => IMAGE_EXTENSIONS.has(path3.extname(name).toLowerCase());
+    byName = (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  }
+});
+
 // src/dataset/manifest.ts
 import { createReadStream } from "node:fs";
-import { readdir as readdir2 } from "node:fs/promises";
-import path3 from "node:path";
+import path4 from "node:path";
 import { createInterface } from "node:readline";
 function detectFormat(format, manifest) {
   if (format !== "auto") return format;
   if (!manifest) return "imagefolder";
-  const base = path3.basename(manifest).toLowerCase();
+  const base = path4.basename(manifest).toLowerCase();
   if (base === "metadata.jsonl") return "hf-metadata";
   if (base.endsWith(".jsonl") || base.endsWith(".ndjson")) return "jsonl";
   if (base.endsWith(".csv") || base.endsWith(".tsv")) return "csv";
@@ -55541,18 +56166,33 @@ function csvOptions(display) {
       return names;
     },
     bom: true,
-    delimiter: display.toLowerCase().endsWith(".tsv") ? "	" : ",",
+    delimiter: delimiterOf(display),
     skip_empty_lines: true,
     trim: true,
     relax_column_count: false
   };
 }
-function csvError(error63, display) {
+function csvError(error63, display, quoteLine) {
   const e = error63;
+  if (e.code === "CSV_QUOTE_NOT_CLOSED" && quoteLine !== void 0)
+    return new UserError(
+      "dataset",
+      `${display}:${quoteLine}: invalid CSV: a quote opened on this line is never closed (the rest of the file was read as one field); close it or remove it`
+    );
   return new UserError(
     "dataset",
     `${display}${e.lines ? `:${e.lines}` : ""}: invalid CSV: ${e.message ?? String(error63)}`
   );
+}
+async function unclosedQuoteLine(file2, display) {
+  const scanner = new QuoteScanner(delimiterOf(display));
+  try {
+    for await (const chunk of createReadStream(file2, { encoding: "utf8" }))
+      scanner.push(chunk);
+  } catch {
+    return void 0;
+  }
+  return scanner.unclosed();
 }
 function jsonlRow(raw, n, display) {
   const line = raw.trim();
@@ -55573,10 +56213,13 @@ function jsonlRow(raw, n, display) {
   }
   return { fields, line: n };
 }
-async function* streamManifest(format, manifestPath, root) {
+async function* streamManifest(format, manifestPath, root, options = {}) {
   let record2 = 0;
   if (format === "imagefolder") {
-    for (const row of await scanImageFolder(root)) yield { fields: row.fields, record: ++record2 };
+    const scan = await scanImageFolder(root);
+    options.onUnused?.(scan.unused);
+    for (const row of scan.rows)
+      yield { fields: { path: row.path, label: row.label }, record: ++record2 };
     return;
   }
   const { input: input2, display } = await openManifest(manifestPath, format);
@@ -55588,7 +56231,8 @@ async function* streamManifest(format, manifestPath, root) {
         yield { fields, record: ++record2 };
     } catch (error63) {
       if (error63 instanceof UserError) throw error63;
-      throw csvError(error63, display);
+      const quoteLine = error63.code === "CSV_QUOTE_NOT_CLOSED" ? await unclosedQuoteLine(manifestPath, display) : void 0;
+      throw csvError(error63, display, quoteLine);
     } finally {
       input2.destroy();
     }
@@ -55649,75 +56293,85 @@ async function openManifest(manifestPath, format) {
       `cannot read manifest ${manifestPath}: ${code === "ENOENT" ? "file not found" : code ?? String(error63)}`
     );
   }
-  return { input: input2, display: path3.basename(manifestPath) };
+  return { input: input2, display: path4.basename(manifestPath) };
 }
-async function scanImageFolder(root) {
-  let classDirs;
-  try {
-    classDirs = (await readdir2(root, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith(".")).map((d) => d.name).sort();
-  } catch (error63) {
-    throw new UserError(
-      "dataset",
-      `cannot read dataset root ${root}: ${error63.code ?? String(error63)}`
-    );
-  }
-  if (classDirs.length === 0)
-    throw new UserError("dataset", `imagefolder: no class folders under ${root}`);
-  const rows = [];
-  for (const cls of classDirs) {
-    const files = await readdir2(path3.join(root, cls), { recursive: true, withFileTypes: true });
-    const images = files.filter((f) => f.isFile() && IMAGE_EXTENSIONS.has(path3.extname(f.name).toLowerCase())).map((f) => path3.relative(root, path3.join(f.parentPath, f.name)).split(path3.sep).join("/")).sort();
-    for (const p of images) rows.push({ fields: { path: p, label: cls }, line: 0 });
-  }
-  return rows;
-}
-var IMAGE_EXTENSIONS;
+var delimiterOf, QuoteScanner;
 var init_manifest = __esm({
   "src/dataset/manifest.ts"() {
     "use strict";
     init_lib2();
     init_sync();
     init_errors3();
-    IMAGE_EXTENSIONS = /* @__PURE__ */ new Set([
-      ".png",
-      ".jpg",
-      ".jpeg",
-      ".webp",
-      ".gif",
-      ".tif",
-      ".tiff",
-      ".avif",
-      ".heic",
-      ".heif",
-      ".bmp",
-      ".svg"
-    ]);
+    init_image_folder();
+    delimiterOf = (display) => display.toLowerCase().endsWith(".tsv") ? "	" : ",";
+    QuoteScanner = class {
+      constructor(delimiter) {
+        this.delimiter = delimiter;
+      }
+      delimiter;
+      line = 1;
+      inQuotes = false;
+      fieldStart = true;
+      /** A quote seen inside quotes at the end of a chunk: `""` or a closing quote. */
+      pendingQuote = false;
+      openedAt = 0;
+      push(chunk) {
+        for (let i2 = 0; i2 < chunk.length; i2++) {
+          const ch = chunk[i2];
+          if (this.pendingQuote) {
+            this.pendingQuote = false;
+            if (ch === '"') continue;
+            this.inQuotes = false;
+          }
+          if (this.inQuotes) {
+            if (ch === '"') this.pendingQuote = true;
+            else if (ch === "\n") this.line++;
+            continue;
+          }
+          if (ch === "\n") {
+            this.line++;
+            this.fieldStart = true;
+          } else if (ch === this.delimiter) this.fieldStart = true;
+          else if (ch === '"' && this.fieldStart) {
+            this.inQuotes = true;
+            this.openedAt = this.line;
+          } else if (ch !== " " && ch !== "	" && ch !== "\r" && ch !== "\uFEFF")
+            this.fieldStart = false;
+        }
+      }
+      /** The line of the unclosed quote, if the text ended inside one. */
+      unclosed() {
+        return this.inQuotes && !this.pendingQuote ? this.openedAt : void 0;
+      }
+    };
   }
 });
 
 // src/dataset/load.ts
-import { readFile as readFile2, realpath, stat as stat2 } from "node:fs/promises";
-import path4 from "node:path";
+import { realpath as realpath2, stat as stat4 } from "node:fs/promises";
+import path5 from "node:path";
 function listSome(items, total = items.length) {
   const shown = items.slice(0, MAX_LISTED).join(", ");
   return total > MAX_LISTED ? `${shown} and ${total - MAX_LISTED} more` : shown;
 }
 function resolveInsideRoot(root, relative) {
   if (relative === "" || relative.includes("\0")) return void 0;
-  if (path4.isAbsolute(relative) || /^[A-Za-z]:/.test(relative) || relative.startsWith("\\"))
+  if (path5.isAbsolute(relative) || /^[A-Za-z]:/.test(relative) || relative.startsWith("\\"))
     return void 0;
-  const abs = path4.resolve(root, relative);
+  const abs = path5.resolve(root, relative);
   if (!isInside(root, abs)) return void 0;
   return abs;
 }
 async function loadDataset(spec) {
   const format = detectFormat(spec.format, spec.manifest);
-  const display = spec.manifest ? path4.basename(spec.manifest) : spec.root;
+  const display = spec.manifest ? path5.basename(spec.manifest) : spec.root;
   const pathCol = format === "hf-metadata" && spec.columns.path === "path" ? "file_name" : spec.columns.path;
   const labelCol = spec.columns.label;
-  const pathBase = format === "hf-metadata" && spec.manifest ? path4.dirname(spec.manifest) : spec.root;
+  const pathBase = format === "hf-metadata" && spec.manifest ? path5.dirname(spec.manifest) : spec.root;
   const escaped = [];
+  const escapedPaths = [];
   const noLabel = [];
+  const noId = [];
   const seen = /* @__PURE__ */ new Set();
   const duplicates = [];
   const allColumns = [];
@@ -55728,7 +56382,7 @@ async function loadDataset(spec) {
   let isMetadata = () => false;
   let rows = 0;
   const problem2 = (record2, text) => ({ record: record2, text });
-  const describe3 = async (problems) => {
+  const describe4 = async (problems) => {
     const lines = await manifestLines(
       format,
       spec.manifest,
@@ -55739,7 +56393,9 @@ async function loadDataset(spec) {
       return p.text(line ? `${display}:${line}` : display);
     });
   };
-  for await (const row of streamManifest(format, spec.manifest, spec.root)) {
+  let unused = [];
+  const onUnused = (u) => unused = u;
+  for await (const row of streamManifest(format, spec.manifest, spec.root, { onUnused })) {
     if (rows++ === 0) {
       idCol = spec.columns.id ?? ("id" in row.fields ? "id" : void 0);
       const r = reserved = /* @__PURE__ */ new Set([pathCol, labelCol, ...idCol ? [idCol] : []]);
@@ -55765,11 +56421,12 @@ async function loadDataset(spec) {
       const abs = resolveInsideRoot(pathBase, rel2);
       if (!abs || !isInside(spec.root, abs)) {
         escaped.push(problem2(row.record, (w) => `${w} "${rel2}"`));
+        if (escapedPaths.length < MAX_LISTED) escapedPaths.push(rel2);
         continue;
       }
-      if (label === void 0 && format === "hf-metadata" && isInside(pathBase, path4.dirname(abs)))
-        label = path4.basename(path4.dirname(abs));
-      relToRoot = path4.relative(spec.root, abs).split(path4.sep).join("/");
+      if (label === void 0 && format === "hf-metadata" && isInside(pathBase, path5.dirname(abs)))
+        label = path5.basename(path5.dirname(abs));
+      relToRoot = path5.relative(spec.root, abs).split(path5.sep).join("/");
     }
     if (label === void 0 || label === "") {
       noLabel.push(problem2(row.record, (w) => w));
@@ -55777,7 +56434,7 @@ async function loadDataset(spec) {
     }
     const id = idCol ? row.fields[idCol] ?? "" : relToRoot;
     if (id === "") {
-      noLabel.push(problem2(row.record, (w) => `${w} (empty ${idCol ?? "id"})`));
+      noId.push(problem2(row.record, (w) => w));
       continue;
     }
     if (seen.has(id)) duplicates.push(problem2(row.record, (w) => `"${id}" (${w})`));
@@ -55800,33 +56457,59 @@ async function loadDataset(spec) {
     );
   }
   if (escaped.length > 0) {
+    const rule = format === "hf-metadata" && spec.manifest ? ` ${await hfPathAdvice(spec.root, path5.dirname(spec.manifest), escapedPaths)}` : " Paths must be relative and stay inside dataset.root.";
     throw new UserError(
       "dataset",
-      `${escaped.length} image path(s) escape the dataset root ${spec.root}: ${listSome(await describe3(escaped.slice(0, MAX_LISTED)), escaped.length)}. Paths must be relative and stay inside dataset.root.`
+      `${escaped.length} image path(s) escape the dataset root ${spec.root}: ${listSome(await describe4(escaped.slice(0, MAX_LISTED)), escaped.length)}.${rule}`
     );
   }
-  if (noLabel.length > 0)
+  if (noLabel.length > 0) {
+    const rows2 = listSome(await describe4(noLabel.slice(0, MAX_LISTED)), noLabel.length);
+    const columns = `columns: ${listSome(allColumns)}`;
+    let text;
+    if (format === "hf-metadata" && !allColumns.includes(labelCol))
+      text = `${noLabel.length} row(s) of ${display} have no "${labelCol}" field and their image is directly in the folder of ${display}, so no class folder names its label: ${rows2}. Add a "${labelCol}" field (or set dataset.columns.label to the field that holds it; ${columns}), or put each image in a folder named after its class`;
+    else if (!allColumns.includes(labelCol))
+      text = `${display}: no "${labelCol}" column (${columns}); set dataset.columns.label to the column that holds the class${didYouMean(labelCol, allColumns)}`;
+    else
+      text = `${noLabel.length} row(s) with an empty or missing "${labelCol}" (the label column, dataset.columns.label): ${rows2}`;
+    throw new UserError("dataset", text);
+  }
+  if (noId.length > 0)
     throw new UserError(
       "dataset",
-      `${noLabel.length} row(s) without a "${labelCol}" or id value: ${listSome(await describe3(noLabel.slice(0, MAX_LISTED)), noLabel.length)}`
+      `${noId.length} row(s) with an empty or missing "${idCol ?? "id"}" (the id column, dataset.columns.id): ${listSome(await describe4(noId.slice(0, MAX_LISTED)), noId.length)}`
     );
   if (duplicates.length > 0)
     throw new UserError(
       "dataset",
-      `duplicate example ids: ${listSome(await describe3(duplicates.slice(0, MAX_LISTED)), duplicates.length)}`
+      `duplicate example ids: ${listSome(await describe4(duplicates.slice(0, MAX_LISTED)), duplicates.length)}`
     );
   const examples = builder.finish(metadataColumns);
   if (spec.checkFiles !== false)
     await checkFiles(examples, display, (records) => manifestLines(format, spec.manifest, records));
-  return { format, root: spec.root, examples, metadataColumns, labels: examples.labels };
+  return { format, root: spec.root, examples, metadataColumns, labels: examples.labels, unused };
+}
+async function hfPathAdvice(root, jsonlDir, paths) {
+  const rule = `In a Hugging Face metadata.jsonl, file_name is relative to the folder of metadata.jsonl, so these were resolved from ${jsonlDir}.`;
+  const exists2 = async (abs) => abs !== void 0 && await stat4(abs).then(
+    (s) => s.isFile(),
+    () => false
+  );
+  const underRoot = await Promise.all(paths.map((p) => exists2(resolveInsideRoot(root, p))));
+  if (paths.length > 0 && underRoot.every(Boolean))
+    return `${rule} They exist relative to dataset.root instead: to read them that way, set dataset.format: jsonl and dataset.columns.path: file_name (JSON Lines paths are relative to dataset.root).`;
+  if (paths.every((p) => resolveInsideRoot(jsonlDir, p) !== void 0))
+    return `${rule} Set dataset.root to that folder (or one that contains it).`;
+  return `${rule} Paths must stay inside that folder and inside dataset.root.`;
 }
 function isInside(root, abs) {
-  const rel2 = path4.relative(root, abs);
-  return rel2 !== "" && rel2 !== ".." && !rel2.startsWith(`..${path4.sep}`) && !path4.isAbsolute(rel2);
+  const rel2 = path5.relative(root, abs);
+  return rel2 !== "" && rel2 !== ".." && !rel2.startsWith(`..${path5.sep}`) && !path5.isAbsolute(rel2);
 }
 async function checkFiles(examples, display, linesOf) {
   const root = examples.root;
-  const realRoot = await realpath(root).catch(() => {
+  const realRoot = await realpath2(root).catch(() => {
     throw new UserError("dataset", `dataset root not found: ${root}`);
   });
   const missing = [];
@@ -55835,15 +56518,16 @@ async function checkFiles(examples, display, linesOf) {
   const check2 = async (i2) => {
     const p = examples.paths[i2];
     try {
-      const real = await realpath(examples.absPath(i2));
+      const real = await realpath2(examples.absPath(i2));
       if (!isInside(realRoot, real)) {
         outside.push(`"${p}"`);
         return;
       }
-      const s = await stat2(real);
+      const s = await stat4(real);
       if (!s.isFile()) missing.push({ row: -1, text: `"${p}" (not a file)` });
-    } catch {
-      missing.push({ row: i2, text: `"${p}"` });
+    } catch (error63) {
+      const loop = error63.code === "ELOOP";
+      missing.push({ row: i2, text: loop ? `"${p}" (a link loop)` : `"${p}"` });
     }
   };
   for (let i2 = 0; i2 < examples.length; i2 += limit) {
@@ -55869,15 +56553,6 @@ async function checkFiles(examples, display, linesOf) {
       `${missing.length} image file(s) not found under ${root}: ${listSome(texts.sort())}`
     );
   }
-}
-async function readClassFile(file2) {
-  let text;
-  try {
-    text = await readFile2(file2, "utf8");
-  } catch {
-    throw new UserError("dataset", `class list file not found: ${file2}`);
-  }
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
 }
 function attachClasses(raw, classes, source) {
   if (classes.length < 2)
@@ -55913,12 +56588,13 @@ var MAX_LISTED, PLAIN_RELATIVE, isPlainRelative;
 var init_load2 = __esm({
   "src/dataset/load.ts"() {
     "use strict";
+    init_did_you_mean();
     init_errors3();
     init_examples();
     init_manifest();
     MAX_LISTED = 8;
     PLAIN_RELATIVE = /^(?![A-Za-z]:)(?:(?!\.{1,2}(?:\/|$))[^/\\\0]+\/)*(?!\.{1,2}$)[^/\\\0]+$/;
-    isPlainRelative = (p) => path4.sep === "/" && PLAIN_RELATIVE.test(p);
+    isPlainRelative = (p) => path5.sep === "/" && PLAIN_RELATIVE.test(p);
   }
 });
 
@@ -56279,6 +56955,384 @@ var init_images = __esm({
   }
 });
 
+// src/metrics/calibration.ts
+function calibrationBinIndex(conf, bins = CALIBRATION_BINS) {
+  if (Number.isNaN(conf)) throw new RangeError("confidence is NaN");
+  if (conf <= 0) return 0;
+  if (conf >= 1) return bins - 1;
+  let b = Math.ceil(conf * bins) - 1;
+  if (b > 0 && conf <= b / bins) b--;
+  else if (b < bins - 1 && conf > (b + 1) / bins) b++;
+  return Math.min(bins - 1, Math.max(0, b));
+}
+function calibrationBins(count, confSum, correctSum) {
+  const m = count.length;
+  const bins = [];
+  let n = 0;
+  let gap2 = 0;
+  for (let b = 0; b < m; b++) {
+    const c = count[b];
+    const cs = confSum[b];
+    const ok = correctSum[b];
+    n += c;
+    gap2 += Math.abs(ok - cs);
+    bins.push({
+      lower: b / m,
+      upper: (b + 1) / m,
+      count: c,
+      meanConfidence: c === 0 ? null : cs / c,
+      accuracy: c === 0 ? null : ok / c
+    });
+  }
+  return { bins, ece: n === 0 ? NaN : gap2 / n };
+}
+var CALIBRATION_BINS;
+var init_calibration = __esm({
+  "src/metrics/calibration.ts"() {
+    "use strict";
+    CALIBRATION_BINS = 15;
+  }
+});
+
+// src/metrics/classification.ts
+function asRows(input2) {
+  if (!Array.isArray(input2)) {
+    const r = input2;
+    const length = r.rows?.length ?? r.columns.label.length;
+    return { columns: r.columns, rows: r.rows, length };
+  }
+  const records = input2;
+  const col = (f) => Float64Array.from(records, (r) => r[f]);
+  return {
+    columns: {
+      label: col("label"),
+      pred: col("pred"),
+      rank: col("rank"),
+      conf: col("conf"),
+      pTrue: col("pTrue"),
+      sumSq: col("sumSq")
+    },
+    rows: void 0,
+    length: records.length
+  };
+}
+function checkNumClasses(numClasses) {
+  if (!Number.isInteger(numClasses) || numClasses < 1) {
+    throw new RangeError(`numClasses must be a positive integer, got ${numClasses}`);
+  }
+}
+function normaliseTopK(topK) {
+  const ks = [];
+  for (const k of topK ?? [5]) {
+    if (!Number.isInteger(k) || k < 1)
+      throw new RangeError(`top-k needs positive integers, got ${k}`);
+    if (!ks.includes(k)) ks.push(k);
+  }
+  return ks;
+}
+function tally(input2, numClasses, options, confusion) {
+  checkNumClasses(numClasses);
+  const ks = normaliseTopK(options.topK);
+  const weights = options.weights;
+  const { columns: c, rows, length } = asRows(input2);
+  if (weights !== void 0 && weights.length !== length) {
+    throw new RangeError(`weights has length ${weights.length}, records has ${length}`);
+  }
+  const t = {
+    n: 0,
+    correct: 0,
+    topKCorrect: new Float64Array(ks.length),
+    ks,
+    support: new Float64Array(numClasses),
+    predicted: new Float64Array(numClasses),
+    truePositive: new Float64Array(numClasses),
+    brierSum: 0,
+    binCount: new Float64Array(CALIBRATION_BINS),
+    binConfSum: new Float64Array(CALIBRATION_BINS),
+    binCorrectSum: new Float64Array(CALIBRATION_BINS)
+  };
+  for (let i2 = 0; i2 < length; i2++) {
+    const w = weights === void 0 ? 1 : weights[i2];
+    if (w === 0) continue;
+    const at = rows === void 0 ? i2 : rows[i2];
+    const label = c.label[at];
+    const pred = c.pred[at];
+    const rank = c.rank[at];
+    const conf = c.conf[at];
+    if (!(label >= 0 && label < numClasses && Number.isInteger(label))) {
+      throw new RangeError(
+        `record ${i2}: label ${label} is not a class index in [0, ${numClasses})`
+      );
+    }
+    if (!(pred >= 0 && pred < numClasses && Number.isInteger(pred))) {
+      throw new RangeError(`record ${i2}: pred ${pred} is not a class index in [0, ${numClasses})`);
+    }
+    const hit = pred === label ? 1 : 0;
+    t.n += w;
+    t.correct += w * hit;
+    t.support[label] = t.support[label] + w;
+    t.predicted[pred] = t.predicted[pred] + w;
+    if (hit) t.truePositive[label] = t.truePositive[label] + w;
+    for (let j = 0; j < ks.length; j++) {
+      if (rank < ks[j]) t.topKCorrect[j] = t.topKCorrect[j] + w;
+    }
+    t.brierSum += w * (c.sumSq[at] - 2 * c.pTrue[at] + 1);
+    const b = calibrationBinIndex(conf);
+    t.binCount[b] = t.binCount[b] + w;
+    t.binConfSum[b] = t.binConfSum[b] + w * conf;
+    t.binCorrectSum[b] = t.binCorrectSum[b] + w * hit;
+    if (confusion !== void 0) {
+      const row = confusion[label];
+      row[pred] = row[pred] + w;
+    }
+  }
+  return t;
+}
+function divOrZero(a, b) {
+  return b === 0 ? 0 : a / b;
+}
+function summarise(t, numClasses) {
+  const { n } = t;
+  const precision = [];
+  const recall = [];
+  const f1 = [];
+  const support = Array.from(t.support);
+  const predicted = Array.from(t.predicted);
+  let macroP = 0;
+  let macroR = 0;
+  let macroF = 0;
+  let present = 0;
+  let weightedP = 0;
+  let weightedR = 0;
+  let weightedF = 0;
+  for (let c = 0; c < numClasses; c++) {
+    const tp = t.truePositive[c];
+    const sup = support[c];
+    const pre = predicted[c];
+    const p = divOrZero(tp, pre);
+    const r = divOrZero(tp, sup);
+    const f = divOrZero(2 * tp, pre + sup);
+    precision.push(p);
+    recall.push(r);
+    f1.push(f);
+    if (sup > 0 || pre > 0) {
+      present++;
+      macroP += p;
+      macroR += r;
+      macroF += f;
+    }
+    weightedP += p * sup;
+    weightedR += r * sup;
+    weightedF += f * sup;
+  }
+  const ratio = (a) => n === 0 ? NaN : a / n;
+  const { bins, ece } = calibrationBins(t.binCount, t.binConfSum, t.binCorrectSum);
+  return {
+    n,
+    numClasses,
+    accuracy: ratio(t.correct),
+    topK: t.ks.map((k, j) => ({ k, accuracy: ratio(t.topKCorrect[j]) })),
+    perClass: { precision, recall, f1, support, predicted },
+    macro: present === 0 ? { precision: NaN, recall: NaN, f1: NaN } : { precision: macroP / present, recall: macroR / present, f1: macroF / present },
+    weighted: { precision: ratio(weightedP), recall: ratio(weightedR), f1: ratio(weightedF) },
+    ece,
+    calibration: bins,
+    brier: ratio(t.brierSum)
+  };
+}
+function summariseMetrics(records, numClasses, options = {}) {
+  return summarise(tally(records, numClasses, options, void 0), numClasses);
+}
+function computeMetrics(records, numClasses, options = {}) {
+  checkNumClasses(numClasses);
+  const confusion = Array.from({ length: numClasses }, () => new Array(numClasses).fill(0));
+  const summary2 = summarise(tally(records, numClasses, options, confusion), numClasses);
+  return { ...summary2, confusion };
+}
+function topKAccuracyMetric(k) {
+  return {
+    name: `top${k}_accuracy`,
+    description: `Fraction of examples whose true class is among the ${k} most probable`,
+    direction: "higher-is-better",
+    topK: k,
+    get(m) {
+      const entry = m.topK.find((e) => e.k === k);
+      if (entry === void 0) {
+        throw new RangeError(`top${k}_accuracy was not computed: pass ${k} in options.topK`);
+      }
+      return entry.accuracy;
+    },
+    perExample: (r) => r.rank < k ? 1 : 0,
+    perRow: (c, i2) => c.rank[i2] < k ? 1 : 0
+  };
+}
+function resolveMetric(name, classes = {}) {
+  const fixed = METRICS.find((m) => m.name === name);
+  if (fixed !== void 0) return fixed;
+  const top = TOP_K.exec(name);
+  if (top !== null) return topKAccuracyMetric(Number(top[1]));
+  const per = PER_CLASS.exec(name);
+  if (per !== null) {
+    const kind = per[1];
+    const className = per[2];
+    const index2 = classIndex(className, classes);
+    if (index2 === void 0) {
+      const known = classes.classNames !== void 0 ? `one of the class names (${classes.classNames.slice(0, 10).join(", ")}${classes.classNames.length > 10 ? ", \u2026" : ""})` : `a class index 0\u2026${classes.numClasses === void 0 ? "numClasses\u22121" : classes.numClasses - 1}`;
+      throw new UnknownMetricError(`metric "${name}": unknown class "${className}"; use ${known}`);
+    }
+    return {
+      name,
+      description: `${KIND_LABEL[kind]} of class ${className}`,
+      direction: "higher-is-better",
+      get: (m) => {
+        const value = m.perClass[kind][index2];
+        if (value === void 0) {
+          throw new RangeError(
+            `metric "${name}": class index ${index2} \u2265 numClasses ${m.numClasses}`
+          );
+        }
+        return value;
+      }
+    };
+  }
+  throw new UnknownMetricError(
+    `unknown metric "${name}"; use one of ${METRICS.map((m) => m.name).join(", ")}, top<k>_accuracy, precision[<class>], recall[<class>], f1[<class>]`
+  );
+}
+function classIndex(className, { classNames, numClasses }) {
+  if (classNames !== void 0) {
+    const i2 = classNames.indexOf(className);
+    if (i2 >= 0) return i2;
+  }
+  if (/^(0|[1-9][0-9]*)$/.test(className)) {
+    const i2 = Number(className);
+    const limit = numClasses ?? classNames?.length;
+    if (limit === void 0 || i2 < limit) return i2;
+  }
+  return void 0;
+}
+function requiredTopK(metrics) {
+  const ks = /* @__PURE__ */ new Set();
+  for (const m of metrics) if (m.topK !== void 0) ks.add(m.topK);
+  return [...ks].sort((a, b) => a - b);
+}
+var METRICS, KIND_LABEL, PER_CLASS, TOP_K, UnknownMetricError;
+var init_classification = __esm({
+  "src/metrics/classification.ts"() {
+    "use strict";
+    init_calibration();
+    METRICS = [
+      {
+        name: "accuracy",
+        description: "Fraction of examples whose predicted class is the true class",
+        direction: "higher-is-better",
+        get: (m) => m.accuracy,
+        perExample: (r) => r.pred === r.label ? 1 : 0,
+        perRow: (c, i2) => c.pred[i2] === c.label[i2] ? 1 : 0
+      },
+      topKAccuracyMetric(5),
+      {
+        name: "macro_precision",
+        description: "Precision averaged over classes, unweighted",
+        direction: "higher-is-better",
+        get: (m) => m.macro.precision
+      },
+      {
+        name: "macro_recall",
+        description: "Recall averaged over classes, unweighted (balanced accuracy)",
+        direction: "higher-is-better",
+        get: (m) => m.macro.recall
+      },
+      {
+        name: "macro_f1",
+        description: "F1 averaged over classes, unweighted",
+        direction: "higher-is-better",
+        get: (m) => m.macro.f1
+      },
+      {
+        name: "weighted_precision",
+        description: "Precision averaged over classes, weighted by support",
+        direction: "higher-is-better",
+        get: (m) => m.weighted.precision
+      },
+      {
+        name: "weighted_recall",
+        description: "Recall averaged over classes, weighted by support (equals accuracy)",
+        direction: "higher-is-better",
+        get: (m) => m.weighted.recall
+      },
+      {
+        name: "weighted_f1",
+        description: "F1 averaged over classes, weighted by support",
+        direction: "higher-is-better",
+        get: (m) => m.weighted.f1
+      },
+      {
+        name: "ece",
+        description: "Expected calibration error, 15 equal-width confidence bins",
+        direction: "lower-is-better",
+        get: (m) => m.ece
+      },
+      {
+        name: "brier",
+        description: "Multi-class Brier score, mean of \u03A3_j (p_j \u2212 y_j)\xB2",
+        direction: "lower-is-better",
+        get: (m) => m.brier,
+        perExample: (r) => r.sumSq - 2 * r.pTrue + 1,
+        perRow: (c, i2) => c.sumSq[i2] - 2 * c.pTrue[i2] + 1
+      }
+    ];
+    KIND_LABEL = { precision: "Precision", recall: "Recall", f1: "F1" };
+    PER_CLASS = /^(precision|recall|f1)\[(.+)\]$/;
+    TOP_K = /^top([1-9][0-9]*)_accuracy$/;
+    UnknownMetricError = class extends Error {
+      name = "UnknownMetricError";
+    };
+  }
+});
+
+// src/engine/check-metrics.ts
+import path6 from "node:path";
+function checkMetricNames(loaded, classes, classSource) {
+  const at = (keyPath) => {
+    const line = loaded.lineOf(keyPath);
+    return `${path6.basename(loaded.file)}${line ? `:${line}` : ""}`;
+  };
+  const n = classes.length;
+  const list2 = `the class list (${classSource}) has ${n} classes`;
+  loaded.config.gates.forEach((gate, i2) => {
+    const where = `${at(["gates", i2, "metric"])}: gates[${i2}].metric`;
+    let k;
+    try {
+      k = resolveMetric(gate.metric, { classNames: classes, numClasses: n }).topK;
+    } catch (error63) {
+      if (error63 instanceof UnknownMetricError)
+        throw new UserError("config", `${where}: ${error63.message}`);
+      throw error63;
+    }
+    if (k !== void 0 && k >= n)
+      throw new UserError(
+        "config",
+        `${where}: ${gate.metric}: ${list2}, so top-${k} accuracy is 1 for every model and the gate could never fail; use a k below ${n}`
+      );
+  });
+  if (loaded.lineOf(["metrics", "topK"]) !== void 0)
+    loaded.config.metrics.topK.forEach((k, j) => {
+      if (k > n)
+        throw new UserError(
+          "config",
+          `${at(["metrics", "topK", j])}: metrics.topK[${j}]: ${k} is more than the number of classes: ${list2}; remove it or use a k of at most ${n}`
+        );
+    });
+}
+var init_check_metrics = __esm({
+  "src/engine/check-metrics.ts"() {
+    "use strict";
+    init_errors3();
+    init_classification();
+  }
+});
+
 // node_modules/@stdlib/utils-define-property/lib/define_property.js
 var require_define_property = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports, module) {
@@ -56368,11 +57422,11 @@ var require_format_integer = __commonJS({
     var zeroPad = require_zero_pad();
     var lowercase2 = String.prototype.toLowerCase;
     var uppercase2 = String.prototype.toUpperCase;
-    function formatInteger(token) {
+    function formatInteger(token2) {
       var base;
       var out;
       var i2;
-      switch (token.specifier) {
+      switch (token2.specifier) {
         case "b":
           base = 2;
           break;
@@ -56390,7 +57444,7 @@ var require_format_integer = __commonJS({
           base = 10;
           break;
       }
-      out = token.arg;
+      out = token2.arg;
       i2 = parseInt(out, 10);
       if (!isFinite(i2)) {
         if (!isNumber(out)) {
@@ -56398,34 +57452,34 @@ var require_format_integer = __commonJS({
         }
         i2 = 0;
       }
-      if (i2 < 0 && (token.specifier === "u" || base !== 10)) {
+      if (i2 < 0 && (token2.specifier === "u" || base !== 10)) {
         i2 = 4294967295 + i2 + 1;
       }
       if (i2 < 0) {
         out = (-i2).toString(base);
-        if (token.precision) {
-          out = zeroPad(out, token.precision, token.padRight);
+        if (token2.precision) {
+          out = zeroPad(out, token2.precision, token2.padRight);
         }
         out = "-" + out;
       } else {
         out = i2.toString(base);
-        if (!i2 && !token.precision) {
+        if (!i2 && !token2.precision) {
           out = "";
-        } else if (token.precision) {
-          out = zeroPad(out, token.precision, token.padRight);
+        } else if (token2.precision) {
+          out = zeroPad(out, token2.precision, token2.padRight);
         }
-        if (token.sign) {
-          out = token.sign + out;
+        if (token2.sign) {
+          out = token2.sign + out;
         }
       }
       if (base === 16) {
-        if (token.alternate) {
+        if (token2.alternate) {
           out = "0x" + out;
         }
-        out = token.specifier === uppercase2.call(token.specifier) ? uppercase2.call(out) : lowercase2.call(out);
+        out = token2.specifier === uppercase2.call(token2.specifier) ? uppercase2.call(out) : lowercase2.call(out);
       }
       if (base === 8) {
-        if (token.alternate && out.charAt(0) !== "0") {
+        if (token2.alternate && out.charAt(0) !== "0") {
           out = "0" + out;
         }
       }
@@ -56461,48 +57515,48 @@ var require_format_double = __commonJS({
     var RE_TRAILING_PERIOD_ZERO = /\.0$/;
     var RE_PERIOD_ZERO_EXP = /\.0*e/;
     var RE_ZERO_BEFORE_EXP = /(\..*[^0])0*e/;
-    function formatDouble(f, token) {
+    function formatDouble(f, token2) {
       var digits;
       var out;
-      switch (token.specifier) {
+      switch (token2.specifier) {
         case "e":
         case "E":
-          out = f.toExponential(token.precision);
+          out = f.toExponential(token2.precision);
           break;
         case "f":
         case "F":
-          out = f.toFixed(token.precision);
+          out = f.toFixed(token2.precision);
           break;
         case "g":
         case "G":
           if (abs(f) < 1e-4) {
-            digits = token.precision;
+            digits = token2.precision;
             if (digits > 0) {
               digits -= 1;
             }
             out = f.toExponential(digits);
           } else {
-            out = f.toPrecision(token.precision);
+            out = f.toPrecision(token2.precision);
           }
-          if (!token.alternate) {
+          if (!token2.alternate) {
             out = replace.call(out, RE_ZERO_BEFORE_EXP, "$1e");
             out = replace.call(out, RE_PERIOD_ZERO_EXP, "e");
             out = replace.call(out, RE_TRAILING_PERIOD_ZERO, "");
           }
           break;
         default:
-          throw new Error("invalid double notation. Value: " + token.specifier);
+          throw new Error("invalid double notation. Value: " + token2.specifier);
       }
       out = replace.call(out, RE_EXP_POS_DIGITS, "e+0$1");
       out = replace.call(out, RE_EXP_NEG_DIGITS, "e-0$1");
-      if (token.alternate) {
+      if (token2.alternate) {
         out = replace.call(out, RE_ONLY_DIGITS, "$1.");
         out = replace.call(out, RE_DIGITS_BEFORE_EXP, "$1.e");
       }
-      if (f >= 0 && token.sign) {
-        out = token.sign + out;
+      if (f >= 0 && token2.sign) {
+        out = token2.sign + out;
       }
-      out = token.specifier === uppercase2.call(token.specifier) ? uppercase2.call(out) : lowercase2.call(out);
+      out = token2.specifier === uppercase2.call(token2.specifier) ? uppercase2.call(out) : lowercase2.call(out);
       return out;
     }
     module.exports = formatDouble;
@@ -56548,19 +57602,19 @@ var require_main = __commonJS({
     function isnan(value) {
       return value !== value;
     }
-    function initialize(token) {
+    function initialize(token2) {
       var out = {};
-      out.specifier = token.specifier;
-      out.precision = token.precision === void 0 ? 1 : token.precision;
-      out.width = token.width;
-      out.flags = token.flags || "";
-      out.mapping = token.mapping;
+      out.specifier = token2.specifier;
+      out.precision = token2.precision === void 0 ? 1 : token2.precision;
+      out.width = token2.width;
+      out.flags = token2.flags || "";
+      out.mapping = token2.mapping;
       return out;
     }
     function formatInterpolate(tokens) {
       var hasPeriod;
       var flags;
-      var token;
+      var token2;
       var flag;
       var num3;
       var out;
@@ -56574,68 +57628,68 @@ var require_main = __commonJS({
       out = "";
       pos = 1;
       for (i2 = 0; i2 < tokens.length; i2++) {
-        token = tokens[i2];
-        if (isString(token)) {
-          out += token;
+        token2 = tokens[i2];
+        if (isString(token2)) {
+          out += token2;
         } else {
-          hasPeriod = token.precision !== void 0;
-          token = initialize(token);
-          if (!token.specifier) {
-            throw new TypeError("invalid argument. Token is missing `specifier` property. Index: `" + i2 + "`. Value: `" + token + "`.");
+          hasPeriod = token2.precision !== void 0;
+          token2 = initialize(token2);
+          if (!token2.specifier) {
+            throw new TypeError("invalid argument. Token is missing `specifier` property. Index: `" + i2 + "`. Value: `" + token2 + "`.");
           }
-          if (token.mapping) {
-            pos = token.mapping;
+          if (token2.mapping) {
+            pos = token2.mapping;
           }
-          flags = token.flags;
+          flags = token2.flags;
           for (j = 0; j < flags.length; j++) {
             flag = flags.charAt(j);
             switch (flag) {
               case " ":
-                token.sign = " ";
+                token2.sign = " ";
                 break;
               case "+":
-                token.sign = "+";
+                token2.sign = "+";
                 break;
               case "-":
-                token.padRight = true;
-                token.padZeros = false;
+                token2.padRight = true;
+                token2.padZeros = false;
                 break;
               case "0":
-                token.padZeros = flags.indexOf("-") < 0;
+                token2.padZeros = flags.indexOf("-") < 0;
                 break;
               case "#":
-                token.alternate = true;
+                token2.alternate = true;
                 break;
               default:
                 throw new Error("invalid flag: " + flag);
             }
           }
-          if (token.width === "*") {
-            token.width = parseInt(arguments[pos], 10);
+          if (token2.width === "*") {
+            token2.width = parseInt(arguments[pos], 10);
             pos += 1;
-            if (isnan(token.width)) {
-              throw new TypeError("the argument for * width at position " + pos + " is not a number. Value: `" + token.width + "`.");
+            if (isnan(token2.width)) {
+              throw new TypeError("the argument for * width at position " + pos + " is not a number. Value: `" + token2.width + "`.");
             }
-            if (token.width < 0) {
-              token.padRight = true;
-              token.width = -token.width;
+            if (token2.width < 0) {
+              token2.padRight = true;
+              token2.width = -token2.width;
             }
           }
           if (hasPeriod) {
-            if (token.precision === "*") {
-              token.precision = parseInt(arguments[pos], 10);
+            if (token2.precision === "*") {
+              token2.precision = parseInt(arguments[pos], 10);
               pos += 1;
-              if (isnan(token.precision)) {
-                throw new TypeError("the argument for * precision at position " + pos + " is not a number. Value: `" + token.precision + "`.");
+              if (isnan(token2.precision)) {
+                throw new TypeError("the argument for * precision at position " + pos + " is not a number. Value: `" + token2.precision + "`.");
               }
-              if (token.precision < 0) {
-                token.precision = 1;
+              if (token2.precision < 0) {
+                token2.precision = 1;
                 hasPeriod = false;
               }
             }
           }
-          token.arg = arguments[pos];
-          switch (token.specifier) {
+          token2.arg = arguments[pos];
+          switch (token2.specifier) {
             case "b":
             case "o":
             case "x":
@@ -56644,21 +57698,21 @@ var require_main = __commonJS({
             case "i":
             case "u":
               if (hasPeriod) {
-                token.padZeros = false;
+                token2.padZeros = false;
               }
-              token.arg = formatInteger(token);
+              token2.arg = formatInteger(token2);
               break;
             case "s":
-              token.maxWidth = hasPeriod ? token.precision : -1;
-              token.arg = String(token.arg);
+              token2.maxWidth = hasPeriod ? token2.precision : -1;
+              token2.arg = String(token2.arg);
               break;
             case "c":
-              if (!isnan(token.arg)) {
-                num3 = parseInt(token.arg, 10);
+              if (!isnan(token2.arg)) {
+                num3 = parseInt(token2.arg, 10);
                 if (num3 < 0 || num3 > 127) {
-                  throw new Error("invalid character code. Value: " + token.arg);
+                  throw new Error("invalid character code. Value: " + token2.arg);
                 }
-                token.arg = isnan(num3) ? String(token.arg) : fromCharCode(num3);
+                token2.arg = isnan(num3) ? String(token2.arg) : fromCharCode(num3);
               }
               break;
             case "e":
@@ -56668,30 +57722,30 @@ var require_main = __commonJS({
             case "g":
             case "G":
               if (!hasPeriod) {
-                token.precision = 6;
+                token2.precision = 6;
               }
-              f = parseFloat(token.arg);
+              f = parseFloat(token2.arg);
               if (!isFinite(f)) {
-                if (!isNumber(token.arg)) {
+                if (!isNumber(token2.arg)) {
                   throw new Error("invalid floating-point number. Value: " + out);
                 }
-                f = token.arg;
-                token.padZeros = false;
+                f = token2.arg;
+                token2.padZeros = false;
               }
-              token.arg = formatDouble(f, token);
+              token2.arg = formatDouble(f, token2);
               break;
             default:
-              throw new Error("invalid specifier: " + token.specifier);
+              throw new Error("invalid specifier: " + token2.specifier);
           }
-          if (token.maxWidth >= 0 && token.arg.length > token.maxWidth) {
-            token.arg = token.arg.substring(0, token.maxWidth);
+          if (token2.maxWidth >= 0 && token2.arg.length > token2.maxWidth) {
+            token2.arg = token2.arg.substring(0, token2.maxWidth);
           }
-          if (token.padZeros) {
-            token.arg = zeroPad(token.arg, token.width || token.precision, token.padRight);
-          } else if (token.width) {
-            token.arg = spacePad(token.arg, token.width, token.padRight);
+          if (token2.padZeros) {
+            token2.arg = zeroPad(token2.arg, token2.width || token2.precision, token2.padRight);
+          } else if (token2.width) {
+            token2.arg = spacePad(token2.arg, token2.width, token2.padRight);
           }
-          out += token.arg || "";
+          out += token2.arg || "";
           pos += 1;
         }
       }
@@ -56716,7 +57770,7 @@ var require_main2 = __commonJS({
     "use strict";
     var RE = /%(?:([1-9]\d*)\$)?([0 +\-#]*)(\*|\d+)?(?:(\.)(\*|\d+)?)?[hlL]?([%A-Za-z])/g;
     function parse7(match) {
-      var token = {
+      var token2 = {
         "mapping": match[1] ? parseInt(match[1], 10) : void 0,
         "flags": match[2],
         "width": match[3],
@@ -56724,9 +57778,9 @@ var require_main2 = __commonJS({
         "specifier": match[6]
       };
       if (match[4] === "." && match[5] === void 0) {
-        token.precision = "1";
+        token2.precision = "1";
       }
-      return token;
+      return token2;
     }
     function formatTokenize(str2) {
       var content;
@@ -63208,7 +64262,7 @@ var require_igamma_final = __commonJS({
       var isSmallA;
       var result;
       var invert;
-      var isInt;
+      var isInt2;
       var sigma;
       var res;
       var gam;
@@ -63219,13 +64273,13 @@ var require_igamma_final = __commonJS({
       isSmallA = a < 30 && a <= x2 + 1 && x2 < MAX_LN;
       if (isSmallA) {
         fa = floor(a);
-        isInt = fa === a;
-        isHalfInt = isInt ? false : abs(fa - a) === 0.5;
+        isInt2 = fa === a;
+        isHalfInt = isInt2 ? false : abs(fa - a) === 0.5;
       } else {
-        isInt = false;
+        isInt2 = false;
         isHalfInt = false;
       }
-      if (isInt && x2 > 0.6) {
+      if (isInt2 && x2 > 0.6) {
         invert = !invert;
         evalMethod = 0;
       } else if (isHalfInt && x2 > 0.2) {
@@ -65222,337 +66276,6 @@ var require_lib132 = __commonJS({
   }
 });
 
-// src/metrics/calibration.ts
-function calibrationBinIndex(conf, bins = CALIBRATION_BINS) {
-  if (Number.isNaN(conf)) throw new RangeError("confidence is NaN");
-  if (conf <= 0) return 0;
-  if (conf >= 1) return bins - 1;
-  let b = Math.ceil(conf * bins) - 1;
-  if (b > 0 && conf <= b / bins) b--;
-  else if (b < bins - 1 && conf > (b + 1) / bins) b++;
-  return Math.min(bins - 1, Math.max(0, b));
-}
-function calibrationBins(count, confSum, correctSum) {
-  const m = count.length;
-  const bins = [];
-  let n = 0;
-  let gap2 = 0;
-  for (let b = 0; b < m; b++) {
-    const c = count[b];
-    const cs = confSum[b];
-    const ok = correctSum[b];
-    n += c;
-    gap2 += Math.abs(ok - cs);
-    bins.push({
-      lower: b / m,
-      upper: (b + 1) / m,
-      count: c,
-      meanConfidence: c === 0 ? null : cs / c,
-      accuracy: c === 0 ? null : ok / c
-    });
-  }
-  return { bins, ece: n === 0 ? NaN : gap2 / n };
-}
-var CALIBRATION_BINS;
-var init_calibration = __esm({
-  "src/metrics/calibration.ts"() {
-    "use strict";
-    CALIBRATION_BINS = 15;
-  }
-});
-
-// src/metrics/classification.ts
-function asRows(input2) {
-  if (!Array.isArray(input2)) {
-    const r = input2;
-    const length = r.rows?.length ?? r.columns.label.length;
-    return { columns: r.columns, rows: r.rows, length };
-  }
-  const records = input2;
-  const col = (f) => Float64Array.from(records, (r) => r[f]);
-  return {
-    columns: {
-      label: col("label"),
-      pred: col("pred"),
-      rank: col("rank"),
-      conf: col("conf"),
-      pTrue: col("pTrue"),
-      sumSq: col("sumSq")
-    },
-    rows: void 0,
-    length: records.length
-  };
-}
-function checkNumClasses(numClasses) {
-  if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new RangeError(`numClasses must be a positive integer, got ${numClasses}`);
-  }
-}
-function normaliseTopK(topK) {
-  const ks = [];
-  for (const k of topK ?? [5]) {
-    if (!Number.isInteger(k) || k < 1)
-      throw new RangeError(`top-k needs positive integers, got ${k}`);
-    if (!ks.includes(k)) ks.push(k);
-  }
-  return ks;
-}
-function tally(input2, numClasses, options, confusion) {
-  checkNumClasses(numClasses);
-  const ks = normaliseTopK(options.topK);
-  const weights = options.weights;
-  const { columns: c, rows, length } = asRows(input2);
-  if (weights !== void 0 && weights.length !== length) {
-    throw new RangeError(`weights has length ${weights.length}, records has ${length}`);
-  }
-  const t = {
-    n: 0,
-    correct: 0,
-    topKCorrect: new Float64Array(ks.length),
-    ks,
-    support: new Float64Array(numClasses),
-    predicted: new Float64Array(numClasses),
-    truePositive: new Float64Array(numClasses),
-    brierSum: 0,
-    binCount: new Float64Array(CALIBRATION_BINS),
-    binConfSum: new Float64Array(CALIBRATION_BINS),
-    binCorrectSum: new Float64Array(CALIBRATION_BINS)
-  };
-  for (let i2 = 0; i2 < length; i2++) {
-    const w = weights === void 0 ? 1 : weights[i2];
-    if (w === 0) continue;
-    const at = rows === void 0 ? i2 : rows[i2];
-    const label = c.label[at];
-    const pred = c.pred[at];
-    const rank = c.rank[at];
-    const conf = c.conf[at];
-    if (!(label >= 0 && label < numClasses && Number.isInteger(label))) {
-      throw new RangeError(
-        `record ${i2}: label ${label} is not a class index in [0, ${numClasses})`
-      );
-    }
-    if (!(pred >= 0 && pred < numClasses && Number.isInteger(pred))) {
-      throw new RangeError(`record ${i2}: pred ${pred} is not a class index in [0, ${numClasses})`);
-    }
-    const hit = pred === label ? 1 : 0;
-    t.n += w;
-    t.correct += w * hit;
-    t.support[label] = t.support[label] + w;
-    t.predicted[pred] = t.predicted[pred] + w;
-    if (hit) t.truePositive[label] = t.truePositive[label] + w;
-    for (let j = 0; j < ks.length; j++) {
-      if (rank < ks[j]) t.topKCorrect[j] = t.topKCorrect[j] + w;
-    }
-    t.brierSum += w * (c.sumSq[at] - 2 * c.pTrue[at] + 1);
-    const b = calibrationBinIndex(conf);
-    t.binCount[b] = t.binCount[b] + w;
-    t.binConfSum[b] = t.binConfSum[b] + w * conf;
-    t.binCorrectSum[b] = t.binCorrectSum[b] + w * hit;
-    if (confusion !== void 0) {
-      const row = confusion[label];
-      row[pred] = row[pred] + w;
-    }
-  }
-  return t;
-}
-function divOrZero(a, b) {
-  return b === 0 ? 0 : a / b;
-}
-function summarise(t, numClasses) {
-  const { n } = t;
-  const precision = [];
-  const recall = [];
-  const f1 = [];
-  const support = Array.from(t.support);
-  const predicted = Array.from(t.predicted);
-  let macroP = 0;
-  let macroR = 0;
-  let macroF = 0;
-  let present = 0;
-  let weightedP = 0;
-  let weightedR = 0;
-  let weightedF = 0;
-  for (let c = 0; c < numClasses; c++) {
-    const tp = t.truePositive[c];
-    const sup = support[c];
-    const pre = predicted[c];
-    const p = divOrZero(tp, pre);
-    const r = divOrZero(tp, sup);
-    const f = divOrZero(2 * tp, pre + sup);
-    precision.push(p);
-    recall.push(r);
-    f1.push(f);
-    if (sup > 0 || pre > 0) {
-      present++;
-      macroP += p;
-      macroR += r;
-      macroF += f;
-    }
-    weightedP += p * sup;
-    weightedR += r * sup;
-    weightedF += f * sup;
-  }
-  const ratio = (a) => n === 0 ? NaN : a / n;
-  const { bins, ece } = calibrationBins(t.binCount, t.binConfSum, t.binCorrectSum);
-  return {
-    n,
-    numClasses,
-    accuracy: ratio(t.correct),
-    topK: t.ks.map((k, j) => ({ k, accuracy: ratio(t.topKCorrect[j]) })),
-    perClass: { precision, recall, f1, support, predicted },
-    macro: present === 0 ? { precision: NaN, recall: NaN, f1: NaN } : { precision: macroP / present, recall: macroR / present, f1: macroF / present },
-    weighted: { precision: ratio(weightedP), recall: ratio(weightedR), f1: ratio(weightedF) },
-    ece,
-    calibration: bins,
-    brier: ratio(t.brierSum)
-  };
-}
-function summariseMetrics(records, numClasses, options = {}) {
-  return summarise(tally(records, numClasses, options, void 0), numClasses);
-}
-function computeMetrics(records, numClasses, options = {}) {
-  checkNumClasses(numClasses);
-  const confusion = Array.from({ length: numClasses }, () => new Array(numClasses).fill(0));
-  const summary2 = summarise(tally(records, numClasses, options, confusion), numClasses);
-  return { ...summary2, confusion };
-}
-function topKAccuracyMetric(k) {
-  return {
-    name: `top${k}_accuracy`,
-    description: `Fraction of examples whose true class is among the ${k} most probable`,
-    direction: "higher-is-better",
-    topK: k,
-    get(m) {
-      const entry = m.topK.find((e) => e.k === k);
-      if (entry === void 0) {
-        throw new RangeError(`top${k}_accuracy was not computed: pass ${k} in options.topK`);
-      }
-      return entry.accuracy;
-    },
-    perExample: (r) => r.rank < k ? 1 : 0,
-    perRow: (c, i2) => c.rank[i2] < k ? 1 : 0
-  };
-}
-function resolveMetric(name, classes = {}) {
-  const fixed = METRICS.find((m) => m.name === name);
-  if (fixed !== void 0) return fixed;
-  const top = TOP_K.exec(name);
-  if (top !== null) return topKAccuracyMetric(Number(top[1]));
-  const per = PER_CLASS.exec(name);
-  if (per !== null) {
-    const kind = per[1];
-    const className = per[2];
-    const index2 = classIndex(className, classes);
-    if (index2 === void 0) {
-      const known = classes.classNames !== void 0 ? `one of the class names (${classes.classNames.slice(0, 10).join(", ")}${classes.classNames.length > 10 ? ", \u2026" : ""})` : `a class index 0\u2026${classes.numClasses === void 0 ? "numClasses\u22121" : classes.numClasses - 1}`;
-      throw new UnknownMetricError(`metric "${name}": unknown class "${className}"; use ${known}`);
-    }
-    return {
-      name,
-      description: `${KIND_LABEL[kind]} of class ${className}`,
-      direction: "higher-is-better",
-      get: (m) => {
-        const value = m.perClass[kind][index2];
-        if (value === void 0) {
-          throw new RangeError(
-            `metric "${name}": class index ${index2} \u2265 numClasses ${m.numClasses}`
-          );
-        }
-        return value;
-      }
-    };
-  }
-  throw new UnknownMetricError(
-    `unknown metric "${name}"; use one of ${METRICS.map((m) => m.name).join(", ")}, top<k>_accuracy, precision[<class>], recall[<class>], f1[<class>]`
-  );
-}
-function classIndex(className, { classNames, numClasses }) {
-  if (classNames !== void 0) {
-    const i2 = classNames.indexOf(className);
-    if (i2 >= 0) return i2;
-  }
-  if (/^(0|[1-9][0-9]*)$/.test(className)) {
-    const i2 = Number(className);
-    const limit = numClasses ?? classNames?.length;
-    if (limit === void 0 || i2 < limit) return i2;
-  }
-  return void 0;
-}
-var METRICS, KIND_LABEL, PER_CLASS, TOP_K, UnknownMetricError;
-var init_classification = __esm({
-  "src/metrics/classification.ts"() {
-    "use strict";
-    init_calibration();
-    METRICS = [
-      {
-        name: "accuracy",
-        description: "Fraction of examples whose predicted class is the true class",
-        direction: "higher-is-better",
-        get: (m) => m.accuracy,
-        perExample: (r) => r.pred === r.label ? 1 : 0,
-        perRow: (c, i2) => c.pred[i2] === c.label[i2] ? 1 : 0
-      },
-      topKAccuracyMetric(5),
-      {
-        name: "macro_precision",
-        description: "Precision averaged over classes, unweighted",
-        direction: "higher-is-better",
-        get: (m) => m.macro.precision
-      },
-      {
-        name: "macro_recall",
-        description: "Recall averaged over classes, unweighted (balanced accuracy)",
-        direction: "higher-is-better",
-        get: (m) => m.macro.recall
-      },
-      {
-        name: "macro_f1",
-        description: "F1 averaged over classes, unweighted",
-        direction: "higher-is-better",
-        get: (m) => m.macro.f1
-      },
-      {
-        name: "weighted_precision",
-        description: "Precision averaged over classes, weighted by support",
-        direction: "higher-is-better",
-        get: (m) => m.weighted.precision
-      },
-      {
-        name: "weighted_recall",
-        description: "Recall averaged over classes, weighted by support (equals accuracy)",
-        direction: "higher-is-better",
-        get: (m) => m.weighted.recall
-      },
-      {
-        name: "weighted_f1",
-        description: "F1 averaged over classes, weighted by support",
-        direction: "higher-is-better",
-        get: (m) => m.weighted.f1
-      },
-      {
-        name: "ece",
-        description: "Expected calibration error, 15 equal-width confidence bins",
-        direction: "lower-is-better",
-        get: (m) => m.ece
-      },
-      {
-        name: "brier",
-        description: "Multi-class Brier score, mean of \u03A3_j (p_j \u2212 y_j)\xB2",
-        direction: "lower-is-better",
-        get: (m) => m.brier,
-        perExample: (r) => r.sumSq - 2 * r.pTrue + 1,
-        perRow: (c, i2) => c.sumSq[i2] - 2 * c.pTrue[i2] + 1
-      }
-    ];
-    KIND_LABEL = { precision: "Precision", recall: "Recall", f1: "F1" };
-    PER_CLASS = /^(precision|recall|f1)\[(.+)\]$/;
-    TOP_K = /^top([1-9][0-9]*)_accuracy$/;
-    UnknownMetricError = class extends Error {
-      name = "UnknownMetricError";
-    };
-  }
-});
-
 // src/metrics/random.ts
 function createRandom(seed) {
   let x2 = seed >>> 0;
@@ -66567,7 +67290,8 @@ function metricNamesFor(topK, extra) {
   return names;
 }
 function metricValues(records, defs, numClasses, topK) {
-  const summary2 = computeMetrics(records, numClasses, { topK: topK.length > 0 ? topK : [1] });
+  const ks = [.../* @__PURE__ */ new Set([...topK, ...requiredTopK(defs)])];
+  const summary2 = computeMetrics(records, numClasses, { topK: ks.length > 0 ? ks : [1] });
   const values = {};
   for (const d of defs) {
     const v = d.get(summary2);
@@ -66978,8 +67702,11 @@ function axisWeights(start, end, srcSize, dstSize) {
   }
   return result;
 }
-function pHash(gray, window2) {
-  const small = resizeArea(gray, DCT_SIZE, DCT_SIZE, window2).data;
+function pHashOfResized(resized) {
+  if (resized.width !== DCT_SIZE || resized.height !== DCT_SIZE) {
+    throw new Error(`pHash needs a ${DCT_SIZE}\xD7${DCT_SIZE} image`);
+  }
+  const small = resized.data;
   const rows = new Float64Array(DCT_SIZE * LOW);
   for (let y = 0; y < DCT_SIZE; y++) {
     for (let v = 0; v < LOW; v++) {
@@ -67085,7 +67812,7 @@ function medianOf(values) {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
-var DCT_SIZE, LOW, DCT_COS, CONTENT_QUANTILE;
+var DCT_SIZE, LOW, DCT_COS, PHASH_SIDE, CONTENT_QUANTILE;
 var init_hashing = __esm({
   "src/suites/data/hashing.ts"() {
     "use strict";
@@ -67100,6 +67827,7 @@ var init_hashing = __esm({
       }
       return table2;
     })();
+    PHASH_SIDE = DCT_SIZE;
     CONTENT_QUANTILE = 0.01;
   }
 });
@@ -67306,20 +68034,189 @@ var init_hamming_index = __esm({
   }
 });
 
+// src/suites/data/pixel-check.ts
+function thumbnail(gray, window2) {
+  const small = resizeArea(gray, THUMBNAIL_SIDE, THUMBNAIL_SIDE, window2).data;
+  const out = new Uint8Array(small.length);
+  for (let i2 = 0; i2 < small.length; i2++) out[i2] = Math.min(255, Math.max(0, Math.round(small[i2])));
+  return out;
+}
+function pixelDifference(a, b) {
+  if (a.length !== THUMBNAIL_SIDE ** 2 || b.length !== THUMBNAIL_SIDE ** 2) {
+    throw new Error(`thumbnails must be ${THUMBNAIL_SIDE}\xD7${THUMBNAIL_SIDE}`);
+  }
+  const [first, second] = compareBytes(a, b) <= 0 ? [a, b] : [b, a];
+  const fixed = new Float64Array(INNER * INNER);
+  const moved = new Float64Array(INNER * INNER);
+  shifted(first, 0, 0, fixed);
+  const flatA = !standardise(fixed);
+  shifted(second, 0, 0, moved);
+  const flatB = !standardise(moved);
+  if (flatA || flatB) return flatA && flatB ? 0 : Infinity;
+  let best = { dx: 0, dy: 0, cost: Infinity };
+  const tryShift = (dx, dy) => {
+    if (Math.abs(dx) > 1 || Math.abs(dy) > 1) return;
+    shifted(second, dx, dy, moved);
+    standardise(moved);
+    let cost = 0;
+    for (let i2 = 0; i2 < moved.length; i2++) cost += (fixed[i2] - moved[i2]) ** 2;
+    if (cost < best.cost) best = { dx, dy, cost };
+  };
+  for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) tryShift(dx, dy);
+  for (const step of [0.5, 0.25]) {
+    const { dx: cx, dy: cy } = best;
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) if (dx || dy) tryShift(cx + dx * step, cy + dy * step);
+    }
+  }
+  shifted(second, best.dx, best.dy, moved);
+  standardise(moved);
+  return largestBlockMean(fixed, moved);
+}
+function shifted(t, dx, dy, out) {
+  const S = THUMBNAIL_SIDE;
+  const x0 = Math.floor(dx);
+  const y0 = Math.floor(dy);
+  const fx = dx - x0;
+  const fy = dy - y0;
+  const x1 = fx > 0 ? 1 : 0;
+  const y1 = fy > 0 ? S : 0;
+  const w00 = (1 - fx) * (1 - fy);
+  const w01 = fx * (1 - fy);
+  const w10 = (1 - fx) * fy;
+  const w11 = fx * fy;
+  let k = 0;
+  for (let y = MARGIN; y < S - MARGIN; y++) {
+    const row = (y + y0) * S + x0;
+    for (let x2 = MARGIN; x2 < S - MARGIN; x2++) {
+      const p = row + x2;
+      out[k++] = w00 * t[p] + w01 * t[p + x1] + w10 * t[p + y1] + w11 * t[p + y1 + x1];
+    }
+  }
+}
+function standardise(v) {
+  let mean2 = 0;
+  for (let i2 = 0; i2 < v.length; i2++) mean2 += v[i2];
+  mean2 /= v.length;
+  let ss = 0;
+  for (let i2 = 0; i2 < v.length; i2++) ss += (v[i2] - mean2) ** 2;
+  const sd = Math.sqrt(ss / v.length);
+  if (!(sd >= FLAT_SD)) return false;
+  for (let i2 = 0; i2 < v.length; i2++) v[i2] = (v[i2] - mean2) / sd;
+  return true;
+}
+function largestBlockMean(a, b) {
+  const span = INNER - BLOCK + 1;
+  let worst2 = 0;
+  for (let y = 0; y < span; y++) {
+    const col = new Float64Array(INNER);
+    for (let x2 = 0; x2 < INNER; x2++) {
+      let s = 0;
+      for (let j = 0; j < BLOCK; j++) s += a[(y + j) * INNER + x2] - b[(y + j) * INNER + x2];
+      col[x2] = s;
+    }
+    for (let x2 = 0; x2 < span; x2++) {
+      let s = 0;
+      for (let i2 = 0; i2 < BLOCK; i2++) s += col[x2 + i2];
+      worst2 = Math.max(worst2, Math.abs(s) / (BLOCK * BLOCK));
+    }
+  }
+  return worst2;
+}
+function compareBytes(a, b) {
+  for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b[i2]) return a[i2] - b[i2];
+  return 0;
+}
+var THUMBNAIL_SIDE, MARGIN, INNER, BLOCK, FLAT_SD;
+var init_pixel_check = __esm({
+  "src/suites/data/pixel-check.ts"() {
+    "use strict";
+    init_hashing();
+    THUMBNAIL_SIDE = 16;
+    MARGIN = 1;
+    INNER = THUMBNAIL_SIDE - 2 * MARGIN;
+    BLOCK = 3;
+    FLAT_SD = 1;
+  }
+});
+
+// src/suites/data/signature.ts
+function imageSignature(gray, useContentWindow) {
+  const frame = regionSignature(gray);
+  return useContentWindow ? { frame, content: regionSignature(gray, contentWindow(gray)) } : { frame };
+}
+function regionSignature(gray, window2) {
+  const resized = resizeArea(gray, PHASH_SIDE, PHASH_SIDE, window2);
+  return {
+    phash: pHashOfResized(resized),
+    dhash: dHash(gray, window2),
+    thumbnail: thumbnail(resized)
+  };
+}
+var SIGNATURE_REGIONS;
+var init_signature = __esm({
+  "src/suites/data/signature.ts"() {
+    "use strict";
+    init_hashing();
+    init_pixel_check();
+    SIGNATURE_REGIONS = ["frame", "content"];
+  }
+});
+
 // src/suites/data/near-duplicates.ts
 function modeDistance(a, b, mode) {
-  if (mode === "phash" || mode === "both") {
-    if (!a.phash || !b.phash) return void 0;
-    const dp = hammingDistance(a.phash, b.phash);
-    if (mode === "phash") return dp;
-    if (!a.dhash || !b.dhash) return void 0;
-    return Math.max(dp, hammingDistance(a.dhash, b.dhash));
-  }
-  if (!a.dhash || !b.dhash) return void 0;
-  return hammingDistance(a.dhash, b.dhash);
+  if (mode === "phash") return hammingDistance(a.phash, b.phash);
+  if (mode === "dhash") return hammingDistance(a.dhash, b.dhash);
+  return Math.max(hammingDistance(a.phash, b.phash), hammingDistance(a.dhash, b.dhash));
 }
-function indexHash(image4, mode) {
-  return mode === "dhash" ? image4.dhash : image4.phash;
+function indexHash(region, mode) {
+  return mode === "dhash" ? region.dhash : region.phash;
+}
+function regionMembers(images, region, mode) {
+  const members2 = [];
+  const hashes = [];
+  images.forEach((img, k) => {
+    const r = img.signature?.[region];
+    if (r) {
+      members2.push(k);
+      hashes.push(indexHash(r, mode));
+    }
+  });
+  return { members: members2, hashes };
+}
+function confirmed(a, b, distance, options) {
+  if (!options.pixelCheck) return true;
+  const tolerance = distance <= CLOSE_HAMMING_DISTANCE ? Math.max(CLOSE_PIXEL_DIFFERENCE, options.maxPixelDifference) : options.maxPixelDifference;
+  for (const region of SIGNATURE_REGIONS) {
+    const ra = a[region];
+    const rb = b[region];
+    if (ra && rb && pixelDifference(ra.thumbnail, rb.thumbnail) <= tolerance) return true;
+  }
+  return false;
+}
+function nearPairs(images, options) {
+  const n = images.length;
+  const candidates = /* @__PURE__ */ new Map();
+  for (const region of SIGNATURE_REGIONS) {
+    const { members: members2, hashes } = regionMembers(images, region, options.hash);
+    const index2 = HammingIndex.build(hashes, { radius: options.threshold });
+    for (const pair of index2.pairsWithin(options.threshold)) {
+      const a = members2[pair.i];
+      const b = members2[pair.j];
+      const d = options.hash === "both" ? modeDistance(images[a].signature[region], images[b].signature[region], "both") : pair.distance;
+      if (d > options.threshold) continue;
+      const key = a * n + b;
+      const previous = candidates.get(key);
+      if (previous === void 0 || d < previous) candidates.set(key, d);
+    }
+  }
+  const pairs = [];
+  for (const [key, d] of candidates) {
+    const a = Math.floor(key / n);
+    const b = key - a * n;
+    if (confirmed(images[a].signature, images[b].signature, d, options)) pairs.push([a, b, d]);
+  }
+  return pairs;
 }
 function findDuplicates(images, options) {
   const uf = new UnionFind(images.length);
@@ -67340,22 +68237,7 @@ function findDuplicates(images, options) {
     exactGroupCount++;
     for (let k = 1; k < members3.length; k++) noteLink(members3[0], members3[k], 0);
   }
-  const hashed = [];
-  const hashes = [];
-  images.forEach((img, k) => {
-    const h = indexHash(img, options.hash);
-    if (h && (options.hash !== "both" || img.dhash)) {
-      hashed.push(k);
-      hashes.push(h);
-    }
-  });
-  const index2 = HammingIndex.build(hashes, { radius: options.threshold });
-  for (const pair of index2.pairsWithin(options.threshold)) {
-    const a = hashed[pair.i];
-    const b = hashed[pair.j];
-    const d = options.hash === "both" ? modeDistance(images[a], images[b], "both") : pair.distance;
-    if (d !== void 0 && d <= options.threshold) noteLink(a, b, d);
-  }
+  for (const [a, b, d] of nearPairs(images, options)) noteLink(a, b, d);
   const members2 = /* @__PURE__ */ new Map();
   for (let k = 0; k < images.length; k++) {
     if (!linkDistance.has(k)) continue;
@@ -67388,7 +68270,7 @@ function findDuplicates(images, options) {
     status: "ran",
     hash: options.hash,
     threshold: options.threshold,
-    hashedCount: hashed.length,
+    hashedCount: images.filter((img) => img.signature).length,
     exactGroupCount,
     groupCount: groups2.length,
     imagesInGroups,
@@ -67405,28 +68287,32 @@ function findLeakage(evalImages, trainImages, options) {
     if (list2) list2.push(k);
     else trainBySha.set(img.sha256, [k]);
   });
-  const trainHashed = [];
-  const trainHashes = [];
-  trainImages.forEach((img, k) => {
-    const h = indexHash(img, options.hash);
-    if (h && (options.hash !== "both" || img.dhash)) {
-      trainHashed.push(k);
-      trainHashes.push(h);
-    }
-  });
-  const index2 = options.near ? HammingIndex.build(trainHashes, { radius: options.threshold }) : void 0;
+  const indexes = options.near ? SIGNATURE_REGIONS.map((region) => {
+    const { members: members2, hashes } = regionMembers(trainImages, region, options.hash);
+    return {
+      region,
+      members: members2,
+      index: HammingIndex.build(hashes, { radius: options.threshold })
+    };
+  }) : [];
   const leaked = [];
   for (const img of evalImages) {
     const matches = /* @__PURE__ */ new Map();
     for (const k of trainBySha.get(img.sha256) ?? []) matches.set(k, 0);
-    const q = indexHash(img, options.hash);
-    if (index2 && q) {
-      index2.search(q, options.threshold, (t) => {
-        const k = trainHashed[t];
+    const near = /* @__PURE__ */ new Map();
+    for (const { region, members: members2, index: index2 } of indexes) {
+      const query = img.signature?.[region];
+      if (!query) continue;
+      index2.search(indexHash(query, options.hash), options.threshold, (t) => {
+        const k = members2[t];
         if (matches.has(k)) return;
-        const d = modeDistance(img, trainImages[k], options.hash);
-        if (d !== void 0 && d <= options.threshold) matches.set(k, d);
+        const d = modeDistance(query, trainImages[k].signature[region], options.hash);
+        const previous = near.get(k);
+        if (d <= options.threshold && (previous === void 0 || d < previous)) near.set(k, d);
       });
+    }
+    for (const [k, d] of near) {
+      if (confirmed(img.signature, trainImages[k].signature, d, options)) matches.set(k, d);
     }
     if (matches.size === 0) continue;
     const sorted = [...matches.entries()].sort(
@@ -67473,15 +68359,17 @@ function hashedFromScan(scan, label) {
     id: scan.id,
     sha256: scan.sha256,
     ...label !== void 0 ? { label } : {},
-    ...scan.ok ? { phash: scan.phash, dhash: scan.dhash } : {}
+    ...scan.ok ? { signature: scan.signature } : {}
   };
 }
-var UnionFind, duplicatesCheck, leakageCheck;
+var UnionFind, CLOSE_HAMMING_DISTANCE, CLOSE_PIXEL_DIFFERENCE, duplicatesCheck, leakageCheck;
 var init_near_duplicates = __esm({
   "src/suites/data/near-duplicates.ts"() {
     "use strict";
     init_hashing();
     init_hamming_index();
+    init_pixel_check();
+    init_signature();
     init_util2();
     UnionFind = class {
       parent;
@@ -67509,6 +68397,8 @@ var init_near_duplicates = __esm({
         this.size[ra] += this.size[rb];
       }
     };
+    CLOSE_HAMMING_DISTANCE = 2;
+    CLOSE_PIXEL_DIFFERENCE = 0.35;
     duplicatesCheck = {
       id: "duplicates",
       title: "Duplicates",
@@ -67523,6 +68413,8 @@ var init_near_duplicates = __esm({
         return findDuplicates(images, {
           hash: c.hash,
           threshold: c.hammingThreshold,
+          pixelCheck: c.pixelCheck,
+          maxPixelDifference: c.maxPixelDifference,
           maxListed: ctx.config.maxListed
         });
       },
@@ -67561,6 +68453,8 @@ var init_near_duplicates = __esm({
         return findLeakage(evalImages, trainImages, {
           hash: c.hash,
           threshold: c.hammingThreshold,
+          pixelCheck: c.pixelCheck,
+          maxPixelDifference: c.maxPixelDifference,
           near: c.near,
           maxListed: ctx.config.maxListed
         });
@@ -67806,12 +68700,12 @@ var init_representativity = __esm({
 });
 
 // src/suites/data/scan.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 import sharp from "sharp";
 async function scanImageFile(id, absPath, options) {
   let bytes;
   try {
-    bytes = await readFile3(absPath);
+    bytes = await readFile2(absPath);
   } catch (error63) {
     return { id, ok: false, error: `cannot read file: ${firstLine(error63)}` };
   }
@@ -67833,13 +68727,11 @@ async function scanImageFile(id, absPath, options) {
     );
     const width = meta3.autoOrient?.width ?? meta3.width;
     const height = meta3.autoOrient?.height ?? meta3.height;
-    const window2 = options.contentWindow ? contentWindow(gray) : void 0;
     return {
       id,
       ok: true,
       sha256,
-      phash: pHash(gray, window2),
-      dhash: dHash(gray, window2),
+      signature: imageSignature(gray, options.contentWindow),
       properties: {
         width,
         height,
@@ -67878,6 +68770,7 @@ var init_scan = __esm({
     "use strict";
     init_hashing();
     init_image_properties();
+    init_signature();
     MAX_INPUT_PIXELS = 268402689;
   }
 });
@@ -68109,8 +69002,8 @@ function renderDataSection(result, options = {}) {
   for (const id of ORDER) {
     const finding = result.checks[id];
     if (finding.status === "skipped") continue;
-    const block2 = detailsFor(id, finding);
-    if (block2) parts.push(block2, "");
+    const block = detailsFor(id, finding);
+    if (block) parts.push(block, "");
   }
   return parts.join("\n").trimEnd() + "\n";
 }
@@ -68404,10 +69297,10 @@ var init_data = __esm({
 });
 
 // src/engine/data-suite.ts
-import path5 from "node:path";
+import path7 from "node:path";
 async function loadItems(loaded, manifest) {
   const file2 = resolveFromConfig(loaded, manifest);
-  const root = loaded.config.dataset.manifest && path5.dirname(file2) === path5.dirname(resolveFromConfig(loaded, loaded.config.dataset.manifest)) ? resolveFromConfig(loaded, loaded.config.dataset.root) : path5.dirname(file2);
+  const root = loaded.config.dataset.manifest && path7.dirname(file2) === path7.dirname(resolveFromConfig(loaded, loaded.config.dataset.manifest)) ? resolveFromConfig(loaded, loaded.config.dataset.root) : path7.dirname(file2);
   const raw = await loadDataset({
     root,
     format: "auto",
@@ -68577,7 +69470,13 @@ var init_schema2 = __esm({
         classSource: external_exports.string(),
         metadataColumns: external_exports.array(external_exports.string()),
         contentHash: external_exports.string().describe("sha256 over sorted (id, image sha256) pairs of the evaluated examples."),
-        shard: external_exports.object({ index: external_exports.number().int(), count: external_exports.number().int() }).optional()
+        shard: external_exports.object({ index: external_exports.number().int(), count: external_exports.number().int() }).optional(),
+        unused: external_exports.object({
+          count: external_exports.number().int(),
+          files: external_exports.array(external_exports.object({ path: external_exports.string(), reason: external_exports.string() })).describe('The first 1000, sorted by path; a folder ends with "/".')
+        }).optional().describe(
+          "imagefolder: files and folders under the root that are not part of the dataset (hidden, not an image, not in a class folder, a broken link, unreadable, ...)."
+        )
       }),
       models: external_exports.object({ candidate: modelSummary, baseline: modelSummary.optional() }),
       comparison: external_exports.object({
@@ -68628,16 +69527,20 @@ var init_schema2 = __esm({
       suites: external_exports.record(external_exports.string(), external_exports.unknown()).describe("Results of the robustness and data suites, by suite name."),
       unreadable: external_exports.array(external_exports.object({ id: external_exports.string(), reason: external_exports.string() })),
       notices: external_exports.array(external_exports.string()).describe("Things the reader should know (no baseline, skipped images, ...)."),
+      files: external_exports.record(external_exports.string(), external_exports.object({ lines: external_exports.number().int(), sha256: external_exports.string() })).optional().describe(
+        "The JSON-lines files written next to this report.json (records.jsonl, examples.jsonl): non-blank lines and sha256 of each, so that a truncated or changed copy is refused when the folder is read back (as a stored baseline or a shard)."
+      ),
       timing: external_exports.record(external_exports.string(), external_exports.number()).describe("Seconds per phase. Not part of the result: differs run to run.")
     });
   }
 });
 
 // src/engine/results.ts
+import { createHash as createHash2 } from "node:crypto";
 import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
 import { once } from "node:events";
-import { mkdir as mkdir2, readdir as readdir3, readFile as readFile4, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
-import path6 from "node:path";
+import { mkdir as mkdir2, open as open3, readdir as readdir3, readFile as readFile3, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
+import path8 from "node:path";
 import { createInterface as createInterface2 } from "node:readline";
 function* exampleLines(examples, images) {
   for (let i2 = 0; i2 < examples.length; i2++) {
@@ -68651,20 +69554,61 @@ function* exampleLines(examples, images) {
 `;
   }
 }
-async function* jsonLines(file2) {
-  const lines = createInterface2({
-    input: createReadStream2(file2, { encoding: "utf8" }),
-    crlfDelay: Infinity
-  });
+async function* jsonLines(file2, tally2 = { lines: 0, hash: createHash2("sha256") }) {
+  const input2 = createReadStream2(file2);
+  input2.on("data", (chunk) => tally2.hash.update(chunk));
+  const lines = createInterface2({ input: input2, crlfDelay: Infinity });
   let n = 0;
   for await (const text of lines) {
     n++;
-    if (text.trim() !== "") yield { n, text };
+    if (text.trim() === "") continue;
+    tally2.lines++;
+    yield { n, text };
   }
 }
-async function* readExampleLines(file2) {
+async function checkEndsWithLineBreak(file2, what) {
+  let last;
   try {
-    for await (const { n, text: l } of jsonLines(file2)) {
+    const handle = await open3(file2, "r");
+    try {
+      const { size } = await handle.stat();
+      if (size > 0) {
+        const byte = Buffer.alloc(1);
+        await handle.read(byte, 0, 1, size - 1);
+        last = byte[0];
+      }
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return;
+  }
+  if (last !== void 0 && last !== 10)
+    throw new UserError(
+      "baseline",
+      `${what} is incomplete: ${path8.basename(file2)} ends in the middle of a line (the file was cut off). Re-create the folder.`
+    );
+}
+function checkDigest(file2, got2, check2) {
+  const want = check2.expected;
+  if (!want) return;
+  const name = path8.basename(file2);
+  if (got2.lines !== want.lines)
+    throw new UserError(
+      "baseline",
+      `${check2.what} is incomplete: ${name} has ${got2.lines} lines, its ${RESULT_FILES.report} says ${want.lines}. Re-create the folder.`
+    );
+  if (got2.sha256 !== want.sha256)
+    throw new UserError(
+      "baseline",
+      `${check2.what} is damaged: ${name} does not match the sha256 its ${RESULT_FILES.report} records (it was changed after it was written). Re-create the folder.`
+    );
+}
+async function* readExampleLines(file2, check2) {
+  const tally2 = { lines: 0, hash: createHash2("sha256") };
+  if (check2) await checkEndsWithLineBreak(file2, check2.what);
+  try {
+    for await (const { n, text: l } of jsonLines(file2, tally2)) {
       let v;
       try {
         v = JSON.parse(l);
@@ -68681,9 +69625,12 @@ async function* readExampleLines(file2) {
       `cannot read ${file2}: not a VisionGate result folder of this version (no examples.jsonl)`
     );
   }
+  if (check2) checkDigest(file2, { lines: tally2.lines, sha256: tally2.hash.digest("hex") }, check2);
 }
 async function writeLinesAtomic(file2, lines) {
-  await mkdir2(path6.dirname(file2), { recursive: true });
+  const hash2 = createHash2("sha256");
+  let count = 0;
+  await mkdir2(path8.dirname(file2), { recursive: true });
   const tmp = `${file2}.${process.pid}.tmp`;
   const out = createWriteStream(tmp);
   const failed = new Promise((_, reject) => out.once("error", reject));
@@ -68693,9 +69640,11 @@ async function writeLinesAtomic(file2, lines) {
     const text = chunk.join("");
     chunk = [];
     size = 0;
+    hash2.update(text, "utf8");
     if (!out.write(text)) await Promise.race([once(out, "drain"), failed]);
   };
   for (const line of lines) {
+    if (line.trim() !== "") count++;
     chunk.push(line);
     size += line.length;
     if (size >= 65536) await flush();
@@ -68704,13 +69653,14 @@ async function writeLinesAtomic(file2, lines) {
   out.end();
   await Promise.race([once(out, "finish"), failed]);
   await rename2(tmp, file2);
+  return { lines: count, sha256: hash2.digest("hex") };
 }
 function* recordLines(records) {
   for (const r of records.records()) yield `${JSON.stringify(r)}
 `;
 }
 async function writeFileAtomic(file2, content) {
-  await mkdir2(path6.dirname(file2), { recursive: true });
+  await mkdir2(path8.dirname(file2), { recursive: true });
   const tmp = `${file2}.${process.pid}.tmp`;
   await writeFile2(tmp, content);
   await rename2(tmp, file2);
@@ -68720,10 +69670,12 @@ function isRecord(v) {
   const r = v;
   return typeof r.id === "string" && typeof r.hash === "string" && (r.model === "candidate" || r.model === "baseline") && typeof r.variant === "string" && Number.isInteger(r.label) && Number.isInteger(r.pred) && typeof r.conf === "number" && typeof r.pTrue === "number" && Number.isInteger(r.rank) && typeof r.sumSq === "number" && (r.probs === void 0 || Array.isArray(r.probs));
 }
-async function readRecords(file2) {
+async function readRecords(file2, check2) {
   const builders = /* @__PURE__ */ new Map();
+  const tally2 = { lines: 0, hash: createHash2("sha256") };
+  if (check2) await checkEndsWithLineBreak(file2, check2.what);
   try {
-    for await (const { n, text: line } of jsonLines(file2)) {
+    for await (const { n, text: line } of jsonLines(file2, tally2)) {
       let value;
       try {
         value = JSON.parse(line);
@@ -68745,12 +69697,13 @@ async function readRecords(file2) {
       `cannot read ${file2}: ${code === "ENOENT" ? "file not found" : code ?? String(error63)}`
     );
   }
+  if (check2) checkDigest(file2, { lines: tally2.lines, sha256: tally2.hash.digest("hex") }, check2);
   return new RecordSet([...builders.values()].map((b) => b.finish()));
 }
 async function readReport(file2) {
   let text;
   try {
-    text = await readFile4(file2, "utf8");
+    text = await readFile3(file2, "utf8");
   } catch (error63) {
     const code = error63.code;
     throw new UserError(
@@ -68781,15 +69734,22 @@ async function readReport(file2) {
   }
   return parsed.data;
 }
-async function readResultDir(dir) {
-  const report = await readReport(path6.join(dir, RESULT_FILES.report));
-  const records = await readRecords(path6.join(dir, RESULT_FILES.records));
-  return { dir, report, records };
+async function readResultDir(dir, what = `the stored result in ${dir}`) {
+  const report = await readReport(path8.join(dir, RESULT_FILES.report));
+  const expected = report.files?.[RESULT_FILES.records];
+  const records = await readRecords(path8.join(dir, RESULT_FILES.records), {
+    what,
+    ...expected ? { expected } : {}
+  });
+  const notices = expected ? [] : [
+    `${what[0].toUpperCase()}${what.slice(1)} was written by an older VisionGate: its ${RESULT_FILES.report} does not record the line count and sha256 of ${RESULT_FILES.records}, so a truncated copy cannot be told from a whole one. Re-create it to have it checked.`
+  ];
+  return { dir, report, records, notices };
 }
 async function expandShardDirs(dirs) {
   const out = [];
   for (const d of dirs) {
-    const abs = path6.resolve(d);
+    const abs = path8.resolve(d);
     const entries = await readdir3(abs, { withFileTypes: true }).catch(() => {
       throw new UserError("usage", `shard folder not found: ${d}`);
     });
@@ -68800,7 +69760,7 @@ async function expandShardDirs(dirs) {
     const subs = [];
     for (const e of entries) {
       if (!e.isDirectory()) continue;
-      const sub = path6.join(abs, e.name);
+      const sub = path8.join(abs, e.name);
       if ((await readdir3(sub)).includes(RESULT_FILES.report)) subs.push(sub);
     }
     if (subs.length === 0)
@@ -68823,6 +69783,77 @@ var init_results = __esm({
       examples: "examples.jsonl",
       junit: "junit.xml"
     };
+  }
+});
+
+// src/dataset/class-list.ts
+import { readFile as readFile4 } from "node:fs/promises";
+import path9 from "node:path";
+async function readClassFile(file2) {
+  let text;
+  try {
+    text = await readFile4(file2, "utf8");
+  } catch {
+    throw new UserError("dataset", `class list file not found: ${file2}`);
+  }
+  if (path9.extname(file2).toLowerCase() !== ".json") return parseClassText(text);
+  let value;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error63) {
+    throw new UserError(
+      "dataset",
+      `${file2}: invalid JSON (${error63.message}); a class list in JSON is a list ["cat", "dog"] or an object {"0": "cat", "1": "dog"}`
+    );
+  }
+  const classes = classesFromJson(value);
+  if (typeof classes === "string") throw new UserError("dataset", `${file2}: ${classes}`);
+  return classes;
+}
+function parseClassText(text) {
+  return text.replace(/^\uFEFF/, "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !isCommentLine(l));
+}
+function classesFromJson(value) {
+  if (Array.isArray(value)) {
+    const bad = value.findIndex((v) => typeof v !== "string" || v === "");
+    return bad < 0 ? value : `item ${bad} of the class list is ${JSON.stringify(value[bad])}, not a class name`;
+  }
+  if (value === null || typeof value !== "object")
+    return 'a class list in JSON is a list ["cat", "dog"] or an object {"0": "cat", "1": "dog"}';
+  const obj2 = value;
+  if ("id2label" in obj2) {
+    const inner = classesFromJson(obj2.id2label);
+    return typeof inner === "string" ? `id2label: ${inner}` : inner;
+  }
+  const entries = Object.entries(obj2);
+  const names = [];
+  for (const [k, v] of entries) {
+    const id = /^(0|[1-9]\d*)$/.test(k) ? Number(k) : NaN;
+    if (!(id < entries.length))
+      return `key "${k}" is not a class index 0-${entries.length - 1}; an id \u2192 name object is {"0": "cat", "1": "dog"}`;
+    if (typeof v !== "string" || v === "")
+      return `class ${k} is ${JSON.stringify(v)}, not a class name`;
+    names[id] = v;
+  }
+  return names;
+}
+function classesFromMetadata(value) {
+  let parsed;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    const names = value.split(/\r?\n|,/).map((s) => s.trim()).filter(Boolean);
+    return names.length > 0 ? names : void 0;
+  }
+  const classes = classesFromJson(parsed);
+  return typeof classes === "string" ? void 0 : classes;
+}
+var isCommentLine;
+var init_class_list = __esm({
+  "src/dataset/class-list.ts"() {
+    "use strict";
+    init_errors3();
+    isCommentLine = (trimmed) => /^#(\s|$)/.test(trimmed);
   }
 });
 
@@ -68948,14 +69979,7 @@ function resolveContract(label, inputs, outputs, cfg, out) {
   return {
     inputName: input2.name,
     outputName: output2.name,
-    geometry: {
-      width,
-      height,
-      mode: cfg.resize.mode,
-      interpolation: cfg.resize.interpolation,
-      ...cfg.resize.resizeTo !== void 0 ? { resizeTo: cfg.resize.resizeTo } : {},
-      background: cfg.background
-    },
+    geometry: resolveGeometry(cfg, width, height),
     tensor: {
       layout,
       channels,
@@ -68967,6 +69991,22 @@ function resolveContract(label, inputs, outputs, cfg, out) {
     ...fixedBatch !== void 0 ? { fixedBatch } : {},
     ...isNum(k) ? { outputClasses: k } : {},
     outputType: out.type
+  };
+}
+function resolveGeometry(cfg, width, height) {
+  const r = cfg.resize;
+  const library = r.library;
+  const interpolation = r.interpolation ?? (library === "opencv" ? "linear" : "bilinear");
+  const resampler = library === "torchvision" ? { library, interpolation, antialias: r.antialias ?? interpolation !== "nearest" } : { library, interpolation };
+  return {
+    width,
+    height,
+    mode: r.mode,
+    resampler,
+    ...r.resizeTo !== void 0 ? { resizeTo: r.resizeTo } : {},
+    exif: cfg.exif ?? r.library === "opencv",
+    ...cfg.background !== void 0 ? { background: cfg.background } : {},
+    pad: r.pad ?? cfg.background ?? (r.library === "opencv" ? "#727272" : "#000000")
   };
 }
 function batchDims(c, n) {
@@ -69102,7 +70142,7 @@ async function createSession(bytes, file2, threads) {
   }
 }
 function describeSession(session) {
-  const describe3 = (m) => m.isTensor ? {
+  const describe4 = (m) => m.isTensor ? {
     name: m.name,
     type: m.type,
     dims: m.shape.map(
@@ -69110,8 +70150,8 @@ function describeSession(session) {
     )
   } : { name: m.name, type: "non-tensor", dims: [] };
   return {
-    inputs: session.inputMetadata.map(describe3),
-    outputs: session.outputMetadata.map(describe3)
+    inputs: session.inputMetadata.map(describe4),
+    outputs: session.outputMetadata.map(describe4)
   };
 }
 async function runSession(session, file2, inputName, data, dims, outputName) {
@@ -69282,7 +70322,7 @@ var init_session_thread = __esm({
 });
 
 // src/model/runtime.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { readFile as readFile5 } from "node:fs/promises";
 async function loadModel(file2, options = {}) {
   let bytes;
@@ -69304,7 +70344,7 @@ async function loadModel(file2, options = {}) {
       `${file2} is not an ONNX model (cannot parse it as a protobuf ModelProto)`
     );
   }
-  const sha256 = createHash2("sha256").update(bytes).digest("hex");
+  const sha256 = createHash3("sha256").update(bytes).digest("hex");
   const threads = {
     intraOpThreads: options.intraOpThreads,
     interOpThreads: options.interOpThreads
@@ -69969,6 +71009,44 @@ var init_discovery = __esm({
   }
 });
 
+// src/corruptions/wasm/kernels-binary.ts
+var KERNELS_WASM_BASE64;
+var init_kernels_binary = __esm({
+  "src/corruptions/wasm/kernels-binary.ts"() {
+    "use strict";
+    KERNELS_WASM_BASE64 = "AGFzbQEAAAABTAdgDH9/f39/f39/f39/fwBgB39/f39/f38AYAN/f38AYAl/f39/f39/f38AYAh/f39/f39/fwBgBX9/f39/AGAKf39/f39/f39/fwADCgkAAAECAwQFBQYEBQFwAQEBBQMBAAIGDwJ/AUGQqAQLfwBBkKgECweHAQkGbWVtb3J5AgALZmlsdGVyX3Jvd3MAAAtmaWx0ZXJfY29scwABD2pwZWdfcm91bmRfdHJpcAACDnBpbF9yZXNhbXBsZV9oAAQOcGlsX3Jlc2FtcGxlX3YABQ1zcGF0dGVyX3NoYWRlAAYMZGVmb2N1c19kaXNrAAgLX19oZWFwX2Jhc2UDAQrTlQIJrw0LAn8Bewp/AXwBew1/A3sBfwJ7AXwFfwJAIANBAUgNACACQQFIDQAgCiACIApBAEogC0EAR3EiCxshDCAJIApBA3RqIg39CgMAIQ4gAiAKQQAgCxtrIg9Bf2ohECAPIARsIREgBEEDdCESIAAgBEECdCITayEUQQAgE2shFSAEIAJsIhZBAnQhFyAKQQN0IAlqQQhqIRggDSsDACIZ/RQhGiAKQQFIIRsgASEcIAAhHUEAIR4DQCAAIBYgHmwiCUECdCILaiEfIAEgC2ohICAAIBEgCWpBAnQiCWohISABIAlqISJBACEjA0ACQAJAAkACQCAjIAxIDQAgIyAPTg0AAkACQCAjIARsIglBBGoiCyARTA0AIAkhJAwBCyAdIAQgI0ECdCINQXxqbGohJSAdIAQgDUEEamxqISYDQCALISQgDiAfIAlBAnQiJ2r9AAAAIij9X/3yASEpIA4gKCAo/Q0ICQoLDA0ODwABAgMEBQYH/V/98gEhKgJAIBsNACAYIQkgJSELICYhDSAKISsDQCApIAn9CgMAIiwgC/0AAAAiKP1fIA39AAAAIi39X/3wAf3yAf3wASEpICogLCAoICj9DQgJCgsMDQ4PAAECAwQFBgf9XyAtIC39DQgJCgsMDQ4PAAECAwQFBgf9X/3wAf3yAf3wASEqIAlBCGohCSALIBVqIQsgDSATaiENICtBf2oiKw0ACwsgICAnaiAp/V4gKv1e/Q0AAQIDBAUGBxAREhMUFRYX/QsAACAlQRBqISUgJkEQaiEmICQhCSAkQQRqIgsgEUwNAAsLIBAhIyARICRMDQMgGw0BIBQgJEECdGohJSAdIAQgJGpBAnRqISYDQCAZIB8gJEECdCInaioCALuiIS4gGCEJICUhCyAmIQ0gCiErA0AgLiAJKwMAIAsqAgC7IA0qAgC7oKKgIS4gCUEIaiEJIAsgFWohCyANIBNqIQ0gK0F/aiIrDQALICAgJ2ogLrY4AgAgJUEEaiElICZBBGohJiAkQQFqIiQgEUcNAAsgECEjDAMLIARBAUgNAiAjIARsIS8gBiAjQQJ0IglqKAIAIjBBAUgNASAIIAcgCWooAgBBA3RqITEgHyAFIAlqKAIAIgkgBGxBAnRqITIgEyAJbCErIDBBfnEhJCAwQQFxITMgBCAJQQJ0QQRqbCElQQAhJiAdIScDQAJAAkAgMEEBRw0AIDIgJkECdGohCUQAAAAAAAAAACEuQQAhDQwBC0QAAAAAAAAAACEuQQAhDSAnIQkgMSELA0AgLiALKwMAIAkgK2oqAgC7oqAgC0EIaisDACAJICVqKgIAu6KgIS4gCSASaiEJIAtBEGohCyAkIA1BAmoiDUcNAAsgCSAraiEJCwJAIDNFDQAgLiAxIA1BA3RqKwMAIAkqAgC7oqAhLgsgICAmIC9qQQJ0aiAutjgCACAnQQRqIScgJkEBaiImIARHDQAMAwsLAkAgESAkayImQQRJDQACQCAgICRBAnQiCWogIU8NACAfIAlqICJJDQELICZBfHEiJ0F8aiILQQJ2QQFqIg1BAXEhMAJAAkAgCw0AQQAhDQwBCyANQf7///8HcSErQQAhDQNAIBwgCWoiJSAaIB0gCWoiC/1dAgD9X/3yASIo/SEAtv0TICj9IQG2/SABIBogC0EIav1dAgD9X/3yASIo/SEAtv0gAiAo/SEBtv0gA/0LAgAgJUEQaiAaIAtBEGr9XQIA/V/98gEiKP0hALb9EyAo/SEBtv0gASAaIAtBGGr9XQIA/V/98gEiKP0hALb9IAIgKP0hAbb9IAP9CwIAIAlBIGohCSANQQhqIQ0gK0F+aiIrDQALCwJAIDBFDQAgICAkIA1qQQJ0IglqIBogHyAJaiIJ/V0CAP1f/fIBIij9IQC2/RMgKP0hAbb9IAEgGiAJQQhq/V0CAP1f/fIBIij9IQC2/SACICj9IQG2/SAD/QsCAAsgECEjICYgJ0YNAiAkICdqISQLICRBAWohCQJAIBEgJGtBAXFFDQAgICAkQQJ0IgtqIBkgHyALaioCALuitjgCACAJISQLIBAhIyARIAlGDQEgJEECdCEJIBEgJGshCwNAIBwgCWoiDSAZIB0gCWoiKyoCALuitjgCACANQQRqIBkgK0EEaioCALuitjgCACAJQQhqIQkgC0F+aiILDQALIBAhIwwBCyAgIC9BAnRqQQAgE/wLAAsgI0EBaiIjIAJIDQALIBwgF2ohHCAUIBdqIRQgHSAXaiEdIB5BAWoiHiADRw0ACwsL4yILHH8BfAF/AnsMfwR7AX8DewF/BHwDfwJAIANBAUgNAEEAIQwgCkEASiALQQBHcSENIAQgAmwiDkEBcSEPIAMgCmshECAAIA5BAnQiEWshEiAAIBFqIRMgDkEEdCEUIA5BA2whFSAJIApBA3RqIRZBACAOQQN0IhdrIRggACAXayEZIAAgF2ohGkEAIA5BAXQiG2shHCAOQXxxIh1BfGoiHkECdkEBaiILQf7///8HcSEfIAtBAXEhICAAISEgASEiA0AgASAOIAxsIiNBAnQiAmohJCABIA4gI2oiJUECdCImaiEnAkACQAJAIA0gDCAKTnFBAUcNACAMIBBODQAgFisDACEoAkAgHUEBSCIpRQ0AQQAhBAwCCyAW/QoDACEqQQAhC0EAIQQDQCAiIAtqICogISALav0AAAAiK/1f/fIB/V4gKiArICv9DQgJCgsMDQ4PAAECAwQFBgf9X/3yAf1e/Q0AAQIDBAUGBxAREhMUFRYX/QsAACALQRBqIQsgBEEEaiIEIB1IDQAMAgsLIAggByAMQQJ0IgtqKAIAQQN0aiEsIAAgBSALaigCACItIA5sQQJ0aiEuQQAhLwJAIAYgC2ooAgAiJUEESA0AQQQhCyAAIA4gLUECdCIEQQRqbGohMCAAIA4gBEEIamxqITEgACAOIARBDGpsaiEyQQAhLyAuITMDQCAvITQgCyEvICwgNEEDdCILaiEpICwgC0EYcmohNSAsIAtBEHJqISMgLCALQQhyaiE2QQAhNwJAIB1BAUgNACAp/QoDACE4IDX9CgMAITkgI/0KAwAhOiA2/QoDACE7QQAhNyAzIQQgMCECIDEhJiAyITwgIiELA0AgOCAE/QAAACIq/V/98gEgOyAC/QAAACI9/V/98gH98AEgOiAm/QAAACI+/V/98gH98AEgOSA8/QAAACI//V/98gH98AEhKyA4ICogKv0NCAkKCwwNDg8AAQIDBAUGB/1f/fIBIDsgPSA9/Q0ICQoLDA0ODwABAgMEBQYH/V/98gH98AEgOiA+ID79DQgJCgsMDQ4PAAECAwQFBgf9X/3yAf3wASA5ID8gP/0NCAkKCwwNDg8AAQIDBAUGB/1f/fIB/fABISoCQCA0RQ0AICsgC/0AAAAiPf1f/fABISsgKiA9ID39DQgJCgsMDQ4PAAECAwQFBgf9X/3wASEqCyALICv9XiAq/V79DQABAgMEBQYHEBESExQVFhf9CwAAIARBEGohBCACQRBqIQIgJkEQaiEmIDxBEGohPCALQRBqIQsgN0EEaiI3IB1IDQALCwJAIDcgDk4NACAOIDdrIUAgN0ECdCELIDUrAwAhQSAjKwMAIUIgNisDACFDICkrAwAhRCAzIQIgMCEmIDEhPCAyITcgIiEEA0AgRCACIAtqKgIAu6IgQyAmIAtqKgIAu6KgIEIgPCALaioCALuioCBBIDcgC2oqAgC7oqAhKAJAIDRFDQAgKCAEIAtqKgIAu6AhKAsgBCALaiAotjgCACACQQRqIQIgJkEEaiEmIDxBBGohPCA3QQRqITcgBEEEaiEEIEBBf2oiQA0ACwsgMyAUaiEzIDAgFGohMCAxIBRqITEgMiAUaiEyIC9BBGoiCyAlTA0ACwsgLyAlTg0BIAAgDiAvQQJ0IgsgLUECdCIEamwiMGohAiAOIAtBBHIgBGpsITFBACE3A0ACQCAOQQFIDQAgLiAvIA5sQQJ0aiFAIAAgDiA3bEECdGoiCyAxaiEmIAsgMGohCyAsIC9BA3RqKwMAISgCQCAvRQ0AQQAhBAJAIA5BBEkNAAJAICYgJE0NACALICdJDQELICj9FCErQQAhCyAdISYDQCAiIAtqIgQgKyACIAtqIjz9XQIA/V/98gEgBP1dAgD9X/3wASIq/SEAtv0TICr9IQG2/SABICsgPEEIav1dAgD9X/3yASAEQQhq/V0CAP1f/fABIir9IQC2/SACICr9IQG2/SAD/QsCACALQRBqIQsgJkF8aiImDQALIB0hBCAOIB1GDQILIARBAXIhCwJAIA9FDQAgJCAEQQJ0IgRqIiYgKCBAIARqKgIAu6IgJioCALugtjgCACALIQQLIA4gC0YNASAEQQJ0IQsgDiAEayEmA0AgIiALaiIEICggAiALaiI8KgIAu6IgBCoCALugtjgCACAEQQRqIgQgKCA8QQRqKgIAu6IgBCoCALugtjgCACALQQhqIQsgJkF+aiImDQAMAgsLQQAhBAJAIA5BBEkNAAJAICYgJE0NACALICdJDQELICj9FCErAkACQCAeDQBBACEmDAELQQAhCyAfITxBACEmA0AgIiALaiI0ICsgAiALaiIE/V0CAP1f/fIBIir9IQC2/RMgKv0hAbb9IAEgKyAEQQhq/V0CAP1f/fIBIir9IQC2/SACICr9IQG2/SAD/QsCACA0QRBqICsgBEEQav1dAgD9X/3yASIq/SEAtv0TICr9IQG2/SABICsgBEEYav1dAgD9X/3yASIq/SEAtv0gAiAq/SEBtv0gA/0LAgAgC0EgaiELICZBCGohJiA8QX5qIjwNAAsLAkAgIEUNACAkICZBAnQiC2ogKyBAIAtqIgv9XQIA/V/98gEiKv0hALb9EyAq/SEBtv0gASArIAtBCGr9XQIA/V/98gEiK/0hALb9IAIgK/0hAbb9IAP9CwIACyAdIQQgDiAdRg0BCyAEQQFyIQsCQCAPRQ0AICQgBEECdCIEaiAoIEAgBGoqAgC7orY4AgAgCyEECyAOIAtGDQAgBEECdCELIA4gBGshBANAICIgC2oiJiAoIAIgC2oiPCoCALuitjgCACAmQQRqICggPEEEaioCALuitjgCACALQQhqIQsgBEF+aiIEDQALCyACIBFqIQIgN0EBaiE3IC9BAWoiLyAlRw0ADAILCyAAIAJqIUUCQCAOIARMDQACQCAOIARrIjRBBEkNAAJAICQgBEECdCILaiAAICZqTw0AIEUgC2ogJ0kNAQsgNEF8cSJAQXxqIgJBAnZBAWoiJkEBcSEvICj9FCErAkACQCACDQBBACEmDAELICZB/v///wdxITxBACEmA0AgIiALaiI3ICsgISALaiIC/V0CAP1f/fIBIir9IQC2/RMgKv0hAbb9IAEgKyACQQhq/V0CAP1f/fIBIir9IQC2/SACICr9IQG2/SAD/QsCACA3QRBqICsgAkEQav1dAgD9X/3yASIq/SEAtv0TICr9IQG2/SABICsgAkEYav1dAgD9X/3yASIq/SEAtv0gAiAq/SEBtv0gA/0LAgAgC0EgaiELICZBCGohJiA8QX5qIjwNAAsLAkAgL0UNACAkIAQgJmpBAnQiC2ogKyBFIAtqIgv9XQIA/V/98gEiKv0hALb9EyAq/SEBtv0gASArIAtBCGr9XQIA/V/98gEiK/0hALb9IAIgK/0hAbb9IAP9CwIACyA0IEBGDQEgBCBAaiEECyAEQQFqIQsCQCAOIARrQQFxRQ0AICQgBEECdCIEaiAoIEUgBGoqAgC7orY4AgAgCyEECyAOIAtGDQAgBEECdCELIA4gBGshBANAICIgC2oiAiAoICEgC2oiJioCALuitjgCACACQQRqICggJkEEaioCALuitjgCACALQQhqIQsgBEF+aiIEDQALC0EBITICQCAKQQJIDQAgIyAOayFGIBwgI2ohRyAVICNqIS4gGyAjaiEtQQEhMkEAITMgEiECIBMhJiAZITwgGiE3A0AgCSAyIApqQQN0aiILKwMAISggC0EIaiI0KwMAIUFBACEEAkAgKQ0AIAv9CgMAITggNP0KAwAhOUEAIQtBACEEA0AgIiALaiI0IDggAiALav0AAAAiK/1fICYgC2r9AAAAIir9X/3wAf3yASA5IDwgC2r9AAAAIj39XyA3IAtq/QAAACI+/V/98AH98gH98AEgNP0AAAAiP/1f/fAB/V4gOCArICv9DQgJCgsMDQ4PAAECAwQFBgf9XyAqICr9DQgJCgsMDQ4PAAECAwQFBgf9X/3wAf3yASA5ID0gPf0NCAkKCwwNDg8AAQIDBAUGB/1fID4gPv0NCAkKCwwNDg8AAQIDBAUGB/1f/fAB/fIB/fABID8gP/0NCAkKCwwNDg8AAQIDBAUGB/1f/fAB/V79DQABAgMEBQYHEBESExQVFhf9CwAAIAtBEGohCyAEQQRqIgQgHUgNAAsLAkAgDiAETA0AAkAgDiAEayI1QQRJDQAgJCAEQQJ0IgtqIjQgACAuIBsgM2wiQGpBAnRqSSAAIC0gQGpBAnRqIiwgC2ogJ0lxDQAgNCAAIEYgHCAzbCIvakECdGoiMEkgACBHIC9qQQJ0aiALaiAnSXENACA0ICxJIAAgJSBAakECdGogC2ogJ0lxDQAgNCAAICMgL2pBAnRqSSAwIAtqICdJcQ0AIAQgNUF8cSI2aiEEIEH9FCErICj9FCEqIDYhQANAICIgC2oiNCAqIAIgC2oiL/1dAgD9XyAmIAtqIiz9XQIA/V/98AH98gEgKyA8IAtqIjD9XQIA/V8gNyALaiIx/V0CAP1f/fAB/fIB/fABIDT9XQIA/V/98AEiPf0hALb9EyA9/SEBtv0gASAqIC9BCGr9XQIA/V8gLEEIav1dAgD9X/3wAf3yASArIDBBCGr9XQIA/V8gMUEIav1dAgD9X/3wAf3yAf3wASA0QQhq/V0CAP1f/fABIj39IQC2/SACID39IQG2/SAD/QsCACALQRBqIQsgQEF8aiJADQALIDUgNkYNAQsgBEECdCELIA4gBGshBANAICIgC2oiNCAoIAIgC2oqAgC7ICYgC2oqAgC7oKIgQSA8IAtqKgIAuyA3IAtqKgIAu6CioCA0KgIAu6C2OAIAIAtBBGohCyAEQX9qIgQNAAsLIAIgGGohAiAmIBdqISYgPCAYaiE8IDcgF2ohNyAzQQFqITMgMkECaiIyIApIDQALCyAyIApKDQBBACEEQQAgMiAObCIvayEsIAkgMiAKakEDdGoiCysDACEoAkAgKQ0AIAv9CgMAIT4gISAsQQJ0aiEmICEgL0ECdGohPEEAIQtBACEEA0AgIiALaiICID4gJiALav0AAAAiK/1fIDwgC2r9AAAAIir9X/3wAf3yASAC/QAAACI9/V/98AH9XiA+ICsgK/0NCAkKCwwNDg8AAQIDBAUGB/1fICogKv0NCAkKCwwNDg8AAQIDBAUGB/1f/fAB/fIBID0gPf0NCAkKCwwNDg8AAQIDBAUGB/1f/fAB/V79DQABAgMEBQYHEBESExQVFhf9CwAAIAtBEGohCyAEQQRqIgQgHUgNAAsLIA4gBEwNAAJAIA4gBGsiMEEESQ0AICQgBEECdCILaiICIEUgDiAyQQFqbEECdGpJIEUgBCAvakECdGogJ0lxDQAgRSAOQQQgMkECdGtsaiACSyBFIAQgL2tBAnRqICdJcQ0AICEgL0ECdGohNCAhICxBAnRqIUAgBCAwQXxxIjFqIQQgKP0UISsgMSEmA0AgIiALaiICICsgQCALaiI8/V0CAP1fIDQgC2oiN/1dAgD9X/3wAf3yASAC/V0CAP1f/fABIir9IQC2/RMgKv0hAbb9IAEgKyA8QQhq/V0CAP1fIDdBCGr9XQIA/V/98AH98gEgAkEIav1dAgD9X/3wASIq/SEAtv0gAiAq/SEBtv0gA/0LAgAgC0EQaiELICZBfGoiJg0ACyAwIDFGDQELIARBAnQhCyAOIARrIQQgISAsQQJ0aiEmICEgL0ECdGohPANAICIgC2oiAiAoICYgC2oqAgC7IDwgC2oqAgC7oKIgAioCALugtjgCACALQQRqIQsgBEF/aiIEDQALCyASIBFqIRIgEyARaiETIBkgEWohGSAaIBFqIRogISARaiEhICIgEWohIiAMQQFqIgwgA0cNAAsLC5w1BRx/AXsIfxJ7CH8jgICAgABBgBBrIgckgICAgAAgBiADQQdqQQhtQQN0IgggAkEHakEIbSIJQQN0IgpsIgtqIgwgA0EPakEQbSINQQN0Ig4gAkEPakEQbSIPQQN0IhBsIhFqIhIgEWpBA2pBfHEiEyACQQFqQQJtIhRBAnQiFWohFiADQQFqQQJtIRcCQCADQQFIDQAgCEEBIAhBAUobIRggAkF/aiEZIAJBA2whGiADQX9qIRtBACEcIAJBBEghHSAGIR4DQCAAIBogHCAbIBwgA0gbbGohH0EAISACQCAdDQBBACEhIB8hIgNAIB4gIWogIv0AAAAiI/0MAv///wX///8I////C/////0O/QwvHQAALx0AAC8dAAAvHQAA/bUBICP9DAD///8D////Bv///wn////9Dv0Mi0wAAItMAACLTAAAi0wAAP21Af2uASAj/QwB////BP///wf///8K/////Q79DEaWAABGlgAARpYAAEaWAAD9tQH9rgH9DACAAAAAgAAAAIAAAACAAAD9rgFBEP2tASIjICP9hQEiIyAj/Wb9WgAAACAiQQxqISIgIUEIaiEkICFBBGoiICEhICQgAkwNAAsLAkAgICAKTg0AA0AgHiAgaiAfICAgGSAgIAJIG0EDbGoiIS0AAEGLmQFsICEtAAFBxqwCbGogIS0AAkGvOmxqQYCAAmpBEHY6AAAgCiAgQQFqIiBHDQALCyAeIApqIR4gHEEBaiIcIBhHDQALIANBAUgNACAXQQEgF0EBShshJSACQX9qIRkgAkEDbCEmIANBf2ohJ0EAISggAkEISCEpIBIhKiAMISsDQCAmIChBAXQiICAnICAgA0gbbCEfICYgIEEBciIgICcgICADSBtsIRxBACEgAkAgKQ0AQQAhIEEIIR4gKyEhIAAhIgNAICEgIiAfaiIk/QAAACIj/QwC////Bf///wj///8L////Iiz9DiItQQ/9qwEgI/0MAP///wP///8G////Cf///yIu/Q4iL/0MzdT//83U///N1P//zdT//yIw/bUB/a4BICP9DAH///8E////B////wr///8iMf0OIjL9DDOr//8zq///M6v//zOr//8iM/21Af2uAf0M/3+AAP9/gAD/f4AA/3+AACIj/a4BQRD9rAEiNCA0/Q0EBQYHDA0ODwQFBgcMDQ4PIDQgNP0NAAECAwgJCgsAAQIDCAkKC/2uAf0MAAAAAAAAAAAAAAAAAAAAACI0/Q0AAQIDBAUGBxAREhMQERITIDQgJEEMav0AAAAiNSAs/Q4iNkEP/asBIDUgLv0OIjcgMP21Af2uASA1IDH9DiI4IDP9tQH9rgEgI/2uAUEQ/awBIjUgNf0NBAUGBwwNDg8EBQYHDA0ODyA1IDX9DQABAgMICQoLAAECAwgJCgv9rgH9DQABAgMAAQIDEBESExQVFhf9rgEgIiAcaiIk/QAAACI1ICz9DiI5QQ/9qwEgNSAu/Q4iOiAw/bUB/a4BIDUgMf0OIjsgM/21Af2uASAj/a4BQRD9rAEiNSA1/Q0EBQYHDA0ODwQFBgcMDQ4PIDUgNf0NAAECAwgJCgsAAQIDCAkKC/2uASA0/Q0AAQIDBAUGBxAREhMQERIT/a4BIDQgJEEMav0AAAAiNSAs/Q4iPEEP/asBIDUgLv0OIj0gMP21Af2uASA1IDH9DiIxIDP9tQH9rgEgI/2uAUEQ/awBIiwgLP0NBAUGBwwNDg8EBQYHDA0ODyAsICz9DQABAgMICQoLAAECAwgJCgv9rgH9DQABAgMAAQIDEBESExQVFhf9rgH9DAEAAAACAAAAAQAAAAIAAAAiM/2uAUEC/awBIiwgLP2FASIsICz9Zv1aAAAAICEgEWogLf0ML+v//y/r//8v6///L+v//yIs/bUBIC9BD/2rAf2uASAy/QzRlP//0ZT//9GU///RlP//Ii79tQH9rgEgI/2uAUEQ/awBIjAgMP0NBAUGBwwNDg8EBQYHDA0ODyAwIDD9DQABAgMICQoLAAECAwgJCgv9rgEgNP0NAAECAwQFBgcQERITEBESEyA0IDYgLP21ASA3QQ/9qwH9rgEgOCAu/bUB/a4BICP9rgFBEP2sASIwIDD9DQQFBgcMDQ4PBAUGBwwNDg8gMCAw/Q0AAQIDCAkKCwABAgMICQoL/a4B/Q0AAQIDAAECAxAREhMUFRYX/a4BIDkgLP21ASA6QQ/9qwH9rgEgOyAu/bUB/a4BICP9rgFBEP2sASIwIDD9DQQFBgcMDQ4PBAUGBwwNDg8gMCAw/Q0AAQIDCAkKCwABAgMICQoL/a4BIDT9DQABAgMEBQYHEBESExAREhP9rgEgNCA8ICz9tQEgPUEP/asB/a4BIDEgLv21Af2uASAj/a4BQRD9rAEiIyAj/Q0EBQYHDA0ODwQFBgcMDQ4PICMgI/0NAAECAwgJCgsAAQIDCAkKC/2uAf0NAAECAwABAgMQERITFBUWF/2uASAz/a4BQQL9rAEiIyAj/YUBIiMgI/1m/VoAAAAgIUEEaiEhICJBGGohIiAgQQRqISAgHkEIaiIeIAJMDQALCwJAICAgEE4NACAAIB9qISQgACAcaiEfQQEhIiAgQQF0ISEDQCArICBqIB8gIUEBaiIeIBkgHiACSBtBA2wiHGoiHi0AACIYQc2pf2wgHi0AASIaQbPWfmxqIB4tAAIiG0EPdGpB//+BBGpBEHYgHyAhIBkgISACSBtBA2wiHWoiHi0AACI+Qc2pf2wgHi0AASI/QbPWfmxqIB4tAAIiQEEPdGpB//+BBGpBEHYgJCAcaiIeLQAAIhxBzal/bCAeLQABIkFBs9Z+bGogHi0AAiJCQQ90akH//4EEakEQdiAkIB1qIh4tAAAiHUHNqX9sIB4tAAEiQ0Gz1n5saiAeLQACIh5BD3RqQf//gQRqQRB2ampqICJqQQJ2OgAAICogIGogGkHRqX5sIBhBD3RqIBtBr1ZsakH//4EEakEQdiA/QdGpfmwgPkEPdGogQEGvVmxqQf//gQRqQRB2IEFB0al+bCAcQQ90aiBCQa9WbGpB//+BBGpBEHYgQ0HRqX5sIB1BD3RqIB5Br1ZsakH//4EEakEQdmpqaiAiakECdjoAACAhQQJqISEgIkEDcyEiIBAgIEEBaiIgRw0ACwsgKiAQaiEqICsgEGohKyAoQQFqIiggJUcNAAsLIBYgFWohJCAUQQF0ISkCQCAXIA5ODQAgAkEBSA0AIBBBASAQQQFKGyIbIAtqIiAgDyANQQZ0IBdBA3RqIiFsIiJqIREgICAPIBdsQQN0Ih5qIQAgBiALICJqIihqIRkgBiALIA8gIUF4amwiIWpqIRogBiAgICFqaiErIA9BA3QhJiAGIAsgF0F/aiAQbCIqamohGCAbQQFxIUMgBiALIB5qIidqIRwgBiAgICpqaiFCIBtB8P///wdxIiVBcGoiFUEEdkEBaiIgQf7///8BcSFEICBBAXEhRUEAIT8gG0EQSSFBIBchPgNAID4gEGwhQEEAISACQAJAIEENAEEAISAgBiAnICYgP2wiIWpqIiIgBiARICFqaiIeSSAGICggIWpqIh8gBiAAICFqaiIhSXENAEEAISAgIiBCSSAYICFJcQ0AQQAhICAiICtJIBogIUlxDQBBACEgIB8gQkkgGCAeSXENAEEAISAgHyArSSAaIB5JcQ0AQQAhIAJAIBVFDQAgRCEhA0AgHCAgaiIiIBggIGoiHv0AAAD9CwAAIBkgIGoiHyAaICBqIh39AAAA/QsAACAiQRBqIB5BEGr9AAAA/QsAACAfQRBqIB1BEGr9AAAA/QsAACAgQSBqISAgIUF+aiIhDQALCwJAIEVFDQAgDCAgIEBqIiFqIAwgICAqaiIgav0AAAD9CwAAIBIgIWogEiAgav0AAAD9CwAACyAlISAgGyAlRg0BCyAgQQFyISECQCBDRQ0AIAwgICBAaiIiaiAMICAgKmoiIGotAAA6AAAgEiAiaiASICBqLQAAOgAAICEhIAsgGyAhRg0AA0AgHCAgaiIhIBggIGoiIi0AADoAACAZICBqIh4gGiAgaiIfLQAAOgAAICFBAWogIkEBai0AADoAACAeQQFqIB9BAWotAAA6AAAgGyAgQQJqIiBHDQALCyAZIBBqIRkgHCAQaiEcID9BAWohPyA+QQFqIj4gDkcNAAsLICQgKWohQEEAISADQCAHQYAIaiAgaiIhQYAGaiAEICBq/QACACIj/QsCACAhQYACaiAjQQP9qwEiNEEB/a0BIixCAf0MAAAAAAAAAAAAAAAAAAAAACIj/QwvAAAALwAAAC8AAAAvAAAAIjUgNP0bAGf9ESA0/RsBZ/0cASA0/RsCZ/0cAiA0/RsDZ/0cAyIt/bEBIjD9DRAREhMEBQYHFBUWFwwNDg8iLv0dAIb9EkIBIC79HQGG/R4BIi4gLv0dACAjIDT9DRAREhMEBQYHFBUWFwwNDg8iMf0dAID9EiAu/R0BIDH9HQGA/R4BIi8gMf3VAf3RAUIBIDAgI/0NCAkKCxQVFhcMDQ4PHB0eHyIu/R0Ahv0SQgEgLv0dAYb9HgEiLiAu/R0AIDQgI/0NCAkKCxQVFhcMDQ4PHB0eHyI0/R0AgP0SIC79HQEgNP0dAYD9HgEiLiA0/dUB/dEB/Q0AAQIDCAkKCxAREhMYGRobIjQgI/04IjMgLCA0/UD9TiIxIDMgLCA0/Tr9TiIz/U/9sQH9CwIAICEgLyAu/Q0AAQIDCAkKCxAREhMYGRobIjT9DAEAAAABAAAAAQAAAAEAAAAiLP2uASA0/RsAICwgMf1PIi79GwB2/REgNP0bASAu/RsBdv0cASA0/RsCIC79GwJ2/RwCIDT9GwMgLv0bA3b9HAMgM/1S/QsCACAhQYAEakEB/QwgAAAAIAAAACAAAAAgAAAAIi8gMP0MLgAAAC4AAAAuAAAALgAAACIyIC39sQEgMyAx/VD9Uv2xASI0/RsAdP0RQQEgNP0bAXT9HAFBASA0/RsCdP0cAkEBIDT9GwN0/RwD/QsCACAgQRBqIiBBgAJHDQALQQAhIANAIAcgIGoiIUGABmogBSAgav0AAgAiNP0LAgAgIUGAAmogNEED/asBIjRBAf2tASIuQgEgIyA1IDT9GwBn/REgNP0bAWf9HAEgNP0bAmf9HAIgNP0bA2f9HAMiLf2xASIw/Q0QERITBAUGBxQVFhcMDQ4PIjH9HQCG/RJCASAx/R0Bhv0eASIxIDH9HQAgIyA0/Q0QERITBAUGBxQVFhcMDQ4PIjP9HQCA/RIgMf0dASAz/R0BgP0eASI2IDP91QH90QFCASAwICP9DQgJCgsUFRYXDA0ODxwdHh8iMf0dAIb9EkIBIDH9HQGG/R4BIjEgMf0dACA0ICP9DQgJCgsUFRYXDA0ODxwdHh8iNP0dAID9EiAx/R0BIDT9HQGA/R4BIjcgNP3VAf3RAf0NAAECAwgJCgsQERITGBkaGyI0ICP9OCIzIC4gNP1A/U4iMSAzIC4gNP06/U4iM/1P/bEB/QsCACAhIDYgN/0NAAECAwgJCgsQERITGBkaGyI0ICz9rgEgNP0bACAsIDH9TyIu/RsAdv0RIDT9GwEgLv0bAXb9HAEgNP0bAiAu/RsCdv0cAiA0/RsDIC79GwN2/RwDIDP9Uv0LAgAgIUGABGpBASAvIDAgMiAt/bEBIDMgMf1Q/VL9sQEiNP0bAHT9EUEBIDT9GwF0/RwBQQEgNP0bAnT9HAJBASA0/RsDdP0cA/0LAgAgIEEQaiIgQYACRw0ACwJAIANBAUgNACACQQFIDQAgCUEGdCEeQQAhIiAGISEDQEEAISADQCAhICBqIAogB0GACGoQg4CAgAAgIEEIaiIgIApIDQALICEgHmohISAiQQhqIiIgCEgNAAsgA0EBSA0AIAJBAUgNACAPQQZ0IR5BACEfIAwhISASISIDQEEAISADQCAhICBqIBAgBxCDgICAACAiICBqIBAgBxCDgICAACAgQQhqIiAgEEgNAAsgISAeaiEhICIgHmohIiAfQQhqIh8gDkgNAAsLAkBBAC0AgKiAgAANAP0MAAAAAAEAAAACAAAAAwAAACE0QYB4ISADQCAgQYCggIAAaiA0/QyA////gP///4D///+A/////a4BIiP9DC5J//8uSf//Lkn//y5J///9tQH9CwQAICBBgKiAgABqICP9DOan///mp///5qf//+an///9tQH9DACAAAAAgAAAAIAAAACAAAAiLP2uAf0LBAAgIEGAmICAAGogI/0MosUBAKLFAQCixQEAosUBAP21ASAs/a4BQRD9rAH9CwQAICBBgJCAgABqICP9DOlmAQDpZgEA6WYBAOlmAQD9tQEgLP2uAUEQ/awB/QsEACA0/QwEAAAABAAAAAQAAAAEAAAA/a4BITQgIEEQaiIgDQALQQBBAToAgKiAgAALAkAgA0EBSA0AIBRBASAUQQFKGyEbIAJBA2whQSAPQQN0IUIgBiALaiE/IA1BBnQhQyAXQX9qIQQgEyAUQQpsIhVqIR8gFEEDdCJFQQJyIQ0gFUECaiFEIClBASApQQFKGyIgQf7///8HcSEdICBBAXEhCyBAIBRBf2oiKEEBdCIgaiEFIBYgFEECdCIaQXhqIiFqISYgFiAoQQJ0IiJqISsgJCAgaiEnIBMgIWohDiATICJqISogQCAgQQFyIiBqIQggJCAgaiElIAJBBUghESACQQRIIQAgAkELSCEpQQAhPgNAIEIgPkEBdiIgbCEhIA8gQyAgQQN0amwhHgJAAkAgPkEBcQ0AQQAgIEF/aiA+QQJJGyEgDAELICBBAWoiICAEICAgF0gbISALID8gIWohIiA/IB5qIR4CQAJAIBENACASICAgEGwiIGohGSAMICBqIRxBACEgIBMhIQNAICEgIiAgai0AAEEDbCAcICBqLQAAajYCACAhIBpqIB4gIGotAABBA2wgGSAgai0AAGo2AgAgIUEEaiEhIBsgIEEBaiIgRw0ACyAkIBMoAgBBAnRBCGpBBHY6AAAgJCATKAIEIBMoAgBBA2xqQQdqQQR2OgABIEAgFigCAEECdEEIakEEdjoAACBAIBYoAgQgFigCAEEDbGpBB2pBBHY6AAFBASEgAkAgKQ0AQQUhHEEAISAgDSEhIEQhIiAaIR4DQCATICFqIBMgIGoiGUEEav0AAgD9DAMAAAADAAAAAwAAAAMAAAAiI/21ASI0IBn9AAIA/a4B/QwIAAAACAAAAAgAAAAIAAAAIiz9rgFBBP2sASIuIDQgGUEIav0AAgD9rgH9DAcAAAAHAAAABwAAAAcAAAAiNP2uAUEE/awBIjD9DQABAgMQERITBAUGBxQVFhcgLiAw/Q0ICQoLGBkaGwwNDg8cHR4f/YUBIi4gLv1m/VsAAAAgEyAiaiATIB5qIhlBBGr9AAIAICP9tQEiIyAZ/QACAP2uASAs/a4BQQT9rAEiLCAjIBlBCGr9AAIA/a4BIDT9rgFBBP2sASIj/Q0AAQIDEBESEwQFBgcUFRYXICwgI/0NCAkKCxgZGhsMDQ4PHB0eH/2FASIjICP9Zv1bAAAAICFBCGohISAiQQhqISIgIEEQaiEgIB5BEGohHiAcQQRqIhwgFEgNAAsgHEF8aiEgCwJAICAgKE4NACAoICBrIRwgRSAgQQF0IhlqISEgGiAgQQJ0IiJqIR4gFSAZaiEZA0AgEyAhaiIYIBMgImoiIEF8aigCACAgKAIAQQNsakEIakEEdjoAACAYQQFqICBBBGooAgAgICgCAEEDbGpBB2pBBHY6AAAgEyAZaiIYIBMgHmoiIEF8aigCACAgKAIAQQNsakEIakEEdjoAACAYQQFqICBBBGooAgAgICgCAEEDbGpBB2pBBHY6AAAgIUECaiEhICJBBGohIiAeQQRqIR4gGUECaiEZIBxBf2oiHA0ACwsgJyAOKAIAICooAgBBA2xqQQhqQQR2OgAAICUgKigCAEECdEEHakEEdjoAACAFICYoAgAgKygCAEEDbGpBCGpBBHY6AAAgCCArKAIAQQJ0QQdqQQR2OgAADAELIAJBAUgNAEEAISADQCAkICBqIiEgIi0AADoAACAfICBqIhkgHi0AADoAACAhQQFqICItAAA6AAAgGUEBaiAeLQAAOgAAICJBAWohIiAeQQFqIR4gHSAgQQJqIiBHDQALIAtFDQAgJCAgaiAiLQAAOgAAIB8gIGogHi0AADoAAAtBACEgAkAgAA0AQQAhISABISIDQCAiQQhqIB8gIWr9XAAA/YkB/akB/QyA////gP///4D///+A////Iiz9rgEiLv0M6WYBAOlmAQDpZgEA6WYBAP21Af0MAIAAAACAAAAAgAAAAIAAACIj/a4BQRD9rAEgBiAhav1cAAD9iQH9qQEiNP2uASAkICFq/VwAAP2JAf2pASAs/a4BIiz9DOan///mp///5qf//+an///9tQEgLv0MLkn//y5J//8uSf//Lkn///21Af2uASAj/a4BQRD9rAEgNP2uAf2FASAs/QyixQEAosUBAKLFAQCixQEA/bUBICP9rgFBEP2sASA0/a4BIiMgI/2FAf1m/QwABAgBBQkCBgoDBwsMDQ4P/Q4iI/1aAAACICIgI/1bAAAAICJBDGohIiAhQQhqIR4gIUEEaiIgISEgHiACTA0ACwsCQCAgIAJODQAgASAgQQNsaiEhA0AgHyAgai0AAEECdCIiQYCYgIAAaigCACEeICQgIGotAABBAnQiGUGAoICAAGooAgAhHCAiQYCIgIAAaigCACEYICFBAmogGUGAkICAAGooAgAgBiAgai0AACIiaiIZQf8BIBlB/wFIGyIZQQAgGUEAShs6AAAgISAYICJqIhlB/wEgGUH/AUgbIhlBACAZQQBKGzoAACAhQQFqICIgHiAcakEQdWoiIkH/ASAiQf8BSBsiIkEAICJBAEobOgAAICFBA2ohISACICBBAWoiIEcNAAsLIAEgQWohASAGIApqIQYgPkEBaiI+IANHDQALCyAHQYAQaiSAgICAAAvIOxEBfwJ7AX8BewF/AXsBfwF7An8CewF/AnsBfyZ7An8EewF+I4CAgIAAQYACayIDJICAgIAAIAMgAP0CAAAiBP2pAf0MgP///4D///+A////gP///yIF/a4B/QsEACADIAT9qgEgBf2uAf0LBBAgAyAAIAFqIgb9AgAAIgf9qgEgBf2uAf0LBDAgAyAAIAFBA2xqIgj9AgAAIgn9qgEgBf2uAf0LBHAgAyAAIAFBAXRqIgr9AgAAIgv9qgEgBf2uAf0LBFAgAyAAIAFBBWxqIgz9AgAAIgT9qQEgBf2uAf0LBKABIAMgACABQQJ0aiIN/QIAACIO/akBIAX9rgH9CwSAASADIA79qgEgBf2uASIOIAT9qgEgBf2uASIE/Q0AAQIDEBESEwQFBgcUFRYXIg8gACABQQZsaiIQ/QIAACIR/aoBIAX9rgEiEiAAIAFBB2xqIhP9AgAAIhT9qgEgBf2uASIV/Q0AAQIDEBESEwQFBgcUFRYXIhb9DQABAgMEBQYHEBESExQVFhciFyAD/QAEgAEiGCAD/QAEoAEiGf0NCAkKCxgZGhsMDQ4PHB0eHyIaIBH9qQEgBf2uASIRIBT9qQEgBf2uASIU/Q0ICQoLGBkaGwwNDg8cHR4fIhv9DQgJCgsMDQ4PGBkaGxwdHh8iHP2uASIdIA4gBP0NCAkKCxgZGhsMDQ4PHB0eHyIEIBIgFf0NCAkKCxgZGhsMDQ4PHB0eHyIO/Q0ICQoLDA0ODxgZGhscHR4fIhUgGCAZ/Q0AAQIDEBESEwQFBgcUFRYXIhIgESAU/Q0AAQIDEBESEwQFBgcUFRYXIhH9DQABAgMEBQYHEBESExQVFhciGP2uASIZ/a4BIh4gDyAW/Q0ICQoLDA0ODxgZGhscHR4fIg8gGiAb/Q0AAQIDBAUGBxAREhMUFRYXIhT9rgEiGiAEIA79DQABAgMEBQYHEBESExQVFhciDiASIBH9DQgJCgsMDQ4PGBkaGxwdHh8iEf2uASIb/a4BIh/9sQFBAv2rASIgIBQgD/2xASIEIBEgDv2xASIP/a4B/Qz9rf///a3///2t///9rf//IhL9tQH9DAAEAAAABAAAAAQAAAAEAAAiDv2uASIhIAT9DLNBAACzQQAAs0EAALNBAAAiFP21Af2uASAcIBf9sQEiESAP/a4BIiIgBCAYIBX9sQEiHP2uASIE/a4B/QyhJQAAoSUAAKElAAChJQAAIhX9tQEiIyAE/QyE8///hPP//4Tz//+E8///Ihb9tQH9rgEiJP2uAUEL/awBIiX9DQABAgMQERITBAUGBxQVFhciJiAZIB39sQEiHSAbIBr9sQEiBP2uAf0MUREAAFERAABREQAAUREAACIX/bUBIA79rgEiJyAE/QzfxP//38T//9/E///fxP//Ihj9tQH9rgFBC/2sASIoIBEgHP2uAf0MM+P//zPj//8z4///M+P//yIZ/bUBIA79rgEiKSAR/QyOCQAAjgkAAI4JAACOCQAAIhr9tQH9rgEgIyAi/Qw7wf//O8H//zvB//87wf//Ihv9tQH9rgEiIv2uAUEL/awBIiP9DQABAgMQERITBAUGBxQVFhciKv0NCAkKCwwNDg8YGRobHB0eHyIrIAP9AAQQIgQgA/0ABDAiEf0NAAECAxAREhMEBQYHFBUWFyIsIAP9AARQIi0gA/0ABHAiLv0NAAECAxAREhMEBQYHFBUWFyIv/Q0AAQIDBAUGBxAREhMUFRYXIjAgA/0ABAAiMSAH/akBIAX9rgEiB/0NCAkKCxgZGhsMDQ4PHB0eHyIyIAv9qQEgBf2uASILIAn9qQEgBf2uASIF/Q0ICQoLGBkaGwwNDg8cHR4fIgn9DQgJCgsMDQ4PGBkaGxwdHh8iM/2uASI0IAQgEf0NCAkKCxgZGhsMDQ4PHB0eHyIEIC0gLv0NCAkKCxgZGhsMDQ4PHB0eHyIR/Q0ICQoLDA0ODxgZGhscHR4fIi0gMSAH/Q0AAQIDEBESEwQFBgcUFRYXIgcgCyAF/Q0AAQIDEBESEwQFBgcUFRYXIgX9DQABAgMEBQYHEBESExQVFhciC/2uASIu/a4BIjEgLCAv/Q0ICQoLDA0ODxgZGhscHR4fIiwgMiAJ/Q0AAQIDBAUGBxAREhMUFRYXIgn9rgEiLyAEIBH9DQABAgMEBQYHEBESExQVFhciBCAHIAX9DQgJCgsMDQ4PGBkaGxwdHh8iEf2uASIH/a4BIjL9sQFBAv2rASI1IAkgLP2xASIFIBEgBP2xASIE/a4BIBL9tQEgDv2uASIsIAUgFP21Af2uASAzIDD9sQEiESAE/a4BIgkgBSALIC39sQEiC/2uASIF/a4BIBX9tQEiLSAFIBb9tQH9rgEiMP2uAUEL/awBIgX9DQgJCgsYGRobDA0ODxwdHh8iMyAuIDT9sQEiLiAHIC/9sQEiB/2uASAX/bUBIA79rgEiLyAHIBj9tQH9rgFBC/2sASIHIBEgC/2uASAZ/bUBIA79rgEiNCARIBr9tQH9rgEgLSAJIBv9tQH9rgEiEf2uAUEL/awBIgn9DQgJCgsYGRobDA0ODxwdHh8iLf0NAAECAwQFBgcQERITFBUWFyI2/a4BIjcgICAl/Q0ICQoLGBkaGwwNDg8cHR4fIiAgKCAj/Q0ICQoLGBkaGwwNDg8cHR4fIiP9DQABAgMEBQYHEBESExQVFhciJSA1IAX9DQABAgMQERITBAUGBxQVFhciBSAHIAn9DQABAgMQERITBAUGBxQVFhciB/0NCAkKCwwNDg8YGRobHB0eHyIo/a4BIjX9rgEiOCAmICr9DQABAgMEBQYHEBESExQVFhciJiAzIC39DQgJCgsMDQ4PGBkaGxwdHh8iKv2uASItICAgI/0NCAkKCwwNDg8YGRobHB0eHyIgIAUgB/0NAAECAwQFBgcQERITFBUWFyIj/a4BIjP9rgEiOf2uAf0MAgAAAAIAAAACAAAAAgAAACIF/a4BQQL9rAH9CwQQIAMgHiAf/a4BQQL9qwEiHiApIBz9DAswAAALMAAACzAAAAswAAAiB/21Af2uASAk/a4BQQv9rAEiH/0NAAECAxAREhMEBQYHFBUWFyIkICcgHf0MfhgAAH4YAAB+GAAAfhgAACIc/bUB/a4BQQv9rAEiHSAhIA/9DFRiAABUYgAAVGIAAFRiAAAiCf21Af2uASAi/a4BQQv9rAEiD/0NAAECAxAREhMEBQYHFBUWFyIh/Q0AAQIDBAUGBxAREhMUFRYXIiIgMSAy/a4BQQL9qwEiJyA0IAsgB/21Af2uASAw/a4BQQv9rAEiC/0NCAkKCxgZGhsMDQ4PHB0eHyIpIC8gLiAc/bUB/a4BQQv9rAEiLiAsIAQgCf21Af2uASAR/a4BQQv9rAEiBP0NCAkKCxgZGhsMDQ4PHB0eHyIR/Q0ICQoLDA0ODxgZGhscHR4fIiz9rgEiLyAeIB/9DQgJCgsYGRobDA0ODxwdHh8iHiAdIA/9DQgJCgsYGRobDA0ODxwdHh8iD/0NCAkKCwwNDg8YGRobHB0eHyIfICcgC/0NAAECAxAREhMEBQYHFBUWFyILIC4gBP0NAAECAxAREhMEBQYHFBUWFyIE/Q0AAQIDBAUGBxAREhMUFRYXIif9rgEiLv2uASIdICQgIf0NCAkKCwwNDg8YGRobHB0eHyIhICkgEf0NAAECAwQFBgcQERITFBUWFyIk/a4BIikgHiAP/Q0AAQIDBAUGBxAREhMUFRYXIh4gCyAE/Q0ICQoLDA0ODxgZGhscHR4fIjD9rgEiMf2uASIE/bEBIAX9rgFBAv2sAf0LBIABIAMgOSA4/bEBIAX9rgFBAv2sAf0LBJABIAMgBCAd/a4BIAX9rgFBAv2sASIF/QsEACADICogJv2xASIPICMgIP2xASIR/a4BIBn9tQH9DABAAAAAQAAAAEAAAABAAAAiBP2uASIgIBEgB/21Af2uASAPICggJf2xASIL/a4BIiMgNiAr/bEBIh0gEf2uASIR/a4BIBX9tQEiJSARIBb9tQH9rgEiJv2uAUEP/awB/QsEMCADIDMgLf2xASIRIDUgN/2xASIo/a4BIBf9tQEgBP2uASIqIBEgHP21Af2uAUEP/awB/QsEUCADIB0gC/2uASAS/bUBIAT9rgEiKyALIAn9tQH9rgEgJSAjIBv9tQH9rgEiI/2uAUEP/awB/QsEcCADICQgIf2xASIRIDAgHv2xASIL/a4BIBL9tQEgBP2uASIhIBEgFP21Af2uASAsICL9sQEiHiAL/a4BIiIgESAnIB/9sQEiH/2uASIR/a4BIBX9tQEiJCARIBb9tQH9rgEiEf2uAUEP/awB/QsEoAEgAyAgIA8gGv21Af2uASAj/a4BQQ/9rAH9CwTwASADIB4gH/2uASAZ/bUBIAT9rgEiDyAeIBr9tQH9rgEgJCAiIBv9tQH9rgEiHv2uAUEP/awB/QsE4AEgAyAqICggGP21Af2uAUEP/awB/QsE0AEgAyAuIC/9sQEiICAxICn9sQEiIv2uASAX/bUBIAT9rgEiBCAiIBj9tQH9rgFBD/2sAf0LBMABIAMgKyAdIBT9tQH9rgEgJv2uAUEP/awB/QsEsAEgAyAhIAsgCf21Af2uASAe/a4BQQ/9rAH9CwRgIAMgBCAgIBz9tQH9rgFBD/2sAf0LBEAgAyAPIB8gB/21Af2uASAR/a4BQQ/9rAH9CwQg/QwAAAAAAAAAAAAAAAAAAAAAIQRBACEBAkADQCADIAFqIjogAiABaiI7/QAAACA7QYACav0AAAAgBf2gAf2uAf21AUEQ/a0BIDtBgARq/QAAAP21AUEQ/a0BIAVBH/2sASIF/VEgBf2xASIFIDtBgAZq/QAAAP21Af0LBAAgBSAFQQD9HAAgARsgBP1QIQQgAUHwAUYNASABQRBqIQEgOkEQav0ABAAhBQwACwsgA/0ABAAhBQJAAkAgBP1TRQ0AIAMgA/0ABJABIh0gA/0ABBAiHv2uAUEN/asBIh8gA/0ABNABIiAgA/0ABFAiBP2uASAX/bUBIiEgBCAc/bUB/a4BIiL9sQEgDv2uASIjIAP9AAQwIgQgA/0ABPABIg/9rgEgGf21ASIkIA8gGv21Af2uASAEIAP9AASwASIR/a4BIiUgA/0ABHAiCyAP/a4BIg/9rgEgFf21ASImIA8gG/21Af2uASIP/a4BIif9sQFBC/2sASIoIB4gHf2xAUEN/asBIh0gISAgIBj9tQH9rgEiHv2xASAO/a4BIiAgCyAR/a4BIBL9tQEiISARIBT9tQH9rgEgJiAlIBb9tQH9rgEiEf2uASIl/bEBQQv9rAEiJv0NAAECAxAREhMEBQYHFBUWFyIpIB4gHf2uASAO/a4BIiogISALIAn9tQH9rgEgD/2uASIh/bEBQQv9rAEiHSAiIB/9rgEgDv2uASIiICQgBCAH/bUB/a4BIBH9rgEiJP2xAUEL/awBIh79DQABAgMQERITBAUGBxQVFhciH/0NAAECAwQFBgcQERITFBUWFyIrIAP9AASAASIsIAX9rgFBDf2rASItIAP9AATAASIuIAP9AARAIgT9rgEgF/21ASIvIAQgHP21Af2uASIw/bEBIA79rgEiMSAD/QAEICIEIAP9AATgASIP/a4BIBn9tQEiMiAPIBr9tQH9rgEgBCAD/QAEoAEiEf2uASIzIAP9AARgIgsgD/2uASIP/a4BIBX9tQEiNCAPIBv9tQH9rgEiD/2uASI1/bEBQQv9rAEiNiAFICz9sQFBDf2rASIFIC8gLiAY/bUB/a4BIiz9sQEgDv2uASIuIAsgEf2uASAS/bUBIi8gESAU/bUB/a4BIDQgMyAW/bUB/a4BIhH9rgEiM/2xAUEL/awBIjT9DQABAgMQERITBAUGBxQVFhciNyAsIAX9rgEgDv2uASIsIC8gCyAJ/bUB/a4BIA/9rgEiL/2xAUEL/awBIgUgMCAt/a4BIA79rgEiLSAyIAQgB/21Af2uASAR/a4BIjD9sQFBC/2sASIE/Q0AAQIDEBESEwQFBgcUFRYXIg79DQABAgMEBQYHEBESExQVFhciMv2uAUEN/asBIjggKCAm/Q0ICQoLGBkaGwwNDg8cHR4fIg8gHSAe/Q0ICQoLGBkaGwwNDg8cHR4fIhH9DQABAgMEBQYHEBESExQVFhciJiA2IDT9DQgJCgsYGRobDA0ODxwdHh8iKCAFIAT9DQgJCgsYGRobDA0ODxwdHh8iBP0NAAECAwQFBgcQERITFBUWFyIF/a4BIBf9tQEiNCAFIBz9tQH9rgEiNv2xAf0MAAACAAAAAgAAAAIAAAACACIL/a4BIjkgNyAO/Q0ICQoLDA0ODxgZGhscHR4fIh0gDyAR/Q0ICQoLDA0ODxgZGhscHR4fIgX9rgEgGf21ASI3IAUgGv21Af2uASAdICkgH/0NCAkKCwwNDg8YGRobHB0eHyIe/a4BIikgKCAE/Q0ICQoLDA0ODxgZGhscHR4fIh8gBf2uASIF/a4BIBX9tQEiKCAFIBv9tQH9rgEiPP2uASI9/bEBQRL9rQH9DIAAAACAAAAAgAAAAIAAAAAiBf2uAf0M/wMAAP8DAAD/AwAA/wMAACIE/U4iPv0M/wAAAP8AAAD/AAAA/wAAACIO/bcB/QwAAAAAAAAAAAAAAAAAAAAAIg8gPv0MgAIAAIACAACAAgAAgAIAACIR/Tr9UiI+IDIgK/2xAUEN/asBIisgNCAmIBj9tQH9rgEiJv2xASAL/a4BIjIgHyAe/a4BIBL9tQEiNCAeIBT9tQH9rgEgKCApIBb9tQH9rgEiHv2uASIo/bEBQRL9rQEgBf2uASAE/U4iKSAO/bcBIA8gKSAR/Tr9UiIp/Q0ICQoLGBkaGwwNDg8cHR4fIj8gJiAr/a4BIAv9rgEiJiA0IB8gCf21Af2uASA8/a4BIh/9sQFBEv2tASAF/a4BIAT9TiIrIA79twEgDyArIBH9Ov1SIisgNiA4/a4BIAv9rgEiNCA3IB0gB/21Af2uASAe/a4BIjb9sQFBEv2tASAF/a4BIAT9TiIdIA79twEgDyAdIBH9Ov1SIh39DQgJCgsYGRobDA0ODxwdHh8iN/0NAAECAwQFBgcQERITFBUWF/0LBNABIAMgPiAp/Q0AAQIDEBESEwQFBgcUFRYXIh4gKyAd/Q0AAQIDEBESEwQFBgcUFRYXIh39DQgJCgsMDQ4PGBkaGxwdHh8iKf0LBLABIAMgHiAd/Q0AAQIDBAUGBxAREhMUFRYXIiv9CwSQASADIDAgLf2uAUEL/awBIi0gLyAs/a4BQQv9rAEiLP0NAAECAxAREhMEBQYHFBUWFyIvIDMgLv2uAUEL/awBIi4gNSAx/a4BQQv9rAEiMP0NAAECAxAREhMEBQYHFBUWFyIx/Q0ICQoLDA0ODxgZGhscHR4fIh0gJCAi/a4BQQv9rAEiIiAhICr9rgFBC/2sASIh/Q0ICQoLGBkaGwwNDg8cHR4fIiQgJSAg/a4BQQv9rAEiICAnICP9rgFBC/2sASIj/Q0ICQoLGBkaGwwNDg8cHR4fIiX9DQgJCgsMDQ4PGBkaGxwdHh8iHv2uASAZ/bUBIicgHSAH/bUB/a4BIB0gIiAh/Q0AAQIDEBESEwQFBgcUFRYXIiEgICAj/Q0AAQIDEBESEwQFBgcUFRYXIiD9DQgJCgsMDQ4PGBkaGxwdHh8iGf2uASIdIC0gLP0NCAkKCxgZGhsMDQ4PHB0eHyIiIC4gMP0NCAkKCxgZGhsMDQ4PHB0eHyIj/Q0ICQoLDA0ODxgZGhscHR4fIgcgHv2uASIq/a4BIBX9tQEiFSAdIBb9tQH9rgEiFv2uASIdICQgJf0NAAECAwQFBgcQERITFBUWFyIkICIgI/0NAAECAwQFBgcQERITFBUWFyIi/a4BIBf9tQEiFyAiIBz9tQH9rgEiHCAhICD9DQABAgMEBQYHEBESExQVFhciICAvIDH9DQABAgMEBQYHEBESExQVFhciIf2uAUEN/asBIiL9rgEgC/2uASIj/a4BQRL9rQEgBf2uASAE/U4iJSAO/bcBIA8gJSAR/Tr9UiIlIAcgGf2uASAS/bUBIhIgByAJ/bUB/a4BIBUgKiAb/bUB/a4BIhX9rgEiGyAXICQgGP21Af2uASIXICEgIP2xAUEN/asBIhj9rgEgC/2uASIH/a4BQRL9rQEgBf2uASAE/U4iCSAO/bcBIA8gCSAR/Tr9UiIJ/Q0ICQoLGBkaGwwNDg8cHR4fIiAgEiAZIBT9tQH9rgEgFv2uASISIBggF/2xASAL/a4BIhT9rgFBEv2tASAF/a4BIAT9TiIWIA79twEgDyAWIBH9Ov1SIhYgJyAeIBr9tQH9rgEgFf2uASIVICIgHP2xASAL/a4BIhf9rgFBEv2tASAF/a4BIAT9TiIYIA79twEgDyAYIBH9Ov1SIhj9DQgJCgsYGRobDA0ODxwdHh8iGf0NCAkKCwwNDg8YGRobHB0eHyIa/QsEYCADICAgGf0NAAECAwQFBgcQERITFBUWFyIZ/QsEQCADICUgCf0NAAECAxAREhMEBQYHFBUWFyIcIBYgGP0NAAECAxAREhMEBQYHFBUWFyIW/Q0ICQoLDA0ODxgZGhscHR4fIhj9CwQgIAMgHCAW/Q0AAQIDBAUGBxAREhMUFRYXIhb9CwQAIAMgPyA3/Q0ICQoLDA0ODxgZGhscHR4f/QsE8AEgAyAXIBX9sQFBEv2tASAF/a4BIAT9TiIVIA79twEgDyAVIBH9Ov1SIhUgFCAS/bEBQRL9rQEgBf2uASAE/U4iEiAO/bcBIA8gEiAR/Tr9UiIS/Q0AAQIDEBESEwQFBgcUFRYXIhQgByAb/bEBQRL9rQEgBf2uASAE/U4iFyAO/bcBIA8gFyAR/Tr9UiIXICMgHf2xAUES/a0BIAX9rgEgBP1OIhsgDv23ASAPIBsgEf06/VIiG/0NAAECAxAREhMEBQYHFBUWFyIH/Q0AAQIDBAUGBxAREhMUFRYXIhz9CwQQIAMgNiA0/a4BQRL9rQEgBf2uASAE/U4iCSAO/bcBIA8gCSAR/Tr9UiIJIB8gJv2uAUES/a0BIAX9rgEgBP1OIgsgDv23ASAPIAsgEf06/VIiC/0NAAECAxAREhMEBQYHFBUWFyIdICggMv2uAUES/a0BIAX9rgEgBP1OIh4gDv23ASAPIB4gEf06/VIiHiA9IDn9rgFBEv2tASAF/a4BIAT9TiIFIA79twEgDyAFIBH9Ov1SIgX9DQABAgMQERITBAUGBxQVFhciBP0NAAECAwQFBgcQERITFBUWFyIO/QsEgAEgAyAdIAT9DQgJCgsMDQ4PGBkaGxwdHh8iBP0LBKABIAMgFCAH/Q0ICQoLDA0ODxgZGhscHR4fIg/9CwQwIAMgCSAL/Q0ICQoLGBkaGwwNDg8cHR4fIhEgHiAF/Q0ICQoLGBkaGwwNDg8cHR4fIgX9DQABAgMEBQYHEBESExQVFhciFP0LBMABIAMgFSAS/Q0ICQoLGBkaGwwNDg8cHR4fIhIgFyAb/Q0ICQoLGBkaGwwNDg8cHR4fIhX9DQABAgMEBQYHEBESExQVFhciF/0LBFAgAyARIAX9DQgJCgsMDQ4PGBkaGxwdHh8iBf0LBOABIAMgEiAV/Q0ICQoLDA0ODxgZGhscHR4fIhH9CwRwIAAgFiAc/YUBIhIgEv1m/VsAAAAgBiAYIA/9hQEiDyAP/Wb9WwAAACAKIBkgF/2FASIPIA/9Zv1bAAAAIAggGiAR/YUBIg8gD/1m/VsAAAAgDSAOICv9hQEiDiAO/Wb9WwAAACAMIAQgKf2FASIEIAT9Zv1bAAAAIBAgFCAD/QAE0AH9hQEiBCAE/Wb9WwAAACATIAUgA/0ABPAB/YUBIgUgBf1m/VsAAAAMAQsCQAJAIAX9GwBBAnRBEGpBBXUiOkH/B3EiO0H/AEsNACA6QYB/cyEBDAELQf8BIQEgO0GABEkNAEEAIQEgO0GAB0kNACA6QYB/cyEBCyAAIAGtQv8Bg0KBgoSIkKDAgAF+IkA3AAAgBiBANwAAIAogQDcAACAIIEA3AAAgDSBANwAAIAwgQDcAACAQIEA3AAAgEyBANwAACyADQYACaiSAgICAAAunAgMHfwF7AX8CQCADQQFIDQAgBEEBSA0AIAhBAnQhCUEAIQoDQCABIApBA2wiCCAEbGohCyAAIAggAmxqIQwgByENQQAhDgNAAkACQCAGIA5BAnQiCGooAgAiD0EBTg0A/QwAACAAAAAgAAAAIAAAACAAIRAMAQsgDCAFIAhqKAIAQQNsaiEI/QwAACAAAAAgAAAAIAAAACAAIRAgDSERA0AgEf0JAgAgCP1cAAD9iQH9qQH9tQEgEP2uASEQIBFBBGohESAIQQNqIQggD0F/aiIPDQALCyALIA5BA2xqIghBAmogEEEW/awBIBD9hQEiECAQ/WYiEP1YAAACIAggEP1ZAAAAIA0gCWohDSAOQQFqIg4gBEcNAAsgCkEBaiIKIANHDQALCwvTCQUDfwJ7D38Gewt/AkAgA0EBSA0AIAJBAXQhCCACQQN0IQkgB0ECdCEK/QwAAAAAAAAAAAAAAAAAAAAAIgsgC/2FASILIAv9ZiEMIAJBEEghDSAGIQ4gASEPQQAhEANAIAEgECACbGohESAAIAQgEEECdCISaigCACITIAJsIhRqIRUgBSASaigCACEWQQAhFwJAIA0NAAJAIBZBAEoNAEEAIRIDQCAPIBJqIAz9CwAAIBJBIGohGCASQRBqIhchEiAYIAJMDQAMAgsLQQAhGUEQIRIgFSEaA0AgEiEXIBohEiAOIRggFiEb/QwAACAAAAAgAAAAIAAAACAAIhwhHSAcIR4gHCEfA0AgGP0JAgAiCyAS/QAAACIg/YoBIiH9qgH9tQEgH/2uASEfIAsgIf2pAf21ASAe/a4BIR4gCyAg/YkBIiD9qgH9tQEgHf2uASEdIAsgIP2pAf21ASAc/a4BIRwgEiACaiESIBhBBGohGCAbQX9qIhsNAAsgESAZaiAcQRb9rAEgHUEW/awB/YUBIB5BFv2sASAfQRb9rAH9hQH9Zv0LAAAgGkEQaiEaIBchGSAXQRBqIhIgAkwNAAsLAkAgFyACTg0AAkAgFkEBSA0AIAYgECAHbEECdGohIiAWQQNLIAJBAUZxISMgE0EBaiEkIAAgF2ohJSAXIBRqISYgFkEBcSEnIBZBfHEhKCAXIAIgE0EEamxqISkgFkF8aiIqQQJ2QQFqIhJB/v///wdxISsgEkEBcSEsA0ACQAJAAkAgIw0AQYCAgAEhG0EAIRgMAQv9DAAAIAAAAAAAAAAAAAAAAAAhC0EAIRsCQCAqQQRJDQAgKyEaIA4hEiAAIRgDQCASQRBq/QACAP0MAAAAAAAAAAAAAAAAAAAAACIcIBggKWooAAD9Ef0NEAECAxEFBgcSCQoLEw0OD/21ASAS/QACACAcIBggJmooAAD9Ef0NEAECAxEFBgcSCQoLEw0OD/21ASAL/a4B/a4BIQsgEkEgaiESIBggCWohGCAbQQhqIRsgGkF+aiIaDQALCwJAICxFDQAgIiAbQQJ0av0AAgD9DAAAAAAAAAAAAAAAAAAAAAAgFSAbIAJsIBdqaigAAP0R/Q0QAQIDEQUGBxIJCgsTDQ4P/bUBIAv9rgEhCwsgCyALIAv9DQgJCgsMDQ4PAAAAAAAAAAD9rgEiCyALIAv9DQQFBgcAAAAAAAAAAAAAAAD9rgH9GwAhGyAoIRggFiAoRg0BCyAYQQFyIRICQCAnRQ0AICIgGEECdGooAgAgFSAYIAJsIBdqai0AAGwgG2ohGyASIRgLIBYgEkYNACAWIBhrIRogDiAYQQJ0aiESIAIgJCAYamwhGSACIBMgGGpsIRQgJSEYA0AgEkEEaigCACAYIBlqLQAAbCASKAIAIBggFGotAABsIBtqaiEbIBJBCGohEiAYIAhqIRggGkF+aiIaDQALC0H/ASESAkAgG0H/////A0oNAAJAIBtBAU4NAEEAIRIMAQsgG0EWdiESCyARIBdqIBI6AAAgJUEBaiElICZBAWohJiApQQFqISkgF0EBaiIXIAJHDQAMAgsLIBEgF2pBACACIBdr/AsACyAOIApqIQ4gDyACaiEPIBBBAWoiECADRw0ACwsL2kEGKn8CfAR7B3wBfQF7I4CAgIAAQYAKayIFJICAgIAAIAQgA0EEaiIGIAJBBGoiB2wiCEEDdGoiCSADQQJqIgogAkECaiILbCIMQQJ0Ig1qIAMgAmwiDkECdCIPaiEQIAJBA3QiEUEgaiISIAZsIQYgC0ECdCITIApsIQoCQCAMQQFIDQAgCUEAIA38CwALIAogBmohFCAOQQ1sIRUgECAPaiEWAkAgA0EBSA0AIAQgCEEDdCIGIAxBAnRqaiEXIAYgE0F4aiIYaiAEakEMaiEZQQAgAmshGiACQX9qIRsgA0F/aiEcIA5BAnQhHUEAIR4DQCAeIgZBAWohHgJAIAJBAUgNACAAIB4gHCAeIANIGyACbGohECAAIAYgAmxqIR8gACAGQX9qQQAgBhsgAmxqISAgACACIAZBASAGQQFLG0F/amxqISFBASEGIBkhIiAXIQoDQCAhIAZqQX9qLQAAISMgECAGakF/ai0AACEkIAogECAGIBsgBiACSBsiJWotAAAiJiAgICVqLQAAIidqICBBACAGQX5qIAZBAUYbIihqLQAAIikgECAoai0AACIqamsgHyAlai0AACAfIChqLQAAa0EBdGoiJTYCACAKIB1qICogJiAnIClqa2ogJCAja0EBdGoiKDYCACAiICggKEEfdSIjaiAjcyAlICVBH3UiKGogKHNqNgIAICJBBGohIiAKQQRqIQogGiAGQQFqIgZqQQFHDQALCyAZIBNqIRkgFyAYaiEXIB4gA0cNAAsLIBQgFWohBiAWIA9qIRsCQCAOQQFIDQAgG0EAIA78CwALIAZBB2ohK0EAIR0CQCACQQBKIANBAEpxIixBAUcNACAEIA5BAnQgDEECdCIGamohHiAEIA5BDGwgBmpqIRcgAkEBdCEtIARBBGohGSARIARqQRRqIQAgBCATQXhqIi5qIRggCEEDdCElIAQgBmohHEEFIRRBACEKQQAhFQNAIBVBAWohFSAZIR8gACEjIBQhKCAYIQYgHCEQIB4hIiAXISAgHSEkIAIhJgNAAkAgBiAlaiIpQQxqKAIAIidBM0gNAAJAAkAgECAlaigCACIqICpBH3UiIWogIXO3Ii9ENO/8mXmC2j+iICIgJWooAgAiISAhQR91IhpqIBpztyIwZA0AAkAgL0TmnT8zT1ADQKIgMGMNACAnQX9BASAhICpzQX9KIikbIChqQQJ0IAlqQXBqKAIATA0DICcgCSAtQQFBfyApG2ogKGpBAnRqKAIASg0CDAMLICcgHyAlaigCAEwNAiAnICMgJWooAgBODQEMAgsgJyApQQhqKAIATA0BICcgKUEQaigCAEgNAQsgICAlaiEpAkAgJ0GWAUsNACApQQE6AAAMAQsgKUEDOgAAIBYgCkECdGogJDYCACAKQQFqIQoLIB9BBGohHyAjQQRqISMgKEEBaiEoIAZBBGohBiAQQQRqIRAgIkEEaiEiICBBAWohICAkQQFqISQgJkF/aiImDQALIBkgE2ohGSAAIBNqIQAgFCALaiEUIBggE2ohGCAcIC5qIRwgHiAuaiEeIBcgAmohFyAdIAJqIR0gFSADRw0ACyAKQQFIDQAgBCAIQQN0IAxBAnRqaiEdIANBDGwhCSACQX9qIRogA0F/aiEhA0ACQCAWIApBf2oiCkECdGooAgAiIiACbSIGQX9qQQAgBkEAShsiKCAGQQFqIhAgISAQIANIGyIkSg0AICIgBiACbGsiBkEBaiIQIBogECACSBsiJiAGQX9qQQAgBkEAShsiI0gNACACIChsIR8gI0EBaiEpIB0gAiAJIChqbGohICAmQQFqIiogI2tBAXEhJwNAAkACQCAnDQAgIyEiDAELAkAgGyAjICggAmxqIgZqIhAtAABBAUcNACAQQQM6AAAgFiAKQQJ0aiAGNgIAIApBAWohCgsgKSEiCwJAICYgI0YNACAgICJqIQYgIiAfaiEQICogImshIgNAAkAgBi0AAEEBRw0AIAZBAzoAACAWIApBAnRqIBA2AgAgCkEBaiEKCwJAIAZBAWoiJS0AAEEBRw0AICVBAzoAACAWIApBAnRqIBBBAWo2AgAgCkEBaiEKCyAGQQJqIQYgEEECaiEQICJBfmoiIg0ACwsgICACaiEgIB8gAmohHyAoICRGIQYgKEEBaiEoIAZFDQALCyAKQQBKDQALCyArQXhxIQYCQCAIQQFIDQBBACEWAkAgCEEBRg0AIAhBfnEiFkF+aiIKQQF2QQFqIiVBB3EhEEEAISICQCAKQQ5JDQAgBEHAAGohCiAlQXhxISVBACEiA0AgCv0MAAAAAGXNzUEAAAAAZc3NQSIx/QsDACAKQTBqIDH9CwMAIApBIGogMf0LAwAgCkEQaiAx/QsDACAKQXBqIDH9CwMAIApBYGogMf0LAwAgCkFQaiAx/QsDACAKQUBqIDH9CwMAIApBgAFqIQogIkEQaiEiICVBeGoiJQ0ACwsCQCAQRQ0AIAQgIkEDdGohCgNAIAr9DAAAAABlzc1BAAAAAGXNzUH9CwMAIApBEGohCiAQQX9qIhANAAsLIAggFkYNAQsgCCAWayEQIAQgFkEDdGohCgNAIApCgICAgNCs8+bBADcDACAKQQhqIQogEEF/aiIQDQALCyAEIAZqIScCQCAsRQ0AIAhBA3QiCiAMQQJ0IhBqIANBDGxBAXIgAmxqISYgDkEMbCAKaiAQaiEhQQAhFkEAIAJrISAgAkEBcSEjIAJBfnEhJCACQQF0QQpqISggAkEYbEHQAGohGiACQQN0QSBqISkgAkEEdEHQAGohKiAbISUDQCAWIAJsISIgFkECaiAHbEECaiEfQQAhCgJAAkAgAkECSQ0AAkAgBCAqICkgFmwiEGpqIAQgJiAiampPDQBBACEKIAQgISAiamogBCAaIBBqakkNAQsgH/0RITL9DAAAAAABAAAAAAAAAAAAAAAhMSAkIRAgJSEKA0AgMiAx/a4BITMCQCAKLwAA/RD9DAMDAAAAAAAAAAAAAAAAAAD9IyI0/RsAQQFxRQ0AIAQgM/0bAEEDdGpCADcDAAsCQCA0IDH9DQAAAAAAAAAAAQAAAAAAAAD9GwJBAXFFDQAgBCAz/RsBQQN0akIANwMACyAKQQJqIQogMf0MAgAAAAIAAAAAAAAAAAAAAP2uASExIBBBfmoiEA0ACyAkIQogJCACRg0BCyAKQX9zIRACQCAjRQ0AAkAgGyAKICJqai0AAEEDRw0AIAQgHyAKakEDdGpCADcDAAsgCkEBciEKCyAQICBGDQAgBCAKIChqQQN0aiEQA0ACQCAlIApqIiItAABBA0cNACAQQgA3AwALAkAgIkEBai0AAEEDRw0AIBBBCGpCADcDAAsgEEEQaiEQIAIgCkECaiIKRw0ACwsgKCAHaiEoICUgAmohJSAWQQFqIhYgA0cNAAsgAkEEdCEWQQAhHyAEISgDQCAoIQogAiEQA0ACQCAKIBZqIiJB0ABqIiUrAwAiL0QAAAAAAAAAAGENACAlICJByABqKwMARAAAAAAAAPA/oCIwIAogEWoiIkHAAGorAwBEwaikTkCTAUCgIjUgIkE4aisDAERmZmZmZmb2P6AiNiAiQTBqKwMARAAAAAAAAPA/oCI3ICJBKGorAwBEZmZmZmZm9j+gIjggIkEgaisDAETBqKROQJMBQKAiOSAKQRhqKwMARMGopE5AkwFAoCI6IApBCGorAwBEwaikTkCTAUCgIjsgLyA7IC9jGyIvIDogL2MbIi8gOSAvYxsiLyA4IC9jGyIvIDcgL2MbIi8gNiAvYxsiLyA1IC9jGyIvIDAgL2MbOQMACyAKQQhqIQogEEF/aiIQDQALICggEmohKCAfQQFqIh8gA0cNAAsgAkEYbCEWIAJBBHQhKEFgIBFrISMgAkEBaiEkIAQgByADQQFqbEEDdGohHyADISADQCAfIQogJCEQA0ACQCAKIBFqIiJBCGoiJSsDACIvRAAAAAAAAAAAYQ0AICUgIkEQaisDAEQAAAAAAADwP6AiMCAKIChqIiJBGGorAwBEwaikTkCTAUCgIjUgIkEgaisDAERmZmZmZmb2P6AiNiAiQShqKwMARAAAAAAAAPA/oCI3ICJBMGorAwBEZmZmZmZm9j+gIjggIkE4aisDAETBqKROQJMBQKAiOSAKIBZqIiJBwABqKwMARMGopE5AkwFAoCI6ICJB0ABqKwMARMGopE5AkwFAoCI7IC8gOyAvYxsiLyA6IC9jGyIvIDkgL2MbIi8gOCAvYxsiLyA3IC9jGyIvIDYgL2MbIi8gNSAvYxsiLyAwIC9jGzkDAAsgCkF4aiEKIBBBf2oiEEEBSg0ACyAfICNqIR8gIEEBSiEKICBBf2ohICAKDQALIAQgBmohKSATQXhqISQgAkF+cSEmIAJBAXRBCmohFiACQQR0IARqQeAAaiEgIAJBfmoiKkEBdkEBaiIKQX5xISEgCkEBcSERQQAhKCAnISNBACEfA0BBACEQAkACQCACQQJJDQBBACEiAkAgKkECSQ0AQQAhIiAjIRAgISElICAhCgNAIBAgCkFwav0AAwAiMf0hALb9EyAx/SEBtv0gASAK/QADACIx/SEAtv0TIDH9IQG2/SAB/Q0AAQIDBAUGBxAREhMUFRYX/QsCACAQQRBqIRAgCkEgaiEKICJBBGohIiAlQX5qIiUNAAsLAkAgEUUNACAnICIgHyACbGpBAnRqIAQgH0ECaiAHbEECaiAiakEDdGr9AAMAIjH9IQC2/RMgMf0hAbb9IAH9WwIAAAsgJiEQICYgAkYNAQsgAiAQayEiIAQgECAWakEDdGohCiApIBAgKGpBAnRqIRADQCAQIAorAwC2OAIAIApBCGohCiAQQQRqIRAgIkF/aiIiDQALCyAWIAdqIRYgKCACaiEoICMgJGohIyAgIBJqISAgH0EBaiIfIANHDQALCyAnIA9qIS4CQCAOQQFIDQBBACEiAkAgDkEESQ0AIA5BfHEiIiEQICchCgNAAkAgCv0AAgD9DAAAoEEAAKBBAACgQQAAoEH9RCIx/RsAQQFxRQ0AIApBgICAjQQ2AgALAkAgMf0bAUEBcUUNACAKQQRqQYCAgI0ENgIACwJAIDH9GwJBAXFFDQAgCkEIakGAgICNBDYCAAsCQCAx/RsDQQFxRQ0AIApBDGpBgICAjQQ2AgALIApBEGohCiAQQXxqIhANAAsgDiAiRg0BCyAOICJrIRAgBCAGICJBAnRqaiEKA0ACQCAKKgIAQwAAoEFeRQ0AIApBgICAjQQ2AgALIApBBGohCiAQQX9qIhANAAsLQQAhJiAnQQAgAiADIC4Qh4CAgAACQCAsRQ0AIBNBeGohKSAEIA5BAnRqIR8gBCACIANBAnQiCkEEamxqISAgBCACIApBCGpsaiEjIAQhJANAIAIhKCAfIQogICEQICMhIiAkISUDQCAlIAZqIAogBmoiFioCALsgFkEEaioCALugIBZBCGoqAgC7oCAQIAZqIhZBCGoqAgC7oCAWQQxqKgIAu6AgFkEQaioCALugICIgBmoiFkEQaioCALugIBZBFGoqAgC7oCAWQRhqKgIAu6BEAAAAAAAAIkCjtjgCACAKQQRqIQogEEEEaiEQICJBBGohIiAlQQRqISUgKEF/aiIoDQALIB8gE2ohHyAgIBNqISAgIyATaiEjICQgKWohJCAmQQFqIiYgA0cNAAsLIC4gDWohEQJAAkAgDkEBSA0AQQAhIgJAAkAgDkEESQ0AAkAgBCAOQQJ0IAZqaiARTQ0AICcgBCAOQQVsIAxBAnRqIAZqakkNAQsgDkF8cSIiQXxqIgpBAnZBAWoiFkEDcSElQQAhEAJAIApBDEkNACAWQfz///8HcSEKQQAhEANAIBEgEGogJ/0AAgD9+AEgMf0NAAQIDAAAAAAAAAAAAAAAACAnQRBq/QACAP34ASAx/Q0ABAgMAAAAAAAAAAAAAAAA/Q0AAQIDEBESEwAAAAAAAAAAICdBIGr9AAIA/fgBIDH9DQAECAwAAAAAAAAAAAAAAAAgJ0Ewav0AAgD9+AEgMf0NAAQIDAAAAAAAAAAAAAAAAP0NAAAAAAAAAAAAAQIDEBESE/0NAAECAwQFBgcYGRobHB0eH/0LAAAgJ0HAAGohJyAQQRBqIRAgCkF8aiIKDQALCwJAICVFDQAgBCAQIA5BAnRqIAxBAnRqIAZqaiEKIAQgBiAQQQJ0amohEANAIAogEP0AAgD9+AEgMf0NAAQIDAAAAAAAAAAAAAAAAP1aAAAAIBBBEGohECAKQQRqIQogJUF/aiIlDQALCyAOICJGDQELIA4gIkF/c2ohKAJAIA5BA3EiJUUNACAEICIgDkECdGogDEECdGogBmpqIQogBCAGICJBAnRqaiEQA0ACQAJAIBAqAgAiPItDAAAAT11FDQAgPKghFgwBC0GAgICAeCEWCyAKIBY6AAAgEEEEaiEQIApBAWohCiAiQQFqISIgJUF/aiIlDQALCyAoQQNJDQAgBCAiIA5BAnRqIAxBAnRqIAZqaiEKIA4gImshJSAEIAYgIkECdGpqIRADQAJAAkAgECoCACI8i0MAAABPXUUNACA8qCEiDAELQYCAgIB4ISILIAogIjoAACAKQQFqISICQAJAIBBBBGoqAgAiPItDAAAAT11FDQAgPKghFgwBC0GAgICAeCEWCyAiIBY6AAAgCkECaiEiAkACQCAQQQhqKgIAIjyLQwAAAE9dRQ0AIDyoIRYMAQtBgICAgHghFgsgIiAWOgAAIApBA2ohIgJAAkAgEEEMaioCACI8i0MAAABPXUUNACA8qCEWDAELQYCAgIB4IRYLICIgFjoAACAKQQRqIQogEEEQaiEQICVBfGoiJQ0ACwtBACEQIAVBgAJqQQBBgAj8CwAgDkEBSA0BIA5BA3EhIgJAIA5Bf2pBA0kNACAOQXxxIRZBACEQA0AgBUGAAmogESAQaiIKLQAAQQJ0aiIlICUoAgBBAWo2AgAgBUGAAmogCkEBai0AAEECdGoiJSAlKAIAQQFqNgIAIAVBgAJqIApBAmotAABBAnRqIiUgJSgCAEEBajYCACAFQYACaiAKQQNqLQAAQQJ0aiIKIAooAgBBAWo2AgAgFiAQQQRqIhBHDQALCyAiRQ0BIAQgECAOQQJ0aiAMQQJ0aiAGamohCgNAIAVBgAJqIAotAABBAnRqIhAgECgCAEEBajYCACAKQQFqIQogIkF/aiIiDQAMAgsLIAVBgAJqQQBBgAj8CwALIBEgDmohKEEAIRAgBUGAAmohCgJAAkACQAJAAkADQCAKKAIAIiINBSAKQQRqKAIAIiINASAKQQhqKAIAIiINAiAKQQxqKAIAIiINAyAKQRBqKAIAIiINBCAKQRRqIQogEEEFaiIQQf8BRw0AC0H/ASEQIAUoAvwJISIMBAsgEEEBaiEQDAMLIBBBAmohEAwCCyAQQQNqIRAMAQsgEEEEaiEQCyAFQQBBgAL8CwACQAJAIA4gIkcNACAFIBBBgAL8CwAMAQsgEEH+AUsNAEQAAAAAAOBvQCAOICJrt6MhNSAQQQJ0IAVBgAJqakEEaiEKIAVBAXIhFkEAISIDQAJAAkAgNSAKKAIAICJqIiK3oiIwnCIvRAAAAAAAAPA/oCAvIDAgL6FEAAAAAAAA4D9mG0QAAAAAAOBvQKQiL0QAAAAAAADwQWMgL0QAAAAAAAAAAGZxRQ0AIC+rISUMAQtBACElCyAWIBBqICU6AAAgCkEEaiEKIBBBAWoiEEH/AUcNAAsLAkAgDkEBSA0AQQAhIgJAIA5BEEkNACAOQXBxIiIhJSAoIQogESEQA0AgCiAFIBD9AAAAIjH9DAAAAAAAAAAAAAAAAAAAAAAiNP0NDBESEw0VFhcOGRobDx0eHyIz/RsDaiAFIDP9GwJqIAUgM/0bAWogBSAz/RsAaiAFIDEgNP0NCBESEwkVFhcKGRobCx0eHyIz/RsDaiAFIDP9GwJqIAUgM/0bAWogBSAz/RsAaiAFIDEgNP0NBBESEwUVFhcGGRobBx0eHyIz/RsDaiAFIDP9GwJqIAUgM/0bAWogBSAz/RsAaiAFIDQgMf0NEAECAxEFBgcSCQoLEw0ODyIx/RsDaiAFIDH9GwJqIAUgMf0bAWogBSAx/RsAav0HAAD9VAAAAf1UAAAC/VQAAAP9VAAABP1UAAAF/VQAAAb9VAAAB/1UAAAI/VQAAAn9VAAACv1UAAAL/VQAAAz9VAAADf1UAAAO/VQAAA/9CwAAIApBEGohCiAQQRBqIRAgJUFwaiIlDQALIA4gIkYNAQsgDiAiQX9zaiEWAkAgDkEDcSIlRQ0AIAQgIiAOQQJ0aiAMQQJ0IhBqIAZqaiEKIAQgIiAOQQVsaiAQaiAGamohEANAIBAgBSAKLQAAai0AADoAACAKQQFqIQogEEEBaiEQICJBAWohIiAlQX9qIiUNAAsLIBZBA0kNACAEICIgDkEFbGogDEECdCIQaiAGamohCiAEICIgDkECdGogEGogBmpqIRAgDiAiayEiA0AgCiAFIBAtAABqLQAAOgAAIApBAWogBSAQQQFqLQAAai0AADoAACAKQQJqIAUgEEECai0AAGotAAA6AAAgCkEDaiAFIBBBA2otAABqLQAAOgAAIApBBGohCiAQQQRqIRAgIkF8aiIiDQALC0EAICggAiADIC4Qh4CAgAACQAJAAkAgA0EBSA0AIAtBAnQhIyACQXxxISEgA0ECdCIgQQFyIRsgBCAOQQJ0IgpqISQgBCAMQQJ0IhBqISYgBCAgQQRqIAJsIiJqIScgBCAgQQhqIAJsIiVqISkgBCAQIAZqaiEqIAQgCiAGamoiHUEEaiEJICBBDGogAmwgBmogBGoiEEEYaiESICUgBmogBGoiCkEYaiEtIBBBFGohFCAKQRRqIRUgCkEQaiEYIAQgIiAGamoiGkEQaiEcIApBDGohGSAaQQxqIQAgCkEIaiEHIBpBCGohFyAaQQRqIR5BACEfA0ACQCACQQFODQAgH0EBaiIfIANGDQIMAQtBACElAkACQCACQQRJDQAgKiAgIB9qIAJsIhZqIgogGiAjIB9sIiJqSSAdICJqICogGyAfaiACbGoiEElxDQAgCiAeICJqSSAJICJqIBBJcQ0AIAogByAiakkgFyAiaiAQSXENACAKIBkgImpJIAAgImogEElxDQAgCiAYICJqSSAcICJqIBBJcQ0AIAogFCAiakkgFSAiaiAQSXENACAKIBIgImpJIC0gImogEElxDQAgJCAiaiEKICcgImohECApICJqISIgJiAWaiElICEhKANAICUgBmogCiAGaiIW/QACAP0MAAAAwAAAAMAAAADAAAAAwP3mASAWQQRq/QACAP3lASAQIAZqIhZBCGr9AAIA/eUBIBZBDGr9AAIA/eQBIBZBEGr9AAIA/eQBICIgBmoiFkEUav0AAgD95AEgFkEYav0AAgAiMSAx/eQB/eQB/fgB/Qz/AAAA/wAAAP8AAAD/AAAA/bYB/QwAAAAAAAAAAAAAAAAAAAAA/bgBIDH9DQAECAwAAAAAAAAAAAAAAAD9WgAAACAKQRBqIQogEEEQaiEQICVBBGohJSAiQRBqISIgKEF8aiIoDQALICEhJSAhIAJGDQELICcgIyAfbCAlQQJ0aiIiaiEKICQgImohECApICJqISIgAiAlayEoICYgJSACICAgH2psamohJQNAAkACQCAQIAZqIhYqAgBDAAAAwJQgFkEEaioCAJMgCiAGaiIWQQhqKgIAkyAWQQxqKgIAkiAWQRBqKgIAkiAiIAZqIhZBFGoqAgCSIBZBGGoqAgAiPCA8kpIiPItDAAAAT11FDQAgPKghFgwBC0GAgICAeCEWCyAlIAZqIBZB/wEgFkH/AUgbIhZBACAWQQBKGzoAACAKQQRqIQogEEEEaiEQICJBBGohIiAlQQFqISUgKEF/aiIoDQALCyAfQQFqIh8gA0YNAgwACwtBACARIAIgAyAuEIeAgIAADAELQQAhKUEAIBEgAiADIC4Qh4CAgAAgLEUNACATQXhqISEgAkF8cSEaIAQgDkECdCAGaiIJaiEgIANBAnQiCkEMaiACbCAGakEYaiEeIApBCGogAmwgBmoiEEEQaiEbIApBBGogAmwgBmoiBkEIaiEdIAQgBmoiI0EIaiEqIAQgEGoiJEEQaiERIAEhJkEAIScDQEEAIQYCQAJAIAJBBEkNACAEIBsgEyAnbCIKamoiFiABICcgAmwiIkECdGoiEEsgBCAdIApqaiIlIAEgIiACakECdGoiIklxDQAgJSAQSyAEIAkgCmpqICJJcQ0AIAQgHiAKamogEEsgFiAiSXENAEEAIQYgGiElA0AgJiAGaiAgIAZqIgr9XQIA/V8gCkEEav1dAgD9X/3wASAKQQhq/V0CAP1fIjH98AEgIyAGaiIQQQhq/V0CAP1f/fABIBBBDGr9XQIA/V/98AEgEEEQav1dAgD9XyI0/fABICQgBmoiIkEQav1dAgD9X/3wASAiQRRq/V0CAP1f/fABICJBGGr9XQIA/V8iM/3wAf0MAAAAAAAAIkAAAAAAAAAiQCIy/fMBIj39IQC2/RMgPf0hAbb9IAEgMSAKQQxq/V0CAP1f/fABIApBEGr9XQIA/V/98AEgNP3wASAQQRRq/V0CAP1f/fABIBBBGGr9XQIA/V/98AEgM/3wASAiQRxq/V0CAP1f/fABICJBIGr9XQIA/V/98AEgMv3zASIx/SEAtv0gAiAx/SEBtv0gA/0LAgAgBkEQaiEGICVBfGoiJQ0ACyAaIQYgGiACRg0BCyACIAZrISggKSAGQQJ0IgZqIR8gICEKICohECARISIgASElA0AgJSAfaiAKIAZqIhYqAgC7IBZBBGoqAgC7oCAWQQhqKgIAu6AgECAGaiIWKgIAu6AgFkEEaioCALugIBZBCGoqAgC7oCAiIAZqIhYqAgC7oCAWQQRqKgIAu6AgFkEIaioCALugRAAAAAAAACJAo7Y4AgAgCkEEaiEKIBBBBGohECAiQQRqISIgJUEEaiElIChBf2oiKA0ACwsgKiATaiEqIBEgE2ohESApICFqISkgICATaiEgICMgE2ohIyAkIBNqISQgJiAhaiEmICdBAWoiJyADRw0ACwsgBUGACmokgICAgAAL5w0CHX8BewJAIANBf0gNACACQQIgAkECShshBSACQQIgAkECSBshBiADQQIgA0ECSBtBf2ohByADQQIgA0ECShtBfmohCAJAIAJBAUgNACACQQJqIQkgBEEEaiEKIAQgAkEBakECdCILaiEMIAJBAnQiDUEIaiEOAkAgAEUNACAEQQhqIQ8gAkEDcSEQIAJBfHEhESACQXxqIhJBAnZBAWoiE0H8////B3EhFCATQQNxIRUgAkEESSEWIAQhAUEAIRdBfyEYA0AgByAYIhkgCCAZIANIGyAZQQBIGyIaIAJsIRsgBCAZQQFqIhggCWxBAnRqIRxBACEdAkACQCAWDQAgACAbQQJ0aiEeAkAgCiAOIBdsIhNqIAAgGkECdEEEaiACbGpPDQBBACEdIAwgE2ogHksNAQtBACETAkAgEkEMSQ0AQQAhHSAUIR9BACETA0AgASAdaiIgQQRqIB4gHWoiIf0AAgD9CwIAICBBFGogIUEQav0AAgD9CwIAICBBJGogIUEgav0AAgD9CwIAICBBNGogIUEwav0AAgD9CwIAIB1BwABqIR0gE0EQaiETIB9BfGoiHw0ACwsCQCAVRQ0AIAAgEyAbakECdGohHSAVISADQCAcIBNBAnRBBHJqIB39AAIA/QsCACAdQRBqIR0gE0EEaiETICBBf2oiIA0ACwsgESEdIBEgAkYNAQsgHUF/cyACaiEfAkAgEEUNACAdQQJ0IRMgACAbQQJ0aiEhIBAhIANAIAEgE2pBBGogISATaioCADgCACATQQRqIRMgHUEBaiEdICBBf2oiIA0ACwsgH0EDSQ0AIB1BAnQiHiANIBpsaiEaIAIgHWshHyAAISAgDyEhA0AgISAeaiITQXxqICAgGmoiHSoCADgCACATIB1BBGoqAgA4AgAgE0EEaiAdQQhqKgIAOAIAIBNBCGogHUEMaioCADgCACAgQRBqISAgIUEQaiEhIB9BfGoiHw0ACwsgHCAbIAZqQQJ0IABqQXxqKgIAOAIAIBwgC2ogGyAFakECdCAAakF4aioCADgCACAPIA5qIQ8gASAOaiEBIBdBAWohFyAZIANHDQAMAwsLIARBEGohGyAEQRRqIRcgAkEDcSEYIAJBfHEhECACQXxqIhZBAnZBAWoiE0H+////B3EhDSATQQFxIREgCiEAQQAhGUF/IQ8DQCAHIA8iHiAIIB4gA0gbIB5BAEgbIh0gAmwhGiAEIB5BAWoiDyAJbEECdGohHEEAIRMCQAJAIAJBBEkNACABIBpqIR8CQCAKIA4gGWwiIGogASAdQQFqIAJsak8NAEEAIRMgHyAMICBqSQ0BC0EAIR0CQCAWQQRJDQBBACEdIA0hICAXIRMDQCATQXBqIB8gHWoiISgAAP0RIiL9FgCz/RMgIv0WAbP9IAEgIv0WArP9IAIgIv0WA7P9IAP9CwIAIBMgIUEEaigAAP0RIiL9FgCz/RMgIv0WAbP9IAEgIv0WArP9IAIgIv0WA7P9IAP9CwIAIBNBIGohEyAdQQhqIR0gIEF+aiIgDQALCwJAIBFFDQAgHCAdQQJ0QQRyaiABIB0gGmpqKAAA/REiIv0WALP9EyAi/RYBs/0gASAi/RYCs/0gAiAi/RYDs/0gA/0LAgALIBAhEyAQIAJGDQELIBNBf3MgAmohHwJAIBhFDQAgASAaaiEhIAAgE0ECdGohHSAYISADQCAdICEgE2otAACzOAIAIB1BBGohHSATQQFqIRMgIEF/aiIgDQALCyAfQQNJDQAgE0ECdCEfIAIgE2shISABIBMgGmpqIRMgGyEgA0AgICAfaiIdQXRqIBMtAACzOAIAIB1BeGogE0EBai0AALM4AgAgHUF8aiATQQJqLQAAszgCACAdIBNBA2otAACzOAIAIBNBBGohEyAgQRBqISAgIUF8aiIhDQALCyAcIBogBmogAWpBf2otAACzOAIAIBwgC2ogGiAFaiABakF+ai0AALM4AgAgGyAOaiEbIAAgDmohACAXIA5qIRcgGUEBaiEZIB4gA0cNAAwCCwsCQCAARQ0AIAJBAnQiE0EEaiEgIBNBCGohIUF+IRMDQCAEIAcgE0EBaiITIAggEyADSBsgE0EASBsgAmwiHSAGakECdCAAakF8aioCADgCACAEICBqIB0gBWpBAnQgAGpBeGoqAgA4AgAgBCAhaiEEIAMgE0cNAAwCCwsgAkECdCITQQhqISAgE0EEaiEhQX4hEwNAIAQgByATQQFqIhMgCCATIANIGyATQQBIGyACbCIdIAZqIAFqQX9qLQAAszgCACAEICFqIB0gBWogAWpBfmotAACzOAIAIAQgIGohBCADIBNHDQALCwuPGQYVfwJ8An8DewF8BHsgBEEBdCIKIAJqIgtBA2xBA2oiDCAKIANqIg1sIQ4CQCAFIARqIg9BAXQiECADaiIRQQFIDQAgC0EBSA0AQQAhEgJAIAVBAEgNACAJIA5BA3RqIRMgECACaiEUIA9BGGwgAkEMbGohFSAFQQF0Ig9BACAPQQBKGyEWIA9BAUghFyAAIRgDQCASIBRsIRkgEiALbCEaQQAhGyAYIRwDQCAbIBlqIR0gGyAaakEDbCEeRAAAAAAAAAAAIR9EAAAAAAAAAAAhIEEAISECQCAXDQBBACEhRAAAAAAAAAAAISAgHCEPIAYhEANAICAgECsDACAPKgIAu6KgIBBBCGorAwAgD0EMaioCALuioCEgIA9BGGohDyAQQRBqIRAgFiAhQQJqIiFHDQALCyATIB5BAnRqIiIgICAGICFBA3RqKwMAIAAgHSAhakEMbGoqAgC7oqC2OAIAQQAhIUEAIR4CQCAXDQBBACEeRAAAAAAAAAAAIR8gHCEPIAYhEANAIB8gECsDACAPQQRqKgIAu6KgIBBBCGorAwAgD0EQaioCALuioCEfIA9BGGohDyAQQRBqIRAgFiAeQQJqIh5HDQALCyAiQQRqIB8gBiAeQQN0aisDACAdIB5qQQxsIABqQQRqKgIAu6KgtjgCAAJAAkAgF0UNAEQAAAAAAAAAACEfDAELQQAhIUQAAAAAAAAAACEfIBwhDyAGIRADQCAfIBArAwAgD0EIaioCALuioCAQQQhqKwMAIA9BFGoqAgC7oqAhHyAPQRhqIQ8gEEEQaiEQIBYgIUECaiIhRw0ACwsgIkEIaiAfIAYgIUEDdGorAwAgHSAhakEMbCAAakEIaioCALuioLY4AgAgHEEMaiEcIBtBAWoiGyALRw0ACyAYIBVqIRggEkEBaiISIBFHDQAMAgsLIAkgDkEDdGpBACAEQRhsIAJBDGxqIBFs/AsACwJAIA1BAUgNAEEAIRYCQCALQQBKDQAgDUEDcSEQAkAgDUF/akEDSQ0AIARBkAFsIAJByABsakHIAGohHiAEQTBsIAJBGGxqQRhqIQYgBEHgAGwgAkEwbGpBMGohGyAMQQV0IR0gDUF8cSEcQQAhFiAJIQ8DQCAP/QwAAAAAAAAAAAAAAAAAAAAAIiP9CwMAIA9BEGpCADcDACAPIAZqIiFBEGpCADcDACAhICP9CwMAIA8gG2oiIUEQakIANwMAICEgI/0LAwAgDyAeaiIhQRBqQgA3AwAgISAj/QsDACAPIB1qIQ8gHCAWQQRqIhZHDQALCyAQRQ0BIAxBA3QhISAJIBYgDGxBA3RqIQ8DQCAP/QwAAAAAAAAAAAAAAAAAAAAA/QsDACAPQRBqQgA3AwAgDyAhaiEPIBBBf2oiEA0ADAILCwJAIAVBf0oNACAJQRhqIQYgDEEDdCEdIAlBMGohGyALQXxxISEgC0EDcSEcQQAhHiALQX9qQQNJIQADQCAJIB4gDGxBA3RqIg/9DAAAAAAAAAAAAAAAAAAAAAAiI/0LAwAgD0EQakIANwMAQQAhEAJAIAANAEEAIRAgGyEPA0AgD0FoaiIWICP9CwMAIA9BCGogI/0LAwAgD0EYaiAj/QsDACAPQShqICP9CwMAIA9BOGogI/0LAwAgFkEQaiAj/QsDACAPQeAAaiEPICEgEEEEaiIQRw0ACwsCQCAcRQ0AIAYgEEEYbGohDyAcIRADQCAPICP9CwMAIA9BEGpCADcDACAPQRhqIQ8gEEF/aiIQDQALCyAGIB1qIQYgGyAdaiEbIB5BAWoiHiANRw0ADAILCyAEQRhsIAJBDGxqISEgCSAOQQN0aiEAQQAhFyAFQQF0Ig9BACAPQQBKG0EBciEcA0AgCSAXIAxsQQN0aiId/QwAAAAAAAAAAAAAAAAAAAAA/QsDACAdQRBqQgA3AwBEAAAAAAAAAAAhICAAIR5BACEb/QwAAAAAAAAAAAAAAAAAAAAAIiQhJQNAIAYhDyAeIRAgHCEWRAAAAAAAAAAAIR8gJCEjA0AgIyAP/QoDACAQ/V0CAP1f/fIB/fABISMgHyAPKwMAIBBBCGoqAgC7oqAhHyAPQQhqIQ8gECAhaiEQIBZBf2oiFg0ACyAdIBtBAWoiG0EYbGoiDyAgIB+gIiA5AxAgDyAlICP98AEiJf0LAwAgHkEMaiEeIBsgC0cNAAsgACAhaiEAIBdBAWoiFyANRw0ACwsCQCADQQFIDQACQAJARAAAAAAAAPA/IAi3oyImRAAAAAAAAAAAokQtQxzr4jYaP6AiH0QAAAAAAAAAACAfRAAAAAAAAAAAZBsiIJlEAAAAAAAA4EFjRQ0AICCqIQ8MAQtBgICAgHghDwsgAkEBSA0AAkAgBEF/Sg0AQX8gDyAfRAAAAAAA4G9AZhshDyACQXBxIQlBACEYIAJBEEkhDEEAIQ0DQEEAIRACQAJAIAwNACANIAJs/REhI/0MDAAAAA0AAAAOAAAADwAAACEn/QwIAAAACQAAAAoAAAALAAAAISj9DAQAAAAFAAAABgAAAAcAAAAhKf0MAAAAAAEAAAACAAAAAwAAACEqIAkhEgNAIAEgKiAj/a4B/QwDAAAAAwAAAAMAAAADAAAAIiX9tQEiJP0bAGoiECAPOgAAIAEgJP0bAWoiFiAPOgAAIAEgJP0bAmoiISAPOgAAIAEgJP0bA2oiHiAPOgAAIAEgKSAj/a4BICX9tQEiJP0bAGoiBiAPOgAAIAEgJP0bAWoiGyAPOgAAIAEgJP0bAmoiHSAPOgAAIAEgJP0bA2oiHCAPOgAAIAEgKCAj/a4BICX9tQEiJP0bAGoiACAPOgAAIAEgJP0bAWoiFyAPOgAAIAEgJP0bAmoiIiAPOgAAIAEgJP0bA2oiCyAPOgAAIAEgJyAj/a4BICX9tQEiJf0bAGoiGSAPOgAAIAEgJf0bAWoiGiAPOgAAIAEgJf0bAmoiByAPOgAAIAEgJf0bA2oiEyAPOgAAIBAgDzoAASAWIA86AAEgISAPOgABIB4gDzoAASAGIA86AAEgGyAPOgABIB0gDzoAASAcIA86AAEgACAPOgABIBcgDzoAASAiIA86AAEgCyAPOgABIBkgDzoAASAaIA86AAEgByAPOgABIBMgDzoAASAQIA86AAIgFiAPOgACICEgDzoAAiAeIA86AAIgBiAPOgACIBsgDzoAAiAdIA86AAIgHCAPOgACIAAgDzoAAiAXIA86AAIgIiAPOgACIAsgDzoAAiAZIA86AAIgGiAPOgACIAcgDzoAAiATIA86AAIgKv0MEAAAABAAAAAQAAAAEAAAACIl/a4BISogKSAl/a4BISkgKCAl/a4BISggJyAl/a4BIScgEkFwaiISDQALIAkhECAJIAJGDQELIAIgEGshFiABIBAgGGpBA2xqIRADQCAQIA86AAAgEEECaiAPOgAAIBBBAWogDzoAACAQQQNqIRAgFkF/aiIWDQALCyAYIAJqIRggDUEBaiINIANHDQAMAgsLIAxBA3QhGyAJIARBGGxqIRcgCkEAIApBAEobQQFyIQAgJv0UISdBACEiA0AgIiACbCEcIBchFkEAIR0DQP0MAAAAAAAAAAAAAAAAAAAAACEjRAAAAAAAAAAAIR9BACEPIAchECAAISEDQCAjIBYgDyAQKAIAIh5BGGxqaiIGQSBq/QADACAWIA8gHkFobGpqIh5BCGr9AAMA/fEB/fABISMgHyAGQRhqKwMAIB4rAwChoCEfIBBBBGohECAPIBtqIQ8gIUF/aiIhDQALAkACQCAmIB+iRC1DHOviNho/oCIfRAAAAAAAAAAAIB9EAAAAAAAAAABkGyIgmUQAAAAAAADgQWNFDQAgIKohEAwBC0GAgICAeCEQCyABIB0gHGpBA2xqIg9BfyAQIB9EAAAAAADgb0BmGzoAACAnICP98gH9DC1DHOviNho/LUMc6+I2Gj/98AEiI/0MAAAAAAAAAAAAAAAAAAAAAP1KIiX9GwJBAXEhEAJAAkAgI/0hASIfmUQAAAAAAADgQWNFDQAgH6ohIQwBC0GAgICAeCEhCyAPICFBACAQG0F/ICP9DAAAAAAA4G9AAAAAAADgb0D9TP1NIiT9GwJBAXEbOgACICX9GwBBAXEhEAJAAkAgI/0hACIfmUQAAAAAAADgQWNFDQAgH6ohIQwBC0GAgICAeCEhCyAPICFBACAQG0F/ICT9GwBBAXEbOgABIBZBGGohFiAdQQFqIh0gAkcNAAsgFyAbaiEXICJBAWoiIiADRw0ACwsLAKQBBG5hbWUBiAEJAAtmaWx0ZXJfcm93cwELZmlsdGVyX2NvbHMCD2pwZWdfcm91bmRfdHJpcAMQcm91bmRfdHJpcF9ibG9jawQOcGlsX3Jlc2FtcGxlX2gFDnBpbF9yZXNhbXBsZV92Bg1zcGF0dGVyX3NoYWRlBwtwYWRfbWlycm9yMQgMZGVmb2N1c19kaXNrBxIBAA9fX3N0YWNrX3BvaW50ZXIALQlwcm9kdWNlcnMBDHByb2Nlc3NlZC1ieQEMRGViaWFuIGNsYW5nBjE0LjAuNgAnD3RhcmdldF9mZWF0dXJlcwIrC2J1bGstbWVtb3J5KwdzaW1kMTI4";
+  }
+});
+
+// src/corruptions/wasm.ts
+function wasmKernels() {
+  if (!kernels) {
+    const wasm = globalThis.WebAssembly;
+    const module = new wasm.Module(Buffer.from(KERNELS_WASM_BASE64, "base64"));
+    kernels = new wasm.Instance(module, {}).exports;
+  }
+  return kernels;
+}
+function reserve(k, sizes) {
+  let at = k.__heap_base.value;
+  const offsets = sizes.map((bytes) => {
+    at = at + 15 & ~15;
+    const o = at;
+    at += bytes;
+    return o;
+  });
+  const need = at - k.memory.buffer.byteLength;
+  if (need > 0) k.memory.grow(Math.ceil(need / 65536));
+  return offsets;
+}
+var kernels;
+var init_wasm = __esm({
+  "src/corruptions/wasm.ts"() {
+    "use strict";
+    init_kernels_binary();
+  }
+});
+
 // src/corruptions/filters.ts
 function borderIndex(i2, n, mode) {
   if (i2 >= 0 && i2 < n) return i2;
@@ -70045,153 +71123,47 @@ function foldFilter(taps, n, mode, cacheKey) {
 function gaussianFilter(sigma, n, mode, truncate = 4) {
   return foldFilter(gaussianTaps(sigma, truncate), n, mode, `g${sigma}|${truncate}`);
 }
+function runFilter(pass, src, w, h, ch, f) {
+  if (ch !== 1 && ch !== 3) throw new Error(`filters take 1 or 3 channels, got ${ch}`);
+  const k = wasmKernels();
+  const n = f.n;
+  const [pSrc, pOut, pStart, pLength, pOffset, pWeights, pTaps] = reserve(k, [
+    src.byteLength,
+    src.byteLength,
+    4 * n,
+    4 * n,
+    4 * n,
+    8 * f.weights.length,
+    8 * f.taps.length
+  ]);
+  const buf = k.memory.buffer;
+  new Float32Array(buf, pSrc, src.length).set(src);
+  new Int32Array(buf, pStart, n).set(f.start);
+  new Int32Array(buf, pLength, n).set(f.length);
+  new Int32Array(buf, pOffset, n).set(f.offset);
+  new Float64Array(buf, pWeights, f.weights.length).set(f.weights);
+  new Float64Array(buf, pTaps, f.taps.length).set(f.taps);
+  k[pass](
+    pSrc,
+    pOut,
+    w,
+    h,
+    ch,
+    pStart,
+    pLength,
+    pOffset,
+    pWeights,
+    pTaps,
+    f.radius,
+    f.symmetric ? 1 : 0
+  );
+  return new Float32Array(buf, pOut, src.length).slice();
+}
 function filterRows(src, w, h, ch, f) {
-  const out = new Float32Array(w * h * ch);
-  const { start, length, offset, weights, taps, radius, symmetric } = f;
-  if (ch === 3) {
-    const lo = symmetric && radius > 0 ? radius : w;
-    const hi = symmetric && radius > 0 ? w - radius : w;
-    const k0 = taps[radius];
-    for (let y = 0; y < h; y++) {
-      const row = y * w * 3;
-      for (let x2 = 0; x2 < w; x2++) {
-        if (x2 >= lo && x2 < hi) {
-          const c2 = row + x2 * 3;
-          let a2 = k0 * src[c2];
-          let b3 = k0 * src[c2 + 1];
-          let d = k0 * src[c2 + 2];
-          for (let k = 1, l = c2 - 3, r = c2 + 3; k <= radius; k++, l -= 3, r += 3) {
-            const t = taps[radius + k];
-            a2 += t * (src[l] + src[r]);
-            b3 += t * (src[l + 1] + src[r + 1]);
-            d += t * (src[l + 2] + src[r + 2]);
-          }
-          out[c2] = a2;
-          out[c2 + 1] = b3;
-          out[c2 + 2] = d;
-          continue;
-        }
-        let a = 0;
-        let b = 0;
-        let c = 0;
-        let p = row + start[x2] * 3;
-        let o = offset[x2];
-        const end = o + length[x2];
-        for (; o < end; o++, p += 3) {
-          const k = weights[o];
-          a += k * src[p];
-          b += k * src[p + 1];
-          c += k * src[p + 2];
-        }
-        const q = row + x2 * 3;
-        out[q] = a;
-        out[q + 1] = b;
-        out[q + 2] = c;
-      }
-    }
-    return out;
-  }
-  if (ch === 1) {
-    const lo = symmetric && radius > 0 ? radius : w;
-    const hi = symmetric && radius > 0 ? w - radius : w;
-    const k0 = taps[radius];
-    for (let y = 0; y < h; y++) {
-      const row = y * w;
-      for (let x2 = 0; x2 < w; x2++) {
-        const c = row + x2;
-        if (x2 >= lo && x2 < hi) {
-          let a = k0 * src[c];
-          for (let k = 1; k <= radius; k++) a += taps[radius + k] * (src[c - k] + src[c + k]);
-          out[c] = a;
-          continue;
-        }
-        let acc = 0;
-        let p = row + start[x2];
-        let o = offset[x2];
-        const end = o + length[x2];
-        for (; o < end; o++, p++) acc += weights[o] * src[p];
-        out[c] = acc;
-      }
-    }
-    return out;
-  }
-  for (let y = 0; y < h; y++) {
-    const row = y * w * ch;
-    for (let x2 = 0; x2 < w; x2++) {
-      for (let c = 0; c < ch; c++) {
-        let acc = 0;
-        let p = row + start[x2] * ch + c;
-        let o = offset[x2];
-        const end = o + length[x2];
-        for (; o < end; o++, p += ch) acc += weights[o] * src[p];
-        out[row + x2 * ch + c] = acc;
-      }
-    }
-  }
-  return out;
+  return runFilter("filter_rows", src, w, h, ch, f);
 }
 function filterCols(src, w, h, ch, f) {
-  const stride = w * ch;
-  const out = new Float32Array(stride * h);
-  const { start, length, offset, weights, taps, radius, symmetric } = f;
-  for (let y = 0; y < h; y++) {
-    if (symmetric && radius > 0 && y >= radius && y < h - radius) {
-      const ob2 = y * stride;
-      const c = y * stride;
-      const k0 = taps[radius];
-      for (let i2 = 0; i2 < stride; i2++) out[ob2 + i2] = k0 * src[c + i2];
-      let k = 1;
-      for (; k + 1 <= radius; k += 2) {
-        const t1 = taps[radius + k];
-        const t2 = taps[radius + k + 1];
-        const a1 = c - k * stride;
-        const b1 = c + k * stride;
-        const a2 = a1 - stride;
-        const b22 = b1 + stride;
-        for (let i2 = 0; i2 < stride; i2++) {
-          out[ob2 + i2] += t1 * (src[a1 + i2] + src[b1 + i2]) + t2 * (src[a2 + i2] + src[b22 + i2]);
-        }
-      }
-      if (k <= radius) {
-        const t1 = taps[radius + k];
-        const a1 = c - k * stride;
-        const b1 = c + k * stride;
-        for (let i2 = 0; i2 < stride; i2++) out[ob2 + i2] += t1 * (src[a1 + i2] + src[b1 + i2]);
-      }
-      continue;
-    }
-    const o0 = offset[y];
-    const len = length[y];
-    const s0 = start[y];
-    const ob = y * stride;
-    let t = 0;
-    for (; t + 4 <= len; t += 4) {
-      const k0 = weights[o0 + t];
-      const k1 = weights[o0 + t + 1];
-      const k2 = weights[o0 + t + 2];
-      const k3 = weights[o0 + t + 3];
-      const b0 = (s0 + t) * stride;
-      const b1 = b0 + stride;
-      const b22 = b1 + stride;
-      const b3 = b22 + stride;
-      if (t === 0) {
-        for (let i2 = 0; i2 < stride; i2++) {
-          out[ob + i2] = k0 * src[b0 + i2] + k1 * src[b1 + i2] + k2 * src[b22 + i2] + k3 * src[b3 + i2];
-        }
-      } else {
-        for (let i2 = 0; i2 < stride; i2++) {
-          out[ob + i2] += k0 * src[b0 + i2] + k1 * src[b1 + i2] + k2 * src[b22 + i2] + k3 * src[b3 + i2];
-        }
-      }
-    }
-    for (; t < len; t++) {
-      const k = weights[o0 + t];
-      const b = (s0 + t) * stride;
-      if (t === 0) for (let i2 = 0; i2 < stride; i2++) out[ob + i2] = k * src[b + i2];
-      else for (let i2 = 0; i2 < stride; i2++) out[ob + i2] += k * src[b + i2];
-    }
-  }
-  return out;
+  return runFilter("filter_cols", src, w, h, ch, f);
 }
 function gaussianBlur(src, w, h, ch, sigma, mode = "nearest", truncate = 4) {
   if (Math.trunc(truncate * sigma + 0.5) === 0) return src.slice();
@@ -70352,6 +71324,7 @@ var foldedCache;
 var init_filters = __esm({
   "src/corruptions/filters.ts"() {
     "use strict";
+    init_wasm();
     foldedCache = /* @__PURE__ */ new Map();
   }
 });
@@ -70437,70 +71410,22 @@ function defocusBlur(img, severity, ctx) {
       pad[d + 2] = src[s + 2];
     }
   }
+  const k = wasmKernels();
   const qw = w + 2 * R;
   const qh = h + 2 * R;
-  const horiz = new Float32Array(qw * ph * 3);
-  for (let y = 0; y < ph; y++) {
-    for (let x2 = 0; x2 < qw; x2++) {
-      for (let c = 0; c < 3; c++) {
-        let acc = 0;
-        for (let t = 0; t <= 2 * g; t++) acc += gk[t] * pad[(y * pw + x2 + t) * 3 + c];
-        horiz[(y * qw + x2) * 3 + c] = acc;
-      }
-    }
-  }
-  const sw = (qw + 1) * 3;
-  const prefix = new Float64Array(sw * qh);
-  for (let y = 0; y < qh; y++) {
-    let a = 0;
-    let b = 0;
-    let cc = 0;
-    const row = y * sw;
-    for (let x2 = 0; x2 < qw; x2++) {
-      let v0 = 0;
-      let v1 = 0;
-      let v2 = 0;
-      for (let t = 0; t <= 2 * g; t++) {
-        const k = gk[t];
-        const p = ((y + t) * qw + x2) * 3;
-        v0 += k * horiz[p];
-        v1 += k * horiz[p + 1];
-        v2 += k * horiz[p + 2];
-      }
-      a += v0;
-      b += v1;
-      cc += v2;
-      const q = row + (x2 + 1) * 3;
-      prefix[q] = a;
-      prefix[q + 1] = b;
-      prefix[q + 2] = cc;
-    }
-  }
-  const out = new Uint8Array(w * h * 3);
-  const scale2 = 1 / count;
-  for (let y = 0; y < h; y++) {
-    for (let x2 = 0; x2 < w; x2++) {
-      let a = 0;
-      let b = 0;
-      let cc = 0;
-      for (let dy = 0; dy <= 2 * R; dy++) {
-        const hw = half[dy];
-        const row = (y + dy) * sw;
-        const hi = row + (x2 + R + hw + 1) * 3;
-        const lo = row + (x2 + R - hw) * 3;
-        a += prefix[hi] - prefix[lo];
-        b += prefix[hi + 1] - prefix[lo + 1];
-        cc += prefix[hi + 2] - prefix[lo + 2];
-      }
-      const o = (y * w + x2) * 3;
-      a = a * scale2 + 1e-4;
-      b = b * scale2 + 1e-4;
-      cc = cc * scale2 + 1e-4;
-      out[o] = a >= 255 ? 255 : a > 0 ? a : 0;
-      out[o + 1] = b >= 255 ? 255 : b > 0 ? b : 0;
-      out[o + 2] = cc >= 255 ? 255 : cc > 0 ? cc : 0;
-    }
-  }
+  const [pPad, pOut, pGk, pHalf, pWork] = reserve(k, [
+    pad.byteLength,
+    w * h * 3,
+    8 * gk.length,
+    4 * half.length,
+    8 * (qw + 1) * 3 * qh + 4 * qw * ph * 3
+  ]);
+  const buf = k.memory.buffer;
+  new Float32Array(buf, pPad, pad.length).set(pad);
+  new Float64Array(buf, pGk, gk.length).set(gk);
+  new Int32Array(buf, pHalf, half.length).set(half);
+  k.defocus_disk(pPad, pOut, w, h, R, g, pGk, pHalf, count, pWork);
+  const out = new Uint8Array(buf, pOut, w * h * 3).slice();
   return image(img, out);
 }
 function motionBlur2(img, severity, ctx) {
@@ -70527,6 +71452,7 @@ var init_blur = __esm({
   "src/corruptions/blur.ts"() {
     "use strict";
     init_filters();
+    init_wasm();
   }
 });
 
@@ -70539,222 +71465,35 @@ function quantTable(base, quality) {
     (b) => Math.min(255, Math.max(1, Math.trunc((b * scale2 + 50) / 100)))
   );
 }
-function fdct8(d, o, step) {
-  const d0 = d[o];
-  const d1 = d[o + step];
-  const d2 = d[o + 2 * step];
-  const d3 = d[o + 3 * step];
-  const d4 = d[o + 4 * step];
-  const d5 = d[o + 5 * step];
-  const d6 = d[o + 6 * step];
-  const d7 = d[o + 7 * step];
-  const t0 = d0 + d7;
-  const t7 = d0 - d7;
-  const t1 = d1 + d6;
-  const t6 = d1 - d6;
-  const t2 = d2 + d5;
-  const t5 = d2 - d5;
-  const t3 = d3 + d4;
-  const t4 = d3 - d4;
-  const e10 = t0 + t3;
-  const e13 = t0 - t3;
-  const e11 = t1 + t2;
-  const e12 = t1 - t2;
-  d[o] = e10 + e11;
-  d[o + 4 * step] = e10 - e11;
-  const z1 = (e12 + e13) * R2;
-  d[o + 2 * step] = e13 + z1;
-  d[o + 6 * step] = e13 - z1;
-  const o10 = t4 + t5;
-  const o11 = t5 + t6;
-  const o12 = t6 + t7;
-  const z5 = (o10 - o12) * 0.38268343236509;
-  const z2 = 0.541196100146197 * o10 + z5;
-  const z4 = 1.306562964876377 * o12 + z5;
-  const z3 = o11 * R2;
-  const z11 = t7 + z3;
-  const z13 = t7 - z3;
-  d[o + 5 * step] = z13 + z2;
-  d[o + 3 * step] = z13 - z2;
-  d[o + step] = z11 + z4;
-  d[o + 7 * step] = z11 - z4;
-}
-function idct8(d, o, step) {
-  const i0 = d[o];
-  const i1 = d[o + step];
-  const i2 = d[o + 2 * step];
-  const i3 = d[o + 3 * step];
-  const i4 = d[o + 4 * step];
-  const i5 = d[o + 5 * step];
-  const i6 = d[o + 6 * step];
-  const i7 = d[o + 7 * step];
-  const t10 = i0 + i4;
-  const t11 = i0 - i4;
-  const t13 = i2 + i6;
-  const t12 = (i2 - i6) * Math.SQRT2 - t13;
-  const e0 = t10 + t13;
-  const e3 = t10 - t13;
-  const e1 = t11 + t12;
-  const e2 = t11 - t12;
-  const z13 = i5 + i3;
-  const z10 = i5 - i3;
-  const z11 = i1 + i7;
-  const z12 = i1 - i7;
-  const t7 = z11 + z13;
-  const u11 = (z11 - z13) * Math.SQRT2;
-  const z5 = (z10 + z12) * 1.847759065022573;
-  const u10 = z5 - z12 * 1.082392200292394;
-  const u12 = z5 - z10 * 2.613125929752753;
-  const t6 = u12 - t7;
-  const t5 = u11 - t6;
-  const t4 = u10 - t5;
-  d[o] = e0 + t7;
-  d[o + 7 * step] = e0 - t7;
-  d[o + step] = e1 + t6;
-  d[o + 6 * step] = e1 - t6;
-  d[o + 2 * step] = e2 + t5;
-  d[o + 5 * step] = e2 - t5;
-  d[o + 3 * step] = e3 + t4;
-  d[o + 4 * step] = e3 - t4;
-}
-function scaledTables(q) {
-  const div = new Float64Array(64);
-  const mul = new Float64Array(64);
-  for (let v = 0; v < 8; v++) {
-    for (let u = 0; u < 8; u++) {
-      const s = AAN[v] * AAN[u];
-      div[v * 8 + u] = q[v * 8 + u] * 8 * s;
-      mul[v * 8 + u] = q[v * 8 + u] * s / 8;
-    }
-  }
-  return { div, mul };
-}
-function roundTripBlock(block2, div, mul) {
-  for (let r = 0; r < 64; r += 8) fdct8(block2, r, 1);
-  for (let c = 0; c < 8; c++) fdct8(block2, c, 8);
-  let ac = false;
-  for (let i2 = 0; i2 < 64; i2++) {
-    const f = block2[i2] / div[i2];
-    const level2 = f < 0 ? -Math.floor(0.5 - f) : Math.floor(f + 0.5);
-    if (level2 !== 0 && i2 !== 0) ac = true;
-    block2[i2] = level2 * mul[i2];
-  }
-  if (!ac) {
-    block2.fill(block2[0]);
-    return;
-  }
-  for (let c = 0; c < 8; c++) idct8(block2, c, 8);
-  for (let r = 0; r < 64; r += 8) idct8(block2, r, 1);
-}
-function roundTripPlane(plane, pw, ph, q) {
-  const { div, mul } = scaledTables(q);
-  for (let by = 0; by < ph; by += 8) {
-    for (let bx = 0; bx < pw; bx += 8) {
-      for (let y = 0; y < 8; y++) {
-        const row = (by + y) * pw + bx;
-        for (let x2 = 0; x2 < 8; x2++) block[y * 8 + x2] = plane[row + x2] - 128;
-      }
-      roundTripBlock(block, div, mul);
-      for (let y = 0; y < 8; y++) {
-        const row = (by + y) * pw + bx;
-        for (let x2 = 0; x2 < 8; x2++) {
-          const v = Math.floor(block[y * 8 + x2] + 128.5);
-          plane[row + x2] = v < 0 ? 0 : v > 255 ? 255 : v;
-        }
-      }
-    }
-  }
+function workBytes(w, h) {
+  const lw = Math.ceil(w / 8) * 8;
+  const lh = Math.ceil(h / 8) * 8;
+  const cw = Math.ceil(w / 16) * 8;
+  const ch = Math.ceil(h / 16) * 8;
+  return lw * lh + 2 * cw * ch + 3 + 12 * Math.ceil(w / 2);
 }
 function jpegRoundTrip(src, w, h, quality) {
-  const ql = quantTable(LUMA, quality);
-  const qc = quantTable(CHROMA, quality);
-  const pw = Math.ceil(w / 16) * 16;
-  const ph = Math.ceil(h / 16) * 16;
-  const Y = new Float32Array(pw * ph);
-  const Cb = new Float32Array(pw * ph);
-  const Cr = new Float32Array(pw * ph);
-  for (let y = 0; y < ph; y++) {
-    const sy = y < h ? y : h - 1;
-    for (let x2 = 0; x2 < pw; x2++) {
-      const sx = x2 < w ? x2 : w - 1;
-      const s = (sy * w + sx) * 3;
-      const r = src[s];
-      const g = src[s + 1];
-      const b = src[s + 2];
-      const d = y * pw + x2;
-      Y[d] = Math.floor(0.299 * r + 0.587 * g + 0.114 * b + 0.5);
-      Cb[d] = Math.floor(-0.168735892 * r - 0.331264108 * g + 0.5 * b + 128.5);
-      Cr[d] = Math.floor(0.5 * r - 0.418687589 * g - 0.081312411 * b + 128.5);
-    }
-  }
-  const cw = pw / 2;
-  const chh = ph / 2;
-  const cb = new Float32Array(cw * chh);
-  const cr3 = new Float32Array(cw * chh);
-  for (let y = 0; y < chh; y++) {
-    const r0 = 2 * y * pw;
-    const r1 = r0 + pw;
-    for (let x2 = 0; x2 < cw; x2++) {
-      const bias = (x2 & 1) === 0 ? 1 : 2;
-      const i2 = 2 * x2;
-      cb[y * cw + x2] = Cb[r0 + i2] + Cb[r0 + i2 + 1] + Cb[r1 + i2] + Cb[r1 + i2 + 1] + bias >> 2;
-      cr3[y * cw + x2] = Cr[r0 + i2] + Cr[r0 + i2 + 1] + Cr[r1 + i2] + Cr[r1 + i2 + 1] + bias >> 2;
-    }
-  }
-  roundTripPlane(Y, pw, ph, ql);
-  roundTripPlane(cb, cw, chh, qc);
-  roundTripPlane(cr3, cw, chh, qc);
-  const dw = Math.ceil(w / 2);
-  const dh = Math.ceil(h / 2);
-  const up = (c) => {
-    const out2 = new Float32Array(w * h);
-    const colsum = new Int32Array(dw);
-    for (let oy = 0; oy < h; oy++) {
-      const near = oy >> 1;
-      const far = (oy & 1) === 0 ? Math.max(0, near - 1) : Math.min(dh - 1, near + 1);
-      for (let x2 = 0; x2 < dw; x2++) colsum[x2] = 3 * c[near * cw + x2] + c[far * cw + x2];
-      const o = oy * w;
-      if (dw === 1) {
-        out2[o] = colsum[0] * 4 + 8 >> 4;
-        if (w > 1) out2[o + 1] = colsum[0] * 4 + 7 >> 4;
-        continue;
-      }
-      out2[o] = colsum[0] * 4 + 8 >> 4;
-      if (1 < w) out2[o + 1] = colsum[0] * 3 + colsum[1] + 7 >> 4;
-      for (let x2 = 1; x2 < dw - 1; x2++) {
-        const c0 = colsum[x2] * 3;
-        if (2 * x2 < w) out2[o + 2 * x2] = c0 + colsum[x2 - 1] + 8 >> 4;
-        if (2 * x2 + 1 < w) out2[o + 2 * x2 + 1] = c0 + colsum[x2 + 1] + 7 >> 4;
-      }
-      const last = dw - 1;
-      if (2 * last < w) out2[o + 2 * last] = colsum[last] * 3 + colsum[last - 1] + 8 >> 4;
-      if (2 * last + 1 < w) out2[o + 2 * last + 1] = colsum[last] * 4 + 7 >> 4;
-    }
-    return out2;
-  };
-  const ub = up(cb);
-  const ur = up(cr3);
-  const out = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    for (let x2 = 0; x2 < w; x2++) {
-      const yy = Y[y * pw + x2];
-      const p = y * w + x2;
-      const b = ub[p] - 128;
-      const r = ur[p] - 128;
-      const R = Math.floor(yy + 1.402 * r + 0.5);
-      const G = Math.floor(yy - 0.344136286 * b - 0.714136286 * r + 0.5);
-      const B = Math.floor(yy + 1.772 * b + 0.5);
-      out[p * 3] = R < 0 ? 0 : R > 255 ? 255 : R;
-      out[p * 3 + 1] = G < 0 ? 0 : G > 255 ? 255 : G;
-      out[p * 3 + 2] = B < 0 ? 0 : B > 255 ? 255 : B;
-    }
-  }
-  return out;
+  const k = wasmKernels();
+  const [pSrc, pDst, pQl, pQc, pWork] = reserve(k, [
+    src.length + 16,
+    // vector loads read up to 16 bytes past the last pixel
+    src.length,
+    256,
+    256,
+    workBytes(w, h)
+  ]);
+  const buf = k.memory.buffer;
+  new Uint8Array(buf, pSrc, src.length).set(src);
+  new Int32Array(buf, pQl, 64).set(quantTable(LUMA, quality));
+  new Int32Array(buf, pQc, 64).set(quantTable(CHROMA, quality));
+  k.jpeg_round_trip(pSrc, pDst, w, h, pQl, pQc, pWork);
+  return new Uint8Array(buf, pDst, src.length).slice();
 }
-var LUMA, CHROMA, AAN, R2, block;
+var LUMA, CHROMA;
 var init_jpeg = __esm({
   "src/corruptions/jpeg.ts"() {
     "use strict";
+    init_wasm();
     LUMA = [
       16,
       11,
@@ -70856,12 +71595,96 @@ var init_jpeg = __esm({
       99,
       ...new Array(32).fill(99)
     ];
-    AAN = Float64Array.from(
-      { length: 8 },
-      (_, k) => k === 0 ? 1 : Math.SQRT2 * Math.cos(k * Math.PI / 16)
-    );
-    R2 = Math.SQRT1_2;
-    block = new Float64Array(64);
+  }
+});
+
+// src/corruptions/pil-box.ts
+function boxCoeffs(inSize, outSize) {
+  const key = inSize * 65536 + outSize;
+  let c = coeffCache.get(key);
+  if (!c) {
+    if (coeffCache.size > 64) coeffCache.clear();
+    c = computeBoxCoeffs(inSize, outSize);
+    coeffCache.set(key, c);
+  }
+  return c;
+}
+function computeBoxCoeffs(inSize, outSize) {
+  const scale2 = inSize / outSize;
+  const filterscale = scale2 < 1 ? 1 : scale2;
+  const support = 0.5 * filterscale;
+  const ksize = Math.ceil(support) * 2 + 1;
+  const ss = 1 / filterscale;
+  const min = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  const weights = new Int32Array(outSize * ksize);
+  const k = new Float64Array(ksize);
+  for (let o = 0; o < outSize; o++) {
+    const center = (o + 0.5) * scale2;
+    let xmin = Math.trunc(center - support + 0.5);
+    if (xmin < 0) xmin = 0;
+    let xmax = Math.trunc(center + support + 0.5);
+    if (xmax > inSize) xmax = inSize;
+    xmax -= xmin;
+    let ww = 0;
+    for (let x2 = 0; x2 < xmax; x2++) {
+      const t = (x2 + xmin - center + 0.5) * ss;
+      const w = t > -0.5 && t <= 0.5 ? 1 : 0;
+      k[x2] = w;
+      ww += w;
+    }
+    for (let x2 = 0; x2 < xmax; x2++) {
+      const w = ww !== 0 ? k[x2] / ww : k[x2];
+      weights[o * ksize + x2] = w < 0 ? Math.trunc(-0.5 + w * ONE) : Math.trunc(0.5 + w * ONE);
+    }
+    min[o] = xmin;
+    count[o] = xmax;
+  }
+  return { min, count, weights, ksize };
+}
+function resizeBox(src, w, h, sizes) {
+  const k = wasmKernels();
+  let largest = w * h;
+  let [cw, ch] = [w, h];
+  const passes = [];
+  for (const [ow, oh] of sizes) {
+    if (ow !== cw) passes.push({ axis: "h", c: boxCoeffs(cw, ow), w: cw, h: ch, out: ow });
+    cw = ow;
+    largest = Math.max(largest, cw * ch);
+    if (oh !== ch) passes.push({ axis: "v", c: boxCoeffs(ch, oh), w: cw, h: ch, out: oh });
+    ch = oh;
+    largest = Math.max(largest, cw * ch);
+  }
+  if (passes.length === 0) return src.slice();
+  const coeffSizes = passes.flatMap((p) => [
+    4 * p.c.min.length,
+    4 * p.c.count.length,
+    4 * p.c.weights.length
+  ]);
+  const [pA, pB, ...pc] = reserve(k, [3 * largest + 16, 3 * largest + 16, ...coeffSizes]);
+  const buf = k.memory.buffer;
+  new Uint8Array(buf, pA, src.length).set(src);
+  let from = pA;
+  let to = pB;
+  passes.forEach((p, i2) => {
+    const [pMin, pCount, pWeights] = [pc[3 * i2], pc[3 * i2 + 1], pc[3 * i2 + 2]];
+    new Int32Array(buf, pMin, p.c.min.length).set(p.c.min);
+    new Int32Array(buf, pCount, p.c.count.length).set(p.c.count);
+    new Int32Array(buf, pWeights, p.c.weights.length).set(p.c.weights);
+    if (p.axis === "h")
+      k.pil_resample_h(from, to, p.w, p.h, p.out, pMin, pCount, pWeights, p.c.ksize);
+    else k.pil_resample_v(from, to, p.w * 3, p.out, pMin, pCount, pWeights, p.c.ksize);
+    [from, to] = [to, from];
+  });
+  return new Uint8Array(buf, from, cw * ch * 3).slice();
+}
+var ONE, coeffCache;
+var init_pil_box = __esm({
+  "src/corruptions/pil-box.ts"() {
+    "use strict";
+    init_wasm();
+    ONE = 1 << 22;
+    coeffCache = /* @__PURE__ */ new Map();
   }
 });
 
@@ -71004,75 +71827,18 @@ function elasticTransform(img, severity, ctx) {
   const out = remap(warped, w, h, sy, sx, "reflect");
   return image2(img, toBytes(out));
 }
-function boxRanges(inSize, outSize) {
-  const s = inSize / outSize;
-  const lo = new Int32Array(outSize);
-  const hi = new Int32Array(outSize);
-  for (let o = 0; o < outSize; o++) {
-    let a = Math.max(0, Math.floor(o * s - 0.5) + 1);
-    let b = Math.min(inSize - 1, Math.floor((o + 1) * s - 0.5));
-    if (b < a) a = b = Math.min(inSize - 1, Math.max(0, Math.floor((o + 0.5) * s)));
-    lo[o] = a;
-    hi[o] = b;
-  }
-  return { lo, hi };
-}
 function pixelate(img, severity, ctx) {
   const c = ctx.params.pixelate[severity - 1];
   const { width: w, height: h } = img;
   const sw = Math.max(1, Math.trunc(w * c));
   const sh = Math.max(1, Math.trunc(h * c));
-  const src = img.data;
-  const xr = boxRanges(w, sw);
-  const yr = boxRanges(h, sh);
-  const tmp = new Uint8Array(h * sw * 3);
-  for (let y = 0; y < h; y++) {
-    for (let o = 0; o < sw; o++) {
-      const a = xr.lo[o];
-      const b = xr.hi[o];
-      let r = 0;
-      let g = 0;
-      let bl = 0;
-      for (let x2 = a; x2 <= b; x2++) {
-        const p = (y * w + x2) * 3;
-        r += src[p];
-        g += src[p + 1];
-        bl += src[p + 2];
-      }
-      const inv = 1 / (b - a + 1);
-      const q = (y * sw + o) * 3;
-      tmp[q] = r * inv + 0.5;
-      tmp[q + 1] = g * inv + 0.5;
-      tmp[q + 2] = bl * inv + 0.5;
-    }
-  }
-  const small = new Uint8Array(sh * sw * 3);
-  const stride = sw * 3;
-  for (let o = 0; o < sh; o++) {
-    const a = yr.lo[o];
-    const b = yr.hi[o];
-    const inv = 1 / (b - a + 1);
-    for (let i2 = 0; i2 < stride; i2++) {
-      let acc = 0;
-      for (let y = a; y <= b; y++) acc += tmp[y * stride + i2];
-      small[o * stride + i2] = acc * inv + 0.5;
-    }
-  }
-  const out = new Uint8Array(src.length);
-  const xs = new Int32Array(w);
-  for (let x2 = 0; x2 < w; x2++) xs[x2] = Math.min(sw - 1, Math.floor((x2 + 0.5) * sw / w)) * 3;
-  for (let y = 0; y < h; y++) {
-    const sy = Math.min(sh - 1, Math.floor((y + 0.5) * sh / h));
-    const row = sy * stride;
-    for (let x2 = 0; x2 < w; x2++) {
-      const s = row + xs[x2];
-      const o = (y * w + x2) * 3;
-      out[o] = small[s];
-      out[o + 1] = small[s + 1];
-      out[o + 2] = small[s + 2];
-    }
-  }
-  return image2(img, out);
+  return image2(
+    img,
+    resizeBox(img.data, w, h, [
+      [sw, sh],
+      [w, h]
+    ])
+  );
 }
 function jpegCompression(img, severity, ctx) {
   const quality = ctx.params.jpeg_compression[severity - 1];
@@ -71109,37 +71875,70 @@ var init_digital = __esm({
     "use strict";
     init_filters();
     init_jpeg();
+    init_pil_box();
+  }
+});
+
+// src/corruptions/gray.ts
+function asGray(img) {
+  const src = img.data;
+  let i2 = 0;
+  while (i2 < src.length && src[i2] === src[i2 + 1] && src[i2] === src[i2 + 2]) i2 += 3;
+  if (i2 >= src.length) return img;
+  const data = new Uint8Array(src.length);
+  for (let s = 0; s < src.length; s += 3) {
+    const v = 19595 * src[s] + 38470 * src[s + 1] + 7471 * src[s + 2] + 32768 >>> 16;
+    data[s] = v;
+    data[s + 1] = v;
+    data[s + 2] = v;
+  }
+  return { width: img.width, height: img.height, data };
+}
+var init_gray = __esm({
+  "src/corruptions/gray.ts"() {
+    "use strict";
   }
 });
 
 // src/corruptions/noise.ts
-function sameSize(img, data) {
-  return { width: img.width, height: img.height, data };
+function perValue(img, ctx, noise) {
+  const { width, height } = img;
+  if (ctx.channels === 3) return { width, height, data: noise(img.data) };
+  const plane = new Uint8Array(width * height);
+  for (let p = 0; p < plane.length; p++) plane[p] = img.data[3 * p];
+  const out = noise(plane);
+  const data = new Uint8Array(img.data.length);
+  for (let p = 0, d = 0; p < out.length; p++, d += 3) {
+    data[d] = data[d + 1] = data[d + 2] = out[p];
+  }
+  return { width, height, data };
 }
 function gaussianNoise(img, severity, ctx) {
   const std = ctx.params.gaussian_noise[severity - 1] * 255;
-  const src = img.data;
-  const out = new Uint8Array(src.length);
-  const z2 = new Float32Array(src.length);
-  ctx.rng.fillNormal(z2, 0, std);
-  for (let i2 = 0; i2 < src.length; i2++) {
-    const v = src[i2] + z2[i2];
-    out[i2] = v >= 255 ? 255 : v > 0 ? v : 0;
-  }
-  return sameSize(img, out);
+  return perValue(img, ctx, (src) => {
+    const out = new Uint8Array(src.length);
+    const z2 = new Float32Array(src.length);
+    ctx.rng.fillNormal(z2, 0, std);
+    for (let i2 = 0; i2 < src.length; i2++) {
+      const v = src[i2] + z2[i2];
+      out[i2] = v >= 255 ? 255 : v > 0 ? v : 0;
+    }
+    return out;
+  });
 }
 function speckleNoise(img, severity, ctx) {
   const c = ctx.params.speckle_noise[severity - 1];
-  const src = img.data;
-  const out = new Uint8Array(src.length);
-  const z2 = new Float32Array(src.length);
-  ctx.rng.fillNormal(z2, 0, c);
-  for (let i2 = 0; i2 < src.length; i2++) {
-    const x2 = src[i2];
-    const v = x2 + x2 * z2[i2];
-    out[i2] = v >= 255 ? 255 : v > 0 ? v : 0;
-  }
-  return sameSize(img, out);
+  return perValue(img, ctx, (src) => {
+    const out = new Uint8Array(src.length);
+    const z2 = new Float32Array(src.length);
+    ctx.rng.fillNormal(z2, 0, c);
+    for (let i2 = 0; i2 < src.length; i2++) {
+      const x2 = src[i2];
+      const v = x2 + x2 * z2[i2];
+      out[i2] = v >= 255 ? 255 : v > 0 ? v : 0;
+    }
+    return out;
+  });
 }
 function poissonTables(c) {
   const hit = poissonCache.get(c);
@@ -71176,33 +71975,36 @@ function shotNoise(img, severity, ctx) {
   const c = ctx.params.shot_noise[severity - 1];
   const { cdf, guide, bytes } = poissonTables(c);
   const kmax = bytes.length - 1;
-  const src = img.data;
-  const out = new Uint8Array(src.length);
-  const raw = new Int32Array(src.length);
-  ctx.rng.fillI32(raw);
-  for (let i2 = 0; i2 < src.length; i2++) {
-    const v = src[i2];
-    const F = cdf[v];
-    const u = (raw[i2] >>> 0) * 23283064365386963e-26;
-    let k = guide[v][u * GUIDE | 0];
-    while (k < kmax && F[k] <= u) k++;
-    out[i2] = bytes[k];
-  }
-  return sameSize(img, out);
+  return perValue(img, ctx, (src) => {
+    const out = new Uint8Array(src.length);
+    const raw = new Int32Array(src.length);
+    ctx.rng.fillI32(raw);
+    for (let i2 = 0; i2 < src.length; i2++) {
+      const v = src[i2];
+      const F = cdf[v];
+      const u = (raw[i2] >>> 0) * 23283064365386963e-26;
+      let k = guide[v][u * GUIDE | 0];
+      while (k < kmax && F[k] <= u) k++;
+      out[i2] = bytes[k];
+    }
+    return out;
+  });
 }
 function impulseNoise(img, severity, ctx) {
   const amount = ctx.params.impulse_noise[severity - 1];
-  const out = img.data.slice();
-  const rng = ctx.rng;
-  const logq = Math.log1p(-amount);
-  const n = out.length;
-  let i2 = -1;
-  for (; ; ) {
-    i2 += 1 + Math.floor(Math.log(rng.uniformOpen()) / logq);
-    if (i2 >= n) break;
-    out[i2] = rng.nextI32() < 0 ? 0 : 255;
-  }
-  return sameSize(img, out);
+  return perValue(img, ctx, (src) => {
+    const out = src.slice();
+    const rng = ctx.rng;
+    const logq = Math.log1p(-amount);
+    const n = out.length;
+    let i2 = -1;
+    for (; ; ) {
+      i2 += 1 + Math.floor(Math.log(rng.uniformOpen()) / logq);
+      if (i2 >= n) break;
+      out[i2] = rng.nextI32() < 0 ? 0 : 255;
+    }
+    return out;
+  });
 }
 var GUIDE, poissonCache;
 var init_noise = __esm({
@@ -71616,200 +72418,23 @@ var init_rng = __esm({
 });
 
 // src/corruptions/cv-ops.ts
-function canny(src, w, h, low, high) {
-  const gx = new Int32Array(w * h);
-  const gy = new Int32Array(w * h);
-  const mag = new Int32Array((w + 2) * (h + 2));
-  const mw = w + 2;
-  for (let y = 0; y < h; y++) {
-    const ym = Math.max(0, y - 1) * w;
-    const y0 = y * w;
-    const yp = Math.min(h - 1, y + 1) * w;
-    for (let x2 = 0; x2 < w; x2++) {
-      const xm = Math.max(0, x2 - 1);
-      const xp = Math.min(w - 1, x2 + 1);
-      const dx = src[ym + xp] + 2 * src[y0 + xp] + src[yp + xp] - (src[ym + xm] + 2 * src[y0 + xm] + src[yp + xm]);
-      const dy = src[yp + xm] + 2 * src[yp + x2] + src[yp + xp] - (src[ym + xm] + 2 * src[ym + x2] + src[ym + xp]);
-      gx[y0 + x2] = dx;
-      gy[y0 + x2] = dy;
-      mag[(y + 1) * mw + x2 + 1] = Math.abs(dx) + Math.abs(dy);
-    }
-  }
-  const TAN22 = Math.SQRT2 - 1;
-  const state = new Uint8Array(w * h);
-  const stack = [];
-  for (let y = 0; y < h; y++) {
-    for (let x2 = 0; x2 < w; x2++) {
-      const m = mag[(y + 1) * mw + x2 + 1];
-      if (m <= low) continue;
-      const dx = gx[y * w + x2];
-      const dy = gy[y * w + x2];
-      const ax = Math.abs(dx);
-      const ay = Math.abs(dy);
-      const c = (y + 1) * mw + x2 + 1;
-      let keep;
-      if (ay < ax * TAN22) keep = m > mag[c - 1] && m >= mag[c + 1];
-      else if (ay > ax * (TAN22 + 2)) keep = m > mag[c - mw] && m >= mag[c + mw];
-      else {
-        const s = (dx ^ dy) < 0 ? -1 : 1;
-        keep = m > mag[c - mw - s] && m > mag[c + mw + s];
-      }
-      if (!keep) continue;
-      if (m > high) {
-        state[y * w + x2] = 2;
-        stack.push(y * w + x2);
-      } else state[y * w + x2] = 1;
-    }
-  }
-  const out = new Uint8Array(w * h);
-  for (const p of stack) out[p] = 255;
-  while (stack.length > 0) {
-    const p = stack.pop();
-    const py = p / w | 0;
-    const px = p - py * w;
-    for (let yy = Math.max(0, py - 1); yy <= Math.min(h - 1, py + 1); yy++) {
-      for (let xx = Math.max(0, px - 1); xx <= Math.min(w - 1, px + 1); xx++) {
-        const q = yy * w + xx;
-        if (state[q] === 1 && out[q] === 0) {
-          out[q] = 255;
-          stack.push(q);
-        }
-      }
-    }
-  }
-  return out;
-}
-function distanceTransform(src, w, h) {
-  const A = 1;
-  const B = 1.4;
-  const C = 2.1969;
-  const BIG = 1e9;
-  const pw = w + 4;
-  const d = new Float64Array(pw * (h + 4)).fill(BIG);
-  for (let y = 0; y < h; y++) {
-    for (let x2 = 0; x2 < w; x2++) if (src[y * w + x2] === 0) d[(y + 2) * pw + x2 + 2] = 0;
-  }
-  const p1 = pw;
-  const p2 = 2 * pw;
-  for (let y = 0; y < h; y++) {
-    let p = (y + 2) * pw + 2;
-    for (let x2 = 0; x2 < w; x2++, p++) {
-      let v = d[p];
-      if (v === 0) continue;
-      let t = d[p - p2 - 1] + C;
-      if (t < v) v = t;
-      t = d[p - p2 + 1] + C;
-      if (t < v) v = t;
-      t = d[p - p1 - 2] + C;
-      if (t < v) v = t;
-      t = d[p - p1 - 1] + B;
-      if (t < v) v = t;
-      t = d[p - p1] + A;
-      if (t < v) v = t;
-      t = d[p - p1 + 1] + B;
-      if (t < v) v = t;
-      t = d[p - p1 + 2] + C;
-      if (t < v) v = t;
-      t = d[p - 1] + A;
-      if (t < v) v = t;
-      d[p] = v;
-    }
-  }
-  for (let y = h - 1; y >= 0; y--) {
-    let p = (y + 2) * pw + w + 1;
-    for (let x2 = w - 1; x2 >= 0; x2--, p--) {
-      let v = d[p];
-      if (v === 0) continue;
-      let t = d[p + p2 + 1] + C;
-      if (t < v) v = t;
-      t = d[p + p2 - 1] + C;
-      if (t < v) v = t;
-      t = d[p + p1 + 2] + C;
-      if (t < v) v = t;
-      t = d[p + p1 + 1] + B;
-      if (t < v) v = t;
-      t = d[p + p1] + A;
-      if (t < v) v = t;
-      t = d[p + p1 - 1] + B;
-      if (t < v) v = t;
-      t = d[p + p1 - 2] + C;
-      if (t < v) v = t;
-      t = d[p + 1] + A;
-      if (t < v) v = t;
-      d[p] = v;
-    }
-  }
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) for (let x2 = 0; x2 < w; x2++) out[y * w + x2] = d[(y + 2) * pw + x2 + 2];
-  return out;
-}
-function padMirror1(src, w, h) {
-  const pw = w + 2;
-  const out = new Float32Array(pw * (h + 2));
-  for (let y = -1; y <= h; y++) {
-    const sy = y < 0 ? Math.min(1, h - 1) : y >= h ? Math.max(0, h - 2) : y;
-    const row = (y + 1) * pw;
-    const srow = sy * w;
-    for (let x2 = 0; x2 < w; x2++) out[row + x2 + 1] = src[srow + x2];
-    out[row] = src[srow + Math.min(1, w - 1)];
-    out[row + w + 1] = src[srow + Math.max(0, w - 2)];
-  }
-  return out;
-}
-function boxBlur3(src, w, h) {
-  const pw = w + 2;
-  const p = padMirror1(src, w, h);
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    let a = y * pw;
-    let b = a + pw;
-    let c = b + pw;
-    const o = y * w;
-    for (let x2 = 0; x2 < w; x2++, a++, b++, c++) {
-      out[o + x2] = (p[a] + p[a + 1] + p[a + 2] + p[b] + p[b + 1] + p[b + 2] + p[c] + p[c + 1] + p[c + 2]) / 9;
-    }
-  }
-  return out;
-}
-function equalizeHist(src) {
-  const hist = new Int32Array(256);
-  for (let i2 = 0; i2 < src.length; i2++) hist[src[i2]]++;
-  let first = 0;
-  while (first < 255 && hist[first] === 0) first++;
-  const total = src.length;
-  if (hist[first] === total) return new Uint8Array(src.length).fill(first);
-  const scale2 = 255 / (total - hist[first]);
-  const lut = new Uint8Array(256);
-  let sum2 = 0;
-  for (let v = first + 1; v < 256; v++) {
-    sum2 += hist[v];
-    lut[v] = Math.min(255, Math.round(sum2 * scale2));
-  }
-  const out = new Uint8Array(src.length);
-  for (let i2 = 0; i2 < src.length; i2++) out[i2] = lut[src[i2]];
-  return out;
-}
-function filter3x3U8(src, w, h, k) {
-  const pw = w + 2;
-  const p = padMirror1(src, w, h);
-  const [k0, k1, k2, k3, k4, k5, k6, k7, k8] = k;
-  const out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    let a = y * pw;
-    let b = a + pw;
-    let c = b + pw;
-    const o = y * w;
-    for (let x2 = 0; x2 < w; x2++, a++, b++, c++) {
-      const acc = k0 * p[a] + k1 * p[a + 1] + k2 * p[a + 2] + k3 * p[b] + k4 * p[b + 1] + k5 * p[b + 2] + k6 * p[c] + k7 * p[c + 1] + k8 * p[c + 2];
-      const v = Math.floor(acc + 0.5);
-      out[o + x2] = v < 0 ? 0 : v > 255 ? 255 : v;
-    }
-  }
-  return out;
+function spatterShade(l8, w, h) {
+  const k = wasmKernels();
+  const n = w * h;
+  const edgeWork = 8 * (w + 4) * (h + 4) + 4 * (w + 2) * (h + 2) + 13 * n;
+  const [pSrc, pShade, pWork] = reserve(k, [
+    n,
+    4 * n,
+    (edgeWork + 7 & ~7) + 12 * (w + 2) * (h + 2) + 11 * n
+  ]);
+  new Uint8Array(k.memory.buffer, pSrc, n).set(l8);
+  k.spatter_shade(pSrc, pShade, w, h, pWork);
+  return new Float32Array(k.memory.buffer, pShade, n).slice();
 }
 var init_cv_ops = __esm({
   "src/corruptions/cv-ops.ts"() {
     "use strict";
+    init_wasm();
   }
 });
 
@@ -72187,15 +72812,7 @@ function spatter(img, severity, ctx) {
       const v = liquid[i2] * 255;
       l8[i2] = v >= 255 ? 255 : v;
     }
-    const edges = canny(l8, w, h, 50, 150);
-    for (let i2 = 0; i2 < n; i2++) edges[i2] = 255 - edges[i2];
-    const dist = distanceTransform(edges, w, h);
-    for (let i2 = 0; i2 < n; i2++) if (dist[i2] > 20) dist[i2] = 20;
-    const blurred = boxBlur3(dist, w, h);
-    const d8 = new Uint8Array(n);
-    for (let i2 = 0; i2 < n; i2++) d8[i2] = blurred[i2];
-    const emboss = filter3x3U8(equalizeHist(d8), w, h, EMBOSS);
-    const shade = boxBlur3(emboss, w, h);
+    const shade = spatterShade(l8, w, h);
     const m2 = new Float32Array(n);
     let max2 = 0;
     for (let i2 = 0; i2 < n; i2++) {
@@ -72231,7 +72848,7 @@ function spatter(img, severity, ctx) {
   }
   return image3(img, out);
 }
-var WATER, MUD, EMBOSS;
+var WATER, MUD;
 var init_weather = __esm({
   "src/corruptions/weather.ts"() {
     "use strict";
@@ -72241,7 +72858,6 @@ var init_weather = __esm({
     init_plasma();
     WATER = [175 / 255, 238 / 255, 238 / 255];
     MUD = [63 / 255, 42 / 255, 20 / 255];
-    EMBOSS = [-2, -1, 0, -1, 1, 1, 0, 1, 2];
   }
 });
 
@@ -72283,6 +72899,12 @@ async function applyCorruption(img, name, severity, opts) {
     );
   }
   const tableChoice = opts.table ?? "auto";
+  if (opts.channels !== void 0 && opts.channels !== "rgb" && opts.channels !== "gray") {
+    throw new UserError(
+      "config",
+      `corruption channels must be rgb or gray, got '${String(opts.channels)}'`
+    );
+  }
   if (tableChoice !== "auto" && tableChoice !== "imagenet" && tableChoice !== "cifar") {
     throw new UserError(
       "config",
@@ -72292,13 +72914,16 @@ async function applyCorruption(img, name, severity, opts) {
   checkImage(img);
   const table2 = resolveTable(img, tableChoice);
   const pixelScale = opts.pixelScale === "image" ? Math.min(img.width, img.height) / REFERENCE_SIZE[table2] : 1;
+  const gray = opts.channels === "gray";
   const ctx = {
     rng: rngFor(opts.seedKey, name, severity),
     table: table2,
     params: PARAMS[table2],
-    pixelScale
+    pixelScale,
+    channels: gray ? 1 : 3
   };
-  return spec.apply(img, severity, ctx);
+  if (!gray) return spec.apply(img, severity, ctx);
+  return asGray(await spec.apply(asGray(img), severity, ctx));
 }
 var AUTO_CIFAR_MAX_SIDE, CORRUPTIONS;
 var init_corruptions = __esm({
@@ -72307,6 +72932,7 @@ var init_corruptions = __esm({
     init_errors3();
     init_blur();
     init_digital();
+    init_gray();
     init_noise();
     init_params();
     init_rng();
@@ -72571,7 +73197,7 @@ var init_gates2 = __esm({
 });
 
 // src/suites/robustness/sample.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 function stratifiedSample(examples, size, columns, seed) {
   if (size >= examples.length) return new Set(examples.ids);
   const strata = /* @__PURE__ */ new Map();
@@ -72597,7 +73223,7 @@ function stratifiedSample(examples, size, columns, seed) {
     q.take++;
     left--;
   }
-  const rank = (id) => createHash3("sha256").update(`${seed}\0${id}`).digest("hex");
+  const rank = (id) => createHash4("sha256").update(`${seed}\0${id}`).digest("hex");
   const out = /* @__PURE__ */ new Set();
   for (const q of quotas) {
     const members2 = strata.get(q.k).map((i2) => ({ id: examples.ids[i2], r: rank(examples.ids[i2]) })).sort((a, b) => a.r < b.r ? -1 : a.r > b.r ? 1 : 0);
@@ -72843,7 +73469,7 @@ var init_version3 = __esm({
 });
 
 // src/report/build.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 function configMetrics(config2, classes) {
   return resolveMetrics(
     metricNamesFor(
@@ -73073,12 +73699,19 @@ function buildReport(input2) {
       `${input2.unreadable.length} unreadable image(s) were skipped (dataset.onUnreadable: skip).`
     );
   }
+  const unused = input2.dataset.unused ?? [];
+  if (unused.length > 0) {
+    const some = unused.slice(0, 5).map((u) => `${u.path} (${u.reason})`);
+    notices.push(
+      `${unused.length} file(s) or folder(s) under the dataset root are not part of the dataset: ${some.join(", ")}${unused.length > 5 ? ", \u2026" : ""} (dataset.unused in report.json lists them).`
+    );
+  }
   const small = slices.filter((s) => !s.gated).length;
   if (small > 0)
     notices.push(
       `${small} slice(s) have fewer than ${minSupport} examples (slices.minSupport): reported, not gated.`
     );
-  const contentHash = createHash4("sha256");
+  const contentHash = createHash5("sha256");
   const ids = candTable.ids;
   const byId = Uint32Array.from({ length: candTable.length }, (_, i2) => i2).sort(
     (a, b) => ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0
@@ -73103,7 +73736,8 @@ function buildReport(input2) {
       classSource: input2.dataset.classSource,
       metadataColumns: input2.dataset.metadataColumns,
       contentHash: contentHash.digest("hex"),
-      ...input2.dataset.shard ? { shard: input2.dataset.shard } : {}
+      ...input2.dataset.shard ? { shard: input2.dataset.shard } : {},
+      ...unused.length > 0 ? { unused: { count: unused.length, files: unused.slice(0, MAX_UNUSED_LISTED) } } : {}
     },
     models: {
       candidate: input2.models.candidate,
@@ -73147,7 +73781,7 @@ function buildReport(input2) {
 function emptyTable(model) {
   return new RecordTableBuilder(model, "clean", 0).finish();
 }
-var normaliseKey2;
+var MAX_UNUSED_LISTED, normaliseKey2;
 var init_build = __esm({
   "src/report/build.ts"() {
     "use strict";
@@ -73163,7 +73797,668 @@ var init_build = __esm({
     init_records();
     init_version3();
     init_schema2();
+    MAX_UNUSED_LISTED = 1e3;
     normaliseKey2 = (key) => key.split("&").map((p) => p.trim()).sort().join(" & ");
+  }
+});
+
+// src/image/resample-opencv.ts
+function roundEven(x2) {
+  const r = Math.round(x2);
+  return r - x2 === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+function cubicWeights(x2) {
+  const A = -0.75;
+  const x1 = f32(x2 + 1);
+  const c0 = f32(f32(f32(f32(f32(f32(A * x1) - f32(5 * A)) * x1) + f32(8 * A)) * x1) - f32(4 * A));
+  const c1 = f32(f32(f32(f32(f32((A + 2) * x2) - (A + 3)) * x2) * x2) + 1);
+  const y = f32(1 - x2);
+  const c2 = f32(f32(f32(f32(f32((A + 2) * y) - (A + 3)) * y) * y) + 1);
+  const c3 = f32(f32(f32(1 - c0) - c1) - c2);
+  return [c0, c1, c2, c3];
+}
+function axisTaps(inSize, outSize, scale2, invScale, ksize, areaMode, horizontal2) {
+  const ofs = new Int32Array(outSize);
+  const w = new Int16Array(outSize * ksize);
+  const half = ksize / 2;
+  let xmax = outSize;
+  for (let d = 0; d < outSize; d++) {
+    let f;
+    let s;
+    if (!areaMode) {
+      f = f32((d + 0.5) * scale2 - 0.5);
+      s = Math.floor(f);
+      f = f32(f - s);
+    } else {
+      s = Math.floor(d * scale2);
+      f = f32(d + 1 - (s + 1) * invScale);
+      f = f <= 0 ? 0 : f32(f - Math.floor(f));
+    }
+    if (horizontal2 && s < 0 && ksize === 2) {
+      f = 0;
+      s = 0;
+    }
+    if (horizontal2 && s + half >= inSize) {
+      xmax = Math.min(xmax, d);
+      if (s >= inSize - 1 && ksize === 2) {
+        f = 0;
+        s = inSize - 1;
+      }
+    }
+    ofs[d] = s;
+    const c = ksize === 4 ? cubicWeights(f) : [f32(1 - f), f];
+    for (let k = 0; k < ksize; k++) w[d * ksize + k] = toShort(f32(c[k] * COEF_SCALE));
+  }
+  return { ofs, w, xmax };
+}
+function resizeGeneric(img, ow, oh, ksize, areaMode) {
+  const { width: iw, height: ih, data: src } = img;
+  const invX = ow / iw;
+  const invY = oh / ih;
+  const xs = axisTaps(iw, ow, 1 / invX, invX, ksize, areaMode, true);
+  const ys = axisTaps(ih, oh, 1 / invY, invY, ksize, areaMode, false);
+  const width = ow * 3;
+  const rows = /* @__PURE__ */ new Map();
+  const hrow = (sy) => {
+    let row = rows.get(sy);
+    if (row) return row;
+    row = new Int32Array(width);
+    const s = sy * iw * 3;
+    for (let dx = 0; dx < ow; dx++) {
+      const sx = xs.ofs[dx];
+      const o = dx * 3;
+      if (ksize === 2) {
+        const p = s + sx * 3;
+        if (dx < xs.xmax) {
+          const a0 = xs.w[dx * 2];
+          const a1 = xs.w[dx * 2 + 1];
+          for (let c = 0; c < 3; c++) row[o + c] = src[p + c] * a0 + src[p + c + 3] * a1;
+        } else {
+          for (let c = 0; c < 3; c++) row[o + c] = src[p + c] * COEF_SCALE;
+        }
+      } else {
+        for (let c = 0; c < 3; c++) {
+          let v = 0;
+          for (let j = 0; j < 4; j++) {
+            const x2 = Math.min(Math.max(sx - 1 + j, 0), iw - 1);
+            v += src[s + x2 * 3 + c] * xs.w[dx * 4 + j];
+          }
+          row[o + c] = v;
+        }
+      }
+    }
+    rows.set(sy, row);
+    return row;
+  };
+  const out = new Uint8Array(width * oh);
+  let simdEnd = 0;
+  while (simdEnd <= width - CUBIC_SIMD_LANES) simdEnd += CUBIC_SIMD_LANES;
+  for (let dy = 0; dy < oh; dy++) {
+    const sy0 = ys.ofs[dy];
+    const r = (k) => hrow(Math.min(Math.max(sy0 - ksize / 2 + 1 + k, 0), ih - 1));
+    const o = dy * width;
+    if (ksize === 2) {
+      const [s0, s1] = [r(0), r(1)];
+      const b0 = ys.w[dy * 2];
+      const b1 = ys.w[dy * 2 + 1];
+      for (let x2 = 0; x2 < width; x2++)
+        out[o + x2] = (b0 * (s0[x2] >> 4) >> 16) + (b1 * (s1[x2] >> 4) >> 16) + 2 >> 2;
+    } else {
+      const [s0, s1, s2, s3] = [r(0), r(1), r(2), r(3)];
+      const b = [0, 1, 2, 3].map((k) => ys.w[dy * 4 + k]);
+      const bf = b.map((v) => f32(v * 2 ** -22));
+      for (let x2 = 0; x2 < simdEnd; x2++) {
+        const t3 = f32(f32(s2[x2] * bf[2]) + f32(s3[x2] * bf[3]));
+        const t2 = f32(f32(s1[x2] * bf[1]) + t3);
+        out[o + x2] = toByte(f32(f32(s0[x2] * bf[0]) + t2));
+      }
+      for (let x2 = simdEnd; x2 < width; x2++) {
+        const sum2 = s0[x2] * b[0] + s1[x2] * b[1] + s2[x2] * b[2] + s3[x2] * b[3];
+        out[o + x2] = Math.max(0, Math.min(255, Math.floor((sum2 + 2 ** 21) / 2 ** 22)));
+      }
+    }
+  }
+  return { width: ow, height: oh, data: out };
+}
+function areaFast(img, ow, oh, kx, ky) {
+  const { width: iw, data: src } = img;
+  const out = new Uint8Array(ow * oh * 3);
+  const stride = iw * 3;
+  const inv = f32(1 / (kx * ky));
+  for (let dy = 0; dy < oh; dy++) {
+    for (let dx = 0; dx < ow; dx++) {
+      for (let c = 0; c < 3; c++) {
+        let sum2 = 0;
+        for (let y = 0; y < ky; y++)
+          for (let x2 = 0; x2 < kx; x2++) sum2 += src[(dy * ky + y) * stride + (dx * kx + x2) * 3 + c];
+        out[(dy * ow + dx) * 3 + c] = kx === 2 && ky === 2 ? sum2 + 2 >> 2 : toByte(f32(sum2 * inv));
+      }
+    }
+  }
+  return { width: ow, height: oh, data: out };
+}
+function areaTable(inSize, outSize, scale2) {
+  const tab2 = [];
+  for (let d = 0; d < outSize; d++) {
+    const fs1 = d * scale2;
+    const fs22 = fs1 + scale2;
+    const cell = Math.min(scale2, inSize - fs1);
+    let s2 = Math.floor(fs22);
+    let s1 = Math.ceil(fs1);
+    s2 = Math.min(s2, inSize - 1);
+    s1 = Math.min(s1, s2);
+    if (s1 - fs1 > 1e-3) tab2.push({ d, s: s1 - 1, alpha: f32((s1 - fs1) / cell) });
+    for (let s = s1; s < s2; s++) tab2.push({ d, s, alpha: f32(1 / cell) });
+    if (fs22 - s2 > 1e-3)
+      tab2.push({ d, s: s2, alpha: f32(Math.min(Math.min(fs22 - s2, 1), cell) / cell) });
+  }
+  return tab2;
+}
+function areaGeneral(img, ow, oh, sx, sy) {
+  const { width: iw, height: ih, data: src } = img;
+  const xtab = areaTable(iw, ow, sx);
+  const ytab = areaTable(ih, oh, sy);
+  const width = ow * 3;
+  const out = new Uint8Array(width * oh);
+  const buf = new Float64Array(width);
+  const sum2 = new Float64Array(width);
+  let prev = ytab[0]?.d ?? 0;
+  const flush = (dy) => {
+    for (let x2 = 0; x2 < width; x2++) out[dy * width + x2] = toByte(sum2[x2]);
+  };
+  for (const { d: dy, s: srow, alpha: beta } of ytab) {
+    buf.fill(0);
+    const row = srow * iw * 3;
+    for (const { d, s, alpha } of xtab) {
+      for (let c = 0; c < 3; c++)
+        buf[d * 3 + c] = f32(buf[d * 3 + c] + f32(src[row + s * 3 + c] * alpha));
+    }
+    if (dy !== prev) {
+      flush(prev);
+      for (let x2 = 0; x2 < width; x2++) sum2[x2] = f32(beta * buf[x2]);
+      prev = dy;
+    } else {
+      for (let x2 = 0; x2 < width; x2++) sum2[x2] = f32(sum2[x2] + f32(beta * buf[x2]));
+    }
+  }
+  flush(prev);
+  return { width: ow, height: oh, data: out };
+}
+function nearest(img, ow, oh) {
+  const { width: iw, height: ih, data: src } = img;
+  const ifx = 1 / (ow / iw);
+  const ify = 1 / (oh / ih);
+  const out = new Uint8Array(ow * oh * 3);
+  for (let y = 0; y < oh; y++) {
+    const sy = Math.min(Math.floor(y * ify), ih - 1);
+    for (let x2 = 0; x2 < ow; x2++) {
+      const sx = Math.min(Math.floor(x2 * ifx), iw - 1);
+      const i2 = (sy * iw + sx) * 3;
+      const o = (y * ow + x2) * 3;
+      out[o] = src[i2];
+      out[o + 1] = src[i2 + 1];
+      out[o + 2] = src[i2 + 2];
+    }
+  }
+  return { width: ow, height: oh, data: out };
+}
+function resizeOpenCv(img, ow, oh, interpolation) {
+  if (ow === img.width && oh === img.height) return img;
+  if (interpolation === "nearest") return nearest(img, ow, oh);
+  const invX = ow / img.width;
+  const invY = oh / img.height;
+  const scaleX = 1 / invX;
+  const scaleY = 1 / invY;
+  const kx = roundEven(scaleX);
+  const ky = roundEven(scaleY);
+  const integral = Math.abs(scaleX - kx) < Number.EPSILON && Math.abs(scaleY - ky) < Number.EPSILON;
+  let mode = interpolation;
+  if (mode === "linear" && integral && kx === 2 && ky === 2) mode = "area";
+  if (mode === "area" && scaleX >= 1 && scaleY >= 1)
+    return integral ? areaFast(img, ow, oh, kx, ky) : areaGeneral(img, ow, oh, scaleX, scaleY);
+  return resizeGeneric(img, ow, oh, mode === "cubic" ? 4 : 2, mode === "area");
+}
+var f32, COEF_SCALE, CUBIC_SIMD_LANES, toShort, toByte;
+var init_resample_opencv = __esm({
+  "src/image/resample-opencv.ts"() {
+    "use strict";
+    f32 = Math.fround;
+    COEF_SCALE = 2048;
+    CUBIC_SIMD_LANES = 16;
+    toShort = (x2) => Math.max(-32768, Math.min(32767, roundEven(x2)));
+    toByte = (x2) => Math.max(0, Math.min(255, roundEven(x2)));
+  }
+});
+
+// src/image/resample-pillow.ts
+function sinc(x2) {
+  if (x2 === 0) return 1;
+  const px = x2 * Math.PI;
+  return Math.sin(px) / px;
+}
+function pillowTaps(inSize, outSize, kernel) {
+  const scale2 = inSize / outSize;
+  const filterScale = Math.max(scale2, 1);
+  const support = kernel.support * filterScale;
+  const ksize = Math.ceil(support) * 2 + 1;
+  const invFilterScale = 1 / filterScale;
+  const first = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  const weights = new Int32Array(outSize * ksize);
+  const k = new Float64Array(ksize);
+  for (let xx = 0; xx < outSize; xx++) {
+    const center = (xx + 0.5) * scale2;
+    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
+    const n = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
+    let ww = 0;
+    for (let x2 = 0; x2 < n; x2++) {
+      const w = kernel.fn((x2 + xmin - center + 0.5) * invFilterScale);
+      k[x2] = w;
+      ww += w;
+    }
+    for (let x2 = 0; x2 < n; x2++) {
+      const w = ww === 0 ? k[x2] : k[x2] / ww;
+      weights[xx * ksize + x2] = Math.trunc(w < 0 ? -0.5 + w * ONE2 : 0.5 + w * ONE2);
+    }
+    first[xx] = xmin;
+    count[xx] = n;
+  }
+  return { first, count, weights, ksize };
+}
+function clip8(sum2) {
+  const v = sum2 >> PRECISION_BITS;
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+function horizontal(src, sw, y0, rows, taps) {
+  const ow = taps.count.length;
+  const out = new Uint8Array(ow * rows * 3);
+  const { first, count, weights, ksize } = taps;
+  for (let y = 0; y < rows; y++) {
+    const rowIn = (y0 + y) * sw * 3;
+    const rowOut = y * ow * 3;
+    for (let xx = 0; xx < ow; xx++) {
+      let s0 = HALF;
+      let s1 = HALF;
+      let s2 = HALF;
+      const kb = xx * ksize;
+      let p = rowIn + first[xx] * 3;
+      const n = count[xx];
+      for (let x2 = 0; x2 < n; x2++, p += 3) {
+        const w = weights[kb + x2];
+        s0 = s0 + Math.imul(src[p], w) | 0;
+        s1 = s1 + Math.imul(src[p + 1], w) | 0;
+        s2 = s2 + Math.imul(src[p + 2], w) | 0;
+      }
+      const o = rowOut + xx * 3;
+      out[o] = clip8(s0);
+      out[o + 1] = clip8(s1);
+      out[o + 2] = clip8(s2);
+    }
+  }
+  return out;
+}
+function vertical(src, w, rowOffset, taps) {
+  const oh = taps.count.length;
+  const stride = w * 3;
+  const out = new Uint8Array(stride * oh);
+  const acc = new Int32Array(stride);
+  const { first, count, weights, ksize } = taps;
+  for (let yy = 0; yy < oh; yy++) {
+    acc.fill(HALF);
+    const kb = yy * ksize;
+    const base = (first[yy] - rowOffset) * stride;
+    const n = count[yy];
+    for (let y = 0; y < n; y++) {
+      const w8 = weights[kb + y];
+      const row = base + y * stride;
+      for (let i2 = 0; i2 < stride; i2++) acc[i2] = acc[i2] + Math.imul(src[row + i2], w8) | 0;
+    }
+    const o = yy * stride;
+    for (let i2 = 0; i2 < stride; i2++) out[o + i2] = clip8(acc[i2]);
+  }
+  return out;
+}
+function nearest2(img, ow, oh) {
+  const out = new Uint8Array(ow * oh * 3);
+  const columns = nearestSteps(img.width, ow);
+  const rows = nearestSteps(img.height, oh);
+  for (let y = 0; y < oh; y++) {
+    const sy = rows[y];
+    if (sy < 0) continue;
+    const rowIn = sy * img.width * 3;
+    for (let x2 = 0; x2 < ow; x2++) {
+      const sx = columns[x2];
+      if (sx < 0) continue;
+      const i2 = rowIn + sx * 3;
+      const o = (y * ow + x2) * 3;
+      out[o] = img.data[i2];
+      out[o + 1] = img.data[i2 + 1];
+      out[o + 2] = img.data[i2 + 2];
+    }
+  }
+  return { width: ow, height: oh, data: out };
+}
+function nearestSteps(inSize, outSize) {
+  const step = inSize / outSize;
+  const idx = new Int32Array(outSize);
+  let pos = step * 0.5;
+  for (let i2 = 0; i2 < outSize; i2++) {
+    const s = pos < 0 ? -1 : Math.trunc(pos);
+    idx[i2] = s >= 0 && s < inSize ? s : -1;
+    pos += step;
+  }
+  return idx;
+}
+function resizePillow(img, ow, oh, filter) {
+  if (ow === img.width && oh === img.height) return img;
+  if (filter === "nearest") return nearest2(img, ow, oh);
+  const kernel = KERNELS[filter];
+  const needH = ow !== img.width;
+  const needV = oh !== img.height;
+  const vTaps = pillowTaps(img.height, oh, kernel);
+  let data = img.data;
+  let rowOffset = 0;
+  if (needH) {
+    const firstRow = vTaps.first[0];
+    const lastRow = vTaps.first[oh - 1] + vTaps.count[oh - 1];
+    data = horizontal(
+      img.data,
+      img.width,
+      firstRow,
+      lastRow - firstRow,
+      pillowTaps(img.width, ow, kernel)
+    );
+    rowOffset = firstRow;
+  }
+  if (needV) data = vertical(data, ow, rowOffset, vTaps);
+  return { width: ow, height: oh, data };
+}
+var PRECISION_BITS, HALF, ONE2, HAMMING_A, HAMMING_B, KERNELS;
+var init_resample_pillow = __esm({
+  "src/image/resample-pillow.ts"() {
+    "use strict";
+    PRECISION_BITS = 22;
+    HALF = 1 << PRECISION_BITS - 1;
+    ONE2 = 1 << PRECISION_BITS;
+    HAMMING_A = Math.fround(0.54);
+    HAMMING_B = Math.fround(0.46);
+    KERNELS = {
+      box: { fn: (x2) => x2 > -0.5 && x2 <= 0.5 ? 1 : 0, support: 0.5 },
+      bilinear: {
+        fn: (x2) => {
+          const a = Math.abs(x2);
+          return a < 1 ? 1 - a : 0;
+        },
+        support: 1
+      },
+      hamming: {
+        fn: (x2) => {
+          const a = Math.abs(x2);
+          if (a === 0) return 1;
+          if (a >= 1) return 0;
+          const px = a * Math.PI;
+          return Math.sin(px) / px * (HAMMING_A + HAMMING_B * Math.cos(px));
+        },
+        support: 1
+      },
+      bicubic: {
+        // Keys' cubic convolution with a = −0.5.
+        fn: (x2) => {
+          const a = Math.abs(x2);
+          if (a < 1) return (1.5 * a - 2.5) * a * a + 1;
+          if (a < 2) return (((a - 5) * a + 8) * a - 4) * -0.5;
+          return 0;
+        },
+        support: 2
+      },
+      lanczos: { fn: (x2) => x2 >= -3 && x2 < 3 ? sinc(x2) * sinc(x2 / 3) : 0, support: 3 }
+    };
+  }
+});
+
+// src/image/resample-torch.ts
+function roundEven2(x2) {
+  const r = Math.round(x2);
+  return r - x2 === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+function plainTaps(inSize, outSize, cubic) {
+  const ksize = cubic ? 4 : 2;
+  const index2 = new Int32Array(outSize * ksize);
+  const weights = new Float32Array(outSize * ksize);
+  const scale2 = f322(inSize / outSize);
+  for (let i2 = 0; i2 < outSize; i2++) {
+    const b = i2 * ksize;
+    if (!cubic) {
+      if (outSize === inSize) {
+        index2[b] = index2[b + 1] = i2;
+        weights[b] = 1;
+        weights[b + 1] = 0;
+        continue;
+      }
+      const real = Math.max(scale2 * (i2 + 0.5) - 0.5, 0);
+      const i0 = Math.trunc(real);
+      index2[b] = i0;
+      index2[b + 1] = i0 < inSize - 1 ? i0 + 1 : i0;
+      const l1 = f322(real - i0);
+      weights[b + 1] = l1;
+      weights[b] = f322(1 - l1);
+    } else {
+      const real = scale2 * (i2 + 0.5) - 0.5;
+      const i0 = Math.floor(f322(real));
+      const t = f322(real - i0);
+      const c = cubicCoefficients(t);
+      for (let j = 0; j < 4; j++) {
+        index2[b + j] = Math.max(Math.min(i0 + j - 1, inSize - 1), 0);
+        weights[b + j] = c[j];
+      }
+    }
+  }
+  return { count: new Int32Array(outSize).fill(ksize), index: index2, weights, ksize };
+}
+function cubicCoefficients(t) {
+  const A = -0.75;
+  const cc1 = (x3) => f322(f322(f322(f322(f322((A + 2) * x3) - (A + 3)) * x3) * x3) + 1);
+  const cc2 = (x3) => f322(f322(f322(f322(f322(f322(A * x3) - f322(5 * A)) * x3) + f322(8 * A)) * x3) - f322(4 * A));
+  const x2 = f322(1 - t);
+  return [cc2(f322(t + 1)), cc1(t), cc1(x2), cc2(f322(x2 + 1))];
+}
+function aaTaps(inSize, outSize, interpSize) {
+  const scale2 = f322(inSize / outSize);
+  const support = f322(scale2 >= 1 ? interpSize * 0.5 * scale2 : interpSize * 0.5);
+  const ksize = Math.ceil(support) * 2 + 1;
+  const invscale = scale2 >= 1 ? f322(1 / scale2) : 1;
+  const filter = interpSize === 2 ? (x2) => {
+    const a = Math.abs(x2);
+    return a < 1 ? f322(1 - a) : 0;
+  } : (x2) => {
+    const a = Math.abs(x2);
+    if (a < 1) return f322((1.5 * a - 2.5) * a * a + 1);
+    if (a < 2) return f322(f322(f322(f322(f322(f322(a - 5) * a) + 8) * a) - 4) * -0.5);
+    return 0;
+  };
+  const count = new Int32Array(outSize);
+  const index2 = new Int32Array(outSize * ksize);
+  const weights = new Float32Array(outSize * ksize);
+  for (let i2 = 0; i2 < outSize; i2++) {
+    const center = f322(scale2 * (i2 + 0.5));
+    const xmin = Math.max(Math.trunc(f322(center - support) + 0.5), 0);
+    const n = Math.min(Math.trunc(f322(center + support) + 0.5), inSize) - xmin;
+    let total = 0;
+    const b = i2 * ksize;
+    for (let j = 0; j < n; j++) {
+      const w = filter(f322((f322(j + xmin - center) + 0.5) * invscale));
+      weights[b + j] = w;
+      index2[b + j] = xmin + j;
+      total = f322(total + w);
+    }
+    if (total !== 0) for (let j = 0; j < n; j++) weights[b + j] = f322(weights[b + j] / total);
+    count[i2] = n;
+  }
+  return { count, index: index2, weights, ksize };
+}
+function fma(v, w, acc) {
+  return f322(v * w + acc);
+}
+function passX(src, w, h, t) {
+  const ow = t.count.length;
+  const out = new Float32Array(ow * h * 3);
+  const { count, index: index2, weights, ksize } = t;
+  for (let y = 0; y < h; y++) {
+    const row = y * w * 3;
+    for (let i2 = 0; i2 < ow; i2++) {
+      const b = i2 * ksize;
+      const n = count[i2];
+      let p = row + index2[b] * 3;
+      let wt = weights[b];
+      let a0 = f322(src[p] * wt);
+      let a1 = f322(src[p + 1] * wt);
+      let a2 = f322(src[p + 2] * wt);
+      for (let j = 1; j < n; j++) {
+        p = row + index2[b + j] * 3;
+        wt = weights[b + j];
+        a0 = fma(src[p], wt, a0);
+        a1 = fma(src[p + 1], wt, a1);
+        a2 = fma(src[p + 2], wt, a2);
+      }
+      const o = (y * ow + i2) * 3;
+      out[o] = a0;
+      out[o + 1] = a1;
+      out[o + 2] = a2;
+    }
+  }
+  return out;
+}
+function passY(src, w, t) {
+  const oh = t.count.length;
+  const stride = w * 3;
+  const out = new Float32Array(stride * oh);
+  const { count, index: index2, weights, ksize } = t;
+  for (let i2 = 0; i2 < oh; i2++) {
+    const b = i2 * ksize;
+    const n = count[i2];
+    const o = i2 * stride;
+    const r0 = index2[b] * stride;
+    const w0 = weights[b];
+    for (let x2 = 0; x2 < stride; x2++) out[o + x2] = f322(src[r0 + x2] * w0);
+    for (let j = 1; j < n; j++) {
+      const r = index2[b + j] * stride;
+      const wt = weights[b + j];
+      for (let x2 = 0; x2 < stride; x2++) out[o + x2] = fma(src[r + x2], wt, out[o + x2]);
+    }
+  }
+  return out;
+}
+function nearestIndex(inSize, outSize) {
+  const scale2 = f322(inSize / outSize);
+  const idx = new Int32Array(outSize);
+  for (let i2 = 0; i2 < outSize; i2++) idx[i2] = Math.min(Math.floor(f322(scale2 * i2)), inSize - 1);
+  return idx;
+}
+function resizeTorch(img, ow, oh, interpolation, antialias) {
+  const { width: iw, height: ih, data } = img;
+  if (interpolation === "nearest") {
+    const xs = nearestIndex(iw, ow);
+    const ys = nearestIndex(ih, oh);
+    const out2 = new Uint8Array(ow * oh * 3);
+    for (let y = 0; y < oh; y++)
+      for (let x2 = 0; x2 < ow; x2++)
+        for (let c = 0; c < 3; c++)
+          out2[(y * ow + x2) * 3 + c] = data[(ys[y] * iw + xs[x2]) * 3 + c];
+    return { width: ow, height: oh, data: out2 };
+  }
+  const cubic = interpolation === "bicubic";
+  const tx = antialias ? aaTaps(iw, ow, cubic ? 4 : 2) : plainTaps(iw, ow, cubic);
+  const ty = antialias ? aaTaps(ih, oh, cubic ? 4 : 2) : plainTaps(ih, oh, cubic);
+  const result = passY(passX(Float32Array.from(data), iw, ih, tx), ow, ty);
+  const out = new Uint8Array(result.length);
+  for (let i2 = 0; i2 < result.length; i2++)
+    out[i2] = Math.max(0, Math.min(255, roundEven2(result[i2])));
+  return { width: ow, height: oh, data: out };
+}
+var f322;
+var init_resample_torch = __esm({
+  "src/image/resample-torch.ts"() {
+    "use strict";
+    f322 = Math.fround;
+  }
+});
+
+// src/image/resample.ts
+function resample(img, width, height, r) {
+  if (width === img.width && height === img.height) return img;
+  switch (r.library) {
+    case "pillow":
+      return resizePillow(img, width, height, r.interpolation);
+    case "opencv":
+      return resizeOpenCv(img, width, height, r.interpolation);
+    case "torchvision":
+      return resizeTorch(img, width, height, r.interpolation, r.antialias);
+  }
+}
+function describeResampler(r) {
+  const aa = r.library === "torchvision" && r.antialias ? "+aa" : "";
+  return `${r.library}:${r.interpolation}${aa}`;
+}
+var init_resample = __esm({
+  "src/image/resample.ts"() {
+    "use strict";
+    init_resample_opencv();
+    init_resample_pillow();
+    init_resample_torch();
+  }
+});
+
+// src/image/geometry.ts
+function geometryKey(g) {
+  return [
+    g.width,
+    g.height,
+    g.mode,
+    describeResampler(g.resampler),
+    g.resizeTo ?? "",
+    g.exif ? "exif" : "stored",
+    g.background?.toLowerCase() ?? "drop-alpha",
+    g.mode === "letterbox" ? g.pad.toLowerCase() : ""
+  ].join("|");
+}
+function planResize(w, h, g) {
+  if (g.mode === "stretch") return { width: g.width, height: g.height };
+  if (g.mode === "center-crop") {
+    const target = g.resizeTo ?? Math.max(g.width, g.height);
+    const [rw, rh] = w <= h ? [target, Math.trunc(target * h / w)] : [Math.trunc(target * w / h), target];
+    return {
+      width: rw,
+      height: rh,
+      crop: { left: roundHalfEven2((rw - g.width) / 2), top: roundHalfEven2((rh - g.height) / 2) }
+    };
+  }
+  const r = Math.min(g.height / h, g.width / w);
+  const nw = Math.max(1, roundHalfEven2(w * r));
+  const nh = Math.max(1, roundHalfEven2(h * r));
+  return {
+    width: nw,
+    height: nh,
+    pad: {
+      left: roundHalfEven2((g.width - nw) / 2 - 0.1),
+      top: roundHalfEven2((g.height - nh) / 2 - 0.1)
+    }
+  };
+}
+function roundHalfEven2(x2) {
+  const f = Math.floor(x2);
+  const diff = x2 - f;
+  if (diff > 0.5) return f + 1;
+  if (diff < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+function describeResize(g) {
+  const loader = [g.exif ? "exif" : "", g.background ? `alpha\u2192${g.background.toLowerCase()}` : ""].filter(Boolean).join(",");
+  return `${g.mode}/${describeResampler(g.resampler)}${loader ? ` (${loader})` : ""}`;
+}
+var init_geometry = __esm({
+  "src/image/geometry.ts"() {
+    "use strict";
+    init_resample();
   }
 });
 
@@ -73176,17 +74471,18 @@ function summarizeContract(c) {
     dtype: c.tensor.dtype,
     width: c.geometry.width,
     height: c.geometry.height,
-    resize: `${c.geometry.mode}/${c.geometry.interpolation}`
+    resize: describeResize(c.geometry)
   };
 }
 var init_summary2 = __esm({
   "src/engine/summary.ts"() {
     "use strict";
+    init_geometry();
   }
 });
 
 // src/engine/reuse.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { readFile as readFile6 } from "node:fs/promises";
 async function decideReuse(stored, baseline, examples, variants) {
   const summary2 = stored.report.models.candidate;
@@ -73229,7 +74525,7 @@ async function imageHashes(examples) {
       batch.push(
         readFile6(examples.absPath(e)).then(
           (bytes) => {
-            column.setBytes(e, createHash5("sha256").update(bytes).digest());
+            column.setBytes(e, createHash6("sha256").update(bytes).digest());
             read[e] = 1;
           },
           () => void 0
@@ -73248,160 +74544,69 @@ var init_reuse = __esm({
   }
 });
 
-// src/image/header.ts
-function readImageHeader(bytes) {
-  if (bytes.length > 24 && bytes[0] === 137 && bytes[1] === 80) return readPng(bytes);
-  if (bytes.length > 4 && bytes[0] === 255 && bytes[1] === 216) return readJpeg(bytes);
-  return void 0;
-}
-function readPng(b) {
-  if (PNG_SIGNATURE.some((v, i2) => b[i2] !== v)) return void 0;
-  if (u32(b, 8) !== 13 || String.fromCharCode(b[12], b[13], b[14], b[15]) !== "IHDR")
-    return void 0;
-  const width = u32(b, 16);
-  const height = u32(b, 20);
-  if (width === 0 || height === 0) return void 0;
-  let at = 8;
-  while (at + 8 <= b.length) {
-    const type = String.fromCharCode(b[at + 4], b[at + 5], b[at + 6], b[at + 7]);
-    if (type === "eXIf") return void 0;
-    if (type === "IDAT" || type === "IEND") return { width, height, orientation: 1 };
-    at += 12 + u32(b, at);
-  }
-  return void 0;
-}
-function isStartOfFrame(marker) {
-  return marker >= 192 && marker <= 207 && marker !== 196 && marker !== 200 && marker !== 204;
-}
-function readJpeg(b) {
-  let at = 2;
-  let orientation;
-  let exifBlocks = 0;
-  while (at + 4 <= b.length) {
-    if (b[at] !== 255) return void 0;
-    const marker = b[at + 1];
-    if (marker === 255) {
-      at++;
-      continue;
-    }
-    if (marker === 216 || marker === 217 || marker === 218) return void 0;
-    if (marker >= 208 && marker <= 215) return void 0;
-    const length = u16(b, at + 2);
-    if (length < 2 || at + 2 + length > b.length) return void 0;
-    const body = at + 4;
-    if (marker === 225 && length >= 8 && b[body] === 69 && // "Exif\0\0"
-    b[body + 1] === 120 && b[body + 2] === 105 && b[body + 3] === 102 && b[body + 4] === 0 && b[body + 5] === 0) {
-      if (++exifBlocks > 1) return void 0;
-      orientation = exifOrientation(b.subarray(body + 6, at + 2 + length));
-      if (orientation === void 0) return void 0;
-    } else if (isStartOfFrame(marker)) {
-      if (length < 8) return void 0;
-      const height = u16(b, body + 1);
-      const width = u16(b, body + 3);
-      if (width === 0 || height === 0) return void 0;
-      return { width, height, orientation: orientation ?? 1 };
-    }
-    at += 2 + length;
-  }
-  return void 0;
-}
-function exifOrientation(t) {
-  if (t.length < 8) return void 0;
-  const little = t[0] === 73 && t[1] === 73;
-  if (!little && !(t[0] === 77 && t[1] === 77)) return void 0;
-  if (u16(t, 2, little) !== 42) return void 0;
-  const ifd = u32(t, 4, little);
-  if (ifd < 8 || ifd + 2 > t.length) return void 0;
-  const entries = u16(t, ifd, little);
-  if (ifd + 2 + entries * 12 > t.length) return void 0;
-  for (let i2 = 0; i2 < entries; i2++) {
-    const e = ifd + 2 + i2 * 12;
-    if (u16(t, e, little) !== 274) continue;
-    if (u16(t, e + 2, little) !== 3 || u32(t, e + 4, little) !== 1) return void 0;
-    const value = u16(t, e + 8, little);
-    return value >= 1 && value <= 8 ? value : void 0;
-  }
-  return 1;
-}
-var u16, u32, PNG_SIGNATURE;
-var init_header = __esm({
-  "src/image/header.ts"() {
-    "use strict";
-    u16 = (b, at, little = false) => little ? b[at] | b[at + 1] << 8 : b[at] << 8 | b[at + 1];
-    u32 = (b, at, little = false) => little ? (b[at] | b[at + 1] << 8 | b[at + 2] << 16 | b[at + 3] << 24) >>> 0 : (b[at] << 24 | b[at + 1] << 16 | b[at + 2] << 8 | b[at + 3]) >>> 0;
-    PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
-  }
-});
-
 // src/image/decode.ts
 import sharp2 from "sharp";
-function geometryKey(g) {
-  return [
-    g.width,
-    g.height,
-    g.mode,
-    g.interpolation,
-    g.resizeTo ?? "",
-    g.background.toLowerCase()
-  ].join("|");
-}
 async function decodeToGeometry(bytes, g, label) {
+  let decoded;
   try {
-    let img = sharp2(bytes, {
-      failOn: "error",
-      limitInputPixels: MAX_INPUT_PIXELS2,
-      sequentialRead: true
-    }).rotate().flatten({ background: g.background });
-    const kernel = KERNELS[g.interpolation];
-    if (g.mode === "stretch") {
-      img = img.resize(g.width, g.height, { fit: "fill", kernel });
-    } else if (g.mode === "letterbox") {
-      img = img.resize(g.width, g.height, { fit: "inside", kernel });
-    } else {
-      const target = g.resizeTo ?? Math.max(g.width, g.height);
-      const meta3 = readImageHeader(bytes) ?? await sharp2(bytes, { failOn: "error", limitInputPixels: MAX_INPUT_PIXELS2 }).metadata();
-      const swap = (meta3.orientation ?? 1) >= 5;
-      const ow = swap ? meta3.height : meta3.width;
-      const oh = swap ? meta3.width : meta3.height;
-      if (!ow || !oh) throw new Error("image has no size");
-      const [rw, rh] = ow <= oh ? [target, Math.max(target, Math.floor(target * oh / ow))] : [Math.max(target, Math.floor(target * ow / oh)), target];
-      img = img.resize(rw, rh, { fit: "fill", kernel }).extract({
-        left: roundHalfEven2((rw - g.width) / 2),
-        top: roundHalfEven2((rh - g.height) / 2),
-        width: g.width,
-        height: g.height
-      });
-    }
-    const { data, info: info2 } = await img.toColourspace("srgb").removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    const rgb = new Uint8Array(data.buffer, data.byteOffset, data.length);
-    const padded = g.mode === "letterbox";
-    if (info2.channels !== 3 || (padded ? info2.width > g.width || info2.height > g.height : info2.width !== g.width || info2.height !== g.height)) {
-      throw new Error(`unexpected decoded shape ${info2.width}x${info2.height}x${info2.channels}`);
-    }
-    return padded ? padCentred(rgb, info2.width, info2.height, g) : { width: info2.width, height: info2.height, data: rgb };
+    decoded = await decodeRgb(bytes, g);
   } catch (error63) {
     throw new UserError("image", `cannot decode image ${label}: ${describeSharpError(error63)}`, {
       cause: error63
     });
   }
+  const plan = planResize(decoded.width, decoded.height, g);
+  const resized = resample(decoded, plan.width, plan.height, g.resampler);
+  if (plan.crop) return crop(resized, plan.crop.left, plan.crop.top, g.width, g.height);
+  if (plan.pad) return padOnto(resized, plan.pad.left, plan.pad.top, g);
+  return resized;
 }
-function padCentred(data, w, h, g) {
-  if (w === g.width && h === g.height) return { width: w, height: h, data };
-  const bg = [1, 3, 5].map((i2) => Number.parseInt(g.background.slice(i2, i2 + 2), 16));
+async function decodeRgb(bytes, g) {
+  let img = sharp2(bytes, {
+    failOn: "error",
+    limitInputPixels: MAX_INPUT_PIXELS2,
+    sequentialRead: true
+  });
+  if (g.exif) img = img.rotate();
+  if (g.resampler.library === "pillow" && isPng16BitGrey(bytes)) {
+    const { data: data2, info: info3 } = await img.toColourspace("grey16").raw({ depth: "ushort" }).toBuffer({ resolveWithObject: true });
+    const samples = new Uint16Array(data2.buffer, data2.byteOffset, data2.length / 2);
+    const rgb = new Uint8Array(info3.width * info3.height * 3);
+    for (let i2 = 0; i2 < info3.width * info3.height; i2++)
+      rgb[3 * i2] = rgb[3 * i2 + 1] = rgb[3 * i2 + 2] = Math.min(samples[i2 * info3.channels], 255);
+    return { width: info3.width, height: info3.height, data: rgb };
+  }
+  if (g.background) img = img.flatten({ background: g.background });
+  const { data, info: info2 } = await img.toColourspace("srgb").removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  if (info2.channels !== 3)
+    throw new Error(`unexpected decoded shape ${info2.width}x${info2.height}x${info2.channels}`);
+  return {
+    width: info2.width,
+    height: info2.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length)
+  };
+}
+function isPng16BitGrey(b) {
+  return b.length > 26 && b[0] === 137 && b[1] === 80 && b[24] === 16 && b[25] === 0;
+}
+function crop(img, left, top, w, h) {
+  if (left === 0 && top === 0 && w === img.width && h === img.height) return img;
+  const out = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    const from = ((top + y) * img.width + left) * 3;
+    out.set(img.data.subarray(from, from + w * 3), y * w * 3);
+  }
+  return { width: w, height: h, data: out };
+}
+function padOnto(img, left, top, g) {
+  if (img.width === g.width && img.height === g.height) return img;
+  const bg = [1, 3, 5].map((i2) => Number.parseInt(g.pad.slice(i2, i2 + 2), 16));
   const out = new Uint8Array(g.width * g.height * 3);
   for (let p = 0; p < out.length; p += 3) out.set(bg, p);
-  const left = Math.floor((g.width - w) / 2);
-  const top = Math.floor((g.height - h) / 2);
-  for (let y = 0; y < h; y++)
-    out.set(data.subarray(y * w * 3, (y + 1) * w * 3), ((top + y) * g.width + left) * 3);
+  const row = img.width * 3;
+  for (let y = 0; y < img.height; y++)
+    out.set(img.data.subarray(y * row, (y + 1) * row), ((top + y) * g.width + left) * 3);
   return { width: g.width, height: g.height, data: out };
-}
-function roundHalfEven2(x2) {
-  const f = Math.floor(x2);
-  const diff = x2 - f;
-  if (diff > 0.5) return f + 1;
-  if (diff < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
 }
 function describeSharpError(error63) {
   const message = error63 instanceof Error ? error63.message : String(error63);
@@ -73414,19 +74619,15 @@ function describeSharpError(error63) {
     return "the file is truncated or corrupt (the decoder failed; its message was lost to a concurrent decode)";
   return message.split("\n")[0] ?? message;
 }
-var KERNELS, MAX_INPUT_PIXELS2;
+var MAX_INPUT_PIXELS2;
 var init_decode = __esm({
   "src/image/decode.ts"() {
     "use strict";
     init_errors3();
-    init_header();
+    init_geometry();
+    init_resample();
+    init_geometry();
     sharp2.cache(false);
-    KERNELS = {
-      nearest: sharp2.kernel.nearest,
-      bilinear: sharp2.kernel.linear,
-      bicubic: sharp2.kernel.cubic,
-      lanczos3: sharp2.kernel.lanczos3
-    };
     MAX_INPUT_PIXELS2 = 268402689;
   }
 });
@@ -73678,16 +74879,33 @@ var init_scores = __esm({
   }
 });
 
+// src/tables/quantize.ts
+function quantize(x2) {
+  return x2 === 0 || !Number.isFinite(x2) ? x2 : Number(x2.toPrecision(7));
+}
+var init_quantize = __esm({
+  "src/tables/quantize.ts"() {
+    "use strict";
+  }
+});
+
 // src/engine/variant-task.ts
 async function runVariantTask(img, task) {
   if (task.kind === "corruption") {
     return applyCorruption(img, task.name, task.severity, {
       seedKey: task.seedKey,
       table: task.table,
-      pixelScale: task.pixelScale
+      pixelScale: task.pixelScale,
+      channels: task.channels ?? "rgb"
     });
   }
   return applyTransform(img, task.spec);
+}
+function taskForChannels(task, channels) {
+  return task.kind === "corruption" && channels === "gray" ? { ...task, channels: "gray" } : task;
+}
+function variantChannels(task, channels) {
+  return task?.kind === "corruption" && channels === "gray" ? "gray" : "rgb";
 }
 var init_variant_task = __esm({
   "src/engine/variant-task.ts"() {
@@ -73778,7 +74996,7 @@ var init_variant_pool = __esm({
 });
 
 // src/engine/evaluate.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 import os5 from "node:os";
 import { readFile as readFile7 } from "node:fs/promises";
 async function evaluate(examples, models, variants, options) {
@@ -73803,7 +75021,7 @@ async function evaluate(examples, models, variants, options) {
           unreadable.push({ id: example.id, reason: `cannot read file: ${describeError(error63)}` });
           return void 0;
         }
-        const hash2 = createHash6("sha256").update(bytes).digest("hex");
+        const hash2 = createHash7("sha256").update(bytes).digest("hex");
         const images2 = /* @__PURE__ */ new Map();
         try {
           for (const [key, g] of geometries)
@@ -73872,14 +75090,18 @@ async function evaluate(examples, models, variants, options) {
         if (!variant || prepared[i2] || memberLists[i2].length === 0) return;
         prepared[i2] = (async () => {
           const out = /* @__PURE__ */ new Map();
-          for (const key of geometries.keys()) {
-            const members2 = memberLists[i2];
-            const cleans = members2.map((d) => d.images.get(key));
+          const members2 = memberLists[i2];
+          const probe = variant.task?.(members2[0].example);
+          for (const m of models) {
+            const channels = variantChannels(probe, m.contract.tensor.channels);
+            const key = `${geometryKey(m.contract.geometry)}\0${channels}`;
+            if (out.has(key)) continue;
+            const cleans = members2.map((d) => d.images.get(geometryKey(m.contract.geometry)));
             out.set(
               key,
               variant.task ? await pool.runBatch(
                 cleans,
-                members2.map((d) => variant.task(d.example))
+                members2.map((d) => taskForChannels(variant.task(d.example), channels))
               ) : cleans
             );
           }
@@ -73897,7 +75119,11 @@ async function evaluate(examples, models, variants, options) {
         prepared[i2] = void 0;
         prepare(i2 + lookahead);
         models.forEach((m, mi) => {
-          const imgs = variantImages.get(geometryKey(m.contract.geometry));
+          const channels = variantChannels(
+            variant.task?.(members2[0].example),
+            m.contract.tensor.channels
+          );
+          const imgs = variantImages.get(`${geometryKey(m.contract.geometry)}\0${channels}`);
           members2.forEach(
             (d, j) => queues[mi].push({ image: imgs[j], decoded: d, variant: variant.name })
           );
@@ -73911,13 +75137,12 @@ async function evaluate(examples, models, variants, options) {
     await pool.close();
   }
   if (unreadable.length > 0 && (options.onUnreadable ?? "error") === "error") {
-    const list2 = unreadable.slice(0, 10).map((u) => `  ${u.id}: ${u.reason}`).join("\n");
+    const list2 = unreadable.slice(0, 10).map((u) => `${u.id}: ${u.reason}`);
+    if (unreadable.length > 10) list2.push(`... and ${unreadable.length - 10} more`);
     throw new UserError(
       "image",
-      `${unreadable.length} image(s) could not be read:
-${list2}${unreadable.length > 10 ? `
-  ... and ${unreadable.length - 10} more` : ""}
-Fix or remove them, or set dataset.onUnreadable: skip to evaluate without them.`
+      `${unreadable.length} image(s) could not be read (fix or remove them, or set dataset.onUnreadable: skip to evaluate without them):`,
+      { details: list2 }
     );
   }
   const tables = [];
@@ -73988,9 +75213,6 @@ async function runModel(m, items, keepProbs, stats, spares) {
   }
   return out;
 }
-function quantize(x2) {
-  return x2 === 0 || !Number.isFinite(x2) ? x2 : Number(x2.toPrecision(7));
-}
 var MAX_BATCHES_IN_FLIGHT, MAX_SPARE_TENSORS;
 var init_evaluate2 = __esm({
   "src/engine/evaluate.ts"() {
@@ -74002,8 +75224,10 @@ var init_evaluate2 = __esm({
     init_contract();
     init_scores();
     init_images();
+    init_quantize();
     init_records();
     init_variant_pool();
+    init_variant_task();
     MAX_BATCHES_IN_FLIGHT = 2;
     MAX_SPARE_TENSORS = 2 * (MAX_BATCHES_IN_FLIGHT + 1);
   }
@@ -74038,10 +75262,10 @@ var init_shard = __esm({
 });
 
 // src/engine/run.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 import { readFile as readFile8 } from "node:fs/promises";
 import os6 from "node:os";
-import path7 from "node:path";
+import path10 from "node:path";
 async function runEvaluation(loaded, overrides, hooks = {}) {
   const log = hooks.log ?? (() => void 0);
   const config2 = loaded.config;
@@ -74101,23 +75325,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       checkClassCount("baseline", baseContract, classes.length);
       models.push({ role: "baseline", model: baselineModel, contract: baseContract });
     }
-    const metricNames = metricNamesFor(
-      config2.metrics.topK,
-      config2.gates.map((g) => g.metric)
-    );
-    try {
-      resolveMetrics(metricNames, classes);
-    } catch (error63) {
-      if (error63 instanceof UnknownMetricError) {
-        const i2 = config2.gates.findIndex((g) => error63.message.includes(`"${g.metric}"`));
-        const line = i2 >= 0 ? loaded.lineOf(["gates", i2, "metric"]) : void 0;
-        throw new UserError(
-          "config",
-          `${path7.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i2}].metric: ${error63.message}`
-        );
-      }
-      throw error63;
-    }
+    checkMetricNames(loaded, classes, classSource);
     checkGateScopes(loaded, config2, raw.metadataColumns);
     const pinnedIds = await readPinned(loaded, config2);
     const sliceColumns = config2.slices.columns ?? raw.metadataColumns;
@@ -74235,21 +75443,8 @@ async function resolveClasses(loaded, raw, modelMetadata) {
   }
   const meta3 = modelMetadata?.classes ?? modelMetadata?.labels;
   if (meta3 !== void 0) {
-    let parsed;
-    try {
-      parsed = JSON.parse(meta3);
-    } catch {
-      parsed = meta3.split(/\r?\n|,/).map((s) => s.trim()).filter(Boolean);
-    }
-    if (Array.isArray(parsed) && parsed.every((c) => typeof c === "string"))
-      return { classes: parsed, source: 'model metadata "classes"' };
-    if (parsed && typeof parsed === "object") {
-      const entries = Object.entries(parsed).sort(
-        (a, b) => Number(a[0]) - Number(b[0])
-      );
-      if (entries.every(([k, v], i2) => Number(k) === i2 && typeof v === "string"))
-        return { classes: entries.map(([, v]) => v), source: 'model metadata "classes"' };
-    }
+    const classes = classesFromMetadata(meta3);
+    if (classes) return { classes, source: 'model metadata "classes"' };
     throw new UserError(
       "model",
       `the candidate model's metadata "classes" is not a JSON list of class names; set dataset.classes instead`
@@ -74277,7 +75472,7 @@ function checkGateScopes(loaded, config2, columns) {
       const line = loaded.lineOf(["gates", i2, "scope"]);
       throw new UserError(
         "config",
-        `${path7.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i2}].scope: no metadata column "${g.scope.slice(7)}" (columns: ${[...known].join(", ") || "none"})`
+        `${path10.basename(loaded.file)}${line ? `:${line}` : ""}: gates[${i2}].scope: no metadata column "${g.scope.slice(7)}" (columns: ${[...known].join(", ") || "none"})`
       );
     }
   });
@@ -74344,7 +75539,7 @@ async function reportFromRecords(input2) {
   return buildReport({
     config: loaded.config,
     configFile: rel(loaded.file),
-    configSha: createHash7("sha256").update(await readFile8(loaded.file)).digest("hex"),
+    configSha: createHash8("sha256").update(await readFile8(loaded.file)).digest("hex"),
     dataset: {
       root: rel(data.root),
       ...data.manifest ? { manifest: rel(data.manifest) } : {},
@@ -74352,7 +75547,8 @@ async function reportFromRecords(input2) {
       metadataColumns: data.raw.metadataColumns,
       totalExamples: input2.allExamples.length,
       classSource: input2.classSource,
-      ...input2.shard ? { shard: input2.shard } : {}
+      ...input2.shard ? { shard: input2.shard } : {},
+      unused: data.raw.unused
     },
     classes: input2.classes,
     allExamples: input2.allExamples,
@@ -74381,7 +75577,7 @@ async function reportFromRecords(input2) {
     createdAt: (/* @__PURE__ */ new Date()).toISOString(),
     ...input2.suites ? { suites: input2.suites } : {},
     ...input2.suiteGates ? { suiteGates: input2.suiteGates } : {},
-    ...input2.notices ? { notices: input2.notices } : {}
+    notices: [...input2.notices ?? [], ...stored?.notices ?? []]
   });
 }
 function readableRows(tables, examples, images) {
@@ -74400,34 +75596,36 @@ var init_run = __esm({
   "src/engine/run.ts"() {
     "use strict";
     init_load();
+    init_class_list();
     init_load2();
     init_errors3();
-    init_classification();
     init_contract();
     init_runtime();
     init_build();
+    init_check_metrics();
     init_data_suite();
     init_reuse();
     init_summary2();
-    init_regression();
     init_plan();
     init_records();
     init_evaluate2();
     init_results();
     init_shard();
-    cwdPath = (p) => path7.resolve(process.cwd(), p);
-    rel = (p) => path7.relative(process.cwd(), p).split(path7.sep).join("/") || ".";
+    cwdPath = (p) => path10.resolve(process.cwd(), p);
+    rel = (p) => path10.relative(process.cwd(), p).split(path10.sep).join("/") || ".";
   }
 });
 
 // src/engine/merge.ts
 import { access as access2 } from "node:fs/promises";
-import path8 from "node:path";
+import path11 from "node:path";
 async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
   if (shardDirs.length === 0)
     throw new UserError("usage", "merge needs the output folders of the shard runs");
   const loaded = await loadConfig(configFile);
-  const shards = await Promise.all(shardDirs.map((d) => readResultDir(path8.resolve(d))));
+  const shards = await Promise.all(
+    shardDirs.map((d) => readResultDir(path11.resolve(d), `the shard folder ${d}`))
+  );
   const count = checkShardSet(shards);
   hooks.log?.(`merging ${shards.length} shard(s) of ${count}`);
   const data = await prepareData(loaded, overrides, { checkFiles: false });
@@ -74441,6 +75639,7 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
       );
     }
   }
+  checkMetricNames(loaded, classes, source);
   const allExamples = attachClasses(data.raw, classes, source);
   const rowOf = allExamples.indexById();
   const roleOrder = { candidate: 0, baseline: 1 };
@@ -74498,7 +75697,9 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
   const records = new RecordSet(tables);
   const images = new ImageFacts(allExamples.length);
   for (const s of shards) {
-    for await (const line of readExampleLines(path8.join(s.dir, RESULT_FILES.examples))) {
+    const expected = s.report.files?.[RESULT_FILES.examples];
+    const check2 = { what: `the shard folder ${s.dir}`, ...expected ? { expected } : {} };
+    for await (const line of readExampleLines(path11.join(s.dir, RESULT_FILES.examples), check2)) {
       const e = rowOf.get(line.id);
       if (e !== void 0) images.set(e, line.hash, line);
     }
@@ -74519,7 +75720,7 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
   }
   const baselineModel = first.models.baseline?.source === "model" ? first.models.baseline : void 0;
   let dataChecks;
-  const notices = [];
+  const notices = shards.flatMap((s) => s.notices);
   if (loaded.config.data?.enabled) {
     const haveImages = await Promise.all(
       Array.from(
@@ -74605,6 +75806,7 @@ var init_merge = __esm({
     init_errors3();
     init_images();
     init_records();
+    init_check_metrics();
     init_data_suite();
     init_results();
     init_run();
@@ -74632,18 +75834,18 @@ function renderJUnit(report) {
     );
     for (const g of gates) {
       const name = `${g.rule} [${g.target}]`;
-      const open3 = `    <testcase classname="visiongate.${xml(report.name)}.${xml(suite)}" name="${xml(name)}"`;
+      const open4 = `    <testcase classname="visiongate.${xml(report.name)}.${xml(suite)}" name="${xml(name)}"`;
       if (g.status === "fail")
-        lines.push(`${open3}>`, `      <failure message="${xml(g.reason)}"/>`, "    </testcase>");
+        lines.push(`${open4}>`, `      <failure message="${xml(g.reason)}"/>`, "    </testcase>");
       else if (g.status === "skipped")
-        lines.push(`${open3}>`, `      <skipped message="${xml(g.reason)}"/>`, "    </testcase>");
+        lines.push(`${open4}>`, `      <skipped message="${xml(g.reason)}"/>`, "    </testcase>");
       else if (g.status === "warn")
         lines.push(
-          `${open3}>`,
+          `${open4}>`,
           `      <system-out>warning: ${xml(g.reason)}</system-out>`,
           "    </testcase>"
         );
-      else lines.push(`${open3}/>`);
+      else lines.push(`${open4}/>`);
     }
     lines.push("  </testsuite>");
   }
@@ -74771,8 +75973,8 @@ function formatDelta(name, d) {
 function table(rows, align) {
   return markdownTable(rows, align ? { align } : {});
 }
-function details2(summary2, body, open3 = false) {
-  return `<details${open3 ? " open" : ""}><summary>${summary2}</summary>
+function details2(summary2, body, open4 = false) {
+  return `<details${open4 ? " open" : ""}><summary>${summary2}</summary>
 
 ${body}
 
@@ -75046,7 +76248,9 @@ function renderMarkdown(report, options) {
         `${report.comparison.removed.length} baseline example(s) are no longer in the dataset.`
       );
     if (notes.length > 0)
-      out.push(details2(`Notes (${notes.length})`, notes.map((n) => `- ${n}`).join("\n")));
+      out.push(
+        details2(`Notes (${notes.length})`, notes.map((n) => `- ${escapeMarkdown(n, 2e3)}`).join("\n"))
+      );
   }
   if (report.overall.stats) {
     out.push(
@@ -75087,8 +76291,154 @@ var init_markdown2 = __esm({
   }
 });
 
+// src/engine/output-dir.ts
+import { randomBytes } from "node:crypto";
+import { mkdir as mkdir3, readdir as readdir4, realpath as realpath3, rename as rename3, rm as rm2, rmdir as rmdir2, stat as stat5 } from "node:fs/promises";
+import path12 from "node:path";
+async function realPathOf(p) {
+  const rest = [];
+  for (let at = p; ; at = path12.dirname(at)) {
+    try {
+      return path12.join(await realpath3(at), ...rest.reverse());
+    } catch {
+      if (path12.dirname(at) === at) return p;
+      rest.push(path12.basename(at));
+    }
+  }
+}
+async function checkOutputDir(dir, options = {}) {
+  const abs = path12.resolve(dir);
+  const real = await realPathOf(abs);
+  for (const input2 of options.inputs ?? []) {
+    const inReal = await realPathOf(path12.resolve(input2));
+    if (real === inReal || below(inReal, real))
+      throw new UserError(
+        "usage",
+        `the output folder ${dir} is ${real === inReal ? "" : "inside "}the shard folder ${input2}, which merge reads: write the merged report to another folder`
+      );
+    if (below(real, inReal))
+      throw new UserError(
+        "usage",
+        `the output folder ${dir} holds the shard folder ${input2}, which merge reads (the output folder is replaced as a whole): write the merged report to another folder`
+      );
+  }
+  let exists2 = false;
+  try {
+    const s = await stat5(real);
+    if (!s.isDirectory())
+      throw new UserError(
+        "usage",
+        `the output folder ${dir} is a file, not a folder: give a folder`
+      );
+    exists2 = true;
+  } catch (error63) {
+    if (error63 instanceof UserError) throw error63;
+    const code = error63.code;
+    if (code === "ENOTDIR")
+      throw new UserError("usage", `the output folder ${dir} lies below a file: give a folder`);
+    if (code !== "ENOENT")
+      throw new UserError("usage", `cannot use the output folder ${dir}: ${why(error63)}`);
+  }
+  const parent = path12.dirname(real);
+  if (exists2) {
+    const foreign = (await readdir4(real)).filter((n) => !isOurs(n)).sort();
+    if (foreign.length > 0)
+      throw new UserError(
+        "usage",
+        `the output folder ${dir} holds files VisionGate did not write (${foreign.slice(0, 5).map((n) => `"${n}"`).join(
+          ", "
+        )}${foreign.length > 5 ? `, and ${foreign.length - 5} more` : ""}); each run replaces the whole folder, so give a new or empty folder, or one VisionGate wrote`
+      );
+  } else {
+    try {
+      await mkdir3(parent, { recursive: true });
+    } catch (error63) {
+      const code = error63.code;
+      throw new UserError(
+        "usage",
+        code === "ENOTDIR" || code === "EEXIST" ? `the output folder ${dir} lies below a file: give a folder` : `cannot create the output folder ${dir}: ${why(error63)}`
+      );
+    }
+  }
+  const inPlace = exists2 && (parent === real || real === await realPathOf(process.cwd()) || (await stat5(real)).dev !== (await stat5(parent)).dev);
+  const probe = path12.join(
+    inPlace ? real : parent,
+    `.${path12.basename(real)}.visiongate-check-${token()}`
+  );
+  try {
+    await mkdir3(probe);
+    await rmdir2(probe);
+  } catch (error63) {
+    throw new UserError(
+      "usage",
+      `cannot write the output folder ${dir}: ${why(error63)} in ${inPlace ? real : parent}`
+    );
+  }
+  return { dir: abs, mode: inPlace ? "in-place" : "swap" };
+}
+function token() {
+  return `${process.pid}-${randomBytes(4).toString("hex")}`;
+}
+async function replaceOutputDir(out, write) {
+  const real = await realPathOf(out.dir);
+  if (out.mode === "in-place") {
+    await rm2(path12.join(real, RESULT_FILES.report), { force: true });
+    await write(real);
+    return;
+  }
+  const parent = path12.dirname(real);
+  const base = path12.basename(real);
+  const fresh = path12.join(parent, `.${base}.visiongate-new-${token()}`);
+  await mkdir3(fresh);
+  try {
+    await write(fresh);
+  } catch (error63) {
+    await rm2(fresh, { recursive: true, force: true });
+    throw error63;
+  }
+  const old = path12.join(parent, `.${base}.visiongate-old-${token()}`);
+  let moved = false;
+  try {
+    await rename3(real, old);
+    moved = true;
+  } catch (error63) {
+    if (error63.code !== "ENOENT") {
+      await rm2(fresh, { recursive: true, force: true });
+      throw error63;
+    }
+  }
+  try {
+    await rename3(fresh, real);
+  } catch (error63) {
+    if (moved) await rename3(old, real).catch(() => void 0);
+    await rm2(fresh, { recursive: true, force: true });
+    throw error63;
+  }
+  if (moved) await rm2(old, { recursive: true, force: true });
+}
+var OURS, isOurs, below, why;
+var init_output_dir = __esm({
+  "src/engine/output-dir.ts"() {
+    "use strict";
+    init_errors3();
+    init_results();
+    OURS = new Set(Object.values(RESULT_FILES));
+    isOurs = (name) => OURS.has(name) || OURS.has(name.replace(/\.\d+\.tmp$/, ""));
+    below = (parent, child2) => {
+      const rel2 = path12.relative(parent, child2);
+      return rel2 !== "" && rel2 !== ".." && !rel2.startsWith(`..${path12.sep}`) && !path12.isAbsolute(rel2);
+    };
+    why = (error63) => {
+      const code = error63.code;
+      if (code === "EACCES" || code === "EPERM") return "permission denied";
+      if (code === "EROFS") return "a read-only file system";
+      return code ?? String(error63);
+    };
+  }
+});
+
 // src/engine/output.ts
-import path9 from "node:path";
+import path13 from "node:path";
 function markdownOptions(config2, extra = {}) {
   return {
     maxSlices: config2.report.maxSlices,
@@ -75099,27 +76449,42 @@ function markdownOptions(config2, extra = {}) {
   };
 }
 async function writeOutputs(dir, report, records, examples, images, options) {
+  const out = await checkOutputDir(dir);
   const markdown = renderMarkdown(report, options);
-  const files = {
-    reportJson: path9.join(dir, RESULT_FILES.report),
-    reportMarkdown: path9.join(dir, RESULT_FILES.markdown),
-    records: path9.join(dir, RESULT_FILES.records),
-    examples: path9.join(dir, RESULT_FILES.examples),
-    junit: path9.join(dir, RESULT_FILES.junit)
-  };
-  await writeLinesAtomic(files.records, recordLines(records));
-  await writeLinesAtomic(files.examples, exampleLines(examples, images));
-  await writeFileAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}
+  await replaceOutputDir(out, async (into) => {
+    const at = (name) => path13.join(into, name);
+    const files = {
+      [RESULT_FILES.records]: await writeLinesAtomic(
+        at(RESULT_FILES.records),
+        recordLines(records)
+      ),
+      [RESULT_FILES.examples]: await writeLinesAtomic(
+        at(RESULT_FILES.examples),
+        exampleLines(examples, images)
+      )
+    };
+    report.files = files;
+    await writeFileAtomic(at(RESULT_FILES.markdown), markdown);
+    await writeFileAtomic(at(RESULT_FILES.junit), renderJUnit(report));
+    await writeFileAtomic(at(RESULT_FILES.report), `${JSON.stringify(report, null, 2)}
 `);
-  await writeFileAtomic(files.reportMarkdown, markdown);
-  await writeFileAtomic(files.junit, renderJUnit(report));
-  return { dir, ...files, markdown };
+  });
+  return {
+    dir: out.dir,
+    reportJson: path13.join(out.dir, RESULT_FILES.report),
+    reportMarkdown: path13.join(out.dir, RESULT_FILES.markdown),
+    records: path13.join(out.dir, RESULT_FILES.records),
+    examples: path13.join(out.dir, RESULT_FILES.examples),
+    junit: path13.join(out.dir, RESULT_FILES.junit),
+    markdown
+  };
 }
 var init_output = __esm({
   "src/engine/output.ts"() {
     "use strict";
     init_junit();
     init_markdown2();
+    init_output_dir();
     init_results();
   }
 });
@@ -75185,7 +76550,7 @@ function unzipSync(data, opts) {
   }
   return files;
 }
-var require2, _a3, Worker2, isMarkedAsUntransferable, u8, u162, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flrm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, et, b2, b4, b8, td, tds, dutf8, slzh, zh, z64hs;
+var require2, _a3, Worker2, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a3, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flrm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, et, b2, b4, b8, td, tds, dutf8, slzh, zh, z64hs;
 var init_esm = __esm({
   "node_modules/fflate/esm/index.mjs"() {
     require2 = createRequire2("/");
@@ -75194,7 +76559,7 @@ var init_esm = __esm({
     } catch (e) {
     }
     u8 = Uint8Array;
-    u162 = Uint16Array;
+    u16 = Uint16Array;
     i32 = Int32Array;
     fleb = new u8([
       0,
@@ -75269,7 +76634,7 @@ var init_esm = __esm({
     ]);
     clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
     freb = function(eb, start) {
-      var b = new u162(31);
+      var b = new u16(31);
       for (var i2 = 0; i2 < 31; ++i2) {
         b[i2] = start += 1 << eb[i2 - 1];
       }
@@ -75288,7 +76653,7 @@ var init_esm = __esm({
     _b = freb(fdeb, 0);
     fd = _b.b;
     revfd = _b.r;
-    rev = new u162(32768);
+    rev = new u16(32768);
     for (i = 0; i < 32768; ++i) {
       x = (i & 43690) >> 1 | (i & 21845) << 1;
       x = (x & 52428) >> 2 | (x & 13107) << 2;
@@ -75298,18 +76663,18 @@ var init_esm = __esm({
     hMap = (function(cd, mb, r) {
       var s = cd.length;
       var i2 = 0;
-      var l = new u162(mb);
+      var l = new u16(mb);
       for (; i2 < s; ++i2) {
         if (cd[i2])
           ++l[cd[i2] - 1];
       }
-      var le = new u162(mb);
+      var le = new u16(mb);
       for (i2 = 1; i2 < mb; ++i2) {
         le[i2] = le[i2 - 1] + l[i2 - 1] << 1;
       }
       var co;
       if (r) {
-        co = new u162(1 << mb);
+        co = new u16(1 << mb);
         var rvb = 15 - mb;
         for (i2 = 0; i2 < s; ++i2) {
           if (cd[i2]) {
@@ -75322,7 +76687,7 @@ var init_esm = __esm({
           }
         }
       } else {
-        co = new u162(s);
+        co = new u16(s);
         for (i2 = 0; i2 < s; ++i2) {
           if (cd[i2]) {
             co[i2] = rev[le[cd[i2] - 1]++] >> 15 - cd[i2];
@@ -75615,12 +76980,12 @@ function latestPath(key) {
 function historyPath(key) {
   return `${key}/history.jsonl`;
 }
-function checkFilePath(path11) {
-  const parts = path11.split("/");
-  const bad = path11 === "" || path11.includes("\\") || path11.includes("\0") || parts.some((p) => p === "" || p === "." || p === "..");
+function checkFilePath(path15) {
+  const parts = path15.split("/");
+  const bad = path15 === "" || path15.includes("\\") || path15.includes("\0") || parts.some((p) => p === "" || p === "." || p === "..");
   if (bad)
-    throw new Error(`baseline file path ${JSON.stringify(path11)} is not a plain relative path`);
-  return path11;
+    throw new Error(`baseline file path ${JSON.stringify(path15)} is not a plain relative path`);
+  return path15;
 }
 function serializeEntry(entry) {
   return JSON.stringify(entry);
@@ -75927,14 +77292,14 @@ async function findBaselineOnBranch(octokit, repo, input2) {
       detail: `no baseline yet for "${input2.key}" from the branch "${input2.baseBranch}"`
     };
   }
-  const why = input2.mergeBase ? `no baseline stored for the merge base ${shortSha(input2.mergeBase)}; using the newest baseline of ${input2.baseBranch}` : `the newest baseline of ${input2.baseBranch}`;
+  const why2 = input2.mergeBase ? `no baseline stored for the merge base ${shortSha(input2.mergeBase)}; using the newest baseline of ${input2.baseBranch}` : `the newest baseline of ${input2.baseBranch}`;
   return {
     found: true,
     source: "branch",
     sha: entry.sha,
     branch: entry.branch,
     reason: "latest-for-branch",
-    detail: `${why} (${shortSha(entry.sha)}${entry.storedAt ? `, stored ${entry.storedAt}` : ""})`,
+    detail: `${why2} (${shortSha(entry.sha)}${entry.storedAt ? `, stored ${entry.storedAt}` : ""})`,
     files,
     ...entry.storedAt ? { storedAt: entry.storedAt } : {}
   };
@@ -75966,10 +77331,10 @@ async function readBlob(octokit, repo, sha) {
   const { data } = await octokit.rest.git.getBlob({ ...repo, file_sha: sha });
   return new Uint8Array(Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8"));
 }
-async function readText(octokit, repo, ref, path11) {
+async function readText(octokit, repo, ref, path15) {
   let data;
   try {
-    ({ data } = await octokit.rest.repos.getContent({ ...repo, path: path11, ref }));
+    ({ data } = await octokit.rest.repos.getContent({ ...repo, path: path15, ref }));
   } catch (error63) {
     if (isNotFound(error63)) return void 0;
     throw error63;
@@ -75982,7 +77347,7 @@ async function readText(octokit, repo, ref, path11) {
   }
   return Buffer.from(await readBlob(octokit, repo, file2.sha)).toString("utf8");
 }
-async function readFolder(octokit, repo, ref, path11) {
+async function readFolder(octokit, repo, ref, path15) {
   const files = /* @__PURE__ */ new Map();
   const walk = async (dir, prefix) => {
     let data;
@@ -76000,7 +77365,7 @@ async function readFolder(octokit, repo, ref, path11) {
     }
     return true;
   };
-  return await walk(path11, "") ? files : void 0;
+  return await walk(path15, "") ? files : void 0;
 }
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -77159,7 +78524,7 @@ var require_light = __commonJS({
             return done;
           }
           async _addToQueue(job) {
-            var args, blocked, error63, options, reachedHWM, shifted, strategy;
+            var args, blocked, error63, options, reachedHWM, shifted2, strategy;
             ({ args, options } = job);
             try {
               ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
@@ -77173,12 +78538,12 @@ var require_light = __commonJS({
               job.doDrop();
               return true;
             } else if (reachedHWM) {
-              shifted = strategy === Bottleneck4.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
-              if (shifted != null) {
-                shifted.doDrop();
+              shifted2 = strategy === Bottleneck4.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted2 != null) {
+                shifted2.doDrop();
               }
-              if (shifted == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
-                if (shifted == null) {
+              if (shifted2 == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
+                if (shifted2 == null) {
                   job.doDrop();
                 }
                 return reachedHWM;
@@ -77458,7 +78823,7 @@ function isAuthRequest(method, pathname) {
 }
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path11) => path11.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path15) => path15.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -78071,12 +79436,12 @@ var init_event = __esm({
 });
 
 // src/github/keys.ts
-import { createHash as createHash8 } from "node:crypto";
+import { createHash as createHash9 } from "node:crypto";
 function safeKey(key) {
   const trimmed = key.trim();
   if (trimmed === "") return "default";
   if (SAFE.test(trimmed) && !trimmed.includes("..")) return trimmed;
-  const hash2 = createHash8("sha256").update(key, "utf8").digest("hex").slice(0, 10);
+  const hash2 = createHash9("sha256").update(key, "utf8").digest("hex").slice(0, 10);
   const slug = trimmed.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/\.{2,}/g, ".").replace(/^[^A-Za-z0-9]+/, "").slice(0, 40).replace(/[^A-Za-z0-9]+$/, "");
   return slug === "" ? `key-${hash2}` : `${slug}-${hash2}`;
 }
@@ -78584,9 +79949,9 @@ __export(action_exports, {
   annotateGates: () => annotateGates,
   run: () => run
 });
-import { mkdir as mkdir3, readFile as readFile9, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir4, readFile as readFile9, writeFile as writeFile3 } from "node:fs/promises";
 import os7 from "node:os";
-import path10 from "node:path";
+import path14 from "node:path";
 async function run() {
   try {
     const inputs = readInputs((n) => getInput(n));
@@ -78601,6 +79966,9 @@ async function run() {
     };
     const port = inputs.githubToken && process.env.GITHUB_REPOSITORY ? makePort(inputs.githubToken) : void 0;
     if (inputs.publishOnly) return await publishOnly(inputs, event, port);
+    await checkOutputDir(inputs.outDir, {
+      inputs: inputs.mode === "merge" ? splitList(inputs.shards) : []
+    });
     const loaded = await loadConfig(inputs.config);
     const key = inputs.key ?? loaded.config.name;
     const overrides = {
@@ -78621,12 +79989,12 @@ async function run() {
     }
     let lastStep = -1;
     const hooks = {
-      log: (line) => info(line),
+      log: (line) => actionLog.info(line),
       progress: (phase, done, total) => {
         const step = Math.floor(done / Math.max(total, 1) * 10);
         if (step !== lastStep) {
           lastStep = step;
-          info(`${phase}: ${done}/${total} images`);
+          actionLog.info(`${phase}: ${done}/${total} images`);
         }
       }
     };
@@ -78643,7 +80011,7 @@ async function run() {
     const trend = port && !overrides.shard ? await trendSection(port, inputs, event, key, report) : "";
     const options = markdownOptions(loaded.config, trend ? { sections: [trend] } : {});
     const written = await writeOutputs(
-      path10.resolve(inputs.outDir),
+      path14.resolve(inputs.outDir),
       report,
       result.records,
       result.examples,
@@ -78664,24 +80032,22 @@ async function run() {
       );
       reportPublished(published);
     } else if (!port) {
-      info(
+      actionLog.info(
         "No github-token: skipping the PR comment, check and baseline store (the job summary has the report)."
       );
     }
-    info(`verdict: ${report.verdict}`);
+    actionLog.info(`verdict: ${report.verdict}`);
     if (exitCodeFor(report.verdict, inputs.failOn) !== 0) {
-      setFailed(
+      actionLog.fail(
         `VisionGate verdict: ${report.verdict} (fail-on: ${inputs.failOn}). See the job summary.`
       );
     }
   } catch (error63) {
     if (isUserError(error63)) {
-      setFailed(error63.message);
+      actionLog.fail(error63);
     } else {
-      setFailed(
-        `internal error (a bug in VisionGate, please report it): ${describeError(error63)}`
-      );
-      if (error63 instanceof Error && error63.stack) debug(error63.stack);
+      actionLog.fail(error63, "internal error (a bug in VisionGate, please report it): ");
+      if (error63 instanceof Error && error63.stack) actionLog.debug(error63.stack);
     }
   }
 }
@@ -78698,16 +80064,16 @@ async function trendSection(port, inputs, event, key, report) {
       metrics: headlineMetrics2(report)
     });
   } catch (error63) {
-    warning(`could not read the baseline history for the trend: ${describeError(error63)}`);
+    actionLog.warning(`could not read the baseline history for the trend: ${describeError(error63)}`);
     return "";
   }
 }
-function makePort(token) {
+function makePort(token2) {
   const [owner, repo] = process.env.GITHUB_REPOSITORY.split("/");
   return createGitHubPort({
-    token,
+    token: token2,
     repo: { owner, repo },
-    log: { debug: (m) => debug(m), info: (m) => info(m), warn: (m) => warning(m) }
+    log: { debug: actionLog.debug, info: actionLog.info, warn: (m) => actionLog.warning(m) }
   });
 }
 async function fetchBaseline(port, inputs, event, key) {
@@ -78720,40 +80086,42 @@ async function fetchBaseline(port, inputs, event, key) {
       artifactName: inputs.baselineArtifact
     } : { kind: "branch", storeBranch: inputs.baselineBranch }
   });
-  for (const n of found.notices) notice(n);
-  for (const w of found.warnings) warning(w);
+  for (const n of found.notices) actionLog.notice(n);
+  for (const w of found.warnings) actionLog.warning(w);
   const b = found.baseline;
   if (!b.found) {
-    notice(`No stored baseline (${b.detail}): only absolute gates are checked this time.`);
+    actionLog.notice(
+      `No stored baseline (${b.detail}): only absolute gates are checked this time.`
+    );
     return {};
   }
   if (!b.files.has(RESULT_FILES.report) || !b.files.has(RESULT_FILES.records)) {
-    warning(
+    actionLog.warning(
       `The stored baseline of ${b.sha.slice(0, 12)} lacks ${RESULT_FILES.report} or ${RESULT_FILES.records}; ignoring it.`
     );
     return {};
   }
-  const dir = path10.join(process.env.RUNNER_TEMP ?? os7.tmpdir(), `visiongate-baseline-${key}`);
-  await mkdir3(dir, { recursive: true });
+  const dir = path14.join(process.env.RUNNER_TEMP ?? os7.tmpdir(), `visiongate-baseline-${key}`);
+  await mkdir4(dir, { recursive: true });
   for (const [name, bytes] of b.files) {
     if (name.includes("/") || name.includes("\\") || name.startsWith(".")) continue;
-    await writeFile3(path10.join(dir, name), bytes);
+    await writeFile3(path14.join(dir, name), bytes);
   }
-  info(`baseline: ${b.detail}`);
+  actionLog.info(`baseline: ${b.detail}`);
   return { baselineReport: dir, baselineInfo: { commit: b.sha, ref: b.branch, detail: b.detail } };
 }
 async function writeSummary(report, options, written) {
   try {
     await summary.addRaw(renderMarkdownWithin(report, SUMMARY_LIMIT, options)).write();
   } catch (error63) {
-    warning(
+    actionLog.warning(
       `could not write the job summary: ${describeError(error63)}; the report is in ${written.reportMarkdown}`
     );
   }
 }
 function configPath(loaded) {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  return path10.relative(workspace, loaded.file).split(path10.sep).join("/");
+  return path14.relative(workspace, loaded.file).split(path14.sep).join("/");
 }
 function gateLine(g, loaded) {
   if (g.configKey) return loaded.lineOf(g.configKey.split("."));
@@ -78776,8 +80144,8 @@ function annotateGates(report, loaded) {
     const g = gates[0];
     const line = gateLine(g, loaded);
     const props = { title: `VisionGate: ${g.rule}`, file: file2, ...line ? { startLine: line } : {} };
-    if (g.status === "fail") error(groupMessage(gates), props);
-    else warning(groupMessage(gates), props);
+    if (g.status === "fail") actionLog.error(groupMessage(gates), props);
+    else actionLog.warning(groupMessage(gates), props);
   }
 }
 function checkAnnotations(report, loaded, filter = () => true) {
@@ -78833,7 +80201,7 @@ async function publishReport(port, inputs, event, key, report, loaded, options, 
   }) : [];
   const baselineFiles = written ? await Promise.all(
     [written.reportJson, written.records, written.examples].map(async (f) => ({
-      path: path10.basename(f),
+      path: path14.basename(f),
       content: await readFile9(f)
     }))
   ) : [];
@@ -78860,8 +80228,8 @@ async function publishReport(port, inputs, event, key, report, loaded, options, 
   });
 }
 function reportPublished(result) {
-  for (const n of result.notices) notice(n);
-  for (const w of result.warnings) warning(w);
+  for (const n of result.notices) actionLog.notice(n);
+  for (const w of result.warnings) actionLog.warning(w);
   if (result.comment) setOutput("comment-url", result.comment.url);
   if (result.check)
     setOutput(
@@ -78872,13 +80240,13 @@ function reportPublished(result) {
   if (result.issue) setOutput("issue-url", result.issue.url);
 }
 async function publishOnly(inputs, event, port) {
-  const report = await readReport(path10.resolve(inputs.report));
+  const report = await readReport(path14.resolve(inputs.report));
   if (!port) throw new UserError("usage", "publish-only needs the github-token input");
   const loaded = await loadConfig(inputs.config).catch(() => void 0);
   const options = loaded ? markdownOptions(loaded.config) : { maxSlices: 30, maxExamples: 20, details: true, confidence: 0.95 };
   const key = inputs.key ?? report.name;
   const locator = loaded ?? {
-    file: path10.resolve(report.config.file),
+    file: path14.resolve(report.config.file),
     lineOf: () => void 0
   };
   await writeSummary(report, options, {
@@ -78902,7 +80270,7 @@ async function publishOnly(inputs, event, port) {
   reportPublished(published);
   setOutput("verdict", report.verdict);
   if (exitCodeFor(report.verdict, inputs.failOn) !== 0) {
-    setFailed(`VisionGate verdict: ${report.verdict} (fail-on: ${inputs.failOn}).`);
+    actionLog.fail(`VisionGate verdict: ${report.verdict} (fail-on: ${inputs.failOn}).`);
   }
 }
 var SUMMARY_LIMIT, splitList;
@@ -78912,9 +80280,11 @@ var init_action = __esm({
     init_core();
     init_github();
     init_action_inputs();
+    init_action_log();
     init_load();
     init_merge();
     init_output();
+    init_output_dir();
     init_results();
     init_run();
     init_shard();
@@ -78930,14 +80300,17 @@ var init_action = __esm({
 });
 
 // src/platform.ts
-function platformProblem(platform2 = process.platform, arch2 = process.arch, bundled = isBundled(), glibc = hasGlibc()) {
-  if (!bundled) return void 0;
+import { existsSync } from "node:fs";
+function platformProblem(platform2 = process.platform, arch2 = process.arch, staged = usesStagedNatives(), glibc = hasGlibc()) {
+  if (!staged) return void 0;
   if (platform2 === "linux" && arch2 === "x64" && glibc) return void 0;
   const what = platform2 === "linux" && arch2 === "x64" ? "Linux x64 with musl libc (e.g. Alpine)" : `${platform2}/${arch2}`;
   return `the VisionGate Action runs on Linux x64 (glibc) runners such as ubuntu-latest; this runner is ${what}. Use a GitHub-hosted Ubuntu runner, or install the CLI with npm on this machine.`;
 }
-function isBundled() {
-  return globalThis.__VISIONGATE_BUNDLE__ === true;
+function usesStagedNatives() {
+  if (globalThis.__VISIONGATE_BUNDLE__ !== true)
+    return false;
+  return existsSync(new URL("./node_modules/onnxruntime-node/package.json", import.meta.url));
 }
 function hasGlibc() {
   const report = process.report?.getReport();

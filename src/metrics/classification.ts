@@ -521,3 +521,10 @@ function classIndex(
   }
   return undefined;
 }
+
+/** The k values that a list of metric definitions needs computed (for `MetricsOptions.topK`). */
+export function requiredTopK(metrics: readonly MetricDefinition[]): number[] {
+  const ks = new Set<number>();
+  for (const m of metrics) if (m.topK !== undefined) ks.add(m.topK);
+  return [...ks].sort((a, b) => a - b);
+}
