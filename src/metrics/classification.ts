@@ -35,7 +35,7 @@ export interface ClassificationRecord {
   pTrue: number;
   /** 0-based rank of the true class by probability (0 = top-1 correct). */
   rank: number;
-  /** Σ_j p_j² over the probability vector. */
+  /** Σ_j p_j² over the probability vector: the Brier score of the example is sumSq − 2·pTrue + 1. */
   sumSq: number;
 }
 
