@@ -13,6 +13,8 @@ export interface GateTarget {
   kind: 'overall' | 'column' | 'crossing' | 'class' | 'discovered';
   columns: string[];
   gated: boolean;
+  /** Examples in the target. */
+  n?: number;
   candidate: MetricValues;
   baseline?: MetricValues;
   delta?: MetricValues;
@@ -165,7 +167,7 @@ export interface GateOutcome {
   status: Map<string, Level>;
   /** Slice keys that met every selecting rule on the baseline and miss one on the candidate. */
   newlyFailing: Set<string>;
-  /** Indices of rules whose scope selected no gated target (reported as skipped). */
+  /** Indices of rules whose scope selected no gated target (reported as not evaluated: warn). */
   unmatched: number[];
 }
 
@@ -177,7 +179,7 @@ export function evaluateGates(
   rules: readonly GateRule[],
   directions: ReadonlyMap<string, MetricDirection>,
   targets: readonly GateTarget[],
-  options: Pick<RuleOptions, 'pairedMetric'> = {},
+  options: Pick<RuleOptions, 'pairedMetric'> & { minSupport?: number } = {},
 ): GateOutcome {
   const results: GateResult[] = [];
   const status = new Map<string, Level>();
@@ -201,8 +203,10 @@ export function evaluateGates(
         baselinePasses.set(t.key, (baselinePasses.get(t.key) ?? true) && baseOk);
       }
     }
-    // A scope that selects nothing (a typo such as column:lihgting, a value absent from the data,
-    // or only slices under slices.minSupport) is reported as skipped, never passed silently.
+    // A scope that selects nothing was not evaluated: never a silent pass. Names the config
+    // refuses before inference (an unknown column, value or class) do not get here; what does is
+    // a slice under slices.minSupport, or one absent from the evaluated examples (a shard, a
+    // value left only on unreadable images): a warning, so the verdict says it.
     if (selected === 0) {
       const none: GateTarget = {
         key: rule.scope,
@@ -211,9 +215,15 @@ export function evaluateGates(
         gated: false,
         candidate: {},
       };
-      const reason = `no gated target matches scope "${rule.scope}" (no such slice, or fewer than slices.minSupport examples)`;
+      const small = targets.filter(
+        (t) => t.kind !== 'overall' && !t.gated && scopeSelects(rule.scope, { ...t, gated: true }),
+      );
+      const reason =
+        small.length > 0
+          ? `not evaluated: ${small.length === 1 ? `slice ${small[0]!.key} has ${small[0]!.n ?? '?'} examples, fewer` : `each of its ${small.length} slices has fewer examples`} than slices.minSupport (${options.minSupport ?? '?'}); lower slices.minSupport or add examples`
+          : `not evaluated: no evaluated example is in scope "${rule.scope}"`;
       for (const r of applyRule(rule, index, direction, none, options))
-        results.push({ ...r, status: 'skipped', reason });
+        results.push({ ...r, status: 'warn', level: 'warn', reason });
       unmatched.push(index);
     }
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeMarkdown, escapeMarkdown as esc } from '../../src/text/escape.js';
 import {
+  deltaSignificant,
   formatDelta,
   formatInterval,
   formatMetric,
@@ -167,16 +168,33 @@ describe('formatting helpers', () => {
     expect(formatMetric('accuracy', null, STYLE)).toBe('–');
   });
 
-  it('deltas: points for rates, bold and 🔻 when worse (direction-aware), ±0 when tiny', () => {
-    // −1/12 = −8.33 pp: worse for accuracy.
-    expect(formatDelta('accuracy', -1 / 12, STYLE)).toBe('**−8.3 pp** 🔻');
-    expect(formatDelta('accuracy', 0.02, STYLE)).toBe('+2.0 pp 🔺');
+  it('deltas: points for rates, bold and 🔻 only when significantly worse (direction-aware), ±0 when tiny', () => {
+    // −1/12 = −8.33 pp: worse for accuracy; marked only when the test says significant.
+    expect(formatDelta('accuracy', -1 / 12, STYLE, true)).toBe('**−8.3 pp** 🔻');
+    expect(formatDelta('accuracy', -1 / 12, STYLE, false)).toBe('−8.3 pp');
+    expect(formatDelta('accuracy', -1 / 12, STYLE)).toBe('−8.3 pp');
+    expect(formatDelta('accuracy', 0.02, STYLE, true)).toBe('+2.0 pp 🔺');
+    expect(formatDelta('accuracy', 0.02, STYLE)).toBe('+2.0 pp');
     // ece rising is worse.
-    expect(formatDelta('ece', 0.01, STYLE)).toBe('**+0.0100** 🔻');
-    expect(formatDelta('ece', -0.01, STYLE)).toBe('−0.0100 🔺');
-    expect(formatDelta('accuracy', 0.00001, STYLE)).toBe('±0.0 pp');
+    expect(formatDelta('ece', 0.01, STYLE, true)).toBe('**+0.0100** 🔻');
+    expect(formatDelta('ece', -0.01, STYLE, true)).toBe('−0.0100 🔺');
+    expect(formatDelta('accuracy', 0.00001, STYLE, true)).toBe('±0.0 pp');
     expect(formatDelta('ece', 0, STYLE)).toBe('±0');
     expect(formatDelta('accuracy', undefined, STYLE)).toBe('–');
+  });
+
+  it('significance of a delta: McNemar for the outcome metric, the interval for the others', () => {
+    const stats = {
+      intervals: { accuracy: { lower: -0.2, upper: 0.01 }, ece: { lower: 0.001, upper: 0.02 } },
+      mcnemar: { b: 9, c: 1, p: 0.02 },
+      pAdjusted: 0.03,
+      significant: true,
+    };
+    expect(deltaSignificant(stats, 'accuracy', 'accuracy')).toBe(true);
+    expect(deltaSignificant({ ...stats, significant: false }, 'accuracy', 'accuracy')).toBe(false);
+    expect(deltaSignificant(stats, 'ece', 'accuracy')).toBe(true);
+    expect(deltaSignificant(stats, 'brier', 'accuracy')).toBe(false);
+    expect(deltaSignificant(undefined, 'accuracy', 'accuracy')).toBe(false);
   });
 
   it('intervals in the delta units', () => {
@@ -217,10 +235,10 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(sampleReport(), FULL);
     expect(md.split('\n')[0]).toBe('## ❌ VisionGate · sample: failed');
     expect(md).toContain('### Gates: 1 failed, 0 warnings');
-    expect(md).toContain('### 🆕 Newly failing slices (1)');
+    expect(md).toContain('### 🆕 Newly failing slices by gate (1)');
     // lighting=dim: baseline 75.0%, candidate 50.0%, Δ −25.0 pp, interval [−75.0, 0.0]
     expect(md).toMatch(
-      /\| ❌ 🆕 +\| lighting=dim +\| +4 \| +75\.0% \| +50\.0% \| \*\*−25\.0 pp\*\* 🔻 \[−75\.0, 0\.0\] \|/,
+      /\| ❌ 🆕 +\| lighting=dim +\| +4 \| +75\.0% \| +50\.0% \| −25\.0 pp \[−75\.0, 0\.0\] \|/,
     );
     expect(md).toContain('### Examples: 1 newly failing, 0 newly fixed');
     expect(md).toContain('### 📌 Pinned cases: 1 of 2 not passing');
@@ -281,7 +299,7 @@ describe('renderMarkdownWithin', () => {
     expectNoInjection(md, md.match(/<details[ >]/g)?.length ?? 0);
     // The verdict line and the counts survive the cut.
     expect(md.split('\n')[0]).toBe('## ❌ VisionGate · big: failed');
-    expect(md).toContain('### 🆕 Newly failing slices (5000)');
+    expect(md).toContain('### 🆕 Newly failing slices by gate (5000)');
   });
 
   it('fits GitHub’s comment limit (65536) and keeps as much detail as fits', () => {
