@@ -18,7 +18,7 @@ const LAYERS = [
   ['suites'],
   ['report'],
   ['engine'],
-  ['github'],
+  ['github', 'init'],
   ['action'],
 ];
 const EDGE_FILES = ['cli', 'cli-main', 'action-main'];

@@ -7,9 +7,13 @@ import { mergeShards } from './engine/merge.js';
 import { runFromConfigFile, type RunOverrides, type RunResult } from './engine/run.js';
 import { parseShard } from './engine/shard.js';
 import { markdownOptions, writeOutputs } from './engine/output.js';
+import { checkOutputDir } from './engine/output-dir.js';
 import { progressLines } from './engine/progress.js';
-import { describeError, isUserError } from './errors.js';
+import { isUserError } from './errors.js';
 import { exitCodeFor, type FailOn } from './gates/verdict.js';
+import { runInit } from './init/init.js';
+import { formatInitSummary } from './init/summary-text.js';
+import { errorLogText, escapeLogLines, escapeLogText } from './log-text.js';
 import { headline } from './report/headline.js';
 import { VERSION } from './version.js';
 
@@ -78,10 +82,11 @@ async function runCommand(flags: RunFlags): Promise<number> {
     baseline: baselineRequest(flags),
     ...(flags.shard ? { shard: parseShard(flags.shard) } : {}),
   };
+  await checkOutputDir(flags.out); // before the evaluation: a bad --out costs nothing
   const progress = makeProgress(!flags.quiet && flags.progress !== false, err);
   const result = await runFromConfigFile(flags.config, overrides, {
     log: (line) => {
-      if (!flags.quiet) err.write(`${line}\n`);
+      if (!flags.quiet) err.write(`${escapeLogText(line)}\n`);
     },
     progress: (phase, done, total) => progress.update(phase, done, total),
   });
@@ -105,9 +110,10 @@ async function finish(
     markdownOptions(loaded.config),
   );
   if (!flags.quiet) {
-    err.write(`\nverdict: ${headline(report)}\n`);
+    err.write(`\nverdict: ${escapeLogText(headline(report))}\n`);
+    const shown = (file: string) => escapeLogText(path.relative(process.cwd(), file));
     err.write(
-      `report: ${path.relative(process.cwd(), written.reportMarkdown)} (markdown), ${path.relative(process.cwd(), written.reportJson)} (JSON), ${path.relative(process.cwd(), written.records)} (records)\n`,
+      `report: ${shown(written.reportMarkdown)} (markdown), ${shown(written.reportJson)} (JSON), ${shown(written.records)} (records)\n`,
     );
   }
   return exitCodeFor(report.verdict, flags.failOn);
@@ -122,13 +128,40 @@ interface MergeFlags {
 }
 
 async function mergeCommand(dirs: string[], flags: MergeFlags): Promise<number> {
+  const shardDirs = await expandShardDirs(dirs);
+  await checkOutputDir(flags.out, { inputs: [...dirs, ...shardDirs] });
   const result = await mergeShards(
     flags.config,
-    await expandShardDirs(dirs),
+    shardDirs,
     { baseline: baselineRequest(flags) },
-    { log: (line) => (flags.quiet ? undefined : process.stderr.write(`${line}\n`)) },
+    { log: (line) => (flags.quiet ? undefined : process.stderr.write(`${escapeLogText(line)}\n`)) },
   );
   return finish(result, flags);
+}
+
+interface InitFlags {
+  model: string;
+  dataset?: string;
+  baseline?: string;
+  config: string;
+  workflows?: boolean;
+  force?: boolean;
+}
+
+async function initCommand(flags: InitFlags): Promise<number> {
+  const cwd = process.cwd();
+  const result = await runInit({
+    model: flags.model,
+    ...(flags.dataset ? { dataset: flags.dataset } : {}),
+    ...(flags.baseline ? { baseline: flags.baseline } : {}),
+    config: flags.config,
+    workflows: flags.workflows === true,
+    force: flags.force === true,
+    cwd,
+  });
+  const show = (p: string) => path.relative(cwd, p) || '.';
+  process.stderr.write(formatInitSummary(result.written, result.summary, show));
+  return EXIT.pass;
 }
 
 /** The commander program. */
@@ -140,7 +173,9 @@ function buildProgram(onExit: (code: number) => void): Command {
     )
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    // Usage errors quote the arguments: each line made safe (a line break inside an argument
+    // becomes a line of its own, which must not start a workflow command).
+    .configureOutput({ outputError: (str, write) => write(escapeLogLines(str.split('\n'))) });
   program
     .command('run')
     .description(
@@ -198,6 +233,26 @@ function buildProgram(onExit: (code: number) => void): Command {
     .action(async (dirs: string[], flags: MergeFlags) => {
       onExit(await mergeCommand(dirs, flags));
     });
+  program
+    .command('init')
+    .description(
+      'look at a dataset and a model and write a commented visiongate.yml that runs as is; print what was inferred and what was assumed',
+    )
+    .requiredOption('--model <file>', 'the candidate ONNX model')
+    .option(
+      '--dataset <dir|manifest>',
+      'an ImageFolder, a folder with a manifest, or a CSV/TSV/JSONL/metadata.jsonl manifest (default: found next to the config)',
+    )
+    .option('--baseline <file>', 'a baseline ONNX model to compare with (baseline.model)')
+    .option('-c, --config <file>', 'the config file to write', 'visiongate.yml')
+    .option(
+      '--workflows',
+      'also write .github/workflows/visiongate-{pr,baseline,nightly}.yml with minimal permissions',
+    )
+    .option('--force', 'overwrite files that exist')
+    .action(async (flags: InitFlags) => {
+      onExit(await initCommand(flags));
+    });
   return program;
 }
 
@@ -215,14 +270,14 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : EXIT.userError;
     }
     if (isUserError(error)) {
-      process.stderr.write(`visiongate: error: ${error.message}\n`);
+      process.stderr.write(`visiongate: error: ${errorLogText(error)}\n`);
       return EXIT.userError;
     }
     process.stderr.write(
-      `visiongate: internal error (a bug in VisionGate, please report it): ${describeError(error)}\n`,
+      `visiongate: internal error (a bug in VisionGate, please report it): ${errorLogText(error)}\n`,
     );
     if (process.env.VISIONGATE_DEBUG && error instanceof Error && error.stack)
-      process.stderr.write(`${error.stack}\n`);
+      process.stderr.write(`${escapeLogLines(error.stack.split('\n'))}\n`);
     else process.stderr.write('Set VISIONGATE_DEBUG=1 for the stack trace.\n');
     return EXIT.internalError;
   }

@@ -8,9 +8,26 @@ export class UserError extends Error {
   override readonly name: string = 'UserError';
   /** A short machine-readable category, e.g. `config`, `dataset`, `model`, `usage`. */
   readonly kind: UserErrorKind;
-  constructor(kind: UserErrorKind, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The message without its detail lines. */
+  readonly summary: string;
+  /**
+   * Lines shown under the summary (a list of config problems, of unreadable images). Kept apart
+   * so that logs can make each line safe on its own (see log-text.ts); `message` has them too.
+   */
+  readonly details: readonly string[];
+  constructor(
+    kind: UserErrorKind,
+    message: string,
+    options?: { cause?: unknown; details?: readonly string[] },
+  ) {
+    const details = options?.details ?? [];
+    super(
+      [message, ...details.map((d) => `  ${d}`)].join('\n'),
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.kind = kind;
+    this.summary = message;
+    this.details = details;
   }
 }
 

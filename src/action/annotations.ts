@@ -1,11 +1,11 @@
 /** Failing gates as annotations on their line in the config: workflow commands and check runs. */
 import path from 'node:path';
-import * as core from '@actions/core';
 import type { LoadedConfig } from '../config/load.js';
 import type { GateResult } from '../gates/result.js';
 import { groupByRule } from '../gates/verdict.js';
 import type { CheckAnnotation } from '../github/index.js';
 import type { Report } from '../report/schema.js';
+import { actionLog } from './log.js';
 
 /** Where a config lives and how to find a key's line in it. */
 export type ConfigLocator = Pick<LoadedConfig, 'file' | 'lineOf'>;
@@ -46,8 +46,8 @@ export function annotateGates(report: Report, loaded: ConfigLocator): void {
     const g = gates[0]!;
     const line = gateLine(g, loaded);
     const props = { title: `VisionGate: ${g.rule}`, file, ...(line ? { startLine: line } : {}) };
-    if (g.status === 'fail') core.error(groupMessage(gates), props);
-    else core.warning(groupMessage(gates), props);
+    if (g.status === 'fail') actionLog.error(groupMessage(gates), props);
+    else actionLog.warning(groupMessage(gates), props);
   }
 }
 

@@ -2,11 +2,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import * as core from '@actions/core';
 import type { FoundBaseline } from '../engine/baseline.js';
 import { RESULT_FILES } from '../engine/results.js';
 import { lookupBaseline, type EventInput, type GitHubPort } from '../github/index.js';
 import type { ActionInputs } from './inputs.js';
+import { actionLog } from './log.js';
 
 /**
  * Look up the stored baseline for this event and write its files where the engine reads a
@@ -30,15 +30,17 @@ export async function fetchBaseline(
           }
         : { kind: 'branch', storeBranch: inputs.baselineBranch },
   });
-  for (const n of found.notices) core.notice(n);
-  for (const w of found.warnings) core.warning(w);
+  for (const n of found.notices) actionLog.notice(n);
+  for (const w of found.warnings) actionLog.warning(w);
   const b = found.baseline;
   if (!b.found) {
-    core.notice(`No stored baseline (${b.detail}): only absolute gates are checked this time.`);
+    actionLog.notice(
+      `No stored baseline (${b.detail}): only absolute gates are checked this time.`,
+    );
     return undefined;
   }
   if (!b.files.has(RESULT_FILES.report) || !b.files.has(RESULT_FILES.records)) {
-    core.warning(
+    actionLog.warning(
       `The stored baseline of ${b.sha.slice(0, 12)} lacks ${RESULT_FILES.report} or ${RESULT_FILES.records}; ignoring it.`,
     );
     return undefined;
@@ -49,6 +51,6 @@ export async function fetchBaseline(
     if (name.includes('/') || name.includes('\\') || name.startsWith('.')) continue;
     await writeFile(path.join(dir, name), bytes);
   }
-  core.info(`baseline: ${b.detail}`);
+  actionLog.info(`baseline: ${b.detail}`);
   return { dir, commit: b.sha, ref: b.branch, detail: b.detail };
 }

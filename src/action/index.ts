@@ -10,10 +10,11 @@ import { loadConfig } from '../config/load.js';
 import { lookupWanted } from '../engine/baseline.js';
 import { mergeShards } from '../engine/merge.js';
 import { markdownOptions, writeOutputs } from '../engine/output.js';
+import { checkOutputDir } from '../engine/output-dir.js';
 import { progressLines } from '../engine/progress.js';
 import { expandShardDirs } from '../engine/results.js';
 import { runEvaluation, type RunHooks, type RunResult } from '../engine/run.js';
-import { describeError, isUserError } from '../errors.js';
+import { isUserError } from '../errors.js';
 import { exitCodeFor } from '../gates/verdict.js';
 import { createGitHubPort, type EventInput, type GitHubPort } from '../github/index.js';
 import { headline } from '../report/headline.js';
@@ -23,6 +24,7 @@ import { readInputs, runRequest, splitList, type ActionInputs } from './inputs.j
 import { publishOnly } from './publish-only.js';
 import { publishReport, reportPublished, trendSection } from './publish.js';
 import { setRunOutputs, writeSummary } from './summary.js';
+import { actionLog } from './log.js';
 
 /** The Action's one entry: every error fails the step with a sentence, a bug says so. */
 export async function run(): Promise<void> {
@@ -42,15 +44,19 @@ export async function run(): Promise<void> {
         ? makePort(inputs.githubToken)
         : undefined;
     if (inputs.publishOnly) await publishOnly(inputs, event, port);
-    else await evaluateAndPublish(inputs, event, port);
+    else {
+      // Before the evaluation: a bad out-dir costs nothing.
+      await checkOutputDir(inputs.outDir, {
+        inputs: inputs.mode === 'merge' ? splitList(inputs.shards!) : [],
+      });
+      await evaluateAndPublish(inputs, event, port);
+    }
   } catch (error) {
     if (isUserError(error)) {
-      core.setFailed(error.message);
+      actionLog.fail(error);
     } else {
-      core.setFailed(
-        `internal error (a bug in VisionGate, please report it): ${describeError(error)}`,
-      );
-      if (error instanceof Error && error.stack) core.debug(error.stack);
+      actionLog.fail(error, 'internal error (a bug in VisionGate, please report it): ');
+      if (error instanceof Error && error.stack) actionLog.debug(error.stack);
     }
   }
 }
@@ -60,7 +66,7 @@ function makePort(token: string): GitHubPort {
   return createGitHubPort({
     token,
     repo: { owner, repo },
-    log: { debug: (m) => core.debug(m), info: (m) => core.info(m), warn: (m) => core.warning(m) },
+    log: { debug: actionLog.debug, info: actionLog.info, warn: (m) => actionLog.warning(m) },
   });
 }
 
@@ -87,8 +93,8 @@ async function evaluateAndPublish(
   }
 
   const hooks: RunHooks = {
-    log: (line) => core.info(line),
-    progress: progressLines((line) => core.info(line)),
+    log: (line) => actionLog.info(line),
+    progress: progressLines((line) => actionLog.info(line)),
   };
   const result: RunResult =
     inputs.mode === 'merge'
@@ -124,13 +130,13 @@ async function evaluateAndPublish(
     );
     reportPublished(published);
   } else if (!port) {
-    core.info(
+    actionLog.info(
       'No github-token: skipping the PR comment, check and baseline store (the job summary has the report).',
     );
   }
-  core.info(`verdict: ${headline(report)}`);
+  actionLog.info(`verdict: ${headline(report)}`);
   if (exitCodeFor(report.verdict, inputs.failOn) !== 0) {
-    core.setFailed(
+    actionLog.fail(
       `VisionGate verdict: ${report.verdict} (fail-on: ${inputs.failOn}). See the job summary.`,
     );
   }

@@ -11,6 +11,7 @@ import type { ConfigLocator } from './annotations.js';
 import type { ActionInputs } from './inputs.js';
 import { publishReport, reportPublished } from './publish.js';
 import { writeSummary } from './summary.js';
+import { actionLog } from './log.js';
 
 export async function publishOnly(
   inputs: ActionInputs,
@@ -41,6 +42,6 @@ export async function publishOnly(
   reportPublished(published);
   core.setOutput('verdict', report.verdict);
   if (exitCodeFor(report.verdict, inputs.failOn) !== 0) {
-    core.setFailed(`VisionGate verdict: ${report.verdict} (fail-on: ${inputs.failOn}).`);
+    actionLog.fail(`VisionGate verdict: ${report.verdict} (fail-on: ${inputs.failOn}).`);
   }
 }

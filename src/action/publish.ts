@@ -19,6 +19,7 @@ import type { Report } from '../report/schema.js';
 import { historyMetrics, renderTrend, trendStyle } from '../report/trend.js';
 import { checkAnnotations, type ConfigLocator } from './annotations.js';
 import { splitList, type ActionInputs } from './inputs.js';
+import { actionLog } from './log.js';
 
 /**
  * On runs of a branch (nightly, dispatch, push), the trend of headline metrics over the stored
@@ -49,7 +50,7 @@ export async function trendSection(
       trendStyle(report),
     );
   } catch (error) {
-    core.warning(`could not read the baseline history for the trend: ${describeError(error)}`);
+    actionLog.warning(`could not read the baseline history for the trend: ${describeError(error)}`);
     return '';
   }
 }
@@ -119,8 +120,8 @@ export async function publishReport(
 
 /** What publishing did, as notices, warnings and step outputs. */
 export function reportPublished(result: PublishResult): void {
-  for (const n of result.notices) core.notice(n);
-  for (const w of result.warnings) core.warning(w);
+  for (const n of result.notices) actionLog.notice(n);
+  for (const w of result.warnings) actionLog.warning(w);
   if (result.comment) core.setOutput('comment-url', result.comment.url);
   if (result.check)
     core.setOutput(

@@ -4,6 +4,7 @@ import { describeError } from '../errors.js';
 import type { WrittenOutputs } from '../engine/output.js';
 import { renderMarkdownWithin, type MarkdownOptions } from '../report/markdown.js';
 import type { Report } from '../report/schema.js';
+import { actionLog } from './log.js';
 
 /** GitHub limits the job summary to 1 MiB per step; stay well under it. */
 const SUMMARY_LIMIT = 1_000_000;
@@ -26,7 +27,7 @@ export async function writeSummary(
   try {
     await core.summary.addRaw(renderMarkdownWithin(report, SUMMARY_LIMIT, options)).write();
   } catch (error) {
-    core.warning(
+    actionLog.warning(
       `could not write the job summary: ${describeError(error)}; the report is in ${reportFile}`,
     );
   }

@@ -27,6 +27,8 @@ export interface PlanContext {
   allExamples: ExampleTable;
   metadataColumns: readonly string[];
   classes: readonly string[];
+  /** Where the class list came from (model metadata, a class file, ...), for messages. */
+  classSource: string;
   /** The candidate model's input size (corruption parameters depend on it). */
   inputSize: { width: number; height: number };
 }

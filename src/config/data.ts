@@ -39,7 +39,18 @@ const hammingThreshold = z
   .min(0)
   .max(32)
   .describe(
-    'Largest Hamming distance (of 64 bits) between perceptual hashes that counts as a near duplicate.',
+    'Largest Hamming distance (of 64 bits) between perceptual hashes that makes a pair a near-duplicate candidate (then checked on pixels, see pixelCheck).',
+  );
+const pixelCheck = z
+  .boolean()
+  .describe(
+    'Confirm each candidate pair on pixels: aligned 16×16 thumbnails must agree within maxPixelDifference. false: the hashes decide alone.',
+  );
+const maxPixelDifference = z
+  .number()
+  .positive()
+  .describe(
+    'Largest difference between the aligned thumbnails of a near duplicate: the mean difference over the worst 3×3 block, in standard deviations of the image (at least 0.35 for hashes within 2 bits).',
   );
 
 export const labelIssuesConfigSchema = z
@@ -70,12 +81,14 @@ export const duplicatesConfigSchema = z
   .object({
     enabled: z.boolean().default(true),
     hash: hashKind.default('phash'),
-    hammingThreshold: hammingThreshold.default(6),
+    hammingThreshold: hammingThreshold.default(8),
+    pixelCheck: pixelCheck.default(true),
+    maxPixelDifference: maxPixelDifference.default(0.2),
     contentWindow: z
       .boolean()
       .default(true)
       .describe(
-        'Hash the content window (middle 98% of deviation from the border colour) instead of the whole frame; also used for leakage.',
+        'Also hash the content window (middle 98% of deviation from the border colour), not only the whole frame; also used for leakage.',
       ),
   })
   .strict();
@@ -88,7 +101,9 @@ export const leakageConfigSchema = z
       .default(true)
       .describe('Also match near duplicates (else exact sha256 only).'),
     hash: hashKind.default('phash'),
-    hammingThreshold: hammingThreshold.default(6),
+    hammingThreshold: hammingThreshold.default(8),
+    pixelCheck: pixelCheck.default(true),
+    maxPixelDifference: maxPixelDifference.default(0.2),
   })
   .strict();
 

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { z } from 'zod';
 import { UserError } from '../errors.js';
+import { formatIssues, formatKeyPath } from './issues.js';
 import { configSchema, type Config } from './schema.js';
 
 /** A validated config plus what is needed to point back into the file. */
@@ -16,13 +16,28 @@ export interface LoadedConfig {
   lineOf(keyPath: readonly (string | number)[]): number | undefined;
 }
 
+/**
+ * A config is a few kB (an inline list of 1000 class names is ~20 kB). Parsing time grows with
+ * size (about 4 s per MiB here), so a larger file is refused before it is read.
+ */
+const MAX_CONFIG_BYTES = 1 << 20;
+/**
+ * How many nodes one YAML alias may expand to (the yaml package's default, made explicit): a
+ * "billion laughs" document of nested aliases is refused while it is converted, in bounded
+ * time and memory, instead of expanding.
+ */
+const MAX_ALIAS_COUNT = 100;
+
 /** Read, parse and validate a `visiongate.yml`; every problem is a {@link UserError} naming key and line. */
 export async function loadConfig(file: string): Promise<LoadedConfig> {
   const abs = path.resolve(file);
   let text: string;
   try {
+    const { size } = await stat(abs);
+    if (size > MAX_CONFIG_BYTES) throw tooLarge(path.basename(abs), size);
     text = await readFile(abs, 'utf8');
   } catch (error) {
+    if (error instanceof UserError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(
       'config',
@@ -34,82 +49,82 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   return parseConfig(text, abs);
 }
 
+function tooLarge(display: string, bytes: number): UserError {
+  return new UserError(
+    'config',
+    `${display} is ${(bytes / 2 ** 20).toFixed(1)} MiB: a VisionGate config is a few kB (at most ${MAX_CONFIG_BYTES / 2 ** 20} MiB). Is it the right file? Long lists (pinned ids, classes) can go in a file of their own (pinned.file, dataset.classes).`,
+  );
+}
+
 /** Parse and validate config text; `file` is used for messages and for resolving relative paths. */
 export function parseConfig(text: string, file: string): LoadedConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const display = path.basename(file);
+  if (text.length > MAX_CONFIG_BYTES) throw tooLarge(display, Buffer.byteLength(text));
+  const lineCounter = new LineCounter();
+  // Duplicate keys are found below in one pass: yaml's uniqueKeys check compares every key of
+  // a map with every other (40,000 keys took 68 s here).
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const pos = first.linePos?.[0];
     const where = `${display}${pos ? `:${pos.line}:${pos.col}` : ''}`;
-    // yaml's own message ("Map keys must be unique") does not say which key: name it.
-    const dupPath = first.code === 'DUPLICATE_KEY' ? keyPathAt(doc, first.pos[0]) : undefined;
+    // yaml turns its own stack overflow on deeply nested flow collections into this message.
+    const message = first.message.includes('Maximum call stack size exceeded')
+      ? 'nested too deeply'
+      : first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new UserError('config', `${where}: invalid YAML: ${message}`);
+  }
+  const dup = firstDuplicateKey(doc);
+  if (dup) {
+    const pos = lineCounter.linePos(dup.offset);
     throw new UserError(
       'config',
-      dupPath
-        ? `${where}: invalid YAML: duplicate key ${formatKeyPath(dupPath)} (each key may appear only once)`
-        : `${where}: invalid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+      `${display}:${pos.line}:${pos.col}: invalid YAML: duplicate key ${formatKeyPath(dup.keyPath)} (each key may appear only once)`,
     );
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // yaml: "Excessive alias count indicates a resource exhaustion attack".
+    if (error instanceof ReferenceError && /alias/i.test(error.message))
+      throw new UserError(
+        'config',
+        `${display}: invalid YAML: its aliases (*name) expand to more than ${MAX_ALIAS_COUNT} nodes each (aliases of aliases, a "billion laughs" document); a VisionGate config needs none of that`,
+      );
+    throw error;
+  }
   if (raw === null || raw === undefined)
     throw new UserError('config', `${display}: the config file is empty`);
   const lineOf = (keyPath: readonly (string | number)[]) => lineOfPath(doc, lineCounter, keyPath);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues
-      .slice(0, 10)
-      .map((issue) => formatIssue(issue, display, lineOf, raw));
-    const more =
-      parsed.error.issues.length > 10 ? `\n  (${parsed.error.issues.length - 10} more)` : '';
-    throw new UserError('config', `invalid config ${display}:\n  ${lines.join('\n  ')}${more}`);
+    const all = formatIssues(parsed.error.issues, { display, lineOf, raw, schema: configSchema });
+    const lines = all.slice(0, 10);
+    if (all.length > 10) lines.push(`(${all.length - 10} more)`);
+    throw new UserError('config', `invalid config ${display}:`, { details: lines });
   }
   return { config: parsed.data, file, dir: path.dirname(file), lineOf };
 }
 
-function formatIssue(
-  issue: z.core.$ZodIssue,
-  display: string,
-  lineOf: (p: readonly (string | number)[]) => number | undefined,
-  raw: unknown,
-): string {
-  const keyPath = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-  // An unknown key is best pointed at where it is written.
-  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) keyPath.push(issue.keys[0]!);
-  // Point at the deepest part of the path that is written in the file (a missing key points at its parent).
-  let line: number | undefined;
-  for (let n = keyPath.length; n >= 0 && line === undefined; n--)
-    line = lineOf(keyPath.slice(0, n));
-  const shown = issue.code === 'unrecognized_keys' ? keyPath.slice(0, -1) : keyPath;
-  const key = shown.length > 0 ? formatKeyPath(shown) : '(top level)';
-  return `${display}${line ? `:${line}` : ''}: ${key}: ${describeIssue(issue)}${describeValue(issue, raw)}`;
-}
-
-/** ` (got "xml")`: the offending value when it is a scalar that is written in the file. */
-function describeValue(issue: z.core.$ZodIssue, raw: unknown): string {
-  if (issue.code === 'unrecognized_keys' || issue.code === 'custom') return '';
-  let value: unknown = raw;
-  for (const part of issue.path) {
-    if (value === null || typeof value !== 'object') return '';
-    value = (value as Record<PropertyKey, unknown>)[part];
-  }
-  let text: string;
-  if (typeof value === 'string') text = JSON.stringify(value);
-  else if (typeof value === 'number' || typeof value === 'boolean' || value === null)
-    text = String(value);
-  else return '';
-  return ` (got ${text.length > 60 ? `${text.slice(0, 59)}…` : text})`;
-}
-
-/** Key path of the map key that starts at `offset` (a duplicate key reported by yaml). */
-function keyPathAt(doc: Document, offset: number): (string | number)[] | undefined {
-  const walk = (node: unknown, prefix: (string | number)[]): (string | number)[] | undefined => {
+/**
+ * The first map key that repeats an earlier key of the same map, in document order, with its
+ * key path and offset: one pass with a Set per map. Aliases are not followed.
+ */
+function firstDuplicateKey(
+  doc: Document,
+): { keyPath: (string | number)[]; offset: number } | undefined {
+  const walk = (
+    node: unknown,
+    prefix: (string | number)[],
+  ): { keyPath: (string | number)[]; offset: number } | undefined => {
     if (isMap(node)) {
+      const seen = new Set<string>();
       for (const pair of node.items) {
-        const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
-        if (k === undefined) continue;
-        if (isScalar(pair.key) && pair.key.range?.[0] === offset) return [...prefix, k];
+        if (!isScalar(pair.key)) continue;
+        const k = String(pair.key.value);
+        if (seen.has(k)) return { keyPath: [...prefix, k], offset: pair.key.range?.[0] ?? 0 };
+        seen.add(k);
         const found = walk(pair.value, [...prefix, k]);
         if (found) return found;
       }
@@ -122,26 +137,6 @@ function keyPathAt(doc: Document, offset: number): (string | number)[] | undefin
     return undefined;
   };
   return walk(doc.contents, []);
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'invalid_type':
-      return issue.message.includes('received undefined')
-        ? `is required (expected ${issue.expected})`
-        : issue.message.replace(/^Invalid input: /, '');
-    default:
-      return issue.message;
-  }
-}
-
-/** `dataset.columns.path`, `gates[0].metric`. */
-export function formatKeyPath(keyPath: readonly (string | number)[]): string {
-  return keyPath.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
 function lineOfPath(

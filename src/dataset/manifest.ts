@@ -1,10 +1,10 @@
 import { createReadStream, type ReadStream } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse as parseCsvStream } from 'csv-parse';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { UserError } from '../errors.js';
+import { scanImageFolder, type UnusedFile } from './image-folder.js';
 
 /** One manifest row: raw string fields plus where it came from (for error messages). */
 export interface ManifestRow {
@@ -14,22 +14,6 @@ export interface ManifestRow {
 }
 
 export type ManifestFormat = 'csv' | 'jsonl' | 'imagefolder' | 'hf-metadata';
-
-/** File extensions treated as images when scanning folders (what sharp decodes). */
-export const IMAGE_EXTENSIONS = new Set([
-  '.png',
-  '.jpg',
-  '.jpeg',
-  '.webp',
-  '.gif',
-  '.tif',
-  '.tiff',
-  '.avif',
-  '.heic',
-  '.heif',
-  '.bmp',
-  '.svg',
-]);
 
 /** Decide the manifest format from the config and the manifest's name. */
 export function detectFormat(format: string, manifest: string | undefined): ManifestFormat {
@@ -45,6 +29,9 @@ export function detectFormat(format: string, manifest: string | undefined): Mani
   );
 }
 
+/** `.tsv` manifests are tab-separated, every other CSV manifest comma-separated. */
+const delimiterOf = (display: string) => (display.toLowerCase().endsWith('.tsv') ? '\t' : ',');
+
 /** csv-parse options of a manifest: the header row names the columns. */
 function csvOptions(display: string) {
   return {
@@ -56,19 +43,82 @@ function csvOptions(display: string) {
       return names;
     },
     bom: true,
-    delimiter: display.toLowerCase().endsWith('.tsv') ? '\t' : ',',
+    delimiter: delimiterOf(display),
     skip_empty_lines: true,
     trim: true,
     relax_column_count: false,
   };
 }
 
-function csvError(error: unknown, display: string): UserError {
-  const e = error as { message?: string; lines?: number };
+function csvError(error: unknown, display: string, quoteLine?: number): UserError {
+  const e = error as { message?: string; lines?: number; code?: string };
+  if (e.code === 'CSV_QUOTE_NOT_CLOSED' && quoteLine !== undefined)
+    // csv-parse names the last line (where the file ended inside the quotes), not the cause.
+    return new UserError(
+      'dataset',
+      `${display}:${quoteLine}: invalid CSV: a quote opened on this line is never closed (the rest of the file was read as one field); close it or remove it`,
+    );
   return new UserError(
     'dataset',
     `${display}${e.lines ? `:${e.lines}` : ''}: invalid CSV: ${e.message ?? String(error)}`,
   );
+}
+
+/**
+ * Finds the line of a quote that is never closed, by CSV's quoting rule (RFC 4180, as csv-parse
+ * reads it): a quote opens only at the start of a field (after spaces, since fields are
+ * trimmed), `""` inside quotes is a literal quote, and a quoted field may span lines.
+ */
+class QuoteScanner {
+  private line = 1;
+  private inQuotes = false;
+  private fieldStart = true;
+  /** A quote seen inside quotes at the end of a chunk: `""` or a closing quote. */
+  private pendingQuote = false;
+  private openedAt = 0;
+  constructor(private readonly delimiter: string) {}
+
+  push(chunk: string): void {
+    for (let i = 0; i < chunk.length; i++) {
+      const ch = chunk[i]!;
+      if (this.pendingQuote) {
+        this.pendingQuote = false;
+        if (ch === '"') continue; // "" inside quotes
+        this.inQuotes = false;
+      }
+      if (this.inQuotes) {
+        if (ch === '"') this.pendingQuote = true;
+        else if (ch === '\n') this.line++;
+        continue;
+      }
+      if (ch === '\n') {
+        this.line++;
+        this.fieldStart = true;
+      } else if (ch === this.delimiter) this.fieldStart = true;
+      else if (ch === '"' && this.fieldStart) {
+        this.inQuotes = true;
+        this.openedAt = this.line;
+      } else if (ch !== ' ' && ch !== '\t' && ch !== '\r' && ch !== '\uFEFF')
+        this.fieldStart = false;
+    }
+  }
+
+  /** The line of the unclosed quote, if the text ended inside one. */
+  unclosed(): number | undefined {
+    return this.inQuotes && !this.pendingQuote ? this.openedAt : undefined;
+  }
+}
+
+/** {@link QuoteScanner} over a whole file, read again only when csv-parse reported the error. */
+async function unclosedQuoteLine(file: string, display: string): Promise<number | undefined> {
+  const scanner = new QuoteScanner(delimiterOf(display));
+  try {
+    for await (const chunk of createReadStream(file, { encoding: 'utf8' }))
+      scanner.push(chunk as string);
+  } catch {
+    return undefined;
+  }
+  return scanner.unclosed();
 }
 
 /** Parse a CSV/TSV manifest. The header row names the columns. */
@@ -82,7 +132,9 @@ export function parseCsvManifest(text: string, display: string): ManifestRow[] {
       }),
     });
   } catch (error) {
-    throw csvError(error, display);
+    const scanner = new QuoteScanner(delimiterOf(display));
+    scanner.push(text);
+    throw csvError(error, display, scanner.unclosed());
   }
 }
 
@@ -158,15 +210,20 @@ export interface StreamedRow {
  * never held as one string nor as an array of rows. Rows carry their ordinal, not their line:
  * csv-parse makes a dozen-field info object per row to tell the line (25 MB of garbage per 100k
  * rows), so lines are looked up by {@link manifestLines} for the few rows a message names.
+ * For `imagefolder`, `onUnused` gets what the scan found under the root but did not use.
  */
 export async function* streamManifest(
   format: ManifestFormat,
   manifestPath: string | undefined,
   root: string,
+  options: { onUnused?: (unused: UnusedFile[]) => void } = {},
 ): AsyncGenerator<StreamedRow> {
   let record = 0;
   if (format === 'imagefolder') {
-    for (const row of await scanImageFolder(root)) yield { fields: row.fields, record: ++record };
+    const scan = await scanImageFolder(root);
+    options.onUnused?.(scan.unused);
+    for (const row of scan.rows)
+      yield { fields: { path: row.path, label: row.label }, record: ++record };
     return;
   }
   const { input, display } = await openManifest(manifestPath, format);
@@ -178,7 +235,11 @@ export async function* streamManifest(
         yield { fields: fields as Record<string, string>, record: ++record };
     } catch (error) {
       if (error instanceof UserError) throw error;
-      throw csvError(error, display);
+      const quoteLine =
+        (error as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED'
+          ? await unclosedQuoteLine(manifestPath!, display)
+          : undefined;
+      throw csvError(error, display, quoteLine);
     } finally {
       input.destroy();
     }
@@ -255,31 +316,4 @@ async function openManifest(
     );
   }
   return { input, display: path.basename(manifestPath) };
-}
-
-async function scanImageFolder(root: string): Promise<ManifestRow[]> {
-  let classDirs: string[];
-  try {
-    classDirs = (await readdir(root, { withFileTypes: true }))
-      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
-      .map((d) => d.name)
-      .sort();
-  } catch (error) {
-    throw new UserError(
-      'dataset',
-      `cannot read dataset root ${root}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
-  if (classDirs.length === 0)
-    throw new UserError('dataset', `imagefolder: no class folders under ${root}`);
-  const rows: ManifestRow[] = [];
-  for (const cls of classDirs) {
-    const files = await readdir(path.join(root, cls), { recursive: true, withFileTypes: true });
-    const images = files
-      .filter((f) => f.isFile() && IMAGE_EXTENSIONS.has(path.extname(f.name).toLowerCase()))
-      .map((f) => path.relative(root, path.join(f.parentPath, f.name)).split(path.sep).join('/'))
-      .sort();
-    for (const p of images) rows.push({ fields: { path: p, label: cls }, line: 0 });
-  }
-  return rows;
 }

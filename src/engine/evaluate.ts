@@ -13,7 +13,7 @@ import { RecordSet } from '../tables/records.js';
 import type { RecordBuilder, Task } from '../tasks/task.js';
 import type { Example, ModelRole, RgbImage } from '../types.js';
 import { VariantPool } from './variant-pool.js';
-import type { VariantTask } from './variant-task.js';
+import { taskForChannels, variantChannels, type VariantTask } from './variant-task.js';
 
 /** A model taking part in the evaluation pass. */
 export interface ModelUnderTest {
@@ -204,16 +204,22 @@ export async function evaluate(
         const variant = variants[i];
         if (!variant || prepared[i] || memberLists[i]!.length === 0) return;
         prepared[i] = (async () => {
+          // Per decoded geometry, and for a corruption also per channel mode: a gray model's
+          // corruption is made on the gray image (variant-task.ts taskForChannels).
           const out = new Map<string, RgbImage[]>();
-          for (const key of geometries.keys()) {
-            const members = memberLists[i]!;
-            const cleans = members.map((d) => d.images.get(key)!);
+          const members = memberLists[i]!;
+          const probe = variant.task?.(members[0]!.example);
+          for (const m of models) {
+            const channels = variantChannels(probe, m.contract.tensor.channels);
+            const key = `${geometryKey(m.contract.geometry)}\u0000${channels}`;
+            if (out.has(key)) continue;
+            const cleans = members.map((d) => d.images.get(geometryKey(m.contract.geometry))!);
             out.set(
               key,
               variant.task
                 ? await pool.runBatch(
                     cleans,
-                    members.map((d) => variant.task!(d.example)),
+                    members.map((d) => taskForChannels(variant.task!(d.example), channels)),
                   )
                 : cleans,
             );
@@ -235,7 +241,11 @@ export async function evaluate(
         // Queue the items per model; full batches run as soon as they fill, across variants,
         // so a variant with few sampled examples still feeds ONNX Runtime full batches.
         models.forEach((m, mi) => {
-          const imgs = variantImages.get(geometryKey(m.contract.geometry))!;
+          const channels = variantChannels(
+            variant.task?.(members[0]!.example),
+            m.contract.tensor.channels,
+          );
+          const imgs = variantImages.get(`${geometryKey(m.contract.geometry)}\u0000${channels}`)!;
           members.forEach((d, j) =>
             queues[mi]!.push({ image: imgs[j]!, decoded: d, variant: variant.name }),
           );
@@ -250,13 +260,12 @@ export async function evaluate(
   }
 
   if (unreadable.length > 0 && (options.onUnreadable ?? 'error') === 'error') {
-    const list = unreadable
-      .slice(0, 10)
-      .map((u) => `  ${u.id}: ${u.reason}`)
-      .join('\n');
+    const list = unreadable.slice(0, 10).map((u) => `${u.id}: ${u.reason}`);
+    if (unreadable.length > 10) list.push(`... and ${unreadable.length - 10} more`);
     throw new UserError(
       'image',
-      `${unreadable.length} image(s) could not be read:\n${list}${unreadable.length > 10 ? `\n  ... and ${unreadable.length - 10} more` : ''}\nFix or remove them, or set dataset.onUnreadable: skip to evaluate without them.`,
+      `${unreadable.length} image(s) could not be read (fix or remove them, or set dataset.onUnreadable: skip to evaluate without them):`,
+      { details: list },
     );
   }
   // Canonical order: model role (candidate first), then variant order, then example order.

@@ -39,7 +39,9 @@ export async function mergeShards(
     throw new UserError('usage', 'merge needs the output folders of the shard runs');
   const loaded = await loadConfig(configFile);
   const task = taskOf(loaded.config);
-  const shards = await Promise.all(shardDirs.map((d) => readResultDir(path.resolve(d), task)));
+  const shards = await Promise.all(
+    shardDirs.map((d) => readResultDir(path.resolve(d), task, `the shard folder ${d}`)),
+  );
   const count = checkShardSet(shards);
   hooks.log?.(`merging ${shards.length} shard(s) of ${count}`);
 
@@ -121,7 +123,9 @@ export async function mergeShards(
 
   const images = new ImageFacts(allExamples.length);
   for (const s of shards) {
-    for await (const line of readExampleLines(path.join(s.dir, RESULT_FILES.examples))) {
+    const expected = s.report.files?.[RESULT_FILES.examples];
+    const check = { what: `the shard folder ${s.dir}`, ...(expected ? { expected } : {}) };
+    for await (const line of readExampleLines(path.join(s.dir, RESULT_FILES.examples), check)) {
       const e = rowOf.get(line.id);
       if (e !== undefined) images.set(e, line.hash, line);
     }
@@ -149,7 +153,15 @@ export async function mergeShards(
   // The suites run here on every record; a suite that reads the images runs only when the merge
   // job has them.
   const plan = await planAnalysis(
-    planContext(loaded, task, data.raw.metadataColumns, allExamples, classes, candidate.input),
+    planContext(
+      loaded,
+      task,
+      data.raw.metadataColumns,
+      allExamples,
+      classes,
+      source,
+      candidate.input,
+    ),
     {
       imagesAvailable: async () =>
         (
@@ -181,7 +193,7 @@ export async function mergeShards(
     pinnedIds: await readPinned(loaded, loaded.config),
     manifests: await loadManifests(loaded, plan.manifests),
     ...(baseline.kind === 'stored' && baseline.found ? { found: baseline.found } : {}),
-    notices: plan.notices,
+    notices: [...shards.flatMap((s) => s.notices), ...plan.notices],
   });
   const withRecords = new Uint8Array(allExamples.length);
   for (const t of records.ofModel('candidate').tables)

@@ -5,6 +5,7 @@ import type { Report } from '../report/schema.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
 import type { RecordSet } from '../tables/records.js';
+import { checkOutputDir, replaceOutputDir } from './output-dir.js';
 import {
   RESULT_FILES,
   recordLines,
@@ -40,7 +41,13 @@ export function markdownOptions(
   };
 }
 
-/** Write report.json, report.md and records.jsonl into `dir` (each atomically). */
+/**
+ * Write report.json, report.md, records.jsonl, examples.jsonl and junit.xml into `dir`, replacing
+ * the folder as a whole (engine/output-dir.ts): a failed write leaves the previous folder as it
+ * was, never half of each. report.json is written last and records the line count and sha256 of
+ * the JSON-lines files (`files`), so that a truncated copy of the folder is refused when read
+ * back. `report` gets that `files` field.
+ */
 export async function writeOutputs(
   dir: string,
   report: Report,
@@ -49,19 +56,32 @@ export async function writeOutputs(
   images: ImageFacts,
   options: MarkdownOptions,
 ): Promise<WrittenOutputs> {
+  const out = await checkOutputDir(dir);
   const markdown = renderMarkdown(report, options);
-  const files = {
-    reportJson: path.join(dir, RESULT_FILES.report),
-    reportMarkdown: path.join(dir, RESULT_FILES.markdown),
-    records: path.join(dir, RESULT_FILES.records),
-    examples: path.join(dir, RESULT_FILES.examples),
-    junit: path.join(dir, RESULT_FILES.junit),
+  await replaceOutputDir(out, async (into) => {
+    const at = (name: string) => path.join(into, name);
+    const files = {
+      [RESULT_FILES.records]: await writeLinesAtomic(
+        at(RESULT_FILES.records),
+        recordLines(records),
+      ),
+      [RESULT_FILES.examples]: await writeLinesAtomic(
+        at(RESULT_FILES.examples),
+        exampleLines(examples, images),
+      ),
+    };
+    report.files = files;
+    await writeFileAtomic(at(RESULT_FILES.markdown), markdown);
+    await writeFileAtomic(at(RESULT_FILES.junit), renderJUnit(report));
+    await writeFileAtomic(at(RESULT_FILES.report), `${JSON.stringify(report, null, 2)}\n`);
+  });
+  return {
+    dir: out.dir,
+    reportJson: path.join(out.dir, RESULT_FILES.report),
+    reportMarkdown: path.join(out.dir, RESULT_FILES.markdown),
+    records: path.join(out.dir, RESULT_FILES.records),
+    examples: path.join(out.dir, RESULT_FILES.examples),
+    junit: path.join(out.dir, RESULT_FILES.junit),
+    markdown,
   };
-  // Records first: a report.json always has its records next to it.
-  await writeLinesAtomic(files.records, recordLines(records));
-  await writeLinesAtomic(files.examples, exampleLines(examples, images));
-  await writeFileAtomic(files.reportJson, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFileAtomic(files.reportMarkdown, markdown);
-  await writeFileAtomic(files.junit, renderJUnit(report));
-  return { dir, ...files, markdown };
 }

@@ -1,6 +1,7 @@
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { UserError } from '../errors.js';
@@ -42,25 +43,103 @@ export function* exampleLines(examples: ExampleTable, images: ImageFacts): Gener
 }
 
 /**
- * The non-blank lines of a JSON-lines file with their 1-based line numbers, streamed. Reading
- * errors (a missing file) surface from the iteration; each reader words its own.
+ * What report.json records of each JSON-lines file written next to it (`files`): its number of
+ * non-blank lines and the sha256 of its bytes, so that a reader can tell a truncated or changed
+ * copy (a baseline or shard folder that lost its last lines) from the whole file.
  */
-async function* jsonLines(file: string): AsyncGenerator<{ n: number; text: string }> {
-  const lines = createInterface({
-    input: createReadStream(file, { encoding: 'utf8' }),
-    crlfDelay: Infinity,
-  });
+export interface LinesDigest {
+  lines: number;
+  sha256: string;
+}
+
+/** What a reader checks a JSON-lines file against, and how it names the folder in messages. */
+export interface LinesCheck {
+  /** From report.json `files`; undefined for folders written before it was recorded. */
+  expected?: LinesDigest;
+  /** E.g. `the shard folder out/s1`. */
+  what: string;
+}
+
+/**
+ * The non-blank lines of a JSON-lines file with their 1-based line numbers, streamed, counted
+ * and hashed into `tally`. Reading errors (a missing file) surface from the iteration; each
+ * reader words its own.
+ */
+async function* jsonLines(
+  file: string,
+  tally: { lines: number; hash: Hash } = { lines: 0, hash: createHash('sha256') },
+): AsyncGenerator<{ n: number; text: string }> {
+  const input = createReadStream(file);
+  input.on('data', (chunk) => tally.hash.update(chunk));
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let n = 0;
   for await (const text of lines) {
     n++;
-    if (text.trim() !== '') yield { n, text };
+    if (text.trim() === '') continue;
+    tally.lines++;
+    yield { n, text };
   }
 }
 
-/** Read examples.jsonl (image properties per example) of a result folder, line by line. */
-export async function* readExampleLines(file: string): AsyncGenerator<ExampleLine> {
+/**
+ * Every line VisionGate writes ends with a line break: a file that does not was cut off in
+ * the middle of its last line (a partial copy or download). Said before any line is parsed, so
+ * the message is about the cut, not about invalid JSON. A file that cannot be opened is left to
+ * the reader's own message.
+ */
+async function checkEndsWithLineBreak(file: string, what: string): Promise<void> {
+  let last: number | undefined;
   try {
-    for await (const { n, text: l } of jsonLines(file)) {
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > 0) {
+        const byte = Buffer.alloc(1);
+        await handle.read(byte, 0, 1, size - 1);
+        last = byte[0];
+      }
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return;
+  }
+  if (last !== undefined && last !== 0x0a)
+    throw new UserError(
+      'baseline',
+      `${what} is incomplete: ${path.basename(file)} ends in the middle of a line (the file was cut off). Re-create the folder.`,
+    );
+}
+
+/** Compare what was read with what report.json recorded. */
+function checkDigest(file: string, got: LinesDigest, check: LinesCheck): void {
+  const want = check.expected;
+  if (!want) return;
+  const name = path.basename(file);
+  if (got.lines !== want.lines)
+    throw new UserError(
+      'baseline',
+      `${check.what} is incomplete: ${name} has ${got.lines} lines, its ${RESULT_FILES.report} says ${want.lines}. Re-create the folder.`,
+    );
+  if (got.sha256 !== want.sha256)
+    throw new UserError(
+      'baseline',
+      `${check.what} is damaged: ${name} does not match the sha256 its ${RESULT_FILES.report} records (it was changed after it was written). Re-create the folder.`,
+    );
+}
+
+/**
+ * Read examples.jsonl (image properties per example) of a result folder, line by line; with
+ * `check`, a truncated or changed file is refused once it has been read to the end.
+ */
+export async function* readExampleLines(
+  file: string,
+  check?: LinesCheck,
+): AsyncGenerator<ExampleLine> {
+  const tally = { lines: 0, hash: createHash('sha256') };
+  if (check) await checkEndsWithLineBreak(file, check.what);
+  try {
+    for await (const { n, text: l } of jsonLines(file, tally)) {
       let v: ExampleLine;
       try {
         v = JSON.parse(l) as ExampleLine;
@@ -77,13 +156,19 @@ export async function* readExampleLines(file: string): AsyncGenerator<ExampleLin
       `cannot read ${file}: not a VisionGate result folder of this version (no examples.jsonl)`,
     );
   }
+  if (check) checkDigest(file, { lines: tally.lines, sha256: tally.hash.digest('hex') }, check);
 }
 
 /**
  * Write lines to a file atomically, streaming with back-pressure: a records file of millions of
- * lines is never built as one string in memory.
+ * lines is never built as one string in memory. Returns what report.json records of the file.
  */
-export async function writeLinesAtomic(file: string, lines: Iterable<string>): Promise<void> {
+export async function writeLinesAtomic(
+  file: string,
+  lines: Iterable<string>,
+): Promise<LinesDigest> {
+  const hash = createHash('sha256');
+  let count = 0;
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   const out = createWriteStream(tmp);
@@ -96,9 +181,11 @@ export async function writeLinesAtomic(file: string, lines: Iterable<string>): P
     const text = chunk.join('');
     chunk = [];
     size = 0;
+    hash.update(text, 'utf8');
     if (!out.write(text)) await Promise.race([once(out, 'drain'), failed]);
   };
   for (const line of lines) {
+    if (line.trim() !== '') count++;
     chunk.push(line);
     size += line.length;
     if (size >= 65536) await flush();
@@ -107,6 +194,7 @@ export async function writeLinesAtomic(file: string, lines: Iterable<string>): P
   out.end();
   await Promise.race([once(out, 'finish'), failed]);
   await rename(tmp, file);
+  return { lines: count, sha256: hash.digest('hex') };
 }
 
 /** Records as JSON lines, lazily (one record object at a time), table by table. */
@@ -124,12 +212,19 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
 
 /**
  * Stream a records file into column tables; every line is checked, and a bad line is named.
- * Tables are in the order their (model, variant) first appears in the file.
+ * Tables are in the order their (model, variant) first appears in the file. With `check`, a
+ * truncated or changed file is refused.
  */
-export async function readRecords(file: string, task: Task): Promise<RecordSet> {
+export async function readRecords(
+  file: string,
+  task: Task,
+  check?: LinesCheck,
+): Promise<RecordSet> {
   const builders = new Map<string, RecordBuilder>();
+  const tally = { lines: 0, hash: createHash('sha256') };
+  if (check) await checkEndsWithLineBreak(file, check.what);
   try {
-    for await (const { n, text: line } of jsonLines(file)) {
+    for await (const { n, text: line } of jsonLines(file, tally)) {
       let value: unknown;
       try {
         value = JSON.parse(line);
@@ -152,6 +247,7 @@ export async function readRecords(file: string, task: Task): Promise<RecordSet> 
       `cannot read ${file}: ${code === 'ENOENT' ? 'file not found' : (code ?? String(error))}`,
     );
   }
+  if (check) checkDigest(file, { lines: tally.lines, sha256: tally.hash.digest('hex') }, check);
   return new RecordSet([...builders.values()].map((b) => b.finish()));
 }
 
@@ -196,13 +292,31 @@ export interface StoredResult {
   dir: string;
   report: Report;
   records: RecordSet;
+  /** What the reader should know about the folder (written by an older version, ...). */
+  notices: string[];
 }
 
-/** Read a result folder's report and records (of `task`). */
-export async function readResultDir(dir: string, task: Task): Promise<StoredResult> {
+/**
+ * Read a result folder (a stored baseline, a shard): its report and its records (of `task`), checked
+ * against what the report recorded of them. `what` names the folder in messages.
+ */
+export async function readResultDir(
+  dir: string,
+  task: Task,
+  what = `the stored result in ${dir}`,
+): Promise<StoredResult> {
   const report = await readReport(path.join(dir, RESULT_FILES.report));
-  const records = await readRecords(path.join(dir, RESULT_FILES.records), task);
-  return { dir, report, records };
+  const expected = report.files?.[RESULT_FILES.records];
+  const records = await readRecords(path.join(dir, RESULT_FILES.records), task, {
+    what,
+    ...(expected ? { expected } : {}),
+  });
+  const notices = expected
+    ? []
+    : [
+        `${what[0]!.toUpperCase()}${what.slice(1)} was written by an older VisionGate: its ${RESULT_FILES.report} does not record the line count and sha256 of ${RESULT_FILES.records}, so a truncated copy cannot be told from a whole one. Re-create it to have it checked.`,
+      ];
+  return { dir, report, records, notices };
 }
 
 /**

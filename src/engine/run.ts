@@ -5,7 +5,8 @@ import path from 'node:path';
 import { loadConfig, resolveFromConfig, type LoadedConfig } from '../config/load.js';
 import type { ManifestItem, PlanContext, VariantRequest } from '../analysis/suite.js';
 import type { Config } from '../config/schema.js';
-import { attachClasses, loadDataset, readClassFile, type RawDataset } from '../dataset/load.js';
+import { classesFromMetadata, readClassFile } from '../dataset/class-list.js';
+import { attachClasses, loadDataset, type RawDataset } from '../dataset/load.js';
 import { UserError } from '../errors.js';
 import { defaultBatchSize, resolveContract } from '../model/contract.js';
 import { loadModel, type LoadedModel } from '../model/runtime.js';
@@ -140,7 +141,15 @@ export async function runEvaluation(
 
     // --- the analysis plan: what every suite needs, decided once before the expensive pass
     const plan = await planAnalysis(
-      planContext(loaded, task, raw.metadataColumns, allExamples, classes, candContract.geometry),
+      planContext(
+        loaded,
+        task,
+        raw.metadataColumns,
+        allExamples,
+        classes,
+        classSource,
+        candContract.geometry,
+      ),
       { shard: overrides.shard !== undefined },
     );
     const pinnedIds = await readPinned(loaded, config);
@@ -246,6 +255,7 @@ export function planContext(
   metadataColumns: readonly string[],
   allExamples: ExampleTable,
   classes: readonly string[],
+  classSource: string,
   input: { width: number; height: number } | undefined,
 ): PlanContext {
   return {
@@ -256,6 +266,7 @@ export function planContext(
     allExamples,
     metadataColumns,
     classes,
+    classSource,
     inputSize: { width: input?.width ?? 0, height: input?.height ?? 0 },
   };
 }
@@ -290,25 +301,8 @@ export async function resolveClasses(
   }
   const meta = modelMetadata?.classes ?? modelMetadata?.labels;
   if (meta !== undefined) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(meta);
-    } catch {
-      parsed = meta
-        .split(/\r?\n|,/)
-        .map((s) => s.trim())
-        .filter(Boolean);
-    }
-    if (Array.isArray(parsed) && parsed.every((c) => typeof c === 'string'))
-      return { classes: parsed, source: 'model metadata "classes"' };
-    if (parsed && typeof parsed === 'object') {
-      // {"0": "cat", "1": "dog"} as some exporters write id2label.
-      const entries = Object.entries(parsed as Record<string, unknown>).sort(
-        (a, b) => Number(a[0]) - Number(b[0]),
-      );
-      if (entries.every(([k, v], i) => Number(k) === i && typeof v === 'string'))
-        return { classes: entries.map(([, v]) => v as string), source: 'model metadata "classes"' };
-    }
+    const classes = classesFromMetadata(meta);
+    if (classes) return { classes, source: 'model metadata "classes"' };
     throw new UserError(
       'model',
       `the candidate model's metadata "classes" is not a JSON list of class names; set dataset.classes instead`,
@@ -459,6 +453,7 @@ export async function reportFromRecords(
         totalExamples: input.allExamples.length,
         classSource: input.classSource,
         ...(input.shard ? { shard: input.shard } : {}),
+        ...(data.raw.unused ? { unused: data.raw.unused } : {}),
       },
       classes: input.classes,
       models: {
@@ -466,7 +461,7 @@ export async function reportFromRecords(
         ...(baselineSummary ? { baseline: baselineSummary } : {}),
       },
       unreadable: input.unreadable,
-      notices: input.notices,
+      notices: [...input.notices, ...(stored?.notices ?? [])],
     },
     analysis,
   );

@@ -35,7 +35,7 @@ export interface ClassificationRecord {
   pTrue: number;
   /** 0-based rank of the true class by probability (0 = top-1 correct). */
   rank: number;
-  /** Σ_j p_j² over the probability vector. */
+  /** Σ_j p_j² over the probability vector: the Brier score of the example is sumSq − 2·pTrue + 1. */
   sumSq: number;
 }
 
@@ -520,4 +520,11 @@ function classIndex(
     if (limit === undefined || i < limit) return i;
   }
   return undefined;
+}
+
+/** The k values that a list of metric definitions needs computed (for `MetricsOptions.topK`). */
+export function requiredTopK(metrics: readonly MetricDefinition[]): number[] {
+  const ks = new Set<number>();
+  for (const m of metrics) if (m.topK !== undefined) ks.add(m.topK);
+  return [...ks].sort((a, b) => a - b);
 }

@@ -12,6 +12,9 @@ import { REPORT_SCHEMA_VERSION, type Report } from './schema.js';
 
 type ModelSummary = Report['models']['candidate'];
 
+/** report.json lists at most this many unused files (the count is complete). */
+const MAX_UNUSED_LISTED = 1000;
+
 /** What the report says about the run itself, besides the analysis. */
 export interface ReportHeader {
   name: string;
@@ -27,6 +30,8 @@ export interface ReportHeader {
     totalExamples: number;
     classSource: string;
     shard?: { index: number; count: number };
+    /** imagefolder: what is under the root but not used, and why. */
+    unused?: readonly { path: string; reason: string }[];
   };
   classes: string[];
   /** The candidate, and the baseline: a model run alongside or a stored result. */
@@ -41,6 +46,18 @@ export function assembleReport(header: ReportHeader, analysis: AnalysisOutput): 
   const { regression, pinned, ...rest } = analysis.results;
   if (!regression || !pinned) throw new Error('the regression and pinned suites always run');
   const suites: Report['suites'] = rest;
+  const unused = header.dataset.unused ?? [];
+  const unusedNotice =
+    unused.length > 0
+      ? [
+          `${unused.length} file(s) or folder(s) under the dataset root are not part of the dataset: ${unused
+            .slice(0, 5)
+            .map((u) => `${u.path} (${u.reason})`)
+            .join(
+              ', ',
+            )}${unused.length > 5 ? ', …' : ''} (dataset.unused in report.json lists them).`,
+        ]
+      : [];
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'visiongate', version: VERSION },
@@ -60,6 +77,9 @@ export function assembleReport(header: ReportHeader, analysis: AnalysisOutput): 
       metadataColumns: header.dataset.metadataColumns,
       contentHash: analysis.contentHash,
       ...(header.dataset.shard ? { shard: header.dataset.shard } : {}),
+      ...(unused.length > 0
+        ? { unused: { count: unused.length, files: unused.slice(0, MAX_UNUSED_LISTED) } }
+        : {}),
     },
     models: header.models,
     comparison: analysis.comparison,
@@ -68,7 +88,7 @@ export function assembleReport(header: ReportHeader, analysis: AnalysisOutput): 
     gates: analysis.gates,
     suites,
     unreadable: header.unreadable,
-    notices: [...header.notices, ...analysis.notices],
+    notices: [...header.notices, ...unusedNotice, ...analysis.notices],
     timing: {},
   };
 }

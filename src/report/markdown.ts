@@ -494,7 +494,10 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
         `${report.comparison.removed.length} baseline example(s) are no longer in the dataset.`,
       );
     if (notes.length > 0)
-      out.push(details(`Notes (${notes.length})`, notes.map((n) => `- ${n}`).join('\n')));
+      // Notices quote dataset strings (file names, ids in error messages): escaped as a whole.
+      out.push(
+        details(`Notes (${notes.length})`, notes.map((n) => `- ${esc(n, 2000)}`).join('\n')),
+      );
   }
   if (report.overall.stats) {
     out.push(

@@ -71,6 +71,17 @@ export const reportSchema = z.object({
       .string()
       .describe('sha256 over sorted (id, image sha256) pairs of the evaluated examples.'),
     shard: z.object({ index: z.number().int(), count: z.number().int() }).optional(),
+    unused: z
+      .object({
+        count: z.number().int(),
+        files: z
+          .array(z.object({ path: z.string(), reason: z.string() }))
+          .describe('The first 1000, sorted by path; a folder ends with "/".'),
+      })
+      .optional()
+      .describe(
+        'imagefolder: files and folders under the root that are not part of the dataset (hidden, not an image, not in a class folder, a broken link, unreadable, ...).',
+      ),
   }),
   models: z.object({ candidate: modelSummary, baseline: modelSummary.optional() }),
   comparison: comparisonSchema,
@@ -82,6 +93,12 @@ export const reportSchema = z.object({
   notices: z
     .array(z.string())
     .describe('Things the reader should know (no baseline, skipped images, ...).'),
+  files: z
+    .record(z.string(), z.object({ lines: z.number().int(), sha256: z.string() }))
+    .optional()
+    .describe(
+      'The JSON-lines files written next to this report.json (records.jsonl, examples.jsonl): non-blank lines and sha256 of each, so that a truncated or changed copy is refused when the folder is read back (as a stored baseline or a shard).',
+    ),
   timing: z
     .record(z.string(), z.number())
     .describe('Seconds per phase. Not part of the result: differs run to run.'),

@@ -19,6 +19,10 @@ export interface TaskContext {
   config: Config;
   /** The class list, in model output order. */
   classes: readonly string[];
+  /** At plan time: where the class list came from, the config file's name and a key's line. */
+  classSource?: string;
+  configName?: string;
+  lineOf?: (keyPath: readonly (string | number)[]) => number | undefined;
 }
 
 /** A metric a task offers: its name (as configs and gates write it) and which way is better. */

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/schema.js';
 import type { PredictionRecord } from '../../src/tasks/classification/records.js';
 import { cli } from '../support/cli.js';
+import { HOSTILE, MARKER, writeHostileDataset } from '../support/hostile-dataset.js';
+import { runnerCommands } from '../support/workflow-commands.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const example = path.join(repo, 'examples/fashion');
@@ -353,6 +355,50 @@ describe('bad input gets a clear error and exit code 2', () => {
     expect(r.stderr).toMatch(/visiongate\.yml:8: gates\[0\]\.metric: unknown metric "acuracy"/);
   });
 
+  it('refuses a top-k gate with k at or above the class count before evaluating: exit 2', async () => {
+    const dir = await smallDataset('top20');
+    const cfg = path.join(dir, 'visiongate.yml');
+    await writeFile(
+      cfg,
+      (await readFile(cfg, 'utf8')).replace('metric: accuracy', 'metric: top20_accuracy'),
+    );
+    const r = await cli(['run', '-c', cfg, '-o', path.join(dir, 'out'), '--no-progress']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'visiongate.yml:8: gates[0].metric: top20_accuracy: the class list (class file data/classes.txt) has 10 classes',
+    );
+    expect(r.stderr).not.toContain('evaluating');
+  });
+
+  it('refuses a metrics.topK entry above the class count, naming its line', async () => {
+    const dir = await smallDataset('topk');
+    const cfg = path.join(dir, 'visiongate.yml');
+    await writeFile(cfg, `${await readFile(cfg, 'utf8')}metrics:\n  topK: [1, 20]\n`);
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('visiongate.yml:10: metrics.topK[1]: 20 is more than the number');
+  });
+
+  it('computes a top-k gate whose k is not in metrics.topK (it crashed: "not computed")', async () => {
+    const dir = await smallDataset('top3');
+    const cfg = path.join(dir, 'visiongate.yml');
+    await writeFile(
+      cfg,
+      (await readFile(cfg, 'utf8')).replace(
+        '- { metric: accuracy, min: 0.1 }',
+        '- { metric: top3_accuracy, min: 0.1 }',
+      ),
+    );
+    const r = await run(dir);
+    expect(r.code, r.stderr).toBe(0);
+    const report = await readReport(path.join(dir, 'out'));
+    // By hand from the records: the true class ranks 0, 1 or 2.
+    const records = await readRecords(path.join(dir, 'out'));
+    const top3 = records.filter((x) => x.rank < 3).length / records.length;
+    expect(report.overall.candidate.top3_accuracy).toBe(top3);
+    expect(report.gates[0]).toMatchObject({ metric: 'top3_accuracy', value: top3, status: 'pass' });
+  });
+
   it('rejects a model that is not ONNX', async () => {
     const dir = await smallDataset('notonnx');
     await writeFile(path.join(dir, 'models/candidate.onnx'), 'this is not a model');
@@ -404,5 +450,45 @@ describe('baseline reuse', () => {
       'was not reused for the baseline model: it was made with another model',
     );
     expect(r.comparison.baseline).toBe('model');
+  });
+});
+
+describe('hostile dataset strings on stderr', () => {
+  /** Raw control characters (a newline between lines aside), bidi controls, line separators. */
+  const RAW_CONTROL =
+    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  const runOn = async (name: string, options: Parameters<typeof writeHostileDataset>[1] = {}) => {
+    const dir = path.join(tmp, `hostile-${name}`);
+    const config = await writeHostileDataset(dir, options);
+    return cli(['run', '-c', config, '-o', path.join(dir, 'out'), '--no-progress']);
+  };
+
+  it('shows every control character as an escape and runs no workflow command', async () => {
+    // One after the other: cli() captures stderr by replacing process.stderr.write.
+    const runs = [
+      await runOn('ok'),
+      await runOn('dup', { extraRows: [`"${HOSTILE.id}",images/green-0.png,green,b,day`] }),
+      await runOn('missing', {
+        extraRows: [`x9,"images/gone\n::add-mask::${MARKER}.png",green,b,day`],
+      }),
+    ];
+    expect(runs.map((r) => r.code)).toEqual([1, 2, 2]);
+    for (const r of runs) {
+      const raw = RAW_CONTROL.exec(r.stderr);
+      expect(raw && JSON.stringify(r.stderr.slice(raw.index - 40, raw.index + 40))).toBeNull();
+      expect(runnerCommands(r.stderr)).toEqual([]);
+    }
+    expect(runs[0]!.stderr).toContain(
+      `metadata columns: camera\\n::warning title=${MARKER}::header`,
+    );
+    expect(runs[1]!.stderr).toContain(`"red-1\\r\\n::add-mask::${MARKER}"`);
+    expect(runs[2]!.stderr).toContain(`images/gone\\n::add-mask::${MARKER}.png`);
+  });
+
+  it('a usage error quoting an argument with a line break runs no command either', async () => {
+    const r = await cli(['run', '-c', 'x.yml', `--bogus\n::add-mask::${MARKER}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--bogus");
+    expect(runnerCommands(r.stderr)).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
 /**
- * The data suite on real images with planted faults. Images are Fashion-MNIST test images
- * (Debian package dataset-fashion-mnist, installed on CI), upscaled to 112×112 PNGs — closer to
- * real evaluation images than 28×28 — and written to a temp folder. Every floor asserted below
- * was measured on these exact seeded inputs and is set with a margin; the comment next to each
- * says what was measured and why the floor is meaningful.
+ * The data suite on real images with planted faults. Images, labels and two real models'
+ * probabilities are the committed Fashion-MNIST fixture (test/fixtures/fashion-mnist, written by
+ * scripts/make-fashion-mnist-fixture.py from the original dataset files): the first 600 test
+ * images, upscaled here to 112×112 PNGs (closer to real evaluation images than 28×28) in a temp
+ * folder. Every floor asserted below was measured on these exact seeded inputs and is set with a
+ * margin; the comment next to each says what was measured and why the floor is meaningful.
  */
-import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { gunzipSync } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  dataSuiteConfigSchema,
   renderDataSection,
   runDataSuite,
   type DataSuiteConfigInput,
@@ -26,7 +27,7 @@ import { scanImages, type ImageScan } from '../../src/suites/data/scan.js';
 import type { Example } from '../../src/types.js';
 import type { PredictionRecord } from '../../src/tasks/classification/records.js';
 
-const DATA_DIR = process.env.FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
+const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/fashion-mnist');
 const CLASSES = [
   'T-shirt/top',
   'Trouser',
@@ -44,22 +45,38 @@ const SIDE = 112;
 const PIXELS = 28 * 28;
 
 // ---------------------------------------------------------------------------------------------
-// Helpers: IDX parsing, a seeded generator, a tiny softmax-regression model, records.
+// Helpers: IDX parsing, a seeded generator, records.
 
-/** Parse an IDX file (LeCun's MNIST format): magic 0x000008NN (NN = dims), big-endian sizes. */
-async function readIdx(file: string): Promise<{ shape: number[]; data: Uint8Array }> {
-  const full = path.join(DATA_DIR, file);
-  if (!existsSync(full)) {
-    throw new Error(
-      `${full} is missing: install the Debian package dataset-fashion-mnist (or set FASHION_MNIST_DIR)`,
-    );
-  }
-  const bytes = gunzipSync(await readFile(full));
-  const magic = bytes.readUInt32BE(0);
-  if (magic >>> 8 !== 0x08) throw new Error(`${file}: not an unsigned-byte IDX file`);
-  const dims = magic & 0xff;
+/**
+ * Read a gzipped IDX file (LeCun's MNIST format): bytes 0-1 zero, byte 2 the element type
+ * (0x08 uint8, 0x0B int16), byte 3 the number of dimensions, then big-endian uint32 sizes and
+ * big-endian values.
+ */
+async function readIdx(
+  file: string,
+  type: 0x08 | 0x0b,
+): Promise<{ shape: number[]; bytes: Buffer; offset: number }> {
+  const bytes = gunzipSync(await readFile(path.join(FIXTURE, file)));
+  if (bytes.readUInt16BE(0) !== 0 || bytes[2] !== type)
+    throw new Error(`${file}: not an IDX file of element type 0x${type.toString(16)}`);
+  const dims = bytes[3]!;
   const shape = Array.from({ length: dims }, (_, i) => bytes.readUInt32BE(4 + 4 * i));
-  return { shape, data: new Uint8Array(bytes.buffer, bytes.byteOffset + 4 + 4 * dims) };
+  return { shape, bytes, offset: 4 + 4 * dims };
+}
+
+async function readUint8Idx(file: string): Promise<{ shape: number[]; data: Uint8Array }> {
+  const { shape, bytes, offset } = await readIdx(file, 0x08);
+  return {
+    shape,
+    data: new Uint8Array(bytes.buffer, bytes.byteOffset + offset, bytes.length - offset),
+  };
+}
+
+async function readInt16Idx(file: string): Promise<{ shape: number[]; data: Int16Array }> {
+  const { shape, bytes, offset } = await readIdx(file, 0x0b);
+  const data = new Int16Array((bytes.length - offset) / 2);
+  for (let i = 0; i < data.length; i++) data[i] = bytes.readInt16BE(offset + 2 * i);
+  return { shape, data };
 }
 
 /** Numerical Recipes' LCG: deterministic, good enough for shuffling test data. */
@@ -69,64 +86,6 @@ function createRng(seed: number): () => number {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
-}
-
-function softmax(z: readonly number[], temperature = 1): number[] {
-  const m = Math.max(...z);
-  const e = z.map((v) => Math.exp((v - m) / temperature));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
-}
-
-/**
- * Multinomial logistic regression by SGD, then temperature scaling on a held-out split (Guo et
- * al. 2017), so the probabilities are out-of-sample and roughly calibrated, as confident
- * learning assumes. ~82% accuracy on Fashion-MNIST: a realistic, imperfect model.
- */
-function trainSoftmaxRegression(
-  images: Uint8Array,
-  labels: Uint8Array,
-  train: readonly number[],
-  heldOut: readonly number[],
-  seed: number,
-): (index: number) => number[] {
-  const P = PIXELS + 1;
-  const W = new Float64Array(K * P);
-  const rng = createRng(seed);
-  const x = new Float64Array(PIXELS);
-  const logits = (n: number): number[] => {
-    const out: number[] = [];
-    for (let k = 0; k < K; k++) {
-      let s = W[k * P + PIXELS]!;
-      for (let p = 0; p < PIXELS; p++) s += (W[k * P + p]! * images[n * PIXELS + p]!) / 255;
-      out.push(s);
-    }
-    return out;
-  };
-  const order = [...train];
-  for (let epoch = 0; epoch < 4; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rng() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    for (const n of order) {
-      for (let p = 0; p < PIXELS; p++) x[p] = images[n * PIXELS + p]! / 255;
-      const prob = softmax(logits(n));
-      for (let k = 0; k < K; k++) {
-        const g = 0.01 * (prob[k]! - (k === labels[n] ? 1 : 0));
-        for (let p = 0; p < PIXELS; p++) W[k * P + p]! -= g * x[p]!;
-        W[k * P + PIXELS]! -= g;
-      }
-    }
-  }
-  let best = { t: 1, nll: Infinity };
-  const held = heldOut.map((n) => ({ z: logits(n), y: labels[n]! }));
-  for (let t = 0.5; t <= 8; t *= 1.1) {
-    let nll = 0;
-    for (const h of held) nll -= Math.log(softmax(h.z, t)[h.y]!);
-    if (nll < best.nll) best = { t, nll };
-  }
-  return (n) => softmax(logits(n), best.t);
 }
 
 /** A clean-variant record carrying the full probability vector, as the engine writes it. */
@@ -174,6 +133,10 @@ function example(
 let dir = '';
 let images: Uint8Array;
 let labels: Uint8Array;
+/** Two models' log-probabilities ×1000 for test images 0..SCORED-1, shape [2, SCORED, K]. */
+let logprobs: Int16Array;
+const IMAGES = 600;
+const SCORED = 2000;
 
 /** Write test image n as a SIDE×SIDE PNG (Lanczos upscaling of the 28×28 original). */
 async function writeImage(n: number, file: string): Promise<string> {
@@ -187,13 +150,25 @@ async function writeImage(n: number, file: string): Promise<string> {
   return out;
 }
 
+/** Model `m`'s class probabilities for test image n (renormalised after the int16 rounding). */
+function modelProbs(m: 0 | 1, n: number): number[] {
+  const base = (m * SCORED + n) * K;
+  const p = Array.from(logprobs.subarray(base, base + K), (v) => Math.exp(v / 1000));
+  const sum = p.reduce((a, b) => a + b, 0);
+  return p.map((v) => v / sum);
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'visiongate-data-'));
-  const img = await readIdx('t10k-images-idx3-ubyte.gz');
-  const lab = await readIdx('t10k-labels-idx1-ubyte.gz');
-  expect(img.shape).toEqual([10000, 28, 28]);
+  const img = await readUint8Idx('t10k-images.idx3-ubyte.gz');
+  const lab = await readUint8Idx('t10k-labels.idx1-ubyte.gz');
+  const lp = await readInt16Idx('t10k-logprobs.idx3-int16.gz');
+  expect(img.shape).toEqual([IMAGES, 28, 28]);
+  expect(lab.shape).toEqual([10000]);
+  expect(lp.shape).toEqual([2, SCORED, K]);
   images = img.data;
   labels = lab.data;
+  logprobs = lp.data;
 });
 
 afterAll(async () => {
@@ -202,25 +177,10 @@ afterAll(async () => {
 
 describe('label issues (confident learning) on Fashion-MNIST with planted flips', () => {
   it('finds most flipped labels, ranks them first, and agreement with a baseline raises precision', async () => {
-    // Train on test images 3000..9999 (tuning temperature on 2000..2999), evaluate on 0..1999:
-    // the evaluated probabilities are out-of-sample, as in the paper's cross-validation setup.
-    const range = (a: number, b: number): number[] =>
-      Array.from({ length: b - a }, (_, i) => a + i);
-    const candidateModel = trainSoftmaxRegression(
-      images,
-      labels,
-      range(3000, 10000),
-      range(2000, 3000),
-      1,
-    );
-    const baselineModel = trainSoftmaxRegression(
-      images,
-      labels,
-      range(3000, 10000),
-      range(2000, 3000),
-      2,
-    );
-    const N = 2000;
+    // Two softmax-regression models, each trained on its own 25,000 Fashion-MNIST training
+    // images and temperature-scaled on 10,000 others, scored on test images 0..1999: the
+    // probabilities are out-of-sample, as in the paper's cross-validation setup.
+    const N = SCORED;
     const rng = createRng(7);
     const given = Array.from(labels.subarray(0, N));
     const flipped = new Set<number>();
@@ -231,15 +191,16 @@ describe('label issues (confident learning) on Fashion-MNIST with planted flips'
       given[i] = (given[i]! + 1 + Math.floor(rng() * (K - 1))) % K; // uniform over the other classes
     }
     const examples = given.map((y, i) => example(`fm-${i}`, `/unused/${i}.png`, y));
-    const candProbs = examples.map((_, i) => candidateModel(i));
+    const candProbs = examples.map((_, i) => modelProbs(0, i));
     const candidate = examples.map((e, i) =>
       record(e.id, e.labelIndex, candProbs[i]!, 'candidate'),
     );
     const baseline = examples.map((e, i) =>
-      record(e.id, e.labelIndex, baselineModel(i), 'baseline'),
+      record(e.id, e.labelIndex, modelProbs(1, i), 'baseline'),
     );
+    // Accuracy against the true labels: measured 0.849.
     const accuracy = candProbs.filter((p, i) => p.indexOf(Math.max(...p)) === labels[i]).length / N;
-    expect(accuracy).toBeGreaterThan(0.75);
+    expect(accuracy).toBeGreaterThan(0.8);
 
     const onlyLabels: DataSuiteConfigInput = {
       maxListed: 10_000,
@@ -257,22 +218,21 @@ describe('label issues (confident learning) on Fashion-MNIST with planted flips'
     const truePositives = f.issues.filter((x) => flipped.has(idx(x.id)));
     const precision = truePositives.length / f.issueCount;
     const recall = truePositives.length / flipped.size;
-    // Measured: 283 flagged, precision 0.28, recall 0.80, with a model of 81% accuracy. The
-    // model's own errors (~19%) look like label noise to any method, so precision is bounded
-    // well below 1; 0.22 is still 4× the 5% base rate. Recall ≥ 0.75: the paper reports
+    // Measured: 249 flagged, precision 0.33, recall 0.82, with a model of 85% accuracy. The
+    // model's own errors (~15%) look like label noise to any method, so precision is bounded
+    // well below 1; 0.26 is still 5× the 5% base rate. Recall ≥ 0.75: the paper reports
     // 0.8–0.9 recall at comparable noise with stronger models.
-    expect(accuracy).toBeGreaterThan(0.78);
     expect(recall).toBeGreaterThanOrEqual(0.75);
-    expect(precision).toBeGreaterThanOrEqual(0.22);
+    expect(precision).toBeGreaterThanOrEqual(0.26);
     // Ranking: the top 100 suspects (lowest normalised margin) should be mostly real flips.
-    // Measured 0.49; floor 0.4 = 8× the base rate.
+    // Measured 0.66; floor 0.5 = 10× the base rate.
     const top = f.issues.slice(0, 100).filter((x) => flipped.has(idx(x.id))).length / 100;
-    expect(top).toBeGreaterThanOrEqual(0.4);
-    // The suggested label is the original one for most true positives (measured 0.8).
+    expect(top).toBeGreaterThanOrEqual(0.5);
+    // The suggested label is the original one for most true positives (measured 0.88).
     const restored = truePositives.filter(
       (x) => x.suggestedLabel === CLASSES[labels[idx(x.id)]!],
     ).length;
-    expect(restored / truePositives.length).toBeGreaterThanOrEqual(0.7);
+    expect(restored / truePositives.length).toBeGreaterThanOrEqual(0.75);
     expect(f.issueRate).toBeCloseTo(f.issueCount / N, 12);
 
     const { result: agreed } = await runDataSuite(
@@ -283,8 +243,8 @@ describe('label issues (confident learning) on Fashion-MNIST with planted flips'
     if (g.status !== 'ran') throw new Error(g.reason);
     expect(g.models).toBe('candidate+baseline');
     const agreedTp = g.issues.filter((x) => flipped.has(idx(x.id))).length;
-    // Two independently seeded models must both flag: fewer, more precise suspects (measured
-    // 217 flagged, precision 0.32 vs 0.28, recall 0.69 vs 0.80).
+    // Two models trained on disjoint data must both flag: fewer, more precise suspects (measured
+    // 186 flagged, precision 0.39 vs 0.33, recall 0.72 vs 0.82).
     expect(g.issueCount).toBeLessThan(f.issueCount);
     expect(agreedTp / g.issueCount).toBeGreaterThanOrEqual(precision);
     expect(agreedTp / flipped.size).toBeGreaterThanOrEqual(0.6);
@@ -292,7 +252,7 @@ describe('label issues (confident learning) on Fashion-MNIST with planted flips'
 });
 
 describe('near duplicates, leakage and unreadable files on real images', () => {
-  const ORIGINALS = 1000;
+  const ORIGINALS = 400;
   let examples: Example[] = [];
   let planted: { copy: string; original: string; kind: string }[] = [];
 
@@ -329,6 +289,15 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
     }
   });
 
+  // The configured defaults: candidates within 8 bits, confirmed on pixels.
+  const {
+    hash,
+    hammingThreshold: threshold,
+    pixelCheck,
+    maxPixelDifference,
+  } = dataSuiteConfigSchema.parse({}).duplicates;
+  const NEAR = { hash, threshold, pixelCheck, maxPixelDifference };
+
   async function hashedEval(list: readonly Example[]): Promise<HashedImage[]> {
     const scans = await scanImages(list, {
       failOn: 'error',
@@ -341,8 +310,7 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
 
   it('groups planted copies with their originals and rarely merges distinct images', async () => {
     const finding = findDuplicates(await hashedEval(examples), {
-      hash: 'phash',
-      threshold: 6,
+      ...NEAR,
       maxListed: 10_000,
     });
     const groupOf = new Map<string, number>();
@@ -351,14 +319,15 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
       (p) => groupOf.has(p.copy) && groupOf.get(p.copy) === groupOf.get(p.original),
     );
     // Measured on 2000 originals: resizes and JPEG re-encodes within 2 bits of pHash, 3% crops
-    // within 10 (97% within 6). Floor: 90% of planted copies found, every resize/JPEG copy found.
+    // within 10 (97% within 6); here 58 of 60 found (two 3% all-round crops missed). Floor: 90%
+    // of planted copies found, every resize/JPEG copy found.
     expect(found.length / planted.length).toBeGreaterThanOrEqual(0.9);
     for (const p of planted.filter((q) => !q.kind.startsWith('cropped'))) {
       expect(groupOf.get(p.copy), `${p.copy} (${p.kind})`).toBe(groupOf.get(p.original));
     }
     // Distinct originals merged with another original. Fashion-MNIST is a hard case (centred
     // silhouettes on black: many boots look alike); measured 1.2% of 2000 originals at 6 bits,
-    // all visually near-identical boots. Floor 3%.
+    // all visually near-identical boots, and none of these 400. Floor 3%.
     const mergedOriginals = new Set<string>();
     for (const g of finding.groups) {
       const originals = g.ids.filter((id) => id.startsWith('o'));
@@ -380,8 +349,7 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
       example('relabelled-copy', conflictFile, relabelled),
     ];
     const finding = findDuplicates(await hashedEval(list), {
-      hash: 'phash',
-      threshold: 6,
+      ...NEAR,
       maxListed: 10_000,
     });
     const exact = finding.groups.find((g) => g.ids.includes('exact-copy'))!;
@@ -398,10 +366,10 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
   });
 
   it('finds planted train/eval leakage, exact and re-encoded', async () => {
-    // Training manifest: 400 images the evaluation set does not contain (test images 5000..5399),
+    // Training manifest: 200 images the evaluation set does not contain (test images 400..599),
     // plus 10 byte-identical copies and 10 JPEG re-encodes of evaluation images.
     const train: { id: string; absPath: string; label: string }[] = [];
-    for (let n = 5000; n < 5400; n++) {
+    for (let n = ORIGINALS; n < IMAGES; n++) {
       train.push({
         id: `train-${n}`,
         absPath: await writeImage(n, `t${n}.png`),
@@ -433,11 +401,11 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
         .map((e) => e.id)
         .sort(),
     ).toEqual([...leaked].slice(0, 10).sort());
-    // False leaks: 1000 × 420 cross pairs; the distinct-pair rate measured above (~7e-6 within
-    // 6 bits) predicts ~3. Floor: at most 8 (under 1% of the evaluation set).
-    expect(f.leakedCount - hits.length).toBeLessThanOrEqual(8);
+    // False leaks: 400 × 220 cross pairs; the distinct-pair rate measured above (~7e-6 within
+    // 6 bits) predicts ~0.6, and none were measured. Floor: at most 4 (1% of the evaluation set).
+    expect(f.leakedCount - hits.length).toBeLessThanOrEqual(4);
     const gate = result.gateResults.find((g) => g.gate === 'maxLeakageRate')!;
-    expect(gate.level).toBe('fail'); // ≥ 2% leaked > the default fail threshold of 1%
+    expect(gate.level).toBe('fail'); // 5% leaked > the default fail threshold of 1%
   });
 
   it('reports truncated, corrupt and missing files per id without throwing', async () => {
@@ -486,7 +454,8 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
   it('flags a blank frame and a blurred image as outliers, and brightness drift vs a reference', async () => {
     const list = examples.slice(0, 300);
     // A dead (all-white) frame and an out-of-focus copy: the faults a camera pipeline produces.
-    // Brightness here spans 0.04–0.68 (median 0.27), so merely dark images are not outliers.
+    // Brightness here: median 0.27, 5th–95th percentile 0.10–0.54, so merely dark images are
+    // not outliers.
     const blank = path.join(dir, 'blank.png');
     await sharp({ create: { width: SIDE, height: SIDE, channels: 3, background: '#ffffff' } })
       .png()
@@ -498,12 +467,15 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
       example('blank', blank, 0),
       example('blurred', blurred, list[1]!.labelIndex),
     ];
-    // Reference: the same kind of images, brighter by 30% (a different camera exposure).
+    // Reference: 300 other test images (300..599), brighter by 30% (a different camera exposure).
     const reference = await Promise.all(
-      examples.slice(400, 700).map(async (e) => {
-        const file = path.join(dir, `bright-${e.id}.png`);
-        await sharp(e.absPath).linear(1.3, 0).toFile(file);
-        return { id: e.id, absPath: file, label: e.label };
+      Array.from({ length: 300 }, async (_, k) => {
+        const n = 300 + k;
+        const file = path.join(dir, `bright-${n}.png`);
+        await sharp(await writeImage(n, `ref${n}.png`))
+          .linear(1.3, 0)
+          .toFile(file);
+        return { id: `ref${n}`, absPath: file, label: CLASSES[labels[n]!]! };
       }),
     );
     const { result } = await runDataSuite(
@@ -526,7 +498,8 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
     expect(f.outlierImageCount).toBeLessThanOrEqual(4);
     const brightness = f.drift!.properties.find((d) => d.property === 'brightness')!;
     expect(brightness.significant).toBe(true);
-    expect(brightness.statistic).toBeGreaterThan(0.2);
+    // KS statistic measured 0.22 (p 8e-7); the 1% critical value for 300 vs 300 is 0.13.
+    expect(brightness.statistic).toBeGreaterThan(0.17);
     expect(brightness.referenceMedian).toBeGreaterThan(brightness.evalMedian);
     // Same resolution everywhere: no width drift.
     expect(f.drift!.properties.find((d) => d.property === 'width')!.statistic).toBe(0);

@@ -1,4 +1,4 @@
-import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -204,7 +204,8 @@ describe('an unreadable image in a copy of the dataset', () => {
     expect(records).toHaveLength(16);
     expect(records.some((r) => r.id === 'broken-0')).toBe(false);
     const md = await readFile(path.join(c.out, 'report.md'), 'utf8');
-    expect(md).toMatch(/1 unreadable image\(s\) were skipped/);
+    // Notices are escaped in markdown as a whole (they quote dataset strings): `\(` renders `(`.
+    expect(md).toContain('1 unreadable image\\(s\\) were skipped');
   });
 
   it('onUnreadable: error (the default) — exit 2 with a message naming the image and the way out', async () => {
@@ -215,5 +216,71 @@ describe('an unreadable image in a copy of the dataset', () => {
     expect(stderr).toMatch(/broken-0: .*truncated or corrupt/);
     expect(stderr).toMatch(/dataset\.onUnreadable: skip/);
     expect(stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+});
+
+describe('an imagefolder copy of the dataset with linked files and folders', () => {
+  /** root/<class>/<image> from the colours images; returns the root. */
+  async function imageFolder(name: string): Promise<string> {
+    const root = path.join(tmp, name);
+    for (const cls of CLASSES)
+      for (let k = 0; k < 4; k++) {
+        // Red lives in a hidden store inside the root; the class folder is a link to it.
+        const dir = path.join(root, cls === 'red' ? '.store/red' : cls);
+        await mkdir(dir, { recursive: true });
+        await cp(path.join(DATASET, `images/${cls}-${k}.png`), path.join(dir, `${cls}-${k}.png`));
+      }
+    await symlink(path.join(root, '.store/red'), path.join(root, 'red'));
+    // A linked file in a class folder, pointing at another file of the same class.
+    await symlink(path.join(root, 'blue/blue-0.png'), path.join(root, 'blue/blue-0-again.png'));
+    await writeFile(path.join(root, 'green/notes.txt'), 'not an image');
+    return root;
+  }
+  async function configFor(root: string): Promise<{ config: string; out: string }> {
+    const config = path.join(root, '..', `${path.basename(root)}.yml`);
+    const cfg = {
+      name: 'folders',
+      dataset: { root, format: 'imagefolder', classes: CLASSES },
+      model: { path: MODEL },
+      runtime: { workers: 0 },
+      statistics: { resamples: 0 },
+      gates: [{ metric: 'accuracy', min: 0.99 }],
+    };
+    await writeFile(config, JSON.stringify(cfg));
+    return { config, out: path.join(root, '..', `${path.basename(root)}-out`) };
+  }
+
+  it('follows links inside the root: no class loses its examples; unused files are reported', async () => {
+    const c = await configFor(await imageFolder('linked'));
+    const { code, stderr } = await cli(runArgs(c));
+    expect(code, stderr).toBe(0);
+    const report = await readReport(c.out);
+    // 4 + 4 + 4 + 4, and blue's linked copy.
+    expect(report.dataset.examples).toBe(17);
+    expect(report.overall.perClass.map((p) => [p.class, p.support])).toEqual([
+      ['red', 4],
+      ['green', 4],
+      ['blue', 5],
+      ['dark', 4],
+    ]);
+    expect(report.dataset.unused).toEqual({
+      count: 1,
+      files: [{ path: 'green/notes.txt', reason: 'not an image' }],
+    });
+    expect(report.notices.join('\n')).toContain(
+      '1 file(s) or folder(s) under the dataset root are not part of the dataset: green/notes.txt (not an image)',
+    );
+  });
+
+  it('refuses a link that leaves the root, naming it: exit 2', async () => {
+    const root = await imageFolder('escaping');
+    const outside = path.join(tmp, 'outside-dark');
+    await mkdir(outside, { recursive: true });
+    await cp(path.join(DATASET, 'images/dark-0.png'), path.join(outside, 'x.png'));
+    await symlink(path.join(outside, 'x.png'), path.join(root, 'dark/from-outside.png'));
+    const { code, stderr } = await cli(runArgs(await configFor(root)));
+    expect(code).toBe(2);
+    expect(stderr).toContain('1 link(s) under the dataset root');
+    expect(stderr).toContain('"dark/from-outside.png"');
   });
 });

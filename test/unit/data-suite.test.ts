@@ -26,8 +26,22 @@ describe('dataSuiteConfigSchema', () => {
         rankBy: 'normalized_margin',
         requireBaselineAgreement: true,
       },
-      duplicates: { enabled: true, hash: 'phash', hammingThreshold: 6, contentWindow: true },
-      leakage: { enabled: true, near: true, hash: 'phash', hammingThreshold: 6 },
+      duplicates: {
+        enabled: true,
+        hash: 'phash',
+        hammingThreshold: 8,
+        pixelCheck: true,
+        maxPixelDifference: 0.2,
+        contentWindow: true,
+      },
+      leakage: {
+        enabled: true,
+        near: true,
+        hash: 'phash',
+        hammingThreshold: 8,
+        pixelCheck: true,
+        maxPixelDifference: 0.2,
+      },
       representativity: { enabled: true, expected: { metadata: {} }, minSupport: 30, alpha: 0.01 },
       imageProperties: { enabled: true, failOn: 'error', maxSide: 512, outlierZ: 3.5, alpha: 0.01 },
       bias: { enabled: true, attributes: [], minGroupSize: 30, minClassSupport: 10 },
@@ -55,6 +69,8 @@ describe('dataSuiteConfigSchema', () => {
       enabled: true,
       hash: 'phash',
       hammingThreshold: 10,
+      pixelCheck: true,
+      maxPixelDifference: 0.2,
       contentWindow: true,
     });
     expect(c.gates.maxBiasGap).toBe(0.1);

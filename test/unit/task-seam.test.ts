@@ -173,6 +173,7 @@ describe('the analysis layer on another task', () => {
       allExamples: examples,
       metadataColumns: ['site'],
       classes: ['scene'],
+      classSource: 'config dataset.classes',
       inputSize: { width: 8, height: 8 },
     };
     const plan = await planAnalysis(ctx);

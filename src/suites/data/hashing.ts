@@ -160,12 +160,24 @@ const DCT_COS: Float64Array = (() => {
 })();
 
 /**
- * pHash of a luma image (any size, any scale of values). Only the 8×8 coefficients that are kept
- * are computed (separable DCT, 32×8 then 8×8), so the DCT normalisation factors, which are the
- * same for every kept coefficient, can be left out: they do not change the median comparison.
+ * pHash of a luma image (any size, any scale of values), of the whole frame or of a window.
+ * Only the 8×8 coefficients that are kept are computed (separable DCT, 32×8 then 8×8), so the
+ * DCT normalisation factors, which are the same for every kept coefficient, can be left out: they
+ * do not change the median comparison.
  */
 export function pHash(gray: GrayImage, window?: Window): Hash64 {
-  const small = resizeArea(gray, DCT_SIZE, DCT_SIZE, window).data;
+  return pHashOfResized(resizeArea(gray, PHASH_SIDE, PHASH_SIDE, window));
+}
+
+/** Side of the area-averaged image pHash transforms. */
+export const PHASH_SIDE = DCT_SIZE;
+
+/** pHash of an image already area-averaged to {@link PHASH_SIDE}², as {@link pHash} does first. */
+export function pHashOfResized(resized: GrayImage): Hash64 {
+  if (resized.width !== DCT_SIZE || resized.height !== DCT_SIZE) {
+    throw new Error(`pHash needs a ${DCT_SIZE}×${DCT_SIZE} image`);
+  }
+  const small = resized.data;
   // Row transform: for each image row y, coefficients v = 1..8 along x.
   const rows = new Float64Array(DCT_SIZE * LOW);
   for (let y = 0; y < DCT_SIZE; y++) {

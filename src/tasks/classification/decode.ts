@@ -5,7 +5,7 @@
 import { UserError } from '../../errors.js';
 import type { ResolvedContract } from '../../model/contract.js';
 import { assertFinite, scoreRow } from '../../model/scores.js';
-import { quantize } from '../../tables/records.js';
+import { quantize } from '../../tables/quantize.js';
 import type { ModelRole, VariantName } from '../../types.js';
 import type { DecodeItem, ModelOutput } from '../task.js';
 import type { PredictionRecord } from './records.js';

@@ -8,6 +8,7 @@ import { pairedBootstrapMetric } from '../../metrics/stats.js';
 import type { Rows, Task } from '../task.js';
 import { exampleChanges } from './changes.js';
 import { checkClassCount, decodeScores } from './decode.js';
+import { checkMetricNames } from './check-metrics.js';
 import { metricNamesFor, metricValues, resolveMetrics } from './metrics.js';
 import { checkPinned } from './pinned.js';
 import { render } from './render.js';
@@ -57,14 +58,23 @@ export const classificationTask: Task<
   checkContract: checkClassCount,
   decode: decodeScores,
 
-  metrics: ({ config, classes }) =>
-    resolveMetrics(
+  metrics(ctx) {
+    const { config, classes } = ctx;
+    // At plan time, before any inference: top-k against the class count, with the key's line.
+    if (ctx.lineOf && ctx.configName)
+      checkMetricNames(
+        { config, configName: ctx.configName, lineOf: ctx.lineOf },
+        classes,
+        ctx.classSource ?? 'the class list',
+      );
+    return resolveMetrics(
       metricNamesFor(
         config.metrics.topK,
         config.gates.map((g) => g.metric),
       ),
       classes,
-    ),
+    );
+  },
   metricValues: (rows, metrics, { config, classes }) =>
     metricValues(columns(rows), metrics, classes.length, config.metrics.topK).values,
   deltaInterval(candidate, baseline, metric, options, { classes }) {

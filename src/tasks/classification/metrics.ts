@@ -1,6 +1,7 @@
 /** Classification metric names, their resolution and their values over a set of records. */
 import {
   computeMetrics,
+  requiredTopK,
   resolveMetric,
   type MetricDefinition,
   type MetricInput,
@@ -24,14 +25,18 @@ export function metricNamesFor(topK: readonly number[], extra: readonly string[]
   return names;
 }
 
-/** Evaluate named metrics on a set of records. */
+/**
+ * Evaluate named metrics on a set of records. `topK` (metrics.topK) plus every k a definition
+ * needs: a gate on top3_accuracy is computed even when metrics.topK does not list 3.
+ */
 export function metricValues(
   records: MetricInput,
   defs: readonly MetricDefinition[],
   numClasses: number,
   topK: readonly number[],
 ): { values: MetricValues; summary: MetricSummary } {
-  const summary = computeMetrics(records, numClasses, { topK: topK.length > 0 ? topK : [1] });
+  const ks = [...new Set([...topK, ...requiredTopK(defs)])];
+  const summary = computeMetrics(records, numClasses, { topK: ks.length > 0 ? ks : [1] });
   const values: MetricValues = {};
   for (const d of defs) {
     const v = d.get(summary);

@@ -4,7 +4,7 @@
  * lines. ~48 bytes per record plus the id reference; {@link PredictionRecord} objects are made
  * one at a time at the edges.
  */
-import type { RecordColumns } from '../../metrics/classification.js';
+import type { ClassificationRecord, RecordColumns } from '../../metrics/classification.js';
 import { indexOfIds } from '../../tables/examples.js';
 import { HashColumn, type RecordTableCore } from '../../tables/records.js';
 import type { ModelRole, VariantName } from '../../types.js';
@@ -13,24 +13,12 @@ import type { ModelRole, VariantName } from '../../types.js';
  * One prediction of one model on one variant of one example. Compact sufficient statistics:
  * accuracy, top-k, confusion, ECE and Brier are all computable from these fields alone.
  */
-export interface PredictionRecord {
+export interface PredictionRecord extends ClassificationRecord {
   id: string;
   /** sha256 (hex) of the image file bytes: a changed image is never compared to an old record. */
   hash: string;
   model: ModelRole;
   variant: VariantName;
-  /** True class index. */
-  label: number;
-  /** Predicted class index (argmax). */
-  pred: number;
-  /** Probability of the predicted class (max probability). */
-  conf: number;
-  /** Probability given to the true class. */
-  pTrue: number;
-  /** 0-based rank of the true class by probability (0 means top-1 correct). */
-  rank: number;
-  /** Σ_j p_j²: Brier score of the example is sumSq − 2·pTrue + 1. */
-  sumSq: number;
   /** Full probability vector: clean variant only, and only when a suite asks for scores. */
   probs?: number[];
 }
