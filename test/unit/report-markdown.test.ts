@@ -10,6 +10,7 @@ import {
   type MarkdownOptions,
 } from '../../src/report/markdown.js';
 import type { GateResult } from '../../src/gates/result.js';
+import { headline } from '../../src/report/headline.js';
 import type { Report } from '../../src/report/schema.js';
 import type { SliceReport } from '../../src/suites/regression/schema.js';
 import { classificationTask } from '../../src/tasks/classification/index.js';
@@ -205,6 +206,68 @@ describe('formatting helpers', () => {
       ' [−0.0010, 0.0020]',
     );
     expect(formatInterval('accuracy', undefined, STYLE)).toBe('');
+  });
+});
+
+describe('the comment says what it counts and compares', () => {
+  it('slice tables use the slice metric, never a data-suite rule (it showed "label issue rate" and "–")', () => {
+    const r = sampleReport();
+    // No slice gate; the data suite's label-issue rule is the first gate not on overall.
+    r.gates = [
+      {
+        index: -1,
+        configKey: 'data.gates.maxLabelIssueRate',
+        rule: 'label issue rate ≤ 0.02',
+        metric: 'label issue rate',
+        scope: 'data',
+        target: 'labelIssues',
+        kind: 'suite',
+        value: 0.027,
+        threshold: 0.02,
+        level: 'warn',
+        status: 'warn',
+        reason: 'label issue rate 2.7% > 2.0%',
+      },
+    ];
+    const md = renderMarkdown(r, FULL);
+    expect(md).toContain('All slices (2) by accuracy');
+    expect(md).not.toContain('by label issue rate');
+    expect(md).toMatch(/\| lighting=day +\| +8 \| +87\.5% \| +87\.5% \|/);
+  });
+
+  it('gate counts are of rules, as the table lists them: one rule failing on 14 slices is one row', () => {
+    const r = sampleReport();
+    const template = r.gates[1]!;
+    r.gates = [
+      r.gates[0]!,
+      ...Array.from({ length: 14 }, (_, i) => ({ ...template, target: `site=s${i}` })),
+      { ...template, index: 2, rule: 'accuracy ≥ 0.9', kind: 'min' as const, target: 'overall' },
+    ];
+    const md = renderMarkdown(r, FULL);
+    expect(md).toContain('### Gates: 2 failed, 0 warnings');
+    const table = md.split('### Gates: 2 failed, 0 warnings\n\n')[1]!.split('\n\n')[0]!;
+    expect(table.split('\n').filter((l) => l.startsWith('| ❌'))).toHaveLength(2);
+    expect(table).toContain('14 slices');
+    expect(headline(r)).toContain('2 gate rule(s) failed');
+  });
+
+  it('says which stored baseline and how it was found', () => {
+    const r = sampleReport();
+    r.comparison.baseline = 'stored';
+    r.models.baseline = {
+      role: 'baseline',
+      source: 'stored',
+      stored: {
+        dir: 'baseline',
+        commit: '1ae4760aaaaaaaaa',
+        ref: 'main',
+        how: 'no baseline stored for the merge base 9f8e7d6; using the newest baseline of main',
+      },
+    };
+    const md = renderMarkdown(r, FULL);
+    expect(md).toContain(
+      'vs stored baseline from commit 1ae4760aaaaa (main): no baseline stored for the merge base 9f8e7d6; using the newest baseline of main ·',
+    );
   });
 });
 

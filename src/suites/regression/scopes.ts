@@ -8,6 +8,7 @@ import type { PlanContext } from '../../analysis/suite.js';
 import { CLASS_COLUMN, isNumericText } from '../../analysis/slices.js';
 import { closestMatch } from '../../did-you-mean.js';
 import { UserError } from '../../errors.js';
+import { compareText } from '../../text/compare.js';
 
 /** Up to 12 names, the closest match to `word` first. */
 function listNames(word: string, names: readonly string[]): string {
@@ -28,7 +29,11 @@ function columnValues(ctx: PlanContext): Map<string, Set<string>> {
     const m = t.metadata[c]!;
     const used = new Uint8Array(m.values.length + 1);
     for (let e = 0; e < t.length; e++) used[m.codes[e]!] = 1;
-    out.set(name, new Set(m.values.filter((_, v) => used[v + 1] === 1)));
+    const present = m.values.filter((_, v) => used[v + 1] === 1);
+    // Listed in the order the report sorts slices: numbers numerically, text as text.
+    if (present.every(isNumericText)) present.sort((a, b) => Number(a) - Number(b));
+    else present.sort(compareText);
+    out.set(name, new Set(present));
   }
   return out;
 }
