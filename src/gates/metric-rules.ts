@@ -15,6 +15,11 @@ export interface GateTarget {
   gated: boolean;
   /** Examples in the target. */
   n?: number;
+  /**
+   * The target has exactly the examples of another (its key, or `overall`): not a separate
+   * slice, so only a rule that names it (`slice:<key>`) applies to it.
+   */
+  sameAs?: string;
   candidate: MetricValues;
   baseline?: MetricValues;
   delta?: MetricValues;
@@ -38,6 +43,7 @@ export function normaliseSliceKey(key: string): string {
 export function scopeSelects(scope: string, t: GateTarget): boolean {
   if (scope === 'overall') return t.kind === 'overall';
   if (t.kind === 'overall' || !t.gated) return false;
+  if (t.sameAs !== undefined && !scope.startsWith('slice:')) return false;
   if (scope === 'slices') return true;
   if (scope === 'classes') return t.kind === 'class';
   if (scope.startsWith('column:')) return t.kind === 'column' && t.columns[0] === scope.slice(7);
@@ -218,10 +224,17 @@ export function evaluateGates(
       const small = targets.filter(
         (t) => t.kind !== 'overall' && !t.gated && scopeSelects(rule.scope, { ...t, gated: true }),
       );
+      const twins = targets.filter(
+        (t) =>
+          t.sameAs !== undefined &&
+          scopeSelects(rule.scope, { ...t, sameAs: undefined, gated: true }),
+      );
       const reason =
-        small.length > 0
-          ? `not evaluated: ${small.length === 1 ? `slice ${small[0]!.key} has ${small[0]!.n ?? '?'} examples, fewer` : `each of its ${small.length} slices has fewer examples`} than slices.minSupport (${options.minSupport ?? '?'}); lower slices.minSupport or add examples`
-          : `not evaluated: no evaluated example is in scope "${rule.scope}"`;
+        twins.length > 0
+          ? `not evaluated: ${twins.map((t) => `${t.key} has exactly the examples of ${t.sameAs}`).join('; ')} (not a separate slice; scope slice:${twins[0]!.key} to gate it anyway)`
+          : small.length > 0
+            ? `not evaluated: ${small.length === 1 ? `slice ${small[0]!.key} has ${small[0]!.n ?? '?'} examples, fewer` : `each of its ${small.length} slices has fewer examples`} than slices.minSupport (${options.minSupport ?? '?'}); lower slices.minSupport or add examples`
+            : `not evaluated: no evaluated example is in scope "${rule.scope}"`;
       for (const r of applyRule(rule, index, direction, none, options))
         results.push({ ...r, status: 'warn', level: 'warn', reason });
       unmatched.push(index);

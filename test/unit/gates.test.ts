@@ -532,6 +532,34 @@ describe('evaluateGates', () => {
     expect(out.unmatched).toEqual([0, 1]);
   });
 
+  it('a slice with the examples of the whole set or of another slice is not gated again', () => {
+    // has_alpha=true on every image: the overall comparison again, never a newly failing slice.
+    const rules = [
+      rule({ metric: 'accuracy', scope: 'slices', maxDrop: 0.05 }),
+      rule({ metric: 'accuracy', scope: 'column:has_alpha', maxDrop: 0.05 }),
+    ];
+    const out = evaluateGates(rules, DIRECTIONS, [
+      target('overall', { accuracy: 0.8 }, { accuracy: 0.9 }),
+      target('lighting=dim', { accuracy: 0.8 }, { accuracy: 0.9 }),
+      target('has_alpha=true', { accuracy: 0.8 }, { accuracy: 0.9 }, { sameAs: 'overall' }),
+      target('night=yes', { accuracy: 0.8 }, { accuracy: 0.9 }, { sameAs: 'lighting=dim' }),
+    ]);
+    expect(out.results.filter((r) => r.index === 0).map((r) => r.target)).toEqual(['lighting=dim']);
+    expect(out.newlyFailing).toEqual(new Set(['lighting=dim']));
+    const column = out.results.find((r) => r.index === 1)!;
+    expect(column.status).toBe('warn');
+    expect(column.reason).toBe(
+      'not evaluated: has_alpha=true has exactly the examples of overall (not a separate slice; scope slice:has_alpha=true to gate it anyway)',
+    );
+    // A rule naming it still applies.
+    const named = evaluateGates(
+      [rule({ metric: 'accuracy', scope: 'slice:has_alpha=true', min: 0.9 })],
+      DIRECTIONS,
+      [target('has_alpha=true', { accuracy: 0.8 }, { accuracy: 0.9 }, { sameAs: 'overall' })],
+    );
+    expect(named.results.map((r) => r.status)).toEqual(['fail']);
+  });
+
   it('newly failing: the baseline met the absolute bounds and the candidate misses', () => {
     const rules = [rule({ metric: 'accuracy', scope: 'slices', min: 0.6, maxDrop: 0.05 })];
     const out = evaluateGates(rules, DIRECTIONS, [

@@ -201,6 +201,7 @@ export const regressionSuite: RegressionSuite = {
         columns: def.predicates.map((p) => p.column),
         gated: def.rows.length >= minSupport,
         n: def.rows.length,
+        ...(sameAs.has(def.key) ? { sameAs: sameAs.get(def.key)! } : {}),
         ...targetOf(m),
       };
       return { def, target, paired: m.paired, ...(m.stats ? { stats: m.stats } : {}) };
