@@ -158,6 +158,8 @@ describe('the packaged Action against a fake GitHub', () => {
     expect(comments()).toHaveLength(1);
     const body = comments()[0]!.body;
     expect(body).toContain(`stored baseline from commit ${mainSha.slice(0, 12)}`);
+    // Which baseline and why that one, in the comment itself (it used to be only in the log).
+    expect(body).toContain(`: baseline of the merge base ${mainSha.slice(0, 7)} with`);
     expect(body).toContain('lighting=dim');
     expect(body).toContain('https://github.com/Codertocat/Hello-World/actions/runs/4242');
     expect(r.outputs['comment-url']).toContain(`#issuecomment-${comments()[0]!.id}`);
