@@ -5,6 +5,7 @@ import { expandShardDirs } from './engine/results.js';
 import { mergeShards } from './engine/merge.js';
 import { runFromConfigFile, type RunOverrides, type RunResult } from './engine/run.js';
 import { parseShard } from './engine/shard.js';
+import { htmlOptions } from './engine/html-report.js';
 import { markdownOptions, writeOutputs } from './engine/output.js';
 import { checkOutputDir } from './engine/output-dir.js';
 import { isUserError, UserError } from './errors.js';
@@ -110,6 +111,7 @@ async function finish(
     examples,
     images,
     markdownOptions(loaded.config),
+    htmlOptions(loaded.config),
   );
   if (!flags.quiet) {
     const acc = report.overall.candidate.accuracy;
@@ -121,7 +123,7 @@ async function finish(
     );
     const shown = (file: string) => escapeLogText(path.relative(process.cwd(), file));
     err.write(
-      `report: ${shown(written.reportMarkdown)} (markdown), ${shown(written.reportJson)} (JSON), ${shown(written.records)} (records)\n`,
+      `report: ${written.html ? `${shown(written.html)} (open in a browser), ` : ''}${shown(written.reportMarkdown)} (markdown), ${shown(written.reportJson)} (JSON), ${shown(written.records)} (records)\n`,
     );
   }
   return exitCodeFor(report.verdict, flags.failOn);

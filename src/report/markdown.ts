@@ -30,17 +30,32 @@ export function formatMetric(name: string, v: number | null | undefined): string
   return `${(v * 100).toFixed(1)}%`;
 }
 
-/** Deltas in percentage points (rates) or raw units, signed, with a marker when worse. */
-export function formatDelta(name: string, d: number | null | undefined): string {
-  if (d === null || d === undefined) return '–';
+/**
+ * A delta as plain text in percentage points (rates) or raw units, signed, and which way it
+ * goes. Shared by the markdown and HTML renderers so both print the same number.
+ */
+export function deltaParts(
+  name: string,
+  d: number,
+): { text: string; direction: 'worse' | 'better' | 'same' } {
   const lower = LOWER_IS_BETTER.has(name);
+  if (Math.abs(d) < 5e-5) return { text: lower ? '±0' : '±0.0 pp', direction: 'same' };
   const text = lower
     ? `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(4)}`
     : `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)} pp`;
   const worse = lower ? d > 1e-12 : d < -1e-12;
   const better = lower ? d < -1e-12 : d > 1e-12;
-  if (Math.abs(d) < 5e-5) return lower ? '±0' : '±0.0 pp';
-  return worse ? `**${text}** 🔻` : better ? `${text} 🔺` : text;
+  return { text, direction: worse ? 'worse' : better ? 'better' : 'same' };
+}
+
+/** Whether a smaller value of the metric is better (calibration errors). */
+export const lowerIsBetter = (name: string): boolean => LOWER_IS_BETTER.has(name);
+
+/** Deltas in percentage points (rates) or raw units, signed, with a marker when worse. */
+export function formatDelta(name: string, d: number | null | undefined): string {
+  if (d === null || d === undefined) return '–';
+  const { text, direction } = deltaParts(name, d);
+  return direction === 'worse' ? `**${text}** 🔻` : direction === 'better' ? `${text} 🔺` : text;
 }
 
 function table(rows: string[][], align?: ('l' | 'r' | 'c')[]): string {
@@ -51,7 +66,11 @@ function details(summary: string, body: string, open = false): string {
   return `<details${open ? ' open' : ''}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
 }
 
-const verdictWord = { pass: 'passed', warn: 'passed with warnings', fail: 'failed' } as const;
+export const verdictWord = {
+  pass: 'passed',
+  warn: 'passed with warnings',
+  fail: 'failed',
+} as const;
 
 /**
  * Sections of the suites that ran (robustness, data), rendered from report.json alone so a
@@ -120,7 +139,7 @@ export function formatInterval(
 }
 
 /** Adjusted p-value with a significance marker. */
-function formatP(s: { pAdjusted?: number; significant?: boolean } | undefined): string {
+export function formatP(s: { pAdjusted?: number; significant?: boolean } | undefined): string {
   if (!s || s.pAdjusted === undefined) return '–';
   const p = s.pAdjusted < 0.001 ? '<0.001' : s.pAdjusted.toFixed(3);
   return s.significant ? `**${p}** ✱` : p;
@@ -139,7 +158,7 @@ function sliceRow(s: SliceReport, metric: string): string[] {
 }
 
 /** The slices' main metric: the first one a slice gate uses, else accuracy. */
-function sliceMetric(report: Report): string {
+export function sliceMetric(report: Report): string {
   return report.gates.find((g) => g.target !== 'overall')?.metric ?? 'accuracy';
 }
 
