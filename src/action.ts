@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
@@ -10,6 +10,7 @@ import { loadConfig, type LoadedConfig } from './config/load.js';
 /** Where a config lives and how to find a key's line in it (for annotations). */
 type ConfigLocator = Pick<LoadedConfig, 'file' | 'lineOf'>;
 import { mergeShards } from './engine/merge.js';
+import { htmlOptions } from './engine/html-report.js';
 import { markdownOptions, writeOutputs, type WrittenOutputs } from './engine/output.js';
 import { checkOutputDir } from './engine/output-dir.js';
 import { expandShardDirs, readReport, RESULT_FILES } from './engine/results.js';
@@ -17,8 +18,11 @@ import { runEvaluation, type RunOverrides, type RunResult } from './engine/run.j
 import { parseShard } from './engine/shard.js';
 import { describeError, isUserError, UserError } from './errors.js';
 import {
+  createArtifactPort,
   createGitHubPort,
   lookupBaseline,
+  safeKey,
+  uploadReportArtifact,
   publish,
   type CheckAnnotation,
   type EventInput,
@@ -30,7 +34,7 @@ import { groupByRule, worst } from './gates/evaluate.js';
 import { exitCodeFor } from './gates/verdict.js';
 import { renderMarkdownWithin, type MarkdownOptions } from './report/markdown.js';
 import type { GateResult, Report } from './report/schema.js';
-import { renderTrend } from './report/trend.js';
+import { renderTrend, type TrendEntry } from './report/trend.js';
 
 /** GitHub limits the job summary to 1 MiB per step; stay well under it. */
 const SUMMARY_LIMIT = 1_000_000;
@@ -109,33 +113,45 @@ export async function run(): Promise<void> {
     const { report } = result;
 
     // Outputs and summary first: nothing computed is lost if a GitHub call fails later.
-    const trend =
-      port && !overrides.shard ? await trendSection(port, inputs, event, key, report) : '';
-    const options = markdownOptions(loaded.config, trend ? { sections: [trend] } : {});
+    const history =
+      port && !overrides.shard ? await trendHistory(port, inputs, event, key) : undefined;
+    const trend = history ? trendMarkdown(history, event, report) : '';
+    const baseOptions = markdownOptions(loaded.config, trend ? { sections: [trend] } : {});
     const written = await writeOutputs(
       path.resolve(inputs.outDir),
       report,
       result.records,
       result.examples,
       result.images,
-      options,
+      baseOptions,
+      htmlOptions(loaded.config, history ? { history } : {}),
     );
     core.setOutput('verdict', report.verdict);
     core.setOutput('report-json', written.reportJson);
     core.setOutput('report-markdown', written.reportMarkdown);
     core.setOutput('records', written.records);
     core.setOutput('junit', written.junit);
+    if (written.html) core.setOutput('report-html', written.html);
+    const artifactUrl = inputs.uploadArtifact
+      ? await uploadOutputs(written, inputs.artifactName ?? artifactName(key, inputs.shard))
+      : undefined;
+    const options = artifactUrl
+      ? {
+          ...baseOptions,
+          footer: `📄 [report.html and the full output (workflow artifact)](${artifactUrl})`,
+        }
+      : baseOptions;
     await writeSummary(report, options, written);
     annotateGates(report, loaded);
 
     if (port && !overrides.shard) {
       const published = await core.group('VisionGate: publish to GitHub', () =>
-        publishReport(port, inputs, event, key, report, loaded, options, written),
+        publishReport(port, inputs, event, key, report, loaded, baseOptions, written, artifactUrl),
       );
       reportPublished(published);
     } else if (!port) {
       actionLog.info(
-        'No github-token: skipping the PR comment, check and baseline store (the job summary has the report).',
+        `No github-token: skipping the PR comment, check and baseline store (the job summary has the report${written.html ? `; report.html is at ${written.html}` : ''}).`,
       );
     }
     actionLog.info(`verdict: ${report.verdict}`);
@@ -155,33 +171,71 @@ export async function run(): Promise<void> {
 }
 
 /**
- * On runs of a branch (nightly, dispatch, push), the trend of headline metrics over the stored
- * history of that branch. Never fails the run: a read error leaves the section out.
+ * On runs of a branch (nightly, dispatch, push), the stored history of headline metrics of that
+ * branch, for the trend. Never fails the run: a read error leaves the trend out.
  */
-async function trendSection(
+async function trendHistory(
   port: GitHubPort,
   inputs: ActionInputs,
   event: EventInput,
   key: string,
-  report: Report,
-): Promise<string> {
-  if (!['schedule', 'workflow_dispatch', 'push'].includes(event.eventName)) return '';
-  if (inputs.baselineSource !== 'branch') return '';
+): Promise<TrendEntry[] | undefined> {
+  if (!['schedule', 'workflow_dispatch', 'push'].includes(event.eventName)) return undefined;
+  if (inputs.baselineSource !== 'branch') return undefined;
   const branch = (event.ref ?? '').replace(/^refs\/heads\//, '');
   try {
-    const history = (
-      await port.readBaselineHistory({ storeBranch: inputs.baselineBranch, key })
-    ).filter((h) => h.branch === branch);
-    return renderTrend(history, {
-      sha: event.sha,
-      storedAt: report.createdAt,
-      verdict: report.verdict,
-      metrics: headlineMetrics(report),
-    });
+    return (await port.readBaselineHistory({ storeBranch: inputs.baselineBranch, key })).filter(
+      (h) => h.branch === branch,
+    );
   } catch (error) {
     actionLog.warning(`could not read the baseline history for the trend: ${describeError(error)}`);
-    return '';
+    return undefined;
   }
+}
+
+/** The trend section of the summary: the stored history, then this run. */
+function trendMarkdown(history: TrendEntry[], event: EventInput, report: Report): string {
+  return renderTrend(history, {
+    sha: event.sha,
+    storedAt: report.createdAt,
+    verdict: report.verdict,
+    metrics: headlineMetrics(report),
+  });
+}
+
+/** Default artifact name: one per config key (and shard), unique within a workflow run. */
+function artifactName(key: string, shard: string | undefined): string {
+  const s = shard ? parseShard(shard) : undefined;
+  return `visiongate-${safeKey(key)}${s ? `-shard-${s.index}-of-${s.count}` : ''}`;
+}
+
+/**
+ * Upload the output folder as a workflow artifact (no token needed: fork PRs get one too) and
+ * return its page's URL; undefined outside a runner or when the upload fails (a warning).
+ */
+async function uploadOutputs(written: WrittenOutputs, name: string): Promise<string | undefined> {
+  const artifacts = createArtifactPort();
+  if (!artifacts.port) {
+    actionLog.info(`Not uploading the output folder as an artifact: ${artifacts.reason}.`);
+    return undefined;
+  }
+  const entries = await readdir(written.dir, { withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => path.join(written.dir, e.name));
+  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const uploaded = await core.group('VisionGate: upload the report artifact', () =>
+    uploadReportArtifact(artifacts.port, {
+      name,
+      dir: written.dir,
+      files,
+      server,
+      repository: process.env.GITHUB_REPOSITORY ?? '',
+      runId: process.env.GITHUB_RUN_ID ?? '',
+    }),
+  );
+  for (const n of uploaded.notices) actionLog.info(n);
+  for (const w of uploaded.warnings) actionLog.warning(w);
+  if (uploaded.url) core.setOutput('artifact-url', uploaded.url);
+  return uploaded.url;
 }
 
 function makePort(token: string): GitHubPort {
@@ -362,6 +416,7 @@ async function publishReport(
   loaded: ConfigLocator,
   options: MarkdownOptions,
   written?: WrittenOutputs,
+  artifactUrl?: string,
 ): Promise<PublishResult> {
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
   const runUrl = process.env.GITHUB_RUN_ID
@@ -397,7 +452,7 @@ async function publishReport(
     metrics: headlineMetrics(report),
     baselineFiles,
     suites,
-    ...(runUrl ? { runUrl, artifactUrl: `${runUrl}#artifacts` } : {}),
+    ...(runUrl ? { runUrl, artifactUrl: artifactUrl ?? `${runUrl}#artifacts` } : {}),
     baselineBranch: inputs.baselineBranch,
     issueLabels: splitList(inputs.issueLabels),
     modes: {

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * report.html in a real headless Chromium (see test/support/browser.ts): the example's page,
  * made by the engine from a real run of examples/fashion, opened from file:// with every network
@@ -131,7 +132,7 @@ describe('report.html of the example in headless Chromium', () => {
     const column = (i: number) =>
       page.$$eval(
         '#slice-table tbody tr',
-        (rows, col) => rows.map((r) => (r as HTMLTableRowElement).cells[col as number]!.dataset.v!),
+        (rows, col) => rows.map((r) => r.cells[col]!.dataset.v!),
         i,
       );
     const ns = async () => (await column(3)).map(Number);
@@ -157,7 +158,7 @@ describe('report.html of the example in headless Chromium', () => {
     const { page } = await open(exampleHtml);
     await page.type('#slice-filter', 'lighting=dim');
     const visible = await page.$$eval('#slice-table tbody tr', (rows) =>
-      rows.filter((r) => !(r as HTMLElement).hidden).map((r) => r.children[1]!.textContent!),
+      rows.filter((r) => !(r as HTMLElement).hidden).map((r) => r.children[1]!.textContent),
     );
     expect(visible.length).toBeGreaterThan(0);
     expect(visible.every((t) => t.includes('lighting=dim'))).toBe(true);

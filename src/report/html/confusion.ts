@@ -5,7 +5,6 @@
  * the most errors of either model are shown and the page says so.
  */
 import type { Report } from '../schema.js';
-import { escapeHtmlText as esc } from './escape.js';
 import { heatmap, type HeatmapCell } from './svg.js';
 import type { HtmlAssets, HtmlLimits } from './types.js';
 
