@@ -12,14 +12,17 @@ import { escapeHtmlText as esc, escapeShort } from './escape.js';
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /**
- * Tick values for an axis over [lo, hi]: steps of 1, 2 or 5 × 10^k, about `count` of them
- * (the usual "nice numbers" rule, as in d3-scale's ticks).
+ * Tick values for an axis over [lo, hi]: steps of 1, 2 or 5 × 10^k, about `count` of them.
+ * The step is the nice number nearest (geometrically) to (hi − lo) / count: the thresholds √50,
+ * √10 and √2 of d3-array's `tickIncrement`, so axes read like d3's.
  */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / Math.max(count, 1);
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => raw <= s) ?? 10 * mag;
+  const err = raw / mag;
+  const step =
+    mag * (err >= Math.sqrt(50) ? 10 : err >= Math.sqrt(10) ? 5 : err >= Math.sqrt(2) ? 2 : 1);
   const out: number[] = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
     out.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
