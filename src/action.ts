@@ -124,7 +124,7 @@ export async function run(): Promise<void> {
       result.examples,
       result.images,
       baseOptions,
-      htmlOptions(loaded.config, history ? { history } : {}),
+      htmlOptions(loaded, history ? { history } : {}),
     );
     core.setOutput('verdict', report.verdict);
     core.setOutput('report-json', written.reportJson);

@@ -111,7 +111,7 @@ async function finish(
     examples,
     images,
     markdownOptions(loaded.config),
-    htmlOptions(loaded.config),
+    htmlOptions(loaded),
   );
   if (!flags.quiet) {
     const acc = report.overall.candidate.accuracy;

@@ -9,7 +9,7 @@ import type { RecordSet } from '../tables/records.js';
 import type { Example, ModelRole, PredictionRecord } from '../types.js';
 
 /** Load a training or reference manifest for the data suite (same formats as the dataset). */
-async function loadItems(loaded: LoadedConfig, manifest: string): Promise<ManifestItem[]> {
+export async function loadItems(loaded: LoadedConfig, manifest: string): Promise<ManifestItem[]> {
   const file = resolveFromConfig(loaded, manifest);
   const root =
     loaded.config.dataset.manifest &&

@@ -7,6 +7,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
+import type { LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { applyCorruption, type CorruptionName, type Severity } from '../corruptions/index.js';
 import { decodeToGeometry } from '../image/decode.js';
@@ -26,6 +27,7 @@ import type { DataSuiteResult } from '../suites/data/index.js';
 import type { RobustnessResult } from '../suites/robustness/metrics.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { RecordSet } from '../tables/records.js';
+import { loadItems } from './data-suite.js';
 import { RESULT_FILES, writeFileAtomic } from './results.js';
 
 /** Longest side of a thumbnail in pixels (small enough for thousands in a few MB). */
@@ -41,20 +43,30 @@ export interface HtmlOutputOptions {
   robustness?: Pick<Config['robustness'] & object, 'table' | 'pixelScale'>;
   /** Stored runs of this branch for the history section (the Action reads them). */
   history?: readonly TrendEntry[];
+  /** Training images by id (data.trainManifest), for the leakage pairs; read only when needed. */
+  trainImages?: () => Promise<ReadonlyMap<string, string>>;
   limits?: Partial<HtmlLimits>;
 }
 
 /** HTML options from the config; `extra` adds what only the caller knows (the history). */
 export function htmlOptions(
-  config: Pick<Config, 'report' | 'statistics' | 'model' | 'robustness'>,
+  loaded: LoadedConfig,
   extra: Pick<HtmlOutputOptions, 'history'> = {},
 ): HtmlOutputOptions {
+  const { config } = loaded;
+  const train = config.data?.enabled ? config.data.trainManifest : undefined;
   return {
     enabled: config.report.html,
     confidence: config.statistics.confidence,
     input: config.model.input,
     ...(config.robustness?.enabled
       ? { robustness: { table: config.robustness.table, pixelScale: config.robustness.pixelScale } }
+      : {}),
+    ...(train
+      ? {
+          trainImages: async () =>
+            new Map((await loadItems(loaded, train)).map((t) => [t.id, t.absPath])),
+        }
       : {}),
     ...extra,
   };
@@ -212,12 +224,22 @@ export async function writeHtmlReport(
   evalIds.forEach((id, i) => {
     if (thumbs[i]) images.set(id, thumbs[i]);
   });
+  const trainImages = new Map<string, Thumbnail>();
+  if (ids.train.length > 0 && opts.trainImages) {
+    const paths = await opts.trainImages();
+    const known = ids.train.filter((id) => paths.has(id));
+    const tt = await mapPool(known, 4, (id) => thumbnailOf(paths.get(id)!));
+    known.forEach((id, i) => {
+      if (tt[i]) trainImages.set(id, tt[i]);
+    });
+  }
   const strip = await corruptionStrip(report, examples, opts);
   const confusion = baselineConfusion(report, records);
   const html = renderHtmlReport(
     report,
     {
       images,
+      trainImages,
       ...(strip ? { strip } : {}),
       ...(confusion ? { baselineConfusion: confusion } : {}),
       ...(opts.history ? { history: opts.history } : {}),

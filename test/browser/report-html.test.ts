@@ -41,7 +41,7 @@ beforeAll(async () => {
     result.examples,
     result.images,
     markdownOptions(result.loaded.config),
-    htmlOptions(result.loaded.config),
+    htmlOptions(result.loaded),
   );
   exampleHtml = written.html!;
 }, 300_000);

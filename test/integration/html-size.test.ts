@@ -143,7 +143,27 @@ function bigReport(): Report {
             maxLinkDistance: 4,
           })),
         },
-        leakage: { status: 'skipped', reason: 'no training manifest' },
+        leakage: {
+          status: 'ran',
+          hash: 'phash',
+          threshold: 6,
+          trainCount: 50_000,
+          evalCount: N,
+          leakedCount: 90,
+          leakedRate: 0.009,
+          exactCount: 30,
+          nearCount: 60,
+          truncated: false,
+          examples: range(5000, 5090).map((i) => ({
+            id: `ex${i}`,
+            label: 'a',
+            exact: false,
+            distance: 3,
+            trainIds: [`train${i}`],
+            trainMatchCount: 1,
+            labelMismatch: i % 2 === 0,
+          })),
+        },
         representativity: { status: 'skipped', reason: 'none' },
         bias: { status: 'skipped', reason: 'none' },
         imageProperties: {
@@ -185,8 +205,10 @@ beforeAll(async () => {
     ...range(1000, 1040), // label issues
     ...range(2000, 2240), // duplicate groups (6 ids each, 4 shown)
     ...range(4000, 4040), // outliers
+    ...range(5000, 5040), // leaked evaluation images
   ];
   for (const i of shown) await photo(path.join(tmp, `img/ex${i}.jpg`), i + 1);
+  for (const i of range(5000, 5040)) await photo(path.join(tmp, `img/train${i}.jpg`), i + 7);
   const all: Example[] = Array.from({ length: N }, (_, i) => ({
     id: `ex${i}`,
     path: `img/ex${i}.jpg`,
@@ -208,6 +230,10 @@ describe('report.html size budget', () => {
       enabled: true,
       confidence: 0.95,
       input: { resize: { mode: 'stretch', interpolation: 'bilinear' }, background: '#000000' },
+      trainImages: () =>
+        Promise.resolve(
+          new Map(range(5000, 5090).map((i) => [`train${i}`, path.join(tmp, `img/train${i}.jpg`)])),
+        ),
     });
     const size = (await stat(file!)).size;
     console.info(`report.html for ${N} examples: ${(size / 1e6).toFixed(2)} MB`);
@@ -219,13 +245,17 @@ describe('report.html size budget', () => {
     expect(html).toContain('260 more groups in report.json');
     expect(html).toContain('360 more outlier images in report.json');
     expect(html).toContain('20 of 100 classes shown');
+    expect(html).toContain('50 more leaked images in report.json');
+    // Leakage pairs show the training image beside the evaluation image.
+    expect(html).not.toMatch(/aria-label="training train50\d\d">no image/);
+    expect(html).toMatch(/alt="training train5000"/);
     expect(html).toContain('460 more slices with a delta are in the table below');
     // Every thumbnail is a small WebP (≤ 96 px, checked by decoding a few).
     const srcs = [...html.matchAll(/src="data:image\/webp;base64,([^"]+)"/g)].map((m) => m[1]!);
     expect(srcs.length).toBeGreaterThan(300);
     for (const b64 of srcs.slice(0, 5)) {
       const meta = await sharp(Buffer.from(b64, 'base64')).metadata();
-      expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(96);
+      expect(Math.max(meta.width, meta.height)).toBeLessThanOrEqual(96);
     }
   });
 });
