@@ -229,7 +229,10 @@ describe('report.html size budget', () => {
     const file = await writeHtmlReport(tmp, bigReport(), examples, new RecordSet(), {
       enabled: true,
       confidence: 0.95,
-      input: { resize: { mode: 'stretch', interpolation: 'bilinear' }, background: '#000000' },
+      input: {
+        resize: { mode: 'stretch', library: 'pillow', interpolation: 'bilinear' },
+        background: '#000000',
+      },
       trainImages: () =>
         Promise.resolve(
           new Map(range(5000, 5090).map((i) => [`train${i}`, path.join(tmp, `img/train${i}.jpg`)])),
