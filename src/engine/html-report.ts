@@ -7,6 +7,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
+import { pairRecords } from '../analysis/pairing.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { applyCorruption, type CorruptionName, type Severity } from '../corruptions/index.js';
@@ -23,11 +24,12 @@ import {
 } from '../report/html/index.js';
 import type { Report } from '../report/schema.js';
 import type { TrendEntry } from '../report/trend.js';
+import { ClassificationTable } from '../tasks/classification/records.js';
 import type { DataSuiteResult } from '../suites/data/index.js';
 import type { RobustnessResult } from '../suites/robustness/metrics.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { RecordSet } from '../tables/records.js';
-import { loadItems } from './data-suite.js';
+import { loadItems } from './manifests.js';
 import { RESULT_FILES, writeFileAtomic } from './results.js';
 
 /** Longest side of a thumbnail in pixels (small enough for thousands in a few MB). */
@@ -179,24 +181,22 @@ async function corruptionStrip(
 }
 
 /**
- * The baseline's confusion matrix over the candidate's examples (same id and same image
- * bytes), from the baseline's clean records; undefined without them. report.json holds only the
+ * The baseline's confusion matrix over the candidate's examples, paired as every suite pairs
+ * them (same id and same image bytes, analysis/pairing.ts), from the baseline's clean records;
+ * undefined without them or when not every example pairs. report.json holds only the
  * candidate's matrix.
  */
 function baselineConfusion(report: Report, records: RecordSet): number[][] | undefined {
   const cand = records.table('candidate', 'clean');
   const base = records.table('baseline', 'clean');
-  if (!cand || !base) return undefined;
-  const byId = base.indexById();
-  const rows: number[] = [];
-  for (let i = 0; i < cand.length; i++) {
-    const j = byId.get(cand.ids[i]!);
-    if (j !== undefined) rows.push(j);
-  }
+  if (!(cand instanceof ClassificationTable) || !(base instanceof ClassificationTable))
+    return undefined;
+  const pairing = pairRecords(cand, base);
   // Only a matrix over exactly the candidate's examples is comparable with report.json's.
-  if (rows.length !== report.overall.n) return undefined;
-  return computeMetrics({ columns: base, rows }, report.dataset.classes.length, { topK: [1] })
-    .confusion;
+  if (pairing.paired !== cand.length || cand.length !== report.overall.n) return undefined;
+  return computeMetrics({ columns: base, rows: pairing.baseRow }, report.dataset.classes.length, {
+    topK: [1],
+  }).confusion;
 }
 
 /**

@@ -10,7 +10,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeHtmlReport } from '../../src/engine/html-report.js';
-import type { Report, SliceReport } from '../../src/report/schema.js';
+import type { Report } from '../../src/report/schema.js';
+import type { SliceReport } from '../../src/suites/regression/schema.js';
 import { ExampleTable } from '../../src/tables/examples.js';
 import { RecordSet } from '../../src/tables/records.js';
 import type { Example } from '../../src/types.js';
@@ -109,6 +110,7 @@ function bigReport(): Report {
           rankBy: 'normalized_margin',
           models: 'candidate',
           issueCount: 800,
+          candidateIssueCount: 800,
           issueRate: 0.08,
           evaluatedCount: N,
           estimatedNoiseRate: 0.1,
@@ -176,6 +178,7 @@ function bigReport(): Report {
           channels: [],
           outlierImageCount: 400,
           outlierRate: 0.04,
+          truncated: false,
           properties: [
             {
               property: 'brightness',

@@ -12,6 +12,7 @@ import { chartRows } from '../../src/report/html/slices.js';
 import { intervalChart, linear, niceTicks } from '../../src/report/html/svg.js';
 import { SCRIPT } from '../../src/report/html/script.js';
 import { thumbnail } from '../../src/report/html/thumbs.js';
+import { classificationTask } from '../../src/tasks/classification/index.js';
 import { sampleReport } from '../support/sample-report.js';
 
 const render = (report = sampleReport(), extra = {}) =>
@@ -71,7 +72,7 @@ describe('report.html renderer', () => {
 
   it('orders the delta chart worst first and marks only significant drops as worse', () => {
     const r = sampleReport();
-    const rows = chartRows(r.slices, 'accuracy');
+    const rows = chartRows(r.slices, 'accuracy', classificationTask.presentation);
     expect(rows.map((x) => [x.label, x.value])).toEqual([
       ['brightness=q1 & lighting=dim', -1 / 3],
       ['lighting=dim', -0.25],
@@ -79,9 +80,11 @@ describe('report.html renderer', () => {
     ]);
     expect(rows.every((x) => !x.worse)).toBe(true); // pAdjusted 1: nothing significant
     r.slices[0]!.stats!.significant = true;
-    expect(chartRows(r.slices, 'accuracy').find((x) => x.label === 'lighting=dim')!.worse).toBe(
-      true,
-    );
+    expect(
+      chartRows(r.slices, 'accuracy', classificationTask.presentation).find(
+        (x) => x.label === 'lighting=dim',
+      )!.worse,
+    ).toBe(true);
   });
 
   it('places chart marks at the numbers: nice ticks, zero line, point and interval ends', () => {

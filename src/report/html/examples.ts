@@ -2,9 +2,11 @@
  * The failing images: newly failing examples as thumbnails, grouped under the slice they belong
  * to (worst slice first), and the pinned cases.
  */
-import type { ExampleChange, Report, SliceReport } from '../schema.js';
+import type { SliceReport } from '../../suites/regression/schema.js';
+import type { ExampleChange } from '../../tasks/classification/schema.js';
+import type { Report } from '../schema.js';
 import { escapeHtmlText as esc, escapeShort } from './escape.js';
-import { deltaHtml } from './format.js';
+import { deltaHtml, type MetricStyle } from './format.js';
 import { pill } from './summary.js';
 import { card } from './thumbs.js';
 import type { HtmlAssets, HtmlLimits } from './types.js';
@@ -78,6 +80,7 @@ export function renderExamples(
   report: Report,
   assets: HtmlAssets,
   metric: string,
+  style: MetricStyle,
   limits: HtmlLimits,
 ): string {
   const ex = report.examples;
@@ -93,7 +96,7 @@ export function renderExamples(
     const shown = ex.newlyFailing.slice(0, limits.failingImages);
     for (const g of groupBySlice(shown, report.slices, metric)) {
       const title = g.slice
-        ? `${g.slice.newlyFailing ? pill('new') + ' ' : ''}<span class="slice">${escapeShort(g.slice.key, 100)}</span> · Δ ${deltaHtml(metric, g.slice.delta?.[metric])} · ${g.examples.length} image${g.examples.length === 1 ? '' : 's'}`
+        ? `${g.slice.newlyFailing ? pill('new') + ' ' : ''}<span class="slice">${escapeShort(g.slice.key, 100)}</span> · Δ ${deltaHtml(metric, g.slice.delta?.[metric], style)} · ${g.examples.length} image${g.examples.length === 1 ? '' : 's'}`
         : `In no slice shown above · ${g.examples.length} image${g.examples.length === 1 ? '' : 's'}`;
       out.push(
         `<details class="group" open><summary>${title}</summary><div class="cards">${g.examples.map((e) => exampleCard(e, assets)).join('')}</div></details>`,

@@ -2,16 +2,20 @@
  * Numbers as report.html shows them: the markdown renderer's formatting (so the comment and
  * the page never print different numbers), as HTML with classes instead of emphasis and emoji.
  */
-import { deltaParts, formatInterval, formatMetric, lowerIsBetter } from '../markdown.js';
-import type { PairedStatsReport } from '../schema.js';
+import type { PairedStats } from '../../analysis/significance.js';
+import { deltaParts, formatInterval, formatMetric, type MetricStyle } from '../markdown.js';
 import { escapeHtmlText as esc } from './escape.js';
 
-export { formatMetric, lowerIsBetter };
+export { formatMetric, type MetricStyle };
 
 /** A delta as `<span class="delta worse">−17.2 pp</span>`, '–' when absent. */
-export function deltaHtml(metric: string, d: number | null | undefined): string {
+export function deltaHtml(
+  metric: string,
+  d: number | null | undefined,
+  style: MetricStyle,
+): string {
   if (d === null || d === undefined) return '–';
-  const { text, direction } = deltaParts(metric, d);
+  const { text, direction } = deltaParts(metric, d, style);
   return `<span class="delta ${direction}">${esc(text)}</span>`;
 }
 
@@ -19,12 +23,13 @@ export function deltaHtml(metric: string, d: number | null | undefined): string 
 export function intervalText(
   metric: string,
   iv: { lower: number; upper: number } | undefined,
+  style: MetricStyle,
 ): string {
-  return formatInterval(metric, iv).trim();
+  return formatInterval(metric, iv, style).trim();
 }
 
 /** Adjusted McNemar p with a significance mark, '–' when absent. */
-export function pHtml(s: PairedStatsReport | undefined): string {
+export function pHtml(s: PairedStats | undefined): string {
   if (!s || s.pAdjusted === undefined) return '–';
   const p = s.pAdjusted < 0.001 ? '<0.001' : s.pAdjusted.toFixed(3);
   return s.significant
@@ -33,10 +38,10 @@ export function pHtml(s: PairedStatsReport | undefined): string {
 }
 
 /** Axis tick text for a delta axis: percentage points for rates, raw units otherwise. */
-export function deltaTick(metric: string): (x: number) => string {
-  return lowerIsBetter(metric)
-    ? (x) => x.toFixed(3).replace('-', '−')
-    : (x) => `${Number((x * 100).toFixed(1))}`.replace('-', '−');
+export function deltaTick(metric: string, style: MetricStyle): (x: number) => string {
+  return style.isRate(metric)
+    ? (x) => `${Number((x * 100).toFixed(1))}`.replace('-', '−')
+    : (x) => x.toFixed(3).replace('-', '−');
 }
 
 /** A rate in percent with one decimal, '–' when not finite (robustness numbers). */

@@ -7,9 +7,10 @@
 import { createHash } from 'node:crypto';
 import type { DataSuiteResult } from '../../suites/data/index.js';
 import type { RobustnessResult } from '../../suites/robustness/metrics.js';
+import { taskOfReport } from '../../tasks/registry.js';
 import { sliceMetric, verdictWord } from '../markdown.js';
 import type { Report } from '../schema.js';
-import type { TrendEntry } from '../trend.js';
+import { historyMetrics, trendStyle, type TrendEntry } from '../trend.js';
 import { renderConfusion } from './confusion.js';
 import { escapeHtmlText as esc, escapeShort } from './escape.js';
 import { renderData } from './data.js';
@@ -43,35 +44,31 @@ export const SECTIONS = [
   ['history', 'History'],
 ] as const;
 
-/** Headline metrics of this run, as the history records them. */
+/** This run, as the history records it (the Action stores the same metrics). */
 function currentEntry(report: Report): TrendEntry {
-  const metrics: Record<string, number> = {};
-  for (const [k, v] of Object.entries(report.overall.candidate))
-    if (typeof v === 'number') metrics[k] = v;
-  const rob = report.suites.robustness as RobustnessResult | undefined;
-  if (rob && Number.isFinite(rob.candidate.corruptedAccuracy))
-    metrics.corrupted_accuracy = rob.candidate.corruptedAccuracy;
   return {
     sha: report.models.candidate.sha256?.slice(0, 12) ?? 'this run',
     storedAt: report.createdAt,
     verdict: report.verdict,
-    metrics,
+    metrics: historyMetrics(report),
   };
 }
 
 /** Render the whole page. Pure: the same report and assets give the same bytes. */
 export function renderHtmlReport(report: Report, assets: HtmlAssets, options: HtmlOptions): string {
   const limits = { ...DEFAULT_HTML_LIMITS, ...options.limits };
-  const metric = sliceMetric(report);
+  const task = taskOfReport(report);
+  const style = task.presentation;
+  const metric = sliceMetric(report, task);
   const body = [
-    renderExamples(report, assets, metric, limits),
-    renderSlices(report, metric, options.confidence, limits),
+    renderExamples(report, assets, metric, style, limits),
+    renderSlices(report, metric, style, options.confidence, limits),
     renderConfusion(report, assets, limits),
     renderRobustness(report.suites.robustness as RobustnessResult | undefined, assets.strip),
     renderData(report.suites.data as DataSuiteResult | undefined, assets, limits),
-    renderHistory(assets.history, currentEntry(report)),
+    renderHistory(assets.history, currentEntry(report), trendStyle(report)),
   ];
-  const summary = renderSummary(report, options.confidence);
+  const summary = renderSummary(report, style, options.confidence);
   const scriptHash = createHash('sha256').update(SCRIPT).digest('base64');
   const csp = `default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`;
   return [

@@ -3,16 +3,17 @@
  * interval and the adjusted p, and a chart of the per-slice deltas with intervals, worst first.
  * Sorting and filtering are done by the page script (script.ts) on `data-v` values.
  */
+import type { SliceReport } from '../../suites/regression/schema.js';
 import { deltaParts } from '../markdown.js';
-import type { Report, SliceReport } from '../schema.js';
+import type { Report } from '../schema.js';
 import { escapeHtmlText as esc, escapeShort } from './escape.js';
 import {
   deltaHtml,
   deltaTick,
   formatMetric,
   intervalText,
-  lowerIsBetter,
   pHtml,
+  type MetricStyle,
 } from './format.js';
 import { intervalChart, type IntervalRow } from './svg.js';
 import { pill } from './summary.js';
@@ -22,7 +23,7 @@ import type { HtmlLimits } from './types.js';
 const key = (v: number | null | undefined) =>
   v === null || v === undefined || !Number.isFinite(v) ? '' : String(v);
 
-function row(s: SliceReport, metric: string): string {
+function row(s: SliceReport, metric: string, style: MetricStyle): string {
   const iv = s.stats?.intervals[metric];
   const d = s.delta?.[metric];
   return (
@@ -31,17 +32,21 @@ function row(s: SliceReport, metric: string): string {
     `<td class="slice" data-v="${esc(s.key)}">${escapeShort(s.key, 120)}</td>` +
     `<td data-v="${esc(s.kind)}">${esc(s.kind)}</td>` +
     `<td class="num" data-v="${s.n}">${s.n}</td>` +
-    `<td class="num" data-v="${key(s.baseline?.[metric])}">${formatMetric(metric, s.baseline?.[metric])}</td>` +
-    `<td class="num" data-v="${key(s.candidate[metric])}">${formatMetric(metric, s.candidate[metric])}</td>` +
-    `<td class="num" data-v="${key(d)}">${deltaHtml(metric, d)}</td>` +
-    `<td class="num" data-v="${key(iv?.lower)}">${esc(intervalText(metric, iv))}</td>` +
+    `<td class="num" data-v="${key(s.baseline?.[metric])}">${formatMetric(metric, s.baseline?.[metric], style)}</td>` +
+    `<td class="num" data-v="${key(s.candidate[metric])}">${formatMetric(metric, s.candidate[metric], style)}</td>` +
+    `<td class="num" data-v="${key(d)}">${deltaHtml(metric, d, style)}</td>` +
+    `<td class="num" data-v="${key(iv?.lower)}">${esc(intervalText(metric, iv, style))}</td>` +
     `<td class="num" data-v="${key(s.stats?.pAdjusted)}">${pHtml(s.stats)}</td></tr>`
   );
 }
 
 /** Rows of the delta chart: slices with a delta, worst first (largest increase for ECE-like). */
-export function chartRows(slices: readonly SliceReport[], metric: string): IntervalRow[] {
-  const sign = lowerIsBetter(metric) ? -1 : 1;
+export function chartRows(
+  slices: readonly SliceReport[],
+  metric: string,
+  style: MetricStyle,
+): IntervalRow[] {
+  const sign = style.lowerIsBetter(metric) ? -1 : 1;
   return slices
     .filter((s) => s.delta?.[metric] != null && Number.isFinite(s.delta[metric]))
     .sort((a, b) => sign * (a.delta![metric]! - b.delta![metric]!) || a.key.localeCompare(b.key))
@@ -54,7 +59,7 @@ export function chartRows(slices: readonly SliceReport[], metric: string): Inter
         value: d,
         ...(iv ? { lower: iv.lower, upper: iv.upper } : {}),
         worse,
-        title: `${s.key}: ${formatMetric(metric, s.baseline?.[metric])} → ${formatMetric(metric, s.candidate[metric])}, Δ ${deltaParts(metric, d).text}, interval ${intervalText(metric, iv) || 'none'}, n = ${s.n}${s.stats?.significant ? ', significant' : ''}`,
+        title: `${s.key}: ${formatMetric(metric, s.baseline?.[metric], style)} → ${formatMetric(metric, s.candidate[metric], style)}, Δ ${deltaParts(metric, d, style).text}, interval ${intervalText(metric, iv, style) || 'none'}, n = ${s.n}${s.stats?.significant ? ', significant' : ''}`,
       };
     });
 }
@@ -63,6 +68,7 @@ export function chartRows(slices: readonly SliceReport[], metric: string): Inter
 export function renderSlices(
   report: Report,
   metric: string,
+  style: MetricStyle,
   confidence: number,
   limits: HtmlLimits,
 ): string {
@@ -74,15 +80,15 @@ export function renderSlices(
     out.push('<p>No slices (no metadata columns, classes or discovered slices).</p></section>');
     return out.join('\n');
   }
-  const rows = chartRows(slices, metric);
+  const rows = chartRows(slices, metric, style);
   if (rows.length > 0) {
     const shown = rows.slice(0, limits.chartRows);
     const ci = Math.round(confidence * 100);
     out.push(
       `<h3>Δ ${esc(metric)} per slice, worst first, with ${ci}% paired bootstrap intervals</h3>`,
       `<figure class="chartbox">${intervalChart(shown, {
-        format: deltaTick(metric),
-        axisLabel: `Δ ${metric} (${lowerIsBetter(metric) ? 'candidate − baseline' : 'percentage points, candidate − baseline'})`,
+        format: deltaTick(metric, style),
+        axisLabel: `Δ ${metric} (${style.isRate(metric) ? 'percentage points, candidate − baseline' : 'candidate − baseline'})`,
       })}<figcaption><span class="key worse"></span> significantly worse (Benjamini-Hochberg) <span class="key neutral"></span> other</figcaption></figure>`,
     );
     if (rows.length > shown.length)
@@ -113,7 +119,7 @@ export function renderSlices(
             `<th scope="col" aria-sort="none"><button type="button" data-col="${i}" data-type="${i === 1 || i === 2 || i === 0 ? 'text' : 'num'}">${esc(h)}</button></th>`,
         )
         .join('') +
-      `</tr></thead><tbody>${shown.map((s) => row(s, metric)).join('')}</tbody></table>`,
+      `</tr></thead><tbody>${shown.map((s) => row(s, metric, style)).join('')}</tbody></table>`,
   );
   if (slices.length > shown.length)
     out.push(`<p class="more">${slices.length - shown.length} more slices are in report.json.</p>`);

@@ -1,9 +1,10 @@
 /** The top of the page: verdict, models, headline metrics with intervals, gates and why. */
-import { groupByRule } from '../../gates/evaluate.js';
+import type { GateResult } from '../../gates/result.js';
+import { groupByRule } from '../../gates/verdict.js';
 import { headlineMetrics, verdictWord } from '../markdown.js';
-import type { GateResult, Report } from '../schema.js';
+import type { Report } from '../schema.js';
 import { escapeHtmlText as esc, escapeShort } from './escape.js';
-import { deltaHtml, formatMetric, intervalText } from './format.js';
+import { deltaHtml, formatMetric, intervalText, type MetricStyle } from './format.js';
 
 const STATUS_TEXT = { pass: 'pass', warn: 'warn', fail: 'fail', skipped: 'skipped' } as const;
 
@@ -43,6 +44,7 @@ function gateRow(gs: GateResult[]): string {
 /** Header and summary section. `confidence` labels the intervals (config statistics.confidence). */
 export function renderSummary(
   report: Report,
+  style: MetricStyle,
   confidence: number,
 ): { header: string; section: string } {
   const header = [
@@ -59,8 +61,8 @@ export function renderSummary(
     : '<tr><th scope="col">Metric</th><th scope="col">Candidate</th></tr>';
   const rows = metrics.map((m) =>
     hasBase
-      ? `<tr><th scope="row">${esc(m)}</th><td class="num">${formatMetric(m, report.overall.baseline?.[m])}</td><td class="num">${formatMetric(m, report.overall.candidate[m])}</td><td class="num">${deltaHtml(m, report.overall.delta?.[m])}</td><td class="num">${esc(intervalText(m, report.overall.stats?.intervals[m]))}</td></tr>`
-      : `<tr><th scope="row">${esc(m)}</th><td class="num">${formatMetric(m, report.overall.candidate[m])}</td></tr>`,
+      ? `<tr><th scope="row">${esc(m)}</th><td class="num">${formatMetric(m, report.overall.baseline?.[m], style)}</td><td class="num">${formatMetric(m, report.overall.candidate[m], style)}</td><td class="num">${deltaHtml(m, report.overall.delta?.[m], style)}</td><td class="num">${esc(intervalText(m, report.overall.stats?.intervals[m], style))}</td></tr>`
+      : `<tr><th scope="row">${esc(m)}</th><td class="num">${formatMetric(m, report.overall.candidate[m], style)}</td></tr>`,
   );
   out.push(
     '<section id="summary" aria-labelledby="h-summary"><h2 id="h-summary">Summary</h2>',
