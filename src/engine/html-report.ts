@@ -33,7 +33,7 @@ import { loadItems } from './manifests.js';
 import { RESULT_FILES, writeFileAtomic } from './results.js';
 
 /** Longest side of a thumbnail in pixels (small enough for thousands in a few MB). */
-export const THUMB_SIDE = 96;
+const THUMB_SIDE = 96;
 
 /** What writing report.html needs from the config and the run, besides report.json. */
 export interface HtmlOutputOptions {

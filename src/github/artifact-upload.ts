@@ -55,7 +55,7 @@ export function createArtifactPort(
 }
 
 /** The web page of an uploaded artifact (the PR comment, check run and job summary link it). */
-export function artifactPageUrl(
+function artifactPageUrl(
   server: string,
   repository: string,
   runId: string,

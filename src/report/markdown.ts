@@ -141,7 +141,7 @@ export function formatInterval(
 }
 
 /** Adjusted p-value with a significance marker. */
-export function formatP(s: { pAdjusted?: number; significant?: boolean } | undefined): string {
+function formatP(s: { pAdjusted?: number; significant?: boolean } | undefined): string {
   if (!s || s.pAdjusted === undefined) return '–';
   const p = s.pAdjusted < 0.001 ? '<0.001' : s.pAdjusted.toFixed(3);
   return s.significant ? `**${p}** ✱` : p;
