@@ -545,9 +545,15 @@ export const configSchema = z
           .describe(
             'Newly failing/fixed examples listed in report.json (each list cut to this many; the counts stay complete and records.jsonl has every prediction).',
           ),
+        html: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Write report.html: one self-contained page with the failing images, slice and robustness charts (false: none, and an older one in the output folder is removed).',
+          ),
       })
       .strict()
-      .default({ maxExamples: 20, maxSlices: 30, maxListedExamples: 1000 }),
+      .default({ maxExamples: 20, maxSlices: 30, maxListedExamples: 1000, html: true }),
   })
   .strict()
   .superRefine((c, ctx) => {

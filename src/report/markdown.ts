@@ -39,6 +39,26 @@ export function formatMetric(
 }
 
 /**
+ * A delta as plain text in percentage points (rates) or raw units, signed, and which way it
+ * goes. Shared by the markdown and HTML renderers so both print the same number.
+ */
+export function deltaParts(
+  name: string,
+  d: number,
+  style: MetricStyle,
+): { text: string; direction: 'worse' | 'better' | 'same' } {
+  const rate = style.isRate(name);
+  const lower = style.lowerIsBetter(name);
+  if (Math.abs(d) < 5e-5) return { text: rate ? '±0.0 pp' : '±0', direction: 'same' };
+  const text = rate
+    ? `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)} pp`
+    : `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(4)}`;
+  const worse = lower ? d > 1e-12 : d < -1e-12;
+  const better = lower ? d < -1e-12 : d > 1e-12;
+  return { text, direction: worse ? 'worse' : better ? 'better' : 'same' };
+}
+
+/**
  * Deltas in percentage points (rates) or raw units, signed; bold and 🔻 only on a significant
  * worsening (🔺 on a significant improvement): a drop within noise is not shouted.
  */
@@ -49,16 +69,9 @@ export function formatDelta(
   significant?: boolean,
 ): string {
   if (d === null || d === undefined) return '–';
-  const rate = style.isRate(name);
-  const lower = style.lowerIsBetter(name);
-  const text = rate
-    ? `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)} pp`
-    : `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(4)}`;
-  const worse = lower ? d > 1e-12 : d < -1e-12;
-  const better = lower ? d < -1e-12 : d > 1e-12;
-  if (Math.abs(d) < 5e-5) return rate ? '±0.0 pp' : '±0';
+  const { text, direction } = deltaParts(name, d, style);
   if (significant !== true) return text;
-  return worse ? `**${text}** 🔻` : better ? `${text} 🔺` : text;
+  return direction === 'worse' ? `**${text}** 🔻` : direction === 'better' ? `${text} 🔺` : text;
 }
 
 /**
@@ -87,7 +100,12 @@ function details(summary: string, body: string, open = false): string {
   return `<details${open ? ' open' : ''}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
 }
 
-const verdictWord = { pass: 'passed', warn: 'passed with warnings', fail: 'failed' } as const;
+/** The verdict in words, as the headline says it (also report.html's title). */
+export const verdictWord = {
+  pass: 'passed',
+  warn: 'passed with warnings',
+  fail: 'failed',
+} as const;
 
 /** The headline metrics shown in the top table, in order, where present. */
 export function headlineMetrics(report: Report): string[] {

@@ -62,7 +62,7 @@ describe('parseConfig: defaults', () => {
         topK: 5,
         alpha: 0.95,
       },
-      report: { maxExamples: 20, maxSlices: 30, maxListedExamples: 1000 },
+      report: { maxExamples: 20, maxSlices: 30, maxListedExamples: 1000, html: true },
     });
   });
 
