@@ -1,7 +1,8 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { parse as parseCsvStream } from 'csv-parse';
+import { finished } from 'node:stream/promises';
+import { parse as parseCsvStream, type Options as CsvOptions } from 'csv-parse';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { UserError } from '../errors.js';
 import { scanImageFolder, type UnusedFile } from './image-folder.js';
@@ -203,14 +204,27 @@ export async function manifestLines(
   let record = 0;
   try {
     if (format === 'csv') {
-      const parser = input.pipe(
-        parseCsvStream({
-          ...csvOptions(display),
-          on_record: (_: unknown, context: { lines: number }) =>
-            wanted.has(++record) ? [record, context.lines] : null,
-        }),
-      );
-      for await (const [r, line] of parser as AsyncIterable<[number, number]>) out.set(r, line);
+      // csv-parse's `lines` is the line a record ends on, and it counts a CR LF inside a quoted
+      // field as two line breaks (a CR LF between records as one), so every row after such a
+      // field came out one line too far per CR LF. The lines are counted here instead: the
+      // line the record ends on, less the extra count so far, less the breaks inside the record.
+      // Records are arrays (the header is record 0) so that no column name is an object key.
+      let extra = 0;
+      const { columns: _header, ...shared } = csvOptions(display);
+      const options: CsvOptions = {
+        ...shared,
+        on_record: (fields: string[], context: { lines: number }) => {
+          let breaks = 0;
+          for (const f of fields) {
+            extra += f.match(/\r\n/g)?.length ?? 0;
+            breaks += f.match(/\r\n|\r|\n/g)?.length ?? 0;
+          }
+          const r = record++;
+          if (r > 0 && wanted.has(r)) out.set(r, context.lines - extra - breaks);
+          return null;
+        },
+      };
+      await finished(input.pipe(parseCsvStream(options)).resume());
     } else {
       let n = 0;
       for await (const raw of createInterface({ input, crlfDelay: Infinity })) {

@@ -1,0 +1,89 @@
+/**
+ * Inputs the fuzzer (test/fuzz/) found handled wrongly, each pinned by a test of its own that
+ * failed before its fix: the smallest case the fuzzer shrank it to, written out by hand.
+ */
+import {
+  cp,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli } from "../support/cli.js";
+
+const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
+const COLORS = path.join(FIXTURES, "datasets/colors");
+const COLOUR_MODEL = path.join(FIXTURES, "models/rgb-nchw-dynamic.onnx");
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), "vg-fuzz-found-"));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+let n = 0;
+/** A folder with a copy of the colours dataset (data/) and `visiongate.yml` holding `config`. */
+async function caseWith(
+  config: string,
+  edit?: (dir: string) => Promise<void>,
+): Promise<string> {
+  const dir = path.join(tmp, `case-${++n}`);
+  await cp(COLORS, path.join(dir, "data"), { recursive: true });
+  await edit?.(dir);
+  await writeFile(path.join(dir, "visiongate.yml"), config);
+  return dir;
+}
+
+/** The colours manifest with `rows` (lines of text) in place of its data rows. */
+const manifest = (...rows: string[]) =>
+  ["id,path,label,camera,time", ...rows].join("\n") + "\n";
+
+/** A config over data/ with the colour model; `extra` lines are appended. */
+const config = (dataset: string, ...extra: string[]) =>
+  [
+    `dataset: ${dataset}`,
+    `model: { path: ${JSON.stringify(COLOUR_MODEL)} }`,
+    ...extra,
+    "",
+  ].join("\n");
+const CSV_DATASET =
+  "{ root: data, manifest: data/manifest.csv, classes: data/classes.txt }";
+
+const run = (dir: string, ...args: string[]) =>
+  cli([
+    "run",
+    "-c",
+    path.join(dir, "visiongate.yml"),
+    "-o",
+    path.join(dir, "out"),
+    "-q",
+    ...args,
+  ]);
+
+describe("CSV manifest lines", () => {
+  it("counts a CR LF inside a quoted field as one line break (CSV lines were one too far)", async () => {
+    const dir = await caseWith(config(CSV_DATASET), (d) =>
+      writeFile(
+        path.join(d, "data/manifest.csv"),
+        [
+          "id,path,label,camera,time",
+          'red-0,images/red-0.png,red,"two\r\nlines",day',
+          'red-1,images/red-1.png,red,"three\r\nmore\r\nlines",day',
+          "red-2,images/missing.png,red,a,night",
+          "",
+        ].join("\r\n"),
+      ),
+    );
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    // Header 1, red-0 on 2-3, red-1 on 4-6, the missing file on 7.
+    expect(r.stderr).toContain('"images/missing.png" (manifest.csv:7)');
+  });
+});
