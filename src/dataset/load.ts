@@ -112,9 +112,11 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
     }
     let label = row.fields[labelCol];
     let relToRoot: string;
-    if (pathBase === spec.root && label && isPlainRelative(rel)) {
+    if (pathBase === spec.root && label && (format === 'imagefolder' || isPlainRelative(rel))) {
       // The common case, without the path arithmetic's intermediate strings: a plain relative
-      // path is its own normal form and stays inside the root.
+      // path is its own normal form and stays inside the root. So is every ImageFolder path:
+      // the scan joined real entry names below the root, and a folder named `\` or `C:` is a
+      // class like any other there (the Windows forms are refused only in manifests).
       relToRoot = rel;
     } else {
       const abs = resolveInsideRoot(pathBase, rel);

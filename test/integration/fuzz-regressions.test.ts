@@ -87,3 +87,37 @@ describe("CSV manifest lines", () => {
     expect(r.stderr).toContain('"images/missing.png" (manifest.csv:7)');
   });
 });
+
+describe("ImageFolder", () => {
+  it('takes class folders named "\\" or "C:" (legal names on Linux, not paths that escape)', async () => {
+    const dir = await caseWith(
+      config(
+        "{ root: folders, classes: ['\\', 'C:', blue, dark] }",
+        "statistics: { resamples: 0 }",
+      ),
+      async (d) => {
+        for (const [cls, file] of [
+          ["\\", "red-0.png"],
+          ["C:", "green-0.png"],
+          ["blue", "blue-0.png"],
+          ["dark", "\\dark-0.png"],
+        ] as const) {
+          await mkdir(path.join(d, "folders", cls), { recursive: true });
+          await cp(
+            path.join(d, "data/images", file.replace("\\", "")),
+            path.join(d, "folders", cls, file),
+          );
+        }
+      },
+    );
+    const r = await run(dir, "--fail-on", "never");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const report = JSON.parse(
+      await readFile(path.join(dir, "out/report.json"), "utf8"),
+    ) as {
+      dataset: { examples: number };
+    };
+    expect(report.dataset.examples).toBe(4);
+  });
+});
