@@ -117,7 +117,7 @@ export async function runEvaluation(
       raw,
       candidate.info.metadata,
     );
-    const allExamples = attachClasses(raw, classes, classSource);
+    const allExamples = await attachClasses(raw, classes, classSource);
     const examples = overrides.shard ? selectShard(allExamples, overrides.shard) : allExamples;
 
     // --- contracts

@@ -121,3 +121,65 @@ describe("ImageFolder", () => {
     expect(report.dataset.examples).toBe(4);
   });
 });
+
+describe("dataset rows are named by their manifest line", () => {
+  it("names the lines of links that leave the root and of folders given as files", async () => {
+    const dir = await caseWith(config(CSV_DATASET), async (d) => {
+      await mkdir(path.join(d, "data/images/a-folder.png"));
+      await writeFile(path.join(d, "secret.png"), "x");
+      await symlink(
+        path.join(d, "secret.png"),
+        path.join(d, "data/images/link.png"),
+      );
+      await writeFile(
+        path.join(d, "data/manifest.csv"),
+        manifest(
+          "red-0,images/red-0.png,red,a,day",
+          "red-1,images/link.png,red,a,day",
+          "red-2,images/a-folder.png,red,a,day",
+        ),
+      );
+    });
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"images/link.png" (manifest.csv:3)');
+    const folder = await run(
+      await caseWith(config(CSV_DATASET), async (d) => {
+        await mkdir(path.join(d, "data/images/a-folder.png"));
+        await writeFile(
+          path.join(d, "data/manifest.csv"),
+          manifest(
+            "red-0,images/red-0.png,red,a,day",
+            "red-2,images/a-folder.png,red,a,day",
+          ),
+        );
+      }),
+    );
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(
+      '"images/a-folder.png" (not a file) (manifest.csv:3)',
+    );
+  });
+
+  it("names the lines of labels that are not in the class list", async () => {
+    const dir = await caseWith(config(CSV_DATASET), (d) =>
+      writeFile(
+        path.join(d, "data/manifest.csv"),
+        manifest(
+          "red-0,images/red-0.png,red,a,day",
+          "",
+          "red-1,images/red-1.png,Red,a,day",
+          "blue-1,images/blue-1.png,teal,a,day",
+        ),
+      ),
+    );
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      '"Red" (1 example(s), e.g. red-1 (manifest.csv:4))',
+    );
+    expect(r.stderr).toContain(
+      '"teal" (1 example(s), e.g. blue-1 (manifest.csv:5))',
+    );
+  });
+});
