@@ -127,8 +127,10 @@ export async function runEvaluation(
       candidate.outputs,
       config.model.input,
       config.model.output,
+      rel(candidate.path),
     );
-    checkClassCount('candidate', candContract, classes.length);
+    const classList = describeClassList(loaded, classSource, classes.length);
+    checkClassCount('candidate', candidate.path, candContract, classList);
     const models: ModelUnderTest[] = [
       { role: 'candidate', model: candidate, contract: candContract },
     ];
@@ -139,8 +141,9 @@ export async function runEvaluation(
         baselineModel.outputs,
         config.baseline.input ?? config.model.input,
         config.baseline.output ?? config.model.output,
+        rel(baselineModel.path),
       );
-      checkClassCount('baseline', baseContract, classes.length);
+      checkClassCount('baseline', baselineModel.path, baseContract, classList);
       models.push({ role: 'baseline', model: baselineModel, contract: baseContract });
     }
 
@@ -324,11 +327,28 @@ export async function resolveClasses(
   );
 }
 
-function checkClassCount(role: string, c: ResolvedContract, n: number): void {
-  if (c.outputClasses !== undefined && c.outputClasses !== n) {
+/** The class list as a message names it: where it comes from (file and line) and its size. */
+function describeClassList(
+  loaded: LoadedConfig,
+  source: string,
+  n: number,
+): { n: number; text: string } {
+  const line = loaded.config.dataset.classes ? loaded.lineOf(['dataset', 'classes']) : undefined;
+  const at = line ? `, ${path.basename(loaded.file)}:${line}` : '';
+  return { n, text: `the class list (${source}${at}) has ${n}` };
+}
+
+/** Both files named: the model's, and the config line or class file the list comes from. */
+function checkClassCount(
+  role: string,
+  file: string,
+  c: ResolvedContract,
+  list: { n: number; text: string },
+): void {
+  if (c.outputClasses !== undefined && c.outputClasses !== list.n) {
     throw new UserError(
       'model',
-      `${role} model output ${c.outputName} has ${c.outputClasses} classes but the class list has ${n}`,
+      `${role} model ${rel(file)}: output ${c.outputName} has ${c.outputClasses} classes but ${list.text}; give one class name per model output, in output order`,
     );
   }
 }

@@ -23,7 +23,8 @@ const fmtDims = (dims: (number | string)[]) =>
 
 /**
  * Combine what the ONNX model declares with what the config says, refusing contradictions with
- * a message that names both sides. `label` names the model in messages (candidate/baseline).
+ * a message that names both sides. `label` names the model in messages (candidate/baseline),
+ * `file` its file (for the problems no config key points at, such as a second input).
  */
 export function resolveContract(
   label: string,
@@ -31,8 +32,10 @@ export function resolveContract(
   outputs: readonly ValueInfo[],
   cfg: InputContractConfig,
   out: OutputContractConfig,
+  file?: string,
 ): ResolvedContract {
-  const problem = (msg: string) => new UserError('model', `${label} model: ${msg}`);
+  const problem = (msg: string) =>
+    new UserError('model', `${label} model${file ? ` ${file}` : ''}: ${msg}`);
   const list = (vs: readonly ValueInfo[]) =>
     vs.map((v) => `${v.name} ${v.type} ${fmtDims(v.dims)}`).join('; ');
 
@@ -84,7 +87,7 @@ export function resolveContract(
     layout === 'NCHW' ? [dims[1], dims[2], dims[3]] : [dims[3], dims[1], dims[2]];
   if (isNum(cDim) && cDim !== 1 && cDim !== 3) {
     throw problem(
-      `input ${input.name} ${fmtDims(dims)} read as ${layout} has ${cDim} channels; supported: 1 (gray) or 3 (rgb/bgr)${cfg.layout ? '' : '. If the layout is wrong, set model.input.layout'}`,
+      `input ${input.name} ${fmtDims(dims)} read as ${layout}${cfg.layout ? ' (model.input.layout)' : ''} has ${cDim} channels; supported: 1 (gray) or 3 (rgb/bgr)${cfg.layout ? '' : '. If the layout is wrong, set model.input.layout'}`,
     );
   }
   let channels = cfg.channels;

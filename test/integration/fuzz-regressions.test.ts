@@ -183,3 +183,65 @@ describe("dataset rows are named by their manifest line", () => {
     );
   });
 });
+
+describe("model messages name the model file, the class list and the config key", () => {
+  it("a class list longer than the model output names the model file and the config line", async () => {
+    const dir = await caseWith(
+      [
+        "dataset:",
+        "  root: data",
+        "  manifest: data/manifest.csv",
+        "  classes: [red, green, blue, dark, one-more]",
+        `model: { path: ${JSON.stringify(COLOUR_MODEL)} }`,
+        "",
+      ].join("\n"),
+    );
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("rgb-nchw-dynamic.onnx");
+    expect(r.stderr).toContain("config dataset.classes, visiongate.yml:4");
+    expect(r.stderr).toContain("has 5");
+  });
+
+  it("a class file longer than the model output names the class file", async () => {
+    const dir = await caseWith(
+      [
+        "dataset: { root: data, manifest: data/manifest.csv, classes: five.txt }",
+        `model: { path: ${JSON.stringify(COLOUR_MODEL)} }`,
+        "",
+      ].join("\n"),
+      (d) =>
+        writeFile(path.join(d, "five.txt"), "red\ngreen\nblue\ndark\nextra\n"),
+    );
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("class file five.txt");
+    expect(r.stderr).toContain("rgb-nchw-dynamic.onnx");
+  });
+
+  it("a model with two inputs is named by its file", async () => {
+    const two = path.join(FIXTURES, "models/two-inputs.onnx");
+    const dir = await caseWith(
+      `dataset: ${CSV_DATASET}\nmodel: { path: ${JSON.stringify(two)} }\n`,
+    );
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /candidate model \S*two-inputs\.onnx: the model has 2 inputs/,
+    );
+  });
+
+  it("a layout from the config that contradicts the model names model.input.layout", async () => {
+    const dir = await caseWith(
+      config(CSV_DATASET).replace(
+        "model: {",
+        "model: { input: { layout: NHWC },",
+      ),
+    );
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /read as NHWC \(model\.input\.layout\) has \d+ channels/,
+    );
+  });
+});

@@ -99,10 +99,10 @@ describe('resolveContract: layout and channels', () => {
     expect(e.message).toContain('model.input.layout');
   });
 
-  it('a layout from config that makes the channel dim 224 is refused', () => {
+  it('a layout from config that makes the channel dim 224 is refused, naming the key', () => {
     const e = problem(() => resolve([input(['N', 3, 224, 224])], { layout: 'NHWC' }));
     expect(e.message).toContain(
-      'read as NHWC has 224 channels; supported: 1 (gray) or 3 (rgb/bgr)',
+      'read as NHWC (model.input.layout) has 224 channels; supported: 1 (gray) or 3 (rgb/bgr)',
     );
   });
 
@@ -360,6 +360,16 @@ describe('resolveContract: inputs and outputs', () => {
       expect.unreachable();
     } catch (error) {
       expect((error as Error).message).toBe('baseline model: the model has no inputs');
+    }
+  });
+
+  it('the file, when given, is named too (a second input has no config key to point at)', () => {
+    const two = [input(['N', 3, 8, 8]), { ...input(['N', 3, 8, 8]), name: 'b' }];
+    try {
+      resolveContract('candidate', two, [LOGITS], inCfg(), outCfg(), 'models/two.onnx');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toMatch(/^candidate model models\/two\.onnx: the model has 2 inputs/);
     }
   });
 });
