@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, resolveFromConfig, type LoadedConfig } from '../config/load.js';
+import { formatKeyPath, loadConfig, resolveFromConfig, type LoadedConfig } from '../config/load.js';
 import type { Config, GateRule } from '../config/schema.js';
 import { attachClasses, loadDataset, readClassFile, type RawDataset } from '../dataset/load.js';
 import { UserError } from '../errors.js';
@@ -368,12 +368,33 @@ export function checkGateScopes(
       );
     }
   });
-  for (const col of [...(config.slices.columns ?? []), ...config.slices.crossings.flat()]) {
-    if (!known.has(col))
+  // Each column named by its key path and line, as a gate scope is.
+  const named: [(string | number)[], string][] = [
+    ...(config.slices.columns ?? []).map((c, i): [(string | number)[], string] => [
+      ['slices', 'columns', i],
+      c,
+    ]),
+    ...config.slices.crossings.flatMap((cross, i) =>
+      cross.map((c, j): [(string | number)[], string] => [['slices', 'crossings', i, j], c]),
+    ),
+    // Discovery would search a column that is not there without a word, and the bias check
+    // would find every example's value missing and pass its gate with a gap of 0.
+    ...(config.discovery.columns ?? []).map((c, i): [(string | number)[], string] => [
+      ['discovery', 'columns', i],
+      c,
+    ]),
+    ...(config.data?.enabled && config.data.bias.enabled ? config.data.bias.attributes : []).map(
+      (c, i): [(string | number)[], string] => [['data', 'bias', 'attributes', i], c],
+    ),
+  ];
+  for (const [keyPath, col] of named) {
+    if (!known.has(col)) {
+      const line = loaded.lineOf(keyPath);
       throw new UserError(
         'config',
-        `slices: no metadata column "${col}" (columns: ${[...known].join(', ') || 'none'})`,
+        `${path.basename(loaded.file)}${line ? `:${line}` : ''}: ${formatKeyPath(keyPath)}: no metadata column "${col}" (columns: ${[...known].join(', ') || 'none'})`,
       );
+    }
   }
 }
 
