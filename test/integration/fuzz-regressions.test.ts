@@ -259,3 +259,26 @@ describe('metadata columns the config names must exist', () => {
     );
   });
 });
+
+describe('report.md', () => {
+  it('holds no raw C1 control (CSI U+009B, NEL U+0085) or Arabic letter mark from the data', async () => {
+    const dir = await caseWith(config(CSV_DATASET, 'slices: { columns: [camera] }'), (d) =>
+      writeFile(
+        path.join(d, 'data/manifest.csv'),
+        manifest(
+          ...['red', 'green', 'blue', 'dark'].flatMap((c) =>
+            [0, 1, 2, 3].map(
+              (i) =>
+                `${c}-${i},images/${c}-${i}.png,${c},${i % 2 ? 'x\u009b[2Jy\u0085z' : '\u061ca'},day`,
+            ),
+          ),
+        ),
+      ),
+    );
+    const r = await run(dir, '--fail-on', 'never');
+    expect(r.code).toBe(0);
+    const md = await readFile(path.join(dir, 'out/report.md'), 'utf8');
+    expect(md).toContain('x \\[2Jy z');
+    expect(md).not.toMatch(/[\u0080-\u009f\u061c]/);
+  });
+});
