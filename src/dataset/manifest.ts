@@ -168,6 +168,8 @@ export async function* streamManifest(
         yield { fields: fields as Record<string, string>, record: ++record };
     } catch (error) {
       if (error instanceof UserError) throw error;
+      if ((error as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED')
+        throw await unclosedQuote(manifestPath!, display);
       throw csvError(error, display);
     } finally {
       input.destroy();
@@ -204,27 +206,9 @@ export async function manifestLines(
   let record = 0;
   try {
     if (format === 'csv') {
-      // csv-parse's `lines` is the line a record ends on, and it counts a CR LF inside a quoted
-      // field as two line breaks (a CR LF between records as one), so every row after such a
-      // field came out one line too far per CR LF. The lines are counted here instead: the
-      // line the record ends on, less the extra count so far, less the breaks inside the record.
-      // Records are arrays (the header is record 0) so that no column name is an object key.
-      let extra = 0;
-      const { columns: _header, ...shared } = csvOptions(display);
-      const options: CsvOptions = {
-        ...shared,
-        on_record: (fields: string[], context: { lines: number }) => {
-          let breaks = 0;
-          for (const f of fields) {
-            extra += f.match(/\r\n/g)?.length ?? 0;
-            breaks += f.match(/\r\n|\r|\n/g)?.length ?? 0;
-          }
-          const r = record++;
-          if (r > 0 && wanted.has(r)) out.set(r, context.lines - extra - breaks);
-          return null;
-        },
-      };
-      await finished(input.pipe(parseCsvStream(options)).resume());
+      await visitCsvLines(input, display, (r, first) => {
+        if (r > 0 && wanted.has(r)) out.set(r, first);
+      });
     } else {
       let n = 0;
       for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
@@ -236,6 +220,59 @@ export async function manifestLines(
     input.destroy();
   }
   return out;
+}
+
+/**
+ * Call `visit(record, firstLine)` for each record of a CSV manifest, in order (the header is
+ * record 0). csv-parse's `lines` is the line a record ends on, and it counts a CR LF inside a
+ * quoted field as two line breaks (a CR LF between records as one), so every row after such a
+ * field came out one line too far per CR LF. The lines are counted here instead: the line the
+ * record ends on, less the extra count so far, less the breaks inside the record. Records are
+ * arrays so that no column name is an object key.
+ */
+async function visitCsvLines(
+  input: ReadStream,
+  display: string,
+  visit: (record: number, firstLine: number, lastLine: number) => void,
+): Promise<void> {
+  let extra = 0;
+  let record = 0;
+  const { columns: _header, ...shared } = csvOptions(display);
+  const options: CsvOptions = {
+    ...shared,
+    on_record: (fields: string[], context: { lines: number }) => {
+      let breaks = 0;
+      for (const f of fields) {
+        extra += f.match(/\r\n/g)?.length ?? 0;
+        breaks += f.match(/\r\n|\r|\n/g)?.length ?? 0;
+      }
+      const last = context.lines - extra;
+      visit(record++, last - breaks, last);
+      return null;
+    },
+  };
+  await finished(input.pipe(parseCsvStream(options)).resume());
+}
+
+/**
+ * The error for a quote that is never closed. csv-parse names the line where the file ends,
+ * which can be far from the mistake: the row that holds the open quote starts after the last
+ * whole record (blank lines between are skipped), so that is the line named.
+ */
+async function unclosedQuote(manifestPath: string, display: string): Promise<UserError> {
+  const { input } = await openManifest(manifestPath, 'csv');
+  let last = 0;
+  try {
+    await visitCsvLines(input, display, (_record, _first, end) => (last = end));
+  } catch {
+    // The same error again, at the end of the file: `last` is as far as the records went.
+  } finally {
+    input.destroy();
+  }
+  return new UserError(
+    'dataset',
+    `${display}:${last + 1}: invalid CSV: the row that starts here opens a quote (") that is never closed, so the rest of the file was read as one field. Close it, and write a quote inside a quoted field as ""`,
+  );
 }
 
 async function openManifest(

@@ -62,6 +62,24 @@ describe('CSV manifest lines', () => {
     // Header 1, red-0 on 2-3, red-1 on 4-6, the missing file on 7.
     expect(r.stderr).toContain('"images/missing.png" (manifest.csv:7)');
   });
+  it('an unclosed quote names the line of the row that opens it, not the end of the file', async () => {
+    const dir = await caseWith(config(CSV_DATASET), (d) =>
+      writeFile(
+        path.join(d, 'data/manifest.csv'),
+        manifest(
+          'red-0,images/red-0.png,red,a,day',
+          '"red-1,images/red-1.png,red,a,day',
+          'red-2,images/red-2.png,red,a,day',
+          'red-3,images/red-3.png,red,a,day',
+        ),
+      ),
+    );
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'manifest.csv:3: invalid CSV: the row that starts here opens a quote',
+    );
+  });
 });
 
 describe('ImageFolder', () => {
