@@ -262,6 +262,31 @@ async function checkFiles(
     );
 }
 
+/**
+ * Where rows of `examples` (a table of `raw`'s examples, or a shard of it) are in the manifest,
+ * as `manifest.csv:12`, for messages that name them. The manifest is read again, so only a
+ * message's few rows are asked for; rows without a line (ImageFolder) are absent.
+ */
+export async function rowLocations(
+  raw: Pick<RawDataset, 'format' | 'manifest'>,
+  examples: ExampleTable,
+  rows: readonly number[],
+): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  if (!raw.manifest || rows.length === 0) return out;
+  const lines = await manifestLines(
+    raw.format,
+    raw.manifest,
+    rows.map((i) => examples.records[i]!),
+  );
+  const display = path.basename(raw.manifest);
+  for (const i of rows) {
+    const line = lines.get(examples.records[i]!);
+    if (line) out.set(i, `${display}:${line}`);
+  }
+  return out;
+}
+
 /** Read a class list file: one name per line, blank lines and `#` comments ignored. */
 export async function readClassFile(file: string): Promise<string[]> {
   let text: string;
@@ -305,17 +330,10 @@ export async function attachClasses(
   }
   if (unknown.size > 0) {
     const shown = [...unknown.values()].flatMap((rows) => rows.slice(0, 3));
-    const lines = raw.manifest
-      ? await manifestLines(
-          raw.format,
-          raw.manifest,
-          shown.map((i) => examples.records[i]!),
-        )
-      : new Map<number, number>();
-    const display = raw.manifest ? path.basename(raw.manifest) : '';
+    const where = await rowLocations(raw, examples, shown);
     const named = (i: number) => {
-      const line = lines.get(examples.records[i]!);
-      return line ? `${examples.ids[i]!} (${display}:${line})` : examples.ids[i]!;
+      const at = where.get(i);
+      return at ? `${examples.ids[i]!} (${at})` : examples.ids[i]!;
     };
     const parts = [...unknown].map(
       ([label, rows]) =>

@@ -4,7 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { formatKeyPath, loadConfig, resolveFromConfig, type LoadedConfig } from '../config/load.js';
 import type { Config, GateRule } from '../config/schema.js';
-import { attachClasses, loadDataset, readClassFile, type RawDataset } from '../dataset/load.js';
+import {
+  attachClasses,
+  loadDataset,
+  readClassFile,
+  rowLocations,
+  type RawDataset,
+} from '../dataset/load.js';
 import { UserError } from '../errors.js';
 import { defaultBatchSize, resolveContract, type ResolvedContract } from '../model/contract.js';
 import { loadModel, type LoadedModel } from '../model/runtime.js';
@@ -205,6 +211,7 @@ export async function runEvaluation(
       {
         batchSize,
         onUnreadable: config.dataset.onUnreadable,
+        locate: (rows) => rowLocations(raw, examples, rows),
         // Full probability vectors are only read by the data suite's label-issue check; for a
         // 1000-class model they are 12 kB per record, so they are kept only when it runs.
         keepProbs: (v) =>

@@ -80,6 +80,19 @@ describe('CSV manifest lines', () => {
       'manifest.csv:3: invalid CSV: the row that starts here opens a quote',
     );
   });
+  it('names the file and line of an image that cannot be read (it named the id alone)', async () => {
+    const dir = await caseWith(config(CSV_DATASET), async (d) => {
+      await writeFile(path.join(d, 'data/images/empty.png'), '');
+      await writeFile(
+        path.join(d, 'data/manifest.csv'),
+        manifest('red-0,images/red-0.png,red,a,day', 'red-9,images/empty.png,red,a,day'),
+      );
+    });
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('1 image(s) could not be read');
+    expect(r.stderr).toContain('red-9 (images/empty.png) at manifest.csv:3: ');
+  });
 });
 
 describe('ImageFolder', () => {
