@@ -168,8 +168,9 @@ export async function* streamManifest(
         yield { fields: fields as Record<string, string>, record: ++record };
     } catch (error) {
       if (error instanceof UserError) throw error;
-      if ((error as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED')
-        throw await unclosedQuote(manifestPath!, display);
+      // csv-parse's own errors carry a code; anything else (a read error) is named as it is.
+      if ((error as { code?: string }).code?.startsWith('CSV_'))
+        throw await csvRowError(error, manifestPath!, display);
       throw csvError(error, display);
     } finally {
       input.destroy();
@@ -255,24 +256,32 @@ async function visitCsvLines(
 }
 
 /**
- * The error for a quote that is never closed. csv-parse names the line where the file ends,
- * which can be far from the mistake: the row that holds the open quote starts after the last
- * whole record (blank lines between are skipped), so that is the line named.
+ * The error for a CSV the parser refused, at the line of the row it was reading. csv-parse
+ * names the line where it stopped, counted its own way (a CR LF inside quotes twice): for a
+ * quote that is never closed that is the end of the file, for a stray quote the line of the
+ * quote that closed too early, both possibly far from the mistake. The row being read starts
+ * after the last whole record (blank lines between are skipped), so that is the line named.
  */
-async function unclosedQuote(manifestPath: string, display: string): Promise<UserError> {
+async function csvRowError(
+  error: unknown,
+  manifestPath: string,
+  display: string,
+): Promise<UserError> {
   const { input } = await openManifest(manifestPath, 'csv');
   let last = 0;
   try {
     await visitCsvLines(input, display, (_record, _first, end) => (last = end));
   } catch {
-    // The same error again, at the end of the file: `last` is as far as the records went.
+    // The same error again: `last` is as far as the whole records went.
   } finally {
     input.destroy();
   }
-  return new UserError(
-    'dataset',
-    `${display}:${last + 1}: invalid CSV: the row that starts here opens a quote (") that is never closed, so the rest of the file was read as one field. Close it, and write a quote inside a quoted field as ""`,
-  );
+  const e = error as { code?: string; message?: string };
+  const what =
+    e.code === 'CSV_QUOTE_NOT_CLOSED'
+      ? 'the row that starts here opens a quote (") that is never closed, so the rest of the file was read as one field. Close it, and write a quote inside a quoted field as ""'
+      : `in the row that starts here: ${(e.message ?? String(error)).replace(/ (at|on) line \d+/g, '')}`;
+  return new UserError('dataset', `${display}:${last + 1}: invalid CSV: ${what}`);
 }
 
 async function openManifest(

@@ -93,6 +93,23 @@ describe('CSV manifest lines', () => {
     expect(r.stderr).toContain('1 image(s) could not be read');
     expect(r.stderr).toContain('red-9 (images/empty.png) at manifest.csv:3: ');
   });
+  it('a stray quote names the row that opens it, counted with CR LF inside quotes as one line', async () => {
+    const dir = await caseWith(config(CSV_DATASET), (d) =>
+      writeFile(
+        path.join(d, 'data/manifest.csv'),
+        manifest(
+          'red-0,images/red-0.png,red,"two\r\nlines",day',
+          '"red-1,images/red-1.png,red,a,day',
+          'red-2,images/red-2.png,red,"b,"c,day',
+          'red-3,images/red-3.png,red,a,day',
+        ),
+      ),
+    );
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    // Header 1, red-0 on 2-3, the stray quote opens red-1's row on 4 (csv-parse said 6).
+    expect(r.stderr).toContain('manifest.csv:4: invalid CSV: in the row that starts here: ');
+  });
 });
 
 describe('ImageFolder', () => {
