@@ -131,12 +131,11 @@ export function resolveContract(
     );
   }
   const dtype = input.type;
-  if (
-    dtype === 'uint8' &&
-    (cfg.mean !== undefined || cfg.std !== undefined || cfg.scale !== undefined)
-  ) {
+  // Named key by key: the message must point at what to remove.
+  const set = (['scale', 'mean', 'std'] as const).filter((k) => cfg[k] !== undefined);
+  if (dtype === 'uint8' && set.length > 0) {
     throw problem(
-      `input ${input.name} is uint8 (raw 0-255 pixels): model.input.scale, mean and std apply to float32 inputs only`,
+      `${set.map((k) => `model.input.${k}`).join(', ')}: input ${input.name} is uint8 (raw 0-255 pixels), and scale, mean and std apply to float32 inputs only; remove ${set.length > 1 ? 'them' : 'it'}`,
     );
   }
   const nc = channels === 'gray' ? 1 : 3;

@@ -246,6 +246,15 @@ describe('model messages name the model file, the class list and the config key'
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/read as NHWC \(model\.input\.layout\) has \d+ channels/);
   });
+  it('mean on a uint8 model names model.input.mean (it named scale, mean and std alike)', async () => {
+    const uint8 = path.join(FIXTURES, 'models/nhwc-uint8.onnx');
+    const dir = await caseWith(
+      `dataset: ${CSV_DATASET}\nmodel:\n  path: ${JSON.stringify(uint8)}\n  input: { mean: 0.5 }\n`,
+    );
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('model.input.mean: input');
+  });
 });
 
 describe('metadata columns the config names must exist', () => {

@@ -216,11 +216,15 @@ describe('resolveContract: dtype and normalisation', () => {
     });
   });
 
-  it('uint8 with mean, std or scale is refused', () => {
-    for (const cfg of [{ mean: 0.5 }, { std: [0.2, 0.2, 0.2] }, { scale: 0.5 }]) {
+  it('uint8 with mean, std or scale is refused, naming the keys that are set', () => {
+    for (const [cfg, keys] of [
+      [{ mean: 0.5 }, 'model.input.mean'],
+      [{ std: [0.2, 0.2, 0.2] }, 'model.input.std'],
+      [{ scale: 0.5, mean: 0.1 }, 'model.input.scale, model.input.mean'],
+    ] as const) {
       const e = problem(() => resolve([input(['N', 8, 8, 3], 'uint8')], cfg));
       expect(e.message).toContain(
-        'input input is uint8 (raw 0-255 pixels): model.input.scale, mean and std apply to float32 inputs only',
+        `${keys}: input input is uint8 (raw 0-255 pixels), and scale, mean and std apply to float32 inputs only`,
       );
     }
   });
@@ -369,7 +373,9 @@ describe('resolveContract: inputs and outputs', () => {
       resolveContract('candidate', two, [LOGITS], inCfg(), outCfg(), 'models/two.onnx');
       expect.unreachable();
     } catch (error) {
-      expect((error as Error).message).toMatch(/^candidate model models\/two\.onnx: the model has 2 inputs/);
+      expect((error as Error).message).toMatch(
+        /^candidate model models\/two\.onnx: the model has 2 inputs/,
+      );
     }
   });
 });
