@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { UserError, describeError } from '../errors.js';
 import { decodeToGeometry, geometryKey, type Geometry } from '../image/decode.js';
 import { imageProperties } from '../image/properties.js';
@@ -279,6 +280,9 @@ export async function evaluate(
   return { records: new RecordSet(tables), images, unreadable, stats };
 }
 
+/** How messages about a model's outputs name it: its role and its file. */
+const modelName = (m: ModelUnderTest) => `${m.role} model ${path.basename(m.model.path)}`;
+
 async function runModel(
   m: ModelUnderTest,
   items: readonly QueueItem[],
@@ -307,21 +311,21 @@ async function runModel(
     if (!Number.isInteger(k) || k < 2) {
       throw new UserError(
         'model',
-        `${m.role} model: output ${m.contract.outputName} has shape [${result.dims.join(', ')}] for a batch of ${fed.length}; expected [${fed.length}, classes]`,
+        `${modelName(m)}: output ${m.contract.outputName} has shape [${result.dims.join(', ')}] for a batch of ${fed.length}; expected [${fed.length}, classes]`,
       );
     }
     assertFinite(
       result.data,
       k,
       batchMembers.map((d) => d.example.id),
-      m.role,
+      modelName(m),
     );
     for (let j = 0; j < batch.length; j++) {
       const ex = batchMembers[j]!.example;
       if (ex.labelIndex >= k) {
         throw new UserError(
           'model',
-          `${m.role} model outputs ${k} class scores but the class list has a class at index ${ex.labelIndex} ("${ex.label}")`,
+          `${modelName(m)} outputs ${k} class scores but the class list has a class at index ${ex.labelIndex} ("${ex.label}")`,
         );
       }
       const s = scoreRow(

@@ -255,6 +255,15 @@ describe('model messages name the model file, the class list and the config key'
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('model.input.mean: input');
   });
+  it('NaN scores name the model file (they named the role alone)', async () => {
+    const nan = path.join(FIXTURES, 'models/nan.onnx');
+    const dir = await caseWith(
+      `dataset: ${CSV_DATASET}\nmodel: { path: ${JSON.stringify(nan)} }\n`,
+    );
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('candidate model nan.onnx produced NaN or infinite scores');
+  });
 });
 
 describe('metadata columns the config names must exist', () => {
