@@ -8,9 +8,22 @@ var UserError = class extends Error {
   name = "UserError";
   /** A short machine-readable category, e.g. `config`, `dataset`, `model`, `usage`. */
   kind;
+  /** The message without its detail lines. */
+  summary;
+  /**
+   * Lines shown under the summary (a list of config problems, of unreadable images). Kept apart
+   * so that logs can make each line safe on its own (see log-text.ts); `message` has them too.
+   */
+  details;
   constructor(kind, message, options) {
-    super(message, options);
+    const details = options?.details ?? [];
+    super(
+      [message, ...details.map((d) => `  ${d}`)].join("\n"),
+      options?.cause === void 0 ? void 0 : { cause: options.cause }
+    );
     this.kind = kind;
+    this.summary = message;
+    this.details = details;
   }
 };
 function isUserError(error) {

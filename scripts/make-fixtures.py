@@ -173,6 +173,15 @@ def make_models() -> list[Path]:
         "flatten-identity", nodes, [],
         [tensor_info("input", f32, ["N", 3, 8, 8])], [tensor_info("output", f32, ["N", 192])],
         None, "Returns the input tensor flattened in NCHW order: a golden-tensor probe."))
+
+    # Float NHWC of any height and width, no metadata: the colour head after a transpose
+    # (global average pooling takes any size). `visiongate init` must assume a size and say so.
+    nodes, inits = color_head("nchw", "logits")
+    nodes.insert(0, helper.make_node("Transpose", ["input"], ["nchw"], perm=[0, 3, 1, 2]))
+    out.append(save_model(
+        "nhwc-float-anysize", nodes, inits,
+        [tensor_info("input", f32, ["N", "H", "W", 3])], [tensor_info("logits", f32, ["N", 4])],
+        None, "Float NHWC input of any size, no class metadata: the colour head of x/255."))
     return out
 
 

@@ -5,6 +5,9 @@
 // schemas/visiongate.schema.json  <- configSchema (src/config/schema.ts), the *input* shape, so
 //                                    keys with defaults are optional as users write them
 // schemas/report.schema.json      <- reportSchema (src/report/schema.ts), the shape we write
+// docs/config-reference.md        <- configSchema, as a table
+// docs/workflows/{pr,baseline,nightly}.yml <- the templates `visiongate init --workflows` writes
+//                                    (src/init/workflows.ts), so the two cannot drift apart
 //
 // test/unit/schemas.test.ts fails when a committed file differs from what this script generates.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -13,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as prettier from 'prettier';
 import { z } from 'zod';
 import { configSchema } from '../src/config/schema.js';
+import { DOCS_WORKFLOW_OPTIONS, workflowFiles } from '../src/init/workflows.js';
 import { REPORT_SCHEMA_VERSION, reportSchema } from '../src/report/schema.js';
 
 /** Repository root (this file lives in scripts/). */
@@ -24,7 +28,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
  */
 const ID_PREFIX = 'urn:visiongate:schema';
 
-/** The schema files as repo-relative path -> file text, formatted as `prettier --check` wants. */
+/** The generated files (JSON Schemas, the config reference, the documented workflows) as repo-relative path -> text. */
 export async function schemaFiles(): Promise<Record<string, string>> {
   const configJson = z.toJSONSchema(configSchema, { io: 'input' });
   const reportJson = z.toJSONSchema(reportSchema, { io: 'output' });
@@ -51,6 +55,10 @@ export async function schemaFiles(): Promise<Record<string, string>> {
     const options = (await prettier.resolveConfig(file)) ?? {};
     files[rel] = await prettier.format(json, { ...options, filepath: file });
   }
+  // Not reformatted: these must equal what init writes byte for byte (format:check keeps the
+  // templates prettier-clean).
+  const workflows = workflowFiles(DOCS_WORKFLOW_OPTIONS);
+  for (const [name, text] of Object.entries(workflows)) files[`docs/workflows/${name}.yml`] = text;
   return files;
 }
 

@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { z } from 'zod';
 import { UserError } from '../errors.js';
+import { formatIssues, formatKeyPath } from './issues.js';
 import { configSchema, type Config } from './schema.js';
 
 /** A validated config plus what is needed to point back into the file. */
@@ -99,47 +99,12 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   const lineOf = (keyPath: readonly (string | number)[]) => lineOfPath(doc, lineCounter, keyPath);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues
-      .slice(0, 10)
-      .map((issue) => formatIssue(issue, display, lineOf, raw));
-    if (parsed.error.issues.length > 10) lines.push(`(${parsed.error.issues.length - 10} more)`);
+    const all = formatIssues(parsed.error.issues, { display, lineOf, raw, schema: configSchema });
+    const lines = all.slice(0, 10);
+    if (all.length > 10) lines.push(`(${all.length - 10} more)`);
     throw new UserError('config', `invalid config ${display}:`, { details: lines });
   }
   return { config: parsed.data, file, dir: path.dirname(file), lineOf };
-}
-
-function formatIssue(
-  issue: z.core.$ZodIssue,
-  display: string,
-  lineOf: (p: readonly (string | number)[]) => number | undefined,
-  raw: unknown,
-): string {
-  const keyPath = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-  // An unknown key is best pointed at where it is written.
-  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) keyPath.push(issue.keys[0]!);
-  // Point at the deepest part of the path that is written in the file (a missing key points at its parent).
-  let line: number | undefined;
-  for (let n = keyPath.length; n >= 0 && line === undefined; n--)
-    line = lineOf(keyPath.slice(0, n));
-  const shown = issue.code === 'unrecognized_keys' ? keyPath.slice(0, -1) : keyPath;
-  const key = shown.length > 0 ? formatKeyPath(shown) : '(top level)';
-  return `${display}${line ? `:${line}` : ''}: ${key}: ${describeIssue(issue)}${describeValue(issue, raw)}`;
-}
-
-/** ` (got "xml")`: the offending value when it is a scalar that is written in the file. */
-function describeValue(issue: z.core.$ZodIssue, raw: unknown): string {
-  if (issue.code === 'unrecognized_keys' || issue.code === 'custom') return '';
-  let value: unknown = raw;
-  for (const part of issue.path) {
-    if (value === null || typeof value !== 'object') return '';
-    value = (value as Record<PropertyKey, unknown>)[part];
-  }
-  let text: string;
-  if (typeof value === 'string') text = JSON.stringify(value);
-  else if (typeof value === 'number' || typeof value === 'boolean' || value === null)
-    text = String(value);
-  else return '';
-  return ` (got ${text.length > 60 ? `${text.slice(0, 59)}…` : text})`;
 }
 
 /**
@@ -172,30 +137,6 @@ function firstDuplicateKey(
     return undefined;
   };
   return walk(doc.contents, []);
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      // At most 10 named: a hostile file can hold tens of thousands.
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys
-        .slice(0, 10)
-        .map((k) => `"${k}"`)
-        .join(', ')}${issue.keys.length > 10 ? ` and ${issue.keys.length - 10} more` : ''}`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'invalid_type':
-      return issue.message.includes('received undefined')
-        ? `is required (expected ${issue.expected})`
-        : issue.message.replace(/^Invalid input: /, '');
-    default:
-      return issue.message;
-  }
-}
-
-/** `dataset.columns.path`, `gates[0].metric`. */
-export function formatKeyPath(keyPath: readonly (string | number)[]): string {
-  return keyPath.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
 function lineOfPath(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { dataSuiteConfigSchema } from '../suites/data/config.js';
-import { robustnessConfigSchema } from '../suites/robustness/config.js';
+import { dataSuiteConfigSchema } from './data.js';
+import { robustnessConfigSchema } from './robustness.js';
 
 /**
  * The `visiongate.yml` schema. Types are inferred from it; every field carries a description so
@@ -19,9 +19,36 @@ const sizeSchema = z
     'Model input size: one number (square) or [height, width]. Default: read from the model.',
   );
 
+/** Training libraries whose resize VisionGate reproduces, and each one's interpolations. */
+export const RESIZE_INTERPOLATIONS = {
+  pillow: ['nearest', 'bilinear', 'bicubic', 'lanczos', 'box', 'hamming'],
+  torchvision: ['nearest', 'bilinear', 'bicubic'],
+  opencv: ['nearest', 'linear', 'cubic', 'area'],
+} as const;
+
+export type ResizeLibrary = keyof typeof RESIZE_INTERPOLATIONS;
+type Interpolation = (typeof RESIZE_INTERPOLATIONS)[ResizeLibrary][number];
+
+const ALL_INTERPOLATIONS = [...new Set(Object.values(RESIZE_INTERPOLATIONS).flat())] as [
+  Interpolation,
+  ...Interpolation[],
+];
+
+const quoted = (values: readonly string[]) => values.map((v) => `"${v}"`).join(', ');
+
+const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like "#ffffff"');
+
 export const interpolationSchema = z
-  .enum(['nearest', 'bilinear', 'bicubic', 'lanczos3'])
-  .describe('Resampling kernel used when resizing.');
+  .enum(ALL_INTERPOLATIONS, {
+    // The old sharp kernel name gets a pointer to its replacement (the same a = 3 window).
+    error: (issue) =>
+      issue.input === 'lanczos3'
+        ? 'write lanczos (Pillow LANCZOS, a = 3): "lanczos3" was the name of sharp\'s kernel, which VisionGate no longer uses'
+        : undefined,
+  })
+  .describe(
+    "Resampling kernel, in the library's own terms: pillow: nearest, bilinear, bicubic, lanczos, box, hamming (PIL Image.Resampling); torchvision: nearest, bilinear, bicubic (InterpolationMode); opencv: nearest, linear, cubic, area (cv2.INTER_NEAREST, INTER_LINEAR, INTER_CUBIC, INTER_AREA). Default: bilinear (pillow, torchvision), linear (opencv).",
+  );
 
 export const resizeSchema = z
   .object({
@@ -29,22 +56,66 @@ export const resizeSchema = z
       .enum(['stretch', 'center-crop', 'letterbox'])
       .default('stretch')
       .describe(
-        'stretch: resize to the input size ignoring aspect; center-crop: resize the shorter side to `resizeTo` (default = input size) then crop the centre; letterbox: fit inside and pad with `background`.',
+        'stretch: resize to the input size ignoring aspect; center-crop: torchvision Resize(resizeTo) + CenterCrop (the shorter side to `resizeTo`, default = input size, then the centre); letterbox: Ultralytics LetterBox (fit inside, centred on `pad`).',
       ),
-    interpolation: interpolationSchema.default('bilinear'),
+    library: z
+      .enum(['pillow', 'torchvision', 'opencv'])
+      .default('pillow')
+      .describe(
+        "The library whose resize the model was trained with, reproduced pixel for pixel: pillow (PIL Image.resize: torchvision transforms on PIL images, timm, Hugging Face image processors), torchvision (resize of uint8 tensors: torchvision.io and transforms v2 pipelines), opencv (cv2.resize: Ultralytics, albumentations). It also sets the loader defaults (`exif`, alpha, letterbox `pad`) to that library's usual loader; see docs/preprocessing.md.",
+      ),
+    interpolation: interpolationSchema.optional(),
+    antialias: z
+      .boolean()
+      .optional()
+      .describe(
+        'torchvision only (bilinear, bicubic): the antialias flag of its tensor resize. Default true (torchvision 0.17+ and transforms v2; older versions defaulted to false on tensors). Pillow always antialiases when shrinking and OpenCV never does (use area).',
+      ),
     resizeTo: z
       .number()
       .int()
       .positive()
       .optional()
       .describe('center-crop only: shorter side before cropping (e.g. 256 for a 224 crop).'),
+    pad: colorSchema
+      .optional()
+      .describe(
+        'letterbox only: padding colour (#rrggbb). Default: `background` if given, else #727272 (114, as Ultralytics) for opencv and #000000 otherwise.',
+      ),
   })
-  .strict();
-
-const colorSchema = z
-  .string()
-  .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like "#ffffff"')
-  .describe('Background colour (#rrggbb) for flattening alpha and letterbox padding.');
+  .strict()
+  .describe(
+    "How an image becomes the input size, reproducing the training library's resize and loader. Changed: VisionGate used to resize with sharp's kernels, apply EXIF orientation and flatten alpha onto black for every model, which moved enlarged images by half a pixel and changed predictions; `interpolation: lanczos3` is now `lanczos`. docs/preprocessing.md lists what changed and what to write for each training pipeline.",
+  )
+  .superRefine((r, ctx) => {
+    const allowed: readonly string[] = RESIZE_INTERPOLATIONS[r.library];
+    const interpolation = r.interpolation;
+    if (interpolation !== undefined && !allowed.includes(interpolation)) {
+      const owner = (Object.keys(RESIZE_INTERPOLATIONS) as ResizeLibrary[]).find((l) =>
+        (RESIZE_INTERPOLATIONS[l] as readonly string[]).includes(interpolation),
+      );
+      ctx.addIssue({
+        code: 'custom',
+        path: ['interpolation'],
+        message: `"${interpolation}" is not a ${r.library} interpolation; ${r.library} has ${quoted(allowed)}${owner ? ` ("${interpolation}" is ${owner}'s name: set library: ${owner} if the model was trained with ${owner})` : ''}`,
+      });
+    }
+    if (r.antialias !== undefined && r.library !== 'torchvision') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['antialias'],
+        message: `antialias applies to library: torchvision only (${r.library === 'pillow' ? 'Pillow always antialiases when shrinking' : 'OpenCV never does; interpolation: area averages when shrinking'}): remove it`,
+      });
+    }
+    if (r.antialias === true && r.library === 'torchvision' && interpolation === 'nearest') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['antialias'],
+        message:
+          'torchvision has no antialiased nearest: remove antialias or use bilinear or bicubic',
+      });
+    }
+  });
 
 const threeOrOne = z
   .union([z.number(), z.array(z.number()).min(1).max(4)])
@@ -68,7 +139,7 @@ export const inputContractSchema = z
       .enum(['float32', 'uint8'])
       .optional()
       .describe('Input element type. Default: read from the model.'),
-    resize: resizeSchema.default({ mode: 'stretch', interpolation: 'bilinear' }),
+    resize: resizeSchema.default({ mode: 'stretch', library: 'pillow' }),
     scale: z
       .number()
       .positive()
@@ -78,7 +149,17 @@ export const inputContractSchema = z
     std: threeOrOne
       .optional()
       .describe('Divided after subtracting the mean (float32 inputs). Default 1.'),
-    background: colorSchema.default('#000000'),
+    background: colorSchema
+      .optional()
+      .describe(
+        'Flatten alpha onto this colour (#rrggbb) before resizing. Default: none: alpha is dropped and the colour stored under it kept, as PIL convert("RGB"), cv2.imread and torchvision decode_image(mode=RGB) do. Also the default letterbox `pad`.',
+      ),
+    exif: z
+      .boolean()
+      .optional()
+      .describe(
+        "Apply the EXIF orientation before resizing. Default: as the resize library's usual loader: true for opencv (cv2.imread), false for pillow (PIL Image.open) and torchvision (decode_image).",
+      ),
   })
   .strict();
 
@@ -99,10 +180,7 @@ export const outputContractSchema = z
 export const modelSchema = z
   .object({
     path: nonEmpty.describe('ONNX model file.'),
-    input: inputContractSchema.default({
-      resize: { mode: 'stretch', interpolation: 'bilinear' },
-      background: '#000000',
-    }),
+    input: inputContractSchema.default({ resize: { mode: 'stretch', library: 'pillow' } }),
     output: outputContractSchema.default({ type: 'auto' }),
   })
   .strict();
@@ -146,7 +224,7 @@ export const datasetSchema = z
       .enum(['auto', 'csv', 'jsonl', 'imagefolder', 'hf-metadata'])
       .default('auto')
       .describe(
-        'auto: from the manifest extension; imagefolder when no manifest is given; hf-metadata for metadata.jsonl.',
+        'auto: from the manifest extension; imagefolder when no manifest is given; hf-metadata for metadata.jsonl (Hugging Face: file_name is relative to the folder of metadata.jsonl).',
       ),
     manifest: nonEmpty
       .optional()
@@ -156,8 +234,14 @@ export const datasetSchema = z
         id: nonEmpty.optional().describe('Id column. Default: "id" if present, else the path.'),
         path: nonEmpty
           .default('path')
-          .describe('Image path column (relative to root). hf-metadata uses file_name.'),
-        label: nonEmpty.default('label'),
+          .describe(
+            'Image path column, relative to root. hf-metadata: file_name, relative to the folder of metadata.jsonl (the Hugging Face rule).',
+          ),
+        label: nonEmpty
+          .default('label')
+          .describe(
+            'Class name column. hf-metadata without it: the folder each image is in (Hugging Face ImageFolder).',
+          ),
       })
       .strict()
       .default({ path: 'path', label: 'label' }),
@@ -175,7 +259,7 @@ export const datasetSchema = z
       .union([z.array(nonEmpty).min(2), nonEmpty])
       .optional()
       .describe(
-        'Class names in model output order: a list, or a text file with one per line. Default: the model metadata key "classes" (JSON array), else sorted folder names for imagefolder.',
+        'Class names in output order: a list or a file: .json (a list, {"0": "cat"}, config.json id2label) or text, one per line ("# " starts a comment). Default: model metadata "classes", or folders.',
       ),
   })
   .strict();
@@ -213,7 +297,18 @@ export const slicesSchema = z
       .optional()
       .describe('Metadata columns to slice by. Default: all metadata columns.'),
     crossings: z
-      .array(z.array(nonEmpty).min(2).max(4))
+      .array(
+        z
+          // A flat list (`[lighting, source]`) is the usual slip: say what the shape is.
+          .array(nonEmpty, {
+            error: (issue) =>
+              issue.code === 'invalid_type'
+                ? 'crossings is a list of column lists, e.g. [[lighting, source]]'
+                : undefined,
+          })
+          .min(2)
+          .max(4),
+      )
       .default([])
       .describe('Column combinations to cross, e.g. [[lighting, source]].'),
     classes: z.boolean().default(true).describe('Also slice by true class.'),

@@ -14,6 +14,7 @@ import {
   toFloat,
 } from './filters.js';
 import type { CorruptionContext, Severity } from './types.js';
+import { reserve, wasmKernels } from './wasm.js';
 
 function image(img: RgbImage, data: Uint8Array): RgbImage {
   return { width: img.width, height: img.height, data };
@@ -119,73 +120,25 @@ export function defocusBlur(img: RgbImage, severity: Severity, ctx: CorruptionCo
       pad[d + 2] = src[s + 2]!;
     }
   }
-  // Small Gaussian, valid region: horizontal on all rows, then vertical into (h+2R)×(w+2R).
+  // Small Gaussian (valid region, horizontal then vertical into (h+2R)×(w+2R)), fused with row
+  // prefix sums, then the disk sums: in the WebAssembly kernels (kernels.c defocus_disk, the same
+  // double arithmetic in the same order as the scalar code it replaced).
+  const k = wasmKernels();
   const qw = w + 2 * R;
   const qh = h + 2 * R;
-  const horiz = new Float32Array(qw * ph * 3);
-  for (let y = 0; y < ph; y++) {
-    for (let x = 0; x < qw; x++) {
-      for (let c = 0; c < 3; c++) {
-        let acc = 0;
-        for (let t = 0; t <= 2 * g; t++) acc += gk[t]! * pad[(y * pw + x + t) * 3 + c]!;
-        horiz[(y * qw + x) * 3 + c] = acc;
-      }
-    }
-  }
-  // Vertical pass fused with the row prefix sums: S[y][x] = Σ_{x' < x} G(y, x').
-  const sw = (qw + 1) * 3;
-  const prefix = new Float64Array(sw * qh);
-  for (let y = 0; y < qh; y++) {
-    let a = 0;
-    let b = 0;
-    let cc = 0;
-    const row = y * sw;
-    for (let x = 0; x < qw; x++) {
-      let v0 = 0;
-      let v1 = 0;
-      let v2 = 0;
-      for (let t = 0; t <= 2 * g; t++) {
-        const k = gk[t]!;
-        const p = ((y + t) * qw + x) * 3;
-        v0 += k * horiz[p]!;
-        v1 += k * horiz[p + 1]!;
-        v2 += k * horiz[p + 2]!;
-      }
-      a += v0;
-      b += v1;
-      cc += v2;
-      const q = row + (x + 1) * 3;
-      prefix[q] = a;
-      prefix[q + 1] = b;
-      prefix[q + 2] = cc;
-    }
-  }
-  const out = new Uint8Array(w * h * 3);
-  const scale = 1 / count;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let a = 0;
-      let b = 0;
-      let cc = 0;
-      for (let dy = 0; dy <= 2 * R; dy++) {
-        const hw = half[dy]!;
-        const row = (y + dy) * sw;
-        const hi = row + (x + R + hw + 1) * 3;
-        const lo = row + (x + R - hw) * 3;
-        a += prefix[hi]! - prefix[lo]!;
-        b += prefix[hi + 1]! - prefix[lo + 1]!;
-        cc += prefix[hi + 2]! - prefix[lo + 2]!;
-      }
-      const o = (y * w + x) * 3;
-      // truncate like the reference, with a 1e-4 tolerance for float round-off (see toBytes)
-      a = a * scale + 1e-4;
-      b = b * scale + 1e-4;
-      cc = cc * scale + 1e-4;
-      out[o] = a >= 255 ? 255 : a > 0 ? a : 0;
-      out[o + 1] = b >= 255 ? 255 : b > 0 ? b : 0;
-      out[o + 2] = cc >= 255 ? 255 : cc > 0 ? cc : 0;
-    }
-  }
+  const [pPad, pOut, pGk, pHalf, pWork] = reserve(k, [
+    pad.byteLength,
+    w * h * 3,
+    8 * gk.length,
+    4 * half.length,
+    8 * (qw + 1) * 3 * qh + 4 * qw * ph * 3,
+  ]) as [number, number, number, number, number];
+  const buf = k.memory.buffer;
+  new Float32Array(buf, pPad, pad.length).set(pad);
+  new Float64Array(buf, pGk, gk.length).set(gk);
+  new Int32Array(buf, pHalf, half.length).set(half);
+  k.defocus_disk(pPad, pOut, w, h, R, g, pGk, pHalf, count, pWork);
+  const out = new Uint8Array(buf, pOut, w * h * 3).slice();
   return image(img, out);
 }
 

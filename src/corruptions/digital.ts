@@ -13,6 +13,7 @@ import {
   toFloat,
 } from './filters.js';
 import { jpegRoundTrip } from './jpeg.js';
+import { resizeBox } from './pil-box.js';
 import type { CorruptionContext, Severity } from './types.js';
 
 function image(img: RgbImage, data: Uint8Array): RgbImage {
@@ -190,87 +191,21 @@ export function elasticTransform(
 }
 
 /**
- * Source ranges of PIL's BOX down-sampling along one axis: output o averages the source pixels
- * whose centres fall in (o·s, (o+1)·s], s = in/out (Pillow's box filter support rule).
- */
-function boxRanges(inSize: number, outSize: number): { lo: Int32Array; hi: Int32Array } {
-  const s = inSize / outSize;
-  const lo = new Int32Array(outSize);
-  const hi = new Int32Array(outSize);
-  for (let o = 0; o < outSize; o++) {
-    let a = Math.max(0, Math.floor(o * s - 0.5) + 1);
-    let b = Math.min(inSize - 1, Math.floor((o + 1) * s - 0.5));
-    if (b < a) a = b = Math.min(inSize - 1, Math.max(0, Math.floor((o + 0.5) * s)));
-    lo[o] = a;
-    hi[o] = b;
-  }
-  return { lo, hi };
-}
-
-/**
- * Pixelate: PIL `resize((int(W·c), int(H·c)), BOX)` then back to (W, H) with BOX, which for
- * up-sampling is nearest-neighbour. Pillow resamples horizontally then vertically, rounding to
- * 8 bits in between; so do we.
+ * Pixelate: Pillow `resize((int(W·c), int(H·c)), BOX)` then back to (W, H) with BOX (which, up-
+ * sampling, picks the one source pixel under each output centre), bit for bit (pil-box.ts).
  */
 export function pixelate(img: RgbImage, severity: Severity, ctx: CorruptionContext): RgbImage {
   const c = ctx.params.pixelate[severity - 1]!;
   const { width: w, height: h } = img;
   const sw = Math.max(1, Math.trunc(w * c));
   const sh = Math.max(1, Math.trunc(h * c));
-  const src = img.data;
-  const xr = boxRanges(w, sw);
-  const yr = boxRanges(h, sh);
-  // Horizontal: h × sw.
-  const tmp = new Uint8Array(h * sw * 3);
-  for (let y = 0; y < h; y++) {
-    for (let o = 0; o < sw; o++) {
-      const a = xr.lo[o]!;
-      const b = xr.hi[o]!;
-      let r = 0;
-      let g = 0;
-      let bl = 0;
-      for (let x = a; x <= b; x++) {
-        const p = (y * w + x) * 3;
-        r += src[p]!;
-        g += src[p + 1]!;
-        bl += src[p + 2]!;
-      }
-      const inv = 1 / (b - a + 1);
-      const q = (y * sw + o) * 3;
-      tmp[q] = r * inv + 0.5;
-      tmp[q + 1] = g * inv + 0.5;
-      tmp[q + 2] = bl * inv + 0.5;
-    }
-  }
-  // Vertical: sh × sw.
-  const small = new Uint8Array(sh * sw * 3);
-  const stride = sw * 3;
-  for (let o = 0; o < sh; o++) {
-    const a = yr.lo[o]!;
-    const b = yr.hi[o]!;
-    const inv = 1 / (b - a + 1);
-    for (let i = 0; i < stride; i++) {
-      let acc = 0;
-      for (let y = a; y <= b; y++) acc += tmp[y * stride + i]!;
-      small[o * stride + i] = acc * inv + 0.5;
-    }
-  }
-  // Up-sample (BOX with scale < 1 selects the source pixel under each output centre).
-  const out = new Uint8Array(src.length);
-  const xs = new Int32Array(w);
-  for (let x = 0; x < w; x++) xs[x] = Math.min(sw - 1, Math.floor(((x + 0.5) * sw) / w)) * 3;
-  for (let y = 0; y < h; y++) {
-    const sy = Math.min(sh - 1, Math.floor(((y + 0.5) * sh) / h));
-    const row = sy * stride;
-    for (let x = 0; x < w; x++) {
-      const s = row + xs[x]!;
-      const o = (y * w + x) * 3;
-      out[o] = small[s]!;
-      out[o + 1] = small[s + 1]!;
-      out[o + 2] = small[s + 2]!;
-    }
-  }
-  return image(img, out);
+  return image(
+    img,
+    resizeBox(img.data, w, h, [
+      [sw, sh],
+      [w, h],
+    ]),
+  );
 }
 
 /**

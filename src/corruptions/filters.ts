@@ -6,6 +6,7 @@
  * Images inside this folder are interleaved (HWC) float buffers with `ch` channels (1 or 3),
  * values in [0, 1] unless a function says otherwise.
  */
+import { reserve, wasmKernels } from './wasm.js';
 
 /**
  * How a filter reads outside the image, named as scipy.ndimage names them:
@@ -124,7 +125,58 @@ export function gaussianFilter(sigma: number, n: number, mode: Border, truncate 
   return foldFilter(gaussianTaps(sigma, truncate), n, mode, `g${sigma}|${truncate}`);
 }
 
-/** Apply a folded filter along x (within each row) of an interleaved image; returns a new buffer. */
+/**
+ * Run one folded filter pass in the WebAssembly kernels (kernels.c: the same double-precision
+ * arithmetic, in the same order, as the scalar code it replaced; identical bytes).
+ */
+function runFilter(
+  pass: 'filter_rows' | 'filter_cols',
+  src: Float32Array,
+  w: number,
+  h: number,
+  ch: number,
+  f: FoldedFilter,
+): Float32Array {
+  if (ch !== 1 && ch !== 3) throw new Error(`filters take 1 or 3 channels, got ${ch}`);
+  const k = wasmKernels();
+  const n = f.n;
+  const [pSrc, pOut, pStart, pLength, pOffset, pWeights, pTaps] = reserve(k, [
+    src.byteLength,
+    src.byteLength,
+    4 * n,
+    4 * n,
+    4 * n,
+    8 * f.weights.length,
+    8 * f.taps.length,
+  ]) as [number, number, number, number, number, number, number];
+  const buf = k.memory.buffer;
+  new Float32Array(buf, pSrc, src.length).set(src);
+  new Int32Array(buf, pStart, n).set(f.start);
+  new Int32Array(buf, pLength, n).set(f.length);
+  new Int32Array(buf, pOffset, n).set(f.offset);
+  new Float64Array(buf, pWeights, f.weights.length).set(f.weights);
+  new Float64Array(buf, pTaps, f.taps.length).set(f.taps);
+  k[pass](
+    pSrc,
+    pOut,
+    w,
+    h,
+    ch,
+    pStart,
+    pLength,
+    pOffset,
+    pWeights,
+    pTaps,
+    f.radius,
+    f.symmetric ? 1 : 0,
+  );
+  return new Float32Array(buf, pOut, src.length).slice();
+}
+
+/**
+ * Apply a folded filter along x (within each row) of an interleaved image (1 or 3 channels);
+ * returns a new buffer. Interior positions of a symmetric filter pair the samples at ±k.
+ */
 export function filterRows(
   src: Float32Array,
   w: number,
@@ -132,95 +184,12 @@ export function filterRows(
   ch: number,
   f: FoldedFilter,
 ): Float32Array {
-  const out = new Float32Array(w * h * ch);
-  const { start, length, offset, weights, taps, radius, symmetric } = f;
-  if (ch === 3) {
-    // Interior of symmetric kernels: pair the samples at ±k, half the multiplies.
-    const lo = symmetric && radius > 0 ? radius : w;
-    const hi = symmetric && radius > 0 ? w - radius : w;
-    const k0 = taps[radius]!;
-    for (let y = 0; y < h; y++) {
-      const row = y * w * 3;
-      for (let x = 0; x < w; x++) {
-        if (x >= lo && x < hi) {
-          const c = row + x * 3;
-          let a = k0 * src[c]!;
-          let b = k0 * src[c + 1]!;
-          let d = k0 * src[c + 2]!;
-          for (let k = 1, l = c - 3, r = c + 3; k <= radius; k++, l -= 3, r += 3) {
-            const t = taps[radius + k]!;
-            a += t * (src[l]! + src[r]!);
-            b += t * (src[l + 1]! + src[r + 1]!);
-            d += t * (src[l + 2]! + src[r + 2]!);
-          }
-          out[c] = a;
-          out[c + 1] = b;
-          out[c + 2] = d;
-          continue;
-        }
-        let a = 0;
-        let b = 0;
-        let c = 0;
-        let p = row + start[x]! * 3;
-        let o = offset[x]!;
-        const end = o + length[x]!;
-        for (; o < end; o++, p += 3) {
-          const k = weights[o]!;
-          a += k * src[p]!;
-          b += k * src[p + 1]!;
-          c += k * src[p + 2]!;
-        }
-        const q = row + x * 3;
-        out[q] = a;
-        out[q + 1] = b;
-        out[q + 2] = c;
-      }
-    }
-    return out;
-  }
-  if (ch === 1) {
-    const lo = symmetric && radius > 0 ? radius : w;
-    const hi = symmetric && radius > 0 ? w - radius : w;
-    const k0 = taps[radius]!;
-    for (let y = 0; y < h; y++) {
-      const row = y * w;
-      for (let x = 0; x < w; x++) {
-        const c = row + x;
-        if (x >= lo && x < hi) {
-          let a = k0 * src[c]!;
-          for (let k = 1; k <= radius; k++) a += taps[radius + k]! * (src[c - k]! + src[c + k]!);
-          out[c] = a;
-          continue;
-        }
-        let acc = 0;
-        let p = row + start[x]!;
-        let o = offset[x]!;
-        const end = o + length[x]!;
-        for (; o < end; o++, p++) acc += weights[o]! * src[p]!;
-        out[c] = acc;
-      }
-    }
-    return out;
-  }
-  for (let y = 0; y < h; y++) {
-    const row = y * w * ch;
-    for (let x = 0; x < w; x++) {
-      for (let c = 0; c < ch; c++) {
-        let acc = 0;
-        let p = row + start[x]! * ch + c;
-        let o = offset[x]!;
-        const end = o + length[x]!;
-        for (; o < end; o++, p += ch) acc += weights[o]! * src[p]!;
-        out[row + x * ch + c] = acc;
-      }
-    }
-  }
-  return out;
+  return runFilter('filter_rows', src, w, h, ch, f);
 }
 
 /**
- * Apply a folded filter along y (across rows) of an interleaved image; returns a new buffer.
- * Row-wise multiply-adds over contiguous rows, four taps per sweep to cut the stores.
+ * Apply a folded filter along y (across rows) of an interleaved image (1 or 3 channels); returns
+ * a new buffer. Interior rows of a symmetric filter pair rows y ± k, two pairs per sweep.
  */
 export function filterCols(
   src: Float32Array,
@@ -229,70 +198,7 @@ export function filterCols(
   ch: number,
   f: FoldedFilter,
 ): Float32Array {
-  const stride = w * ch;
-  const out = new Float32Array(stride * h);
-  const { start, length, offset, weights, taps, radius, symmetric } = f;
-  for (let y = 0; y < h; y++) {
-    if (symmetric && radius > 0 && y >= radius && y < h - radius) {
-      // Interior: pair rows y ± k (symmetric taps), two pairs per sweep.
-      const ob = y * stride;
-      const c = y * stride;
-      const k0 = taps[radius]!;
-      for (let i = 0; i < stride; i++) out[ob + i] = k0 * src[c + i]!;
-      let k = 1;
-      for (; k + 1 <= radius; k += 2) {
-        const t1 = taps[radius + k]!;
-        const t2 = taps[radius + k + 1]!;
-        const a1 = c - k * stride;
-        const b1 = c + k * stride;
-        const a2 = a1 - stride;
-        const b2 = b1 + stride;
-        for (let i = 0; i < stride; i++) {
-          out[ob + i]! += t1 * (src[a1 + i]! + src[b1 + i]!) + t2 * (src[a2 + i]! + src[b2 + i]!);
-        }
-      }
-      if (k <= radius) {
-        const t1 = taps[radius + k]!;
-        const a1 = c - k * stride;
-        const b1 = c + k * stride;
-        for (let i = 0; i < stride; i++) out[ob + i]! += t1 * (src[a1 + i]! + src[b1 + i]!);
-      }
-      continue;
-    }
-    const o0 = offset[y]!;
-    const len = length[y]!;
-    const s0 = start[y]!;
-    const ob = y * stride;
-    let t = 0;
-    for (; t + 4 <= len; t += 4) {
-      const k0 = weights[o0 + t]!;
-      const k1 = weights[o0 + t + 1]!;
-      const k2 = weights[o0 + t + 2]!;
-      const k3 = weights[o0 + t + 3]!;
-      const b0 = (s0 + t) * stride;
-      const b1 = b0 + stride;
-      const b2 = b1 + stride;
-      const b3 = b2 + stride;
-      if (t === 0) {
-        for (let i = 0; i < stride; i++) {
-          out[ob + i] =
-            k0 * src[b0 + i]! + k1 * src[b1 + i]! + k2 * src[b2 + i]! + k3 * src[b3 + i]!;
-        }
-      } else {
-        for (let i = 0; i < stride; i++) {
-          out[ob + i]! +=
-            k0 * src[b0 + i]! + k1 * src[b1 + i]! + k2 * src[b2 + i]! + k3 * src[b3 + i]!;
-        }
-      }
-    }
-    for (; t < len; t++) {
-      const k = weights[o0 + t]!;
-      const b = (s0 + t) * stride;
-      if (t === 0) for (let i = 0; i < stride; i++) out[ob + i] = k * src[b + i]!;
-      else for (let i = 0; i < stride; i++) out[ob + i]! += k * src[b + i]!;
-    }
-  }
-  return out;
+  return runFilter('filter_cols', src, w, h, ch, f);
 }
 
 /** skimage.filters.gaussian on an interleaved image: same σ on both axes, none across channels. */

@@ -1,6 +1,7 @@
 /**
- * The 19 ImageNet-C corruptions (Hendrycks & Dietterich, ICLR 2019) at severities 1–5, pure
- * TypeScript on {@link RgbImage}: no native code, no assets.
+ * The 19 ImageNet-C corruptions (Hendrycks & Dietterich, ICLR 2019) at severities 1–5 on
+ * {@link RgbImage}: TypeScript, with the hot loops in WebAssembly (wasm.ts); no native module, no
+ * assets.
  *
  * Parameter tables: `imagenet` (ImageNet-C, for 224×224) and `cifar` (CIFAR-10-C, for 32×32).
  * `table: 'auto'` picks `cifar` when max(width, height) ≤ 64 and `imagenet` otherwise: the ImageNet
@@ -12,11 +13,13 @@ import { UserError } from '../errors.js';
 import type { RgbImage } from '../types.js';
 import { defocusBlur, gaussianBlur, glassBlur, motionBlur, zoomBlur } from './blur.js';
 import { contrast, elasticTransform, jpegCompression, pixelate, saturate } from './digital.js';
+import { asGray } from './gray.js';
 import { gaussianNoise, impulseNoise, shotNoise, speckleNoise } from './noise.js';
 import { PARAMS, REFERENCE_SIZE, type ParamTable } from './params.js';
 import { rngFor } from './rng.js';
 import {
   CORRUPTION_NAMES,
+  type CorruptionContext,
   type CorruptionName,
   type CorruptionSpec,
   type Severity,
@@ -188,6 +191,14 @@ export interface CorruptionOptions {
    * scale by min(width, height) / reference side, so a 448 px image looks like the 224 px one.
    */
   pixelScale?: 'reference' | 'image';
+  /**
+   * `rgb` (default). `gray`: for a model that sees one luma channel. The image is converted to
+   * gray first (Pillow's `convert('L')`), corrupted as one channel (noise drawn once per pixel,
+   * not per RGB value, so it keeps its nominal σ or fraction), and returned gray (R = G = B);
+   * colour-defined corruptions are made on the gray image as RGB and converted back to luma.
+   * See docs/corruptions.md, "Gray models".
+   */
+  channels?: 'rgb' | 'gray';
 }
 
 export function isCorruptionName(name: string): name is CorruptionName {
@@ -244,6 +255,12 @@ export async function applyCorruption(
     );
   }
   const tableChoice = opts.table ?? 'auto';
+  if (opts.channels !== undefined && opts.channels !== 'rgb' && opts.channels !== 'gray') {
+    throw new UserError(
+      'config',
+      `corruption channels must be rgb or gray, got '${String(opts.channels)}'`,
+    );
+  }
   if (tableChoice !== 'auto' && tableChoice !== 'imagenet' && tableChoice !== 'cifar') {
     throw new UserError(
       'config',
@@ -254,11 +271,14 @@ export async function applyCorruption(
   const table = resolveTable(img, tableChoice);
   const pixelScale =
     opts.pixelScale === 'image' ? Math.min(img.width, img.height) / REFERENCE_SIZE[table] : 1;
-  const ctx = {
+  const gray = opts.channels === 'gray';
+  const ctx: CorruptionContext = {
     rng: rngFor(opts.seedKey, name, severity),
     table,
     params: PARAMS[table],
     pixelScale,
+    channels: gray ? 1 : 3,
   };
-  return spec.apply(img, severity, ctx);
+  if (!gray) return spec.apply(img, severity, ctx);
+  return asGray(await spec.apply(asGray(img), severity, ctx));
 }

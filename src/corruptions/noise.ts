@@ -2,42 +2,62 @@
  * Noise family: gaussian_noise, shot_noise, impulse_noise, speckle_noise
  * (reference: `gaussian_noise`, `shot_noise`, `impulse_noise`, `speckle_noise` in
  * ImageNet-C/imagenet_c/imagenet_c/corruptions.py and make_cifar_c.py). Noise is drawn
- * independently per channel value, as the reference draws it over the H×W×3 array.
+ * independently per channel value, as the reference draws it over the H×W×3 array; for a gray
+ * image (ctx.channels = 1) once per pixel, as it draws it over an H×W array.
  */
 import type { RgbImage } from '../types.js';
 import type { CorruptionContext, Severity } from './types.js';
 
-function sameSize(img: RgbImage, data: Uint8Array): RgbImage {
-  return { width: img.width, height: img.height, data };
+/**
+ * Apply `noise` to the values noise is drawn for: every channel value, or for a gray image
+ * (R = G = B, ctx.channels = 1) one value per pixel, written back to all three channels.
+ */
+function perValue(
+  img: RgbImage,
+  ctx: CorruptionContext,
+  noise: (values: Uint8Array) => Uint8Array,
+): RgbImage {
+  const { width, height } = img;
+  if (ctx.channels === 3) return { width, height, data: noise(img.data) };
+  const plane = new Uint8Array(width * height);
+  for (let p = 0; p < plane.length; p++) plane[p] = img.data[3 * p]!;
+  const out = noise(plane);
+  const data = new Uint8Array(img.data.length);
+  for (let p = 0, d = 0; p < out.length; p++, d += 3) {
+    data[d] = data[d + 1] = data[d + 2] = out[p]!;
+  }
+  return { width, height, data };
 }
 
 /** x + N(0, c), clipped: c is the std in units of the full range. */
 export function gaussianNoise(img: RgbImage, severity: Severity, ctx: CorruptionContext): RgbImage {
   const std = ctx.params.gaussian_noise[severity - 1]! * 255;
-  const src = img.data;
-  const out = new Uint8Array(src.length);
-  const z = new Float32Array(src.length);
-  ctx.rng.fillNormal(z, 0, std);
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i]! + z[i]!;
-    out[i] = v >= 255 ? 255 : v > 0 ? v : 0;
-  }
-  return sameSize(img, out);
+  return perValue(img, ctx, (src) => {
+    const out = new Uint8Array(src.length);
+    const z = new Float32Array(src.length);
+    ctx.rng.fillNormal(z, 0, std);
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]! + z[i]!;
+      out[i] = v >= 255 ? 255 : v > 0 ? v : 0;
+    }
+    return out;
+  });
 }
 
 /** x + x·N(0, c), clipped (multiplicative noise). */
 export function speckleNoise(img: RgbImage, severity: Severity, ctx: CorruptionContext): RgbImage {
   const c = ctx.params.speckle_noise[severity - 1]!;
-  const src = img.data;
-  const out = new Uint8Array(src.length);
-  const z = new Float32Array(src.length);
-  ctx.rng.fillNormal(z, 0, c);
-  for (let i = 0; i < src.length; i++) {
-    const x = src[i]!;
-    const v = x + x * z[i]!;
-    out[i] = v >= 255 ? 255 : v > 0 ? v : 0;
-  }
-  return sameSize(img, out);
+  return perValue(img, ctx, (src) => {
+    const out = new Uint8Array(src.length);
+    const z = new Float32Array(src.length);
+    ctx.rng.fillNormal(z, 0, c);
+    for (let i = 0; i < src.length; i++) {
+      const x = src[i]!;
+      const v = x + x * z[i]!;
+      out[i] = v >= 255 ? 255 : v > 0 ? v : 0;
+    }
+    return out;
+  });
 }
 
 /**
@@ -93,37 +113,40 @@ export function shotNoise(img: RgbImage, severity: Severity, ctx: CorruptionCont
   const c = ctx.params.shot_noise[severity - 1]!;
   const { cdf, guide, bytes } = poissonTables(c);
   const kmax = bytes.length - 1;
-  const src = img.data;
-  const out = new Uint8Array(src.length);
-  const raw = new Int32Array(src.length);
-  ctx.rng.fillI32(raw);
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i]!;
-    const F = cdf[v]!;
-    const u = (raw[i]! >>> 0) * 2.3283064365386963e-10; // 2^-32
-    let k = guide[v]![(u * GUIDE) | 0]!;
-    while (k < kmax && F[k]! <= u) k++;
-    out[i] = bytes[k]!;
-  }
-  return sameSize(img, out);
+  return perValue(img, ctx, (src) => {
+    const out = new Uint8Array(src.length);
+    const raw = new Int32Array(src.length);
+    ctx.rng.fillI32(raw);
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]!;
+      const F = cdf[v]!;
+      const u = (raw[i]! >>> 0) * 2.3283064365386963e-10; // 2^-32
+      let k = guide[v]![(u * GUIDE) | 0]!;
+      while (k < kmax && F[k]! <= u) k++;
+      out[i] = bytes[k]!;
+    }
+    return out;
+  });
 }
 
 /**
- * Salt-and-pepper (skimage `random_noise(mode='s&p', amount=c)`): each channel value is replaced
+ * Salt-and-pepper (skimage `random_noise(mode='s&p', amount=c)`): each value is replaced
  * with probability c, by 0 or 255 with equal odds. Replaced positions are found by geometric
  * skips, so the cost is proportional to the number replaced.
  */
 export function impulseNoise(img: RgbImage, severity: Severity, ctx: CorruptionContext): RgbImage {
   const amount = ctx.params.impulse_noise[severity - 1]!;
-  const out = img.data.slice();
-  const rng = ctx.rng;
-  const logq = Math.log1p(-amount);
-  const n = out.length;
-  let i = -1;
-  for (;;) {
-    i += 1 + Math.floor(Math.log(rng.uniformOpen()) / logq);
-    if (i >= n) break;
-    out[i] = rng.nextI32() < 0 ? 0 : 255;
-  }
-  return sameSize(img, out);
+  return perValue(img, ctx, (src) => {
+    const out = src.slice();
+    const rng = ctx.rng;
+    const logq = Math.log1p(-amount);
+    const n = out.length;
+    let i = -1;
+    for (;;) {
+      i += 1 + Math.floor(Math.log(rng.uniformOpen()) / logq);
+      if (i >= n) break;
+      out[i] = rng.nextI32() < 0 ? 0 : 255;
+    }
+    return out;
+  });
 }

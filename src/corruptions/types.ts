@@ -45,6 +45,11 @@ export interface CorruptionContext {
    * 1 keeps the published pixel values; `'image'` scaling sets min(w, h) / reference side.
    */
   pixelScale: number;
+  /**
+   * 3: an RGB image. 1: a gray image (R = G = B) of a gray model: noise is drawn once per pixel,
+   * as the reference draws it over a one-channel array.
+   */
+  channels: 1 | 3;
 }
 
 export interface CorruptionSpec {

@@ -3,7 +3,7 @@
  * of the same names in ImageNet-C/imagenet_c/imagenet_c/corruptions.py and make_cifar_c.py).
  */
 import type { RgbImage } from '../types.js';
-import { boxBlur3, canny, distanceTransform, equalizeHist, filter3x3U8 } from './cv-ops.js';
+import { spatterShade } from './cv-ops.js';
 import { clippedZoomAxis, gaussianBlur, motionBlur, resampleLinear, toBytes } from './filters.js';
 import { frostTexture } from './frost-texture.js';
 import { plasmaFractal } from './plasma.js';
@@ -165,7 +165,6 @@ export function brightness(img: RgbImage, severity: Severity, ctx: CorruptionCon
 /** Water (pale turquoise) for severities with mud = 0, mud (brown) otherwise. */
 const WATER = [175 / 255, 238 / 255, 238 / 255] as const;
 const MUD = [63 / 255, 42 / 255, 20 / 255] as const;
-const EMBOSS = [-2, -1, 0, -1, 1, 1, 0, 1, 2] as const;
 
 /**
  * Spatter: a N(loc, scale) layer blurred (σ) and thresholded. Water: the layer's Canny edges,
@@ -192,16 +191,8 @@ export function spatter(img: RgbImage, severity: Severity, ctx: CorruptionContex
       const v = liquid[i]! * 255;
       l8[i] = v >= 255 ? 255 : v;
     }
-    const edges = canny(l8, w, h, 50, 150);
-    for (let i = 0; i < n; i++) edges[i] = 255 - edges[i]!;
-    const dist = distanceTransform(edges, w, h);
-    for (let i = 0; i < n; i++) if (dist[i]! > 20) dist[i] = 20;
-    const blurred = boxBlur3(dist, w, h);
-    const d8 = new Uint8Array(n);
-    for (let i = 0; i < n; i++) d8[i] = blurred[i]!;
-    const emboss = filter3x3U8(equalizeHist(d8), w, h, EMBOSS);
+    const shade = spatterShade(l8, w, h);
     // cv2.blur on 8-bit data rounds back to 8 bits.
-    const shade = boxBlur3(emboss, w, h);
     const m = new Float32Array(n);
     let max = 0;
     for (let i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { didYouMean } from '../did-you-mean.js';
 import { UserError } from '../errors.js';
 import { ExampleTable, ExampleTableBuilder } from '../tables/examples.js';
 import type { UnusedFile } from './image-folder.js';
@@ -68,7 +69,10 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
     format === 'hf-metadata' && spec.manifest ? path.dirname(spec.manifest) : spec.root;
 
   const escaped: Problem[] = [];
+  // The first escaping paths as written, to tell the hf-metadata rule apart from a wrong root.
+  const escapedPaths: string[] = [];
   const noLabel: Problem[] = [];
+  const noId: Problem[] = [];
   const seen = new Set<string>();
   const duplicates: Problem[] = [];
   const allColumns: string[] = [];
@@ -124,6 +128,7 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
       const abs = resolveInsideRoot(pathBase, rel);
       if (!abs || !isInside(spec.root, abs)) {
         escaped.push(problem(row.record, (w) => `${w} "${rel}"`));
+        if (escapedPaths.length < MAX_LISTED) escapedPaths.push(rel);
         continue;
       }
       // hf-metadata without a label column: the label is the file's folder (Hugging Face
@@ -138,7 +143,7 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
     }
     const id = idCol ? (row.fields[idCol] ?? '') : relToRoot;
     if (id === '') {
-      noLabel.push(problem(row.record, (w) => `${w} (empty ${idCol ?? 'id'})`));
+      noId.push(problem(row.record, (w) => w));
       continue;
     }
     if (seen.has(id)) duplicates.push(problem(row.record, (w) => `"${id}" (${w})`));
@@ -161,15 +166,31 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
     );
   }
   if (escaped.length > 0) {
+    const rule =
+      format === 'hf-metadata' && spec.manifest
+        ? ` ${await hfPathAdvice(spec.root, path.dirname(spec.manifest), escapedPaths)}`
+        : ' Paths must be relative and stay inside dataset.root.';
     throw new UserError(
       'dataset',
-      `${escaped.length} image path(s) escape the dataset root ${spec.root}: ${listSome(await describe(escaped.slice(0, MAX_LISTED)), escaped.length)}. Paths must be relative and stay inside dataset.root.`,
+      `${escaped.length} image path(s) escape the dataset root ${spec.root}: ${listSome(await describe(escaped.slice(0, MAX_LISTED)), escaped.length)}.${rule}`,
     );
   }
-  if (noLabel.length > 0)
+  if (noLabel.length > 0) {
+    const rows = listSome(await describe(noLabel.slice(0, MAX_LISTED)), noLabel.length);
+    const columns = `columns: ${listSome(allColumns)}`;
+    let text: string;
+    if (format === 'hf-metadata' && !allColumns.includes(labelCol))
+      text = `${noLabel.length} row(s) of ${display} have no "${labelCol}" field and their image is directly in the folder of ${display}, so no class folder names its label: ${rows}. Add a "${labelCol}" field (or set dataset.columns.label to the field that holds it; ${columns}), or put each image in a folder named after its class`;
+    else if (!allColumns.includes(labelCol))
+      text = `${display}: no "${labelCol}" column (${columns}); set dataset.columns.label to the column that holds the class${didYouMean(labelCol, allColumns)}`;
+    else
+      text = `${noLabel.length} row(s) with an empty or missing "${labelCol}" (the label column, dataset.columns.label): ${rows}`;
+    throw new UserError('dataset', text);
+  }
+  if (noId.length > 0)
     throw new UserError(
       'dataset',
-      `${noLabel.length} row(s) without a "${labelCol}" or id value: ${listSome(await describe(noLabel.slice(0, MAX_LISTED)), noLabel.length)}`,
+      `${noId.length} row(s) with an empty or missing "${idCol ?? 'id'}" (the id column, dataset.columns.id): ${listSome(await describe(noId.slice(0, MAX_LISTED)), noId.length)}`,
     );
   if (duplicates.length > 0)
     throw new UserError(
@@ -189,6 +210,27 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
     unused,
     ...(spec.manifest ? { manifest: spec.manifest } : {}),
   };
+}
+
+/**
+ * What to change when hf-metadata paths escape the root. Hugging Face resolves `file_name`
+ * against the folder of metadata.jsonl, so a root elsewhere, or paths written relative to the
+ * root, put them outside it: say which, from where they were resolved, and the setting that fixes it.
+ */
+async function hfPathAdvice(root: string, jsonlDir: string, paths: string[]): Promise<string> {
+  const rule = `In a Hugging Face metadata.jsonl, file_name is relative to the folder of metadata.jsonl, so these were resolved from ${jsonlDir}.`;
+  const exists = async (abs: string | undefined) =>
+    abs !== undefined &&
+    (await stat(abs).then(
+      (s) => s.isFile(),
+      () => false,
+    ));
+  const underRoot = await Promise.all(paths.map((p) => exists(resolveInsideRoot(root, p))));
+  if (paths.length > 0 && underRoot.every(Boolean))
+    return `${rule} They exist relative to dataset.root instead: to read them that way, set dataset.format: jsonl and dataset.columns.path: file_name (JSON Lines paths are relative to dataset.root).`;
+  if (paths.every((p) => resolveInsideRoot(jsonlDir, p) !== undefined))
+    return `${rule} Set dataset.root to that folder (or one that contains it).`;
+  return `${rule} Paths must stay inside that folder and inside dataset.root.`;
 }
 
 /**
@@ -285,20 +327,6 @@ export async function rowLocations(
     if (line) out.set(i, `${display}:${line}`);
   }
   return out;
-}
-
-/** Read a class list file: one name per line, blank lines and `#` comments ignored. */
-export async function readClassFile(file: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new UserError('dataset', `class list file not found: ${file}`);
-  }
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
 /**

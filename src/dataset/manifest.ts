@@ -30,6 +30,9 @@ export function detectFormat(format: string, manifest: string | undefined): Mani
   );
 }
 
+/** `.tsv` manifests are tab-separated, every other CSV manifest comma-separated. */
+const delimiterOf = (display: string) => (display.toLowerCase().endsWith('.tsv') ? '\t' : ',');
+
 /** csv-parse options of a manifest: the header row names the columns. */
 function csvOptions(display: string) {
   return {
@@ -41,19 +44,82 @@ function csvOptions(display: string) {
       return names;
     },
     bom: true,
-    delimiter: display.toLowerCase().endsWith('.tsv') ? '\t' : ',',
+    delimiter: delimiterOf(display),
     skip_empty_lines: true,
     trim: true,
     relax_column_count: false,
   };
 }
 
-function csvError(error: unknown, display: string): UserError {
-  const e = error as { message?: string; lines?: number };
+function csvError(error: unknown, display: string, quoteLine?: number): UserError {
+  const e = error as { message?: string; lines?: number; code?: string };
+  if (e.code === 'CSV_QUOTE_NOT_CLOSED' && quoteLine !== undefined)
+    // csv-parse names the last line (where the file ended inside the quotes), not the cause.
+    return new UserError(
+      'dataset',
+      `${display}:${quoteLine}: invalid CSV: a quote opened on this line is never closed (the rest of the file was read as one field); close it or remove it`,
+    );
   return new UserError(
     'dataset',
     `${display}${e.lines ? `:${e.lines}` : ''}: invalid CSV: ${e.message ?? String(error)}`,
   );
+}
+
+/**
+ * Finds the line of a quote that is never closed, by CSV's quoting rule (RFC 4180, as csv-parse
+ * reads it): a quote opens only at the start of a field (after spaces, since fields are
+ * trimmed), `""` inside quotes is a literal quote, and a quoted field may span lines.
+ */
+class QuoteScanner {
+  private line = 1;
+  private inQuotes = false;
+  private fieldStart = true;
+  /** A quote seen inside quotes at the end of a chunk: `""` or a closing quote. */
+  private pendingQuote = false;
+  private openedAt = 0;
+  constructor(private readonly delimiter: string) {}
+
+  push(chunk: string): void {
+    for (let i = 0; i < chunk.length; i++) {
+      const ch = chunk[i]!;
+      if (this.pendingQuote) {
+        this.pendingQuote = false;
+        if (ch === '"') continue; // "" inside quotes
+        this.inQuotes = false;
+      }
+      if (this.inQuotes) {
+        if (ch === '"') this.pendingQuote = true;
+        else if (ch === '\n') this.line++;
+        continue;
+      }
+      if (ch === '\n') {
+        this.line++;
+        this.fieldStart = true;
+      } else if (ch === this.delimiter) this.fieldStart = true;
+      else if (ch === '"' && this.fieldStart) {
+        this.inQuotes = true;
+        this.openedAt = this.line;
+      } else if (ch !== ' ' && ch !== '\t' && ch !== '\r' && ch !== '\uFEFF')
+        this.fieldStart = false;
+    }
+  }
+
+  /** The line of the unclosed quote, if the text ended inside one. */
+  unclosed(): number | undefined {
+    return this.inQuotes && !this.pendingQuote ? this.openedAt : undefined;
+  }
+}
+
+/** {@link QuoteScanner} over a whole file, read again only when csv-parse reported the error. */
+async function unclosedQuoteLine(file: string, display: string): Promise<number | undefined> {
+  const scanner = new QuoteScanner(delimiterOf(display));
+  try {
+    for await (const chunk of createReadStream(file, { encoding: 'utf8' }))
+      scanner.push(chunk as string);
+  } catch {
+    return undefined;
+  }
+  return scanner.unclosed();
 }
 
 /** Parse a CSV/TSV manifest. The header row names the columns. */
@@ -67,7 +133,9 @@ export function parseCsvManifest(text: string, display: string): ManifestRow[] {
       }),
     });
   } catch (error) {
-    throw csvError(error, display);
+    const scanner = new QuoteScanner(delimiterOf(display));
+    scanner.push(text);
+    throw csvError(error, display, scanner.unclosed());
   }
 }
 
@@ -169,8 +237,13 @@ export async function* streamManifest(
     } catch (error) {
       if (error instanceof UserError) throw error;
       // csv-parse's own errors carry a code; anything else (a read error) is named as it is.
-      if ((error as { code?: string }).code?.startsWith('CSV_'))
-        throw await csvRowError(error, manifestPath!, display);
+      const code = (error as { code?: string }).code;
+      const quoteLine =
+        code === 'CSV_QUOTE_NOT_CLOSED'
+          ? await unclosedQuoteLine(manifestPath!, display)
+          : undefined;
+      if (quoteLine !== undefined) throw csvError(error, display, quoteLine);
+      if (code?.startsWith('CSV_')) throw await csvRowError(error, manifestPath!, display);
       throw csvError(error, display);
     } finally {
       input.destroy();
@@ -258,9 +331,10 @@ async function visitCsvLines(
 /**
  * The error for a CSV the parser refused, at the line of the row it was reading. csv-parse
  * names the line where it stopped, counted its own way (a CR LF inside quotes twice): for a
- * quote that is never closed that is the end of the file, for a stray quote the line of the
- * quote that closed too early, both possibly far from the mistake. The row being read starts
- * after the last whole record (blank lines between are skipped), so that is the line named.
+ * stray quote that is the line of the quote that closed too early, possibly far from the
+ * mistake. The row being read starts after the last whole record (blank lines between are
+ * skipped), so that is the line named. (An unclosed quote is found more exactly by
+ * {@link unclosedQuoteLine}.)
  */
 async function csvRowError(
   error: unknown,
@@ -276,12 +350,14 @@ async function csvRowError(
   } finally {
     input.destroy();
   }
-  const e = error as { code?: string; message?: string };
-  const what =
-    e.code === 'CSV_QUOTE_NOT_CLOSED'
-      ? 'the row that starts here opens a quote (") that is never closed, so the rest of the file was read as one field. Close it, and write a quote inside a quoted field as ""'
-      : `in the row that starts here: ${(e.message ?? String(error)).replace(/ (at|on) line \d+/g, '')}`;
-  return new UserError('dataset', `${display}:${last + 1}: invalid CSV: ${what}`);
+  const message = ((error as { message?: string }).message ?? String(error)).replace(
+    / (at|on) line \d+/g,
+    '',
+  );
+  return new UserError(
+    'dataset',
+    `${display}:${last + 1}: invalid CSV in the row that starts on this line: ${message}`,
+  );
 }
 
 async function openManifest(

@@ -2,28 +2,26 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { formatKeyPath, loadConfig, resolveFromConfig, type LoadedConfig } from '../config/load.js';
-import type { Config, GateRule } from '../config/schema.js';
-import {
-  attachClasses,
-  loadDataset,
-  readClassFile,
-  rowLocations,
-  type RawDataset,
-} from '../dataset/load.js';
+import { loadConfig, resolveFromConfig, type LoadedConfig } from '../config/load.js';
+import type { ManifestItem, PlanContext, VariantRequest } from '../analysis/suite.js';
+import type { Config } from '../config/schema.js';
+import { classesFromMetadata, readClassFile } from '../dataset/class-list.js';
+import { attachClasses, loadDataset, rowLocations, type RawDataset } from '../dataset/load.js';
 import { UserError } from '../errors.js';
-import { defaultBatchSize, resolveContract, type ResolvedContract } from '../model/contract.js';
+import { defaultBatchSize, resolveContract } from '../model/contract.js';
 import { loadModel, type LoadedModel } from '../model/runtime.js';
-import { buildReport } from '../report/build.js';
-import type { GateResult, Report } from '../report/schema.js';
-import { checkMetricNames } from './check-metrics.js';
-import { runDataChecks } from './data-suite.js';
+import { assembleReport } from '../report/build.js';
+import type { Report } from '../report/schema.js';
+import { planAnalysis, type AnalysisPlan } from '../suites/analyse.js';
+import { resolveBaseline, type BaselineRequest, type FoundBaseline } from './baseline.js';
+import { loadManifests } from './manifests.js';
 import { decideReuse } from './reuse.js';
 import { summarizeContract } from './summary.js';
-import { planRobustness, robustnessVariants } from '../suites/robustness/plan.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
-import { RecordSet, type RecordTable } from '../tables/records.js';
+import { RecordSet, type RecordTableCore } from '../tables/records.js';
+import { taskOf } from '../tasks/registry.js';
+import type { Task } from '../tasks/task.js';
 import { evaluate, type ModelUnderTest, type Variant } from './evaluate.js';
 import { readResultDir, type StoredResult } from './results.js';
 import { selectShard, type Shard } from './shard.js';
@@ -31,17 +29,10 @@ import { selectShard, type Shard } from './shard.js';
 /** Flags that override the config (CLI flags, Action inputs). Paths relative to the cwd. */
 export interface RunOverrides {
   model?: string;
-  baselineModel?: string;
-  baselineReport?: string;
-  /** Where a stored baseline came from (commit, branch), shown in the report. */
-  baselineInfo?: { commit?: string; ref?: string; detail?: string };
-  /**
-   * A stored result of the baseline model: its records replace running the model when the
-   * model file, input contract and images match (see engine/reuse.ts).
-   */
-  reuseBaseline?: string;
-  /** Ignore the config's baseline: evaluate the candidate alone (e.g. to record a baseline). */
-  noBaseline?: boolean;
+  /** The caller's baseline flags or inputs, resolved by {@link resolveBaseline}. */
+  baseline?: BaselineRequest;
+  /** A stored result the caller found (the Action's lookup on GitHub): see engine/baseline.ts. */
+  found?: FoundBaseline;
   shard?: Shard;
 }
 
@@ -85,7 +76,8 @@ export async function runEvaluation(
     timing[name] = Math.round(performance.now() - since) / 1000;
   };
 
-  const data = await prepareData(loaded, overrides, { checkFiles: true });
+  const task = taskOf(config);
+  const data = await prepareData(loaded, { checkFiles: true });
   const { raw } = data;
   log(
     `dataset: ${raw.examples.length} examples (${raw.format}), metadata columns: ${raw.metadataColumns.join(', ') || 'none'}`,
@@ -95,11 +87,8 @@ export async function runEvaluation(
   const candidatePath = overrides.model
     ? cwdPath(overrides.model)
     : resolveFromConfig(loaded, config.model.path);
-  const baselineModelPath = overrides.baselineModel
-    ? cwdPath(overrides.baselineModel)
-    : data.useConfigBaseline && config.baseline.model
-      ? resolveFromConfig(loaded, config.baseline.model)
-      : undefined;
+  const baseline = resolveBaseline(loaded, overrides.baseline ?? {}, overrides.found);
+  const baselineModelPath = baseline.kind === 'model' ? baseline.path : undefined;
   const runtime = {
     intraOpThreads: config.runtime.intraOpThreads,
     interOpThreads: config.runtime.interOpThreads,
@@ -135,8 +124,11 @@ export async function runEvaluation(
       config.model.output,
       rel(candidate.path),
     );
-    const classList = describeClassList(loaded, classSource, classes.length);
-    checkClassCount('candidate', candidate.path, candContract, classList);
+    const classList = describeClassList(loaded, classSource);
+    task.checkContract('candidate', candContract, classes, {
+      model: rel(candidate.path),
+      classList,
+    });
     const models: ModelUnderTest[] = [
       { role: 'candidate', model: candidate, contract: candContract },
     ];
@@ -149,49 +141,46 @@ export async function runEvaluation(
         config.baseline.output ?? config.model.output,
         rel(baselineModel.path),
       );
-      checkClassCount('baseline', baselineModel.path, baseContract, classList);
+      task.checkContract('baseline', baseContract, classes, {
+        model: rel(baselineModel.path),
+        classList,
+      });
       models.push({ role: 'baseline', model: baselineModel, contract: baseContract });
     }
 
-    // --- metric names are checked before the expensive pass
-    checkMetricNames(loaded, classes, classSource);
-    checkGateScopes(loaded, config, raw.metadataColumns);
+    // --- the analysis plan: what every suite needs, decided once before the expensive pass
+    const plan = await planAnalysis(
+      planContext(
+        loaded,
+        task,
+        raw.metadataColumns,
+        allExamples,
+        classes,
+        classSource,
+        candContract.geometry,
+      ),
+      { shard: overrides.shard !== undefined },
+    );
     const pinnedIds = await readPinned(loaded, config);
-
-    // --- evaluation pass
-    const sliceColumns = config.slices.columns ?? raw.metadataColumns;
-    const robustness = config.robustness?.enabled
-      ? planRobustness(config.robustness, allExamples, sliceColumns)
-      : undefined;
-    const variants: Variant[] = [
-      { name: 'clean' },
-      ...(robustness && config.robustness ? robustnessVariants(robustness, config.robustness) : []),
-    ];
-    if (robustness) {
-      log(
-        `robustness: ${robustness.sample.size} sampled examples × ${robustness.corruptions.length} corruptions × ${robustness.severities.length} severities${robustness.transforms.length ? ` + ${robustness.transforms.length} transforms` : ''}`,
-      );
-    }
+    const manifests = await loadManifests(loaded, plan.manifests);
+    for (const line of plan.log) log(line);
+    const variants: Variant[] = [{ name: 'clean' }, ...plan.variants.map(passVariant)];
     const batchSize = config.runtime.batchSize ?? defaultBatchSize(models.map((m) => m.contract));
     log(
       `evaluating ${examples.length} examples with ${models.map((m) => m.role).join(' + ')} (batch ${batchSize}, ${os.availableParallelism()} CPUs)`,
     );
     const evalStart = performance.now();
     // A stored result of the same baseline model on the same images replaces running it.
-    const reuseDir = overrides.reuseBaseline
-      ? cwdPath(overrides.reuseBaseline)
-      : data.useConfigBaseline && config.baseline.reuse
-        ? resolveFromConfig(loaded, config.baseline.reuse)
-        : undefined;
+    const reuseDir = baseline.kind === 'model' ? baseline.reuse?.dir : undefined;
     const notices: string[] = [];
     let reused: RecordSet | undefined;
     const baseUT = models.find((m) => m.role === 'baseline');
     if (baseUT && reuseDir) {
-      const stored = await readResultDir(reuseDir).catch((error: unknown) => error as Error);
+      const stored = await readResultDir(reuseDir, task).catch((error: unknown) => error as Error);
       const decision =
         stored instanceof Error
           ? { reuse: false as const, why: stored.message }
-          : await decideReuse(stored, baseUT, examples, variants);
+          : await decideReuse(stored, baseUT, examples, variants, task);
       if (decision.reuse) {
         reused = decision.records;
         notices.push(
@@ -208,14 +197,12 @@ export async function runEvaluation(
       examples,
       reused ? models.filter((m) => m.role !== 'baseline') : models,
       variants,
+      task,
       {
         batchSize,
         onUnreadable: config.dataset.onUnreadable,
         locate: (rows) => rowLocations(raw, examples, rows),
-        // Full probability vectors are only read by the data suite's label-issue check; for a
-        // 1000-class model they are 12 kB per record, so they are kept only when it runs.
-        keepProbs: (v) =>
-          v === 'clean' && config.data?.enabled === true && config.data.labelIssues.enabled,
+        keepScores: (v) => v === 'clean' && plan.scores,
         ...(config.runtime.workers !== undefined ? { workers: config.runtime.workers } : {}),
         onProgress: (done, total) => hooks.progress?.('evaluate', done, total),
       },
@@ -225,7 +212,7 @@ export async function runEvaluation(
           ...evaluated,
           records: new RecordSet([
             ...evaluated.records.tables,
-            ...readableRows(reused.tables, examples, evaluated.images),
+            ...readableRows(reused.tables, examples, evaluated.images, task),
           ]),
         }
       : evaluated;
@@ -233,26 +220,14 @@ export async function runEvaluation(
 
     // --- stored baseline
     let stored: StoredResult | undefined;
-    if (data.baselineReportDir) {
-      stored = await readResultDir(data.baselineReportDir);
+    if (baseline.kind === 'stored') {
+      stored = await readResultDir(baseline.dir, task);
       checkStoredCompatible(stored, classes);
       log(`stored baseline: ${stored.records.size} records from ${stored.report.createdAt}`);
     }
 
-    const dataStart = performance.now();
-    // The data suite looks at the whole dataset (duplicates across it): not in shard runs.
-    const dataChecks = overrides.shard
-      ? undefined
-      : await runDataChecks(
-          loaded,
-          examples,
-          classes,
-          result.records,
-          stored?.records.ofModel('candidate'),
-        );
-    if (dataChecks) lap('dataSuite', dataStart);
-    const buildStart = performance.now();
-    const report = await reportFromRecords({
+    const analysisStart = performance.now();
+    const report = await reportFromRecords(plan, {
       loaded,
       data,
       classes,
@@ -268,17 +243,12 @@ export async function runEvaluation(
       },
       ...(stored ? { stored } : {}),
       pinnedIds,
+      manifests,
       ...(overrides.shard ? { shard: overrides.shard } : {}),
-      ...(overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {}),
-      ...(dataChecks ? { suites: { data: dataChecks.result }, suiteGates: dataChecks.gates } : {}),
-      notices: [
-        ...notices,
-        ...(overrides.shard && config.data?.enabled
-          ? ['The data suite runs on the whole dataset: it runs in `merge`, not in shard runs.']
-          : []),
-      ],
+      ...(baseline.kind === 'stored' && baseline.found ? { found: baseline.found } : {}),
+      notices: [...notices, ...plan.notices],
     });
-    lap('report', buildStart);
+    lap('report', analysisStart);
     lap('total', t0);
     report.timing = timing;
     return { report, records: result.records, examples, images: result.images, loaded };
@@ -286,6 +256,45 @@ export async function runEvaluation(
     await candidate.dispose();
     await baselineModel?.dispose();
   }
+}
+
+/** What the analysis plan is made from. */
+export function planContext(
+  loaded: LoadedConfig,
+  task: Task,
+  metadataColumns: readonly string[],
+  allExamples: ExampleTable,
+  classes: readonly string[],
+  classSource: string,
+  input: { width: number; height: number } | undefined,
+): PlanContext {
+  return {
+    config: loaded.config,
+    task,
+    configName: path.basename(loaded.file),
+    lineOf: (keyPath) => loaded.lineOf(keyPath),
+    allExamples,
+    metadataColumns,
+    classes,
+    classSource,
+    inputSize: { width: input?.width ?? 0, height: input?.height ?? 0 },
+  };
+}
+
+/**
+ * A suite's variant as the pass makes it: corruptions are seeded by the example id, so both
+ * models, every shard and every rerun see the same pixels.
+ */
+function passVariant(v: VariantRequest): Variant {
+  const recipe = v.recipe;
+  return {
+    name: v.name,
+    ids: v.ids,
+    task:
+      recipe.kind === 'corruption'
+        ? (e) => ({ ...recipe, seedKey: e.id })
+        : () => ({ kind: 'transform', spec: recipe.spec }),
+  };
 }
 
 /** The class list: config list or file, else the model's metadata, else imagefolder folders. */
@@ -302,25 +311,8 @@ export async function resolveClasses(
   }
   const meta = modelMetadata?.classes ?? modelMetadata?.labels;
   if (meta !== undefined) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(meta);
-    } catch {
-      parsed = meta
-        .split(/\r?\n|,/)
-        .map((s) => s.trim())
-        .filter(Boolean);
-    }
-    if (Array.isArray(parsed) && parsed.every((c) => typeof c === 'string'))
-      return { classes: parsed, source: 'model metadata "classes"' };
-    if (parsed && typeof parsed === 'object') {
-      // {"0": "cat", "1": "dog"} as some exporters write id2label.
-      const entries = Object.entries(parsed as Record<string, unknown>).sort(
-        (a, b) => Number(a[0]) - Number(b[0]),
-      );
-      if (entries.every(([k, v], i) => Number(k) === i && typeof v === 'string'))
-        return { classes: entries.map(([, v]) => v as string), source: 'model metadata "classes"' };
-    }
+    const classes = classesFromMetadata(meta);
+    if (classes) return { classes, source: 'model metadata "classes"' };
     throw new UserError(
       'model',
       `the candidate model's metadata "classes" is not a JSON list of class names; set dataset.classes instead`,
@@ -334,75 +326,10 @@ export async function resolveClasses(
   );
 }
 
-/** The class list as a message names it: where it comes from (file and line) and its size. */
-function describeClassList(
-  loaded: LoadedConfig,
-  source: string,
-  n: number,
-): { n: number; text: string } {
+/** The class list as a message names it: where it comes from, with the config line. */
+function describeClassList(loaded: LoadedConfig, source: string): string {
   const line = loaded.config.dataset.classes ? loaded.lineOf(['dataset', 'classes']) : undefined;
-  const at = line ? `, ${path.basename(loaded.file)}:${line}` : '';
-  return { n, text: `the class list (${source}${at}) has ${n}` };
-}
-
-/** Both files named: the model's, and the config line or class file the list comes from. */
-function checkClassCount(
-  role: string,
-  file: string,
-  c: ResolvedContract,
-  list: { n: number; text: string },
-): void {
-  if (c.outputClasses !== undefined && c.outputClasses !== list.n) {
-    throw new UserError(
-      'model',
-      `${role} model ${rel(file)}: output ${c.outputName} has ${c.outputClasses} classes but ${list.text}; give one class name per model output, in output order`,
-    );
-  }
-}
-
-export function checkGateScopes(
-  loaded: LoadedConfig,
-  config: Config,
-  columns: readonly string[],
-): void {
-  const known = new Set([...columns]);
-  config.gates.forEach((g: GateRule, i) => {
-    if (g.scope.startsWith('column:') && !known.has(g.scope.slice(7))) {
-      const line = loaded.lineOf(['gates', i, 'scope']);
-      throw new UserError(
-        'config',
-        `${path.basename(loaded.file)}${line ? `:${line}` : ''}: gates[${i}].scope: no metadata column "${g.scope.slice(7)}" (columns: ${[...known].join(', ') || 'none'})`,
-      );
-    }
-  });
-  // Each column named by its key path and line, as a gate scope is.
-  const named: [(string | number)[], string][] = [
-    ...(config.slices.columns ?? []).map((c, i): [(string | number)[], string] => [
-      ['slices', 'columns', i],
-      c,
-    ]),
-    ...config.slices.crossings.flatMap((cross, i) =>
-      cross.map((c, j): [(string | number)[], string] => [['slices', 'crossings', i, j], c]),
-    ),
-    // Discovery would search a column that is not there without a word, and the bias check
-    // would find every example's value missing and pass its gate with a gap of 0.
-    ...(config.discovery.columns ?? []).map((c, i): [(string | number)[], string] => [
-      ['discovery', 'columns', i],
-      c,
-    ]),
-    ...(config.data?.enabled && config.data.bias.enabled ? config.data.bias.attributes : []).map(
-      (c, i): [(string | number)[], string] => [['data', 'bias', 'attributes', i], c],
-    ),
-  ];
-  for (const [keyPath, col] of named) {
-    if (!known.has(col)) {
-      const line = loaded.lineOf(keyPath);
-      throw new UserError(
-        'config',
-        `${path.basename(loaded.file)}${line ? `:${line}` : ''}: ${formatKeyPath(keyPath)}: no metadata column "${col}" (columns: ${[...known].join(', ') || 'none'})`,
-      );
-    }
-  }
+  return `${source}${line ? `, ${path.basename(loaded.file)}:${line}` : ''}`;
 }
 
 export async function readPinned(loaded: LoadedConfig, config: Config): Promise<string[]> {
@@ -428,18 +355,15 @@ export function checkStoredCompatible(stored: StoredResult, classes: readonly st
 
 const rel = (p: string) => path.relative(process.cwd(), p).split(path.sep).join('/') || '.';
 
-/** Dataset and baseline-source decisions shared by `run` and `merge`. */
+/** The dataset as `run` and `merge` load it. */
 export interface PreparedData {
   root: string;
   manifest?: string;
   raw: RawDataset;
-  useConfigBaseline: boolean;
-  baselineReportDir?: string;
 }
 
 export async function prepareData(
   loaded: LoadedConfig,
-  overrides: RunOverrides,
   options: { checkFiles: boolean },
 ): Promise<PreparedData> {
   const config = loaded.config;
@@ -455,24 +379,13 @@ export async function prepareData(
     ...(config.dataset.metadata ? { metadata: config.dataset.metadata } : {}),
     checkFiles: options.checkFiles,
   });
-  const useConfigBaseline =
-    !overrides.noBaseline && !overrides.baselineReport && !overrides.baselineModel;
-  const baselineReportDir = overrides.baselineReport
-    ? cwdPath(overrides.baselineReport)
-    : useConfigBaseline && config.baseline.report
-      ? resolveFromConfig(loaded, config.baseline.report)
-      : undefined;
-  return {
-    root,
-    ...(manifest ? { manifest } : {}),
-    raw,
-    useConfigBaseline,
-    ...(baselineReportDir ? { baselineReportDir } : {}),
-  };
+  return { root, ...(manifest ? { manifest } : {}), raw };
 }
 
+type ModelSummary = Report['models']['candidate'];
+
 /** The report summary of a model that ran in this process. */
-export function summarizeModel(m: ModelUnderTest): Report['models']['candidate'] {
+export function summarizeModel(m: ModelUnderTest): ModelSummary {
   return {
     role: m.role,
     source: 'model',
@@ -483,74 +396,90 @@ export function summarizeModel(m: ModelUnderTest): Report['models']['candidate']
 }
 
 /** Everything after inference: shared by `run` (in memory) and `merge` (from shard files). */
-export async function reportFromRecords(input: {
-  loaded: LoadedConfig;
-  data: PreparedData;
-  classes: string[];
-  classSource: string;
-  allExamples: ExampleTable;
-  examples: ExampleTable;
-  records: RecordSet;
-  /** Hashes and image properties by row of `examples`. */
-  images: ImageFacts;
-  unreadable: { id: string; reason: string }[];
-  models: { candidate: Report['models']['candidate']; baseline?: Report['models']['candidate'] };
-  stored?: StoredResult;
-  pinnedIds: readonly string[];
-  shard?: Shard;
-  baselineInfo?: RunOverrides['baselineInfo'];
-  suites?: Record<string, unknown>;
-  suiteGates?: GateResult[];
-  notices?: string[];
-}): Promise<Report> {
+export async function reportFromRecords(
+  plan: AnalysisPlan,
+  input: {
+    loaded: LoadedConfig;
+    data: PreparedData;
+    classes: string[];
+    classSource: string;
+    allExamples: ExampleTable;
+    examples: ExampleTable;
+    records: RecordSet;
+    /** Hashes and image properties by row of `examples`. */
+    images: ImageFacts;
+    unreadable: { id: string; reason: string }[];
+    models: { candidate: ModelSummary; baseline?: ModelSummary };
+    stored?: StoredResult;
+    pinnedIds: readonly string[];
+    manifests: Readonly<Record<string, readonly ManifestItem[]>>;
+    shard?: Shard;
+    /** How a stored baseline was found, when a lookup found it. */
+    found?: FoundBaseline;
+    notices: string[];
+  },
+): Promise<Report> {
   const { loaded, data, stored } = input;
-  return buildReport({
-    config: loaded.config,
-    configFile: rel(loaded.file),
-    configSha: createHash('sha256')
-      .update(await readFile(loaded.file))
-      .digest('hex'),
-    dataset: {
-      root: rel(data.root),
-      ...(data.manifest ? { manifest: rel(data.manifest) } : {}),
-      format: data.raw.format,
-      metadataColumns: data.raw.metadataColumns,
-      totalExamples: input.allExamples.length,
-      classSource: input.classSource,
-      ...(input.shard ? { shard: input.shard } : {}),
-      unused: data.raw.unused,
-    },
+  const config = loaded.config;
+  const analysis = await plan.analyse({
+    config,
+    task: taskOf(config),
     classes: input.classes,
-    allExamples: input.allExamples,
+    metadataColumns: data.raw.metadataColumns,
     examples: input.examples,
-    records: input.records,
-    ...(stored
-      ? {
-          storedBaseline: {
-            records: stored.records.ofModel('candidate'),
-            summary: {
-              ...stored.report.models.candidate,
-              role: 'baseline' as const,
-              source: 'stored' as const,
-              stored: {
-                dir: rel(stored.dir),
-                createdAt: stored.report.createdAt,
-                ...(input.baselineInfo?.commit ? { commit: input.baselineInfo.commit } : {}),
-                ...(input.baselineInfo?.ref ? { ref: input.baselineInfo.ref } : {}),
-              },
-            },
-          },
-        }
-      : {}),
     images: input.images,
+    records: input.records,
+    baseline: stored
+      ? { kind: 'stored', records: stored.records }
+      : input.models.baseline
+        ? { kind: 'model' }
+        : { kind: 'none' },
     unreadable: input.unreadable,
-    models: input.models,
     pinnedIds: input.pinnedIds,
-    createdAt: new Date().toISOString(),
-    ...(input.suites ? { suites: input.suites } : {}),
-    ...(input.suiteGates ? { suiteGates: input.suiteGates } : {}),
-    notices: [...(input.notices ?? []), ...(stored?.notices ?? [])],
+    manifests: input.manifests,
   });
+  const baselineSummary: ModelSummary | undefined = stored
+    ? {
+        ...stored.report.models.candidate,
+        role: 'baseline',
+        source: 'stored',
+        stored: {
+          dir: rel(stored.dir),
+          createdAt: stored.report.createdAt,
+          ...(input.found?.commit ? { commit: input.found.commit } : {}),
+          ...(input.found?.ref ? { ref: input.found.ref } : {}),
+        },
+      }
+    : input.models.baseline;
+  return assembleReport(
+    {
+      name: config.name,
+      task: taskOf(config),
+      createdAt: new Date().toISOString(),
+      configFile: rel(loaded.file),
+      configSha: createHash('sha256')
+        .update(await readFile(loaded.file))
+        .digest('hex'),
+      dataset: {
+        root: rel(data.root),
+        ...(data.manifest ? { manifest: rel(data.manifest) } : {}),
+        format: data.raw.format,
+        metadataColumns: data.raw.metadataColumns,
+        totalExamples: input.allExamples.length,
+        classSource: input.classSource,
+        ...(input.shard ? { shard: input.shard } : {}),
+        ...(data.raw.unused ? { unused: data.raw.unused } : {}),
+      },
+      classes: input.classes,
+      models: {
+        candidate: input.models.candidate,
+        ...(baselineSummary ? { baseline: baselineSummary } : {}),
+      },
+      unreadable: input.unreadable,
+      notices: [...input.notices, ...(stored?.notices ?? [])],
+    },
+    analysis,
+  );
 }
 
 /**
@@ -558,10 +487,11 @@ export async function reportFromRecords(input: {
  * unreadable images are left out). The id → row index is built once for all of them.
  */
 function readableRows(
-  tables: readonly RecordTable[],
+  tables: readonly RecordTableCore[],
   examples: ExampleTable,
   images: ImageFacts,
-): RecordTable[] {
+  task: Task,
+): RecordTableCore[] {
   const rowOf = examples.indexById();
   return tables.map((table) => {
     const rows: number[] = [];
@@ -569,6 +499,9 @@ function readableRows(
       const e = rowOf.get(table.ids[i]!);
       if (e !== undefined && images.has(e)) rows.push(i);
     }
-    return rows.length === table.length ? table : table.select(rows);
+    if (rows.length === table.length) return table;
+    const b = task.builder(table.model, table.variant, rows.length);
+    for (const r of rows) b.copyRow(table, r);
+    return b.finish();
   });
 }

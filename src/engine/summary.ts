@@ -1,3 +1,4 @@
+import { describeResize } from '../image/geometry.js';
 import type { ResolvedContract } from '../model/contract.js';
 import type { Report } from '../report/schema.js';
 
@@ -12,6 +13,6 @@ export function summarizeContract(c: ResolvedContract): InputSummary {
     dtype: c.tensor.dtype,
     width: c.geometry.width,
     height: c.geometry.height,
-    resize: `${c.geometry.mode}/${c.geometry.interpolation}`,
+    resize: describeResize(c.geometry),
   };
 }

@@ -20,6 +20,8 @@ export type VariantTask =
       seedKey: string;
       table: TableChoice;
       pixelScale: 'reference' | 'image';
+      /** `gray` for a model that sees one luma channel (corrupted as one channel). */
+      channels?: 'rgb' | 'gray';
     }
   | { kind: 'transform'; spec: TransformSpec };
 
@@ -30,7 +32,28 @@ export async function runVariantTask(img: RgbImage, task: VariantTask): Promise<
       seedKey: task.seedKey,
       table: task.table,
       pixelScale: task.pixelScale,
+      channels: task.channels ?? 'rgb',
     });
   }
   return applyTransform(img, task.spec);
+}
+
+/**
+ * The task as a model with these input channels needs it: a gray model's corruption is made on
+ * the gray image, one channel, so that noise keeps its nominal σ (docs/corruptions.md, "Gray
+ * models"). Transforms draw nothing per channel; their RGB images serve gray models as before.
+ */
+export function taskForChannels(task: VariantTask, channels: 'rgb' | 'bgr' | 'gray'): VariantTask {
+  return task.kind === 'corruption' && channels === 'gray' ? { ...task, channels: 'gray' } : task;
+}
+
+/**
+ * The channel mode a variant's images are made in for a model with these input channels:
+ * models with the same mode (and decoded geometry) share the images.
+ */
+export function variantChannels(
+  task: VariantTask | undefined,
+  channels: 'rgb' | 'bgr' | 'gray',
+): 'rgb' | 'gray' {
+  return task?.kind === 'corruption' && channels === 'gray' ? 'gray' : 'rgb';
 }

@@ -1,7 +1,11 @@
 import sharp from 'sharp';
 import { UserError } from '../errors.js';
 import type { RgbImage } from '../types.js';
-import { readImageHeader } from './header.js';
+import { planResize, type Geometry } from './geometry.js';
+import { resample } from './resample.js';
+
+// The evaluation pass imports these with the decoder.
+export { geometryKey, type Geometry } from './geometry.js';
 
 // libvips keeps recent operations (up to 50 MB, 100 of them) to answer a repeat at once. Every
 // image here is decoded once per geometry, so the cache never answers and costs ~7% of a 224×224
@@ -9,137 +13,99 @@ import { readImageHeader } from './header.js';
 // sharp's cache is libvips's, shared by every sharp call (the data suite's scan too).
 sharp.cache(false);
 
-/** The geometric part of a model input contract: how an image becomes `width × height` pixels. */
-export interface Geometry {
-  width: number;
-  height: number;
-  mode: 'stretch' | 'center-crop' | 'letterbox';
-  interpolation: 'nearest' | 'bilinear' | 'bicubic' | 'lanczos3';
-  /** center-crop: shorter side before cropping; default = max(width, height). */
-  resizeTo?: number;
-  /** #rrggbb used for alpha flattening and letterbox padding. */
-  background: string;
-}
-
-/** A stable string key for a geometry, so contracts that share it share the decoded pixels. */
-export function geometryKey(g: Geometry): string {
-  return [
-    g.width,
-    g.height,
-    g.mode,
-    g.interpolation,
-    g.resizeTo ?? '',
-    g.background.toLowerCase(),
-  ].join('|');
-}
-
-const KERNELS = {
-  nearest: sharp.kernel.nearest,
-  bilinear: sharp.kernel.linear,
-  bicubic: sharp.kernel.cubic,
-  lanczos3: sharp.kernel.lanczos3,
-} as const;
-
 /** Pixel budget per image: refuse decompression bombs with a clear error (≈ 16k × 16k). */
 const MAX_INPUT_PIXELS = 268_402_689;
 
 /**
- * Decode image bytes to 8-bit sRGB at the geometry's size: EXIF orientation applied, alpha
- * flattened onto the background, 16-bit and grey inputs converted, then resized. The steps and
- * their order follow the usual PIL/torchvision reference (`exif_transpose`, `convert('RGB')`,
- * `Resize`, `CenterCrop`), with sharp's kernels.
+ * Decode image bytes to 8-bit RGB at the geometry's size. The loader steps follow the training
+ * library's usual loader, as the geometry says: EXIF orientation applied or not, alpha dropped
+ * (PIL `convert('RGB')`, OpenCV `IMREAD_COLOR`) or flattened onto a background, grey replicated,
+ * 16-bit samples to 8-bit. sharp decodes at full size (no JPEG shrink-on-load, which PIL and
+ * OpenCV do not do either); the resize, crop and padding are the named library's, in our own
+ * code (resample.ts), so the pixels are the ones the model was trained on.
  */
 export async function decodeToGeometry(
   bytes: Buffer,
   g: Geometry,
   label: string,
 ): Promise<RgbImage> {
+  let decoded: RgbImage;
   try {
-    let img = sharp(bytes, {
-      failOn: 'error',
-      limitInputPixels: MAX_INPUT_PIXELS,
-      sequentialRead: true,
-    })
-      .rotate()
-      .flatten({ background: g.background });
-    const kernel = KERNELS[g.interpolation];
-    if (g.mode === 'stretch') {
-      img = img.resize(g.width, g.height, { fit: 'fill', kernel });
-    } else if (g.mode === 'letterbox') {
-      // Fit inside only: the padding is added to the RGB pixels below, because sharp pads 1–2
-      // band (grey) images with the background's luma instead of the configured colour.
-      img = img.resize(g.width, g.height, { fit: 'inside', kernel });
-    } else {
-      const target = g.resizeTo ?? Math.max(g.width, g.height);
-      // torchvision Resize(target) + CenterCrop: the shorter side becomes `target`, the longer
-      // int(target · long / short); then the centre crop. One sharp pipeline (resize, extract).
-      // The size comes from the JPEG/PNG header when it is plain, else from sharp's metadata().
-      const meta =
-        readImageHeader(bytes) ??
-        (await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS }).metadata());
-      const swap = (meta.orientation ?? 1) >= 5;
-      const ow = swap ? meta.height : meta.width;
-      const oh = swap ? meta.width : meta.height;
-      if (!ow || !oh) throw new Error('image has no size');
-      const [rw, rh] =
-        ow <= oh
-          ? [target, Math.max(target, Math.floor((target * oh) / ow))]
-          : [Math.max(target, Math.floor((target * ow) / oh)), target];
-      img = img.resize(rw, rh, { fit: 'fill', kernel }).extract({
-        left: roundHalfEven((rw - g.width) / 2),
-        top: roundHalfEven((rh - g.height) / 2),
-        width: g.width,
-        height: g.height,
-      });
-    }
-    const { data, info } = await img
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const rgb = new Uint8Array(data.buffer, data.byteOffset, data.length);
-    const padded = g.mode === 'letterbox';
-    if (
-      info.channels !== 3 ||
-      (padded
-        ? info.width > g.width || info.height > g.height
-        : info.width !== g.width || info.height !== g.height)
-    ) {
-      throw new Error(`unexpected decoded shape ${info.width}x${info.height}x${info.channels}`);
-    }
-    return padded
-      ? padCentred(rgb, info.width, info.height, g)
-      : { width: info.width, height: info.height, data: rgb };
+    decoded = await decodeRgb(bytes, g);
   } catch (error) {
     throw new UserError('image', `cannot decode image ${label}: ${describeSharpError(error)}`, {
       cause: error,
     });
   }
+  const plan = planResize(decoded.width, decoded.height, g);
+  const resized = resample(decoded, plan.width, plan.height, g.resampler);
+  if (plan.crop) return crop(resized, plan.crop.left, plan.crop.top, g.width, g.height);
+  if (plan.pad) return padOnto(resized, plan.pad.left, plan.pad.top, g);
+  return resized;
 }
 
-/**
- * Place a `w × h` RGB image in the middle of a `g.width × g.height` canvas of `g.background`.
- * Odd padding puts the extra pixel right/bottom, as sharp's `contain` with centre gravity does.
- */
-function padCentred(data: Uint8Array, w: number, h: number, g: Geometry): RgbImage {
-  if (w === g.width && h === g.height) return { width: w, height: h, data };
-  const bg = [1, 3, 5].map((i) => Number.parseInt(g.background.slice(i, i + 2), 16));
+/** Full-size 8-bit RGB, after the loader steps (orientation, alpha, grey, bit depth). */
+async function decodeRgb(bytes: Buffer, g: Geometry): Promise<RgbImage> {
+  let img = sharp(bytes, {
+    failOn: 'error',
+    limitInputPixels: MAX_INPUT_PIXELS,
+    sequentialRead: true,
+  });
+  if (g.exif) img = img.rotate();
+  if (g.resampler.library === 'pillow' && isPng16BitGrey(bytes)) {
+    // PIL opens a 16-bit grey PNG as mode "I" and convert('RGB') clips it at 255 (values are not
+    // scaled), so such images look almost white to a model trained through PIL. Reproduce it.
+    const { data, info } = await img
+      .toColourspace('grey16')
+      .raw({ depth: 'ushort' })
+      .toBuffer({ resolveWithObject: true });
+    const samples = new Uint16Array(data.buffer, data.byteOffset, data.length / 2);
+    const rgb = new Uint8Array(info.width * info.height * 3);
+    for (let i = 0; i < info.width * info.height; i++)
+      rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = Math.min(samples[i * info.channels]!, 255);
+    return { width: info.width, height: info.height, data: rgb };
+  }
+  if (g.background) img = img.flatten({ background: g.background });
+  const { data, info } = await img
+    .toColourspace('srgb')
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3)
+    throw new Error(`unexpected decoded shape ${info.width}x${info.height}x${info.channels}`);
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
+}
+
+/** A PNG whose IHDR says 16-bit greyscale without alpha (colour type 0). */
+function isPng16BitGrey(b: Uint8Array): boolean {
+  return b.length > 26 && b[0] === 0x89 && b[1] === 0x50 && b[24] === 16 && b[25] === 0;
+}
+
+/** The `w × h` window at (left, top), as CenterCrop takes it. */
+function crop(img: RgbImage, left: number, top: number, w: number, h: number): RgbImage {
+  if (left === 0 && top === 0 && w === img.width && h === img.height) return img;
+  const out = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    const from = ((top + y) * img.width + left) * 3;
+    out.set(img.data.subarray(from, from + w * 3), y * w * 3);
+  }
+  return { width: w, height: h, data: out };
+}
+
+/** Place the resized image at (left, top) on a `g.width × g.height` canvas of `g.pad`. */
+function padOnto(img: RgbImage, left: number, top: number, g: Geometry): RgbImage {
+  if (img.width === g.width && img.height === g.height) return img;
+  const bg = [1, 3, 5].map((i) => Number.parseInt(g.pad.slice(i, i + 2), 16));
   const out = new Uint8Array(g.width * g.height * 3);
   for (let p = 0; p < out.length; p += 3) out.set(bg, p);
-  const left = Math.floor((g.width - w) / 2);
-  const top = Math.floor((g.height - h) / 2);
-  for (let y = 0; y < h; y++)
-    out.set(data.subarray(y * w * 3, (y + 1) * w * 3), ((top + y) * g.width + left) * 3);
+  const row = img.width * 3;
+  for (let y = 0; y < img.height; y++)
+    out.set(img.data.subarray(y * row, (y + 1) * row), ((top + y) * g.width + left) * 3);
   return { width: g.width, height: g.height, data: out };
-}
-
-/** Python's round(): torchvision's CenterCrop offsets use it, so we do too. */
-export function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const diff = x - f;
-  if (diff > 0.5) return f + 1;
-  if (diff < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
 }
 
 function describeSharpError(error: unknown): string {

@@ -1,6 +1,7 @@
 import type { InputContractConfig, OutputContractConfig } from '../config/schema.js';
 import { UserError } from '../errors.js';
-import type { Geometry } from '../image/decode.js';
+import type { Geometry } from '../image/geometry.js';
+import type { Resampler } from '../image/resample.js';
 import type { TensorSpec } from '../image/tensor.js';
 import type { ValueInfo } from './runtime.js';
 
@@ -177,14 +178,7 @@ export function resolveContract(
   return {
     inputName: input.name,
     outputName: output.name,
-    geometry: {
-      width,
-      height,
-      mode: cfg.resize.mode,
-      interpolation: cfg.resize.interpolation,
-      ...(cfg.resize.resizeTo !== undefined ? { resizeTo: cfg.resize.resizeTo } : {}),
-      background: cfg.background,
-    },
+    geometry: resolveGeometry(cfg, width, height),
     tensor: {
       layout,
       channels,
@@ -196,6 +190,33 @@ export function resolveContract(
     ...(fixedBatch !== undefined ? { fixedBatch } : {}),
     ...(isNum(k) ? { outputClasses: k } : {}),
     outputType: out.type,
+  };
+}
+
+/**
+ * The geometry a config asks for, with each library's loader defaults: OpenCV's imread applies
+ * the EXIF orientation and Ultralytics pads letterboxes with 114 grey; PIL's open and torchvision's
+ * decode_image do neither. Alpha is dropped unless a background is given (all three loaders drop it).
+ */
+function resolveGeometry(cfg: InputContractConfig, width: number, height: number): Geometry {
+  const r = cfg.resize;
+  const library = r.library;
+  const interpolation = r.interpolation ?? (library === 'opencv' ? 'linear' : 'bilinear');
+  // The schema has checked that the interpolation is one of the library's.
+  const resampler = (
+    library === 'torchvision'
+      ? { library, interpolation, antialias: r.antialias ?? interpolation !== 'nearest' }
+      : { library, interpolation }
+  ) as Resampler;
+  return {
+    width,
+    height,
+    mode: r.mode,
+    resampler,
+    ...(r.resizeTo !== undefined ? { resizeTo: r.resizeTo } : {}),
+    exif: cfg.exif ?? r.library === 'opencv',
+    ...(cfg.background !== undefined ? { background: cfg.background } : {}),
+    pad: r.pad ?? cfg.background ?? (r.library === 'opencv' ? '#727272' : '#000000'),
   };
 }
 

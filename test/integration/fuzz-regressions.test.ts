@@ -77,7 +77,7 @@ describe('CSV manifest lines', () => {
     const r = await run(dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      'manifest.csv:3: invalid CSV: the row that starts here opens a quote',
+      'manifest.csv:3: invalid CSV: a quote opened on this line is never closed',
     );
   });
   it('names the file and line of an image that cannot be read (it named the id alone)', async () => {
@@ -108,7 +108,9 @@ describe('CSV manifest lines', () => {
     const r = await run(dir);
     expect(r.code).toBe(2);
     // Header 1, red-0 on 2-3, the stray quote opens red-1's row on 4 (csv-parse said 6).
-    expect(r.stderr).toContain('manifest.csv:4: invalid CSV: in the row that starts here: ');
+    expect(r.stderr).toContain(
+      'manifest.csv:4: invalid CSV in the row that starts on this line: Invalid Closing Quote',
+    );
   });
 });
 

@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatKeyPath, loadConfig, parseConfig } from '../../src/config/load.js';
+import { formatKeyPath } from '../../src/config/issues.js';
+import { loadConfig, parseConfig } from '../../src/config/load.js';
 import { isUserError, UserError } from '../../src/errors.js';
 
 const FILE = '/project/ci/visiongate.yml';
@@ -42,10 +43,7 @@ describe('parseConfig: defaults', () => {
       },
       model: {
         path: 'model.onnx',
-        input: {
-          resize: { mode: 'stretch', interpolation: 'bilinear' },
-          background: '#000000',
-        },
+        input: { resize: { mode: 'stretch', library: 'pillow' } },
         output: { type: 'auto' },
       },
       runtime: {},
@@ -79,9 +77,10 @@ describe('parseConfig: defaults', () => {
       ),
       FILE,
     );
-    // resize.interpolation defaults inside a given resize object; scope and level inside a rule.
-    expect(config.model.input.resize).toEqual({ mode: 'center-crop', interpolation: 'bilinear' });
-    expect(config.model.input.background).toBe('#000000');
+    // resize.library defaults inside a given resize object (the interpolation follows from it
+    // when the contract is resolved); scope and level inside a rule.
+    expect(config.model.input.resize).toEqual({ mode: 'center-crop', library: 'pillow' });
+    expect(config.model.input.background).toBeUndefined();
     expect(config.gates).toEqual([
       { metric: 'accuracy', min: 0.8, scope: 'overall', level: 'fail', significant: false },
     ]);
@@ -151,6 +150,49 @@ describe('parseConfig: errors name file:line, the dotted key and the bad value',
     expect(e.message).toContain('"center-crop"');
   });
 
+  it("resize: an interpolation another library owns names this library's set and the owner", () => {
+    const e = errorOf(
+      lines(MINIMAL, '  input:', '    resize: { library: pillow, interpolation: linear }'),
+    );
+    expect(e.message).toContain('visiongate.yml:6: model.input.resize.interpolation:');
+    expect(e.message).toContain(
+      '"linear" is not a pillow interpolation; pillow has "nearest", "bilinear", "bicubic", "lanczos", "box", "hamming"',
+    );
+    expect(e.message).toContain('set library: opencv');
+    // Without a library, Pillow is meant.
+    expect(
+      errorOf(lines(MINIMAL, '  input:', '    resize: { interpolation: area }')).message,
+    ).toContain('"area" is not a pillow interpolation');
+  });
+
+  it('resize: the old sharp kernel name lanczos3 says what to write now', () => {
+    const e = errorOf(lines(MINIMAL, '  input:', '    resize: { interpolation: lanczos3 }'));
+    expect(e.message).toContain('model.input.resize.interpolation: must be one of');
+    expect(e.message).toContain('write lanczos (Pillow LANCZOS, a = 3)');
+    expect(e.message).toContain('"lanczos3"');
+  });
+
+  it('resize: antialias is refused outside torchvision, and with torchvision nearest', () => {
+    expect(
+      errorOf(lines(MINIMAL, '  input:', '    resize: { library: opencv, antialias: true }'))
+        .message,
+    ).toContain('antialias applies to library: torchvision only');
+    expect(
+      errorOf(
+        lines(
+          MINIMAL,
+          '  input:',
+          '    resize: { library: torchvision, interpolation: nearest, antialias: true }',
+        ),
+      ).message,
+    ).toContain('torchvision has no antialiased nearest');
+    const { config } = parseConfig(
+      lines(MINIMAL, '  input:', '    resize: { library: torchvision, antialias: false }'),
+      FILE,
+    );
+    expect(config.model.input.resize).toMatchObject({ library: 'torchvision', antialias: false });
+  });
+
   it('unknown key: points at the line of the key itself, not its parent', () => {
     const e = errorOf(
       lines(
@@ -188,9 +230,9 @@ describe('parseConfig: errors name file:line, the dotted key and the bad value',
 
   it('wrong type: names the key, the expected type and the value given', () => {
     const e = errorOf(lines(MINIMAL, 'runtime:', '  batchSize: big'));
-    expect(e.message).toContain('visiongate.yml:6: runtime.batchSize:');
-    expect(e.message).toContain('expected number');
-    expect(e.message).toContain('"big"');
+    expect(e.message).toContain(
+      'visiongate.yml:6: runtime.batchSize: expected an integer, got the string "big"',
+    );
   });
 
   it('out-of-range number inside a tuple: the index is part of the key path', () => {
@@ -281,7 +323,7 @@ describe('parseConfig: errors name file:line, the dotted key and the bad value',
 
   it('a top level that is not a mapping is refused', () => {
     expect(errorOf('- dataset\n').message).toContain('visiongate.yml:1: (top level):');
-    expect(errorOf('- dataset\n').message).toContain('expected object');
+    expect(errorOf('- dataset\n').message).toContain('expected a mapping, got the list [dataset]');
   });
 
   it('caps the list at 10 problems and says how many more', () => {
@@ -331,12 +373,101 @@ describe('parseConfig: hostile YAML is refused in bounded time and memory', () =
 
   it('thread counts ONNX Runtime would try to start are bounded', () => {
     const e = errorOf(lines(MINIMAL, 'runtime: { intraOpThreads: 1000000 }'));
-    expect(e.message).toContain('visiongate.yml:5: runtime.intraOpThreads: Too big');
+    expect(e.message).toContain(
+      'visiongate.yml:5: runtime.intraOpThreads: must be at most 256 (got 1000000)',
+    );
   });
 
   it('more than 1 MiB is refused before it is parsed', () => {
     const e = errorOf(`${MINIMAL}\n${'# padding\n'.repeat(110_000)}`);
     expect(e.message).toMatch(/^visiongate\.yml is 1\.0 MiB: a VisionGate config is a few kB/);
+  });
+});
+
+describe('parseConfig: messages say what is allowed, what was given and the closest name', () => {
+  it('a misspelt corruption in a list names the allowed values and the closest one', () => {
+    const e = errorOf(lines(MINIMAL, 'robustness:', '  corruptions: [gausian_noise, fog]'));
+    // zod alone said "robustness.corruptions: Invalid input" (a union of a name and a list).
+    expect(e.message).toContain('visiongate.yml:6: robustness.corruptions[0]: must be one of');
+    expect(e.message).toContain('"gaussian_noise", "shot_noise"');
+    expect(e.message).toContain('(got "gausian_noise"); did you mean "gaussian_noise"?');
+    expect(e.message).not.toContain('Invalid input');
+  });
+
+  it('a misspelt name where a list is also allowed says both', () => {
+    const e = errorOf(lines(MINIMAL, 'robustness:', '  corruptions: benchmrk'));
+    expect(e.message).toContain(
+      'robustness.corruptions: must be one of "benchmark", "all" or a list of names (got "benchmrk"); did you mean "benchmark"?',
+    );
+  });
+
+  it('a closest match ignores case, and none is offered for a word far from every value', () => {
+    expect(errorOf(lines(MINIMAL, '  input:', '    layout: nchw')).message).toContain(
+      'model.input.layout: must be one of "NCHW", "NHWC" (got "nchw"); did you mean "NCHW"?',
+    );
+    const far = errorOf(lines(MINIMAL, '  input:', '    layout: planar'));
+    expect(far.message).toContain('(got "planar")');
+    expect(far.message).not.toContain('did you mean');
+  });
+
+  it('a wrong type in a union says what each option takes and what was given', () => {
+    const mean = errorOf(lines(MINIMAL, '  input:', '    mean: "0.5"'));
+    expect(mean.message).toContain(
+      'visiongate.yml:6: model.input.mean: expected a number or a list of numbers, got the string "0.5"',
+    );
+    const size = errorOf(lines(MINIMAL, '  input:', '    size: "224"'));
+    expect(size.message).toContain(
+      'model.input.size: expected an integer or a list of 2 integers, got the string "224"',
+    );
+    const gate = errorOf(lines(MINIMAL, 'data:', '  gates:', '    maxLabelIssueRate: high'));
+    expect(gate.message).toContain(
+      'data.gates.maxLabelIssueRate: expected a number or a mapping { warn, fail }, got the string "high"',
+    );
+  });
+
+  it('inside a union, the option the value was meant for is the one reported', () => {
+    // A list was given: the list option's item error, not "expected number".
+    const e = errorOf(lines(MINIMAL, '  input:', '    mean: [0.5, "a", 0.5]'));
+    expect(e.message).toContain('model.input.mean[1]: expected a number, got the string "a"');
+    expect(e.message.match(/visiongate\.yml:\d/g)).toHaveLength(1);
+  });
+
+  it('a flat crossings list gets one message about the shape, without length noise', () => {
+    const e = errorOf(lines(MINIMAL, 'slices:', '  crossings: [lighting, source]'));
+    expect(e.message).toBe(
+      [
+        'invalid config visiongate.yml:',
+        '  visiongate.yml:6: slices.crossings: crossings is a list of column lists, e.g. [[lighting, source]] (got [lighting, source])',
+      ].join('\n'),
+    );
+    // One bad item among good ones is named by its index.
+    const one = errorOf(lines(MINIMAL, 'slices:', '  crossings: [[a, b], c]'));
+    expect(one.message).toContain('slices.crossings[1]: crossings is a list of column lists');
+    const short = errorOf(lines(MINIMAL, 'slices:', '  crossings: [[a]]'));
+    expect(short.message).toContain('slices.crossings[0]: needs at least 2 items (got [a])');
+  });
+
+  it('an unknown key gets the closest allowed key, or the list of allowed keys', () => {
+    const slip = errorOf(lines(MINIMAL, 'gates:', '  - { metric: accuracy, maxdrop: 0.1 }'));
+    expect(slip.message).toContain(
+      'visiongate.yml:6: gates[0]: unknown key "maxdrop"; did you mean "maxDrop"?',
+    );
+    const other = errorOf(lines(MINIMAL, 'gates:', '  - { metric: accuracy, min: 0.1, foo: 1 }'));
+    expect(other.message).toContain(
+      'gates[0]: unknown key "foo" (allowed here: metric, scope, min, max, maxDrop, level, significant)',
+    );
+    expect(errorOf(lines(MINIMAL, 'robustnes: {}')).message).toContain(
+      '(top level): unknown key "robustnes"; did you mean "robustness"?',
+    );
+  });
+
+  it('bounds are said in words', () => {
+    expect(errorOf(lines(MINIMAL, 'runtime:', '  batchSize: 0')).message).toContain(
+      'runtime.batchSize: must be greater than 0 (got 0)',
+    );
+    expect(errorOf(lines(MINIMAL, 'statistics:', '  resamples: 200000')).message).toContain(
+      'statistics.resamples: must be at most 100000 (got 200000)',
+    );
   });
 });
 

@@ -274,6 +274,7 @@ describe.each(CORRUPTION_NAMES)('%s', (name) => {
             table,
             params: PARAMS[table],
             pixelScale: 1,
+            channels: 3 as const,
           };
           const out = await spec.apply(clean, s, ctx);
           acc += m.damage(out.data, clean.data);

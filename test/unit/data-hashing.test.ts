@@ -216,9 +216,10 @@ describe('findDuplicates and findLeakage (pure, from hashes)', () => {
     id,
     label,
     sha256: sha,
-    phash,
-    dhash: dhash ?? phash,
+    signature: { frame: { phash, dhash: dhash ?? phash, thumbnail: new Uint8Array(256) } },
   });
+  // The grouping logic on hashes alone; the pixel check has its own tests below.
+  const hashesOnly = { pixelCheck: false, maxPixelDifference: 0.2 } as const;
   const images: HashedImage[] = base.map((h, k) => img(`img${k}`, `c${k % 3}`, `sha${k}`, h));
   images.push(img('exact-of-3', 'c0', 'sha3', base[3]!)); // same bytes as img3
   images.push(img('near-of-7', 'c2', 'shaN7', flip(base[7]!, 4, r))); // img7 is c1: conflict
@@ -226,7 +227,7 @@ describe('findDuplicates and findLeakage (pure, from hashes)', () => {
   images.push({ id: 'unreadable', sha256: 'sha11' }); // no perceptual hash, same bytes as img11
 
   it('groups exact and near duplicates, conflicting labels first', () => {
-    const f = findDuplicates(images, { hash: 'phash', threshold: 6, maxListed: 10 });
+    const f = findDuplicates(images, { hash: 'phash', threshold: 6, maxListed: 10, ...hashesOnly });
     expect(f.groups.map((g) => g.ids)).toEqual([
       ['img7', 'near-of-7'],
       ['chain-a', 'img9'],
@@ -250,22 +251,30 @@ describe('findDuplicates and findLeakage (pure, from hashes)', () => {
       hashedCount: 53,
       truncated: false,
     });
-    expect(findDuplicates(images, { hash: 'phash', threshold: 6, maxListed: 1 })).toMatchObject({
+    expect(
+      findDuplicates(images, { hash: 'phash', threshold: 6, maxListed: 1, ...hashesOnly }),
+    ).toMatchObject({
       groupCount: 4,
       truncated: true,
     });
-    expect(findDuplicates(images, { hash: 'phash', threshold: 4, maxListed: 10 }).groupCount).toBe(
-      3,
-    );
+    expect(
+      findDuplicates(images, { hash: 'phash', threshold: 4, maxListed: 10, ...hashesOnly })
+        .groupCount,
+    ).toBe(3);
   });
 
   it("mode 'both' needs the dHash within the threshold too", () => {
-    const far = images.map((x) =>
-      x.id === 'near-of-7' ? { ...x, dhash: flip(x.phash!, 20, r) } : x,
-    );
-    const ids = findDuplicates(far, { hash: 'both', threshold: 6, maxListed: 10 }).groups.flatMap(
-      (g) => g.ids,
-    );
+    const far = images.map((x) => {
+      if (x.id !== 'near-of-7') return x;
+      const frame = x.signature!.frame;
+      return { ...x, signature: { frame: { ...frame, dhash: flip(frame.phash, 20, r) } } };
+    });
+    const ids = findDuplicates(far, {
+      hash: 'both',
+      threshold: 6,
+      maxListed: 10,
+      ...hashesOnly,
+    }).groups.flatMap((g) => g.ids);
     expect(ids).not.toContain('near-of-7');
     expect(ids).toContain('chain-a');
   });
@@ -282,6 +291,7 @@ describe('findDuplicates and findLeakage (pure, from hashes)', () => {
       threshold: 6,
       near: true,
       maxListed: 10,
+      ...hashesOnly,
     });
     expect(f.examples).toEqual([
       {
@@ -315,6 +325,7 @@ describe('findDuplicates and findLeakage (pure, from hashes)', () => {
       threshold: 6,
       near: false,
       maxListed: 10,
+      ...hashesOnly,
     });
     expect(exactOnly.examples.map((e) => e.id)).toEqual(['img1']);
   });

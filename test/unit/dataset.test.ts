@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readClassFile } from '../../src/dataset/class-list.js';
 import {
   attachClasses,
   loadDataset,
-  readClassFile,
   resolveInsideRoot,
   type DatasetSpec,
   type RawDataset,
@@ -122,6 +122,28 @@ describe('parseCsvManifest', () => {
   it('an unclosed quote names the file and the line it started on', () => {
     const e = thrown(() => parseCsvManifest('id,path,label\n1,"a.png,cat\n', 'm.csv'));
     expect(e.message).toMatch(/^m\.csv:2: invalid CSV: /);
+    // Opened on line 3 of 6: csv-parse itself names line 6, where the file ended.
+    const text =
+      'id,path,label\n1,a.png,cat\n2,"b.png,cat\n3,c.png,dog\n4,d.png,dog\n5,e.png,dog\n';
+    const far = thrown(() => parseCsvManifest(text, 'm.csv'));
+    expect(far.message).toMatch(
+      /^m\.csv:3: invalid CSV: a quote opened on this line is never closed/,
+    );
+  });
+
+  it('quoted fields with "" and line breaks before an unclosed quote do not shift its line', () => {
+    const text = [
+      'id,path,label,note', //           line 1
+      '1,a.png,cat,"say ""hi"""', //     line 2: escaped quotes, closed
+      '2,b.png,cat,"two', //             line 3: a field over two lines
+      'lines"', //                       line 4
+      '3,c.png,dog,fine', //             line 5
+      '4,d.png,dog, "open', //           line 6: opens (after a space: fields are trimmed)
+      '5,e.png,dog,x',
+      '',
+    ].join('\n');
+    const e = thrown(() => parseCsvManifest(text, 'm.csv'));
+    expect(e.message).toMatch(/^m\.csv:6: invalid CSV: a quote opened on this line/);
   });
 
   it('a header naming one column twice is refused instead of silently dropping a column', () => {
@@ -325,8 +347,11 @@ describe('loadDataset', () => {
       loadDataset(spec(root, { manifest: path.join(root, 'metadata.jsonl') })),
     );
     // Not silently labelled with the dataset folder's own name.
-    expect(e.message).toContain('without a "label"');
+    expect(e.message).toContain(
+      '1 row(s) of metadata.jsonl have no "label" field and their image is directly in the folder of metadata.jsonl',
+    );
     expect(e.message).toContain('metadata.jsonl:1');
+    expect(e.message).toContain('dataset.columns.label');
   });
 
   it('refuses paths that escape the root, naming every offending row', async () => {
@@ -424,7 +449,66 @@ describe('loadDataset', () => {
       'm.csv': 'path,label\na.png,cat\nb.png,\n',
     });
     const e = await rejection(loadDataset(spec(root, { manifest: path.join(root, 'm.csv') })));
-    expect(e.message).toBe('1 row(s) without a "label" or id value: m.csv:3');
+    expect(e.message).toBe(
+      '1 row(s) with an empty or missing "label" (the label column, dataset.columns.label): m.csv:3',
+    );
+  });
+
+  it('a manifest without the label column names the setting, the columns and the closest one', async () => {
+    const root = await makeTree({
+      'a.png': null,
+      'm.csv': 'path,Label,site\na.png,cat,s1\n',
+    });
+    const e = await rejection(loadDataset(spec(root, { manifest: path.join(root, 'm.csv') })));
+    // It said "1 row(s) without a "label" or id value", as if some rows lacked a value.
+    expect(e.message).toBe(
+      'm.csv: no "label" column (columns: path, Label, site); set dataset.columns.label to the column that holds the class; did you mean "Label"?',
+    );
+  });
+
+  it('an empty id is named as the id column, apart from labels', async () => {
+    const root = await makeTree({ 'a.png': null, 'm.csv': 'id,path,label\n,a.png,cat\n' });
+    const e = await rejection(loadDataset(spec(root, { manifest: path.join(root, 'm.csv') })));
+    expect(e.message).toBe(
+      '1 row(s) with an empty or missing "id" (the id column, dataset.columns.id): m.csv:2',
+    );
+  });
+
+  it('hf-metadata paths outside the root: the rule, where they were resolved from, and the fix', async () => {
+    // The images sit under the root; metadata.jsonl is elsewhere and its paths were written
+    // relative to the root: Hugging Face reads them relative to the jsonl's folder.
+    const dir = await makeTree({
+      'images/cat/1.png': null,
+      'meta/metadata.jsonl': '{"file_name":"cat/1.png","label":"cat"}\n',
+    });
+    const root = path.join(dir, 'images');
+    const manifest = path.join(dir, 'meta/metadata.jsonl');
+    const e = await rejection(loadDataset(spec(root, { manifest })));
+    expect(e.message).toContain(`1 image path(s) escape the dataset root ${root}`);
+    expect(e.message).toContain(
+      `file_name is relative to the folder of metadata.jsonl, so these were resolved from ${path.join(dir, 'meta')}`,
+    );
+    expect(e.message).toContain('set dataset.format: jsonl and dataset.columns.path: file_name');
+    // The fix works.
+    const ds = await loadDataset(
+      spec(root, { manifest, format: 'jsonl', columns: { path: 'file_name', label: 'label' } }),
+    );
+    expect(rawRows(ds).map((r) => r.path)).toEqual(['cat/1.png']);
+
+    // Paths relative to the jsonl's folder, but the root does not contain it: move the root.
+    const dir2 = await makeTree({
+      'train/cat/1.png': null,
+      'train/metadata.jsonl': '{"file_name":"cat/1.png","label":"cat"}\n',
+      'other/x.txt': 'x',
+    });
+    const e2 = await rejection(
+      loadDataset(
+        spec(path.join(dir2, 'other'), { manifest: path.join(dir2, 'train/metadata.jsonl') }),
+      ),
+    );
+    expect(e2.message).toContain(
+      `resolved from ${path.join(dir2, 'train')}. Set dataset.root to that folder (or one that contains it).`,
+    );
   });
 
   it('dataset.metadata naming a missing column lists it and the columns that exist', async () => {
@@ -499,9 +583,50 @@ describe('readClassFile', () => {
   it('ignores blank lines, # comments and surrounding spaces (CRLF too)', async () => {
     const dir = await makeTree({
       'classes.txt':
-        '# model output order\r\n\r\n  cat  \r\ndog\r\n   # indented comment\r\nbird\r\n\r\n',
+        '# model output order\r\n\r\n  cat  \r\ndog\r\n   # indented comment\r\n#\r\nbird\r\n\r\n',
     });
     expect(await readClassFile(path.join(dir, 'classes.txt'))).toEqual(['cat', 'dog', 'bird']);
+  });
+
+  it('a name starting with # but not "# " is a class (#1, #fff), not a comment', async () => {
+    const dir = await makeTree({ 'classes.txt': '# colours\n#1\n#fff\nplain\n' });
+    expect(await readClassFile(path.join(dir, 'classes.txt'))).toEqual(['#1', '#fff', 'plain']);
+  });
+
+  it('.json: a list, an id → name object in any key order, or a config.json id2label', async () => {
+    const dir = await makeTree({
+      'list.json': '["cat", "# not a comment", "dog"]',
+      'ids.json': '{"1": "dog", "0": "cat", "2": "bird"}',
+      'config.json': JSON.stringify({
+        architectures: ['ViTForImageClassification'],
+        id2label: { '0': 'cat', '1': 'dog' },
+        label2id: { cat: 0, dog: 1 },
+      }),
+    });
+    expect(await readClassFile(path.join(dir, 'list.json'))).toEqual([
+      'cat',
+      '# not a comment',
+      'dog',
+    ]);
+    expect(await readClassFile(path.join(dir, 'ids.json'))).toEqual(['cat', 'dog', 'bird']);
+    expect(await readClassFile(path.join(dir, 'config.json'))).toEqual(['cat', 'dog']);
+  });
+
+  it('.json that is not a class list is refused with the file and the reason', async () => {
+    const dir = await makeTree({
+      'broken.json': '["cat", "dog"',
+      'gap.json': '{"0": "cat", "2": "dog"}',
+      'number.json': '[1, 2]',
+      'scalar.json': '"cat"',
+    });
+    const broken = await rejection(readClassFile(path.join(dir, 'broken.json')));
+    expect(broken.message).toContain(`${path.join(dir, 'broken.json')}: invalid JSON`);
+    const gap = await rejection(readClassFile(path.join(dir, 'gap.json')));
+    expect(gap.message).toContain('key "2" is not a class index 0-1');
+    const num = await rejection(readClassFile(path.join(dir, 'number.json')));
+    expect(num.message).toContain('item 0 of the class list is 1, not a class name');
+    const scalar = await rejection(readClassFile(path.join(dir, 'scalar.json')));
+    expect(scalar.message).toContain('a class list in JSON is a list');
   });
 
   it('a missing class file is named', async () => {

@@ -51,8 +51,9 @@ describe('resolveContract: layout and channels', () => {
         width: 224,
         height: 224,
         mode: 'stretch',
-        interpolation: 'bilinear',
-        background: '#000000',
+        resampler: { library: 'pillow', interpolation: 'bilinear' },
+        exif: false,
+        pad: '#000000',
       },
       tensor: {
         layout: 'NCHW',
@@ -164,9 +165,45 @@ describe('resolveContract: size', () => {
       width: 224,
       height: 224,
       mode: 'center-crop',
-      interpolation: 'bicubic',
+      resampler: { library: 'pillow', interpolation: 'bicubic' },
       resizeTo: 256,
+      exif: false,
       background: '#ffffff',
+      pad: '#ffffff',
+    });
+  });
+
+  it("each library's loader defaults: EXIF and 114-grey padding for opencv, antialias on for torchvision", () => {
+    const g = (resize: Record<string, unknown>, more: Record<string, unknown> = {}) =>
+      resolve([input(['N', 3, 64, 64])], { resize, ...more }).geometry;
+    expect(g({ library: 'opencv', mode: 'letterbox' })).toMatchObject({
+      resampler: { library: 'opencv', interpolation: 'linear' },
+      exif: true,
+      pad: '#727272',
+    });
+    expect(g({ library: 'opencv' })).not.toHaveProperty('background');
+    expect(g({ library: 'torchvision' }).resampler).toEqual({
+      library: 'torchvision',
+      interpolation: 'bilinear',
+      antialias: true,
+    });
+    expect(g({ library: 'torchvision', interpolation: 'nearest' }).resampler).toEqual({
+      library: 'torchvision',
+      interpolation: 'nearest',
+      antialias: false,
+    });
+    expect(g({ library: 'torchvision', antialias: false }).resampler).toMatchObject({
+      antialias: false,
+    });
+    // Explicit options win over the library's defaults.
+    expect(g({ library: 'opencv', pad: '#000000' }, { exif: false })).toMatchObject({
+      exif: false,
+      pad: '#000000',
+    });
+    expect(g({ library: 'pillow' }, { exif: true, background: '#102030' })).toMatchObject({
+      exif: true,
+      background: '#102030',
+      pad: '#102030',
     });
   });
 });

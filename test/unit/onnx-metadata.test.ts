@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readClassFile } from '../../src/dataset/load.js';
+import { readClassFile } from '../../src/dataset/class-list.js';
 import { readOnnxModelInfo } from '../../src/model/onnx-metadata.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

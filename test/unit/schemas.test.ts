@@ -18,6 +18,9 @@ describe('published JSON Schemas', () => {
     const generated = await schemaFiles();
     expect(Object.keys(generated).sort()).toEqual([
       'docs/config-reference.md',
+      'docs/workflows/baseline.yml',
+      'docs/workflows/nightly.yml',
+      'docs/workflows/pr.yml',
       'schemas/report.schema.json',
       'schemas/visiongate.schema.json',
     ]);

@@ -20,15 +20,13 @@
  * is two popcounts, with no BigInt on the hot path.
  */
 import { createHash } from 'node:crypto';
+import { LUMA_B, LUMA_G, LUMA_R } from '../../image/luma.js';
 
 /** A 64-bit hash as two unsigned 32-bit integers; bit k of the hash is bit k of lo (k < 32) or bit k−32 of hi. */
 export interface Hash64 {
   hi: number;
   lo: number;
 }
-
-/** Perceptual hash families. */
-export type PerceptualHashKind = 'phash' | 'dhash';
 
 /** sha256 of the bytes, lower-case hex. Equal hashes mean byte-identical files. */
 export function sha256Hex(bytes: Uint8Array): string {
@@ -162,12 +160,24 @@ const DCT_COS: Float64Array = (() => {
 })();
 
 /**
- * pHash of a luma image (any size, any scale of values). Only the 8×8 coefficients that are kept
- * are computed (separable DCT, 32×8 then 8×8), so the DCT normalisation factors, which are the
- * same for every kept coefficient, can be left out: they do not change the median comparison.
+ * pHash of a luma image (any size, any scale of values), of the whole frame or of a window.
+ * Only the 8×8 coefficients that are kept are computed (separable DCT, 32×8 then 8×8), so the
+ * DCT normalisation factors, which are the same for every kept coefficient, can be left out: they
+ * do not change the median comparison.
  */
 export function pHash(gray: GrayImage, window?: Window): Hash64 {
-  const small = resizeArea(gray, DCT_SIZE, DCT_SIZE, window).data;
+  return pHashOfResized(resizeArea(gray, PHASH_SIDE, PHASH_SIDE, window));
+}
+
+/** Side of the area-averaged image pHash transforms. */
+export const PHASH_SIDE = DCT_SIZE;
+
+/** pHash of an image already area-averaged to {@link PHASH_SIDE}², as {@link pHash} does first. */
+export function pHashOfResized(resized: GrayImage): Hash64 {
+  if (resized.width !== DCT_SIZE || resized.height !== DCT_SIZE) {
+    throw new Error(`pHash needs a ${DCT_SIZE}×${DCT_SIZE} image`);
+  }
+  const small = resized.data;
   // Row transform: for each image row y, coefficients v = 1..8 along x.
   const rows = new Float64Array(DCT_SIZE * LOW);
   for (let y = 0; y < DCT_SIZE; y++) {
@@ -203,11 +213,6 @@ export function dHash(gray: GrayImage, window?: Window): Hash64 {
   return packBits(bits);
 }
 
-/** Compute one perceptual hash kind, of the whole image or of a window of it. */
-export function perceptualHash(gray: GrayImage, kind: PerceptualHashKind, window?: Window): Hash64 {
-  return kind === 'phash' ? pHash(gray, window) : dHash(gray, window);
-}
-
 /**
  * Luma (ITU-R BT.601 weights, as PIL's `convert('L')` and OpenCV's `cvtColor` use) of an 8-bit
  * interleaved image with `channels` ≥ 3 (extra channels ignored) or 1 (copied).
@@ -223,9 +228,10 @@ export function lumaFromInterleaved(
   if (channels < 3) {
     for (let i = 0; i < n; i++) out[i] = data[i * channels]!;
   } else {
+    const [wr, wg, wb] = [LUMA_R, LUMA_G, LUMA_B];
     for (let i = 0; i < n; i++) {
       const o = i * channels;
-      out[i] = 0.299 * data[o]! + 0.587 * data[o + 1]! + 0.114 * data[o + 2]!;
+      out[i] = wr * data[o]! + wg * data[o + 1]! + wb * data[o + 2]!;
     }
   }
   return { width, height, data: out };

@@ -1,36 +1,52 @@
 /**
- * Duplicate and leakage findings from precomputed hashes (pure; hashes come from scan.ts).
+ * Duplicate and leakage findings from precomputed signatures (pure; signatures come from scan.ts).
  *
  * - Exact duplicates: equal sha256 of the file bytes.
- * - Near duplicates: perceptual hashes within a Hamming radius, found with a multi-index hash
- *   table (hamming-index.ts), then grouped transitively with union-find: A~B and B~C put A, B
- *   and C in one group even when A and C are further apart, which is what a reviewer wants to
- *   see (one cluster of copies), at the price of chaining on very loose thresholds.
+ * - Near duplicates, in two steps:
+ *   1. candidates: perceptual hashes within a Hamming radius on either region of the signature
+ *      (whole frame, content window; signature.ts), found with a multi-index hash table
+ *      (hamming-index.ts) per region, so the search stays sub-quadratic;
+ *   2. confirmation on pixels (pixel-check.ts): the pair's 16×16 thumbnails agree on either
+ *      region after aligning them. Hashes alone cannot separate a re-encoded copy of a 28×28
+ *      image from a distinct but similar one; the thumbnails can.
+ *   Confirmed pairs are grouped transitively with union-find: A~B and B~C put A, B and C in one
+ *   group even when A and C are further apart, which is what a reviewer wants to see (one cluster
+ *   of copies), at the price of chaining on very loose thresholds.
  * - Leakage: evaluation images that are exact or near copies of training images. Leaked
  *   examples measure memorisation, not generalisation.
  */
 import { hammingDistance, type Hash64 } from './hashing.js';
 import { HammingIndex } from './hamming-index.js';
+import { pixelDifference } from './pixel-check.js';
 import type { ImageScan } from './scan.js';
+import {
+  SIGNATURE_REGIONS,
+  type ImageSignature,
+  type RegionSignature,
+  type SignatureRegion,
+} from './signature.js';
 import type { DataCheck } from './types.js';
 import { formatNumber, formatPercent, skipped } from './util.js';
 
 /** Which perceptual hash decides "near": one, or both (a pair must be within the radius on each). */
 export type NearHashMode = 'phash' | 'dhash' | 'both';
 
-/** One image's hashes; perceptual hashes are absent when the image could not be decoded. */
+/** One image's byte hash and near-duplicate signature (absent when the image could not be decoded). */
 export interface HashedImage {
   id: string;
   label?: string;
   sha256: string;
-  phash?: Hash64;
-  dhash?: Hash64;
+  signature?: ImageSignature;
 }
 
 export interface NearDuplicateOptions {
   hash: NearHashMode;
-  /** Largest Hamming distance (of 64 bits) that counts as a near duplicate. */
+  /** Largest Hamming distance (of 64 bits) that makes a pair a candidate. */
   threshold: number;
+  /** Confirm candidates on pixels; false: the hashes decide alone. */
+  pixelCheck: boolean;
+  /** Largest {@link pixelDifference} of a confirmed pair (more for hashes within 2 bits). */
+  maxPixelDifference: number;
   /** Largest number of groups listed (counts always cover all). */
   maxListed: number;
 }
@@ -126,22 +142,101 @@ export class UnionFind {
   }
 }
 
-/** Distance under the mode, or undefined when a needed hash is missing. */
-function modeDistance(a: HashedImage, b: HashedImage, mode: NearHashMode): number | undefined {
-  if (mode === 'phash' || mode === 'both') {
-    if (!a.phash || !b.phash) return undefined;
-    const dp = hammingDistance(a.phash, b.phash);
-    if (mode === 'phash') return dp;
-    if (!a.dhash || !b.dhash) return undefined;
-    return Math.max(dp, hammingDistance(a.dhash, b.dhash));
-  }
-  if (!a.dhash || !b.dhash) return undefined;
-  return hammingDistance(a.dhash, b.dhash);
+/** Distance of two regions under the mode (for 'both', the larger of the two). */
+function modeDistance(a: RegionSignature, b: RegionSignature, mode: NearHashMode): number {
+  if (mode === 'phash') return hammingDistance(a.phash, b.phash);
+  if (mode === 'dhash') return hammingDistance(a.dhash, b.dhash);
+  return Math.max(hammingDistance(a.phash, b.phash), hammingDistance(a.dhash, b.dhash));
 }
 
 /** The hash a mode indexes on (for 'both', pHash finds candidates and dHash must agree). */
-function indexHash(image: HashedImage, mode: NearHashMode): Hash64 | undefined {
-  return mode === 'dhash' ? image.dhash : image.phash;
+function indexHash(region: RegionSignature, mode: NearHashMode): Hash64 {
+  return mode === 'dhash' ? region.dhash : region.phash;
+}
+
+/** Images that have a region, and that region's index hashes. */
+function regionMembers(
+  images: readonly HashedImage[],
+  region: SignatureRegion,
+  mode: NearHashMode,
+): { members: number[]; hashes: Hash64[] } {
+  const members: number[] = [];
+  const hashes: Hash64[] = [];
+  images.forEach((img, k) => {
+    const r = img.signature?.[region];
+    if (r) {
+      members.push(k);
+      hashes.push(indexHash(r, mode));
+    }
+  });
+  return { members, hashes };
+}
+
+/**
+ * Hashes within this many bits are strong evidence on their own, so such a pair passes the pixel
+ * check up to {@link CLOSE_PIXEL_DIFFERENCE}. Measured (docs/data-suite.md): on 32×32 photo tiles,
+ * textured copies land within 2 bits but up to 0.33 apart on pixels, while distinct Fashion-MNIST
+ * garments 0.2–0.35 apart on pixels are 4 or more bits apart.
+ */
+const CLOSE_HAMMING_DISTANCE = 2;
+const CLOSE_PIXEL_DIFFERENCE = 0.35;
+
+/**
+ * Whether a candidate pair at Hamming distance `distance` passes the pixel check, on any region
+ * both images have.
+ */
+function confirmed(
+  a: ImageSignature,
+  b: ImageSignature,
+  distance: number,
+  options: NearDuplicateOptions,
+): boolean {
+  if (!options.pixelCheck) return true;
+  const tolerance =
+    distance <= CLOSE_HAMMING_DISTANCE
+      ? Math.max(CLOSE_PIXEL_DIFFERENCE, options.maxPixelDifference)
+      : options.maxPixelDifference;
+  for (const region of SIGNATURE_REGIONS) {
+    const ra = a[region];
+    const rb = b[region];
+    if (ra && rb && pixelDifference(ra.thumbnail, rb.thumbnail) <= tolerance) return true;
+  }
+  return false;
+}
+
+/**
+ * Near pairs among `images`: candidates within the radius on some region (smallest distance
+ * over the regions), then the pixel check. Returns [i, j, distance] with i < j.
+ */
+export function nearPairs(
+  images: readonly HashedImage[],
+  options: NearDuplicateOptions,
+): [number, number, number][] {
+  const n = images.length;
+  const candidates = new Map<number, number>();
+  for (const region of SIGNATURE_REGIONS) {
+    const { members, hashes } = regionMembers(images, region, options.hash);
+    const index = HammingIndex.build(hashes, { radius: options.threshold });
+    for (const pair of index.pairsWithin(options.threshold)) {
+      const a = members[pair.i]!;
+      const b = members[pair.j]!;
+      const d =
+        options.hash === 'both'
+          ? modeDistance(images[a]!.signature![region]!, images[b]!.signature![region]!, 'both')
+          : pair.distance;
+      if (d > options.threshold) continue;
+      const key = a * n + b;
+      const previous = candidates.get(key);
+      if (previous === undefined || d < previous) candidates.set(key, d);
+    }
+  }
+  const pairs: [number, number, number][] = [];
+  for (const [key, d] of candidates) {
+    const a = Math.floor(key / n);
+    const b = key - a * n;
+    if (confirmed(images[a]!.signature!, images[b]!.signature!, d, options)) pairs.push([a, b, d]);
+  }
+  return pairs;
 }
 
 /** Group exact and near duplicates among `images`. */
@@ -170,24 +265,8 @@ export function findDuplicates(
     for (let k = 1; k < members.length; k++) noteLink(members[0]!, members[k]!, 0);
   }
 
-  // Near: index the decodable images, self-join within the radius.
-  const hashed: number[] = [];
-  const hashes: Hash64[] = [];
-  images.forEach((img, k) => {
-    const h = indexHash(img, options.hash);
-    if (h && (options.hash !== 'both' || img.dhash)) {
-      hashed.push(k);
-      hashes.push(h);
-    }
-  });
-  const index = HammingIndex.build(hashes, { radius: options.threshold });
-  for (const pair of index.pairsWithin(options.threshold)) {
-    const a = hashed[pair.i]!;
-    const b = hashed[pair.j]!;
-    const d =
-      options.hash === 'both' ? modeDistance(images[a]!, images[b]!, 'both') : pair.distance;
-    if (d !== undefined && d <= options.threshold) noteLink(a, b, d);
-  }
+  // Near: candidates from the hash index, confirmed on pixels.
+  for (const [a, b, d] of nearPairs(images, options)) noteLink(a, b, d);
 
   const members = new Map<number, number[]>();
   for (let k = 0; k < images.length; k++) {
@@ -224,7 +303,7 @@ export function findDuplicates(
     status: 'ran',
     hash: options.hash,
     threshold: options.threshold,
-    hashedCount: hashed.length,
+    hashedCount: images.filter((img) => img.signature).length,
     exactGroupCount,
     groupCount: groups.length,
     imagesInGroups,
@@ -247,31 +326,36 @@ export function findLeakage(
     if (list) list.push(k);
     else trainBySha.set(img.sha256, [k]);
   });
-  const trainHashed: number[] = [];
-  const trainHashes: Hash64[] = [];
-  trainImages.forEach((img, k) => {
-    const h = indexHash(img, options.hash);
-    if (h && (options.hash !== 'both' || img.dhash)) {
-      trainHashed.push(k);
-      trainHashes.push(h);
-    }
-  });
-  const index = options.near
-    ? HammingIndex.build(trainHashes, { radius: options.threshold })
-    : undefined;
+  const indexes = options.near
+    ? SIGNATURE_REGIONS.map((region) => {
+        const { members, hashes } = regionMembers(trainImages, region, options.hash);
+        return {
+          region,
+          members,
+          index: HammingIndex.build(hashes, { radius: options.threshold }),
+        };
+      })
+    : [];
 
   const leaked: LeakedExample[] = [];
   for (const img of evalImages) {
     const matches = new Map<number, number>();
     for (const k of trainBySha.get(img.sha256) ?? []) matches.set(k, 0);
-    const q = indexHash(img, options.hash);
-    if (index && q) {
-      index.search(q, options.threshold, (t) => {
-        const k = trainHashed[t]!;
+    // Near: candidates on any region (smallest distance), then the pixel check.
+    const near = new Map<number, number>();
+    for (const { region, members, index } of indexes) {
+      const query = img.signature?.[region];
+      if (!query) continue;
+      index.search(indexHash(query, options.hash), options.threshold, (t) => {
+        const k = members[t]!;
         if (matches.has(k)) return;
-        const d = modeDistance(img, trainImages[k]!, options.hash);
-        if (d !== undefined && d <= options.threshold) matches.set(k, d);
+        const d = modeDistance(query, trainImages[k]!.signature![region]!, options.hash);
+        const previous = near.get(k);
+        if (d <= options.threshold && (previous === undefined || d < previous)) near.set(k, d);
       });
+    }
+    for (const [k, d] of near) {
+      if (confirmed(img.signature!, trainImages[k]!.signature!, d, options)) matches.set(k, d);
     }
     if (matches.size === 0) continue;
     const sorted = [...matches.entries()].sort(
@@ -317,14 +401,14 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The hashes of a scan (perceptual ones only when the image decoded). */
+/** The byte hash of a scan, and its signature when the image decoded. */
 export function hashedFromScan(scan: ImageScan, label?: string): HashedImage | undefined {
   if (scan.sha256 === undefined) return undefined;
   return {
     id: scan.id,
     sha256: scan.sha256,
     ...(label !== undefined ? { label } : {}),
-    ...(scan.ok ? { phash: scan.phash, dhash: scan.dhash } : {}),
+    ...(scan.ok ? { signature: scan.signature } : {}),
   };
 }
 
@@ -343,6 +427,8 @@ export const duplicatesCheck: DataCheck<'duplicates'> = {
     return findDuplicates(images, {
       hash: c.hash,
       threshold: c.hammingThreshold,
+      pixelCheck: c.pixelCheck,
+      maxPixelDifference: c.maxPixelDifference,
       maxListed: ctx.config.maxListed,
     });
   },
@@ -383,6 +469,8 @@ export const leakageCheck: DataCheck<'leakage'> = {
     return findLeakage(evalImages, trainImages, {
       hash: c.hash,
       threshold: c.hammingThreshold,
+      pixelCheck: c.pixelCheck,
+      maxPixelDifference: c.maxPixelDifference,
       near: c.near,
       maxListed: ctx.config.maxListed,
     });

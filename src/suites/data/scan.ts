@@ -1,21 +1,16 @@
 /**
  * The one place the data suite reads images. Each file is read once: its bytes give the sha256,
  * one sharp decode (EXIF-oriented, alpha flattened onto white, downscaled so the longest side is
- * at most `maxSide`) gives the luma image from which both perceptual hashes and the pixel
- * properties are computed. A file that cannot be read or decoded becomes a per-id error, never
+ * at most `maxSide`) gives the luma image from which the near-duplicate signature (hashes and
+ * thumbnails, signature.ts) and the pixel properties are computed. A file that cannot be read or decoded becomes a per-id error, never
  * an exception: a dataset with a truncated JPEG must still get a report.
  */
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import {
-  dHash,
-  lumaFromInterleaved,
-  pHash,
-  sha256Hex,
-  contentWindow,
-  type Hash64,
-} from './hashing.js';
-import { measureLuma, type ImageProperties } from './image-properties.js';
+import { lumaFromInterleaved, sha256Hex } from './hashing.js';
+import { lumaProperties } from '../../image/properties.js';
+import type { ImageFileProperties } from './image-properties.js';
+import { imageSignature, type ImageSignature } from './signature.js';
 
 /** sharp's decoder strictness, least to most strict. */
 export type FailOn = 'none' | 'truncated' | 'error' | 'warning';
@@ -25,7 +20,7 @@ export interface ScanOptions {
   failOn: FailOn;
   /** Longest side of the analysis image. */
   maxSide: number;
-  /** Hash the content window rather than the whole frame (hashing.ts). */
+  /** Also hash the content window, not only the whole frame (signature.ts). */
   contentWindow: boolean;
   /** Images read in parallel (sharp also uses its own threads per image). */
   concurrency: number;
@@ -37,9 +32,8 @@ export type ImageScan =
       id: string;
       ok: true;
       sha256: string;
-      phash: Hash64;
-      dhash: Hash64;
-      properties: ImageProperties;
+      signature: ImageSignature;
+      properties: ImageFileProperties;
     }
   | { id: string; ok: false; sha256?: string; error: string };
 
@@ -82,20 +76,19 @@ export async function scanImageFile(
     );
     const width = meta.autoOrient?.width ?? meta.width;
     const height = meta.autoOrient?.height ?? meta.height;
-    const window = options.contentWindow ? contentWindow(gray) : undefined;
     return {
       id,
       ok: true,
       sha256,
-      phash: pHash(gray, window),
-      dhash: dHash(gray, window),
+      signature: imageSignature(gray, options.contentWindow),
       properties: {
         width,
         height,
         aspectRatio: width / height,
         channels: meta.channels,
         format: meta.format,
-        ...measureLuma(gray),
+        // As Float64 (exact) so the pass's hot lumaProperties only ever sees one array type.
+        ...lumaProperties(Float64Array.from(gray.data), gray.width, gray.height),
       },
     };
   } catch (error) {

@@ -57,7 +57,7 @@ import {
 } from './models.js';
 import { CASE_TIMEOUT_MS } from './settings.js';
 import { classNameText, fileNameText, valueText } from './strings.js';
-import { formatKeyPath } from '../../../src/config/load.js';
+import { formatKeyPath } from '../../../src/config/issues.js';
 
 /** The state of the output folder before the run. */
 export type OutState = 'absent' | 'nested' | 'previous' | 'empty' | 'foreign' | 'file';

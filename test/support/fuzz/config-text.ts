@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { Document, isMap, isSeq, stringify } from 'yaml';
 import type { Json, KeyPath } from './config.js';
 import { getAt, keyPaths } from './config.js';
-import { formatKeyPath } from '../../../src/config/load.js';
+import { formatKeyPath } from '../../../src/config/issues.js';
 
 export const CONFIG_NAME = 'visiongate.yml';
 
