@@ -567,6 +567,15 @@ async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
+/** Remove the folder of all cases (after every case passed; a failing one keeps its files). */
+export async function removeCaseRoot(): Promise<void> {
+  if (!fuzzRoot) return;
+  const root = await fuzzRoot;
+  fuzzRoot = undefined;
+  previousRun = undefined;
+  await rm(root, { recursive: true, force: true });
+}
+
 /** Remove a case's folder (after it passed). */
 export async function removeCase(run: CaseRun): Promise<void> {
   await rm(run.dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import fc from 'fast-check';
-import { caseArb, removeCase, runCase, type CaseOptions } from './case.js';
+import { caseArb, removeCase, removeCaseRoot, runCase, type CaseOptions } from './case.js';
 import { describeFailure, judge } from './oracle.js';
 import { FUZZ_SEED, fuzzParameters } from './settings.js';
 
@@ -50,6 +50,7 @@ export async function checkCases(
         ].join('\n'),
       );
     }
+    await removeCaseRoot();
   } finally {
     const used = process.cpuUsage(cpu);
     process.stderr.write(

@@ -42,13 +42,26 @@ const TOTAL = readTotal();
  */
 export const CASE_TIMEOUT_MS = Number(process.env.FUZZ_TIMEOUT_MS ?? 10_000);
 
+/** Cases of a property: its share of FUZZ_RUNS (`share` of the default total, rounded up). */
+export function casesOf(share: number): number {
+  return Math.max(1, Math.ceil((share * TOTAL) / DEFAULT_TOTAL));
+}
+
+/**
+ * The test timeout of a property of `share` cases: generous (a busy machine runs a case in
+ * well over its ~0.1 s of CPU), growing with FUZZ_RUNS so a long search is not cut short.
+ */
+export function propertyTimeout(share: number): number {
+  return 120_000 + casesOf(share) * 1_500;
+}
+
 /**
  * fast-check parameters of one property: the shared seed, its share of FUZZ_RUNS (`share`
  * cases of the default {@link DEFAULT_TOTAL}, rounded up), and a `path` to replay a single
  * reported case (`FUZZ_PATH`, printed with a failure).
  */
 export function fuzzParameters<T>(name: string, share: number): Parameters<T> {
-  const numRuns = Math.max(1, Math.ceil((share * TOTAL) / DEFAULT_TOTAL));
+  const numRuns = casesOf(share);
   process.stderr.write(
     `fuzz ${name}: seed ${FUZZ_SEED}, ${numRuns} cases (reproduce with FUZZ_SEED=${FUZZ_SEED})\n`,
   );
