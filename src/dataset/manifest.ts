@@ -33,6 +33,14 @@ export function detectFormat(format: string, manifest: string | undefined): Mani
 /** `.tsv` manifests are tab-separated, every other CSV manifest comma-separated. */
 const delimiterOf = (display: string) => (display.toLowerCase().endsWith('.tsv') ? '\t' : ',');
 
+/**
+ * A column named `__proto__` cannot be a key of the row objects csv-parse and JSON.parse make
+ * (assigning it sets the object's prototype): its values vanished without a word, and
+ * `dataset.metadata: [__proto__]` was refused as "not in the manifest". It is refused by name.
+ */
+const RESERVED_COLUMN = '__proto__';
+const reservedColumnMessage = `a column is named "${RESERVED_COLUMN}", which VisionGate cannot read as a column (it is special in JavaScript objects); rename it`;
+
 /** csv-parse options of a manifest: the header row names the columns. */
 function csvOptions(display: string) {
   return {
@@ -41,6 +49,8 @@ function csvOptions(display: string) {
       // Two columns with one name would silently keep only the last one's values.
       const dup = names.find((n, i) => names.indexOf(n) !== i);
       if (dup !== undefined) throw new Error(`the header row names column "${dup}" twice`);
+      if (names.includes(RESERVED_COLUMN))
+        throw new UserError('dataset', `${display}:1: ${reservedColumnMessage}`);
       return names;
     },
     bom: true,
@@ -124,13 +134,20 @@ async function unclosedQuoteLine(file: string, display: string): Promise<number 
 
 /** Parse a CSV/TSV manifest. The header row names the columns. */
 export function parseCsvManifest(text: string, display: string): ManifestRow[] {
+  // A row's line is its first, counted as visitCsvLines counts (a CR LF inside quotes once).
+  let extra = 0;
   try {
     return parseCsv<ManifestRow>(text, {
       ...csvOptions(display),
-      on_record: (record: unknown, context: { lines: number }): ManifestRow => ({
-        fields: record as Record<string, string>,
-        line: context.lines,
-      }),
+      on_record: (record: unknown, context: { lines: number }): ManifestRow => {
+        const fields = record as Record<string, string>;
+        let breaks = 0;
+        for (const f of Object.values(fields)) {
+          extra += f.match(/\r\n/g)?.length ?? 0;
+          breaks += f.match(/\r\n|\r|\n/g)?.length ?? 0;
+        }
+        return { fields, line: context.lines - extra - breaks };
+      },
     });
   } catch (error) {
     const scanner = new QuoteScanner(delimiterOf(display));
@@ -165,6 +182,8 @@ function jsonlRow(raw: string, n: number, display: string): ManifestRow | undefi
   }
   const fields: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
+    if (k === RESERVED_COLUMN)
+      throw new UserError('dataset', `${display}:${n}: ${reservedColumnMessage}`);
     if (v === null || v === undefined) continue;
     fields[k] =
       typeof v === 'string'

@@ -112,6 +112,28 @@ describe('CSV manifest lines', () => {
       'manifest.csv:4: invalid CSV in the row that starts on this line: Invalid Closing Quote',
     );
   });
+  it('a column named __proto__ is refused by name (its values vanished without a word)', async () => {
+    const dir = await caseWith(config(CSV_DATASET), (d) =>
+      writeFile(
+        path.join(d, 'data/manifest.csv'),
+        'id,path,label,__proto__\nred-0,images/red-0.png,red,a\nred-1,images/red-1.png,red,b\n',
+      ),
+    );
+    const r = await run(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('manifest.csv:1: a column is named "__proto__"');
+    const jsonl = await caseWith(
+      config('{ root: data, manifest: data/m.jsonl, classes: data/classes.txt }'),
+      (d) =>
+        writeFile(
+          path.join(d, 'data/m.jsonl'),
+          '{"path":"images/red-0.png","label":"red"}\n{"path":"images/red-1.png","label":"red","__proto__":"b"}\n',
+        ),
+    );
+    const j = await run(jsonl);
+    expect(j.code).toBe(2);
+    expect(j.stderr).toContain('m.jsonl:2: a column is named "__proto__"');
+  });
 });
 
 describe('ImageFolder', () => {

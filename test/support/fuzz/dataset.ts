@@ -56,7 +56,9 @@ export type DatasetFault =
   | { kind: 'empty-manifest' }
   | { kind: 'no-manifest' }
   | { kind: 'no-path-column' }
-  | { kind: 'folder-link-outside' };
+  | { kind: 'folder-link-outside' }
+  /** A column named `__proto__` (refused by name: it cannot be an object key). */
+  | { kind: 'reserved-column'; row: number };
 
 export interface DatasetSpec {
   kind: ManifestKind;
@@ -137,7 +139,8 @@ export function datasetArb(
                     .oneof(
                       { weight: 4, arbitrary: valueText(4) },
                       // Names that are also properties of every JavaScript object.
-                      fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'),
+                      // (`__proto__` is refused by name: a fault of its own.)
+                      fc.constantFrom('constructor', 'toString', 'hasOwnProperty'),
                     )
                     .filter((s) => ![...Object.values(columns), 'file_name'].includes(s)),
                   { maxLength: 3, selector: (s) => s },
@@ -273,6 +276,7 @@ function faultArb(spec: DatasetSpec, brokenImages: boolean): fc.Arbitrary<Datase
     );
   if (manifest)
     choices.push(
+      row.map((r) => ({ kind: 'reserved-column' as const, row: r })),
       fc.record({
         kind: fc.constant('escape' as const),
         row,
@@ -456,10 +460,12 @@ export async function writeDataset(spec: DatasetSpec, caseDir: string): Promise<
       ...spec.metaNames,
     ];
     if (f?.kind === 'duplicate-header') names.push(spec.columns.label);
+    if (f?.kind === 'reserved-column') names.push('__proto__');
     push(names.map((n) => csvField(n, d, spec.quoteAll)).join(d));
     if (f?.kind !== 'header-only')
       spec.rows.forEach((_, i) => {
         const values = rowFields(spec, i).map(([, v]) => csvField(metaText(v), d, spec.quoteAll));
+        if (f?.kind === 'reserved-column') values.push('x');
         if (f?.kind === 'duplicate-header')
           values.push(csvField(spec.rows[i]!.label, d, spec.quoteAll));
         if (f && 'row' in f && f.row === i) {
@@ -475,7 +481,9 @@ export async function writeDataset(spec: DatasetSpec, caseDir: string): Promise<
     }
     spec.rows.forEach((_, i) => {
       if (spec.blankLines && i % 3 === 1) push('');
-      push(f?.kind === 'bad-json' && f.row === i ? f.text : jsonObject(rowFields(spec, i)), i);
+      const fields = rowFields(spec, i);
+      if (f?.kind === 'reserved-column' && f.row === i) fields.push(['__proto__', 'x']);
+      push(f?.kind === 'bad-json' && f.row === i ? f.text : jsonObject(fields), i);
     });
   }
   await writeFile(manifest, text);
@@ -504,6 +512,8 @@ export function faultAnchors(spec: DatasetSpec, written: WrittenDataset): string
     case 'extra-field':
     case 'bad-json':
       return at(f.row);
+    case 'reserved-column':
+      return spec.kind === 'csv' || spec.kind === 'tsv' ? [`${name}:1`] : at(f.row);
     case 'missing-file':
     case 'link-outside':
     case 'link-loop':
