@@ -29,6 +29,8 @@ export interface RawDataset {
   labels: readonly string[];
   /** imagefolder: what is under the root but not part of the dataset, and why (else empty). */
   unused: UnusedFile[];
+  /** The manifest (absolute), so later messages about rows can give their lines. */
+  manifest?: string;
 }
 
 const MAX_LISTED = 8;
@@ -116,9 +118,11 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
     }
     let label = row.fields[labelCol];
     let relToRoot: string;
-    if (pathBase === spec.root && label && isPlainRelative(rel)) {
+    if (pathBase === spec.root && label && (format === 'imagefolder' || isPlainRelative(rel))) {
       // The common case, without the path arithmetic's intermediate strings: a plain relative
-      // path is its own normal form and stays inside the root.
+      // path is its own normal form and stays inside the root. So is every ImageFolder path:
+      // the scan joined real entry names below the root, and a folder named `\` or `C:` is a
+      // class like any other there (the Windows forms are refused only in manifests).
       relToRoot = rel;
     } else {
       const abs = resolveInsideRoot(pathBase, rel);
@@ -197,7 +201,15 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
   const examples = builder.finish(metadataColumns);
   if (spec.checkFiles !== false)
     await checkFiles(examples, display, (records) => manifestLines(format, spec.manifest, records));
-  return { format, root: spec.root, examples, metadataColumns, labels: examples.labels, unused };
+  return {
+    format,
+    root: spec.root,
+    examples,
+    metadataColumns,
+    labels: examples.labels,
+    unused,
+    ...(spec.manifest ? { manifest: spec.manifest } : {}),
+  };
 }
 
 /**
@@ -247,19 +259,20 @@ async function checkFiles(
   const realRoot = await realpath(root).catch(() => {
     throw new UserError('dataset', `dataset root not found: ${root}`);
   });
+  // Every problem keeps its row, so the message can give the manifest line.
   const missing: { row: number; text: string }[] = [];
-  const outside: string[] = [];
+  const outside: { row: number; text: string }[] = [];
   const limit = 64;
   const check = async (i: number) => {
     const p = examples.paths[i]!;
     try {
       const real = await realpath(examples.absPath(i));
       if (!isInside(realRoot, real)) {
-        outside.push(`"${p}"`);
+        outside.push({ row: i, text: `"${p}"` });
         return;
       }
       const s = await stat(real);
-      if (!s.isFile()) missing.push({ row: -1, text: `"${p}" (not a file)` });
+      if (!s.isFile()) missing.push({ row: i, text: `"${p}" (not a file)` });
     } catch (error) {
       const loop = (error as NodeJS.ErrnoException).code === 'ELOOP';
       missing.push({ row: i, text: loop ? `"${p}" (a link loop)` : `"${p}"` });
@@ -270,32 +283,61 @@ async function checkFiles(
     for (let j = i; j < Math.min(i + limit, examples.length); j++) batch.push(check(j));
     await Promise.all(batch);
   }
+  const withLines = async (problems: { row: number; text: string }[]) => {
+    const lines = await linesOf(problems.map((m) => examples.records[m.row]!));
+    return problems
+      .map(({ row, text }) => {
+        const line = lines.get(examples.records[row]!);
+        return line ? `${text} (${display}:${line})` : text;
+      })
+      .sort();
+  };
   if (outside.length > 0)
     throw new UserError(
       'dataset',
-      `${outside.length} image(s) are links that point outside the dataset root: ${listSome(outside.sort())}`,
+      `${outside.length} image(s) are links that point outside the dataset root: ${listSome(await withLines(outside))}`,
     );
-  if (missing.length > 0) {
-    const lines = await linesOf(
-      missing.filter((m) => m.row >= 0).map((m) => examples.records[m.row]!),
-    );
-    const texts = missing.map(({ row, text }) => {
-      const line = row >= 0 ? lines.get(examples.records[row]!) : undefined;
-      return line ? `${text} (${display}:${line})` : text;
-    });
+  if (missing.length > 0)
     throw new UserError(
       'dataset',
-      `${missing.length} image file(s) not found under ${root}: ${listSome(texts.sort())}`,
+      `${missing.length} image file(s) not found under ${root}: ${listSome(await withLines(missing))}`,
     );
-  }
 }
 
-/** Check a class list (unique, non-empty) and give every example its label index. */
-export function attachClasses(
+/**
+ * Where rows of `examples` (a table of `raw`'s examples, or a shard of it) are in the manifest,
+ * as `manifest.csv:12`, for messages that name them. The manifest is read again, so only a
+ * message's few rows are asked for; rows without a line (ImageFolder) are absent.
+ */
+export async function rowLocations(
+  raw: Pick<RawDataset, 'format' | 'manifest'>,
+  examples: ExampleTable,
+  rows: readonly number[],
+): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  if (!raw.manifest || rows.length === 0) return out;
+  const lines = await manifestLines(
+    raw.format,
+    raw.manifest,
+    rows.map((i) => examples.records[i]!),
+  );
+  const display = path.basename(raw.manifest);
+  for (const i of rows) {
+    const line = lines.get(examples.records[i]!);
+    if (line) out.set(i, `${display}:${line}`);
+  }
+  return out;
+}
+
+/**
+ * Check a class list (unique, non-empty) and give every example its label index. A label that
+ * is not in the list is named with the ids and manifest lines of its first rows.
+ */
+export async function attachClasses(
   raw: RawDataset,
   classes: readonly string[],
   source: string,
-): ExampleTable {
+): Promise<ExampleTable> {
   if (classes.length < 2)
     throw new UserError('dataset', `the class list (${source}) needs at least 2 classes`);
   const dup = classes.filter((c, i) => classes.indexOf(c) !== i);
@@ -305,18 +347,25 @@ export function attachClasses(
       `the class list (${source}) repeats ${listSome([...new Set(dup)].map((d) => `"${d}"`))}`,
     );
   const known = new Set(classes);
-  const unknown = new Map<string, string[]>();
+  const unknown = new Map<string, number[]>();
   const { examples } = raw;
   for (let i = 0; i < examples.length; i++) {
     const label = examples.label(i);
     if (known.has(label)) continue;
-    const ids = unknown.get(label) ?? [];
-    ids.push(examples.ids[i]!);
-    unknown.set(label, ids);
+    const rows = unknown.get(label) ?? [];
+    rows.push(i);
+    unknown.set(label, rows);
   }
   if (unknown.size > 0) {
+    const shown = [...unknown.values()].flatMap((rows) => rows.slice(0, 3));
+    const where = await rowLocations(raw, examples, shown);
+    const named = (i: number) => {
+      const at = where.get(i);
+      return at ? `${examples.ids[i]!} (${at})` : examples.ids[i]!;
+    };
     const parts = [...unknown].map(
-      ([label, ids]) => `"${label}" (${ids.length} example(s), e.g. ${listSome(ids.slice(0, 3))})`,
+      ([label, rows]) =>
+        `"${label}" (${rows.length} example(s), e.g. ${listSome(rows.slice(0, 3).map(named))})`,
     );
     throw new UserError(
       'dataset',

@@ -1,7 +1,8 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { parse as parseCsvStream } from 'csv-parse';
+import { finished } from 'node:stream/promises';
+import { parse as parseCsvStream, type Options as CsvOptions } from 'csv-parse';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { UserError } from '../errors.js';
 import { scanImageFolder, type UnusedFile } from './image-folder.js';
@@ -32,6 +33,14 @@ export function detectFormat(format: string, manifest: string | undefined): Mani
 /** `.tsv` manifests are tab-separated, every other CSV manifest comma-separated. */
 const delimiterOf = (display: string) => (display.toLowerCase().endsWith('.tsv') ? '\t' : ',');
 
+/**
+ * A column named `__proto__` cannot be a key of the row objects csv-parse and JSON.parse make
+ * (assigning it sets the object's prototype): its values vanished without a word, and
+ * `dataset.metadata: [__proto__]` was refused as "not in the manifest". It is refused by name.
+ */
+const RESERVED_COLUMN = '__proto__';
+const reservedColumnMessage = `a column is named "${RESERVED_COLUMN}", which VisionGate cannot read as a column (it is special in JavaScript objects); rename it`;
+
 /** csv-parse options of a manifest: the header row names the columns. */
 function csvOptions(display: string) {
   return {
@@ -40,6 +49,8 @@ function csvOptions(display: string) {
       // Two columns with one name would silently keep only the last one's values.
       const dup = names.find((n, i) => names.indexOf(n) !== i);
       if (dup !== undefined) throw new Error(`the header row names column "${dup}" twice`);
+      if (names.includes(RESERVED_COLUMN))
+        throw new UserError('dataset', `${display}:1: ${reservedColumnMessage}`);
       return names;
     },
     bom: true,
@@ -123,13 +134,20 @@ async function unclosedQuoteLine(file: string, display: string): Promise<number 
 
 /** Parse a CSV/TSV manifest. The header row names the columns. */
 export function parseCsvManifest(text: string, display: string): ManifestRow[] {
+  // A row's line is its first, counted as visitCsvLines counts (a CR LF inside quotes once).
+  let extra = 0;
   try {
     return parseCsv<ManifestRow>(text, {
       ...csvOptions(display),
-      on_record: (record: unknown, context: { lines: number }): ManifestRow => ({
-        fields: record as Record<string, string>,
-        line: context.lines,
-      }),
+      on_record: (record: unknown, context: { lines: number }): ManifestRow => {
+        const fields = record as Record<string, string>;
+        let breaks = 0;
+        for (const f of Object.values(fields)) {
+          extra += f.match(/\r\n/g)?.length ?? 0;
+          breaks += f.match(/\r\n|\r|\n/g)?.length ?? 0;
+        }
+        return { fields, line: context.lines - extra - breaks };
+      },
     });
   } catch (error) {
     const scanner = new QuoteScanner(delimiterOf(display));
@@ -164,6 +182,8 @@ function jsonlRow(raw: string, n: number, display: string): ManifestRow | undefi
   }
   const fields: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
+    if (k === RESERVED_COLUMN)
+      throw new UserError('dataset', `${display}:${n}: ${reservedColumnMessage}`);
     if (v === null || v === undefined) continue;
     fields[k] =
       typeof v === 'string'
@@ -235,11 +255,15 @@ export async function* streamManifest(
         yield { fields: fields as Record<string, string>, record: ++record };
     } catch (error) {
       if (error instanceof UserError) throw error;
+      // csv-parse's own errors carry a code; anything else (a read error) is named as it is.
+      const code = (error as { code?: string }).code;
       const quoteLine =
-        (error as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED'
+        code === 'CSV_QUOTE_NOT_CLOSED'
           ? await unclosedQuoteLine(manifestPath!, display)
           : undefined;
-      throw csvError(error, display, quoteLine);
+      if (quoteLine !== undefined) throw csvError(error, display, quoteLine);
+      if (code?.startsWith('CSV_')) throw await csvRowError(error, manifestPath!, display);
+      throw csvError(error, display);
     } finally {
       input.destroy();
     }
@@ -275,14 +299,9 @@ export async function manifestLines(
   let record = 0;
   try {
     if (format === 'csv') {
-      const parser = input.pipe(
-        parseCsvStream({
-          ...csvOptions(display),
-          on_record: (_: unknown, context: { lines: number }) =>
-            wanted.has(++record) ? [record, context.lines] : null,
-        }),
-      );
-      for await (const [r, line] of parser as AsyncIterable<[number, number]>) out.set(r, line);
+      await visitCsvLines(input, display, (r, first) => {
+        if (r > 0 && wanted.has(r)) out.set(r, first);
+      });
     } else {
       let n = 0;
       for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
@@ -294,6 +313,70 @@ export async function manifestLines(
     input.destroy();
   }
   return out;
+}
+
+/**
+ * Call `visit(record, firstLine)` for each record of a CSV manifest, in order (the header is
+ * record 0). csv-parse's `lines` is the line a record ends on, and it counts a CR LF inside a
+ * quoted field as two line breaks (a CR LF between records as one), so every row after such a
+ * field came out one line too far per CR LF. The lines are counted here instead: the line the
+ * record ends on, less the extra count so far, less the breaks inside the record. Records are
+ * arrays so that no column name is an object key.
+ */
+async function visitCsvLines(
+  input: ReadStream,
+  display: string,
+  visit: (record: number, firstLine: number, lastLine: number) => void,
+): Promise<void> {
+  let extra = 0;
+  let record = 0;
+  const { columns: _header, ...shared } = csvOptions(display);
+  const options: CsvOptions = {
+    ...shared,
+    on_record: (fields: string[], context: { lines: number }) => {
+      let breaks = 0;
+      for (const f of fields) {
+        extra += f.match(/\r\n/g)?.length ?? 0;
+        breaks += f.match(/\r\n|\r|\n/g)?.length ?? 0;
+      }
+      const last = context.lines - extra;
+      visit(record++, last - breaks, last);
+      return null;
+    },
+  };
+  await finished(input.pipe(parseCsvStream(options)).resume());
+}
+
+/**
+ * The error for a CSV the parser refused, at the line of the row it was reading. csv-parse
+ * names the line where it stopped, counted its own way (a CR LF inside quotes twice): for a
+ * stray quote that is the line of the quote that closed too early, possibly far from the
+ * mistake. The row being read starts after the last whole record (blank lines between are
+ * skipped), so that is the line named. (An unclosed quote is found more exactly by
+ * {@link unclosedQuoteLine}.)
+ */
+async function csvRowError(
+  error: unknown,
+  manifestPath: string,
+  display: string,
+): Promise<UserError> {
+  const { input } = await openManifest(manifestPath, 'csv');
+  let last = 0;
+  try {
+    await visitCsvLines(input, display, (_record, _first, end) => (last = end));
+  } catch {
+    // The same error again: `last` is as far as the whole records went.
+  } finally {
+    input.destroy();
+  }
+  const message = ((error as { message?: string }).message ?? String(error)).replace(
+    / (at|on) line \d+/g,
+    '',
+  );
+  return new UserError(
+    'dataset',
+    `${display}:${last + 1}: invalid CSV in the row that starts on this line: ${message}`,
+  );
 }
 
 async function openManifest(

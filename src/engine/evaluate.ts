@@ -37,6 +37,8 @@ export interface EvaluateOptions {
   keepScores?: (variant: string) => boolean;
   /** `error`: stop on unreadable images (listing all of them); `skip`: leave them out and report. */
   onUnreadable?: 'error' | 'skip';
+  /** Where rows are in the dataset (`manifest.csv:12`), for the message about unreadable images. */
+  locate?: (rows: readonly number[]) => Promise<Map<number, string>>;
   onProgress?: (done: number, total: number) => void;
   /** Worker threads for variant images (0: inline). Default: the number of CPUs, inline for images ≤ 64×64. */
   workers?: number;
@@ -100,6 +102,8 @@ export async function evaluate(
   const keepScores = options.keepScores ?? ((v: string) => v === 'clean');
   const chunkSize = Math.max(1, options.batchSize);
   const unreadable: { id: string; reason: string }[] = [];
+  /** The row of each unreadable example, in the same order. */
+  const unreadableRows: number[] = [];
   const images = new ImageFacts(examples.length);
   const firstGeometry = models[0] ? geometryKey(models[0].contract.geometry) : '';
   const stats = { decoded: 0, inferences: 0, batches: 0 };
@@ -116,6 +120,7 @@ export async function evaluate(
           bytes = await readFile(example.absPath);
         } catch (error) {
           unreadable.push({ id: example.id, reason: `cannot read file: ${describeError(error)}` });
+          unreadableRows.push(index);
           return undefined;
         }
         const hash = createHash('sha256').update(bytes).digest('hex');
@@ -128,6 +133,7 @@ export async function evaluate(
             id: example.id,
             reason: describeError(error).replace(/^cannot decode image [^:]*: /, ''),
           });
+          unreadableRows.push(index);
           return undefined;
         }
         stats.decoded++;
@@ -260,7 +266,15 @@ export async function evaluate(
   }
 
   if (unreadable.length > 0 && (options.onUnreadable ?? 'error') === 'error') {
-    const list = unreadable.slice(0, 10).map((u) => `${u.id}: ${u.reason}`);
+    // Each named by its file and manifest line: an id alone leaves the user searching.
+    const where =
+      (await options.locate?.(unreadableRows.slice(0, 10))) ?? new Map<number, string>();
+    const list = unreadable.slice(0, 10).map((u, k) => {
+      const row = unreadableRows[k]!;
+      const file = examples.paths[row]!;
+      const at = where.get(row);
+      return `${u.id === file ? file : `${u.id} (${file})`}${at ? ` at ${at}` : ''}: ${u.reason}`;
+    });
     if (unreadable.length > 10) list.push(`... and ${unreadable.length - 10} more`);
     throw new UserError(
       'image',

@@ -59,7 +59,7 @@ export async function mergeShards(
       );
     }
   }
-  const allExamples = attachClasses(data.raw, classes, source);
+  const allExamples = await attachClasses(data.raw, classes, source);
   const rowOf = allExamples.indexById();
 
   // Records in the canonical order of a single run: model, variant, example (manifest) order.

@@ -6,7 +6,7 @@ import { loadConfig, resolveFromConfig, type LoadedConfig } from '../config/load
 import type { ManifestItem, PlanContext, VariantRequest } from '../analysis/suite.js';
 import type { Config } from '../config/schema.js';
 import { classesFromMetadata, readClassFile } from '../dataset/class-list.js';
-import { attachClasses, loadDataset, type RawDataset } from '../dataset/load.js';
+import { attachClasses, loadDataset, rowLocations, type RawDataset } from '../dataset/load.js';
 import { UserError } from '../errors.js';
 import { defaultBatchSize, resolveContract } from '../model/contract.js';
 import { loadModel, type LoadedModel } from '../model/runtime.js';
@@ -112,7 +112,7 @@ export async function runEvaluation(
       raw,
       candidate.info.metadata,
     );
-    const allExamples = attachClasses(raw, classes, classSource);
+    const allExamples = await attachClasses(raw, classes, classSource);
     const examples = overrides.shard ? selectShard(allExamples, overrides.shard) : allExamples;
 
     // --- contracts
@@ -122,8 +122,13 @@ export async function runEvaluation(
       candidate.outputs,
       config.model.input,
       config.model.output,
+      rel(candidate.path),
     );
-    task.checkContract('candidate', candContract, classes);
+    const classList = describeClassList(loaded, classSource);
+    task.checkContract('candidate', candContract, classes, {
+      model: rel(candidate.path),
+      classList,
+    });
     const models: ModelUnderTest[] = [
       { role: 'candidate', model: candidate, contract: candContract },
     ];
@@ -134,8 +139,12 @@ export async function runEvaluation(
         baselineModel.outputs,
         config.baseline.input ?? config.model.input,
         config.baseline.output ?? config.model.output,
+        rel(baselineModel.path),
       );
-      task.checkContract('baseline', baseContract, classes);
+      task.checkContract('baseline', baseContract, classes, {
+        model: rel(baselineModel.path),
+        classList,
+      });
       models.push({ role: 'baseline', model: baselineModel, contract: baseContract });
     }
 
@@ -192,6 +201,7 @@ export async function runEvaluation(
       {
         batchSize,
         onUnreadable: config.dataset.onUnreadable,
+        locate: (rows) => rowLocations(raw, examples, rows),
         keepScores: (v) => v === 'clean' && plan.scores,
         ...(config.runtime.workers !== undefined ? { workers: config.runtime.workers } : {}),
         onProgress: (done, total) => hooks.progress?.('evaluate', done, total),
@@ -314,6 +324,12 @@ export async function resolveClasses(
     'config',
     'no class list: set dataset.classes (a list, or a file with one class per line) in model output order, or store a JSON list under the ONNX metadata key "classes"',
   );
+}
+
+/** The class list as a message names it: where it comes from, with the config line. */
+function describeClassList(loaded: LoadedConfig, source: string): string {
+  const line = loaded.config.dataset.classes ? loaded.lineOf(['dataset', 'classes']) : undefined;
+  return `${source}${line ? `, ${path.basename(loaded.file)}:${line}` : ''}`;
 }
 
 export async function readPinned(loaded: LoadedConfig, config: Config): Promise<string[]> {

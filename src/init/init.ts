@@ -229,7 +229,7 @@ async function checkRuns(
     const { config } = loaded;
     const data = await prepareData(loaded, { checkFiles: true });
     const { classes, source } = await resolveClasses(loaded, data.raw, candidate.metadata);
-    const allExamples = attachClasses(data.raw, classes, source);
+    const allExamples = await attachClasses(data.raw, classes, source);
     const models = [
       { m: candidate, input: config.model.input, output: config.model.output, role: 'candidate' },
       ...(baseline

@@ -24,7 +24,8 @@ const fmtDims = (dims: (number | string)[]) =>
 
 /**
  * Combine what the ONNX model declares with what the config says, refusing contradictions with
- * a message that names both sides. `label` names the model in messages (candidate/baseline).
+ * a message that names both sides. `label` names the model in messages (candidate/baseline),
+ * `file` its file (for the problems no config key points at, such as a second input).
  */
 export function resolveContract(
   label: string,
@@ -32,8 +33,10 @@ export function resolveContract(
   outputs: readonly ValueInfo[],
   cfg: InputContractConfig,
   out: OutputContractConfig,
+  file?: string,
 ): ResolvedContract {
-  const problem = (msg: string) => new UserError('model', `${label} model: ${msg}`);
+  const problem = (msg: string) =>
+    new UserError('model', `${label} model${file ? ` ${file}` : ''}: ${msg}`);
   const list = (vs: readonly ValueInfo[]) =>
     vs.map((v) => `${v.name} ${v.type} ${fmtDims(v.dims)}`).join('; ');
 
@@ -85,7 +88,7 @@ export function resolveContract(
     layout === 'NCHW' ? [dims[1], dims[2], dims[3]] : [dims[3], dims[1], dims[2]];
   if (isNum(cDim) && cDim !== 1 && cDim !== 3) {
     throw problem(
-      `input ${input.name} ${fmtDims(dims)} read as ${layout} has ${cDim} channels; supported: 1 (gray) or 3 (rgb/bgr)${cfg.layout ? '' : '. If the layout is wrong, set model.input.layout'}`,
+      `input ${input.name} ${fmtDims(dims)} read as ${layout}${cfg.layout ? ' (model.input.layout)' : ''} has ${cDim} channels; supported: 1 (gray) or 3 (rgb/bgr)${cfg.layout ? '' : '. If the layout is wrong, set model.input.layout'}`,
     );
   }
   let channels = cfg.channels;
@@ -129,12 +132,11 @@ export function resolveContract(
     );
   }
   const dtype = input.type;
-  if (
-    dtype === 'uint8' &&
-    (cfg.mean !== undefined || cfg.std !== undefined || cfg.scale !== undefined)
-  ) {
+  // Named key by key: the message must point at what to remove.
+  const set = (['scale', 'mean', 'std'] as const).filter((k) => cfg[k] !== undefined);
+  if (dtype === 'uint8' && set.length > 0) {
     throw problem(
-      `input ${input.name} is uint8 (raw 0-255 pixels): model.input.scale, mean and std apply to float32 inputs only`,
+      `${set.map((k) => `model.input.${k}`).join(', ')}: input ${input.name} is uint8 (raw 0-255 pixels), and scale, mean and std apply to float32 inputs only; remove ${set.length > 1 ? 'them' : 'it'}`,
     );
   }
   const nc = channels === 'gray' ? 1 : 3;

@@ -86,7 +86,7 @@ function notProbabilities(row: ArrayLike<number>, what: string): UserError {
   );
 }
 
-/** Refuse NaN/±Inf outputs with the ids of the affected examples. */
+/** Refuse NaN/±Inf outputs with the ids of the affected examples; `model` names the model. */
 export function assertFinite(
   data: Float32Array,
   rowLength: number,
@@ -105,7 +105,7 @@ export function assertFinite(
   if (bad.length > 0) {
     throw new UserError(
       'model',
-      `${model} model produced NaN or infinite scores for ${bad.length} example(s): ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', ...' : ''}. Check the model and its input normalisation (model.input.scale/mean/std).`,
+      `${model} produced NaN or infinite scores for ${bad.length} example(s): ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', ...' : ''}. Check the model and its input normalisation (model.input.scale/mean/std).`,
     );
   }
 }

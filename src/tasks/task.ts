@@ -150,13 +150,24 @@ export interface Task<
 
   // --- the evaluation pass
 
-  /** Refuse a model whose output cannot be read as this task's under the class list. */
-  checkContract(role: ModelRole, contract: ResolvedContract, classes: readonly string[]): void;
-  /** One batch of model output as one record per item (quantised: see tables/records.ts). */
+  /**
+   * Refuse a model whose output cannot be read as this task's under the class list. `names`
+   * say how the message names the model file and where the class list came from.
+   */
+  checkContract(
+    role: ModelRole,
+    contract: ResolvedContract,
+    classes: readonly string[],
+    names?: { model: string; classList: string },
+  ): void;
+  /**
+   * One batch of model output as one record per item (quantised: see tables/records.ts).
+   * Messages name the model by its role and, when given, its file.
+   */
   decode(
     output: ModelOutput,
     items: readonly DecodeItem[],
-    model: { role: ModelRole; contract: ResolvedContract },
+    model: { role: ModelRole; contract: ResolvedContract; model?: { path: string } },
     keepScores: (variant: VariantName) => boolean,
   ): R[];
 

@@ -18,12 +18,14 @@ const ENTITIES: Record<string, string> = {
 
 /** Escape one untrusted value for inline use in markdown (table cells, list items, headings). */
 export function escapeMarkdown(value: string, maxLength = 120): string {
+  // C0 and C1 controls (NEL U+0085 and CSI U+009B are controls as much as ESC is) and the
+  // line and paragraph separators: the same set log lines escape (src/log-text.ts).
   let s = value
-    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  // Bidi overrides can disguise text; zero-width characters can hide mentions.
-  s = s.replace(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '');
+  // Bidi marks and overrides can disguise text; zero-width characters can hide mentions.
+  s = s.replace(/[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '');
   if ([...s].length > maxLength) s = `${[...s].slice(0, maxLength - 1).join('')}…`;
   s = s.replace(/[&<>"@#|]/g, (c) => ENTITIES[c]!);
   // Backslash-escape markdown punctuation that could start emphasis, code, links or images.

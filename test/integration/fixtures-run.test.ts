@@ -213,7 +213,9 @@ describe('an unreadable image in a copy of the dataset', () => {
     const { code, stderr } = await cli(runArgs(c));
     expect(code).toBe(2);
     expect(stderr).toMatch(/visiongate: error: 1 image\(s\) could not be read/);
-    expect(stderr).toMatch(/broken-0: .*truncated or corrupt/);
+    expect(stderr).toMatch(
+      /broken-0 \(images\/broken\.jpg\) at manifest\.csv:18: .*truncated or corrupt/,
+    );
     expect(stderr).toMatch(/dataset\.onUnreadable: skip/);
     expect(stderr).not.toMatch(/internal error|\n\s+at /);
   });

@@ -374,7 +374,9 @@ describe('nhwc-uint8.onnx: raw interleaved pixels', () => {
   it('refuses scale/mean/std for a uint8 input', async () => {
     const model = await load('nhwc-uint8.onnx');
     const e = await userError(() => contractOf(model, { mean: [0.5, 0.5, 0.5] }));
-    expect(e.message).toMatch(/uint8.*scale, mean and std apply to float32 inputs only/);
+    expect(e.message).toMatch(
+      /model\.input\.mean: .*uint8.*scale, mean and std apply to float32 inputs only/,
+    );
   });
 });
 

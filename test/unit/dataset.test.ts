@@ -397,8 +397,8 @@ describe('loadDataset', () => {
     await symlink(outside, path.join(root, 'linkdir'));
     const e = await rejection(loadDataset(spec(root, { manifest: path.join(root, 'm.csv') })));
     expect(e.message).toContain('2 image(s) are links that point outside the dataset root');
-    expect(e.message).toContain('"link.png"');
-    expect(e.message).toContain('"linkdir/secret.png"');
+    expect(e.message).toContain('"link.png" (m.csv:3)');
+    expect(e.message).toContain('"linkdir/secret.png" (m.csv:4)');
     expect(e.message).not.toContain('"in.png"');
   });
 
@@ -406,7 +406,7 @@ describe('loadDataset', () => {
     const root = await makeTree({ 'm.csv': 'path,label\nloop.png,cat\n' });
     await symlink(path.join(root, 'loop.png'), path.join(root, 'loop.png'));
     const e = await rejection(loadDataset(spec(root, { manifest: path.join(root, 'm.csv') })));
-    expect(e.message).toContain('"loop.png" (a link loop)');
+    expect(e.message).toContain('"loop.png" (a link loop) (m.csv:2)');
   });
 
   it('accepts a symlink that stays inside the root', async () => {
@@ -416,7 +416,7 @@ describe('loadDataset', () => {
     expect(rawRows(ds).map((r) => r.path)).toEqual(['alias.png']);
   });
 
-  it('lists missing files (sorted) with their manifest lines; a folder is not a file', async () => {
+  it('lists missing files (sorted) with their manifest lines; a folder is not a file (with its line too)', async () => {
     const root = await makeTree({
       'here.png': null,
       'adir/x.png': null,
@@ -427,7 +427,7 @@ describe('loadDataset', () => {
     expect(e.message).toContain(`3 image file(s) not found under ${root}`);
     // Sorted by code unit: '"aa-…' < '"adir' (second letters a < d) < '"zz-…'.
     expect(e.message).toContain(
-      '"aa-missing.png" (m.csv:4), "adir" (not a file), "zz-missing.png" (m.csv:3)',
+      '"aa-missing.png" (m.csv:4), "adir" (not a file) (m.csv:5), "zz-missing.png" (m.csv:3)',
     );
     expect(e.message).not.toContain('here.png');
   });
@@ -650,9 +650,9 @@ describe('attachClasses', () => {
     };
   };
 
-  it('gives every example the index of its label in the class list', () => {
+  it('gives every example the index of its label in the class list', async () => {
     const examples = exampleObjects(
-      attachClasses(
+      await attachClasses(
         raw([
           ['a', 'dog'],
           ['b', 'cat'],
@@ -681,8 +681,8 @@ describe('attachClasses', () => {
     ]);
   });
 
-  it('unknown labels: names each label, its count, example ids and the known classes', () => {
-    const e = thrown(() =>
+  it('unknown labels: names each label, its count, example ids and the known classes', async () => {
+    const e = await rejection(
       attachClasses(
         raw([
           ['a', 'cat'],
@@ -704,10 +704,26 @@ describe('attachClasses', () => {
     expect(e.message).toContain('Known classes: "cat", "dog"');
   });
 
-  it('refuses a class list with fewer than 2 classes or repeats', () => {
+  it('unknown labels: the examples named come with their manifest lines', async () => {
+    // Found by the fuzzer: the message named ids only, which a manifest need not even have.
+    const root = await makeTree({
+      'a.png': null,
+      'b.png': null,
+      'c.png': null,
+      'm.csv': 'path,label\na.png,cat\n\n"b.png","Cat"\nc.png,wolf\n',
+    });
+    const ds = await loadDataset(spec(root, { manifest: path.join(root, 'm.csv') }));
+    const e = await rejection(attachClasses(ds, ['cat', 'dog'], 'classes.txt'));
+    expect(e.message).toContain('"Cat" (1 example(s), e.g. b.png (m.csv:4))');
+    expect(e.message).toContain('"wolf" (1 example(s), e.g. c.png (m.csv:5))');
+  });
+
+  it('refuses a class list with fewer than 2 classes or repeats', async () => {
     const ds = raw([['a', 'cat']]);
-    expect(thrown(() => attachClasses(ds, ['cat'], 'x')).message).toContain('at least 2 classes');
-    expect(thrown(() => attachClasses(ds, ['cat', 'dog', 'cat'], 'x')).message).toContain(
+    expect((await rejection(attachClasses(ds, ['cat'], 'x'))).message).toContain(
+      'at least 2 classes',
+    );
+    expect((await rejection(attachClasses(ds, ['cat', 'dog', 'cat'], 'x'))).message).toContain(
       'repeats "cat"',
     );
   });

@@ -163,3 +163,17 @@ describe('scanImageFolder: nothing is dropped without a line', () => {
     ]);
   });
 });
+
+describe('loadDataset: ImageFolder names that look like Windows paths', () => {
+  it('takes class folders named "\\" or "C:" and files starting with a backslash (all legal here)', async () => {
+    // Found by the fuzzer: these were refused as paths that "escape the dataset root".
+    const root = await makeTree(['\\/a.png', 'C:/b.png', 'cat/\\c.png']);
+    const ds = await loadDataset({
+      root,
+      format: 'imagefolder',
+      columns: { path: 'path', label: 'label' },
+    });
+    expect(ds.labels).toEqual(['C:', '\\', 'cat']);
+    expect(ds.examples.paths).toEqual(['C:/b.png', '\\/a.png', 'cat/\\c.png']);
+  });
+});

@@ -100,10 +100,10 @@ describe('resolveContract: layout and channels', () => {
     expect(e.message).toContain('model.input.layout');
   });
 
-  it('a layout from config that makes the channel dim 224 is refused', () => {
+  it('a layout from config that makes the channel dim 224 is refused, naming the key', () => {
     const e = problem(() => resolve([input(['N', 3, 224, 224])], { layout: 'NHWC' }));
     expect(e.message).toContain(
-      'read as NHWC has 224 channels; supported: 1 (gray) or 3 (rgb/bgr)',
+      'read as NHWC (model.input.layout) has 224 channels; supported: 1 (gray) or 3 (rgb/bgr)',
     );
   });
 
@@ -253,11 +253,15 @@ describe('resolveContract: dtype and normalisation', () => {
     });
   });
 
-  it('uint8 with mean, std or scale is refused', () => {
-    for (const cfg of [{ mean: 0.5 }, { std: [0.2, 0.2, 0.2] }, { scale: 0.5 }]) {
+  it('uint8 with mean, std or scale is refused, naming the keys that are set', () => {
+    for (const [cfg, keys] of [
+      [{ mean: 0.5 }, 'model.input.mean'],
+      [{ std: [0.2, 0.2, 0.2] }, 'model.input.std'],
+      [{ scale: 0.5, mean: 0.1 }, 'model.input.scale, model.input.mean'],
+    ] as const) {
       const e = problem(() => resolve([input(['N', 8, 8, 3], 'uint8')], cfg));
       expect(e.message).toContain(
-        'input input is uint8 (raw 0-255 pixels): model.input.scale, mean and std apply to float32 inputs only',
+        `${keys}: input input is uint8 (raw 0-255 pixels), and scale, mean and std apply to float32 inputs only`,
       );
     }
   });
@@ -397,6 +401,18 @@ describe('resolveContract: inputs and outputs', () => {
       expect.unreachable();
     } catch (error) {
       expect((error as Error).message).toBe('baseline model: the model has no inputs');
+    }
+  });
+
+  it('the file, when given, is named too (a second input has no config key to point at)', () => {
+    const two = [input(['N', 3, 8, 8]), { ...input(['N', 3, 8, 8]), name: 'b' }];
+    try {
+      resolveContract('candidate', two, [LOGITS], inCfg(), outCfg(), 'models/two.onnx');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toMatch(
+        /^candidate model models\/two\.onnx: the model has 2 inputs/,
+      );
     }
   });
 });

@@ -141,7 +141,7 @@ describe('assertFinite', () => {
     // 4 rows of 2: row 1 has NaN (both values), row 3 has -Infinity.
     const data = Float32Array.from([0, 1, NaN, NaN, 2, 3, 4, -Infinity]);
     try {
-      assertFinite(data, 2, ['img-a', 'img-b', 'img-c', 'img-d'], 'baseline');
+      assertFinite(data, 2, ['img-a', 'img-b', 'img-c', 'img-d'], 'baseline model');
       expect.unreachable();
     } catch (error) {
       expect(isUserError(error)).toBe(true);

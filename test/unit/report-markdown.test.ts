@@ -134,6 +134,9 @@ describe('escapeMarkdown', () => {
     ['', '∅'],
     ['  \n\t ', '∅'],
     ['\u200b', '∅'],
+    // C1 controls (NEL U+0085, CSI U+009B) are controls too; U+061C is a bidi mark.
+    ['a\u0085b\u009b[2Jc', 'a b \\[2Jc'],
+    ['\u061cx', 'x'],
   ])('%j → %j', (input, expected) => {
     expect(escapeMarkdown(input)).toBe(expected);
   });

@@ -214,7 +214,7 @@ describe('streamManifest', () => {
     const file = path.join(tmp, 'm.csv');
     await writeFile(file, text);
     expect(await collect('csv', file)).toEqual(parseCsvManifest(text, 'm.csv'));
-    // Only the rows asked for; a row's line is where it ends (header 1, blank 3, row 2 on 4-5).
+    // Only the rows asked for; a row's line is where it starts (header 1, blank 3, row 2 on 4-5).
     expect([...(await manifestLines('csv', file, [3]))]).toEqual([[3, 6]]);
   });
 

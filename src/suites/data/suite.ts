@@ -3,6 +3,7 @@
  * runs them), on the evaluated examples and their clean records. It looks at the whole dataset
  * (duplicates across it), so it runs in `merge`, not in shard runs, and it reads the images.
  */
+import { checkNamedColumns } from '../../analysis/columns.js';
 import type { Suite } from '../../analysis/suite.js';
 import type { DataSuiteConfig } from '../../config/data.js';
 import type { ClassPrediction } from '../../tasks/task.js';
@@ -15,7 +16,16 @@ export const dataSuite: Suite<'data', DataSuiteConfig, DataSuiteResult, typeof d
   name: 'data',
   resultSchema: dataResultSchema,
 
-  plan: (ctx) => (ctx.config.data?.enabled ? ctx.config.data : undefined),
+  plan: (ctx) => {
+    const cfg = ctx.config.data;
+    if (!cfg?.enabled) return undefined;
+    if (cfg.bias.enabled)
+      checkNamedColumns(
+        ctx,
+        cfg.bias.attributes.map((c, i) => [['data', 'bias', 'attributes', i], c] as const),
+      );
+    return cfg;
+  },
 
   needs: (cfg) => ({
     wholeDataset: true,

@@ -2,6 +2,7 @@
  * Model outputs to classification records: one row of class scores per image, read as
  * probabilities or softmaxed (model/scores.ts), checked against the class list.
  */
+import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { ResolvedContract } from '../../model/contract.js';
 import { assertFinite, scoreRow } from '../../model/scores.js';
@@ -14,22 +15,23 @@ import type { PredictionRecord } from './records.js';
 export function decodeScores(
   output: ModelOutput,
   items: readonly DecodeItem[],
-  model: { role: ModelRole; contract: ResolvedContract },
+  model: { role: ModelRole; contract: ResolvedContract; model?: { path: string } },
   keepScores: (variant: VariantName) => boolean,
 ): PredictionRecord[] {
   const { role, contract } = model;
+  const name = `${role} model${model.model ? ` ${path.basename(model.model.path)}` : ''}`;
   const k = output.data.length / output.fed;
   if (!Number.isInteger(k) || k < 2) {
     throw new UserError(
       'model',
-      `${role} model: output ${contract.outputName} has shape [${output.dims.join(', ')}] for a batch of ${output.fed}; expected [${output.fed}, classes]`,
+      `${name}: output ${contract.outputName} has shape [${output.dims.join(', ')}] for a batch of ${output.fed}; expected [${output.fed}, classes]`,
     );
   }
   assertFinite(
     output.data,
     k,
     items.map((d) => d.example.id),
-    role,
+    name,
   );
   const out: PredictionRecord[] = [];
   for (let j = 0; j < items.length; j++) {
@@ -37,7 +39,7 @@ export function decodeScores(
     if (ex.labelIndex >= k) {
       throw new UserError(
         'model',
-        `${role} model outputs ${k} class scores but the class list has a class at index ${ex.labelIndex} ("${ex.label}")`,
+        `${name} outputs ${k} class scores but the class list has a class at index ${ex.labelIndex} ("${ex.label}")`,
       );
     }
     const s = scoreRow(
@@ -63,17 +65,24 @@ export function decodeScores(
   return out;
 }
 
-/** A model whose output has a class count other than the class list's cannot be read. */
+/**
+ * A model whose output has a class count other than the class list's cannot be read. With
+ * `names`, the message names both files: the model's, and the config line or class file the
+ * list comes from.
+ */
 export function checkClassCount(
   role: ModelRole,
   contract: ResolvedContract,
   classes: readonly string[],
+  names?: { model: string; classList: string },
 ): void {
   const n = classes.length;
   if (contract.outputClasses !== undefined && contract.outputClasses !== n) {
+    const model = names ? `${role} model ${names.model}:` : `${role} model`;
+    const list = names ? `the class list (${names.classList})` : 'the class list';
     throw new UserError(
       'model',
-      `${role} model output ${contract.outputName} has ${contract.outputClasses} classes but the class list has ${n}`,
+      `${model} output ${contract.outputName} has ${contract.outputClasses} classes but ${list} has ${n}; give one class name per model output, in output order`,
     );
   }
 }
