@@ -13,7 +13,8 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCocoDataset } from '../../src/dataset/detection/coco.js';
 import type { DetectionDataset } from '../../src/dataset/detection/types.js';
-import { decodeToGeometry } from '../../src/image/decode.js';
+import { decodePlaced } from '../../src/image/decode.js';
+import type { Geometry } from '../../src/image/geometry.js';
 import { imagesToTensor } from '../../src/image/tensor.js';
 import {
   accumulate,
@@ -26,7 +27,11 @@ import {
 import { detectionChanges } from '../../src/metrics/detection/changes.js';
 import { pairedDetectionBootstrap } from '../../src/metrics/detection/paired.js';
 import { decodeDetections, resolveDetectionOutputs } from '../../src/model/detection/convention.js';
-import { boxesToOriginal, letterboxPlacement } from '../../src/model/detection/geometry.js';
+import {
+  boxesToOriginal,
+  placementOf,
+  type InputPlacement,
+} from '../../src/model/detection/geometry.js';
 import type { OutputTensor } from '../../src/model/detection/tensor.js';
 import { describeSession } from '../../src/model/ort-session.js';
 import { DetectionColumnsBuilder, type DetectionColumns } from '../../src/tables/detections.js';
@@ -47,6 +52,7 @@ const pycocotools = JSON.parse(readFileSync(path.join(root, 'models/metrics.json
 
 let ds: DetectionDataset;
 let inputs: Float32Array[];
+let placements: InputPlacement[];
 const evals = new Map<string, ImageEvaluation>();
 const dets = new Map<string, DetectionColumns>();
 
@@ -69,7 +75,7 @@ async function runModel(
       ]),
     );
     const [found] = decodeDetections(resolved, tensors, ds.classes.length, { width: S, height: S });
-    const p = letterboxPlacement(ds.widths[i]!, ds.heights[i]!, S, S);
+    const p = placements[i]!;
     const boxes = Float64Array.from(found!.flatMap((d) => [...d.box]));
     boxesToOriginal(boxes, p);
     b.push(
@@ -99,10 +105,10 @@ beforeAll(async () => {
   ds = await readCocoDataset(path.join(root, 'data/annotations.json'), {
     imagesRoot: path.join(root, 'data/images'),
   });
-  const geometry = {
+  const geometry: Geometry = {
     width: S,
     height: S,
-    mode: 'letterbox' as const,
+    mode: 'letterbox',
     // Ultralytics' LetterBox: cv2.resize INTER_LINEAR, pad 114, images read by cv2.imread.
     resampler: { library: 'opencv' as const, interpolation: 'linear' as const },
     exif: true,
@@ -117,13 +123,15 @@ beforeAll(async () => {
     std: [1],
   };
   inputs = [];
+  placements = [];
   for (let i = 0; i < ds.images.length; i++) {
-    const img = await decodeToGeometry(
+    const placed = await decodePlaced(
       readFileSync(ds.images.absPath(i)),
       geometry,
       ds.images.paths[i]!,
     );
-    inputs.push(imagesToTensor([img], spec) as Float32Array);
+    inputs.push(imagesToTensor([placed.image], spec) as Float32Array);
+    placements.push(placementOf(placed.sourceWidth, placed.sourceHeight, geometry));
   }
   for (const name of ['baseline-yolo', 'candidate-yolo', 'baseline-nms']) {
     const { convention, detections } = await runModel(`${name}.onnx`);
