@@ -9,7 +9,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCocoDataset } from '../../src/dataset/detection/coco.js';
 import type { DetectionDataset } from '../../src/dataset/detection/types.js';
@@ -26,14 +25,10 @@ import {
 } from '../../src/metrics/detection/coco-eval.js';
 import { detectionChanges } from '../../src/metrics/detection/changes.js';
 import { pairedDetectionBootstrap } from '../../src/metrics/detection/paired.js';
-import { decodeDetections, resolveDetectionOutputs } from '../../src/model/detection/convention.js';
-import {
-  boxesToOriginal,
-  placementOf,
-  type InputPlacement,
-} from '../../src/model/detection/geometry.js';
-import type { OutputTensor } from '../../src/model/detection/tensor.js';
-import { describeSession } from '../../src/model/ort-session.js';
+import { decodeBatch } from '../../src/model/detection/batch.js';
+import { resolveDetectionOutputs } from '../../src/model/detection/convention.js';
+import { placementOf, type InputPlacement } from '../../src/model/detection/geometry.js';
+import { loadModel } from '../../src/model/runtime.js';
 import { DetectionColumnsBuilder, type DetectionColumns } from '../../src/tables/detections.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples/detection');
@@ -56,36 +51,28 @@ let placements: InputPlacement[];
 const evals = new Map<string, ImageEvaluation>();
 const dets = new Map<string, DetectionColumns>();
 
+/** Run one export over every image through the product's path: runOutputs, then decodeBatch. */
 async function runModel(
   file: string,
 ): Promise<{ convention: string; detections: DetectionColumns }> {
-  const session = await ort.InferenceSession.create(path.join(root, 'models', file));
-  const resolved = resolveDetectionOutputs(
-    file,
-    describeSession(session).outputs,
-    ds.classes.length,
-  );
+  const model = await loadModel(path.join(root, 'models', file));
+  const resolved = resolveDetectionOutputs(file, model.outputs, ds.classes.length);
   const b = new DetectionColumnsBuilder();
+  // The exports have a fixed batch of 1 (torch.onnx.export without dynamic axes).
   for (let i = 0; i < inputs.length; i++) {
-    const out = await session.run({ images: new ort.Tensor('float32', inputs[i]!, [1, 3, S, S]) });
-    const tensors = new Map<string, OutputTensor>(
-      Object.entries(out).map(([k, v]) => [
-        k,
-        { name: k, dims: v.dims, data: v.data as OutputTensor['data'] },
-      ]),
+    const { outputs } = await model.runOutputs(
+      'images',
+      inputs[i]!.slice(),
+      [1, 3, S, S],
+      resolved.outputs,
     );
-    const [found] = decodeDetections(resolved, tensors, ds.classes.length, { width: S, height: S });
-    const p = placements[i]!;
-    const boxes = Float64Array.from(found!.flatMap((d) => [...d.box]));
-    boxesToOriginal(boxes, p);
-    b.push(
-      found!.map((d, j) => ({
-        ...d,
-        box: [boxes[4 * j]!, boxes[4 * j + 1]!, boxes[4 * j + 2]!, boxes[4 * j + 3]!],
-      })),
-    );
+    const [found] = decodeBatch(resolved, outputs, [placements[i]!], ds.classes.length, {
+      width: S,
+      height: S,
+    });
+    b.push(found!);
   }
-  await session.release();
+  await model.dispose();
   return { convention: resolved.convention, detections: b.finish() };
 }
 
