@@ -3,11 +3,11 @@
  * "How to add a task"); config `task:` names it.
  */
 import { z } from 'zod';
-import { UserError } from '../errors.js';
 import { classificationTask } from './classification/index.js';
+import { detectionTask } from './detection/index.js';
 import type { Task } from './task.js';
 
-export const TASKS = { classification: classificationTask } as const;
+export const TASKS = { classification: classificationTask, detection: detectionTask } as const;
 
 /** A registered task's name. */
 export type TaskName = keyof typeof TASKS;
@@ -16,13 +16,8 @@ type AnyTask = (typeof TASKS)[TaskName];
 type Schemas = AnyTask['schemas'];
 
 /** The task a config names. */
-export function taskOf(config: { task: TaskName | 'detection' }): Task {
-  if (config.task === 'detection')
-    throw new UserError(
-      'config',
-      'task: detection is not wired into visiongate run yet (its parts are in place: see docs/detection.md)',
-    );
-  return TASKS[config.task];
+export function taskOf(config: { task: TaskName }): Task {
+  return TASKS[config.task] as Task;
 }
 
 /** report.json's `task`: the task that ran, absent for classification (the first task). */
