@@ -7,6 +7,7 @@ test/integration/detection-example.test.ts can require VisionGate's numbers to e
 Run from the repository root after scripts/make-detection-example.py:
 
     PYCOCOTOOLS_PATH=/path/to/cocoapi/PythonAPI /usr/bin/python3 scripts/make-detection-reference.py
+    npx prettier --write examples/detection/models/metrics.json
 
 The pipeline, step by step, independent of VisionGate's TypeScript:
   1. each committed JPEG read with cv2.imread (BGR, converted to RGB);

@@ -17,7 +17,7 @@ type Schemas = AnyTask['schemas'];
 
 /** The task a config names. */
 export function taskOf(config: { task: TaskName }): Task {
-  return TASKS[config.task] as Task;
+  return TASKS[config.task];
 }
 
 /** report.json's `task`: the task that ran, absent for classification (the first task). */

@@ -122,9 +122,7 @@ function modelRobustness(
     return n > 0 ? f / n : NaN;
   };
   for (const c of plan.corruptions) {
-    accuracy[c] = plan.severities.map((s) =>
-      accuracyOf(ctx, ids, by.get(corruptionVariant(c, s))),
-    );
+    accuracy[c] = plan.severities.map((s) => accuracyOf(ctx, ids, by.get(corruptionVariant(c, s))));
     meanAccuracy[c] = accuracy[c].reduce((a, b) => a + b, 0) / accuracy[c].length;
     for (const a of accuracy[c]) {
       errSum += 1 - a;

@@ -126,7 +126,7 @@ function oneImage(
     },
     bm: {
       detections: be.match.detections.subarray(bc.a, bc.z),
-      objects: be.match.objects.subarray(be.gt.offsets[j]!, be.gt.offsets[j + 1]!),
+      objects: be.match.objects.subarray(be.gt.offsets[j], be.gt.offsets[j + 1]),
     },
   };
 }

@@ -129,7 +129,7 @@ export function evaluationOf(table: DetectionTable, ctx: TaskContext): TableEval
   const wp = workingPoint(ctx);
   const key = `${wp.scoreThreshold}/${wp.iouThreshold}`;
   let byKey = cache.get(table);
-  if (!byKey) cache.set(table, (byKey = new Map()));
+  if (!byKey) cache.set(table, (byKey = new Map<string, TableEvaluation>()));
   const hit = byKey.get(key);
   if (hit) return hit;
   const K = ctx.classes.length;
