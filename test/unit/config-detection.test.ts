@@ -124,6 +124,12 @@ describe('detection keys', () => {
     expect(message).toMatch(/coco names its classes \(categories\): remove dataset\.classes/);
   });
 
+  it('refuses the robustness suite for detection (its detection numbers are not wired)', () => {
+    expect(errorOf(COCO + lines('robustness:', '  corruptions: benchmark'))).toMatch(
+      /robustness suite does not run for task: detection yet/,
+    );
+  });
+
   it('names a convention it does not know, with the ones it does', () => {
     expect(
       errorOf(
