@@ -21,6 +21,7 @@ import {
   accumulate,
   COCO_STAT_NAMES,
   evaluateImages,
+  mapOfImages,
   summarize,
 } from '../src/metrics/detection/coco-eval.js';
 import { createRandom } from '../src/metrics/random.js';
@@ -223,6 +224,26 @@ const bench: Bench = {
       theirs = [...theirs].sort((a, b) => a - b);
       notes.push(`Best / best speed-up: ${round(theirs[0]! / ours[0]!)}× (goal ≥ 5×).`);
     }
+
+    // A bootstrap resample of a slice: mAP + AP50 of weighted images, a third of the images
+    // drawn with replacement (accumulate walks only images of nonzero weight).
+    const ev = evaluateImages(gt, dt, 80);
+    const rng = createRandom(7);
+    const third = Math.floor(nImages / 3);
+    const resamples = Array.from({ length: quick ? 5 : 20 }, () => {
+      const w = new Uint32Array(nImages);
+      for (let t = 0; t < third; t++) w[rng.nextInt(third)]!++;
+      return w;
+    });
+    const tb = performance.now();
+    for (const w of resamples) mapOfImages(ev, w);
+    rows.push({
+      case: `bootstrap resample of a slice (${third} of ${nImages} images): mAP + AP50`,
+      'VisionGate s': round((performance.now() - tb) / 1000 / resamples.length),
+      'pycocotools s': '',
+      'speed-up': '',
+      load: round(os.loadavg()[0]!, 2),
+    });
 
     // Decoding: a YOLOv8n-shaped head at validation and deployment confidence.
     const head = { name: 'output0', dims: [1, 84, 8400], data: yoloHead(2) };

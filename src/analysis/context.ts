@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
 import type { RecordSet, RecordTableCore } from '../tables/records.js';
-import type { Task } from '../tasks/task.js';
+import type { ExampleGroundTruth, Task } from '../tasks/task.js';
 import { frameOf } from './frame.js';
 import { pairRecords } from './pairing.js';
 import type { AnalysisContext, ManifestItem } from './suite.js';
@@ -31,6 +31,8 @@ export interface AnalysisInput {
   unreadable: readonly { id: string; reason: string }[];
   pinnedIds: readonly string[];
   manifests: Readonly<Record<string, readonly ManifestItem[]>>;
+  /** The dataset's objects by example id, for a task whose examples have more than a label. */
+  groundTruth?: ExampleGroundTruth;
 }
 
 /** Frame and pairing of a run: what every suite shares. */
@@ -62,5 +64,6 @@ export function analysisContext(input: AnalysisInput): AnalysisContext {
     baselineKind: input.baseline.kind,
     pinnedIds: input.pinnedIds,
     manifests: input.manifests,
+    ...(input.groundTruth ? { groundTruth: input.groundTruth } : {}),
   };
 }

@@ -58,8 +58,8 @@ export function pairedStats(
   for (let t = 0; t < n; t++) {
     const ci = candidate.rows ? candidate.rows[t]! : t;
     const bi = baseline.rows ? baseline.rows[t]! : t;
-    const cOk = task.correct(candidate.table, ci);
-    const bOk = task.correct(baseline.table, bi);
+    const cOk = task.correct(candidate.table, ci, ctx);
+    const bOk = task.correct(baseline.table, bi, ctx);
     if (bOk && !cOk) b++;
     else if (cOk && !bOk) c++;
   }

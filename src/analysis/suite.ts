@@ -11,7 +11,7 @@ import type { GateResult } from '../gates/result.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
 import type { RecordSet } from '../tables/records.js';
-import type { Task } from '../tasks/task.js';
+import type { ExampleGroundTruth, Task } from '../tasks/task.js';
 import type { Frame } from './frame.js';
 import type { Pairing } from './pairing.js';
 import type { VariantRecipe } from './variants.js';
@@ -90,6 +90,8 @@ export interface AnalysisContext {
   pinnedIds: readonly string[];
   /** The extra manifests suites asked for, loaded. */
   manifests: Readonly<Record<string, readonly ManifestItem[]>>;
+  /** The dataset's objects by example id (detection). */
+  groundTruth?: ExampleGroundTruth;
 }
 
 /** A suite's contribution to the report: its result, gate results and notices. */

@@ -4,6 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import { UserError } from '../errors.js';
 import { formatIssues, formatKeyPath } from './issues.js';
 import { configSchema, type Config } from './schema.js';
+import { withInferredTask } from './task.js';
 
 /** A validated config plus what is needed to point back into the file. */
 export interface LoadedConfig {
@@ -97,7 +98,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   if (raw === null || raw === undefined)
     throw new UserError('config', `${display}: the config file is empty`);
   const lineOf = (keyPath: readonly (string | number)[]) => lineOfPath(doc, lineCounter, keyPath);
-  const parsed = configSchema.safeParse(raw);
+  const parsed = configSchema.safeParse(withInferredTask(raw));
   if (!parsed.success) {
     const all = formatIssues(parsed.error.issues, { display, lineOf, raw, schema: configSchema });
     const lines = all.slice(0, 10);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dataSuiteConfigSchema } from './data.js';
 import { robustnessConfigSchema } from './robustness.js';
+import { checkTaskKeys, DETECTION_CONVENTIONS, DETECTION_FORMATS, TASK_NAMES } from './task.js';
 
 /**
  * The `visiongate.yml` schema. Types are inferred from it; every field carries a description so
@@ -172,8 +173,37 @@ export const outputContractSchema = z
       .enum(['auto', 'logits', 'probabilities'])
       .default('auto')
       .describe(
-        'auto: treat as probabilities when every row is non-negative and sums to 1 (±1e-3), else apply softmax.',
+        'Classification: auto: treat as probabilities when every row is non-negative and sums to 1 (±1e-3), else apply softmax.',
       ),
+    convention: z
+      .enum(['auto', ...DETECTION_CONVENTIONS])
+      .optional()
+      .describe(
+        'Detection: how the outputs are read. yolo-v8: raw [N, 4+C, A] head (YOLOv8/v11); yolo-v5: raw [N, A, 5+C] with objectness; end-to-end: [N, K, 6] rows x1, y1, x2, y2, score, class; boxes-scores-labels: post-NMS boxes/scores/labels (torchvision); detr: logits [N, Q, C+1] + pred_boxes; rt-detr: logits [N, Q, C] + pred_boxes. Default auto: from the output names and shapes (an ambiguous model asks for it). See docs/detection.md.',
+      ),
+    confidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe(
+        'Detection: keep detections with a score above this. Default 0.001 (Ultralytics validation; mAP needs the low-score detections).',
+      ),
+    iou: z
+      .number()
+      .gt(0)
+      .max(1)
+      .optional()
+      .describe(
+        'Detection, raw YOLO heads: NMS IoU threshold. Default 0.7 (Ultralytics validation).',
+      ),
+    maxDetections: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .describe('Detection: most detections kept per image. Default 300 (Ultralytics validation).'),
   })
   .strict();
 
@@ -221,14 +251,26 @@ export const datasetSchema = z
   .object({
     root: nonEmpty.describe('Dataset root folder. Every image path must resolve inside it.'),
     format: z
-      .enum(['auto', 'csv', 'jsonl', 'imagefolder', 'hf-metadata'])
+      .enum(['auto', 'csv', 'jsonl', 'imagefolder', 'hf-metadata', ...DETECTION_FORMATS])
       .default('auto')
       .describe(
-        'auto: from the manifest extension; imagefolder when no manifest is given; hf-metadata for metadata.jsonl (Hugging Face: file_name is relative to the folder of metadata.jsonl).',
+        'auto: from the manifest extension; imagefolder when no manifest is given; hf-metadata for metadata.jsonl (Hugging Face: file_name is relative to the folder of metadata.jsonl). Detection: coco (instances JSON in `annotations`, file names relative to root), yolo (Ultralytics data.yaml in `annotations`, default root/data.yaml), voc (root holds Annotations/ and JPEGImages/).',
       ),
     manifest: nonEmpty
       .optional()
-      .describe('Manifest file (CSV or JSONL), relative to the config file.'),
+      .describe(
+        'Manifest file (CSV or JSONL), relative to the config file. Detection formats: image-level metadata joined to the images by a file_name (or path) column.',
+      ),
+    annotations: nonEmpty
+      .optional()
+      .describe(
+        'Detection: the annotation file, relative to the config file: COCO instances JSON (format coco, required) or data.yaml (format yolo, default root/data.yaml).',
+      ),
+    split: nonEmpty
+      .optional()
+      .describe(
+        'Detection: yolo: the data.yaml split to evaluate (default val); voc: ImageSets/Main/<split>.txt (default every file in Annotations/).',
+      ),
     columns: z
       .object({
         id: nonEmpty.optional().describe('Id column. Default: "id" if present, else the path.'),
@@ -424,7 +466,12 @@ export const configSchema = z
       .describe(
         'Key of this evaluation: names the check, the PR comment marker and the stored baseline.',
       ),
-    task: z.literal('classification').default('classification'),
+    task: z
+      .enum(TASK_NAMES)
+      .default('classification')
+      .describe(
+        'classification or detection. Default: detection when dataset.format is coco, yolo or voc, else classification.',
+      ),
     dataset: datasetSchema,
     model: modelSchema,
     runtime: runtimeSchema.default({}),
@@ -441,7 +488,29 @@ export const configSchema = z
       .default({ newlyFailing: { minDrop: 0.03, level: 'warn' } })
       .describe('Regression suite: slices newly failing without a slice gate.'),
     metrics: z
-      .object({ topK: z.array(z.number().int().min(1)).default([1, 5]) })
+      .object({
+        topK: z.array(z.number().int().min(1)).default([1, 5]),
+        detection: z
+          .object({
+            scoreThreshold: z
+              .number()
+              .min(0)
+              .max(1)
+              .default(0.25)
+              .describe(
+                'The working threshold: detections with a score at least this count for precision, recall, F1, the confusion matrix, newly missed objects and new false positives. Default 0.25 (Ultralytics prediction).',
+              ),
+            iou: z
+              .number()
+              .gt(0)
+              .max(1)
+              .default(0.5)
+              .describe('IoU at which a detection matches an object at the working threshold.'),
+          })
+          .strict()
+          .optional()
+          .describe('Detection: the working point. mAP and AP50 need no threshold.'),
+      })
       .strict()
       .default({ topK: [1, 5] }),
     pinned: pinnedSchema.default({ ids: [], level: 'fail' }),
@@ -557,6 +626,7 @@ export const configSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    checkTaskKeys(c, ctx);
     // Significance of a non-accuracy drop comes from its bootstrap interval.
     c.gates.forEach((g, i) => {
       if (g.significant && g.metric !== 'accuracy' && c.statistics.resamples === 0) {

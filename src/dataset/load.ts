@@ -3,6 +3,7 @@ import path from 'node:path';
 import { didYouMean } from '../did-you-mean.js';
 import { UserError } from '../errors.js';
 import { ExampleTable, ExampleTableBuilder } from '../tables/examples.js';
+import { isDetectionFormat, type DetectionFormat } from '../config/task.js';
 import type { UnusedFile } from './image-folder.js';
 import { detectFormat, manifestLines, streamManifest, type ManifestFormat } from './manifest.js';
 
@@ -19,7 +20,7 @@ export interface DatasetSpec {
 
 /** A loaded dataset before the class list is fixed. */
 export interface RawDataset {
-  format: ManifestFormat;
+  format: ManifestFormat | DetectionFormat;
   root: string;
   /** The examples, labels as manifest names in first-seen order (`labels`). */
   examples: ExampleTable;
@@ -31,6 +32,11 @@ export interface RawDataset {
   unused: UnusedFile[];
   /** The manifest (absolute), so later messages about rows can give their lines. */
   manifest?: string;
+  /**
+   * A format that names its classes and gives examples no single label (detection: COCO
+   * categories, data.yaml names, VOC names): the class list and where it came from.
+   */
+  classList?: { classes: string[]; source: string };
 }
 
 const MAX_LISTED = 8;
@@ -315,7 +321,8 @@ export async function rowLocations(
   rows: readonly number[],
 ): Promise<Map<number, string>> {
   const out = new Map<number, string>();
-  if (!raw.manifest || rows.length === 0) return out;
+  // Detection formats (annotation files) have no manifest rows to point at.
+  if (!raw.manifest || rows.length === 0 || isDetectionFormat(raw.format)) return out;
   const lines = await manifestLines(
     raw.format,
     raw.manifest,
@@ -338,6 +345,8 @@ export async function attachClasses(
   classes: readonly string[],
   source: string,
 ): Promise<ExampleTable> {
+  // Detection images have objects of several classes, not one label to index.
+  if (raw.classList) return raw.examples;
   if (classes.length < 2)
     throw new UserError('dataset', `the class list (${source}) needs at least 2 classes`);
   const dup = classes.filter((c, i) => classes.indexOf(c) !== i);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { UserError, describeError } from '../errors.js';
-import { decodeToGeometry, geometryKey, type Geometry } from '../image/decode.js';
+import { decodePlaced, geometryKey, type Geometry } from '../image/decode.js';
 import { imageProperties } from '../image/properties.js';
 import { imagesToTensor } from '../image/tensor.js';
 import { batchDims, type ResolvedContract } from '../model/contract.js';
@@ -82,6 +82,8 @@ interface Decoded {
   hash: string;
   /** Clean image per geometry key. */
   images: Map<string, RgbImage>;
+  /** Decoded size before resizing, per geometry key (EXIF orientation depends on it). */
+  sources: Map<string, { width: number; height: number }>;
 }
 
 /**
@@ -125,9 +127,13 @@ export async function evaluate(
         }
         const hash = createHash('sha256').update(bytes).digest('hex');
         const images = new Map<string, RgbImage>();
+        const sources = new Map<string, { width: number; height: number }>();
         try {
-          for (const [key, g] of geometries)
-            images.set(key, await decodeToGeometry(bytes, g, example.path));
+          for (const [key, g] of geometries) {
+            const placed = await decodePlaced(bytes, g, example.path);
+            images.set(key, placed.image);
+            sources.set(key, { width: placed.sourceWidth, height: placed.sourceHeight });
+          }
         } catch (error) {
           unreadable.push({
             id: example.id,
@@ -137,7 +143,7 @@ export async function evaluate(
           return undefined;
         }
         stats.decoded++;
-        return { index, example, hash, images };
+        return { index, example, hash, images, sources };
       }),
     );
     return settled.filter((d): d is Decoded => d !== undefined);
@@ -312,17 +318,25 @@ async function runModel(
       fed.push(batch.at(-1)!);
     const tensor = imagesToTensor(fed, m.contract.tensor, spares);
     const dims = batchDims(m.contract, fed.length);
-    const result = await m.model.run(m.contract.inputName, tensor, dims, m.contract.outputName);
+    const detection = m.contract.detection;
+    // A detector's outputs are several, each with its own type (int64 labels): runOutputs.
+    const result = detection
+      ? await m.model.runOutputs(m.contract.inputName, tensor, dims, detection.outputs)
+      : await m.model.run(m.contract.inputName, tensor, dims, m.contract.outputName);
     if (result.input && spares.length < MAX_SPARE_TENSORS) spares.push(result.input);
     stats.inferences += batch.length;
     stats.batches++;
+    const key = geometryKey(m.contract.geometry);
     out.push(
       ...task.decode(
-        { data: result.data, dims: result.dims, fed: fed.length },
+        'outputs' in result
+          ? { data: new Float32Array(0), dims: [], fed: fed.length, outputs: result.outputs }
+          : { data: result.data, dims: result.dims, fed: fed.length },
         batchItems.map((it) => ({
           example: it.decoded.example,
           hash: it.decoded.hash,
           variant: it.variant,
+          source: it.decoded.sources.get(key)!,
         })),
         m,
         keepScores,

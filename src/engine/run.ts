@@ -7,6 +7,9 @@ import type { ManifestItem, PlanContext, VariantRequest } from '../analysis/suit
 import type { Config } from '../config/schema.js';
 import { classesFromMetadata, readClassFile } from '../dataset/class-list.js';
 import { attachClasses, loadDataset, rowLocations, type RawDataset } from '../dataset/load.js';
+import { isDetectionFormat } from '../config/task.js';
+import { detectionSpecOf, loadDetectionDataset } from '../dataset/detection/load.js';
+import type { DetectionDataset } from '../dataset/detection/types.js';
 import { UserError } from '../errors.js';
 import { defaultBatchSize, resolveContract } from '../model/contract.js';
 import { loadModel, type LoadedModel } from '../model/runtime.js';
@@ -116,6 +119,7 @@ export async function runEvaluation(
     const examples = overrides.shard ? selectShard(allExamples, overrides.shard) : allExamples;
 
     // --- contracts
+    const detection = data.detection ? { numClasses: classes.length } : undefined;
     const candContract = resolveContract(
       'candidate',
       candidate.inputs,
@@ -123,6 +127,7 @@ export async function runEvaluation(
       config.model.input,
       config.model.output,
       rel(candidate.path),
+      detection,
     );
     const classList = describeClassList(loaded, classSource);
     task.checkContract('candidate', candContract, classes, {
@@ -140,6 +145,7 @@ export async function runEvaluation(
         config.baseline.input ?? config.model.input,
         config.baseline.output ?? config.model.output,
         rel(baselineModel.path),
+        detection,
       );
       task.checkContract('baseline', baseContract, classes, {
         model: rel(baselineModel.path),
@@ -303,6 +309,7 @@ export async function resolveClasses(
   raw: RawDataset,
   modelMetadata: Record<string, string> | undefined,
 ): Promise<{ classes: string[]; source: string }> {
+  if (raw.classList) return raw.classList;
   const cfg = loaded.config.dataset.classes;
   if (Array.isArray(cfg)) return { classes: cfg, source: 'config dataset.classes' };
   if (typeof cfg === 'string') {
@@ -360,6 +367,8 @@ export interface PreparedData {
   root: string;
   manifest?: string;
   raw: RawDataset;
+  /** task: detection: the dataset with its ground-truth objects. */
+  detection?: DetectionDataset;
 }
 
 export async function prepareData(
@@ -368,6 +377,7 @@ export async function prepareData(
 ): Promise<PreparedData> {
   const config = loaded.config;
   const root = resolveFromConfig(loaded, config.dataset.root);
+  if (config.task === 'detection') return prepareDetectionData(loaded, root, options);
   const manifest = config.dataset.manifest
     ? resolveFromConfig(loaded, config.dataset.manifest)
     : undefined;
@@ -380,6 +390,47 @@ export async function prepareData(
     checkFiles: options.checkFiles,
   });
   return { root, ...(manifest ? { manifest } : {}), raw };
+}
+
+/** A detection dataset (COCO, YOLO, VOC) as `run` and `merge` use it. */
+async function prepareDetectionData(
+  loaded: LoadedConfig,
+  root: string,
+  options: { checkFiles: boolean },
+): Promise<PreparedData> {
+  const d = loaded.config.dataset;
+  if (!isDetectionFormat(d.format))
+    throw new Error(`task detection with dataset.format ${d.format} passed the config check`);
+  const ds = await loadDetectionDataset({
+    ...detectionSpecOf(
+      { ...d, format: d.format },
+      loaded.dir,
+      Array.isArray(d.classes) ? d.classes : undefined,
+    ),
+    checkFiles: options.checkFiles,
+  });
+  const source =
+    d.format === 'coco'
+      ? 'COCO categories'
+      : d.format === 'yolo'
+        ? 'data.yaml names'
+        : Array.isArray(d.classes)
+          ? 'config dataset.classes'
+          : 'VOC object names, sorted';
+  return {
+    root,
+    ...(d.manifest ? { manifest: resolveFromConfig(loaded, d.manifest) } : {}),
+    raw: {
+      format: d.format,
+      root,
+      examples: ds.images,
+      metadataColumns: ds.images.metadata.map((m) => m.name),
+      labels: [],
+      unused: [],
+      classList: { classes: ds.classes, source },
+    },
+    detection: ds,
+  };
 }
 
 type ModelSummary = Report['models']['candidate'];
@@ -437,6 +488,14 @@ export async function reportFromRecords(
     unreadable: input.unreadable,
     pinnedIds: input.pinnedIds,
     manifests: input.manifests,
+    ...(data.detection
+      ? {
+          groundTruth: {
+            rowOf: data.detection.images.indexById(),
+            columns: data.detection.gt,
+          },
+        }
+      : {}),
   });
   const baselineSummary: ModelSummary | undefined = stored
     ? {

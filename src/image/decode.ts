@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { UserError } from '../errors.js';
 import type { RgbImage } from '../types.js';
-import { planResize, type Geometry } from './geometry.js';
+import { planResize, type Geometry, type ResizePlan } from './geometry.js';
 import { resample } from './resample.js';
 
 // The evaluation pass imports these with the decoder.
@@ -29,6 +29,30 @@ export async function decodeToGeometry(
   g: Geometry,
   label: string,
 ): Promise<RgbImage> {
+  return (await decodePlaced(bytes, g, label)).image;
+}
+
+/** An image at the geometry's size and where its source went (see {@link decodePlaced}). */
+export interface PlacedImage {
+  image: RgbImage;
+  /** Size of the decoded source, after the loader steps (EXIF orientation included). */
+  sourceWidth: number;
+  sourceHeight: number;
+  /** The resize and the crop or padding applied to it. */
+  plan: ResizePlan;
+}
+
+/**
+ * {@link decodeToGeometry}, also telling the source size and the resize plan: a detector's boxes
+ * come back in input pixels and go to the image's own pixels with exactly the numbers that
+ * placed this image (its letterbox padding depends on its aspect ratio), not with sizes from an
+ * annotation file, which can disagree with the file.
+ */
+export async function decodePlaced(
+  bytes: Buffer,
+  g: Geometry,
+  label: string,
+): Promise<PlacedImage> {
   let decoded: RgbImage;
   try {
     decoded = await decodeRgb(bytes, g);
@@ -39,9 +63,12 @@ export async function decodeToGeometry(
   }
   const plan = planResize(decoded.width, decoded.height, g);
   const resized = resample(decoded, plan.width, plan.height, g.resampler);
-  if (plan.crop) return crop(resized, plan.crop.left, plan.crop.top, g.width, g.height);
-  if (plan.pad) return padOnto(resized, plan.pad.left, plan.pad.top, g);
-  return resized;
+  const image = plan.crop
+    ? crop(resized, plan.crop.left, plan.crop.top, g.width, g.height)
+    : plan.pad
+      ? padOnto(resized, plan.pad.left, plan.pad.top, g)
+      : resized;
+  return { image, sourceWidth: decoded.width, sourceHeight: decoded.height, plan };
 }
 
 /** Full-size 8-bit RGB, after the loader steps (orientation, alpha, grey, bit depth). */

@@ -1,4 +1,6 @@
 import type { InputContractConfig, OutputContractConfig } from '../config/schema.js';
+import { resolveDetectionOutputs, type ResolvedDetectionOutputs } from './detection/convention.js';
+import type { DecodeOptions } from './detection/tensor.js';
 import { UserError } from '../errors.js';
 import type { Geometry } from '../image/geometry.js';
 import type { Resampler } from '../image/resample.js';
@@ -16,6 +18,14 @@ export interface ResolvedContract {
   /** Number of classes if the output shape says it. */
   outputClasses?: number;
   outputType: OutputContractConfig['type'];
+  /** A detector's outputs: how they are read (task: detection). */
+  detection?: ResolvedDetection;
+}
+
+/** How a detector's outputs are decoded: the convention, the outputs it reads, the options. */
+export interface ResolvedDetection extends ResolvedDetectionOutputs {
+  numClasses: number;
+  options: DecodeOptions;
 }
 
 const isNum = (d: number | string | undefined): d is number => typeof d === 'number' && d > 0;
@@ -34,6 +44,8 @@ export function resolveContract(
   cfg: InputContractConfig,
   out: OutputContractConfig,
   file?: string,
+  /** A detector with this many classes: outputs are read by a detection convention. */
+  detection?: { numClasses: number },
 ): ResolvedContract {
   const problem = (msg: string) =>
     new UserError('model', `${label} model${file ? ` ${file}` : ''}: ${msg}`);
@@ -162,6 +174,38 @@ export function resolveContract(
   const fixedBatch = isNum(batchDim) ? batchDim : undefined;
 
   if (outputs.length === 0) throw problem('the model has no outputs');
+  if (detection) {
+    const resolved = resolveDetectionOutputs(
+      label,
+      outputs,
+      detection.numClasses,
+      out.convention === undefined || out.convention === 'auto' ? undefined : out.convention,
+    );
+    return {
+      inputName: input.name,
+      outputName: resolved.outputs[0]!,
+      geometry: resolveGeometry(cfg, width, height),
+      tensor: {
+        layout,
+        channels,
+        dtype,
+        scale: dtype === 'uint8' ? 1 : (cfg.scale ?? 1 / 255),
+        mean: perChannel(cfg.mean, 0, 'mean'),
+        std,
+      },
+      ...(fixedBatch !== undefined ? { fixedBatch } : {}),
+      outputType: out.type,
+      detection: {
+        ...resolved,
+        numClasses: detection.numClasses,
+        options: {
+          ...(out.confidence !== undefined ? { confidence: out.confidence } : {}),
+          ...(out.iou !== undefined ? { iou: out.iou } : {}),
+          ...(out.maxDetections !== undefined ? { maxDetections: out.maxDetections } : {}),
+        },
+      },
+    };
+  }
   const output = out.name ? outputs.find((o) => o.name === out.name) : outputs[0];
   if (!output)
     throw problem(

@@ -80,19 +80,7 @@ export async function runSession(
   dims: readonly number[],
   outputName: string,
 ): Promise<{ data: Float32Array; dims: readonly number[] }> {
-  const tensor = new ort.Tensor(data instanceof Uint8Array ? 'uint8' : 'float32', data, dims);
-  let result: ort.InferenceSession.ReturnType;
-  try {
-    result = await session.run({ [inputName]: tensor }, [outputName]);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UserError(
-      'model',
-      `ONNX Runtime failed running ${file} on input ${inputName} [${dims.join(', ')}]: ${message.split('\n')[0]}`,
-    );
-  }
-  const out = result[outputName];
-  if (!out) throw new UserError('model', `${file}: output ${outputName} missing from the result`);
+  const out = (await runRaw(session, file, inputName, data, dims, [outputName]))[outputName]!;
   const raw = out.data;
   let floats: Float32Array;
   if (raw instanceof Float32Array) floats = raw;
@@ -109,4 +97,71 @@ export async function runSession(
       `${file}: output ${outputName} has type ${out.type}; expected a float tensor of class scores`,
     );
   return { data: floats, dims: out.dims };
+}
+
+/** One named output of a run, its values as ONNX Runtime gives them (int64 as BigInt64Array). */
+export interface NamedOutput {
+  readonly name: string;
+  readonly dims: readonly number[];
+  readonly data: Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
+}
+
+/**
+ * Run one batch and return several named outputs, in the order asked, with their own element
+ * types: a post-NMS detector gives float boxes and scores but int64 labels, which must not be
+ * squeezed into float32 (or refused) as class scores are. Numeric tensors only; anything else
+ * (strings, float16) is a UserError naming the output and its type.
+ */
+export async function runSessionOutputs(
+  session: ort.InferenceSession,
+  file: string,
+  inputName: string,
+  data: Float32Array | Uint8Array,
+  dims: readonly number[],
+  outputNames: readonly string[],
+): Promise<NamedOutput[]> {
+  const result = await runRaw(session, file, inputName, data, dims, outputNames);
+  return outputNames.map((name) => {
+    const out = result[name]!;
+    const raw = out.data;
+    if (
+      raw instanceof Float32Array ||
+      raw instanceof Float64Array ||
+      raw instanceof Int32Array ||
+      raw instanceof BigInt64Array ||
+      raw instanceof Uint8Array
+    )
+      return { name, dims: out.dims, data: raw };
+    if (raw instanceof Int16Array || raw instanceof Uint16Array || raw instanceof Int8Array)
+      return { name, dims: out.dims, data: Int32Array.from(raw) };
+    throw new UserError(
+      'model',
+      `${file}: output ${name} has type ${out.type}; expected a numeric tensor (float32, float64 or an integer type)`,
+    );
+  });
+}
+
+async function runRaw(
+  session: ort.InferenceSession,
+  file: string,
+  inputName: string,
+  data: Float32Array | Uint8Array,
+  dims: readonly number[],
+  outputNames: readonly string[],
+): Promise<ort.InferenceSession.ReturnType> {
+  const tensor = new ort.Tensor(data instanceof Uint8Array ? 'uint8' : 'float32', data, dims);
+  let result: ort.InferenceSession.ReturnType;
+  try {
+    result = await session.run({ [inputName]: tensor }, [...outputNames]);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UserError(
+      'model',
+      `ONNX Runtime failed running ${file} on input ${inputName} [${dims.join(', ')}]: ${message.split('\n')[0]}`,
+    );
+  }
+  for (const name of outputNames)
+    if (!result[name])
+      throw new UserError('model', `${file}: output ${name} missing from the result`);
+  return result;
 }

@@ -2,10 +2,17 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 import { readOnnxModelInfo, type OnnxModelInfo } from './onnx-metadata.js';
-import { createSession, describeSession, runSession, type ValueInfo } from './ort-session.js';
+import {
+  createSession,
+  describeSession,
+  runSession,
+  runSessionOutputs,
+  type NamedOutput,
+  type ValueInfo,
+} from './ort-session.js';
 import { SessionThread } from './session-thread.js';
 
-export type { ValueInfo } from './ort-session.js';
+export type { NamedOutput, ValueInfo } from './ort-session.js';
 
 /** The model runtime port: everything outside `model/` sees only this. */
 export interface LoadedModel {
@@ -25,6 +32,16 @@ export interface LoadedModel {
     dims: readonly number[],
     outputName: string,
   ): Promise<{ data: Float32Array; dims: readonly number[]; input?: Float32Array | Uint8Array }>;
+  /**
+   * Run one batch for several named outputs, each with its own element type (a detector's int64
+   * labels stay integers). Input buffer handling as in {@link run}.
+   */
+  runOutputs(
+    inputName: string,
+    data: Float32Array | Uint8Array,
+    dims: readonly number[],
+    outputNames: readonly string[],
+  ): Promise<{ outputs: NamedOutput[]; input?: Float32Array | Uint8Array }>;
   /** Release the session (and its thread). Safe to call more than once. */
   dispose(): Promise<void>;
 }
@@ -77,6 +94,10 @@ export async function loadModel(file: string, options: RuntimeOptions = {}): Pro
         ...(await runSession(session, file, inputName, data, dims, outputName)),
         input: data,
       }),
+      runOutputs: async (inputName, data, dims, outputNames) => ({
+        outputs: await runSessionOutputs(session, file, inputName, data, dims, outputNames),
+        input: data,
+      }),
       dispose: () => (released ??= session.release()),
     };
   }
@@ -95,6 +116,8 @@ export async function loadModel(file: string, options: RuntimeOptions = {}): Pro
     outputs: loaded.outputs,
     run: (inputName, data, dims, outputName) =>
       thread.run(loaded.session, inputName, data, dims, outputName),
+    runOutputs: (inputName, data, dims, outputNames) =>
+      thread.runOutputs(loaded.session, inputName, data, dims, outputNames),
     dispose: () =>
       (released ??= thread.release(loaded.session).finally(() => releaseSharedThread())),
   };

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { UserError, type UserErrorKind } from '../errors.js';
 import { startWorker } from '../worker-entry.js';
-import type { SessionThreads, ValueInfo } from './ort-session.js';
+import type { NamedOutput, SessionThreads, ValueInfo } from './ort-session.js';
 import { ownBuffer } from './transfer.js';
 
 /** Messages to the session worker (src/model/session-worker.ts). */
@@ -23,6 +23,15 @@ export type SessionRequest =
       dims: number[];
       outputName: string;
     }
+  | {
+      op: 'run-outputs';
+      id: number;
+      session: number;
+      inputName: string;
+      data: Float32Array | Uint8Array;
+      dims: number[];
+      outputNames: string[];
+    }
   | { op: 'release'; id: number; session: number };
 
 /** Replies: the request id, then the result or the error (a UserError keeps its kind and text). */
@@ -36,6 +45,8 @@ export type SessionReply =
       dims?: number[];
       /** The run's input buffer, sent back for reuse. */
       input?: Float32Array | Uint8Array;
+      /** `run-outputs`: the named outputs, in the order asked. */
+      results?: NamedOutput[];
     }
   | {
       id: number;
@@ -154,6 +165,30 @@ export class SessionThread {
       ownBuffer(data),
     );
     return { data: r.data!, dims: r.dims!, input: r.input };
+  }
+
+  /** Run one batch for several named outputs (see `runSessionOutputs`); `data` as in {@link run}. */
+  async runOutputs(
+    session: number,
+    inputName: string,
+    data: Float32Array | Uint8Array,
+    dims: readonly number[],
+    outputNames: readonly string[],
+  ): Promise<{ outputs: NamedOutput[]; input?: Float32Array | Uint8Array }> {
+    const r = await this.request(
+      this.files.get(session) ?? 'a model',
+      {
+        op: 'run-outputs',
+        id: this.nextId++,
+        session,
+        inputName,
+        data,
+        dims: [...dims],
+        outputNames: [...outputNames],
+      },
+      ownBuffer(data),
+    );
+    return { outputs: r.results!, input: r.input };
   }
 
   async release(session: number): Promise<void> {

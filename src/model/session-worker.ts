@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
 import { isUserError } from '../errors.js';
-import { createSession, describeSession, runSession } from './ort-session.js';
+import { createSession, describeSession, runSession, runSessionOutputs } from './ort-session.js';
 import type { SessionReply, SessionRequest } from './session-thread.js';
 import { ownBuffer } from './transfer.js';
 
@@ -45,6 +45,21 @@ async function handle(msg: SessionRequest): Promise<void> {
       // allocating (ORT is done with it once run() returns).
       reply({ id: msg.id, ok: true, data: out.data, dims: [...out.dims], input: msg.data }, [
         ...ownBuffer(out.data),
+        ...ownBuffer(msg.data),
+      ]);
+    } else if (msg.op === 'run-outputs') {
+      const s = sessions.get(msg.session);
+      if (!s) throw new Error(`session ${msg.session} is not loaded`);
+      const outputs = await runSessionOutputs(
+        s.session,
+        s.file,
+        msg.inputName,
+        msg.data,
+        msg.dims,
+        msg.outputNames,
+      );
+      reply({ id: msg.id, ok: true, results: outputs, input: msg.data }, [
+        ...outputs.flatMap((o) => ownBuffer(o.data)),
         ...ownBuffer(msg.data),
       ]);
     } else {

@@ -3,7 +3,7 @@
  * the view spans all of it (the buffer then moves instead of being copied, and the view is left
  * detached on the sending side), nothing for a view into a larger or shared buffer (copied).
  */
-export function ownBuffer(a: Float32Array | Uint8Array): ArrayBuffer[] {
+export function ownBuffer(a: ArrayBufferView): ArrayBuffer[] {
   return a.byteOffset === 0 &&
     a.byteLength === a.buffer.byteLength &&
     a.buffer instanceof ArrayBuffer

@@ -4,9 +4,10 @@
  */
 import { z } from 'zod';
 import { classificationTask } from './classification/index.js';
+import { detectionTask } from './detection/index.js';
 import type { Task } from './task.js';
 
-export const TASKS = { classification: classificationTask } as const;
+export const TASKS = { classification: classificationTask, detection: detectionTask } as const;
 
 /** A registered task's name. */
 export type TaskName = keyof typeof TASKS;

@@ -11,6 +11,8 @@ import type { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { MetricDirection, MetricValues } from '../metrics/values.js';
 import type { ResolvedContract } from '../model/contract.js';
+import type { NamedOutput } from '../model/runtime.js';
+import type { GroundTruthColumns } from '../tables/detections.js';
 import type { HashColumn, RecordTableCore } from '../tables/records.js';
 import type { Example, ModelRole, VariantName } from '../types.js';
 
@@ -23,6 +25,17 @@ export interface TaskContext {
   classSource?: string;
   configName?: string;
   lineOf?: (keyPath: readonly (string | number)[]) => number | undefined;
+  /**
+   * Annotations beyond one label per example (detection's objects), by example id: the
+   * dataset's, so records (predictions only) are judged against the current annotations.
+   */
+  groundTruth?: ExampleGroundTruth;
+}
+
+/** Ground-truth objects of a dataset's images; `rowOf` maps an example id to its image row. */
+export interface ExampleGroundTruth {
+  rowOf: ReadonlyMap<string, number>;
+  columns: GroundTruthColumns;
 }
 
 /** A metric a task offers: its name (as configs and gates write it) and which way is better. */
@@ -53,6 +66,8 @@ export interface DecodeItem {
   /** sha256 of the image bytes. */
   hash: string;
   variant: VariantName;
+  /** The decoded image's size before resizing (EXIF orientation applied), for the way back. */
+  source?: { width: number; height: number };
 }
 
 /** One batch of model output. */
@@ -61,6 +76,8 @@ export interface ModelOutput {
   dims: readonly number[];
   /** Images the model was given (a fixed-batch model gets padding copies at the end). */
   fed: number;
+  /** Every output the contract names (a detector's several outputs), each with its own type. */
+  outputs?: readonly NamedOutput[];
 }
 
 /** Newly failing and newly fixed examples between baseline and candidate. */
@@ -199,11 +216,13 @@ export interface Task<
    * The per-example outcome: is the prediction right? The exact McNemar test, the newly
    * failing examples and slice discovery's error target are made of it.
    */
-  correct(table: T, row: number): boolean;
+  correct(table: T, row: number, ctx: TaskContext): boolean;
   /** The metric that is the mean of {@link correct}: the McNemar test decides its significance. */
   readonly outcomeMetric: string;
   /** Whether two records predict the same (a robustness variant's prediction "flips" if not). */
-  samePrediction(a: T, i: number, b: T, j: number): boolean;
+  samePrediction(a: T, i: number, b: T, j: number, ctx: TaskContext): boolean;
+  /** Whether examples have one true class to slice by (`slices.classes`). Default true. */
+  readonly classSlices?: boolean;
 
   // --- what the report shows of a task
 

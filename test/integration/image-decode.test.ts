@@ -4,7 +4,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { isUserError, type UserError } from '../../src/errors.js';
-import { decodeToGeometry } from '../../src/image/decode.js';
+import { decodePlaced, decodeToGeometry } from '../../src/image/decode.js';
 import type { Geometry } from '../../src/image/geometry.js';
 import type { PillowFilter } from '../../src/image/resample-pillow.js';
 import type { RgbImage } from '../../src/types.js';
@@ -121,6 +121,20 @@ describe('fixture images decode to the documented pixels', () => {
       const v = 4 * (8 * y + x);
       return [v, v, v];
     });
+  });
+
+  it('decodePlaced tells the displayed source size and the letterbox that placed it', async () => {
+    // Stored 32×16 with orientation 6: displayed 16×32, so a 32×32 letterbox puts it in the
+    // middle columns (8 of padding left and right), not the middle rows.
+    const placed = await decodePlaced(
+      await fixture('exif-orientation-6.jpg'),
+      geom({ width: 32, height: 32, mode: 'letterbox', pad: '#727272' }),
+      'exif',
+    );
+    expect([placed.sourceWidth, placed.sourceHeight]).toEqual([16, 32]);
+    expect(placed.plan).toEqual({ width: 16, height: 32, pad: { left: 8, top: 0 } });
+    expect(px(placed.image, 0, 16)).toEqual([114, 114, 114]);
+    expect([placed.image.width, placed.image.height]).toEqual([32, 32]);
   });
 
   it('rgb16-quadrants.png (16-bit): the quadrants with bottom-right (128, 64, 32)·257 → (128, 64, 32)', async () => {

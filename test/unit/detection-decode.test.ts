@@ -8,11 +8,8 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/errors.js';
-import {
-  decodeDetections,
-  resolveDetectionOutputs,
-  type DetectionConvention,
-} from '../../src/model/detection/convention.js';
+import type { DetectionConvention } from '../../src/config/task.js';
+import { decodeDetections, resolveDetectionOutputs } from '../../src/model/detection/convention.js';
 import type { OutputTensor } from '../../src/model/detection/tensor.js';
 import { decodeYoloV8 } from '../../src/model/detection/yolo.js';
 import { describeSession } from '../../src/model/ort-session.js';

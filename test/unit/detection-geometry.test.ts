@@ -1,8 +1,10 @@
 /** Letterbox / stretch placement and the way back, worked by hand from Ultralytics' rules. */
 import { describe, expect, it } from 'vitest';
+import type { Geometry } from '../../src/image/geometry.js';
 import {
   boxesToOriginal,
   letterboxPlacement,
+  placementOf,
   stretchPlacement,
 } from '../../src/model/detection/geometry.js';
 
@@ -67,5 +69,51 @@ describe('boxes back to original pixels (scale_boxes + clip_boxes)', () => {
     const b = new Float64Array([32, 32, 64, 64]);
     boxesToOriginal(b, stretchPlacement(200, 100, 64, 64));
     expect(Array.from(b)).toEqual([100, 50, 200, 100]);
+  });
+});
+
+describe('placement of one image from the geometry that made its pixels', () => {
+  const geometry = (mode: Geometry['mode'], width = 96, height = 96): Geometry => ({
+    width,
+    height,
+    mode,
+    resampler: { library: 'opencv', interpolation: 'linear' },
+    exif: true,
+    pad: '#727272',
+  });
+
+  it('letterbox: the same as Ultralytics LetterBox for every aspect ratio', () => {
+    for (const [w, h] of [
+      [160, 118],
+      [118, 160],
+      [96, 96],
+      [1280, 720],
+      [641, 479],
+      [33, 1000],
+      [10, 5],
+    ] as const)
+      for (const [W, H] of [
+        [96, 96],
+        [640, 640],
+        [640, 384],
+      ] as const)
+        expect(placementOf(w, h, geometry('letterbox', W, H))).toEqual(
+          letterboxPlacement(w, h, W, H),
+        );
+  });
+
+  it('stretch: per-axis ratios', () => {
+    expect(placementOf(200, 100, geometry('stretch', 64, 64))).toEqual(
+      stretchPlacement(200, 100, 64, 64),
+    );
+  });
+
+  it('center-crop: a box drawn in the crop maps back to the source pixels', () => {
+    // torchvision Resize(96) of 200×100 gives 192×96; CenterCrop(96) takes x 48..144.
+    const p = placementOf(200, 100, geometry('center-crop'));
+    expect(p).toMatchObject({ scaleX: 0.96, scaleY: 0.96, left: -48, top: 0 });
+    const b = new Float64Array([0, 0, 96, 96]);
+    boxesToOriginal(b, p);
+    expect(Array.from(b)).toEqual([50, 0, 150, 100]);
   });
 });

@@ -246,6 +246,7 @@ export interface AccumulateOptions {
 /** Scratch arrays reused across calls (accumulate runs once per bootstrap resample). */
 let scratchRc = new Float64Array(0);
 let scratchPr = new Float64Array(0);
+let scratchBlocks = new Uint32Array(0);
 
 /**
  * COCOeval's `accumulate` over the images with nonzero weight, each counted as often as its
@@ -280,7 +281,8 @@ export function accumulate(ev: ImageEvaluation, options: AccumulateOptions = {})
 
   for (let k = 0; k < K; k++) {
     const c = ev.classes[k]!;
-    const S = c.scores.length;
+    const blocks = weightedBlocks(c, weights);
+    const B = blocks.length / 3;
     for (const a of areas) {
       let npig = 0;
       const cnt = (k * A + a) * N;
@@ -292,15 +294,10 @@ export function accumulate(ev: ImageEvaluation, options: AccumulateOptions = {})
           let tp = 0;
           let fp = 0;
           let n = 0;
-          // Blocks of equal score from one image repeat as a whole: a copied image's
-          // detections come after the original's in COCOeval's stable sort.
-          let s = 0;
-          while (s < S) {
-            const img = c.images[s]!;
-            const score = c.scores[s]!;
-            let end = s + 1;
-            while (end < S && c.images[end] === img && c.scores[end] === score) end++;
-            const w = weights[img]!;
+          for (let b = 0; b < B; b++) {
+            const s = blocks[3 * b]!;
+            const end = blocks[3 * b + 1]!;
+            const w = blocks[3 * b + 2]!;
             for (let rep = 0; rep < w; rep++) {
               for (let e = s; e < end; e++) {
                 if (c.ranks[e]! >= maxDet) continue;
@@ -313,7 +310,6 @@ export function accumulate(ev: ImageEvaluation, options: AccumulateOptions = {})
                 n++;
               }
             }
-            s = end;
           }
           recall[((t * K + k) * A + a) * M + m] = n > 0 ? rc[n - 1]! : 0;
           for (let j = n - 1; j > 0; j--) if (pr[j]! > pr[j - 1]!) pr[j - 1] = pr[j]!;
@@ -329,6 +325,35 @@ export function accumulate(ev: ImageEvaluation, options: AccumulateOptions = {})
     }
   }
   return { params, numClasses: K, precision, recall, areas, maxDets: maxDetsIdx };
+}
+
+/**
+ * A class's detections (in accumulation order) as blocks of (start, end, weight), images of
+ * weight 0 left out: built once per call, so the T × areas × maxDets passes of
+ * {@link accumulate} walk only the images a resample or a slice holds. A block is a run of equal
+ * scores from one image, which repeats as a whole: a copied image's detections come after the
+ * original's in COCOeval's stable sort.
+ */
+function weightedBlocks(c: ClassDetections, weights: ArrayLike<number>): Uint32Array {
+  const S = c.scores.length;
+  if (scratchBlocks.length < 3 * S) scratchBlocks = new Uint32Array(3 * S);
+  const out = scratchBlocks;
+  let n = 0;
+  let s = 0;
+  while (s < S) {
+    const img = c.images[s]!;
+    const score = c.scores[s]!;
+    let end = s + 1;
+    while (end < S && c.images[end] === img && c.scores[end] === score) end++;
+    const w = weights[img]!;
+    if (w > 0) {
+      out[n++] = s;
+      out[n++] = end;
+      out[n++] = w;
+    }
+    s = end;
+  }
+  return out.subarray(0, n);
 }
 
 /** The 12 statistics of `COCOeval.summarize()` for boxes, and per-class AP. */

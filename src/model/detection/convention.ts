@@ -3,6 +3,8 @@
  * where that is unambiguous, else from the config; when both speak and disagree, the error
  * names both sides (as classification's input/output contract does, ../contract.ts).
  */
+// The names are config vocabulary (model.output.convention), so they live in config/.
+import { DETECTION_CONVENTIONS, type DetectionConvention } from '../../config/task.js';
 import { UserError } from '../../errors.js';
 import type { Detection } from '../../tables/detections.js';
 import type { ValueInfo } from '../ort-session.js';
@@ -10,17 +12,6 @@ import { decodeDetr, decodeRtDetr } from './detr.js';
 import { decodeBoxesScoresLabels, decodeEndToEnd } from './post-nms.js';
 import type { DecodeOptions, OutputTensor } from './tensor.js';
 import { decodeYoloV5, decodeYoloV8 } from './yolo.js';
-
-/** The output conventions VisionGate decodes. */
-export const DETECTION_CONVENTIONS = [
-  'yolo-v8',
-  'yolo-v5',
-  'end-to-end',
-  'boxes-scores-labels',
-  'detr',
-  'rt-detr',
-] as const;
-export type DetectionConvention = (typeof DETECTION_CONVENTIONS)[number];
 
 const DESCRIPTIONS: Record<DetectionConvention, string> = {
   'yolo-v8': 'raw YOLOv8/v11 head [N, 4+C, A]',

@@ -10,7 +10,7 @@
  * `scale_boxes` with that letterbox's ratio and padding: subtract the padding, divide by r, then
  * clip to the image (`clip_boxes`).
  */
-import { roundHalfEven } from '../../image/geometry.js';
+import { planResize, roundHalfEven, type Geometry } from '../../image/geometry.js';
 
 /** How an original `originalWidth × originalHeight` image was placed in the model input. */
 export interface InputPlacement {
@@ -76,6 +76,47 @@ export function stretchPlacement(
     top: 0,
     width: inputWidth,
     height: inputHeight,
+  };
+}
+
+/**
+ * The placement of one image of `sourceWidth × sourceHeight` (as decoded, EXIF applied) in an
+ * input of geometry `g`, from the same resize plan that made its pixels (image/geometry.ts): per
+ * image, since the letterbox padding follows each image's aspect ratio. Letterbox maps back with
+ * Ultralytics' ratio r = min(H/h0, W/w0) and the plan's padding, as {@link letterboxPlacement};
+ * stretch with the per-axis ratios; center-crop with the resize ratios and the crop offset
+ * (boxes then clip to the part of the image the model saw, mapped back).
+ */
+export function placementOf(
+  sourceWidth: number,
+  sourceHeight: number,
+  g: Geometry,
+): InputPlacement {
+  checkSize(sourceWidth, sourceHeight, 'image');
+  const plan = planResize(sourceWidth, sourceHeight, g);
+  if (g.mode === 'letterbox') {
+    const r = Math.min(g.height / sourceHeight, g.width / sourceWidth);
+    return {
+      originalWidth: sourceWidth,
+      originalHeight: sourceHeight,
+      scaleX: r,
+      scaleY: r,
+      left: plan.pad!.left,
+      top: plan.pad!.top,
+      width: plan.width,
+      height: plan.height,
+    };
+  }
+  if (g.mode === 'stretch') return stretchPlacement(sourceWidth, sourceHeight, g.width, g.height);
+  return {
+    originalWidth: sourceWidth,
+    originalHeight: sourceHeight,
+    scaleX: plan.width / sourceWidth,
+    scaleY: plan.height / sourceHeight,
+    left: 0 - plan.crop!.left,
+    top: 0 - plan.crop!.top,
+    width: g.width,
+    height: g.height,
   };
 }
 

@@ -1,12 +1,11 @@
+import type { NamedOutput } from '../ort-session.js';
+
 /**
- * The output tensors detection decoders read: a name, concrete dims and the values. Labels of
- * post-NMS graphs are often int64, which ONNX Runtime gives as a BigInt64Array.
+ * The output tensors detection decoders read: a name, concrete dims and the values, as
+ * `LoadedModel.runOutputs` gives them. Labels of post-NMS graphs are often int64, which ONNX
+ * Runtime gives as a BigInt64Array.
  */
-export interface OutputTensor {
-  readonly name: string;
-  readonly dims: readonly number[];
-  readonly data: Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
-}
+export type OutputTensor = NamedOutput;
 
 /** Options every decoder shares; defaults are Ultralytics validation's. */
 export interface DecodeOptions {

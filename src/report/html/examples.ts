@@ -3,13 +3,19 @@
  * to (worst slice first), and the pinned cases.
  */
 import type { SliceReport } from '../../suites/regression/schema.js';
-import type { ExampleChange } from '../../tasks/classification/schema.js';
 import type { Report } from '../schema.js';
 import { escapeHtmlText as esc, escapeShort } from './escape.js';
 import { deltaHtml, type MetricStyle } from './format.js';
 import { pill } from './summary.js';
 import { card } from './thumbs.js';
 import type { HtmlAssets, HtmlLimits } from './types.js';
+
+/** One newly failing example as the task that ran reports it. */
+type ExampleChange = Report['examples']['newlyFailing'][number];
+/** A detection image with newly missed objects or new false positives. */
+type DetectionChange = Extract<ExampleChange, { newlyMissed: unknown }>;
+/** A classification example the candidate newly gets wrong. */
+type ClassChange = Exclude<ExampleChange, DetectionChange>;
 
 /**
  * Whether an example is in a slice, decided from the slice's predicates and the example's
@@ -18,7 +24,12 @@ import type { HtmlAssets, HtmlLimits } from './types.js';
  */
 export function exampleInSlice(e: ExampleChange, s: SliceReport): boolean | undefined {
   for (const p of s.predicates) {
-    const v = s.kind === 'class' && p.column === 'class' ? e.label : e.metadata[p.column];
+    const v =
+      s.kind === 'class' && p.column === 'class'
+        ? 'label' in e
+          ? e.label
+          : undefined
+        : e.metadata[p.column];
     if (v === undefined) return undefined;
     if (v !== p.value) return false;
   }
@@ -58,6 +69,30 @@ export function groupBySlice(
 }
 
 function exampleCard(e: ExampleChange, assets: HtmlAssets): string {
+  return 'newlyMissed' in e ? detectionCard(e, assets) : classCard(e, assets);
+}
+
+/** A detection image: how many objects it newly misses and newly invents, and of which classes. */
+function detectionCard(e: DetectionChange, assets: HtmlAssets): string {
+  const meta = Object.entries(e.metadata)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  const classes = (list: readonly { class: string }[]) =>
+    escapeShort([...new Set(list.map((o) => o.class))].join(', '), 40);
+  return card(
+    assets.images.get(e.id),
+    `${e.id}: ${e.newlyMissed.length} newly missed, ${e.newFalsePositives.length} new false positives`,
+    [
+      `<span class="id">${escapeShort(e.id, 40)}</span>`,
+      `newly missed: <b class="bad">${e.newlyMissed.length}</b>${e.newlyMissed.length > 0 ? ` (${classes(e.newlyMissed)})` : ''}`,
+      `new false positives: <b>${e.newFalsePositives.length}</b>${e.newFalsePositives.length > 0 ? ` (${classes(e.newFalsePositives)})` : ''}`,
+      ...(meta ? [`<span class="muted" title="${esc(meta)}">${escapeShort(meta, 48)}</span>`] : []),
+    ],
+    { boxes: assets.boxes?.get(e.id) ?? [] },
+  );
+}
+
+function classCard(e: ClassChange, assets: HtmlAssets): string {
   const meta = Object.entries(e.metadata)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
@@ -118,11 +153,17 @@ export function renderExamples(
       ...shown.map((p) =>
         card(
           assets.images.get(p.id),
-          `${p.id}: ${p.label ?? ''}`,
+          'label' in p ? `${p.id}: ${p.label ?? ''}` : p.id,
           [
             `<span class="id">${escapeShort(p.id, 40)}</span> ${pill(p.status)}`,
-            `true: <b>${escapeShort(p.label ?? '–', 32)}</b>`,
-            `predicted: ${escapeShort(p.pred ?? '–', 32)}`,
+            ...('objects' in p || 'missed' in p
+              ? [`objects: <b>${p.objects ?? '–'}</b>`, `missed: ${p.missed ?? '–'}`]
+              : 'label' in p || 'pred' in p
+                ? [
+                    `true: <b>${escapeShort(p.label ?? '–', 32)}</b>`,
+                    `predicted: ${escapeShort(p.pred ?? '–', 32)}`,
+                  ]
+                : []),
           ],
           { cls: p.status, boxes: assets.boxes?.get(p.id) ?? [] },
         ),

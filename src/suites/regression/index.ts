@@ -79,7 +79,8 @@ function findSlices(
     ...spec,
     columns: config.slices.columns ?? ctx.metadataColumns,
     crossings: config.slices.crossings,
-    classes: config.slices.classes,
+    // A detection image has objects of many classes, not one class to slice by.
+    classes: config.slices.classes && task.classSlices !== false,
   });
   const discovered: DiscoveredSlice[] = [];
   const discovery = config.discovery;
@@ -102,7 +103,7 @@ function findSlices(
   );
   const options = { ...discovery, minSupport: discovery.minSupport ?? config.slices.minSupport };
   const errors = Uint8Array.from({ length: evaluatedCount }, (_, p) =>
-    task.correct(candTable, frame.candRows[p]!) ? 0 : 1,
+    task.correct(candTable, frame.candRows[p]!, ctx) ? 0 : 1,
   );
   const found = discoverSlices(features, errors, 'errors', options);
   if (baseTable) {
@@ -115,7 +116,7 @@ function findSlices(
     const newlyWrong = Uint8Array.from(paired, (p) => {
       const i = frame.candRows[p]!;
       const j = pairing.baseRow[i]!;
-      return task.correct(baseTable, j) && !task.correct(candTable, i) ? 1 : 0;
+      return task.correct(baseTable, j, ctx) && !task.correct(candTable, i, ctx) ? 1 : 0;
     });
     const all = paired.length === evaluatedCount;
     found.push(
@@ -342,7 +343,8 @@ function changesOf(ctx: AnalysisContext): Changes {
     if (j < 0) continue;
     paired[p] = 1;
     change[p] =
-      (task.correct(pairing.candidate, i) ? 1 : 0) - (task.correct(pairing.baseline, j) ? 1 : 0);
+      (task.correct(pairing.candidate, i, ctx) ? 1 : 0) -
+      (task.correct(pairing.baseline, j, ctx) ? 1 : 0);
   }
   return { change, paired };
 }

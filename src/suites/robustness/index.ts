@@ -52,7 +52,7 @@ export const robustnessSuite: Suite<
     const sampled = [];
     for (const e of ctx.frame.exRows)
       if (plan.sample.has(ctx.examples.ids[e]!)) sampled.push(ctx.examples.at(e));
-    const result = computeRobustness(ctx.task, ctx.candidate, ctx.baseline, plan, sampled, {
+    const result = computeRobustness(ctx, ctx.candidate, ctx.baseline, plan, sampled, {
       table,
       sliceColumns,
       minSupport: ctx.config.slices.minSupport,

@@ -1,6 +1,9 @@
 import { pairRecords } from '../../analysis/pairing.js';
 import type { RecordSet, RecordTableCore } from '../../tables/records.js';
-import type { Task } from '../../tasks/task.js';
+import type { Task, TaskContext } from '../../tasks/task.js';
+
+/** The task and what its methods know about the run. */
+type TaskCtx = TaskContext & { task: Task };
 import type { Example } from '../../types.js';
 import { compareText } from '../../text/compare.js';
 import { corruptionVariant, transformVariant, type RobustnessPlan } from './plan.js';
@@ -79,7 +82,7 @@ function index(records: RecordSet, sample: ReadonlySet<string>): ByVariant {
   return out;
 }
 
-const accuracyOf = (task: Task, ids: readonly string[], recs: VariantRows | undefined) => {
+const accuracyOf = (ctx: TaskCtx, ids: readonly string[], recs: VariantRows | undefined) => {
   if (!recs) return NaN;
   let n = 0;
   let ok = 0;
@@ -87,13 +90,13 @@ const accuracyOf = (task: Task, ids: readonly string[], recs: VariantRows | unde
     const i = recs.rowOf.get(id);
     if (i === undefined) continue;
     n++;
-    if (task.correct(recs.table, i)) ok++;
+    if (ctx.task.correct(recs.table, i, ctx)) ok++;
   }
   return n > 0 ? ok / n : NaN;
 };
 
 function modelRobustness(
-  task: Task,
+  ctx: TaskCtx,
   by: ByVariant,
   ids: readonly string[],
   plan: { corruptions: string[]; severities: number[]; transforms: string[] },
@@ -114,14 +117,12 @@ function modelRobustness(
       const b = v?.rowOf.get(id);
       if (a === undefined || b === undefined) continue;
       n++;
-      if (!task.samePrediction(clean!.table, a, v!.table, b)) f++;
+      if (!ctx.task.samePrediction(clean!.table, a, v!.table, b, ctx)) f++;
     }
     return n > 0 ? f / n : NaN;
   };
   for (const c of plan.corruptions) {
-    accuracy[c] = plan.severities.map((s) =>
-      accuracyOf(task, ids, by.get(corruptionVariant(c, s))),
-    );
+    accuracy[c] = plan.severities.map((s) => accuracyOf(ctx, ids, by.get(corruptionVariant(c, s))));
     meanAccuracy[c] = accuracy[c].reduce((a, b) => a + b, 0) / accuracy[c].length;
     for (const a of accuracy[c]) {
       errSum += 1 - a;
@@ -132,10 +133,10 @@ function modelRobustness(
   }
   for (const t of plan.transforms) {
     flipRate[transformVariant(t)] = flips(transformVariant(t));
-    transformAccuracy[t] = accuracyOf(task, ids, by.get(transformVariant(t)));
+    transformAccuracy[t] = accuracyOf(ctx, ids, by.get(transformVariant(t)));
   }
   return {
-    cleanAccuracy: accuracyOf(task, ids, clean),
+    cleanAccuracy: accuracyOf(ctx, ids, clean),
     accuracy,
     meanAccuracy,
     meanError: errCount > 0 ? errSum / errCount : NaN,
@@ -153,7 +154,7 @@ function modelRobustness(
  * clean records pair (same id, same image bytes: see analysis/pairing.ts) are compared.
  */
 export function computeRobustness(
-  task: Task,
+  ctx: TaskCtx,
   candRecords: RecordSet,
   baseRecords: RecordSet | undefined,
   plan: RobustnessPlan,
@@ -185,7 +186,7 @@ export function computeRobustness(
     notes.push(
       `${ids.length - pairedIds.length} sampled example(s) have no baseline record of the same image and are left out of the comparison.`,
     );
-  const candidate = modelRobustness(task, cand, baseBy ? pairedIds : ids, shape);
+  const candidate = modelRobustness(ctx, cand, baseBy ? pairedIds : ids, shape);
   const result: RobustnessResult = {
     ...shape,
     sampleSize: ids.length,
@@ -195,7 +196,7 @@ export function computeRobustness(
     notes,
   };
   if (baseBy) {
-    const baseline = modelRobustness(task, baseBy, pairedIds, shape);
+    const baseline = modelRobustness(ctx, baseBy, pairedIds, shape);
     const missing = plan.corruptions.filter((c) =>
       plan.severities.some((s) => !baseBy.has(corruptionVariant(c, s))),
     );
@@ -244,8 +245,8 @@ export function computeRobustness(
     }
     for (const [v, sIds] of [...values].sort((a, b) => compareText(a[0], b[0]))) {
       if (sIds.length < options.minSupport) continue;
-      const c = modelRobustness(task, cand, sIds, shape);
-      const b = baseBy ? modelRobustness(task, baseBy, sIds, shape) : undefined;
+      const c = modelRobustness(ctx, cand, sIds, shape);
+      const b = baseBy ? modelRobustness(ctx, baseBy, sIds, shape) : undefined;
       result.slices.push({
         key: `${col}=${v}`,
         n: sIds.length,

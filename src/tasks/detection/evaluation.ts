@@ -1,0 +1,220 @@
+/**
+ * Detection metrics over rows of a record table. Per table, once: the ground truth of its
+ * images (joined by example id), COCOeval's per-image evaluation and the working-point matching;
+ * any set of rows (a slice, a bootstrap resample with repeats) is then a vector of image
+ * multiplicities, so no matching is redone (metrics/detection/coco-eval.ts, `accumulate`).
+ */
+import { UserError } from '../../errors.js';
+import {
+  accumulate,
+  evaluateImages,
+  mapOfImages,
+  summarize,
+  type ImageEvaluation,
+} from '../../metrics/detection/coco-eval.js';
+import { matchAtWorkingPoint, type WorkingPointMatch } from '../../metrics/detection/threshold.js';
+import type { MetricValues } from '../../metrics/values.js';
+import type { GroundTruthColumns } from '../../tables/detections.js';
+import type { TaskContext, TaskMetric } from '../task.js';
+import type { DetectionTable } from './records.js';
+
+/** The COCOeval statistics by metric name, in `COCOeval.stats` order. */
+export const COCO_METRICS = [
+  'map',
+  'ap50',
+  'ap75',
+  'ap_small',
+  'ap_medium',
+  'ap_large',
+  'ar1',
+  'ar10',
+  'ar100',
+  'ar_small',
+  'ar_medium',
+  'ar_large',
+] as const;
+/** Working-point metrics (micro-averaged over classes) and the per-image outcome rate. */
+export const WORKING_POINT_METRICS = ['precision', 'recall', 'f1', 'image_accuracy'] as const;
+export const DETECTION_METRICS = [...COCO_METRICS, ...WORKING_POINT_METRICS] as const;
+
+const STAT_KEYS = [
+  'ap',
+  'ap50',
+  'ap75',
+  'apSmall',
+  'apMedium',
+  'apLarge',
+  'ar1',
+  'ar10',
+  'ar100',
+  'arSmall',
+  'arMedium',
+  'arLarge',
+] as const;
+
+/** The working point of a config (metrics.detection; defaults as documented there). */
+export function workingPoint(ctx: TaskContext): { scoreThreshold: number; iouThreshold: number } {
+  const d = ctx.config.metrics.detection;
+  return { scoreThreshold: d?.scoreThreshold ?? 0.25, iouThreshold: d?.iou ?? 0.5 };
+}
+
+/** What is computed once per table. */
+export interface TableEvaluation {
+  gt: GroundTruthColumns;
+  ev: ImageEvaluation;
+  match: WorkingPointMatch;
+  /** Per image: true positives, false positives, missed objects at the working point. */
+  tp: Uint32Array;
+  fp: Uint32Array;
+  fn: Uint32Array;
+  /** Per image: 1 when something is missed or falsely detected at the working point. */
+  wrong: Uint8Array;
+}
+
+const cache = new WeakMap<DetectionTable, Map<string, TableEvaluation>>();
+
+/** The ground truth of a table's images, in table order. */
+export function groundTruthOf(table: DetectionTable, ctx: TaskContext): GroundTruthColumns {
+  const g = ctx.groundTruth;
+  if (!g) throw new Error('detection needs the dataset ground truth in the task context');
+  const rows = table.ids.map((id) => {
+    const r = g.rowOf.get(id);
+    if (r === undefined)
+      throw new UserError(
+        'dataset',
+        `detection records name image ${id}, which the dataset does not have (a stored baseline of another dataset?)`,
+      );
+    return r;
+  });
+  return selectGroundTruth(g.columns, rows);
+}
+
+/** The images `rows` (in that order) of a ground-truth set. */
+export function selectGroundTruth(
+  c: GroundTruthColumns,
+  rows: ArrayLike<number>,
+): GroundTruthColumns {
+  const offsets = new Uint32Array(rows.length + 1);
+  for (let t = 0; t < rows.length; t++) {
+    const i = rows[t]!;
+    offsets[t + 1] = offsets[t]! + c.offsets[i + 1]! - c.offsets[i]!;
+  }
+  const n = offsets[rows.length]!;
+  const out = {
+    offsets,
+    boxes: new Float64Array(4 * n),
+    classes: new Int32Array(n),
+    iscrowd: new Uint8Array(n),
+    ignore: new Uint8Array(n),
+    areas: new Float64Array(n),
+    ...(c.xywh ? { xywh: new Float64Array(4 * n) } : {}),
+  };
+  for (let t = 0; t < rows.length; t++) {
+    const i = rows[t]!;
+    const a = c.offsets[i]!;
+    const b = c.offsets[i + 1]!;
+    const o = offsets[t]!;
+    out.boxes.set(c.boxes.subarray(4 * a, 4 * b), 4 * o);
+    out.classes.set(c.classes.subarray(a, b), o);
+    out.iscrowd.set(c.iscrowd.subarray(a, b), o);
+    out.ignore.set(c.ignore.subarray(a, b), o);
+    out.areas.set(c.areas.subarray(a, b), o);
+    if (c.xywh) out.xywh!.set(c.xywh.subarray(4 * a, 4 * b), 4 * o);
+  }
+  return out;
+}
+
+/** The per-table evaluation (cached per table and working point). */
+export function evaluationOf(table: DetectionTable, ctx: TaskContext): TableEvaluation {
+  const wp = workingPoint(ctx);
+  const key = `${wp.scoreThreshold}/${wp.iouThreshold}`;
+  let byKey = cache.get(table);
+  if (!byKey) cache.set(table, (byKey = new Map<string, TableEvaluation>()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const K = ctx.classes.length;
+  const gt = groundTruthOf(table, ctx);
+  const dt = table.detections;
+  const ev = evaluateImages(gt, dt, K);
+  const match = matchAtWorkingPoint(gt, dt, K, wp);
+  const N = table.length;
+  const tp = new Uint32Array(N);
+  const fp = new Uint32Array(N);
+  const fn = new Uint32Array(N);
+  const wrong = new Uint8Array(N);
+  for (let i = 0; i < N; i++) {
+    for (let r = dt.offsets[i]!; r < dt.offsets[i + 1]!; r++) {
+      if (match.detections[r] === 1) tp[i]!++;
+      else if (match.detections[r] === 0) fp[i]!++;
+    }
+    for (let r = gt.offsets[i]!; r < gt.offsets[i + 1]!; r++) if (match.objects[r] === 0) fn[i]!++;
+    wrong[i] = fp[i]! > 0 || fn[i]! > 0 ? 1 : 0;
+  }
+  const out = { gt, ev, match, tp, fp, fn, wrong };
+  byKey.set(key, out);
+  return out;
+}
+
+/** Image multiplicities of `rows` over a table of `n` images (all once when undefined). */
+export function weightsOf(n: number, rows?: ArrayLike<number>): Uint32Array {
+  const w = new Uint32Array(n);
+  if (!rows) return w.fill(1);
+  for (let t = 0; t < rows.length; t++) w[rows[t]!]!++;
+  return w;
+}
+
+const defined = (v: number) => (v > -1 && Number.isFinite(v) ? v : null);
+
+/** Metric values of the weighted images of one table; −1 (undefined) becomes null. */
+export function valuesOf(
+  te: TableEvaluation,
+  weights: Uint32Array,
+  names: readonly string[],
+): MetricValues {
+  const out: MetricValues = {};
+  const coco = names.filter((n) => (COCO_METRICS as readonly string[]).includes(n));
+  if (coco.some((n) => n !== 'map' && n !== 'ap50')) {
+    const s = summarize(accumulate(te.ev, { weights }));
+    for (const n of coco) out[n] = defined(s[STAT_KEYS[COCO_METRICS.indexOf(n as never)]!]);
+  } else if (coco.length > 0) {
+    const m = mapOfImages(te.ev, weights);
+    for (const n of coco) out[n] = defined(n === 'map' ? m.map : m.ap50);
+  }
+  if (names.some((n) => (WORKING_POINT_METRICS as readonly string[]).includes(n))) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    let right = 0;
+    let images = 0;
+    for (let i = 0; i < weights.length; i++) {
+      const w = weights[i]!;
+      if (w === 0) continue;
+      tp += w * te.tp[i]!;
+      fp += w * te.fp[i]!;
+      fn += w * te.fn[i]!;
+      right += w * (1 - te.wrong[i]!);
+      images += w;
+    }
+    const precision = tp + fp > 0 ? tp / (tp + fp) : null;
+    const recall = tp + fn > 0 ? tp / (tp + fn) : null;
+    const wp: Record<string, number | null> = {
+      precision,
+      recall,
+      f1:
+        precision === null || recall === null
+          ? null
+          : precision + recall > 0
+            ? (2 * precision * recall) / (precision + recall)
+            : 0,
+      image_accuracy: images > 0 ? right / images : null,
+    };
+    for (const n of names) if (n in wp) out[n] = wp[n]!;
+  }
+  return out;
+}
+
+/** Metrics a bootstrap interval is computed for: the cheap ones per resample. */
+export function hasInterval(metric: TaskMetric): boolean {
+  return metric.name === 'map' || metric.name === 'ap50' || metric.name in WP_SET;
+}
+const WP_SET = Object.fromEntries(WORKING_POINT_METRICS.map((n) => [n, true]));
