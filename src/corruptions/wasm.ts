@@ -18,8 +18,10 @@ import { KERNELS_WASM_BASE64 } from './wasm/kernels-binary.js';
 export { reserve } from '../wasm.js';
 
 interface KernelExports extends WasmMemory {
-  filter_rows: FilterFn;
-  filter_cols: FilterFn;
+  unit_floats(src: number, out: number, n: number): void;
+  unit_bytes(src: number, out: number, n: number): void;
+  filter_rows(...args: [...FilterArgs, line: number]): void;
+  filter_cols(...args: [...FilterArgs, all: number]): void;
   pil_resample_h(
     src: number,
     out: number,
@@ -65,7 +67,7 @@ interface KernelExports extends WasmMemory {
   ): void;
 }
 
-type FilterFn = (
+type FilterArgs = [
   src: number,
   out: number,
   w: number,
@@ -78,7 +80,7 @@ type FilterFn = (
   taps: number,
   radius: number,
   symmetric: number,
-) => void;
+];
 
 let kernels: KernelExports | undefined;
 
