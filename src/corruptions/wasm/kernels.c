@@ -891,7 +891,24 @@ static void edge_distance(const uint8_t *src, float *dist, int w, int h, int low
     const uint8_t *rm = src + (long)(y > 0 ? y - 1 : 0) * w;
     const uint8_t *r0 = src + (long)y * w;
     const uint8_t *rp = src + (long)(y + 1 < h ? y + 1 : h - 1) * w;
-    for (int x = 0; x < w; x++) {
+    int32_t *gxr = gx + (long)y * w, *gyr = gy + (long)y * w, *mr = mag + (long)(y + 1) * mw + 1;
+    /* Interior columns four at a time (the same integer sums). */
+    int x = 1;
+    for (; x + 4 <= w - 1; x += 4) {
+#define U(r, o) load_u8x4((r) + x + (o))
+      const v128_t a = wasm_i32x4_add(wasm_i32x4_add(U(rm, 1), wasm_i32x4_shl(U(r0, 1), 1)), U(rp, 1));
+      const v128_t b = wasm_i32x4_add(wasm_i32x4_add(U(rm, -1), wasm_i32x4_shl(U(r0, -1), 1)), U(rp, -1));
+      const v128_t c = wasm_i32x4_add(wasm_i32x4_add(U(rp, -1), wasm_i32x4_shl(U(rp, 0), 1)), U(rp, 1));
+      const v128_t e = wasm_i32x4_add(wasm_i32x4_add(U(rm, -1), wasm_i32x4_shl(U(rm, 0), 1)), U(rm, 1));
+#undef U
+      const v128_t dx = wasm_i32x4_sub(a, b), dy = wasm_i32x4_sub(c, e);
+      wasm_v128_store(gxr + x, dx);
+      wasm_v128_store(gyr + x, dy);
+      wasm_v128_store(mr + x, wasm_i32x4_add(wasm_i32x4_abs(dx), wasm_i32x4_abs(dy)));
+    }
+    /* Column 0, then the columns the vector loop left. */
+    for (int x0 = 0; x0 < w; x0 = x0 == 0 ? x : x0 + 1) {
+      const int x = x0;
       const int xm = x > 0 ? x - 1 : 0, xp = x + 1 < w ? x + 1 : w - 1;
       const int dx = rm[xp] + 2 * r0[xp] + rp[xp] - (rm[xm] + 2 * r0[xm] + rp[xm]);
       const int dy = rp[xm] + 2 * rp[x] + rp[xp] - (rm[xm] + 2 * rm[x] + rm[xp]);
@@ -945,39 +962,68 @@ static void edge_distance(const uint8_t *src, float *dist, int w, int h, int low
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++)
       if (state[(long)y * w + x] == 3) d[(long)(y + 2) * pw + x + 2] = 0;
+  /* Each pass takes, per pixel, the minimum of its value and eight neighbours' values plus a
+   * step. A minimum does not depend on the order it is taken in, and every candidate is the same
+   * double sum, so each row first takes the seven candidates from the rows already done, two
+   * pixels at a time (pmin is `t < v ? t : v`), then the one from the pixel just done, in order. */
   const long p1 = pw, p2 = 2 * pw;
+  const v128_t vA = wasm_f64x2_splat(A), vB = wasm_f64x2_splat(B), vC = wasm_f64x2_splat(C);
+#define CAND(off, step) v = wasm_f64x2_pmin(v, wasm_f64x2_add(wasm_v128_load(q + (off)), step))
   for (int y = 0; y < h; y++) {
-    long p = (long)(y + 2) * pw + 2;
-    for (int x = 0; x < w; x++, p++) {
-      double v = d[p], t;
-      if (v == 0) continue;
-      t = d[p - p2 - 1] + C; if (t < v) v = t;
-      t = d[p - p2 + 1] + C; if (t < v) v = t;
-      t = d[p - p1 - 2] + C; if (t < v) v = t;
-      t = d[p - p1 - 1] + B; if (t < v) v = t;
-      t = d[p - p1] + A; if (t < v) v = t;
-      t = d[p - p1 + 1] + B; if (t < v) v = t;
-      t = d[p - p1 + 2] + C; if (t < v) v = t;
-      t = d[p - 1] + A; if (t < v) v = t;
-      d[p] = v;
+    double *row = d + (long)(y + 2) * pw + 2;
+    int x = 0;
+    for (; x + 2 <= w; x += 2) {
+      const double *q = row + x;
+      v128_t v = wasm_v128_load(q);
+      CAND(-p2 - 1, vC); CAND(-p2 + 1, vC); CAND(-p1 - 2, vC); CAND(-p1 - 1, vB);
+      CAND(-p1, vA); CAND(-p1 + 1, vB); CAND(-p1 + 2, vC);
+      wasm_v128_store(row + x, v);
+    }
+    for (; x < w; x++) {
+      const double *q = row + x;
+      double v = q[0], t;
+      t = q[-p2 - 1] + C; if (t < v) v = t;
+      t = q[-p2 + 1] + C; if (t < v) v = t;
+      t = q[-p1 - 2] + C; if (t < v) v = t;
+      t = q[-p1 - 1] + B; if (t < v) v = t;
+      t = q[-p1] + A; if (t < v) v = t;
+      t = q[-p1 + 1] + B; if (t < v) v = t;
+      t = q[-p1 + 2] + C; if (t < v) v = t;
+      row[x] = v;
+    }
+    for (x = 0; x < w; x++) {
+      const double t = row[x - 1] + A;
+      if (t < row[x]) row[x] = t;
     }
   }
   for (int y = h - 1; y >= 0; y--) {
-    long p = (long)(y + 2) * pw + w + 1;
-    for (int x = w - 1; x >= 0; x--, p--) {
-      double v = d[p], t;
-      if (v == 0) continue;
-      t = d[p + p2 + 1] + C; if (t < v) v = t;
-      t = d[p + p2 - 1] + C; if (t < v) v = t;
-      t = d[p + p1 + 2] + C; if (t < v) v = t;
-      t = d[p + p1 + 1] + B; if (t < v) v = t;
-      t = d[p + p1] + A; if (t < v) v = t;
-      t = d[p + p1 - 1] + B; if (t < v) v = t;
-      t = d[p + p1 - 2] + C; if (t < v) v = t;
-      t = d[p + 1] + A; if (t < v) v = t;
-      d[p] = v;
+    double *row = d + (long)(y + 2) * pw + 2;
+    int x = 0;
+    for (; x + 2 <= w; x += 2) {
+      const double *q = row + x;
+      v128_t v = wasm_v128_load(q);
+      CAND(p2 + 1, vC); CAND(p2 - 1, vC); CAND(p1 + 2, vC); CAND(p1 + 1, vB);
+      CAND(p1, vA); CAND(p1 - 1, vB); CAND(p1 - 2, vC);
+      wasm_v128_store(row + x, v);
+    }
+    for (; x < w; x++) {
+      const double *q = row + x;
+      double v = q[0], t;
+      t = q[p2 + 1] + C; if (t < v) v = t;
+      t = q[p2 - 1] + C; if (t < v) v = t;
+      t = q[p1 + 2] + C; if (t < v) v = t;
+      t = q[p1 + 1] + B; if (t < v) v = t;
+      t = q[p1] + A; if (t < v) v = t;
+      t = q[p1 - 1] + B; if (t < v) v = t;
+      t = q[p1 - 2] + C; if (t < v) v = t;
+      row[x] = v;
+    }
+    for (x = w - 1; x >= 0; x--) {
+      const double t = row[x + 1] + A;
+      if (t < row[x]) row[x] = t;
     }
   }
+#undef CAND
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++) dist[(long)y * w + x] = (float)d[(long)(y + 2) * pw + x + 2];
 }
