@@ -15,7 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseConfig } from '../src/config/load.js';
 import { runEvaluation } from '../src/engine/run.js';
-import type { PredictionRecord } from '../src/types.js';
+import type { ClassificationTable, PredictionRecord } from '../src/tasks/classification/records.js';
 import { photoDataset, repo } from './datasets.js';
 import type { Bench } from './harness.js';
 import { round } from './harness.js';
@@ -144,7 +144,7 @@ const bench: Bench = {
         {
           name: 'visiongate pass',
           ips: async () => {
-            const { report, records } = await runEvaluation(loaded, { noBaseline: true });
+            const { report, records } = await runEvaluation(loaded, { baseline: { none: true } });
             return records.size / report.timing.evaluate!;
           },
         },
@@ -160,10 +160,12 @@ const bench: Bench = {
       // the PyTorch loop vs VisionGate's records on the same files.
       const predsFile = path.join(tmp, 'preds.json');
       await runPytorch(dataDir, threads, TUNED_MALLOC_ENV, predsFile);
-      const { records } = await runEvaluation(loaded, { noBaseline: true });
+      const { records } = await runEvaluation(loaded, { baseline: { none: true } });
       await raw.run();
       const check = compareWithPytorch(
-        [...records.records()],
+        (records.tables as readonly ClassificationTable[]).flatMap((t) =>
+          Array.from({ length: t.length }, (_, i) => t.at(i)),
+        ),
         JSON.parse(await readFile(predsFile, 'utf8')) as Record<string, PyPred>,
       );
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../src/config/load.js';
 import { runEvaluation } from '../src/engine/run.js';
-import { BENCHMARK_CORRUPTIONS } from '../src/suites/robustness/config.js';
+import { BENCHMARK_CORRUPTIONS } from '../src/config/robustness.js';
 import type { CorruptionName } from '../src/corruptions/types.js';
 import { VariantPool } from '../src/engine/variant-pool.js';
 import type { Bench } from './harness.js';

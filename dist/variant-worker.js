@@ -2002,12 +2002,18 @@ async function applyCorruption(img, name, severity, opts) {
   return asGray(await spec.apply(asGray(img), severity, ctx));
 }
 
+// src/image/luma.ts
+var LUMA_R = 0.299;
+var LUMA_G = 0.587;
+var LUMA_B = 0.114;
+
 // src/transforms/color.ts
 function clampByte(v) {
   return v <= 0 ? 0 : v >= 255 ? 255 : Math.floor(v + 0.5);
 }
+var [WR, WG, WB] = [LUMA_R, LUMA_G, LUMA_B];
 function grey(r, g, b) {
-  return 0.299 * r + 0.587 * g + 0.114 * b;
+  return WR * r + WG * g + WB * b;
 }
 function shiftHue(d, shift) {
   for (let i = 0; i < d.length; i += 3) {

@@ -24,7 +24,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
 import { Rng } from '../src/corruptions/rng.js';
-import { dataSuiteConfigSchema } from '../src/suites/data/config.js';
+import { dataSuiteConfigSchema } from '../src/config/data.js';
 import {
   findDuplicates,
   hashedFromScan,

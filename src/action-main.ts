@@ -6,5 +6,5 @@ if (problem) {
   process.stdout.write(`::error::${problem}\n`);
   process.exit(1);
 }
-const { run } = await import('./action.js');
+const { run } = await import('./action/index.js');
 await run();

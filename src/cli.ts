@@ -1,17 +1,20 @@
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
+import type { BaselineRequest } from './engine/baseline.js';
 import { expandShardDirs } from './engine/results.js';
 import { mergeShards } from './engine/merge.js';
 import { runFromConfigFile, type RunOverrides, type RunResult } from './engine/run.js';
 import { parseShard } from './engine/shard.js';
 import { markdownOptions, writeOutputs } from './engine/output.js';
 import { checkOutputDir } from './engine/output-dir.js';
-import { isUserError, UserError } from './errors.js';
-import { errorLogText, escapeLogLines, escapeLogText } from './log-text.js';
+import { progressLines } from './engine/progress.js';
+import { isUserError } from './errors.js';
 import { exitCodeFor, type FailOn } from './gates/verdict.js';
 import { runInit } from './init/init.js';
 import { formatInitSummary } from './init/summary-text.js';
+import { errorLogText, escapeLogLines, escapeLogText } from './log-text.js';
+import { headline } from './report/headline.js';
 import { VERSION } from './version.js';
 
 /** Exit codes: the contract scripts rely on. */
@@ -54,17 +57,21 @@ function makeProgress(enabled: boolean, stream: NodeJS.WriteStream) {
       stop: () => bar.stop(),
     };
   }
-  // Plain lines for CI logs: at most one per 10% step.
-  let lastStep = -1;
+  // Plain lines for CI logs, as the Action writes them.
+  return { update: progressLines((line) => stream.write(`${line}\n`)), stop: () => undefined };
+}
+
+/** The baseline flags as a request to the baseline resolver (engine/baseline.ts). */
+function baselineRequest(flags: {
+  baselineModel?: string;
+  baseline?: string | false;
+  reuseBaseline?: string;
+}): BaselineRequest {
   return {
-    update(phase: string, done: number, total: number) {
-      const step = Math.floor((done / Math.max(total, 1)) * 10);
-      if (step !== lastStep) {
-        lastStep = step;
-        stream.write(`${phase}: ${done}/${total} images\n`);
-      }
-    },
-    stop: () => undefined,
+    ...(flags.baselineModel ? { model: flags.baselineModel } : {}),
+    ...(flags.baseline ? { stored: flags.baseline } : {}),
+    ...(flags.baseline === false ? { none: true } : {}),
+    ...(flags.reuseBaseline ? { reuse: flags.reuseBaseline } : {}),
   };
 }
 
@@ -72,18 +79,9 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const err = process.stderr;
   const overrides: RunOverrides = {
     ...(flags.model ? { model: flags.model } : {}),
-    ...(flags.baselineModel ? { baselineModel: flags.baselineModel } : {}),
-    ...(flags.baseline ? { baselineReport: flags.baseline } : {}),
-    ...(flags.baseline === false ? { noBaseline: true } : {}),
-    ...(flags.reuseBaseline ? { reuseBaseline: flags.reuseBaseline } : {}),
+    baseline: baselineRequest(flags),
     ...(flags.shard ? { shard: parseShard(flags.shard) } : {}),
   };
-  if (overrides.baselineModel && overrides.baselineReport) {
-    throw new UserError(
-      'usage',
-      'give either --baseline-model or --baseline (a stored result folder), not both',
-    );
-  }
   await checkOutputDir(flags.out); // before the evaluation: a bad --out costs nothing
   const progress = makeProgress(!flags.quiet && flags.progress !== false, err);
   const result = await runFromConfigFile(flags.config, overrides, {
@@ -112,13 +110,7 @@ async function finish(
     markdownOptions(loaded.config),
   );
   if (!flags.quiet) {
-    const acc = report.overall.candidate.accuracy;
-    const delta = report.overall.delta?.accuracy;
-    err.write(
-      `\nverdict: ${report.verdict.toUpperCase()} · accuracy ${acc === null || acc === undefined ? '–' : (acc * 100).toFixed(1)}%` +
-        `${delta !== null && delta !== undefined ? ` (${delta >= 0 ? '+' : '−'}${Math.abs(delta * 100).toFixed(1)} pp vs baseline)` : ''}` +
-        ` · ${report.gates.filter((g) => g.status === 'fail').length} gate(s) failed · ${report.slices.filter((s) => s.newlyFailing).length} newly failing slice(s)\n`,
-    );
+    err.write(`\nverdict: ${escapeLogText(headline(report))}\n`);
     const shown = (file: string) => escapeLogText(path.relative(process.cwd(), file));
     err.write(
       `report: ${shown(written.reportMarkdown)} (markdown), ${shown(written.reportJson)} (JSON), ${shown(written.records)} (records)\n`,
@@ -141,10 +133,7 @@ async function mergeCommand(dirs: string[], flags: MergeFlags): Promise<number> 
   const result = await mergeShards(
     flags.config,
     shardDirs,
-    {
-      ...(flags.baseline ? { baselineReport: flags.baseline } : {}),
-      ...(flags.baseline === false ? { noBaseline: true } : {}),
-    },
+    { baseline: baselineRequest(flags) },
     { log: (line) => (flags.quiet ? undefined : process.stderr.write(`${escapeLogText(line)}\n`)) },
   );
   return finish(result, flags);
@@ -175,8 +164,8 @@ async function initCommand(flags: InitFlags): Promise<number> {
   return EXIT.pass;
 }
 
-/** Build the commander program; exported for tests. */
-export function buildProgram(onExit: (code: number) => void): Command {
+/** The commander program. */
+function buildProgram(onExit: (code: number) => void): Command {
   const program = new Command()
     .name('visiongate')
     .description(

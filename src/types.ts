@@ -1,5 +1,5 @@
 /**
- * Shared data shapes. Everything after inference is a pure function of these: see docs/DESIGN.md.
+ * Shared data shapes. A task's prediction records are the task's own (src/tasks/).
  */
 
 /** One labelled image of the evaluation set, as read from the manifest. */
@@ -26,32 +26,6 @@ export type ModelRole = 'candidate' | 'baseline';
  * `<name>@<severity>` (e.g. `gaussian_noise@3`), or a transform `t:<name>` (e.g. `t:rotate-10`).
  */
 export type VariantName = string;
-
-/**
- * One prediction of one model on one variant of one example. Compact sufficient statistics:
- * accuracy, top-k, confusion, ECE and Brier are all computable from these fields alone.
- */
-export interface PredictionRecord {
-  id: string;
-  /** sha256 (hex) of the image file bytes: a changed image is never compared to an old record. */
-  hash: string;
-  model: ModelRole;
-  variant: VariantName;
-  /** True class index. */
-  label: number;
-  /** Predicted class index (argmax). */
-  pred: number;
-  /** Probability of the predicted class (max probability). */
-  conf: number;
-  /** Probability given to the true class. */
-  pTrue: number;
-  /** 0-based rank of the true class by probability (0 means top-1 correct). */
-  rank: number;
-  /** Σ_j p_j²: Brier score of the example is sumSq − 2·pTrue + 1. */
-  sumSq: number;
-  /** Full probability vector: clean variant only, and only when the data suite's label-issue check runs. */
-  probs?: number[];
-}
 
 /** An 8-bit interleaved RGB image (HWC), the unit corruptions and transforms work on. */
 export interface RgbImage {

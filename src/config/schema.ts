@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { dataSuiteConfigSchema } from '../suites/data/config.js';
-import { robustnessConfigSchema } from '../suites/robustness/config.js';
+import { dataSuiteConfigSchema } from './data.js';
+import { robustnessConfigSchema } from './robustness.js';
 
 /**
  * The `visiongate.yml` schema. Types are inferred from it; every field carries a description so

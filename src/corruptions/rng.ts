@@ -4,10 +4,13 @@
  * the same on every run and machine (V8 implements Math.exp/log/sqrt with its own fdlibm port, so
  * these do not vary by platform either). `Math.random` is never used.
  *
- * Generator: xoshiro128** (Blackman & Vigna), 32-bit arithmetic only, so it is fast in JS.
+ * Generator: the project's xoshiro128** (src/random.ts), seeded by hashing the key, then 8
+ * outputs discarded.
  * Normal deviates: the Marsaglia–Tsang ziggurat (128 layers), with the layer index and the value
  * taken from disjoint bits of one draw (Doornik's remark on the original's correlated bits).
  */
+
+import { Xoshiro128 } from '../random.js';
 
 const TWO_POW_32 = 4294967296;
 
@@ -74,46 +77,16 @@ const ZF = new Float64Array(128);
 /** ZK as integers: for an integer j, j < ZK[i] ⇔ j < ceil(ZK[i]); integer compares are cheaper. */
 const ZKI = Int32Array.from(ZK, (v) => Math.ceil(v));
 
-/** A seeded xoshiro128** generator with uniform, integer and normal samplers. */
-export class Rng {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
-
+/** A seeded xoshiro128** generator (src/random.ts) with uniform, integer and normal samplers. */
+export class Rng extends Xoshiro128 {
   constructor(seed: readonly [number, number, number, number]) {
-    this.s0 = seed[0] >>> 0;
-    this.s1 = seed[1] >>> 0;
-    this.s2 = seed[2] >>> 0;
-    this.s3 = seed[3] >>> 0;
-    // The all-zero state is a fixed point of xoshiro; the hash cannot produce it in practice.
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    super(seed);
     for (let i = 0; i < 8; i++) this.nextU32();
   }
 
   /** A generator seeded from a string key. */
   static fromKey(key: string): Rng {
     return new Rng(hashString(key));
-  }
-
-  /** Next raw 32-bit output as a signed int32 (callers pick the bits they need). */
-  nextI32(): number {
-    const s1 = this.s1;
-    const r = Math.imul(s1, 5);
-    const result = Math.imul((r << 7) | (r >>> 25), 9);
-    const t = s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = (this.s3 << 11) | (this.s3 >>> 21);
-    return result | 0;
-  }
-
-  /** Next raw 32-bit output as an unsigned integer. */
-  nextU32(): number {
-    return this.nextI32() >>> 0;
   }
 
   /** Uniform in [0, 1) with 32 bits of resolution. */

@@ -7,12 +7,11 @@ import { imageProperties } from '../image/properties.js';
 import { imagesToTensor } from '../image/tensor.js';
 import { batchDims, type ResolvedContract } from '../model/contract.js';
 import type { LoadedModel } from '../model/runtime.js';
-import { assertFinite, scoreRow } from '../model/scores.js';
 import type { ExampleTable } from '../tables/examples.js';
 import { ImageFacts } from '../tables/images.js';
-import { quantize } from '../tables/quantize.js';
-import { RecordSet, RecordTableBuilder } from '../tables/records.js';
-import type { Example, ModelRole, PredictionRecord, RgbImage } from '../types.js';
+import { RecordSet } from '../tables/records.js';
+import type { RecordBuilder, Task } from '../tasks/task.js';
+import type { Example, ModelRole, RgbImage } from '../types.js';
 import { VariantPool } from './variant-pool.js';
 import { taskForChannels, variantChannels, type VariantTask } from './variant-task.js';
 
@@ -34,8 +33,8 @@ export interface Variant {
 
 export interface EvaluateOptions {
   batchSize: number;
-  /** Keep the full probability vector for records of this variant (default: clean only). */
-  keepProbs?: (variant: string) => boolean;
+  /** Keep the full score vector for records of this variant (default: clean only). */
+  keepScores?: (variant: string) => boolean;
   /** `error`: stop on unreadable images (listing all of them); `skip`: leave them out and report. */
   onUnreadable?: 'error' | 'skip';
   onProgress?: (done: number, total: number) => void;
@@ -93,11 +92,12 @@ export async function evaluate(
   examples: ExampleTable,
   models: readonly ModelUnderTest[],
   variants: readonly Variant[],
+  task: Task,
   options: EvaluateOptions,
 ): Promise<EvaluationResult> {
   const geometries = new Map<string, Geometry>();
   for (const m of models) geometries.set(geometryKey(m.contract.geometry), m.contract.geometry);
-  const keepProbs = options.keepProbs ?? ((v: string) => v === 'clean');
+  const keepScores = options.keepScores ?? ((v: string) => v === 'clean');
   const chunkSize = Math.max(1, options.batchSize);
   const unreadable: { id: string; reason: string }[] = [];
   const images = new ImageFacts(examples.length);
@@ -138,7 +138,7 @@ export async function evaluate(
   };
 
   // Records go straight into per-(model, variant) column tables: no object per record is kept.
-  const byVariantModel = new Map<string, RecordTableBuilder>();
+  const byVariantModel = new Map<string, RecordBuilder>();
   const capacity = new Map(variants.map((v) => [v.name, v.ids?.size ?? examples.length]));
   const needsPool = variants.some((v) => v.task);
   // Tiny images (≤ 64×64, e.g. CIFAR-sized) cost less to corrupt than to send to a thread.
@@ -151,9 +151,7 @@ export async function evaluate(
   // Batches started but not yet filed, per model, oldest first. The session runs off the main
   // thread, so while it works on one batch the next is already queued behind it and this thread
   // goes on decoding; results are filed in the order the batches were started.
-  const inFlight: Promise<{ items: QueueItem[]; out: PredictionRecord[] }>[][] = models.map(
-    () => [],
-  );
+  const inFlight: Promise<{ items: QueueItem[]; out: unknown[] }>[][] = models.map(() => []);
   // Input tensors the sessions gave back, reused for later batches of the same size.
   const spares: (Float32Array | Uint8Array)[] = [];
   /** Run full batches from a model's queue (all of it when `all`), filing records by variant. */
@@ -161,13 +159,14 @@ export async function evaluate(
     const m = models[mi]!;
     const queue = queues[mi]!;
     const running = inFlight[mi]!;
-    const file = ({ items, out }: { items: QueueItem[]; out: PredictionRecord[] }) =>
+    const file = ({ items, out }: { items: QueueItem[]; out: unknown[] }) =>
       out.forEach((r, j) => {
-        const key = `${m.role}\u0000${r.variant}`;
+        const variant = items[j]!.variant;
+        const key = `${m.role}\u0000${variant}`;
         let table = byVariantModel.get(key);
         if (!table) {
           // Sized for every member up front: no growth copies, and `finish` keeps the columns.
-          table = new RecordTableBuilder(m.role, r.variant, capacity.get(r.variant), images.hashes);
+          table = task.builder(m.role, variant, capacity.get(variant), images.hashes);
           byVariantModel.set(key, table);
         }
         // Records point at the pass's per-example hashes (record j is items[j]'s example).
@@ -175,7 +174,10 @@ export async function evaluate(
       });
     while (queue.length >= batchSize || (all && queue.length > 0)) {
       const items = queue.splice(0, batchSize);
-      const run = runModel(m, items, keepProbs, stats, spares).then((out) => ({ items, out }));
+      const run = runModel(m, items, task, keepScores, stats, spares).then((out) => ({
+        items,
+        out,
+      }));
       // A rejection is awaited below (or the pass has already failed); not unhandled meanwhile.
       run.catch(() => undefined);
       running.push(run);
@@ -279,16 +281,16 @@ export async function evaluate(
 async function runModel(
   m: ModelUnderTest,
   items: readonly QueueItem[],
-  keepProbs: (variant: string) => boolean,
+  task: Task,
+  keepScores: (variant: string) => boolean,
   stats: EvaluationResult['stats'],
   spares: (Float32Array | Uint8Array)[],
-): Promise<PredictionRecord[]> {
+): Promise<unknown[]> {
   const step = m.contract.fixedBatch ?? items.length;
-  const out: PredictionRecord[] = [];
+  const out: unknown[] = [];
   for (let i = 0; i < items.length; i += step) {
     const batchItems = items.slice(i, i + step);
     const batch = batchItems.map((it) => it.image);
-    const batchMembers = batchItems.map((it) => it.decoded);
     // A model with a fixed batch dimension gets exactly that many images: the last partial batch
     // is padded with copies of its last image, whose outputs are dropped.
     const fed = [...batch];
@@ -300,47 +302,18 @@ async function runModel(
     if (result.input && spares.length < MAX_SPARE_TENSORS) spares.push(result.input);
     stats.inferences += batch.length;
     stats.batches++;
-    const k = result.data.length / fed.length;
-    if (!Number.isInteger(k) || k < 2) {
-      throw new UserError(
-        'model',
-        `${m.role} model: output ${m.contract.outputName} has shape [${result.dims.join(', ')}] for a batch of ${fed.length}; expected [${fed.length}, classes]`,
-      );
-    }
-    assertFinite(
-      result.data,
-      k,
-      batchMembers.map((d) => d.example.id),
-      m.role,
+    out.push(
+      ...task.decode(
+        { data: result.data, dims: result.dims, fed: fed.length },
+        batchItems.map((it) => ({
+          example: it.decoded.example,
+          hash: it.decoded.hash,
+          variant: it.variant,
+        })),
+        m,
+        keepScores,
+      ),
     );
-    for (let j = 0; j < batch.length; j++) {
-      const ex = batchMembers[j]!.example;
-      if (ex.labelIndex >= k) {
-        throw new UserError(
-          'model',
-          `${m.role} model outputs ${k} class scores but the class list has a class at index ${ex.labelIndex} ("${ex.label}")`,
-        );
-      }
-      const s = scoreRow(
-        result.data.subarray(j * k, (j + 1) * k),
-        ex.labelIndex,
-        m.contract.outputType,
-      );
-      const record: PredictionRecord = {
-        id: ex.id,
-        hash: batchMembers[j]!.hash,
-        model: m.role,
-        variant: batchItems[j]!.variant,
-        label: ex.labelIndex,
-        pred: s.pred,
-        conf: quantize(s.conf),
-        pTrue: quantize(s.pTrue),
-        rank: s.rank,
-        sumSq: quantize(s.sumSq),
-      };
-      if (keepProbs(batchItems[j]!.variant)) record.probs = Array.from(s.probs, quantize);
-      out.push(record);
-    }
   }
   return out;
 }

@@ -4,14 +4,17 @@ import { loadConfig } from '../config/load.js';
 import { attachClasses } from '../dataset/load.js';
 import { UserError } from '../errors.js';
 import type { Report } from '../report/schema.js';
+import { planAnalysis } from '../suites/analyse.js';
 import { ImageFacts } from '../tables/images.js';
-import { RecordSet, RecordTableBuilder, type RecordTable } from '../tables/records.js';
+import { RecordSet, type RecordTableCore } from '../tables/records.js';
+import { taskOf } from '../tasks/registry.js';
 import type { ModelRole } from '../types.js';
-import { checkMetricNames } from './check-metrics.js';
-import { runDataChecks } from './data-suite.js';
+import { resolveBaseline } from './baseline.js';
+import { loadManifests } from './manifests.js';
 import { RESULT_FILES, readExampleLines, readResultDir, type StoredResult } from './results.js';
 import {
   checkStoredCompatible,
+  planContext,
   prepareData,
   readPinned,
   reportFromRecords,
@@ -29,19 +32,20 @@ import {
 export async function mergeShards(
   configFile: string,
   shardDirs: readonly string[],
-  overrides: Pick<RunOverrides, 'baselineReport' | 'noBaseline' | 'baselineInfo'> = {},
+  overrides: Pick<RunOverrides, 'baseline' | 'found'> = {},
   hooks: RunHooks = {},
 ): Promise<RunResult> {
   if (shardDirs.length === 0)
     throw new UserError('usage', 'merge needs the output folders of the shard runs');
   const loaded = await loadConfig(configFile);
+  const task = taskOf(loaded.config);
   const shards = await Promise.all(
-    shardDirs.map((d) => readResultDir(path.resolve(d), `the shard folder ${d}`)),
+    shardDirs.map((d) => readResultDir(path.resolve(d), task, `the shard folder ${d}`)),
   );
   const count = checkShardSet(shards);
   hooks.log?.(`merging ${shards.length} shard(s) of ${count}`);
 
-  const data = await prepareData(loaded, overrides, { checkFiles: false });
+  const data = await prepareData(loaded, { checkFiles: false });
   const first = shards[0]!.report;
   // The class list: the config's, or the one the shards resolved (from the model) if they agree.
   const { classes, source } = loaded.config.dataset.classes
@@ -55,7 +59,6 @@ export async function mergeShards(
       );
     }
   }
-  checkMetricNames(loaded, classes, source);
   const allExamples = attachClasses(data.raw, classes, source);
   const rowOf = allExamples.indexById();
 
@@ -68,7 +71,7 @@ export async function mergeShards(
         variants.set(t.variant, t.variant === 'clean' ? -1 : variants.size);
   const groups = new Map<
     string,
-    { parts: { table: RecordTable; rows: Uint32Array }[]; seen: Uint8Array }
+    { parts: { table: RecordTableCore; rows: Uint32Array }[]; seen: Uint8Array }
   >();
   for (const s of shards) {
     for (const table of s.records.tables) {
@@ -95,7 +98,7 @@ export async function mergeShards(
       group.parts.push({ table, rows });
     }
   }
-  const tables: RecordTable[] = [];
+  const tables: RecordTableCore[] = [];
   const keys = [...groups.keys()].map((k) => k.split('\u0000') as [ModelRole, string]);
   keys.sort(
     ([ma, va], [mb, vb]) => roleOrder[ma] - roleOrder[mb] || variants.get(va)! - variants.get(vb)!,
@@ -111,7 +114,7 @@ export async function mergeShards(
         partOf[e] = k;
       }),
     );
-    const out = new RecordTableBuilder(model, variant);
+    const out = task.builder(model, variant);
     for (let e = 0; e < allExamples.length; e++)
       if (at[e]! >= 0) out.copyRow(parts[partOf[e]!]!.table, at[e]!);
     tables.push(out.finish());
@@ -128,9 +131,12 @@ export async function mergeShards(
     }
   }
 
+  // A stored baseline, when one is asked for or configured; else the baseline model the shards
+  // evaluated, if they did (it was resolved when they ran).
+  const baseline = resolveBaseline(loaded, overrides.baseline ?? {}, overrides.found);
   let stored: StoredResult | undefined;
-  if (data.baselineReportDir) {
-    stored = await readResultDir(data.baselineReportDir);
+  if (baseline.kind === 'stored') {
+    stored = await readResultDir(baseline.dir, task);
     checkStoredCompatible(stored, classes);
   }
   const candidate = first.models.candidate;
@@ -144,33 +150,33 @@ export async function mergeShards(
   }
   const baselineModel =
     first.models.baseline?.source === 'model' ? first.models.baseline : undefined;
-  // The data suite needs the images: it runs here when the merge job has the dataset.
-  let dataChecks: Awaited<ReturnType<typeof runDataChecks>>;
-  const notices: string[] = shards.flatMap((s) => s.notices);
-  if (loaded.config.data?.enabled) {
-    const haveImages = await Promise.all(
-      Array.from({ length: Math.min(50, allExamples.length) }, (_, i) =>
-        access(allExamples.absPath(i)).then(
-          () => true,
-          () => false,
-        ),
-      ),
-    );
-    if (haveImages.every(Boolean)) {
-      dataChecks = await runDataChecks(
-        loaded,
-        allExamples,
-        classes,
-        records,
-        stored?.records.ofModel('candidate'),
-      );
-    } else {
-      notices.push(
-        'The data suite was skipped: the merge job does not have the dataset images (check out the dataset in the merge job to run it).',
-      );
-    }
-  }
-  const report: Report = await reportFromRecords({
+  // The suites run here on every record; a suite that reads the images runs only when the merge
+  // job has them.
+  const plan = await planAnalysis(
+    planContext(
+      loaded,
+      task,
+      data.raw.metadataColumns,
+      allExamples,
+      classes,
+      source,
+      candidate.input,
+    ),
+    {
+      imagesAvailable: async () =>
+        (
+          await Promise.all(
+            Array.from({ length: Math.min(50, allExamples.length) }, (_, i) =>
+              access(allExamples.absPath(i)).then(
+                () => true,
+                () => false,
+              ),
+            ),
+          )
+        ).every(Boolean),
+    },
+  );
+  const report: Report = await reportFromRecords(plan, {
     loaded,
     data,
     classes,
@@ -185,9 +191,9 @@ export async function mergeShards(
     models: { candidate, ...(baselineModel ? { baseline: baselineModel } : {}) },
     ...(stored ? { stored } : {}),
     pinnedIds: await readPinned(loaded, loaded.config),
-    ...(overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {}),
-    ...(dataChecks ? { suites: { data: dataChecks.result }, suiteGates: dataChecks.gates } : {}),
-    ...(notices.length ? { notices } : {}),
+    manifests: await loadManifests(loaded, plan.manifests),
+    ...(baseline.kind === 'stored' && baseline.found ? { found: baseline.found } : {}),
+    notices: [...shards.flatMap((s) => s.notices), ...plan.notices],
   });
   const withRecords = new Uint8Array(allExamples.length);
   for (const t of records.ofModel('candidate').tables)

@@ -8,8 +8,8 @@ import { UserError } from '../errors.js';
 import { reportSchema, type Report } from '../report/schema.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
-import { RecordSet, RecordTableBuilder } from '../tables/records.js';
-import type { PredictionRecord } from '../types.js';
+import { RecordSet } from '../tables/records.js';
+import type { RecordBuilder, Task } from '../tasks/task.js';
 
 /** File names inside an output directory; a stored baseline is such a directory. */
 export const RESULT_FILES = {
@@ -197,9 +197,9 @@ export async function writeLinesAtomic(
   return { lines: count, sha256: hash.digest('hex') };
 }
 
-/** Records as JSON lines, lazily (one record object at a time). */
+/** Records as JSON lines, lazily (one record object at a time), table by table. */
 export function* recordLines(records: RecordSet): Generator<string> {
-  for (const r of records.records()) yield `${JSON.stringify(r)}\n`;
+  for (const t of records.tables) yield* t.lines();
 }
 
 /** Write a file atomically (temp + rename), so a crash never leaves half a report behind. */
@@ -210,31 +210,17 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   await rename(tmp, file);
 }
 
-function isRecord(v: unknown): v is PredictionRecord {
-  if (v === null || typeof v !== 'object') return false;
-  const r = v as Record<string, unknown>;
-  return (
-    typeof r.id === 'string' &&
-    typeof r.hash === 'string' &&
-    (r.model === 'candidate' || r.model === 'baseline') &&
-    typeof r.variant === 'string' &&
-    Number.isInteger(r.label) &&
-    Number.isInteger(r.pred) &&
-    typeof r.conf === 'number' &&
-    typeof r.pTrue === 'number' &&
-    Number.isInteger(r.rank) &&
-    typeof r.sumSq === 'number' &&
-    (r.probs === undefined || Array.isArray(r.probs))
-  );
-}
-
 /**
  * Stream a records file into column tables; every line is checked, and a bad line is named.
  * Tables are in the order their (model, variant) first appears in the file. With `check`, a
  * truncated or changed file is refused.
  */
-export async function readRecords(file: string, check?: LinesCheck): Promise<RecordSet> {
-  const builders = new Map<string, RecordTableBuilder>();
+export async function readRecords(
+  file: string,
+  task: Task,
+  check?: LinesCheck,
+): Promise<RecordSet> {
+  const builders = new Map<string, RecordBuilder>();
   const tally = { lines: 0, hash: createHash('sha256') };
   if (check) await checkEndsWithLineBreak(file, check.what);
   try {
@@ -245,12 +231,13 @@ export async function readRecords(file: string, check?: LinesCheck): Promise<Rec
       } catch {
         throw new UserError('baseline', `${file}:${n}: not valid JSON`);
       }
-      if (!isRecord(value))
+      const parsed = task.parseRecord(value);
+      if (!parsed)
         throw new UserError('baseline', `${file}:${n}: not a VisionGate prediction record`);
-      const key = `${value.model}\u0000${value.variant}`;
+      const key = `${parsed.model}\u0000${parsed.variant}`;
       let b = builders.get(key);
-      if (!b) builders.set(key, (b = new RecordTableBuilder(value.model, value.variant)));
-      b.push(value);
+      if (!b) builders.set(key, (b = task.builder(parsed.model, parsed.variant)));
+      b.push(parsed.record);
     }
   } catch (error) {
     if (error instanceof UserError) throw error;
@@ -310,16 +297,17 @@ export interface StoredResult {
 }
 
 /**
- * Read a result folder (a stored baseline, a shard): its report and its records, checked
+ * Read a result folder (a stored baseline, a shard): its report and its records (of `task`), checked
  * against what the report recorded of them. `what` names the folder in messages.
  */
 export async function readResultDir(
   dir: string,
+  task: Task,
   what = `the stored result in ${dir}`,
 ): Promise<StoredResult> {
   const report = await readReport(path.join(dir, RESULT_FILES.report));
   const expected = report.files?.[RESULT_FILES.records];
-  const records = await readRecords(path.join(dir, RESULT_FILES.records), {
+  const records = await readRecords(path.join(dir, RESULT_FILES.records), task, {
     what,
     ...(expected ? { expected } : {}),
   });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ExampleTable } from '../tables/examples.js';
-import { HashColumn, RecordSet, RecordTableBuilder } from '../tables/records.js';
+import { HashColumn, RecordSet } from '../tables/records.js';
+import type { Task } from '../tasks/task.js';
 import type { ModelUnderTest, Variant } from './evaluate.js';
 import type { StoredResult } from './results.js';
 import { summarizeContract } from './summary.js';
@@ -21,6 +22,7 @@ export async function decideReuse(
   baseline: ModelUnderTest,
   examples: ExampleTable,
   variants: readonly Variant[],
+  task: Task,
 ): Promise<ReuseDecision> {
   const summary = stored.report.models.candidate;
   if (summary.sha256 !== baseline.model.sha256) {
@@ -38,7 +40,7 @@ export async function decideReuse(
   for (const v of variants) {
     const from = stored.records.table('candidate', v.name);
     const rowOf = from?.indexById();
-    const out = new RecordTableBuilder('baseline', v.name);
+    const out = task.builder('baseline', v.name);
     for (let e = 0; e < examples.length; e++) {
       const id = examples.ids[e]!;
       if (v.ids && !v.ids.has(id)) continue;

@@ -3,22 +3,25 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, resolveFromConfig, type LoadedConfig } from '../config/load.js';
-import type { Config, GateRule } from '../config/schema.js';
+import type { ManifestItem, PlanContext, VariantRequest } from '../analysis/suite.js';
+import type { Config } from '../config/schema.js';
 import { classesFromMetadata, readClassFile } from '../dataset/class-list.js';
 import { attachClasses, loadDataset, type RawDataset } from '../dataset/load.js';
 import { UserError } from '../errors.js';
-import { defaultBatchSize, resolveContract, type ResolvedContract } from '../model/contract.js';
+import { defaultBatchSize, resolveContract } from '../model/contract.js';
 import { loadModel, type LoadedModel } from '../model/runtime.js';
-import { buildReport } from '../report/build.js';
-import type { GateResult, Report } from '../report/schema.js';
-import { checkMetricNames } from './check-metrics.js';
-import { runDataChecks } from './data-suite.js';
+import { assembleReport } from '../report/build.js';
+import type { Report } from '../report/schema.js';
+import { planAnalysis, type AnalysisPlan } from '../suites/analyse.js';
+import { resolveBaseline, type BaselineRequest, type FoundBaseline } from './baseline.js';
+import { loadManifests } from './manifests.js';
 import { decideReuse } from './reuse.js';
 import { summarizeContract } from './summary.js';
-import { planRobustness, robustnessVariants } from '../suites/robustness/plan.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
-import { RecordSet, type RecordTable } from '../tables/records.js';
+import { RecordSet, type RecordTableCore } from '../tables/records.js';
+import { taskOf } from '../tasks/registry.js';
+import type { Task } from '../tasks/task.js';
 import { evaluate, type ModelUnderTest, type Variant } from './evaluate.js';
 import { readResultDir, type StoredResult } from './results.js';
 import { selectShard, type Shard } from './shard.js';
@@ -26,17 +29,10 @@ import { selectShard, type Shard } from './shard.js';
 /** Flags that override the config (CLI flags, Action inputs). Paths relative to the cwd. */
 export interface RunOverrides {
   model?: string;
-  baselineModel?: string;
-  baselineReport?: string;
-  /** Where a stored baseline came from (commit, branch), shown in the report. */
-  baselineInfo?: { commit?: string; ref?: string; detail?: string };
-  /**
-   * A stored result of the baseline model: its records replace running the model when the
-   * model file, input contract and images match (see engine/reuse.ts).
-   */
-  reuseBaseline?: string;
-  /** Ignore the config's baseline: evaluate the candidate alone (e.g. to record a baseline). */
-  noBaseline?: boolean;
+  /** The caller's baseline flags or inputs, resolved by {@link resolveBaseline}. */
+  baseline?: BaselineRequest;
+  /** A stored result the caller found (the Action's lookup on GitHub): see engine/baseline.ts. */
+  found?: FoundBaseline;
   shard?: Shard;
 }
 
@@ -80,7 +76,8 @@ export async function runEvaluation(
     timing[name] = Math.round(performance.now() - since) / 1000;
   };
 
-  const data = await prepareData(loaded, overrides, { checkFiles: true });
+  const task = taskOf(config);
+  const data = await prepareData(loaded, { checkFiles: true });
   const { raw } = data;
   log(
     `dataset: ${raw.examples.length} examples (${raw.format}), metadata columns: ${raw.metadataColumns.join(', ') || 'none'}`,
@@ -90,11 +87,8 @@ export async function runEvaluation(
   const candidatePath = overrides.model
     ? cwdPath(overrides.model)
     : resolveFromConfig(loaded, config.model.path);
-  const baselineModelPath = overrides.baselineModel
-    ? cwdPath(overrides.baselineModel)
-    : data.useConfigBaseline && config.baseline.model
-      ? resolveFromConfig(loaded, config.baseline.model)
-      : undefined;
+  const baseline = resolveBaseline(loaded, overrides.baseline ?? {}, overrides.found);
+  const baselineModelPath = baseline.kind === 'model' ? baseline.path : undefined;
   const runtime = {
     intraOpThreads: config.runtime.intraOpThreads,
     interOpThreads: config.runtime.interOpThreads,
@@ -129,7 +123,7 @@ export async function runEvaluation(
       config.model.input,
       config.model.output,
     );
-    checkClassCount('candidate', candContract, classes.length);
+    task.checkContract('candidate', candContract, classes);
     const models: ModelUnderTest[] = [
       { role: 'candidate', model: candidate, contract: candContract },
     ];
@@ -141,49 +135,43 @@ export async function runEvaluation(
         config.baseline.input ?? config.model.input,
         config.baseline.output ?? config.model.output,
       );
-      checkClassCount('baseline', baseContract, classes.length);
+      task.checkContract('baseline', baseContract, classes);
       models.push({ role: 'baseline', model: baselineModel, contract: baseContract });
     }
 
-    // --- metric names are checked before the expensive pass
-    checkMetricNames(loaded, classes, classSource);
-    checkGateScopes(loaded, config, raw.metadataColumns);
+    // --- the analysis plan: what every suite needs, decided once before the expensive pass
+    const plan = await planAnalysis(
+      planContext(
+        loaded,
+        task,
+        raw.metadataColumns,
+        allExamples,
+        classes,
+        classSource,
+        candContract.geometry,
+      ),
+      { shard: overrides.shard !== undefined },
+    );
     const pinnedIds = await readPinned(loaded, config);
-
-    // --- evaluation pass
-    const sliceColumns = config.slices.columns ?? raw.metadataColumns;
-    const robustness = config.robustness?.enabled
-      ? planRobustness(config.robustness, allExamples, sliceColumns)
-      : undefined;
-    const variants: Variant[] = [
-      { name: 'clean' },
-      ...(robustness && config.robustness ? robustnessVariants(robustness, config.robustness) : []),
-    ];
-    if (robustness) {
-      log(
-        `robustness: ${robustness.sample.size} sampled examples × ${robustness.corruptions.length} corruptions × ${robustness.severities.length} severities${robustness.transforms.length ? ` + ${robustness.transforms.length} transforms` : ''}`,
-      );
-    }
+    const manifests = await loadManifests(loaded, plan.manifests);
+    for (const line of plan.log) log(line);
+    const variants: Variant[] = [{ name: 'clean' }, ...plan.variants.map(passVariant)];
     const batchSize = config.runtime.batchSize ?? defaultBatchSize(models.map((m) => m.contract));
     log(
       `evaluating ${examples.length} examples with ${models.map((m) => m.role).join(' + ')} (batch ${batchSize}, ${os.availableParallelism()} CPUs)`,
     );
     const evalStart = performance.now();
     // A stored result of the same baseline model on the same images replaces running it.
-    const reuseDir = overrides.reuseBaseline
-      ? cwdPath(overrides.reuseBaseline)
-      : data.useConfigBaseline && config.baseline.reuse
-        ? resolveFromConfig(loaded, config.baseline.reuse)
-        : undefined;
+    const reuseDir = baseline.kind === 'model' ? baseline.reuse?.dir : undefined;
     const notices: string[] = [];
     let reused: RecordSet | undefined;
     const baseUT = models.find((m) => m.role === 'baseline');
     if (baseUT && reuseDir) {
-      const stored = await readResultDir(reuseDir).catch((error: unknown) => error as Error);
+      const stored = await readResultDir(reuseDir, task).catch((error: unknown) => error as Error);
       const decision =
         stored instanceof Error
           ? { reuse: false as const, why: stored.message }
-          : await decideReuse(stored, baseUT, examples, variants);
+          : await decideReuse(stored, baseUT, examples, variants, task);
       if (decision.reuse) {
         reused = decision.records;
         notices.push(
@@ -200,13 +188,11 @@ export async function runEvaluation(
       examples,
       reused ? models.filter((m) => m.role !== 'baseline') : models,
       variants,
+      task,
       {
         batchSize,
         onUnreadable: config.dataset.onUnreadable,
-        // Full probability vectors are only read by the data suite's label-issue check; for a
-        // 1000-class model they are 12 kB per record, so they are kept only when it runs.
-        keepProbs: (v) =>
-          v === 'clean' && config.data?.enabled === true && config.data.labelIssues.enabled,
+        keepScores: (v) => v === 'clean' && plan.scores,
         ...(config.runtime.workers !== undefined ? { workers: config.runtime.workers } : {}),
         onProgress: (done, total) => hooks.progress?.('evaluate', done, total),
       },
@@ -216,7 +202,7 @@ export async function runEvaluation(
           ...evaluated,
           records: new RecordSet([
             ...evaluated.records.tables,
-            ...readableRows(reused.tables, examples, evaluated.images),
+            ...readableRows(reused.tables, examples, evaluated.images, task),
           ]),
         }
       : evaluated;
@@ -224,26 +210,14 @@ export async function runEvaluation(
 
     // --- stored baseline
     let stored: StoredResult | undefined;
-    if (data.baselineReportDir) {
-      stored = await readResultDir(data.baselineReportDir);
+    if (baseline.kind === 'stored') {
+      stored = await readResultDir(baseline.dir, task);
       checkStoredCompatible(stored, classes);
       log(`stored baseline: ${stored.records.size} records from ${stored.report.createdAt}`);
     }
 
-    const dataStart = performance.now();
-    // The data suite looks at the whole dataset (duplicates across it): not in shard runs.
-    const dataChecks = overrides.shard
-      ? undefined
-      : await runDataChecks(
-          loaded,
-          examples,
-          classes,
-          result.records,
-          stored?.records.ofModel('candidate'),
-        );
-    if (dataChecks) lap('dataSuite', dataStart);
-    const buildStart = performance.now();
-    const report = await reportFromRecords({
+    const analysisStart = performance.now();
+    const report = await reportFromRecords(plan, {
       loaded,
       data,
       classes,
@@ -259,17 +233,12 @@ export async function runEvaluation(
       },
       ...(stored ? { stored } : {}),
       pinnedIds,
+      manifests,
       ...(overrides.shard ? { shard: overrides.shard } : {}),
-      ...(overrides.baselineInfo ? { baselineInfo: overrides.baselineInfo } : {}),
-      ...(dataChecks ? { suites: { data: dataChecks.result }, suiteGates: dataChecks.gates } : {}),
-      notices: [
-        ...notices,
-        ...(overrides.shard && config.data?.enabled
-          ? ['The data suite runs on the whole dataset: it runs in `merge`, not in shard runs.']
-          : []),
-      ],
+      ...(baseline.kind === 'stored' && baseline.found ? { found: baseline.found } : {}),
+      notices: [...notices, ...plan.notices],
     });
-    lap('report', buildStart);
+    lap('report', analysisStart);
     lap('total', t0);
     report.timing = timing;
     return { report, records: result.records, examples, images: result.images, loaded };
@@ -277,6 +246,45 @@ export async function runEvaluation(
     await candidate.dispose();
     await baselineModel?.dispose();
   }
+}
+
+/** What the analysis plan is made from. */
+export function planContext(
+  loaded: LoadedConfig,
+  task: Task,
+  metadataColumns: readonly string[],
+  allExamples: ExampleTable,
+  classes: readonly string[],
+  classSource: string,
+  input: { width: number; height: number } | undefined,
+): PlanContext {
+  return {
+    config: loaded.config,
+    task,
+    configName: path.basename(loaded.file),
+    lineOf: (keyPath) => loaded.lineOf(keyPath),
+    allExamples,
+    metadataColumns,
+    classes,
+    classSource,
+    inputSize: { width: input?.width ?? 0, height: input?.height ?? 0 },
+  };
+}
+
+/**
+ * A suite's variant as the pass makes it: corruptions are seeded by the example id, so both
+ * models, every shard and every rerun see the same pixels.
+ */
+function passVariant(v: VariantRequest): Variant {
+  const recipe = v.recipe;
+  return {
+    name: v.name,
+    ids: v.ids,
+    task:
+      recipe.kind === 'corruption'
+        ? (e) => ({ ...recipe, seedKey: e.id })
+        : () => ({ kind: 'transform', spec: recipe.spec }),
+  };
 }
 
 /** The class list: config list or file, else the model's metadata, else imagefolder folders. */
@@ -308,39 +316,6 @@ export async function resolveClasses(
   );
 }
 
-function checkClassCount(role: string, c: ResolvedContract, n: number): void {
-  if (c.outputClasses !== undefined && c.outputClasses !== n) {
-    throw new UserError(
-      'model',
-      `${role} model output ${c.outputName} has ${c.outputClasses} classes but the class list has ${n}`,
-    );
-  }
-}
-
-export function checkGateScopes(
-  loaded: LoadedConfig,
-  config: Config,
-  columns: readonly string[],
-): void {
-  const known = new Set([...columns]);
-  config.gates.forEach((g: GateRule, i) => {
-    if (g.scope.startsWith('column:') && !known.has(g.scope.slice(7))) {
-      const line = loaded.lineOf(['gates', i, 'scope']);
-      throw new UserError(
-        'config',
-        `${path.basename(loaded.file)}${line ? `:${line}` : ''}: gates[${i}].scope: no metadata column "${g.scope.slice(7)}" (columns: ${[...known].join(', ') || 'none'})`,
-      );
-    }
-  });
-  for (const col of [...(config.slices.columns ?? []), ...config.slices.crossings.flat()]) {
-    if (!known.has(col))
-      throw new UserError(
-        'config',
-        `slices: no metadata column "${col}" (columns: ${[...known].join(', ') || 'none'})`,
-      );
-  }
-}
-
 export async function readPinned(loaded: LoadedConfig, config: Config): Promise<string[]> {
   const ids = [...config.pinned.ids];
   if (config.pinned.file)
@@ -364,18 +339,15 @@ export function checkStoredCompatible(stored: StoredResult, classes: readonly st
 
 const rel = (p: string) => path.relative(process.cwd(), p).split(path.sep).join('/') || '.';
 
-/** Dataset and baseline-source decisions shared by `run` and `merge`. */
+/** The dataset as `run` and `merge` load it. */
 export interface PreparedData {
   root: string;
   manifest?: string;
   raw: RawDataset;
-  useConfigBaseline: boolean;
-  baselineReportDir?: string;
 }
 
 export async function prepareData(
   loaded: LoadedConfig,
-  overrides: RunOverrides,
   options: { checkFiles: boolean },
 ): Promise<PreparedData> {
   const config = loaded.config;
@@ -391,24 +363,13 @@ export async function prepareData(
     ...(config.dataset.metadata ? { metadata: config.dataset.metadata } : {}),
     checkFiles: options.checkFiles,
   });
-  const useConfigBaseline =
-    !overrides.noBaseline && !overrides.baselineReport && !overrides.baselineModel;
-  const baselineReportDir = overrides.baselineReport
-    ? cwdPath(overrides.baselineReport)
-    : useConfigBaseline && config.baseline.report
-      ? resolveFromConfig(loaded, config.baseline.report)
-      : undefined;
-  return {
-    root,
-    ...(manifest ? { manifest } : {}),
-    raw,
-    useConfigBaseline,
-    ...(baselineReportDir ? { baselineReportDir } : {}),
-  };
+  return { root, ...(manifest ? { manifest } : {}), raw };
 }
 
+type ModelSummary = Report['models']['candidate'];
+
 /** The report summary of a model that ran in this process. */
-export function summarizeModel(m: ModelUnderTest): Report['models']['candidate'] {
+export function summarizeModel(m: ModelUnderTest): ModelSummary {
   return {
     role: m.role,
     source: 'model',
@@ -419,74 +380,90 @@ export function summarizeModel(m: ModelUnderTest): Report['models']['candidate']
 }
 
 /** Everything after inference: shared by `run` (in memory) and `merge` (from shard files). */
-export async function reportFromRecords(input: {
-  loaded: LoadedConfig;
-  data: PreparedData;
-  classes: string[];
-  classSource: string;
-  allExamples: ExampleTable;
-  examples: ExampleTable;
-  records: RecordSet;
-  /** Hashes and image properties by row of `examples`. */
-  images: ImageFacts;
-  unreadable: { id: string; reason: string }[];
-  models: { candidate: Report['models']['candidate']; baseline?: Report['models']['candidate'] };
-  stored?: StoredResult;
-  pinnedIds: readonly string[];
-  shard?: Shard;
-  baselineInfo?: RunOverrides['baselineInfo'];
-  suites?: Record<string, unknown>;
-  suiteGates?: GateResult[];
-  notices?: string[];
-}): Promise<Report> {
+export async function reportFromRecords(
+  plan: AnalysisPlan,
+  input: {
+    loaded: LoadedConfig;
+    data: PreparedData;
+    classes: string[];
+    classSource: string;
+    allExamples: ExampleTable;
+    examples: ExampleTable;
+    records: RecordSet;
+    /** Hashes and image properties by row of `examples`. */
+    images: ImageFacts;
+    unreadable: { id: string; reason: string }[];
+    models: { candidate: ModelSummary; baseline?: ModelSummary };
+    stored?: StoredResult;
+    pinnedIds: readonly string[];
+    manifests: Readonly<Record<string, readonly ManifestItem[]>>;
+    shard?: Shard;
+    /** How a stored baseline was found, when a lookup found it. */
+    found?: FoundBaseline;
+    notices: string[];
+  },
+): Promise<Report> {
   const { loaded, data, stored } = input;
-  return buildReport({
-    config: loaded.config,
-    configFile: rel(loaded.file),
-    configSha: createHash('sha256')
-      .update(await readFile(loaded.file))
-      .digest('hex'),
-    dataset: {
-      root: rel(data.root),
-      ...(data.manifest ? { manifest: rel(data.manifest) } : {}),
-      format: data.raw.format,
-      metadataColumns: data.raw.metadataColumns,
-      totalExamples: input.allExamples.length,
-      classSource: input.classSource,
-      ...(input.shard ? { shard: input.shard } : {}),
-      unused: data.raw.unused,
-    },
+  const config = loaded.config;
+  const analysis = await plan.analyse({
+    config,
+    task: taskOf(config),
     classes: input.classes,
-    allExamples: input.allExamples,
+    metadataColumns: data.raw.metadataColumns,
     examples: input.examples,
-    records: input.records,
-    ...(stored
-      ? {
-          storedBaseline: {
-            records: stored.records.ofModel('candidate'),
-            summary: {
-              ...stored.report.models.candidate,
-              role: 'baseline' as const,
-              source: 'stored' as const,
-              stored: {
-                dir: rel(stored.dir),
-                createdAt: stored.report.createdAt,
-                ...(input.baselineInfo?.commit ? { commit: input.baselineInfo.commit } : {}),
-                ...(input.baselineInfo?.ref ? { ref: input.baselineInfo.ref } : {}),
-              },
-            },
-          },
-        }
-      : {}),
     images: input.images,
+    records: input.records,
+    baseline: stored
+      ? { kind: 'stored', records: stored.records }
+      : input.models.baseline
+        ? { kind: 'model' }
+        : { kind: 'none' },
     unreadable: input.unreadable,
-    models: input.models,
     pinnedIds: input.pinnedIds,
-    createdAt: new Date().toISOString(),
-    ...(input.suites ? { suites: input.suites } : {}),
-    ...(input.suiteGates ? { suiteGates: input.suiteGates } : {}),
-    notices: [...(input.notices ?? []), ...(stored?.notices ?? [])],
+    manifests: input.manifests,
   });
+  const baselineSummary: ModelSummary | undefined = stored
+    ? {
+        ...stored.report.models.candidate,
+        role: 'baseline',
+        source: 'stored',
+        stored: {
+          dir: rel(stored.dir),
+          createdAt: stored.report.createdAt,
+          ...(input.found?.commit ? { commit: input.found.commit } : {}),
+          ...(input.found?.ref ? { ref: input.found.ref } : {}),
+        },
+      }
+    : input.models.baseline;
+  return assembleReport(
+    {
+      name: config.name,
+      task: taskOf(config),
+      createdAt: new Date().toISOString(),
+      configFile: rel(loaded.file),
+      configSha: createHash('sha256')
+        .update(await readFile(loaded.file))
+        .digest('hex'),
+      dataset: {
+        root: rel(data.root),
+        ...(data.manifest ? { manifest: rel(data.manifest) } : {}),
+        format: data.raw.format,
+        metadataColumns: data.raw.metadataColumns,
+        totalExamples: input.allExamples.length,
+        classSource: input.classSource,
+        ...(input.shard ? { shard: input.shard } : {}),
+        ...(data.raw.unused ? { unused: data.raw.unused } : {}),
+      },
+      classes: input.classes,
+      models: {
+        candidate: input.models.candidate,
+        ...(baselineSummary ? { baseline: baselineSummary } : {}),
+      },
+      unreadable: input.unreadable,
+      notices: [...input.notices, ...(stored?.notices ?? [])],
+    },
+    analysis,
+  );
 }
 
 /**
@@ -494,10 +471,11 @@ export async function reportFromRecords(input: {
  * unreadable images are left out). The id → row index is built once for all of them.
  */
 function readableRows(
-  tables: readonly RecordTable[],
+  tables: readonly RecordTableCore[],
   examples: ExampleTable,
   images: ImageFacts,
-): RecordTable[] {
+  task: Task,
+): RecordTableCore[] {
   const rowOf = examples.indexById();
   return tables.map((table) => {
     const rows: number[] = [];
@@ -505,6 +483,9 @@ function readableRows(
       const e = rowOf.get(table.ids[i]!);
       if (e !== undefined && images.has(e)) rows.push(i);
     }
-    return rows.length === table.length ? table : table.select(rows);
+    if (rows.length === table.length) return table;
+    const b = task.builder(table.model, table.variant, rows.length);
+    for (const r of rows) b.copyRow(table, r);
+    return b.finish();
   });
 }

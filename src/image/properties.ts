@@ -1,4 +1,5 @@
 import type { RgbImage } from '../types.js';
+import { LUMA_B, LUMA_G, LUMA_R } from './luma.js';
 
 /** Cheap per-image properties used to slice by image condition (dim, flat, blurry). */
 export interface ImageProperties {
@@ -16,22 +17,43 @@ export type PropertyName = (typeof PROPERTY_NAMES)[number];
 /** Luma plane scratch, reused across calls (the pass computes properties one image at a time). */
 let scratch = new Float64Array(0);
 
-/**
- * Compute {@link ImageProperties} in two passes over the luma plane: the sum (for the mean),
- * then the squared deviations and the Laplacian together. Every accumulator adds the same
- * float64 terms in the same order as three separate passes would, so the values are identical
- * to the bit; fusing the last two and reusing the luma buffer halves the cost per image.
- */
+/** {@link ImageProperties} of an 8-bit RGB image, from its BT.601 luma (image/luma.ts). */
 export function imageProperties(img: RgbImage): ImageProperties {
   const { width: w, height: h, data } = img;
   const n = w * h;
   if (scratch.length < n) scratch = new Float64Array(n);
   const luma = scratch;
+  // Imported bindings copied to locals: the loop runs per pixel of every image of the pass.
+  const [wr, wg, wb] = [LUMA_R, LUMA_G, LUMA_B];
   let sum = 0;
   for (let p = 0, s = 0; p < n; p++, s += 3) {
-    const y = 0.299 * data[s]! + 0.587 * data[s + 1]! + 0.114 * data[s + 2]!;
+    const y = wr * data[s]! + wg * data[s + 1]! + wb * data[s + 2]!;
     luma[p] = y;
     sum += y;
+  }
+  return lumaProperties(luma, w, h, sum);
+}
+
+/**
+ * {@link ImageProperties} of a luma plane (0-255 scale, row-major `width` × `height`), the one
+ * implementation the evaluation pass and the data suite share. Two passes: the sum (for the
+ * mean; give it as `sum` when it was made with the plane), then the squared deviations and the
+ * Laplacian together. Every accumulator adds the same float64 terms in the same order as three
+ * separate passes would, so the values are identical to the bit; fusing the last two halves the
+ * cost per image. The Laplacian uses interior pixels only (the border has no full neighbourhood).
+ */
+export function lumaProperties(
+  luma: Float64Array,
+  width: number,
+  height: number,
+  sum?: number,
+): ImageProperties {
+  const w = width;
+  const h = height;
+  const n = w * h;
+  if (sum === undefined) {
+    sum = 0;
+    for (let p = 0; p < n; p++) sum += luma[p]!;
   }
   const mean = sum / n;
   let sq = 0;
@@ -59,6 +81,7 @@ export function imageProperties(img: RgbImage): ImageProperties {
   return {
     brightness: mean / 255,
     contrast: Math.sqrt(sq / n) / 255,
-    sharpness: count > 0 ? lapSq / count - lapMean * lapMean : 0,
+    // A variance: float cancellation must not make it negative.
+    sharpness: count > 0 ? Math.max(0, lapSq / count - lapMean * lapMean) : 0,
   };
 }

@@ -1,3 +1,4 @@
+import { LUMA_B, LUMA_G, LUMA_R } from './luma.js';
 import type { RgbImage } from '../types.js';
 
 /** The numeric part of a model input contract, after defaults are applied. */
@@ -10,9 +11,6 @@ export interface TensorSpec {
   mean: number[];
   std: number[];
 }
-
-/** ITU-R BT.601 luma, as PIL's `convert('L')` uses. Sums to 1, so grey RGB stays exact. */
-const LUMA = [0.299, 0.587, 0.114] as const;
 
 /** Number of tensor channels for a channel mode. */
 export function channelCount(channels: TensorSpec['channels']): 1 | 3 {
@@ -170,8 +168,10 @@ function writeNhwcUint8(
 }
 
 function writeGrayUint8(src: Uint8Array, out: Uint8Array, base: number, plane: number): void {
+  // Imported bindings copied to locals for the per-pixel loop.
+  const [wr, wg, wb] = [LUMA_R, LUMA_G, LUMA_B];
   for (let p = 0, s = 0; p < plane; p++, s += 3) {
-    out[base + p] = Math.round(LUMA[0] * src[s]! + LUMA[1] * src[s + 1]! + LUMA[2] * src[s + 2]!);
+    out[base + p] = Math.round(wr * src[s]! + wg * src[s + 1]! + wb * src[s + 2]!);
   }
 }
 
@@ -185,8 +185,9 @@ function writeGrayFloat(
   mean: number,
   std: number,
 ): void {
+  const [wr, wg, wb] = [LUMA_R, LUMA_G, LUMA_B];
   for (let p = 0, s = 0; p < plane; p++, s += 3) {
-    gray[p] = LUMA[0] * src[s]! + LUMA[1] * src[s + 1]! + LUMA[2] * src[s + 2]!;
+    gray[p] = wr * src[s]! + wg * src[s + 1]! + wb * src[s + 2]!;
   }
   for (let p = 0; p < plane; p++) out[base + p] = (gray[p]! * scale - mean) / std;
 }

@@ -10,10 +10,11 @@ import path from 'node:path';
 import { parseConfig } from '../config/load.js';
 import { classesFromMetadata } from '../dataset/class-list.js';
 import { attachClasses } from '../dataset/load.js';
-import { checkGateScopes, prepareData, resolveClasses } from '../engine/run.js';
+import { planContext, prepareData, resolveClasses } from '../engine/run.js';
 import { UserError } from '../errors.js';
 import { resolveContract } from '../model/contract.js';
-import { metricNamesFor, resolveMetrics } from '../suites/regression.js';
+import { planAnalysis } from '../suites/analyse.js';
+import { taskOf } from '../tasks/registry.js';
 import { chooseClasses } from './class-sources.js';
 import { composeConfig, type Summary } from './compose.js';
 import { inspectDataset } from './inspect-dataset.js';
@@ -226,9 +227,9 @@ async function checkRuns(
   try {
     const loaded = parseConfig(text, configFile);
     const { config } = loaded;
-    const data = await prepareData(loaded, {}, { checkFiles: true });
+    const data = await prepareData(loaded, { checkFiles: true });
     const { classes, source } = await resolveClasses(loaded, data.raw, candidate.metadata);
-    attachClasses(data.raw, classes, source);
+    const allExamples = attachClasses(data.raw, classes, source);
     const models = [
       { m: candidate, input: config.model.input, output: config.model.output, role: 'candidate' },
       ...(baseline
@@ -242,18 +243,23 @@ async function checkRuns(
           ]
         : []),
     ];
-    for (const { m, input, output, role } of models) {
+    const contracts = models.map(({ m, input, output, role }) => {
       const contract = resolveContract(role, m.inputs, m.outputs, input, output);
       if (contract.outputClasses !== undefined && contract.outputClasses !== classes.length)
         throw new Error(`${role}: ${contract.outputClasses} outputs, ${classes.length} classes`);
-    }
-    checkGateScopes(loaded, config, data.raw.metadataColumns);
-    resolveMetrics(
-      metricNamesFor(
-        config.metrics.topK,
-        config.gates.map((g) => g.metric),
+      return contract;
+    });
+    // Every suite's plan-time checks (gate scopes, metric names, robustness and data settings).
+    await planAnalysis(
+      planContext(
+        loaded,
+        taskOf(config),
+        data.raw.metadataColumns,
+        allExamples,
+        classes,
+        source,
+        contracts[0]!.geometry,
       ),
-      classes,
     );
   } catch (error) {
     throw new Error(

@@ -12,6 +12,7 @@
  * against values produced by scikit-learn (scripts/make-metric-goldens.py).
  */
 
+import { UnknownMetricError, type MetricDirection } from './values.js';
 import {
   calibrationBins,
   type CalibrationBin,
@@ -34,7 +35,7 @@ export interface ClassificationRecord {
   pTrue: number;
   /** 0-based rank of the true class by probability (0 = top-1 correct). */
   rank: number;
-  /** Σ_j p_j² over the probability vector. */
+  /** Σ_j p_j² over the probability vector: the Brier score of the example is sumSq − 2·pTrue + 1. */
   sumSq: number;
 }
 
@@ -348,9 +349,6 @@ export function computeMetrics(
 // ---------------------------------------------------------------------------------------------
 // Metric names: how configs and gates refer to one scalar.
 
-/** Whether a larger value of a metric is better. */
-export type MetricDirection = 'higher-is-better' | 'lower-is-better';
-
 /** One scalar metric that gates can reference by name. */
 export interface MetricDefinition {
   /** Canonical name, e.g. `accuracy`, `top5_accuracy`, `recall[cat]`. */
@@ -458,11 +456,6 @@ export const METRICS: readonly MetricDefinition[] = [
 const KIND_LABEL = { precision: 'Precision', recall: 'Recall', f1: 'F1' } as const;
 const PER_CLASS = /^(precision|recall|f1)\[(.+)\]$/;
 const TOP_K = /^top([1-9][0-9]*)_accuracy$/;
-
-/** Error thrown by {@link resolveMetric} for a name it does not know. */
-export class UnknownMetricError extends Error {
-  override readonly name: string = 'UnknownMetricError';
-}
 
 /**
  * Turn a metric name from a config into its definition.

@@ -2,11 +2,10 @@
  * Seeded, deterministic pseudo-random numbers for resampling. Same seed, same sequence, on every
  * platform: only 32-bit integer arithmetic (Math.imul, shifts) is used.
  *
- * Generator: xoshiro128** 1.1 (Blackman & Vigna, "Scrambled linear pseudorandom number
- * generators", ACM TOMS 2021), state seeded from the 32-bit seed by SplitMix32 (the 32-bit
- * variant of Steele, Lea & Flood's SplitMix, OOPSLA 2014) as the xoshiro authors recommend, so
- * nearby seeds give unrelated streams.
+ * Generator: the project's xoshiro128** (src/random.ts), its state made from the 32-bit seed by
+ * SplitMix32, so nearby seeds give unrelated streams.
  */
+import { Xoshiro128 } from '../random.js';
 
 /** A source of uniform random numbers. */
 export interface Random {
@@ -25,31 +24,8 @@ export interface Random {
 
 /** Create a seeded generator. `seed` is reduced to 32 bits (seed >>> 0). */
 export function createRandom(seed: number): Random {
-  let x = seed >>> 0;
-  const splitMix32 = (): number => {
-    x = (x + 0x9e3779b9) >>> 0;
-    let z = x;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let s0 = splitMix32();
-  let s1 = splitMix32();
-  let s2 = splitMix32();
-  let s3 = splitMix32();
-  if ((s0 | s1 | s2 | s3) === 0) s0 = 1; // the all-zero state is a fixed point
-
-  const nextUint32 = (): number => {
-    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-    const t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl(s3, 11);
-    return result;
-  };
+  const core = new Xoshiro128(Xoshiro128.stateOf(seed));
+  const nextUint32 = (): number => core.nextU32();
 
   const checkBound = (n: number): void => {
     if (!(n >= 1 && n <= 0x100000000 && Number.isInteger(n))) {
@@ -104,8 +80,4 @@ export function createRandom(seed: number): Random {
       return (hi * 67108864 + lo) / 9007199254740992; // (hi·2²⁶ + lo) / 2⁵³
     },
   };
-}
-
-function rotl(v: number, k: number): number {
-  return (v << k) | (v >>> (32 - k));
 }

@@ -1,4 +1,5 @@
-import type { GateResult, Report } from './schema.js';
+import type { GateResult } from '../gates/result.js';
+import type { Report } from './schema.js';
 
 /** XML 1.0 text: escape markup and drop characters XML cannot hold. */
 function xml(text: string): string {

@@ -1,10 +1,12 @@
 import { markdownTable } from 'markdown-table';
-import { groupByRule } from '../gates/evaluate.js';
-import { renderDataSection, type DataSuiteResult } from '../suites/data/index.js';
-import type { RobustnessResult } from '../suites/robustness/metrics.js';
-import { renderRobustnessSection } from '../suites/robustness/render.js';
-import type { GateResult, Report, SliceReport } from './schema.js';
-import { escapeMarkdown as esc } from './escape.js';
+import { groupByRule } from '../gates/verdict.js';
+import { renderSuiteSections } from '../suites/registry.js';
+import { taskOfReport } from '../tasks/registry.js';
+import type { Task } from '../tasks/task.js';
+import type { GateResult } from '../gates/result.js';
+import type { SliceReport } from '../suites/regression/schema.js';
+import type { Report } from './schema.js';
+import { escapeMarkdown as esc } from '../text/escape.js';
 
 /** How much detail to render; the GitHub side lowers these to fit a size limit. */
 export interface MarkdownOptions {
@@ -21,27 +23,41 @@ export interface MarkdownOptions {
 }
 
 const ICON = { pass: '✅', warn: '⚠️', fail: '❌', skipped: '⏭️', ungated: '·' } as const;
-const LOWER_IS_BETTER = new Set(['ece', 'brier']);
 
-/** Rates as percentages, calibration metrics as decimals. */
-export function formatMetric(name: string, v: number | null | undefined): string {
+/** How the task shows its metrics (tasks/task.ts, presentation). */
+export type MetricStyle = Pick<Task['presentation'], 'isRate' | 'lowerIsBetter'>;
+
+/** Rates as percentages, other metrics (calibration) as decimals. */
+export function formatMetric(
+  name: string,
+  v: number | null | undefined,
+  style: MetricStyle,
+): string {
   if (v === null || v === undefined) return '–';
-  if (LOWER_IS_BETTER.has(name)) return v.toFixed(4);
+  if (!style.isRate(name)) return v.toFixed(4);
   return `${(v * 100).toFixed(1)}%`;
 }
 
 /** Deltas in percentage points (rates) or raw units, signed, with a marker when worse. */
-export function formatDelta(name: string, d: number | null | undefined): string {
+export function formatDelta(
+  name: string,
+  d: number | null | undefined,
+  style: MetricStyle,
+): string {
   if (d === null || d === undefined) return '–';
-  const lower = LOWER_IS_BETTER.has(name);
-  const text = lower
-    ? `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(4)}`
-    : `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)} pp`;
+  const rate = style.isRate(name);
+  const lower = style.lowerIsBetter(name);
+  const text = rate
+    ? `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)} pp`
+    : `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(4)}`;
   const worse = lower ? d > 1e-12 : d < -1e-12;
   const better = lower ? d < -1e-12 : d > 1e-12;
-  if (Math.abs(d) < 5e-5) return lower ? '±0' : '±0.0 pp';
+  if (Math.abs(d) < 5e-5) return rate ? '±0.0 pp' : '±0';
   return worse ? `**${text}** 🔻` : better ? `${text} 🔺` : text;
 }
+
+/** A discovered slice's error rate is a rate whatever the task. */
+const RATE: MetricStyle = { isRate: () => true, lowerIsBetter: () => true };
 
 function table(rows: string[][], align?: ('l' | 'r' | 'c')[]): string {
   return markdownTable(rows, align ? { align } : {});
@@ -53,24 +69,10 @@ function details(summary: string, body: string, open = false): string {
 
 const verdictWord = { pass: 'passed', warn: 'passed with warnings', fail: 'failed' } as const;
 
-/**
- * Sections of the suites that ran (robustness, data), rendered from report.json alone so a
- * comment can be re-rendered without inference.
- */
-function renderSuiteSections(report: Report, options: MarkdownOptions): string[] {
-  const out: string[] = [];
-  const robustness = report.suites.robustness as RobustnessResult | undefined;
-  const data = report.suites.data as DataSuiteResult | undefined;
-  if (data && options.maxSlices > 0) out.push(renderDataSection(data));
-  if (robustness && options.maxSlices > 0)
-    out.push(renderRobustnessSection(robustness, { maxRows: options.maxSlices }));
-  return out;
-}
-
 /** The headline metrics shown in the top table, in order, where present. */
 export function headlineMetrics(report: Report): string[] {
   const names = Object.keys(report.overall.candidate);
-  const preferred = ['accuracy', 'top5_accuracy', 'macro_f1', 'macro_recall', 'ece', 'brier'];
+  const preferred = taskOfReport(report).presentation.summary;
   const gated = report.gates.filter((g) => g.target === 'overall').map((g) => g.metric);
   return [
     ...new Set([
@@ -113,9 +115,10 @@ function gateRows(gates: GateResult[]): string[][] {
 export function formatInterval(
   name: string,
   iv: { lower: number; upper: number } | undefined,
+  style: MetricStyle,
 ): string {
   if (!iv) return '';
-  const f = (x: number) => (LOWER_IS_BETTER.has(name) ? x.toFixed(4) : (x * 100).toFixed(1));
+  const f = (x: number) => (style.isRate(name) ? (x * 100).toFixed(1) : x.toFixed(4));
   return ` [${f(iv.lower).replace('-', '−')}, ${f(iv.upper).replace('-', '−')}]`;
 }
 
@@ -126,21 +129,22 @@ function formatP(s: { pAdjusted?: number; significant?: boolean } | undefined): 
   return s.significant ? `**${p}** ✱` : p;
 }
 
-function sliceRow(s: SliceReport, metric: string): string[] {
+function sliceRow(s: SliceReport, metric: string, style: MetricStyle): string[] {
   return [
     `${ICON[s.status]}${s.newlyFailing ? ' 🆕' : ''}`,
     esc(s.key, 80),
     String(s.n),
-    formatMetric(metric, s.baseline?.[metric]),
-    formatMetric(metric, s.candidate[metric]),
-    formatDelta(metric, s.delta?.[metric]) + formatInterval(metric, s.stats?.intervals[metric]),
+    formatMetric(metric, s.baseline?.[metric], style),
+    formatMetric(metric, s.candidate[metric], style),
+    formatDelta(metric, s.delta?.[metric], style) +
+      formatInterval(metric, s.stats?.intervals[metric], style),
     formatP(s.stats),
   ];
 }
 
-/** The slices' main metric: the first one a slice gate uses, else accuracy. */
-function sliceMetric(report: Report): string {
-  return report.gates.find((g) => g.target !== 'overall')?.metric ?? 'accuracy';
+/** The slices' main metric: the first one a slice gate uses, else the task's outcome metric. */
+function sliceMetric(report: Report, task: Task): string {
+  return report.gates.find((g) => g.target !== 'overall')?.metric ?? task.outcomeMetric;
 }
 
 /**
@@ -148,6 +152,8 @@ function sliceMetric(report: Report): string {
  * escaped; structure (tables, details) is ours.
  */
 export function renderMarkdown(report: Report, options: MarkdownOptions): string {
+  const task = taskOfReport(report);
+  const style = task.presentation;
   const out: string[] = [];
   const failed = report.gates.filter((g) => g.status === 'fail');
   const warned = report.gates.filter((g) => g.status === 'warn');
@@ -175,12 +181,12 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     hasBase
       ? [
           esc(m),
-          formatMetric(m, report.overall.baseline?.[m]),
-          formatMetric(m, report.overall.candidate[m]),
-          formatDelta(m, report.overall.delta?.[m]) +
-            formatInterval(m, report.overall.stats?.intervals[m]),
+          formatMetric(m, report.overall.baseline?.[m], style),
+          formatMetric(m, report.overall.candidate[m], style),
+          formatDelta(m, report.overall.delta?.[m], style) +
+            formatInterval(m, report.overall.stats?.intervals[m], style),
         ]
-      : [esc(m), formatMetric(m, report.overall.candidate[m])],
+      : [esc(m), formatMetric(m, report.overall.candidate[m], style)],
   );
   out.push(table([head, ...rows], hasBase ? ['l', 'r', 'r', 'r'] : ['l', 'r']));
 
@@ -200,7 +206,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     );
   }
 
-  const metric = sliceMetric(report);
+  const metric = sliceMetric(report, task);
   const newly = report.slices.filter((s) => s.newlyFailing);
   if (newly.length > 0) {
     out.push(`### 🆕 Newly failing slices (${newly.length})`);
@@ -217,7 +223,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
             `Δ${ci}`,
             'p (adj.)',
           ],
-          ...shown.map((s) => sliceRow(s, metric)),
+          ...shown.map((s) => sliceRow(s, metric, style)),
         ],
         ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
       ),
@@ -245,10 +251,10 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
           esc(s.key, 100),
           s.discovered?.target === 'regressions' ? 'newly wrong' : 'errors',
           String(s.n),
-          formatMetric('rate', s.discovered?.meanError),
+          formatMetric('rate', s.discovered?.meanError, RATE),
           s.baseline
-            ? `${formatMetric(metric, s.baseline[metric])} → ${formatMetric(metric, s.candidate[metric])}`
-            : formatMetric(metric, s.candidate[metric]),
+            ? `${formatMetric(metric, s.baseline[metric], style)} → ${formatMetric(metric, s.candidate[metric], style)}`
+            : formatMetric(metric, s.candidate[metric], style),
           formatP(s.stats),
         ]),
       ],
@@ -270,21 +276,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     );
     const shown = ex.newlyFailing.slice(0, options.maxExamples);
     if (shown.length > 0) {
-      const body = table([
-        ['Example', 'Label', 'Baseline', 'Candidate (conf.)', 'Metadata'],
-        ...shown.map((e) => [
-          esc(e.id, 60),
-          esc(e.label, 40),
-          esc(e.baselinePred, 40),
-          `${esc(e.candidatePred, 40)} (${(e.candidateConf * 100).toFixed(0)}%)`,
-          esc(
-            Object.entries(e.metadata)
-              .map(([k, v]) => `${k}=${v}`)
-              .join(', '),
-            80,
-          ),
-        ]),
-      ]);
+      const body = task.render.examples(shown);
       const more =
         ex.counts.newlyFailing > shown.length
           ? ex.counts.newlyFailing > ex.newlyFailing.length
@@ -293,7 +285,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
           : '';
       out.push(
         details(
-          `Newly failing examples (most confident first)`,
+          `Newly failing examples (${task.render.exampleOrder})`,
           body + more,
           ex.counts.newlyFailing <= 10,
         ),
@@ -305,20 +297,16 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   if (report.pinned.length > 0) {
     if (pinnedBad.length > 0) {
       out.push(`### 📌 Pinned cases: ${pinnedBad.length} of ${report.pinned.length} not passing`);
-      out.push(
-        table([
-          ['Example', 'Status', 'Label', 'Predicted'],
-          ...pinnedBad
-            .slice(0, Math.max(options.maxExamples, 5))
-            .map((p) => [esc(p.id, 60), p.status, esc(p.label ?? '–', 40), esc(p.pred ?? '–', 40)]),
-        ]),
-      );
+      out.push(task.render.pinned(pinnedBad.slice(0, Math.max(options.maxExamples, 5))));
     } else {
       out.push(`📌 All ${report.pinned.length} pinned cases pass.`);
     }
   }
 
-  for (const s of renderSuiteSections(report, options)) out.push(s);
+  // Sections of the suites that ran (robustness, data), rendered from report.json alone so a
+  // comment can be re-rendered without inference.
+  if (options.maxSlices > 0)
+    out.push(...renderSuiteSections(report.suites, { maxRows: options.maxSlices }));
   for (const s of options.sections ?? []) out.push(s);
 
   if (options.details) {
@@ -335,34 +323,18 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
           table(
             [
               ['', 'Slice', 'n', 'Baseline', 'Candidate', `Δ${ci}`, 'p (adj.)'],
-              ...shown.map((s) => sliceRow(s, metric)),
+              ...shown.map((s) => sliceRow(s, metric, style)),
             ],
             ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
           ) + more,
         ),
       );
     }
-    const pc = report.overall.perClass;
-    if (pc.length > 0 && pc.length <= Math.max(options.maxSlices, 10)) {
-      out.push(
-        details(
-          'Per-class metrics (candidate)',
-          table(
-            [
-              ['Class', 'Precision', 'Recall', 'F1', 'Support'],
-              ...pc.map((c) => [
-                esc(c.class, 60),
-                formatMetric('p', c.precision),
-                formatMetric('r', c.recall),
-                formatMetric('f', c.f1),
-                String(c.support),
-              ]),
-            ],
-            ['l', 'r', 'r', 'r', 'r'],
-          ),
-        ),
-      );
-    }
+    for (const section of task.render.overall(report.overall, {
+      maxRows: options.maxSlices,
+      format: (m, v) => formatMetric(m, v, style),
+    }))
+      out.push(details(section.summary, section.body));
     const notes = [...report.notices];
     if (report.comparison.changed.length > 0)
       notes.push(
@@ -382,7 +354,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   }
   if (report.overall.stats) {
     out.push(
-      `<sub>Δ = candidate − baseline on the same examples, with a paired bootstrap interval. p (adj.): exact McNemar test on accuracy, Benjamini-Hochberg adjusted across all slices; ✱ = significant. 🆕 = met its gates on the baseline, misses one now.</sub>`,
+      `<sub>Δ = candidate − baseline on the same examples, with a paired bootstrap interval. p (adj.): exact McNemar test on ${task.outcomeMetric}, Benjamini-Hochberg adjusted across all slices; ✱ = significant. 🆕 = met its gates on the baseline, misses one now.</sub>`,
     );
   }
   if (options.footer) out.push(options.footer);

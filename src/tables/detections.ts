@@ -340,3 +340,16 @@ function grow<T extends Float64Array | Int32Array>(a: T, size: number): T {
   b.set(a);
   return b;
 }
+
+/** COCO's object-size buckets (COCOeval's area ranges, both ends inclusive). */
+export const AREA_BUCKETS = ['small', 'medium', 'large'] as const;
+export type AreaBucket = (typeof AREA_BUCKETS)[number];
+
+/**
+ * The COCO area bucket of an object area: small < 32², medium < 96², large otherwise, as the
+ * COCO detection challenge defines them. (COCOeval's ranges are closed on both ends, so an area
+ * of exactly 32² or 96² counts in both neighbours there; a bucket label needs one answer.)
+ */
+export function areaBucket(area: number): AreaBucket {
+  return area < 32 * 32 ? 'small' : area < 96 * 96 ? 'medium' : 'large';
+}

@@ -4,6 +4,7 @@
  * level, saturation blends with the per-pixel grey, hue rotates H in HSV by a fraction of a turn.
  * Applied in that order, each step rounded to bytes as torchvision does on uint8 tensors.
  */
+import { LUMA_B, LUMA_G, LUMA_R } from '../image/luma.js';
 import type { RgbImage } from '../types.js';
 
 export interface ColorJitter {
@@ -21,9 +22,12 @@ function clampByte(v: number): number {
   return v <= 0 ? 0 : v >= 255 ? 255 : Math.floor(v + 0.5);
 }
 
+// The weights as module constants: grey() runs per pixel.
+const [WR, WG, WB] = [LUMA_R, LUMA_G, LUMA_B];
+
 /** ITU-R BT.601 luma, as torchvision's rgb_to_grayscale. */
 function grey(r: number, g: number, b: number): number {
-  return 0.299 * r + 0.587 * g + 0.114 * b;
+  return WR * r + WG * g + WB * b;
 }
 
 function shiftHue(d: Uint8Array, shift: number): void {

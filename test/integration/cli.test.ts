@@ -1,9 +1,10 @@
 import { cp, mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/schema.js';
-import type { PredictionRecord } from '../../src/types.js';
+import type { PredictionRecord } from '../../src/tasks/classification/records.js';
 import { cli } from '../support/cli.js';
 import { HOSTILE, MARKER, writeHostileDataset } from '../support/hostile-dataset.js';
 import { runnerCommands } from '../support/workflow-commands.js';
@@ -56,6 +57,40 @@ describe('visiongate run on the bundled example', () => {
     const normal = report.slices.find((s) => s.key === 'lighting=normal')!;
     // The candidate was trained without dim images: normal lighting barely moves.
     expect(Math.abs(normal.delta!.accuracy!)).toBeLessThan(Math.abs(dim.delta!.accuracy!) / 2);
+  });
+
+  it('writes a report.json that validates against schemas/report.schema.json, every suite typed', async () => {
+    const schema = JSON.parse(
+      await readFile(path.join(repo, 'schemas/report.schema.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+    const json = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(Object.keys(json.suites as object)).toEqual(['data', 'robustness']);
+    expect(validate(json), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    // Typed all the way down: an unknown field inside a suite's result is refused.
+    const robustness = (json.suites as { robustness: Record<string, unknown> }).robustness;
+    const data = (json.suites as { data: { checks: { bias: Record<string, unknown> } } }).data;
+    expect(
+      validate({
+        ...json,
+        suites: { ...(json.suites as object), robustness: { ...robustness, extra: 1 } },
+      }),
+    ).toBe(false);
+    expect(
+      validate({
+        ...json,
+        suites: {
+          ...(json.suites as object),
+          data: {
+            ...data,
+            checks: { ...data.checks, bias: { ...data.checks.bias, maxAccuracyGap: 'x' } },
+          },
+        },
+      }),
+    ).toBe(false);
   });
 
   it('reports accuracies that agree with the independent PyTorch evaluation of the same images', async () => {

@@ -24,7 +24,8 @@ import {
   type HashedImage,
 } from '../../src/suites/data/near-duplicates.js';
 import { scanImages, type ImageScan } from '../../src/suites/data/scan.js';
-import type { Example, PredictionRecord } from '../../src/types.js';
+import type { Example } from '../../src/types.js';
+import type { PredictionRecord } from '../../src/tasks/classification/records.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/fashion-mnist');
 const CLASSES = [
@@ -207,7 +208,10 @@ describe('label issues (confident learning) on Fashion-MNIST with planted flips'
       imageProperties: { enabled: false },
       labelIssues: { requireBaselineAgreement: false },
     };
-    const solo = await runDataSuite({ examples, classes: CLASSES, candidate }, onlyLabels);
+    const { result: solo } = await runDataSuite(
+      { examples, classes: CLASSES, candidate },
+      onlyLabels,
+    );
     const f = solo.checks.labelIssues;
     if (f.status !== 'ran') throw new Error(f.reason);
     const idx = (id: string): number => Number(id.slice(3));
@@ -231,7 +235,7 @@ describe('label issues (confident learning) on Fashion-MNIST with planted flips'
     expect(restored / truePositives.length).toBeGreaterThanOrEqual(0.75);
     expect(f.issueRate).toBeCloseTo(f.issueCount / N, 12);
 
-    const agreed = await runDataSuite(
+    const { result: agreed } = await runDataSuite(
       { examples, classes: CLASSES, candidate, baseline },
       { ...onlyLabels, labelIssues: { requireBaselineAgreement: true } },
     );
@@ -382,7 +386,7 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
       leaked.add(source.id);
     }
     const evalSet = examples.slice(0, ORIGINALS);
-    const result = await runDataSuite(
+    const { result } = await runDataSuite(
       { examples: evalSet, classes: CLASSES, candidate: [], train },
       { maxListed: 10_000, imageProperties: { enabled: false } },
     );
@@ -423,7 +427,7 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
       if (bytes) await writeFile(file, bytes);
       list.push(example(`bad/${name}`, file, 0));
     }
-    const result = await runDataSuite({ examples: list, classes: CLASSES, candidate: [] }, {});
+    const { result } = await runDataSuite({ examples: list, classes: CLASSES, candidate: [] }, {});
     const f = result.checks.imageProperties;
     if (f.status !== 'ran') throw new Error(f.reason);
     expect(f.unreadable.map((u) => u.id)).toEqual(bad.map(([name]) => `bad/${name}`).sort());
@@ -474,7 +478,7 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
         return { id: `ref${n}`, absPath: file, label: CLASSES[labels[n]!]! };
       }),
     );
-    const result = await runDataSuite(
+    const { result } = await runDataSuite(
       { examples: evalSet, classes: CLASSES, candidate: [], reference },
       { duplicates: { enabled: false }, representativity: { enabled: false } },
     );
@@ -524,8 +528,14 @@ describe('representativity and group disparity on real labels', () => {
       imageProperties: { enabled: false },
       representativity: { expected: { label: 'uniform' }, alpha: 0.01 },
     };
-    const ok = await runDataSuite({ examples: balanced, classes: CLASSES, candidate: [] }, config);
-    const bad = await runDataSuite({ examples: skewed, classes: CLASSES, candidate: [] }, config);
+    const { result: ok } = await runDataSuite(
+      { examples: balanced, classes: CLASSES, candidate: [] },
+      config,
+    );
+    const { result: bad } = await runDataSuite(
+      { examples: skewed, classes: CLASSES, candidate: [] },
+      config,
+    );
     const okRep = ok.checks.representativity;
     const badRep = bad.checks.representativity;
     if (okRep.status !== 'ran' || badRep.status !== 'ran')
@@ -560,7 +570,7 @@ describe('representativity and group disparity on real labels', () => {
       const probs = Array.from({ length: K }, (_, k) => (k === pred ? 0.91 : 0.01));
       return record(e.id, e.labelIndex, probs, 'candidate');
     });
-    const result = await runDataSuite(
+    const { result } = await runDataSuite(
       { examples, classes: CLASSES, candidate },
       {
         duplicates: { enabled: false },

@@ -99,7 +99,7 @@ function score(
 
 async function duplicates(examples: Example[]): Promise<DuplicatesFinding> {
   const result = await runDataSuite({ examples, classes, candidate: [] }, ONLY_DUPLICATES);
-  const f = result.checks.duplicates;
+  const f = result.result.checks.duplicates;
   if (f.status !== 'ran') throw new Error(f.reason);
   expect(f.truncated).toBe(false);
   return f;

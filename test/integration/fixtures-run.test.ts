@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/schema.js';
-import type { PredictionRecord } from '../../src/types.js';
+import type { PredictionRecord } from '../../src/tasks/classification/records.js';
 import { cli } from '../support/cli.js';
 
 /**

@@ -17,6 +17,8 @@ import { imagesToTensor } from '../../src/image/tensor.js';
 import { resolveContract } from '../../src/model/contract.js';
 import { loadModel, type LoadedModel } from '../../src/model/runtime.js';
 import { ExampleTable } from '../../src/tables/examples.js';
+import { classificationTask } from '../../src/tasks/classification/index.js';
+import { recordObjects } from '../support/tables.js';
 import type { Example, RgbImage } from '../../src/types.js';
 
 const MODELS = path.resolve(import.meta.dirname, '../fixtures/models');
@@ -93,12 +95,14 @@ describe('impulse_noise@5 in one pass over a gray model and an RGB model', () =>
       }) as const;
     const variants: Variant[] = [{ name: 'clean' }, { name: 'impulse_noise@5', task }];
     for (const workers of [0, 1]) {
-      const result = await evaluate(ExampleTable.fromExamples(examples), [gray, rgb], variants, {
-        batchSize: 4,
-        keepProbs: () => true,
-        workers,
-      });
-      const records = [...result.records.records()].filter((r) => r.variant === 'impulse_noise@5');
+      const result = await evaluate(
+        ExampleTable.fromExamples(examples),
+        [gray, rgb],
+        variants,
+        classificationTask,
+        { batchSize: 4, keepScores: () => true, workers },
+      );
+      const records = recordObjects(result.records).filter((r) => r.variant === 'impulse_noise@5');
       let separated = 0;
       for (const e of examples) {
         const clean = await decodeToGeometry(

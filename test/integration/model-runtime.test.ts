@@ -12,7 +12,10 @@ import { imagesToTensor } from '../../src/image/tensor.js';
 import { batchDims, resolveContract, type ResolvedContract } from '../../src/model/contract.js';
 import { loadModel, type LoadedModel } from '../../src/model/runtime.js';
 import { ExampleTable } from '../../src/tables/examples.js';
-import type { Example, PredictionRecord } from '../../src/types.js';
+import type { Example } from '../../src/types.js';
+import { classificationTask } from '../../src/tasks/classification/index.js';
+import type { PredictionRecord } from '../../src/tasks/classification/records.js';
+import { recordObjects } from '../support/tables.js';
 
 /**
  * The committed tiny ONNX models (test/fixtures/README.md) through real ONNX Runtime: contract
@@ -137,12 +140,14 @@ async function run(
   batchSize: number,
 ) {
   const mut: ModelUnderTest = { role: 'candidate', model, contract };
-  const result = await evaluate(ExampleTable.fromExamples(examples), [mut], [{ name: 'clean' }], {
-    batchSize,
-    keepProbs: () => true,
-    workers: 0,
-  });
-  return { ...result, records: [...result.records.records()] };
+  const result = await evaluate(
+    ExampleTable.fromExamples(examples),
+    [mut],
+    [{ name: 'clean' }],
+    classificationTask,
+    { batchSize, keepScores: () => true, workers: 0 },
+  );
+  return { ...result, records: recordObjects(result.records) };
 }
 
 /** Record the dims (and element type) of every ORT call the evaluation makes, still running it. */

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PredictionRecord } from '../../src/types.js';
+import type { PredictionRecord } from '../../src/tasks/classification/records.js';
 import { cli } from '../support/cli.js';
 
 /**

@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inputContractSchema, outputContractSchema } from '../../src/config/schema.js';
 import { evaluate } from '../../src/engine/evaluate.js';
+import { classificationTask } from '../../src/tasks/classification/index.js';
 import { isUserError, type UserError } from '../../src/errors.js';
 import { resolveContract } from '../../src/model/contract.js';
 import {
@@ -180,6 +181,7 @@ describe.each(THREADS)('thread: %s', (thread) => {
           ExampleTable.fromExamples(examples),
           [{ role: 'candidate', model, contract }],
           [{ name: 'clean' }],
+          classificationTask,
           {
             batchSize: 1,
             workers: 0,

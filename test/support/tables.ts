@@ -1,4 +1,9 @@
 import { ExampleTable } from '../../src/tables/examples.js';
+import type { RecordSet } from '../../src/tables/records.js';
+import type {
+  ClassificationTable,
+  PredictionRecord,
+} from '../../src/tasks/classification/records.js';
 import type { RawDataset } from '../../src/dataset/load.js';
 import type { Example } from '../../src/types.js';
 
@@ -23,4 +28,11 @@ export function rawRows(raw: RawDataset) {
 /** Shard selection on example objects, through a table. */
 export function tableOf(examples: readonly Example[]): ExampleTable {
   return ExampleTable.fromExamples(examples);
+}
+
+/** Every record of a set of classification tables as an object, table by table. */
+export function recordObjects(set: RecordSet): PredictionRecord[] {
+  return (set.tables as readonly ClassificationTable[]).flatMap((t) =>
+    Array.from({ length: t.length }, (_, i) => t.at(i)),
+  );
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { readInputs } from '../../src/action-inputs.js';
+import { readInputs } from '../../src/action/inputs.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const action = parse(readFileSync(path.join(repo, 'action.yml'), 'utf8')) as {

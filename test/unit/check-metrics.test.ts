@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { checkMetricNames } from '../../src/engine/check-metrics.js';
+import { checkMetricNames } from '../../src/tasks/classification/check-metrics.js';
 import { isUserError } from '../../src/errors.js';
 
 const BASE = ['dataset: { root: data }', 'model: { path: m.onnx }'];
@@ -10,7 +10,11 @@ const TEN = Array.from({ length: 10 }, (_, i) => `c${i}`);
 function problem(lines: string[], classes: readonly string[] = TEN): string | undefined {
   const loaded = parseConfig([...BASE, ...lines, ''].join('\n'), '/p/visiongate.yml');
   try {
-    checkMetricNames(loaded, classes, 'class file classes.txt');
+    checkMetricNames(
+      { config: loaded.config, configName: 'visiongate.yml', lineOf: (k) => loaded.lineOf(k) },
+      classes,
+      'class file classes.txt',
+    );
     return undefined;
   } catch (error) {
     expect(isUserError(error)).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyseBias } from '../../src/suites/data/bias.js';
-import type { PredictionRecord } from '../../src/types.js';
+import type { PredictionRecord } from '../../src/tasks/classification/records.js';
 
 function setup(rows: [string | undefined, number, number][]) {
   const examples = rows.map(([group, label], i) => {

@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   analyseImageProperties,
-  measureLuma,
   median,
   robustZScores,
-  type ImageProperties,
+  type ImageFileProperties,
   type PropertyScan,
 } from '../../src/suites/data/image-properties.js';
-
-describe('measureLuma', () => {
-  it('constant image: brightness = level, no contrast, no sharpness', () => {
-    const m = measureLuma({ width: 8, height: 8, data: new Float32Array(64).fill(51) });
-    expect(m).toEqual({ brightness: 0.2, contrast: 0, sharpness: 0 });
-  });
-  it('checkerboard: hand-computed contrast and Laplacian variance', () => {
-    // 0/255 checkerboard: mean 127.5, std 127.5 → contrast 0.5. Interior Laplacian is
-    // ±4·255 alternating (4 neighbours of the other colour − 4× itself) → mean 0, variance 1020².
-    const data = new Float32Array(36);
-    for (let y = 0; y < 6; y++) for (let x = 0; x < 6; x++) data[y * 6 + x] = (x + y) % 2 ? 255 : 0;
-    const m = measureLuma({ width: 6, height: 6, data });
-    expect(m.brightness).toBeCloseTo(0.5, 12);
-    expect(m.contrast).toBeCloseTo(0.5, 12);
-    expect(m.sharpness).toBeCloseTo(1020 * 1020, 6);
-  });
-});
 
 describe('robust z-scores', () => {
   it('uses 0.6745·(x − median)/MAD', () => {
@@ -41,7 +23,7 @@ describe('robust z-scores', () => {
   });
 });
 
-function scan(id: string, p: Partial<ImageProperties>): PropertyScan {
+function scan(id: string, p: Partial<ImageFileProperties>): PropertyScan {
   return {
     id,
     ok: true,

@@ -6,7 +6,7 @@ import {
   selfConfidence,
   type LabelIssueMethod,
 } from '../../src/suites/data/label-issues.js';
-import type { PredictionRecord } from '../../src/types.js';
+import type { PredictionRecord } from '../../src/tasks/classification/records.js';
 
 /*
  * Hand-worked example (3 classes, 6 examples); example 2 is labelled 0 but looks like class 1.

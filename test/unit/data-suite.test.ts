@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { dataSuiteConfigSchema } from '../../src/suites/data/config.js';
-import { evaluateGate, worstLevel } from '../../src/suites/data/gates.js';
+import { dataSuiteConfigSchema } from '../../src/config/data.js';
+import { judge } from '../../src/gates/check.js';
+import { worst } from '../../src/gates/verdict.js';
+import { dataGateCheck } from '../../src/suites/data/gates.js';
 import {
   DATA_CHECKS,
   renderDataSection,
   runDataSuite,
   type DataSuiteResult,
 } from '../../src/suites/data/index.js';
-import { escapeHtml, escapeMarkdown } from '../../src/report/escape.js';
+import { escapeHtml, escapeMarkdown } from '../../src/text/escape.js';
 import { formatNumber, formatPercent } from '../../src/suites/data/util.js';
 import type { Example } from '../../src/types.js';
 
@@ -93,27 +95,50 @@ describe('gates', () => {
     value: v,
     format: formatPercent,
   });
+  const decide = (check: Parameters<typeof dataGateCheck>[0], v: ReturnType<typeof value>) => {
+    const rule = dataGateCheck(check, v, gates);
+    return rule && judge(rule);
+  };
   it('warns and fails beyond the thresholds', () => {
-    expect(evaluateGate('labelIssues', value('maxLabelIssueRate', 0.01), gates)).toMatchObject({
-      level: 'pass',
-      threshold: 0.02,
-    });
-    expect(evaluateGate('labelIssues', value('maxLabelIssueRate', 0.03), gates)).toMatchObject({
+    expect(decide('labelIssues', value('maxLabelIssueRate', 0.01))).toMatchObject({
+      status: 'pass',
       level: 'warn',
+      threshold: 0.02,
+      rule: 'm ≤ 0.02',
+      configKey: 'data.gates.maxLabelIssueRate',
+    });
+    expect(decide('labelIssues', value('maxLabelIssueRate', 0.03))).toMatchObject({
+      status: 'warn',
       threshold: 0.02,
       reason: 'm 3.0% > 2.0% (warn threshold of gates.maxLabelIssueRate)',
     });
     // A bare number is a fail threshold.
-    expect(evaluateGate('bias', value('maxBiasGap', 0.2), gates)).toMatchObject({
+    expect(decide('bias', value('maxBiasGap', 0.2))).toMatchObject({
+      status: 'fail',
       level: 'fail',
       threshold: 0.1,
     });
-    expect(evaluateGate('bias', value('maxBiasGap', 0.1), gates)).toMatchObject({ level: 'pass' });
+    expect(decide('bias', value('maxBiasGap', 0.1))).toMatchObject({
+      status: 'pass',
+      level: 'fail',
+    });
     // No threshold: report only.
-    expect(evaluateGate('imageProperties', value('maxOutlierRate', 0.9), gates)).toBeUndefined();
-    expect(worstLevel(['pass', 'warn'])).toBe('warn');
-    expect(worstLevel(['warn', 'fail', 'pass'])).toBe('fail');
-    expect(worstLevel([])).toBe('pass');
+    expect(decide('imageProperties', value('maxOutlierRate', 0.9))).toBeUndefined();
+    expect(worst(['pass', 'warn'])).toBe('warn');
+    expect(worst(['warn', 'fail', 'pass'])).toBe('fail');
+    expect(worst([])).toBe('pass');
+  });
+
+  it('with warn and fail both set, the threshold missed decides the status', () => {
+    const both = dataSuiteConfigSchema.parse({
+      gates: { maxLeakageRate: { warn: 0, fail: 0.01 } },
+    }).gates;
+    const at = (v: number) =>
+      judge(dataGateCheck('leakage', { ...value('maxBiasGap', v), gate: 'maxLeakageRate' }, both)!);
+    expect(at(0)).toMatchObject({ status: 'pass', level: 'fail', threshold: 0.01 });
+    expect(at(0.005)).toMatchObject({ status: 'warn', level: 'warn', threshold: 0 });
+    expect(at(0.02)).toMatchObject({ status: 'fail', level: 'fail', threshold: 0.01 });
+    expect(at(0).rule).toBe('m ≤ 0.01 (warn beyond 0)');
   });
   it('formats numbers', () => {
     expect(formatPercent(0.0005)).toBe('0.050%');
@@ -146,7 +171,7 @@ describe('runDataSuite without images', () => {
     },
   ];
   it('skips every check when the suite is disabled', async () => {
-    const r = await runDataSuite(
+    const { result: r } = await runDataSuite(
       { examples, classes: ['cat', 'dog'], candidate: [] },
       { enabled: false },
     );
@@ -155,7 +180,7 @@ describe('runDataSuite without images', () => {
     expect(Object.keys(r.checks)).toEqual(DATA_CHECKS.map((c) => c.id));
   });
   it('says why a check was skipped', async () => {
-    const r = await runDataSuite(
+    const { result: r } = await runDataSuite(
       { examples, classes: ['cat', 'dog'], candidate: [] },
       { duplicates: { enabled: false }, imageProperties: { enabled: false } },
     );

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCocoDataset } from '../../src/dataset/detection/coco.js';
 import { joinImageMetadata } from '../../src/dataset/detection/metadata.js';
-import { areaBucket } from '../../src/dataset/detection/types.js';
+import { areaBucket } from '../../src/tables/detections.js';
 import { readVocDataset } from '../../src/dataset/detection/voc.js';
 import { readYoloDataset } from '../../src/dataset/detection/yolo.js';
 import { parseCsvManifest } from '../../src/dataset/manifest.js';

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { gateRuleSchema, type GateRule } from '../../src/config/schema.js';
+import { judge, type GateCheck } from '../../src/gates/check.js';
 import {
   applyRule,
   evaluateGates,
   scopeSelects,
-  worst,
   type GateTarget,
-} from '../../src/gates/evaluate.js';
-import { exitCodeFor } from '../../src/gates/verdict.js';
-import type { MetricDirection } from '../../src/metrics/classification.js';
-import type { MetricValues, PairedStatsReport } from '../../src/report/schema.js';
+} from '../../src/gates/metric-rules.js';
+import { exitCodeFor, worst } from '../../src/gates/verdict.js';
+import type { MetricDirection } from '../../src/metrics/values.js';
+import type { SignificanceEvidence } from '../../src/gates/significance.js';
+import type { MetricValues } from '../../src/metrics/values.js';
 
 /** Rules go through the zod schema so defaults (scope overall, level fail) are the real ones. */
 const rule = (raw: Record<string, unknown>): GateRule => gateRuleSchema.parse(raw);
@@ -219,18 +220,20 @@ describe('applyRule: maxDrop', () => {
 
   it('significant: true excuses a drop that is not significant, and fails one that is', () => {
     const r = rule({ metric: 'accuracy', maxDrop: 0.02, significant: true });
-    const stats = (significant: boolean, b: number, c: number): PairedStatsReport => ({
+    const stats = (significant: boolean, b: number, c: number): SignificanceEvidence => ({
       intervals: {},
       mcnemar: { b, c, p: 0.01 },
       pAdjusted: significant ? 0.01 : 0.3,
       significant,
     });
     const base = { accuracy: 0.9 };
+    const paired = { pairedMetric: 'accuracy' };
     const noise = applyRule(
       r,
       0,
       'higher-is-better',
       target('overall', { accuracy: 0.8 }, base, { stats: stats(false, 5, 1) }),
+      paired,
     )[0]!;
     expect(noise.status).toBe('pass');
     expect(noise.significant).toBe(false);
@@ -243,6 +246,7 @@ describe('applyRule: maxDrop', () => {
       0,
       'higher-is-better',
       target('overall', { accuracy: 0.8 }, base, { stats: stats(true, 5, 1) }),
+      paired,
     )[0]!;
     expect(real.status).toBe('fail');
     expect(real.significant).toBe(true);
@@ -253,17 +257,30 @@ describe('applyRule: maxDrop', () => {
       0,
       'higher-is-better',
       target('overall', { accuracy: 0.8 }, base, { stats: stats(false, 5, 1) }),
+      paired,
     )[0]!;
     expect(plain.status).toBe('fail');
+
+    // The McNemar test decides only the paired metric: for another metric with the same
+    // evidence, the (absent) interval decides, so the drop is not significant.
+    const other = applyRule(
+      rule({ metric: 'accuracy', maxDrop: 0.02, significant: true }),
+      0,
+      'higher-is-better',
+      target('overall', { accuracy: 0.8 }, base, { stats: stats(true, 5, 1) }),
+      { pairedMetric: 'exact_match' },
+    )[0]!;
+    expect(other.significant).toBe(false);
+    expect(other.status).toBe('pass');
   });
 
   it('significant: true on another metric uses the bootstrap interval of the delta', () => {
     const r = rule({ metric: 'macro_f1', maxDrop: 0.01, significant: true });
-    const withInterval = (lower: number, upper: number): PairedStatsReport => ({
+    const withInterval = (lower: number, upper: number): SignificanceEvidence => ({
       intervals: { macro_f1: { lower, upper } },
       mcnemar: { b: 0, c: 0, p: 1 },
     });
-    const t = (iv: PairedStatsReport) =>
+    const t = (iv: SignificanceEvidence) =>
       target('overall', { macro_f1: 0.7 }, { macro_f1: 0.8 }, { stats: iv });
     // Interval wholly below 0: significant worsening → fail.
     expect(applyRule(r, 0, 'higher-is-better', t(withInterval(-0.15, -0.05)))[0]!.status).toBe(
@@ -273,6 +290,87 @@ describe('applyRule: maxDrop', () => {
     expect(applyRule(r, 0, 'higher-is-better', t(withInterval(-0.2, 0.01)))[0]!.status).toBe(
       'pass',
     );
+  });
+});
+
+describe('judge: the one decision of every rule', () => {
+  const check = (over: Partial<GateCheck>): GateCheck => ({
+    index: -1,
+    configKey: 'x.gates.y',
+    kind: 'suite',
+    rule: 'y',
+    metric: 'y',
+    scope: 'x',
+    target: 'overall',
+    value: 0.5,
+    bound: 'atMost',
+    thresholds: { fail: 0.5 },
+    reason: (d) => `${d.status} ${d.threshold} ${String(d.met)}`,
+    ...over,
+  });
+
+  it('atMost meets at the threshold and misses above it; atLeast the other way round', () => {
+    expect(judge(check({})).status).toBe('pass');
+    expect(judge(check({ value: 0.51 })).status).toBe('fail');
+    expect(judge(check({ bound: 'atLeast' })).status).toBe('pass');
+    expect(judge(check({ bound: 'atLeast', value: 0.49 })).status).toBe('fail');
+  });
+
+  it('the tolerance is slack in the measured number’s favour', () => {
+    const sum = 0.1 + 0.2; // 0.30000000000000004
+    expect(judge(check({ value: sum, thresholds: { fail: 0.3 } })).status).toBe('fail');
+    expect(judge(check({ value: sum, thresholds: { fail: 0.3 }, tolerance: 1e-12 })).status).toBe(
+      'pass',
+    );
+  });
+
+  it('fail is checked before warn; the result names the threshold and level decided against', () => {
+    const both = { thresholds: { warn: 0.1, fail: 0.2 } };
+    expect(judge(check({ ...both, value: 0.05 }))).toMatchObject({
+      status: 'pass',
+      level: 'fail',
+      threshold: 0.2,
+      reason: 'pass 0.2 true',
+    });
+    expect(judge(check({ ...both, value: 0.15 }))).toMatchObject({
+      status: 'warn',
+      level: 'warn',
+      threshold: 0.1,
+      reason: 'warn 0.1 false',
+    });
+    expect(judge(check({ ...both, value: 0.25 }))).toMatchObject({ status: 'fail', level: 'fail' });
+    expect(judge(check({ thresholds: { warn: 0.1 }, value: 0.05 }))).toMatchObject({
+      status: 'pass',
+      level: 'warn',
+    });
+  });
+
+  it('nothing measured is skipped, never passed', () => {
+    expect(judge(check({ value: null }))).toMatchObject({
+      status: 'skipped',
+      reason: 'skipped 0.5 null',
+    });
+    expect(judge(check({ value: 0.1, measured: null })).status).toBe('skipped');
+  });
+
+  it('a significance requirement excuses a miss unless the worsening is significant', () => {
+    const miss = { value: 0.9 };
+    expect(
+      judge(check({ ...miss, significance: { required: true, significant: false } })),
+    ).toMatchObject({ status: 'pass', significant: false });
+    expect(
+      judge(check({ ...miss, significance: { required: true, significant: undefined } })).status,
+    ).toBe('pass');
+    expect(
+      judge(check({ ...miss, significance: { required: true, significant: true } })).status,
+    ).toBe('fail');
+    expect(
+      judge(check({ ...miss, significance: { required: false, significant: false } })).status,
+    ).toBe('fail');
+  });
+
+  it('a check without thresholds is a bug, not a pass', () => {
+    expect(() => judge(check({ thresholds: {} }))).toThrow(/needs a fail or a warn threshold/);
   });
 });
 
@@ -425,6 +523,8 @@ describe('evaluateGates', () => {
     expect(out.results[0]!.rule).toBe('accuracy ≥ 0.9');
     expect(out.status.size).toBe(0);
     expect(worst(out.results.map((r) => r.status))).toBe('pass');
+    // The gate model knows which rules matched nothing.
+    expect(out.unmatched).toEqual([0, 1]);
   });
 
   it('newly failing: the baseline met the absolute bounds and the candidate misses', () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { imageProperties, type ImageProperties } from '../../src/image/properties.js';
+import {
+  imageProperties,
+  lumaProperties,
+  type ImageProperties,
+} from '../../src/image/properties.js';
 import type { RgbImage } from '../../src/types.js';
 import { randomRgbImage } from '../support/images.js';
 
@@ -81,5 +85,22 @@ describe('imageProperties', () => {
     expect(got.brightness).toBeCloseTo(0.2, 12);
     expect(got.contrast).toBeCloseTo(0, 12);
     expect(got.sharpness).toBeCloseTo(0, 12);
+  });
+});
+
+describe('lumaProperties (the data suite scans a luma image)', () => {
+  it('constant image: brightness = level, no contrast, no sharpness', () => {
+    const m = lumaProperties(new Float64Array(64).fill(51), 8, 8);
+    expect(m).toEqual({ brightness: 0.2, contrast: 0, sharpness: 0 });
+  });
+  it('checkerboard: hand-computed contrast and Laplacian variance', () => {
+    // 0/255 checkerboard: mean 127.5, std 127.5 → contrast 0.5. Interior Laplacian is
+    // ±4·255 alternating (4 neighbours of the other colour − 4× itself) → mean 0, variance 1020².
+    const data = new Float64Array(36);
+    for (let y = 0; y < 6; y++) for (let x = 0; x < 6; x++) data[y * 6 + x] = (x + y) % 2 ? 255 : 0;
+    const m = lumaProperties(data, 6, 6);
+    expect(m.brightness).toBeCloseTo(0.5, 12);
+    expect(m.contrast).toBeCloseTo(0.5, 12);
+    expect(m.sharpness).toBeCloseTo(1020 * 1020, 6);
   });
 });

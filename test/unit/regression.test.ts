@@ -2,20 +2,21 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { frameOf } from '../../src/analysis/frame.js';
+import { pairRecords } from '../../src/analysis/pairing.js';
+import { buildSlices } from '../../src/analysis/slices.js';
+import { subtract } from '../../src/metrics/values.js';
+import { ExampleTable } from '../../src/tables/examples.js';
+import { exampleChanges } from '../../src/tasks/classification/changes.js';
 import {
-  buildSlices,
-  checkPinned,
-  exampleChanges,
-  frameOf,
   metricNamesFor,
   metricValues,
-  pairRecords,
   resolveMetrics,
-  subtract,
-} from '../../src/suites/regression.js';
-import { ExampleTable } from '../../src/tables/examples.js';
-import { RecordTableBuilder } from '../../src/tables/records.js';
-import type { Example, PredictionRecord } from '../../src/types.js';
+} from '../../src/tasks/classification/metrics.js';
+import { checkPinned } from '../../src/tasks/classification/pinned.js';
+import { ClassificationTableBuilder } from '../../src/tasks/classification/records.js';
+import type { Example } from '../../src/types.js';
+import type { PredictionRecord } from '../../src/tasks/classification/records.js';
 
 const CLASSES = ['cat', 'dog', 'bird'];
 
@@ -52,7 +53,7 @@ function rec(
 
 /** Records as one table (they share model and variant here). */
 const table = (records: PredictionRecord[], model: 'candidate' | 'baseline' = 'candidate') => {
-  const b = new RecordTableBuilder(model, 'clean');
+  const b = new ClassificationTableBuilder(model, 'clean');
   for (const r of records) b.push(r);
   return b.finish();
 };
@@ -122,7 +123,7 @@ describe('buildSlices', () => {
     // Under sv-SE, String#localeCompare puts "ä" after "z"; under en-US between "a" and "b".
     // Run buildSlices in a child process with each locale and compare.
     const here = path.dirname(fileURLToPath(import.meta.url));
-    const moduleUrl = pathToFileURL(path.resolve(here, '../../src/suites/regression.ts')).href;
+    const moduleUrl = pathToFileURL(path.resolve(here, '../../src/analysis/slices.ts')).href;
     const tableUrl = pathToFileURL(path.resolve(here, '../../src/tables/examples.ts')).href;
     const script = `
       const { buildSlices } = await import(${JSON.stringify(moduleUrl)});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderJUnit } from '../../src/report/junit.js';
-import type { GateResult, Report } from '../../src/report/schema.js';
+import type { GateResult } from '../../src/gates/result.js';
+import type { Report } from '../../src/report/schema.js';
 
 const gate = (over: Partial<GateResult>): GateResult => ({
   index: 0,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown, escapeMarkdown as esc } from '../../src/report/escape.js';
+import { escapeMarkdown, escapeMarkdown as esc } from '../../src/text/escape.js';
 import {
   formatDelta,
   formatInterval,
@@ -8,7 +8,13 @@ import {
   renderMarkdownWithin,
   type MarkdownOptions,
 } from '../../src/report/markdown.js';
-import type { ExampleChange, GateResult, Report, SliceReport } from '../../src/report/schema.js';
+import type { GateResult } from '../../src/gates/result.js';
+import type { Report } from '../../src/report/schema.js';
+import type { SliceReport } from '../../src/suites/regression/schema.js';
+import { classificationTask } from '../../src/tasks/classification/index.js';
+import type { ExampleChange } from '../../src/tasks/classification/schema.js';
+
+const STYLE = classificationTask.presentation;
 import { sampleReport } from '../support/sample-report.js';
 
 const FULL: MarkdownOptions = { maxSlices: 30, maxExamples: 20, details: true };
@@ -156,27 +162,31 @@ describe('escapeMarkdown', () => {
 
 describe('formatting helpers', () => {
   it('rates as percentages with one decimal; ece/brier as 4 decimals; null as a dash', () => {
-    expect(formatMetric('accuracy', 0.8333333)).toBe('83.3%');
-    expect(formatMetric('ece', 0.04)).toBe('0.0400');
-    expect(formatMetric('accuracy', null)).toBe('–');
+    expect(formatMetric('accuracy', 0.8333333, STYLE)).toBe('83.3%');
+    expect(formatMetric('ece', 0.04, STYLE)).toBe('0.0400');
+    expect(formatMetric('accuracy', null, STYLE)).toBe('–');
   });
 
   it('deltas: points for rates, bold and 🔻 when worse (direction-aware), ±0 when tiny', () => {
     // −1/12 = −8.33 pp: worse for accuracy.
-    expect(formatDelta('accuracy', -1 / 12)).toBe('**−8.3 pp** 🔻');
-    expect(formatDelta('accuracy', 0.02)).toBe('+2.0 pp 🔺');
+    expect(formatDelta('accuracy', -1 / 12, STYLE)).toBe('**−8.3 pp** 🔻');
+    expect(formatDelta('accuracy', 0.02, STYLE)).toBe('+2.0 pp 🔺');
     // ece rising is worse.
-    expect(formatDelta('ece', 0.01)).toBe('**+0.0100** 🔻');
-    expect(formatDelta('ece', -0.01)).toBe('−0.0100 🔺');
-    expect(formatDelta('accuracy', 0.00001)).toBe('±0.0 pp');
-    expect(formatDelta('ece', 0)).toBe('±0');
-    expect(formatDelta('accuracy', undefined)).toBe('–');
+    expect(formatDelta('ece', 0.01, STYLE)).toBe('**+0.0100** 🔻');
+    expect(formatDelta('ece', -0.01, STYLE)).toBe('−0.0100 🔺');
+    expect(formatDelta('accuracy', 0.00001, STYLE)).toBe('±0.0 pp');
+    expect(formatDelta('ece', 0, STYLE)).toBe('±0');
+    expect(formatDelta('accuracy', undefined, STYLE)).toBe('–');
   });
 
   it('intervals in the delta units', () => {
-    expect(formatInterval('accuracy', { lower: -0.25, upper: 0.0833 })).toBe(' [−25.0, 8.3]');
-    expect(formatInterval('ece', { lower: -0.001, upper: 0.002 })).toBe(' [−0.0010, 0.0020]');
-    expect(formatInterval('accuracy', undefined)).toBe('');
+    expect(formatInterval('accuracy', { lower: -0.25, upper: 0.0833 }, STYLE)).toBe(
+      ' [−25.0, 8.3]',
+    );
+    expect(formatInterval('ece', { lower: -0.001, upper: 0.002 }, STYLE)).toBe(
+      ' [−0.0010, 0.0020]',
+    );
+    expect(formatInterval('accuracy', undefined, STYLE)).toBe('');
   });
 });
 
@@ -397,3 +407,54 @@ function bigReport(n: number): Report {
   }));
   return r;
 }
+
+describe('suite sections from report.json alone', () => {
+  /**
+   * A robustness result with an undefined accuracy (no baseline record for gaussian_noise@2, NaN
+   * in memory): JSON writes it as null. 2 corruptions × 2 severities, hand-made numbers.
+   */
+  const withRobustness = (): Report => ({
+    ...sampleReport(),
+    suites: {
+      robustness: {
+        corruptions: ['gaussian_noise', 'fog'],
+        severities: [1, 2],
+        transforms: [],
+        sampleSize: 10,
+        table: 'cifar',
+        candidate: {
+          cleanAccuracy: 0.9,
+          accuracy: { gaussian_noise: [0.8, 0.6], fog: [0.7, 0.5] },
+          meanAccuracy: { gaussian_noise: 0.7, fog: 0.6 },
+          meanError: 0.35,
+          corruptedAccuracy: 0.65,
+          flipRate: {},
+          transformAccuracy: {},
+        },
+        baseline: {
+          cleanAccuracy: 0.9,
+          accuracy: { gaussian_noise: [0.9, NaN], fog: [0.8, 0.7] },
+          meanAccuracy: { gaussian_noise: NaN, fog: 0.75 },
+          meanError: NaN,
+          corruptedAccuracy: NaN,
+          flipRate: {},
+          transformAccuracy: {},
+        },
+        slices: [],
+        notes: [],
+      },
+    },
+  });
+
+  it('a comment re-rendered from the written report.json equals the one rendered in the run', () => {
+    const inMemory = withRobustness();
+    const reread = JSON.parse(JSON.stringify(inMemory)) as Report;
+    expect(reread.suites.robustness!.baseline!.meanAccuracy.gaussian_noise).toBeNull();
+    const options = { maxSlices: 30, maxExamples: 20, details: true };
+    const md = renderMarkdown(inMemory, options);
+    expect(md).toContain('### 🌫️ Robustness');
+    // gaussian_noise has no baseline mean: its delta is unknown, not −70 pp (null read as 0).
+    expect(md).toMatch(/\| gaussian\\_noise +\| – +\| 70\.0% +\| – +\|/);
+    expect(renderMarkdown(reread, options)).toBe(md);
+  });
+});

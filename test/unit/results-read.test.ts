@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readExampleLines, readRecords } from '../../src/engine/results.js';
+import { classificationTask } from '../../src/tasks/classification/index.js';
 import { isUserError, type UserError } from '../../src/errors.js';
 
 /** The two streamed JSON-lines readers of a result folder: blank lines skipped, bad lines named. */
@@ -72,20 +73,20 @@ describe('readRecords', () => {
       file,
       `\n${JSON.stringify(RECORD)}\n${JSON.stringify({ ...RECORD, id: 'b' })}\n`,
     );
-    const set = await readRecords(file);
+    const set = await readRecords(file, classificationTask);
     expect(set.table('candidate', 'clean')?.ids).toEqual(['a', 'b']);
     await writeFile(file, `${JSON.stringify(RECORD)}\n\n{"x":1}\n`);
-    let e = await failure(readRecords(file));
+    let e = await failure(readRecords(file, classificationTask));
     expect(e.kind).toBe('baseline');
     expect(e.message).toBe(`${file}:3: not a VisionGate prediction record`);
     await writeFile(file, `${JSON.stringify(RECORD)}\n{oops\n`);
-    e = await failure(readRecords(file));
+    e = await failure(readRecords(file, classificationTask));
     expect(e.message).toBe(`${file}:2: not valid JSON`);
   });
 
   it('a missing file is named', async () => {
     const file = path.join(tmp, 'none', 'records.jsonl');
-    const e = await failure(readRecords(file));
+    const e = await failure(readRecords(file, classificationTask));
     expect(e.message).toBe(`cannot read ${file}: file not found`);
   });
 });

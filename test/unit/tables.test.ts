@@ -11,11 +11,12 @@ import {
 import { computeMetrics, resolveMetric } from '../../src/metrics/classification.js';
 import { binNumeric, sliceLine } from '../../src/metrics/slice-line.js';
 import { pairedBootstrapMetric } from '../../src/metrics/stats.js';
-import { discoverSlices, discoveryFeatures } from '../../src/suites/discovery.js';
+import { discoverSlices, discoveryFeatures } from '../../src/analysis/discovery.js';
 import { ExampleTable, ExampleTableBuilder } from '../../src/tables/examples.js';
 import { ImageFacts } from '../../src/tables/images.js';
-import { HashColumn, RecordSet, RecordTableBuilder } from '../../src/tables/records.js';
-import type { PredictionRecord } from '../../src/types.js';
+import { HashColumn, RecordSet } from '../../src/tables/records.js';
+import { ClassificationTableBuilder } from '../../src/tasks/classification/records.js';
+import type { PredictionRecord } from '../../src/tasks/classification/records.js';
 
 const SHA = 'ab'.repeat(32);
 
@@ -64,14 +65,14 @@ describe('HashColumn', () => {
   });
 });
 
-describe('RecordTableBuilder with a hash source', () => {
+describe('ClassificationTableBuilder with a hash source', () => {
   it('records point at the source rows; reading, comparing and copying see the same hashes', () => {
     const source = new HashColumn(3);
     source.set(0, SHA);
     source.set(1, 'odd');
     source.set(2, 'cd'.repeat(32));
     const recs = randomRecords(3, 9);
-    const b = new RecordTableBuilder('candidate', 'clean', 1, source);
+    const b = new ClassificationTableBuilder('candidate', 'clean', 1, source);
     b.push(recs[0]!, 2);
     b.push(recs[1]!, 0);
     b.push(recs[2]!, 1);
@@ -80,40 +81,51 @@ describe('RecordTableBuilder with a hash source', () => {
     expect(t.hashes.equals(1, source, 0)).toBe(true);
     expect(t.hashes.equals(2, source, 1)).toBe(true);
     expect(t.hashes.equals(0, source, 0)).toBe(false);
-    expect(t.select([2, 0]).at(1)).toEqual({ ...recs[0], hash: 'cd'.repeat(32) });
+    const copy = new ClassificationTableBuilder('candidate', 'clean');
+    copy.copyRow(t, 2);
+    copy.copyRow(t, 0);
+    expect(copy.finish().at(1)).toEqual({ ...recs[0], hash: 'cd'.repeat(32) });
     expect(() => t.hashes.set(0, SHA)).toThrow(/read-only/);
     expect(() => b.push(recs[0]!)).toThrow(/hash row/);
   });
 });
 
-describe('RecordTable and RecordSet', () => {
+describe('ClassificationTable and RecordSet', () => {
   it('records round-trip through the columns, probs included, in order', () => {
     const recs = randomRecords(50, 3);
     recs[7]!.probs = [0.1, 0.2, 0.3, 0.4];
-    const b = new RecordTableBuilder('candidate', 'clean', 4); // grows past its capacity
+    const b = new ClassificationTableBuilder('candidate', 'clean', 4); // grows past its capacity
     for (const r of recs) b.push(r);
     const t = b.finish();
     expect(t.length).toBe(50);
     expect(Array.from({ length: 50 }, (_, i) => t.at(i))).toEqual(recs);
   });
 
-  it('RecordSet.from groups by (model, variant) in first-seen order; records() gives them back', () => {
+  it('a RecordSet keeps non-empty tables in the order given and finds them by model and variant', () => {
+    const build = (recs: readonly PredictionRecord[]) => {
+      const b = new ClassificationTableBuilder(recs[0]!.model, recs[0]!.variant);
+      for (const r of recs) b.push(r);
+      return b.finish();
+    };
     const a = randomRecords(3, 5);
-    const base = randomRecords(3, 6, 'baseline');
-    const noisy = { ...a[1]!, variant: 'gaussian_noise@3' };
-    const set = RecordSet.from([a[0]!, base[0]!, noisy, a[1]!, base[1]!, a[2]!]);
+    const base = randomRecords(2, 6, 'baseline');
+    const noisy = build([{ ...a[1]!, variant: 'gaussian_noise@3' }]);
+    const empty = new ClassificationTableBuilder('candidate', 't:hflip').finish();
+    const set = new RecordSet([build(a), build(base), noisy, empty]);
     expect(set.tables.map((t) => [t.model, t.variant, t.length])).toEqual([
       ['candidate', 'clean', 3],
       ['baseline', 'clean', 2],
       ['candidate', 'gaussian_noise@3', 1],
     ]);
-    expect([...set.records()]).toEqual([a[0], a[1], a[2], base[0], base[1], noisy]);
     expect(set.size).toBe(6);
-    expect(set.recordsOf(new Set(['e1']))).toEqual([a[1], base[1], noisy]);
-    expect(set.table('candidate', 'clean')!.select([2, 0], 'baseline').at(0)).toEqual({
-      ...a[2],
-      model: 'baseline',
-    });
+    expect(set.table('candidate', 'gaussian_noise@3')).toBe(noisy);
+    expect(set.ofModel('candidate').tables.map((t) => t.variant)).toEqual([
+      'clean',
+      'gaussian_noise@3',
+    ]);
+    expect([...noisy.lines()]).toEqual([
+      `${JSON.stringify({ ...a[1], variant: 'gaussian_noise@3' })}\n`,
+    ]);
   });
 });
 
@@ -231,7 +243,7 @@ describe('metrics over columns and row selections', () => {
   const recs = randomRecords(400, 11);
   const base = randomRecords(400, 12, 'baseline');
   const table = (rs: PredictionRecord[]) => {
-    const b = new RecordTableBuilder(rs[0]!.model, 'clean');
+    const b = new ClassificationTableBuilder(rs[0]!.model, 'clean');
     for (const r of rs) b.push(r);
     return b.finish();
   };

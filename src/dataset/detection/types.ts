@@ -22,19 +22,6 @@ export interface DetectionDataset {
   gt: GroundTruthColumns;
 }
 
-/** COCO's object-size buckets (COCOeval's area ranges, both ends inclusive). */
-export const AREA_BUCKETS = ['small', 'medium', 'large'] as const;
-export type AreaBucket = (typeof AREA_BUCKETS)[number];
-
-/**
- * The COCO area bucket of an object area: small < 32², medium < 96², large otherwise, as the
- * COCO detection challenge defines them. (COCOeval's ranges are closed on both ends, so an area
- * of exactly 32² or 96² counts in both neighbours there; a bucket label needs one answer.)
- */
-export function areaBucket(area: number): AreaBucket {
-  return area < 32 * 32 ? 'small' : area < 96 * 96 ? 'medium' : 'large';
-}
-
 /** Where a reader error points: the file and the entry in it. */
 export function entryError(file: string, entry: string, problem: string): string {
   return `${file}: ${entry}: ${problem}`;

@@ -10,8 +10,7 @@
  *   below 16² most detectors at common input sizes see a handful of pixels) and per COCO area
  *   bucket.
  */
-import { areaBucket, type AreaBucket } from '../../dataset/detection/types.js';
-import type { GroundTruthColumns } from '../../tables/detections.js';
+import { areaBucket, type AreaBucket, type GroundTruthColumns } from '../../tables/detections.js';
 import { boxIou } from './matching.js';
 
 /** IoU from which two same-class boxes of one image count as one object annotated twice. */

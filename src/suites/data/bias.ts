@@ -22,7 +22,8 @@
  * Examples without a value for the attribute are counted (missingCount) and left out.
  */
 import { wilsonInterval } from '../../metrics/stats.js';
-import type { Example, PredictionRecord } from '../../types.js';
+import type { ClassPrediction } from '../../tasks/task.js';
+import type { Example } from '../../types.js';
 import type { DataCheck } from './types.js';
 import { formatNumber, skipped } from './util.js';
 
@@ -87,7 +88,7 @@ export interface BiasFinding {
 export interface BiasInput {
   examples: readonly Pick<Example, 'id' | 'labelIndex' | 'metadata'>[];
   classes: readonly string[];
-  candidate: readonly PredictionRecord[];
+  candidate: readonly ClassPrediction[];
 }
 
 /** Per-group metrics and gaps for each attribute. Returns undefined when no example has a prediction. */

@@ -1,10 +1,11 @@
 /**
- * Data-suite gates: each check offers measured values (GateValue); the `gates` config gives
- * `{ warn, fail }` thresholds (a bare number means fail). Pure.
+ * Data-suite rules: each check offers measured values (GateValue); the `gates` config gives
+ * `{ warn, fail }` thresholds (a bare number means fail). The checks go to the gate model
+ * (gates/check.ts), which decides them.
  */
-import type { Level } from '../../types.js';
-import type { DataGateName, DataGateSetting, DataSuiteConfig } from './config.js';
-import type { DataCheckId, DataGateResult, GateValue } from './types.js';
+import type { DataGateName, DataGateSetting, DataSuiteConfig } from '../../config/data.js';
+import type { GateCheck } from '../../gates/check.js';
+import type { DataCheckId, GateValue } from './types.js';
 
 /** `min*` gates are violated below the threshold, the others above it. */
 function isMinGate(gate: DataGateName): boolean {
@@ -15,51 +16,39 @@ function normalise(setting: DataGateSetting): { warn?: number; fail?: number } {
   return typeof setting === 'number' ? { fail: setting } : setting;
 }
 
-/** Evaluate one measured value against its configured thresholds; undefined when none is set. */
-export function evaluateGate(
+/** The rule a measured value is held against; undefined when no threshold is set (report only). */
+export function dataGateCheck(
   check: DataCheckId,
   value: GateValue,
   gates: DataSuiteConfig['gates'],
-): DataGateResult | undefined {
+): GateCheck | undefined {
   const { warn, fail } = normalise(gates[value.gate]);
   if (warn === undefined && fail === undefined) return undefined;
   const min = isMinGate(value.gate);
-  const violates = (t: number): boolean => (min ? value.value < t : value.value > t);
   const op = min ? '<' : '>';
   const okOp = min ? '≥' : '≤';
   const detail = value.detail ? ` (${value.detail})` : '';
-  let level: Level = 'pass';
-  let threshold: number;
-  if (fail !== undefined && violates(fail)) {
-    level = 'fail';
-    threshold = fail;
-  } else if (warn !== undefined && violates(warn)) {
-    level = 'warn';
-    threshold = warn;
-  } else {
-    threshold = (fail ?? warn)!;
-  }
-  const sign = level === 'pass' ? okOp : op;
-  const reason = `${value.metric} ${value.format(value.value)}${detail} ${sign} ${value.format(threshold)}${
-    level === 'pass' ? '' : ` (${level} threshold of gates.${value.gate})`
-  }`;
+  const rule =
+    fail !== undefined && warn !== undefined
+      ? `${value.metric} ${okOp} ${fail} (warn beyond ${warn})`
+      : `${value.metric} ${okOp} ${(fail ?? warn)!}`;
   return {
-    check,
-    gate: value.gate,
+    index: -1,
+    configKey: `data.gates.${value.gate}`,
+    kind: 'suite',
+    rule,
     metric: value.metric,
+    scope: 'data',
+    target: check,
     value: value.value,
-    threshold,
-    level,
-    reason,
+    bound: min ? 'atLeast' : 'atMost',
+    thresholds: {
+      ...(fail !== undefined ? { fail } : {}),
+      ...(warn !== undefined ? { warn } : {}),
+    },
+    reason: (d) =>
+      `${value.metric} ${value.format(value.value)}${detail} ${d.status === 'pass' ? okOp : op} ${value.format(d.threshold)}${
+        d.status === 'pass' ? '' : ` (${d.status} threshold of gates.${value.gate})`
+      }`,
   };
-}
-
-/** The worst level of a list (pass for none). */
-export function worstLevel(levels: Iterable<Level>): Level {
-  let worst: Level = 'pass';
-  for (const l of levels) {
-    if (l === 'fail') return 'fail';
-    if (l === 'warn') worst = 'warn';
-  }
-  return worst;
 }

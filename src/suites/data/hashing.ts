@@ -20,15 +20,13 @@
  * is two popcounts, with no BigInt on the hot path.
  */
 import { createHash } from 'node:crypto';
+import { LUMA_B, LUMA_G, LUMA_R } from '../../image/luma.js';
 
 /** A 64-bit hash as two unsigned 32-bit integers; bit k of the hash is bit k of lo (k < 32) or bit k−32 of hi. */
 export interface Hash64 {
   hi: number;
   lo: number;
 }
-
-/** Perceptual hash families. */
-export type PerceptualHashKind = 'phash' | 'dhash';
 
 /** sha256 of the bytes, lower-case hex. Equal hashes mean byte-identical files. */
 export function sha256Hex(bytes: Uint8Array): string {
@@ -215,11 +213,6 @@ export function dHash(gray: GrayImage, window?: Window): Hash64 {
   return packBits(bits);
 }
 
-/** Compute one perceptual hash kind, of the whole image or of a window of it. */
-export function perceptualHash(gray: GrayImage, kind: PerceptualHashKind, window?: Window): Hash64 {
-  return kind === 'phash' ? pHash(gray, window) : dHash(gray, window);
-}
-
 /**
  * Luma (ITU-R BT.601 weights, as PIL's `convert('L')` and OpenCV's `cvtColor` use) of an 8-bit
  * interleaved image with `channels` ≥ 3 (extra channels ignored) or 1 (copied).
@@ -235,9 +228,10 @@ export function lumaFromInterleaved(
   if (channels < 3) {
     for (let i = 0; i < n; i++) out[i] = data[i * channels]!;
   } else {
+    const [wr, wg, wb] = [LUMA_R, LUMA_G, LUMA_B];
     for (let i = 0; i < n; i++) {
       const o = i * channels;
-      out[i] = 0.299 * data[o]! + 0.587 * data[o + 1]! + 0.114 * data[o + 2]!;
+      out[i] = wr * data[o]! + wg * data[o + 1]! + wb * data[o + 2]!;
     }
   }
   return { width, height, data: out };

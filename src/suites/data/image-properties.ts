@@ -22,8 +22,8 @@
  * Drift: two-sample Kolmogorov–Smirnov test of each numeric property between the evaluation set
  * and a reference set, with Benjamini–Hochberg adjusted p-values across properties.
  */
+import type { ImageProperties } from '../../image/properties.js';
 import { benjaminiHochberg, ksTwoSample } from '../../metrics/stats.js';
-import type { GrayImage } from './hashing.js';
 import type { DataCheck } from './types.js';
 import { formatNumber, formatPercent, skipped } from './util.js';
 
@@ -38,7 +38,8 @@ export const NUMERIC_PROPERTIES = [
 ] as const;
 export type NumericProperty = (typeof NUMERIC_PROPERTIES)[number];
 
-export interface ImageProperties {
+/** What a scan learns of an image file: its size and format, and its luma properties. */
+export interface ImageFileProperties extends ImageProperties {
   width: number;
   height: number;
   aspectRatio: number;
@@ -46,38 +47,6 @@ export interface ImageProperties {
   channels: number;
   /** Container format as sharp names it (jpeg, png, webp, ...). */
   format: string;
-  brightness: number;
-  contrast: number;
-  sharpness: number;
-}
-
-/** Brightness, RMS contrast and variance of the Laplacian of a 0–255 luma image. */
-export function measureLuma(
-  gray: GrayImage,
-): Pick<ImageProperties, 'brightness' | 'contrast' | 'sharpness'> {
-  const { width: w, height: h, data } = gray;
-  const n = w * h;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += data[i]!;
-  mean /= n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (data[i]! - mean) ** 2;
-  const contrast = Math.sqrt(ss / n) / 255;
-  // Laplacian over interior pixels (the border has no full neighbourhood).
-  let lapSum = 0;
-  let lapSq = 0;
-  let count = 0;
-  for (let y = 1; y < h - 1; y++) {
-    for (let x = 1; x < w - 1; x++) {
-      const i = y * w + x;
-      const v = data[i - 1]! + data[i + 1]! + data[i - w]! + data[i + w]! - 4 * data[i]!;
-      lapSum += v;
-      lapSq += v * v;
-      count++;
-    }
-  }
-  const sharpness = count > 0 ? Math.max(0, lapSq / count - (lapSum / count) ** 2) : 0;
-  return { brightness: mean / 255, contrast, sharpness };
 }
 
 /** Median of finite values (NaN for none). */
@@ -110,7 +79,8 @@ export function robustZScores(values: ArrayLike<number>): Float64Array {
 
 /** The result of reading one image: properties, or why it could not be read. */
 export type PropertyScan =
-  { id: string; ok: true; properties: ImageProperties } | { id: string; ok: false; error: string };
+  | { id: string; ok: true; properties: ImageFileProperties }
+  | { id: string; ok: false; error: string };
 
 export interface ImagePropertiesOptions {
   /** |modified z| above this is an outlier. */

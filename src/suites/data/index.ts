@@ -4,19 +4,23 @@
  * is registered in {@link DATA_CHECKS}; images are read once (scan.ts) and shared by the checks
  * that need pixels. The result is plain data; {@link renderDataSection} turns it into markdown.
  */
+import type { SameShape } from '../../analysis/json.js';
+import { judge } from '../../gates/check.js';
+import type { GateResult } from '../../gates/result.js';
+import { worst } from '../../gates/verdict.js';
 import type { Level } from '../../types.js';
 import { biasCheck } from './bias.js';
 import {
   dataSuiteConfigSchema,
   type DataSuiteConfig,
   type DataSuiteConfigInput,
-} from './config.js';
-import { evaluateGate, worstLevel } from './gates.js';
+} from '../../config/data.js';
+import { dataGateCheck } from './gates.js';
 import { imagePropertiesCheck } from './image-properties.js';
 import { labelIssuesCheck } from './label-issues.js';
 import { duplicatesCheck, leakageCheck } from './near-duplicates.js';
-import type { DataSuiteResultShape } from './render.js';
 import { representativityCheck } from './representativity.js';
+import type { dataResultSchema } from './schema.js';
 import { scanImages, type ImageScan } from './scan.js';
 import type {
   DataCheck,
@@ -33,7 +37,7 @@ export {
   dataSuiteConfigSchema,
   type DataSuiteConfig,
   type DataSuiteConfigInput,
-} from './config.js';
+} from '../../config/data.js';
 export { renderDataSection } from './render.js';
 export { escapeMarkdown } from './markdown.js';
 export type * from './types.js';
@@ -63,7 +67,7 @@ export type {
   ImagePropertiesFinding,
   PropertySummary,
   PropertyDrift,
-  ImageProperties,
+  ImageFileProperties,
 } from './image-properties.js';
 export type { BiasFinding, AttributeBias, GroupStats, ClassGap, Gap } from './bias.js';
 
@@ -78,7 +82,7 @@ export const DATA_CHECKS: readonly DataCheck[] = [
 ] as readonly DataCheck[];
 
 /** What runDataSuite returns: findings per check, gate results and the worst gate level. */
-export interface DataSuiteResult extends DataSuiteResultShape {
+export interface DataSuiteResult {
   level: Level;
   exampleCount: number;
   checks: { [K in DataCheckId]: DataFindings[K] | SkippedCheck };
@@ -87,12 +91,13 @@ export interface DataSuiteResult extends DataSuiteResultShape {
 
 /**
  * Run every enabled data check. `config` may be a parsed {@link DataSuiteConfig} or raw user
- * input (it is parsed, defaults applied). Bad files never throw: they are findings.
+ * input (it is parsed, defaults applied). Bad files never throw: they are findings. Returns the
+ * result (report.json `suites.data`) and the gate results of its rules.
  */
 export async function runDataSuite(
   input: DataSuiteInput,
   config: DataSuiteConfig | DataSuiteConfigInput = {},
-): Promise<DataSuiteResult> {
+): Promise<{ result: DataSuiteResult; gates: GateResult[] }> {
   const cfg = dataSuiteConfigSchema.parse(config);
   const scanOptions = {
     failOn: cfg.imageProperties.failOn,
@@ -117,20 +122,37 @@ export async function runDataSuite(
   };
 
   const checks = {} as { [K in DataCheckId]: DataFindings[K] | SkippedCheck };
+  const gates: GateResult[] = [];
   const gateResults: DataGateResult[] = [];
   for (const check of DATA_CHECKS) {
     const finding = cfg.enabled ? await check.run(ctx) : skipped('data suite disabled in config');
     (checks as Record<DataCheckId, DataFindings[DataCheckId] | SkippedCheck>)[check.id] = finding;
     if (finding.status === 'skipped') continue;
     for (const value of check.gateValues(finding)) {
-      const result = evaluateGate(check.id, value, cfg.gates);
-      if (result) gateResults.push(result);
+      const rule = dataGateCheck(check.id, value, cfg.gates);
+      if (!rule) continue;
+      const g = judge(rule);
+      gates.push(g);
+      gateResults.push({
+        check: check.id,
+        gate: value.gate,
+        metric: value.metric,
+        value: value.value,
+        threshold: g.threshold,
+        level: g.status === 'skipped' ? 'pass' : g.status,
+        reason: g.reason,
+      });
     }
   }
   return {
-    level: worstLevel(gateResults.map((g) => g.level)),
-    exampleCount: input.examples.length,
-    checks,
-    gateResults,
+    result: {
+      level: worst(gateResults.map((g) => g.level)),
+      exampleCount: input.examples.length,
+      checks,
+      gateResults,
+    },
+    gates,
   };
 }
+
+true satisfies SameShape<DataSuiteResult, typeof dataResultSchema>;

@@ -24,8 +24,9 @@
  * With a baseline model's probabilities too, an example can be required to be flagged by both
  * models: two models agreeing that a label is wrong is much stronger evidence than one.
  */
-import { compareText } from '../regression.js';
-import type { Example, PredictionRecord } from '../../types.js';
+import { compareText } from '../../text/compare.js';
+import type { ClassPrediction } from '../../tasks/task.js';
+import type { Example } from '../../types.js';
 import type { DataCheck } from './types.js';
 import { formatPercent, skipped } from './util.js';
 
@@ -251,14 +252,14 @@ export interface LabelIssuesFinding {
 export interface LabelIssuesInput {
   examples: readonly Pick<Example, 'id' | 'labelIndex'>[];
   classes: readonly string[];
-  candidate: readonly PredictionRecord[];
-  baseline?: readonly PredictionRecord[];
+  candidate: readonly ClassPrediction[];
+  baseline?: readonly ClassPrediction[];
 }
 
 /** Probabilities of clean-variant records of one model, by example id (rows of the wrong length dropped). */
 function probsById(
-  records: readonly PredictionRecord[],
-  role: PredictionRecord['model'],
+  records: readonly ClassPrediction[],
+  role: ClassPrediction['model'],
   classCount: number,
 ) {
   const out = new Map<string, number[]>();

@@ -3,8 +3,8 @@
  * decoder messages) are escaped with the report's shared escapeMarkdown (src/report/escape.ts):
  * no HTML, no broken tables, no @mentions or #references.
  */
-export { escapeMarkdown } from '../../report/escape.js';
-import { escapeHtml } from '../../report/escape.js';
+export { escapeMarkdown } from '../../text/escape.js';
+import { escapeHtml } from '../../text/escape.js';
 import { markdownTable as table } from 'markdown-table';
 
 /** A markdown table; every cell must already be escaped or produced by us. */

@@ -2,23 +2,19 @@
  * Markdown "Data" section of the report: one summary table (check, finding, gate), then the worst
  * offenders of each check in collapsed <details>. Every dataset string is escaped.
  */
+import type { z } from 'zod';
 import type { Level } from '../../types.js';
-import type { BiasFinding } from './bias.js';
-import type { ImagePropertiesFinding } from './image-properties.js';
-import type { LabelIssuesFinding } from './label-issues.js';
+import type { dataResultSchema } from './schema.js';
 import { details, escapeMarkdown as esc, markdownTable } from './markdown.js';
-import type { DuplicatesFinding, LeakageFinding } from './near-duplicates.js';
-import { dimensionName, type RepresentativityFinding } from './representativity.js';
-import type { DataCheckId, DataFindings, DataGateResult, SkippedCheck } from './types.js';
+import { dimensionName } from './representativity.js';
+import type { DataCheckId } from './types.js';
 import { formatNumber as num, formatPercent as pct, formatPValue } from './util.js';
 
-/** The data suite's result, as runDataSuite returns it (declared here to keep render pure). */
-export interface DataSuiteResultShape {
-  level: Level;
-  exampleCount: number;
-  checks: { [K in DataCheckId]: DataFindings[K] | SkippedCheck };
-  gateResults: DataGateResult[];
-}
+/** The data suite's result as report.json holds it (an undefined number is null). */
+export type DataSuiteReport = z.output<typeof dataResultSchema>;
+type Finding = DataSuiteReport['checks'][DataCheckId];
+/** A check's findings when it ran. */
+type Ran<K extends DataCheckId> = Exclude<DataSuiteReport['checks'][K], { status: 'skipped' }>;
 
 const TITLES: Record<DataCheckId, string> = {
   labelIssues: 'Label issues',
@@ -45,7 +41,7 @@ const ROWS = 20;
 
 /** Render the data section. `heading` is the markdown heading prefix (default `###`). */
 export function renderDataSection(
-  result: DataSuiteResultShape,
+  result: DataSuiteReport,
   options: { heading?: string } = {},
 ): string {
   const h = options.heading ?? '###';
@@ -90,34 +86,34 @@ export function renderDataSection(
   return parts.join('\n').trimEnd() + '\n';
 }
 
-function summarise(id: DataCheckId, f: DataFindings[DataCheckId]): string {
+function summarise(id: DataCheckId, f: Finding): string {
   switch (id) {
     case 'labelIssues': {
-      const x = f as LabelIssuesFinding;
+      const x = f as Ran<'labelIssues'>;
       const who = x.models === 'candidate+baseline' ? ', both models agree' : '';
       return `${x.issueCount} suspected label errors (${pct(x.issueRate)} of ${x.evaluatedCount}${who}); estimated noise ${pct(x.estimatedNoiseRate)}`;
     }
     case 'duplicates': {
-      const x = f as DuplicatesFinding;
+      const x = f as Ran<'duplicates'>;
       return `${x.groupCount} groups (${x.exactGroupCount} byte-identical, ${x.conflictingGroupCount} with conflicting labels), ${x.redundantImages} redundant images`;
     }
     case 'leakage': {
-      const x = f as LeakageFinding;
+      const x = f as Ran<'leakage'>;
       return `${x.leakedCount} of ${x.evalCount} evaluation images in the training set (${pct(x.leakedRate)}; ${x.exactCount} exact, ${x.nearCount} near)`;
     }
     case 'representativity': {
-      const x = f as RepresentativityFinding;
+      const x = f as Ran<'representativity'>;
       return `${x.comparisons.length} distributions compared, ${x.significantCount} differ significantly; largest TVD ${num(x.maxTvd)}`;
     }
     case 'imageProperties': {
-      const x = f as ImagePropertiesFinding;
+      const x = f as Ran<'imageProperties'>;
       const drift = x.drift
         ? `; drift vs reference: largest KS ${num(x.drift.maxStatistic)}, ${x.drift.properties.filter((d) => d.significant).length} properties significant`
         : '';
       return `${x.unreadableCount} unreadable, ${x.outlierImageCount} outlier images (${pct(x.outlierRate)})${drift}`;
     }
     case 'bias': {
-      const x = f as BiasFinding;
+      const x = f as Ran<'bias'>;
       return `${x.attributes.length} attribute(s); largest accuracy gap ${num(x.maxAccuracyGap)}, equalised-odds difference ${num(x.maxEqualizedOddsDifference)}`;
     }
   }
@@ -133,10 +129,10 @@ function more(total: number, shown: number): string {
   return total > shown ? `\n\n…and ${total - shown} more.` : '';
 }
 
-function detailsFor(id: DataCheckId, f: DataFindings[DataCheckId]): string | undefined {
+function detailsFor(id: DataCheckId, f: Finding): string | undefined {
   switch (id) {
     case 'labelIssues': {
-      const x = f as LabelIssuesFinding;
+      const x = f as Ran<'labelIssues'>;
       if (x.issues.length === 0) return undefined;
       const rows = x.issues
         .slice(0, ROWS)
@@ -157,7 +153,7 @@ function detailsFor(id: DataCheckId, f: DataFindings[DataCheckId]): string | und
       );
     }
     case 'duplicates': {
-      const x = f as DuplicatesFinding;
+      const x = f as Ran<'duplicates'>;
       if (x.groups.length === 0) return undefined;
       const rows = x.groups
         .slice(0, ROWS)
@@ -173,7 +169,7 @@ function detailsFor(id: DataCheckId, f: DataFindings[DataCheckId]): string | und
       );
     }
     case 'leakage': {
-      const x = f as LeakageFinding;
+      const x = f as Ran<'leakage'>;
       if (x.examples.length === 0) return undefined;
       const rows = x.examples
         .slice(0, ROWS)
@@ -189,7 +185,7 @@ function detailsFor(id: DataCheckId, f: DataFindings[DataCheckId]): string | und
       );
     }
     case 'representativity': {
-      const x = f as RepresentativityFinding;
+      const x = f as Ran<'representativity'>;
       const rows = x.comparisons.map((c) => {
         const worst = c.categories[0];
         const notes = [
@@ -220,7 +216,7 @@ function detailsFor(id: DataCheckId, f: DataFindings[DataCheckId]): string | und
       );
     }
     case 'imageProperties': {
-      const x = f as ImagePropertiesFinding;
+      const x = f as Ran<'imageProperties'>;
       const blocks: string[] = [];
       if (x.unreadable.length > 0) {
         blocks.push(
@@ -266,7 +262,7 @@ function detailsFor(id: DataCheckId, f: DataFindings[DataCheckId]): string | und
       );
     }
     case 'bias': {
-      const x = f as BiasFinding;
+      const x = f as Ran<'bias'>;
       const blocks = x.attributes.map((a) => {
         const rows = a.groups.map((g) => [
           esc(g.value),

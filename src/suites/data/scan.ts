@@ -8,7 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { lumaFromInterleaved, sha256Hex } from './hashing.js';
-import { measureLuma, type ImageProperties } from './image-properties.js';
+import { lumaProperties } from '../../image/properties.js';
+import type { ImageFileProperties } from './image-properties.js';
 import { imageSignature, type ImageSignature } from './signature.js';
 
 /** sharp's decoder strictness, least to most strict. */
@@ -32,7 +33,7 @@ export type ImageScan =
       ok: true;
       sha256: string;
       signature: ImageSignature;
-      properties: ImageProperties;
+      properties: ImageFileProperties;
     }
   | { id: string; ok: false; sha256?: string; error: string };
 
@@ -86,7 +87,8 @@ export async function scanImageFile(
         aspectRatio: width / height,
         channels: meta.channels,
         format: meta.format,
-        ...measureLuma(gray),
+        // As Float64 (exact) so the pass's hot lumaProperties only ever sees one array type.
+        ...lumaProperties(Float64Array.from(gray.data), gray.width, gray.height),
       },
     };
   } catch (error) {

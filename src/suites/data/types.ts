@@ -2,9 +2,11 @@
  * Shapes shared by the data-suite checks: the suite's input, the per-check findings, the check
  * interface the registry in index.ts runs, and gate results.
  */
-import type { Example, Level, PredictionRecord } from '../../types.js';
+import type { ManifestItem } from '../../analysis/suite.js';
+import type { ClassPrediction } from '../../tasks/task.js';
+import type { Example, Level } from '../../types.js';
 import type { BiasFinding } from './bias.js';
-import type { DataGateName, DataSuiteConfig } from './config.js';
+import type { DataGateName, DataSuiteConfig } from '../../config/data.js';
 import type { ImagePropertiesFinding } from './image-properties.js';
 import type { LabelIssuesFinding } from './label-issues.js';
 import type { DuplicatesFinding, LeakageFinding } from './near-duplicates.js';
@@ -12,21 +14,16 @@ import type { RepresentativityFinding } from './representativity.js';
 import type { ImageScan } from './scan.js';
 
 /** A row of a training or reference manifest: enough to read the image and compare categories. */
-export interface ManifestItem {
-  id: string;
-  absPath: string;
-  label?: string;
-  metadata?: Record<string, string>;
-}
+export type { ManifestItem };
 
 /** Everything the suite looks at; the engine loads the manifests and runs the models first. */
 export interface DataSuiteInput {
   examples: readonly Example[];
   classes: readonly string[];
   /** Candidate records of the clean variant, with `probs` (other records are ignored). */
-  candidate: readonly PredictionRecord[];
+  candidate: readonly ClassPrediction[];
   /** Baseline records of the clean variant, with `probs` (optional). */
-  baseline?: readonly PredictionRecord[];
+  baseline?: readonly ClassPrediction[];
   /** Training manifest, for leakage. */
   train?: readonly ManifestItem[];
   /** Reference manifest (e.g. a production sample), for representativity and drift. */

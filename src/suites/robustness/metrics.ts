@@ -1,5 +1,8 @@
-import type { Example, ModelRole, PredictionRecord } from '../../types.js';
-import { compareText } from '../regression.js';
+import { pairRecords } from '../../analysis/pairing.js';
+import type { RecordSet, RecordTableCore } from '../../tables/records.js';
+import type { Task } from '../../tasks/task.js';
+import type { Example } from '../../types.js';
+import { compareText } from '../../text/compare.js';
 import { corruptionVariant, transformVariant, type RobustnessPlan } from './plan.js';
 
 /**
@@ -56,36 +59,41 @@ export interface RobustnessResult {
   notes: string[];
 }
 
-type ByVariant = Map<string, Map<string, PredictionRecord>>;
+/** One model's records on one variant, with the row of each sampled id. */
+interface VariantRows {
+  table: RecordTableCore;
+  rowOf: Map<string, number>;
+}
+type ByVariant = Map<string, VariantRows>;
 
-function index(records: readonly PredictionRecord[], role: ModelRole): ByVariant {
+/** Each variant table of a record set, indexed by the ids of `sample`. */
+function index(records: RecordSet, sample: ReadonlySet<string>): ByVariant {
   const out: ByVariant = new Map();
-  for (const r of records) {
-    if (r.model !== role) continue;
-    let m = out.get(r.variant);
-    if (!m) {
-      m = new Map<string, PredictionRecord>();
-      out.set(r.variant, m);
-    }
-    m.set(r.id, r);
+  for (const table of records.tables) {
+    const rowOf = new Map<string, number>();
+    table.ids.forEach((id, i) => {
+      if (sample.has(id)) rowOf.set(id, i);
+    });
+    out.set(table.variant, { table, rowOf });
   }
   return out;
 }
 
-const accuracyOf = (ids: readonly string[], recs: Map<string, PredictionRecord> | undefined) => {
+const accuracyOf = (task: Task, ids: readonly string[], recs: VariantRows | undefined) => {
   if (!recs) return NaN;
   let n = 0;
   let ok = 0;
   for (const id of ids) {
-    const r = recs.get(id);
-    if (!r) continue;
+    const i = recs.rowOf.get(id);
+    if (i === undefined) continue;
     n++;
-    if (r.pred === r.label) ok++;
+    if (task.correct(recs.table, i)) ok++;
   }
   return n > 0 ? ok / n : NaN;
 };
 
 function modelRobustness(
+  task: Task,
   by: ByVariant,
   ids: readonly string[],
   plan: { corruptions: string[]; severities: number[]; transforms: string[] },
@@ -102,16 +110,18 @@ function modelRobustness(
     let n = 0;
     let f = 0;
     for (const id of ids) {
-      const a = clean?.get(id);
-      const b = v?.get(id);
-      if (!a || !b) continue;
+      const a = clean?.rowOf.get(id);
+      const b = v?.rowOf.get(id);
+      if (a === undefined || b === undefined) continue;
       n++;
-      if (a.pred !== b.pred) f++;
+      if (!task.samePrediction(clean!.table, a, v!.table, b)) f++;
     }
     return n > 0 ? f / n : NaN;
   };
   for (const c of plan.corruptions) {
-    accuracy[c] = plan.severities.map((s) => accuracyOf(ids, by.get(corruptionVariant(c, s))));
+    accuracy[c] = plan.severities.map((s) =>
+      accuracyOf(task, ids, by.get(corruptionVariant(c, s))),
+    );
     meanAccuracy[c] = accuracy[c].reduce((a, b) => a + b, 0) / accuracy[c].length;
     for (const a of accuracy[c]) {
       errSum += 1 - a;
@@ -122,10 +132,10 @@ function modelRobustness(
   }
   for (const t of plan.transforms) {
     flipRate[transformVariant(t)] = flips(transformVariant(t));
-    transformAccuracy[t] = accuracyOf(ids, by.get(transformVariant(t)));
+    transformAccuracy[t] = accuracyOf(task, ids, by.get(transformVariant(t)));
   }
   return {
-    cleanAccuracy: accuracyOf(ids, clean),
+    cleanAccuracy: accuracyOf(task, ids, clean),
     accuracy,
     meanAccuracy,
     meanError: errCount > 0 ? errSum / errCount : NaN,
@@ -135,42 +145,47 @@ function modelRobustness(
   };
 }
 
-/** Compute the robustness result from records: a pure function, so merges reproduce it. */
+/**
+ * Compute the robustness result from records: a pure function, so merges reproduce it. The
+ * task says whether a prediction is right and whether two predictions agree.
+ * `candRecords` and `baseRecords` are the two sides' tables (a stored baseline's are its run's
+ * candidate tables); `examples` are the sampled examples in report order. Only examples whose
+ * clean records pair (same id, same image bytes: see analysis/pairing.ts) are compared.
+ */
 export function computeRobustness(
-  records: readonly PredictionRecord[],
+  task: Task,
+  candRecords: RecordSet,
+  baseRecords: RecordSet | undefined,
   plan: RobustnessPlan,
   examples: readonly Example[],
-  options: {
-    hasBaseline: boolean;
-    table: string;
-    sliceColumns: readonly string[];
-    minSupport: number;
-    baselineRecords?: readonly PredictionRecord[];
-  },
+  options: { table: string; sliceColumns: readonly string[]; minSupport: number },
 ): RobustnessResult {
-  const evaluated = new Set(
-    records.filter((r) => r.model === 'candidate' && r.variant === 'clean').map((r) => r.id),
-  );
+  const candClean = candRecords.tables.find((t) => t.variant === 'clean');
+  const evaluated = new Set(candClean?.ids);
   const ids = examples.filter((e) => plan.sample.has(e.id) && evaluated.has(e.id)).map((e) => e.id);
   const shape = {
     corruptions: plan.corruptions,
     severities: plan.severities,
     transforms: plan.transforms.map((t) => t.name),
   };
-  const cand = index(records, 'candidate');
-  const baseBy = options.baselineRecords
-    ? index(options.baselineRecords, 'candidate')
-    : options.hasBaseline
-      ? index(records, 'baseline')
-      : undefined;
+  const cand = index(candRecords, plan.sample);
+  const baseBy = baseRecords ? index(baseRecords, plan.sample) : undefined;
   const notes: string[] = [];
-  // Only examples the baseline also has for every variant are compared.
-  const pairedIds = baseBy ? ids.filter((id) => baseBy.get('clean')?.has(id)) : ids;
+  // Only examples the baseline saw with the same image bytes are compared.
+  let pairedIds = ids;
+  if (baseRecords && candClean) {
+    const pairing = pairRecords(
+      candClean,
+      baseRecords.tables.find((t) => t.variant === 'clean'),
+    );
+    const candRow = candClean.indexById();
+    pairedIds = ids.filter((id) => pairing.baseRow[candRow.get(id)!]! >= 0);
+  }
   if (baseBy && pairedIds.length < ids.length)
     notes.push(
-      `${ids.length - pairedIds.length} sampled example(s) have no baseline record and are left out of the comparison.`,
+      `${ids.length - pairedIds.length} sampled example(s) have no baseline record of the same image and are left out of the comparison.`,
     );
-  const candidate = modelRobustness(cand, baseBy ? pairedIds : ids, shape);
+  const candidate = modelRobustness(task, cand, baseBy ? pairedIds : ids, shape);
   const result: RobustnessResult = {
     ...shape,
     sampleSize: ids.length,
@@ -180,7 +195,7 @@ export function computeRobustness(
     notes,
   };
   if (baseBy) {
-    const baseline = modelRobustness(baseBy, pairedIds, shape);
+    const baseline = modelRobustness(task, baseBy, pairedIds, shape);
     const missing = plan.corruptions.filter((c) =>
       plan.severities.some((s) => !baseBy.has(corruptionVariant(c, s))),
     );
@@ -229,8 +244,8 @@ export function computeRobustness(
     }
     for (const [v, sIds] of [...values].sort((a, b) => compareText(a[0], b[0]))) {
       if (sIds.length < options.minSupport) continue;
-      const c = modelRobustness(cand, sIds, shape);
-      const b = baseBy ? modelRobustness(baseBy, sIds, shape) : undefined;
+      const c = modelRobustness(task, cand, sIds, shape);
+      const b = baseBy ? modelRobustness(task, baseBy, sIds, shape) : undefined;
       result.slices.push({
         key: `${col}=${v}`,
         n: sIds.length,

@@ -1,9 +1,8 @@
 import { CORRUPTION_NAMES, type CorruptionName, type Severity } from '../../corruptions/types.js';
 import { parseTransform, type NamedTransform } from '../../transforms/index.js';
-import type { VariantTask } from '../../engine/variant-task.js';
+import type { VariantRequest } from '../../analysis/suite.js';
 import type { ExampleTable } from '../../tables/examples.js';
-import type { Example } from '../../types.js';
-import { BENCHMARK_CORRUPTIONS, type RobustnessConfig } from './config.js';
+import { BENCHMARK_CORRUPTIONS, type RobustnessConfig } from '../../config/robustness.js';
 import { stratifiedSample } from './sample.js';
 
 /** What the robustness pass evaluates, derived from config and the full example list. */
@@ -44,32 +43,24 @@ export function planRobustness(
   };
 }
 
-export interface RobustnessVariant {
-  name: string;
-  ids: ReadonlySet<string>;
-  task: (e: Example) => VariantTask;
-}
-
-/** The image variants of a plan, for the evaluation pass (clean is added by the caller). */
+/** The image variants of a plan, for the evaluation pass (clean is always evaluated). */
 export function robustnessVariants(
   plan: RobustnessPlan,
   config: RobustnessConfig,
-): RobustnessVariant[] {
-  const out: RobustnessVariant[] = [];
+): VariantRequest[] {
+  const out: VariantRequest[] = [];
   for (const name of plan.corruptions) {
     for (const severity of plan.severities) {
       out.push({
         name: corruptionVariant(name, severity),
         ids: plan.sample,
-        // Seeded by the example id: baseline and candidate, shards and reruns see the same pixels.
-        task: (e) => ({
+        recipe: {
           kind: 'corruption',
           name,
           severity,
-          seedKey: e.id,
           table: config.table,
           pixelScale: config.pixelScale,
-        }),
+        },
       });
     }
   }
@@ -77,7 +68,7 @@ export function robustnessVariants(
     out.push({
       name: transformVariant(t.name),
       ids: plan.sample,
-      task: () => ({ kind: 'transform', spec: t.spec }),
+      recipe: { kind: 'transform', spec: t.spec },
     });
   }
   return out;

@@ -1,9 +1,17 @@
 import { markdownTable } from 'markdown-table';
-import { escapeMarkdown as esc } from '../../report/escape.js';
-import type { RobustnessResult } from './metrics.js';
+import { escapeMarkdown as esc } from '../../text/escape.js';
+import type { z } from 'zod';
+import type { robustnessResultSchema } from './schema.js';
 
-const pct = (x: number | undefined) =>
-  x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(1)}%`;
+/** The result as report.json holds it: an undefined number (NaN when computed) is null. */
+type RobustnessReport = z.output<typeof robustnessResultSchema>;
+
+const finite = (x: number | null | undefined): x is number =>
+  x !== null && x !== undefined && Number.isFinite(x);
+const pct = (x: number | null | undefined) => (finite(x) ? `${(x * 100).toFixed(1)}%` : '–');
+/** a − b, NaN where either is undefined (null in report.json, NaN in memory). */
+const sub = (a: number | null | undefined, b: number | null | undefined) =>
+  finite(a) && finite(b) ? a - b : NaN;
 const pp = (d: number) => {
   if (!Number.isFinite(d)) return '–';
   if (Math.abs(d) < 5e-4) return '±0.0 pp';
@@ -12,10 +20,10 @@ const pp = (d: number) => {
 };
 
 /** Mean accuracy at each severity over all corruptions (the chart's series). */
-function bySeverity(r: RobustnessResult, model: 'candidate' | 'baseline'): number[] {
+function bySeverity(r: RobustnessReport, model: 'candidate' | 'baseline'): number[] {
   const m = r[model]!;
   return r.severities.map((_, i) => {
-    const xs = r.corruptions.map((c) => m.accuracy[c]![i]!).filter(Number.isFinite);
+    const xs = r.corruptions.map((c) => m.accuracy[c]![i]).filter(finite);
     return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
   });
 }
@@ -24,10 +32,10 @@ function bySeverity(r: RobustnessResult, model: 'candidate' | 'baseline'): numbe
  * A mermaid xychart (GitHub renders mermaid blocks in comments): mean accuracy vs severity, one
  * line per model. xychart-beta has no legend, so the title says which line is which.
  */
-export function severityChart(r: RobustnessResult): string {
+export function severityChart(r: RobustnessReport): string {
   const series = (model: 'candidate' | 'baseline') =>
     [r[model]!.cleanAccuracy, ...bySeverity(r, model)]
-      .map((a) => (Number.isFinite(a) ? (a * 100).toFixed(1) : '0'))
+      .map((a) => (finite(a) ? (a * 100).toFixed(1) : '0'))
       .join(', ');
   const lines = [
     '```mermaid',
@@ -42,7 +50,7 @@ export function severityChart(r: RobustnessResult): string {
 }
 
 /** The robustness section of the PR comment. */
-export function renderRobustnessSection(r: RobustnessResult, opts: { maxRows: number }): string {
+export function renderRobustnessSection(r: RobustnessReport, opts: { maxRows: number }): string {
   const out: string[] = [];
   const n = r.normalized;
   const headline =
@@ -55,19 +63,19 @@ export function renderRobustnessSection(r: RobustnessResult, opts: { maxRows: nu
     `### 🌫️ Robustness: ${headline}\n\n${r.sampleSize} sampled examples × ${r.corruptions.length} corruptions × ${r.severities.length} severities (${esc(r.table)} parameters)${r.transforms.length ? ` + ${r.transforms.length} transforms` : ''}. Clean accuracy on the sample: ${r.baseline ? `${pct(r.baseline.cleanAccuracy)} → ` : ''}${pct(r.candidate.cleanAccuracy)}; corrupted: ${r.baseline ? `${pct(r.baseline.corruptedAccuracy)} → ` : ''}${pct(r.candidate.corruptedAccuracy)}.`,
   );
   const rows = r.corruptions.map((c) => {
-    const cand = r.candidate.meanAccuracy[c]!;
+    const cand = r.candidate.meanAccuracy[c];
     const base = r.baseline?.meanAccuracy[c];
     const worstIdx = r.baseline
       ? r.severities.reduce((w, _, i) => {
-          const d = r.candidate.accuracy[c]![i]! - r.baseline!.accuracy[c]![i]!;
-          const dw = r.candidate.accuracy[c]![w]! - r.baseline!.accuracy[c]![w]!;
+          const d = sub(r.candidate.accuracy[c]![i], r.baseline!.accuracy[c]![i]);
+          const dw = sub(r.candidate.accuracy[c]![w], r.baseline!.accuracy[c]![w]);
           return d < dw ? i : w;
         }, 0)
       : -1;
-    return { c, cand, base, delta: base === undefined ? NaN : cand - base, worstIdx };
+    return { c, cand, base, delta: sub(cand, base), worstIdx };
   });
   rows.sort((a, b) =>
-    Number.isFinite(a.delta) && Number.isFinite(b.delta) ? a.delta - b.delta : a.cand - b.cand,
+    Number.isFinite(a.delta) && Number.isFinite(b.delta) ? a.delta - b.delta : sub(a.cand, b.cand),
   );
   const shown = rows.slice(0, Math.max(opts.maxRows, 1));
   const header = r.baseline
@@ -80,7 +88,7 @@ export function renderRobustnessSection(r: RobustnessResult, opts: { maxRows: nu
           pct(row.base),
           pct(row.cand),
           pp(row.delta),
-          `${r.severities[row.worstIdx]}: ${pp(r.candidate.accuracy[row.c]![row.worstIdx]! - r.baseline.accuracy[row.c]![row.worstIdx]!)}`,
+          `${r.severities[row.worstIdx]}: ${pp(sub(r.candidate.accuracy[row.c]![row.worstIdx], r.baseline.accuracy[row.c]![row.worstIdx]))}`,
           n?.ce[row.c] != null ? n.ce[row.c]!.toFixed(2) : '–',
         ]
       : [esc(row.c), pct(row.cand), ...r.candidate.accuracy[row.c]!.map((a) => pct(a))],

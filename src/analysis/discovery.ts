@@ -2,7 +2,7 @@ import type { PropertyName } from '../image/properties.js';
 import { binIndices, sliceLineEncoded, type EncodedRows } from '../metrics/slice-line.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
-import type { SliceDef } from './regression.js';
+import type { SliceDef } from './slices.js';
 
 /** Config `discovery:` after defaults. */
 export interface DiscoveryOptions {

@@ -1,7 +1,10 @@
 import type { GateRule } from '../config/schema.js';
-import type { MetricDirection } from '../metrics/classification.js';
-import type { GateResult, MetricValues, PairedStatsReport } from '../report/schema.js';
-import { isSignificantWorsening } from '../suites/significance.js';
+import type { MetricDirection } from '../metrics/values.js';
+import type { MetricValues } from '../metrics/values.js';
+import { judge, type GateCheck } from './check.js';
+import type { GateResult } from './result.js';
+import { worst } from './verdict.js';
+import { isSignificantWorsening, type SignificanceEvidence } from './significance.js';
 import type { Level } from '../types.js';
 
 /** What a gate rule can be applied to: the whole set or one slice. */
@@ -14,11 +17,20 @@ export interface GateTarget {
   baseline?: MetricValues;
   delta?: MetricValues;
   /** Paired statistics (intervals, McNemar) when a baseline was compared. */
-  stats?: PairedStatsReport;
+  stats?: SignificanceEvidence;
 }
 
 const fmt = (x: number) =>
   Math.abs(x) >= 100 ? x.toFixed(0) : Number(x.toPrecision(4)).toString();
+
+/** A slice key with its predicates in one order and spacing: `b=1 & a=2` and `a=2&b=1` match. */
+export function normaliseSliceKey(key: string): string {
+  return key
+    .split('&')
+    .map((p) => p.trim())
+    .sort()
+    .join(' & ');
+}
 
 /** Does this rule's scope select this target? */
 export function scopeSelects(scope: string, t: GateTarget): boolean {
@@ -27,16 +39,21 @@ export function scopeSelects(scope: string, t: GateTarget): boolean {
   if (scope === 'slices') return true;
   if (scope === 'classes') return t.kind === 'class';
   if (scope.startsWith('column:')) return t.kind === 'column' && t.columns[0] === scope.slice(7);
-  if (scope.startsWith('slice:')) return normaliseKey(t.key) === normaliseKey(scope.slice(6));
+  if (scope.startsWith('slice:'))
+    return normaliseSliceKey(t.key) === normaliseSliceKey(scope.slice(6));
   return false;
 }
 
-function normaliseKey(key: string): string {
-  return key
-    .split('&')
-    .map((p) => p.trim())
-    .sort()
-    .join(' & ');
+/** How metric rules read a metric: its direction, and whether a paired test decides it. */
+export interface RuleOptions {
+  /** The values to hold against the rule (default: the target's candidate values). */
+  values?: MetricValues;
+  /**
+   * The metric that is the mean of the task's per-example outcome (classification: accuracy):
+   * the exact McNemar test decides whether its worsening is significant; every other metric is
+   * decided by the bootstrap interval of its delta.
+   */
+  pairedMetric?: string;
 }
 
 /**
@@ -49,104 +66,97 @@ export function applyRule(
   index: number,
   direction: MetricDirection,
   t: GateTarget,
-  values: MetricValues = t.candidate,
+  options: RuleOptions = {},
 ): GateResult[] {
-  const results: GateResult[] = [];
-  const value = values[rule.metric] ?? null;
-  const base = t.baseline?.[rule.metric] ?? null;
+  const values = options.values ?? t.candidate;
+  const metric = rule.metric;
+  const value = values[metric] ?? null;
+  const base = t.baseline?.[metric] ?? null;
+  const thresholds = (x: number) => ({ [rule.level]: x });
   const common = {
     index,
-    metric: rule.metric,
+    metric,
     scope: rule.scope,
     target: t.key,
-    level: rule.level,
+    value,
+    baseline: base,
   } as const;
-  const failStatus: Level = rule.level;
   const where = t.kind === 'overall' ? '' : ` on ${t.key}`;
+  const checks: GateCheck[] = [];
   if (rule.min !== undefined) {
-    const ok = value !== null && value >= rule.min;
-    results.push({
+    const min = rule.min;
+    checks.push({
       ...common,
-      rule: `${rule.metric} ≥ ${fmt(rule.min)}`,
       kind: 'min',
-      value,
-      baseline: base,
-      threshold: rule.min,
-      status: value === null ? 'skipped' : ok ? 'pass' : failStatus,
-      reason:
+      rule: `${metric} ≥ ${fmt(min)}`,
+      bound: 'atLeast',
+      thresholds: thresholds(min),
+      reason: (d) =>
         value === null
-          ? `${rule.metric} is undefined${where}`
-          : `${rule.metric}${where} is ${fmt(value)} (${ok ? 'meets' : 'below'} ${fmt(rule.min)})`,
+          ? `${metric} is undefined${where}`
+          : `${metric}${where} is ${fmt(value)} (${d.met ? 'meets' : 'below'} ${fmt(min)})`,
     });
   }
   if (rule.max !== undefined) {
-    const ok = value !== null && value <= rule.max;
-    results.push({
+    const max = rule.max;
+    checks.push({
       ...common,
-      rule: `${rule.metric} ≤ ${fmt(rule.max)}`,
       kind: 'max',
-      value,
-      baseline: base,
-      threshold: rule.max,
-      status: value === null ? 'skipped' : ok ? 'pass' : failStatus,
-      reason:
+      rule: `${metric} ≤ ${fmt(max)}`,
+      bound: 'atMost',
+      thresholds: thresholds(max),
+      reason: (d) =>
         value === null
-          ? `${rule.metric} is undefined${where}`
-          : `${rule.metric}${where} is ${fmt(value)} (${ok ? 'within' : 'above'} ${fmt(rule.max)})`,
+          ? `${metric} is undefined${where}`
+          : `${metric}${where} is ${fmt(value)} (${d.met ? 'within' : 'above'} ${fmt(max)})`,
     });
   }
   if (rule.maxDrop !== undefined) {
-    const delta = t.delta?.[rule.metric] ?? null;
-    const rule_ = `${rule.metric} drop ≤ ${fmt(rule.maxDrop)}`;
+    const maxDrop = rule.maxDrop;
+    const delta = t.delta?.[metric] ?? null;
+    const plain = `${metric} drop ≤ ${fmt(maxDrop)}`;
     if (delta === null || t.delta === undefined) {
-      results.push({
+      checks.push({
         ...common,
-        rule: rule_,
         kind: 'maxDrop',
-        value,
-        baseline: base,
-        threshold: rule.maxDrop,
-        status: 'skipped',
-        reason:
+        rule: plain,
+        measured: null,
+        bound: 'atMost',
+        thresholds: thresholds(maxDrop),
+        reason: () =>
           t.baseline === undefined ? 'no baseline to compare with' : `no paired examples${where}`,
       });
     } else {
       const drop = direction === 'higher-is-better' ? -delta : delta;
-      // A tolerance of 1e-12 keeps float noise in sums from failing an exactly-equal drop.
-      const exceeds = drop > rule.maxDrop + 1e-12;
       const significant = t.stats
-        ? isSignificantWorsening(t.stats, rule.metric, direction === 'higher-is-better')
+        ? isSignificantWorsening(
+            t.stats,
+            metric,
+            direction === 'higher-is-better',
+            options.pairedMetric,
+          )
         : undefined;
-      const excused = exceeds && rule.significant && significant !== true;
-      const p = t.stats && rule.metric === 'accuracy' ? t.stats.pAdjusted : undefined;
+      const p = t.stats && metric === options.pairedMetric ? t.stats.pAdjusted : undefined;
       const sig =
         significant === undefined
           ? ''
           : `; ${significant ? 'significant' : 'not significant'}${p !== undefined ? ` (adjusted p=${fmt(p)})` : ''}`;
-      results.push({
+      checks.push({
         ...common,
-        rule: `${rule_}${rule.significant ? ' (if significant)' : ''}`,
         kind: 'maxDrop',
-        value,
-        baseline: base,
-        threshold: rule.maxDrop,
-        status: !exceeds || excused ? 'pass' : failStatus,
-        ...(significant !== undefined ? { significant } : {}),
-        reason: `${rule.metric}${where} ${drop > 0 ? `worsened by ${fmt(drop)}` : drop < 0 ? `improved by ${fmt(-drop)}` : 'unchanged'} vs baseline (${base === null ? '?' : fmt(base)} → ${value === null ? '?' : fmt(value)}; allowed drop ${fmt(rule.maxDrop)}${sig})${excused ? ': within noise, not failed' : ''}`,
+        rule: `${plain}${rule.significant ? ' (if significant)' : ''}`,
+        measured: drop,
+        bound: 'atMost',
+        thresholds: thresholds(maxDrop),
+        // A tolerance of 1e-12 keeps float noise in sums from failing an exactly-equal drop.
+        tolerance: 1e-12,
+        significance: { required: rule.significant, significant },
+        reason: (d) =>
+          `${metric}${where} ${drop > 0 ? `worsened by ${fmt(drop)}` : drop < 0 ? `improved by ${fmt(-drop)}` : 'unchanged'} vs baseline (${base === null ? '?' : fmt(base)} → ${value === null ? '?' : fmt(value)}; allowed drop ${fmt(maxDrop)}${sig})${d.excused ? ': within noise, not failed' : ''}`,
       });
     }
   }
-  return results;
-}
-
-/** The worst of a set of statuses: fail > warn > pass (skipped counts as pass). */
-export function worst(statuses: Iterable<string>): Level {
-  let out: Level = 'pass';
-  for (const s of statuses) {
-    if (s === 'fail') return 'fail';
-    if (s === 'warn') out = 'warn';
-  }
-  return out;
+  return checks.map(judge);
 }
 
 export interface GateOutcome {
@@ -155,6 +165,8 @@ export interface GateOutcome {
   status: Map<string, Level>;
   /** Slice keys that met every selecting rule on the baseline and miss one on the candidate. */
   newlyFailing: Set<string>;
+  /** Indices of rules whose scope selected no gated target (reported as skipped). */
+  unmatched: number[];
 }
 
 /**
@@ -165,24 +177,27 @@ export function evaluateGates(
   rules: readonly GateRule[],
   directions: ReadonlyMap<string, MetricDirection>,
   targets: readonly GateTarget[],
+  options: Pick<RuleOptions, 'pairedMetric'> = {},
 ): GateOutcome {
   const results: GateResult[] = [];
   const status = new Map<string, Level>();
   const baselinePasses = new Map<string, boolean>();
+  const unmatched: number[] = [];
   rules.forEach((rule, index) => {
     const direction = directions.get(rule.metric) ?? 'higher-is-better';
     let selected = 0;
     for (const t of targets) {
       if (!scopeSelects(rule.scope, t)) continue;
       selected++;
-      const rs = applyRule(rule, index, direction, t);
+      const rs = applyRule(rule, index, direction, t, options);
       results.push(...rs);
       status.set(t.key, worst([status.get(t.key) ?? 'pass', ...rs.map((r) => r.status)]));
       if (t.baseline) {
         const absolute = { ...rule, maxDrop: undefined };
-        const baseOk = applyRule(absolute, index, direction, t, t.baseline).every(
-          (r) => r.status !== 'fail' && r.status !== 'warn',
-        );
+        const baseOk = applyRule(absolute, index, direction, t, {
+          ...options,
+          values: t.baseline,
+        }).every((r) => r.status !== 'fail' && r.status !== 'warn');
         baselinePasses.set(t.key, (baselinePasses.get(t.key) ?? true) && baseOk);
       }
     }
@@ -197,8 +212,9 @@ export function evaluateGates(
         candidate: {},
       };
       const reason = `no gated target matches scope "${rule.scope}" (no such slice, or fewer than slices.minSupport examples)`;
-      for (const r of applyRule(rule, index, direction, none))
+      for (const r of applyRule(rule, index, direction, none, options))
         results.push({ ...r, status: 'skipped', reason });
+      unmatched.push(index);
     }
   });
   const newlyFailing = new Set<string>();
@@ -207,21 +223,5 @@ export function evaluateGates(
     const s = status.get(t.key);
     if (s && s !== 'pass' && baselinePasses.get(t.key) === true) newlyFailing.add(t.key);
   }
-  return { results, status, newlyFailing };
-}
-
-/**
- * Gate results grouped by the rule that produced them (config index or suite key, kind and
- * status), in first-seen order: a rule failing on many slices is one group, which the comment,
- * annotations and check runs show as one entry.
- */
-export function groupByRule(gates: readonly GateResult[]): GateResult[][] {
-  const groups = new Map<string, GateResult[]>();
-  for (const g of gates) {
-    const key = `${g.index}|${g.configKey ?? ''}|${g.kind}|${g.status}`;
-    const group = groups.get(key);
-    if (group) group.push(g);
-    else groups.set(key, [g]);
-  }
-  return [...groups.values()];
+  return { results, status, newlyFailing, unmatched };
 }

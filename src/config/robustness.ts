@@ -1,6 +1,7 @@
+/** Options of the robustness suite (the `robustness:` key of visiongate.yml). */
 import { z } from 'zod';
-import { CORRUPTION_NAMES } from '../../corruptions/types.js';
-import { parseTransform } from '../../transforms/index.js';
+import { CORRUPTION_NAMES } from '../corruptions/types.js';
+import { parseTransform } from '../transforms/index.js';
 
 /** The 15 corruptions of the ImageNet-C benchmark (the 4 extra ones are held out in the paper). */
 export const BENCHMARK_CORRUPTIONS = CORRUPTION_NAMES.slice(0, 15);

@@ -1,7 +1,14 @@
-import path from 'node:path';
-import type { LoadedConfig } from '../config/load.js';
-import { UserError } from '../errors.js';
-import { resolveMetric, UnknownMetricError } from '../metrics/classification.js';
+import type { Config } from '../../config/schema.js';
+import { UserError } from '../../errors.js';
+import { resolveMetric } from '../../metrics/classification.js';
+import { UnknownMetricError } from '../../metrics/values.js';
+
+/** A config and how to point at its keys: the file's name and a key's 1-based line. */
+export interface ConfigSite {
+  config: Config;
+  configName: string;
+  lineOf(keyPath: readonly (string | number)[]): number | undefined;
+}
 
 /**
  * Check the metric names of the config against the class list, before anything is evaluated
@@ -11,13 +18,13 @@ import { resolveMetric, UnknownMetricError } from '../metrics/classification.js'
  * fail). Each is a config error naming the key and its line.
  */
 export function checkMetricNames(
-  loaded: Pick<LoadedConfig, 'config' | 'file' | 'lineOf'>,
+  loaded: ConfigSite,
   classes: readonly string[],
   classSource: string,
 ): void {
   const at = (keyPath: (string | number)[]) => {
     const line = loaded.lineOf(keyPath);
-    return `${path.basename(loaded.file)}${line ? `:${line}` : ''}`;
+    return `${loaded.configName}${line ? `:${line}` : ''}`;
   };
   const n = classes.length;
   const list = `the class list (${classSource}) has ${n} classes`;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { UserError } from './errors.js';
+import type { RunOverrides } from '../engine/run.js';
+import { parseShard } from '../engine/shard.js';
+import { UserError } from '../errors.js';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -90,12 +92,6 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     throw new UserError('usage', `input "${key}" is invalid (got "${String(value)}"): ${allowed}`);
   }
   const inputs = parsed.data;
-  if (inputs.baseline && inputs.baselineModel) {
-    throw new UserError(
-      'usage',
-      'give either the baseline-model input or the baseline input, not both',
-    );
-  }
   if (inputs.mode === 'merge' && !inputs.shards) {
     throw new UserError(
       'usage',
@@ -112,4 +108,25 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     );
   }
   return inputs;
+}
+
+/** The inputs as a run request: candidate, baseline (resolved by engine/baseline.ts), shard. */
+export function runRequest(inputs: ActionInputs): RunOverrides {
+  return {
+    ...(inputs.model ? { model: inputs.model } : {}),
+    baseline: {
+      ...(inputs.baselineModel ? { model: inputs.baselineModel } : {}),
+      ...(inputs.baseline ? { stored: inputs.baseline } : {}),
+      names: { model: 'the baseline-model input', stored: 'the baseline input' },
+    },
+    ...(inputs.shard ? { shard: parseShard(inputs.shard) } : {}),
+  };
+}
+
+/** A list input: one entry per line or comma. */
+export function splitList(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { errorLogText, escapeLogLines, escapeLogText } from './log-text.js';
+import { errorLogText, escapeLogLines, escapeLogText } from '../log-text.js';
 
 /**
  * The Action's log: @actions/core's functions with every message made safe by log-text.ts

@@ -1,0 +1,83 @@
+/**
+ * The regression suite's result: the body of report.json (`overall`, `slices`, `examples`).
+ */
+import { z } from 'zod';
+import { pairedStatsSchema } from '../../analysis/significance.js';
+import { metricValuesSchema } from '../../metrics/values.js';
+import { perTask } from '../../tasks/registry.js';
+import type { ExampleChanges } from '../../tasks/task.js';
+
+const predicate = z.object({ column: z.string(), value: z.string() });
+
+export const sliceSchema = z.object({
+  key: z
+    .string()
+    .describe('Human key, e.g. "lighting=dim", "lighting=dim & source=phone", "class=Coat".'),
+  kind: z.enum(['column', 'crossing', 'class', 'discovered']),
+  predicates: z.array(predicate),
+  n: z.number().int(),
+  gated: z.boolean().describe('false when n < slices.minSupport: reported, never gated.'),
+  candidate: metricValuesSchema,
+  baseline: metricValuesSchema.optional(),
+  delta: metricValuesSchema
+    .optional()
+    .describe('candidate − baseline on the examples both evaluated (paired).'),
+  paired: z.number().int().optional(),
+  stats: pairedStatsSchema.optional(),
+  discovered: z
+    .object({
+      target: z
+        .enum(['errors', 'regressions'])
+        .describe('errors: candidate mistakes; regressions: examples newly wrong vs the baseline.'),
+      score: z.number(),
+      meanError: z.number(),
+    })
+    .optional(),
+  status: z.enum(['pass', 'warn', 'fail', 'ungated']),
+  newlyFailing: z
+    .boolean()
+    .describe('met every gate on the baseline and misses one on the candidate'),
+});
+
+/** `overall` besides what the task adds (e.g. classification's confusion and per-class scores). */
+const overallBaseSchema = z.object({
+  candidate: metricValuesSchema,
+  baseline: metricValuesSchema.optional(),
+  delta: metricValuesSchema.optional(),
+  stats: pairedStatsSchema.optional(),
+  n: z.number().int(),
+});
+
+const countsSchema = z.object({
+  newlyFailing: z.number().int(),
+  newlyFixed: z.number().int(),
+  bothWrong: z.number().int(),
+});
+
+export const regressionResultSchema = z.object({
+  overall: perTask('overall', (extras) => overallBaseSchema.extend(extras.shape)),
+  slices: z.array(sliceSchema),
+  examples: perTask('exampleChange', (change) =>
+    z.object({
+      newlyFailing: z
+        .array(change)
+        .describe(
+          'Most surprising first (classification: most confident mistakes); at most report.maxListedExamples (counts.newlyFailing has the total, records.jsonl every prediction).',
+        ),
+      newlyFixed: z
+        .array(change)
+        .describe('At most report.maxListedExamples (counts.newlyFixed has the total).'),
+      counts: countsSchema,
+    }),
+  ),
+});
+
+/** The regression result as computed, before the task's parts are typed by the report schema. */
+export interface RegressionRun {
+  overall: z.output<typeof overallBaseSchema> & Record<string, unknown>;
+  slices: SliceReport[];
+  examples: ExampleChanges<unknown>;
+}
+
+export type RegressionResult = z.infer<typeof regressionResultSchema>;
+export type SliceReport = z.infer<typeof sliceSchema>;

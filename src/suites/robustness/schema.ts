@@ -1,0 +1,50 @@
+/** The robustness suite's result in report.json (`suites.robustness`). */
+import { z } from 'zod';
+import { count, measure, type SameShape } from '../../analysis/json.js';
+import type { RobustnessResult } from './metrics.js';
+
+const modelRobustnessSchema = z.object({
+  cleanAccuracy: measure,
+  accuracy: z
+    .record(z.string(), z.array(measure))
+    .describe('Accuracy per corruption, one value per severity (in `severities` order).'),
+  meanAccuracy: z.record(z.string(), measure).describe('Mean over severities, per corruption.'),
+  meanError: measure.describe('Mean top-1 error over all corruptions and severities.'),
+  corruptedAccuracy: measure.describe('Mean accuracy over all corrupted images.'),
+  flipRate: z
+    .record(z.string(), measure)
+    .describe('Fraction of the sample whose prediction differs from the clean one, per variant.'),
+  transformAccuracy: z.record(z.string(), measure),
+});
+
+const sliceAccuracy = z.object({ corruptedAccuracy: measure, cleanAccuracy: measure });
+
+export const robustnessResultSchema = z.object({
+  corruptions: z.array(z.string()),
+  severities: z.array(count),
+  transforms: z.array(z.string()),
+  sampleSize: count,
+  table: z.string().describe('Corruption parameter table: imagenet or cifar.'),
+  candidate: modelRobustnessSchema,
+  baseline: modelRobustnessSchema.optional(),
+  normalized: z
+    .object({
+      ce: z.record(z.string(), measure),
+      relativeCe: z.record(z.string(), measure),
+      mCE: measure,
+      relativeMCE: measure,
+    })
+    .optional()
+    .describe('Corruption error normalised by the baseline (Hendrycks & Dietterich 2019).'),
+  slices: z.array(
+    z.object({
+      key: z.string(),
+      n: count,
+      candidate: sliceAccuracy,
+      baseline: sliceAccuracy.optional(),
+    }),
+  ),
+  notes: z.array(z.string()),
+});
+
+true satisfies SameShape<RobustnessResult, typeof robustnessResultSchema>;
