@@ -6,6 +6,7 @@ import { expandShardDirs } from './engine/results.js';
 import { mergeShards } from './engine/merge.js';
 import { runFromConfigFile, type RunOverrides, type RunResult } from './engine/run.js';
 import { parseShard } from './engine/shard.js';
+import { htmlOptions } from './engine/html-report.js';
 import { markdownOptions, writeOutputs } from './engine/output.js';
 import { checkOutputDir } from './engine/output-dir.js';
 import { progressLines } from './engine/progress.js';
@@ -108,12 +109,13 @@ async function finish(
     examples,
     images,
     markdownOptions(loaded.config),
+    htmlOptions(loaded),
   );
   if (!flags.quiet) {
     err.write(`\nverdict: ${escapeLogText(headline(report))}\n`);
     const shown = (file: string) => escapeLogText(path.relative(process.cwd(), file));
     err.write(
-      `report: ${shown(written.reportMarkdown)} (markdown), ${shown(written.reportJson)} (JSON), ${shown(written.records)} (records)\n`,
+      `report: ${written.html ? `${shown(written.html)} (open in a browser), ` : ''}${shown(written.reportMarkdown)} (markdown), ${shown(written.reportJson)} (JSON), ${shown(written.records)} (records)\n`,
     );
   }
   return exitCodeFor(report.verdict, flags.failOn);

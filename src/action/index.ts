@@ -8,6 +8,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { loadConfig } from '../config/load.js';
 import { lookupWanted } from '../engine/baseline.js';
+import { htmlOptions } from '../engine/html-report.js';
 import { mergeShards } from '../engine/merge.js';
 import { markdownOptions, writeOutputs } from '../engine/output.js';
 import { checkOutputDir } from '../engine/output-dir.js';
@@ -19,10 +20,11 @@ import { exitCodeFor } from '../gates/verdict.js';
 import { createGitHubPort, type EventInput, type GitHubPort } from '../github/index.js';
 import { headline } from '../report/headline.js';
 import { annotateGates } from './annotations.js';
+import { artifactFooter, artifactName, uploadOutputs } from './artifact.js';
 import { fetchBaseline } from './baseline.js';
 import { readInputs, runRequest, splitList, type ActionInputs } from './inputs.js';
 import { publishOnly } from './publish-only.js';
-import { publishReport, reportPublished, trendSection } from './publish.js';
+import { publishReport, reportPublished, trendHistory, trendSection } from './publish.js';
 import { setRunOutputs, writeSummary } from './summary.js';
 import { actionLog } from './log.js';
 
@@ -110,7 +112,8 @@ async function evaluateAndPublish(
   const { report } = result;
 
   // Outputs and summary first: nothing computed is lost if a GitHub call fails later.
-  const trend = port && !request.shard ? await trendSection(port, inputs, event, key, report) : '';
+  const history = port && !request.shard ? await trendHistory(port, inputs, event, key) : undefined;
+  const trend = history ? trendSection(history, event, report) : '';
   const options = markdownOptions(loaded.config, trend ? { sections: [trend] } : {});
   const written = await writeOutputs(
     path.resolve(inputs.outDir),
@@ -119,19 +122,27 @@ async function evaluateAndPublish(
     result.examples,
     result.images,
     options,
+    htmlOptions(loaded, history ? { history } : {}),
   );
   setRunOutputs(report, written);
-  await writeSummary(report, options, written.reportMarkdown);
+  const artifactUrl = inputs.uploadArtifact
+    ? await uploadOutputs(written, inputs.artifactName ?? artifactName(key, request.shard))
+    : undefined;
+  await writeSummary(
+    report,
+    artifactUrl ? { ...options, footer: artifactFooter(artifactUrl) } : options,
+    written.reportMarkdown,
+  );
   annotateGates(report, loaded);
 
   if (port && !request.shard) {
     const published = await core.group('VisionGate: publish to GitHub', () =>
-      publishReport(port, inputs, event, key, report, loaded, options, written),
+      publishReport(port, inputs, event, key, report, loaded, options, written, artifactUrl),
     );
     reportPublished(published);
   } else if (!port) {
     actionLog.info(
-      'No github-token: skipping the PR comment, check and baseline store (the job summary has the report).',
+      `No github-token: skipping the PR comment, check and baseline store (the job summary has the report${written.html ? `; report.html is at ${written.html}` : ''}).`,
     );
   }
   actionLog.info(`verdict: ${headline(report)}`);

@@ -33,6 +33,11 @@ const inputsSchema = z.object({
   issueLabels: z.string(),
   informational: bool,
   publishOnly: bool,
+  uploadArtifact: bool,
+  artifactName: z
+    .string()
+    .regex(/^[^"\\:<>|*?/\r\n]{1,200}$/, 'must be an artifact name without " : < > | * ? / \\')
+    .optional(),
   report: z.string().optional(),
   prNumber: z
     .string()
@@ -62,6 +67,7 @@ const DEFAULTS: Record<string, string> = {
   'issue-labels': 'visiongate,regression',
   informational: 'false',
   'publish-only': 'false',
+  'upload-artifact': 'true',
 };
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

@@ -16,43 +16,47 @@ import {
 import { headline } from '../report/headline.js';
 import { renderMarkdownWithin, type MarkdownOptions } from '../report/markdown.js';
 import type { Report } from '../report/schema.js';
-import { historyMetrics, renderTrend, trendStyle } from '../report/trend.js';
+import { historyMetrics, renderTrend, trendStyle, type TrendEntry } from '../report/trend.js';
 import { checkAnnotations, type ConfigLocator } from './annotations.js';
 import { splitList, type ActionInputs } from './inputs.js';
 import { actionLog } from './log.js';
 
 /**
- * On runs of a branch (nightly, dispatch, push), the trend of headline metrics over the stored
- * history of that branch. Never fails the run: a read error leaves the section out.
+ * On runs of a branch (nightly, dispatch, push), the stored history of headline metrics of that
+ * branch, for the trend (job summary and report.html). Never fails the run: a read error leaves
+ * the trend out.
  */
-export async function trendSection(
+export async function trendHistory(
   port: GitHubPort,
   inputs: ActionInputs,
   event: EventInput,
   key: string,
-  report: Report,
-): Promise<string> {
-  if (!['schedule', 'workflow_dispatch', 'push'].includes(event.eventName)) return '';
-  if (inputs.baselineSource !== 'branch') return '';
+): Promise<TrendEntry[] | undefined> {
+  if (!['schedule', 'workflow_dispatch', 'push'].includes(event.eventName)) return undefined;
+  if (inputs.baselineSource !== 'branch') return undefined;
   const branch = (event.ref ?? '').replace(/^refs\/heads\//, '');
   try {
-    const history = (
-      await port.readBaselineHistory({ storeBranch: inputs.baselineBranch, key })
-    ).filter((h) => h.branch === branch);
-    return renderTrend(
-      history,
-      {
-        sha: event.sha,
-        storedAt: report.createdAt,
-        verdict: report.verdict,
-        metrics: historyMetrics(report),
-      },
-      trendStyle(report),
+    return (await port.readBaselineHistory({ storeBranch: inputs.baselineBranch, key })).filter(
+      (h) => h.branch === branch,
     );
   } catch (error) {
     actionLog.warning(`could not read the baseline history for the trend: ${describeError(error)}`);
-    return '';
+    return undefined;
   }
+}
+
+/** The trend section of the summary and comment: the stored history, then this run. */
+export function trendSection(history: TrendEntry[], event: EventInput, report: Report): string {
+  return renderTrend(
+    history,
+    {
+      sha: event.sha,
+      storedAt: report.createdAt,
+      verdict: report.verdict,
+      metrics: historyMetrics(report),
+    },
+    trendStyle(report),
+  );
 }
 
 /** The suite a gate result belongs to (its config key's first part), for per-suite checks. */
@@ -60,7 +64,10 @@ function suiteOf(g: GateResult): string {
   return g.configKey?.split('.')[0] ?? 'regression';
 }
 
-/** Publish a report; `written` (the output files) is what a stored baseline is made of. */
+/**
+ * Publish a report; `written` (the output files) is what a stored baseline is made of, and
+ * `artifactUrl` the page of the uploaded output folder (else the run's artifacts list).
+ */
 export async function publishReport(
   port: GitHubPort,
   inputs: ActionInputs,
@@ -70,6 +77,7 @@ export async function publishReport(
   loaded: ConfigLocator,
   options: MarkdownOptions,
   written?: WrittenOutputs,
+  artifactUrl?: string,
 ): Promise<PublishResult> {
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
   const runUrl = process.env.GITHUB_RUN_ID
@@ -105,7 +113,7 @@ export async function publishReport(
     metrics: historyMetrics(report),
     baselineFiles,
     suites,
-    ...(runUrl ? { runUrl, artifactUrl: `${runUrl}#artifacts` } : {}),
+    ...(runUrl ? { runUrl, artifactUrl: artifactUrl ?? `${runUrl}#artifacts` } : {}),
     baselineBranch: inputs.baselineBranch,
     issueLabels: splitList(inputs.issueLabels),
     modes: {

@@ -16,6 +16,7 @@ export function setRunOutputs(report: Report, written: WrittenOutputs): void {
   core.setOutput('report-markdown', written.reportMarkdown);
   core.setOutput('records', written.records);
   core.setOutput('junit', written.junit);
+  if (written.html) core.setOutput('report-html', written.html);
 }
 
 /** The report as the job summary; a failure to write it is a warning naming where the report is. */

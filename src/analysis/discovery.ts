@@ -2,7 +2,7 @@ import type { PropertyName } from '../image/properties.js';
 import { binIndices, sliceLineEncoded, type EncodedRows } from '../metrics/slice-line.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
-import type { SliceDef } from './slices.js';
+import type { SliceColumn, SliceDef } from './slices.js';
 
 /** Config `discovery:` after defaults. */
 export interface DiscoveryOptions {
@@ -51,7 +51,8 @@ function presentInOrder(
 /**
  * SliceLine's features for the examples at `exRows`, encoded by column: metadata columns
  * (recoded from the table's value lists) plus quantile-binned image properties. A property with
- * the name of a metadata column replaces it, as in a row object.
+ * the name of a metadata column replaces it, as in a row object. `prepared` columns (binned by
+ * the slicing rules) are read through their own codes.
  */
 export function discoveryFeatures(
   examples: ExampleTable,
@@ -60,6 +61,7 @@ export function discoveryFeatures(
   columns: readonly string[],
   props: readonly PropertyName[],
   bins: number,
+  prepared?: ReadonlyMap<string, SliceColumn>,
 ): EncodedRows {
   const n = exRows.length;
   const binned = new Map<string, { values: string[]; codes: Int32Array }>();
@@ -78,7 +80,7 @@ export function discoveryFeatures(
     if (fromProps) return fromProps;
     const c = examples.column(name);
     if (c < 0) return { values: [], codes: new Int32Array(n).fill(-1) };
-    const m = examples.metadata[c]!;
+    const m = prepared?.get(name) ?? examples.metadata[c]!;
     // Table code 0 is "missing" and c is values[c − 1]: shift to −1 and 0-based.
     const codes = Int32Array.from({ length: n }, (_, t) => m.codes[exRows[t]!]! - 1);
     return presentInOrder(m.values, codes);

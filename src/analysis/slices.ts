@@ -4,6 +4,7 @@
  * report's frame (see frame.ts), never a set of ids.
  */
 import type { ExampleTable } from '../tables/examples.js';
+import { binIndices } from '../metrics/slice-line.js';
 import { compareText } from '../text/compare.js';
 
 /** A slice definition: a conjunction of metadata predicates (or the true class). */
@@ -22,27 +23,136 @@ export interface SliceSpec {
   columns: readonly string[];
   crossings: readonly (readonly string[])[];
   classes: boolean;
+  /** Columns sliced by value whatever their number of values (listed in `slices.columns`). */
+  asked: ReadonlySet<string>;
+  /** More distinct values than this: binned (numeric) or skipped (config `slices.maxValues`). */
+  maxValues: number;
+  /** Quantile bins of a binned column (config `slices.bins`). */
+  bins: number;
+  /** Numeric columns binned whatever their number of values (config `slices.bin`). */
+  bin: readonly string[];
+}
+
+/** How a metadata column was sliced, when not by value. */
+export interface ColumnNote {
+  column: string;
+  /** Distinct values among the evaluated examples. */
+  values: number;
+  /** `binned` into quantile bins, or `skipped` (too many values, not numeric). */
+  how: 'binned' | 'skipped';
+  /** Bins made (binned only). */
+  bins?: number;
+}
+
+/** A column as slices see it: a code per example-table row (0 = missing) into `values`. */
+export interface SliceColumn {
+  name: string;
+  codes: ArrayLike<number>;
+  values: readonly string[];
+  /** Sort rank of each value (numeric order for numbers, text order otherwise). */
+  rank: ArrayLike<number>;
+  /** Values are quantile intervals: keys read `size∈[16, 32)`. */
+  binned: boolean;
+}
+
+/** A finite number written as text (the whole text: "16", "-0.5", "1e3"; not "", "0x10", "16px"). */
+export const isNumericText = (v: string) =>
+  /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v.trim()) && Number.isFinite(Number(v));
+
+/** `column=value`, or `column∈[lo, hi)` for a quantile bin. */
+export const predicateText = (column: string, value: string, binned: boolean) =>
+  `${column}${binned ? '∈' : '='}${value}`;
+
+/**
+ * Decide how each metadata column is sliced over the examples at `exRows`: by value, binned into
+ * quantiles (numeric, too many values or listed in `bin`), or skipped (too many values to keep
+ * the multiple-testing correction's power: one test per value). Numbers sort numerically.
+ */
+export function sliceColumns(
+  examples: ExampleTable,
+  exRows: ArrayLike<number>,
+  names: readonly string[],
+  spec: Pick<SliceSpec, 'asked' | 'maxValues' | 'bins' | 'bin'>,
+): { columns: Map<string, SliceColumn>; notes: ColumnNote[] } {
+  const columns = new Map<string, SliceColumn>();
+  const notes: ColumnNote[] = [];
+  for (const name of new Set(names)) {
+    const c = examples.column(name);
+    if (c < 0) continue;
+    const m = examples.metadata[c]!;
+    const present = new Uint8Array(m.values.length + 1);
+    for (let p = 0; p < exRows.length; p++) present[m.codes[exRows[p]!]!] = 1;
+    const used = m.values.filter((_, v) => present[v + 1] === 1);
+    const numeric = used.length > 0 && used.every(isNumericText);
+    const wantBin = spec.bin.includes(name);
+    if ((used.length > spec.maxValues && !spec.asked.has(name)) || wantBin) {
+      if (!numeric) {
+        notes.push({ column: name, values: used.length, how: 'skipped' });
+        continue;
+      }
+      const x = Float64Array.from({ length: exRows.length }, (_, p) => {
+        const code = m.codes[exRows[p]!]!;
+        return code === 0 ? NaN : Number(m.values[code - 1]);
+      });
+      const { names: labels, index } = binIndices(x, spec.bins);
+      const codes = new Uint32Array(examples.length);
+      for (let p = 0; p < exRows.length; p++) codes[exRows[p]!] = index[p]! + 1;
+      columns.set(name, {
+        name,
+        codes,
+        values: labels,
+        rank: labels.map((_, i) => i),
+        binned: true,
+      });
+      notes.push({ column: name, values: used.length, how: 'binned', bins: labels.length });
+      continue;
+    }
+    const order = m.values.map((_, i) => i);
+    if (numeric) order.sort((a, b) => Number(m.values[a]) - Number(m.values[b]) || a - b);
+    else order.sort((a, b) => compareText(m.values[a]!, m.values[b]!));
+    const rank = new Float64Array(m.values.length);
+    order.forEach((v, r) => (rank[v] = r));
+    columns.set(name, { name, codes: m.codes, values: m.values, rank, binned: false });
+  }
+  return { columns, notes };
 }
 
 /**
  * Every value of each column, every combination present for each crossing, and each class, over
- * the examples at `exRows` (slice rows are positions in `exRows`).
+ * the examples at `exRows` (slice rows are positions in `exRows`). Columns come from
+ * {@link sliceColumns}: a skipped column makes no slices, nor any crossing with it.
  */
 export function buildSlices(
   examples: ExampleTable,
   exRows: ArrayLike<number>,
   spec: SliceSpec,
-): SliceDef[] {
+): { slices: SliceDef[]; notes: ColumnNote[] } {
+  const { columns: prepared, notes } = sliceColumns(
+    examples,
+    exRows,
+    [...spec.columns, ...spec.crossings.flat()],
+    spec,
+  );
   const slices: SliceDef[] = [];
-  const classColumn = { codes: examples.labelCodes, values: examples.labels, offset: 0 };
+  const labelOrder = examples.labels.map((_, i) => i);
+  labelOrder.sort((a, b) => compareText(examples.labels[a]!, examples.labels[b]!));
+  const labelRank = new Float64Array(examples.labels.length);
+  labelOrder.forEach((v, r) => (labelRank[v] = r));
   const group = (kind: SliceDef['kind'], columns: readonly string[]) => {
-    // A column no example has makes no slices.
-    if (kind !== 'class' && columns.some((c) => examples.column(c) < 0)) return;
+    // A column no example has (or one skipped) makes no slices.
+    if (kind !== 'class' && columns.some((c) => !prepared.has(c))) return;
     const cols = columns.map((c) => {
-      if (kind === 'class') return classColumn;
-      const m = examples.metadata[examples.column(c)]!;
-      // Metadata code 0 is "missing"; value c is values[c − 1].
-      return { codes: m.codes, values: m.values, offset: 1 };
+      // Label code c is labels[c]; metadata code 0 is "missing" and c is values[c − 1].
+      if (kind === 'class')
+        return {
+          codes: examples.labelCodes,
+          values: examples.labels,
+          offset: 0,
+          rank: labelRank,
+          binned: false,
+        };
+      const m = prepared.get(c)!;
+      return { codes: m.codes, values: m.values, offset: 1, rank: m.rank, binned: m.binned };
     });
     // Group by the tuple of value codes (as one number, else a string for huge cardinalities):
     // one pass to count each group, one to fill its typed array, no list per group.
@@ -70,21 +180,64 @@ export function buildSlices(
       const g = counts.get(key)!;
       g.rows[g.filled++] = p;
     }
-    const groups = new Map([...counts].map(([key, g]) => [key, g.rows]));
-    const made: SliceDef[] = [];
-    for (const list of groups.values()) {
+    const made: { def: SliceDef; ranks: number[] }[] = [];
+    for (const { rows: list } of counts.values()) {
       const e = exRows[list[0]!]!;
-      const predicates = columns.map((c, k) => ({
-        column: c,
-        value: cols[k]!.values[cols[k]!.codes[e]! - cols[k]!.offset]!,
-      }));
-      const key = predicates.map((p) => `${p.column}=${p.value}`).join(' & ');
-      made.push({ key, kind, predicates, rows: list });
+      const codes = cols.map((col) => col.codes[e]! - col.offset);
+      const predicates = columns.map((c, k) => ({ column: c, value: cols[k]!.values[codes[k]!]! }));
+      const key = predicates
+        .map((p, k) => predicateText(p.column, p.value, cols[k]!.binned))
+        .join(' & ');
+      made.push({
+        def: { key, kind, predicates, rows: list },
+        ranks: codes.map((v, k) => cols[k]!.rank[v]!),
+      });
     }
-    slices.push(...made.sort((a, b) => compareText(a.key, b.key)));
+    // Numbers in numeric order (16, 22, 128), text in text order.
+    made.sort((a, b) => {
+      for (let k = 0; k < a.ranks.length; k++) {
+        const d = a.ranks[k]! - b.ranks[k]!;
+        if (d !== 0) return d;
+      }
+      return 0;
+    });
+    slices.push(...made.map((m) => m.def));
   };
   for (const c of spec.columns) group('column', [c]);
   for (const cross of spec.crossings) group('crossing', cross);
   if (spec.classes) group('class', [CLASS_COLUMN]);
-  return slices;
+  return { slices, notes };
+}
+
+/**
+ * Slices with exactly the same examples are one test: each slice after the first of its kind is
+ * mapped to the key it repeats, and one equal to the whole frame to `overall` (a column with one
+ * value on every example, such as `has_alpha=true`, is the overall comparison again).
+ */
+export function sameExamples(
+  slices: readonly Pick<SliceDef, 'key' | 'rows'>[],
+  total: number,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  const seen = new Map<string, Pick<SliceDef, 'key' | 'rows'>[]>();
+  for (const s of slices) {
+    if (s.rows.length === total) {
+      out.set(s.key, 'overall');
+      continue;
+    }
+    // FNV-1a over the rows: a cheap bucket, then an exact comparison within it.
+    let h = 0x811c9dc5;
+    for (const r of s.rows) h = Math.imul(h ^ r, 0x01000193) >>> 0;
+    const bucketKey = `${s.rows.length}:${h}`;
+    const bucket = seen.get(bucketKey) ?? [];
+    const twin = bucket.find(
+      (o) => o.rows.length === s.rows.length && o.rows.every((r, i) => r === s.rows[i]),
+    );
+    if (twin) out.set(s.key, twin.key);
+    else {
+      bucket.push(s);
+      seen.set(bucketKey, bucket);
+    }
+  }
+  return out;
 }

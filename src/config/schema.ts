@@ -317,7 +317,54 @@ export const slicesSchema = z
       .int()
       .min(1)
       .default(30)
-      .describe('Slices with fewer examples are reported but never gated.'),
+      .describe(
+        'Slices with fewer examples are reported but never gated; a gate scoped to such a slice (slice:<key>) warns that it was not evaluated.',
+      ),
+    maxValues: z
+      .number()
+      .int()
+      .min(1)
+      .default(20)
+      .describe(
+        'A column with more distinct values is not sliced by value unless listed in slices.columns: a numeric one is binned into slices.bins quantile bins, any other is skipped (the report says which). Every extra slice is one more test in the multiple-testing correction.',
+      ),
+    bins: z
+      .number()
+      .int()
+      .min(2)
+      .max(20)
+      .default(4)
+      .describe(
+        'Quantile bins of a numeric column with more than slices.maxValues values (labels like size∈[16, 32)).',
+      ),
+    bin: z
+      .array(nonEmpty)
+      .default([])
+      .describe(
+        'Numeric columns to bin into slices.bins quantile bins whatever their number of values.',
+      ),
+  })
+  .strict();
+
+export const regressionSchema = z
+  .object({
+    newlyFailing: z
+      .object({
+        minDrop: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.03)
+          .describe(
+            "A slice is newly failing without any slice gate when it got worse than the rest of the data (exact test, Benjamini-Hochberg adjusted below statistics.alpha) and both its own drop and its drop beyond the rest are at least this, in the outcome metric's units (0.03 = 3 points of accuracy).",
+          ),
+        level: z
+          .enum(['warn', 'fail'])
+          .default('warn')
+          .describe('What a newly failing slice does to the verdict.'),
+      })
+      .strict()
+      .default({ minDrop: 0.03, level: 'warn' }),
   })
   .strict();
 
@@ -382,7 +429,17 @@ export const configSchema = z
     model: modelSchema,
     runtime: runtimeSchema.default({}),
     baseline: baselineSchema.default({}),
-    slices: slicesSchema.default({ crossings: [], classes: true, minSupport: 30 }),
+    slices: slicesSchema.default({
+      crossings: [],
+      classes: true,
+      minSupport: 30,
+      maxValues: 20,
+      bins: 4,
+      bin: [],
+    }),
+    regression: regressionSchema
+      .default({ newlyFailing: { minDrop: 0.03, level: 'warn' } })
+      .describe('Regression suite: slices newly failing without a slice gate.'),
     metrics: z
       .object({ topK: z.array(z.number().int().min(1)).default([1, 5]) })
       .strict()
@@ -488,9 +545,15 @@ export const configSchema = z
           .describe(
             'Newly failing/fixed examples listed in report.json (each list cut to this many; the counts stay complete and records.jsonl has every prediction).',
           ),
+        html: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Write report.html: one self-contained page with the failing images, slice and robustness charts (false: none, and an older one in the output folder is removed).',
+          ),
       })
       .strict()
-      .default({ maxExamples: 20, maxSlices: 30, maxListedExamples: 1000 }),
+      .default({ maxExamples: 20, maxSlices: 30, maxListedExamples: 1000, html: true }),
   })
   .strict()
   .superRefine((c, ctx) => {

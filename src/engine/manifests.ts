@@ -9,7 +9,7 @@ import { loadDataset } from '../dataset/load.js';
  * path is resolved like the dataset manifest; its images are under the dataset root when it sits
  * next to the dataset manifest, else next to itself.
  */
-async function loadItems(loaded: LoadedConfig, manifest: string): Promise<ManifestItem[]> {
+export async function loadItems(loaded: LoadedConfig, manifest: string): Promise<ManifestItem[]> {
   const file = resolveFromConfig(loaded, manifest);
   const root =
     loaded.config.dataset.manifest &&

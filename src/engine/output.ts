@@ -5,6 +5,7 @@ import type { Report } from '../report/schema.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
 import type { RecordSet } from '../tables/records.js';
+import { writeHtmlReport, type HtmlOutputOptions } from './html-report.js';
 import { checkOutputDir, replaceOutputDir } from './output-dir.js';
 import {
   RESULT_FILES,
@@ -22,6 +23,8 @@ export interface WrittenOutputs {
   reportMarkdown: string;
   records: string;
   markdown: string;
+  /** report.html, when written (config `report.html`). */
+  html?: string;
 }
 
 /** Default markdown options from the config's report section. */
@@ -42,7 +45,8 @@ export function markdownOptions(
 }
 
 /**
- * Write report.json, report.md, records.jsonl, examples.jsonl and junit.xml into `dir`, replacing
+ * Write report.json, report.md, records.jsonl, examples.jsonl, junit.xml (and report.html, see
+ * engine/html-report.ts) into `dir`, replacing
  * the folder as a whole (engine/output-dir.ts): a failed write leaves the previous folder as it
  * was, never half of each. report.json is written last and records the line count and sha256 of
  * the JSON-lines files (`files`), so that a truncated copy of the folder is refused when read
@@ -55,9 +59,11 @@ export async function writeOutputs(
   examples: ExampleTable,
   images: ImageFacts,
   options: MarkdownOptions,
+  html?: HtmlOutputOptions,
 ): Promise<WrittenOutputs> {
   const out = await checkOutputDir(dir);
   const markdown = renderMarkdown(report, options);
+  let htmlWritten = false;
   await replaceOutputDir(out, async (into) => {
     const at = (name: string) => path.join(into, name);
     const files = {
@@ -73,6 +79,9 @@ export async function writeOutputs(
     report.files = files;
     await writeFileAtomic(at(RESULT_FILES.markdown), markdown);
     await writeFileAtomic(at(RESULT_FILES.junit), renderJUnit(report));
+    htmlWritten =
+      html !== undefined &&
+      (await writeHtmlReport(into, report, examples, records, html)) !== undefined;
     await writeFileAtomic(at(RESULT_FILES.report), `${JSON.stringify(report, null, 2)}\n`);
   });
   return {
@@ -83,5 +92,6 @@ export async function writeOutputs(
     examples: path.join(out.dir, RESULT_FILES.examples),
     junit: path.join(out.dir, RESULT_FILES.junit),
     markdown,
+    ...(htmlWritten ? { html: path.join(out.dir, RESULT_FILES.html) } : {}),
   };
 }

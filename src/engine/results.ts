@@ -18,6 +18,7 @@ export const RESULT_FILES = {
   records: 'records.jsonl',
   examples: 'examples.jsonl',
   junit: 'junit.xml',
+  html: 'report.html',
 } as const;
 
 /** One line of examples.jsonl: what `merge` needs of an example besides its records. */

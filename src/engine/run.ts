@@ -432,6 +432,7 @@ export async function reportFromRecords(
           createdAt: stored.report.createdAt,
           ...(input.found?.commit ? { commit: input.found.commit } : {}),
           ...(input.found?.ref ? { ref: input.found.ref } : {}),
+          ...(input.found?.detail ? { how: input.found.detail } : {}),
         },
       }
     : input.models.baseline;

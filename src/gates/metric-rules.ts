@@ -13,6 +13,13 @@ export interface GateTarget {
   kind: 'overall' | 'column' | 'crossing' | 'class' | 'discovered';
   columns: string[];
   gated: boolean;
+  /** Examples in the target. */
+  n?: number;
+  /**
+   * The target has exactly the examples of another (its key, or `overall`): not a separate
+   * slice, so only a rule that names it (`slice:<key>`) applies to it.
+   */
+  sameAs?: string;
   candidate: MetricValues;
   baseline?: MetricValues;
   delta?: MetricValues;
@@ -36,6 +43,7 @@ export function normaliseSliceKey(key: string): string {
 export function scopeSelects(scope: string, t: GateTarget): boolean {
   if (scope === 'overall') return t.kind === 'overall';
   if (t.kind === 'overall' || !t.gated) return false;
+  if (t.sameAs !== undefined && !scope.startsWith('slice:')) return false;
   if (scope === 'slices') return true;
   if (scope === 'classes') return t.kind === 'class';
   if (scope.startsWith('column:')) return t.kind === 'column' && t.columns[0] === scope.slice(7);
@@ -165,7 +173,7 @@ export interface GateOutcome {
   status: Map<string, Level>;
   /** Slice keys that met every selecting rule on the baseline and miss one on the candidate. */
   newlyFailing: Set<string>;
-  /** Indices of rules whose scope selected no gated target (reported as skipped). */
+  /** Indices of rules whose scope selected no gated target (reported as not evaluated: warn). */
   unmatched: number[];
 }
 
@@ -177,7 +185,7 @@ export function evaluateGates(
   rules: readonly GateRule[],
   directions: ReadonlyMap<string, MetricDirection>,
   targets: readonly GateTarget[],
-  options: Pick<RuleOptions, 'pairedMetric'> = {},
+  options: Pick<RuleOptions, 'pairedMetric'> & { minSupport?: number } = {},
 ): GateOutcome {
   const results: GateResult[] = [];
   const status = new Map<string, Level>();
@@ -201,8 +209,10 @@ export function evaluateGates(
         baselinePasses.set(t.key, (baselinePasses.get(t.key) ?? true) && baseOk);
       }
     }
-    // A scope that selects nothing (a typo such as column:lihgting, a value absent from the data,
-    // or only slices under slices.minSupport) is reported as skipped, never passed silently.
+    // A scope that selects nothing was not evaluated: never a silent pass. Names the config
+    // refuses before inference (an unknown column, value or class) do not get here; what does is
+    // a slice under slices.minSupport, or one absent from the evaluated examples (a shard, a
+    // value left only on unreadable images): a warning, so the verdict says it.
     if (selected === 0) {
       const none: GateTarget = {
         key: rule.scope,
@@ -211,9 +221,22 @@ export function evaluateGates(
         gated: false,
         candidate: {},
       };
-      const reason = `no gated target matches scope "${rule.scope}" (no such slice, or fewer than slices.minSupport examples)`;
+      const small = targets.filter(
+        (t) => t.kind !== 'overall' && !t.gated && scopeSelects(rule.scope, { ...t, gated: true }),
+      );
+      const twins = targets.filter(
+        (t) =>
+          t.sameAs !== undefined &&
+          scopeSelects(rule.scope, { ...t, sameAs: undefined, gated: true }),
+      );
+      const reason =
+        twins.length > 0
+          ? `not evaluated: ${twins.map((t) => `${t.key} has exactly the examples of ${t.sameAs}`).join('; ')} (not a separate slice; scope slice:${twins[0]!.key} to gate it anyway)`
+          : small.length > 0
+            ? `not evaluated: ${small.length === 1 ? `slice ${small[0]!.key} has ${small[0]!.n ?? '?'} examples, fewer` : `each of its ${small.length} slices has fewer examples`} than slices.minSupport (${options.minSupport ?? '?'}); lower slices.minSupport or add examples`
+            : `not evaluated: no evaluated example is in scope "${rule.scope}"`;
       for (const r of applyRule(rule, index, direction, none, options))
-        results.push({ ...r, status: 'skipped', reason });
+        results.push({ ...r, status: 'warn', level: 'warn', reason });
       unmatched.push(index);
     }
   });

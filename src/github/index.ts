@@ -36,4 +36,5 @@ export {
 export type { Render, FitResult, BodyParts } from './markdown-fit.js';
 export { checkConclusion, commitState } from './verdict.js';
 export { unzipArtifact } from './artifact-baseline.js';
+export { createArtifactPort, uploadReportArtifact } from './artifact-upload.js';
 export type { BaselineEntry } from './baseline-layout.js';

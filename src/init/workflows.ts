@@ -104,6 +104,8 @@ jobs:
           key: ${scalar(o.key)}
           github-token: \${{ github.token }}
           fail-on: error
+          # The artifact is uploaded below, after the PR number is added to the folder.
+          upload-artifact: false
 
       # For pr-comment.yml: which PR and commit this report belongs to. Numbers and hex only.
       - name: Record the pull request for the comment workflow
@@ -230,13 +232,7 @@ jobs:
           tracking-issue: true
           issue-labels: visiongate,nightly
           fail-on: error
-
-      - name: Upload the report
-        if: always()
-        uses: actions/upload-artifact@v4
-        with:
-          name: visiongate-nightly
-          path: visiongate-out/
-          retention-days: 30
+          # The Action uploads the output folder (report.html included) as the artifact
+          # visiongate-<key> and links it from the job summary and the tracking issue.
 `;
 }

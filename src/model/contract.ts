@@ -196,7 +196,7 @@ export function resolveContract(
  * the EXIF orientation and Ultralytics pads letterboxes with 114 grey; PIL's open and torchvision's
  * decode_image do neither. Alpha is dropped unless a background is given (all three loaders drop it).
  */
-function resolveGeometry(cfg: InputContractConfig, width: number, height: number): Geometry {
+export function resolveGeometry(cfg: InputContractConfig, width: number, height: number): Geometry {
   const r = cfg.resize;
   const library = r.library;
   const interpolation = r.interpolation ?? (library === 'opencv' ? 'linear' : 'bilinear');

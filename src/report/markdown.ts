@@ -38,22 +38,55 @@ export function formatMetric(
   return `${(v * 100).toFixed(1)}%`;
 }
 
-/** Deltas in percentage points (rates) or raw units, signed, with a marker when worse. */
-export function formatDelta(
+/**
+ * A delta as plain text in percentage points (rates) or raw units, signed, and which way it
+ * goes. Shared by the markdown and HTML renderers so both print the same number.
+ */
+export function deltaParts(
   name: string,
-  d: number | null | undefined,
+  d: number,
   style: MetricStyle,
-): string {
-  if (d === null || d === undefined) return '–';
+): { text: string; direction: 'worse' | 'better' | 'same' } {
   const rate = style.isRate(name);
   const lower = style.lowerIsBetter(name);
+  if (Math.abs(d) < 5e-5) return { text: rate ? '±0.0 pp' : '±0', direction: 'same' };
   const text = rate
     ? `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)} pp`
     : `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(4)}`;
   const worse = lower ? d > 1e-12 : d < -1e-12;
   const better = lower ? d < -1e-12 : d > 1e-12;
-  if (Math.abs(d) < 5e-5) return rate ? '±0.0 pp' : '±0';
-  return worse ? `**${text}** 🔻` : better ? `${text} 🔺` : text;
+  return { text, direction: worse ? 'worse' : better ? 'better' : 'same' };
+}
+
+/**
+ * Deltas in percentage points (rates) or raw units, signed; bold and 🔻 only on a significant
+ * worsening (🔺 on a significant improvement): a drop within noise is not shouted.
+ */
+export function formatDelta(
+  name: string,
+  d: number | null | undefined,
+  style: MetricStyle,
+  significant?: boolean,
+): string {
+  if (d === null || d === undefined) return '–';
+  const { text, direction } = deltaParts(name, d, style);
+  if (significant !== true) return text;
+  return direction === 'worse' ? `**${text}** 🔻` : direction === 'better' ? `${text} 🔺` : text;
+}
+
+/**
+ * Is a delta significant? The task's outcome metric by the BH-adjusted McNemar test, any other
+ * by its bootstrap interval excluding 0.
+ */
+export function deltaSignificant(
+  stats: Pick<SliceReport, 'stats'>['stats'],
+  metric: string,
+  outcomeMetric: string,
+): boolean {
+  if (!stats) return false;
+  if (metric === outcomeMetric) return stats.significant === true;
+  const iv = stats.intervals[metric];
+  return iv !== undefined && (iv.lower > 0 || iv.upper < 0);
 }
 
 /** A discovered slice's error rate is a rate whatever the task. */
@@ -67,7 +100,12 @@ function details(summary: string, body: string, open = false): string {
   return `<details${open ? ' open' : ''}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
 }
 
-const verdictWord = { pass: 'passed', warn: 'passed with warnings', fail: 'failed' } as const;
+/** The verdict in words, as the headline says it (also report.html's title). */
+export const verdictWord = {
+  pass: 'passed',
+  warn: 'passed with warnings',
+  fail: 'failed',
+} as const;
 
 /** The headline metrics shown in the top table, in order, where present. */
 export function headlineMetrics(report: Report): string[] {
@@ -129,22 +167,124 @@ function formatP(s: { pAdjusted?: number; significant?: boolean } | undefined): 
   return s.significant ? `**${p}** ✱` : p;
 }
 
-function sliceRow(s: SliceReport, metric: string, style: MetricStyle): string[] {
+function sliceRow(s: SliceReport, metric: string, style: MetricStyle, task: Task): string[] {
   return [
     `${ICON[s.status]}${s.newlyFailing ? ' 🆕' : ''}`,
-    esc(s.key, 80),
+    esc(s.key, 80) + (s.sameAs ? ` (= ${esc(s.sameAs, 60)})` : ''),
     String(s.n),
     formatMetric(metric, s.baseline?.[metric], style),
     formatMetric(metric, s.candidate[metric], style),
-    formatDelta(metric, s.delta?.[metric], style) +
-      formatInterval(metric, s.stats?.intervals[metric], style),
+    formatDelta(
+      metric,
+      s.delta?.[metric],
+      style,
+      deltaSignificant(s.stats, metric, task.outcomeMetric),
+    ) + formatInterval(metric, s.stats?.intervals[metric], style),
     formatP(s.stats),
   ];
 }
 
-/** The slices' main metric: the first one a slice gate uses, else the task's outcome metric. */
-function sliceMetric(report: Report, task: Task): string {
-  return report.gates.find((g) => g.target !== 'overall')?.metric ?? task.outcomeMetric;
+/**
+ * The slices' main metric: the first one a metric gate scoped to slices uses (suite rules such as
+ * the data suite's label-issue rate are not slice metrics), else the task's outcome metric.
+ */
+export function sliceMetric(report: Report, task: Task): string {
+  const sliceMetrics = new Set(report.slices.flatMap((s) => Object.keys(s.candidate)));
+  return (
+    report.gates.find(
+      (g) =>
+        (g.kind === 'min' || g.kind === 'max' || g.kind === 'maxDrop') &&
+        g.target !== 'overall' &&
+        sliceMetrics.has(g.metric),
+    )?.metric ?? task.outcomeMetric
+  );
+}
+
+/** Which baseline, and why that one: the reader must not have to open the log. */
+function baselineText(report: Report): string {
+  const base = report.models.baseline;
+  if (report.comparison.baseline === 'none') return 'no baseline: absolute gates only';
+  if (base?.source !== 'stored')
+    return `baseline model ${esc(base?.path ? base.path.split('/').pop()! : 'baseline', 80)}`;
+  const st = base.stored;
+  const what = `stored baseline${st?.commit ? ` from commit ${esc(st.commit.slice(0, 12))}` : ''}${st?.ref ? ` (${esc(st.ref, 60)})` : ''}`;
+  return st?.how ? `${what}: ${esc(st.how, 200)}` : what;
+}
+
+/** The findings: slices that got worse than the rest of the data, first thing in the comment. */
+function findingsSection(
+  report: Report,
+  task: Task,
+  style: MetricStyle,
+  ci: string,
+  maxRows: number,
+): string[] {
+  const metric = task.outcomeMetric;
+  const tested = report.slices.filter((s) => s.excess !== undefined);
+  if (report.comparison.baseline === 'none' || tested.length === 0) return [];
+  const byKey = new Map(report.slices.map((s) => [s.key, s]));
+  const found = report.findings.map((k) => byKey.get(k)!).filter((s) => s !== undefined);
+  const overall = report.overall.delta?.[metric];
+  if (found.length === 0)
+    return [
+      `**No slice got worse than the rest of the data** (${tested.length} slice${tested.length === 1 ? '' : 's'} tested against the rest${overall !== undefined && overall !== null ? `; overall ${esc(metric)} ${formatDelta(metric, overall, style)}` : ''}).`,
+    ];
+  const shown = found.slice(0, Math.max(maxRows, 3));
+  const pct = (x: number | null | undefined) =>
+    x === null || x === undefined ? '–' : formatDelta(metric, x, style);
+  const rows = shown.map((s) => [
+    `${ICON[s.status]}`,
+    `**${esc(s.key, 80)}**`,
+    String(s.n),
+    formatMetric(metric, s.baseline?.[metric], style),
+    formatMetric(metric, s.candidate[metric], style),
+    formatDelta(
+      metric,
+      s.delta?.[metric],
+      style,
+      deltaSignificant(s.stats, metric, task.outcomeMetric),
+    ) + formatInterval(metric, s.stats?.intervals[metric], style),
+    pct(s.excess!.restChange),
+    formatP({ pAdjusted: s.excess!.pAdjusted, significant: true }),
+  ]);
+  const out = [
+    `### 🔎 ${found.length === 1 ? '1 slice got' : `${found.length} slices got`} worse than the rest of the data`,
+    table(
+      [
+        [
+          '',
+          'Slice',
+          'n',
+          `Baseline ${esc(metric)}`,
+          `Candidate ${esc(metric)}`,
+          `Δ${ci}`,
+          'Rest Δ',
+          'p (adj.)',
+        ],
+        ...rows,
+      ],
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  ];
+  if (found.length > shown.length) out.push(`… ${found.length - shown.length} more in the report.`);
+  const collapsed = new Map<string, string[]>();
+  for (const s of tested)
+    if (s.excess?.collapsedInto !== undefined)
+      collapsed.set(s.excess.collapsedInto, [
+        ...(collapsed.get(s.excess.collapsedInto) ?? []),
+        s.key,
+      ]);
+  const notes = [...collapsed]
+    .filter(([k]) => shown.some((s) => s.key === k))
+    .map(
+      ([k, keys]) =>
+        `${esc(k, 80)} also covers ${keys
+          .slice(0, 4)
+          .map((x) => esc(x, 80))
+          .join(', ')}${keys.length > 4 ? ` and ${keys.length - 4} more` : ''} (no worse than it)`,
+    );
+  if (notes.length > 0) out.push(`<sub>${notes.join('. ')}.</sub>`);
+  return out;
 }
 
 /**
@@ -162,20 +302,15 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   );
 
   const cand = report.models.candidate;
-  const base = report.models.baseline;
-  const baseText =
-    report.comparison.baseline === 'none'
-      ? 'no baseline: absolute gates only'
-      : base?.source === 'stored'
-        ? `stored baseline${base.stored?.commit ? ` from commit ${esc(base.stored.commit.slice(0, 12))}` : ''}${base.stored?.ref ? ` (${esc(base.stored.ref, 60)})` : ''}`
-        : `baseline model ${esc(base?.path ? base.path.split('/').pop()! : 'baseline', 80)}`;
   out.push(
-    `Candidate ${esc(cand.path ? cand.path.split('/').pop()! : 'model', 80)} vs ${baseText} · ${report.dataset.evaluated} examples · ${report.dataset.classes.length} classes${report.comparison.baseline !== 'none' ? ` · ${report.comparison.paired} paired` : ''}`,
+    `Candidate ${esc(cand.path ? cand.path.split('/').pop()! : 'model', 80)} vs ${baselineText(report)} · ${report.dataset.evaluated} examples · ${report.dataset.classes.length} classes${report.comparison.baseline !== 'none' ? ` · ${report.comparison.paired} paired` : ''}`,
   );
 
   const metrics = headlineMetrics(report);
   const hasBase = report.overall.baseline !== undefined;
   const ci = report.overall.stats ? ` [${Math.round((options.confidence ?? 0.95) * 100)}% CI]` : '';
+  out.push(...findingsSection(report, task, style, ci, options.maxSlices));
+
   const head = hasBase ? ['Metric', 'Baseline', 'Candidate', `Δ${ci}`] : ['Metric', 'Candidate'];
   const rows = metrics.map((m) =>
     hasBase
@@ -183,33 +318,43 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
           esc(m),
           formatMetric(m, report.overall.baseline?.[m], style),
           formatMetric(m, report.overall.candidate[m], style),
-          formatDelta(m, report.overall.delta?.[m], style) +
-            formatInterval(m, report.overall.stats?.intervals[m], style),
+          formatDelta(
+            m,
+            report.overall.delta?.[m],
+            style,
+            deltaSignificant(report.overall.stats, m, task.outcomeMetric),
+          ) + formatInterval(m, report.overall.stats?.intervals[m], style),
         ]
       : [esc(m), formatMetric(m, report.overall.candidate[m], style)],
   );
   out.push(table([head, ...rows], hasBase ? ['l', 'r', 'r', 'r'] : ['l', 'r']));
 
+  // Counts are of rules, as the table has one row per rule (a rule failing on 14 slices is one
+  // row saying so), so the heading and the table always agree.
   const problems = [...failed, ...warned];
   if (problems.length > 0) {
-    out.push(
-      `### Gates: ${failed.length} failed, ${warned.length} warning${warned.length === 1 ? '' : 's'}`,
-    );
+    const groups = groupByRule(problems);
+    const nFail = groups.filter((g) => g[0]!.status === 'fail').length;
+    const nWarn = groups.length - nFail;
+    out.push(`### Gates: ${nFail} failed, ${nWarn} warning${nWarn === 1 ? '' : 's'}`);
     const rows = gateRows(problems);
     const shown = rows.slice(0, Math.max(options.maxSlices, 5));
     out.push(table([['', 'Rule', 'Target', 'Why'], ...shown]));
     if (rows.length > shown.length)
       out.push(`… ${rows.length - shown.length} more rules in the report.`);
   } else if (report.gates.length > 0) {
+    const evaluated = report.gates.filter((g) => g.status !== 'skipped');
+    const rules = groupByRule(evaluated).length;
     out.push(
-      `All ${report.gates.filter((g) => g.status !== 'skipped').length} gate checks passed.`,
+      `All ${rules} gate rule${rules === 1 ? '' : 's'} passed (${evaluated.length} check${evaluated.length === 1 ? '' : 's'}).`,
     );
   }
 
   const metric = sliceMetric(report, task);
-  const newly = report.slices.filter((s) => s.newlyFailing);
+  // Findings are listed first; here the slices a configured gate makes newly failing besides.
+  const newly = report.slices.filter((s) => s.newlyFailing && !report.findings.includes(s.key));
   if (newly.length > 0) {
-    out.push(`### 🆕 Newly failing slices (${newly.length})`);
+    out.push(`### 🆕 Newly failing slices by gate (${newly.length})`);
     const shown = newly.slice(0, options.maxSlices);
     out.push(
       table(
@@ -223,7 +368,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
             `Δ${ci}`,
             'p (adj.)',
           ],
-          ...shown.map((s) => sliceRow(s, metric, style)),
+          ...shown.map((s) => sliceRow(s, metric, style, task)),
         ],
         ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
       ),
@@ -248,7 +393,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
         ],
         ...shown.map((s) => [
           `${ICON[s.status]}${s.newlyFailing ? ' 🆕' : ''}`,
-          esc(s.key, 100),
+          esc(s.key, 100) +
+            (s.excess?.collapsedInto ? ` (within ${esc(s.excess.collapsedInto, 60)})` : '') +
+            (s.sameAs ? ` (= ${esc(s.sameAs, 60)})` : ''),
           s.discovered?.target === 'regressions' ? 'newly wrong' : 'errors',
           String(s.n),
           formatMetric('rate', s.discovered?.meanError, RATE),
@@ -322,10 +469,28 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
           `All slices (${slices.length}) by ${esc(metric)}`,
           table(
             [
-              ['', 'Slice', 'n', 'Baseline', 'Candidate', `Δ${ci}`, 'p (adj.)'],
-              ...shown.map((s) => sliceRow(s, metric, style)),
+              [
+                '',
+                'Slice',
+                'n',
+                'Baseline',
+                'Candidate',
+                `Δ${ci}`,
+                'p (adj.)',
+                ...(hasBase ? ['Rest Δ'] : []),
+              ],
+              ...shown.map((s) => [
+                ...sliceRow(s, metric, style, task),
+                ...(hasBase
+                  ? [
+                      s.excess?.restChange !== undefined && s.excess.restChange !== null
+                        ? formatDelta(task.outcomeMetric, s.excess.restChange, style)
+                        : '–',
+                    ]
+                  : []),
+              ]),
             ],
-            ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
+            ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
           ) + more,
         ),
       );
@@ -354,7 +519,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   }
   if (report.overall.stats) {
     out.push(
-      `<sub>Δ = candidate − baseline on the same examples, with a paired bootstrap interval. p (adj.): exact McNemar test on ${task.outcomeMetric}, Benjamini-Hochberg adjusted across all slices; ✱ = significant. 🆕 = met its gates on the baseline, misses one now.</sub>`,
+      `<sub>Δ = candidate − baseline on the same examples, with a paired bootstrap interval; bold and 🔻 only where the drop is significant. Rest Δ: the same over every other example; a finding got worse than the rest (exact permutation test). p (adj.): Benjamini-Hochberg adjusted across all slices (findings: of that test; tables below: exact McNemar test on ${task.outcomeMetric}); ✱ = significant. 🆕 = a finding, or met its gates on the baseline and misses one now.</sub>`,
     );
   }
   if (options.footer) out.push(options.footer);

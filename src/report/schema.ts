@@ -40,6 +40,12 @@ const modelSummary = z.object({
       createdAt: z.string().optional(),
       commit: z.string().optional(),
       ref: z.string().optional(),
+      how: z
+        .string()
+        .optional()
+        .describe(
+          'How the stored baseline was found, when looked up (e.g. at the merge base, or the newest of the base branch because the merge base has none).',
+        ),
     })
     .optional(),
 });

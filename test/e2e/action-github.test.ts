@@ -9,6 +9,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unzipArtifact } from '../../src/github/artifact-baseline.js';
 import {
   copyCommittedAction,
   repoRoot,
@@ -38,6 +39,7 @@ function runAction(
   inputs: Record<string, string>,
   token = 'ghs_writer',
   ref = 'refs/heads/master',
+  env: Record<string, string> = {},
 ): Promise<ActionRun> {
   return runBuiltAction({
     actionDir,
@@ -58,9 +60,16 @@ function runAction(
       GITHUB_API_URL: fake.url,
       GITHUB_SERVER_URL: 'https://github.com',
       GITHUB_RUN_ID: '4242',
+      ...env,
     },
   });
 }
+
+/** What the runner gives every job for artifact uploads (here: the fake's results service). */
+const resultsEnv = () => ({
+  ACTIONS_RUNTIME_TOKEN: fake.results.runtimeToken,
+  ACTIONS_RESULTS_URL: `${fake.url}/`,
+});
 let runs = 0;
 
 function prPayload(action: string, head: string): Record<string, unknown> {
@@ -149,15 +158,23 @@ describe('the packaged Action against a fake GitHub', () => {
   });
 
   it('a PR run compares against the baseline of its merge base, comments and fails the check', async () => {
-    const r = await runAction('pull_request', prPayload('synchronize', prHead), 'f'.repeat(40), {
-      model: 'ml/models/candidate.onnx',
-    });
+    const r = await runAction(
+      'pull_request',
+      prPayload('synchronize', prHead),
+      'f'.repeat(40),
+      { model: 'ml/models/candidate.onnx' },
+      'ghs_writer',
+      'refs/heads/master',
+      resultsEnv(),
+    );
     expect(r.code).toBe(1);
     expect(r.outputs.verdict).toBe('fail');
     // Still one comment: the first run's was edited in place.
     expect(comments()).toHaveLength(1);
     const body = comments()[0]!.body;
     expect(body).toContain(`stored baseline from commit ${mainSha.slice(0, 12)}`);
+    // Which baseline and why that one, in the comment itself (it used to be only in the log).
+    expect(body).toContain(`: baseline of the merge base ${mainSha.slice(0, 7)} with`);
     expect(body).toContain('lighting=dim');
     expect(body).toContain('https://github.com/Codertocat/Hello-World/actions/runs/4242');
     expect(r.outputs['comment-url']).toContain(`#issuecomment-${comments()[0]!.id}`);
@@ -165,6 +182,29 @@ describe('the packaged Action against a fake GitHub', () => {
     expect(checks.at(-1)!.conclusion).toBe('failure');
     expect(checks.at(-1)!.name).toBe('VisionGate (fashion)');
     expect(fake.violations).toEqual([]);
+
+    // The output folder went up as one artifact, with report.html in it, and the comment, the
+    // check run and the job summary link its page.
+    expect(fake.results.violations).toEqual([]);
+    const artifact = fake.results.artifacts.find((a) => a.name === 'visiongate-fashion')!;
+    expect(artifact.finalized).toBe(true);
+    const files = unzipArtifact(artifact.bytes, 100 << 20);
+    expect([...files.keys()].sort()).toEqual([
+      'examples.jsonl',
+      'junit.xml',
+      'records.jsonl',
+      'report.html',
+      'report.json',
+      'report.md',
+    ]);
+    const html = Buffer.from(files.get('report.html')!).toString('utf8');
+    expect(html).toContain('<section id="examples"');
+    expect(html).toBe(await readFile(r.outputs['report-html']!, 'utf8'));
+    const link = `https://github.com/Codertocat/Hello-World/actions/runs/4242/artifacts/${artifact.id}`;
+    expect(r.outputs['artifact-url']).toBe(link);
+    expect(body).toContain(link);
+    expect(checks.at(-1)!.output.summary).toContain(link);
+    expect(r.summary).toContain(link);
   });
 
   it('publish-only (the workflow_run pattern) publishes a report made elsewhere to the right PR', async () => {
@@ -219,11 +259,18 @@ describe('the packaged Action against a fake GitHub', () => {
       'pull_request',
       payload,
       'f'.repeat(40),
-      { model: 'ml/models/candidate.onnx' },
+      { model: 'ml/models/candidate.onnx', 'artifact-name': 'fork-report' },
       'ghs_readonly',
+      'refs/heads/master',
+      resultsEnv(),
     );
     expect(r.outputs.verdict).toBe('fail');
     expect(r.summary).toContain('VisionGate · fashion: failed');
+    // The artifact needs no token: a fork PR still gets report.html, linked from the summary.
+    const artifact = fake.results.artifacts.find((a) => a.name === 'fork-report')!;
+    expect(artifact.finalized).toBe(true);
+    expect(r.summary).toContain(`/actions/runs/4242/artifacts/${artifact.id}`);
+    expect(fake.results.violations).toEqual([]);
     expect(r.stdout).toMatch(/::notice::.*fork/i);
     expect(r.stdout).not.toContain('internal error');
     expect(fake.requests.filter((q) => q.method !== 'GET').length).toBe(before);

@@ -59,6 +59,65 @@ describe('visiongate run on the bundled example', () => {
     expect(Math.abs(normal.delta!.accuracy!)).toBeLessThan(Math.abs(dim.delta!.accuracy!) / 2);
   });
 
+  it('opens the comment with lighting=dim as the finding; no slice that follows the overall drop', async () => {
+    // Tested against the rest of the data, not only against the baseline: source=phone and
+    // source=scanner partition the set and both drop with it (−6.3 and −5.3 pp vs −5.7 overall).
+    expect(report.findings[0]).toBe('lighting=dim');
+    for (const key of ['source=phone', 'source=scanner', 'lighting=normal', 'site=site-b'])
+      expect(report.findings).not.toContain(key);
+    const newly = report.slices.filter((s) => s.newlyFailing).map((s) => s.key);
+    expect(newly).toEqual(expect.arrayContaining(['lighting=dim']));
+    expect(newly).not.toContain('source=phone');
+    // The crossings of lighting=dim add nothing beyond it: collapsed, not listed.
+    const cross = report.slices.find((s) => s.key === 'lighting=dim & source=scanner')!;
+    expect(cross.excess?.collapsedInto).toBe('lighting=dim');
+    expect(report.findings).not.toContain('lighting=dim & source=scanner');
+
+    const md = await readFile(path.join(out, 'report.md'), 'utf8');
+    const sections = md.split('\n\n');
+    // Title, the comparison line, then the findings.
+    expect(sections[2]).toMatch(/^### 🔎 \d+ slices? got worse than the rest of the data$/);
+    const firstRow = sections[3]!.split('\n')[2]!;
+    expect(firstRow).toContain('**lighting=dim**');
+    // Above the collapsed details, no table row is about a slice that followed the overall drop.
+    const visible = md.slice(0, md.indexOf('<details'));
+    const row = (key: string) => new RegExp(`^\\| [^|]*\\| \\**${key}\\**[ |]`, 'm');
+    expect(visible).toMatch(row('lighting=dim'));
+    for (const key of ['source=phone', 'source=scanner', 'lighting=normal'])
+      expect(visible).not.toMatch(row(key));
+  });
+
+  it('every count in the comment matches its table', async () => {
+    const md = await readFile(path.join(out, 'report.md'), 'utf8');
+    const block = (title: RegExp) => {
+      const at = md.search(title);
+      expect(at).toBeGreaterThanOrEqual(0);
+      const rest = md.slice(at);
+      const table = rest.split('\n\n')[1]!;
+      return { heading: rest.split('\n')[0]!, rows: table.split('\n').slice(2) };
+    };
+    const gates = block(/^### Gates: /m);
+    const [, failed, warned] = /(\d+) failed, (\d+) warnings?/.exec(gates.heading)!;
+    expect(gates.rows.filter((r) => r.startsWith('| ❌'))).toHaveLength(Number(failed));
+    expect(gates.rows.filter((r) => r.startsWith('| ⚠️'))).toHaveLength(Number(warned));
+    const findings = block(/^### 🔎 /m);
+    const [, count] = /### 🔎 (\d+) slices? got worse/.exec(findings.heading)!;
+    expect(findings.rows).toHaveLength(Number(count));
+    expect(report.findings).toHaveLength(Number(count));
+    // The headline says the same numbers.
+    const { headline } = await import('../../src/report/headline.js');
+    expect(headline(report)).toContain(`${failed} gate rule(s) failed`);
+    expect(headline(report)).toContain(
+      `${report.slices.filter((s) => s.newlyFailing).length} newly failing slice(s)`,
+    );
+    expect(report.slices.filter((s) => s.newlyFailing)).toHaveLength(Number(count));
+  });
+
+  it('says which corruption set ran (the benchmark 15, where the docs count all 19)', async () => {
+    const md = await readFile(path.join(out, 'report.md'), 'utf8');
+    expect(md).toContain('15 corruptions (the ImageNet-C benchmark set;');
+  });
+
   it('writes a report.json that validates against schemas/report.schema.json, every suite typed', async () => {
     const schema = JSON.parse(
       await readFile(path.join(repo, 'schemas/report.schema.json'), 'utf8'),
@@ -353,6 +412,74 @@ describe('bad input gets a clear error and exit code 2', () => {
     const r = await run(dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/visiongate\.yml:8: gates\[0\]\.metric: unknown metric "acuracy"/);
+  });
+
+  it('refuses a gate scoped to a slice, column or class the data does not have, before evaluating', async () => {
+    // Each used to match nothing and pass: "All 0 gate checks passed", exit 0.
+    const dir = await smallDataset('scopes');
+    const cfg = path.join(dir, 'visiongate.yml');
+    const original = await readFile(cfg, 'utf8');
+    const cases: [string, string][] = [
+      [
+        'slice:lighting=night',
+        'visiongate.yml:8: gates[0].scope: no example has lighting=night; the data has "dim", "normal"',
+      ],
+      [
+        'slice:lighting=dimm',
+        'visiongate.yml:8: gates[0].scope: no example has lighting=dimm; did you mean "dim"? the data has "dim", "normal"',
+      ],
+      [
+        'column:lihgting',
+        'visiongate.yml:8: gates[0].scope: no metadata column "lihgting"; did you mean "lighting"? the data has "lighting", "source", "site"',
+      ],
+      [
+        'slice:class=Cot',
+        'visiongate.yml:8: gates[0].scope: no class "Cot"; did you mean "Coat"? the data has "Coat", "T-shirt/top"',
+      ],
+      [
+        'slice:lighting=dim & sorce=phone',
+        'visiongate.yml:8: gates[0].scope: no metadata column "sorce"; did you mean "source"?',
+      ],
+    ];
+    for (const [scope, message] of cases) {
+      await writeFile(
+        cfg,
+        original.replace(
+          '{ metric: accuracy, min: 0.1 }',
+          `{ metric: accuracy, min: 0.1, scope: "${scope}" }`,
+        ),
+      );
+      const r = await cli(['run', '-c', cfg, '-o', path.join(dir, 'out'), '--no-progress']);
+      expect(r.code, scope).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toContain('evaluating');
+    }
+  });
+
+  it('a gate on a slice under slices.minSupport is not evaluated: a warning, not a pass', async () => {
+    const dir = await smallDataset('small-slice');
+    const cfg = path.join(dir, 'visiongate.yml');
+    await writeFile(
+      cfg,
+      (await readFile(cfg, 'utf8'))
+        .replace('slices: { minSupport: 5 }', 'slices: { minSupport: 35 }')
+        .replace(
+          '{ metric: accuracy, min: 0.1 }',
+          '{ metric: accuracy, min: 0.1, scope: "slice:lighting=dim" }',
+        ),
+    );
+    const r = await run(dir);
+    expect(r.code).toBe(0);
+    const report = await readReport(path.join(dir, 'out'));
+    expect(report.verdict).toBe('warn');
+    const gate = report.gates.find((g) => g.scope === 'slice:lighting=dim')!;
+    expect(gate.status).toBe('warn');
+    expect(gate.reason).toMatch(
+      /^not evaluated: slice lighting=dim has \d+ examples, fewer than slices\.minSupport \(35\)/,
+    );
+    const md = await readFile(path.join(dir, 'out/report.md'), 'utf8');
+    expect(md).toContain('not evaluated: slice lighting=dim');
+    expect(md).not.toContain('gate rules passed');
   });
 
   it('refuses a top-k gate with k at or above the class count before evaluating: exit 2', async () => {

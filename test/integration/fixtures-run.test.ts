@@ -151,7 +151,7 @@ describe('visiongate run on datasets/colors with rgb-nchw-dynamic.onnx', () => {
     });
     const { code, stderr } = await cli(runArgs(c));
     expect(code).toBe(1);
-    expect(stderr).toMatch(/verdict: FAIL · accuracy 100\.0% · 1 gate\(s\) failed/);
+    expect(stderr).toMatch(/verdict: FAIL · accuracy 100\.0% · 1 gate rule\(s\) failed/);
     const report = await readReport(c.out);
     expect(report.verdict).toBe('fail');
     const [acc, ece] = report.gates;

@@ -121,10 +121,39 @@ describe('the output folder is replaced as a whole', () => {
       'examples.jsonl',
       'junit.xml',
       'records.jsonl',
+      'report.html',
       'report.json',
       'report.md',
     ]);
     expect((await readdir(tmp)).filter((n) => n.includes('visiongate-'))).toEqual([]);
+  });
+
+  it('the CLI prints where report.html is; report.html: false writes none and removes an older one, in place too', async () => {
+    const out = path.join(tmp, 'html');
+    const on = await run(out);
+    expect(on.code, on.stderr).toBe(0);
+    const printed = /^report: (.+?) \(open in a browser\), /m.exec(on.stderr);
+    expect(printed, on.stderr).not.toBeNull();
+    expect(path.resolve(printed![1]!)).toBe(path.join(out, 'report.html'));
+    expect(await readFile(path.join(out, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+
+    const off = path.join(tmp, 'no-html.yml');
+    const cfg = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
+    await writeFile(off, JSON.stringify({ ...cfg, report: { html: false } }));
+    // The current folder cannot be renamed away, so its files are replaced one by one: an older
+    // report.html would stay behind and pass for this run's unless it is removed.
+    const cwd = process.cwd();
+    process.chdir(out);
+    try {
+      const r = await cli(['run', '-c', off, '-o', '.', '--no-progress']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toContain('report.html');
+    } finally {
+      process.chdir(cwd);
+    }
+    const left = await readdir(out);
+    expect(left).toContain('report.json');
+    expect(left).not.toContain('report.html');
   });
 
   it('report.json records the line count and sha256 of records.jsonl and examples.jsonl', async () => {

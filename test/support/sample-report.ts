@@ -107,6 +107,8 @@ export function sampleReport(): Report {
         newlyFailing: false,
       },
     ],
+    findings: [],
+    columns: [],
     examples: {
       newlyFailing: [
         {

@@ -48,7 +48,8 @@ describe('parseConfig: defaults', () => {
       },
       runtime: {},
       baseline: {},
-      slices: { crossings: [], classes: true, minSupport: 30 },
+      slices: { crossings: [], classes: true, minSupport: 30, maxValues: 20, bins: 4, bin: [] },
+      regression: { newlyFailing: { minDrop: 0.03, level: 'warn' } },
       metrics: { topK: [1, 5] },
       pinned: { ids: [], level: 'fail' },
       gates: [],
@@ -61,7 +62,7 @@ describe('parseConfig: defaults', () => {
         topK: 5,
         alpha: 0.95,
       },
-      report: { maxExamples: 20, maxSlices: 30, maxListedExamples: 1000 },
+      report: { maxExamples: 20, maxSlices: 30, maxListedExamples: 1000, html: true },
     });
   });
 
@@ -109,7 +110,14 @@ describe('parseConfig: defaults', () => {
     expect(config.model.input.size).toEqual([224, 200]);
     expect(config.model.input.mean).toEqual([0.485, 0.456, 0.406]);
     expect(config.model.input.std).toBe(0.5);
-    expect(config.slices).toEqual({ minSupport: 5, classes: false, crossings: [] });
+    expect(config.slices).toEqual({
+      minSupport: 5,
+      classes: false,
+      crossings: [],
+      maxValues: 20,
+      bins: 4,
+      bin: [],
+    });
   });
 
   it('lineOf points at keys and list items as written', () => {

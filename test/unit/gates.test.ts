@@ -498,7 +498,7 @@ describe('evaluateGates', () => {
     expect(out.status.has('lighting=dim')).toBe(false);
   });
 
-  it('a scope that selects nothing is reported as skipped, not silently passed', () => {
+  it('a scope that selects nothing is not evaluated: a warning, never a silent pass', () => {
     const out = evaluateGates(
       [
         rule({ metric: 'accuracy', scope: 'column:lihgting', min: 0.9, maxDrop: 0.01 }),
@@ -509,22 +509,55 @@ describe('evaluateGates', () => {
         target('overall', { accuracy: 0.5 }),
         target('lighting=dim', { accuracy: 0.1 }),
         // Exists but is below minSupport.
-        target('lighting=dark', { accuracy: 0.1 }, undefined, { gated: false }),
+        target('lighting=dark', { accuracy: 0.1 }, undefined, { gated: false, n: 12 }),
       ],
+      { minSupport: 30 },
     );
-    expect(out.results.map((r) => [r.index, r.kind, r.target, r.status])).toEqual([
-      [0, 'min', 'column:lihgting', 'skipped'],
-      [0, 'maxDrop', 'column:lihgting', 'skipped'],
-      [1, 'min', 'slice:lighting=dark', 'skipped'],
+    expect(out.results.map((r) => [r.index, r.kind, r.target, r.status, r.level])).toEqual([
+      [0, 'min', 'column:lihgting', 'warn', 'warn'],
+      [0, 'maxDrop', 'column:lihgting', 'warn', 'warn'],
+      [1, 'min', 'slice:lighting=dark', 'warn', 'warn'],
     ]);
     expect(out.results[0]!.reason).toBe(
-      'no gated target matches scope "column:lihgting" (no such slice, or fewer than slices.minSupport examples)',
+      'not evaluated: no evaluated example is in scope "column:lihgting"',
+    );
+    expect(out.results[2]!.reason).toBe(
+      'not evaluated: slice lighting=dark has 12 examples, fewer than slices.minSupport (30); lower slices.minSupport or add examples',
     );
     expect(out.results[0]!.rule).toBe('accuracy ≥ 0.9');
     expect(out.status.size).toBe(0);
-    expect(worst(out.results.map((r) => r.status))).toBe('pass');
+    // The verdict says it: a rule that was not evaluated is not counted as passed.
+    expect(worst(out.results.map((r) => r.status))).toBe('warn');
     // The gate model knows which rules matched nothing.
     expect(out.unmatched).toEqual([0, 1]);
+  });
+
+  it('a slice with the examples of the whole set or of another slice is not gated again', () => {
+    // has_alpha=true on every image: the overall comparison again, never a newly failing slice.
+    const rules = [
+      rule({ metric: 'accuracy', scope: 'slices', maxDrop: 0.05 }),
+      rule({ metric: 'accuracy', scope: 'column:has_alpha', maxDrop: 0.05 }),
+    ];
+    const out = evaluateGates(rules, DIRECTIONS, [
+      target('overall', { accuracy: 0.8 }, { accuracy: 0.9 }),
+      target('lighting=dim', { accuracy: 0.8 }, { accuracy: 0.9 }),
+      target('has_alpha=true', { accuracy: 0.8 }, { accuracy: 0.9 }, { sameAs: 'overall' }),
+      target('night=yes', { accuracy: 0.8 }, { accuracy: 0.9 }, { sameAs: 'lighting=dim' }),
+    ]);
+    expect(out.results.filter((r) => r.index === 0).map((r) => r.target)).toEqual(['lighting=dim']);
+    expect(out.newlyFailing).toEqual(new Set(['lighting=dim']));
+    const column = out.results.find((r) => r.index === 1)!;
+    expect(column.status).toBe('warn');
+    expect(column.reason).toBe(
+      'not evaluated: has_alpha=true has exactly the examples of overall (not a separate slice; scope slice:has_alpha=true to gate it anyway)',
+    );
+    // A rule naming it still applies.
+    const named = evaluateGates(
+      [rule({ metric: 'accuracy', scope: 'slice:has_alpha=true', min: 0.9 })],
+      DIRECTIONS,
+      [target('has_alpha=true', { accuracy: 0.8 }, { accuracy: 0.9 }, { sameAs: 'overall' })],
+    );
+    expect(named.results.map((r) => r.status)).toEqual(['fail']);
   });
 
   it('newly failing: the baseline met the absolute bounds and the candidate misses', () => {

@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { frameOf } from '../../src/analysis/frame.js';
 import { pairRecords } from '../../src/analysis/pairing.js';
-import { buildSlices } from '../../src/analysis/slices.js';
+import { buildSlices, type SliceSpec } from '../../src/analysis/slices.js';
 import { subtract } from '../../src/metrics/values.js';
 import { ExampleTable } from '../../src/tables/examples.js';
 import { exampleChanges } from '../../src/tasks/classification/changes.js';
@@ -58,11 +58,18 @@ const table = (records: PredictionRecord[], model: 'candidate' | 'baseline' = 'c
   return b.finish();
 };
 
-/** buildSlices over all examples of a list, slice members as ids. */
-function slicesOf(examples: readonly Example[], spec: Parameters<typeof buildSlices>[2]) {
+/** buildSlices over all examples of a list (the config's defaults), slice members as ids. */
+function slicesOf(
+  examples: readonly Example[],
+  spec: Pick<SliceSpec, 'columns' | 'crossings' | 'classes'> & Partial<SliceSpec>,
+) {
   const t = ExampleTable.fromExamples(examples, { classes: CLASSES });
   const all = Uint32Array.from(examples, (_, i) => i);
-  return buildSlices(t, all, spec).map((s) => ({ ...s, ids: [...s.rows].map((p) => t.ids[p]!) }));
+  const full = { asked: new Set<string>(), maxValues: 20, bins: 4, bin: [], ...spec };
+  return buildSlices(t, all, full).slices.map((s) => ({
+    ...s,
+    ids: [...s.rows].map((p) => t.ids[p]!),
+  }));
 }
 
 describe('buildSlices', () => {
@@ -130,7 +137,8 @@ describe('buildSlices', () => {
       const { ExampleTable } = await import(${JSON.stringify(tableUrl)});
       const ex = (id, v) => ({ id, path: id, absPath: '/' + id, label: 'c', labelIndex: 0, metadata: { site: v } });
       const t = ExampleTable.fromExamples([ex('1', 'z'), ex('2', 'ä'), ex('3', 'a'), ex('4', 'B')]);
-      const s = buildSlices(t, [0, 1, 2, 3], { columns: ['site'], crossings: [], classes: false });
+      const spec = { columns: ['site'], crossings: [], classes: false, asked: new Set(), maxValues: 20, bins: 4, bin: [] };
+      const s = buildSlices(t, [0, 1, 2, 3], spec).slices;
       console.log(JSON.stringify(s.map((x) => x.key)));`;
     const run = (locale: string) => {
       const r = spawnSync(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeMarkdown, escapeMarkdown as esc } from '../../src/text/escape.js';
 import {
+  deltaSignificant,
   formatDelta,
   formatInterval,
   formatMetric,
@@ -9,6 +10,7 @@ import {
   type MarkdownOptions,
 } from '../../src/report/markdown.js';
 import type { GateResult } from '../../src/gates/result.js';
+import { headline } from '../../src/report/headline.js';
 import type { Report } from '../../src/report/schema.js';
 import type { SliceReport } from '../../src/suites/regression/schema.js';
 import { classificationTask } from '../../src/tasks/classification/index.js';
@@ -167,16 +169,33 @@ describe('formatting helpers', () => {
     expect(formatMetric('accuracy', null, STYLE)).toBe('–');
   });
 
-  it('deltas: points for rates, bold and 🔻 when worse (direction-aware), ±0 when tiny', () => {
-    // −1/12 = −8.33 pp: worse for accuracy.
-    expect(formatDelta('accuracy', -1 / 12, STYLE)).toBe('**−8.3 pp** 🔻');
-    expect(formatDelta('accuracy', 0.02, STYLE)).toBe('+2.0 pp 🔺');
+  it('deltas: points for rates, bold and 🔻 only when significantly worse (direction-aware), ±0 when tiny', () => {
+    // −1/12 = −8.33 pp: worse for accuracy; marked only when the test says significant.
+    expect(formatDelta('accuracy', -1 / 12, STYLE, true)).toBe('**−8.3 pp** 🔻');
+    expect(formatDelta('accuracy', -1 / 12, STYLE, false)).toBe('−8.3 pp');
+    expect(formatDelta('accuracy', -1 / 12, STYLE)).toBe('−8.3 pp');
+    expect(formatDelta('accuracy', 0.02, STYLE, true)).toBe('+2.0 pp 🔺');
+    expect(formatDelta('accuracy', 0.02, STYLE)).toBe('+2.0 pp');
     // ece rising is worse.
-    expect(formatDelta('ece', 0.01, STYLE)).toBe('**+0.0100** 🔻');
-    expect(formatDelta('ece', -0.01, STYLE)).toBe('−0.0100 🔺');
-    expect(formatDelta('accuracy', 0.00001, STYLE)).toBe('±0.0 pp');
+    expect(formatDelta('ece', 0.01, STYLE, true)).toBe('**+0.0100** 🔻');
+    expect(formatDelta('ece', -0.01, STYLE, true)).toBe('−0.0100 🔺');
+    expect(formatDelta('accuracy', 0.00001, STYLE, true)).toBe('±0.0 pp');
     expect(formatDelta('ece', 0, STYLE)).toBe('±0');
     expect(formatDelta('accuracy', undefined, STYLE)).toBe('–');
+  });
+
+  it('significance of a delta: McNemar for the outcome metric, the interval for the others', () => {
+    const stats = {
+      intervals: { accuracy: { lower: -0.2, upper: 0.01 }, ece: { lower: 0.001, upper: 0.02 } },
+      mcnemar: { b: 9, c: 1, p: 0.02 },
+      pAdjusted: 0.03,
+      significant: true,
+    };
+    expect(deltaSignificant(stats, 'accuracy', 'accuracy')).toBe(true);
+    expect(deltaSignificant({ ...stats, significant: false }, 'accuracy', 'accuracy')).toBe(false);
+    expect(deltaSignificant(stats, 'ece', 'accuracy')).toBe(true);
+    expect(deltaSignificant(stats, 'brier', 'accuracy')).toBe(false);
+    expect(deltaSignificant(undefined, 'accuracy', 'accuracy')).toBe(false);
   });
 
   it('intervals in the delta units', () => {
@@ -187,6 +206,68 @@ describe('formatting helpers', () => {
       ' [−0.0010, 0.0020]',
     );
     expect(formatInterval('accuracy', undefined, STYLE)).toBe('');
+  });
+});
+
+describe('the comment says what it counts and compares', () => {
+  it('slice tables use the slice metric, never a data-suite rule (it showed "label issue rate" and "–")', () => {
+    const r = sampleReport();
+    // No slice gate; the data suite's label-issue rule is the first gate not on overall.
+    r.gates = [
+      {
+        index: -1,
+        configKey: 'data.gates.maxLabelIssueRate',
+        rule: 'label issue rate ≤ 0.02',
+        metric: 'label issue rate',
+        scope: 'data',
+        target: 'labelIssues',
+        kind: 'suite',
+        value: 0.027,
+        threshold: 0.02,
+        level: 'warn',
+        status: 'warn',
+        reason: 'label issue rate 2.7% > 2.0%',
+      },
+    ];
+    const md = renderMarkdown(r, FULL);
+    expect(md).toContain('All slices (2) by accuracy');
+    expect(md).not.toContain('by label issue rate');
+    expect(md).toMatch(/\| lighting=day +\| +8 \| +87\.5% \| +87\.5% \|/);
+  });
+
+  it('gate counts are of rules, as the table lists them: one rule failing on 14 slices is one row', () => {
+    const r = sampleReport();
+    const template = r.gates[1]!;
+    r.gates = [
+      r.gates[0]!,
+      ...Array.from({ length: 14 }, (_, i) => ({ ...template, target: `site=s${i}` })),
+      { ...template, index: 2, rule: 'accuracy ≥ 0.9', kind: 'min' as const, target: 'overall' },
+    ];
+    const md = renderMarkdown(r, FULL);
+    expect(md).toContain('### Gates: 2 failed, 0 warnings');
+    const table = md.split('### Gates: 2 failed, 0 warnings\n\n')[1]!.split('\n\n')[0]!;
+    expect(table.split('\n').filter((l) => l.startsWith('| ❌'))).toHaveLength(2);
+    expect(table).toContain('14 slices');
+    expect(headline(r)).toContain('2 gate rule(s) failed');
+  });
+
+  it('says which stored baseline and how it was found', () => {
+    const r = sampleReport();
+    r.comparison.baseline = 'stored';
+    r.models.baseline = {
+      role: 'baseline',
+      source: 'stored',
+      stored: {
+        dir: 'baseline',
+        commit: '1ae4760aaaaaaaaa',
+        ref: 'main',
+        how: 'no baseline stored for the merge base 9f8e7d6; using the newest baseline of main',
+      },
+    };
+    const md = renderMarkdown(r, FULL);
+    expect(md).toContain(
+      'vs stored baseline from commit 1ae4760aaaaa (main): no baseline stored for the merge base 9f8e7d6; using the newest baseline of main ·',
+    );
   });
 });
 
@@ -217,10 +298,10 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(sampleReport(), FULL);
     expect(md.split('\n')[0]).toBe('## ❌ VisionGate · sample: failed');
     expect(md).toContain('### Gates: 1 failed, 0 warnings');
-    expect(md).toContain('### 🆕 Newly failing slices (1)');
+    expect(md).toContain('### 🆕 Newly failing slices by gate (1)');
     // lighting=dim: baseline 75.0%, candidate 50.0%, Δ −25.0 pp, interval [−75.0, 0.0]
     expect(md).toMatch(
-      /\| ❌ 🆕 +\| lighting=dim +\| +4 \| +75\.0% \| +50\.0% \| \*\*−25\.0 pp\*\* 🔻 \[−75\.0, 0\.0\] \|/,
+      /\| ❌ 🆕 +\| lighting=dim +\| +4 \| +75\.0% \| +50\.0% \| −25\.0 pp \[−75\.0, 0\.0\] \|/,
     );
     expect(md).toContain('### Examples: 1 newly failing, 0 newly fixed');
     expect(md).toContain('### 📌 Pinned cases: 1 of 2 not passing');
@@ -281,7 +362,7 @@ describe('renderMarkdownWithin', () => {
     expectNoInjection(md, md.match(/<details[ >]/g)?.length ?? 0);
     // The verdict line and the counts survive the cut.
     expect(md.split('\n')[0]).toBe('## ❌ VisionGate · big: failed');
-    expect(md).toContain('### 🆕 Newly failing slices (5000)');
+    expect(md).toContain('### 🆕 Newly failing slices by gate (5000)');
   });
 
   it('fits GitHub’s comment limit (65536) and keeps as much detail as fits', () => {

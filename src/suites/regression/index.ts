@@ -9,16 +9,26 @@ import {
   selectFeatures,
   type DiscoveredSlice,
 } from '../../analysis/discovery.js';
+import { findSlicesWorseThanRest, type Changes, type Excess } from '../../analysis/findings.js';
 import { adjustAcrossTargets, type PairedStats } from '../../analysis/significance.js';
-import { buildSlices, type SliceDef } from '../../analysis/slices.js';
-import type { PlanContext, Suite } from '../../analysis/suite.js';
-import type { Config, GateRule } from '../../config/schema.js';
+import {
+  buildSlices,
+  sameExamples,
+  sliceColumns,
+  type ColumnNote,
+  type SliceDef,
+} from '../../analysis/slices.js';
+import type { AnalysisContext, PlanContext, Suite } from '../../analysis/suite.js';
+import type { Config } from '../../config/schema.js';
 import { UserError } from '../../errors.js';
 import { evaluateGates, normaliseSliceKey, type GateTarget } from '../../gates/metric-rules.js';
+import { worst } from '../../gates/verdict.js';
 import { UnknownMetricError } from '../../metrics/values.js';
 import type { TaskMetric } from '../../tasks/task.js';
+import { findingChecks } from './finding-checks.js';
 import { measureTarget, type Measured } from './measure.js';
 import { regressionResultSchema, type RegressionRun, type SliceReport } from './schema.js';
+import { checkScopes } from './scopes.js';
 
 /** The metrics a run reports and gates on, resolved once by the task. */
 export interface RegressionPlan {
@@ -50,53 +60,45 @@ function planMetrics(ctx: PlanContext): TaskMetric[] {
   }
 }
 
-/** Gate scopes and slice columns must name metadata columns the dataset has. */
-function checkColumns(ctx: PlanContext): void {
-  const { config } = ctx;
-  const known = new Set([...ctx.metadataColumns]);
-  config.gates.forEach((g: GateRule, i) => {
-    if (g.scope.startsWith('column:') && !known.has(g.scope.slice(7))) {
-      const line = ctx.lineOf(['gates', i, 'scope']);
-      throw new UserError(
-        'config',
-        `${ctx.configName}${line ? `:${line}` : ''}: gates[${i}].scope: no metadata column "${g.scope.slice(7)}" (columns: ${[...known].join(', ') || 'none'})`,
-      );
-    }
-  });
-  for (const col of [...(config.slices.columns ?? []), ...config.slices.crossings.flat()]) {
-    if (!known.has(col))
-      throw new UserError(
-        'config',
-        `slices: no metadata column "${col}" (columns: ${[...known].join(', ') || 'none'})`,
-      );
-  }
-}
-
 /** Declared slices, then discovered ones that are not already declared. */
 function findSlices(
   config: Config,
-  ctx: Parameters<RegressionSuite['analyse']>[0],
-): { declared: SliceDef[]; discovered: DiscoveredSlice[] } {
+  ctx: AnalysisContext,
+): { declared: SliceDef[]; discovered: DiscoveredSlice[]; notes: ColumnNote[] } {
   const { frame, pairing, task } = ctx;
   const candTable = pairing.candidate;
   const baseTable = pairing.baseline;
   const evaluatedCount = frame.exRows.length;
-  const declared = buildSlices(ctx.examples, frame.exRows, {
+  const spec = {
+    asked: new Set(config.slices.columns ?? []),
+    maxValues: config.slices.maxValues,
+    bins: config.slices.bins,
+    bin: config.slices.bin,
+  };
+  const { slices: declared, notes } = buildSlices(ctx.examples, frame.exRows, {
+    ...spec,
     columns: config.slices.columns ?? ctx.metadataColumns,
     crossings: config.slices.crossings,
     classes: config.slices.classes,
   });
   const discovered: DiscoveredSlice[] = [];
   const discovery = config.discovery;
-  if (!discovery.enabled || evaluatedCount === 0) return { declared, discovered };
-  const columns = discovery.columns ?? ctx.metadataColumns;
+  if (!discovery.enabled || evaluatedCount === 0) return { declared, discovered, notes };
+  // The same columns as the declared slices: too many values are binned or skipped here too.
+  const prepared = sliceColumns(
+    ctx.examples,
+    frame.exRows,
+    discovery.columns ?? ctx.metadataColumns,
+    { ...spec, asked: new Set(discovery.columns ?? config.slices.columns ?? []) },
+  ).columns;
   const features = discoveryFeatures(
     ctx.examples,
     frame.exRows,
     ctx.images,
-    columns,
+    [...prepared.keys()],
     discovery.properties,
     discovery.bins,
+    prepared,
   );
   const options = { ...discovery, minSupport: discovery.minSupport ?? config.slices.minSupport };
   const errors = Uint8Array.from({ length: evaluatedCount }, (_, p) =>
@@ -133,7 +135,7 @@ function findSlices(
     seen.add(key);
     discovered.push(d);
   }
-  return { declared, discovered };
+  return { declared, discovered, notes };
 }
 
 const targetOf = (m: Measured) => ({
@@ -154,7 +156,7 @@ export const regressionSuite: RegressionSuite = {
 
   plan(ctx) {
     const metrics = planMetrics(ctx);
-    checkColumns(ctx);
+    checkScopes(ctx);
     return { metrics };
   },
 
@@ -176,7 +178,10 @@ export const regressionSuite: RegressionSuite = {
     const sliceStatMetrics = metrics.filter(
       (d) => d.name === task.outcomeMetric || sliceGateMetrics.has(d.name),
     );
-    const { declared, discovered } = findSlices(config, ctx);
+    const { declared, discovered, notes } = findSlices(config, ctx);
+    const defs = [...declared, ...discovered];
+    // A slice with the examples of another (or of the whole set) is not a separate test.
+    const sameAs = sameExamples(defs, frame.exRows.length);
 
     const minSupport = config.slices.minSupport;
     const overall = measureTarget(ctx, undefined, metrics, metrics);
@@ -185,25 +190,40 @@ export const regressionSuite: RegressionSuite = {
       kind: 'overall',
       columns: [],
       gated: true,
+      n: frame.exRows.length,
       ...targetOf(overall),
     };
-    const bodies: TargetBody[] = [...declared, ...discovered].map((def) => {
+    const bodies: TargetBody[] = defs.map((def) => {
       const m = measureTarget(ctx, candRowsOf(def.rows), metrics, sliceStatMetrics);
       const target: GateTarget = {
         key: def.key,
         kind: def.kind,
         columns: def.predicates.map((p) => p.column),
         gated: def.rows.length >= minSupport,
+        n: def.rows.length,
+        ...(sameAs.has(def.key) ? { sameAs: sameAs.get(def.key)! } : {}),
         ...targetOf(m),
       };
       return { def, target, paired: m.paired, ...(m.stats ? { stats: m.stats } : {}) };
     });
 
-    // False discovery control over every compared target, then attach the stats for the gates.
-    const allStats = [overall.stats, ...bodies.map((b) => b.stats)].filter(
+    // False discovery control over every distinct compared target; a repeated slice shares the
+    // statistics of the one it repeats. Then attach the stats for the gates.
+    const distinct = bodies.filter((b) => !sameAs.has(b.def.key));
+    const allStats = [overall.stats, ...distinct.map((b) => b.stats)].filter(
       (s): s is PairedStats => s !== undefined,
     );
     adjustAcrossTargets(allStats, config.statistics.alpha);
+    const byKey = new Map(bodies.map((b) => [b.def.key, b]));
+    for (const b of bodies) {
+      const twin = sameAs.get(b.def.key);
+      if (twin === undefined || !b.stats) continue;
+      const source = twin === 'overall' ? overall.stats : byKey.get(twin)?.stats;
+      if (source?.pAdjusted !== undefined) {
+        b.stats.pAdjusted = source.pAdjusted;
+        b.stats.significant = source.significant ?? false;
+      }
+    }
     if (overall.stats) overallTarget.stats = overall.stats;
     for (const b of bodies) if (b.stats) b.target.stats = b.stats;
 
@@ -211,26 +231,66 @@ export const regressionSuite: RegressionSuite = {
       config.gates,
       directions,
       [overallTarget, ...bodies.map((b) => b.target)],
-      { pairedMetric: task.outcomeMetric },
+      { pairedMetric: task.outcomeMetric, minSupport },
     );
 
-    const slices: SliceReport[] = bodies.map(({ def, target, paired, stats }) => ({
-      key: def.key,
-      kind: def.kind,
-      predicates: def.predicates,
-      n: def.rows.length,
-      gated: target.gated,
-      candidate: target.candidate,
-      ...(target.baseline ? { baseline: target.baseline } : {}),
-      ...(target.delta ? { delta: target.delta } : {}),
-      ...(hasBase ? { paired } : {}),
-      ...(stats ? { stats } : {}),
-      ...('target' in def
-        ? { discovered: { target: def.target, score: def.score, meanError: def.meanError } }
-        : {}),
-      status: target.gated ? (outcome.status.get(def.key) ?? 'pass') : 'ungated',
-      newlyFailing: outcome.newlyFailing.has(def.key),
-    }));
+    // Findings: the distinct gated slices that got worse than the rest of the data.
+    const excessByKey = new Map<string, Excess>();
+    let findings: string[] = [];
+    if (hasBase) {
+      const tested = distinct.filter((b) => b.target.gated).map((b) => b.def);
+      const found = findSlicesWorseThanRest(tested, changesOf(ctx), {
+        alpha: config.statistics.alpha,
+        minDrop: config.regression.newlyFailing.minDrop,
+      });
+      tested.forEach((d, i) => {
+        const e = found.excess[i];
+        if (e) excessByKey.set(d.key, e);
+      });
+      findings = found.findings;
+    }
+    const checks = hasBase
+      ? findingChecks(
+          distinct
+            .filter((b) => excessByKey.has(b.def.key))
+            .map((b) => ({
+              key: b.def.key,
+              target: b.target,
+              excess: excessByKey.get(b.def.key)!,
+            })),
+          {
+            metric: task.outcomeMetric,
+            ...config.regression.newlyFailing,
+          },
+        )
+      : [];
+    const findingStatus = new Map(checks.map((c) => [c.target, c.status]));
+
+    const slices: SliceReport[] = bodies.map(({ def, target, paired, stats }) => {
+      const excess = excessByKey.get(def.key);
+      const twin = sameAs.get(def.key);
+      const gateStatus = target.gated ? (outcome.status.get(def.key) ?? 'pass') : 'ungated';
+      const fs = findingStatus.get(def.key);
+      return {
+        key: def.key,
+        kind: def.kind,
+        predicates: def.predicates,
+        n: def.rows.length,
+        gated: target.gated,
+        candidate: target.candidate,
+        ...(target.baseline ? { baseline: target.baseline } : {}),
+        ...(target.delta ? { delta: target.delta } : {}),
+        ...(hasBase ? { paired } : {}),
+        ...(stats ? { stats } : {}),
+        ...(excess ? { excess } : {}),
+        ...(twin !== undefined ? { sameAs: twin } : {}),
+        ...('target' in def
+          ? { discovered: { target: def.target, score: def.score, meanError: def.meanError } }
+          : {}),
+        status: gateStatus === 'ungated' ? 'ungated' : worst([gateStatus, fs ?? 'pass']),
+        newlyFailing: outcome.newlyFailing.has(def.key) || findings.includes(def.key),
+      };
+    });
 
     const changes = hasBase
       ? task.exampleChanges(pairing, frame, ctx, config.report.maxListedExamples)
@@ -240,12 +300,14 @@ export const regressionSuite: RegressionSuite = {
           counts: { newlyFailing: 0, newlyFixed: 0, bothWrong: 0 },
         };
     const small = slices.filter((s) => !s.gated).length;
-    const notices =
-      small > 0
+    const notices = [
+      ...(small > 0
         ? [
             `${small} slice(s) have fewer than ${minSupport} examples (slices.minSupport): reported, not gated.`,
           ]
-        : [];
+        : []),
+      ...columnNotices(notes, config),
+    ];
 
     return {
       result: {
@@ -257,10 +319,46 @@ export const regressionSuite: RegressionSuite = {
           ...task.summarise(candTable, ctx),
         },
         slices,
+        findings,
+        columns: notes,
         examples: changes,
       },
-      gates: outcome.results,
+      gates: [...outcome.results, ...checks],
       notices,
     };
   },
 };
+
+/** The per-example change of the task's outcome by frame position (0 where not paired). */
+function changesOf(ctx: AnalysisContext): Changes {
+  const { frame, pairing, task } = ctx;
+  const n = frame.exRows.length;
+  const change = new Int8Array(n);
+  const paired = new Uint8Array(n);
+  if (!pairing.baseline) return { change, paired };
+  for (let p = 0; p < n; p++) {
+    const i = frame.candRows[p]!;
+    const j = pairing.baseRow[i]!;
+    if (j < 0) continue;
+    paired[p] = 1;
+    change[p] =
+      (task.correct(pairing.candidate, i) ? 1 : 0) - (task.correct(pairing.baseline, j) ? 1 : 0);
+  }
+  return { change, paired };
+}
+
+/** What the report says about columns not sliced by value, and how to change it. */
+function columnNotices(notes: readonly ColumnNote[], config: Config): string[] {
+  const skipped = notes.filter((n) => n.how === 'skipped');
+  const binned = notes.filter((n) => n.how === 'binned');
+  const out: string[] = [];
+  if (skipped.length > 0)
+    out.push(
+      `Not sliced: ${skipped.map((n) => `${n.column} (${n.values} values)`).join(', ')}: more than slices.maxValues (${config.slices.maxValues}) values, and not numeric. Each value would be one more test in the multiple-testing correction; list a column in slices.columns to slice it by value anyway, or put a coarser version of it in the manifest.`,
+    );
+  if (binned.length > 0)
+    out.push(
+      `Binned into quantiles: ${binned.map((n) => `${n.column} (${n.values} values → ${n.bins} bins)`).join(', ')} (slices.bins = ${config.slices.bins}; a numeric column with more than slices.maxValues values, or listed in slices.bin).`,
+    );
+  return out;
+}

@@ -2,6 +2,7 @@
  * The regression suite's result: the body of report.json (`overall`, `slices`, `examples`).
  */
 import { z } from 'zod';
+import { excessSchema } from '../../analysis/findings.js';
 import { pairedStatsSchema } from '../../analysis/significance.js';
 import { metricValuesSchema } from '../../metrics/values.js';
 import { perTask } from '../../tasks/registry.js';
@@ -24,6 +25,13 @@ export const sliceSchema = z.object({
     .describe('candidate − baseline on the examples both evaluated (paired).'),
   paired: z.number().int().optional(),
   stats: pairedStatsSchema.optional(),
+  excess: excessSchema.optional(),
+  sameAs: z
+    .string()
+    .optional()
+    .describe(
+      'This slice has exactly the examples of another slice (its key) or of the whole set ("overall"): not a separate test; its statistics are that one\'s.',
+    ),
   discovered: z
     .object({
       target: z
@@ -36,7 +44,20 @@ export const sliceSchema = z.object({
   status: z.enum(['pass', 'warn', 'fail', 'ungated']),
   newlyFailing: z
     .boolean()
-    .describe('met every gate on the baseline and misses one on the candidate'),
+    .describe(
+      'A finding (got worse than the rest of the data: see `findings`), or met every gate on the baseline and misses one on the candidate.',
+    ),
+});
+
+const columnNoteSchema = z.object({
+  column: z.string(),
+  values: z.number().int().describe('Distinct values among the evaluated examples.'),
+  how: z
+    .enum(['binned', 'skipped'])
+    .describe(
+      'binned: numeric, sliced into quantile bins (slices.bins); skipped: more than slices.maxValues values and not numeric.',
+    ),
+  bins: z.number().int().optional(),
 });
 
 /** `overall` besides what the task adds (e.g. classification's confusion and per-class scores). */
@@ -57,6 +78,12 @@ const countsSchema = z.object({
 export const regressionResultSchema = z.object({
   overall: perTask('overall', (extras) => overallBaseSchema.extend(extras.shape)),
   slices: z.array(sliceSchema),
+  findings: z
+    .array(z.string())
+    .describe(
+      'Keys of the slices that got worse than the rest of the data, most important first, after collapsing those another finding explains (docs/statistics.md, "Findings").',
+    ),
+  columns: z.array(columnNoteSchema).describe('Metadata columns not sliced by value, and why.'),
   examples: perTask('exampleChange', (change) =>
     z.object({
       newlyFailing: z
@@ -76,6 +103,8 @@ export const regressionResultSchema = z.object({
 export interface RegressionRun {
   overall: z.output<typeof overallBaseSchema> & Record<string, unknown>;
   slices: SliceReport[];
+  findings: string[];
+  columns: z.output<typeof columnNoteSchema>[];
   examples: ExampleChanges<unknown>;
 }
 

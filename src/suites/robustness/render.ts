@@ -1,4 +1,6 @@
 import { markdownTable } from 'markdown-table';
+import { BENCHMARK_CORRUPTIONS } from '../../config/robustness.js';
+import { CORRUPTION_NAMES } from '../../corruptions/types.js';
 import { escapeMarkdown as esc } from '../../text/escape.js';
 import type { z } from 'zod';
 import type { robustnessResultSchema } from './schema.js';
@@ -12,12 +14,26 @@ const pct = (x: number | null | undefined) => (finite(x) ? `${(x * 100).toFixed(
 /** a − b, NaN where either is undefined (null in report.json, NaN in memory). */
 const sub = (a: number | null | undefined, b: number | null | undefined) =>
   finite(a) && finite(b) ? a - b : NaN;
+// No significance test is made per corruption, so no drop is marked (bold and 🔻 in the comment
+// mean a significant drop).
 const pp = (d: number) => {
   if (!Number.isFinite(d)) return '–';
   if (Math.abs(d) < 5e-4) return '±0.0 pp';
-  const t = `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)} pp`;
-  return d < 0 ? `**${t}** 🔻` : t;
+  return `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)} pp`;
 };
+
+/**
+ * "15 corruptions (the ImageNet-C benchmark set)": say which set ran, as the docs count 19
+ * (the benchmark's 15 plus the 4 held-out ones that `corruptions: all` adds).
+ */
+function corruptionCount(names: readonly string[]): string {
+  const set = new Set(names);
+  const same = (xs: readonly string[]) => xs.length === set.size && xs.every((x) => set.has(x));
+  if (same(BENCHMARK_CORRUPTIONS))
+    return `${names.length} corruptions (the ImageNet-C benchmark set; \`corruptions: all\` adds the 4 held-out ones)`;
+  if (same(CORRUPTION_NAMES)) return `${names.length} corruptions (all of ImageNet-C's)`;
+  return `${names.length} corruption${names.length === 1 ? '' : 's'} (as listed in the config)`;
+}
 
 /** Mean accuracy at each severity over all corruptions (the chart's series). */
 function bySeverity(r: RobustnessReport, model: 'candidate' | 'baseline'): number[] {
@@ -60,7 +76,7 @@ export function renderRobustnessSection(r: RobustnessReport, opts: { maxRows: nu
         ? `mCE ${n.mCE.toFixed(2)} vs baseline`
         : `mean corruption error ${pct(r.candidate.meanError)}`;
   out.push(
-    `### 🌫️ Robustness: ${headline}\n\n${r.sampleSize} sampled examples × ${r.corruptions.length} corruptions × ${r.severities.length} severities (${esc(r.table)} parameters)${r.transforms.length ? ` + ${r.transforms.length} transforms` : ''}. Clean accuracy on the sample: ${r.baseline ? `${pct(r.baseline.cleanAccuracy)} → ` : ''}${pct(r.candidate.cleanAccuracy)}; corrupted: ${r.baseline ? `${pct(r.baseline.corruptedAccuracy)} → ` : ''}${pct(r.candidate.corruptedAccuracy)}.`,
+    `### 🌫️ Robustness: ${headline}\n\n${r.sampleSize} sampled examples × ${corruptionCount(r.corruptions)} × ${r.severities.length} severities (${esc(r.table)} parameters)${r.transforms.length ? ` + ${r.transforms.length} transforms` : ''}. Clean accuracy on the sample: ${r.baseline ? `${pct(r.baseline.cleanAccuracy)} → ` : ''}${pct(r.candidate.cleanAccuracy)}; corrupted: ${r.baseline ? `${pct(r.baseline.corruptedAccuracy)} → ` : ''}${pct(r.candidate.corruptedAccuracy)}.`,
   );
   const rows = r.corruptions.map((c) => {
     const cand = r.candidate.meanAccuracy[c];

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { loadGitHubSpec, type OpenApiSpec, type Operation } from './openapi.js';
 import { FakeState, type FakeRepo } from './state.js';
 import { handlers, HttpError, type HandlerContext, type HandlerResult } from './handlers.js';
+import { createResultsService, type FakeResultsService } from './results-service.js';
 
 export interface Violation {
   method: string;
@@ -50,6 +51,8 @@ export interface FakeGitHub {
   responseViolations: Violation[];
   /** Every request, in arrival order. */
   requests: RequestLogEntry[];
+  /** The Actions results service (artifact uploads), on the same port; see results-service.ts. */
+  results: FakeResultsService;
   /** Tokens whose writes answer 403 "Resource not accessible by integration" (fork PRs). */
   readOnlyTokens: Set<string>;
   /**
@@ -78,6 +81,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const faults: { route: string; fault: Fault; remaining: number }[] = [];
   const hooks: { route: string; hook: BeforeHook; remaining: number }[] = [];
   let baseUrl = '';
+  const results = await createResultsService(() => baseUrl);
 
   const routeMatches = (route: string, op: Operation): boolean =>
     route === op.operationId || route === `${op.method} ${op.template}`;
@@ -92,6 +96,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     const url = new URL(req.url ?? '/', baseUrl);
     const method = (req.method ?? 'GET').toUpperCase();
     const raw = await readBody(req);
+    if (results.handle(req, res, url, raw)) return;
 
     // Artifact downloads redirect here (GitHub redirects to blob storage, outside the API).
     const download = /^\/_fake\/artifact-downloads\/(\d+)\.zip$/.exec(url.pathname);
@@ -297,6 +302,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     violations,
     responseViolations,
     requests,
+    results,
     readOnlyTokens,
     inject(route, fault, times = 1) {
       faults.push({ route, fault, remaining: times });
