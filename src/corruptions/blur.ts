@@ -7,7 +7,7 @@ import type { RgbImage } from '../types.js';
 import {
   borderIndex,
   clippedZoomAxis,
-  gaussianBlur as blurFloat,
+  gaussianBlurBytes,
   motionBlur as motionBlurBytes,
   resampleLinear,
   toBytes,
@@ -24,7 +24,7 @@ function image(img: RgbImage, data: Uint8Array): RgbImage {
 export function gaussianBlur(img: RgbImage, severity: Severity, ctx: CorruptionContext): RgbImage {
   const sigma = ctx.params.gaussian_blur[severity - 1]! * ctx.pixelScale;
   const { width: w, height: h } = img;
-  return image(img, toBytes(blurFloat(toFloat(img.data), w, h, 3, sigma)));
+  return image(img, gaussianBlurBytes(img.data, w, h, 3, sigma));
 }
 
 /**
@@ -39,7 +39,7 @@ export function glassBlur(img: RgbImage, severity: Severity, ctx: CorruptionCont
   const sigma = sigma0 * ctx.pixelScale;
   const delta = Math.max(1, Math.round(delta0 * ctx.pixelScale));
   const { width: w, height: h } = img;
-  const x = toBytes(blurFloat(toFloat(img.data), w, h, 3, sigma));
+  const x = gaussianBlurBytes(img.data, w, h, 3, sigma);
   const span = 2 * delta;
   const perPass = Math.max(0, h - 2 * delta) * Math.max(0, w - 2 * delta);
   const raw = new Int32Array(perPass);
@@ -63,7 +63,7 @@ export function glassBlur(img: RgbImage, severity: Severity, ctx: CorruptionCont
       }
     }
   }
-  return image(img, toBytes(blurFloat(toFloat(x), w, h, 3, sigma)));
+  return image(img, gaussianBlurBytes(x, w, h, 3, sigma));
 }
 
 /**

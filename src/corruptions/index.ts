@@ -16,7 +16,7 @@ import { contrast, elasticTransform, jpegCompression, pixelate, saturate } from 
 import { asGray } from './gray.js';
 import { gaussianNoise, impulseNoise, shotNoise, speckleNoise } from './noise.js';
 import { PARAMS, REFERENCE_SIZE, type ParamTable } from './params.js';
-import { rngFor } from './rng.js';
+import { rngFor, type Rng } from './rng.js';
 import {
   CORRUPTION_NAMES,
   type CorruptionContext,
@@ -272,8 +272,13 @@ export async function applyCorruption(
   const pixelScale =
     opts.pixelScale === 'image' ? Math.min(img.width, img.height) / REFERENCE_SIZE[table] : 1;
   const gray = opts.channels === 'gray';
+  // Seeded on first use: half the corruptions draw nothing, and at 32×32 hashing the key is a
+  // measurable share of a pixelate or a blur.
+  let rng: Rng | undefined;
   const ctx: CorruptionContext = {
-    rng: rngFor(opts.seedKey, name, severity),
+    get rng() {
+      return (rng ??= rngFor(opts.seedKey, name, severity));
+    },
     table,
     params: PARAMS[table],
     pixelScale,

@@ -83,43 +83,93 @@ export function resizeBox(
   h: number,
   sizes: readonly (readonly [number, number])[],
 ): Uint8Array {
+  const plan = boxPlan(w, h, sizes);
+  if (plan.passes.length === 0) return src.slice();
   const k = wasmKernels();
-  // Layout: the source, two ping-pong image buffers, then every pass's coefficients.
+  // Layout: two ping-pong image buffers, then every pass's coefficients (one block).
+  const [pA, pB, pC] = reserve(k, [
+    3 * plan.largest + 16,
+    3 * plan.largest + 16,
+    plan.coeffs.byteLength,
+  ]) as [number, number, number];
+  const buf = k.memory.buffer;
+  new Uint8Array(buf, pA, src.length).set(src);
+  new Int32Array(buf, pC, plan.coeffs.length).set(plan.coeffs);
+  let from = pA;
+  let to = pB;
+  for (const p of plan.passes) {
+    const [pMin, pCount, pWeights] = [pC + p.min, pC + p.count, pC + p.weights];
+    if (p.axis === 'h')
+      k.pil_resample_h(from, to, p.w, p.h, p.out, pMin, pCount, pWeights, p.ksize);
+    else k.pil_resample_v(from, to, p.w * 3, p.out, pMin, pCount, pWeights, p.ksize);
+    [from, to] = [to, from];
+  }
+  return new Uint8Array(buf, from, plan.width * plan.height * 3).slice();
+}
+
+/** The passes of one chain of resizes, their coefficients in one block (byte offsets into it). */
+interface BoxPlan {
+  passes: {
+    axis: 'h' | 'v';
+    w: number;
+    h: number;
+    out: number;
+    ksize: number;
+    min: number;
+    count: number;
+    weights: number;
+  }[];
+  coeffs: Int32Array;
+  /** The most pixels any step holds. */
+  largest: number;
+  width: number;
+  height: number;
+}
+
+const planCache = new Map<string, BoxPlan>();
+
+/**
+ * The passes of {@link resizeBox} (cached: at 32×32 pixelate's whole resize is ~10 µs, and
+ * building the tables and their layout per call cost about as much).
+ */
+function boxPlan(w: number, h: number, sizes: readonly (readonly [number, number])[]): BoxPlan {
+  const key = `${w}x${h}:${sizes.join(';')}`;
+  const hit = planCache.get(key);
+  if (hit) return hit;
   let largest = w * h;
   let [cw, ch] = [w, h];
-  const passes: { axis: 'h' | 'v'; c: Coeffs; w: number; h: number; out: number }[] = [];
+  const steps: { axis: 'h' | 'v'; c: Coeffs; w: number; h: number; out: number }[] = [];
   for (const [ow, oh] of sizes) {
-    if (ow !== cw) passes.push({ axis: 'h', c: boxCoeffs(cw, ow), w: cw, h: ch, out: ow });
+    if (ow !== cw) steps.push({ axis: 'h', c: boxCoeffs(cw, ow), w: cw, h: ch, out: ow });
     cw = ow;
     largest = Math.max(largest, cw * ch);
-    if (oh !== ch) passes.push({ axis: 'v', c: boxCoeffs(ch, oh), w: cw, h: ch, out: oh });
+    if (oh !== ch) steps.push({ axis: 'v', c: boxCoeffs(ch, oh), w: cw, h: ch, out: oh });
     ch = oh;
     largest = Math.max(largest, cw * ch);
   }
-  if (passes.length === 0) return src.slice();
-  const coeffSizes = passes.flatMap((p) => [
-    4 * p.c.min.length,
-    4 * p.c.count.length,
-    4 * p.c.weights.length,
-  ]);
-  const [pA, pB, ...pc] = reserve(k, [3 * largest + 16, 3 * largest + 16, ...coeffSizes]) as [
-    number,
-    number,
-    ...number[],
-  ];
-  const buf = k.memory.buffer;
-  new Uint8Array(buf, pA, src.length).set(src);
-  let from = pA;
-  let to = pB;
-  passes.forEach((p, i) => {
-    const [pMin, pCount, pWeights] = [pc[3 * i]!, pc[3 * i + 1]!, pc[3 * i + 2]!];
-    new Int32Array(buf, pMin, p.c.min.length).set(p.c.min);
-    new Int32Array(buf, pCount, p.c.count.length).set(p.c.count);
-    new Int32Array(buf, pWeights, p.c.weights.length).set(p.c.weights);
-    if (p.axis === 'h')
-      k.pil_resample_h(from, to, p.w, p.h, p.out, pMin, pCount, pWeights, p.c.ksize);
-    else k.pil_resample_v(from, to, p.w * 3, p.out, pMin, pCount, pWeights, p.c.ksize);
-    [from, to] = [to, from];
-  });
-  return new Uint8Array(buf, from, cw * ch * 3).slice();
+  const total = steps.reduce(
+    (n, s) => n + s.c.min.length + s.c.count.length + s.c.weights.length,
+    0,
+  );
+  const coeffs = new Int32Array(total);
+  let at = 0;
+  const put = (a: Int32Array) => {
+    coeffs.set(a, at);
+    at += a.length;
+    return 4 * (at - a.length);
+  };
+  const passes = steps.map((s) => ({
+    axis: s.axis,
+    w: s.w,
+    h: s.h,
+    out: s.out,
+    ksize: s.c.ksize,
+    min: put(s.c.min),
+    count: put(s.c.count),
+    weights: put(s.c.weights),
+  }));
+  const plan = { passes, coeffs, largest, width: cw, height: ch };
+  if (planCache.size >= 64) planCache.clear();
+  planCache.set(key, plan);
+  return plan;
 }

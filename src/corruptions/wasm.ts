@@ -11,19 +11,17 @@
  * at 32×32 and most of it at 224×224; libvips' Gaussian also cannot make scipy's 25-tap kernel
  * (its minimum amplitude stops at 0.001).
  */
+import { instantiateWasm, type WasmMemory } from '../wasm.js';
 import { KERNELS_WASM_BASE64 } from './wasm/kernels-binary.js';
 
-/** The parts of the WebAssembly API used here (the project's TypeScript lib has no DOM types). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
+// The kernels take their memory blocks from the shared layout helper.
+export { reserve } from '../wasm.js';
 
-interface KernelExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  __heap_base: { value: number };
-  filter_rows: FilterFn;
-  filter_cols: FilterFn;
+interface KernelExports extends WasmMemory {
+  unit_floats(src: number, out: number, n: number): void;
+  unit_bytes(src: number, out: number, n: number): void;
+  filter_rows(...args: [...FilterArgs, line: number]): void;
+  filter_cols(...args: [...FilterArgs, all: number]): void;
   pil_resample_h(
     src: number,
     out: number,
@@ -69,7 +67,7 @@ interface KernelExports {
   ): void;
 }
 
-type FilterFn = (
+type FilterArgs = [
   src: number,
   out: number,
   w: number,
@@ -82,35 +80,12 @@ type FilterFn = (
   taps: number,
   radius: number,
   symmetric: number,
-) => void;
+];
 
 let kernels: KernelExports | undefined;
 
 /** The kernels of this thread, instantiated on first use. */
 export function wasmKernels(): KernelExports {
-  if (!kernels) {
-    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const module = new wasm.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
-    kernels = new wasm.Instance(module, {}).exports as KernelExports;
-  }
+  kernels ??= instantiateWasm<KernelExports>(KERNELS_WASM_BASE64);
   return kernels;
-}
-
-/**
- * Lay out blocks of the given byte sizes in the module's memory (16-byte aligned, from the heap
- * base; the kernels are synchronous, so every call reuses the same space) and grow the memory if
- * needed. Returns the offsets. Views on `memory.buffer` must be made after this call: growing
- * detaches the old buffer.
- */
-export function reserve(k: KernelExports, sizes: readonly number[]): number[] {
-  let at = k.__heap_base.value;
-  const offsets = sizes.map((bytes) => {
-    at = (at + 15) & ~15;
-    const o = at;
-    at += bytes;
-    return o;
-  });
-  const need = at - k.memory.buffer.byteLength;
-  if (need > 0) k.memory.grow(Math.ceil(need / 65536));
-  return offsets;
 }

@@ -180,32 +180,36 @@ export function spatter(img: RgbImage, severity: Severity, ctx: CorruptionContex
   const noise = new Float32Array(n);
   ctx.rng.fillNormal(noise, loc, scale);
   const liquid = gaussianBlur(noise, w, h, 1, sigma * k);
-  for (let i = 0; i < n; i++) if (liquid[i]! < threshold) liquid[i] = 0;
   const src = img.data;
-  const out = new Uint8Array(src.length);
   if (mud === 0) {
-    // astype(uint8) of liquid·255; the reference would wrap above 1.0, which its parameters
-    // practically never reach: we saturate instead.
+    // astype(uint8) of liquid·255 after zeroing below the threshold; the reference would wrap
+    // above 1.0, which its parameters practically never reach: we saturate instead.
     const l8 = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
-      const v = liquid[i]! * 255;
-      l8[i] = v >= 255 ? 255 : v;
+      const v = liquid[i]!;
+      if (v < threshold) continue;
+      const b = v * 255;
+      l8[i] = b >= 255 ? 255 : b;
     }
     const shade = spatterShade(l8, w, h);
-    // cv2.blur on 8-bit data rounds back to 8 bits.
-    const m = new Float32Array(n);
+    // cv2.blur on 8-bit data rounds back to 8 bits. Where the layer is 0 (most pixels) the
+    // water adds 0 and the pixel stays as it is.
     let max = 0;
     for (let i = 0; i < n; i++) {
-      const v = l8[i]! * Math.floor(shade[i]! + 0.5);
-      m[i] = v;
+      const l = l8[i]!;
+      if (l === 0) continue;
+      const v = l * Math.floor(shade[i]! + 0.5);
+      shade[i] = v;
       if (v > max) max = v;
     }
     const norm = max > 0 ? intensity / max : 0;
     const k0 = norm * WATER[0] * 255;
     const k1 = norm * WATER[1] * 255;
     const k2 = norm * WATER[2] * 255;
+    const out = src.slice();
     for (let p = 0, q = 0; p < n; p++, q += 3) {
-      const mv = m[p]!;
+      if (l8[p] === 0) continue;
+      const mv = shade[p]!;
       const r = src[q]! + mv * k0;
       const g = src[q + 1]! + mv * k1;
       const b = src[q + 2]! + mv * k2;
@@ -215,6 +219,8 @@ export function spatter(img: RgbImage, severity: Severity, ctx: CorruptionContex
     }
     return image(img, out);
   }
+  for (let i = 0; i < n; i++) if (liquid[i]! < threshold) liquid[i] = 0;
+  const out = new Uint8Array(src.length);
   const mask = new Float32Array(n);
   for (let i = 0; i < n; i++) mask[i] = liquid[i]! > threshold ? 1 : 0;
   const m = gaussianBlur(mask, w, h, 1, intensity * k);

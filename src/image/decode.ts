@@ -62,12 +62,15 @@ export async function decodePlaced(
     });
   }
   const plan = planResize(decoded.width, decoded.height, g);
-  const resized = resample(decoded, plan.width, plan.height, g.resampler);
-  const image = plan.crop
-    ? crop(resized, plan.crop.left, plan.crop.top, g.width, g.height)
-    : plan.pad
-      ? padOnto(resized, plan.pad.left, plan.pad.top, g)
-      : resized;
+  let image: RgbImage;
+  if (plan.crop) {
+    // Only the centre crop's pixels are resampled (the same bytes as resizing all and cropping).
+    const window = { ...plan.crop, width: g.width, height: g.height };
+    image = resample(decoded, plan.width, plan.height, g.resampler, window);
+  } else {
+    const resized = resample(decoded, plan.width, plan.height, g.resampler);
+    image = plan.pad ? padOnto(resized, plan.pad.left, plan.pad.top, g) : resized;
+  }
   return { image, sourceWidth: decoded.width, sourceHeight: decoded.height, plan };
 }
 
@@ -110,17 +113,6 @@ async function decodeRgb(bytes: Buffer, g: Geometry): Promise<RgbImage> {
 /** A PNG whose IHDR says 16-bit greyscale without alpha (colour type 0). */
 function isPng16BitGrey(b: Uint8Array): boolean {
   return b.length > 26 && b[0] === 0x89 && b[1] === 0x50 && b[24] === 16 && b[25] === 0;
-}
-
-/** The `w × h` window at (left, top), as CenterCrop takes it. */
-function crop(img: RgbImage, left: number, top: number, w: number, h: number): RgbImage {
-  if (left === 0 && top === 0 && w === img.width && h === img.height) return img;
-  const out = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    const from = ((top + y) * img.width + left) * 3;
-    out.set(img.data.subarray(from, from + w * 3), y * w * 3);
-  }
-  return { width: w, height: h, data: out };
 }
 
 /** Place the resized image at (left, top) on a `g.width × g.height` canvas of `g.pad`. */

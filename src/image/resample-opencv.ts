@@ -1,4 +1,6 @@
 import type { RgbImage } from '../types.js';
+import { place, resampleKernels, sourceRows, takeImage } from './resample-kernels.js';
+import { cropToWindow, wholeImage, type PixelWindow } from './window.js';
 
 /**
  * OpenCV's `cv2.resize(img, (w, h), interpolation=...)` on an 8-bit 3-channel image, bit for
@@ -15,6 +17,8 @@ import type { RgbImage } from '../types.js';
  * - Cubic (a = −0.75)'s vertical pass differs by position: whole SIMD runs go through float32
  *   (`round(S₀b₀ + (S₁b₁ + (S₂b₂ + S₃b₃)))` with b scaled by 2⁻²², ties to even), the tail of the
  *   row through integers (`(Σ Sᵢbᵢ + 2²¹) >> 22`, ties up). See CUBIC_SIMD_LANES.
+ * - The linear and cubic passes run in WebAssembly (wasm/resample.c cv_h, cv_v_linear,
+ *   cv_v_cubic: the same integer sums, the same float32 operations in the same order).
  * - An exact 2× shrink in both directions with INTER_LINEAR runs INTER_AREA's fast path.
  * - INTER_AREA when shrinking both ways: for integer factors the block mean
  *   (`(a + b + c + d + 2) >> 2` for 2×2, else `round(sum · (1/area))` in float32); otherwise
@@ -105,83 +109,99 @@ function axisTaps(
   return { ofs, w, xmax };
 }
 
-/** The separable fixed-point path (INTER_LINEAR, INTER_CUBIC, INTER_AREA when enlarging). */
+const axisCache = new Map<string, Axis>();
+
+/** {@link axisTaps}, cached: a dataset's images mostly share a few sizes. */
+function cachedAxis(
+  inSize: number,
+  outSize: number,
+  ksize: 2 | 4,
+  areaMode: boolean,
+  horizontal: boolean,
+): Axis {
+  const key = `${inSize}|${outSize}|${ksize}|${areaMode}|${horizontal}`;
+  let axis = axisCache.get(key);
+  if (!axis) {
+    if (axisCache.size >= 64) axisCache.clear();
+    const inv = outSize / inSize;
+    axis = axisTaps(inSize, outSize, 1 / inv, inv, ksize, areaMode, horizontal);
+    axisCache.set(key, axis);
+  }
+  return axis;
+}
+
+/**
+ * The separable fixed-point path (INTER_LINEAR, INTER_CUBIC, INTER_AREA when enlarging), for
+ * the output pixels of `win`: the horizontal pass on the source rows they read, then the
+ * vertical pass.
+ */
 function resizeGeneric(
   img: RgbImage,
   ow: number,
   oh: number,
   ksize: 2 | 4,
   areaMode: boolean,
+  win: PixelWindow,
 ): RgbImage {
-  const { width: iw, height: ih, data: src } = img;
-  const invX = ow / iw;
-  const invY = oh / ih;
-  const xs = axisTaps(iw, ow, 1 / invX, invX, ksize, areaMode, true);
-  const ys = axisTaps(ih, oh, 1 / invY, invY, ksize, areaMode, false);
-  const width = ow * 3;
-  const rows = new Map<number, Int32Array>();
-  const hrow = (sy: number): Int32Array => {
-    let row = rows.get(sy);
-    if (row) return row;
-    row = new Int32Array(width);
-    const s = sy * iw * 3;
-    for (let dx = 0; dx < ow; dx++) {
-      const sx = xs.ofs[dx]!;
-      const o = dx * 3;
-      if (ksize === 2) {
-        const p = s + sx * 3;
-        if (dx < xs.xmax) {
-          const a0 = xs.w[dx * 2]!;
-          const a1 = xs.w[dx * 2 + 1]!;
-          for (let c = 0; c < 3; c++) row[o + c] = src[p + c]! * a0 + src[p + c + 3]! * a1;
-        } else {
-          for (let c = 0; c < 3; c++) row[o + c] = src[p + c]! * COEF_SCALE;
-        }
-      } else {
-        for (let c = 0; c < 3; c++) {
-          let v = 0;
-          for (let j = 0; j < 4; j++) {
-            const x = Math.min(Math.max(sx - 1 + j, 0), iw - 1);
-            v += src[s + x * 3 + c]! * xs.w[dx * 4 + j]!;
-          }
-          row[o + c] = v;
-        }
-      }
-    }
-    rows.set(sy, row);
-    return row;
-  };
-  const out = new Uint8Array(width * oh);
-  // Values handled by cubic's float32 SIMD loop: whole runs of 16 while x ≤ width − 16.
-  let simdEnd = 0;
-  while (simdEnd <= width - CUBIC_SIMD_LANES) simdEnd += CUBIC_SIMD_LANES;
-  for (let dy = 0; dy < oh; dy++) {
-    const sy0 = ys.ofs[dy]!;
-    // A row that leaves the source is clipped to its edge.
-    const r = (k: number) => hrow(Math.min(Math.max(sy0 - ksize / 2 + 1 + k, 0), ih - 1));
-    const o = dy * width;
+  const { width: iw, height: ih } = img;
+  const { left, top, width: ww, height: wh } = win;
+  const xs = cachedAxis(iw, ow, ksize, areaMode, true);
+  const ys = cachedAxis(ih, oh, ksize, areaMode, false);
+  // Per kept output column: ksize source byte offsets and weights, the border folded in (linear
+  // past xmax reads one pixel at full weight; cubic clamps its taps to the image).
+  const ofs = new Int32Array(ww * ksize);
+  const alpha = new Int32Array(ww * ksize);
+  for (let i = 0; i < ww; i++) {
+    const dx = left + i;
+    const sx = xs.ofs[dx]!;
+    const b = i * ksize;
     if (ksize === 2) {
-      const [s0, s1] = [r(0), r(1)];
-      const b0 = ys.w[dy * 2]!;
-      const b1 = ys.w[dy * 2 + 1]!;
-      for (let x = 0; x < width; x++)
-        out[o + x] = (((b0 * (s0[x]! >> 4)) >> 16) + ((b1 * (s1[x]! >> 4)) >> 16) + 2) >> 2;
+      const inside = dx < xs.xmax;
+      ofs[b] = sx * 3;
+      ofs[b + 1] = (inside ? sx + 1 : sx) * 3;
+      alpha[b] = inside ? xs.w[dx * 2]! : COEF_SCALE;
+      alpha[b + 1] = inside ? xs.w[dx * 2 + 1]! : 0;
     } else {
-      const [s0, s1, s2, s3] = [r(0), r(1), r(2), r(3)];
-      const b = [0, 1, 2, 3].map((k) => ys.w[dy * 4 + k]!);
-      const bf = b.map((v) => f32(v * 2 ** -22));
-      for (let x = 0; x < simdEnd; x++) {
-        const t3 = f32(f32(s2[x]! * bf[2]!) + f32(s3[x]! * bf[3]!));
-        const t2 = f32(f32(s1[x]! * bf[1]!) + t3);
-        out[o + x] = toByte(f32(f32(s0[x]! * bf[0]!) + t2));
-      }
-      for (let x = simdEnd; x < width; x++) {
-        const sum = s0[x]! * b[0]! + s1[x]! * b[1]! + s2[x]! * b[2]! + s3[x]! * b[3]!;
-        out[o + x] = Math.max(0, Math.min(255, Math.floor((sum + 2 ** 21) / 2 ** 22)));
+      for (let j = 0; j < 4; j++) {
+        ofs[b + j] = Math.min(Math.max(sx - 1 + j, 0), iw - 1) * 3;
+        alpha[b + j] = xs.w[dx * 4 + j]!;
       }
     }
   }
-  return { width: ow, height: oh, data: out };
+  // Source rows per kept output row (a row that leaves the source is clipped to its edge).
+  const rowOf = (dy: number, k: number) =>
+    Math.min(Math.max(ys.ofs[dy]! - ksize / 2 + 1 + k, 0), ih - 1);
+  const r0 = rowOf(top, 0);
+  const r1 = rowOf(top + wh - 1, ksize - 1) + 1;
+  const rows = new Int32Array(wh * ksize);
+  const beta = new Int32Array(wh * ksize);
+  for (let y = 0; y < wh; y++)
+    for (let k = 0; k < ksize; k++) {
+      rows[y * ksize + k] = rowOf(top + y, k) - r0;
+      beta[y * ksize + k] = ys.w[(top + y) * ksize + k]!;
+    }
+  const width = ww * 3;
+  const kernels = resampleKernels();
+  const [pSrc, pH, pOut, pOfs, pAlpha, pRows, pBeta, pBf] = place(kernels, [
+    sourceRows(img, r0, r1),
+    4 * (r1 - r0) * width,
+    width * wh,
+    ofs,
+    alpha,
+    rows,
+    beta,
+    // Cubic's float32 weights, b·2⁻²² (exact).
+    Float32Array.from(beta, (v) => v * 2 ** -22),
+  ]) as [number, number, number, number, number, number, number, number];
+  kernels.cv_h(pSrc, iw * 3, pH, r1 - r0, ww, pOfs, pAlpha, ksize);
+  if (ksize === 2) kernels.cv_v_linear(pH, width, pOut, wh, pRows, pBeta);
+  else {
+    // Values handled by cubic's float32 SIMD loop: whole runs of 16 while x ≤ width − 16.
+    let simdEnd = 0;
+    while (simdEnd <= ow * 3 - CUBIC_SIMD_LANES) simdEnd += CUBIC_SIMD_LANES;
+    kernels.cv_v_cubic(pH, width, pOut, wh, pRows, pBeta, pBf, left * 3, simdEnd);
+  }
+  return takeImage(kernels, pOut, ww, wh);
 }
 
 /** INTER_AREA for integer shrink factors kx × ky. */
@@ -261,34 +281,38 @@ function areaGeneral(img: RgbImage, ow: number, oh: number, sx: number, sy: numb
   return { width: ow, height: oh, data: out };
 }
 
-function nearest(img: RgbImage, ow: number, oh: number): RgbImage {
+function nearest(img: RgbImage, ow: number, oh: number, win: PixelWindow): RgbImage {
   const { width: iw, height: ih, data: src } = img;
   const ifx = 1 / (ow / iw);
   const ify = 1 / (oh / ih);
-  const out = new Uint8Array(ow * oh * 3);
-  for (let y = 0; y < oh; y++) {
-    const sy = Math.min(Math.floor(y * ify), ih - 1);
-    for (let x = 0; x < ow; x++) {
-      const sx = Math.min(Math.floor(x * ifx), iw - 1);
+  const out = new Uint8Array(win.width * win.height * 3);
+  for (let y = 0; y < win.height; y++) {
+    const sy = Math.min(Math.floor((win.top + y) * ify), ih - 1);
+    for (let x = 0; x < win.width; x++) {
+      const sx = Math.min(Math.floor((win.left + x) * ifx), iw - 1);
       const i = (sy * iw + sx) * 3;
-      const o = (y * ow + x) * 3;
+      const o = (y * win.width + x) * 3;
       out[o] = src[i]!;
       out[o + 1] = src[i + 1]!;
       out[o + 2] = src[i + 2]!;
     }
   }
-  return { width: ow, height: oh, data: out };
+  return { width: win.width, height: win.height, data: out };
 }
 
-/** `cv2.resize(img, (ow, oh), interpolation=INTER_<interpolation>)`. */
+/**
+ * `cv2.resize(img, (ow, oh), interpolation=INTER_<interpolation>)`; only the pixels of `window`
+ * (default: all) are returned.
+ */
 export function resizeOpenCv(
   img: RgbImage,
   ow: number,
   oh: number,
   interpolation: OpenCvInterpolation,
+  window: PixelWindow = wholeImage(ow, oh),
 ): RgbImage {
-  if (ow === img.width && oh === img.height) return img;
-  if (interpolation === 'nearest') return nearest(img, ow, oh);
+  if (ow === img.width && oh === img.height) return cropToWindow(img, window);
+  if (interpolation === 'nearest') return nearest(img, ow, oh, window);
   const invX = ow / img.width;
   const invY = oh / img.height;
   const scaleX = 1 / invX;
@@ -298,7 +322,9 @@ export function resizeOpenCv(
   const integral = Math.abs(scaleX - kx) < Number.EPSILON && Math.abs(scaleY - ky) < Number.EPSILON;
   let mode = interpolation;
   if (mode === 'linear' && integral && kx === 2 && ky === 2) mode = 'area';
-  if (mode === 'area' && scaleX >= 1 && scaleY >= 1)
-    return integral ? areaFast(img, ow, oh, kx, ky) : areaGeneral(img, ow, oh, scaleX, scaleY);
-  return resizeGeneric(img, ow, oh, mode === 'cubic' ? 4 : 2, mode === 'area');
+  if (mode === 'area' && scaleX >= 1 && scaleY >= 1) {
+    const all = integral ? areaFast(img, ow, oh, kx, ky) : areaGeneral(img, ow, oh, scaleX, scaleY);
+    return cropToWindow(all, window);
+  }
+  return resizeGeneric(img, ow, oh, mode === 'cubic' ? 4 : 2, mode === 'area', window);
 }

@@ -1,4 +1,6 @@
 import type { RgbImage } from '../types.js';
+import { place, resampleKernels, sourceRows, takeImage } from './resample-kernels.js';
+import { cropToWindow, wholeImage, type PixelWindow } from './window.js';
 
 /**
  * Pillow's `Image.resize` on an 8-bit RGB image, bit for bit (checked against Pillow 9.4 by the
@@ -14,7 +16,7 @@ import type { RgbImage } from '../types.js';
  * - Each pass adds a rounding half (`1 << 21`) to the integer sum, shifts right by 22 and clamps
  *   to 0-255: the horizontal pass runs first (on the source rows the vertical pass needs) and its
  *   output is stored as 8-bit before the vertical pass. A pass whose size does not change is
- *   skipped.
+ *   skipped. The passes run in WebAssembly (wasm/resample.c pil_h, pil_v: the same 32-bit sums).
  * - NEAREST is an affine scale: source column `trunc(x₀ + k·(in/out))` with `x₀ = (in/out)/2`,
  *   accumulated by repeated addition in double precision, exactly as Pillow steps it.
  */
@@ -26,7 +28,6 @@ interface Kernel {
 }
 
 const PRECISION_BITS = 22;
-const HALF = 1 << (PRECISION_BITS - 1);
 const ONE = 1 << PRECISION_BITS;
 // Pillow multiplies by the float constants 0.54f and 0.46f, promoted to double.
 const HAMMING_A = Math.fround(0.54);
@@ -110,92 +111,26 @@ function pillowTaps(inSize: number, outSize: number, kernel: Kernel): PillowTaps
   return { first, count, weights, ksize };
 }
 
-/** Pillow's clip8: the sum's integer part (arithmetic shift), clamped to 0-255. */
-function clip8(sum: number): number {
-  const v = sum >> PRECISION_BITS;
-  return v < 0 ? 0 : v > 255 ? 255 : v;
-}
-
-/** Horizontal pass over rows [y0, y0 + rows) of `src` (width `sw`) into `rows × out` pixels. */
-function horizontal(
-  src: Uint8Array,
-  sw: number,
-  y0: number,
-  rows: number,
-  taps: PillowTaps,
-): Uint8Array {
-  const ow = taps.count.length;
-  const out = new Uint8Array(ow * rows * 3);
-  const { first, count, weights, ksize } = taps;
-  for (let y = 0; y < rows; y++) {
-    const rowIn = (y0 + y) * sw * 3;
-    const rowOut = y * ow * 3;
-    for (let xx = 0; xx < ow; xx++) {
-      let s0 = HALF;
-      let s1 = HALF;
-      let s2 = HALF;
-      const kb = xx * ksize;
-      let p = rowIn + first[xx]! * 3;
-      const n = count[xx]!;
-      for (let x = 0; x < n; x++, p += 3) {
-        const w = weights[kb + x]!;
-        s0 = (s0 + Math.imul(src[p]!, w)) | 0;
-        s1 = (s1 + Math.imul(src[p + 1]!, w)) | 0;
-        s2 = (s2 + Math.imul(src[p + 2]!, w)) | 0;
-      }
-      const o = rowOut + xx * 3;
-      out[o] = clip8(s0);
-      out[o + 1] = clip8(s1);
-      out[o + 2] = clip8(s2);
-    }
-  }
-  return out;
-}
-
-/** Vertical pass: `src` rows (width `w`) start at source row `rowOffset`. */
-function vertical(src: Uint8Array, w: number, rowOffset: number, taps: PillowTaps): Uint8Array {
-  const oh = taps.count.length;
-  const stride = w * 3;
-  const out = new Uint8Array(stride * oh);
-  const acc = new Int32Array(stride);
-  const { first, count, weights, ksize } = taps;
-  for (let yy = 0; yy < oh; yy++) {
-    acc.fill(HALF);
-    const kb = yy * ksize;
-    const base = (first[yy]! - rowOffset) * stride;
-    const n = count[yy]!;
-    for (let y = 0; y < n; y++) {
-      const w8 = weights[kb + y]!;
-      const row = base + y * stride;
-      // Int32 sums: Pillow's own 32-bit accumulator has two bits of headroom for this.
-      for (let i = 0; i < stride; i++) acc[i] = (acc[i]! + Math.imul(src[row + i]!, w8)) | 0;
-    }
-    const o = yy * stride;
-    for (let i = 0; i < stride; i++) out[o + i] = clip8(acc[i]!);
-  }
-  return out;
-}
-
 /** Pillow NEAREST: the affine scale of `ImagingScaleAffine` (columns outside the source stay 0). */
-function nearest(img: RgbImage, ow: number, oh: number): RgbImage {
-  const out = new Uint8Array(ow * oh * 3);
+function nearest(img: RgbImage, ow: number, oh: number, win: PixelWindow): RgbImage {
+  const out = new Uint8Array(win.width * win.height * 3);
   const columns = nearestSteps(img.width, ow);
   const rows = nearestSteps(img.height, oh);
-  for (let y = 0; y < oh; y++) {
-    const sy = rows[y]!;
+  for (let y = 0; y < win.height; y++) {
+    const sy = rows[win.top + y]!;
     if (sy < 0) continue;
     const rowIn = sy * img.width * 3;
-    for (let x = 0; x < ow; x++) {
-      const sx = columns[x]!;
+    for (let x = 0; x < win.width; x++) {
+      const sx = columns[win.left + x]!;
       if (sx < 0) continue;
       const i = rowIn + sx * 3;
-      const o = (y * ow + x) * 3;
+      const o = (y * win.width + x) * 3;
       out[o] = img.data[i]!;
       out[o + 1] = img.data[i + 1]!;
       out[o + 2] = img.data[i + 2]!;
     }
   }
-  return { width: ow, height: oh, data: out };
+  return { width: win.width, height: win.height, data: out };
 }
 
 /** Source index per output index, −1 where Pillow's stepped coordinate leaves the image. */
@@ -211,34 +146,105 @@ function nearestSteps(inSize: number, outSize: number): Int32Array {
   return idx;
 }
 
-/** `Image.resize((ow, oh), filter)` of an RGB image (what torchvision's Resize does to PIL images). */
+const tapCache = new Map<string, PillowTaps>();
+
+/** {@link pillowTaps}, cached: a dataset's images mostly share a few sizes. */
+function cachedTaps(inSize: number, outSize: number, filter: Exclude<PillowFilter, 'nearest'>) {
+  const key = `${filter}|${inSize}|${outSize}`;
+  let taps = tapCache.get(key);
+  if (!taps) {
+    if (tapCache.size >= 64) tapCache.clear();
+    taps = pillowTaps(inSize, outSize, KERNELS[filter]);
+    tapCache.set(key, taps);
+  }
+  return taps;
+}
+
+/** Taps of outputs [from, from + n), source indices shifted by −shift. */
+function tapWindow(t: PillowTaps, from: number, n: number, shift: number) {
+  const first = t.first.slice(from, from + n);
+  if (shift !== 0) for (let i = 0; i < n; i++) first[i]! -= shift;
+  return {
+    first,
+    count: t.count.subarray(from, from + n),
+    weights: t.weights.subarray(from * t.ksize, (from + n) * t.ksize),
+  };
+}
+
+/**
+ * `Image.resize((ow, oh), filter)` of an RGB image (what torchvision's Resize does to PIL
+ * images); only the pixels of `window` (default: all) are computed and returned.
+ */
 export function resizePillow(
   img: RgbImage,
   ow: number,
   oh: number,
   filter: PillowFilter,
+  window: PixelWindow = wholeImage(ow, oh),
 ): RgbImage {
-  if (ow === img.width && oh === img.height) return img;
-  if (filter === 'nearest') return nearest(img, ow, oh);
-  const kernel = KERNELS[filter];
+  if (ow === img.width && oh === img.height) return cropToWindow(img, window);
+  if (filter === 'nearest') return nearest(img, ow, oh, window);
+  const { left, top, width: ww, height: wh } = window;
   const needH = ow !== img.width;
   const needV = oh !== img.height;
-  const vTaps = pillowTaps(img.height, oh, kernel);
-  let data = img.data;
-  let rowOffset = 0;
-  if (needH) {
-    // Only the source rows the vertical pass reads, as Pillow does.
-    const firstRow = vTaps.first[0]!;
-    const lastRow = vTaps.first[oh - 1]! + vTaps.count[oh - 1]!;
-    data = horizontal(
-      img.data,
-      img.width,
-      firstRow,
-      lastRow - firstRow,
-      pillowTaps(img.width, ow, kernel),
-    );
-    rowOffset = firstRow;
+  // The source rows the kept output rows read (Pillow runs the horizontal pass on just those).
+  const vTaps = needV ? cachedTaps(img.height, oh, filter) : undefined;
+  const r0 = vTaps ? vTaps.first[top]! : top;
+  const r1 = vTaps ? vTaps.first[top + wh - 1]! + vTaps.count[top + wh - 1]! : top + wh;
+  const rows = r1 - r0;
+  const k = resampleKernels();
+  const src = sourceRows(img, r0, r1);
+  if (!needV) {
+    // Width only: the horizontal pass straight into the output.
+    const hTaps = cachedTaps(img.width, ow, filter);
+    const h = tapWindow(hTaps, left, ww, 0);
+    const [pSrc, pOut, pFirst, pCount, pWeights] = place(k, [
+      src,
+      ww * rows * 3,
+      h.first,
+      h.count,
+      h.weights,
+    ]) as [number, number, number, number, number];
+    k.pil_h(pSrc, img.width * 3, pOut, rows, ww, pFirst, pCount, pWeights, hTaps.ksize);
+    return takeImage(k, pOut, ww, wh);
   }
-  if (needV) data = vertical(data, ow, rowOffset, vTaps);
-  return { width: ow, height: oh, data };
+  const v = tapWindow(vTaps!, top, wh, r0);
+  if (!needH) {
+    // Height only: the vertical pass reads the kept columns of the source rows.
+    const [pSrc, pOut, pFirst, pCount, pWeights] = place(k, [
+      src,
+      ww * wh * 3,
+      v.first,
+      v.count,
+      v.weights,
+    ]) as [number, number, number, number, number];
+    k.pil_v(
+      pSrc + left * 3,
+      img.width * 3,
+      pOut,
+      ww * 3,
+      wh,
+      pFirst,
+      pCount,
+      pWeights,
+      vTaps!.ksize,
+    );
+    return takeImage(k, pOut, ww, wh);
+  }
+  const hTaps = cachedTaps(img.width, ow, filter);
+  const h = tapWindow(hTaps, left, ww, 0);
+  const [pSrc, pMid, pOut, hFirst, hCount, hWeights, vFirst, vCount, vWeights] = place(k, [
+    src,
+    ww * rows * 3,
+    ww * wh * 3,
+    h.first,
+    h.count,
+    h.weights,
+    v.first,
+    v.count,
+    v.weights,
+  ]) as [number, number, number, number, number, number, number, number, number];
+  k.pil_h(pSrc, img.width * 3, pMid, rows, ww, hFirst, hCount, hWeights, hTaps.ksize);
+  k.pil_v(pMid, ww * 3, pOut, ww * 3, wh, vFirst, vCount, vWeights, vTaps!.ksize);
+  return takeImage(k, pOut, ww, wh);
 }

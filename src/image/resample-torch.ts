@@ -1,4 +1,6 @@
 import type { RgbImage } from '../types.js';
+import { place, resampleKernels, sourceRows, takeImage } from './resample-kernels.js';
+import { wholeImage, type PixelWindow } from './window.js';
 
 /**
  * torchvision's tensor resize, `F.resize(uint8 tensor, size, interpolation, antialias)`: the image
@@ -15,6 +17,14 @@ import type { RgbImage } from '../types.js';
  * - antialias: Pillow's separable scheme (support scaled by the shrink factor; bicubic with
  *   a = −0.5) with float32 weights, the width pass first, then the height pass, float32 in between.
  *
+ * - Each pass starts from the first tap's float32 product, then adds every further tap as
+ *   `float32(v·w + acc)` computed in double: one fused multiply-add (the float32 product is exact
+ *   in double, so the sum is rounded once to double, then to float32, as an FMA instruction
+ *   does but for double rounding's rare ties). PyTorch's AVX2 / AVX-512 builds of these
+ *   kernels, the ones x86-64 machines run, fuse them: with separate roundings 41 values of the
+ *   goldens differ, with fused ones 15. The passes run in WebAssembly (wasm/resample.c torch_h,
+ *   torch_v) with exactly these operations, rounded half to even to bytes at the end.
+ *
  * The exact order of float32 operations inside PyTorch's vectorised loops is not reproduced, so a
  * value that lands within a rounding error of .5 can round the other way: the goldens allow
  * 1 level and report how many values differ (about 1 in 2,500 for bilinear without antialias).
@@ -22,12 +32,6 @@ import type { RgbImage } from '../types.js';
 export type TorchInterpolation = 'nearest' | 'bilinear' | 'bicubic';
 
 const f32 = Math.fround;
-
-/** torch.round: half to even. */
-function roundEven(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 interface Taps {
   /** Taps per output. */
@@ -126,69 +130,6 @@ function aaTaps(inSize: number, outSize: number, interpSize: 2 | 4): Taps {
   return { count, index, weights, ksize };
 }
 
-/**
- * A tap after the first added to the sum: `acc + v · w` as one fused multiply-add (the float32 product is exact in double, so one rounding to float32 is
- * what an FMA instruction gives). PyTorch's AVX2 / AVX-512 builds of these kernels, the ones
- * x86-64 machines run, fuse them: with separate roundings 41 values of the goldens differ,
- * with fused ones 15.
- */
-function fma(v: number, w: number, acc: number): number {
-  return f32(v * w + acc);
-}
-
-/** One separable pass along x (float32 in and out, 3 channels interleaved). */
-function passX(src: Float32Array, w: number, h: number, t: Taps): Float32Array {
-  const ow = t.count.length;
-  const out = new Float32Array(ow * h * 3);
-  const { count, index, weights, ksize } = t;
-  for (let y = 0; y < h; y++) {
-    const row = y * w * 3;
-    for (let i = 0; i < ow; i++) {
-      const b = i * ksize;
-      const n = count[i]!;
-      let p = row + index[b]! * 3;
-      let wt = weights[b]!;
-      let a0 = f32(src[p]! * wt);
-      let a1 = f32(src[p + 1]! * wt);
-      let a2 = f32(src[p + 2]! * wt);
-      for (let j = 1; j < n; j++) {
-        p = row + index[b + j]! * 3;
-        wt = weights[b + j]!;
-        a0 = fma(src[p]!, wt, a0);
-        a1 = fma(src[p + 1]!, wt, a1);
-        a2 = fma(src[p + 2]!, wt, a2);
-      }
-      const o = (y * ow + i) * 3;
-      out[o] = a0;
-      out[o + 1] = a1;
-      out[o + 2] = a2;
-    }
-  }
-  return out;
-}
-
-/** One separable pass along y. */
-function passY(src: Float32Array, w: number, t: Taps): Float32Array {
-  const oh = t.count.length;
-  const stride = w * 3;
-  const out = new Float32Array(stride * oh);
-  const { count, index, weights, ksize } = t;
-  for (let i = 0; i < oh; i++) {
-    const b = i * ksize;
-    const n = count[i]!;
-    const o = i * stride;
-    const r0 = index[b]! * stride;
-    const w0 = weights[b]!;
-    for (let x = 0; x < stride; x++) out[o + x] = f32(src[r0 + x]! * w0);
-    for (let j = 1; j < n; j++) {
-      const r = index[b + j]! * stride;
-      const wt = weights[b + j]!;
-      for (let x = 0; x < stride; x++) out[o + x] = fma(src[r + x]!, wt, out[o + x]!);
-    }
-  }
-  return out;
-}
-
 function nearestIndex(inSize: number, outSize: number): Int32Array {
   const scale = f32(inSize / outSize);
   const idx = new Int32Array(outSize);
@@ -196,34 +137,74 @@ function nearestIndex(inSize: number, outSize: number): Int32Array {
   return idx;
 }
 
-/** `torchvision.transforms.functional.resize` of a uint8 CHW tensor to (oh, ow). */
+const tapCache = new Map<string, Taps>();
+
+/** The taps of one axis, cached: a dataset's images mostly share a few sizes. */
+function cachedTaps(inSize: number, outSize: number, cubic: boolean, antialias: boolean): Taps {
+  const key = `${inSize}|${outSize}|${cubic}|${antialias}`;
+  let taps = tapCache.get(key);
+  if (!taps) {
+    if (tapCache.size >= 64) tapCache.clear();
+    taps = antialias ? aaTaps(inSize, outSize, cubic ? 4 : 2) : plainTaps(inSize, outSize, cubic);
+    tapCache.set(key, taps);
+  }
+  return taps;
+}
+
+/**
+ * `torchvision.transforms.functional.resize` of a uint8 CHW tensor to (oh, ow); only the pixels
+ * of `window` (default: all) are computed and returned.
+ */
 export function resizeTorch(
   img: RgbImage,
   ow: number,
   oh: number,
   interpolation: TorchInterpolation,
   antialias: boolean,
+  window: PixelWindow = wholeImage(ow, oh),
 ): RgbImage {
   const { width: iw, height: ih, data } = img;
+  const { left, top, width: ww, height: wh } = window;
   if (interpolation === 'nearest') {
     const xs = nearestIndex(iw, ow);
     const ys = nearestIndex(ih, oh);
-    const out = new Uint8Array(ow * oh * 3);
-    for (let y = 0; y < oh; y++)
-      for (let x = 0; x < ow; x++)
+    const out = new Uint8Array(ww * wh * 3);
+    for (let y = 0; y < wh; y++)
+      for (let x = 0; x < ww; x++)
         for (let c = 0; c < 3; c++)
-          out[(y * ow + x) * 3 + c] = data[(ys[y]! * iw + xs[x]!) * 3 + c]!;
-    return { width: ow, height: oh, data: out };
+          out[(y * ww + x) * 3 + c] = data[(ys[top + y]! * iw + xs[left + x]!) * 3 + c]!;
+    return { width: ww, height: wh, data: out };
   }
   const cubic = interpolation === 'bicubic';
-  const tx = antialias ? aaTaps(iw, ow, cubic ? 4 : 2) : plainTaps(iw, ow, cubic);
-  const ty = antialias ? aaTaps(ih, oh, cubic ? 4 : 2) : plainTaps(ih, oh, cubic);
+  const tx = cachedTaps(iw, ow, cubic, antialias);
+  const ty = cachedTaps(ih, oh, cubic, antialias);
   // Both orders give the same float32 operations per output: the 2-D kernels without
   // antialias interpolate rows of column-interpolated values, the antialiased one runs the
-  // width pass and then the height pass.
-  const result = passY(passX(Float32Array.from(data), iw, ih, tx), ow, ty);
-  const out = new Uint8Array(result.length);
-  for (let i = 0; i < result.length; i++)
-    out[i] = Math.max(0, Math.min(255, roundEven(result[i]!)));
-  return { width: ow, height: oh, data: out };
+  // width pass and then the height pass. Only the source rows the kept rows read are passed.
+  let r0 = ih;
+  let r1 = 0;
+  for (let y = top; y < top + wh; y++)
+    for (let j = 0; j < ty.count[y]!; j++) {
+      const r = ty.index[y * ty.ksize + j]!;
+      if (r < r0) r0 = r;
+      if (r + 1 > r1) r1 = r + 1;
+    }
+  const rowIndex = ty.index.slice(top * ty.ksize, (top + wh) * ty.ksize);
+  for (let i = 0; i < rowIndex.length; i++) rowIndex[i]! -= r0;
+  const width = ww * 3;
+  const k = resampleKernels();
+  const [pSrc, pH, pOut, xCount, xIndex, xWeights, yCount, yIndex, yWeights] = place(k, [
+    sourceRows(img, r0, r1),
+    4 * (r1 - r0) * width,
+    width * wh,
+    tx.count.subarray(left, left + ww),
+    tx.index.subarray(left * tx.ksize, (left + ww) * tx.ksize),
+    tx.weights.subarray(left * tx.ksize, (left + ww) * tx.ksize),
+    ty.count.subarray(top, top + wh),
+    rowIndex,
+    ty.weights.subarray(top * ty.ksize, (top + wh) * ty.ksize),
+  ]) as [number, number, number, number, number, number, number, number, number];
+  k.torch_h(pSrc, iw * 3, pH, r1 - r0, ww, xCount, xIndex, xWeights, tx.ksize);
+  k.torch_v(pH, width, pOut, wh, yCount, yIndex, yWeights, ty.ksize);
+  return takeImage(k, pOut, ww, wh);
 }

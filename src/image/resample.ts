@@ -2,6 +2,7 @@ import type { RgbImage } from '../types.js';
 import { resizeOpenCv, type OpenCvInterpolation } from './resample-opencv.js';
 import { resizePillow, type PillowFilter } from './resample-pillow.js';
 import { resizeTorch, type TorchInterpolation } from './resample-torch.js';
+import { cropToWindow, wholeImage, type PixelWindow } from './window.js';
 
 /**
  * Which library's resize a model was trained with, and its kernel. Each is reproduced in our own
@@ -13,16 +14,25 @@ export type Resampler =
   | { library: 'torchvision'; interpolation: TorchInterpolation; antialias: boolean }
   | { library: 'opencv'; interpolation: OpenCvInterpolation };
 
-/** Resize an RGB image to `width × height` exactly as the named library does. */
-export function resample(img: RgbImage, width: number, height: number, r: Resampler): RgbImage {
-  if (width === img.width && height === img.height) return img;
+/**
+ * Resize an RGB image to `width × height` exactly as the named library does, and return the
+ * pixels of `window` (default: all of them; a centre crop computes only the pixels it keeps).
+ */
+export function resample(
+  img: RgbImage,
+  width: number,
+  height: number,
+  r: Resampler,
+  window: PixelWindow = wholeImage(width, height),
+): RgbImage {
+  if (width === img.width && height === img.height) return cropToWindow(img, window);
   switch (r.library) {
     case 'pillow':
-      return resizePillow(img, width, height, r.interpolation);
+      return resizePillow(img, width, height, r.interpolation, window);
     case 'opencv':
-      return resizeOpenCv(img, width, height, r.interpolation);
+      return resizeOpenCv(img, width, height, r.interpolation, window);
     case 'torchvision':
-      return resizeTorch(img, width, height, r.interpolation, r.antialias);
+      return resizeTorch(img, width, height, r.interpolation, r.antialias, window);
   }
 }
 

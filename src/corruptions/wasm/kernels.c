@@ -22,6 +22,60 @@
 /* ------------------------------------------------------------------------------------------ */
 /* Separable filters                                                                           */
 
+static inline v128_t lo2(v128_t f) { return wasm_f64x2_promote_low_f32x4(f); }
+static inline v128_t hi2(v128_t f) {
+  return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(f, f, 2, 3, 0, 1));
+}
+static inline v128_t pack4(v128_t a, v128_t b) {
+  return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(a), wasm_f32x4_demote_f64x2_zero(b), 0,
+                            1, 4, 5);
+}
+/* Both double lanes rounded to float and back (a float accumulator kept as doubles). The
+ * barrier stops clang 14 from turning the pair into per-lane scalar code. */
+static inline v128_t round32(v128_t x) {
+  v128_t f = wasm_f32x4_demote_f64x2_zero(x);
+  __asm__("" : "+r"(f));
+  return wasm_f64x2_promote_low_f32x4(f);
+}
+
+/* out[i] = float(src[i] / 255) (divided in double, as filters.ts toFloat). */
+EXPORT("unit_floats")
+void unit_floats(const uint8_t *src, float *out, int n) {
+  const v128_t d = wasm_f64x2_splat(255.0);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_u32x4_extend_low_u16x8(wasm_u16x8_extend_low_u8x16(wasm_v128_load32_zero(src + i)));
+    const v128_t lo = wasm_f64x2_div(wasm_f64x2_convert_low_i32x4(v), d);
+    const v128_t hi = wasm_f64x2_div(wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)), d);
+    wasm_v128_store(out + i, pack4(lo, hi));
+  }
+  for (; i < n; i++) out[i] = (float)(src[i] / 255.0);
+}
+
+/*
+ * out[i] = trunc(clip(src[i]·255 + 1e-4, 0, 255)) in double (filters.ts toBytes: NaN and
+ * negatives give 0).
+ */
+EXPORT("unit_bytes")
+void unit_bytes(const float *src, uint8_t *out, int n) {
+  const v128_t k = wasm_f64x2_splat(255.0), e = wasm_f64x2_splat(1e-4);
+  const v128_t zero = wasm_i32x4_splat(0), top = wasm_i32x4_splat(255);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t f = wasm_v128_load(src + i);
+    const v128_t lo = wasm_i32x4_trunc_sat_f64x2_zero(wasm_f64x2_add(wasm_f64x2_mul(lo2(f), k), e));
+    const v128_t hi = wasm_i32x4_trunc_sat_f64x2_zero(wasm_f64x2_add(wasm_f64x2_mul(hi2(f), k), e));
+    v128_t q = wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5);
+    q = wasm_i32x4_min(wasm_i32x4_max(q, zero), top);
+    const v128_t w16 = wasm_i16x8_narrow_i32x4(q, q);
+    wasm_v128_store32_lane(out + i, wasm_u8x16_narrow_i16x8(w16, w16), 0);
+  }
+  for (; i < n; i++) {
+    const double v = (double)src[i] * 255.0 + 1e-4;
+    out[i] = v >= 255 ? 255 : v > 0 ? (uint8_t)v : 0;
+  }
+}
+
 /*
  * Along x within each row of an interleaved image with ch channels (1 or 3). Interior positions
  * of a symmetric filter: out = k0·s[v] + Σ_k t_k·(s[v − k·ch] + s[v + k·ch]) in double, k = 1..r,
@@ -31,45 +85,57 @@
 EXPORT("filter_rows")
 void filter_rows(const float *src, float *out, int w, int h, int ch, const int32_t *start,
                  const int32_t *length, const int32_t *offset, const double *weights,
-                 const double *taps, int radius, int symmetric) {
+                 const double *taps, int radius, int symmetric, double *line) {
   const int lo = symmetric && radius > 0 ? radius : w;
   const int hi = symmetric && radius > 0 ? w - radius : w;
   const double k0 = taps[radius];
   const v128_t vk0 = wasm_f64x2_splat(k0);
+  const int n = w * ch;
   for (int y = 0; y < h; y++) {
-    const float *s = src + (long)y * w * ch;
-    float *o = out + (long)y * w * ch;
+    const float *s = src + (long)y * n;
+    float *o = out + (long)y * n;
+    if (lo < hi) {
+      /* The row as doubles once (exact), so the taps below load doubles instead of widening
+       * every sample 2r + 1 times. */
+      int v = 0;
+      for (; v + 4 <= n; v += 4) {
+        const v128_t c = wasm_v128_load(s + v);
+        wasm_v128_store(line + v, lo2(c));
+        wasm_v128_store(line + v + 2, hi2(c));
+      }
+      for (; v < n; v++) line[v] = s[v];
+      /* The interior span, eight values (four independent sums) at a time. */
+      const int v1 = hi * ch;
+      v = lo * ch;
+      for (; v + 8 <= v1; v += 8) {
+        const double *d = line + v;
+        v128_t a0 = wasm_f64x2_mul(vk0, wasm_v128_load(d));
+        v128_t a1 = wasm_f64x2_mul(vk0, wasm_v128_load(d + 2));
+        v128_t a2 = wasm_f64x2_mul(vk0, wasm_v128_load(d + 4));
+        v128_t a3 = wasm_f64x2_mul(vk0, wasm_v128_load(d + 6));
+        for (int k = 1; k <= radius; k++) {
+          const v128_t t = wasm_f64x2_splat(taps[radius + k]);
+          const double *l = d - k * ch, *r = d + k * ch;
+          a0 = wasm_f64x2_add(a0, wasm_f64x2_mul(t, wasm_f64x2_add(wasm_v128_load(l),
+                                                                    wasm_v128_load(r))));
+          a1 = wasm_f64x2_add(a1, wasm_f64x2_mul(t, wasm_f64x2_add(wasm_v128_load(l + 2),
+                                                                    wasm_v128_load(r + 2))));
+          a2 = wasm_f64x2_add(a2, wasm_f64x2_mul(t, wasm_f64x2_add(wasm_v128_load(l + 4),
+                                                                    wasm_v128_load(r + 4))));
+          a3 = wasm_f64x2_add(a3, wasm_f64x2_mul(t, wasm_f64x2_add(wasm_v128_load(l + 6),
+                                                                    wasm_v128_load(r + 6))));
+        }
+        wasm_v128_store(o + v, pack4(a0, a1));
+        wasm_v128_store(o + v + 4, pack4(a2, a3));
+      }
+      for (; v < v1; v++) {
+        double a = k0 * line[v];
+        for (int k = 1; k <= radius; k++) a += taps[radius + k] * (line[v - k * ch] + line[v + k * ch]);
+        o[v] = (float)a;
+      }
+    }
     for (int x = 0; x < w; x++) {
-      if (x >= lo && x < hi) {
-        /* The whole interior span at once. */
-        const int v0 = x * ch;
-        const int v1 = hi * ch;
-        int v = v0;
-        for (; v + 4 <= v1; v += 4) {
-          v128_t c = wasm_v128_load(s + v);
-          v128_t a = wasm_f64x2_mul(vk0, wasm_f64x2_promote_low_f32x4(c));
-          v128_t b = wasm_f64x2_mul(vk0, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(c, c, 2, 3, 0, 1)));
-          for (int k = 1; k <= radius; k++) {
-            const v128_t t = wasm_f64x2_splat(taps[radius + k]);
-            const v128_t l = wasm_v128_load(s + v - k * ch);
-            const v128_t r = wasm_v128_load(s + v + k * ch);
-            const v128_t sa = wasm_f64x2_add(wasm_f64x2_promote_low_f32x4(l),
-                                             wasm_f64x2_promote_low_f32x4(r));
-            const v128_t sb = wasm_f64x2_add(
-                wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(l, l, 2, 3, 0, 1)),
-                wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(r, r, 2, 3, 0, 1)));
-            a = wasm_f64x2_add(a, wasm_f64x2_mul(t, sa));
-            b = wasm_f64x2_add(b, wasm_f64x2_mul(t, sb));
-          }
-          wasm_v128_store(o + v, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(a),
-                                                    wasm_f32x4_demote_f64x2_zero(b), 0, 1, 4, 5));
-        }
-        for (; v < v1; v++) {
-          double a = k0 * s[v];
-          for (int k = 1; k <= radius; k++)
-            a += taps[radius + k] * ((double)s[v - k * ch] + (double)s[v + k * ch]);
-          o[v] = (float)a;
-        }
+      if (x == lo && lo < hi) {
         x = hi - 1;
         continue;
       }
@@ -77,8 +143,8 @@ void filter_rows(const float *src, float *out, int w, int h, int ch, const int32
         double acc = 0;
         const float *p = s + start[x] * ch + c;
         const double *wt = weights + offset[x];
-        const int n = length[x];
-        for (int t = 0; t < n; t++, p += ch) acc += wt[t] * *p;
+        const int len = length[x];
+        for (int t = 0; t < len; t++, p += ch) acc += wt[t] * *p;
         o[x * ch + c] = (float)acc;
       }
     }
@@ -94,15 +160,6 @@ static inline v128_t acc4(v128_t out, v128_t elo, v128_t ehi) {
                             0, 1, 4, 5);
 }
 
-static inline v128_t lo2(v128_t f) { return wasm_f64x2_promote_low_f32x4(f); }
-static inline v128_t hi2(v128_t f) {
-  return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(f, f, 2, 3, 0, 1));
-}
-static inline v128_t pack4(v128_t a, v128_t b) {
-  return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(a), wasm_f32x4_demote_f64x2_zero(b), 0,
-                            1, 4, 5);
-}
-
 /*
  * Along y (across rows). Interior rows of a symmetric filter: out = k0·s, then per two pairs of
  * rows out += t1·(a1 + b1) + t2·(a2 + b2) (stored as float after each step), then a last single
@@ -112,63 +169,81 @@ static inline v128_t pack4(v128_t a, v128_t b) {
 EXPORT("filter_cols")
 void filter_cols(const float *src, float *out, int w, int h, int ch, const int32_t *start,
                  const int32_t *length, const int32_t *offset, const double *weights,
-                 const double *taps, int radius, int symmetric) {
+                 const double *taps, int radius, int symmetric, double *all) {
   const int stride = w * ch;
   const int n4 = stride & ~3;
+  /* The whole image as doubles once (exact): the interior rows below read each sample 2r + 1
+   * times, so widening it once instead of every time pays. */
+  if (symmetric && radius > 0 && h > 2 * radius) {
+    const long total = (long)stride * h;
+    long v = 0;
+    for (; v + 4 <= total; v += 4) {
+      const v128_t c = wasm_v128_load(src + v);
+      wasm_v128_store(all + v, lo2(c));
+      wasm_v128_store(all + v + 2, hi2(c));
+    }
+    for (; v < total; v++) all[v] = src[v];
+  }
   for (int y = 0; y < h; y++) {
     float *o = out + (long)y * stride;
     if (symmetric && radius > 0 && y >= radius && y < h - radius) {
+      /* out = k0·s, then per two pairs of rows out = float(out + (t1·(a1 + b1) + t2·(a2 + b2))),
+       * then a last single pair: kept in registers across all taps, eight values at a time (the
+       * same roundings to float as storing after every step). */
       const float *c = src + (long)y * stride;
       const double k0 = taps[radius];
       const v128_t vk0 = wasm_f64x2_splat(k0);
       int i = 0;
-      for (; i < n4; i += 4) {
-        const v128_t v = wasm_v128_load(c + i);
-        wasm_v128_store(o + i, pack4(wasm_f64x2_mul(vk0, lo2(v)), wasm_f64x2_mul(vk0, hi2(v))));
-      }
-      for (; i < stride; i++) o[i] = (float)(k0 * c[i]);
-      int k = 1;
-      for (; k + 1 <= radius; k += 2) {
-        const double t1 = taps[radius + k];
-        const double t2 = taps[radius + k + 1];
-        const v128_t vt1 = wasm_f64x2_splat(t1);
-        const v128_t vt2 = wasm_f64x2_splat(t2);
-        const float *a1 = c - (long)k * stride;
-        const float *b1 = c + (long)k * stride;
-        const float *a2 = a1 - stride;
-        const float *b2 = b1 + stride;
-        i = 0;
-        for (; i < n4; i += 4) {
-          const v128_t va1 = wasm_v128_load(a1 + i);
-          const v128_t vb1 = wasm_v128_load(b1 + i);
-          const v128_t va2 = wasm_v128_load(a2 + i);
-          const v128_t vb2 = wasm_v128_load(b2 + i);
-          const v128_t elo =
-              wasm_f64x2_add(wasm_f64x2_mul(vt1, wasm_f64x2_add(lo2(va1), lo2(vb1))),
-                             wasm_f64x2_mul(vt2, wasm_f64x2_add(lo2(va2), lo2(vb2))));
-          const v128_t ehi =
-              wasm_f64x2_add(wasm_f64x2_mul(vt1, wasm_f64x2_add(hi2(va1), hi2(vb1))),
-                             wasm_f64x2_mul(vt2, wasm_f64x2_add(hi2(va2), hi2(vb2))));
-          wasm_v128_store(o + i, acc4(wasm_v128_load(o + i), elo, ehi));
+      const double *cd = all + (long)y * stride;
+      for (; i + 8 <= stride; i += 8) {
+        const double *d = cd + i;
+        v128_t s0 = round32(wasm_f64x2_mul(vk0, wasm_v128_load(d)));
+        v128_t s1 = round32(wasm_f64x2_mul(vk0, wasm_v128_load(d + 2)));
+        v128_t s2 = round32(wasm_f64x2_mul(vk0, wasm_v128_load(d + 4)));
+        v128_t s3 = round32(wasm_f64x2_mul(vk0, wasm_v128_load(d + 6)));
+#define PAIR(a, b, j) wasm_f64x2_add(wasm_v128_load((a) + (j)), wasm_v128_load((b) + (j)))
+        int k = 1;
+        for (; k <= radius; k += 2) {
+          const int two = k + 1 <= radius;
+          const v128_t vt1 = wasm_f64x2_splat(taps[radius + k]);
+          const double *a1 = d - (long)k * stride, *b1 = d + (long)k * stride;
+          v128_t e0 = wasm_f64x2_mul(vt1, PAIR(a1, b1, 0));
+          v128_t e1 = wasm_f64x2_mul(vt1, PAIR(a1, b1, 2));
+          v128_t e2 = wasm_f64x2_mul(vt1, PAIR(a1, b1, 4));
+          v128_t e3 = wasm_f64x2_mul(vt1, PAIR(a1, b1, 6));
+          if (two) {
+            const v128_t vt2 = wasm_f64x2_splat(taps[radius + k + 1]);
+            const double *a2 = a1 - stride, *b2 = b1 + stride;
+            e0 = wasm_f64x2_add(e0, wasm_f64x2_mul(vt2, PAIR(a2, b2, 0)));
+            e1 = wasm_f64x2_add(e1, wasm_f64x2_mul(vt2, PAIR(a2, b2, 2)));
+            e2 = wasm_f64x2_add(e2, wasm_f64x2_mul(vt2, PAIR(a2, b2, 4)));
+            e3 = wasm_f64x2_add(e3, wasm_f64x2_mul(vt2, PAIR(a2, b2, 6)));
+          }
+          s0 = round32(wasm_f64x2_add(s0, e0));
+          s1 = round32(wasm_f64x2_add(s1, e1));
+          s2 = round32(wasm_f64x2_add(s2, e2));
+          s3 = round32(wasm_f64x2_add(s3, e3));
         }
-        for (; i < stride; i++)
-          o[i] = (float)((double)o[i] + (t1 * ((double)a1[i] + (double)b1[i]) +
-                                         t2 * ((double)a2[i] + (double)b2[i])));
+#undef PAIR
+        wasm_v128_store(o + i, pack4(s0, s1));
+        wasm_v128_store(o + i + 4, pack4(s2, s3));
       }
-      if (k <= radius) {
-        const double t1 = taps[radius + k];
-        const v128_t vt1 = wasm_f64x2_splat(t1);
-        const float *a1 = c - (long)k * stride;
-        const float *b1 = c + (long)k * stride;
-        i = 0;
-        for (; i < n4; i += 4) {
-          const v128_t va1 = wasm_v128_load(a1 + i);
-          const v128_t vb1 = wasm_v128_load(b1 + i);
-          const v128_t elo = wasm_f64x2_mul(vt1, wasm_f64x2_add(lo2(va1), lo2(vb1)));
-          const v128_t ehi = wasm_f64x2_mul(vt1, wasm_f64x2_add(hi2(va1), hi2(vb1)));
-          wasm_v128_store(o + i, acc4(wasm_v128_load(o + i), elo, ehi));
+      for (; i < stride; i++) {
+        float acc = (float)(k0 * c[i]);
+        int k = 1;
+        for (; k + 1 <= radius; k += 2) {
+          const double t1 = taps[radius + k], t2 = taps[radius + k + 1];
+          const float *a1 = c - (long)k * stride, *b1 = c + (long)k * stride;
+          const float *a2 = a1 - stride, *b2 = b1 + stride;
+          acc = (float)((double)acc + (t1 * ((double)a1[i] + (double)b1[i]) +
+                                       t2 * ((double)a2[i] + (double)b2[i])));
         }
-        for (; i < stride; i++) o[i] = (float)((double)o[i] + t1 * ((double)a1[i] + (double)b1[i]));
+        if (k <= radius) {
+          const double t1 = taps[radius + k];
+          acc = (float)((double)acc + t1 * ((double)c[i - (long)k * stride] +
+                                            (double)c[i + (long)k * stride]));
+        }
+        o[i] = acc;
       }
       continue;
     }
@@ -816,7 +891,24 @@ static void edge_distance(const uint8_t *src, float *dist, int w, int h, int low
     const uint8_t *rm = src + (long)(y > 0 ? y - 1 : 0) * w;
     const uint8_t *r0 = src + (long)y * w;
     const uint8_t *rp = src + (long)(y + 1 < h ? y + 1 : h - 1) * w;
-    for (int x = 0; x < w; x++) {
+    int32_t *gxr = gx + (long)y * w, *gyr = gy + (long)y * w, *mr = mag + (long)(y + 1) * mw + 1;
+    /* Interior columns four at a time (the same integer sums). */
+    int x = 1;
+    for (; x + 4 <= w - 1; x += 4) {
+#define U(r, o) load_u8x4((r) + x + (o))
+      const v128_t a = wasm_i32x4_add(wasm_i32x4_add(U(rm, 1), wasm_i32x4_shl(U(r0, 1), 1)), U(rp, 1));
+      const v128_t b = wasm_i32x4_add(wasm_i32x4_add(U(rm, -1), wasm_i32x4_shl(U(r0, -1), 1)), U(rp, -1));
+      const v128_t c = wasm_i32x4_add(wasm_i32x4_add(U(rp, -1), wasm_i32x4_shl(U(rp, 0), 1)), U(rp, 1));
+      const v128_t e = wasm_i32x4_add(wasm_i32x4_add(U(rm, -1), wasm_i32x4_shl(U(rm, 0), 1)), U(rm, 1));
+#undef U
+      const v128_t dx = wasm_i32x4_sub(a, b), dy = wasm_i32x4_sub(c, e);
+      wasm_v128_store(gxr + x, dx);
+      wasm_v128_store(gyr + x, dy);
+      wasm_v128_store(mr + x, wasm_i32x4_add(wasm_i32x4_abs(dx), wasm_i32x4_abs(dy)));
+    }
+    /* Column 0, then the columns the vector loop left. */
+    for (int x0 = 0; x0 < w; x0 = x0 == 0 ? x : x0 + 1) {
+      const int x = x0;
       const int xm = x > 0 ? x - 1 : 0, xp = x + 1 < w ? x + 1 : w - 1;
       const int dx = rm[xp] + 2 * r0[xp] + rp[xp] - (rm[xm] + 2 * r0[xm] + rp[xm]);
       const int dy = rp[xm] + 2 * rp[x] + rp[xp] - (rm[xm] + 2 * rm[x] + rm[xp]);
@@ -870,39 +962,68 @@ static void edge_distance(const uint8_t *src, float *dist, int w, int h, int low
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++)
       if (state[(long)y * w + x] == 3) d[(long)(y + 2) * pw + x + 2] = 0;
+  /* Each pass takes, per pixel, the minimum of its value and eight neighbours' values plus a
+   * step. A minimum does not depend on the order it is taken in, and every candidate is the same
+   * double sum, so each row first takes the seven candidates from the rows already done, two
+   * pixels at a time (pmin is `t < v ? t : v`), then the one from the pixel just done, in order. */
   const long p1 = pw, p2 = 2 * pw;
+  const v128_t vA = wasm_f64x2_splat(A), vB = wasm_f64x2_splat(B), vC = wasm_f64x2_splat(C);
+#define CAND(off, step) v = wasm_f64x2_pmin(v, wasm_f64x2_add(wasm_v128_load(q + (off)), step))
   for (int y = 0; y < h; y++) {
-    long p = (long)(y + 2) * pw + 2;
-    for (int x = 0; x < w; x++, p++) {
-      double v = d[p], t;
-      if (v == 0) continue;
-      t = d[p - p2 - 1] + C; if (t < v) v = t;
-      t = d[p - p2 + 1] + C; if (t < v) v = t;
-      t = d[p - p1 - 2] + C; if (t < v) v = t;
-      t = d[p - p1 - 1] + B; if (t < v) v = t;
-      t = d[p - p1] + A; if (t < v) v = t;
-      t = d[p - p1 + 1] + B; if (t < v) v = t;
-      t = d[p - p1 + 2] + C; if (t < v) v = t;
-      t = d[p - 1] + A; if (t < v) v = t;
-      d[p] = v;
+    double *row = d + (long)(y + 2) * pw + 2;
+    int x = 0;
+    for (; x + 2 <= w; x += 2) {
+      const double *q = row + x;
+      v128_t v = wasm_v128_load(q);
+      CAND(-p2 - 1, vC); CAND(-p2 + 1, vC); CAND(-p1 - 2, vC); CAND(-p1 - 1, vB);
+      CAND(-p1, vA); CAND(-p1 + 1, vB); CAND(-p1 + 2, vC);
+      wasm_v128_store(row + x, v);
+    }
+    for (; x < w; x++) {
+      const double *q = row + x;
+      double v = q[0], t;
+      t = q[-p2 - 1] + C; if (t < v) v = t;
+      t = q[-p2 + 1] + C; if (t < v) v = t;
+      t = q[-p1 - 2] + C; if (t < v) v = t;
+      t = q[-p1 - 1] + B; if (t < v) v = t;
+      t = q[-p1] + A; if (t < v) v = t;
+      t = q[-p1 + 1] + B; if (t < v) v = t;
+      t = q[-p1 + 2] + C; if (t < v) v = t;
+      row[x] = v;
+    }
+    for (x = 0; x < w; x++) {
+      const double t = row[x - 1] + A;
+      if (t < row[x]) row[x] = t;
     }
   }
   for (int y = h - 1; y >= 0; y--) {
-    long p = (long)(y + 2) * pw + w + 1;
-    for (int x = w - 1; x >= 0; x--, p--) {
-      double v = d[p], t;
-      if (v == 0) continue;
-      t = d[p + p2 + 1] + C; if (t < v) v = t;
-      t = d[p + p2 - 1] + C; if (t < v) v = t;
-      t = d[p + p1 + 2] + C; if (t < v) v = t;
-      t = d[p + p1 + 1] + B; if (t < v) v = t;
-      t = d[p + p1] + A; if (t < v) v = t;
-      t = d[p + p1 - 1] + B; if (t < v) v = t;
-      t = d[p + p1 - 2] + C; if (t < v) v = t;
-      t = d[p + 1] + A; if (t < v) v = t;
-      d[p] = v;
+    double *row = d + (long)(y + 2) * pw + 2;
+    int x = 0;
+    for (; x + 2 <= w; x += 2) {
+      const double *q = row + x;
+      v128_t v = wasm_v128_load(q);
+      CAND(p2 + 1, vC); CAND(p2 - 1, vC); CAND(p1 + 2, vC); CAND(p1 + 1, vB);
+      CAND(p1, vA); CAND(p1 - 1, vB); CAND(p1 - 2, vC);
+      wasm_v128_store(row + x, v);
+    }
+    for (; x < w; x++) {
+      const double *q = row + x;
+      double v = q[0], t;
+      t = q[p2 + 1] + C; if (t < v) v = t;
+      t = q[p2 - 1] + C; if (t < v) v = t;
+      t = q[p1 + 2] + C; if (t < v) v = t;
+      t = q[p1 + 1] + B; if (t < v) v = t;
+      t = q[p1] + A; if (t < v) v = t;
+      t = q[p1 - 1] + B; if (t < v) v = t;
+      t = q[p1 - 2] + C; if (t < v) v = t;
+      row[x] = v;
+    }
+    for (x = w - 1; x >= 0; x--) {
+      const double t = row[x + 1] + A;
+      if (t < row[x]) row[x] = t;
     }
   }
+#undef CAND
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++) dist[(long)y * w + x] = (float)d[(long)(y + 2) * pw + x + 2];
 }
