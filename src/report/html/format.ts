@@ -13,10 +13,14 @@ export function deltaHtml(
   metric: string,
   d: number | null | undefined,
   style: MetricStyle,
+  significant?: boolean,
 ): string {
   if (d === null || d === undefined) return '–';
   const { text, direction } = deltaParts(metric, d, style);
-  return `<span class="delta ${direction}">${esc(text)}</span>`;
+  // Colour and weight only on a significant change, as the comment marks only those.
+  return significant === true
+    ? `<span class="delta ${direction}">${esc(text)}</span>`
+    : `<span class="delta">${esc(text)}</span>`;
 }
 
 /** The interval of a delta, `[−22.6, −11.8]`, in the delta's units; '' when absent. */

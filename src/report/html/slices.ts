@@ -4,8 +4,9 @@
  * Sorting and filtering are done by the page script (script.ts) on `data-v` values.
  */
 import type { SliceReport } from '../../suites/regression/schema.js';
-import { deltaParts } from '../markdown.js';
+import { deltaParts, deltaSignificant } from '../markdown.js';
 import type { Report } from '../schema.js';
+import { taskOfReport } from '../../tasks/registry.js';
 import { escapeHtmlText as esc, escapeShort } from './escape.js';
 import {
   deltaHtml,
@@ -23,7 +24,7 @@ import type { HtmlLimits } from './types.js';
 const key = (v: number | null | undefined) =>
   v === null || v === undefined || !Number.isFinite(v) ? '' : String(v);
 
-function row(s: SliceReport, metric: string, style: MetricStyle): string {
+function row(s: SliceReport, metric: string, style: MetricStyle, outcomeMetric: string): string {
   const iv = s.stats?.intervals[metric];
   const d = s.delta?.[metric];
   return (
@@ -34,7 +35,7 @@ function row(s: SliceReport, metric: string, style: MetricStyle): string {
     `<td class="num" data-v="${s.n}">${s.n}</td>` +
     `<td class="num" data-v="${key(s.baseline?.[metric])}">${formatMetric(metric, s.baseline?.[metric], style)}</td>` +
     `<td class="num" data-v="${key(s.candidate[metric])}">${formatMetric(metric, s.candidate[metric], style)}</td>` +
-    `<td class="num" data-v="${key(d)}">${deltaHtml(metric, d, style)}</td>` +
+    `<td class="num" data-v="${key(d)}">${deltaHtml(metric, d, style, deltaSignificant(s.stats, metric, outcomeMetric))}</td>` +
     `<td class="num" data-v="${key(iv?.lower)}">${esc(intervalText(metric, iv, style))}</td>` +
     `<td class="num" data-v="${key(s.stats?.pAdjusted)}">${pHtml(s.stats)}</td></tr>`
   );
@@ -97,6 +98,7 @@ export function renderSlices(
       );
   }
   const shown = slices.slice(0, limits.sliceRows);
+  const outcomeMetric = taskOfReport(report).outcomeMetric;
   const kinds = [...new Set(slices.map((s) => s.kind))];
   out.push(
     `<div class="filters" role="search"><label>Filter slices <input type="search" id="slice-filter" placeholder="e.g. lighting" aria-controls="slice-table"></label>` +
@@ -119,7 +121,7 @@ export function renderSlices(
             `<th scope="col" aria-sort="none"><button type="button" data-col="${i}" data-type="${i === 1 || i === 2 || i === 0 ? 'text' : 'num'}">${esc(h)}</button></th>`,
         )
         .join('') +
-      `</tr></thead><tbody>${shown.map((s) => row(s, metric, style)).join('')}</tbody></table>`,
+      `</tr></thead><tbody>${shown.map((s) => row(s, metric, style, outcomeMetric)).join('')}</tbody></table>`,
   );
   if (slices.length > shown.length)
     out.push(`<p class="more">${slices.length - shown.length} more slices are in report.json.</p>`);

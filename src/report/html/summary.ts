@@ -1,7 +1,8 @@
 /** The top of the page: verdict, models, headline metrics with intervals, gates and why. */
 import type { GateResult } from '../../gates/result.js';
 import { groupByRule } from '../../gates/verdict.js';
-import { headlineMetrics, verdictWord } from '../markdown.js';
+import { deltaSignificant, headlineMetrics, verdictWord } from '../markdown.js';
+import { taskOfReport } from '../../tasks/registry.js';
 import type { Report } from '../schema.js';
 import { escapeHtmlText as esc, escapeShort } from './escape.js';
 import { deltaHtml, formatMetric, intervalText, type MetricStyle } from './format.js';
@@ -20,7 +21,7 @@ function modelLine(report: Report): string {
     report.comparison.baseline === 'none'
       ? 'no baseline: absolute gates only'
       : base?.source === 'stored'
-        ? `stored baseline${base.stored?.commit ? ` from commit <code>${esc(base.stored.commit.slice(0, 12))}</code>` : ''}${base.stored?.ref ? ` (${escapeShort(base.stored.ref, 60)})` : ''}`
+        ? `stored baseline${base.stored?.commit ? ` from commit <code>${esc(base.stored.commit.slice(0, 12))}</code>` : ''}${base.stored?.ref ? ` (${escapeShort(base.stored.ref, 60)})` : ''}${base.stored?.how ? `: ${escapeShort(base.stored.how, 200)}` : ''}`
         : `baseline model <code>${escapeShort(file(base?.path, 'baseline'), 80)}</code>`;
   const paired =
     report.comparison.baseline !== 'none' ? ` · ${report.comparison.paired} paired` : '';
@@ -41,6 +42,22 @@ function gateRow(gs: GateResult[]): string {
   return `<tr><td>${pill(STATUS_TEXT[g.status])}</td><td>${esc(g.rule)}</td><td>${target}</td><td>${escapeShort(g.reason, 240)}</td></tr>`;
 }
 
+/** The findings, as the comment opens with them: slices that got worse than the rest of the data. */
+function findings(report: Report, metric: string, style: MetricStyle): string[] {
+  if (report.comparison.baseline === 'none') return [];
+  const byKey = new Map(report.slices.map((s) => [s.key, s]));
+  const found = report.findings.flatMap((k) => byKey.get(k) ?? []);
+  if (found.length === 0) return [];
+  const items = found.map((s) => {
+    const rest = s.excess?.restChange;
+    return `<li><span class="slice">${escapeShort(s.key, 100)}</span>: ${esc(metric)} ${deltaHtml(metric, s.delta?.[metric], style, true)} (n = ${s.n}) while the rest of the data moved ${rest === null || rest === undefined ? '–' : deltaHtml(metric, rest, style)}; p (adj.) ${esc(s.excess ? s.excess.pAdjusted.toPrecision(2) : '–')}</li>`;
+  });
+  return [
+    `<h3 id="findings">${found.length === 1 ? '1 slice got' : `${found.length} slices got`} worse than the rest of the data</h3>`,
+    `<ul class="findings">${items.join('')}</ul>`,
+  ];
+}
+
 /** Header and summary section. `confidence` labels the intervals (config statistics.confidence). */
 export function renderSummary(
   report: Report,
@@ -59,21 +76,24 @@ export function renderSummary(
   const head = hasBase
     ? `<tr><th scope="col">Metric</th><th scope="col">Baseline</th><th scope="col">Candidate</th><th scope="col">Δ</th><th scope="col">Interval${esc(ci)}</th></tr>`
     : '<tr><th scope="col">Metric</th><th scope="col">Candidate</th></tr>';
+  const outcome = taskOfReport(report).outcomeMetric;
+  const sig = (m: string) => deltaSignificant(report.overall.stats, m, outcome);
   const rows = metrics.map((m) =>
     hasBase
-      ? `<tr><th scope="row">${esc(m)}</th><td class="num">${formatMetric(m, report.overall.baseline?.[m], style)}</td><td class="num">${formatMetric(m, report.overall.candidate[m], style)}</td><td class="num">${deltaHtml(m, report.overall.delta?.[m], style)}</td><td class="num">${esc(intervalText(m, report.overall.stats?.intervals[m], style))}</td></tr>`
+      ? `<tr><th scope="row">${esc(m)}</th><td class="num">${formatMetric(m, report.overall.baseline?.[m], style)}</td><td class="num">${formatMetric(m, report.overall.candidate[m], style)}</td><td class="num">${deltaHtml(m, report.overall.delta?.[m], style, sig(m))}</td><td class="num">${esc(intervalText(m, report.overall.stats?.intervals[m], style))}</td></tr>`
       : `<tr><th scope="row">${esc(m)}</th><td class="num">${formatMetric(m, report.overall.candidate[m], style)}</td></tr>`,
   );
   out.push(
     '<section id="summary" aria-labelledby="h-summary"><h2 id="h-summary">Summary</h2>',
     `<table class="metrics"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`,
+    ...findings(report, outcome, style),
   );
   const failed = report.gates.filter((g) => g.status === 'fail');
   const warned = report.gates.filter((g) => g.status === 'warn');
   const problems = groupByRule([...failed, ...warned]);
   if (problems.length > 0) {
     out.push(
-      `<h3>Gates: ${failed.length} failed, ${warned.length} warning${warned.length === 1 ? '' : 's'}</h3>`,
+      `<h3>Gate rules: ${groupByRule(failed).length} failed, ${groupByRule(warned).length} warning${groupByRule(warned).length === 1 ? '' : 's'}</h3>`,
       `<table class="gates"><thead><tr><th scope="col">Status</th><th scope="col">Rule</th><th scope="col">Target</th><th scope="col">Why</th></tr></thead><tbody>${problems.map(gateRow).join('')}</tbody></table>`,
     );
   } else if (report.gates.length > 0) {
