@@ -29,14 +29,55 @@ export async function decodeToGeometry(
   g: Geometry,
   label: string,
 ): Promise<RgbImage> {
-  let decoded: RgbImage;
+  return fitToGeometry(await decodeFullSize(bytes, loaderSteps(g), label), g);
+}
+
+/** sharp's decoder strictness, least to most strict. */
+export type FailOn = 'none' | 'truncated' | 'error' | 'warning';
+
+/** How the file's pixels become full-size 8-bit RGB, before any resize. */
+export interface LoaderSteps {
+  /** Apply the EXIF orientation. */
+  exif: boolean;
+  /** #rrggbb to flatten alpha onto; undefined: alpha is dropped. */
+  background?: string;
+  /** PIL opens a 16-bit grey PNG as mode "I" and clips it at 255 (see decodeRgb). */
+  pillow: boolean;
+  /** Abort on this level of problem (default `error`). */
+  failOn?: FailOn;
+}
+
+/** The loader steps of a geometry. */
+export function loaderSteps(g: Geometry): LoaderSteps {
+  return {
+    exif: g.exif,
+    ...(g.background ? { background: g.background } : {}),
+    pillow: g.resampler.library === 'pillow',
+  };
+}
+
+/**
+ * Full-size 8-bit RGB after the loader steps: the one pixel decode of an image file (the
+ * evaluation pass resizes it per geometry and the data scan downsizes it, engine/evaluate.ts).
+ * A file that cannot be decoded is a `UserError` naming `label`; the decoder's own first
+ * message line is its cause's.
+ */
+export async function decodeFullSize(
+  bytes: Buffer,
+  steps: LoaderSteps,
+  label: string,
+): Promise<RgbImage> {
   try {
-    decoded = await decodeRgb(bytes, g);
+    return await decodeRgb(bytes, steps);
   } catch (error) {
     throw new UserError('image', `cannot decode image ${label}: ${describeSharpError(error)}`, {
       cause: error,
     });
   }
+}
+
+/** A full-size decode brought to the geometry's size: resize, then crop or pad (resample.ts). */
+export function fitToGeometry(decoded: RgbImage, g: Geometry): RgbImage {
   const plan = planResize(decoded.width, decoded.height, g);
   const resized = resample(decoded, plan.width, plan.height, g.resampler);
   if (plan.crop) return crop(resized, plan.crop.left, plan.crop.top, g.width, g.height);
@@ -45,14 +86,14 @@ export async function decodeToGeometry(
 }
 
 /** Full-size 8-bit RGB, after the loader steps (orientation, alpha, grey, bit depth). */
-async function decodeRgb(bytes: Buffer, g: Geometry): Promise<RgbImage> {
+async function decodeRgb(bytes: Buffer, steps: LoaderSteps): Promise<RgbImage> {
   let img = sharp(bytes, {
-    failOn: 'error',
+    failOn: steps.failOn ?? 'error',
     limitInputPixels: MAX_INPUT_PIXELS,
     sequentialRead: true,
   });
-  if (g.exif) img = img.rotate();
-  if (g.resampler.library === 'pillow' && isPng16BitGrey(bytes)) {
+  if (steps.exif) img = img.rotate();
+  if (steps.pillow && isPng16BitGrey(bytes)) {
     // PIL opens a 16-bit grey PNG as mode "I" and convert('RGB') clips it at 255 (values are not
     // scaled), so such images look almost white to a model trained through PIL. Reproduce it.
     const { data, info } = await img
@@ -65,7 +106,7 @@ async function decodeRgb(bytes: Buffer, g: Geometry): Promise<RgbImage> {
       rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = Math.min(samples[i * info.channels]!, 255);
     return { width: info.width, height: info.height, data: rgb };
   }
-  if (g.background) img = img.flatten({ background: g.background });
+  if (steps.background) img = img.flatten({ background: steps.background });
   const { data, info } = await img
     .toColourspace('srgb')
     .removeAlpha()
@@ -81,7 +122,7 @@ async function decodeRgb(bytes: Buffer, g: Geometry): Promise<RgbImage> {
 }
 
 /** A PNG whose IHDR says 16-bit greyscale without alpha (colour type 0). */
-function isPng16BitGrey(b: Uint8Array): boolean {
+export function isPng16BitGrey(b: Uint8Array): boolean {
   return b.length > 26 && b[0] === 0x89 && b[1] === 0x50 && b[24] === 16 && b[25] === 0;
 }
 
@@ -108,7 +149,8 @@ function padOnto(img: RgbImage, left: number, top: number, g: Geometry): RgbImag
   return { width: g.width, height: g.height, data: out };
 }
 
-function describeSharpError(error: unknown): string {
+/** A sharp error as one line a user can act on. */
+export function describeSharpError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/unsupported image format/i.test(message))
     return 'not an image, or a format sharp cannot read';

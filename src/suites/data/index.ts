@@ -49,7 +49,7 @@ export { analyseImageProperties } from './image-properties.js';
 export { analyseBias } from './bias.js';
 export { scanImages, scanImageFile, type ImageScan } from './scan.js';
 export { HammingIndex } from './hamming-index.js';
-export { pHash, dHash, hammingDistance, hash64ToHex, type Hash64 } from './hashing.js';
+export { pHash, dHash, hammingDistance, hash64ToHex, type Hash64 } from '../../image/hashing.js';
 export type { LabelIssuesFinding, LabelIssue } from './label-issues.js';
 export type {
   DuplicatesFinding,

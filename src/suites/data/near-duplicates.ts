@@ -15,7 +15,7 @@
  * - Leakage: evaluation images that are exact or near copies of training images. Leaked
  *   examples measure memorisation, not generalisation.
  */
-import { hammingDistance, type Hash64 } from './hashing.js';
+import { hammingDistance, type Hash64 } from '../../image/hashing.js';
 import { HammingIndex } from './hamming-index.js';
 import { pixelDifference } from './pixel-check.js';
 import type { ImageScan } from './scan.js';
@@ -24,7 +24,7 @@ import {
   type ImageSignature,
   type RegionSignature,
   type SignatureRegion,
-} from './signature.js';
+} from '../../image/signature.js';
 import type { DataCheck } from './types.js';
 import { formatNumber, formatPercent, skipped } from './util.js';
 

@@ -7,10 +7,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { lumaFromInterleaved, sha256Hex } from './hashing.js';
+import { lumaFromInterleaved, sha256Hex } from '../../image/hashing.js';
 import { lumaProperties } from '../../image/properties.js';
 import type { ImageFileProperties } from './image-properties.js';
-import { imageSignature, type ImageSignature } from './signature.js';
+import { imageSignature, type ImageSignature } from '../../image/signature.js';
 
 /** sharp's decoder strictness, least to most strict. */
 export type FailOn = 'none' | 'truncated' | 'error' | 'warning';
