@@ -9,7 +9,7 @@ import type { RecordSet, RecordTableCore } from '../tables/records.js';
 import type { Task } from '../tasks/task.js';
 import { frameOf } from './frame.js';
 import { pairRecords } from './pairing.js';
-import type { AnalysisContext, ManifestItem } from './suite.js';
+import type { AnalysisContext, ImageScans, ManifestItem } from './suite.js';
 
 /** The comparison side: none, a baseline model evaluated in this run, or a stored result's records. */
 export type BaselineRecords =
@@ -31,6 +31,8 @@ export interface AnalysisInput {
   unreadable: readonly { id: string; reason: string }[];
   pinnedIds: readonly string[];
   manifests: Readonly<Record<string, readonly ManifestItem[]>>;
+  /** The data scans the plan asked for (absent when no suite did). */
+  imageScans?: ImageScans;
 }
 
 /** Frame and pairing of a run: what every suite shares. */
@@ -62,5 +64,6 @@ export function analysisContext(input: AnalysisInput): AnalysisContext {
     baselineKind: input.baseline.kind,
     pinnedIds: input.pinnedIds,
     manifests: input.manifests,
+    ...(input.imageScans ? { imageScans: input.imageScans } : {}),
   };
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, resolveFromConfig, type LoadedConfig } from '../config/load.js';
-import type { ManifestItem, PlanContext, VariantRequest } from '../analysis/suite.js';
+import type { ImageScans, ManifestItem, PlanContext, VariantRequest } from '../analysis/suite.js';
 import type { Config } from '../config/schema.js';
 import { classesFromMetadata, readClassFile } from '../dataset/class-list.js';
 import { attachClasses, loadDataset, type RawDataset } from '../dataset/load.js';
@@ -14,6 +14,7 @@ import { assembleReport } from '../report/build.js';
 import type { Report } from '../report/schema.js';
 import { planAnalysis, type AnalysisPlan } from '../suites/analyse.js';
 import { resolveBaseline, type BaselineRequest, type FoundBaseline } from './baseline.js';
+import { imageScansFor, scanSettings } from './image-scan.js';
 import { loadManifests } from './manifests.js';
 import { decideReuse } from './reuse.js';
 import { summarizeContract } from './summary.js';
@@ -193,6 +194,7 @@ export async function runEvaluation(
         batchSize,
         onUnreadable: config.dataset.onUnreadable,
         keepScores: (v) => v === 'clean' && plan.scores,
+        ...(plan.imageScan ? { scan: scanSettings(plan.imageScan) } : {}),
         ...(config.runtime.workers !== undefined ? { workers: config.runtime.workers } : {}),
         onProgress: (done, total) => hooks.progress?.('evaluate', done, total),
       },
@@ -217,6 +219,10 @@ export async function runEvaluation(
     }
 
     const analysisStart = performance.now();
+    // The pass scanned the evaluation images; training and reference images are scanned here.
+    const imageScans = plan.imageScan
+      ? await imageScansFor(plan.imageScan, examples, evaluated.scans, () => false, manifests)
+      : undefined;
     const report = await reportFromRecords(plan, {
       loaded,
       data,
@@ -234,6 +240,7 @@ export async function runEvaluation(
       ...(stored ? { stored } : {}),
       pinnedIds,
       manifests,
+      ...(imageScans ? { imageScans } : {}),
       ...(overrides.shard ? { shard: overrides.shard } : {}),
       ...(baseline.kind === 'stored' && baseline.found ? { found: baseline.found } : {}),
       notices: [...notices, ...plan.notices],
@@ -397,6 +404,8 @@ export async function reportFromRecords(
     stored?: StoredResult;
     pinnedIds: readonly string[];
     manifests: Readonly<Record<string, readonly ManifestItem[]>>;
+    /** The data scans the plan asked for. */
+    imageScans?: ImageScans;
     shard?: Shard;
     /** How a stored baseline was found, when a lookup found it. */
     found?: FoundBaseline;
@@ -421,6 +430,7 @@ export async function reportFromRecords(
     unreadable: input.unreadable,
     pinnedIds: input.pinnedIds,
     manifests: input.manifests,
+    ...(input.imageScans ? { imageScans: input.imageScans } : {}),
   });
   const baselineSummary: ModelSummary | undefined = stored
     ? {
