@@ -78,9 +78,9 @@ export async function readImageHeader(bytes: Buffer, failOn: FailOn): Promise<Im
   };
 }
 
-/** The scan's own loader steps: upright, alpha on white. */
+/** The scan's own loader steps: alpha on white, as stored (turned upright after the resize). */
 function scanSteps(failOn: FailOn): LoaderSteps {
-  return { exif: true, background: '#ffffff', pillow: false, failOn };
+  return { exif: false, background: '#ffffff', pillow: false, failOn };
 }
 
 /**
@@ -95,7 +95,10 @@ export function scanSharesDecode(header: ImageHeader, steps: LoaderSteps, bytes:
 
 /**
  * The scan of a full-size decode (`oriented`: whether its loader applied the EXIF orientation).
- * Pure but for sharp's resize of the pixels in memory, which is the one the scan always used.
+ * As sharp's pipeline did when the data suite decoded for itself, the image is downscaled as
+ * stored and turned upright afterwards (libvips rotates after the resize; resizing the upright
+ * image differs by a grey level here and there, and the box pre-shrink is not mirror-symmetric).
+ * Pure but for sharp's resize of the pixels in memory.
  */
 export async function scanDecoded(
   id: string,
@@ -105,8 +108,19 @@ export async function scanDecoded(
   header: ImageHeader,
   settings: ScanSettings,
 ): Promise<ImageScan> {
-  const upright = oriented ? decoded : orientRgb(decoded, header.orientation);
-  const analysed = await downscale(upright, settings.maxSide);
+  const o = header.orientation;
+  const small = decoded.width <= settings.maxSide && decoded.height <= settings.maxSide;
+  const analysed = small
+    ? oriented
+      ? decoded
+      : orientRgb(decoded, o)
+    : orientRgb(
+        await downscale(
+          oriented ? orientRgb(decoded, inverseOrientation(o)) : decoded,
+          settings.maxSide,
+        ),
+        o,
+      );
   const gray = lumaFromInterleaved(analysed.data, analysed.width, analysed.height, 3);
   const { width, height } = header;
   return {
@@ -124,6 +138,11 @@ export async function scanDecoded(
       ...lumaProperties(Float64Array.from(gray.data), gray.width, gray.height),
     },
   };
+}
+
+/** The orientation that undoes `o`: 6 and 8 (quarter turns) undo each other, the rest themselves. */
+function inverseOrientation(o: number | undefined): number | undefined {
+  return o === 6 ? 8 : o === 8 ? 6 : o;
 }
 
 /** The longest side brought to at most `maxSide`, as sharp's `fit: 'inside'` resize does. */
@@ -156,7 +175,7 @@ export async function scanImageBytes(
   try {
     const header = await readImageHeader(bytes, settings.failOn);
     const decoded = await decodeFullSize(bytes, scanSteps(settings.failOn), id);
-    return await scanDecoded(id, sha256, decoded, true, header, settings);
+    return await scanDecoded(id, sha256, decoded, false, header, settings);
   } catch (error) {
     return scanFailure(id, sha256, error);
   }
