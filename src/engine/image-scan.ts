@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   decodeFullSize,
+  decodeToGeometry,
   fitToGeometry,
   loaderSteps,
   type Geometry,
@@ -69,7 +70,7 @@ export async function decodeForPass(
   for (const [key, g] of geometries) {
     const steps = loaderSteps(g);
     if (key !== source) {
-      images.set(key, fitToGeometry(await decodeFullSize(bytes, steps, label), g));
+      images.set(key, await decodeToGeometry(bytes, g, label));
       continue;
     }
     const full = await decodeStrict(bytes, steps, label, scan!.failOn, (error) => {

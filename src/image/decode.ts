@@ -149,8 +149,7 @@ function padOnto(img: RgbImage, left: number, top: number, g: Geometry): RgbImag
   return { width: g.width, height: g.height, data: out };
 }
 
-/** A sharp error as one line a user can act on. */
-export function describeSharpError(error: unknown): string {
+function describeSharpError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/unsupported image format/i.test(message))
     return 'not an image, or a format sharp cannot read';

@@ -17,8 +17,6 @@ import { orientRgb } from './orient.js';
 import { lumaProperties, type ImageProperties } from './properties.js';
 import { imageSignature, type ImageSignature } from './signature.js';
 
-export type { FailOn } from './decode.js';
-
 /** What the data scan is asked to make (the data suite's config decides it). */
 export interface ScanSettings {
   /** Decoder strictness: an image failing at this level is a per-id error. */
