@@ -108,8 +108,10 @@ describe('one read, one decode per geometry', () => {
     const readSpy = vi
       .spyOn(fsp, 'readFile')
       .mockImplementation((...args: Parameters<typeof fsp.readFile>) => {
-        const p = path.resolve(String(args[0]));
-        if (p.startsWith(dir)) reads.set(p, (reads.get(p) ?? 0) + 1);
+        const [file] = args;
+        // Paths only: a file handle is not a file read by name (none is used here).
+        const p = typeof file === 'string' ? path.resolve(file) : undefined;
+        if (p?.startsWith(dir)) reads.set(p, (reads.get(p) ?? 0) + 1);
         return realRead(...args);
       });
     // Named imports of node:fs/promises see the spy only after this.
