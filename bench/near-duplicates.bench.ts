@@ -13,7 +13,7 @@ import {
 } from '../src/suites/data/hamming-index.js';
 import { findDuplicates, type HashedImage } from '../src/suites/data/near-duplicates.js';
 import { pixelDifference } from '../src/suites/data/pixel-check.js';
-import type { RegionSignature } from '../src/suites/data/signature.js';
+import type { RegionSignature } from '../src/image/signature.js';
 import { opsPerSecond, round, type Bench } from './harness.js';
 
 /** mulberry32: a small 32-bit generator whose every output bit is well mixed (an LCG's low bits are not). */

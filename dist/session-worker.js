@@ -71,19 +71,7 @@ function describeSession(session) {
   };
 }
 async function runSession(session, file, inputName, data, dims, outputName) {
-  const tensor = new ort.Tensor(data instanceof Uint8Array ? "uint8" : "float32", data, dims);
-  let result;
-  try {
-    result = await session.run({ [inputName]: tensor }, [outputName]);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UserError(
-      "model",
-      `ONNX Runtime failed running ${file} on input ${inputName} [${dims.join(", ")}]: ${message.split("\n")[0]}`
-    );
-  }
-  const out = result[outputName];
-  if (!out) throw new UserError("model", `${file}: output ${outputName} missing from the result`);
+  const out = (await runRaw(session, file, inputName, data, dims, [outputName]))[outputName];
   const raw = out.data;
   let floats;
   if (raw instanceof Float32Array) floats = raw;
@@ -95,6 +83,38 @@ async function runSession(session, file, inputName, data, dims, outputName) {
       `${file}: output ${outputName} has type ${out.type}; expected a float tensor of class scores`
     );
   return { data: floats, dims: out.dims };
+}
+async function runSessionOutputs(session, file, inputName, data, dims, outputNames) {
+  const result = await runRaw(session, file, inputName, data, dims, outputNames);
+  return outputNames.map((name) => {
+    const out = result[name];
+    const raw = out.data;
+    if (raw instanceof Float32Array || raw instanceof Float64Array || raw instanceof Int32Array || raw instanceof BigInt64Array || raw instanceof Uint8Array)
+      return { name, dims: out.dims, data: raw };
+    if (raw instanceof Int16Array || raw instanceof Uint16Array || raw instanceof Int8Array)
+      return { name, dims: out.dims, data: Int32Array.from(raw) };
+    throw new UserError(
+      "model",
+      `${file}: output ${name} has type ${out.type}; expected a numeric tensor (float32, float64 or an integer type)`
+    );
+  });
+}
+async function runRaw(session, file, inputName, data, dims, outputNames) {
+  const tensor = new ort.Tensor(data instanceof Uint8Array ? "uint8" : "float32", data, dims);
+  let result;
+  try {
+    result = await session.run({ [inputName]: tensor }, [...outputNames]);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UserError(
+      "model",
+      `ONNX Runtime failed running ${file} on input ${inputName} [${dims.join(", ")}]: ${message.split("\n")[0]}`
+    );
+  }
+  for (const name of outputNames)
+    if (!result[name])
+      throw new UserError("model", `${file}: output ${name} missing from the result`);
+  return result;
 }
 
 // src/model/transfer.ts
@@ -131,6 +151,21 @@ async function handle(msg) {
       );
       reply({ id: msg.id, ok: true, data: out.data, dims: [...out.dims], input: msg.data }, [
         ...ownBuffer(out.data),
+        ...ownBuffer(msg.data)
+      ]);
+    } else if (msg.op === "run-outputs") {
+      const s = sessions.get(msg.session);
+      if (!s) throw new Error(`session ${msg.session} is not loaded`);
+      const outputs = await runSessionOutputs(
+        s.session,
+        s.file,
+        msg.inputName,
+        msg.data,
+        msg.dims,
+        msg.outputNames
+      );
+      reply({ id: msg.id, ok: true, results: outputs, input: msg.data }, [
+        ...outputs.flatMap((o) => ownBuffer(o.data)),
         ...ownBuffer(msg.data)
       ]);
     } else {

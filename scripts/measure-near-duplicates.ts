@@ -32,7 +32,7 @@ import {
   type HashedImage,
   type NearDuplicateOptions,
 } from '../src/suites/data/near-duplicates.js';
-import { scanImages } from '../src/suites/data/scan.js';
+import { scanImageFiles } from '../src/engine/image-scan.js';
 
 interface Item {
   id: string;
@@ -160,12 +160,11 @@ const before: NearDuplicateOptions = { ...after, threshold: 6, pixelCheck: false
 try {
   for (const [name, make] of sets) {
     const items = await make();
-    const scans = await scanImages(items, {
-      failOn: 'error',
-      maxSide: 512,
-      contentWindow: true,
-      concurrency: 4,
-    });
+    const scans = await scanImageFiles(
+      items,
+      { failOn: 'error', maxSide: 512, contentWindow: true },
+      4,
+    );
     const images = scans.map((s) => hashedFromScan(s)!);
     // The previous rule saw only the content window's hash.
     const previous = images.map((img) => ({

@@ -9,7 +9,7 @@ import type { RecordSet, RecordTableCore } from '../tables/records.js';
 import type { ExampleGroundTruth, Task } from '../tasks/task.js';
 import { frameOf } from './frame.js';
 import { pairRecords } from './pairing.js';
-import type { AnalysisContext, ManifestItem } from './suite.js';
+import type { AnalysisContext, ImageScans, ManifestItem } from './suite.js';
 
 /** The comparison side: none, a baseline model evaluated in this run, or a stored result's records. */
 export type BaselineRecords =
@@ -33,6 +33,8 @@ export interface AnalysisInput {
   manifests: Readonly<Record<string, readonly ManifestItem[]>>;
   /** The dataset's objects by example id, for a task whose examples have more than a label. */
   groundTruth?: ExampleGroundTruth;
+  /** The data scans the plan asked for (absent when no suite did). */
+  imageScans?: ImageScans;
 }
 
 /** Frame and pairing of a run: what every suite shares. */
@@ -65,5 +67,6 @@ export function analysisContext(input: AnalysisInput): AnalysisContext {
     pinnedIds: input.pinnedIds,
     manifests: input.manifests,
     ...(input.groundTruth ? { groundTruth: input.groundTruth } : {}),
+    ...(input.imageScans ? { imageScans: input.imageScans } : {}),
   };
 }

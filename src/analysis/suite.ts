@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { GateResult } from '../gates/result.js';
+import type { ImageScan, ScanSettings } from '../image/scan.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
 import type { RecordSet } from '../tables/records.js';
@@ -51,8 +52,28 @@ export interface SuiteNeeds {
   manifests?: Readonly<Record<string, string>>;
   /** It looks at every example of the dataset: not run in shard runs, but in `merge`. */
   wholeDataset?: boolean;
-  /** It reads image files itself: `merge` runs it only where the images are. */
-  images?: boolean;
+  /**
+   * A data scan of each evaluated image (image/scan.ts), made by the engine from the pass's own
+   * decode and handed over as {@link AnalysisContext.imageScans}. `merge` runs the suite only
+   * where the images are (it scans them there).
+   */
+  imageScan?: ImageScanRequest;
+}
+
+/** The data scan a suite asks the engine for. */
+export interface ImageScanRequest extends ScanSettings {
+  /** Extra manifests (names in `manifests`) whose images are scanned too. */
+  manifests?: readonly string[];
+  /** Files read at once by the scans outside the pass (manifests, `merge`). */
+  concurrency: number;
+}
+
+/** The data scans the engine made for a suite's {@link ImageScanRequest}. */
+export interface ImageScans {
+  /** By row of `examples`: each evaluated example's scan (undefined for one not read). */
+  examples: readonly (ImageScan | undefined)[];
+  /** Each requested manifest's scans, in manifest order. */
+  manifests: Readonly<Record<string, readonly ImageScan[]>>;
 }
 
 /** A row of an extra manifest (a training or reference set): enough to read the image. */
@@ -92,6 +113,8 @@ export interface AnalysisContext {
   manifests: Readonly<Record<string, readonly ManifestItem[]>>;
   /** The dataset's objects by example id (detection). */
   groundTruth?: ExampleGroundTruth;
+  /** The data scans a suite asked for ({@link SuiteNeeds.imageScan}). */
+  imageScans?: ImageScans;
 }
 
 /** A suite's contribution to the report: its result, gate results and notices. */
@@ -126,7 +149,7 @@ export interface Suite<
   needs?(plan: Plan): SuiteNeeds;
   /** A log line saying what the plan will evaluate. */
   describe?(plan: Plan): string | undefined;
-  /** Records to result and gate results: a pure function of the context (the data suite reads images). */
+  /** Records (and image scans) to result and gate results: a pure function of the context. */
   analyse(ctx: AnalysisContext, plan: Plan): SuiteOutput<Result> | Promise<SuiteOutput<Result>>;
   /** Its section of the PR comment, from report.json alone (a comment can be re-rendered). */
   render?(result: z.output<Schema>, options: RenderOptions): string;

@@ -261,7 +261,9 @@ export const dataSuiteConfigSchema = z
       .min(1)
       .max(64)
       .default(4)
-      .describe('Images read in parallel by the data suite.'),
+      .describe(
+        'Images read in parallel by the data scans outside the evaluation pass (training and reference manifests, merge).',
+      ),
     maxListed: z
       .number()
       .int()

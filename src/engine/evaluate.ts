@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { UserError, describeError } from '../errors.js';
-import { decodePlaced, geometryKey, type Geometry } from '../image/decode.js';
+import { geometryKey, type Geometry } from '../image/decode.js';
 import { imageProperties } from '../image/properties.js';
+import type { ImageScan, ScanSettings } from '../image/scan.js';
 import { imagesToTensor } from '../image/tensor.js';
 import { batchDims, type ResolvedContract } from '../model/contract.js';
 import type { LoadedModel } from '../model/runtime.js';
@@ -12,6 +12,7 @@ import { ImageFacts } from '../tables/images.js';
 import { RecordSet } from '../tables/records.js';
 import type { RecordBuilder, Task } from '../tasks/task.js';
 import type { Example, ModelRole, RgbImage } from '../types.js';
+import { decodeForPass, sha256Of } from './image-scan.js';
 import { VariantPool } from './variant-pool.js';
 import { taskForChannels, variantChannels, type VariantTask } from './variant-task.js';
 
@@ -42,6 +43,8 @@ export interface EvaluateOptions {
   onProgress?: (done: number, total: number) => void;
   /** Worker threads for variant images (0: inline). Default: the number of CPUs, inline for images ≤ 64×64. */
   workers?: number;
+  /** Also make the data scan of each image (image/scan.ts), from the pass's own decode. */
+  scan?: ScanSettings;
 }
 
 export interface EvaluationResult {
@@ -52,6 +55,8 @@ export interface EvaluationResult {
    * clean image at the candidate's input size.
    */
   images: ImageFacts;
+  /** With `options.scan`: each read example's data scan, by example row. */
+  scans?: (ImageScan | undefined)[];
   /** Examples that could not be decoded (only with onUnreadable: skip). */
   unreadable: { id: string; reason: string }[];
   /** Number of images decoded and model runs made, for logs and benchmarks. */
@@ -87,8 +92,9 @@ interface Decoded {
 }
 
 /**
- * The evaluation pass: decode every image once per distinct model geometry, derive each variant
- * once, and feed the same pixels to every model. Decoding of the next chunk overlaps with
+ * The evaluation pass: read every image file once, decode it once per distinct model geometry
+ * (the data scan, when asked, is made from one of those decodes), derive each variant once, and
+ * feed the same pixels to every model. Decoding of the next chunk overlaps with
  * inference on the current one (sharp works on libuv's pool, ONNX Runtime on its own threads,
  * and for models of 1 MiB or more in a session thread, src/model/session-thread.ts).
  */
@@ -109,6 +115,8 @@ export async function evaluate(
   const images = new ImageFacts(examples.length);
   const firstGeometry = models[0] ? geometryKey(models[0].contract.geometry) : '';
   const stats = { decoded: 0, inferences: 0, batches: 0 };
+  // Only the small per-image summary is kept; the scan's pixels live as long as one decode.
+  const scans = options.scan ? new Array<ImageScan | undefined>(examples.length) : undefined;
 
   const decodeChunk = async (start: number): Promise<Decoded[]> => {
     // Example objects are made per chunk from the table's columns, never for the whole dataset.
@@ -125,15 +133,21 @@ export async function evaluate(
           unreadableRows.push(index);
           return undefined;
         }
-        const hash = createHash('sha256').update(bytes).digest('hex');
-        const images = new Map<string, RgbImage>();
-        const sources = new Map<string, { width: number; height: number }>();
+        const hash = sha256Of(bytes);
+        let images: Map<string, RgbImage>;
+        let sources: Map<string, { width: number; height: number }>;
         try {
-          for (const [key, g] of geometries) {
-            const placed = await decodePlaced(bytes, g, example.path);
-            images.set(key, placed.image);
-            sources.set(key, { width: placed.sourceWidth, height: placed.sourceHeight });
-          }
+          const decoded = await decodeForPass(
+            example.id,
+            example.path,
+            bytes,
+            hash,
+            geometries,
+            options.scan,
+          );
+          images = decoded.images;
+          sources = decoded.sources;
+          if (scans) scans[index] = decoded.scan;
         } catch (error) {
           unreadable.push({
             id: example.id,
@@ -295,7 +309,13 @@ export async function evaluate(
       const table = byVariantModel.get(`${m.role}\u0000${v.name}`);
       if (table) tables.push(table.finish());
     }
-  return { records: new RecordSet(tables), images, unreadable, stats };
+  return {
+    records: new RecordSet(tables),
+    images,
+    ...(scans ? { scans } : {}),
+    unreadable,
+    stats,
+  };
 }
 
 async function runModel(

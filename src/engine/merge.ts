@@ -10,6 +10,7 @@ import { RecordSet, type RecordTableCore } from '../tables/records.js';
 import { taskOf } from '../tasks/registry.js';
 import type { ModelRole } from '../types.js';
 import { resolveBaseline } from './baseline.js';
+import { imageScansFor } from './image-scan.js';
 import { loadManifests } from './manifests.js';
 import { RESULT_FILES, readExampleLines, readResultDir, type StoredResult } from './results.js';
 import {
@@ -176,6 +177,12 @@ export async function mergeShards(
         ).every(Boolean),
     },
   );
+  const manifests = await loadManifests(loaded, plan.manifests);
+  // A suite that needs the data scan runs here only with the images: merge reads and scans every
+  // example a shard read (the shards defer such suites and make no scans).
+  const imageScans = plan.imageScan
+    ? await imageScansFor(plan.imageScan, allExamples, undefined, (e) => images.has(e), manifests)
+    : undefined;
   const report: Report = await reportFromRecords(plan, {
     loaded,
     data,
@@ -191,7 +198,8 @@ export async function mergeShards(
     models: { candidate, ...(baselineModel ? { baseline: baselineModel } : {}) },
     ...(stored ? { stored } : {}),
     pinnedIds: await readPinned(loaded, loaded.config),
-    manifests: await loadManifests(loaded, plan.manifests),
+    manifests,
+    ...(imageScans ? { imageScans } : {}),
     ...(baseline.kind === 'stored' && baseline.found ? { found: baseline.found } : {}),
     notices: [...shards.flatMap((s) => s.notices), ...plan.notices],
   });

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, resolveFromConfig, type LoadedConfig } from '../config/load.js';
-import type { ManifestItem, PlanContext, VariantRequest } from '../analysis/suite.js';
+import type { ImageScans, ManifestItem, PlanContext, VariantRequest } from '../analysis/suite.js';
 import type { Config } from '../config/schema.js';
 import { classesFromMetadata, readClassFile } from '../dataset/class-list.js';
 import { attachClasses, loadDataset, rowLocations, type RawDataset } from '../dataset/load.js';
@@ -17,6 +17,7 @@ import { assembleReport } from '../report/build.js';
 import type { Report } from '../report/schema.js';
 import { planAnalysis, type AnalysisPlan } from '../suites/analyse.js';
 import { resolveBaseline, type BaselineRequest, type FoundBaseline } from './baseline.js';
+import { imageScansFor, scanSettings } from './image-scan.js';
 import { loadManifests } from './manifests.js';
 import { decideReuse } from './reuse.js';
 import { summarizeContract } from './summary.js';
@@ -209,6 +210,7 @@ export async function runEvaluation(
         onUnreadable: config.dataset.onUnreadable,
         locate: (rows) => rowLocations(raw, examples, rows),
         keepScores: (v) => v === 'clean' && plan.scores,
+        ...(plan.imageScan ? { scan: scanSettings(plan.imageScan) } : {}),
         ...(config.runtime.workers !== undefined ? { workers: config.runtime.workers } : {}),
         onProgress: (done, total) => hooks.progress?.('evaluate', done, total),
       },
@@ -233,6 +235,10 @@ export async function runEvaluation(
     }
 
     const analysisStart = performance.now();
+    // The pass scanned the evaluation images; training and reference images are scanned here.
+    const imageScans = plan.imageScan
+      ? await imageScansFor(plan.imageScan, examples, evaluated.scans, () => false, manifests)
+      : undefined;
     const report = await reportFromRecords(plan, {
       loaded,
       data,
@@ -250,6 +256,7 @@ export async function runEvaluation(
       ...(stored ? { stored } : {}),
       pinnedIds,
       manifests,
+      ...(imageScans ? { imageScans } : {}),
       ...(overrides.shard ? { shard: overrides.shard } : {}),
       ...(baseline.kind === 'stored' && baseline.found ? { found: baseline.found } : {}),
       notices: [...notices, ...plan.notices],
@@ -464,6 +471,8 @@ export async function reportFromRecords(
     stored?: StoredResult;
     pinnedIds: readonly string[];
     manifests: Readonly<Record<string, readonly ManifestItem[]>>;
+    /** The data scans the plan asked for. */
+    imageScans?: ImageScans;
     shard?: Shard;
     /** How a stored baseline was found, when a lookup found it. */
     found?: FoundBaseline;
@@ -496,6 +505,7 @@ export async function reportFromRecords(
           },
         }
       : {}),
+    ...(input.imageScans ? { imageScans: input.imageScans } : {}),
   });
   const baselineSummary: ModelSummary | undefined = stored
     ? {

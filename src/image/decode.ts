@@ -53,14 +53,60 @@ export async function decodePlaced(
   g: Geometry,
   label: string,
 ): Promise<PlacedImage> {
-  let decoded: RgbImage;
+  return placeOnGeometry(await decodeFullSize(bytes, loaderSteps(g), label), g);
+}
+
+/** sharp's decoder strictness, least to most strict. */
+export type FailOn = 'none' | 'truncated' | 'error' | 'warning';
+
+/** How the file's pixels become full-size 8-bit RGB, before any resize. */
+export interface LoaderSteps {
+  /** Apply the EXIF orientation. */
+  exif: boolean;
+  /** #rrggbb to flatten alpha onto; undefined: alpha is dropped. */
+  background?: string;
+  /** PIL opens a 16-bit grey PNG as mode "I" and clips it at 255 (see decodeRgb). */
+  pillow: boolean;
+  /** Abort on this level of problem (default `error`). */
+  failOn?: FailOn;
+}
+
+/** The loader steps of a geometry. */
+export function loaderSteps(g: Geometry): LoaderSteps {
+  return {
+    exif: g.exif,
+    ...(g.background ? { background: g.background } : {}),
+    pillow: g.resampler.library === 'pillow',
+  };
+}
+
+/**
+ * Full-size 8-bit RGB after the loader steps: the one pixel decode of an image file (the
+ * evaluation pass resizes it per geometry and the data scan downsizes it, engine/evaluate.ts).
+ * A file that cannot be decoded is a `UserError` naming `label`; the decoder's own first
+ * message line is its cause's.
+ */
+export async function decodeFullSize(
+  bytes: Buffer,
+  steps: LoaderSteps,
+  label: string,
+): Promise<RgbImage> {
   try {
-    decoded = await decodeRgb(bytes, g);
+    return await decodeRgb(bytes, steps);
   } catch (error) {
     throw new UserError('image', `cannot decode image ${label}: ${describeSharpError(error)}`, {
       cause: error,
     });
   }
+}
+
+/** A full-size decode brought to the geometry's size: resize, then crop or pad (resample.ts). */
+export function fitToGeometry(decoded: RgbImage, g: Geometry): RgbImage {
+  return placeOnGeometry(decoded, g).image;
+}
+
+/** {@link fitToGeometry}, also telling the source size and the resize plan. */
+export function placeOnGeometry(decoded: RgbImage, g: Geometry): PlacedImage {
   const plan = planResize(decoded.width, decoded.height, g);
   let image: RgbImage;
   if (plan.crop) {
@@ -75,14 +121,14 @@ export async function decodePlaced(
 }
 
 /** Full-size 8-bit RGB, after the loader steps (orientation, alpha, grey, bit depth). */
-async function decodeRgb(bytes: Buffer, g: Geometry): Promise<RgbImage> {
+async function decodeRgb(bytes: Buffer, steps: LoaderSteps): Promise<RgbImage> {
   let img = sharp(bytes, {
-    failOn: 'error',
+    failOn: steps.failOn ?? 'error',
     limitInputPixels: MAX_INPUT_PIXELS,
     sequentialRead: true,
   });
-  if (g.exif) img = img.rotate();
-  if (g.resampler.library === 'pillow' && isPng16BitGrey(bytes)) {
+  if (steps.exif) img = img.rotate();
+  if (steps.pillow && isPng16BitGrey(bytes)) {
     // PIL opens a 16-bit grey PNG as mode "I" and convert('RGB') clips it at 255 (values are not
     // scaled), so such images look almost white to a model trained through PIL. Reproduce it.
     const { data, info } = await img
@@ -95,7 +141,7 @@ async function decodeRgb(bytes: Buffer, g: Geometry): Promise<RgbImage> {
       rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = Math.min(samples[i * info.channels]!, 255);
     return { width: info.width, height: info.height, data: rgb };
   }
-  if (g.background) img = img.flatten({ background: g.background });
+  if (steps.background) img = img.flatten({ background: steps.background });
   const { data, info } = await img
     .toColourspace('srgb')
     .removeAlpha()
@@ -111,7 +157,7 @@ async function decodeRgb(bytes: Buffer, g: Geometry): Promise<RgbImage> {
 }
 
 /** A PNG whose IHDR says 16-bit greyscale without alpha (colour type 0). */
-function isPng16BitGrey(b: Uint8Array): boolean {
+export function isPng16BitGrey(b: Uint8Array): boolean {
   return b.length > 26 && b[0] === 0x89 && b[1] === 0x50 && b[24] === 16 && b[25] === 0;
 }
 

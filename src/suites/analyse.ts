@@ -7,14 +7,14 @@
 import { analysisContext, type AnalysisInput } from '../analysis/context.js';
 import { contentHash } from '../analysis/frame.js';
 import type { Comparison } from '../analysis/pairing.js';
-import type { PlanContext, Suite, VariantRequest } from '../analysis/suite.js';
+import type { ImageScanRequest, PlanContext, Suite, VariantRequest } from '../analysis/suite.js';
 import type { GateResult } from '../gates/result.js';
 import { SUITES, type SuiteResults } from './registry.js';
 
 /** Where the analysis runs: a shard run defers whole-dataset suites to `merge`. */
 export interface PlanScope {
   shard?: boolean;
-  /** Whether the image files can be read (asked only when a suite reads them itself). */
+  /** Whether the image files can be read (asked only when a suite needs an image scan). */
   imagesAvailable?: () => Promise<boolean>;
 }
 
@@ -40,6 +40,8 @@ export interface AnalysisPlan {
   scores: boolean;
   /** Extra manifests to load (name → path relative to the config), for the suites that run. */
   manifests: Record<string, string>;
+  /** The data scan the engine makes (in the pass, or in `merge`), when a suite that runs asks. */
+  imageScan?: ImageScanRequest;
   /** What the plan will evaluate, for the log. */
   log: string[];
   /** Suites left out and why. */
@@ -63,6 +65,7 @@ export async function planAnalysis(ctx: PlanContext, scope: PlanScope = {}): Pro
   const variants: VariantRequest[] = [];
   const manifests: Record<string, string> = {};
   let scores = false;
+  let imageScan: ImageScanRequest | undefined;
   for (const s of SUITES as readonly Suite<string, unknown, unknown>[]) {
     const plan = s.plan(ctx);
     if (plan === undefined) continue;
@@ -73,7 +76,7 @@ export async function planAnalysis(ctx: PlanContext, scope: PlanScope = {}): Pro
       notices.push(
         `The ${s.name} suite runs on the whole dataset: it runs in \`merge\`, not in shard runs.`,
       );
-    } else if (needs.images && scope.imagesAvailable && !(await scope.imagesAvailable())) {
+    } else if (needs.imageScan && scope.imagesAvailable && !(await scope.imagesAvailable())) {
       notices.push(
         `The ${s.name} suite was skipped: the merge job does not have the dataset images (check out the dataset in the merge job to run it).`,
       );
@@ -83,6 +86,12 @@ export async function planAnalysis(ctx: PlanContext, scope: PlanScope = {}): Pro
     variants.push(...(needs.variants ?? []));
     scores ||= needs.scores === true;
     if (!deferred) Object.assign(manifests, needs.manifests);
+    if (!deferred && needs.imageScan) {
+      // One scan per image serves every suite: two suites asking differently is a bug here.
+      if (imageScan && JSON.stringify(imageScan) !== JSON.stringify(needs.imageScan))
+        throw new Error(`the ${s.name} suite asks for a different image scan than another suite`);
+      imageScan = needs.imageScan;
+    }
     const line = s.describe?.(plan);
     if (line) log.push(line);
     planned.push({ suite: s, plan, deferred });
@@ -91,6 +100,7 @@ export async function planAnalysis(ctx: PlanContext, scope: PlanScope = {}): Pro
     variants,
     scores,
     manifests,
+    ...(imageScan ? { imageScan } : {}),
     log,
     notices,
     analyse: (input) => analyse(planned, input),

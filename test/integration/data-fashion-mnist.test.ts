@@ -15,7 +15,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   dataSuiteConfigSchema,
   renderDataSection,
-  runDataSuite,
   type DataSuiteConfigInput,
 } from '../../src/suites/data/index.js';
 import {
@@ -23,7 +22,9 @@ import {
   hashedFromScan,
   type HashedImage,
 } from '../../src/suites/data/near-duplicates.js';
-import { scanImages, type ImageScan } from '../../src/suites/data/scan.js';
+import { scanImageFiles } from '../../src/engine/image-scan.js';
+import type { ImageScan } from '../../src/image/scan.js';
+import { runDataSuiteOnFiles } from '../support/data-suite.js';
 import type { Example } from '../../src/types.js';
 import type { PredictionRecord } from '../../src/tasks/classification/records.js';
 
@@ -208,7 +209,7 @@ describe('label issues (confident learning) on Fashion-MNIST with planted flips'
       imageProperties: { enabled: false },
       labelIssues: { requireBaselineAgreement: false },
     };
-    const { result: solo } = await runDataSuite(
+    const { result: solo } = await runDataSuiteOnFiles(
       { examples, classes: CLASSES, candidate },
       onlyLabels,
     );
@@ -235,7 +236,7 @@ describe('label issues (confident learning) on Fashion-MNIST with planted flips'
     expect(restored / truePositives.length).toBeGreaterThanOrEqual(0.75);
     expect(f.issueRate).toBeCloseTo(f.issueCount / N, 12);
 
-    const { result: agreed } = await runDataSuite(
+    const { result: agreed } = await runDataSuiteOnFiles(
       { examples, classes: CLASSES, candidate, baseline },
       { ...onlyLabels, labelIssues: { requireBaselineAgreement: true } },
     );
@@ -299,12 +300,11 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
   const NEAR = { hash, threshold, pixelCheck, maxPixelDifference };
 
   async function hashedEval(list: readonly Example[]): Promise<HashedImage[]> {
-    const scans = await scanImages(list, {
-      failOn: 'error',
-      maxSide: 512,
-      concurrency: 4,
-      contentWindow: true,
-    });
+    const scans = await scanImageFiles(
+      list,
+      { failOn: 'error', maxSide: 512, contentWindow: true },
+      4,
+    );
     return scans.map((s, k) => hashedFromScan(s, list[k]!.label)!);
   }
 
@@ -386,7 +386,7 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
       leaked.add(source.id);
     }
     const evalSet = examples.slice(0, ORIGINALS);
-    const { result } = await runDataSuite(
+    const { result } = await runDataSuiteOnFiles(
       { examples: evalSet, classes: CLASSES, candidate: [], train },
       { maxListed: 10_000, imageProperties: { enabled: false } },
     );
@@ -427,7 +427,10 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
       if (bytes) await writeFile(file, bytes);
       list.push(example(`bad/${name}`, file, 0));
     }
-    const { result } = await runDataSuite({ examples: list, classes: CLASSES, candidate: [] }, {});
+    const { result } = await runDataSuiteOnFiles(
+      { examples: list, classes: CLASSES, candidate: [] },
+      {},
+    );
     const f = result.checks.imageProperties;
     if (f.status !== 'ran') throw new Error(f.reason);
     expect(f.unreadable.map((u) => u.id)).toEqual(bad.map(([name]) => `bad/${name}`).sort());
@@ -439,14 +442,10 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
     // Duplicates still ran over the readable images (and the byte hashes of the broken ones).
     expect(result.checks.duplicates.status).toBe('ran');
     // The 60%-truncated JPEG decodes with failOn 'none' (grey fill), so strictness is the switch.
-    const lenient: ImageScan[] = await scanImages(
+    const lenient: ImageScan[] = await scanImageFiles(
       [{ id: 'j', absPath: path.join(dir, 'truncated.jpg') }],
-      {
-        failOn: 'none',
-        maxSide: 512,
-        concurrency: 1,
-        contentWindow: true,
-      },
+      { failOn: 'none', maxSide: 512, contentWindow: true },
+      1,
     );
     expect(lenient[0]!.ok).toBe(true);
   });
@@ -478,7 +477,7 @@ describe('near duplicates, leakage and unreadable files on real images', () => {
         return { id: `ref${n}`, absPath: file, label: CLASSES[labels[n]!]! };
       }),
     );
-    const { result } = await runDataSuite(
+    const { result } = await runDataSuiteOnFiles(
       { examples: evalSet, classes: CLASSES, candidate: [], reference },
       { duplicates: { enabled: false }, representativity: { enabled: false } },
     );
@@ -528,11 +527,11 @@ describe('representativity and group disparity on real labels', () => {
       imageProperties: { enabled: false },
       representativity: { expected: { label: 'uniform' }, alpha: 0.01 },
     };
-    const { result: ok } = await runDataSuite(
+    const { result: ok } = await runDataSuiteOnFiles(
       { examples: balanced, classes: CLASSES, candidate: [] },
       config,
     );
-    const { result: bad } = await runDataSuite(
+    const { result: bad } = await runDataSuiteOnFiles(
       { examples: skewed, classes: CLASSES, candidate: [] },
       config,
     );
@@ -570,7 +569,7 @@ describe('representativity and group disparity on real labels', () => {
       const probs = Array.from({ length: K }, (_, k) => (k === pred ? 0.91 : 0.01));
       return record(e.id, e.labelIndex, probs, 'candidate');
     });
-    const { result } = await runDataSuite(
+    const { result } = await runDataSuiteOnFiles(
       { examples, classes: CLASSES, candidate },
       {
         duplicates: { enabled: false },

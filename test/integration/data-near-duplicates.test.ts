@@ -14,7 +14,8 @@ import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/corruptions/rng.js';
-import { runDataSuite, type DuplicatesFinding } from '../../src/suites/data/index.js';
+import type { DuplicatesFinding } from '../../src/suites/data/index.js';
+import { runDataSuiteOnFiles } from '../support/data-suite.js';
 import type { Example } from '../../src/types.js';
 
 const IMAGES = path.resolve(__dirname, '../../examples/fashion/data/images');
@@ -98,7 +99,7 @@ function score(
 }
 
 async function duplicates(examples: Example[]): Promise<DuplicatesFinding> {
-  const result = await runDataSuite({ examples, classes, candidate: [] }, ONLY_DUPLICATES);
+  const result = await runDataSuiteOnFiles({ examples, classes, candidate: [] }, ONLY_DUPLICATES);
   const f = result.result.checks.duplicates;
   if (f.status !== 'ran') throw new Error(f.reason);
   expect(f.truncated).toBe(false);

@@ -3,9 +3,9 @@ import {
   analyseImageProperties,
   median,
   robustZScores,
-  type ImageFileProperties,
   type PropertyScan,
 } from '../../src/suites/data/image-properties.js';
+import type { ImageFileProperties } from '../../src/image/scan.js';
 
 describe('robust z-scores', () => {
   it('uses 0.6745·(x − median)/MAD', () => {

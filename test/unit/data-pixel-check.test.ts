@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Hash64 } from '../../src/suites/data/hashing.js';
+import type { Hash64 } from '../../src/image/hashing.js';
 import {
   findDuplicates,
   findLeakage,
   type HashedImage,
 } from '../../src/suites/data/near-duplicates.js';
-import { pixelDifference, thumbnail } from '../../src/suites/data/pixel-check.js';
-import type { RegionSignature } from '../../src/suites/data/signature.js';
+import { pixelDifference } from '../../src/suites/data/pixel-check.js';
+import { thumbnail, type RegionSignature } from '../../src/image/signature.js';
 
 const S = 16;
 

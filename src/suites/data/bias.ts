@@ -238,9 +238,9 @@ export const biasCheck: DataCheck<'bias'> = {
   title: 'Group disparity',
   run(ctx) {
     const c = ctx.config.bias;
-    if (!c.enabled) return Promise.resolve(skipped('disabled in config'));
+    if (!c.enabled) return skipped('disabled in config');
     if (c.attributes.length === 0)
-      return Promise.resolve(skipped('no sensitive attributes (set data.bias.attributes)'));
+      return skipped('no sensitive attributes (set data.bias.attributes)');
     const { examples, classes, candidate } = ctx.input;
     const finding = analyseBias(
       { examples, classes, candidate },
@@ -250,7 +250,7 @@ export const biasCheck: DataCheck<'bias'> = {
         minClassSupport: c.minClassSupport,
       },
     );
-    return Promise.resolve(finding ?? skipped('no clean candidate prediction matches an example'));
+    return finding ?? skipped('no clean candidate prediction matches an example');
   },
   gateValues: (f) => {
     const byAcc = [...f.attributes].sort(

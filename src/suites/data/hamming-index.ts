@@ -9,7 +9,7 @@
  * distance. The paper's choice m ≈ 64 / log2(n) keeps buckets at about one item each, so a
  * query costs roughly m × (probes + n·probes / 2^(64/m)) instead of n.
  */
-import { popcount32, type Hash64 } from './hashing.js';
+import { popcount32, type Hash64 } from '../../image/hashing.js';
 
 /** Largest chunk: 2^20 buckets (a 4 MB offsets table per chunk). */
 const MAX_CHUNK_BITS = 20;

@@ -1,5 +1,6 @@
 /**
- * Per-image properties, outliers and drift (pure; decoding lives in scan.ts).
+ * Per-image properties, outliers and drift (pure; the engine's data scan measures each image,
+ * image/scan.ts).
  *
  * Properties of each decodable image:
  * - width, height, aspect ratio (width / height), after EXIF orientation; channels and format
@@ -22,10 +23,10 @@
  * Drift: two-sample Kolmogorov–Smirnov test of each numeric property between the evaluation set
  * and a reference set, with Benjamini–Hochberg adjusted p-values across properties.
  */
-import type { ImageProperties } from '../../image/properties.js';
+import type { ImageFileProperties, ImageScan } from '../../image/scan.js';
 import { benjaminiHochberg, ksTwoSample } from '../../metrics/stats.js';
 import type { DataCheck } from './types.js';
-import { formatNumber, formatPercent, skipped } from './util.js';
+import { formatNumber, formatPercent, NOT_SCANNED, skipped } from './util.js';
 
 /** Numeric properties, in report order. */
 export const NUMERIC_PROPERTIES = [
@@ -37,17 +38,6 @@ export const NUMERIC_PROPERTIES = [
   'sharpness',
 ] as const;
 export type NumericProperty = (typeof NUMERIC_PROPERTIES)[number];
-
-/** What a scan learns of an image file: its size and format, and its luma properties. */
-export interface ImageFileProperties extends ImageProperties {
-  width: number;
-  height: number;
-  aspectRatio: number;
-  /** Channels stored in the file (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA / CMYK). */
-  channels: number;
-  /** Container format as sharp names it (jpeg, png, webp, ...). */
-  format: string;
-}
 
 /** Median of finite values (NaN for none). */
 export function median(values: ArrayLike<number>): number {
@@ -253,11 +243,13 @@ function compare(a: string, b: string): number {
 export const imagePropertiesCheck: DataCheck<'imageProperties'> = {
   id: 'imageProperties',
   title: 'Image properties',
-  async run(ctx) {
+  run(ctx) {
     const c = ctx.config.imageProperties;
     if (!c.enabled) return skipped('disabled in config');
-    const [scans, reference] = await Promise.all([ctx.evalScans(), ctx.referenceScans()]);
-    const toProperty = (s: (typeof scans)[number]): PropertyScan =>
+    const scans = ctx.input.scans?.examples;
+    if (!scans || (ctx.input.reference && !ctx.input.scans?.reference)) return skipped(NOT_SCANNED);
+    const reference = ctx.input.scans?.reference;
+    const toProperty = (s: ImageScan): PropertyScan =>
       s.ok
         ? { id: s.id, ok: true, properties: s.properties }
         : { id: s.id, ok: false, error: s.error };

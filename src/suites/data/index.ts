@@ -1,11 +1,13 @@
 /**
  * The data suite: checks of the evaluation data itself (label errors, duplicates, leakage,
  * representativity, image properties, group disparity). Each check lives in its own module and
- * is registered in {@link DATA_CHECKS}; images are read once (scan.ts) and shared by the checks
- * that need pixels. The result is plain data; {@link renderDataSection} turns it into markdown.
+ * is registered in {@link DATA_CHECKS}. It is pure: the checks that need pixels read the data
+ * scans the engine made of each image (image/scan.ts, engine/image-scan.ts). The result is plain
+ * data; {@link renderDataSection} turns it into markdown.
  */
 import type { SameShape } from '../../analysis/json.js';
 import { judge } from '../../gates/check.js';
+import type { ScanSettings } from '../../image/scan.js';
 import type { GateResult } from '../../gates/result.js';
 import { worst } from '../../gates/verdict.js';
 import type { Level } from '../../types.js';
@@ -21,7 +23,6 @@ import { labelIssuesCheck } from './label-issues.js';
 import { duplicatesCheck, leakageCheck } from './near-duplicates.js';
 import { representativityCheck } from './representativity.js';
 import type { dataResultSchema } from './schema.js';
-import { scanImages, type ImageScan } from './scan.js';
 import type {
   DataCheck,
   DataCheckId,
@@ -47,9 +48,8 @@ export { findDuplicates, findLeakage, hashedFromScan } from './near-duplicates.j
 export { checkRepresentativity } from './representativity.js';
 export { analyseImageProperties } from './image-properties.js';
 export { analyseBias } from './bias.js';
-export { scanImages, scanImageFile, type ImageScan } from './scan.js';
 export { HammingIndex } from './hamming-index.js';
-export { pHash, dHash, hammingDistance, hash64ToHex, type Hash64 } from './hashing.js';
+export { pHash, dHash, hammingDistance, hash64ToHex, type Hash64 } from '../../image/hashing.js';
 export type { LabelIssuesFinding, LabelIssue } from './label-issues.js';
 export type {
   DuplicatesFinding,
@@ -63,12 +63,7 @@ export type {
   CategoryRow,
   Dimension,
 } from './representativity.js';
-export type {
-  ImagePropertiesFinding,
-  PropertySummary,
-  PropertyDrift,
-  ImageFileProperties,
-} from './image-properties.js';
+export type { ImagePropertiesFinding, PropertySummary, PropertyDrift } from './image-properties.js';
 export type { BiasFinding, AttributeBias, GroupStats, ClassGap, Gap } from './bias.js';
 
 /** The checks, in run and report order. Adding a check: its module + one line here. */
@@ -91,41 +86,22 @@ export interface DataSuiteResult {
 
 /**
  * Run every enabled data check. `config` may be a parsed {@link DataSuiteConfig} or raw user
- * input (it is parsed, defaults applied). Bad files never throw: they are findings. Returns the
- * result (report.json `suites.data`) and the gate results of its rules.
+ * input (it is parsed, defaults applied). Pure: images come in as scans (`input.scans`, see
+ * {@link dataScanSettings}); a bad file is a finding. Returns the result (report.json
+ * `suites.data`) and the gate results of its rules.
  */
-export async function runDataSuite(
+export function runDataSuite(
   input: DataSuiteInput,
   config: DataSuiteConfig | DataSuiteConfigInput = {},
-): Promise<{ result: DataSuiteResult; gates: GateResult[] }> {
+): { result: DataSuiteResult; gates: GateResult[] } {
   const cfg = dataSuiteConfigSchema.parse(config);
-  const scanOptions = {
-    failOn: cfg.imageProperties.failOn,
-    maxSide: cfg.imageProperties.maxSide,
-    contentWindow: cfg.duplicates.contentWindow,
-    concurrency: cfg.concurrency,
-  };
-  const memo = <T>(f: () => Promise<T>): (() => Promise<T>) => {
-    let p: Promise<T> | undefined;
-    return () => (p ??= f());
-  };
-  const ctx: DataSuiteContext = {
-    input,
-    config: cfg,
-    evalScans: memo(() => scanImages(input.examples, scanOptions)),
-    trainScans: memo((): Promise<ImageScan[] | undefined> =>
-      input.train ? scanImages(input.train, scanOptions) : Promise.resolve(undefined),
-    ),
-    referenceScans: memo((): Promise<ImageScan[] | undefined> =>
-      input.reference ? scanImages(input.reference, scanOptions) : Promise.resolve(undefined),
-    ),
-  };
+  const ctx: DataSuiteContext = { input, config: cfg };
 
   const checks = {} as { [K in DataCheckId]: DataFindings[K] | SkippedCheck };
   const gates: GateResult[] = [];
   const gateResults: DataGateResult[] = [];
   for (const check of DATA_CHECKS) {
-    const finding = cfg.enabled ? await check.run(ctx) : skipped('data suite disabled in config');
+    const finding = cfg.enabled ? check.run(ctx) : skipped('data suite disabled in config');
     (checks as Record<DataCheckId, DataFindings[DataCheckId] | SkippedCheck>)[check.id] = finding;
     if (finding.status === 'skipped') continue;
     for (const value of check.gateValues(finding)) {
@@ -152,6 +128,15 @@ export async function runDataSuite(
       gateResults,
     },
     gates,
+  };
+}
+
+/** How the engine scans images for this config: the scan a data-suite run needs. */
+export function dataScanSettings(cfg: DataSuiteConfig): ScanSettings {
+  return {
+    failOn: cfg.imageProperties.failOn,
+    maxSide: cfg.imageProperties.maxSide,
+    contentWindow: cfg.duplicates.contentWindow,
   };
 }
 

@@ -375,7 +375,7 @@ export const labelIssuesCheck: DataCheck<'labelIssues'> = {
   title: 'Label issues',
   run(ctx) {
     const c = ctx.config.labelIssues;
-    if (!c.enabled) return Promise.resolve(skipped('disabled in config'));
+    if (!c.enabled) return skipped('disabled in config');
     const { examples, classes, candidate, baseline } = ctx.input;
     const finding = findLabelIssues(
       { examples, classes, candidate, ...(baseline ? { baseline } : {}) },
@@ -386,11 +386,11 @@ export const labelIssuesCheck: DataCheck<'labelIssues'> = {
         maxListed: ctx.config.maxListed,
       },
     );
-    return Promise.resolve(
+    return (
       finding ??
-        skipped(
-          `no clean candidate record carries class probabilities (probs with ${classes.length} entries, one per class)`,
-        ),
+      skipped(
+        `no clean candidate record carries class probabilities (probs with ${classes.length} entries, one per class)`,
+      )
     );
   },
   gateValues: (f) => [

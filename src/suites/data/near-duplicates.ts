@@ -1,5 +1,6 @@
 /**
- * Duplicate and leakage findings from precomputed signatures (pure; signatures come from scan.ts).
+ * Duplicate and leakage findings from precomputed signatures (pure; the engine's data scan makes
+ * them, image/scan.ts).
  *
  * - Exact duplicates: equal sha256 of the file bytes.
  * - Near duplicates, in two steps:
@@ -15,18 +16,18 @@
  * - Leakage: evaluation images that are exact or near copies of training images. Leaked
  *   examples measure memorisation, not generalisation.
  */
-import { hammingDistance, type Hash64 } from './hashing.js';
+import { hammingDistance, type Hash64 } from '../../image/hashing.js';
 import { HammingIndex } from './hamming-index.js';
 import { pixelDifference } from './pixel-check.js';
-import type { ImageScan } from './scan.js';
+import type { ImageScan } from '../../image/scan.js';
 import {
   SIGNATURE_REGIONS,
   type ImageSignature,
   type RegionSignature,
   type SignatureRegion,
-} from './signature.js';
+} from '../../image/signature.js';
 import type { DataCheck } from './types.js';
-import { formatNumber, formatPercent, skipped } from './util.js';
+import { formatNumber, formatPercent, NOT_SCANNED, skipped } from './util.js';
 
 /** Which perceptual hash decides "near": one, or both (a pair must be within the radius on each). */
 export type NearHashMode = 'phash' | 'dhash' | 'both';
@@ -416,10 +417,11 @@ export function hashedFromScan(scan: ImageScan, label?: string): HashedImage | u
 export const duplicatesCheck: DataCheck<'duplicates'> = {
   id: 'duplicates',
   title: 'Duplicates',
-  async run(ctx) {
+  run(ctx) {
     const c = ctx.config.duplicates;
     if (!c.enabled) return skipped('disabled in config');
-    const scans = await ctx.evalScans();
+    const scans = ctx.input.scans?.examples;
+    if (!scans) return skipped(NOT_SCANNED);
     const images = scans.flatMap((s, k) => {
       const h = hashedFromScan(s, ctx.input.examples[k]!.label);
       return h ? [h] : [];
@@ -452,17 +454,19 @@ export const duplicatesCheck: DataCheck<'duplicates'> = {
 export const leakageCheck: DataCheck<'leakage'> = {
   id: 'leakage',
   title: 'Train/eval leakage',
-  async run(ctx) {
+  run(ctx) {
     const c = ctx.config.leakage;
     if (!c.enabled) return skipped('disabled in config');
     const train = ctx.input.train;
     if (!train) return skipped('no training manifest (set data.trainManifest)');
-    const [evalScans, trainScans] = await Promise.all([ctx.evalScans(), ctx.trainScans()]);
+    const evalScans = ctx.input.scans?.examples;
+    const trainScans = ctx.input.scans?.train;
+    if (!evalScans || !trainScans) return skipped(NOT_SCANNED);
     const evalImages = evalScans.flatMap((s, k) => {
       const h = hashedFromScan(s, ctx.input.examples[k]!.label);
       return h ? [h] : [];
     });
-    const trainImages = (trainScans ?? []).flatMap((s, k) => {
+    const trainImages = trainScans.flatMap((s, k) => {
       const h = hashedFromScan(s, train[k]!.label);
       return h ? [h] : [];
     });

@@ -22,24 +22,13 @@
  * Everything is computed from the two thumbnails alone: a plain 256-byte array per image region,
  * made once when the image is decoded.
  */
-import { resizeArea, type GrayImage, type Window } from './hashing.js';
-
-/** Side of the thumbnails compared by {@link pixelDifference}. */
-const THUMBNAIL_SIDE = 16;
+import { THUMBNAIL_SIDE } from '../../image/signature.js';
 
 const MARGIN = 1;
 const INNER = THUMBNAIL_SIDE - 2 * MARGIN;
 const BLOCK = 3;
 /** Standard deviation (grey levels) below which a thumbnail has no structure to compare. */
 const FLAT_SD = 1;
-
-/** 16×16 thumbnail of a luma image (or of a window of it): area averages rounded to 0–255. */
-export function thumbnail(gray: GrayImage, window?: Window): Uint8Array {
-  const small = resizeArea(gray, THUMBNAIL_SIDE, THUMBNAIL_SIDE, window).data;
-  const out = new Uint8Array(small.length);
-  for (let i = 0; i < small.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(small[i]!)));
-  return out;
-}
 
 /**
  * Largest 3×3-block mean difference, in standard deviations, between two thumbnails after the

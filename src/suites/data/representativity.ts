@@ -341,7 +341,7 @@ export const representativityCheck: DataCheck<'representativity'> = {
   title: 'Representativity',
   run(ctx) {
     const c = ctx.config.representativity;
-    if (!c.enabled) return Promise.resolve(skipped('disabled in config'));
+    if (!c.enabled) return skipped('disabled in config');
     const finding = checkRepresentativity(ctx.input.examples, {
       ...(c.expected.label !== undefined ? { expectedLabel: c.expected.label } : {}),
       expectedMetadata: c.expected.metadata,
@@ -351,11 +351,11 @@ export const representativityCheck: DataCheck<'representativity'> = {
       minSupport: c.minSupport,
       alpha: c.alpha,
     });
-    return Promise.resolve(
+    return (
       finding ??
-        skipped(
-          'nothing to compare with (set data.representativity.expected or data.referenceManifest)',
-        ),
+      skipped(
+        'nothing to compare with (set data.representativity.expected or data.referenceManifest)',
+      )
     );
   },
   gateValues: (f) => {

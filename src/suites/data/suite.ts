@@ -1,16 +1,18 @@
 /**
  * The data suite as the analysis layer runs it: checks of the evaluation data itself (index.ts
- * runs them), on the evaluated examples and their clean records. It looks at the whole dataset
- * (duplicates across it), so it runs in `merge`, not in shard runs, and it reads the images.
+ * runs them), on the evaluated examples, their clean records and the engine's data scan of each
+ * image. It looks at the whole dataset (duplicates across it), so it runs in `merge`, not in
+ * shard runs; `merge` scans the images, so it runs only where they are.
  */
 import { checkNamedColumns } from '../../analysis/columns.js';
-import type { Suite } from '../../analysis/suite.js';
+import type { ImageScans, Suite, SuiteNeeds } from '../../analysis/suite.js';
 import type { DataSuiteConfig } from '../../config/data.js';
 import type { ClassPrediction } from '../../tasks/task.js';
 import type { Example } from '../../types.js';
-import { runDataSuite, type DataSuiteResult } from './index.js';
+import { dataScanSettings, runDataSuite, type DataSuiteResult } from './index.js';
 import { renderDataSection } from './render.js';
 import { dataResultSchema } from './schema.js';
+import type { DataSuiteInput } from './types.js';
 
 export const dataSuite: Suite<'data', DataSuiteConfig, DataSuiteResult, typeof dataResultSchema> = {
   name: 'data',
@@ -29,7 +31,7 @@ export const dataSuite: Suite<'data', DataSuiteConfig, DataSuiteResult, typeof d
 
   needs: (cfg) => ({
     wholeDataset: true,
-    images: true,
+    ...imageScanNeeds(cfg),
     // Full probability vectors are only read by the label-issue check; for a 1000-class model
     // they are 12 kB per record, so they are kept only when it runs.
     scores: cfg.labelIssues.enabled,
@@ -39,7 +41,7 @@ export const dataSuite: Suite<'data', DataSuiteConfig, DataSuiteResult, typeof d
     },
   }),
 
-  async analyse(ctx, cfg) {
+  analyse(ctx, cfg) {
     const { frame, pairing, task } = ctx;
     // The suite works on example and record objects (it reads images anyway): made here, for it.
     // Label issues and group disparity need one class prediction per example: a task without
@@ -65,6 +67,7 @@ export const dataSuite: Suite<'data', DataSuiteConfig, DataSuiteResult, typeof d
         ...(baseline.length > 0 ? { baseline } : {}),
         ...(train ? { train } : {}),
         ...(reference ? { reference } : {}),
+        ...(ctx.imageScans ? { scans: scansOf(ctx.imageScans, frame.exRows) } : {}),
       },
       cfg,
     );
@@ -72,3 +75,36 @@ export const dataSuite: Suite<'data', DataSuiteConfig, DataSuiteResult, typeof d
 
   render: (result) => renderDataSection(result),
 };
+
+/**
+ * The data scan the config's checks need: the evaluation images for duplicates, image
+ * properties and leakage; the training manifest's for leakage; the reference's for drift.
+ */
+function imageScanNeeds(cfg: DataSuiteConfig): Pick<SuiteNeeds, 'imageScan'> {
+  const leakage = cfg.leakage.enabled && cfg.trainManifest !== undefined;
+  const drift = cfg.imageProperties.enabled && cfg.referenceManifest !== undefined;
+  if (!cfg.duplicates.enabled && !cfg.imageProperties.enabled && !leakage) return {};
+  const manifests = [...(leakage ? ['train'] : []), ...(drift ? ['reference'] : [])];
+  return {
+    imageScan: {
+      ...dataScanSettings(cfg),
+      ...(manifests.length > 0 ? { manifests } : {}),
+      concurrency: cfg.concurrency,
+    },
+  };
+}
+
+/** The scans of the evaluated examples, in frame order, and of the manifests. */
+function scansOf(
+  scans: ImageScans,
+  exRows: ArrayLike<number>,
+): NonNullable<DataSuiteInput['scans']> {
+  const examples = Array.from(exRows, (e) => {
+    const scan = scans.examples[e];
+    // Every evaluated example was read by the pass (or by merge's scan): a gap is a bug.
+    if (!scan) throw new Error(`no image scan for example row ${e}`);
+    return scan;
+  });
+  const { train, reference } = scans.manifests;
+  return { examples, ...(train ? { train } : {}), ...(reference ? { reference } : {}) };
+}

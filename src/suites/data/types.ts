@@ -11,7 +11,7 @@ import type { ImagePropertiesFinding } from './image-properties.js';
 import type { LabelIssuesFinding } from './label-issues.js';
 import type { DuplicatesFinding, LeakageFinding } from './near-duplicates.js';
 import type { RepresentativityFinding } from './representativity.js';
-import type { ImageScan } from './scan.js';
+import type { ImageScan } from '../../image/scan.js';
 
 /** A row of a training or reference manifest: enough to read the image and compare categories. */
 export type { ManifestItem };
@@ -28,6 +28,16 @@ export interface DataSuiteInput {
   train?: readonly ManifestItem[];
   /** Reference manifest (e.g. a production sample), for representativity and drift. */
   reference?: readonly ManifestItem[];
+  /**
+   * Data scans of the images (image/scan.ts), made by the engine: `examples` in the order of
+   * `examples`, `train` and `reference` in manifest order. A check that needs a missing one is
+   * skipped.
+   */
+  scans?: {
+    examples?: readonly ImageScan[];
+    train?: readonly ImageScan[];
+    reference?: readonly ImageScan[];
+  };
 }
 
 /** A check that did not run, and why (disabled, or missing input). */
@@ -73,19 +83,16 @@ export interface GateValue {
   detail?: string;
 }
 
-/** Lazily computed, shared image scans: each image is decoded at most once per run. */
+/** What every check sees: the suite's input (scans included) and its parsed config. */
 export interface DataSuiteContext {
   input: DataSuiteInput;
   config: DataSuiteConfig;
-  evalScans(): Promise<ImageScan[]>;
-  trainScans(): Promise<ImageScan[] | undefined>;
-  referenceScans(): Promise<ImageScan[] | undefined>;
 }
 
 /** A data check as the registry sees it. */
 export interface DataCheck<K extends DataCheckId = DataCheckId> {
   id: K;
   title: string;
-  run(ctx: DataSuiteContext): Promise<DataFindings[K] | SkippedCheck>;
+  run(ctx: DataSuiteContext): DataFindings[K] | SkippedCheck;
   gateValues(finding: DataFindings[K]): GateValue[];
 }

@@ -6,6 +6,9 @@ export function skipped(reason: string): SkippedCheck {
   return { status: 'skipped', reason };
 }
 
+/** Why a check that needs pixels did not run (a caller that gave no scans). */
+export const NOT_SCANNED = 'the images were not scanned';
+
 /** 0.0234 → "2.3%"; small non-zero rates keep two significant digits. */
 export function formatPercent(value: number | null): string {
   // report.json holds an undefined number (NaN in memory) as null: render both alike.

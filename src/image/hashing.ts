@@ -20,7 +20,7 @@
  * is two popcounts, with no BigInt on the hot path.
  */
 import { createHash } from 'node:crypto';
-import { LUMA_B, LUMA_G, LUMA_R } from '../../image/luma.js';
+import { LUMA_B, LUMA_G, LUMA_R } from './luma.js';
 
 /** A 64-bit hash as two unsigned 32-bit integers; bit k of the hash is bit k of lo (k < 32) or bit k−32 of hi. */
 export interface Hash64 {

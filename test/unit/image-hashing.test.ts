@@ -15,7 +15,7 @@ import {
   resizeArea,
   type GrayImage,
   type Hash64,
-} from '../../src/suites/data/hashing.js';
+} from '../../src/image/hashing.js';
 import {
   findDuplicates,
   findLeakage,

@@ -1,8 +1,8 @@
 /**
  * What the duplicate and leakage checks keep per image, computed once from its decoded luma
  * (pure: the caller decodes). For each region looked at, two 64-bit perceptual hashes (to find
- * candidate pairs with the Hamming index) and a 16×16 thumbnail (to confirm them on pixels,
- * pixel-check.ts): 272 bytes per region, 544 per image with the content window.
+ * candidate pairs with the data suite's Hamming index) and a 16×16 thumbnail (to confirm them on
+ * pixels, suites/data/pixel-check.ts): 272 bytes per region, 544 per image with the content window.
  *
  * Two regions, because each fails where the other holds (docs/data-suite.md has the figures):
  * - the **frame** (the whole image) is what a resampled or re-encoded copy keeps; on 28×28 images
@@ -23,7 +23,9 @@ import {
   type Hash64,
   type Window,
 } from './hashing.js';
-import { thumbnail } from './pixel-check.js';
+
+/** Side of the region thumbnails (the data suite's pixel check compares them). */
+export const THUMBNAIL_SIDE = 16;
 
 /** Hashes and thumbnail of one region of an image. */
 export interface RegionSignature {
@@ -59,4 +61,12 @@ function regionSignature(gray: GrayImage, window?: Window): RegionSignature {
     dhash: dHash(gray, window),
     thumbnail: thumbnail(resized),
   };
+}
+
+/** 16×16 thumbnail of a luma image (or of a window of it): area averages rounded to 0–255. */
+export function thumbnail(gray: GrayImage, window?: Window): Uint8Array {
+  const small = resizeArea(gray, THUMBNAIL_SIDE, THUMBNAIL_SIDE, window).data;
+  const out = new Uint8Array(small.length);
+  for (let i = 0; i < small.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(small[i]!)));
+  return out;
 }
