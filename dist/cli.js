@@ -39446,9 +39446,11 @@ function formatPValue(value) {
   if (p < 1e-6) return "<1e-6";
   return String(Number(p.toPrecision(2)));
 }
+var NOT_SCANNED;
 var init_util2 = __esm({
   "src/suites/data/util.ts"() {
     "use strict";
+    NOT_SCANNED = "the images were not scanned";
   }
 });
 
@@ -39588,9 +39590,9 @@ var init_bias = __esm({
       title: "Group disparity",
       run(ctx) {
         const c2 = ctx.config.bias;
-        if (!c2.enabled) return Promise.resolve(skipped("disabled in config"));
+        if (!c2.enabled) return skipped("disabled in config");
         if (c2.attributes.length === 0)
-          return Promise.resolve(skipped("no sensitive attributes (set data.bias.attributes)"));
+          return skipped("no sensitive attributes (set data.bias.attributes)");
         const { examples, classes, candidate } = ctx.input;
         const finding = analyseBias(
           { examples, classes, candidate },
@@ -39600,7 +39602,7 @@ var init_bias = __esm({
             minClassSupport: c2.minClassSupport
           }
         );
-        return Promise.resolve(finding ?? skipped("no clean candidate prediction matches an example"));
+        return finding ?? skipped("no clean candidate prediction matches an example");
       },
       gateValues: (f) => {
         const byAcc = [...f.attributes].sort(
@@ -39745,7 +39747,9 @@ var init_data = __esm({
       referenceManifest: nonEmpty.optional().describe(
         "Reference manifest (e.g. a production sample) for representativity and image-property drift."
       ),
-      concurrency: external_exports.number().int().min(1).max(64).default(4).describe("Images read in parallel by the data suite."),
+      concurrency: external_exports.number().int().min(1).max(64).default(4).describe(
+        "Images read in parallel by the data scans outside the evaluation pass (training and reference manifests, merge)."
+      ),
       maxListed: external_exports.number().int().min(1).max(1e4).default(50).describe("Worst offenders kept per finding."),
       labelIssues: labelIssuesConfigSchema.prefault({}),
       duplicates: duplicatesConfigSchema.prefault({}),
@@ -39929,10 +39933,12 @@ var init_image_properties = __esm({
     imagePropertiesCheck = {
       id: "imageProperties",
       title: "Image properties",
-      async run(ctx) {
+      run(ctx) {
         const c2 = ctx.config.imageProperties;
         if (!c2.enabled) return skipped("disabled in config");
-        const [scans, reference] = await Promise.all([ctx.evalScans(), ctx.referenceScans()]);
+        const scans = ctx.input.scans?.examples;
+        if (!scans || ctx.input.reference && !ctx.input.scans?.reference) return skipped(NOT_SCANNED);
+        const reference = ctx.input.scans?.reference;
         const toProperty = (s) => s.ok ? { id: s.id, ok: true, properties: s.properties } : { id: s.id, ok: false, error: s.error };
         return analyseImageProperties(scans.map(toProperty), reference?.map(toProperty), {
           outlierZ: c2.outlierZ,
@@ -40197,7 +40203,7 @@ var init_label_issues = __esm({
       title: "Label issues",
       run(ctx) {
         const c2 = ctx.config.labelIssues;
-        if (!c2.enabled) return Promise.resolve(skipped("disabled in config"));
+        if (!c2.enabled) return skipped("disabled in config");
         const { examples, classes, candidate, baseline } = ctx.input;
         const finding = findLabelIssues(
           { examples, classes, candidate, ...baseline ? { baseline } : {} },
@@ -40208,10 +40214,8 @@ var init_label_issues = __esm({
             maxListed: ctx.config.maxListed
           }
         );
-        return Promise.resolve(
-          finding ?? skipped(
-            `no clean candidate record carries class probabilities (probs with ${classes.length} entries, one per class)`
-          )
+        return finding ?? skipped(
+          `no clean candidate record carries class probabilities (probs with ${classes.length} entries, one per class)`
         );
       },
       gateValues: (f) => [
@@ -40237,11 +40241,7 @@ var init_luma = __esm({
   }
 });
 
-// src/suites/data/hashing.ts
-import { createHash } from "node:crypto";
-function sha256Hex(bytes) {
-  return createHash("sha256").update(bytes).digest("hex");
-}
+// src/image/hashing.ts
 function popcount32(x) {
   let v = x >>> 0;
   v = v - (v >>> 1 & 1431655765);
@@ -40421,7 +40421,7 @@ function medianOf(values) {
 }
 var DCT_SIZE, LOW, DCT_COS, PHASH_SIDE, CONTENT_QUANTILE;
 var init_hashing = __esm({
-  "src/suites/data/hashing.ts"() {
+  "src/image/hashing.ts"() {
     "use strict";
     init_luma();
     DCT_SIZE = 32;
@@ -40642,13 +40642,36 @@ var init_hamming_index = __esm({
   }
 });
 
-// src/suites/data/pixel-check.ts
+// src/image/signature.ts
+function imageSignature(gray, useContentWindow) {
+  const frame = regionSignature(gray);
+  return useContentWindow ? { frame, content: regionSignature(gray, contentWindow(gray)) } : { frame };
+}
+function regionSignature(gray, window2) {
+  const resized = resizeArea(gray, PHASH_SIDE, PHASH_SIDE, window2);
+  return {
+    phash: pHashOfResized(resized),
+    dhash: dHash(gray, window2),
+    thumbnail: thumbnail(resized)
+  };
+}
 function thumbnail(gray, window2) {
   const small = resizeArea(gray, THUMBNAIL_SIDE, THUMBNAIL_SIDE, window2).data;
   const out = new Uint8Array(small.length);
   for (let i = 0; i < small.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(small[i])));
   return out;
 }
+var THUMBNAIL_SIDE, SIGNATURE_REGIONS;
+var init_signature = __esm({
+  "src/image/signature.ts"() {
+    "use strict";
+    init_hashing();
+    THUMBNAIL_SIDE = 16;
+    SIGNATURE_REGIONS = ["frame", "content"];
+  }
+});
+
+// src/suites/data/pixel-check.ts
 function pixelDifference(a, b) {
   if (a.length !== THUMBNAIL_SIDE ** 2 || b.length !== THUMBNAIL_SIDE ** 2) {
     throw new Error(`thumbnails must be ${THUMBNAIL_SIDE}\xD7${THUMBNAIL_SIDE}`);
@@ -40735,39 +40758,15 @@ function compareBytes(a, b) {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return 0;
 }
-var THUMBNAIL_SIDE, MARGIN, INNER, BLOCK, FLAT_SD;
+var MARGIN, INNER, BLOCK, FLAT_SD;
 var init_pixel_check = __esm({
   "src/suites/data/pixel-check.ts"() {
     "use strict";
-    init_hashing();
-    THUMBNAIL_SIDE = 16;
+    init_signature();
     MARGIN = 1;
     INNER = THUMBNAIL_SIDE - 2 * MARGIN;
     BLOCK = 3;
     FLAT_SD = 1;
-  }
-});
-
-// src/suites/data/signature.ts
-function imageSignature(gray, useContentWindow) {
-  const frame = regionSignature(gray);
-  return useContentWindow ? { frame, content: regionSignature(gray, contentWindow(gray)) } : { frame };
-}
-function regionSignature(gray, window2) {
-  const resized = resizeArea(gray, PHASH_SIDE, PHASH_SIDE, window2);
-  return {
-    phash: pHashOfResized(resized),
-    dhash: dHash(gray, window2),
-    thumbnail: thumbnail(resized)
-  };
-}
-var SIGNATURE_REGIONS;
-var init_signature = __esm({
-  "src/suites/data/signature.ts"() {
-    "use strict";
-    init_hashing();
-    init_pixel_check();
-    SIGNATURE_REGIONS = ["frame", "content"];
   }
 });
 
@@ -41010,10 +41009,11 @@ var init_near_duplicates = __esm({
     duplicatesCheck = {
       id: "duplicates",
       title: "Duplicates",
-      async run(ctx) {
+      run(ctx) {
         const c2 = ctx.config.duplicates;
         if (!c2.enabled) return skipped("disabled in config");
-        const scans = await ctx.evalScans();
+        const scans = ctx.input.scans?.examples;
+        if (!scans) return skipped(NOT_SCANNED);
         const images = scans.flatMap((s, k) => {
           const h = hashedFromScan(s, ctx.input.examples[k].label);
           return h ? [h] : [];
@@ -41044,17 +41044,19 @@ var init_near_duplicates = __esm({
     leakageCheck = {
       id: "leakage",
       title: "Train/eval leakage",
-      async run(ctx) {
+      run(ctx) {
         const c2 = ctx.config.leakage;
         if (!c2.enabled) return skipped("disabled in config");
         const train = ctx.input.train;
         if (!train) return skipped("no training manifest (set data.trainManifest)");
-        const [evalScans, trainScans] = await Promise.all([ctx.evalScans(), ctx.trainScans()]);
+        const evalScans = ctx.input.scans?.examples;
+        const trainScans = ctx.input.scans?.train;
+        if (!evalScans || !trainScans) return skipped(NOT_SCANNED);
         const evalImages = evalScans.flatMap((s, k) => {
           const h = hashedFromScan(s, ctx.input.examples[k].label);
           return h ? [h] : [];
         });
-        const trainImages = (trainScans ?? []).flatMap((s, k) => {
+        const trainImages = trainScans.flatMap((s, k) => {
           const h = hashedFromScan(s, train[k].label);
           return h ? [h] : [];
         });
@@ -41275,7 +41277,7 @@ var init_representativity = __esm({
       title: "Representativity",
       run(ctx) {
         const c2 = ctx.config.representativity;
-        if (!c2.enabled) return Promise.resolve(skipped("disabled in config"));
+        if (!c2.enabled) return skipped("disabled in config");
         const finding = checkRepresentativity(ctx.input.examples, {
           ...c2.expected.label !== void 0 ? { expectedLabel: c2.expected.label } : {},
           expectedMetadata: c2.expected.metadata,
@@ -41285,10 +41287,8 @@ var init_representativity = __esm({
           minSupport: c2.minSupport,
           alpha: c2.alpha
         });
-        return Promise.resolve(
-          finding ?? skipped(
-            "nothing to compare with (set data.representativity.expected or data.referenceManifest)"
-          )
+        return finding ?? skipped(
+          "nothing to compare with (set data.representativity.expected or data.referenceManifest)"
         );
       },
       gateValues: (f) => {
@@ -41304,145 +41304,6 @@ var init_representativity = __esm({
         ];
       }
     };
-  }
-});
-
-// src/image/properties.ts
-function imageProperties(img) {
-  const { width: w, height: h, data } = img;
-  const n = w * h;
-  if (scratch2.length < n) scratch2 = new Float64Array(n);
-  const luma = scratch2;
-  const [wr, wg, wb] = [LUMA_R, LUMA_G, LUMA_B];
-  let sum2 = 0;
-  for (let p = 0, s = 0; p < n; p++, s += 3) {
-    const y = wr * data[s] + wg * data[s + 1] + wb * data[s + 2];
-    luma[p] = y;
-    sum2 += y;
-  }
-  return lumaProperties(luma, w, h, sum2);
-}
-function lumaProperties(luma, width, height, sum2) {
-  const w = width;
-  const h = height;
-  const n = w * h;
-  if (sum2 === void 0) {
-    sum2 = 0;
-    for (let p = 0; p < n; p++) sum2 += luma[p];
-  }
-  const mean2 = sum2 / n;
-  let sq = 0;
-  let lapSum = 0;
-  let lapSq = 0;
-  let count2 = 0;
-  for (let y = 0; y < h; y++) {
-    const row2 = y * w;
-    if (y === 0 || y === h - 1 || w < 3) {
-      for (let p = row2; p < row2 + w; p++) sq += (luma[p] - mean2) ** 2;
-      continue;
-    }
-    sq += (luma[row2] - mean2) ** 2;
-    for (let p = row2 + 1; p < row2 + w - 1; p++) {
-      const l = luma[p];
-      sq += (l - mean2) ** 2;
-      const v = luma[p - w] + luma[p + w] + luma[p - 1] + luma[p + 1] - 4 * l;
-      lapSum += v;
-      lapSq += v * v;
-    }
-    count2 += w - 2;
-    sq += (luma[row2 + w - 1] - mean2) ** 2;
-  }
-  const lapMean = count2 > 0 ? lapSum / count2 : 0;
-  return {
-    brightness: mean2 / 255,
-    contrast: Math.sqrt(sq / n) / 255,
-    // A variance: float cancellation must not make it negative.
-    sharpness: count2 > 0 ? Math.max(0, lapSq / count2 - lapMean * lapMean) : 0
-  };
-}
-var scratch2;
-var init_properties = __esm({
-  "src/image/properties.ts"() {
-    "use strict";
-    init_luma();
-    scratch2 = new Float64Array(0);
-  }
-});
-
-// src/suites/data/scan.ts
-import { readFile } from "node:fs/promises";
-import sharp from "sharp";
-async function scanImageFile(id, absPath, options) {
-  let bytes;
-  try {
-    bytes = await readFile(absPath);
-  } catch (error62) {
-    return { id, ok: false, error: `cannot read file: ${firstLine(error62)}` };
-  }
-  const sha256 = sha256Hex(bytes);
-  try {
-    const input2 = { failOn: options.failOn, limitInputPixels: MAX_INPUT_PIXELS };
-    const meta3 = await sharp(bytes, input2).metadata();
-    const { data, info } = await sharp(bytes, input2).autoOrient().flatten({ background: "#ffffff" }).resize({
-      width: options.maxSide,
-      height: options.maxSide,
-      fit: "inside",
-      withoutEnlargement: true
-    }).toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
-    const gray = lumaFromInterleaved(
-      new Uint8Array(data.buffer, data.byteOffset, data.length),
-      info.width,
-      info.height,
-      info.channels
-    );
-    const width = meta3.autoOrient?.width ?? meta3.width;
-    const height = meta3.autoOrient?.height ?? meta3.height;
-    return {
-      id,
-      ok: true,
-      sha256,
-      signature: imageSignature(gray, options.contentWindow),
-      properties: {
-        width,
-        height,
-        aspectRatio: width / height,
-        channels: meta3.channels,
-        format: meta3.format,
-        // As Float64 (exact) so the pass's hot lumaProperties only ever sees one array type.
-        ...lumaProperties(Float64Array.from(gray.data), gray.width, gray.height)
-      }
-    };
-  } catch (error62) {
-    return { id, ok: false, sha256, error: firstLine(error62) };
-  }
-}
-async function scanImages(items, options) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const k = next++;
-      const item = items[k];
-      results[k] = await scanImageFile(item.id, item.absPath, options);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(options.concurrency, items.length)) }, worker)
-  );
-  return results;
-}
-function firstLine(error62) {
-  const message = error62 instanceof Error ? error62.message : String(error62);
-  return message.split("\n")[0].trim() || "unknown error";
-}
-var MAX_INPUT_PIXELS;
-var init_scan = __esm({
-  "src/suites/data/scan.ts"() {
-    "use strict";
-    init_hashing();
-    init_properties();
-    init_signature();
-    MAX_INPUT_PIXELS = 268402689;
   }
 });
 
@@ -41713,34 +41574,14 @@ var init_render3 = __esm({
 });
 
 // src/suites/data/index.ts
-async function runDataSuite(input2, config2 = {}) {
+function runDataSuite(input2, config2 = {}) {
   const cfg = dataSuiteConfigSchema.parse(config2);
-  const scanOptions = {
-    failOn: cfg.imageProperties.failOn,
-    maxSide: cfg.imageProperties.maxSide,
-    contentWindow: cfg.duplicates.contentWindow,
-    concurrency: cfg.concurrency
-  };
-  const memo2 = (f) => {
-    let p;
-    return () => p ??= f();
-  };
-  const ctx = {
-    input: input2,
-    config: cfg,
-    evalScans: memo2(() => scanImages(input2.examples, scanOptions)),
-    trainScans: memo2(
-      () => input2.train ? scanImages(input2.train, scanOptions) : Promise.resolve(void 0)
-    ),
-    referenceScans: memo2(
-      () => input2.reference ? scanImages(input2.reference, scanOptions) : Promise.resolve(void 0)
-    )
-  };
+  const ctx = { input: input2, config: cfg };
   const checks = {};
   const gates = [];
   const gateResults = [];
   for (const check2 of DATA_CHECKS) {
-    const finding = cfg.enabled ? await check2.run(ctx) : skipped("data suite disabled in config");
+    const finding = cfg.enabled ? check2.run(ctx) : skipped("data suite disabled in config");
     checks[check2.id] = finding;
     if (finding.status === "skipped") continue;
     for (const value of check2.gateValues(finding)) {
@@ -41769,6 +41610,13 @@ async function runDataSuite(input2, config2 = {}) {
     gates
   };
 }
+function dataScanSettings(cfg) {
+  return {
+    failOn: cfg.imageProperties.failOn,
+    maxSide: cfg.imageProperties.maxSide,
+    contentWindow: cfg.duplicates.contentWindow
+  };
+}
 var DATA_CHECKS;
 var init_data2 = __esm({
   "src/suites/data/index.ts"() {
@@ -41782,7 +41630,6 @@ var init_data2 = __esm({
     init_label_issues();
     init_near_duplicates();
     init_representativity();
-    init_scan();
     init_util2();
     init_data();
     init_render3();
@@ -41792,7 +41639,6 @@ var init_data2 = __esm({
     init_representativity();
     init_image_properties();
     init_bias();
-    init_scan();
     init_hamming_index();
     init_hashing();
     DATA_CHECKS = [
@@ -42057,6 +41903,28 @@ var init_schema5 = __esm({
 });
 
 // src/suites/data/suite.ts
+function imageScanNeeds(cfg) {
+  const leakage = cfg.leakage.enabled && cfg.trainManifest !== void 0;
+  const drift = cfg.imageProperties.enabled && cfg.referenceManifest !== void 0;
+  if (!cfg.duplicates.enabled && !cfg.imageProperties.enabled && !leakage) return {};
+  const manifests = [...leakage ? ["train"] : [], ...drift ? ["reference"] : []];
+  return {
+    imageScan: {
+      ...dataScanSettings(cfg),
+      ...manifests.length > 0 ? { manifests } : {},
+      concurrency: cfg.concurrency
+    }
+  };
+}
+function scansOf(scans, exRows) {
+  const examples = Array.from(exRows, (e) => {
+    const scan = scans.examples[e];
+    if (!scan) throw new Error(`no image scan for example row ${e}`);
+    return scan;
+  });
+  const { train, reference } = scans.manifests;
+  return { examples, ...train ? { train } : {}, ...reference ? { reference } : {} };
+}
 var dataSuite;
 var init_suite = __esm({
   "src/suites/data/suite.ts"() {
@@ -42080,7 +41948,7 @@ var init_suite = __esm({
       },
       needs: (cfg) => ({
         wholeDataset: true,
-        images: true,
+        ...imageScanNeeds(cfg),
         // Full probability vectors are only read by the label-issue check; for a 1000-class model
         // they are 12 kB per record, so they are kept only when it runs.
         scores: cfg.labelIssues.enabled,
@@ -42089,7 +41957,7 @@ var init_suite = __esm({
           ...cfg.referenceManifest ? { reference: cfg.referenceManifest } : {}
         }
       }),
-      async analyse(ctx, cfg) {
+      analyse(ctx, cfg) {
         const { frame, pairing, task } = ctx;
         const candidate = task.classPredictions?.(pairing.candidate) ?? [];
         const baseline = [];
@@ -42110,7 +41978,8 @@ var init_suite = __esm({
             candidate,
             ...baseline.length > 0 ? { baseline } : {},
             ...train ? { train } : {},
-            ...reference ? { reference } : {}
+            ...reference ? { reference } : {},
+            ...ctx.imageScans ? { scans: scansOf(ctx.imageScans, frame.exRows) } : {}
           },
           cfg
         );
@@ -43247,7 +43116,7 @@ var init_regression = __esm({
           { pairedMetric: task.outcomeMetric, minSupport }
         );
         const excessByKey = /* @__PURE__ */ new Map();
-        let findings = [];
+        let findings2 = [];
         if (hasBase) {
           const tested = distinct.filter((b) => b.target.gated).map((b) => b.def);
           const found = findSlicesWorseThanRest(tested, changesOf(ctx), {
@@ -43258,7 +43127,7 @@ var init_regression = __esm({
             const e = found.excess[i];
             if (e) excessByKey.set(d.key, e);
           });
-          findings = found.findings;
+          findings2 = found.findings;
         }
         const checks = hasBase ? findingChecks(
           distinct.filter((b) => excessByKey.has(b.def.key)).map((b) => ({
@@ -43292,7 +43161,7 @@ var init_regression = __esm({
             ...twin !== void 0 ? { sameAs: twin } : {},
             ..."target" in def ? { discovered: { target: def.target, score: def.score, meanError: def.meanError } } : {},
             status: gateStatus === "ungated" ? "ungated" : worst([gateStatus, fs ?? "pass"]),
-            newlyFailing: outcome.newlyFailing.has(def.key) || findings.includes(def.key)
+            newlyFailing: outcome.newlyFailing.has(def.key) || findings2.includes(def.key)
           };
         });
         const changes = hasBase ? task.exampleChanges(pairing, frame, ctx, config2.report.maxListedExamples) : {
@@ -43317,7 +43186,7 @@ var init_regression = __esm({
               ...task.summarise(candTable, ctx)
             },
             slices,
-            findings,
+            findings: findings2,
             columns: notes,
             examples: changes
           },
@@ -44582,7 +44451,7 @@ function growRejects(count2) {
   rejectBuf = bigger;
   return bigger;
 }
-function scratch3(n) {
+function scratch2(n) {
   if (scratchBuf.length < n) scratchBuf = new Int32Array(Math.max(n, scratchBuf.length * 2));
   return scratchBuf;
 }
@@ -44702,7 +44571,7 @@ var init_rng = __esm({
       }
       /** Fill `out` with uniform deviates in [low, high). */
       fillUniform(out, low, high) {
-        const raw = scratch3(out.length);
+        const raw = scratch2(out.length);
         this.fillI32(raw, 0, out.length);
         const span = (high - low) / TWO_POW_32;
         for (let k = 0; k < out.length; k++) out[k] = low + (raw[k] >>> 0) * span;
@@ -44713,7 +44582,7 @@ var init_rng = __esm({
        */
       fillNormal(out, mean2 = 0, std = 1) {
         const n = out.length;
-        const raw = scratch3(n);
+        const raw = scratch2(n);
         this.fillI32(raw, 0, n);
         let rejected = rejectScratch(n);
         let count2 = 0;
@@ -45948,7 +45817,7 @@ var init_robustness = __esm({
 });
 
 // src/suites/robustness/sample.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash } from "node:crypto";
 function stratifiedSample(examples, size, columns2, seed) {
   if (size >= examples.length) return new Set(examples.ids);
   const strata = /* @__PURE__ */ new Map();
@@ -45974,7 +45843,7 @@ function stratifiedSample(examples, size, columns2, seed) {
     q.take++;
     left--;
   }
-  const rank = (id) => createHash2("sha256").update(`${seed}\0${id}`).digest("hex");
+  const rank = (id) => createHash("sha256").update(`${seed}\0${id}`).digest("hex");
   const out = /* @__PURE__ */ new Set();
   for (const q of quotas) {
     const members2 = strata.get(q.k).map((i) => ({ id: examples.ids[i], r: rank(examples.ids[i]) })).sort((a, b) => a.r < b.r ? -1 : a.r > b.r ? 1 : 0);
@@ -46534,10 +46403,10 @@ var init_schema7 = __esm({
 });
 
 // src/engine/results.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { once } from "node:events";
-import { mkdir, open as open2, readdir, readFile as readFile2, rename, writeFile } from "node:fs/promises";
+import { mkdir, open as open2, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path3 from "node:path";
 import { createInterface } from "node:readline";
 function* exampleLines(examples, images) {
@@ -46552,7 +46421,7 @@ function* exampleLines(examples, images) {
 `;
   }
 }
-async function* jsonLines(file2, tally2 = { lines: 0, hash: createHash3("sha256") }) {
+async function* jsonLines(file2, tally2 = { lines: 0, hash: createHash2("sha256") }) {
   const input2 = createReadStream(file2);
   input2.on("data", (chunk) => tally2.hash.update(chunk));
   const lines = createInterface({ input: input2, crlfDelay: Infinity });
@@ -46603,7 +46472,7 @@ function checkDigest(file2, got2, check2) {
     );
 }
 async function* readExampleLines(file2, check2) {
-  const tally2 = { lines: 0, hash: createHash3("sha256") };
+  const tally2 = { lines: 0, hash: createHash2("sha256") };
   if (check2) await checkEndsWithLineBreak(file2, check2.what);
   try {
     for await (const { n, text: l } of jsonLines(file2, tally2)) {
@@ -46626,7 +46495,7 @@ async function* readExampleLines(file2, check2) {
   if (check2) checkDigest(file2, { lines: tally2.lines, sha256: tally2.hash.digest("hex") }, check2);
 }
 async function writeLinesAtomic(file2, lines) {
-  const hash2 = createHash3("sha256");
+  const hash2 = createHash2("sha256");
   let count2 = 0;
   await mkdir(path3.dirname(file2), { recursive: true });
   const tmp = `${file2}.${process.pid}.tmp`;
@@ -46664,7 +46533,7 @@ async function writeFileAtomic(file2, content) {
 }
 async function readRecords(file2, task, check2) {
   const builders = /* @__PURE__ */ new Map();
-  const tally2 = { lines: 0, hash: createHash3("sha256") };
+  const tally2 = { lines: 0, hash: createHash2("sha256") };
   if (check2) await checkEndsWithLineBreak(file2, check2.what);
   try {
     for await (const { n, text: line } of jsonLines(file2, tally2)) {
@@ -46696,7 +46565,7 @@ async function readRecords(file2, task, check2) {
 async function readReport(file2) {
   let text;
   try {
-    text = await readFile2(file2, "utf8");
+    text = await readFile(file2, "utf8");
   } catch (error62) {
     const code = error62.code;
     throw new UserError(
@@ -54420,7 +54289,7 @@ var init_schema8 = __esm({
 });
 
 // src/config/load.ts
-import { readFile as readFile3, stat } from "node:fs/promises";
+import { readFile as readFile2, stat } from "node:fs/promises";
 import path4 from "node:path";
 async function loadConfig(file2) {
   const abs = path4.resolve(file2);
@@ -54428,7 +54297,7 @@ async function loadConfig(file2) {
   try {
     const { size } = await stat(abs);
     if (size > MAX_CONFIG_BYTES) throw tooLarge(path4.basename(abs), size);
-    text = await readFile3(abs, "utf8");
+    text = await readFile2(abs, "utf8");
   } catch (error62) {
     if (error62 instanceof UserError) throw error62;
     const code = error62.code;
@@ -56921,7 +56790,7 @@ var init_load2 = __esm({
 });
 
 // src/analysis/frame.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function frameOf(examples, candidate) {
   const exRowOfCand = new Int32Array(candidate.length).fill(-1);
   let j = 0;
@@ -56952,7 +56821,7 @@ function frameOf(examples, candidate) {
   return { examples, exRows, candRows, exRowOfCand };
 }
 function contentHash(table2) {
-  const hash2 = createHash4("sha256");
+  const hash2 = createHash3("sha256");
   const ids = table2.ids;
   const byId = Uint32Array.from({ length: table2.length }, (_, i) => i).sort(
     (a, b) => ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0
@@ -56988,7 +56857,8 @@ function analysisContext(input2) {
     baselineKind: input2.baseline.kind,
     pinnedIds: input2.pinnedIds,
     manifests: input2.manifests,
-    ...input2.groundTruth ? { groundTruth: input2.groundTruth } : {}
+    ...input2.groundTruth ? { groundTruth: input2.groundTruth } : {},
+    ...input2.imageScans ? { imageScans: input2.imageScans } : {}
   };
 }
 var init_context = __esm({
@@ -57007,6 +56877,7 @@ async function planAnalysis(ctx, scope = {}) {
   const variants = [];
   const manifests = {};
   let scores = false;
+  let imageScan;
   for (const s of SUITES) {
     const plan = s.plan(ctx);
     if (plan === void 0) continue;
@@ -57017,7 +56888,7 @@ async function planAnalysis(ctx, scope = {}) {
       notices.push(
         `The ${s.name} suite runs on the whole dataset: it runs in \`merge\`, not in shard runs.`
       );
-    } else if (needs.images && scope.imagesAvailable && !await scope.imagesAvailable()) {
+    } else if (needs.imageScan && scope.imagesAvailable && !await scope.imagesAvailable()) {
       notices.push(
         `The ${s.name} suite was skipped: the merge job does not have the dataset images (check out the dataset in the merge job to run it).`
       );
@@ -57026,6 +56897,11 @@ async function planAnalysis(ctx, scope = {}) {
     variants.push(...needs.variants ?? []);
     scores ||= needs.scores === true;
     if (!deferred) Object.assign(manifests, needs.manifests);
+    if (!deferred && needs.imageScan) {
+      if (imageScan && JSON.stringify(imageScan) !== JSON.stringify(needs.imageScan))
+        throw new Error(`the ${s.name} suite asks for a different image scan than another suite`);
+      imageScan = needs.imageScan;
+    }
     const line = s.describe?.(plan);
     if (line) log.push(line);
     planned.push({ suite: s, plan, deferred });
@@ -57034,6 +56910,7 @@ async function planAnalysis(ctx, scope = {}) {
     variants,
     scores,
     manifests,
+    ...imageScan ? { imageScan } : {},
     log,
     notices,
     analyse: (input2) => analyse(planned, input2)
@@ -57176,6 +57053,412 @@ var init_baseline = __esm({
     init_load();
     init_errors();
     DEFAULT_NAMES = { model: "--baseline-model", stored: "--baseline" };
+  }
+});
+
+// src/image/decode.ts
+import sharp from "sharp";
+async function decodeToGeometry(bytes, g, label) {
+  return (await decodePlaced(bytes, g, label)).image;
+}
+async function decodePlaced(bytes, g, label) {
+  return placeOnGeometry(await decodeFullSize(bytes, loaderSteps(g), label), g);
+}
+function loaderSteps(g) {
+  return {
+    exif: g.exif,
+    ...g.background ? { background: g.background } : {},
+    pillow: g.resampler.library === "pillow"
+  };
+}
+async function decodeFullSize(bytes, steps, label) {
+  try {
+    return await decodeRgb(bytes, steps);
+  } catch (error62) {
+    throw new UserError("image", `cannot decode image ${label}: ${describeSharpError(error62)}`, {
+      cause: error62
+    });
+  }
+}
+function fitToGeometry(decoded, g) {
+  return placeOnGeometry(decoded, g).image;
+}
+function placeOnGeometry(decoded, g) {
+  const plan = planResize(decoded.width, decoded.height, g);
+  let image4;
+  if (plan.crop) {
+    const window2 = { ...plan.crop, width: g.width, height: g.height };
+    image4 = resample(decoded, plan.width, plan.height, g.resampler, window2);
+  } else {
+    const resized = resample(decoded, plan.width, plan.height, g.resampler);
+    image4 = plan.pad ? padOnto(resized, plan.pad.left, plan.pad.top, g) : resized;
+  }
+  return { image: image4, sourceWidth: decoded.width, sourceHeight: decoded.height, plan };
+}
+async function decodeRgb(bytes, steps) {
+  let img = sharp(bytes, {
+    failOn: steps.failOn ?? "error",
+    limitInputPixels: MAX_INPUT_PIXELS,
+    sequentialRead: true
+  });
+  if (steps.exif) img = img.rotate();
+  if (steps.pillow && isPng16BitGrey(bytes)) {
+    const { data: data2, info: info2 } = await img.toColourspace("grey16").raw({ depth: "ushort" }).toBuffer({ resolveWithObject: true });
+    const samples = new Uint16Array(data2.buffer, data2.byteOffset, data2.length / 2);
+    const rgb = new Uint8Array(info2.width * info2.height * 3);
+    for (let i = 0; i < info2.width * info2.height; i++)
+      rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = Math.min(samples[i * info2.channels], 255);
+    return { width: info2.width, height: info2.height, data: rgb };
+  }
+  if (steps.background) img = img.flatten({ background: steps.background });
+  const { data, info } = await img.toColourspace("srgb").removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3)
+    throw new Error(`unexpected decoded shape ${info.width}x${info.height}x${info.channels}`);
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length)
+  };
+}
+function isPng16BitGrey(b) {
+  return b.length > 26 && b[0] === 137 && b[1] === 80 && b[24] === 16 && b[25] === 0;
+}
+function padOnto(img, left, top, g) {
+  if (img.width === g.width && img.height === g.height) return img;
+  const bg = [1, 3, 5].map((i) => Number.parseInt(g.pad.slice(i, i + 2), 16));
+  const out = new Uint8Array(g.width * g.height * 3);
+  for (let p = 0; p < out.length; p += 3) out.set(bg, p);
+  const row2 = img.width * 3;
+  for (let y = 0; y < img.height; y++)
+    out.set(img.data.subarray(y * row2, (y + 1) * row2), ((top + y) * g.width + left) * 3);
+  return { width: g.width, height: g.height, data: out };
+}
+function describeSharpError(error62) {
+  const message = error62 instanceof Error ? error62.message : String(error62);
+  if (/unsupported image format/i.test(message))
+    return "not an image, or a format sharp cannot read";
+  if (/premature end|truncated|VipsJpeg|end of file|read error/i.test(message))
+    return `the file is truncated or corrupt (${message.split("\n")[0]})`;
+  if (/pixel limit/i.test(message)) return "the image is larger than the 268 megapixel limit";
+  if (/^(Unknown error)?$/.test(message.trim()))
+    return "the file is truncated or corrupt (the decoder failed; its message was lost to a concurrent decode)";
+  return message.split("\n")[0] ?? message;
+}
+var MAX_INPUT_PIXELS;
+var init_decode2 = __esm({
+  "src/image/decode.ts"() {
+    "use strict";
+    init_errors();
+    init_geometry();
+    init_resample();
+    init_geometry();
+    sharp.cache(false);
+    MAX_INPUT_PIXELS = 268402689;
+  }
+});
+
+// src/image/orient.ts
+function orientRgb(img, orientation) {
+  const o = orientation ?? 1;
+  if (!(o >= 2 && o <= 8)) return img;
+  const { width: w, height: h, data } = img;
+  const swap = o >= 5;
+  const [ow, oh] = swap ? [h, w] : [w, h];
+  const out = new Uint8Array(w * h * 3);
+  const source = {
+    2: (dx, dy) => dy * w + (w - 1 - dx),
+    3: (dx, dy) => (h - 1 - dy) * w + (w - 1 - dx),
+    4: (dx, dy) => (h - 1 - dy) * w + dx,
+    5: (dx, dy) => dx * w + dy,
+    6: (dx, dy) => (h - 1 - dx) * w + dy,
+    7: (dx, dy) => (h - 1 - dx) * w + (w - 1 - dy),
+    8: (dx, dy) => dx * w + (w - 1 - dy)
+  }[o];
+  for (let dy = 0, p = 0; dy < oh; dy++)
+    for (let dx = 0; dx < ow; dx++, p += 3) {
+      const s = source(dx, dy) * 3;
+      out[p] = data[s];
+      out[p + 1] = data[s + 1];
+      out[p + 2] = data[s + 2];
+    }
+  return { width: ow, height: oh, data: out };
+}
+var init_orient = __esm({
+  "src/image/orient.ts"() {
+    "use strict";
+  }
+});
+
+// src/image/properties.ts
+function imageProperties(img) {
+  const { width: w, height: h, data } = img;
+  const n = w * h;
+  if (scratch3.length < n) scratch3 = new Float64Array(n);
+  const luma = scratch3;
+  const [wr, wg, wb] = [LUMA_R, LUMA_G, LUMA_B];
+  let sum2 = 0;
+  for (let p = 0, s = 0; p < n; p++, s += 3) {
+    const y = wr * data[s] + wg * data[s + 1] + wb * data[s + 2];
+    luma[p] = y;
+    sum2 += y;
+  }
+  return lumaProperties(luma, w, h, sum2);
+}
+function lumaProperties(luma, width, height, sum2) {
+  const w = width;
+  const h = height;
+  const n = w * h;
+  if (sum2 === void 0) {
+    sum2 = 0;
+    for (let p = 0; p < n; p++) sum2 += luma[p];
+  }
+  const mean2 = sum2 / n;
+  let sq = 0;
+  let lapSum = 0;
+  let lapSq = 0;
+  let count2 = 0;
+  for (let y = 0; y < h; y++) {
+    const row2 = y * w;
+    if (y === 0 || y === h - 1 || w < 3) {
+      for (let p = row2; p < row2 + w; p++) sq += (luma[p] - mean2) ** 2;
+      continue;
+    }
+    sq += (luma[row2] - mean2) ** 2;
+    for (let p = row2 + 1; p < row2 + w - 1; p++) {
+      const l = luma[p];
+      sq += (l - mean2) ** 2;
+      const v = luma[p - w] + luma[p + w] + luma[p - 1] + luma[p + 1] - 4 * l;
+      lapSum += v;
+      lapSq += v * v;
+    }
+    count2 += w - 2;
+    sq += (luma[row2 + w - 1] - mean2) ** 2;
+  }
+  const lapMean = count2 > 0 ? lapSum / count2 : 0;
+  return {
+    brightness: mean2 / 255,
+    contrast: Math.sqrt(sq / n) / 255,
+    // A variance: float cancellation must not make it negative.
+    sharpness: count2 > 0 ? Math.max(0, lapSq / count2 - lapMean * lapMean) : 0
+  };
+}
+var scratch3;
+var init_properties = __esm({
+  "src/image/properties.ts"() {
+    "use strict";
+    init_luma();
+    scratch3 = new Float64Array(0);
+  }
+});
+
+// src/image/scan.ts
+import sharp2 from "sharp";
+async function readImageHeader(bytes, failOn) {
+  const meta3 = await sharp2(bytes, { failOn, limitInputPixels: MAX_INPUT_PIXELS2 }).metadata();
+  return {
+    width: meta3.autoOrient?.width ?? meta3.width,
+    height: meta3.autoOrient?.height ?? meta3.height,
+    channels: meta3.channels,
+    format: meta3.format,
+    ...meta3.orientation !== void 0 ? { orientation: meta3.orientation } : {},
+    hasAlpha: meta3.hasAlpha
+  };
+}
+function scanSteps(failOn) {
+  return { exif: false, background: "#ffffff", pillow: false, failOn };
+}
+function scanSharesDecode(header, steps, bytes) {
+  const white = steps.background?.toLowerCase() === "#ffffff";
+  return (!header.hasAlpha || white) && !(steps.pillow && isPng16BitGrey(bytes));
+}
+async function scanDecoded(id, sha256, decoded, oriented, header, settings) {
+  const o = header.orientation;
+  const small = decoded.width <= settings.maxSide && decoded.height <= settings.maxSide;
+  const analysed = small ? oriented ? decoded : orientRgb(decoded, o) : orientRgb(
+    await downscale(
+      oriented ? orientRgb(decoded, inverseOrientation(o)) : decoded,
+      settings.maxSide
+    ),
+    o
+  );
+  const gray = lumaFromInterleaved(analysed.data, analysed.width, analysed.height, 3);
+  const { width, height } = header;
+  return {
+    id,
+    ok: true,
+    sha256,
+    signature: imageSignature(gray, settings.contentWindow),
+    properties: {
+      width,
+      height,
+      aspectRatio: width / height,
+      channels: header.channels,
+      format: header.format,
+      // As Float64 (exact) so the pass's hot lumaProperties only ever sees one array type.
+      ...lumaProperties(Float64Array.from(gray.data), gray.width, gray.height)
+    }
+  };
+}
+function inverseOrientation(o) {
+  return o === 6 ? 8 : o === 8 ? 6 : o;
+}
+async function downscale(img, maxSide) {
+  if (img.width <= maxSide && img.height <= maxSide) return img;
+  const { data, info } = await sharp2(img.data, {
+    raw: { width: img.width, height: img.height, channels: 3 }
+  }).resize({ width: maxSide, height: maxSide, fit: "inside", withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length)
+  };
+}
+async function scanImageBytes(id, sha256, bytes, settings) {
+  try {
+    const header = await readImageHeader(bytes, settings.failOn);
+    const decoded = await decodeFullSize(bytes, scanSteps(settings.failOn), id);
+    return await scanDecoded(id, sha256, decoded, false, header, settings);
+  } catch (error62) {
+    return scanFailure(id, sha256, error62);
+  }
+}
+function scanFailure(id, sha256, error62) {
+  const cause = error62 instanceof Error && error62.cause !== void 0 ? error62.cause : error62;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return {
+    id,
+    ok: false,
+    ...sha256 !== void 0 ? { sha256 } : {},
+    error: message.split("\n")[0].trim() || "unknown error"
+  };
+}
+var MAX_INPUT_PIXELS2;
+var init_scan = __esm({
+  "src/image/scan.ts"() {
+    "use strict";
+    init_decode2();
+    init_hashing();
+    init_orient();
+    init_properties();
+    init_signature();
+    MAX_INPUT_PIXELS2 = 268402689;
+  }
+});
+
+// src/engine/image-scan.ts
+import { createHash as createHash4 } from "node:crypto";
+import { readFile as readFile3 } from "node:fs/promises";
+async function decodeForPass(id, label, bytes, sha256, geometries, scan) {
+  const images = /* @__PURE__ */ new Map();
+  const sources = /* @__PURE__ */ new Map();
+  let header;
+  let result;
+  if (scan) {
+    try {
+      header = await readImageHeader(bytes, scan.failOn);
+    } catch (error62) {
+      result = scanFailure(id, sha256, error62);
+    }
+  }
+  let source;
+  if (header) {
+    for (const [key2, g] of geometries)
+      if (scanSharesDecode(header, loaderSteps(g), bytes)) {
+        source = key2;
+        break;
+      }
+  }
+  for (const [key2, g] of geometries) {
+    const steps = loaderSteps(g);
+    if (key2 !== source) {
+      const placed = await decodePlaced(bytes, g, label);
+      images.set(key2, placed.image);
+      sources.set(key2, { width: placed.sourceWidth, height: placed.sourceHeight });
+      continue;
+    }
+    const full = await decodeStrict(bytes, steps, label, scan.failOn, (error62) => {
+      result = scanFailure(id, sha256, error62);
+    });
+    result ??= await scanDecoded(id, sha256, full, steps.exif, header, scan);
+    images.set(key2, fitToGeometry(full, g));
+    sources.set(key2, { width: full.width, height: full.height });
+  }
+  if (scan && !result) result = await scanImageBytes(id, sha256, bytes, scan);
+  return { images, sources, ...result ? { scan: result } : {} };
+}
+async function decodeStrict(bytes, steps, label, failOn, onScanError) {
+  if (failOn !== "warning") return decodeFullSize(bytes, steps, label);
+  try {
+    return await decodeFullSize(bytes, { ...steps, failOn }, label);
+  } catch (error62) {
+    onScanError(error62);
+    return decodeFullSize(bytes, steps, label);
+  }
+}
+function sha256Of(bytes) {
+  return createHash4("sha256").update(bytes).digest("hex");
+}
+async function scanImageFiles(items, settings, concurrency) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const k = next++;
+      const { id, absPath } = items[k];
+      let bytes;
+      try {
+        bytes = await readFile3(absPath);
+      } catch (error62) {
+        const message = error62 instanceof Error ? error62.message : String(error62);
+        results[k] = {
+          id,
+          ok: false,
+          error: `cannot read file: ${message.split("\n")[0].trim()}`
+        };
+        continue;
+      }
+      results[k] = await scanImageBytes(id, sha256Of(bytes), bytes, settings);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker)
+  );
+  return results;
+}
+function scanSettings(request) {
+  return {
+    failOn: request.failOn,
+    maxSide: request.maxSide,
+    contentWindow: request.contentWindow
+  };
+}
+async function imageScansFor(request, examples, fromPass, rows, manifests) {
+  const settings = scanSettings(request);
+  let byRow = fromPass;
+  if (!byRow) {
+    const wanted = [];
+    for (let e = 0; e < examples.length; e++) if (rows(e)) wanted.push(e);
+    const scans = await scanImageFiles(
+      wanted.map((e) => ({ id: examples.ids[e], absPath: examples.absPath(e) })),
+      settings,
+      request.concurrency
+    );
+    const filled = new Array(examples.length);
+    wanted.forEach((e, k) => filled[e] = scans[k]);
+    byRow = filled;
+  }
+  const scanned = {};
+  for (const name of request.manifests ?? []) {
+    const items = manifests[name];
+    if (items) scanned[name] = await scanImageFiles(items, settings, request.concurrency);
+  }
+  return { examples: byRow, manifests: scanned };
+}
+var init_image_scan = __esm({
+  "src/engine/image-scan.ts"() {
+    "use strict";
+    init_decode2();
+    init_scan();
   }
 });
 
@@ -62034,7 +62317,7 @@ var init_voc = __esm({
 
 // src/dataset/detection/image-size.ts
 import { readFile as readFile7 } from "node:fs/promises";
-import sharp2 from "sharp";
+import sharp3 from "sharp";
 async function displayedImageSize(file2, display) {
   let bytes;
   try {
@@ -62045,7 +62328,7 @@ async function displayedImageSize(file2, display) {
   let meta3;
   {
     try {
-      meta3 = await sharp2(bytes).metadata();
+      meta3 = await sharp3(bytes).metadata();
     } catch (error62) {
       throw new UserError(
         "dataset",
@@ -63037,93 +63320,6 @@ var init_reuse = __esm({
   }
 });
 
-// src/image/decode.ts
-import sharp3 from "sharp";
-async function decodeToGeometry(bytes, g, label) {
-  return (await decodePlaced(bytes, g, label)).image;
-}
-async function decodePlaced(bytes, g, label) {
-  let decoded;
-  try {
-    decoded = await decodeRgb(bytes, g);
-  } catch (error62) {
-    throw new UserError("image", `cannot decode image ${label}: ${describeSharpError(error62)}`, {
-      cause: error62
-    });
-  }
-  const plan = planResize(decoded.width, decoded.height, g);
-  let image4;
-  if (plan.crop) {
-    const window2 = { ...plan.crop, width: g.width, height: g.height };
-    image4 = resample(decoded, plan.width, plan.height, g.resampler, window2);
-  } else {
-    const resized = resample(decoded, plan.width, plan.height, g.resampler);
-    image4 = plan.pad ? padOnto(resized, plan.pad.left, plan.pad.top, g) : resized;
-  }
-  return { image: image4, sourceWidth: decoded.width, sourceHeight: decoded.height, plan };
-}
-async function decodeRgb(bytes, g) {
-  let img = sharp3(bytes, {
-    failOn: "error",
-    limitInputPixels: MAX_INPUT_PIXELS2,
-    sequentialRead: true
-  });
-  if (g.exif) img = img.rotate();
-  if (g.resampler.library === "pillow" && isPng16BitGrey(bytes)) {
-    const { data: data2, info: info2 } = await img.toColourspace("grey16").raw({ depth: "ushort" }).toBuffer({ resolveWithObject: true });
-    const samples = new Uint16Array(data2.buffer, data2.byteOffset, data2.length / 2);
-    const rgb = new Uint8Array(info2.width * info2.height * 3);
-    for (let i = 0; i < info2.width * info2.height; i++)
-      rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = Math.min(samples[i * info2.channels], 255);
-    return { width: info2.width, height: info2.height, data: rgb };
-  }
-  if (g.background) img = img.flatten({ background: g.background });
-  const { data, info } = await img.toColourspace("srgb").removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  if (info.channels !== 3)
-    throw new Error(`unexpected decoded shape ${info.width}x${info.height}x${info.channels}`);
-  return {
-    width: info.width,
-    height: info.height,
-    data: new Uint8Array(data.buffer, data.byteOffset, data.length)
-  };
-}
-function isPng16BitGrey(b) {
-  return b.length > 26 && b[0] === 137 && b[1] === 80 && b[24] === 16 && b[25] === 0;
-}
-function padOnto(img, left, top, g) {
-  if (img.width === g.width && img.height === g.height) return img;
-  const bg = [1, 3, 5].map((i) => Number.parseInt(g.pad.slice(i, i + 2), 16));
-  const out = new Uint8Array(g.width * g.height * 3);
-  for (let p = 0; p < out.length; p += 3) out.set(bg, p);
-  const row2 = img.width * 3;
-  for (let y = 0; y < img.height; y++)
-    out.set(img.data.subarray(y * row2, (y + 1) * row2), ((top + y) * g.width + left) * 3);
-  return { width: g.width, height: g.height, data: out };
-}
-function describeSharpError(error62) {
-  const message = error62 instanceof Error ? error62.message : String(error62);
-  if (/unsupported image format/i.test(message))
-    return "not an image, or a format sharp cannot read";
-  if (/premature end|truncated|VipsJpeg|end of file|read error/i.test(message))
-    return `the file is truncated or corrupt (${message.split("\n")[0]})`;
-  if (/pixel limit/i.test(message)) return "the image is larger than the 268 megapixel limit";
-  if (/^(Unknown error)?$/.test(message.trim()))
-    return "the file is truncated or corrupt (the decoder failed; its message was lost to a concurrent decode)";
-  return message.split("\n")[0] ?? message;
-}
-var MAX_INPUT_PIXELS2;
-var init_decode2 = __esm({
-  "src/image/decode.ts"() {
-    "use strict";
-    init_errors();
-    init_geometry();
-    init_resample();
-    init_geometry();
-    sharp3.cache(false);
-    MAX_INPUT_PIXELS2 = 268402689;
-  }
-});
-
 // src/image/tensor.ts
 function channelCount(channels) {
   return channels === "gray" ? 1 : 3;
@@ -63347,7 +63543,6 @@ var init_variant_pool = __esm({
 });
 
 // src/engine/evaluate.ts
-import { createHash as createHash7 } from "node:crypto";
 import os from "node:os";
 import { readFile as readFile11 } from "node:fs/promises";
 async function evaluate(examples, models, variants, task, options) {
@@ -63360,6 +63555,7 @@ async function evaluate(examples, models, variants, task, options) {
   const images = new ImageFacts(examples.length);
   const firstGeometry = models[0] ? geometryKey(models[0].contract.geometry) : "";
   const stats = { decoded: 0, inferences: 0, batches: 0 };
+  const scans = options.scan ? new Array(examples.length) : void 0;
   const decodeChunk = async (start) => {
     const chunk = [];
     for (let i = start; i < Math.min(start + chunkSize, examples.length); i++) chunk.push(i);
@@ -63374,15 +63570,21 @@ async function evaluate(examples, models, variants, task, options) {
           unreadableRows.push(index2);
           return void 0;
         }
-        const hash2 = createHash7("sha256").update(bytes).digest("hex");
-        const images2 = /* @__PURE__ */ new Map();
-        const sources = /* @__PURE__ */ new Map();
+        const hash2 = sha256Of(bytes);
+        let images2;
+        let sources;
         try {
-          for (const [key2, g] of geometries) {
-            const placed = await decodePlaced(bytes, g, example.path);
-            images2.set(key2, placed.image);
-            sources.set(key2, { width: placed.sourceWidth, height: placed.sourceHeight });
-          }
+          const decoded = await decodeForPass(
+            example.id,
+            example.path,
+            bytes,
+            hash2,
+            geometries,
+            options.scan
+          );
+          images2 = decoded.images;
+          sources = decoded.sources;
+          if (scans) scans[index2] = decoded.scan;
         } catch (error62) {
           unreadable.push({
             id: example.id,
@@ -63517,7 +63719,13 @@ async function evaluate(examples, models, variants, task, options) {
       const table2 = byVariantModel.get(`${m.role}\0${v.name}`);
       if (table2) tables.push(table2.finish());
     }
-  return { records: new RecordSet(tables), images, unreadable, stats };
+  return {
+    records: new RecordSet(tables),
+    images,
+    ...scans ? { scans } : {},
+    unreadable,
+    stats
+  };
 }
 async function runModel(m, items, task, keepScores, stats, spares) {
   const step = m.contract.fixedBatch ?? items.length;
@@ -63563,6 +63771,7 @@ var init_evaluate = __esm({
     init_contract();
     init_images();
     init_records();
+    init_image_scan();
     init_variant_pool();
     init_variant_task();
     MAX_BATCHES_IN_FLIGHT = 2;
@@ -63599,7 +63808,7 @@ var init_shard = __esm({
 });
 
 // src/engine/run.ts
-import { createHash as createHash8 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 import { readFile as readFile12 } from "node:fs/promises";
 import os2 from "node:os";
 import path16 from "node:path";
@@ -63730,6 +63939,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
         onUnreadable: config2.dataset.onUnreadable,
         locate: (rows) => rowLocations(raw, examples, rows),
         keepScores: (v) => v === "clean" && plan.scores,
+        ...plan.imageScan ? { scan: scanSettings(plan.imageScan) } : {},
         ...config2.runtime.workers !== void 0 ? { workers: config2.runtime.workers } : {},
         onProgress: (done, total) => hooks.progress?.("evaluate", done, total)
       }
@@ -63749,6 +63959,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       log(`stored baseline: ${stored.records.size} records from ${stored.report.createdAt}`);
     }
     const analysisStart = performance.now();
+    const imageScans = plan.imageScan ? await imageScansFor(plan.imageScan, examples, evaluated.scans, () => false, manifests) : void 0;
     const report = await reportFromRecords(plan, {
       loaded,
       data,
@@ -63766,6 +63977,7 @@ async function runEvaluation(loaded, overrides, hooks = {}) {
       ...stored ? { stored } : {},
       pinnedIds,
       manifests,
+      ...imageScans ? { imageScans } : {},
       ...overrides.shard ? { shard: overrides.shard } : {},
       ...baseline.kind === "stored" && baseline.found ? { found: baseline.found } : {},
       notices: [...notices, ...plan.notices]
@@ -63919,7 +64131,8 @@ async function reportFromRecords(plan, input2) {
         rowOf: data.detection.images.indexById(),
         columns: data.detection.gt
       }
-    } : {}
+    } : {},
+    ...input2.imageScans ? { imageScans: input2.imageScans } : {}
   });
   const baselineSummary = stored ? {
     ...stored.report.models.candidate,
@@ -63939,7 +64152,7 @@ async function reportFromRecords(plan, input2) {
       task: taskOf(config2),
       createdAt: (/* @__PURE__ */ new Date()).toISOString(),
       configFile: rel(loaded.file),
-      configSha: createHash8("sha256").update(await readFile12(loaded.file)).digest("hex"),
+      configSha: createHash7("sha256").update(await readFile12(loaded.file)).digest("hex"),
       dataset: {
         root: rel(data.root),
         ...data.manifest ? { manifest: rel(data.manifest) } : {},
@@ -63990,6 +64203,7 @@ var init_run = __esm({
     init_build();
     init_analyse();
     init_baseline();
+    init_image_scan();
     init_manifests();
     init_reuse();
     init_summary();
@@ -64129,6 +64343,8 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
       )).every(Boolean)
     }
   );
+  const manifests = await loadManifests(loaded, plan.manifests);
+  const imageScans = plan.imageScan ? await imageScansFor(plan.imageScan, allExamples, void 0, (e) => images.has(e), manifests) : void 0;
   const report = await reportFromRecords(plan, {
     loaded,
     data,
@@ -64142,7 +64358,8 @@ async function mergeShards(configFile, shardDirs, overrides = {}, hooks = {}) {
     models: { candidate, ...baselineModel ? { baseline: baselineModel } : {} },
     ...stored ? { stored } : {},
     pinnedIds: await readPinned(loaded, loaded.config),
-    manifests: await loadManifests(loaded, plan.manifests),
+    manifests,
+    ...imageScans ? { imageScans } : {},
     ...baseline.kind === "stored" && baseline.found ? { found: baseline.found } : {},
     notices: [...shards.flatMap((s) => s.notices), ...plan.notices]
   });
@@ -64193,6 +64410,7 @@ var init_merge = __esm({
     init_records();
     init_registry();
     init_baseline();
+    init_image_scan();
     init_manifests();
     init_results();
     init_run();
@@ -64878,10 +65096,10 @@ var init_confusion = __esm({
 });
 
 // src/report/html/format.ts
-function deltaHtml(metric, d, style) {
+function deltaHtml(metric, d, style, significant) {
   if (d === null || d === void 0) return "\u2013";
   const { text, direction } = deltaParts(metric, d, style);
-  return `<span class="delta ${direction}">${escapeHtmlText(text)}</span>`;
+  return significant === true ? `<span class="delta ${direction}">${escapeHtmlText(text)}</span>` : `<span class="delta">${escapeHtmlText(text)}</span>`;
 }
 function intervalText(metric, iv, style) {
   return formatInterval(metric, iv, style).trim();
@@ -65090,7 +65308,7 @@ function modelLine(report) {
   const cand = report.models.candidate;
   const base = report.models.baseline;
   const file2 = (p, d) => p ? p.split("/").pop() : d;
-  const baseText = report.comparison.baseline === "none" ? "no baseline: absolute gates only" : base?.source === "stored" ? `stored baseline${base.stored?.commit ? ` from commit <code>${escapeHtmlText(base.stored.commit.slice(0, 12))}</code>` : ""}${base.stored?.ref ? ` (${escapeShort(base.stored.ref, 60)})` : ""}` : `baseline model <code>${escapeShort(file2(base?.path, "baseline"), 80)}</code>`;
+  const baseText = report.comparison.baseline === "none" ? "no baseline: absolute gates only" : base?.source === "stored" ? `stored baseline${base.stored?.commit ? ` from commit <code>${escapeHtmlText(base.stored.commit.slice(0, 12))}</code>` : ""}${base.stored?.ref ? ` (${escapeShort(base.stored.ref, 60)})` : ""}${base.stored?.how ? `: ${escapeShort(base.stored.how, 200)}` : ""}` : `baseline model <code>${escapeShort(file2(base?.path, "baseline"), 80)}</code>`;
   const paired = report.comparison.baseline !== "none" ? ` \xB7 ${report.comparison.paired} paired` : "";
   return `Candidate <code>${escapeShort(file2(cand.path, "model"), 80)}</code> vs ${baseText} \xB7 ${report.dataset.evaluated} examples \xB7 ${report.dataset.classes.length} classes${paired}`;
 }
@@ -65098,6 +65316,20 @@ function gateRow(gs) {
   const g = gs[0];
   const target = gs.length === 1 ? g.target === "overall" ? "overall" : escapeShort(g.target, 80) : `${gs.length} ${g.kind === "pinned" ? "pinned cases" : "targets"}: ${gs.slice(0, 3).map((x) => escapeShort(x.target, 50)).join(", ")}${gs.length > 3 ? ` and ${gs.length - 3} more` : ""}`;
   return `<tr><td>${pill(STATUS_TEXT[g.status])}</td><td>${escapeHtmlText(g.rule)}</td><td>${target}</td><td>${escapeShort(g.reason, 240)}</td></tr>`;
+}
+function findings(report, metric, style) {
+  if (report.comparison.baseline === "none") return [];
+  const byKey = new Map(report.slices.map((s) => [s.key, s]));
+  const found = report.findings.flatMap((k) => byKey.get(k) ?? []);
+  if (found.length === 0) return [];
+  const items = found.map((s) => {
+    const rest = s.excess?.restChange;
+    return `<li><span class="slice">${escapeShort(s.key, 100)}</span>: ${escapeHtmlText(metric)} ${deltaHtml(metric, s.delta?.[metric], style, true)} (n = ${s.n}) while the rest of the data moved ${rest === null || rest === void 0 ? "\u2013" : deltaHtml(metric, rest, style)}; p (adj.) ${escapeHtmlText(s.excess ? s.excess.pAdjusted.toPrecision(2) : "\u2013")}</li>`;
+  });
+  return [
+    `<h3 id="findings">${found.length === 1 ? "1 slice got" : `${found.length} slices got`} worse than the rest of the data</h3>`,
+    `<ul class="findings">${items.join("")}</ul>`
+  ];
 }
 function renderSummary(report, style, confidence) {
   const header = [
@@ -65110,19 +65342,22 @@ function renderSummary(report, style, confidence) {
   const hasBase = report.overall.baseline !== void 0;
   const ci = report.overall.stats ? ` [${Math.round(confidence * 100)}% CI]` : "";
   const head = hasBase ? `<tr><th scope="col">Metric</th><th scope="col">Baseline</th><th scope="col">Candidate</th><th scope="col">\u0394</th><th scope="col">Interval${escapeHtmlText(ci)}</th></tr>` : '<tr><th scope="col">Metric</th><th scope="col">Candidate</th></tr>';
+  const outcome = taskOfReport(report).outcomeMetric;
+  const sig = (m) => deltaSignificant(report.overall.stats, m, outcome);
   const rows = metrics.map(
-    (m) => hasBase ? `<tr><th scope="row">${escapeHtmlText(m)}</th><td class="num">${formatMetric(m, report.overall.baseline?.[m], style)}</td><td class="num">${formatMetric(m, report.overall.candidate[m], style)}</td><td class="num">${deltaHtml(m, report.overall.delta?.[m], style)}</td><td class="num">${escapeHtmlText(intervalText(m, report.overall.stats?.intervals[m], style))}</td></tr>` : `<tr><th scope="row">${escapeHtmlText(m)}</th><td class="num">${formatMetric(m, report.overall.candidate[m], style)}</td></tr>`
+    (m) => hasBase ? `<tr><th scope="row">${escapeHtmlText(m)}</th><td class="num">${formatMetric(m, report.overall.baseline?.[m], style)}</td><td class="num">${formatMetric(m, report.overall.candidate[m], style)}</td><td class="num">${deltaHtml(m, report.overall.delta?.[m], style, sig(m))}</td><td class="num">${escapeHtmlText(intervalText(m, report.overall.stats?.intervals[m], style))}</td></tr>` : `<tr><th scope="row">${escapeHtmlText(m)}</th><td class="num">${formatMetric(m, report.overall.candidate[m], style)}</td></tr>`
   );
   out.push(
     '<section id="summary" aria-labelledby="h-summary"><h2 id="h-summary">Summary</h2>',
-    `<table class="metrics"><thead>${head}</thead><tbody>${rows.join("")}</tbody></table>`
+    `<table class="metrics"><thead>${head}</thead><tbody>${rows.join("")}</tbody></table>`,
+    ...findings(report, outcome, style)
   );
   const failed = report.gates.filter((g) => g.status === "fail");
   const warned = report.gates.filter((g) => g.status === "warn");
   const problems = groupByRule([...failed, ...warned]);
   if (problems.length > 0) {
     out.push(
-      `<h3>Gates: ${failed.length} failed, ${warned.length} warning${warned.length === 1 ? "" : "s"}</h3>`,
+      `<h3>Gate rules: ${groupByRule(failed).length} failed, ${groupByRule(warned).length} warning${groupByRule(warned).length === 1 ? "" : "s"}</h3>`,
       `<table class="gates"><thead><tr><th scope="col">Status</th><th scope="col">Rule</th><th scope="col">Target</th><th scope="col">Why</th></tr></thead><tbody>${problems.map(gateRow).join("")}</tbody></table>`
     );
   } else if (report.gates.length > 0) {
@@ -65153,6 +65388,7 @@ var init_summary2 = __esm({
     "use strict";
     init_verdict();
     init_markdown2();
+    init_registry();
     init_escape2();
     init_format();
     STATUS_TEXT = { pass: "pass", warn: "warn", fail: "fail", skipped: "skipped" };
@@ -65441,10 +65677,10 @@ text.addEventListener('input',filter);kind.addEventListener('change',filter);
 });
 
 // src/report/html/slices.ts
-function row(s, metric, style) {
+function row(s, metric, style, outcomeMetric) {
   const iv = s.stats?.intervals[metric];
   const d = s.delta?.[metric];
-  return `<tr data-kind="${escapeHtmlText(s.kind)}" data-status="${escapeHtmlText(s.status)}"><td data-v="${escapeHtmlText(s.status)}">${pill(s.status)}${s.newlyFailing ? ` ${pill("new")}` : ""}</td><td class="slice" data-v="${escapeHtmlText(s.key)}">${escapeShort(s.key, 120)}</td><td data-v="${escapeHtmlText(s.kind)}">${escapeHtmlText(s.kind)}</td><td class="num" data-v="${s.n}">${s.n}</td><td class="num" data-v="${key(s.baseline?.[metric])}">${formatMetric(metric, s.baseline?.[metric], style)}</td><td class="num" data-v="${key(s.candidate[metric])}">${formatMetric(metric, s.candidate[metric], style)}</td><td class="num" data-v="${key(d)}">${deltaHtml(metric, d, style)}</td><td class="num" data-v="${key(iv?.lower)}">${escapeHtmlText(intervalText(metric, iv, style))}</td><td class="num" data-v="${key(s.stats?.pAdjusted)}">${pHtml(s.stats)}</td></tr>`;
+  return `<tr data-kind="${escapeHtmlText(s.kind)}" data-status="${escapeHtmlText(s.status)}"><td data-v="${escapeHtmlText(s.status)}">${pill(s.status)}${s.newlyFailing ? ` ${pill("new")}` : ""}</td><td class="slice" data-v="${escapeHtmlText(s.key)}">${escapeShort(s.key, 120)}</td><td data-v="${escapeHtmlText(s.kind)}">${escapeHtmlText(s.kind)}</td><td class="num" data-v="${s.n}">${s.n}</td><td class="num" data-v="${key(s.baseline?.[metric])}">${formatMetric(metric, s.baseline?.[metric], style)}</td><td class="num" data-v="${key(s.candidate[metric])}">${formatMetric(metric, s.candidate[metric], style)}</td><td class="num" data-v="${key(d)}">${deltaHtml(metric, d, style, deltaSignificant(s.stats, metric, outcomeMetric))}</td><td class="num" data-v="${key(iv?.lower)}">${escapeHtmlText(intervalText(metric, iv, style))}</td><td class="num" data-v="${key(s.stats?.pAdjusted)}">${pHtml(s.stats)}</td></tr>`;
 }
 function chartRows(slices, metric, style) {
   const sign = style.lowerIsBetter(metric) ? -1 : 1;
@@ -65487,6 +65723,7 @@ function renderSlices(report, metric, style, confidence, limits) {
       );
   }
   const shown = slices.slice(0, limits.sliceRows);
+  const outcomeMetric = taskOfReport(report).outcomeMetric;
   const kinds = [...new Set(slices.map((s) => s.kind))];
   out.push(
     `<div class="filters" role="search"><label>Filter slices <input type="search" id="slice-filter" placeholder="e.g. lighting" aria-controls="slice-table"></label> <label>Kind <select id="slice-kind" aria-controls="slice-table"><option value="">all</option>${kinds.map((k) => `<option>${escapeHtmlText(k)}</option>`).join("")}</select></label> <span id="slice-count" class="muted" aria-live="polite">${shown.length} of ${slices.length} slices</span></div>`,
@@ -65502,7 +65739,7 @@ function renderSlices(report, metric, style, confidence, limits) {
       "p (adj.)"
     ].map(
       (h, i) => `<th scope="col" aria-sort="none"><button type="button" data-col="${i}" data-type="${i === 1 || i === 2 || i === 0 ? "text" : "num"}">${escapeHtmlText(h)}</button></th>`
-    ).join("") + `</tr></thead><tbody>${shown.map((s) => row(s, metric, style)).join("")}</tbody></table>`
+    ).join("") + `</tr></thead><tbody>${shown.map((s) => row(s, metric, style, outcomeMetric)).join("")}</tbody></table>`
   );
   if (slices.length > shown.length)
     out.push(`<p class="more">${slices.length - shown.length} more slices are in report.json.</p>`);
@@ -65514,6 +65751,7 @@ var init_slices2 = __esm({
   "src/report/html/slices.ts"() {
     "use strict";
     init_markdown2();
+    init_registry();
     init_escape2();
     init_format();
     init_svg2();
@@ -65606,7 +65844,7 @@ var init_types3 = __esm({
 });
 
 // src/report/html/index.ts
-import { createHash as createHash9 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 function currentEntry(report) {
   return {
     sha: report.models.candidate.sha256?.slice(0, 12) ?? "this run",
@@ -65629,7 +65867,7 @@ function renderHtmlReport(report, assets, options) {
     renderHistory(assets.history, currentEntry(report), trendStyle(report))
   ];
   const summary = renderSummary(report, style, options.confidence);
-  const scriptHash = createHash9("sha256").update(SCRIPT).digest("base64");
+  const scriptHash = createHash8("sha256").update(SCRIPT).digest("base64");
   const csp = `default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`;
   return [
     "<!doctype html>",
