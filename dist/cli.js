@@ -65961,13 +65961,44 @@ async function encode3(img, side) {
   };
 }
 async function thumbnailOf(file2) {
+  return (await sizedThumbnailOf(file2))?.thumbnail;
+}
+async function sizedThumbnailOf(file2) {
   try {
     const img = sharp4(file2, { failOn: "error", limitInputPixels: 268402689 }).rotate();
     const meta3 = await img.metadata();
-    return await encode3(img, Math.max(meta3.width ?? 0, meta3.height ?? 0));
+    const width = meta3.autoOrient?.width ?? meta3.width ?? 0;
+    const height = meta3.autoOrient?.height ?? meta3.height ?? 0;
+    return { thumbnail: await encode3(img, Math.max(width, height)), width, height };
   } catch {
     return void 0;
   }
+}
+function detectionBoxes(report, sizes) {
+  const out = /* @__PURE__ */ new Map();
+  for (const e of report.examples.newlyFailing) {
+    if (!("newlyMissed" in e)) continue;
+    const size = sizes.get(e.id);
+    if (!size || size.width <= 0 || size.height <= 0) continue;
+    const place2 = (box) => {
+      const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = box;
+      return {
+        x: x1 / size.width,
+        y: y1 / size.height,
+        w: (x2 - x1) / size.width,
+        h: (y2 - y1) / size.height
+      };
+    };
+    out.set(e.id, [
+      ...e.newlyMissed.map((o) => ({ ...place2(o.box), kind: "missed", label: o.class })),
+      ...e.newFalsePositives.map((o) => ({
+        ...place2(o.box),
+        kind: "prediction",
+        label: `${o.class} ${o.score.toFixed(2)}`
+      }))
+    ]);
+  }
+  return out;
 }
 function shownIds(report, limits) {
   const data = dataImageIds(report.suites.data, limits);
@@ -66036,11 +66067,20 @@ async function writeHtmlReport(dir, report, examples, records, opts) {
   const ids = shownIds(report, limits);
   const index2 = examples.indexById();
   const evalIds = ids.eval.filter((id) => index2.has(id));
-  const thumbs = await mapPool(evalIds, 4, (id) => thumbnailOf(examples.absPath(index2.get(id))));
+  const thumbs = await mapPool(
+    evalIds,
+    4,
+    (id) => sizedThumbnailOf(examples.absPath(index2.get(id)))
+  );
   const images = /* @__PURE__ */ new Map();
+  const sizes = /* @__PURE__ */ new Map();
   evalIds.forEach((id, i) => {
-    if (thumbs[i]) images.set(id, thumbs[i]);
+    const t = thumbs[i];
+    if (!t) return;
+    images.set(id, t.thumbnail);
+    sizes.set(id, { width: t.width, height: t.height });
   });
+  const boxes = detectionBoxes(report, sizes);
   const trainImages = /* @__PURE__ */ new Map();
   if (ids.train.length > 0 && opts.trainImages) {
     const paths = await opts.trainImages();
@@ -66057,6 +66097,7 @@ async function writeHtmlReport(dir, report, examples, records, opts) {
     {
       images,
       trainImages,
+      ...boxes.size > 0 ? { boxes } : {},
       ...strip2 ? { strip: strip2 } : {},
       ...confusion ? { baselineConfusion: confusion } : {},
       ...opts.history ? { history: opts.history } : {}

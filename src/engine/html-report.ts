@@ -18,6 +18,7 @@ import {
   dataImageIds,
   DEFAULT_HTML_LIMITS,
   renderHtmlReport,
+  type Box,
   type CorruptionStrip,
   type HtmlLimits,
   type Thumbnail,
@@ -111,13 +112,57 @@ async function encode(img: Sharp, side: number): Promise<Thumbnail> {
 
 /** A thumbnail of an image file, or undefined when it cannot be read (the page says so). */
 async function thumbnailOf(file: string): Promise<Thumbnail | undefined> {
+  return (await sizedThumbnailOf(file))?.thumbnail;
+}
+
+/** A thumbnail and the size of the image it shows (upright), for boxes in image pixels. */
+async function sizedThumbnailOf(
+  file: string,
+): Promise<{ thumbnail: Thumbnail; width: number; height: number } | undefined> {
   try {
     const img = sharp(file, { failOn: 'error', limitInputPixels: 268_402_689 }).rotate();
     const meta = await img.metadata();
-    return await encode(img, Math.max(meta.width ?? 0, meta.height ?? 0));
+    const width = meta.autoOrient?.width ?? meta.width ?? 0;
+    const height = meta.autoOrient?.height ?? meta.height ?? 0;
+    return { thumbnail: await encode(img, Math.max(width, height)), width, height };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Boxes of a detection report's newly failing images, as fractions of each image's size: the
+ * ground truth the candidate newly misses and its new false positives (x1, y1, x2, y2 in the
+ * image's pixels in report.json).
+ */
+export function detectionBoxes(
+  report: Report,
+  sizes: ReadonlyMap<string, { width: number; height: number }>,
+): Map<string, Box[]> {
+  const out = new Map<string, Box[]>();
+  for (const e of report.examples.newlyFailing) {
+    if (!('newlyMissed' in e)) continue;
+    const size = sizes.get(e.id);
+    if (!size || size.width <= 0 || size.height <= 0) continue;
+    const place = (box: readonly number[]) => {
+      const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = box;
+      return {
+        x: x1 / size.width,
+        y: y1 / size.height,
+        w: (x2 - x1) / size.width,
+        h: (y2 - y1) / size.height,
+      };
+    };
+    out.set(e.id, [
+      ...e.newlyMissed.map((o) => ({ ...place(o.box), kind: 'missed' as const, label: o.class })),
+      ...e.newFalsePositives.map((o) => ({
+        ...place(o.box),
+        kind: 'prediction' as const,
+        label: `${o.class} ${o.score.toFixed(2)}`,
+      })),
+    ]);
+  }
+  return out;
 }
 
 /** The ids whose images the page shows, within the renderer's limits. */
@@ -219,11 +264,18 @@ export async function writeHtmlReport(
   const ids = shownIds(report, limits);
   const index = examples.indexById();
   const evalIds = ids.eval.filter((id) => index.has(id));
-  const thumbs = await mapPool(evalIds, 4, (id) => thumbnailOf(examples.absPath(index.get(id)!)));
+  const thumbs = await mapPool(evalIds, 4, (id) =>
+    sizedThumbnailOf(examples.absPath(index.get(id)!)),
+  );
   const images = new Map<string, Thumbnail>();
+  const sizes = new Map<string, { width: number; height: number }>();
   evalIds.forEach((id, i) => {
-    if (thumbs[i]) images.set(id, thumbs[i]);
+    const t = thumbs[i];
+    if (!t) return;
+    images.set(id, t.thumbnail);
+    sizes.set(id, { width: t.width, height: t.height });
   });
+  const boxes = detectionBoxes(report, sizes);
   const trainImages = new Map<string, Thumbnail>();
   if (ids.train.length > 0 && opts.trainImages) {
     const paths = await opts.trainImages();
@@ -240,6 +292,7 @@ export async function writeHtmlReport(
     {
       images,
       trainImages,
+      ...(boxes.size > 0 ? { boxes } : {}),
       ...(strip ? { strip } : {}),
       ...(confusion ? { baselineConfusion: confusion } : {}),
       ...(opts.history ? { history: opts.history } : {}),
