@@ -21,9 +21,9 @@ import {
   accumulate,
   COCO_STAT_NAMES,
   evaluateImages,
-  mapOfImages,
   summarize,
 } from '../src/metrics/detection/coco-eval.js';
+import { mapOfImages } from '../src/metrics/detection/weighted-map.js';
 import { createRandom } from '../src/metrics/random.js';
 import { decodeYoloV8 } from '../src/model/detection/yolo.js';
 import {
