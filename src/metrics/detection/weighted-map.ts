@@ -31,7 +31,15 @@ interface ClassPlan {
   /** True and false positives of run b at threshold t: index b·T + t (ignored ones left out). */
   readonly tp: Uint32Array;
   readonly fp: Uint32Array;
+  /**
+   * Per run: its false positives when it has no true positive and the same count at every
+   * threshold (most low-score detections), else {@link MIXED}. Such a run adds to one shared
+   * count instead of one per threshold.
+   */
+  readonly sameFp: Uint32Array;
 }
+
+const MIXED = 0xffffffff;
 
 /** What does not change between resamples, built once per evaluation. */
 interface Plan {
@@ -79,7 +87,14 @@ function planOf(ev: ImageEvaluation): Plan {
           else if (o !== IGNORED) fp[b * T + t]!++;
         }
       }
-    return { images: Uint32Array.from(images), start: Uint32Array.from(start), tp, fp };
+    const sameFp = new Uint32Array(B).fill(MIXED);
+    for (let b = 0; b < B; b++) {
+      let same = true;
+      for (let t = 0; t < T; t++)
+        if (tp[b * T + t] !== 0 || fp[b * T + t] !== fp[b * T]) same = false;
+      if (same) sameFp[b] = fp[b * T]!;
+    }
+    return { images: Uint32Array.from(images), start: Uint32Array.from(start), tp, fp, sameFp };
   });
   const plan: Plan = { classes, t50: params.iouThresholds.indexOf(0.5), maxDet };
   plans.set(ev, plan);
@@ -144,9 +159,16 @@ export function mapOfImages(
     fp.fill(0);
     nEv.fill(0);
     const B = cp.images.length;
+    // False positives counted once for all thresholds; a threshold's count is fp[x] + shared.
+    let shared = 0;
     for (let b = 0; b < B; b++) {
       const wb = w[cp.images[b]!]!;
       if (wb === 0) continue;
+      const same = cp.sameFp[b]!;
+      if (same !== MIXED) {
+        shared += wb * same;
+        continue;
+      }
       for (let x = 0; x < nt; x++) {
         const t = ts[x]!;
         const btp = cp.tp[b * T + t]!;
@@ -156,7 +178,7 @@ export function mapOfImages(
         }
         // A run with a true positive: visit its entries in order, w times.
         let ctp = tp[x]!;
-        let cfp = fp[x]!;
+        let cfp = fp[x]! + shared;
         let ne = nEv[x]!;
         const base = x * npig;
         for (let rep = 0; rep < wb; rep++)
@@ -172,7 +194,7 @@ export function mapOfImages(
             } else cfp++;
           }
         tp[x] = ctp;
-        fp[x] = cfp;
+        fp[x] = cfp - shared;
         nEv[x] = ne;
       }
     }
