@@ -19,10 +19,10 @@ import {
   accumulate,
   COCO_STAT_NAMES,
   evaluateImages,
-  mapOfImages,
   summarize,
   type ImageEvaluation,
 } from '../../src/metrics/detection/coco-eval.js';
+import { mapOfImages } from '../../src/metrics/detection/weighted-map.js';
 import { detectionChanges } from '../../src/metrics/detection/changes.js';
 import { pairedDetectionBootstrap } from '../../src/metrics/detection/paired.js';
 import { decodeBatch } from '../../src/model/detection/batch.js';

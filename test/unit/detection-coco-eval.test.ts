@@ -9,10 +9,10 @@ import {
   accumulate,
   cocoParams,
   evaluateImages,
-  mapOfImages,
   summarize,
   type CocoStats,
 } from '../../src/metrics/detection/coco-eval.js';
+import { mapOfImages } from '../../src/metrics/detection/weighted-map.js';
 import {
   DetectionColumnsBuilder,
   GroundTruthColumnsBuilder,

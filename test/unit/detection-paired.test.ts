@@ -1,7 +1,8 @@
 /** Paired image bootstrap of mAP deltas on cached per-image evaluations. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { evaluateImages, mapOfImages } from '../../src/metrics/detection/coco-eval.js';
+import { evaluateImages } from '../../src/metrics/detection/coco-eval.js';
+import { mapOfImages } from '../../src/metrics/detection/weighted-map.js';
 import { pairedDetectionBootstrap } from '../../src/metrics/detection/paired.js';
 import { pairedBootstrap } from '../../src/metrics/stats.js';
 import {

@@ -37,7 +37,7 @@ import { cocoBoxes } from '../../tables/detections.js';
 import { cocoIou, greedyMatch, matchProblem, rowsByClass, sortByScore } from './matching.js';
 
 /** numpy.spacing(1): the ε pycocotools adds to tp + fp. */
-const SPACING_1 = 2.220446049250313e-16;
+export const SPACING_1 = 2.220446049250313e-16;
 
 /** Evaluation parameters; {@link cocoParams} gives COCOeval's defaults for bounding boxes. */
 export interface CocoEvalParams {
@@ -80,8 +80,8 @@ export function cocoParams(): CocoEvalParams {
 
 /** Outcome codes of one detection at one (area range, IoU threshold). */
 const FP = 0;
-const TP = 1;
-const IGNORED = 2;
+export const TP = 1;
+export const IGNORED = 2;
 
 /** The detections of one class over all images, sorted as accumulation visits them. */
 interface ClassDetections {
@@ -479,21 +479,5 @@ export function summarize(acc: Accumulated): CocoStats {
       ap: meanPrecision(acc, 0, last, undefined, [k]),
       ap50: meanPrecision(acc, 0, last, t50, [k]),
     })),
-  };
-}
-
-/**
- * mAP (AP @ .50:.95) and AP50 at all areas and the largest maxDets over weighted images: the
- * two numbers a paired bootstrap needs, accumulating only what they read.
- */
-export function mapOfImages(
-  ev: ImageEvaluation,
-  weights?: ArrayLike<number>,
-): { map: number; ap50: number } {
-  const last = ev.params.maxDets.length - 1;
-  const acc = accumulate(ev, { ...(weights ? { weights } : {}), areas: [0], maxDets: [last] });
-  return {
-    map: meanPrecision(acc, 0, last),
-    ap50: meanPrecision(acc, 0, last, thresholdIndex(ev.params, 0.5)),
   };
 }

@@ -5,7 +5,8 @@
  * per-image evaluation, so no matching is redone per resample.
  */
 import { pairedBootstrap, type BootstrapInterval, type BootstrapOptions } from '../stats.js';
-import { mapOfImages, type ImageEvaluation } from './coco-eval.js';
+import type { ImageEvaluation } from './coco-eval.js';
+import { mapOfImages } from './weighted-map.js';
 
 /** The two summary numbers a detection comparison gates on. */
 export type DetectionMetricName = 'map' | 'ap50';
@@ -33,8 +34,8 @@ export function pairedDetectionBootstrap(
     (w) => {
       full.fill(0);
       for (let t = 0; t < rows.length; t++) full[rows[t]!]! += w[t]!;
-      const c = mapOfImages(candidate, full)[metric];
-      const b = mapOfImages(baseline, full)[metric];
+      const c = mapOfImages(candidate, full, [metric])[metric];
+      const b = mapOfImages(baseline, full, [metric])[metric];
       // −1 is COCOeval's "undefined" (no counted object drawn): leave the resample out.
       return c < 0 || b < 0 ? NaN : c - b;
     },

@@ -8,10 +8,10 @@ import { UserError } from '../../errors.js';
 import {
   accumulate,
   evaluateImages,
-  mapOfImages,
   summarize,
   type ImageEvaluation,
 } from '../../metrics/detection/coco-eval.js';
+import { mapOfImages } from '../../metrics/detection/weighted-map.js';
 import { matchAtWorkingPoint, type WorkingPointMatch } from '../../metrics/detection/threshold.js';
 import type { MetricValues } from '../../metrics/values.js';
 import type { GroundTruthColumns } from '../../tables/detections.js';
@@ -177,7 +177,7 @@ export function valuesOf(
     const s = summarize(accumulate(te.ev, { weights }));
     for (const n of coco) out[n] = defined(s[STAT_KEYS[COCO_METRICS.indexOf(n as never)]!]);
   } else if (coco.length > 0) {
-    const m = mapOfImages(te.ev, weights);
+    const m = mapOfImages(te.ev, weights, coco as ('map' | 'ap50')[]);
     for (const n of coco) out[n] = defined(n === 'map' ? m.map : m.ap50);
   }
   if (names.some((n) => (WORKING_POINT_METRICS as readonly string[]).includes(n))) {
