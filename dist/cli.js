@@ -36362,14 +36362,6 @@ function summarize(acc) {
     }))
   };
 }
-function mapOfImages(ev, weights) {
-  const last = ev.params.maxDets.length - 1;
-  const acc = accumulate(ev, { ...weights ? { weights } : {}, areas: [0], maxDets: [last] });
-  return {
-    map: meanPrecision(acc, 0, last),
-    ap50: meanPrecision(acc, 0, last, thresholdIndex(ev.params, 0.5))
-  };
-}
 var SPACING_1, FP, TP, IGNORED, scratchRc, scratchPr, scratchBlocks;
 var init_coco_eval = __esm({
   "src/metrics/detection/coco-eval.ts"() {
@@ -37925,6 +37917,170 @@ var init_changes2 = __esm({
   }
 });
 
+// src/metrics/detection/weighted-map.ts
+function planOf(ev) {
+  const cached2 = plans.get(ev);
+  if (cached2) return cached2;
+  const { params } = ev;
+  const T = params.iouThresholds.length;
+  const A = params.areaRanges.length;
+  const maxDet = params.maxDets[params.maxDets.length - 1];
+  const classes = ev.classes.map((c2) => {
+    const S = c2.scores.length;
+    const images = [];
+    const start = [];
+    let s = 0;
+    while (s < S) {
+      const img = c2.images[s];
+      const score = c2.scores[s];
+      let end = s + 1;
+      while (end < S && c2.images[end] === img && c2.scores[end] === score) end++;
+      images.push(img);
+      start.push(s);
+      s = end;
+    }
+    start.push(S);
+    const B = images.length;
+    const tp = new Uint32Array(B * T);
+    const fp = new Uint32Array(B * T);
+    for (let b = 0; b < B; b++)
+      for (let e = start[b]; e < start[b + 1]; e++) {
+        if (c2.ranks[e] >= maxDet) continue;
+        for (let t = 0; t < T; t++) {
+          const o = c2.outcomes[e * A * T + t];
+          if (o === TP) tp[b * T + t]++;
+          else if (o !== IGNORED) fp[b * T + t]++;
+        }
+      }
+    const sameFp = new Uint32Array(B).fill(MIXED);
+    for (let b = 0; b < B; b++) {
+      let same = true;
+      for (let t = 0; t < T; t++)
+        if (tp[b * T + t] !== 0 || fp[b * T + t] !== fp[b * T]) same = false;
+      if (same) sameFp[b] = fp[b * T];
+    }
+    return { images: Uint32Array.from(images), start: Uint32Array.from(start), tp, fp, sameFp };
+  });
+  const plan = { classes, t50: params.iouThresholds.indexOf(0.5), maxDet };
+  plans.set(ev, plan);
+  return plan;
+}
+function mapOfImages(ev, weights, metrics = ["map", "ap50"]) {
+  const { params, numImages: N, numClasses: K } = ev;
+  const w = weights ?? new Uint32Array(N).fill(1);
+  if (w.length !== N) throw new RangeError(`${w.length} weights for ${N} images`);
+  const plan = planOf(ev);
+  const T = params.iouThresholds.length;
+  const A = params.areaRanges.length;
+  const R = params.recallThresholds.length;
+  const recThr = params.recallThresholds;
+  const wantMap = metrics.includes("map");
+  const wantAp50 = metrics.includes("ap50") && plan.t50 >= 0;
+  const ts = wantMap ? Array.from({ length: T }, (_, t) => t) : wantAp50 ? [plan.t50] : [];
+  const nt = ts.length;
+  if (scratchPrecision.length < nt * R * K) scratchPrecision = new Float64Array(nt * R * K);
+  const P = scratchPrecision;
+  const defined2 = new Uint8Array(K);
+  const tp = new Float64Array(nt);
+  const fp = new Float64Array(nt);
+  const nEv = new Uint32Array(nt);
+  for (let k = 0; k < K && nt > 0; k++) {
+    let npig = 0;
+    const cnt = k * A * N;
+    for (let i = 0; i < N; i++) npig += ev.counted[cnt + i] * w[i];
+    if (npig === 0) continue;
+    defined2[k] = 1;
+    if (scratchRc2.length < nt * npig) {
+      scratchRc2 = new Float64Array(nt * npig);
+      scratchPr2 = new Float64Array(nt * npig);
+    }
+    const rcE = scratchRc2;
+    const prE = scratchPr2;
+    const c2 = ev.classes[k];
+    const cp = plan.classes[k];
+    tp.fill(0);
+    fp.fill(0);
+    nEv.fill(0);
+    const B = cp.images.length;
+    let shared2 = 0;
+    for (let b = 0; b < B; b++) {
+      const wb = w[cp.images[b]];
+      if (wb === 0) continue;
+      const same = cp.sameFp[b];
+      if (same !== MIXED) {
+        shared2 += wb * same;
+        continue;
+      }
+      for (let x = 0; x < nt; x++) {
+        const t = ts[x];
+        const btp = cp.tp[b * T + t];
+        if (btp === 0) {
+          fp[x] = fp[x] + wb * cp.fp[b * T + t];
+          continue;
+        }
+        let ctp = tp[x];
+        let cfp = fp[x] + shared2;
+        let ne = nEv[x];
+        const base = x * npig;
+        for (let rep = 0; rep < wb; rep++)
+          for (let e = cp.start[b]; e < cp.start[b + 1]; e++) {
+            if (c2.ranks[e] >= plan.maxDet) continue;
+            const o = c2.outcomes[e * A * T + t];
+            if (o === IGNORED) continue;
+            if (o === TP) {
+              ctp++;
+              rcE[base + ne] = ctp / npig;
+              prE[base + ne] = ctp / (cfp + ctp + SPACING_1);
+              ne++;
+            } else cfp++;
+          }
+        tp[x] = ctp;
+        fp[x] = cfp - shared2;
+        nEv[x] = ne;
+      }
+    }
+    for (let x = 0; x < nt; x++) {
+      const base = x * npig;
+      const n = nEv[x];
+      for (let j2 = n - 1; j2 > 0; j2--)
+        if (prE[base + j2] > prE[base + j2 - 1]) prE[base + j2 - 1] = prE[base + j2];
+      let j = 0;
+      for (let r = 0; r < R; r++) {
+        const thr = recThr[r];
+        while (j < n && rcE[base + j] < thr) j++;
+        P[(x * R + r) * K + k] = j < n ? prE[base + j] : 0;
+      }
+    }
+  }
+  const mean2 = (xs) => {
+    let sum2 = 0;
+    let n = 0;
+    for (const x of xs)
+      for (let r = 0; r < R; r++)
+        for (let k = 0; k < K; k++)
+          if (defined2[k]) {
+            sum2 += P[(x * R + r) * K + k];
+            n++;
+          }
+    return n === 0 ? -1 : sum2 / n;
+  };
+  const map2 = wantMap ? mean2(ts.map((_, x) => x)) : NaN;
+  const ap50 = !wantAp50 ? metrics.includes("ap50") ? -1 : NaN : mean2([ts.indexOf(plan.t50)]);
+  return { map: map2, ap50 };
+}
+var MIXED, plans, scratchRc2, scratchPr2, scratchPrecision;
+var init_weighted_map = __esm({
+  "src/metrics/detection/weighted-map.ts"() {
+    "use strict";
+    init_coco_eval();
+    MIXED = 4294967295;
+    plans = /* @__PURE__ */ new WeakMap();
+    scratchRc2 = new Float64Array(0);
+    scratchPr2 = new Float64Array(0);
+    scratchPrecision = new Float64Array(0);
+  }
+});
+
 // src/tasks/detection/evaluation.ts
 function workingPoint(ctx) {
   const d = ctx.config.metrics.detection;
@@ -38016,7 +38172,7 @@ function valuesOf(te, weights, names) {
     const s = summarize(accumulate(te.ev, { weights }));
     for (const n of coco) out[n] = defined(s[STAT_KEYS[COCO_METRICS.indexOf(n)]]);
   } else if (coco.length > 0) {
-    const m = mapOfImages(te.ev, weights);
+    const m = mapOfImages(te.ev, weights, coco);
     for (const n of coco) out[n] = defined(n === "map" ? m.map : m.ap50);
   }
   if (names.some((n) => WORKING_POINT_METRICS.includes(n))) {
@@ -38055,6 +38211,7 @@ var init_evaluation = __esm({
     "use strict";
     init_errors();
     init_coco_eval();
+    init_weighted_map();
     init_threshold();
     COCO_METRICS = [
       "map",
