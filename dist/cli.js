@@ -36362,7 +36362,7 @@ function summarize(acc) {
     }))
   };
 }
-var SPACING_1, FP, TP, IGNORED, scratchRc, scratchPr, scratchBlocks;
+var SPACING_1, FP, TP, IGNORED, scratchRc, scratchPr, scratchBlocks, COCO_STAT_NAMES;
 var init_coco_eval = __esm({
   "src/metrics/detection/coco-eval.ts"() {
     "use strict";
@@ -36375,6 +36375,20 @@ var init_coco_eval = __esm({
     scratchRc = new Float64Array(0);
     scratchPr = new Float64Array(0);
     scratchBlocks = new Uint32Array(0);
+    COCO_STAT_NAMES = [
+      "ap",
+      "ap50",
+      "ap75",
+      "apSmall",
+      "apMedium",
+      "apLarge",
+      "ar1",
+      "ar10",
+      "ar100",
+      "arSmall",
+      "arMedium",
+      "arLarge"
+    ];
   }
 });
 
@@ -38170,7 +38184,7 @@ function valuesOf(te, weights, names) {
   const coco = names.filter((n) => COCO_METRICS.includes(n));
   if (coco.some((n) => n !== "map" && n !== "ap50")) {
     const s = summarize(accumulate(te.ev, { weights }));
-    for (const n of coco) out[n] = defined(s[STAT_KEYS[COCO_METRICS.indexOf(n)]]);
+    for (const n of coco) out[n] = defined(s[COCO_STAT_NAMES[COCO_METRICS.indexOf(n)]]);
   } else if (coco.length > 0) {
     const m = mapOfImages(te.ev, weights, coco);
     for (const n of coco) out[n] = defined(n === "map" ? m.map : m.ap50);
@@ -38205,7 +38219,7 @@ function valuesOf(te, weights, names) {
 function hasInterval(metric) {
   return metric.name === "map" || metric.name === "ap50" || metric.name in WP_SET;
 }
-var COCO_METRICS, WORKING_POINT_METRICS, DETECTION_METRICS, STAT_KEYS, cache, defined, WP_SET;
+var COCO_METRICS, WORKING_POINT_METRICS, DETECTION_METRICS, cache, defined, WP_SET;
 var init_evaluation = __esm({
   "src/tasks/detection/evaluation.ts"() {
     "use strict";
@@ -38229,20 +38243,6 @@ var init_evaluation = __esm({
     ];
     WORKING_POINT_METRICS = ["precision", "recall", "f1", "image_accuracy"];
     DETECTION_METRICS = [...COCO_METRICS, ...WORKING_POINT_METRICS];
-    STAT_KEYS = [
-      "ap",
-      "ap50",
-      "ap75",
-      "apSmall",
-      "apMedium",
-      "apLarge",
-      "ar1",
-      "ar10",
-      "ar100",
-      "arSmall",
-      "arMedium",
-      "arLarge"
-    ];
     cache = /* @__PURE__ */ new WeakMap();
     defined = (v) => v > -1 && Number.isFinite(v) ? v : null;
     WP_SET = Object.fromEntries(WORKING_POINT_METRICS.map((n) => [n, true]));

@@ -7,6 +7,7 @@
 import { UserError } from '../../errors.js';
 import {
   accumulate,
+  COCO_STAT_NAMES,
   evaluateImages,
   summarize,
   type ImageEvaluation,
@@ -36,21 +37,6 @@ export const COCO_METRICS = [
 /** Working-point metrics (micro-averaged over classes) and the per-image outcome rate. */
 export const WORKING_POINT_METRICS = ['precision', 'recall', 'f1', 'image_accuracy'] as const;
 export const DETECTION_METRICS = [...COCO_METRICS, ...WORKING_POINT_METRICS] as const;
-
-const STAT_KEYS = [
-  'ap',
-  'ap50',
-  'ap75',
-  'apSmall',
-  'apMedium',
-  'apLarge',
-  'ar1',
-  'ar10',
-  'ar100',
-  'arSmall',
-  'arMedium',
-  'arLarge',
-] as const;
 
 /** The working point of a config (metrics.detection; defaults as documented there). */
 export function workingPoint(ctx: TaskContext): { scoreThreshold: number; iouThreshold: number } {
@@ -175,7 +161,7 @@ export function valuesOf(
   const coco = names.filter((n) => (COCO_METRICS as readonly string[]).includes(n));
   if (coco.some((n) => n !== 'map' && n !== 'ap50')) {
     const s = summarize(accumulate(te.ev, { weights }));
-    for (const n of coco) out[n] = defined(s[STAT_KEYS[COCO_METRICS.indexOf(n as never)]!]);
+    for (const n of coco) out[n] = defined(s[COCO_STAT_NAMES[COCO_METRICS.indexOf(n as never)]!]);
   } else if (coco.length > 0) {
     const m = mapOfImages(te.ev, weights, coco as ('map' | 'ap50')[]);
     for (const n of coco) out[n] = defined(n === 'map' ? m.map : m.ap50);
