@@ -220,3 +220,47 @@ describe('report.html with hostile strings', () => {
     },
   );
 });
+
+describe('report.html of the detection example in headless Chromium', () => {
+  let detectionHtml: string | undefined;
+  beforeAll(async () => {
+    if (!browser) return;
+    const result = await runFromConfigFile(
+      path.join(repoRoot, 'examples/detection/visiongate.yml'),
+    );
+    const dir = path.join(tmp, 'detection');
+    const written = await writeOutputs(
+      dir,
+      result.report,
+      result.records,
+      result.examples,
+      result.images,
+      markdownOptions(result.loaded.config),
+      htmlOptions(result.loaded),
+    );
+    detectionHtml = written.html!;
+  }, 300_000);
+
+  it_(
+    'opens with no console errors or network, the mAP headline, and boxes over decoded images',
+    async () => {
+      const { page, network, consoleErrors } = await open(detectionHtml!);
+      expect(consoleErrors).toEqual([]);
+      expect(network).toEqual([]);
+      expect(await page.$eval('#summary table.metrics', (t) => t.textContent ?? '')).toMatch(/map/);
+      // Newly failing images carry their newly missed objects and new false positives as boxes.
+      const cards = await page.$$eval('#examples figure.card', (figs) =>
+        figs.map((f) => ({
+          decoded: (f.querySelector('img')?.naturalWidth ?? 0) > 0,
+          missed: f.querySelectorAll('rect.box.missed').length,
+          predicted: f.querySelectorAll('rect.box.prediction').length,
+        })),
+      );
+      expect(cards.length).toBeGreaterThan(0);
+      expect(cards.every((c) => c.decoded)).toBe(true);
+      expect(cards.some((c) => c.missed > 0)).toBe(true);
+      expect(cards.some((c) => c.predicted > 0)).toBe(true);
+      await page.close();
+    },
+  );
+});
