@@ -35910,6 +35910,40 @@ function cocoBoxes(c2) {
   }
   return out;
 }
+function selectedOffsets(offsets, rows) {
+  const out = new Uint32Array(rows.length + 1);
+  for (let t = 0; t < rows.length; t++) {
+    const i = rows[t];
+    out[t + 1] = out[t] + offsets[i + 1] - offsets[i];
+  }
+  return out;
+}
+function selectGroundTruth(c2, rows) {
+  const offsets = selectedOffsets(c2.offsets, rows);
+  const n = offsets[rows.length];
+  const out = {
+    offsets,
+    boxes: new Float64Array(4 * n),
+    classes: new Int32Array(n),
+    iscrowd: new Uint8Array(n),
+    ignore: new Uint8Array(n),
+    areas: new Float64Array(n),
+    ...c2.xywh ? { xywh: new Float64Array(4 * n) } : {}
+  };
+  for (let t = 0; t < rows.length; t++) {
+    const i = rows[t];
+    const a = c2.offsets[i];
+    const b = c2.offsets[i + 1];
+    const o = offsets[t];
+    out.boxes.set(c2.boxes.subarray(4 * a, 4 * b), 4 * o);
+    out.classes.set(c2.classes.subarray(a, b), o);
+    out.iscrowd.set(c2.iscrowd.subarray(a, b), o);
+    out.ignore.set(c2.ignore.subarray(a, b), o);
+    out.areas.set(c2.areas.subarray(a, b), o);
+    if (c2.xywh) out.xywh.set(c2.xywh.subarray(4 * a, 4 * b), 4 * o);
+  }
+  return out;
+}
 function detectionsOf(c2, i) {
   const out = [];
   for (let r = c2.offsets[i]; r < c2.offsets[i + 1]; r++) {
@@ -38114,36 +38148,6 @@ function groundTruthOf(table2, ctx) {
   });
   return selectGroundTruth(g.columns, rows);
 }
-function selectGroundTruth(c2, rows) {
-  const offsets = new Uint32Array(rows.length + 1);
-  for (let t = 0; t < rows.length; t++) {
-    const i = rows[t];
-    offsets[t + 1] = offsets[t] + c2.offsets[i + 1] - c2.offsets[i];
-  }
-  const n = offsets[rows.length];
-  const out = {
-    offsets,
-    boxes: new Float64Array(4 * n),
-    classes: new Int32Array(n),
-    iscrowd: new Uint8Array(n),
-    ignore: new Uint8Array(n),
-    areas: new Float64Array(n),
-    ...c2.xywh ? { xywh: new Float64Array(4 * n) } : {}
-  };
-  for (let t = 0; t < rows.length; t++) {
-    const i = rows[t];
-    const a = c2.offsets[i];
-    const b = c2.offsets[i + 1];
-    const o = offsets[t];
-    out.boxes.set(c2.boxes.subarray(4 * a, 4 * b), 4 * o);
-    out.classes.set(c2.classes.subarray(a, b), o);
-    out.iscrowd.set(c2.iscrowd.subarray(a, b), o);
-    out.ignore.set(c2.ignore.subarray(a, b), o);
-    out.areas.set(c2.areas.subarray(a, b), o);
-    if (c2.xywh) out.xywh.set(c2.xywh.subarray(4 * a, 4 * b), 4 * o);
-  }
-  return out;
-}
 function evaluationOf(table2, ctx) {
   const wp = workingPoint(ctx);
   const key2 = `${wp.scoreThreshold}/${wp.iouThreshold}`;
@@ -38227,6 +38231,7 @@ var init_evaluation = __esm({
     init_coco_eval();
     init_weighted_map();
     init_threshold();
+    init_detections();
     COCO_METRICS = [
       "map",
       "ap50",

@@ -194,13 +194,50 @@ export function cocoBoxes(c: {
   return out;
 }
 
-/** The images `rows` (in that order) of a detection set, e.g. a shard's or a slice's. */
-export function selectDetections(c: DetectionColumns, rows: ArrayLike<number>): DetectionColumns {
-  const offsets = new Uint32Array(rows.length + 1);
+/** Row offsets of the images `rows` (in that order) taken out of a set with `offsets`. */
+function selectedOffsets(offsets: Uint32Array, rows: ArrayLike<number>): Uint32Array {
+  const out = new Uint32Array(rows.length + 1);
   for (let t = 0; t < rows.length; t++) {
     const i = rows[t]!;
-    offsets[t + 1] = offsets[t]! + c.offsets[i + 1]! - c.offsets[i]!;
+    out[t + 1] = out[t]! + offsets[i + 1]! - offsets[i]!;
   }
+  return out;
+}
+
+/** The images `rows` (in that order) of a ground-truth set, e.g. a slice's or a resample's. */
+export function selectGroundTruth(
+  c: GroundTruthColumns,
+  rows: ArrayLike<number>,
+): GroundTruthColumns {
+  const offsets = selectedOffsets(c.offsets, rows);
+  const n = offsets[rows.length]!;
+  const out = {
+    offsets,
+    boxes: new Float64Array(4 * n),
+    classes: new Int32Array(n),
+    iscrowd: new Uint8Array(n),
+    ignore: new Uint8Array(n),
+    areas: new Float64Array(n),
+    ...(c.xywh ? { xywh: new Float64Array(4 * n) } : {}),
+  };
+  for (let t = 0; t < rows.length; t++) {
+    const i = rows[t]!;
+    const a = c.offsets[i]!;
+    const b = c.offsets[i + 1]!;
+    const o = offsets[t]!;
+    out.boxes.set(c.boxes.subarray(4 * a, 4 * b), 4 * o);
+    out.classes.set(c.classes.subarray(a, b), o);
+    out.iscrowd.set(c.iscrowd.subarray(a, b), o);
+    out.ignore.set(c.ignore.subarray(a, b), o);
+    out.areas.set(c.areas.subarray(a, b), o);
+    if (c.xywh) out.xywh!.set(c.xywh.subarray(4 * a, 4 * b), 4 * o);
+  }
+  return out;
+}
+
+/** The images `rows` (in that order) of a detection set, e.g. a shard's or a slice's. */
+export function selectDetections(c: DetectionColumns, rows: ArrayLike<number>): DetectionColumns {
+  const offsets = selectedOffsets(c.offsets, rows);
   const n = offsets[rows.length]!;
   const out = {
     offsets,

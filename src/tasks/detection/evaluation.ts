@@ -15,7 +15,7 @@ import {
 import { mapOfImages } from '../../metrics/detection/weighted-map.js';
 import { matchAtWorkingPoint, type WorkingPointMatch } from '../../metrics/detection/threshold.js';
 import type { MetricValues } from '../../metrics/values.js';
-import type { GroundTruthColumns } from '../../tables/detections.js';
+import { selectGroundTruth, type GroundTruthColumns } from '../../tables/detections.js';
 import type { TaskContext, TaskMetric } from '../task.js';
 import type { DetectionTable } from './records.js';
 
@@ -73,41 +73,6 @@ export function groundTruthOf(table: DetectionTable, ctx: TaskContext): GroundTr
     return r;
   });
   return selectGroundTruth(g.columns, rows);
-}
-
-/** The images `rows` (in that order) of a ground-truth set. */
-export function selectGroundTruth(
-  c: GroundTruthColumns,
-  rows: ArrayLike<number>,
-): GroundTruthColumns {
-  const offsets = new Uint32Array(rows.length + 1);
-  for (let t = 0; t < rows.length; t++) {
-    const i = rows[t]!;
-    offsets[t + 1] = offsets[t]! + c.offsets[i + 1]! - c.offsets[i]!;
-  }
-  const n = offsets[rows.length]!;
-  const out = {
-    offsets,
-    boxes: new Float64Array(4 * n),
-    classes: new Int32Array(n),
-    iscrowd: new Uint8Array(n),
-    ignore: new Uint8Array(n),
-    areas: new Float64Array(n),
-    ...(c.xywh ? { xywh: new Float64Array(4 * n) } : {}),
-  };
-  for (let t = 0; t < rows.length; t++) {
-    const i = rows[t]!;
-    const a = c.offsets[i]!;
-    const b = c.offsets[i + 1]!;
-    const o = offsets[t]!;
-    out.boxes.set(c.boxes.subarray(4 * a, 4 * b), 4 * o);
-    out.classes.set(c.classes.subarray(a, b), o);
-    out.iscrowd.set(c.iscrowd.subarray(a, b), o);
-    out.ignore.set(c.ignore.subarray(a, b), o);
-    out.areas.set(c.areas.subarray(a, b), o);
-    if (c.xywh) out.xywh!.set(c.xywh.subarray(4 * a, 4 * b), 4 * o);
-  }
-  return out;
 }
 
 /** The per-table evaluation (cached per table and working point). */
