@@ -205,11 +205,39 @@ export const biasConfigSchema = z
   })
   .strict();
 
+export const boxesConfigSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Check detection ground truth: degenerate, out-of-bounds and duplicate boxes, class balance, tiny objects. Detection only.',
+      ),
+  })
+  .strict();
+
 export const dataGatesConfigSchema = z
   .object({
     maxLabelIssueRate: dataGateSchema
       .default({ warn: 0.02 })
       .describe('Fraction of examples flagged as label issues.'),
+    maxDegenerateBoxes: dataGateSchema
+      .default({ warn: 0 })
+      .describe('Detection: ground-truth boxes with zero width or height.'),
+    maxOutOfBoundsBoxes: dataGateSchema
+      .default({ warn: 0 })
+      .describe('Detection: ground-truth boxes past the image border.'),
+    maxDuplicateBoxes: dataGateSchema
+      .default({ warn: 0 })
+      .describe('Detection: pairs of same-class boxes in one image with IoU ≥ 0.95.'),
+    maxTinyObjectShare: dataGateSchema
+      .default({})
+      .describe(
+        'Detection: share of counted objects with area < 16² pixels (report only by default).',
+      ),
+    minClassObjects: dataGateSchema
+      .default({})
+      .describe('Detection: objects of the rarest class (report only by default).'),
     maxDuplicateGroups: dataGateSchema
       .default({ warn: 0 })
       .describe('Groups of exact or near duplicates.'),
@@ -272,6 +300,7 @@ export const dataSuiteConfigSchema = z
       .default(50)
       .describe('Worst offenders kept per finding.'),
     labelIssues: labelIssuesConfigSchema.prefault({}),
+    boxes: boxesConfigSchema.prefault({}),
     duplicates: duplicatesConfigSchema.prefault({}),
     leakage: leakageConfigSchema.prefault({}),
     representativity: representativityConfigSchema.prefault({}),

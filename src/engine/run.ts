@@ -502,6 +502,7 @@ export async function reportFromRecords(
           groundTruth: {
             rowOf: data.detection.images.indexById(),
             columns: data.detection.gt,
+            sizes: { widths: data.detection.widths, heights: data.detection.heights },
           },
         }
       : {}),

@@ -36,6 +36,8 @@ export interface TaskContext {
 export interface ExampleGroundTruth {
   rowOf: ReadonlyMap<string, number>;
   columns: GroundTruthColumns;
+  /** Pixel size of each image row as the dataset gives it (the data suite's border check). */
+  sizes?: { widths: ArrayLike<number>; heights: ArrayLike<number> };
 }
 
 /** A metric a task offers: its name (as configs and gates write it) and which way is better. */

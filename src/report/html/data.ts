@@ -1,12 +1,13 @@
 /**
- * Data findings with pictures: suspected label errors (given vs suggested label), duplicate and
+ * Data findings with pictures: problem boxes of a detection dataset drawn over their images,
+ * suspected label errors (given vs suggested label), duplicate and
  * near-duplicate groups side by side, train/test leakage pairs, outlier and unreadable images.
  */
 import type { DataSuiteResult } from '../../suites/data/index.js';
 import { escapeHtmlText as esc, escapeShort } from './escape.js';
 import { pct } from './format.js';
 import { card } from './thumbs.js';
-import type { HtmlAssets, HtmlLimits } from './types.js';
+import type { Box, HtmlAssets, HtmlLimits } from './types.js';
 
 const more = (total: number, shown: number, what: string) =>
   total > shown ? `<p class="more">${total - shown} more ${what} in report.json.</p>` : '';
@@ -22,6 +23,7 @@ export function dataImageIds(
   const c = data.checks;
   if (c.labelIssues.status === 'ran')
     ev.push(...c.labelIssues.issues.slice(0, limits.findingImages).map((i) => i.id));
+  if (c.boxes?.status === 'ran') ev.push(...boxProblems(c.boxes, limits).map((p) => p.id));
   if (c.duplicates.status === 'ran')
     for (const g of c.duplicates.groups.slice(0, limits.findingImages))
       ev.push(...g.ids.slice(0, 4));
@@ -37,6 +39,43 @@ export function dataImageIds(
         .map((o) => o.id),
     );
   return { eval: [...new Set(ev)], train: [...new Set(train)] };
+}
+
+type BoxesRan = Extract<NonNullable<DataSuiteResult['checks']['boxes']>, { status: 'ran' }>;
+
+/** The problem boxes shown, each with its image: degenerate, past the border, duplicates. */
+function boxProblems(
+  f: BoxesRan,
+  limits: HtmlLimits,
+): { id: string; what: string; cls: string; boxes: Box[] }[] {
+  const scaled = (b: readonly (number | null)[], w: number | null, h: number | null): Box => {
+    const W = w ?? NaN;
+    const H = h ?? NaN;
+    // An image of unknown size (no sizes given) cannot be drawn on: the box is left out.
+    const [x1, y1, x2, y2] = b.map((v) => v ?? NaN) as [number, number, number, number];
+    return { x: x1 / W, y: y1 / H, w: (x2 - x1) / W, h: (y2 - y1) / H, kind: 'missed' };
+  };
+  const finite = (b: Box) => [b.x, b.y, b.w, b.h].every(Number.isFinite);
+  return [
+    ...f.degenerate.map((d) => ({
+      id: d.id,
+      what: `degenerate box, object ${d.object}`,
+      cls: d.class,
+      boxes: [scaled(d.box, d.imageWidth, d.imageHeight)].filter(finite),
+    })),
+    ...f.outOfBounds.map((d) => ({
+      id: d.id,
+      what: `past the border, object ${d.object}`,
+      cls: d.class,
+      boxes: [scaled(d.box, d.imageWidth, d.imageHeight)].filter(finite),
+    })),
+    ...f.duplicates.map((d) => ({
+      id: d.id,
+      what: `duplicate: objects ${d.objects.join(' and ')}, IoU ${(d.iou ?? NaN).toFixed(2)}`,
+      cls: d.class,
+      boxes: d.boxes.map((b) => scaled(b, d.imageWidth, d.imageHeight)).filter(finite),
+    })),
+  ].slice(0, limits.findingImages);
 }
 
 /** Outlier images over every property, largest |z| first, one entry per image. */
@@ -74,7 +113,37 @@ export function renderData(
   const img = (id: string) => assets.images.get(id);
   const skipped: string[] = [];
   for (const [name, check] of Object.entries(c))
-    if (check.status === 'skipped') skipped.push(`${name}: ${check.reason}`);
+    if (check?.status === 'skipped') skipped.push(`${name}: ${check.reason}`);
+
+  const bx = c.boxes;
+  if (bx?.status === 'ran') {
+    const shown = boxProblems(bx, limits);
+    const problems = bx.degenerateCount + bx.outOfBoundsCount + bx.duplicateCount;
+    out.push(
+      `<h3>Boxes: ${bx.degenerateCount} degenerate, ${bx.outOfBoundsCount} past the border, ${bx.duplicateCount} duplicate pair(s)</h3>`,
+      `<p class="muted">${bx.objectCount} objects in ${bx.imageCount} images; ${pct(bx.tinyShare)} tiny (area &lt; ${Math.sqrt(bx.tinyArea ?? NaN)}²); per class: ${bx.classes
+        .slice(0, 20)
+        .map((k) => `${escapeShort(k.class, 32)} ${k.objects}`)
+        .join(', ')}${bx.classes.length > 20 ? ', …' : ''}.</p>`,
+    );
+    if (shown.length > 0)
+      out.push(
+        `<div class="cards">${shown
+          .map((p) =>
+            card(
+              img(p.id),
+              `${p.id}: ${p.what}`,
+              [
+                `<span class="id">${escapeShort(p.id, 40)}</span>`,
+                `${escapeShort(p.cls, 32)}: ${escapeShort(p.what, 60)}`,
+              ],
+              { boxes: p.boxes },
+            ),
+          )
+          .join('')}</div>`,
+        more(problems, shown.length, 'problem boxes'),
+      );
+  }
 
   const li = c.labelIssues;
   if (li.status === 'ran') {

@@ -25,7 +25,7 @@ import { wilsonInterval } from '../../metrics/stats.js';
 import type { ClassPrediction } from '../../tasks/task.js';
 import type { Example } from '../../types.js';
 import type { DataCheck } from './types.js';
-import { formatNumber, skipped } from './util.js';
+import { formatNumber, NO_SINGLE_LABEL, skipped } from './util.js';
 
 export interface BiasOptions {
   attributes: readonly string[];
@@ -239,6 +239,7 @@ export const biasCheck: DataCheck<'bias'> = {
   run(ctx) {
     const c = ctx.config.bias;
     if (!c.enabled) return skipped('disabled in config');
+    if (ctx.input.objects) return skipped(NO_SINGLE_LABEL);
     if (c.attributes.length === 0)
       return skipped('no sensitive attributes (set data.bias.attributes)');
     const { examples, classes, candidate } = ctx.input;

@@ -12,6 +12,7 @@ import type { GateResult } from '../../gates/result.js';
 import { worst } from '../../gates/verdict.js';
 import type { Level } from '../../types.js';
 import { biasCheck } from './bias.js';
+import { boxesCheck } from './boxes.js';
 import {
   dataSuiteConfigSchema,
   type DataSuiteConfig,
@@ -26,6 +27,7 @@ import type { dataResultSchema } from './schema.js';
 import type {
   DataCheck,
   DataCheckId,
+  DataCheckResults,
   DataFindings,
   DataGateResult,
   DataSuiteContext,
@@ -65,10 +67,12 @@ export type {
 } from './representativity.js';
 export type { ImagePropertiesFinding, PropertySummary, PropertyDrift } from './image-properties.js';
 export type { BiasFinding, AttributeBias, GroupStats, ClassGap, Gap } from './bias.js';
+export type { BoxesFinding, BoxRef, DuplicateBoxPair, ClassBalanceRow } from './boxes.js';
 
 /** The checks, in run and report order. Adding a check: its module + one line here. */
 export const DATA_CHECKS: readonly DataCheck[] = [
   labelIssuesCheck,
+  boxesCheck,
   duplicatesCheck,
   leakageCheck,
   representativityCheck,
@@ -80,7 +84,7 @@ export const DATA_CHECKS: readonly DataCheck[] = [
 export interface DataSuiteResult {
   level: Level;
   exampleCount: number;
-  checks: { [K in DataCheckId]: DataFindings[K] | SkippedCheck };
+  checks: DataCheckResults;
   gateResults: DataGateResult[];
 }
 
@@ -97,10 +101,11 @@ export function runDataSuite(
   const cfg = dataSuiteConfigSchema.parse(config);
   const ctx: DataSuiteContext = { input, config: cfg };
 
-  const checks = {} as { [K in DataCheckId]: DataFindings[K] | SkippedCheck };
+  const checks = {} as DataCheckResults;
   const gates: GateResult[] = [];
   const gateResults: DataGateResult[] = [];
   for (const check of DATA_CHECKS) {
+    if (check.applies && !check.applies(input)) continue;
     const finding = cfg.enabled ? check.run(ctx) : skipped('data suite disabled in config');
     (checks as Record<DataCheckId, DataFindings[DataCheckId] | SkippedCheck>)[check.id] = finding;
     if (finding.status === 'skipped') continue;

@@ -28,7 +28,7 @@ import { compareText } from '../../text/compare.js';
 import type { ClassPrediction } from '../../tasks/task.js';
 import type { Example } from '../../types.js';
 import type { DataCheck } from './types.js';
-import { formatPercent, skipped } from './util.js';
+import { formatPercent, NO_SINGLE_LABEL, skipped } from './util.js';
 
 export type LabelIssueMethod =
   'prune_by_noise_rate' | 'prune_by_class' | 'both' | 'confident_joint' | 'predicted_neq_given';
@@ -376,6 +376,7 @@ export const labelIssuesCheck: DataCheck<'labelIssues'> = {
   run(ctx) {
     const c = ctx.config.labelIssues;
     if (!c.enabled) return skipped('disabled in config');
+    if (ctx.input.objects) return skipped(NO_SINGLE_LABEL);
     const { examples, classes, candidate, baseline } = ctx.input;
     const finding = findLabelIssues(
       { examples, classes, candidate, ...(baseline ? { baseline } : {}) },

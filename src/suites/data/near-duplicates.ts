@@ -27,7 +27,7 @@ import {
   type SignatureRegion,
 } from '../../image/signature.js';
 import type { DataCheck } from './types.js';
-import { formatNumber, formatPercent, NOT_SCANNED, skipped } from './util.js';
+import { formatNumber, formatPercent, labelOf, NOT_SCANNED, skipped } from './util.js';
 
 /** Which perceptual hash decides "near": one, or both (a pair must be within the radius on each). */
 export type NearHashMode = 'phash' | 'dhash' | 'both';
@@ -423,7 +423,7 @@ export const duplicatesCheck: DataCheck<'duplicates'> = {
     const scans = ctx.input.scans?.examples;
     if (!scans) return skipped(NOT_SCANNED);
     const images = scans.flatMap((s, k) => {
-      const h = hashedFromScan(s, ctx.input.examples[k]!.label);
+      const h = hashedFromScan(s, labelOf(ctx.input, k));
       return h ? [h] : [];
     });
     return findDuplicates(images, {
@@ -462,8 +462,9 @@ export const leakageCheck: DataCheck<'leakage'> = {
     const evalScans = ctx.input.scans?.examples;
     const trainScans = ctx.input.scans?.train;
     if (!evalScans || !trainScans) return skipped(NOT_SCANNED);
+    // A detection image's objects are not a training row's label: no label mismatch is judged.
     const evalImages = evalScans.flatMap((s, k) => {
-      const h = hashedFromScan(s, ctx.input.examples[k]!.label);
+      const h = hashedFromScan(s, ctx.input.objects ? undefined : ctx.input.examples[k]!.label);
       return h ? [h] : [];
     });
     const trainImages = trainScans.flatMap((s, k) => {

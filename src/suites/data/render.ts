@@ -12,12 +12,16 @@ import { formatNumber as num, formatPercent as pct, formatPValue } from './util.
 
 /** The data suite's result as report.json holds it (an undefined number is null). */
 export type DataSuiteReport = z.output<typeof dataResultSchema>;
-type Finding = DataSuiteReport['checks'][DataCheckId];
+type Finding = NonNullable<DataSuiteReport['checks'][DataCheckId]>;
 /** A check's findings when it ran. */
-type Ran<K extends DataCheckId> = Exclude<DataSuiteReport['checks'][K], { status: 'skipped' }>;
+type Ran<K extends DataCheckId> = Exclude<
+  NonNullable<DataSuiteReport['checks'][K]>,
+  { status: 'skipped' }
+>;
 
 const TITLES: Record<DataCheckId, string> = {
   labelIssues: 'Label issues',
+  boxes: 'Boxes',
   duplicates: 'Duplicates',
   leakage: 'Train/eval leakage',
   representativity: 'Representativity',
@@ -27,6 +31,7 @@ const TITLES: Record<DataCheckId, string> = {
 
 const ORDER: DataCheckId[] = [
   'labelIssues',
+  'boxes',
   'duplicates',
   'leakage',
   'representativity',
@@ -50,8 +55,10 @@ export function renderDataSection(
     `${result.exampleCount} evaluation examples. Data verdict: ${ICON[result.level]}.`,
     '',
   );
-  const rows = ORDER.map((id) => {
+  const rows = ORDER.flatMap((id) => {
     const finding = result.checks[id];
+    // A check of the other task (detection's boxes in a classification run) is absent.
+    if (!finding) return [];
     const gates = result.gateResults.filter((g) => g.check === id);
     const level = gates.reduce<Level | undefined>(
       (w, g) =>
@@ -66,7 +73,7 @@ export function renderDataSection(
       finding.status === 'skipped'
         ? `skipped: ${esc(finding.reason, 300)}`
         : summarise(id, finding);
-    return [TITLES[id], summary, level ? ICON[level] : '—'];
+    return [[TITLES[id], summary, level ? ICON[level] : '—']];
   });
   parts.push(markdownTable(['check', 'finding', 'gate'], rows), '');
 
@@ -79,7 +86,7 @@ export function renderDataSection(
   }
   for (const id of ORDER) {
     const finding = result.checks[id];
-    if (finding.status === 'skipped') continue;
+    if (!finding || finding.status === 'skipped') continue;
     const block = detailsFor(id, finding);
     if (block) parts.push(block, '');
   }
@@ -92,6 +99,10 @@ function summarise(id: DataCheckId, f: Finding): string {
       const x = f as Ran<'labelIssues'>;
       const who = x.models === 'candidate+baseline' ? ', both models agree' : '';
       return `${x.issueCount} suspected label errors (${pct(x.issueRate)} of ${x.evaluatedCount}${who}); estimated noise ${pct(x.estimatedNoiseRate)}`;
+    }
+    case 'boxes': {
+      const x = f as Ran<'boxes'>;
+      return `${x.objectCount} objects in ${x.imageCount} images: ${x.degenerateCount} degenerate, ${x.outOfBoundsCount} past the border, ${x.duplicateCount} duplicate pairs; ${pct(x.tinyShare)} tiny (< ${Math.sqrt(x.tinyArea ?? NaN)}²)${x.rarestClass ? `; rarest class ${esc(x.rarestClass.class)} (${x.rarestClass.objects})` : ''}`;
     }
     case 'duplicates': {
       const x = f as Ran<'duplicates'>;
@@ -152,6 +163,8 @@ function detailsFor(id: DataCheckId, f: Finding): string | undefined {
         `${table}${more(x.issueCount, Math.min(ROWS, x.issues.length))}\n\nMost frequent: ${pairs}. Method: confident learning, ${x.method}, ranked by ${x.rankBy}.`,
       );
     }
+    case 'boxes':
+      return boxDetails(f as Ran<'boxes'>);
     case 'duplicates': {
       const x = f as Ran<'duplicates'>;
       if (x.groups.length === 0) return undefined;
@@ -286,4 +299,59 @@ function detailsFor(id: DataCheckId, f: Finding): string | undefined {
       return details('Group disparity: per-group metrics', blocks.join('\n\n'));
     }
   }
+}
+
+/** A box as `(x1, y1)–(x2, y2)` with up to 4 significant digits. */
+function boxText(b: readonly (number | null)[]): string {
+  const n = (v: number | null) => String(Number((v ?? NaN).toPrecision(4)));
+  return `(${n(b[0]!)}, ${n(b[1]!)})–(${n(b[2]!)}, ${n(b[3]!)})`;
+}
+
+function boxDetails(x: Ran<'boxes'>): string {
+  const blocks: string[] = [];
+  const problems = [
+    ...x.degenerate.map((d) => ['degenerate', d] as const),
+    ...x.outOfBounds.map((d) => ['past the border', d] as const),
+  ];
+  if (problems.length > 0)
+    blocks.push(
+      markdownTable(
+        ['problem', 'image', 'object', 'class', 'box', 'image size'],
+        problems
+          .slice(0, ROWS)
+          .map(([what, d]) => [
+            what,
+            esc(d.path),
+            String(d.object),
+            esc(d.class),
+            boxText(d.box),
+            `${num(d.imageWidth)}×${num(d.imageHeight)}`,
+          ]),
+      ) + more(x.degenerateCount + x.outOfBoundsCount, Math.min(ROWS, problems.length)),
+    );
+  if (x.duplicates.length > 0)
+    blocks.push(
+      markdownTable(
+        ['image', 'objects', 'class', 'IoU'],
+        x.duplicates
+          .slice(0, ROWS)
+          .map((d) => [esc(d.path), d.objects.join(' and '), esc(d.class), num(d.iou)]),
+      ) + more(x.duplicateCount, Math.min(ROWS, x.duplicates.length)),
+    );
+  blocks.push(
+    markdownTable(
+      ['class', 'objects', 'share', 'images'],
+      x.classes
+        .slice(0, ROWS)
+        .map((c) => [esc(c.class), String(c.objects), pct(c.share), String(c.images)]),
+    ) + more(x.classes.length, Math.min(ROWS, x.classes.length)),
+  );
+  const b = x.areaBuckets;
+  blocks.push(
+    `Counted objects by COCO area: ${b.small} small (< 32²), ${b.medium} medium, ${b.large} large; ${x.tinyCount} tiny (< ${Math.sqrt(x.tinyArea ?? NaN)}²). ${x.emptyImageCount} images without objects. Duplicates: same class, IoU ≥ ${num(x.duplicateIou)}.`,
+  );
+  return details(
+    `Boxes: ${x.degenerateCount} degenerate, ${x.outOfBoundsCount} past the border, ${x.duplicateCount} duplicate pairs; class balance`,
+    blocks.join('\n\n'),
+  );
 }

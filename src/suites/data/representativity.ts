@@ -342,10 +342,18 @@ export const representativityCheck: DataCheck<'representativity'> = {
   run(ctx) {
     const c = ctx.config.representativity;
     if (!c.enabled) return skipped('disabled in config');
-    const finding = checkRepresentativity(ctx.input.examples, {
+    // Detection images have no single label: only their metadata is compared (class balance
+    // of the objects is the box check's; the plan refuses expected.label for them).
+    const detection = ctx.input.objects !== undefined;
+    const unlabelled = (items: readonly CategorisedItem[]) =>
+      items.map((i) => ({ ...(i.metadata ? { metadata: i.metadata } : {}) }));
+    const items = detection ? unlabelled(ctx.input.examples) : ctx.input.examples;
+    const reference =
+      ctx.input.reference && (detection ? unlabelled(ctx.input.reference) : ctx.input.reference);
+    const finding = checkRepresentativity(items, {
       ...(c.expected.label !== undefined ? { expectedLabel: c.expected.label } : {}),
       expectedMetadata: c.expected.metadata,
-      ...(ctx.input.reference ? { reference: ctx.input.reference } : {}),
+      ...(reference ? { reference } : {}),
       ...(c.columns ? { columns: c.columns } : {}),
       classes: ctx.input.classes,
       minSupport: c.minSupport,

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { count, measure, type SameShape } from '../../analysis/json.js';
 import { dataGatesConfigSchema } from '../../config/data.js';
 import type { BiasFinding } from './bias.js';
+import type { BoxesFinding } from './boxes.js';
 import type { ImagePropertiesFinding } from './image-properties.js';
 import type { LabelIssuesFinding } from './label-issues.js';
 import type { DuplicatesFinding, LeakageFinding } from './near-duplicates.js';
@@ -44,6 +45,46 @@ export const labelIssuesFindingSchema = z.object({
       selfConfidence: measure,
       normalizedMargin: measure,
       baselineSuggestedLabel: z.string().optional(),
+    }),
+  ),
+  truncated: z.boolean(),
+});
+
+const boxRef = {
+  id: z.string(),
+  path: z.string(),
+  class: z.string(),
+  imageWidth: measure,
+  imageHeight: measure,
+};
+
+export const boxesFindingSchema = z.object({
+  status: z.literal('ran'),
+  imageCount: count,
+  objectCount: count,
+  emptyImageCount: count,
+  degenerateCount: count,
+  outOfBoundsCount: count,
+  duplicateCount: count,
+  duplicateIou: measure,
+  tinyCount: count,
+  tinyShare: measure,
+  tinyArea: measure,
+  areaBuckets: z.object({ small: count, medium: count, large: count }),
+  classes: z.array(z.object({ class: z.string(), objects: count, images: count, share: measure })),
+  rarestClass: z.object({ class: z.string(), objects: count }).nullable(),
+  degenerate: z.array(
+    z.object({ ...boxRef, object: count, box: z.array(measure).describe('x1, y1, x2, y2') }),
+  ),
+  outOfBounds: z.array(
+    z.object({ ...boxRef, object: count, box: z.array(measure).describe('x1, y1, x2, y2') }),
+  ),
+  duplicates: z.array(
+    z.object({
+      ...boxRef,
+      objects: z.array(count),
+      iou: measure,
+      boxes: z.array(z.array(measure)),
     }),
   ),
   truncated: z.boolean(),
@@ -230,6 +271,9 @@ export const dataResultSchema = z.object({
   exampleCount: count,
   checks: z.object({
     labelIssues: orSkipped(labelIssuesFindingSchema),
+    boxes: orSkipped(boxesFindingSchema)
+      .optional()
+      .describe('Detection only: checks of the ground-truth boxes.'),
     duplicates: orSkipped(duplicatesFindingSchema),
     leakage: orSkipped(leakageFindingSchema),
     representativity: orSkipped(representativityFindingSchema),
@@ -240,6 +284,7 @@ export const dataResultSchema = z.object({
     z.object({
       check: z.enum([
         'labelIssues',
+        'boxes',
         'duplicates',
         'leakage',
         'representativity',
@@ -257,6 +302,7 @@ export const dataResultSchema = z.object({
 });
 
 true satisfies SameShape<LabelIssuesFinding, typeof labelIssuesFindingSchema>;
+true satisfies SameShape<BoxesFinding, typeof boxesFindingSchema>;
 true satisfies SameShape<DuplicatesFinding, typeof duplicatesFindingSchema>;
 true satisfies SameShape<LeakageFinding, typeof leakageFindingSchema>;
 true satisfies SameShape<RepresentativityFinding, typeof representativityFindingSchema>;

@@ -7,7 +7,9 @@
 import { checkNamedColumns } from '../../analysis/columns.js';
 import type { ImageScans, Suite, SuiteNeeds } from '../../analysis/suite.js';
 import type { DataSuiteConfig } from '../../config/data.js';
-import type { ClassPrediction } from '../../tasks/task.js';
+import { UserError } from '../../errors.js';
+import { selectGroundTruth } from '../../tables/detections.js';
+import type { ClassPrediction, ExampleGroundTruth } from '../../tasks/task.js';
 import type { Example } from '../../types.js';
 import { dataScanSettings, runDataSuite, type DataSuiteResult } from './index.js';
 import { renderDataSection } from './render.js';
@@ -21,6 +23,13 @@ export const dataSuite: Suite<'data', DataSuiteConfig, DataSuiteResult, typeof d
   plan: (ctx) => {
     const cfg = ctx.config.data;
     if (!cfg?.enabled) return undefined;
+    if (!ctx.task.classPredictions && cfg.representativity.expected.label !== undefined) {
+      const line = ctx.lineOf(['data', 'representativity', 'expected', 'label']);
+      throw new UserError(
+        'config',
+        `${ctx.configName}${line ? `:${line}` : ''}: data.representativity.expected.label: ${ctx.task.name} images have no single label to compare with class shares (the box check reports objects per class): remove it`,
+      );
+    }
     if (cfg.bias.enabled)
       checkNamedColumns(
         ctx,
@@ -59,12 +68,14 @@ export const dataSuite: Suite<'data', DataSuiteConfig, DataSuiteResult, typeof d
     }
     const examples: Example[] = Array.from(frame.exRows, (e) => ctx.examples.at(e));
     const { train, reference } = ctx.manifests;
+    const objects = ctx.groundTruth && objectsOf(ctx.groundTruth, examples);
     return runDataSuite(
       {
         examples,
         classes: ctx.classes,
         candidate,
         ...(baseline.length > 0 ? { baseline } : {}),
+        ...(objects ? { objects } : {}),
         ...(train ? { train } : {}),
         ...(reference ? { reference } : {}),
         ...(ctx.imageScans ? { scans: scansOf(ctx.imageScans, frame.exRows) } : {}),
@@ -91,6 +102,31 @@ function imageScanNeeds(cfg: DataSuiteConfig): Pick<SuiteNeeds, 'imageScan'> {
       ...(manifests.length > 0 ? { manifests } : {}),
       concurrency: cfg.concurrency,
     },
+  };
+}
+
+/** The ground truth of the evaluated examples, in their order, with the images' sizes. */
+function objectsOf(
+  gt: ExampleGroundTruth,
+  examples: readonly Example[],
+): NonNullable<DataSuiteInput['objects']> {
+  const rows = examples.map((e) => {
+    const row = gt.rowOf.get(e.id);
+    // The examples are the dataset's images: one without ground truth is a bug.
+    if (row === undefined) throw new Error(`no ground truth for example ${e.id}`);
+    return row;
+  });
+  const sizes = gt.sizes;
+  return {
+    columns: selectGroundTruth(gt.columns, rows),
+    ...(sizes
+      ? {
+          sizes: {
+            widths: rows.map((r) => sizes.widths[r]!),
+            heights: rows.map((r) => sizes.heights[r]!),
+          },
+        }
+      : {}),
   };
 }
 

@@ -12,6 +12,8 @@ import type { LabelIssuesFinding } from './label-issues.js';
 import type { DuplicatesFinding, LeakageFinding } from './near-duplicates.js';
 import type { RepresentativityFinding } from './representativity.js';
 import type { ImageScan } from '../../image/scan.js';
+import type { GroundTruthColumns } from '../../tables/detections.js';
+import type { BoxesFinding } from './boxes.js';
 
 /** A row of a training or reference manifest: enough to read the image and compare categories. */
 export type { ManifestItem };
@@ -24,6 +26,15 @@ export interface DataSuiteInput {
   candidate: readonly ClassPrediction[];
   /** Baseline records of the clean variant, with `probs` (optional). */
   baseline?: readonly ClassPrediction[];
+  /**
+   * Detection: the ground-truth objects of each example, image i = `examples[i]`, with the
+   * images' sizes. Examples then have no single label: the checks that need one class per
+   * example are skipped and the box checks run.
+   */
+  objects?: {
+    columns: GroundTruthColumns;
+    sizes?: { widths: ArrayLike<number>; heights: ArrayLike<number> };
+  };
   /** Training manifest, for leakage. */
   train?: readonly ManifestItem[];
   /** Reference manifest (e.g. a production sample), for representativity and drift. */
@@ -49,6 +60,7 @@ export interface SkippedCheck {
 /** Findings by check id. */
 export interface DataFindings {
   labelIssues: LabelIssuesFinding;
+  boxes: BoxesFinding;
   duplicates: DuplicatesFinding;
   leakage: LeakageFinding;
   representativity: RepresentativityFinding;
@@ -56,6 +68,13 @@ export interface DataFindings {
   bias: BiasFinding;
 }
 export type DataCheckId = keyof DataFindings;
+/** Checks that run for one task only and are absent from the result of the other (detection's boxes). */
+export type OptionalCheckId = 'boxes';
+
+/** Each check's finding, or why it was skipped; a check that does not apply to the task is absent. */
+export type DataCheckResults = {
+  [K in Exclude<DataCheckId, OptionalCheckId>]: DataFindings[K] | SkippedCheck;
+} & { [K in OptionalCheckId]?: DataFindings[K] | SkippedCheck };
 
 /** One gate evaluated on one finding. */
 export interface DataGateResult {
@@ -93,6 +112,8 @@ export interface DataSuiteContext {
 export interface DataCheck<K extends DataCheckId = DataCheckId> {
   id: K;
   title: string;
+  /** Whether the check belongs in this input's result at all (default: always). */
+  applies?(input: DataSuiteInput): boolean;
   run(ctx: DataSuiteContext): DataFindings[K] | SkippedCheck;
   gateValues(finding: DataFindings[K]): GateValue[];
 }

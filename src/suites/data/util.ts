@@ -1,5 +1,5 @@
 /** Small helpers shared by the data checks. */
-import type { SkippedCheck } from './types.js';
+import type { DataSuiteInput, SkippedCheck } from './types.js';
 
 /** A skipped-check marker. */
 export function skipped(reason: string): SkippedCheck {
@@ -33,4 +33,29 @@ export function formatPValue(value: number | null): string {
   if (!Number.isFinite(p)) return String(p);
   if (p < 1e-6) return '<1e-6';
   return String(Number(p.toPrecision(2)));
+}
+
+/** Why a check that needs one class per example did not run on detection images. */
+export const NO_SINGLE_LABEL =
+  'needs one class per example; detection images hold several objects (see the box check)';
+
+/**
+ * What duplicate and leakage checks compare as example k's label: its class, or for detection
+ * its objects' classes with counts (`bag, trouser ×2`), so that two copies of one image
+ * annotated differently show as a conflict.
+ */
+export function labelOf(input: DataSuiteInput, k: number): string {
+  const objects = input.objects;
+  if (!objects) return input.examples[k]!.label;
+  const { offsets, classes } = objects.columns;
+  const counts = new Map<string, number>();
+  for (let r = offsets[k]!; r < offsets[k + 1]!; r++) {
+    const name = input.classes[classes[r]!]!;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  if (counts.size === 0) return 'no objects';
+  return [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, n]) => (n > 1 ? `${name} ×${n}` : name))
+    .join(', ');
 }
