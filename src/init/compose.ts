@@ -55,7 +55,7 @@ const dimsText = (dims: readonly (number | string)[]) =>
   `[${dims.map((d) => (typeof d === 'number' && d < 0 ? '?' : String(d))).join(', ')}]`;
 
 /** `input "x" float32 [N, 3, 224, 224]; output "logits" [N, 1000]`. */
-function describeModelIo(f: ModelFindings, plan: InputPlan): string {
+export function describeModelIo(f: ModelFindings, plan: InputPlan): string {
   const input = f.inputs.find((i) => i.name === plan.contract.inputName) ?? f.inputs[0]!;
   const output = f.outputs.find((o) => o.name === plan.contract.outputName) ?? f.outputs[0]!;
   const t = plan.contract.tensor;
@@ -156,7 +156,8 @@ function classPreview(classes: readonly string[]): string {
   return `: ${shown}${classes.length > 6 ? ', …' : ''}`;
 }
 
-function hintLines(plan: InputPlan): string[] {
+/** Where the input settings that were not assumed came from, one line each. */
+export function hintLines(plan: InputPlan): string[] {
   const out: string[] = [];
   if (plan.normalisation?.how === 'hint')
     out.push(`normalisation from ${plan.normalisation.source}`);
@@ -227,7 +228,7 @@ function datasetNodes(input: ComposeInput, rel: (p: string) => string): YamlNode
 const VALUES = (v: number[]) => (v.length === 1 ? v[0]! : v);
 
 /** `model:` (or the baseline's `input:`) children. `check` collects the CHECK lines. */
-function modelNodes(
+export function modelNodes(
   m: { findings: ModelFindings; plan: InputPlan },
   rel: (p: string) => string,
   check: string[],
@@ -327,7 +328,8 @@ function inputSettingNodes(
 const sameSettings = (a: InputPlan, b: InputPlan) =>
   JSON.stringify(a.settings) === JSON.stringify(b.settings);
 
-function baselineNodes(
+/** `baseline:`, or a comment on how to give one. */
+export function baselineNodes(
   baseline: ComposeInput['baseline'],
   candidatePlan: InputPlan,
   rel: (p: string) => string,

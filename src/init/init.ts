@@ -16,7 +16,9 @@ import { resolveContract } from '../model/contract.js';
 import { planAnalysis } from '../suites/analyse.js';
 import { taskOf } from '../tasks/registry.js';
 import { chooseClasses } from './class-sources.js';
-import { composeConfig, type Summary } from './compose.js';
+import { composeConfig, type Composed, type Summary } from './compose.js';
+import { composeDetectionConfig, planDetectorInput } from './compose-detection.js';
+import { inspectDetectionDataset } from './inspect-detection.js';
 import { inspectDataset } from './inspect-dataset.js';
 import { inspectModel, type ModelFindings } from './inspect-model.js';
 import { planInput } from './input-plan.js';
@@ -106,9 +108,86 @@ export async function runInit(o: InitOptions): Promise<InitResult> {
       );
   }
 
-  const dataset = await inspectDataset(o.dataset ? abs(o.dataset) : undefined, configDir, show);
+  const datasetTarget = o.dataset ? abs(o.dataset) : undefined;
+  // A COCO, YOLO or VOC dataset means detection; anything else is read as classification.
+  const detection = await inspectDetectionDataset(datasetTarget, configDir, show);
+  const dataset = detection ? undefined : await inspectDataset(datasetTarget, configDir, show);
   const candidateModel = await inspectModel(abs(o.model), show);
   const baselineModel = o.baseline ? await inspectModel(abs(o.baseline), show) : undefined;
+  let composed: Composed;
+  let watched: { path: string; dir: boolean }[];
+  if (detection) {
+    const numClasses = detection.dataset.classes.length;
+    const candidatePlan = planDetectorInput('candidate', candidateModel, numClasses);
+    const baselinePlan = baselineModel
+      ? planDetectorInput('baseline', baselineModel, numClasses)
+      : undefined;
+    composed = composeDetectionConfig({
+      configDir,
+      name: configName(configDir),
+      dataset: detection,
+      candidate: { findings: candidateModel, plan: candidatePlan },
+      ...(baselineModel && baselinePlan
+        ? { baseline: { findings: baselineModel, plan: baselinePlan } }
+        : {}),
+      show,
+    });
+    watched = [
+      { path: detection.root, dir: true },
+      ...(detection.annotations ? [{ path: detection.annotations, dir: false }] : []),
+    ];
+  } else {
+    if (!dataset) throw new Error('no dataset inspected');
+    composed = composeClassification(dataset, candidateModel, baselineModel, configDir, show);
+    watched = [
+      { path: dataset.root, dir: true },
+      ...(dataset.manifest ? [{ path: dataset.manifest, dir: false }] : []),
+    ];
+  }
+  composed.summary.warnings.unshift(...warnings);
+  const text = renderYaml(composed.nodes);
+  await checkRuns(text, configFile, candidateModel, baselineModel);
+
+  const written: string[] = [];
+  const flag = o.force ? 'w' : 'wx';
+  await mkdir(configDir, { recursive: true });
+  await writeFile(configFile, text, { flag });
+  written.push(configFile);
+  if (repo) {
+    const name = configName(configDir);
+    const files = workflowFiles({
+      config: toRepo(repo, configFile),
+      key: name,
+      watch: watchPaths(repo, [
+        // A model's folder (its config.json, classes file), or the model itself at the top.
+        ...[candidateModel.file, ...(baselineModel ? [baselineModel.file] : [])].map((f) =>
+          path.dirname(f) === repo ? { path: f, dir: false } : { path: path.dirname(f), dir: true },
+        ),
+        ...watched,
+        { path: configFile, dir: false },
+      ]),
+      nightlyConfig: toRepo(repo, configFile),
+      nightlyConfigNote:
+        'The PR config; a heavier one (all severities, a larger robustness sample) suits a nightly run.',
+      nightlyKey: `${name}-nightly`.slice(0, 64),
+    });
+    await mkdir(path.join(repo, '.github', 'workflows'), { recursive: true });
+    for (const [i, w] of WORKFLOWS.entries()) {
+      await writeFile(workflowPaths[i]!, files[w], { flag });
+      written.push(workflowPaths[i]!);
+    }
+  }
+  return { written, summary: composed.summary };
+}
+
+/** The classification config: input plans, the class list, then compose.ts. */
+function composeClassification(
+  dataset: Awaited<ReturnType<typeof inspectDataset>>,
+  candidateModel: ModelFindings,
+  baselineModel: ModelFindings | undefined,
+  configDir: string,
+  show: (p: string) => string,
+): Composed {
   const candidatePlan = planInput(
     'candidate',
     candidateModel.inputs,
@@ -131,7 +210,7 @@ export async function runInit(o: InitOptions): Promise<InitResult> {
       `the baseline model ${show(baselineModel!.file)} has ${baseOutputs} outputs, the candidate ${classes.chosen.classes.length}: the two must score the same classes to be compared`,
     );
 
-  const composed = composeConfig({
+  return composeConfig({
     configDir,
     name: configName(configDir),
     dataset,
@@ -143,41 +222,6 @@ export async function runInit(o: InitOptions): Promise<InitResult> {
     runDefaultClasses: runDefaultClasses(candidateModel, dataset.format, dataset.raw.labels),
     show,
   });
-  composed.summary.warnings.unshift(...warnings);
-  const text = renderYaml(composed.nodes);
-  await checkRuns(text, configFile, candidateModel, baselineModel);
-
-  const written: string[] = [];
-  const flag = o.force ? 'w' : 'wx';
-  await mkdir(configDir, { recursive: true });
-  await writeFile(configFile, text, { flag });
-  written.push(configFile);
-  if (repo) {
-    const name = configName(configDir);
-    const files = workflowFiles({
-      config: toRepo(repo, configFile),
-      key: name,
-      watch: watchPaths(repo, [
-        // A model's folder (its config.json, classes file), or the model itself at the top.
-        ...[candidateModel.file, ...(baselineModel ? [baselineModel.file] : [])].map((f) =>
-          path.dirname(f) === repo ? { path: f, dir: false } : { path: path.dirname(f), dir: true },
-        ),
-        { path: dataset.root, dir: true },
-        ...(dataset.manifest ? [{ path: dataset.manifest, dir: false }] : []),
-        { path: configFile, dir: false },
-      ]),
-      nightlyConfig: toRepo(repo, configFile),
-      nightlyConfigNote:
-        'The PR config; a heavier one (all severities, a larger robustness sample) suits a nightly run.',
-      nightlyKey: `${name}-nightly`.slice(0, 64),
-    });
-    await mkdir(path.join(repo, '.github', 'workflows'), { recursive: true });
-    for (const [i, w] of WORKFLOWS.entries()) {
-      await writeFile(workflowPaths[i]!, files[w], { flag });
-      written.push(workflowPaths[i]!);
-    }
-  }
-  return { written, summary: composed.summary };
 }
 
 /**
@@ -243,10 +287,20 @@ async function checkRuns(
           ]
         : []),
     ];
+    const detection = data.detection ? { numClasses: classes.length } : undefined;
     const contracts = models.map(({ m, input, output, role }) => {
-      const contract = resolveContract(role, m.inputs, m.outputs, input, output);
+      const contract = resolveContract(
+        role,
+        m.inputs,
+        m.outputs,
+        input,
+        output,
+        undefined,
+        detection,
+      );
       if (contract.outputClasses !== undefined && contract.outputClasses !== classes.length)
         throw new Error(`${role}: ${contract.outputClasses} outputs, ${classes.length} classes`);
+      taskOf(config).checkContract(role as 'candidate' | 'baseline', contract, classes);
       return contract;
     });
     // Every suite's plan-time checks (gate scopes, metric names, robustness and data settings).

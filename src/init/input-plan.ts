@@ -50,13 +50,15 @@ export function planInput(
   inputs: readonly ValueInfo[],
   outputs: readonly ValueInfo[],
   hints: PreprocessingHints,
+  /** A detector with this many classes: its outputs are read by a detection convention. */
+  detection?: { numClasses: number },
 ): InputPlan {
   const ignored: string[] = [];
   const base = inputContractSchema.parse({});
   const output = { type: 'auto' as const };
   const tryResolve = (cfg: InputContractConfig): ResolvedContract | Error => {
     try {
-      return resolveContract(label, inputs, outputs, cfg, output);
+      return resolveContract(label, inputs, outputs, cfg, output, undefined, detection);
     } catch (error) {
       return error as Error;
     }

@@ -356,20 +356,7 @@ export async function inspectDataset(
     checkFiles: true,
   });
 
-  // Slices: columns with a few values each; identifiers, free text and constants are left out.
-  const n = raw.examples.length;
-  const slices: ColumnFacts[] = [];
-  const dropped: DatasetFindings['dropped'] = [];
-  for (const col of raw.examples.metadata) {
-    const values = col.values.length;
-    if (values < 2) dropped.push({ name: col.name, why: 'one value only' });
-    else if (values > MAX_SLICE_VALUES || values * 2 > n)
-      dropped.push({
-        name: col.name,
-        why: `${values} distinct values in ${n} rows (an identifier or free text; bin it into a few ranges to slice by it)`,
-      });
-    else slices.push({ name: col.name, values });
-  }
+  const { slices, dropped } = sliceColumns(raw.examples);
 
   const classSources: ClassSource[] = [];
   for (const dir of new Set([root, ...(manifest ? [path.dirname(manifest)] : [])])) {
@@ -399,6 +386,30 @@ export async function inspectDataset(
     inferred,
     warnings,
   };
+}
+
+/**
+ * Metadata columns worth slicing by: a few values each; identifiers, free text and constants
+ * are left out, with the reason.
+ */
+export function sliceColumns(examples: {
+  length: number;
+  metadata: readonly { name: string; values: readonly string[] }[];
+}): { slices: ColumnFacts[]; dropped: DatasetFindings['dropped'] } {
+  const n = examples.length;
+  const slices: ColumnFacts[] = [];
+  const dropped: DatasetFindings['dropped'] = [];
+  for (const col of examples.metadata) {
+    const values = col.values.length;
+    if (values < 2) dropped.push({ name: col.name, why: 'one value only' });
+    else if (values > MAX_SLICE_VALUES || values * 2 > n)
+      dropped.push({
+        name: col.name,
+        why: `${values} distinct values in ${n} rows (an identifier or free text; bin it into a few ranges to slice by it)`,
+      });
+    else slices.push({ name: col.name, values });
+  }
+  return { slices, dropped };
 }
 
 function describeFormat(format: ManifestFormat, manifest: string | undefined): string {

@@ -13,7 +13,8 @@ import { decodeBoxesScoresLabels, decodeEndToEnd } from './post-nms.js';
 import type { DecodeOptions, OutputTensor } from './tensor.js';
 import { decodeYoloV5, decodeYoloV8 } from './yolo.js';
 
-const DESCRIPTIONS: Record<DetectionConvention, string> = {
+/** Each convention in words, for messages and init's comments. */
+export const DESCRIPTIONS: Record<DetectionConvention, string> = {
   'yolo-v8': 'raw YOLOv8/v11 head [N, 4+C, A]',
   'yolo-v5': 'raw YOLOv5 head [N, A, 5+C]',
   'end-to-end': 'end-to-end rows [N, K, 6]',
