@@ -86,7 +86,7 @@ function planInputDefaults(plan: InputPlan) {
   return {
     resize: { mode: 'stretch' as const, library: 'pillow' as const },
     ...plan.settings,
-  } as Parameters<typeof resolveContract>[3];
+  };
 }
 
 /** Compose the config tree and the summary. */

@@ -167,7 +167,7 @@ async function yoloSplit(
   } catch (error) {
     throw new UserError('dataset', `${show(file)}: not valid YAML: ${(error as Error).message}`);
   }
-  const keys = Object.keys((yaml ?? {}) as object);
+  const keys = Object.keys(yaml ?? {});
   const split = SPLITS.find((s) => keys.includes(s));
   if (!split)
     throw new UserError(
