@@ -16,6 +16,8 @@ export interface DatasetSpec {
   metadata?: string[];
   /** Check that every image exists inside the root (default true; `merge` reads no images). */
   checkFiles?: boolean;
+  /** Rows may have no label (a detection run's training manifest, read for its images only). */
+  optionalLabels?: boolean;
 }
 
 /** A loaded dataset before the class list is fixed. */
@@ -143,7 +145,7 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
         label = path.basename(path.dirname(abs));
       relToRoot = path.relative(spec.root, abs).split(path.sep).join('/');
     }
-    if (label === undefined || label === '') {
+    if ((label === undefined || label === '') && !spec.optionalLabels) {
       noLabel.push(problem(row.record, (w) => w));
       continue;
     }
@@ -154,7 +156,7 @@ export async function loadDataset(spec: DatasetSpec): Promise<RawDataset> {
     }
     if (seen.has(id)) duplicates.push(problem(row.record, (w) => `"${id}" (${w})`));
     seen.add(id);
-    builder.push(id, relToRoot, label, row.record, row.fields, isMetadata);
+    builder.push(id, relToRoot, label ?? '', row.record, row.fields, isMetadata);
   }
   if (rows === 0) throw new UserError('dataset', `${display}: the dataset has no examples`);
   if (!allColumns.includes(pathCol)) {

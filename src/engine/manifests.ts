@@ -5,7 +5,8 @@ import { resolveFromConfig } from '../config/load.js';
 import { loadDataset } from '../dataset/load.js';
 
 /**
- * Load a training or reference manifest a suite asked for (same formats as the dataset). Its
+ * Load a training or reference manifest a suite asked for (a CSV, TSV or JSON Lines manifest;
+ * for detection its rows need no label). Its
  * path is resolved like the dataset manifest; its images are under the dataset root when it sits
  * next to the dataset manifest, else next to itself.
  */
@@ -25,14 +26,19 @@ export async function loadItems(loaded: LoadedConfig, manifest: string): Promise
       label: loaded.config.dataset.columns.label,
     },
     checkFiles: false,
+    // A detection image has objects, not a label: its manifests list images (and metadata).
+    optionalLabels: loaded.config.task === 'detection',
   });
   const { examples } = raw;
-  return examples.ids.map((id, i) => ({
-    id,
-    absPath: examples.absPath(i),
-    label: examples.label(i),
-    metadata: examples.metadataOf(i),
-  }));
+  return examples.ids.map((id, i) => {
+    const label = examples.label(i);
+    return {
+      id,
+      absPath: examples.absPath(i),
+      ...(label !== '' ? { label } : {}),
+      metadata: examples.metadataOf(i),
+    };
+  });
 }
 
 /** Load every manifest the analysis plan asked for, by name. */

@@ -1,8 +1,9 @@
 /**
  * The data suite on a detection run: a small COCO dataset made here from the detection example's
  * images, with planted problems (a duplicate box, a degenerate box, a box 1 px past the border,
- * tiny objects, and a near-duplicate image: one image re-encoded). `visiongate run` with the
- * example's detector must find each of them, name the image and object, and find nothing else.
+ * tiny objects, a near-duplicate image: one image re-encoded, and an image leaked from a
+ * training manifest of paths). `visiongate run` with the example's detector must find each of
+ * them, name the image and object, and find nothing else.
  */
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -34,6 +35,13 @@ interface DataSection {
     labelIssues: { status: string; reason?: string };
     bias: { status: string; reason?: string };
     imageProperties: { status: string; unreadableCount: number };
+    leakage: {
+      status: string;
+      leakedCount: number;
+      evalCount: number;
+      trainCount: number;
+      examples: { id: string; exact: boolean; trainIds: string[]; labelMismatch: boolean }[];
+    };
   };
   gateResults: { gate: string; level: string; value: number }[];
 }
@@ -117,6 +125,18 @@ beforeAll(async () => {
     ],
   };
   await writeFile(path.join(dir, 'annotations.json'), JSON.stringify(coco));
+  // A training set listed by path only (detection images have no single label): one copy of an
+  // evaluation image, and one image that is not in the evaluation set.
+  await mkdir(path.join(dir, 'train'));
+  await copyFile(
+    path.join(EXAMPLE, 'data/images/scene0011.jpg'),
+    path.join(dir, 'train/leaked.jpg'),
+  );
+  await copyFile(
+    path.join(EXAMPLE, 'data/images/scene0020.jpg'),
+    path.join(dir, 'train/other.jpg'),
+  );
+  await writeFile(path.join(dir, 'train/train.csv'), 'path\nleaked.jpg\nother.jpg\n');
   await writeFile(
     path.join(dir, 'visiongate.yml'),
     [
@@ -126,6 +146,7 @@ beforeAll(async () => {
       '  input: { resize: { mode: letterbox, library: opencv } }',
       'statistics: { resamples: 20 }',
       'data:',
+      '  trainManifest: train/train.csv',
       '  gates: { maxDuplicateBoxes: 0 }',
       '',
     ].join('\n'),
@@ -150,7 +171,7 @@ afterAll(async () => {
 });
 
 describe('the data suite on a COCO dataset with planted problems', () => {
-  it('fails on the duplicate box (maxDuplicateBoxes: 0), exit 1', () => {
+  it('fails on the duplicate box (maxDuplicateBoxes: 0) and the leaked image, exit 1', () => {
     expect(code).toBe(1);
     const failing = data.gateResults.filter((g) => g.level !== 'pass');
     expect(failing.map((g) => [g.gate, g.level, g.value]).sort()).toEqual(
@@ -159,6 +180,7 @@ describe('the data suite on a COCO dataset with planted problems', () => {
         ['maxOutOfBoundsBoxes', 'warn', 1],
         ['maxDuplicateBoxes', 'fail', 1],
         ['maxDuplicateGroups', 'warn', 1],
+        ['maxLeakageRate', 'fail', 1 / 8],
       ].sort(),
     );
   });
@@ -200,6 +222,21 @@ describe('the data suite on a COCO dataset with planted problems', () => {
     expect(d.groups[0]!.ids.sort()).toEqual(['5', '6']);
     expect(d.groups[0]!.exact).toBe(false);
     expect(data.checks.imageProperties.unreadableCount).toBe(0);
+  });
+
+  it('finds the evaluation image that is in the training manifest', () => {
+    const l = data.checks.leakage;
+    expect(l.status).toBe('ran');
+    expect([l.leakedCount, l.evalCount, l.trainCount]).toEqual([1, 8, 2]);
+    // other-a.jpg is image id 7; the training image's id is its path.
+    expect(l.examples).toEqual([
+      expect.objectContaining({
+        id: '7',
+        exact: true,
+        trainIds: ['leaked.jpg'],
+        labelMismatch: false,
+      }),
+    ]);
   });
 
   it('skips the checks that need one class per image, saying why', () => {
