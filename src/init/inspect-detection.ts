@@ -75,10 +75,11 @@ const isYaml = (f: string) => /\.ya?ml$/i.test(f);
 
 /** A detection dataset in `dir`: a VOC folder, a data.yaml, or one COCO JSON (there or in annotations/). */
 async function inFolder(dir: string, show: (p: string) => string): Promise<Located | undefined> {
+  const found: Located[] = [];
   if ((await isDir(path.join(dir, 'Annotations'))) && (await isDir(path.join(dir, 'JPEGImages'))))
-    return { format: 'voc', file: dir };
+    found.push({ format: 'voc', file: dir });
   if (await isFile(path.join(dir, 'data.yaml')))
-    return { format: 'yolo', file: path.join(dir, 'data.yaml') };
+    found.push({ format: 'yolo', file: path.join(dir, 'data.yaml') });
   const jsons: string[] = [];
   for (const d of [dir, path.join(dir, 'annotations')]) {
     if (!(await isDir(d))) continue;
@@ -95,7 +96,15 @@ async function inFolder(dir: string, show: (p: string) => string): Promise<Locat
       'usage',
       `${show(dir)} holds several COCO annotation files (${jsons.map(show).join(', ')}): give the one to evaluate with --dataset`,
     );
-  return jsons.length === 1 ? { format: 'coco', file: jsons[0]! } : undefined;
+  if (jsons.length === 1) found.push({ format: 'coco', file: jsons[0]! });
+  // One folder, two layouts (a VOC folder with a data.yaml beside it): which one is meant is
+  // not for init to guess, as the two can hold different images or classes.
+  if (found.length > 1)
+    throw new UserError(
+      'usage',
+      `${show(dir)} holds ${found.map((f) => (f.format === 'voc' ? 'a Pascal VOC layout (Annotations/, JPEGImages/)' : f.format === 'yolo' ? 'a YOLO data.yaml' : `a COCO file ${show(f.file)}`)).join(' and ')}: give the one to evaluate with --dataset`,
+    );
+  return found[0];
 }
 
 /**

@@ -34,6 +34,19 @@ interface DetectionReport {
     newlyFailing: { id: string; newlyMissed: unknown[]; metadata: Record<string, string> }[];
     counts: { newlyFailing: number };
   };
+  suites: {
+    data: {
+      checks: Record<'duplicates' | 'labelIssues' | 'bias', { status: string }> & {
+        boxes: {
+          status: string;
+          objectCount: number;
+          degenerateCount: number;
+          outOfBoundsCount: number;
+          classes: { class: string; objects: number }[];
+        };
+      };
+    };
+  };
 }
 
 let dir: string;
@@ -113,5 +126,38 @@ describe('visiongate run on the detection example', () => {
       .filter((e) => e.metadata.lighting === 'dim')
       .reduce((n, e) => n + e.newlyMissed.length, 0);
     expect(missedOnDim).toBeGreaterThan(0);
+  });
+
+  it("has a data section: the box check's counts are the annotation file's", async () => {
+    const coco = JSON.parse(
+      await readFile(path.join(EXAMPLE, 'data/annotations.json'), 'utf8'),
+    ) as {
+      images: { id: number; width: number; height: number }[];
+      annotations: { image_id: number; category_id: number; bbox: number[] }[];
+      categories: { id: number; name: string }[];
+    };
+    const size = new Map(coco.images.map((i) => [i.id, i]));
+    // Counted from the file here: objects per class (category id order), problem boxes.
+    const perClass = [...coco.categories]
+      .sort((a, b) => a.id - b.id)
+      .map((c) => ({
+        class: c.name,
+        objects: coco.annotations.filter((a) => a.category_id === c.id).length,
+      }));
+    const degenerate = coco.annotations.filter((a) => !(a.bbox[2]! > 0 && a.bbox[3]! > 0));
+    const outside = coco.annotations.filter(({ image_id, bbox: [x, y, w, h] }) => {
+      const im = size.get(image_id)!;
+      return x! < 0 || y! < 0 || x! + w! > im.width || y! + h! > im.height;
+    });
+    const data = report.suites.data;
+    const boxes = data.checks.boxes;
+    expect(boxes.status).toBe('ran');
+    expect(boxes.objectCount).toBe(coco.annotations.length);
+    expect(boxes.classes.map((c) => ({ class: c.class, objects: c.objects }))).toEqual(perClass);
+    expect(boxes.degenerateCount).toBe(degenerate.length);
+    expect(boxes.outOfBoundsCount).toBe(outside.length);
+    expect(data.checks.duplicates.status).toBe('ran');
+    expect(data.checks.labelIssues.status).toBe('skipped');
+    expect(data.checks.bias.status).toBe('skipped');
   });
 });

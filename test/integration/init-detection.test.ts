@@ -186,4 +186,22 @@ describe('visiongate init on detection datasets, then run as written', () => {
     expect(r.stderr).toContain('holds several COCO annotation files');
     expect(r.stderr).toContain('give the one to evaluate with --dataset');
   });
+
+  it('a folder with a data.yaml and a COCO file asks which one (exit 2)', async () => {
+    const dir = path.join(tmp, 'mixed');
+    await mkdir(dir, { recursive: true });
+    await copyFile(path.join(EXAMPLE, 'data/annotations.json'), path.join(dir, 'a.json'));
+    await writeFile(path.join(dir, 'data.yaml'), 'path: .\nval: images\nnames: [a]\n');
+    const r = await cli([
+      'init',
+      '--dataset',
+      dir,
+      '--model',
+      MODEL,
+      '-c',
+      path.join(dir, 'v.yml'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/holds a YOLO data\.yaml and a COCO file .*a\.json: give the one/);
+  });
 });
