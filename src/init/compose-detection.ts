@@ -5,6 +5,7 @@
  * letterbox for YOLO-style heads, mAP gates, and the data suite's box checks.
  */
 import path from 'node:path';
+import { inputContractSchema } from '../config/schema.js';
 import { resolveContract } from '../model/contract.js';
 import { DESCRIPTIONS } from '../model/detection/convention.js';
 import {
@@ -69,24 +70,17 @@ export function planDetectorInput(label: string, m: ModelFindings, numClasses: n
     };
   if (plan.channels.how === 'assumed')
     plan.channels = { value: 'rgb', how: 'hint', source: `Ultralytics for ${head} (RGB)` };
+  // The run's own check of the settings as written.
   plan.contract = resolveContract(
     label,
     m.inputs,
     m.outputs,
-    { ...planInputDefaults(plan) },
+    inputContractSchema.parse(plan.settings),
     { type: 'auto' },
     undefined,
     { numClasses },
   );
   return plan;
-}
-
-/** The plan's settings as a full input config (the schema's defaults for the rest). */
-function planInputDefaults(plan: InputPlan) {
-  return {
-    resize: { mode: 'stretch' as const, library: 'pillow' as const },
-    ...plan.settings,
-  };
 }
 
 /** Compose the config tree and the summary. */

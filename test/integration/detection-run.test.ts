@@ -60,8 +60,8 @@ beforeAll(async () => {
   // The example's config, with fewer bootstrap resamples to keep the test short.
   const config = (await readFile(path.join(EXAMPLE, 'visiongate.yml'), 'utf8'))
     .replace(/resamples: \d+/, 'resamples: 50')
-    .replaceAll('models/', `${EXAMPLE}/models/`)
-    .replaceAll('data/', `${EXAMPLE}/data/`);
+    // Only the values' leading folders: a checkout path may itself contain "data/".
+    .replace(/(: )(models|data)\//g, `$1${EXAMPLE}/$2/`);
   await writeFile(path.join(dir, 'visiongate.yml'), config);
   ({ code } = await cli([
     'run',
