@@ -47,7 +47,7 @@ type BoxesRan = Extract<NonNullable<DataSuiteResult['checks']['boxes']>, { statu
 function boxProblems(
   f: BoxesRan,
   limits: HtmlLimits,
-): { id: string; what: string; cls: string; boxes: Box[] }[] {
+): { id: string; path: string; what: string; cls: string; boxes: Box[] }[] {
   const scaled = (b: readonly (number | null)[], w: number | null, h: number | null): Box => {
     const W = w ?? NaN;
     const H = h ?? NaN;
@@ -59,18 +59,21 @@ function boxProblems(
   return [
     ...f.degenerate.map((d) => ({
       id: d.id,
+      path: d.path,
       what: `degenerate box, object ${d.object}`,
       cls: d.class,
       boxes: [scaled(d.box, d.imageWidth, d.imageHeight)].filter(finite),
     })),
     ...f.outOfBounds.map((d) => ({
       id: d.id,
+      path: d.path,
       what: `past the border, object ${d.object}`,
       cls: d.class,
       boxes: [scaled(d.box, d.imageWidth, d.imageHeight)].filter(finite),
     })),
     ...f.duplicates.map((d) => ({
       id: d.id,
+      path: d.path,
       what: `duplicate: objects ${d.objects.join(' and ')}, IoU ${(d.iou ?? NaN).toFixed(2)}`,
       cls: d.class,
       boxes: d.boxes.map((b) => scaled(b, d.imageWidth, d.imageHeight)).filter(finite),
@@ -132,9 +135,10 @@ export function renderData(
           .map((p) =>
             card(
               img(p.id),
-              `${p.id}: ${p.what}`,
+              `${p.path}: ${p.what}`,
               [
-                `<span class="id">${escapeShort(p.id, 40)}</span>`,
+                // The image's path: a COCO image id alone (a number) says little.
+                `<span class="id">${escapeShort(p.path, 40)}</span>`,
                 `${escapeShort(p.cls, 32)}: ${escapeShort(p.what, 60)}`,
               ],
               { boxes: p.boxes },
