@@ -44,6 +44,12 @@ export interface ClassSource {
   classes: string[];
 }
 
+/** The best of some class lists by where they came from (undefined for none). */
+export function bestClassSource(sources: readonly ClassSource[]): ClassSource | undefined {
+  const rank = (s: ClassSource) => SOURCE_ORDER.indexOf(s.origin);
+  return [...sources].sort((a, b) => rank(a) - rank(b))[0];
+}
+
 /** Class-list files looked for next to a model or a dataset, in this order. */
 const CLASS_FILES = ['classes.txt', 'classes.json', 'labels.txt', 'labels.json', 'class_names.txt'];
 

@@ -203,7 +203,9 @@ function datasetNodes(ds: DetectionDatasetFindings, rel: (p: string) => string):
   if (ds.format === 'voc') {
     out.push(
       c(
-        'CHECK: class indices in model output order; VOC files do not say it, so these are the names found, sorted.',
+        ds.classesFrom
+          ? `Class names in model output order, from ${ds.classesFrom}.`
+          : 'CHECK: class indices in model output order; VOC files do not say it, so these are the names found, sorted.',
       ),
     );
     out.push(pair('classes', classes));

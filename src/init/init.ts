@@ -15,7 +15,7 @@ import { UserError } from '../errors.js';
 import { resolveContract } from '../model/contract.js';
 import { planAnalysis } from '../suites/analyse.js';
 import { taskOf } from '../tasks/registry.js';
-import { chooseClasses } from './class-sources.js';
+import { bestClassSource, chooseClasses } from './class-sources.js';
 import { composeConfig, type Composed, type Summary } from './compose.js';
 import { composeDetectionConfig, planDetectorInput } from './compose-detection.js';
 import { inspectDetectionDataset } from './inspect-detection.js';
@@ -109,11 +109,17 @@ export async function runInit(o: InitOptions): Promise<InitResult> {
   }
 
   const datasetTarget = o.dataset ? abs(o.dataset) : undefined;
-  // A COCO, YOLO or VOC dataset means detection; anything else is read as classification.
-  const detection = await inspectDetectionDataset(datasetTarget, configDir, show);
-  const dataset = detection ? undefined : await inspectDataset(datasetTarget, configDir, show);
   const candidateModel = await inspectModel(abs(o.model), show);
   const baselineModel = o.baseline ? await inspectModel(abs(o.baseline), show) : undefined;
+  // A COCO, YOLO or VOC dataset means detection; anything else is read as classification.
+  const detection = await inspectDetectionDataset(
+    datasetTarget,
+    configDir,
+    show,
+    // A class list stored with the model (metadata, Ultralytics' names, a file beside it).
+    bestClassSource(candidateModel.classSources),
+  );
+  const dataset = detection ? undefined : await inspectDataset(datasetTarget, configDir, show);
   let composed: Composed;
   let watched: { path: string; dir: boolean }[];
   if (detection) {

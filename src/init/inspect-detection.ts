@@ -12,7 +12,13 @@ import type { DetectionFormat } from '../config/task.js';
 import { loadDetectionDataset } from '../dataset/detection/load.js';
 import type { DetectionDataset } from '../dataset/detection/types.js';
 import { UserError } from '../errors.js';
+import type { ClassSource } from './class-sources.js';
 import { sliceColumns, type ColumnFacts, type DatasetFindings } from './inspect-dataset.js';
+
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+const preview = (l: readonly string[]) =>
+  `[${l.slice(0, 5).join(', ')}${l.length > 5 ? `, … (${l.length})` : ''}]`;
 
 export interface DetectionDatasetFindings {
   format: DetectionFormat;
@@ -25,6 +31,8 @@ export interface DetectionDatasetFindings {
   /** yolo: the data.yaml split; voc: ImageSets/Main/<split>.txt. Absent: the reader's default. */
   split?: string;
   dataset: DetectionDataset;
+  /** VOC: where the class order came from, when a list stored with the model gave it. */
+  classesFrom?: string;
   objects: number;
   slices: ColumnFacts[];
   dropped: DatasetFindings['dropped'];
@@ -221,6 +229,7 @@ export async function inspectDetectionDataset(
   target: string | undefined,
   searchDir: string,
   show: (p: string) => string,
+  modelClasses?: ClassSource,
 ): Promise<DetectionDatasetFindings | undefined> {
   const where = await locate(target, searchDir, show);
   if (!where) return undefined;
@@ -241,16 +250,32 @@ export async function inspectDetectionDataset(
     root = where.file;
     split = await vocSplit(root, inferred, warnings);
   }
-  const dataset = await loadDetectionDataset({
+  const spec = {
     format: where.format,
     root,
     ...(annotations ? { annotations } : {}),
     ...(split !== undefined ? { split } : {}),
     checkFiles: true,
-  });
-  if (where.format === 'voc')
+  };
+  let dataset = await loadDetectionDataset(spec);
+  let classesFrom: string | undefined;
+  if (where.format === 'voc') {
+    // VOC files name classes but not their order; a list stored with the model is its output
+    // order, usable when it names every class found.
+    const found = new Set(dataset.classes);
+    const list = modelClasses?.classes;
+    if (list && [...found].every((c) => list.includes(c))) {
+      dataset = await loadDetectionDataset({ ...spec, classes: list });
+      classesFrom = modelClasses!.where;
+      inferred.push(`class order from ${classesFrom} (${list.length} names)`);
+    } else
+      warnings.push(
+        `Pascal VOC names no class order: the classes are the ${dataset.classes.length} names found, sorted (VOC's own 20 are in that order); if the model was trained with another order, write it in dataset.classes`,
+      );
+  } else if (modelClasses && !sameList(modelClasses.classes, dataset.classes))
+    // The run reads model class k as the dataset's class k: another list is a wrong mapping.
     warnings.push(
-      `Pascal VOC names no class order: the classes are the ${dataset.classes.length} names found, sorted (VOC's own 20 are in that order); if the model was trained with another order, write it in dataset.classes`,
+      `${modelClasses.where} lists ${preview(modelClasses.classes)} but the dataset's classes are ${preview(dataset.classes)} (${where.format === 'coco' ? 'COCO categories by ascending id' : 'data.yaml names'}); the run reads the model's class k as the dataset's class k, so if the model was trained with other classes or another order its mAP is wrong: remap one of the two`,
     );
   const { slices, dropped } = sliceColumns(dataset.images);
   // A reader's default split is not written into the config.
@@ -266,6 +291,7 @@ export async function inspectDetectionDataset(
     ...(annotations ? { annotations } : {}),
     ...(written !== undefined ? { split: written } : {}),
     dataset,
+    ...(classesFrom ? { classesFrom } : {}),
     objects: dataset.gt.classes.length,
     slices,
     dropped,

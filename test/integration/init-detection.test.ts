@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { cli } from '../support/cli.js';
+import { metadataEntry } from '../support/onnx.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/detection');
 const MODEL = path.join(EXAMPLE, 'models/candidate-yolo.onnx');
@@ -41,6 +42,35 @@ function firstImages(n: number) {
   }));
 }
 const classNames = () => [...coco.categories].sort((a, b) => a.id - b.id).map((c) => c.name);
+
+/** A Pascal VOC folder `dir`/VOC of the first 6 example images, with a val split list. */
+async function makeVoc(dir: string): Promise<string> {
+  const voc = path.join(dir, 'VOC');
+  const images = firstImages(6);
+  for (const sub of ['Annotations', 'JPEGImages', 'ImageSets/Main'])
+    await mkdir(path.join(voc, sub), { recursive: true });
+  const names = classNames();
+  for (const im of images) {
+    await copyFile(
+      path.join(EXAMPLE, 'data/images', im.file_name),
+      path.join(voc, 'JPEGImages', im.file_name),
+    );
+    // VOC corners are 1-based pixel indices: xmin = x + 1, xmax = x + w.
+    const objects = im.objects.map(
+      ({ cls, bbox: [x, y, w, h] }) =>
+        `<object><name>${names[cls]}</name><difficult>0</difficult><bndbox><xmin>${x! + 1}</xmin><ymin>${y! + 1}</ymin><xmax>${x! + w!}</xmax><ymax>${y! + h!}</ymax></bndbox></object>`,
+    );
+    await writeFile(
+      path.join(voc, 'Annotations', im.file_name.replace(/\.jpg$/, '.xml')),
+      `<annotation><filename>${im.file_name}</filename><size><width>${im.width}</width><height>${im.height}</height><depth>3</depth></size>${objects.join('')}</annotation>`,
+    );
+  }
+  await writeFile(
+    path.join(voc, 'ImageSets/Main/val.txt'),
+    images.map((im) => im.file_name.replace(/\.jpg$/, '')).join('\n') + '\n',
+  );
+  return voc;
+}
 
 async function initAndRun(dir: string, args: string[]) {
   const config = path.join(dir, 'visiongate.yml');
@@ -126,30 +156,7 @@ describe('visiongate init on detection datasets, then run as written', () => {
 
   it('a Pascal VOC folder, with a CHECK on the class order', async () => {
     const dir = path.join(tmp, 'voc');
-    const voc = path.join(dir, 'VOC');
-    const images = firstImages(6);
-    for (const sub of ['Annotations', 'JPEGImages', 'ImageSets/Main'])
-      await mkdir(path.join(voc, sub), { recursive: true });
-    const names = classNames();
-    for (const im of images) {
-      await copyFile(
-        path.join(EXAMPLE, 'data/images', im.file_name),
-        path.join(voc, 'JPEGImages', im.file_name),
-      );
-      // VOC corners are 1-based pixel indices: xmin = x + 1, xmax = x + w.
-      const objects = im.objects.map(
-        ({ cls, bbox: [x, y, w, h] }) =>
-          `<object><name>${names[cls]}</name><difficult>0</difficult><bndbox><xmin>${x! + 1}</xmin><ymin>${y! + 1}</ymin><xmax>${x! + w!}</xmax><ymax>${y! + h!}</ymax></bndbox></object>`,
-      );
-      await writeFile(
-        path.join(voc, 'Annotations', im.file_name.replace(/\.jpg$/, '.xml')),
-        `<annotation><filename>${im.file_name}</filename><size><width>${im.width}</width><height>${im.height}</height><depth>3</depth></size>${objects.join('')}</annotation>`,
-      );
-    }
-    await writeFile(
-      path.join(voc, 'ImageSets/Main/val.txt'),
-      images.map((im) => im.file_name.replace(/\.jpg$/, '')).join('\n') + '\n',
-    );
+    const voc = await makeVoc(dir);
     const { yaml, text, report, init } = await initAndRun(dir, [
       '--dataset',
       voc,
@@ -160,13 +167,59 @@ describe('visiongate init on detection datasets, then run as written', () => {
       format: 'voc',
       root: 'VOC',
       split: 'val',
-      classes: [...names].sort(),
+      classes: [...classNames()].sort(),
     });
     expect(text).toContain('CHECK: class indices in model output order');
     expect(init.stderr).toContain('Pascal VOC names no class order');
     expect(report.dataset.format).toBe('voc');
     expect(report.dataset.examples).toBe(6);
   }, 300_000);
+
+  it("VOC: the model's Ultralytics names give the class order, without CHECK", async () => {
+    const dir = path.join(tmp, 'voc-names');
+    await mkdir(dir, { recursive: true });
+    // The example's order (t-shirt, trouser, bag, ankle-boot) as Ultralytics writes it.
+    const names = `{${classNames()
+      .map((n, i) => `${i}: '${n}'`)
+      .join(', ')}}`;
+    const model = path.join(dir, 'named.onnx');
+    await writeFile(model, Buffer.concat([await readFile(MODEL), metadataEntry('names', names)]));
+    const { yaml, text } = await initAndRun(dir, [
+      '--dataset',
+      await makeVoc(dir),
+      '--model',
+      model,
+    ]);
+    expect(yaml.dataset.classes).toEqual(classNames());
+    expect(text).toContain('Class names in model output order, from ONNX metadata "names".');
+    expect(text).not.toContain('CHECK: class');
+  }, 300_000);
+
+  it('COCO: a model whose names disagree with the categories is warned about', async () => {
+    const dir = path.join(tmp, 'coco-names');
+    await mkdir(dir, { recursive: true });
+    const model = path.join(dir, 'named.onnx');
+    await writeFile(
+      model,
+      Buffer.concat([
+        await readFile(MODEL),
+        metadataEntry('names', "{0: 'trouser', 1: 't-shirt', 2: 'bag', 3: 'ankle-boot'}"),
+      ]),
+    );
+    const r = await cli([
+      'init',
+      '--dataset',
+      path.join(EXAMPLE, 'data/annotations.json'),
+      '--model',
+      model,
+      '-c',
+      path.join(dir, 'visiongate.yml'),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      'ONNX metadata "names" lists [trouser, t-shirt, bag, ankle-boot] but the dataset\'s classes are [t-shirt, trouser, bag, ankle-boot]',
+    );
+  });
 
   it('a folder with two COCO files asks which one (exit 2)', async () => {
     const dir = path.join(tmp, 'two');
