@@ -266,7 +266,7 @@ export async function inspectDetectionDataset(
     const list = modelClasses?.classes;
     if (list && [...found].every((c) => list.includes(c))) {
       dataset = await loadDetectionDataset({ ...spec, classes: list });
-      classesFrom = modelClasses!.where;
+      classesFrom = modelClasses.where;
       inferred.push(`class order from ${classesFrom} (${list.length} names)`);
     } else
       warnings.push(
