@@ -15,7 +15,11 @@ import {
 import { mapOfImages } from '../../metrics/detection/weighted-map.js';
 import { matchAtWorkingPoint, type WorkingPointMatch } from '../../metrics/detection/threshold.js';
 import type { MetricValues } from '../../metrics/values.js';
-import { selectGroundTruth, type GroundTruthColumns } from '../../tables/detections.js';
+import {
+  concatDetections,
+  selectGroundTruth,
+  type GroundTruthColumns,
+} from '../../tables/detections.js';
 import type { TaskContext, TaskMetric } from '../task.js';
 import type { DetectionTable } from './records.js';
 
@@ -61,18 +65,8 @@ const cache = new WeakMap<DetectionTable, Map<string, TableEvaluation>>();
 
 /** The ground truth of a table's images, in table order. */
 export function groundTruthOf(table: DetectionTable, ctx: TaskContext): GroundTruthColumns {
-  const g = ctx.groundTruth;
-  if (!g) throw new Error('detection needs the dataset ground truth in the task context');
-  const rows = table.ids.map((id) => {
-    const r = g.rowOf.get(id);
-    if (r === undefined)
-      throw new UserError(
-        'dataset',
-        `detection records name image ${id}, which the dataset does not have (a stored baseline of another dataset?)`,
-      );
-    return r;
-  });
-  return selectGroundTruth(g.columns, rows);
+  const rows = groundTruthRows(table, ctx);
+  return selectGroundTruth(ctx.groundTruth!.columns, rows);
 }
 
 /** The per-table evaluation (cached per table and working point). */
@@ -104,6 +98,48 @@ export function evaluationOf(table: DetectionTable, ctx: TaskContext): TableEval
   const out = { gt, ev, match, tp, fp, fn, wrong };
   byKey.set(key, out);
   return out;
+}
+
+/** The ground-truth rows of a table's images in the dataset's ground truth. */
+function groundTruthRows(table: DetectionTable, ctx: TaskContext): number[] {
+  const g = ctx.groundTruth;
+  if (!g) throw new Error('detection needs the dataset ground truth in the task context');
+  return table.ids.map((id) => {
+    const r = g.rowOf.get(id);
+    if (r === undefined)
+      throw new UserError(
+        'dataset',
+        `detection records name image ${id}, which the dataset does not have (a stored baseline of another dataset?)`,
+      );
+    return r;
+  });
+}
+
+const sides = new WeakMap<DetectionTable, WeakMap<DetectionTable, ImageEvaluation>>();
+
+/**
+ * Both models' images in one COCOeval per-image evaluation: the candidate table's images
+ * first, then the baseline's (cached per pair of tables). A mix of the two models' detections
+ * per image (the paired permutation test's rearrangements) is then a weight vector over it.
+ */
+export function sideBySideOf(
+  candidate: DetectionTable,
+  baseline: DetectionTable,
+  ctx: TaskContext,
+): { ev: ImageEvaluation; candidateImages: number } {
+  let byBase = sides.get(candidate);
+  if (!byBase) sides.set(candidate, (byBase = new WeakMap()));
+  let ev = byBase.get(baseline);
+  if (!ev) {
+    const rows = [...groundTruthRows(candidate, ctx), ...groundTruthRows(baseline, ctx)];
+    ev = evaluateImages(
+      selectGroundTruth(ctx.groundTruth!.columns, rows),
+      concatDetections([candidate.detections, baseline.detections]),
+      ctx.classes.length,
+    );
+    byBase.set(baseline, ev);
+  }
+  return { ev, candidateImages: candidate.length };
 }
 
 /** Image multiplicities of `rows` over a table of `n` images (all once when undefined). */
