@@ -51,22 +51,21 @@ export function pairedDetectionBootstrap(
 }
 
 /**
- * Two-sided paired permutation test of mAP(candidate) − mAP(baseline) on the paired images
+ * Two-sided paired permutation test of mAP(candidate) − mAP(baseline) on the paired records
  * `cRows[t]` / `bRows[t]`: each image's two sets of detections are swapped between the models
- * at random (the null: the models are exchangeable on every image). `sides` evaluates both
- * models' images in one {@link ImageEvaluation}, the candidate's first (`candidateImages` of
- * them), so every rearrangement is a pair of weight vectors and no matching is redone. The
- * observed statistic equals the two models' mAP difference on those images (each side keeps its
- * images in row order, COCOeval's tie order).
+ * at random (the null: the models are exchangeable on every image). `sides.ev` evaluates both
+ * models' images at once, `sides.candidate[i]` / `sides.baseline[j]` being where candidate row i
+ * and baseline row j sit in it, so every rearrangement is a pair of weight vectors and no
+ * matching is redone. With the images in a common order (interleaved by pair), each side's mAP
+ * equals COCOeval's on a table holding that mix of detections, ties included.
  */
 export function mapSwapTest(
-  sides: { ev: ImageEvaluation; candidateImages: number },
+  sides: { ev: ImageEvaluation; candidate: ArrayLike<number>; baseline: ArrayLike<number> },
   cRows: ArrayLike<number>,
   bRows: ArrayLike<number>,
   options: PermutationOptions,
 ): PermutationResult {
   const n = cRows.length;
-  const off = sides.candidateImages;
   const wc = new Uint32Array(sides.ev.numImages);
   const wb = new Uint32Array(sides.ev.numImages);
   return pairedSwapPValue(
@@ -75,8 +74,8 @@ export function mapSwapTest(
       wc.fill(0);
       wb.fill(0);
       for (let t = 0; t < n; t++) {
-        const c = cRows[t]!;
-        const b = off + bRows[t]!;
+        const c = sides.candidate[cRows[t]!]!;
+        const b = sides.baseline[bRows[t]!]!;
         if (swap[t]) {
           wc[b]!++;
           wb[c]!++;

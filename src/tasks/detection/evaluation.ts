@@ -17,6 +17,7 @@ import { matchAtWorkingPoint, type WorkingPointMatch } from '../../metrics/detec
 import type { MetricValues } from '../../metrics/values.js';
 import {
   concatDetections,
+  selectDetections,
   selectGroundTruth,
   type GroundTruthColumns,
 } from '../../tables/detections.js';
@@ -115,31 +116,64 @@ function groundTruthRows(table: DetectionTable, ctx: TaskContext): number[] {
   });
 }
 
-const sides = new WeakMap<DetectionTable, WeakMap<DetectionTable, ImageEvaluation>>();
+/** Both models' images in one evaluation (see {@link sideBySideOf}). */
+export interface SideBySide {
+  ev: ImageEvaluation;
+  /** Image of each candidate row, and of each baseline row, in `ev`. */
+  candidate: Uint32Array;
+  baseline: Uint32Array;
+}
+
+const sides = new WeakMap<DetectionTable, WeakMap<DetectionTable, SideBySide>>();
 
 /**
- * Both models' images in one COCOeval per-image evaluation: the candidate table's images
- * first, then the baseline's (cached per pair of tables). A mix of the two models' detections
- * per image (the paired permutation test's rearrangements) is then a weight vector over it.
+ * Both models' images in one COCOeval per-image evaluation (cached per pair of tables), so a mix
+ * of the two models' detections per image (the paired permutation test's rearrangements) is a
+ * weight vector over it. The images are interleaved: candidate row i, then the baseline record
+ * of the same image, in candidate order (then baseline records of no candidate image). A mix
+ * then visits images in the candidate's order whichever model each comes from, so COCOeval's
+ * tie order (equal scores, by image) and so its mAP are those of a table holding that mix.
  */
 export function sideBySideOf(
   candidate: DetectionTable,
   baseline: DetectionTable,
   ctx: TaskContext,
-): { ev: ImageEvaluation; candidateImages: number } {
+): SideBySide {
   let byBase = sides.get(candidate);
   if (!byBase) sides.set(candidate, (byBase = new WeakMap()));
-  let ev = byBase.get(baseline);
-  if (!ev) {
-    const rows = [...groundTruthRows(candidate, ctx), ...groundTruthRows(baseline, ctx)];
-    ev = evaluateImages(
-      selectGroundTruth(ctx.groundTruth!.columns, rows),
-      concatDetections([candidate.detections, baseline.detections]),
-      ctx.classes.length,
-    );
-    byBase.set(baseline, ev);
+  const hit = byBase.get(baseline);
+  if (hit) return hit;
+  const baseOf = baseline.indexById();
+  const cand = new Uint32Array(candidate.length);
+  const base = new Uint32Array(baseline.length).fill(0xffffffff);
+  const order: { table: 0 | 1; row: number }[] = [];
+  for (let i = 0; i < candidate.length; i++) {
+    cand[i] = order.length;
+    order.push({ table: 0, row: i });
+    const j = baseOf.get(candidate.ids[i]!);
+    if (j !== undefined && base[j] === 0xffffffff) {
+      base[j] = order.length;
+      order.push({ table: 1, row: j });
+    }
   }
-  return { ev, candidateImages: candidate.length };
+  for (let j = 0; j < baseline.length; j++)
+    if (base[j] === 0xffffffff) {
+      base[j] = order.length;
+      order.push({ table: 1, row: j });
+    }
+  const gtRows = [groundTruthRows(candidate, ctx), groundTruthRows(baseline, ctx)] as const;
+  const dets = [candidate.detections, baseline.detections] as const;
+  const ev = evaluateImages(
+    selectGroundTruth(
+      ctx.groundTruth!.columns,
+      order.map((o) => gtRows[o.table][o.row]!),
+    ),
+    concatDetections(order.map((o) => selectDetections(dets[o.table], [o.row]))),
+    ctx.classes.length,
+  );
+  const out = { ev, candidate: cand, baseline: base };
+  byBase.set(baseline, out);
+  return out;
 }
 
 /** Image multiplicities of `rows` over a table of `n` images (all once when undefined). */
