@@ -72,7 +72,10 @@ describe('findSlicesWorseThanRest', () => {
   });
 
   it('p-values are the exact test on paired examples only, adjusted together by Benjamini-Hochberg', () => {
-    const { excess } = findSlicesWorseThanRest(slices, countsTest(changes()), N, { alpha: 0.05, minDrop: 0.03 });
+    const { excess } = findSlicesWorseThanRest(slices, countsTest(changes()), N, {
+      alpha: 0.05,
+      minDrop: 0.03,
+    });
     const population = { n: 190, minus: 20, plus: 10 };
     const dim = excessDropPValue({ n: 40, minus: 20, plus: 0 }, population);
     expect(excess[2]!.p).toBe(dim);
@@ -82,7 +85,10 @@ describe('findSlicesWorseThanRest', () => {
   });
 
   it('a drop of no more than minDrop is not a finding, however significant', () => {
-    const { findings } = findSlicesWorseThanRest(slices, countsTest(changes()), N, { alpha: 0.05, minDrop: 0.5 });
+    const { findings } = findSlicesWorseThanRest(slices, countsTest(changes()), N, {
+      alpha: 0.05,
+      minDrop: 0.5,
+    });
     // lighting=dim dropped exactly 50 points: not more than 0.5.
     expect(findings).toEqual([]);
   });
