@@ -1,9 +1,11 @@
 /**
  * Findings: the few slices that got worse *more than the rest of the data*, which is what a
- * reviewer needs first. Each slice's change is tested against its complement's
- * (metrics/excess-drop.ts), the p-values are adjusted together (Benjamini-Hochberg), and what
- * adds nothing is collapsed into the finding that explains it: a crossing no worse than its
- * parent, a discovered slice that is mostly a declared one. The mirror half of a two-valued
+ * reviewer needs first. Each slice's change is tested against its complement's (an
+ * {@link ExcessTest}: metrics/excess-drop.ts on a per-example outcome, or a task's metric test,
+ * detection's map delta against random sets of the slice's size), the p-values are adjusted
+ * together (Benjamini-Hochberg), and what adds nothing is collapsed into the finding that
+ * explains it: a crossing no worse than its parent, a discovered slice that is mostly a
+ * declared one. The mirror half of a two-valued
  * column is never a finding: it got *better* than the rest, and the test is one-sided.
  * See docs/statistics.md, "Findings".
  */
@@ -124,8 +126,9 @@ export function countsTest(changes: Changes): ExcessTest {
 /**
  * Test every slice against the rest, adjust, and pick the findings: `slices` are the distinct
  * slices (no two with the same examples, none equal to the whole set) as positions in a frame of
- * `size` examples, tested by `test` ({@link countsTest}, or a task's metric test). Returns one entry per
- * slice (undefined where it has no paired example) and the findings' keys, most important first.
+ * `size` examples, tested by `test` ({@link countsTest}, or a task's metric test). Returns one
+ * entry per slice (undefined where it has none paired) and the findings' keys, most important
+ * first.
  */
 export function findSlicesWorseThanRest(
   slices: readonly Pick<SliceDef, 'key' | 'kind' | 'rows'>[],
