@@ -162,7 +162,7 @@ describe('visiongate run on the detection example', () => {
     expect(markdown).not.toContain('McNemar');
     // The finding's gate check speaks in map's own units.
     expect(markdown).toContain(
-      'map on lighting=dim −0.1696 (0.1766 → 0.0070) while the rest moved +0.0089',
+      'map on lighting=dim −0.1696 \\(0.1766 → 0.0070\\) while the rest moved +0.0089',
     );
   });
 });
