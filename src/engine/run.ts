@@ -303,6 +303,7 @@ function passVariant(v: VariantRequest): Variant {
   return {
     name: v.name,
     ids: v.ids,
+    ...(v.frame === 'source' ? { frame: 'source' as const } : {}),
     task:
       recipe.kind === 'corruption'
         ? (e) => ({ ...recipe, seedKey: e.id })
@@ -502,6 +503,7 @@ export async function reportFromRecords(
           groundTruth: {
             rowOf: data.detection.images.indexById(),
             columns: data.detection.gt,
+            sizes: { widths: data.detection.widths, heights: data.detection.heights },
           },
         }
       : {}),

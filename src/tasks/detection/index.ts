@@ -30,6 +30,7 @@ import {
   type DetectionTable,
 } from './records.js';
 import { render } from './render.js';
+import { detectionRobustness } from './robustness.js';
 import {
   detectionOverallSchema,
   imageChangeSchema,
@@ -150,6 +151,7 @@ export const detectionTask: Task<
     const t = workingPoint(ctx).scoreThreshold;
     return classesAbove(a, i, t) === classesAbove(b, j, t);
   },
+  robustness: detectionRobustness,
 
   schemas: {
     overall: detectionOverallSchema,
