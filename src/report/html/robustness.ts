@@ -39,7 +39,7 @@ function strip(s: CorruptionStrip): string {
         .join('')}</tr>`,
   );
   return (
-    `<h3 id="strip">What each corruption does: example ${escapeShort(s.id, 40)} (${escapeShort(s.label, 40)}) at severities ${s.severities.join('–')}</h3>` +
+    `<h3 id="strip">What each corruption does: example ${escapeShort(s.id, 40)}${s.label ? ` (${escapeShort(s.label, 40)})` : ''} at severities ${s.severities.join('–')}</h3>` +
     `<div class="scroll"><table class="strip"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`
   );
 }

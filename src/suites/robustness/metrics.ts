@@ -162,6 +162,8 @@ function modelRobustness(
   by: ByVariant,
   ids: readonly string[],
   plan: { corruptions: string[]; severities: number[]; transforms: NamedTransform[] },
+  /** Also mPC, rPC and consistency, for a task with its own measures (not needed per slice). */
+  extras = true,
 ): ModelRobustness {
   const clean = by.get('clean');
   const accuracy: Record<string, number[]> = {};
@@ -210,7 +212,7 @@ function modelRobustness(
     transformAccuracy,
   };
   const robustness = ctx.task.robustness;
-  if (robustness) {
+  if (robustness && extras) {
     // Undefined values (no object counted) are −1 to corruptionPerformance, left out of means.
     const perSeverity = Object.fromEntries(
       plan.corruptions.map((c) => [
@@ -357,8 +359,8 @@ export function computeRobustness(
     }
     for (const [v, sIds] of [...values].sort((a, b) => compareText(a[0], b[0]))) {
       if (sIds.length < options.minSupport) continue;
-      const c = modelRobustness(ctx, metric, cand, sIds, measured);
-      const b = baseBy ? modelRobustness(ctx, metric, baseBy, sIds, measured) : undefined;
+      const c = modelRobustness(ctx, metric, cand, sIds, measured, false);
+      const b = baseBy ? modelRobustness(ctx, metric, baseBy, sIds, measured, false) : undefined;
       result.slices.push({
         key: `${col}=${v}`,
         n: sIds.length,
