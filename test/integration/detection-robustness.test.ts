@@ -51,7 +51,15 @@ interface Rob {
   sampleSize: number;
   candidate: ModelRob;
   baseline: ModelRob;
-  comparison: Record<'mPC' | 'rPC', { candidate: number; baseline: number; delta: number }>;
+  comparison: Record<
+    'mPC' | 'rPC',
+    {
+      candidate: number;
+      baseline: number;
+      delta: number;
+      interval?: { lower: number; upper: number };
+    }
+  >;
 }
 
 let dir: string;
@@ -223,6 +231,10 @@ describe('visiongate run with robustness on the detection example', () => {
     expect(rob.comparison.mPC.delta).toBeCloseTo(rob.candidate.mPC - rob.baseline.mPC, 15);
     expect(rob.comparison.rPC.delta).toBeCloseTo(rob.candidate.rPC - rob.baseline.rPC, 15);
     expect(gates.find((g) => g.configKey === 'robustness.gates.maxMPCDrop')?.status).toBe('pass');
+    // Its gate asks for the paired image-bootstrap interval of the mPC delta.
+    const iv = rob.comparison.mPC.interval!;
+    expect(iv.lower).toBeLessThanOrEqual(rob.comparison.mPC.delta);
+    expect(iv.upper).toBeGreaterThanOrEqual(rob.comparison.mPC.delta);
   });
 
   it('judges a transform variant against the ground truth moved with the image', () => {

@@ -11,7 +11,7 @@ import { createRandom } from '../../src/metrics/random.js';
 import { computeRobustness } from '../../src/suites/robustness/metrics.js';
 import type { RobustnessPlan } from '../../src/suites/robustness/plan.js';
 import { GroundTruthColumnsBuilder } from '../../src/tables/detections.js';
-import { RecordSet } from '../../src/tables/records.js';
+import { RecordSet, type RecordTableCore } from '../../src/tables/records.js';
 import { detectionTask } from '../../src/tasks/detection/index.js';
 import { DetectionTableBuilder, type DetectionRecord } from '../../src/tasks/detection/records.js';
 import type { TaskContext } from '../../src/tasks/task.js';
@@ -74,6 +74,16 @@ function table(
   return b.finish();
 }
 
+/** The detections of row i of a table, as [box, score, class]. */
+function detsOf(t: RecordTableCore, i: number): [Box, number, number][] {
+  const r = (t as ReturnType<typeof table>).at(i);
+  return r.scores.map((score, j) => [
+    [r.boxes[4 * j]!, r.boxes[4 * j + 1]!, r.boxes[4 * j + 2]!, r.boxes[4 * j + 3]!],
+    score,
+    r.classes[j]!,
+  ]);
+}
+
 const examplesOf = (ids: string[]): Example[] =>
   ids.map((id) => ({
     id,
@@ -134,6 +144,43 @@ describe('robustness on detection records', () => {
     expect(r.comparison!.rPC.delta).toBeCloseTo(mPC - 1, 12);
     // Corruption error is classification's measure: not made for detection.
     expect(r.normalized).toBeUndefined();
+    expect(r.comparison!.mPC.interval).toBeUndefined();
+
+    // The paired image bootstrap of the mPC delta, when asked for: it brackets the delta, and
+    // it is exactly 0 for a baseline with the candidate's own records.
+    const interval = { resamples: 200, confidence: 0.9, seed: 3 };
+    const withIv = computeRobustness(ctx, cand, base, plan, examplesOf(ids), {
+      table: 'imagenet',
+      sliceColumns: [],
+      minSupport: 1,
+      interval,
+    });
+    const iv = withIv.comparison!.mPC.interval!;
+    expect(iv.confidence).toBe(0.9);
+    expect(iv.lower).toBeLessThanOrEqual(mPC - 1);
+    expect(iv.upper).toBeGreaterThanOrEqual(mPC - 1);
+    expect(iv.upper - iv.lower).toBeGreaterThan(0);
+    // Either image alone: image 0 is found under every corruption (mPC 1), image 1 only under
+    // gaussian_noise@1 with a false alarm ranked first at @3: a resample is one of them or both.
+    expect(iv.lower).toBeGreaterThanOrEqual(-1);
+    expect(iv.upper).toBeLessThanOrEqual(0);
+    const same = new RecordSet(
+      cand.tables.map((t) =>
+        table(
+          'baseline',
+          t.variant,
+          ids,
+          ids.map((_, i) => detsOf(t, i)),
+        ),
+      ),
+    );
+    const zero = computeRobustness(ctx, cand, same, plan, examplesOf(ids), {
+      table: 'imagenet',
+      sliceColumns: [],
+      minSupport: 1,
+      interval,
+    }).comparison!.mPC.interval!;
+    expect([zero.lower, zero.upper]).toEqual([0, 0]);
   });
 
   it('judges an exactly equivariant detector on transform variants as on clean images', () => {

@@ -3,6 +3,8 @@ import type { GateResult } from '../../gates/result.js';
 import type { RobustnessConfig } from '../../config/robustness.js';
 import type { RobustnessResult } from './metrics.js';
 
+/** A decimal to 3 places with a real minus sign, as the comment writes deltas. */
+const signed = (x: number) => `${x < 0 ? '−' : ''}${Math.abs(x).toFixed(3)}`;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 /** A value of the result's metric: a percentage for accuracy, a decimal for mAP. */
 const valueText = (metric: string | undefined) => (x: number) =>
@@ -135,7 +137,7 @@ export function robustnessGates(result: RobustnessResult, config: RobustnessConf
       tolerance: 1e-12,
       reason: () =>
         c
-          ? `mPC (mean mAP under corruption) ${c.baseline.toFixed(3)} → ${c.candidate.toFixed(3)} (${dropText('map', drop)})`
+          ? `mPC (mean mAP under corruption) ${c.baseline.toFixed(3)} → ${c.candidate.toFixed(3)} (${dropText('map', drop)}${c.interval ? `; Δ ${Math.round(c.interval.confidence * 100)}% CI [${signed(c.interval.lower)}, ${signed(c.interval.upper)}]` : ''})`
           : noBaseline(),
     });
   }

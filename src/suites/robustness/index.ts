@@ -56,10 +56,21 @@ export const robustnessSuite: Suite<
     const sampled = [];
     for (const e of ctx.frame.exRows)
       if (plan.sample.has(ctx.examples.ids[e]!)) sampled.push(ctx.examples.at(e));
+    const stats = ctx.config.statistics;
     const result = computeRobustness(ctx, ctx.candidate, ctx.baseline, plan, sampled, {
       table,
       sliceColumns,
       minSupport: ctx.config.slices.minSupport,
+      // The mPC interval costs a metric evaluation per variant and resample: only for its gate.
+      ...(config.gates.maxMPCDrop !== undefined && stats.resamples > 0
+        ? {
+            interval: {
+              resamples: stats.resamples,
+              confidence: stats.confidence,
+              seed: stats.seed,
+            },
+          }
+        : {}),
     });
     return { result, gates: robustnessGates(result, config) };
   },

@@ -1,6 +1,7 @@
 import { pairRecords } from '../../analysis/pairing.js';
 import type { RecordSet, RecordTableCore } from '../../tables/records.js';
 import { corruptionPerformance } from '../../metrics/detection/robustness.js';
+import { pairedBootstrap } from '../../metrics/stats.js';
 import type { Task, TaskContext, TaskMetric } from '../../tasks/task.js';
 import type { NamedTransform } from '../../transforms/index.js';
 
@@ -54,6 +55,8 @@ export interface RobustnessDelta {
   candidate: number;
   baseline: number;
   delta: number;
+  /** Paired image-bootstrap interval of `delta`, where one was asked for. */
+  interval?: { lower: number; upper: number; confidence: number };
 }
 
 export interface RobustnessSlice {
@@ -247,6 +250,55 @@ function modelRobustness(
 }
 
 /**
+ * Paired image-bootstrap interval of mPC(candidate) − mPC(baseline): each resample draws the
+ * paired images with replacement and recomputes every corruption × severity's metric on both
+ * models (mAP is not a mean of per-image values). Costs 2 × corruptions × severities metric
+ * evaluations per resample, so it is made only when a gate asks for it. Undefined when a
+ * variant lacks an image's record, or the interval is not finite.
+ */
+function mpcInterval(
+  ctx: TaskCtx,
+  metric: TaskMetric,
+  cand: ByVariant,
+  base: ByVariant,
+  ids: readonly string[],
+  plan: RobustnessPlan,
+  options: { resamples: number; confidence: number; seed: number },
+): RobustnessDelta['interval'] {
+  const n = ids.length;
+  if (n === 0 || options.resamples === 0) return undefined;
+  const variants = plan.corruptions.flatMap((c) =>
+    plan.severities.map((s) => ({ c, s, name: corruptionVariant(c, s) })),
+  );
+  const sides = [cand, base].map((by) =>
+    variants.map((v) => {
+      const recs = by.get(v.name);
+      const rows = ids.map((id) => recs?.rowOf.get(id) ?? -1);
+      return { recs, rows };
+    }),
+  );
+  if (sides.some((side) => side.some((v) => !v.recs || v.rows.includes(-1)))) return undefined;
+  const expanded = new Uint32Array(n);
+  const mPCOf = (side: (typeof sides)[number], w: Uint32Array) => {
+    const perSeverity: Record<string, Record<number, number>> = {};
+    side.forEach(({ recs, rows }, k) => {
+      let m = 0;
+      for (let t = 0; t < n; t++) for (let r = 0; r < w[t]!; r++) expanded[m++] = rows[t]!;
+      const v = ctx.task.metricValues({ table: recs!.table, rows: expanded }, [metric], ctx)[
+        metric.name
+      ];
+      const { c, s } = variants[k]!;
+      (perSeverity[c] ??= {})[s] = v ?? -1;
+    });
+    return corruptionPerformance(1, perSeverity).mPC ?? NaN;
+  };
+  const iv = pairedBootstrap(n, (w) => mPCOf(sides[0]!, w) - mPCOf(sides[1]!, w), options);
+  return Number.isFinite(iv.lower) && Number.isFinite(iv.upper)
+    ? { lower: iv.lower, upper: iv.upper, confidence: options.confidence }
+    : undefined;
+}
+
+/**
  * Compute the robustness result from records: a pure function, so merges reproduce it. The
  * task says whether a prediction is right and whether two predictions agree.
  * `candRecords` and `baseRecords` are the two sides' tables (a stored baseline's are its run's
@@ -259,7 +311,13 @@ export function computeRobustness(
   baseRecords: RecordSet | undefined,
   plan: RobustnessPlan,
   examples: readonly Example[],
-  options: { table: string; sliceColumns: readonly string[]; minSupport: number },
+  options: {
+    table: string;
+    sliceColumns: readonly string[];
+    minSupport: number;
+    /** A paired image-bootstrap interval of the mPC delta (tasks with their own measures). */
+    interval?: { resamples: number; confidence: number; seed: number };
+  },
 ): RobustnessResult {
   const candClean = candRecords.tables.find((t) => t.variant === 'clean');
   const evaluated = new Set(candClean?.ids);
@@ -346,6 +404,10 @@ export function computeRobustness(
         mPC: delta(candidate.mPC, baseline.mPC),
         rPC: delta(candidate.rPC!, baseline.rPC!),
       };
+      const iv =
+        options.interval &&
+        mpcInterval(ctx, metric, cand, baseBy, pairedIds, plan, options.interval);
+      if (iv) result.comparison.mPC.interval = iv;
     }
   }
   // Per metadata value, where support allows: clean and corrupted accuracy.

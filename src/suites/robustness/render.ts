@@ -10,6 +10,8 @@ type RobustnessReport = z.output<typeof robustnessResultSchema>;
 
 const finite = (x: number | null | undefined): x is number =>
   x !== null && x !== undefined && Number.isFinite(x);
+/** A decimal to 3 places with a real minus sign, as the comment writes deltas. */
+const signed = (x: number) => `${x < 0 ? '−' : ''}${Math.abs(x).toFixed(3)}`;
 const pct = (x: number | null | undefined) => (finite(x) ? `${(x * 100).toFixed(1)}%` : '–');
 /** a − b, NaN where either is undefined (null in report.json, NaN in memory). */
 const sub = (a: number | null | undefined, b: number | null | undefined) =>
@@ -90,7 +92,7 @@ export function renderRobustnessSection(r: RobustnessReport, opts: { maxRows: nu
   const headline =
     r.candidate.mPC !== undefined
       ? cmp
-        ? `mPC ${dec(cmp.mPC.baseline)} → ${dec(cmp.mPC.candidate)}, rPC ${pct(cmp.rPC.baseline)} → ${pct(cmp.rPC.candidate)}`
+        ? `mPC ${dec(cmp.mPC.baseline)} → ${dec(cmp.mPC.candidate)}${cmp.mPC.interval ? ` (Δ ${decDelta(cmp.mPC.delta ?? NaN)} [${signed(cmp.mPC.interval.lower)}, ${signed(cmp.mPC.interval.upper)}])` : ''}, rPC ${pct(cmp.rPC.baseline)} → ${pct(cmp.rPC.candidate)}`
         : `mPC ${dec(r.candidate.mPC)}, rPC ${pct(r.candidate.rPC)}`
       : n?.relativeMCE != null
         ? `relative mCE ${n.relativeMCE.toFixed(2)} vs baseline`

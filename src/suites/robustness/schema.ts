@@ -31,7 +31,17 @@ const modelRobustnessSchema = z.object({
     ),
 });
 
-const deltaSchema = z.object({ candidate: measure, baseline: measure, delta: measure });
+const deltaSchema = z.object({
+  candidate: measure,
+  baseline: measure,
+  delta: measure,
+  interval: z
+    .object({ lower: z.number(), upper: z.number(), confidence: z.number() })
+    .optional()
+    .describe(
+      'Paired image-bootstrap interval of the delta (mPC, when robustness.gates.maxMPCDrop is set).',
+    ),
+});
 
 const sliceAccuracy = z.object({ corruptedAccuracy: measure, cleanAccuracy: measure });
 
