@@ -12,7 +12,7 @@ import type { ImageScan, ScanSettings } from '../image/scan.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
 import type { RecordSet } from '../tables/records.js';
-import type { ExampleGroundTruth, Task } from '../tasks/task.js';
+import type { ExampleGroundTruth, Task, VariantFrame } from '../tasks/task.js';
 import type { Frame } from './frame.js';
 import type { Pairing } from './pairing.js';
 import type { VariantRecipe } from './variants.js';
@@ -40,6 +40,8 @@ export interface VariantRequest {
   name: string;
   ids: ReadonlySet<string>;
   recipe: VariantRecipe;
+  /** Where the variant is made (see {@link VariantFrame}); default `input`. */
+  frame?: VariantFrame;
 }
 
 /** What a suite needs from the engine beyond the clean records. */

@@ -63,32 +63,59 @@ export const robustnessConfigSchema = z
           .positive()
           .optional()
           .describe(
-            'Largest allowed relative mCE of the candidate, normalised by the baseline (1 = as robust).',
+            'Largest allowed relative mCE of the candidate, normalised by the baseline (1 = as robust; classification).',
           ),
         maxMCE: z
           .number()
           .positive()
           .optional()
-          .describe('Largest allowed mCE normalised by the baseline (1 = as robust).'),
+          .describe(
+            'Largest allowed mCE normalised by the baseline (1 = as robust; classification).',
+          ),
         maxCorruptionDrop: z
           .number()
           .min(0)
           .optional()
           .describe(
-            'Largest allowed accuracy drop vs the baseline at any corruption and severity.',
+            'Largest allowed drop of the headline metric (accuracy; detection: mAP) vs the baseline at any corruption and severity.',
           ),
         minCorruptionAccuracy: z
           .number()
           .min(0)
           .max(1)
           .optional()
-          .describe('Floor on mean accuracy over all corrupted images.'),
+          .describe('Floor on mean accuracy over all corrupted images (classification).'),
         maxFlipRate: z
           .number()
           .min(0)
           .max(1)
           .optional()
-          .describe('Largest allowed flip rate of any transform.'),
+          .describe('Largest allowed flip rate of any transform (classification).'),
+        maxMPCDrop: z
+          .number()
+          .min(0)
+          .optional()
+          .describe(
+            'Largest allowed drop of mPC (mean mAP under corruption) vs the baseline (detection).',
+          ),
+        minRPC: z
+          .number()
+          .min(0)
+          .optional()
+          .describe('Floor on the candidate rPC, mPC / clean mAP (detection).'),
+        maxRPCDrop: z
+          .number()
+          .min(0)
+          .optional()
+          .describe('Largest allowed drop of rPC vs the baseline (detection).'),
+        minConsistency: z
+          .number()
+          .min(0)
+          .max(1)
+          .optional()
+          .describe(
+            'Floor on detection consistency under every transform: detections of the transformed image that match the clean ones moved (detection).',
+          ),
         level: z.enum(['fail', 'warn']).default('fail'),
       })
       .strict()

@@ -50,7 +50,7 @@ interface TaskKeys {
   model: { output: OutputKeys };
   baseline: { output?: OutputKeys };
   metrics: { topK: number[]; detection?: unknown };
-  robustness?: unknown;
+  robustness?: { transforms?: unknown[]; gates?: Record<string, unknown> };
 }
 interface OutputKeys {
   type: string;
@@ -61,6 +61,48 @@ interface OutputKeys {
 }
 
 const DETECTION_OUTPUT_KEYS = ['convention', 'confidence', 'iou', 'maxDetections'] as const;
+
+/** Robustness gates made of detection's numbers (mPC, rPC, transform consistency). */
+const DETECTION_ROBUSTNESS_GATES = ['maxMPCDrop', 'minRPC', 'maxRPCDrop', 'minConsistency'];
+
+/**
+ * Robustness gates of classification's numbers, with the detection gate that replaces each: the
+ * corruption error is a top-1 error and the flip rate compares one class per image.
+ */
+const CLASSIFICATION_ROBUSTNESS_GATES: Record<string, string> = {
+  maxMCE: 'maxMPCDrop',
+  maxRelativeMCE: 'maxRPCDrop',
+  minCorruptionAccuracy: 'minRPC',
+  maxFlipRate: 'minConsistency',
+};
+
+/** Transforms that move boxes to boxes, or change colours only: detection can judge them. */
+const DETECTION_TRANSFORMS = ['hflip', 'vflip', 'translate', 'scale', 'crop', 'color_jitter'];
+
+/**
+ * The robustness keys of a detection config: a transform must map boxes to boxes (a rotated box
+ * is no box: its ground truth cannot be moved) or leave them where they are, and the gates are
+ * detection's.
+ */
+function checkRobustnessKeys(
+  c: TaskKeys,
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  (c.robustness?.transforms ?? []).forEach((t, i) => {
+    const type = (t as { type?: unknown } | null)?.type;
+    if (typeof type === 'string' && !DETECTION_TRANSFORMS.includes(type))
+      issue(
+        ['robustness', 'transforms', i, 'type'],
+        `transform ${type} does not move boxes to boxes, so its ground truth cannot follow: for task: detection use ${DETECTION_TRANSFORMS.join(', ')}`,
+      );
+  });
+  for (const [key, instead] of Object.entries(CLASSIFICATION_ROBUSTNESS_GATES))
+    if (c.robustness?.gates?.[key] !== undefined)
+      issue(
+        ['robustness', 'gates', key],
+        `robustness.gates.${key} applies to task: classification only: for task: detection use ${instead}`,
+      );
+}
 
 /** Report every key that does not belong to the config's task (zod superRefine of the config). */
 export function checkTaskKeys(c: TaskKeys, ctx: z.RefinementCtx): void {
@@ -92,15 +134,15 @@ export function checkTaskKeys(c: TaskKeys, ctx: z.RefinementCtx): void {
         ['metrics', 'detection'],
         'metrics.detection applies to task: detection only: remove it',
       );
+    for (const key of DETECTION_ROBUSTNESS_GATES)
+      if (c.robustness?.gates?.[key] !== undefined)
+        issue(
+          ['robustness', 'gates', key],
+          `robustness.gates.${key} applies to task: detection only: remove it`,
+        );
     return;
   }
-  // Its numbers for detection (mAP per corruption, mPC, rPC) are not wired yet; the
-  // classification ones would be read as accuracies of images.
-  if (c.robustness !== undefined)
-    issue(
-      ['robustness'],
-      'the robustness suite does not run for task: detection yet (docs/detection.md): remove robustness',
-    );
+  checkRobustnessKeys(c, issue);
   if (!detectionFormat)
     issue(
       ['dataset', 'format'],

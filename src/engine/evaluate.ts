@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { UserError, describeError } from '../errors.js';
-import { geometryKey, type Geometry } from '../image/decode.js';
+import { fitToGeometry, geometryKey, type Geometry } from '../image/decode.js';
 import { imageProperties } from '../image/properties.js';
 import type { ImageScan, ScanSettings } from '../image/scan.js';
 import { imagesToTensor } from '../image/tensor.js';
@@ -30,6 +30,12 @@ export interface Variant {
   task?: (example: Example) => VariantTask;
   /** Only these example ids get this variant (a robustness sample); all when absent. */
   ids?: ReadonlySet<string>;
+  /**
+   * `source`: made on the decoded image at its own size, then resized as the model's input
+   * (a detector's boxes are in the image's pixels: see analysis/variants.ts). Default: made on
+   * the model's input image.
+   */
+  frame?: 'source';
 }
 
 export interface EvaluateOptions {
@@ -89,6 +95,8 @@ interface Decoded {
   images: Map<string, RgbImage>;
   /** Decoded size before resizing, per geometry key (EXIF orientation depends on it). */
   sources: Map<string, { width: number; height: number }>;
+  /** Full-size decode per geometry key, when a variant is made at source size. */
+  full?: Map<string, RgbImage>;
 }
 
 /**
@@ -117,6 +125,7 @@ export async function evaluate(
   const stats = { decoded: 0, inferences: 0, batches: 0 };
   // Only the small per-image summary is kept; the scan's pixels live as long as one decode.
   const scans = options.scan ? new Array<ImageScan | undefined>(examples.length) : undefined;
+  const keepFull = variants.some((v) => v.frame === 'source');
 
   const decodeChunk = async (start: number): Promise<Decoded[]> => {
     // Example objects are made per chunk from the table's columns, never for the whole dataset.
@@ -136,6 +145,7 @@ export async function evaluate(
         const hash = sha256Of(bytes);
         let images: Map<string, RgbImage>;
         let sources: Map<string, { width: number; height: number }>;
+        let full: Map<string, RgbImage> | undefined;
         try {
           const decoded = await decodeForPass(
             example.id,
@@ -144,9 +154,11 @@ export async function evaluate(
             hash,
             geometries,
             options.scan,
+            keepFull,
           );
           images = decoded.images;
           sources = decoded.sources;
+          full = decoded.full;
           if (scans) scans[index] = decoded.scan;
         } catch (error) {
           unreadable.push({
@@ -157,7 +169,7 @@ export async function evaluate(
           return undefined;
         }
         stats.decoded++;
-        return { index, example, hash, images, sources };
+        return { index, example, hash, images, sources, ...(full ? { full } : {}) };
       }),
     );
     return settled.filter((d): d is Decoded => d !== undefined);
@@ -239,16 +251,20 @@ export async function evaluate(
             const channels = variantChannels(probe, m.contract.tensor.channels);
             const key = `${geometryKey(m.contract.geometry)}\u0000${channels}`;
             if (out.has(key)) continue;
-            const cleans = members.map((d) => d.images.get(geometryKey(m.contract.geometry))!);
-            out.set(
-              key,
-              variant.task
-                ? await pool.runBatch(
-                    cleans,
-                    members.map((d) => taskForChannels(variant.task!(d.example), channels)),
-                  )
-                : cleans,
+            const g = m.contract.geometry;
+            const atSource = variant.task !== undefined && variant.frame === 'source';
+            const cleans = members.map((d) =>
+              atSource ? d.full!.get(geometryKey(g))! : d.images.get(geometryKey(g))!,
             );
+            const made = variant.task
+              ? await pool.runBatch(
+                  cleans,
+                  members.map((d) => taskForChannels(variant.task!(d.example), channels)),
+                )
+              : cleans;
+            // A source-size variant keeps the image's size, so it sits in the model input (and
+            // its boxes map back) exactly as the clean image does.
+            out.set(key, atSource ? made.map((img) => fitToGeometry(img, g)) : made);
           }
           return out;
         })();

@@ -11,7 +11,7 @@ import { pairRecords } from '../analysis/pairing.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { applyCorruption, type CorruptionName, type Severity } from '../corruptions/index.js';
-import { decodeToGeometry } from '../image/decode.js';
+import { decodeFullSize, fitToGeometry, loaderSteps } from '../image/decode.js';
 import { computeMetrics } from '../metrics/classification.js';
 import { resolveGeometry } from '../model/contract.js';
 import {
@@ -26,6 +26,7 @@ import {
 import type { Report } from '../report/schema.js';
 import type { TrendEntry } from '../report/trend.js';
 import { ClassificationTable } from '../tasks/classification/records.js';
+import { taskOfReport } from '../tasks/registry.js';
 import type { DataSuiteResult } from '../suites/data/index.js';
 import type { RobustnessResult } from '../suites/robustness/metrics.js';
 import type { ExampleTable } from '../tables/examples.js';
@@ -177,10 +178,10 @@ function shownIds(report: Report, limits: HtmlLimits): { eval: string[]; train: 
 }
 
 /**
- * One example at every severity of every corruption of the robustness result, decoded at the
- * candidate's input geometry and corrupted with the pass's seed key (the example id), so the
- * strip shows the pixels the model saw. The example: the first newly failing one, else the
- * first evaluated one.
+ * One example at every severity of every corruption of the robustness result, made as the pass
+ * made it (at the candidate's input geometry, or for detection at the image's own size and then
+ * placed on that geometry) with the pass's seed key (the example id), so the strip shows the
+ * pixels the model saw. The example: the first newly failing one, else the first evaluated one.
  */
 async function corruptionStrip(
   report: Report,
@@ -194,12 +195,14 @@ async function corruptionStrip(
   const id = report.examples.newlyFailing.find((e) => index.has(e.id))?.id ?? examples.ids[0]!;
   const row = index.get(id)!;
   const geometry = resolveGeometry(opts.input, input.width, input.height);
-  let clean;
+  const atSource = taskOfReport(report).robustness?.frame === 'source';
+  let full;
   try {
-    clean = await decodeToGeometry(await readFile(examples.absPath(row)), geometry, id);
+    full = await decodeFullSize(await readFile(examples.absPath(row)), loaderSteps(geometry), id);
   } catch {
     return undefined;
   }
+  const clean = fitToGeometry(full, geometry);
   const side = Math.max(clean.width, clean.height);
   const toThumb = (img: { width: number; height: number; data: Uint8Array }) =>
     encode(sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }), side);
@@ -207,12 +210,17 @@ async function corruptionStrip(
   for (const c of rob.corruptions) {
     const images = [];
     for (const s of rob.severities) {
-      const out = await applyCorruption(clean, c as CorruptionName, s as Severity, {
-        seedKey: id,
-        table: opts.robustness.table,
-        pixelScale: opts.robustness.pixelScale,
-      });
-      images.push(await toThumb(out));
+      const out = await applyCorruption(
+        atSource ? full : clean,
+        c as CorruptionName,
+        s as Severity,
+        {
+          seedKey: id,
+          table: opts.robustness.table,
+          pixelScale: opts.robustness.pixelScale,
+        },
+      );
+      images.push(await toThumb(atSource ? fitToGeometry(out, geometry) : out));
     }
     rows.push({ corruption: c, images });
   }

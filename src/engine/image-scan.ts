@@ -34,6 +34,8 @@ export interface PassDecode {
   images: Map<string, RgbImage>;
   /** Size of each geometry's full-size decode (after its loader steps): where boxes map back. */
   sources: Map<string, { width: number; height: number }>;
+  /** With `keepFull`: each geometry's full-size decode, before the resize (source-frame variants). */
+  full?: Map<string, RgbImage>;
   scan?: ImageScan;
 }
 
@@ -51,8 +53,10 @@ export async function decodeForPass(
   sha256: string,
   geometries: ReadonlyMap<string, Geometry>,
   scan: ScanSettings | undefined,
+  keepFull = false,
 ): Promise<PassDecode> {
   const images = new Map<string, RgbImage>();
+  const full = keepFull ? new Map<string, RgbImage>() : undefined;
   const sources = new Map<string, { width: number; height: number }>();
   let header: ImageHeader | undefined;
   let result: ImageScan | undefined;
@@ -73,20 +77,28 @@ export async function decodeForPass(
   for (const [key, g] of geometries) {
     const steps = loaderSteps(g);
     if (key !== source) {
+      if (full) {
+        const decoded = await decodeFullSize(bytes, steps, label);
+        full.set(key, decoded);
+        images.set(key, fitToGeometry(decoded, g));
+        sources.set(key, { width: decoded.width, height: decoded.height });
+        continue;
+      }
       const placed = await decodePlaced(bytes, g, label);
       images.set(key, placed.image);
       sources.set(key, { width: placed.sourceWidth, height: placed.sourceHeight });
       continue;
     }
-    const full = await decodeStrict(bytes, steps, label, scan!.failOn, (error) => {
+    const decoded = await decodeStrict(bytes, steps, label, scan!.failOn, (error) => {
       result = scanFailure(id, sha256, error);
     });
-    result ??= await scanDecoded(id, sha256, full, steps.exif, header!, scan!);
-    images.set(key, fitToGeometry(full, g));
-    sources.set(key, { width: full.width, height: full.height });
+    result ??= await scanDecoded(id, sha256, decoded, steps.exif, header!, scan!);
+    full?.set(key, decoded);
+    images.set(key, fitToGeometry(decoded, g));
+    sources.set(key, { width: decoded.width, height: decoded.height });
   }
   if (scan && !result) result = await scanImageBytes(id, sha256, bytes, scan);
-  return { images, sources, ...(result ? { scan: result } : {}) };
+  return { images, sources, ...(full ? { full } : {}), ...(result ? { scan: result } : {}) };
 }
 
 /**

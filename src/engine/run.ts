@@ -303,6 +303,7 @@ function passVariant(v: VariantRequest): Variant {
   return {
     name: v.name,
     ids: v.ids,
+    ...(v.frame === 'source' ? { frame: 'source' as const } : {}),
     task:
       recipe.kind === 'corruption'
         ? (e) => ({ ...recipe, seedKey: e.id })

@@ -15,6 +15,7 @@ import type { ResolvedContract } from '../model/contract.js';
 import type { NamedOutput } from '../model/runtime.js';
 import type { GroundTruthColumns } from '../tables/detections.js';
 import type { HashColumn, RecordTableCore } from '../tables/records.js';
+import type { TransformSpec } from '../transforms/index.js';
 import type { Example, ModelRole, VariantName } from '../types.js';
 
 /** What a task's methods know about the run. */
@@ -37,8 +38,52 @@ export interface TaskContext {
 export interface ExampleGroundTruth {
   rowOf: ReadonlyMap<string, number>;
   columns: GroundTruthColumns;
-  /** Pixel size of each image row as the dataset gives it (the data suite's border check). */
+  /**
+   * Pixel size of each image row as the dataset gives it (as displayed): the data suite's border
+   * check, and moving boxes with a transformed image.
+   */
   sizes?: { widths: ArrayLike<number>; heights: ArrayLike<number> };
+}
+
+/**
+ * Where a variant is made. `input`: on the image as the model sees it (resized, cropped or
+ * padded), as ImageNet-C corrupts the 224 px crop a classifier sees. `source`: on the decoded
+ * image at its own size, then resized as the model's input, as Michaelis et al. 2019 corrupt
+ * COCO images before a detector's own resize: the letterbox padding stays clean, and a
+ * transform moves the image's own pixels, so boxes move with it (metrics/detection/
+ * box-transforms.ts).
+ */
+export type VariantFrame = 'input' | 'source';
+
+/**
+ * What the robustness suite asks of a task whose labels a transform moves (detection's boxes).
+ * A task without it (classification: one label per image) is judged on transform variants as
+ * on clean images, and its flip rate is the transform measure.
+ */
+export interface TaskRobustness<T extends RecordTableCore, M extends TaskMetric> {
+  /** Where the task's robustness variants are made. */
+  readonly frame: VariantFrame;
+  /**
+   * Metric values of a transform variant's rows, judged against the labels moved as the
+   * transform moved the image (a colour change moves nothing).
+   */
+  transformedValues(
+    variant: Rows<T>,
+    spec: TransformSpec,
+    metrics: readonly M[],
+    ctx: TaskContext,
+  ): MetricValues;
+  /**
+   * Agreement of a transform variant's predictions with the clean ones moved the same way, in
+   * [0, 1]; null when neither has any prediction. `clean.rows[t]` and `variant.rows[t]` are the
+   * same image.
+   */
+  consistency(
+    clean: Rows<T>,
+    variant: Rows<T>,
+    spec: TransformSpec,
+    ctx: TaskContext,
+  ): number | null;
 }
 
 /** A metric a task offers: its name (as configs and gates write it) and which way is better. */
@@ -270,6 +315,11 @@ export interface Task<
   samePrediction(a: T, i: number, b: T, j: number, ctx: TaskContext): boolean;
   /** Whether examples have one true class to slice by (`slices.classes`). Default true. */
   readonly classSlices?: boolean;
+  /**
+   * Robustness measures of a task whose labels transforms move; present, the robustness suite
+   * also reports mPC and rPC (Michaelis et al. 2019) of the headline metric.
+   */
+  readonly robustness?: TaskRobustness<T, M>;
 
   // --- what the report shows of a task
 

@@ -124,10 +124,58 @@ describe('detection keys', () => {
     expect(message).toMatch(/coco names its classes \(categories\): remove dataset\.classes/);
   });
 
-  it('refuses the robustness suite for detection (its detection numbers are not wired)', () => {
-    expect(errorOf(COCO + lines('robustness:', '  corruptions: benchmark'))).toMatch(
-      /robustness suite does not run for task: detection yet/,
+  it('accepts the robustness suite for detection, with box-moving and colour transforms', () => {
+    const { config } = parseConfig(
+      COCO +
+        lines(
+          'robustness:',
+          '  corruptions: [fog]',
+          '  transforms:',
+          '    - { type: hflip }',
+          '    - { type: translate, dx: 0.1, dy: 0 }',
+          '    - { type: color_jitter, brightness: 1.2 }',
+          '  gates:',
+          '    maxMPCDrop: 0.02',
+          '    minConsistency: 0.8',
+        ),
+      FILE,
     );
+    expect(config.robustness?.transforms).toHaveLength(3);
+    expect(config.robustness?.gates.maxMPCDrop).toBe(0.02);
+  });
+
+  it('refuses a transform that does not move boxes to boxes, naming the key and line', () => {
+    const message = errorOf(
+      COCO +
+        lines(
+          'robustness:',
+          '  transforms:',
+          '    - { type: hflip }',
+          '    - { type: rotate, degrees: 10 }',
+        ),
+    );
+    expect(message).toContain('robustness.transforms[1].type');
+    expect(message).toContain('visiongate.yml:10:');
+    expect(message).toMatch(/rotate does not move boxes to boxes/);
+  });
+
+  it("refuses classification's robustness gates for detection, naming the detection one", () => {
+    expect(errorOf(COCO + lines('robustness:', '  gates:', '    maxRelativeMCE: 1.1'))).toMatch(
+      /robustness\.gates\.maxRelativeMCE applies to task: classification only: for task: detection use maxRPCDrop/,
+    );
+    expect(
+      errorOf(
+        lines(
+          'dataset:',
+          '  root: data',
+          'model:',
+          '  path: m.onnx',
+          'robustness:',
+          '  gates:',
+          '    minRPC: 0.5',
+        ),
+      ),
+    ).toMatch(/robustness\.gates\.minRPC applies to task: detection only/);
   });
 
   it('names a convention it does not know, with the ones it does', () => {

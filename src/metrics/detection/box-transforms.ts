@@ -10,7 +10,7 @@
  * whose visible part is under half of its moved area is dropped (it mostly left the image).
  */
 import type { TransformSpec } from '../../transforms/index.js';
-import type { DetectionColumns } from '../../tables/detections.js';
+import type { DetectionColumns, GroundTruthColumns } from '../../tables/detections.js';
 import { boxIou } from './matching.js';
 
 /** Transforms whose effect on boxes is an axis-aligned map. */
@@ -136,4 +136,57 @@ export function detectionConsistency(
     out.push({ original: classesA.length, transformed: rowsB.length, matched: usedA.size });
   }
   return out;
+}
+
+/**
+ * The ground truth of a transformed image: each image's objects moved by the transform on its
+ * `widths[i] × heights[i]` image ({@link transformBoxes}: clipped, and dropped when under half
+ * of the moved box stays inside). Areas (COCO's area ranges) scale with the box: by the map's
+ * area factor and the visible fraction. COCO's [x, y, w, h] numbers are not carried: they are
+ * the file's, and moved boxes are not.
+ */
+export function moveGroundTruth(
+  gt: GroundTruthColumns,
+  sizes: { widths: ArrayLike<number>; heights: ArrayLike<number> },
+  spec: BoxTransform,
+): GroundTruthColumns {
+  const N = gt.offsets.length - 1;
+  const offsets = new Uint32Array(N + 1);
+  const boxes: number[] = [];
+  const classes: number[] = [];
+  const iscrowd: number[] = [];
+  const ignore: number[] = [];
+  const areas: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const a = gt.offsets[i]!;
+    const b = gt.offsets[i + 1]!;
+    const src = gt.boxes.subarray(4 * a, 4 * b);
+    const moved = transformBoxes(src, spec, sizes.widths[i]!, sizes.heights[i]!);
+    const [ax, , ay] = axisMap(spec, sizes.widths[i]!, sizes.heights[i]!);
+    let k = 0;
+    for (let r = a; r < b; r++) {
+      if (moved.kept[r - a] !== 1) continue;
+      const o = 4 * k++;
+      const box = moved.boxes.subarray(o, o + 4);
+      boxes.push(...box);
+      classes.push(gt.classes[r]!);
+      iscrowd.push(gt.iscrowd[r]!);
+      ignore.push(gt.ignore[r]!);
+      const full =
+        Math.abs(ax * ay) *
+        (src[4 * (r - a) + 2]! - src[4 * (r - a)]!) *
+        (src[4 * (r - a) + 3]! - src[4 * (r - a) + 1]!);
+      const visible = (box[2]! - box[0]!) * (box[3]! - box[1]!);
+      areas.push(full > 0 ? gt.areas[r]! * Math.abs(ax * ay) * (visible / full) : gt.areas[r]!);
+    }
+    offsets[i + 1] = offsets[i]! + k;
+  }
+  return {
+    offsets,
+    boxes: Float64Array.from(boxes),
+    classes: Int32Array.from(classes),
+    iscrowd: Uint8Array.from(iscrowd),
+    ignore: Uint8Array.from(ignore),
+    areas: Float64Array.from(areas),
+  };
 }

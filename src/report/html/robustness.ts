@@ -1,6 +1,7 @@
 /**
- * Robustness: accuracy vs severity per corruption for both models (small multiples), the
- * corruption errors, and a strip of one example at every severity of every corruption.
+ * Robustness: accuracy (detection: mAP) vs severity per corruption for both models (small
+ * multiples), the corruption errors (detection: mPC and rPC), transform results, and a strip of
+ * one example at every severity of every corruption.
  */
 import type { RobustnessResult } from '../../suites/robustness/metrics.js';
 import { escapeHtmlText as esc, escapeShort } from './escape.js';
@@ -8,6 +9,10 @@ import { pct } from './format.js';
 
 /** Axis ticks in whole percent. */
 const pct0 = (x: number) => `${Math.round(x * 100)}%`;
+/** A decimal metric value (mAP) and its axis ticks. */
+const dec = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(3);
+const dec1 = (x: number) => x.toFixed(1);
 import { linePanel, type Series } from './svg.js';
 import { thumbnail } from './thumbs.js';
 import type { CorruptionStrip } from './types.js';
@@ -34,7 +39,7 @@ function strip(s: CorruptionStrip): string {
         .join('')}</tr>`,
   );
   return (
-    `<h3 id="strip">What each corruption does: example ${escapeShort(s.id, 40)} (${escapeShort(s.label, 40)}) at severities ${s.severities.join('–')}</h3>` +
+    `<h3 id="strip">What each corruption does: example ${escapeShort(s.id, 40)}${s.label ? ` (${escapeShort(s.label, 40)})` : ''} at severities ${s.severities.join('–')}</h3>` +
     `<div class="scroll"><table class="strip"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`
   );
 }
@@ -54,10 +59,21 @@ export function renderRobustness(
     return out.join('\n');
   }
   const n = r.normalized;
+  // Accuracy is shown as a percentage; another metric (detection's mAP) as a decimal.
+  const name = r.metric === undefined ? 'accuracy' : r.metric === 'map' ? 'mAP' : r.metric;
+  const Name = r.metric === undefined ? 'Accuracy' : name;
+  const fmt = r.metric === undefined ? pct : dec;
+  const c = r.candidate;
+  const b = r.baseline;
   out.push(
-    `<p>${r.sampleSize} sampled examples × ${r.corruptions.length} corruptions × ${r.severities.length} severities (${esc(r.table)} parameters). ` +
-      `Clean accuracy on the sample: ${r.baseline ? `${pct(r.baseline.cleanAccuracy)} → ` : ''}${pct(r.candidate.cleanAccuracy)}; corrupted: ${r.baseline ? `${pct(r.baseline.corruptedAccuracy)} → ` : ''}${pct(r.candidate.corruptedAccuracy)}` +
-      `${n?.mCE != null ? `; mCE ${n.mCE.toFixed(2)}` : ''}${n?.relativeMCE != null ? `, relative mCE ${n.relativeMCE.toFixed(2)} (baseline = 1)` : ''}.</p>`,
+    c.mPC !== undefined
+      ? `<p>${r.sampleSize} sampled examples × ${r.corruptions.length} corruptions × ${r.severities.length} severities (${esc(r.table)} parameters). ` +
+          `Clean ${name} on the sample: ${b ? `${fmt(b.cleanAccuracy)} → ` : ''}${fmt(c.cleanAccuracy)}; ` +
+          `mPC (mean ${name} under corruption): ${b ? `${fmt(b.mPC)} → ` : ''}${fmt(c.mPC)}; ` +
+          `rPC (mPC / clean): ${b ? `${pct(b.rPC)} → ` : ''}${pct(c.rPC)} (Michaelis et al. 2019).</p>`
+      : `<p>${r.sampleSize} sampled examples × ${r.corruptions.length} corruptions × ${r.severities.length} severities (${esc(r.table)} parameters). ` +
+          `Clean ${name} on the sample: ${b ? `${fmt(b.cleanAccuracy)} → ` : ''}${fmt(c.cleanAccuracy)}; corrupted: ${b ? `${fmt(b.corruptedAccuracy)} → ` : ''}${fmt(c.corruptedAccuracy)}` +
+          `${n?.mCE != null ? `; mCE ${n.mCE.toFixed(2)}` : ''}${n?.relativeMCE != null ? `, relative mCE ${n.relativeMCE.toFixed(2)} (baseline = 1)` : ''}.</p>`,
   );
   const { yMin, yMax } = yRange(r);
   const xLabels = ['clean', ...r.severities.map(String)];
@@ -74,12 +90,27 @@ export function renderRobustness(
       name: 'candidate',
       values: [r.candidate.cleanAccuracy, ...(r.candidate.accuracy[c] ?? [])],
     });
-    return linePanel(c, xLabels, series, { yMin, yMax, format: pct, tickFormat: pct0 });
+    return linePanel(c, xLabels, series, {
+      yMin,
+      yMax,
+      format: fmt,
+      tickFormat: r.metric === undefined ? pct0 : dec1,
+    });
   });
   out.push(
-    `<figure class="chartbox"><figcaption>Accuracy vs severity${r.baseline ? ': <span class="key base"></span> baseline (circles, dashed) <span class="key cand"></span> candidate (squares)' : ''}</figcaption><div class="panels">${panels.join('')}</div></figure>`,
+    `<figure class="chartbox"><figcaption>${Name} vs severity${r.baseline ? ': <span class="key base"></span> baseline (circles, dashed) <span class="key cand"></span> candidate (squares)' : ''}</figcaption><div class="panels">${panels.join('')}</div></figure>`,
   );
-  if (r.transforms.length > 0) {
+  if (r.transforms.length > 0 && c.consistency !== undefined) {
+    const cell = (x: string) => `<td class="num">${x}</td>`;
+    out.push(
+      `<table><thead><tr><th scope="col">Transform</th>${b ? `<th scope="col">Baseline ${name}</th>` : ''}<th scope="col">Candidate ${name}</th>${b ? '<th scope="col">Baseline consistency</th>' : ''}<th scope="col">Candidate consistency</th></tr></thead><tbody>${r.transforms
+        .map(
+          (t) =>
+            `<tr><th scope="row">${esc(t)}</th>${b ? cell(fmt(b.transformAccuracy[t])) : ''}${cell(fmt(c.transformAccuracy[t]))}${b ? cell(pct(b.consistency?.[t])) : ''}${cell(pct(c.consistency?.[t]))}</tr>`,
+        )
+        .join('')}</tbody></table>`,
+    );
+  } else if (r.transforms.length > 0) {
     out.push(
       `<table><thead><tr><th scope="col">Transform</th>${r.baseline ? '<th scope="col">Baseline</th>' : ''}<th scope="col">Candidate</th></tr></thead><tbody>${r.transforms
         .map(

@@ -3,7 +3,17 @@ import type { GateResult } from '../../gates/result.js';
 import type { RobustnessConfig } from '../../config/robustness.js';
 import type { RobustnessResult } from './metrics.js';
 
+/** A decimal to 3 places with a real minus sign, as the comment writes deltas. */
+const signed = (x: number) => `${x < 0 ? '−' : ''}${Math.abs(x).toFixed(3)}`;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+/** A value of the result's metric: a percentage for accuracy, a decimal for mAP. */
+const valueText = (metric: string | undefined) => (x: number) =>
+  metric === undefined ? pct(x) : x.toFixed(3);
+/** A drop in the result's metric: points of accuracy, or mAP as a decimal. */
+const dropText = (metric: string | undefined, d: number) =>
+  metric === undefined
+    ? `${d >= 0 ? '−' : '+'}${(Math.abs(d) * 100).toFixed(1)} pp`
+    : `${d >= 0 ? '−' : '+'}${Math.abs(d).toFixed(3)}`;
 
 /** The robustness rules of the config, as checks of a result (gates/check.ts decides them). */
 export function robustnessGates(result: RobustnessResult, config: RobustnessConfig): GateResult[] {
@@ -53,8 +63,9 @@ export function robustnessGates(result: RobustnessResult, config: RobustnessConf
           : `mCE vs baseline is ${v.toFixed(3)} (${d.met ? 'within' : 'above'} ${max})`,
     });
   }
+  const fmt = valueText(result.metric);
   if (g.maxCorruptionDrop !== undefined) {
-    const text = `corruption accuracy drop ≤ ${pct(g.maxCorruptionDrop)}`;
+    const text = `corruption ${result.metric ?? 'accuracy'} drop ≤ ${fmt(g.maxCorruptionDrop)}`;
     const base = result.baseline;
     if (!base) {
       rule('maxCorruptionDrop', text, {
@@ -83,7 +94,7 @@ export function robustnessGates(result: RobustnessResult, config: RobustnessConf
         bound: 'atMost',
         tolerance: 1e-12,
         reason: () =>
-          `largest drop is at ${worst.at}: ${pct(worst.base)} → ${pct(worst.cand)} (${worst.drop >= 0 ? '−' : '+'}${(Math.abs(worst.drop) * 100).toFixed(1)} pp)`,
+          `largest drop is at ${worst.at}: ${fmt(worst.base)} → ${fmt(worst.cand)} (${dropText(result.metric, worst.drop)})`,
       });
     }
   }
@@ -110,6 +121,68 @@ export function robustnessGates(result: RobustnessResult, config: RobustnessConf
         Number.isFinite(worst.r)
           ? `highest flip rate is ${pct(worst.r)} under ${worst.t}`
           : 'no transforms configured',
+    });
+  }
+  const cmp = result.comparison;
+  const noBaseline = () => 'no baseline to compare with';
+  if (g.maxMPCDrop !== undefined) {
+    const max = g.maxMPCDrop;
+    const c = cmp?.mPC;
+    const drop = c ? c.baseline - c.candidate : NaN;
+    rule('maxMPCDrop', `mPC drop ≤ ${max.toFixed(3)}`, {
+      value: c && Number.isFinite(c.candidate) ? c.candidate : null,
+      ...(c && Number.isFinite(c.baseline) ? { baseline: c.baseline } : {}),
+      measured: Number.isFinite(drop) ? drop : null,
+      bound: 'atMost',
+      tolerance: 1e-12,
+      reason: () =>
+        c
+          ? `mPC (mean mAP under corruption) ${c.baseline.toFixed(3)} → ${c.candidate.toFixed(3)} (${dropText('map', drop)}${c.interval ? `; Δ ${Math.round(c.interval.confidence * 100)}% CI [${signed(c.interval.lower)}, ${signed(c.interval.upper)}]` : ''})`
+          : noBaseline(),
+    });
+  }
+  if (g.maxRPCDrop !== undefined) {
+    const max = g.maxRPCDrop;
+    const c = cmp?.rPC;
+    const drop = c ? c.baseline - c.candidate : NaN;
+    rule('maxRPCDrop', `rPC drop ≤ ${pct(max)}`, {
+      value: c && Number.isFinite(c.candidate) ? c.candidate : null,
+      ...(c && Number.isFinite(c.baseline) ? { baseline: c.baseline } : {}),
+      measured: Number.isFinite(drop) ? drop : null,
+      bound: 'atMost',
+      tolerance: 1e-12,
+      reason: () =>
+        c
+          ? `rPC (mPC / clean mAP) ${pct(c.baseline)} → ${pct(c.candidate)} (${dropText(undefined, drop)})`
+          : noBaseline(),
+    });
+  }
+  if (g.minRPC !== undefined) {
+    const v = result.candidate.rPC;
+    const base = result.baseline?.rPC;
+    rule('minRPC', `rPC ≥ ${pct(g.minRPC)}`, {
+      value: v !== undefined && Number.isFinite(v) ? v : null,
+      ...(base !== undefined && Number.isFinite(base) ? { baseline: base } : {}),
+      bound: 'atLeast',
+      reason: () =>
+        v !== undefined && Number.isFinite(v)
+          ? `rPC (mPC / clean mAP) is ${pct(v)}`
+          : 'rPC is undefined: no corruption has a defined mAP, or the clean mAP is 0',
+    });
+  }
+  if (g.minConsistency !== undefined) {
+    const rates = result.transforms.map((t) => ({
+      t,
+      r: result.candidate.consistency?.[t] ?? NaN,
+    }));
+    const worst = rates.reduce((a, b) => (b.r < a.r ? b : a), { t: '', r: Infinity });
+    rule('minConsistency', `transform consistency ≥ ${pct(g.minConsistency)}`, {
+      value: Number.isFinite(worst.r) ? worst.r : null,
+      bound: 'atLeast',
+      reason: () =>
+        Number.isFinite(worst.r)
+          ? `lowest detection consistency is ${pct(worst.r)} under ${worst.t}`
+          : 'no transform with detections configured',
     });
   }
   return checks.map(judge);

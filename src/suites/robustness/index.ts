@@ -6,6 +6,7 @@
 import type { Suite } from '../../analysis/suite.js';
 import { resolveTable } from '../../corruptions/index.js';
 import type { RobustnessConfig } from '../../config/robustness.js';
+import type { VariantFrame } from '../../tasks/task.js';
 import { robustnessGates } from './gates.js';
 import { computeRobustness, type RobustnessResult } from './metrics.js';
 import { planRobustness, robustnessVariants, type RobustnessPlan } from './plan.js';
@@ -19,6 +20,8 @@ export interface RobustnessSuitePlan {
   /** The corruption parameter table for the candidate's input size. */
   table: string;
   sliceColumns: readonly string[];
+  /** Where the task's variants are made (detection: on the image at its own size). */
+  frame: VariantFrame;
 }
 
 export const robustnessSuite: Suite<
@@ -39,10 +42,11 @@ export const robustnessSuite: Suite<
       plan: planRobustness(config, ctx.allExamples, sliceColumns),
       table: resolveTable(ctx.inputSize, config.table),
       sliceColumns,
+      frame: ctx.task.robustness?.frame ?? 'input',
     };
   },
 
-  needs: ({ plan, config }) => ({ variants: robustnessVariants(plan, config) }),
+  needs: ({ plan, config, frame }) => ({ variants: robustnessVariants(plan, config, frame) }),
 
   describe: ({ plan }) =>
     `robustness: ${plan.sample.size} sampled examples × ${plan.corruptions.length} corruptions × ${plan.severities.length} severities${plan.transforms.length ? ` + ${plan.transforms.length} transforms` : ''}`,
@@ -52,10 +56,21 @@ export const robustnessSuite: Suite<
     const sampled = [];
     for (const e of ctx.frame.exRows)
       if (plan.sample.has(ctx.examples.ids[e]!)) sampled.push(ctx.examples.at(e));
+    const stats = ctx.config.statistics;
     const result = computeRobustness(ctx, ctx.candidate, ctx.baseline, plan, sampled, {
       table,
       sliceColumns,
       minSupport: ctx.config.slices.minSupport,
+      // The mPC interval costs a metric evaluation per variant and resample: only for its gate.
+      ...(config.gates.maxMPCDrop !== undefined && stats.resamples > 0
+        ? {
+            interval: {
+              resamples: stats.resamples,
+              confidence: stats.confidence,
+              seed: stats.seed,
+            },
+          }
+        : {}),
     });
     return { result, gates: robustnessGates(result, config) };
   },

@@ -1,6 +1,7 @@
 import { CORRUPTION_NAMES, type CorruptionName, type Severity } from '../../corruptions/types.js';
 import { parseTransform, type NamedTransform } from '../../transforms/index.js';
 import type { VariantRequest } from '../../analysis/suite.js';
+import type { VariantFrame } from '../../tasks/task.js';
 import type { ExampleTable } from '../../tables/examples.js';
 import { BENCHMARK_CORRUPTIONS, type RobustnessConfig } from '../../config/robustness.js';
 import { stratifiedSample } from './sample.js';
@@ -47,8 +48,10 @@ export function planRobustness(
 export function robustnessVariants(
   plan: RobustnessPlan,
   config: RobustnessConfig,
+  frame: VariantFrame = 'input',
 ): VariantRequest[] {
   const out: VariantRequest[] = [];
+  const at = frame === 'source' ? { frame } : {};
   for (const name of plan.corruptions) {
     for (const severity of plan.severities) {
       out.push({
@@ -61,6 +64,7 @@ export function robustnessVariants(
           table: config.table,
           pixelScale: config.pixelScale,
         },
+        ...at,
       });
     }
   }
@@ -69,6 +73,7 @@ export function robustnessVariants(
       name: transformVariant(t.name),
       ids: plan.sample,
       recipe: { kind: 'transform', spec: t.spec },
+      ...at,
     });
   }
   return out;

@@ -10,6 +10,8 @@ type RobustnessReport = z.output<typeof robustnessResultSchema>;
 
 const finite = (x: number | null | undefined): x is number =>
   x !== null && x !== undefined && Number.isFinite(x);
+/** A decimal to 3 places with a real minus sign, as the comment writes deltas. */
+const signed = (x: number) => `${x < 0 ? '−' : ''}${Math.abs(x).toFixed(3)}`;
 const pct = (x: number | null | undefined) => (finite(x) ? `${(x * 100).toFixed(1)}%` : '–');
 /** a − b, NaN where either is undefined (null in report.json, NaN in memory). */
 const sub = (a: number | null | undefined, b: number | null | undefined) =>
@@ -21,6 +23,21 @@ const pp = (d: number) => {
   if (Math.abs(d) < 5e-4) return '±0.0 pp';
   return `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(1)} pp`;
 };
+
+/** A decimal metric value (mAP), as the rest of the comment shows it to 3 places here. */
+const dec = (x: number | null | undefined) => (finite(x) ? x.toFixed(3) : '–');
+const decDelta = (d: number) => {
+  if (!Number.isFinite(d)) return '–';
+  if (Math.abs(d) < 5e-4) return '±0.000';
+  return `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(3)}`;
+};
+
+/** How the result's metric is named and shown: accuracy as a percentage, mAP as a decimal. */
+function styleOf(r: RobustnessReport) {
+  if (r.metric === undefined) return { name: 'accuracy', Name: 'Accuracy', value: pct, delta: pp };
+  const name = r.metric === 'map' ? 'mAP' : r.metric;
+  return { name, Name: name, value: dec, delta: decDelta };
+}
 
 /**
  * "15 corruptions (the ImageNet-C benchmark set)": say which set ran, as the docs count 19
@@ -49,6 +66,7 @@ function bySeverity(r: RobustnessReport, model: 'candidate' | 'baseline'): numbe
  * line per model. xychart-beta has no legend, so the title says which line is which.
  */
 export function severityChart(r: RobustnessReport): string {
+  const { name, Name } = styleOf(r);
   const series = (model: 'candidate' | 'baseline') =>
     [r[model]!.cleanAccuracy, ...bySeverity(r, model)]
       .map((a) => (finite(a) ? (a * 100).toFixed(1) : '0'))
@@ -56,9 +74,9 @@ export function severityChart(r: RobustnessReport): string {
   const lines = [
     '```mermaid',
     'xychart-beta',
-    `  title "Accuracy vs corruption severity${r.baseline ? ' (first line: baseline, second: candidate)' : ''}"`,
+    `  title "${Name} vs corruption severity${r.baseline ? ' (first line: baseline, second: candidate)' : ''}"`,
     `  x-axis [clean, ${r.severities.map((s) => `"${s}"`).join(', ')}]`,
-    '  y-axis "accuracy (%)" 0 --> 100',
+    `  y-axis "${r.metric === undefined ? name : `${name} × 100`}${r.metric === undefined ? ' (%)' : ''}" 0 --> 100`,
   ];
   if (r.baseline) lines.push(`  line [${series('baseline')}]`);
   lines.push(`  line [${series('candidate')}]`, '```');
@@ -69,14 +87,20 @@ export function severityChart(r: RobustnessReport): string {
 export function renderRobustnessSection(r: RobustnessReport, opts: { maxRows: number }): string {
   const out: string[] = [];
   const n = r.normalized;
+  const st = styleOf(r);
+  const cmp = r.comparison;
   const headline =
-    n?.relativeMCE != null
-      ? `relative mCE ${n.relativeMCE.toFixed(2)} vs baseline`
-      : n?.mCE != null
-        ? `mCE ${n.mCE.toFixed(2)} vs baseline`
-        : `mean corruption error ${pct(r.candidate.meanError)}`;
+    r.candidate.mPC !== undefined
+      ? cmp
+        ? `mPC ${dec(cmp.mPC.baseline)} → ${dec(cmp.mPC.candidate)}${cmp.mPC.interval ? ` (Δ ${decDelta(cmp.mPC.delta ?? NaN)} [${signed(cmp.mPC.interval.lower)}, ${signed(cmp.mPC.interval.upper)}])` : ''}, rPC ${pct(cmp.rPC.baseline)} → ${pct(cmp.rPC.candidate)}`
+        : `mPC ${dec(r.candidate.mPC)}, rPC ${pct(r.candidate.rPC)}`
+      : n?.relativeMCE != null
+        ? `relative mCE ${n.relativeMCE.toFixed(2)} vs baseline`
+        : n?.mCE != null
+          ? `mCE ${n.mCE.toFixed(2)} vs baseline`
+          : `mean corruption error ${pct(r.candidate.meanError)}`;
   out.push(
-    `### 🌫️ Robustness: ${headline}\n\n${r.sampleSize} sampled examples × ${corruptionCount(r.corruptions)} × ${r.severities.length} severities (${esc(r.table)} parameters)${r.transforms.length ? ` + ${r.transforms.length} transforms` : ''}. Clean accuracy on the sample: ${r.baseline ? `${pct(r.baseline.cleanAccuracy)} → ` : ''}${pct(r.candidate.cleanAccuracy)}; corrupted: ${r.baseline ? `${pct(r.baseline.corruptedAccuracy)} → ` : ''}${pct(r.candidate.corruptedAccuracy)}.`,
+    `### 🌫️ Robustness: ${headline}\n\n${r.sampleSize} sampled examples × ${corruptionCount(r.corruptions)} × ${r.severities.length} severities (${esc(r.table)} parameters)${r.transforms.length ? ` + ${r.transforms.length} transforms` : ''}. Clean ${st.name} on the sample: ${r.baseline ? `${st.value(r.baseline.cleanAccuracy)} → ` : ''}${st.value(r.candidate.cleanAccuracy)}; ${r.candidate.mPC !== undefined ? 'under corruption (mPC, the mean over corruptions of the mean over severities; rPC = mPC / clean, Michaelis et al. 2019)' : 'corrupted'}: ${r.baseline ? `${st.value(r.baseline.mPC ?? r.baseline.corruptedAccuracy)} → ` : ''}${st.value(r.candidate.mPC ?? r.candidate.corruptedAccuracy)}.`,
   );
   const rows = r.corruptions.map((c) => {
     const cand = r.candidate.meanAccuracy[c];
@@ -94,25 +118,54 @@ export function renderRobustnessSection(r: RobustnessReport, opts: { maxRows: nu
     Number.isFinite(a.delta) && Number.isFinite(b.delta) ? a.delta - b.delta : sub(a.cand, b.cand),
   );
   const shown = rows.slice(0, Math.max(opts.maxRows, 1));
+  // Corruption error (CE) is classification's; detection compares mAP only.
+  const ce = r.metric === undefined;
   const header = r.baseline
-    ? ['Corruption (worst first)', 'Baseline', 'Candidate', 'Δ', 'Worst severity Δ', 'CE']
-    : ['Corruption', 'Accuracy (mean over severities)', ...r.severities.map((s) => `sev ${s}`)];
+    ? [
+        'Corruption (worst first)',
+        r.metric === undefined ? 'Baseline' : `Baseline ${st.name}`,
+        r.metric === undefined ? 'Candidate' : `Candidate ${st.name}`,
+        'Δ',
+        'Worst severity Δ',
+        ...(ce ? ['CE'] : []),
+      ]
+    : ['Corruption', `${st.Name} (mean over severities)`, ...r.severities.map((s) => `sev ${s}`)];
   const body = shown.map((row) =>
     r.baseline
       ? [
           esc(row.c),
-          pct(row.base),
-          pct(row.cand),
-          pp(row.delta),
-          `${r.severities[row.worstIdx]}: ${pp(sub(r.candidate.accuracy[row.c]![row.worstIdx], r.baseline.accuracy[row.c]![row.worstIdx]))}`,
-          n?.ce[row.c] != null ? n.ce[row.c]!.toFixed(2) : '–',
+          st.value(row.base),
+          st.value(row.cand),
+          st.delta(row.delta),
+          `${r.severities[row.worstIdx]}: ${st.delta(sub(r.candidate.accuracy[row.c]![row.worstIdx], r.baseline.accuracy[row.c]![row.worstIdx]))}`,
+          ...(ce ? [n?.ce[row.c] != null ? n.ce[row.c]!.toFixed(2) : '–'] : []),
         ]
-      : [esc(row.c), pct(row.cand), ...r.candidate.accuracy[row.c]!.map((a) => pct(a))],
+      : [esc(row.c), st.value(row.cand), ...r.candidate.accuracy[row.c]!.map((a) => st.value(a))],
   );
   out.push(markdownTable([header, ...body]));
   if (rows.length > shown.length) out.push(`… ${rows.length - shown.length} more in the report.`);
   out.push(severityChart(r));
-  if (r.transforms.length > 0) {
+  if (r.transforms.length > 0 && r.candidate.consistency !== undefined) {
+    // Detection: the transform's mAP is judged against the ground truth moved with the image.
+    out.push(
+      markdownTable([
+        [
+          'Transform',
+          ...(r.baseline ? [`Baseline ${st.name}`] : []),
+          `Candidate ${st.name}`,
+          ...(r.baseline ? ['Baseline consistency'] : []),
+          'Candidate consistency',
+        ],
+        ...r.transforms.map((t) => [
+          esc(t),
+          ...(r.baseline ? [st.value(r.baseline.transformAccuracy[t])] : []),
+          st.value(r.candidate.transformAccuracy[t]),
+          ...(r.baseline ? [pct(r.baseline.consistency?.[t])] : []),
+          pct(r.candidate.consistency?.[t]),
+        ]),
+      ]),
+    );
+  } else if (r.transforms.length > 0) {
     out.push(
       markdownTable([
         [

@@ -32,6 +32,7 @@ import {
   type DetectionTable,
 } from './records.js';
 import { render } from './render.js';
+import { detectionRobustness } from './robustness.js';
 import {
   detectionOverallSchema,
   imageChangeSchema,
@@ -196,6 +197,7 @@ export const detectionTask: Task<
     const t = workingPoint(ctx).scoreThreshold;
     return classesAbove(a, i, t) === classesAbove(b, j, t);
   },
+  robustness: detectionRobustness,
 
   schemas: {
     overall: detectionOverallSchema,
