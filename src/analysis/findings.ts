@@ -1,9 +1,11 @@
 /**
  * Findings: the few slices that got worse *more than the rest of the data*, which is what a
- * reviewer needs first. Each slice's change is tested against its complement's
- * (metrics/excess-drop.ts), the p-values are adjusted together (Benjamini-Hochberg), and what
- * adds nothing is collapsed into the finding that explains it: a crossing no worse than its
- * parent, a discovered slice that is mostly a declared one. The mirror half of a two-valued
+ * reviewer needs first. Each slice's change is tested against its complement's (an
+ * {@link ExcessTest}: metrics/excess-drop.ts on a per-example outcome, or a task's metric test,
+ * detection's map delta against random sets of the slice's size), the p-values are adjusted
+ * together (Benjamini-Hochberg), and what adds nothing is collapsed into the finding that
+ * explains it: a crossing no worse than its parent, a discovered slice that is mostly a
+ * declared one. The mirror half of a two-valued
  * column is never a finding: it got *better* than the rest, and the test is one-sided.
  * See docs/statistics.md, "Findings".
  */
@@ -18,7 +20,7 @@ export const excessSchema = z
     change: z
       .number()
       .describe(
-        "Mean per-example change of the task's outcome in the slice (candidate − baseline; classification: accuracy delta).",
+        "Change of the task's tested metric in the slice (candidate − baseline; classification: accuracy delta, the mean per-example change; detection: map delta).",
       ),
     restChange: z.number().nullable().describe('The same over every other paired example.'),
     p: z
@@ -41,6 +43,17 @@ export const excessSchema = z
 
 /** One slice against the rest of the data. */
 export type Excess = z.infer<typeof excessSchema>;
+
+/**
+ * A slice tested against the rest: `rows` are frame positions, `population` the positions it is
+ * compared within (all when absent; it contains `rows`). Unpaired positions are left out.
+ * `change` / `restChange` are the tested metric's deltas on the slice and on the rest of the
+ * population (null: none, or undefined there); `p` is one-sided, that the slice got worse.
+ */
+export type ExcessTest = (
+  rows: ArrayLike<number>,
+  population?: ArrayLike<number>,
+) => { n: number; change: number | null; restChange: number | null; p: number };
 
 /** The per-example change the findings are made of, by frame position. */
 export interface Changes {
@@ -89,34 +102,56 @@ const minusCounts = (a: ChangeCounts, b: ChangeCounts): ChangeCounts => ({
 const meanChange = (c: ChangeCounts) => (c.n === 0 ? 0 : (c.plus - c.minus) / c.n);
 
 /**
- * Test every slice against the rest, adjust, and pick the findings: `slices` are the distinct
- * slices (no two with the same examples, none equal to the whole set). Returns one entry per
- * slice (undefined where it has no paired example) and the findings' keys, most important first.
+ * The test of a per-example outcome's change in {−1, 0, +1} (classification's): the exact
+ * excess-drop test of metrics/excess-drop.ts on counts, the change a mean of the per-example ones.
  */
-export function findSlicesWorseThanRest(
-  slices: readonly Pick<SliceDef, 'key' | 'kind' | 'rows'>[],
-  changes: Changes,
-  options: FindingOptions,
-): { excess: (Excess | undefined)[]; findings: string[] } {
+export function countsTest(changes: Changes): ExcessTest {
   const all = countRows(
     Uint32Array.from({ length: changes.change.length }, (_, i) => i),
     changes,
   );
-  const counts = slices.map((s) => countRows(s.rows, changes));
-  const tested = slices.map((_, i) => i).filter((i) => counts[i]!.n > 0);
-  const ps = tested.map((i) => excessDropPValue(counts[i]!, all));
+  return (rows, population) => {
+    const c = countRows(rows, changes);
+    const pop = population ? countRows(population, changes) : all;
+    const rest = minusCounts(pop, c);
+    return {
+      n: c.n,
+      change: meanChange(c),
+      restChange: rest.n > 0 ? meanChange(rest) : null,
+      p: excessDropPValue(c, pop),
+    };
+  };
+}
+
+/**
+ * Test every slice against the rest, adjust, and pick the findings: `slices` are the distinct
+ * slices (no two with the same examples, none equal to the whole set) as positions in a frame of
+ * `size` examples, tested by `test` ({@link countsTest}, or a task's metric test). Returns one
+ * entry per slice (undefined where it has none paired) and the findings' keys, most important
+ * first.
+ */
+export function findSlicesWorseThanRest(
+  slices: readonly Pick<SliceDef, 'key' | 'kind' | 'rows'>[],
+  test: ExcessTest,
+  size: number,
+  options: FindingOptions,
+): { excess: (Excess | undefined)[]; findings: string[] } {
+  const results = slices.map((s) => test(s.rows));
+  // A slice with no paired example, or whose change is undefined (no object in it), is untested.
+  const tested = slices
+    .map((_, i) => i)
+    .filter((i) => results[i]!.n > 0 && results[i]!.change !== null);
+  const ps = tested.map((i) => results[i]!.p);
   const adjusted = ps.length > 0 ? benjaminiHochberg(ps, options.alpha).adjusted : [];
   const excess: (Excess | undefined)[] = slices.map(() => undefined);
   tested.forEach((i, t) => {
-    const c = counts[i]!;
-    const rest = minusCounts(all, c);
-    const change = meanChange(c);
-    const restChange = rest.n > 0 ? meanChange(rest) : null;
+    const { n, restChange } = results[i]!;
+    const change = results[i]!.change!;
     const finding =
       adjusted[t]! < options.alpha &&
       restChange !== null &&
       Math.min(-change, restChange - change) > options.minDrop;
-    excess[i] = { paired: c.n, change, restChange, p: ps[t]!, pAdjusted: adjusted[t]!, finding };
+    excess[i] = { paired: n, change, restChange, p: ps[t]!, pAdjusted: adjusted[t]!, finding };
   });
 
   // Most important first: declared before discovered (a declared slice is the name a reviewer
@@ -130,11 +165,9 @@ export function findSlicesWorseThanRest(
         excess[a]!.change - excess[b]!.change,
     );
   const kept: number[] = [];
-  const marks = new Uint8Array(changes.change.length);
+  const marks = new Uint8Array(size);
   for (const i of order) {
-    const by = kept.find((k) =>
-      explains(slices[k]!.rows, slices[i]!.rows, changes, all, marks, options),
-    );
+    const by = kept.find((k) => explains(slices[k]!.rows, slices[i]!.rows, test, marks, options));
     if (by === undefined) kept.push(i);
     else excess[i]!.collapsedInto = slices[by]!.key;
   }
@@ -150,8 +183,7 @@ export function findSlicesWorseThanRest(
 function explains(
   bRows: Uint32Array,
   aRows: Uint32Array,
-  changes: Changes,
-  all: ChangeCounts,
+  test: ExcessTest,
   marks: Uint8Array,
   options: FindingOptions,
 ): boolean {
@@ -161,13 +193,13 @@ function explains(
   const outB: number[] = [];
   for (const p of aRows) (marks[p] === 1 ? inB : outB).push(p);
   if (inB.length === 0) return false;
-  const b = countRows(bRows, changes);
   // A outside B, against everything outside B.
   if (outB.length > 0) {
-    const outside = minusCounts(all, b);
-    if (excessDropPValue(countRows(outB, changes), outside) < options.alpha) return false;
+    const outside: number[] = [];
+    for (let p = 0; p < marks.length; p++) if (marks[p] === 0) outside.push(p);
+    if (test(outB, outside).p < options.alpha) return false;
   }
   // A inside B, against the rest of B.
-  if (excessDropPValue(countRows(inB, changes), b) < options.alpha) return false;
+  if (test(inB, bRows).p < options.alpha) return false;
   return true;
 }

@@ -398,7 +398,7 @@ export const regressionSchema = z
           .max(1)
           .default(0.03)
           .describe(
-            "A slice is newly failing without any slice gate when it got worse than the rest of the data (exact test, Benjamini-Hochberg adjusted below statistics.alpha) and both its own drop and its drop beyond the rest are at least this, in the outcome metric's units (0.03 = 3 points of accuracy).",
+            "A slice is newly failing without any slice gate when it got worse than the rest of the data (permutation test, Benjamini-Hochberg adjusted below statistics.alpha) and both its own drop and its drop beyond the rest are at least this, in the tested metric's units (classification: 0.03 = 3 points of accuracy; detection: 0.03 of map).",
           ),
         level: z
           .enum(['warn', 'fail'])
@@ -537,7 +537,9 @@ export const configSchema = z
           .min(0)
           .max(100_000)
           .default(1000)
-          .describe('Bootstrap resamples; 0 turns intervals off.'),
+          .describe(
+            "Bootstrap resamples, and at most as many draws of detection's permutation tests on map; 0 turns intervals and those tests off.",
+          ),
         seed: z
           .number()
           .int()

@@ -2,7 +2,7 @@ import { markdownTable } from 'markdown-table';
 import { groupByRule } from '../gates/verdict.js';
 import { renderSuiteSections } from '../suites/registry.js';
 import { taskOfReport } from '../tasks/registry.js';
-import type { Task } from '../tasks/task.js';
+import { testedMetricOf, type Task } from '../tasks/task.js';
 import type { GateResult } from '../gates/result.js';
 import type { SliceReport } from '../suites/regression/schema.js';
 import type { Report } from './schema.js';
@@ -75,16 +75,16 @@ export function formatDelta(
 }
 
 /**
- * Is a delta significant? The task's outcome metric by the BH-adjusted McNemar test, any other
- * by its bootstrap interval excluding 0.
+ * Is a delta significant? The task's tested metric by its BH-adjusted paired test (McNemar on
+ * the outcome, or the task's permutation test), any other by its bootstrap interval excluding 0.
  */
 export function deltaSignificant(
   stats: Pick<SliceReport, 'stats'>['stats'],
   metric: string,
-  outcomeMetric: string,
+  testedMetric: string,
 ): boolean {
   if (!stats) return false;
-  if (metric === outcomeMetric) return stats.significant === true;
+  if (metric === testedMetric) return stats.significant === true;
   const iv = stats.intervals[metric];
   return iv !== undefined && (iv.lower > 0 || iv.upper < 0);
 }
@@ -178,7 +178,7 @@ function sliceRow(s: SliceReport, metric: string, style: MetricStyle, task: Task
       metric,
       s.delta?.[metric],
       style,
-      deltaSignificant(s.stats, metric, task.outcomeMetric),
+      deltaSignificant(s.stats, metric, testedMetricOf(task)),
     ) + formatInterval(metric, s.stats?.intervals[metric], style),
     formatP(s.stats),
   ];
@@ -196,7 +196,7 @@ export function sliceMetric(report: Report, task: Task): string {
         (g.kind === 'min' || g.kind === 'max' || g.kind === 'maxDrop') &&
         g.target !== 'overall' &&
         sliceMetrics.has(g.metric),
-    )?.metric ?? task.outcomeMetric
+    )?.metric ?? testedMetricOf(task)
   );
 }
 
@@ -219,7 +219,7 @@ function findingsSection(
   ci: string,
   maxRows: number,
 ): string[] {
-  const metric = task.outcomeMetric;
+  const metric = testedMetricOf(task);
   const tested = report.slices.filter((s) => s.excess !== undefined);
   if (report.comparison.baseline === 'none' || tested.length === 0) return [];
   const byKey = new Map(report.slices.map((s) => [s.key, s]));
@@ -242,7 +242,7 @@ function findingsSection(
       metric,
       s.delta?.[metric],
       style,
-      deltaSignificant(s.stats, metric, task.outcomeMetric),
+      deltaSignificant(s.stats, metric, testedMetricOf(task)),
     ) + formatInterval(metric, s.stats?.intervals[metric], style),
     pct(s.excess!.restChange),
     formatP({ pAdjusted: s.excess!.pAdjusted, significant: true }),
@@ -322,7 +322,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
             m,
             report.overall.delta?.[m],
             style,
-            deltaSignificant(report.overall.stats, m, task.outcomeMetric),
+            deltaSignificant(report.overall.stats, m, testedMetricOf(task)),
           ) + formatInterval(m, report.overall.stats?.intervals[m], style),
         ]
       : [esc(m), formatMetric(m, report.overall.candidate[m], style)],
@@ -484,7 +484,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
                 ...(hasBase
                   ? [
                       s.excess?.restChange !== undefined && s.excess.restChange !== null
-                        ? formatDelta(task.outcomeMetric, s.excess.restChange, style)
+                        ? formatDelta(testedMetricOf(task), s.excess.restChange, style)
                         : '–',
                     ]
                   : []),
@@ -518,8 +518,14 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
       );
   }
   if (report.overall.stats) {
+    // The tests behind the p-values, as the task makes them (analysis/significance.ts).
+    const tests = task.metricTests;
+    const findingTest = tests
+      ? `permutation test of slice membership on ${tests.metric}`
+      : 'exact permutation test';
+    const pairedTest = tests?.description ?? `exact McNemar test on ${task.outcomeMetric}`;
     out.push(
-      `<sub>Δ = candidate − baseline on the same examples, with a paired bootstrap interval; bold and 🔻 only where the drop is significant. Rest Δ: the same over every other example; a finding got worse than the rest (exact permutation test). p (adj.): Benjamini-Hochberg adjusted across all slices (findings: of that test; tables below: exact McNemar test on ${task.outcomeMetric}); ✱ = significant. 🆕 = a finding, or met its gates on the baseline and misses one now.</sub>`,
+      `<sub>Δ = candidate − baseline on the same examples, with a paired bootstrap interval; bold and 🔻 only where the drop is significant. Rest Δ: the same over every other example; a finding got worse than the rest (${findingTest}). p (adj.): Benjamini-Hochberg adjusted across all slices (findings: of that test; tables below: ${pairedTest}); ✱ = significant. 🆕 = a finding, or met its gates on the baseline and misses one now.</sub>`,
     );
   }
   if (options.footer) out.push(options.footer);

@@ -9,6 +9,7 @@
  */
 import type { z } from 'zod';
 import type { Config } from '../config/schema.js';
+import type { PermutationOptions, PermutationResult } from '../metrics/permutation.js';
 import type { MetricDirection, MetricValues } from '../metrics/values.js';
 import type { ResolvedContract } from '../model/contract.js';
 import type { NamedOutput } from '../model/runtime.js';
@@ -123,6 +124,36 @@ export interface ExampleLookup {
   exRowOfCand: Int32Array;
 }
 
+/**
+ * Tests of a metric that is not the mean of a per-example outcome (detection's mAP), for a task
+ * whose users judge a comparison by such a metric. `candidate.rows[t]` and `baseline.rows[t]`
+ * are the same example (all rows in order when `rows` is absent).
+ */
+export interface MetricTests<T extends RecordTableCore> {
+  /** The metric tested. */
+  readonly metric: string;
+  /** The paired test, in words (the report's footnote). */
+  readonly description: string;
+  /** Two-sided p-value that the two models are exchangeable on these examples. */
+  paired(
+    candidate: Rows<T>,
+    baseline: Rows<T>,
+    options: PermutationOptions,
+    ctx: TaskContext,
+  ): PermutationResult;
+  /**
+   * The metric's delta on the examples with `inSlice[t] = 1` and on the others, and the
+   * one-sided p-value that the slice got worse than a random set of its size would.
+   */
+  worseThanRest(
+    candidate: Rows<T>,
+    baseline: Rows<T>,
+    inSlice: Uint8Array,
+    options: PermutationOptions,
+    ctx: TaskContext,
+  ): PermutationResult & { change: number | null; restChange: number | null };
+}
+
 /** How a task's own parts of the PR comment are rendered (report/markdown.ts places them). */
 export interface TaskRender<Change, Pinned, Overall extends z.ZodObject> {
   /** The order of the newly failing list, in words (the section says it). */
@@ -219,6 +250,20 @@ export interface Task<
   correct(table: T, row: number, ctx: TaskContext): boolean;
   /** The metric that is the mean of {@link correct}: the McNemar test decides its significance. */
   readonly outcomeMetric: string;
+  /**
+   * The tests of a task whose outcome metric is not what users judge it by. With them, the
+   * per-slice p-values (adjusted together, and a `significant` gate on this metric) and the
+   * findings are about {@link MetricTests.metric}; without, the exact McNemar test and the
+   * excess-drop test on {@link correct}. See {@link testedMetricOf}.
+   */
+  readonly metricTests?: MetricTests<T>;
+  /** Slice discovery's error of an example in [0, 1]; default 1 when not {@link correct}. */
+  errorOf?(table: T, row: number, ctx: TaskContext): number;
+  /**
+   * Whether an example regressed, for slice discovery's newly failing target; default: the
+   * baseline's record is {@link correct} and the candidate's is not.
+   */
+  regressed?(candidate: T, i: number, baseline: T, j: number, ctx: TaskContext): boolean;
   /** Whether two records predict the same (a robustness variant's prediction "flips" if not). */
   samePrediction(a: T, i: number, b: T, j: number, ctx: TaskContext): boolean;
   /** Whether examples have one true class to slice by (`slices.classes`). Default true. */
@@ -274,4 +319,9 @@ export interface Task<
     /** A rise is a worsening (e.g. calibration error). */
     lowerIsBetter: (metric: string) => boolean;
   };
+}
+
+/** The metric a task's paired significance and findings are about. */
+export function testedMetricOf(task: Pick<Task, 'metricTests' | 'outcomeMetric'>): string {
+  return task.metricTests?.metric ?? task.outcomeMetric;
 }

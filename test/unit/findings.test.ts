@@ -1,6 +1,6 @@
 // Findings: slices that got worse than the rest of the data, collapsed when another explains them.
 import { describe, expect, it } from 'vitest';
-import { findSlicesWorseThanRest, type Changes } from '../../src/analysis/findings.js';
+import { countsTest, findSlicesWorseThanRest, type Changes } from '../../src/analysis/findings.js';
 import type { SliceDef } from '../../src/analysis/slices.js';
 import { benjaminiHochberg } from '../../src/metrics/stats.js';
 import { excessDropPValue } from '../../src/metrics/excess-drop.js';
@@ -49,7 +49,7 @@ describe('findSlicesWorseThanRest', () => {
   ];
 
   it('finds the slice that got worse than the rest, not the halves nor what it explains', () => {
-    const { excess, findings } = findSlicesWorseThanRest(slices, changes(), {
+    const { excess, findings } = findSlicesWorseThanRest(slices, countsTest(changes()), N, {
       alpha: 0.05,
       minDrop: 0.03,
     });
@@ -72,7 +72,10 @@ describe('findSlicesWorseThanRest', () => {
   });
 
   it('p-values are the exact test on paired examples only, adjusted together by Benjamini-Hochberg', () => {
-    const { excess } = findSlicesWorseThanRest(slices, changes(), { alpha: 0.05, minDrop: 0.03 });
+    const { excess } = findSlicesWorseThanRest(slices, countsTest(changes()), N, {
+      alpha: 0.05,
+      minDrop: 0.03,
+    });
     const population = { n: 190, minus: 20, plus: 10 };
     const dim = excessDropPValue({ n: 40, minus: 20, plus: 0 }, population);
     expect(excess[2]!.p).toBe(dim);
@@ -82,7 +85,10 @@ describe('findSlicesWorseThanRest', () => {
   });
 
   it('a drop of no more than minDrop is not a finding, however significant', () => {
-    const { findings } = findSlicesWorseThanRest(slices, changes(), { alpha: 0.05, minDrop: 0.5 });
+    const { findings } = findSlicesWorseThanRest(slices, countsTest(changes()), N, {
+      alpha: 0.05,
+      minDrop: 0.5,
+    });
     // lighting=dim dropped exactly 50 points: not more than 0.5.
     expect(findings).toEqual([]);
   });
@@ -93,7 +99,7 @@ describe('findSlicesWorseThanRest', () => {
       // All 20 newly wrong examples are in this quarter of lighting=dim.
       slice('lighting=dim & source=phone', 'crossing', range(0, 20)),
     ];
-    const { findings, excess } = findSlicesWorseThanRest(sharp, changes(), {
+    const { findings, excess } = findSlicesWorseThanRest(sharp, countsTest(changes()), N, {
       alpha: 0.05,
       minDrop: 0.03,
     });

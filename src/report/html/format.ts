@@ -32,7 +32,7 @@ export function intervalText(
   return formatInterval(metric, iv, style).trim();
 }
 
-/** Adjusted McNemar p with a significance mark, '–' when absent. */
+/** A target's adjusted p (its task's paired test) with a significance mark, '–' when absent. */
 export function pHtml(s: PairedStats | undefined): string {
   if (!s || s.pAdjusted === undefined) return '–';
   const p = s.pAdjusted < 0.001 ? '<0.001' : s.pAdjusted.toFixed(3);

@@ -7,6 +7,7 @@ import type { SliceReport } from '../../suites/regression/schema.js';
 import { deltaParts, deltaSignificant } from '../markdown.js';
 import type { Report } from '../schema.js';
 import { taskOfReport } from '../../tasks/registry.js';
+import { testedMetricOf } from '../../tasks/task.js';
 import { escapeHtmlText as esc, escapeShort } from './escape.js';
 import {
   deltaHtml,
@@ -98,7 +99,7 @@ export function renderSlices(
       );
   }
   const shown = slices.slice(0, limits.sliceRows);
-  const outcomeMetric = taskOfReport(report).outcomeMetric;
+  const outcomeMetric = testedMetricOf(taskOfReport(report));
   const kinds = [...new Set(slices.map((s) => s.kind))];
   out.push(
     `<div class="filters" role="search"><label>Filter slices <input type="search" id="slice-filter" placeholder="e.g. lighting" aria-controls="slice-table"></label>` +

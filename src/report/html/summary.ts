@@ -3,6 +3,7 @@ import type { GateResult } from '../../gates/result.js';
 import { groupByRule } from '../../gates/verdict.js';
 import { deltaSignificant, headlineMetrics, verdictWord } from '../markdown.js';
 import { taskOfReport } from '../../tasks/registry.js';
+import { testedMetricOf } from '../../tasks/task.js';
 import type { Report } from '../schema.js';
 import { escapeHtmlText as esc, escapeShort } from './escape.js';
 import { deltaHtml, formatMetric, intervalText, type MetricStyle } from './format.js';
@@ -76,7 +77,7 @@ export function renderSummary(
   const head = hasBase
     ? `<tr><th scope="col">Metric</th><th scope="col">Baseline</th><th scope="col">Candidate</th><th scope="col">Δ</th><th scope="col">Interval${esc(ci)}</th></tr>`
     : '<tr><th scope="col">Metric</th><th scope="col">Candidate</th></tr>';
-  const outcome = taskOfReport(report).outcomeMetric;
+  const outcome = testedMetricOf(taskOfReport(report));
   const sig = (m: string) => deltaSignificant(report.overall.stats, m, outcome);
   const rows = metrics.map((m) =>
     hasBase

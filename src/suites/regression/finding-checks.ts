@@ -8,8 +8,12 @@ import { judge } from '../../gates/check.js';
 import type { GateTarget } from '../../gates/metric-rules.js';
 import type { GateResult } from '../../gates/result.js';
 
-const pp = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x * 100).toFixed(1)} pp`;
+const sign = (x: number) => (x > 0 ? '+' : x < 0 ? '−' : '±');
+const pp = (x: number) => `${sign(x)}${Math.abs(x * 100).toFixed(1)} pp`;
 const pct = (x: number | undefined) => (x === undefined ? '?' : `${(x * 100).toFixed(1)}%`);
+/** A metric that is not a rate (detection's map) in its own units, as the comment shows it. */
+const signed = (x: number) => `${sign(x)}${Math.abs(x).toFixed(4)}`;
+const plain = (x: number | undefined) => (x === undefined ? '?' : x.toFixed(4));
 const pText = (p: number) => (p < 0.001 ? 'p<0.001' : `p=${p.toFixed(3)}`);
 
 /**
@@ -19,10 +23,12 @@ const pText = (p: number) => (p < 0.001 ? 'p<0.001' : `p=${p.toFixed(3)}`);
  */
 export function findingChecks(
   items: readonly { key: string; target: GateTarget; excess: Excess }[],
-  options: { metric: string; minDrop: number; level: 'warn' | 'fail' },
+  options: { metric: string; rate: boolean; minDrop: number; level: 'warn' | 'fail' },
 ): GateResult[] {
   const { metric, minDrop, level } = options;
-  const rule = `${metric} no worse than the rest of the data by more than ${(minDrop * 100).toFixed(1)} pp (if significant)`;
+  const [delta, value] = options.rate ? [pp, pct] : [signed, plain];
+  const by = options.rate ? `${(minDrop * 100).toFixed(1)} pp` : String(minDrop);
+  const rule = `${metric} no worse than the rest of the data by more than ${by} (if significant)`;
   return items.map(({ key, target, excess: e }) => {
     const beyond = e.restChange === null ? 0 : e.restChange - e.change;
     return judge({
@@ -40,7 +46,7 @@ export function findingChecks(
       thresholds: { [level]: minDrop },
       significance: { required: true, significant: e.finding && e.collapsedInto === undefined },
       reason: (d) => {
-        const moved = `${metric} on ${key} ${pp(e.change)} (${pct(target.baseline?.[metric] ?? undefined)} → ${pct(target.candidate[metric] ?? undefined)}) while the rest moved ${e.restChange === null ? '?' : pp(e.restChange)}; adjusted ${pText(e.pAdjusted)}`;
+        const moved = `${metric} on ${key} ${delta(e.change)} (${value(target.baseline?.[metric] ?? undefined)} → ${value(target.candidate[metric] ?? undefined)}) while the rest moved ${e.restChange === null ? '?' : delta(e.restChange)}; adjusted ${pText(e.pAdjusted)}`;
         if (d.status !== 'pass') return `${moved}: worse than the rest of the data`;
         if (e.collapsedInto !== undefined)
           return `${moved}: explained by ${e.collapsedInto} (no worse than it, nothing beyond it)`;

@@ -9,8 +9,18 @@ import {
   selectFeatures,
   type DiscoveredSlice,
 } from '../../analysis/discovery.js';
-import { findSlicesWorseThanRest, type Changes, type Excess } from '../../analysis/findings.js';
-import { adjustAcrossTargets, type PairedStats } from '../../analysis/significance.js';
+import {
+  countsTest,
+  findSlicesWorseThanRest,
+  type Changes,
+  type Excess,
+  type ExcessTest,
+} from '../../analysis/findings.js';
+import {
+  adjustAcrossTargets,
+  permutationOptions,
+  type PairedStats,
+} from '../../analysis/significance.js';
 import {
   buildSlices,
   sameExamples,
@@ -24,7 +34,7 @@ import { UserError } from '../../errors.js';
 import { evaluateGates, normaliseSliceKey, type GateTarget } from '../../gates/metric-rules.js';
 import { worst } from '../../gates/verdict.js';
 import { UnknownMetricError } from '../../metrics/values.js';
-import type { TaskMetric } from '../../tasks/task.js';
+import { testedMetricOf, type TaskMetric } from '../../tasks/task.js';
 import { findingChecks } from './finding-checks.js';
 import { measureTarget, type Measured } from './measure.js';
 import { regressionResultSchema, type RegressionRun, type SliceReport } from './schema.js';
@@ -102,12 +112,18 @@ function findSlices(
     prepared,
   );
   const options = { ...discovery, minSupport: discovery.minSupport ?? config.slices.minSupport };
-  const errors = Uint8Array.from({ length: evaluatedCount }, (_, p) =>
-    task.correct(candTable, frame.candRows[p]!, ctx) ? 0 : 1,
-  );
+  // The task's error of an example (detection: the share of its objects missed), else 0/1.
+  const errors = task.errorOf
+    ? Float64Array.from({ length: evaluatedCount }, (_, p) =>
+        task.errorOf!(candTable, frame.candRows[p]!, ctx),
+      )
+    : Uint8Array.from({ length: evaluatedCount }, (_, p) =>
+        task.correct(candTable, frame.candRows[p]!, ctx) ? 0 : 1,
+      );
   const found = discoverSlices(features, errors, 'errors', options);
   if (baseTable) {
-    // Newly wrong: the baseline was right and the candidate is wrong (paired examples only).
+    // Newly wrong: the baseline was right and the candidate is wrong (paired examples only), or
+    // what the task calls a regression (detection: an object the baseline found is missed).
     const isPaired = (p: number) => pairing.baseRow[frame.candRows[p]!]! >= 0;
     let count = 0;
     for (let p = 0; p < evaluatedCount; p++) if (isPaired(p)) count++;
@@ -116,6 +132,7 @@ function findSlices(
     const newlyWrong = Uint8Array.from(paired, (p) => {
       const i = frame.candRows[p]!;
       const j = pairing.baseRow[i]!;
+      if (task.regressed) return task.regressed(candTable, i, baseTable, j, ctx) ? 1 : 0;
       return task.correct(baseTable, j, ctx) && !task.correct(candTable, i, ctx) ? 1 : 0;
     });
     const all = paired.length === evaluatedCount;
@@ -172,12 +189,13 @@ export const regressionSuite: RegressionSuite = {
       inOrder ? positions : positions.map((p) => frame.candRows[p]!);
 
     // Which metrics get bootstrap intervals: all overall; on slices, the task's outcome metric
-    // (accuracy) and the slice-gated ones.
+    // (accuracy), the metric its paired test is about (detection: map) and the slice-gated ones.
+    const tested = testedMetricOf(task);
     const sliceGateMetrics = new Set(
       config.gates.filter((g) => g.scope !== 'overall').map((g) => g.metric),
     );
     const sliceStatMetrics = metrics.filter(
-      (d) => d.name === task.outcomeMetric || sliceGateMetrics.has(d.name),
+      (d) => d.name === task.outcomeMetric || d.name === tested || sliceGateMetrics.has(d.name),
     );
     const { declared, discovered, notes } = findSlices(config, ctx);
     const defs = [...declared, ...discovered];
@@ -195,7 +213,14 @@ export const regressionSuite: RegressionSuite = {
       ...targetOf(overall),
     };
     const bodies: TargetBody[] = defs.map((def) => {
-      const m = measureTarget(ctx, candRowsOf(def.rows), metrics, sliceStatMetrics);
+      // A repeated slice shares the permutation test of the one it repeats (below).
+      const m = measureTarget(
+        ctx,
+        candRowsOf(def.rows),
+        metrics,
+        sliceStatMetrics,
+        !sameAs.has(def.key),
+      );
       const target: GateTarget = {
         key: def.key,
         kind: def.kind,
@@ -223,6 +248,7 @@ export const regressionSuite: RegressionSuite = {
       if (source?.pAdjusted !== undefined) {
         b.stats.pAdjusted = source.pAdjusted;
         b.stats.significant = source.significant ?? false;
+        if (source.permutation) b.stats.permutation = source.permutation;
       }
     }
     if (overall.stats) overallTarget.stats = overall.stats;
@@ -232,19 +258,20 @@ export const regressionSuite: RegressionSuite = {
       config.gates,
       directions,
       [overallTarget, ...bodies.map((b) => b.target)],
-      { pairedMetric: task.outcomeMetric, minSupport },
+      { pairedMetric: tested, minSupport },
     );
 
     // Findings: the distinct gated slices that got worse than the rest of the data.
     const excessByKey = new Map<string, Excess>();
     let findings: string[] = [];
     if (hasBase) {
-      const tested = distinct.filter((b) => b.target.gated).map((b) => b.def);
-      const found = findSlicesWorseThanRest(tested, changesOf(ctx), {
+      const gated = distinct.filter((b) => b.target.gated).map((b) => b.def);
+      const test = task.metricTests ? metricExcessTest(ctx) : countsTest(changesOf(ctx));
+      const found = findSlicesWorseThanRest(gated, test, frame.exRows.length, {
         alpha: config.statistics.alpha,
         minDrop: config.regression.newlyFailing.minDrop,
       });
-      tested.forEach((d, i) => {
+      gated.forEach((d, i) => {
         const e = found.excess[i];
         if (e) excessByKey.set(d.key, e);
       });
@@ -260,7 +287,8 @@ export const regressionSuite: RegressionSuite = {
               excess: excessByKey.get(b.def.key)!,
             })),
           {
-            metric: task.outcomeMetric,
+            metric: tested,
+            rate: task.presentation.isRate(tested),
             ...config.regression.newlyFailing,
           },
         )
@@ -347,6 +375,46 @@ function changesOf(ctx: AnalysisContext): Changes {
       (task.correct(pairing.baseline, j, ctx) ? 1 : 0);
   }
   return { change, paired };
+}
+
+/**
+ * The findings' test through the task's metric test (detection: the slice's map delta against
+ * random sets of its size): positions map to paired candidate and baseline rows.
+ */
+function metricExcessTest(ctx: AnalysisContext): ExcessTest {
+  const { frame, pairing, task, config } = ctx;
+  const tests = task.metricTests!;
+  const baseline = pairing.baseline!;
+  const n = frame.exRows.length;
+  const all = Uint32Array.from({ length: n }, (_, p) => p);
+  const marks = new Uint8Array(n);
+  const options = permutationOptions(config.statistics);
+  return (rows, population = all) => {
+    marks.fill(0);
+    for (let t = 0; t < rows.length; t++) marks[rows[t]!] = 1;
+    const cRows: number[] = [];
+    const bRows: number[] = [];
+    const inSlice: number[] = [];
+    for (let t = 0; t < population.length; t++) {
+      const p = population[t]!;
+      const i = frame.candRows[p]!;
+      const j = pairing.baseRow[i]!;
+      if (j < 0) continue;
+      cRows.push(i);
+      bRows.push(j);
+      inSlice.push(marks[p]!);
+    }
+    const m = inSlice.reduce((a, b) => a + b, 0);
+    if (m === 0) return { n: 0, change: null, restChange: null, p: 1 };
+    const r = tests.worseThanRest(
+      { table: pairing.candidate, rows: cRows },
+      { table: baseline, rows: bRows },
+      Uint8Array.from(inSlice),
+      options,
+      ctx,
+    );
+    return { n: m, change: r.change, restChange: r.restChange, p: r.p };
+  };
 }
 
 /** What the report says about columns not sliced by value, and how to change it. */

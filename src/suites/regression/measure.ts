@@ -25,6 +25,8 @@ export function measureTarget(
   rows: ArrayLike<number> | undefined,
   metrics: readonly TaskMetric[],
   statMetrics: readonly TaskMetric[],
+  /** Run the task's permutation test (not for a slice that repeats another's examples). */
+  permutation = true,
 ): Measured {
   const { task, pairing, config } = ctx;
   const cand = pairing.candidate;
@@ -37,6 +39,9 @@ export function measureTarget(
   const baseline = task.metricValues(baseP, metrics, ctx);
   const delta = subtract(task.metricValues(candP, metrics, ctx), baseline);
   const s = config.statistics;
-  const stats = pairedStats(candP, baseP, s.resamples > 0 ? statMetrics : [], ctx, s);
+  const stats = pairedStats(candP, baseP, s.resamples > 0 ? statMetrics : [], ctx, {
+    ...s,
+    permutation,
+  });
   return { candidate, baseline, delta, paired, stats };
 }

@@ -15,7 +15,12 @@ import {
 import { mapOfImages } from '../../metrics/detection/weighted-map.js';
 import { matchAtWorkingPoint, type WorkingPointMatch } from '../../metrics/detection/threshold.js';
 import type { MetricValues } from '../../metrics/values.js';
-import { selectGroundTruth, type GroundTruthColumns } from '../../tables/detections.js';
+import {
+  concatDetections,
+  selectDetections,
+  selectGroundTruth,
+  type GroundTruthColumns,
+} from '../../tables/detections.js';
 import type { TaskContext, TaskMetric } from '../task.js';
 import type { DetectionTable } from './records.js';
 
@@ -61,18 +66,8 @@ const cache = new WeakMap<DetectionTable, Map<string, TableEvaluation>>();
 
 /** The ground truth of a table's images, in table order. */
 export function groundTruthOf(table: DetectionTable, ctx: TaskContext): GroundTruthColumns {
-  const g = ctx.groundTruth;
-  if (!g) throw new Error('detection needs the dataset ground truth in the task context');
-  const rows = table.ids.map((id) => {
-    const r = g.rowOf.get(id);
-    if (r === undefined)
-      throw new UserError(
-        'dataset',
-        `detection records name image ${id}, which the dataset does not have (a stored baseline of another dataset?)`,
-      );
-    return r;
-  });
-  return selectGroundTruth(g.columns, rows);
+  const rows = groundTruthRows(table, ctx);
+  return selectGroundTruth(ctx.groundTruth!.columns, rows);
 }
 
 /** The per-table evaluation (cached per table and working point). */
@@ -103,6 +98,81 @@ export function evaluationOf(table: DetectionTable, ctx: TaskContext): TableEval
   }
   const out = { gt, ev, match, tp, fp, fn, wrong };
   byKey.set(key, out);
+  return out;
+}
+
+/** The ground-truth rows of a table's images in the dataset's ground truth. */
+function groundTruthRows(table: DetectionTable, ctx: TaskContext): number[] {
+  const g = ctx.groundTruth;
+  if (!g) throw new Error('detection needs the dataset ground truth in the task context');
+  return table.ids.map((id) => {
+    const r = g.rowOf.get(id);
+    if (r === undefined)
+      throw new UserError(
+        'dataset',
+        `detection records name image ${id}, which the dataset does not have (a stored baseline of another dataset?)`,
+      );
+    return r;
+  });
+}
+
+/** Both models' images in one evaluation (see {@link sideBySideOf}). */
+export interface SideBySide {
+  ev: ImageEvaluation;
+  /** Image of each candidate row, and of each baseline row, in `ev`. */
+  candidate: Uint32Array;
+  baseline: Uint32Array;
+}
+
+const sides = new WeakMap<DetectionTable, WeakMap<DetectionTable, SideBySide>>();
+
+/**
+ * Both models' images in one COCOeval per-image evaluation (cached per pair of tables), so a mix
+ * of the two models' detections per image (the paired permutation test's rearrangements) is a
+ * weight vector over it. The images are interleaved: candidate row i, then the baseline record
+ * of the same image, in candidate order (then baseline records of no candidate image). A mix
+ * then visits images in the candidate's order whichever model each comes from, so COCOeval's
+ * tie order (equal scores, by image) and so its mAP are those of a table holding that mix.
+ */
+export function sideBySideOf(
+  candidate: DetectionTable,
+  baseline: DetectionTable,
+  ctx: TaskContext,
+): SideBySide {
+  let byBase = sides.get(candidate);
+  if (!byBase) sides.set(candidate, (byBase = new WeakMap()));
+  const hit = byBase.get(baseline);
+  if (hit) return hit;
+  const baseOf = baseline.indexById();
+  const cand = new Uint32Array(candidate.length);
+  const base = new Uint32Array(baseline.length).fill(0xffffffff);
+  const order: { table: 0 | 1; row: number }[] = [];
+  for (let i = 0; i < candidate.length; i++) {
+    cand[i] = order.length;
+    order.push({ table: 0, row: i });
+    const j = baseOf.get(candidate.ids[i]!);
+    if (j !== undefined && base[j] === 0xffffffff) {
+      base[j] = order.length;
+      order.push({ table: 1, row: j });
+    }
+  }
+  for (let j = 0; j < baseline.length; j++)
+    if (base[j] === 0xffffffff) {
+      base[j] = order.length;
+      order.push({ table: 1, row: j });
+    }
+  const gtRows = [groundTruthRows(candidate, ctx), groundTruthRows(baseline, ctx)] as const;
+  const dets = [candidate.detections, baseline.detections] as const;
+  const ev = evaluateImages(
+    selectGroundTruth(
+      ctx.groundTruth!.columns,
+      order.map((o) => gtRows[o.table][o.row]!),
+    ),
+    concatDetections(order.map((o) => selectDetections(dets[o.table], [o.row]))),
+    ctx.classes.length,
+  );
+  const out = { ev, candidate: cand, baseline: base };
+  byBase.set(baseline, out);
   return out;
 }
 
