@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { createRandom } from '../src/metrics/random.js';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -75,4 +76,39 @@ model:
 runtime: { batchSize: BATCH }
 slices: { classes: false }
 `;
+}
+
+/** A YOLOv8n-shaped head: low class scores everywhere, 20 objects with clusters of high ones. */
+export function yoloHead(seed: number): Float32Array {
+  const rng = createRandom(seed);
+  const C = 80;
+  const A = 8400;
+  const out = new Float32Array((4 + C) * A);
+  const normal = () =>
+    Math.sqrt(-2 * Math.log(1 - rng.nextFloat())) * Math.cos(2 * Math.PI * rng.nextFloat());
+  for (let a = 0; a < A; a++) {
+    out[a] = rng.nextFloat() * 640;
+    out[A + a] = rng.nextFloat() * 640;
+    out[2 * A + a] = 8 + rng.nextFloat() * 200;
+    out[3 * A + a] = 8 + rng.nextFloat() * 200;
+    for (let c = 0; c < C; c++) out[(4 + c) * A + a] = 1 / (1 + Math.exp(-(-11 + 1.5 * normal())));
+  }
+  for (let o = 0; o < 20; o++) {
+    const c = rng.nextInt(C);
+    const [cx, cy, w, h] = [
+      rng.nextFloat() * 640,
+      rng.nextFloat() * 640,
+      20 + rng.nextFloat() * 200,
+      20 + rng.nextFloat() * 200,
+    ];
+    for (let n = 0; n < 30; n++) {
+      const a = rng.nextInt(A);
+      out[a] = cx + normal() * 3;
+      out[A + a] = cy + normal() * 3;
+      out[2 * A + a] = w * (1 + normal() * 0.05);
+      out[3 * A + a] = h * (1 + normal() * 0.05);
+      out[(4 + c) * A + a] = 0.3 + 0.65 * rng.nextFloat();
+    }
+  }
+  return out;
 }

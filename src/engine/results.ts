@@ -5,7 +5,8 @@ import { mkdir, open, readdir, readFile, rename, writeFile } from 'node:fs/promi
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { UserError } from '../errors.js';
-import { reportSchema, type Report } from '../report/schema.js';
+import { reportSchema, reportSchemaOf, type Report } from '../report/schema.js';
+import { taskNameSchema } from '../tasks/registry.js';
 import type { ExampleTable } from '../tables/examples.js';
 import type { ImageFacts } from '../tables/images.js';
 import { RecordSet } from '../tables/records.js';
@@ -277,7 +278,11 @@ export async function readReport(file: string): Promise<Report> {
       `${file} has report schemaVersion ${JSON.stringify(version)}; this VisionGate reads version 1. Re-create the baseline with this version.`,
     );
   }
-  const parsed = reportSchema.safeParse(json);
+  // The report's own task's schema: the union of every task's would keep the first that fits.
+  const task = taskNameSchema.safeParse((json as { task?: unknown } | null)?.task);
+  const parsed = (
+    task.success ? reportSchemaOf(task.data ?? 'classification') : reportSchema
+  ).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new UserError(

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { gateResultSchema } from '../gates/result.js';
 import { comparisonSchema } from '../analysis/pairing.js';
-import { pinnedResultSchema } from '../suites/pinned/schema.js';
-import { regressionResultSchema } from '../suites/regression/schema.js';
+import { pinnedResultSchema, pinnedResultSchemaOf } from '../suites/pinned/schema.js';
+import { regressionResultSchema, regressionResultSchemaOf } from '../suites/regression/schema.js';
 import { suitesResultSchema } from '../suites/registry.js';
-import { taskNameSchema } from '../tasks/registry.js';
+import { taskNameSchema, type TaskName } from '../tasks/registry.js';
 
 /**
  * report.json: the machine-readable result of a run. Versioned; the JSON Schema generated from
@@ -105,3 +105,14 @@ export const reportSchema = z.object({
 });
 
 export type Report = z.infer<typeof reportSchema>;
+
+/**
+ * report.json of one task: the fields of {@link reportSchema} with the task's own parts in
+ * place of the union of every task's (what reading a report parses with: see `perTask`).
+ */
+export function reportSchemaOf(task: TaskName): z.ZodType<Report> {
+  return reportSchema.extend({
+    ...regressionResultSchemaOf(task).shape,
+    pinned: pinnedResultSchemaOf(task),
+  });
+}

@@ -38,12 +38,16 @@ export function taskOfReport(report: { task?: TaskName | undefined }): Task {
 
 /**
  * A report schema made of each task's part `key` (its own schema when there is one task, the
- * union of them all otherwise): how report.json's schema stays typed for every task.
+ * union of them all otherwise): how report.json's schema stays typed for every task. With
+ * `only`, that task's part alone: what reading a report must use, since a union keeps the first
+ * option that fits and zod drops the keys it does not know (a detection `overall` read through
+ * the union came back as classification's, without its working point).
  */
 export function perTask<K extends keyof Schemas, Out extends z.ZodType>(
   key: K,
   make: (schema: Schemas[K]) => Out,
+  only?: TaskName,
 ): Out {
-  const made = Object.values(TASKS).map((t) => make(t.schemas[key]));
+  const made = (only ? [TASKS[only]] : Object.values(TASKS)).map((t) => make(t.schemas[key]));
   return made.length === 1 ? made[0]! : (z.union(made as [Out, Out, ...Out[]]) as unknown as Out);
 }

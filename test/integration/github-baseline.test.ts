@@ -1,9 +1,18 @@
 /**
  * Baseline store on a branch (git data API) and the artifact route, against the fake GitHub:
  * written on push, found again by PR runs (merge base first, newest as fallback), concurrent
- * writes, and the first run with no baseline at all.
+ * writes, and the first run with no baseline at all; and, for a real run of each task, the
+ * stored baseline found again and compared with as if the baseline model had run alongside.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fetchBaseline } from '../../src/action/baseline.js';
+import { readInputs } from '../../src/action/inputs.js';
+import { readReport } from '../../src/engine/results.js';
+import { runFromConfigFile } from '../../src/engine/run.js';
+import type { Report } from '../../src/report/schema.js';
 import {
   lookupBaseline,
   publish,
@@ -13,6 +22,14 @@ import {
 import { startFakeGitHub, type FakeGitHub, type FakeRepo } from '../support/fake-github/index.js';
 import { fakePort } from '../support/fake-github/port.js';
 import { seedRepository, webhookExample } from '../support/fake-github/webhooks.js';
+import {
+  modelOf,
+  publishRun,
+  runExample,
+  TASK_EXAMPLES,
+  writeExampleConfig,
+  type ExampleRun,
+} from '../support/task-examples.js';
 
 const REPO = { owner: 'Codertocat', repo: 'Hello-World' };
 const STORE = 'visiongate-baselines';
@@ -393,5 +410,100 @@ describe('baseline artifact', () => {
     });
     expect(wrong.baseline).toMatchObject({ found: false, reason: 'no-successful-run' });
     expect(wrong.warnings).toEqual([]);
+  });
+});
+
+/** A report without what says where its baseline and config came from and when it ran. */
+function comparable(report: Report): unknown {
+  const {
+    createdAt: _a,
+    timing: _b,
+    files: _c,
+    notices: _d,
+    config: _e,
+    models,
+    comparison,
+    ...rest
+  } = report;
+  return {
+    ...rest,
+    models: {
+      candidate: models.candidate,
+      baseline: { ...models.baseline, source: '', stored: undefined },
+    },
+    comparison: { ...comparison, baseline: '' },
+  };
+}
+
+describe.each(TASK_EXAMPLES)('a stored baseline of a $task run', (t) => {
+  let dir: string;
+  let sameRun: ExampleRun;
+  let pushRun: ExampleRun;
+  let withoutBaseline: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vg-stored-'));
+    const config = await writeExampleConfig(t, dir);
+    sameRun = await runExample(config, path.join(dir, 'same-run'));
+    // A push to the default branch evaluates the baseline model alone and stores that.
+    pushRun = await runExample(config, path.join(dir, 'push'), [
+      '--no-baseline',
+      '--model',
+      modelOf(t, 'baseline'),
+    ]);
+    const pr = path.join(dir, 'pr');
+    await mkdir(pr);
+    withoutBaseline = await writeExampleConfig(t, pr, { baseline: false });
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is stored on push, found at the merge base, and compares as the baseline model run alongside', async () => {
+    const port = fakePort(fake, REPO);
+    const stored = await publishRun(
+      port,
+      {
+        eventName: 'push',
+        payload: pushInput(pushed).payload,
+        sha: pushed,
+        ref: 'refs/heads/master',
+      },
+      pushRun,
+      { comment: 'false', check: 'false' },
+    );
+    expect(stored.warnings).toEqual([]);
+    expect(stored.baseline).toMatchObject({ sha: pushed, path: `${t.key}/${pushed}` });
+    expect(repo.listFiles(STORE)).toEqual(
+      expect.arrayContaining(
+        ['examples.jsonl', 'records.jsonl', 'report.json'].map((f) => `${t.key}/${pushed}/${f}`),
+      ),
+    );
+    // The history holds the task's own metrics, for the nightly trend.
+    const latest = JSON.parse(repo.readFile(STORE, `${t.key}/latest.json`)!) as {
+      metrics: Record<string, number>;
+    };
+    expect(latest.metrics[t.headline]).toBe(pushRun.report.overall.candidate[t.headline]);
+
+    // The PR run finds it as the Action does and hands it to the baseline resolver.
+    vi.stubEnv('RUNNER_TEMP', dir);
+    const found = await fetchBaseline(
+      port,
+      readInputs(() => ''),
+      { ...prLookup(), sha: 'e'.repeat(40) },
+      t.key,
+    ).finally(() => vi.unstubAllEnvs());
+    expect(found).toMatchObject({ commit: pushed, ref: 'master' });
+    if (!found) throw new Error('unreachable');
+    // Read back, the stored report is the pushed run's, with every field of its task.
+    expect(await readReport(path.join(found.dir, 'report.json'))).toEqual(pushRun.report);
+    expect(await readFile(path.join(found.dir, 'records.jsonl'), 'utf8')).toBe(
+      await readFile(pushRun.written.records, 'utf8'),
+    );
+    const { report } = await runFromConfigFile(withoutBaseline, { found });
+    expect(report.models.baseline).toMatchObject({ source: 'stored', stored: { commit: pushed } });
+    expect(report.comparison.baseline).toBe('stored');
+    expect(report.verdict).toBe('fail');
+    expect(comparable(report)).toEqual(comparable(sameRun.report));
   });
 });

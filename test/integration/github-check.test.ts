@@ -1,17 +1,29 @@
 /**
- * Check runs, the commit-status fallback, retries and rate limits, against the fake GitHub.
+ * Check runs, the commit-status fallback, retries and rate limits, against the fake GitHub; and
+ * the check run of a real report of each task, published as the Action publishes it.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   CHECK_TEXT_LIMIT,
   publish,
   type CheckAnnotation,
   type PublishInput,
 } from '../../src/github/index.js';
+import { headline } from '../../src/report/headline.js';
 import type { Level } from '../../src/types.js';
 import { startFakeGitHub, type FakeGitHub, type FakeRepo } from '../support/fake-github/index.js';
 import { fakePort } from '../support/fake-github/port.js';
 import { seedRepository, webhookExample } from '../support/fake-github/webhooks.js';
+import {
+  publishRun,
+  runExample,
+  TASK_EXAMPLES,
+  writeExampleConfig,
+  type ExampleRun,
+} from '../support/task-examples.js';
 
 const REPO = { owner: 'Codertocat', repo: 'Hello-World' };
 let fake: FakeGitHub;
@@ -229,5 +241,61 @@ describe('retries', () => {
     expect(fake.calls('checks/create')).toHaveLength(3);
     // The comment step still ran.
     expect(result.comment?.action).toBe('created');
+  });
+});
+
+describe.each(TASK_EXAMPLES)('the check run of a $task report', (t) => {
+  let dir: string;
+  let config: string;
+  let failing: ExampleRun;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vg-check-'));
+    config = await writeExampleConfig(t, dir);
+    failing = await runExample(config, path.join(dir, 'failing'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('fails with the headline as title, the report as summary, annotations at the failing gates', async () => {
+    const port = fakePort(fake, REPO);
+    const result = await publishRun(
+      port,
+      {
+        eventName: 'pull_request',
+        payload: webhookExample('pull_request', 'synchronize'),
+        sha: 'f'.repeat(40),
+      },
+      failing,
+      { comment: 'false' },
+    );
+    expect(result.warnings).toEqual([]);
+    const [run] = [...repo.checkRuns.values()];
+    expect(run).toMatchObject({
+      name: `VisionGate (${t.key})`,
+      headSha,
+      status: 'completed',
+      conclusion: 'failure',
+    });
+    expect(run!.output.title).toBe(headline(failing.report));
+    expect(run!.output.title).toMatch(new RegExp(`^FAIL · ${t.headline} `));
+    expect(run!.output.summary).toContain(failing.written.markdown);
+    // Each failing gate rule of the config's gates list is annotated on its own line.
+    const text = (await readFile(config, 'utf8')).split('\n');
+    const ruleLines = text.flatMap((l, i) => (/^ {2}- metric:/.test(l) ? [i + 1] : []));
+    const failed = [
+      ...new Set(
+        failing.report.gates.filter((g) => g.status === 'fail' && g.index >= 0).map((g) => g.index),
+      ),
+    ];
+    expect(failed.length).toBeGreaterThan(0);
+    const annotated = run!.annotations.filter((a) => a.path.endsWith('visiongate.yml'));
+    expect(annotated.map((a) => a.start_line)).toEqual(
+      expect.arrayContaining(failed.map((i) => ruleLines[i]!)),
+    );
+    expect(
+      annotated.every((a) => a.annotation_level === 'failure' || a.annotation_level === 'warning'),
+    ).toBe(true);
   });
 });

@@ -1,8 +1,12 @@
 /**
  * Sticky PR comment against the fake GitHub (validated against the OpenAPI description), with
- * real `pull_request` webhook payloads and the real Octokit stack.
+ * real `pull_request` webhook payloads and the real Octokit stack; and the comment of a real
+ * report of each task, published as the Action publishes it.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   COMMENT_BODY_LIMIT,
   commentMarker,
@@ -12,6 +16,14 @@ import {
 import { startFakeGitHub, type FakeGitHub, type FakeRepo } from '../support/fake-github/index.js';
 import { fakePort } from '../support/fake-github/port.js';
 import { seedRepository, webhookExample } from '../support/fake-github/webhooks.js';
+import {
+  modelOf,
+  publishRun,
+  runExample,
+  TASK_EXAMPLES,
+  writeExampleConfig,
+  type ExampleRun,
+} from '../support/task-examples.js';
 
 const RUN_URL = 'https://github.com/Codertocat/Hello-World/actions/runs/1';
 const ARTIFACT_URL = 'https://github.com/Codertocat/Hello-World/actions/runs/1/artifacts/9';
@@ -212,5 +224,52 @@ describe('sticky PR comment', () => {
     expect(result.comment).toBeUndefined();
     expect(result.notices.join('\n')).toContain('pull request #7 is at');
     expect(repo.commentsOn(7)).toEqual([]);
+  });
+});
+
+describe.each(TASK_EXAMPLES)('the sticky comment of a $task report', (t) => {
+  let dir: string;
+  let failing: ExampleRun;
+  let alone: ExampleRun;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vg-comment-'));
+    const config = await writeExampleConfig(t, dir);
+    failing = await runExample(config, path.join(dir, 'failing'));
+    alone = await runExample(config, path.join(dir, 'alone'), [
+      '--no-baseline',
+      '--model',
+      modelOf(t, 'baseline'),
+    ]);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const event = (action: 'opened' | 'synchronize') => ({
+    eventName: 'pull_request',
+    payload: webhookExample('pull_request', action),
+    sha: 'f'.repeat(40),
+  });
+
+  it('holds the whole rendered report, and the next run edits it in place', async () => {
+    expect(failing.report.verdict).toBe('fail');
+    const port = fakePort(fake, { owner: 'Codertocat', repo: 'Hello-World' });
+    const first = await publishRun(port, event('opened'), failing, { check: 'false' });
+    expect(first.warnings).toEqual([]);
+    expect(first.comment?.action).toBe('created');
+    const ours = () => repo.commentsOn(2).filter((c) => c.body.includes('visiongate:'));
+    expect(ours()).toHaveLength(1);
+    expect(ours()[0]!.body.startsWith(`${commentMarker(t.key)}\n`)).toBe(true);
+    // report.md as written next to report.json: the comment is that report, not a summary of it.
+    expect(ours()[0]!.body).toContain(failing.written.markdown);
+    expect(failing.written.markdown).toContain(t.regressedSlice);
+
+    const second = await publishRun(port, event('synchronize'), alone, { check: 'false' });
+    expect(second.warnings).toEqual([]);
+    expect(second.comment).toMatchObject({ action: 'updated', id: first.comment!.id });
+    expect(ours()).toHaveLength(1);
+    expect(ours()[0]!.body).toContain(alone.written.markdown);
+    expect(ours()[0]!.body).not.toContain(failing.written.markdown);
   });
 });

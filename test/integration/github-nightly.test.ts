@@ -1,13 +1,24 @@
 /**
  * Nightly tracking issue against the fake GitHub: opened on failure, updated while failing,
- * closed when green, never duplicated.
+ * closed when green, never duplicated; for synthetic reports and for a real report of each task.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { nightlyMarker, publish, type PublishInput } from '../../src/github/index.js';
 import type { Level } from '../../src/types.js';
 import { startFakeGitHub, type FakeGitHub, type FakeRepo } from '../support/fake-github/index.js';
 import { fakePort } from '../support/fake-github/port.js';
 import { seedRepository, webhookExample } from '../support/fake-github/webhooks.js';
+import {
+  modelOf,
+  publishRun,
+  runExample,
+  TASK_EXAMPLES,
+  writeExampleConfig,
+  type ExampleRun,
+} from '../support/task-examples.js';
 
 let fake: FakeGitHub;
 let repo: FakeRepo;
@@ -145,5 +156,57 @@ describe('nightly tracking issue', () => {
     });
     expect(green.issue?.action).toBe('closed');
     expect(green.baseline).toMatchObject({ sha: tip, branch: 'master' });
+  });
+});
+
+describe.each(TASK_EXAMPLES)('the nightly issue of a $task report', (t) => {
+  let dir: string;
+  let failing: ExampleRun;
+  let green: ExampleRun;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vg-nightly-'));
+    const config = await writeExampleConfig(t, dir);
+    failing = await runExample(config, path.join(dir, 'failing'));
+    // The baseline model against itself: no drop anywhere.
+    green = await runExample(config, path.join(dir, 'green'), ['--model', modelOf(t, 'baseline')]);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('opens with the failing report, updates it, and closes when the run is green', async () => {
+    expect(failing.report.verdict).toBe('fail');
+    expect(green.report.verdict).not.toBe('fail');
+    const port = fakePort(fake, { owner: 'Codertocat', repo: 'Hello-World' });
+    const event = {
+      eventName: 'schedule',
+      payload: { schedule: '17 3 * * *' },
+      sha: tip,
+      ref: 'refs/heads/master',
+    };
+    const inputs = {
+      comment: 'false',
+      check: 'false',
+      'store-baseline': 'never',
+      'tracking-issue': 'true',
+    };
+    const first = await publishRun(port, event, failing, inputs);
+    expect(first.warnings).toEqual([]);
+    expect(first.issue).toMatchObject({ action: 'opened' });
+    const issue = () => repo.issues.get(first.issue!.number)!;
+    expect(issue().title).toBe(`VisionGate nightly (${t.key}): failing`);
+    expect(issue().body!.startsWith(nightlyMarker(t.key))).toBe(true);
+    expect(issue().body).toContain(failing.written.markdown);
+
+    const second = await publishRun(port, event, failing, inputs);
+    expect(second.issue).toMatchObject({ action: 'updated', number: first.issue!.number });
+    const closed = await publishRun(port, event, green, inputs);
+    expect(closed.warnings).toEqual([]);
+    expect(closed.issue).toMatchObject({ action: 'closed', number: first.issue!.number });
+    expect(issue().state).toBe('closed');
+    expect(
+      [...repo.issues.values()].filter((i) => i.body?.startsWith(nightlyMarker(t.key))),
+    ).toHaveLength(1);
   });
 });

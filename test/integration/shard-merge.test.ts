@@ -1,12 +1,13 @@
+/**
+ * Sharding over a matrix and merging gives the report of one run, byte for byte, for both
+ * tasks: the merge is task-agnostic (records of each shard, analysed once).
+ */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../support/cli.js';
-
-const repo = path.resolve(import.meta.dirname, '../..');
-const config = path.join(repo, 'examples/fashion/visiongate.yml');
-let tmp: string;
+import { TASK_EXAMPLES, writeExampleConfig } from '../support/task-examples.js';
 
 /** report.json text with the run-dependent fields blanked. */
 async function comparable(dir: string): Promise<string> {
@@ -19,16 +20,22 @@ async function comparable(dir: string): Promise<string> {
   return JSON.stringify(r, null, 2);
 }
 
-beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'vg-shard-'));
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
+describe.each(TASK_EXAMPLES)('sharding ($task)', (t) => {
+  let tmp: string;
+  let config: string;
 
-describe('sharding', () => {
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'vg-shard-'));
+    // Classification with its robustness suite (merged too); detection with fewer resamples.
+    config = await writeExampleConfig(t, tmp, { quick: t.task === 'detection' });
+  });
+  afterAll(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
   it('shard-then-merge gives the same report.json as one run, byte for byte', async () => {
     const single = await cli(['run', '-c', config, '-o', path.join(tmp, 'single'), '-q']);
+    expect([0, 1]).toContain(single.code);
     for (const i of [1, 2, 3]) {
       const r = await cli([
         'run',
@@ -53,9 +60,9 @@ describe('sharding', () => {
       path.join(tmp, 'shards'),
     ]);
     expect(merged.code).toBe(single.code);
-    expect(await comparable(path.join(tmp, 'merged'))).toBe(
-      await comparable(path.join(tmp, 'single')),
-    );
+    const one = await comparable(path.join(tmp, 'single'));
+    expect(JSON.parse(one).task).toBe(t.task === 'classification' ? undefined : t.task);
+    expect(await comparable(path.join(tmp, 'merged'))).toBe(one);
     const listed = await cli([
       'merge',
       '-c',
@@ -66,12 +73,35 @@ describe('sharding', () => {
       ...[3, 1, 2].map((i) => path.join(tmp, 'shards', `s${i}`)),
     ]);
     expect(listed.code).toBe(single.code);
-    expect(await comparable(path.join(tmp, 'merged2'))).toBe(
-      await comparable(path.join(tmp, 'single')),
+    expect(await comparable(path.join(tmp, 'merged2'))).toBe(one);
+    // records.jsonl too: the shards' records, in the single run's order.
+    expect(await readFile(path.join(tmp, 'merged', 'records.jsonl'), 'utf8')).toBe(
+      await readFile(path.join(tmp, 'single', 'records.jsonl'), 'utf8'),
     );
   });
 
-  it('balances shards by class', async () => {
+  it('splits the images into disjoint shards of equal size (±1 per class)', async () => {
+    const ids = await Promise.all(
+      [1, 2, 3].map(async (i) => {
+        const lines = (await readFile(path.join(tmp, 'shards', `s${i}`, 'examples.jsonl'), 'utf8'))
+          .trim()
+          .split('\n');
+        return lines.map((l) => (JSON.parse(l) as { id: string }).id);
+      }),
+    );
+    const all = ids.flat();
+    expect(new Set(all).size).toBe(all.length);
+    const single = JSON.parse(await readFile(path.join(tmp, 'single', 'report.json'), 'utf8')) as {
+      dataset: { evaluated: number };
+    };
+    expect(all.length).toBe(single.dataset.evaluated);
+    const sizes = ids.map((s) => s.length);
+    // Balanced within each class: a detection dataset has one "class" of images.
+    const classes = t.task === 'classification' ? 10 : 1;
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(classes);
+  });
+
+  it.runIf(t.task === 'classification')('balances shards by class', async () => {
     const counts = await Promise.all(
       [1, 2, 3].map(
         async (i) =>

@@ -1,5 +1,9 @@
 /** The pinned suite's result: `pinned` in report.json, one entry per pinned id (the task's). */
 import { z } from 'zod';
-import { perTask } from '../../tasks/registry.js';
+import { perTask, type TaskName } from '../../tasks/registry.js';
 
-export const pinnedResultSchema = perTask('pinnedCase', (pinned) => z.array(pinned));
+/** The pinned result of one task, or (without one) of any task. */
+export const pinnedResultSchemaOf = (task?: TaskName) =>
+  perTask('pinnedCase', (pinned) => z.array(pinned), task);
+
+export const pinnedResultSchema = pinnedResultSchemaOf();

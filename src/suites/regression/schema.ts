@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { excessSchema } from '../../analysis/findings.js';
 import { pairedStatsSchema } from '../../analysis/significance.js';
 import { metricValuesSchema } from '../../metrics/values.js';
-import { perTask } from '../../tasks/registry.js';
+import { perTask, type TaskName } from '../../tasks/registry.js';
 import type { ExampleChanges } from '../../tasks/task.js';
 
 const predicate = z.object({ column: z.string(), value: z.string() });
@@ -75,29 +75,36 @@ const countsSchema = z.object({
   bothWrong: z.number().int(),
 });
 
-export const regressionResultSchema = z.object({
-  overall: perTask('overall', (extras) => overallBaseSchema.extend(extras.shape)),
-  slices: z.array(sliceSchema),
-  findings: z
-    .array(z.string())
-    .describe(
-      'Keys of the slices that got worse than the rest of the data, most important first, after collapsing those another finding explains (docs/statistics.md, "Findings").',
+/** The regression result of one task, or (without one) of any task (report.json's schema). */
+export const regressionResultSchemaOf = (task?: TaskName) =>
+  z.object({
+    overall: perTask('overall', (extras) => overallBaseSchema.extend(extras.shape), task),
+    slices: z.array(sliceSchema),
+    findings: z
+      .array(z.string())
+      .describe(
+        'Keys of the slices that got worse than the rest of the data, most important first, after collapsing those another finding explains (docs/statistics.md, "Findings").',
+      ),
+    columns: z.array(columnNoteSchema).describe('Metadata columns not sliced by value, and why.'),
+    examples: perTask(
+      'exampleChange',
+      (change) =>
+        z.object({
+          newlyFailing: z
+            .array(change)
+            .describe(
+              'Most surprising first (classification: most confident mistakes); at most report.maxListedExamples (counts.newlyFailing has the total, records.jsonl every prediction).',
+            ),
+          newlyFixed: z
+            .array(change)
+            .describe('At most report.maxListedExamples (counts.newlyFixed has the total).'),
+          counts: countsSchema,
+        }),
+      task,
     ),
-  columns: z.array(columnNoteSchema).describe('Metadata columns not sliced by value, and why.'),
-  examples: perTask('exampleChange', (change) =>
-    z.object({
-      newlyFailing: z
-        .array(change)
-        .describe(
-          'Most surprising first (classification: most confident mistakes); at most report.maxListedExamples (counts.newlyFailing has the total, records.jsonl every prediction).',
-        ),
-      newlyFixed: z
-        .array(change)
-        .describe('At most report.maxListedExamples (counts.newlyFixed has the total).'),
-      counts: countsSchema,
-    }),
-  ),
-});
+  });
+
+export const regressionResultSchema = regressionResultSchemaOf();
 
 /** The regression result as computed, before the task's parts are typed by the report schema. */
 export interface RegressionRun {
