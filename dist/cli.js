@@ -1210,7 +1210,7 @@ var require_command = __commonJS({
   "node_modules/commander/lib/command.js"(exports2) {
     var EventEmitter = __require("node:events").EventEmitter;
     var childProcess = __require("node:child_process");
-    var path27 = __require("node:path");
+    var path29 = __require("node:path");
     var fs = __require("node:fs");
     var process2 = __require("node:process");
     var { Argument: Argument2, humanReadableArgName } = require_argument();
@@ -2223,9 +2223,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let launchWithNode = false;
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path27.resolve(baseDir, baseName);
+          const localBin = path29.resolve(baseDir, baseName);
           if (fs.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path27.extname(baseName))) return void 0;
+          if (sourceExt.includes(path29.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs.existsSync(`${localBin}${ext}`)
           );
@@ -2243,17 +2243,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path27.resolve(
-            path27.dirname(resolvedScriptPath),
+          executableDir = path29.resolve(
+            path29.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path27.basename(
+            const legacyName = path29.basename(
               this._scriptPath,
-              path27.extname(this._scriptPath)
+              path29.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -2264,7 +2264,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        launchWithNode = sourceExt.includes(path27.extname(executableFile));
+        launchWithNode = sourceExt.includes(path29.extname(executableFile));
         let proc;
         if (process2.platform !== "win32") {
           if (launchWithNode) {
@@ -3179,7 +3179,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path27.basename(filename, path27.extname(filename));
+        this._name = path29.basename(filename, path29.extname(filename));
         return this;
       }
       /**
@@ -3193,9 +3193,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path28) {
-        if (path28 === void 0) return this._executableDir;
-        this._executableDir = path28;
+      executableDir(path30) {
+        if (path30 === void 0) return this._executableDir;
+        this._executableDir = path30;
         return this;
       }
       /**
@@ -4533,8 +4533,8 @@ function cleanRegex(source) {
 function floatSafeRemainder(val, step) {
   const ratio = val / step;
   const roundedRatio = Math.round(ratio);
-  const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
-  if (Math.abs(ratio - roundedRatio) < tolerance)
+  const tolerance2 = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
+  if (Math.abs(ratio - roundedRatio) < tolerance2)
     return 0;
   return ratio - roundedRatio;
 }
@@ -4632,10 +4632,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path27) {
-  if (!path27)
+function getElementAtPath(obj, path29) {
+  if (!path29)
     return obj;
-  return path27.reduce((acc, key2) => acc?.[key2], obj);
+  return path29.reduce((acc, key2) => acc?.[key2], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -4894,11 +4894,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path27, issues) {
+function prefixIssues(path29, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path27);
+    iss.path.unshift(path29);
     return iss;
   });
 }
@@ -5431,16 +5431,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path27 = []) => {
+  const processError = (error63, path29 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path27, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path29, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path27, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path29, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path27, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path29, ...issue2.path]);
       } else {
-        const fullpath = [...path27, ...issue2.path];
+        const fullpath = [...path29, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -5479,17 +5479,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path27 = []) => {
+  const processError = (error63, path29 = []) => {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path27, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path29, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path27, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path29, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path27, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path29, ...issue2.path]);
       } else {
-        const fullpath = [...path27, ...issue2.path];
+        const fullpath = [...path29, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -5528,8 +5528,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path27 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path27) {
+  const path29 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path29) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -6584,7 +6584,7 @@ function isValidBase64(data) {
 function isValidBase64URL(data) {
   if (!base64urlCharset.test(data))
     return false;
-  const base643 = data.replace(/[-_]/g, (c2) => c2 === "-" ? "+" : "/");
+  const base643 = data.replace(/[-_]/g, (c3) => c3 === "-" ? "+" : "/");
   const padded = base643.padEnd(Math.ceil(base643.length / 4) * 4, "=");
   return isValidBase64(padded);
 }
@@ -6646,7 +6646,7 @@ function capSize(inst, size) {
   const caps = sizeCaps(inst._zod.def.checks);
   if (!caps.length)
     return;
-  const cap = Math.min(...caps.map((c2) => c2[0]));
+  const cap = Math.min(...caps.map((c3) => c3[0]));
   const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
@@ -23561,13 +23561,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path27 = ref.slice(1).split("/").filter(Boolean);
-  if (path27.length === 0) {
+  const path29 = ref.slice(1).split("/").filter(Boolean);
+  if (path29.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path27[0] === defsKey) {
-    const key2 = path27[1] === void 0 ? void 0 : decodeJSONPointerSegment(path27[1]);
+  if (path29[0] === defsKey) {
+    const key2 = path29[1] === void 0 ? void 0 : decodeJSONPointerSegment(path29[1]);
     if (!key2 || !ctx.defs[key2]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -24890,16 +24890,16 @@ function pairedRows(pairing, rows) {
   }
   if (!rows && pairing.baseline && pairing.baseline.length !== n) identity = false;
   if (identity) return { candidate: rows, baseline: rows, n: paired };
-  const c2 = new Uint32Array(paired);
+  const c3 = new Uint32Array(paired);
   const b = new Uint32Array(paired);
   for (let t = 0, p = 0; t < n; t++) {
     const i = rows ? rows[t] : t;
     const j = pairing.baseRow[i];
     if (j < 0) continue;
-    c2[p] = i;
+    c3[p] = i;
     b[p++] = j;
   }
-  return { candidate: c2, baseline: b, n: paired };
+  return { candidate: c3, baseline: b, n: paired };
 }
 var comparisonSchema;
 var init_pairing = __esm({
@@ -24955,17 +24955,17 @@ function calibrationBins(count2, confSum, correctSum) {
   let n = 0;
   let gap3 = 0;
   for (let b = 0; b < m; b++) {
-    const c2 = count2[b];
+    const c3 = count2[b];
     const cs = confSum[b];
     const ok = correctSum[b];
-    n += c2;
+    n += c3;
     gap3 += Math.abs(ok - cs);
     bins.push({
       lower: b / m,
       upper: (b + 1) / m,
-      count: c2,
-      meanConfidence: c2 === 0 ? null : cs / c2,
-      accuracy: c2 === 0 ? null : ok / c2
+      count: c3,
+      meanConfidence: c3 === 0 ? null : cs / c3,
+      accuracy: c3 === 0 ? null : ok / c3
     });
   }
   return { bins, ece: n === 0 ? NaN : gap3 / n };
@@ -25018,7 +25018,7 @@ function tally(input2, numClasses, options, confusion) {
   checkNumClasses(numClasses);
   const ks = normaliseTopK(options.topK);
   const weights = options.weights;
-  const { columns: c2, rows, length } = asRows(input2);
+  const { columns: c3, rows, length } = asRows(input2);
   if (weights !== void 0 && weights.length !== length) {
     throw new RangeError(`weights has length ${weights.length}, records has ${length}`);
   }
@@ -25039,10 +25039,10 @@ function tally(input2, numClasses, options, confusion) {
     const w = weights === void 0 ? 1 : weights[i];
     if (w === 0) continue;
     const at = rows === void 0 ? i : rows[i];
-    const label = c2.label[at];
-    const pred = c2.pred[at];
-    const rank = c2.rank[at];
-    const conf = c2.conf[at];
+    const label = c3.label[at];
+    const pred = c3.pred[at];
+    const rank = c3.rank[at];
+    const conf = c3.conf[at];
     if (!(label >= 0 && label < numClasses && Number.isInteger(label))) {
       throw new RangeError(
         `record ${i}: label ${label} is not a class index in [0, ${numClasses})`
@@ -25060,7 +25060,7 @@ function tally(input2, numClasses, options, confusion) {
     for (let j = 0; j < ks.length; j++) {
       if (rank < ks[j]) t.topKCorrect[j] = t.topKCorrect[j] + w;
     }
-    t.brierSum += w * (c2.sumSq[at] - 2 * c2.pTrue[at] + 1);
+    t.brierSum += w * (c3.sumSq[at] - 2 * c3.pTrue[at] + 1);
     const b = calibrationBinIndex(conf);
     t.binCount[b] = t.binCount[b] + w;
     t.binConfSum[b] = t.binConfSum[b] + w * conf;
@@ -25089,10 +25089,10 @@ function summarise(t, numClasses) {
   let weightedP = 0;
   let weightedR = 0;
   let weightedF = 0;
-  for (let c2 = 0; c2 < numClasses; c2++) {
-    const tp = t.truePositive[c2];
-    const sup = support[c2];
-    const pre = predicted[c2];
+  for (let c3 = 0; c3 < numClasses; c3++) {
+    const tp = t.truePositive[c3];
+    const sup = support[c3];
+    const pre = predicted[c3];
     const p = divOrZero(tp, pre);
     const r = divOrZero(tp, sup);
     const f = divOrZero(2 * tp, pre + sup);
@@ -25147,7 +25147,7 @@ function topKAccuracyMetric(k) {
       return entry.accuracy;
     },
     perExample: (r) => r.rank < k ? 1 : 0,
-    perRow: (c2, i) => c2.rank[i] < k ? 1 : 0
+    perRow: (c3, i) => c3.rank[i] < k ? 1 : 0
   };
 }
 function resolveMetric(name, classes = {}) {
@@ -25213,7 +25213,7 @@ var init_classification = __esm({
         direction: "higher-is-better",
         get: (m) => m.accuracy,
         perExample: (r) => r.pred === r.label ? 1 : 0,
-        perRow: (c2, i) => c2.pred[i] === c2.label[i] ? 1 : 0
+        perRow: (c3, i) => c3.pred[i] === c3.label[i] ? 1 : 0
       },
       topKAccuracyMetric(5),
       {
@@ -25264,7 +25264,7 @@ var init_classification = __esm({
         direction: "lower-is-better",
         get: (m) => m.brier,
         perExample: (r) => r.sumSq - 2 * r.pTrue + 1,
-        perRow: (c2, i) => c2.sumSq[i] - 2 * c2.pTrue[i] + 1
+        perRow: (c3, i) => c3.sumSq[i] - 2 * c3.pTrue[i] + 1
       }
     ];
     KIND_LABEL = { precision: "Precision", recall: "Recall", f1: "F1" };
@@ -26840,14 +26840,14 @@ var require_main30 = __commonJS({
     function expm1(x) {
       var halfX;
       var twopk;
-      var sign;
+      var sign2;
       var hi;
       var lo;
       var hx;
       var r1;
       var y;
       var z2;
-      var c2;
+      var c3;
       var t;
       var e;
       var k;
@@ -26861,14 +26861,14 @@ var require_main30 = __commonJS({
         return x;
       }
       if (x < 0) {
-        sign = true;
+        sign2 = true;
         y = -x;
       } else {
-        sign = false;
+        sign2 = false;
         y = x;
       }
       if (y >= LN2x56) {
-        if (sign) {
+        if (sign2) {
           return -1;
         }
         if (y >= OVERFLOW_THRESHOLD) {
@@ -26878,7 +26878,7 @@ var require_main30 = __commonJS({
       hx = getHighWord(y) | 0;
       if (y > HALF_LN2) {
         if (y < LN2_HALFX3) {
-          if (sign) {
+          if (sign2) {
             hi = x + LN2_HI;
             lo = -LN2_LO;
             k = -1;
@@ -26888,7 +26888,7 @@ var require_main30 = __commonJS({
             k = 1;
           }
         } else {
-          if (sign) {
+          if (sign2) {
             k = LN2_INV * x - 0.5;
           } else {
             k = LN2_INV * x + 0.5;
@@ -26899,7 +26899,7 @@ var require_main30 = __commonJS({
           lo = t * LN2_LO;
         }
         x = hi - lo;
-        c2 = hi - x - lo;
+        c3 = hi - x - lo;
       } else if (hx < 1016070144) {
         return x;
       } else {
@@ -26914,7 +26914,7 @@ var require_main30 = __commonJS({
         return x - (x * e - z2);
       }
       twopk = fromWords(FLOAT64_EXPONENT_BIAS + k << 20, 0);
-      e = x * (e - c2) - c2;
+      e = x * (e - c3) - c3;
       e -= z2;
       if (k === -1) {
         return 0.5 * (x - e) - 0.5;
@@ -27000,7 +27000,7 @@ var require_main31 = __commonJS({
       var hu;
       var y;
       var f;
-      var c2;
+      var c3;
       var s;
       var z2;
       var R;
@@ -27043,16 +27043,16 @@ var require_main31 = __commonJS({
           hu = getHighWord(u);
           k = (hu >> 20) - FLOAT64_EXPONENT_BIAS;
           if (k > 0) {
-            c2 = 1 - (u - x);
+            c3 = 1 - (u - x);
           } else {
-            c2 = x - (u - 1);
+            c3 = x - (u - 1);
           }
-          c2 /= u;
+          c3 /= u;
         } else {
           u = x;
           hu = getHighWord(u);
           k = (hu >> 20) - FLOAT64_EXPONENT_BIAS;
-          c2 = 0;
+          c3 = 0;
         }
         hu &= 1048575;
         if (hu < 434334) {
@@ -27067,11 +27067,11 @@ var require_main31 = __commonJS({
       hfsq = 0.5 * f * f;
       if (hu === 0) {
         if (f === 0) {
-          c2 += k * LN2_LO;
-          return k * LN2_HI + c2;
+          c3 += k * LN2_LO;
+          return k * LN2_HI + c3;
         }
         R = hfsq * (1 - TWO_THIRDS * f);
-        return k * LN2_HI - (R - (k * LN2_LO + c2) - f);
+        return k * LN2_HI - (R - (k * LN2_LO + c3) - f);
       }
       s = f / (2 + f);
       z2 = s * s;
@@ -27079,7 +27079,7 @@ var require_main31 = __commonJS({
       if (k === 0) {
         return f - (hfsq - s * (hfsq + R));
       }
-      return k * LN2_HI - (hfsq - (s * (hfsq + R) + (k * LN2_LO + c2)) - f);
+      return k * LN2_HI - (hfsq - (s * (hfsq + R) + (k * LN2_LO + c3)) - f);
     }
     module.exports = log1p;
   }
@@ -27656,12 +27656,12 @@ var require_expmulti = __commonJS({
     function expmulti(hi, lo, k) {
       var r;
       var t;
-      var c2;
+      var c3;
       var y;
       r = hi - lo;
       t = r * r;
-      c2 = r - t * polyvalP(t);
-      y = 1 - (lo - r * c2 / (2 - c2) - hi);
+      c3 = r - t * polyvalP(t);
+      y = 1 - (lo - r * c3 / (2 - c3) - hi);
       return ldexp(y, k);
     }
     module.exports = expmulti;
@@ -28466,7 +28466,7 @@ var require_main50 = __commonJS({
       var cgh;
       var res;
       var tmp;
-      var c2;
+      var c3;
       if (isnan(a) || isnan(b)) {
         return NaN;
       }
@@ -28479,16 +28479,16 @@ var require_main50 = __commonJS({
       if (a === 1) {
         return 1 / b;
       }
-      c2 = a + b;
-      if (c2 < EPSILON) {
-        res = c2 / a;
+      c3 = a + b;
+      if (c3 < EPSILON) {
+        res = c3 / a;
         res /= b;
         return res;
       }
-      if (c2 === a && b < EPSILON) {
+      if (c3 === a && b < EPSILON) {
         return 1 / b;
       }
-      if (c2 === b && a < EPSILON) {
+      if (c3 === b && a < EPSILON) {
         return 1 / a;
       }
       if (a < b) {
@@ -28498,8 +28498,8 @@ var require_main50 = __commonJS({
       }
       agh = a + G - 0.5;
       bgh = b + G - 0.5;
-      cgh = c2 + G - 0.5;
-      res = lanczosSumExpGScaled(a) * (lanczosSumExpGScaled(b) / lanczosSumExpGScaled(c2));
+      cgh = c3 + G - 0.5;
+      res = lanczosSumExpGScaled(a) * (lanczosSumExpGScaled(b) / lanczosSumExpGScaled(c3));
       ambh = a - 0.5 - b;
       if (abs(b * ambh) < cgh * 100 && a > 100) {
         res *= exp(ambh * log1p(-b / cgh));
@@ -29528,7 +29528,7 @@ var require_main63 = __commonJS({
     var smallApprox = require_small_approximation();
     var rateval = require_rational_pq2();
     function gamma(x) {
-      var sign;
+      var sign2;
       var q;
       var p;
       var z2;
@@ -29554,9 +29554,9 @@ var require_main63 = __commonJS({
         }
         p = floor(q);
         if ((p & 1) === 0) {
-          sign = -1;
+          sign2 = -1;
         } else {
-          sign = 1;
+          sign2 = 1;
         }
         z2 = q - p;
         if (z2 > 0.5) {
@@ -29564,7 +29564,7 @@ var require_main63 = __commonJS({
           z2 = q - p;
         }
         z2 = q * sin(PI * z2);
-        return sign * PI / (abs(z2) * stirlingApprox(q));
+        return sign2 * PI / (abs(z2) * stirlingApprox(q));
       }
       z2 = 1;
       while (x >= 3) {
@@ -30626,7 +30626,7 @@ var require_generators = __commonJS({
     var MAX_TERMS = 1e6;
     function sumSeries(generator, options) {
       var isgenerator;
-      var tolerance;
+      var tolerance2;
       var nextTerm;
       var counter;
       var result;
@@ -30635,14 +30635,14 @@ var require_generators = __commonJS({
       if (arguments.length > 1) {
         opts = options;
       }
-      tolerance = opts.tolerance || EPS;
+      tolerance2 = opts.tolerance || EPS;
       counter = opts.maxTerms || MAX_TERMS;
       result = opts.initialValue || 0;
       isgenerator = typeof generator.next === "function";
       if (isgenerator === true) {
         for (nextTerm of generator) {
           result += nextTerm;
-          if (abs(tolerance * result) >= abs(nextTerm) || --counter === 0) {
+          if (abs(tolerance2 * result) >= abs(nextTerm) || --counter === 0) {
             break;
           }
         }
@@ -30650,7 +30650,7 @@ var require_generators = __commonJS({
         do {
           nextTerm = generator();
           result += nextTerm;
-        } while (abs(tolerance * result) < abs(nextTerm) && --counter);
+        } while (abs(tolerance2 * result) < abs(nextTerm) && --counter);
       }
       return result;
     }
@@ -30666,7 +30666,7 @@ var require_basic = __commonJS({
     var EPS = require_lib70();
     var MAX_TERMS = 1e6;
     function sumSeries(generator, options) {
-      var tolerance;
+      var tolerance2;
       var nextTerm;
       var counter;
       var result;
@@ -30675,13 +30675,13 @@ var require_basic = __commonJS({
       if (arguments.length > 1) {
         opts = options;
       }
-      tolerance = opts.tolerance || EPS;
+      tolerance2 = opts.tolerance || EPS;
       counter = opts.maxTerms || MAX_TERMS;
       result = opts.initialValue || 0;
       do {
         nextTerm = generator();
         result += nextTerm;
-      } while (abs(tolerance * result) < abs(nextTerm) && --counter);
+      } while (abs(tolerance2 * result) < abs(nextTerm) && --counter);
       return result;
     }
     module.exports = sumSeries;
@@ -30909,7 +30909,7 @@ var require_main72 = __commonJS({
     var RBC = -0.0098649429247001;
     var SBC = 1;
     function erfc(x) {
-      var sign;
+      var sign2;
       var ax;
       var z2;
       var r;
@@ -30930,10 +30930,10 @@ var require_main72 = __commonJS({
         return 1;
       }
       if (x < 0) {
-        sign = true;
+        sign2 = true;
         ax = -x;
       } else {
-        sign = false;
+        sign2 = false;
         ax = x;
       }
       if (ax < 0.84375) {
@@ -30955,7 +30955,7 @@ var require_main72 = __commonJS({
         s = ax - 1;
         p = PAC + s * polyvalPA(s);
         q = QAC + s * polyvalQA(s);
-        if (sign) {
+        if (sign2) {
           return 1 + ERX + p / q;
         }
         return 1 - ERX - p / q;
@@ -30974,12 +30974,12 @@ var require_main72 = __commonJS({
         }
         z2 = setLowWord(ax, 0);
         r = exp(-(z2 * z2) - 0.5625) * exp((z2 - ax) * (z2 + ax) + r / s);
-        if (sign) {
+        if (sign2) {
           return 2 - r / ax;
         }
         return r / ax;
       }
-      if (sign) {
+      if (sign2) {
         return 2 - TINY;
       }
       return TINY * TINY;
@@ -31080,21 +31080,21 @@ var require_full_igamma_prefix = __commonJS({
 var require_main73 = __commonJS({
   "node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports2, module) {
     "use strict";
-    function evalpoly(c2, x) {
+    function evalpoly(c3, x) {
       var p;
       var i;
-      i = c2.length;
+      i = c3.length;
       if (i < 2 || x === 0) {
         if (i === 0) {
           return 0;
         }
-        return c2[0];
+        return c3[0];
       }
       i -= 1;
-      p = c2[i] * x + c2[i - 1];
+      p = c3[i] * x + c3[i - 1];
       i -= 2;
       while (i >= 0) {
-        p = p * x + c2[i];
+        p = p * x + c3[i];
         i -= 1;
       }
       return p;
@@ -31127,30 +31127,30 @@ var require_factory = __commonJS({
     "use strict";
     var Fcn = require_lib107();
     var evalpoly = require_main73();
-    function factory(c2) {
+    function factory(c3) {
       var f;
       var n;
       var m;
       var i;
-      if (c2.length > 500) {
+      if (c3.length > 500) {
         return polyval;
       }
       f = "return function evalpoly(x){";
-      n = c2.length;
+      n = c3.length;
       if (n === 0) {
         f += "return 0.0;";
       } else if (n === 1) {
-        f += "return " + c2[0] + ";";
+        f += "return " + c3[0] + ";";
       } else {
-        f += "if(x===0.0){return " + c2[0] + ";}";
-        f += "return " + c2[0];
+        f += "if(x===0.0){return " + c3[0] + ";}";
+        f += "return " + c3[0];
         m = n - 1;
         for (i = 1; i < n; i++) {
           f += "+x*";
           if (i < m) {
             f += "(";
           }
-          f += c2[i];
+          f += c3[i];
         }
         for (i = 0; i < m - 1; i++) {
           f += ")";
@@ -31161,7 +31161,7 @@ var require_factory = __commonJS({
       f += "//# sourceURL=evalpoly.factory.js";
       return new Fcn(f)();
       function polyval(x) {
-        return evalpoly(c2, x);
+        return evalpoly(c3, x);
       }
     }
     module.exports = factory;
@@ -32708,16 +32708,16 @@ var require_ibeta_power_terms = __commonJS({
       var p1;
       var b1;
       var b2;
-      var c2;
+      var c3;
       var l;
       if (!normalized) {
         return pow(x, a) * pow(y, b);
       }
-      c2 = a + b;
+      c3 = a + b;
       agh = a + G - 0.5;
       bgh = b + G - 0.5;
-      cgh = c2 + G - 0.5;
-      result = lanczosSumExpGScaled(c2);
+      cgh = c3 + G - 0.5;
+      result = lanczosSumExpGScaled(c3);
       result /= lanczosSumExpGScaled(a) * lanczosSumExpGScaled(b);
       result *= sqrt(bgh / E);
       result *= sqrt(agh / cgh);
@@ -33004,7 +33004,7 @@ var require_main83 = __commonJS({
       var res;
       var sgn;
       var b;
-      var c2;
+      var c3;
       var d;
       var g;
       var s;
@@ -33053,11 +33053,11 @@ var require_main83 = __commonJS({
       if (b === PINF) {
         return sgn * b;
       }
-      c2 = binomcoef(k, k - d + 1);
-      g = gcd(b, c2);
+      c3 = binomcoef(k, k - d + 1);
+      g = gcd(b, c3);
       b /= g;
-      c2 /= g;
-      res /= c2;
+      c3 /= g;
+      res /= c3;
       return sgn * res * b;
     }
     module.exports = binomcoef;
@@ -33196,14 +33196,14 @@ var require_ibeta_series = __commonJS({
       var cgh;
       var l1;
       var l2;
-      var c2;
+      var c3;
       var s;
       if (normalized) {
-        c2 = a + b;
+        c3 = a + b;
         agh = a + G - 0.5;
         bgh = b + G - 0.5;
-        cgh = c2 + G - 0.5;
-        result = lanczosSumExpGScaled(c2) / (lanczosSumExpGScaled(a) * lanczosSumExpGScaled(b));
+        cgh = c3 + G - 0.5;
+        result = lanczosSumExpGScaled(c3) / (lanczosSumExpGScaled(a) * lanczosSumExpGScaled(b));
         l1 = ln(cgh / bgh) * (b - 0.5);
         l2 = ln(x * cgh / agh) * a;
         if (l1 > MIN_LN && l1 < MAX_LN && l2 > MIN_LN && l2 < MAX_LN) {
@@ -34031,7 +34031,7 @@ var require_main91 = __commonJS({
     var Y4 = 0.9399557113647461;
     var Y5 = 0.9836282730102539;
     function erfinv(x) {
-      var sign;
+      var sign2;
       var ax;
       var qs;
       var q;
@@ -34053,38 +34053,38 @@ var require_main91 = __commonJS({
         return NaN;
       }
       if (x < 0) {
-        sign = -1;
+        sign2 = -1;
         ax = -x;
       } else {
-        sign = 1;
+        sign2 = 1;
         ax = x;
       }
       q = 1 - ax;
       if (ax <= 0.5) {
         g = ax * (ax + 10);
         r = rationalFcnR1(ax);
-        return sign * (g * Y1 + g * r);
+        return sign2 * (g * Y1 + g * r);
       }
       if (q >= 0.25) {
         g = sqrt(-2 * ln(q));
         q -= 0.25;
         r = rationalFcnR2(q);
-        return sign * (g / (Y2 + r));
+        return sign2 * (g / (Y2 + r));
       }
       q = sqrt(-ln(q));
       if (q < 3) {
         qs = q - 1.125;
         r = rationalFcnR3(qs);
-        return sign * (Y3 * q + r * q);
+        return sign2 * (Y3 * q + r * q);
       }
       if (q < 6) {
         qs = q - 3;
         r = rationalFcnR4(qs);
-        return sign * (Y4 * q + r * q);
+        return sign2 * (Y4 * q + r * q);
       }
       qs = q - 6;
       r = rationalFcnR5(qs);
-      return sign * (Y5 * q + r * q);
+      return sign2 * (Y5 * q + r * q);
     }
     module.exports = erfinv;
   }
@@ -34330,22 +34330,22 @@ var init_random2 = __esm({
 });
 
 // src/metrics/stats.ts
-function mcnemarExact(b, c2) {
+function mcnemarExact(b, c3) {
   for (const [name, v] of [
     ["b", b],
-    ["c", c2]
+    ["c", c3]
   ]) {
     if (!Number.isInteger(v) || v < 0)
       throw new RangeError(`McNemar ${name} must be a count, got ${v}`);
   }
-  const n = b + c2;
-  if (n === 0) return { b, c: c2, pValue: 1, midPValue: 1 };
-  const k = Math.min(b, c2);
+  const n = b + c3;
+  if (n === 0) return { b, c: c3, pValue: 1, midPValue: 1 };
+  const k = Math.min(b, c3);
   const tail = (0, import_stats_base_dists_binomial_cdf.default)(k, n, 0.5);
   const point = k === 0 ? tail : tail - (0, import_stats_base_dists_binomial_cdf.default)(k - 1, n, 0.5);
   return {
     b,
-    c: c2,
+    c: c3,
     pValue: Math.min(1, 2 * tail),
     midPValue: Math.min(1, 2 * tail - point)
   };
@@ -34447,13 +34447,13 @@ function pairedBootstrapMetric(candidate, baseline, metric, numClasses, options 
   }
   if (def.perExample !== void 0) {
     const perExample = def.perExample;
-    const perRow = def.perRow ?? ((c2, i) => perExample({
-      label: c2.label[i],
-      pred: c2.pred[i],
-      rank: c2.rank[i],
-      conf: c2.conf[i],
-      pTrue: c2.pTrue[i],
-      sumSq: c2.sumSq[i]
+    const perRow = def.perRow ?? ((c3, i) => perExample({
+      label: c3.label[i],
+      pred: c3.pred[i],
+      rank: c3.rank[i],
+      conf: c3.conf[i],
+      pTrue: c3.pTrue[i],
+      sumSq: c3.sumSq[i]
     }));
     const settings = resolveBootstrap(options);
     const n = cand.length;
@@ -34553,7 +34553,7 @@ function chiSquareSurvival(x, df) {
   if (z2 <= a + 1) return Math.min(1, Math.max(0, 1 - (0, import_stats_base_dists_chisquare_cdf.default)(x, df)));
   const tiny = 1e-300;
   let b = z2 + 1 - a;
-  let c2 = 1 / tiny;
+  let c3 = 1 / tiny;
   let d = 1 / b;
   let h = d;
   for (let i = 1; i < 1e4; i++) {
@@ -34561,10 +34561,10 @@ function chiSquareSurvival(x, df) {
     b += 2;
     d = an * d + b;
     if (Math.abs(d) < tiny) d = tiny;
-    c2 = b + an / c2;
-    if (Math.abs(c2) < tiny) c2 = tiny;
+    c3 = b + an / c3;
+    if (Math.abs(c3) < tiny) c3 = tiny;
     d = 1 / d;
-    const delta = d * c2;
+    const delta = d * c3;
     h *= delta;
     if (Math.abs(delta - 1) < 1e-15) break;
   }
@@ -34688,32 +34688,32 @@ var init_compare = __esm({
 
 // src/tasks/classification/changes.ts
 function exampleChanges(pairing, lookup, classes, limit = Infinity) {
-  const c2 = pairing.candidate;
+  const c3 = pairing.candidate;
   const b = pairing.baseline;
   const failing = [];
   const fixed = [];
   let bothWrong = 0;
-  for (let i = 0; i < c2.length; i++) {
+  for (let i = 0; i < c3.length; i++) {
     const j = pairing.baseRow[i];
     if (j < 0 || !b) continue;
     const bOk = b.pred[j] === b.label[j];
-    const cOk = c2.pred[i] === c2.label[i];
+    const cOk = c3.pred[i] === c3.label[i];
     if (!bOk && !cOk) bothWrong++;
     if (bOk === cOk) continue;
     (bOk ? failing : fixed).push(i);
   }
-  failing.sort((x, y) => c2.conf[y] - c2.conf[x] || compareText(c2.ids[x], c2.ids[y]));
-  fixed.sort((x, y) => compareText(c2.ids[x], c2.ids[y]));
+  failing.sort((x, y) => c3.conf[y] - c3.conf[x] || compareText(c3.ids[x], c3.ids[y]));
+  fixed.sort((x, y) => compareText(c3.ids[x], c3.ids[y]));
   const change = (i) => {
     const j = pairing.baseRow[i];
     const e = lookup.exRowOfCand[i];
     return {
-      id: c2.ids[i],
+      id: c3.ids[i],
       path: lookup.examples.paths[e],
-      label: classes[c2.label[i]] ?? String(c2.label[i]),
+      label: classes[c3.label[i]] ?? String(c3.label[i]),
       baselinePred: classes[b.pred[j]] ?? String(b.pred[j]),
-      candidatePred: classes[c2.pred[i]] ?? String(c2.pred[i]),
-      candidateConf: c2.conf[i],
+      candidatePred: classes[c3.pred[i]] ?? String(c3.pred[i]),
+      candidateConf: c3.conf[i],
       metadata: lookup.examples.metadataOf(e)
     };
   };
@@ -35147,14 +35147,14 @@ function escapeMarkdown(value, maxLength = 120) {
   let s = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
   s = s.replace(/[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "");
   if ([...s].length > maxLength) s = `${[...s].slice(0, maxLength - 1).join("")}\u2026`;
-  s = s.replace(/[&<>"@#|]/g, (c2) => ENTITIES[c2]);
-  s = s.replace(/[\\`*_[\]()!~$]/g, (c2) => `\\${c2}`);
+  s = s.replace(/[&<>"@#|]/g, (c3) => ENTITIES[c3]);
+  s = s.replace(/[\\`*_[\]()!~$]/g, (c3) => `\\${c3}`);
   s = s.replace(/:\/\//g, ":&#8203;//").replace(/(www)\./gi, "$1&#8203;.");
   if (s === "") return "\u2205";
   return s;
 }
 function escapeHtml(text) {
-  return text.replace(/[\r\n\t\v\f\u2028\u2029]+/g, " ").replace(/[&<>"@#|]/g, (c2) => ENTITIES[c2]);
+  return text.replace(/[\r\n\t\v\f\u2028\u2029]+/g, " ").replace(/[&<>"@#|]/g, (c3) => ENTITIES[c3]);
 }
 var ENTITIES;
 var init_escape = __esm({
@@ -35213,12 +35213,12 @@ var init_render = __esm({
             body: markdownTable(
               [
                 ["Class", "Precision", "Recall", "F1", "Support"],
-                ...pc.map((c2) => [
-                  escapeMarkdown(c2.class, 60),
-                  format("precision", c2.precision),
-                  format("recall", c2.recall),
-                  format("f1", c2.f1),
-                  String(c2.support)
+                ...pc.map((c3) => [
+                  escapeMarkdown(c3.class, 60),
+                  format("precision", c3.precision),
+                  format("recall", c3.recall),
+                  format("f1", c3.f1),
+                  String(c3.support)
                 ])
               ],
               { align: ["l", "r", "r", "r", "r"] }
@@ -35296,17 +35296,17 @@ var init_examples = __esm({
         return this.labels[this.labelCodes[i]];
       }
       /** Metadata value of column `c` (an index into `metadata`) for example `i`, if present. */
-      value(c2, i) {
-        const col = this.metadata[c2];
+      value(c3, i) {
+        const col = this.metadata[c3];
         const code = col.codes[i];
         return code === 0 ? void 0 : col.values[code - 1];
       }
       /** The metadata of example `i` as an object, keys in column order, missing values absent. */
       metadataOf(i) {
         const out = {};
-        for (let c2 = 0; c2 < this.metadata.length; c2++) {
-          const v = this.value(c2, i);
-          if (v !== void 0) out[this.metadata[c2].name] = v;
+        for (let c3 = 0; c3 < this.metadata.length; c3++) {
+          const v = this.value(c3, i);
+          if (v !== void 0) out[this.metadata[c3].name] = v;
         }
         return out;
       }
@@ -35348,9 +35348,9 @@ var init_examples = __esm({
       }
       /** The same examples with labels as indices into `classes` (every label must be one). */
       withClasses(classes) {
-        const index2 = new Map(classes.map((c2, i) => [c2, i]));
+        const index2 = new Map(classes.map((c3, i) => [c3, i]));
         const remap2 = this.labels.map((l) => index2.get(l) ?? -1);
-        const codes = this.labelCodes.map((c2) => remap2[c2]);
+        const codes = this.labelCodes.map((c3) => remap2[c3]);
         return new _ExampleTable(
           this.root,
           this.ids,
@@ -35391,7 +35391,7 @@ var init_examples = __esm({
         if (i >= this.records.length) {
           this.labelCodes = grown(this.labelCodes);
           this.records = grown(this.records);
-          for (const c2 of this.columns.values()) c2.codes = grown(c2.codes);
+          for (const c3 of this.columns.values()) c3.codes = grown(c3.codes);
         }
         this.ids.push(id);
         this.paths.push(relPath);
@@ -35510,10 +35510,10 @@ var init_records = __esm({
         this.other?.delete(i);
       }
       get(i) {
-        const [c2, r] = this.resolve(i);
-        const odd = c2.other?.get(r);
+        const [c3, r] = this.resolve(i);
+        const odd = c3.other?.get(r);
         if (odd !== void 0) return odd;
-        return Buffer.from(c2.bytes.buffer, c2.bytes.byteOffset + r * 32, 32).toString("hex");
+        return Buffer.from(c3.bytes.buffer, c3.bytes.byteOffset + r * 32, 32).toString("hex");
       }
       /** Same hash at row `i` here and row `j` of `other`, without making strings. */
       equals(i, other, j) {
@@ -35527,12 +35527,12 @@ var init_records = __esm({
       }
       /** Copy row `j` of `from` into row `i`. */
       copyFrom(i, from, j) {
-        const [c2, r] = from.resolve(j);
-        const odd = c2.other?.get(r);
+        const [c3, r] = from.resolve(j);
+        const odd = c3.other?.get(r);
         if (odd !== void 0) {
           this.writable();
           (this.other ??= /* @__PURE__ */ new Map()).set(i, odd);
-        } else this.setBytes(i, c2.bytes.subarray(r * 32, r * 32 + 32));
+        } else this.setBytes(i, c3.bytes.subarray(r * 32, r * 32 + 32));
       }
       /** Keep the first `n` rows only (releases the spare capacity). */
       trim(n) {
@@ -35657,15 +35657,15 @@ var init_records2 = __esm({
         this.model = model;
         this.variant = variant;
         this.hashSource = hashSource;
-        const c2 = Math.max(1, capacity);
-        this.hashes = new HashColumn(hashSource ? 0 : c2);
-        if (hashSource) this.hashRows = new Uint32Array(c2);
-        this.label = new Int32Array(c2);
-        this.pred = new Int32Array(c2);
-        this.rank = new Int32Array(c2);
-        this.conf = new Float64Array(c2);
-        this.pTrue = new Float64Array(c2);
-        this.sumSq = new Float64Array(c2);
+        const c3 = Math.max(1, capacity);
+        this.hashes = new HashColumn(hashSource ? 0 : c3);
+        if (hashSource) this.hashRows = new Uint32Array(c3);
+        this.label = new Int32Array(c3);
+        this.pred = new Int32Array(c3);
+        this.rank = new Int32Array(c3);
+        this.conf = new Float64Array(c3);
+        this.pTrue = new Float64Array(c3);
+        this.sumSq = new Float64Array(c3);
       }
       model;
       variant;
@@ -35868,8 +35868,8 @@ var init_classification2 = __esm({
         const summary = computeMetrics({ columns: table2 }, classes.length, { topK: [1] });
         return {
           confusion: summary.confusion,
-          perClass: classes.map((c2, i) => ({
-            class: c2,
+          perClass: classes.map((c3, i) => ({
+            class: c3,
             precision: summary.perClass.precision[i],
             recall: summary.perClass.recall[i],
             f1: summary.perClass.f1[i],
@@ -35895,18 +35895,21 @@ var init_classification2 = __esm({
 });
 
 // src/tables/detections.ts
+function imageCount(c3) {
+  return c3.offsets.length - 1;
+}
 function pushCoco(out, given, corners) {
   if (given) out.push(given[0], given[1], given[2], given[3]);
   else out.push(corners[0], corners[1], corners[2] - corners[0], corners[3] - corners[1]);
 }
-function cocoBoxes(c2) {
-  if (c2.xywh) return c2.xywh;
-  const out = new Float64Array(c2.boxes.length);
-  for (let o = 0; o + 3 < c2.boxes.length; o += 4) {
-    out[o] = c2.boxes[o];
-    out[o + 1] = c2.boxes[o + 1];
-    out[o + 2] = c2.boxes[o + 2] - c2.boxes[o];
-    out[o + 3] = c2.boxes[o + 3] - c2.boxes[o + 1];
+function cocoBoxes(c3) {
+  if (c3.xywh) return c3.xywh;
+  const out = new Float64Array(c3.boxes.length);
+  for (let o = 0; o + 3 < c3.boxes.length; o += 4) {
+    out[o] = c3.boxes[o];
+    out[o + 1] = c3.boxes[o + 1];
+    out[o + 2] = c3.boxes[o + 2] - c3.boxes[o];
+    out[o + 3] = c3.boxes[o + 3] - c3.boxes[o + 1];
   }
   return out;
 }
@@ -35918,8 +35921,8 @@ function selectedOffsets(offsets, rows) {
   }
   return out;
 }
-function selectGroundTruth(c2, rows) {
-  const offsets = selectedOffsets(c2.offsets, rows);
+function selectGroundTruth(c3, rows) {
+  const offsets = selectedOffsets(c3.offsets, rows);
   const n = offsets[rows.length];
   const out = {
     offsets,
@@ -35928,35 +35931,62 @@ function selectGroundTruth(c2, rows) {
     iscrowd: new Uint8Array(n),
     ignore: new Uint8Array(n),
     areas: new Float64Array(n),
-    ...c2.xywh ? { xywh: new Float64Array(4 * n) } : {}
+    ...c3.xywh ? { xywh: new Float64Array(4 * n) } : {}
   };
   for (let t = 0; t < rows.length; t++) {
     const i = rows[t];
-    const a = c2.offsets[i];
-    const b = c2.offsets[i + 1];
+    const a = c3.offsets[i];
+    const b = c3.offsets[i + 1];
     const o = offsets[t];
-    out.boxes.set(c2.boxes.subarray(4 * a, 4 * b), 4 * o);
-    out.classes.set(c2.classes.subarray(a, b), o);
-    out.iscrowd.set(c2.iscrowd.subarray(a, b), o);
-    out.ignore.set(c2.ignore.subarray(a, b), o);
-    out.areas.set(c2.areas.subarray(a, b), o);
-    if (c2.xywh) out.xywh.set(c2.xywh.subarray(4 * a, 4 * b), 4 * o);
+    out.boxes.set(c3.boxes.subarray(4 * a, 4 * b), 4 * o);
+    out.classes.set(c3.classes.subarray(a, b), o);
+    out.iscrowd.set(c3.iscrowd.subarray(a, b), o);
+    out.ignore.set(c3.ignore.subarray(a, b), o);
+    out.areas.set(c3.areas.subarray(a, b), o);
+    if (c3.xywh) out.xywh.set(c3.xywh.subarray(4 * a, 4 * b), 4 * o);
   }
   return out;
 }
-function detectionsOf(c2, i) {
+function selectDetections(c3, rows) {
+  const offsets = selectedOffsets(c3.offsets, rows);
+  const n = offsets[rows.length];
+  const out = {
+    offsets,
+    boxes: new Float64Array(4 * n),
+    scores: new Float64Array(n),
+    classes: new Int32Array(n),
+    ...c3.xywh ? { xywh: new Float64Array(4 * n) } : {}
+  };
+  for (let t = 0; t < rows.length; t++) {
+    const i = rows[t];
+    const a = c3.offsets[i];
+    const b = c3.offsets[i + 1];
+    out.boxes.set(c3.boxes.subarray(4 * a, 4 * b), 4 * offsets[t]);
+    out.scores.set(c3.scores.subarray(a, b), offsets[t]);
+    out.classes.set(c3.classes.subarray(a, b), offsets[t]);
+  }
+  return out;
+}
+function concatDetections(parts) {
+  const b = new DetectionColumnsBuilder();
+  for (const p of parts) {
+    for (let i = 0; i < imageCount(p); i++) b.push(detectionsOf(p, i));
+  }
+  return b.finish();
+}
+function detectionsOf(c3, i) {
   const out = [];
-  for (let r = c2.offsets[i]; r < c2.offsets[i + 1]; r++) {
+  for (let r = c3.offsets[i]; r < c3.offsets[i + 1]; r++) {
     out.push({
-      box: [c2.boxes[4 * r], c2.boxes[4 * r + 1], c2.boxes[4 * r + 2], c2.boxes[4 * r + 3]],
-      score: c2.scores[r],
-      classIndex: c2.classes[r],
-      ...c2.xywh ? {
+      box: [c3.boxes[4 * r], c3.boxes[4 * r + 1], c3.boxes[4 * r + 2], c3.boxes[4 * r + 3]],
+      score: c3.scores[r],
+      classIndex: c3.classes[r],
+      ...c3.xywh ? {
         cocoBox: [
-          c2.xywh[4 * r],
-          c2.xywh[4 * r + 1],
-          c2.xywh[4 * r + 2],
-          c2.xywh[4 * r + 3]
+          c3.xywh[4 * r],
+          c3.xywh[4 * r + 1],
+          c3.xywh[4 * r + 2],
+          c3.xywh[4 * r + 3]
         ]
       } : {}
     });
@@ -35967,6 +35997,9 @@ function grow2(a, size) {
   const b = new a.constructor(size);
   b.set(a);
   return b;
+}
+function areaBucket(area) {
+  return area < 32 * 32 ? "small" : area < 96 * 96 ? "medium" : "large";
 }
 var DetectionColumnsBuilder, GroundTruthColumnsBuilder;
 var init_detections = __esm({
@@ -36215,8 +36248,8 @@ function evaluateImages(gt, dt, numClasses, params = cocoParams()) {
       }
     }
   }
-  const classes = perClass.map((c2) => {
-    const scores = Float64Array.from(c2.scores);
+  const classes = perClass.map((c3) => {
+    const scores = Float64Array.from(c3.scores);
     const idx = Array.from({ length: scores.length }, (_, j) => j).sort(
       (p, q) => scores[q] - scores[p]
     );
@@ -36224,12 +36257,12 @@ function evaluateImages(gt, dt, numClasses, params = cocoParams()) {
     const outcomes = new Uint8Array(S * A * T);
     const stride = A * T;
     idx.forEach((j, n) => {
-      for (let x = 0; x < stride; x++) outcomes[n * stride + x] = c2.outcomes[j * stride + x];
+      for (let x = 0; x < stride; x++) outcomes[n * stride + x] = c3.outcomes[j * stride + x];
     });
     return {
       scores: Float64Array.from(idx, (j) => scores[j]),
-      images: Uint32Array.from(idx, (j) => c2.images[j]),
-      ranks: Uint32Array.from(idx, (j) => c2.ranks[j]),
+      images: Uint32Array.from(idx, (j) => c3.images[j]),
+      ranks: Uint32Array.from(idx, (j) => c3.ranks[j]),
       outcomes
     };
   });
@@ -36249,9 +36282,9 @@ function accumulate(ev, options = {}) {
   const recall = new Float64Array(T * K * A * M).fill(-1);
   const recThr = params.recallThresholds;
   let expanded = 0;
-  for (const c2 of ev.classes) {
+  for (const c3 of ev.classes) {
     let n = 0;
-    for (let e = 0; e < c2.images.length; e++) n += weights[c2.images[e]];
+    for (let e = 0; e < c3.images.length; e++) n += weights[c3.images[e]];
     expanded = Math.max(expanded, n);
   }
   if (scratchRc.length < expanded) {
@@ -36261,8 +36294,8 @@ function accumulate(ev, options = {}) {
   const rc = scratchRc;
   const pr = scratchPr;
   for (let k = 0; k < K; k++) {
-    const c2 = ev.classes[k];
-    const blocks = weightedBlocks(c2, weights);
+    const c3 = ev.classes[k];
+    const blocks = weightedBlocks(c3, weights);
     const B = blocks.length / 3;
     for (const a of areas) {
       let npig = 0;
@@ -36281,8 +36314,8 @@ function accumulate(ev, options = {}) {
             const w = blocks[3 * b + 2];
             for (let rep = 0; rep < w; rep++) {
               for (let e = s; e < end; e++) {
-                if (c2.ranks[e] >= maxDet) continue;
-                const o = c2.outcomes[(e * A + a) * T + t];
+                if (c3.ranks[e] >= maxDet) continue;
+                const o = c3.outcomes[(e * A + a) * T + t];
                 if (o === IGNORED) continue;
                 if (o === TP) tp++;
                 else fp++;
@@ -36306,17 +36339,17 @@ function accumulate(ev, options = {}) {
   }
   return { params, numClasses: K, precision, recall, areas, maxDets: maxDetsIdx };
 }
-function weightedBlocks(c2, weights) {
-  const S = c2.scores.length;
+function weightedBlocks(c3, weights) {
+  const S = c3.scores.length;
   if (scratchBlocks.length < 3 * S) scratchBlocks = new Uint32Array(3 * S);
   const out = scratchBlocks;
   let n = 0;
   let s = 0;
   while (s < S) {
-    const img = c2.images[s];
-    const score = c2.scores[s];
+    const img = c3.images[s];
+    const score = c3.scores[s];
     let end = s + 1;
-    while (end < S && c2.images[end] === img && c2.scores[end] === score) end++;
+    while (end < S && c3.images[end] === img && c3.scores[end] === score) end++;
     const w = weights[img];
     if (w > 0) {
       out[n++] = s;
@@ -36423,6 +36456,319 @@ var init_coco_eval = __esm({
       "arMedium",
       "arLarge"
     ];
+  }
+});
+
+// src/metrics/permutation.ts
+function sequential(extreme, options) {
+  let k = 0;
+  for (let r = 1; r <= options.maxDraws; r++) {
+    if (extreme()) k++;
+    if (k >= options.exceedances) return { p: k / r, draws: r };
+  }
+  return { p: (k + 1) / (options.maxDraws + 1), draws: options.maxDraws };
+}
+function pairedSwapPValue(n, statistic, options) {
+  const swap = new Uint8Array(n);
+  const observed = statistic(swap);
+  const bar = Math.abs(observed) - tolerance(observed);
+  if (n === 0 || observed === 0 || Number.isNaN(observed))
+    return { observed, p: 1, draws: 0, exact: true };
+  if (n <= 30 && 2 ** n <= options.maxDraws) {
+    const total = 2 ** n;
+    let k = 0;
+    for (let mask = 0; mask < total; mask++) {
+      for (let t = 0; t < n; t++) swap[t] = mask >>> t & 1;
+      if (!(Math.abs(statistic(swap)) < bar)) k++;
+    }
+    return { observed, p: Math.min(1, k / total), draws: total, exact: true };
+  }
+  const rng = createRandom(options.seed);
+  const { p, draws } = sequential(() => {
+    for (let t = 0; t < n; t += 32) {
+      const bits = rng.nextUint32();
+      for (let u = 0; u < 32 && t + u < n; u++) swap[t + u] = bits >>> u & 1;
+    }
+    return !(Math.abs(statistic(swap)) < bar);
+  }, options);
+  return { observed, p: Math.min(1, p), draws, exact: false };
+}
+function choose(n, k) {
+  let c3 = 1;
+  for (let i = 1; i <= k; i++) c3 = c3 * (n - k + i) / i;
+  return Math.round(c3);
+}
+function membershipPValue(inSlice, statistic, options) {
+  const N = inSlice.length;
+  let m = 0;
+  for (let i = 0; i < N; i++) m += inSlice[i];
+  const observed = statistic(inSlice);
+  if (m === 0 || m === N || Number.isNaN(observed))
+    return { observed, p: 1, draws: 0, exact: true };
+  const bar = observed + tolerance(observed);
+  const mask = new Uint8Array(N);
+  const k = Math.min(m, N - m);
+  if (choose(N, k) <= options.maxDraws) {
+    const idx = Uint32Array.from({ length: m }, (_, i) => i);
+    let count2 = 0;
+    let total = 0;
+    for (; ; ) {
+      mask.fill(0);
+      for (let i2 = 0; i2 < m; i2++) mask[idx[i2]] = 1;
+      total++;
+      if (!(statistic(mask) > bar)) count2++;
+      let i = m - 1;
+      while (i >= 0 && idx[i] === N - m + i) i--;
+      if (i < 0) break;
+      idx[i]++;
+      for (let j = i + 1; j < m; j++) idx[j] = idx[j - 1] + 1;
+    }
+    return { observed, p: Math.min(1, count2 / total), draws: total, exact: true };
+  }
+  const rng = createRandom(options.seed);
+  const order = Uint32Array.from({ length: N }, (_, i) => i);
+  const { p, draws } = sequential(() => {
+    mask.fill(0);
+    for (let i = 0; i < m; i++) {
+      const j = i + rng.nextInt(N - i);
+      const tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
+      mask[order[i]] = 1;
+    }
+    return !(statistic(mask) > bar);
+  }, options);
+  return { observed, p: Math.min(1, p), draws, exact: false };
+}
+var tolerance;
+var init_permutation = __esm({
+  "src/metrics/permutation.ts"() {
+    "use strict";
+    init_random2();
+    tolerance = (x) => Math.abs(x) * 100 * Number.EPSILON;
+  }
+});
+
+// src/metrics/detection/weighted-map.ts
+function planOf(ev) {
+  const cached2 = plans.get(ev);
+  if (cached2) return cached2;
+  const { params } = ev;
+  const T = params.iouThresholds.length;
+  const A = params.areaRanges.length;
+  const maxDet = params.maxDets[params.maxDets.length - 1];
+  const classes = ev.classes.map((c3) => {
+    const S = c3.scores.length;
+    const images = [];
+    const start = [];
+    let s = 0;
+    while (s < S) {
+      const img = c3.images[s];
+      const score = c3.scores[s];
+      let end = s + 1;
+      while (end < S && c3.images[end] === img && c3.scores[end] === score) end++;
+      images.push(img);
+      start.push(s);
+      s = end;
+    }
+    start.push(S);
+    const B = images.length;
+    const tp = new Uint32Array(B * T);
+    const fp = new Uint32Array(B * T);
+    for (let b = 0; b < B; b++)
+      for (let e = start[b]; e < start[b + 1]; e++) {
+        if (c3.ranks[e] >= maxDet) continue;
+        for (let t = 0; t < T; t++) {
+          const o = c3.outcomes[e * A * T + t];
+          if (o === TP) tp[b * T + t]++;
+          else if (o !== IGNORED) fp[b * T + t]++;
+        }
+      }
+    const sameFp = new Uint32Array(B).fill(MIXED);
+    for (let b = 0; b < B; b++) {
+      let same = true;
+      for (let t = 0; t < T; t++)
+        if (tp[b * T + t] !== 0 || fp[b * T + t] !== fp[b * T]) same = false;
+      if (same) sameFp[b] = fp[b * T];
+    }
+    return { images: Uint32Array.from(images), start: Uint32Array.from(start), tp, fp, sameFp };
+  });
+  const plan = { classes, t50: params.iouThresholds.indexOf(0.5), maxDet };
+  plans.set(ev, plan);
+  return plan;
+}
+function mapOfImages(ev, weights, metrics = ["map", "ap50"]) {
+  const { params, numImages: N, numClasses: K } = ev;
+  const w = weights ?? new Uint32Array(N).fill(1);
+  if (w.length !== N) throw new RangeError(`${w.length} weights for ${N} images`);
+  const plan = planOf(ev);
+  const T = params.iouThresholds.length;
+  const A = params.areaRanges.length;
+  const R = params.recallThresholds.length;
+  const recThr = params.recallThresholds;
+  const wantMap = metrics.includes("map");
+  const wantAp50 = metrics.includes("ap50") && plan.t50 >= 0;
+  const ts = wantMap ? Array.from({ length: T }, (_, t) => t) : wantAp50 ? [plan.t50] : [];
+  const nt = ts.length;
+  if (scratchPrecision.length < nt * R * K) scratchPrecision = new Float64Array(nt * R * K);
+  const P = scratchPrecision;
+  const defined2 = new Uint8Array(K);
+  const tp = new Float64Array(nt);
+  const fp = new Float64Array(nt);
+  const nEv = new Uint32Array(nt);
+  for (let k = 0; k < K && nt > 0; k++) {
+    let npig = 0;
+    const cnt = k * A * N;
+    for (let i = 0; i < N; i++) npig += ev.counted[cnt + i] * w[i];
+    if (npig === 0) continue;
+    defined2[k] = 1;
+    if (scratchRc2.length < nt * npig) {
+      scratchRc2 = new Float64Array(nt * npig);
+      scratchPr2 = new Float64Array(nt * npig);
+    }
+    const rcE = scratchRc2;
+    const prE = scratchPr2;
+    const c3 = ev.classes[k];
+    const cp = plan.classes[k];
+    tp.fill(0);
+    fp.fill(0);
+    nEv.fill(0);
+    const B = cp.images.length;
+    let shared2 = 0;
+    for (let b = 0; b < B; b++) {
+      const wb = w[cp.images[b]];
+      if (wb === 0) continue;
+      const same = cp.sameFp[b];
+      if (same !== MIXED) {
+        shared2 += wb * same;
+        continue;
+      }
+      for (let x = 0; x < nt; x++) {
+        const t = ts[x];
+        const btp = cp.tp[b * T + t];
+        if (btp === 0) {
+          fp[x] = fp[x] + wb * cp.fp[b * T + t];
+          continue;
+        }
+        let ctp = tp[x];
+        let cfp = fp[x] + shared2;
+        let ne = nEv[x];
+        const base = x * npig;
+        for (let rep = 0; rep < wb; rep++)
+          for (let e = cp.start[b]; e < cp.start[b + 1]; e++) {
+            if (c3.ranks[e] >= plan.maxDet) continue;
+            const o = c3.outcomes[e * A * T + t];
+            if (o === IGNORED) continue;
+            if (o === TP) {
+              ctp++;
+              rcE[base + ne] = ctp / npig;
+              prE[base + ne] = ctp / (cfp + ctp + SPACING_1);
+              ne++;
+            } else cfp++;
+          }
+        tp[x] = ctp;
+        fp[x] = cfp - shared2;
+        nEv[x] = ne;
+      }
+    }
+    for (let x = 0; x < nt; x++) {
+      const base = x * npig;
+      const n = nEv[x];
+      for (let j2 = n - 1; j2 > 0; j2--)
+        if (prE[base + j2] > prE[base + j2 - 1]) prE[base + j2 - 1] = prE[base + j2];
+      let j = 0;
+      for (let r = 0; r < R; r++) {
+        const thr = recThr[r];
+        while (j < n && rcE[base + j] < thr) j++;
+        P[(x * R + r) * K + k] = j < n ? prE[base + j] : 0;
+      }
+    }
+  }
+  const mean2 = (xs) => {
+    let sum2 = 0;
+    let n = 0;
+    for (const x of xs)
+      for (let r = 0; r < R; r++)
+        for (let k = 0; k < K; k++)
+          if (defined2[k]) {
+            sum2 += P[(x * R + r) * K + k];
+            n++;
+          }
+    return n === 0 ? -1 : sum2 / n;
+  };
+  const map2 = wantMap ? mean2(ts.map((_, x) => x)) : NaN;
+  const ap50 = !wantAp50 ? metrics.includes("ap50") ? -1 : NaN : mean2([ts.indexOf(plan.t50)]);
+  return { map: map2, ap50 };
+}
+var MIXED, plans, scratchRc2, scratchPr2, scratchPrecision;
+var init_weighted_map = __esm({
+  "src/metrics/detection/weighted-map.ts"() {
+    "use strict";
+    init_coco_eval();
+    MIXED = 4294967295;
+    plans = /* @__PURE__ */ new WeakMap();
+    scratchRc2 = new Float64Array(0);
+    scratchPr2 = new Float64Array(0);
+    scratchPrecision = new Float64Array(0);
+  }
+});
+
+// src/metrics/detection/paired.ts
+function mapSwapTest(sides2, cRows, bRows, options) {
+  const n = cRows.length;
+  const wc = new Uint32Array(sides2.ev.numImages);
+  const wb = new Uint32Array(sides2.ev.numImages);
+  return pairedSwapPValue(
+    n,
+    (swap) => {
+      wc.fill(0);
+      wb.fill(0);
+      for (let t = 0; t < n; t++) {
+        const c4 = sides2.candidate[cRows[t]];
+        const b2 = sides2.baseline[bRows[t]];
+        if (swap[t]) {
+          wc[b2]++;
+          wb[c4]++;
+        } else {
+          wc[c4]++;
+          wb[b2]++;
+        }
+      }
+      const c3 = mapOfImages(sides2.ev, wc, ["map"]).map;
+      const b = mapOfImages(sides2.ev, wb, ["map"]).map;
+      return c3 < 0 || b < 0 ? NaN : c3 - b;
+    },
+    options
+  );
+}
+function mapExcessTest(candidate, baseline, cRows, bRows, inSlice, options) {
+  const n = cRows.length;
+  const wc = new Uint32Array(candidate.numImages);
+  const wb = new Uint32Array(baseline.numImages);
+  const delta = (mask, side) => {
+    wc.fill(0);
+    wb.fill(0);
+    for (let t = 0; t < n; t++)
+      if (mask[t] === side) {
+        wc[cRows[t]]++;
+        wb[bRows[t]]++;
+      }
+    const c3 = mapOfImages(candidate, wc, ["map"]).map;
+    const b = mapOfImages(baseline, wb, ["map"]).map;
+    return c3 < 0 || b < 0 ? NaN : c3 - b;
+  };
+  const change = delta(inSlice, 1);
+  const restChange = delta(inSlice, 0);
+  const result = membershipPValue(inSlice, (mask) => delta(mask, 1), options);
+  const orNull = (x) => Number.isNaN(x) ? null : x;
+  return { ...result, change: orNull(change), restChange: orNull(restChange) };
+}
+var init_paired = __esm({
+  "src/metrics/detection/paired.ts"() {
+    "use strict";
+    init_permutation();
+    init_stats();
+    init_weighted_map();
   }
 });
 
@@ -36562,21 +36908,37 @@ function withInferredTask(raw) {
   const dataset = r.dataset;
   return isDetectionFormat(dataset?.format) ? { ...r, task: "detection" } : raw;
 }
-function checkTaskKeys(c2, ctx) {
-  const issue2 = (path27, message) => ctx.addIssue({ code: "custom", path: path27, message });
-  const detectionFormat = isDetectionFormat(c2.dataset.format);
-  if (c2.task === "classification") {
+function checkRobustnessKeys(c3, issue2) {
+  (c3.robustness?.transforms ?? []).forEach((t, i) => {
+    const type = t?.type;
+    if (typeof type === "string" && !DETECTION_TRANSFORMS.includes(type))
+      issue2(
+        ["robustness", "transforms", i, "type"],
+        `transform ${type} does not move boxes to boxes, so its ground truth cannot follow: for task: detection use ${DETECTION_TRANSFORMS.join(", ")}`
+      );
+  });
+  for (const [key2, instead] of Object.entries(CLASSIFICATION_ROBUSTNESS_GATES))
+    if (c3.robustness?.gates?.[key2] !== void 0)
+      issue2(
+        ["robustness", "gates", key2],
+        `robustness.gates.${key2} applies to task: classification only: for task: detection use ${instead}`
+      );
+}
+function checkTaskKeys(c3, ctx) {
+  const issue2 = (path29, message) => ctx.addIssue({ code: "custom", path: path29, message });
+  const detectionFormat = isDetectionFormat(c3.dataset.format);
+  if (c3.task === "classification") {
     if (detectionFormat)
       return issue2(
         ["task"],
-        `dataset.format ${c2.dataset.format} is a detection format: remove task: classification (or write task: detection)`
+        `dataset.format ${c3.dataset.format} is a detection format: remove task: classification (or write task: detection)`
       );
     for (const key2 of ["annotations", "split"])
-      if (c2.dataset[key2] !== void 0)
+      if (c3.dataset[key2] !== void 0)
         issue2(["dataset", key2], `dataset.${key2} applies to task: detection only: remove it`);
     for (const [where, output2] of [
-      ["model", c2.model.output],
-      ["baseline", c2.baseline.output]
+      ["model", c3.model.output],
+      ["baseline", c3.baseline.output]
     ])
       for (const key2 of DETECTION_OUTPUT_KEYS)
         if (output2?.[key2] !== void 0)
@@ -36584,46 +36946,48 @@ function checkTaskKeys(c2, ctx) {
             [where, "output", key2],
             `${where}.output.${key2} applies to task: detection only: remove it`
           );
-    if (c2.metrics.detection !== void 0)
+    if (c3.metrics.detection !== void 0)
       issue2(
         ["metrics", "detection"],
         "metrics.detection applies to task: detection only: remove it"
       );
+    for (const key2 of DETECTION_ROBUSTNESS_GATES)
+      if (c3.robustness?.gates?.[key2] !== void 0)
+        issue2(
+          ["robustness", "gates", key2],
+          `robustness.gates.${key2} applies to task: detection only: remove it`
+        );
     return;
   }
-  if (c2.robustness !== void 0)
-    issue2(
-      ["robustness"],
-      "the robustness suite does not run for task: detection yet (docs/detection.md): remove robustness"
-    );
+  checkRobustnessKeys(c3, issue2);
   if (!detectionFormat)
     issue2(
       ["dataset", "format"],
-      `task: detection needs boxes: set dataset.format to coco, yolo or voc (${c2.dataset.format} has class labels only)`
+      `task: detection needs boxes: set dataset.format to coco, yolo or voc (${c3.dataset.format} has class labels only)`
     );
-  if (c2.dataset.format === "coco" && c2.dataset.annotations === void 0)
+  if (c3.dataset.format === "coco" && c3.dataset.annotations === void 0)
     issue2(
       ["dataset", "annotations"],
       "dataset.format coco needs dataset.annotations: the COCO instances JSON, relative to the config file"
     );
-  if (c2.dataset.format === "voc" && c2.dataset.annotations !== void 0)
+  if (c3.dataset.format === "voc" && c3.dataset.annotations !== void 0)
     issue2(
       ["dataset", "annotations"],
       "dataset.format voc reads root/Annotations/*.xml: remove dataset.annotations"
     );
-  if (c2.dataset.format === "coco" && c2.dataset.split !== void 0)
+  if (c3.dataset.format === "coco" && c3.dataset.split !== void 0)
     issue2(
       ["dataset", "split"],
       "dataset.format coco has no splits (one annotation file is one split): remove dataset.split"
     );
-  if (c2.dataset.classes !== void 0 && c2.dataset.format !== "voc")
+  if (c3.dataset.classes !== void 0 && c3.dataset.format !== "voc")
     issue2(
       ["dataset", "classes"],
-      `dataset.format ${c2.dataset.format} names its classes (${c2.dataset.format === "coco" ? "categories" : "data.yaml names"}): remove dataset.classes`
+      `dataset.format ${c3.dataset.format} names its classes (${c3.dataset.format === "coco" ? "categories" : "data.yaml names"}): remove dataset.classes`
     );
   for (const [where, output2] of [
-    ["model", c2.model.output],
-    ["baseline", c2.baseline.output]
+    ["model", c3.model.output],
+    ["baseline", c3.baseline.output]
   ])
     if (output2 && output2.type !== "auto")
       issue2(
@@ -36631,7 +36995,7 @@ function checkTaskKeys(c2, ctx) {
         `${where}.output.type (logits or probabilities) applies to classification: a detector's outputs are read by model.output.convention`
       );
 }
-var TASK_NAMES, DETECTION_FORMATS, DETECTION_CONVENTIONS, DETECTION_OUTPUT_KEYS;
+var TASK_NAMES, DETECTION_FORMATS, DETECTION_CONVENTIONS, DETECTION_OUTPUT_KEYS, DETECTION_ROBUSTNESS_GATES, CLASSIFICATION_ROBUSTNESS_GATES, DETECTION_TRANSFORMS;
 var init_task = __esm({
   "src/config/task.ts"() {
     "use strict";
@@ -36646,6 +37010,14 @@ var init_task = __esm({
       "rt-detr"
     ];
     DETECTION_OUTPUT_KEYS = ["convention", "confidence", "iou", "maxDetections"];
+    DETECTION_ROBUSTNESS_GATES = ["maxMPCDrop", "minRPC", "maxRPCDrop", "minConsistency"];
+    CLASSIFICATION_ROBUSTNESS_GATES = {
+      maxMCE: "maxMPCDrop",
+      maxRelativeMCE: "maxRPCDrop",
+      minCorruptionAccuracy: "minRPC",
+      maxFlipRate: "minConsistency"
+    };
+    DETECTION_TRANSFORMS = ["hflip", "vflip", "translate", "scale", "crop", "color_jitter"];
   }
 });
 
@@ -36799,9 +37171,9 @@ var init_detr = __esm({
 });
 
 // src/model/detection/nms.ts
-function nms(c2, options) {
-  const n = c2.scores.length;
-  let order = Array.from({ length: n }, (_, i) => i).sort((a, b) => c2.scores[b] - c2.scores[a]);
+function nms(c3, options) {
+  const n = c3.scores.length;
+  let order = Array.from({ length: n }, (_, i) => i).sort((a, b) => c3.scores[b] - c3.scores[a]);
   const maxNms = options.maxNms ?? MAX_NMS;
   if (order.length > maxNms) order = order.slice(0, maxNms);
   const m = order.length;
@@ -36812,11 +37184,11 @@ function nms(c2, options) {
   const area = new Float32Array(m);
   for (let s = 0; s < m; s++) {
     const i = order[s];
-    const off = options.agnostic ? 0 : f32(c2.classes[i] * MAX_WH);
-    x1[s] = f32(c2.boxes[4 * i] + off);
-    y1[s] = f32(c2.boxes[4 * i + 1] + off);
-    x2[s] = f32(c2.boxes[4 * i + 2] + off);
-    y2[s] = f32(c2.boxes[4 * i + 3] + off);
+    const off = options.agnostic ? 0 : f32(c3.classes[i] * MAX_WH);
+    x1[s] = f32(c3.boxes[4 * i] + off);
+    y1[s] = f32(c3.boxes[4 * i + 1] + off);
+    x2[s] = f32(c3.boxes[4 * i + 2] + off);
+    y2[s] = f32(c3.boxes[4 * i + 3] + off);
     area[s] = f32(f32(x2[s] - x1[s]) * f32(y2[s] - y1[s]));
   }
   let lo = Infinity;
@@ -36824,14 +37196,14 @@ function nms(c2, options) {
   for (let s = 0; s < m; s++) {
     const i = order[s];
     for (let k = 0; k < 4; k++) {
-      const v = c2.boxes[4 * i + k];
+      const v = c3.boxes[4 * i + k];
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
   }
   const separated = !options.agnostic && hi - lo < MAX_WH - 1;
   const group = new Int32Array(m);
-  if (separated) for (let s = 0; s < m; s++) group[s] = c2.classes[order[s]];
+  if (separated) for (let s = 0; s < m; s++) group[s] = c3.classes[order[s]];
   const members2 = /* @__PURE__ */ new Map();
   const place2 = new Int32Array(m);
   for (let s = 0; s < m; s++) {
@@ -37000,29 +37372,29 @@ function byName(outputs, re) {
   const hits = outputs.filter((o) => re.test(o.name));
   return hits.length === 1 ? hits[0] : void 0;
 }
-function fit(c2, outputs, C) {
+function fit(c3, outputs, C) {
   const eq = (d, v) => !known(d) || d === v;
-  if (c2 === "boxes-scores-labels") {
+  if (c3 === "boxes-scores-labels") {
     const b = byName(outputs, /box/i);
     const s = byName(outputs, /score/i);
     const l = byName(outputs, /label|class/i);
     if (!b || !s || !l || (/* @__PURE__ */ new Set([b, s, l])).size !== 3) return void 0;
     return eq(b.dims[b.dims.length - 1], 4) ? [b.name, s.name, l.name] : void 0;
   }
-  if (c2 === "detr" || c2 === "rt-detr") {
+  if (c3 === "detr" || c3 === "rt-detr") {
     const l = byName(outputs, /logit/i);
     const b = byName(outputs, /box/i);
     if (!l || !b || l.dims.length !== 3 || b.dims.length !== 3) return void 0;
     if (!eq(b.dims[2], 4)) return void 0;
-    if (C !== void 0 && !eq(l.dims[2], c2 === "detr" ? C + 1 : C)) return void 0;
+    if (C !== void 0 && !eq(l.dims[2], c3 === "detr" ? C + 1 : C)) return void 0;
     if (C === void 0 && known(l.dims[2])) return void 0;
     return [l.name, b.name];
   }
   const single = outputs.length === 1 ? outputs[0] : byName(outputs, /^output0$/);
   if (!single || single.dims.length !== 3) return void 0;
   const [, d1, d2] = single.dims;
-  if (c2 === "end-to-end") return known(d2) && d2 === 6 ? [single.name] : void 0;
-  if (c2 === "yolo-v8") {
+  if (c3 === "end-to-end") return known(d2) && d2 === 6 ? [single.name] : void 0;
+  if (c3 === "yolo-v8") {
     if (C !== void 0) return d1 === 4 + C ? [single.name] : void 0;
     return known(d1) && known(d2) && d1 < d2 && d2 !== 6 ? [single.name] : void 0;
   }
@@ -37031,12 +37403,12 @@ function fit(c2, outputs, C) {
 }
 function resolveDetectionOutputs(label, outputs, numClasses, configured) {
   const list2 = outputs.map(fmt).join("; ");
-  const fits = DETECTION_CONVENTIONS.filter((c2) => fit(c2, outputs, numClasses) !== void 0);
+  const fits = DETECTION_CONVENTIONS.filter((c3) => fit(c3, outputs, numClasses) !== void 0);
   const classes = numClasses === void 0 ? "" : ` with ${numClasses} classes`;
   if (configured) {
     const names = fit(configured, outputs, numClasses);
     if (!names) {
-      const instead = fits.length > 0 ? `; they fit ${fits.map((c2) => `'${c2}' (${DESCRIPTIONS[c2]})`).join(" or ")}` : "";
+      const instead = fits.length > 0 ? `; they fit ${fits.map((c3) => `'${c3}' (${DESCRIPTIONS[c3]})`).join(" or ")}` : "";
       throw new UserError(
         "model",
         `${label} model: model.output.convention is '${configured}' (${DESCRIPTIONS[configured]}) but the model's outputs are ${list2}${classes}${instead}`
@@ -37046,10 +37418,10 @@ function resolveDetectionOutputs(label, outputs, numClasses, configured) {
   }
   if (fits.length === 1)
     return { convention: fits[0], outputs: fit(fits[0], outputs, numClasses) };
-  const options = DETECTION_CONVENTIONS.map((c2) => `${c2} (${DESCRIPTIONS[c2]})`).join(", ");
+  const options = DETECTION_CONVENTIONS.map((c3) => `${c3} (${DESCRIPTIONS[c3]})`).join(", ");
   throw new UserError(
     "model",
-    fits.length === 0 ? `${label} model: its outputs ${list2} fit no detection convention VisionGate decodes${classes}; supported: ${options}` : `${label} model: its outputs ${list2} could be ${fits.map((c2) => `'${c2}'`).join(" or ")}${classes}: set model.output.convention`
+    fits.length === 0 ? `${label} model: its outputs ${list2} fit no detection convention VisionGate decodes${classes}; supported: ${options}` : `${label} model: its outputs ${list2} could be ${fits.map((c3) => `'${c3}'`).join(" or ")}${classes}: set model.output.convention`
   );
 }
 function decodeDetections(resolved, tensors, numClasses, input2, options = {}) {
@@ -37195,9 +37567,9 @@ function cubicWeights(x) {
   const c0 = f323(f323(f323(f323(f323(f323(A * x1) - f323(5 * A)) * x1) + f323(8 * A)) * x1) - f323(4 * A));
   const c1 = f323(f323(f323(f323(f323((A + 2) * x) - (A + 3)) * x) * x) + 1);
   const y = f323(1 - x);
-  const c2 = f323(f323(f323(f323(f323((A + 2) * y) - (A + 3)) * y) * y) + 1);
-  const c3 = f323(f323(f323(1 - c0) - c1) - c2);
-  return [c0, c1, c2, c3];
+  const c22 = f323(f323(f323(f323(f323((A + 2) * y) - (A + 3)) * y) * y) + 1);
+  const c3 = f323(f323(f323(1 - c0) - c1) - c22);
+  return [c0, c1, c22, c3];
 }
 function axisTaps(inSize, outSize, scale2, invScale, ksize, areaMode, horizontal) {
   const ofs = new Int32Array(outSize);
@@ -37228,8 +37600,8 @@ function axisTaps(inSize, outSize, scale2, invScale, ksize, areaMode, horizontal
       }
     }
     ofs[d] = s;
-    const c2 = ksize === 4 ? cubicWeights(f) : [f323(1 - f), f];
-    for (let k = 0; k < ksize; k++) w[d * ksize + k] = toShort(f323(c2[k] * COEF_SCALE));
+    const c3 = ksize === 4 ? cubicWeights(f) : [f323(1 - f), f];
+    for (let k = 0; k < ksize; k++) w[d * ksize + k] = toShort(f323(c3[k] * COEF_SCALE));
   }
   return { ofs, w, xmax };
 }
@@ -37307,11 +37679,11 @@ function areaFast(img, ow, oh, kx, ky) {
   const inv = f323(1 / (kx * ky));
   for (let dy = 0; dy < oh; dy++) {
     for (let dx = 0; dx < ow; dx++) {
-      for (let c2 = 0; c2 < 3; c2++) {
+      for (let c3 = 0; c3 < 3; c3++) {
         let sum2 = 0;
         for (let y = 0; y < ky; y++)
-          for (let x = 0; x < kx; x++) sum2 += src[(dy * ky + y) * stride + (dx * kx + x) * 3 + c2];
-        out[(dy * ow + dx) * 3 + c2] = kx === 2 && ky === 2 ? sum2 + 2 >> 2 : toByte(f323(sum2 * inv));
+          for (let x = 0; x < kx; x++) sum2 += src[(dy * ky + y) * stride + (dx * kx + x) * 3 + c3];
+        out[(dy * ow + dx) * 3 + c3] = kx === 2 && ky === 2 ? sum2 + 2 >> 2 : toByte(f323(sum2 * inv));
       }
     }
   }
@@ -37350,8 +37722,8 @@ function areaGeneral(img, ow, oh, sx, sy) {
     buf.fill(0);
     const row2 = srow * iw * 3;
     for (const { d, s, alpha } of xtab) {
-      for (let c2 = 0; c2 < 3; c2++)
-        buf[d * 3 + c2] = f323(buf[d * 3 + c2] + f323(src[row2 + s * 3 + c2] * alpha));
+      for (let c3 = 0; c3 < 3; c3++)
+        buf[d * 3 + c3] = f323(buf[d * 3 + c3] + f323(src[row2 + s * 3 + c3] * alpha));
     }
     if (dy !== prev) {
       flush(prev);
@@ -37635,10 +38007,10 @@ function plainTaps(inSize, outSize, cubic) {
       const real = scale2 * (i + 0.5) - 0.5;
       const i0 = Math.floor(f324(real));
       const t = f324(real - i0);
-      const c2 = cubicCoefficients(t);
+      const c3 = cubicCoefficients(t);
       for (let j = 0; j < 4; j++) {
         index2[b + j] = Math.max(Math.min(i0 + j - 1, inSize - 1), 0);
-        weights[b + j] = c2[j];
+        weights[b + j] = c3[j];
       }
     }
   }
@@ -37710,8 +38082,8 @@ function resizeTorch(img, ow, oh, interpolation, antialias, window2 = wholeImage
     const out = new Uint8Array(ww * wh * 3);
     for (let y = 0; y < wh; y++)
       for (let x = 0; x < ww; x++)
-        for (let c2 = 0; c2 < 3; c2++)
-          out[(y * ww + x) * 3 + c2] = data[(ys[top + y] * iw + xs[left + x]) * 3 + c2];
+        for (let c3 = 0; c3 < 3; c3++)
+          out[(y * ww + x) * 3 + c3] = data[(ys[top + y] * iw + xs[left + x]) * 3 + c3];
     return { width: ww, height: wh, data: out };
   }
   const cubic = interpolation === "bicubic";
@@ -37933,19 +38305,19 @@ var init_batch = __esm({
 });
 
 // src/metrics/detection/changes.ts
-function changesOfMatches(gt, baseline, candidate, b, c2, iou = 0.5) {
+function changesOfMatches(gt, baseline, candidate, b, c3, iou = 0.5) {
   const N = gt.offsets.length - 1;
   const out = [];
   for (let i = 0; i < N; i++) {
     const newlyMissed = [];
     const newlyFound = [];
     for (let r = gt.offsets[i]; r < gt.offsets[i + 1]; r++) {
-      if (b.objects[r] === 1 && c2.objects[r] === 0) newlyMissed.push(r);
-      if (b.objects[r] === 0 && c2.objects[r] === 1) newlyFound.push(r);
+      if (b.objects[r] === 1 && c3.objects[r] === 0) newlyMissed.push(r);
+      if (b.objects[r] === 0 && c3.objects[r] === 1) newlyFound.push(r);
     }
     const newFalsePositives = [];
     for (let d = candidate.offsets[i]; d < candidate.offsets[i + 1]; d++) {
-      if (c2.detections[d] !== 0) continue;
+      if (c3.detections[d] !== 0) continue;
       let repeated = false;
       for (let e = baseline.offsets[i]; e < baseline.offsets[i + 1] && !repeated; e++) {
         repeated = b.detections[e] === 0 && baseline.classes[e] === candidate.classes[d] && boxIou(candidate.boxes, d, baseline.boxes, e, false) >= iou;
@@ -37965,188 +38337,14 @@ var init_changes2 = __esm({
   }
 });
 
-// src/metrics/detection/weighted-map.ts
-function planOf(ev) {
-  const cached2 = plans.get(ev);
-  if (cached2) return cached2;
-  const { params } = ev;
-  const T = params.iouThresholds.length;
-  const A = params.areaRanges.length;
-  const maxDet = params.maxDets[params.maxDets.length - 1];
-  const classes = ev.classes.map((c2) => {
-    const S = c2.scores.length;
-    const images = [];
-    const start = [];
-    let s = 0;
-    while (s < S) {
-      const img = c2.images[s];
-      const score = c2.scores[s];
-      let end = s + 1;
-      while (end < S && c2.images[end] === img && c2.scores[end] === score) end++;
-      images.push(img);
-      start.push(s);
-      s = end;
-    }
-    start.push(S);
-    const B = images.length;
-    const tp = new Uint32Array(B * T);
-    const fp = new Uint32Array(B * T);
-    for (let b = 0; b < B; b++)
-      for (let e = start[b]; e < start[b + 1]; e++) {
-        if (c2.ranks[e] >= maxDet) continue;
-        for (let t = 0; t < T; t++) {
-          const o = c2.outcomes[e * A * T + t];
-          if (o === TP) tp[b * T + t]++;
-          else if (o !== IGNORED) fp[b * T + t]++;
-        }
-      }
-    const sameFp = new Uint32Array(B).fill(MIXED);
-    for (let b = 0; b < B; b++) {
-      let same = true;
-      for (let t = 0; t < T; t++)
-        if (tp[b * T + t] !== 0 || fp[b * T + t] !== fp[b * T]) same = false;
-      if (same) sameFp[b] = fp[b * T];
-    }
-    return { images: Uint32Array.from(images), start: Uint32Array.from(start), tp, fp, sameFp };
-  });
-  const plan = { classes, t50: params.iouThresholds.indexOf(0.5), maxDet };
-  plans.set(ev, plan);
-  return plan;
-}
-function mapOfImages(ev, weights, metrics = ["map", "ap50"]) {
-  const { params, numImages: N, numClasses: K } = ev;
-  const w = weights ?? new Uint32Array(N).fill(1);
-  if (w.length !== N) throw new RangeError(`${w.length} weights for ${N} images`);
-  const plan = planOf(ev);
-  const T = params.iouThresholds.length;
-  const A = params.areaRanges.length;
-  const R = params.recallThresholds.length;
-  const recThr = params.recallThresholds;
-  const wantMap = metrics.includes("map");
-  const wantAp50 = metrics.includes("ap50") && plan.t50 >= 0;
-  const ts = wantMap ? Array.from({ length: T }, (_, t) => t) : wantAp50 ? [plan.t50] : [];
-  const nt = ts.length;
-  if (scratchPrecision.length < nt * R * K) scratchPrecision = new Float64Array(nt * R * K);
-  const P = scratchPrecision;
-  const defined2 = new Uint8Array(K);
-  const tp = new Float64Array(nt);
-  const fp = new Float64Array(nt);
-  const nEv = new Uint32Array(nt);
-  for (let k = 0; k < K && nt > 0; k++) {
-    let npig = 0;
-    const cnt = k * A * N;
-    for (let i = 0; i < N; i++) npig += ev.counted[cnt + i] * w[i];
-    if (npig === 0) continue;
-    defined2[k] = 1;
-    if (scratchRc2.length < nt * npig) {
-      scratchRc2 = new Float64Array(nt * npig);
-      scratchPr2 = new Float64Array(nt * npig);
-    }
-    const rcE = scratchRc2;
-    const prE = scratchPr2;
-    const c2 = ev.classes[k];
-    const cp = plan.classes[k];
-    tp.fill(0);
-    fp.fill(0);
-    nEv.fill(0);
-    const B = cp.images.length;
-    let shared2 = 0;
-    for (let b = 0; b < B; b++) {
-      const wb = w[cp.images[b]];
-      if (wb === 0) continue;
-      const same = cp.sameFp[b];
-      if (same !== MIXED) {
-        shared2 += wb * same;
-        continue;
-      }
-      for (let x = 0; x < nt; x++) {
-        const t = ts[x];
-        const btp = cp.tp[b * T + t];
-        if (btp === 0) {
-          fp[x] = fp[x] + wb * cp.fp[b * T + t];
-          continue;
-        }
-        let ctp = tp[x];
-        let cfp = fp[x] + shared2;
-        let ne = nEv[x];
-        const base = x * npig;
-        for (let rep = 0; rep < wb; rep++)
-          for (let e = cp.start[b]; e < cp.start[b + 1]; e++) {
-            if (c2.ranks[e] >= plan.maxDet) continue;
-            const o = c2.outcomes[e * A * T + t];
-            if (o === IGNORED) continue;
-            if (o === TP) {
-              ctp++;
-              rcE[base + ne] = ctp / npig;
-              prE[base + ne] = ctp / (cfp + ctp + SPACING_1);
-              ne++;
-            } else cfp++;
-          }
-        tp[x] = ctp;
-        fp[x] = cfp - shared2;
-        nEv[x] = ne;
-      }
-    }
-    for (let x = 0; x < nt; x++) {
-      const base = x * npig;
-      const n = nEv[x];
-      for (let j2 = n - 1; j2 > 0; j2--)
-        if (prE[base + j2] > prE[base + j2 - 1]) prE[base + j2 - 1] = prE[base + j2];
-      let j = 0;
-      for (let r = 0; r < R; r++) {
-        const thr = recThr[r];
-        while (j < n && rcE[base + j] < thr) j++;
-        P[(x * R + r) * K + k] = j < n ? prE[base + j] : 0;
-      }
-    }
-  }
-  const mean2 = (xs) => {
-    let sum2 = 0;
-    let n = 0;
-    for (const x of xs)
-      for (let r = 0; r < R; r++)
-        for (let k = 0; k < K; k++)
-          if (defined2[k]) {
-            sum2 += P[(x * R + r) * K + k];
-            n++;
-          }
-    return n === 0 ? -1 : sum2 / n;
-  };
-  const map2 = wantMap ? mean2(ts.map((_, x) => x)) : NaN;
-  const ap50 = !wantAp50 ? metrics.includes("ap50") ? -1 : NaN : mean2([ts.indexOf(plan.t50)]);
-  return { map: map2, ap50 };
-}
-var MIXED, plans, scratchRc2, scratchPr2, scratchPrecision;
-var init_weighted_map = __esm({
-  "src/metrics/detection/weighted-map.ts"() {
-    "use strict";
-    init_coco_eval();
-    MIXED = 4294967295;
-    plans = /* @__PURE__ */ new WeakMap();
-    scratchRc2 = new Float64Array(0);
-    scratchPr2 = new Float64Array(0);
-    scratchPrecision = new Float64Array(0);
-  }
-});
-
 // src/tasks/detection/evaluation.ts
 function workingPoint(ctx) {
   const d = ctx.config.metrics.detection;
   return { scoreThreshold: d?.scoreThreshold ?? 0.25, iouThreshold: d?.iou ?? 0.5 };
 }
 function groundTruthOf(table2, ctx) {
-  const g = ctx.groundTruth;
-  if (!g) throw new Error("detection needs the dataset ground truth in the task context");
-  const rows = table2.ids.map((id) => {
-    const r = g.rowOf.get(id);
-    if (r === void 0)
-      throw new UserError(
-        "dataset",
-        `detection records name image ${id}, which the dataset does not have (a stored baseline of another dataset?)`
-      );
-    return r;
-  });
-  return selectGroundTruth(g.columns, rows);
+  const rows = groundTruthRows(table2, ctx);
+  return selectGroundTruth(ctx.groundTruth.columns, rows);
 }
 function evaluationOf(table2, ctx) {
   const wp = workingPoint(ctx);
@@ -38175,6 +38373,56 @@ function evaluationOf(table2, ctx) {
   }
   const out = { gt, ev, match, tp, fp, fn, wrong };
   byKey.set(key2, out);
+  return out;
+}
+function groundTruthRows(table2, ctx) {
+  const g = ctx.groundTruth;
+  if (!g) throw new Error("detection needs the dataset ground truth in the task context");
+  return table2.ids.map((id) => {
+    const r = g.rowOf.get(id);
+    if (r === void 0)
+      throw new UserError(
+        "dataset",
+        `detection records name image ${id}, which the dataset does not have (a stored baseline of another dataset?)`
+      );
+    return r;
+  });
+}
+function sideBySideOf(candidate, baseline, ctx) {
+  let byBase = sides.get(candidate);
+  if (!byBase) sides.set(candidate, byBase = /* @__PURE__ */ new WeakMap());
+  const hit = byBase.get(baseline);
+  if (hit) return hit;
+  const baseOf = baseline.indexById();
+  const cand = new Uint32Array(candidate.length);
+  const base = new Uint32Array(baseline.length).fill(4294967295);
+  const order = [];
+  for (let i = 0; i < candidate.length; i++) {
+    cand[i] = order.length;
+    order.push({ table: 0, row: i });
+    const j = baseOf.get(candidate.ids[i]);
+    if (j !== void 0 && base[j] === 4294967295) {
+      base[j] = order.length;
+      order.push({ table: 1, row: j });
+    }
+  }
+  for (let j = 0; j < baseline.length; j++)
+    if (base[j] === 4294967295) {
+      base[j] = order.length;
+      order.push({ table: 1, row: j });
+    }
+  const gtRows = [groundTruthRows(candidate, ctx), groundTruthRows(baseline, ctx)];
+  const dets = [candidate.detections, baseline.detections];
+  const ev = evaluateImages(
+    selectGroundTruth(
+      ctx.groundTruth.columns,
+      order.map((o) => gtRows[o.table][o.row])
+    ),
+    concatDetections(order.map((o) => selectDetections(dets[o.table], [o.row]))),
+    ctx.classes.length
+  );
+  const out = { ev, candidate: cand, baseline: base };
+  byBase.set(baseline, out);
   return out;
 }
 function weightsOf(n, rows) {
@@ -38223,7 +38471,7 @@ function valuesOf(te, weights, names) {
 function hasInterval(metric) {
   return metric.name === "map" || metric.name === "ap50" || metric.name in WP_SET;
 }
-var COCO_METRICS, WORKING_POINT_METRICS, DETECTION_METRICS, cache, defined, WP_SET;
+var COCO_METRICS, WORKING_POINT_METRICS, DETECTION_METRICS, cache, sides, defined, WP_SET;
 var init_evaluation = __esm({
   "src/tasks/detection/evaluation.ts"() {
     "use strict";
@@ -38249,6 +38497,7 @@ var init_evaluation = __esm({
     WORKING_POINT_METRICS = ["precision", "recall", "f1", "image_accuracy"];
     DETECTION_METRICS = [...COCO_METRICS, ...WORKING_POINT_METRICS];
     cache = /* @__PURE__ */ new WeakMap();
+    sides = /* @__PURE__ */ new WeakMap();
     defined = (v) => v > -1 && Number.isFinite(v) ? v : null;
     WP_SET = Object.fromEntries(WORKING_POINT_METRICS.map((n) => [n, true]));
   }
@@ -38256,7 +38505,7 @@ var init_evaluation = __esm({
 
 // src/tasks/detection/changes.ts
 function imageChanges(pairing, lookup, ctx, limit = Infinity) {
-  const c2 = pairing.candidate;
+  const c3 = pairing.candidate;
   const b = pairing.baseline;
   const none = {
     newlyFailing: [],
@@ -38264,17 +38513,17 @@ function imageChanges(pairing, lookup, ctx, limit = Infinity) {
     counts: { newlyFailing: 0, newlyFixed: 0, bothWrong: 0 }
   };
   if (!b) return none;
-  const ce = evaluationOf(c2, ctx);
+  const ce = evaluationOf(c3, ctx);
   const be = evaluationOf(b, ctx);
   const iou = workingPoint(ctx).iouThreshold;
   const failing = [];
   const fixed = [];
   let bothWrong = 0;
-  for (let i = 0; i < c2.length; i++) {
+  for (let i = 0; i < c3.length; i++) {
     const j = pairing.baseRow[i];
     if (j < 0) continue;
     if (ce.wrong[i] && be.wrong[j]) bothWrong++;
-    const one = oneImage(ce, be, c2, b, i, j);
+    const one = oneImage(ce, be, c3, b, i, j);
     const [worse] = changesOfMatches(one.gt, one.base, one.cand, one.bm, one.cm, iou);
     const [better] = changesOfMatches(one.gt, one.cand, one.base, one.cm, one.bm, iou);
     if (worse && (worse.newlyMissed.length > 0 || worse.newFalsePositives.length > 0))
@@ -38283,18 +38532,18 @@ function imageChanges(pairing, lookup, ctx, limit = Infinity) {
       fixed.push({ i, ch: better });
   }
   const size = (x) => x.ch.newlyMissed.length + x.ch.newFalsePositives.length;
-  failing.sort((x, y) => size(y) - size(x) || compareText(c2.ids[x.i], c2.ids[y.i]));
-  fixed.sort((x, y) => compareText(c2.ids[x.i], c2.ids[y.i]));
+  failing.sort((x, y) => size(y) - size(x) || compareText(c3.ids[x.i], c3.ids[y.i]));
+  fixed.sort((x, y) => compareText(c3.ids[x.i], c3.ids[y.i]));
   const entry = (x, swapped) => {
     const e = lookup.exRowOfCand[x.i];
     const gt = ce.gt;
     const g0 = gt.offsets[x.i];
-    const dets = swapped ? b.detections : c2.detections;
+    const dets = swapped ? b.detections : c3.detections;
     const row2 = swapped ? pairing.baseRow[x.i] : x.i;
     const d0 = dets.offsets[row2];
     const box = (a, r) => Array.from(a.subarray(4 * r, 4 * r + 4));
     return {
-      id: c2.ids[x.i],
+      id: c3.ids[x.i],
       path: lookup.examples.paths[e],
       newlyMissed: x.ch.newlyMissed.map((r) => ({
         class: ctx.classes[gt.classes[g0 + r]] ?? String(gt.classes[g0 + r]),
@@ -38314,7 +38563,7 @@ function imageChanges(pairing, lookup, ctx, limit = Infinity) {
     counts: { newlyFailing: failing.length, newlyFixed: fixed.length, bothWrong }
   };
 }
-function oneImage(ce, be, c2, b, i, j) {
+function oneImage(ce, be, c3, b, i, j) {
   const g = ce.gt;
   const ga = g.offsets[i];
   const gb = g.offsets[i + 1];
@@ -38341,7 +38590,7 @@ function oneImage(ce, be, c2, b, i, j) {
       z: z2
     };
   };
-  const cc = cut(c2, i);
+  const cc = cut(c3, i);
   const bc = cut(b, j);
   return {
     gt,
@@ -38402,17 +38651,17 @@ var init_records3 = __esm({
       }
       /** Row i as a record object. */
       at(i) {
-        const c2 = this.detections;
-        const a = c2.offsets[i];
-        const b = c2.offsets[i + 1];
+        const c3 = this.detections;
+        const a = c3.offsets[i];
+        const b = c3.offsets[i + 1];
         return {
           id: this.ids[i],
           hash: this.hashes.get(i),
           model: this.model,
           variant: this.variant,
-          boxes: Array.from(c2.boxes.subarray(4 * a, 4 * b)),
-          scores: Array.from(c2.scores.subarray(a, b)),
-          classes: Array.from(c2.classes.subarray(a, b))
+          boxes: Array.from(c3.boxes.subarray(4 * a, 4 * b)),
+          scores: Array.from(c3.scores.subarray(a, b)),
+          classes: Array.from(c3.classes.subarray(a, b))
         };
       }
       *lines() {
@@ -38482,7 +38731,7 @@ var init_render2 = __esm({
     counts = (items) => {
       const by = /* @__PURE__ */ new Map();
       for (const x of items) by.set(x.class, (by.get(x.class) ?? 0) + 1);
-      return [...by].map(([c2, n]) => `${n}\xD7 ${c2}`).join(", ");
+      return [...by].map(([c3, n]) => `${n}\xD7 ${c3}`).join(", ");
     };
     render2 = {
       exampleOrder: "most changed objects first",
@@ -38517,22 +38766,228 @@ var init_render2 = __esm({
             body: markdownTable(
               [
                 ["Class", "AP", "AP50", "Precision", "Recall", "F1", "TP", "FP", "FN"],
-                ...pc.map((c2) => [
-                  escapeMarkdown(c2.class, 60),
-                  format("map", c2.ap),
-                  format("ap50", c2.ap50),
-                  format("precision", c2.precision),
-                  format("recall", c2.recall),
-                  format("f1", c2.f1),
-                  String(c2.tp),
-                  String(c2.fp),
-                  String(c2.fn)
+                ...pc.map((c3) => [
+                  escapeMarkdown(c3.class, 60),
+                  format("map", c3.ap),
+                  format("ap50", c3.ap50),
+                  format("precision", c3.precision),
+                  format("recall", c3.recall),
+                  format("f1", c3.f1),
+                  String(c3.tp),
+                  String(c3.fp),
+                  String(c3.fn)
                 ])
               ],
               { align: ["l", "r", "r", "r", "r", "r", "r", "r", "r"] }
             )
           }
         ];
+      }
+    };
+  }
+});
+
+// src/metrics/detection/box-transforms.ts
+function isBoxTransform(spec) {
+  return ["hflip", "vflip", "translate", "scale", "crop"].includes(spec.type);
+}
+function axisMap(spec, w, h) {
+  switch (spec.type) {
+    case "hflip":
+      return [-1, w, 1, 0];
+    case "vflip":
+      return [1, 0, -1, h];
+    case "translate":
+      return [1, spec.dx * w, 1, spec.dy * h];
+    case "scale":
+    case "crop": {
+      const f = spec.type === "scale" ? spec.factor : 1 / spec.factor;
+      return [f, (1 - f) * w / 2, f, (1 - f) * h / 2];
+    }
+  }
+}
+function transformBoxes(boxes, spec, width, height) {
+  const [ax, bx, ay, by] = axisMap(spec, width, height);
+  const n = Math.floor(boxes.length / 4);
+  const kept = new Uint8Array(n);
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const xa = ax * boxes[4 * i] + bx;
+    const xb = ax * boxes[4 * i + 2] + bx;
+    const ya = ay * boxes[4 * i + 1] + by;
+    const yb = ay * boxes[4 * i + 3] + by;
+    const [x1, x2] = xa <= xb ? [xa, xb] : [xb, xa];
+    const [y1, y2] = ya <= yb ? [ya, yb] : [yb, ya];
+    const cx1 = Math.max(0, x1);
+    const cy1 = Math.max(0, y1);
+    const cx2 = Math.min(width, x2);
+    const cy2 = Math.min(height, y2);
+    const area = (x2 - x1) * (y2 - y1);
+    const visible2 = Math.max(0, cx2 - cx1) * Math.max(0, cy2 - cy1);
+    if (area > 0 && visible2 >= area / 2) {
+      kept[i] = 1;
+      out.push(cx1, cy1, cx2, cy2);
+    }
+  }
+  return { boxes: Float64Array.from(out), kept };
+}
+function detectionConsistency(original, transformed, sizes, spec, options) {
+  const iou = options.iou ?? 0.5;
+  const N = original.offsets.length - 1;
+  const out = [];
+  for (let i = 0; i < N; i++) {
+    const rowsA = [];
+    for (let r = original.offsets[i]; r < original.offsets[i + 1]; r++)
+      if (original.scores[r] >= options.scoreThreshold) rowsA.push(r);
+    const moved = transformBoxes(
+      rowsA.flatMap((r) => Array.from(original.boxes.subarray(4 * r, 4 * r + 4))),
+      spec,
+      sizes.widths[i],
+      sizes.heights[i]
+    );
+    const classesA = rowsA.filter((_, j) => moved.kept[j] === 1).map((r) => original.classes[r]);
+    const rowsB = [];
+    for (let r = transformed.offsets[i]; r < transformed.offsets[i + 1]; r++)
+      if (transformed.scores[r] >= options.scoreThreshold) rowsB.push(r);
+    const pairs = [];
+    classesA.forEach((k, a) => {
+      for (const b of rowsB) {
+        if (transformed.classes[b] !== k) continue;
+        const v = boxIou(moved.boxes, a, transformed.boxes, b, false);
+        if (v >= iou) pairs.push({ a, b, v });
+      }
+    });
+    pairs.sort((p, q) => q.v - p.v || p.a - q.a || p.b - q.b);
+    const usedA = /* @__PURE__ */ new Set();
+    const usedB = /* @__PURE__ */ new Set();
+    for (const p of pairs) {
+      if (usedA.has(p.a) || usedB.has(p.b)) continue;
+      usedA.add(p.a);
+      usedB.add(p.b);
+    }
+    out.push({ original: classesA.length, transformed: rowsB.length, matched: usedA.size });
+  }
+  return out;
+}
+function moveGroundTruth(gt, sizes, spec) {
+  const N = gt.offsets.length - 1;
+  const offsets = new Uint32Array(N + 1);
+  const boxes = [];
+  const classes = [];
+  const iscrowd = [];
+  const ignore = [];
+  const areas = [];
+  for (let i = 0; i < N; i++) {
+    const a = gt.offsets[i];
+    const b = gt.offsets[i + 1];
+    const src = gt.boxes.subarray(4 * a, 4 * b);
+    const moved = transformBoxes(src, spec, sizes.widths[i], sizes.heights[i]);
+    const [ax, , ay] = axisMap(spec, sizes.widths[i], sizes.heights[i]);
+    let k = 0;
+    for (let r = a; r < b; r++) {
+      if (moved.kept[r - a] !== 1) continue;
+      const o = 4 * k++;
+      const box = moved.boxes.subarray(o, o + 4);
+      boxes.push(...box);
+      classes.push(gt.classes[r]);
+      iscrowd.push(gt.iscrowd[r]);
+      ignore.push(gt.ignore[r]);
+      const full = Math.abs(ax * ay) * (src[4 * (r - a) + 2] - src[4 * (r - a)]) * (src[4 * (r - a) + 3] - src[4 * (r - a) + 1]);
+      const visible2 = (box[2] - box[0]) * (box[3] - box[1]);
+      areas.push(full > 0 ? gt.areas[r] * Math.abs(ax * ay) * (visible2 / full) : gt.areas[r]);
+    }
+    offsets[i + 1] = offsets[i] + k;
+  }
+  return {
+    offsets,
+    boxes: Float64Array.from(boxes),
+    classes: Int32Array.from(classes),
+    iscrowd: Uint8Array.from(iscrowd),
+    ignore: Uint8Array.from(ignore),
+    areas: Float64Array.from(areas)
+  };
+}
+var init_box_transforms = __esm({
+  "src/metrics/detection/box-transforms.ts"() {
+    "use strict";
+    init_matching();
+  }
+});
+
+// src/tasks/detection/robustness.ts
+function imagesOf(table2, rows, ctx) {
+  const g = ctx.groundTruth;
+  if (!g?.sizes) throw new Error("detection robustness needs the image sizes in the task context");
+  const gtRows = rows.map((i) => {
+    const r = g.rowOf.get(table2.ids[i]);
+    if (r === void 0) throw new Error(`no ground truth for image ${table2.ids[i]}`);
+    return r;
+  });
+  return {
+    gtRows,
+    sizes: {
+      widths: gtRows.map((r) => g.sizes.widths[r]),
+      heights: gtRows.map((r) => g.sizes.heights[r])
+    }
+  };
+}
+var IDENTITY, boxMapOf, rowList, movedCache, detectionRobustness;
+var init_robustness = __esm({
+  "src/tasks/detection/robustness.ts"() {
+    "use strict";
+    init_box_transforms();
+    init_detections();
+    init_evaluation();
+    init_records3();
+    IDENTITY = { type: "translate", dx: 0, dy: 0 };
+    boxMapOf = (spec) => isBoxTransform(spec) ? spec : IDENTITY;
+    rowList = ({ table: table2, rows }) => rows ? Array.from(rows) : Array.from({ length: table2.length }, (_, i) => i);
+    movedCache = /* @__PURE__ */ new WeakMap();
+    detectionRobustness = {
+      frame: "source",
+      transformedValues(variant, spec, metrics, ctx) {
+        const names = metrics.map((m) => m.name);
+        if (!isBoxTransform(spec))
+          return valuesOf(
+            evaluationOf(variant.table, ctx),
+            weightsOf(variant.table.length, variant.rows),
+            names
+          );
+        const t = variant.table;
+        let moved = movedCache.get(t);
+        if (!moved) {
+          const all = Array.from({ length: t.length }, (_, i) => i);
+          const { gtRows, sizes } = imagesOf(t, all, ctx);
+          const gt = moveGroundTruth(selectGroundTruth(ctx.groundTruth.columns, gtRows), sizes, spec);
+          moved = {
+            // A table object of its own: evaluations are cached per table, and this one is only
+            // ever judged against the moved ground truth.
+            judged: new DetectionTable(t.model, t.variant, t.ids, t.hashes, t.detections),
+            groundTruth: { rowOf: t.indexById(), columns: gt }
+          };
+          movedCache.set(t, moved);
+        }
+        const movedCtx = { ...ctx, groundTruth: moved.groundTruth };
+        return valuesOf(evaluationOf(moved.judged, movedCtx), weightsOf(t.length, variant.rows), names);
+      },
+      consistency(clean, variant, spec, ctx) {
+        const cleanRows = rowList(clean);
+        const variantRows = rowList(variant);
+        const { sizes } = imagesOf(clean.table, cleanRows, ctx);
+        const per = detectionConsistency(
+          selectDetections(clean.table.detections, cleanRows),
+          selectDetections(variant.table.detections, variantRows),
+          sizes,
+          boxMapOf(spec),
+          { scoreThreshold: workingPoint(ctx).scoreThreshold, iou: workingPoint(ctx).iouThreshold }
+        );
+        let matched = 0;
+        let count2 = 0;
+        for (const p of per) {
+          matched += p.matched;
+          count2 += p.original + p.transformed;
+        }
+        return count2 > 0 ? matched / (count2 / 2) : null;
       }
     };
   }
@@ -38595,12 +39050,13 @@ function classesAbove(table2, i, threshold) {
     if (d.scores[r] >= threshold) out.push(d.classes[r]);
   return out.sort((a, b) => a - b).join(",");
 }
-var RATES, detectionTask;
+var rowsOf, RATES, detectionTask;
 var init_detection = __esm({
   "src/tasks/detection/index.ts"() {
     "use strict";
     init_errors();
     init_coco_eval();
+    init_paired();
     init_threshold();
     init_stats();
     init_values();
@@ -38611,7 +39067,9 @@ var init_detection = __esm({
     init_evaluation();
     init_records3();
     init_render2();
+    init_robustness();
     init_schema2();
+    rowsOf = (r) => r.rows ?? Uint32Array.from({ length: r.table.length }, (_, i) => i);
     RATES = /* @__PURE__ */ new Set(["precision", "recall", "f1", "image_accuracy"]);
     detectionTask = {
       name: "detection",
@@ -38685,9 +39143,9 @@ var init_detection = __esm({
               cw[candidate.rows ? candidate.rows[t] : t] += w[t];
               bw[baseline.rows ? baseline.rows[t] : t] += w[t];
             }
-            const c2 = valuesOf(ce, cw, [metric.name])[metric.name];
+            const c3 = valuesOf(ce, cw, [metric.name])[metric.name];
             const b = valuesOf(be, bw, [metric.name])[metric.name];
-            return c2 === null || b === null || c2 === void 0 || b === void 0 ? NaN : c2 - b;
+            return c3 === null || b === null || c3 === void 0 || b === void 0 ? NaN : c3 - b;
           },
           options
         );
@@ -38695,10 +39153,48 @@ var init_detection = __esm({
       },
       correct: (table2, i, ctx) => evaluationOf(table2, ctx).wrong[i] === 0,
       outcomeMetric: "image_accuracy",
+      // mAP is what a detector is judged by, and image_accuracy (no miss and no false positive at
+      // the working point) is near 0 for most detectors: McNemar on it cannot see a regression.
+      metricTests: {
+        metric: "map",
+        description: "paired permutation test on map, each image's detections swapped between the models",
+        paired: (candidate, baseline, options, ctx) => mapSwapTest(
+          sideBySideOf(candidate.table, baseline.table, ctx),
+          rowsOf(candidate),
+          rowsOf(baseline),
+          options
+        ),
+        worseThanRest: (candidate, baseline, inSlice, options, ctx) => mapExcessTest(
+          evaluationOf(candidate.table, ctx).ev,
+          evaluationOf(baseline.table, ctx).ev,
+          rowsOf(candidate),
+          rowsOf(baseline),
+          inSlice,
+          options
+        )
+      },
+      // Discovery: the share of an image's objects the candidate misses, and images where it misses
+      // an object the baseline found (new false positives are too common at a low working threshold
+      // to point at a slice: 247 of the example's 320 images have one).
+      errorOf: (table2, i, ctx) => {
+        const te = evaluationOf(table2, ctx);
+        const objects = te.tp[i] + te.fn[i];
+        return objects === 0 ? 0 : te.fn[i] / objects;
+      },
+      regressed: (candidate, i, baseline, j, ctx) => {
+        const c3 = evaluationOf(candidate, ctx);
+        const b = evaluationOf(baseline, ctx);
+        const ci = c3.gt.offsets[i];
+        const bj = b.gt.offsets[j];
+        for (let r = 0; r < c3.gt.offsets[i + 1] - ci; r++)
+          if (b.match.objects[bj + r] === 1 && c3.match.objects[ci + r] === 0) return true;
+        return false;
+      },
       samePrediction: (a, i, b, j, ctx) => {
         const t = workingPoint(ctx).scoreThreshold;
         return classesAbove(a, i, t) === classesAbove(b, j, t);
       },
+      robustness: detectionRobustness,
       schemas: {
         overall: detectionOverallSchema,
         exampleChange: imageChangeSchema,
@@ -38712,8 +39208,8 @@ var init_detection = __esm({
         const undef = (v) => v > -1 ? v : null;
         return {
           workingPoint: wp,
-          perClass: ctx.classes.map((c2, k) => ({
-            class: c2,
+          perClass: ctx.classes.map((c3, k) => ({
+            class: c3,
             ap: undef(stats.perClass[k].ap),
             ap50: undef(stats.perClass[k].ap50),
             ...at.perClass[k],
@@ -38760,8 +39256,8 @@ function taskField(task) {
 function taskOfReport(report) {
   return TASKS[report.task ?? "classification"];
 }
-function perTask(key2, make) {
-  const made = Object.values(TASKS).map((t) => make(t.schemas[key2]));
+function perTask(key2, make, only) {
+  const made = (only ? [TASKS[only]] : Object.values(TASKS)).map((t) => make(t.schemas[key2]));
   return made.length === 1 ? made[0] : external_exports.union(made);
 }
 var TASKS, taskNameSchema;
@@ -38777,13 +39273,14 @@ var init_registry = __esm({
 });
 
 // src/suites/pinned/schema.ts
-var pinnedResultSchema;
+var pinnedResultSchemaOf, pinnedResultSchema;
 var init_schema3 = __esm({
   "src/suites/pinned/schema.ts"() {
     "use strict";
     init_zod();
     init_registry();
-    pinnedResultSchema = perTask("pinnedCase", (pinned) => external_exports.array(pinned));
+    pinnedResultSchemaOf = (task) => perTask("pinnedCase", (pinned) => external_exports.array(pinned), task);
+    pinnedResultSchema = pinnedResultSchemaOf();
   }
 });
 
@@ -38800,7 +39297,7 @@ function logFactorial(n) {
 }
 function excessDropPValue(slice, population) {
   const { n: N, minus: a, plus: b } = population;
-  const c2 = N - a - b;
+  const c3 = N - a - b;
   const m = slice.n;
   if (slice.minus > a || slice.plus > b || m > N || slice.minus + slice.plus > m)
     throw new RangeError("slice counts exceed the population counts");
@@ -38812,11 +39309,11 @@ function excessDropPValue(slice, population) {
   const logTotal = logChoose(N, m);
   let p = 0;
   for (let km = 0; km <= maxMinus; km++) {
-    const lo = Math.max(0, m - km - c2);
+    const lo = Math.max(0, m - km - c3);
     const hi = Math.min(maxPlus, m - km, t + km);
     const base = logChoose(a, km) - logTotal;
     for (let kp = lo; kp <= hi; kp++)
-      p += Math.exp(base + logChoose(b, kp) + logChoose(c2, m - km - kp));
+      p += Math.exp(base + logChoose(b, kp) + logChoose(c3, m - km - kp));
   }
   return Math.min(1, p);
 }
@@ -38862,51 +39359,60 @@ function countRows(rows, changes) {
   }
   return { n, minus, plus };
 }
-function findSlicesWorseThanRest(slices, changes, options) {
+function countsTest(changes) {
   const all = countRows(
     Uint32Array.from({ length: changes.change.length }, (_, i) => i),
     changes
   );
-  const counts2 = slices.map((s) => countRows(s.rows, changes));
-  const tested = slices.map((_, i) => i).filter((i) => counts2[i].n > 0);
-  const ps = tested.map((i) => excessDropPValue(counts2[i], all));
+  return (rows, population) => {
+    const c3 = countRows(rows, changes);
+    const pop = population ? countRows(population, changes) : all;
+    const rest = minusCounts(pop, c3);
+    return {
+      n: c3.n,
+      change: meanChange(c3),
+      restChange: rest.n > 0 ? meanChange(rest) : null,
+      p: excessDropPValue(c3, pop)
+    };
+  };
+}
+function findSlicesWorseThanRest(slices, test, size, options) {
+  const results = slices.map((s) => test(s.rows));
+  const tested = slices.map((_, i) => i).filter((i) => results[i].n > 0 && results[i].change !== null);
+  const ps = tested.map((i) => results[i].p);
   const adjusted = ps.length > 0 ? benjaminiHochberg(ps, options.alpha).adjusted : [];
   const excess = slices.map(() => void 0);
   tested.forEach((i, t) => {
-    const c2 = counts2[i];
-    const rest = minusCounts(all, c2);
-    const change = meanChange(c2);
-    const restChange = rest.n > 0 ? meanChange(rest) : null;
+    const { n, restChange } = results[i];
+    const change = results[i].change;
     const finding = adjusted[t] < options.alpha && restChange !== null && Math.min(-change, restChange - change) > options.minDrop;
-    excess[i] = { paired: c2.n, change, restChange, p: ps[t], pAdjusted: adjusted[t], finding };
+    excess[i] = { paired: n, change, restChange, p: ps[t], pAdjusted: adjusted[t], finding };
   });
   const order = tested.filter((i) => excess[i].finding).sort(
     (a, b) => KIND_RANK[slices[a].kind] - KIND_RANK[slices[b].kind] || excess[a].pAdjusted - excess[b].pAdjusted || excess[a].change - excess[b].change
   );
   const kept = [];
-  const marks = new Uint8Array(changes.change.length);
+  const marks = new Uint8Array(size);
   for (const i of order) {
-    const by = kept.find(
-      (k) => explains(slices[k].rows, slices[i].rows, changes, all, marks, options)
-    );
+    const by = kept.find((k) => explains(slices[k].rows, slices[i].rows, test, marks, options));
     if (by === void 0) kept.push(i);
     else excess[i].collapsedInto = slices[by].key;
   }
   return { excess, findings: kept.map((i) => slices[i].key) };
 }
-function explains(bRows, aRows, changes, all, marks, options) {
+function explains(bRows, aRows, test, marks, options) {
   marks.fill(0);
   for (const p of bRows) marks[p] = 1;
   const inB = [];
   const outB = [];
   for (const p of aRows) (marks[p] === 1 ? inB : outB).push(p);
   if (inB.length === 0) return false;
-  const b = countRows(bRows, changes);
   if (outB.length > 0) {
-    const outside = minusCounts(all, b);
-    if (excessDropPValue(countRows(outB, changes), outside) < options.alpha) return false;
+    const outside = [];
+    for (let p = 0; p < marks.length; p++) if (marks[p] === 0) outside.push(p);
+    if (test(outB, outside).p < options.alpha) return false;
   }
-  if (excessDropPValue(countRows(inB, changes), b) < options.alpha) return false;
+  if (test(inB, bRows).p < options.alpha) return false;
   return true;
 }
 var excessSchema, KIND_RANK, minusCounts, meanChange;
@@ -38919,7 +39425,7 @@ var init_findings = __esm({
     excessSchema = external_exports.object({
       paired: external_exports.number().int().describe("Paired examples in the slice."),
       change: external_exports.number().describe(
-        "Mean per-example change of the task's outcome in the slice (candidate \u2212 baseline; classification: accuracy delta)."
+        "Change of the task's tested metric in the slice (candidate \u2212 baseline; classification: accuracy delta, the mean per-example change; detection: map delta)."
       ),
       restChange: external_exports.number().nullable().describe("The same over every other paired example."),
       p: external_exports.number().describe(
@@ -38942,7 +39448,7 @@ var init_findings = __esm({
       minus: a.minus - b.minus,
       plus: a.plus - b.plus
     });
-    meanChange = (c2) => c2.n === 0 ? 0 : (c2.plus - c2.minus) / c2.n;
+    meanChange = (c3) => c3.n === 0 ? 0 : (c3.plus - c3.minus) / c3.n;
   }
 });
 
@@ -38950,7 +39456,7 @@ var init_findings = __esm({
 function pairedStats(candidate, baseline, metrics, ctx, options) {
   const { task } = ctx;
   let b = 0;
-  let c2 = 0;
+  let c3 = 0;
   const n = candidate.rows?.length ?? candidate.table.length;
   for (let t = 0; t < n; t++) {
     const ci = candidate.rows ? candidate.rows[t] : t;
@@ -38958,7 +39464,7 @@ function pairedStats(candidate, baseline, metrics, ctx, options) {
     const cOk = task.correct(candidate.table, ci, ctx);
     const bOk = task.correct(baseline.table, bi, ctx);
     if (bOk && !cOk) b++;
-    else if (cOk && !bOk) c2++;
+    else if (cOk && !bOk) c3++;
   }
   const intervals = {};
   if (n > 0) {
@@ -38973,20 +39479,43 @@ function pairedStats(candidate, baseline, metrics, ctx, options) {
       if (iv) intervals[metric.name] = iv;
     }
   }
-  return { intervals, mcnemar: { b, c: c2, p: mcnemarExact(b, c2).pValue } };
+  const tests = task.metricTests;
+  const permutation = tests && n > 0 && options.resamples > 0 && options.permutation !== false ? tests.paired(candidate, baseline, permutationOptions(options), ctx) : void 0;
+  return {
+    intervals,
+    mcnemar: { b, c: c3, p: mcnemarExact(b, c3).pValue },
+    ...permutation && tests && Number.isFinite(permutation.observed) ? {
+      permutation: {
+        metric: tests.metric,
+        delta: permutation.observed,
+        p: permutation.p,
+        draws: permutation.draws
+      }
+    } : {}
+  };
+}
+function permutationOptions(options) {
+  return { maxDraws: options.resamples, exceedances: EXCEEDANCES, seed: options.seed };
 }
 function adjustAcrossTargets(stats, alpha) {
   if (stats.length === 0) return;
   const { adjusted } = benjaminiHochberg(
-    stats.map((s) => s.mcnemar.p),
+    stats.map((s) => s.permutation?.p ?? s.mcnemar.p),
     alpha
   );
   stats.forEach((s, i) => {
     s.pAdjusted = adjusted[i];
-    s.significant = adjusted[i] < alpha;
+    s.significant = adjusted[i] < alpha && agrees(s);
   });
 }
-var pairedStatsSchema;
+function agrees(s) {
+  const t = s.permutation;
+  if (!t) return true;
+  const iv = s.intervals[t.metric];
+  if (!iv) return true;
+  return t.delta < 0 ? iv.upper < 0 : t.delta > 0 ? iv.lower > 0 : false;
+}
+var pairedStatsSchema, EXCEEDANCES;
 var init_significance = __esm({
   "src/analysis/significance.ts"() {
     "use strict";
@@ -38997,14 +39526,27 @@ var init_significance = __esm({
       mcnemar: external_exports.object({ b: external_exports.number().int(), c: external_exports.number().int(), p: external_exports.number() }).describe(
         "Exact McNemar test on the task's per-example outcome (classification: accuracy): b = only baseline right, c = only candidate right."
       ),
-      pAdjusted: external_exports.number().optional().describe("McNemar p after Benjamini-Hochberg across overall and all slices."),
-      significant: external_exports.boolean().optional()
+      permutation: external_exports.object({
+        metric: external_exports.string(),
+        delta: external_exports.number().describe("The tested delta (candidate \u2212 baseline)."),
+        p: external_exports.number().describe("Two-sided p-value."),
+        draws: external_exports.number().int().describe("Rearrangements evaluated.")
+      }).optional().describe(
+        "Paired permutation test of the task's tested metric, for a task whose outcome metric is not what it is judged by (detection: map, each image's detections swapped between the models; docs/statistics.md). When present, its p is the one adjusted."
+      ),
+      pAdjusted: external_exports.number().optional().describe(
+        "p after Benjamini-Hochberg across overall and all slices (of the permutation test when present, else McNemar)."
+      ),
+      significant: external_exports.boolean().optional().describe(
+        "pAdjusted < alpha; with a permutation test, also its metric's bootstrap interval (when computed) lies wholly on the side of 0 of the delta."
+      )
     }).describe("Uncertainty of the deltas (present when a baseline was compared).");
+    EXCEEDANCES = 20;
   }
 });
 
 // src/suites/regression/schema.ts
-var predicate, sliceSchema, columnNoteSchema, overallBaseSchema, countsSchema, regressionResultSchema;
+var predicate, sliceSchema, columnNoteSchema, overallBaseSchema, countsSchema, regressionResultSchemaOf, regressionResultSchema;
 var init_schema4 = __esm({
   "src/suites/regression/schema.ts"() {
     "use strict";
@@ -39059,8 +39601,8 @@ var init_schema4 = __esm({
       newlyFixed: external_exports.number().int(),
       bothWrong: external_exports.number().int()
     });
-    regressionResultSchema = external_exports.object({
-      overall: perTask("overall", (extras) => overallBaseSchema.extend(extras.shape)),
+    regressionResultSchemaOf = (task) => external_exports.object({
+      overall: perTask("overall", (extras) => overallBaseSchema.extend(extras.shape), task),
       slices: external_exports.array(sliceSchema),
       findings: external_exports.array(external_exports.string()).describe(
         'Keys of the slices that got worse than the rest of the data, most important first, after collapsing those another finding explains (docs/statistics.md, "Findings").'
@@ -39074,9 +39616,11 @@ var init_schema4 = __esm({
           ),
           newlyFixed: external_exports.array(change).describe("At most report.maxListedExamples (counts.newlyFixed has the total)."),
           counts: countsSchema
-        })
+        }),
+        task
       )
     });
+    regressionResultSchema = regressionResultSchemaOf();
   }
 });
 
@@ -39105,15 +39649,15 @@ function closestMatch(word, candidates) {
   const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   let best;
   let bestScore = Infinity;
-  for (const c2 of candidates) {
-    if (c2 === word) continue;
-    const lc = c2.toLowerCase();
+  for (const c3 of candidates) {
+    if (c3 === word) continue;
+    const lc = c3.toLowerCase();
     const d = editDistance(w, lc);
     const contains = w.length >= 4 && (lc.includes(w) || w.includes(lc));
     if (d > limit && !contains) continue;
     const score = contains ? Math.min(d, 1.5) : d;
     if (score < bestScore) {
-      best = c2;
+      best = c3;
       bestScore = score;
     }
   }
@@ -39152,28 +39696,28 @@ function explain(issues, prefix, src) {
   );
   const out = [];
   for (const issue2 of issues) {
-    const path27 = pathOf(issue2);
-    if (SIZE_CODES.has(issue2.code) && wrongType.has(JSON.stringify(path27))) continue;
-    if (issue2.code === "invalid_union") out.push(...explainUnion(issue2, path27, src));
-    else out.push(describe3(issue2, path27, src));
+    const path29 = pathOf(issue2);
+    if (SIZE_CODES.has(issue2.code) && wrongType.has(JSON.stringify(path29))) continue;
+    if (issue2.code === "invalid_union") out.push(...explainUnion(issue2, path29, src));
+    else out.push(describe3(issue2, path29, src));
   }
   return out;
 }
-function explainUnion(issue2, path27, src) {
-  const value = valueAt2(src.raw, path27);
+function explainUnion(issue2, path29, src) {
+  const value = valueAt2(src.raw, path29);
   const fitting = issue2.errors.filter((branch) => !isTypeMismatch(branch, value));
   if (fitting.length > 0) {
     const depth = (b) => Math.max(...b.map((i) => i.path.length));
     const best = [...fitting].sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0];
     const only = best.length === 1 ? best[0] : void 0;
-    const options2 = unionOptions(schemaAt(src.schema, path27));
+    const options2 = unionOptions(schemaAt(src.schema, path29));
     if (only?.code === "invalid_value" && only.path.length === 0 && options2) {
       const others = options2.filter((o) => !["enum", "literal"].includes(defOf(o).type)).map((o) => describeSchema(o, true));
-      return [{ path: path27, at: path27, ...mustBeOneOf(only.values, value, others), ...got(value) }];
+      return [{ path: path29, at: path29, ...mustBeOneOf(only.values, value, others), ...got(value) }];
     }
-    return explain(best, path27, src);
+    return explain(best, path29, src);
   }
-  const options = unionOptions(schemaAt(src.schema, path27));
+  const options = unionOptions(schemaAt(src.schema, path29));
   const expected = options ? [...new Set(options.map((o) => describeSchema(o)))] : [
     ...new Set(
       issue2.errors.flatMap(
@@ -39184,8 +39728,8 @@ function explainUnion(issue2, path27, src) {
   const what = joinOr(expected);
   return [
     {
-      path: path27,
-      at: path27,
+      path: path29,
+      at: path29,
       text: value === void 0 ? `is required (${what})` : `expected ${what}, got ${gotWords(value)}`
     }
   ];
@@ -39195,18 +39739,18 @@ function isTypeMismatch(branch, value) {
     (i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_value" && !i.values.some((v) => typeof v === typeof value))
   );
 }
-function describe3(issue2, path27, src) {
-  const value = valueAt2(src.raw, path27);
+function describe3(issue2, path29, src) {
+  const value = valueAt2(src.raw, path29);
   const own2 = isOwnMessage(issue2.message);
   switch (issue2.code) {
     case "unrecognized_keys": {
-      const keys = keysAt(src.schema, path27);
+      const keys = keysAt(src.schema, path29);
       const first = issue2.keys[0] ?? "";
       const hint = keys ? didYouMean(first, keys) : "";
       const list2 = `${issue2.keys.slice(0, 10).map((k) => `"${k}"`).join(", ")}${issue2.keys.length > 10 ? ` and ${issue2.keys.length - 10} more` : ""}`;
       return {
-        path: path27,
-        at: [...path27, first],
+        path: path29,
+        at: [...path29, first],
         text: `unknown key${issue2.keys.length > 1 ? "s" : ""} ${list2}${!hint && keys ? ` (allowed here: ${keys.join(", ")})` : ""}`,
         hint
       };
@@ -39214,8 +39758,8 @@ function describe3(issue2, path27, src) {
     case "invalid_value": {
       const oneOf = mustBeOneOf(issue2.values, value);
       return {
-        path: path27,
-        at: path27,
+        path: path29,
+        at: path29,
         ...oneOf,
         ...own2 ? { hint: `; ${issue2.message}` } : {},
         ...got(value)
@@ -39223,24 +39767,24 @@ function describe3(issue2, path27, src) {
     }
     case "invalid_type": {
       if (value === void 0)
-        return { path: path27, at: path27, text: `is required (${expectedAt(src, path27, issue2.expected)})` };
-      if (own2) return { path: path27, at: path27, text: issue2.message, item: true, ...got(value) };
+        return { path: path29, at: path29, text: `is required (${expectedAt(src, path29, issue2.expected)})` };
+      if (own2) return { path: path29, at: path29, text: issue2.message, item: true, ...got(value) };
       return {
-        path: path27,
-        at: path27,
-        text: `expected ${expectedAt(src, path27, issue2.expected)}, got ${gotWords(value)}`,
+        path: path29,
+        at: path29,
+        text: `expected ${expectedAt(src, path29, issue2.expected)}, got ${gotWords(value)}`,
         item: true
       };
     }
     case "too_small":
     case "too_big": {
-      if (own2) return { path: path27, at: path27, text: issue2.message, ...got(value) };
-      return { path: path27, at: path27, text: sizeText(issue2), ...got(value) };
+      if (own2) return { path: path29, at: path29, text: issue2.message, ...got(value) };
+      return { path: path29, at: path29, text: sizeText(issue2), ...got(value) };
     }
     default:
       return {
-        path: path27,
-        at: path27,
+        path: path29,
+        at: path29,
         text: issue2.message,
         ...issue2.code === "custom" ? {} : got(value)
       };
@@ -39293,9 +39837,9 @@ function collapseItems(problems, raw) {
     return r === void 0 ? [p] : r === null ? [] : [r];
   });
 }
-function valueAt2(raw, path27) {
+function valueAt2(raw, path29) {
   let value = raw;
-  for (const part of path27) {
+  for (const part of path29) {
     if (value === null || typeof value !== "object") return void 0;
     value = value[part];
   }
@@ -39344,22 +39888,22 @@ function child(s, part) {
   if (def.type === "record") return def.valueType;
   if (def.type === "union")
     for (const o of def.options ?? []) {
-      const c2 = child(unwrap(o), part);
-      if (c2) return c2;
+      const c3 = child(unwrap(o), part);
+      if (c3) return c3;
     }
   return void 0;
 }
-function schemaAt(schema, path27) {
+function schemaAt(schema, path29) {
   let s = unwrap(schema);
-  for (const part of path27) {
+  for (const part of path29) {
     s = s && child(s, part);
     if (!s) return void 0;
     s = unwrap(s);
   }
   return s;
 }
-function keysAt(schema, path27) {
-  const s = schemaAt(schema, path27);
+function keysAt(schema, path29) {
+  const s = schemaAt(schema, path29);
   const def = s && defOf(s);
   return def?.type === "object" && def.shape ? Object.keys(def.shape) : void 0;
 }
@@ -39417,8 +39961,8 @@ function plural2(schema) {
   if (def.type === "object" || def.type === "record") return "mappings";
   return void 0;
 }
-function expectedAt(src, path27, fallback) {
-  const s = schemaAt(src.schema, path27);
+function expectedAt(src, path29, fallback) {
+  const s = schemaAt(src.schema, path29);
   return s ? describeSchema(s) : typeWords(fallback);
 }
 function typeWords(expected) {
@@ -39456,7 +40000,7 @@ var init_issues = __esm({
       "readonly",
       "nonoptional"
     ]);
-    isInt = (def) => (def.checks ?? []).some((c2) => c2._zod.def.format === "safeint" || c2._zod.def.format === "int32");
+    isInt = (def) => (def.checks ?? []).some((c3) => c3._zod.def.format === "safeint" || c3._zod.def.format === "int32");
   }
 });
 
@@ -39486,8 +40030,8 @@ function judge(check2) {
   if (fail2 === void 0 && warn === void 0)
     throw new Error(`gate ${check2.rule}: a check needs a fail or a warn threshold`);
   const measured = check2.measured === void 0 ? check2.value : check2.measured;
-  const tolerance = check2.tolerance ?? 0;
-  const meets = (t) => check2.bound === "atLeast" ? measured + tolerance >= t : measured <= t + tolerance;
+  const tolerance2 = check2.tolerance ?? 0;
+  const meets = (t) => check2.bound === "atLeast" ? measured + tolerance2 >= t : measured <= t + tolerance2;
   let decision;
   if (measured === null) {
     decision = {
@@ -39608,11 +40152,24 @@ function formatPValue(value) {
   if (p < 1e-6) return "<1e-6";
   return String(Number(p.toPrecision(2)));
 }
-var NOT_SCANNED;
+function labelOf(input2, k) {
+  const objects = input2.objects;
+  if (!objects) return input2.examples[k].label;
+  const { offsets, classes } = objects.columns;
+  const counts2 = /* @__PURE__ */ new Map();
+  for (let r = offsets[k]; r < offsets[k + 1]; r++) {
+    const name = input2.classes[classes[r]];
+    counts2.set(name, (counts2.get(name) ?? 0) + 1);
+  }
+  if (counts2.size === 0) return "no objects";
+  return [...counts2].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([name, n]) => n > 1 ? `${name} \xD7${n}` : name).join(", ");
+}
+var NOT_SCANNED, NO_SINGLE_LABEL;
 var init_util2 = __esm({
   "src/suites/data/util.ts"() {
     "use strict";
     NOT_SCANNED = "the images were not scanned";
+    NO_SINGLE_LABEL = "needs one class per example; detection images hold several objects (see the box check)";
   }
 });
 
@@ -39642,10 +40199,10 @@ function analyseBias(input2, options) {
     const perGroup = [...byGroup.entries()].sort((a, b) => compare(a[0], b[0])).map(([value, items]) => ({ value, ...groupStats(value, items, K, options) }));
     const eligible = perGroup.filter((g) => g.stats.eligible);
     const gapOf = (pick2) => gap(eligible.map((g) => [g.value, pick2(g)]));
-    const classGaps = input2.classes.map((label, c2) => ({
+    const classGaps = input2.classes.map((label, c3) => ({
       label,
-      tprGap: gapOf((g) => g.tpr[c2]),
-      fprGap: gapOf((g) => g.fpr[c2])
+      tprGap: gapOf((g) => g.tpr[c3]),
+      fprGap: gapOf((g) => g.fpr[c3])
     }));
     const worstOf = (cg) => Math.max(cg.tprGap?.value ?? -1, cg.fprGap?.value ?? -1);
     classGaps.sort((a, b) => worstOf(b) - worstOf(a) || compare(a.label, b.label));
@@ -39698,12 +40255,12 @@ function groupStats(value, items, K, options) {
   }
   const tpr = [];
   const fpr = [];
-  for (let c2 = 0; c2 < K; c2++) {
-    const pos = positives[c2];
+  for (let c3 = 0; c3 < K; c3++) {
+    const pos = positives[c3];
     const neg = n - pos;
-    tpr.push(pos >= options.minClassSupport && pos > 0 ? truePositives[c2] / pos : null);
+    tpr.push(pos >= options.minClassSupport && pos > 0 ? truePositives[c3] / pos : null);
     fpr.push(
-      neg >= options.minClassSupport && neg > 0 ? (predicted[c2] - truePositives[c2]) / neg : null
+      neg >= options.minClassSupport && neg > 0 ? (predicted[c3] - truePositives[c3]) / neg : null
     );
   }
   const ci = wilsonInterval(correct, n);
@@ -39751,17 +40308,18 @@ var init_bias = __esm({
       id: "bias",
       title: "Group disparity",
       run(ctx) {
-        const c2 = ctx.config.bias;
-        if (!c2.enabled) return skipped("disabled in config");
-        if (c2.attributes.length === 0)
+        const c3 = ctx.config.bias;
+        if (!c3.enabled) return skipped("disabled in config");
+        if (ctx.input.objects) return skipped(NO_SINGLE_LABEL);
+        if (c3.attributes.length === 0)
           return skipped("no sensitive attributes (set data.bias.attributes)");
         const { examples, classes, candidate } = ctx.input;
         const finding = analyseBias(
           { examples, classes, candidate },
           {
-            attributes: c2.attributes,
-            minGroupSize: c2.minGroupSize,
-            minClassSupport: c2.minClassSupport
+            attributes: c3.attributes,
+            minGroupSize: c3.minGroupSize,
+            minClassSupport: c3.minClassSupport
           }
         );
         return finding ?? skipped("no clean candidate prediction matches an example");
@@ -39794,8 +40352,198 @@ var init_bias = __esm({
   }
 });
 
+// src/metrics/detection/data-checks.ts
+function detectionDataChecks(gt, sizes, numClasses) {
+  const N = gt.offsets.length - 1;
+  const out = {
+    objects: gt.classes.length,
+    degenerate: [],
+    outOfBounds: [],
+    duplicates: [],
+    perClass: Array.from({ length: numClasses }, () => ({ objects: 0, images: 0 })),
+    tinyShare: 0,
+    areaBuckets: { small: 0, medium: 0, large: 0 }
+  };
+  let counted = 0;
+  let tiny = 0;
+  for (let i = 0; i < N; i++) {
+    const seen = /* @__PURE__ */ new Set();
+    const from = gt.offsets[i];
+    const to = gt.offsets[i + 1];
+    for (let r = from; r < to; r++) {
+      const [x1, y1, x2, y2] = [
+        gt.boxes[4 * r],
+        gt.boxes[4 * r + 1],
+        gt.boxes[4 * r + 2],
+        gt.boxes[4 * r + 3]
+      ];
+      if (!(x2 > x1 && y2 > y1)) out.degenerate.push({ image: i, row: r });
+      if (x1 < 0 || y1 < 0 || x2 > sizes.widths[i] || y2 > sizes.heights[i])
+        out.outOfBounds.push({ image: i, row: r });
+      const k = gt.classes[r];
+      out.perClass[k].objects++;
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.perClass[k].images++;
+      }
+      if (gt.iscrowd[r] === 0 && gt.ignore[r] === 0) {
+        counted++;
+        if (gt.areas[r] < TINY_AREA) tiny++;
+        out.areaBuckets[areaBucket(gt.areas[r])]++;
+      }
+      for (let s = from; s < r; s++)
+        if (gt.classes[s] === k && boxIou(gt.boxes, s, gt.boxes, r, false) >= DUPLICATE_IOU)
+          out.duplicates.push([
+            { image: i, row: s },
+            { image: i, row: r }
+          ]);
+    }
+  }
+  out.tinyShare = counted === 0 ? 0 : tiny / counted;
+  return out;
+}
+var DUPLICATE_IOU, TINY_AREA;
+var init_data_checks = __esm({
+  "src/metrics/detection/data-checks.ts"() {
+    "use strict";
+    init_detections();
+    init_matching();
+    DUPLICATE_IOU = 0.95;
+    TINY_AREA = 16 * 16;
+  }
+});
+
+// src/suites/data/boxes.ts
+function checkBoxes(input2, maxListed) {
+  const { columns: gt, sizes } = input2.objects;
+  const n = gt.offsets.length - 1;
+  const dims = sizes ?? {
+    widths: new Float64Array(n).fill(Infinity),
+    heights: new Float64Array(n).fill(Infinity)
+  };
+  const found = detectionDataChecks(gt, dims, input2.classes.length);
+  const ex = (image4) => input2.examples[image4];
+  const boxOf = (row2) => Array.from(gt.boxes.subarray(4 * row2, 4 * row2 + 4));
+  const ref = (r) => ({
+    id: ex(r.image).id,
+    path: ex(r.image).path,
+    object: r.row - gt.offsets[r.image],
+    class: input2.classes[gt.classes[r.row]],
+    box: boxOf(r.row),
+    imageWidth: dims.widths[r.image],
+    imageHeight: dims.heights[r.image]
+  });
+  let empty2 = 0;
+  for (let i = 0; i < n; i++) if (gt.offsets[i + 1] === gt.offsets[i]) empty2++;
+  const total = found.objects;
+  const classes = found.perClass.map((c3, k) => ({
+    class: input2.classes[k],
+    objects: c3.objects,
+    images: c3.images,
+    share: total === 0 ? 0 : c3.objects / total
+  }));
+  const rarest = classes.reduce(
+    (min, c3) => min === void 0 || c3.objects < min.objects ? c3 : min,
+    void 0
+  );
+  const tinyCount = countTiny(gt);
+  const duplicates = found.duplicates.slice(0, maxListed).map(([a, b]) => ({
+    id: ex(a.image).id,
+    path: ex(a.image).path,
+    class: input2.classes[gt.classes[a.row]],
+    objects: [a.row - gt.offsets[a.image], b.row - gt.offsets[a.image]],
+    iou: boxIou(gt.boxes, a.row, gt.boxes, b.row, false),
+    boxes: [boxOf(a.row), boxOf(b.row)],
+    imageWidth: dims.widths[a.image],
+    imageHeight: dims.heights[a.image]
+  }));
+  return {
+    status: "ran",
+    imageCount: n,
+    objectCount: total,
+    emptyImageCount: empty2,
+    degenerateCount: found.degenerate.length,
+    outOfBoundsCount: found.outOfBounds.length,
+    duplicateCount: found.duplicates.length,
+    duplicateIou: DUPLICATE_IOU,
+    tinyCount,
+    tinyShare: found.tinyShare,
+    tinyArea: TINY_AREA,
+    areaBuckets: found.areaBuckets,
+    classes,
+    rarestClass: rarest ? { class: rarest.class, objects: rarest.objects } : null,
+    degenerate: found.degenerate.slice(0, maxListed).map(ref),
+    outOfBounds: found.outOfBounds.slice(0, maxListed).map(ref),
+    duplicates,
+    truncated: [found.degenerate, found.outOfBounds, found.duplicates].some(
+      (l) => l.length > maxListed
+    )
+  };
+}
+function countTiny(gt) {
+  let tiny = 0;
+  for (let r = 0; r < gt.classes.length; r++)
+    if (gt.iscrowd[r] === 0 && gt.ignore[r] === 0 && gt.areas[r] < TINY_AREA) tiny++;
+  return tiny;
+}
+var boxesCheck;
+var init_boxes = __esm({
+  "src/suites/data/boxes.ts"() {
+    "use strict";
+    init_data_checks();
+    init_matching();
+    init_util2();
+    boxesCheck = {
+      id: "boxes",
+      title: "Boxes",
+      applies: (input2) => input2.objects !== void 0,
+      run(ctx) {
+        if (!ctx.config.boxes.enabled) return skipped("disabled in config");
+        const { examples, classes, objects } = ctx.input;
+        if (!objects) return skipped("the dataset has no boxes");
+        return checkBoxes({ examples, classes, objects }, ctx.config.maxListed);
+      },
+      gateValues: (f) => [
+        {
+          gate: "maxDegenerateBoxes",
+          metric: "degenerate boxes",
+          value: f.degenerateCount,
+          format: formatNumber
+        },
+        {
+          gate: "maxOutOfBoundsBoxes",
+          metric: "boxes past the image border",
+          value: f.outOfBoundsCount,
+          format: formatNumber
+        },
+        {
+          gate: "maxDuplicateBoxes",
+          metric: "duplicate boxes",
+          value: f.duplicateCount,
+          format: formatNumber
+        },
+        {
+          gate: "maxTinyObjectShare",
+          metric: "tiny-object share",
+          value: f.tinyShare,
+          format: formatPercent
+        },
+        ...f.rarestClass ? [
+          {
+            gate: "minClassObjects",
+            metric: "objects of the rarest class",
+            value: f.rarestClass.objects,
+            format: formatNumber,
+            detail: f.rarestClass.class
+          }
+        ] : []
+      ]
+    };
+  }
+});
+
 // src/config/data.ts
-var nonEmpty, share, sharesSchema, dataGateSchema, hashKind, hammingThreshold, pixelCheck, maxPixelDifference, labelIssuesConfigSchema, duplicatesConfigSchema, leakageConfigSchema, representativityConfigSchema, imagePropertiesConfigSchema, biasConfigSchema, dataGatesConfigSchema, dataSuiteConfigSchema;
+var nonEmpty, share, sharesSchema, dataGateSchema, hashKind, hammingThreshold, pixelCheck, maxPixelDifference, labelIssuesConfigSchema, duplicatesConfigSchema, leakageConfigSchema, representativityConfigSchema, imagePropertiesConfigSchema, biasConfigSchema, boxesConfigSchema, dataGatesConfigSchema, dataSuiteConfigSchema;
 var init_data = __esm({
   "src/config/data.ts"() {
     "use strict";
@@ -39887,8 +40635,20 @@ var init_data = __esm({
         "A group needs this many positives (negatives) of a class for its TPR (FPR) of that class."
       )
     }).strict();
+    boxesConfigSchema = external_exports.object({
+      enabled: external_exports.boolean().default(true).describe(
+        "Check detection ground truth: degenerate, out-of-bounds and duplicate boxes, class balance, tiny objects. Detection only."
+      )
+    }).strict();
     dataGatesConfigSchema = external_exports.object({
       maxLabelIssueRate: dataGateSchema.default({ warn: 0.02 }).describe("Fraction of examples flagged as label issues."),
+      maxDegenerateBoxes: dataGateSchema.default({ warn: 0 }).describe("Detection: ground-truth boxes with zero width or height."),
+      maxOutOfBoundsBoxes: dataGateSchema.default({ warn: 0 }).describe("Detection: ground-truth boxes past the image border."),
+      maxDuplicateBoxes: dataGateSchema.default({ warn: 0 }).describe("Detection: pairs of same-class boxes in one image with IoU \u2265 0.95."),
+      maxTinyObjectShare: dataGateSchema.default({}).describe(
+        "Detection: share of counted objects with area < 16\xB2 pixels (report only by default)."
+      ),
+      minClassObjects: dataGateSchema.default({}).describe("Detection: objects of the rarest class (report only by default)."),
       maxDuplicateGroups: dataGateSchema.default({ warn: 0 }).describe("Groups of exact or near duplicates."),
       maxConflictingDuplicateGroups: dataGateSchema.default({ warn: 0 }).describe("Duplicate groups whose members carry different labels."),
       maxLeakageRate: dataGateSchema.default({ warn: 0, fail: 0.01 }).describe("Fraction of evaluation examples found in the training set."),
@@ -39914,6 +40674,7 @@ var init_data = __esm({
       ),
       maxListed: external_exports.number().int().min(1).max(1e4).default(50).describe("Worst offenders kept per finding."),
       labelIssues: labelIssuesConfigSchema.prefault({}),
+      boxes: boxesConfigSchema.prefault({}),
       duplicates: duplicatesConfigSchema.prefault({}),
       leakage: leakageConfigSchema.prefault({}),
       representativity: representativityConfigSchema.prefault({}),
@@ -40096,15 +40857,15 @@ var init_image_properties = __esm({
       id: "imageProperties",
       title: "Image properties",
       run(ctx) {
-        const c2 = ctx.config.imageProperties;
-        if (!c2.enabled) return skipped("disabled in config");
+        const c3 = ctx.config.imageProperties;
+        if (!c3.enabled) return skipped("disabled in config");
         const scans = ctx.input.scans?.examples;
         if (!scans || ctx.input.reference && !ctx.input.scans?.reference) return skipped(NOT_SCANNED);
         const reference = ctx.input.scans?.reference;
         const toProperty = (s) => s.ok ? { id: s.id, ok: true, properties: s.properties } : { id: s.id, ok: false, error: s.error };
         return analyseImageProperties(scans.map(toProperty), reference?.map(toProperty), {
-          outlierZ: c2.outlierZ,
-          alpha: c2.alpha,
+          outlierZ: c3.outlierZ,
+          alpha: c3.alpha,
           maxListed: ctx.config.maxListed
         });
       },
@@ -40168,10 +40929,10 @@ function confidentLearning(labels, probs, classCount, options) {
   }
   const calibrated = C.map((row2, i) => {
     const rowSum = row2.reduce((a, b) => a + b, 0);
-    return row2.map((c2) => rowSum > 0 ? c2 / rowSum * counts2[i] : 0);
+    return row2.map((c3) => rowSum > 0 ? c3 / rowSum * counts2[i] : 0);
   });
   const total = calibrated.reduce((s, row2) => s + row2.reduce((a, b) => a + b, 0), 0);
-  const joint = calibrated.map((row2) => row2.map((c2) => total > 0 ? c2 / total : 0));
+  const joint = calibrated.map((row2) => row2.map((c3) => total > 0 ? c3 / total : 0));
   let trace = 0;
   for (let i = 0; i < K; i++) trace += joint[i][i];
   const estimatedNoiseRate = total > 0 ? Math.max(0, 1 - trace) : 0;
@@ -40364,15 +41125,16 @@ var init_label_issues = __esm({
       id: "labelIssues",
       title: "Label issues",
       run(ctx) {
-        const c2 = ctx.config.labelIssues;
-        if (!c2.enabled) return skipped("disabled in config");
+        const c3 = ctx.config.labelIssues;
+        if (!c3.enabled) return skipped("disabled in config");
+        if (ctx.input.objects) return skipped(NO_SINGLE_LABEL);
         const { examples, classes, candidate, baseline } = ctx.input;
         const finding = findLabelIssues(
           { examples, classes, candidate, ...baseline ? { baseline } : {} },
           {
-            method: c2.method,
-            rankBy: c2.rankBy,
-            requireBaselineAgreement: c2.requireBaselineAgreement,
+            method: c3.method,
+            rankBy: c3.rankBy,
+            requireBaselineAgreement: c3.requireBaselineAgreement,
             maxListed: ctx.config.maxListed
           }
         );
@@ -40702,7 +41464,7 @@ var init_hamming_index = __esm({
         const base = Math.floor(64 / chunkCount);
         let extra = 64 - base * chunkCount;
         let start = 0;
-        for (let c2 = 0; c2 < chunkCount; c2++) {
+        for (let c3 = 0; c3 < chunkCount; c3++) {
           const width = base + (extra > 0 ? 1 : 0);
           if (extra > 0) extra--;
           this.chunks.push(buildChunk(columns2, start, width));
@@ -40752,10 +41514,10 @@ var init_hamming_index = __esm({
         }
         const stamp = this.nextEpoch();
         const seen = this.seen;
-        for (let c2 = 0; c2 < this.chunks.length; c2++) {
-          const chunk = this.chunks[c2];
+        for (let c3 = 0; c3 < this.chunks.length; c3++) {
+          const chunk = this.chunks[c3];
           const key2 = chunkKey(qhi, qlo, chunk.start, chunk.width);
-          const masks = plan[c2];
+          const masks = plan[c3];
           const offsets = chunk.offsets;
           const ids = chunk.ids;
           for (let m = 0; m < masks.length; m++) {
@@ -40955,11 +41717,11 @@ function regionMembers(images, region, mode) {
 }
 function confirmed(a, b, distance, options) {
   if (!options.pixelCheck) return true;
-  const tolerance = distance <= CLOSE_HAMMING_DISTANCE ? Math.max(CLOSE_PIXEL_DIFFERENCE, options.maxPixelDifference) : options.maxPixelDifference;
+  const tolerance2 = distance <= CLOSE_HAMMING_DISTANCE ? Math.max(CLOSE_PIXEL_DIFFERENCE, options.maxPixelDifference) : options.maxPixelDifference;
   for (const region of SIGNATURE_REGIONS) {
     const ra = a[region];
     const rb = b[region];
-    if (ra && rb && pixelDifference(ra.thumbnail, rb.thumbnail) <= tolerance) return true;
+    if (ra && rb && pixelDifference(ra.thumbnail, rb.thumbnail) <= tolerance2) return true;
   }
   return false;
 }
@@ -40969,10 +41731,10 @@ function nearPairs(images, options) {
   for (const region of SIGNATURE_REGIONS) {
     const { members: members2, hashes } = regionMembers(images, region, options.hash);
     const index2 = HammingIndex.build(hashes, { radius: options.threshold });
-    for (const pair2 of index2.pairsWithin(options.threshold)) {
-      const a = members2[pair2.i];
-      const b = members2[pair2.j];
-      const d = options.hash === "both" ? modeDistance(images[a].signature[region], images[b].signature[region], "both") : pair2.distance;
+    for (const pair3 of index2.pairsWithin(options.threshold)) {
+      const a = members2[pair3.i];
+      const b = members2[pair3.j];
+      const d = options.hash === "both" ? modeDistance(images[a].signature[region], images[b].signature[region], "both") : pair3.distance;
       if (d > options.threshold) continue;
       const key2 = a * n + b;
       const previous = candidates.get(key2);
@@ -41172,19 +41934,19 @@ var init_near_duplicates = __esm({
       id: "duplicates",
       title: "Duplicates",
       run(ctx) {
-        const c2 = ctx.config.duplicates;
-        if (!c2.enabled) return skipped("disabled in config");
+        const c3 = ctx.config.duplicates;
+        if (!c3.enabled) return skipped("disabled in config");
         const scans = ctx.input.scans?.examples;
         if (!scans) return skipped(NOT_SCANNED);
         const images = scans.flatMap((s, k) => {
-          const h = hashedFromScan(s, ctx.input.examples[k].label);
+          const h = hashedFromScan(s, labelOf(ctx.input, k));
           return h ? [h] : [];
         });
         return findDuplicates(images, {
-          hash: c2.hash,
-          threshold: c2.hammingThreshold,
-          pixelCheck: c2.pixelCheck,
-          maxPixelDifference: c2.maxPixelDifference,
+          hash: c3.hash,
+          threshold: c3.hammingThreshold,
+          pixelCheck: c3.pixelCheck,
+          maxPixelDifference: c3.maxPixelDifference,
           maxListed: ctx.config.maxListed
         });
       },
@@ -41207,15 +41969,15 @@ var init_near_duplicates = __esm({
       id: "leakage",
       title: "Train/eval leakage",
       run(ctx) {
-        const c2 = ctx.config.leakage;
-        if (!c2.enabled) return skipped("disabled in config");
+        const c3 = ctx.config.leakage;
+        if (!c3.enabled) return skipped("disabled in config");
         const train = ctx.input.train;
         if (!train) return skipped("no training manifest (set data.trainManifest)");
         const evalScans = ctx.input.scans?.examples;
         const trainScans = ctx.input.scans?.train;
         if (!evalScans || !trainScans) return skipped(NOT_SCANNED);
         const evalImages = evalScans.flatMap((s, k) => {
-          const h = hashedFromScan(s, ctx.input.examples[k].label);
+          const h = hashedFromScan(s, ctx.input.objects ? void 0 : ctx.input.examples[k].label);
           return h ? [h] : [];
         });
         const trainImages = trainScans.flatMap((s, k) => {
@@ -41223,11 +41985,11 @@ var init_near_duplicates = __esm({
           return h ? [h] : [];
         });
         return findLeakage(evalImages, trainImages, {
-          hash: c2.hash,
-          threshold: c2.hammingThreshold,
-          pixelCheck: c2.pixelCheck,
-          maxPixelDifference: c2.maxPixelDifference,
-          near: c2.near,
+          hash: c3.hash,
+          threshold: c3.hammingThreshold,
+          pixelCheck: c3.pixelCheck,
+          maxPixelDifference: c3.maxPixelDifference,
+          near: c3.near,
           maxListed: ctx.config.maxListed
         });
       },
@@ -41380,7 +42142,7 @@ function checkRepresentativity(items, options) {
   const comparisons = [];
   const label = { kind: "label" };
   if (options.expectedLabel !== void 0) {
-    const shares = options.expectedLabel === "uniform" ? Object.fromEntries(options.classes.map((c2) => [c2, 1])) : options.expectedLabel;
+    const shares = options.expectedLabel === "uniform" ? Object.fromEntries(options.classes.map((c3) => [c3, 1])) : options.expectedLabel;
     comparisons.push(
       compareToShares(items, label, shares, { ...options, knownCategories: options.classes })
     );
@@ -41405,20 +42167,20 @@ function checkRepresentativity(items, options) {
       comparisons.push(compareToReference(items, options.reference, dim, options));
   }
   if (comparisons.length === 0) return void 0;
-  const pValues = comparisons.flatMap((c2) => c2.chiSquare ? [c2.chiSquare.pValue] : []);
+  const pValues = comparisons.flatMap((c3) => c3.chiSquare ? [c3.chiSquare.pValue] : []);
   return {
     status: "ran",
     comparisons,
-    maxTvd: Math.max(0, ...comparisons.map((c2) => c2.tvd)),
+    maxTvd: Math.max(0, ...comparisons.map((c3) => c3.tvd)),
     minPValue: pValues.length > 0 ? Math.min(...pValues) : 1,
-    significantCount: comparisons.filter((c2) => c2.significant).length
+    significantCount: comparisons.filter((c3) => c3.significant).length
   };
 }
 function dimensionName(dim) {
   return dim.kind === "label" ? "label" : dim.column;
 }
-function sortedUnion(a, b, c2) {
-  return [.../* @__PURE__ */ new Set([...a, ...b, ...c2])].sort(compare3);
+function sortedUnion(a, b, c3) {
+  return [.../* @__PURE__ */ new Set([...a, ...b, ...c3])].sort(compare3);
 }
 function sum(values) {
   let s = 0;
@@ -41438,16 +42200,20 @@ var init_representativity = __esm({
       id: "representativity",
       title: "Representativity",
       run(ctx) {
-        const c2 = ctx.config.representativity;
-        if (!c2.enabled) return skipped("disabled in config");
-        const finding = checkRepresentativity(ctx.input.examples, {
-          ...c2.expected.label !== void 0 ? { expectedLabel: c2.expected.label } : {},
-          expectedMetadata: c2.expected.metadata,
-          ...ctx.input.reference ? { reference: ctx.input.reference } : {},
-          ...c2.columns ? { columns: c2.columns } : {},
+        const c3 = ctx.config.representativity;
+        if (!c3.enabled) return skipped("disabled in config");
+        const detection = ctx.input.objects !== void 0;
+        const unlabelled = (items2) => items2.map((i) => ({ ...i.metadata ? { metadata: i.metadata } : {} }));
+        const items = detection ? unlabelled(ctx.input.examples) : ctx.input.examples;
+        const reference = ctx.input.reference && (detection ? unlabelled(ctx.input.reference) : ctx.input.reference);
+        const finding = checkRepresentativity(items, {
+          ...c3.expected.label !== void 0 ? { expectedLabel: c3.expected.label } : {},
+          expectedMetadata: c3.expected.metadata,
+          ...reference ? { reference } : {},
+          ...c3.columns ? { columns: c3.columns } : {},
           classes: ctx.input.classes,
-          minSupport: c2.minSupport,
-          alpha: c2.alpha
+          minSupport: c3.minSupport,
+          alpha: c3.alpha
         });
         return finding ?? skipped(
           "nothing to compare with (set data.representativity.expected or data.referenceManifest)"
@@ -41497,15 +42263,16 @@ function renderDataSection(result, options = {}) {
     `${result.exampleCount} evaluation examples. Data verdict: ${ICON[result.level]}.`,
     ""
   );
-  const rows = ORDER.map((id) => {
+  const rows = ORDER.flatMap((id) => {
     const finding = result.checks[id];
+    if (!finding) return [];
     const gates = result.gateResults.filter((g) => g.check === id);
     const level3 = gates.reduce(
       (w, g) => g.level === "fail" || w === "fail" ? "fail" : g.level === "warn" || w === "warn" ? "warn" : "pass",
       void 0
     );
     const summary = finding.status === "skipped" ? `skipped: ${escapeMarkdown(finding.reason, 300)}` : summarise2(id, finding);
-    return [TITLES[id], summary, level3 ? ICON[level3] : "\u2014"];
+    return [[TITLES[id], summary, level3 ? ICON[level3] : "\u2014"]];
   });
   parts.push(markdownTable2(["check", "finding", "gate"], rows), "");
   const failing = result.gateResults.filter((g) => g.level !== "pass");
@@ -41517,9 +42284,9 @@ function renderDataSection(result, options = {}) {
   }
   for (const id of ORDER) {
     const finding = result.checks[id];
-    if (finding.status === "skipped") continue;
-    const block2 = detailsFor(id, finding);
-    if (block2) parts.push(block2, "");
+    if (!finding || finding.status === "skipped") continue;
+    const block3 = detailsFor(id, finding);
+    if (block3) parts.push(block3, "");
   }
   return parts.join("\n").trimEnd() + "\n";
 }
@@ -41529,6 +42296,10 @@ function summarise2(id, f) {
       const x = f;
       const who = x.models === "candidate+baseline" ? ", both models agree" : "";
       return `${x.issueCount} suspected label errors (${formatPercent(x.issueRate)} of ${x.evaluatedCount}${who}); estimated noise ${formatPercent(x.estimatedNoiseRate)}`;
+    }
+    case "boxes": {
+      const x = f;
+      return `${x.objectCount} objects in ${x.imageCount} images: ${x.degenerateCount} degenerate, ${x.outOfBoundsCount} past the border, ${x.duplicateCount} duplicate pairs; ${formatPercent(x.tinyShare)} tiny (< ${Math.sqrt(x.tinyArea ?? NaN)}\xB2)${x.rarestClass ? `; rarest class ${escapeMarkdown(x.rarestClass.class)} (${x.rarestClass.objects})` : ""}`;
     }
     case "duplicates": {
       const x = f;
@@ -41575,7 +42346,7 @@ function detailsFor(id, f) {
         formatNumber(i.normalizedMargin)
       ]);
       const table2 = markdownTable2(["id", "given", "suggested", "p(given)", "margin"], rows);
-      const pairs = x.topConfusions.map((c2) => `${escapeMarkdown(c2.given)} \u2192 ${escapeMarkdown(c2.suggested)} (${c2.count})`).join(", ");
+      const pairs = x.topConfusions.map((c3) => `${escapeMarkdown(c3.given)} \u2192 ${escapeMarkdown(c3.suggested)} (${c3.count})`).join(", ");
       return details(
         `Label issues: ${x.issueCount} suspects, most suspicious first`,
         `${table2}${more(x.issueCount, Math.min(ROWS, x.issues.length))}
@@ -41583,6 +42354,8 @@ function detailsFor(id, f) {
 Most frequent: ${pairs}. Method: confident learning, ${x.method}, ranked by ${x.rankBy}.`
       );
     }
+    case "boxes":
+      return boxDetails(f);
     case "duplicates": {
       const x = f;
       if (x.groups.length === 0) return void 0;
@@ -41615,19 +42388,19 @@ Near = ${x.hash} Hamming distance \u2264 ${x.threshold} of 64 bits.`
     }
     case "representativity": {
       const x = f;
-      const rows = x.comparisons.map((c2) => {
-        const worst2 = c2.categories[0];
+      const rows = x.comparisons.map((c3) => {
+        const worst2 = c3.categories[0];
         const notes = [
-          c2.unexpected.length ? `unexpected: ${list(c2.unexpected, 5)}` : "",
-          c2.missing.length ? `missing: ${list(c2.missing, 5)}` : "",
-          c2.belowMinSupport.length ? `below min support: ${list(c2.belowMinSupport, 5)}` : "",
-          c2.lowExpectedCounts ? "some expected counts < 5" : ""
+          c3.unexpected.length ? `unexpected: ${list(c3.unexpected, 5)}` : "",
+          c3.missing.length ? `missing: ${list(c3.missing, 5)}` : "",
+          c3.belowMinSupport.length ? `below min support: ${list(c3.belowMinSupport, 5)}` : "",
+          c3.lowExpectedCounts ? "some expected counts < 5" : ""
         ].filter(Boolean);
         return [
-          escapeMarkdown(dimensionName(c2.dimension)),
-          c2.source,
-          formatNumber(c2.tvd),
-          c2.chiSquare ? `${formatPValue(c2.chiSquare.pValue)} (\u03C7\xB2 ${formatNumber(c2.chiSquare.statistic)}, df ${c2.chiSquare.df})` : "n/a",
+          escapeMarkdown(dimensionName(c3.dimension)),
+          c3.source,
+          formatNumber(c3.tvd),
+          c3.chiSquare ? `${formatPValue(c3.chiSquare.pValue)} (\u03C7\xB2 ${formatNumber(c3.chiSquare.statistic)}, df ${c3.chiSquare.df})` : "n/a",
           worst2 ? `${escapeMarkdown(worst2.value)}: ${formatPercent(worst2.observedShare)} vs ${formatPercent(worst2.expectedShare)}` : "",
           notes.join("; ")
         ];
@@ -41707,6 +42480,52 @@ ${markdownTable2(["group", "n", "accuracy [95% CI]", "macro recall", "macro FPR"
     }
   }
 }
+function boxText(b) {
+  const n = (v) => String(Number((v ?? NaN).toPrecision(4)));
+  return `(${n(b[0])}, ${n(b[1])})\u2013(${n(b[2])}, ${n(b[3])})`;
+}
+function boxDetails(x) {
+  const blocks = [];
+  const problems = [
+    ...x.degenerate.map((d) => ["degenerate", d]),
+    ...x.outOfBounds.map((d) => ["past the border", d])
+  ];
+  if (problems.length > 0)
+    blocks.push(
+      markdownTable2(
+        ["problem", "image", "object", "class", "box", "image size"],
+        problems.slice(0, ROWS).map(([what, d]) => [
+          what,
+          escapeMarkdown(d.path),
+          String(d.object),
+          escapeMarkdown(d.class),
+          boxText(d.box),
+          `${formatNumber(d.imageWidth)}\xD7${formatNumber(d.imageHeight)}`
+        ])
+      ) + more(x.degenerateCount + x.outOfBoundsCount, Math.min(ROWS, problems.length))
+    );
+  if (x.duplicates.length > 0)
+    blocks.push(
+      markdownTable2(
+        ["image", "objects", "class", "IoU"],
+        x.duplicates.slice(0, ROWS).map((d) => [escapeMarkdown(d.path), d.objects.join(" and "), escapeMarkdown(d.class), formatNumber(d.iou)])
+      ) + more(x.duplicateCount, Math.min(ROWS, x.duplicates.length))
+    );
+  blocks.push(
+    markdownTable2(
+      ["class", "objects", "share", "images"],
+      x.classes.slice(0, ROWS).map((c3) => [escapeMarkdown(c3.class), String(c3.objects), formatPercent(c3.share), String(c3.images)])
+    ) + more(x.classes.length, Math.min(ROWS, x.classes.length))
+  );
+  const b = x.areaBuckets;
+  blocks.push(
+    `Counted objects by COCO area: ${b.small} small (< 32\xB2), ${b.medium} medium, ${b.large} large; ${x.tinyCount} tiny (< ${Math.sqrt(x.tinyArea ?? NaN)}\xB2). ${x.emptyImageCount} images without objects. Duplicates: same class, IoU \u2265 ${formatNumber(x.duplicateIou)}.`
+  );
+  return details(
+    `Boxes: ${x.degenerateCount} degenerate, ${x.outOfBoundsCount} past the border, ${x.duplicateCount} duplicate pairs; class balance`,
+    blocks.join("\n\n")
+  );
+}
 var TITLES, ORDER, ICON, ROWS;
 var init_render3 = __esm({
   "src/suites/data/render.ts"() {
@@ -41716,6 +42535,7 @@ var init_render3 = __esm({
     init_util2();
     TITLES = {
       labelIssues: "Label issues",
+      boxes: "Boxes",
       duplicates: "Duplicates",
       leakage: "Train/eval leakage",
       representativity: "Representativity",
@@ -41724,6 +42544,7 @@ var init_render3 = __esm({
     };
     ORDER = [
       "labelIssues",
+      "boxes",
       "duplicates",
       "leakage",
       "representativity",
@@ -41743,6 +42564,7 @@ function runDataSuite(input2, config2 = {}) {
   const gates = [];
   const gateResults = [];
   for (const check2 of DATA_CHECKS) {
+    if (check2.applies && !check2.applies(input2)) continue;
     const finding = cfg.enabled ? check2.run(ctx) : skipped("data suite disabled in config");
     checks[check2.id] = finding;
     if (finding.status === "skipped") continue;
@@ -41786,6 +42608,7 @@ var init_data2 = __esm({
     init_check();
     init_verdict();
     init_bias();
+    init_boxes();
     init_data();
     init_gates();
     init_image_properties();
@@ -41805,6 +42628,7 @@ var init_data2 = __esm({
     init_hashing();
     DATA_CHECKS = [
       labelIssuesCheck,
+      boxesCheck,
       duplicatesCheck,
       leakageCheck,
       representativityCheck,
@@ -41826,7 +42650,7 @@ var init_json = __esm({
 });
 
 // src/suites/data/schema.ts
-var skippedSchema, level, hashMode, labelIssuesFindingSchema, duplicatesFindingSchema, leakageFindingSchema, representativityFindingSchema, numericProperty, imagePropertiesFindingSchema, gap2, biasFindingSchema, orSkipped, dataResultSchema;
+var skippedSchema, level, hashMode, labelIssuesFindingSchema, boxRef, boxesFindingSchema, duplicatesFindingSchema, leakageFindingSchema, representativityFindingSchema, numericProperty, imagePropertiesFindingSchema, gap2, biasFindingSchema, orSkipped, dataResultSchema;
 var init_schema5 = __esm({
   "src/suites/data/schema.ts"() {
     "use strict";
@@ -41864,6 +42688,44 @@ var init_schema5 = __esm({
           selfConfidence: measure,
           normalizedMargin: measure,
           baselineSuggestedLabel: external_exports.string().optional()
+        })
+      ),
+      truncated: external_exports.boolean()
+    });
+    boxRef = {
+      id: external_exports.string(),
+      path: external_exports.string(),
+      class: external_exports.string(),
+      imageWidth: measure,
+      imageHeight: measure
+    };
+    boxesFindingSchema = external_exports.object({
+      status: external_exports.literal("ran"),
+      imageCount: count,
+      objectCount: count,
+      emptyImageCount: count,
+      degenerateCount: count,
+      outOfBoundsCount: count,
+      duplicateCount: count,
+      duplicateIou: measure,
+      tinyCount: count,
+      tinyShare: measure,
+      tinyArea: measure,
+      areaBuckets: external_exports.object({ small: count, medium: count, large: count }),
+      classes: external_exports.array(external_exports.object({ class: external_exports.string(), objects: count, images: count, share: measure })),
+      rarestClass: external_exports.object({ class: external_exports.string(), objects: count }).nullable(),
+      degenerate: external_exports.array(
+        external_exports.object({ ...boxRef, object: count, box: external_exports.array(measure).describe("x1, y1, x2, y2") })
+      ),
+      outOfBounds: external_exports.array(
+        external_exports.object({ ...boxRef, object: count, box: external_exports.array(measure).describe("x1, y1, x2, y2") })
+      ),
+      duplicates: external_exports.array(
+        external_exports.object({
+          ...boxRef,
+          objects: external_exports.array(count),
+          iou: measure,
+          boxes: external_exports.array(external_exports.array(measure))
         })
       ),
       truncated: external_exports.boolean()
@@ -42036,6 +42898,7 @@ var init_schema5 = __esm({
       exampleCount: count,
       checks: external_exports.object({
         labelIssues: orSkipped(labelIssuesFindingSchema),
+        boxes: orSkipped(boxesFindingSchema).optional().describe("Detection only: checks of the ground-truth boxes."),
         duplicates: orSkipped(duplicatesFindingSchema),
         leakage: orSkipped(leakageFindingSchema),
         representativity: orSkipped(representativityFindingSchema),
@@ -42046,6 +42909,7 @@ var init_schema5 = __esm({
         external_exports.object({
           check: external_exports.enum([
             "labelIssues",
+            "boxes",
             "duplicates",
             "leakage",
             "representativity",
@@ -42078,6 +42942,23 @@ function imageScanNeeds(cfg) {
     }
   };
 }
+function objectsOf(gt, examples) {
+  const rows = examples.map((e) => {
+    const row2 = gt.rowOf.get(e.id);
+    if (row2 === void 0) throw new Error(`no ground truth for example ${e.id}`);
+    return row2;
+  });
+  const sizes = gt.sizes;
+  return {
+    columns: selectGroundTruth(gt.columns, rows),
+    ...sizes ? {
+      sizes: {
+        widths: rows.map((r) => sizes.widths[r]),
+        heights: rows.map((r) => sizes.heights[r])
+      }
+    } : {}
+  };
+}
 function scansOf(scans, exRows) {
   const examples = Array.from(exRows, (e) => {
     const scan = scans.examples[e];
@@ -42092,6 +42973,8 @@ var init_suite = __esm({
   "src/suites/data/suite.ts"() {
     "use strict";
     init_columns();
+    init_errors();
+    init_detections();
     init_data2();
     init_render3();
     init_schema5();
@@ -42101,10 +42984,17 @@ var init_suite = __esm({
       plan: (ctx) => {
         const cfg = ctx.config.data;
         if (!cfg?.enabled) return void 0;
+        if (!ctx.task.classPredictions && cfg.representativity.expected.label !== void 0) {
+          const line = ctx.lineOf(["data", "representativity", "expected", "label"]);
+          throw new UserError(
+            "config",
+            `${ctx.configName}${line ? `:${line}` : ""}: data.representativity.expected.label: ${ctx.task.name} images have no single label to compare with class shares (the box check reports objects per class): remove it`
+          );
+        }
         if (cfg.bias.enabled)
           checkNamedColumns(
             ctx,
-            cfg.bias.attributes.map((c2, i) => [["data", "bias", "attributes", i], c2])
+            cfg.bias.attributes.map((c3, i) => [["data", "bias", "attributes", i], c3])
           );
         return cfg;
       },
@@ -42133,12 +43023,14 @@ var init_suite = __esm({
         }
         const examples = Array.from(frame.exRows, (e) => ctx.examples.at(e));
         const { train, reference } = ctx.manifests;
+        const objects = ctx.groundTruth && objectsOf(ctx.groundTruth, examples);
         return runDataSuite(
           {
             examples,
             classes: ctx.classes,
             candidate,
             ...baseline.length > 0 ? { baseline } : {},
+            ...objects ? { objects } : {},
             ...train ? { train } : {},
             ...reference ? { reference } : {},
             ...ctx.imageScans ? { scans: scansOf(ctx.imageScans, frame.exRows) } : {}
@@ -42516,9 +43408,9 @@ function discoveryFeatures(examples, exRows, images, columns2, props, bins, prep
   const encodeColumn = (name) => {
     const fromProps = binned.get(name);
     if (fromProps) return fromProps;
-    const c2 = examples.column(name);
-    if (c2 < 0) return { values: [], codes: new Int32Array(n).fill(-1) };
-    const m = prepared?.get(name) ?? examples.metadata[c2];
+    const c3 = examples.column(name);
+    if (c3 < 0) return { values: [], codes: new Int32Array(n).fill(-1) };
+    const m = prepared?.get(name) ?? examples.metadata[c3];
     const codes = Int32Array.from({ length: n }, (_, t) => m.codes[exRows[t]] - 1);
     return presentInOrder(m.values, codes);
   };
@@ -42531,7 +43423,7 @@ function selectFeatures(features, rows) {
     features: features.features,
     values: features.values,
     codes: features.codes.map(
-      (c2) => Int32Array.from({ length: rows.length }, (_, t) => c2[rows[t]])
+      (c3) => Int32Array.from({ length: rows.length }, (_, t) => c3[rows[t]])
     )
   };
 }
@@ -42585,9 +43477,9 @@ function sliceColumns(examples, exRows, names, spec) {
   const columns2 = /* @__PURE__ */ new Map();
   const notes = [];
   for (const name of new Set(names)) {
-    const c2 = examples.column(name);
-    if (c2 < 0) continue;
-    const m = examples.metadata[c2];
+    const c3 = examples.column(name);
+    if (c3 < 0) continue;
+    const m = examples.metadata[c3];
     const present = new Uint8Array(m.values.length + 1);
     for (let p = 0; p < exRows.length; p++) present[m.codes[exRows[p]]] = 1;
     const used = m.values.filter((_, v) => present[v + 1] === 1);
@@ -42637,8 +43529,8 @@ function buildSlices(examples, exRows, spec) {
   const labelRank = new Float64Array(examples.labels.length);
   labelOrder.forEach((v, r) => labelRank[v] = r);
   const group = (kind, columns2) => {
-    if (kind !== "class" && columns2.some((c2) => !prepared.has(c2))) return;
-    const cols = columns2.map((c2) => {
+    if (kind !== "class" && columns2.some((c3) => !prepared.has(c3))) return;
+    const cols = columns2.map((c3) => {
       if (kind === "class")
         return {
           codes: examples.labelCodes,
@@ -42647,10 +43539,10 @@ function buildSlices(examples, exRows, spec) {
           rank: labelRank,
           binned: false
         };
-      const m = prepared.get(c2);
+      const m = prepared.get(c3);
       return { codes: m.codes, values: m.values, offset: 1, rank: m.rank, binned: m.binned };
     });
-    const radix = cols.map((c2) => c2.values.length + 1);
+    const radix = cols.map((c3) => c3.values.length + 1);
     const numeric = radix.reduce((a, b) => a * b, 1) < Number.MAX_SAFE_INTEGER;
     const keyOf2 = (e) => {
       let key2 = numeric ? 0 : "";
@@ -42678,7 +43570,7 @@ function buildSlices(examples, exRows, spec) {
     for (const { rows: list2 } of counts2.values()) {
       const e = exRows[list2[0]];
       const codes = cols.map((col) => col.codes[e] - col.offset);
-      const predicates = columns2.map((c2, k) => ({ column: c2, value: cols[k].values[codes[k]] }));
+      const predicates = columns2.map((c3, k) => ({ column: c3, value: cols[k].values[codes[k]] }));
       const key2 = predicates.map((p, k) => predicateText(p.column, p.value, cols[k].binned)).join(" & ");
       made.push({
         def: { key: key2, kind, predicates, rows: list2 },
@@ -42694,7 +43586,7 @@ function buildSlices(examples, exRows, spec) {
     });
     slices.push(...made.map((m) => m.def));
   };
-  for (const c2 of spec.columns) group("column", [c2]);
+  for (const c3 of spec.columns) group("column", [c3]);
   for (const cross of spec.crossings) group("crossing", cross);
   if (spec.classes) group("class", [CLASS_COLUMN]);
   return { slices, notes };
@@ -42737,6 +43629,9 @@ var init_slices = __esm({
 // src/gates/significance.ts
 function isSignificantWorsening(stats, metric, higherIsBetter, pairedMetric) {
   if (metric === pairedMetric) {
+    const t = stats.permutation;
+    if (t?.metric === metric)
+      return stats.significant === true && (higherIsBetter ? t.delta < 0 : t.delta > 0);
     return stats.significant === true && stats.mcnemar.b > stats.mcnemar.c;
   }
   const iv = stats.intervals[metric];
@@ -42805,12 +43700,12 @@ function applyRule(rule, index2, direction, t, options = {}) {
   if (rule.maxDrop !== void 0) {
     const maxDrop = rule.maxDrop;
     const delta = t.delta?.[metric] ?? null;
-    const plain = `${metric} drop \u2264 ${fmt2(maxDrop)}`;
+    const plain2 = `${metric} drop \u2264 ${fmt2(maxDrop)}`;
     if (delta === null || t.delta === void 0) {
       checks.push({
         ...common,
         kind: "maxDrop",
-        rule: plain,
+        rule: plain2,
         measured: null,
         bound: "atMost",
         thresholds: thresholds(maxDrop),
@@ -42829,7 +43724,7 @@ function applyRule(rule, index2, direction, t, options = {}) {
       checks.push({
         ...common,
         kind: "maxDrop",
-        rule: `${plain}${rule.significant ? " (if significant)" : ""}`,
+        rule: `${plain2}${rule.significant ? " (if significant)" : ""}`,
         measured: drop,
         bound: "atMost",
         thresholds: thresholds(maxDrop),
@@ -42904,10 +43799,22 @@ var init_metric_rules = __esm({
   }
 });
 
+// src/tasks/task.ts
+function testedMetricOf(task) {
+  return task.metricTests?.metric ?? task.outcomeMetric;
+}
+var init_task2 = __esm({
+  "src/tasks/task.ts"() {
+    "use strict";
+  }
+});
+
 // src/suites/regression/finding-checks.ts
 function findingChecks(items, options) {
   const { metric, minDrop, level: level3 } = options;
-  const rule = `${metric} no worse than the rest of the data by more than ${(minDrop * 100).toFixed(1)} pp (if significant)`;
+  const [delta, value] = options.rate ? [pp, pct] : [signed, plain];
+  const by = options.rate ? `${(minDrop * 100).toFixed(1)} pp` : String(minDrop);
+  const rule = `${metric} no worse than the rest of the data by more than ${by} (if significant)`;
   return items.map(({ key: key2, target, excess: e }) => {
     const beyond = e.restChange === null ? 0 : e.restChange - e.change;
     return judge({
@@ -42925,7 +43832,7 @@ function findingChecks(items, options) {
       thresholds: { [level3]: minDrop },
       significance: { required: true, significant: e.finding && e.collapsedInto === void 0 },
       reason: (d) => {
-        const moved = `${metric} on ${key2} ${pp(e.change)} (${pct(target.baseline?.[metric] ?? void 0)} \u2192 ${pct(target.candidate[metric] ?? void 0)}) while the rest moved ${e.restChange === null ? "?" : pp(e.restChange)}; adjusted ${pText(e.pAdjusted)}`;
+        const moved = `${metric} on ${key2} ${delta(e.change)} (${value(target.baseline?.[metric] ?? void 0)} \u2192 ${value(target.candidate[metric] ?? void 0)}) while the rest moved ${e.restChange === null ? "?" : delta(e.restChange)}; adjusted ${pText(e.pAdjusted)}`;
         if (d.status !== "pass") return `${moved}: worse than the rest of the data`;
         if (e.collapsedInto !== void 0)
           return `${moved}: explained by ${e.collapsedInto} (no worse than it, nothing beyond it)`;
@@ -42934,19 +43841,22 @@ function findingChecks(items, options) {
     });
   });
 }
-var pp, pct, pText;
+var sign, pp, pct, signed, plain, pText;
 var init_finding_checks = __esm({
   "src/suites/regression/finding-checks.ts"() {
     "use strict";
     init_check();
-    pp = (x) => `${x > 0 ? "+" : x < 0 ? "\u2212" : "\xB1"}${Math.abs(x * 100).toFixed(1)} pp`;
+    sign = (x) => x > 0 ? "+" : x < 0 ? "\u2212" : "\xB1";
+    pp = (x) => `${sign(x)}${Math.abs(x * 100).toFixed(1)} pp`;
     pct = (x) => x === void 0 ? "?" : `${(x * 100).toFixed(1)}%`;
+    signed = (x) => `${sign(x)}${Math.abs(x).toFixed(4)}`;
+    plain = (x) => x === void 0 ? "?" : x.toFixed(4);
     pText = (p) => p < 1e-3 ? "p<0.001" : `p=${p.toFixed(3)}`;
   }
 });
 
 // src/suites/regression/measure.ts
-function measureTarget(ctx, rows, metrics, statMetrics) {
+function measureTarget(ctx, rows, metrics, statMetrics, permutation = true) {
   const { task, pairing, config: config2 } = ctx;
   const cand = pairing.candidate;
   const candidate = task.metricValues({ table: cand, ...rows ? { rows } : {} }, metrics, ctx);
@@ -42958,7 +43868,10 @@ function measureTarget(ctx, rows, metrics, statMetrics) {
   const baseline = task.metricValues(baseP, metrics, ctx);
   const delta = subtract(task.metricValues(candP, metrics, ctx), baseline);
   const s = config2.statistics;
-  const stats = pairedStats(candP, baseP, s.resamples > 0 ? statMetrics : [], ctx, s);
+  const stats = pairedStats(candP, baseP, s.resamples > 0 ? statMetrics : [], ctx, {
+    ...s,
+    permutation
+  });
   return { candidate, baseline, delta, paired, stats };
 }
 var init_measure = __esm({
@@ -42982,9 +43895,9 @@ function columnValues(ctx) {
   const t = ctx.allExamples;
   const out = /* @__PURE__ */ new Map();
   for (const name of ctx.metadataColumns) {
-    const c2 = t.column(name);
-    if (c2 < 0) continue;
-    const m = t.metadata[c2];
+    const c3 = t.column(name);
+    if (c3 < 0) continue;
+    const m = t.metadata[c3];
     const used = new Uint8Array(m.values.length + 1);
     for (let e = 0; e < t.length; e++) used[m.codes[e]] = 1;
     const present = m.values.filter((_, v) => used[v + 1] === 1);
@@ -42998,10 +43911,10 @@ function checkScopes(ctx) {
   const { config: config2 } = ctx;
   const at = (key2, text) => {
     const line = ctx.lineOf(key2);
-    const path27 = key2.map((k, i) => typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`);
+    const path29 = key2.map((k, i) => typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`);
     throw new UserError(
       "config",
-      `${ctx.configName}${line ? `:${line}` : ""}: ${path27.join("")}: ${text}`
+      `${ctx.configName}${line ? `:${line}` : ""}: ${path29.join("")}: ${text}`
     );
   };
   const columns2 = [...ctx.metadataColumns];
@@ -43041,22 +43954,22 @@ function checkScopes(ctx) {
       }
     }
   });
-  (config2.slices.columns ?? []).forEach((c2, i) => column(["slices", "columns", i], c2));
+  (config2.slices.columns ?? []).forEach((c3, i) => column(["slices", "columns", i], c3));
   config2.slices.crossings.forEach(
-    (cross, i) => cross.forEach((c2, j) => column(["slices", "crossings", i, j], c2))
+    (cross, i) => cross.forEach((c3, j) => column(["slices", "crossings", i, j], c3))
   );
-  config2.slices.bin.forEach((c2, i) => {
-    column(["slices", "bin", i], c2);
-    const all = [...values.get(c2) ?? []];
+  config2.slices.bin.forEach((c3, i) => {
+    column(["slices", "bin", i], c3);
+    const all = [...values.get(c3) ?? []];
     if (!all.every(isNumericText)) {
       const bad = all.find((v) => !isNumericText(v));
       at(
         ["slices", "bin", i],
-        `"${c2}" is not numeric (it has the value "${bad}"): only numbers can be binned`
+        `"${c3}" is not numeric (it has the value "${bad}"): only numbers can be binned`
       );
     }
   });
-  (config2.discovery.columns ?? []).forEach((c2, i) => column(["discovery", "columns", i], c2));
+  (config2.discovery.columns ?? []).forEach((c3, i) => column(["discovery", "columns", i], c3));
 }
 var init_scopes = __esm({
   "src/suites/regression/scopes.ts"() {
@@ -43122,7 +44035,10 @@ function findSlices(config2, ctx) {
     prepared
   );
   const options = { ...discovery, minSupport: discovery.minSupport ?? config2.slices.minSupport };
-  const errors = Uint8Array.from(
+  const errors = task.errorOf ? Float64Array.from(
+    { length: evaluatedCount },
+    (_, p) => task.errorOf(candTable, frame.candRows[p], ctx)
+  ) : Uint8Array.from(
     { length: evaluatedCount },
     (_, p) => task.correct(candTable, frame.candRows[p], ctx) ? 0 : 1
   );
@@ -43136,6 +44052,7 @@ function findSlices(config2, ctx) {
     const newlyWrong = Uint8Array.from(paired, (p) => {
       const i = frame.candRows[p];
       const j = pairing.baseRow[i];
+      if (task.regressed) return task.regressed(candTable, i, baseTable, j, ctx) ? 1 : 0;
       return task.correct(baseTable, j, ctx) && !task.correct(candTable, i, ctx) ? 1 : 0;
     });
     const all = paired.length === evaluatedCount;
@@ -43173,6 +44090,41 @@ function changesOf(ctx) {
   }
   return { change, paired };
 }
+function metricExcessTest(ctx) {
+  const { frame, pairing, task, config: config2 } = ctx;
+  const tests = task.metricTests;
+  const baseline = pairing.baseline;
+  const n = frame.exRows.length;
+  const all = Uint32Array.from({ length: n }, (_, p) => p);
+  const marks = new Uint8Array(n);
+  const options = permutationOptions(config2.statistics);
+  return (rows, population = all) => {
+    marks.fill(0);
+    for (let t = 0; t < rows.length; t++) marks[rows[t]] = 1;
+    const cRows = [];
+    const bRows = [];
+    const inSlice = [];
+    for (let t = 0; t < population.length; t++) {
+      const p = population[t];
+      const i = frame.candRows[p];
+      const j = pairing.baseRow[i];
+      if (j < 0) continue;
+      cRows.push(i);
+      bRows.push(j);
+      inSlice.push(marks[p]);
+    }
+    const m = inSlice.reduce((a, b) => a + b, 0);
+    if (m === 0) return { n: 0, change: null, restChange: null, p: 1 };
+    const r = tests.worseThanRest(
+      { table: pairing.candidate, rows: cRows },
+      { table: baseline, rows: bRows },
+      Uint8Array.from(inSlice),
+      options,
+      ctx
+    );
+    return { n: m, change: r.change, restChange: r.restChange, p: r.p };
+  };
+}
 function columnNotices(notes, config2) {
   const skipped2 = notes.filter((n) => n.how === "skipped");
   const binned = notes.filter((n) => n.how === "binned");
@@ -43199,6 +44151,7 @@ var init_regression = __esm({
     init_metric_rules();
     init_verdict();
     init_values();
+    init_task2();
     init_finding_checks();
     init_measure();
     init_schema4();
@@ -43222,11 +44175,12 @@ var init_regression = __esm({
         const directions = new Map(metrics.map((d) => [d.name, d.direction]));
         const inOrder = frame.candRows.every((r, p) => r === p);
         const candRowsOf = (positions) => inOrder ? positions : positions.map((p) => frame.candRows[p]);
+        const tested = testedMetricOf(task);
         const sliceGateMetrics = new Set(
           config2.gates.filter((g) => g.scope !== "overall").map((g) => g.metric)
         );
         const sliceStatMetrics = metrics.filter(
-          (d) => d.name === task.outcomeMetric || sliceGateMetrics.has(d.name)
+          (d) => d.name === task.outcomeMetric || d.name === tested || sliceGateMetrics.has(d.name)
         );
         const { declared, discovered, notes } = findSlices(config2, ctx);
         const defs = [...declared, ...discovered];
@@ -43242,7 +44196,13 @@ var init_regression = __esm({
           ...targetOf(overall)
         };
         const bodies = defs.map((def) => {
-          const m = measureTarget(ctx, candRowsOf(def.rows), metrics, sliceStatMetrics);
+          const m = measureTarget(
+            ctx,
+            candRowsOf(def.rows),
+            metrics,
+            sliceStatMetrics,
+            !sameAs.has(def.key)
+          );
           const target = {
             key: def.key,
             kind: def.kind,
@@ -43267,6 +44227,7 @@ var init_regression = __esm({
           if (source?.pAdjusted !== void 0) {
             b.stats.pAdjusted = source.pAdjusted;
             b.stats.significant = source.significant ?? false;
+            if (source.permutation) b.stats.permutation = source.permutation;
           }
         }
         if (overall.stats) overallTarget.stats = overall.stats;
@@ -43275,17 +44236,18 @@ var init_regression = __esm({
           config2.gates,
           directions,
           [overallTarget, ...bodies.map((b) => b.target)],
-          { pairedMetric: task.outcomeMetric, minSupport }
+          { pairedMetric: tested, minSupport }
         );
         const excessByKey = /* @__PURE__ */ new Map();
         let findings2 = [];
         if (hasBase) {
-          const tested = distinct.filter((b) => b.target.gated).map((b) => b.def);
-          const found = findSlicesWorseThanRest(tested, changesOf(ctx), {
+          const gated = distinct.filter((b) => b.target.gated).map((b) => b.def);
+          const test = task.metricTests ? metricExcessTest(ctx) : countsTest(changesOf(ctx));
+          const found = findSlicesWorseThanRest(gated, test, frame.exRows.length, {
             alpha: config2.statistics.alpha,
             minDrop: config2.regression.newlyFailing.minDrop
           });
-          tested.forEach((d, i) => {
+          gated.forEach((d, i) => {
             const e = found.excess[i];
             if (e) excessByKey.set(d.key, e);
           });
@@ -43298,11 +44260,12 @@ var init_regression = __esm({
             excess: excessByKey.get(b.def.key)
           })),
           {
-            metric: task.outcomeMetric,
+            metric: tested,
+            rate: task.presentation.isRate(tested),
             ...config2.regression.newlyFailing
           }
         ) : [];
-        const findingStatus = new Map(checks.map((c2) => [c2.target, c2.status]));
+        const findingStatus = new Map(checks.map((c3) => [c3.target, c3.status]));
         const slices = bodies.map(({ def, target, paired, stats }) => {
           const excess = excessByKey.get(def.key);
           const twin = sameAs.get(def.key);
@@ -43588,7 +44551,7 @@ function motionBlur(src, w, h, ch, radius, sigma, angleDeg) {
         }
         for (let t = 0; t < taps; t++) {
           const p = base + flat[t];
-          for (let c2 = 0; c2 < ch; c2++) acc[c2] += weights[t] * src[p + c2];
+          for (let c3 = 0; c3 < ch; c3++) acc[c3] += weights[t] * src[p + c3];
         }
       } else {
         for (let t = 0; t < taps; t++) {
@@ -43597,12 +44560,12 @@ function motionBlur(src, w, h, ch, radius, sigma, angleDeg) {
           sx = sx < 0 ? 0 : sx >= w ? w - 1 : sx;
           sy = sy < 0 ? 0 : sy >= h ? h - 1 : sy;
           const p = (sy * w + sx) * ch;
-          for (let c2 = 0; c2 < ch; c2++) acc[c2] += weights[t] * src[p + c2];
+          for (let c3 = 0; c3 < ch; c3++) acc[c3] += weights[t] * src[p + c3];
         }
       }
-      for (let c2 = 0; c2 < ch; c2++) {
-        const v = acc[c2] + 0.5;
-        out[base + c2] = v >= 255 ? 255 : v;
+      for (let c3 = 0; c3 < ch; c3++) {
+        const v = acc[c3] + 0.5;
+        out[base + c3] = v >= 255 ? 255 : v;
       }
     }
   }
@@ -43649,9 +44612,9 @@ function resampleLinear(src, w, ch, ys, xs) {
       const a = sb + xs.i0[x] * ch;
       const b = sb + xs.i1[x] * ch;
       const f = xs.f[x];
-      for (let c2 = 0; c2 < ch; c2++) {
-        const va = src[a + c2];
-        tmp[tb + x * ch + c2] = va + f * (src[b + c2] - va);
+      for (let c3 = 0; c3 < ch; c3++) {
+        const va = src[a + c3];
+        tmp[tb + x * ch + c3] = va + f * (src[b + c3] - va);
       }
     }
   }
@@ -43951,13 +44914,13 @@ var init_jpeg = __esm({
 // src/corruptions/pil-box.ts
 function boxCoeffs(inSize, outSize) {
   const key2 = inSize * 65536 + outSize;
-  let c2 = coeffCache.get(key2);
-  if (!c2) {
+  let c3 = coeffCache.get(key2);
+  if (!c3) {
     if (coeffCache.size > 64) coeffCache.clear();
-    c2 = computeBoxCoeffs(inSize, outSize);
-    coeffCache.set(key2, c2);
+    c3 = computeBoxCoeffs(inSize, outSize);
+    coeffCache.set(key2, c3);
   }
-  return c2;
+  return c3;
 }
 function computeBoxCoeffs(inSize, outSize) {
   const scale2 = inSize / outSize;
@@ -44072,7 +45035,7 @@ function image2(img, data) {
   return { width: img.width, height: img.height, data };
 }
 function contrast(img, severity, ctx) {
-  const c2 = ctx.params.contrast[severity - 1];
+  const c3 = ctx.params.contrast[severity - 1];
   const src = img.data;
   const sums = [0, 0, 0];
   for (let i = 0; i < src.length; i += 3) {
@@ -44085,7 +45048,7 @@ function contrast(img, severity, ctx) {
   for (let ch = 0; ch < 3; ch++) {
     const mean2 = sums[ch] / n / 255;
     for (let v = 0; v < 256; v++) {
-      const x = ((v / 255 - mean2) * c2 + mean2) * 255;
+      const x = ((v / 255 - mean2) * c3 + mean2) * 255;
       lut[ch * 256 + v] = x >= 255 ? 255 : x > 0 ? x : 0;
     }
   }
@@ -44207,10 +45170,10 @@ function elasticTransform(img, severity, ctx) {
   return image2(img, toBytes(out));
 }
 function pixelate(img, severity, ctx) {
-  const c2 = ctx.params.pixelate[severity - 1];
+  const c3 = ctx.params.pixelate[severity - 1];
   const { width: w, height: h } = img;
-  const sw = Math.max(1, Math.trunc(w * c2));
-  const sh = Math.max(1, Math.trunc(h * c2));
+  const sw = Math.max(1, Math.trunc(w * c3));
+  const sh = Math.max(1, Math.trunc(h * c3));
   return image2(
     img,
     resizeBox(img.data, w, h, [
@@ -44306,11 +45269,11 @@ function gaussianNoise(img, severity, ctx) {
   });
 }
 function speckleNoise(img, severity, ctx) {
-  const c2 = ctx.params.speckle_noise[severity - 1];
+  const c3 = ctx.params.speckle_noise[severity - 1];
   return perValue(img, ctx, (src) => {
     const out = new Uint8Array(src.length);
     const z2 = new Float32Array(src.length);
-    ctx.rng.fillNormal(z2, 0, c2);
+    ctx.rng.fillNormal(z2, 0, c3);
     for (let i = 0; i < src.length; i++) {
       const x = src[i];
       const v = x + x * z2[i];
@@ -44319,14 +45282,14 @@ function speckleNoise(img, severity, ctx) {
     return out;
   });
 }
-function poissonTables(c2) {
-  const hit = poissonCache.get(c2);
+function poissonTables(c3) {
+  const hit = poissonCache.get(c3);
   if (hit) return hit;
-  const kmax = Math.ceil(c2);
+  const kmax = Math.ceil(c3);
   const cdf = [];
   const guide = [];
   for (let v = 0; v < 256; v++) {
-    const lambda = v / 255 * c2;
+    const lambda = v / 255 * c3;
     const F = new Float64Array(kmax);
     let p = Math.exp(-lambda);
     let acc = 0;
@@ -44345,14 +45308,14 @@ function poissonTables(c2) {
     guide.push(g);
   }
   const bytes = new Uint8Array(kmax + 1);
-  for (let k = 0; k <= kmax; k++) bytes[k] = Math.min(1, k / c2) * 255;
+  for (let k = 0; k <= kmax; k++) bytes[k] = Math.min(1, k / c3) * 255;
   const tables = { cdf, guide, bytes };
-  poissonCache.set(c2, tables);
+  poissonCache.set(c3, tables);
   return tables;
 }
 function shotNoise(img, severity, ctx) {
-  const c2 = ctx.params.shot_noise[severity - 1];
-  const { cdf, guide, bytes } = poissonTables(c2);
+  const c3 = ctx.params.shot_noise[severity - 1];
+  const { cdf, guide, bytes } = poissonTables(c3);
   const kmax = bytes.length - 1;
   return perValue(img, ctx, (src) => {
     const out = new Uint8Array(src.length);
@@ -44584,13 +45547,13 @@ function mix32(h) {
 function hashString(text) {
   let a = 608135816;
   let b = 2242054355;
-  let c2 = 320440878;
+  let c3 = 320440878;
   let d = 57701188;
   for (let i = 0; i < text.length; i++) {
     const k = text.charCodeAt(i);
     a = Math.imul(a ^ k, 16777619);
     b = Math.imul(b ^ k, 1540483477);
-    c2 = Math.imul(c2 ^ k, 668265263);
+    c3 = Math.imul(c3 ^ k, 668265263);
     d = Math.imul(d ^ k, 374761393);
     a = a << 13 | a >>> 19;
     b = b << 17 | b >>> 15;
@@ -44598,9 +45561,9 @@ function hashString(text) {
   const n = text.length;
   a = mix32(a ^ n);
   b = mix32(b ^ a);
-  c2 = mix32(c2 ^ b);
-  d = mix32(d ^ c2);
-  return [a, b, c2, d];
+  c3 = mix32(c3 ^ b);
+  d = mix32(d ^ c3);
+  return [a, b, c3, d];
 }
 function rejectScratch(n) {
   const want = (n >> 5) + 64;
@@ -44955,9 +45918,9 @@ function generate(index2) {
   const data = new Uint8Array(n * 3);
   for (let i = 0; i < n; i++) {
     const z2 = (s[i] - mean2) / std;
-    for (let c2 = 0; c2 < 3; c2++) {
-      const v = t.mean[c2] + t.std[c2] * z2 + 0.5;
-      data[i * 3 + c2] = v >= 255 ? 255 : v > 0 ? v : 0;
+    for (let c3 = 0; c3 < 3; c3++) {
+      const v = t.mean[c3] + t.std[c3] * z2 + 0.5;
+      data[i * 3 + c3] = v >= 255 ? 255 : v > 0 ? v : 0;
     }
   }
   return { width: w, height: h, data };
@@ -45117,9 +46080,9 @@ function frost(img, severity, ctx) {
       const tx = (x0 + (sw === w ? x : Math.floor((x + 0.5) * sw / w))) % tex.width;
       const t = (ty * tex.width + tx) * 3;
       const o = (y * w + x) * 3;
-      for (let c2 = 0; c2 < 3; c2++) {
-        const v = a * src[o + c2] + b * td[t + c2];
-        out[o + c2] = v >= 255 ? 255 : v;
+      for (let c3 = 0; c3 < 3; c3++) {
+        const v = a * src[o + c3] + b * td[t + c3];
+        out[o + c3] = v >= 255 ? 255 : v;
       }
     }
   }
@@ -45147,19 +46110,19 @@ function fog(img, severity, ctx) {
     for (let x = 0; x < w; x++) {
       const f = amount * map2[row2 + (x & mask)];
       const o = (y * w + x) * 3;
-      for (let c2 = 0; c2 < 3; c2++) {
-        const v = (src[o + c2] / 255 + f) * gain;
-        out[o + c2] = v >= 255 ? 255 : v;
+      for (let c3 = 0; c3 < 3; c3++) {
+        const v = (src[o + c3] / 255 + f) * gain;
+        out[o + c3] = v >= 255 ? 255 : v;
       }
     }
   }
   return image3(img, out);
 }
 function brightness(img, severity, ctx) {
-  const c2 = ctx.params.brightness[severity - 1];
+  const c3 = ctx.params.brightness[severity - 1];
   const scale2 = new Float64Array(256);
-  for (let m = 1; m < 256; m++) scale2[m] = Math.min(m / 255 + c2, 1) * 255 / m;
-  const black = Math.min(c2, 1) * 255 + 1e-9;
+  for (let m = 1; m < 256; m++) scale2[m] = Math.min(m / 255 + c3, 1) * 255 / m;
+  const black = Math.min(c3, 1) * 255 + 1e-9;
   const src = img.data;
   const out = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i += 3) {
@@ -45229,9 +46192,9 @@ function spatter(img, severity, ctx) {
   for (let p = 0; p < n; p++) {
     let mv = m[p];
     if (mv < 0.8) mv = 0;
-    for (let c2 = 0; c2 < 3; c2++) {
-      const v = (src[p * 3 + c2] / 255 * (1 - mv) + MUD[c2] * mv) * 255;
-      out[p * 3 + c2] = v >= 255 ? 255 : v > 0 ? v : 0;
+    for (let c3 = 0; c3 < 3; c3++) {
+      const v = (src[p * 3 + c3] / 255 * (1 - mv) + MUD[c3] * mv) * 255;
+      out[p * 3 + c3] = v >= 255 ? 255 : v > 0 ? v : 0;
     }
   }
   return image3(img, out);
@@ -45505,8 +46468,9 @@ function robustnessGates(result, config2) {
       reason: (d) => v === null ? "no baseline to normalise by" : `mCE vs baseline is ${v.toFixed(3)} (${d.met ? "within" : "above"} ${max})`
     });
   }
+  const fmt3 = valueText(result.metric);
   if (g.maxCorruptionDrop !== void 0) {
-    const text = `corruption accuracy drop \u2264 ${pct2(g.maxCorruptionDrop)}`;
+    const text = `corruption ${result.metric ?? "accuracy"} drop \u2264 ${fmt3(g.maxCorruptionDrop)}`;
     const base = result.baseline;
     if (!base) {
       rule("maxCorruptionDrop", text, {
@@ -45516,15 +46480,15 @@ function robustnessGates(result, config2) {
       });
     } else {
       let worst2 = { drop: -Infinity, at: "", cand: NaN, base: NaN };
-      for (const c2 of result.corruptions) {
+      for (const c3 of result.corruptions) {
         result.severities.forEach((s, i) => {
-          const drop = base.accuracy[c2][i] - result.candidate.accuracy[c2][i];
+          const drop = base.accuracy[c3][i] - result.candidate.accuracy[c3][i];
           if (drop > worst2.drop)
             worst2 = {
               drop,
-              at: `${c2}@${s}`,
-              cand: result.candidate.accuracy[c2][i],
-              base: base.accuracy[c2][i]
+              at: `${c3}@${s}`,
+              cand: result.candidate.accuracy[c3][i],
+              base: base.accuracy[c3][i]
             };
         });
       }
@@ -45534,7 +46498,7 @@ function robustnessGates(result, config2) {
         measured: Number.isFinite(worst2.drop) ? worst2.drop : null,
         bound: "atMost",
         tolerance: 1e-12,
-        reason: () => `largest drop is at ${worst2.at}: ${pct2(worst2.base)} \u2192 ${pct2(worst2.cand)} (${worst2.drop >= 0 ? "\u2212" : "+"}${(Math.abs(worst2.drop) * 100).toFixed(1)} pp)`
+        reason: () => `largest drop is at ${worst2.at}: ${fmt3(worst2.base)} \u2192 ${fmt3(worst2.cand)} (${dropText(result.metric, worst2.drop)})`
       });
     }
   }
@@ -45560,14 +46524,87 @@ function robustnessGates(result, config2) {
       reason: () => Number.isFinite(worst2.r) ? `highest flip rate is ${pct2(worst2.r)} under ${worst2.t}` : "no transforms configured"
     });
   }
+  const cmp = result.comparison;
+  const noBaseline = () => "no baseline to compare with";
+  if (g.maxMPCDrop !== void 0) {
+    const max = g.maxMPCDrop;
+    const c3 = cmp?.mPC;
+    const drop = c3 ? c3.baseline - c3.candidate : NaN;
+    rule("maxMPCDrop", `mPC drop \u2264 ${max.toFixed(3)}`, {
+      value: c3 && Number.isFinite(c3.candidate) ? c3.candidate : null,
+      ...c3 && Number.isFinite(c3.baseline) ? { baseline: c3.baseline } : {},
+      measured: Number.isFinite(drop) ? drop : null,
+      bound: "atMost",
+      tolerance: 1e-12,
+      reason: () => c3 ? `mPC (mean mAP under corruption) ${c3.baseline.toFixed(3)} \u2192 ${c3.candidate.toFixed(3)} (${dropText("map", drop)}${c3.interval ? `; \u0394 ${Math.round(c3.interval.confidence * 100)}% CI [${signed2(c3.interval.lower)}, ${signed2(c3.interval.upper)}]` : ""})` : noBaseline()
+    });
+  }
+  if (g.maxRPCDrop !== void 0) {
+    const max = g.maxRPCDrop;
+    const c3 = cmp?.rPC;
+    const drop = c3 ? c3.baseline - c3.candidate : NaN;
+    rule("maxRPCDrop", `rPC drop \u2264 ${pct2(max)}`, {
+      value: c3 && Number.isFinite(c3.candidate) ? c3.candidate : null,
+      ...c3 && Number.isFinite(c3.baseline) ? { baseline: c3.baseline } : {},
+      measured: Number.isFinite(drop) ? drop : null,
+      bound: "atMost",
+      tolerance: 1e-12,
+      reason: () => c3 ? `rPC (mPC / clean mAP) ${pct2(c3.baseline)} \u2192 ${pct2(c3.candidate)} (${dropText(void 0, drop)})` : noBaseline()
+    });
+  }
+  if (g.minRPC !== void 0) {
+    const v = result.candidate.rPC;
+    const base = result.baseline?.rPC;
+    rule("minRPC", `rPC \u2265 ${pct2(g.minRPC)}`, {
+      value: v !== void 0 && Number.isFinite(v) ? v : null,
+      ...base !== void 0 && Number.isFinite(base) ? { baseline: base } : {},
+      bound: "atLeast",
+      reason: () => v !== void 0 && Number.isFinite(v) ? `rPC (mPC / clean mAP) is ${pct2(v)}` : "rPC is undefined: no corruption has a defined mAP, or the clean mAP is 0"
+    });
+  }
+  if (g.minConsistency !== void 0) {
+    const rates2 = result.transforms.map((t) => ({
+      t,
+      r: result.candidate.consistency?.[t] ?? NaN
+    }));
+    const worst2 = rates2.reduce((a, b) => b.r < a.r ? b : a, { t: "", r: Infinity });
+    rule("minConsistency", `transform consistency \u2265 ${pct2(g.minConsistency)}`, {
+      value: Number.isFinite(worst2.r) ? worst2.r : null,
+      bound: "atLeast",
+      reason: () => Number.isFinite(worst2.r) ? `lowest detection consistency is ${pct2(worst2.r)} under ${worst2.t}` : "no transform with detections configured"
+    });
+  }
   return checks.map(judge);
 }
-var pct2;
+var signed2, pct2, valueText, dropText;
 var init_gates2 = __esm({
   "src/suites/robustness/gates.ts"() {
     "use strict";
     init_check();
+    signed2 = (x) => `${x < 0 ? "\u2212" : ""}${Math.abs(x).toFixed(3)}`;
     pct2 = (x) => `${(x * 100).toFixed(1)}%`;
+    valueText = (metric) => (x) => metric === void 0 ? pct2(x) : x.toFixed(3);
+    dropText = (metric, d) => metric === void 0 ? `${d >= 0 ? "\u2212" : "+"}${(Math.abs(d) * 100).toFixed(1)} pp` : `${d >= 0 ? "\u2212" : "+"}${Math.abs(d).toFixed(3)}`;
+  }
+});
+
+// src/metrics/detection/robustness.ts
+function corruptionPerformance(clean, corrupted) {
+  const perCorruption = {};
+  const means = [];
+  for (const [c3, bySeverity2] of Object.entries(corrupted)) {
+    const defined2 = Object.values(bySeverity2).filter((v) => v > -1);
+    const m = defined2.length > 0 ? defined2.reduce((a, b) => a + b, 0) / defined2.length : null;
+    perCorruption[c3] = m;
+    if (m !== null) means.push(m);
+  }
+  const mPC = means.length > 0 ? means.reduce((a, b) => a + b, 0) / means.length : null;
+  const rPC = mPC !== null && clean > 0 ? mPC / clean : null;
+  return { perCorruption, mPC, rPC };
+}
+var init_robustness2 = __esm({
+  "src/metrics/detection/robustness.ts"() {
+    "use strict";
   }
 });
 
@@ -45629,7 +46666,7 @@ function colorJitter(img, j) {
   if (j.saturation !== void 0 && j.saturation !== 1) {
     for (let i = 0; i < n; i += 3) {
       const g = grey(d[i], d[i + 1], d[i + 2]);
-      for (let c2 = 0; c2 < 3; c2++) d[i + c2] = clampByte(g + (d[i + c2] - g) * j.saturation);
+      for (let c3 = 0; c3 < 3; c3++) d[i + c3] = clampByte(g + (d[i + c3] - g) * j.saturation);
     }
   }
   if (j.hue !== void 0 && j.hue !== 0) shiftHue(d, j.hue);
@@ -45655,11 +46692,11 @@ function fold(t, n, border) {
 }
 function warpAffine(img, m, border) {
   const { width: w, height: h, data: src } = img;
-  const [a, b, c2, d, e, f] = m;
+  const [a, b, c3, d, e, f] = m;
   const out = new Uint8Array(src.length);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      let sx = a * x + b * y + c2;
+      let sx = a * x + b * y + c3;
       let sy = d * x + e * y + f;
       const rx = Math.round(sx);
       const ry = Math.round(sy);
@@ -45928,7 +46965,7 @@ var init_transforms = __esm({
 
 // src/config/robustness.ts
 var BENCHMARK_CORRUPTIONS, transformSchema, robustnessConfigSchema;
-var init_robustness = __esm({
+var init_robustness3 = __esm({
   "src/config/robustness.ts"() {
     "use strict";
     init_zod();
@@ -45964,14 +47001,24 @@ var init_robustness = __esm({
       transforms: external_exports.array(transformSchema).default([]).describe("Invariance tests: prediction flip rate vs the clean image."),
       gates: external_exports.object({
         maxRelativeMCE: external_exports.number().positive().optional().describe(
-          "Largest allowed relative mCE of the candidate, normalised by the baseline (1 = as robust)."
+          "Largest allowed relative mCE of the candidate, normalised by the baseline (1 = as robust; classification)."
         ),
-        maxMCE: external_exports.number().positive().optional().describe("Largest allowed mCE normalised by the baseline (1 = as robust)."),
+        maxMCE: external_exports.number().positive().optional().describe(
+          "Largest allowed mCE normalised by the baseline (1 = as robust; classification)."
+        ),
         maxCorruptionDrop: external_exports.number().min(0).optional().describe(
-          "Largest allowed accuracy drop vs the baseline at any corruption and severity."
+          "Largest allowed drop of the headline metric (accuracy; detection: mAP) vs the baseline at any corruption and severity."
         ),
-        minCorruptionAccuracy: external_exports.number().min(0).max(1).optional().describe("Floor on mean accuracy over all corrupted images."),
-        maxFlipRate: external_exports.number().min(0).max(1).optional().describe("Largest allowed flip rate of any transform."),
+        minCorruptionAccuracy: external_exports.number().min(0).max(1).optional().describe("Floor on mean accuracy over all corrupted images (classification)."),
+        maxFlipRate: external_exports.number().min(0).max(1).optional().describe("Largest allowed flip rate of any transform (classification)."),
+        maxMPCDrop: external_exports.number().min(0).optional().describe(
+          "Largest allowed drop of mPC (mean mAP under corruption) vs the baseline (detection)."
+        ),
+        minRPC: external_exports.number().min(0).optional().describe("Floor on the candidate rPC, mPC / clean mAP (detection)."),
+        maxRPCDrop: external_exports.number().min(0).optional().describe("Largest allowed drop of rPC vs the baseline (detection)."),
+        minConsistency: external_exports.number().min(0).max(1).optional().describe(
+          "Floor on detection consistency under every transform: detections of the transformed image that match the clean ones moved (detection)."
+        ),
         level: external_exports.enum(["fail", "warn"]).default("fail")
       }).strict().default({ level: "fail" })
     }).strict();
@@ -45983,11 +47030,11 @@ import { createHash } from "node:crypto";
 function stratifiedSample(examples, size, columns2, seed) {
   if (size >= examples.length) return new Set(examples.ids);
   const strata = /* @__PURE__ */ new Map();
-  const cols = columns2.map((c2) => examples.column(c2));
+  const cols = columns2.map((c3) => examples.column(c3));
   for (let i = 0; i < examples.length; i++) {
     const key2 = JSON.stringify([
       examples.labelCodes[i],
-      ...cols.map((c2) => c2 < 0 ? null : examples.value(c2, i) ?? null)
+      ...cols.map((c3) => c3 < 0 ? null : examples.value(c3, i) ?? null)
     ]);
     const list2 = strata.get(key2);
     if (list2) list2.push(i);
@@ -46020,7 +47067,7 @@ var init_sample = __esm({
 });
 
 // src/suites/robustness/plan.ts
-function planRobustness(config2, allExamples, sliceColumns2) {
+function planRobustness(config2, allExamples, sliceColumns3) {
   const corruptions = config2.corruptions === "benchmark" ? [...BENCHMARK_CORRUPTIONS] : config2.corruptions === "all" ? [...CORRUPTION_NAMES] : [...new Set(config2.corruptions)];
   const severities = [...new Set(config2.severities)].sort((a, b) => a - b);
   const transforms = config2.transforms.map(
@@ -46030,11 +47077,12 @@ function planRobustness(config2, allExamples, sliceColumns2) {
     corruptions,
     severities,
     transforms,
-    sample: stratifiedSample(allExamples, config2.sample, sliceColumns2, config2.seed)
+    sample: stratifiedSample(allExamples, config2.sample, sliceColumns3, config2.seed)
   };
 }
-function robustnessVariants(plan, config2) {
+function robustnessVariants(plan, config2, frame = "input") {
   const out = [];
+  const at = frame === "source" ? { frame } : {};
   for (const name of plan.corruptions) {
     for (const severity of plan.severities) {
       out.push({
@@ -46046,7 +47094,8 @@ function robustnessVariants(plan, config2) {
           severity,
           table: config2.table,
           pixelScale: config2.pixelScale
-        }
+        },
+        ...at
       });
     }
   }
@@ -46054,7 +47103,8 @@ function robustnessVariants(plan, config2) {
     out.push({
       name: transformVariant(t.name),
       ids: plan.sample,
-      recipe: { kind: "transform", spec: t.spec }
+      recipe: { kind: "transform", spec: t.spec },
+      ...at
     });
   }
   return out;
@@ -46065,9 +47115,9 @@ var init_plan = __esm({
     "use strict";
     init_types();
     init_transforms();
-    init_robustness();
+    init_robustness3();
     init_sample();
-    corruptionVariant = (c2, s) => `${c2}@${s}`;
+    corruptionVariant = (c3, s) => `${c3}@${s}`;
     transformVariant = (name) => `t:${name}`;
   }
 });
@@ -46084,7 +47134,33 @@ function index(records, sample) {
   }
   return out;
 }
-function modelRobustness(ctx, by, ids, plan) {
+function rowsOf2(recs, ids) {
+  const rows = [];
+  for (const id of ids) {
+    const i = recs.rowOf.get(id);
+    if (i !== void 0) rows.push(i);
+  }
+  return rows;
+}
+function pairedRows2(a, b, ids) {
+  const ra = [];
+  const rb = [];
+  for (const id of ids) {
+    const i = a.rowOf.get(id);
+    const j = b.rowOf.get(id);
+    if (i === void 0 || j === void 0) continue;
+    ra.push(i);
+    rb.push(j);
+  }
+  return { a: ra, b: rb };
+}
+function headlineMetric(ctx) {
+  const name = ctx.task.presentation.headline;
+  const metric = ctx.task.metrics(ctx).find((m) => m.name === name);
+  if (!metric) throw new Error(`task ${ctx.task.name} does not list its headline metric ${name}`);
+  return metric;
+}
+function modelRobustness(ctx, metric, by, ids, plan, extras = true) {
   const clean = by.get("clean");
   const accuracy = {};
   const meanAccuracy = {};
@@ -46105,22 +47181,25 @@ function modelRobustness(ctx, by, ids, plan) {
     }
     return n > 0 ? f / n : NaN;
   };
-  for (const c2 of plan.corruptions) {
-    accuracy[c2] = plan.severities.map((s) => accuracyOf(ctx, ids, by.get(corruptionVariant(c2, s))));
-    meanAccuracy[c2] = accuracy[c2].reduce((a, b) => a + b, 0) / accuracy[c2].length;
-    for (const a of accuracy[c2]) {
+  for (const c3 of plan.corruptions) {
+    accuracy[c3] = plan.severities.map(
+      (s) => valueOf2(ctx, metric, ids, by.get(corruptionVariant(c3, s)))
+    );
+    meanAccuracy[c3] = accuracy[c3].reduce((a, b) => a + b, 0) / accuracy[c3].length;
+    for (const a of accuracy[c3]) {
       errSum += 1 - a;
       errCount++;
     }
     for (const s of plan.severities)
-      flipRate[corruptionVariant(c2, s)] = flips(corruptionVariant(c2, s));
+      flipRate[corruptionVariant(c3, s)] = flips(corruptionVariant(c3, s));
   }
   for (const t of plan.transforms) {
-    flipRate[transformVariant(t)] = flips(transformVariant(t));
-    transformAccuracy[t] = accuracyOf(ctx, ids, by.get(transformVariant(t)));
+    flipRate[transformVariant(t.name)] = flips(transformVariant(t.name));
+    transformAccuracy[t.name] = valueOf2(ctx, metric, ids, by.get(transformVariant(t.name)), t);
   }
-  return {
-    cleanAccuracy: accuracyOf(ctx, ids, clean),
+  const cleanAccuracy = valueOf2(ctx, metric, ids, clean);
+  const out = {
+    cleanAccuracy,
     accuracy,
     meanAccuracy,
     meanError: errCount > 0 ? errSum / errCount : NaN,
@@ -46128,6 +47207,64 @@ function modelRobustness(ctx, by, ids, plan) {
     flipRate,
     transformAccuracy
   };
+  const robustness = ctx.task.robustness;
+  if (robustness && extras) {
+    const perSeverity = Object.fromEntries(
+      plan.corruptions.map((c3) => [
+        c3,
+        Object.fromEntries(
+          plan.severities.map((s, i) => [
+            s,
+            Number.isFinite(accuracy[c3][i]) ? accuracy[c3][i] : -1
+          ])
+        )
+      ])
+    );
+    const perf = corruptionPerformance(cleanAccuracy, perSeverity);
+    out.mPC = perf.mPC ?? NaN;
+    out.rPC = perf.rPC ?? NaN;
+    out.consistency = {};
+    for (const t of plan.transforms) {
+      const v = by.get(transformVariant(t.name));
+      const rows = clean && v ? pairedRows2(clean, v, ids) : { a: [], b: [] };
+      out.consistency[t.name] = rows.a.length > 0 ? robustness.consistency(
+        { table: clean.table, rows: rows.a },
+        { table: v.table, rows: rows.b },
+        t.spec,
+        ctx
+      ) ?? NaN : NaN;
+    }
+  }
+  return out;
+}
+function mpcInterval(ctx, metric, cand, base, ids, plan, options) {
+  const n = ids.length;
+  if (n === 0 || options.resamples === 0) return void 0;
+  const variants = plan.corruptions.flatMap(
+    (c3) => plan.severities.map((s) => ({ c: c3, s, name: corruptionVariant(c3, s) }))
+  );
+  const sides2 = [cand, base].map(
+    (by) => variants.map((v) => {
+      const recs = by.get(v.name);
+      const rows = ids.map((id) => recs?.rowOf.get(id) ?? -1);
+      return { recs, rows };
+    })
+  );
+  if (sides2.some((side) => side.some((v) => !v.recs || v.rows.includes(-1)))) return void 0;
+  const expanded = new Uint32Array(n);
+  const mPCOf = (side, w) => {
+    const perSeverity = {};
+    side.forEach(({ recs, rows }, k) => {
+      let m = 0;
+      for (let t = 0; t < n; t++) for (let r = 0; r < w[t]; r++) expanded[m++] = rows[t];
+      const v = ctx.task.metricValues({ table: recs.table, rows: expanded }, [metric], ctx)[metric.name];
+      const { c: c3, s } = variants[k];
+      (perSeverity[c3] ??= {})[s] = v ?? -1;
+    });
+    return corruptionPerformance(1, perSeverity).mPC ?? NaN;
+  };
+  const iv = pairedBootstrap(n, (w) => mPCOf(sides2[0], w) - mPCOf(sides2[1], w), options);
+  return Number.isFinite(iv.lower) && Number.isFinite(iv.upper) ? { lower: iv.lower, upper: iv.upper, confidence: options.confidence } : void 0;
 }
 function computeRobustness(ctx, candRecords, baseRecords, plan, examples, options) {
   const candClean = candRecords.tables.find((t) => t.variant === "clean");
@@ -46138,6 +47275,8 @@ function computeRobustness(ctx, candRecords, baseRecords, plan, examples, option
     severities: plan.severities,
     transforms: plan.transforms.map((t) => t.name)
   };
+  const metric = headlineMetric(ctx);
+  const measured = { ...shape, transforms: plan.transforms };
   const cand = index(candRecords, plan.sample);
   const baseBy = baseRecords ? index(baseRecords, plan.sample) : void 0;
   const notes = [];
@@ -46154,52 +47293,64 @@ function computeRobustness(ctx, candRecords, baseRecords, plan, examples, option
     notes.push(
       `${ids.length - pairedIds.length} sampled example(s) have no baseline record of the same image and are left out of the comparison.`
     );
-  const candidate = modelRobustness(ctx, cand, baseBy ? pairedIds : ids, shape);
+  const candidate = modelRobustness(ctx, metric, cand, baseBy ? pairedIds : ids, measured);
   const result = {
     ...shape,
     sampleSize: ids.length,
     table: options.table,
     candidate,
+    ...metric.name !== "accuracy" ? { metric: metric.name } : {},
     slices: [],
     notes
   };
   if (baseBy) {
-    const baseline = modelRobustness(ctx, baseBy, pairedIds, shape);
+    const baseline = modelRobustness(ctx, metric, baseBy, pairedIds, measured);
     const missing = plan.corruptions.filter(
-      (c2) => plan.severities.some((s) => !baseBy.has(corruptionVariant(c2, s)))
+      (c3) => plan.severities.some((s) => !baseBy.has(corruptionVariant(c3, s)))
     );
     if (missing.length > 0)
       notes.push(
         `The baseline has no records for ${missing.join(", ")}: store a baseline made with the same robustness settings.`
       );
     result.baseline = baseline;
-    const ce = {};
-    const relativeCe = {};
-    for (const c2 of plan.corruptions) {
-      const eC = candidate.accuracy[c2].map((a) => 1 - a);
-      const eB = baseline.accuracy[c2].map((a) => 1 - a);
-      const sumC = eC.reduce((a, b) => a + b, 0);
-      const sumB = eB.reduce((a, b) => a + b, 0);
-      ce[c2] = sumB > 0 && Number.isFinite(sumC) ? sumC / sumB : null;
-      const relC = eC.reduce((a, e) => a + (e - (1 - candidate.cleanAccuracy)), 0);
-      const relB = eB.reduce((a, e) => a + (e - (1 - baseline.cleanAccuracy)), 0);
-      relativeCe[c2] = relB > 0 && Number.isFinite(relC) ? relC / relB : null;
+    if (!ctx.task.robustness) {
+      const ce = {};
+      const relativeCe = {};
+      for (const c3 of plan.corruptions) {
+        const eC = candidate.accuracy[c3].map((a) => 1 - a);
+        const eB = baseline.accuracy[c3].map((a) => 1 - a);
+        const sumC = eC.reduce((a, b) => a + b, 0);
+        const sumB = eB.reduce((a, b) => a + b, 0);
+        ce[c3] = sumB > 0 && Number.isFinite(sumC) ? sumC / sumB : null;
+        const relC = eC.reduce((a, e) => a + (e - (1 - candidate.cleanAccuracy)), 0);
+        const relB = eB.reduce((a, e) => a + (e - (1 - baseline.cleanAccuracy)), 0);
+        relativeCe[c3] = relB > 0 && Number.isFinite(relC) ? relC / relB : null;
+      }
+      const mean2 = (xs) => {
+        const v = xs.filter((x) => x !== null);
+        return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null;
+      };
+      const undefinedRel = plan.corruptions.filter((c3) => relativeCe[c3] === null);
+      if (undefinedRel.length > 0)
+        notes.push(
+          `Relative CE is undefined (the baseline does not degrade) for: ${undefinedRel.join(", ")}; left out of the relative mCE.`
+        );
+      result.normalized = {
+        ce,
+        relativeCe,
+        mCE: mean2(Object.values(ce)),
+        relativeMCE: mean2(Object.values(relativeCe))
+      };
     }
-    const mean2 = (xs) => {
-      const v = xs.filter((x) => x !== null);
-      return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null;
-    };
-    const undefinedRel = plan.corruptions.filter((c2) => relativeCe[c2] === null);
-    if (undefinedRel.length > 0)
-      notes.push(
-        `Relative CE is undefined (the baseline does not degrade) for: ${undefinedRel.join(", ")}; left out of the relative mCE.`
-      );
-    result.normalized = {
-      ce,
-      relativeCe,
-      mCE: mean2(Object.values(ce)),
-      relativeMCE: mean2(Object.values(relativeCe))
-    };
+    if (candidate.mPC !== void 0 && baseline.mPC !== void 0) {
+      const delta = (a, b) => ({ candidate: a, baseline: b, delta: a - b });
+      result.comparison = {
+        mPC: delta(candidate.mPC, baseline.mPC),
+        rPC: delta(candidate.rPC, baseline.rPC)
+      };
+      const iv = options.interval && mpcInterval(ctx, metric, cand, baseBy, pairedIds, plan, options.interval);
+      if (iv) result.comparison.mPC.interval = iv;
+    }
   }
   const pairedSet = new Set(pairedIds);
   for (const col of options.sliceColumns) {
@@ -46211,41 +47362,43 @@ function computeRobustness(ctx, candRecords, baseRecords, plan, examples, option
     }
     for (const [v, sIds] of [...values].sort((a, b) => compareText(a[0], b[0]))) {
       if (sIds.length < options.minSupport) continue;
-      const c2 = modelRobustness(ctx, cand, sIds, shape);
-      const b = baseBy ? modelRobustness(ctx, baseBy, sIds, shape) : void 0;
+      const c3 = modelRobustness(ctx, metric, cand, sIds, measured, false);
+      const b = baseBy ? modelRobustness(ctx, metric, baseBy, sIds, measured, false) : void 0;
       result.slices.push({
         key: `${col}=${v}`,
         n: sIds.length,
-        candidate: { corruptedAccuracy: c2.corruptedAccuracy, cleanAccuracy: c2.cleanAccuracy },
+        candidate: { corruptedAccuracy: c3.corruptedAccuracy, cleanAccuracy: c3.cleanAccuracy },
         ...b ? { baseline: { corruptedAccuracy: b.corruptedAccuracy, cleanAccuracy: b.cleanAccuracy } } : {}
       });
     }
   }
   return result;
 }
-var accuracyOf;
+var valueOf2;
 var init_metrics2 = __esm({
   "src/suites/robustness/metrics.ts"() {
     "use strict";
     init_pairing();
+    init_robustness2();
+    init_stats();
     init_compare();
     init_plan();
-    accuracyOf = (ctx, ids, recs) => {
-      if (!recs) return NaN;
-      let n = 0;
-      let ok = 0;
-      for (const id of ids) {
-        const i = recs.rowOf.get(id);
-        if (i === void 0) continue;
-        n++;
-        if (ctx.task.correct(recs.table, i, ctx)) ok++;
-      }
-      return n > 0 ? ok / n : NaN;
+    valueOf2 = (ctx, metric, ids, recs, transform3) => {
+      const rows = recs ? rowsOf2(recs, ids) : [];
+      if (rows.length === 0) return NaN;
+      const part = { table: recs.table, rows };
+      const values = transform3 && ctx.task.robustness ? ctx.task.robustness.transformedValues(part, transform3.spec, [metric], ctx) : ctx.task.metricValues(part, [metric], ctx);
+      return values[metric.name] ?? NaN;
     };
   }
 });
 
 // src/suites/robustness/render.ts
+function styleOf(r) {
+  if (r.metric === void 0) return { name: "accuracy", Name: "Accuracy", value: pct3, delta: pp2 };
+  const name = r.metric === "map" ? "mAP" : r.metric;
+  return { name, Name: name, value: dec, delta: decDelta };
+}
 function corruptionCount(names) {
   const set2 = new Set(names);
   const same = (xs) => xs.length === set2.size && xs.every((x) => set2.has(x));
@@ -46257,18 +47410,19 @@ function corruptionCount(names) {
 function bySeverity(r, model) {
   const m = r[model];
   return r.severities.map((_, i) => {
-    const xs = r.corruptions.map((c2) => m.accuracy[c2][i]).filter(finite2);
+    const xs = r.corruptions.map((c3) => m.accuracy[c3][i]).filter(finite2);
     return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
   });
 }
 function severityChart(r) {
+  const { name, Name } = styleOf(r);
   const series = (model) => [r[model].cleanAccuracy, ...bySeverity(r, model)].map((a) => finite2(a) ? (a * 100).toFixed(1) : "0").join(", ");
   const lines = [
     "```mermaid",
     "xychart-beta",
-    `  title "Accuracy vs corruption severity${r.baseline ? " (first line: baseline, second: candidate)" : ""}"`,
+    `  title "${Name} vs corruption severity${r.baseline ? " (first line: baseline, second: candidate)" : ""}"`,
     `  x-axis [clean, ${r.severities.map((s) => `"${s}"`).join(", ")}]`,
-    '  y-axis "accuracy (%)" 0 --> 100'
+    `  y-axis "${r.metric === void 0 ? name : `${name} \xD7 100`}${r.metric === void 0 ? " (%)" : ""}" 0 --> 100`
   ];
   if (r.baseline) lines.push(`  line [${series("baseline")}]`);
   lines.push(`  line [${series("candidate")}]`, "```");
@@ -46277,41 +47431,70 @@ function severityChart(r) {
 function renderRobustnessSection(r, opts) {
   const out = [];
   const n = r.normalized;
-  const headline2 = n?.relativeMCE != null ? `relative mCE ${n.relativeMCE.toFixed(2)} vs baseline` : n?.mCE != null ? `mCE ${n.mCE.toFixed(2)} vs baseline` : `mean corruption error ${pct3(r.candidate.meanError)}`;
+  const st = styleOf(r);
+  const cmp = r.comparison;
+  const headline2 = r.candidate.mPC !== void 0 ? cmp ? `mPC ${dec(cmp.mPC.baseline)} \u2192 ${dec(cmp.mPC.candidate)}${cmp.mPC.interval ? ` (\u0394 ${decDelta(cmp.mPC.delta ?? NaN)} [${signed3(cmp.mPC.interval.lower)}, ${signed3(cmp.mPC.interval.upper)}])` : ""}, rPC ${pct3(cmp.rPC.baseline)} \u2192 ${pct3(cmp.rPC.candidate)}` : `mPC ${dec(r.candidate.mPC)}, rPC ${pct3(r.candidate.rPC)}` : n?.relativeMCE != null ? `relative mCE ${n.relativeMCE.toFixed(2)} vs baseline` : n?.mCE != null ? `mCE ${n.mCE.toFixed(2)} vs baseline` : `mean corruption error ${pct3(r.candidate.meanError)}`;
   out.push(
     `### \u{1F32B}\uFE0F Robustness: ${headline2}
 
-${r.sampleSize} sampled examples \xD7 ${corruptionCount(r.corruptions)} \xD7 ${r.severities.length} severities (${escapeMarkdown(r.table)} parameters)${r.transforms.length ? ` + ${r.transforms.length} transforms` : ""}. Clean accuracy on the sample: ${r.baseline ? `${pct3(r.baseline.cleanAccuracy)} \u2192 ` : ""}${pct3(r.candidate.cleanAccuracy)}; corrupted: ${r.baseline ? `${pct3(r.baseline.corruptedAccuracy)} \u2192 ` : ""}${pct3(r.candidate.corruptedAccuracy)}.`
+${r.sampleSize} sampled examples \xD7 ${corruptionCount(r.corruptions)} \xD7 ${r.severities.length} severities (${escapeMarkdown(r.table)} parameters)${r.transforms.length ? ` + ${r.transforms.length} transforms` : ""}. Clean ${st.name} on the sample: ${r.baseline ? `${st.value(r.baseline.cleanAccuracy)} \u2192 ` : ""}${st.value(r.candidate.cleanAccuracy)}; ${r.candidate.mPC !== void 0 ? "under corruption (mPC, the mean over corruptions of the mean over severities; rPC = mPC / clean, Michaelis et al. 2019)" : "corrupted"}: ${r.baseline ? `${st.value(r.baseline.mPC ?? r.baseline.corruptedAccuracy)} \u2192 ` : ""}${st.value(r.candidate.mPC ?? r.candidate.corruptedAccuracy)}.`
   );
-  const rows = r.corruptions.map((c2) => {
-    const cand = r.candidate.meanAccuracy[c2];
-    const base = r.baseline?.meanAccuracy[c2];
+  const rows = r.corruptions.map((c3) => {
+    const cand = r.candidate.meanAccuracy[c3];
+    const base = r.baseline?.meanAccuracy[c3];
     const worstIdx = r.baseline ? r.severities.reduce((w, _, i) => {
-      const d = sub(r.candidate.accuracy[c2][i], r.baseline.accuracy[c2][i]);
-      const dw = sub(r.candidate.accuracy[c2][w], r.baseline.accuracy[c2][w]);
+      const d = sub(r.candidate.accuracy[c3][i], r.baseline.accuracy[c3][i]);
+      const dw = sub(r.candidate.accuracy[c3][w], r.baseline.accuracy[c3][w]);
       return d < dw ? i : w;
     }, 0) : -1;
-    return { c: c2, cand, base, delta: sub(cand, base), worstIdx };
+    return { c: c3, cand, base, delta: sub(cand, base), worstIdx };
   });
   rows.sort(
     (a, b) => Number.isFinite(a.delta) && Number.isFinite(b.delta) ? a.delta - b.delta : sub(a.cand, b.cand)
   );
   const shown = rows.slice(0, Math.max(opts.maxRows, 1));
-  const header = r.baseline ? ["Corruption (worst first)", "Baseline", "Candidate", "\u0394", "Worst severity \u0394", "CE"] : ["Corruption", "Accuracy (mean over severities)", ...r.severities.map((s) => `sev ${s}`)];
+  const ce = r.metric === void 0;
+  const header = r.baseline ? [
+    "Corruption (worst first)",
+    r.metric === void 0 ? "Baseline" : `Baseline ${st.name}`,
+    r.metric === void 0 ? "Candidate" : `Candidate ${st.name}`,
+    "\u0394",
+    "Worst severity \u0394",
+    ...ce ? ["CE"] : []
+  ] : ["Corruption", `${st.Name} (mean over severities)`, ...r.severities.map((s) => `sev ${s}`)];
   const body = shown.map(
     (row2) => r.baseline ? [
       escapeMarkdown(row2.c),
-      pct3(row2.base),
-      pct3(row2.cand),
-      pp2(row2.delta),
-      `${r.severities[row2.worstIdx]}: ${pp2(sub(r.candidate.accuracy[row2.c][row2.worstIdx], r.baseline.accuracy[row2.c][row2.worstIdx]))}`,
-      n?.ce[row2.c] != null ? n.ce[row2.c].toFixed(2) : "\u2013"
-    ] : [escapeMarkdown(row2.c), pct3(row2.cand), ...r.candidate.accuracy[row2.c].map((a) => pct3(a))]
+      st.value(row2.base),
+      st.value(row2.cand),
+      st.delta(row2.delta),
+      `${r.severities[row2.worstIdx]}: ${st.delta(sub(r.candidate.accuracy[row2.c][row2.worstIdx], r.baseline.accuracy[row2.c][row2.worstIdx]))}`,
+      ...ce ? [n?.ce[row2.c] != null ? n.ce[row2.c].toFixed(2) : "\u2013"] : []
+    ] : [escapeMarkdown(row2.c), st.value(row2.cand), ...r.candidate.accuracy[row2.c].map((a) => st.value(a))]
   );
   out.push(markdownTable([header, ...body]));
   if (rows.length > shown.length) out.push(`\u2026 ${rows.length - shown.length} more in the report.`);
   out.push(severityChart(r));
-  if (r.transforms.length > 0) {
+  if (r.transforms.length > 0 && r.candidate.consistency !== void 0) {
+    out.push(
+      markdownTable([
+        [
+          "Transform",
+          ...r.baseline ? [`Baseline ${st.name}`] : [],
+          `Candidate ${st.name}`,
+          ...r.baseline ? ["Baseline consistency"] : [],
+          "Candidate consistency"
+        ],
+        ...r.transforms.map((t) => [
+          escapeMarkdown(t),
+          ...r.baseline ? [st.value(r.baseline.transformAccuracy[t])] : [],
+          st.value(r.candidate.transformAccuracy[t]),
+          ...r.baseline ? [pct3(r.baseline.consistency?.[t])] : [],
+          pct3(r.candidate.consistency?.[t])
+        ])
+      ])
+    );
+  } else if (r.transforms.length > 0) {
     out.push(
       markdownTable([
         [
@@ -46332,15 +47515,16 @@ ${r.sampleSize} sampled examples \xD7 ${corruptionCount(r.corruptions)} \xD7 ${r
   if (r.notes.length > 0) out.push(r.notes.map((x) => `> ${escapeMarkdown(x, 300)}`).join("\n"));
   return out.join("\n\n");
 }
-var finite2, pct3, sub, pp2;
+var finite2, signed3, pct3, sub, pp2, dec, decDelta;
 var init_render4 = __esm({
   "src/suites/robustness/render.ts"() {
     "use strict";
     init_markdown_table();
-    init_robustness();
+    init_robustness3();
     init_types();
     init_escape();
     finite2 = (x) => x !== null && x !== void 0 && Number.isFinite(x);
+    signed3 = (x) => `${x < 0 ? "\u2212" : ""}${Math.abs(x).toFixed(3)}`;
     pct3 = (x) => finite2(x) ? `${(x * 100).toFixed(1)}%` : "\u2013";
     sub = (a, b) => finite2(a) && finite2(b) ? a - b : NaN;
     pp2 = (d) => {
@@ -46348,11 +47532,17 @@ var init_render4 = __esm({
       if (Math.abs(d) < 5e-4) return "\xB10.0 pp";
       return `${d >= 0 ? "+" : "\u2212"}${Math.abs(d * 100).toFixed(1)} pp`;
     };
+    dec = (x) => finite2(x) ? x.toFixed(3) : "\u2013";
+    decDelta = (d) => {
+      if (!Number.isFinite(d)) return "\u2013";
+      if (Math.abs(d) < 5e-4) return "\xB10.000";
+      return `${d >= 0 ? "+" : "\u2212"}${Math.abs(d).toFixed(3)}`;
+    };
   }
 });
 
 // src/suites/robustness/schema.ts
-var modelRobustnessSchema, sliceAccuracy, robustnessResultSchema;
+var modelRobustnessSchema, deltaSchema, sliceAccuracy, robustnessResultSchema;
 var init_schema6 = __esm({
   "src/suites/robustness/schema.ts"() {
     "use strict";
@@ -46360,12 +47550,29 @@ var init_schema6 = __esm({
     init_json();
     modelRobustnessSchema = external_exports.object({
       cleanAccuracy: measure,
-      accuracy: external_exports.record(external_exports.string(), external_exports.array(measure)).describe("Accuracy per corruption, one value per severity (in `severities` order)."),
+      accuracy: external_exports.record(external_exports.string(), external_exports.array(measure)).describe(
+        "Accuracy (detection: mAP, see `metric`) per corruption, one value per severity (in `severities` order)."
+      ),
       meanAccuracy: external_exports.record(external_exports.string(), measure).describe("Mean over severities, per corruption."),
       meanError: measure.describe("Mean top-1 error over all corruptions and severities."),
       corruptedAccuracy: measure.describe("Mean accuracy over all corrupted images."),
       flipRate: external_exports.record(external_exports.string(), measure).describe("Fraction of the sample whose prediction differs from the clean one, per variant."),
-      transformAccuracy: external_exports.record(external_exports.string(), measure)
+      transformAccuracy: external_exports.record(external_exports.string(), measure),
+      mPC: measure.optional().describe(
+        "Detection: mean over corruptions of the mean mAP over severities (Michaelis et al. 2019)."
+      ),
+      rPC: measure.optional().describe("Detection: mPC / clean mAP."),
+      consistency: external_exports.record(external_exports.string(), measure).optional().describe(
+        "Detection, per transform: detections of the transformed image matching the clean ones moved (same class, IoU \u2265 the working IoU) over the mean count of both."
+      )
+    });
+    deltaSchema = external_exports.object({
+      candidate: measure,
+      baseline: measure,
+      delta: measure,
+      interval: external_exports.object({ lower: external_exports.number(), upper: external_exports.number(), confidence: external_exports.number() }).optional().describe(
+        "Paired image-bootstrap interval of the delta (mPC, when robustness.gates.maxMPCDrop is set)."
+      )
     });
     sliceAccuracy = external_exports.object({ corruptedAccuracy: measure, cleanAccuracy: measure });
     robustnessResultSchema = external_exports.object({
@@ -46382,6 +47589,10 @@ var init_schema6 = __esm({
         mCE: measure,
         relativeMCE: measure
       }).optional().describe("Corruption error normalised by the baseline (Hendrycks & Dietterich 2019)."),
+      metric: external_exports.string().optional().describe(
+        "The metric the `accuracy` fields hold when it is not accuracy: map for detection (the task\u2019s headline metric)."
+      ),
+      comparison: external_exports.object({ mPC: deltaSchema, rPC: deltaSchema }).optional().describe("Detection with a baseline: mPC and rPC of both models and candidate \u2212 baseline."),
       slices: external_exports.array(
         external_exports.object({
           key: external_exports.string(),
@@ -46397,7 +47608,7 @@ var init_schema6 = __esm({
 
 // src/suites/robustness/index.ts
 var robustnessSuite;
-var init_robustness2 = __esm({
+var init_robustness4 = __esm({
   "src/suites/robustness/index.ts"() {
     "use strict";
     init_corruptions();
@@ -46412,24 +47623,34 @@ var init_robustness2 = __esm({
       plan(ctx) {
         const config2 = ctx.config.robustness;
         if (!config2?.enabled) return void 0;
-        const sliceColumns2 = ctx.config.slices.columns ?? ctx.metadataColumns;
+        const sliceColumns3 = ctx.config.slices.columns ?? ctx.metadataColumns;
         return {
           config: config2,
-          plan: planRobustness(config2, ctx.allExamples, sliceColumns2),
+          plan: planRobustness(config2, ctx.allExamples, sliceColumns3),
           table: resolveTable(ctx.inputSize, config2.table),
-          sliceColumns: sliceColumns2
+          sliceColumns: sliceColumns3,
+          frame: ctx.task.robustness?.frame ?? "input"
         };
       },
-      needs: ({ plan, config: config2 }) => ({ variants: robustnessVariants(plan, config2) }),
+      needs: ({ plan, config: config2, frame }) => ({ variants: robustnessVariants(plan, config2, frame) }),
       describe: ({ plan }) => `robustness: ${plan.sample.size} sampled examples \xD7 ${plan.corruptions.length} corruptions \xD7 ${plan.severities.length} severities${plan.transforms.length ? ` + ${plan.transforms.length} transforms` : ""}`,
-      analyse(ctx, { config: config2, plan, table: table2, sliceColumns: sliceColumns2 }) {
+      analyse(ctx, { config: config2, plan, table: table2, sliceColumns: sliceColumns3 }) {
         const sampled = [];
         for (const e of ctx.frame.exRows)
           if (plan.sample.has(ctx.examples.ids[e])) sampled.push(ctx.examples.at(e));
+        const stats = ctx.config.statistics;
         const result = computeRobustness(ctx, ctx.candidate, ctx.baseline, plan, sampled, {
           table: table2,
-          sliceColumns: sliceColumns2,
-          minSupport: ctx.config.slices.minSupport
+          sliceColumns: sliceColumns3,
+          minSupport: ctx.config.slices.minSupport,
+          // The mPC interval costs a metric evaluation per variant and resample: only for its gate.
+          ...config2.gates.maxMPCDrop !== void 0 && stats.resamples > 0 ? {
+            interval: {
+              resamples: stats.resamples,
+              confidence: stats.confidence,
+              seed: stats.seed
+            }
+          } : {}
         });
         return { result, gates: robustnessGates(result, config2) };
       },
@@ -46470,7 +47691,7 @@ var init_registry2 = __esm({
     init_suite();
     init_pinned2();
     init_regression();
-    init_robustness2();
+    init_robustness4();
     SUITES = [regressionSuite, dataSuite, robustnessSuite, pinnedSuite];
     reported = SUITES.filter(
       (s) => s !== regressionSuite && s !== pinnedSuite
@@ -46485,6 +47706,12 @@ var init_registry2 = __esm({
 });
 
 // src/report/schema.ts
+function reportSchemaOf(task) {
+  return reportSchema.extend({
+    ...regressionResultSchemaOf(task).shape,
+    pinned: pinnedResultSchemaOf(task)
+  });
+}
 var REPORT_SCHEMA_VERSION, level2, modelSummary, reportSchema;
 var init_schema7 = __esm({
   "src/report/schema.ts"() {
@@ -46748,7 +47975,8 @@ async function readReport(file2) {
       `${file2} has report schemaVersion ${JSON.stringify(version2)}; this VisionGate reads version 1. Re-create the baseline with this version.`
     );
   }
-  const parsed = reportSchema.safeParse(json2);
+  const task = taskNameSchema.safeParse(json2?.task);
+  const parsed = (task.success ? reportSchemaOf(task.data ?? "classification") : reportSchema).safeParse(json2);
   if (!parsed.success) {
     const issue2 = parsed.error.issues[0];
     throw new UserError(
@@ -46799,6 +48027,7 @@ var init_results = __esm({
     "use strict";
     init_errors();
     init_schema7();
+    init_registry();
     init_records();
     RESULT_FILES = {
       report: "report.json",
@@ -46888,17 +48117,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key2, node2, visitor, path27) {
-      const ctrl = callVisitor(key2, node2, visitor, path27);
+    function visit_(key2, node2, visitor, path29) {
+      const ctrl = callVisitor(key2, node2, visitor, path29);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path27, ctrl);
-        return visit_(key2, ctrl, visitor, path27);
+        replaceNode(key2, path29, ctrl);
+        return visit_(key2, ctrl, visitor, path29);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path27 = Object.freeze(path27.concat(node2));
+          path29 = Object.freeze(path29.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path27);
+            const ci = visit_(i, node2.items[i], visitor, path29);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -46909,13 +48138,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path27 = Object.freeze(path27.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path27);
+          path29 = Object.freeze(path29.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path29);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path27);
+          const cv = visit_("value", node2.value, visitor, path29);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -46936,17 +48165,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node2, visitor, path27) {
-      const ctrl = await callVisitor(key2, node2, visitor, path27);
+    async function visitAsync_(key2, node2, visitor, path29) {
+      const ctrl = await callVisitor(key2, node2, visitor, path29);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path27, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path27);
+        replaceNode(key2, path29, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path29);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path27 = Object.freeze(path27.concat(node2));
+          path29 = Object.freeze(path29.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path27);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path29);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -46957,13 +48186,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path27 = Object.freeze(path27.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path27);
+          path29 = Object.freeze(path29.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path29);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path27);
+          const cv = await visitAsync_("value", node2.value, visitor, path29);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -46990,23 +48219,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node2, visitor, path27) {
+    function callVisitor(key2, node2, visitor, path29) {
       if (typeof visitor === "function")
-        return visitor(key2, node2, path27);
+        return visitor(key2, node2, path29);
       if (identity.isMap(node2))
-        return visitor.Map?.(key2, node2, path27);
+        return visitor.Map?.(key2, node2, path29);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key2, node2, path27);
+        return visitor.Seq?.(key2, node2, path29);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key2, node2, path27);
+        return visitor.Pair?.(key2, node2, path29);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key2, node2, path27);
+        return visitor.Scalar?.(key2, node2, path29);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key2, node2, path27);
+        return visitor.Alias?.(key2, node2, path29);
       return void 0;
     }
-    function replaceNode(key2, path27, node2) {
-      const parent = path27[path27.length - 1];
+    function replaceNode(key2, path29, node2) {
+      const parent = path29[path29.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key2] = node2;
       } else if (identity.isPair(parent)) {
@@ -47490,9 +48719,9 @@ var require_Alias = __commonJS({
       } else if (identity.isCollection(node2)) {
         let count2 = 0;
         for (const item of node2.items) {
-          const c2 = getAliasCount(doc, item, anchors2);
-          if (c2 > count2)
-            count2 = c2;
+          const c3 = getAliasCount(doc, item, anchors2);
+          if (c3 > count2)
+            count2 = c3;
         }
         return count2;
       } else if (identity.isPair(node2)) {
@@ -47618,10 +48847,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path27, value) {
+    function collectionFromPath(schema, path29, value) {
       let v = value;
-      for (let i = path27.length - 1; i >= 0; --i) {
-        const k = path27[i];
+      for (let i = path29.length - 1; i >= 0; --i) {
+        const k = path29[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -47640,7 +48869,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path27) => path27 == null || typeof path27 === "object" && !!path27[Symbol.iterator]().next().done;
+    var isEmptyPath = (path29) => path29 == null || typeof path29 === "object" && !!path29[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -47670,11 +48899,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path27, value) {
-        if (isEmptyPath(path27))
+      addIn(path29, value) {
+        if (isEmptyPath(path29))
           this.add(value);
         else {
-          const [key2, ...rest] = path27;
+          const [key2, ...rest] = path29;
           const node2 = this.get(key2, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -47688,8 +48917,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path27) {
-        const [key2, ...rest] = path27;
+      deleteIn(path29) {
+        const [key2, ...rest] = path29;
         if (rest.length === 0)
           return this.delete(key2);
         const node2 = this.get(key2, true);
@@ -47703,8 +48932,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path27, keepScalar) {
-        const [key2, ...rest] = path27;
+      getIn(path29, keepScalar) {
+        const [key2, ...rest] = path29;
         const node2 = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -47722,8 +48951,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path27) {
-        const [key2, ...rest] = path27;
+      hasIn(path29) {
+        const [key2, ...rest] = path29;
         if (rest.length === 0)
           return this.has(key2);
         const node2 = this.get(key2, true);
@@ -47733,8 +48962,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path27, value) {
-        const [key2, ...rest] = path27;
+      setIn(path29, value) {
+        const [key2, ...rest] = path29;
         if (rest.length === 0) {
           this.set(key2, value);
         } else {
@@ -48621,8 +49850,8 @@ var require_Pair = __commonJS({
         return new _Pair(key2, value);
       }
       toJSON(_, ctx) {
-        const pair2 = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
-        return addPairToJSMap.addPairToJSMap(ctx, pair2, this);
+        const pair3 = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
+        return addPairToJSMap.addPairToJSMap(ctx, pair3, this);
       }
       toString(ctx, onComment, onChompKeep) {
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
@@ -48847,14 +50076,14 @@ var require_YAMLMap = __commonJS({
        * @param overwrite - If not set `true`, using a key that is already in the
        *   collection will throw. Otherwise, overwrites the previous value.
        */
-      add(pair2, overwrite) {
+      add(pair3, overwrite) {
         let _pair;
-        if (identity.isPair(pair2))
-          _pair = pair2;
-        else if (!pair2 || typeof pair2 !== "object" || !("key" in pair2)) {
-          _pair = new Pair.Pair(pair2, pair2?.value);
+        if (identity.isPair(pair3))
+          _pair = pair3;
+        else if (!pair3 || typeof pair3 !== "object" || !("key" in pair3)) {
+          _pair = new Pair.Pair(pair3, pair3?.value);
         } else
-          _pair = new Pair.Pair(pair2.key, pair2.value);
+          _pair = new Pair.Pair(pair3.key, pair3.value);
         const prev = findPair(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
@@ -49445,16 +50674,16 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair2 = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+            const pair3 = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
             if (item.commentBefore)
-              pair2.key.commentBefore = pair2.key.commentBefore ? `${item.commentBefore}
-${pair2.key.commentBefore}` : item.commentBefore;
+              pair3.key.commentBefore = pair3.key.commentBefore ? `${item.commentBefore}
+${pair3.key.commentBefore}` : item.commentBefore;
             if (item.comment) {
-              const cn = pair2.value ?? pair2.key;
+              const cn = pair3.value ?? pair3.key;
               cn.comment = cn.comment ? `${item.comment}
 ${cn.comment}` : item.comment;
             }
-            item = pair2;
+            item = pair3;
           }
           seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
         }
@@ -49535,13 +50764,13 @@ var require_omap = __commonJS({
         const map2 = /* @__PURE__ */ new Map();
         if (ctx?.onCreate)
           ctx.onCreate(map2);
-        for (const pair2 of this.items) {
+        for (const pair3 of this.items) {
           let key2, value;
-          if (identity.isPair(pair2)) {
-            key2 = toJS.toJS(pair2.key, "", ctx);
-            value = toJS.toJS(pair2.value, key2, ctx);
+          if (identity.isPair(pair3)) {
+            key2 = toJS.toJS(pair3.key, "", ctx);
+            value = toJS.toJS(pair3.value, key2, ctx);
           } else {
-            key2 = toJS.toJS(pair2, "", ctx);
+            key2 = toJS.toJS(pair3, "", ctx);
           }
           if (map2.has(key2))
             throw new Error("Ordered maps must not include duplicate keys");
@@ -49672,8 +50901,8 @@ var require_int2 = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
-      if (sign === "-" || sign === "+")
+      const sign2 = str[0];
+      if (sign2 === "-" || sign2 === "+")
         offset += 1;
       str = str.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
@@ -49689,10 +50918,10 @@ var require_int2 = __commonJS({
             break;
         }
         const n2 = BigInt(str);
-        return sign === "-" ? BigInt(-1) * n2 : n2;
+        return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
       const n = parseInt(str, radix);
-      return sign === "-" ? -1 * n : n;
+      return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node2, radix, prefix) {
       const { value } = node2;
@@ -49757,24 +50986,24 @@ var require_set = __commonJS({
         this.tag = _YAMLSet.tag;
       }
       add(key2) {
-        let pair2;
+        let pair3;
         if (identity.isPair(key2))
-          pair2 = key2;
+          pair3 = key2;
         else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
-          pair2 = new Pair.Pair(key2.key, null);
+          pair3 = new Pair.Pair(key2.key, null);
         else
-          pair2 = new Pair.Pair(key2, null);
-        const prev = YAMLMap.findPair(this.items, pair2.key);
+          pair3 = new Pair.Pair(key2, null);
+        const prev = YAMLMap.findPair(this.items, pair3.key);
         if (!prev)
-          this.items.push(pair2);
+          this.items.push(pair3);
       }
       /**
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
       get(key2, keepPair) {
-        const pair2 = YAMLMap.findPair(this.items, key2);
-        return !keepPair && identity.isPair(pair2) ? identity.isScalar(pair2.key) ? pair2.key.value : pair2.key : pair2;
+        const pair3 = YAMLMap.findPair(this.items, key2);
+        return !keepPair && identity.isPair(pair3) ? identity.isScalar(pair3.key) ? pair3.key.value : pair3.key : pair3;
       }
       set(key2, value) {
         if (typeof value !== "boolean")
@@ -49839,11 +51068,11 @@ var require_timestamp = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+      const sign2 = str[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str.substring(1) : str;
       const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
-      return sign === "-" ? num2(-1) * res : res;
+      return sign2 === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
       let { value } = node2;
@@ -49852,9 +51081,9 @@ var require_timestamp = __commonJS({
         num2 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node2);
-      let sign = "";
+      let sign2 = "";
       if (value < 0) {
-        sign = "-";
+        sign2 = "-";
         value *= num2(-1);
       }
       const _60 = num2(60);
@@ -49869,7 +51098,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign2 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -50249,9 +51478,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path27, value) {
+      addIn(path29, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path27, value);
+          this.contents.addIn(path29, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -50326,14 +51555,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path27) {
-        if (Collection.isEmptyPath(path27)) {
+      deleteIn(path29) {
+        if (Collection.isEmptyPath(path29)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path27) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path29) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -50348,10 +51577,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path27, keepScalar) {
-        if (Collection.isEmptyPath(path27))
+      getIn(path29, keepScalar) {
+        if (Collection.isEmptyPath(path29))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path27, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path29, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -50362,10 +51591,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path27) {
-        if (Collection.isEmptyPath(path27))
+      hasIn(path29) {
+        if (Collection.isEmptyPath(path29))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path27) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path29) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -50382,13 +51611,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path27, value) {
-        if (Collection.isEmptyPath(path27)) {
+      setIn(path29, value) {
+        if (Collection.isEmptyPath(path29)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path27), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path29), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path27, value);
+          this.contents.setIn(path29, value);
         }
       }
       /**
@@ -50749,7 +51978,7 @@ var require_util_map_includes = __commonJS({
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair2) => isEqual(pair2.key, search));
+      return items.some((pair3) => isEqual(pair3.key, search));
     }
     exports2.mapIncludes = mapIncludes;
   }
@@ -50835,10 +52064,10 @@ var require_resolve_block_map = __commonJS({
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair2 = new Pair.Pair(keyNode, valueNode);
+          const pair3 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
-            pair2.srcToken = collItem;
-          map2.items.push(pair2);
+            pair3.srcToken = collItem;
+          map2.items.push(pair3);
         } else {
           if (implicitKey)
             onError(keyNode.range, "MISSING_CHAR", "Implicit map keys need to be followed by map values");
@@ -50848,10 +52077,10 @@ var require_resolve_block_map = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair2 = new Pair.Pair(keyNode);
+          const pair3 = new Pair.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
-            pair2.srcToken = collItem;
-          map2.items.push(pair2);
+            pair3.srcToken = collItem;
+          map2.items.push(pair3);
         }
       }
       if (commentEnd && commentEnd < offset)
@@ -51102,18 +52331,18 @@ var require_resolve_flow_collection = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair2 = new Pair.Pair(keyNode, valueNode);
+          const pair3 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
-            pair2.srcToken = collItem;
+            pair3.srcToken = collItem;
           if (isMap2) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-            map2.items.push(pair2);
+            map2.items.push(pair3);
           } else {
             const map2 = new YAMLMap.YAMLMap(ctx.schema);
             map2.flow = true;
-            map2.items.push(pair2);
+            map2.items.push(pair3);
             const endRange = (valueNode ?? keyNode).range;
             map2.range = [keyNode.range[0], endRange[1], endRange[2]];
             coll.items.push(map2);
@@ -52349,9 +53578,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path27) => {
+    visit2.itemAtPath = (cst, path29) => {
       let item = cst;
-      for (const [field, index2] of path27) {
+      for (const [field, index2] of path29) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -52360,23 +53589,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path27) => {
-      const parent = visit2.itemAtPath(cst, path27.slice(0, -1));
-      const field = path27[path27.length - 1][0];
+    visit2.parentCollection = (cst, path29) => {
+      const parent = visit2.itemAtPath(cst, path29.slice(0, -1));
+      const field = path29[path29.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path27, item, visitor) {
-      let ctrl = visitor(item, path27);
+    function _visit(path29, item, visitor) {
+      let ctrl = visitor(item, path29);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token2 = item[field];
         if (token2 && "items" in token2) {
           for (let i = 0; i < token2.items.length; ++i) {
-            const ci = _visit(Object.freeze(path27.concat([[field, i]])), token2.items[i], visitor);
+            const ci = _visit(Object.freeze(path29.concat([[field, i]])), token2.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -52387,10 +53616,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path27);
+            ctrl = ctrl(item, path29);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path27) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path29) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -54148,7 +55377,7 @@ var init_schema8 = __esm({
     "use strict";
     init_zod();
     init_data();
-    init_robustness();
+    init_robustness3();
     init_task();
     nonEmpty2 = external_exports.string().min(1, "must not be empty");
     sizeSchema = external_exports.union([
@@ -54334,7 +55563,7 @@ var init_schema8 = __esm({
     regressionSchema = external_exports.object({
       newlyFailing: external_exports.object({
         minDrop: external_exports.number().min(0).max(1).default(0.03).describe(
-          "A slice is newly failing without any slice gate when it got worse than the rest of the data (exact test, Benjamini-Hochberg adjusted below statistics.alpha) and both its own drop and its drop beyond the rest are at least this, in the outcome metric's units (0.03 = 3 points of accuracy)."
+          "A slice is newly failing without any slice gate when it got worse than the rest of the data (permutation test, Benjamini-Hochberg adjusted below statistics.alpha) and both its own drop and its drop beyond the rest are at least this, in the tested metric's units (classification: 0.03 = 3 points of accuracy; detection: 0.03 of map)."
         ),
         level: external_exports.enum(["warn", "fail"]).default("warn").describe("What a newly failing slice does to the verdict.")
       }).strict().default({ minDrop: 0.03, level: "warn" })
@@ -54402,7 +55631,9 @@ var init_schema8 = __esm({
       ),
       statistics: external_exports.object({
         confidence: external_exports.number().gt(0).lt(1).default(0.95).describe("Confidence of the paired bootstrap intervals."),
-        resamples: external_exports.number().int().min(0).max(1e5).default(1e3).describe("Bootstrap resamples; 0 turns intervals off."),
+        resamples: external_exports.number().int().min(0).max(1e5).default(1e3).describe(
+          "Bootstrap resamples, and at most as many draws of detection's permutation tests on map; 0 turns intervals and those tests off."
+        ),
         seed: external_exports.number().int().min(0).default(0).describe("Seed of the bootstrap: the same seed gives the same intervals."),
         alpha: external_exports.number().gt(0).lt(1).default(0.05).describe(
           "Significance level after Benjamini-Hochberg adjustment across overall and all slices."
@@ -54435,10 +55666,10 @@ var init_schema8 = __esm({
           "Write report.html: one self-contained page with the failing images, slice and robustness charts (false: none, and an older one in the output folder is removed)."
         )
       }).strict().default({ maxExamples: 20, maxSlices: 30, maxListedExamples: 1e3, html: true })
-    }).strict().superRefine((c2, ctx) => {
-      checkTaskKeys(c2, ctx);
-      c2.gates.forEach((g, i) => {
-        if (g.significant && g.metric !== "accuracy" && c2.statistics.resamples === 0) {
+    }).strict().superRefine((c3, ctx) => {
+      checkTaskKeys(c3, ctx);
+      c3.gates.forEach((g, i) => {
+        if (g.significant && g.metric !== "accuracy" && c3.statistics.resamples === 0) {
           ctx.addIssue({
             code: "custom",
             path: ["gates", i, "significant"],
@@ -54523,12 +55754,12 @@ function firstDuplicateKey(doc) {
   const walk = (node2, prefix) => {
     if ((0, import_yaml.isMap)(node2)) {
       const seen = /* @__PURE__ */ new Set();
-      for (const pair2 of node2.items) {
-        if (!(0, import_yaml.isScalar)(pair2.key)) continue;
-        const k = String(pair2.key.value);
-        if (seen.has(k)) return { keyPath: [...prefix, k], offset: pair2.key.range?.[0] ?? 0 };
+      for (const pair3 of node2.items) {
+        if (!(0, import_yaml.isScalar)(pair3.key)) continue;
+        const k = String(pair3.key.value);
+        if (seen.has(k)) return { keyPath: [...prefix, k], offset: pair3.key.range?.[0] ?? 0 };
         seen.add(k);
-        const found = walk(pair2.value, [...prefix, k]);
+        const found = walk(pair3.value, [...prefix, k]);
         if (found) return found;
       }
     } else if ((0, import_yaml.isSeq)(node2)) {
@@ -54547,12 +55778,12 @@ function lineOfPath(doc, counter, keyPath) {
   if (keyPath.length === 0) return rangeLine(node2, counter);
   for (const part of keyPath) {
     if ((0, import_yaml.isMap)(node2)) {
-      const pair2 = node2.items.find(
+      const pair3 = node2.items.find(
         (item) => (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(part)
       );
-      if (!pair2) return void 0;
-      keyOffset = (0, import_yaml.isScalar)(pair2.key) ? pair2.key.range?.[0] : void 0;
-      node2 = pair2.value;
+      if (!pair3) return void 0;
+      keyOffset = (0, import_yaml.isScalar)(pair3.key) ? pair3.key.range?.[0] : void 0;
+      node2 = pair3.value;
     } else if ((0, import_yaml.isSeq)(node2) && typeof part === "number") {
       node2 = node2.items[part];
       keyOffset = node2?.range?.[0];
@@ -56723,7 +57954,7 @@ async function loadDataset(spec) {
       idCol = spec.columns.id ?? ("id" in row2.fields ? "id" : void 0);
       const r = reserved = /* @__PURE__ */ new Set([pathCol, labelCol, ...idCol ? [idCol] : []]);
       const wanted = spec.metadata ? new Set(spec.metadata) : void 0;
-      isMetadata = wanted ? (c2) => wanted.has(c2) : (c2) => !r.has(c2);
+      isMetadata = wanted ? (c3) => wanted.has(c3) : (c3) => !r.has(c3);
     }
     for (const k in row2.fields) {
       if (!known2.has(k)) {
@@ -56751,7 +57982,7 @@ async function loadDataset(spec) {
         label = path7.basename(path7.dirname(abs));
       relToRoot = path7.relative(spec.root, abs).split(path7.sep).join("/");
     }
-    if (label === void 0 || label === "") {
+    if ((label === void 0 || label === "") && !spec.optionalLabels) {
       noLabel.push(problem2(row2.record, (w) => w));
       continue;
     }
@@ -56762,7 +57993,7 @@ async function loadDataset(spec) {
     }
     if (seen.has(id)) duplicates.push(problem2(row2.record, (w) => `"${id}" (${w})`));
     seen.add(id);
-    builder.push(id, relToRoot, label, row2.record, row2.fields, isMetadata);
+    builder.push(id, relToRoot, label ?? "", row2.record, row2.fields, isMetadata);
   }
   if (rows === 0) throw new UserError("dataset", `${display}: the dataset has no examples`);
   if (!allColumns.includes(pathCol)) {
@@ -56771,8 +58002,8 @@ async function loadDataset(spec) {
       `${display}: no "${pathCol}" column (columns: ${listSome(allColumns)}); set dataset.columns.path`
     );
   }
-  const metadataColumns = spec.metadata ?? allColumns.filter((c2) => !reserved.has(c2));
-  const unknownMeta = metadataColumns.filter((c2) => !allColumns.includes(c2));
+  const metadataColumns = spec.metadata ?? allColumns.filter((c3) => !reserved.has(c3));
+  const unknownMeta = metadataColumns.filter((c3) => !allColumns.includes(c3));
   if (unknownMeta.length > 0) {
     throw new UserError(
       "dataset",
@@ -56903,7 +58134,7 @@ async function attachClasses(raw, classes, source) {
   if (raw.classList) return raw.examples;
   if (classes.length < 2)
     throw new UserError("dataset", `the class list (${source}) needs at least 2 classes`);
-  const dup = classes.filter((c2, i) => classes.indexOf(c2) !== i);
+  const dup = classes.filter((c3, i) => classes.indexOf(c3) !== i);
   if (dup.length > 0)
     throw new UserError(
       "dataset",
@@ -56931,7 +58162,7 @@ async function attachClasses(raw, classes, source) {
     );
     throw new UserError(
       "dataset",
-      `labels not in the class list (${source}): ${listSome(parts)}. Known classes: ${listSome(classes.map((c2) => `"${c2}"`))}`
+      `labels not in the class list (${source}): ${listSome(parts)}. Known classes: ${listSome(classes.map((c3) => `"${c3}"`))}`
     );
   }
   return examples.withClasses(classes);
@@ -56972,7 +58203,7 @@ function frameOf(examples, candidate) {
     if (e >= 0) candOfEx[e] = i;
   });
   let m = 0;
-  for (const c2 of candOfEx) if (c2 >= 0) m++;
+  for (const c3 of candOfEx) if (c3 >= 0) m++;
   const exRows = new Uint32Array(m);
   const candRows = new Uint32Array(m);
   for (let e = 0, p = 0; e < examples.length; e++) {
@@ -57220,9 +58451,6 @@ var init_baseline = __esm({
 
 // src/image/decode.ts
 import sharp from "sharp";
-async function decodeToGeometry(bytes, g, label) {
-  return (await decodePlaced(bytes, g, label)).image;
-}
 async function decodePlaced(bytes, g, label) {
   return placeOnGeometry(await decodeFullSize(bytes, loaderSteps(g), label), g);
 }
@@ -57510,8 +58738,9 @@ var init_scan = __esm({
 // src/engine/image-scan.ts
 import { createHash as createHash4 } from "node:crypto";
 import { readFile as readFile3 } from "node:fs/promises";
-async function decodeForPass(id, label, bytes, sha256, geometries, scan) {
+async function decodeForPass(id, label, bytes, sha256, geometries, scan, keepFull = false) {
   const images = /* @__PURE__ */ new Map();
+  const full = keepFull ? /* @__PURE__ */ new Map() : void 0;
   const sources = /* @__PURE__ */ new Map();
   let header;
   let result;
@@ -57533,20 +58762,28 @@ async function decodeForPass(id, label, bytes, sha256, geometries, scan) {
   for (const [key2, g] of geometries) {
     const steps = loaderSteps(g);
     if (key2 !== source) {
+      if (full) {
+        const decoded2 = await decodeFullSize(bytes, steps, label);
+        full.set(key2, decoded2);
+        images.set(key2, fitToGeometry(decoded2, g));
+        sources.set(key2, { width: decoded2.width, height: decoded2.height });
+        continue;
+      }
       const placed = await decodePlaced(bytes, g, label);
       images.set(key2, placed.image);
       sources.set(key2, { width: placed.sourceWidth, height: placed.sourceHeight });
       continue;
     }
-    const full = await decodeStrict(bytes, steps, label, scan.failOn, (error62) => {
+    const decoded = await decodeStrict(bytes, steps, label, scan.failOn, (error62) => {
       result = scanFailure(id, sha256, error62);
     });
-    result ??= await scanDecoded(id, sha256, full, steps.exif, header, scan);
-    images.set(key2, fitToGeometry(full, g));
-    sources.set(key2, { width: full.width, height: full.height });
+    result ??= await scanDecoded(id, sha256, decoded, steps.exif, header, scan);
+    full?.set(key2, decoded);
+    images.set(key2, fitToGeometry(decoded, g));
+    sources.set(key2, { width: decoded.width, height: decoded.height });
   }
   if (scan && !result) result = await scanImageBytes(id, sha256, bytes, scan);
-  return { images, sources, ...result ? { scan: result } : {} };
+  return { images, sources, ...full ? { full } : {}, ...result ? { scan: result } : {} };
 }
 async function decodeStrict(bytes, steps, label, failOn, onScanError) {
   if (failOn !== "warning") return decodeFullSize(bytes, steps, label);
@@ -57637,15 +58874,20 @@ async function loadItems(loaded, manifest) {
       path: loaded.config.dataset.columns.path,
       label: loaded.config.dataset.columns.label
     },
-    checkFiles: false
+    checkFiles: false,
+    // A detection image has objects, not a label: its manifests list images (and metadata).
+    optionalLabels: loaded.config.task === "detection"
   });
   const { examples } = raw;
-  return examples.ids.map((id, i) => ({
-    id,
-    absPath: examples.absPath(i),
-    label: examples.label(i),
-    metadata: examples.metadataOf(i)
-  }));
+  return examples.ids.map((id, i) => {
+    const label = examples.label(i);
+    return {
+      id,
+      absPath: examples.absPath(i),
+      ...label !== "" ? { label } : {},
+      metadata: examples.metadataOf(i)
+    };
+  });
 }
 async function loadManifests(loaded, wanted) {
   const out = {};
@@ -57741,7 +58983,7 @@ function checkBox(x1, y1, x2, y2, width, height) {
   return void 0;
 }
 var BORDER_TOLERANCE;
-var init_boxes = __esm({
+var init_boxes2 = __esm({
   "src/dataset/detection/boxes.ts"() {
     "use strict";
     BORDER_TOLERANCE = 1;
@@ -57807,12 +59049,12 @@ function parseCoco(json2, display, root) {
   const cats = json2.categories;
   const catIds = [];
   const catNames = /* @__PURE__ */ new Map();
-  cats.forEach((c2, i) => {
-    if (!isObj(c2) || !Number.isInteger(c2.id) || typeof c2.name !== "string")
+  cats.forEach((c3, i) => {
+    if (!isObj(c3) || !Number.isInteger(c3.id) || typeof c3.name !== "string")
       throw fail2(`categories[${i}]`, "needs an integer id and a name");
-    const id = c2.id;
+    const id = c3.id;
     if (catNames.has(id)) throw fail2(`categories[${i}]`, `id ${id} is used twice`);
-    catNames.set(id, c2.name);
+    catNames.set(id, c3.name);
     catIds.push(id);
   });
   catIds.sort((a, b) => a - b);
@@ -57904,7 +59146,7 @@ var init_coco = __esm({
     init_detections();
     init_examples();
     init_load2();
-    init_boxes();
+    init_boxes2();
     init_types2();
     COCO_IMAGE_FIELDS = /* @__PURE__ */ new Set([
       "id",
@@ -57967,7 +59209,7 @@ function joinImageMetadata(ds, rows, display) {
   const b = new ExampleTableBuilder(t.root);
   for (let i = 0; i < t.length; i++)
     b.push(t.ids[i], t.paths[i], "", t.records[i], { ...t.metadataOf(i), ...extra[i] });
-  const names = [...t.metadata.map((m) => m.name), ...columns2.filter((c2) => t.column(c2) < 0)];
+  const names = [...t.metadata.map((m) => m.name), ...columns2.filter((c3) => t.column(c3) < 0)];
   return { ...ds, images: b.finish(names) };
 }
 var init_metadata = __esm({
@@ -59681,10 +60923,10 @@ function toNumber(str, options = {}) {
   } else {
     const match = numRegex.exec(trimmedStr);
     if (match) {
-      const sign = match[1] || "";
+      const sign2 = match[1] || "";
       const leadingZeros = match[2];
       let numTrimmedByZeros = trimZeros(match[3]);
-      const decimalAdjacentToLeadingZeros = sign ? (
+      const decimalAdjacentToLeadingZeros = sign2 ? (
         // 0., -00., 000.
         trimmedStr[leadingZeros.length + 1] === "."
       ) : trimmedStr[leadingZeros.length] === ".";
@@ -59700,14 +60942,14 @@ function toNumber(str, options = {}) {
         } else if (trimmedStr.indexOf(".") !== -1) {
           if (parsedStr === "0") return num2;
           else if (parsedStr === numTrimmedByZeros) return num2;
-          else if (parsedStr === `${sign}${numTrimmedByZeros}`) return num2;
+          else if (parsedStr === `${sign2}${numTrimmedByZeros}`) return num2;
           else return str;
         }
         let n = leadingZeros ? numTrimmedByZeros : trimmedStr;
         if (leadingZeros) {
-          return n === parsedStr || sign + n === parsedStr ? num2 : str;
+          return n === parsedStr || sign2 + n === parsedStr ? num2 : str;
         } else {
-          return n === parsedStr || n === sign + parsedStr ? num2 : str;
+          return n === parsedStr || n === sign2 + parsedStr ? num2 : str;
         }
       }
     } else {
@@ -59719,10 +60961,10 @@ function resolveEnotation(str, trimmedStr, options) {
   if (!options.eNotation) return str;
   const notation = trimmedStr.match(eNotationRegx);
   if (notation) {
-    let sign = notation[1] || "";
+    let sign2 = notation[1] || "";
     const eChar = notation[3].indexOf("e") === -1 ? "E" : "e";
     const leadingZeros = notation[2];
-    const eAdjacentToLeadingZeros = sign ? (
+    const eAdjacentToLeadingZeros = sign2 ? (
       // 0E.
       trimmedStr[leadingZeros.length + 1] === eChar
     ) : trimmedStr[leadingZeros.length] === eChar;
@@ -60188,16 +61430,16 @@ var init_Matcher = __esm({
        * @returns {string|undefined}
        */
       getCurrentTag() {
-        const path27 = this._matcher.path;
-        return path27.length > 0 ? path27[path27.length - 1].tag : void 0;
+        const path29 = this._matcher.path;
+        return path29.length > 0 ? path29[path29.length - 1].tag : void 0;
       }
       /**
        * Get current namespace.
        * @returns {string|undefined}
        */
       getCurrentNamespace() {
-        const path27 = this._matcher.path;
-        return path27.length > 0 ? path27[path27.length - 1].namespace : void 0;
+        const path29 = this._matcher.path;
+        return path29.length > 0 ? path29[path29.length - 1].namespace : void 0;
       }
       /**
        * Get current node's attribute value.
@@ -60205,9 +61447,9 @@ var init_Matcher = __esm({
        * @returns {*}
        */
       getAttrValue(attrName) {
-        const path27 = this._matcher.path;
-        if (path27.length === 0) return void 0;
-        return path27[path27.length - 1].values?.[attrName];
+        const path29 = this._matcher.path;
+        if (path29.length === 0) return void 0;
+        return path29[path29.length - 1].values?.[attrName];
       }
       /**
        * Check if current node has an attribute.
@@ -60215,9 +61457,9 @@ var init_Matcher = __esm({
        * @returns {boolean}
        */
       hasAttr(attrName) {
-        const path27 = this._matcher.path;
-        if (path27.length === 0) return false;
-        const current = path27[path27.length - 1];
+        const path29 = this._matcher.path;
+        if (path29.length === 0) return false;
+        const current = path29[path29.length - 1];
         return current.values !== void 0 && attrName in current.values;
       }
       /**
@@ -60243,18 +61485,18 @@ var init_Matcher = __esm({
        * @returns {number}
        */
       getPosition() {
-        const path27 = this._matcher.path;
-        if (path27.length === 0) return -1;
-        return path27[path27.length - 1].position ?? 0;
+        const path29 = this._matcher.path;
+        if (path29.length === 0) return -1;
+        return path29[path29.length - 1].position ?? 0;
       }
       /**
        * Get current node's repeat counter (occurrence count of this tag name).
        * @returns {number}
        */
       getCounter() {
-        const path27 = this._matcher.path;
-        if (path27.length === 0) return -1;
-        return path27[path27.length - 1].counter ?? 0;
+        const path29 = this._matcher.path;
+        if (path29.length === 0) return -1;
+        return path29[path29.length - 1].counter ?? 0;
       }
       /**
        * Get current node's sibling index (alias for getPosition).
@@ -61392,11 +62634,11 @@ var init_sql_strict = __esm({
 // node_modules/is-unsafe/src/util/decode-entities.js
 function decodeEntities(input2) {
   if (input2.indexOf("&") === -1) return input2;
-  return input2.replace(ENTITY_RE, (match, hex3, dec, name) => {
+  return input2.replace(ENTITY_RE, (match, hex3, dec3, name) => {
     if (name !== void 0) {
       return Object.prototype.hasOwnProperty.call(NAMED, name) ? NAMED[name] : match;
     }
-    const cp = hex3 !== void 0 ? parseInt(hex3, 16) : parseInt(dec, 10);
+    const cp = hex3 !== void 0 ? parseInt(hex3, 16) : parseInt(dec3, 10);
     if (!Number.isFinite(cp) || cp > 1114111) return match;
     return String.fromCodePoint(cp);
   });
@@ -62400,7 +63642,7 @@ async function readVocDataset(root, options = {}) {
     images.push(parseVocXml(text, `Annotations/${id}.xml`, id));
   }
   const classes = options.classes ? [...options.classes] : [...new Set(images.flatMap((im) => im.objects.map((o) => o.name)))].sort();
-  const index2 = new Map(classes.map((c2, i) => [c2, i]));
+  const index2 = new Map(classes.map((c3, i) => [c3, i]));
   const tb = new ExampleTableBuilder(root);
   const gt = new GroundTruthColumnsBuilder();
   images.forEach((im, r) => {
@@ -62467,7 +63709,7 @@ var init_voc = __esm({
     init_errors();
     init_detections();
     init_examples();
-    init_boxes();
+    init_boxes2();
     init_types2();
     parser = new XMLParser({
       ignoreAttributes: true,
@@ -62523,17 +63765,17 @@ async function readYoloDataset(yamlFile, options = {}) {
   }
   const fail2 = (what) => new UserError("dataset", `${yamlFile}: ${what}`);
   if (typeof cfg !== "object" || cfg === null) throw fail2("not a YAML mapping");
-  const c2 = cfg;
-  const classes = classNames(c2.names, fail2);
-  const root = path14.resolve(path14.dirname(yamlFile), typeof c2.path === "string" ? c2.path : ".");
-  const entry = c2[split];
+  const c3 = cfg;
+  const classes = classNames(c3.names, fail2);
+  const root = path14.resolve(path14.dirname(yamlFile), typeof c3.path === "string" ? c3.path : ".");
+  const entry = c3[split];
   if (entry === void 0 || entry === null)
-    throw fail2(`has no "${split}" split (keys: ${Object.keys(c2).join(", ")})`);
+    throw fail2(`has no "${split}" split (keys: ${Object.keys(c3).join(", ")})`);
   const sources = Array.isArray(entry) ? entry : [entry];
   const images = [];
   for (const s of sources) {
     if (typeof s !== "string") throw fail2(`"${split}" must be a path or a list of paths`);
-    images.push(...await imagesOf(path14.resolve(root, s), root, fail2));
+    images.push(...await imagesOf2(path14.resolve(root, s), root, fail2));
   }
   const tb = new ExampleTableBuilder(root);
   const gt = new GroundTruthColumnsBuilder();
@@ -62581,7 +63823,7 @@ function classNames(names, fail2) {
   }
   throw fail2('needs "names": a list of class names or a map from index to name');
 }
-async function imagesOf(p, root, fail2) {
+async function imagesOf2(p, root, fail2) {
   let s;
   try {
     s = await stat4(p);
@@ -62656,7 +63898,7 @@ var init_yolo2 = __esm({
     init_detections();
     init_examples();
     init_image_folder();
-    init_boxes();
+    init_boxes2();
     init_image_size();
   }
 });
@@ -62896,18 +64138,18 @@ function resolveGeometry(cfg, width, height) {
     pad: r.pad ?? cfg.background ?? (r.library === "opencv" ? "#727272" : "#000000")
   };
 }
-function batchDims(c2, n) {
-  const ch = c2.tensor.channels === "gray" ? 1 : 3;
-  const { width: w, height: h } = c2.geometry;
-  return c2.tensor.layout === "NCHW" ? [n, ch, h, w] : [n, h, w, ch];
+function batchDims(c3, n) {
+  const ch = c3.tensor.channels === "gray" ? 1 : 3;
+  const { width: w, height: h } = c3.geometry;
+  return c3.tensor.layout === "NCHW" ? [n, ch, h, w] : [n, h, w, ch];
 }
 function defaultBatchSize(contracts) {
   const fixed = contracts[0]?.fixedBatch;
   if (fixed !== void 0) return fixed;
   let batch = DEFAULT_BATCH_MAX;
-  for (const c2 of contracts) {
-    const ch = c2.tensor.channels === "gray" ? 1 : 3;
-    const perImage = ch * c2.geometry.width * c2.geometry.height;
+  for (const c3 of contracts) {
+    const ch = c3.tensor.channels === "gray" ? 1 : 3;
+    const perImage = ch * c3.geometry.width * c3.geometry.height;
     batch = Math.min(batch, Math.max(1, Math.floor(DEFAULT_BATCH_VALUES / perImage)));
   }
   return batch;
@@ -63401,15 +64643,15 @@ var init_build = __esm({
 });
 
 // src/engine/summary.ts
-function summarizeContract(c2) {
+function summarizeContract(c3) {
   return {
-    name: c2.inputName,
-    layout: c2.tensor.layout,
-    channels: c2.tensor.channels,
-    dtype: c2.tensor.dtype,
-    width: c2.geometry.width,
-    height: c2.geometry.height,
-    resize: describeResize(c2.geometry)
+    name: c3.inputName,
+    layout: c3.tensor.layout,
+    channels: c3.tensor.channels,
+    dtype: c3.tensor.dtype,
+    width: c3.geometry.width,
+    height: c3.geometry.height,
+    resize: describeResize(c3.geometry)
   };
 }
 var init_summary = __esm({
@@ -63490,9 +64732,9 @@ function imagesToTensor(images, spec, spares) {
   const first = images[0];
   if (!first) return spec.dtype === "uint8" ? new Uint8Array(0) : new Float32Array(0);
   const { width: w, height: h } = first;
-  const c2 = channelCount(spec.channels);
+  const c3 = channelCount(spec.channels);
   const plane = w * h;
-  const perImage = plane * c2;
+  const perImage = plane * c3;
   for (const img of images) {
     if (img.width !== w || img.height !== h) {
       throw new Error("imagesToTensor: images in a batch must share a size");
@@ -63504,14 +64746,14 @@ function imagesToTensor(images, spec, spares) {
     const out2 = takeSpare(spares, Uint8Array, perImage * images.length);
     images.forEach((img, n) => {
       const base = n * perImage;
-      if (c2 === 1) writeGrayUint8(img.data, out2, base, plane);
+      if (c3 === 1) writeGrayUint8(img.data, out2, base, plane);
       else if (nchw) writeNchwUint8(img.data, out2, base, plane, f0, f1, f2);
       else writeNhwcUint8(img.data, out2, base, plane, f0, f1, f2);
     });
     return out2;
   }
   const out = takeSpare(spares, Float32Array, perImage * images.length);
-  if (c2 === 1) {
+  if (c3 === 1) {
     const gray = new Float64Array(plane);
     images.forEach(
       (img, n) => writeGrayFloat(
@@ -63718,6 +64960,7 @@ async function evaluate(examples, models, variants, task, options) {
   const firstGeometry = models[0] ? geometryKey(models[0].contract.geometry) : "";
   const stats = { decoded: 0, inferences: 0, batches: 0 };
   const scans = options.scan ? new Array(examples.length) : void 0;
+  const keepFull = variants.some((v) => v.frame === "source");
   const decodeChunk = async (start) => {
     const chunk = [];
     for (let i = start; i < Math.min(start + chunkSize, examples.length); i++) chunk.push(i);
@@ -63735,6 +64978,7 @@ async function evaluate(examples, models, variants, task, options) {
         const hash2 = sha256Of(bytes);
         let images2;
         let sources;
+        let full;
         try {
           const decoded = await decodeForPass(
             example.id,
@@ -63742,10 +64986,12 @@ async function evaluate(examples, models, variants, task, options) {
             bytes,
             hash2,
             geometries,
-            options.scan
+            options.scan,
+            keepFull
           );
           images2 = decoded.images;
           sources = decoded.sources;
+          full = decoded.full;
           if (scans) scans[index2] = decoded.scan;
         } catch (error62) {
           unreadable.push({
@@ -63756,7 +65002,7 @@ async function evaluate(examples, models, variants, task, options) {
           return void 0;
         }
         stats.decoded++;
-        return { index: index2, example, hash: hash2, images: images2, sources };
+        return { index: index2, example, hash: hash2, images: images2, sources, ...full ? { full } : {} };
       })
     );
     return settled.filter((d) => d !== void 0);
@@ -63820,14 +65066,16 @@ async function evaluate(examples, models, variants, task, options) {
             const channels = variantChannels(probe, m.contract.tensor.channels);
             const key2 = `${geometryKey(m.contract.geometry)}\0${channels}`;
             if (out.has(key2)) continue;
-            const cleans = members2.map((d) => d.images.get(geometryKey(m.contract.geometry)));
-            out.set(
-              key2,
-              variant.task ? await pool.runBatch(
-                cleans,
-                members2.map((d) => taskForChannels(variant.task(d.example), channels))
-              ) : cleans
+            const g = m.contract.geometry;
+            const atSource = variant.task !== void 0 && variant.frame === "source";
+            const cleans = members2.map(
+              (d) => atSource ? d.full.get(geometryKey(g)) : d.images.get(geometryKey(g))
             );
+            const made = variant.task ? await pool.runBatch(
+              cleans,
+              members2.map((d) => taskForChannels(variant.task(d.example), channels))
+            ) : cleans;
+            out.set(key2, atSource ? made.map((img) => fitToGeometry(img, g)) : made);
           }
           return out;
         })();
@@ -64171,6 +65419,7 @@ function passVariant(v) {
   return {
     name: v.name,
     ids: v.ids,
+    ...v.frame === "source" ? { frame: "source" } : {},
     task: recipe.kind === "corruption" ? (e) => ({ ...recipe, seedKey: e.id }) : () => ({ kind: "transform", spec: recipe.spec })
   };
 }
@@ -64214,7 +65463,7 @@ async function readPinned(loaded, config2) {
 }
 function checkStoredCompatible(stored, classes) {
   const old = stored.report.dataset.classes;
-  if (old.length !== classes.length || old.some((c2, i) => c2 !== classes[i])) {
+  if (old.length !== classes.length || old.some((c3, i) => c3 !== classes[i])) {
     throw new UserError(
       "baseline",
       `the stored baseline in ${stored.dir} was made with a different class list (${old.length} classes: ${old.slice(0, 5).join(", ")}\u2026); predictions cannot be compared. Re-create the baseline.`
@@ -64291,7 +65540,8 @@ async function reportFromRecords(plan, input2) {
     ...data.detection ? {
       groundTruth: {
         rowOf: data.detection.images.indexById(),
-        columns: data.detection.gt
+        columns: data.detection.gt,
+        sizes: { widths: data.detection.widths, heights: data.detection.heights }
       }
     } : {},
     ...input2.imageScans ? { imageScans: input2.imageScans } : {}
@@ -64600,9 +65850,9 @@ function formatDelta(name, d, style, significant) {
   if (significant !== true) return text;
   return direction === "worse" ? `**${text}** \u{1F53B}` : direction === "better" ? `${text} \u{1F53A}` : text;
 }
-function deltaSignificant(stats, metric, outcomeMetric) {
+function deltaSignificant(stats, metric, testedMetric) {
   if (!stats) return false;
-  if (metric === outcomeMetric) return stats.significant === true;
+  if (metric === testedMetric) return stats.significant === true;
   const iv = stats.intervals[metric];
   return iv !== void 0 && (iv.lower > 0 || iv.upper < 0);
 }
@@ -64669,7 +65919,7 @@ function sliceRow(s, metric, style, task) {
       metric,
       s.delta?.[metric],
       style,
-      deltaSignificant(s.stats, metric, task.outcomeMetric)
+      deltaSignificant(s.stats, metric, testedMetricOf(task))
     ) + formatInterval(metric, s.stats?.intervals[metric], style),
     formatP(s.stats)
   ];
@@ -64678,7 +65928,7 @@ function sliceMetric(report, task) {
   const sliceMetrics = new Set(report.slices.flatMap((s) => Object.keys(s.candidate)));
   return report.gates.find(
     (g) => (g.kind === "min" || g.kind === "max" || g.kind === "maxDrop") && g.target !== "overall" && sliceMetrics.has(g.metric)
-  )?.metric ?? task.outcomeMetric;
+  )?.metric ?? testedMetricOf(task);
 }
 function baselineText(report) {
   const base = report.models.baseline;
@@ -64690,7 +65940,7 @@ function baselineText(report) {
   return st?.how ? `${what}: ${escapeMarkdown(st.how, 200)}` : what;
 }
 function findingsSection(report, task, style, ci, maxRows) {
-  const metric = task.outcomeMetric;
+  const metric = testedMetricOf(task);
   const tested = report.slices.filter((s) => s.excess !== void 0);
   if (report.comparison.baseline === "none" || tested.length === 0) return [];
   const byKey = new Map(report.slices.map((s) => [s.key, s]));
@@ -64712,7 +65962,7 @@ function findingsSection(report, task, style, ci, maxRows) {
       metric,
       s.delta?.[metric],
       style,
-      deltaSignificant(s.stats, metric, task.outcomeMetric)
+      deltaSignificant(s.stats, metric, testedMetricOf(task))
     ) + formatInterval(metric, s.stats?.intervals[metric], style),
     pct5(s.excess.restChange),
     formatP({ pAdjusted: s.excess.pAdjusted, significant: true })
@@ -64777,7 +66027,7 @@ function renderMarkdown(report, options) {
         m,
         report.overall.delta?.[m],
         style,
-        deltaSignificant(report.overall.stats, m, task.outcomeMetric)
+        deltaSignificant(report.overall.stats, m, testedMetricOf(task))
       ) + formatInterval(m, report.overall.stats?.intervals[m], style)
     ] : [escapeMarkdown(m), formatMetric(m, report.overall.candidate[m], style)]
   );
@@ -64918,7 +66168,7 @@ function renderMarkdown(report, options) {
               ...shown.map((s) => [
                 ...sliceRow(s, metric, style, task),
                 ...hasBase ? [
-                  s.excess?.restChange !== void 0 && s.excess.restChange !== null ? formatDelta(task.outcomeMetric, s.excess.restChange, style) : "\u2013"
+                  s.excess?.restChange !== void 0 && s.excess.restChange !== null ? formatDelta(testedMetricOf(task), s.excess.restChange, style) : "\u2013"
                 ] : []
               ])
             ],
@@ -64949,8 +66199,11 @@ function renderMarkdown(report, options) {
       );
   }
   if (report.overall.stats) {
+    const tests = task.metricTests;
+    const findingTest = tests ? `permutation test of slice membership on ${tests.metric}` : "exact permutation test";
+    const pairedTest = tests?.description ?? `exact McNemar test on ${task.outcomeMetric}`;
     out.push(
-      `<sub>\u0394 = candidate \u2212 baseline on the same examples, with a paired bootstrap interval; bold and \u{1F53B} only where the drop is significant. Rest \u0394: the same over every other example; a finding got worse than the rest (exact permutation test). p (adj.): Benjamini-Hochberg adjusted across all slices (findings: of that test; tables below: exact McNemar test on ${task.outcomeMetric}); \u2731 = significant. \u{1F195} = a finding, or met its gates on the baseline and misses one now.</sub>`
+      `<sub>\u0394 = candidate \u2212 baseline on the same examples, with a paired bootstrap interval; bold and \u{1F53B} only where the drop is significant. Rest \u0394: the same over every other example; a finding got worse than the rest (${findingTest}). p (adj.): Benjamini-Hochberg adjusted across all slices (findings: of that test; tables below: ${pairedTest}); \u2731 = significant. \u{1F195} = a finding, or met its gates on the baseline and misses one now.</sub>`
     );
   }
   if (options.footer) out.push(options.footer);
@@ -64965,6 +66218,7 @@ var init_markdown2 = __esm({
     init_verdict();
     init_registry2();
     init_registry();
+    init_task2();
     init_escape();
     ICON2 = { pass: "\u2705", warn: "\u26A0\uFE0F", fail: "\u274C", skipped: "\u23ED\uFE0F", ungated: "\xB7" };
     RATE = { isRate: () => true, lowerIsBetter: () => true };
@@ -65002,7 +66256,7 @@ var init_trend = __esm({
 
 // src/report/html/escape.ts
 function escapeHtmlText(value) {
-  return value.replace(/[&<>"']/g, (c2) => ENTITIES2[c2]);
+  return value.replace(/[&<>"']/g, (c3) => ENTITIES2[c3]);
 }
 function escapeShort(value, max) {
   const chars = [...value];
@@ -65145,13 +66399,13 @@ function heatmap(rowLabels, colLabels, cells, opts) {
     out.push(
       `<text class="tick" x="${labelW - 4}" y="${r2(cy)}" text-anchor="end">${escapeShort(l, 18)}</text>`
     );
-    cells[i].forEach((c2, j) => {
-      const level3 = Math.round(Math.min(1, Math.abs(c2.intensity)) * (opts.diverging ? 4 : 8));
-      const cls = opts.diverging ? level3 === 0 ? "h0" : c2.intensity > 0 ? `p${level3}` : `n${level3}` : `h${level3}`;
+    cells[i].forEach((c3, j) => {
+      const level3 = Math.round(Math.min(1, Math.abs(c3.intensity)) * (opts.diverging ? 4 : 8));
+      const cls = opts.diverging ? level3 === 0 ? "h0" : c3.intensity > 0 ? `p${level3}` : `n${level3}` : `h${level3}`;
       const x0 = labelW + j * cell;
       const y0 = labelH + i * cell;
       out.push(
-        `<g class="cell"><title>${escapeHtmlText(c2.title)}</title><rect class="${cls}" x="${x0}" y="${y0}" width="${cell - 1}" height="${cell - 1}"/>` + (c2.text && cell >= 24 ? `<text class="ctext ${level3 >= (opts.diverging ? 3 : 5) ? "on-dark" : ""}" x="${x0 + (cell - 1) / 2}" y="${y0 + cell / 2 + 3}" text-anchor="middle">${escapeHtmlText(c2.text)}</text>` : "") + "</g>"
+        `<g class="cell"><title>${escapeHtmlText(c3.title)}</title><rect class="${cls}" x="${x0}" y="${y0}" width="${cell - 1}" height="${cell - 1}"/>` + (c3.text && cell >= 24 ? `<text class="ctext ${level3 >= (opts.diverging ? 3 : 5) ? "on-dark" : ""}" x="${x0 + (cell - 1) / 2}" y="${y0 + cell / 2 + 3}" text-anchor="middle">${escapeHtmlText(c3.text)}</text>` : "") + "</g>"
       );
     });
   });
@@ -65185,11 +66439,11 @@ function matrixCells(m, idx, classes) {
   return idx.map((t) => {
     const total = m[t].reduce((a, b) => a + b, 0);
     return idx.map((p) => {
-      const c2 = m[t][p];
+      const c3 = m[t][p];
       return {
-        text: c2 === 0 ? "" : String(c2),
-        intensity: total > 0 ? c2 / total : 0,
-        title: `true ${classes[t]}, predicted ${classes[p]}: ${c2}${total > 0 ? ` (${(c2 / total * 100).toFixed(1)}% of the row)` : ""}`
+        text: c3 === 0 ? "" : String(c3),
+        intensity: total > 0 ? c3 / total : 0,
+        title: `true ${classes[t]}, predicted ${classes[p]}: ${c3}${total > 0 ? ` (${(c3 / total * 100).toFixed(1)}% of the row)` : ""}`
       };
     });
   });
@@ -65316,22 +66570,55 @@ function dataImageIds(data, limits) {
   const ev = [];
   const train = [];
   if (!data) return { eval: ev, train };
-  const c2 = data.checks;
-  if (c2.labelIssues.status === "ran")
-    ev.push(...c2.labelIssues.issues.slice(0, limits.findingImages).map((i) => i.id));
-  if (c2.duplicates.status === "ran")
-    for (const g of c2.duplicates.groups.slice(0, limits.findingImages))
+  const c3 = data.checks;
+  if (c3.labelIssues.status === "ran")
+    ev.push(...c3.labelIssues.issues.slice(0, limits.findingImages).map((i) => i.id));
+  if (c3.boxes?.status === "ran") ev.push(...boxProblems(c3.boxes, limits).map((p) => p.id));
+  if (c3.duplicates.status === "ran")
+    for (const g of c3.duplicates.groups.slice(0, limits.findingImages))
       ev.push(...g.ids.slice(0, 4));
-  if (c2.leakage.status === "ran")
-    for (const l of c2.leakage.examples.slice(0, limits.findingImages)) {
+  if (c3.leakage.status === "ran")
+    for (const l of c3.leakage.examples.slice(0, limits.findingImages)) {
       ev.push(l.id);
       if (l.trainIds[0] !== void 0) train.push(l.trainIds[0]);
     }
-  if (c2.imageProperties.status === "ran")
+  if (c3.imageProperties.status === "ran")
     ev.push(
       ...outliers(data).slice(0, limits.findingImages).map((o) => o.id)
     );
   return { eval: [...new Set(ev)], train: [...new Set(train)] };
+}
+function boxProblems(f, limits) {
+  const scaled = (b, w, h) => {
+    const W = w ?? NaN;
+    const H = h ?? NaN;
+    const [x1, y1, x2, y2] = b.map((v) => v ?? NaN);
+    return { x: x1 / W, y: y1 / H, w: (x2 - x1) / W, h: (y2 - y1) / H, kind: "missed" };
+  };
+  const finite3 = (b) => [b.x, b.y, b.w, b.h].every(Number.isFinite);
+  return [
+    ...f.degenerate.map((d) => ({
+      id: d.id,
+      path: d.path,
+      what: `degenerate box, object ${d.object}`,
+      cls: d.class,
+      boxes: [scaled(d.box, d.imageWidth, d.imageHeight)].filter(finite3)
+    })),
+    ...f.outOfBounds.map((d) => ({
+      id: d.id,
+      path: d.path,
+      what: `past the border, object ${d.object}`,
+      cls: d.class,
+      boxes: [scaled(d.box, d.imageWidth, d.imageHeight)].filter(finite3)
+    })),
+    ...f.duplicates.map((d) => ({
+      id: d.id,
+      path: d.path,
+      what: `duplicate: objects ${d.objects.join(" and ")}, IoU ${(d.iou ?? NaN).toFixed(2)}`,
+      cls: d.class,
+      boxes: d.boxes.map((b) => scaled(b, d.imageWidth, d.imageHeight)).filter(finite3)
+    }))
+  ].slice(0, limits.findingImages);
 }
 function outliers(data) {
   const ip = data.checks.imageProperties;
@@ -65357,12 +66644,37 @@ function renderData(data, assets, limits) {
     out.push("<p>The data suite did not run (add <code>data:</code> to the config).</p></section>");
     return out.join("\n");
   }
-  const c2 = data.checks;
+  const c3 = data.checks;
   const img = (id) => assets.images.get(id);
   const skipped2 = [];
-  for (const [name, check2] of Object.entries(c2))
-    if (check2.status === "skipped") skipped2.push(`${name}: ${check2.reason}`);
-  const li = c2.labelIssues;
+  for (const [name, check2] of Object.entries(c3))
+    if (check2?.status === "skipped") skipped2.push(`${name}: ${check2.reason}`);
+  const bx = c3.boxes;
+  if (bx?.status === "ran") {
+    const shown = boxProblems(bx, limits);
+    const problems = bx.degenerateCount + bx.outOfBoundsCount + bx.duplicateCount;
+    out.push(
+      `<h3>Boxes: ${bx.degenerateCount} degenerate, ${bx.outOfBoundsCount} past the border, ${bx.duplicateCount} duplicate pair(s)</h3>`,
+      `<p class="muted">${bx.objectCount} objects in ${bx.imageCount} images; ${pct4(bx.tinyShare)} tiny (area &lt; ${Math.sqrt(bx.tinyArea ?? NaN)}\xB2); per class: ${bx.classes.slice(0, 20).map((k) => `${escapeShort(k.class, 32)} ${k.objects}`).join(", ")}${bx.classes.length > 20 ? ", \u2026" : ""}.</p>`
+    );
+    if (shown.length > 0)
+      out.push(
+        `<div class="cards">${shown.map(
+          (p) => card(
+            img(p.id),
+            `${p.path}: ${p.what}`,
+            [
+              // The image's path: a COCO image id alone (a number) says little.
+              `<span class="id">${escapeShort(p.path, 40)}</span>`,
+              `${escapeShort(p.cls, 32)}: ${escapeShort(p.what, 60)}`
+            ],
+            { boxes: p.boxes }
+          )
+        ).join("")}</div>`,
+        more2(problems, shown.length, "problem boxes")
+      );
+  }
+  const li = c3.labelIssues;
   if (li.status === "ran") {
     const shown = li.issues.slice(0, limits.findingImages);
     out.push(
@@ -65379,7 +66691,7 @@ function renderData(data, assets, limits) {
       more2(li.issueCount, shown.length, "suspected label errors")
     );
   }
-  const dup = c2.duplicates;
+  const dup = c3.duplicates;
   if (dup.status === "ran") {
     const shown = dup.groups.slice(0, limits.findingImages);
     out.push(
@@ -65393,7 +66705,7 @@ function renderData(data, assets, limits) {
     }
     out.push(more2(dup.groupCount, shown.length, "groups"));
   }
-  const lk = c2.leakage;
+  const lk = c3.leakage;
   if (lk.status === "ran") {
     const shown = lk.examples.slice(0, limits.findingImages);
     out.push(
@@ -65411,7 +66723,7 @@ function renderData(data, assets, limits) {
     }
     out.push(more2(lk.leakedCount, shown.length, "leaked images"));
   }
-  const ip = c2.imageProperties;
+  const ip = c3.imageProperties;
   if (ip.status === "ran") {
     const all = outliers(data);
     const shown = all.slice(0, limits.findingImages);
@@ -65435,12 +66747,12 @@ function renderData(data, assets, limits) {
         ).join("")}</ul>`
       );
   }
-  const bias = c2.bias;
+  const bias = c3.bias;
   if (bias.status === "ran")
     out.push(
       `<p>Bias across ${bias.attributes.map((a) => escapeHtmlText(a.attribute)).join(", ") || "no attributes"}: largest accuracy gap ${pct4(bias.maxAccuracyGap)}, largest equalised-odds difference ${pct4(bias.maxEqualizedOddsDifference)} (tables in report.md).</p>`
     );
-  const rep = c2.representativity;
+  const rep = c3.representativity;
   if (rep.status === "ran")
     out.push(
       `<p>Representativity: ${rep.significantCount} significant difference(s) from the reference; largest total variation distance ${rep.maxTvd.toFixed(3)}.</p>`
@@ -65504,7 +66816,7 @@ function renderSummary(report, style, confidence) {
   const hasBase = report.overall.baseline !== void 0;
   const ci = report.overall.stats ? ` [${Math.round(confidence * 100)}% CI]` : "";
   const head = hasBase ? `<tr><th scope="col">Metric</th><th scope="col">Baseline</th><th scope="col">Candidate</th><th scope="col">\u0394</th><th scope="col">Interval${escapeHtmlText(ci)}</th></tr>` : '<tr><th scope="col">Metric</th><th scope="col">Candidate</th></tr>';
-  const outcome = taskOfReport(report).outcomeMetric;
+  const outcome = testedMetricOf(taskOfReport(report));
   const sig = (m) => deltaSignificant(report.overall.stats, m, outcome);
   const rows = metrics.map(
     (m) => hasBase ? `<tr><th scope="row">${escapeHtmlText(m)}</th><td class="num">${formatMetric(m, report.overall.baseline?.[m], style)}</td><td class="num">${formatMetric(m, report.overall.candidate[m], style)}</td><td class="num">${deltaHtml(m, report.overall.delta?.[m], style, sig(m))}</td><td class="num">${escapeHtmlText(intervalText(m, report.overall.stats?.intervals[m], style))}</td></tr>` : `<tr><th scope="row">${escapeHtmlText(m)}</th><td class="num">${formatMetric(m, report.overall.candidate[m], style)}</td></tr>`
@@ -65551,6 +66863,7 @@ var init_summary2 = __esm({
     init_verdict();
     init_markdown2();
     init_registry();
+    init_task2();
     init_escape2();
     init_format();
     STATUS_TEXT = { pass: "pass", warn: "warn", fail: "fail", skipped: "skipped" };
@@ -65739,7 +67052,7 @@ function strip(s) {
       (img, i) => `<td>${thumbnail2(img, `${s.id}, ${r.corruption} at severity ${s.severities[i]}`)}</td>`
     ).join("")}</tr>`
   );
-  return `<h3 id="strip">What each corruption does: example ${escapeShort(s.id, 40)} (${escapeShort(s.label, 40)}) at severities ${s.severities.join("\u2013")}</h3><div class="scroll"><table class="strip"><thead>${head}</thead><tbody>${rows.join("")}</tbody></table></div>`;
+  return `<h3 id="strip">What each corruption does: example ${escapeShort(s.id, 40)}${s.label ? ` (${escapeShort(s.label, 40)})` : ""} at severities ${s.severities.join("\u2013")}</h3><div class="scroll"><table class="strip"><thead>${head}</thead><tbody>${rows.join("")}</tbody></table></div>`;
 }
 function renderRobustness(r, stripImages) {
   const out = [
@@ -65752,30 +67065,47 @@ function renderRobustness(r, stripImages) {
     return out.join("\n");
   }
   const n = r.normalized;
+  const name = r.metric === void 0 ? "accuracy" : r.metric === "map" ? "mAP" : r.metric;
+  const Name = r.metric === void 0 ? "Accuracy" : name;
+  const fmt3 = r.metric === void 0 ? pct4 : dec2;
+  const c3 = r.candidate;
+  const b = r.baseline;
   out.push(
-    `<p>${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 ${r.severities.length} severities (${escapeHtmlText(r.table)} parameters). Clean accuracy on the sample: ${r.baseline ? `${pct4(r.baseline.cleanAccuracy)} \u2192 ` : ""}${pct4(r.candidate.cleanAccuracy)}; corrupted: ${r.baseline ? `${pct4(r.baseline.corruptedAccuracy)} \u2192 ` : ""}${pct4(r.candidate.corruptedAccuracy)}${n?.mCE != null ? `; mCE ${n.mCE.toFixed(2)}` : ""}${n?.relativeMCE != null ? `, relative mCE ${n.relativeMCE.toFixed(2)} (baseline = 1)` : ""}.</p>`
+    c3.mPC !== void 0 ? `<p>${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 ${r.severities.length} severities (${escapeHtmlText(r.table)} parameters). Clean ${name} on the sample: ${b ? `${fmt3(b.cleanAccuracy)} \u2192 ` : ""}${fmt3(c3.cleanAccuracy)}; mPC (mean ${name} under corruption): ${b ? `${fmt3(b.mPC)} \u2192 ` : ""}${fmt3(c3.mPC)}; rPC (mPC / clean): ${b ? `${pct4(b.rPC)} \u2192 ` : ""}${pct4(c3.rPC)} (Michaelis et al. 2019).</p>` : `<p>${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 ${r.severities.length} severities (${escapeHtmlText(r.table)} parameters). Clean ${name} on the sample: ${b ? `${fmt3(b.cleanAccuracy)} \u2192 ` : ""}${fmt3(c3.cleanAccuracy)}; corrupted: ${b ? `${fmt3(b.corruptedAccuracy)} \u2192 ` : ""}${fmt3(c3.corruptedAccuracy)}${n?.mCE != null ? `; mCE ${n.mCE.toFixed(2)}` : ""}${n?.relativeMCE != null ? `, relative mCE ${n.relativeMCE.toFixed(2)} (baseline = 1)` : ""}.</p>`
   );
   const { yMin, yMax } = yRange(r);
   const xLabels = ["clean", ...r.severities.map(String)];
-  const panels = r.corruptions.map((c2) => {
+  const panels = r.corruptions.map((c4) => {
     const series = [];
     if (r.baseline)
       series.push({
         kind: "base",
         name: "baseline",
-        values: [r.baseline.cleanAccuracy, ...r.baseline.accuracy[c2] ?? []]
+        values: [r.baseline.cleanAccuracy, ...r.baseline.accuracy[c4] ?? []]
       });
     series.push({
       kind: "cand",
       name: "candidate",
-      values: [r.candidate.cleanAccuracy, ...r.candidate.accuracy[c2] ?? []]
+      values: [r.candidate.cleanAccuracy, ...r.candidate.accuracy[c4] ?? []]
     });
-    return linePanel(c2, xLabels, series, { yMin, yMax, format: pct4, tickFormat: pct0 });
+    return linePanel(c4, xLabels, series, {
+      yMin,
+      yMax,
+      format: fmt3,
+      tickFormat: r.metric === void 0 ? pct0 : dec1
+    });
   });
   out.push(
-    `<figure class="chartbox"><figcaption>Accuracy vs severity${r.baseline ? ': <span class="key base"></span> baseline (circles, dashed) <span class="key cand"></span> candidate (squares)' : ""}</figcaption><div class="panels">${panels.join("")}</div></figure>`
+    `<figure class="chartbox"><figcaption>${Name} vs severity${r.baseline ? ': <span class="key base"></span> baseline (circles, dashed) <span class="key cand"></span> candidate (squares)' : ""}</figcaption><div class="panels">${panels.join("")}</div></figure>`
   );
-  if (r.transforms.length > 0) {
+  if (r.transforms.length > 0 && c3.consistency !== void 0) {
+    const cell = (x) => `<td class="num">${x}</td>`;
+    out.push(
+      `<table><thead><tr><th scope="col">Transform</th>${b ? `<th scope="col">Baseline ${name}</th>` : ""}<th scope="col">Candidate ${name}</th>${b ? '<th scope="col">Baseline consistency</th>' : ""}<th scope="col">Candidate consistency</th></tr></thead><tbody>${r.transforms.map(
+        (t) => `<tr><th scope="row">${escapeHtmlText(t)}</th>${b ? cell(fmt3(b.transformAccuracy[t])) : ""}${cell(fmt3(c3.transformAccuracy[t]))}${b ? cell(pct4(b.consistency?.[t])) : ""}${cell(pct4(c3.consistency?.[t]))}</tr>`
+      ).join("")}</tbody></table>`
+    );
+  } else if (r.transforms.length > 0) {
     out.push(
       `<table><thead><tr><th scope="col">Transform</th>${r.baseline ? '<th scope="col">Baseline</th>' : ""}<th scope="col">Candidate</th></tr></thead><tbody>${r.transforms.map(
         (t) => `<tr><th scope="row">${escapeHtmlText(t)}</th>${r.baseline ? `<td class="num">${pct4(r.baseline.transformAccuracy[t])}</td>` : ""}<td class="num">${pct4(r.candidate.transformAccuracy[t])}</td></tr>`
@@ -65787,8 +67117,8 @@ function renderRobustness(r, stripImages) {
   out.push("</section>");
   return out.join("\n");
 }
-var pct0;
-var init_robustness3 = __esm({
+var pct0, dec2, dec1;
+var init_robustness5 = __esm({
   "src/report/html/robustness.ts"() {
     "use strict";
     init_escape2();
@@ -65796,6 +67126,8 @@ var init_robustness3 = __esm({
     init_svg2();
     init_thumbs();
     pct0 = (x) => `${Math.round(x * 100)}%`;
+    dec2 = (x) => x === null || x === void 0 || !Number.isFinite(x) ? "\u2013" : x.toFixed(3);
+    dec1 = (x) => x.toFixed(1);
   }
 });
 
@@ -65845,11 +67177,11 @@ function row(s, metric, style, outcomeMetric) {
   return `<tr data-kind="${escapeHtmlText(s.kind)}" data-status="${escapeHtmlText(s.status)}"><td data-v="${escapeHtmlText(s.status)}">${pill(s.status)}${s.newlyFailing ? ` ${pill("new")}` : ""}</td><td class="slice" data-v="${escapeHtmlText(s.key)}">${escapeShort(s.key, 120)}</td><td data-v="${escapeHtmlText(s.kind)}">${escapeHtmlText(s.kind)}</td><td class="num" data-v="${s.n}">${s.n}</td><td class="num" data-v="${key(s.baseline?.[metric])}">${formatMetric(metric, s.baseline?.[metric], style)}</td><td class="num" data-v="${key(s.candidate[metric])}">${formatMetric(metric, s.candidate[metric], style)}</td><td class="num" data-v="${key(d)}">${deltaHtml(metric, d, style, deltaSignificant(s.stats, metric, outcomeMetric))}</td><td class="num" data-v="${key(iv?.lower)}">${escapeHtmlText(intervalText(metric, iv, style))}</td><td class="num" data-v="${key(s.stats?.pAdjusted)}">${pHtml(s.stats)}</td></tr>`;
 }
 function chartRows(slices, metric, style) {
-  const sign = style.lowerIsBetter(metric) ? -1 : 1;
-  return slices.filter((s) => s.delta?.[metric] != null && Number.isFinite(s.delta[metric])).sort((a, b) => sign * (a.delta[metric] - b.delta[metric]) || a.key.localeCompare(b.key)).map((s) => {
+  const sign2 = style.lowerIsBetter(metric) ? -1 : 1;
+  return slices.filter((s) => s.delta?.[metric] != null && Number.isFinite(s.delta[metric])).sort((a, b) => sign2 * (a.delta[metric] - b.delta[metric]) || a.key.localeCompare(b.key)).map((s) => {
     const d = s.delta[metric];
     const iv = s.stats?.intervals[metric];
-    const worse = sign * d < 0 && s.stats?.significant === true;
+    const worse = sign2 * d < 0 && s.stats?.significant === true;
     return {
       label: s.key,
       value: d,
@@ -65885,7 +67217,7 @@ function renderSlices(report, metric, style, confidence, limits) {
       );
   }
   const shown = slices.slice(0, limits.sliceRows);
-  const outcomeMetric = taskOfReport(report).outcomeMetric;
+  const outcomeMetric = testedMetricOf(taskOfReport(report));
   const kinds = [...new Set(slices.map((s) => s.kind))];
   out.push(
     `<div class="filters" role="search"><label>Filter slices <input type="search" id="slice-filter" placeholder="e.g. lighting" aria-controls="slice-table"></label> <label>Kind <select id="slice-kind" aria-controls="slice-table"><option value="">all</option>${kinds.map((k) => `<option>${escapeHtmlText(k)}</option>`).join("")}</select></label> <span id="slice-count" class="muted" aria-live="polite">${shown.length} of ${slices.length} slices</span></div>`,
@@ -65914,6 +67246,7 @@ var init_slices2 = __esm({
     "use strict";
     init_markdown2();
     init_registry();
+    init_task2();
     init_escape2();
     init_format();
     init_svg2();
@@ -66063,7 +67396,7 @@ var init_html2 = __esm({
     init_data3();
     init_examples2();
     init_history();
-    init_robustness3();
+    init_robustness5();
     init_script();
     init_slices2();
     init_style();
@@ -66179,26 +67512,33 @@ async function corruptionStrip(report, examples, opts) {
   const id = report.examples.newlyFailing.find((e) => index2.has(e.id))?.id ?? examples.ids[0];
   const row2 = index2.get(id);
   const geometry = resolveGeometry(opts.input, input2.width, input2.height);
-  let clean;
+  const atSource = taskOfReport(report).robustness?.frame === "source";
+  let full;
   try {
-    clean = await decodeToGeometry(await readFile13(examples.absPath(row2)), geometry, id);
+    full = await decodeFullSize(await readFile13(examples.absPath(row2)), loaderSteps(geometry), id);
   } catch {
     return void 0;
   }
+  const clean = fitToGeometry(full, geometry);
   const side = Math.max(clean.width, clean.height);
   const toThumb = (img) => encode3(sharp4(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }), side);
   const rows = [];
-  for (const c2 of rob.corruptions) {
+  for (const c3 of rob.corruptions) {
     const images = [];
     for (const s of rob.severities) {
-      const out = await applyCorruption(clean, c2, s, {
-        seedKey: id,
-        table: opts.robustness.table,
-        pixelScale: opts.robustness.pixelScale
-      });
-      images.push(await toThumb(out));
+      const out = await applyCorruption(
+        atSource ? full : clean,
+        c3,
+        s,
+        {
+          seedKey: id,
+          table: opts.robustness.table,
+          pixelScale: opts.robustness.pixelScale
+        }
+      );
+      images.push(await toThumb(atSource ? fitToGeometry(out, geometry) : out));
     }
-    rows.push({ corruption: c2, images });
+    rows.push({ corruption: c3, images });
   }
   return {
     id,
@@ -66280,6 +67620,7 @@ var init_html_report = __esm({
     init_contract();
     init_html2();
     init_records2();
+    init_registry();
     init_manifests();
     init_results();
     THUMB_SIDE = 96;
@@ -66555,6 +67896,10 @@ var init_progress = __esm({
 // src/init/class-sources.ts
 import { readFile as readFile14 } from "node:fs/promises";
 import path21 from "node:path";
+function bestClassSource(sources) {
+  const rank = (s) => SOURCE_ORDER.indexOf(s.origin);
+  return [...sources].sort((a, b) => rank(a) - rank(b))[0];
+}
 function modelMetadataSources(metadata) {
   const sources = [];
   const ignored = [];
@@ -66632,12 +67977,12 @@ async function classFilesIn(dir, side, show) {
 function difference(a, b) {
   if (a.length !== b.length) return `${b.length} names where ${a.length} are used`;
   const sa = new Set(a);
-  if (b.every((c2) => sa.has(c2))) {
-    const i = a.findIndex((c2, k) => c2 !== b[k]);
+  if (b.every((c3) => sa.has(c3))) {
+    const i = a.findIndex((c3, k) => c3 !== b[k]);
     return `the same names in another order (position ${i}: "${b[i]}" instead of "${a[i]}")`;
   }
-  const other = b.filter((c2) => !sa.has(c2));
-  return `other names (${other.slice(0, 3).map((c2) => `"${c2}"`).join(", ")}${other.length > 3 ? ", \u2026" : ""})`;
+  const other = b.filter((c3) => !sa.has(c3));
+  return `other names (${other.slice(0, 3).map((c3) => `"${c3}"`).join(", ")}${other.length > 3 ? ", \u2026" : ""})`;
 }
 function chooseClasses(sources, labels, outputClasses) {
   const all = [...sources];
@@ -66657,7 +68002,7 @@ function chooseClasses(sources, labels, outputClasses) {
     const missing = labels.filter((l) => !known2.has(l));
     if (missing.length > 0)
       return `does not name the label${missing.length > 1 ? "s" : ""} ${missing.slice(0, 3).map((l) => `"${l}"`).join(", ")}${missing.length > 3 ? ` and ${missing.length - 3} more` : ""}`;
-    const dup = s.classes.find((c2, i) => s.classes.indexOf(c2) !== i);
+    const dup = s.classes.find((c3, i) => s.classes.indexOf(c3) !== i);
     if (dup !== void 0) return `repeats "${dup}"`;
     if (s.classes.length < 2) return "fewer than 2 names";
     return void 0;
@@ -66713,7 +68058,7 @@ var init_class_sources = __esm({
       "labels"
     ];
     CLASS_FILES = ["classes.txt", "classes.json", "labels.txt", "labels.json", "class_names.txt"];
-    sameList = (a, b) => a.length === b.length && a.every((c2, i) => c2 === b[i]);
+    sameList = (a, b) => a.length === b.length && a.every((c3, i) => c3 === b[i]);
   }
 });
 
@@ -67095,500 +68440,14 @@ var init_compose = __esm({
   }
 });
 
-// src/init/inspect-dataset.ts
-import { readdir as readdir6, stat as stat6 } from "node:fs/promises";
-import path23 from "node:path";
-async function locate(target, searchDir, show, inferred, warnings) {
-  if (target !== void 0) {
-    if (await isFile(target)) return fromManifest(target, show);
-    if (!await isDir(target))
-      throw new UserError("usage", `--dataset ${show(target)}: no such file or folder`);
-    const found = await inFolder(target, show, inferred, warnings);
-    if (found) return found;
-    throw new UserError(
-      "dataset",
-      `${show(target)}: no dataset found: no metadata.jsonl, CSV/TSV or JSON Lines manifest, and no class folders with images`
-    );
-  }
-  for (const dir of [searchDir, path23.join(searchDir, "data"), path23.join(searchDir, "dataset")]) {
-    if (!await isDir(dir)) continue;
-    const found = await inFolder(dir, show, inferred, warnings, dir === searchDir);
-    if (found) return found;
-  }
-  throw new UserError(
-    "usage",
-    `no dataset found in ${show(searchDir)} or its data/ or dataset/ folders: give --dataset DIR (an ImageFolder, or a folder with a manifest) or --dataset MANIFEST`
-  );
-}
-function fromManifest(file2, show) {
-  const base = path23.basename(file2).toLowerCase();
-  const format = base === "metadata.jsonl" ? "hf-metadata" : base.endsWith(".jsonl") || base.endsWith(".ndjson") ? "jsonl" : base.endsWith(".csv") || base.endsWith(".tsv") ? "csv" : void 0;
-  if (!format)
-    throw new UserError(
-      "usage",
-      `--dataset ${show(file2)}: not a manifest VisionGate reads (.csv, .tsv, .jsonl, .ndjson, or a Hugging Face metadata.jsonl)`
-    );
-  return { format, manifest: file2, dir: path23.dirname(file2) };
-}
-async function inFolder(dir, show, inferred, warnings, manifestOnly = false) {
-  const entries = await readdir6(dir, { withFileTypes: true });
-  if (entries.some((e) => e.isFile() && e.name === "metadata.jsonl"))
-    return { format: "hf-metadata", manifest: path23.join(dir, "metadata.jsonl"), dir };
-  const manifests = entries.filter((e) => e.isFile() && MANIFEST_EXT.includes(path23.extname(e.name).toLowerCase())).map((e) => e.name).sort();
-  if (manifests.length === 1) return fromManifest(path23.join(dir, manifests[0]), show);
-  if (manifests.length > 1)
-    throw new UserError(
-      "usage",
-      `${show(dir)} holds several manifests (${manifests.join(", ")}): give the one to evaluate with --dataset`
-    );
-  if (manifestOnly) return void 0;
-  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith(".")).map((e) => e.name);
-  const splits = folders.filter((f) => SPLITS.includes(f.toLowerCase()));
-  if (splits.length > 0 && splits.length === folders.length) {
-    const pick2 = [...splits].sort(
-      (a, b) => SPLITS.indexOf(a.toLowerCase()) - SPLITS.indexOf(b.toLowerCase())
-    )[0];
-    inferred.push(`split folders ${splits.sort().join(", ")}: evaluating "${pick2}"`);
-    if (pick2.toLowerCase() === "train")
-      warnings.push(
-        'the only split is "train": accuracy on training data overstates the model; evaluate a held-out split if you have one'
-      );
-    const found = await inFolder(path23.join(dir, pick2), show, inferred, warnings);
-    const train = splits.find((s) => s.toLowerCase() === "train");
-    if (!found || !train || train === pick2) return found;
-    const trainManifest = (await inFolder(path23.join(dir, train), show, [], [], true))?.manifest;
-    return trainManifest ? { ...found, trainManifest } : found;
-  }
-  for (const f of folders) {
-    const files = await readdir6(path23.join(dir, f), { recursive: true });
-    if (files.some((name) => isImagePath(String(name)))) return { format: "imagefolder", dir };
-  }
-  return void 0;
-}
-function byName3(columns2, names, taken) {
-  for (const n of names) if (columns2.includes(n) && !taken.has(n)) return n;
-  for (const n of names) {
-    const c2 = columns2.find((col) => col.toLowerCase() === n && !taken.has(col));
-    if (c2) return c2;
-  }
-  return void 0;
-}
-function recogniseColumns(format, rows, display, inferred) {
-  const columns2 = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const imageShare = (c2) => {
-    const values = rows.map((r) => r[c2]).filter((v) => !!v);
-    return values.length === 0 ? 0 : values.filter(isImagePath).length / values.length;
-  };
-  let pathCol;
-  if (format === "hf-metadata") pathCol = "file_name";
-  else {
-    const named = PATH_NAMES.map((n) => byName3(columns2, [n], /* @__PURE__ */ new Set())).filter(
-      (c2) => c2 !== void 0 && imageShare(c2) >= 0.9
-    );
-    const any2 = columns2.filter((c2) => imageShare(c2) >= 0.9);
-    const found = named[0] ?? any2[0];
-    if (!found)
-      throw new UserError(
-        "dataset",
-        `${display}: no column holds image file paths (columns: ${columns2.join(", ")}); VisionGate needs one column of image paths (.png, .jpg, \u2026) relative to one folder`
-      );
-    pathCol = found;
-  }
-  const taken = /* @__PURE__ */ new Set([pathCol]);
-  const label = byName3(columns2, LABEL_NAMES, taken);
-  if (label) taken.add(label);
-  let id = columns2.includes("id") ? "id" : void 0;
-  if (!id) {
-    const candidate = byName3(columns2, ID_NAMES, taken);
-    const values = candidate ? rows.map((r) => r[candidate]) : [];
-    if (candidate && values.every(Boolean) && new Set(values).size === values.length)
-      id = candidate;
-  }
-  inferred.push(
-    `columns: image path "${pathCol}"${format === "hf-metadata" ? " (Hugging Face: relative to the folder of metadata.jsonl)" : ""}, label ${label ? `"${label}"` : "from the folder each image is in"}, ${id ? `id "${id}"` : "no id column (the image path is the id)"}`
-  );
-  return { ...id ? { id } : {}, path: pathCol, ...label ? { label } : {} };
-}
-async function findRoot(manifest, paths, show) {
-  const probes = paths.slice(0, ROOT_PROBES);
-  const absolute = probes.find((p) => path23.isAbsolute(p) || /^[A-Za-z]:[\\/]/.test(p));
-  if (absolute)
-    throw new UserError(
-      "dataset",
-      `${show(manifest)}: image paths are absolute (e.g. "${absolute}"); VisionGate reads paths relative to one folder, the dataset root, so the dataset can move between machines. Rewrite them relative to a folder that holds the images`
-    );
-  let dir = path23.dirname(manifest);
-  const tried = [];
-  for (let level3 = 0; level3 <= ROOT_LEVELS; level3++) {
-    tried.push(show(dir));
-    const found = await Promise.all(
-      probes.map(async (p) => {
-        const abs = resolveInsideRoot(dir, p);
-        return abs !== void 0 && await isFile(abs);
-      })
-    );
-    if (found.some(Boolean)) return dir;
-    const up = path23.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  throw new UserError(
-    "dataset",
-    `${show(manifest)}: image paths such as "${probes[0]}" were found relative to none of ${tried.join(", ")}; paths in a manifest are relative to the dataset root, a folder that holds the images`
-  );
-}
-async function inspectDataset(target, searchDir, show) {
-  const inferred = [];
-  const warnings = [];
-  const where = await locate(target, searchDir, show, inferred, warnings);
-  const { format, manifest } = where;
-  let root = where.dir;
-  let columns2 = { path: "path", label: "label" };
-  if (manifest) {
-    const peek = [];
-    for await (const row2 of streamManifest(format, manifest, root)) {
-      peek.push(row2.fields);
-      if (peek.length >= PEEK_ROWS) break;
-    }
-    if (peek.length === 0)
-      throw new UserError("dataset", `${show(manifest)}: the manifest has no rows`);
-    const found = recogniseColumns(format, peek, path23.basename(manifest), inferred);
-    if (format !== "hf-metadata") {
-      if (!found.label)
-        throw new UserError(
-          "dataset",
-          `${show(manifest)}: no label column (columns: ${Object.keys(peek[0]).join(", ")}); init looks for ${LABEL_NAMES.slice(0, 8).join(", ")}, \u2026: name the class column one of these, or write the config by hand with dataset.columns.label`
-        );
-      root = await findRoot(
-        manifest,
-        peek.map((r) => r[found.path] ?? ""),
-        show
-      );
-      if (root !== path23.dirname(manifest))
-        inferred.push(`image paths are relative to ${show(root)} (the manifest is in a subfolder)`);
-    }
-    columns2 = {
-      ...found.id ? { id: found.id } : {},
-      // hf-metadata: the loader reads file_name when the path column is left at its default.
-      path: format === "hf-metadata" ? "path" : found.path,
-      label: found.label ?? "label"
-    };
-  }
-  const raw = await loadDataset({
-    root,
-    format,
-    ...manifest ? { manifest } : {},
-    columns: columns2,
-    checkFiles: true
-  });
-  const n = raw.examples.length;
-  const slices = [];
-  const dropped = [];
-  for (const col of raw.examples.metadata) {
-    const values = col.values.length;
-    if (values < 2) dropped.push({ name: col.name, why: "one value only" });
-    else if (values > MAX_SLICE_VALUES || values * 2 > n)
-      dropped.push({
-        name: col.name,
-        why: `${values} distinct values in ${n} rows (an identifier or free text; bin it into a few ranges to slice by it)`
-      });
-    else slices.push({ name: col.name, values });
-  }
-  const classSources = [];
-  for (const dir of /* @__PURE__ */ new Set([root, ...manifest ? [path23.dirname(manifest)] : []])) {
-    const files = await classFilesIn(dir, "dataset", show);
-    classSources.push(...files.sources);
-    warnings.push(...files.ignored);
-  }
-  const sorted = [...raw.labels].sort();
-  classSources.push(
-    format === "imagefolder" ? { origin: "imagefolder", where: "the ImageFolder class folders (sorted)", classes: sorted } : { origin: "labels", where: "the labels in the data (sorted)", classes: sorted }
-  );
-  return {
-    format,
-    kind: describeFormat(format, manifest),
-    root,
-    ...manifest ? { manifest } : {},
-    ...where.trainManifest ? { trainManifest: where.trainManifest } : {},
-    columns: columns2,
-    raw,
-    slices,
-    dropped,
-    classSources,
-    inferred,
-    warnings
-  };
-}
-function describeFormat(format, manifest) {
-  return {
-    csv: manifest?.toLowerCase().endsWith(".tsv") ? "TSV manifest" : "CSV manifest",
-    jsonl: "JSON Lines manifest",
-    imagefolder: "ImageFolder",
-    "hf-metadata": "Hugging Face metadata.jsonl"
-  }[format];
-}
-var PATH_NAMES, LABEL_NAMES, ID_NAMES, SPLITS, MANIFEST_EXT, PEEK_ROWS, ROOT_PROBES, ROOT_LEVELS, MAX_SLICE_VALUES, isImagePath, isDir, isFile;
-var init_inspect_dataset = __esm({
-  "src/init/inspect-dataset.ts"() {
-    "use strict";
-    init_load2();
-    init_image_folder();
-    init_manifest();
-    init_errors();
-    init_class_sources();
-    PATH_NAMES = [
-      "path",
-      "file_name",
-      "filename",
-      "file",
-      "filepath",
-      "file_path",
-      "image",
-      "image_path",
-      "imagepath",
-      "img",
-      "img_path",
-      "image_file",
-      "image_name",
-      "relative_path"
-    ];
-    LABEL_NAMES = [
-      "label",
-      "labels",
-      "class",
-      "class_name",
-      "classname",
-      "category",
-      "category_name",
-      "target",
-      "label_name",
-      "species",
-      "breed",
-      "y"
-    ];
-    ID_NAMES = ["id", "image_id", "example_id", "sample_id", "uid", "uuid", "key"];
-    SPLITS = ["test", "validation", "val", "valid", "eval", "dev", "train"];
-    MANIFEST_EXT = [".csv", ".tsv", ".jsonl", ".ndjson"];
-    PEEK_ROWS = 200;
-    ROOT_PROBES = 20;
-    ROOT_LEVELS = 3;
-    MAX_SLICE_VALUES = 50;
-    isImagePath = (v) => IMAGE_EXTENSIONS.has(path23.extname(v).toLowerCase());
-    isDir = (p) => stat6(p).then(
-      (s) => s.isDirectory(),
-      () => false
-    );
-    isFile = (p) => stat6(p).then(
-      (s) => s.isFile(),
-      () => false
-    );
-  }
-});
-
-// src/init/preprocessing-hints.ts
-function jsonNumbers(text) {
-  if (text === void 0) return void 0;
-  try {
-    return numberList(JSON.parse(text));
-  } catch {
-    return void 0;
-  }
-}
-function hintsFromOnnxMetadata(meta3) {
-  const h = empty();
-  const lower = new Map(Object.entries(meta3).map(([k, v]) => [k.toLowerCase(), v]));
-  const pixelFormat = lower.get("image.bitmappixelformat")?.toLowerCase();
-  if (pixelFormat) {
-    const channels = {
-      gray8: "gray",
-      rgb8: "rgb",
-      rgba8: "rgb",
-      bgr8: "bgr",
-      bgra8: "bgr"
-    }[pixelFormat];
-    if (channels) {
-      h.channels = channels;
-      h.from.channels = `ONNX metadata Image.BitmapPixelFormat = ${lower.get("image.bitmappixelformat")}`;
-    } else h.ignored.push(`Image.BitmapPixelFormat "${pixelFormat}" is not a known pixel format`);
-  }
-  const range2 = lower.get("image.nominalpixelrange");
-  if (range2) {
-    const where = `ONNX metadata Image.NominalPixelRange = ${range2}`;
-    switch (range2.toLowerCase()) {
-      case "nominalrange_0_255":
-        Object.assign(h, { scale: 1, mean: [0], std: [1] });
-        break;
-      case "normalized_0_1":
-        Object.assign(h, { scale: 1 / 255, mean: [0], std: [1] });
-        break;
-      case "normalized_1_1":
-        Object.assign(h, { scale: 1 / 255, mean: [0.5], std: [0.5] });
-        break;
-      default:
-        h.ignored.push(`${where}: this pixel range cannot be expressed with scale, mean and std`);
-    }
-    if (h.scale !== void 0) h.from.scale = h.from.mean = h.from.std = where;
-  }
-  const mean2 = jsonNumbers(lower.get("mean") ?? lower.get("image_mean"));
-  const std = jsonNumbers(lower.get("std") ?? lower.get("image_std"));
-  if (mean2 && std) {
-    h.mean = mean2;
-    h.std = std;
-    h.from.mean = h.from.std = "ONNX metadata mean / std";
-  }
-  const imgsz = jsonNumbers(lower.get("imgsz"));
-  if (imgsz && imgsz.every((n) => Number.isInteger(n) && n > 0)) {
-    h.size = imgsz.length === 1 ? [imgsz[0], imgsz[0]] : [imgsz[0], imgsz[1]];
-    h.from.size = "ONNX metadata imgsz";
-  }
-  return h;
-}
-function hintsFromPreprocessorConfig(json2, file2) {
-  const h = empty();
-  if (json2 === null || typeof json2 !== "object") {
-    h.ignored.push(`${file2} is not a JSON object`);
-    return h;
-  }
-  const c2 = json2;
-  if (c2.do_rescale !== false)
-    h.scale = typeof c2.rescale_factor === "number" ? c2.rescale_factor : 1 / 255;
-  else h.scale = 1;
-  if (c2.do_normalize === false) {
-    h.mean = [0];
-    h.std = [1];
-  } else {
-    const mean2 = numberList(c2.image_mean);
-    const std = numberList(c2.image_std);
-    if (mean2 && std) {
-      h.mean = mean2;
-      h.std = std;
-    }
-  }
-  const keys = [
-    c2.do_rescale === false ? "do_rescale: false" : "rescale_factor",
-    ...c2.do_normalize === false ? ["do_normalize: false"] : h.mean ? ["image_mean", "image_std"] : []
-  ];
-  h.from.scale = `${file2} (${keys.join(", ")})`;
-  if (h.mean) h.from.mean = h.from.std = h.from.scale;
-  const interpolation = typeof c2.resample === "number" ? PIL_RESAMPLE[c2.resample] : void 0;
-  if (typeof c2.resample === "number" && !interpolation)
-    h.ignored.push(`${file2} resample ${c2.resample} (PIL filters are 0-5)`);
-  const size = sizeDict(c2.size);
-  const crop = sizeDict(c2.crop_size);
-  const withKernel = (r) => ({
-    ...r,
-    ...interpolation ? { interpolation } : {}
-  });
-  if (c2.do_resize === false) {
-    h.ignored.push(`${file2} do_resize: false (VisionGate always resizes to the model's input)`);
-  } else if (size?.shortest_edge !== void 0 && typeof c2.crop_pct === "number") {
-    const s = size.shortest_edge;
-    if (s < 384) {
-      h.resize = withKernel({ mode: "center-crop", resizeTo: Math.floor(s / c2.crop_pct) });
-      h.size = [s, s];
-    } else {
-      h.resize = withKernel({ mode: "stretch" });
-      h.size = [s, s];
-    }
-    h.from.resize = h.from.size = `${file2} size.shortest_edge ${s}, crop_pct ${c2.crop_pct}`;
-  } else if (size?.shortest_edge !== void 0 && c2.do_center_crop === true && crop?.height !== void 0 && crop.width !== void 0) {
-    h.resize = withKernel({ mode: "center-crop", resizeTo: size.shortest_edge });
-    h.size = [crop.height, crop.width];
-    h.from.resize = h.from.size = `${file2} size.shortest_edge ${size.shortest_edge}, crop_size ${crop.height}\xD7${crop.width}`;
-  } else if (size?.height !== void 0 && size.width !== void 0) {
-    if (c2.do_center_crop === true && crop?.height !== void 0 && crop.width !== void 0)
-      h.ignored.push(
-        `${file2}: a resize to ${size.height}\xD7${size.width} and a crop to ${crop.height}\xD7${crop.width} (a crop after a non-square-preserving resize has no equivalent here); using a plain resize`
-      );
-    h.resize = withKernel({ mode: "stretch" });
-    h.size = [size.height, size.width];
-    h.from.resize = h.from.size = `${file2} size ${size.height}\xD7${size.width}`;
-  } else if (size !== void 0) {
-    h.ignored.push(`${file2} size ${JSON.stringify(c2.size)} has no fixed output size`);
-  }
-  return h;
-}
-function mergeHints(first, second) {
-  const out = { from: {}, ignored: [...first.ignored, ...second.ignored] };
-  for (const key2 of ["channels", "scale", "mean", "std", "size", "resize"]) {
-    const pick2 = first[key2] !== void 0 ? first : second;
-    if (pick2[key2] !== void 0) {
-      out[key2] = pick2[key2];
-      if (pick2.from[key2]) out.from[key2] = pick2.from[key2];
-    }
-  }
-  return out;
-}
-var empty, numberList, PIL_RESAMPLE, sizeDict;
-var init_preprocessing_hints = __esm({
-  "src/init/preprocessing-hints.ts"() {
-    "use strict";
-    empty = () => ({ from: {}, ignored: [] });
-    numberList = (v) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "number" && Number.isFinite(x)) ? v : void 0;
-    PIL_RESAMPLE = {
-      0: "nearest",
-      1: "lanczos",
-      2: "bilinear",
-      3: "bicubic",
-      4: "box",
-      5: "hamming"
-    };
-    sizeDict = (v) => typeof v === "number" ? { height: v, width: v } : v !== null && typeof v === "object" ? v : void 0;
-  }
-});
-
-// src/init/inspect-model.ts
-import { readFile as readFile15 } from "node:fs/promises";
-import path24 from "node:path";
-async function inspectModel(file2, show) {
-  const model = await loadModel(file2, { thread: "main" });
-  const { inputs, outputs } = model;
-  const metadata = model.info.metadata;
-  await model.dispose();
-  const dir = path24.dirname(file2);
-  const fromMeta = modelMetadataSources(metadata);
-  const beside = await classFilesIn(dir, "model", show);
-  let hints = hintsFromOnnxMetadata(metadata);
-  const preFile = path24.join(dir, "preprocessor_config.json");
-  const preText = await readFile15(preFile, "utf8").catch(() => void 0);
-  const ignored = [...fromMeta.ignored, ...beside.ignored];
-  if (preText !== void 0) {
-    let json2;
-    try {
-      json2 = JSON.parse(preText);
-    } catch (error62) {
-      ignored.push(`${show(preFile)}: invalid JSON (${error62.message})`);
-    }
-    if (json2 !== void 0)
-      hints = mergeHints(hintsFromPreprocessorConfig(json2, show(preFile)), hints);
-  }
-  return {
-    file: file2,
-    inputs,
-    outputs,
-    metadata,
-    hints,
-    classSources: [...fromMeta.sources, ...beside.sources],
-    ignored: [...ignored, ...hints.ignored]
-  };
-}
-var init_inspect_model = __esm({
-  "src/init/inspect-model.ts"() {
-    "use strict";
-    init_runtime();
-    init_class_sources();
-    init_preprocessing_hints();
-  }
-});
-
 // src/init/input-plan.ts
-function planInput(label, inputs, outputs, hints) {
+function planInput(label, inputs, outputs, hints, detection) {
   const ignored = [];
   const base = inputContractSchema.parse({});
   const output2 = { type: "auto" };
   const tryResolve = (cfg) => {
     try {
-      return resolveContract(label, inputs, outputs, cfg, output2);
+      return resolveContract(label, inputs, outputs, cfg, output2, void 0, detection);
     } catch (error62) {
       return error62;
     }
@@ -67697,15 +68556,901 @@ var init_input_plan = __esm({
   }
 });
 
+// src/init/compose-detection.ts
+import path23 from "node:path";
+function planDetectorInput(label, m, numClasses) {
+  const plan = planInput(label, m.inputs, m.outputs, m.hints, { numClasses });
+  const convention = plan.contract.detection.convention;
+  if (!ULTRALYTICS.has(convention)) return plan;
+  const head = `a ${convention} head`;
+  if (plan.resize.how === "assumed") {
+    plan.resize = {
+      value: { mode: "letterbox", library: "opencv" },
+      how: "hint",
+      source: `Ultralytics' LetterBox for ${head} (cv2.resize, pad 114)`
+    };
+    plan.settings.resize = plan.resize.value;
+  }
+  if (plan.normalisation?.how === "assumed")
+    plan.normalisation = {
+      value: { scale: 1 / 255, mean: [0], std: [1] },
+      how: "hint",
+      source: `Ultralytics for ${head} (pixels scaled to 0..1)`
+    };
+  if (plan.channels.how === "assumed")
+    plan.channels = { value: "rgb", how: "hint", source: `Ultralytics for ${head} (RGB)` };
+  plan.contract = resolveContract(
+    label,
+    m.inputs,
+    m.outputs,
+    inputContractSchema.parse(plan.settings),
+    { type: "auto" },
+    void 0,
+    { numClasses }
+  );
+  return plan;
+}
+function composeDetectionConfig(input2) {
+  const { dataset: ds, candidate, baseline, show } = input2;
+  const rel2 = (p) => path23.relative(input2.configDir, p).split(path23.sep).join("/") || ".";
+  const check2 = [];
+  const warnings = [...ds.warnings, ...candidate.findings.ignored, ...candidate.plan.ignored];
+  if (baseline) warnings.push(...baseline.findings.ignored, ...baseline.plan.ignored);
+  const n = ds.dataset.images.length;
+  const classes = ds.dataset.classes;
+  const convention = candidate.plan.contract.detection.convention;
+  const model = modelNodes(candidate, rel2, check2, "model");
+  model.push(
+    c2(
+      `Outputs read as ${convention} (${DESCRIPTIONS[convention]}), told from their names and shapes at each run; to pin it, output: { convention: ${convention} }. Decoding uses Ultralytics validation's defaults (confidence 0.001, IoU 0.7, 300 detections).`
+    )
+  );
+  const nodes = [
+    c2(
+      "VisionGate config written by `visiongate init`. Paths are relative to this file; every key is in VisionGate's docs/config-reference.md. Lines marked CHECK are assumptions, not read from the model or the data: check them before trusting the numbers."
+    ),
+    blank2,
+    c2("Names the check run, the PR comment and the stored baseline."),
+    pair2("name", input2.name),
+    blank2,
+    block2("dataset", datasetNodes2(ds, rel2)),
+    blank2,
+    block2("model", model),
+    blank2,
+    ...baselineNodes(baseline, candidate.plan, rel2, check2),
+    blank2,
+    block2("metrics", [
+      block2("detection", [
+        c2(
+          "The working point: detections scoring at least this count for precision, recall, F1 and newly missed objects (mAP uses every detection)."
+        ),
+        pair2("scoreThreshold", 0.25)
+      ])
+    ]),
+    blank2,
+    block2("slices", sliceNodes2(ds)),
+    blank2,
+    block2("gates", gateNodes2()),
+    blank2,
+    c2(
+      "Data checks: degenerate, out-of-bounds and duplicate boxes, class balance, tiny objects, duplicate images, unreadable and outlier images (reads each image once more)."
+    ),
+    block2("data", [pair2("enabled", true)])
+  ];
+  const inferred = [
+    [
+      "dataset",
+      [
+        `${ds.kind} ${show(ds.annotations ?? ds.root)}: ${n} images, ${ds.objects} objects`,
+        ...ds.inferred
+      ]
+    ],
+    [
+      "slices",
+      [
+        ds.slices.length > 0 ? ds.slices.map((s) => `${s.name} (${s.values} values)`).join(", ") : "no image metadata to slice by",
+        ...ds.dropped.map((d) => `not sliced: ${d.name} (${d.why})`)
+      ]
+    ],
+    ["classes", [`${classes.length} from the dataset${preview(classes)}`]],
+    [
+      "model",
+      [
+        `${show(candidate.findings.file)}: ${describeModelIo(candidate.findings, candidate.plan)}; outputs read as ${convention}`,
+        ...hintLines(candidate.plan)
+      ]
+    ],
+    ...baseline ? [
+      [
+        "baseline",
+        [
+          `${show(baseline.findings.file)}: ${describeModelIo(baseline.findings, baseline.plan)}`
+        ]
+      ]
+    ] : [],
+    ["suites", [`regression with 2 mAP gates; data checks on all ${n} images`]]
+  ];
+  return { nodes, summary: { inferred, check: [...new Set(check2)], warnings } };
+}
+function preview(classes) {
+  return `: ${classes.slice(0, 6).join(", ")}${classes.length > 6 ? ", \u2026" : ""}`;
+}
+function datasetNodes2(ds, rel2) {
+  const sentence = (t) => t.charAt(0).toUpperCase() + t.slice(1);
+  const classes = ds.dataset.classes;
+  const out = [
+    c2(
+      `${[`${ds.kind}: ${ds.dataset.images.length} images, ${ds.objects} objects of ${classes.length} classes${preview(classes)}`, ...ds.inferred].map(sentence).join(". ")}.`
+    ),
+    pair2("format", ds.format),
+    pair2("root", rel2(ds.root))
+  ];
+  if (ds.annotations && !(ds.format === "yolo" && rel2(ds.annotations) === `${rel2(ds.root)}/data.yaml`))
+    out.push(pair2("annotations", rel2(ds.annotations)));
+  if (ds.split !== void 0) out.push(pair2("split", ds.split));
+  if (ds.slices.length > 0)
+    out.push(
+      c2(
+        `Image metadata, each value a slice: ${ds.slices.map((s) => `${s.name} (${s.values} values)`).join(", ")}.`
+      )
+    );
+  if (ds.dropped.length > 0)
+    out.push(c2(`Not sliced by: ${ds.dropped.map((d) => `${d.name} (${d.why})`).join("; ")}.`));
+  if (ds.format === "voc") {
+    out.push(
+      c2(
+        ds.classesFrom ? `Class names in model output order, from ${ds.classesFrom}.` : "CHECK: class indices in model output order; VOC files do not say it, so these are the names found, sorted."
+      )
+    );
+    out.push(pair2("classes", classes));
+  }
+  return out;
+}
+function sliceNodes2(ds) {
+  const out = [
+    c2(
+      "Each value of each image metadata column is a slice (a slice holds images, so not classes: per-class AP is in the report); crossings add combinations."
+    )
+  ];
+  if (ds.slices.length >= 2)
+    out.push({
+      kind: "commented",
+      lines: [`crossings: [[${ds.slices[0].name}, ${ds.slices[1].name}]]`]
+    });
+  out.push(c2("Slices with fewer images than this are reported but never gated."));
+  out.push(pair2("minSupport", 30));
+  return out;
+}
+function gateNodes2() {
+  return [
+    c2("Fail when mAP @[.5:.95] drops more than 2 points from the baseline."),
+    { kind: "item", value: { metric: "map", maxDrop: 0.02 } },
+    c2(
+      "Fail when a slice drops more than 5 points of mAP and the drop is significant (paired image bootstrap, Benjamini-Hochberg across slices)."
+    ),
+    { kind: "item", value: { metric: "map", scope: "slices", maxDrop: 0.05, significant: true } },
+    c2("Once you know the model's level, an absolute floor:"),
+    { kind: "commented", lines: ["- { metric: map, min: 0.3 }"] }
+  ];
+}
+var c2, pair2, block2, blank2, ULTRALYTICS;
+var init_compose_detection = __esm({
+  "src/init/compose-detection.ts"() {
+    "use strict";
+    init_schema8();
+    init_contract();
+    init_convention();
+    init_compose();
+    init_input_plan();
+    c2 = (text) => ({ kind: "comment", text });
+    pair2 = (key2, value) => ({ kind: "pair", key: key2, value });
+    block2 = (key2, children) => ({ kind: "pair", key: key2, children });
+    blank2 = { kind: "blank" };
+    ULTRALYTICS = /* @__PURE__ */ new Set(["yolo-v8", "yolo-v5", "end-to-end"]);
+  }
+});
+
+// src/init/inspect-dataset.ts
+import { readdir as readdir6, stat as stat6 } from "node:fs/promises";
+import path24 from "node:path";
+async function locate(target, searchDir, show, inferred, warnings) {
+  if (target !== void 0) {
+    if (await isFile(target)) return fromManifest(target, show);
+    if (!await isDir(target))
+      throw new UserError("usage", `--dataset ${show(target)}: no such file or folder`);
+    const found = await inFolder(target, show, inferred, warnings);
+    if (found) return found;
+    throw new UserError(
+      "dataset",
+      `${show(target)}: no dataset found: no metadata.jsonl, CSV/TSV or JSON Lines manifest, and no class folders with images`
+    );
+  }
+  for (const dir of [searchDir, path24.join(searchDir, "data"), path24.join(searchDir, "dataset")]) {
+    if (!await isDir(dir)) continue;
+    const found = await inFolder(dir, show, inferred, warnings, dir === searchDir);
+    if (found) return found;
+  }
+  throw new UserError(
+    "usage",
+    `no dataset found in ${show(searchDir)} or its data/ or dataset/ folders: give --dataset DIR (an ImageFolder, or a folder with a manifest) or --dataset MANIFEST`
+  );
+}
+function fromManifest(file2, show) {
+  const base = path24.basename(file2).toLowerCase();
+  const format = base === "metadata.jsonl" ? "hf-metadata" : base.endsWith(".jsonl") || base.endsWith(".ndjson") ? "jsonl" : base.endsWith(".csv") || base.endsWith(".tsv") ? "csv" : void 0;
+  if (!format)
+    throw new UserError(
+      "usage",
+      `--dataset ${show(file2)}: not a manifest VisionGate reads (.csv, .tsv, .jsonl, .ndjson, or a Hugging Face metadata.jsonl)`
+    );
+  return { format, manifest: file2, dir: path24.dirname(file2) };
+}
+async function inFolder(dir, show, inferred, warnings, manifestOnly = false) {
+  const entries = await readdir6(dir, { withFileTypes: true });
+  if (entries.some((e) => e.isFile() && e.name === "metadata.jsonl"))
+    return { format: "hf-metadata", manifest: path24.join(dir, "metadata.jsonl"), dir };
+  const manifests = entries.filter((e) => e.isFile() && MANIFEST_EXT.includes(path24.extname(e.name).toLowerCase())).map((e) => e.name).sort();
+  if (manifests.length === 1) return fromManifest(path24.join(dir, manifests[0]), show);
+  if (manifests.length > 1)
+    throw new UserError(
+      "usage",
+      `${show(dir)} holds several manifests (${manifests.join(", ")}): give the one to evaluate with --dataset`
+    );
+  if (manifestOnly) return void 0;
+  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith(".")).map((e) => e.name);
+  const splits = folders.filter((f) => SPLITS.includes(f.toLowerCase()));
+  if (splits.length > 0 && splits.length === folders.length) {
+    const pick2 = [...splits].sort(
+      (a, b) => SPLITS.indexOf(a.toLowerCase()) - SPLITS.indexOf(b.toLowerCase())
+    )[0];
+    inferred.push(`split folders ${splits.sort().join(", ")}: evaluating "${pick2}"`);
+    if (pick2.toLowerCase() === "train")
+      warnings.push(
+        'the only split is "train": accuracy on training data overstates the model; evaluate a held-out split if you have one'
+      );
+    const found = await inFolder(path24.join(dir, pick2), show, inferred, warnings);
+    const train = splits.find((s) => s.toLowerCase() === "train");
+    if (!found || !train || train === pick2) return found;
+    const trainManifest = (await inFolder(path24.join(dir, train), show, [], [], true))?.manifest;
+    return trainManifest ? { ...found, trainManifest } : found;
+  }
+  for (const f of folders) {
+    const files = await readdir6(path24.join(dir, f), { recursive: true });
+    if (files.some((name) => isImagePath(String(name)))) return { format: "imagefolder", dir };
+  }
+  return void 0;
+}
+function byName3(columns2, names, taken) {
+  for (const n of names) if (columns2.includes(n) && !taken.has(n)) return n;
+  for (const n of names) {
+    const c3 = columns2.find((col) => col.toLowerCase() === n && !taken.has(col));
+    if (c3) return c3;
+  }
+  return void 0;
+}
+function recogniseColumns(format, rows, display, inferred) {
+  const columns2 = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const imageShare = (c3) => {
+    const values = rows.map((r) => r[c3]).filter((v) => !!v);
+    return values.length === 0 ? 0 : values.filter(isImagePath).length / values.length;
+  };
+  let pathCol;
+  if (format === "hf-metadata") pathCol = "file_name";
+  else {
+    const named = PATH_NAMES.map((n) => byName3(columns2, [n], /* @__PURE__ */ new Set())).filter(
+      (c3) => c3 !== void 0 && imageShare(c3) >= 0.9
+    );
+    const any2 = columns2.filter((c3) => imageShare(c3) >= 0.9);
+    const found = named[0] ?? any2[0];
+    if (!found)
+      throw new UserError(
+        "dataset",
+        `${display}: no column holds image file paths (columns: ${columns2.join(", ")}); VisionGate needs one column of image paths (.png, .jpg, \u2026) relative to one folder`
+      );
+    pathCol = found;
+  }
+  const taken = /* @__PURE__ */ new Set([pathCol]);
+  const label = byName3(columns2, LABEL_NAMES, taken);
+  if (label) taken.add(label);
+  let id = columns2.includes("id") ? "id" : void 0;
+  if (!id) {
+    const candidate = byName3(columns2, ID_NAMES, taken);
+    const values = candidate ? rows.map((r) => r[candidate]) : [];
+    if (candidate && values.every(Boolean) && new Set(values).size === values.length)
+      id = candidate;
+  }
+  inferred.push(
+    `columns: image path "${pathCol}"${format === "hf-metadata" ? " (Hugging Face: relative to the folder of metadata.jsonl)" : ""}, label ${label ? `"${label}"` : "from the folder each image is in"}, ${id ? `id "${id}"` : "no id column (the image path is the id)"}`
+  );
+  return { ...id ? { id } : {}, path: pathCol, ...label ? { label } : {} };
+}
+async function findRoot(manifest, paths, show) {
+  const probes = paths.slice(0, ROOT_PROBES);
+  const absolute = probes.find((p) => path24.isAbsolute(p) || /^[A-Za-z]:[\\/]/.test(p));
+  if (absolute)
+    throw new UserError(
+      "dataset",
+      `${show(manifest)}: image paths are absolute (e.g. "${absolute}"); VisionGate reads paths relative to one folder, the dataset root, so the dataset can move between machines. Rewrite them relative to a folder that holds the images`
+    );
+  let dir = path24.dirname(manifest);
+  const tried = [];
+  for (let level3 = 0; level3 <= ROOT_LEVELS; level3++) {
+    tried.push(show(dir));
+    const found = await Promise.all(
+      probes.map(async (p) => {
+        const abs = resolveInsideRoot(dir, p);
+        return abs !== void 0 && await isFile(abs);
+      })
+    );
+    if (found.some(Boolean)) return dir;
+    const up = path24.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  throw new UserError(
+    "dataset",
+    `${show(manifest)}: image paths such as "${probes[0]}" were found relative to none of ${tried.join(", ")}; paths in a manifest are relative to the dataset root, a folder that holds the images`
+  );
+}
+async function inspectDataset(target, searchDir, show) {
+  const inferred = [];
+  const warnings = [];
+  const where = await locate(target, searchDir, show, inferred, warnings);
+  const { format, manifest } = where;
+  let root = where.dir;
+  let columns2 = { path: "path", label: "label" };
+  if (manifest) {
+    const peek = [];
+    for await (const row2 of streamManifest(format, manifest, root)) {
+      peek.push(row2.fields);
+      if (peek.length >= PEEK_ROWS) break;
+    }
+    if (peek.length === 0)
+      throw new UserError("dataset", `${show(manifest)}: the manifest has no rows`);
+    const found = recogniseColumns(format, peek, path24.basename(manifest), inferred);
+    if (format !== "hf-metadata") {
+      if (!found.label)
+        throw new UserError(
+          "dataset",
+          `${show(manifest)}: no label column (columns: ${Object.keys(peek[0]).join(", ")}); init looks for ${LABEL_NAMES.slice(0, 8).join(", ")}, \u2026: name the class column one of these, or write the config by hand with dataset.columns.label`
+        );
+      root = await findRoot(
+        manifest,
+        peek.map((r) => r[found.path] ?? ""),
+        show
+      );
+      if (root !== path24.dirname(manifest))
+        inferred.push(`image paths are relative to ${show(root)} (the manifest is in a subfolder)`);
+    }
+    columns2 = {
+      ...found.id ? { id: found.id } : {},
+      // hf-metadata: the loader reads file_name when the path column is left at its default.
+      path: format === "hf-metadata" ? "path" : found.path,
+      label: found.label ?? "label"
+    };
+  }
+  const raw = await loadDataset({
+    root,
+    format,
+    ...manifest ? { manifest } : {},
+    columns: columns2,
+    checkFiles: true
+  });
+  const { slices, dropped } = sliceColumns2(raw.examples);
+  const classSources = [];
+  for (const dir of /* @__PURE__ */ new Set([root, ...manifest ? [path24.dirname(manifest)] : []])) {
+    const files = await classFilesIn(dir, "dataset", show);
+    classSources.push(...files.sources);
+    warnings.push(...files.ignored);
+  }
+  const sorted = [...raw.labels].sort();
+  classSources.push(
+    format === "imagefolder" ? { origin: "imagefolder", where: "the ImageFolder class folders (sorted)", classes: sorted } : { origin: "labels", where: "the labels in the data (sorted)", classes: sorted }
+  );
+  return {
+    format,
+    kind: describeFormat(format, manifest),
+    root,
+    ...manifest ? { manifest } : {},
+    ...where.trainManifest ? { trainManifest: where.trainManifest } : {},
+    columns: columns2,
+    raw,
+    slices,
+    dropped,
+    classSources,
+    inferred,
+    warnings
+  };
+}
+function sliceColumns2(examples) {
+  const n = examples.length;
+  const slices = [];
+  const dropped = [];
+  for (const col of examples.metadata) {
+    const values = col.values.length;
+    if (values < 2) dropped.push({ name: col.name, why: "one value only" });
+    else if (values > MAX_SLICE_VALUES || values * 2 > n)
+      dropped.push({
+        name: col.name,
+        why: `${values} distinct values in ${n} rows (an identifier or free text; bin it into a few ranges to slice by it)`
+      });
+    else slices.push({ name: col.name, values });
+  }
+  return { slices, dropped };
+}
+function describeFormat(format, manifest) {
+  return {
+    csv: manifest?.toLowerCase().endsWith(".tsv") ? "TSV manifest" : "CSV manifest",
+    jsonl: "JSON Lines manifest",
+    imagefolder: "ImageFolder",
+    "hf-metadata": "Hugging Face metadata.jsonl"
+  }[format];
+}
+var PATH_NAMES, LABEL_NAMES, ID_NAMES, SPLITS, MANIFEST_EXT, PEEK_ROWS, ROOT_PROBES, ROOT_LEVELS, MAX_SLICE_VALUES, isImagePath, isDir, isFile;
+var init_inspect_dataset = __esm({
+  "src/init/inspect-dataset.ts"() {
+    "use strict";
+    init_load2();
+    init_image_folder();
+    init_manifest();
+    init_errors();
+    init_class_sources();
+    PATH_NAMES = [
+      "path",
+      "file_name",
+      "filename",
+      "file",
+      "filepath",
+      "file_path",
+      "image",
+      "image_path",
+      "imagepath",
+      "img",
+      "img_path",
+      "image_file",
+      "image_name",
+      "relative_path"
+    ];
+    LABEL_NAMES = [
+      "label",
+      "labels",
+      "class",
+      "class_name",
+      "classname",
+      "category",
+      "category_name",
+      "target",
+      "label_name",
+      "species",
+      "breed",
+      "y"
+    ];
+    ID_NAMES = ["id", "image_id", "example_id", "sample_id", "uid", "uuid", "key"];
+    SPLITS = ["test", "validation", "val", "valid", "eval", "dev", "train"];
+    MANIFEST_EXT = [".csv", ".tsv", ".jsonl", ".ndjson"];
+    PEEK_ROWS = 200;
+    ROOT_PROBES = 20;
+    ROOT_LEVELS = 3;
+    MAX_SLICE_VALUES = 50;
+    isImagePath = (v) => IMAGE_EXTENSIONS.has(path24.extname(v).toLowerCase());
+    isDir = (p) => stat6(p).then(
+      (s) => s.isDirectory(),
+      () => false
+    );
+    isFile = (p) => stat6(p).then(
+      (s) => s.isFile(),
+      () => false
+    );
+  }
+});
+
+// src/init/inspect-detection.ts
+import { readdir as readdir7, readFile as readFile15, stat as stat7 } from "node:fs/promises";
+import path25 from "node:path";
+async function isCocoJson(file2) {
+  let json2;
+  try {
+    json2 = JSON.parse(await readFile15(file2, "utf8"));
+  } catch {
+    return false;
+  }
+  const o = json2;
+  return typeof o === "object" && o !== null && Array.isArray(o.images) && Array.isArray(o.annotations) && Array.isArray(o.categories);
+}
+async function inFolder2(dir, show) {
+  const found = [];
+  if (await isDir2(path25.join(dir, "Annotations")) && await isDir2(path25.join(dir, "JPEGImages")))
+    found.push({ format: "voc", file: dir });
+  if (await isFile2(path25.join(dir, "data.yaml")))
+    found.push({ format: "yolo", file: path25.join(dir, "data.yaml") });
+  const jsons = [];
+  for (const d of [dir, path25.join(dir, "annotations")]) {
+    if (!await isDir2(d)) continue;
+    for (const e of await readdir7(d, { withFileTypes: true }))
+      if (e.isFile() && e.name.toLowerCase().endsWith(".json") && await isCocoJson(path25.join(d, e.name)))
+        jsons.push(path25.join(d, e.name));
+  }
+  if (jsons.length > 1)
+    throw new UserError(
+      "usage",
+      `${show(dir)} holds several COCO annotation files (${jsons.map(show).join(", ")}): give the one to evaluate with --dataset`
+    );
+  if (jsons.length === 1) found.push({ format: "coco", file: jsons[0] });
+  if (found.length > 1)
+    throw new UserError(
+      "usage",
+      `${show(dir)} holds ${found.map((f) => f.format === "voc" ? "a Pascal VOC layout (Annotations/, JPEGImages/)" : f.format === "yolo" ? "a YOLO data.yaml" : `a COCO file ${show(f.file)}`).join(" and ")}: give the one to evaluate with --dataset`
+    );
+  return found[0];
+}
+async function locate2(target, searchDir, show) {
+  if (target !== void 0) {
+    if (await isFile2(target)) {
+      if (target.toLowerCase().endsWith(".json"))
+        return await isCocoJson(target) ? { format: "coco", file: target } : void 0;
+      return isYaml(target) ? { format: "yolo", file: target } : void 0;
+    }
+    return await isDir2(target) ? inFolder2(target, show) : void 0;
+  }
+  for (const dir of [searchDir, path25.join(searchDir, "data"), path25.join(searchDir, "dataset")])
+    if (await isDir2(dir)) {
+      const found = await inFolder2(dir, show);
+      if (found) return found;
+    }
+  return void 0;
+}
+async function cocoRoot(file2, show) {
+  const json2 = JSON.parse(await readFile15(file2, "utf8"));
+  const names = json2.images.slice(0, 20).map((i) => i.file_name).filter((n) => typeof n === "string");
+  if (names.length === 0) throw new UserError("dataset", `${show(file2)}: no images listed`);
+  const here = path25.dirname(file2);
+  const bases = [here, path25.dirname(here)];
+  const candidates = [];
+  for (const b of bases) {
+    candidates.push(b, path25.join(b, "images"));
+    const entries = await readdir7(b, { withFileTypes: true }).catch(() => []);
+    for (const e of entries)
+      if (e.isDirectory() && !e.name.startsWith(".")) candidates.push(path25.join(b, e.name));
+  }
+  for (const dir of [...new Set(candidates)]) {
+    const hits = await Promise.all(names.map((n) => isFile2(path25.join(dir, n))));
+    if (hits.some(Boolean)) return dir;
+  }
+  throw new UserError(
+    "dataset",
+    `${show(file2)}: images such as "${names[0]}" were found in none of ${[...new Set(candidates)].map(show).join(", ")}; put them beside the annotation file or in an images/ folder next to it`
+  );
+}
+async function yoloSplit(file2, show, inferred, warnings) {
+  let yaml;
+  try {
+    yaml = (0, import_yaml4.parse)(await readFile15(file2, "utf8"));
+  } catch (error62) {
+    throw new UserError("dataset", `${show(file2)}: not valid YAML: ${error62.message}`);
+  }
+  const keys = Object.keys(yaml ?? {});
+  const split = SPLITS2.find((s) => keys.includes(s));
+  if (!split)
+    throw new UserError(
+      "dataset",
+      `${show(file2)}: no split to evaluate (keys: ${keys.join(", ")}); a data.yaml names its images under val, test or train`
+    );
+  const present = SPLITS2.filter((s) => keys.includes(s));
+  inferred.push(`splits ${present.join(", ")}: evaluating "${split}"`);
+  if (split === "train")
+    warnings.push(
+      'the only split is "train": mAP on training data overstates the model; evaluate a held-out split if you have one'
+    );
+  return split;
+}
+async function vocSplit(dir, inferred, warnings) {
+  const lists = path25.join(dir, "ImageSets", "Main");
+  const files = await readdir7(lists).catch(() => []);
+  const split = SPLITS2.find((s) => files.includes(`${s}.txt`));
+  if (!split) {
+    inferred.push("no ImageSets/Main split list: every file in Annotations/ is evaluated");
+    return void 0;
+  }
+  inferred.push(`split list ImageSets/Main/${split}.txt`);
+  if (split === "train")
+    warnings.push(
+      'the only split list is "train": mAP on training data overstates the model; evaluate a held-out split if you have one'
+    );
+  return split;
+}
+async function inspectDetectionDataset(target, searchDir, show, modelClasses) {
+  const where = await locate2(target, searchDir, show);
+  if (!where) return void 0;
+  const inferred = [];
+  const warnings = [];
+  let root;
+  let annotations;
+  let split;
+  if (where.format === "coco") {
+    annotations = where.file;
+    root = await cocoRoot(where.file, show);
+    inferred.push(`images in ${show(root)}`);
+  } else if (where.format === "yolo") {
+    annotations = where.file;
+    root = path25.dirname(where.file);
+    split = await yoloSplit(where.file, show, inferred, warnings);
+  } else {
+    root = where.file;
+    split = await vocSplit(root, inferred, warnings);
+  }
+  const spec = {
+    format: where.format,
+    root,
+    ...annotations ? { annotations } : {},
+    ...split !== void 0 ? { split } : {},
+    checkFiles: true
+  };
+  let dataset = await loadDetectionDataset(spec);
+  let classesFrom;
+  if (where.format === "voc") {
+    const found = new Set(dataset.classes);
+    const list2 = modelClasses?.classes;
+    if (list2 && [...found].every((c3) => list2.includes(c3))) {
+      dataset = await loadDetectionDataset({ ...spec, classes: list2 });
+      classesFrom = modelClasses.where;
+      inferred.push(`class order from ${classesFrom} (${list2.length} names)`);
+    } else
+      warnings.push(
+        `Pascal VOC names no class order: the classes are the ${dataset.classes.length} names found, sorted (VOC's own 20 are in that order); if the model was trained with another order, write it in dataset.classes`
+      );
+  } else if (modelClasses && !sameList2(modelClasses.classes, dataset.classes))
+    warnings.push(
+      `${modelClasses.where} lists ${preview2(modelClasses.classes)} but the dataset's classes are ${preview2(dataset.classes)} (${where.format === "coco" ? "COCO categories by ascending id" : "data.yaml names"}); the run reads the model's class k as the dataset's class k, so if the model was trained with other classes or another order its mAP is wrong: remap one of the two`
+    );
+  const { slices, dropped } = sliceColumns2(dataset.images);
+  const written = where.format === "yolo" && split === "val" ? void 0 : split;
+  return {
+    format: where.format,
+    kind: {
+      coco: "COCO instances JSON",
+      yolo: "Ultralytics YOLO data.yaml",
+      voc: "Pascal VOC folder"
+    }[where.format],
+    root,
+    ...annotations ? { annotations } : {},
+    ...written !== void 0 ? { split: written } : {},
+    dataset,
+    ...classesFrom ? { classesFrom } : {},
+    objects: dataset.gt.classes.length,
+    slices,
+    dropped,
+    inferred,
+    warnings
+  };
+}
+var import_yaml4, sameList2, preview2, isDir2, isFile2, SPLITS2, isYaml;
+var init_inspect_detection = __esm({
+  "src/init/inspect-detection.ts"() {
+    "use strict";
+    import_yaml4 = __toESM(require_dist(), 1);
+    init_load3();
+    init_errors();
+    init_inspect_dataset();
+    sameList2 = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+    preview2 = (l) => `[${l.slice(0, 5).join(", ")}${l.length > 5 ? `, \u2026 (${l.length})` : ""}]`;
+    isDir2 = (p) => stat7(p).then(
+      (s) => s.isDirectory(),
+      () => false
+    );
+    isFile2 = (p) => stat7(p).then(
+      (s) => s.isFile(),
+      () => false
+    );
+    SPLITS2 = ["val", "valid", "validation", "test", "train"];
+    isYaml = (f) => /\.ya?ml$/i.test(f);
+  }
+});
+
+// src/init/preprocessing-hints.ts
+function jsonNumbers(text) {
+  if (text === void 0) return void 0;
+  try {
+    return numberList(JSON.parse(text));
+  } catch {
+    return void 0;
+  }
+}
+function hintsFromOnnxMetadata(meta3) {
+  const h = empty();
+  const lower = new Map(Object.entries(meta3).map(([k, v]) => [k.toLowerCase(), v]));
+  const pixelFormat = lower.get("image.bitmappixelformat")?.toLowerCase();
+  if (pixelFormat) {
+    const channels = {
+      gray8: "gray",
+      rgb8: "rgb",
+      rgba8: "rgb",
+      bgr8: "bgr",
+      bgra8: "bgr"
+    }[pixelFormat];
+    if (channels) {
+      h.channels = channels;
+      h.from.channels = `ONNX metadata Image.BitmapPixelFormat = ${lower.get("image.bitmappixelformat")}`;
+    } else h.ignored.push(`Image.BitmapPixelFormat "${pixelFormat}" is not a known pixel format`);
+  }
+  const range2 = lower.get("image.nominalpixelrange");
+  if (range2) {
+    const where = `ONNX metadata Image.NominalPixelRange = ${range2}`;
+    switch (range2.toLowerCase()) {
+      case "nominalrange_0_255":
+        Object.assign(h, { scale: 1, mean: [0], std: [1] });
+        break;
+      case "normalized_0_1":
+        Object.assign(h, { scale: 1 / 255, mean: [0], std: [1] });
+        break;
+      case "normalized_1_1":
+        Object.assign(h, { scale: 1 / 255, mean: [0.5], std: [0.5] });
+        break;
+      default:
+        h.ignored.push(`${where}: this pixel range cannot be expressed with scale, mean and std`);
+    }
+    if (h.scale !== void 0) h.from.scale = h.from.mean = h.from.std = where;
+  }
+  const mean2 = jsonNumbers(lower.get("mean") ?? lower.get("image_mean"));
+  const std = jsonNumbers(lower.get("std") ?? lower.get("image_std"));
+  if (mean2 && std) {
+    h.mean = mean2;
+    h.std = std;
+    h.from.mean = h.from.std = "ONNX metadata mean / std";
+  }
+  const imgsz = jsonNumbers(lower.get("imgsz"));
+  if (imgsz && imgsz.every((n) => Number.isInteger(n) && n > 0)) {
+    h.size = imgsz.length === 1 ? [imgsz[0], imgsz[0]] : [imgsz[0], imgsz[1]];
+    h.from.size = "ONNX metadata imgsz";
+  }
+  return h;
+}
+function hintsFromPreprocessorConfig(json2, file2) {
+  const h = empty();
+  if (json2 === null || typeof json2 !== "object") {
+    h.ignored.push(`${file2} is not a JSON object`);
+    return h;
+  }
+  const c3 = json2;
+  if (c3.do_rescale !== false)
+    h.scale = typeof c3.rescale_factor === "number" ? c3.rescale_factor : 1 / 255;
+  else h.scale = 1;
+  if (c3.do_normalize === false) {
+    h.mean = [0];
+    h.std = [1];
+  } else {
+    const mean2 = numberList(c3.image_mean);
+    const std = numberList(c3.image_std);
+    if (mean2 && std) {
+      h.mean = mean2;
+      h.std = std;
+    }
+  }
+  const keys = [
+    c3.do_rescale === false ? "do_rescale: false" : "rescale_factor",
+    ...c3.do_normalize === false ? ["do_normalize: false"] : h.mean ? ["image_mean", "image_std"] : []
+  ];
+  h.from.scale = `${file2} (${keys.join(", ")})`;
+  if (h.mean) h.from.mean = h.from.std = h.from.scale;
+  const interpolation = typeof c3.resample === "number" ? PIL_RESAMPLE[c3.resample] : void 0;
+  if (typeof c3.resample === "number" && !interpolation)
+    h.ignored.push(`${file2} resample ${c3.resample} (PIL filters are 0-5)`);
+  const size = sizeDict(c3.size);
+  const crop = sizeDict(c3.crop_size);
+  const withKernel = (r) => ({
+    ...r,
+    ...interpolation ? { interpolation } : {}
+  });
+  if (c3.do_resize === false) {
+    h.ignored.push(`${file2} do_resize: false (VisionGate always resizes to the model's input)`);
+  } else if (size?.shortest_edge !== void 0 && typeof c3.crop_pct === "number") {
+    const s = size.shortest_edge;
+    if (s < 384) {
+      h.resize = withKernel({ mode: "center-crop", resizeTo: Math.floor(s / c3.crop_pct) });
+      h.size = [s, s];
+    } else {
+      h.resize = withKernel({ mode: "stretch" });
+      h.size = [s, s];
+    }
+    h.from.resize = h.from.size = `${file2} size.shortest_edge ${s}, crop_pct ${c3.crop_pct}`;
+  } else if (size?.shortest_edge !== void 0 && c3.do_center_crop === true && crop?.height !== void 0 && crop.width !== void 0) {
+    h.resize = withKernel({ mode: "center-crop", resizeTo: size.shortest_edge });
+    h.size = [crop.height, crop.width];
+    h.from.resize = h.from.size = `${file2} size.shortest_edge ${size.shortest_edge}, crop_size ${crop.height}\xD7${crop.width}`;
+  } else if (size?.height !== void 0 && size.width !== void 0) {
+    if (c3.do_center_crop === true && crop?.height !== void 0 && crop.width !== void 0)
+      h.ignored.push(
+        `${file2}: a resize to ${size.height}\xD7${size.width} and a crop to ${crop.height}\xD7${crop.width} (a crop after a non-square-preserving resize has no equivalent here); using a plain resize`
+      );
+    h.resize = withKernel({ mode: "stretch" });
+    h.size = [size.height, size.width];
+    h.from.resize = h.from.size = `${file2} size ${size.height}\xD7${size.width}`;
+  } else if (size !== void 0) {
+    h.ignored.push(`${file2} size ${JSON.stringify(c3.size)} has no fixed output size`);
+  }
+  return h;
+}
+function mergeHints(first, second) {
+  const out = { from: {}, ignored: [...first.ignored, ...second.ignored] };
+  for (const key2 of ["channels", "scale", "mean", "std", "size", "resize"]) {
+    const pick2 = first[key2] !== void 0 ? first : second;
+    if (pick2[key2] !== void 0) {
+      out[key2] = pick2[key2];
+      if (pick2.from[key2]) out.from[key2] = pick2.from[key2];
+    }
+  }
+  return out;
+}
+var empty, numberList, PIL_RESAMPLE, sizeDict;
+var init_preprocessing_hints = __esm({
+  "src/init/preprocessing-hints.ts"() {
+    "use strict";
+    empty = () => ({ from: {}, ignored: [] });
+    numberList = (v) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "number" && Number.isFinite(x)) ? v : void 0;
+    PIL_RESAMPLE = {
+      0: "nearest",
+      1: "lanczos",
+      2: "bilinear",
+      3: "bicubic",
+      4: "box",
+      5: "hamming"
+    };
+    sizeDict = (v) => typeof v === "number" ? { height: v, width: v } : v !== null && typeof v === "object" ? v : void 0;
+  }
+});
+
+// src/init/inspect-model.ts
+import { readFile as readFile16 } from "node:fs/promises";
+import path26 from "node:path";
+async function inspectModel(file2, show) {
+  const model = await loadModel(file2, { thread: "main" });
+  const { inputs, outputs } = model;
+  const metadata = model.info.metadata;
+  await model.dispose();
+  const dir = path26.dirname(file2);
+  const fromMeta = modelMetadataSources(metadata);
+  const beside = await classFilesIn(dir, "model", show);
+  let hints = hintsFromOnnxMetadata(metadata);
+  const preFile = path26.join(dir, "preprocessor_config.json");
+  const preText = await readFile16(preFile, "utf8").catch(() => void 0);
+  const ignored = [...fromMeta.ignored, ...beside.ignored];
+  if (preText !== void 0) {
+    let json2;
+    try {
+      json2 = JSON.parse(preText);
+    } catch (error62) {
+      ignored.push(`${show(preFile)}: invalid JSON (${error62.message})`);
+    }
+    if (json2 !== void 0)
+      hints = mergeHints(hintsFromPreprocessorConfig(json2, show(preFile)), hints);
+  }
+  return {
+    file: file2,
+    inputs,
+    outputs,
+    metadata,
+    hints,
+    classSources: [...fromMeta.sources, ...beside.sources],
+    ignored: [...ignored, ...hints.ignored]
+  };
+}
+var init_inspect_model = __esm({
+  "src/init/inspect-model.ts"() {
+    "use strict";
+    init_runtime();
+    init_class_sources();
+    init_preprocessing_hints();
+  }
+});
+
 // src/init/render-yaml.ts
 function scalar(value) {
   if (typeof value !== "string") return String(value);
-  const plain = /^[A-Za-z0-9_./()][A-Za-z0-9_ ./()+-]*$/.test(value) && !value.endsWith(" ") && !AMBIGUOUS.test(value) && parsesTo(value);
-  return plain ? value : JSON.stringify(value);
+  const plain2 = /^[A-Za-z0-9_./()][A-Za-z0-9_ ./()+-]*$/.test(value) && !value.endsWith(" ") && !AMBIGUOUS.test(value) && parsesTo(value);
+  return plain2 ? value : JSON.stringify(value);
 }
 function parsesTo(value) {
   try {
-    const list2 = (0, import_yaml4.parse)(`[${value}]`, { schema: "core" });
+    const list2 = (0, import_yaml5.parse)(`[${value}]`, { schema: "core" });
     return Array.isArray(list2) && list2[0] === value;
   } catch {
     return false;
@@ -67777,11 +69522,11 @@ function renderYaml(nodes) {
   return `${lines.join("\n")}
 `;
 }
-var import_yaml4, WIDTH, AMBIGUOUS;
+var import_yaml5, WIDTH, AMBIGUOUS;
 var init_render_yaml = __esm({
   "src/init/render-yaml.ts"() {
     "use strict";
-    import_yaml4 = __toESM(require_dist(), 1);
+    import_yaml5 = __toESM(require_dist(), 1);
     WIDTH = 100;
     AMBIGUOUS = /^(y|n|yes|no|on|off|true|false|null|~)$/i;
   }
@@ -67991,37 +69736,37 @@ var init_workflows = __esm({
 });
 
 // src/init/init.ts
-import { mkdir as mkdir3, stat as stat7, writeFile as writeFile2 } from "node:fs/promises";
-import path25 from "node:path";
+import { mkdir as mkdir3, stat as stat8, writeFile as writeFile2 } from "node:fs/promises";
+import path27 from "node:path";
 async function repositoryRoot(dir) {
-  for (let d = dir; ; d = path25.dirname(d)) {
-    if (await exists(path25.join(d, ".git"))) return d;
-    if (path25.dirname(d) === d) return void 0;
+  for (let d = dir; ; d = path27.dirname(d)) {
+    if (await exists(path27.join(d, ".git"))) return d;
+    if (path27.dirname(d) === d) return void 0;
   }
 }
 function configName(configDir) {
-  const slug = path25.basename(configDir).replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "").slice(0, 64);
+  const slug = path27.basename(configDir).replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "").slice(0, 64);
   return slug || "default";
 }
 async function runInit(o) {
-  const abs = (p) => path25.resolve(o.cwd, p);
+  const abs = (p) => path27.resolve(o.cwd, p);
   const show = (p) => {
-    const r = path25.relative(o.cwd, p);
-    return r === "" ? "." : r.startsWith("..") || path25.isAbsolute(r) ? p : r;
+    const r = path27.relative(o.cwd, p);
+    return r === "" ? "." : r.startsWith("..") || path27.isAbsolute(r) ? p : r;
   };
   const configFile = abs(o.config);
-  const configDir = path25.dirname(configFile);
+  const configDir = path27.dirname(configFile);
   const warnings = [];
   let repo;
   if (o.workflows) {
     repo = await repositoryRoot(configDir);
     if (!repo)
       warnings.push(
-        `no git repository at or above ${show(configDir)}: the workflows are written to ${show(path25.join(configDir, ".github/workflows"))}`
+        `no git repository at or above ${show(configDir)}: the workflows are written to ${show(path27.join(configDir, ".github/workflows"))}`
       );
     repo ??= configDir;
   }
-  const workflowPaths = repo ? WORKFLOWS.map((w) => path25.join(repo, ".github", "workflows", `visiongate-${w}.yml`)) : [];
+  const workflowPaths = repo ? WORKFLOWS.map((w) => path27.join(repo, ".github", "workflows", `visiongate-${w}.yml`)) : [];
   if (!o.force) {
     const taken = [];
     for (const p of [configFile, ...workflowPaths]) if (await exists(p)) taken.push(show(p));
@@ -68031,9 +69776,77 @@ async function runInit(o) {
         `${taken.join(", ")} already exist${taken.length === 1 ? "s" : ""}: init never overwrites a file. Pass --force to replace ${taken.length === 1 ? "it" : "them"}, or --config to write the config elsewhere`
       );
   }
-  const dataset = await inspectDataset(o.dataset ? abs(o.dataset) : void 0, configDir, show);
+  const datasetTarget = o.dataset ? abs(o.dataset) : void 0;
   const candidateModel = await inspectModel(abs(o.model), show);
   const baselineModel = o.baseline ? await inspectModel(abs(o.baseline), show) : void 0;
+  const detection = await inspectDetectionDataset(
+    datasetTarget,
+    configDir,
+    show,
+    // A class list stored with the model (metadata, Ultralytics' names, a file beside it).
+    bestClassSource(candidateModel.classSources)
+  );
+  const dataset = detection ? void 0 : await inspectDataset(datasetTarget, configDir, show);
+  let composed;
+  let watched;
+  if (detection) {
+    const numClasses = detection.dataset.classes.length;
+    const candidatePlan = planDetectorInput("candidate", candidateModel, numClasses);
+    const baselinePlan = baselineModel ? planDetectorInput("baseline", baselineModel, numClasses) : void 0;
+    composed = composeDetectionConfig({
+      configDir,
+      name: configName(configDir),
+      dataset: detection,
+      candidate: { findings: candidateModel, plan: candidatePlan },
+      ...baselineModel && baselinePlan ? { baseline: { findings: baselineModel, plan: baselinePlan } } : {},
+      show
+    });
+    watched = [
+      { path: detection.root, dir: true },
+      ...detection.annotations ? [{ path: detection.annotations, dir: false }] : []
+    ];
+  } else {
+    if (!dataset) throw new Error("no dataset inspected");
+    composed = composeClassification(dataset, candidateModel, baselineModel, configDir, show);
+    watched = [
+      { path: dataset.root, dir: true },
+      ...dataset.manifest ? [{ path: dataset.manifest, dir: false }] : []
+    ];
+  }
+  composed.summary.warnings.unshift(...warnings);
+  const text = renderYaml(composed.nodes);
+  await checkRuns(text, configFile, candidateModel, baselineModel);
+  const written = [];
+  const flag = o.force ? "w" : "wx";
+  await mkdir3(configDir, { recursive: true });
+  await writeFile2(configFile, text, { flag });
+  written.push(configFile);
+  if (repo) {
+    const name = configName(configDir);
+    const files = workflowFiles({
+      config: toRepo(repo, configFile),
+      key: name,
+      watch: watchPaths(repo, [
+        // A model's folder (its config.json, classes file), or the model itself at the top.
+        ...[candidateModel.file, ...baselineModel ? [baselineModel.file] : []].map(
+          (f) => path27.dirname(f) === repo ? { path: f, dir: false } : { path: path27.dirname(f), dir: true }
+        ),
+        ...watched,
+        { path: configFile, dir: false }
+      ]),
+      nightlyConfig: toRepo(repo, configFile),
+      nightlyConfigNote: "The PR config; a heavier one (all severities, a larger robustness sample) suits a nightly run.",
+      nightlyKey: `${name}-nightly`.slice(0, 64)
+    });
+    await mkdir3(path27.join(repo, ".github", "workflows"), { recursive: true });
+    for (const [i, w] of WORKFLOWS.entries()) {
+      await writeFile2(workflowPaths[i], files[w], { flag });
+      written.push(workflowPaths[i]);
+    }
+  }
+  return { written, summary: composed.summary };
+}
+function composeClassification(dataset, candidateModel, baselineModel, configDir, show) {
   const candidatePlan = planInput(
     "candidate",
     candidateModel.inputs,
@@ -68052,7 +69865,7 @@ async function runInit(o) {
       "model",
       `the baseline model ${show(baselineModel.file)} has ${baseOutputs} outputs, the candidate ${classes.chosen.classes.length}: the two must score the same classes to be compared`
     );
-  const composed = composeConfig({
+  return composeConfig({
     configDir,
     name: configName(configDir),
     dataset,
@@ -68062,39 +69875,6 @@ async function runInit(o) {
     runDefaultClasses: runDefaultClasses(candidateModel, dataset.format, dataset.raw.labels),
     show
   });
-  composed.summary.warnings.unshift(...warnings);
-  const text = renderYaml(composed.nodes);
-  await checkRuns(text, configFile, candidateModel, baselineModel);
-  const written = [];
-  const flag = o.force ? "w" : "wx";
-  await mkdir3(configDir, { recursive: true });
-  await writeFile2(configFile, text, { flag });
-  written.push(configFile);
-  if (repo) {
-    const name = configName(configDir);
-    const files = workflowFiles({
-      config: toRepo(repo, configFile),
-      key: name,
-      watch: watchPaths(repo, [
-        // A model's folder (its config.json, classes file), or the model itself at the top.
-        ...[candidateModel.file, ...baselineModel ? [baselineModel.file] : []].map(
-          (f) => path25.dirname(f) === repo ? { path: f, dir: false } : { path: path25.dirname(f), dir: true }
-        ),
-        { path: dataset.root, dir: true },
-        ...dataset.manifest ? [{ path: dataset.manifest, dir: false }] : [],
-        { path: configFile, dir: false }
-      ]),
-      nightlyConfig: toRepo(repo, configFile),
-      nightlyConfigNote: "The PR config; a heavier one (all severities, a larger robustness sample) suits a nightly run.",
-      nightlyKey: `${name}-nightly`.slice(0, 64)
-    });
-    await mkdir3(path25.join(repo, ".github", "workflows"), { recursive: true });
-    for (const [i, w] of WORKFLOWS.entries()) {
-      await writeFile2(workflowPaths[i], files[w], { flag });
-      written.push(workflowPaths[i]);
-    }
-  }
-  return { written, summary: composed.summary };
 }
 function runDefaultClasses(model, format, labels) {
   const meta3 = model.metadata.classes ?? model.metadata.labels;
@@ -68105,7 +69885,7 @@ function watchPaths(repo, entries) {
   const out = [];
   for (const e of entries) {
     const rel2 = toRepo(repo, e.path);
-    if (rel2.startsWith("..") || path25.isAbsolute(rel2)) continue;
+    if (rel2.startsWith("..") || path27.isAbsolute(rel2)) continue;
     out.push(e.dir ? rel2 === "" ? "." : `${rel2}/` : rel2);
   }
   const unique = [...new Set(out)];
@@ -68130,10 +69910,20 @@ async function checkRuns(text, configFile, candidate, baseline) {
         }
       ] : []
     ];
+    const detection = data.detection ? { numClasses: classes.length } : void 0;
     const contracts = models.map(({ m, input: input2, output: output2, role }) => {
-      const contract = resolveContract(role, m.inputs, m.outputs, input2, output2);
+      const contract = resolveContract(
+        role,
+        m.inputs,
+        m.outputs,
+        input2,
+        output2,
+        void 0,
+        detection
+      );
       if (contract.outputClasses !== void 0 && contract.outputClasses !== classes.length)
         throw new Error(`${role}: ${contract.outputClasses} outputs, ${classes.length} classes`);
+      taskOf(config2).checkContract(role, contract, classes);
       return contract;
     });
     await planAnalysis(
@@ -68170,17 +69960,19 @@ var init_init = __esm({
     init_registry();
     init_class_sources();
     init_compose();
+    init_compose_detection();
+    init_inspect_detection();
     init_inspect_dataset();
     init_inspect_model();
     init_input_plan();
     init_render_yaml();
     init_workflows();
     WORKFLOWS = ["pr", "baseline", "nightly"];
-    exists = (p) => stat7(p).then(
+    exists = (p) => stat8(p).then(
       () => true,
       () => false
     );
-    toRepo = (repo, p) => path25.relative(repo, p).split(path25.sep).join("/");
+    toRepo = (repo, p) => path27.relative(repo, p).split(path27.sep).join("/");
   }
 });
 
@@ -68192,7 +69984,7 @@ function formatInitSummary(written, summary, show) {
     items.forEach((item, i) => lines.push(`  ${(i === 0 ? label : "").padEnd(width)}  ${item}`));
   if (summary.check.length > 0) {
     lines.push("", "CHECK (assumed: not in the model, next to it, or in the data):");
-    for (const c2 of summary.check) lines.push(`  ! ${c2}`);
+    for (const c3 of summary.check) lines.push(`  ! ${c3}`);
   }
   if (summary.warnings.length > 0) {
     lines.push("", "Warnings:");
@@ -68208,10 +70000,10 @@ var init_summary_text = __esm({
 });
 
 // src/log-text.ts
-function visible(c2) {
-  const named = NAMED2[c2];
+function visible(c3) {
+  const named = NAMED2[c3];
   if (named) return named;
-  const code = c2.charCodeAt(0);
+  const code = c3.charCodeAt(0);
   return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
 }
 function escapeLogText(text) {
@@ -68268,7 +70060,7 @@ __export(cli_exports, {
   EXIT: () => EXIT,
   main: () => main
 });
-import path26 from "node:path";
+import path28 from "node:path";
 function makeProgress(enabled, stream) {
   if (!enabled) return { update: () => void 0, stop: () => void 0 };
   if (stream.isTTY) {
@@ -68327,7 +70119,7 @@ async function finish2(result, flags) {
   const err = process.stderr;
   const { report, records, examples, images, loaded } = result;
   const written = await writeOutputs(
-    path26.resolve(flags.out),
+    path28.resolve(flags.out),
     report,
     records,
     examples,
@@ -68339,7 +70131,7 @@ async function finish2(result, flags) {
     err.write(`
 verdict: ${escapeLogText(headline(report))}
 `);
-    const shown = (file2) => escapeLogText(path26.relative(process.cwd(), file2));
+    const shown = (file2) => escapeLogText(path28.relative(process.cwd(), file2));
     err.write(
       `report: ${written.html ? `${shown(written.html)} (open in a browser), ` : ""}${shown(written.reportMarkdown)} (markdown), ${shown(written.reportJson)} (JSON), ${shown(written.records)} (records)
 `
@@ -68370,7 +70162,7 @@ async function initCommand(flags) {
     force: flags.force === true,
     cwd
   });
-  const show = (p) => path26.relative(cwd, p) || ".";
+  const show = (p) => path28.relative(cwd, p) || ".";
   process.stderr.write(formatInitSummary(result.written, result.summary, show));
   return EXIT.pass;
 }
@@ -68422,8 +70214,8 @@ function buildProgram(onExit) {
 }
 async function main(argv) {
   let code = EXIT.pass;
-  const program2 = buildProgram((c2) => {
-    code = c2;
+  const program2 = buildProgram((c3) => {
+    code = c3;
   });
   try {
     await program2.parseAsync(argv, { from: "user" });
