@@ -47437,7 +47437,7 @@ function renderRobustnessSection(r, opts) {
   out.push(
     `### \u{1F32B}\uFE0F Robustness: ${headline2}
 
-${r.sampleSize} sampled examples \xD7 ${corruptionCount(r.corruptions)} \xD7 ${r.severities.length} severities (${escapeMarkdown(r.table)} parameters)${r.transforms.length ? ` + ${r.transforms.length} transforms` : ""}. Clean ${st.name} on the sample: ${r.baseline ? `${st.value(r.baseline.cleanAccuracy)} \u2192 ` : ""}${st.value(r.candidate.cleanAccuracy)}; ${r.candidate.mPC !== void 0 ? "under corruption (mPC, the mean over corruptions of the mean over severities; rPC = mPC / clean, Michaelis et al. 2019)" : "corrupted"}: ${r.baseline ? `${st.value(r.baseline.mPC ?? r.baseline.corruptedAccuracy)} \u2192 ` : ""}${st.value(r.candidate.mPC ?? r.candidate.corruptedAccuracy)}.`
+${r.sampleSize} sampled examples \xD7 ${corruptionCount(r.corruptions)} \xD7 ${r.severities.length} ${r.severities.length === 1 ? "severity" : "severities"} (${escapeMarkdown(r.table)} parameters)${r.transforms.length ? ` + ${r.transforms.length} transform${r.transforms.length === 1 ? "" : "s"}` : ""}. Clean ${st.name} on the sample: ${r.baseline ? `${st.value(r.baseline.cleanAccuracy)} \u2192 ` : ""}${st.value(r.candidate.cleanAccuracy)}; ${r.candidate.mPC !== void 0 ? "under corruption (mPC, the mean over corruptions of the mean over severities; rPC = mPC / clean, Michaelis et al. 2019)" : "corrupted"}: ${r.baseline ? `${st.value(r.baseline.mPC ?? r.baseline.corruptedAccuracy)} \u2192 ` : ""}${st.value(r.candidate.mPC ?? r.candidate.corruptedAccuracy)}.`
   );
   const rows = r.corruptions.map((c3) => {
     const cand = r.candidate.meanAccuracy[c3];
@@ -68590,6 +68590,24 @@ function planDetectorInput(label, m, numClasses) {
   );
   return plan;
 }
+function robustnessNodes2(n) {
+  const sample = Math.min(n, ROBUSTNESS_SAMPLE2);
+  return [
+    c2(
+      `ImageNet-C corruptions on detection inputs, light for a first run: ${sample} sampled images \xD7 15 corruptions at severity 3, scored by mAP (mPC and rPC against the baseline, Michaelis et al. 2019). The full benchmark is severities [1, 2, 3, 4, 5] on a larger sample, for a nightly run.`
+    ),
+    pair2("corruptions", "benchmark"),
+    pair2("severities", [3]),
+    pair2("sample", sample),
+    c2(
+      "Gates against the baseline, and consistency under transforms that move the boxes with the image:"
+    ),
+    {
+      kind: "commented",
+      lines: ["gates: { maxMPCDrop: 0.02, minRPC: 0.5 }", "transforms: [{ type: hflip }]"]
+    }
+  ];
+}
 function composeDetectionConfig(input2) {
   const { dataset: ds, candidate, baseline, show } = input2;
   const rel2 = (p) => path23.relative(input2.configDir, p).split(path23.sep).join("/") || ".";
@@ -68632,6 +68650,8 @@ function composeDetectionConfig(input2) {
     blank2,
     block2("gates", gateNodes2()),
     blank2,
+    block2("robustness", robustnessNodes2(n)),
+    blank2,
     c2(
       "Data checks: degenerate, out-of-bounds and duplicate boxes, class balance, tiny objects, duplicate images, unreadable and outlier images (reads each image once more)."
     ),
@@ -68668,7 +68688,12 @@ function composeDetectionConfig(input2) {
         ]
       ]
     ] : [],
-    ["suites", [`regression with 2 mAP gates; data checks on all ${n} images`]]
+    [
+      "suites",
+      [
+        `regression with 2 mAP gates; robustness on ${Math.min(n, ROBUSTNESS_SAMPLE2)} sampled images at severity 3; data checks on all ${n} images`
+      ]
+    ]
   ];
   return { nodes, summary: { inferred, check: [...new Set(check2)], warnings } };
 }
@@ -68733,7 +68758,7 @@ function gateNodes2() {
     { kind: "commented", lines: ["- { metric: map, min: 0.3 }"] }
   ];
 }
-var c2, pair2, block2, blank2, ULTRALYTICS;
+var c2, pair2, block2, blank2, ULTRALYTICS, ROBUSTNESS_SAMPLE2;
 var init_compose_detection = __esm({
   "src/init/compose-detection.ts"() {
     "use strict";
@@ -68747,6 +68772,7 @@ var init_compose_detection = __esm({
     block2 = (key2, children) => ({ kind: "pair", key: key2, children });
     blank2 = { kind: "blank" };
     ULTRALYTICS = /* @__PURE__ */ new Set(["yolo-v8", "yolo-v5", "end-to-end"]);
+    ROBUSTNESS_SAMPLE2 = 50;
   }
 });
 

@@ -83,6 +83,32 @@ export function planDetectorInput(label: string, m: ModelFindings, numClasses: n
   return plan;
 }
 
+/**
+ * First-run robustness: sampled images × the 15 benchmark corruptions at one severity. Half of
+ * classification's sample: a detector's input is several times larger (640 px against 224 px
+ * for the usual exports), so each corrupted image costs that much more inference.
+ */
+const ROBUSTNESS_SAMPLE = 50;
+
+function robustnessNodes(n: number): YamlNode[] {
+  const sample = Math.min(n, ROBUSTNESS_SAMPLE);
+  return [
+    c(
+      `ImageNet-C corruptions on detection inputs, light for a first run: ${sample} sampled images × 15 corruptions at severity 3, scored by mAP (mPC and rPC against the baseline, Michaelis et al. 2019). The full benchmark is severities [1, 2, 3, 4, 5] on a larger sample, for a nightly run.`,
+    ),
+    pair('corruptions', 'benchmark'),
+    pair('severities', [3]),
+    pair('sample', sample),
+    c(
+      'Gates against the baseline, and consistency under transforms that move the boxes with the image:',
+    ),
+    {
+      kind: 'commented',
+      lines: ['gates: { maxMPCDrop: 0.02, minRPC: 0.5 }', 'transforms: [{ type: hflip }]'],
+    },
+  ];
+}
+
 /** Compose the config tree and the summary. */
 export function composeDetectionConfig(input: ComposeDetectionInput): Composed {
   const { dataset: ds, candidate, baseline, show } = input;
@@ -127,6 +153,8 @@ export function composeDetectionConfig(input: ComposeDetectionInput): Composed {
     blank,
     block('gates', gateNodes()),
     blank,
+    block('robustness', robustnessNodes(n)),
+    blank,
     c(
       'Data checks: degenerate, out-of-bounds and duplicate boxes, class balance, tiny objects, duplicate images, unreadable and outlier images (reads each image once more).',
     ),
@@ -167,7 +195,12 @@ export function composeDetectionConfig(input: ComposeDetectionInput): Composed {
           ],
         ] as [string, string[]][])
       : []),
-    ['suites', [`regression with 2 mAP gates; data checks on all ${n} images`]],
+    [
+      'suites',
+      [
+        `regression with 2 mAP gates; robustness on ${Math.min(n, ROBUSTNESS_SAMPLE)} sampled images at severity 3; data checks on all ${n} images`,
+      ],
+    ],
   ];
   return { nodes, summary: { inferred, check: [...new Set(check)], warnings } };
 }

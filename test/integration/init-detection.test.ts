@@ -84,6 +84,14 @@ async function initAndRun(dir: string, args: string[]) {
     task: string;
     dataset: { format: string; examples: number; classes: string[] };
     overall: { candidate: Record<string, number | null> };
+    suites: {
+      robustness?: {
+        metric?: string;
+        sampleSize: number;
+        candidate: { mPC?: number | null };
+        baseline?: { mPC?: number | null };
+      };
+    };
   };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the config as read back, probed by key
   return { init, text, yaml: parseYaml(text) as Record<string, any>, report };
@@ -107,6 +115,12 @@ describe('visiongate init on detection datasets, then run as written', () => {
     expect(yaml.model.input.resize).toEqual({ mode: 'letterbox', library: 'opencv' });
     expect(yaml.gates[0]).toEqual({ metric: 'map', maxDrop: 0.02 });
     expect(yaml.data).toEqual({ enabled: true });
+    // A light robustness block that runs as written: 50 sampled images, scored by mAP.
+    expect(yaml.robustness).toEqual({ corruptions: 'benchmark', severities: [3], sample: 50 });
+    expect(report.suites.robustness?.metric).toBe('map');
+    expect(report.suites.robustness?.sampleSize).toBe(50);
+    expect(report.suites.robustness?.candidate.mPC).toBeGreaterThan(0);
+    expect(report.suites.robustness?.baseline?.mPC).toBeGreaterThan(0);
     expect(init.stderr).toContain('outputs read as yolo-v8');
     expect(report.task).toBe('detection');
     expect(report.dataset.examples).toBe(320);
