@@ -68071,6 +68071,13 @@ function describeModelIo(f, plan) {
   const g = plan.contract.geometry;
   return `input "${input2.name}" ${input2.type} ${dimsText(input2.dims)} (${t.layout}, ${g.height}\xD7${g.width}, ${t.channels === "gray" ? "gray" : "3 channels"}); output "${output2.name}" ${dimsText(output2.dims)}`;
 }
+function modelSummaryRows(candidate, baseline, show, outputs = "") {
+  const io = (m) => `${show(m.findings.file)}: ${describeModelIo(m.findings, m.plan)}`;
+  return [
+    ["model", [`${io(candidate)}${outputs}`, ...hintLines(candidate.plan)]],
+    ...baseline ? [["baseline", [io(baseline)]]] : []
+  ];
+}
 function composeConfig(input2) {
   const { dataset: ds, candidate, baseline, classes, show } = input2;
   const rel2 = (p) => path22.relative(input2.configDir, p).split(path22.sep).join("/") || ".";
@@ -68127,21 +68134,7 @@ function composeConfig(input2) {
         ...classes.agreeing.length > 0 ? [`the same list in ${classes.agreeing.join(", ")}`] : []
       ]
     ],
-    [
-      "model",
-      [
-        `${show(candidate.findings.file)}: ${describeModelIo(candidate.findings, candidate.plan)}`,
-        ...hintLines(candidate.plan)
-      ]
-    ],
-    ...baseline ? [
-      [
-        "baseline",
-        [
-          `${show(baseline.findings.file)}: ${describeModelIo(baseline.findings, baseline.plan)}`
-        ]
-      ]
-    ] : [],
+    ...modelSummaryRows(candidate, baseline, show),
     [
       "suites",
       [
@@ -68673,21 +68666,7 @@ function composeDetectionConfig(input2) {
       ]
     ],
     ["classes", [`${classes.length} from the dataset${preview(classes)}`]],
-    [
-      "model",
-      [
-        `${show(candidate.findings.file)}: ${describeModelIo(candidate.findings, candidate.plan)}; outputs read as ${convention}`,
-        ...hintLines(candidate.plan)
-      ]
-    ],
-    ...baseline ? [
-      [
-        "baseline",
-        [
-          `${show(baseline.findings.file)}: ${describeModelIo(baseline.findings, baseline.plan)}`
-        ]
-      ]
-    ] : [],
+    ...modelSummaryRows(candidate, baseline, show, `; outputs read as ${convention}`),
     [
       "suites",
       [

@@ -10,9 +10,8 @@ import { resolveContract } from '../model/contract.js';
 import { DESCRIPTIONS } from '../model/detection/convention.js';
 import {
   baselineNodes,
-  describeModelIo,
-  hintLines,
   modelNodes,
+  modelSummaryRows,
   type Composed,
   type Summary,
 } from './compose.js';
@@ -178,23 +177,7 @@ export function composeDetectionConfig(input: ComposeDetectionInput): Composed {
       ],
     ],
     ['classes', [`${classes.length} from the dataset${preview(classes)}`]],
-    [
-      'model',
-      [
-        `${show(candidate.findings.file)}: ${describeModelIo(candidate.findings, candidate.plan)}; outputs read as ${convention}`,
-        ...hintLines(candidate.plan),
-      ],
-    ],
-    ...(baseline
-      ? ([
-          [
-            'baseline',
-            [
-              `${show(baseline.findings.file)}: ${describeModelIo(baseline.findings, baseline.plan)}`,
-            ],
-          ],
-        ] as [string, string[]][])
-      : []),
+    ...modelSummaryRows(candidate, baseline, show, `; outputs read as ${convention}`),
     [
       'suites',
       [

@@ -55,12 +55,36 @@ const dimsText = (dims: readonly (number | string)[]) =>
   `[${dims.map((d) => (typeof d === 'number' && d < 0 ? '?' : String(d))).join(', ')}]`;
 
 /** `input "x" float32 [N, 3, 224, 224]; output "logits" [N, 1000]`. */
-export function describeModelIo(f: ModelFindings, plan: InputPlan): string {
+function describeModelIo(f: ModelFindings, plan: InputPlan): string {
   const input = f.inputs.find((i) => i.name === plan.contract.inputName) ?? f.inputs[0]!;
   const output = f.outputs.find((o) => o.name === plan.contract.outputName) ?? f.outputs[0]!;
   const t = plan.contract.tensor;
   const g = plan.contract.geometry;
   return `input "${input.name}" ${input.type} ${dimsText(input.dims)} (${t.layout}, ${g.height}×${g.width}, ${t.channels === 'gray' ? 'gray' : '3 channels'}); output "${output.name}" ${dimsText(output.dims)}`;
+}
+
+/** A model as init found it, and the input plan it proposes. */
+interface InspectedModel {
+  findings: ModelFindings;
+  plan: InputPlan;
+}
+
+/**
+ * The summary's model and baseline rows: each file, its inputs and outputs as read, and the
+ * candidate's preprocessing hints; `outputs` adds how a detector's outputs are read.
+ */
+export function modelSummaryRows(
+  candidate: InspectedModel,
+  baseline: InspectedModel | undefined,
+  show: (p: string) => string,
+  outputs = '',
+): Summary['inferred'] {
+  const io = (m: InspectedModel) =>
+    `${show(m.findings.file)}: ${describeModelIo(m.findings, m.plan)}`;
+  return [
+    ['model', [`${io(candidate)}${outputs}`, ...hintLines(candidate.plan)]],
+    ...(baseline ? ([['baseline', [io(baseline)]]] as Summary['inferred']) : []),
+  ];
 }
 
 /** Compose the config tree and the summary. */
@@ -124,23 +148,7 @@ export function composeConfig(input: ComposeInput): Composed {
         ...(classes.agreeing.length > 0 ? [`the same list in ${classes.agreeing.join(', ')}`] : []),
       ],
     ],
-    [
-      'model',
-      [
-        `${show(candidate.findings.file)}: ${describeModelIo(candidate.findings, candidate.plan)}`,
-        ...hintLines(candidate.plan),
-      ],
-    ],
-    ...(baseline
-      ? ([
-          [
-            'baseline',
-            [
-              `${show(baseline.findings.file)}: ${describeModelIo(baseline.findings, baseline.plan)}`,
-            ],
-          ],
-        ] as [string, string[]][])
-      : []),
+    ...modelSummaryRows(candidate, baseline, show),
     [
       'suites',
       [
@@ -157,7 +165,7 @@ function classPreview(classes: readonly string[]): string {
 }
 
 /** Where the input settings that were not assumed came from, one line each. */
-export function hintLines(plan: InputPlan): string[] {
+function hintLines(plan: InputPlan): string[] {
   const out: string[] = [];
   if (plan.normalisation?.how === 'hint')
     out.push(`normalisation from ${plan.normalisation.source}`);
