@@ -46216,6 +46216,9 @@ var init_weather = __esm({
 function isCorruptionName(name) {
   return Object.prototype.hasOwnProperty.call(CORRUPTIONS, name);
 }
+function parameterTableWords(table2) {
+  return table2 === "auto" ? `imagenet parameters, cifar for images of at most ${AUTO_CIFAR_MAX_SIDE} px` : `${table2} parameters`;
+}
 function resolveTable(img, table2 = "auto") {
   if (table2 !== "auto") return table2;
   return Math.max(img.width, img.height) <= AUTO_CIFAR_MAX_SIDE ? "cifar" : "imagenet";
@@ -47437,7 +47440,7 @@ function renderRobustnessSection(r, opts) {
   out.push(
     `### \u{1F32B}\uFE0F Robustness: ${headline2}
 
-${r.sampleSize} sampled examples \xD7 ${corruptionCount(r.corruptions)} \xD7 ${r.severities.length} ${r.severities.length === 1 ? "severity" : "severities"} (${escapeMarkdown(r.table)} parameters)${r.transforms.length ? ` + ${r.transforms.length} transform${r.transforms.length === 1 ? "" : "s"}` : ""}. Clean ${st.name} on the sample: ${r.baseline ? `${st.value(r.baseline.cleanAccuracy)} \u2192 ` : ""}${st.value(r.candidate.cleanAccuracy)}; ${r.candidate.mPC !== void 0 ? "under corruption (mPC, the mean over corruptions of the mean over severities; rPC = mPC / clean, Michaelis et al. 2019)" : "corrupted"}: ${r.baseline ? `${st.value(r.baseline.mPC ?? r.baseline.corruptedAccuracy)} \u2192 ` : ""}${st.value(r.candidate.mPC ?? r.candidate.corruptedAccuracy)}.`
+${r.sampleSize} sampled examples \xD7 ${corruptionCount(r.corruptions)} \xD7 ${r.severities.length} ${r.severities.length === 1 ? "severity" : "severities"} (${escapeMarkdown(parameterTableWords(r.table))})${r.transforms.length ? ` + ${r.transforms.length} transform${r.transforms.length === 1 ? "" : "s"}` : ""}. Clean ${st.name} on the sample: ${r.baseline ? `${st.value(r.baseline.cleanAccuracy)} \u2192 ` : ""}${st.value(r.candidate.cleanAccuracy)}; ${r.candidate.mPC !== void 0 ? "under corruption (mPC, the mean over corruptions of the mean over severities; rPC = mPC / clean, Michaelis et al. 2019)" : "corrupted"}: ${r.baseline ? `${st.value(r.baseline.mPC ?? r.baseline.corruptedAccuracy)} \u2192 ` : ""}${st.value(r.candidate.mPC ?? r.candidate.corruptedAccuracy)}.`
   );
   const rows = r.corruptions.map((c3) => {
     const cand = r.candidate.meanAccuracy[c3];
@@ -47521,6 +47524,7 @@ var init_render4 = __esm({
     "use strict";
     init_markdown_table();
     init_robustness3();
+    init_corruptions();
     init_types();
     init_escape();
     finite2 = (x) => x !== null && x !== void 0 && Number.isFinite(x);
@@ -47580,7 +47584,9 @@ var init_schema6 = __esm({
       severities: external_exports.array(count),
       transforms: external_exports.array(external_exports.string()),
       sampleSize: count,
-      table: external_exports.string().describe("Corruption parameter table: imagenet or cifar."),
+      table: external_exports.string().describe(
+        "Corruption parameter table: imagenet or cifar; auto when variants are made at each image\u2019s own size (detection) and each image picked its own."
+      ),
       candidate: modelRobustnessSchema,
       baseline: modelRobustnessSchema.optional(),
       normalized: external_exports.object({
@@ -47624,12 +47630,15 @@ var init_robustness4 = __esm({
         const config2 = ctx.config.robustness;
         if (!config2?.enabled) return void 0;
         const sliceColumns3 = ctx.config.slices.columns ?? ctx.metadataColumns;
+        const frame = ctx.task.robustness?.frame ?? "input";
         return {
           config: config2,
           plan: planRobustness(config2, ctx.allExamples, sliceColumns3),
-          table: resolveTable(ctx.inputSize, config2.table),
+          // At the image's own size, `auto` resolves per image (corruptions/index.ts), not by the
+          // model's input: one table named for all would be wrong for some images.
+          table: frame === "source" && config2.table === "auto" ? "auto" : resolveTable(ctx.inputSize, config2.table),
           sliceColumns: sliceColumns3,
-          frame: ctx.task.robustness?.frame ?? "input"
+          frame
         };
       },
       needs: ({ plan, config: config2, frame }) => ({ variants: robustnessVariants(plan, config2, frame) }),
@@ -67071,7 +67080,7 @@ function renderRobustness(r, stripImages) {
   const c3 = r.candidate;
   const b = r.baseline;
   out.push(
-    c3.mPC !== void 0 ? `<p>${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 ${r.severities.length} severities (${escapeHtmlText(r.table)} parameters). Clean ${name} on the sample: ${b ? `${fmt3(b.cleanAccuracy)} \u2192 ` : ""}${fmt3(c3.cleanAccuracy)}; mPC (mean ${name} under corruption): ${b ? `${fmt3(b.mPC)} \u2192 ` : ""}${fmt3(c3.mPC)}; rPC (mPC / clean): ${b ? `${pct4(b.rPC)} \u2192 ` : ""}${pct4(c3.rPC)} (Michaelis et al. 2019).</p>` : `<p>${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 ${r.severities.length} severities (${escapeHtmlText(r.table)} parameters). Clean ${name} on the sample: ${b ? `${fmt3(b.cleanAccuracy)} \u2192 ` : ""}${fmt3(c3.cleanAccuracy)}; corrupted: ${b ? `${fmt3(b.corruptedAccuracy)} \u2192 ` : ""}${fmt3(c3.corruptedAccuracy)}${n?.mCE != null ? `; mCE ${n.mCE.toFixed(2)}` : ""}${n?.relativeMCE != null ? `, relative mCE ${n.relativeMCE.toFixed(2)} (baseline = 1)` : ""}.</p>`
+    c3.mPC !== void 0 ? `<p>${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 ${r.severities.length} severities (${escapeHtmlText(parameterTableWords(r.table))}). Clean ${name} on the sample: ${b ? `${fmt3(b.cleanAccuracy)} \u2192 ` : ""}${fmt3(c3.cleanAccuracy)}; mPC (mean ${name} under corruption): ${b ? `${fmt3(b.mPC)} \u2192 ` : ""}${fmt3(c3.mPC)}; rPC (mPC / clean): ${b ? `${pct4(b.rPC)} \u2192 ` : ""}${pct4(c3.rPC)} (Michaelis et al. 2019).</p>` : `<p>${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 ${r.severities.length} severities (${escapeHtmlText(parameterTableWords(r.table))}). Clean ${name} on the sample: ${b ? `${fmt3(b.cleanAccuracy)} \u2192 ` : ""}${fmt3(c3.cleanAccuracy)}; corrupted: ${b ? `${fmt3(b.corruptedAccuracy)} \u2192 ` : ""}${fmt3(c3.corruptedAccuracy)}${n?.mCE != null ? `; mCE ${n.mCE.toFixed(2)}` : ""}${n?.relativeMCE != null ? `, relative mCE ${n.relativeMCE.toFixed(2)} (baseline = 1)` : ""}.</p>`
   );
   const { yMin, yMax } = yRange(r);
   const xLabels = ["clean", ...r.severities.map(String)];
@@ -67121,6 +67130,7 @@ var pct0, dec2, dec1;
 var init_robustness5 = __esm({
   "src/report/html/robustness.ts"() {
     "use strict";
+    init_corruptions();
     init_escape2();
     init_format();
     init_svg2();

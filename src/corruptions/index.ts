@@ -205,6 +205,16 @@ export function isCorruptionName(name: string): name is CorruptionName {
   return Object.prototype.hasOwnProperty.call(CORRUPTIONS, name);
 }
 
+/**
+ * The parameter table a report names, in words: a single table, or `auto` where each image picked
+ * its own (variants made at each image's own size, as detection's are).
+ */
+export function parameterTableWords(table: string): string {
+  return table === 'auto'
+    ? `imagenet parameters, cifar for images of at most ${AUTO_CIFAR_MAX_SIDE} px`
+    : `${table} parameters`;
+}
+
 /** The table `auto` resolves to for an image of this size. */
 export function resolveTable(
   img: { width: number; height: number },

@@ -45,6 +45,7 @@ interface ModelRob {
 }
 interface Rob {
   metric: string;
+  table: string;
   corruptions: string[];
   severities: number[];
   transforms: string[];
@@ -278,5 +279,13 @@ describe('visiongate run with robustness on the detection example', () => {
     expect(robHtml).toContain('mAP vs severity');
     expect(robHtml).toContain('rPC');
     expect(robHtml).not.toMatch(/accuracy/i);
+  });
+
+  it('names the parameter tables as chosen per image (variants at each image’s own size)', () => {
+    // Corrupted at its own size, each image picks its table by that size, not by the model's
+    // input: the report names the rule rather than one table for all.
+    expect(rob.table).toBe('auto');
+    expect(markdown).toContain('(imagenet parameters, cifar for images of at most 64 px)');
+    expect(html).toContain('(imagenet parameters, cifar for images of at most 64 px)');
   });
 });

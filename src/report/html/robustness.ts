@@ -3,6 +3,7 @@
  * multiples), the corruption errors (detection: mPC and rPC), transform results, and a strip of
  * one example at every severity of every corruption.
  */
+import { parameterTableWords } from '../../corruptions/index.js';
 import type { RobustnessResult } from '../../suites/robustness/metrics.js';
 import { escapeHtmlText as esc, escapeShort } from './escape.js';
 import { pct } from './format.js';
@@ -67,11 +68,11 @@ export function renderRobustness(
   const b = r.baseline;
   out.push(
     c.mPC !== undefined
-      ? `<p>${r.sampleSize} sampled examples × ${r.corruptions.length} corruptions × ${r.severities.length} severities (${esc(r.table)} parameters). ` +
+      ? `<p>${r.sampleSize} sampled examples × ${r.corruptions.length} corruptions × ${r.severities.length} severities (${esc(parameterTableWords(r.table))}). ` +
           `Clean ${name} on the sample: ${b ? `${fmt(b.cleanAccuracy)} → ` : ''}${fmt(c.cleanAccuracy)}; ` +
           `mPC (mean ${name} under corruption): ${b ? `${fmt(b.mPC)} → ` : ''}${fmt(c.mPC)}; ` +
           `rPC (mPC / clean): ${b ? `${pct(b.rPC)} → ` : ''}${pct(c.rPC)} (Michaelis et al. 2019).</p>`
-      : `<p>${r.sampleSize} sampled examples × ${r.corruptions.length} corruptions × ${r.severities.length} severities (${esc(r.table)} parameters). ` +
+      : `<p>${r.sampleSize} sampled examples × ${r.corruptions.length} corruptions × ${r.severities.length} severities (${esc(parameterTableWords(r.table))}). ` +
           `Clean ${name} on the sample: ${b ? `${fmt(b.cleanAccuracy)} → ` : ''}${fmt(c.cleanAccuracy)}; corrupted: ${b ? `${fmt(b.corruptedAccuracy)} → ` : ''}${fmt(c.corruptedAccuracy)}` +
           `${n?.mCE != null ? `; mCE ${n.mCE.toFixed(2)}` : ''}${n?.relativeMCE != null ? `, relative mCE ${n.relativeMCE.toFixed(2)} (baseline = 1)` : ''}.</p>`,
   );

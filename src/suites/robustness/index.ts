@@ -17,7 +17,10 @@ import { robustnessResultSchema } from './schema.js';
 export interface RobustnessSuitePlan {
   config: RobustnessConfig;
   plan: RobustnessPlan;
-  /** The corruption parameter table for the candidate's input size. */
+  /**
+   * The corruption parameter table: the one for the candidate's input size, or `auto` when
+   * variants are made at each image's own size and `auto` picks one per image.
+   */
   table: string;
   sliceColumns: readonly string[];
   /** Where the task's variants are made (detection: on the image at its own size). */
@@ -37,12 +40,18 @@ export const robustnessSuite: Suite<
     const config = ctx.config.robustness;
     if (!config?.enabled) return undefined;
     const sliceColumns = ctx.config.slices.columns ?? ctx.metadataColumns;
+    const frame = ctx.task.robustness?.frame ?? 'input';
     return {
       config,
       plan: planRobustness(config, ctx.allExamples, sliceColumns),
-      table: resolveTable(ctx.inputSize, config.table),
+      // At the image's own size, `auto` resolves per image (corruptions/index.ts), not by the
+      // model's input: one table named for all would be wrong for some images.
+      table:
+        frame === 'source' && config.table === 'auto'
+          ? 'auto'
+          : resolveTable(ctx.inputSize, config.table),
       sliceColumns,
-      frame: ctx.task.robustness?.frame ?? 'input',
+      frame,
     };
   },
 

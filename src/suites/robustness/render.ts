@@ -1,5 +1,6 @@
 import { markdownTable } from 'markdown-table';
 import { BENCHMARK_CORRUPTIONS } from '../../config/robustness.js';
+import { parameterTableWords } from '../../corruptions/index.js';
 import { CORRUPTION_NAMES } from '../../corruptions/types.js';
 import { escapeMarkdown as esc } from '../../text/escape.js';
 import type { z } from 'zod';
@@ -100,7 +101,7 @@ export function renderRobustnessSection(r: RobustnessReport, opts: { maxRows: nu
           ? `mCE ${n.mCE.toFixed(2)} vs baseline`
           : `mean corruption error ${pct(r.candidate.meanError)}`;
   out.push(
-    `### 🌫️ Robustness: ${headline}\n\n${r.sampleSize} sampled examples × ${corruptionCount(r.corruptions)} × ${r.severities.length} ${r.severities.length === 1 ? 'severity' : 'severities'} (${esc(r.table)} parameters)${r.transforms.length ? ` + ${r.transforms.length} transform${r.transforms.length === 1 ? '' : 's'}` : ''}. Clean ${st.name} on the sample: ${r.baseline ? `${st.value(r.baseline.cleanAccuracy)} → ` : ''}${st.value(r.candidate.cleanAccuracy)}; ${r.candidate.mPC !== undefined ? 'under corruption (mPC, the mean over corruptions of the mean over severities; rPC = mPC / clean, Michaelis et al. 2019)' : 'corrupted'}: ${r.baseline ? `${st.value(r.baseline.mPC ?? r.baseline.corruptedAccuracy)} → ` : ''}${st.value(r.candidate.mPC ?? r.candidate.corruptedAccuracy)}.`,
+    `### 🌫️ Robustness: ${headline}\n\n${r.sampleSize} sampled examples × ${corruptionCount(r.corruptions)} × ${r.severities.length} ${r.severities.length === 1 ? 'severity' : 'severities'} (${esc(parameterTableWords(r.table))})${r.transforms.length ? ` + ${r.transforms.length} transform${r.transforms.length === 1 ? '' : 's'}` : ''}. Clean ${st.name} on the sample: ${r.baseline ? `${st.value(r.baseline.cleanAccuracy)} → ` : ''}${st.value(r.candidate.cleanAccuracy)}; ${r.candidate.mPC !== undefined ? 'under corruption (mPC, the mean over corruptions of the mean over severities; rPC = mPC / clean, Michaelis et al. 2019)' : 'corrupted'}: ${r.baseline ? `${st.value(r.baseline.mPC ?? r.baseline.corruptedAccuracy)} → ` : ''}${st.value(r.candidate.mPC ?? r.candidate.corruptedAccuracy)}.`,
   );
   const rows = r.corruptions.map((c) => {
     const cand = r.candidate.meanAccuracy[c];

@@ -50,7 +50,11 @@ export const robustnessResultSchema = z.object({
   severities: z.array(count),
   transforms: z.array(z.string()),
   sampleSize: count,
-  table: z.string().describe('Corruption parameter table: imagenet or cifar.'),
+  table: z
+    .string()
+    .describe(
+      'Corruption parameter table: imagenet or cifar; auto when variants are made at each image’s own size (detection) and each image picked its own.',
+    ),
   candidate: modelRobustnessSchema,
   baseline: modelRobustnessSchema.optional(),
   normalized: z
