@@ -116,8 +116,11 @@ async function thumbnailOf(file: string): Promise<Thumbnail | undefined> {
   return (await sizedThumbnailOf(file))?.thumbnail;
 }
 
-/** A thumbnail and the size of the image it shows (upright), for boxes in image pixels. */
-async function sizedThumbnailOf(
+/**
+ * A thumbnail and the size of the image it shows, both upright (EXIF orientation applied): the
+ * frame detection records and ground truth are in, so boxes placed by this size fit it.
+ */
+export async function sizedThumbnailOf(
   file: string,
 ): Promise<{ thumbnail: Thumbnail; width: number; height: number } | undefined> {
   try {
@@ -132,38 +135,57 @@ async function sizedThumbnailOf(
 }
 
 /**
- * Boxes of a detection report's newly failing images, as fractions of each image's size: the
- * ground truth the candidate newly misses and its new false positives (x1, y1, x2, y2 in the
- * image's pixels in report.json).
+ * Boxes of a detection report's images, as fractions of each image's upright (EXIF-applied)
+ * size, the frame report.json's pixel boxes (x1, y1, x2, y2) are in. Newly failing images: every
+ * counted ground-truth object, the candidate's matched detections, the objects it newly misses
+ * and its new false positives. Failing pinned images: the objects missed and the detections
+ * matched. Images of unknown size get none.
  */
 export function detectionBoxes(
   report: Report,
   sizes: ReadonlyMap<string, { width: number; height: number }>,
-): Map<string, Box[]> {
-  const out = new Map<string, Box[]>();
-  for (const e of report.examples.newlyFailing) {
-    if (!('newlyMissed' in e)) continue;
-    const size = sizes.get(e.id);
-    if (!size || size.width <= 0 || size.height <= 0) continue;
-    const place = (box: readonly number[]) => {
-      const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = box;
+): { examples: Map<string, Box[]>; pinned: Map<string, Box[]> } {
+  const placer = (id: string) => {
+    const size = sizes.get(id);
+    if (!size || size.width <= 0 || size.height <= 0) return undefined;
+    return (
+      o: { class: string; box: readonly number[]; score?: number },
+      kind: Box['kind'],
+    ): Box => {
+      const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = o.box;
       return {
         x: x1 / size.width,
         y: y1 / size.height,
         w: (x2 - x1) / size.width,
         h: (y2 - y1) / size.height,
+        kind,
+        label: o.score === undefined ? o.class : `${o.class} ${o.score.toFixed(2)}`,
       };
     };
-    out.set(e.id, [
-      ...e.newlyMissed.map((o) => ({ ...place(o.box), kind: 'missed' as const, label: o.class })),
-      ...e.newFalsePositives.map((o) => ({
-        ...place(o.box),
-        kind: 'prediction' as const,
-        label: `${o.class} ${o.score.toFixed(2)}`,
-      })),
+  };
+  const examples = new Map<string, Box[]>();
+  for (const e of report.examples.newlyFailing) {
+    if (!('newlyMissed' in e)) continue;
+    const place = placer(e.id);
+    if (!place) continue;
+    examples.set(e.id, [
+      ...(e.truth ?? []).map((o) => place(o, 'truth')),
+      ...(e.matched ?? []).map((o) => place(o, 'matched')),
+      ...e.newlyMissed.map((o) => place(o, 'missed')),
+      ...e.newFalsePositives.map((o) => place(o, 'prediction')),
     ]);
   }
-  return out;
+  const pinned = new Map<string, Box[]>();
+  for (const p of report.pinned) {
+    if (!('missedObjects' in p) && !('matched' in p)) continue;
+    const place = placer(p.id);
+    if (!place) continue;
+    pinned.set(p.id, [
+      ...(p.matched ?? []).map((o) => place(o, 'matched')),
+      ...(p.missedObjects ?? []).map((o) => place(o, 'missed')),
+    ]);
+  }
+  return { examples, pinned };
 }
 
 /** The ids whose images the page shows, within the renderer's limits. */
@@ -300,7 +322,8 @@ export async function writeHtmlReport(
     {
       images,
       trainImages,
-      ...(boxes.size > 0 ? { boxes } : {}),
+      ...(boxes.examples.size > 0 ? { boxes: boxes.examples } : {}),
+      ...(boxes.pinned.size > 0 ? { pinnedBoxes: boxes.pinned } : {}),
       ...(strip ? { strip } : {}),
       ...(confusion ? { baselineConfusion: confusion } : {}),
       ...(opts.history ? { history: opts.history } : {}),
