@@ -117,17 +117,21 @@ async function thumbnailOf(file: string): Promise<Thumbnail | undefined> {
 }
 
 /**
- * A thumbnail and the size of the image it shows, both upright (EXIF orientation applied): the
- * frame detection records and ground truth are in, so boxes placed by this size fit it.
+ * A thumbnail and the size of the image it shows, in one frame: upright (EXIF orientation
+ * applied; the default, as people see the image) or as stored (`upright: false`). Boxes placed
+ * by this size fit the thumbnail when they are in the same frame.
  */
 export async function sizedThumbnailOf(
   file: string,
+  upright = true,
 ): Promise<{ thumbnail: Thumbnail; width: number; height: number } | undefined> {
   try {
-    const img = sharp(file, { failOn: 'error', limitInputPixels: 268_402_689 }).rotate();
+    const img = sharp(file, { failOn: 'error', limitInputPixels: 268_402_689 });
+    if (upright) img.rotate();
     const meta = await img.metadata();
-    const width = meta.autoOrient?.width ?? meta.width ?? 0;
-    const height = meta.autoOrient?.height ?? meta.height ?? 0;
+    // metadata() describes the input; autoOrient is its size after the EXIF orientation.
+    const width = (upright ? meta.autoOrient?.width : undefined) ?? meta.width ?? 0;
+    const height = (upright ? meta.autoOrient?.height : undefined) ?? meta.height ?? 0;
     return { thumbnail: await encode(img, Math.max(width, height)), width, height };
   } catch {
     return undefined;
@@ -135,8 +139,21 @@ export async function sizedThumbnailOf(
 }
 
 /**
- * Boxes of a detection report's images, as fractions of each image's upright (EXIF-applied)
- * size, the frame report.json's pixel boxes (x1, y1, x2, y2) are in. Newly failing images: every
+ * Whether a report's thumbnails are upright. Detection boxes (records and ground truth as the
+ * run compared them) are in the frame the candidate's loader decoded: EXIF orientation applied
+ * or not as its input config says (`model.input.exif`, by default the resize library's loader),
+ * so a detection report's thumbnails are made in that frame. Other reports draw no boxes and
+ * show images upright.
+ */
+export function thumbnailsUpright(report: Report, input: Config['model']['input']): boolean {
+  const size = report.models.candidate.input;
+  if (taskOfReport(report).name !== 'detection' || !size) return true;
+  return resolveGeometry(input, size.width, size.height).exif;
+}
+
+/**
+ * Boxes of a detection report's images, as fractions of each image's size in the frame
+ * report.json's pixel boxes (x1, y1, x2, y2) are in (see {@link thumbnailsUpright}). Newly failing images: every
  * counted ground-truth object, the candidate's matched detections, the objects it newly misses
  * and its new false positives. Failing pinned images: the objects missed and the detections
  * matched. Images of unknown size get none.
@@ -294,8 +311,9 @@ export async function writeHtmlReport(
   const ids = shownIds(report, limits);
   const index = examples.indexById();
   const evalIds = ids.eval.filter((id) => index.has(id));
+  const upright = thumbnailsUpright(report, opts.input);
   const thumbs = await mapPool(evalIds, 4, (id) =>
-    sizedThumbnailOf(examples.absPath(index.get(id)!)),
+    sizedThumbnailOf(examples.absPath(index.get(id)!), upright),
   );
   const images = new Map<string, Thumbnail>();
   const sizes = new Map<string, { width: number; height: number }>();

@@ -1,15 +1,21 @@
 /**
- * report.html draws detection boxes (pixels of the upright, EXIF-applied image) over thumbnails:
- * the thumbnail must be upright too, and its size the upright size. A JPEG stored sideways with
- * EXIF orientation 6 (display rotated 90° clockwise), made here with real sharp, has a white block
- * at a known place of its upright view; the box placed there must land on white in the thumbnail.
+ * report.html draws detection boxes over thumbnails, so each thumbnail must be in the frame the
+ * boxes are in: the frame the candidate's loader decoded (EXIF orientation applied or not, as
+ * `model.input` says). A JPEG stored sideways with EXIF orientation 6 (display turned 90°
+ * clockwise), made here with real sharp, has a white block at a known place; a box placed in
+ * either frame's pixels must land on white in that frame's thumbnail.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectionBoxes, sizedThumbnailOf } from '../../src/engine/html-report.js';
+import type { Config } from '../../src/config/schema.js';
+import {
+  detectionBoxes,
+  sizedThumbnailOf,
+  thumbnailsUpright,
+} from '../../src/engine/html-report.js';
 import type { Report } from '../../src/report/schema.js';
 
 let tmp: string;
@@ -79,5 +85,68 @@ describe('report.html thumbnails of EXIF-rotated images', () => {
     expect(at(box!.x + box!.w + 0.2, box!.y + box!.h / 2)).toBeLessThan(50);
     expect(at(box!.x + box!.w / 2, box!.y + box!.h + 0.3)).toBeLessThan(50);
     expect(at(0.95, 0.9)).toBeLessThan(50);
+  });
+
+  it('are as stored when the candidate decodes without EXIF, with boxes in stored pixels', async () => {
+    const t = (await sizedThumbnailOf(path.join(tmp, 'sideways.jpg'), false))!;
+    expect({ width: t.width, height: t.height }).toEqual({ width: H, height: W });
+    expect({ width: t.thumbnail.width, height: t.thumbnail.height }).toEqual({
+      width: 48,
+      height: 96,
+    });
+    // Turned 90° counter-clockwise, upright (x, y) is stored (y, W − x): the block's box.
+    const stored = [BLOCK[1]!, W - BLOCK[2]!, BLOCK[3]!, W - BLOCK[0]!];
+    const report = {
+      examples: {
+        newlyFailing: [
+          {
+            id: 'a',
+            path: 'sideways.jpg',
+            metadata: {},
+            newlyMissed: [{ class: 'block', box: stored }],
+            newFalsePositives: [],
+          },
+        ],
+      },
+      pinned: [],
+    } as unknown as Report;
+    const [box] = detectionBoxes(report, new Map([['a', t]])).examples.get('a')!;
+    const webp = Buffer.from(t.thumbnail.src.replace(/^data:image\/webp;base64,/, ''), 'base64');
+    const { data, info } = await sharp(webp).raw().toBuffer({ resolveWithObject: true });
+    const at = (fx: number, fy: number) =>
+      data[
+        info.channels * (Math.floor(fy * info.height) * info.width + Math.floor(fx * info.width))
+      ]!;
+    expect(at(box!.x + box!.w / 2, box!.y + box!.h / 2)).toBeGreaterThan(200);
+    expect(at(box!.x + 0.1 * box!.w, box!.y + 0.1 * box!.h)).toBeGreaterThan(200);
+    expect(at(box!.x + 0.9 * box!.w, box!.y + 0.9 * box!.h)).toBeGreaterThan(200);
+    expect(at(box!.x + box!.w / 2, box!.y - 0.2)).toBeLessThan(50);
+    expect(at(0.9, 0.05)).toBeLessThan(50);
+  });
+
+  it('follow the candidate’s loader for detection (EXIF as model.input says), upright otherwise', () => {
+    const detection = {
+      task: 'detection',
+      models: { candidate: { input: { width: 640, height: 640 } } },
+    } as unknown as Report;
+    const classification = {
+      models: { candidate: { input: { width: 28, height: 28 } } },
+    } as unknown as Report;
+    const input = (resize: object, exif?: boolean) =>
+      ({ resize, ...(exif === undefined ? {} : { exif }) }) as unknown as Config['model']['input'];
+    // cv2.imread applies EXIF; PIL's open and torchvision's decode_image do not.
+    expect(thumbnailsUpright(detection, input({ mode: 'letterbox', library: 'opencv' }))).toBe(
+      true,
+    );
+    expect(thumbnailsUpright(detection, input({ mode: 'stretch', library: 'pillow' }))).toBe(false);
+    expect(thumbnailsUpright(detection, input({ mode: 'stretch', library: 'pillow' }, true))).toBe(
+      true,
+    );
+    expect(
+      thumbnailsUpright(detection, input({ mode: 'letterbox', library: 'opencv' }, false)),
+    ).toBe(false);
+    expect(thumbnailsUpright(classification, input({ mode: 'stretch', library: 'pillow' }))).toBe(
+      true,
+    );
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The boxes of one image that report.html draws: its counted ground truth, the model's
  * detections matched at the working point and the objects it misses, in image pixels
- * (x1, y1, x2, y2, the EXIF-applied frame the records use), each list capped.
+ * (x1, y1, x2, y2, in the frame the records use: the image as the model's loader decoded it),
+ * each list capped.
  */
 import type { DetectionTable } from './records.js';
 import type { TableEvaluation } from './evaluation.js';
