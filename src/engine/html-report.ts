@@ -116,15 +116,22 @@ async function thumbnailOf(file: string): Promise<Thumbnail | undefined> {
   return (await sizedThumbnailOf(file))?.thumbnail;
 }
 
-/** A thumbnail and the size of the image it shows (upright), for boxes in image pixels. */
-async function sizedThumbnailOf(
+/**
+ * A thumbnail and the size of the image it shows, in one frame: upright (EXIF orientation
+ * applied; the default, as people see the image) or as stored (`upright: false`). Boxes placed
+ * by this size fit the thumbnail when they are in the same frame.
+ */
+export async function sizedThumbnailOf(
   file: string,
+  upright = true,
 ): Promise<{ thumbnail: Thumbnail; width: number; height: number } | undefined> {
   try {
-    const img = sharp(file, { failOn: 'error', limitInputPixels: 268_402_689 }).rotate();
+    const img = sharp(file, { failOn: 'error', limitInputPixels: 268_402_689 });
+    if (upright) img.rotate();
     const meta = await img.metadata();
-    const width = meta.autoOrient?.width ?? meta.width ?? 0;
-    const height = meta.autoOrient?.height ?? meta.height ?? 0;
+    // metadata() describes the input; autoOrient is its size after the EXIF orientation.
+    const width = (upright ? meta.autoOrient?.width : undefined) ?? meta.width ?? 0;
+    const height = (upright ? meta.autoOrient?.height : undefined) ?? meta.height ?? 0;
     return { thumbnail: await encode(img, Math.max(width, height)), width, height };
   } catch {
     return undefined;
@@ -132,38 +139,70 @@ async function sizedThumbnailOf(
 }
 
 /**
- * Boxes of a detection report's newly failing images, as fractions of each image's size: the
- * ground truth the candidate newly misses and its new false positives (x1, y1, x2, y2 in the
- * image's pixels in report.json).
+ * Whether a report's thumbnails are upright. Detection boxes (records and ground truth as the
+ * run compared them) are in the frame the candidate's loader decoded: EXIF orientation applied
+ * or not as its input config says (`model.input.exif`, by default the resize library's loader),
+ * so a detection report's thumbnails are made in that frame. Other reports draw no boxes and
+ * show images upright.
+ */
+export function thumbnailsUpright(report: Report, input: Config['model']['input']): boolean {
+  const size = report.models.candidate.input;
+  if (taskOfReport(report).name !== 'detection' || !size) return true;
+  return resolveGeometry(input, size.width, size.height).exif;
+}
+
+/**
+ * Boxes of a detection report's images, as fractions of each image's size in the frame
+ * report.json's pixel boxes (x1, y1, x2, y2) are in (see {@link thumbnailsUpright}). Newly failing images: every
+ * counted ground-truth object, the candidate's matched detections, the objects it newly misses
+ * and its new false positives. Failing pinned images: the objects missed and the detections
+ * matched. Images of unknown size get none.
  */
 export function detectionBoxes(
   report: Report,
   sizes: ReadonlyMap<string, { width: number; height: number }>,
-): Map<string, Box[]> {
-  const out = new Map<string, Box[]>();
-  for (const e of report.examples.newlyFailing) {
-    if (!('newlyMissed' in e)) continue;
-    const size = sizes.get(e.id);
-    if (!size || size.width <= 0 || size.height <= 0) continue;
-    const place = (box: readonly number[]) => {
-      const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = box;
+): { examples: Map<string, Box[]>; pinned: Map<string, Box[]> } {
+  const placer = (id: string) => {
+    const size = sizes.get(id);
+    if (!size || size.width <= 0 || size.height <= 0) return undefined;
+    return (
+      o: { class: string; box: readonly number[]; score?: number },
+      kind: Box['kind'],
+    ): Box => {
+      const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = o.box;
       return {
         x: x1 / size.width,
         y: y1 / size.height,
         w: (x2 - x1) / size.width,
         h: (y2 - y1) / size.height,
+        kind,
+        label: o.score === undefined ? o.class : `${o.class} ${o.score.toFixed(2)}`,
       };
     };
-    out.set(e.id, [
-      ...e.newlyMissed.map((o) => ({ ...place(o.box), kind: 'missed' as const, label: o.class })),
-      ...e.newFalsePositives.map((o) => ({
-        ...place(o.box),
-        kind: 'prediction' as const,
-        label: `${o.class} ${o.score.toFixed(2)}`,
-      })),
+  };
+  const examples = new Map<string, Box[]>();
+  for (const e of report.examples.newlyFailing) {
+    if (!('newlyMissed' in e)) continue;
+    const place = placer(e.id);
+    if (!place) continue;
+    examples.set(e.id, [
+      ...(e.truth ?? []).map((o) => place(o, 'truth')),
+      ...(e.matched ?? []).map((o) => place(o, 'matched')),
+      ...e.newlyMissed.map((o) => place(o, 'missed')),
+      ...e.newFalsePositives.map((o) => place(o, 'prediction')),
     ]);
   }
-  return out;
+  const pinned = new Map<string, Box[]>();
+  for (const p of report.pinned) {
+    if (!('missedObjects' in p) && !('matched' in p)) continue;
+    const place = placer(p.id);
+    if (!place) continue;
+    pinned.set(p.id, [
+      ...(p.matched ?? []).map((o) => place(o, 'matched')),
+      ...(p.missedObjects ?? []).map((o) => place(o, 'missed')),
+    ]);
+  }
+  return { examples, pinned };
 }
 
 /** The ids whose images the page shows, within the renderer's limits. */
@@ -272,8 +311,9 @@ export async function writeHtmlReport(
   const ids = shownIds(report, limits);
   const index = examples.indexById();
   const evalIds = ids.eval.filter((id) => index.has(id));
+  const upright = thumbnailsUpright(report, opts.input);
   const thumbs = await mapPool(evalIds, 4, (id) =>
-    sizedThumbnailOf(examples.absPath(index.get(id)!)),
+    sizedThumbnailOf(examples.absPath(index.get(id)!), upright),
   );
   const images = new Map<string, Thumbnail>();
   const sizes = new Map<string, { width: number; height: number }>();
@@ -300,7 +340,8 @@ export async function writeHtmlReport(
     {
       images,
       trainImages,
-      ...(boxes.size > 0 ? { boxes } : {}),
+      ...(boxes.examples.size > 0 ? { boxes: boxes.examples } : {}),
+      ...(boxes.pinned.size > 0 ? { pinnedBoxes: boxes.pinned } : {}),
       ...(strip ? { strip } : {}),
       ...(confusion ? { baselineConfusion: confusion } : {}),
       ...(opts.history ? { history: opts.history } : {}),

@@ -4,7 +4,7 @@
  * made by the engine from a real run of examples/fashion, opened from file:// with every network
  * request recorded; and a hostile report whose strings try to inject markup and script.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -12,7 +12,8 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { htmlOptions } from '../../src/engine/html-report.js';
 import { markdownOptions, writeOutputs } from '../../src/engine/output.js';
-import { runFromConfigFile } from '../../src/engine/run.js';
+import { loadConfig } from '../../src/config/load.js';
+import { runEvaluation, runFromConfigFile } from '../../src/engine/run.js';
 import { renderHtmlReport, SECTIONS } from '../../src/report/html/index.js';
 import { launchChromium } from '../support/browser.js';
 import { sampleReport } from '../support/sample-report.js';
@@ -221,16 +222,42 @@ describe('report.html with hostile strings', () => {
   );
 });
 
+/** Drawn boxes of one card, read from the DOM. */
+interface DrawnCard {
+  id: string;
+  failing: boolean;
+  caption: string;
+  boxes: { kind: string; x: number; y: number; w: number; h: number; label: string }[];
+  /** Rendered rectangles relative to the thumbnail, as fractions of its rendered size. */
+  rendered: { x: number; y: number; w: number; h: number }[];
+}
+
+/** The example's ground truth, independently of the code: COCO [x, y, w, h] → image fractions. */
+interface TruthBox {
+  class: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
 describe('report.html of the detection example in headless Chromium', () => {
   let detectionHtml: string | undefined;
+  let detectionDir: string;
+  /** Pinned: the first 40 images of the example, so some fail (the candidate misses objects). */
+  let pinnedIds: string[];
   beforeAll(async () => {
     if (!browser) return;
-    const result = await runFromConfigFile(
-      path.join(repoRoot, 'examples/detection/visiongate.yml'),
-    );
-    const dir = path.join(tmp, 'detection');
+    const coco = JSON.parse(
+      await readFile(path.join(repoRoot, 'examples/detection/data/annotations.json'), 'utf8'),
+    ) as { images: { id: number }[] };
+    pinnedIds = coco.images.slice(0, 40).map((i) => String(i.id));
+    const loaded = await loadConfig(path.join(repoRoot, 'examples/detection/visiongate.yml'));
+    loaded.config.pinned = { ...loaded.config.pinned, ids: pinnedIds };
+    const result = await runEvaluation(loaded, {});
+    detectionDir = path.join(tmp, 'detection');
     const written = await writeOutputs(
-      dir,
+      detectionDir,
       result.report,
       result.records,
       result.examples,
@@ -240,6 +267,124 @@ describe('report.html of the detection example in headless Chromium', () => {
     );
     detectionHtml = written.html!;
   }, 300_000);
+
+  /** The cards `selector` picks, with their ids and drawn boxes. */
+  async function drawnCards(page: Page, selector: string): Promise<DrawnCard[]> {
+    return page.$$eval(selector, (figs) =>
+      figs.map((f) => {
+        const img = f.querySelector('img')!.getBoundingClientRect();
+        const rects = Array.from(f.querySelectorAll('rect.box'));
+        return {
+          id: f.querySelector('.id')?.textContent ?? '',
+          failing: f.classList.contains('fail'),
+          caption: f.querySelector('figcaption')?.textContent ?? '',
+          boxes: rects.map((r) => ({
+            kind: Array.from(r.classList).find((c) => c !== 'box') ?? '',
+            x: Number(r.getAttribute('x')),
+            y: Number(r.getAttribute('y')),
+            w: Number(r.getAttribute('width')),
+            h: Number(r.getAttribute('height')),
+            label: r.querySelector('title')?.textContent ?? '',
+          })),
+          rendered: rects.map((r) => {
+            const b = r.getBoundingClientRect();
+            return {
+              x: (b.left - img.left) / img.width,
+              y: (b.top - img.top) / img.height,
+              w: b.width / img.width,
+              h: b.height / img.height,
+            };
+          }),
+        };
+      }),
+    );
+  }
+
+  /** Ground truth of the example by image id, from annotations.json (not from the code). */
+  async function groundTruth(): Promise<Map<string, TruthBox[]>> {
+    const coco = JSON.parse(
+      await readFile(path.join(repoRoot, 'examples/detection/data/annotations.json'), 'utf8'),
+    ) as {
+      images: { id: number; width: number; height: number }[];
+      annotations: { image_id: number; category_id: number; bbox: number[]; iscrowd: number }[];
+      categories: { id: number; name: string }[];
+    };
+    const names = new Map(coco.categories.map((c) => [c.id, c.name]));
+    const size = new Map(coco.images.map((i) => [i.id, i]));
+    const out = new Map<string, TruthBox[]>();
+    for (const a of coco.annotations) {
+      if (a.iscrowd) continue;
+      const im = size.get(a.image_id)!;
+      const [x = 0, y = 0, w = 0, h = 0] = a.bbox;
+      const list = out.get(String(a.image_id)) ?? [];
+      list.push({
+        class: names.get(a.category_id)!,
+        x: x / im.width,
+        y: y / im.height,
+        w: w / im.width,
+        h: h / im.height,
+      });
+      out.set(String(a.image_id), list);
+    }
+    return out;
+  }
+
+  /** The candidate's clean detections by image id, from records.jsonl, as image fractions. */
+  async function candidateDetections(
+    classes: readonly string[],
+  ): Promise<Map<string, (TruthBox & { score: number })[]>> {
+    const coco = JSON.parse(
+      await readFile(path.join(repoRoot, 'examples/detection/data/annotations.json'), 'utf8'),
+    ) as { images: { id: number; width: number; height: number }[] };
+    const size = new Map(coco.images.map((i) => [String(i.id), i]));
+    const out = new Map<string, (TruthBox & { score: number })[]>();
+    const lines = (await readFile(path.join(detectionDir, 'records.jsonl'), 'utf8')).split('\n');
+    for (const line of lines) {
+      if (!line) continue;
+      const r = JSON.parse(line) as {
+        id: string;
+        model: string;
+        variant: string;
+        boxes: number[];
+        scores: number[];
+        classes: number[];
+      };
+      if (r.model !== 'candidate' || r.variant !== 'clean') continue;
+      const im = size.get(r.id)!;
+      out.set(
+        r.id,
+        r.scores.map((score, k) => {
+          const [x1, y1, x2, y2] = r.boxes.slice(4 * k, 4 * k + 4) as [
+            number,
+            number,
+            number,
+            number,
+          ];
+          return {
+            class: classes[r.classes[k]!]!,
+            score,
+            x: x1 / im.width,
+            y: y1 / im.height,
+            w: (x2 - x1) / im.width,
+            h: (y2 - y1) / im.height,
+          };
+        }),
+      );
+    }
+    return out;
+  }
+
+  const near = (a: { x: number; y: number; w: number; h: number }, b: typeof a, tol = 1e-4) =>
+    Math.abs(a.x - b.x) < tol &&
+    Math.abs(a.y - b.y) < tol &&
+    Math.abs(a.w - b.w) < tol &&
+    Math.abs(a.h - b.h) < tol;
+  const iou = (a: { x: number; y: number; w: number; h: number }, b: typeof a) => {
+    const iw = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
+    const ih = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+    const inter = iw * ih;
+    return inter / (a.w * a.h + b.w * b.h - inter);
+  };
 
   it_(
     'opens with no console errors or network, the mAP headline, and boxes over decoded images',
@@ -263,4 +408,93 @@ describe('report.html of the detection example in headless Chromium', () => {
       await page.close();
     },
   );
+
+  it_(
+    'draws every ground-truth object, the matched detections, newly missed objects and new false positives where they are, with a legend',
+    async () => {
+      const { page } = await open(detectionHtml!);
+      const legend = await page.$$eval('#examples ul.legend:first-of-type li', (lis) =>
+        lis.map((li) => [li.dataset.kind, li.textContent]),
+      );
+      expect(legend).toEqual([
+        ['truth', 'ground truth'],
+        ['matched', 'detected by the candidate (matched)'],
+        ['missed', 'newly missed object'],
+        ['prediction', 'new false positive'],
+      ]);
+      const report = JSON.parse(await readFile(path.join(detectionDir, 'report.json'), 'utf8')) as {
+        dataset: { classes: string[] };
+        examples: { newlyFailing: { id: string }[] };
+      };
+      const failingIds = new Set(report.examples.newlyFailing.map((e) => e.id));
+      const truth = await groundTruth();
+      const dets = await candidateDetections(report.dataset.classes);
+      const cards = await drawnCards(page, '#examples details.group figure.card');
+      expect(cards.every((c) => failingIds.has(c.id))).toBe(true);
+      expect(cards.length).toBeGreaterThan(0);
+      let matchedSeen = 0;
+      for (const c of cards) {
+        const gt = truth.get(c.id) ?? [];
+        const of = (kind: string) => c.boxes.filter((b) => b.kind === kind);
+        // Ground truth: exactly the image's objects, each once.
+        const drawnTruth = of('truth');
+        expect(drawnTruth.length, c.id).toBe(gt.length);
+        for (const g of gt)
+          expect(drawnTruth.filter((b) => near(b, g) && b.label === g.class).length, c.id).toBe(1);
+        // Newly missed: objects of the image.
+        for (const m of of('missed'))
+          expect(
+            gt.some((g) => near(m, g) && g.class === m.label),
+            c.id,
+          ).toBe(true);
+        // Matched: a candidate detection above the working threshold, IoU ≥ 0.5 with an object
+        // of its class that it is not drawn as newly missing.
+        const mine = dets.get(c.id) ?? [];
+        for (const m of of('matched')) {
+          matchedSeen++;
+          const d = mine.find((x) => near(m, x) && m.label === `${x.class} ${x.score.toFixed(2)}`);
+          expect(d, `${c.id} ${m.label}`).toBeDefined();
+          expect(d!.score).toBeGreaterThanOrEqual(0.25);
+          expect(gt.some((g) => g.class === d!.class && iou(g, d!) >= 0.5)).toBe(true);
+        }
+        expect(of('matched').length + of('missed').length).toBeLessThanOrEqual(gt.length);
+        // Drawn where the attributes say, over the thumbnail (within a CSS pixel of 96).
+        c.boxes.forEach((b, k) => {
+          const r = c.rendered[k]!;
+          for (const [u, v] of [
+            [r.x, b.x],
+            [r.y, b.y],
+            [r.w, b.w],
+            [r.h, b.h],
+          ] as const)
+            expect(Math.abs(u - v)).toBeLessThan(2 / 96);
+        });
+      }
+      expect(matchedSeen).toBeGreaterThan(0);
+      await page.close();
+    },
+  );
+
+  it_('draws a failing pinned image with its missed objects', async () => {
+    const { page } = await open(detectionHtml!);
+    const truth = await groundTruth();
+    const pinned = await drawnCards(page, '#examples figure.card.fail');
+    expect(pinned.length).toBeGreaterThan(0);
+    for (const c of pinned) {
+      expect(pinnedIds).toContain(c.id);
+      const missed = c.boxes.filter((b) => b.kind === 'missed');
+      // As many missed boxes as the caption counts, each an object of the image.
+      expect(c.caption).toContain(`missed: ${missed.length}`);
+      expect(missed.length).toBeGreaterThan(0);
+      const gt = truth.get(c.id) ?? [];
+      for (const m of missed) expect(gt.some((g) => near(m, g) && g.class === m.label)).toBe(true);
+      const found = c.boxes.filter((b) => b.kind === 'matched').length;
+      expect(c.caption).toContain(`objects: ${gt.length}`);
+      expect(found + missed.length).toBe(gt.length);
+    }
+    expect(
+      await page.$$eval('#pinned + ul.legend li', (lis) => lis.map((li) => li.dataset.kind)),
+    ).toEqual(['matched', 'missed']);
+    await page.close();
+  });
 });

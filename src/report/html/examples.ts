@@ -7,7 +7,7 @@ import type { Report } from '../schema.js';
 import { escapeHtmlText as esc, escapeShort } from './escape.js';
 import { deltaHtml, type MetricStyle } from './format.js';
 import { pill } from './summary.js';
-import { card } from './thumbs.js';
+import { boxLegend, card } from './thumbs.js';
 import type { HtmlAssets, HtmlLimits } from './types.js';
 
 /** One newly failing example as the task that ran reports it. */
@@ -129,6 +129,16 @@ export function renderExamples(
       `<p>${ex.counts.newlyFailing} newly failing (right on the baseline, wrong on the candidate), ${ex.counts.newlyFixed} newly fixed, ${ex.counts.bothWrong} wrong on both. Grouped under the first newly failing slice each belongs to (declared slices before discovered ones, larger drops first); most confident mistakes first.</p>`,
     );
     const shown = ex.newlyFailing.slice(0, limits.failingImages);
+    const legend = boxLegend(
+      shown.map((e) => assets.boxes?.get(e.id) ?? []),
+      {
+        truth: 'ground truth',
+        matched: 'detected by the candidate (matched)',
+        missed: 'newly missed object',
+        prediction: 'new false positive',
+      },
+    );
+    if (legend) out.push(legend);
     for (const g of groupBySlice(shown, report.slices, metric)) {
       const title = g.slice
         ? `${g.slice.newlyFailing ? pill('new') + ' ' : ''}<span class="slice">${escapeShort(g.slice.key, 100)}</span> · Δ ${deltaHtml(metric, g.slice.delta?.[metric], style)} · ${g.examples.length} image${g.examples.length === 1 ? '' : 's'}`
@@ -149,7 +159,10 @@ export function renderExamples(
       .sort((a, b) => Number(a.status === 'pass') - Number(b.status === 'pass'))
       .slice(0, limits.failingImages);
     out.push(
-      `<h3 id="pinned">Pinned cases: ${bad} of ${pinned.length} not passing</h3><div class="cards">`,
+      `<h3 id="pinned">Pinned cases: ${bad} of ${pinned.length} not passing</h3>${boxLegend(
+        shown.map((p) => assets.pinnedBoxes?.get(p.id) ?? []),
+        { matched: 'detected by the candidate (matched)', missed: 'missed object' },
+      )}<div class="cards">`,
       ...shown.map((p) =>
         card(
           assets.images.get(p.id),
@@ -165,7 +178,7 @@ export function renderExamples(
                   ]
                 : []),
           ],
-          { cls: p.status, boxes: assets.boxes?.get(p.id) ?? [] },
+          { cls: p.status, boxes: assets.pinnedBoxes?.get(p.id) ?? [] },
         ),
       ),
       '</div>',

@@ -39,7 +39,8 @@ th[aria-sort=ascending] button::after{content:" ▲"}th[aria-sort=descending] bu
 .img{position:relative;margin:0 auto 4px}.img img{display:block;width:100%;height:100%}.img img.pixelated{image-rendering:pixelated}
 .img.missing{width:96px;height:96px;display:flex;align-items:center;justify-content:center;color:var(--muted);border:1px dashed var(--line)}
 svg.boxes{position:absolute;inset:0;width:100%;height:100%}
-.box{fill:none;stroke-width:2}.box.truth{stroke:var(--better)}.box.prediction{stroke:var(--cand);stroke-dasharray:4 2}.box.missed{stroke:var(--worse);stroke-width:3}
+.box{fill:none;stroke-width:2}.box.truth{stroke:var(--base);stroke-width:1;stroke-dasharray:2 2}.box.matched{stroke:var(--better)}.box.prediction{stroke:var(--cand);stroke-dasharray:4 2}.box.missed{stroke:var(--worse);stroke-width:3}
+ul.legend{list-style:none;padding:0;margin:6px 0;display:flex;flex-wrap:wrap;gap:4px 16px}ul.legend li{display:flex;align-items:center;gap:6px}svg.swatch{width:18px;height:14px}
 .id{font-family:ui-monospace,Menlo,Consolas,monospace}
 details.group{margin:8px 0;border-left:3px solid var(--line);padding-left:10px}details.group>summary{cursor:pointer;font-weight:600}
 .slice{font-family:ui-monospace,Menlo,Consolas,monospace}

@@ -14,6 +14,10 @@ export interface Thumbnail {
   height: number;
 }
 
+/** What a drawn box is, in drawing order (later kinds on top). */
+export const BOX_KINDS = ['truth', 'matched', 'missed', 'prediction'] as const;
+export type BoxKind = (typeof BOX_KINDS)[number];
+
 /**
  * A box to draw over an image (detection): coordinates as fractions of the original image's
  * width and height, so they fit a thumbnail of any size.
@@ -23,8 +27,12 @@ export interface Box {
   y: number;
   w: number;
   h: number;
-  /** `truth`: ground truth; `prediction`: a predicted box; `missed`: ground truth newly missed. */
-  kind: 'truth' | 'prediction' | 'missed';
+  /**
+   * `truth`: a ground-truth object (outline); `matched`: a detection matched to an object;
+   * `missed`: an object (newly) missed, or a problem box of the data suite; `prediction`: a
+   * (new) false positive.
+   */
+  kind: BoxKind;
   /** Untrusted label (class name and score), escaped by the renderer. */
   label?: string;
 }
@@ -43,8 +51,10 @@ export interface HtmlAssets {
   images: ReadonlyMap<string, Thumbnail>;
   /** Thumbnails of training images (leakage pairs), by training id. */
   trainImages?: ReadonlyMap<string, Thumbnail>;
-  /** Boxes to draw over an example's thumbnail (detection), by example id. */
+  /** Boxes to draw over a newly failing example's thumbnail (detection), by example id. */
   boxes?: ReadonlyMap<string, readonly Box[]>;
+  /** Boxes to draw over a pinned image's thumbnail (detection: missed and matched), by id. */
+  pinnedBoxes?: ReadonlyMap<string, readonly Box[]>;
   /**
    * The baseline's confusion matrix over the same examples as `overall.confusion` (report.json
    * holds the candidate's only). Absent without a baseline model or records.

@@ -8,6 +8,7 @@ import { changesOfMatches, type ImageChanges } from '../../metrics/detection/cha
 import { compareText } from '../../text/compare.js';
 import type { ExampleChanges, ExampleLookup, PairedTables, TaskContext } from '../task.js';
 import { evaluationOf, workingPoint } from './evaluation.js';
+import { boxesOfImage } from './image-boxes.js';
 import type { DetectionTable } from './records.js';
 import type { ImageChange } from './schema.js';
 
@@ -55,6 +56,7 @@ export function imageChanges(
     const row = swapped ? pairing.baseRow[x.i]! : x.i;
     const d0 = dets.offsets[row]!;
     const box = (a: Float64Array, r: number) => Array.from(a.subarray(4 * r, 4 * r + 4));
+    const drawn = swapped ? undefined : boxesOfImage(c, ce, x.i, ctx.classes);
     return {
       id: c.ids[x.i]!,
       path: lookup.examples.paths[e]!,
@@ -69,6 +71,8 @@ export function imageChanges(
             box: box(dets.boxes, d0 + r),
             score: dets.scores[d0 + r]!,
           })),
+      // What the candidate still finds next to what it lost (newly fixed entries list changes only).
+      ...(drawn ? { truth: drawn.truth, matched: drawn.matched } : {}),
       metadata: lookup.examples.metadataOf(e),
     };
   };

@@ -16,6 +16,7 @@ import { placementOf } from '../../model/detection/geometry.js';
 import { quantize } from '../../tables/quantize.js';
 import type { Task, TaskMetric } from '../task.js';
 import { imageChanges } from './changes.js';
+import { boxesOfImage } from './image-boxes.js';
 import {
   DETECTION_METRICS,
   evaluationOf,
@@ -233,7 +234,17 @@ export const detectionTask: Task<
       for (let r = te.gt.offsets[i]!; r < te.gt.offsets[i + 1]!; r++)
         if (te.match.objects[r] !== 2) objects++;
       const missed = te.fn[i]!;
-      return { id, status: missed === 0 ? ('pass' as const) : ('fail' as const), objects, missed };
+      if (missed === 0) return { id, status: 'pass' as const, objects, missed };
+      // A failing pinned image carries its boxes, for report.html to draw.
+      const boxes = boxesOfImage(candidate, te, i, ctx.classes);
+      return {
+        id,
+        status: 'fail' as const,
+        objects,
+        missed,
+        missedObjects: boxes.missed,
+        matched: boxes.matched,
+      };
     });
   },
   pinnedRule: 'every object of a pinned image detected at the working point',

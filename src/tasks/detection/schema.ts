@@ -26,16 +26,34 @@ export const detectionOverallSchema = z.object({
   confusion: z.array(z.array(z.number().int())),
 });
 
+/**
+ * Most boxes of one kind listed per image (ground truth, matched detections, missed objects of a
+ * pinned image): enough to draw any realistic image (COCO averages 7 objects, its busiest images
+ * about 90), while a crowded image cannot bloat report.json.
+ */
+export const MAX_BOXES_PER_IMAGE = 100;
+
+const objectBox = z.object({ class: z.string(), box: z.array(z.number()) });
+const scoredBox = objectBox.extend({ score: z.number() });
+
 /** An image with newly missed objects or new false positives (or, newly fixed, the reverse). */
 export const imageChangeSchema = z.object({
   id: z.string(),
   path: z.string(),
   /** Objects the baseline found and the candidate misses (newly fixed: the reverse). */
-  newlyMissed: z.array(z.object({ class: z.string(), box: z.array(z.number()) })),
+  newlyMissed: z.array(objectBox),
   /** Candidate false positives the baseline did not make (newly fixed: empty). */
-  newFalsePositives: z.array(
-    z.object({ class: z.string(), box: z.array(z.number()), score: z.number() }),
-  ),
+  newFalsePositives: z.array(scoredBox),
+  /**
+   * Newly failing images: the image's counted ground-truth objects (crowd and ignored ones
+   * left out), at most MAX_BOXES_PER_IMAGE, so the page can outline every object.
+   */
+  truth: z.array(objectBox).optional(),
+  /**
+   * Newly failing images: the candidate's detections matched to an object at the working point
+   * (what it still finds), highest score first, at most MAX_BOXES_PER_IMAGE.
+   */
+  matched: z.array(scoredBox).optional(),
   metadata: z.record(z.string(), z.string()),
 });
 
@@ -45,6 +63,10 @@ export const pinnedImageSchema = z.object({
   status: z.enum(['pass', 'fail', 'missing']),
   objects: z.number().int().optional(),
   missed: z.number().int().optional(),
+  /** The counted objects the candidate misses at the working point, at most MAX_BOXES_PER_IMAGE. */
+  missedObjects: z.array(objectBox).optional(),
+  /** The candidate's detections matched to an object, highest score first, at most MAX_BOXES_PER_IMAGE. */
+  matched: z.array(scoredBox).optional(),
 });
 
 export type DetectionOverall = z.infer<typeof detectionOverallSchema>;
