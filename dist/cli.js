@@ -38503,6 +38503,102 @@ var init_evaluation = __esm({
   }
 });
 
+// src/tasks/detection/schema.ts
+var detectionOverallSchema, MAX_BOXES_PER_IMAGE, objectBox, scoredBox, imageChangeSchema, pinnedImageSchema;
+var init_schema2 = __esm({
+  "src/tasks/detection/schema.ts"() {
+    "use strict";
+    init_zod();
+    detectionOverallSchema = external_exports.object({
+      workingPoint: external_exports.object({
+        scoreThreshold: external_exports.number(),
+        iouThreshold: external_exports.number()
+      }),
+      perClass: external_exports.array(
+        external_exports.object({
+          class: external_exports.string(),
+          ap: external_exports.number().nullable(),
+          ap50: external_exports.number().nullable(),
+          precision: external_exports.number(),
+          recall: external_exports.number(),
+          f1: external_exports.number(),
+          tp: external_exports.number().int(),
+          fp: external_exports.number().int(),
+          fn: external_exports.number().int(),
+          /** Counted objects of the class (tp + fn). */
+          support: external_exports.number().int()
+        })
+      ),
+      /** (K + 1) × (K + 1): rows true class, columns predicted class, last = background. */
+      confusion: external_exports.array(external_exports.array(external_exports.number().int()))
+    });
+    MAX_BOXES_PER_IMAGE = 100;
+    objectBox = external_exports.object({ class: external_exports.string(), box: external_exports.array(external_exports.number()) });
+    scoredBox = objectBox.extend({ score: external_exports.number() });
+    imageChangeSchema = external_exports.object({
+      id: external_exports.string(),
+      path: external_exports.string(),
+      /** Objects the baseline found and the candidate misses (newly fixed: the reverse). */
+      newlyMissed: external_exports.array(objectBox),
+      /** Candidate false positives the baseline did not make (newly fixed: empty). */
+      newFalsePositives: external_exports.array(scoredBox),
+      /**
+       * Newly failing images: the image's counted ground-truth objects (crowd and ignored ones
+       * left out), at most MAX_BOXES_PER_IMAGE, so the page can outline every object.
+       */
+      truth: external_exports.array(objectBox).optional(),
+      /**
+       * Newly failing images: the candidate's detections matched to an object at the working point
+       * (what it still finds), highest score first, at most MAX_BOXES_PER_IMAGE.
+       */
+      matched: external_exports.array(scoredBox).optional(),
+      metadata: external_exports.record(external_exports.string(), external_exports.string())
+    });
+    pinnedImageSchema = external_exports.object({
+      id: external_exports.string(),
+      status: external_exports.enum(["pass", "fail", "missing"]),
+      objects: external_exports.number().int().optional(),
+      missed: external_exports.number().int().optional(),
+      /** The counted objects the candidate misses at the working point, at most MAX_BOXES_PER_IMAGE. */
+      missedObjects: external_exports.array(objectBox).optional(),
+      /** The candidate's detections matched to an object, highest score first, at most MAX_BOXES_PER_IMAGE. */
+      matched: external_exports.array(scoredBox).optional()
+    });
+  }
+});
+
+// src/tasks/detection/image-boxes.ts
+function boxesOfImage(table2, te, i, classes, cap = MAX_BOXES_PER_IMAGE) {
+  const name = (c3) => classes[c3] ?? String(c3);
+  const box = (a, r) => Array.from(a.subarray(4 * r, 4 * r + 4));
+  const truth = [];
+  const missed = [];
+  for (let r = te.gt.offsets[i]; r < te.gt.offsets[i + 1]; r++) {
+    const outcome = te.match.objects[r];
+    if (outcome === 2) continue;
+    const o = { class: name(te.gt.classes[r]), box: box(te.gt.boxes, r) };
+    truth.push(o);
+    if (outcome === 0) missed.push(o);
+  }
+  const d = table2.detections;
+  const matched = [];
+  for (let r = d.offsets[i]; r < d.offsets[i + 1]; r++)
+    if (te.match.detections[r] === 1)
+      matched.push({ class: name(d.classes[r]), box: box(d.boxes, r), score: d.scores[r] });
+  matched.sort((a, b) => b.score - a.score);
+  return {
+    truth: truth.slice(0, cap),
+    missed: missed.slice(0, cap),
+    matched: matched.slice(0, cap)
+  };
+}
+var init_image_boxes = __esm({
+  "src/tasks/detection/image-boxes.ts"() {
+    "use strict";
+    init_schema2();
+  }
+});
+
 // src/tasks/detection/changes.ts
 function imageChanges(pairing, lookup, ctx, limit = Infinity) {
   const c3 = pairing.candidate;
@@ -38542,6 +38638,7 @@ function imageChanges(pairing, lookup, ctx, limit = Infinity) {
     const row2 = swapped ? pairing.baseRow[x.i] : x.i;
     const d0 = dets.offsets[row2];
     const box = (a, r) => Array.from(a.subarray(4 * r, 4 * r + 4));
+    const drawn = swapped ? void 0 : boxesOfImage(c3, ce, x.i, ctx.classes);
     return {
       id: c3.ids[x.i],
       path: lookup.examples.paths[e],
@@ -38554,6 +38651,8 @@ function imageChanges(pairing, lookup, ctx, limit = Infinity) {
         box: box(dets.boxes, d0 + r),
         score: dets.scores[d0 + r]
       })),
+      // What the candidate still finds next to what it lost (newly fixed entries list changes only).
+      ...drawn ? { truth: drawn.truth, matched: drawn.matched } : {},
       metadata: lookup.examples.metadataOf(e)
     };
   };
@@ -38612,6 +38711,7 @@ var init_changes3 = __esm({
     init_changes2();
     init_compare();
     init_evaluation();
+    init_image_boxes();
   }
 });
 
@@ -38993,55 +39093,6 @@ var init_robustness = __esm({
   }
 });
 
-// src/tasks/detection/schema.ts
-var detectionOverallSchema, imageChangeSchema, pinnedImageSchema;
-var init_schema2 = __esm({
-  "src/tasks/detection/schema.ts"() {
-    "use strict";
-    init_zod();
-    detectionOverallSchema = external_exports.object({
-      workingPoint: external_exports.object({
-        scoreThreshold: external_exports.number(),
-        iouThreshold: external_exports.number()
-      }),
-      perClass: external_exports.array(
-        external_exports.object({
-          class: external_exports.string(),
-          ap: external_exports.number().nullable(),
-          ap50: external_exports.number().nullable(),
-          precision: external_exports.number(),
-          recall: external_exports.number(),
-          f1: external_exports.number(),
-          tp: external_exports.number().int(),
-          fp: external_exports.number().int(),
-          fn: external_exports.number().int(),
-          /** Counted objects of the class (tp + fn). */
-          support: external_exports.number().int()
-        })
-      ),
-      /** (K + 1) × (K + 1): rows true class, columns predicted class, last = background. */
-      confusion: external_exports.array(external_exports.array(external_exports.number().int()))
-    });
-    imageChangeSchema = external_exports.object({
-      id: external_exports.string(),
-      path: external_exports.string(),
-      /** Objects the baseline found and the candidate misses (newly fixed: the reverse). */
-      newlyMissed: external_exports.array(external_exports.object({ class: external_exports.string(), box: external_exports.array(external_exports.number()) })),
-      /** Candidate false positives the baseline did not make (newly fixed: empty). */
-      newFalsePositives: external_exports.array(
-        external_exports.object({ class: external_exports.string(), box: external_exports.array(external_exports.number()), score: external_exports.number() })
-      ),
-      metadata: external_exports.record(external_exports.string(), external_exports.string())
-    });
-    pinnedImageSchema = external_exports.object({
-      id: external_exports.string(),
-      status: external_exports.enum(["pass", "fail", "missing"]),
-      objects: external_exports.number().int().optional(),
-      missed: external_exports.number().int().optional()
-    });
-  }
-});
-
 // src/tasks/detection/index.ts
 function classesAbove(table2, i, threshold) {
   const d = table2.detections;
@@ -39064,6 +39115,7 @@ var init_detection = __esm({
     init_geometry2();
     init_quantize();
     init_changes3();
+    init_image_boxes();
     init_evaluation();
     init_records3();
     init_render2();
@@ -39229,7 +39281,16 @@ var init_detection = __esm({
           for (let r = te.gt.offsets[i]; r < te.gt.offsets[i + 1]; r++)
             if (te.match.objects[r] !== 2) objects++;
           const missed = te.fn[i];
-          return { id, status: missed === 0 ? "pass" : "fail", objects, missed };
+          if (missed === 0) return { id, status: "pass", objects, missed };
+          const boxes = boxesOfImage(candidate, te, i, ctx.classes);
+          return {
+            id,
+            status: "fail",
+            objects,
+            missed,
+            missedObjects: boxes.missed,
+            matched: boxes.matched
+          };
         });
       },
       pinnedRule: "every object of a pinned image detected at the working point",
@@ -66547,12 +66608,37 @@ var init_format = __esm({
   }
 });
 
+// src/report/html/types.ts
+var BOX_KINDS, DEFAULT_HTML_LIMITS;
+var init_types3 = __esm({
+  "src/report/html/types.ts"() {
+    "use strict";
+    BOX_KINDS = ["truth", "matched", "missed", "prediction"];
+    DEFAULT_HTML_LIMITS = {
+      failingImages: 120,
+      sliceRows: 500,
+      chartRows: 40,
+      findingImages: 40,
+      heatmapClasses: 20
+    };
+  }
+});
+
 // src/report/html/thumbs.ts
 function boxOverlay(boxes) {
-  const parts = boxes.map(
+  const ordered = [...boxes].sort((a, b) => BOX_KINDS.indexOf(a.kind) - BOX_KINDS.indexOf(b.kind));
+  const parts = ordered.map(
     (b) => `<rect class="box ${b.kind}" x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" vector-effect="non-scaling-stroke">${b.label ? `<title>${escapeHtmlText(b.label)}</title>` : ""}</rect>`
   );
   return `<svg class="boxes" viewBox="0 0 1 1" preserveAspectRatio="none" aria-hidden="true">${parts.join("")}</svg>`;
+}
+function boxLegend(boxes, labels) {
+  const present = /* @__PURE__ */ new Set();
+  for (const list2 of boxes) for (const b of list2) present.add(b.kind);
+  const items = BOX_KINDS.filter((k) => present.has(k) && labels[k]).map(
+    (k) => `<li data-kind="${k}"><svg class="swatch" viewBox="0 0 1 1" preserveAspectRatio="none" aria-hidden="true"><rect class="box ${k}" x="0.1" y="0.1" width="0.8" height="0.8" vector-effect="non-scaling-stroke"></rect></svg>${escapeHtmlText(labels[k])}</li>`
+  );
+  return items.length > 0 ? `<ul class="legend">${items.join("")}</ul>` : "";
 }
 function thumbnail2(img, alt, boxes) {
   if (!img) return `<div class="img missing" role="img" aria-label="${escapeHtmlText(alt)}">no image</div>`;
@@ -66570,6 +66656,7 @@ var init_thumbs = __esm({
   "src/report/html/thumbs.ts"() {
     "use strict";
     init_escape2();
+    init_types3();
     SHOWN_SIDE = 96;
   }
 });
@@ -66950,6 +67037,16 @@ function renderExamples(report, assets, metric, style, limits) {
       `<p>${ex.counts.newlyFailing} newly failing (right on the baseline, wrong on the candidate), ${ex.counts.newlyFixed} newly fixed, ${ex.counts.bothWrong} wrong on both. Grouped under the first newly failing slice each belongs to (declared slices before discovered ones, larger drops first); most confident mistakes first.</p>`
     );
     const shown = ex.newlyFailing.slice(0, limits.failingImages);
+    const legend = boxLegend(
+      shown.map((e) => assets.boxes?.get(e.id) ?? []),
+      {
+        truth: "ground truth",
+        matched: "detected by the candidate (matched)",
+        missed: "newly missed object",
+        prediction: "new false positive"
+      }
+    );
+    if (legend) out.push(legend);
     for (const g of groupBySlice(shown, report.slices, metric)) {
       const title = g.slice ? `${g.slice.newlyFailing ? pill("new") + " " : ""}<span class="slice">${escapeShort(g.slice.key, 100)}</span> \xB7 \u0394 ${deltaHtml(metric, g.slice.delta?.[metric], style)} \xB7 ${g.examples.length} image${g.examples.length === 1 ? "" : "s"}` : `In no slice shown above \xB7 ${g.examples.length} image${g.examples.length === 1 ? "" : "s"}`;
       out.push(
@@ -66966,7 +67063,10 @@ function renderExamples(report, assets, metric, style, limits) {
     const bad = pinned.filter((p) => p.status !== "pass").length;
     const shown = [...pinned].sort((a, b) => Number(a.status === "pass") - Number(b.status === "pass")).slice(0, limits.failingImages);
     out.push(
-      `<h3 id="pinned">Pinned cases: ${bad} of ${pinned.length} not passing</h3><div class="cards">`,
+      `<h3 id="pinned">Pinned cases: ${bad} of ${pinned.length} not passing</h3>${boxLegend(
+        shown.map((p) => assets.pinnedBoxes?.get(p.id) ?? []),
+        { matched: "detected by the candidate (matched)", missed: "missed object" }
+      )}<div class="cards">`,
       ...shown.map(
         (p) => card(
           assets.images.get(p.id),
@@ -66978,7 +67078,7 @@ function renderExamples(report, assets, metric, style, limits) {
               `predicted: ${escapeShort(p.pred ?? "\u2013", 32)}`
             ] : []
           ],
-          { cls: p.status, boxes: assets.boxes?.get(p.id) ?? [] }
+          { cls: p.status, boxes: assets.pinnedBoxes?.get(p.id) ?? [] }
         )
       ),
       "</div>"
@@ -67304,7 +67404,8 @@ th[aria-sort=ascending] button::after{content:" \u25B2"}th[aria-sort=descending]
 .img{position:relative;margin:0 auto 4px}.img img{display:block;width:100%;height:100%}.img img.pixelated{image-rendering:pixelated}
 .img.missing{width:96px;height:96px;display:flex;align-items:center;justify-content:center;color:var(--muted);border:1px dashed var(--line)}
 svg.boxes{position:absolute;inset:0;width:100%;height:100%}
-.box{fill:none;stroke-width:2}.box.truth{stroke:var(--better)}.box.prediction{stroke:var(--cand);stroke-dasharray:4 2}.box.missed{stroke:var(--worse);stroke-width:3}
+.box{fill:none;stroke-width:2}.box.truth{stroke:var(--base);stroke-width:1;stroke-dasharray:2 2}.box.matched{stroke:var(--better)}.box.prediction{stroke:var(--cand);stroke-dasharray:4 2}.box.missed{stroke:var(--worse);stroke-width:3}
+ul.legend{list-style:none;padding:0;margin:6px 0;display:flex;flex-wrap:wrap;gap:4px 16px}ul.legend li{display:flex;align-items:center;gap:6px}svg.swatch{width:18px;height:14px}
 .id{font-family:ui-monospace,Menlo,Consolas,monospace}
 details.group{margin:8px 0;border-left:3px solid var(--line);padding-left:10px}details.group>summary{cursor:pointer;font-weight:600}
 .slice{font-family:ui-monospace,Menlo,Consolas,monospace}
@@ -67330,21 +67431,6 @@ table.strip td{padding:2px;border:0}table.strip th{font-weight:500;font-size:12p
 ul.notes{padding-left:18px}
 footer{max-width:1200px;margin:30px auto;padding:0 20px;color:var(--muted);font-size:12px}
 `;
-  }
-});
-
-// src/report/html/types.ts
-var DEFAULT_HTML_LIMITS;
-var init_types3 = __esm({
-  "src/report/html/types.ts"() {
-    "use strict";
-    DEFAULT_HTML_LIMITS = {
-      failingImages: 120,
-      sliceRows: 500,
-      chartRows: 40,
-      findingImages: 40,
-      heatmapClasses: 20
-    };
   }
 });
 
@@ -67468,42 +67554,62 @@ async function encode3(img, side) {
 async function thumbnailOf(file2) {
   return (await sizedThumbnailOf(file2))?.thumbnail;
 }
-async function sizedThumbnailOf(file2) {
+async function sizedThumbnailOf(file2, upright = true) {
   try {
-    const img = sharp4(file2, { failOn: "error", limitInputPixels: 268402689 }).rotate();
+    const img = sharp4(file2, { failOn: "error", limitInputPixels: 268402689 });
+    if (upright) img.rotate();
     const meta3 = await img.metadata();
-    const width = meta3.autoOrient?.width ?? meta3.width ?? 0;
-    const height = meta3.autoOrient?.height ?? meta3.height ?? 0;
+    const width = (upright ? meta3.autoOrient?.width : void 0) ?? meta3.width ?? 0;
+    const height = (upright ? meta3.autoOrient?.height : void 0) ?? meta3.height ?? 0;
     return { thumbnail: await encode3(img, Math.max(width, height)), width, height };
   } catch {
     return void 0;
   }
 }
+function thumbnailsUpright(report, input2) {
+  const size = report.models.candidate.input;
+  if (taskOfReport(report).name !== "detection" || !size) return true;
+  return resolveGeometry(input2, size.width, size.height).exif;
+}
 function detectionBoxes(report, sizes) {
-  const out = /* @__PURE__ */ new Map();
-  for (const e of report.examples.newlyFailing) {
-    if (!("newlyMissed" in e)) continue;
-    const size = sizes.get(e.id);
-    if (!size || size.width <= 0 || size.height <= 0) continue;
-    const place2 = (box) => {
-      const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = box;
+  const placer = (id) => {
+    const size = sizes.get(id);
+    if (!size || size.width <= 0 || size.height <= 0) return void 0;
+    return (o, kind) => {
+      const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = o.box;
       return {
         x: x1 / size.width,
         y: y1 / size.height,
         w: (x2 - x1) / size.width,
-        h: (y2 - y1) / size.height
+        h: (y2 - y1) / size.height,
+        kind,
+        label: o.score === void 0 ? o.class : `${o.class} ${o.score.toFixed(2)}`
       };
     };
-    out.set(e.id, [
-      ...e.newlyMissed.map((o) => ({ ...place2(o.box), kind: "missed", label: o.class })),
-      ...e.newFalsePositives.map((o) => ({
-        ...place2(o.box),
-        kind: "prediction",
-        label: `${o.class} ${o.score.toFixed(2)}`
-      }))
+  };
+  const examples = /* @__PURE__ */ new Map();
+  for (const e of report.examples.newlyFailing) {
+    if (!("newlyMissed" in e)) continue;
+    const place2 = placer(e.id);
+    if (!place2) continue;
+    examples.set(e.id, [
+      ...(e.truth ?? []).map((o) => place2(o, "truth")),
+      ...(e.matched ?? []).map((o) => place2(o, "matched")),
+      ...e.newlyMissed.map((o) => place2(o, "missed")),
+      ...e.newFalsePositives.map((o) => place2(o, "prediction"))
     ]);
   }
-  return out;
+  const pinned = /* @__PURE__ */ new Map();
+  for (const p of report.pinned) {
+    if (!("missedObjects" in p) && !("matched" in p)) continue;
+    const place2 = placer(p.id);
+    if (!place2) continue;
+    pinned.set(p.id, [
+      ...(p.matched ?? []).map((o) => place2(o, "matched")),
+      ...(p.missedObjects ?? []).map((o) => place2(o, "missed"))
+    ]);
+  }
+  return { examples, pinned };
 }
 function shownIds(report, limits) {
   const data = dataImageIds(report.suites.data, limits);
@@ -67579,10 +67685,11 @@ async function writeHtmlReport(dir, report, examples, records, opts) {
   const ids = shownIds(report, limits);
   const index2 = examples.indexById();
   const evalIds = ids.eval.filter((id) => index2.has(id));
+  const upright = thumbnailsUpright(report, opts.input);
   const thumbs = await mapPool(
     evalIds,
     4,
-    (id) => sizedThumbnailOf(examples.absPath(index2.get(id)))
+    (id) => sizedThumbnailOf(examples.absPath(index2.get(id)), upright)
   );
   const images = /* @__PURE__ */ new Map();
   const sizes = /* @__PURE__ */ new Map();
@@ -67609,7 +67716,8 @@ async function writeHtmlReport(dir, report, examples, records, opts) {
     {
       images,
       trainImages,
-      ...boxes.size > 0 ? { boxes } : {},
+      ...boxes.examples.size > 0 ? { boxes: boxes.examples } : {},
+      ...boxes.pinned.size > 0 ? { pinnedBoxes: boxes.pinned } : {},
       ...strip2 ? { strip: strip2 } : {},
       ...confusion ? { baselineConfusion: confusion } : {},
       ...opts.history ? { history: opts.history } : {}
