@@ -6584,7 +6584,7 @@ function isValidBase64(data) {
 function isValidBase64URL(data) {
   if (!base64urlCharset.test(data))
     return false;
-  const base643 = data.replace(/[-_]/g, (c3) => c3 === "-" ? "+" : "/");
+  const base643 = data.replace(/[-_]/g, (c2) => c2 === "-" ? "+" : "/");
   const padded = base643.padEnd(Math.ceil(base643.length / 4) * 4, "=");
   return isValidBase64(padded);
 }
@@ -6646,7 +6646,7 @@ function capSize(inst, size) {
   const caps = sizeCaps(inst._zod.def.checks);
   if (!caps.length)
     return;
-  const cap = Math.min(...caps.map((c3) => c3[0]));
+  const cap = Math.min(...caps.map((c2) => c2[0]));
   const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
@@ -24890,16 +24890,16 @@ function pairedRows(pairing, rows) {
   }
   if (!rows && pairing.baseline && pairing.baseline.length !== n) identity = false;
   if (identity) return { candidate: rows, baseline: rows, n: paired };
-  const c3 = new Uint32Array(paired);
+  const c2 = new Uint32Array(paired);
   const b = new Uint32Array(paired);
   for (let t = 0, p = 0; t < n; t++) {
     const i = rows ? rows[t] : t;
     const j = pairing.baseRow[i];
     if (j < 0) continue;
-    c3[p] = i;
+    c2[p] = i;
     b[p++] = j;
   }
-  return { candidate: c3, baseline: b, n: paired };
+  return { candidate: c2, baseline: b, n: paired };
 }
 var comparisonSchema;
 var init_pairing = __esm({
@@ -24955,17 +24955,17 @@ function calibrationBins(count2, confSum, correctSum) {
   let n = 0;
   let gap3 = 0;
   for (let b = 0; b < m; b++) {
-    const c3 = count2[b];
+    const c2 = count2[b];
     const cs = confSum[b];
     const ok = correctSum[b];
-    n += c3;
+    n += c2;
     gap3 += Math.abs(ok - cs);
     bins.push({
       lower: b / m,
       upper: (b + 1) / m,
-      count: c3,
-      meanConfidence: c3 === 0 ? null : cs / c3,
-      accuracy: c3 === 0 ? null : ok / c3
+      count: c2,
+      meanConfidence: c2 === 0 ? null : cs / c2,
+      accuracy: c2 === 0 ? null : ok / c2
     });
   }
   return { bins, ece: n === 0 ? NaN : gap3 / n };
@@ -25018,7 +25018,7 @@ function tally(input2, numClasses, options, confusion) {
   checkNumClasses(numClasses);
   const ks = normaliseTopK(options.topK);
   const weights = options.weights;
-  const { columns: c3, rows, length } = asRows(input2);
+  const { columns: c2, rows, length } = asRows(input2);
   if (weights !== void 0 && weights.length !== length) {
     throw new RangeError(`weights has length ${weights.length}, records has ${length}`);
   }
@@ -25039,10 +25039,10 @@ function tally(input2, numClasses, options, confusion) {
     const w = weights === void 0 ? 1 : weights[i];
     if (w === 0) continue;
     const at = rows === void 0 ? i : rows[i];
-    const label = c3.label[at];
-    const pred = c3.pred[at];
-    const rank = c3.rank[at];
-    const conf = c3.conf[at];
+    const label = c2.label[at];
+    const pred = c2.pred[at];
+    const rank = c2.rank[at];
+    const conf = c2.conf[at];
     if (!(label >= 0 && label < numClasses && Number.isInteger(label))) {
       throw new RangeError(
         `record ${i}: label ${label} is not a class index in [0, ${numClasses})`
@@ -25060,7 +25060,7 @@ function tally(input2, numClasses, options, confusion) {
     for (let j = 0; j < ks.length; j++) {
       if (rank < ks[j]) t.topKCorrect[j] = t.topKCorrect[j] + w;
     }
-    t.brierSum += w * (c3.sumSq[at] - 2 * c3.pTrue[at] + 1);
+    t.brierSum += w * (c2.sumSq[at] - 2 * c2.pTrue[at] + 1);
     const b = calibrationBinIndex(conf);
     t.binCount[b] = t.binCount[b] + w;
     t.binConfSum[b] = t.binConfSum[b] + w * conf;
@@ -25089,10 +25089,10 @@ function summarise(t, numClasses) {
   let weightedP = 0;
   let weightedR = 0;
   let weightedF = 0;
-  for (let c3 = 0; c3 < numClasses; c3++) {
-    const tp = t.truePositive[c3];
-    const sup = support[c3];
-    const pre = predicted[c3];
+  for (let c2 = 0; c2 < numClasses; c2++) {
+    const tp = t.truePositive[c2];
+    const sup = support[c2];
+    const pre = predicted[c2];
     const p = divOrZero(tp, pre);
     const r = divOrZero(tp, sup);
     const f = divOrZero(2 * tp, pre + sup);
@@ -25147,7 +25147,7 @@ function topKAccuracyMetric(k) {
       return entry.accuracy;
     },
     perExample: (r) => r.rank < k ? 1 : 0,
-    perRow: (c3, i) => c3.rank[i] < k ? 1 : 0
+    perRow: (c2, i) => c2.rank[i] < k ? 1 : 0
   };
 }
 function resolveMetric(name, classes = {}) {
@@ -25213,7 +25213,7 @@ var init_classification = __esm({
         direction: "higher-is-better",
         get: (m) => m.accuracy,
         perExample: (r) => r.pred === r.label ? 1 : 0,
-        perRow: (c3, i) => c3.pred[i] === c3.label[i] ? 1 : 0
+        perRow: (c2, i) => c2.pred[i] === c2.label[i] ? 1 : 0
       },
       topKAccuracyMetric(5),
       {
@@ -25264,7 +25264,7 @@ var init_classification = __esm({
         direction: "lower-is-better",
         get: (m) => m.brier,
         perExample: (r) => r.sumSq - 2 * r.pTrue + 1,
-        perRow: (c3, i) => c3.sumSq[i] - 2 * c3.pTrue[i] + 1
+        perRow: (c2, i) => c2.sumSq[i] - 2 * c2.pTrue[i] + 1
       }
     ];
     KIND_LABEL = { precision: "Precision", recall: "Recall", f1: "F1" };
@@ -26847,7 +26847,7 @@ var require_main30 = __commonJS({
       var r1;
       var y;
       var z2;
-      var c3;
+      var c2;
       var t;
       var e;
       var k;
@@ -26899,7 +26899,7 @@ var require_main30 = __commonJS({
           lo = t * LN2_LO;
         }
         x = hi - lo;
-        c3 = hi - x - lo;
+        c2 = hi - x - lo;
       } else if (hx < 1016070144) {
         return x;
       } else {
@@ -26914,7 +26914,7 @@ var require_main30 = __commonJS({
         return x - (x * e - z2);
       }
       twopk = fromWords(FLOAT64_EXPONENT_BIAS + k << 20, 0);
-      e = x * (e - c3) - c3;
+      e = x * (e - c2) - c2;
       e -= z2;
       if (k === -1) {
         return 0.5 * (x - e) - 0.5;
@@ -27000,7 +27000,7 @@ var require_main31 = __commonJS({
       var hu;
       var y;
       var f;
-      var c3;
+      var c2;
       var s;
       var z2;
       var R;
@@ -27043,16 +27043,16 @@ var require_main31 = __commonJS({
           hu = getHighWord(u);
           k = (hu >> 20) - FLOAT64_EXPONENT_BIAS;
           if (k > 0) {
-            c3 = 1 - (u - x);
+            c2 = 1 - (u - x);
           } else {
-            c3 = x - (u - 1);
+            c2 = x - (u - 1);
           }
-          c3 /= u;
+          c2 /= u;
         } else {
           u = x;
           hu = getHighWord(u);
           k = (hu >> 20) - FLOAT64_EXPONENT_BIAS;
-          c3 = 0;
+          c2 = 0;
         }
         hu &= 1048575;
         if (hu < 434334) {
@@ -27067,11 +27067,11 @@ var require_main31 = __commonJS({
       hfsq = 0.5 * f * f;
       if (hu === 0) {
         if (f === 0) {
-          c3 += k * LN2_LO;
-          return k * LN2_HI + c3;
+          c2 += k * LN2_LO;
+          return k * LN2_HI + c2;
         }
         R = hfsq * (1 - TWO_THIRDS * f);
-        return k * LN2_HI - (R - (k * LN2_LO + c3) - f);
+        return k * LN2_HI - (R - (k * LN2_LO + c2) - f);
       }
       s = f / (2 + f);
       z2 = s * s;
@@ -27079,7 +27079,7 @@ var require_main31 = __commonJS({
       if (k === 0) {
         return f - (hfsq - s * (hfsq + R));
       }
-      return k * LN2_HI - (hfsq - (s * (hfsq + R) + (k * LN2_LO + c3)) - f);
+      return k * LN2_HI - (hfsq - (s * (hfsq + R) + (k * LN2_LO + c2)) - f);
     }
     module.exports = log1p;
   }
@@ -27656,12 +27656,12 @@ var require_expmulti = __commonJS({
     function expmulti(hi, lo, k) {
       var r;
       var t;
-      var c3;
+      var c2;
       var y;
       r = hi - lo;
       t = r * r;
-      c3 = r - t * polyvalP(t);
-      y = 1 - (lo - r * c3 / (2 - c3) - hi);
+      c2 = r - t * polyvalP(t);
+      y = 1 - (lo - r * c2 / (2 - c2) - hi);
       return ldexp(y, k);
     }
     module.exports = expmulti;
@@ -28466,7 +28466,7 @@ var require_main50 = __commonJS({
       var cgh;
       var res;
       var tmp;
-      var c3;
+      var c2;
       if (isnan(a) || isnan(b)) {
         return NaN;
       }
@@ -28479,16 +28479,16 @@ var require_main50 = __commonJS({
       if (a === 1) {
         return 1 / b;
       }
-      c3 = a + b;
-      if (c3 < EPSILON) {
-        res = c3 / a;
+      c2 = a + b;
+      if (c2 < EPSILON) {
+        res = c2 / a;
         res /= b;
         return res;
       }
-      if (c3 === a && b < EPSILON) {
+      if (c2 === a && b < EPSILON) {
         return 1 / b;
       }
-      if (c3 === b && a < EPSILON) {
+      if (c2 === b && a < EPSILON) {
         return 1 / a;
       }
       if (a < b) {
@@ -28498,8 +28498,8 @@ var require_main50 = __commonJS({
       }
       agh = a + G - 0.5;
       bgh = b + G - 0.5;
-      cgh = c3 + G - 0.5;
-      res = lanczosSumExpGScaled(a) * (lanczosSumExpGScaled(b) / lanczosSumExpGScaled(c3));
+      cgh = c2 + G - 0.5;
+      res = lanczosSumExpGScaled(a) * (lanczosSumExpGScaled(b) / lanczosSumExpGScaled(c2));
       ambh = a - 0.5 - b;
       if (abs(b * ambh) < cgh * 100 && a > 100) {
         res *= exp(ambh * log1p(-b / cgh));
@@ -31080,21 +31080,21 @@ var require_full_igamma_prefix = __commonJS({
 var require_main73 = __commonJS({
   "node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports2, module) {
     "use strict";
-    function evalpoly(c3, x) {
+    function evalpoly(c2, x) {
       var p;
       var i;
-      i = c3.length;
+      i = c2.length;
       if (i < 2 || x === 0) {
         if (i === 0) {
           return 0;
         }
-        return c3[0];
+        return c2[0];
       }
       i -= 1;
-      p = c3[i] * x + c3[i - 1];
+      p = c2[i] * x + c2[i - 1];
       i -= 2;
       while (i >= 0) {
-        p = p * x + c3[i];
+        p = p * x + c2[i];
         i -= 1;
       }
       return p;
@@ -31127,30 +31127,30 @@ var require_factory = __commonJS({
     "use strict";
     var Fcn = require_lib107();
     var evalpoly = require_main73();
-    function factory(c3) {
+    function factory(c2) {
       var f;
       var n;
       var m;
       var i;
-      if (c3.length > 500) {
+      if (c2.length > 500) {
         return polyval;
       }
       f = "return function evalpoly(x){";
-      n = c3.length;
+      n = c2.length;
       if (n === 0) {
         f += "return 0.0;";
       } else if (n === 1) {
-        f += "return " + c3[0] + ";";
+        f += "return " + c2[0] + ";";
       } else {
-        f += "if(x===0.0){return " + c3[0] + ";}";
-        f += "return " + c3[0];
+        f += "if(x===0.0){return " + c2[0] + ";}";
+        f += "return " + c2[0];
         m = n - 1;
         for (i = 1; i < n; i++) {
           f += "+x*";
           if (i < m) {
             f += "(";
           }
-          f += c3[i];
+          f += c2[i];
         }
         for (i = 0; i < m - 1; i++) {
           f += ")";
@@ -31161,7 +31161,7 @@ var require_factory = __commonJS({
       f += "//# sourceURL=evalpoly.factory.js";
       return new Fcn(f)();
       function polyval(x) {
-        return evalpoly(c3, x);
+        return evalpoly(c2, x);
       }
     }
     module.exports = factory;
@@ -32708,16 +32708,16 @@ var require_ibeta_power_terms = __commonJS({
       var p1;
       var b1;
       var b2;
-      var c3;
+      var c2;
       var l;
       if (!normalized) {
         return pow(x, a) * pow(y, b);
       }
-      c3 = a + b;
+      c2 = a + b;
       agh = a + G - 0.5;
       bgh = b + G - 0.5;
-      cgh = c3 + G - 0.5;
-      result = lanczosSumExpGScaled(c3);
+      cgh = c2 + G - 0.5;
+      result = lanczosSumExpGScaled(c2);
       result /= lanczosSumExpGScaled(a) * lanczosSumExpGScaled(b);
       result *= sqrt(bgh / E);
       result *= sqrt(agh / cgh);
@@ -33004,7 +33004,7 @@ var require_main83 = __commonJS({
       var res;
       var sgn;
       var b;
-      var c3;
+      var c2;
       var d;
       var g;
       var s;
@@ -33053,11 +33053,11 @@ var require_main83 = __commonJS({
       if (b === PINF) {
         return sgn * b;
       }
-      c3 = binomcoef(k, k - d + 1);
-      g = gcd(b, c3);
+      c2 = binomcoef(k, k - d + 1);
+      g = gcd(b, c2);
       b /= g;
-      c3 /= g;
-      res /= c3;
+      c2 /= g;
+      res /= c2;
       return sgn * res * b;
     }
     module.exports = binomcoef;
@@ -33196,14 +33196,14 @@ var require_ibeta_series = __commonJS({
       var cgh;
       var l1;
       var l2;
-      var c3;
+      var c2;
       var s;
       if (normalized) {
-        c3 = a + b;
+        c2 = a + b;
         agh = a + G - 0.5;
         bgh = b + G - 0.5;
-        cgh = c3 + G - 0.5;
-        result = lanczosSumExpGScaled(c3) / (lanczosSumExpGScaled(a) * lanczosSumExpGScaled(b));
+        cgh = c2 + G - 0.5;
+        result = lanczosSumExpGScaled(c2) / (lanczosSumExpGScaled(a) * lanczosSumExpGScaled(b));
         l1 = ln(cgh / bgh) * (b - 0.5);
         l2 = ln(x * cgh / agh) * a;
         if (l1 > MIN_LN && l1 < MAX_LN && l2 > MIN_LN && l2 < MAX_LN) {
@@ -34330,22 +34330,22 @@ var init_random2 = __esm({
 });
 
 // src/metrics/stats.ts
-function mcnemarExact(b, c3) {
+function mcnemarExact(b, c2) {
   for (const [name, v] of [
     ["b", b],
-    ["c", c3]
+    ["c", c2]
   ]) {
     if (!Number.isInteger(v) || v < 0)
       throw new RangeError(`McNemar ${name} must be a count, got ${v}`);
   }
-  const n = b + c3;
-  if (n === 0) return { b, c: c3, pValue: 1, midPValue: 1 };
-  const k = Math.min(b, c3);
+  const n = b + c2;
+  if (n === 0) return { b, c: c2, pValue: 1, midPValue: 1 };
+  const k = Math.min(b, c2);
   const tail = (0, import_stats_base_dists_binomial_cdf.default)(k, n, 0.5);
   const point = k === 0 ? tail : tail - (0, import_stats_base_dists_binomial_cdf.default)(k - 1, n, 0.5);
   return {
     b,
-    c: c3,
+    c: c2,
     pValue: Math.min(1, 2 * tail),
     midPValue: Math.min(1, 2 * tail - point)
   };
@@ -34447,13 +34447,13 @@ function pairedBootstrapMetric(candidate, baseline, metric, numClasses, options 
   }
   if (def.perExample !== void 0) {
     const perExample = def.perExample;
-    const perRow = def.perRow ?? ((c3, i) => perExample({
-      label: c3.label[i],
-      pred: c3.pred[i],
-      rank: c3.rank[i],
-      conf: c3.conf[i],
-      pTrue: c3.pTrue[i],
-      sumSq: c3.sumSq[i]
+    const perRow = def.perRow ?? ((c2, i) => perExample({
+      label: c2.label[i],
+      pred: c2.pred[i],
+      rank: c2.rank[i],
+      conf: c2.conf[i],
+      pTrue: c2.pTrue[i],
+      sumSq: c2.sumSq[i]
     }));
     const settings = resolveBootstrap(options);
     const n = cand.length;
@@ -34553,7 +34553,7 @@ function chiSquareSurvival(x, df) {
   if (z2 <= a + 1) return Math.min(1, Math.max(0, 1 - (0, import_stats_base_dists_chisquare_cdf.default)(x, df)));
   const tiny = 1e-300;
   let b = z2 + 1 - a;
-  let c3 = 1 / tiny;
+  let c2 = 1 / tiny;
   let d = 1 / b;
   let h = d;
   for (let i = 1; i < 1e4; i++) {
@@ -34561,10 +34561,10 @@ function chiSquareSurvival(x, df) {
     b += 2;
     d = an * d + b;
     if (Math.abs(d) < tiny) d = tiny;
-    c3 = b + an / c3;
-    if (Math.abs(c3) < tiny) c3 = tiny;
+    c2 = b + an / c2;
+    if (Math.abs(c2) < tiny) c2 = tiny;
     d = 1 / d;
-    const delta = d * c3;
+    const delta = d * c2;
     h *= delta;
     if (Math.abs(delta - 1) < 1e-15) break;
   }
@@ -34688,32 +34688,32 @@ var init_compare = __esm({
 
 // src/tasks/classification/changes.ts
 function exampleChanges(pairing, lookup, classes, limit = Infinity) {
-  const c3 = pairing.candidate;
+  const c2 = pairing.candidate;
   const b = pairing.baseline;
   const failing = [];
   const fixed = [];
   let bothWrong = 0;
-  for (let i = 0; i < c3.length; i++) {
+  for (let i = 0; i < c2.length; i++) {
     const j = pairing.baseRow[i];
     if (j < 0 || !b) continue;
     const bOk = b.pred[j] === b.label[j];
-    const cOk = c3.pred[i] === c3.label[i];
+    const cOk = c2.pred[i] === c2.label[i];
     if (!bOk && !cOk) bothWrong++;
     if (bOk === cOk) continue;
     (bOk ? failing : fixed).push(i);
   }
-  failing.sort((x, y) => c3.conf[y] - c3.conf[x] || compareText(c3.ids[x], c3.ids[y]));
-  fixed.sort((x, y) => compareText(c3.ids[x], c3.ids[y]));
+  failing.sort((x, y) => c2.conf[y] - c2.conf[x] || compareText(c2.ids[x], c2.ids[y]));
+  fixed.sort((x, y) => compareText(c2.ids[x], c2.ids[y]));
   const change = (i) => {
     const j = pairing.baseRow[i];
     const e = lookup.exRowOfCand[i];
     return {
-      id: c3.ids[i],
+      id: c2.ids[i],
       path: lookup.examples.paths[e],
-      label: classes[c3.label[i]] ?? String(c3.label[i]),
+      label: classes[c2.label[i]] ?? String(c2.label[i]),
       baselinePred: classes[b.pred[j]] ?? String(b.pred[j]),
-      candidatePred: classes[c3.pred[i]] ?? String(c3.pred[i]),
-      candidateConf: c3.conf[i],
+      candidatePred: classes[c2.pred[i]] ?? String(c2.pred[i]),
+      candidateConf: c2.conf[i],
       metadata: lookup.examples.metadataOf(e)
     };
   };
@@ -35147,14 +35147,14 @@ function escapeMarkdown(value, maxLength = 120) {
   let s = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
   s = s.replace(/[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "");
   if ([...s].length > maxLength) s = `${[...s].slice(0, maxLength - 1).join("")}\u2026`;
-  s = s.replace(/[&<>"@#|]/g, (c3) => ENTITIES[c3]);
-  s = s.replace(/[\\`*_[\]()!~$]/g, (c3) => `\\${c3}`);
+  s = s.replace(/[&<>"@#|]/g, (c2) => ENTITIES[c2]);
+  s = s.replace(/[\\`*_[\]()!~$]/g, (c2) => `\\${c2}`);
   s = s.replace(/:\/\//g, ":&#8203;//").replace(/(www)\./gi, "$1&#8203;.");
   if (s === "") return "\u2205";
   return s;
 }
 function escapeHtml(text) {
-  return text.replace(/[\r\n\t\v\f\u2028\u2029]+/g, " ").replace(/[&<>"@#|]/g, (c3) => ENTITIES[c3]);
+  return text.replace(/[\r\n\t\v\f\u2028\u2029]+/g, " ").replace(/[&<>"@#|]/g, (c2) => ENTITIES[c2]);
 }
 var ENTITIES;
 var init_escape = __esm({
@@ -35213,12 +35213,12 @@ var init_render = __esm({
             body: markdownTable(
               [
                 ["Class", "Precision", "Recall", "F1", "Support"],
-                ...pc.map((c3) => [
-                  escapeMarkdown(c3.class, 60),
-                  format("precision", c3.precision),
-                  format("recall", c3.recall),
-                  format("f1", c3.f1),
-                  String(c3.support)
+                ...pc.map((c2) => [
+                  escapeMarkdown(c2.class, 60),
+                  format("precision", c2.precision),
+                  format("recall", c2.recall),
+                  format("f1", c2.f1),
+                  String(c2.support)
                 ])
               ],
               { align: ["l", "r", "r", "r", "r"] }
@@ -35296,17 +35296,17 @@ var init_examples = __esm({
         return this.labels[this.labelCodes[i]];
       }
       /** Metadata value of column `c` (an index into `metadata`) for example `i`, if present. */
-      value(c3, i) {
-        const col = this.metadata[c3];
+      value(c2, i) {
+        const col = this.metadata[c2];
         const code = col.codes[i];
         return code === 0 ? void 0 : col.values[code - 1];
       }
       /** The metadata of example `i` as an object, keys in column order, missing values absent. */
       metadataOf(i) {
         const out = {};
-        for (let c3 = 0; c3 < this.metadata.length; c3++) {
-          const v = this.value(c3, i);
-          if (v !== void 0) out[this.metadata[c3].name] = v;
+        for (let c2 = 0; c2 < this.metadata.length; c2++) {
+          const v = this.value(c2, i);
+          if (v !== void 0) out[this.metadata[c2].name] = v;
         }
         return out;
       }
@@ -35348,9 +35348,9 @@ var init_examples = __esm({
       }
       /** The same examples with labels as indices into `classes` (every label must be one). */
       withClasses(classes) {
-        const index2 = new Map(classes.map((c3, i) => [c3, i]));
+        const index2 = new Map(classes.map((c2, i) => [c2, i]));
         const remap2 = this.labels.map((l) => index2.get(l) ?? -1);
-        const codes = this.labelCodes.map((c3) => remap2[c3]);
+        const codes = this.labelCodes.map((c2) => remap2[c2]);
         return new _ExampleTable(
           this.root,
           this.ids,
@@ -35391,7 +35391,7 @@ var init_examples = __esm({
         if (i >= this.records.length) {
           this.labelCodes = grown(this.labelCodes);
           this.records = grown(this.records);
-          for (const c3 of this.columns.values()) c3.codes = grown(c3.codes);
+          for (const c2 of this.columns.values()) c2.codes = grown(c2.codes);
         }
         this.ids.push(id);
         this.paths.push(relPath);
@@ -35510,10 +35510,10 @@ var init_records = __esm({
         this.other?.delete(i);
       }
       get(i) {
-        const [c3, r] = this.resolve(i);
-        const odd = c3.other?.get(r);
+        const [c2, r] = this.resolve(i);
+        const odd = c2.other?.get(r);
         if (odd !== void 0) return odd;
-        return Buffer.from(c3.bytes.buffer, c3.bytes.byteOffset + r * 32, 32).toString("hex");
+        return Buffer.from(c2.bytes.buffer, c2.bytes.byteOffset + r * 32, 32).toString("hex");
       }
       /** Same hash at row `i` here and row `j` of `other`, without making strings. */
       equals(i, other, j) {
@@ -35527,12 +35527,12 @@ var init_records = __esm({
       }
       /** Copy row `j` of `from` into row `i`. */
       copyFrom(i, from, j) {
-        const [c3, r] = from.resolve(j);
-        const odd = c3.other?.get(r);
+        const [c2, r] = from.resolve(j);
+        const odd = c2.other?.get(r);
         if (odd !== void 0) {
           this.writable();
           (this.other ??= /* @__PURE__ */ new Map()).set(i, odd);
-        } else this.setBytes(i, c3.bytes.subarray(r * 32, r * 32 + 32));
+        } else this.setBytes(i, c2.bytes.subarray(r * 32, r * 32 + 32));
       }
       /** Keep the first `n` rows only (releases the spare capacity). */
       trim(n) {
@@ -35657,15 +35657,15 @@ var init_records2 = __esm({
         this.model = model;
         this.variant = variant;
         this.hashSource = hashSource;
-        const c3 = Math.max(1, capacity);
-        this.hashes = new HashColumn(hashSource ? 0 : c3);
-        if (hashSource) this.hashRows = new Uint32Array(c3);
-        this.label = new Int32Array(c3);
-        this.pred = new Int32Array(c3);
-        this.rank = new Int32Array(c3);
-        this.conf = new Float64Array(c3);
-        this.pTrue = new Float64Array(c3);
-        this.sumSq = new Float64Array(c3);
+        const c2 = Math.max(1, capacity);
+        this.hashes = new HashColumn(hashSource ? 0 : c2);
+        if (hashSource) this.hashRows = new Uint32Array(c2);
+        this.label = new Int32Array(c2);
+        this.pred = new Int32Array(c2);
+        this.rank = new Int32Array(c2);
+        this.conf = new Float64Array(c2);
+        this.pTrue = new Float64Array(c2);
+        this.sumSq = new Float64Array(c2);
       }
       model;
       variant;
@@ -35868,8 +35868,8 @@ var init_classification2 = __esm({
         const summary = computeMetrics({ columns: table2 }, classes.length, { topK: [1] });
         return {
           confusion: summary.confusion,
-          perClass: classes.map((c3, i) => ({
-            class: c3,
+          perClass: classes.map((c2, i) => ({
+            class: c2,
             precision: summary.perClass.precision[i],
             recall: summary.perClass.recall[i],
             f1: summary.perClass.f1[i],
@@ -35895,21 +35895,21 @@ var init_classification2 = __esm({
 });
 
 // src/tables/detections.ts
-function imageCount(c3) {
-  return c3.offsets.length - 1;
+function imageCount(c2) {
+  return c2.offsets.length - 1;
 }
 function pushCoco(out, given, corners) {
   if (given) out.push(given[0], given[1], given[2], given[3]);
   else out.push(corners[0], corners[1], corners[2] - corners[0], corners[3] - corners[1]);
 }
-function cocoBoxes(c3) {
-  if (c3.xywh) return c3.xywh;
-  const out = new Float64Array(c3.boxes.length);
-  for (let o = 0; o + 3 < c3.boxes.length; o += 4) {
-    out[o] = c3.boxes[o];
-    out[o + 1] = c3.boxes[o + 1];
-    out[o + 2] = c3.boxes[o + 2] - c3.boxes[o];
-    out[o + 3] = c3.boxes[o + 3] - c3.boxes[o + 1];
+function cocoBoxes(c2) {
+  if (c2.xywh) return c2.xywh;
+  const out = new Float64Array(c2.boxes.length);
+  for (let o = 0; o + 3 < c2.boxes.length; o += 4) {
+    out[o] = c2.boxes[o];
+    out[o + 1] = c2.boxes[o + 1];
+    out[o + 2] = c2.boxes[o + 2] - c2.boxes[o];
+    out[o + 3] = c2.boxes[o + 3] - c2.boxes[o + 1];
   }
   return out;
 }
@@ -35921,8 +35921,8 @@ function selectedOffsets(offsets, rows) {
   }
   return out;
 }
-function selectGroundTruth(c3, rows) {
-  const offsets = selectedOffsets(c3.offsets, rows);
+function selectGroundTruth(c2, rows) {
+  const offsets = selectedOffsets(c2.offsets, rows);
   const n = offsets[rows.length];
   const out = {
     offsets,
@@ -35931,39 +35931,39 @@ function selectGroundTruth(c3, rows) {
     iscrowd: new Uint8Array(n),
     ignore: new Uint8Array(n),
     areas: new Float64Array(n),
-    ...c3.xywh ? { xywh: new Float64Array(4 * n) } : {}
+    ...c2.xywh ? { xywh: new Float64Array(4 * n) } : {}
   };
   for (let t = 0; t < rows.length; t++) {
     const i = rows[t];
-    const a = c3.offsets[i];
-    const b = c3.offsets[i + 1];
+    const a = c2.offsets[i];
+    const b = c2.offsets[i + 1];
     const o = offsets[t];
-    out.boxes.set(c3.boxes.subarray(4 * a, 4 * b), 4 * o);
-    out.classes.set(c3.classes.subarray(a, b), o);
-    out.iscrowd.set(c3.iscrowd.subarray(a, b), o);
-    out.ignore.set(c3.ignore.subarray(a, b), o);
-    out.areas.set(c3.areas.subarray(a, b), o);
-    if (c3.xywh) out.xywh.set(c3.xywh.subarray(4 * a, 4 * b), 4 * o);
+    out.boxes.set(c2.boxes.subarray(4 * a, 4 * b), 4 * o);
+    out.classes.set(c2.classes.subarray(a, b), o);
+    out.iscrowd.set(c2.iscrowd.subarray(a, b), o);
+    out.ignore.set(c2.ignore.subarray(a, b), o);
+    out.areas.set(c2.areas.subarray(a, b), o);
+    if (c2.xywh) out.xywh.set(c2.xywh.subarray(4 * a, 4 * b), 4 * o);
   }
   return out;
 }
-function selectDetections(c3, rows) {
-  const offsets = selectedOffsets(c3.offsets, rows);
+function selectDetections(c2, rows) {
+  const offsets = selectedOffsets(c2.offsets, rows);
   const n = offsets[rows.length];
   const out = {
     offsets,
     boxes: new Float64Array(4 * n),
     scores: new Float64Array(n),
     classes: new Int32Array(n),
-    ...c3.xywh ? { xywh: new Float64Array(4 * n) } : {}
+    ...c2.xywh ? { xywh: new Float64Array(4 * n) } : {}
   };
   for (let t = 0; t < rows.length; t++) {
     const i = rows[t];
-    const a = c3.offsets[i];
-    const b = c3.offsets[i + 1];
-    out.boxes.set(c3.boxes.subarray(4 * a, 4 * b), 4 * offsets[t]);
-    out.scores.set(c3.scores.subarray(a, b), offsets[t]);
-    out.classes.set(c3.classes.subarray(a, b), offsets[t]);
+    const a = c2.offsets[i];
+    const b = c2.offsets[i + 1];
+    out.boxes.set(c2.boxes.subarray(4 * a, 4 * b), 4 * offsets[t]);
+    out.scores.set(c2.scores.subarray(a, b), offsets[t]);
+    out.classes.set(c2.classes.subarray(a, b), offsets[t]);
   }
   return out;
 }
@@ -35974,19 +35974,19 @@ function concatDetections(parts) {
   }
   return b.finish();
 }
-function detectionsOf(c3, i) {
+function detectionsOf(c2, i) {
   const out = [];
-  for (let r = c3.offsets[i]; r < c3.offsets[i + 1]; r++) {
+  for (let r = c2.offsets[i]; r < c2.offsets[i + 1]; r++) {
     out.push({
-      box: [c3.boxes[4 * r], c3.boxes[4 * r + 1], c3.boxes[4 * r + 2], c3.boxes[4 * r + 3]],
-      score: c3.scores[r],
-      classIndex: c3.classes[r],
-      ...c3.xywh ? {
+      box: [c2.boxes[4 * r], c2.boxes[4 * r + 1], c2.boxes[4 * r + 2], c2.boxes[4 * r + 3]],
+      score: c2.scores[r],
+      classIndex: c2.classes[r],
+      ...c2.xywh ? {
         cocoBox: [
-          c3.xywh[4 * r],
-          c3.xywh[4 * r + 1],
-          c3.xywh[4 * r + 2],
-          c3.xywh[4 * r + 3]
+          c2.xywh[4 * r],
+          c2.xywh[4 * r + 1],
+          c2.xywh[4 * r + 2],
+          c2.xywh[4 * r + 3]
         ]
       } : {}
     });
@@ -36248,8 +36248,8 @@ function evaluateImages(gt, dt, numClasses, params = cocoParams()) {
       }
     }
   }
-  const classes = perClass.map((c3) => {
-    const scores = Float64Array.from(c3.scores);
+  const classes = perClass.map((c2) => {
+    const scores = Float64Array.from(c2.scores);
     const idx = Array.from({ length: scores.length }, (_, j) => j).sort(
       (p, q) => scores[q] - scores[p]
     );
@@ -36257,12 +36257,12 @@ function evaluateImages(gt, dt, numClasses, params = cocoParams()) {
     const outcomes = new Uint8Array(S * A * T);
     const stride = A * T;
     idx.forEach((j, n) => {
-      for (let x = 0; x < stride; x++) outcomes[n * stride + x] = c3.outcomes[j * stride + x];
+      for (let x = 0; x < stride; x++) outcomes[n * stride + x] = c2.outcomes[j * stride + x];
     });
     return {
       scores: Float64Array.from(idx, (j) => scores[j]),
-      images: Uint32Array.from(idx, (j) => c3.images[j]),
-      ranks: Uint32Array.from(idx, (j) => c3.ranks[j]),
+      images: Uint32Array.from(idx, (j) => c2.images[j]),
+      ranks: Uint32Array.from(idx, (j) => c2.ranks[j]),
       outcomes
     };
   });
@@ -36282,9 +36282,9 @@ function accumulate(ev, options = {}) {
   const recall = new Float64Array(T * K * A * M).fill(-1);
   const recThr = params.recallThresholds;
   let expanded = 0;
-  for (const c3 of ev.classes) {
+  for (const c2 of ev.classes) {
     let n = 0;
-    for (let e = 0; e < c3.images.length; e++) n += weights[c3.images[e]];
+    for (let e = 0; e < c2.images.length; e++) n += weights[c2.images[e]];
     expanded = Math.max(expanded, n);
   }
   if (scratchRc.length < expanded) {
@@ -36294,8 +36294,8 @@ function accumulate(ev, options = {}) {
   const rc = scratchRc;
   const pr = scratchPr;
   for (let k = 0; k < K; k++) {
-    const c3 = ev.classes[k];
-    const blocks = weightedBlocks(c3, weights);
+    const c2 = ev.classes[k];
+    const blocks = weightedBlocks(c2, weights);
     const B = blocks.length / 3;
     for (const a of areas) {
       let npig = 0;
@@ -36314,8 +36314,8 @@ function accumulate(ev, options = {}) {
             const w = blocks[3 * b + 2];
             for (let rep = 0; rep < w; rep++) {
               for (let e = s; e < end; e++) {
-                if (c3.ranks[e] >= maxDet) continue;
-                const o = c3.outcomes[(e * A + a) * T + t];
+                if (c2.ranks[e] >= maxDet) continue;
+                const o = c2.outcomes[(e * A + a) * T + t];
                 if (o === IGNORED) continue;
                 if (o === TP) tp++;
                 else fp++;
@@ -36339,17 +36339,17 @@ function accumulate(ev, options = {}) {
   }
   return { params, numClasses: K, precision, recall, areas, maxDets: maxDetsIdx };
 }
-function weightedBlocks(c3, weights) {
-  const S = c3.scores.length;
+function weightedBlocks(c2, weights) {
+  const S = c2.scores.length;
   if (scratchBlocks.length < 3 * S) scratchBlocks = new Uint32Array(3 * S);
   const out = scratchBlocks;
   let n = 0;
   let s = 0;
   while (s < S) {
-    const img = c3.images[s];
-    const score = c3.scores[s];
+    const img = c2.images[s];
+    const score = c2.scores[s];
     let end = s + 1;
-    while (end < S && c3.images[end] === img && c3.scores[end] === score) end++;
+    while (end < S && c2.images[end] === img && c2.scores[end] === score) end++;
     const w = weights[img];
     if (w > 0) {
       out[n++] = s;
@@ -36494,9 +36494,9 @@ function pairedSwapPValue(n, statistic, options) {
   return { observed, p: Math.min(1, p), draws, exact: false };
 }
 function choose(n, k) {
-  let c3 = 1;
-  for (let i = 1; i <= k; i++) c3 = c3 * (n - k + i) / i;
-  return Math.round(c3);
+  let c2 = 1;
+  for (let i = 1; i <= k; i++) c2 = c2 * (n - k + i) / i;
+  return Math.round(c2);
 }
 function membershipPValue(inSlice, statistic, options) {
   const N = inSlice.length;
@@ -36557,16 +36557,16 @@ function planOf(ev) {
   const T = params.iouThresholds.length;
   const A = params.areaRanges.length;
   const maxDet = params.maxDets[params.maxDets.length - 1];
-  const classes = ev.classes.map((c3) => {
-    const S = c3.scores.length;
+  const classes = ev.classes.map((c2) => {
+    const S = c2.scores.length;
     const images = [];
     const start = [];
     let s = 0;
     while (s < S) {
-      const img = c3.images[s];
-      const score = c3.scores[s];
+      const img = c2.images[s];
+      const score = c2.scores[s];
       let end = s + 1;
-      while (end < S && c3.images[end] === img && c3.scores[end] === score) end++;
+      while (end < S && c2.images[end] === img && c2.scores[end] === score) end++;
       images.push(img);
       start.push(s);
       s = end;
@@ -36577,9 +36577,9 @@ function planOf(ev) {
     const fp = new Uint32Array(B * T);
     for (let b = 0; b < B; b++)
       for (let e = start[b]; e < start[b + 1]; e++) {
-        if (c3.ranks[e] >= maxDet) continue;
+        if (c2.ranks[e] >= maxDet) continue;
         for (let t = 0; t < T; t++) {
-          const o = c3.outcomes[e * A * T + t];
+          const o = c2.outcomes[e * A * T + t];
           if (o === TP) tp[b * T + t]++;
           else if (o !== IGNORED) fp[b * T + t]++;
         }
@@ -36628,7 +36628,7 @@ function mapOfImages(ev, weights, metrics = ["map", "ap50"]) {
     }
     const rcE = scratchRc2;
     const prE = scratchPr2;
-    const c3 = ev.classes[k];
+    const c2 = ev.classes[k];
     const cp = plan.classes[k];
     tp.fill(0);
     fp.fill(0);
@@ -36656,8 +36656,8 @@ function mapOfImages(ev, weights, metrics = ["map", "ap50"]) {
         const base = x * npig;
         for (let rep = 0; rep < wb; rep++)
           for (let e = cp.start[b]; e < cp.start[b + 1]; e++) {
-            if (c3.ranks[e] >= plan.maxDet) continue;
-            const o = c3.outcomes[e * A * T + t];
+            if (c2.ranks[e] >= plan.maxDet) continue;
+            const o = c2.outcomes[e * A * T + t];
             if (o === IGNORED) continue;
             if (o === TP) {
               ctp++;
@@ -36724,19 +36724,19 @@ function mapSwapTest(sides2, cRows, bRows, options) {
       wc.fill(0);
       wb.fill(0);
       for (let t = 0; t < n; t++) {
-        const c4 = sides2.candidate[cRows[t]];
+        const c3 = sides2.candidate[cRows[t]];
         const b2 = sides2.baseline[bRows[t]];
         if (swap[t]) {
           wc[b2]++;
-          wb[c4]++;
+          wb[c3]++;
         } else {
-          wc[c4]++;
+          wc[c3]++;
           wb[b2]++;
         }
       }
-      const c3 = mapOfImages(sides2.ev, wc, ["map"]).map;
+      const c2 = mapOfImages(sides2.ev, wc, ["map"]).map;
       const b = mapOfImages(sides2.ev, wb, ["map"]).map;
-      return c3 < 0 || b < 0 ? NaN : c3 - b;
+      return c2 < 0 || b < 0 ? NaN : c2 - b;
     },
     options
   );
@@ -36753,9 +36753,9 @@ function mapExcessTest(candidate, baseline, cRows, bRows, inSlice, options) {
         wc[cRows[t]]++;
         wb[bRows[t]]++;
       }
-    const c3 = mapOfImages(candidate, wc, ["map"]).map;
+    const c2 = mapOfImages(candidate, wc, ["map"]).map;
     const b = mapOfImages(baseline, wb, ["map"]).map;
-    return c3 < 0 || b < 0 ? NaN : c3 - b;
+    return c2 < 0 || b < 0 ? NaN : c2 - b;
   };
   const change = delta(inSlice, 1);
   const restChange = delta(inSlice, 0);
@@ -36908,8 +36908,8 @@ function withInferredTask(raw) {
   const dataset = r.dataset;
   return isDetectionFormat(dataset?.format) ? { ...r, task: "detection" } : raw;
 }
-function checkRobustnessKeys(c3, issue2) {
-  (c3.robustness?.transforms ?? []).forEach((t, i) => {
+function checkRobustnessKeys(c2, issue2) {
+  (c2.robustness?.transforms ?? []).forEach((t, i) => {
     const type = t?.type;
     if (typeof type === "string" && !DETECTION_TRANSFORMS.includes(type))
       issue2(
@@ -36918,27 +36918,27 @@ function checkRobustnessKeys(c3, issue2) {
       );
   });
   for (const [key2, instead] of Object.entries(CLASSIFICATION_ROBUSTNESS_GATES))
-    if (c3.robustness?.gates?.[key2] !== void 0)
+    if (c2.robustness?.gates?.[key2] !== void 0)
       issue2(
         ["robustness", "gates", key2],
         `robustness.gates.${key2} applies to task: classification only: for task: detection use ${instead}`
       );
 }
-function checkTaskKeys(c3, ctx) {
+function checkTaskKeys(c2, ctx) {
   const issue2 = (path29, message) => ctx.addIssue({ code: "custom", path: path29, message });
-  const detectionFormat = isDetectionFormat(c3.dataset.format);
-  if (c3.task === "classification") {
+  const detectionFormat = isDetectionFormat(c2.dataset.format);
+  if (c2.task === "classification") {
     if (detectionFormat)
       return issue2(
         ["task"],
-        `dataset.format ${c3.dataset.format} is a detection format: remove task: classification (or write task: detection)`
+        `dataset.format ${c2.dataset.format} is a detection format: remove task: classification (or write task: detection)`
       );
     for (const key2 of ["annotations", "split"])
-      if (c3.dataset[key2] !== void 0)
+      if (c2.dataset[key2] !== void 0)
         issue2(["dataset", key2], `dataset.${key2} applies to task: detection only: remove it`);
     for (const [where, output2] of [
-      ["model", c3.model.output],
-      ["baseline", c3.baseline.output]
+      ["model", c2.model.output],
+      ["baseline", c2.baseline.output]
     ])
       for (const key2 of DETECTION_OUTPUT_KEYS)
         if (output2?.[key2] !== void 0)
@@ -36946,48 +36946,48 @@ function checkTaskKeys(c3, ctx) {
             [where, "output", key2],
             `${where}.output.${key2} applies to task: detection only: remove it`
           );
-    if (c3.metrics.detection !== void 0)
+    if (c2.metrics.detection !== void 0)
       issue2(
         ["metrics", "detection"],
         "metrics.detection applies to task: detection only: remove it"
       );
     for (const key2 of DETECTION_ROBUSTNESS_GATES)
-      if (c3.robustness?.gates?.[key2] !== void 0)
+      if (c2.robustness?.gates?.[key2] !== void 0)
         issue2(
           ["robustness", "gates", key2],
           `robustness.gates.${key2} applies to task: detection only: remove it`
         );
     return;
   }
-  checkRobustnessKeys(c3, issue2);
+  checkRobustnessKeys(c2, issue2);
   if (!detectionFormat)
     issue2(
       ["dataset", "format"],
-      `task: detection needs boxes: set dataset.format to coco, yolo or voc (${c3.dataset.format} has class labels only)`
+      `task: detection needs boxes: set dataset.format to coco, yolo or voc (${c2.dataset.format} has class labels only)`
     );
-  if (c3.dataset.format === "coco" && c3.dataset.annotations === void 0)
+  if (c2.dataset.format === "coco" && c2.dataset.annotations === void 0)
     issue2(
       ["dataset", "annotations"],
       "dataset.format coco needs dataset.annotations: the COCO instances JSON, relative to the config file"
     );
-  if (c3.dataset.format === "voc" && c3.dataset.annotations !== void 0)
+  if (c2.dataset.format === "voc" && c2.dataset.annotations !== void 0)
     issue2(
       ["dataset", "annotations"],
       "dataset.format voc reads root/Annotations/*.xml: remove dataset.annotations"
     );
-  if (c3.dataset.format === "coco" && c3.dataset.split !== void 0)
+  if (c2.dataset.format === "coco" && c2.dataset.split !== void 0)
     issue2(
       ["dataset", "split"],
       "dataset.format coco has no splits (one annotation file is one split): remove dataset.split"
     );
-  if (c3.dataset.classes !== void 0 && c3.dataset.format !== "voc")
+  if (c2.dataset.classes !== void 0 && c2.dataset.format !== "voc")
     issue2(
       ["dataset", "classes"],
-      `dataset.format ${c3.dataset.format} names its classes (${c3.dataset.format === "coco" ? "categories" : "data.yaml names"}): remove dataset.classes`
+      `dataset.format ${c2.dataset.format} names its classes (${c2.dataset.format === "coco" ? "categories" : "data.yaml names"}): remove dataset.classes`
     );
   for (const [where, output2] of [
-    ["model", c3.model.output],
-    ["baseline", c3.baseline.output]
+    ["model", c2.model.output],
+    ["baseline", c2.baseline.output]
   ])
     if (output2 && output2.type !== "auto")
       issue2(
@@ -37171,9 +37171,9 @@ var init_detr = __esm({
 });
 
 // src/model/detection/nms.ts
-function nms(c3, options) {
-  const n = c3.scores.length;
-  let order = Array.from({ length: n }, (_, i) => i).sort((a, b) => c3.scores[b] - c3.scores[a]);
+function nms(c2, options) {
+  const n = c2.scores.length;
+  let order = Array.from({ length: n }, (_, i) => i).sort((a, b) => c2.scores[b] - c2.scores[a]);
   const maxNms = options.maxNms ?? MAX_NMS;
   if (order.length > maxNms) order = order.slice(0, maxNms);
   const m = order.length;
@@ -37184,11 +37184,11 @@ function nms(c3, options) {
   const area = new Float32Array(m);
   for (let s = 0; s < m; s++) {
     const i = order[s];
-    const off = options.agnostic ? 0 : f32(c3.classes[i] * MAX_WH);
-    x1[s] = f32(c3.boxes[4 * i] + off);
-    y1[s] = f32(c3.boxes[4 * i + 1] + off);
-    x2[s] = f32(c3.boxes[4 * i + 2] + off);
-    y2[s] = f32(c3.boxes[4 * i + 3] + off);
+    const off = options.agnostic ? 0 : f32(c2.classes[i] * MAX_WH);
+    x1[s] = f32(c2.boxes[4 * i] + off);
+    y1[s] = f32(c2.boxes[4 * i + 1] + off);
+    x2[s] = f32(c2.boxes[4 * i + 2] + off);
+    y2[s] = f32(c2.boxes[4 * i + 3] + off);
     area[s] = f32(f32(x2[s] - x1[s]) * f32(y2[s] - y1[s]));
   }
   let lo = Infinity;
@@ -37196,14 +37196,14 @@ function nms(c3, options) {
   for (let s = 0; s < m; s++) {
     const i = order[s];
     for (let k = 0; k < 4; k++) {
-      const v = c3.boxes[4 * i + k];
+      const v = c2.boxes[4 * i + k];
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
   }
   const separated = !options.agnostic && hi - lo < MAX_WH - 1;
   const group = new Int32Array(m);
-  if (separated) for (let s = 0; s < m; s++) group[s] = c3.classes[order[s]];
+  if (separated) for (let s = 0; s < m; s++) group[s] = c2.classes[order[s]];
   const members2 = /* @__PURE__ */ new Map();
   const place2 = new Int32Array(m);
   for (let s = 0; s < m; s++) {
@@ -37372,29 +37372,29 @@ function byName(outputs, re) {
   const hits = outputs.filter((o) => re.test(o.name));
   return hits.length === 1 ? hits[0] : void 0;
 }
-function fit(c3, outputs, C) {
+function fit(c2, outputs, C) {
   const eq = (d, v) => !known(d) || d === v;
-  if (c3 === "boxes-scores-labels") {
+  if (c2 === "boxes-scores-labels") {
     const b = byName(outputs, /box/i);
     const s = byName(outputs, /score/i);
     const l = byName(outputs, /label|class/i);
     if (!b || !s || !l || (/* @__PURE__ */ new Set([b, s, l])).size !== 3) return void 0;
     return eq(b.dims[b.dims.length - 1], 4) ? [b.name, s.name, l.name] : void 0;
   }
-  if (c3 === "detr" || c3 === "rt-detr") {
+  if (c2 === "detr" || c2 === "rt-detr") {
     const l = byName(outputs, /logit/i);
     const b = byName(outputs, /box/i);
     if (!l || !b || l.dims.length !== 3 || b.dims.length !== 3) return void 0;
     if (!eq(b.dims[2], 4)) return void 0;
-    if (C !== void 0 && !eq(l.dims[2], c3 === "detr" ? C + 1 : C)) return void 0;
+    if (C !== void 0 && !eq(l.dims[2], c2 === "detr" ? C + 1 : C)) return void 0;
     if (C === void 0 && known(l.dims[2])) return void 0;
     return [l.name, b.name];
   }
   const single = outputs.length === 1 ? outputs[0] : byName(outputs, /^output0$/);
   if (!single || single.dims.length !== 3) return void 0;
   const [, d1, d2] = single.dims;
-  if (c3 === "end-to-end") return known(d2) && d2 === 6 ? [single.name] : void 0;
-  if (c3 === "yolo-v8") {
+  if (c2 === "end-to-end") return known(d2) && d2 === 6 ? [single.name] : void 0;
+  if (c2 === "yolo-v8") {
     if (C !== void 0) return d1 === 4 + C ? [single.name] : void 0;
     return known(d1) && known(d2) && d1 < d2 && d2 !== 6 ? [single.name] : void 0;
   }
@@ -37403,12 +37403,12 @@ function fit(c3, outputs, C) {
 }
 function resolveDetectionOutputs(label, outputs, numClasses, configured) {
   const list2 = outputs.map(fmt).join("; ");
-  const fits = DETECTION_CONVENTIONS.filter((c3) => fit(c3, outputs, numClasses) !== void 0);
+  const fits = DETECTION_CONVENTIONS.filter((c2) => fit(c2, outputs, numClasses) !== void 0);
   const classes = numClasses === void 0 ? "" : ` with ${numClasses} classes`;
   if (configured) {
     const names = fit(configured, outputs, numClasses);
     if (!names) {
-      const instead = fits.length > 0 ? `; they fit ${fits.map((c3) => `'${c3}' (${DESCRIPTIONS[c3]})`).join(" or ")}` : "";
+      const instead = fits.length > 0 ? `; they fit ${fits.map((c2) => `'${c2}' (${DESCRIPTIONS[c2]})`).join(" or ")}` : "";
       throw new UserError(
         "model",
         `${label} model: model.output.convention is '${configured}' (${DESCRIPTIONS[configured]}) but the model's outputs are ${list2}${classes}${instead}`
@@ -37418,10 +37418,10 @@ function resolveDetectionOutputs(label, outputs, numClasses, configured) {
   }
   if (fits.length === 1)
     return { convention: fits[0], outputs: fit(fits[0], outputs, numClasses) };
-  const options = DETECTION_CONVENTIONS.map((c3) => `${c3} (${DESCRIPTIONS[c3]})`).join(", ");
+  const options = DETECTION_CONVENTIONS.map((c2) => `${c2} (${DESCRIPTIONS[c2]})`).join(", ");
   throw new UserError(
     "model",
-    fits.length === 0 ? `${label} model: its outputs ${list2} fit no detection convention VisionGate decodes${classes}; supported: ${options}` : `${label} model: its outputs ${list2} could be ${fits.map((c3) => `'${c3}'`).join(" or ")}${classes}: set model.output.convention`
+    fits.length === 0 ? `${label} model: its outputs ${list2} fit no detection convention VisionGate decodes${classes}; supported: ${options}` : `${label} model: its outputs ${list2} could be ${fits.map((c2) => `'${c2}'`).join(" or ")}${classes}: set model.output.convention`
   );
 }
 function decodeDetections(resolved, tensors, numClasses, input2, options = {}) {
@@ -37567,9 +37567,9 @@ function cubicWeights(x) {
   const c0 = f323(f323(f323(f323(f323(f323(A * x1) - f323(5 * A)) * x1) + f323(8 * A)) * x1) - f323(4 * A));
   const c1 = f323(f323(f323(f323(f323((A + 2) * x) - (A + 3)) * x) * x) + 1);
   const y = f323(1 - x);
-  const c22 = f323(f323(f323(f323(f323((A + 2) * y) - (A + 3)) * y) * y) + 1);
-  const c3 = f323(f323(f323(1 - c0) - c1) - c22);
-  return [c0, c1, c22, c3];
+  const c2 = f323(f323(f323(f323(f323((A + 2) * y) - (A + 3)) * y) * y) + 1);
+  const c3 = f323(f323(f323(1 - c0) - c1) - c2);
+  return [c0, c1, c2, c3];
 }
 function axisTaps(inSize, outSize, scale2, invScale, ksize, areaMode, horizontal) {
   const ofs = new Int32Array(outSize);
@@ -37600,8 +37600,8 @@ function axisTaps(inSize, outSize, scale2, invScale, ksize, areaMode, horizontal
       }
     }
     ofs[d] = s;
-    const c3 = ksize === 4 ? cubicWeights(f) : [f323(1 - f), f];
-    for (let k = 0; k < ksize; k++) w[d * ksize + k] = toShort(f323(c3[k] * COEF_SCALE));
+    const c2 = ksize === 4 ? cubicWeights(f) : [f323(1 - f), f];
+    for (let k = 0; k < ksize; k++) w[d * ksize + k] = toShort(f323(c2[k] * COEF_SCALE));
   }
   return { ofs, w, xmax };
 }
@@ -37679,11 +37679,11 @@ function areaFast(img, ow, oh, kx, ky) {
   const inv = f323(1 / (kx * ky));
   for (let dy = 0; dy < oh; dy++) {
     for (let dx = 0; dx < ow; dx++) {
-      for (let c3 = 0; c3 < 3; c3++) {
+      for (let c2 = 0; c2 < 3; c2++) {
         let sum2 = 0;
         for (let y = 0; y < ky; y++)
-          for (let x = 0; x < kx; x++) sum2 += src[(dy * ky + y) * stride + (dx * kx + x) * 3 + c3];
-        out[(dy * ow + dx) * 3 + c3] = kx === 2 && ky === 2 ? sum2 + 2 >> 2 : toByte(f323(sum2 * inv));
+          for (let x = 0; x < kx; x++) sum2 += src[(dy * ky + y) * stride + (dx * kx + x) * 3 + c2];
+        out[(dy * ow + dx) * 3 + c2] = kx === 2 && ky === 2 ? sum2 + 2 >> 2 : toByte(f323(sum2 * inv));
       }
     }
   }
@@ -37722,8 +37722,8 @@ function areaGeneral(img, ow, oh, sx, sy) {
     buf.fill(0);
     const row2 = srow * iw * 3;
     for (const { d, s, alpha } of xtab) {
-      for (let c3 = 0; c3 < 3; c3++)
-        buf[d * 3 + c3] = f323(buf[d * 3 + c3] + f323(src[row2 + s * 3 + c3] * alpha));
+      for (let c2 = 0; c2 < 3; c2++)
+        buf[d * 3 + c2] = f323(buf[d * 3 + c2] + f323(src[row2 + s * 3 + c2] * alpha));
     }
     if (dy !== prev) {
       flush(prev);
@@ -38007,10 +38007,10 @@ function plainTaps(inSize, outSize, cubic) {
       const real = scale2 * (i + 0.5) - 0.5;
       const i0 = Math.floor(f324(real));
       const t = f324(real - i0);
-      const c3 = cubicCoefficients(t);
+      const c2 = cubicCoefficients(t);
       for (let j = 0; j < 4; j++) {
         index2[b + j] = Math.max(Math.min(i0 + j - 1, inSize - 1), 0);
-        weights[b + j] = c3[j];
+        weights[b + j] = c2[j];
       }
     }
   }
@@ -38082,8 +38082,8 @@ function resizeTorch(img, ow, oh, interpolation, antialias, window2 = wholeImage
     const out = new Uint8Array(ww * wh * 3);
     for (let y = 0; y < wh; y++)
       for (let x = 0; x < ww; x++)
-        for (let c3 = 0; c3 < 3; c3++)
-          out[(y * ww + x) * 3 + c3] = data[(ys[top + y] * iw + xs[left + x]) * 3 + c3];
+        for (let c2 = 0; c2 < 3; c2++)
+          out[(y * ww + x) * 3 + c2] = data[(ys[top + y] * iw + xs[left + x]) * 3 + c2];
     return { width: ww, height: wh, data: out };
   }
   const cubic = interpolation === "bicubic";
@@ -38305,19 +38305,19 @@ var init_batch = __esm({
 });
 
 // src/metrics/detection/changes.ts
-function changesOfMatches(gt, baseline, candidate, b, c3, iou = 0.5) {
+function changesOfMatches(gt, baseline, candidate, b, c2, iou = 0.5) {
   const N = gt.offsets.length - 1;
   const out = [];
   for (let i = 0; i < N; i++) {
     const newlyMissed = [];
     const newlyFound = [];
     for (let r = gt.offsets[i]; r < gt.offsets[i + 1]; r++) {
-      if (b.objects[r] === 1 && c3.objects[r] === 0) newlyMissed.push(r);
-      if (b.objects[r] === 0 && c3.objects[r] === 1) newlyFound.push(r);
+      if (b.objects[r] === 1 && c2.objects[r] === 0) newlyMissed.push(r);
+      if (b.objects[r] === 0 && c2.objects[r] === 1) newlyFound.push(r);
     }
     const newFalsePositives = [];
     for (let d = candidate.offsets[i]; d < candidate.offsets[i + 1]; d++) {
-      if (c3.detections[d] !== 0) continue;
+      if (c2.detections[d] !== 0) continue;
       let repeated = false;
       for (let e = baseline.offsets[i]; e < baseline.offsets[i + 1] && !repeated; e++) {
         repeated = b.detections[e] === 0 && baseline.classes[e] === candidate.classes[d] && boxIou(candidate.boxes, d, baseline.boxes, e, false) >= iou;
@@ -38569,7 +38569,7 @@ var init_schema2 = __esm({
 
 // src/tasks/detection/image-boxes.ts
 function boxesOfImage(table2, te, i, classes, cap = MAX_BOXES_PER_IMAGE) {
-  const name = (c3) => classes[c3] ?? String(c3);
+  const name = (c2) => classes[c2] ?? String(c2);
   const box = (a, r) => Array.from(a.subarray(4 * r, 4 * r + 4));
   const truth = [];
   const missed = [];
@@ -38601,7 +38601,7 @@ var init_image_boxes = __esm({
 
 // src/tasks/detection/changes.ts
 function imageChanges(pairing, lookup, ctx, limit = Infinity) {
-  const c3 = pairing.candidate;
+  const c2 = pairing.candidate;
   const b = pairing.baseline;
   const none = {
     newlyFailing: [],
@@ -38609,17 +38609,17 @@ function imageChanges(pairing, lookup, ctx, limit = Infinity) {
     counts: { newlyFailing: 0, newlyFixed: 0, bothWrong: 0 }
   };
   if (!b) return none;
-  const ce = evaluationOf(c3, ctx);
+  const ce = evaluationOf(c2, ctx);
   const be = evaluationOf(b, ctx);
   const iou = workingPoint(ctx).iouThreshold;
   const failing = [];
   const fixed = [];
   let bothWrong = 0;
-  for (let i = 0; i < c3.length; i++) {
+  for (let i = 0; i < c2.length; i++) {
     const j = pairing.baseRow[i];
     if (j < 0) continue;
     if (ce.wrong[i] && be.wrong[j]) bothWrong++;
-    const one = oneImage(ce, be, c3, b, i, j);
+    const one = oneImage(ce, be, c2, b, i, j);
     const [worse] = changesOfMatches(one.gt, one.base, one.cand, one.bm, one.cm, iou);
     const [better] = changesOfMatches(one.gt, one.cand, one.base, one.cm, one.bm, iou);
     if (worse && (worse.newlyMissed.length > 0 || worse.newFalsePositives.length > 0))
@@ -38628,19 +38628,19 @@ function imageChanges(pairing, lookup, ctx, limit = Infinity) {
       fixed.push({ i, ch: better });
   }
   const size = (x) => x.ch.newlyMissed.length + x.ch.newFalsePositives.length;
-  failing.sort((x, y) => size(y) - size(x) || compareText(c3.ids[x.i], c3.ids[y.i]));
-  fixed.sort((x, y) => compareText(c3.ids[x.i], c3.ids[y.i]));
+  failing.sort((x, y) => size(y) - size(x) || compareText(c2.ids[x.i], c2.ids[y.i]));
+  fixed.sort((x, y) => compareText(c2.ids[x.i], c2.ids[y.i]));
   const entry = (x, swapped) => {
     const e = lookup.exRowOfCand[x.i];
     const gt = ce.gt;
     const g0 = gt.offsets[x.i];
-    const dets = swapped ? b.detections : c3.detections;
+    const dets = swapped ? b.detections : c2.detections;
     const row2 = swapped ? pairing.baseRow[x.i] : x.i;
     const d0 = dets.offsets[row2];
     const box = (a, r) => Array.from(a.subarray(4 * r, 4 * r + 4));
-    const drawn = swapped ? void 0 : boxesOfImage(c3, ce, x.i, ctx.classes);
+    const drawn = swapped ? void 0 : boxesOfImage(c2, ce, x.i, ctx.classes);
     return {
-      id: c3.ids[x.i],
+      id: c2.ids[x.i],
       path: lookup.examples.paths[e],
       newlyMissed: x.ch.newlyMissed.map((r) => ({
         class: ctx.classes[gt.classes[g0 + r]] ?? String(gt.classes[g0 + r]),
@@ -38662,7 +38662,7 @@ function imageChanges(pairing, lookup, ctx, limit = Infinity) {
     counts: { newlyFailing: failing.length, newlyFixed: fixed.length, bothWrong }
   };
 }
-function oneImage(ce, be, c3, b, i, j) {
+function oneImage(ce, be, c2, b, i, j) {
   const g = ce.gt;
   const ga = g.offsets[i];
   const gb = g.offsets[i + 1];
@@ -38689,7 +38689,7 @@ function oneImage(ce, be, c3, b, i, j) {
       z: z2
     };
   };
-  const cc = cut(c3, i);
+  const cc = cut(c2, i);
   const bc = cut(b, j);
   return {
     gt,
@@ -38751,17 +38751,17 @@ var init_records3 = __esm({
       }
       /** Row i as a record object. */
       at(i) {
-        const c3 = this.detections;
-        const a = c3.offsets[i];
-        const b = c3.offsets[i + 1];
+        const c2 = this.detections;
+        const a = c2.offsets[i];
+        const b = c2.offsets[i + 1];
         return {
           id: this.ids[i],
           hash: this.hashes.get(i),
           model: this.model,
           variant: this.variant,
-          boxes: Array.from(c3.boxes.subarray(4 * a, 4 * b)),
-          scores: Array.from(c3.scores.subarray(a, b)),
-          classes: Array.from(c3.classes.subarray(a, b))
+          boxes: Array.from(c2.boxes.subarray(4 * a, 4 * b)),
+          scores: Array.from(c2.scores.subarray(a, b)),
+          classes: Array.from(c2.classes.subarray(a, b))
         };
       }
       *lines() {
@@ -38831,7 +38831,7 @@ var init_render2 = __esm({
     counts = (items) => {
       const by = /* @__PURE__ */ new Map();
       for (const x of items) by.set(x.class, (by.get(x.class) ?? 0) + 1);
-      return [...by].map(([c3, n]) => `${n}\xD7 ${c3}`).join(", ");
+      return [...by].map(([c2, n]) => `${n}\xD7 ${c2}`).join(", ");
     };
     render2 = {
       exampleOrder: "most changed objects first",
@@ -38866,16 +38866,16 @@ var init_render2 = __esm({
             body: markdownTable(
               [
                 ["Class", "AP", "AP50", "Precision", "Recall", "F1", "TP", "FP", "FN"],
-                ...pc.map((c3) => [
-                  escapeMarkdown(c3.class, 60),
-                  format("map", c3.ap),
-                  format("ap50", c3.ap50),
-                  format("precision", c3.precision),
-                  format("recall", c3.recall),
-                  format("f1", c3.f1),
-                  String(c3.tp),
-                  String(c3.fp),
-                  String(c3.fn)
+                ...pc.map((c2) => [
+                  escapeMarkdown(c2.class, 60),
+                  format("map", c2.ap),
+                  format("ap50", c2.ap50),
+                  format("precision", c2.precision),
+                  format("recall", c2.recall),
+                  format("f1", c2.f1),
+                  String(c2.tp),
+                  String(c2.fp),
+                  String(c2.fn)
                 ])
               ],
               { align: ["l", "r", "r", "r", "r", "r", "r", "r", "r"] }
@@ -39195,9 +39195,9 @@ var init_detection = __esm({
               cw[candidate.rows ? candidate.rows[t] : t] += w[t];
               bw[baseline.rows ? baseline.rows[t] : t] += w[t];
             }
-            const c3 = valuesOf(ce, cw, [metric.name])[metric.name];
+            const c2 = valuesOf(ce, cw, [metric.name])[metric.name];
             const b = valuesOf(be, bw, [metric.name])[metric.name];
-            return c3 === null || b === null || c3 === void 0 || b === void 0 ? NaN : c3 - b;
+            return c2 === null || b === null || c2 === void 0 || b === void 0 ? NaN : c2 - b;
           },
           options
         );
@@ -39234,12 +39234,12 @@ var init_detection = __esm({
         return objects === 0 ? 0 : te.fn[i] / objects;
       },
       regressed: (candidate, i, baseline, j, ctx) => {
-        const c3 = evaluationOf(candidate, ctx);
+        const c2 = evaluationOf(candidate, ctx);
         const b = evaluationOf(baseline, ctx);
-        const ci = c3.gt.offsets[i];
+        const ci = c2.gt.offsets[i];
         const bj = b.gt.offsets[j];
-        for (let r = 0; r < c3.gt.offsets[i + 1] - ci; r++)
-          if (b.match.objects[bj + r] === 1 && c3.match.objects[ci + r] === 0) return true;
+        for (let r = 0; r < c2.gt.offsets[i + 1] - ci; r++)
+          if (b.match.objects[bj + r] === 1 && c2.match.objects[ci + r] === 0) return true;
         return false;
       },
       samePrediction: (a, i, b, j, ctx) => {
@@ -39260,8 +39260,8 @@ var init_detection = __esm({
         const undef = (v) => v > -1 ? v : null;
         return {
           workingPoint: wp,
-          perClass: ctx.classes.map((c3, k) => ({
-            class: c3,
+          perClass: ctx.classes.map((c2, k) => ({
+            class: c2,
             ap: undef(stats.perClass[k].ap),
             ap50: undef(stats.perClass[k].ap50),
             ...at.perClass[k],
@@ -39358,7 +39358,7 @@ function logFactorial(n) {
 }
 function excessDropPValue(slice, population) {
   const { n: N, minus: a, plus: b } = population;
-  const c3 = N - a - b;
+  const c2 = N - a - b;
   const m = slice.n;
   if (slice.minus > a || slice.plus > b || m > N || slice.minus + slice.plus > m)
     throw new RangeError("slice counts exceed the population counts");
@@ -39370,11 +39370,11 @@ function excessDropPValue(slice, population) {
   const logTotal = logChoose(N, m);
   let p = 0;
   for (let km = 0; km <= maxMinus; km++) {
-    const lo = Math.max(0, m - km - c3);
+    const lo = Math.max(0, m - km - c2);
     const hi = Math.min(maxPlus, m - km, t + km);
     const base = logChoose(a, km) - logTotal;
     for (let kp = lo; kp <= hi; kp++)
-      p += Math.exp(base + logChoose(b, kp) + logChoose(c3, m - km - kp));
+      p += Math.exp(base + logChoose(b, kp) + logChoose(c2, m - km - kp));
   }
   return Math.min(1, p);
 }
@@ -39426,14 +39426,14 @@ function countsTest(changes) {
     changes
   );
   return (rows, population) => {
-    const c3 = countRows(rows, changes);
+    const c2 = countRows(rows, changes);
     const pop = population ? countRows(population, changes) : all;
-    const rest = minusCounts(pop, c3);
+    const rest = minusCounts(pop, c2);
     return {
-      n: c3.n,
-      change: meanChange(c3),
+      n: c2.n,
+      change: meanChange(c2),
       restChange: rest.n > 0 ? meanChange(rest) : null,
-      p: excessDropPValue(c3, pop)
+      p: excessDropPValue(c2, pop)
     };
   };
 }
@@ -39509,7 +39509,7 @@ var init_findings = __esm({
       minus: a.minus - b.minus,
       plus: a.plus - b.plus
     });
-    meanChange = (c3) => c3.n === 0 ? 0 : (c3.plus - c3.minus) / c3.n;
+    meanChange = (c2) => c2.n === 0 ? 0 : (c2.plus - c2.minus) / c2.n;
   }
 });
 
@@ -39517,7 +39517,7 @@ var init_findings = __esm({
 function pairedStats(candidate, baseline, metrics, ctx, options) {
   const { task } = ctx;
   let b = 0;
-  let c3 = 0;
+  let c2 = 0;
   const n = candidate.rows?.length ?? candidate.table.length;
   for (let t = 0; t < n; t++) {
     const ci = candidate.rows ? candidate.rows[t] : t;
@@ -39525,7 +39525,7 @@ function pairedStats(candidate, baseline, metrics, ctx, options) {
     const cOk = task.correct(candidate.table, ci, ctx);
     const bOk = task.correct(baseline.table, bi, ctx);
     if (bOk && !cOk) b++;
-    else if (cOk && !bOk) c3++;
+    else if (cOk && !bOk) c2++;
   }
   const intervals = {};
   if (n > 0) {
@@ -39544,7 +39544,7 @@ function pairedStats(candidate, baseline, metrics, ctx, options) {
   const permutation = tests && n > 0 && options.resamples > 0 && options.permutation !== false ? tests.paired(candidate, baseline, permutationOptions(options), ctx) : void 0;
   return {
     intervals,
-    mcnemar: { b, c: c3, p: mcnemarExact(b, c3).pValue },
+    mcnemar: { b, c: c2, p: mcnemarExact(b, c2).pValue },
     ...permutation && tests && Number.isFinite(permutation.observed) ? {
       permutation: {
         metric: tests.metric,
@@ -39710,15 +39710,15 @@ function closestMatch(word, candidates) {
   const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   let best;
   let bestScore = Infinity;
-  for (const c3 of candidates) {
-    if (c3 === word) continue;
-    const lc = c3.toLowerCase();
+  for (const c2 of candidates) {
+    if (c2 === word) continue;
+    const lc = c2.toLowerCase();
     const d = editDistance(w, lc);
     const contains = w.length >= 4 && (lc.includes(w) || w.includes(lc));
     if (d > limit && !contains) continue;
     const score = contains ? Math.min(d, 1.5) : d;
     if (score < bestScore) {
-      best = c3;
+      best = c2;
       bestScore = score;
     }
   }
@@ -39949,8 +39949,8 @@ function child(s, part) {
   if (def.type === "record") return def.valueType;
   if (def.type === "union")
     for (const o of def.options ?? []) {
-      const c3 = child(unwrap(o), part);
-      if (c3) return c3;
+      const c2 = child(unwrap(o), part);
+      if (c2) return c2;
     }
   return void 0;
 }
@@ -40061,7 +40061,7 @@ var init_issues = __esm({
       "readonly",
       "nonoptional"
     ]);
-    isInt = (def) => (def.checks ?? []).some((c3) => c3._zod.def.format === "safeint" || c3._zod.def.format === "int32");
+    isInt = (def) => (def.checks ?? []).some((c2) => c2._zod.def.format === "safeint" || c2._zod.def.format === "int32");
   }
 });
 
@@ -40260,10 +40260,10 @@ function analyseBias(input2, options) {
     const perGroup = [...byGroup.entries()].sort((a, b) => compare(a[0], b[0])).map(([value, items]) => ({ value, ...groupStats(value, items, K, options) }));
     const eligible = perGroup.filter((g) => g.stats.eligible);
     const gapOf = (pick2) => gap(eligible.map((g) => [g.value, pick2(g)]));
-    const classGaps = input2.classes.map((label, c3) => ({
+    const classGaps = input2.classes.map((label, c2) => ({
       label,
-      tprGap: gapOf((g) => g.tpr[c3]),
-      fprGap: gapOf((g) => g.fpr[c3])
+      tprGap: gapOf((g) => g.tpr[c2]),
+      fprGap: gapOf((g) => g.fpr[c2])
     }));
     const worstOf = (cg) => Math.max(cg.tprGap?.value ?? -1, cg.fprGap?.value ?? -1);
     classGaps.sort((a, b) => worstOf(b) - worstOf(a) || compare(a.label, b.label));
@@ -40316,12 +40316,12 @@ function groupStats(value, items, K, options) {
   }
   const tpr = [];
   const fpr = [];
-  for (let c3 = 0; c3 < K; c3++) {
-    const pos = positives[c3];
+  for (let c2 = 0; c2 < K; c2++) {
+    const pos = positives[c2];
     const neg = n - pos;
-    tpr.push(pos >= options.minClassSupport && pos > 0 ? truePositives[c3] / pos : null);
+    tpr.push(pos >= options.minClassSupport && pos > 0 ? truePositives[c2] / pos : null);
     fpr.push(
-      neg >= options.minClassSupport && neg > 0 ? (predicted[c3] - truePositives[c3]) / neg : null
+      neg >= options.minClassSupport && neg > 0 ? (predicted[c2] - truePositives[c2]) / neg : null
     );
   }
   const ci = wilsonInterval(correct, n);
@@ -40369,18 +40369,18 @@ var init_bias = __esm({
       id: "bias",
       title: "Group disparity",
       run(ctx) {
-        const c3 = ctx.config.bias;
-        if (!c3.enabled) return skipped("disabled in config");
+        const c2 = ctx.config.bias;
+        if (!c2.enabled) return skipped("disabled in config");
         if (ctx.input.objects) return skipped(NO_SINGLE_LABEL);
-        if (c3.attributes.length === 0)
+        if (c2.attributes.length === 0)
           return skipped("no sensitive attributes (set data.bias.attributes)");
         const { examples, classes, candidate } = ctx.input;
         const finding = analyseBias(
           { examples, classes, candidate },
           {
-            attributes: c3.attributes,
-            minGroupSize: c3.minGroupSize,
-            minClassSupport: c3.minClassSupport
+            attributes: c2.attributes,
+            minGroupSize: c2.minGroupSize,
+            minClassSupport: c2.minClassSupport
           }
         );
         return finding ?? skipped("no clean candidate prediction matches an example");
@@ -40497,14 +40497,14 @@ function checkBoxes(input2, maxListed) {
   let empty2 = 0;
   for (let i = 0; i < n; i++) if (gt.offsets[i + 1] === gt.offsets[i]) empty2++;
   const total = found.objects;
-  const classes = found.perClass.map((c3, k) => ({
+  const classes = found.perClass.map((c2, k) => ({
     class: input2.classes[k],
-    objects: c3.objects,
-    images: c3.images,
-    share: total === 0 ? 0 : c3.objects / total
+    objects: c2.objects,
+    images: c2.images,
+    share: total === 0 ? 0 : c2.objects / total
   }));
   const rarest = classes.reduce(
-    (min, c3) => min === void 0 || c3.objects < min.objects ? c3 : min,
+    (min, c2) => min === void 0 || c2.objects < min.objects ? c2 : min,
     void 0
   );
   const tinyCount = countTiny(gt);
@@ -40918,15 +40918,15 @@ var init_image_properties = __esm({
       id: "imageProperties",
       title: "Image properties",
       run(ctx) {
-        const c3 = ctx.config.imageProperties;
-        if (!c3.enabled) return skipped("disabled in config");
+        const c2 = ctx.config.imageProperties;
+        if (!c2.enabled) return skipped("disabled in config");
         const scans = ctx.input.scans?.examples;
         if (!scans || ctx.input.reference && !ctx.input.scans?.reference) return skipped(NOT_SCANNED);
         const reference = ctx.input.scans?.reference;
         const toProperty = (s) => s.ok ? { id: s.id, ok: true, properties: s.properties } : { id: s.id, ok: false, error: s.error };
         return analyseImageProperties(scans.map(toProperty), reference?.map(toProperty), {
-          outlierZ: c3.outlierZ,
-          alpha: c3.alpha,
+          outlierZ: c2.outlierZ,
+          alpha: c2.alpha,
           maxListed: ctx.config.maxListed
         });
       },
@@ -40990,10 +40990,10 @@ function confidentLearning(labels, probs, classCount, options) {
   }
   const calibrated = C.map((row2, i) => {
     const rowSum = row2.reduce((a, b) => a + b, 0);
-    return row2.map((c3) => rowSum > 0 ? c3 / rowSum * counts2[i] : 0);
+    return row2.map((c2) => rowSum > 0 ? c2 / rowSum * counts2[i] : 0);
   });
   const total = calibrated.reduce((s, row2) => s + row2.reduce((a, b) => a + b, 0), 0);
-  const joint = calibrated.map((row2) => row2.map((c3) => total > 0 ? c3 / total : 0));
+  const joint = calibrated.map((row2) => row2.map((c2) => total > 0 ? c2 / total : 0));
   let trace = 0;
   for (let i = 0; i < K; i++) trace += joint[i][i];
   const estimatedNoiseRate = total > 0 ? Math.max(0, 1 - trace) : 0;
@@ -41186,16 +41186,16 @@ var init_label_issues = __esm({
       id: "labelIssues",
       title: "Label issues",
       run(ctx) {
-        const c3 = ctx.config.labelIssues;
-        if (!c3.enabled) return skipped("disabled in config");
+        const c2 = ctx.config.labelIssues;
+        if (!c2.enabled) return skipped("disabled in config");
         if (ctx.input.objects) return skipped(NO_SINGLE_LABEL);
         const { examples, classes, candidate, baseline } = ctx.input;
         const finding = findLabelIssues(
           { examples, classes, candidate, ...baseline ? { baseline } : {} },
           {
-            method: c3.method,
-            rankBy: c3.rankBy,
-            requireBaselineAgreement: c3.requireBaselineAgreement,
+            method: c2.method,
+            rankBy: c2.rankBy,
+            requireBaselineAgreement: c2.requireBaselineAgreement,
             maxListed: ctx.config.maxListed
           }
         );
@@ -41525,7 +41525,7 @@ var init_hamming_index = __esm({
         const base = Math.floor(64 / chunkCount);
         let extra = 64 - base * chunkCount;
         let start = 0;
-        for (let c3 = 0; c3 < chunkCount; c3++) {
+        for (let c2 = 0; c2 < chunkCount; c2++) {
           const width = base + (extra > 0 ? 1 : 0);
           if (extra > 0) extra--;
           this.chunks.push(buildChunk(columns2, start, width));
@@ -41575,10 +41575,10 @@ var init_hamming_index = __esm({
         }
         const stamp = this.nextEpoch();
         const seen = this.seen;
-        for (let c3 = 0; c3 < this.chunks.length; c3++) {
-          const chunk = this.chunks[c3];
+        for (let c2 = 0; c2 < this.chunks.length; c2++) {
+          const chunk = this.chunks[c2];
           const key2 = chunkKey(qhi, qlo, chunk.start, chunk.width);
-          const masks = plan[c3];
+          const masks = plan[c2];
           const offsets = chunk.offsets;
           const ids = chunk.ids;
           for (let m = 0; m < masks.length; m++) {
@@ -41792,10 +41792,10 @@ function nearPairs(images, options) {
   for (const region of SIGNATURE_REGIONS) {
     const { members: members2, hashes } = regionMembers(images, region, options.hash);
     const index2 = HammingIndex.build(hashes, { radius: options.threshold });
-    for (const pair3 of index2.pairsWithin(options.threshold)) {
-      const a = members2[pair3.i];
-      const b = members2[pair3.j];
-      const d = options.hash === "both" ? modeDistance(images[a].signature[region], images[b].signature[region], "both") : pair3.distance;
+    for (const pair2 of index2.pairsWithin(options.threshold)) {
+      const a = members2[pair2.i];
+      const b = members2[pair2.j];
+      const d = options.hash === "both" ? modeDistance(images[a].signature[region], images[b].signature[region], "both") : pair2.distance;
       if (d > options.threshold) continue;
       const key2 = a * n + b;
       const previous = candidates.get(key2);
@@ -41995,8 +41995,8 @@ var init_near_duplicates = __esm({
       id: "duplicates",
       title: "Duplicates",
       run(ctx) {
-        const c3 = ctx.config.duplicates;
-        if (!c3.enabled) return skipped("disabled in config");
+        const c2 = ctx.config.duplicates;
+        if (!c2.enabled) return skipped("disabled in config");
         const scans = ctx.input.scans?.examples;
         if (!scans) return skipped(NOT_SCANNED);
         const images = scans.flatMap((s, k) => {
@@ -42004,10 +42004,10 @@ var init_near_duplicates = __esm({
           return h ? [h] : [];
         });
         return findDuplicates(images, {
-          hash: c3.hash,
-          threshold: c3.hammingThreshold,
-          pixelCheck: c3.pixelCheck,
-          maxPixelDifference: c3.maxPixelDifference,
+          hash: c2.hash,
+          threshold: c2.hammingThreshold,
+          pixelCheck: c2.pixelCheck,
+          maxPixelDifference: c2.maxPixelDifference,
           maxListed: ctx.config.maxListed
         });
       },
@@ -42030,8 +42030,8 @@ var init_near_duplicates = __esm({
       id: "leakage",
       title: "Train/eval leakage",
       run(ctx) {
-        const c3 = ctx.config.leakage;
-        if (!c3.enabled) return skipped("disabled in config");
+        const c2 = ctx.config.leakage;
+        if (!c2.enabled) return skipped("disabled in config");
         const train = ctx.input.train;
         if (!train) return skipped("no training manifest (set data.trainManifest)");
         const evalScans = ctx.input.scans?.examples;
@@ -42046,11 +42046,11 @@ var init_near_duplicates = __esm({
           return h ? [h] : [];
         });
         return findLeakage(evalImages, trainImages, {
-          hash: c3.hash,
-          threshold: c3.hammingThreshold,
-          pixelCheck: c3.pixelCheck,
-          maxPixelDifference: c3.maxPixelDifference,
-          near: c3.near,
+          hash: c2.hash,
+          threshold: c2.hammingThreshold,
+          pixelCheck: c2.pixelCheck,
+          maxPixelDifference: c2.maxPixelDifference,
+          near: c2.near,
           maxListed: ctx.config.maxListed
         });
       },
@@ -42203,7 +42203,7 @@ function checkRepresentativity(items, options) {
   const comparisons = [];
   const label = { kind: "label" };
   if (options.expectedLabel !== void 0) {
-    const shares = options.expectedLabel === "uniform" ? Object.fromEntries(options.classes.map((c3) => [c3, 1])) : options.expectedLabel;
+    const shares = options.expectedLabel === "uniform" ? Object.fromEntries(options.classes.map((c2) => [c2, 1])) : options.expectedLabel;
     comparisons.push(
       compareToShares(items, label, shares, { ...options, knownCategories: options.classes })
     );
@@ -42228,20 +42228,20 @@ function checkRepresentativity(items, options) {
       comparisons.push(compareToReference(items, options.reference, dim, options));
   }
   if (comparisons.length === 0) return void 0;
-  const pValues = comparisons.flatMap((c3) => c3.chiSquare ? [c3.chiSquare.pValue] : []);
+  const pValues = comparisons.flatMap((c2) => c2.chiSquare ? [c2.chiSquare.pValue] : []);
   return {
     status: "ran",
     comparisons,
-    maxTvd: Math.max(0, ...comparisons.map((c3) => c3.tvd)),
+    maxTvd: Math.max(0, ...comparisons.map((c2) => c2.tvd)),
     minPValue: pValues.length > 0 ? Math.min(...pValues) : 1,
-    significantCount: comparisons.filter((c3) => c3.significant).length
+    significantCount: comparisons.filter((c2) => c2.significant).length
   };
 }
 function dimensionName(dim) {
   return dim.kind === "label" ? "label" : dim.column;
 }
-function sortedUnion(a, b, c3) {
-  return [.../* @__PURE__ */ new Set([...a, ...b, ...c3])].sort(compare3);
+function sortedUnion(a, b, c2) {
+  return [.../* @__PURE__ */ new Set([...a, ...b, ...c2])].sort(compare3);
 }
 function sum(values) {
   let s = 0;
@@ -42261,20 +42261,20 @@ var init_representativity = __esm({
       id: "representativity",
       title: "Representativity",
       run(ctx) {
-        const c3 = ctx.config.representativity;
-        if (!c3.enabled) return skipped("disabled in config");
+        const c2 = ctx.config.representativity;
+        if (!c2.enabled) return skipped("disabled in config");
         const detection = ctx.input.objects !== void 0;
         const unlabelled = (items2) => items2.map((i) => ({ ...i.metadata ? { metadata: i.metadata } : {} }));
         const items = detection ? unlabelled(ctx.input.examples) : ctx.input.examples;
         const reference = ctx.input.reference && (detection ? unlabelled(ctx.input.reference) : ctx.input.reference);
         const finding = checkRepresentativity(items, {
-          ...c3.expected.label !== void 0 ? { expectedLabel: c3.expected.label } : {},
-          expectedMetadata: c3.expected.metadata,
+          ...c2.expected.label !== void 0 ? { expectedLabel: c2.expected.label } : {},
+          expectedMetadata: c2.expected.metadata,
           ...reference ? { reference } : {},
-          ...c3.columns ? { columns: c3.columns } : {},
+          ...c2.columns ? { columns: c2.columns } : {},
           classes: ctx.input.classes,
-          minSupport: c3.minSupport,
-          alpha: c3.alpha
+          minSupport: c2.minSupport,
+          alpha: c2.alpha
         });
         return finding ?? skipped(
           "nothing to compare with (set data.representativity.expected or data.referenceManifest)"
@@ -42346,8 +42346,8 @@ function renderDataSection(result, options = {}) {
   for (const id of ORDER) {
     const finding = result.checks[id];
     if (!finding || finding.status === "skipped") continue;
-    const block3 = detailsFor(id, finding);
-    if (block3) parts.push(block3, "");
+    const block2 = detailsFor(id, finding);
+    if (block2) parts.push(block2, "");
   }
   return parts.join("\n").trimEnd() + "\n";
 }
@@ -42407,7 +42407,7 @@ function detailsFor(id, f) {
         formatNumber(i.normalizedMargin)
       ]);
       const table2 = markdownTable2(["id", "given", "suggested", "p(given)", "margin"], rows);
-      const pairs = x.topConfusions.map((c3) => `${escapeMarkdown(c3.given)} \u2192 ${escapeMarkdown(c3.suggested)} (${c3.count})`).join(", ");
+      const pairs = x.topConfusions.map((c2) => `${escapeMarkdown(c2.given)} \u2192 ${escapeMarkdown(c2.suggested)} (${c2.count})`).join(", ");
       return details(
         `Label issues: ${x.issueCount} suspects, most suspicious first`,
         `${table2}${more(x.issueCount, Math.min(ROWS, x.issues.length))}
@@ -42449,19 +42449,19 @@ Near = ${x.hash} Hamming distance \u2264 ${x.threshold} of 64 bits.`
     }
     case "representativity": {
       const x = f;
-      const rows = x.comparisons.map((c3) => {
-        const worst2 = c3.categories[0];
+      const rows = x.comparisons.map((c2) => {
+        const worst2 = c2.categories[0];
         const notes = [
-          c3.unexpected.length ? `unexpected: ${list(c3.unexpected, 5)}` : "",
-          c3.missing.length ? `missing: ${list(c3.missing, 5)}` : "",
-          c3.belowMinSupport.length ? `below min support: ${list(c3.belowMinSupport, 5)}` : "",
-          c3.lowExpectedCounts ? "some expected counts < 5" : ""
+          c2.unexpected.length ? `unexpected: ${list(c2.unexpected, 5)}` : "",
+          c2.missing.length ? `missing: ${list(c2.missing, 5)}` : "",
+          c2.belowMinSupport.length ? `below min support: ${list(c2.belowMinSupport, 5)}` : "",
+          c2.lowExpectedCounts ? "some expected counts < 5" : ""
         ].filter(Boolean);
         return [
-          escapeMarkdown(dimensionName(c3.dimension)),
-          c3.source,
-          formatNumber(c3.tvd),
-          c3.chiSquare ? `${formatPValue(c3.chiSquare.pValue)} (\u03C7\xB2 ${formatNumber(c3.chiSquare.statistic)}, df ${c3.chiSquare.df})` : "n/a",
+          escapeMarkdown(dimensionName(c2.dimension)),
+          c2.source,
+          formatNumber(c2.tvd),
+          c2.chiSquare ? `${formatPValue(c2.chiSquare.pValue)} (\u03C7\xB2 ${formatNumber(c2.chiSquare.statistic)}, df ${c2.chiSquare.df})` : "n/a",
           worst2 ? `${escapeMarkdown(worst2.value)}: ${formatPercent(worst2.observedShare)} vs ${formatPercent(worst2.expectedShare)}` : "",
           notes.join("; ")
         ];
@@ -42575,7 +42575,7 @@ function boxDetails(x) {
   blocks.push(
     markdownTable2(
       ["class", "objects", "share", "images"],
-      x.classes.slice(0, ROWS).map((c3) => [escapeMarkdown(c3.class), String(c3.objects), formatPercent(c3.share), String(c3.images)])
+      x.classes.slice(0, ROWS).map((c2) => [escapeMarkdown(c2.class), String(c2.objects), formatPercent(c2.share), String(c2.images)])
     ) + more(x.classes.length, Math.min(ROWS, x.classes.length))
   );
   const b = x.areaBuckets;
@@ -43055,7 +43055,7 @@ var init_suite = __esm({
         if (cfg.bias.enabled)
           checkNamedColumns(
             ctx,
-            cfg.bias.attributes.map((c3, i) => [["data", "bias", "attributes", i], c3])
+            cfg.bias.attributes.map((c2, i) => [["data", "bias", "attributes", i], c2])
           );
         return cfg;
       },
@@ -43469,9 +43469,9 @@ function discoveryFeatures(examples, exRows, images, columns2, props, bins, prep
   const encodeColumn = (name) => {
     const fromProps = binned.get(name);
     if (fromProps) return fromProps;
-    const c3 = examples.column(name);
-    if (c3 < 0) return { values: [], codes: new Int32Array(n).fill(-1) };
-    const m = prepared?.get(name) ?? examples.metadata[c3];
+    const c2 = examples.column(name);
+    if (c2 < 0) return { values: [], codes: new Int32Array(n).fill(-1) };
+    const m = prepared?.get(name) ?? examples.metadata[c2];
     const codes = Int32Array.from({ length: n }, (_, t) => m.codes[exRows[t]] - 1);
     return presentInOrder(m.values, codes);
   };
@@ -43484,7 +43484,7 @@ function selectFeatures(features, rows) {
     features: features.features,
     values: features.values,
     codes: features.codes.map(
-      (c3) => Int32Array.from({ length: rows.length }, (_, t) => c3[rows[t]])
+      (c2) => Int32Array.from({ length: rows.length }, (_, t) => c2[rows[t]])
     )
   };
 }
@@ -43538,9 +43538,9 @@ function sliceColumns(examples, exRows, names, spec) {
   const columns2 = /* @__PURE__ */ new Map();
   const notes = [];
   for (const name of new Set(names)) {
-    const c3 = examples.column(name);
-    if (c3 < 0) continue;
-    const m = examples.metadata[c3];
+    const c2 = examples.column(name);
+    if (c2 < 0) continue;
+    const m = examples.metadata[c2];
     const present = new Uint8Array(m.values.length + 1);
     for (let p = 0; p < exRows.length; p++) present[m.codes[exRows[p]]] = 1;
     const used = m.values.filter((_, v) => present[v + 1] === 1);
@@ -43590,8 +43590,8 @@ function buildSlices(examples, exRows, spec) {
   const labelRank = new Float64Array(examples.labels.length);
   labelOrder.forEach((v, r) => labelRank[v] = r);
   const group = (kind, columns2) => {
-    if (kind !== "class" && columns2.some((c3) => !prepared.has(c3))) return;
-    const cols = columns2.map((c3) => {
+    if (kind !== "class" && columns2.some((c2) => !prepared.has(c2))) return;
+    const cols = columns2.map((c2) => {
       if (kind === "class")
         return {
           codes: examples.labelCodes,
@@ -43600,10 +43600,10 @@ function buildSlices(examples, exRows, spec) {
           rank: labelRank,
           binned: false
         };
-      const m = prepared.get(c3);
+      const m = prepared.get(c2);
       return { codes: m.codes, values: m.values, offset: 1, rank: m.rank, binned: m.binned };
     });
-    const radix = cols.map((c3) => c3.values.length + 1);
+    const radix = cols.map((c2) => c2.values.length + 1);
     const numeric = radix.reduce((a, b) => a * b, 1) < Number.MAX_SAFE_INTEGER;
     const keyOf2 = (e) => {
       let key2 = numeric ? 0 : "";
@@ -43631,7 +43631,7 @@ function buildSlices(examples, exRows, spec) {
     for (const { rows: list2 } of counts2.values()) {
       const e = exRows[list2[0]];
       const codes = cols.map((col) => col.codes[e] - col.offset);
-      const predicates = columns2.map((c3, k) => ({ column: c3, value: cols[k].values[codes[k]] }));
+      const predicates = columns2.map((c2, k) => ({ column: c2, value: cols[k].values[codes[k]] }));
       const key2 = predicates.map((p, k) => predicateText(p.column, p.value, cols[k].binned)).join(" & ");
       made.push({
         def: { key: key2, kind, predicates, rows: list2 },
@@ -43647,7 +43647,7 @@ function buildSlices(examples, exRows, spec) {
     });
     slices.push(...made.map((m) => m.def));
   };
-  for (const c3 of spec.columns) group("column", [c3]);
+  for (const c2 of spec.columns) group("column", [c2]);
   for (const cross of spec.crossings) group("crossing", cross);
   if (spec.classes) group("class", [CLASS_COLUMN]);
   return { slices, notes };
@@ -43956,9 +43956,9 @@ function columnValues(ctx) {
   const t = ctx.allExamples;
   const out = /* @__PURE__ */ new Map();
   for (const name of ctx.metadataColumns) {
-    const c3 = t.column(name);
-    if (c3 < 0) continue;
-    const m = t.metadata[c3];
+    const c2 = t.column(name);
+    if (c2 < 0) continue;
+    const m = t.metadata[c2];
     const used = new Uint8Array(m.values.length + 1);
     for (let e = 0; e < t.length; e++) used[m.codes[e]] = 1;
     const present = m.values.filter((_, v) => used[v + 1] === 1);
@@ -44015,22 +44015,22 @@ function checkScopes(ctx) {
       }
     }
   });
-  (config2.slices.columns ?? []).forEach((c3, i) => column(["slices", "columns", i], c3));
+  (config2.slices.columns ?? []).forEach((c2, i) => column(["slices", "columns", i], c2));
   config2.slices.crossings.forEach(
-    (cross, i) => cross.forEach((c3, j) => column(["slices", "crossings", i, j], c3))
+    (cross, i) => cross.forEach((c2, j) => column(["slices", "crossings", i, j], c2))
   );
-  config2.slices.bin.forEach((c3, i) => {
-    column(["slices", "bin", i], c3);
-    const all = [...values.get(c3) ?? []];
+  config2.slices.bin.forEach((c2, i) => {
+    column(["slices", "bin", i], c2);
+    const all = [...values.get(c2) ?? []];
     if (!all.every(isNumericText)) {
       const bad = all.find((v) => !isNumericText(v));
       at(
         ["slices", "bin", i],
-        `"${c3}" is not numeric (it has the value "${bad}"): only numbers can be binned`
+        `"${c2}" is not numeric (it has the value "${bad}"): only numbers can be binned`
       );
     }
   });
-  (config2.discovery.columns ?? []).forEach((c3, i) => column(["discovery", "columns", i], c3));
+  (config2.discovery.columns ?? []).forEach((c2, i) => column(["discovery", "columns", i], c2));
 }
 var init_scopes = __esm({
   "src/suites/regression/scopes.ts"() {
@@ -44326,7 +44326,7 @@ var init_regression = __esm({
             ...config2.regression.newlyFailing
           }
         ) : [];
-        const findingStatus = new Map(checks.map((c3) => [c3.target, c3.status]));
+        const findingStatus = new Map(checks.map((c2) => [c2.target, c2.status]));
         const slices = bodies.map(({ def, target, paired, stats }) => {
           const excess = excessByKey.get(def.key);
           const twin = sameAs.get(def.key);
@@ -44612,7 +44612,7 @@ function motionBlur(src, w, h, ch, radius, sigma, angleDeg) {
         }
         for (let t = 0; t < taps; t++) {
           const p = base + flat[t];
-          for (let c3 = 0; c3 < ch; c3++) acc[c3] += weights[t] * src[p + c3];
+          for (let c2 = 0; c2 < ch; c2++) acc[c2] += weights[t] * src[p + c2];
         }
       } else {
         for (let t = 0; t < taps; t++) {
@@ -44621,12 +44621,12 @@ function motionBlur(src, w, h, ch, radius, sigma, angleDeg) {
           sx = sx < 0 ? 0 : sx >= w ? w - 1 : sx;
           sy = sy < 0 ? 0 : sy >= h ? h - 1 : sy;
           const p = (sy * w + sx) * ch;
-          for (let c3 = 0; c3 < ch; c3++) acc[c3] += weights[t] * src[p + c3];
+          for (let c2 = 0; c2 < ch; c2++) acc[c2] += weights[t] * src[p + c2];
         }
       }
-      for (let c3 = 0; c3 < ch; c3++) {
-        const v = acc[c3] + 0.5;
-        out[base + c3] = v >= 255 ? 255 : v;
+      for (let c2 = 0; c2 < ch; c2++) {
+        const v = acc[c2] + 0.5;
+        out[base + c2] = v >= 255 ? 255 : v;
       }
     }
   }
@@ -44673,9 +44673,9 @@ function resampleLinear(src, w, ch, ys, xs) {
       const a = sb + xs.i0[x] * ch;
       const b = sb + xs.i1[x] * ch;
       const f = xs.f[x];
-      for (let c3 = 0; c3 < ch; c3++) {
-        const va = src[a + c3];
-        tmp[tb + x * ch + c3] = va + f * (src[b + c3] - va);
+      for (let c2 = 0; c2 < ch; c2++) {
+        const va = src[a + c2];
+        tmp[tb + x * ch + c2] = va + f * (src[b + c2] - va);
       }
     }
   }
@@ -44975,13 +44975,13 @@ var init_jpeg = __esm({
 // src/corruptions/pil-box.ts
 function boxCoeffs(inSize, outSize) {
   const key2 = inSize * 65536 + outSize;
-  let c3 = coeffCache.get(key2);
-  if (!c3) {
+  let c2 = coeffCache.get(key2);
+  if (!c2) {
     if (coeffCache.size > 64) coeffCache.clear();
-    c3 = computeBoxCoeffs(inSize, outSize);
-    coeffCache.set(key2, c3);
+    c2 = computeBoxCoeffs(inSize, outSize);
+    coeffCache.set(key2, c2);
   }
-  return c3;
+  return c2;
 }
 function computeBoxCoeffs(inSize, outSize) {
   const scale2 = inSize / outSize;
@@ -45096,7 +45096,7 @@ function image2(img, data) {
   return { width: img.width, height: img.height, data };
 }
 function contrast(img, severity, ctx) {
-  const c3 = ctx.params.contrast[severity - 1];
+  const c2 = ctx.params.contrast[severity - 1];
   const src = img.data;
   const sums = [0, 0, 0];
   for (let i = 0; i < src.length; i += 3) {
@@ -45109,7 +45109,7 @@ function contrast(img, severity, ctx) {
   for (let ch = 0; ch < 3; ch++) {
     const mean2 = sums[ch] / n / 255;
     for (let v = 0; v < 256; v++) {
-      const x = ((v / 255 - mean2) * c3 + mean2) * 255;
+      const x = ((v / 255 - mean2) * c2 + mean2) * 255;
       lut[ch * 256 + v] = x >= 255 ? 255 : x > 0 ? x : 0;
     }
   }
@@ -45231,10 +45231,10 @@ function elasticTransform(img, severity, ctx) {
   return image2(img, toBytes(out));
 }
 function pixelate(img, severity, ctx) {
-  const c3 = ctx.params.pixelate[severity - 1];
+  const c2 = ctx.params.pixelate[severity - 1];
   const { width: w, height: h } = img;
-  const sw = Math.max(1, Math.trunc(w * c3));
-  const sh = Math.max(1, Math.trunc(h * c3));
+  const sw = Math.max(1, Math.trunc(w * c2));
+  const sh = Math.max(1, Math.trunc(h * c2));
   return image2(
     img,
     resizeBox(img.data, w, h, [
@@ -45330,11 +45330,11 @@ function gaussianNoise(img, severity, ctx) {
   });
 }
 function speckleNoise(img, severity, ctx) {
-  const c3 = ctx.params.speckle_noise[severity - 1];
+  const c2 = ctx.params.speckle_noise[severity - 1];
   return perValue(img, ctx, (src) => {
     const out = new Uint8Array(src.length);
     const z2 = new Float32Array(src.length);
-    ctx.rng.fillNormal(z2, 0, c3);
+    ctx.rng.fillNormal(z2, 0, c2);
     for (let i = 0; i < src.length; i++) {
       const x = src[i];
       const v = x + x * z2[i];
@@ -45343,14 +45343,14 @@ function speckleNoise(img, severity, ctx) {
     return out;
   });
 }
-function poissonTables(c3) {
-  const hit = poissonCache.get(c3);
+function poissonTables(c2) {
+  const hit = poissonCache.get(c2);
   if (hit) return hit;
-  const kmax = Math.ceil(c3);
+  const kmax = Math.ceil(c2);
   const cdf = [];
   const guide = [];
   for (let v = 0; v < 256; v++) {
-    const lambda = v / 255 * c3;
+    const lambda = v / 255 * c2;
     const F = new Float64Array(kmax);
     let p = Math.exp(-lambda);
     let acc = 0;
@@ -45369,14 +45369,14 @@ function poissonTables(c3) {
     guide.push(g);
   }
   const bytes = new Uint8Array(kmax + 1);
-  for (let k = 0; k <= kmax; k++) bytes[k] = Math.min(1, k / c3) * 255;
+  for (let k = 0; k <= kmax; k++) bytes[k] = Math.min(1, k / c2) * 255;
   const tables = { cdf, guide, bytes };
-  poissonCache.set(c3, tables);
+  poissonCache.set(c2, tables);
   return tables;
 }
 function shotNoise(img, severity, ctx) {
-  const c3 = ctx.params.shot_noise[severity - 1];
-  const { cdf, guide, bytes } = poissonTables(c3);
+  const c2 = ctx.params.shot_noise[severity - 1];
+  const { cdf, guide, bytes } = poissonTables(c2);
   const kmax = bytes.length - 1;
   return perValue(img, ctx, (src) => {
     const out = new Uint8Array(src.length);
@@ -45608,13 +45608,13 @@ function mix32(h) {
 function hashString(text) {
   let a = 608135816;
   let b = 2242054355;
-  let c3 = 320440878;
+  let c2 = 320440878;
   let d = 57701188;
   for (let i = 0; i < text.length; i++) {
     const k = text.charCodeAt(i);
     a = Math.imul(a ^ k, 16777619);
     b = Math.imul(b ^ k, 1540483477);
-    c3 = Math.imul(c3 ^ k, 668265263);
+    c2 = Math.imul(c2 ^ k, 668265263);
     d = Math.imul(d ^ k, 374761393);
     a = a << 13 | a >>> 19;
     b = b << 17 | b >>> 15;
@@ -45622,9 +45622,9 @@ function hashString(text) {
   const n = text.length;
   a = mix32(a ^ n);
   b = mix32(b ^ a);
-  c3 = mix32(c3 ^ b);
-  d = mix32(d ^ c3);
-  return [a, b, c3, d];
+  c2 = mix32(c2 ^ b);
+  d = mix32(d ^ c2);
+  return [a, b, c2, d];
 }
 function rejectScratch(n) {
   const want = (n >> 5) + 64;
@@ -45979,9 +45979,9 @@ function generate(index2) {
   const data = new Uint8Array(n * 3);
   for (let i = 0; i < n; i++) {
     const z2 = (s[i] - mean2) / std;
-    for (let c3 = 0; c3 < 3; c3++) {
-      const v = t.mean[c3] + t.std[c3] * z2 + 0.5;
-      data[i * 3 + c3] = v >= 255 ? 255 : v > 0 ? v : 0;
+    for (let c2 = 0; c2 < 3; c2++) {
+      const v = t.mean[c2] + t.std[c2] * z2 + 0.5;
+      data[i * 3 + c2] = v >= 255 ? 255 : v > 0 ? v : 0;
     }
   }
   return { width: w, height: h, data };
@@ -46141,9 +46141,9 @@ function frost(img, severity, ctx) {
       const tx = (x0 + (sw === w ? x : Math.floor((x + 0.5) * sw / w))) % tex.width;
       const t = (ty * tex.width + tx) * 3;
       const o = (y * w + x) * 3;
-      for (let c3 = 0; c3 < 3; c3++) {
-        const v = a * src[o + c3] + b * td[t + c3];
-        out[o + c3] = v >= 255 ? 255 : v;
+      for (let c2 = 0; c2 < 3; c2++) {
+        const v = a * src[o + c2] + b * td[t + c2];
+        out[o + c2] = v >= 255 ? 255 : v;
       }
     }
   }
@@ -46171,19 +46171,19 @@ function fog(img, severity, ctx) {
     for (let x = 0; x < w; x++) {
       const f = amount * map2[row2 + (x & mask)];
       const o = (y * w + x) * 3;
-      for (let c3 = 0; c3 < 3; c3++) {
-        const v = (src[o + c3] / 255 + f) * gain;
-        out[o + c3] = v >= 255 ? 255 : v;
+      for (let c2 = 0; c2 < 3; c2++) {
+        const v = (src[o + c2] / 255 + f) * gain;
+        out[o + c2] = v >= 255 ? 255 : v;
       }
     }
   }
   return image3(img, out);
 }
 function brightness(img, severity, ctx) {
-  const c3 = ctx.params.brightness[severity - 1];
+  const c2 = ctx.params.brightness[severity - 1];
   const scale2 = new Float64Array(256);
-  for (let m = 1; m < 256; m++) scale2[m] = Math.min(m / 255 + c3, 1) * 255 / m;
-  const black = Math.min(c3, 1) * 255 + 1e-9;
+  for (let m = 1; m < 256; m++) scale2[m] = Math.min(m / 255 + c2, 1) * 255 / m;
+  const black = Math.min(c2, 1) * 255 + 1e-9;
   const src = img.data;
   const out = new Uint8Array(src.length);
   for (let i = 0; i < src.length; i += 3) {
@@ -46253,9 +46253,9 @@ function spatter(img, severity, ctx) {
   for (let p = 0; p < n; p++) {
     let mv = m[p];
     if (mv < 0.8) mv = 0;
-    for (let c3 = 0; c3 < 3; c3++) {
-      const v = (src[p * 3 + c3] / 255 * (1 - mv) + MUD[c3] * mv) * 255;
-      out[p * 3 + c3] = v >= 255 ? 255 : v > 0 ? v : 0;
+    for (let c2 = 0; c2 < 3; c2++) {
+      const v = (src[p * 3 + c2] / 255 * (1 - mv) + MUD[c2] * mv) * 255;
+      out[p * 3 + c2] = v >= 255 ? 255 : v > 0 ? v : 0;
     }
   }
   return image3(img, out);
@@ -46544,15 +46544,15 @@ function robustnessGates(result, config2) {
       });
     } else {
       let worst2 = { drop: -Infinity, at: "", cand: NaN, base: NaN };
-      for (const c3 of result.corruptions) {
+      for (const c2 of result.corruptions) {
         result.severities.forEach((s, i) => {
-          const drop = base.accuracy[c3][i] - result.candidate.accuracy[c3][i];
+          const drop = base.accuracy[c2][i] - result.candidate.accuracy[c2][i];
           if (drop > worst2.drop)
             worst2 = {
               drop,
-              at: `${c3}@${s}`,
-              cand: result.candidate.accuracy[c3][i],
-              base: base.accuracy[c3][i]
+              at: `${c2}@${s}`,
+              cand: result.candidate.accuracy[c2][i],
+              base: base.accuracy[c2][i]
             };
         });
       }
@@ -46592,28 +46592,28 @@ function robustnessGates(result, config2) {
   const noBaseline = () => "no baseline to compare with";
   if (g.maxMPCDrop !== void 0) {
     const max = g.maxMPCDrop;
-    const c3 = cmp?.mPC;
-    const drop = c3 ? c3.baseline - c3.candidate : NaN;
+    const c2 = cmp?.mPC;
+    const drop = c2 ? c2.baseline - c2.candidate : NaN;
     rule("maxMPCDrop", `mPC drop \u2264 ${max.toFixed(3)}`, {
-      value: c3 && Number.isFinite(c3.candidate) ? c3.candidate : null,
-      ...c3 && Number.isFinite(c3.baseline) ? { baseline: c3.baseline } : {},
+      value: c2 && Number.isFinite(c2.candidate) ? c2.candidate : null,
+      ...c2 && Number.isFinite(c2.baseline) ? { baseline: c2.baseline } : {},
       measured: Number.isFinite(drop) ? drop : null,
       bound: "atMost",
       tolerance: 1e-12,
-      reason: () => c3 ? `mPC (mean mAP under corruption) ${c3.baseline.toFixed(3)} \u2192 ${c3.candidate.toFixed(3)} (${dropText("map", drop)}${c3.interval ? `; \u0394 ${Math.round(c3.interval.confidence * 100)}% CI [${signed2(c3.interval.lower)}, ${signed2(c3.interval.upper)}]` : ""})` : noBaseline()
+      reason: () => c2 ? `mPC (mean mAP under corruption) ${c2.baseline.toFixed(3)} \u2192 ${c2.candidate.toFixed(3)} (${dropText("map", drop)}${c2.interval ? `; \u0394 ${Math.round(c2.interval.confidence * 100)}% CI [${signed2(c2.interval.lower)}, ${signed2(c2.interval.upper)}]` : ""})` : noBaseline()
     });
   }
   if (g.maxRPCDrop !== void 0) {
     const max = g.maxRPCDrop;
-    const c3 = cmp?.rPC;
-    const drop = c3 ? c3.baseline - c3.candidate : NaN;
+    const c2 = cmp?.rPC;
+    const drop = c2 ? c2.baseline - c2.candidate : NaN;
     rule("maxRPCDrop", `rPC drop \u2264 ${pct2(max)}`, {
-      value: c3 && Number.isFinite(c3.candidate) ? c3.candidate : null,
-      ...c3 && Number.isFinite(c3.baseline) ? { baseline: c3.baseline } : {},
+      value: c2 && Number.isFinite(c2.candidate) ? c2.candidate : null,
+      ...c2 && Number.isFinite(c2.baseline) ? { baseline: c2.baseline } : {},
       measured: Number.isFinite(drop) ? drop : null,
       bound: "atMost",
       tolerance: 1e-12,
-      reason: () => c3 ? `rPC (mPC / clean mAP) ${pct2(c3.baseline)} \u2192 ${pct2(c3.candidate)} (${dropText(void 0, drop)})` : noBaseline()
+      reason: () => c2 ? `rPC (mPC / clean mAP) ${pct2(c2.baseline)} \u2192 ${pct2(c2.candidate)} (${dropText(void 0, drop)})` : noBaseline()
     });
   }
   if (g.minRPC !== void 0) {
@@ -46656,10 +46656,10 @@ var init_gates2 = __esm({
 function corruptionPerformance(clean, corrupted) {
   const perCorruption = {};
   const means = [];
-  for (const [c3, bySeverity2] of Object.entries(corrupted)) {
+  for (const [c2, bySeverity2] of Object.entries(corrupted)) {
     const defined2 = Object.values(bySeverity2).filter((v) => v > -1);
     const m = defined2.length > 0 ? defined2.reduce((a, b) => a + b, 0) / defined2.length : null;
-    perCorruption[c3] = m;
+    perCorruption[c2] = m;
     if (m !== null) means.push(m);
   }
   const mPC = means.length > 0 ? means.reduce((a, b) => a + b, 0) / means.length : null;
@@ -46730,7 +46730,7 @@ function colorJitter(img, j) {
   if (j.saturation !== void 0 && j.saturation !== 1) {
     for (let i = 0; i < n; i += 3) {
       const g = grey(d[i], d[i + 1], d[i + 2]);
-      for (let c3 = 0; c3 < 3; c3++) d[i + c3] = clampByte(g + (d[i + c3] - g) * j.saturation);
+      for (let c2 = 0; c2 < 3; c2++) d[i + c2] = clampByte(g + (d[i + c2] - g) * j.saturation);
     }
   }
   if (j.hue !== void 0 && j.hue !== 0) shiftHue(d, j.hue);
@@ -46756,11 +46756,11 @@ function fold(t, n, border) {
 }
 function warpAffine(img, m, border) {
   const { width: w, height: h, data: src } = img;
-  const [a, b, c3, d, e, f] = m;
+  const [a, b, c2, d, e, f] = m;
   const out = new Uint8Array(src.length);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      let sx = a * x + b * y + c3;
+      let sx = a * x + b * y + c2;
       let sy = d * x + e * y + f;
       const rx = Math.round(sx);
       const ry = Math.round(sy);
@@ -47094,11 +47094,11 @@ import { createHash } from "node:crypto";
 function stratifiedSample(examples, size, columns2, seed) {
   if (size >= examples.length) return new Set(examples.ids);
   const strata = /* @__PURE__ */ new Map();
-  const cols = columns2.map((c3) => examples.column(c3));
+  const cols = columns2.map((c2) => examples.column(c2));
   for (let i = 0; i < examples.length; i++) {
     const key2 = JSON.stringify([
       examples.labelCodes[i],
-      ...cols.map((c3) => c3 < 0 ? null : examples.value(c3, i) ?? null)
+      ...cols.map((c2) => c2 < 0 ? null : examples.value(c2, i) ?? null)
     ]);
     const list2 = strata.get(key2);
     if (list2) list2.push(i);
@@ -47181,7 +47181,7 @@ var init_plan = __esm({
     init_transforms();
     init_robustness3();
     init_sample();
-    corruptionVariant = (c3, s) => `${c3}@${s}`;
+    corruptionVariant = (c2, s) => `${c2}@${s}`;
     transformVariant = (name) => `t:${name}`;
   }
 });
@@ -47245,17 +47245,17 @@ function modelRobustness(ctx, metric, by, ids, plan, extras = true) {
     }
     return n > 0 ? f / n : NaN;
   };
-  for (const c3 of plan.corruptions) {
-    accuracy[c3] = plan.severities.map(
-      (s) => valueOf2(ctx, metric, ids, by.get(corruptionVariant(c3, s)))
+  for (const c2 of plan.corruptions) {
+    accuracy[c2] = plan.severities.map(
+      (s) => valueOf2(ctx, metric, ids, by.get(corruptionVariant(c2, s)))
     );
-    meanAccuracy[c3] = accuracy[c3].reduce((a, b) => a + b, 0) / accuracy[c3].length;
-    for (const a of accuracy[c3]) {
+    meanAccuracy[c2] = accuracy[c2].reduce((a, b) => a + b, 0) / accuracy[c2].length;
+    for (const a of accuracy[c2]) {
       errSum += 1 - a;
       errCount++;
     }
     for (const s of plan.severities)
-      flipRate[corruptionVariant(c3, s)] = flips(corruptionVariant(c3, s));
+      flipRate[corruptionVariant(c2, s)] = flips(corruptionVariant(c2, s));
   }
   for (const t of plan.transforms) {
     flipRate[transformVariant(t.name)] = flips(transformVariant(t.name));
@@ -47274,12 +47274,12 @@ function modelRobustness(ctx, metric, by, ids, plan, extras = true) {
   const robustness = ctx.task.robustness;
   if (robustness && extras) {
     const perSeverity = Object.fromEntries(
-      plan.corruptions.map((c3) => [
-        c3,
+      plan.corruptions.map((c2) => [
+        c2,
         Object.fromEntries(
           plan.severities.map((s, i) => [
             s,
-            Number.isFinite(accuracy[c3][i]) ? accuracy[c3][i] : -1
+            Number.isFinite(accuracy[c2][i]) ? accuracy[c2][i] : -1
           ])
         )
       ])
@@ -47305,7 +47305,7 @@ function mpcInterval(ctx, metric, cand, base, ids, plan, options) {
   const n = ids.length;
   if (n === 0 || options.resamples === 0) return void 0;
   const variants = plan.corruptions.flatMap(
-    (c3) => plan.severities.map((s) => ({ c: c3, s, name: corruptionVariant(c3, s) }))
+    (c2) => plan.severities.map((s) => ({ c: c2, s, name: corruptionVariant(c2, s) }))
   );
   const sides2 = [cand, base].map(
     (by) => variants.map((v) => {
@@ -47322,8 +47322,8 @@ function mpcInterval(ctx, metric, cand, base, ids, plan, options) {
       let m = 0;
       for (let t = 0; t < n; t++) for (let r = 0; r < w[t]; r++) expanded[m++] = rows[t];
       const v = ctx.task.metricValues({ table: recs.table, rows: expanded }, [metric], ctx)[metric.name];
-      const { c: c3, s } = variants[k];
-      (perSeverity[c3] ??= {})[s] = v ?? -1;
+      const { c: c2, s } = variants[k];
+      (perSeverity[c2] ??= {})[s] = v ?? -1;
     });
     return corruptionPerformance(1, perSeverity).mPC ?? NaN;
   };
@@ -47370,7 +47370,7 @@ function computeRobustness(ctx, candRecords, baseRecords, plan, examples, option
   if (baseBy) {
     const baseline = modelRobustness(ctx, metric, baseBy, pairedIds, measured);
     const missing = plan.corruptions.filter(
-      (c3) => plan.severities.some((s) => !baseBy.has(corruptionVariant(c3, s)))
+      (c2) => plan.severities.some((s) => !baseBy.has(corruptionVariant(c2, s)))
     );
     if (missing.length > 0)
       notes.push(
@@ -47380,21 +47380,21 @@ function computeRobustness(ctx, candRecords, baseRecords, plan, examples, option
     if (!ctx.task.robustness) {
       const ce = {};
       const relativeCe = {};
-      for (const c3 of plan.corruptions) {
-        const eC = candidate.accuracy[c3].map((a) => 1 - a);
-        const eB = baseline.accuracy[c3].map((a) => 1 - a);
+      for (const c2 of plan.corruptions) {
+        const eC = candidate.accuracy[c2].map((a) => 1 - a);
+        const eB = baseline.accuracy[c2].map((a) => 1 - a);
         const sumC = eC.reduce((a, b) => a + b, 0);
         const sumB = eB.reduce((a, b) => a + b, 0);
-        ce[c3] = sumB > 0 && Number.isFinite(sumC) ? sumC / sumB : null;
+        ce[c2] = sumB > 0 && Number.isFinite(sumC) ? sumC / sumB : null;
         const relC = eC.reduce((a, e) => a + (e - (1 - candidate.cleanAccuracy)), 0);
         const relB = eB.reduce((a, e) => a + (e - (1 - baseline.cleanAccuracy)), 0);
-        relativeCe[c3] = relB > 0 && Number.isFinite(relC) ? relC / relB : null;
+        relativeCe[c2] = relB > 0 && Number.isFinite(relC) ? relC / relB : null;
       }
       const mean2 = (xs) => {
         const v = xs.filter((x) => x !== null);
         return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null;
       };
-      const undefinedRel = plan.corruptions.filter((c3) => relativeCe[c3] === null);
+      const undefinedRel = plan.corruptions.filter((c2) => relativeCe[c2] === null);
       if (undefinedRel.length > 0)
         notes.push(
           `Relative CE is undefined (the baseline does not degrade) for: ${undefinedRel.join(", ")}; left out of the relative mCE.`
@@ -47426,12 +47426,12 @@ function computeRobustness(ctx, candRecords, baseRecords, plan, examples, option
     }
     for (const [v, sIds] of [...values].sort((a, b) => compareText(a[0], b[0]))) {
       if (sIds.length < options.minSupport) continue;
-      const c3 = modelRobustness(ctx, metric, cand, sIds, measured, false);
+      const c2 = modelRobustness(ctx, metric, cand, sIds, measured, false);
       const b = baseBy ? modelRobustness(ctx, metric, baseBy, sIds, measured, false) : void 0;
       result.slices.push({
         key: `${col}=${v}`,
         n: sIds.length,
-        candidate: { corruptedAccuracy: c3.corruptedAccuracy, cleanAccuracy: c3.cleanAccuracy },
+        candidate: { corruptedAccuracy: c2.corruptedAccuracy, cleanAccuracy: c2.cleanAccuracy },
         ...b ? { baseline: { corruptedAccuracy: b.corruptedAccuracy, cleanAccuracy: b.cleanAccuracy } } : {}
       });
     }
@@ -47474,7 +47474,7 @@ function corruptionCount(names) {
 function bySeverity(r, model) {
   const m = r[model];
   return r.severities.map((_, i) => {
-    const xs = r.corruptions.map((c3) => m.accuracy[c3][i]).filter(finite2);
+    const xs = r.corruptions.map((c2) => m.accuracy[c2][i]).filter(finite2);
     return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
   });
 }
@@ -47503,15 +47503,15 @@ function renderRobustnessSection(r, opts) {
 
 ${r.sampleSize} sampled examples \xD7 ${corruptionCount(r.corruptions)} \xD7 ${r.severities.length} ${r.severities.length === 1 ? "severity" : "severities"} (${escapeMarkdown(parameterTableWords(r.table))})${r.transforms.length ? ` + ${r.transforms.length} transform${r.transforms.length === 1 ? "" : "s"}` : ""}. Clean ${st.name} on the sample: ${r.baseline ? `${st.value(r.baseline.cleanAccuracy)} \u2192 ` : ""}${st.value(r.candidate.cleanAccuracy)}; ${r.candidate.mPC !== void 0 ? "under corruption (mPC, the mean over corruptions of the mean over severities; rPC = mPC / clean, Michaelis et al. 2019)" : "corrupted"}: ${r.baseline ? `${st.value(r.baseline.mPC ?? r.baseline.corruptedAccuracy)} \u2192 ` : ""}${st.value(r.candidate.mPC ?? r.candidate.corruptedAccuracy)}.`
   );
-  const rows = r.corruptions.map((c3) => {
-    const cand = r.candidate.meanAccuracy[c3];
-    const base = r.baseline?.meanAccuracy[c3];
+  const rows = r.corruptions.map((c2) => {
+    const cand = r.candidate.meanAccuracy[c2];
+    const base = r.baseline?.meanAccuracy[c2];
     const worstIdx = r.baseline ? r.severities.reduce((w, _, i) => {
-      const d = sub(r.candidate.accuracy[c3][i], r.baseline.accuracy[c3][i]);
-      const dw = sub(r.candidate.accuracy[c3][w], r.baseline.accuracy[c3][w]);
+      const d = sub(r.candidate.accuracy[c2][i], r.baseline.accuracy[c2][i]);
+      const dw = sub(r.candidate.accuracy[c2][w], r.baseline.accuracy[c2][w]);
       return d < dw ? i : w;
     }, 0) : -1;
-    return { c: c3, cand, base, delta: sub(cand, base), worstIdx };
+    return { c: c2, cand, base, delta: sub(cand, base), worstIdx };
   });
   rows.sort(
     (a, b) => Number.isFinite(a.delta) && Number.isFinite(b.delta) ? a.delta - b.delta : sub(a.cand, b.cand)
@@ -48789,9 +48789,9 @@ var require_Alias = __commonJS({
       } else if (identity.isCollection(node2)) {
         let count2 = 0;
         for (const item of node2.items) {
-          const c3 = getAliasCount(doc, item, anchors2);
-          if (c3 > count2)
-            count2 = c3;
+          const c2 = getAliasCount(doc, item, anchors2);
+          if (c2 > count2)
+            count2 = c2;
         }
         return count2;
       } else if (identity.isPair(node2)) {
@@ -49920,8 +49920,8 @@ var require_Pair = __commonJS({
         return new _Pair(key2, value);
       }
       toJSON(_, ctx) {
-        const pair3 = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
-        return addPairToJSMap.addPairToJSMap(ctx, pair3, this);
+        const pair2 = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
+        return addPairToJSMap.addPairToJSMap(ctx, pair2, this);
       }
       toString(ctx, onComment, onChompKeep) {
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
@@ -50146,14 +50146,14 @@ var require_YAMLMap = __commonJS({
        * @param overwrite - If not set `true`, using a key that is already in the
        *   collection will throw. Otherwise, overwrites the previous value.
        */
-      add(pair3, overwrite) {
+      add(pair2, overwrite) {
         let _pair;
-        if (identity.isPair(pair3))
-          _pair = pair3;
-        else if (!pair3 || typeof pair3 !== "object" || !("key" in pair3)) {
-          _pair = new Pair.Pair(pair3, pair3?.value);
+        if (identity.isPair(pair2))
+          _pair = pair2;
+        else if (!pair2 || typeof pair2 !== "object" || !("key" in pair2)) {
+          _pair = new Pair.Pair(pair2, pair2?.value);
         } else
-          _pair = new Pair.Pair(pair3.key, pair3.value);
+          _pair = new Pair.Pair(pair2.key, pair2.value);
         const prev = findPair(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
@@ -50744,16 +50744,16 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair3 = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+            const pair2 = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
             if (item.commentBefore)
-              pair3.key.commentBefore = pair3.key.commentBefore ? `${item.commentBefore}
-${pair3.key.commentBefore}` : item.commentBefore;
+              pair2.key.commentBefore = pair2.key.commentBefore ? `${item.commentBefore}
+${pair2.key.commentBefore}` : item.commentBefore;
             if (item.comment) {
-              const cn = pair3.value ?? pair3.key;
+              const cn = pair2.value ?? pair2.key;
               cn.comment = cn.comment ? `${item.comment}
 ${cn.comment}` : item.comment;
             }
-            item = pair3;
+            item = pair2;
           }
           seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
         }
@@ -50834,13 +50834,13 @@ var require_omap = __commonJS({
         const map2 = /* @__PURE__ */ new Map();
         if (ctx?.onCreate)
           ctx.onCreate(map2);
-        for (const pair3 of this.items) {
+        for (const pair2 of this.items) {
           let key2, value;
-          if (identity.isPair(pair3)) {
-            key2 = toJS.toJS(pair3.key, "", ctx);
-            value = toJS.toJS(pair3.value, key2, ctx);
+          if (identity.isPair(pair2)) {
+            key2 = toJS.toJS(pair2.key, "", ctx);
+            value = toJS.toJS(pair2.value, key2, ctx);
           } else {
-            key2 = toJS.toJS(pair3, "", ctx);
+            key2 = toJS.toJS(pair2, "", ctx);
           }
           if (map2.has(key2))
             throw new Error("Ordered maps must not include duplicate keys");
@@ -51056,24 +51056,24 @@ var require_set = __commonJS({
         this.tag = _YAMLSet.tag;
       }
       add(key2) {
-        let pair3;
+        let pair2;
         if (identity.isPair(key2))
-          pair3 = key2;
+          pair2 = key2;
         else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
-          pair3 = new Pair.Pair(key2.key, null);
+          pair2 = new Pair.Pair(key2.key, null);
         else
-          pair3 = new Pair.Pair(key2, null);
-        const prev = YAMLMap.findPair(this.items, pair3.key);
+          pair2 = new Pair.Pair(key2, null);
+        const prev = YAMLMap.findPair(this.items, pair2.key);
         if (!prev)
-          this.items.push(pair3);
+          this.items.push(pair2);
       }
       /**
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
       get(key2, keepPair) {
-        const pair3 = YAMLMap.findPair(this.items, key2);
-        return !keepPair && identity.isPair(pair3) ? identity.isScalar(pair3.key) ? pair3.key.value : pair3.key : pair3;
+        const pair2 = YAMLMap.findPair(this.items, key2);
+        return !keepPair && identity.isPair(pair2) ? identity.isScalar(pair2.key) ? pair2.key.value : pair2.key : pair2;
       }
       set(key2, value) {
         if (typeof value !== "boolean")
@@ -52048,7 +52048,7 @@ var require_util_map_includes = __commonJS({
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair3) => isEqual(pair3.key, search));
+      return items.some((pair2) => isEqual(pair2.key, search));
     }
     exports2.mapIncludes = mapIncludes;
   }
@@ -52134,10 +52134,10 @@ var require_resolve_block_map = __commonJS({
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair3 = new Pair.Pair(keyNode, valueNode);
+          const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
-            pair3.srcToken = collItem;
-          map2.items.push(pair3);
+            pair2.srcToken = collItem;
+          map2.items.push(pair2);
         } else {
           if (implicitKey)
             onError(keyNode.range, "MISSING_CHAR", "Implicit map keys need to be followed by map values");
@@ -52147,10 +52147,10 @@ var require_resolve_block_map = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair3 = new Pair.Pair(keyNode);
+          const pair2 = new Pair.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
-            pair3.srcToken = collItem;
-          map2.items.push(pair3);
+            pair2.srcToken = collItem;
+          map2.items.push(pair2);
         }
       }
       if (commentEnd && commentEnd < offset)
@@ -52401,18 +52401,18 @@ var require_resolve_flow_collection = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair3 = new Pair.Pair(keyNode, valueNode);
+          const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
-            pair3.srcToken = collItem;
+            pair2.srcToken = collItem;
           if (isMap2) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-            map2.items.push(pair3);
+            map2.items.push(pair2);
           } else {
             const map2 = new YAMLMap.YAMLMap(ctx.schema);
             map2.flow = true;
-            map2.items.push(pair3);
+            map2.items.push(pair2);
             const endRange = (valueNode ?? keyNode).range;
             map2.range = [keyNode.range[0], endRange[1], endRange[2]];
             coll.items.push(map2);
@@ -55736,10 +55736,10 @@ var init_schema8 = __esm({
           "Write report.html: one self-contained page with the failing images, slice and robustness charts (false: none, and an older one in the output folder is removed)."
         )
       }).strict().default({ maxExamples: 20, maxSlices: 30, maxListedExamples: 1e3, html: true })
-    }).strict().superRefine((c3, ctx) => {
-      checkTaskKeys(c3, ctx);
-      c3.gates.forEach((g, i) => {
-        if (g.significant && g.metric !== "accuracy" && c3.statistics.resamples === 0) {
+    }).strict().superRefine((c2, ctx) => {
+      checkTaskKeys(c2, ctx);
+      c2.gates.forEach((g, i) => {
+        if (g.significant && g.metric !== "accuracy" && c2.statistics.resamples === 0) {
           ctx.addIssue({
             code: "custom",
             path: ["gates", i, "significant"],
@@ -55824,12 +55824,12 @@ function firstDuplicateKey(doc) {
   const walk = (node2, prefix) => {
     if ((0, import_yaml.isMap)(node2)) {
       const seen = /* @__PURE__ */ new Set();
-      for (const pair3 of node2.items) {
-        if (!(0, import_yaml.isScalar)(pair3.key)) continue;
-        const k = String(pair3.key.value);
-        if (seen.has(k)) return { keyPath: [...prefix, k], offset: pair3.key.range?.[0] ?? 0 };
+      for (const pair2 of node2.items) {
+        if (!(0, import_yaml.isScalar)(pair2.key)) continue;
+        const k = String(pair2.key.value);
+        if (seen.has(k)) return { keyPath: [...prefix, k], offset: pair2.key.range?.[0] ?? 0 };
         seen.add(k);
-        const found = walk(pair3.value, [...prefix, k]);
+        const found = walk(pair2.value, [...prefix, k]);
         if (found) return found;
       }
     } else if ((0, import_yaml.isSeq)(node2)) {
@@ -55848,12 +55848,12 @@ function lineOfPath(doc, counter, keyPath) {
   if (keyPath.length === 0) return rangeLine(node2, counter);
   for (const part of keyPath) {
     if ((0, import_yaml.isMap)(node2)) {
-      const pair3 = node2.items.find(
+      const pair2 = node2.items.find(
         (item) => (0, import_yaml.isScalar)(item.key) && String(item.key.value) === String(part)
       );
-      if (!pair3) return void 0;
-      keyOffset = (0, import_yaml.isScalar)(pair3.key) ? pair3.key.range?.[0] : void 0;
-      node2 = pair3.value;
+      if (!pair2) return void 0;
+      keyOffset = (0, import_yaml.isScalar)(pair2.key) ? pair2.key.range?.[0] : void 0;
+      node2 = pair2.value;
     } else if ((0, import_yaml.isSeq)(node2) && typeof part === "number") {
       node2 = node2.items[part];
       keyOffset = node2?.range?.[0];
@@ -58024,7 +58024,7 @@ async function loadDataset(spec) {
       idCol = spec.columns.id ?? ("id" in row2.fields ? "id" : void 0);
       const r = reserved = /* @__PURE__ */ new Set([pathCol, labelCol, ...idCol ? [idCol] : []]);
       const wanted = spec.metadata ? new Set(spec.metadata) : void 0;
-      isMetadata = wanted ? (c3) => wanted.has(c3) : (c3) => !r.has(c3);
+      isMetadata = wanted ? (c2) => wanted.has(c2) : (c2) => !r.has(c2);
     }
     for (const k in row2.fields) {
       if (!known2.has(k)) {
@@ -58072,8 +58072,8 @@ async function loadDataset(spec) {
       `${display}: no "${pathCol}" column (columns: ${listSome(allColumns)}); set dataset.columns.path`
     );
   }
-  const metadataColumns = spec.metadata ?? allColumns.filter((c3) => !reserved.has(c3));
-  const unknownMeta = metadataColumns.filter((c3) => !allColumns.includes(c3));
+  const metadataColumns = spec.metadata ?? allColumns.filter((c2) => !reserved.has(c2));
+  const unknownMeta = metadataColumns.filter((c2) => !allColumns.includes(c2));
   if (unknownMeta.length > 0) {
     throw new UserError(
       "dataset",
@@ -58204,7 +58204,7 @@ async function attachClasses(raw, classes, source) {
   if (raw.classList) return raw.examples;
   if (classes.length < 2)
     throw new UserError("dataset", `the class list (${source}) needs at least 2 classes`);
-  const dup = classes.filter((c3, i) => classes.indexOf(c3) !== i);
+  const dup = classes.filter((c2, i) => classes.indexOf(c2) !== i);
   if (dup.length > 0)
     throw new UserError(
       "dataset",
@@ -58232,7 +58232,7 @@ async function attachClasses(raw, classes, source) {
     );
     throw new UserError(
       "dataset",
-      `labels not in the class list (${source}): ${listSome(parts)}. Known classes: ${listSome(classes.map((c3) => `"${c3}"`))}`
+      `labels not in the class list (${source}): ${listSome(parts)}. Known classes: ${listSome(classes.map((c2) => `"${c2}"`))}`
     );
   }
   return examples.withClasses(classes);
@@ -58273,7 +58273,7 @@ function frameOf(examples, candidate) {
     if (e >= 0) candOfEx[e] = i;
   });
   let m = 0;
-  for (const c3 of candOfEx) if (c3 >= 0) m++;
+  for (const c2 of candOfEx) if (c2 >= 0) m++;
   const exRows = new Uint32Array(m);
   const candRows = new Uint32Array(m);
   for (let e = 0, p = 0; e < examples.length; e++) {
@@ -59119,12 +59119,12 @@ function parseCoco(json2, display, root) {
   const cats = json2.categories;
   const catIds = [];
   const catNames = /* @__PURE__ */ new Map();
-  cats.forEach((c3, i) => {
-    if (!isObj(c3) || !Number.isInteger(c3.id) || typeof c3.name !== "string")
+  cats.forEach((c2, i) => {
+    if (!isObj(c2) || !Number.isInteger(c2.id) || typeof c2.name !== "string")
       throw fail2(`categories[${i}]`, "needs an integer id and a name");
-    const id = c3.id;
+    const id = c2.id;
     if (catNames.has(id)) throw fail2(`categories[${i}]`, `id ${id} is used twice`);
-    catNames.set(id, c3.name);
+    catNames.set(id, c2.name);
     catIds.push(id);
   });
   catIds.sort((a, b) => a - b);
@@ -59279,7 +59279,7 @@ function joinImageMetadata(ds, rows, display) {
   const b = new ExampleTableBuilder(t.root);
   for (let i = 0; i < t.length; i++)
     b.push(t.ids[i], t.paths[i], "", t.records[i], { ...t.metadataOf(i), ...extra[i] });
-  const names = [...t.metadata.map((m) => m.name), ...columns2.filter((c3) => t.column(c3) < 0)];
+  const names = [...t.metadata.map((m) => m.name), ...columns2.filter((c2) => t.column(c2) < 0)];
   return { ...ds, images: b.finish(names) };
 }
 var init_metadata = __esm({
@@ -63712,7 +63712,7 @@ async function readVocDataset(root, options = {}) {
     images.push(parseVocXml(text, `Annotations/${id}.xml`, id));
   }
   const classes = options.classes ? [...options.classes] : [...new Set(images.flatMap((im) => im.objects.map((o) => o.name)))].sort();
-  const index2 = new Map(classes.map((c3, i) => [c3, i]));
+  const index2 = new Map(classes.map((c2, i) => [c2, i]));
   const tb = new ExampleTableBuilder(root);
   const gt = new GroundTruthColumnsBuilder();
   images.forEach((im, r) => {
@@ -63835,12 +63835,12 @@ async function readYoloDataset(yamlFile, options = {}) {
   }
   const fail2 = (what) => new UserError("dataset", `${yamlFile}: ${what}`);
   if (typeof cfg !== "object" || cfg === null) throw fail2("not a YAML mapping");
-  const c3 = cfg;
-  const classes = classNames(c3.names, fail2);
-  const root = path14.resolve(path14.dirname(yamlFile), typeof c3.path === "string" ? c3.path : ".");
-  const entry = c3[split];
+  const c2 = cfg;
+  const classes = classNames(c2.names, fail2);
+  const root = path14.resolve(path14.dirname(yamlFile), typeof c2.path === "string" ? c2.path : ".");
+  const entry = c2[split];
   if (entry === void 0 || entry === null)
-    throw fail2(`has no "${split}" split (keys: ${Object.keys(c3).join(", ")})`);
+    throw fail2(`has no "${split}" split (keys: ${Object.keys(c2).join(", ")})`);
   const sources = Array.isArray(entry) ? entry : [entry];
   const images = [];
   for (const s of sources) {
@@ -64208,18 +64208,18 @@ function resolveGeometry(cfg, width, height) {
     pad: r.pad ?? cfg.background ?? (r.library === "opencv" ? "#727272" : "#000000")
   };
 }
-function batchDims(c3, n) {
-  const ch = c3.tensor.channels === "gray" ? 1 : 3;
-  const { width: w, height: h } = c3.geometry;
-  return c3.tensor.layout === "NCHW" ? [n, ch, h, w] : [n, h, w, ch];
+function batchDims(c2, n) {
+  const ch = c2.tensor.channels === "gray" ? 1 : 3;
+  const { width: w, height: h } = c2.geometry;
+  return c2.tensor.layout === "NCHW" ? [n, ch, h, w] : [n, h, w, ch];
 }
 function defaultBatchSize(contracts) {
   const fixed = contracts[0]?.fixedBatch;
   if (fixed !== void 0) return fixed;
   let batch = DEFAULT_BATCH_MAX;
-  for (const c3 of contracts) {
-    const ch = c3.tensor.channels === "gray" ? 1 : 3;
-    const perImage = ch * c3.geometry.width * c3.geometry.height;
+  for (const c2 of contracts) {
+    const ch = c2.tensor.channels === "gray" ? 1 : 3;
+    const perImage = ch * c2.geometry.width * c2.geometry.height;
     batch = Math.min(batch, Math.max(1, Math.floor(DEFAULT_BATCH_VALUES / perImage)));
   }
   return batch;
@@ -64713,15 +64713,15 @@ var init_build = __esm({
 });
 
 // src/engine/summary.ts
-function summarizeContract(c3) {
+function summarizeContract(c2) {
   return {
-    name: c3.inputName,
-    layout: c3.tensor.layout,
-    channels: c3.tensor.channels,
-    dtype: c3.tensor.dtype,
-    width: c3.geometry.width,
-    height: c3.geometry.height,
-    resize: describeResize(c3.geometry)
+    name: c2.inputName,
+    layout: c2.tensor.layout,
+    channels: c2.tensor.channels,
+    dtype: c2.tensor.dtype,
+    width: c2.geometry.width,
+    height: c2.geometry.height,
+    resize: describeResize(c2.geometry)
   };
 }
 var init_summary = __esm({
@@ -64802,9 +64802,9 @@ function imagesToTensor(images, spec, spares) {
   const first = images[0];
   if (!first) return spec.dtype === "uint8" ? new Uint8Array(0) : new Float32Array(0);
   const { width: w, height: h } = first;
-  const c3 = channelCount(spec.channels);
+  const c2 = channelCount(spec.channels);
   const plane = w * h;
-  const perImage = plane * c3;
+  const perImage = plane * c2;
   for (const img of images) {
     if (img.width !== w || img.height !== h) {
       throw new Error("imagesToTensor: images in a batch must share a size");
@@ -64816,14 +64816,14 @@ function imagesToTensor(images, spec, spares) {
     const out2 = takeSpare(spares, Uint8Array, perImage * images.length);
     images.forEach((img, n) => {
       const base = n * perImage;
-      if (c3 === 1) writeGrayUint8(img.data, out2, base, plane);
+      if (c2 === 1) writeGrayUint8(img.data, out2, base, plane);
       else if (nchw) writeNchwUint8(img.data, out2, base, plane, f0, f1, f2);
       else writeNhwcUint8(img.data, out2, base, plane, f0, f1, f2);
     });
     return out2;
   }
   const out = takeSpare(spares, Float32Array, perImage * images.length);
-  if (c3 === 1) {
+  if (c2 === 1) {
     const gray = new Float64Array(plane);
     images.forEach(
       (img, n) => writeGrayFloat(
@@ -65533,7 +65533,7 @@ async function readPinned(loaded, config2) {
 }
 function checkStoredCompatible(stored, classes) {
   const old = stored.report.dataset.classes;
-  if (old.length !== classes.length || old.some((c3, i) => c3 !== classes[i])) {
+  if (old.length !== classes.length || old.some((c2, i) => c2 !== classes[i])) {
     throw new UserError(
       "baseline",
       `the stored baseline in ${stored.dir} was made with a different class list (${old.length} classes: ${old.slice(0, 5).join(", ")}\u2026); predictions cannot be compared. Re-create the baseline.`
@@ -66326,7 +66326,7 @@ var init_trend = __esm({
 
 // src/report/html/escape.ts
 function escapeHtmlText(value) {
-  return value.replace(/[&<>"']/g, (c3) => ENTITIES2[c3]);
+  return value.replace(/[&<>"']/g, (c2) => ENTITIES2[c2]);
 }
 function escapeShort(value, max) {
   const chars = [...value];
@@ -66469,13 +66469,13 @@ function heatmap(rowLabels, colLabels, cells, opts) {
     out.push(
       `<text class="tick" x="${labelW - 4}" y="${r2(cy)}" text-anchor="end">${escapeShort(l, 18)}</text>`
     );
-    cells[i].forEach((c3, j) => {
-      const level3 = Math.round(Math.min(1, Math.abs(c3.intensity)) * (opts.diverging ? 4 : 8));
-      const cls = opts.diverging ? level3 === 0 ? "h0" : c3.intensity > 0 ? `p${level3}` : `n${level3}` : `h${level3}`;
+    cells[i].forEach((c2, j) => {
+      const level3 = Math.round(Math.min(1, Math.abs(c2.intensity)) * (opts.diverging ? 4 : 8));
+      const cls = opts.diverging ? level3 === 0 ? "h0" : c2.intensity > 0 ? `p${level3}` : `n${level3}` : `h${level3}`;
       const x0 = labelW + j * cell;
       const y0 = labelH + i * cell;
       out.push(
-        `<g class="cell"><title>${escapeHtmlText(c3.title)}</title><rect class="${cls}" x="${x0}" y="${y0}" width="${cell - 1}" height="${cell - 1}"/>` + (c3.text && cell >= 24 ? `<text class="ctext ${level3 >= (opts.diverging ? 3 : 5) ? "on-dark" : ""}" x="${x0 + (cell - 1) / 2}" y="${y0 + cell / 2 + 3}" text-anchor="middle">${escapeHtmlText(c3.text)}</text>` : "") + "</g>"
+        `<g class="cell"><title>${escapeHtmlText(c2.title)}</title><rect class="${cls}" x="${x0}" y="${y0}" width="${cell - 1}" height="${cell - 1}"/>` + (c2.text && cell >= 24 ? `<text class="ctext ${level3 >= (opts.diverging ? 3 : 5) ? "on-dark" : ""}" x="${x0 + (cell - 1) / 2}" y="${y0 + cell / 2 + 3}" text-anchor="middle">${escapeHtmlText(c2.text)}</text>` : "") + "</g>"
       );
     });
   });
@@ -66509,11 +66509,11 @@ function matrixCells(m, idx, classes) {
   return idx.map((t) => {
     const total = m[t].reduce((a, b) => a + b, 0);
     return idx.map((p) => {
-      const c3 = m[t][p];
+      const c2 = m[t][p];
       return {
-        text: c3 === 0 ? "" : String(c3),
-        intensity: total > 0 ? c3 / total : 0,
-        title: `true ${classes[t]}, predicted ${classes[p]}: ${c3}${total > 0 ? ` (${(c3 / total * 100).toFixed(1)}% of the row)` : ""}`
+        text: c2 === 0 ? "" : String(c2),
+        intensity: total > 0 ? c2 / total : 0,
+        title: `true ${classes[t]}, predicted ${classes[p]}: ${c2}${total > 0 ? ` (${(c2 / total * 100).toFixed(1)}% of the row)` : ""}`
       };
     });
   });
@@ -66666,19 +66666,19 @@ function dataImageIds(data, limits) {
   const ev = [];
   const train = [];
   if (!data) return { eval: ev, train };
-  const c3 = data.checks;
-  if (c3.labelIssues.status === "ran")
-    ev.push(...c3.labelIssues.issues.slice(0, limits.findingImages).map((i) => i.id));
-  if (c3.boxes?.status === "ran") ev.push(...boxProblems(c3.boxes, limits).map((p) => p.id));
-  if (c3.duplicates.status === "ran")
-    for (const g of c3.duplicates.groups.slice(0, limits.findingImages))
+  const c2 = data.checks;
+  if (c2.labelIssues.status === "ran")
+    ev.push(...c2.labelIssues.issues.slice(0, limits.findingImages).map((i) => i.id));
+  if (c2.boxes?.status === "ran") ev.push(...boxProblems(c2.boxes, limits).map((p) => p.id));
+  if (c2.duplicates.status === "ran")
+    for (const g of c2.duplicates.groups.slice(0, limits.findingImages))
       ev.push(...g.ids.slice(0, 4));
-  if (c3.leakage.status === "ran")
-    for (const l of c3.leakage.examples.slice(0, limits.findingImages)) {
+  if (c2.leakage.status === "ran")
+    for (const l of c2.leakage.examples.slice(0, limits.findingImages)) {
       ev.push(l.id);
       if (l.trainIds[0] !== void 0) train.push(l.trainIds[0]);
     }
-  if (c3.imageProperties.status === "ran")
+  if (c2.imageProperties.status === "ran")
     ev.push(
       ...outliers(data).slice(0, limits.findingImages).map((o) => o.id)
     );
@@ -66740,12 +66740,12 @@ function renderData(data, assets, limits) {
     out.push("<p>The data suite did not run (add <code>data:</code> to the config).</p></section>");
     return out.join("\n");
   }
-  const c3 = data.checks;
+  const c2 = data.checks;
   const img = (id) => assets.images.get(id);
   const skipped2 = [];
-  for (const [name, check2] of Object.entries(c3))
+  for (const [name, check2] of Object.entries(c2))
     if (check2?.status === "skipped") skipped2.push(`${name}: ${check2.reason}`);
-  const bx = c3.boxes;
+  const bx = c2.boxes;
   if (bx?.status === "ran") {
     const shown = boxProblems(bx, limits);
     const problems = bx.degenerateCount + bx.outOfBoundsCount + bx.duplicateCount;
@@ -66770,7 +66770,7 @@ function renderData(data, assets, limits) {
         more2(problems, shown.length, "problem boxes")
       );
   }
-  const li = c3.labelIssues;
+  const li = c2.labelIssues;
   if (li.status === "ran") {
     const shown = li.issues.slice(0, limits.findingImages);
     out.push(
@@ -66787,7 +66787,7 @@ function renderData(data, assets, limits) {
       more2(li.issueCount, shown.length, "suspected label errors")
     );
   }
-  const dup = c3.duplicates;
+  const dup = c2.duplicates;
   if (dup.status === "ran") {
     const shown = dup.groups.slice(0, limits.findingImages);
     out.push(
@@ -66801,7 +66801,7 @@ function renderData(data, assets, limits) {
     }
     out.push(more2(dup.groupCount, shown.length, "groups"));
   }
-  const lk = c3.leakage;
+  const lk = c2.leakage;
   if (lk.status === "ran") {
     const shown = lk.examples.slice(0, limits.findingImages);
     out.push(
@@ -66819,7 +66819,7 @@ function renderData(data, assets, limits) {
     }
     out.push(more2(lk.leakedCount, shown.length, "leaked images"));
   }
-  const ip = c3.imageProperties;
+  const ip = c2.imageProperties;
   if (ip.status === "ran") {
     const all = outliers(data);
     const shown = all.slice(0, limits.findingImages);
@@ -66843,12 +66843,12 @@ function renderData(data, assets, limits) {
         ).join("")}</ul>`
       );
   }
-  const bias = c3.bias;
+  const bias = c2.bias;
   if (bias.status === "ran")
     out.push(
       `<p>Bias across ${bias.attributes.map((a) => escapeHtmlText(a.attribute)).join(", ") || "no attributes"}: largest accuracy gap ${pct4(bias.maxAccuracyGap)}, largest equalised-odds difference ${pct4(bias.maxEqualizedOddsDifference)} (tables in report.md).</p>`
     );
-  const rep = c3.representativity;
+  const rep = c2.representativity;
   if (rep.status === "ran")
     out.push(
       `<p>Representativity: ${rep.significantCount} significant difference(s) from the reference; largest total variation distance ${rep.maxTvd.toFixed(3)}.</p>`
@@ -67177,27 +67177,27 @@ function renderRobustness(r, stripImages) {
   const name = r.metric === void 0 ? "accuracy" : r.metric === "map" ? "mAP" : r.metric;
   const Name = r.metric === void 0 ? "Accuracy" : name;
   const fmt3 = r.metric === void 0 ? pct4 : dec2;
-  const c3 = r.candidate;
+  const c2 = r.candidate;
   const b = r.baseline;
   out.push(
-    c3.mPC !== void 0 ? `<p>${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 ${r.severities.length} severities (${escapeHtmlText(parameterTableWords(r.table))}). Clean ${name} on the sample: ${b ? `${fmt3(b.cleanAccuracy)} \u2192 ` : ""}${fmt3(c3.cleanAccuracy)}; mPC (mean ${name} under corruption): ${b ? `${fmt3(b.mPC)} \u2192 ` : ""}${fmt3(c3.mPC)}; rPC (mPC / clean): ${b ? `${pct4(b.rPC)} \u2192 ` : ""}${pct4(c3.rPC)} (Michaelis et al. 2019).</p>` : `<p>${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 ${r.severities.length} severities (${escapeHtmlText(parameterTableWords(r.table))}). Clean ${name} on the sample: ${b ? `${fmt3(b.cleanAccuracy)} \u2192 ` : ""}${fmt3(c3.cleanAccuracy)}; corrupted: ${b ? `${fmt3(b.corruptedAccuracy)} \u2192 ` : ""}${fmt3(c3.corruptedAccuracy)}${n?.mCE != null ? `; mCE ${n.mCE.toFixed(2)}` : ""}${n?.relativeMCE != null ? `, relative mCE ${n.relativeMCE.toFixed(2)} (baseline = 1)` : ""}.</p>`
+    c2.mPC !== void 0 ? `<p>${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 ${r.severities.length} severities (${escapeHtmlText(parameterTableWords(r.table))}). Clean ${name} on the sample: ${b ? `${fmt3(b.cleanAccuracy)} \u2192 ` : ""}${fmt3(c2.cleanAccuracy)}; mPC (mean ${name} under corruption): ${b ? `${fmt3(b.mPC)} \u2192 ` : ""}${fmt3(c2.mPC)}; rPC (mPC / clean): ${b ? `${pct4(b.rPC)} \u2192 ` : ""}${pct4(c2.rPC)} (Michaelis et al. 2019).</p>` : `<p>${r.sampleSize} sampled examples \xD7 ${r.corruptions.length} corruptions \xD7 ${r.severities.length} severities (${escapeHtmlText(parameterTableWords(r.table))}). Clean ${name} on the sample: ${b ? `${fmt3(b.cleanAccuracy)} \u2192 ` : ""}${fmt3(c2.cleanAccuracy)}; corrupted: ${b ? `${fmt3(b.corruptedAccuracy)} \u2192 ` : ""}${fmt3(c2.corruptedAccuracy)}${n?.mCE != null ? `; mCE ${n.mCE.toFixed(2)}` : ""}${n?.relativeMCE != null ? `, relative mCE ${n.relativeMCE.toFixed(2)} (baseline = 1)` : ""}.</p>`
   );
   const { yMin, yMax } = yRange(r);
   const xLabels = ["clean", ...r.severities.map(String)];
-  const panels = r.corruptions.map((c4) => {
+  const panels = r.corruptions.map((c3) => {
     const series = [];
     if (r.baseline)
       series.push({
         kind: "base",
         name: "baseline",
-        values: [r.baseline.cleanAccuracy, ...r.baseline.accuracy[c4] ?? []]
+        values: [r.baseline.cleanAccuracy, ...r.baseline.accuracy[c3] ?? []]
       });
     series.push({
       kind: "cand",
       name: "candidate",
-      values: [r.candidate.cleanAccuracy, ...r.candidate.accuracy[c4] ?? []]
+      values: [r.candidate.cleanAccuracy, ...r.candidate.accuracy[c3] ?? []]
     });
-    return linePanel(c4, xLabels, series, {
+    return linePanel(c3, xLabels, series, {
       yMin,
       yMax,
       format: fmt3,
@@ -67207,11 +67207,11 @@ function renderRobustness(r, stripImages) {
   out.push(
     `<figure class="chartbox"><figcaption>${Name} vs severity${r.baseline ? ': <span class="key base"></span> baseline (circles, dashed) <span class="key cand"></span> candidate (squares)' : ""}</figcaption><div class="panels">${panels.join("")}</div></figure>`
   );
-  if (r.transforms.length > 0 && c3.consistency !== void 0) {
+  if (r.transforms.length > 0 && c2.consistency !== void 0) {
     const cell = (x) => `<td class="num">${x}</td>`;
     out.push(
       `<table><thead><tr><th scope="col">Transform</th>${b ? `<th scope="col">Baseline ${name}</th>` : ""}<th scope="col">Candidate ${name}</th>${b ? '<th scope="col">Baseline consistency</th>' : ""}<th scope="col">Candidate consistency</th></tr></thead><tbody>${r.transforms.map(
-        (t) => `<tr><th scope="row">${escapeHtmlText(t)}</th>${b ? cell(fmt3(b.transformAccuracy[t])) : ""}${cell(fmt3(c3.transformAccuracy[t]))}${b ? cell(pct4(b.consistency?.[t])) : ""}${cell(pct4(c3.consistency?.[t]))}</tr>`
+        (t) => `<tr><th scope="row">${escapeHtmlText(t)}</th>${b ? cell(fmt3(b.transformAccuracy[t])) : ""}${cell(fmt3(c2.transformAccuracy[t]))}${b ? cell(pct4(b.consistency?.[t])) : ""}${cell(pct4(c2.consistency?.[t]))}</tr>`
       ).join("")}</tbody></table>`
     );
   } else if (r.transforms.length > 0) {
@@ -67639,12 +67639,12 @@ async function corruptionStrip(report, examples, opts) {
   const side = Math.max(clean.width, clean.height);
   const toThumb = (img) => encode3(sharp4(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }), side);
   const rows = [];
-  for (const c3 of rob.corruptions) {
+  for (const c2 of rob.corruptions) {
     const images = [];
     for (const s of rob.severities) {
       const out = await applyCorruption(
         atSource ? full : clean,
-        c3,
+        c2,
         s,
         {
           seedKey: id,
@@ -67654,7 +67654,7 @@ async function corruptionStrip(report, examples, opts) {
       );
       images.push(await toThumb(atSource ? fitToGeometry(out, geometry) : out));
     }
-    rows.push({ corruption: c3, images });
+    rows.push({ corruption: c2, images });
   }
   return {
     id,
@@ -68095,12 +68095,12 @@ async function classFilesIn(dir, side, show) {
 function difference(a, b) {
   if (a.length !== b.length) return `${b.length} names where ${a.length} are used`;
   const sa = new Set(a);
-  if (b.every((c3) => sa.has(c3))) {
-    const i = a.findIndex((c3, k) => c3 !== b[k]);
+  if (b.every((c2) => sa.has(c2))) {
+    const i = a.findIndex((c2, k) => c2 !== b[k]);
     return `the same names in another order (position ${i}: "${b[i]}" instead of "${a[i]}")`;
   }
-  const other = b.filter((c3) => !sa.has(c3));
-  return `other names (${other.slice(0, 3).map((c3) => `"${c3}"`).join(", ")}${other.length > 3 ? ", \u2026" : ""})`;
+  const other = b.filter((c2) => !sa.has(c2));
+  return `other names (${other.slice(0, 3).map((c2) => `"${c2}"`).join(", ")}${other.length > 3 ? ", \u2026" : ""})`;
 }
 function chooseClasses(sources, labels, outputClasses) {
   const all = [...sources];
@@ -68120,7 +68120,7 @@ function chooseClasses(sources, labels, outputClasses) {
     const missing = labels.filter((l) => !known2.has(l));
     if (missing.length > 0)
       return `does not name the label${missing.length > 1 ? "s" : ""} ${missing.slice(0, 3).map((l) => `"${l}"`).join(", ")}${missing.length > 3 ? ` and ${missing.length - 3} more` : ""}`;
-    const dup = s.classes.find((c3, i) => s.classes.indexOf(c3) !== i);
+    const dup = s.classes.find((c2, i) => s.classes.indexOf(c2) !== i);
     if (dup !== void 0) return `repeats "${dup}"`;
     if (s.classes.length < 2) return "fewer than 2 names";
     return void 0;
@@ -68176,7 +68176,105 @@ var init_class_sources = __esm({
       "labels"
     ];
     CLASS_FILES = ["classes.txt", "classes.json", "labels.txt", "labels.json", "class_names.txt"];
-    sameList = (a, b) => a.length === b.length && a.every((c3, i) => c3 === b[i]);
+    sameList = (a, b) => a.length === b.length && a.every((c2, i) => c2 === b[i]);
+  }
+});
+
+// src/init/render-yaml.ts
+function scalar(value) {
+  if (typeof value !== "string") return String(value);
+  const plain2 = /^[A-Za-z0-9_./()][A-Za-z0-9_ ./()+-]*$/.test(value) && !value.endsWith(" ") && !AMBIGUOUS.test(value) && parsesTo(value);
+  return plain2 ? value : JSON.stringify(value);
+}
+function parsesTo(value) {
+  try {
+    const list2 = (0, import_yaml4.parse)(`[${value}]`, { schema: "core" });
+    return Array.isArray(list2) && list2[0] === value;
+  } catch {
+    return false;
+  }
+}
+function flow(value) {
+  if (Array.isArray(value)) return `[${value.map(flow).join(", ")}]`;
+  if (typeof value === "object") {
+    const entries = Object.entries(value);
+    return entries.length === 0 ? "{}" : `{ ${entries.map(([k, v]) => `${scalar(k)}: ${flow(v)}`).join(", ")} }`;
+  }
+  return scalar(value);
+}
+function words(paragraph) {
+  const out = [];
+  let depth = 0;
+  for (const w of paragraph.split(/ +/)) {
+    if (depth > 0) out[out.length - 1] += ` ${w}`;
+    else out.push(w);
+    for (const ch of w) depth += ch === "[" || ch === "{" ? 1 : ch === "]" || ch === "}" ? -1 : 0;
+    depth = Math.max(depth, 0);
+  }
+  return out;
+}
+function wrap(text, width) {
+  const out = [];
+  for (const paragraph of text.split("\n")) {
+    let line = "";
+    for (const word of words(paragraph)) {
+      if (line && line.length + 1 + word.length > width) {
+        out.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    out.push(line);
+  }
+  return out;
+}
+function renderYaml(nodes) {
+  const lines = [];
+  const walk = (list2, indent) => {
+    for (const node2 of list2) {
+      switch (node2.kind) {
+        case "comment":
+          for (const l of wrap(node2.text, WIDTH - indent.length - 2))
+            lines.push(l ? `${indent}# ${l}` : `${indent}#`);
+          break;
+        case "commented":
+          for (const l of node2.lines) lines.push(`${indent}# ${l}`);
+          break;
+        case "blank":
+          lines.push("");
+          break;
+        case "item":
+          lines.push(`${indent}- ${flow(node2.value)}`);
+          break;
+        case "pair":
+          if (node2.value !== void 0)
+            lines.push(`${indent}${scalar(node2.key)}: ${flow(node2.value)}`);
+          else {
+            lines.push(`${indent}${scalar(node2.key)}:`);
+            walk(node2.children ?? [], `${indent}  `);
+          }
+          break;
+      }
+    }
+  };
+  walk(nodes, "");
+  return `${lines.join("\n")}
+`;
+}
+var import_yaml4, WIDTH, AMBIGUOUS, c, pair, block, blank;
+var init_render_yaml = __esm({
+  "src/init/render-yaml.ts"() {
+    "use strict";
+    import_yaml4 = __toESM(require_dist(), 1);
+    WIDTH = 100;
+    AMBIGUOUS = /^(y|n|yes|no|on|off|true|false|null|~)$/i;
+    c = (text) => ({ kind: "comment", text });
+    pair = (key2, value) => ({ kind: "pair", key: key2, value });
+    block = (key2, children) => ({
+      kind: "pair",
+      key: key2,
+      children
+    });
+    blank = { kind: "blank" };
   }
 });
 
@@ -68196,6 +68294,16 @@ function modelSummaryRows(candidate, baseline, show, outputs = "") {
     ...baseline ? [["baseline", [io(baseline)]]] : []
   ];
 }
+function headerNodes(name) {
+  return [
+    c(
+      "VisionGate config written by `visiongate init`. Paths are relative to this file; every key is in VisionGate's docs/config-reference.md. Lines marked CHECK are assumptions, not read from the model or the data: check them before trusting the numbers."
+    ),
+    blank,
+    c("Names the check run, the PR comment and the stored baseline."),
+    pair("name", name)
+  ];
+}
 function composeConfig(input2) {
   const { dataset: ds, candidate, baseline, classes, show } = input2;
   const rel2 = (p) => path22.relative(input2.configDir, p).split(path22.sep).join("/") || ".";
@@ -68209,12 +68317,7 @@ function composeConfig(input2) {
   warnings.push(...classes.warnings);
   const n = ds.raw.examples.length;
   const nodes = [
-    c(
-      "VisionGate config written by `visiongate init`. Paths are relative to this file; every key is in VisionGate's docs/config-reference.md. Lines marked CHECK are assumptions, not read from the model or the data: check them before trusting the numbers."
-    ),
-    blank,
-    c("Names the check run, the PR comment and the stored baseline."),
-    pair("name", input2.name),
+    ...headerNodes(input2.name),
     blank,
     block("dataset", datasetNodes(input2, rel2)),
     blank,
@@ -68534,17 +68637,14 @@ function dataNodes(ds, n, rel2) {
     { kind: "commented", lines: ["data:", "  enabled: true"] }
   ];
 }
-var ROBUSTNESS_SAMPLE, BENCHMARK_CORRUPTIONS2, DATA_SUITE_MAX_IMAGES, c, pair, block, blank, dimsText, VALUES, sameSettings;
+var ROBUSTNESS_SAMPLE, BENCHMARK_CORRUPTIONS2, DATA_SUITE_MAX_IMAGES, dimsText, VALUES, sameSettings;
 var init_compose = __esm({
   "src/init/compose.ts"() {
     "use strict";
+    init_render_yaml();
     ROBUSTNESS_SAMPLE = 100;
     BENCHMARK_CORRUPTIONS2 = 15;
     DATA_SUITE_MAX_IMAGES = 2e4;
-    c = (text) => ({ kind: "comment", text });
-    pair = (key2, value) => ({ kind: "pair", key: key2, value });
-    block = (key2, children) => ({ kind: "pair", key: key2, children });
-    blank = { kind: "blank" };
     dimsText = (dims) => `[${dims.map((d) => typeof d === "number" && d < 0 ? "?" : String(d)).join(", ")}]`;
     VALUES = (v) => v.length === 1 ? v[0] : v;
     sameSettings = (a, b) => JSON.stringify(a.settings) === JSON.stringify(b.settings);
@@ -68704,13 +68804,13 @@ function planDetectorInput(label, m, numClasses) {
 function robustnessNodes2(n) {
   const sample = Math.min(n, ROBUSTNESS_SAMPLE2);
   return [
-    c2(
+    c(
       `ImageNet-C corruptions on detection inputs, light for a first run: ${sample} sampled images \xD7 15 corruptions at severity 3, scored by mAP (mPC and rPC against the baseline, Michaelis et al. 2019). The full benchmark is severities [1, 2, 3, 4, 5] on a larger sample, for a nightly run.`
     ),
-    pair2("corruptions", "benchmark"),
-    pair2("severities", [3]),
-    pair2("sample", sample),
-    c2(
+    pair("corruptions", "benchmark"),
+    pair("severities", [3]),
+    pair("sample", sample),
+    c(
       "Gates against the baseline, and consistency under transforms that move the boxes with the image:"
     ),
     {
@@ -68730,43 +68830,38 @@ function composeDetectionConfig(input2) {
   const convention = candidate.plan.contract.detection.convention;
   const model = modelNodes(candidate, rel2, check2, "model");
   model.push(
-    c2(
+    c(
       `Outputs read as ${convention} (${DESCRIPTIONS[convention]}), told from their names and shapes at each run; to pin it, output: { convention: ${convention} }. Decoding uses Ultralytics validation's defaults (confidence 0.001, IoU 0.7, 300 detections).`
     )
   );
   const nodes = [
-    c2(
-      "VisionGate config written by `visiongate init`. Paths are relative to this file; every key is in VisionGate's docs/config-reference.md. Lines marked CHECK are assumptions, not read from the model or the data: check them before trusting the numbers."
-    ),
-    blank2,
-    c2("Names the check run, the PR comment and the stored baseline."),
-    pair2("name", input2.name),
-    blank2,
-    block2("dataset", datasetNodes2(ds, rel2)),
-    blank2,
-    block2("model", model),
-    blank2,
+    ...headerNodes(input2.name),
+    blank,
+    block("dataset", datasetNodes2(ds, rel2)),
+    blank,
+    block("model", model),
+    blank,
     ...baselineNodes(baseline, candidate.plan, rel2, check2),
-    blank2,
-    block2("metrics", [
-      block2("detection", [
-        c2(
+    blank,
+    block("metrics", [
+      block("detection", [
+        c(
           "The working point: detections scoring at least this count for precision, recall, F1 and newly missed objects (mAP uses every detection)."
         ),
-        pair2("scoreThreshold", 0.25)
+        pair("scoreThreshold", 0.25)
       ])
     ]),
-    blank2,
-    block2("slices", sliceNodes2(ds)),
-    blank2,
-    block2("gates", gateNodes2()),
-    blank2,
-    block2("robustness", robustnessNodes2(n)),
-    blank2,
-    c2(
+    blank,
+    block("slices", sliceNodes2(ds)),
+    blank,
+    block("gates", gateNodes2()),
+    blank,
+    block("robustness", robustnessNodes2(n)),
+    blank,
+    c(
       "Data checks: degenerate, out-of-bounds and duplicate boxes, class balance, tiny objects, duplicate images, unreadable and outlier images (reads each image once more)."
     ),
-    block2("data", [pair2("enabled", true)])
+    block("data", [pair("enabled", true)])
   ];
   const inferred = [
     [
@@ -68801,36 +68896,36 @@ function datasetNodes2(ds, rel2) {
   const sentence = (t) => t.charAt(0).toUpperCase() + t.slice(1);
   const classes = ds.dataset.classes;
   const out = [
-    c2(
+    c(
       `${[`${ds.kind}: ${ds.dataset.images.length} images, ${ds.objects} objects of ${classes.length} classes${preview(classes)}`, ...ds.inferred].map(sentence).join(". ")}.`
     ),
-    pair2("format", ds.format),
-    pair2("root", rel2(ds.root))
+    pair("format", ds.format),
+    pair("root", rel2(ds.root))
   ];
   if (ds.annotations && !(ds.format === "yolo" && rel2(ds.annotations) === `${rel2(ds.root)}/data.yaml`))
-    out.push(pair2("annotations", rel2(ds.annotations)));
-  if (ds.split !== void 0) out.push(pair2("split", ds.split));
+    out.push(pair("annotations", rel2(ds.annotations)));
+  if (ds.split !== void 0) out.push(pair("split", ds.split));
   if (ds.slices.length > 0)
     out.push(
-      c2(
+      c(
         `Image metadata, each value a slice: ${ds.slices.map((s) => `${s.name} (${s.values} values)`).join(", ")}.`
       )
     );
   if (ds.dropped.length > 0)
-    out.push(c2(`Not sliced by: ${ds.dropped.map((d) => `${d.name} (${d.why})`).join("; ")}.`));
+    out.push(c(`Not sliced by: ${ds.dropped.map((d) => `${d.name} (${d.why})`).join("; ")}.`));
   if (ds.format === "voc") {
     out.push(
-      c2(
+      c(
         ds.classesFrom ? `Class names in model output order, from ${ds.classesFrom}.` : "CHECK: class indices in model output order; VOC files do not say it, so these are the names found, sorted."
       )
     );
-    out.push(pair2("classes", classes));
+    out.push(pair("classes", classes));
   }
   return out;
 }
 function sliceNodes2(ds) {
   const out = [
-    c2(
+    c(
       "Each value of each image metadata column is a slice (a slice holds images, so not classes: per-class AP is in the report); crossings add combinations."
     )
   ];
@@ -68839,23 +68934,23 @@ function sliceNodes2(ds) {
       kind: "commented",
       lines: [`crossings: [[${ds.slices[0].name}, ${ds.slices[1].name}]]`]
     });
-  out.push(c2("Slices with fewer images than this are reported but never gated."));
-  out.push(pair2("minSupport", 30));
+  out.push(c("Slices with fewer images than this are reported but never gated."));
+  out.push(pair("minSupport", 30));
   return out;
 }
 function gateNodes2() {
   return [
-    c2("Fail when mAP @[.5:.95] drops more than 2 points from the baseline."),
+    c("Fail when mAP @[.5:.95] drops more than 2 points from the baseline."),
     { kind: "item", value: { metric: "map", maxDrop: 0.02 } },
-    c2(
+    c(
       "Fail when a slice drops more than 5 points of mAP and the drop is significant (paired image bootstrap, Benjamini-Hochberg across slices)."
     ),
     { kind: "item", value: { metric: "map", scope: "slices", maxDrop: 0.05, significant: true } },
-    c2("Once you know the model's level, an absolute floor:"),
+    c("Once you know the model's level, an absolute floor:"),
     { kind: "commented", lines: ["- { metric: map, min: 0.3 }"] }
   ];
 }
-var c2, pair2, block2, blank2, ULTRALYTICS, ROBUSTNESS_SAMPLE2;
+var ULTRALYTICS, ROBUSTNESS_SAMPLE2;
 var init_compose_detection = __esm({
   "src/init/compose-detection.ts"() {
     "use strict";
@@ -68864,10 +68959,7 @@ var init_compose_detection = __esm({
     init_convention();
     init_compose();
     init_input_plan();
-    c2 = (text) => ({ kind: "comment", text });
-    pair2 = (key2, value) => ({ kind: "pair", key: key2, value });
-    block2 = (key2, children) => ({ kind: "pair", key: key2, children });
-    blank2 = { kind: "blank" };
+    init_render_yaml();
     ULTRALYTICS = /* @__PURE__ */ new Set(["yolo-v8", "yolo-v5", "end-to-end"]);
     ROBUSTNESS_SAMPLE2 = 50;
   }
@@ -68946,24 +69038,24 @@ async function inFolder(dir, show, inferred, warnings, manifestOnly = false) {
 function byName3(columns2, names, taken) {
   for (const n of names) if (columns2.includes(n) && !taken.has(n)) return n;
   for (const n of names) {
-    const c3 = columns2.find((col) => col.toLowerCase() === n && !taken.has(col));
-    if (c3) return c3;
+    const c2 = columns2.find((col) => col.toLowerCase() === n && !taken.has(col));
+    if (c2) return c2;
   }
   return void 0;
 }
 function recogniseColumns(format, rows, display, inferred) {
   const columns2 = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const imageShare = (c3) => {
-    const values = rows.map((r) => r[c3]).filter((v) => !!v);
+  const imageShare = (c2) => {
+    const values = rows.map((r) => r[c2]).filter((v) => !!v);
     return values.length === 0 ? 0 : values.filter(isImagePath).length / values.length;
   };
   let pathCol;
   if (format === "hf-metadata") pathCol = "file_name";
   else {
     const named = PATH_NAMES.map((n) => byName3(columns2, [n], /* @__PURE__ */ new Set())).filter(
-      (c3) => c3 !== void 0 && imageShare(c3) >= 0.9
+      (c2) => c2 !== void 0 && imageShare(c2) >= 0.9
     );
-    const any2 = columns2.filter((c3) => imageShare(c3) >= 0.9);
+    const any2 = columns2.filter((c2) => imageShare(c2) >= 0.9);
     const found = named[0] ?? any2[0];
     if (!found)
       throw new UserError(
@@ -69247,7 +69339,7 @@ async function cocoRoot(file2, show) {
 async function yoloSplit(file2, show, inferred, warnings) {
   let yaml;
   try {
-    yaml = (0, import_yaml4.parse)(await readFile15(file2, "utf8"));
+    yaml = (0, import_yaml5.parse)(await readFile15(file2, "utf8"));
   } catch (error62) {
     throw new UserError("dataset", `${show(file2)}: not valid YAML: ${error62.message}`);
   }
@@ -69313,7 +69405,7 @@ async function inspectDetectionDataset(target, searchDir, show, modelClasses) {
   if (where.format === "voc") {
     const found = new Set(dataset.classes);
     const list2 = modelClasses?.classes;
-    if (list2 && [...found].every((c3) => list2.includes(c3))) {
+    if (list2 && [...found].every((c2) => list2.includes(c2))) {
       dataset = await loadDetectionDataset({ ...spec, classes: list2 });
       classesFrom = modelClasses.where;
       inferred.push(`class order from ${classesFrom} (${list2.length} names)`);
@@ -69346,11 +69438,11 @@ async function inspectDetectionDataset(target, searchDir, show, modelClasses) {
     warnings
   };
 }
-var import_yaml4, sameList2, preview2, isDir2, isFile2, SPLITS2, isYaml;
+var import_yaml5, sameList2, preview2, isDir2, isFile2, SPLITS2, isYaml;
 var init_inspect_detection = __esm({
   "src/init/inspect-detection.ts"() {
     "use strict";
-    import_yaml4 = __toESM(require_dist(), 1);
+    import_yaml5 = __toESM(require_dist(), 1);
     init_load3();
     init_errors();
     init_inspect_dataset();
@@ -69433,54 +69525,54 @@ function hintsFromPreprocessorConfig(json2, file2) {
     h.ignored.push(`${file2} is not a JSON object`);
     return h;
   }
-  const c3 = json2;
-  if (c3.do_rescale !== false)
-    h.scale = typeof c3.rescale_factor === "number" ? c3.rescale_factor : 1 / 255;
+  const c2 = json2;
+  if (c2.do_rescale !== false)
+    h.scale = typeof c2.rescale_factor === "number" ? c2.rescale_factor : 1 / 255;
   else h.scale = 1;
-  if (c3.do_normalize === false) {
+  if (c2.do_normalize === false) {
     h.mean = [0];
     h.std = [1];
   } else {
-    const mean2 = numberList(c3.image_mean);
-    const std = numberList(c3.image_std);
+    const mean2 = numberList(c2.image_mean);
+    const std = numberList(c2.image_std);
     if (mean2 && std) {
       h.mean = mean2;
       h.std = std;
     }
   }
   const keys = [
-    c3.do_rescale === false ? "do_rescale: false" : "rescale_factor",
-    ...c3.do_normalize === false ? ["do_normalize: false"] : h.mean ? ["image_mean", "image_std"] : []
+    c2.do_rescale === false ? "do_rescale: false" : "rescale_factor",
+    ...c2.do_normalize === false ? ["do_normalize: false"] : h.mean ? ["image_mean", "image_std"] : []
   ];
   h.from.scale = `${file2} (${keys.join(", ")})`;
   if (h.mean) h.from.mean = h.from.std = h.from.scale;
-  const interpolation = typeof c3.resample === "number" ? PIL_RESAMPLE[c3.resample] : void 0;
-  if (typeof c3.resample === "number" && !interpolation)
-    h.ignored.push(`${file2} resample ${c3.resample} (PIL filters are 0-5)`);
-  const size = sizeDict(c3.size);
-  const crop = sizeDict(c3.crop_size);
+  const interpolation = typeof c2.resample === "number" ? PIL_RESAMPLE[c2.resample] : void 0;
+  if (typeof c2.resample === "number" && !interpolation)
+    h.ignored.push(`${file2} resample ${c2.resample} (PIL filters are 0-5)`);
+  const size = sizeDict(c2.size);
+  const crop = sizeDict(c2.crop_size);
   const withKernel = (r) => ({
     ...r,
     ...interpolation ? { interpolation } : {}
   });
-  if (c3.do_resize === false) {
+  if (c2.do_resize === false) {
     h.ignored.push(`${file2} do_resize: false (VisionGate always resizes to the model's input)`);
-  } else if (size?.shortest_edge !== void 0 && typeof c3.crop_pct === "number") {
+  } else if (size?.shortest_edge !== void 0 && typeof c2.crop_pct === "number") {
     const s = size.shortest_edge;
     if (s < 384) {
-      h.resize = withKernel({ mode: "center-crop", resizeTo: Math.floor(s / c3.crop_pct) });
+      h.resize = withKernel({ mode: "center-crop", resizeTo: Math.floor(s / c2.crop_pct) });
       h.size = [s, s];
     } else {
       h.resize = withKernel({ mode: "stretch" });
       h.size = [s, s];
     }
-    h.from.resize = h.from.size = `${file2} size.shortest_edge ${s}, crop_pct ${c3.crop_pct}`;
-  } else if (size?.shortest_edge !== void 0 && c3.do_center_crop === true && crop?.height !== void 0 && crop.width !== void 0) {
+    h.from.resize = h.from.size = `${file2} size.shortest_edge ${s}, crop_pct ${c2.crop_pct}`;
+  } else if (size?.shortest_edge !== void 0 && c2.do_center_crop === true && crop?.height !== void 0 && crop.width !== void 0) {
     h.resize = withKernel({ mode: "center-crop", resizeTo: size.shortest_edge });
     h.size = [crop.height, crop.width];
     h.from.resize = h.from.size = `${file2} size.shortest_edge ${size.shortest_edge}, crop_size ${crop.height}\xD7${crop.width}`;
   } else if (size?.height !== void 0 && size.width !== void 0) {
-    if (c3.do_center_crop === true && crop?.height !== void 0 && crop.width !== void 0)
+    if (c2.do_center_crop === true && crop?.height !== void 0 && crop.width !== void 0)
       h.ignored.push(
         `${file2}: a resize to ${size.height}\xD7${size.width} and a crop to ${crop.height}\xD7${crop.width} (a crop after a non-square-preserving resize has no equivalent here); using a plain resize`
       );
@@ -69488,7 +69580,7 @@ function hintsFromPreprocessorConfig(json2, file2) {
     h.size = [size.height, size.width];
     h.from.resize = h.from.size = `${file2} size ${size.height}\xD7${size.width}`;
   } else if (size !== void 0) {
-    h.ignored.push(`${file2} size ${JSON.stringify(c3.size)} has no fixed output size`);
+    h.ignored.push(`${file2} size ${JSON.stringify(c2.size)} has no fixed output size`);
   }
   return h;
 }
@@ -69562,96 +69654,6 @@ var init_inspect_model = __esm({
     init_runtime();
     init_class_sources();
     init_preprocessing_hints();
-  }
-});
-
-// src/init/render-yaml.ts
-function scalar(value) {
-  if (typeof value !== "string") return String(value);
-  const plain2 = /^[A-Za-z0-9_./()][A-Za-z0-9_ ./()+-]*$/.test(value) && !value.endsWith(" ") && !AMBIGUOUS.test(value) && parsesTo(value);
-  return plain2 ? value : JSON.stringify(value);
-}
-function parsesTo(value) {
-  try {
-    const list2 = (0, import_yaml5.parse)(`[${value}]`, { schema: "core" });
-    return Array.isArray(list2) && list2[0] === value;
-  } catch {
-    return false;
-  }
-}
-function flow(value) {
-  if (Array.isArray(value)) return `[${value.map(flow).join(", ")}]`;
-  if (typeof value === "object") {
-    const entries = Object.entries(value);
-    return entries.length === 0 ? "{}" : `{ ${entries.map(([k, v]) => `${scalar(k)}: ${flow(v)}`).join(", ")} }`;
-  }
-  return scalar(value);
-}
-function words(paragraph) {
-  const out = [];
-  let depth = 0;
-  for (const w of paragraph.split(/ +/)) {
-    if (depth > 0) out[out.length - 1] += ` ${w}`;
-    else out.push(w);
-    for (const ch of w) depth += ch === "[" || ch === "{" ? 1 : ch === "]" || ch === "}" ? -1 : 0;
-    depth = Math.max(depth, 0);
-  }
-  return out;
-}
-function wrap(text, width) {
-  const out = [];
-  for (const paragraph of text.split("\n")) {
-    let line = "";
-    for (const word of words(paragraph)) {
-      if (line && line.length + 1 + word.length > width) {
-        out.push(line);
-        line = word;
-      } else line = line ? `${line} ${word}` : word;
-    }
-    out.push(line);
-  }
-  return out;
-}
-function renderYaml(nodes) {
-  const lines = [];
-  const walk = (list2, indent) => {
-    for (const node2 of list2) {
-      switch (node2.kind) {
-        case "comment":
-          for (const l of wrap(node2.text, WIDTH - indent.length - 2))
-            lines.push(l ? `${indent}# ${l}` : `${indent}#`);
-          break;
-        case "commented":
-          for (const l of node2.lines) lines.push(`${indent}# ${l}`);
-          break;
-        case "blank":
-          lines.push("");
-          break;
-        case "item":
-          lines.push(`${indent}- ${flow(node2.value)}`);
-          break;
-        case "pair":
-          if (node2.value !== void 0)
-            lines.push(`${indent}${scalar(node2.key)}: ${flow(node2.value)}`);
-          else {
-            lines.push(`${indent}${scalar(node2.key)}:`);
-            walk(node2.children ?? [], `${indent}  `);
-          }
-          break;
-      }
-    }
-  };
-  walk(nodes, "");
-  return `${lines.join("\n")}
-`;
-}
-var import_yaml5, WIDTH, AMBIGUOUS;
-var init_render_yaml = __esm({
-  "src/init/render-yaml.ts"() {
-    "use strict";
-    import_yaml5 = __toESM(require_dist(), 1);
-    WIDTH = 100;
-    AMBIGUOUS = /^(y|n|yes|no|on|off|true|false|null|~)$/i;
   }
 });
 
@@ -70107,7 +70109,7 @@ function formatInitSummary(written, summary, show) {
     items.forEach((item, i) => lines.push(`  ${(i === 0 ? label : "").padEnd(width)}  ${item}`));
   if (summary.check.length > 0) {
     lines.push("", "CHECK (assumed: not in the model, next to it, or in the data):");
-    for (const c3 of summary.check) lines.push(`  ! ${c3}`);
+    for (const c2 of summary.check) lines.push(`  ! ${c2}`);
   }
   if (summary.warnings.length > 0) {
     lines.push("", "Warnings:");
@@ -70123,10 +70125,10 @@ var init_summary_text = __esm({
 });
 
 // src/log-text.ts
-function visible(c3) {
-  const named = NAMED2[c3];
+function visible(c2) {
+  const named = NAMED2[c2];
   if (named) return named;
-  const code = c3.charCodeAt(0);
+  const code = c2.charCodeAt(0);
   return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
 }
 function escapeLogText(text) {
@@ -70337,8 +70339,8 @@ function buildProgram(onExit) {
 }
 async function main(argv) {
   let code = EXIT.pass;
-  const program2 = buildProgram((c3) => {
-    code = c3;
+  const program2 = buildProgram((c2) => {
+    code = c2;
   });
   try {
     await program2.parseAsync(argv, { from: "user" });

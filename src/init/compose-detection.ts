@@ -10,6 +10,7 @@ import { resolveContract } from '../model/contract.js';
 import { DESCRIPTIONS } from '../model/detection/convention.js';
 import {
   baselineNodes,
+  headerNodes,
   modelNodes,
   modelSummaryRows,
   type Composed,
@@ -18,7 +19,7 @@ import {
 import type { DetectionDatasetFindings } from './inspect-detection.js';
 import type { ModelFindings } from './inspect-model.js';
 import { planInput, type InputPlan } from './input-plan.js';
-import type { YamlNode, YamlValue } from './render-yaml.js';
+import { blank, block, c, pair, type YamlNode } from './render-yaml.js';
 
 export interface ComposeDetectionInput {
   configDir: string;
@@ -28,11 +29,6 @@ export interface ComposeDetectionInput {
   baseline?: { findings: ModelFindings; plan: InputPlan };
   show: (p: string) => string;
 }
-
-const c = (text: string): YamlNode => ({ kind: 'comment', text });
-const pair = (key: string, value: YamlValue): YamlNode => ({ kind: 'pair', key, value });
-const block = (key: string, children: YamlNode[]): YamlNode => ({ kind: 'pair', key, children });
-const blank: YamlNode = { kind: 'blank' };
 
 /**
  * Output conventions of Ultralytics exports: raw YOLOv5 / v8 / v11 heads and YOLOv10 /
@@ -126,12 +122,7 @@ export function composeDetectionConfig(input: ComposeDetectionInput): Composed {
     ),
   );
   const nodes: YamlNode[] = [
-    c(
-      "VisionGate config written by `visiongate init`. Paths are relative to this file; every key is in VisionGate's docs/config-reference.md. Lines marked CHECK are assumptions, not read from the model or the data: check them before trusting the numbers.",
-    ),
-    blank,
-    c('Names the check run, the PR comment and the stored baseline.'),
-    pair('name', input.name),
+    ...headerNodes(input.name),
     blank,
     block('dataset', datasetNodes(ds, rel)),
     blank,

@@ -9,7 +9,7 @@ import type { ClassChoice } from './class-sources.js';
 import type { DatasetFindings } from './inspect-dataset.js';
 import type { InputPlan } from './input-plan.js';
 import type { ModelFindings } from './inspect-model.js';
-import type { YamlNode, YamlValue } from './render-yaml.js';
+import { blank, block, c, pair, type YamlNode } from './render-yaml.js';
 
 export interface ComposeInput {
   /** Folder of the config file: paths in it are relative to this. */
@@ -45,11 +45,6 @@ const ROBUSTNESS_SAMPLE = 100;
 const BENCHMARK_CORRUPTIONS = 15;
 /** Above this many images the data suite (which reads every image again) starts commented out. */
 const DATA_SUITE_MAX_IMAGES = 20_000;
-
-const c = (text: string): YamlNode => ({ kind: 'comment', text });
-const pair = (key: string, value: YamlValue): YamlNode => ({ kind: 'pair', key, value });
-const block = (key: string, children: YamlNode[]): YamlNode => ({ kind: 'pair', key, children });
-const blank: YamlNode = { kind: 'blank' };
 
 const dimsText = (dims: readonly (number | string)[]) =>
   `[${dims.map((d) => (typeof d === 'number' && d < 0 ? '?' : String(d))).join(', ')}]`;
@@ -87,6 +82,18 @@ export function modelSummaryRows(
   ];
 }
 
+/** The top of every config init writes: what it is, how to read it, and its name. */
+export function headerNodes(name: string): YamlNode[] {
+  return [
+    c(
+      "VisionGate config written by `visiongate init`. Paths are relative to this file; every key is in VisionGate's docs/config-reference.md. Lines marked CHECK are assumptions, not read from the model or the data: check them before trusting the numbers.",
+    ),
+    blank,
+    c('Names the check run, the PR comment and the stored baseline.'),
+    pair('name', name),
+  ];
+}
+
 /** Compose the config tree and the summary. */
 export function composeConfig(input: ComposeInput): Composed {
   const { dataset: ds, candidate, baseline, classes, show } = input;
@@ -102,12 +109,7 @@ export function composeConfig(input: ComposeInput): Composed {
   const n = ds.raw.examples.length;
 
   const nodes: YamlNode[] = [
-    c(
-      "VisionGate config written by `visiongate init`. Paths are relative to this file; every key is in VisionGate's docs/config-reference.md. Lines marked CHECK are assumptions, not read from the model or the data: check them before trusting the numbers.",
-    ),
-    blank,
-    c('Names the check run, the PR comment and the stored baseline.'),
-    pair('name', input.name),
+    ...headerNodes(input.name),
     blank,
     block('dataset', datasetNodes(input, rel)),
     blank,

@@ -26,6 +26,19 @@ const WIDTH = 100;
 /** YAML 1.1 booleans and nulls that editors may still read as such: always quoted. */
 const AMBIGUOUS = /^(y|n|yes|no|on|off|true|false|null|~)$/i;
 
+/** A comment line. */
+export const c = (text: string): YamlNode => ({ kind: 'comment', text });
+/** `key: value`. */
+export const pair = (key: string, value: YamlValue): YamlNode => ({ kind: 'pair', key, value });
+/** `key:` with nested nodes. */
+export const block = (key: string, children: YamlNode[]): YamlNode => ({
+  kind: 'pair',
+  key,
+  children,
+});
+/** An empty line. */
+export const blank: YamlNode = { kind: 'blank' };
+
 /** A string as a plain scalar when it reads back unchanged (also inside `[...]`), else JSON-quoted. */
 export function scalar(value: string | number | boolean): string {
   if (typeof value !== 'string') return String(value);
