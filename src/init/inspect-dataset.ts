@@ -89,12 +89,14 @@ const ROOT_LEVELS = 3;
 const MAX_SLICE_VALUES = 50;
 
 const isImagePath = (v: string) => IMAGE_EXTENSIONS.has(path.extname(v).toLowerCase());
-const isDir = (p: string) =>
+/** Whether a path is a folder (false when it does not exist). */
+export const isDir = (p: string) =>
   stat(p).then(
     (s) => s.isDirectory(),
     () => false,
   );
-const isFile = (p: string) =>
+/** Whether a path is a file (false when it does not exist). */
+export const isFile = (p: string) =>
   stat(p).then(
     (s) => s.isFile(),
     () => false,

@@ -5,7 +5,7 @@
  * loaded with the run's own reader, every file checked, so a config written from these findings
  * reads the same images and boxes.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { DetectionFormat } from '../config/task.js';
@@ -13,7 +13,13 @@ import { loadDetectionDataset } from '../dataset/detection/load.js';
 import type { DetectionDataset } from '../dataset/detection/types.js';
 import { UserError } from '../errors.js';
 import type { ClassSource } from './class-sources.js';
-import { sliceColumns, type ColumnFacts, type DatasetFindings } from './inspect-dataset.js';
+import {
+  isDir,
+  isFile,
+  sliceColumns,
+  type ColumnFacts,
+  type DatasetFindings,
+} from './inspect-dataset.js';
 
 const sameList = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((x, i) => x === b[i]);
@@ -46,17 +52,6 @@ interface Located {
   /** The COCO JSON or data.yaml; the VOC folder. */
   file: string;
 }
-
-const isDir = (p: string) =>
-  stat(p).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-const isFile = (p: string) =>
-  stat(p).then(
-    (s) => s.isFile(),
-    () => false,
-  );
 
 /** Split names, most suitable for evaluation first (train last: it overstates the model). */
 const SPLITS = ['val', 'valid', 'validation', 'test', 'train'];

@@ -167,6 +167,11 @@ function formatP(s: { pAdjusted?: number; significant?: boolean } | undefined): 
   return s.significant ? `**${p}** ✱` : p;
 }
 
+/** The first header cells of a slice table (status, slice, n, both models' metric, Δ). */
+function sliceHeader(metric: string, ci: string): string[] {
+  return ['', 'Slice', 'n', `Baseline ${esc(metric)}`, `Candidate ${esc(metric)}`, `Δ${ci}`];
+}
+
 function sliceRow(s: SliceReport, metric: string, style: MetricStyle, task: Task): string[] {
   return [
     `${ICON[s.status]}${s.newlyFailing ? ' 🆕' : ''}`,
@@ -250,19 +255,7 @@ function findingsSection(
   const out = [
     `### 🔎 ${found.length === 1 ? '1 slice got' : `${found.length} slices got`} worse than the rest of the data`,
     table(
-      [
-        [
-          '',
-          'Slice',
-          'n',
-          `Baseline ${esc(metric)}`,
-          `Candidate ${esc(metric)}`,
-          `Δ${ci}`,
-          'Rest Δ',
-          'p (adj.)',
-        ],
-        ...rows,
-      ],
+      [[...sliceHeader(metric, ci), 'Rest Δ', 'p (adj.)'], ...rows],
       ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
   ];
@@ -359,15 +352,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     out.push(
       table(
         [
-          [
-            '',
-            'Slice',
-            'n',
-            `Baseline ${esc(metric)}`,
-            `Candidate ${esc(metric)}`,
-            `Δ${ci}`,
-            'p (adj.)',
-          ],
+          [...sliceHeader(metric, ci), 'p (adj.)'],
           ...shown.map((s) => sliceRow(s, metric, style, task)),
         ],
         ['l', 'l', 'r', 'r', 'r', 'r', 'r'],

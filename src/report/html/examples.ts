@@ -9,6 +9,7 @@ import { deltaHtml, type MetricStyle } from './format.js';
 import { pill } from './summary.js';
 import { boxLegend, card } from './thumbs.js';
 import type { HtmlAssets, HtmlLimits } from './types.js';
+import { metadataText } from '../../text/metadata.js';
 
 /** One newly failing example as the task that ran reports it. */
 type ExampleChange = Report['examples']['newlyFailing'][number];
@@ -74,9 +75,7 @@ function exampleCard(e: ExampleChange, assets: HtmlAssets): string {
 
 /** A detection image: how many objects it newly misses and newly invents, and of which classes. */
 function detectionCard(e: DetectionChange, assets: HtmlAssets): string {
-  const meta = Object.entries(e.metadata)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ');
+  const meta = metadataText(e.metadata);
   const classes = (list: readonly { class: string }[]) =>
     escapeShort([...new Set(list.map((o) => o.class))].join(', '), 40);
   return card(
@@ -93,9 +92,7 @@ function detectionCard(e: DetectionChange, assets: HtmlAssets): string {
 }
 
 function classCard(e: ClassChange, assets: HtmlAssets): string {
-  const meta = Object.entries(e.metadata)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ');
+  const meta = metadataText(e.metadata);
   return card(
     assets.images.get(e.id),
     `${e.id}: ${e.label}, predicted ${e.candidatePred}`,

@@ -7,6 +7,7 @@ import { escapeMarkdown as esc } from '../../text/escape.js';
 import type { TaskRender } from '../task.js';
 import type { ExampleChange, PinnedCase } from './schema.js';
 import type { overallExtrasSchema } from './schema.js';
+import { metadataText } from '../../text/metadata.js';
 
 export const render: TaskRender<ExampleChange, PinnedCase, typeof overallExtrasSchema> = {
   exampleOrder: 'most confident first',
@@ -19,12 +20,7 @@ export const render: TaskRender<ExampleChange, PinnedCase, typeof overallExtrasS
         esc(e.label, 40),
         esc(e.baselinePred, 40),
         `${esc(e.candidatePred, 40)} (${(e.candidateConf * 100).toFixed(0)}%)`,
-        esc(
-          Object.entries(e.metadata)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(', '),
-          80,
-        ),
+        esc(metadataText(e.metadata), 80),
       ]),
     ]),
 

@@ -7,6 +7,7 @@ import { markdownTable } from 'markdown-table';
 import { escapeMarkdown as esc } from '../../text/escape.js';
 import type { TaskRender } from '../task.js';
 import type { detectionOverallSchema, ImageChange, PinnedImage } from './schema.js';
+import { metadataText } from '../../text/metadata.js';
 
 const counts = (items: readonly { class: string }[]) => {
   const by = new Map<string, number>();
@@ -24,12 +25,7 @@ export const render: TaskRender<ImageChange, PinnedImage, typeof detectionOveral
         esc(e.id, 60),
         esc(counts(e.newlyMissed) || '–', 60),
         esc(counts(e.newFalsePositives) || '–', 60),
-        esc(
-          Object.entries(e.metadata)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(', '),
-          80,
-        ),
+        esc(metadataText(e.metadata), 80),
       ]),
     ]),
 
