@@ -35173,6 +35173,16 @@ var init_escape = __esm({
   }
 });
 
+// src/text/metadata.ts
+function metadataText(metadata) {
+  return Object.entries(metadata).map(([k, v]) => `${k}=${v}`).join(", ");
+}
+var init_metadata = __esm({
+  "src/text/metadata.ts"() {
+    "use strict";
+  }
+});
+
 // src/tasks/classification/render.ts
 var render;
 var init_render = __esm({
@@ -35180,6 +35190,7 @@ var init_render = __esm({
     "use strict";
     init_markdown_table();
     init_escape();
+    init_metadata();
     render = {
       exampleOrder: "most confident first",
       examples: (changes) => markdownTable([
@@ -35189,10 +35200,7 @@ var init_render = __esm({
           escapeMarkdown(e.label, 40),
           escapeMarkdown(e.baselinePred, 40),
           `${escapeMarkdown(e.candidatePred, 40)} (${(e.candidateConf * 100).toFixed(0)}%)`,
-          escapeMarkdown(
-            Object.entries(e.metadata).map(([k, v]) => `${k}=${v}`).join(", "),
-            80
-          )
+          escapeMarkdown(metadataText(e.metadata), 80)
         ])
       ]),
       pinned: (cases) => markdownTable([
@@ -38828,6 +38836,7 @@ var init_render2 = __esm({
     "use strict";
     init_markdown_table();
     init_escape();
+    init_metadata();
     counts = (items) => {
       const by = /* @__PURE__ */ new Map();
       for (const x of items) by.set(x.class, (by.get(x.class) ?? 0) + 1);
@@ -38841,10 +38850,7 @@ var init_render2 = __esm({
           escapeMarkdown(e.id, 60),
           escapeMarkdown(counts(e.newlyMissed) || "\u2013", 60),
           escapeMarkdown(counts(e.newFalsePositives) || "\u2013", 60),
-          escapeMarkdown(
-            Object.entries(e.metadata).map(([k, v]) => `${k}=${v}`).join(", "),
-            80
-          )
+          escapeMarkdown(metadataText(e.metadata), 80)
         ])
       ]),
       pinned: (cases) => markdownTable([
@@ -46590,32 +46596,31 @@ function robustnessGates(result, config2) {
   }
   const cmp = result.comparison;
   const noBaseline = () => "no baseline to compare with";
-  if (g.maxMPCDrop !== void 0) {
-    const max = g.maxMPCDrop;
-    const c2 = cmp?.mPC;
+  const dropRule = (key2, label, c2, change) => {
     const drop = c2 ? c2.baseline - c2.candidate : NaN;
-    rule("maxMPCDrop", `mPC drop \u2264 ${max.toFixed(3)}`, {
+    rule(key2, label, {
       value: c2 && Number.isFinite(c2.candidate) ? c2.candidate : null,
       ...c2 && Number.isFinite(c2.baseline) ? { baseline: c2.baseline } : {},
       measured: Number.isFinite(drop) ? drop : null,
       bound: "atMost",
       tolerance: 1e-12,
-      reason: () => c2 ? `mPC (mean mAP under corruption) ${c2.baseline.toFixed(3)} \u2192 ${c2.candidate.toFixed(3)} (${dropText("map", drop)}${c2.interval ? `; \u0394 ${Math.round(c2.interval.confidence * 100)}% CI [${signed2(c2.interval.lower)}, ${signed2(c2.interval.upper)}]` : ""})` : noBaseline()
+      reason: () => c2 ? change(c2, drop) : noBaseline()
     });
-  }
-  if (g.maxRPCDrop !== void 0) {
-    const max = g.maxRPCDrop;
-    const c2 = cmp?.rPC;
-    const drop = c2 ? c2.baseline - c2.candidate : NaN;
-    rule("maxRPCDrop", `rPC drop \u2264 ${pct2(max)}`, {
-      value: c2 && Number.isFinite(c2.candidate) ? c2.candidate : null,
-      ...c2 && Number.isFinite(c2.baseline) ? { baseline: c2.baseline } : {},
-      measured: Number.isFinite(drop) ? drop : null,
-      bound: "atMost",
-      tolerance: 1e-12,
-      reason: () => c2 ? `rPC (mPC / clean mAP) ${pct2(c2.baseline)} \u2192 ${pct2(c2.candidate)} (${dropText(void 0, drop)})` : noBaseline()
-    });
-  }
+  };
+  if (g.maxMPCDrop !== void 0)
+    dropRule(
+      "maxMPCDrop",
+      `mPC drop \u2264 ${g.maxMPCDrop.toFixed(3)}`,
+      cmp?.mPC,
+      (c2, drop) => `mPC (mean mAP under corruption) ${c2.baseline.toFixed(3)} \u2192 ${c2.candidate.toFixed(3)} (${dropText("map", drop)}${c2.interval ? `; \u0394 ${Math.round(c2.interval.confidence * 100)}% CI [${signed2(c2.interval.lower)}, ${signed2(c2.interval.upper)}]` : ""})`
+    );
+  if (g.maxRPCDrop !== void 0)
+    dropRule(
+      "maxRPCDrop",
+      `rPC drop \u2264 ${pct2(g.maxRPCDrop)}`,
+      cmp?.rPC,
+      (c2, drop) => `rPC (mPC / clean mAP) ${pct2(c2.baseline)} \u2192 ${pct2(c2.candidate)} (${dropText(void 0, drop)})`
+    );
   if (g.minRPC !== void 0) {
     const v = result.candidate.rPC;
     const base = result.baseline?.rPC;
@@ -59282,7 +59287,7 @@ function joinImageMetadata(ds, rows, display) {
   const names = [...t.metadata.map((m) => m.name), ...columns2.filter((c2) => t.column(c2) < 0)];
   return { ...ds, images: b.finish(names) };
 }
-var init_metadata = __esm({
+var init_metadata2 = __esm({
   "src/dataset/detection/metadata.ts"() {
     "use strict";
     init_errors();
@@ -64017,7 +64022,7 @@ var init_load3 = __esm({
     "use strict";
     init_manifest();
     init_coco();
-    init_metadata();
+    init_metadata2();
     init_voc();
     init_yolo2();
   }
@@ -64129,6 +64134,17 @@ function resolveContract(label, inputs, outputs, cfg, out, file2, detection) {
   if (std.some((s) => s === 0)) throw problem2("model.input.std must not contain 0");
   const batchDim = dims[0];
   const fixedBatch = isNum2(batchDim) ? batchDim : void 0;
+  const inputSide = () => ({
+    geometry: resolveGeometry(cfg, width, height),
+    tensor: {
+      layout,
+      channels,
+      dtype,
+      scale: dtype === "uint8" ? 1 : cfg.scale ?? 1 / 255,
+      mean: perChannel(cfg.mean, 0, "mean"),
+      std
+    }
+  });
   if (outputs.length === 0) throw problem2("the model has no outputs");
   if (detection) {
     const resolved = resolveDetectionOutputs(
@@ -64140,15 +64156,7 @@ function resolveContract(label, inputs, outputs, cfg, out, file2, detection) {
     return {
       inputName: input2.name,
       outputName: resolved.outputs[0],
-      geometry: resolveGeometry(cfg, width, height),
-      tensor: {
-        layout,
-        channels,
-        dtype,
-        scale: dtype === "uint8" ? 1 : cfg.scale ?? 1 / 255,
-        mean: perChannel(cfg.mean, 0, "mean"),
-        std
-      },
+      ...inputSide(),
       ...fixedBatch !== void 0 ? { fixedBatch } : {},
       outputType: out.type,
       detection: {
@@ -64178,15 +64186,7 @@ function resolveContract(label, inputs, outputs, cfg, out, file2, detection) {
   return {
     inputName: input2.name,
     outputName: output2.name,
-    geometry: resolveGeometry(cfg, width, height),
-    tensor: {
-      layout,
-      channels,
-      dtype,
-      scale: dtype === "uint8" ? 1 : cfg.scale ?? 1 / 255,
-      mean: perChannel(cfg.mean, 0, "mean"),
-      std
-    },
+    ...inputSide(),
     ...fixedBatch !== void 0 ? { fixedBatch } : {},
     ...isNum2(k) ? { outputClasses: k } : {},
     outputType: out.type
@@ -65978,6 +65978,9 @@ function formatP(s) {
   const p = s.pAdjusted < 1e-3 ? "<0.001" : s.pAdjusted.toFixed(3);
   return s.significant ? `**${p}** \u2731` : p;
 }
+function sliceHeader(metric, ci) {
+  return ["", "Slice", "n", `Baseline ${escapeMarkdown(metric)}`, `Candidate ${escapeMarkdown(metric)}`, `\u0394${ci}`];
+}
 function sliceRow(s, metric, style, task) {
   return [
     `${ICON2[s.status]}${s.newlyFailing ? " \u{1F195}" : ""}`,
@@ -66040,19 +66043,7 @@ function findingsSection(report, task, style, ci, maxRows) {
   const out = [
     `### \u{1F50E} ${found.length === 1 ? "1 slice got" : `${found.length} slices got`} worse than the rest of the data`,
     table(
-      [
-        [
-          "",
-          "Slice",
-          "n",
-          `Baseline ${escapeMarkdown(metric)}`,
-          `Candidate ${escapeMarkdown(metric)}`,
-          `\u0394${ci}`,
-          "Rest \u0394",
-          "p (adj.)"
-        ],
-        ...rows
-      ],
+      [[...sliceHeader(metric, ci), "Rest \u0394", "p (adj.)"], ...rows],
       ["l", "l", "r", "r", "r", "r", "r", "r"]
     )
   ];
@@ -66128,15 +66119,7 @@ function renderMarkdown(report, options) {
     out.push(
       table(
         [
-          [
-            "",
-            "Slice",
-            "n",
-            `Baseline ${escapeMarkdown(metric)}`,
-            `Candidate ${escapeMarkdown(metric)}`,
-            `\u0394${ci}`,
-            "p (adj.)"
-          ],
+          [...sliceHeader(metric, ci), "p (adj.)"],
           ...shown.map((s) => sliceRow(s, metric, style, task))
         ],
         ["l", "l", "r", "r", "r", "r", "r"]
@@ -66996,7 +66979,7 @@ function exampleCard(e, assets) {
   return "newlyMissed" in e ? detectionCard(e, assets) : classCard(e, assets);
 }
 function detectionCard(e, assets) {
-  const meta3 = Object.entries(e.metadata).map(([k, v]) => `${k}=${v}`).join(", ");
+  const meta3 = metadataText(e.metadata);
   const classes = (list2) => escapeShort([...new Set(list2.map((o) => o.class))].join(", "), 40);
   return card(
     assets.images.get(e.id),
@@ -67011,7 +66994,7 @@ function detectionCard(e, assets) {
   );
 }
 function classCard(e, assets) {
-  const meta3 = Object.entries(e.metadata).map(([k, v]) => `${k}=${v}`).join(", ");
+  const meta3 = metadataText(e.metadata);
   return card(
     assets.images.get(e.id),
     `${e.id}: ${e.label}, predicted ${e.candidatePred}`,
@@ -67096,6 +67079,7 @@ var init_examples2 = __esm({
     init_format();
     init_summary2();
     init_thumbs();
+    init_metadata();
   }
 });
 
@@ -69260,7 +69244,7 @@ var init_inspect_dataset = __esm({
 });
 
 // src/init/inspect-detection.ts
-import { readdir as readdir7, readFile as readFile15, stat as stat7 } from "node:fs/promises";
+import { readdir as readdir7, readFile as readFile15 } from "node:fs/promises";
 import path25 from "node:path";
 async function isCocoJson(file2) {
   let json2;
@@ -69274,13 +69258,13 @@ async function isCocoJson(file2) {
 }
 async function inFolder2(dir, show) {
   const found = [];
-  if (await isDir2(path25.join(dir, "Annotations")) && await isDir2(path25.join(dir, "JPEGImages")))
+  if (await isDir(path25.join(dir, "Annotations")) && await isDir(path25.join(dir, "JPEGImages")))
     found.push({ format: "voc", file: dir });
-  if (await isFile2(path25.join(dir, "data.yaml")))
+  if (await isFile(path25.join(dir, "data.yaml")))
     found.push({ format: "yolo", file: path25.join(dir, "data.yaml") });
   const jsons = [];
   for (const d of [dir, path25.join(dir, "annotations")]) {
-    if (!await isDir2(d)) continue;
+    if (!await isDir(d)) continue;
     for (const e of await readdir7(d, { withFileTypes: true }))
       if (e.isFile() && e.name.toLowerCase().endsWith(".json") && await isCocoJson(path25.join(d, e.name)))
         jsons.push(path25.join(d, e.name));
@@ -69300,15 +69284,15 @@ async function inFolder2(dir, show) {
 }
 async function locate2(target, searchDir, show) {
   if (target !== void 0) {
-    if (await isFile2(target)) {
+    if (await isFile(target)) {
       if (target.toLowerCase().endsWith(".json"))
         return await isCocoJson(target) ? { format: "coco", file: target } : void 0;
       return isYaml(target) ? { format: "yolo", file: target } : void 0;
     }
-    return await isDir2(target) ? inFolder2(target, show) : void 0;
+    return await isDir(target) ? inFolder2(target, show) : void 0;
   }
   for (const dir of [searchDir, path25.join(searchDir, "data"), path25.join(searchDir, "dataset")])
-    if (await isDir2(dir)) {
+    if (await isDir(dir)) {
       const found = await inFolder2(dir, show);
       if (found) return found;
     }
@@ -69328,7 +69312,7 @@ async function cocoRoot(file2, show) {
       if (e.isDirectory() && !e.name.startsWith(".")) candidates.push(path25.join(b, e.name));
   }
   for (const dir of [...new Set(candidates)]) {
-    const hits = await Promise.all(names.map((n) => isFile2(path25.join(dir, n))));
+    const hits = await Promise.all(names.map((n) => isFile(path25.join(dir, n))));
     if (hits.some(Boolean)) return dir;
   }
   throw new UserError(
@@ -69438,7 +69422,7 @@ async function inspectDetectionDataset(target, searchDir, show, modelClasses) {
     warnings
   };
 }
-var import_yaml5, sameList2, preview2, isDir2, isFile2, SPLITS2, isYaml;
+var import_yaml5, sameList2, preview2, SPLITS2, isYaml;
 var init_inspect_detection = __esm({
   "src/init/inspect-detection.ts"() {
     "use strict";
@@ -69448,14 +69432,6 @@ var init_inspect_detection = __esm({
     init_inspect_dataset();
     sameList2 = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
     preview2 = (l) => `[${l.slice(0, 5).join(", ")}${l.length > 5 ? `, \u2026 (${l.length})` : ""}]`;
-    isDir2 = (p) => stat7(p).then(
-      (s) => s.isDirectory(),
-      () => false
-    );
-    isFile2 = (p) => stat7(p).then(
-      (s) => s.isFile(),
-      () => false
-    );
     SPLITS2 = ["val", "valid", "validation", "test", "train"];
     isYaml = (f) => /\.ya?ml$/i.test(f);
   }
@@ -69861,7 +69837,7 @@ var init_workflows = __esm({
 });
 
 // src/init/init.ts
-import { mkdir as mkdir3, stat as stat8, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir3, stat as stat7, writeFile as writeFile2 } from "node:fs/promises";
 import path27 from "node:path";
 async function repositoryRoot(dir) {
   for (let d = dir; ; d = path27.dirname(d)) {
@@ -70093,7 +70069,7 @@ var init_init = __esm({
     init_render_yaml();
     init_workflows();
     WORKFLOWS = ["pr", "baseline", "nightly"];
-    exists = (p) => stat8(p).then(
+    exists = (p) => stat7(p).then(
       () => true,
       () => false
     );

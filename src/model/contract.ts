@@ -173,6 +173,19 @@ export function resolveContract(
   const batchDim = dims[0];
   const fixedBatch = isNum(batchDim) ? batchDim : undefined;
 
+  // Resolved after the outputs, whose errors come first, for a detector and a classifier alike.
+  const inputSide = (): Pick<ResolvedContract, 'geometry' | 'tensor'> => ({
+    geometry: resolveGeometry(cfg, width, height),
+    tensor: {
+      layout,
+      channels,
+      dtype,
+      scale: dtype === 'uint8' ? 1 : (cfg.scale ?? 1 / 255),
+      mean: perChannel(cfg.mean, 0, 'mean'),
+      std,
+    },
+  });
+
   if (outputs.length === 0) throw problem('the model has no outputs');
   if (detection) {
     const resolved = resolveDetectionOutputs(
@@ -184,15 +197,7 @@ export function resolveContract(
     return {
       inputName: input.name,
       outputName: resolved.outputs[0]!,
-      geometry: resolveGeometry(cfg, width, height),
-      tensor: {
-        layout,
-        channels,
-        dtype,
-        scale: dtype === 'uint8' ? 1 : (cfg.scale ?? 1 / 255),
-        mean: perChannel(cfg.mean, 0, 'mean'),
-        std,
-      },
+      ...inputSide(),
       ...(fixedBatch !== undefined ? { fixedBatch } : {}),
       outputType: out.type,
       detection: {
@@ -222,15 +227,7 @@ export function resolveContract(
   return {
     inputName: input.name,
     outputName: output.name,
-    geometry: resolveGeometry(cfg, width, height),
-    tensor: {
-      layout,
-      channels,
-      dtype,
-      scale: dtype === 'uint8' ? 1 : (cfg.scale ?? 1 / 255),
-      mean: perChannel(cfg.mean, 0, 'mean'),
-      std,
-    },
+    ...inputSide(),
     ...(fixedBatch !== undefined ? { fixedBatch } : {}),
     ...(isNum(k) ? { outputClasses: k } : {}),
     outputType: out.type,

@@ -1,7 +1,7 @@
 import { judge, type GateCheck } from '../../gates/check.js';
 import type { GateResult } from '../../gates/result.js';
 import type { RobustnessConfig } from '../../config/robustness.js';
-import type { RobustnessResult } from './metrics.js';
+import type { RobustnessDelta, RobustnessResult } from './metrics.js';
 
 /** A decimal to 3 places with a real minus sign, as the comment writes deltas. */
 const signed = (x: number) => `${x < 0 ? '−' : ''}${Math.abs(x).toFixed(3)}`;
@@ -125,38 +125,39 @@ export function robustnessGates(result: RobustnessResult, config: RobustnessConf
   }
   const cmp = result.comparison;
   const noBaseline = () => 'no baseline to compare with';
-  if (g.maxMPCDrop !== undefined) {
-    const max = g.maxMPCDrop;
-    const c = cmp?.mPC;
+  /** The rule on a compared value's drop (mPC, rPC) from the baseline to the candidate. */
+  const dropRule = (
+    key: 'maxMPCDrop' | 'maxRPCDrop',
+    label: string,
+    c: RobustnessDelta | undefined,
+    change: (c: RobustnessDelta, drop: number) => string,
+  ) => {
     const drop = c ? c.baseline - c.candidate : NaN;
-    rule('maxMPCDrop', `mPC drop ≤ ${max.toFixed(3)}`, {
+    rule(key, label, {
       value: c && Number.isFinite(c.candidate) ? c.candidate : null,
       ...(c && Number.isFinite(c.baseline) ? { baseline: c.baseline } : {}),
       measured: Number.isFinite(drop) ? drop : null,
       bound: 'atMost',
       tolerance: 1e-12,
-      reason: () =>
-        c
-          ? `mPC (mean mAP under corruption) ${c.baseline.toFixed(3)} → ${c.candidate.toFixed(3)} (${dropText('map', drop)}${c.interval ? `; Δ ${Math.round(c.interval.confidence * 100)}% CI [${signed(c.interval.lower)}, ${signed(c.interval.upper)}]` : ''})`
-          : noBaseline(),
+      reason: () => (c ? change(c, drop) : noBaseline()),
     });
-  }
-  if (g.maxRPCDrop !== undefined) {
-    const max = g.maxRPCDrop;
-    const c = cmp?.rPC;
-    const drop = c ? c.baseline - c.candidate : NaN;
-    rule('maxRPCDrop', `rPC drop ≤ ${pct(max)}`, {
-      value: c && Number.isFinite(c.candidate) ? c.candidate : null,
-      ...(c && Number.isFinite(c.baseline) ? { baseline: c.baseline } : {}),
-      measured: Number.isFinite(drop) ? drop : null,
-      bound: 'atMost',
-      tolerance: 1e-12,
-      reason: () =>
-        c
-          ? `rPC (mPC / clean mAP) ${pct(c.baseline)} → ${pct(c.candidate)} (${dropText(undefined, drop)})`
-          : noBaseline(),
-    });
-  }
+  };
+  if (g.maxMPCDrop !== undefined)
+    dropRule(
+      'maxMPCDrop',
+      `mPC drop ≤ ${g.maxMPCDrop.toFixed(3)}`,
+      cmp?.mPC,
+      (c, drop) =>
+        `mPC (mean mAP under corruption) ${c.baseline.toFixed(3)} → ${c.candidate.toFixed(3)} (${dropText('map', drop)}${c.interval ? `; Δ ${Math.round(c.interval.confidence * 100)}% CI [${signed(c.interval.lower)}, ${signed(c.interval.upper)}]` : ''})`,
+    );
+  if (g.maxRPCDrop !== undefined)
+    dropRule(
+      'maxRPCDrop',
+      `rPC drop ≤ ${pct(g.maxRPCDrop)}`,
+      cmp?.rPC,
+      (c, drop) =>
+        `rPC (mPC / clean mAP) ${pct(c.baseline)} → ${pct(c.candidate)} (${dropText(undefined, drop)})`,
+    );
   if (g.minRPC !== undefined) {
     const v = result.candidate.rPC;
     const base = result.baseline?.rPC;
